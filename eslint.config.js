@@ -1,0 +1,96 @@
+// ESLint flat config. The layer table from DESIGN.md "Source layout" is enforced here
+// (STYLE.md §1): a folder may import only the folders its row allows. Tests obey the
+// same rules as the code they test. Do not relax a zone; move the code instead.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import globals from 'globals';
+
+const LAYERS = ['core/common', 'core/node', 'connectors', 'mcp', 'main', 'cli', 'preload', 'renderer'];
+
+/** What each layer may import, from DESIGN.md. Everything else of ours is forbidden. */
+const ALLOWED = {
+  'core/common': [],
+  connectors: ['core/common'],
+  // core/node may use connectors for login and logout only: their `session/` modules.
+  'core/node': ['core/common'],
+  mcp: ['core/common', 'connectors'],
+  main: ['core/common', 'core/node', 'connectors'],
+  cli: ['core/common', 'core/node', 'connectors'],
+  preload: ['core/common'],
+  renderer: ['core/common'],
+};
+
+function zonesFor(root) {
+  const zones = [];
+  for (const layer of LAYERS) {
+    for (const other of LAYERS) {
+      if (other === layer || ALLOWED[layer].includes(other)) continue;
+      // core/common is inside core/, so 'core/node' must not swallow it and vice versa.
+      const zone = {
+        target: `./${root}/${layer}`,
+        from: `./src/${other}`,
+        message: `DESIGN.md layering: ${layer} may import only [${ALLOWED[layer].join(', ') || 'nothing of ours'}].`,
+      };
+      if (layer === 'core/node' && other === 'connectors') {
+        zone.except = ['./vsphere/session', './p6/session'];
+        zone.message = 'DESIGN.md layering: core/node may use connectors only for login/logout (connectors/*/session).';
+      }
+      zones.push(zone);
+    }
+  }
+  return zones;
+}
+
+const nodeBuiltinPatterns = [{ group: ['node:*'], message: 'This layer runs without Node (DESIGN.md): no node: built-ins.' }];
+const noElectron = { name: 'electron', message: 'Only src/main and src/preload may import electron.' };
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'test-results/**', '.cache/**', 'test/fixtures/lint/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,js,mjs}'],
+    languageOptions: { globals: { ...globals.node } },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: [...zonesFor('src'), ...zonesFor('test')] }],
+      'import-x/no-default-export': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Raw IPC lives only in src/main/ipc/ and src/preload/ (STYLE.md §4).' },
+          { name: 'keytar', message: 'keytar is archived; use @napi-rs/keyring through core/node/keychain.' },
+        ],
+      }],
+    },
+  },
+  { files: ['eslint.config.js'], rules: { 'import-x/no-default-export': 'off' } },
+  {
+    files: ['src/main/ipc/**', 'src/preload/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/core/**', 'src/connectors/**', 'src/mcp/**', 'src/cli/**', 'test/core/**', 'test/connectors/**', 'test/mcp/**', 'test/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron, { name: 'keytar', message: 'keytar is archived; use core/node/keychain.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/core/common/**', 'src/renderer/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: nodeBuiltinPatterns }],
+    },
+  },
+  {
+    files: ['src/renderer/**', 'src/preload/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);

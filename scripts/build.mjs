@@ -1,0 +1,45 @@
+// Builds every process entry point with esbuild (docs/DECISIONS.md: why esbuild).
+// Each entry is bundled so that a child or the bridge starts without resolving a module tree.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Node-side entry points: `src/<in>.ts` → `dist/<out>.js`. Missing files are skipped. */
+const nodeEntries = [
+  ['cli/index', 'cli/index'],
+  ['cli/bridge', 'cli/bridge'],
+  ['mcp/vsphere/index', 'mcp/vsphere/index'],
+  ['mcp/p6/index', 'mcp/p6/index'],
+];
+
+// ESM bundles of CommonJS packages need `require`; give them one.
+const banner = { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" };
+
+export async function buildAll({ quiet = false } = {}) {
+  const entryPoints = {};
+  for (const [src, out] of nodeEntries) {
+    const file = path.join(root, 'src', `${src}.ts`);
+    if (fs.existsSync(file)) entryPoints[out] = file;
+  }
+  await build({
+    entryPoints,
+    outdir: path.join(root, 'dist'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: 'linked',
+    banner,
+    // Native addons and Electron are resolved at run time, never bundled.
+    external: ['@napi-rs/keyring', 'electron'],
+    logLevel: quiet ? 'warning' : 'info',
+    legalComments: 'none',
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildAll();
+}

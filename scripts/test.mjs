@@ -1,0 +1,50 @@
+// The whole test suite: build, type-check, lint, then every test file under node's test
+// runner (docs/DECISIONS.md: why node:test). Exit code is non-zero if any step fails.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { buildAll } from './build.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const filters = args.filter((a) => !a.startsWith('--'));
+const skipChecks = args.includes('--no-checks');
+
+function run(label, cmd, cmdArgs) {
+  console.log(`\n== ${label}`);
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`${label} failed (exit ${r.status ?? r.signal}); fix the errors above and rerun 'npm test'`);
+    process.exit(r.status || 1);
+  }
+}
+
+function findTests(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === 'fixtures' || entry.name === 'node_modules') continue;
+      out.push(...findTests(p));
+    } else if (entry.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+console.log('== build');
+await buildAll({ quiet: true });
+if (!skipChecks) {
+  run('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  run('lint', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', '.']);
+}
+
+let files = findTests(path.join(root, 'test')).map((f) => path.relative(root, f)).sort();
+if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error('no test files matched; check the filter');
+  process.exit(1);
+}
+const concurrency = String(Math.max(2, os.availableParallelism()));
+run('tests', process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...files]);

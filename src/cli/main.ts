@@ -1,0 +1,44 @@
+import { CliError } from './cli-error.js';
+import type { CliContext, Command } from './command.js';
+import { isCoreError } from '../core/common/errors/core-error.js';
+import { serveCommand } from './commands/serve.js';
+
+/** Every sub-command, in the order `keybroker help` lists them. */
+export const COMMANDS: readonly Command[] = [serveCommand];
+
+function helpText(): string {
+  const lines = ['usage: keybroker <command> [options]', ''];
+  for (const c of COMMANDS) for (const u of c.usage) lines.push(`  ${u.padEnd(60)} ${u === c.usage[0] ? c.summary : ''}`.trimEnd());
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Run one CLI invocation and return its exit code: 0 ok, 1 failure, 2 usage.
+ * Every error becomes one line on stderr; stack traces are for bugs only.
+ */
+export async function runCli(ctx: CliContext): Promise<number> {
+  const [name, ...rest] = ctx.argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    (name ? ctx.stdout : ctx.stderr).write(helpText());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    ctx.stderr.write(`keybroker: unknown command "${name}"; run 'keybroker help' for the list\n`);
+    return 2;
+  }
+  try {
+    return await command.run({ ...ctx, argv: rest });
+  } catch (e) {
+    if (e instanceof CliError) {
+      ctx.stderr.write(`keybroker ${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (isCoreError(e)) {
+      ctx.stderr.write(`keybroker ${name}: ${e.message}\n`);
+      return 1;
+    }
+    ctx.stderr.write(`keybroker ${name}: unexpected error: ${(e as Error)?.message ?? String(e)}; please report it with 'keybroker audit --json' output\n`);
+    return 1;
+  }
+}

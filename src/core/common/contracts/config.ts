@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { Endpoint } from './endpoint.js';
+import { CredentialId, DomainName } from './names.js';
+
+/** Default unlock TTL: 4 hours, as the vSphere seed promises. */
+export const DEFAULT_TTL_SECONDS = 4 * 60 * 60;
+/** An unanswered approval prompt counts as a denial after this long. */
+export const DEFAULT_PROMPT_TIMEOUT_SECONDS = 60;
+
+/** A keychain credential's metadata. The secret itself lives only in the OS keychain. */
+export const CredentialMeta = z.strictObject({
+  id: CredentialId,
+  /** Set for a domain-shared credential: one unlock serves every endpoint under it. */
+  domain: DomainName.optional(),
+  ttlSeconds: z.int().min(60).max(7 * 24 * 3600).default(DEFAULT_TTL_SECONDS),
+});
+export type CredentialMeta = z.infer<typeof CredentialMeta>;
+
+export const HttpFrontDoor = z.strictObject({
+  enabled: z.boolean().default(false),
+  port: z.int().min(0).max(65535).default(0),
+  apiKeyHeader: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('x-api-key'),
+  corsOrigins: z.array(z.string()).default([]),
+  rateLimitPerMinute: z.int().min(1).max(100_000).default(600),
+});
+
+export const Policy = z.strictObject({
+  /** Tool names that always need a per-call approval, whatever their annotations say. */
+  approve: z.array(z.string().min(1)).default([]),
+});
+
+export const UnlockSettings = z.strictObject({
+  promptTimeoutSeconds: z.int().min(5).max(600).default(DEFAULT_PROMPT_TIMEOUT_SECONDS),
+  lockOnScreenLock: z.boolean().default(true),
+});
+
+export const AuditSettings = z.strictObject({
+  maxBytes: z.int().min(64 * 1024).default(10 * 1024 * 1024),
+  keep: z.int().min(1).max(100).default(5),
+});
+
+/** `<home>/config.json`. Holds no secret (DESIGN.md "Configuration and files"). */
+export const Config = z
+  .strictObject({
+    version: z.literal(1),
+    endpoints: z.array(Endpoint).default([]),
+    credentials: z.array(CredentialMeta).default([]),
+    unlock: UnlockSettings.default({ promptTimeoutSeconds: DEFAULT_PROMPT_TIMEOUT_SECONDS, lockOnScreenLock: true }),
+    http: HttpFrontDoor.default({ enabled: false, port: 0, apiKeyHeader: 'x-api-key', corsOrigins: [], rateLimitPerMinute: 600 }),
+    policy: Policy.default({ approve: [] }),
+    audit: AuditSettings.default({ maxBytes: 10 * 1024 * 1024, keep: 5 }),
+  })
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    cfg.endpoints.forEach((e, i) => {
+      if (ids.has(e.id.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'id'], message: `duplicate endpoint name "${e.id}"` });
+      ids.add(e.id.toLowerCase());
+      if (!cfg.credentials.some((c) => c.id === e.credential)) {
+        ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'credential'], message: `no credential "${e.credential}" in credentials` });
+      }
+    });
+    const creds = new Set<string>();
+    cfg.credentials.forEach((c, i) => {
+      if (creds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['credentials', i, 'id'], message: `duplicate credential "${c.id}"` });
+      creds.add(c.id);
+    });
+  });
+export type Config = z.infer<typeof Config>;
+
+/** The configuration of a fresh install. */
+export function emptyConfig(): Config {
+  return Config.parse({ version: 1 });
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** An endpoint name as typed on the command line: short, shell-safe, no path characters. */
+export const EndpointName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** The two upstream kinds KeyBroker brokers for; each has its own MCP server child. */
+export const EndpointKind = z.enum(['vsphere', 'p6']);
+export type EndpointKind = z.infer<typeof EndpointKind>;
+
+/** A DNS domain shared by several endpoints (`corp.example`, matching `*.corp.example`). */
+export const DomainName = z
+  .string()
+  .transform((s) => s.toLowerCase().replace(/^\*\./, ''))
+  .pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'use a DNS domain such as corp.example'));
+
+/**
+ * A credential id is also the keychain account (service `KeyBroker`). Endpoint-owned
+ * credentials are `endpoint:NAME`; domain-shared ones are `domain:corp.example`.
+ */
+export const CredentialId = z.string().regex(/^(endpoint:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|domain:[a-z0-9.-]{1,253})$/, 'expected endpoint:NAME or domain:DOMAIN');
+export type CredentialId = z.infer<typeof CredentialId>;

@@ -1,0 +1,16 @@
+/** The keychain service name every KeyBroker item is stored under; the account is the credential id. */
+export const KEYCHAIN_SERVICE = 'KeyBroker';
+
+/**
+ * The OS keychain as the broker sees it (Keychain on macOS, Secret Service on Linux,
+ * Credential Manager on Windows). Only `core/node/broker` and the CLI's credential
+ * commands may hold an instance: secrets never travel further (STYLE.md §9).
+ */
+export interface Keychain {
+  /** The secret stored for `account`, or undefined when there is none. */
+  get(account: string): Promise<string | undefined>;
+  /** Create or replace the secret for `account`. */
+  set(account: string, secret: string): Promise<void>;
+  /** Delete the item; true when one existed. */
+  delete(account: string): Promise<boolean>;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { EndpointKind } from './names.js';
+
+/** One endpoint as `keybroker status` and the tray show it. Never a secret. */
+export const EndpointStatus = z.strictObject({
+  id: z.string(),
+  kind: EndpointKind,
+  url: z.string(),
+  credential: z.string(),
+  readOnly: z.boolean(),
+  /** 'unlocked' while the credential's approval lasts; 'once' while an allow-once session lives. */
+  lock: z.enum(['locked', 'unlocked', 'once']),
+  /** Epoch ms when the unlock ends (absent when locked). */
+  unlockedUntil: z.number().int().optional(),
+  session: z
+    .strictObject({
+      loggedInAt: z.number().int(),
+      expiresAt: z.number().int(),
+    })
+    .optional(),
+});
+export type EndpointStatus = z.infer<typeof EndpointStatus>;
+
+/** A running child as the host sees it. */
+export const ChildStatus = z.strictObject({
+  name: z.string(),
+  kind: z.string(),
+  pid: z.number().int().optional(),
+  state: z.enum(['starting', 'running', 'restarting', 'failed', 'stopped']),
+  restarts: z.number().int().nonnegative(),
+});
+export type ChildStatus = z.infer<typeof ChildStatus>;
+
+/** `keybroker status --json`. */
+export const HostStatus = z.strictObject({
+  host: z.strictObject({ running: z.boolean(), pid: z.number().int().optional(), home: z.string(), startedAt: z.number().int().optional() }),
+  endpoints: z.array(EndpointStatus),
+  children: z.array(ChildStatus),
+  pendingApprovals: z.number().int().nonnegative(),
+});
+export type HostStatus = z.infer<typeof HostStatus>;

@@ -1,0 +1,28 @@
+import type { Endpoint } from '../../src/core/common/contracts/endpoint.js';
+import { UpstreamLoginError, type UpstreamLogin, type UpstreamSession } from '../../src/core/node/broker/upstream-login.js';
+
+/**
+ * An UpstreamLogin that accepts one password and counts calls; for broker unit tests.
+ * Real logins against vcsim and the P6 fake are tested in their own suites.
+ */
+export class FakeUpstreamLogin implements UpstreamLogin {
+  logins = 0;
+  logouts: string[] = [];
+  private n = 0;
+  /** Resolve logins only when the test says so (to race a lock against a login). */
+  gate: Promise<void> | undefined;
+
+  constructor(private readonly password: string, private readonly unreachable = false) {}
+
+  async login(endpoint: Endpoint, password: string): Promise<UpstreamSession> {
+    this.logins++;
+    if (this.gate) await this.gate;
+    if (this.unreachable) throw new UpstreamLoginError('unreachable', `cannot reach ${endpoint.url}; check the network`);
+    if (password !== this.password) throw new UpstreamLoginError('login_failed', `${endpoint.id} rejected the username or password`);
+    return { token: `tok-${endpoint.id}-${++this.n}` };
+  }
+
+  async logout(_endpoint: Endpoint, session: UpstreamSession): Promise<void> {
+    this.logouts.push(session.token);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Clock } from '../../src/core/node/broker/clock.js';
+import { toDisposable } from '../../src/core/common/lifecycle/disposable.js';
+
+/** A Clock that only moves when the test says so; timers fire in due order on `advance`. */
+export class ManualClock implements Clock {
+  private timers: { due: number; fn: () => void; seq: number }[] = [];
+  private seq = 0;
+
+  constructor(private t = Date.UTC(2026, 10, 24, 10, 0, 0)) {}
+
+  now(): number {
+    return this.t;
+  }
+
+  setTimer(ms: number, fn: () => void) {
+    const timer = { due: this.t + ms, fn, seq: this.seq++ };
+    this.timers.push(timer);
+    return toDisposable(() => {
+      this.timers = this.timers.filter((x) => x !== timer);
+    });
+  }
+
+  /** Move time forward by `ms`, firing every timer that falls due, in order. */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      const next = this.timers.filter((x) => x.due <= end).sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
+      if (!next) break;
+      this.timers = this.timers.filter((x) => x !== next);
+      this.t = next.due;
+      next.fn();
+    }
+    this.t = end;
+  }
+
+  /** Timers still armed; tests use it to prove nothing leaked. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+}

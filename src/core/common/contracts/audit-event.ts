@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/**
+ * Every event the audit log knows (DESIGN.md "Audit"). Dotted `area.what`, past tense:
+ * each line records something that happened. `lock` is the user locking everything.
+ */
+export const AUDIT_EVENTS = [
+  'unlock.requested',
+  'unlock.approved',
+  'unlock.denied',
+  'unlock.expired',
+  'session.login',
+  'session.logout',
+  'session.failed',
+  'token.granted',
+  'token.denied',
+  'token.revoked',
+  'tool.called',
+  'tool.approved',
+  'tool.denied',
+  'tool.failed',
+  'child.started',
+  'child.exited',
+  'child.restarted',
+  'gateway.rejected',
+  'config.changed',
+  'frame.invalid',
+  'approval.requested',
+  'approval.approved',
+  'approval.denied',
+  'approval.expired',
+  'host.started',
+  'host.stopped',
+  'lock',
+] as const;
+
+/** The name of an audit event. */
+export const AuditEventName = z.enum(AUDIT_EVENTS);
+export type AuditEventName = z.infer<typeof AuditEventName>;
+
+/** How the audited action ended. Stable strings: `keybroker audit` users filter on them. */
+export const AuditOutcome = z.enum(['ok', 'denied', 'failed', 'timeout', 'cancelled']);
+export type AuditOutcome = z.infer<typeof AuditOutcome>;
+
+/**
+ * One line of `<home>/audit.log`.
+ *
+ * Security: strict, with no free-form bag: a key not listed here (a `password`, a tool's
+ * argument values) fails validation instead of riding along into the file. Tool calls
+ * record argument NAMES only. Strings are not length-limited here because some come from
+ * outside (client names, tool names); the writer truncates them instead, so a long value
+ * from a peer cannot turn into a failed audit write.
+ */
+export const AuditRecord = z.strictObject({
+  /** When it happened, ISO 8601 in UTC (`2026-11-24T10:00:00.000Z`). */
+  ts: z.iso.datetime(),
+  event: AuditEventName,
+  /** Endpoint name (`vc1`). */
+  endpoint: z.string().optional(),
+  /** Credential id (`endpoint:vc1`, `domain:corp.example`), never the secret. */
+  credential: z.string().optional(),
+  /** The MCP client as it names itself (`claude-ai`), or `cli`. */
+  client: z.string().optional(),
+  /** The MCP server child (`vsphere`, `p6`). */
+  server: z.string().optional(),
+  tool: z.string().optional(),
+  outcome: AuditOutcome.optional(),
+  durationMs: z.number().nonnegative().finite().optional(),
+  /** A stable error or deny code (`CORE_BUG`, `not_allowed`). */
+  code: z.string().optional(),
+  /** A short human reason, one line. */
+  reason: z.string().optional(),
+  /** Names of a tool call's arguments; their values are never audited. */
+  argNames: z.array(z.string()).optional(),
+  pid: z.int().positive().optional(),
+  approvalId: z.string().optional(),
+  ttlSeconds: z.int().nonnegative().optional(),
+  /** When an unlock or a token stops being valid, ISO 8601 in UTC. */
+  expiresAt: z.iso.datetime().optional(),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+/** What a caller hands to the audit log: a record whose `ts` defaults to now. */
+export type AuditInput = Omit<AuditRecord, 'ts'> & { ts?: string };

@@ -1,0 +1,49 @@
+import type { AuditRecord } from '../../common/contracts/audit-event.js';
+
+/** The optional fields in the order people read them: who/what first, details after. */
+const FIELD_ORDER = [
+  'endpoint',
+  'credential',
+  'client',
+  'server',
+  'tool',
+  'outcome',
+  'durationMs',
+  'code',
+  'reason',
+  'argNames',
+  'pid',
+  'approvalId',
+  'ttlSeconds',
+  'expiresAt',
+] as const satisfies readonly (keyof AuditRecord)[];
+
+/** Values made only of these print bare; anything else is quoted. */
+const BARE = /^[A-Za-z0-9._:@/+-]+$/; // No comma: it separates argNames.
+/** Characters JSON.stringify leaves alone but a terminal or reader may act on. */
+const UNSAFE = /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function quote(value: string): string {
+  if (BARE.test(value)) return value;
+  // Security: values can come from peers (client and tool names). JSON quoting escapes
+  // newlines and C0 controls, so one record stays one line; the rest (C1 controls,
+  // bidi overrides) are escaped too so a name cannot rewrite what the terminal shows.
+  return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The human form of a record, one line:
+ * `2026-11-24T10:00:00.000Z  unlock.approved  endpoint=vc1 client=claude`.
+ * Keys are the JSON field names, so what you read is what you `grep`/`jq` for.
+ */
+export function formatAuditLine(record: AuditRecord): string {
+  const parts: string[] = [];
+  for (const key of FIELD_ORDER) {
+    const value = record[key];
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.map(quote).join(',') : quote(String(value));
+    parts.push(`${key}=${text}`);
+  }
+  const head = `${record.ts}  ${record.event}`;
+  return parts.length > 0 ? `${head}  ${parts.join(' ')}` : head;
+}

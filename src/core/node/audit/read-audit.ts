@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import type { AuditRecord } from '../../common/contracts/audit-event.js';
+import { homePaths } from '../config/home.js';
+import { parseAuditLine } from './parse-audit-line.js';
+import { listRotatedAuditFiles } from './rotate-audit.js';
+
+/** Options of readAudit. */
+export interface ReadAuditOptions {
+  /** Also read the rotated generations (`audit.log.N`), oldest first. Default false. */
+  fromRotated?: boolean;
+}
+
+/** The records of an audit trail, in the order they were written. */
+export interface AuditReadResult {
+  records: AuditRecord[];
+  /** Non-empty lines that were not valid records and were skipped. */
+  malformed: number;
+}
+
+/** The records of one audit file; a missing file has none. */
+export function readAuditFile(file: string): AuditReadResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], malformed: 0 };
+    throw e;
+  }
+  const records: AuditRecord[] = [];
+  let malformed = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const record = parseAuditLine(line);
+    if (record) records.push(record);
+    else malformed++;
+  }
+  return { records, malformed };
+}
+
+/**
+ * The audit trail under `<home>`: `audit.log`, preceded by its rotated generations when
+ * `fromRotated` is set. What `keybroker audit` prints.
+ */
+export function readAudit(home: string, options: ReadAuditOptions = {}): AuditReadResult {
+  const file = homePaths(home).audit;
+  const files = options.fromRotated ? [...listRotatedAuditFiles(file), file] : [file];
+  const out: AuditReadResult = { records: [], malformed: 0 };
+  for (const f of files) {
+    const { records, malformed } = readAuditFile(f);
+    for (const r of records) out.records.push(r); // No spread: a full file holds more lines than call arguments may be.
+    out.malformed += malformed;
+  }
+  return out;
+}

@@ -119,6 +119,11 @@ export class Broker extends DisposableBase {
     }
   }
 
+  /** The secret values alive right now (session tokens), for the audit log's redactor. */
+  liveSecrets(): string[] {
+    return this.sessions.tokens();
+  }
+
   /** Log out every session; call before the host exits. */
   async shutdown(): Promise<void> {
     this.consent.cancelAll();

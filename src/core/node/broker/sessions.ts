@@ -71,6 +71,11 @@ export class Sessions extends DisposableBase {
     return [...this.held.keys()].map((e) => this.current(e)).filter((s): s is LiveSession => s !== undefined);
   }
 
+  /** Every held token, without side effects (the audit redactor calls this on each append). */
+  tokens(): string[] {
+    return [...this.held.values()].map((h) => h.session.token);
+  }
+
   /** Log in to `endpoint` (or join a login already under way) and keep the session until `expiresAt`. */
   login(endpoint: Endpoint, mode: UnlockMode, expiresAt: number): Promise<LiveSession> {
     const running = this.inflight.get(endpoint.id);
@@ -133,7 +138,7 @@ export class Sessions extends DisposableBase {
     }
     let token: string;
     try {
-      // The password's only use; it goes out of scope when this call returns.
+      // The password's only use; the reference is dropped in `finally` (JS cannot wipe strings).
       ({ token } = await this.deps.logins[endpoint.kind].login(endpoint, password));
     } catch (e) {
       const reason = e instanceof UpstreamLoginError ? e.reason : 'unreachable';
@@ -141,6 +146,7 @@ export class Sessions extends DisposableBase {
       audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'failed', code: reason, reason: message, durationMs: clock.now() - started });
       throw new TokenDenied(reason, message);
     } finally {
+      // eslint-disable-next-line no-useless-assignment -- drop the last reference to the password early
       password = undefined;
     }
     const session: LiveSession = { endpoint: endpoint.id, kind: endpoint.kind, credential: endpoint.credential, token, loggedInAt: clock.now(), expiresAt, mode };

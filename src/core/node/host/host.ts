@@ -1,0 +1,131 @@
+import type { ApprovalDecision } from '../../common/contracts/approval.js';
+import type { Config } from '../../common/contracts/config.js';
+import type { ControlHandler, ControlResult } from '../../common/contracts/control-protocol.js';
+import type { EndpointKind } from '../../common/contracts/names.js';
+import { DisposableBase, toDisposable } from '../../common/lifecycle/disposable.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { Approver } from '../broker/approver.js';
+import { Broker } from '../broker/broker.js';
+import { systemClock, type Clock } from '../broker/clock.js';
+import type { PendingApprovals } from '../broker/pending-approvals.js';
+import type { UpstreamLogin } from '../broker/upstream-login.js';
+import { ConfigStore } from '../config/config-store.js';
+import { ControlServer } from '../control/control-server.js';
+import { controlSocketPath } from '../control/control-socket-path.js';
+import { ensurePrivateDir } from '../fs/private-dir.js';
+import type { Keychain } from '../keychain/keychain.js';
+import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import { connectChild, type McpFrameSink } from './connect-child.js';
+import { HostLock } from './host-lock.js';
+
+/** What differs between the headless host and the desktop app. */
+export interface HostOptions {
+  readonly home: string;
+  readonly keychain: Keychain;
+  readonly logins: Readonly<Record<EndpointKind, UpstreamLogin>>;
+  readonly approver: Approver;
+  /** The queue `keybroker approvals/approve/deny` answer; absent where no CLI approval is offered. */
+  readonly pending?: PendingApprovals;
+  readonly clock?: Clock;
+}
+
+/**
+ * The host process's core (DESIGN.md "Processes"): one per user home. Owns the lock,
+ * the audit log, the broker and the control socket. `keybroker serve` and the Electron
+ * main process both build one and add their own front doors.
+ */
+export class Host extends DisposableBase implements ControlHandler {
+  private config: Config;
+  private readonly startedAt = Date.now();
+  private stopped = false;
+
+  private constructor(
+    private readonly options: HostOptions,
+    private readonly configStore: ConfigStore,
+    readonly audit: AuditLog,
+    readonly broker: Broker,
+    config: Config,
+  ) {
+    super();
+    this.config = config;
+  }
+
+  /** Load config, take the per-home lock, open the audit log and the control socket. */
+  static async start(options: HostOptions): Promise<Host> {
+    ensurePrivateDir(options.home);
+    const store = new ConfigStore(options.home);
+    const config = store.load(); // A bad file stops us here, with the field's path, before anything starts.
+    const lock = new HostLock(store.paths.lock);
+    lock.acquire();
+    // The audit redactor and the broker's config read need the objects built after them.
+    const late: { broker?: Broker; host?: Host } = {};
+    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => late.broker?.liveSecrets() ?? [] });
+    const broker = new Broker({
+      config: () => late.host?.config ?? config, keychain: options.keychain, logins: options.logins, approver: options.approver,
+      clock: options.clock ?? systemClock, audit, newApprovalId: options.pending ? () => options.pending!.newId() : undefined,
+    });
+    late.broker = broker;
+    const host = new Host(options, store, audit, broker, config);
+    late.host = host;
+    host.register(toDisposable(() => lock.release()));
+    host.register(audit);
+    host.register(broker);
+    try {
+      const control = await ControlServer.listen({
+        socketPath: controlSocketPath(options.home),
+        handler: host,
+        onInvalidFrame: (reason) => audit.append({ event: 'frame.invalid', server: 'control', code: reason }),
+      });
+      host.register(control);
+    } catch (e) {
+      host.dispose();
+      throw e;
+    }
+    audit.append({ event: 'host.started', pid: process.pid });
+    return host;
+  }
+
+  /** Connect a started child's channel to the broker (and to the gateway's `mcp` sink). */
+  attachChild(handle: ChildProcessHandle, kind: EndpointKind, mcp?: McpFrameSink) {
+    return this.register(connectChild(handle, kind, this.broker, this.audit, mcp));
+  }
+
+  async status(): Promise<ControlResult<'status'>> {
+    return {
+      host: { running: true, pid: process.pid, home: this.options.home, startedAt: this.startedAt },
+      endpoints: this.broker.endpointStatus(),
+      children: [],
+      pendingApprovals: this.options.pending?.list().length ?? 0,
+    };
+  }
+
+  async listApprovals(): Promise<ControlResult<'approvals.list'>> {
+    return this.options.pending?.list() ?? [];
+  }
+
+  async decideApproval(id: string, decision: ApprovalDecision): Promise<ControlResult<'approvals.decide'>> {
+    if (!this.options.pending) throw new Error('approvals are answered in the KeyBroker window here');
+    this.options.pending.decide(id, decision);
+    return { decided: id };
+  }
+
+  async lock(target: string | undefined): Promise<ControlResult<'lock'>> {
+    return { locked: this.broker.lock(target) };
+  }
+
+  async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
+    this.config = this.configStore.load();
+    this.broker.reload(changedCredentials);
+    this.audit.append({ event: 'config.changed', reason: `${this.config.endpoints.length} endpoint(s)` });
+    return { endpoints: this.config.endpoints.length };
+  }
+
+  /** Log out upstream, audit, release everything. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.broker.shutdown();
+    this.audit.append({ event: 'host.stopped', pid: process.pid });
+    this.dispose();
+  }
+}

@@ -1,0 +1,90 @@
+import { HostToChildBroker, type TokenGrant } from '../../core/common/contracts/token-protocol.js';
+import { Emitter } from '../../core/common/events/emitter.js';
+import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
+import type { HostChannel } from './host-channel.js';
+
+/** The broker refused a token; `code` is the protocol's deny code. */
+export class TokenDeniedError extends Error {
+  override readonly name = 'TokenDeniedError' as const;
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** A token is treated as expired this long before `expiresAt`, so a call never starts on a dying one. */
+const EXPIRY_SKEW_MS = 5_000;
+
+/**
+ * The child's side of the token protocol: asks the host for session tokens, caches each
+ * until it expires or is revoked, and renews on NotAuthenticated/401 (DESIGN.md "Renewal").
+ * Concurrent callers for one endpoint share one request.
+ */
+export class TokenClient extends DisposableBase {
+  private readonly grants = new Map<string, TokenGrant>();
+  private readonly inflight = new Map<string, Promise<TokenGrant>>();
+  private readonly waiting = new Map<string, { resolve: (g: TokenGrant) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private readonly _onDidRevoke = this.register(new Emitter<string>());
+  /** Fires with the endpoint name when the host withdraws its token (lock, expiry). */
+  readonly onDidRevoke = this._onDidRevoke.event;
+
+  constructor(private readonly channel: HostChannel, private readonly now: () => number = Date.now) {
+    super();
+    this.register(channel.onMessage((m) => this.receive(m)));
+  }
+
+  /** A valid token for `endpoint`, from cache or from the host (which may prompt the user). */
+  get(endpoint: string): Promise<TokenGrant> {
+    const cached = this.grants.get(endpoint);
+    if (cached && cached.expiresAt - EXPIRY_SKEW_MS > this.now()) return Promise.resolve(cached);
+    return this.ask(endpoint, undefined);
+  }
+
+  /** The upstream rejected `stale`: get a fresh token (the host logs in again if still unlocked). */
+  renew(endpoint: string, stale: string): Promise<TokenGrant> {
+    const cached = this.grants.get(endpoint);
+    if (cached && cached.token !== stale) return Promise.resolve(cached); // Someone already renewed.
+    this.grants.delete(endpoint);
+    return this.ask(endpoint, stale);
+  }
+
+  private ask(endpoint: string, stale: string | undefined): Promise<TokenGrant> {
+    const running = this.inflight.get(endpoint);
+    if (running) return running;
+    const id = `t${++this.nextId}`;
+    const p = new Promise<TokenGrant>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.channel.send(stale === undefined ? { ch: 'broker', t: 'token.request', id, endpoint } : { ch: 'broker', t: 'token.renew', id, endpoint, stale });
+    }).finally(() => this.inflight.delete(endpoint));
+    this.inflight.set(endpoint, p);
+    return p;
+  }
+
+  private receive(message: unknown): void {
+    if ((message as { ch?: unknown } | null)?.ch !== 'broker') return;
+    const parsed = HostToChildBroker.safeParse(message);
+    if (!parsed.success) return; // Only the host writes here; a bad frame is a host bug, never acted on.
+    const frame = parsed.data;
+    if (frame.t === 'token.revoke') {
+      this.grants.delete(frame.endpoint);
+      this._onDidRevoke.fire(frame.endpoint);
+      return;
+    }
+    const w = this.waiting.get(frame.id);
+    if (!w) return;
+    this.waiting.delete(frame.id);
+    if (frame.t === 'token.grant') {
+      this.grants.set(frame.endpoint, frame);
+      w.resolve(frame);
+    } else {
+      w.reject(new TokenDeniedError(frame.code, frame.message));
+    }
+  }
+
+  override dispose(): void {
+    for (const w of this.waiting.values()) w.reject(new TokenDeniedError('locked', 'the server is shutting down'));
+    this.waiting.clear();
+    this.grants.clear();
+    super.dispose();
+  }
+}

@@ -68,5 +68,9 @@ console.log(`  p99 token = ${(pct(token, 99)).toFixed(3)} ms  (goal ≤ 1.000 ms
 
 await child.stop({ graceMs: 2000 });
 await host.stop();
+// Honesty check: the fast path must still audit every grant.
+const granted = fs.readFileSync(path.join(home, 'audit.log'), 'utf8').split('\n').filter((l) => l.includes('"token.granted"')).length;
+console.log(`  audit lines token.granted = ${granted} (expected ${N + 200})`);
+if (granted !== N + 200) process.exitCode = 1;
 pending.dispose();
 fs.rmSync(home, { recursive: true, force: true });

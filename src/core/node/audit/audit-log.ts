@@ -24,21 +24,29 @@ export interface AuditLogOptions {
   secrets: () => Iterable<string>;
   /** Clock for `ts`; tests pin it. */
   now?: () => Date;
+  /**
+   * Write at the end of the current event-loop turn, batched, instead of inside `append`.
+   * The host sets it: a token grant is then answered before its audit line is written.
+   * A crash can lose the lines of that one turn; `flush()`/`dispose()` write them at once.
+   */
+  deferWrites?: boolean;
 }
 
 // Security: O_NOFOLLOW, so a symlink planted at audit.log cannot redirect the log elsewhere.
 const OPEN_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0);
 const FILE_MODE = 0o600;
+/** How often an open log is checked for having been deleted or replaced. */
+const IDENTITY_CHECK_MS = 1000;
 
 /**
  * The audit trail (DESIGN.md "Audit"): one JSON line per record in `<home>/audit.log`,
  * mode 0600, rotated by size.
  *
- * Each append opens, writes one whole line with O_APPEND and closes, so a crash loses at
- * most the line being written, and a log deleted or rotated by someone else is recreated
- * instead of written into an unlinked file. Audit volume (unlocks, tool calls) makes the
- * extra open cheap enough. No fsync: a host crash keeps what the kernel has; only a power
- * loss can cost the last lines.
+ * Each append writes one whole line with O_APPEND to a descriptor kept open between
+ * appends, so a crash loses at most the line being written; a log deleted or rotated by
+ * someone else is noticed on the next append and recreated instead of written into an
+ * unlinked file. No fsync: a host crash keeps what the kernel has; only a power loss can
+ * cost the last lines.
  */
 export class AuditLog extends DisposableBase {
   /** The live log file, `<home>/audit.log`. */
@@ -47,6 +55,10 @@ export class AuditLog extends DisposableBase {
   /** Fires after a record was written, with the record as written (redacted). */
   readonly onDidAppend = this._onDidAppend.event;
   private homeReady = false;
+  private openFile: { fd: number; size: number; ino: number } | undefined;
+  private checkedAt = 0;
+  private readonly queued: string[] = [];
+  private flushTimer: NodeJS.Immediate | undefined;
 
   constructor(private readonly options: AuditLogOptions) {
     super();
@@ -67,31 +79,91 @@ export class AuditLog extends DisposableBase {
       throw new BugError(`invalid audit record: ${field || '(root)'}: ${message}; fix the caller`);
     }
     const record = redactRecord(parsed.data, this.options.secrets());
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    this.writeLine(line);
+    const line = `${JSON.stringify(record)}\n`;
+    if (this.options.deferWrites) {
+      this.queued.push(line);
+      this.flushTimer ??= setImmediate(() => this.flush());
+    } else {
+      this.writeLine(Buffer.from(line, 'utf8'));
+    }
     this._onDidAppend.fire(record);
     return record;
   }
 
-  private writeLine(line: Buffer): void {
-    const first = this.open();
-    let fd = first.fd;
-    try {
-      // A line never straddles two files; one longer than maxBytes still gets a file of its own.
-      if (first.size > 0 && first.size + line.length > this.options.settings.maxBytes) {
-        fs.closeSync(fd);
-        fd = -1;
-        rotateAuditFiles(this.file, this.options.settings.keep);
-        fd = this.open().fd;
+  /** Write every deferred line now (deferWrites). Lines keep their order and stay whole. */
+  flush(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    const lines = this.queued.splice(0);
+    // One write for the batch, split only where a rotation must fall between two lines.
+    let batch = '';
+    let batchBytes = 0;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      // writeLine rotates before a batch that would not fit; keep each batch small enough
+      // to fit in one file, so rotation still falls between lines.
+      if (batch && (this.current().size + batchBytes + bytes > this.options.settings.maxBytes)) {
+        this.writeLine(Buffer.from(batch, 'utf8'));
+        batch = '';
+        batchBytes = 0;
       }
-      fs.writeSync(fd, line);
-    } finally {
-      if (fd >= 0) fs.closeSync(fd);
+      batch += line;
+      batchBytes += bytes;
     }
+    if (batch) this.writeLine(Buffer.from(batch, 'utf8'));
+  }
+
+  private writeLine(line: Buffer): void {
+    let current = this.current();
+    // A line never straddles two files; one longer than maxBytes still gets a file of its own.
+    if (current.size > 0 && current.size + line.length > this.options.settings.maxBytes) {
+      this.closeFile();
+      rotateAuditFiles(this.file, this.options.settings.keep);
+      current = this.current();
+    }
+    fs.writeSync(current.fd, line);
+    current.size += line.length;
+  }
+
+  /**
+   * The open log file. Kept open between appends: the token path audits every grant, and
+   * an open (or even a stat) per line doubled its latency. At most once a second we check
+   * that the path still names our file; a log deleted or replaced behind our back is then
+   * reopened, so at most a second of lines can go to a file someone else unlinked.
+   */
+  private current(): { fd: number; size: number; ino: number } {
+    if (this.openFile) {
+      const now = Date.now();
+      if (now - this.checkedAt < IDENTITY_CHECK_MS) return this.openFile;
+      this.checkedAt = now;
+      const st = fs.statSync(this.file, { throwIfNoEntry: false });
+      if (st && st.ino === this.openFile.ino) return this.openFile;
+      this.closeFile();
+    }
+    this.checkedAt = Date.now();
+    this.openFile = this.open();
+    return this.openFile;
+  }
+
+  /** Check now, on the next append, that the path still names our file (tests; after a rotation by hand). */
+  recheckFile(): void {
+    this.checkedAt = 0;
+  }
+
+  private closeFile(): void {
+    if (!this.openFile) return;
+    fs.closeSync(this.openFile.fd);
+    this.openFile = undefined;
+  }
+
+  override dispose(): void {
+    if (!this.isDisposed) this.flush();
+    this.closeFile();
+    super.dispose();
   }
 
   /** Open for appending, creating home and file if missing and tightening a loose mode. */
-  private open(): { fd: number; size: number } {
+  private open(): { fd: number; size: number; ino: number } {
     if (!this.homeReady) {
       ensurePrivateDir(path.dirname(this.file));
       this.homeReady = true;
@@ -110,7 +182,7 @@ export class AuditLog extends DisposableBase {
       // Security: the create mode only applies to a new file; one made looser (by hand, by
       // a restore from backup) is tightened before anything more is written to it.
       if (process.platform !== 'win32' && (st.mode & 0o777) !== FILE_MODE) fs.fchmodSync(fd, FILE_MODE);
-      return { fd, size: st.size };
+      return { fd, size: st.size, ino: st.ino };
     } catch (e) {
       fs.closeSync(fd);
       throw e;

@@ -59,7 +59,7 @@ export class Host extends DisposableBase implements ControlHandler {
     lock.acquire();
     // The audit redactor and the broker's config read need the objects built after them.
     const late: { broker?: Broker; host?: Host } = {};
-    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => late.broker?.liveSecrets() ?? [] });
+    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => late.broker?.liveSecrets() ?? [], deferWrites: true });
     const broker = new Broker({
       config: () => late.host?.config ?? config, keychain: options.keychain, logins: options.logins, approver: options.approver,
       clock: options.clock ?? systemClock, audit, newApprovalId: options.pending ? () => options.pending!.newId() : undefined,

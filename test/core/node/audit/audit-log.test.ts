@@ -79,6 +79,7 @@ describe('AuditLog.append()', () => {
     const log = makeLog();
     log.append({ event: 'host.started' });
     fs.rmSync(path.dirname(log.file), { recursive: true });
+    log.recheckFile(); // what the once-a-second identity check does on its own in a running host
     log.append({ event: 'host.stopped' });
     assert.deepEqual(lines(log.file).map((l) => (l as AuditRecord).event), ['host.stopped']);
     log.dispose();
@@ -157,6 +158,39 @@ describe('AuditLog rotation', () => {
     log.append({ event: 'tool.failed', reason: 'r'.repeat(300) });
     assert.equal(lines(log.file).length, 1);
     assert.equal(lines(`${log.file}.1`).length, 1);
+    log.dispose();
+  });
+});
+
+describe('AuditLog with deferWrites', () => {
+  it('writes the lines of one turn together at its end, in order', async () => {
+    const log = makeLog({ deferWrites: true });
+    log.append({ event: 'host.started' });
+    log.append({ event: 'token.granted', endpoint: 'vc1' });
+    assert.equal(fs.existsSync(log.file), false, 'nothing is written inside append');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(lines(log.file).map((l) => (l as AuditRecord).event), ['host.started', 'token.granted']);
+    log.dispose();
+  });
+
+  it('writes pending lines on dispose, so a clean stop loses nothing', () => {
+    const log = makeLog({ deferWrites: true });
+    log.append({ event: 'host.stopped' });
+    log.dispose();
+    assert.deepEqual(lines(log.file).map((l) => (l as AuditRecord).event), ['host.stopped']);
+  });
+
+  it('still rotates between lines, never inside one', async () => {
+    const log = makeLog({ deferWrites: true, settings: { maxBytes: 64 * 1024, keep: 2 } });
+    const reason = 'x'.repeat(400);
+    for (let i = 0; i < 400; i++) log.append({ event: 'tool.called', reason });
+    log.flush();
+    const all = [log.file, `${log.file}.1`, `${log.file}.2`].filter((f) => fs.existsSync(f));
+    assert.equal(all.length, 3);
+    for (const f of all) {
+      assert.ok(fs.statSync(f).size <= 64 * 1024);
+      assert.ok(lines(f).every((l) => (l as AuditRecord).event === 'tool.called'));
+    }
     log.dispose();
   });
 });

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Agent } from 'undici';
+import { createUpstreamDispatcher, retrieveServiceContent } from '../../../../src/connectors/vsphere/session/index.js';
+import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
+
+describe('retrieveServiceContent()', () => {
+  let vcsim: Vcsim;
+  let dispatcher: Agent;
+  before(async () => {
+    vcsim = await startVcsim();
+    dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+  });
+  after(async () => {
+    await dispatcher?.close();
+    await vcsim?.stop();
+  });
+
+  it('reads the managers and about info without a session', async () => {
+    const sc = await retrieveServiceContent(vcsim.url, dispatcher);
+    assert.deepEqual(sc.sessionManager, { type: 'SessionManager', value: 'SessionManager' });
+    assert.equal(sc.propertyCollector.type, 'PropertyCollector');
+    assert.equal(sc.about.apiType, 'VirtualCenter');
+    assert.equal(sc.apiVersion, sc.about.apiVersion);
+    assert.match(sc.about.fullName, /VMware vCenter Server/);
+  });
+
+  it('implies /sdk when the URL has no path', async () => {
+    const sc = await retrieveServiceContent(new URL(vcsim.url).origin, dispatcher);
+    assert.equal(sc.sessionManager.type, 'SessionManager');
+  });
+
+  it('reports CONN_BAD_RESPONSE when the URL is not the SDK', async () => {
+    await assert.rejects(retrieveServiceContent(new URL('/kbtest/counts', vcsim.url).href, dispatcher), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'CONN_BAD_RESPONSE');
+      assert.match(error.message, /no SOAP envelope; check that the URL is the vCenter SDK/);
+      return true;
+    });
+    await assert.rejects(retrieveServiceContent(new URL('/no-such-page', vcsim.url).href, dispatcher), { code: 'CONN_BAD_RESPONSE' });
+  });
+});

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import type net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Agent } from 'undici';
+import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
+import { soapCall } from '../../../../src/connectors/vsphere/session/soap-call.js';
+import { createTestPki, type TestPki } from '../../../support/openssl-pki.js';
+
+/** What the fake answers next: status, body and extra headers. */
+type Reply = { status: number; body: string; headers?: Record<string, string> };
+
+const SOAP_OK =
+  '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">' +
+  '<soapenv:Body><CurrentTimeResponse xmlns="urn:vim25"><returnval>2026-01-01T00:00:00Z</returnval></CurrentTimeResponse></soapenv:Body></soapenv:Envelope>';
+
+describe('soapCall()', () => {
+  let pki: TestPki;
+  let server: https.Server;
+  let url: string;
+  let dispatcher: Agent;
+  let reply: Reply;
+  const seen: { method: string; path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  const call = (extra: { cookie?: string } = {}) =>
+    soapCall({ url, dispatcher, apiVersion: '8.0.2.0', method: 'CurrentTime', thisRef: { type: 'ServiceInstance', value: 'ServiceInstance' }, ...extra });
+
+  before(async () => {
+    pki = createTestPki();
+    const leaf = pki.issue('IP:127.0.0.1');
+    server = https.createServer({ key: leaf.key, cert: leaf.cert }, (req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method!, path: req.url!, headers: req.headers, body });
+        res.writeHead(reply.status, { 'content-type': 'text/xml; charset=utf-8', ...reply.headers });
+        res.end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}/sdk`;
+    dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
+  });
+  after(async () => {
+    await dispatcher?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    pki?.remove();
+  });
+
+  it('POSTs the envelope with the vim25 Content-Type, SOAPAction and session cookie', async () => {
+    reply = { status: 200, body: SOAP_OK };
+    seen.length = 0;
+    const { response } = await call({ cookie: '"52c4a1f0"' });
+    assert.equal(response.local, 'CurrentTimeResponse');
+    const [request] = seen;
+    assert.equal(request?.method, 'POST');
+    assert.equal(request?.path, '/sdk');
+    assert.equal(request?.headers['content-type'], 'text/xml; charset="utf-8"');
+    assert.equal(request?.headers['soapaction'], 'urn:vim25/8.0.2.0');
+    assert.equal(request?.headers['cookie'], 'vmware_soap_session="52c4a1f0"');
+    assert.match(request?.body ?? '', /<CurrentTime xmlns="urn:vim25"><_this type="ServiceInstance">ServiceInstance<\/_this><\/CurrentTime>/);
+  });
+
+  it('does not follow redirects, and reports them as CONN_BAD_RESPONSE', async () => {
+    reply = { status: 302, body: '', headers: { location: '/elsewhere' } };
+    seen.length = 0;
+    await assert.rejects(call(), { code: 'CONN_BAD_RESPONSE' });
+    assert.deepEqual(seen.map((r) => r.path), ['/sdk']);
+  });
+
+  it('reports an HTML page or a 500 without SOAP fault as CONN_BAD_RESPONSE without quoting it', async () => {
+    for (const status of [200, 500, 401]) {
+      reply = { status, body: '<html><body>Sign in: secret-hint</body></html>' };
+      await assert.rejects(call(), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'CONN_BAD_RESPONSE');
+        assert.ok(error.message.includes(`HTTP ${status}`) || error.message.includes('unexpected SOAP body'), error.message);
+        assert.ok(!error.message.includes('secret-hint'));
+        return true;
+      });
+    }
+  });
+
+  it('refuses an oversized answer with CONN_BAD_RESPONSE', async () => {
+    reply = { status: 200, body: `<a>${'x'.repeat(5 * 1024 * 1024)}</a>` };
+    await assert.rejects(call(), { code: 'CONN_BAD_RESPONSE' });
+  });
+
+  it('maps a SOAP fault to its code', async () => {
+    reply = {
+      status: 500,
+      body:
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>' +
+        '<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring></faultstring><detail><NotAuthenticatedFault xmlns="urn:vim25" xsi:type="NotAuthenticated"/></detail></soapenv:Fault>' +
+        '</soapenv:Body></soapenv:Envelope>',
+    };
+    await assert.rejects(call({ cookie: 'stale' }), { code: 'CONN_NOT_AUTHENTICATED' });
+  });
+});

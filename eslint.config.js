@@ -34,8 +34,8 @@ function zonesFor(root) {
         message: `DESIGN.md layering: ${layer} may import only [${ALLOWED[layer].join(', ') || 'nothing of ours'}].`,
       };
       if (layer === 'core/node' && other === 'connectors') {
-        zone.except = ['./vsphere/session', './p6/session'];
-        zone.message = 'DESIGN.md layering: core/node may use connectors only for login/logout (connectors/*/session).';
+        zone.except = ['./vsphere/session', './p6/session', './tls'];
+        zone.message = 'DESIGN.md layering: core/node may use connectors only for login/logout (connectors/*/session, connectors/tls).';
       }
       zones.push(zone);
     }

@@ -1,4 +1,13 @@
 import type { Writable } from 'node:stream';
+import type { Keychain } from '../core/node/keychain/keychain.js';
+
+/** Services a command would otherwise create itself; tests replace them with fakes. */
+export interface CliServices {
+  /** The OS keychain; default `new NapiKeychain()`, loaded only by commands that need it. */
+  readonly keychain?: () => Keychain;
+  /** Epoch ms now; default `Date.now`. For "age" and "expires in" columns. */
+  readonly now?: () => number;
+}
 
 /** What a command may touch: its streams and environment, injected so tests can drive it in-process. */
 export interface CliContext {
@@ -9,6 +18,7 @@ export interface CliContext {
   readonly stderr: Writable;
   /** Resolves when the user asks the process to stop (SIGINT/SIGTERM). */
   readonly stopSignal: AbortSignal;
+  readonly services?: CliServices;
 }
 
 /** One `keybroker` sub-command. */

@@ -2,9 +2,16 @@ import { CliError } from './cli-error.js';
 import type { CliContext, Command } from './command.js';
 import { isCoreError } from '../core/common/errors/core-error.js';
 import { serveCommand } from './commands/serve.js';
+import { endpointCommand } from './commands/endpoint.js';
+import { statusCommand } from './commands/status.js';
+import { lockCommand } from './commands/lock.js';
+import { approvalsCommand } from './commands/approvals.js';
+import { approveCommand } from './commands/approve.js';
+import { denyCommand } from './commands/deny.js';
+import { auditCommand } from './commands/audit.js';
 
 /** Every sub-command, in the order `keybroker help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand];
 
 function helpText(): string {
   const lines = ['usage: keybroker <command> [options]', ''];

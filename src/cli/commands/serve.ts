@@ -1,28 +1,53 @@
 import type { Command, CliContext } from '../command.js';
-import { ConfigStore } from '../../core/node/config/config-store.js';
+import { describeApproval } from '../format/describe-approval.js';
+import { PendingApprovals } from '../../core/node/broker/pending-approvals.js';
+import { VsphereUpstreamLogin } from '../../core/node/broker/logins/vsphere-upstream-login.js';
+import { P6UpstreamLogin } from '../../core/node/broker/logins/p6-upstream-login.js';
 import { resolveHome } from '../../core/node/config/home.js';
-import { ensurePrivateDir } from '../../core/node/fs/private-dir.js';
-import { HostLock } from '../../core/node/host/host-lock.js';
+import { Host } from '../../core/node/host/host.js';
+import { openKeychain } from '../services.js';
 import { waitForStop } from '../wait-for-stop.js';
 
-/** `keybroker serve`: the headless host, in the foreground until Ctrl-C. */
+/**
+ * `keybroker serve`: the headless host, in the foreground until Ctrl-C. Unlocks and
+ * destructive calls are approved with `keybroker approve ID` from another shell.
+ */
 export const serveCommand: Command = {
   name: 'serve',
   usage: ['keybroker serve'],
   summary: 'run the host in the foreground (Ctrl-C stops it)',
   async run(ctx: CliContext): Promise<number> {
+    if (ctx.argv.length > 0) {
+      ctx.stderr.write(`keybroker serve: takes no arguments; usage: keybroker serve\n`);
+      return 2;
+    }
     const home = resolveHome(ctx.env);
-    ensurePrivateDir(home);
-    const store = new ConfigStore(home);
-    const config = store.load(); // Fails fast, with the bad field's path, before anything starts.
-    const lock = new HostLock(store.paths.lock);
-    lock.acquire();
+    const pending = new PendingApprovals();
+    const host = await Host.start({
+      home,
+      keychain: await openKeychain(ctx),
+      logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() },
+      approver: pending,
+      pending,
+    });
+    const log = (line: string) => ctx.stderr.write(`[host ${process.pid}] ${line}\n`);
+    // Tell the person at the terminal what waits for them, once per request.
+    const announced = new Set<string>();
+    pending.onDidChange(() => {
+      for (const a of pending.list()) {
+        if (announced.has(a.id)) continue;
+        announced.add(a.id);
+        log(`approval ${a.id} waiting: ${describeApproval(a)}; run 'keybroker approve ${a.id}' (or deny)`);
+      }
+    });
     try {
-      ctx.stderr.write(`[host ${process.pid}] KeyBroker serving from ${home} (${config.endpoints.length} endpoint(s)); Ctrl-C to stop\n`);
+      const { endpoints } = await host.status();
+      log(`KeyBroker serving from ${home} (${endpoints.length} endpoint(s)); Ctrl-C to stop`);
       await waitForStop(ctx.stopSignal);
-      ctx.stderr.write(`[host ${process.pid}] stopping\n`);
+      log('stopping: logging out of every upstream session');
     } finally {
-      lock.release();
+      await host.stop();
+      pending.dispose();
     }
     return 0;
   },

@@ -1,0 +1,105 @@
+import { DEFAULT_TTL_SECONDS, type Config } from '../../core/common/contracts/config.js';
+import { EndpointKind } from '../../core/common/contracts/names.js';
+import { formatDuration } from '../../core/common/duration.js';
+import { ConfigStore } from '../../core/node/config/config-store.js';
+import { resolveHome } from '../../core/node/config/home.js';
+import { CliError, usageError } from '../cli-error.js';
+import type { CliContext } from '../command.js';
+import { buildEndpointDraft, type EndpointDraft } from '../endpoint-input.js';
+import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
+import { readPasswordFromStdin } from '../read-password.js';
+import { openKeychain } from '../services.js';
+import { notifyConfigChanged } from '../with-host.js';
+
+/** Usage of `endpoint add`, one line per kind. */
+export const ENDPOINT_ADD_USAGE = [
+  'keybroker endpoint add vsphere NAME --url URL --user U [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] --password-stdin',
+  'keybroker endpoint add p6 NAME --url URL --user U --database DB [--login-variant headers|authToken|both] [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] --password-stdin',
+] as const;
+
+const COMMON = {
+  url: { type: 'string' },
+  user: { type: 'string' },
+  domain: { type: 'string' },
+  fingerprint: { type: 'string' },
+  ca: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  ttl: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+} as const;
+const P6_ONLY = { database: { type: 'string' }, 'login-variant': { type: 'string' } } as const;
+
+/**
+ * `keybroker endpoint add KIND NAME ...`: validate everything, store the password in the
+ * keychain, then add the endpoint to config.json; roll the keychain back if that fails.
+ */
+export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  // Security: refuse a password on the command line before anything else looks at argv:
+  // argv is visible to every local user through ps and lands in shell history.
+  if (argv.some((a) => a === '--password' || a.startsWith('--password=') || a === '-p')) {
+    throw usageError('passwords are never taken from the command line (ps and shell history show them); pipe it in with --password-stdin');
+  }
+  const kindParse = EndpointKind.safeParse(argv[0]);
+  if (!kindParse.success) throw usageError(`expected vsphere or p6 after "endpoint add"; usage: ${ENDPOINT_ADD_USAGE[0]}`);
+  const kind = kindParse.data;
+  const usage = kind === 'p6' ? ENDPOINT_ADD_USAGE[1] : ENDPOINT_ADD_USAGE[0];
+  const { values, positionals } = parseCommandArgs(argv.slice(1), kind === 'p6' ? { ...COMMON, ...P6_ONLY } : COMMON, usage);
+  const [name = ''] = takePositionals(positionals, ['NAME'], usage);
+  const draft = buildEndpointDraft(kind, name, values);
+  const credentialId = draft.endpoint.credential;
+
+  const home = resolveHome(ctx.env);
+  const store = new ConfigStore(home);
+  const current = store.load();
+  assertNameFree(current, draft.endpoint.id);
+  // A shared domain credential that already exists may be reused without re-typing its password.
+  const existingCredential = draft.domain !== undefined && current.credentials.some((c) => c.id === credentialId);
+  if (!values['password-stdin'] && !existingCredential) {
+    throw usageError(`the password is read from stdin only: add --password-stdin and pipe it in; usage: ${usage}`);
+  }
+  const password = values['password-stdin'] ? await readPasswordFromStdin(ctx.stdin) : undefined;
+
+  const keychain = await openKeychain(ctx);
+  let rollback: (() => Promise<unknown>) | undefined;
+  if (password !== undefined) {
+    const previous = await keychain.get(credentialId);
+    // Keychain first: a config entry without its secret would fail at unlock time, while a
+    // secret without a config entry is rolled back below.
+    await keychain.set(credentialId, password);
+    rollback = previous === undefined ? () => keychain.delete(credentialId) : () => keychain.set(credentialId, previous);
+  }
+  let saved: Config;
+  try {
+    saved = store.update((config) => addToConfig(config, draft));
+  } catch (e) {
+    if (rollback) {
+      await rollback().catch((re: unknown) => {
+        ctx.stderr.write(`keybroker endpoint: could not roll back keychain item ${credentialId} (${(re as Error)?.message ?? String(re)}); delete it with your keychain tool (service KeyBroker)\n`);
+      });
+    }
+    throw e;
+  }
+  await notifyConfigChanged(ctx, [credentialId]);
+
+  const ttl = saved.credentials.find((c) => c.id === credentialId)?.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const note = existingCredential ? (password === undefined ? '; shared password kept' : '; shared password replaced') : '';
+  ctx.stdout.write(`added ${kind} endpoint ${draft.endpoint.id} (credential ${credentialId}, TTL ${formatDuration(ttl)}${note})\n`);
+  return 0;
+}
+
+function assertNameFree(config: Config, id: string): void {
+  const clash = config.endpoints.find((e) => e.id.toLowerCase() === id.toLowerCase());
+  // No --replace on purpose: replacing would silently re-point a credential; remove, then add.
+  if (clash) throw new CliError(`endpoint ${clash.id} already exists; remove it first with 'keybroker endpoint remove ${clash.id}'`);
+}
+
+/** The config with the endpoint (and its credential, if new) added. Re-checks against the fresh file. */
+function addToConfig(config: Config, draft: EndpointDraft): Config {
+  assertNameFree(config, draft.endpoint.id);
+  const id = draft.endpoint.credential;
+  const has = config.credentials.some((c) => c.id === id);
+  const credentials = has
+    ? config.credentials.map((c) => (c.id === id && draft.ttlSeconds !== undefined ? { ...c, ttlSeconds: draft.ttlSeconds } : c))
+    : [...config.credentials, { id, ...(draft.domain ? { domain: draft.domain } : {}), ttlSeconds: draft.ttlSeconds ?? DEFAULT_TTL_SECONDS }];
+  return { ...config, endpoints: [...config.endpoints, draft.endpoint], credentials };
+}

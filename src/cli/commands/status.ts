@@ -1,0 +1,79 @@
+import type { EndpointStatus, HostStatus } from '../../core/common/contracts/broker-status.js';
+import { HostNotRunningError } from '../../core/common/errors/host-not-running-error.js';
+import { ConfigStore } from '../../core/node/config/config-store.js';
+import { resolveHome } from '../../core/node/config/home.js';
+import type { CliContext, Command } from '../command.js';
+import { formatClock } from '../format/clock.js';
+import { formatTable } from '../format/table.js';
+import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
+import { nowOf } from '../services.js';
+import { withHost } from '../with-host.js';
+
+const USAGE = 'keybroker status [--json]';
+
+/** What status looks like with no host: everything from config.json, every endpoint locked. */
+export function offlineStatus(home: string): HostStatus {
+  const config = new ConfigStore(home).load();
+  return {
+    host: { running: false, home },
+    endpoints: config.endpoints.map((e) => ({ id: e.id, kind: e.kind, url: e.url, credential: e.credential, readOnly: e.readOnly, lock: 'locked' as const })),
+    children: [],
+    pendingApprovals: 0,
+  };
+}
+
+function lockText(e: EndpointStatus, now: number): string {
+  if (e.lock === 'locked') return 'locked';
+  if (e.lock === 'once') return 'unlocked once';
+  return e.unlockedUntil === undefined ? 'unlocked' : `unlocked until ${formatClock(e.unlockedUntil, now)}`;
+}
+
+function renderStatus(s: HostStatus, now: number): string {
+  const out: string[] = [];
+  if (s.host.running) {
+    const since = s.host.startedAt === undefined ? '' : `, since ${formatClock(s.host.startedAt, now)}`;
+    out.push(`KeyBroker is running (pid ${s.host.pid ?? '?'}${since}); home ${s.host.home}`);
+  } else {
+    out.push(`KeyBroker is not running; home ${s.host.home}. Every endpoint is locked; start it with 'keybroker serve'`);
+  }
+  out.push('');
+  if (s.endpoints.length === 0) out.push("no endpoints; add one with 'keybroker endpoint add'");
+  else {
+    const rows = s.endpoints.map((e) => [
+      e.id,
+      e.kind,
+      e.credential,
+      lockText(e, now),
+      e.session ? `logged in ${formatClock(e.session.loggedInAt, now)}, expires ${formatClock(e.session.expiresAt, now)}` : '-',
+    ]);
+    out.push(formatTable(['ENDPOINT', 'KIND', 'CREDENTIAL', 'LOCK', 'SESSION'], rows).trimEnd());
+  }
+  if (s.host.running) {
+    out.push('');
+    if (s.children.length === 0) out.push('no servers running');
+    else out.push(formatTable(['SERVER', 'STATE', 'PID', 'RESTARTS'], s.children.map((c) => [c.name, c.state, c.pid === undefined ? '-' : String(c.pid), String(c.restarts)])).trimEnd());
+    out.push('', `pending approvals: ${s.pendingApprovals}${s.pendingApprovals > 0 ? " (see 'keybroker approvals')" : ''}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** `keybroker status [--json]`: the host's view, or config.json's when no host runs (exit 0 either way). */
+export const statusCommand: Command = {
+  name: 'status',
+  usage: [USAGE],
+  summary: 'endpoints with lock state and expiry, sessions, servers, pending approvals',
+  async run(ctx: CliContext): Promise<number> {
+    const { values, positionals } = parseCommandArgs(ctx.argv, { json: { type: 'boolean' } }, USAGE);
+    takePositionals(positionals, [], USAGE);
+    const home = resolveHome(ctx.env);
+    let status: HostStatus;
+    try {
+      status = await withHost(ctx, (client) => client.call('status'));
+    } catch (e) {
+      if (!(e instanceof HostNotRunningError)) throw e;
+      status = offlineStatus(home);
+    }
+    ctx.stdout.write(values.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, nowOf(ctx)));
+    return 0;
+  },
+};

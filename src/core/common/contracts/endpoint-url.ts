@@ -1,0 +1,57 @@
+import type { EndpointKind } from './names.js';
+
+/** The API path each kind uses when the user gives only a host: vim25 SOAP and the P6 REST root. */
+export const DEFAULT_API_PATH: Readonly<Record<EndpointKind, string>> = {
+  vsphere: '/sdk',
+  p6: '/p6ws/restapi',
+};
+
+/** Hosts where plain http is allowed: the traffic never leaves this machine (SSH tunnels, local fakes). */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** True for `localhost`, `127.0.0.1` and `[::1]` (as `URL.hostname` spells them). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase());
+}
+
+/** Outcome of `normalizeEndpointUrl`: the URL to store, or why the input was refused. */
+export type EndpointUrlResult = { readonly ok: true; readonly url: string; readonly hostname: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * Check and normalise an endpoint URL as typed by the user.
+ *
+ * - https only; http only for a loopback host, where there is no network to sniff.
+ * - No `user:password@`, query or fragment: config.json holds no secret, and the connectors
+ *   append their own paths.
+ * - No path (or `/`) means the kind's default API path; a trailing `/` is dropped.
+ */
+export function normalizeEndpointUrl(kind: EndpointKind, raw: string): EndpointUrlResult {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, message: 'is not a URL; use e.g. https://vc1.corp.example' };
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    // Security: the password travels to this URL at login; plain http would expose it.
+    return { ok: false, message: 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])' };
+  }
+  // Security: credentials in the URL would land in config.json and in logs.
+  if (url.username || url.password) return { ok: false, message: 'must not contain a user name or password; use --user and --password-stdin' };
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) return { ok: false, message: 'must not contain a query (?) or fragment (#)' };
+  if (url.pathname === '/' || url.pathname === '') url.pathname = DEFAULT_API_PATH[kind];
+  else if (url.pathname.endsWith('/')) url.pathname = url.pathname.replace(/\/+$/, '');
+  return { ok: true, url: url.toString(), hostname: url.hostname.toLowerCase() };
+}
+
+/** True when `hostname` is `domain` or a name under it (`vc1.corp.example` in `corp.example`). */
+export function isHostInDomain(hostname: string, domain: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  const d = domain.toLowerCase();
+  return host === d || host.endsWith(`.${d}`);
+}
+
+/** The keychain account / credential id of an endpoint's own credential. */
+export const endpointCredentialId = (name: string): string => `endpoint:${name}`;
+/** The keychain account / credential id shared by every endpoint in `domain`. */
+export const domainCredentialId = (domain: string): string => `domain:${domain}`;

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { ControlHandler, ControlOp, ControlRequest, ControlResponse } from '../../common/contracts/control-protocol.js';
+import { ControlRequest as ControlRequestSchema, ControlResults, MAX_CONTROL_LINE } from '../../common/contracts/control-protocol.js';
+import { firstIssue } from '../../common/contracts/format-issue.js';
+import type { Disposable } from '../../common/lifecycle/disposable.js';
+import { ensurePrivateDir } from '../fs/private-dir.js';
+import { readJsonLines, type InvalidLineReason } from '../ipc/line-framer.js';
+import { clearStaleSocket } from './stale-socket.js';
+import { INTERNAL_CONTROL_ERROR, toControlError } from './to-control-error.js';
+
+/** Why a control line was not served: too long, not JSON, or JSON that is not a ControlRequest. */
+export type ControlFrameInvalidReason = InvalidLineReason | 'invalid-request';
+
+/** How to run a ControlServer. */
+export interface ControlServerOptions {
+  /** From `controlSocketPath(home)`. Its folder is made private (0700) before listening. */
+  readonly socketPath: string;
+  readonly handler: ControlHandler;
+  /** A line was dropped or refused; the host audits it as `frame.invalid`. Never carries the line. */
+  readonly onInvalidFrame?: (reason: ControlFrameInvalidReason) => void;
+  /** A handler failed with something other than a coded error; the client only saw CORE_INTERNAL. */
+  readonly onInternalError?: (error: unknown, op: ControlOp | undefined) => void;
+}
+
+/** Requests one connection may have in flight before we stop reading from it. */
+const MAX_IN_FLIGHT = 16;
+
+/**
+ * The host end of the control socket: newline-delimited JSON, one ControlRequest per line,
+ * each answered by one ControlResponse line with the same id (answers may come out of order).
+ */
+export class ControlServer implements Disposable {
+  private readonly sockets = new Set<net.Socket>();
+  private inode: number | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: net.Server,
+    private readonly options: ControlServerOptions,
+  ) {}
+
+  /** Where the server listens. */
+  get socketPath(): string {
+    return this.options.socketPath;
+  }
+
+  /** Open connections right now; tests use it to check that nothing leaked. */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Replace a stale socket file, listen, and restrict the socket to its owner. */
+  static async listen(options: ControlServerOptions): Promise<ControlServer> {
+    const { socketPath } = options;
+    // Security: the socket's mode is set after bind, so the folder is what guards the gap:
+    // it is 0700 and ours before the socket exists, whatever the umask says.
+    if (process.platform !== 'win32') ensurePrivateDir(path.dirname(socketPath));
+    await clearStaleSocket(socketPath);
+    const server = net.createServer({ allowHalfOpen: true });
+    const control = new ControlServer(server, options);
+    server.on('connection', (socket) => control.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (e) => options.onInternalError?.(e, undefined));
+    if (process.platform !== 'win32') {
+      // Security: owner-only, independent of the umask the socket was created under.
+      fs.chmodSync(socketPath, 0o600);
+      control.inode = fs.lstatSync(socketPath).ino;
+    }
+    return control;
+  }
+
+  /** Stop listening, drop every connection and remove the socket file. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const s of this.sockets) s.destroy();
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.unlinkOwnSocket();
+    })();
+    return this.closing;
+  }
+
+  /** Same as `close()`, for owners that dispose synchronously. */
+  dispose(): void {
+    void this.close();
+  }
+
+  private unlinkOwnSocket(): void {
+    if (this.inode === undefined) return;
+    try {
+      // Only our own socket: if something replaced the path since, it is not ours to remove.
+      if (fs.lstatSync(this.socketPath).ino === this.inode) fs.rmSync(this.socketPath, { force: true });
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.closing) return void socket.destroy();
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy()); // EPIPE / ECONNRESET: the peer went away; 'close' cleans up.
+    let inFlight = 0;
+    let peerEnded = false;
+    const settle = (): void => {
+      inFlight--;
+      if (socket.isPaused() && inFlight < MAX_IN_FLIGHT) socket.resume();
+      if (peerEnded && inFlight === 0) socket.end();
+    };
+    readJsonLines(socket, {
+      maxLineBytes: MAX_CONTROL_LINE,
+      onInvalid: (reason) => this.options.onInvalidFrame?.(reason),
+      onValue: (value) => {
+        const parsed = ControlRequestSchema.safeParse(value);
+        if (!parsed.success) {
+          this.options.onInvalidFrame?.('invalid-request');
+          const id = (value as { id?: unknown } | null)?.id;
+          // Answer only when the sender can match the answer to its request.
+          if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
+            const { path: field, message } = firstIssue(parsed.error);
+            const text = `invalid control request: ${field || '(root)'}: ${message}; use a keybroker CLI of the same version as the host`;
+            send(socket, { id, ok: false, error: { code: 'CORE_CONTROL_INVALID_REQUEST', message: text.replace(/[\r\n]+/g, ' ') } });
+          }
+          return;
+        }
+        inFlight++;
+        if (inFlight >= MAX_IN_FLIGHT) socket.pause();
+        void this.serve(parsed.data).then((response) => {
+          send(socket, response);
+          settle();
+        });
+      },
+    });
+    // Registered after the framer's own 'end' listener, which delivers a last line sent
+    // without a newline: that request must count as in flight before we decide to end.
+    socket.on('end', () => {
+      peerEnded = true;
+      if (inFlight === 0) socket.end();
+    });
+  }
+
+  /** Run one request; never rejects. */
+  private async serve(req: ControlRequest): Promise<ControlResponse> {
+    try {
+      const result = await dispatch(this.options.handler, req);
+      // Security: only what the contract names leaves the host; a handler bug that adds a
+      // field (a token, a password) fails here instead of reaching the client.
+      const checked = ControlResults[req.op].safeParse(result);
+      if (!checked.success) {
+        this.options.onInternalError?.(new Error(`ControlHandler.${req.op} returned a result that breaks the contract: ${firstIssue(checked.error).path}`), req.op);
+        return { id: req.id, ok: false, error: { ...INTERNAL_CONTROL_ERROR } };
+      }
+      return { id: req.id, ok: true, result: checked.data };
+    } catch (e) {
+      const error = toControlError(e);
+      if (error === INTERNAL_CONTROL_ERROR) this.options.onInternalError?.(e, req.op);
+      return { id: req.id, ok: false, error: { ...error } };
+    }
+  }
+}
+
+function dispatch(handler: ControlHandler, req: ControlRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'status':
+      return handler.status();
+    case 'approvals.list':
+      return handler.listApprovals();
+    case 'approvals.decide':
+      return handler.decideApproval(req.approval, req.decision);
+    case 'lock':
+      return handler.lock(req.target);
+    case 'config.reload':
+      return handler.reloadConfig(req.changedCredentials);
+  }
+}
+
+function send(socket: net.Socket, response: ControlResponse): void {
+  if (socket.destroyed || !socket.writable) return;
+  socket.write(JSON.stringify(response) + '\n');
+}

@@ -1,0 +1,63 @@
+import type { ApprovalDecision, ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { ControlHandler, ControlResult } from '../../src/core/common/contracts/control-protocol.js';
+import { CoreError } from '../../src/core/common/errors/core-error.js';
+
+/** The error a fake host answers for an approval id it does not know. */
+export class UnknownApprovalError extends CoreError {
+  override readonly name = 'UnknownApprovalError' as const;
+  readonly code = 'CORE_APPROVAL_UNKNOWN' as const;
+  constructor(id: string) {
+    super(`no pending approval ${id}; it may have expired: run 'keybroker approvals'`);
+  }
+}
+
+/** A scripted ControlHandler that records every call. */
+export class FakeControlHandler implements ControlHandler {
+  readonly calls: Array<{ op: string; args: unknown[] }> = [];
+  approvals: ApprovalRequest[] = [];
+  unlocked: string[] = [];
+  statusValue: HostStatus = {
+    host: { running: true, pid: 4242, home: '/tmp/kb', startedAt: Date.UTC(2030, 0, 1, 12, 0) },
+    endpoints: [],
+    children: [{ name: 'vsphere', kind: 'vsphere', pid: 5151, state: 'running', restarts: 1 }],
+    pendingApprovals: 0,
+  };
+  /** When set, every op throws this. */
+  failWith: unknown;
+
+  async status(): Promise<ControlResult<'status'>> {
+    return this.record('status', [], () => this.statusValue);
+  }
+
+  async listApprovals(): Promise<ControlResult<'approvals.list'>> {
+    return this.record('approvals.list', [], () => this.approvals);
+  }
+
+  async decideApproval(id: string, decision: ApprovalDecision): Promise<ControlResult<'approvals.decide'>> {
+    return this.record('approvals.decide', [id, decision], () => {
+      const i = this.approvals.findIndex((a) => a.id === id);
+      if (i < 0) throw new UnknownApprovalError(id);
+      this.approvals.splice(i, 1);
+      return { decided: id };
+    });
+  }
+
+  async lock(target: string | undefined): Promise<ControlResult<'lock'>> {
+    return this.record('lock', [target], () => {
+      const locked = target === undefined ? this.unlocked : this.unlocked.filter((u) => u === target);
+      this.unlocked = this.unlocked.filter((u) => !locked.includes(u));
+      return { locked };
+    });
+  }
+
+  async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
+    return this.record('config.reload', [[...changedCredentials]], () => ({ endpoints: 0 }));
+  }
+
+  private record<T>(op: string, args: unknown[], body: () => T): T {
+    this.calls.push({ op, args });
+    if (this.failWith !== undefined) throw this.failWith;
+    return body();
+  }
+}

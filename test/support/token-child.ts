@@ -1,0 +1,41 @@
+import path from 'node:path';
+import type { EndpointKind } from '../../src/core/common/contracts/names.js';
+import type { Host } from '../../src/core/node/host/host.js';
+import { buildChildEnv } from '../../src/core/node/supervisor/child-env.js';
+import { ChildProcessHandle } from '../../src/core/node/supervisor/child-process-handle.js';
+import { NodeLauncher } from '../../src/core/node/supervisor/node-launcher.js';
+import { waitFor } from './keybroker-cli.js';
+
+const CHILD = path.resolve(import.meta.dirname, '../fixtures/token-child.ts');
+
+/** What the child reports about one token request. */
+export type TokenReport =
+  | { tag: string; ok: true; token: string; expiresAt: number; upstream: { url: string; fingerprintSha256?: string } }
+  | { tag: string; ok: false; code: string; message: string };
+
+/** A real forked child, connected to `host` like an MCP server child, that asks for tokens on command. */
+export async function startTokenChild(host: Host, kind: EndpointKind, name: string = kind) {
+  const handle = new ChildProcessHandle(new NodeLauncher(), {
+    name, modulePath: CHILD, env: buildChildEnv(process.env), execArgv: ['--import', 'tsx'],
+  });
+  const reports: Record<string, unknown>[] = [];
+  host.attachChild(handle, kind, (m) => reports.push((m as { msg: Record<string, unknown> }).msg));
+  handle.start();
+  await waitFor(`${name} child ready`, () => (reports.some((r) => r['ready']) ? true : undefined), 20_000);
+  let n = 0;
+  return {
+    handle,
+    reports,
+    /** Ask for a token (or renew one); resolves with the child's report. */
+    async token(endpoint: string, stale?: string, timeoutMs = 20_000): Promise<TokenReport> {
+      const tag = `q${++n}`;
+      handle.send({ ch: 'mcp', msg: { cmd: stale ? 'renew' : 'get', endpoint, stale, tag } });
+      return waitFor(`token report ${tag}`, () => reports.find((r) => r['tag'] === tag) as TokenReport | undefined, timeoutMs);
+    },
+    /** When the child saw `token.revoke` for `endpoint`, if it did. */
+    revokedAt(endpoint: string): number | undefined {
+      return reports.find((r) => r['revoked'] === endpoint)?.['at'] as number | undefined;
+    },
+    stop: () => handle.stop({ graceMs: 2000 }),
+  };
+}

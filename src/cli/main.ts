@@ -15,8 +15,9 @@ export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, stat
 
 function helpText(): string {
   const lines = ['usage: keybroker <command> [options]', ''];
-  for (const c of COMMANDS) for (const u of c.usage) lines.push(`  ${u.padEnd(60)} ${u === c.usage[0] ? c.summary : ''}`.trimEnd());
-  return lines.join('\n') + '\n';
+  // Usage forms can be long (endpoint add), so the summary goes on its own indented line.
+  for (const c of COMMANDS) lines.push(...c.usage.map((u) => `  ${u}`), `      ${c.summary}`, '');
+  return lines.join('\n');
 }
 
 /**

@@ -1,0 +1,60 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import { ChildMcpTransport } from './child-mcp-transport.js';
+
+/** Long operations (a vCenter task, a P6 export) report progress; the timer restarts on each report. */
+const CALL_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * The gateway's MCP client for one child process lifetime: initialise, list tools (all
+ * pages), forward calls with progress and cancellation. A new one is made per restart.
+ */
+export class ChildConnection {
+  readonly transport: ChildMcpTransport;
+  private readonly client = new Client({ name: 'keybroker-gateway', version: '1' }, { capabilities: {} });
+  private tools: Tool[] = [];
+
+  constructor(readonly handle: ChildProcessHandle, onInvalid: (reason: string) => void) {
+    this.transport = new ChildMcpTransport(handle, onInvalid);
+  }
+
+  /** Connect and load the tool list; rejects if the child does not answer `initialize`. */
+  async open(): Promise<void> {
+    await this.client.connect(this.transport);
+    await this.refreshTools();
+  }
+
+  async refreshTools(): Promise<Tool[]> {
+    const all: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.client.listTools(cursor ? { cursor } : {});
+      all.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor);
+    this.tools = all;
+    return all;
+  }
+
+  listTools(): Tool[] {
+    return this.tools;
+  }
+
+  findTool(name: string): Tool | undefined {
+    return this.tools.find((t) => t.name === name);
+  }
+
+  callTool(name: string, args: Record<string, unknown> | undefined, options: { signal: AbortSignal; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }): Promise<CallToolResult> {
+    return this.client.callTool({ name, arguments: args }, undefined, {
+      signal: options.signal,
+      onprogress: options.onprogress,
+      timeout: CALL_TIMEOUT_MS,
+      resetTimeoutOnProgress: true,
+    }) as Promise<CallToolResult>;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,201 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../../common/contracts/config.js';
+import { DisposableBase } from '../../common/lifecycle/disposable.js';
+import type { Approver } from '../broker/approver.js';
+import type { AuditSink } from '../broker/audit-sink.js';
+import type { Clock } from '../broker/clock.js';
+import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import type { ServerSpec } from '../supervisor/server-spec.js';
+import { argsPreview } from './args-preview.js';
+import { ChildConnection } from './child-connection.js';
+import { UnknownServerError } from './gateway-errors.js';
+import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
+import { argNames, DENIED_TEXT, refusal } from './tool-call.js';
+import { isDestructive, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
+
+export interface GatewayDeps {
+  readonly config: () => Config;
+  readonly approver: Approver;
+  readonly newApprovalId: () => string;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+}
+
+interface Session {
+  readonly server: Server;
+  readonly label: () => string;
+}
+
+interface Entry {
+  readonly spec: ServerSpec;
+  connection?: ChildConnection;
+  /** Resolves with the connection of the current child once it answered `initialize`. */
+  ready: Promise<ChildConnection>;
+  resolveReady: (c: ChildConnection) => void;
+  readonly sessions: Set<Session>;
+  /** Clients with a call in flight, oldest first: who a token request is on behalf of. */
+  readonly callers: string[];
+  started: number;
+}
+
+/** How long a call waits for a restarting child before it fails. */
+const READY_WAIT_MS = 15_000;
+
+/**
+ * The MCP gateway (DESIGN.md "Gateway"): one SDK `Server` per client connection, routed to
+ * the supervised child's single upstream `Client`; destructive calls held for approval;
+ * every call audited with argument names only.
+ */
+export class Gateway extends DisposableBase implements GatewaySessions {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly deps: GatewayDeps) {
+    super();
+  }
+
+  /** Register a server before its first child starts, so clients can connect and wait. */
+  addServer(spec: ServerSpec): void {
+    let resolveReady!: (c: ChildConnection) => void;
+    const ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
+    this.entries.set(spec.name, { spec, ready, resolveReady, sessions: new Set(), callers: [], started: 0 });
+  }
+
+  servers(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The client on whose behalf `server` is working right now (for unlock prompts). */
+  currentClient(server: string): string | undefined {
+    return this.entries.get(server)?.callers.at(-1);
+  }
+
+  /**
+   * A (re)started child: connect to it, and once it answers, tell every session its tool
+   * list may have changed. Returns the sink for the child's `{ch:'mcp'}` frames.
+   */
+  attachChild(spec: ServerSpec, handle: ChildProcessHandle): (frame: unknown) => void {
+    const entry = this.entries.get(spec.name);
+    if (!entry) throw new UnknownServerError(spec.name);
+    const connection = new ChildConnection(handle, (reason) => this.deps.audit.append({ event: 'frame.invalid', server: spec.name, pid: handle.pid, code: 'invalid', reason }));
+    const restart = entry.started++ > 0;
+    if (entry.connection) {
+      // The previous child is gone: new calls wait for this one.
+      let resolveReady!: (c: ChildConnection) => void;
+      entry.ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
+      entry.resolveReady = resolveReady;
+    }
+    entry.connection = connection;
+    connection.open().then(() => {
+      if (entry.connection !== connection) return;
+      entry.resolveReady(connection);
+      if (restart) for (const s of entry.sessions) void s.server.sendToolListChanged().catch(() => undefined);
+    }, () => undefined); // A child that dies before answering is restarted by the supervisor.
+    return (frame) => connection.transport.receive(frame);
+  }
+
+  async openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
+    const entry = this.entries.get(options.server);
+    if (!entry) throw new UnknownServerError(options.server);
+    const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } } });
+    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel };
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      const connection = await this.whenReady(entry);
+      return { tools: visibleTools(connection.listTools(), this.deps.config(), entry.spec.kind) };
+    });
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.call(entry, session, request, extra));
+    const closed = new Promise<void>((resolve) => { server.onclose = () => { entry.sessions.delete(session); resolve(); }; });
+    entry.sessions.add(session);
+    await server.connect(options.transport);
+    return { server: options.server, closed, close: () => server.close() };
+  }
+
+  private async whenReady(entry: Entry): Promise<ChildConnection> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new McpError(ErrorCode.InternalError, `the ${entry.spec.name} server is not running; see 'keybroker status'`)), READY_WAIT_MS);
+    });
+    try {
+      return await Promise.race([entry.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async call(entry: Entry, session: Session, request: CallToolRequest, extra: { signal: AbortSignal; sendNotification: (n: never) => Promise<void> }): Promise<CallToolResult> {
+    const { clock, audit } = this.deps;
+    const started = clock.now();
+    const { name, arguments: args } = request.params;
+    const client = session.label();
+    const base = { server: entry.spec.name, tool: name, client, argNames: argNames(args) };
+    const connection = await this.whenReady(entry);
+    const tool = connection.findTool(name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${name}; list the tools first`);
+    const config = this.deps.config();
+    const endpoint = targetEndpoint(args, config, entry.spec.kind);
+    const finish = (outcome: 'ok' | 'failed' | 'denied' | 'cancelled', result: CallToolResult, reason?: string) => {
+      audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, outcome, reason, durationMs: clock.now() - started });
+      return result;
+    };
+    if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; run 'keybroker endpoint list'`));
+    // Security: a read-only endpoint never sees a destructive call, approved or not.
+    if (endpoint?.readOnly && isDestructive(tool)) return finish('denied', refusal(`endpoint ${endpoint.id} is read-only; ${name} may change it, so it was not run`), 'read-only endpoint');
+    if (needsApproval(tool, config)) {
+      if (!endpoint) return finish('denied', refusal(`${name} needs your approval, and approvals name the system that changes: pass the endpoint argument`), 'no endpoint');
+      const allowed = await this.approve(entry, client, endpoint.id, name, args, extra.signal);
+      if (!allowed) return finish('denied', refusal(DENIED_TEXT));
+    }
+    const progressToken = request.params._meta?.progressToken;
+    entry.callers.push(client);
+    try {
+      const result = await connection.callTool(name, args, {
+        signal: extra.signal,
+        onprogress: progressToken === undefined ? undefined
+          : (p) => void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } } as never).catch(() => undefined),
+      });
+      return finish(result.isError ? 'failed' : 'ok', result);
+    } catch (e) {
+      if (extra.signal.aborted) {
+        finish('cancelled', refusal('cancelled'));
+        throw e;
+      }
+      const message = e instanceof McpError ? e.message : String((e as Error)?.message ?? e);
+      return finish('failed', refusal(`the ${entry.spec.name} server failed during ${name}: ${message.slice(0, 300)}; it restarts on its own, retry in a moment`), message.slice(0, 200));
+    } finally {
+      entry.callers.splice(entry.callers.lastIndexOf(client), 1);
+    }
+  }
+
+  /** Hold the call until the user decides; a timeout or the client's cancel is a denial. */
+  private async approve(entry: Entry, client: string, endpoint: string, tool: string, args: unknown, clientSignal: AbortSignal): Promise<boolean> {
+    const { clock, audit, config } = this.deps;
+    const timeoutMs = config().unlock.promptTimeoutSeconds * 1000;
+    const abort = new AbortController();
+    const timer = clock.setTimer(timeoutMs, () => abort.abort());
+    const onCancel = () => abort.abort();
+    clientSignal.addEventListener('abort', onCancel, { once: true });
+    const id = this.deps.newApprovalId();
+    const createdAt = clock.now();
+    audit.append({ event: 'approval.requested', server: entry.spec.name, tool, client, endpoint, approvalId: id });
+    try {
+      const decision = await this.deps.approver
+        .request({ id, client, server: entry.spec.name, endpoint, subject: { kind: 'tool', tool, argsPreview: argsPreview(args) }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
+        .catch(() => 'deny' as const);
+      const allowed = decision !== 'deny' && !abort.signal.aborted;
+      audit.append({ event: allowed ? 'tool.approved' : 'tool.denied', server: entry.spec.name, tool, client, endpoint, approvalId: id, outcome: allowed ? 'ok' : abort.signal.aborted ? 'timeout' : 'denied', durationMs: clock.now() - createdAt });
+      return allowed;
+    } finally {
+      timer.dispose();
+      clientSignal.removeEventListener('abort', onCancel);
+    }
+  }
+
+  override dispose(): void {
+    for (const e of this.entries.values()) {
+      for (const s of e.sessions) void s.server.close().catch(() => undefined);
+      void e.connection?.close();
+    }
+    super.dispose();
+  }
+}

@@ -10,7 +10,7 @@ import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { argsPreview } from './args-preview.js';
 import { ChildConnection } from './child-connection.js';
-import { UnknownServerError } from './gateway-errors.js';
+import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
 import { argNames, DENIED_TEXT, refusal } from './tool-call.js';
 import { isDestructive, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
@@ -77,7 +77,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
    */
   attachChild(spec: ServerSpec, handle: ChildProcessHandle): (frame: unknown) => void {
     const entry = this.entries.get(spec.name);
-    if (!entry) throw new UnknownServerError(spec.name);
+    if (!entry) throw new ServerNotFoundError(spec.name);
     const connection = new ChildConnection(handle, (reason) => this.deps.audit.append({ event: 'frame.invalid', server: spec.name, pid: handle.pid, code: 'invalid', reason }));
     const restart = entry.started++ > 0;
     if (entry.connection) {
@@ -97,7 +97,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
 
   async openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
     const entry = this.entries.get(options.server);
-    if (!entry) throw new UnknownServerError(options.server);
+    if (!entry) throw new ServerNotFoundError(options.server);
     const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } } });
     const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel };
     server.setRequestHandler(ListToolsRequestSchema, async () => {

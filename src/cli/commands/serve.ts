@@ -3,7 +3,11 @@ import { describeApproval } from '../format/describe-approval.js';
 import { PendingApprovals } from '../../core/node/broker/pending-approvals.js';
 import { VsphereUpstreamLogin } from '../../core/node/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../core/node/broker/logins/p6-upstream-login.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigStore } from '../../core/node/config/config-store.js';
 import { resolveHome } from '../../core/node/config/home.js';
+import { serverSpecs } from '../../core/node/host/server-specs.js';
 import { Host } from '../../core/node/host/host.js';
 import { openKeychain } from '../services.js';
 import { waitForStop } from '../wait-for-stop.js';
@@ -22,8 +26,12 @@ export const serveCommand: Command = {
       return 2;
     }
     const home = resolveHome(ctx.env);
+    // This module is bundled into dist/cli/index.js; the servers are built beside it in dist/mcp/.
+    const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const servers = serverSpecs(new ConfigStore(home).load(), distDir);
     const pending = new PendingApprovals();
     const host = await Host.start({
+      servers,
       home,
       keychain: await openKeychain(ctx),
       logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() },
@@ -42,7 +50,7 @@ export const serveCommand: Command = {
     });
     try {
       const { endpoints } = await host.status();
-      log(`KeyBroker serving from ${home} (${endpoints.length} endpoint(s)); Ctrl-C to stop`);
+      log(`KeyBroker serving from ${home} (${endpoints.length} endpoint(s); servers: ${servers.map((x) => x.name).join(', ') || 'none'}); Ctrl-C to stop`);
       await waitForStop(ctx.stopSignal);
       log('stopping: logging out of every upstream session');
     } finally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Endpoint } from './endpoint.js';
-import { CredentialId, DomainName } from './names.js';
+import { CredentialId, DomainName, EndpointKind } from './names.js';
+import { ServerName } from './gateway-handshake.js';
 
 /** Default unlock TTL: 4 hours, as the vSphere seed promises. */
 export const DEFAULT_TTL_SECONDS = 4 * 60 * 60;
@@ -39,6 +40,21 @@ export const AuditSettings = z.strictObject({
   keep: z.int().min(1).max(100).default(5),
 });
 
+/**
+ * An extra MCP server module to run as a supervised child, beside the built-in vsphere and
+ * p6 servers: for developing a server, and for tests. It runs with the same allow-listed
+ * environment and gets tokens only for endpoints of its `kind`.
+ */
+export const ExtraServer = z.strictObject({
+  name: ServerName,
+  kind: EndpointKind,
+  /** Absolute path of the server's entry module. */
+  module: z.string().min(1),
+  /** Runtime flags, e.g. `["--import", "tsx"]` for a TypeScript module in development. */
+  execArgv: z.array(z.string().max(200)).max(8).default([]),
+});
+export type ExtraServer = z.infer<typeof ExtraServer>;
+
 /** `<home>/config.json`. Holds no secret (DESIGN.md "Configuration and files"). */
 export const Config = z
   .strictObject({
@@ -49,6 +65,7 @@ export const Config = z
     http: HttpFrontDoor.default({ enabled: false, port: 0, apiKeyHeader: 'x-api-key', corsOrigins: [], rateLimitPerMinute: 600 }),
     policy: Policy.default({ approve: [] }),
     audit: AuditSettings.default({ maxBytes: 10 * 1024 * 1024, keep: 5 }),
+    servers: z.array(ExtraServer).default([]),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();
@@ -58,6 +75,11 @@ export const Config = z
       if (!cfg.credentials.some((c) => c.id === e.credential)) {
         ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'credential'], message: `no credential "${e.credential}" in credentials` });
       }
+    });
+    const names = new Set<string>(['vsphere', 'p6']);
+    cfg.servers.forEach((srv, i) => {
+      if (names.has(srv.name)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `server name "${srv.name}" is taken` });
+      names.add(srv.name);
     });
     const creds = new Set<string>();
     cfg.credentials.forEach((c, i) => {

@@ -15,8 +15,14 @@ import { controlSocketPath } from '../control/control-socket-path.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
 import type { Keychain } from '../keychain/keychain.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import { Gateway } from '../gateway/gateway.js';
+import type { Launcher } from '../supervisor/launcher.js';
+import { NodeLauncher } from '../supervisor/node-launcher.js';
+import type { ServerSpec } from '../supervisor/server-spec.js';
+import { Supervisor } from '../supervisor/supervisor.js';
 import { connectChild, type McpFrameSink } from './connect-child.js';
 import { HostLock } from './host-lock.js';
+import crypto from 'node:crypto';
 
 /** What differs between the headless host and the desktop app. */
 export interface HostOptions {
@@ -27,6 +33,12 @@ export interface HostOptions {
   /** The queue `keybroker approvals/approve/deny` answer; absent where no CLI approval is offered. */
   readonly pending?: PendingApprovals;
   readonly clock?: Clock;
+  /** The MCP servers to run as supervised children (built-ins plus config `servers`). */
+  readonly servers?: readonly ServerSpec[];
+  /** NodeLauncher headless; Electron's utilityProcess launcher in the desktop app. */
+  readonly launcher?: Launcher;
+  /** Parent environment children's allow-listed env is taken from (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -44,6 +56,8 @@ export class Host extends DisposableBase implements ControlHandler {
     private readonly configStore: ConfigStore,
     readonly audit: AuditLog,
     readonly broker: Broker,
+    readonly gateway: Gateway,
+    readonly supervisor: Supervisor,
     config: Config,
   ) {
     super();
@@ -57,19 +71,37 @@ export class Host extends DisposableBase implements ControlHandler {
     const config = store.load(); // A bad file stops us here, with the field's path, before anything starts.
     const lock = new HostLock(store.paths.lock);
     lock.acquire();
-    // The audit redactor and the broker's config read need the objects built after them.
-    const late: { broker?: Broker; host?: Host } = {};
+    // The audit redactor, the broker's config read and its attribution need objects built after them.
+    const late: { broker?: Broker; host?: Host; gateway?: Gateway } = {};
     const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => late.broker?.liveSecrets() ?? [], deferWrites: true });
     const broker = new Broker({
       config: () => late.host?.config ?? config, keychain: options.keychain, logins: options.logins, approver: options.approver,
       clock: options.clock ?? systemClock, audit, newApprovalId: options.pending ? () => options.pending!.newId() : undefined,
+      attribution: (link) => late.gateway?.currentClient(link.server),
     });
     late.broker = broker;
-    const host = new Host(options, store, audit, broker, config);
+    const clock = options.clock ?? systemClock;
+    const newApprovalId = options.pending ? () => options.pending!.newId() : () => crypto.randomBytes(4).toString('hex');
+    const gateway = new Gateway({ config: () => late.host?.config ?? config, approver: options.approver, newApprovalId, audit, clock });
+    late.gateway = gateway;
+    const supervisor = new Supervisor({ launcher: options.launcher ?? new NodeLauncher(), audit, env: options.env ?? process.env, clock });
+    const host = new Host(options, store, audit, broker, gateway, supervisor, config);
     late.host = host;
     host.register(toDisposable(() => lock.release()));
     host.register(audit);
     host.register(broker);
+    host.register(gateway);
+    host.register(supervisor);
+    // Every (re)started child: its broker frames to the broker, its MCP frames to the gateway.
+    host.register(supervisor.onDidStart(({ spec, handle }) => {
+      const sink = gateway.attachChild(spec, handle);
+      const link = connectChild(handle, spec.kind, broker, audit, sink);
+      handle.onDidExit(() => link.dispose());
+    }));
+    for (const spec of options.servers ?? []) {
+      gateway.addServer(spec);
+      supervisor.add(spec);
+    }
     try {
       const control = await ControlServer.listen({
         socketPath: controlSocketPath(options.home),
@@ -94,7 +126,7 @@ export class Host extends DisposableBase implements ControlHandler {
     return {
       host: { running: true, pid: process.pid, home: this.options.home, startedAt: this.startedAt },
       endpoints: this.broker.endpointStatus(),
-      children: [],
+      children: this.supervisor.status(),
       pendingApprovals: this.options.pending?.list().length ?? 0,
     };
   }
@@ -124,6 +156,7 @@ export class Host extends DisposableBase implements ControlHandler {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.supervisor.stopAll();
     await this.broker.shutdown();
     this.audit.append({ event: 'host.stopped', pid: process.pid });
     this.dispose();

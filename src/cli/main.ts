@@ -9,9 +9,13 @@ import { approvalsCommand } from './commands/approvals.js';
 import { approveCommand } from './commands/approve.js';
 import { denyCommand } from './commands/deny.js';
 import { auditCommand } from './commands/audit.js';
+import { httpCommand } from './commands/http.js';
+import { bridgeCommand } from './commands/bridge.js';
+import { claudeCommand } from './commands/claude.js';
+import { callCommand } from './commands/call.js';
 
 /** Every sub-command, in the order `keybroker help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand, callCommand, bridgeCommand, httpCommand, claudeCommand];
 
 function helpText(): string {
   const lines = ['usage: keybroker <command> [options]', ''];

@@ -34,6 +34,7 @@ interface Entry {
   /** Resolves with the connection of the current child once it answered `initialize`. */
   ready: Promise<ChildConnection>;
   resolveReady: (c: ChildConnection) => void;
+  isReady: boolean;
   readonly sessions: Set<Session>;
   /** Clients with a call in flight, oldest first: who a token request is on behalf of. */
   readonly callers: string[];
@@ -59,7 +60,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   addServer(spec: ServerSpec): void {
     let resolveReady!: (c: ChildConnection) => void;
     const ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
-    this.entries.set(spec.name, { spec, ready, resolveReady, sessions: new Set(), callers: [], started: 0 });
+    this.entries.set(spec.name, { spec, ready, resolveReady, isReady: false, sessions: new Set(), callers: [], started: 0 });
   }
 
   servers(): string[] {
@@ -80,15 +81,17 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     if (!entry) throw new ServerNotFoundError(spec.name);
     const connection = new ChildConnection(handle, (reason) => this.deps.audit.append({ event: 'frame.invalid', server: spec.name, pid: handle.pid, code: 'invalid', reason }));
     const restart = entry.started++ > 0;
-    if (entry.connection) {
-      // The previous child is gone: new calls wait for this one.
-      let resolveReady!: (c: ChildConnection) => void;
-      entry.ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
-      entry.resolveReady = resolveReady;
-    }
+    if (entry.connection) this.resetReady(entry);
     entry.connection = connection;
+    // From the moment this child dies, new calls wait for its successor instead of failing.
+    let exited = false;
+    handle.onDidExit(() => {
+      exited = true;
+      if (entry.connection === connection) this.resetReady(entry);
+    });
     connection.open().then(() => {
-      if (entry.connection !== connection) return;
+      if (entry.connection !== connection || exited) return;
+      entry.isReady = true;
       entry.resolveReady(connection);
       if (restart) for (const s of entry.sessions) void s.server.sendToolListChanged().catch(() => undefined);
     }, () => undefined); // A child that dies before answering is restarted by the supervisor.
@@ -109,6 +112,12 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     entry.sessions.add(session);
     await server.connect(options.transport);
     return { server: options.server, closed, close: () => server.close() };
+  }
+
+  private resetReady(entry: Entry): void {
+    if (!entry.isReady) return;
+    entry.isReady = false;
+    entry.ready = new Promise<ChildConnection>((r) => { entry.resolveReady = r; });
   }
 
   private async whenReady(entry: Entry): Promise<ChildConnection> {

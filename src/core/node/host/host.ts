@@ -16,6 +16,8 @@ import { ensurePrivateDir } from '../fs/private-dir.js';
 import type { Keychain } from '../keychain/keychain.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { Gateway } from '../gateway/gateway.js';
+import { GatewaySocketServer } from '../gateway/gateway-socket-server.js';
+import { gatewaySocketPath } from '../gateway/gateway-socket-path.js';
 import type { Launcher } from '../supervisor/launcher.js';
 import { NodeLauncher } from '../supervisor/node-launcher.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
@@ -109,6 +111,14 @@ export class Host extends DisposableBase implements ControlHandler {
         onInvalidFrame: (reason) => audit.append({ event: 'frame.invalid', server: 'control', code: reason }),
       });
       host.register(control);
+      // The MCP front door Claude Desktop's bridge and `keybroker call` connect to.
+      const socket = await GatewaySocketServer.listen({
+        socketPath: gatewaySocketPath(options.home),
+        sessions: gateway,
+        onRejected: (reason, detail) => audit.append({ event: 'gateway.rejected', code: reason, server: detail.server, client: detail.client, reason: detail.message }),
+        onInvalidLine: (reason, detail) => audit.append({ event: 'frame.invalid', code: reason, server: detail.server, client: detail.client }),
+      });
+      host.register(socket);
     } catch (e) {
       host.dispose();
       throw e;

@@ -1,0 +1,155 @@
+// The MCP host end to end, as Claude Desktop uses it: `keybroker serve` started like from a
+// shell, the SDK Client spawning the real `keybroker bridge` over stdio, the real gateway
+// socket, a supervised test-server child, and approvals answered with the real CLI.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
+import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startServe, type ServeProcess } from '../support/serve-process.js';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/mcp-test-server.ts');
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+function writeConfig(home: string, opts: { readOnly?: boolean } = {}) {
+  new ConfigStore(home).save(Config.parse({
+    ...emptyConfig(),
+    endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: opts.readOnly ?? false, tls: { verify: true }, credential: 'endpoint:vc1' }],
+    credentials: [{ id: 'endpoint:vc1' }],
+    policy: { approve: ['sneaky'] },
+    servers: [{ name: 'test', kind: 'vsphere', module: FIXTURE, execArgv: ['--import', 'tsx'] }],
+  }));
+}
+
+/** An SDK Client speaking to `server` through a real `keybroker bridge` process, as Claude Desktop does. */
+async function bridgeClient(env: NodeJS.ProcessEnv, server = 'test', name = 'claude-ai') {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', server], env: env as Record<string, string>, stderr: 'pipe' });
+  const client = new Client({ name, version: '1.0.0' }, { capabilities: {} });
+  await client.connect(transport);
+  return client;
+}
+
+describe('MCP host: serve, bridge, gateway, supervised child', () => {
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let serve: ServeProcess;
+  const cli = (args: string[]) => runKeybroker(args, { env });
+  const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
+  const nextApproval = () => waitFor('a pending approval', async () => (JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[])[0]);
+
+  before(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-mcp-'));
+    env = { ...process.env, KEYBROKER_HOME: home };
+    writeConfig(home);
+    serve = await startServe(env);
+    await waitFor('test child running', async () => ((await status()).children.find((c) => c.name === 'test')?.state === 'running' ? true : undefined));
+  });
+  after(async () => {
+    await serve?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('gets a tool result through `keybroker bridge` against `keybroker serve`', async () => {
+    const client = await bridgeClient(env);
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((t) => t.name === 'echo'));
+    assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'hello' } })), 'hello');
+    await client.close();
+  });
+
+  it('`keybroker call` makes one call through the gateway', async () => {
+    const r = await cli(['call', 'test', 'echo', '--args', '{"text":"from the cli"}']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'from the cli');
+    const bad = await cli(['call', 'test', 'echo', '--args', '[1]']);
+    assert.equal(bad.code, 2);
+  });
+
+  it('holds a destructive call until `keybroker approve`, and `deny` never reaches the child', async () => {
+    const client = await bridgeClient(env);
+    const held = client.callTool({ name: 'destroy', arguments: { target: 'vm-7', endpoint: 'vc1' } });
+    const a = await nextApproval();
+    assert.deepEqual([a.client, a.server, a.endpoint], ['claude-ai', 'test', 'vc1']);
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'destroy' && a.subject.argsPreview.includes('vm-7'));
+    assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
+    assert.equal(textOf(await held), 'destroyed vm-7');
+
+    const before = JSON.parse(textOf(await client.callTool({ name: 'counts', arguments: {} }))) as Record<string, number>;
+    const denied = client.callTool({ name: 'destroy', arguments: { target: 'vm-8', endpoint: 'vc1' } });
+    assert.equal((await cli(['deny', (await nextApproval()).id])).code, 0);
+    const r = (await denied) as CallToolResult;
+    assert.equal(r.isError, true);
+    assert.equal(textOf(r), 'denied by the user');
+    const afterCounts = JSON.parse(textOf(await client.callTool({ name: 'counts', arguments: {} }))) as Record<string, number>;
+    assert.equal(afterCounts['destroy'], before['destroy']);
+
+    // A tool that claims read-only but is listed in policy.approve still asks.
+    const sneaky = client.callTool({ name: 'sneaky', arguments: {} });
+    const s = await nextApproval();
+    assert.ok(s.subject.kind === 'tool' && s.subject.tool === 'sneaky');
+    await cli(['deny', s.id]);
+    assert.equal(((await sneaky) as CallToolResult).isError, true);
+    await client.close();
+  });
+
+  it('50 concurrent clients × 200 calls: no errors, and every answer reaches its own client', async () => {
+    const clients = await Promise.all(Array.from({ length: 50 }, (_, i) => bridgeClient(env, 'test', `client-${i}`)));
+    let errors = 0;
+    let misrouted = 0;
+    await Promise.all(clients.map(async (c, i) => {
+      for (let j = 0; j < 200; j += 20) {
+        await Promise.all(Array.from({ length: 20 }, async (_, k) => {
+          const want = `${i}/${j + k}`;
+          try {
+            if (textOf(await c.callTool({ name: 'echo', arguments: { text: want } })) !== want) misrouted++;
+          } catch {
+            errors++;
+          }
+        }));
+      }
+    }));
+    await Promise.all(clients.map((c) => c.close()));
+    assert.deepEqual({ errors, misrouted }, { errors: 0, misrouted: 0 });
+  });
+
+  it('a crash mid-call errors at once, the child restarts, the next call works, and status counts the restart', async () => {
+    const client = await bridgeClient(env);
+    const before = (await status()).children.find((c) => c.name === 'test')!.restarts;
+    const t0 = Date.now();
+    const r = (await client.callTool({ name: 'crash', arguments: {} })) as CallToolResult;
+    // Issue 4's bound, a behaviour contract rather than a benchmark: typically ~30 ms here.
+    assert.ok(Date.now() - t0 < 1000, `crash reported after ${Date.now() - t0} ms`);
+    assert.equal(r.isError, true);
+    assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'back' } })), 'back');
+    const child = (await status()).children.find((c) => c.name === 'test')!;
+    assert.equal(child.restarts, before + 1);
+    assert.equal(child.state, 'running');
+    await client.close();
+  });
+
+  it('when the host dies mid-session the bridge answers with an MCP error and exits', async () => {
+    const client = await bridgeClient(env);
+    assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'x' } })), 'x');
+    let closed = false;
+    client.onclose = () => { closed = true; };
+    const pending = client.callTool({ name: 'slow', arguments: { steps: 100, delayMs: 50 } });
+    await new Promise((r) => setTimeout(r, 200));
+    const killedAt = Date.now();
+    serve.proc.kill('SIGKILL');
+    await assert.rejects(pending);
+    await waitFor('bridge exit', () => (closed ? true : undefined), 5000);
+    // Issue 4's bound for "no hang": the bridge answers and exits within 2 s.
+    assert.ok(Date.now() - killedAt < 2000, `bridge closed ${Date.now() - killedAt} ms after the host died`);
+    await serve.exited;
+    // Bring the host back for any later test, reusing the stale lock and sockets.
+    serve = await startServe(env);
+  });
+});

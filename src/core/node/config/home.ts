@@ -30,6 +30,7 @@ export function homePaths(home: string) {
     audit: path.join(home, 'audit.log'),
     lock: path.join(home, 'host.lock'),
     control: path.join(home, 'control.sock'),
+    gateway: path.join(home, 'gateway.sock'),
     run: path.join(home, 'run'),
   } as const;
 }

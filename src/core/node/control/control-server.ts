@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import type { ControlHandler, ControlOp, ControlRequest, ControlResponse } from '../../common/contracts/control-protocol.js';
 import { ControlRequest as ControlRequestSchema, ControlResults, MAX_CONTROL_LINE } from '../../common/contracts/control-protocol.js';
 import { firstIssue } from '../../common/contracts/format-issue.js';
 import type { Disposable } from '../../common/lifecycle/disposable.js';
-import { ensurePrivateDir } from '../fs/private-dir.js';
 import { readJsonLines, type InvalidLineReason } from '../ipc/line-framer.js';
-import { clearStaleSocket } from './stale-socket.js';
+import { listenPrivateSocket, type PrivateSocketFile } from '../ipc/private-socket.js';
+import { ControlSocketInUseError } from './control-errors.js';
 import { INTERNAL_CONTROL_ERROR, toControlError } from './to-control-error.js';
 
 /** Why a control line was not served: too long, not JSON, or JSON that is not a ControlRequest. */
@@ -33,7 +31,7 @@ const MAX_IN_FLIGHT = 16;
  */
 export class ControlServer implements Disposable {
   private readonly sockets = new Set<net.Socket>();
-  private inode: number | undefined;
+  private file: PrivateSocketFile | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -53,27 +51,11 @@ export class ControlServer implements Disposable {
 
   /** Replace a stale socket file, listen, and restrict the socket to its owner. */
   static async listen(options: ControlServerOptions): Promise<ControlServer> {
-    const { socketPath } = options;
-    // Security: the socket's mode is set after bind, so the folder is what guards the gap:
-    // it is 0700 and ours before the socket exists, whatever the umask says.
-    if (process.platform !== 'win32') ensurePrivateDir(path.dirname(socketPath));
-    await clearStaleSocket(socketPath);
     const server = net.createServer({ allowHalfOpen: true });
     const control = new ControlServer(server, options);
     server.on('connection', (socket) => control.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    control.file = await listenPrivateSocket(server, options.socketPath, (message) => new ControlSocketInUseError(message));
     server.on('error', (e) => options.onInternalError?.(e, undefined));
-    if (process.platform !== 'win32') {
-      // Security: owner-only, independent of the umask the socket was created under.
-      fs.chmodSync(socketPath, 0o600);
-      control.inode = fs.lstatSync(socketPath).ino;
-    }
     return control;
   }
 
@@ -82,7 +64,7 @@ export class ControlServer implements Disposable {
     this.closing ??= (async () => {
       for (const s of this.sockets) s.destroy();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
-      this.unlinkOwnSocket();
+      this.file?.unlink();
     })();
     return this.closing;
   }
@@ -90,16 +72,6 @@ export class ControlServer implements Disposable {
   /** Same as `close()`, for owners that dispose synchronously. */
   dispose(): void {
     void this.close();
-  }
-
-  private unlinkOwnSocket(): void {
-    if (this.inode === undefined) return;
-    try {
-      // Only our own socket: if something replaced the path since, it is not ours to remove.
-      if (fs.lstatSync(this.socketPath).ino === this.inode) fs.rmSync(this.socketPath, { force: true });
-    } catch {
-      // Already gone.
-    }
   }
 
   private accept(socket: net.Socket): void {

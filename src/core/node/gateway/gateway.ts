@@ -156,13 +156,16 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       if (!allowed) return finish('denied', refusal(DENIED_TEXT));
     }
     const progressToken = request.params._meta?.progressToken;
+    // Progress goes out in order, and all of it before the result: a client must never see
+    // a progress notification for a call it already has the answer to.
+    let progressSent: Promise<void> = Promise.resolve();
+    const onprogress = progressToken === undefined ? undefined : (p: { progress: number; total?: number; message?: string }) => {
+      progressSent = progressSent.then(() => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } } as never)).catch(() => undefined);
+    };
     entry.callers.push(client);
     try {
-      const result = await connection.callTool(name, args, {
-        signal: extra.signal,
-        onprogress: progressToken === undefined ? undefined
-          : (p) => void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } } as never).catch(() => undefined),
-      });
+      const result = await connection.callTool(name, args, { signal: extra.signal, onprogress });
+      await progressSent;
       return finish(result.isError ? 'failed' : 'ok', result);
     } catch (e) {
       if (extra.signal.aborted) {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { ControlSocketInUseError } from './control-errors.js';
 
 const PROBE_TIMEOUT_MS = 2000;
+
+/** Builds the coded error a caller throws when the path is taken (e.g. ControlSocketInUseError). */
+export type SocketInUse = (message: string) => Error;
 
 /** Connect to `socketPath` once: 'alive' if something accepts, 'stale' if nobody listens. */
 function probe(socketPath: string): Promise<'alive' | 'stale'> {
@@ -28,10 +30,11 @@ function probe(socketPath: string): Promise<'alive' | 'stale'> {
 
 /**
  * Make `socketPath` free to listen on. A socket file left by a crashed host (nobody accepts
- * on it) is removed; a live listener or a non-socket file is refused with what to do next.
- * The host lock normally prevents a second host, so a live listener means something is off.
+ * on it) is removed; a live listener or a non-socket file is refused with `inUse(message)`,
+ * whose message says what to do next. The host lock normally prevents a second host, so a
+ * live listener means something is off.
  */
-export async function clearStaleSocket(socketPath: string): Promise<void> {
+export async function clearStaleSocket(socketPath: string, inUse: SocketInUse): Promise<void> {
   if (process.platform === 'win32') return; // Named pipes vanish with their server.
   let st: fs.Stats;
   try {
@@ -41,9 +44,9 @@ export async function clearStaleSocket(socketPath: string): Promise<void> {
     throw e;
   }
   // Security: never unlink something that is not a socket (a symlink or a user's file).
-  if (!st.isSocket()) throw new ControlSocketInUseError(`${socketPath} exists and is not a socket; move it aside and retry`);
+  if (!st.isSocket()) throw inUse(`${socketPath} exists and is not a socket; move it aside and retry`);
   if ((await probe(socketPath)) === 'alive') {
-    throw new ControlSocketInUseError(`another process already answers on ${socketPath}; stop the other KeyBroker host first`);
+    throw inUse(`another process already answers on ${socketPath}; stop the other KeyBroker host first`);
   }
   fs.rmSync(socketPath, { force: true });
 }

@@ -1,0 +1,41 @@
+import type { Writable } from 'node:stream';
+import { BridgeSession } from './bridge-session.js';
+import { DEFAULT_BRIDGE_CLIENT } from './bridge-wire.js';
+
+/** The bridge's process surface, injected so `keybroker bridge` and tests can drive it. */
+export interface BridgeIo {
+  /** `[SERVER]`, without the `bridge` sub-command. */
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: NodeJS.ReadableStream;
+  /** Protocol lines only; everything else goes to stderr. */
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+/** How `keybroker bridge` is called. */
+export const BRIDGE_USAGE = 'keybroker bridge SERVER';
+const SERVER_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/**
+ * `keybroker bridge SERVER`, what Claude Desktop runs: stdio on one side, the host's gateway
+ * socket on the other. Resolves with the exit code once stdin has closed or the host has gone;
+ * by then every request the client sent has been answered, by the host or with an error.
+ */
+export async function runBridge(io: BridgeIo): Promise<number> {
+  const [server, ...extra] = io.argv;
+  if (server === '--help' || server === '-h') {
+    io.stdout.write(`usage: ${BRIDGE_USAGE}\n`);
+    return 0;
+  }
+  if (!server || extra.length > 0 || !SERVER_NAME.test(server)) {
+    io.stderr.write(`keybroker bridge: expected one server name such as vsphere or p6; usage: ${BRIDGE_USAGE}\n`);
+    return 2;
+  }
+  const label = io.env['KEYBROKER_CLIENT'];
+  // eslint-disable-next-line no-control-regex
+  const client = label && label.length <= 128 && !/[\u0000-\u001f\u007f]/.test(label) ? label : DEFAULT_BRIDGE_CLIENT;
+  const bridge = new BridgeSession(io);
+  void bridge.connect(io.env, { server, client });
+  return bridge.exited;
+}

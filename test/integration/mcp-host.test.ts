@@ -15,6 +15,17 @@ import type { ApprovalRequest } from '../../src/core/common/contracts/approval.j
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import net from 'node:net';
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/mcp-test-server.ts');
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -41,19 +52,22 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
   let serve: ServeProcess;
+  let ss: SecretService;
   const cli = (args: string[]) => runKeybroker(args, { env });
   const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
   const nextApproval = () => waitFor('a pending approval', async () => (JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[])[0]);
 
   before(async () => {
+    ss = await startSecretService();
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-mcp-'));
-    env = { ...process.env, KEYBROKER_HOME: home };
+    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     writeConfig(home);
     serve = await startServe(env);
     await waitFor('test child running', async () => ((await status()).children.find((c) => c.name === 'test')?.state === 'running' ? true : undefined));
   });
   after(async () => {
     await serve?.stop();
+    await ss?.stop();
     fs.rmSync(home, { recursive: true, force: true });
   });
 
@@ -98,6 +112,25 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
     await cli(['deny', s.id]);
     assert.equal(((await sneaky) as CallToolResult).isError, true);
     await client.close();
+  });
+
+  it('serves Streamable HTTP once `keybroker http enable` runs, only with the API key', async () => {
+    const port = await freePort();
+    const enable = await cli(['http', 'enable', '--port', String(port)]);
+    assert.equal(enable.code, 0, enable.stderr);
+    const key = enable.stdout.split('\n').map((l) => l.trim()).find((l) => l.startsWith('kb_'));
+    assert.ok(key, 'the key is printed once');
+    assert.ok(!fs.readFileSync(path.join(home, 'config.json'), 'utf8').includes(key));
+    const url = new URL(`http://127.0.0.1:${port}/mcp/test`);
+    const noKey = await waitFor('the HTTP door', async () => {
+      try { return (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status; } catch { return undefined; }
+    });
+    assert.equal(noKey, 401);
+    const client = new Client({ name: 'http-client', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-api-key': key } } }));
+    assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'over http' } })), 'over http');
+    await client.close();
+    assert.ok(!fs.readFileSync(path.join(home, 'audit.log'), 'utf8').includes(key), 'the key never reaches the audit log');
   });
 
   it('50 concurrent clients × 200 calls: no errors, and every answer reaches its own client', async () => {

@@ -23,6 +23,7 @@ import { NodeLauncher } from '../supervisor/node-launcher.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { connectChild, type McpFrameSink } from './connect-child.js';
+import { HttpDoorManager } from './http-door-manager.js';
 import { HostLock } from './host-lock.js';
 import crypto from 'node:crypto';
 
@@ -60,6 +61,7 @@ export class Host extends DisposableBase implements ControlHandler {
     readonly broker: Broker,
     readonly gateway: Gateway,
     readonly supervisor: Supervisor,
+    private readonly http: HttpDoorManager,
     config: Config,
   ) {
     super();
@@ -74,8 +76,9 @@ export class Host extends DisposableBase implements ControlHandler {
     const lock = new HostLock(store.paths.lock);
     lock.acquire();
     // The audit redactor, the broker's config read and its attribution need objects built after them.
-    const late: { broker?: Broker; host?: Host; gateway?: Gateway } = {};
-    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => late.broker?.liveSecrets() ?? [], deferWrites: true });
+    const late: { broker?: Broker; host?: Host; gateway?: Gateway; http?: HttpDoorManager } = {};
+    const liveSecrets = () => [...(late.broker?.liveSecrets() ?? []), ...(late.http?.secrets() ?? [])];
+    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: liveSecrets, deferWrites: true });
     const broker = new Broker({
       config: () => late.host?.config ?? config, keychain: options.keychain, logins: options.logins, approver: options.approver,
       clock: options.clock ?? systemClock, audit, newApprovalId: options.pending ? () => options.pending!.newId() : undefined,
@@ -87,7 +90,9 @@ export class Host extends DisposableBase implements ControlHandler {
     const gateway = new Gateway({ config: () => late.host?.config ?? config, approver: options.approver, newApprovalId, audit, clock });
     late.gateway = gateway;
     const supervisor = new Supervisor({ launcher: options.launcher ?? new NodeLauncher(), audit, env: options.env ?? process.env, clock });
-    const host = new Host(options, store, audit, broker, gateway, supervisor, config);
+    const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit });
+    late.http = http;
+    const host = new Host(options, store, audit, broker, gateway, supervisor, http, config);
     late.host = host;
     host.register(toDisposable(() => lock.release()));
     host.register(audit);
@@ -119,6 +124,8 @@ export class Host extends DisposableBase implements ControlHandler {
         onInvalidLine: (reason, detail) => audit.append({ event: 'frame.invalid', code: reason, server: detail.server, client: detail.client }),
       });
       host.register(socket);
+      host.register(http);
+      await http.apply(config);
     } catch (e) {
       host.dispose();
       throw e;
@@ -158,6 +165,7 @@ export class Host extends DisposableBase implements ControlHandler {
   async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
     this.config = this.configStore.load();
     this.broker.reload(changedCredentials);
+    await this.http.apply(this.config);
     this.audit.append({ event: 'config.changed', reason: `${this.config.endpoints.length} endpoint(s)` });
     return { endpoints: this.config.endpoints.length };
   }

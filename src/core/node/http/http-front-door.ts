@@ -1,0 +1,193 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MAX_MCP_LINE_BYTES } from '../../common/contracts/gateway-handshake.js';
+import type { Config } from '../../common/contracts/config.js';
+import type { Disposable } from '../../common/lifecycle/disposable.js';
+import type { AuditSink } from '../broker/audit-sink.js';
+import type { GatewaySessions } from '../gateway/gateway-sessions.js';
+import { apiKeyDigest, apiKeyMatches } from './api-key.js';
+import { applyCorsHeaders, applyPreflightHeaders, MCP_HTTP_METHODS } from './cors-headers.js';
+import { HttpPortInUseError } from './http-errors.js';
+import { auditRejection, writeRejection, type HttpRejectionReason } from './http-rejection.js';
+import { HttpSessionRouter } from './http-session-router.js';
+import { RateLimiter } from './rate-limiter.js';
+import { readBody } from './read-body.js';
+import { checkOrigin, isAllowedHost, presentedApiKey, serverFromPath } from './request-checks.js';
+
+/** The front door's settings: `config.http`. */
+export type HttpSettings = Config['http'];
+
+/** How to run an HttpFrontDoor. */
+export interface HttpFrontDoorOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one (tests). */
+  readonly port: number;
+  readonly settings: HttpSettings;
+  /** The API key as the host loaded it from the keychain; undefined refuses everyone. Read per request. */
+  readonly apiKey: () => string | undefined;
+  readonly sessions: GatewaySessions;
+  readonly audit: AuditSink;
+  /** Epoch ms for the rate limiter; tests pass a hand-driven clock. */
+  readonly now?: () => number;
+  /** Largest POST body; default 4 MiB, the same bound as one MCP line on the gateway socket. */
+  readonly maxBodyBytes?: number;
+  /** Most concurrent MCP sessions; default 64. */
+  readonly maxSessions?: number;
+  /** Something failed that no client should see (an audit write, a transport error). */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+/**
+ * Streamable HTTP on 127.0.0.1 at `/mcp/<server>` (DESIGN.md "Gateway", issue 4 item 5).
+ * Checks run in this order, each refusal audited as `gateway.rejected`: Host (403),
+ * Origin (403), API key (401), rate limit (429), server (404); then the MCP session.
+ */
+export class HttpFrontDoor implements Disposable {
+  private settings: HttpSettings;
+  private limiter: RateLimiter;
+  private readonly router: HttpSessionRouter;
+  private closing: Promise<void> | undefined;
+  private boundPort = 0;
+
+  private constructor(
+    private readonly server: http.Server,
+    private readonly options: HttpFrontDoorOptions,
+  ) {
+    this.settings = options.settings;
+    this.limiter = new RateLimiter(options.settings.rateLimitPerMinute, options.now);
+    this.router = new HttpSessionRouter({
+      sessions: options.sessions,
+      maxSessions: options.maxSessions ?? 64,
+      reject: (res, reason, server, detail) => this.reject(res, reason, server, detail),
+      onInternalError: (e) => this.internalError(e),
+    });
+  }
+
+  /** Listen on 127.0.0.1:`port`. Rejects with HttpPortInUseError when the port is taken. */
+  static async listen(options: HttpFrontDoorOptions): Promise<HttpFrontDoor> {
+    const server = http.createServer();
+    const door = new HttpFrontDoor(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void door.onRequest(req, res));
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: NodeJS.ErrnoException): void => reject(e.code === 'EADDRINUSE' ? new HttpPortInUseError(options.port, { cause: e }) : e);
+      server.once('error', onError);
+      // Security: loopback only, never 0.0.0.0 or `::`: nothing off this machine may reach the door.
+      server.listen({ host: '127.0.0.1', port: options.port, exclusive: true }, () => {
+        server.off('error', onError);
+        // Kept, not read from address() each time: that is null once the server has closed.
+        door.boundPort = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+    server.on('error', (e) => door.internalError(e));
+    return door;
+  }
+
+  /** The port actually listened on (the free one picked for port 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** `http://127.0.0.1:PORT`; a server's endpoint is `${url}/mcp/<server>`. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Open MCP sessions; tests use it to check that nothing leaked. */
+  get sessionCount(): number {
+    return this.router.size;
+  }
+
+  /** Apply changed CORS, header or rate settings at once. A port change needs close() and listen(). */
+  reconfigure(settings: HttpSettings): void {
+    if (settings.rateLimitPerMinute !== this.settings.rateLimitPerMinute) this.limiter = new RateLimiter(settings.rateLimitPerMinute, this.options.now);
+    this.settings = settings;
+  }
+
+  /** Refuse new requests, close every session, stop listening. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      await this.router.closeAll();
+      // Idle keep-alive sockets would hold close() open; sessions' SSE streams are already ended.
+      this.server.closeAllConnections();
+      await stopped;
+    })();
+    return this.closing;
+  }
+
+  /** Same as close(), for owners that dispose synchronously. */
+  dispose(): void {
+    void this.close();
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (e) {
+      this.internalError(e);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error; see the KeyBroker log' }, id: null }));
+      } else res.destroy();
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.closing) return this.reject(res, 'shutting_down');
+    res.setHeader('Vary', 'Origin');
+    // (a) Security: DNS rebinding; see isAllowedHost.
+    const host = req.headers.host;
+    if (!isAllowedHost(host, this.port)) return this.reject(res, 'bad_host', undefined, `Host ${host ?? '(none)'}`);
+    // (b) Security: only allow-listed browser origins; the null Origin never.
+    const origin = checkOrigin(req.headers.origin, this.settings.corsOrigins);
+    if (!origin.ok) return this.reject(res, origin.reason, undefined, `Origin ${req.headers.origin ?? ''}`);
+    if (origin.allowOrigin !== undefined) applyCorsHeaders(res, origin.allowOrigin);
+    if (req.method === 'OPTIONS') {
+      // Browsers send preflights without credentials, so they are answered before the key check.
+      if (origin.allowOrigin !== undefined) applyPreflightHeaders(res, this.settings.apiKeyHeader);
+      res.writeHead(204, { Allow: MCP_HTTP_METHODS });
+      res.end();
+      return;
+    }
+    // (c) Security: constant-time key check (apiKeyMatches); the key is never logged or echoed.
+    const expected = this.options.apiKey();
+    if (expected === undefined) return this.reject(res, 'key_not_configured');
+    const presented = presentedApiKey(req.headers, this.settings.apiKeyHeader);
+    if (presented === undefined) return this.reject(res, 'no_api_key');
+    if (!apiKeyMatches(presented, expected)) return this.reject(res, 'bad_api_key');
+    const caller = apiKeyDigest(expected).toString('hex');
+    // (d) Security: a leaked key, or a runaway client, cannot flood the children.
+    const rate = this.limiter.take(caller);
+    if (!rate.ok) return this.reject(res, 'rate_limited', undefined, undefined, { 'Retry-After': String(rate.retryAfterSeconds) });
+    // (e) Only after authentication, so an anonymous caller cannot probe which servers exist.
+    const server = serverFromPath(req.url);
+    if (server === undefined || !this.options.sessions.servers().includes(server)) return this.reject(res, 'unknown_server', server);
+    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') return this.reject(res, 'method_not_allowed', server);
+    let body: unknown;
+    if (req.method === 'POST') {
+      const read = await readBody(req, this.options.maxBodyBytes ?? MAX_MCP_LINE_BYTES);
+      // The rest of an oversized body is never read; closing the connection discards it.
+      if (!read.ok) return this.reject(res, 'body_too_large', server, undefined, { Connection: 'close' });
+      try {
+        body = JSON.parse(read.bytes.toString('utf8'));
+      } catch {
+        return this.reject(res, 'bad_json', server);
+      }
+    }
+    await this.router.handle(req, res, server, caller, body);
+  }
+
+  private reject(res: ServerResponse, reason: HttpRejectionReason, server?: string, detail?: string, headers: Record<string, string> = {}): void {
+    try {
+      auditRejection(this.options.audit, reason, server, detail);
+    } catch (e) {
+      // The refusal stands even when the audit write fails; the failure is reported, not the request.
+      this.internalError(e);
+    }
+    writeRejection(res, reason, headers);
+  }
+
+  private internalError(e: unknown): void {
+    this.options.onInternalError?.(e);
+  }
+}

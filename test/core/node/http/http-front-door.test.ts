@@ -1,0 +1,352 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import os from 'node:os';
+import { afterEach, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { HttpFrontDoor } from '../../../../src/core/node/http/http-front-door.js';
+import { FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, settings, startDoor, TEST_KEY } from './http-test-kit.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function door(over: Parameters<typeof startDoor>[0] = {}) {
+  const started = await startDoor(over);
+  cleanups.push(() => started.door.close());
+  return started;
+}
+
+async function connectClient(d: HttpFrontDoor, server = 'vsphere', headers: Record<string, string> = { 'x-api-key': TEST_KEY }) {
+  const client = new Client({ name: 'sdk-test', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(`${d.url}/mcp/${server}`), { requestInit: { headers } });
+  await client.connect(transport);
+  cleanups.push(() => client.close());
+  return { client, transport };
+}
+
+function echoText(result: Awaited<ReturnType<Client['callTool']>>): string {
+  const first = (result.content as Array<{ type: string; text?: string }>)[0];
+  return first?.text ?? '';
+}
+
+describe('HttpFrontDoor: a valid call', () => {
+  it('serves a tool result to the SDK Client over Streamable HTTP', async () => {
+    const { door: d, sessions } = await door();
+    const { client } = await connectClient(d);
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'hello' } });
+    assert.equal(echoText(result), 'vsphere: hello');
+    assert.equal(sessions.echoCalls.vsphere, 1);
+    assert.deepEqual(sessions.opened, [{ server: 'vsphere', clientLabel: 'sdk-test', via: 'http' }]);
+    assert.equal(d.sessionCount, 1);
+  });
+
+  it('answers initialize with 200 and an Mcp-Session-Id', async () => {
+    const { door: d } = await door();
+    const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers['mcp-session-id']), /^[0-9a-f-]{36}$/);
+  });
+
+  it('accepts the key as Authorization: Bearer', async () => {
+    const { door: d } = await door();
+    const { client } = await connectClient(d, 'p6', { authorization: `Bearer ${TEST_KEY}` });
+    assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'b' } })), 'p6: b');
+  });
+
+  it('accepts the key in a configured custom header', async () => {
+    const { door: d } = await door({ settings: settings({ apiKeyHeader: 'x-keybroker-key' }) });
+    const { client } = await connectClient(d, 'vsphere', { 'x-keybroker-key': TEST_KEY });
+    assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'c' } })), 'vsphere: c');
+    const viaDefault = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+    assert.equal(viaDefault.status, 401, 'x-api-key is not read once another header is configured');
+  });
+});
+
+describe('HttpFrontDoor: the API key', () => {
+  it('refuses a request without a key with 401 and WWW-Authenticate: Bearer', async () => {
+    const { door: d, sessions, audit } = await door();
+    const res = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': '' }), body: initializeBody() });
+    assert.equal(res.status, 401);
+    assert.match(String(res.headers['www-authenticate']), /^Bearer/);
+    assert.equal(sessions.opened.length, 0);
+    assert.deepEqual(audit.rejections(), ['no_api_key']);
+  });
+
+  it('refuses a wrong key, of the same length or any other, with 401 and no exception', async () => {
+    const { door: d, audit, errors } = await door();
+    const wrong = [TEST_KEY.slice(0, -1) + 'X', 'k', 'kb_' + 'z'.repeat(8000), TEST_KEY + 'x', TEST_KEY.toUpperCase()];
+    for (const key of wrong) {
+      const res = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key }), body: initializeBody() });
+      assert.equal(res.status, 401, `key of length ${key.length}`);
+      assert.match(String(res.headers['www-authenticate']), /^Bearer/);
+    }
+    const bearer = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': '', authorization: 'Bearer nope' }), body: initializeBody() });
+    assert.equal(bearer.status, 401);
+    assert.deepEqual(audit.rejections(), Array(wrong.length + 1).fill('bad_api_key'));
+    assert.deepEqual(errors, []);
+  });
+
+  it('refuses everyone while no key is set up', async () => {
+    const { door: d, audit } = await door({ apiKey: () => undefined });
+    const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+    assert.equal(res.status, 401);
+    assert.deepEqual(audit.rejections(), ['key_not_configured']);
+  });
+
+  it('never writes a presented or the stored key into an audit line or a response', async () => {
+    const { door: d, audit } = await door({ settings: settings({ corsOrigins: ['https://ok.example'] }) });
+    const almost = TEST_KEY.slice(0, -2) + 'zz';
+    const bodies: string[] = [];
+    for (const headers of [
+      mcpHeaders({ 'x-api-key': almost }),
+      mcpHeaders({ 'x-api-key': '', authorization: `Bearer ${almost}` }),
+      mcpHeaders({ origin: 'https://evil.example' }),
+      mcpHeaders({ origin: 'null' }),
+      mcpHeaders({ host: 'evil.example' }),
+    ]) {
+      bodies.push((await rawRequest(d.port, { headers, body: initializeBody() })).body);
+    }
+    bodies.push((await rawRequest(d.port, { path: '/mcp/nope', headers: mcpHeaders(), body: initializeBody() })).body);
+    assert.equal(audit.rejections().length, 6);
+    for (const text of [audit.text(), ...bodies]) {
+      assert.ok(!text.includes(TEST_KEY), 'stored key leaked');
+      assert.ok(!text.includes(almost), 'presented key leaked');
+    }
+  });
+});
+
+describe('HttpFrontDoor: Host and Origin', () => {
+  it('refuses a Host other than 127.0.0.1:PORT or localhost:PORT with 403, before the key check', async () => {
+    const { door: d, audit } = await door();
+    for (const host of ['evil.example:' + String(0), `evil.example:${d.port}`, `127.0.0.1:${d.port + 1}`, '127.0.0.1', `[::1]:${d.port}`]) {
+      const res = await rawRequest(d.port, { headers: mcpHeaders({ host, 'x-api-key': '' }), body: initializeBody() });
+      assert.equal(res.status, 403, host);
+    }
+    assert.deepEqual(new Set(audit.rejections()), new Set(['bad_host']));
+    const local = await rawRequest(d.port, { headers: mcpHeaders({ host: `LOCALHOST:${d.port}` }), body: initializeBody() });
+    assert.equal(local.status, 200);
+  });
+
+  it('refuses an Origin outside the allow-list with 403', async () => {
+    const { door: d, sessions, audit } = await door({ settings: settings({ corsOrigins: ['https://ok.example'] }) });
+    for (const origin of ['https://evil.example', 'https://ok.example.evil.example', 'http://ok.example', 'https://ok.example/path']) {
+      const res = await rawRequest(d.port, { headers: mcpHeaders({ origin }), body: initializeBody() });
+      assert.equal(res.status, 403, origin);
+      assert.equal(res.headers['access-control-allow-origin'], undefined);
+    }
+    assert.equal(sessions.opened.length, 0);
+    assert.deepEqual(new Set(audit.rejections()), new Set(['bad_origin']));
+  });
+
+  it('refuses the null Origin with 403, even when the allow-list is a wildcard', async () => {
+    const { door: d, audit } = await door({ settings: settings({ corsOrigins: ['*'] }) });
+    const res = await rawRequest(d.port, { headers: mcpHeaders({ origin: 'null' }), body: initializeBody() });
+    assert.equal(res.status, 403);
+    assert.deepEqual(audit.rejections(), ['null_origin']);
+  });
+
+  it('serves an allow-listed Origin, echoing it and exposing Mcp-Session-Id', async () => {
+    const { door: d } = await door({ settings: settings({ corsOrigins: ['https://ok.example'] }) });
+    const res = await rawRequest(d.port, { headers: mcpHeaders({ origin: 'https://ok.example' }), body: initializeBody() });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['access-control-allow-origin'], 'https://ok.example');
+    assert.match(String(res.headers['access-control-expose-headers']), /Mcp-Session-Id/);
+    assert.equal(res.headers['access-control-allow-credentials'], undefined);
+  });
+});
+
+describe('HttpFrontDoor: CORS preflight', () => {
+  it('answers an allowed origin with the CORS headers and no credentials', async () => {
+    const { door: d } = await door({ settings: settings({ corsOrigins: ['https://ok.example'], apiKeyHeader: 'x-kb' }) });
+    const res = await rawRequest(d.port, { method: 'OPTIONS', headers: { origin: 'https://ok.example', 'access-control-request-method': 'POST' } });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers['access-control-allow-origin'], 'https://ok.example');
+    assert.match(String(res.headers['access-control-allow-methods']), /POST/);
+    assert.match(String(res.headers['access-control-allow-headers']), /x-kb/);
+    assert.match(String(res.headers['access-control-allow-headers']), /Authorization/);
+    assert.match(String(res.headers['access-control-allow-headers']), /Mcp-Session-Id/);
+    assert.equal(res.headers['access-control-allow-credentials'], undefined);
+  });
+
+  it('refuses a disallowed origin with 403 and no CORS headers', async () => {
+    const { door: d, audit } = await door({ settings: settings({ corsOrigins: ['https://ok.example'] }) });
+    const res = await rawRequest(d.port, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers['access-control-allow-origin'], undefined);
+    assert.deepEqual(audit.rejections(), ['bad_origin']);
+  });
+
+  it('with a wildcard allow-list sends * and never Access-Control-Allow-Credentials', async () => {
+    const { door: d } = await door({ settings: settings({ corsOrigins: ['*'] }) });
+    const origin = { origin: 'https://anywhere.example' };
+    const responses = [
+      await rawRequest(d.port, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } }),
+      await rawRequest(d.port, { headers: mcpHeaders(origin), body: initializeBody() }),
+      await rawRequest(d.port, { headers: mcpHeaders({ ...origin, 'x-api-key': 'wrong' }), body: initializeBody() }),
+      await rawRequest(d.port, { path: '/mcp/nope', headers: mcpHeaders(origin), body: initializeBody() }),
+    ];
+    assert.deepEqual(responses.map((r) => r.status), [204, 200, 401, 404]);
+    for (const r of responses) {
+      assert.equal(r.headers['access-control-allow-origin'], '*');
+      assert.equal(r.headers['access-control-allow-credentials'], undefined);
+    }
+  });
+});
+
+describe('HttpFrontDoor: rate limit, routing and limits', () => {
+  it('answers 429 with Retry-After once the per-minute budget is spent, and recovers as it refills', async () => {
+    let now = 1_000_000;
+    const { door: d, audit } = await door({ settings: settings({ rateLimitPerMinute: 3 }), now: () => now });
+    const get = () => rawRequest(d.port, { method: 'GET', path: '/mcp/nope', headers: mcpHeaders() });
+    assert.deepEqual([(await get()).status, (await get()).status, (await get()).status], [404, 404, 404]);
+    const limited = await get();
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers['retry-after'], '20');
+    now += 20_000;
+    assert.equal((await get()).status, 404);
+    assert.equal((await get()).status, 429);
+    assert.deepEqual(audit.rejections().filter((c) => c === 'rate_limited').length, 2);
+  });
+
+  it('answers 404 for a server the gateway does not have, and for other paths', async () => {
+    const { door: d, audit } = await door();
+    for (const path of ['/mcp/nope', '/mcp/', '/', '/mcp/vsphere/extra', '/mcp/VSPHERE']) {
+      assert.equal((await rawRequest(d.port, { path, headers: mcpHeaders(), body: initializeBody() })).status, 404, path);
+    }
+    assert.deepEqual(new Set(audit.rejections()), new Set(['unknown_server']));
+  });
+
+  it('refuses a body over the cap with 413 without opening a session', async () => {
+    const { door: d, sessions, audit } = await door({ maxBodyBytes: 1024 });
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(4096) } });
+    const res = await rawRequest(d.port, { headers: mcpHeaders(), body: big });
+    assert.equal(res.status, 413);
+    assert.equal(sessions.opened.length, 0);
+    assert.deepEqual(audit.rejections(), ['body_too_large']);
+  });
+
+  it('asks for initialize when a request names no session', async () => {
+    const { door: d } = await door();
+    const res = await rawRequest(d.port, { headers: mcpHeaders(), body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    assert.equal(res.status, 400);
+    assert.match(res.body, /Mcp-Session-Id/);
+  });
+});
+
+describe('HttpFrontDoor: session isolation', () => {
+  it('never lets a session id from /mcp/vsphere reach a session on /mcp/p6', async () => {
+    const { door: d, sessions, audit } = await door();
+    const { client, transport } = await connectClient(d, 'vsphere');
+    const p6 = await connectClient(d, 'p6');
+    const sessionId = transport.sessionId!;
+    const call = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'echo', arguments: { text: 'stolen' } } });
+    const headers = mcpHeaders({ 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' });
+    const res = await rawRequest(d.port, { path: '/mcp/p6', headers, body: call });
+    assert.equal(res.status, 404);
+    assert.deepEqual(sessions.echoCalls, {}, 'neither server saw the call');
+    assert.ok(audit.rejections().includes('session_mismatch'));
+    // Both real sessions still work, each on its own server.
+    assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'v' } })), 'vsphere: v');
+    assert.equal(echoText(await p6.client.callTool({ name: 'echo', arguments: { text: 'p' } })), 'p6: p');
+  });
+
+  it('answers 404 for a session id it never issued', async () => {
+    const { door: d, audit } = await door();
+    const headers = mcpHeaders({ 'mcp-session-id': '00000000-0000-4000-8000-000000000000' });
+    const res = await rawRequest(d.port, { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    assert.equal(res.status, 404);
+    assert.deepEqual(audit.rejections(), ['unknown_session']);
+  });
+
+  it('ends the session on DELETE, closing the gateway session too', async () => {
+    const { door: d, sessions } = await door();
+    const { transport } = await connectClient(d);
+    assert.equal(sessions.liveCount, 1);
+    await transport.terminateSession();
+    assert.equal(d.sessionCount, 0);
+    assert.equal(sessions.liveCount, 0);
+  });
+});
+
+describe('HttpFrontDoor: listening and closing', () => {
+  it('listens on 127.0.0.1 only', async () => {
+    const { door: d } = await door();
+    assert.equal(d.url, `http://127.0.0.1:${d.port}`);
+    const others = ['::1', ...Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i!.address)];
+    for (const address of others) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = net.connect({ host: address, port: d.port });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      assert.equal(reached, false, `reachable on ${address}`);
+    }
+  });
+
+  it('close() ends every session and stops listening', async () => {
+    const sessions = new FakeGatewaySessions();
+    const { door: d } = await door({ sessions });
+    const a = await connectClient(d, 'vsphere');
+    await connectClient(d, 'p6');
+    assert.equal(sessions.liveCount, 2);
+    await d.close();
+    assert.equal(d.sessionCount, 0);
+    assert.equal(sessions.liveCount, 0);
+    await assert.rejects(a.client.callTool({ name: 'echo', arguments: { text: 'late' } }));
+  });
+});
+
+describe('HttpFrontDoor: limits and settings', () => {
+  it('refuses a new session past maxSessions with 503, and accepts one again after a DELETE', async () => {
+    const { door: d, audit } = await door({ maxSessions: 1 });
+    const first = await connectClient(d);
+    const second = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+    assert.equal(second.status, 503);
+    assert.ok(audit.rejections().includes('too_many_sessions'));
+    await first.transport.terminateSession();
+    assert.equal((await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() })).status, 200);
+  });
+
+  it('answers 503 when the gateway cannot open a session, leaving nothing behind', async () => {
+    const broken = new FakeGatewaySessions(['vsphere']);
+    broken.openSession = async () => {
+      throw Object.assign(new Error('child failed'), { code: 'CORE_CHILD_FAILED' });
+    };
+    const { door: d, audit } = await door({ sessions: broken });
+    const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+    assert.equal(res.status, 503);
+    assert.equal(d.sessionCount, 0);
+    assert.deepEqual(audit.records.filter((r) => r.event === 'gateway.rejected').map((r) => [r.code, r.reason]), [['session_failed', 'http: CORE_CHILD_FAILED']]);
+  });
+
+  it('binds a session to the key that opened it: after a rotation the old session is gone', async () => {
+    let key = TEST_KEY;
+    const { door: d, audit } = await door({ apiKey: () => key });
+    const init = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+    const sessionId = String(init.headers['mcp-session-id']);
+    key = 'kb_rotated-key-abcdefghijklmnopqrstuvwxyz0123456789';
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    const res = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key, 'mcp-session-id': sessionId }), body: list });
+    assert.equal(res.status, 404);
+    assert.ok(audit.rejections().includes('session_mismatch'));
+    assert.ok(!audit.text().includes(key) && !audit.text().includes(TEST_KEY));
+  });
+
+  it('applies new CORS settings at once through reconfigure()', async () => {
+    const { door: d } = await door();
+    const preflight = () => rawRequest(d.port, { method: 'OPTIONS', headers: { origin: 'https://new.example', 'access-control-request-method': 'POST' } });
+    assert.equal((await preflight()).status, 403);
+    d.reconfigure(settings({ corsOrigins: ['https://new.example'] }));
+    assert.equal((await preflight()).status, 204);
+  });
+
+  it('rejects listen() on a port in use with HttpPortInUseError', async () => {
+    const { door: d } = await door();
+    await assert.rejects(startDoor({ port: d.port }), (e: Error & { code?: string }) => e.code === 'CORE_HTTP_PORT_IN_USE' && /already in use/.test(e.message));
+  });
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RateLimiter } from '../../../../src/core/node/http/rate-limiter.js';
+
+describe('RateLimiter', () => {
+  it('allows a burst of perMinute, then says how many seconds until the next token', () => {
+    let now = 0;
+    const limiter = new RateLimiter(60, () => now);
+    for (let i = 0; i < 60; i++) assert.deepEqual(limiter.take('a'), { ok: true });
+    assert.deepEqual(limiter.take('a'), { ok: false, retryAfterSeconds: 1 });
+    now += 1000;
+    assert.deepEqual(limiter.take('a'), { ok: true });
+    assert.equal(limiter.take('a').ok, false);
+  });
+
+  it('refills continuously up to the burst size, never beyond', () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    limiter.take('a');
+    limiter.take('a');
+    assert.deepEqual(limiter.take('a'), { ok: false, retryAfterSeconds: 30 });
+    now += 60 * 60_000;
+    assert.equal(limiter.take('a').ok, true);
+    assert.equal(limiter.take('a').ok, true);
+    assert.equal(limiter.take('a').ok, false);
+  });
+
+  it('keeps a separate bucket per caller, so a rotated key starts afresh', () => {
+    const limiter = new RateLimiter(1, () => 0);
+    assert.equal(limiter.take('old').ok, true);
+    assert.equal(limiter.take('old').ok, false);
+    assert.equal(limiter.take('new').ok, true);
+  });
+
+  it('mints no tokens when the clock steps backwards', () => {
+    let now = 10_000;
+    const limiter = new RateLimiter(1, () => now);
+    limiter.take('a');
+    now = 0;
+    assert.equal(limiter.take('a').ok, false);
+  });
+
+  it('refuses a non-positive or fractional rate', () => {
+    assert.throws(() => new RateLimiter(0), RangeError);
+    assert.throws(() => new RateLimiter(1.5), RangeError);
+  });
+});

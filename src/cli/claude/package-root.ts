@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError } from '../cli-error.js';
+
+/** Where this KeyBroker installation lives, and the files Claude Desktop integration needs from it. */
+export interface KeybrokerInstall {
+  /** The package folder (holds package.json, bin/, dist/). */
+  readonly root: string;
+  /** `bin/keybroker.js`: the stable entry point, whatever dist/ looks like after a rebuild. */
+  readonly bin: string;
+  /** `dist/cli/bridge.js`, the built-ins-only bridge bundle `npm run build` makes. */
+  readonly bridge: string;
+  /** `assets/icon.png`, shown by Claude Desktop for a bundle when present. */
+  readonly icon: string;
+  /** package.json `version`, which becomes the bundle version. */
+  readonly version: string;
+}
+
+/**
+ * Find the installation by walking up from this module to the `keybroker` package.json.
+ * Walking up rather than a fixed `../..` because this code runs both from src/ (tests, tsx)
+ * and bundled into dist/cli/index.js, at different depths; and from the real path, so an
+ * `npm link`ed or globally installed copy still yields absolute paths into the package.
+ */
+export function findKeybrokerInstall(from: string = path.dirname(fileURLToPath(import.meta.url))): KeybrokerInstall {
+  for (let dir = fs.realpathSync(from); ; dir = path.dirname(dir)) {
+    const pkg = readPackage(path.join(dir, 'package.json'));
+    if (pkg?.name === 'keybroker' && fs.existsSync(path.join(dir, 'bin', 'keybroker.js'))) {
+      return {
+        root: dir,
+        bin: path.join(dir, 'bin', 'keybroker.js'),
+        bridge: path.join(dir, 'dist', 'cli', 'bridge.js'),
+        icon: path.join(dir, 'assets', 'icon.png'),
+        version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+      };
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new CliError(`cannot find the KeyBroker package folder above ${from}; reinstall KeyBroker or run it from its folder`);
+}
+
+function readPackage(file: string): { name?: unknown; version?: unknown } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+  } catch {
+    return undefined; // missing or unreadable: keep walking up.
+  }
+}

@@ -1,0 +1,66 @@
+// bench/gateway-overhead: the echo tool through bridge → gateway socket → supervised child,
+// against the same child on direct stdio (the direct path), 5,000 sequential calls each in
+// one run. Goal (issue 4): ≤ 0.3 ms added at p50, p50 ratio ≤ 1.5. Prints; asserts nothing.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
+import { ConfigStore } from '../../src/core/node/config/config-store.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-test-server.ts');
+const N = Number(process.env['BENCH_N'] ?? 5000);
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-gw-'));
+new ConfigStore(home).save(Config.parse({ ...emptyConfig(), servers: [{ name: 'test', kind: 'vsphere', module: FIXTURE, execArgv: ['--import', 'tsx'] }] }));
+const env = { ...process.env, KEYBROKER_HOME: home } as Record<string, string>;
+const serve = spawn(process.execPath, [path.join(ROOT, 'bin/keybroker.js'), 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+let serveLog = '';
+serve.stderr.on('data', (d: Buffer) => { serveLog += d.toString(); });
+while (!serveLog.includes('serving from')) await new Promise((r) => setTimeout(r, 50));
+
+async function connect(command: string, args: string[]): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1' }, { capabilities: {} });
+  await client.connect(new StdioClientTransport({ command, args, env, cwd: ROOT, stderr: 'ignore' }));
+  // The gateway answers tools/list once the child is up; wait for it.
+  for (let i = 0; i < 100; i++) {
+    try { await client.listTools(); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  return client;
+}
+
+async function run(client: Client, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await client.callTool({ name: 'echo', arguments: { text: `m${i}` } });
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return out;
+}
+
+const gateway = await connect(process.execPath, [path.join(ROOT, 'bin/keybroker.js'), 'bridge', 'test']);
+const direct = await connect(process.execPath, ['--import', 'tsx', FIXTURE, '--stdio']);
+await run(gateway, 300);
+await run(direct, 300);
+const g: number[] = [];
+const d: number[] = [];
+for (let round = 0; round < 5; round++) {
+  d.push(...(await run(direct, N / 5)));
+  g.push(...(await run(gateway, N / 5)));
+}
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };
+const ms = (x: number) => `${x.toFixed(3)} ms`;
+console.log(`gateway-overhead: ${N} sequential echo calls each (${os.cpus().length} cores, node ${process.version})`);
+console.log(`  direct stdio              p50 ${ms(pct(d, 50))}  p99 ${ms(pct(d, 99))}`);
+console.log(`  bridge → gateway → child  p50 ${ms(pct(g, 50))}  p99 ${ms(pct(g, 99))}`);
+console.log(`  added at p50 = ${ms(pct(g, 50) - pct(d, 50))}  (goal ≤ 0.300 ms)`);
+console.log(`  ratio p50 = ${(pct(g, 50) / pct(d, 50)).toFixed(2)}  (goal ≤ 1.50)`);
+await gateway.close();
+await direct.close();
+serve.kill('SIGINT');
+await new Promise((r) => serve.on('exit', r));
+fs.rmSync(home, { recursive: true, force: true });

@@ -2,9 +2,8 @@ import net from 'node:net';
 import type { ControlHandler, ControlOp, ControlRequest, ControlResponse } from '../../common/contracts/control-protocol.js';
 import { ControlRequest as ControlRequestSchema, ControlResults, MAX_CONTROL_LINE } from '../../common/contracts/control-protocol.js';
 import { firstIssue } from '../../common/contracts/format-issue.js';
-import type { Disposable } from '../../common/lifecycle/disposable.js';
 import { readJsonLines, type InvalidLineReason } from '../ipc/line-framer.js';
-import { listenPrivateSocket, type PrivateSocketFile } from '../ipc/private-socket.js';
+import { PrivateSocketServer } from '../ipc/private-socket-server.js';
 import { ControlSocketInUseError } from './control-errors.js';
 import { INTERNAL_CONTROL_ERROR, toControlError } from './to-control-error.js';
 
@@ -29,56 +28,23 @@ const MAX_IN_FLIGHT = 16;
  * The host end of the control socket: newline-delimited JSON, one ControlRequest per line,
  * each answered by one ControlResponse line with the same id (answers may come out of order).
  */
-export class ControlServer implements Disposable {
-  private readonly sockets = new Set<net.Socket>();
-  private file: PrivateSocketFile | undefined;
-  private closing: Promise<void> | undefined;
-
+export class ControlServer extends PrivateSocketServer {
   private constructor(
-    private readonly server: net.Server,
+    server: net.Server,
     private readonly options: ControlServerOptions,
-  ) {}
-
-  /** Where the server listens. */
-  get socketPath(): string {
-    return this.options.socketPath;
-  }
-
-  /** Open connections right now; tests use it to check that nothing leaked. */
-  get connectionCount(): number {
-    return this.sockets.size;
+  ) {
+    super(server, options.socketPath);
   }
 
   /** Replace a stale socket file, listen, and restrict the socket to its owner. */
   static async listen(options: ControlServerOptions): Promise<ControlServer> {
-    const server = net.createServer({ allowHalfOpen: true });
-    const control = new ControlServer(server, options);
-    server.on('connection', (socket) => control.accept(socket));
-    control.file = await listenPrivateSocket(server, options.socketPath, (message) => new ControlSocketInUseError(message));
-    server.on('error', (e) => options.onInternalError?.(e, undefined));
+    const control = new ControlServer(net.createServer({ allowHalfOpen: true }), options);
+    await control.listenPrivately((message) => new ControlSocketInUseError(message));
+    control.server.on('error', (e) => options.onInternalError?.(e, undefined));
     return control;
   }
 
-  /** Stop listening, drop every connection and remove the socket file. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      for (const s of this.sockets) s.destroy();
-      await new Promise<void>((resolve) => this.server.close(() => resolve()));
-      this.file?.unlink();
-    })();
-    return this.closing;
-  }
-
-  /** Same as `close()`, for owners that dispose synchronously. */
-  dispose(): void {
-    void this.close();
-  }
-
-  private accept(socket: net.Socket): void {
-    if (this.closing) return void socket.destroy();
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy()); // EPIPE / ECONNRESET: the peer went away; 'close' cleans up.
+  protected onConnection(socket: net.Socket): void {
     let inFlight = 0;
     let peerEnded = false;
     const settle = (): void => {

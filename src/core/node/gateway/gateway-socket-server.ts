@@ -1,8 +1,7 @@
 import net from 'node:net';
 import type { GatewayWelcome } from '../../common/contracts/gateway-handshake.js';
-import type { Disposable } from '../../common/lifecycle/disposable.js';
 import { toControlError } from '../control/to-control-error.js';
-import { listenPrivateSocket, type PrivateSocketFile } from '../ipc/private-socket.js';
+import { PrivateSocketServer } from '../ipc/private-socket-server.js';
 import { readFirstLine } from '../ipc/read-first-line.js';
 import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { GatewaySessions } from './gateway-sessions.js';
@@ -51,56 +50,23 @@ const HELLO_FAILURES = {
  * connection sends one hello line naming the server and the client, gets one welcome line,
  * then carries one MCP session, its own, over newline-delimited JSON-RPC.
  */
-export class GatewaySocketServer implements Disposable {
-  private readonly sockets = new Set<net.Socket>();
-  private file: PrivateSocketFile | undefined;
-  private closing: Promise<void> | undefined;
-
+export class GatewaySocketServer extends PrivateSocketServer {
   private constructor(
-    private readonly server: net.Server,
+    server: net.Server,
     private readonly options: GatewaySocketServerOptions,
-  ) {}
-
-  /** Where the server listens. */
-  get socketPath(): string {
-    return this.options.socketPath;
-  }
-
-  /** Open connections right now, in handshake or in session; tests use it to check that nothing leaked. */
-  get connectionCount(): number {
-    return this.sockets.size;
+  ) {
+    super(server, options.socketPath);
   }
 
   /** Replace a stale socket file, listen, and restrict the socket to its owner; refuses when another host answers. */
   static async listen(options: GatewaySocketServerOptions): Promise<GatewaySocketServer> {
-    const server = net.createServer();
-    const gateway = new GatewaySocketServer(server, options);
-    server.on('connection', (socket) => gateway.accept(socket));
-    gateway.file = await listenPrivateSocket(server, options.socketPath, (message) => new GatewaySocketInUseError(message));
-    server.on('error', (e) => options.onInternalError?.(e));
+    const gateway = new GatewaySocketServer(net.createServer(), options);
+    await gateway.listenPrivately((message) => new GatewaySocketInUseError(message));
+    gateway.server.on('error', (e) => options.onInternalError?.(e));
     return gateway;
   }
 
-  /** Stop listening, drop every connection (ending their sessions) and remove the socket file. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      for (const s of this.sockets) s.destroy();
-      await new Promise<void>((resolve) => this.server.close(() => resolve()));
-      this.file?.unlink();
-    })();
-    return this.closing;
-  }
-
-  /** Same as `close()`, for owners that dispose synchronously. */
-  dispose(): void {
-    void this.close();
-  }
-
-  private accept(socket: net.Socket): void {
-    if (this.closing) return void socket.destroy();
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy()); // EPIPE / ECONNRESET: the peer went away; 'close' cleans up.
+  protected onConnection(socket: net.Socket): void {
     void this.handshake(socket).catch((e: unknown) => {
       this.options.onInternalError?.(e);
       socket.destroy();

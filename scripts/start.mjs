@@ -3,21 +3,23 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { buildAll } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 await buildAll({ quiet: true });
 
+/**
+ * The Electron binary, if one was installed. Read from the package's path.txt rather than
+ * `require('electron')`, which tries to download a missing binary on first use.
+ */
 function electronBinary() {
-  try {
-    // The electron package exports the binary path; it throws when the binary was never downloaded.
-    const p = createRequire(import.meta.url)('electron');
-    return typeof p === 'string' && fs.existsSync(p) ? p : undefined;
-  } catch {
-    return undefined;
-  }
+  const pkg = path.join(root, 'node_modules', 'electron');
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const pathFile = path.join(pkg, 'path.txt');
+  if (!override && !fs.existsSync(pathFile)) return undefined;
+  const exe = override ? path.join(override, 'electron') : path.join(pkg, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
+  return fs.existsSync(exe) ? exe : undefined;
 }
 
 function whyHeadless() {
@@ -34,6 +36,8 @@ const [cmd, args] = reason
 if (reason) console.error(`keybroker: starting the headless host (keybroker serve): ${reason}`);
 
 const child = spawn(cmd, args, { stdio: 'inherit' });
-// Ctrl-C reaches the child through the terminal's process group; just mirror its exit.
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+// A terminal's Ctrl-C reaches the child through the process group already; forwarding it
+// too would count as a second Ctrl-C ("stop now"). Forward only a SIGTERM sent to us alone.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,11 +2,13 @@
 import { runCli } from './main.js';
 
 const stop = new AbortController();
-let signals = 0;
+let firstSignalAt = 0;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    // A second Ctrl-C means "now": skip the graceful path.
-    if (++signals > 1) process.exit(130);
+    // A second Ctrl-C means "now": skip the graceful path. One arriving within a second of
+    // the first is the same keypress delivered twice (terminal group + a wrapper like npm).
+    if (firstSignalAt && Date.now() - firstSignalAt > 1000) process.exit(130);
+    firstSignalAt ||= Date.now();
     stop.abort();
   });
 }

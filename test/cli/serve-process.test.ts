@@ -54,6 +54,15 @@ describe('keybroker serve', () => {
     assert.equal(after.host.running, false);
   });
 
+  it('treats a Ctrl-C delivered twice at once (terminal group + npm) as one, and still cleans up', async () => {
+    const serve = startServe(env);
+    await waitFor('serving line', () => (serve.stderr().includes('serving from') ? true : undefined), 15_000);
+    serve.proc.kill('SIGINT');
+    serve.proc.kill('SIGINT');
+    assert.equal(await serve.exited, 0);
+    assert.equal(fs.existsSync(path.join(home, 'host.lock')), false);
+  });
+
   it('refuses to start on a broken config.json with one line naming the field, and leaves it untouched', async () => {
     const broken = JSON.stringify({ version: 1, endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1/sdk', username: 'u', readOnly: 'no', tls: { verify: true }, credential: 'endpoint:vc1' }], credentials: [{ id: 'endpoint:vc1' }] });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-serve-bad-'));

@@ -54,8 +54,7 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<Vcsim> {
   if ((options.username === undefined) !== (options.password === undefined)) {
     throw new Error('startVcsim: give username and password together');
   }
-  binary ??= buildVcsim();
-  const bin = await binary;
+  const bin = await vcsimBinary();
   const args = ['-vms', String(options.vms ?? 2), '-clusters', String(options.clusters ?? 1)];
   args.push('-hosts', String(options.hosts ?? 3), '-standalone', String(options.standalone ?? 1));
   if (options.username !== undefined) args.push('-username', options.username, '-password', options.password!);
@@ -138,11 +137,22 @@ function readReadyLine(child: ChildProcess, stderr: () => string): Promise<{ url
   });
 }
 
-/** `.cache/vcsim/vcsim-<sha256(main.go) first 12 hex>`, built into a temp name and renamed
- * atomically so test files building in parallel never see a half-written binary. */
-async function buildVcsim(): Promise<string> {
-  const hash = createHash('sha256').update(fs.readFileSync(SOURCE)).digest('hex').slice(0, 12);
-  const bin = path.join(ROOT, '.cache/vcsim', `vcsim-${hash}`);
+/** The vcsim binary, built once per process; exported for scripts/vcsim.mjs, which starts it
+ * from a shell with the flags passed through. */
+export function vcsimBinary(): Promise<string> {
+  binary ??= buildGoBinary(SOURCE, 'vcsim');
+  return binary;
+}
+
+/**
+ * Builds one Go file on Debian's govmomi (GOPATH mode) into `.cache/<name>/<name>-<sha256 of
+ * the file, first 12 hex>`, so an edit rebuilds and anything else reuses the binary. Built
+ * into a temp name and renamed atomically so test files building in parallel never see a
+ * half-written binary. Exported for the Go peers of the benchmarks (bench/peers).
+ */
+export async function buildGoBinary(source: string, name: string): Promise<string> {
+  const hash = createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 12);
+  const bin = path.join(ROOT, '.cache', name, `${name}-${hash}`);
   if (fs.existsSync(bin)) return bin;
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -155,11 +165,11 @@ async function buildVcsim(): Promise<string> {
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      execFile('go', ['build', '-o', tmp, 'main.go'], { cwd: path.dirname(SOURCE), env, timeout: BUILD_TIMEOUT_MS }, (error, _stdout, stderr) => {
+      execFile('go', ['build', '-o', tmp, path.basename(source)], { cwd: path.dirname(source), env, timeout: BUILD_TIMEOUT_MS }, (error, _stdout, stderr) => {
         if (!error) return resolve();
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`go is not installed; ${INSTALL}`));
         const tail = stderr.trim().split('\n').slice(-5).join(' | ');
-        reject(new Error(`building test/vcsim/main.go failed (${tail || error.message}); if govmomi is missing, ${INSTALL}`));
+        reject(new Error(`building ${path.relative(ROOT, source)} failed (${tail || error.message}); if govmomi is missing, ${INSTALL}`));
       });
     });
     fs.renameSync(tmp, bin);

@@ -16,6 +16,7 @@ export class ChildMcpTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private closed = false;
+  private delivery: Promise<void> = Promise.resolve();
   private readonly exitSub: Disposable;
 
   constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
@@ -37,7 +38,11 @@ export class ChildMcpTransport implements Transport {
     if (size > MAX_CHILD_MCP_FRAME_BYTES) return this.onInvalid(`mcp frame of ${Number.isFinite(size) ? size : '?'} bytes exceeds ${MAX_CHILD_MCP_FRAME_BYTES}`);
     const parsed = JSONRPCMessageSchema.safeParse(msg);
     if (!parsed.success) return this.onInvalid('mcp frame is not a JSON-RPC message');
-    this.onmessage?.(parsed.data);
+    // Deliver each message a microtask after the previous one. Node's IPC can emit several
+    // messages in one go; the SDK handles a notification on a microtask but a response at
+    // once, so a last progress notification arriving with its response would otherwise be
+    // dropped (its progress handler already removed by the response).
+    this.delivery = this.delivery.then(() => this.onmessage?.(parsed.data)).catch((e: unknown) => this.onerror?.(e as Error));
   }
 
   async send(message: JSONRPCMessage): Promise<void> {

@@ -1,8 +1,9 @@
-// Entry point of `keybroker bridge SERVER` (bundled to dist/cli/bridge.js), what Claude
-// Desktop runs. bin/keybroker.js loads this file instead of the full CLI, and its import
-// graph is Node built-ins only (test/cli/bridge.test.ts checks the bundle), so it starts in
-// about the time of a bare `node` (bench/bridge-start). No top-level await, so the same file
-// also bundles as CommonJS (the benchmark measures that variant too).
+// Entry point of `keybroker bridge SERVER`, what Claude Desktop runs. Bundled as CommonJS to
+// dist/cli/bridge.cjs (scripts/build.mjs): Claude Desktop starts that file directly
+// (`claude install`, the .mcpb bundles), and bin/keybroker.js requires it instead of the full
+// CLI. Its import graph is Node built-ins only (test/cli/bridge.test.ts checks the bundle) and
+// CommonJS skips the ESM loader's ~4 ms, so it starts in about the time of a bare `node`
+// (bench/bridge-start). Keep it CommonJS-safe: no top-level await, no import.meta.
 import { runBridge } from './bridge/run-bridge.js';
 
 void runBridge({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then((code) => {

@@ -7,7 +7,7 @@ export interface McpbInput {
   readonly server: EndpointKind;
   /** Bundle version: KeyBroker's package version. */
   readonly version: string;
-  /** The built bridge (dist/cli/bridge.js), copied byte for byte. */
+  /** The built bridge (dist/cli/bridge.cjs), copied byte for byte. */
   readonly bridge: Uint8Array;
   /** A PNG icon, if the installation has one. */
   readonly icon?: Uint8Array;

@@ -8,11 +8,11 @@ import type { EndpointKind } from '../../core/common/contracts/names.js';
 export const MCPB_MANIFEST_VERSION = '0.3';
 
 /**
- * Where the bridge sits inside the bundle. `.mjs` because the bridge is an ESM bundle and the
- * .mcpb has no package.json to say "type": "module"; Node only guesses ESM from the syntax of
- * a `.js` file in recent releases, and Claude Desktop's built-in Node may be older.
+ * Where the bridge sits inside the bundle. The bridge is a CommonJS bundle (it starts faster
+ * than ESM, scripts/build.mjs), and `.cjs` makes every Node Claude Desktop may ship load it as
+ * CommonJS, with no package.json in the .mcpb and no guessing the module kind from syntax.
  */
-export const MCPB_BRIDGE_ENTRY = 'server/bridge.mjs';
+export const MCPB_BRIDGE_ENTRY = 'server/bridge.cjs';
 
 /** Where the optional icon sits inside the bundle. */
 export const MCPB_ICON = 'icon.png';

@@ -7,9 +7,12 @@ import { CliError } from '../cli-error.js';
 export interface KeybrokerInstall {
   /** The package folder (holds package.json, bin/, dist/). */
   readonly root: string;
-  /** `bin/keybroker.js`: the stable entry point, whatever dist/ looks like after a rebuild. */
+  /** `bin/keybroker.js`: the `keybroker` command. */
   readonly bin: string;
-  /** `dist/cli/bridge.js`, the built-ins-only bridge bundle `npm run build` makes. */
+  /**
+   * `dist/cli/bridge.cjs`, the built-ins-only CommonJS bridge bundle `npm run build` makes:
+   * what `claude install` points Claude Desktop at, and what `claude mcpb` packs.
+   */
   readonly bridge: string;
   /** `assets/icon.png`, shown by Claude Desktop for a bundle when present. */
   readonly icon: string;
@@ -30,7 +33,7 @@ export function findKeybrokerInstall(from: string = path.dirname(fileURLToPath(i
       return {
         root: dir,
         bin: path.join(dir, 'bin', 'keybroker.js'),
-        bridge: path.join(dir, 'dist', 'cli', 'bridge.js'),
+        bridge: path.join(dir, 'dist', 'cli', 'bridge.cjs'),
         icon: path.join(dir, 'assets', 'icon.png'),
         version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
       };

@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 
 /** One file in a zip archive. */
 export interface ZipEntry {
-  /** Archive path with `/` separators, relative, no `..` (e.g. `server/bridge.mjs`). */
+  /** Archive path with `/` separators, relative, no `..` (e.g. `server/bridge.cjs`). */
   readonly name: string;
   readonly data: Uint8Array;
   /** Unix permission bits recorded for extraction; default 0o644. */

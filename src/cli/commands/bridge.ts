@@ -2,9 +2,9 @@ import { BRIDGE_USAGE, runBridge } from '../bridge/run-bridge.js';
 import type { CliContext, Command } from '../command.js';
 
 /**
- * `keybroker bridge SERVER`: stdio ↔ the host's gateway socket. bin/keybroker.js starts
- * dist/cli/bridge.js directly for speed; this entry makes the same code reachable (and listed)
- * from the full CLI.
+ * `keybroker bridge SERVER`: stdio ↔ the host's gateway socket. bin/keybroker.js loads the
+ * CommonJS bundle dist/cli/bridge.cjs directly for speed; this entry makes the same code
+ * reachable (and listed) from the full CLI.
  */
 export const bridgeCommand: Command = {
   name: 'bridge',

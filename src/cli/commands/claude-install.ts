@@ -42,7 +42,7 @@ export async function runClaudeInstall(ctx: CliContext, argv: readonly string[])
 
   const install = findKeybrokerInstall();
   const explicitHome = ctx.env['KEYBROKER_HOME'];
-  const launch = { node: process.execPath, bin: install.bin, ...(explicitHome ? { home: path.resolve(explicitHome) } : {}) };
+  const launch = { node: process.execPath, bridge: install.bridge, ...(explicitHome ? { home: path.resolve(explicitHome) } : {}) };
   const entries = new Map<EndpointKind, ClaudeServerEntry>(servers.map((s) => [s, bridgeEntry(s, launch)]));
 
   const before = readIfExists(target);

@@ -17,7 +17,7 @@ describe('buildMcpb()', () => {
       const file = path.join(dir, 'b.mcpb');
       fs.writeFileSync(file, buildMcpb({ server: 'p6', version: '1.2.3', bridge: Buffer.from('x'), icon: PNG, mtime: new Date() }));
       const members = readZipWithPython(file);
-      assert.deepEqual(members.map((m) => m.name), ['manifest.json', 'server/bridge.mjs', 'icon.png']);
+      assert.deepEqual(members.map((m) => m.name), ['manifest.json', 'server/bridge.cjs', 'icon.png']);
       assert.deepEqual(members[2]!.data, PNG);
       const manifest = McpbManifestV03.parse(JSON.parse(members[0]!.data.toString('utf8')));
       assert.deepEqual([manifest.icon, manifest.version, manifest.display_name], ['icon.png', '1.2.3', 'KeyBroker Primavera P6']);
@@ -32,7 +32,7 @@ describe('buildMcpb()', () => {
     try {
       fs.writeFileSync(path.join(dir, 'b.mcpb'), bytes);
       const members = readZipWithPython(path.join(dir, 'b.mcpb'));
-      assert.deepEqual(members.map((m) => m.name), ['manifest.json', 'server/bridge.mjs']);
+      assert.deepEqual(members.map((m) => m.name), ['manifest.json', 'server/bridge.cjs']);
       assert.equal('icon' in JSON.parse(members[0]!.data.toString('utf8')), false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -5,18 +5,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { claudeDesktopConfigPath } from '../../../src/cli/claude/claude-config-path.js';
 import { backupStamp } from '../../../src/cli/claude/write-backup.js';
-import { KEYBROKER_BIN, runKeybroker } from '../../support/keybroker-cli.js';
+import { runKeybroker } from '../../support/keybroker-cli.js';
 import { runIn } from '../harness.js';
 import { initializeOverStdio } from './run-as-claude.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/claude');
 const NOW = Date.UTC(2025, 5, 1, 9, 30, 0, 123);
+/** The CommonJS bridge bundle of this checkout: what the entry makes Claude Desktop run. */
+const BRIDGE = path.resolve(import.meta.dirname, '../../../dist/cli/bridge.cjs');
 /** The golden file with this machine's paths put in, as JSON strings. */
 const expectedGolden = (): string =>
   fs.readFileSync(path.join(FIXTURES, 'expected-config.json'), 'utf8')
     .replaceAll('"<NODE>"', JSON.stringify(process.execPath))
-    .replaceAll('"<KEYBROKER_BIN>"', JSON.stringify(KEYBROKER_BIN));
-const ours = (server: string) => ({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', server] });
+    .replaceAll('"<KEYBROKER_BRIDGE>"', JSON.stringify(BRIDGE));
+const ours = (server: string) => ({ command: process.execPath, args: [BRIDGE, server] });
 const mode = (f: string): number => fs.statSync(f).mode & 0o777;
 
 describe('keybroker claude install', () => {
@@ -147,6 +149,15 @@ describe('keybroker claude install', () => {
       assert.equal(fs.readFileSync(report.backup, 'utf8'), JSON.stringify(foreign, null, 2));
       assert.deepEqual(JSON.parse(fs.readFileSync(config, 'utf8')), { globalShortcut: 'Ctrl+Space', mcpServers: { vsphere: ours('vsphere'), p6: ours('p6') } });
     });
+  });
+
+  it('updates a hand-written `keybroker bridge SERVER` entry in place to the bundle form, keeping its env', async () => {
+    fs.mkdirSync(path.dirname(config));
+    fs.writeFileSync(config, JSON.stringify({ mcpServers: { vsphere: { command: 'keybroker', args: ['bridge', 'vsphere'], env: { TZ: 'UTC' } } } }));
+    const r = await install('--server', 'vsphere', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).changes, [{ server: 'vsphere', action: 'updated' }]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(config, 'utf8')).mcpServers.vsphere, { ...ours('vsphere'), env: { TZ: 'UTC' } });
   });
 
   it('creates a missing file and its folder, 0600, with no backup', async () => {

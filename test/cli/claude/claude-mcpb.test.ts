@@ -11,13 +11,13 @@ import { readZipWithPython, type PyZipMember } from './python-zip.js';
 import { initializeOverStdio } from './run-as-claude.js';
 
 /**
- * A stand-in for dist/cli/bridge.js with the same shape (an ESM bundle with esbuild's banner),
- * so these tests never depend on whether the real bridge has been built yet.
+ * A stand-in for dist/cli/bridge.cjs with the same shape (a CommonJS bundle that requires
+ * `node:` built-ins), so these tests never depend on whether the real bridge has been built yet.
  */
 const STAND_IN_BRIDGE = [
-  "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);",
-  "import process from 'node:process';",
-  'process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), esm: typeof require === "function" }));',
+  '"use strict";',
+  'const process = require("node:process");',
+  'process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), cjs: typeof module === "object" && typeof exports === "object" }));',
   '',
 ].join('\n');
 
@@ -42,7 +42,7 @@ describe('keybroker claude mcpb', () => {
   const mcpb = (...argv: string[]) => runIn(dir, ['claude', 'mcpb', ...argv], { env: { KEYBROKER_HOME: undefined } });
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-mcpb-'));
-    bridge = path.join(dir, 'bridge.js');
+    bridge = path.join(dir, 'bridge.cjs');
     fs.writeFileSync(bridge, STAND_IN_BRIDGE);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +60,7 @@ describe('keybroker claude mcpb', () => {
     for (const { server, file, bytes } of report.bundles) {
       assert.equal(fs.statSync(file).size, bytes);
       const members = readZipWithPython(file);
-      assert.deepEqual(members.map((m) => m.name).filter((n) => n !== 'icon.png'), ['manifest.json', 'server/bridge.mjs']);
+      assert.deepEqual(members.map((m) => m.name).filter((n) => n !== 'icon.png'), ['manifest.json', 'server/bridge.cjs']);
       const parsed = McpbManifestV03.safeParse(JSON.parse(member(members, 'manifest.json').data.toString('utf8')));
       assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
       const m = parsed.data;
@@ -68,15 +68,15 @@ describe('keybroker claude mcpb', () => {
       assert.deepEqual([m.name, m.version, m.author.name], [`keybroker-${server}`, version, 'KeyBroker']);
       assert.deepEqual(m.server, {
         type: 'node',
-        entry_point: 'server/bridge.mjs',
-        mcp_config: { command: 'node', args: ['${__dirname}/server/bridge.mjs', server] },
+        entry_point: 'server/bridge.cjs',
+        mcp_config: { command: 'node', args: ['${__dirname}/server/bridge.cjs', server] },
       });
       assert.equal(m.tools_generated, true);
       assert.equal(m.user_config, undefined, 'the bridge needs no settings and holds no secret');
       // Every file the manifest points at is in the bundle.
       member(members, m.server.entry_point);
       if (m.icon) member(members, m.icon);
-      assert.deepEqual(member(members, 'server/bridge.mjs').data, fs.readFileSync(bridge));
+      assert.deepEqual(member(members, 'server/bridge.cjs').data, fs.readFileSync(bridge));
     }
   });
 
@@ -86,12 +86,13 @@ describe('keybroker claude mcpb', () => {
     const unpacked = unpack(readZipWithPython(file), path.join(dir, 'unpacked'));
     const manifest = McpbManifestV03.parse(JSON.parse(fs.readFileSync(path.join(unpacked, 'manifest.json'), 'utf8')));
     const args = (manifest.server.mcp_config.args ?? []).map((a) => a.replaceAll('${__dirname}', unpacked));
-    // No package.json in the bundle: the .mjs name is what makes every Node load the bridge as
-    // ESM (ESM syntax detection for .js is on by default only in recent releases).
+    // No package.json in the bundle: the .cjs name is what makes every Node load the bridge as
+    // CommonJS, even under a folder whose package.json says "type": "module".
     assert.equal(fs.existsSync(path.join(unpacked, 'package.json')), false);
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');
     const run = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: os.tmpdir() });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), { argv: ['vsphere'], esm: true });
+    assert.deepEqual(JSON.parse(run.stdout), { argv: ['vsphere'], cjs: true });
   });
 
   it('writes OUT itself when it ends in .mcpb and one server is chosen', async () => {
@@ -112,19 +113,19 @@ describe('keybroker claude mcpb', () => {
   });
 
   it('says which bridge build is missing and what to do', async () => {
-    const r = await mcpb(path.join(dir, 'out'), '--bridge', path.join(dir, 'nope.js'));
+    const r = await mcpb(path.join(dir, 'out'), '--bridge', path.join(dir, 'nope.cjs'));
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `keybroker claude: the bridge build ${path.join(dir, 'nope.js')} does not exist; check the --bridge path\n`);
+    assert.equal(r.stderr, `keybroker claude: the bridge build ${path.join(dir, 'nope.cjs')} does not exist; check the --bridge path\n`);
     assert.equal(fs.existsSync(path.join(dir, 'out')), false);
   });
 
-  it("packs this installation's dist/cli/bridge.js by default, or asks for a build when there is none", async () => {
+  it("packs this installation's dist/cli/bridge.cjs by default, or asks for a build when there is none", async () => {
     const install = findKeybrokerInstall();
     const r = await mcpb(path.join(dir, 'out'), '--server', 'vsphere');
     if (fs.existsSync(install.bridge)) {
       assert.equal(r.code, 0, r.stderr);
       const members = readZipWithPython(path.join(dir, 'out', 'keybroker-vsphere.mcpb'));
-      assert.deepEqual(member(members, 'server/bridge.mjs').data, fs.readFileSync(install.bridge));
+      assert.deepEqual(member(members, 'server/bridge.cjs').data, fs.readFileSync(install.bridge));
       // The real bridge, unpacked and started as Claude Desktop would, with a home where no host
       // runs: it needs nothing outside the bundle, and answers initialize with an MCP error.
       const unpacked = unpack(members, path.join(dir, 'unpacked'));

@@ -5,7 +5,7 @@ import { bridgeEntry, type ClaudeServerEntry } from '../../../src/cli/claude/bri
 import { mergeClaudeConfig } from '../../../src/cli/claude/merge-claude-config.js';
 import { CliError } from '../../../src/cli/cli-error.js';
 
-const LAUNCH = { node: '/usr/bin/node', bin: '/opt/keybroker/bin/keybroker.js' };
+const LAUNCH = { node: '/usr/bin/node', bridge: '/opt/keybroker/dist/cli/bridge.cjs' };
 const entries = (launch: Parameters<typeof bridgeEntry>[1] = LAUNCH, servers: EndpointKind[] = ['vsphere', 'p6']) =>
   new Map<EndpointKind, ClaudeServerEntry>(servers.map((s) => [s, bridgeEntry(s, launch)]));
 const merge = (text: string | undefined, force = false, e = entries()) => mergeClaudeConfig('/c.json', text, e, force);
@@ -38,8 +38,10 @@ describe('mergeClaudeConfig()', () => {
     assert.equal(crlf.endsWith('}\r\n'), true);
   });
 
-  it('recognises every form of our entry and updates it to the absolute form', () => {
+  it('recognises every form of our entry and updates it to the absolute bundle form', () => {
     const forms: unknown[] = [
+      { command: '/old/node', args: ['/old/keybroker/dist/cli/bridge.cjs', 'vsphere'] },
+      { command: 'C:\\Program Files\\nodejs\\node.exe', args: ['C:\\kb\\dist\\cli\\bridge.cjs', 'vsphere'] },
       { command: '/old/node', args: ['/old/keybroker/bin/keybroker.js', 'bridge', 'vsphere'] },
       { command: 'C:\\Program Files\\nodejs\\node.exe', args: ['C:\\kb\\bin\\keybroker.js', 'bridge', 'vsphere'] },
       { command: 'keybroker', args: ['bridge', 'vsphere'] },
@@ -49,7 +51,7 @@ describe('mergeClaudeConfig()', () => {
     for (const old of forms) {
       const r = merge(JSON.stringify({ mcpServers: { vsphere: old } }), false, entries(LAUNCH, ['vsphere']));
       assert.deepEqual(r.changes, [{ server: 'vsphere', action: 'updated' }], JSON.stringify(old));
-      assert.deepEqual((parsed(r.text)['mcpServers'] as Record<string, unknown>)['vsphere'], { command: LAUNCH.node, args: [LAUNCH.bin, 'bridge', 'vsphere'] });
+      assert.deepEqual((parsed(r.text)['mcpServers'] as Record<string, unknown>)['vsphere'], { command: LAUNCH.node, args: [LAUNCH.bridge, 'vsphere'] });
     }
   });
 
@@ -58,7 +60,7 @@ describe('mergeClaudeConfig()', () => {
     const r = merge(JSON.stringify({ mcpServers: { p6: old } }), false, entries({ ...LAUNCH, home: '/kb' }, ['p6']));
     assert.deepEqual((parsed(r.text)['mcpServers'] as Record<string, unknown>)['p6'], {
       command: LAUNCH.node,
-      args: [LAUNCH.bin, 'bridge', 'p6'],
+      args: [LAUNCH.bridge, 'p6'],
       env: { NODE_OPTIONS: '--trace-warnings', KEYBROKER_HOME: '/kb' },
       disabled: false,
     });
@@ -76,6 +78,9 @@ describe('mergeClaudeConfig()', () => {
       { command: 'node', args: ['/kb/bin/keybroker.js', 'bridge', 'p6'] },
       { command: 'node', args: ['/kb/bin/keybroker.js', 'bridge', 'vsphere', '--debug'] },
       { command: 'node', args: ['/kb/bin/not-keybroker.js', 'bridge', 'vsphere'] },
+      { command: 'node', args: ['/kb/dist/cli/bridge.cjs', 'p6'] },
+      { command: 'node', args: ['/kb/dist/cli/bridge.cjs', 'vsphere', '--debug'] },
+      { command: 'node', args: ['/other/bridge.cjs', 'vsphere'] },
       { command: 'keybroker', args: ['serve'] },
       { url: 'http://127.0.0.1:8080/mcp/vsphere' },
       'vsphere',
@@ -97,7 +102,7 @@ describe('mergeClaudeConfig()', () => {
     const r = merge(text, true, entries(LAUNCH, ['vsphere']));
     const servers = parsed(r.text)['mcpServers'] as Record<string, unknown>;
     assert.deepEqual(Object.keys(servers), ['a', 'vsphere', 'z']);
-    assert.deepEqual(servers['vsphere'], { command: LAUNCH.node, args: [LAUNCH.bin, 'bridge', 'vsphere'] });
+    assert.deepEqual(servers['vsphere'], { command: LAUNCH.node, args: [LAUNCH.bridge, 'vsphere'] });
   });
 
   it('keeps a server named "__proto__" as plain data', () => {

@@ -9,12 +9,12 @@ import { CliError } from '../../../src/cli/cli-error.js';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 describe('findKeybrokerInstall()', () => {
-  it('walks up to the keybroker package and names its bin, bridge build, icon and version', () => {
+  it('walks up to the keybroker package and names its bin, CommonJS bridge build, icon and version', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.deepEqual(findKeybrokerInstall(import.meta.dirname), {
       root: ROOT,
       bin: path.join(ROOT, 'bin', 'keybroker.js'),
-      bridge: path.join(ROOT, 'dist', 'cli', 'bridge.js'),
+      bridge: path.join(ROOT, 'dist', 'cli', 'bridge.cjs'),
       icon: path.join(ROOT, 'assets', 'icon.png'),
       version: pkg.version,
     });

@@ -40,6 +40,8 @@ export const TokenGrant = z.strictObject({
     ca: z.string().max(64 * 1024).optional(),
     /** P6 only: the database alias, needed on some installs on every call. */
     database: z.string().optional(),
+    /** The upstream user name (not secret), so a server can say whose session it uses (p6_session_info). */
+    username: z.string().max(256).optional(),
   }),
 });
 

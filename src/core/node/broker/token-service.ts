@@ -88,6 +88,7 @@ export class TokenService {
         fingerprintSha256: endpoint?.tls.fingerprintSha256,
         ca: endpoint?.tls.caFile ? this.readCa(endpoint.tls.caFile) : undefined,
         database: endpoint?.kind === 'p6' ? endpoint.database : undefined,
+        username: endpoint?.username,
       },
     };
   }

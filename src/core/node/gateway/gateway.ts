@@ -164,7 +164,11 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     };
     entry.callers.push(client);
     try {
-      const result = await connection.callTool(name, args, { signal: extra.signal, onprogress });
+      // The child cannot know which endpoint the gateway chose when the argument was left out
+      // (the only endpoint of its kind), so tell it, for tools that take the argument.
+      const acceptsEndpoint = (tool.inputSchema.properties as Record<string, unknown> | undefined)?.['endpoint'] !== undefined;
+      const forwarded = endpoint && acceptsEndpoint && typeof args?.['endpoint'] !== 'string' ? { ...args, endpoint: endpoint.id } : args;
+      const result = await connection.callTool(name, forwarded, { signal: extra.signal, onprogress });
       await progressSent;
       return finish(result.isError ? 'failed' : 'ok', result);
     } catch (e) {

@@ -22,11 +22,23 @@ describe('Gateway', () => {
     try {
       const client = await g.connect();
       const { tools } = await client.listTools();
-      assert.deepEqual(tools.map((t) => t.name).sort(), ['counts', 'crash', 'destroy', 'echo', 'slow', 'sneaky']);
+      assert.deepEqual(tools.map((t) => t.name).sort(), ['counts', 'crash', 'destroy', 'echo', 'slow', 'sneaky', 'target']);
       assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'top-secret-value' } })), 'top-secret-value');
       const line = g.audit.find((a) => a.event === 'tool.called' && a.tool === 'echo');
       assert.deepEqual([line?.outcome, line?.argNames, line?.client, line?.server, line?.endpoint], ['ok', ['text'], 'test-client', 'test', 'vc1']);
       assert.ok(!JSON.stringify(g.audit).includes('top-secret-value'));
+    } finally {
+      await g.dispose();
+    }
+  });
+
+  it('tells the child which endpoint it chose when the call named none', async () => {
+    const g = makeGateway();
+    g.startChild();
+    try {
+      const client = await g.connect();
+      assert.equal(textOf(await client.callTool({ name: 'target', arguments: {} })), 'endpoint:vc1');
+      assert.equal(textOf(await client.callTool({ name: 'target', arguments: { endpoint: 'vc1' } })), 'endpoint:vc1');
     } finally {
       await g.dispose();
     }

@@ -1,0 +1,102 @@
+// bench/p6-activities (issue 6): all 50,000 activities of the big project with a fixed field
+// set, two ways in one run: (a) p6_list_activities paged through bridge → gateway → p6
+// child (after one unlock approval), (b) one raw fetch straight from the P6 fake in its own
+// process. Prints wall time and peak RSS (VmHWM) of each and the ratios. Goals: wall ratio
+// ≤ 1.5; the child's peak RSS ≤ half of the raw read's. Prints; asserts nothing.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { BIG_PROJECT_OBJECT_ID } from '../../test/fixtures/p6/generate-dataset.js';
+import { startP6Fake } from '../../test/fixtures/p6/start-p6-fake.js';
+import { KEYBROKER_BIN, runKeybroker, waitFor } from '../../test/support/keybroker-cli.js';
+import { startSecretService } from '../../test/support/secret-service.js';
+import { startServe } from '../../test/support/serve-process.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'StartDate', 'FinishDate', 'RemainingDuration', 'TotalFloat'];
+const PAGE = Number(process.env['BENCH_PAGE'] ?? 5000);
+const PASSWORD = 'bench-Pl4nner';
+const vmHwmKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+
+const ss = await startSecretService();
+const fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], tls: true, dataset: {} });
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-p6-'));
+const env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
+const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
+await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
+const serve = await startServe(env);
+const childPid = async () => (JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid;
+await waitFor('p6 child', async () => ((await childPid()) ? true : undefined), 30_000);
+await new Promise((r) => setTimeout(r, 500));
+const idleKb = vmHwmKb((await childPid())!);
+const client = new Client({ name: 'bench', version: '1' }, { capabilities: {} });
+await client.connect(new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, cwd: ROOT, stderr: 'ignore' }));
+const list = (cursor?: string) =>
+  client.callTool({ name: 'p6_list_activities', arguments: { endpoint: 'pm', projectObjectId: BIG_PROJECT_OBJECT_ID, fields: FIELDS, limit: PAGE, ...(cursor && { cursor }) } }, undefined, { timeout: 300_000 }) as Promise<CallToolResult>;
+
+// The one approval: unlocking the endpoint (reads need no per-call approval).
+const first = list();
+const unlock = await waitFor('the unlock approval', async () => (JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[])[0]);
+await cli(['approve', unlock.id]);
+await first;
+
+// (a) through the gateway, paged. The child's VmHWM so far is its idle-plus-one-page baseline.
+const baselineKb = vmHwmKb((await childPid())!);
+const walk = async () => {
+  const t0 = performance.now();
+  let rows = 0;
+  let pages = 0;
+  let cursor: string | undefined;
+  do {
+    const r = await list(cursor);
+    if (r.isError) throw new Error(`p6_list_activities failed: ${JSON.stringify(r.content)}`);
+    const page = r.structuredContent as { rows: unknown[]; nextCursor?: string };
+    rows += page.rows.length;
+    pages++;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { ms: performance.now() - t0, rows, pages };
+};
+// This machine is noisy: a few rounds of each, alternating, and the median wall time.
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const gatewayRuns: { ms: number; rows: number; pages: number }[] = [];
+const directRuns: { wallMs: number; rows: number; vmHwmKb: number }[] = [];
+const pid = await childPid();
+
+// (b) one raw fetch in its own process, so its peak RSS is its own.
+const rawRead = async () => {
+  const raw = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'raw-read.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  raw.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  raw.stdin.end(JSON.stringify({ url: fake.url, caPem: fake.caPem, username: 'planner', password: PASSWORD, fields: FIELDS, projectObjectId: BIG_PROJECT_OBJECT_ID }));
+  await new Promise((r) => raw.on('exit', r));
+  return JSON.parse(out) as { wallMs: number; rows: number; vmHwmKb: number };
+};
+for (let i = 0; i < ROUNDS; i++) {
+  gatewayRuns.push(await walk());
+  directRuns.push(await rawRead());
+}
+const childKb = pid ? vmHwmKb(pid) : NaN;
+const { rows, pages } = gatewayRuns[0]!;
+const gatewayMs = median(gatewayRuns.map((r) => r.ms));
+const direct = { wallMs: median(directRuns.map((r) => r.wallMs)), rows: directRuns[0]!.rows, vmHwmKb: median(directRuns.map((r) => r.vmHwmKb)) };
+
+console.log(`p6-activities: ${rows} activities, ${FIELDS.length} fields, median of ${ROUNDS} rounds (${os.cpus().length} cores, node ${process.version})`);
+console.log(`  (a) p6_list_activities via gateway, ${pages} pages of ${PAGE}: ${gatewayMs.toFixed(0)} ms, p6 child peak RSS ${mib(childKb)} (idle ${mib(idleKb)}, ${mib(baselineKb)} after the first page)`);
+console.log(`  (b) one raw fetch straight from the fake: ${direct.wallMs.toFixed(0)} ms for ${direct.rows} rows, peak RSS ${mib(direct.vmHwmKb)}`);
+console.log(`  wall ratio a/b = ${(gatewayMs / direct.wallMs).toFixed(2)}  (goal ≤ 1.50)`);
+console.log(`  RSS ratio child/raw = ${(childKb / direct.vmHwmKb).toFixed(2)}  (goal ≤ 0.50)`);
+
+await client.close();
+await serve.stop();
+await fake.stop();
+await ss.stop();
+fs.rmSync(home, { recursive: true, force: true });

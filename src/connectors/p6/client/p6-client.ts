@@ -1,0 +1,159 @@
+import { ConnectorError } from '../../connector-error.js';
+import { p6ApiUrl } from '../session/p6-api-url.js';
+import { sessionCookieHeader } from '../session/session-cookie-header.js';
+import { p6Exchange, type P6ExchangeResponse } from './p6-exchange.js';
+import { p6Field } from './p6-filter.js';
+import type { P6ClientOptions, P6Page, P6ReadQuery, P6Reply, P6Row } from './p6-client-types.js';
+import { idBatches, upperBound } from './id-batches.js';
+import { RecentIds } from './recent-ids.js';
+import { p6ResponseError } from './p6-response-error.js';
+
+export type { P6ClientOptions, P6Page, P6ReadQuery, P6Reply, P6Row, P6SessionSource } from './p6-client-types.js';
+
+const RESOURCE = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/**
+ * P6 EPPM REST client for one endpoint (reference §3–§5). Reads send `Fields` always, and
+ * big reads are paged on the client side by ObjectId (P6 has no paging). A 401 renews the
+ * session and retries once; redirects are never followed; a success counts only with a
+ * JSON Content-Type. Errors are ConnectorError with messages safe to show.
+ */
+export class P6Client {
+  private readonly timeoutMs: number;
+  private readonly batchSize: number;
+  private readonly maxBodyBytes: number;
+  /** ObjectIds of recent paged reads, by resource and filter; few entries, newest last. */
+  private readonly recentIds: RecentIds;
+
+  constructor(private readonly opts: P6ClientOptions) {
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.batchSize = opts.batchSize ?? 5000;
+    this.maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
+    this.recentIds = new RecentIds(opts.idsReuseMs ?? 30_000, opts.now ?? Date.now);
+  }
+
+  /** The REST base this client talks to. */
+  get baseUrl(): string {
+    return this.opts.baseUrl;
+  }
+
+  /** One `GET <resource>?Fields=&Filter=&OrderBy=`: all matching rows at once. Use for small sets. */
+  async read(resource: string, query: P6ReadQuery): Promise<P6Row[]> {
+    const params: Record<string, string> = { Fields: query.fields.map(p6Field).join(',') };
+    if (query.filter) params['Filter'] = query.filter;
+    if (query.orderBy) params['OrderBy'] = query.orderBy;
+    const reply = await this.send('GET', [this.resource(resource)], params);
+    if (!Array.isArray(reply.value)) throw new ConnectorError('CONN_BAD_RESPONSE', `P6 answered the ${resource} read with something other than a JSON array; check the endpoint URL`);
+    return reply.value as P6Row[];
+  }
+
+  /** ObjectIds of every row matching `filter`, ascending: the first step of paging (reference §3). */
+  async readIds(resource: string, filter?: string): Promise<number[]> {
+    const rows = await this.read(resource, { fields: ['ObjectId'], filter, orderBy: 'ObjectId asc' });
+    const ids: number[] = [];
+    for (const r of rows) if (typeof r['ObjectId'] === 'number') ids.push(r['ObjectId']);
+    return ids.sort((a, b) => a - b);
+  }
+
+  /**
+   * The rows with these ObjectIds (ascending, a run of the ids matching `filter`), in
+   * batches. A batch is one ObjectId range ANDed with `filter`, which returns exactly that
+   * run and keeps the URL short; a filter with `:or:` cannot be combined safely (precedence
+   * is undocumented, reference §4), so then a batch is an `IN(...)` list of its ids.
+   */
+  async readByIds(resource: string, fields: readonly string[], ids: readonly number[], filter?: string): Promise<P6Row[]> {
+    const withId = fields.includes('ObjectId') ? fields : ['ObjectId', ...fields];
+    const out: P6Row[] = [];
+    for (const batch of idBatches(ids, this.batchSize, filter)) {
+      const wanted = new Set(batch.ids);
+      const rows = await this.read(resource, { fields: withId, filter: batch.filter, orderBy: 'ObjectId asc' });
+      // Defensive: keep only the ids asked for, in order, even if P6 answered more.
+      out.push(...rows.filter((r) => wanted.has(r['ObjectId'] as number)).sort((a, b) => (a['ObjectId'] as number) - (b['ObjectId'] as number)));
+    }
+    if (!fields.includes('ObjectId')) for (const r of out) delete r['ObjectId'];
+    return out;
+  }
+
+  /**
+   * Page `limit` rows after ObjectId `after`: reads the matching ObjectIds, then only this
+   * page's rows. A cursor of ObjectIds never duplicates or skips rows, even across writes.
+   */
+  async readPage(resource: string, query: { fields: readonly string[]; filter?: string; after?: number; limit: number }): Promise<P6Page> {
+    const ids = await this.pagedIds(resource, query.filter, query.after !== undefined);
+    const start = query.after === undefined ? 0 : upperBound(ids, query.after);
+    const pageIds = ids.slice(start, start + query.limit);
+    const rows = pageIds.length ? await this.readByIds(resource, query.fields, pageIds, query.filter) : [];
+    const more = start + query.limit < ids.length;
+    return { rows, total: ids.length, ...(more && pageIds.length && { next: pageIds.at(-1)! }) };
+  }
+
+  /** The ObjectIds behind a paged read; continuing pages reuse them briefly (see RecentIds). */
+  private async pagedIds(resource: string, filter: string | undefined, continuing: boolean): Promise<number[]> {
+    const key = `${resource}\n${filter ?? ''}`;
+    const reused = continuing ? this.recentIds.get(key) : undefined;
+    if (reused) return reused;
+    const ids = await this.readIds(resource, filter);
+    this.recentIds.set(key, ids);
+    return ids;
+  }
+
+  /** Create, update or delete (reference §5). `DELETE` takes ObjectIds in the query. */
+  async write(method: 'POST' | 'PUT' | 'DELETE', resource: string, body: readonly Record<string, unknown>[] | { objectIds: readonly number[] }): Promise<unknown> {
+    if (method === 'DELETE') {
+      const ids = 'objectIds' in body ? body.objectIds : [];
+      if (!ids.length || ids.some((id) => !Number.isSafeInteger(id))) throw new ConnectorError('CONN_INVALID_REQUEST', 'DELETE needs one or more integer ObjectIds');
+      return (await this.send('DELETE', [this.resource(resource)], { ObjectId: ids.join(',') })).value;
+    }
+    if (!Array.isArray(body) || body.length === 0) throw new ConnectorError('CONN_INVALID_REQUEST', `${method} needs a non-empty array of objects (reference §5)`);
+    return (await this.send(method, [this.resource(resource)], {}, JSON.stringify(body))).value;
+  }
+
+  /**
+   * Send one request to `<base>/<segments...>` and return P6's answer (2xx only). Segments
+   * must come from a trusted builder or `resolveP6CallPath`; this method does not re-check them.
+   */
+  async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>> = {}, body?: string): Promise<P6Reply> {
+    const res = await this.exchangeChecked(method, segments, query, body);
+    return { status: res.status, mediaType: res.mediaType, value: this.parse(res, `${method} /${segments.join('/')}`) };
+  }
+
+  /** One request with the 401 renewal, a 2xx status and, for reads, a JSON Content-Type. */
+  private async exchangeChecked(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body?: string): Promise<P6ExchangeResponse> {
+    const url = p6ApiUrl(this.opts.baseUrl, segments.join('/'), { ...query, ...(this.opts.database && { DatabaseName: this.opts.database }) });
+    const what = `${method} /${segments.join('/')}`;
+    let cookie = await this.opts.session.token();
+    let res = await this.exchange(method, url, cookie, body);
+    if (res.status === 401) {
+      // Reference §2.1: on 401, log in again once and retry once. The broker does the login.
+      cookie = await this.opts.session.renew(cookie);
+      res = await this.exchange(method, url, cookie, body);
+    }
+    if (res.status < 200 || res.status >= 300) throw p6ResponseError(res, what);
+    // Reference §1: proxies and other servlets answer 200 for made-up paths, so a read only counts with JSON.
+    if (res.mediaType !== 'application/json' && (method === 'GET' || res.mediaType === 'text/html')) {
+      throw new ConnectorError('CONN_BAD_RESPONSE', `P6 answered ${what} with ${res.mediaType || 'no content type'} instead of JSON; check that the URL is the /p6ws/restapi base`);
+    }
+    return res;
+  }
+
+  /** JSON as a value; other text (write results are declared as String, reference §5) as text. */
+  private parse(res: P6ExchangeResponse, what: string): unknown {
+    if (res.mediaType !== 'application/json') return res.body;
+    try {
+      return res.body === '' ? null : JSON.parse(res.body);
+    } catch (e) {
+      throw new ConnectorError('CONN_BAD_RESPONSE', `P6 sent invalid JSON for ${what}; check the endpoint URL`, { cause: e });
+    }
+  }
+
+  private resource(name: string): string {
+    if (!RESOURCE.test(name)) throw new ConnectorError('CONN_INVALID_REQUEST', `"${name.slice(0, 40)}" is not a P6 resource name; use names such as project or activity`);
+    return name;
+  }
+
+  private exchange(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: URL, cookie: string, body: string | undefined): Promise<P6ExchangeResponse> {
+    const headers: Record<string, string> = { accept: 'application/json', cookie: sessionCookieHeader(cookie) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return p6Exchange({ url, method, headers, body, dispatcher: this.opts.dispatcher, timeoutMs: this.timeoutMs, maxBodyBytes: this.maxBodyBytes });
+  }
+}

@@ -1,0 +1,66 @@
+import type { Dispatcher } from 'undici';
+import { ConnectorError } from '../../connector-error.js';
+import { networkError } from '../session/network-error.js';
+
+/** One REST exchange as the client sends it. */
+export interface P6ExchangeRequest {
+  url: URL;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  headers: Record<string, string>;
+  body?: string;
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  /** Larger bodies are refused: a read that big should be narrowed or paged. */
+  maxBodyBytes: number;
+}
+
+/** A response, body read completely (up to the cap). */
+export interface P6ExchangeResponse {
+  status: number;
+  /** Lower-cased media type without parameters; '' when absent. */
+  mediaType: string;
+  body: string;
+}
+
+async function readBody(body: Dispatcher.ResponseData['body'], cap: number, origin: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      body.destroy();
+      throw new ConnectorError('CONN_BAD_RESPONSE', `P6 at ${origin} sent more than ${cap} bytes; narrow the filter or the field list`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * One HTTP exchange with P6 REST, never redirected and never retried here (the client
+ * decides about the one 401 retry). Network, TLS and timeout failures become ConnectorError.
+ */
+export async function p6Exchange(req: P6ExchangeRequest): Promise<P6ExchangeResponse> {
+  // Security: maxRedirections 0, so a redirect is reported to the caller and never followed
+  // with the session cookie to wherever it points.
+  const options: Dispatcher.RequestOptions & { maxRedirections: 0 } = {
+    origin: req.url.origin,
+    path: `${req.url.pathname}${req.url.search}`,
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+    signal: AbortSignal.timeout(req.timeoutMs),
+    maxRedirections: 0,
+  };
+  try {
+    const res = await req.dispatcher.request(options);
+    const contentType = res.headers['content-type'];
+    return {
+      status: res.statusCode,
+      mediaType: ((Array.isArray(contentType) ? contentType[0] : contentType) ?? '').split(';')[0]!.trim().toLowerCase(),
+      body: await readBody(res.body, req.maxBodyBytes, req.url.origin),
+    };
+  } catch (e) {
+    throw networkError(e, req.url.origin, req.timeoutMs);
+  }
+}

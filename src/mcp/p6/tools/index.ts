@@ -1,0 +1,32 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerCallTool } from './call.js';
+import { registerFindObsTool } from './find-obs.js';
+import { registerGetProjectTool } from './get-project.js';
+import { registerListActivitiesTool } from './list-activities.js';
+import { registerListAssignmentsTool } from './list-assignments.js';
+import { registerListProjectsTool } from './list-projects.js';
+import { registerListRelationshipsTool } from './list-relationships.js';
+import { registerListResourcesTool } from './list-resources.js';
+import { registerListWbsTool } from './list-wbs.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { registerProjectsByObsTool } from './projects-by-obs.js';
+import { registerSessionInfoTool } from './session-info.js';
+import { registerUpdateActivityTool } from './update-activity.js';
+
+export type { P6ToolDeps } from './p6-tool-deps.js';
+
+/** Register every P6 tool (issue 6 lists them with their exact names). */
+export function registerTools(server: McpServer, deps: P6ToolDeps): void {
+  registerListProjectsTool(server, deps);
+  registerGetProjectTool(server, deps);
+  registerFindObsTool(server, deps);
+  registerProjectsByObsTool(server, deps);
+  registerListActivitiesTool(server, deps);
+  registerListWbsTool(server, deps);
+  registerListRelationshipsTool(server, deps);
+  registerListResourcesTool(server, deps);
+  registerListAssignmentsTool(server, deps);
+  registerSessionInfoTool(server, deps);
+  registerCallTool(server, deps);
+  registerUpdateActivityTool(server, deps);
+}

@@ -1,0 +1,51 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { p6And, p6Clause } from '../../../connectors/p6/index.js';
+import { P6ToolError } from '../p6-tool-error.js';
+import { listRows } from './list-rows.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { projectArgs, resolveProject } from './resolve-project.js';
+import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+
+const DEFAULT_FIELDS = ['ObjectId', 'ActivityObjectId', 'ResourceObjectId', 'ResourceId', 'ProjectObjectId', 'PlannedUnits', 'RemainingUnits', 'PlannedStartDate', 'PlannedFinishDate'];
+
+/** `p6_list_assignments`: resource assignments of a project, an activity or a resource. */
+export function registerListAssignmentsTool(server: McpServer, deps: P6ToolDeps): void {
+  server.registerTool(
+    'p6_list_assignments',
+    {
+      title: 'List P6 resource assignments',
+      description: 'List P6 resource assignments of a project, an activity or a resource (at least one), in pages.',
+      inputSchema: {
+        ...projectArgs,
+        activityObjectId: z.number().int().positive().optional().describe('only assignments of this activity'),
+        resourceObjectId: z.number().int().positive().optional().describe('only assignments of this resource'),
+        fields: fieldsArg.describe(`P6 ResourceAssignment fields to return (default ${DEFAULT_FIELDS.join(',')})`),
+        ...pageArgs(500, 5000),
+        endpoint: endpointArg,
+      },
+      outputSchema: pageOutput,
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
+        if (project === undefined && args.activityObjectId === undefined && args.resourceObjectId === undefined) {
+          throw new P6ToolError('P6_BAD_ARGUMENTS', 'pass a project (projectId or projectObjectId), an activityObjectId or a resourceObjectId');
+        }
+        return listRows(deps.endpoints, {
+          endpoint: args.endpoint,
+          resource: 'resourceAssignment',
+          fields: args.fields ?? DEFAULT_FIELDS,
+          filter: p6And(
+            project === undefined ? undefined : p6Clause('ProjectObjectId', ':eq:', project),
+            args.activityObjectId === undefined ? undefined : p6Clause('ActivityObjectId', ':eq:', args.activityObjectId),
+            args.resourceObjectId === undefined ? undefined : p6Clause('ResourceObjectId', ':eq:', args.resourceObjectId),
+          ),
+          limit: args.limit,
+          cursor: args.cursor,
+          noun: 'assignments',
+        });
+      }),
+  );
+}

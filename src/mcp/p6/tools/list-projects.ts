@@ -1,0 +1,47 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { p6And, p6Clause } from '../../../connectors/p6/index.js';
+import { listRows } from './list-rows.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+
+const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'ParentEPSObjectId', 'ParentEPSName', 'OBSObjectId', 'OBSName', 'StartDate', 'FinishDate', 'DataDate'];
+
+/** `p6_list_projects`: projects filtered by status, name, EPS and OBS (issue 6). */
+export function registerListProjectsTool(server: McpServer, deps: P6ToolDeps): void {
+  server.registerTool(
+    'p6_list_projects',
+    {
+      title: 'List P6 projects',
+      description: 'List Primavera P6 projects, filtered by status, name, EPS node or responsible OBS, in pages.',
+      inputSchema: {
+        status: z.string().min(1).max(40).optional().describe("project status, e.g. 'Active', 'Planned', 'Inactive', 'What-If'"),
+        name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
+        epsObjectId: z.number().int().positive().optional().describe('only projects directly under this EPS node'),
+        obsObjectId: z.number().int().positive().optional().describe('only projects whose responsible OBS is this node'),
+        fields: fieldsArg.describe(`P6 Project fields to return (default ${DEFAULT_FIELDS.join(',')})`),
+        ...pageArgs(100, 1000),
+        endpoint: endpointArg,
+      },
+      outputSchema: pageOutput,
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(() =>
+        listRows(deps.endpoints, {
+          endpoint: args.endpoint,
+          resource: 'project',
+          fields: args.fields ?? DEFAULT_FIELDS,
+          filter: p6And(
+            args.status === undefined ? undefined : p6Clause('Status', ':eq:', args.status),
+            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
+            args.epsObjectId === undefined ? undefined : p6Clause('ParentEPSObjectId', ':eq:', args.epsObjectId),
+            args.obsObjectId === undefined ? undefined : p6Clause('OBSObjectId', ':eq:', args.obsObjectId),
+          ),
+          limit: args.limit,
+          cursor: args.cursor,
+          noun: 'projects',
+        }),
+      ),
+  );
+}

@@ -1,0 +1,43 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { p6Clause } from '../../../connectors/p6/index.js';
+import { P6ToolError } from '../p6-tool-error.js';
+import { listRows } from './list-rows.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { projectArgs, resolveProject } from './resolve-project.js';
+import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+
+const DEFAULT_FIELDS = ['ObjectId', 'PredecessorActivityObjectId', 'PredecessorActivityId', 'SuccessorActivityObjectId', 'SuccessorActivityId', 'Type', 'Lag'];
+
+/** `p6_list_relationships`: logic links of a project, or of one activity (either side). */
+export function registerListRelationshipsTool(server: McpServer, deps: P6ToolDeps): void {
+  server.registerTool(
+    'p6_list_relationships',
+    {
+      title: 'List P6 relationships',
+      description: 'List activity relationships (logic links) of a P6 project, or the predecessors and successors of one activity, in pages.',
+      inputSchema: {
+        ...projectArgs,
+        activityObjectId: z.number().int().positive().optional().describe('only links where this activity is predecessor or successor'),
+        fields: fieldsArg.describe(`P6 Relationship fields to return (default ${DEFAULT_FIELDS.join(',')})`),
+        ...pageArgs(500, 5000),
+        endpoint: endpointArg,
+      },
+      outputSchema: pageOutput,
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        let filter: string;
+        if (args.activityObjectId !== undefined) {
+          // An :or: filter is never combined with other clauses (reference §4: precedence undocumented).
+          filter = `${p6Clause('PredecessorActivityObjectId', ':eq:', args.activityObjectId)} :or: ${p6Clause('SuccessorActivityObjectId', ':eq:', args.activityObjectId)}`;
+        } else {
+          const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
+          if (project === undefined) throw new P6ToolError('P6_BAD_ARGUMENTS', 'pass a project (projectId or projectObjectId) or an activityObjectId');
+          filter = p6Clause('PredecessorProjectObjectId', ':eq:', project);
+        }
+        return listRows(deps.endpoints, { endpoint: args.endpoint, resource: 'relationship', fields: args.fields ?? DEFAULT_FIELDS, filter, limit: args.limit, cursor: args.cursor, noun: 'relationships' });
+      }),
+  );
+}

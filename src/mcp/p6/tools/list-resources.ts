@@ -1,0 +1,43 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { p6And, p6Clause } from '../../../connectors/p6/index.js';
+import { listRows } from './list-rows.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+
+const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'ResourceType', 'IsActive', 'CalendarObjectId'];
+
+/** `p6_list_resources`: labor, nonlabor and material resources. */
+export function registerListResourcesTool(server: McpServer, deps: P6ToolDeps): void {
+  server.registerTool(
+    'p6_list_resources',
+    {
+      title: 'List P6 resources',
+      description: 'List P6 resources (people, equipment, material), optionally by type or name, in pages.',
+      inputSchema: {
+        resourceType: z.enum(['Labor', 'Nonlabor', 'Material']).optional().describe('only resources of this type'),
+        name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
+        fields: fieldsArg.describe(`P6 Resource fields to return (default ${DEFAULT_FIELDS.join(',')})`),
+        ...pageArgs(200, 5000),
+        endpoint: endpointArg,
+      },
+      outputSchema: pageOutput,
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(() =>
+        listRows(deps.endpoints, {
+          endpoint: args.endpoint,
+          resource: 'resource',
+          fields: args.fields ?? DEFAULT_FIELDS,
+          filter: p6And(
+            args.resourceType === undefined ? undefined : p6Clause('ResourceType', ':eq:', args.resourceType),
+            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
+          ),
+          limit: args.limit,
+          cursor: args.cursor,
+          noun: 'resources',
+        }),
+      ),
+  );
+}

@@ -1,0 +1,35 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { p6Clause } from '../../../connectors/p6/index.js';
+import { listRows } from './list-rows.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { projectArgs, resolveProject } from './resolve-project.js';
+import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+
+const DEFAULT_FIELDS = ['ObjectId', 'Code', 'Name', 'ParentObjectId', 'ProjectObjectId', 'SequenceNumber', 'Status'];
+
+/** `p6_list_wbs`: the WBS nodes of one project. */
+export function registerListWbsTool(server: McpServer, deps: P6ToolDeps): void {
+  server.registerTool(
+    'p6_list_wbs',
+    {
+      title: 'List P6 WBS',
+      description: 'List the WBS (work breakdown structure) nodes of one P6 project, in pages.',
+      inputSchema: {
+        ...projectArgs,
+        fields: fieldsArg.describe(`P6 WBS fields to return (default ${DEFAULT_FIELDS.join(',')})`),
+        ...pageArgs(500, 5000),
+        endpoint: endpointArg,
+      },
+      outputSchema: pageOutput,
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, true);
+        return listRows(deps.endpoints, {
+          endpoint: args.endpoint, resource: 'wbs', fields: args.fields ?? DEFAULT_FIELDS,
+          filter: p6Clause('ProjectObjectId', ':eq:', project!), limit: args.limit, cursor: args.cursor, noun: 'WBS nodes',
+        });
+      }),
+  );
+}

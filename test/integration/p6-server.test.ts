@@ -1,0 +1,145 @@
+// The P6 MCP server end to end, as Claude Desktop uses it: `keybroker serve` with the built
+// dist/mcp/p6 child, the SDK Client through the real `keybroker bridge`, approvals and
+// unlocks answered with the real CLI, and the P6 fake (TLS, 200 projects, 50,000 activities).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../fixtures/p6/generate-dataset.js';
+import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { startServe, type ServeProcess } from '../support/serve-process.js';
+
+const PASSWORD = 'Pl4nner:secret';
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+const vmHwmKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+describe('P6 server through serve, bridge and gateway, against the P6 fake', () => {
+  let ss: SecretService;
+  let fake: P6Fake;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let serve: ServeProcess;
+  let client: Client;
+  const data = generateDataset({});
+  const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
+  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
+  const nextApproval = () => waitFor('a pending approval', async () => (await approvals())[0]);
+  const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 }) as Promise<CallToolResult>;
+  const childPid = async () => (JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid;
+
+  before(async () => {
+    ss = await startSecretService();
+    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }, { username: 'viewer', password: 'right-Pass' }], tls: true, dataset: {}, sessionTtlMs: 10 * 60_000 });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-p6-server-'));
+    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
+    const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], pw);
+    assert.equal((await add('pm', 'planner', PASSWORD)).code, 0);
+    assert.equal((await add('pmbad', 'viewer', 'wr0ng-Pass')).code, 0);
+    serve = await startServe(env);
+    await waitFor('p6 child running', async () => ((await childPid()) ? true : undefined), 30_000);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, stderr: 'pipe' });
+    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+  });
+  after(async () => {
+    await client?.close();
+    await serve?.stop();
+    await fake?.stop();
+    await ss?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists projects after one unlock approval', async () => {
+    const pending = call('p6_list_projects', { endpoint: 'pm', limit: 50 });
+    const unlock = await nextApproval();
+    assert.equal(unlock.subject.kind, 'unlock');
+    assert.equal((await cli(['approve', unlock.id])).code, 0);
+    const r = await pending;
+    assert.equal(r.isError, undefined, textOf(r));
+    assert.equal((r.structuredContent as { total: number }).total, 200);
+    assert.equal((await call('p6_get_project', { endpoint: 'pm', projectId: 'BIG-0001' })).isError, undefined);
+    // The issue's "done when": `keybroker call p6 p6_list_projects` from a shell.
+    const shell = await cli(['call', 'p6', 'p6_list_projects', '--args', '{"endpoint":"pm","limit":3}']);
+    assert.equal(shell.code, 0, shell.stderr);
+    assert.match(shell.stdout, /3 of 200 projects/);
+  });
+
+  it('walks 50,000 activities with the cursor, no duplicates or gaps, and reports the child peak RSS', async () => {
+    const want = data['activity']!.filter((a) => a['ProjectObjectId'] === BIG_PROJECT_OBJECT_ID).map((a) => a['ObjectId']);
+    const seen: unknown[] = [];
+    let cursor: string | undefined;
+    const requestsBefore = fake.counts()['GET /p6ws/restapi/activity'] ?? 0;
+    do {
+      const r = await call('p6_list_activities', { endpoint: 'pm', projectObjectId: BIG_PROJECT_OBJECT_ID, limit: 5000, fields: ['ObjectId', 'Id', 'Name', 'Status', 'StartDate', 'FinishDate', 'TotalFloat'], ...(cursor && { cursor }) });
+      const page = r.structuredContent as { total: number; rows: { ObjectId: number }[]; nextCursor?: string };
+      assert.equal(page.total, 50_000);
+      seen.push(...page.rows.map((row) => row.ObjectId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.equal(seen.length, want.length);
+    assert.equal(new Set(seen).size, seen.length);
+    assert.deepEqual(seen, want);
+    const requests = (fake.counts()['GET /p6ws/restapi/activity'] ?? 0) - requestsBefore;
+    assert.ok(requests > 10, 'no single request pulls everything');
+    const pid = await childPid();
+    if (pid) console.log(`[p6-server] 50,000 activities in ${requests} P6 requests; p6 child peak RSS (VmHWM) ${Math.round(vmHwmKb(pid) / 1024)} MiB`);
+  });
+
+  it('renews an expired session mid-use transparently', async () => {
+    const logins = fake.counts()['POST /p6ws/restapi/login'] ?? 0;
+    fake.advance(11 * 60_000);
+    const r = await call('p6_list_resources', { endpoint: 'pm', limit: 5 });
+    assert.equal(r.isError, undefined, textOf(r));
+    assert.equal((r.structuredContent as { total: number }).total, 100);
+    assert.equal((fake.counts()['POST /p6ws/restapi/login'] ?? 0) - logins, 1);
+    assert.deepEqual(await approvals(), []);
+  });
+
+  it('holds p6_update_activity for approval; deny sends nothing to P6, approve updates', async () => {
+    const id = data['activity']![7]!['ObjectId'] as number;
+    fake.resetCounts();
+    const denied = call('p6_update_activity', { endpoint: 'pm', objectId: id, changes: { PercentComplete: 42 } });
+    const a = await nextApproval();
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'p6_update_activity');
+    assert.equal((await cli(['deny', a.id])).code, 0);
+    assert.equal(textOf(await denied), 'denied by the user');
+    assert.equal(fake.counts()['PUT /p6ws/restapi/activity'], undefined);
+    assert.deepEqual(fake.counts(), {});
+
+    const approved = call('p6_update_activity', { endpoint: 'pm', objectId: id, changes: { PercentComplete: 42 } });
+    assert.equal((await cli(['approve', (await nextApproval()).id, '--once'])).code, 0);
+    assert.equal((await approved).isError, undefined);
+    assert.equal(fake.counts()['PUT /p6ws/restapi/activity'], 1);
+    assert.equal(fake.store.find('activity', id)?.['PercentComplete'], 42);
+  });
+
+  it('holds a PUT through p6_call for approval; deny sends nothing to P6', async () => {
+    fake.resetCounts();
+    const denied = call('p6_call', { endpoint: 'pm', method: 'PUT', path: 'calendar', body: [{ ObjectId: 201, Name: 'Hijacked' }] });
+    const a = await nextApproval();
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'p6_call');
+    assert.equal((await cli(['deny', a.id])).code, 0);
+    assert.equal((await denied).isError, true);
+    assert.deepEqual(fake.counts(), {});
+    assert.equal(fake.store.find('calendar', 201)?.['Name'], 'Standard 5 Day');
+  });
+
+  it('reports bad credentials as login_failed after exactly one login attempt, never locking the account', async () => {
+    const pending = call('p6_session_info', { endpoint: 'pmbad' });
+    assert.equal((await cli(['approve', (await nextApproval()).id])).code, 0);
+    const r = await pending;
+    assert.equal(r.isError, true);
+    assert.match(textOf(r), /login_failed/);
+    assert.equal(fake.loginAttempts('viewer'), 1);
+    assert.equal(fake.isLocked('viewer'), false);
+    assert.ok(!textOf(r).includes('wr0ng-Pass'));
+  });
+});

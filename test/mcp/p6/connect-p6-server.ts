@@ -1,0 +1,67 @@
+// An SDK Client connected to the P6 createServer over InMemoryTransport (STYLE.md §12),
+// with a token source that logs in to the P6 fake the way the broker would.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Agent } from 'undici';
+import { p6Login } from '../../../src/connectors/p6/session/index.js';
+import type { TokenGrant } from '../../../src/core/common/contracts/token-protocol.js';
+import { Emitter } from '../../../src/core/common/events/emitter.js';
+import { createServer } from '../../../src/mcp/p6/server.js';
+import type { TokenSource } from '../../../src/mcp/runtime/token-source.js';
+import type { P6Fake } from '../../fixtures/p6/start-p6-fake.js';
+
+/** A connected P6 server and what the test needs to watch it. */
+export interface ConnectedP6Server {
+  readonly client: Client;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  /** Calls and returns structuredContent; fails the test on an isError result. */
+  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+  /** Logins the token source made (the broker's count in production). */
+  logins(): number;
+  close(): Promise<void>;
+}
+
+/** A token source for endpoint `pm` on the TLS fake, logging in with `password`. */
+export function fakeTokens(fake: P6Fake, password: string, counter: { logins: number }): TokenSource & { dispose(): Promise<void> } {
+  const dispatcher = new Agent({ connect: { ca: fake.caPem } });
+  let current: TokenGrant | undefined;
+  const login = async (): Promise<TokenGrant> => {
+    counter.logins++;
+    const s = await p6Login({ baseUrl: fake.url, database: 'PMDB', username: 'planner', password, variant: 'headers', dispatcher });
+    current = { ch: 'broker', t: 'token.grant', id: `g${counter.logins}`, endpoint: 'pm', token: s.cookieHeader, expiresAt: Date.now() + 3_600_000, upstream: { url: fake.url, ca: fake.caPem, database: 'PMDB', username: 'planner' } };
+    return current;
+  };
+  const revoke = new Emitter<string>();
+  return {
+    get: async () => current ?? login(),
+    renew: async (_e, stale) => (current && current.token !== stale ? current : login()),
+    onDidRevoke: revoke.event,
+    dispose: () => dispatcher.close(),
+  };
+}
+
+export async function connectP6Server(fake: P6Fake, password: string, opts: { batchSize?: number } = {}): Promise<ConnectedP6Server> {
+  const counter = { logins: 0 };
+  const tokens = fakeTokens(fake, password, counter);
+  const instance = createServer({ tokens, defaultEndpoint: 'pm', batchSize: opts.batchSize });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await Promise.all([instance.server.connect(serverSide), client.connect(clientSide)]);
+  const call = (name: string, args: Record<string, unknown> = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+  return {
+    client,
+    call,
+    async ok<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
+      const r = await call(name, args);
+      if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
+      return r.structuredContent as T;
+    },
+    logins: () => counter.logins,
+    async close() {
+      await client.close();
+      await instance.dispose();
+      await tokens.dispose();
+    },
+  };
+}

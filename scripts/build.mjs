@@ -1,6 +1,7 @@
 // Builds every process entry point with esbuild (docs/DECISIONS.md: why esbuild).
 // Each entry is bundled so that a child or the bridge starts without resolving a module tree.
 import { build } from 'esbuild';
+import { buildElectron } from './build-electron.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,8 @@ export async function buildAll({ quiet = false } = {}) {
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
   });
+  // The desktop app: main, preload and renderer pages (scripts/build-electron.mjs).
+  await buildElectron({ quiet });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

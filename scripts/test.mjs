@@ -38,6 +38,8 @@ console.log('== build');
 await buildAll({ quiet: true });
 if (!skipChecks) {
   run('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  // The renderer needs the DOM library, so it has its own tsconfig (issue 7).
+  run('typecheck renderer', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.renderer.json', '--noEmit']);
   run('lint', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', '.']);
 }
 

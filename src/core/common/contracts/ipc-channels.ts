@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ApprovalDecision, ApprovalId, ApprovalRequest } from './approval.js';
+import { AuditEventName, AuditRecord } from './audit-event.js';
+import { HostStatus } from './broker-status.js';
+import { EndpointKind, EndpointName } from './names.js';
+
+/** No payload. */
+const Empty = z.strictObject({});
+
+/** An endpoint as the settings window edits it. The password is write-only (issue 7). */
+export const EndpointForm = z.strictObject({
+  id: EndpointName,
+  kind: EndpointKind,
+  url: z.string().url().max(2048),
+  username: z.string().min(1).max(256),
+  /** P6 only. */
+  database: z.string().min(1).max(128).optional(),
+  readOnly: z.boolean(),
+  ttlSeconds: z.int().min(60).max(7 * 24 * 3600),
+  fingerprintSha256: z.string().max(200).optional(),
+  /** Security: travels renderer → main → keychain once; never stored in the renderer nor echoed back. */
+  password: z.string().min(1).max(4096).optional(),
+});
+export type EndpointForm = z.infer<typeof EndpointForm>;
+
+/** An endpoint as listed back to the settings window: never a password. */
+export const EndpointSummary = EndpointForm.omit({ password: true });
+export type EndpointSummary = z.infer<typeof EndpointSummary>;
+
+/** Filter of the audit log view. */
+export const AuditFilter = z.strictObject({
+  event: AuditEventName.optional(),
+  endpoint: z.string().max(64).optional(),
+  /** Case-insensitive substring over the record's fields. */
+  text: z.string().max(200).optional(),
+  limit: z.int().min(1).max(5000).default(500),
+});
+export type AuditFilter = z.infer<typeof AuditFilter>;
+
+/** The HTTP front door as the settings window shows it (no key). */
+export const HttpDoorSettings = z.strictObject({
+  enabled: z.boolean(),
+  port: z.int().min(0).max(65535),
+  corsOrigins: z.array(z.string().max(512)).max(32),
+});
+export type HttpDoorSettings = z.infer<typeof HttpDoorSettings>;
+
+/** What "Install in Claude Desktop" changed. */
+export const ClaudeInstallResult = z.strictObject({
+  configPath: z.string(),
+  changes: z.array(z.string()),
+  backupPath: z.string().optional(),
+});
+export type ClaudeInstallResult = z.infer<typeof ClaudeInstallResult>;
+
+/** Whether screen lock and sleep lock everything (config `unlock.lockOnScreenLock`). */
+export const PowerSettings = z.strictObject({ lockOnScreenLock: z.boolean() });
+export type PowerSettings = z.infer<typeof PowerSettings>;
+
+/**
+ * Every renderer → main request (STYLE.md §2). Channel names appear nowhere else: the
+ * preload and `main/ipc/handle.ts` both take them from here.
+ */
+export const ipcChannels = {
+  'approvals:list': { req: Empty, res: z.array(ApprovalRequest) },
+  'approvals:decide': { req: z.strictObject({ id: ApprovalId, decision: ApprovalDecision }), res: z.strictObject({ decided: ApprovalId }) },
+  'status:get': { req: Empty, res: HostStatus },
+  'lock': { req: z.strictObject({ target: z.string().max(300).optional() }), res: z.strictObject({ locked: z.array(z.string()) }) },
+  'endpoints:list': { req: Empty, res: z.array(EndpointSummary) },
+  'endpoints:add': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },
+  'endpoints:edit': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },
+  'endpoints:remove': { req: z.strictObject({ id: EndpointName }), res: z.strictObject({ id: EndpointName }) },
+  // Tests the form as typed (password required): logs in and straight out, stores nothing.
+  'endpoints:test': { req: EndpointForm.required({ password: true }), res: z.strictObject({ ok: z.boolean(), message: z.string().max(1000) }) },
+  'audit:query': { req: AuditFilter, res: z.array(AuditRecord) },
+  'servers:restart': { req: z.strictObject({ name: z.string().min(1).max(64) }), res: z.strictObject({ name: z.string() }) },
+  'http:get': { req: Empty, res: HttpDoorSettings },
+  'http:set': { req: HttpDoorSettings, res: HttpDoorSettings },
+  'http:reveal-key': { req: Empty, res: z.strictObject({ apiKey: z.string().optional() }) },
+  'http:regenerate-key': { req: Empty, res: z.strictObject({ apiKey: z.string() }) },
+  'claude:install': { req: Empty, res: ClaudeInstallResult },
+  'power:get': { req: Empty, res: PowerSettings },
+  'power:set': { req: PowerSettings, res: PowerSettings },
+} as const;
+
+/** Every main → renderer event. The preload validates these on receipt too. */
+export const ipcEvents = {
+  'approvals:changed': z.array(ApprovalRequest),
+  'status:changed': HostStatus,
+  'audit:appended': AuditRecord,
+} as const;
+
+/** A renderer → main channel name. */
+export type IpcChannel = keyof typeof ipcChannels;
+/** A main → renderer event name. */
+export type IpcEvent = keyof typeof ipcEvents;
+/** What the renderer sends on `C` (before defaults are applied). */
+export type IpcRequest<C extends IpcChannel> = z.input<(typeof ipcChannels)[C]['req']>;
+/** What the handler of `C` receives, after validation. */
+export type IpcParsedRequest<C extends IpcChannel> = z.output<(typeof ipcChannels)[C]['req']>;
+/** What `C` answers. */
+export type IpcResponse<C extends IpcChannel> = z.output<(typeof ipcChannels)[C]['res']>;
+/** The payload of event `E`. */
+export type IpcEventPayload<E extends IpcEvent> = z.output<(typeof ipcEvents)[E]>;
+
+/** Error shape that crosses IPC instead of an Error object (STYLE.md §8). */
+export const IpcErrorWire = z.strictObject({ code: z.string(), message: z.string() });

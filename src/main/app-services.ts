@@ -1,0 +1,131 @@
+import type { EndpointKind } from '../core/common/contracts/names.js';
+import type { ClaudeInstallResult, EndpointForm, HttpDoorSettings, PowerSettings } from '../core/common/contracts/ipc-channels.js';
+import type { AuditRecord } from '../core/common/contracts/audit-event.js';
+import { filterAudit, type AuditFilterInput } from '../core/common/audit-filter.js';
+import { readAudit } from '../core/node/audit/read-audit.js';
+import type { UpstreamLogin } from '../core/node/broker/upstream-login.js';
+import { ConfigStore } from '../core/node/config/config-store.js';
+import type { Host } from '../core/node/host/host.js';
+import { generateApiKey, readApiKey, storeApiKey } from '../core/node/http/api-key.js';
+import { checkHttpPort, normalizeCorsOrigin } from '../core/node/http/http-settings.js';
+import type { Keychain } from '../core/node/keychain/keychain.js';
+import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
+import { SettingsInputError } from './settings-input-error.js';
+
+/** What the settings window's operations need. */
+export interface AppServicesDeps {
+  readonly home: string;
+  readonly host: Pick<Host, 'reloadConfig'>;
+  readonly keychain: Keychain;
+  readonly logins: Readonly<Record<EndpointKind, UpstreamLogin>>;
+  /** Runs `keybroker claude install` (a utility process in the app) and returns what it printed. */
+  readonly installInClaude: () => Promise<ClaudeInstallResult>;
+}
+
+/**
+ * The settings window's operations over config.json, the keychain and the host. The
+ * password goes from the form straight to the keychain and is never kept (issue 7).
+ */
+export class AppServices {
+  private readonly store: ConfigStore;
+
+  constructor(private readonly deps: AppServicesDeps) {
+    this.store = new ConfigStore(deps.home);
+  }
+
+  listEndpoints() {
+    return endpointSummaries(this.store.load());
+  }
+
+  async saveEndpoint(form: EndpointForm, mode: 'add' | 'edit'): Promise<{ id: string }> {
+    if (mode === 'add' && !form.password) throw new SettingsInputError('enter the password for a new endpoint');
+    const credential = endpointFromForm(form).credential;
+    const previous = form.password ? await this.deps.keychain.get(credential) : undefined;
+    if (form.password) await this.deps.keychain.set(credential, form.password);
+    try {
+      this.store.update((config) => applyEndpointForm(config, form, mode));
+    } catch (e) {
+      // Roll the keychain back so a refused form leaves nothing behind.
+      if (form.password) await (previous === undefined ? this.deps.keychain.delete(credential) : this.deps.keychain.set(credential, previous)).catch(() => undefined);
+      throw e;
+    }
+    await this.deps.host.reloadConfig(form.password ? [credential] : []);
+    return { id: form.id };
+  }
+
+  async removeEndpoint(id: string): Promise<{ id: string }> {
+    let dropped: string | undefined;
+    this.store.update((config) => {
+      const r = removeEndpoint(config, id);
+      dropped = r.credential;
+      return r.config;
+    });
+    if (dropped) await this.deps.keychain.delete(dropped).catch(() => undefined);
+    await this.deps.host.reloadConfig(dropped ? [dropped] : []);
+    return { id };
+  }
+
+  /** Log in with the typed password and straight out again; nothing is stored. */
+  async testEndpoint(form: EndpointForm & { password: string }): Promise<{ ok: boolean; message: string }> {
+    const endpoint = endpointFromForm(form);
+    const login = this.deps.logins[endpoint.kind];
+    try {
+      const session = await login.login(endpoint, form.password);
+      await login.logout(endpoint, session).catch(() => undefined);
+      return { ok: true, message: `logged in to ${endpoint.url} as ${endpoint.username}` };
+    } catch (e) {
+      return { ok: false, message: (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 500) };
+    }
+  }
+
+  queryAudit(filter: AuditFilterInput & { limit: number }): AuditRecord[] {
+    return filterAudit(readAudit(this.deps.home, { fromRotated: true }).records, filter);
+  }
+
+  httpSettings(): HttpDoorSettings {
+    const { enabled, port, corsOrigins } = this.store.load().http;
+    return { enabled, port, corsOrigins };
+  }
+
+  async setHttpSettings(settings: HttpDoorSettings): Promise<HttpDoorSettings> {
+    if (settings.port !== 0) {
+      const bad = checkHttpPort(settings.port);
+      if (bad) throw new SettingsInputError(bad);
+    }
+    const corsOrigins = settings.corsOrigins.map((o) => {
+      const r = normalizeCorsOrigin(o);
+      if (!r.ok) throw new SettingsInputError(`CORS origin ${o}: ${r.reason}`);
+      return r.origin;
+    });
+    if (settings.enabled && !(await readApiKey(this.deps.keychain))) await storeApiKey(this.deps.keychain, generateApiKey());
+    this.store.update((c) => ({ ...c, http: { ...c.http, enabled: settings.enabled, port: settings.port, corsOrigins } }));
+    await this.deps.host.reloadConfig([]);
+    return this.httpSettings();
+  }
+
+  async revealApiKey(): Promise<{ apiKey?: string }> {
+    const apiKey = await readApiKey(this.deps.keychain);
+    return apiKey ? { apiKey } : {};
+  }
+
+  async regenerateApiKey(): Promise<{ apiKey: string }> {
+    const apiKey = generateApiKey();
+    await storeApiKey(this.deps.keychain, apiKey);
+    await this.deps.host.reloadConfig([]);
+    return { apiKey };
+  }
+
+  powerSettings(): PowerSettings {
+    return { lockOnScreenLock: this.store.load().unlock.lockOnScreenLock };
+  }
+
+  /** Read at each power event (see lockOnPowerEvents), so no reload is needed. */
+  setPowerSettings(settings: PowerSettings): PowerSettings {
+    this.store.update((c) => ({ ...c, unlock: { ...c.unlock, lockOnScreenLock: settings.lockOnScreenLock } }));
+    return this.powerSettings();
+  }
+
+  installInClaude(): Promise<ClaudeInstallResult> {
+    return this.deps.installInClaude();
+  }
+}

@@ -1,0 +1,146 @@
+// Composition root of the Electron main process (STYLE.md §5): builds the host, the tray,
+// the approver and the windows, and registers every IPC handler before a window loads.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, Menu, Notification, Tray, powerMonitor, protocol, screen, session, systemPreferences, utilityProcess } from 'electron';
+import { DisposableStore } from '../core/common/lifecycle/disposable.js';
+import { PendingApprovals } from '../core/node/broker/pending-approvals.js';
+import { P6UpstreamLogin } from '../core/node/broker/logins/p6-upstream-login.js';
+import { VsphereUpstreamLogin } from '../core/node/broker/logins/vsphere-upstream-login.js';
+import { ConfigStore } from '../core/node/config/config-store.js';
+import { resolveHome } from '../core/node/config/home.js';
+import { Host } from '../core/node/host/host.js';
+import { serverSpecs } from '../core/node/host/server-specs.js';
+import { NapiKeychain } from '../core/node/keychain/napi-keychain.js';
+import { AppServices } from './app-services.js';
+import { ApprovalPopup } from './approvals/approval-popup.js';
+import { ElectronApprover } from './approvals/electron-approver.js';
+import { electronIpcMain } from './ipc/electron-ipc-main.js';
+import { IpcRouter } from './ipc/handle.js';
+import { registerHandlers } from './ipc/register-handlers.js';
+import { watchHostNotifications } from './notify/host-notifications.js';
+import { lockOnPowerEvents } from './power/lock-on-power-events.js';
+import { runClaudeInstall } from './run-utility-command.js';
+import { popupPosition } from './tray/popup-position.js';
+import { TrayController } from './tray/tray-controller.js';
+import type { TrayAction } from './tray/tray-menu-model.js';
+import { UtilityLauncher } from './utility-launcher.js';
+import { createAppWindow, POPUP_WINDOW_OPTIONS, SETTINGS_WINDOW_OPTIONS } from './windows/create-app-window.js';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './windows/register-app-protocol.js';
+import { SettingsWindow } from './windows/settings-window.js';
+import type { WindowFactory } from './windows/window-port.js';
+
+/** Start the desktop app. Resolves once the tray is up; quitting tears everything down. */
+export async function runApp(): Promise<void> {
+  // Only one instance per user: a second launch opens the first one's settings instead.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  // A menu-bar app keeps running with no window open.
+  app.on('window-all-closed', () => undefined);
+  await app.whenReady();
+  if (process.platform === 'darwin') app.dock?.hide();
+
+  const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const preload = path.join(distDir, 'preload', 'index.cjs');
+  const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(distDir, '..', 'assets');
+  const owned = new DisposableStore();
+  owned.add(registerAppProtocol(protocol, path.join(distDir, 'renderer')));
+  // Security: our pages need no camera, notifications-from-page, geolocation, etc.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  const home = resolveHome(process.env);
+  const keychain = new NapiKeychain();
+  const logins = { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() };
+  const launcher = new UtilityLauncher(utilityProcess);
+  const factory: WindowFactory = (options) => new BrowserWindow(options);
+  const pending = owned.add(new PendingApprovals());
+  // Filled in once the tray exists; the popup and the menu actions read them later.
+  const ui: { tray?: TrayController; icon?: Tray } = {};
+  const popup = owned.add(new ApprovalPopup({
+    queue: pending,
+    createWindow: () => createAppWindow(factory, 'popup', preload, POPUP_WINDOW_OPTIONS),
+    position: (size) => popupPosition(ui.icon?.getBounds(), size, screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea),
+  }));
+  const approver = new ElectronApprover({ platform: process.platform, touchId: process.platform === 'darwin' ? systemPreferences : undefined, queue: pending, showPopup: () => popup.show() });
+  const configStore = new ConfigStore(home);
+  const settings = owned.add(new SettingsWindow((section) => createAppWindow(factory, 'settings', preload, SETTINGS_WINDOW_OPTIONS, section)));
+  // Handlers go in before anything can open a window (STYLE.md §5): a client may connect and
+  // ask for an approval while the host is still starting, so they wait for it.
+  const hostReady = Host.start({ home, keychain, logins, approver, pending, servers: serverSpecs(configStore.load(), distDir), launcher });
+  const services = new AppServices({
+    home, keychain, logins,
+    host: { reloadConfig: async (changed) => (await hostReady).reloadConfig(changed) },
+    installInClaude: () => runClaudeInstall(launcher, path.join(distDir, 'cli', 'index.js'), { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', KEYBROKER_HOME: home }),
+  });
+  const router = owned.add(new IpcRouter(electronIpcMain()));
+  registerHandlers(router, {
+    status: async () => (await hostReady).status(),
+    lock: async (target) => (await hostReady).lock(target),
+    restartServer: async (name) => (await hostReady).supervisor.restart(name),
+    listApprovals: () => pending.list(),
+    decideApproval: (id, decision) => pending.decide(id, decision),
+  }, services);
+  const host = await hostReady;
+
+  owned.add(pending.onDidChange(() => settings.send('approvals:changed', pending.list())));
+  owned.add(host.audit.onDidAppend((record) => {
+    settings.send('audit:appended', record);
+    void host.status().then((s) => settings.send('status:changed', s));
+  }));
+
+  const onAction = (action: TrayAction) => {
+    switch (action.kind) {
+      case 'lock': void host.lock(action.target); break;
+      case 'lock-all': void host.lock(undefined); break;
+      case 'restart': void host.supervisor.restart(action.server); break;
+      case 'show-approvals': popup.show(); break;
+      case 'settings': settings.open(); break;
+      case 'audit-log': settings.open('audit'); break;
+      case 'toggle-start-at-login': app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }); void ui.tray?.refresh(); break;
+      case 'quit': app.quit(); break;
+    }
+  };
+  ui.icon = new Tray(path.join(assetsDir, 'tray-lockedTemplate.png'));
+  const tray = owned.add(new TrayController({
+    tray: ui.icon,
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    iconDir: assetsDir,
+    status: () => host.status(),
+    pending: () => pending.list(),
+    changes: [pending.onDidChange, host.audit.onDidAppend],
+    startAtLogin: () => app.getLoginItemSettings().openAtLogin,
+    onAction,
+  }));
+  // macOS opens the menu on click by itself; Windows and most Linux trays need this.
+  if (process.platform !== 'darwin') ui.icon.on('click', () => ui.icon?.popUpContextMenu());
+  ui.tray = tray;
+  await tray.refresh();
+  // Read by the `_electron` e2e suite to see the tray is up; a state name, nothing secret.
+  Object.defineProperty(globalThis, '__keybrokerTrayState', { get: () => tray.currentState, configurable: true });
+
+  owned.add(lockOnPowerEvents(powerMonitor, () => configStore.load().unlock.lockOnScreenLock, (reason) => host.broker.lock(undefined, reason)));
+  owned.add(watchHostNotifications({
+    onDidAppend: host.audit.onDidAppend,
+    onDidFail: host.supervisor.onDidFail,
+    notify: ({ title, body }) => {
+      if (Notification.isSupported()) new Notification({ title, body, silent: false }).show();
+    },
+  }));
+  app.on('second-instance', () => settings.open());
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    // Log out upstream before the process goes away.
+    event.preventDefault();
+    void host.stop().finally(() => {
+      owned.dispose();
+      app.exit(0);
+    });
+  });
+}

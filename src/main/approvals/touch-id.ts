@@ -1,0 +1,40 @@
+import type { SystemPreferences } from 'electron';
+import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
+import { formatDuration } from '../../core/common/duration.js';
+
+/** The part of `systemPreferences` Touch ID needs (macOS only in Electron). */
+export type TouchIdPort = Pick<SystemPreferences, 'canPromptTouchID' | 'promptTouchID'>;
+
+/** How a request will be asked. */
+export type ApprovalMethod = 'touch-id' | 'popup';
+
+/**
+ * Touch ID only for unlocks on macOS when the hardware can prompt (issue 7). Destructive
+ * tool calls always get the popup: a fingerprint cannot show what the arguments are.
+ */
+export function chooseApprovalMethod(request: ApprovalRequest, platform: NodeJS.Platform, touchId: TouchIdPort | undefined): ApprovalMethod {
+  if (request.subject.kind !== 'unlock') return 'popup';
+  if (platform !== 'darwin' || !touchId) return 'popup';
+  try {
+    return touchId.canPromptTouchID() ? 'touch-id' : 'popup';
+  } catch {
+    // A broken biometry stack must not block the user: the popup still works.
+    return 'popup';
+  }
+}
+
+/**
+ * The sentence macOS shows after "KeyBroker is trying to …": names the client, the
+ * endpoint and how long the unlock lasts, so the user knows what a fingerprint allows.
+ */
+export function touchIdReason(request: ApprovalRequest): string {
+  const duration = request.subject.kind === 'unlock' ? formatDuration(request.subject.ttlSeconds) : 'one call';
+  const client = oneLine(request.client || 'an unknown client');
+  return `unlock "${oneLine(request.endpoint)}" for ${client} (${request.server}) for ${duration}`;
+}
+
+function oneLine(s: string): string {
+  // Security: client names come from peers; keep the system prompt to one short line.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 80);
+}

@@ -1,0 +1,91 @@
+import { ipcChannels, ipcEvents, type IpcChannel, type IpcEvent, type IpcEventPayload, type IpcParsedRequest, type IpcResponse } from '../../core/common/contracts/ipc-channels.js';
+import type { IpcEnvelope } from '../../core/common/contracts/renderer-api.js';
+import { firstIssue } from '../../core/common/contracts/format-issue.js';
+import { ContractViolationError } from '../../core/common/errors/contract-violation-error.js';
+import { isCoreError } from '../../core/common/errors/core-error.js';
+import { DisposableBase, toDisposable, type Disposable } from '../../core/common/lifecycle/disposable.js';
+import { isTrustedSenderUrl } from './trusted-sender.js';
+
+/** The part of `ipcMain` the router needs; tests pass the fake from test/mocks/electron.ts. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcSenderEvent, payload: unknown) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+/** The part of an invoke event a handler may look at. */
+export interface IpcSenderEvent {
+  /** Null once the frame navigated away or was destroyed. */
+  readonly senderFrame: { readonly url: string } | null;
+}
+
+/** A typed handler: gets the validated request, returns the response. */
+export type IpcHandler<C extends IpcChannel> = (req: IpcParsedRequest<C>) => Promise<IpcResponse<C>> | IpcResponse<C>;
+
+/** Something main → renderer events can be sent to. */
+export interface IpcEventTarget {
+  send(channel: string, payload: unknown): void;
+  isDestroyed(): boolean;
+}
+
+/**
+ * The only place `ipcMain.handle` is called (STYLE.md §4). Each handler first checks the
+ * sender frame's URL, then validates the payload with the channel's zod schema, then runs.
+ * Failures answer `{ ok: false, error: { code, message } }`; never an Error object.
+ */
+export class IpcRouter extends DisposableBase {
+  constructor(
+    private readonly ipc: IpcMainLike,
+    private readonly isTrusted: (url: string | undefined) => boolean = isTrustedSenderUrl,
+  ) {
+    super();
+  }
+
+  /** Register the handler of `channel`; disposing removes it. */
+  handle<C extends IpcChannel>(channel: C, handler: IpcHandler<C>): Disposable {
+    this.ipc.handle(channel, (event: IpcSenderEvent, payload: unknown) => this.dispatch(channel, handler, event, payload));
+    return this.register(toDisposable(() => this.ipc.removeHandler(channel)));
+  }
+
+  /** Validate and answer one invoke; exported behaviour for tests via the fake ipcMain. */
+  private async dispatch<C extends IpcChannel>(channel: C, handler: IpcHandler<C>, event: IpcSenderEvent, payload: unknown): Promise<IpcEnvelope<IpcResponse<C>>> {
+    try {
+      const request = checkInvoke(channel, event, payload, this.isTrusted);
+      return { ok: true, value: await handler(request) };
+    } catch (e) {
+      return { ok: false, error: toWireError(e) };
+    }
+  }
+}
+
+/**
+ * Sender check then payload check for one invoke (STYLE.md §3). Throws
+ * ContractViolationError; never returns partial data.
+ */
+export function checkInvoke<C extends IpcChannel>(channel: C, event: IpcSenderEvent, payload: unknown, isTrusted: (url: string | undefined) => boolean = isTrustedSenderUrl): IpcParsedRequest<C> {
+  // Security: only frames showing our own app:// pages may call main; senderFrame is null once the frame navigated away.
+  const url = event.senderFrame?.url;
+  if (!isTrusted(url)) throw new ContractViolationError(`IPC ${channel} refused: sender ${JSON.stringify(url ?? 'unknown')} is not a KeyBroker page`);
+  // Security: validate before acting; a bad payload is rejected whole.
+  const parsed = ipcChannels[channel].req.safeParse(payload ?? {});
+  if (!parsed.success) throw new ContractViolationError(`IPC ${channel} refused: ${describeIssue(parsed.error)}`);
+  return parsed.data as IpcParsedRequest<C>;
+}
+
+/** Send a validated main → renderer event; a destroyed target is skipped. */
+export function sendEvent<E extends IpcEvent>(target: IpcEventTarget, event: E, payload: IpcEventPayload<E>): void {
+  const parsed = ipcEvents[event].safeParse(payload);
+  if (!parsed.success) throw new ContractViolationError(`event ${event} not sent: ${describeIssue(parsed.error)}`);
+  if (!target.isDestroyed()) target.send(event, parsed.data);
+}
+
+/** `{ code, message }` for any thrown value; unknown errors get a generic code. */
+export function toWireError(e: unknown): { code: string; message: string } {
+  if (isCoreError(e)) return { code: e.code, message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'MAIN_FAILED', message: message.split('\n')[0] ?? 'failed' };
+}
+
+function describeIssue(error: Parameters<typeof firstIssue>[0]): string {
+  const { path, message } = firstIssue(error);
+  return path ? `${path}: ${message}` : message;
+}

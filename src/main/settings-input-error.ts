@@ -1,0 +1,7 @@
+import { CoreError } from '../core/common/errors/core-error.js';
+
+/** A settings-window input the config would refuse; the message says what to change. */
+export class SettingsInputError extends CoreError {
+  override readonly name = 'SettingsInputError' as const;
+  readonly code = 'CORE_SETTINGS_INVALID' as const;
+}

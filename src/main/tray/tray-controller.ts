@@ -1,0 +1,83 @@
+import path from 'node:path';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
+import type { HostStatus } from '../../core/common/contracts/broker-status.js';
+import type { Event } from '../../core/common/events/emitter.js';
+import { DisposableBase, toDisposable } from '../../core/common/lifecycle/disposable.js';
+import type { Rect } from './popup-position.js';
+import { buildTrayMenu, type TrayAction } from './tray-menu-model.js';
+import { trayIconFile, trayState, type TrayState } from './tray-state.js';
+import { toMenuTemplate } from './to-menu-template.js';
+
+/** The part of Electron's `Tray` we use. */
+export interface TrayPort {
+  setImage(image: string): void;
+  setToolTip(toolTip: string): void;
+  setContextMenu(menu: never): void;
+  getBounds(): Rect;
+  destroy(): void;
+}
+
+/** What the tray shows and does. */
+export interface TrayControllerDeps {
+  readonly tray: TrayPort;
+  /** `Menu.buildFromTemplate`. */
+  readonly buildMenu: (template: MenuItemConstructorOptions[]) => unknown;
+  /** Folder of the tray icons (assets/). */
+  readonly iconDir: string;
+  readonly status: () => Promise<HostStatus>;
+  readonly pending: () => readonly ApprovalRequest[];
+  /** Events after which the menu is rebuilt (approvals, audit appends). */
+  readonly changes: readonly Event<unknown>[];
+  readonly startAtLogin: () => boolean;
+  readonly onAction: (action: TrayAction) => void;
+  /** Refresh period, so "unlocked until" labels follow expiries; tests pass 0 (off). */
+  readonly refreshMs?: number;
+  readonly formatTime?: (epochMs: number) => string;
+}
+
+/** The menu-bar icon (issue 7): icon by state, menu rebuilt from the host's status. */
+export class TrayController extends DisposableBase {
+  private state: TrayState | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(private readonly deps: TrayControllerDeps) {
+    super();
+    for (const ev of deps.changes) this.register(ev(() => void this.refresh()));
+    const every = deps.refreshMs ?? 30_000;
+    if (every > 0) {
+      const timer = setInterval(() => void this.refresh(), every);
+      timer.unref?.();
+      this.register(toDisposable(() => clearInterval(timer)));
+    }
+    this.register(toDisposable(() => deps.tray.destroy()));
+  }
+
+  /** The state the icon shows now (undefined before the first refresh). */
+  get currentState(): TrayState | undefined {
+    return this.state;
+  }
+
+  /** Rebuild icon, tooltip and menu; concurrent calls share one rebuild. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.rebuild().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async rebuild(): Promise<void> {
+    const status = await this.deps.status();
+    if (this.isDisposed) return;
+    const pending = this.deps.pending();
+    const state = trayState(status, pending.length);
+    if (state !== this.state) {
+      this.state = state;
+      this.deps.tray.setImage(path.join(this.deps.iconDir, trayIconFile(state)));
+    }
+    this.deps.tray.setToolTip(`KeyBroker: ${state === 'pending' ? `${pending.length} approval(s) waiting` : state}`);
+    const formatTime = this.deps.formatTime ?? ((ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+    const model = buildTrayMenu(status, pending, { startAtLogin: this.deps.startAtLogin(), formatTime });
+    this.deps.tray.setContextMenu(this.deps.buildMenu(toMenuTemplate(model, this.deps.onAction)) as never);
+  }
+}

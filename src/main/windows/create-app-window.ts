@@ -1,0 +1,62 @@
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { appUrl } from './app-protocol.js';
+import { secureWebPreferences } from './secure-web-preferences.js';
+import type { AppWebContents, AppWindow, WindowFactory } from './window-port.js';
+
+/** Our pages, each `dist/renderer/<page>.html`. */
+export type AppPage = 'popup' | 'settings';
+
+/** Window options a caller may set; never webPreferences (those are fixed). */
+export type AppWindowOptions = Omit<BrowserWindowConstructorOptions, 'webPreferences'>;
+
+/**
+ * Create a hardened window showing one of our pages. Every BrowserWindow of the app is
+ * made here, so the security options cannot be forgotten on one of them.
+ */
+export function createAppWindow(factory: WindowFactory, page: AppPage, preload: string, options: AppWindowOptions, section?: string): AppWindow {
+  const win = factory({ ...options, show: false, webPreferences: secureWebPreferences(preload) });
+  hardenWebContents(win.webContents);
+  void win.loadURL(pageUrl(page, section)).catch(() => undefined);
+  return win;
+}
+
+/** `app://keybroker/settings.html#audit`: the page, and the section its hash selects. */
+export function pageUrl(page: AppPage, section?: string): string {
+  return appUrl(`${page}.html${section && /^[a-z]+$/.test(section) ? `#${section}` : ''}`);
+}
+
+/** Block navigation, redirects, webviews and window.open (Electron security checklist §13–15). */
+export function hardenWebContents(contents: AppWebContents): void {
+  // Security: our pages never navigate; a link or injected script must not take the window elsewhere.
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  // Security: no <webview> and no new windows, whatever the page asks for.
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** The approval popup: small, frameless, on top, shown without taking focus. */
+export const POPUP_WINDOW_OPTIONS: AppWindowOptions = {
+  width: 420,
+  height: 360,
+  frame: false,
+  resizable: false,
+  movable: true,
+  minimizable: false,
+  maximizable: false,
+  fullscreenable: false,
+  skipTaskbar: true,
+  alwaysOnTop: true,
+  title: 'KeyBroker approval',
+  backgroundColor: '#f6f6f6',
+};
+
+/** The settings window. */
+export const SETTINGS_WINDOW_OPTIONS: AppWindowOptions = {
+  width: 900,
+  height: 640,
+  minWidth: 640,
+  minHeight: 480,
+  title: 'KeyBroker Settings',
+  backgroundColor: '#f6f6f6',
+};

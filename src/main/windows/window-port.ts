@@ -1,0 +1,34 @@
+import type { BrowserWindowConstructorOptions, HandlerDetails, WindowOpenHandlerResponse } from 'electron';
+
+/** Minimal navigation event: the part of Electron's event a guard calls. */
+export interface PreventableEvent {
+  preventDefault(): void;
+}
+
+/**
+ * The slice of `WebContents` our window code uses. Real WebContents satisfy it (checked
+ * by tsc in main/app.ts); tests use the fake in test/mocks/electron.ts.
+ */
+export interface AppWebContents {
+  setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
+  on(event: 'will-navigate' | 'will-redirect' | 'will-attach-webview', listener: (event: PreventableEvent, url: string) => void): unknown;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+}
+
+/** The slice of `BrowserWindow` our window code uses. */
+export interface AppWindow {
+  readonly webContents: AppWebContents;
+  loadURL(url: string): Promise<void>;
+  show(): void;
+  showInactive(): void;
+  close(): void;
+  isDestroyed(): boolean;
+  isVisible(): boolean;
+  setPosition(x: number, y: number): void;
+  getSize(): number[];
+  once(event: 'closed' | 'ready-to-show', listener: () => void): unknown;
+}
+
+/** Creates windows: `(o) => new BrowserWindow(o)` in the app, a recorder in tests. */
+export type WindowFactory = (options: BrowserWindowConstructorOptions) => AppWindow;

@@ -1,0 +1,32 @@
+import type { HostStatus } from '../../core/common/contracts/broker-status.js';
+import { api, errorText } from '../api.js';
+import { h, replaceChildren } from '../dom.js';
+import { say, statusLine, type Section } from './section.js';
+
+/** The MCP server children with their state and a Restart button. */
+export const serversSection: Section = {
+  id: 'servers',
+  title: 'Servers',
+  render(root) {
+    const status = statusLine();
+    const table = h('div', {});
+    const restart = async (name: string) => {
+      try {
+        await api().restartServer(name);
+        say(status, `Restarted ${name}.`);
+      } catch (e) {
+        say(status, errorText(e), true);
+      }
+    };
+    const draw = (s: HostStatus) => replaceChildren(table, s.children.length === 0 ? h('p', { class: 'muted' }, 'No servers.') :
+      h('table', { 'aria-label': 'Servers' },
+        h('thead', {}, h('tr', {}, ...['Server', 'State', 'PID', 'Restarts', ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, ...s.children.map((c) => h('tr', { 'data-server': c.name },
+          h('td', {}, c.name), h('td', {}, c.state), h('td', {}, c.pid ?? '—'), h('td', {}, c.restarts),
+          h('td', {}, h('button', { type: 'button', 'aria-label': `Restart ${c.name}`, onclick: () => void restart(c.name) }, 'Restart')))))));
+    replaceChildren(root, h('h1', {}, 'Servers'), table, status);
+    const off = api().onStatusChanged(draw);
+    api().getStatus().then(draw, (e: unknown) => say(status, errorText(e), true));
+    return off;
+  },
+};

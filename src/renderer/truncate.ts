@@ -1,0 +1,43 @@
+/** At most this many characters of arguments are shown; the rest is summarised. */
+export const MAX_PREVIEW_CHARS = 4000;
+/** At most this many lines. */
+export const MAX_PREVIEW_LINES = 60;
+
+/**
+ * Pretty-print a tool's argument preview and cut it to a size the popup can show.
+ * Text that is not JSON is shown as is. Cuts never split a surrogate pair and always say
+ * how much was left out, so a huge or hostile argument cannot hide what follows it.
+ */
+export function previewArgs(text: string, maxChars = MAX_PREVIEW_CHARS, maxLines = MAX_PREVIEW_LINES): { text: string; truncated: boolean } {
+  let pretty = text;
+  if (text.length <= 64 * 1024) {
+    try {
+      pretty = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      pretty = text;
+    }
+  }
+  let out = pretty;
+  let truncated = false;
+  const lines = out.split('\n');
+  if (lines.length > maxLines) {
+    out = lines.slice(0, maxLines).join('\n');
+    truncated = true;
+  }
+  if (out.length > maxChars) {
+    let cut = maxChars;
+    const code = out.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    out = out.slice(0, cut);
+    truncated = true;
+  }
+  if (truncated) out += `\n… (${pretty.length - out.length} more characters not shown)`;
+  return { text: out, truncated };
+}
+
+/** One line, at most `max` characters, control characters shown as spaces. */
+export function oneLine(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

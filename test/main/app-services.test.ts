@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { AppServices } from '../../src/main/app-services.js';
+import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
+import { MemoryKeychain } from '../mocks/memory-keychain.js';
+
+const form = { id: 'vc1', kind: 'vsphere' as const, url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200 };
+
+describe('AppServices (settings window operations)', () => {
+  let home: string;
+  let keychain: MemoryKeychain;
+  let reloads: string[][];
+  let services: AppServices;
+
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-services-'));
+    keychain = new MemoryKeychain();
+    reloads = [];
+    const login = new FakeUpstreamLogin('right');
+    services = new AppServices({
+      home, keychain, logins: { vsphere: login, p6: login },
+      host: { reloadConfig: async (changed) => (reloads.push([...changed]), { endpoints: 0 }) },
+      installInClaude: async () => ({ configPath: '/c.json', changes: [] }),
+    });
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('add: password to the keychain, never to config.json; host reloads the credential', async () => {
+    await services.saveEndpoint({ ...form, password: 'pw-123' }, 'add');
+    assert.equal(keychain.items.get('endpoint:vc1'), 'pw-123');
+    assert.doesNotMatch(fs.readFileSync(new ConfigStore(home).paths.config, 'utf8'), /pw-123/);
+    assert.deepEqual(reloads, [['endpoint:vc1']]);
+    assert.deepEqual(services.listEndpoints().map((e) => [e.id, e.ttlSeconds]), [['vc1', 7200]]);
+    assert.ok(!('password' in services.listEndpoints()[0]!));
+  });
+
+  it('add needs a password; a refused form rolls the keychain back', async () => {
+    await assert.rejects(services.saveEndpoint(form, 'add'), { code: 'CORE_SETTINGS_INVALID' });
+    await services.saveEndpoint({ ...form, password: 'first' }, 'add');
+    await assert.rejects(services.saveEndpoint({ ...form, password: 'second' }, 'add'), /already exists/);
+    assert.equal(keychain.items.get('endpoint:vc1'), 'first');
+  });
+
+  it('edit without a password keeps the stored one; remove deletes it', async () => {
+    await services.saveEndpoint({ ...form, password: 'pw' }, 'add');
+    await services.saveEndpoint({ ...form, readOnly: true }, 'edit');
+    assert.equal(keychain.items.get('endpoint:vc1'), 'pw');
+    assert.equal(services.listEndpoints()[0]?.readOnly, true);
+    await services.removeEndpoint('vc1');
+    assert.equal(keychain.items.has('endpoint:vc1'), false);
+    assert.deepEqual(services.listEndpoints(), []);
+  });
+
+  it('Test connection logs in with the typed password and stores nothing', async () => {
+    assert.equal((await services.testEndpoint({ ...form, password: 'right' })).ok, true);
+    const bad = await services.testEndpoint({ ...form, password: 'wrong' });
+    assert.equal(bad.ok, false);
+    assert.deepEqual(keychain.calls, []);
+  });
+
+  it('HTTP door: enabling creates an API key; CORS origins are checked', async () => {
+    await services.setHttpSettings({ enabled: true, port: 47100, corsOrigins: ['https://app.example'] });
+    assert.match((await services.revealApiKey()).apiKey ?? '', /^kb_/);
+    await assert.rejects(services.setHttpSettings({ enabled: true, port: 47100, corsOrigins: ['not an origin'] }), { code: 'CORE_SETTINGS_INVALID' });
+    const before = (await services.revealApiKey()).apiKey;
+    const { apiKey } = await services.regenerateApiKey();
+    assert.notEqual(apiKey, before);
+  });
+
+  it('power setting round-trips through config.json', () => {
+    assert.deepEqual(services.powerSettings(), { lockOnScreenLock: true });
+    services.setPowerSettings({ lockOnScreenLock: false });
+    assert.equal(new ConfigStore(home).load().unlock.lockOnScreenLock, false);
+  });
+});

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ApprovalRequest } from '../../../src/core/common/contracts/approval.js';
+import { PendingApprovals } from '../../../src/core/node/broker/pending-approvals.js';
+import { ElectronApprover } from '../../../src/main/approvals/electron-approver.js';
+import { chooseApprovalMethod, touchIdReason } from '../../../src/main/approvals/touch-id.js';
+import { FakeSystemPreferences } from '../../mocks/electron.js';
+
+const unlock: ApprovalRequest = {
+  id: '0000000a', client: 'claude-ai', server: 'vsphere', endpoint: 'vc1',
+  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600 }, createdAt: 0, expiresAt: 60_000,
+};
+const tool: ApprovalRequest = { ...unlock, id: '0000000b', subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: '{"vm":"web-01"}' } };
+
+function setup(platform: NodeJS.Platform, prefs?: FakeSystemPreferences) {
+  const queue = new PendingApprovals();
+  let popups = 0;
+  const approver = new ElectronApprover({ platform, touchId: prefs, queue, showPopup: () => void popups++ });
+  return { queue, approver, popups: () => popups };
+}
+
+describe('chooseApprovalMethod()', () => {
+  it('uses Touch ID for an unlock on macOS when it can prompt', () => {
+    assert.equal(chooseApprovalMethod(unlock, 'darwin', new FakeSystemPreferences(true)), 'touch-id');
+  });
+  it('uses the popup on macOS without Touch ID hardware', () => {
+    assert.equal(chooseApprovalMethod(unlock, 'darwin', new FakeSystemPreferences(false)), 'popup');
+  });
+  it('uses the popup on Linux and Windows', () => {
+    assert.equal(chooseApprovalMethod(unlock, 'linux', new FakeSystemPreferences(true)), 'popup');
+    assert.equal(chooseApprovalMethod(unlock, 'win32', undefined), 'popup');
+  });
+  it('always uses the popup for tool calls', () => {
+    assert.equal(chooseApprovalMethod(tool, 'darwin', new FakeSystemPreferences(true)), 'popup');
+  });
+  it('falls back to the popup when canPromptTouchID throws', () => {
+    const prefs = new FakeSystemPreferences(true);
+    prefs.canPromptTouchID = () => {
+      throw new Error('LAContext failed');
+    };
+    assert.equal(chooseApprovalMethod(unlock, 'darwin', prefs), 'popup');
+  });
+});
+
+describe('touchIdReason()', () => {
+  it('names the client, the endpoint and the duration', () => {
+    const reason = touchIdReason(unlock);
+    assert.match(reason, /claude-ai/);
+    assert.match(reason, /vc1/);
+    assert.match(reason, /4h/);
+  });
+  it('keeps control characters from a client name out of the prompt', () => {
+    assert.doesNotMatch(touchIdReason({ ...unlock, client: 'evil\nclient' }), /\n/);
+  });
+});
+
+describe('ElectronApprover.request()', () => {
+  it('allows for the TTL after a successful Touch ID prompt, without a popup', async () => {
+    const prefs = new FakeSystemPreferences(true, 'approve');
+    const { approver, popups, queue } = setup('darwin', prefs);
+    assert.equal(await approver.request(unlock, new AbortController().signal), 'allow-ttl');
+    assert.equal(prefs.reasons.length, 1);
+    assert.equal(popups(), 0);
+    queue.dispose();
+  });
+
+  it('denies when Touch ID is cancelled', async () => {
+    const { approver, queue } = setup('darwin', new FakeSystemPreferences(true, 'cancel'));
+    assert.equal(await approver.request(unlock, new AbortController().signal), 'deny');
+    queue.dispose();
+  });
+
+  it('denies when the request is aborted while Touch ID waits', async () => {
+    const { approver, queue } = setup('darwin', new FakeSystemPreferences(true, 'never'));
+    const ac = new AbortController();
+    const p = approver.request(unlock, ac.signal);
+    ac.abort();
+    assert.equal(await p, 'deny');
+    queue.dispose();
+  });
+
+  it('queues a tool call for the popup, and the popup answer resolves it', async () => {
+    const prefs = new FakeSystemPreferences(true);
+    const { approver, popups, queue } = setup('darwin', prefs);
+    const p = approver.request(tool, new AbortController().signal);
+    assert.equal(popups(), 1);
+    assert.deepEqual(queue.list().map((r) => r.id), [tool.id]);
+    queue.decide(tool.id, 'allow-once');
+    assert.equal(await p, 'allow-once');
+    assert.equal(prefs.reasons.length, 0);
+    queue.dispose();
+  });
+
+  it('queues several requests visibly in order', async () => {
+    const { approver, queue } = setup('linux');
+    const a = approver.request(unlock, new AbortController().signal);
+    const b = approver.request(tool, new AbortController().signal);
+    assert.deepEqual(queue.list().map((r) => r.id), [unlock.id, tool.id]);
+    queue.decide(tool.id, 'deny');
+    queue.decide(unlock.id, 'allow-ttl');
+    assert.deepEqual(await Promise.all([a, b]), ['allow-ttl', 'deny']);
+    queue.dispose();
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UtilityLauncher } from '../../src/main/utility-launcher.js';
+import { FakeUtilityProcessModule } from '../mocks/electron.js';
+
+const spec = { name: 'vsphere', modulePath: '/app/dist/mcp/vsphere/index.js', env: { PATH: '/usr/bin' }, execArgv: ['--enable-source-maps'] };
+
+describe('UtilityLauncher.launch()', () => {
+  it('forks a utility process with exactly the allow-listed env', () => {
+    const utility = new FakeUtilityProcessModule();
+    new UtilityLauncher(utility).launch(spec);
+    const f = utility.forks[0]!;
+    assert.equal(f.modulePath, spec.modulePath);
+    assert.deepEqual(f.options.env, { PATH: '/usr/bin' });
+    assert.deepEqual(f.options.execArgv, ['--enable-source-maps']);
+    assert.equal(f.options.stdio, 'pipe');
+  });
+
+  it('carries messages both ways over parentPort and stops after exit', () => {
+    const utility = new FakeUtilityProcessModule();
+    const child = new UtilityLauncher(utility).launch(spec);
+    const f = utility.forks[0]!;
+    const got: unknown[] = [];
+    const sub = child.onMessage((m) => got.push(m));
+    f.childSends({ ch: 'broker', t: 'token.request', id: '1', endpoint: 'vc1' });
+    child.send({ ch: 'mcp', msg: { jsonrpc: '2.0' } });
+    assert.deepEqual(got, [{ ch: 'broker', t: 'token.request', id: '1', endpoint: 'vc1' }]);
+    assert.deepEqual(f.posted, [{ ch: 'mcp', msg: { jsonrpc: '2.0' } }]);
+    const exits: unknown[] = [];
+    child.onExit((code, signal) => exits.push([code, signal]));
+    f.exit(3);
+    assert.deepEqual(exits, [[3, null]]);
+    assert.equal(child.pid, undefined);
+    child.send({ late: true });
+    assert.equal(f.posted.length, 1);
+    sub.dispose();
+    f.childSends('after dispose');
+    assert.equal(got.length, 1);
+  });
+
+  it('SIGTERM uses kill(); SIGKILL goes to the pid', () => {
+    const utility = new FakeUtilityProcessModule();
+    const killed: unknown[] = [];
+    const child = new UtilityLauncher(utility, (pid, sig) => killed.push([pid, sig])).launch(spec);
+    child.kill('SIGTERM');
+    child.kill('SIGKILL');
+    assert.deepEqual(utility.forks[0]!.killed, ['kill']);
+    assert.deepEqual(killed, [[4242, 'SIGKILL']]);
+  });
+});
+
+describe('UtilityLauncher onLog()', () => {
+  it('reports stdout and stderr lines', async () => {
+    const utility = new FakeUtilityProcessModule();
+    const child = new UtilityLauncher(utility).launch(spec);
+    const lines: string[] = [];
+    child.onLog((l) => lines.push(l));
+    utility.forks[0]!.stderr.write('[vsphere 1] ready\n');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(lines, ['[vsphere 1] ready']);
+  });
+});

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { calls, hasChromium, launch, openPage, pageErrors, screenshot } from './renderer-harness.js';
+
+const status: HostStatus = {
+  host: { running: true, home: '/h', pid: 1 },
+  endpoints: [
+    { id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', credential: 'endpoint:vc1', readOnly: false, lock: 'unlocked', unlockedUntil: Date.UTC(2026, 10, 24, 14, 32), session: { loggedInAt: 0, expiresAt: Date.UTC(2026, 10, 24, 14, 32) } },
+    { id: 'p6-prod', kind: 'p6', url: 'https://p6.corp.example/p6ws', credential: 'endpoint:p6-prod', readOnly: true, lock: 'locked' },
+  ],
+  children: [{ name: 'vsphere', kind: 'vsphere', state: 'running', restarts: 0, pid: 42 }, { name: 'p6', kind: 'p6', state: 'failed', restarts: 5 }],
+  pendingApprovals: 0,
+};
+const audit: AuditRecord[] = [
+  { ts: '2026-11-24T10:00:00.000Z', event: 'unlock.approved', endpoint: 'vc1', client: 'claude-ai' },
+  { ts: '2026-11-24T10:01:00.000Z', event: 'tool.called', endpoint: 'vc1', client: 'claude-ai', tool: 'list-vms', outcome: 'ok' },
+];
+const base = {
+  getPowerSettings: { lockOnScreenLock: true },
+  getStatus: status,
+  listEndpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'admin@vsphere.local', readOnly: false, ttlSeconds: 14400 }],
+  queryAudit: audit,
+  getHttpSettings: { enabled: false, port: 0, corsOrigins: [] },
+};
+const open = (browser: Browser, extra: Record<string, unknown> = {}) => openPage(browser, 'settings', { ...base, ...extra }, { width: 900, height: 640 });
+const callsNamed = async (page: Page, name: string) => (await calls(page)).filter((c) => c.name === name).map((c) => c.args);
+
+describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: no /usr/bin/chromium' }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('adds an endpoint: the password goes to the API once and the field is cleared', async () => {
+    const page = await open(browser, { addEndpoint: { id: 'vc2' } });
+    await page.getByRole('row', { name: /vc1/ }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('vc2');
+    await page.getByLabel('Kind').selectOption('vsphere');
+    await page.getByLabel('URL', { exact: true }).fill('https://vc2.corp.example');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('s3cret!');
+    await page.getByLabel('Unlock for (hours)').fill('2');
+    await page.getByLabel('Read-only').check();
+    await screenshot(page, 'settings-endpoints');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added endpoint vc2.' }).waitFor();
+    assert.deepEqual(await callsNamed(page, 'addEndpoint'), [[{ id: 'vc2', kind: 'vsphere', url: 'https://vc2.corp.example', username: 'admin', readOnly: true, ttlSeconds: 7200, password: 's3cret!' }]]);
+    assert.equal(await page.getByLabel('Password').inputValue(), '');
+    assert.equal(await page.evaluate(() => JSON.stringify(Object.entries((globalThis as unknown as { localStorage: Record<string, string> }).localStorage))), '[]');
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
+  it('Test connection sends the typed form and shows the result', async () => {
+    const page = await open(browser, { testEndpoint: { ok: false, message: 'login rejected' } });
+    await page.getByLabel('Name', { exact: true }).fill('vc3');
+    await page.getByLabel('URL', { exact: true }).fill('https://vc3.corp.example');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('pw');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connection failed: login rejected' }).waitFor();
+    assert.equal((await callsNamed(page, 'testEndpoint')).length, 1);
+    await page.context().close();
+  });
+
+  it('locks one endpoint and all from Unlocks & sessions', async () => {
+    const page = await open(browser, { lock: { locked: ['endpoint:vc1'] }, setPowerSettings: { lockOnScreenLock: false } });
+    await page.getByRole('tab', { name: 'Unlocks & sessions' }).click();
+    await page.getByRole('row', { name: /unlocked until/ }).waitFor();
+    await screenshot(page, 'settings-unlocks');
+    await page.getByRole('button', { name: 'Lock vc1' }).click();
+    await page.getByRole('status').filter({ hasText: 'Locked endpoint:vc1.' }).waitFor();
+    await page.getByRole('button', { name: 'Lock all' }).click();
+    assert.deepEqual(await callsNamed(page, 'lock'), [['vc1'], [null]]);
+    const onSleep = page.getByLabel('Lock everything when the screen locks or the computer sleeps');
+    assert.equal(await onSleep.isChecked(), true);
+    await onSleep.uncheck();
+    await page.getByRole('status').filter({ hasText: 'no longer lock' }).waitFor();
+    assert.deepEqual(await callsNamed(page, 'setPowerSettings'), [[{ lockOnScreenLock: false }]]);
+    await page.context().close();
+  });
+
+  it('filters the audit log and tails new records that match', async () => {
+    const page = await open(browser);
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByRole('row', { name: /list-vms/ }).waitFor();
+    await page.getByLabel('Event').selectOption('tool.called');
+    await page.waitForFunction(() => (globalThis as unknown as { __calls: { name: string }[] }).__calls.filter((c) => c.name === 'queryAudit').length >= 2);
+    const queries = await callsNamed(page, 'queryAudit');
+    assert.deepEqual(queries.at(-1), [{ event: 'tool.called', limit: 500 }]);
+    const tail = (r: AuditRecord) => page.evaluate((rec) => (globalThis as unknown as { __emit: (e: string, p: unknown) => void }).__emit('audit:appended', rec), r);
+    const before = await page.locator('table.audit tbody tr').count();
+    await tail({ ts: '2026-11-24T10:02:00.000Z', event: 'unlock.denied', endpoint: 'vc1' });
+    await tail({ ts: '2026-11-24T10:03:00.000Z', event: 'tool.called', endpoint: 'vc1', tool: 'power-on-vm<script>' });
+    await page.getByRole('row', { name: /power-on-vm<script>/ }).waitFor();
+    assert.equal(await page.locator('table.audit tbody tr').count(), before + 1);
+    await screenshot(page, 'settings-audit');
+    await page.context().close();
+  });
+
+  it('restarts a server', async () => {
+    const page = await open(browser, { restartServer: { name: 'p6' } });
+    await page.getByRole('tab', { name: 'Servers' }).click();
+    await page.getByRole('button', { name: 'Restart p6' }).click();
+    await page.getByRole('status').filter({ hasText: 'Restarted p6.' }).waitFor();
+    await page.context().close();
+  });
+
+  it('every form control has a label, and Tab follows the visual order', async () => {
+    const page = await open(browser);
+    await page.getByRole('row', { name: /vc1/ }).waitFor();
+    for (const tab of ['Endpoints', 'Unlocks & sessions', 'HTTP door', 'Audit log']) {
+      await page.getByRole('tab', { name: tab }).click();
+      const unlabelled = await page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ id: string; labels: ArrayLike<unknown> | null; getAttribute(n: string): string | null }> } }).document;
+        return Array.from(doc.querySelectorAll('main input, main select, main textarea'))
+          .filter((el) => (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label'))
+          .map((el) => el.id || '?');
+      });
+      assert.deepEqual(unlabelled, [], `${tab}: unlabelled controls`);
+    }
+    await page.getByRole('tab', { name: 'Endpoints' }).click();
+    await page.getByRole('tab', { name: 'Endpoints' }).focus();
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: { id: string; textContent: string | null; getAttribute(n: string): string | null } } }).document.activeElement;
+        return el.id || el.getAttribute('aria-label') || el.textContent || '';
+      }));
+    }
+    assert.deepEqual(order, ['Edit vc1', 'Remove vc1', 'ep-id', 'ep-kind', 'ep-url']);
+    await page.context().close();
+  });
+});

@@ -27,7 +27,7 @@ export const MD_NAME = 'DEPENDENCIES.md';
 export const PURPOSES = {
   '@modelcontextprotocol/sdk': 'MCP protocol: the vSphere and P6 servers, the gateway and the bridge.',
   '@napi-rs/keyring': 'OS keychain access (macOS Keychain, Secret Service, Windows Credential Manager).',
-  'fast-xml-parser': 'Parses vSphere vim25 SOAP responses.',
+  'fast-xml-parser': 'Reference XML parser the vSphere XML reader is differentially tested against.',
   undici: 'HTTPS client for upstream logins and API calls, with per-endpoint TLS settings.',
   zod: 'Schemas for every contract: config, child frames, IPC, audit records.',
   '@eslint/js': "ESLint's recommended JavaScript rules.",

@@ -130,32 +130,41 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
   it('on `keybroker lock` revokes every child within 1 s and logs the session out upstream', async () => {
     const a = await startTokenChild(host, 'vsphere', 'vsphere-a');
     const b = await startTokenChild(host, 'vsphere', 'vsphere-b');
-    const ga = await a.token('vc1'); // still unlocked from the earlier approval: no prompt
-    const gb = await b.token('vc1');
-    assert.ok(ga.ok && gb.ok);
-    tokens.push(ga.token, gb.token);
-    const lockedAt = Date.now();
-    const r = await cli(['lock', 'vc1']);
-    assert.equal(r.code, 0, r.stderr);
-    for (const c of [a, b]) {
-      const at = await waitFor('token.revoke', () => c.revokedAt('vc1'), 5000);
-      assert.ok(at - lockedAt <= 1000, `revoked ${at - lockedAt} ms after lock`);
+    try {
+      const ga = await a.token('vc1'); // still unlocked from the earlier approval: no prompt
+      const gb = await b.token('vc1');
+      assert.ok(ga.ok && gb.ok);
+      tokens.push(ga.token, gb.token);
+      const r = await cli(['lock', 'vc1']);
+      assert.equal(r.code, 0, r.stderr);
+      // Measured from when the host locked (its audit line), not from spawning the CLI,
+      // whose start-up on a loaded machine is not part of the property under test.
+      host.audit.flush();
+      const lockLine = readAudit(home).records.filter((x) => x.event === 'lock').at(-1);
+      assert.ok(lockLine);
+      const lockedAt = Date.parse(lockLine.ts);
+      for (const c of [a, b]) {
+        const at = await waitFor('token.revoke', () => c.revokedAt('vc1'), 5000);
+        assert.ok(at - lockedAt <= 1000, `revoked ${at - lockedAt} ms after lock`);
+      }
+      const d = dispatcher();
+      await assert.rejects(waitFor('logout upstream', async () => {
+        await vsphereCurrentSession({ url: vcsim.url, cookie: ga.ok ? ga.token : '', dispatcher: d });
+        return undefined; // still logged in: keep polling until it is rejected
+      }, 5000), (e: unknown) => (e as { code?: string }).code === 'CONN_NOT_AUTHENTICATED');
+      await d.close();
+      const status = JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string }[] };
+      assert.equal(status.endpoints.find((e) => e.id === 'vc1')?.lock, 'locked');
+      // Locked again: the next request waits for a new approval instead of failing.
+      const again = a.token('vc1');
+      await answer('deny');
+      const denied = await again;
+      assert.equal(!denied.ok && denied.code, 'denied');
+    } finally {
+      // Children hold the test process open; stop them even when an assertion failed.
+      await a.stop();
+      await b.stop();
     }
-    const d = dispatcher();
-    await assert.rejects(waitFor('logout upstream', async () => {
-      await vsphereCurrentSession({ url: vcsim.url, cookie: ga.ok ? ga.token : '', dispatcher: d });
-      return undefined; // still logged in: keep polling until it is rejected
-    }, 5000), (e: unknown) => (e as { code?: string }).code === 'CONN_NOT_AUTHENTICATED');
-    await d.close();
-    const status = JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string }[] };
-    assert.equal(status.endpoints.find((e) => e.id === 'vc1')?.lock, 'locked');
-    // Locked again: the next request waits for a new approval instead of failing.
-    const again = a.token('vc1');
-    await answer('deny');
-    const denied = await again;
-    assert.equal(!denied.ok && denied.code, 'denied');
-    await a.stop();
-    await b.stop();
   });
 
   it('leaves no password or session token in any file, audit line or CLI output', () => {

@@ -27,6 +27,11 @@ export interface AboutInfo {
 export interface ServiceContent {
   readonly sessionManager: ManagedObjectRef;
   readonly propertyCollector: ManagedObjectRef;
+  /** Inventory root and managers the VsphereClient needs; absent on servers that lack them. */
+  readonly rootFolder?: ManagedObjectRef;
+  readonly viewManager?: ManagedObjectRef;
+  readonly eventManager?: ManagedObjectRef;
+  readonly searchIndex?: ManagedObjectRef;
   /** Use for the SOAPAction of every later call. */
   readonly apiVersion: string;
   readonly about: AboutInfo;
@@ -70,5 +75,15 @@ export async function retrieveServiceContent(
     build: text('build'),
     instanceUuid: childText(aboutElement, 'instanceUuid'),
   };
-  return { sessionManager, propertyCollector, apiVersion, about };
+  const ref = (name: string): ManagedObjectRef | undefined => parseMoRef(content && childElement(content, name));
+  return {
+    sessionManager,
+    propertyCollector,
+    rootFolder: ref('rootFolder'),
+    viewManager: ref('viewManager'),
+    eventManager: ref('eventManager'),
+    searchIndex: ref('searchIndex'),
+    apiVersion,
+    about,
+  };
 }

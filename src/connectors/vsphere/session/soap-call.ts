@@ -27,6 +27,8 @@ export interface SoapCallOptions {
   /** True when paramsXml holds a password: server text is then kept out of errors. */
   readonly sensitive?: boolean;
   readonly signal?: AbortSignal;
+  /** Response size cap; default 4 MiB (session calls). Inventory pages pass more. */
+  readonly maxResponseBytes?: number;
 }
 
 /** What a successful call returned. */
@@ -61,7 +63,7 @@ export async function soapCall(options: SoapCallOptions): Promise<SoapCallResult
     status = res.statusCode;
     const raw = res.headers['set-cookie'];
     setCookie = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    text = await readCapped(res.body, sdk.origin);
+    text = await readCapped(res.body, sdk.origin, options.maxResponseBytes ?? MAX_RESPONSE_BYTES);
   } catch (error) {
     throw mapUpstreamError(error, sdk.host);
   }
@@ -85,14 +87,14 @@ export async function soapCall(options: SoapCallOptions): Promise<SoapCallResult
   return { response, setCookie };
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], origin: string): Promise<string> {
+async function readCapped(body: Dispatcher.ResponseData['body'], origin: string, max: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
+    if (size > max) {
       body.destroy();
-      throw new ConnectorError('CONN_BAD_RESPONSE', `${origin} sent more than ${MAX_RESPONSE_BYTES} bytes for a session call; check that the URL is the vCenter SDK`);
+      throw new ConnectorError('CONN_BAD_RESPONSE', `${origin} sent more than ${max} bytes in one response; check that the URL is the vCenter SDK, or ask for smaller pages`);
     }
     chunks.push(chunk);
   }

@@ -1,4 +1,5 @@
 import { ConnectorError } from '../../connector-error.js';
+import { VsphereFaultError } from './vsphere-fault-error.js';
 import { attributeValue, childElement, qnameLocal, XML_NS, type XmlElement } from './soap-xml.js';
 
 /** A SOAP fault as vim25 sends it (reference §10). */
@@ -51,7 +52,7 @@ export function soapFaultToError(fault: SoapFault, context: FaultContext): Conne
     default: {
       // Security: server text can echo request content, so it is dropped for secret-bearing calls.
       const detail = context.sensitive || !fault.faultString ? '' : `: ${oneLine(fault.faultString)}`;
-      return new ConnectorError('CONN_FAULT', `vCenter at ${origin} answered ${method} with fault ${fault.type ?? 'without detail'}${detail}`);
+      return new VsphereFaultError(fault.type, `vCenter at ${origin} answered ${method} with fault ${fault.type ?? 'without detail'}${detail}`);
     }
   }
 }

@@ -1,0 +1,76 @@
+import { parseMoRef, type ManagedObjectRef } from '../session/managed-object-ref.js';
+import { attributeValue, qnameLocal, XML_NS, type XmlElement } from '../session/soap-xml.js';
+
+/** A converted vim25 value: scalars, MoRefs, arrays and data objects as plain records. */
+export type PropertyValue = string | number | boolean | ManagedObjectRef | PropertyValue[] | { [field: string]: PropertyValue };
+
+const NUMERIC = new Set(['int', 'long', 'short', 'byte', 'float', 'double']);
+
+/**
+ * Converts one `<val>` (or any typed element) by its xsi:type (reference §1, "Parsing
+ * responses"). The type attribute is matched by namespace URI, never by prefix: vcsim
+ * writes `XMLSchema-instance:type`, vCenter `xsi:type`. A MoRef carries a second,
+ * unqualified `type` attribute that names the managed object type, so the two are kept
+ * apart. `ArrayOf…` values always become arrays, even with one element.
+ *
+ * Nested fields of data objects usually carry no xsi:type; their scalars stay strings
+ * unless the array element type says otherwise, and a field that repeats becomes an
+ * array (use asArray when a field may hold one or many). A data object with an xsi:type
+ * (faults, events) records it in the field `_type`.
+ */
+export function parsePropertyValue(element: XmlElement, hint?: string): PropertyValue {
+  const xsiType = attributeValue(element, XML_NS.xsi, 'type');
+  const type = xsiType !== undefined ? qnameLocal(xsiType) : hint;
+  if (type === 'ManagedObjectReference') return parseMoRef(element) ?? element.text;
+  if (type !== undefined && type.startsWith('ArrayOf')) {
+    const itemType = arrayItemType(type.slice('ArrayOf'.length));
+    return element.children.map((child) => parsePropertyValue(child, itemType));
+  }
+  if (element.children.length > 0) return parseDataObject(element, xsiType !== undefined ? type : undefined);
+  if (type === undefined && attributeValue(element, '', 'type') !== undefined) return parseMoRef(element) ?? element.text;
+  return parseScalar(element.text, type);
+}
+
+/** One value or many as an array: for nested fields that repeat only when there are several. */
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** True when `value` is a MoRef as produced by parsePropertyValue. */
+export function isMoRef(value: unknown): value is ManagedObjectRef {
+  const v = value as ManagedObjectRef | null;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.type === 'string' && typeof v.value === 'string' && Object.keys(v).length === 2;
+}
+
+// A data object that names its own type (a fault, an event) keeps it as `_type`.
+function parseDataObject(element: XmlElement, type: string | undefined): { [field: string]: PropertyValue } {
+  const out: { [field: string]: PropertyValue } = type !== undefined ? { _type: type } : {};
+  // Fields seen more than once; a field whose single value is itself an array stays apart.
+  const repeated = new Set<string>();
+  for (const child of element.children) {
+    const value = parsePropertyValue(child);
+    const existing = out[child.local];
+    if (existing === undefined) out[child.local] = value;
+    else if (repeated.has(child.local)) (existing as PropertyValue[]).push(value);
+    else {
+      out[child.local] = [existing, value];
+      repeated.add(child.local);
+    }
+  }
+  return out;
+}
+
+function arrayItemType(item: string): string {
+  // ArrayOfString / ArrayOfInt name the XSD type capitalised; others are vim25 type names.
+  const lower = item.charAt(0).toLowerCase() + item.slice(1);
+  return lower === 'string' || lower === 'boolean' || NUMERIC.has(lower) ? lower : item;
+}
+
+function parseScalar(text: string, type: string | undefined): PropertyValue {
+  if (type !== undefined && NUMERIC.has(type)) {
+    const n = Number(text);
+    return Number.isFinite(n) ? n : text;
+  }
+  if (type === 'boolean') return text === 'true' || text === '1';
+  return text;
+}

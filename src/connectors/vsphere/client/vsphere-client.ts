@@ -1,0 +1,200 @@
+import type { Dispatcher } from 'undici';
+import { ConnectorError, isConnectorError } from '../../connector-error.js';
+import { parseMoRef, type ManagedObjectRef } from '../session/managed-object-ref.js';
+import { retrieveServiceContent, type ServiceContent } from '../session/retrieve-service-content.js';
+import { soapCall } from '../session/soap-call.js';
+import { moRefElement, xmlElement } from '../session/soap-envelope.js';
+import { childElement, type XmlElement } from '../session/soap-xml.js';
+import { parseRetrieveResult, type ObjectContent } from './object-content.js';
+import { containerViewSpecXml, objectsSpecXml, retrieveOptionsXml } from './property-spec-xml.js';
+import { waitForTask, type WaitForTaskOptions } from './wait-for-task.js';
+import type { PropertyValue } from './property-value.js';
+
+/** Where the client gets its `vmware_soap_session` cookie: the broker's token, or a login of its own. */
+export interface VsphereSessionSource {
+  token(): Promise<string>;
+  /** The server rejected `stale` (NotAuthenticated): return a fresh cookie. */
+  renew(stale: string): Promise<string>;
+}
+
+/** Construction options; the dispatcher carries TLS trust and keep-alive (createUpstreamDispatcher). */
+export interface VsphereClientOptions {
+  readonly url: string;
+  readonly dispatcher: Dispatcher;
+  readonly session: VsphereSessionSource;
+  /** Budget for one SOAP round trip, body included; default 60 s. */
+  readonly timeoutMs?: number;
+  /** Largest response accepted; default 128 MiB (vcsim ignores maxObjects and sends everything at once). */
+  readonly maxResponseBytes?: number;
+  /** A ServiceContent already read from this URL (e.g. by vsphereLogin); saves a round trip. */
+  readonly serviceContent?: ServiceContent;
+}
+
+/** What retrievePages walks: every object of `type` under `container` (default the root folder). */
+export interface RetrievePagesSpec {
+  readonly type: string;
+  readonly paths: string[];
+  readonly container?: ManagedObjectRef;
+  /** Objects per page asked of the server; default 500. */
+  readonly maxObjects?: number;
+}
+
+/** Per-call options. */
+export interface InvokeOptions {
+  /** A read that may be sent twice: network errors are then retried once. */
+  readonly idempotent?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+const DEFAULT_PAGE = 500;
+
+/**
+ * A vim25 SOAP client for one vCenter over a caller-owned keep-alive dispatcher (issue 5).
+ * Every call presents the session cookie; NotAuthenticated renews it once and retries, network
+ * errors on idempotent reads are retried once, and each round trip has a deadline. It never
+ * logs in: the session source does (the broker, or the standalone login).
+ */
+export class VsphereClient {
+  private content: Promise<ServiceContent> | undefined;
+  private readonly timeoutMs: number;
+  private readonly origin: string;
+
+  constructor(private readonly options: VsphereClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.origin = new URL(options.url).origin;
+    if (options.serviceContent) this.content = Promise.resolve(options.serviceContent);
+  }
+
+  /** RetrieveServiceContent, fetched once per client (it needs no session). */
+  serviceContent(): Promise<ServiceContent> {
+    this.content ??= this.withTimeout('RetrieveServiceContent', undefined, (signal) =>
+      retrieveServiceContent(this.options.url, this.options.dispatcher, { signal }),
+    ).catch((error: unknown) => {
+      this.content = undefined;
+      throw error;
+    });
+    return this.content;
+  }
+
+  /**
+   * Calls `method` on `thisRef` with escaped `paramsXml` (WSDL order) and returns the
+   * `<MethodResponse>` element.
+   *
+   * @throws ConnectorError: CONN_NOT_AUTHENTICATED when even a renewed session is refused,
+   * VsphereFaultError for vim25 faults, CONN_TIMEOUT, and transport codes.
+   */
+  async invoke(method: string, thisRef: ManagedObjectRef, paramsXml = '', options: InvokeOptions = {}): Promise<XmlElement> {
+    const { apiVersion } = await this.serviceContent();
+    let cookie = await this.options.session.token();
+    let renewed = false;
+    let retried = false;
+    for (;;) {
+      try {
+        return await this.withTimeout(method, options.signal, async (signal) => {
+          const { response } = await soapCall({
+            url: this.options.url,
+            dispatcher: this.options.dispatcher,
+            apiVersion,
+            method,
+            thisRef,
+            paramsXml,
+            cookie,
+            signal,
+            maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          });
+          return response;
+        });
+      } catch (error) {
+        if (!isConnectorError(error)) throw error;
+        // The server refused the call before running it, so a retry cannot run it twice.
+        if (error.code === 'CONN_NOT_AUTHENTICATED' && !renewed) {
+          renewed = true;
+          cookie = await this.options.session.renew(cookie);
+          continue;
+        }
+        if (error.code === 'CONN_UNREACHABLE' && options.idempotent === true && !retried) {
+          retried = true;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Every object of `spec.type` with `spec.paths`, one server page at a time:
+   * CreateContainerView, RetrievePropertiesEx with maxObjects, ContinueRetrievePropertiesEx
+   * while a token comes back, then DestroyView, also when the caller stops early. Memory is
+   * bounded by one page.
+   */
+  async *retrievePages(spec: RetrievePagesSpec, options: { signal?: AbortSignal } = {}): AsyncIterable<ObjectContent[]> {
+    const sc = await this.serviceContent();
+    if (!sc.viewManager || !sc.rootFolder) {
+      throw new ConnectorError('CONN_BAD_RESPONSE', `${this.origin} has no ViewManager or root folder; inventory needs a vCenter or ESX SDK`);
+    }
+    const container = spec.container ?? sc.rootFolder;
+    const created = await this.invoke(
+      'CreateContainerView',
+      sc.viewManager,
+      moRefElement('container', container) + xmlElement('type', spec.type) + '<recursive>true</recursive>',
+      options,
+    );
+    const view = parseMoRef(childElement(created, 'returnval'));
+    if (!view) throw new ConnectorError('CONN_BAD_RESPONSE', `${this.origin} answered CreateContainerView without a view; check the SDK URL`);
+    let token: string | undefined;
+    try {
+      const params = containerViewSpecXml(view, spec.type, spec.paths) + retrieveOptionsXml(spec.maxObjects ?? DEFAULT_PAGE);
+      let page = parseRetrieveResult(await this.invoke('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true }));
+      for (;;) {
+        token = page.token;
+        if (page.objects.length > 0) yield page.objects;
+        if (token === undefined) break;
+        // A token is good for one use only, so this call is never retried on network errors.
+        const next = await this.invoke('ContinueRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', token), options);
+        token = undefined;
+        page = parseRetrieveResult(next);
+      }
+    } finally {
+      // Best effort: vcsim lacks CancelRetrievePropertiesEx, and the view dies with the session anyway.
+      if (token !== undefined) await this.invoke('CancelRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', token)).catch(() => undefined);
+      await this.invoke('DestroyView', view).catch(() => undefined);
+    }
+  }
+
+  /** `paths` of known objects; objects that no longer exist are left out of the result. */
+  async retrieveObjects(refs: readonly ManagedObjectRef[], paths: string[], options: { signal?: AbortSignal } = {}): Promise<ObjectContent[]> {
+    if (refs.length === 0) return [];
+    const sc = await this.serviceContent();
+    const params = objectsSpecXml(refs, paths) + retrieveOptionsXml(undefined);
+    let page = parseRetrieveResult(await this.invoke('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true }));
+    const out = [...page.objects];
+    while (page.token !== undefined) {
+      page = parseRetrieveResult(await this.invoke('ContinueRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', page.token), options));
+      out.push(...page.objects);
+    }
+    return out;
+  }
+
+  /**
+   * Polls a Task until it succeeds (returns `info.result`) or fails (throws VsphereFaultError
+   * with the task's fault type), or the deadline passes (CONN_TIMEOUT; the task goes on).
+   */
+  waitForTask(task: ManagedObjectRef, options: WaitForTaskOptions): Promise<PropertyValue | undefined> {
+    return waitForTask(this, task, options);
+  }
+
+  private async withTimeout<T>(method: string, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+    try {
+      return await run(signal);
+    } catch (error) {
+      if (timeout.aborted && !outer?.aborted) {
+        throw new ConnectorError('CONN_TIMEOUT', `vCenter at ${this.origin} did not answer ${method} within ${this.timeoutMs} ms; check that it is healthy, then retry`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The vSphere connector for the MCP server: a vim25 SOAP client over a verified
+ * keep-alive dispatcher (issue 5). Login and logout live in `session/`, the only part
+ * core/node may import.
+ */
+export { VsphereClient, type VsphereClientOptions, type VsphereSessionSource, type RetrievePagesSpec, type InvokeOptions } from './client/vsphere-client.js';
+export type { ObjectContent } from './client/object-content.js';
+export { parsePropertyValue, asArray, isMoRef, type PropertyValue } from './client/property-value.js';
+export type { WaitForTaskOptions } from './client/wait-for-task.js';
+export { listAllVmsOneShot, type OneShotVm, type ListAllVmsOptions } from './list-all-vms.js';
+export { VsphereFaultError, isVsphereFault } from './session/vsphere-fault-error.js';
+export { ConnectorError, isConnectorError } from '../connector-error.js';
+export { vsphereLogin, vsphereLogout, type ServiceContent, type ManagedObjectRef } from './session/index.js';
+export { moRefElement, xmlElement, escapeXml } from './session/soap-envelope.js';
+export { childElement, childElements, childText, type XmlElement } from './session/soap-xml.js';
+export { createUpstreamDispatcher } from '../tls/index.js';

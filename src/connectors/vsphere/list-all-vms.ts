@@ -1,0 +1,88 @@
+import { ConnectorError } from '../connector-error.js';
+import { createUpstreamDispatcher } from '../tls/create-upstream-dispatcher.js';
+import { VsphereClient } from './client/vsphere-client.js';
+import { isMoRef } from './client/property-value.js';
+import type { ObjectContent } from './client/object-content.js';
+import { vsphereLogin } from './session/vsphere-login.js';
+import { vsphereLogout } from './session/vsphere-logout.js';
+
+/** Input of the one-shot listing (the direct-path benchmark, issue 5). */
+export interface ListAllVmsOptions {
+  readonly url: string;
+  readonly username: string;
+  /** Used for the one Login request only; never logged, never in an error. */
+  readonly password: string;
+  /** Pin of the server certificate; without it the system roots must trust the server. */
+  readonly fingerprintSha256?: string;
+  /** Objects per page; default 1000. */
+  readonly pageSize?: number;
+}
+
+/** One VM as the benchmark compares it with govmomi and pyVmomi. */
+export interface OneShotVm {
+  readonly name: string;
+  readonly powerState: string;
+  readonly numCpu: number;
+  readonly memoryMB: number;
+  readonly ip?: string;
+  readonly host?: string;
+}
+
+const VM_PATHS = ['name', 'runtime.powerState', 'summary.config.numCpu', 'summary.config.memorySizeMB', 'guest.ipAddress', 'runtime.host'];
+
+/**
+ * Logs in, lists every VM with its host's name (all hosts are read in one pass beside the
+ * VMs, so no VM needs a round trip of its own), logs out and closes the connection pool.
+ * Login is sent once and never retried; the session is logged out even when listing fails.
+ */
+export async function listAllVmsOneShot(options: ListAllVmsOptions): Promise<OneShotVm[]> {
+  const dispatcher = createUpstreamDispatcher({ fingerprintSha256: options.fingerprintSha256 });
+  try {
+    const session = await vsphereLogin({ url: options.url, username: options.username, password: options.password, dispatcher });
+    const client = new VsphereClient({
+      url: options.url,
+      dispatcher,
+      serviceContent: session.serviceContent,
+      session: {
+        token: async () => session.cookie,
+        renew: async () => {
+          throw new ConnectorError('CONN_NOT_AUTHENTICATED', 'the vCenter session ended during the listing; run it again');
+        },
+      },
+    });
+    try {
+      const pageSize = options.pageSize ?? 1000;
+      // Hosts and VMs are walked at the same time: the host names are needed only once all
+      // VM pages are in, and the server answers both while we parse.
+      const hosts = new Map<string, string>();
+      const rows: { props: ObjectContent['props'] }[] = [];
+      await Promise.all([
+        (async () => {
+          for await (const page of client.retrievePages({ type: 'HostSystem', paths: ['name'], maxObjects: pageSize })) {
+            for (const h of page) hosts.set(h.ref.value, String(h.props['name'] ?? h.ref.value));
+          }
+        })(),
+        (async () => {
+          for await (const page of client.retrievePages({ type: 'VirtualMachine', paths: VM_PATHS, maxObjects: pageSize })) rows.push(...page);
+        })(),
+      ]);
+      const vms = rows.map(({ props }): OneShotVm => {
+        const host = props['runtime.host'];
+        const ip = props['guest.ipAddress'];
+        return {
+          name: String(props['name'] ?? ''),
+          powerState: String(props['runtime.powerState'] ?? ''),
+          numCpu: Number(props['summary.config.numCpu'] ?? 0),
+          memoryMB: Number(props['summary.config.memorySizeMB'] ?? 0),
+          ...(typeof ip === 'string' ? { ip } : {}),
+          ...(isMoRef(host) ? { host: hosts.get(host.value) ?? host.value } : {}),
+        };
+      });
+      return vms;
+    } finally {
+      await vsphereLogout({ url: options.url, cookie: session.cookie, dispatcher, serviceContent: session.serviceContent }).catch(() => undefined);
+    }
+  } finally {
+    await dispatcher.close();
+  }
+}

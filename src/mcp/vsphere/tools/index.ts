@@ -1,0 +1,56 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { VsphereClients } from '../endpoint-clients.js';
+import type { RowSnapshots } from '../inventory/row-snapshots.js';
+import { registerGetDatacenterTool } from './get-datacenter.js';
+import { registerGetDatastoreTool } from './get-datastore.js';
+import { registerGetFolderTool } from './get-folder.js';
+import { registerGetNetworkTool } from './get-network.js';
+import { registerListClustersTool } from './list-clusters.js';
+import { registerListDatacentersTool } from './list-datacenters.js';
+import { registerListDatastoresTool } from './list-datastores.js';
+import { registerListFoldersTool } from './list-folders.js';
+import { registerListNetworksTool } from './list-networks.js';
+import { registerListVlansTool } from './list-vlans.js';
+import { registerRecentEventsTool } from './recent-events.js';
+import { registerGetHostTool } from './get-host.js';
+import { registerGetVmTool } from './get-vm.js';
+import { registerListHostsTool } from './list-hosts.js';
+import { registerListSnapshotsTool } from './list-snapshots.js';
+import { registerListVmsTool } from './list-vms.js';
+import { registerPowerTool } from './power.js';
+import { registerSnapshotCreateTool } from './snapshot-create.js';
+import { registerSnapshotDeleteTool } from './snapshot-delete.js';
+import { registerSnapshotRevertTool } from './snapshot-revert.js';
+
+/** What every vSphere tool may use. */
+export interface VsphereToolDeps {
+  readonly clients: VsphereClients;
+  /** How long power and snapshot tools wait for their Task. */
+  readonly taskDeadlineMs: number;
+  /** Rows of recent list queries, for their later pages. */
+  readonly snapshots: RowSnapshots;
+}
+
+/** Registers every vSphere tool (issue 5's table) on `server`. */
+export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
+  registerListVmsTool(server, deps);
+  registerGetVmTool(server, deps);
+  registerListHostsTool(server, deps);
+  registerGetHostTool(server, deps);
+  registerListSnapshotsTool(server, deps);
+  registerPowerTool(server, deps);
+  registerSnapshotCreateTool(server, deps);
+  registerSnapshotRevertTool(server, deps);
+  registerSnapshotDeleteTool(server, deps);
+  registerListClustersTool(server, deps);
+  registerListDatacentersTool(server, deps);
+  registerGetDatacenterTool(server, deps);
+  registerListDatastoresTool(server, deps);
+  registerGetDatastoreTool(server, deps);
+  registerListFoldersTool(server, deps);
+  registerGetFolderTool(server, deps);
+  registerListNetworksTool(server, deps);
+  registerGetNetworkTool(server, deps);
+  registerListVlansTool(server, deps);
+  registerRecentEventsTool(server, deps);
+}

@@ -1,0 +1,48 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { VsphereClients } from '../endpoint-clients.js';
+import { listWindow } from '../inventory/list-window.js';
+import { nameMatcher } from '../inventory/name-matcher.js';
+import { cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, str, toolResult } from './tool-support.js';
+
+/** One datacenter in list output. */
+export const DatacenterOutput = z.object({
+  name: z.string().describe('Datacenter name'),
+  moref: z.string().describe('Managed object id, e.g. datacenter-2'),
+});
+
+/** `vsphere_list_datacenters`. */
+export function registerListDatacentersTool(server: McpServer, deps: { clients: VsphereClients }): void {
+  server.registerTool(
+    'vsphere_list_datacenters',
+    {
+      title: 'List datacenters',
+      description: 'List the datacenters of the vCenter.',
+      inputSchema: {
+        endpoint: endpointArg,
+        name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
+        limit: limitArg,
+        cursor: cursorArg,
+      },
+      outputSchema: { datacenters: z.array(DatacenterOutput).describe('This page of datacenters, sorted by name'), ...pageOutput },
+      annotations: READ_ONLY,
+    },
+    async (args) => {
+      const client = await deps.clients.forEndpoint(args.endpoint);
+      const matchName = nameMatcher(args.name);
+      const rows: z.infer<typeof DatacenterOutput>[] = [];
+      for await (const page of client.retrievePages({ type: 'Datacenter', paths: ['name'] })) {
+        for (const o of page) {
+          const name = str(o.props['name']) ?? o.ref.value;
+          if (matchName(name)) rows.push({ name, moref: o.ref.value });
+        }
+      }
+      const { endpoint: _e, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, ['datacenters', filters], limit, cursor);
+      return toolResult(
+        { datacenters: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        [`${page.items.length} of ${page.total} datacenters`, ...page.items.map((d) => `${d.name} (${d.moref})`)].join('\n'),
+      );
+    },
+  );
+}

@@ -1,0 +1,42 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { VsphereClients } from '../endpoint-clients.js';
+import { findEntity } from '../inventory/find-entity.js';
+import { POWER_ACTIONS, runPowerAction } from '../inventory/power-action.js';
+import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
+
+/** `vsphere_power`: power a VM on, off, reset, suspend, or shut down / reboot its guest. */
+export function registerPowerTool(server: McpServer, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  server.registerTool(
+    'vsphere_power',
+    {
+      title: 'Change VM power state',
+      description:
+        'Power a VM on, off (hard), reset, suspend, or ask its guest to shut down or reboot (needs VMware Tools). Waits for the task and reports the new state.',
+      inputSchema: {
+        endpoint: endpointArg,
+        vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
+        action: z.enum(POWER_ACTIONS).describe('on, off (hard power off), reset (hard), suspend, shutdown_guest or reboot_guest'),
+      },
+      outputSchema: {
+        vm: z.string().describe('VM name'),
+        moref: z.string().describe('VM moref'),
+        action: z.enum(POWER_ACTIONS).describe('The action that ran'),
+        previousState: z.string().describe('Power state before'),
+        powerState: z.string().describe('Power state after'),
+        settled: z.boolean().describe('False when a guest shutdown was still in progress at the deadline'),
+      },
+      annotations: DESTRUCTIVE,
+    },
+    async ({ endpoint, vm, action }) => {
+      const client = await deps.clients.forEndpoint(endpoint);
+      const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
+      const outcome = await runPowerAction(client, target.ref, target.name, action, deps.taskDeadlineMs);
+      const note = outcome.settled ? '' : ' (the guest is still shutting down)';
+      return toolResult(
+        { vm: target.name, moref: target.ref.value, action, ...outcome },
+        `${action.replace('_', ' ')} ${target.name}: ${outcome.previousState} → ${outcome.powerState}${note}`,
+      );
+    },
+  );
+}

@@ -1,0 +1,63 @@
+// xsi:type conversion on the exact shapes vcsim and vCenter send (reference §1 pitfalls).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePropertyValue, asArray, isMoRef } from '../../../../src/connectors/vsphere/client/property-value.js';
+import { parseXml } from '../../../../src/connectors/vsphere/session/soap-xml.js';
+
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+const val = (inner: string, attrs = '') => parseXml(`<val xmlns="urn:vim25" xmlns:XMLSchema-instance="${XSI}" xmlns:xsi="${XSI}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ${attrs}>${inner}</val>`)!;
+
+describe('parsePropertyValue()', () => {
+  it('keeps the two type attributes of a MoRef apart (vcsim prefix)', () => {
+    const v = parsePropertyValue(val('host-22', 'XMLSchema-instance:type="ManagedObjectReference" type="HostSystem"'));
+    assert.deepEqual(v, { type: 'HostSystem', value: 'host-22' });
+    assert.ok(isMoRef(v));
+  });
+
+  it('matches the type attribute by namespace, not by prefix', () => {
+    assert.equal(parsePropertyValue(val('42', 'xsi:type="xsd:int"')), 42);
+    assert.equal(parsePropertyValue(val('42', 'XMLSchema-instance:type="xsd:int"')), 42);
+    const undeclared = parseXml('<val xmlns="urn:vim25" foo:type="xsd:int" xmlns:foo="urn:not-xsi">42</val>')!;
+    assert.equal(parsePropertyValue(undeclared), '42');
+  });
+
+  it('converts scalars by type: long, short, boolean, string, enum', () => {
+    assert.equal(parsePropertyValue(val('4294430720', 'xsi:type="xsd:long"')), 4294430720);
+    assert.equal(parsePropertyValue(val('2', 'xsi:type="xsd:short"')), 2);
+    assert.equal(parsePropertyValue(val('true', 'xsi:type="xsd:boolean"')), true);
+    assert.equal(parsePropertyValue(val('false', 'xsi:type="xsd:boolean"')), false);
+    assert.equal(parsePropertyValue(val('6.5', 'xsi:type="xsd:string"')), '6.5');
+    assert.equal(parsePropertyValue(val('poweredOn', 'xsi:type="VirtualMachinePowerState"')), 'poweredOn');
+  });
+
+  it('always makes ArrayOf… an array, also with one element', () => {
+    const one = parsePropertyValue(val('<ManagedObjectReference type="Datastore">datastore-1</ManagedObjectReference>', 'xsi:type="ArrayOfManagedObjectReference"'));
+    assert.deepEqual(one, [{ type: 'Datastore', value: 'datastore-1' }]);
+    assert.deepEqual(parsePropertyValue(val('', 'xsi:type="ArrayOfManagedObjectReference"')), []);
+    assert.deepEqual(parsePropertyValue(val('<int>1</int><int>2</int>', 'xsi:type="ArrayOfInt"')), [1, 2]);
+    assert.deepEqual(parsePropertyValue(val('<string>a</string>', 'xsi:type="ArrayOfString"')), ['a']);
+  });
+
+  it('turns data objects into records, with _type and repeated fields as arrays', () => {
+    const v = parsePropertyValue(
+      val('<currentSnapshot type="VirtualMachineSnapshot">snapshot-1</currentSnapshot><rootSnapshotList><name>a</name><childSnapshotList><name>b</name></childSnapshotList><childSnapshotList><name>c</name></childSnapshotList></rootSnapshotList>', 'xsi:type="VirtualMachineSnapshotInfo"'),
+    ) as Record<string, unknown>;
+    assert.equal(v['_type'], 'VirtualMachineSnapshotInfo');
+    assert.deepEqual(v['currentSnapshot'], { type: 'VirtualMachineSnapshot', value: 'snapshot-1' });
+    const root = v['rootSnapshotList'] as Record<string, unknown>;
+    assert.equal(root['name'], 'a');
+    assert.deepEqual(asArray(root['childSnapshotList']).map((c) => (c as Record<string, unknown>)['name']), ['b', 'c']);
+  });
+
+  it('decodes entities in text', () => {
+    assert.equal(parsePropertyValue(val('a &amp; b &lt;c&gt;', 'xsi:type="xsd:string"')), 'a & b <c>');
+  });
+});
+
+describe('asArray()', () => {
+  it('wraps one value, keeps arrays, and maps undefined to []', () => {
+    assert.deepEqual(asArray(1), [1]);
+    assert.deepEqual(asArray([1, 2]), [1, 2]);
+    assert.deepEqual(asArray(undefined), []);
+  });
+});

@@ -1,0 +1,98 @@
+// The SOAP XML reader against fast-xml-parser (the well-kept reference) on generated
+// documents, plus the malformed inputs it must refuse.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { scanXml } from '../../../../src/connectors/vsphere/session/xml-scanner.js';
+
+type Raw = Record<string, unknown>;
+interface Plain { name: string; attrs: [string, string][]; children: Plain[]; text: string }
+
+const reference = new XMLParser({
+  preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', cdataPropName: '#cdata', parseTagValue: false,
+  parseAttributeValue: false, trimValues: false, processEntities: false, ignoreDeclaration: true, ignorePiTags: true,
+});
+const ENT: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const decode = (t: string) => t.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_w, r: string) =>
+  r.startsWith('#x') ? String.fromCodePoint(parseInt(r.slice(2), 16)) : r.startsWith('#') ? String.fromCodePoint(parseInt(r.slice(1), 10)) : ENT[r]!);
+const nameOf = (n: Raw) => Object.keys(n).find((k) => k !== ':@' && !k.startsWith('#'));
+
+/** fast-xml-parser's ordered tree as qualified names, attributes, children and text. */
+function viaReference(xml: string): Plain | undefined {
+  if (XMLValidator.validate(xml) !== true) return undefined;
+  const roots = (reference.parse(xml) as Raw[]).filter((n) => nameOf(n) !== undefined);
+  const convert = (n: Raw): Plain => {
+    const name = nameOf(n)!;
+    let text = '';
+    const children: Plain[] = [];
+    for (const c of (n[name] ?? []) as Raw[]) {
+      if ('#text' in c) text += decode(String(c['#text']));
+      else if ('#cdata' in c) text += ((c['#cdata'] ?? []) as Raw[]).map((x) => String(x['#text'] ?? '')).join('');
+      else if (nameOf(c) !== undefined) children.push(convert(c));
+    }
+    return { name, attrs: Object.entries((n[':@'] ?? {}) as Record<string, string>).filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:')).map(([k, v]) => [k, decode(v)]), children, text };
+  };
+  return roots.length === 1 ? convert(roots[0]!) : undefined;
+}
+
+/** Our tree in the same shape; prefixes are rebuilt from the generator's fixed bindings. */
+function viaScanner(xml: string): Plain | undefined {
+  const el = scanXml(xml);
+  const prefixOf: Record<string, string> = { '': '', 'urn:a': 'a', 'urn:b': 'b', 'urn:vim25': '' };
+  const q = (ns: string, local: string) => (prefixOf[ns] ? `${prefixOf[ns]}:${local}` : local);
+  const convert = (e: NonNullable<typeof el>): Plain => ({
+    name: q(e.ns, e.local),
+    attrs: e.attributes.map((a) => [q(a.ns, a.local), a.value]),
+    children: e.children.map(convert),
+    text: e.text,
+  });
+  return el && convert(el);
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+const text = fc.string({ maxLength: 12 }).map(escape);
+const local = fc.constantFrom('val', 'propSet', 'name', 'obj', 'x', 'Élément', 'a-b.c');
+const qname = fc.tuple(fc.constantFrom('', 'a:', 'b:'), local).map(([p, l]) => p + l);
+const attr = fc.tuple(fc.constantFrom('type', 'a:type', 'b:id', 'key'), text);
+const node: fc.Memo<string> = fc.memo((depth) =>
+  fc.tuple(qname, fc.uniqueArray(attr, { selector: (a) => a[0], maxLength: 3 }), fc.array(fc.oneof(text, depth > 1 ? node(depth - 1) : text, fc.constant('<![CDATA[a<&b]]>'), fc.constant('<!-- c -->')), { maxLength: 4 }), fc.boolean())
+    .map(([n, attrs, kids, selfClose]) => {
+      const a = attrs.map(([k, v]) => ` ${k}="${v}"`).join('');
+      return selfClose && kids.length === 0 ? `<${n}${a}/>` : `<${n}${a}>${kids.join('')}</${n}>`;
+    }),
+);
+const doc = node(4).map((root) => root.replace(/^<([^\s/>]+)/, '<$1 xmlns="urn:vim25" xmlns:a="urn:a" xmlns:b="urn:b"'));
+
+describe('scanXml()', () => {
+  it('reads generated documents exactly as fast-xml-parser does', () => {
+    fc.assert(fc.property(doc, (xml) => {
+      const xmlWithDecl = `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`;
+      assert.deepEqual(viaScanner(xmlWithDecl), viaReference(xmlWithDecl));
+      assert.notEqual(viaScanner(xmlWithDecl), undefined);
+    }), { numRuns: 300 });
+  });
+
+  it('refuses what is not one well-formed element tree', () => {
+    const bad = [
+      '', '   ', 'text', '<a>', '<a></b>', '<a><b></a></b>', '<a/><b/>', '<a/>tail', 'lead<a/>', '<a x="1" x="2"/>', '<a x=1/>', '<a x="1"y="2"/>',
+      '<a x="<"/>', '<a>&bogus;</a>', '<a>&amp</a>', '<a>& b</a>', '<a>&#xZZ;</a>', '<a>&#0;</a>', '<!DOCTYPE a><a/>', '<a><!ENTITY x "y"></a>',
+      '<a><![CDATA[x</a>', '<a><!-- x</a>', '<1a/>', '< a/>', '<a/ >', '<a></a >x', '<?xml version="1.0"?>',
+    ];
+    for (const xml of bad) assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
+  });
+
+  it('resolves prefixes by scope, unprefixed attributes to no namespace, and undeclared prefixes to no real one', () => {
+    const el = scanXml('<r xmlns="urn:d" xmlns:p="urn:p"><p:c p:t="1" t="2"><q:d/></p:c><c xmlns:p="urn:other" p:t="3"/></r>')!;
+    const [first, second] = el.children;
+    assert.deepEqual([el.ns, first!.ns, first!.local], ['urn:d', 'urn:p', 'c']);
+    assert.deepEqual(first!.attributes, [{ ns: 'urn:p', local: 't', value: '1' }, { ns: '', local: 't', value: '2' }]);
+    assert.match(first!.children[0]!.ns, /^undeclared-prefix:q$/);
+    assert.deepEqual(second!.attributes, [{ ns: 'urn:other', local: 't', value: '3' }]);
+  });
+
+  it('accepts whitespace in end tags and around attributes, a BOM, comments and PIs outside the root', () => {
+    const el = scanXml('\uFEFF<?xml version="1.0"?><!-- c --><a  x = "1"\n y=\'2\' ></a  ><?pi x?>\n');
+    assert.deepEqual(el?.attributes.map((a) => a.value), ['1', '2']);
+  });
+});

@@ -1,0 +1,136 @@
+// The vSphere MCP server end to end: `keybroker serve` from a shell, the real `keybroker
+// bridge` over stdio, the broker unlocking a Secret Service credential with a CLI
+// approval and logging in to vcsim over HTTPS with its fingerprint pinned, and the
+// supervised dist/mcp/vsphere child answering with vcsim's inventory.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startServe, type ServeProcess } from '../support/serve-process.js';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { startVcsim, type Vcsim } from '../support/vcsim.js';
+import { findSecrets } from '../support/secret-scan.js';
+
+const PASSWORD = 'vc-e2e "pass" & <more>';
+const ALL_VMS = ['DC0_C0_RP0_VM0', 'DC0_C0_RP0_VM1', 'DC0_H0_VM0', 'DC0_H0_VM1'];
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
+  let ss: SecretService;
+  let vcsim: Vcsim;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let serve: ServeProcess;
+  let client: Client;
+  const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
+  const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
+  const nextApproval = () => waitFor('a pending approval', async () => (JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[])[0], 30_000);
+  const addEndpoint = async (name: string, extra: string[] = []) => {
+    const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', 'administrator@vsphere.local', '--fingerprint', vcsim.fingerprintSha256, ...extra, '--password-stdin'], `${PASSWORD}\n`);
+    assert.equal(r.code, 0, r.stderr);
+  };
+
+  before(async () => {
+    ss = await startSecretService();
+    vcsim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-mcp-'));
+    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
+    await addEndpoint('vc1');
+    serve = await startServe(env);
+    await waitFor('vsphere child running', async () => ((await status()).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
+    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+  });
+  after(async () => {
+    await client?.close();
+    await serve?.stop();
+    await vcsim?.stop();
+    await ss?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists the vSphere tools through the bridge', async () => {
+    const { tools } = await client.listTools();
+    for (const name of ['vsphere_list_vms', 'vsphere_get_vm', 'vsphere_power', 'vsphere_snapshot_create', 'vsphere_recent_events']) {
+      assert.ok(tools.some((t) => t.name === name), name);
+    }
+  });
+
+  it('vsphere_list_vms answers with vcsim inventory after one unlock approval', async () => {
+    const call = client.callTool({ name: 'vsphere_list_vms', arguments: {} });
+    const unlock = await nextApproval();
+    assert.equal(unlock.endpoint, 'vc1');
+    assert.equal((await cli(['approve', unlock.id])).code, 0);
+    const r = (await call) as CallToolResult;
+    assert.notEqual(r.isError, true, textOf(r));
+    const out = r.structuredContent as { vms: { name: string; powerState: string }[]; total: number };
+    assert.equal(out.total, ALL_VMS.length);
+    assert.deepEqual(out.vms.map((v) => v.name), ALL_VMS);
+    assert.ok(out.vms.every((v) => v.powerState === 'poweredOn'));
+    // The unlock lasts: a second call needs no approval.
+    const again = (await client.callTool({ name: 'vsphere_get_vm', arguments: { vm: 'DC0_H0_VM0' } })) as CallToolResult;
+    assert.equal((again.structuredContent as { host: string }).host, 'DC0_H0');
+  });
+
+  it('`keybroker call vsphere vsphere_list_vms` prints the VMs and their power states', async () => {
+    const r = await cli(['call', 'vsphere', 'vsphere_list_vms']);
+    assert.equal(r.code, 0, r.stderr);
+    for (const name of ALL_VMS) assert.match(r.stdout, new RegExp(`^${name} \\(vm-\\d+\\) poweredOn`, 'm'));
+  });
+
+  it('vsphere_power waits for approval; approve runs it, deny never reaches vCenter', async () => {
+    const off = client.callTool({ name: 'vsphere_power', arguments: { vm: 'DC0_H0_VM1', action: 'off' } });
+    const a = await nextApproval();
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'vsphere_power', JSON.stringify(a));
+    assert.equal(a.endpoint, 'vc1');
+    assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
+    const r = (await off) as CallToolResult;
+    assert.notEqual(r.isError, true, textOf(r));
+    assert.equal((r.structuredContent as { powerState: string }).powerState, 'poweredOff');
+
+    const before = (await vcsim.counts())['PowerOnVM_Task'] ?? 0;
+    const on = client.callTool({ name: 'vsphere_power', arguments: { vm: 'DC0_H0_VM1', action: 'on' } });
+    assert.equal((await cli(['deny', (await nextApproval()).id])).code, 0);
+    const denied = (await on) as CallToolResult;
+    assert.equal(denied.isError, true);
+    assert.equal(textOf(denied), 'denied by the user');
+    assert.equal((await vcsim.counts())['PowerOnVM_Task'] ?? 0, before);
+    const offList = (await client.callTool({ name: 'vsphere_list_vms', arguments: { powerState: 'poweredOff' } })) as CallToolResult;
+    assert.deepEqual((offList.structuredContent as { vms: { name: string }[] }).vms.map((v) => v.name), ['DC0_H0_VM1']);
+  });
+
+  it('vsphere_snapshot_create runs without approval; vsphere_snapshot_delete waits for one', async () => {
+    const created = (await client.callTool({ name: 'vsphere_snapshot_create', arguments: { vm: 'DC0_H0_VM0', name: 'e2e' } })) as CallToolResult;
+    assert.notEqual(created.isError, true, textOf(created));
+    const del = client.callTool({ name: 'vsphere_snapshot_delete', arguments: { vm: 'DC0_H0_VM0', snapshot: 'e2e' } });
+    const a = await nextApproval();
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'vsphere_snapshot_delete');
+    assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
+    const r = (await del) as CallToolResult;
+    assert.notEqual(r.isError, true, textOf(r));
+    const left = (await client.callTool({ name: 'vsphere_list_snapshots', arguments: { vm: 'DC0_H0_VM0' } })) as CallToolResult;
+    assert.equal((left.structuredContent as { total: number }).total, 0);
+  });
+
+  it('a read-only endpoint refuses destructive tools', async () => {
+    await addEndpoint('vcro', ['--read-only']);
+    const r = await waitFor('the read-only endpoint to be known', async () => {
+      const res = (await client.callTool({ name: 'vsphere_power', arguments: { vm: 'DC0_H0_VM1', action: 'on', endpoint: 'vcro' } })) as CallToolResult;
+      return /no vsphere endpoint named/.test(textOf(res)) ? undefined : res;
+    });
+    assert.equal(r.isError, true);
+    assert.match(textOf(r), /read-only/);
+  });
+
+  it('keeps the password out of KEYBROKER_HOME', () => {
+    assert.deepEqual(findSecrets([PASSWORD], { dirs: [home] }), []);
+  });
+});

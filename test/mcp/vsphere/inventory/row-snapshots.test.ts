@@ -1,0 +1,28 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RowSnapshots } from '../../../../src/mcp/vsphere/inventory/row-snapshots.js';
+
+describe('RowSnapshots', () => {
+  it('reads afresh for a first page and reuses the rows for later pages within a minute', async () => {
+    let now = 0;
+    let loads = 0;
+    const snaps = new RowSnapshots(() => now);
+    const load = async () => [++loads];
+    assert.deepEqual(await snaps.rows('q', false, load), [1]);
+    assert.deepEqual(await snaps.rows('q', true, load), [1]);
+    assert.deepEqual(await snaps.rows('q', false, load), [2], 'a first page never reuses');
+    now = 60_000;
+    assert.deepEqual(await snaps.rows('q', true, load), [3], 'expired after a minute');
+    assert.deepEqual(await snaps.rows('other', true, load), [4], 'nothing remembered for another query');
+  });
+
+  it('remembers a bounded number of queries', async () => {
+    const snaps = new RowSnapshots(() => 0);
+    let loads = 0;
+    for (let i = 0; i < 20; i++) await snaps.rows(`q${i}`, false, async () => [++loads]);
+    await snaps.rows('q0', true, async () => [++loads]);
+    assert.equal(loads, 21, 'the oldest query was forgotten');
+    await snaps.rows('q19', true, async () => [++loads]);
+    assert.equal(loads, 21, 'the newest is kept');
+  });
+});

@@ -72,6 +72,27 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     assert.match(shell.stdout, /3 of 200 projects/);
   });
 
+  it('answers every read-only tool through the gateway, matching the generated data', async () => {
+    const firstObs = data['obs']![0]!;
+    const big = data['project']!.find((p) => p['Id'] === 'BIG-0001')!;
+    const cases: [string, Record<string, unknown>, (sc: Record<string, unknown>) => void][] = [
+      ['p6_get_project', { projectId: 'BIG-0001' }, (sc) => assert.ok(JSON.stringify(sc).includes(String(big['ObjectId'])))],
+      ['p6_find_obs', { query: String(firstObs['Name']) }, (sc) => assert.ok(JSON.stringify(sc).includes(String(firstObs['Name'])))],
+      ['p6_projects_by_obs', { obsObjectId: firstObs['ObjectId'], includeChildren: true, limit: 500 }, (sc) => assert.ok(typeof sc['total'] === 'number')],
+      ['p6_list_activities', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.equal(sc['total'], data['activity']!.filter((a) => a['ProjectObjectId'] === big['ObjectId']).length)],
+      ['p6_list_wbs', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.equal(sc['total'], data['wbs']!.filter((w) => w['ProjectObjectId'] === big['ObjectId']).length)],
+      ['p6_list_relationships', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.ok((sc['total'] as number) > 0)],
+      ['p6_list_resources', { limit: 5 }, (sc) => assert.equal(sc['total'], data['resource']!.length)],
+      ['p6_list_assignments', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.ok(typeof sc['total'] === 'number')],
+      ['p6_session_info', {}, (sc) => assert.ok(!JSON.stringify(sc).includes('JSESSIONID'), 'never the cookie')],
+    ];
+    for (const [name, args, check] of cases) {
+      const r = await call(name, { endpoint: 'pm', ...args });
+      assert.equal(r.isError, undefined, `${name}: ${textOf(r)}`);
+      check(r.structuredContent as Record<string, unknown>);
+    }
+  });
+
   it('walks 50,000 activities with the cursor, no duplicates or gaps, and reports the child peak RSS', async () => {
     const want = data['activity']!.filter((a) => a['ProjectObjectId'] === BIG_PROJECT_OBJECT_ID).map((a) => a['ObjectId']);
     const seen: unknown[] = [];

@@ -80,6 +80,34 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     assert.equal((again.structuredContent as { host: string }).host, 'DC0_H0');
   });
 
+  it('answers every read-only tool through the gateway, matching the vcsim inventory', async () => {
+    const cases: [string, Record<string, unknown>, string?][] = [
+      ['vsphere_get_vm', { vm: 'DC0_H0_VM0' }, 'DC0_H0_VM0'],
+      ['vsphere_list_hosts', {}, 'DC0_C0_H2'],
+      ['vsphere_get_host', { host: 'DC0_H0' }, 'DC0_H0'],
+      ['vsphere_list_clusters', {}, 'DC0_C0'],
+      ['vsphere_list_datacenters', {}, 'DC0'],
+      ['vsphere_get_datacenter', { datacenter: 'DC0' }, 'DC0'],
+      ['vsphere_list_datastores', {}, 'LocalDS_0'],
+      ['vsphere_get_datastore', { datastore: 'LocalDS_0' }, 'LocalDS_0'],
+      ['vsphere_list_folders', {}, 'vm'],
+      ['vsphere_get_folder', { folder: 'vm' }, 'vm'],
+      ['vsphere_list_networks', {}, 'VM Network'],
+      ['vsphere_get_network', { network: 'VM Network' }, 'VM Network'],
+      ['vsphere_list_vlans', {}],
+      ['vsphere_list_snapshots', { vm: 'DC0_H0_VM0' }],
+      ['vsphere_recent_events', { maxCount: 5 }],
+    ];
+    for (const [name, args, expect] of cases) {
+      const r = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      assert.equal(r.isError, undefined, `${name}: ${JSON.stringify(r.content)}`);
+      assert.ok(r.structuredContent, `${name} returns structured content`);
+      if (expect) assert.ok(JSON.stringify(r.structuredContent).includes(expect), `${name} mentions ${expect}`);
+    }
+    const hosts = (await client.callTool({ name: 'vsphere_list_hosts', arguments: {} })) as CallToolResult;
+    assert.equal((hosts.structuredContent as { total: number }).total, 4); // DC0_H0 + 3 hosts in DC0_C0
+  });
+
   it('`keybroker call vsphere vsphere_list_vms` prints the VMs and their power states', async () => {
     const r = await cli(['call', 'vsphere', 'vsphere_list_vms']);
     assert.equal(r.code, 0, r.stderr);

@@ -1,10 +1,8 @@
 // vsphere_list_vms walks 5,000 vcsim VMs page by page with the cursor: every VM exactly
 // once, in order, with `total` stable across pages (issue 5 "Filters and paging").
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startVcsim, type Vcsim } from '../../support/vcsim.js';
-import { vcsimTokens, type VcsimTokens } from './vcsim-tokens.js';
-import { connectVsphereServer, type ConnectedServer } from './connect-vsphere-server.js';
+import { useVcsimServer } from './use-vcsim-server.js';
 
 // 2,500 VMs per pool: the standalone host's and the cluster's resource pool.
 const PER_POOL = 2_500;
@@ -14,20 +12,7 @@ const expected = [
 ].sort();
 
 describe('vsphere_list_vms paging over 5,000 VMs', () => {
-  let vcsim: Vcsim;
-  let tokens: VcsimTokens;
-  let s: ConnectedServer;
-
-  before(async () => {
-    vcsim = await startVcsim({ vms: PER_POOL, clusters: 1, hosts: 2, standalone: 1 });
-    tokens = vcsimTokens(vcsim);
-    s = await connectVsphereServer({ tokens, defaultEndpoint: 'vc' });
-  });
-  after(async () => {
-    await s?.close();
-    await tokens?.close();
-    await vcsim?.stop();
-  });
+  const ctx = useVcsimServer({ vms: PER_POOL, clusters: 1, hosts: 2, standalone: 1 });
 
   it('returns every VM exactly once across pages of 500', async () => {
     const seen: string[] = [];
@@ -35,7 +20,7 @@ describe('vsphere_list_vms paging over 5,000 VMs', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const r = (await s.ok('vsphere_list_vms', { limit: 500, ...(cursor ? { cursor } : {}) })) as { vms: { name: string; moref: string }[]; total: number; nextCursor?: string };
+      const r = (await ctx.s.ok('vsphere_list_vms', { limit: 500, ...(cursor ? { cursor } : {}) })) as { vms: { name: string; moref: string }[]; total: number; nextCursor?: string };
       assert.equal(r.total, expected.length);
       assert.ok(r.vms.length <= 500);
       for (const v of r.vms) {
@@ -51,10 +36,10 @@ describe('vsphere_list_vms paging over 5,000 VMs', () => {
   });
 
   it('pages a filtered query with its own total', async () => {
-    const first = (await s.ok('vsphere_list_vms', { name: 'DC0_H0_VM1*', limit: 200 })) as { vms: { name: string }[]; total: number; nextCursor?: string };
+    const first = (await ctx.s.ok('vsphere_list_vms', { name: 'DC0_H0_VM1*', limit: 200 })) as { vms: { name: string }[]; total: number; nextCursor?: string };
     const want = expected.filter((n) => n.startsWith('DC0_H0_VM1'));
     assert.equal(first.total, want.length);
-    const second = (await s.ok('vsphere_list_vms', { name: 'DC0_H0_VM1*', limit: 200, cursor: first.nextCursor })) as { vms: { name: string }[]; nextCursor?: string };
+    const second = (await ctx.s.ok('vsphere_list_vms', { name: 'DC0_H0_VM1*', limit: 200, cursor: first.nextCursor })) as { vms: { name: string }[]; nextCursor?: string };
     assert.deepEqual([...first.vms, ...second.vms].map((v) => v.name), want.slice(0, 400));
   });
 });

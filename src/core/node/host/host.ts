@@ -79,15 +79,17 @@ export class Host extends DisposableBase implements ControlHandler {
     const late: { broker?: Broker; host?: Host; gateway?: Gateway; http?: HttpDoorManager } = {};
     const liveSecrets = () => [...(late.broker?.liveSecrets() ?? []), ...(late.http?.secrets() ?? [])];
     const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: liveSecrets, deferWrites: true });
+    // Broker and gateway share one clock, one view of the config and one id space for
+    // approvals, so unlocks and tool approvals line up in `keybroker approvals`.
+    const clock = options.clock ?? systemClock;
+    const currentConfig = () => late.host?.config ?? config;
+    const newApprovalId = options.pending ? () => options.pending!.newId() : () => crypto.randomBytes(4).toString('hex');
     const broker = new Broker({
-      config: () => late.host?.config ?? config, keychain: options.keychain, logins: options.logins, approver: options.approver,
-      clock: options.clock ?? systemClock, audit, newApprovalId: options.pending ? () => options.pending!.newId() : undefined,
-      attribution: (link) => late.gateway?.currentClient(link.server),
+      config: currentConfig, keychain: options.keychain, logins: options.logins, approver: options.approver,
+      clock, audit, newApprovalId, attribution: (link) => late.gateway?.currentClient(link.server),
     });
     late.broker = broker;
-    const clock = options.clock ?? systemClock;
-    const newApprovalId = options.pending ? () => options.pending!.newId() : () => crypto.randomBytes(4).toString('hex');
-    const gateway = new Gateway({ config: () => late.host?.config ?? config, approver: options.approver, newApprovalId, audit, clock });
+    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock });
     late.gateway = gateway;
     const supervisor = new Supervisor({ launcher: options.launcher ?? new NodeLauncher(), audit, env: options.env ?? process.env, clock });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit });

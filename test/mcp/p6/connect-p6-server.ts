@@ -1,8 +1,5 @@
 // An SDK Client connected to the P6 createServer over InMemoryTransport (STYLE.md §12),
 // with a token source that logs in to the P6 fake the way the broker would.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Agent } from 'undici';
 import { p6Login } from '../../../src/connectors/p6/session/index.js';
 import type { TokenGrant } from '../../../src/core/common/contracts/token-protocol.js';
@@ -10,16 +7,12 @@ import { Emitter } from '../../../src/core/common/events/emitter.js';
 import { createServer } from '../../../src/mcp/p6/server.js';
 import type { TokenSource } from '../../../src/mcp/runtime/token-source.js';
 import type { P6Fake } from '../../fixtures/p6/start-p6-fake.js';
+import { connectInMemory, type InMemoryMcpClient } from '../../support/in-memory-mcp-client.js';
 
 /** A connected P6 server and what the test needs to watch it. */
-export interface ConnectedP6Server {
-  readonly client: Client;
-  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
-  /** Calls and returns structuredContent; fails the test on an isError result. */
-  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+export interface ConnectedP6Server extends InMemoryMcpClient {
   /** Logins the token source made (the broker's count in production). */
   logins(): number;
-  close(): Promise<void>;
 }
 
 /** A token source for endpoint `pm` on the TLS fake, logging in with `password`. */
@@ -44,23 +37,12 @@ export function fakeTokens(fake: P6Fake, password: string, counter: { logins: nu
 export async function connectP6Server(fake: P6Fake, password: string, opts: { batchSize?: number } = {}): Promise<ConnectedP6Server> {
   const counter = { logins: 0 };
   const tokens = fakeTokens(fake, password, counter);
-  const instance = createServer({ tokens, defaultEndpoint: 'pm', batchSize: opts.batchSize });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'test', version: '1.0.0' });
-  await Promise.all([instance.server.connect(serverSide), client.connect(clientSide)]);
-  const call = (name: string, args: Record<string, unknown> = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+  const connected = await connectInMemory(createServer({ tokens, defaultEndpoint: 'pm', batchSize: opts.batchSize }));
   return {
-    client,
-    call,
-    async ok<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
-      const r = await call(name, args);
-      if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
-      return r.structuredContent as T;
-    },
+    ...connected,
     logins: () => counter.logins,
     async close() {
-      await client.close();
-      await instance.dispose();
+      await connected.close();
       await tokens.dispose();
     },
   };

@@ -1,34 +1,9 @@
-// An SDK Client connected to createServer over InMemoryTransport (STYLE.md §12).
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+// The vSphere server with an SDK Client over InMemoryTransport (STYLE.md §12).
 import { createServer, type VsphereServerDeps } from '../../../src/mcp/vsphere/server.js';
+import { connectInMemory, type InMemoryMcpClient } from '../../support/in-memory-mcp-client.js';
 
-export interface ConnectedServer {
-  readonly client: Client;
-  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
-  /** Calls and returns structuredContent; fails the test on an isError result. */
-  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
-  close(): Promise<void>;
-}
+export type ConnectedServer = InMemoryMcpClient;
 
-export async function connectVsphereServer(deps: VsphereServerDeps): Promise<ConnectedServer> {
-  const instance = createServer(deps);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'test', version: '1.0.0' });
-  await Promise.all([instance.server.connect(serverSide), client.connect(clientSide)]);
-  const call = (name: string, args: Record<string, unknown> = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
-  return {
-    client,
-    call,
-    async ok<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
-      const r = await call(name, args);
-      if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
-      return r.structuredContent as T;
-    },
-    async close() {
-      await client.close();
-      await instance.dispose();
-    },
-  };
+export function connectVsphereServer(deps: VsphereServerDeps): Promise<ConnectedServer> {
+  return connectInMemory(createServer(deps));
 }

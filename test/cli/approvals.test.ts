@@ -13,12 +13,12 @@ const NOT_RUNNING = 'KeyBroker is not running; start it with `keybroker serve` (
 const NOW = 1_900_000_000_000;
 
 const unlockRequest = (): ApprovalRequest => ({
-  id: '3f9a2c1e', client: 'claude-ai', server: 'vsphere', endpoint: 'vc1',
+  id: '3f9a2c1e', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
   subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 14_400 }, createdAt: NOW - 12_000, expiresAt: NOW + 48_000,
 });
 const toolRequest = (argsPreview: string, client = 'claude-code'): ApprovalRequest => ({
-  id: 'a1b2c3d4', client, server: 'vsphere', endpoint: 'vc1',
-  subject: { kind: 'tool', tool: 'vsphere_power', argsPreview }, createdAt: NOW - 90_000, expiresAt: NOW - 1,
+  id: 'a1b2c3d4', client, clientVerified: false, server: 'vsphere', endpoint: 'vc1',
+  subject: { kind: 'tool', tool: 'vsphere_power', argsPreview, changes: true }, createdAt: NOW - 90_000, expiresAt: NOW - 1,
 });
 
 describe('approvals, approve, deny and lock', () => {

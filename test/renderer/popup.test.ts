@@ -8,12 +8,12 @@ import { calls, hasChromium, launch, openPage, pageErrors, ROOT, screenshot } fr
 
 const now = Date.UTC(2026, 10, 24, 12, 0);
 const toolCall: ApprovalRequest = {
-  id: '3f9a2c1e', client: 'claude-ai', server: 'vsphere', endpoint: 'vc1',
-  subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: JSON.stringify({ vm: 'web-01', datacenter: 'DC-East', force: false }) },
+  id: '3f9a2c1e', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
+  subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: JSON.stringify({ vm: 'web-01', datacenter: 'DC-East', force: false }), changes: true },
   createdAt: now, expiresAt: now + 60_000,
 };
 const unlock: ApprovalRequest = {
-  id: '0b7d44aa', client: 'claude-ai', server: 'p6', endpoint: 'p6-prod',
+  id: '0b7d44aa', client: 'claude-ai', clientVerified: false, server: 'p6', endpoint: 'p6-prod',
   subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 4 * 3600 }, createdAt: now, expiresAt: now + 60_000,
 };
 
@@ -81,8 +81,8 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
   it('renders hostile arguments (HTML, a 1 MB string) as inert, truncated text', async () => {
     const html = '<img src=x onerror="globalThis.__pwned=1"><script>globalThis.__pwned=2</script><b>bold</b>';
     const huge = 'A'.repeat(1024 * 1024);
-    const hostile: ApprovalRequest = { ...toolCall, client: '<i>evil</i>', endpoint: 'vc1', subject: { kind: 'tool', tool: '<b>rm</b>', argsPreview: JSON.stringify({ html }) } };
-    const big: ApprovalRequest = { ...toolCall, id: '11112222', subject: { kind: 'tool', tool: 'x', argsPreview: huge } };
+    const hostile: ApprovalRequest = { ...toolCall, client: '<i>evil</i>', endpoint: 'vc1', subject: { kind: 'tool', tool: '<b>rm</b>', argsPreview: JSON.stringify({ html }), changes: true } };
+    const big: ApprovalRequest = { ...toolCall, id: '11112222', subject: { kind: 'tool', tool: 'x', argsPreview: huge, changes: true } };
     const page = await openPage(browser, 'popup', { listApprovals: [hostile, big], decideApproval: { decided: 'x' } });
     await page.locator('[data-approval-id="3f9a2c1e"]').waitFor();
     assert.match((await page.locator('[data-field="args"]').textContent()) ?? '', /<img src=x onerror=/);

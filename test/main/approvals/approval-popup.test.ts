@@ -7,8 +7,8 @@ import { createAppWindow, POPUP_WINDOW_OPTIONS } from '../../../src/main/windows
 import { fakeWindowFactory } from '../../mocks/electron.js';
 
 const req = (id: string): ApprovalRequest => ({
-  id, client: 'claude-ai', server: 'vsphere', endpoint: 'vc1',
-  subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: '{}' }, createdAt: 0, expiresAt: 1,
+  id, client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
+  subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: '{}', changes: true }, createdAt: 0, expiresAt: 1,
 });
 
 function setup() {

@@ -7,10 +7,10 @@ import { chooseApprovalMethod, touchIdReason } from '../../../src/main/approvals
 import { FakeSystemPreferences } from '../../mocks/electron.js';
 
 const unlock: ApprovalRequest = {
-  id: '0000000a', client: 'claude-ai', server: 'vsphere', endpoint: 'vc1',
+  id: '0000000a', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
   subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600 }, createdAt: 0, expiresAt: 60_000,
 };
-const tool: ApprovalRequest = { ...unlock, id: '0000000b', subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: '{"vm":"web-01"}' } };
+const tool: ApprovalRequest = { ...unlock, id: '0000000b', subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: '{"vm":"web-01"}', changes: true } };
 
 function setup(platform: NodeJS.Platform, prefs?: FakeSystemPreferences) {
   const queue = new PendingApprovals();

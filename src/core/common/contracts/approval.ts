@@ -5,6 +5,36 @@ import { EndpointName } from './names.js';
 export const ApprovalId = z.string().regex(/^[0-9a-f]{8}$/, 'expected the 8-character id shown by `keybroker approvals`');
 export type ApprovalId = z.infer<typeof ApprovalId>;
 
+/**
+ * One change a write will make, per object, as the tool's plan step read it (issue 11).
+ * Values are display strings written for a person ("poweredOn", "40"), never secrets.
+ */
+export const PlanChange = z.strictObject({
+  /** The object, named as a person knows it: "VM web-01 (vm-42)", "activity A1030 in NORTH-LINE". */
+  object: z.string().max(512),
+  /** What changes on it: "power state", "PercentComplete", "snapshot". */
+  field: z.string().max(256),
+  /** The value now; absent for something that does not exist yet. */
+  before: z.string().max(1024).optional(),
+  /** The value after the call; absent for something that will be removed. */
+  after: z.string().max(1024).optional(),
+});
+export type PlanChange = z.infer<typeof PlanChange>;
+
+/**
+ * What a write will do, in plain words, bound to the approval by its hash (issue 11). The
+ * precondition the plan read stays with the gateway and the child; the person sees this.
+ */
+export const ToolPlan = z.strictObject({
+  /** One line in plain language: "Power off VM web-01 (now poweredOn, 2 vCPU, on esx-07)". */
+  summary: z.string().min(1).max(1024),
+  /** The structured before/after, per object. */
+  changes: z.array(PlanChange).max(500),
+  /** SHA-256 (hex) over the canonical plan and precondition; the approval covers exactly this. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ToolPlan = z.infer<typeof ToolPlan>;
+
 /** What the user is asked to allow. */
 export const ApprovalSubject = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -17,8 +47,12 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('tool'),
     tool: z.string(),
-    /** Pretty-printed, size-capped JSON of the arguments, for display only. */
+    /** Pretty-printed, size-capped JSON of the arguments, for display only (one click away). */
     argsPreview: z.string().max(16 * 1024),
+    /** True when the tool changes the upstream (not `readOnlyHint: true`): the popup says so. */
+    changes: z.boolean(),
+    /** The plan the tool's plan step produced, shown first; absent only for tools without one. */
+    plan: ToolPlan.optional(),
   }),
 ]);
 export type ApprovalSubject = z.infer<typeof ApprovalSubject>;
@@ -28,6 +62,11 @@ export const ApprovalRequest = z.strictObject({
   id: ApprovalId,
   /** The MCP client on whose behalf this is asked, when known (e.g. "claude-ai"). */
   client: z.string().max(256),
+  /**
+   * True only when the channel proves who the client is; otherwise the name is what the
+   * client said of itself and is shown as "claims to be …" (issue 11).
+   */
+  clientVerified: z.boolean(),
   /** The MCP server (child) that asked: `vsphere` or `p6`, or `cli`. */
   server: z.string().max(64),
   endpoint: EndpointName,

@@ -92,7 +92,7 @@ export class Consent {
     audit.append({ event: 'unlock.requested', credential, endpoint, client: who.client, server: who.server, approvalId: id, ttlSeconds });
 
     const outcome = approver
-      .request({ id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
+      .request({ id, client: who.client, clientVerified: false, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
       .catch(() => 'deny' as const) // A broken approver must fail closed.
       .then((answer): Outcome => {
         timer.dispose();

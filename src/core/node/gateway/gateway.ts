@@ -196,7 +196,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     audit.append({ event: 'approval.requested', server: entry.spec.name, tool, client, endpoint, approvalId: id });
     try {
       const decision = await this.deps.approver
-        .request({ id, client, server: entry.spec.name, endpoint, subject: { kind: 'tool', tool, argsPreview: argsPreview(args) }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
+        .request({ id, client, clientVerified: false, server: entry.spec.name, endpoint, subject: { kind: 'tool', tool, argsPreview: argsPreview(args), changes: true }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
         .catch(() => 'deny' as const);
       const allowed = decision !== 'deny' && !abort.signal.aborted;
       audit.append({ event: allowed ? 'tool.approved' : 'tool.denied', server: entry.spec.name, tool, client, endpoint, approvalId: id, outcome: allowed ? 'ok' : abort.signal.aborted ? 'timeout' : 'denied', durationMs: clock.now() - createdAt });

@@ -39,7 +39,7 @@ describe('ControlClient', () => {
 
   it('calls every op with typed, validated results', async () => {
     await serve();
-    handler.approvals = [{ id: 'abcdef01', client: 'code', server: 'p6', endpoint: 'p6a', subject: { kind: 'tool', tool: 'p6_delete', argsPreview: '{}' }, createdAt: 1, expiresAt: 2 }];
+    handler.approvals = [{ id: 'abcdef01', client: 'code', clientVerified: false, server: 'p6', endpoint: 'p6a', subject: { kind: 'tool', tool: 'p6_delete', argsPreview: '{}', changes: true }, createdAt: 1, expiresAt: 2 }];
     handler.unlocked = ['vc1', 'vc2'];
     const c = await connect();
     assert.deepEqual(await c.call('status'), handler.statusValue);

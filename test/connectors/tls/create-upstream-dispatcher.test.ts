@@ -97,6 +97,12 @@ describe('createUpstreamDispatcher()', () => {
       const goodPin = new X509Certificate(goodLeaf.cert).fingerprint256;
       assert.equal(await get(good.url, { ca: pki.ca.cert, fingerprintSha256: goodPin }), 'ok');
     });
+
+    it('enforces the pin when a CA is also given: a chain-valid leaf with another fingerprint is refused', async () => {
+      // Planted bug this catches: the pin checked only when there is no CA.
+      const otherPin = new X509Certificate(wrongNameLeaf.cert).fingerprint256;
+      await assert.rejects(get(good.url, { ca: pki.ca.cert, fingerprintSha256: otherPin }), isCode('CONN_TLS_FINGERPRINT'));
+    });
   });
 
   describe('without CA or pin', () => {

@@ -83,11 +83,11 @@ export async function ask(broker: Broker, link: ReturnType<typeof recordingLink>
   const handle = broker.attachChild(link);
   const frame = stale === undefined ? { ch: 'broker', t: 'token.request', id, endpoint } : { ch: 'broker', t: 'token.renew', id, endpoint, stale };
   handle.accept(frame);
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
+  // No wall-clock deadline: a missing reply is caught by the test's own time limit, so a
+  // loaded machine cannot turn a slow reply into a failure.
+  for (;;) {
     const reply = link.frames.find((f) => f.t !== 'token.revoke' && f.id === id);
     if (reply) return reply;
     await new Promise((r) => setImmediate(r));
   }
-  throw new Error(`no reply to ${id}`);
 }

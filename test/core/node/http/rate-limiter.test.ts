@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RateLimiter } from '../../../../src/core/node/http/rate-limiter.js';
+import { ManualClock } from '../../../mocks/manual-clock.js';
 
 describe('RateLimiter', () => {
   it('allows a burst of perMinute, then says how many seconds until the next token', () => {
@@ -33,10 +34,16 @@ describe('RateLimiter', () => {
   });
 
   it('mints no tokens when the clock steps backwards', () => {
-    let now = 10_000;
-    const limiter = new RateLimiter(1, () => now);
-    limiter.take('a');
-    now = 0;
+    // An hour back (NTP, a VM restored from a snapshot) would be 60 tokens if the elapsed
+    // time were taken by its size; it must count as no time at all.
+    const clock = new ManualClock();
+    const limiter = new RateLimiter(1, () => clock.now());
+    assert.equal(limiter.take('a').ok, true);
+    clock.jump(-60 * 60_000);
+    assert.deepEqual(limiter.take('a'), { ok: false, retryAfterSeconds: 60 });
+    // Time then runs forward from where the clock now is: one minute is one token again.
+    clock.jump(60_000);
+    assert.equal(limiter.take('a').ok, true);
     assert.equal(limiter.take('a').ok, false);
   });
 

@@ -46,6 +46,22 @@ function zonesFor(root) {
 const nodeBuiltinPatterns = [{ group: ['node:*'], message: 'This layer runs without Node (DESIGN.md): no node: built-ins.' }];
 const noElectron = { name: 'electron', message: 'Only src/main and src/preload may import electron.' };
 
+const SECRET_COMPARE_MESSAGE = 'Compare secrets in constant time (secretEquals / apiKeyMatches), never with === or !== (issue 12).';
+
+/** esquery selectors for `===`/`!==`/`==`/`!=` with an operand named like a secret. */
+function secretComparisonSelectors() {
+  // esquery regexes take no flags, hence the spelled-out cases.
+  const name = '/([Kk]ey|[Tt]oken|[Ss]ecret|[Pp]assword)s?$/';
+  const op = '/^[!=]==?$/';
+  const plain = (side) => `:not([${side}.type='Literal']):not([${side}.type='Identifier'][${side}.name='undefined']):not([${side}.type='UnaryExpression'])`;
+  return [
+    `BinaryExpression[operator=${op}][left.name=${name}]${plain('right')}`,
+    `BinaryExpression[operator=${op}][left.property.name=${name}]${plain('right')}`,
+    `BinaryExpression[operator=${op}][right.name=${name}]${plain('left')}`,
+    `BinaryExpression[operator=${op}][right.property.name=${name}]${plain('left')}`,
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'test-results/**', '.cache/**', 'test/fixtures/lint/**'] },
   js.configs.recommended,
@@ -92,5 +108,12 @@ export default tseslint.config(
   {
     files: ['src/renderer/**', 'src/preload/**'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Security (issue 12): secrets are compared in constant time by construction. No ===/!==
+    // on a value named like a key, token, secret or password (except against a literal,
+    // undefined or typeof); use apiKeyMatches or secretEquals (core/node/broker/secret-equals.ts).
+    files: ['src/core/node/http/**', 'src/core/node/broker/**'],
+    rules: { 'no-restricted-syntax': ['error', ...secretComparisonSelectors().map((selector) => ({ selector, message: SECRET_COMPARE_MESSAGE }))] },
   },
 );

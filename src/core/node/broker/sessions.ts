@@ -6,6 +6,7 @@ import type { Keychain } from '../keychain/keychain.js';
 import type { AuditSink } from './audit-sink.js';
 import type { Clock } from './clock.js';
 import type { UnlockMode } from './consent.js';
+import { secretEquals } from './secret-equals.js';
 import { TokenDenied } from './token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from './upstream-login.js';
 
@@ -87,7 +88,9 @@ export class Sessions extends DisposableBase {
 
   /** Drop a session the upstream no longer accepts, if `staleToken` is still the current one. */
   invalidate(endpoint: string, staleToken: string): void {
-    if (this.held.get(endpoint)?.session.token === staleToken) this.end(endpoint, 'stale');
+    const held = this.held.get(endpoint)?.session.token;
+    // Security: a child names the token; compare it in constant time, never with ===.
+    if (held !== undefined && secretEquals(held, staleToken)) this.end(endpoint, 'stale');
   }
 
   /** End every session that uses `credential`, and discard logins racing this call. */

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { buildAll } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +37,22 @@ function findTests(dir) {
 
 console.log('== build');
 await buildAll({ quiet: true });
+
+// vcsim (Go, on Debian's govmomi) is built here, once, before any test starts: a build takes
+// minutes on a loaded machine and must never run inside a test's time limit (issue 12).
+{
+  const { vcsimBinary, vcsimIsBuilt } = await tsImport('../test/support/vcsim.ts', import.meta.url);
+  if (vcsimIsBuilt()) console.log('== vcsim: already built (cached in .cache/vcsim)');
+  else {
+    console.log('== building vcsim (once; cached in .cache/vcsim)');
+    try {
+      await vcsimBinary();
+    } catch (e) {
+      console.error(`building vcsim failed: ${e.message}`);
+      process.exit(1);
+    }
+  }
+}
 if (!skipChecks) {
   run('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
   // The renderer needs the DOM library, so it has its own tsconfig (issue 7).

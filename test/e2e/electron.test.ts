@@ -11,6 +11,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { buildElectron } from '../../scripts/build-electron.mjs';
 import { ROOT } from '../renderer/renderer-harness.js';
+import { until } from '../support/wait.js';
 
 /** The Electron binary path, or undefined when it was never downloaded. */
 function electronBinary(): string | undefined {
@@ -62,10 +63,10 @@ describe('KeyBroker desktop app (_electron)', () => {
   it('has the tray ready, showing "locked"', async (t) => {
     if (skipUnlessElectron(t)) return;
     let state: unknown;
-    for (let i = 0; i < 100 && state === undefined; i++) {
+    await until('the tray state', async () => {
       state = await app!.evaluate(() => (globalThis as { __keybrokerTrayState?: string }).__keybrokerTrayState);
-      if (state === undefined) await new Promise((r) => setTimeout(r, 100));
-    }
+      return state !== undefined;
+    }, 100);
     assert.equal(state, 'locked');
   });
 

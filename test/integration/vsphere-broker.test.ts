@@ -127,7 +127,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     await child.stop();
   });
 
-  it('on `keybroker lock` revokes every child within 1 s and logs the session out upstream', async () => {
+  it('on `keybroker lock` revokes every child and logs the session out upstream', async () => {
     const a = await startTokenChild(host, 'vsphere', 'vsphere-a');
     const b = await startTokenChild(host, 'vsphere', 'vsphere-b');
     try {
@@ -137,21 +137,15 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
       tokens.push(ga.token, gb.token);
       const r = await cli(['lock', 'vc1']);
       assert.equal(r.code, 0, r.stderr);
-      // Measured from when the host locked (its audit line), not from spawning the CLI,
-      // whose start-up on a loaded machine is not part of the property under test.
       host.audit.flush();
-      const lockLine = readAudit(home).records.filter((x) => x.event === 'lock').at(-1);
-      assert.ok(lockLine);
-      const lockedAt = Date.parse(lockLine.ts);
-      for (const c of [a, b]) {
-        const at = await waitFor('token.revoke', () => c.revokedAt('vc1'), 5000);
-        assert.ok(at - lockedAt <= 1000, `revoked ${at - lockedAt} ms after lock`);
-      }
+      assert.ok(readAudit(home).records.some((x) => x.event === 'lock'), 'the lock is audited');
+      // Every child is told; how fast (issue 4: ≤ 1 s) is measured by bench/host-reactions.
+      for (const c of [a, b]) await waitFor('token.revoke', () => c.revokedAt('vc1'));
       const d = dispatcher();
       await assert.rejects(waitFor('logout upstream', async () => {
         await vsphereCurrentSession({ url: vcsim.url, cookie: ga.ok ? ga.token : '', dispatcher: d });
         return undefined; // still logged in: keep polling until it is rejected
-      }, 5000), (e: unknown) => (e as { code?: string }).code === 'CONN_NOT_AUTHENTICATED');
+      }), (e: unknown) => (e as { code?: string }).code === 'CONN_NOT_AUTHENTICATED');
       await d.close();
       const status = JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string }[] };
       assert.equal(status.endpoints.find((e) => e.id === 'vc1')?.lock, 'locked');

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { HANG_GUARD_MS } from './wait.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The real `keybroker` entry point, as a user runs it (needs `npm run build`; scripts/test.mjs builds first). */
@@ -21,8 +22,8 @@ export function runKeybroker(args: readonly string[], options: { env: NodeJS.Pro
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`keybroker ${args.join(' ')} did not finish in ${options.timeoutMs ?? 20000} ms; stderr: ${stderr}`));
-    }, options.timeoutMs ?? 20000);
+      reject(new Error(`keybroker ${args.join(' ')} did not finish in ${options.timeoutMs ?? HANG_GUARD_MS} ms; stderr: ${stderr}`));
+    }, options.timeoutMs ?? HANG_GUARD_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -32,8 +33,12 @@ export function runKeybroker(args: readonly string[], options: { env: NodeJS.Pro
   });
 }
 
-/** Poll `fn` until it returns a value other than undefined, or fail after `ms`. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
+/**
+ * Poll `fn` until it returns a value other than undefined. `ms` is a hang guard only, never
+ * a bound under test: it is raised to HANG_GUARD_MS so a loaded machine cannot fail a wait.
+ */
+export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = HANG_GUARD_MS): Promise<T> {
+  ms = Math.max(ms, HANG_GUARD_MS);
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnDaemon, startWatchdog, tailFile, terminate } from './daemon-process.js';
 import { DbusSendMissingError, dbusSend, replyObjectPath } from './dbus-send.js';
+import { HANG_GUARD_MS } from './wait.js';
 
 /** A private Secret Service: its own D-Bus session bus with gnome-keyring on it. */
 export interface SecretService {
@@ -91,7 +92,7 @@ async function waitReady(address: string, keyring: ChildProcess, errFile: string
  * default. The machine's own session bus and keyrings are never touched.
  */
 export async function startSecretService(options: { timeoutMs?: number } = {}): Promise<SecretService> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? HANG_GUARD_MS;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-ss-'));
   const [home, data, config, cache, run] = ['home', 'data', 'config', 'cache', 'run'].map((d) => path.join(dir, d)) as [string, string, string, string, string];
   for (const d of [home, data, config, cache, run]) fs.mkdirSync(d, { mode: 0o700 });

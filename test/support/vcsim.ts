@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { request, type Agent } from 'undici';
 import { createUpstreamDispatcher } from '../../src/connectors/tls/index.js';
 import { terminate } from './daemon-process.js';
+import { HANG_GUARD_MS } from './wait.js';
 
 /** Inventory size and credentials for one simulator; defaults are vcsim's VPX model. */
 export interface VcsimOptions {
@@ -43,7 +44,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const SOURCE = path.join(ROOT, 'test/vcsim/main.go');
 const INSTALL = 'install golang-go golang-github-vmware-govmomi-dev (apt-get install golang-go golang-github-vmware-govmomi-dev)';
 const BUILD_TIMEOUT_MS = 300_000;
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = HANG_GUARD_MS;
 
 const live = new Set<ChildProcess>();
 let binary: Promise<string> | undefined;
@@ -144,6 +145,16 @@ export function vcsimBinary(): Promise<string> {
   return binary;
 }
 
+/** True when the binary for the current main.go is already in .cache/vcsim (scripts/test.mjs says so). */
+export function vcsimIsBuilt(): boolean {
+  return fs.existsSync(goBinaryPath(SOURCE, 'vcsim'));
+}
+
+function goBinaryPath(source: string, name: string): string {
+  const hash = createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 12);
+  return path.join(ROOT, '.cache', name, `${name}-${hash}`);
+}
+
 /**
  * Builds one Go file on Debian's govmomi (GOPATH mode) into `.cache/<name>/<name>-<sha256 of
  * the file, first 12 hex>`, so an edit rebuilds and anything else reuses the binary. Built
@@ -151,8 +162,7 @@ export function vcsimBinary(): Promise<string> {
  * half-written binary. Exported for the Go peers of the benchmarks (bench/peers).
  */
 export async function buildGoBinary(source: string, name: string): Promise<string> {
-  const hash = createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 12);
-  const bin = path.join(ROOT, '.cache', name, `${name}-${hash}`);
+  const bin = goBinaryPath(source, name);
   if (fs.existsSync(bin)) return bin;
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;

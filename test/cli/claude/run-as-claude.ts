@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
+import { HANG_GUARD_MS } from '../../support/wait.js';
 
 /** What a bridge answered to `initialize`, and how it ended. */
 export interface InitializeResult {
   readonly response: { jsonrpc: string; id: unknown; error?: { code: number; message: string }; result?: unknown };
   readonly code: number | null;
-  readonly ms: number;
 }
 
 /**
@@ -12,8 +12,7 @@ export interface InitializeResult {
  * send one MCP `initialize`, close stdin, and collect the first stdout line. Rejects after
  * `timeoutMs`: a bridge that hangs is a failure, not a slow test.
  */
-export function initializeOverStdio(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<InitializeResult> {
-  const started = Date.now();
+export function initializeOverStdio(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = HANG_GUARD_MS): Promise<InitializeResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -29,7 +28,7 @@ export function initializeOverStdio(command: string, args: readonly string[], en
       clearTimeout(timer);
       const line = out.split('\n')[0] ?? '';
       try {
-        resolve({ response: JSON.parse(line) as InitializeResult['response'], code, ms: Date.now() - started });
+        resolve({ response: JSON.parse(line) as InitializeResult['response'], code });
       } catch {
         reject(new Error(`no JSON answer on stdout (exit ${code}); stdout: ${out}; stderr: ${err}`));
       }

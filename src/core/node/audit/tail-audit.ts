@@ -15,6 +15,8 @@ export interface TailAuditOptions {
    * delivered. Lets `--follow` say it is following, and tests append without racing.
    */
   onReady?: () => void;
+  /** Called after every look at the file (and after the records it found were delivered). */
+  onLook?: () => void;
 }
 
 /** What a finished follow saw besides the records it delivered. */
@@ -130,6 +132,7 @@ export async function tailAudit(
       if (handle) await drain(handle);
       if (firstLook) options.onReady?.();
       firstLook = false;
+      options.onLook?.();
       try {
         await sleep(intervalMs, undefined, { signal });
       } catch (e) {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditRecord } from '../../../../src/core/common/contracts/audit-event.js';
 import { AuditLog } from '../../../../src/core/node/audit/audit-log.js';
 import { tailAudit, type TailAuditOptions } from '../../../../src/core/node/audit/tail-audit.js';
+import { until as waitUntil } from '../../../support/wait.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-tail-audit-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -14,14 +14,8 @@ let n = 0;
 
 const line = (pid: number) => `${JSON.stringify({ ts: '2026-11-24T10:00:00.000Z', event: 'tool.called', pid })}\n`;
 
-/** Poll `cond` until true; the bound is only there so a broken follower fails instead of hanging. */
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (cond()) return;
-    await sleep(10);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+/** Poll `cond` until true; no deadline but the hang guard (test/support/wait.ts). */
+const until = (cond: () => boolean, what: string): Promise<void> => waitUntil(what, cond);
 
 /** Follow `file`, collecting pids; `stop()` aborts and returns the follower's result. */
 function follow(file: string, options: TailAuditOptions = {}) {
@@ -29,11 +23,17 @@ function follow(file: string, options: TailAuditOptions = {}) {
   const ac = new AbortController();
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const done = tailAudit(file, (r: AuditRecord) => pids.push(r.pid), ac.signal, { intervalMs: 15, onReady: markReady, ...options });
+  let looks = 0;
+  const done = tailAudit(file, (r: AuditRecord) => pids.push(r.pid), ac.signal, { intervalMs: 15, onReady: markReady, onLook: () => void looks++, ...options });
   return {
     pids,
     /** Resolves once lines appended from now on will be delivered. */
     ready,
+    /** Resolves after the follower has looked at the file twice from now: once entirely after this call. */
+    twoLooks() {
+      const target = looks + 2;
+      return waitUntil('two looks at the file', () => looks >= target, 1);
+    },
     async stop() {
       ac.abort();
       return done;
@@ -133,7 +133,7 @@ describe('tailAudit()', () => {
     const cut = full.indexOf(Buffer.from('ë')) + 1; // Inside the two-byte ë.
     await t.ready;
     fs.appendFileSync(file, full.subarray(0, cut));
-    await sleep(60); // Give it a chance to read the half line; it must not deliver it.
+    await t.twoLooks(); // It has read the half line by now; it must not deliver it.
     assert.deepEqual(t.pids, []);
     fs.appendFileSync(file, full.subarray(cut));
     await until(() => t.pids.length >= 1, 'the completed line');

@@ -2,15 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { gatewayConfig, makeGateway } from './gateway-harness.js';
+import { HANG_GUARD_MS, until } from '../../../support/wait.js';
 
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 async function waitForPending(pending: ReturnType<typeof makeGateway>['pending']) {
-  for (let i = 0; i < 500; i++) {
-    const [first] = pending.list();
-    if (first) return first;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('no approval appeared');
+  await until('an approval', () => pending.list().length > 0);
+  return pending.list()[0]!;
 }
 const counts = async (client: Awaited<ReturnType<ReturnType<typeof makeGateway>['connect']>>) =>
   JSON.parse(textOf(await client.callTool({ name: 'counts', arguments: {} }))) as Record<string, number>;
@@ -57,7 +54,7 @@ describe('Gateway', () => {
       const abort = new AbortController();
       const call = client.callTool({ name: 'slow', arguments: { steps: 200, delayMs: 20 } }, undefined, { signal: abort.signal, onprogress: () => abort.abort() });
       await assert.rejects(call);
-      for (let i = 0; i < 200 && !(await counts(client))['slow.cancelled']; i++) await new Promise((res) => setTimeout(res, 20));
+      await until('the child to see the cancellation', async () => (await counts(client))['slow.cancelled'] !== undefined, 20);
       const c = await counts(client);
       assert.equal(c['slow.cancelled'], 1, 'the child saw the cancellation');
       assert.equal(c['slow.completed'], 1, 'only the first slow call completed');
@@ -136,10 +133,10 @@ describe('Gateway', () => {
       const r = (await client.callTool({ name: 'crash', arguments: {} })) as CallToolResult;
       assert.equal(r.isError, true);
       assert.match(textOf(r), /failed during crash/);
-      await first.waitForExit(5000);
+      await first.waitForExit(HANG_GUARD_MS);
       g.startChild();
       assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'again' } })), 'again');
-      for (let i = 0; i < 100 && listChanged === 0; i++) await new Promise((res) => setTimeout(res, 10));
+      await until('tools/list_changed', () => listChanged > 0);
       assert.equal(listChanged, 1);
     } finally {
       await g.dispose();

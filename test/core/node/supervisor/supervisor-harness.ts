@@ -10,12 +10,12 @@ import type { ServerSpec } from '../../../../src/core/node/supervisor/server-spe
 import type { ChildExitEvent } from '../../../../src/core/node/supervisor/supervisor-events.js';
 import { Supervisor } from '../../../../src/core/node/supervisor/supervisor.js';
 import { ManualClock } from '../../../mocks/manual-clock.js';
+import { HANG_GUARD_MS } from '../../../support/wait.js';
 
 /** The fixture server child (plain .mjs: no tsx start-up cost per restart). */
 export const SERVER_CHILD = path.resolve(import.meta.dirname, '../../../fixtures/supervisor/server-child.mjs');
 
 /** Guard against a hang only; no test asserts how long anything took. */
-const HANG_GUARD_MS = 15_000;
 
 /** A ManualClock that remembers every delay it was asked to time: the backoff, observed without waiting. */
 export class RecordingClock extends ManualClock {

@@ -31,6 +31,8 @@ export const PURPOSES = {
   undici: 'HTTPS client for upstream logins and API calls, with per-endpoint TLS settings.',
   zod: 'Schemas for every contract: config, child frames, IPC, audit records.',
   '@eslint/js': "ESLint's recommended JavaScript rules.",
+  '@stryker-mutator/core': 'Mutation testing of the security-critical areas (`npm run mutation -- AREA`; not in `npm test`).',
+  '@stryker-mutator/tap-runner': "StrykerJS plugin that runs each node:test file as a TAP process, with per-file coverage.",
   '@types/node': 'Type definitions for the Node 20 API.',
   electron: 'Desktop runtime (tray, windows, utilityProcess); its binary ships inside the packaged app.',
   'electron-builder': 'Packages and signs the desktop app.',

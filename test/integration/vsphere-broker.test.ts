@@ -131,7 +131,12 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     const a = await startTokenChild(host, 'vsphere', 'vsphere-a');
     const b = await startTokenChild(host, 'vsphere', 'vsphere-b');
     try {
-      const ga = await a.token('vc1'); // still unlocked from the earlier approval: no prompt
+      // Unlocked by the earlier test when the whole file runs; approved here when this test
+      // runs alone (--test-name-pattern), so it depends on no other test's approval.
+      const vc1Lock = (JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string }[] }).endpoints.find((e) => e.id === 'vc1')?.lock;
+      const askedA = a.token('vc1');
+      if (vc1Lock !== 'unlocked') await answer('approve');
+      const ga = await askedA;
       const gb = await b.token('vc1');
       assert.ok(ga.ok && gb.ok);
       tokens.push(ga.token, gb.token);

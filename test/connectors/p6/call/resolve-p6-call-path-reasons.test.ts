@@ -41,6 +41,7 @@ const REASONS: Array<[string, string]> = [
   ['project/_x', SEGMENTS],
   ['/p6ws/restapi', SEGMENTS],
   ['proj!ect', SEGMENTS],
+  ['project/a:b', SEGMENTS], // A colon past the start is no URL scheme.
 ];
 
 describe('resolveP6CallPath() reasons', () => {
@@ -53,6 +54,12 @@ describe('resolveP6CallPath() reasons', () => {
       });
     });
   }
+
+  it('refuses a path that is not a string at all (an unchecked caller) as empty', () => {
+    for (const path of [undefined, null, 42, ['project']]) {
+      assert.throws(() => resolveP6CallPath(BASE, path as unknown as string), /p6_call refused the path: it is empty;/);
+    }
+  });
 
   it('accepts the allow-list edges: 512 characters, four segments, inner dots, "_" and "-", a trailing slash', () => {
     assert.deepEqual(resolveP6CallPath(BASE, 'x'.repeat(512)).segments, ['x'.repeat(512)]);

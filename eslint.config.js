@@ -63,7 +63,7 @@ function secretComparisonSelectors() {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test-results/**', '.cache/**', 'test/fixtures/lint/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'test-results/**', '.cache/**', 'test/fixtures/lint/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -86,7 +86,7 @@ export default tseslint.config(
       }],
     },
   },
-  { files: ['eslint.config.js'], rules: { 'import-x/no-default-export': 'off' } },
+  { files: ['eslint.config.js', 'stryker.config.mjs'], rules: { 'import-x/no-default-export': 'off' } },
   {
     files: ['src/main/ipc/**', 'src/preload/**'],
     rules: { 'no-restricted-imports': 'off' },

@@ -51,6 +51,7 @@ export const AREAS = {
     ],
     tests: [
       'test/core/node/gateway/tool-policy-fail-closed.test.ts',
+      'test/core/node/broker/pending-approvals-queue.test.ts',
       'test/core/node/gateway/gateway.test.ts',
     ],
   },

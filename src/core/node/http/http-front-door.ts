@@ -4,12 +4,13 @@ import { MAX_MCP_LINE_BYTES } from '../../common/contracts/gateway-handshake.js'
 import type { Config } from '../../common/contracts/config.js';
 import type { Disposable } from '../../common/lifecycle/disposable.js';
 import type { AuditSink } from '../broker/audit-sink.js';
+import { systemClock, type Clock } from '../broker/clock.js';
 import type { GatewaySessions } from '../gateway/gateway-sessions.js';
 import { apiKeyDigest, apiKeyMatches } from './api-key.js';
 import { applyCorsHeaders, applyPreflightHeaders, MCP_HTTP_METHODS } from './cors-headers.js';
 import { HttpPortInUseError } from './http-errors.js';
 import { auditRejection, writeRejection, type HttpRejectionReason } from './http-rejection.js';
-import { HttpSessionRouter } from './http-session-router.js';
+import { DEFAULT_SESSION_IDLE_MS, HttpSessionRouter } from './http-session-router.js';
 import { RateLimiter } from './rate-limiter.js';
 import { readBody } from './read-body.js';
 import { checkOrigin, isAllowedHost, presentedApiKey, serverFromPath } from './request-checks.js';
@@ -30,8 +31,12 @@ export interface HttpFrontDoorOptions {
   readonly now?: () => number;
   /** Largest POST body; default 4 MiB, the same bound as one MCP line on the gateway socket. */
   readonly maxBodyBytes?: number;
-  /** Most concurrent MCP sessions; default 64. */
+  /** Most concurrent MCP sessions; default 64. At the cap the least recently used idle one is closed. */
   readonly maxSessions?: number;
+  /** A session with no open request for this long is closed; default 30 minutes. */
+  readonly sessionIdleMs?: number;
+  /** Time for session idleness and refusal coalescing; tests pass a ManualClock. */
+  readonly clock?: Clock;
   /** Something failed that no client should see (an audit write, a transport error). */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -57,6 +62,8 @@ export class HttpFrontDoor implements Disposable {
     this.router = new HttpSessionRouter({
       sessions: options.sessions,
       maxSessions: options.maxSessions ?? 64,
+      idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+      clock: options.clock ?? systemClock,
       reject: (res, reason, server, detail) => this.reject(res, reason, server, detail),
       onInternalError: (e) => this.internalError(e),
     });
@@ -97,10 +104,15 @@ export class HttpFrontDoor implements Disposable {
     return this.router.size;
   }
 
-  /** Apply changed CORS, header or rate settings at once. A port change needs close() and listen(). */
-  reconfigure(settings: HttpSettings): void {
+  /**
+   * Apply changed CORS, header or rate settings at once, and close the sessions of a key
+   * that is no longer `apiKey()` (a rotation). A port change needs close() and listen().
+   */
+  reconfigure(settings: HttpSettings): Promise<void> {
     if (settings.rateLimitPerMinute !== this.settings.rateLimitPerMinute) this.limiter = new RateLimiter(settings.rateLimitPerMinute, this.options.now);
     this.settings = settings;
+    const key = this.options.apiKey();
+    return this.router.retainCaller(key === undefined ? undefined : apiKeyDigest(key).toString('hex'));
   }
 
   /** Refuse new requests, close every session, stop listening. Idempotent. */
@@ -108,6 +120,7 @@ export class HttpFrontDoor implements Disposable {
     this.closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.router.closeAll();
+      this.router.dispose();
       // Idle keep-alive sockets would hold close() open; sessions' SSE streams are already ended.
       this.server.closeAllConnections();
       await stopped;

@@ -5,6 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { HttpFrontDoor } from '../../../../src/core/node/http/http-front-door.js';
+import { ManualClock } from '../../../mocks/manual-clock.js';
 import { FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, settings, startDoor, TEST_KEY } from './http-test-kit.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -350,3 +351,91 @@ describe('HttpFrontDoor: limits and settings', () => {
     await assert.rejects(startDoor({ port: d.port }), (e: Error & { code?: string }) => e.code === 'CORE_HTTP_PORT_IN_USE' && /already in use/.test(e.message));
   });
 });
+
+describe('HttpFrontDoor: session expiry (issue 10 item 5)', () => {
+  const IDLE_MS = 30 * 60_000;
+  const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  const use = (d: HttpFrontDoor, id: string, key = TEST_KEY) =>
+    rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }), body: list });
+  async function openRaw(d: HttpFrontDoor): Promise<string> {
+    const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody('abandoned') });
+    assert.equal(res.status, 200, res.body);
+    return String(res.headers['mcp-session-id']);
+  }
+
+  it('abandoned sessions never lock out a new client: at the cap the least recently used idle one gives way', async () => {
+    const clock = new ManualClock();
+    const { door: d, sessions, audit } = await door({ clock });
+    const ids: string[] = [];
+    for (let i = 0; i < 64; i++) {
+      ids.push(await openRaw(d));
+      clock.advance(1000);
+    }
+    // The second one is used again, so the first is now the least recently used.
+    assert.equal((await use(d, ids[1]!)).status, 200);
+    clock.advance(1000);
+    const { client } = await connectClient(d);
+    assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'in' } })), 'vsphere: in');
+    assert.equal(d.sessionCount, 64);
+    assert.equal((await use(d, ids[0]!)).status, 404, 'the least recently used session was closed');
+    assert.equal((await use(d, ids[1]!)).status, 200, 'a recently used session stays');
+    assert.equal(sessions.liveCount, 64, 'the evicted gateway session was closed too');
+    assert.ok(!audit.rejections().includes('too_many_sessions'));
+  });
+
+  it('never evicts a session with a request open: when all are busy a new one gets 503', async () => {
+    const clock = new ManualClock();
+    const { door: d, audit } = await door({ clock, maxSessions: 1 });
+    const id = await openRaw(d);
+    // A GET event stream stays open for as long as the client listens (the SDK client keeps one).
+    const controller = new AbortController();
+    const stream = await fetch(`${d.url}/mcp/vsphere`, { headers: { 'x-api-key': TEST_KEY, accept: 'text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }, signal: controller.signal });
+    assert.equal(stream.status, 200);
+    try {
+      clock.advance(IDLE_MS * 2);
+      assert.equal(d.sessionCount, 1, 'a session with an open stream is not idle');
+      const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+      assert.equal(res.status, 503);
+      assert.ok(audit.rejections().includes('too_many_sessions'));
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('closes a session idle for 30 minutes, with its gateway session, and leaves no timer behind', async () => {
+    const clock = new ManualClock();
+    const { door: d, sessions } = await door({ clock });
+    const id = await openRaw(d);
+    clock.advance(IDLE_MS - 1);
+    assert.equal((await use(d, id)).status, 200, 'still open just before the timeout, and the use restarts it');
+    clock.advance(IDLE_MS - 1);
+    assert.equal(d.sessionCount, 1);
+    clock.advance(1);
+    await waitFor(() => sessions.liveCount === 0);
+    assert.equal(d.sessionCount, 0);
+    assert.equal((await use(d, id)).status, 404);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('drops the sessions of a rotated key when the door is reconfigured', async () => {
+    let key = TEST_KEY;
+    const clock = new ManualClock();
+    const { door: d, sessions } = await door({ apiKey: () => key, clock });
+    await openRaw(d);
+    await openRaw(d);
+    assert.equal(sessions.liveCount, 2);
+    key = 'kb_rotated-key-abcdefghijklmnopqrstuvwxyz0123456789';
+    await d.reconfigure(settings());
+    assert.equal(d.sessionCount, 0);
+    assert.equal(sessions.liveCount, 0);
+    const fresh = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key }), body: initializeBody() });
+    assert.equal(fresh.status, 200);
+    await d.reconfigure(settings());
+    assert.equal(d.sessionCount, 1, 'the current key keeps its sessions');
+  });
+});
+
+/** Poll `cond` on the event loop until it holds (no fixed timeout: the test runner's own bounds the wait). */
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -411,8 +411,8 @@ describe('HttpFrontDoor: session expiry (issue 10 item 5)', () => {
     clock.advance(IDLE_MS - 1);
     assert.equal(d.sessionCount, 1);
     clock.advance(1);
+    assert.equal(d.sessionCount, 0, 'closed when the idle timer fires');
     await waitFor(() => sessions.liveCount === 0);
-    assert.equal(d.sessionCount, 0);
     assert.equal((await use(d, id)).status, 404);
     assert.equal(clock.pendingTimers, 0);
   });

@@ -76,7 +76,8 @@ describe('HttpFrontDoor: the API key', () => {
   });
 
   it('refuses a wrong key, of the same length or any other, with 401 and no exception', async () => {
-    const { door: d, audit, errors } = await door();
+    const clock = new ManualClock();
+    const { door: d, audit, errors } = await door({ clock });
     const wrong = [TEST_KEY.slice(0, -1) + 'X', 'k', 'kb_' + 'z'.repeat(8000), TEST_KEY + 'x', TEST_KEY.toUpperCase()];
     for (const key of wrong) {
       const res = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key }), body: initializeBody() });
@@ -85,7 +86,10 @@ describe('HttpFrontDoor: the API key', () => {
     }
     const bearer = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': '', authorization: 'Bearer nope' }), body: initializeBody() });
     assert.equal(bearer.status, 401);
-    assert.deepEqual(audit.rejections(), Array(wrong.length + 1).fill('bad_api_key'));
+    // The first refusal at once, the rest as one coalesced count when the interval ends.
+    assert.deepEqual(audit.rejections(), ['bad_api_key']);
+    clock.advance(60_000);
+    assert.deepEqual(audit.records.map((r) => [r.code, r.count]), [['bad_api_key', 1], ['bad_api_key', wrong.length]]);
     assert.deepEqual(errors, []);
   });
 
@@ -110,7 +114,8 @@ describe('HttpFrontDoor: the API key', () => {
       bodies.push((await rawRequest(d.port, { headers, body: initializeBody() })).body);
     }
     bodies.push((await rawRequest(d.port, { path: '/mcp/nope', headers: mcpHeaders(), body: initializeBody() })).body);
-    assert.equal(audit.rejections().length, 6);
+    await d.close(); // Writes the coalesced count of the second bad key too.
+    assert.deepEqual(audit.rejections(), ['bad_api_key', 'bad_origin', 'null_origin', 'bad_host', 'unknown_server', 'bad_api_key']);
     for (const text of [audit.text(), ...bodies]) {
       assert.ok(!text.includes(TEST_KEY), 'stored key leaked');
       assert.ok(!text.includes(almost), 'presented key leaked');
@@ -208,7 +213,10 @@ describe('HttpFrontDoor: rate limit, routing and limits', () => {
     now += 20_000;
     assert.equal((await get()).status, 404);
     assert.equal((await get()).status, 429);
-    assert.deepEqual(audit.rejections().filter((c) => c === 'rate_limited').length, 2);
+    // Coalesced: the first at once, the second counted until the interval ends (here: close).
+    assert.equal(audit.rejections().filter((c) => c === 'rate_limited').length, 1);
+    await d.close();
+    assert.deepEqual(audit.records.filter((r) => r.code === 'rate_limited').map((r) => r.count), [1, 1]);
   });
 
   it('answers 404 for a server the gateway does not have, and for other paths', async () => {
@@ -439,3 +447,53 @@ describe('HttpFrontDoor: session expiry (issue 10 item 5)', () => {
 async function waitFor(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((resolve) => setImmediate(resolve));
 }
+
+describe('HttpFrontDoor: floods of unauthenticated requests (issue 10 item 4)', () => {
+  const evil = () => mcpHeaders({ origin: 'https://evil.example' });
+
+  it('audits one record per reason and source per interval, counting every refusal, and 429s past the per-address budget', async () => {
+    const clock = new ManualClock();
+    const { door: d, audit } = await door({ clock, unauthPerMinute: { perSource: 20, overall: 1000 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await rawRequest(d.port, { headers: evil(), body: initializeBody() });
+      statuses.push(res.status);
+      if (res.status === 429) assert.equal(res.headers['retry-after'], '3');
+    }
+    assert.deepEqual(statuses, [...Array(20).fill(403), ...Array(80).fill(429)]);
+    // Right away: the first of each kind, so the user sees the problem at once.
+    assert.deepEqual(audit.records.map((r) => [r.code, r.count, r.reason]), [
+      ['bad_origin', 1, 'http from 127.0.0.1: Origin https://evil.example'],
+      ['unauth_limited', 1, 'http from 127.0.0.1'],
+    ]);
+    clock.advance(60_000);
+    assert.deepEqual(audit.records.slice(2).map((r) => [r.code, r.count]), [['bad_origin', 19], ['unauth_limited', 79]]);
+    assert.equal(audit.records.reduce((n, r) => n + (r.count ?? 0), 0), 100, 'every refusal is counted');
+    // A quiet interval forgets the pairs, and no timer is left behind.
+    clock.advance(60_000);
+    assert.equal(audit.records.length, 4);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('still serves a client with the key while its address is over the unauthenticated budget', async () => {
+    const clock = new ManualClock();
+    const { door: d } = await door({ clock, unauthPerMinute: { perSource: 5, overall: 5 } });
+    for (let i = 0; i < 10; i++) await rawRequest(d.port, { headers: evil(), body: initializeBody() });
+    assert.equal((await rawRequest(d.port, { headers: evil(), body: initializeBody() })).status, 429);
+    const { client } = await connectClient(d);
+    assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'ok' } })), 'vsphere: ok');
+  });
+
+  it('gives each remote address its own budget, within one overall budget', { skip: process.platform !== 'linux' && 'binding 127.0.0.2 needs Linux' }, async () => {
+    const clock = new ManualClock();
+    const { door: d, audit } = await door({ clock, unauthPerMinute: { perSource: 3, overall: 5 } });
+    const from = async (localAddress: string) => (await rawRequest(d.port, { headers: evil(), body: initializeBody(), localAddress })).status;
+    const one = [await from('127.0.0.1'), await from('127.0.0.1'), await from('127.0.0.1'), await from('127.0.0.1')];
+    assert.deepEqual(one, [403, 403, 403, 429]);
+    assert.deepEqual([await from('127.0.0.2'), await from('127.0.0.2'), await from('127.0.0.2')], [403, 403, 429], 'its own budget, until the overall one is spent');
+    assert.deepEqual(audit.records.filter((r) => r.code === 'bad_origin').map((r) => r.reason), [
+      'http from 127.0.0.1: Origin https://evil.example',
+      'http from 127.0.0.2: Origin https://evil.example',
+    ]);
+  });
+});

@@ -77,6 +77,13 @@ export const AuditRecord = z.strictObject({
   ttlSeconds: z.int().nonnegative().optional(),
   /** When an unlock or a token stops being valid, ISO 8601 in UTC. */
   expiresAt: z.iso.datetime().optional(),
+  /**
+   * A coalesced record (issue 10 item 4): how many events of this kind it stands for. Such
+   * records are the bounded class of the log: they never rotate it (AuditLog.appendBounded).
+   */
+  count: z.int().positive().optional(),
+  /** With `count`: when the first of those events happened, ISO 8601 in UTC. */
+  since: z.iso.datetime().optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 

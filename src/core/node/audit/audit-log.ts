@@ -33,10 +33,23 @@ export interface AuditLogOptions {
 }
 
 // Security: O_NOFOLLOW, so a symlink planted at audit.log cannot redirect the log elsewhere.
-const OPEN_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0);
+// Read as well as append: opening counts the coalesced records already in the file.
+const OPEN_FLAGS = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0);
 const FILE_MODE = 0o600;
 /** How often an open log is checked for having been deleted or replaced. */
 const IDENTITY_CHECK_MS = 1000;
+/** Share of each file that coalesced (bounded) records may take: a tenth. */
+const BOUNDED_SHARE = 10;
+/** A line with a `count` key is a coalesced record; inside a JSON string the quotes would be escaped. */
+const BOUNDED_MARK = '"count":';
+
+interface OpenFile {
+  fd: number;
+  size: number;
+  ino: number;
+  /** Bytes of coalesced (bounded) records in this file. */
+  bounded: number;
+}
 
 /**
  * The audit trail (DESIGN.md "Audit"): one JSON line per record in `<home>/audit.log`,
@@ -55,7 +68,7 @@ export class AuditLog extends DisposableBase {
   /** Fires after a record was written, with the record as written (redacted). */
   readonly onDidAppend = this._onDidAppend.event;
   private homeReady = false;
-  private openFile: { fd: number; size: number; ino: number } | undefined;
+  private openFile: OpenFile | undefined;
   private checkedAt = 0;
   private readonly queued: string[] = [];
   private flushTimer: NodeJS.Immediate | undefined;
@@ -71,15 +84,7 @@ export class AuditLog extends DisposableBase {
    * @throws the file system's error when the log cannot be written (disk full, permissions).
    */
   append(input: AuditInput): AuditRecord {
-    if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
-    const parsed = AuditRecord.safeParse({ ...input, ts: input.ts ?? (this.options.now?.() ?? new Date()).toISOString() });
-    if (!parsed.success) {
-      // The zod message names the field and the problem, never the value (which may be secret).
-      const { path: field, message } = firstIssue(parsed.error);
-      throw new BugError(`invalid audit record: ${field || '(root)'}: ${message}; fix the caller`);
-    }
-    const record = redactRecord(parsed.data, this.options.secrets());
-    const line = `${JSON.stringify(record)}\n`;
+    const { record, line } = this.prepare(input);
     if (this.options.deferWrites) {
       this.queued.push(line);
       this.flushTimer ??= setImmediate(() => this.flush());
@@ -88,6 +93,43 @@ export class AuditLog extends DisposableBase {
     }
     this._onDidAppend.fire(record);
     return record;
+  }
+
+  /**
+   * Write a coalesced record (one with `count`, e.g. refused unauthenticated requests) only
+   * if it fits the current file without rotating it and the file's coalesced records stay
+   * within a tenth of `maxBytes`; otherwise write nothing and return undefined, and the
+   * caller keeps counting. Written at once, after any deferred lines.
+   *
+   * Security: issue 10 item 4. Only `append` can rotate, so traffic that produces nothing
+   * but coalesced records (an unauthenticated flood) can never push real history out of
+   * the window, however long it lasts; and every file is at least nine tenths other records.
+   */
+  appendBounded(input: AuditInput): AuditRecord | undefined {
+    const { record, line } = this.prepare(input);
+    if (record.count === undefined) throw new BugError('appendBounded takes coalesced records only (with count); use append');
+    this.flush();
+    const bytes = Buffer.from(line, 'utf8');
+    const current = this.current();
+    const budget = Math.floor(this.options.settings.maxBytes / BOUNDED_SHARE);
+    if (current.bounded + bytes.length > budget || current.size + bytes.length > this.options.settings.maxBytes) return undefined;
+    fs.writeSync(current.fd, bytes);
+    current.size += bytes.length;
+    current.bounded += bytes.length;
+    this._onDidAppend.fire(record);
+    return record;
+  }
+
+  private prepare(input: AuditInput): { record: AuditRecord; line: string } {
+    if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
+    const parsed = AuditRecord.safeParse({ ...input, ts: input.ts ?? (this.options.now?.() ?? new Date()).toISOString() });
+    if (!parsed.success) {
+      // The zod message names the field and the problem, never the value (which may be secret).
+      const { path: field, message } = firstIssue(parsed.error);
+      throw new BugError(`invalid audit record: ${field || '(root)'}: ${message}; fix the caller`);
+    }
+    const record = redactRecord(parsed.data, this.options.secrets());
+    return { record, line: `${JSON.stringify(record)}\n` };
   }
 
   /** Write every deferred line now (deferWrites). Lines keep their order and stay whole. */
@@ -123,6 +165,8 @@ export class AuditLog extends DisposableBase {
     }
     fs.writeSync(current.fd, line);
     current.size += line.length;
+    // A coalesced record that reached the log through append still counts against the budget.
+    if (line.includes(BOUNDED_MARK)) current.bounded += boundedBytes(line.toString('utf8'));
   }
 
   /**
@@ -131,7 +175,7 @@ export class AuditLog extends DisposableBase {
    * that the path still names our file; a log deleted or replaced behind our back is then
    * reopened, so at most a second of lines can go to a file someone else unlinked.
    */
-  private current(): { fd: number; size: number; ino: number } {
+  private current(): OpenFile {
     if (this.openFile) {
       const now = Date.now();
       if (now - this.checkedAt < IDENTITY_CHECK_MS) return this.openFile;
@@ -163,7 +207,7 @@ export class AuditLog extends DisposableBase {
   }
 
   /** Open for appending, creating home and file if missing and tightening a loose mode. */
-  private open(): { fd: number; size: number; ino: number } {
+  private open(): OpenFile {
     if (!this.homeReady) {
       ensurePrivateDir(path.dirname(this.file));
       this.homeReady = true;
@@ -182,10 +226,19 @@ export class AuditLog extends DisposableBase {
       // Security: the create mode only applies to a new file; one made looser (by hand, by
       // a restore from backup) is tightened before anything more is written to it.
       if (process.platform !== 'win32' && (st.mode & 0o777) !== FILE_MODE) fs.fchmodSync(fd, FILE_MODE);
-      return { fd, size: st.size, ino: st.ino };
+      // An existing file may already hold coalesced records (from before a restart): count them.
+      const bounded = st.size > 0 ? boundedBytes(fs.readFileSync(fd, 'utf8')) : 0;
+      return { fd, size: st.size, ino: st.ino, bounded };
     } catch (e) {
       fs.closeSync(fd);
       throw e;
     }
   }
+}
+
+/** Bytes taken by the coalesced records (lines with a `count` key) in `text`. */
+function boundedBytes(text: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) if (line.includes(BOUNDED_MARK)) total += Buffer.byteLength(line) + 1;
+  return total;
 }

@@ -92,7 +92,7 @@ export class Host extends DisposableBase implements ControlHandler {
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock });
     late.gateway = gateway;
     const supervisor = new Supervisor({ launcher: options.launcher ?? new NodeLauncher(), audit, env: options.env ?? process.env, clock });
-    const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit });
+    const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     late.http = http;
     const host = new Host(options, store, audit, broker, gateway, supervisor, http, config);
     late.host = host;

@@ -1,6 +1,7 @@
 import type { Config } from '../../common/contracts/config.js';
 import type { Disposable } from '../../common/lifecycle/disposable.js';
 import type { AuditSink } from '../broker/audit-sink.js';
+import type { Clock } from '../broker/clock.js';
 import type { GatewaySessions } from '../gateway/gateway-sessions.js';
 import { readApiKey } from '../http/api-key.js';
 import { HttpFrontDoor } from '../http/http-front-door.js';
@@ -15,7 +16,7 @@ export class HttpDoorManager implements Disposable {
   private door: HttpFrontDoor | undefined;
   private apiKey: string | undefined;
 
-  constructor(private readonly deps: { keychain: Keychain; sessions: GatewaySessions; audit: AuditSink }) {}
+  constructor(private readonly deps: { keychain: Keychain; sessions: GatewaySessions; audit: AuditSink; clock?: Clock }) {}
 
   /** The live API key, for the audit log's redactor. */
   secrets(): string[] {
@@ -37,12 +38,13 @@ export class HttpDoorManager implements Disposable {
     const apiKey = await readApiKey(this.deps.keychain);
     if (this.door && this.door.port === settings.port) {
       this.apiKey = apiKey;
-      this.door.reconfigure(settings);
+      // A rotated key also ends the sessions the old key opened.
+      await this.door.reconfigure(settings);
       return;
     }
     await this.stop();
     this.apiKey = apiKey;
-    this.door = await HttpFrontDoor.listen({ port: settings.port, settings, apiKey: () => this.apiKey, sessions: this.deps.sessions, audit: this.deps.audit });
+    this.door = await HttpFrontDoor.listen({ port: settings.port, settings, apiKey: () => this.apiKey, sessions: this.deps.sessions, audit: this.deps.audit, ...(this.deps.clock ? { clock: this.deps.clock } : {}) });
   }
 
   async stop(): Promise<void> {

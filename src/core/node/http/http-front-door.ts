@@ -4,14 +4,17 @@ import { MAX_MCP_LINE_BYTES } from '../../common/contracts/gateway-handshake.js'
 import type { Config } from '../../common/contracts/config.js';
 import type { Disposable } from '../../common/lifecycle/disposable.js';
 import type { AuditSink } from '../broker/audit-sink.js';
+import { systemClock, type Clock } from '../broker/clock.js';
 import type { GatewaySessions } from '../gateway/gateway-sessions.js';
 import { apiKeyDigest, apiKeyMatches } from './api-key.js';
 import { applyCorsHeaders, applyPreflightHeaders, MCP_HTTP_METHODS } from './cors-headers.js';
 import { HttpPortInUseError } from './http-errors.js';
 import { auditRejection, writeRejection, type HttpRejectionReason } from './http-rejection.js';
-import { HttpSessionRouter } from './http-session-router.js';
+import { DEFAULT_SESSION_IDLE_MS, HttpSessionRouter } from './http-session-router.js';
 import { RateLimiter } from './rate-limiter.js';
 import { readBody } from './read-body.js';
+import { RefusalCoalescer } from './refusal-coalescer.js';
+import { UnauthBudget } from './unauth-budget.js';
 import { checkOrigin, isAllowedHost, presentedApiKey, serverFromPath } from './request-checks.js';
 
 /** The front door's settings: `config.http`. */
@@ -30,8 +33,16 @@ export interface HttpFrontDoorOptions {
   readonly now?: () => number;
   /** Largest POST body; default 4 MiB, the same bound as one MCP line on the gateway socket. */
   readonly maxBodyBytes?: number;
-  /** Most concurrent MCP sessions; default 64. */
+  /** Most concurrent MCP sessions; default 64. At the cap the least recently used idle one is closed. */
   readonly maxSessions?: number;
+  /** A session with no open request for this long is closed; default 30 minutes. */
+  readonly sessionIdleMs?: number;
+  /** Time for session idleness and refusal coalescing; tests pass a ManualClock. */
+  readonly clock?: Clock;
+  /** Refusals before authentication a minute, per remote address and overall; then a bare 429. */
+  readonly unauthPerMinute?: { readonly perSource: number; readonly overall: number };
+  /** The interval of coalesced refusal records; default 60 s. */
+  readonly refusalIntervalMs?: number;
   /** Something failed that no client should see (an audit write, a transport error). */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -40,11 +51,18 @@ export interface HttpFrontDoorOptions {
  * Streamable HTTP on 127.0.0.1 at `/mcp/<server>` (DESIGN.md "Gateway", issue 4 item 5).
  * Checks run in this order, each refusal audited as `gateway.rejected`: Host (403),
  * Origin (403), API key (401), rate limit (429), server (404); then the MCP session.
+ *
+ * Refusals before authentication, and rate-limited requests, are what a web page can
+ * produce by the million: they are coalesced (RefusalCoalescer) into about one record per
+ * reason and source per minute, and past a per-address and an overall budget
+ * (UnauthBudget) answered with a bare 429 (issue 10 item 4).
  */
 export class HttpFrontDoor implements Disposable {
   private settings: HttpSettings;
   private limiter: RateLimiter;
   private readonly router: HttpSessionRouter;
+  private readonly unauth: UnauthBudget;
+  private readonly refusals: RefusalCoalescer;
   private closing: Promise<void> | undefined;
   private boundPort = 0;
 
@@ -54,9 +72,14 @@ export class HttpFrontDoor implements Disposable {
   ) {
     this.settings = options.settings;
     this.limiter = new RateLimiter(options.settings.rateLimitPerMinute, options.now);
+    const clock = options.clock ?? systemClock;
+    this.unauth = new UnauthBudget(options.unauthPerMinute?.perSource, options.unauthPerMinute?.overall, options.now ?? (() => clock.now()));
+    this.refusals = new RefusalCoalescer({ audit: options.audit, clock, intervalMs: options.refusalIntervalMs, onError: (e) => this.internalError(e) });
     this.router = new HttpSessionRouter({
       sessions: options.sessions,
       maxSessions: options.maxSessions ?? 64,
+      idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+      clock,
       reject: (res, reason, server, detail) => this.reject(res, reason, server, detail),
       onInternalError: (e) => this.internalError(e),
     });
@@ -97,17 +120,25 @@ export class HttpFrontDoor implements Disposable {
     return this.router.size;
   }
 
-  /** Apply changed CORS, header or rate settings at once. A port change needs close() and listen(). */
-  reconfigure(settings: HttpSettings): void {
+  /**
+   * Apply changed CORS, header or rate settings at once, and close the sessions of a key
+   * that is no longer `apiKey()` (a rotation). A port change needs close() and listen().
+   */
+  reconfigure(settings: HttpSettings): Promise<void> {
     if (settings.rateLimitPerMinute !== this.settings.rateLimitPerMinute) this.limiter = new RateLimiter(settings.rateLimitPerMinute, this.options.now);
     this.settings = settings;
+    const key = this.options.apiKey();
+    return this.router.retainCaller(key === undefined ? undefined : apiKeyDigest(key).toString('hex'));
   }
 
   /** Refuse new requests, close every session, stop listening. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // Synchronously, while the audit log is certainly still open.
+      this.refusals.flush();
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.router.closeAll();
+      this.router.dispose();
       // Idle keep-alive sockets would hold close() open; sessions' SSE streams are already ended.
       this.server.closeAllConnections();
       await stopped;
@@ -133,14 +164,16 @@ export class HttpFrontDoor implements Disposable {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.closing) return this.reject(res, 'shutting_down');
+    // Port-independent: every connection of one address is one source.
+    const source = req.socket.remoteAddress ?? 'unknown';
+    if (this.closing) return this.refuse(res, source, 'shutting_down');
     res.setHeader('Vary', 'Origin');
     // (a) Security: DNS rebinding; see isAllowedHost.
     const host = req.headers.host;
-    if (!isAllowedHost(host, this.port)) return this.reject(res, 'bad_host', undefined, `Host ${host ?? '(none)'}`);
+    if (!isAllowedHost(host, this.port)) return this.refuse(res, source, 'bad_host', `Host ${host ?? '(none)'}`);
     // (b) Security: only allow-listed browser origins; the null Origin never.
     const origin = checkOrigin(req.headers.origin, this.settings.corsOrigins);
-    if (!origin.ok) return this.reject(res, origin.reason, undefined, `Origin ${req.headers.origin ?? ''}`);
+    if (!origin.ok) return this.refuse(res, source, origin.reason, `Origin ${req.headers.origin ?? ''}`);
     if (origin.allowOrigin !== undefined) applyCorsHeaders(res, origin.allowOrigin);
     if (req.method === 'OPTIONS') {
       // Browsers send preflights without credentials, so they are answered before the key check.
@@ -151,14 +184,18 @@ export class HttpFrontDoor implements Disposable {
     }
     // (c) Security: constant-time key check (apiKeyMatches); the key is never logged or echoed.
     const expected = this.options.apiKey();
-    if (expected === undefined) return this.reject(res, 'key_not_configured');
+    if (expected === undefined) return this.refuse(res, source, 'key_not_configured');
     const presented = presentedApiKey(req.headers, this.settings.apiKeyHeader);
-    if (presented === undefined) return this.reject(res, 'no_api_key');
-    if (!apiKeyMatches(presented, expected)) return this.reject(res, 'bad_api_key');
+    if (presented === undefined) return this.refuse(res, source, 'no_api_key');
+    if (!apiKeyMatches(presented, expected)) return this.refuse(res, source, 'bad_api_key');
     const caller = apiKeyDigest(expected).toString('hex');
     // (d) Security: a leaked key, or a runaway client, cannot flood the children.
     const rate = this.limiter.take(caller);
-    if (!rate.ok) return this.reject(res, 'rate_limited', undefined, undefined, { 'Retry-After': String(rate.retryAfterSeconds) });
+    if (!rate.ok) {
+      // Coalesced too: a runaway client with the key must not flood the audit either.
+      this.refusals.record('rate_limited', source);
+      return writeRejection(res, 'rate_limited', { 'Retry-After': String(rate.retryAfterSeconds) });
+    }
     // (e) Only after authentication, so an anonymous caller cannot probe which servers exist.
     const server = serverFromPath(req.url);
     if (server === undefined || !this.options.sessions.servers().includes(server)) return this.reject(res, 'unknown_server', server);
@@ -175,6 +212,23 @@ export class HttpFrontDoor implements Disposable {
       }
     }
     await this.router.handle(req, res, server, caller, body);
+  }
+
+  /**
+   * Refuse a request that failed before authentication: coalesced into the audit, and once
+   * `source` (or everyone) is over the unauthenticated budget, a bare 429 instead.
+   *
+   * Security: issue 10 item 4; one record per reason and source per interval, never one
+   * per request, so a flood cannot rotate real history out of the audit.
+   */
+  private refuse(res: ServerResponse, source: string, reason: HttpRejectionReason, detail?: string): void {
+    const budget = this.unauth.take(source);
+    if (!budget.ok) {
+      this.refusals.record('unauth_limited', source);
+      return writeRejection(res, 'unauth_limited', { 'Retry-After': String(budget.retryAfterSeconds) });
+    }
+    this.refusals.record(reason, source, detail);
+    writeRejection(res, reason);
   }
 
   private reject(res: ServerResponse, reason: HttpRejectionReason, server?: string, detail?: string, headers: Record<string, string> = {}): void {

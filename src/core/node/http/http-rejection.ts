@@ -13,6 +13,7 @@ export type HttpRejectionReason =
   | 'no_api_key'
   | 'bad_api_key'
   | 'rate_limited'
+  | 'unauth_limited'
   | 'unknown_server'
   | 'method_not_allowed'
   | 'body_too_large'
@@ -38,6 +39,7 @@ const TEXT: Readonly<Record<HttpRejectionReason, RejectionText>> = {
   no_api_key: { status: 401, message: 'missing API key; send it in the configured API key header or as Authorization: Bearer KEY' },
   bad_api_key: { status: 401, message: "wrong API key; use the key printed by 'keybroker http enable' or 'keybroker http rotate-key'" },
   rate_limited: { status: 429, message: 'too many requests; retry after the number of seconds in Retry-After' },
+  unauth_limited: { status: 429, message: 'too many refused requests from this address; fix the Host, Origin or API key, then retry after Retry-After' },
   unknown_server: { status: 404, message: "no such MCP server; use /mcp/SERVER with a server listed by 'keybroker status'" },
   method_not_allowed: { status: 405, message: 'method not allowed; use POST, GET or DELETE' },
   body_too_large: { status: 413, message: 'request body too large; send smaller messages' },

@@ -194,3 +194,51 @@ describe('AuditLog with deferWrites', () => {
     log.dispose();
   });
 });
+
+describe('AuditLog.appendBounded() (issue 10 item 4)', () => {
+  const maxBytes = 64 * 1024;
+  const refusal = (i: number) => ({ event: 'gateway.rejected' as const, code: 'bad_origin', reason: `http from 127.0.0.1: Origin https://evil-${i}.example`, count: 1 + i });
+  const boundedBytesIn = (file: string) =>
+    fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"count":')).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+
+  it('never rotates: coalesced records fill at most a tenth of the file, then are refused while real records keep their place', () => {
+    const log = makeLog({ settings: { maxBytes, keep: 1 } });
+    log.append({ event: 'unlock.approved', endpoint: 'vc1', ttlSeconds: 60 });
+    let written = 0;
+    for (let i = 0; i < 10_000 && log.appendBounded(refusal(i)) !== undefined; i++) written++;
+    assert.ok(written > 10, `${written} coalesced records fit`);
+    assert.equal(log.appendBounded(refusal(0)), undefined, 'refused once the budget is spent');
+    assert.equal(fs.existsSync(`${log.file}.1`), false, 'no rotation');
+    assert.ok(boundedBytesIn(log.file) <= maxBytes / 10);
+    assert.equal(lines(log.file).filter((l) => (l as AuditRecord).event === 'unlock.approved').length, 1);
+    log.dispose();
+  });
+
+  it('has room again in the next file once real records rotate the log', () => {
+    const log = makeLog({ settings: { maxBytes, keep: 2 } });
+    while (log.appendBounded(refusal(1)) !== undefined);
+    for (let i = 0; !fs.existsSync(`${log.file}.1`); i++) log.append({ event: 'tool.called', tool: 'list-vms', pid: i + 1 });
+    assert.notEqual(log.appendBounded(refusal(2)), undefined);
+    log.dispose();
+  });
+
+  it('counts the coalesced records already in an existing file when it reopens, and those written through append()', () => {
+    const home = freshHome();
+    const first = makeLog({ home, settings: { maxBytes, keep: 1 } });
+    while (first.appendBounded(refusal(3)) !== undefined);
+    first.dispose();
+    const second = makeLog({ home, settings: { maxBytes, keep: 1 } });
+    assert.equal(second.appendBounded(refusal(4)), undefined, 'the budget of this file was spent before the restart');
+    second.dispose();
+    const third = makeLog({ settings: { maxBytes, keep: 1 } });
+    for (let i = 0; i < 400; i++) third.append(refusal(i));
+    assert.equal(third.appendBounded(refusal(5)), undefined);
+    third.dispose();
+  });
+
+  it('throws BugError for a record without count', () => {
+    const log = makeLog();
+    assert.throws(() => log.appendBounded({ event: 'unlock.approved' }), BugError);
+    log.dispose();
+  });
+});

@@ -5,6 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { HttpFrontDoor } from '../../../../src/core/node/http/http-front-door.js';
+import { ManualClock } from '../../../mocks/manual-clock.js';
 import { FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, settings, startDoor, TEST_KEY } from './http-test-kit.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -75,7 +76,8 @@ describe('HttpFrontDoor: the API key', () => {
   });
 
   it('refuses a wrong key, of the same length or any other, with 401 and no exception', async () => {
-    const { door: d, audit, errors } = await door();
+    const clock = new ManualClock();
+    const { door: d, audit, errors } = await door({ clock });
     const wrong = [TEST_KEY.slice(0, -1) + 'X', 'k', 'kb_' + 'z'.repeat(8000), TEST_KEY + 'x', TEST_KEY.toUpperCase()];
     for (const key of wrong) {
       const res = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key }), body: initializeBody() });
@@ -84,7 +86,10 @@ describe('HttpFrontDoor: the API key', () => {
     }
     const bearer = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': '', authorization: 'Bearer nope' }), body: initializeBody() });
     assert.equal(bearer.status, 401);
-    assert.deepEqual(audit.rejections(), Array(wrong.length + 1).fill('bad_api_key'));
+    // The first refusal at once, the rest as one coalesced count when the interval ends.
+    assert.deepEqual(audit.rejections(), ['bad_api_key']);
+    clock.advance(60_000);
+    assert.deepEqual(audit.records.map((r) => [r.code, r.count]), [['bad_api_key', 1], ['bad_api_key', wrong.length]]);
     assert.deepEqual(errors, []);
   });
 
@@ -109,7 +114,8 @@ describe('HttpFrontDoor: the API key', () => {
       bodies.push((await rawRequest(d.port, { headers, body: initializeBody() })).body);
     }
     bodies.push((await rawRequest(d.port, { path: '/mcp/nope', headers: mcpHeaders(), body: initializeBody() })).body);
-    assert.equal(audit.rejections().length, 6);
+    await d.close(); // Writes the coalesced count of the second bad key too.
+    assert.deepEqual(audit.rejections(), ['bad_api_key', 'bad_origin', 'null_origin', 'bad_host', 'unknown_server', 'bad_api_key']);
     for (const text of [audit.text(), ...bodies]) {
       assert.ok(!text.includes(TEST_KEY), 'stored key leaked');
       assert.ok(!text.includes(almost), 'presented key leaked');
@@ -207,7 +213,10 @@ describe('HttpFrontDoor: rate limit, routing and limits', () => {
     now += 20_000;
     assert.equal((await get()).status, 404);
     assert.equal((await get()).status, 429);
-    assert.deepEqual(audit.rejections().filter((c) => c === 'rate_limited').length, 2);
+    // Coalesced: the first at once, the second counted until the interval ends (here: close).
+    assert.equal(audit.rejections().filter((c) => c === 'rate_limited').length, 1);
+    await d.close();
+    assert.deepEqual(audit.records.filter((r) => r.code === 'rate_limited').map((r) => r.count), [1, 1]);
   });
 
   it('answers 404 for a server the gateway does not have, and for other paths', async () => {
@@ -348,5 +357,143 @@ describe('HttpFrontDoor: limits and settings', () => {
   it('rejects listen() on a port in use with HttpPortInUseError', async () => {
     const { door: d } = await door();
     await assert.rejects(startDoor({ port: d.port }), (e: Error & { code?: string }) => e.code === 'CORE_HTTP_PORT_IN_USE' && /already in use/.test(e.message));
+  });
+});
+
+describe('HttpFrontDoor: session expiry (issue 10 item 5)', () => {
+  const IDLE_MS = 30 * 60_000;
+  const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  const use = (d: HttpFrontDoor, id: string, key = TEST_KEY) =>
+    rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }), body: list });
+  async function openRaw(d: HttpFrontDoor): Promise<string> {
+    const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody('abandoned') });
+    assert.equal(res.status, 200, res.body);
+    return String(res.headers['mcp-session-id']);
+  }
+
+  it('abandoned sessions never lock out a new client: at the cap the least recently used idle one gives way', async () => {
+    const clock = new ManualClock();
+    const { door: d, sessions, audit } = await door({ clock });
+    const ids: string[] = [];
+    for (let i = 0; i < 64; i++) {
+      ids.push(await openRaw(d));
+      clock.advance(1000);
+    }
+    // The second one is used again, so the first is now the least recently used.
+    assert.equal((await use(d, ids[1]!)).status, 200);
+    clock.advance(1000);
+    const { client } = await connectClient(d);
+    assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'in' } })), 'vsphere: in');
+    assert.equal(d.sessionCount, 64);
+    assert.equal((await use(d, ids[0]!)).status, 404, 'the least recently used session was closed');
+    assert.equal((await use(d, ids[1]!)).status, 200, 'a recently used session stays');
+    assert.equal(sessions.liveCount, 64, 'the evicted gateway session was closed too');
+    assert.ok(!audit.rejections().includes('too_many_sessions'));
+  });
+
+  it('never evicts a session with a request open: when all are busy a new one gets 503', async () => {
+    const clock = new ManualClock();
+    const { door: d, audit } = await door({ clock, maxSessions: 1 });
+    const id = await openRaw(d);
+    // A GET event stream stays open for as long as the client listens (the SDK client keeps one).
+    const controller = new AbortController();
+    const stream = await fetch(`${d.url}/mcp/vsphere`, { headers: { 'x-api-key': TEST_KEY, accept: 'text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }, signal: controller.signal });
+    assert.equal(stream.status, 200);
+    try {
+      clock.advance(IDLE_MS * 2);
+      assert.equal(d.sessionCount, 1, 'a session with an open stream is not idle');
+      const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+      assert.equal(res.status, 503);
+      assert.ok(audit.rejections().includes('too_many_sessions'));
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('closes a session idle for 30 minutes, with its gateway session, and leaves no timer behind', async () => {
+    const clock = new ManualClock();
+    const { door: d, sessions } = await door({ clock });
+    const id = await openRaw(d);
+    clock.advance(IDLE_MS - 1);
+    assert.equal((await use(d, id)).status, 200, 'still open just before the timeout, and the use restarts it');
+    clock.advance(IDLE_MS - 1);
+    assert.equal(d.sessionCount, 1);
+    clock.advance(1);
+    assert.equal(d.sessionCount, 0, 'closed when the idle timer fires');
+    await waitFor(() => sessions.liveCount === 0);
+    assert.equal((await use(d, id)).status, 404);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('drops the sessions of a rotated key when the door is reconfigured', async () => {
+    let key = TEST_KEY;
+    const clock = new ManualClock();
+    const { door: d, sessions } = await door({ apiKey: () => key, clock });
+    await openRaw(d);
+    await openRaw(d);
+    assert.equal(sessions.liveCount, 2);
+    key = 'kb_rotated-key-abcdefghijklmnopqrstuvwxyz0123456789';
+    await d.reconfigure(settings());
+    assert.equal(d.sessionCount, 0);
+    assert.equal(sessions.liveCount, 0);
+    const fresh = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key }), body: initializeBody() });
+    assert.equal(fresh.status, 200);
+    await d.reconfigure(settings());
+    assert.equal(d.sessionCount, 1, 'the current key keeps its sessions');
+  });
+});
+
+/** Poll `cond` on the event loop until it holds (no fixed timeout: the test runner's own bounds the wait). */
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('HttpFrontDoor: floods of unauthenticated requests (issue 10 item 4)', () => {
+  const evil = () => mcpHeaders({ origin: 'https://evil.example' });
+
+  it('audits one record per reason and source per interval, counting every refusal, and 429s past the per-address budget', async () => {
+    const clock = new ManualClock();
+    const { door: d, audit } = await door({ clock, unauthPerMinute: { perSource: 20, overall: 1000 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await rawRequest(d.port, { headers: evil(), body: initializeBody() });
+      statuses.push(res.status);
+      if (res.status === 429) assert.equal(res.headers['retry-after'], '3');
+    }
+    assert.deepEqual(statuses, [...Array(20).fill(403), ...Array(80).fill(429)]);
+    // Right away: the first of each kind, so the user sees the problem at once.
+    assert.deepEqual(audit.records.map((r) => [r.code, r.count, r.reason]), [
+      ['bad_origin', 1, 'http from 127.0.0.1: Origin https://evil.example'],
+      ['unauth_limited', 1, 'http from 127.0.0.1'],
+    ]);
+    clock.advance(60_000);
+    assert.deepEqual(audit.records.slice(2).map((r) => [r.code, r.count]), [['bad_origin', 19], ['unauth_limited', 79]]);
+    assert.equal(audit.records.reduce((n, r) => n + (r.count ?? 0), 0), 100, 'every refusal is counted');
+    // A quiet interval forgets the pairs, and no timer is left behind.
+    clock.advance(60_000);
+    assert.equal(audit.records.length, 4);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('still serves a client with the key while its address is over the unauthenticated budget', async () => {
+    const clock = new ManualClock();
+    const { door: d } = await door({ clock, unauthPerMinute: { perSource: 5, overall: 5 } });
+    for (let i = 0; i < 10; i++) await rawRequest(d.port, { headers: evil(), body: initializeBody() });
+    assert.equal((await rawRequest(d.port, { headers: evil(), body: initializeBody() })).status, 429);
+    const { client } = await connectClient(d);
+    assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'ok' } })), 'vsphere: ok');
+  });
+
+  it('gives each remote address its own budget, within one overall budget', { skip: process.platform !== 'linux' && 'binding 127.0.0.2 needs Linux' }, async () => {
+    const clock = new ManualClock();
+    const { door: d, audit } = await door({ clock, unauthPerMinute: { perSource: 3, overall: 5 } });
+    const from = async (localAddress: string) => (await rawRequest(d.port, { headers: evil(), body: initializeBody(), localAddress })).status;
+    const one = [await from('127.0.0.1'), await from('127.0.0.1'), await from('127.0.0.1'), await from('127.0.0.1')];
+    assert.deepEqual(one, [403, 403, 403, 429]);
+    assert.deepEqual([await from('127.0.0.2'), await from('127.0.0.2'), await from('127.0.0.2')], [403, 403, 429], 'its own budget, until the overall one is spent');
+    assert.deepEqual(audit.records.filter((r) => r.code === 'bad_origin').map((r) => r.reason), [
+      'http from 127.0.0.1: Origin https://evil.example',
+      'http from 127.0.0.2: Origin https://evil.example',
+    ]);
   });
 });

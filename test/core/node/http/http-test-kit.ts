@@ -104,10 +104,10 @@ export interface RawResponse {
 }
 
 /** Send one request with exactly these headers (Host included) and read the whole answer. */
-export function rawRequest(port: number, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+export function rawRequest(port: number, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/mcp/vsphere', headers: { host: `127.0.0.1:${port}`, ...opts.headers }, agent: false },
+      { host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/mcp/vsphere', headers: { host: `127.0.0.1:${port}`, ...opts.headers }, agent: false, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -137,9 +137,10 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
     assert.match(record.planSummary ?? '', /^Power off VM DC0_H0_VM1 \(now poweredOn/);
     assert.ok(record.objects?.some((o) => /^VM DC0_H0_VM1 \(vm-\d+\)$/.test(o)), JSON.stringify(record.objects));
     assert.deepEqual(findSecrets([PASSWORD], { dirs: [home] }), []);
-    // `keybroker audit verify` still accepts the chain with the new fields.
-    const verify = await cli(['audit', 'verify']);
-    assert.equal(verify.code, 0, verify.stderr + verify.stdout);
+    // `keybroker audit` shows the summary first.
+    const shown = await cli(['audit', '--event', 'tool.called', '--endpoint', 'vc1']);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /tool\.called {2}planSummary="Power off VM DC0_H0_VM1 \(now poweredOn[^\n]* planHash=[0-9a-f]{64}/);
   });
 
   it('invalid arguments fail at once with the tool\'s own error and never create an approval', async () => {

@@ -118,7 +118,7 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
     } finally {
       await other.close();
     }
-    const record = audit().find((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.planHash === (a.subject.kind === 'tool' ? a.subject.plan?.hash : ''));
+    const record = await waitFor('the audit record', () => audit().find((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.planHash === (a.subject.kind === 'tool' ? a.subject.plan?.hash : '')));
     assert.equal(record?.outcome, 'failed');
   });
 
@@ -130,7 +130,7 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
     const r = (await call) as CallToolResult;
     assert.notEqual(r.isError, true, textOf(r));
     assert.equal((r.structuredContent as { powerState: string }).powerState, 'poweredOff');
-    const record = audit().find((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.outcome === 'ok');
+    const record = await waitFor('the audit record', () => audit().find((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.outcome === 'ok'));
     assert.ok(record, 'a tool.called record');
     assert.equal(record.endpoint, 'vc1');
     assert.equal(record.planHash, a.subject.plan.hash);

@@ -76,8 +76,8 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   }
   const resource = segments[0]!;
   const readFields = [...(known.lastUpdate ? ['LastUpdateDate'] : []), ...fields];
-  const ids = body.map((o) => o['ObjectId'] as number);
-  const rows = await client.readByIds(resource, readFields, ids);
+  const ids = [...new Set(body.map((o) => o['ObjectId'] as number))].sort((a, b) => a - b);
+  const rows = await client.readByIds(resource, ['ObjectId', ...readFields], ids);
   const missing = ids.filter((id) => !rows.some((r) => r['ObjectId'] === id));
   if (missing.length) throw new P6ToolError('P6_NOT_FOUND', `no ${resource} has ObjectId ${missing.slice(0, 10).join(', ')}; check the ObjectIds with the p6_list tools`);
   const changes: PlanChange[] = [];

@@ -52,8 +52,8 @@ describe('approvals, approve, deny and lock', () => {
       assert.equal(r.code, 0, r.stderr);
       const lines = r.stdout.trimEnd().split('\n');
       assert.match(lines[0]!, /^ID +AGE +EXPIRES IN +CLIENT +SERVER +ENDPOINT +WHAT$/);
-      assert.match(lines[1]!, /^3f9a2c1e +12s +48s +claude-ai +vsphere +vc1 +unlock endpoint:vc1 for 4h$/);
-      assert.match(lines[2]!, /^a1b2c3d4 +1m30s +expired +claude-code +vsphere +vc1 +tool vsphere_power \{"vm":"vm-42","action":"off"\}$/);
+      assert.match(lines[1]!, /^3f9a2c1e +12s +48s +claims to be claude-ai +vsphere +vc1 +unlock endpoint:vc1 for 4h$/);
+      assert.match(lines[2]!, /^a1b2c3d4 +1m30s +expired +claims to be claude-code +vsphere +vc1 +tool vsphere_power \{"vm":"vm-42","action":"off"\}$/);
       assert.match(lines[3]!, /keybroker approve ID/);
       assert.equal(lines.length, 4);
     });

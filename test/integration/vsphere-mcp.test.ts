@@ -135,8 +135,12 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     assert.deepEqual((offList.structuredContent as { vms: { name: string }[] }).vms.map((v) => v.name), ['DC0_H0_VM1']);
   });
 
-  it('vsphere_snapshot_create runs without approval; vsphere_snapshot_delete waits for one', async () => {
-    const created = (await client.callTool({ name: 'vsphere_snapshot_create', arguments: { vm: 'DC0_H0_VM0', name: 'e2e' } })) as CallToolResult;
+  it('vsphere_snapshot_create and vsphere_snapshot_delete both wait for approval (issue 11: every write asks)', async () => {
+    const create = client.callTool({ name: 'vsphere_snapshot_create', arguments: { vm: 'DC0_H0_VM0', name: 'e2e' } });
+    const c = await nextApproval();
+    assert.ok(c.subject.kind === 'tool' && c.subject.tool === 'vsphere_snapshot_create');
+    assert.equal((await cli(['approve', c.id, '--once'])).code, 0);
+    const created = (await create) as CallToolResult;
     assert.notEqual(created.isError, true, textOf(created));
     const del = client.callTool({ name: 'vsphere_snapshot_delete', arguments: { vm: 'DC0_H0_VM0', snapshot: 'e2e' } });
     const a = await nextApproval();

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../core/common/duration.js';
 import type { CliContext, Command } from '../command.js';
-import { describeApproval } from '../format/describe-approval.js';
+import { describeApproval, describeClient, describePlan } from '../format/describe-approval.js';
 import { formatTable } from '../format/table.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { nowOf } from '../services.js';
@@ -30,12 +30,14 @@ export const approvalsCommand: Command = {
       a.id,
       formatDuration((now - a.createdAt) / 1000),
       a.expiresAt > now ? formatDuration(Math.ceil((a.expiresAt - now) / 1000)) : 'expired',
-      a.client || '-',
+      describeClient(a),
       a.server,
       a.endpoint,
       describeApproval(a),
     ]);
     ctx.stdout.write(formatTable(['ID', 'AGE', 'EXPIRES IN', 'CLIENT', 'SERVER', 'ENDPOINT', 'WHAT'], rows));
+    const plans = approvals.flatMap(describePlan);
+    if (plans.length > 0) ctx.stdout.write(`\nplans (what each write will change, as read just now):\n${plans.join('\n')}\n`);
     ctx.stdout.write("answer with 'keybroker approve ID [--once]' or 'keybroker deny ID'\n");
     return 0;
   },

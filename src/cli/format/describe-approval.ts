@@ -15,14 +15,47 @@ function compactArgs(preview: string): string {
 }
 
 /**
- * One line saying what an approval would allow: `unlock endpoint:vc1 for 4h` or
- * `tool vsphere_power {"action":"off",...`. Security: tool arguments come from the MCP
- * client, so the line is stripped of newlines, control and bidi characters before it is
- * cut, and a hostile argument cannot forge rows or escape sequences.
+ * One line saying what an approval would allow: `unlock endpoint:vc1 for 4h`, a write's plan
+ * summary (issue 11: the summary first), or `tool vsphere_power {"action":"off",...` for a
+ * tool without a plan. Security: tool arguments and plans come from the MCP client and the
+ * server, so the line is stripped of newlines, control and bidi characters before it is cut,
+ * and a hostile value cannot forge rows or escape sequences.
  */
 export function describeApproval(a: ApprovalRequest): string {
   const text = a.subject.kind === 'unlock'
     ? `unlock ${a.subject.credential} for ${formatDuration(a.subject.ttlSeconds)}`
-    : `tool ${a.subject.tool} ${compactArgs(a.subject.argsPreview)}`;
+    : a.subject.plan
+      ? a.subject.plan.summary
+      : `tool ${a.subject.tool} ${compactArgs(a.subject.argsPreview)}`;
   return toOneLine(text, MAX_WHAT_CHARS);
+}
+
+/**
+ * Who asks, as an approval may claim it: the client's own name is only what it said of
+ * itself, so it reads "claims to be claude-ai" unless the channel proved it (issue 11).
+ */
+export function describeClient(a: Pick<ApprovalRequest, 'client' | 'clientVerified'>): string {
+  if (!a.client) return '-';
+  return toOneLine(a.clientVerified ? a.client : `claims to be ${a.client}`, 64);
+}
+
+/** Most plan changes listed under an approval; `--json` has them all. */
+export const MAX_CHANGE_LINES = 10;
+
+/**
+ * The plan of a tool approval in full, for the lines under the table: the summary, then one
+ * line per change ("VM web-01 (vm-42): power state poweredOn → poweredOff"). Empty for an
+ * unlock or a tool without a plan. Each line is made safe like {@link describeApproval}.
+ */
+export function describePlan(a: ApprovalRequest): string[] {
+  if (a.subject.kind !== 'tool' || !a.subject.plan) return [];
+  const { plan, tool } = a.subject;
+  const lines = [`${a.id}  ${toOneLine(plan.summary, 400)}`];
+  for (const c of plan.changes.slice(0, MAX_CHANGE_LINES)) {
+    const change = c.before === undefined ? `→ ${c.after ?? '(new)'}` : c.after === undefined ? `${c.before} → (removed)` : `${c.before} → ${c.after}`;
+    lines.push(`          ${toOneLine(`${c.object}: ${c.field} ${change}`, 200)}`);
+  }
+  if (plan.changes.length > MAX_CHANGE_LINES) lines.push(`          … ${plan.changes.length - MAX_CHANGE_LINES} more (see --json)`);
+  lines.push(`          ${toOneLine(`tool ${tool}, plan ${plan.hash.slice(0, 12)}; arguments: keybroker approvals --json`, 200)}`);
+  return lines;
 }

@@ -1,8 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerInstance } from '../runtime/run-server.js';
+import { ToolPlanner } from '../runtime/plan/tool-planner.js';
 import type { TokenSource } from '../runtime/token-source.js';
 import { P6Endpoints } from './p6-endpoints.js';
 import { registerTools } from './tools/index.js';
+import { p6ErrorText } from './tools/tool-kit.js';
 
 /** What the P6 server is built from. */
 export interface P6ServerDeps {
@@ -19,6 +21,7 @@ export interface P6ServerDeps {
 export function createServer(deps: P6ServerDeps): ServerInstance & { server: McpServer } {
   const server = new McpServer({ name: 'keybroker-p6', version: '0.1.0' });
   const endpoints = new P6Endpoints(deps.tokens, { defaultEndpoint: deps.defaultEndpoint, now: deps.now, batchSize: deps.batchSize });
-  registerTools(server, { endpoints });
+  const planner = new ToolPlanner(server, { errorText: p6ErrorText });
+  registerTools(server, { endpoints, planner });
   return { server, dispose: () => endpoints.dispose() };
 }

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerInstance } from '../runtime/run-server.js';
+import { ToolPlanner } from '../runtime/plan/tool-planner.js';
 import type { TokenSource } from '../runtime/token-source.js';
 import { EndpointClients } from './endpoint-clients.js';
 import { RowSnapshots } from './inventory/row-snapshots.js';
@@ -20,6 +21,7 @@ export interface VsphereServerDeps {
 export function createServer(deps: VsphereServerDeps): ServerInstance & { server: McpServer } {
   const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} } });
   const clients = new EndpointClients({ tokens: deps.tokens, defaultEndpoint: deps.defaultEndpoint, timeoutMs: deps.timeoutMs });
-  registerTools(server, { clients, taskDeadlineMs: deps.taskDeadlineMs ?? 300_000, snapshots: new RowSnapshots() });
+  const planner = new ToolPlanner(server, { errorText: (e) => (e instanceof Error ? e.message : String(e)) });
+  registerTools(server, { clients, taskDeadlineMs: deps.taskDeadlineMs ?? 300_000, snapshots: new RowSnapshots(), planner });
   return { server, dispose: () => clients.dispose() };
 }

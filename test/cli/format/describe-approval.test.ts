@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeApproval, MAX_WHAT_CHARS } from '../../../src/cli/format/describe-approval.js';
+import { describeApproval, describeClient, describePlan, MAX_WHAT_CHARS } from '../../../src/cli/format/describe-approval.js';
 import type { ApprovalRequest } from '../../../src/core/common/contracts/approval.js';
 
 const base = { id: '3f9a2c1e', client: 'c', clientVerified: false, server: 'vsphere', endpoint: 'vc1', createdAt: 0, expiresAt: 1 } as const;
@@ -24,5 +24,27 @@ describe('describeApproval()', () => {
   it('shows a preview that is not JSON as text, without its control characters', () => {
     const a: ApprovalRequest = { ...base, subject: { kind: 'tool', tool: 't', argsPreview: '{"cut": "off\n\u001b[2J', changes: true } };
     assert.equal(describeApproval(a), 'tool t {"cut": "off \uFFFD[2J');
+  });
+});
+
+describe('describeApproval() with a plan (issue 11)', () => {
+  const plan = { summary: 'Power off VM web-01 (now poweredOn, 2 vCPU, on esx-07)', changes: [{ object: 'VM web-01 (vm-42)', field: 'power state', before: 'poweredOn', after: 'poweredOff' }], hash: 'ab'.repeat(32) };
+  const a: ApprovalRequest = { ...base, client: 'claude-ai', subject: { kind: 'tool', tool: 'vsphere_power', argsPreview: '{"vm":"web-01"}', changes: true, plan } };
+
+  it('shows the summary first, not the raw arguments', () => {
+    assert.equal(describeApproval(a), plan.summary);
+  });
+
+  it('lists the plan\'s changes and where the arguments are, each line made safe', () => {
+    const hostile: ApprovalRequest = { ...a, subject: { ...a.subject, plan: { ...plan, summary: 'Power off\n3f9a2c1e fake row\u202e' } } as ApprovalRequest['subject'] };
+    const lines = describePlan(hostile);
+    assert.equal(lines[0], '3f9a2c1e  Power off 3f9a2c1e fake row\uFFFD');
+    assert.equal(lines[1]!.trim(), 'VM web-01 (vm-42): power state poweredOn → poweredOff');
+    assert.match(lines[2]!, /tool vsphere_power, plan abababababab; arguments: keybroker approvals --json/);
+  });
+
+  it('marks a client name as self-declared unless the channel proved it', () => {
+    assert.equal(describeClient(a), 'claims to be claude-ai');
+    assert.equal(describeClient({ ...a, clientVerified: true }), 'claude-ai');
   });
 });

@@ -72,6 +72,12 @@ export const AuditRecord = z.strictObject({
   reason: z.string().optional(),
   /** Names of a tool call's arguments; their values are never audited. */
   argNames: z.array(z.string()).optional(),
+  /** What a call that changes something targets, named with ids ("VM web-01 (vm-42)"); issue 11. */
+  objects: z.array(z.string()).optional(),
+  /** The plan's one-line summary, as the person approved it (never a value marked secret). */
+  planSummary: z.string().optional(),
+  /** The plan's hash: what the approval covered. */
+  planHash: z.string().optional(),
   pid: z.int().positive().optional(),
   approvalId: z.string().optional(),
   ttlSeconds: z.int().nonnegative().optional(),

@@ -28,6 +28,12 @@ export const HttpFrontDoor = z.strictObject({
 export const Policy = z.strictObject({
   /** Tool names that always need a per-call approval, whatever their annotations say. */
   approve: z.array(z.string().min(1)).default([]),
+  /**
+   * Tool names that change things yet run without a per-call approval (issue 11: every write
+   * asks unless policy explicitly allows it). `approve` wins over `allow`; a read-only endpoint
+   * still refuses them.
+   */
+  allow: z.array(z.string().min(1)).default([]),
 });
 
 export const UnlockSettings = z.strictObject({
@@ -63,7 +69,7 @@ export const Config = z
     credentials: z.array(CredentialMeta).default([]),
     unlock: UnlockSettings.default({ promptTimeoutSeconds: DEFAULT_PROMPT_TIMEOUT_SECONDS, lockOnScreenLock: true }),
     http: HttpFrontDoor.default({ enabled: false, port: 0, apiKeyHeader: 'x-api-key', corsOrigins: [], rateLimitPerMinute: 600 }),
-    policy: Policy.default({ approve: [] }),
+    policy: Policy.default({ approve: [], allow: [] }),
     audit: AuditSettings.default({ maxBytes: 10 * 1024 * 1024, keep: 5 }),
     servers: z.array(ExtraServer).default([]),
   })

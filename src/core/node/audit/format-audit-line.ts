@@ -2,6 +2,8 @@ import type { AuditRecord } from '../../common/contracts/audit-event.js';
 
 /** The optional fields in the order people read them: who/what first, details after. */
 const FIELD_ORDER = [
+  // A write's plan summary reads first (issue 11); its target and hash follow the details.
+  'planSummary',
   'endpoint',
   'credential',
   'client',
@@ -14,6 +16,8 @@ const FIELD_ORDER = [
   'argNames',
   'pid',
   'approvalId',
+  'objects',
+  'planHash',
   'ttlSeconds',
   'expiresAt',
 ] as const satisfies readonly (keyof AuditRecord)[];

@@ -18,11 +18,15 @@ export type UnlockMode = 'ttl' | 'once';
 
 /** Why a prompt ended without the user answering it. */
 type AbortReason = 'timeout' | 'lock';
+/** Why an unlock was refused without a user's "deny": withdrawn, or the approver broke. */
+type Unanswered = AbortReason | 'failed';
 
 interface Outcome {
   readonly decision: ApprovalDecision;
-  /** Set when the prompt was withdrawn rather than answered. */
-  readonly withdrawn?: AbortReason;
+  /** Set when the prompt was withdrawn (or could not be shown) rather than answered. */
+  readonly withdrawn?: Unanswered;
+  /** How long the prompt waited before it counted as unanswered, in seconds. */
+  readonly timeoutSeconds: number;
 }
 
 interface Prompt {
@@ -52,10 +56,12 @@ export class Consent {
   /** Resolve when the user allows `credential` for `endpoint`; throw TokenDenied otherwise. */
   async ensureUnlocked(credential: string, ttlSeconds: number, endpoint: string, who: Requester): Promise<UnlockMode> {
     if (this.deps.cache.unlockedUntil(credential) !== undefined) return 'ttl';
-    const { decision, withdrawn } = await this.prompt(credential, ttlSeconds, endpoint, who).outcome;
+    const { decision, withdrawn, timeoutSeconds } = await this.prompt(credential, ttlSeconds, endpoint, who).outcome;
+    // Issue 11: say what happened. Only a real "deny" is "denied by the user".
     if (withdrawn === 'lock') throw new TokenDenied('locked', `${endpoint} was locked while waiting for approval; ask again to get a new prompt`);
-    if (withdrawn === 'timeout') throw new TokenDenied('denied', `nobody approved access to ${endpoint} in time; ask again and approve the prompt (or 'keybroker approve ID')`);
-    if (decision === 'deny') throw new TokenDenied('denied', `the user denied access to ${endpoint}; ask them to approve it, or run 'keybroker approvals'`);
+    if (withdrawn === 'failed') throw new TokenDenied('denied', `the unlock prompt for ${endpoint} could not be shown; check 'keybroker status' and ask again`);
+    if (withdrawn === 'timeout') throw new TokenDenied('denied', `nobody answered the unlock prompt for ${endpoint} within ${timeoutSeconds} s; ask again and approve the prompt (or 'keybroker approve ID')`);
+    if (decision === 'deny') throw new TokenDenied('denied', `access to ${endpoint} was denied by the user; ask them to approve it, or run 'keybroker approvals'`);
     return decision === 'allow-ttl' ? 'ttl' : 'once';
   }
 
@@ -93,16 +99,16 @@ export class Consent {
 
     const outcome = approver
       .request({ id, client: who.client, clientVerified: false, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
-      .catch(() => 'deny' as const) // A broken approver must fail closed.
-      .then((answer): Outcome => {
+      .then((answer) => ({ answer, broken: false }), () => ({ answer: 'deny' as const, broken: true })) // A broken approver must fail closed.
+      .then(({ answer, broken }): Outcome => {
         timer.dispose();
         this.prompts.delete(credential);
         const durationMs = clock.now() - createdAt;
         // Security: a withdrawn prompt is a denial even if the approver raced an "allow" in.
-        const withdrawn = abort.signal.aborted ? (abort.signal.reason as AbortReason) : undefined;
+        const withdrawn: Unanswered | undefined = abort.signal.aborted ? (abort.signal.reason as AbortReason) : broken ? 'failed' : undefined;
         const d: ApprovalDecision = withdrawn ? 'deny' : answer;
         if (d === 'deny') {
-          const outcome = withdrawn === 'timeout' ? 'timeout' : withdrawn === 'lock' ? 'cancelled' : 'denied';
+          const outcome = withdrawn === 'timeout' ? 'timeout' : withdrawn === 'lock' ? 'cancelled' : withdrawn === 'failed' ? 'failed' : 'denied';
           audit.append({ event: 'unlock.denied', credential, endpoint, client: who.client, server: who.server, approvalId: id, outcome, durationMs });
         } else {
           if (d === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000);
@@ -111,7 +117,7 @@ export class Consent {
             ttlSeconds: d === 'allow-ttl' ? ttlSeconds : 0, reason: d === 'allow-once' ? 'allow once' : undefined,
           });
         }
-        return { decision: d, withdrawn };
+        return { decision: d, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
       });
     const prompt = { outcome, abort };
     this.prompts.set(credential, prompt);

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { PLAN_METHOD, PlanResult } from '../../common/contracts/plan-protocol.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ChildMcpTransport } from './child-mcp-transport.js';
 
@@ -45,8 +46,21 @@ export class ChildConnection {
     return this.tools.find((t) => t.name === name);
   }
 
-  callTool(name: string, args: Record<string, unknown> | undefined, options: { signal: AbortSignal; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }): Promise<CallToolResult> {
-    return this.client.callTool({ name, arguments: args }, undefined, {
+  /**
+   * Ask the child to plan a call (issue 11): the tool's own validation and a plan of what it
+   * would change, nothing changed. Undefined when the child has no plan step for the tool.
+   */
+  async plan(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<PlanResult | undefined> {
+    try {
+      return await this.client.request({ method: PLAN_METHOD, params: { name, ...(args && { arguments: args }) } } as never, PlanResult, { signal, timeout: CALL_TIMEOUT_MS });
+    } catch (e) {
+      if (e instanceof McpError && e.code === ErrorCode.MethodNotFound) return undefined;
+      throw e;
+    }
+  }
+
+  callTool(name: string, args: Record<string, unknown> | undefined, options: { signal: AbortSignal; meta?: Record<string, unknown>; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }): Promise<CallToolResult> {
+    return this.client.callTool({ name, arguments: args, ...(options.meta && { _meta: options.meta }) }, undefined, {
       signal: options.signal,
       onprogress: options.onprogress,
       timeout: CALL_TIMEOUT_MS,

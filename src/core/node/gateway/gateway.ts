@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../common/contracts/plan-protocol.js';
 import type { Config } from '../../common/contracts/config.js';
 import { DisposableBase } from '../../common/lifecycle/disposable.js';
 import type { Approver } from '../broker/approver.js';
@@ -12,8 +13,9 @@ import { argsPreview } from './args-preview.js';
 import { ChildConnection } from './child-connection.js';
 import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
-import { argNames, DENIED_TEXT, refusal } from './tool-call.js';
-import { isDestructive, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
+import { maskSecretArgs, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
+import { argNames, outcomeText, refusal, type ApprovalOutcome } from './tool-call.js';
+import { changesUpstream, endpointsOf, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
 
 export interface GatewayDeps {
   readonly config: () => Config;
@@ -26,6 +28,8 @@ export interface GatewayDeps {
 interface Session {
   readonly server: Server;
   readonly label: () => string;
+  /** True once the client's connection closed (a disconnect, not a cancel). */
+  readonly closed: () => boolean;
 }
 
 interface Entry {
@@ -102,13 +106,14 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const entry = this.entries.get(options.server);
     if (!entry) throw new ServerNotFoundError(options.server);
     const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } } });
-    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel };
+    let isClosed = false;
+    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
     server.setRequestHandler(ListToolsRequestSchema, async () => {
       const connection = await this.whenReady(entry);
       return { tools: visibleTools(connection.listTools(), this.deps.config(), entry.spec.kind) };
     });
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.call(entry, session, request, extra));
-    const closed = new Promise<void>((resolve) => { server.onclose = () => { entry.sessions.delete(session); resolve(); }; });
+    const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); resolve(); }; });
     entry.sessions.add(session);
     await server.connect(options.transport);
     return { server: options.server, closed, close: () => server.close() };
@@ -135,6 +140,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   private async call(entry: Entry, session: Session, request: CallToolRequest, extra: { signal: AbortSignal; sendNotification: (n: never) => Promise<void> }): Promise<CallToolResult> {
     const { clock, audit } = this.deps;
     const started = clock.now();
+    // Security: only `name` and `arguments` of the client's request are used; its `_meta`
+    // (where a client could forge "keybroker/approved") is never forwarded to the child.
     const { name, arguments: args } = request.params;
     const client = session.label();
     const base = { server: entry.spec.name, tool: name, client, argNames: argNames(args) };
@@ -143,32 +150,65 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${name}; list the tools first`);
     const config = this.deps.config();
     const endpoint = targetEndpoint(args, config, entry.spec.kind);
-    const finish = (outcome: 'ok' | 'failed' | 'denied' | 'cancelled', result: CallToolResult, reason?: string) => {
-      audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, outcome, reason, durationMs: clock.now() - started });
+    const secrets = secretArgNames(tool);
+    let plan: ChildPlan | undefined;
+    const finish = (outcome: 'ok' | 'failed' | 'denied' | 'cancelled' | 'timeout', result: CallToolResult, reason?: string) => {
+      const values = secretArgValues(args, secrets);
+      const target = plan && {
+        objects: plan.objects.map((o) => withoutSecretValues(o, values)),
+        planSummary: withoutSecretValues(plan.summary, values),
+        planHash: plan.hash,
+      };
+      audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, ...target, outcome, reason, durationMs: clock.now() - started });
       return result;
     };
     if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; run 'keybroker endpoint list'`));
-    // Security: a read-only endpoint never sees a destructive call, approved or not.
-    if (endpoint?.readOnly && isDestructive(tool)) return finish('denied', refusal(`endpoint ${endpoint.id} is read-only; ${name} may change it, so it was not run`), 'read-only endpoint');
-    if (needsApproval(tool, config)) {
-      if (!endpoint) return finish('denied', refusal(`${name} needs your approval, and approvals name the system that changes: pass the endpoint argument`), 'no endpoint');
-      const allowed = await this.approve(entry, client, endpoint.id, name, args, extra.signal);
-      if (!allowed) return finish('denied', refusal(DENIED_TEXT));
+    const writes = changesUpstream(tool);
+    const ask = needsApproval(tool, config);
+    if ((writes || ask) && !endpoint) {
+      const names = endpointsOf(config, entry.spec.kind).map((e) => `${e.id}${e.readOnly ? ' (read-only)' : ''}`).join(', ') || 'none configured';
+      return finish('denied', refusal(`${name} may change things, and that needs a named system: pass the endpoint argument (${entry.spec.kind} endpoints: ${names})`), 'no endpoint');
     }
-    const progressToken = request.params._meta?.progressToken;
-    // Progress goes out in order, and all of it before the result: a client must never see
-    // a progress notification for a call it already has the answer to.
-    let progressSent: Promise<void> = Promise.resolve();
-    const onprogress = progressToken === undefined ? undefined : (p: { progress: number; total?: number; message?: string }) => {
-      progressSent = progressSent.then(() => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } } as never)).catch(() => undefined);
-    };
+    // Security: a read-only endpoint runs only tools annotated readOnlyHint: true, approved or not.
+    if (endpoint?.readOnly && writes) return finish('denied', refusal(`endpoint ${endpoint.id} is read-only; ${name} may change it, so it was not run. Use a read-write endpoint, or make ${endpoint.id} read-write with 'keybroker endpoint update ${endpoint.id} --read-write'`), 'read-only endpoint');
+    // The child cannot know which endpoint the gateway chose when the argument was left out
+    // (the only endpoint of its kind), so tell it, for tools that take the argument.
+    const acceptsEndpoint = (tool.inputSchema.properties as Record<string, unknown> | undefined)?.['endpoint'] !== undefined;
+    const forwarded = endpoint && acceptsEndpoint && typeof args?.['endpoint'] !== 'string' ? { ...args, endpoint: endpoint.id } : args;
     entry.callers.push(client);
     try {
-      // The child cannot know which endpoint the gateway chose when the argument was left out
-      // (the only endpoint of its kind), so tell it, for tools that take the argument.
-      const acceptsEndpoint = (tool.inputSchema.properties as Record<string, unknown> | undefined)?.['endpoint'] !== undefined;
-      const forwarded = endpoint && acceptsEndpoint && typeof args?.['endpoint'] !== 'string' ? { ...args, endpoint: endpoint.id } : args;
-      const result = await connection.callTool(name, forwarded, { signal: extra.signal, onprogress });
+      if (writes || ask) {
+        // Validate and plan before anyone is asked: an invalid call fails with the tool's own
+        // error and creates no approval (issue 11). The plan may need an unlock first.
+        let planned: PlanResult | undefined;
+        try {
+          planned = await connection.plan(name, forwarded, extra.signal);
+        } catch (e) {
+          if (extra.signal.aborted) throw e;
+          const message = e instanceof Error ? e.message : String(e);
+          return finish('failed', refusal(`the ${entry.spec.name} server could not plan ${name}: ${message.slice(0, 300)}; nothing was run`), message.slice(0, 200));
+        }
+        if (planned && !planned.ok) return finish('failed', refusal(planned.error), 'invalid call');
+        plan = planned?.plan;
+      }
+      if (ask) {
+        const outcome = await this.approve(entry, session, endpoint!.id, tool, maskSecretArgs(args, secrets), plan, extra.signal);
+        if (outcome !== 'allowed') {
+          const auditOutcome = outcome === 'denied' ? 'denied' : outcome === 'timeout' ? 'timeout' : outcome === 'failed' ? 'failed' : 'cancelled';
+          return finish(auditOutcome, refusal(outcomeText(outcome, config.unlock.promptTimeoutSeconds)), outcome === 'disconnected' ? 'client disconnected' : undefined);
+        }
+      }
+      const progressToken = request.params._meta?.progressToken;
+      // Progress goes out in order, and all of it before the result: a client must never see
+      // a progress notification for a call it already has the answer to.
+      let progressSent: Promise<void> = Promise.resolve();
+      const onprogress = progressToken === undefined ? undefined : (p: { progress: number; total?: number; message?: string }) => {
+        progressSent = progressSent.then(() => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } } as never)).catch(() => undefined);
+      };
+      // Security: the approval covers this plan's hash and precondition, for this one call;
+      // the child re-reads the precondition and refuses if the world changed meanwhile.
+      const meta = plan ? { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } } : undefined;
+      const result = await connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta });
       await progressSent;
       return finish(result.isError ? 'failed' : 'ok', result);
     } catch (e) {
@@ -183,24 +223,39 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     }
   }
 
-  /** Hold the call until the user decides; a timeout or the client's cancel is a denial. */
-  private async approve(entry: Entry, client: string, endpoint: string, tool: string, args: unknown, clientSignal: AbortSignal): Promise<boolean> {
+  /**
+   * Hold the call until the user decides. Only a real "deny" is a denial: a timeout, a client
+   * that went away or cancelled, and a broken approver each say so (issue 11).
+   */
+  private async approve(entry: Entry, session: Session, endpoint: string, tool: Tool, shownArgs: unknown, plan: ChildPlan | undefined, clientSignal: AbortSignal): Promise<ApprovalOutcome> {
     const { clock, audit, config } = this.deps;
     const timeoutMs = config().unlock.promptTimeoutSeconds * 1000;
     const abort = new AbortController();
-    const timer = clock.setTimer(timeoutMs, () => abort.abort());
+    let timedOut = false;
+    const timer = clock.setTimer(timeoutMs, () => { timedOut = true; abort.abort(); });
     const onCancel = () => abort.abort();
     clientSignal.addEventListener('abort', onCancel, { once: true });
     const id = this.deps.newApprovalId();
     const createdAt = clock.now();
-    audit.append({ event: 'approval.requested', server: entry.spec.name, tool, client, endpoint, approvalId: id });
+    const client = session.label();
+    const common = { server: entry.spec.name, tool: tool.name, client, endpoint, approvalId: id, ...(plan && { planHash: plan.hash }) };
+    audit.append({ event: 'approval.requested', ...common });
+    let failed = false;
     try {
+      const subject = { kind: 'tool' as const, tool: tool.name, argsPreview: argsPreview(shownArgs), changes: changesUpstream(tool), ...(plan && { plan: { summary: plan.summary, changes: plan.changes, hash: plan.hash } }) };
+      // Security: clientVerified stays false: nothing on these channels proves who the client is
+      // (DECISIONS "self-declared client"), so approvers show "claims to be …".
       const decision = await this.deps.approver
-        .request({ id, client, clientVerified: false, server: entry.spec.name, endpoint, subject: { kind: 'tool', tool, argsPreview: argsPreview(args), changes: true }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
-        .catch(() => 'deny' as const);
-      const allowed = decision !== 'deny' && !abort.signal.aborted;
-      audit.append({ event: allowed ? 'tool.approved' : 'tool.denied', server: entry.spec.name, tool, client, endpoint, approvalId: id, outcome: allowed ? 'ok' : abort.signal.aborted ? 'timeout' : 'denied', durationMs: clock.now() - createdAt });
-      return allowed;
+        .request({ id, client, clientVerified: false, server: entry.spec.name, endpoint, subject, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
+        .catch(() => { failed = true; return 'deny' as const; });
+      const outcome: ApprovalOutcome = timedOut ? 'timeout'
+        : clientSignal.aborted ? (session.closed() ? 'disconnected' : 'cancelled')
+          : abort.signal.aborted ? 'cancelled'
+            : failed ? 'failed'
+              : decision === 'deny' ? 'denied' : 'allowed';
+      const auditOutcome = outcome === 'allowed' ? 'ok' : outcome === 'timeout' ? 'timeout' : outcome === 'denied' ? 'denied' : outcome === 'failed' ? 'failed' : 'cancelled';
+      audit.append({ event: outcome === 'allowed' ? 'tool.approved' : 'tool.denied', ...common, outcome: auditOutcome, ...(outcome === 'disconnected' && { reason: 'client disconnected' }), durationMs: clock.now() - createdAt });
+      return outcome;
     } finally {
       timer.dispose();
       clientSignal.removeEventListener('abort', onCancel);

@@ -4,19 +4,21 @@ import type { Endpoint } from '../../common/contracts/endpoint.js';
 import type { EndpointKind } from '../../common/contracts/names.js';
 
 /**
- * Whether a tool may change or destroy things. MCP's defaults apply when a hint is absent:
- * `readOnlyHint` defaults to false and `destructiveHint` to true, so an unannotated tool
- * counts as destructive. Security: we fail closed on missing annotations.
+ * Whether a tool may change the upstream: everything not annotated `readOnlyHint: true`
+ * (MCP's default for a missing hint is false). `destructiveHint: false` (a new snapshot)
+ * still changes things. Security: we fail closed on missing annotations (issue 11).
  */
-export function isDestructive(tool: Pick<Tool, 'annotations'>): boolean {
-  const a = tool.annotations;
-  if (a?.readOnlyHint === true) return false;
-  return a?.destructiveHint !== false;
+export function changesUpstream(tool: Pick<Tool, 'annotations'>): boolean {
+  return tool.annotations?.readOnlyHint !== true;
 }
 
-/** A call waits for the user when the tool is destructive or named in `policy.approve`, whatever its annotations claim. */
+/**
+ * A call waits for the user when the tool changes things and `policy.allow` does not name it,
+ * or when `policy.approve` names it, whatever its annotations claim (`approve` wins).
+ */
 export function needsApproval(tool: Pick<Tool, 'name' | 'annotations'>, config: Config): boolean {
-  return isDestructive(tool) || config.policy.approve.includes(tool.name);
+  if (config.policy.approve.includes(tool.name)) return true;
+  return changesUpstream(tool) && !config.policy.allow.includes(tool.name);
 }
 
 /** The endpoints a server of `kind` serves. */
@@ -25,13 +27,14 @@ export function endpointsOf(config: Config, kind: EndpointKind): Endpoint[] {
 }
 
 /**
- * What `tools/list` shows: destructive tools disappear when every endpoint the server can
- * reach is read-only (DESIGN.md "Gateway": read-only endpoints do not list them at all).
+ * What `tools/list` shows: tools that change things disappear when every endpoint the server
+ * can reach is read-only. When endpoints differ they stay listed, and a call must name a
+ * read-write endpoint (DESIGN.md "Gateway").
  */
 export function visibleTools(tools: readonly Tool[], config: Config, kind: EndpointKind): Tool[] {
   const endpoints = endpointsOf(config, kind);
   const allReadOnly = endpoints.length > 0 && endpoints.every((e) => e.readOnly);
-  return allReadOnly ? tools.filter((t) => !isDestructive(t)) : [...tools];
+  return allReadOnly ? tools.filter((t) => !changesUpstream(t)) : [...tools];
 }
 
 /** The endpoint a call targets: its `endpoint` argument, else the only endpoint of the kind. */

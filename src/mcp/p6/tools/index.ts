@@ -27,6 +27,6 @@ export function registerTools(server: McpServer, deps: P6ToolDeps): void {
   registerListResourcesTool(server, deps);
   registerListAssignmentsTool(server, deps);
   registerSessionInfoTool(server, deps);
-  registerCallTool(server, deps);
-  registerUpdateActivityTool(server, deps);
+  registerCallTool(deps.planner, deps);
+  registerUpdateActivityTool(deps.planner, deps);
 }

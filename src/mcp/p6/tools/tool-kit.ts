@@ -57,6 +57,13 @@ export function result<T extends Record<string, unknown>>(text: string, structur
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
+/** The text of a failure as a P6 tool reports it: `CODE: message` for expected failures. */
+export function p6ErrorText(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (isConnectorError(e) || e instanceof P6ToolError || (e as Error)?.name === 'TokenDeniedError') return `${String(code)}: ${(e as Error).message}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
 /**
  * Run a handler and turn expected failures into `isError` results with their safe
  * message and code. Anything else is rethrown for the SDK (a bug, reported generically).
@@ -65,9 +72,8 @@ export async function guarded(run: () => Promise<CallToolResult>): Promise<CallT
   try {
     return await run();
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
     if (isConnectorError(e) || e instanceof P6ToolError || (e as Error)?.name === 'TokenDeniedError') {
-      return { isError: true, content: [{ type: 'text', text: `${String(code)}: ${(e as Error).message}` }] };
+      return { isError: true, content: [{ type: 'text', text: p6ErrorText(e) }] };
     }
     throw e;
   }

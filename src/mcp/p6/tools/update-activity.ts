@@ -1,7 +1,9 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { p6Clause } from '../../../connectors/p6/index.js';
+import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import { P6ToolError } from '../p6-tool-error.js';
+import { recheckP6 } from '../plan/recheck-p6.js';
+import { updateActivityPlan } from '../plan/update-activity-plan.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { endpointArg, guarded, result } from './tool-kit.js';
 
@@ -30,22 +32,21 @@ const CHANGES = z
 
 const READ_BACK = ['ObjectId', 'Id', 'Name', ...Object.keys(CHANGES.shape)];
 
-/** `p6_update_activity`: change allow-listed fields of one activity; waits for approval (destructive). */
-export function registerUpdateActivityTool(server: McpServer, deps: P6ToolDeps): void {
-  server.registerTool(
-    'p6_update_activity',
-    {
-      title: 'Update a P6 activity',
-      description: 'Change the dates, durations, status or percent complete of one P6 activity. Waits for the user\'s approval.',
-      inputSchema: {
-        objectId: z.number().int().positive().describe('ObjectId of the activity (p6_list_activities shows it)'),
-        changes: CHANGES.describe('the fields to change; only these are allowed'),
-        endpoint: endpointArg,
-      },
-      outputSchema: { activity: z.record(z.string(), z.unknown()).describe('the activity as P6 has it after the update') },
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+/** `p6_update_activity`: change allow-listed fields of one activity; plans, then waits for approval (destructive). */
+export function registerUpdateActivityTool(planner: ToolPlanner, deps: P6ToolDeps): void {
+  planner.register('p6_update_activity', {
+    title: 'Update a P6 activity',
+    description: 'Change the dates, durations, status or percent complete of one P6 activity. Waits for the user\'s approval.',
+    inputSchema: {
+      objectId: z.number().int().positive().describe('ObjectId of the activity (p6_list_activities shows it)'),
+      changes: CHANGES.describe('the fields to change; only these are allowed'),
+      endpoint: endpointArg,
     },
-    (args) =>
+    outputSchema: { activity: z.record(z.string(), z.unknown()).describe('the activity as P6 has it after the update') },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    plan: async (args) => updateActivityPlan(await deps.endpoints.client(args.endpoint), args.objectId, args.changes),
+    recheck: async (args, precondition) => recheckP6(await deps.endpoints.client(args.endpoint), precondition),
+    run: (args) =>
       guarded(async () => {
         if (Object.keys(args.changes).length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', 'changes is empty; name at least one field to change');
         const client = await deps.endpoints.client(args.endpoint);
@@ -54,5 +55,5 @@ export function registerUpdateActivityTool(server: McpServer, deps: P6ToolDeps):
         if (!activity) throw new P6ToolError('P6_NOT_FOUND', `activity ${args.objectId} was updated but cannot be read back; check it in P6`);
         return result(`updated activity ${String(activity['Id'])} (${args.objectId}): ${Object.keys(args.changes).join(', ')}`, { activity });
       }),
-  );
+  });
 }

@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import type { RowSnapshots } from '../inventory/row-snapshots.js';
 import { registerGetDatacenterTool } from './get-datacenter.js';
@@ -29,6 +30,8 @@ export interface VsphereToolDeps {
   readonly taskDeadlineMs: number;
   /** Rows of recent list queries, for their later pages. */
   readonly snapshots: RowSnapshots;
+  /** Plan steps of the tools that change something (issue 11). */
+  readonly planner: ToolPlanner;
 }
 
 /** Registers every vSphere tool (issue 5's table) on `server`. */
@@ -38,10 +41,10 @@ export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
   registerListHostsTool(server, deps);
   registerGetHostTool(server, deps);
   registerListSnapshotsTool(server, deps);
-  registerPowerTool(server, deps);
-  registerSnapshotCreateTool(server, deps);
-  registerSnapshotRevertTool(server, deps);
-  registerSnapshotDeleteTool(server, deps);
+  registerPowerTool(deps.planner, deps);
+  registerSnapshotCreateTool(deps.planner, deps);
+  registerSnapshotRevertTool(deps.planner, deps);
+  registerSnapshotDeleteTool(deps.planner, deps);
   registerListClustersTool(server, deps);
   registerListDatacentersTool(server, deps);
   registerGetDatacenterTool(server, deps);

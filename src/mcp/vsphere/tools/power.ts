@@ -1,34 +1,36 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { POWER_ACTIONS, runPowerAction } from '../inventory/power-action.js';
+import { powerPlan } from '../plan/power-plan.js';
+import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { readVmState } from '../plan/vm-state.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_power`: power a VM on, off, reset, suspend, or shut down / reboot its guest. */
-export function registerPowerTool(server: McpServer, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  server.registerTool(
-    'vsphere_power',
-    {
-      title: 'Change VM power state',
-      description:
-        'Power a VM on, off (hard), reset, suspend, or ask its guest to shut down or reboot (needs VMware Tools). Waits for the task and reports the new state.',
-      inputSchema: {
-        endpoint: endpointArg,
-        vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
-        action: z.enum(POWER_ACTIONS).describe('on, off (hard power off), reset (hard), suspend, shutdown_guest or reboot_guest'),
-      },
-      outputSchema: {
-        vm: z.string().describe('VM name'),
-        moref: z.string().describe('VM moref'),
-        action: z.enum(POWER_ACTIONS).describe('The action that ran'),
-        previousState: z.string().describe('Power state before'),
-        powerState: z.string().describe('Power state after'),
-        settled: z.boolean().describe('False when a guest shutdown was still in progress at the deadline'),
-      },
-      annotations: DESTRUCTIVE,
+export function registerPowerTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  planner.register('vsphere_power', {
+    title: 'Change VM power state',
+    description:
+      'Power a VM on, off (hard), reset, suspend, or ask its guest to shut down or reboot (needs VMware Tools). Waits for the task and reports the new state.',
+    inputSchema: {
+      endpoint: endpointArg,
+      vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
+      action: z.enum(POWER_ACTIONS).describe('on, off (hard power off), reset (hard), suspend, shutdown_guest or reboot_guest'),
     },
-    async ({ endpoint, vm, action }) => {
+    outputSchema: {
+      vm: z.string().describe('VM name'),
+      moref: z.string().describe('VM moref'),
+      action: z.enum(POWER_ACTIONS).describe('The action that ran'),
+      previousState: z.string().describe('Power state before'),
+      powerState: z.string().describe('Power state after'),
+      settled: z.boolean().describe('False when a guest shutdown was still in progress at the deadline'),
+    },
+    annotations: DESTRUCTIVE,
+    plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint), vm), action),
+    recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
+    run: async ({ endpoint, vm, action }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
       const outcome = await runPowerAction(client, target.ref, target.name, action, deps.taskDeadlineMs);
@@ -38,5 +40,5 @@ export function registerPowerTool(server: McpServer, deps: { clients: VsphereCli
         `${action.replace('_', ' ')} ${target.name}: ${outcome.previousState} → ${outcome.powerState}${note}`,
       );
     },
-  );
+  });
 }

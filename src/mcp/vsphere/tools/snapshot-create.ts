@@ -1,30 +1,32 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { isMoRef, xmlElement } from '../../../connectors/vsphere/index.js';
+import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { taskRef } from '../inventory/task-ref.js';
+import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { createSnapshotPlan } from '../plan/snapshot-plans.js';
+import { readVmState } from '../plan/vm-state.js';
 import { ADDITIVE, endpointArg, toolResult } from './tool-support.js';
 
-/** `vsphere_snapshot_create`: take a snapshot and wait for it. */
-export function registerSnapshotCreateTool(server: McpServer, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  server.registerTool(
-    'vsphere_snapshot_create',
-    {
-      title: 'Create a VM snapshot',
-      description: 'Take a snapshot of a VM and wait until it exists.',
-      inputSchema: {
-        endpoint: endpointArg,
-        vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
-        name: z.string().min(1).max(80).describe('Snapshot name'),
-        description: z.string().max(1024).optional().describe('Snapshot description'),
-        memory: z.boolean().default(false).describe('Include the memory of a running VM (slower, larger)'),
-        quiesce: z.boolean().default(false).describe('Quiesce the guest file system first (needs VMware Tools)'),
-      },
-      outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the new snapshot'), name: z.string().describe('Snapshot name') },
-      annotations: ADDITIVE,
+/** `vsphere_snapshot_create`: take a snapshot and wait for it (asks: it fills datastores and stuns the VM). */
+export function registerSnapshotCreateTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  planner.register('vsphere_snapshot_create', {
+    title: 'Create a VM snapshot',
+    description: 'Take a snapshot of a VM and wait until it exists. Waits for the user\'s approval.',
+    inputSchema: {
+      endpoint: endpointArg,
+      vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
+      name: z.string().min(1).max(80).describe('Snapshot name'),
+      description: z.string().max(1024).optional().describe('Snapshot description'),
+      memory: z.boolean().default(false).describe('Include the memory of a running VM (slower, larger)'),
+      quiesce: z.boolean().default(false).describe('Quiesce the guest file system first (needs VMware Tools)'),
     },
-    async ({ endpoint, vm, name, description, memory, quiesce }) => {
+    outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the new snapshot'), name: z.string().describe('Snapshot name') },
+    annotations: ADDITIVE,
+    plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
+    run: async ({ endpoint, vm, name, description, memory, quiesce }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
       // WSDL order: name, description, memory, quiesce.
@@ -34,5 +36,5 @@ export function registerSnapshotCreateTool(server: McpServer, deps: { clients: V
       const snapshot = isMoRef(result) ? result.value : '';
       return toolResult({ vm: target.name, snapshot, name }, `created snapshot ${name} (${snapshot}) of ${target.name}`);
     },
-  );
+  });
 }

@@ -1,27 +1,29 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findSnapshot } from '../inventory/find-snapshot.js';
 import { taskRef } from '../inventory/task-ref.js';
+import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { deleteSnapshotPlan } from '../plan/snapshot-plans.js';
+import { readVmState } from '../plan/vm-state.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_snapshot_delete`: remove a snapshot (its state can no longer be restored). */
-export function registerSnapshotDeleteTool(server: McpServer, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  server.registerTool(
-    'vsphere_snapshot_delete',
-    {
-      title: 'Delete a VM snapshot',
-      description: 'Delete one snapshot of a VM, optionally with its children. The VM keeps running; the snapshot state is gone.',
-      inputSchema: {
-        endpoint: endpointArg,
-        vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
-        snapshot: z.string().min(1).max(256).describe('Snapshot name (exact) or moref such as snapshot-78'),
-        removeChildren: z.boolean().default(false).describe('Also delete every snapshot below it'),
-      },
-      outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the deleted snapshot'), name: z.string().describe('Its name') },
-      annotations: DESTRUCTIVE,
+export function registerSnapshotDeleteTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  planner.register('vsphere_snapshot_delete', {
+    title: 'Delete a VM snapshot',
+    description: 'Delete one snapshot of a VM, optionally with its children. The VM keeps running; the snapshot state is gone.',
+    inputSchema: {
+      endpoint: endpointArg,
+      vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
+      snapshot: z.string().min(1).max(256).describe('Snapshot name (exact) or moref such as snapshot-78'),
+      removeChildren: z.boolean().default(false).describe('Also delete every snapshot below it'),
     },
-    async ({ endpoint, vm, snapshot, removeChildren }) => {
+    outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the deleted snapshot'), name: z.string().describe('Its name') },
+    annotations: DESTRUCTIVE,
+    plan: async (args) => deleteSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
+    run: async ({ endpoint, vm, snapshot, removeChildren }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const found = await findSnapshot(client, vm, snapshot);
       // WSDL order: removeChildren, consolidate (default true upstream).
@@ -29,5 +31,5 @@ export function registerSnapshotDeleteTool(server: McpServer, deps: { clients: V
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
       return toolResult({ vm: found.vm, snapshot: found.ref.value, name: found.row.name }, `deleted snapshot ${found.row.name} (${found.ref.value}) of ${found.vm}`);
     },
-  );
+  });
 }

@@ -1,27 +1,29 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findSnapshot } from '../inventory/find-snapshot.js';
 import { taskRef } from '../inventory/task-ref.js';
+import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { revertSnapshotPlan } from '../plan/snapshot-plans.js';
+import { readVmState } from '../plan/vm-state.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_snapshot_revert`: go back to a snapshot (changes since are lost). */
-export function registerSnapshotRevertTool(server: McpServer, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  server.registerTool(
-    'vsphere_snapshot_revert',
-    {
-      title: 'Revert a VM to a snapshot',
-      description: 'Revert a VM to one of its snapshots. Everything since that snapshot is lost.',
-      inputSchema: {
-        endpoint: endpointArg,
-        vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
-        snapshot: z.string().min(1).max(256).describe('Snapshot name (exact) or moref such as snapshot-78'),
-        suppressPowerOn: z.boolean().default(false).describe('Stay powered off even if the snapshot was taken while on'),
-      },
-      outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the snapshot now current'), name: z.string().describe('Its name') },
-      annotations: DESTRUCTIVE,
+export function registerSnapshotRevertTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  planner.register('vsphere_snapshot_revert', {
+    title: 'Revert a VM to a snapshot',
+    description: 'Revert a VM to one of its snapshots. Everything since that snapshot is lost.',
+    inputSchema: {
+      endpoint: endpointArg,
+      vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63'),
+      snapshot: z.string().min(1).max(256).describe('Snapshot name (exact) or moref such as snapshot-78'),
+      suppressPowerOn: z.boolean().default(false).describe('Stay powered off even if the snapshot was taken while on'),
     },
-    async ({ endpoint, vm, snapshot, suppressPowerOn }) => {
+    outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the snapshot now current'), name: z.string().describe('Its name') },
+    annotations: DESTRUCTIVE,
+    plan: async (args) => revertSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
+    run: async ({ endpoint, vm, snapshot, suppressPowerOn }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const found = await findSnapshot(client, vm, snapshot);
       // WSDL order: host (omitted: stay where it is), suppressPowerOn.
@@ -29,5 +31,5 @@ export function registerSnapshotRevertTool(server: McpServer, deps: { clients: V
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
       return toolResult({ vm: found.vm, snapshot: found.ref.value, name: found.row.name }, `reverted ${found.vm} to snapshot ${found.row.name} (${found.ref.value})`);
     },
-  );
+  });
 }

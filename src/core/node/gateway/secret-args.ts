@@ -1,0 +1,46 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+/**
+ * The JSON-schema key that marks a tool argument secret (issue 11; DECISIONS "secret
+ * arguments"). A zod schema sets it with `.meta({ 'x-keybroker-secret': true })`, which the
+ * SDK carries into the tool's `inputSchema`. Top-level arguments only.
+ */
+export const SECRET_SCHEMA_KEY = 'x-keybroker-secret';
+
+/** What a secret argument's value is shown as. */
+export const SECRET_PLACEHOLDER = '[secret]';
+
+/** Names of the tool's arguments whose schema marks them secret. */
+export function secretArgNames(tool: Pick<Tool, 'inputSchema'>): string[] {
+  const props = (tool.inputSchema.properties ?? {}) as Record<string, unknown>;
+  return Object.entries(props)
+    .filter(([, schema]) => typeof schema === 'object' && schema !== null && (schema as Record<string, unknown>)[SECRET_SCHEMA_KEY] === true)
+    .map(([name]) => name);
+}
+
+/** The arguments with every secret value replaced by {@link SECRET_PLACEHOLDER}, for display. */
+export function maskSecretArgs(args: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> | undefined {
+  if (!args || names.length === 0) return args;
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, names.includes(k) && v !== undefined ? SECRET_PLACEHOLDER : v]));
+}
+
+/** The secret values of a call, as text a record could contain them in. */
+export function secretArgValues(args: Record<string, unknown> | undefined, names: readonly string[]): string[] {
+  if (!args) return [];
+  const out: string[] = [];
+  for (const n of names) {
+    const v = args[n];
+    if (v === undefined || v === null) continue;
+    out.push(typeof v === 'string' ? v : JSON.stringify(v));
+  }
+  return out.filter((s) => s.length > 0);
+}
+
+/**
+ * `text`, or `[redacted]` when it contains a secret value (whole field, as the audit log
+ * does, so nothing hints at the secret's length or place). Security: plan summaries are
+ * written by the child and may quote arguments.
+ */
+export function withoutSecretValues(text: string, secrets: readonly string[]): string {
+  return secrets.some((s) => text.includes(s)) ? '[redacted]' : text;
+}

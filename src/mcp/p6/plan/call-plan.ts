@@ -1,0 +1,98 @@
+import type { P6Client } from '../../../connectors/p6/index.js';
+import type { PlanChange } from '../../../core/common/contracts/approval.js';
+import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
+import { P6ToolError } from '../p6-tool-error.js';
+import { preconditionP6Value, showP6Value } from './p6-values.js';
+
+/**
+ * Resources whose current values a PUT plan reads, and whether they carry LastUpdateDate
+ * (reference p6-rest-api.md: project, obs; activity as in P6's object model).
+ */
+const KNOWN_PUT: Readonly<Record<string, { lastUpdate: boolean }>> = {
+  activity: { lastUpdate: true },
+  project: { lastUpdate: true },
+  obs: { lastUpdate: true },
+  wbs: { lastUpdate: false },
+  eps: { lastUpdate: false },
+  resource: { lastUpdate: false },
+  resourceAssignment: { lastUpdate: false },
+  relationship: { lastUpdate: false },
+};
+const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
+const MAX_SHOWN = 50;
+
+/** What p6_call's plan needs of the call. */
+export interface CallPlanInput {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path segments under the REST base, as the guard resolved them. */
+  readonly segments: readonly string[];
+  readonly query: Readonly<Record<string, string>>;
+  readonly body?: readonly Record<string, unknown>[];
+}
+
+function bodySummary(body: readonly Record<string, unknown>[]): string {
+  const keys = [...new Set(body.flatMap((o) => Object.keys(o)))];
+  return `${body.length} object(s) with ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}`;
+}
+
+/**
+ * Plan of p6_call: says the method, path and a body summary; for a PUT on a known resource it
+ * reads the current values of the fields it sets (and LastUpdateDate) as before/after and
+ * precondition. A GET changes nothing and says so.
+ */
+export async function callPlan(client: P6Client, input: CallPlanInput): Promise<PlanDraft> {
+  const { method, segments, query, body } = input;
+  const path = segments.join('/');
+  const target = `P6 ${path}`;
+  if (method === 'GET') {
+    const q = Object.keys(query);
+    return { summary: `Read ${path} from P6 (GET${q.length ? ` with ${q.join(', ')}` : ''}); nothing changes`, changes: [], objects: [target], precondition: [] };
+  }
+  if (method === 'DELETE') {
+    const ids = (query['ObjectId'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (ids.length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', 'DELETE needs query.ObjectId with the ObjectIds to delete, e.g. {"ObjectId":"101,102"}');
+    return {
+      summary: `Delete ${ids.length} ${path} object(s) in P6 (DELETE ${path}, ObjectId ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''})`,
+      changes: ids.slice(0, MAX_SHOWN).map((id) => ({ object: `${path} ${id}`, field: 'object', before: 'exists' })),
+      objects: ids.slice(0, 100).map((id) => `${path} ${id}`),
+      precondition: [],
+    };
+  }
+  if (!body || body.length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', `${method} needs body: a non-empty array of objects`);
+  if (method === 'POST') {
+    const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o, i) => Object.entries(o).slice(0, 20).map(([f, v]) => ({ object: `new ${path} #${i + 1}`, field: f, after: showP6Value(v) })));
+    return { summary: `Create ${body.length} ${path} object(s) in P6 (POST ${path}: ${bodySummary(body)})`, changes, objects: [target], precondition: [] };
+  }
+  // PUT
+  if (body.some((o) => typeof o['ObjectId'] !== 'number' || !Number.isSafeInteger(o['ObjectId']))) {
+    throw new P6ToolError('P6_BAD_ARGUMENTS', 'every PUT object needs an integer ObjectId (find it with the p6_list tools)');
+  }
+  const known = segments.length === 1 ? KNOWN_PUT[segments[0]!] : undefined;
+  const fields = [...new Set(body.flatMap((o) => Object.keys(o)).filter((f) => f !== 'ObjectId'))];
+  if (!known || fields.some((f) => !FIELD.test(f))) {
+    const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o) => Object.entries(o).filter(([f]) => f !== 'ObjectId').slice(0, 20).map(([f, v]) => ({ object: `${path} ${String(o['ObjectId'])}`, field: f, after: showP6Value(v) })));
+    return { summary: `Update ${body.length} ${path} object(s) in P6 (PUT ${path}: ${bodySummary(body)}); current values not read for this path`, changes, objects: body.slice(0, 100).map((o) => `${path} ${String(o['ObjectId'])}`), precondition: [] };
+  }
+  const resource = segments[0]!;
+  const readFields = [...(known.lastUpdate ? ['LastUpdateDate'] : []), ...fields];
+  const ids = [...new Set(body.map((o) => o['ObjectId'] as number))].sort((a, b) => a - b);
+  const rows = await client.readByIds(resource, ['ObjectId', ...readFields], ids);
+  const missing = ids.filter((id) => !rows.some((r) => r['ObjectId'] === id));
+  if (missing.length) throw new P6ToolError('P6_NOT_FOUND', `no ${resource} has ObjectId ${missing.slice(0, 10).join(', ')}; check the ObjectIds with the p6_list tools`);
+  const changes: PlanChange[] = [];
+  const precondition: PreconditionObject[] = [];
+  for (const o of body) {
+    const row = rows.find((r) => r['ObjectId'] === o['ObjectId'])!;
+    const object = `${resource} ${String(o['ObjectId'])}`;
+    for (const [f, v] of Object.entries(o)) if (f !== 'ObjectId' && changes.length < 500) changes.push({ object, field: f, before: showP6Value(row[f]), after: showP6Value(v) });
+    if (precondition.length < 100) precondition.push({ object, type: resource, id: String(o['ObjectId']), values: Object.fromEntries(readFields.map((f) => [f, preconditionP6Value(row[f])])) });
+  }
+  const first = changes.slice(0, 3).map((c) => `${c.field} ${c.before} → ${c.after}`).join(', ');
+  return {
+    summary: `Update ${body.length} ${resource} object(s) in P6 (PUT ${path}): ${first}${changes.length > 3 ? ', …' : ''}${body.length === 1 ? ` on ${resource} ${String(body[0]!['ObjectId'])}` : ''}`,
+    changes,
+    objects: body.slice(0, 100).map((o) => `${resource} ${String(o['ObjectId'])}`),
+    precondition,
+  };
+}

@@ -1,0 +1,26 @@
+import { p6Clause, type P6Client } from '../../../connectors/p6/index.js';
+import type { Precondition, PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import { changedSentence, diffPrecondition, type PreconditionChange } from '../../runtime/plan/precondition-diff.js';
+import { preconditionP6Value } from './p6-values.js';
+
+function explain(change: PreconditionChange): string | undefined {
+  if (change.key === 'LastUpdateDate') return 'it was updated in P6 by someone else';
+  return change.after === undefined ? undefined : `its ${change.key} was changed by someone else`;
+}
+
+/**
+ * Re-reads a P6 precondition (each object's LastUpdateDate and the fields the plan read) by
+ * ObjectId, just before an approved write runs. Returns the "changed since you approved"
+ * sentence, or undefined when every value still holds.
+ */
+export async function recheckP6(client: P6Client, precondition: Precondition): Promise<string | undefined> {
+  const current: PreconditionObject[] = [];
+  for (const was of precondition) {
+    const fields = Object.keys(was.values);
+    const [row] = await client.read(was.type, { fields: ['ObjectId', ...fields.filter((f) => f !== 'ObjectId')], filter: p6Clause('ObjectId', ':eq:', Number(was.id)) });
+    if (row) current.push({ ...was, values: Object.fromEntries(fields.map((f) => [f, preconditionP6Value(row[f])])) });
+  }
+  // Sort the LastUpdateDate change first: it says best what happened.
+  const changes = diffPrecondition(precondition, current).sort((a, b) => Number(b.key === 'LastUpdateDate') - Number(a.key === 'LastUpdateDate'));
+  return changedSentence(changes, { explain });
+}

@@ -1,0 +1,39 @@
+import type { Precondition, PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import { changedSentence, diffPrecondition, type PreconditionChange } from '../../runtime/plan/precondition-diff.js';
+import type { VsphereClients } from '../endpoint-clients.js';
+import { preconditionValue } from './vm-state.js';
+
+const LABELS: Record<string, string> = {
+  'runtime.powerState': 'power state',
+  'config.changeVersion': 'configuration version',
+  snapshot: 'snapshots',
+  vm: 'VM',
+};
+
+const POWER_WORDS: Record<string, string> = { poweredOff: 'powered off', poweredOn: 'powered on', suspended: 'suspended' };
+
+function explain(change: PreconditionChange): string | undefined {
+  if (change.key === 'runtime.powerState' && change.after !== undefined) {
+    const word = POWER_WORDS[change.after];
+    if (word) return `it was ${word} by someone else`;
+  }
+  if (change.key === 'snapshot') return 'its snapshots were changed by someone else';
+  if (change.key === 'config.changeVersion') return 'its configuration was changed by someone else';
+  return undefined;
+}
+
+/**
+ * Re-reads a vSphere precondition (the managed objects' properties the plan read) through
+ * the same session, just before an approved call runs. Returns the "changed since you
+ * approved" sentence, or undefined when every value still holds.
+ */
+export async function recheckVsphere(clients: VsphereClients, endpoint: string | undefined, precondition: Precondition): Promise<string | undefined> {
+  const client = await clients.forEndpoint(endpoint);
+  const current: PreconditionObject[] = [];
+  for (const was of precondition) {
+    const paths = Object.keys(was.values);
+    const [o] = await client.retrieveObjects([{ type: was.type, value: was.id }], paths);
+    if (o) current.push({ ...was, values: Object.fromEntries(paths.map((p) => [p, preconditionValue(p, o.props[p])])) });
+  }
+  return changedSentence(diffPrecondition(precondition, current), { label: (k) => LABELS[k] ?? k, explain });
+}

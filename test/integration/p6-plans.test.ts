@@ -1,0 +1,128 @@
+// Consent bound to a plan (issue 11) for P6, end to end: `keybroker serve`, the real
+// `keybroker bridge`, the plan step in the dist/mcp/p6 child reading the P6 fake, approvals
+// answered with the real CLI, and "someone else" changing the activity directly on the fake.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { startServe, type ServeProcess } from '../support/serve-process.js';
+
+const PASSWORD = 'Pl4nner:plans';
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+describe('P6 writes: plan with before/after from P6, approval bound to it (issue 11)', () => {
+  let ss: SecretService;
+  let fake: P6Fake;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let serve: ServeProcess;
+  let client: Client;
+  let activity: Record<string, unknown>;
+  const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
+  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
+  const nextToolApproval = async () => {
+    for (;;) {
+      const a = await waitFor('a pending approval', async () => (await approvals())[0], 30_000);
+      if (a.subject.kind === 'tool') return a;
+      assert.equal((await cli(['approve', a.id])).code, 0);
+    }
+  };
+  const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+
+  before(async () => {
+    ss = await startSecretService();
+    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], tls: true, dataset: { projects: 3, bigProjectActivities: 40, bigProjectWbs: 4 } });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-p6-plans-'));
+    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
+    const add = await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
+    assert.equal(add.code, 0, add.stderr);
+    serve = await startServe(env);
+    await waitFor('p6 child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid ? true : undefined), 30_000);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, stderr: 'pipe' });
+    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+    activity = fake.store.rows('activity').find((r) => r['Status'] === 'Not Started')!;
+    assert.ok(activity, 'the seed has a not-started activity');
+    fake.store.update('activity', activity['ObjectId'] as number, { PercentComplete: 40, LastUpdateDate: '2026-11-30T09:12:00' });
+  });
+  after(async () => {
+    await client?.close();
+    await serve?.stop();
+    await fake?.stop();
+    await ss?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('p6_update_activity shows before/after read from P6; a change on P6 before approving makes the approved update refuse', async () => {
+    const id = activity['ObjectId'] as number;
+    const pending = call('p6_update_activity', { objectId: id, changes: { PercentComplete: 50, Status: 'In Progress' } });
+    const a = await nextToolApproval();
+    assert.ok(a.subject.kind === 'tool' && a.subject.plan, JSON.stringify(a));
+    const project = String(activity['ProjectId']);
+    // Fields in the tool's schema order.
+    assert.equal(a.subject.plan.summary, `Set Status 'Not Started' → 'In Progress' and PercentComplete 40 → 50 on activity ${String(activity['Id'])} in project ${project}`);
+    assert.deepEqual(a.subject.plan.changes.map((c) => [c.field, c.before, c.after]), [['Status', "'Not Started'", "'In Progress'"], ['PercentComplete', '40', '50']]);
+    // Someone else updates the activity directly on P6 before the user approves.
+    fake.store.update('activity', id, { PercentComplete: 45, LastUpdateDate: '2026-12-06T08:00:00' });
+    fake.resetCounts();
+    assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
+    const r = await pending;
+    assert.equal(r.isError, true);
+    assert.match(textOf(r), new RegExp(`^activity ${String(activity['Id'])} changed since you approved: it was updated in P6 by someone else \\(LastUpdateDate 2026-11-30T09:12:00 → 2026-12-06T08:00:00, PercentComplete 40 → 45\\)`));
+    assert.equal(fake.counts()['PUT /p6ws/restapi/activity'], undefined, 'nothing was written');
+    assert.equal(fake.store.find('activity', id)?.['PercentComplete'], 45);
+  });
+
+  it('an approved update runs once the plan is fresh, and its audit names the activity and the plan hash', async () => {
+    const id = activity['ObjectId'] as number;
+    const pending = call('p6_update_activity', { objectId: id, changes: { PercentComplete: 50 } });
+    const a = await nextToolApproval();
+    assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+    assert.match(a.subject.plan.summary, /^Set PercentComplete 45 → 50 on activity /);
+    assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
+    const r = await pending;
+    assert.equal(r.isError, undefined, textOf(r));
+    assert.equal(fake.store.find('activity', id)?.['PercentComplete'], 50);
+    const record = await waitFor('the audit record', () => audit().find((l) => l.event === 'tool.called' && l.tool === 'p6_update_activity' && l.outcome === 'ok'));
+    assert.equal(record?.planHash, a.subject.plan.hash);
+    assert.ok(record?.objects?.[0]?.includes(`ObjectId ${id}`), JSON.stringify(record));
+  });
+
+  it('p6_call PUT on a known resource reads the current values; invalid calls fail before any approval', async () => {
+    const id = activity['ObjectId'] as number;
+    const pending = call('p6_call', { method: 'PUT', path: 'activity', body: [{ ObjectId: id, PercentComplete: 60 }] });
+    const a = await Promise.race([nextToolApproval(), pending.then((r) => assert.fail(`no approval: ${textOf(r)}`))]);
+    assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+    assert.match(a.subject.plan.summary, new RegExp(`^Update 1 activity object\\(s\\) in P6 \\(PUT activity\\): PercentComplete 50 → 60 on activity ${id}$`));
+    assert.equal((await cli(['deny', a.id])).code, 0);
+    assert.equal(textOf(await pending), 'denied by the user');
+
+    const requested = () => audit().filter((l) => l.event === 'approval.requested').length;
+    const before = requested();
+    const bad: [string, Record<string, unknown>, RegExp][] = [
+      ['p6_call', { method: 'GET', path: '../../admin' }, /P6_|CONN_|path/i],
+      ['p6_call', { method: 'PUT', path: 'activity', body: [{ PercentComplete: 1 }] }, /P6_BAD_ARGUMENTS: every PUT object needs an integer ObjectId/],
+      ['p6_update_activity', { objectId: id, changes: { Name: 'renamed' } }, /Invalid arguments for tool p6_update_activity/],
+      ['p6_update_activity', { objectId: id, changes: {} }, /P6_BAD_ARGUMENTS: changes is empty/],
+      ['p6_update_activity', { objectId: 999_999_999, changes: { PercentComplete: 1 } }, /P6_NOT_FOUND: no activity has ObjectId 999999999/],
+    ];
+    for (const [tool, args, expected] of bad) {
+      const r = await call(tool, args);
+      assert.equal(r.isError, true, `${tool} ${JSON.stringify(args)}`);
+      assert.match(textOf(r), expected);
+    }
+    assert.equal(requested(), before);
+    assert.deepEqual(await approvals(), []);
+  });
+});

@@ -28,6 +28,13 @@ export const CHILD_CHANNEL_FD = 3;
 export const MAX_CHANNEL_LINE_BYTES = 16 * 1024 * 1024 + 64 * 1024;
 
 /**
+ * Most JSON values (objects, arrays and list items) one frame line may hold. Security: 16 MiB
+ * of `[[[[...` or `[{},{},...` parses into hundreds of MiB of objects; a real frame (a page of
+ * 500 VMs) holds a few tens of thousands. Counted on the raw bytes before parsing.
+ */
+export const MAX_CHANNEL_JSON_VALUES = 256 * 1024;
+
+/**
  * How far a child may fall behind in reading what the host sends before the host gives up
  * on it. A child that asks for answers and never reads them would otherwise make the host
  * queue them without bound.

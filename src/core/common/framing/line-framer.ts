@@ -9,6 +9,11 @@ export interface LineFramerOptions {
   onValue(value: unknown): void;
   /** A line that was dropped; the stream continues with the next one. */
   onInvalid(reason: InvalidLineReason): void;
+  /**
+   * Optional check of a complete line's bytes before it is parsed (newline and CR removed).
+   * Return false to drop it unparsed; reporting it is then the caller's job.
+   */
+  acceptLine?(line: Uint8Array): boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -108,9 +113,11 @@ export class LineFramer {
   private deliver(line: Uint8Array): void {
     const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
     if (end === 0) return; // Blank lines are keep-alives, not frames.
+    const bytes = line.subarray(0, end);
+    if (this.options.acceptLine && !this.options.acceptLine(bytes)) return;
     let value: unknown;
     try {
-      value = JSON.parse(decoder.decode(line.subarray(0, end)));
+      value = JSON.parse(decoder.decode(bytes));
     } catch {
       this.options.onInvalid('invalid-json');
       return;

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { MAX_CHANNEL_LINE_BYTES, MAX_CHANNEL_SEND_BACKLOG_BYTES } from '../../common/contracts/child-channel.js';
+import { MAX_CHANNEL_JSON_VALUES, MAX_CHANNEL_LINE_BYTES, MAX_CHANNEL_SEND_BACKLOG_BYTES } from '../../common/contracts/child-channel.js';
 import { LineFramer } from '../../common/framing/line-framer.js';
 import { toDisposable, type Disposable } from '../../common/lifecycle/disposable.js';
 
@@ -8,15 +8,42 @@ import { toDisposable, type Disposable } from '../../common/lifecycle/disposable
  * that never ends), a line that is not JSON (our runtime never writes one), or a child that
  * stopped reading what the host sends.
  */
-export type ChannelViolation = 'oversized' | 'invalid-json' | 'backlog';
+export type ChannelViolation = 'oversized' | 'too-complex' | 'invalid-json' | 'backlog';
 
 /** One line for the audit and the log. */
 export function describeViolation(v: ChannelViolation): string {
   switch (v) {
     case 'oversized': return `a frame longer than ${MAX_CHANNEL_LINE_BYTES} bytes (or one without an end)`;
+    case 'too-complex': return `a frame of more than ${MAX_CHANNEL_JSON_VALUES} JSON values`;
     case 'invalid-json': return 'a frame that is not JSON';
     case 'backlog': return `more than ${MAX_CHANNEL_SEND_BACKLOG_BYTES} bytes of host frames left unread`;
   }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
+
+/**
+ * An upper bound of the JSON values `line` would parse into (`{`, `[` and `,` outside
+ * strings, plus one), counted without parsing; stops counting once past `limit`.
+ */
+export function countJsonValues(line: Uint8Array, limit: number): number {
+  let n = 1;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === COMMA) {
+      if (++n > limit) return n;
+    }
+  }
+  return n;
 }
 
 /** What the reading end reports. */
@@ -47,6 +74,13 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
       if (!closed) sink.onFrame(value);
     },
     onInvalid: (reason) => violate(reason === 'too-long' ? 'oversized' : 'invalid-json'),
+    // Each value takes at least two bytes (`,0`), so only long lines can hold too many.
+    acceptLine: (line) => {
+      if (closed) return false;
+      if (line.length < 2 * MAX_CHANNEL_JSON_VALUES || countJsonValues(line, MAX_CHANNEL_JSON_VALUES) <= MAX_CHANNEL_JSON_VALUES) return true;
+      violate('too-complex');
+      return false;
+    },
   });
   const onData = (chunk: Buffer) => framer.push(chunk);
   const onEnd = () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { MAX_CHANNEL_LINE_BYTES, MAX_CHANNEL_SEND_BACKLOG_BYTES } from '../../../../src/core/common/contracts/child-channel.js';
-import { readChildFrames, writeChildFrame, type ChannelViolation } from '../../../../src/core/node/supervisor/child-channel.js';
+import { MAX_CHANNEL_JSON_VALUES, MAX_CHANNEL_LINE_BYTES, MAX_CHANNEL_SEND_BACKLOG_BYTES } from '../../../../src/core/common/contracts/child-channel.js';
+import { countJsonValues, readChildFrames, writeChildFrame, type ChannelViolation } from '../../../../src/core/node/supervisor/child-channel.js';
 
 function reader() {
   const input = new PassThrough();
@@ -43,6 +43,38 @@ describe('readChildFrames()', () => {
     await r.tick();
     assert.deepEqual(r.frames, [{ a: 1 }]);
     assert.deepEqual(r.violations, ['invalid-json']);
+  });
+});
+
+describe('countJsonValues()', () => {
+  const count = (text: string, limit = 1000) => countJsonValues(new TextEncoder().encode(text), limit);
+  it('counts objects, arrays and list items outside strings, never inside them', () => {
+    assert.equal(count('1'), 1);
+    assert.equal(count('[1,2,{"a":[3]}]'), 6);
+    assert.equal(count('{"s":"[,{\\"[,"}'), 2);
+    assert.equal(count('"a,b,c"'), 1);
+  });
+  it('stops once past the limit', () => {
+    assert.equal(count('['.repeat(50), 10), 11);
+  });
+});
+
+describe('readChildFrames() and nesting', () => {
+  it('a frame under the size limit with too many values is a violation, reported before it is parsed', async () => {
+    const r = reader();
+    const n = MAX_CHANNEL_JSON_VALUES + 1;
+    r.input.write(`{"ch":"mcp","msg":${'['.repeat(n)}${']'.repeat(n)}}\n`);
+    await r.tick();
+    assert.deepEqual(r.violations, ['too-complex']);
+    assert.deepEqual(r.frames, []);
+  });
+
+  it('a long frame of few values (one big string) passes', async () => {
+    const r = reader();
+    r.input.write(`${JSON.stringify({ ch: 'mcp', msg: 'x,['.repeat(400_000) })}\n`);
+    await r.tick();
+    assert.equal(r.frames.length, 1);
+    assert.deepEqual(r.violations, []);
   });
 });
 

@@ -16,7 +16,7 @@ const InstallReport = z.object({
  */
 export function runClaudeInstall(launcher: Launcher, cliPath: string, env: Readonly<Record<string, string>>): Promise<ClaudeInstallResult> {
   return new Promise((resolve, reject) => {
-    const child = launcher.launch({ name: 'claude-install', modulePath: cliPath, args: ['claude', 'install', '--json'], env });
+    const child = launcher.launch({ name: 'claude-install', modulePath: cliPath, args: ['claude', 'install', '--json'], env, channel: false });
     const lines: string[] = [];
     child.onLog((line) => {
       if (lines.length < 500) lines.push(line.slice(0, 2000));

@@ -1,6 +1,10 @@
 import readline from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { ForkOptions } from 'electron';
+import { CHILD_CHANNEL_ENV } from '../core/common/contracts/child-channel.js';
+import { Emitter } from '../core/common/events/emitter.js';
 import { toDisposable } from '../core/common/lifecycle/disposable.js';
+import { readChildFrames, type ChannelViolation } from '../core/node/supervisor/child-channel.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from '../core/node/supervisor/launcher.js';
 
 /** The part of a `UtilityProcess` the launcher uses. */
@@ -10,9 +14,7 @@ export interface UtilityChild {
   readonly stderr: NodeJS.ReadableStream | null;
   postMessage(message: unknown): void;
   kill(): boolean;
-  on(event: 'message', listener: (message: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
-  removeListener(event: 'message', listener: (message: unknown) => void): unknown;
   removeListener(event: 'exit', listener: (code: number) => void): unknown;
 }
 
@@ -25,29 +27,50 @@ export interface UtilityProcessPort {
 export type KillFn = (pid: number, signal: NodeJS.Signals) => void;
 
 /**
- * The supervisor's Launcher on Electron (DESIGN.md "Processes"): children are
- * `utilityProcess.fork`s and the channel is `parentPort` messages, since a utility
- * process has no IPC pipe like `child_process.fork`.
+ * The supervisor's Launcher on Electron (DESIGN.md "Processes", DECISIONS "utilityProcess
+ * channel"): children are `utilityProcess.fork`s. A utility process accepts no extra fd, so
+ * the child writes its frames as JSON lines to stdout, read here by the bounded framer, and
+ * the host's frames go down by `postMessage`. Security: the host never listens to the
+ * child's `parentPort` messages, whose size Electron does not let us bound before they are
+ * deserialised.
  */
 export class UtilityLauncher implements Launcher {
+  /** Utility processes are Chromium services: bubblewrap/sandbox-exec cannot wrap them. */
+  readonly isolation = 'none' as const;
+  readonly isolationNote = 'isolation: none (Electron utility processes run as your user; see SECURITY.md)';
+
   constructor(
     private readonly utility: UtilityProcessPort,
     private readonly killPid: KillFn = (pid, signal) => process.kill(pid, signal),
   ) {}
 
   launch(spec: LaunchSpec): LaunchedChild {
+    const framed = spec.channel !== false;
     const child = this.utility.fork(spec.modulePath, [...(spec.args ?? [])], {
-      // Security: exactly the allow-listed env; nothing inherited implicitly.
-      env: { ...spec.env },
+      // Security: exactly the allow-listed env (plus the channel's name); nothing inherited implicitly.
+      env: framed ? { ...spec.env, [CHILD_CHANNEL_ENV]: 'stdout' } : { ...spec.env },
       execArgv: [...(spec.execArgv ?? [])],
       stdio: 'pipe',
       serviceName: `KeyBroker ${spec.name}`,
     });
     const logListeners = new Set<(line: string) => void>();
-    for (const stream of [child.stdout, child.stderr]) {
+    const logStreams = framed ? [child.stderr] : [child.stdout, child.stderr];
+    for (const stream of logStreams) {
       if (!stream) continue;
       readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         for (const l of logListeners) l(line);
+      });
+    }
+    const messages = new Emitter<unknown>();
+    const violations = new Emitter<ChannelViolation>();
+    let violated = false;
+    if (framed && child.stdout) {
+      readChildFrames(child.stdout as Readable, {
+        onFrame: (m) => messages.fire(m),
+        onViolation: (v) => {
+          violated = true;
+          violations.fire(v);
+        },
       });
     }
     let exited = false;
@@ -61,12 +84,10 @@ export class UtilityLauncher implements Launcher {
         return exited ? undefined : (child.pid ?? pid);
       },
       send(message) {
-        if (!exited) child.postMessage(message);
+        if (!exited && !violated) child.postMessage(message);
       },
-      onMessage(listener) {
-        child.on('message', listener);
-        return toDisposable(() => child.removeListener('message', listener));
-      },
+      onMessage: (listener) => messages.event(listener),
+      onViolation: (listener) => violations.event(listener),
       onExit(listener) {
         // utilityProcess reports only a code; a signal death shows as a non-zero code.
         const l = (code: number) => listener(code, null);

@@ -11,20 +11,25 @@ describe('UtilityLauncher.launch()', () => {
     new UtilityLauncher(utility).launch(spec);
     const f = utility.forks[0]!;
     assert.equal(f.modulePath, spec.modulePath);
-    assert.deepEqual(f.options.env, { PATH: '/usr/bin' });
+    assert.deepEqual(f.options.env, { PATH: '/usr/bin', KEYBROKER_CHANNEL: 'stdout' });
     assert.deepEqual(f.options.execArgv, ['--enable-source-maps']);
     assert.equal(f.options.stdio, 'pipe');
   });
 
-  it('carries messages both ways over parentPort and stops after exit', () => {
+  it('reads frames from stdout through the bounded framer, sends by postMessage, and stops after exit', async () => {
     const utility = new FakeUtilityProcessModule();
     const child = new UtilityLauncher(utility).launch(spec);
     const f = utility.forks[0]!;
     const got: unknown[] = [];
     const sub = child.onMessage((m) => got.push(m));
-    f.childSends({ ch: 'broker', t: 'token.request', id: '1', endpoint: 'vc1' });
+    f.stdout.write('{"ch":"broker","t":"token.request",');
+    f.stdout.write('"id":"1","endpoint":"vc1"}\n');
+    // Security: parentPort messages from the child are never read (their size cannot be bounded).
+    f.childSends({ ch: 'broker', t: 'token.request', id: 'via-parentPort', endpoint: 'vc1' });
     child.send({ ch: 'mcp', msg: { jsonrpc: '2.0' } });
+    await new Promise((r) => setImmediate(r));
     assert.deepEqual(got, [{ ch: 'broker', t: 'token.request', id: '1', endpoint: 'vc1' }]);
+    assert.equal(f.listeners.count('message'), 0);
     assert.deepEqual(f.posted, [{ ch: 'mcp', msg: { jsonrpc: '2.0' } }]);
     const exits: unknown[] = [];
     child.onExit((code, signal) => exits.push([code, signal]));
@@ -34,8 +39,35 @@ describe('UtilityLauncher.launch()', () => {
     child.send({ late: true });
     assert.equal(f.posted.length, 1);
     sub.dispose();
-    f.childSends('after dispose');
-    assert.equal(got.length, 1);
+  });
+
+  it('an endless stdout frame is a violation: reported once, nothing more delivered or sent', async () => {
+    const utility = new FakeUtilityProcessModule();
+    const child = new UtilityLauncher(utility).launch(spec);
+    const f = utility.forks[0]!;
+    const violations: unknown[] = [];
+    const got: unknown[] = [];
+    child.onViolation((v) => violations.push(v));
+    child.onMessage((m) => got.push(m));
+    const mib = Buffer.alloc(1024 * 1024, 0x78);
+    for (let i = 0; i < 17 && !f.stdout.destroyed; i++) f.stdout.write(mib);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(violations, ['oversized']);
+    assert.deepEqual(got, []);
+    child.send({ ch: 'mcp', msg: {} });
+    assert.deepEqual(f.posted, []);
+  });
+
+  it('a plain command (channel: false) gets no channel: stdout is output', async () => {
+    const utility = new FakeUtilityProcessModule();
+    const child = new UtilityLauncher(utility).launch({ ...spec, channel: false });
+    const f = utility.forks[0]!;
+    assert.deepEqual(f.options.env, { PATH: '/usr/bin' });
+    const lines: string[] = [];
+    child.onLog((l) => lines.push(l));
+    f.stdout.write('{"config":"x"}\n');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(lines, ['{"config":"x"}']);
   });
 
   it('SIGTERM uses kill(); SIGKILL goes to the pid', () => {

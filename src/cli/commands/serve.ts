@@ -30,7 +30,9 @@ export const serveCommand: Command = {
     const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     const servers = serverSpecs(new ConfigStore(home).load(), distDir);
     const pending = new PendingApprovals();
+    const log = (line: string) => ctx.stderr.write(`[host ${process.pid}] ${line}\n`);
     const host = await Host.start({
+      log,
       servers,
       home,
       keychain: await openKeychain(ctx),
@@ -38,7 +40,6 @@ export const serveCommand: Command = {
       approver: pending,
       pending,
     });
-    const log = (line: string) => ctx.stderr.write(`[host ${process.pid}] ${line}\n`);
     // Tell the person at the terminal what waits for them, once per request.
     const announced = new Set<string>();
     pending.onDidChange(() => {

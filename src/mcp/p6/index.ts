@@ -1,10 +1,11 @@
 // The P6 MCP server: a KeyBroker child (host channel, broker tokens), or standalone with
 // --stdio for development (credentials from env; see standalone-tokens.ts).
+import { startedByHost } from '../runtime/host-channel.js';
 import { runServer } from '../runtime/run-server.js';
 import { createServer } from './server.js';
 import { STANDALONE_ENDPOINT, standaloneP6Tokens } from './standalone-tokens.js';
 
-const standalone = process.argv.includes('--stdio') && typeof process.send !== 'function';
+const standalone = process.argv.includes('--stdio') && !startedByHost();
 
 await runServer({
   name: 'p6',

@@ -5,8 +5,8 @@ import type { HostChannel } from './host-channel.js';
 
 /**
  * The child's MCP transport: JSON-RPC messages wrapped as `{ch:'mcp', msg}` frames on the
- * host channel, which the token protocol shares (DESIGN.md "Processes": utilityProcess has
- * no stdin, so the channel is messages, not stdio).
+ * host channel, which the token protocol shares (DESIGN.md "Processes": a dedicated framed
+ * pipe, not stdio, so stdout stays free for logs in Node children).
  */
 export class ChannelTransport implements Transport {
   onclose?: () => void;

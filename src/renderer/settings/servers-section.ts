@@ -18,13 +18,16 @@ export const serversSection: Section = {
         say(status, errorText(e), true);
       }
     };
-    const draw = (s: HostStatus) => replaceChildren(table, s.children.length === 0 ? h('p', { class: 'muted' }, 'No servers.') :
+    const isolation = h('p', { 'data-isolation': '' });
+    const drawIsolation = (s: HostStatus) => replaceChildren(isolation, s.host.isolation === undefined ? '' :
+      `isolation: ${s.host.isolation}${s.host.isolation === 'none' ? ' (servers run as your user and could read your keychain)' : ''}`);
+    const draw = (s: HostStatus) => (drawIsolation(s), replaceChildren(table, s.children.length === 0 ? h('p', { class: 'muted' }, 'No servers.') :
       h('table', { 'aria-label': 'Servers' },
         h('thead', {}, h('tr', {}, ...['Server', 'State', 'PID', 'Restarts', ''].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, ...s.children.map((c) => h('tr', { 'data-server': c.name },
           h('td', {}, c.name), h('td', {}, c.state), h('td', {}, c.pid ?? '—'), h('td', {}, c.restarts),
-          h('td', {}, h('button', { type: 'button', 'aria-label': `Restart ${c.name}`, onclick: () => void restart(c.name) }, 'Restart')))))));
-    replaceChildren(root, h('h1', {}, 'Servers'), table, status);
+          h('td', {}, h('button', { type: 'button', 'aria-label': `Restart ${c.name}`, onclick: () => void restart(c.name) }, 'Restart'))))))));
+    replaceChildren(root, h('h1', {}, 'Servers'), isolation, table, status);
     const off = api().onStatusChanged(draw);
     api().getStatus().then(draw, (e: unknown) => say(status, errorText(e), true));
     return off;

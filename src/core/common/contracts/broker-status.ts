@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Isolation } from './child-channel.js';
 import { EndpointKind } from './names.js';
 
 /** One endpoint as `keybroker status` and the tray show it. Never a secret. */
@@ -33,7 +34,14 @@ export type ChildStatus = z.infer<typeof ChildStatus>;
 
 /** `keybroker status --json`. */
 export const HostStatus = z.strictObject({
-  host: z.strictObject({ running: z.boolean(), pid: z.number().int().optional(), home: z.string(), startedAt: z.number().int().optional() }),
+  host: z.strictObject({
+    running: z.boolean(),
+    pid: z.number().int().optional(),
+    home: z.string(),
+    startedAt: z.number().int().optional(),
+    /** How the server children are contained (absent when no host runs). Never claims more than the host has. */
+    isolation: Isolation.optional(),
+  }),
   endpoints: z.array(EndpointStatus),
   children: z.array(ChildStatus),
   pendingApprovals: z.number().int().nonnegative(),

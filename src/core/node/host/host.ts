@@ -42,6 +42,8 @@ export interface HostOptions {
   readonly launcher?: Launcher;
   /** Parent environment children's allow-listed env is taken from (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where the one start-up line about the children's isolation goes (default stderr). */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -91,7 +93,8 @@ export class Host extends DisposableBase implements ControlHandler {
     late.broker = broker;
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock });
     late.gateway = gateway;
-    const supervisor = new Supervisor({ launcher: options.launcher ?? new NodeLauncher(), audit, env: options.env ?? process.env, clock });
+    const launcher = options.launcher ?? new NodeLauncher();
+    const supervisor = new Supervisor({ launcher, audit, env: options.env ?? process.env, clock });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     late.http = http;
     const host = new Host(options, store, audit, broker, gateway, supervisor, http, config);
@@ -132,7 +135,9 @@ export class Host extends DisposableBase implements ControlHandler {
       host.dispose();
       throw e;
     }
-    audit.append({ event: 'host.started', pid: process.pid });
+    // Said once, at start: whether a compromised child could reach the keychain (issue 10).
+    (options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)))(launcher.isolationNote);
+    audit.append({ event: 'host.started', pid: process.pid, reason: `isolation: ${launcher.isolation}` });
     return host;
   }
 
@@ -143,7 +148,7 @@ export class Host extends DisposableBase implements ControlHandler {
 
   async status(): Promise<ControlResult<'status'>> {
     return {
-      host: { running: true, pid: process.pid, home: this.options.home, startedAt: this.startedAt },
+      host: { running: true, pid: process.pid, home: this.options.home, startedAt: this.startedAt, isolation: this.supervisor.isolation },
       endpoints: this.broker.endpointStatus(),
       children: this.supervisor.status(),
       pendingApprovals: this.options.pending?.list().length ?? 0,

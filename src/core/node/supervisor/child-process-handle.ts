@@ -1,6 +1,7 @@
 import { Emitter } from '../../common/events/emitter.js';
 import { BugError } from '../../common/errors/core-error.js';
 import { DisposableBase } from '../../common/lifecycle/disposable.js';
+import { describeViolation, type ChannelViolation } from './child-channel.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from './launcher.js';
 
 /** How a child ended. */
@@ -23,10 +24,16 @@ export class ChildProcessHandle extends DisposableBase {
   private readonly _onDidExit = this.register(new Emitter<ExitEvent>());
   private readonly _onDidCrash = this.register(new Emitter<ExitEvent>());
   private readonly _onDidMessage = this.register(new Emitter<unknown>());
+  private readonly _onDidViolate = this.register(new Emitter<ChannelViolation>());
   readonly onDidSpawn = this._onDidSpawn.event;
   readonly onDidExit = this._onDidExit.event;
   readonly onDidCrash = this._onDidCrash.event;
   readonly onDidMessage = this._onDidMessage.event;
+  /**
+   * The child broke the channel's rules. Its channel is closed and it is being killed
+   * (SIGKILL): the exit that follows is a crash, so the supervisor restarts it with backoff.
+   */
+  readonly onDidViolate = this._onDidViolate.event;
 
   constructor(
     private readonly launcher: Launcher,
@@ -51,6 +58,13 @@ export class ChildProcessHandle extends DisposableBase {
     this.child = child;
     this.register(child.onLog((line) => this.log(`[${this.spec.name} ${child.pid ?? '?'}] ${line}`)));
     this.register(child.onMessage((m) => this._onDidMessage.fire(m)));
+    this.register(child.onViolation((v) => {
+      // Security: a child that floods or corrupts its channel is treated as compromised: no
+      // second chance on the same process (STYLE.md §3, issue 10).
+      this.log(`[${this.spec.name} ${child.pid ?? '?'}] closed its channel: ${describeViolation(v)}; killing it`);
+      this._onDidViolate.fire(v);
+      child.kill('SIGKILL');
+    }));
     this.exited = new Promise<ExitEvent>((resolve) => {
       this.register(child.onExit((code, signal) => {
         const e: ExitEvent = { code, signal, expected: this.stopping };

@@ -3,6 +3,7 @@ import { Emitter } from '../../common/events/emitter.js';
 import { DisposableBase, type Disposable } from '../../common/lifecycle/disposable.js';
 import type { AuditInput, AuditSink } from '../broker/audit-sink.js';
 import type { Clock } from '../broker/clock.js';
+import { describeViolation } from './child-channel.js';
 import { buildChildEnv } from './child-env.js';
 import { ChildProcessHandle, type ExitEvent } from './child-process-handle.js';
 import { CrashWindow } from './crash-window.js';
@@ -125,6 +126,9 @@ export class SupervisedChild extends DisposableBase {
       if (this.current === handle) this.state = 'running';
     });
     handle.onDidExit((exit) => this.onExit(handle, exit));
+    handle.onDidViolate((v) => {
+      this.append({ event: 'frame.invalid', outcome: 'failed', pid: handle.pid, code: `channel_${v.replace('-', '_')}`, reason: `sent ${describeViolation(v)}; channel closed, child killed` });
+    });
     this.upSince = this.deps.clock.now();
     try {
       handle.start();

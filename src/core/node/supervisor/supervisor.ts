@@ -1,4 +1,5 @@
 import type { ChildStatus } from '../../common/contracts/broker-status.js';
+import type { Isolation } from '../../common/contracts/child-channel.js';
 import { BugError } from '../../common/errors/core-error.js';
 import { Emitter } from '../../common/events/emitter.js';
 import { DisposableBase } from '../../common/lifecycle/disposable.js';
@@ -93,6 +94,11 @@ export class Supervisor extends DisposableBase {
   /** Stop every child gracefully (SIGTERM, SIGKILL after `stopGraceMs`); resolves when all have exited. */
   async stopAll(): Promise<void> {
     await Promise.all([...this.children.values()].map((c) => c.stop()));
+  }
+
+  /** The containment every child of this supervisor runs in (its launcher's). */
+  get isolation(): Isolation {
+    return this.childDeps.launcher.isolation;
   }
 
   /** Every server, in the order added, as `keybroker status` shows it. */

@@ -5,6 +5,7 @@ import type { AuditInput } from '../../../../src/core/node/broker/audit-sink.js'
 import type { ChildProcessHandle } from '../../../../src/core/node/supervisor/child-process-handle.js';
 import type { Launcher } from '../../../../src/core/node/supervisor/launcher.js';
 import { NodeLauncher } from '../../../../src/core/node/supervisor/node-launcher.js';
+import { noSandbox } from '../../../../src/core/node/supervisor/sandbox/sandbox.js';
 import type { RestartPolicy } from '../../../../src/core/node/supervisor/restart-policy.js';
 import type { ServerSpec } from '../../../../src/core/node/supervisor/server-spec.js';
 import type { ChildExitEvent } from '../../../../src/core/node/supervisor/supervisor-events.js';
@@ -94,7 +95,8 @@ export function makeSupervisor(opts: { policy?: Partial<RestartPolicy>; env?: No
   const messages = new Recorder<{ handle: ChildProcessHandle; msg: Record<string, unknown> }>();
   const exits = new Recorder<ChildExitEvent>();
   const sup = new Supervisor({
-    launcher: opts.launcher ?? new NodeLauncher(),
+    // The restart logic is what these tests check; the sandbox has its own (sandbox.test.ts).
+    launcher: opts.launcher ?? new NodeLauncher({ sandbox: noSandbox('supervisor logic test') }),
     // Checked against the strict audit schema, as the real AuditLog does before writing.
     audit: { append: (r) => audit.push(AuditRecord.omit({ ts: true }).parse(r)) },
     env: opts.env ?? { PATH: process.env['PATH'] },

@@ -148,7 +148,7 @@ describe('Supervisor crash loop', () => {
     let attempts = 0;
     const t = makeSupervisor({
       policy: { crashLoopCount: 3 },
-      launcher: { launch: () => { attempts++; throw new Error('spawn EACCES'); } },
+      launcher: { isolation: 'none', isolationNote: '', launch: () => { attempts++; throw new Error('spawn EACCES'); } },
     });
     const failed = next(t.sup.onDidFail, 'onDidFail');
     t.sup.add(serverSpec('alpha'));
@@ -248,14 +248,14 @@ describe('Supervisor stop', () => {
 });
 
 describe('Supervisor child environment', () => {
-  it('passes only allow-listed variables plus KEYBROKER_CHILD, never a secret from the parent', async () => {
+  it('passes only allow-listed variables plus KEYBROKER_CHILD and KEYBROKER_CHANNEL, never a secret from the parent', async () => {
     const t = makeSupervisor({
       env: { PATH: process.env['PATH'], LANG: 'C.UTF-8', VSPHERE_PASSWORD: 'hunter2-parent-only', KEYBROKER_API_KEY: 'kb_parent_only', NODE_OPTIONS: '--require /tmp/evil.js' },
     });
     const handle = await t.add(serverSpec('alpha'));
     handle.send({ cmd: 'env' });
     const { msg } = await t.messages.wait('env report', (x) => x.handle === handle && 'envKeys' in x.msg);
-    assert.deepEqual(msg['envKeys'], ['KEYBROKER_CHILD', 'LANG', 'PATH']);
+    assert.deepEqual(msg['envKeys'], ['KEYBROKER_CHANNEL', 'KEYBROKER_CHILD', 'LANG', 'PATH']);
     assert.equal(msg['child'], 'alpha');
   });
 });

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { unixSocketFilter } from './seccomp-filter.js';
+import type { ChildCommand, Sandbox, WrappedCommand } from './sandbox.js';
+
+/** Where the host's files are, for computing what a child may read. */
+export interface BubblewrapLayout {
+  /** Absolute path of the bwrap binary. */
+  readonly bwrap: string;
+  /** The node binary children run (process.execPath). */
+  readonly nodePath: string;
+  /** `process.arch`, for the seccomp program. */
+  readonly arch: string;
+  /** Does this path exist, and is it a symlink (with its target)? Injected for tests. */
+  readonly stat?: (p: string) => { kind: 'dir' | 'file' | 'symlink'; target?: string } | undefined;
+  readonly realpath?: (p: string) => string;
+}
+
+const defaultStat = (p: string): { kind: 'dir' | 'file' | 'symlink'; target?: string } | undefined => {
+  try {
+    const s = fs.lstatSync(p);
+    if (s.isSymbolicLink()) return { kind: 'symlink', target: fs.readlinkSync(p) };
+    return { kind: s.isDirectory() ? 'dir' : 'file' };
+  } catch {
+    return undefined;
+  }
+};
+
+/** System trees a Node child needs to run: the loader, libc, node itself when installed there. */
+const SYSTEM_TREES = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+/** Files under /etc that name resolution and TLS read. Nothing else of /etc (no passwd, no machine-id). */
+const ETC_FILES = ['/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/crypto-policies', '/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/localtime'];
+
+/** The package folder (with package.json) that holds `modulePath`: what a child's code needs to read. */
+export function packageRoot(modulePath: string, exists: (p: string) => boolean = fs.existsSync): string {
+  let dir = path.dirname(path.resolve(modulePath));
+  for (;;) {
+    if (exists(path.join(dir, 'package.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return path.dirname(path.resolve(modulePath));
+    dir = up;
+  }
+}
+
+/**
+ * The bwrap argument list for one child (exported for tests). Security: a fresh PID
+ * namespace (the host's /proc is not there), a fresh /proc, /dev and /tmp, read-only system
+ * trees, read-only app package, selected /etc files, and nothing else: no home folder, no
+ * $XDG_RUNTIME_DIR (so no session bus socket), no /run, no host /tmp (the D-Bus sockets of
+ * a private bus). The network namespace is shared: the child must reach its upstream; the
+ * seccomp program (fd 4) keeps it away from abstract unix sockets.
+ */
+export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean): string[] {
+  const stat = layout.stat ?? defaultStat;
+  const realpath = layout.realpath ?? ((p: string) => fs.realpathSync(p));
+  const args = [
+    '--die-with-parent', '--new-session', '--as-pid-1',
+    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--share-net',
+  ];
+  for (const tree of SYSTEM_TREES) {
+    const s = stat(tree);
+    if (!s) continue;
+    if (s.kind === 'symlink' && s.target) args.push('--symlink', s.target, tree);
+    else args.push('--ro-bind', tree, tree);
+  }
+  const binds = new Set<string>();
+  // node outside /usr (nvm, /opt/node, /usr/local on a split layout): its whole prefix, read-only.
+  const node = realpath(layout.nodePath);
+  if (!SYSTEM_TREES.some((t) => node.startsWith(`${t}/`))) binds.add(path.dirname(path.dirname(node)));
+  binds.add(realpath(appRoot));
+  // Dependencies hoisted into an enclosing node_modules (keybroker installed as a dependency).
+  if (path.basename(path.dirname(appRoot)) === 'node_modules') binds.add(realpath(path.dirname(appRoot)));
+  const nm = path.join(appRoot, 'node_modules');
+  if (stat(nm)?.kind === 'symlink') binds.add(realpath(nm));
+  for (const b of [...binds].sort()) args.push('--ro-bind', b, b);
+  for (const f of ETC_FILES) args.push('--ro-bind-try', f, f);
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--chdir', realpath(appRoot), '--info-fd', '5');
+  if (seccomp) args.push('--seccomp', '4');
+  return args;
+}
+
+/** Runs each child under bubblewrap (Linux). */
+export class BubblewrapSandbox implements Sandbox {
+  readonly isolation = 'bubblewrap' as const;
+  readonly note: string;
+  private readonly seccomp: Uint8Array | undefined;
+
+  constructor(private readonly layout: BubblewrapLayout) {
+    this.seccomp = unixSocketFilter(layout.arch);
+    this.note = this.seccomp
+      ? 'isolation: bubblewrap (own PID namespace, no session bus or home, no unix sockets; network shared for the upstream)'
+      : `isolation: bubblewrap (own PID namespace, no session bus or home; no seccomp program for ${layout.arch}, so abstract unix sockets stay reachable)`;
+  }
+
+  wrap(c: ChildCommand): WrappedCommand {
+    const appRoot = packageRoot(c.modulePath);
+    const args = [...bubblewrapArgs(this.layout, appRoot, this.seccomp !== undefined), '--', c.file, ...c.args];
+    // The host's TMPDIR does not exist in the sandbox; /tmp is the sandbox's own tmpfs.
+    const env: Record<string, string> = { ...c.env };
+    for (const k of ['TMPDIR', 'TEMP', 'TMP']) if (env[k] !== undefined) env[k] = '/tmp';
+    return { file: this.layout.bwrap, args, env, cwd: appRoot, infoFd5: true, ...(this.seccomp ? { fd4: this.seccomp } : {}) };
+  }
+}

@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BubblewrapSandbox, bubblewrapArgs, packageRoot, type BubblewrapLayout } from './bubblewrap.js';
+import { unixSocketFilter } from './seccomp-filter.js';
+import { noSandbox, type Sandbox } from './sandbox.js';
+import { SandboxExecSandbox } from './sandbox-exec.js';
+
+/**
+ * `KEYBROKER_SANDBOX=off` runs children without a sandbox (development, or a system where
+ * bubblewrap misbehaves); `keybroker status` then says `isolation: none`. Anything else (or
+ * unset) means: use the sandbox wherever it works.
+ */
+export const SANDBOX_ENV = 'KEYBROKER_SANDBOX';
+/** Path of the bwrap binary, when not the one on PATH (packagers; tests point it at a broken one). */
+export const BWRAP_ENV = 'KEYBROKER_BWRAP';
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+function onPath(name: string, pathEnv: string | undefined): string | undefined {
+  for (const dir of (pathEnv ?? '/usr/bin:/bin').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+/** Run `node -e 0` inside the real sandbox once: bwrap present, user namespaces allowed, seccomp accepted. */
+function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
+  const filter = unixSocketFilter(layout.arch);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bwrap-probe-'));
+  let fd: number | undefined;
+  try {
+    let seccompFd: number | 'ignore' = 'ignore';
+    if (filter) {
+      const file = path.join(dir, 'seccomp.bpf');
+      fs.writeFileSync(file, filter, { mode: 0o600 });
+      fd = fs.openSync(file, 'r');
+      seccompFd = fd;
+    }
+    const appRoot = packageRoot(fileURLToPath(import.meta.url));
+    const args = [...bubblewrapArgs(layout, appRoot, filter !== undefined), '--', layout.nodePath, '-e', 'process.exit(0)'];
+    const r = spawnSync(layout.bwrap, args, { stdio: ['ignore', 'ignore', 'pipe', 'ignore', seccompFd, 'pipe'], timeout: PROBE_TIMEOUT_MS, env: { PATH: '/usr/bin:/bin' } });
+    if (r.error) return r.error.message;
+    if (r.status !== 0) return (r.stderr?.toString('utf8').trim().split('\n')[0] ?? '') || `exit ${r.status ?? r.signal}`;
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const cache = new Map<string, Sandbox>();
+
+/**
+ * The sandbox children should run in on this machine, probed once per process and
+ * configuration: bubblewrap on Linux when it works, sandbox-exec on macOS, otherwise none,
+ * with a `note` saying why (the host logs it once at start).
+ */
+export function detectSandbox(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Sandbox {
+  const key = `${platform}|${env[SANDBOX_ENV] ?? ''}|${env[BWRAP_ENV] ?? ''}|${env['PATH'] ?? ''}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const sandbox = detect(env, platform);
+  cache.set(key, sandbox);
+  return sandbox;
+}
+
+function detect(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Sandbox {
+  if (env[SANDBOX_ENV] === 'off') return noSandbox(`switched off by ${SANDBOX_ENV}=off`);
+  if (platform === 'linux') {
+    const bwrap = env[BWRAP_ENV] || onPath('bwrap', env['PATH']);
+    if (!bwrap) return noSandbox("bubblewrap is not installed; install the 'bubblewrap' package");
+    const layout: BubblewrapLayout = { bwrap, nodePath: process.execPath, arch: process.arch };
+    const failure = probeBubblewrap(layout);
+    if (failure !== undefined) return noSandbox(`bubblewrap does not work here (${failure.slice(0, 160)}); unprivileged user namespaces may be disabled`);
+    return new BubblewrapSandbox(layout);
+  }
+  if (platform === 'darwin') {
+    const sandboxExec = '/usr/bin/sandbox-exec';
+    if (!fs.existsSync(sandboxExec)) return noSandbox('sandbox-exec is missing');
+    const r = spawnSync(sandboxExec, ['-p', '(version 1)(allow default)', '/usr/bin/true'], { stdio: 'ignore', timeout: PROBE_TIMEOUT_MS });
+    if (r.status !== 0) return noSandbox('sandbox-exec does not work here');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-child-'));
+    return new SandboxExecSandbox({ home: os.homedir(), nodePath: process.execPath, sandboxExec }, fs.realpathSync(tmp));
+  }
+  return noSandbox(`no child sandbox on ${platform}`);
+}

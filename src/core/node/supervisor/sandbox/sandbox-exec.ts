@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { packageRoot } from './bubblewrap.js';
+import type { ChildCommand, Sandbox, WrappedCommand } from './sandbox.js';
+
+/** What the macOS profile needs to know. */
+export interface SandboxExecLayout {
+  /** The user's home folder (its Keychains folder is denied by name). */
+  readonly home: string;
+  /** The node binary children run. */
+  readonly nodePath: string;
+  /** /usr/bin/sandbox-exec. */
+  readonly sandboxExec: string;
+}
+
+/** A string literal in the SBPL (Scheme) profile language. */
+const lit = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * The `sandbox-exec` profile for one child on macOS (exported so it is tested as text).
+ * Security: deny by default; read-only access to the system, the node binary and the app's
+ * package; no reads of `~/Library/Keychains` or the system keychains; no mach-lookup of
+ * the Security framework's daemons (`com.apple.securityd`, `com.apple.SecurityServer`,
+ * `com.apple.security.*`), which is how a process asks for keychain items; outbound network
+ * for the upstream; writes only to its own temp folder. Not exercised here (no macOS CI):
+ * see SECURITY.md.
+ */
+export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string): string {
+  const keychains = path.join(layout.home, 'Library', 'Keychains');
+  const nodePrefix = path.dirname(path.dirname(layout.nodePath));
+  return [
+    '(version 1)',
+    '(deny default)',
+    '(allow process-exec (literal ' + lit(layout.nodePath) + '))',
+    '(allow process-fork)',
+    '(allow signal (target self))',
+    '(allow sysctl-read)',
+    '(allow file-read-metadata)',
+    '(allow file-read* (subpath "/usr/lib") (subpath "/usr/share") (subpath "/System") (subpath "/Library/Preferences")',
+    '  (subpath "/private/etc") (subpath "/etc") (literal "/dev/null") (literal "/dev/urandom") (literal "/dev/random")',
+    `  (subpath ${lit(nodePrefix)}) (subpath ${lit(appRoot)}))`,
+    '(allow file-write* (literal "/dev/null") (subpath (param "TMP")))',
+    '(allow file-read* (subpath (param "TMP")))',
+    // Explicit denials after the allows: SBPL applies the last matching rule.
+    `(deny file-read* file-write* (subpath ${lit(keychains)}) (subpath "/Library/Keychains") (subpath "/System/Library/Keychains") (subpath "/private/var/db/mds"))`,
+    '(allow mach-lookup (global-name "com.apple.system.opendirectoryd.libinfo") (global-name "com.apple.dnssd.service") (global-name "com.apple.SystemConfiguration.configd") (global-name "com.apple.trustd") (global-name "com.apple.trustd.agent"))',
+    '(deny mach-lookup (global-name "com.apple.securityd") (global-name "com.apple.SecurityServer") (global-name-regex #"^com\\.apple\\.security\\.") (global-name "com.apple.secd"))',
+    '(allow network-outbound (remote tcp) (remote udp))',
+    '(allow network-outbound (literal "/private/var/run/mDNSResponder"))',
+    '(allow system-socket)',
+    '',
+  ].join('\n');
+}
+
+/** Runs each child under `sandbox-exec` (macOS). */
+export class SandboxExecSandbox implements Sandbox {
+  readonly isolation = 'sandbox-exec' as const;
+  readonly note = 'isolation: sandbox-exec (no keychain files, no Security framework lookups, read-only app; network allowed for the upstream)';
+
+  constructor(private readonly layout: SandboxExecLayout, private readonly tmpDir: string) {}
+
+  wrap(c: ChildCommand): WrappedCommand {
+    const appRoot = packageRoot(c.modulePath);
+    const profile = sandboxExecProfile(this.layout, appRoot);
+    const env: Record<string, string> = { ...c.env, TMPDIR: this.tmpDir };
+    return { file: this.layout.sandboxExec, args: ['-D', `TMP=${this.tmpDir}`, '-p', profile, c.file, ...c.args], env, cwd: appRoot };
+  }
+}

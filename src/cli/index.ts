@@ -22,8 +22,14 @@ for (const sig of STOP_SIGNALS) {
 }
 // SIGPIPE stays ignored (Node's default): a listener would turn EPIPE on ANY pipe or socket,
 // such as a bridge client hanging up, into a stop of the host. A closed stdout/stderr, the
-// case SIGPIPE is for, is handled here instead, in one place for every command.
-watchOutput([process.stdout, process.stderr], () => requestStop('output closed'));
+// case SIGPIPE is for, is handled here instead, in one place for every command: a command
+// whose reader is gone ends normally (`audit --follow`, `call`), while `serve` keeps serving
+// (its log lines are dropped; the audit log still records everything) until it is stopped
+// by a signal, so a log reader going away never drops the user's sessions or Claude's tools.
+const command = process.argv[2];
+watchOutput([process.stdout, process.stderr], () => {
+  if (command !== 'serve') requestStop('output closed');
+});
 
 const code = await runCli({
   argv: process.argv.slice(2),

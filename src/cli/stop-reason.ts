@@ -1,8 +1,8 @@
 /**
  * Why the CLI was asked to stop (issue 10 item 6). A terminal's Ctrl-C, a service manager's
- * SIGTERM, a closed terminal's SIGHUP and a reader that went away (EPIPE on stdout/stderr:
- * what SIGPIPE means) all end a command through the same path: `serve` logs out of every
- * upstream session and exits 0.
+ * SIGTERM and a closed terminal's SIGHUP end a command through the same path: `serve` logs
+ * out of every upstream session and exits 0. A reader that went away (EPIPE on
+ * stdout/stderr, what SIGPIPE means) ends every command but `serve` the same way.
  */
 export type StopReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'output closed';
 

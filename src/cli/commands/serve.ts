@@ -16,9 +16,9 @@ import { waitForStop } from '../wait-for-stop.js';
 /**
  * `keybroker serve`: the headless host, in the foreground until Ctrl-C. Unlocks and
  * destructive calls are approved with `keybroker approve ID` from another shell.
- * SIGINT, SIGTERM, SIGHUP and a closed stdout/stderr all stop it the same way: every
- * upstream session is logged out, `host.stopped` is audited, and the exit code is 0
- * (issue 10 item 6; docs/CLI.md).
+ * SIGINT, SIGTERM and SIGHUP stop it the same way: every upstream session is logged out,
+ * `host.stopped` is audited, and the exit code is 0. A closed stdout/stderr does not stop
+ * it; its log lines are dropped (src/cli/index.ts; issue 10 item 6; docs/CLI.md).
  */
 export const serveCommand: Command = {
   name: 'serve',

@@ -67,7 +67,9 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
   before(async () => {
     ss = await startSecretService();
     ss.apply();
-    vcsim = await startVcsim({ username: USER, password: PASSWORD });
+    // A slow Logout, as a loaded vCenter has: an answer sent before the logout finished
+    // would otherwise still beat the probe (issue 10 measured 20-70 ms).
+    vcsim = await startVcsim({ username: USER, password: PASSWORD, delays: { Logout: 400 } });
   });
 
   after(async () => {
@@ -139,10 +141,22 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
     try {
       await waitFor('serve to start', () => (err.includes('serving from') ? true : undefined), 30_000);
-      await waitFor('both children running', async () => {
-        const s = JSON.parse((await runKeybroker(['status', '--json'], { env })).stdout) as { children: { state: string }[] };
-        return s.children.length === 2 && s.children.every((c) => c.state === 'running') ? true : undefined;
+      type Children = { name: string; state: string; pid?: number; restarts: number }[];
+      const children = async (): Promise<Children> => (JSON.parse((await runKeybroker(['status', '--json'], { env })).stdout) as { children: Children }).children;
+      const running = await waitFor('both children running', async () => {
+        const c = await children();
+        return c.length === 2 && c.every((x) => x.state === 'running' && x.pid) ? c : undefined;
       }, 30_000);
+      // A Ctrl-C or hang-up that reaches a child is the host's business, not the child's: it
+      // must not exit on its own (that raced the host's stop and was audited as a crash).
+      for (const c of running) {
+        process.kill(c.pid!, 'SIGINT');
+        process.kill(c.pid!, 'SIGHUP');
+      }
+      // A round trip through the vsphere child, sent after the signals: it has handled them by now.
+      const probe = await runKeybroker(['call', 'vsphere', 'vsphere_list_datacenters', '--args', '{"endpoint":"no-such-endpoint"}'], { env });
+      assert.match(probe.stdout + probe.stderr, /no-such-endpoint/);
+      assert.deepEqual(await children(), running);
       process.kill(-proc.pid!, 'SIGINT');
       assert.equal(await exited, 0, err);
     } finally {

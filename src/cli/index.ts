@@ -1,17 +1,35 @@
 // Entry point of the `keybroker` command (bundled to dist/cli/index.js).
 import { runCli } from './main.js';
+import { STOP_SIGNALS, type StopReason } from './stop-reason.js';
+import { watchOutput } from './watch-output.js';
+
+/** Forced exit code of a second Ctrl-C: 128 + SIGINT, as shells report an interrupted command. */
+const FORCED_EXIT = 130;
 
 const stop = new AbortController();
+const requestStop = (reason: StopReason): void => {
+  if (!stop.signal.aborted) stop.abort(reason);
+};
 let firstSignalAt = 0;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+for (const sig of STOP_SIGNALS) {
   process.on(sig, () => {
     // A second Ctrl-C means "now": skip the graceful path. One arriving within a second of
     // the first is the same keypress delivered twice (terminal group + a wrapper like npm).
-    if (firstSignalAt && Date.now() - firstSignalAt > 1000) process.exit(130);
+    if (firstSignalAt && Date.now() - firstSignalAt > 1000) process.exit(FORCED_EXIT);
     firstSignalAt ||= Date.now();
-    stop.abort();
+    requestStop(sig);
   });
 }
+// SIGPIPE stays ignored (Node's default): a listener would turn EPIPE on ANY pipe or socket,
+// such as a bridge client hanging up, into a stop of the host. A closed stdout/stderr, the
+// case SIGPIPE is for, is handled here instead, in one place for every command: a command
+// whose reader is gone ends normally (`audit --follow`, `call`), while `serve` keeps serving
+// (its log lines are dropped; the audit log still records everything) until it is stopped
+// by a signal, so a log reader going away never drops the user's sessions or Claude's tools.
+const command = process.argv[2];
+watchOutput([process.stdout, process.stderr], () => {
+  if (command !== 'serve') requestStop('output closed');
+});
 
 const code = await runCli({
   argv: process.argv.slice(2),

@@ -11,6 +11,10 @@ export class FakeUpstreamLogin implements UpstreamLogin {
   private n = 0;
   /** Resolve logins only when the test says so (to race a lock against a login). */
   gate: Promise<void> | undefined;
+  /** Finish logouts only when the test says so (to see who waits for them). */
+  logoutGate: Promise<void> | undefined;
+  /** Make every logout fail, as an unreachable upstream does. */
+  failLogouts = false;
 
   constructor(private readonly password: string, private readonly unreachable = false) {}
 
@@ -22,7 +26,9 @@ export class FakeUpstreamLogin implements UpstreamLogin {
     return { token: `tok-${endpoint.id}-${++this.n}` };
   }
 
-  async logout(_endpoint: Endpoint, session: UpstreamSession): Promise<void> {
+  async logout(endpoint: Endpoint, session: UpstreamSession): Promise<void> {
+    if (this.logoutGate) await this.logoutGate;
+    if (this.failLogouts) throw new UpstreamLoginError('unreachable', `cannot reach ${endpoint.url}; check the network`);
     this.logouts.push(session.token);
   }
 }

@@ -49,7 +49,9 @@ export async function runEndpointRemove(ctx: CliContext, argv: readonly string[]
   } else {
     note = `credential ${removed.credential} kept: other endpoints use it`;
   }
-  await notifyConfigChanged(ctx, [removed.credential]);
+  // The host ends the removed endpoint's session itself (it is gone from config.json); a
+  // kept, shared credential is unchanged, so its other endpoints stay unlocked.
+  await notifyConfigChanged(ctx, removed.credentialUnused ? [removed.credential] : []);
   if (failure) throw failure;
   ctx.stdout.write(`removed ${removed.kind} endpoint ${removed.id} (${note})\n`);
   return 0;

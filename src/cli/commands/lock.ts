@@ -17,8 +17,12 @@ export const lockCommand: Command = {
     if (target !== undefined && (target.length === 0 || target.length > 300 || toOneLine(target) !== target)) {
       throw usageError('NAME must be an endpoint name, credential id or domain of at most 300 printable characters');
     }
-    const { locked } = await withHost(ctx, (client) => client.call('lock', target === undefined ? {} : { target }));
+    // The host answers after the upstream logouts (bounded), so a script can trust this line.
+    const { locked, notLoggedOut = [] } = await withHost(ctx, (client) => client.call('lock', target === undefined ? {} : { target }));
     ctx.stdout.write(locked.length === 0 ? 'nothing was unlocked\n' : `locked ${locked.map((l) => toOneLine(l)).join(', ')}\n`);
+    if (notLoggedOut.length > 0) {
+      ctx.stderr.write(`keybroker lock: warning: the upstream logout of ${notLoggedOut.map((e) => toOneLine(e)).join(', ')} failed or timed out; the session will expire on its own (see 'keybroker audit --event session')\n`);
+    }
     return 0;
   },
 };

@@ -10,11 +10,15 @@ import { resolveHome } from '../../core/node/config/home.js';
 import { serverSpecs } from '../../core/node/host/server-specs.js';
 import { Host } from '../../core/node/host/host.js';
 import { openKeychain } from '../services.js';
+import { stopReasonOf } from '../stop-reason.js';
 import { waitForStop } from '../wait-for-stop.js';
 
 /**
  * `keybroker serve`: the headless host, in the foreground until Ctrl-C. Unlocks and
  * destructive calls are approved with `keybroker approve ID` from another shell.
+ * SIGINT, SIGTERM and SIGHUP stop it the same way: every upstream session is logged out,
+ * `host.stopped` is audited, and the exit code is 0. A closed stdout/stderr does not stop
+ * it; its log lines are dropped (src/cli/index.ts; issue 10 item 6; docs/CLI.md).
  */
 export const serveCommand: Command = {
   name: 'serve',
@@ -53,9 +57,9 @@ export const serveCommand: Command = {
       const { endpoints } = await host.status();
       log(`KeyBroker serving from ${home} (${endpoints.length} endpoint(s); servers: ${servers.map((x) => x.name).join(', ') || 'none'}); Ctrl-C to stop`);
       await waitForStop(ctx.stopSignal);
-      log('stopping: logging out of every upstream session');
+      log(`stopping (${stopReasonOf(ctx.stopSignal)}): logging out of every upstream session`);
     } finally {
-      await host.stop();
+      await host.stop(ctx.stopSignal.aborted ? stopReasonOf(ctx.stopSignal) : 'error');
       pending.dispose();
     }
     return 0;

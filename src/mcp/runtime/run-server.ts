@@ -50,7 +50,16 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     process.exit(code);
   };
   process.on('SIGTERM', () => void stop(0));
-  process.on('SIGINT', () => void stop(0));
+  if (channel) {
+    // Under KeyBroker the host decides when a child stops (SIGTERM, or closing the channel).
+    // A terminal's Ctrl-C or hang-up reaches the whole foreground process group, children
+    // included; exiting on it raced the host's own stop, so the exits were audited as
+    // crashes and restarted (issue 10 item 6).
+    process.on('SIGINT', () => undefined);
+    process.on('SIGHUP', () => undefined);
+  } else {
+    process.on('SIGINT', () => void stop(0));
+  }
   transport.onclose = () => void stop(0);
   await instance.server.connect(transport);
   // The SDK replaces onclose during connect; keep "host gone → exit" either way.

@@ -28,7 +28,8 @@ export const ControlResults = {
   status: HostStatus,
   'approvals.list': z.array(ApprovalRequest),
   'approvals.decide': z.strictObject({ decided: ApprovalId }),
-  lock: z.strictObject({ locked: z.array(z.string()) }),
+  /** `notLoggedOut`: endpoints whose upstream logout failed or outlasted the host's bounded wait. */
+  lock: z.strictObject({ locked: z.array(z.string()), notLoggedOut: z.array(z.string()).optional() }),
   'config.reload': z.strictObject({ endpoints: z.int().nonnegative() }),
 } as const satisfies Record<ControlOp, z.ZodType>;
 export type ControlResult<Op extends ControlOp> = z.infer<(typeof ControlResults)[Op]>;

@@ -65,7 +65,7 @@ export const ipcChannels = {
   'approvals:list': { req: Empty, res: z.array(ApprovalRequest) },
   'approvals:decide': { req: z.strictObject({ id: ApprovalId, decision: ApprovalDecision }), res: z.strictObject({ decided: ApprovalId }) },
   'status:get': { req: Empty, res: HostStatus },
-  'lock': { req: z.strictObject({ target: z.string().max(300).optional() }), res: z.strictObject({ locked: z.array(z.string()) }) },
+  'lock': { req: z.strictObject({ target: z.string().max(300).optional() }), res: z.strictObject({ locked: z.array(z.string()), notLoggedOut: z.array(z.string()).optional() }) },
   'endpoints:list': { req: Empty, res: z.array(EndpointSummary) },
   'endpoints:add': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },
   'endpoints:edit': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },

@@ -9,12 +9,26 @@ import { LockTargetNotFoundError } from './broker-errors.js';
 import type { ChildLink } from './child-link.js';
 import type { Clock } from './clock.js';
 import { Consent } from './consent.js';
+import { boundedWait } from './bounded-wait.js';
 import { acceptBrokerFrame } from './frame-intake.js';
-import { Sessions } from './sessions.js';
+import { sameUpstreamLogin } from './same-upstream-login.js';
+import { Sessions, type LogoutOutcome } from './sessions.js';
 import { TokenService } from './token-service.js';
 import { UnlockCache } from './unlock-cache.js';
 import type { UpstreamLogin } from './upstream-login.js';
 import crypto from 'node:crypto';
+
+/**
+ * How long `lock` and `reload` wait for upstream logouts before answering anyway
+ * (issue 10 item 8). A logout is one SOAP or REST call; a dead upstream must not hang `lock`.
+ */
+export const LOGOUT_WAIT_MS = 5_000;
+
+/** What a lock did: the credentials locked, and the endpoints whose upstream logout failed or did not finish within LOGOUT_WAIT_MS. */
+export interface LockOutcome {
+  readonly locked: string[];
+  readonly notLoggedOut: string[];
+}
 
 /** Everything the broker needs, injected by the process's composition root. */
 export interface BrokerDeps {
@@ -24,6 +38,8 @@ export interface BrokerDeps {
   readonly approver: Approver;
   readonly clock: Clock;
   readonly audit: AuditSink;
+  /** Bound on waiting for logouts in `lock`/`reload`; default LOGOUT_WAIT_MS. */
+  readonly logoutWaitMs?: number;
   /** New approval ids; PendingApprovals supplies short unique ones. */
   readonly newApprovalId?: () => string;
   /** The MCP client currently driving a child, when the gateway knows it. */
@@ -56,7 +72,7 @@ export class Broker extends DisposableBase {
 
     this.register(this.cache.onDidExpire((credential) => {
       audit.append({ event: 'unlock.expired', credential });
-      this.sessions.lockCredential(credential);
+      void this.sessions.lockCredential(credential);
     }));
     // Security: a token that is logged out upstream is also withdrawn from every child.
     this.register(this.sessions.onDidEnd(({ session, reason }) => {
@@ -95,28 +111,35 @@ export class Broker extends DisposableBase {
 
   /**
    * Lock `target` (endpoint name, credential id or domain) or everything: withdraw pending
-   * prompts, forget the unlock, log out its sessions, revoke its tokens. Returns the credentials locked.
+   * prompts, forget the unlock, revoke its tokens and log out its sessions. Resolves once
+   * every logout has finished or failed, or LOGOUT_WAIT_MS has passed, so whoever asked
+   * (`keybroker lock`, a script) can trust that the old sessions are dead (issue 10 item 8).
+   * Throws LockTargetNotFoundError for an unknown target, before changing anything.
    */
-  lock(target?: string, reason = 'user'): string[] {
-    const credentials = this.resolveTarget(target);
-    for (const credential of credentials) {
-      this.consent.cancel(credential);
-      this.cache.lock(credential);
-      this.sessions.lockCredential(credential);
-      this.deps.audit.append({ event: 'lock', credential, reason });
-    }
-    return credentials;
+  lock(target?: string, reason = 'user'): Promise<LockOutcome> {
+    return this.lockCredentials(this.resolveTarget(target), reason);
   }
 
-  /** Config changed: sessions of changed or removed credentials and endpoints end now. */
-  reload(changedCredentials: readonly string[]): void {
+  /**
+   * Config changed: sessions of changed or removed credentials end, and so does every
+   * session whose endpoint was removed or now has another URL, user, credential or TLS
+   * setting (issue 10 item 7). A removed credential is no longer a lock target by name, so
+   * it is locked by id here rather than through `lock`. Resolves after the logouts, bounded
+   * like `lock`.
+   */
+  async reload(changedCredentials: readonly string[]): Promise<LockOutcome> {
     this.tokens.clearCaches();
     const config = this.deps.config();
-    for (const c of changedCredentials) this.lock(c, 'credential changed');
+    const ends: Promise<LogoutOutcome | undefined>[] = [];
     for (const s of this.sessions.all()) {
-      const e = config.endpoints.find((x) => x.id === s.endpoint);
-      if (!e || e.credential !== s.credential) this.sessions.end(s.endpoint, 'removed');
+      const now = config.endpoints.find((x) => x.id === s.endpoint);
+      const held = this.sessions.loggedInWith(s.endpoint);
+      if (!now) ends.push(this.sessions.end(s.endpoint, 'removed'));
+      else if (!held || !sameUpstreamLogin(held, now)) ends.push(this.sessions.end(s.endpoint, 'changed'));
     }
+    const locked = this.lockCredentials([...new Set(changedCredentials)], 'credential changed');
+    const [outcome, ended] = await Promise.all([locked, this.waitForLogouts(Promise.all(ends))]);
+    return { locked: outcome.locked, notLoggedOut: [...outcome.notLoggedOut, ...ended] };
   }
 
   /** The secret values alive right now (session tokens), for the audit log's redactor. */
@@ -128,6 +151,25 @@ export class Broker extends DisposableBase {
   async shutdown(): Promise<void> {
     this.consent.cancelAll();
     await this.sessions.endAll();
+  }
+
+  private async lockCredentials(credentials: readonly string[], reason: string): Promise<LockOutcome> {
+    const logouts: Promise<LogoutOutcome[]>[] = [];
+    for (const credential of credentials) {
+      this.consent.cancel(credential);
+      this.cache.lock(credential);
+      logouts.push(this.sessions.lockCredential(credential));
+      this.deps.audit.append({ event: 'lock', credential, reason });
+    }
+    const notLoggedOut = await this.waitForLogouts(Promise.all(logouts).then((all) => all.flat()));
+    return { locked: [...credentials], notLoggedOut };
+  }
+
+  /** The endpoints whose logout failed, or every endpoint still waiting when the bound ran out. */
+  private async waitForLogouts(work: Promise<(LogoutOutcome | undefined)[]>): Promise<string[]> {
+    const done = await boundedWait(work, this.deps.logoutWaitMs ?? LOGOUT_WAIT_MS);
+    if (done) return done.filter((o): o is LogoutOutcome => o !== undefined && !o.ok).map((o) => o.endpoint);
+    return this.sessions.loggingOut();
   }
 
   private resolveTarget(target: string | undefined): string[] {

@@ -24,7 +24,13 @@ export interface LiveSession {
 /** Why a session ended; `onDidEnd` listeners revoke the token in the children. */
 export interface SessionEnd {
   readonly session: LiveSession;
-  readonly reason: 'lock' | 'expired' | 'stale' | 'removed' | 'shutdown';
+  readonly reason: 'lock' | 'expired' | 'stale' | 'removed' | 'changed' | 'shutdown';
+}
+
+/** How one upstream logout went: `failed` covers errors; the caller's bound decides when to stop waiting. */
+export interface LogoutOutcome {
+  readonly endpoint: string;
+  readonly ok: boolean;
 }
 
 interface Held {
@@ -40,7 +46,9 @@ interface Held {
  */
 export class Sessions extends DisposableBase {
   private readonly held = new Map<string, Held>();
-  private readonly inflight = new Map<string, Promise<LiveSession>>();
+  private readonly inflight = new Map<string, { readonly credential: string; readonly login: Promise<LiveSession> }>();
+  /** Logouts under way (one entry per call), by endpoint. */
+  private readonly outgoing = new Map<symbol, string>();
   /** Bumped on every lock of a credential, so a login that raced a lock is thrown away. */
   private readonly epochs = new Map<string, number>();
   private readonly _onDidEnd = this.register(new Emitter<SessionEnd>());
@@ -61,7 +69,7 @@ export class Sessions extends DisposableBase {
   current(endpoint: string): LiveSession | undefined {
     const h = this.held.get(endpoint);
     if (h && this.deps.clock.now() >= h.session.expiresAt) {
-      this.end(endpoint, 'expired');
+      void this.end(endpoint, 'expired');
       return undefined;
     }
     return h?.session;
@@ -80,42 +88,58 @@ export class Sessions extends DisposableBase {
   /** Log in to `endpoint` (or join a login already under way) and keep the session until `expiresAt`. */
   login(endpoint: Endpoint, mode: UnlockMode, expiresAt: number): Promise<LiveSession> {
     const running = this.inflight.get(endpoint.id);
-    if (running) return running;
+    if (running) return running.login;
     const p = this.doLogin(endpoint, mode, expiresAt).finally(() => this.inflight.delete(endpoint.id));
-    this.inflight.set(endpoint.id, p);
+    this.inflight.set(endpoint.id, { credential: endpoint.credential, login: p });
     return p;
+  }
+
+  /** The held endpoint settings a live session logged in with (to spot a changed url, user or TLS). */
+  loggedInWith(endpoint: string): Endpoint | undefined {
+    return this.held.get(endpoint)?.endpoint;
   }
 
   /** Drop a session the upstream no longer accepts, if `staleToken` is still the current one. */
   invalidate(endpoint: string, staleToken: string): void {
     const held = this.held.get(endpoint)?.session.token;
     // Security: a child names the token; compare it in constant time, never with ===.
-    if (held !== undefined && secretEquals(held, staleToken)) this.end(endpoint, 'stale');
+    if (held !== undefined && secretEquals(held, staleToken)) void this.end(endpoint, 'stale');
   }
 
-  /** End every session that uses `credential`, and discard logins racing this call. */
-  lockCredential(credential: string): string[] {
+  /**
+   * End every session that uses `credential`, and discard logins racing this call. The
+   * promise settles once each of those upstream logouts has finished or failed, including
+   * the logout of a login that was still under way (issue 10 item 8: `lock` answers after
+   * the logout). It never rejects; callers bound how long they wait.
+   */
+  lockCredential(credential: string): Promise<LogoutOutcome[]> {
     this.epochs.set(credential, (this.epochs.get(credential) ?? 0) + 1);
-    const ended: string[] = [];
+    const logouts: Promise<LogoutOutcome | undefined>[] = [];
     for (const [id, h] of [...this.held]) {
-      if (h.session.credential === credential) {
-        this.end(id, 'lock');
-        ended.push(id);
-      }
+      if (h.session.credential === credential) logouts.push(this.end(id, 'lock'));
     }
-    return ended;
+    for (const [id, f] of this.inflight) {
+      // A racing login logs itself out before it settles (doLogin), so waiting for it is enough.
+      if (f.credential === credential) logouts.push(f.login.then(() => undefined, () => ({ endpoint: id, ok: true })));
+    }
+    return Promise.all(logouts).then((all) => all.filter((o): o is LogoutOutcome => o !== undefined));
   }
 
-  /** End one endpoint's session: log out upstream (best effort) and tell listeners. */
-  end(endpoint: string, reason: SessionEnd['reason']): void {
+  /**
+   * End one endpoint's session: tell listeners (they revoke the token in the children) and
+   * log out upstream. Resolves with the logout's outcome once it finished or failed, or
+   * undefined when there was no session; never rejects.
+   */
+  end(endpoint: string, reason: SessionEnd['reason']): Promise<LogoutOutcome | undefined> {
     const h = this.held.get(endpoint);
-    if (!h) return;
+    if (!h) return Promise.resolve(undefined);
     this.held.delete(endpoint);
     h.timer.dispose();
     this._onDidEnd.fire({ session: h.session, reason });
     // A stale session is already dead upstream; anything else is logged out for real.
-    if (reason !== 'stale') void this.logout(h);
-    else this.deps.audit.append({ event: 'session.logout', endpoint, credential: h.session.credential, reason: 'rejected by upstream' });
+    if (reason !== 'stale') return this.logout(h).then((ok) => ({ endpoint, ok }));
+    this.deps.audit.append({ event: 'session.logout', endpoint, credential: h.session.credential, reason: 'rejected by upstream' });
+    return Promise.resolve({ endpoint, ok: true });
   }
 
   /** Log out everything (host shutdown); resolves when every logout has been tried. */
@@ -153,26 +177,39 @@ export class Sessions extends DisposableBase {
       password = undefined;
     }
     const session: LiveSession = { endpoint: endpoint.id, kind: endpoint.kind, credential: endpoint.credential, token, loggedInAt: clock.now(), expiresAt, mode };
-    const h: Held = { session, endpoint, timer: clock.setTimer(Math.max(0, expiresAt - clock.now()), () => this.end(endpoint.id, 'expired')) };
+    const h: Held = { session, endpoint, timer: clock.setTimer(Math.max(0, expiresAt - clock.now()), () => void this.end(endpoint.id, 'expired')) };
     audit.append({ event: 'session.login', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'ok', durationMs: clock.now() - started, expiresAt: new Date(expiresAt).toISOString() });
     if ((this.epochs.get(endpoint.credential) ?? 0) !== epoch) {
-      // Security: the user locked this credential while we were logging in.
+      // Security: the user locked this credential while we were logging in. Log out before
+      // settling, so a `lock` waiting on this login answers only after the logout.
       h.timer.dispose();
-      void this.logout(h);
+      await this.logout(h);
       throw new TokenDenied('locked', `${endpoint.id} was locked during login; ask again to unlock it`);
     }
     const previous = this.held.get(endpoint.id);
-    if (previous) this.end(endpoint.id, 'stale');
+    if (previous) void this.end(endpoint.id, 'stale');
     this.held.set(endpoint.id, h);
     return session;
   }
 
-  private async logout(h: Held): Promise<void> {
+  /** Endpoints whose upstream logout is still running. */
+  loggingOut(): string[] {
+    return [...new Set(this.outgoing.values())];
+  }
+
+  /** Log `h` out upstream and audit how it went; true when the upstream confirmed. Never rejects. */
+  private async logout(h: Held): Promise<boolean> {
+    const mark = Symbol(h.session.endpoint);
+    this.outgoing.set(mark, h.session.endpoint);
     try {
       await this.deps.logins[h.endpoint.kind].logout(h.endpoint, { token: h.session.token });
       this.deps.audit.append({ event: 'session.logout', endpoint: h.session.endpoint, credential: h.session.credential, outcome: 'ok' });
+      return true;
     } catch {
       this.deps.audit.append({ event: 'session.logout', endpoint: h.session.endpoint, credential: h.session.credential, outcome: 'failed', reason: 'upstream logout failed; the session will expire on its own' });
+      return false;
+    } finally {
+      this.outgoing.delete(mark);
     }
   }
 

@@ -26,11 +26,12 @@ type CallParams<Op extends ControlOp> =
 /** How long a call may take before the CLI gives up. */
 export const DEFAULT_CONTROL_TIMEOUT_MS = 10_000;
 /**
- * Ops the host answers without network work: deciding an approval and dropping unlocks
- * (upstream logouts run after the answer). A stuck host shows up quickly there.
+ * Ops the host answers without network work: deciding an approval. A stuck host shows up
+ * quickly there. `lock` is not one of them: it answers after the upstream logouts, which the
+ * host bounds at 5 s (LOGOUT_WAIT_MS), so it gets the default timeout.
  */
 export const FAST_CONTROL_TIMEOUT_MS = 3_000;
-const FAST_OPS: ReadonlySet<ControlOp> = new Set(['approvals.decide', 'lock']);
+const FAST_OPS: ReadonlySet<ControlOp> = new Set(['approvals.decide']);
 /** Answers can be larger than requests (status of many endpoints); still bounded. */
 const MAX_RESPONSE_LINE = 8 * 1024 * 1024;
 

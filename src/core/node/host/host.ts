@@ -165,25 +165,27 @@ export class Host extends DisposableBase implements ControlHandler {
     return { decided: id };
   }
 
+  /** Lock and answer after the upstream logouts (bounded; issue 10 item 8). */
   async lock(target: string | undefined): Promise<ControlResult<'lock'>> {
-    return { locked: this.broker.lock(target) };
+    const { locked, notLoggedOut } = await this.broker.lock(target);
+    return notLoggedOut.length > 0 ? { locked, notLoggedOut } : { locked };
   }
 
   async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
     this.config = this.configStore.load();
-    this.broker.reload(changedCredentials);
+    await this.broker.reload(changedCredentials);
     await this.http.apply(this.config);
     this.audit.append({ event: 'config.changed', reason: `${this.config.endpoints.length} endpoint(s)` });
     return { endpoints: this.config.endpoints.length };
   }
 
-  /** Log out upstream, audit, release everything. Idempotent. */
-  async stop(): Promise<void> {
+  /** Log out upstream, audit (with `reason`: a signal, `output closed`, `quit`), release everything. Idempotent. */
+  async stop(reason?: string): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     await this.supervisor.stopAll();
     await this.broker.shutdown();
-    this.audit.append({ event: 'host.stopped', pid: process.pid });
+    this.audit.append({ event: 'host.stopped', pid: process.pid, ...(reason === undefined ? {} : { reason }) });
     this.dispose();
   }
 }

@@ -58,7 +58,7 @@ export function testConfig(): Config {
 }
 
 /** A broker wired to fakes only where no real part applies (approver, clock, upstream). */
-export function makeBroker(opts: { password?: string; unreachable?: boolean } = {}) {
+export function makeBroker(opts: { password?: string; unreachable?: boolean; logoutWaitMs?: number } = {}) {
   const clock = new ManualClock();
   const approver = new ScriptedApprover();
   const audit: AuditInput[] = [];
@@ -73,7 +73,7 @@ export function makeBroker(opts: { password?: string; unreachable?: boolean } = 
   let config = testConfig();
   const broker = new Broker({
     config: () => config, keychain, logins: { vsphere, p6 }, approver, clock,
-    audit: { append: (r) => void audit.push(r) },
+    audit: { append: (r) => void audit.push(r) }, logoutWaitMs: opts.logoutWaitMs,
   });
   return { broker, clock, approver, audit, vsphere, p6, setConfig: (c: Config) => { config = c; } };
 }

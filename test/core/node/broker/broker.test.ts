@@ -178,8 +178,7 @@ describe('Broker token requests', () => {
     await r;
     broker.attachChild(b);
     broker.attachChild(p6);
-    assert.deepEqual(broker.lock('vc1'), ['domain:corp.example']);
-    await new Promise((res) => setImmediate(res));
+    assert.deepEqual(await broker.lock('vc1'), { locked: ['domain:corp.example'], notLoggedOut: [] });
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1']);
     for (const l of [a, b]) assert.ok(l.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'));
     assert.equal(p6.frames.length, 0);
@@ -188,7 +187,7 @@ describe('Broker token requests', () => {
     const pending = approver.nextPrompt();
     const waiting = ask(broker, a, 'vc1', 'w');
     await pending;
-    broker.lock();
+    await broker.lock();
     const f = await waiting;
     assert.equal(f.t === 'token.deny' && f.code, 'locked');
   });
@@ -202,11 +201,11 @@ describe('Broker token requests', () => {
     await shown;
     approver.answer('allow-ttl');
     await new Promise((res) => setImmediate(res));
-    broker.lock('vc1');
+    const locked = broker.lock('vc1');
     open();
     const f = await r;
     assert.equal(f.t === 'token.deny' && f.code, 'locked');
-    await new Promise((res) => setImmediate(res));
+    await locked;
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1']);
   });
 

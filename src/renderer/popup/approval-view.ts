@@ -1,6 +1,9 @@
 import type { ApprovalDecision, ApprovalRequest } from '../../core/common/contracts/approval.js';
 import { h, type Child } from '../dom.js';
-import { oneLine, previewArgs } from '../truncate.js';
+import { sanitizeText } from '../../core/common/sanitize-text.js';
+import { previewArgs } from '../truncate.js';
+
+const oneLine = (text: string, maxChars = 200): string => sanitizeText(text, { maxChars });
 
 /** "4 h", "30 min", "1 h 30 min" for the Allow button. */
 export function durationLabel(seconds: number): string {

@@ -4,6 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySession, GatewaySessions } from '../gateway/gateway-sessions.js';
 import type { HttpRejectionReason } from './http-rejection.js';
+import { sanitizeText } from '../../common/sanitize-text.js';
 
 /** What the router needs from the front door. */
 export interface HttpSessionRouterDeps {
@@ -28,8 +29,7 @@ function clientLabelOf(body: unknown): string {
   const messages = Array.isArray(body) ? body : [body];
   const init = messages.find((m) => isInitializeRequest(m));
   const name = init?.params.clientInfo.name ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, 128);
+  const clean = sanitizeText(name.trim(), { maxChars: 128 }).trim();
   return clean || 'http-client';
 }
 

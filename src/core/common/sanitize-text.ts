@@ -66,7 +66,6 @@ export function sanitizeText(text: string, options: SanitizeTextOptions = {}): s
  * as the audit log's `\u202e` escapes.
  */
 export function escapeUnsafeText(text: string, escape: (char: string) => string): string {
-   
   return text.replace(UNSAFE, escape).replace(/[\t\n\v\f\r\u0085\u2028\u2029]/g, escape);
 }
 

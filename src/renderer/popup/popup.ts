@@ -60,7 +60,8 @@ export function startPopup(): void {
       ? h('section', { class: 'later', 'aria-label': 'Also waiting' }, h('h2', {}, 'Also waiting'), h('ul', {}, ...queue.slice(1).map((r) => h('li', {}, laterLine(r)))))
       : null;
     view = approvalView(current, { index: 0, total: queue.length }, later, (d) => void decide(current.id, d));
-    replaceChildren(root, view.root, error ? h('p', { class: 'error', role: 'alert' }, sanitizeText(error, { maxChars: 300 })) : null);
+    replaceChildren(root, view.root);
+    if (error) view.content.prepend(h('p', { class: 'error', role: 'alert' }, sanitizeText(error, { maxChars: 300 })));
     // Security: a request that just appeared (or replaced the one answered) starts unarmed.
     // The same request re-rendered (the queue behind it changed) keeps its progress, so a
     // flood of new requests cannot hold the current one disarmed either.

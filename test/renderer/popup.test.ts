@@ -172,6 +172,26 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('re-arms when the popup was hidden and is shown again: what is on screen must have been seen', async () => {
+    const page = await openPage(browser, 'popup', { listApprovals: [toolCall], decideApproval: { decided: toolCall.id } }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="3f9a2c1e"]').waitFor();
+    await page.clock.runFor(ARM_MS);
+    assert.equal(await armed(page), 'true');
+    // A string, not a function: tsx's transform would inject helpers the page does not have.
+    const setVisibility = (state: string) => page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, value: ${JSON.stringify(state)} });
+      document.dispatchEvent(new Event('visibilitychange'));`);
+    await setVisibility('hidden');
+    await setVisibility('visible');
+    assert.equal(await armed(page), 'false');
+    await pointerClick(page, allowOnce(page));
+    assert.deepEqual(await decisions(page), []);
+    await page.clock.runFor(ARM_MS);
+    await pointerClick(page, allowOnce(page));
+    await page.getByText('No approvals waiting.').waitFor();
+    assert.deepEqual(await decisions(page), [['3f9a2c1e', 'allow-once']]);
+    await page.context().close();
+  });
+
   it('shows a bidi-spoofed tool or client name with U+FFFD, never reordered', async () => {
     // With U+202E active, "vsphere_list_vms\u202Effo_rewop" would read "vsphere_list_vmspower_off".
     const spoofed: ApprovalRequest = { ...noPlan, id: '6b6b6b6b', client: 'claude-ai\u2067 (verified)\u2069', subject: { kind: 'tool', tool: 'vsphere_list_vms\u202Effo_rewop', argsPreview: JSON.stringify({ vm: 'web-01\u202e' }), changes: true } };

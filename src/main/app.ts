@@ -21,11 +21,11 @@ import { registerHandlers } from './ipc/register-handlers.js';
 import { watchHostNotifications } from './notify/host-notifications.js';
 import { lockOnPowerEvents } from './power/lock-on-power-events.js';
 import { runClaudeInstall } from './run-utility-command.js';
-import { popupPosition } from './tray/popup-position.js';
+import { trayDisplay } from './tray/tray-display.js';
 import { TrayController } from './tray/tray-controller.js';
 import type { TrayAction } from './tray/tray-menu-model.js';
 import { UtilityLauncher } from './utility-launcher.js';
-import { createAppWindow, POPUP_WINDOW_OPTIONS, SETTINGS_WINDOW_OPTIONS } from './windows/create-app-window.js';
+import { createAppWindow, popupWindowOptions, SETTINGS_WINDOW_OPTIONS } from './windows/create-app-window.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './windows/register-app-protocol.js';
 import { SettingsWindow } from './windows/settings-window.js';
 import type { WindowFactory } from './windows/window-port.js';
@@ -62,8 +62,9 @@ export async function runApp(): Promise<void> {
   const ui: { tray?: TrayController; icon?: Tray } = {};
   const popup = owned.add(new ApprovalPopup({
     queue: pending,
-    createWindow: () => createAppWindow(factory, 'popup', preload, POPUP_WINDOW_OPTIONS),
-    position: (size) => popupPosition(ui.icon?.getBounds(), size, screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea),
+    createWindow: () => createAppWindow(factory, 'popup', preload, popupWindowOptions(process.platform)),
+    platform: process.platform,
+    placement: () => trayDisplay(ui.icon?.getBounds(), screen),
   }));
   const approver = new ElectronApprover({ platform: process.platform, touchId: process.platform === 'darwin' ? systemPreferences : undefined, queue: pending, showPopup: () => popup.show() });
   const configStore = new ConfigStore(home);
@@ -83,6 +84,7 @@ export async function runApp(): Promise<void> {
     restartServer: async (name) => (await hostReady).supervisor.restart(name),
     listApprovals: () => pending.list(),
     decideApproval: (id, decision) => pending.decide(id, decision),
+    fitPopup: (height) => popup.fit(height),
   }, services);
   const host = await hostReady;
 

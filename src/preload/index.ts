@@ -8,6 +8,7 @@ import { invoke, subscribe } from './invoke.js';
 const api: KeyBrokerApi = {
   listApprovals: () => invoke('approvals:list', {}),
   decideApproval: (id, decision) => invoke('approvals:decide', { id, decision }),
+  fitPopup: (height) => invoke('popup:fit', { height }),
   getStatus: () => invoke('status:get', {}),
   lock: (target) => invoke('lock', target === undefined ? {} : { target }),
   listEndpoints: () => invoke('endpoints:list', {}),

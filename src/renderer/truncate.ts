@@ -1,3 +1,5 @@
+import { sanitizeText } from '../core/common/sanitize-text.js';
+
 /** At most this many characters of arguments are shown; the rest is summarised. */
 export const MAX_PREVIEW_CHARS = 4000;
 /** At most this many lines. */
@@ -7,6 +9,8 @@ export const MAX_PREVIEW_LINES = 60;
  * Pretty-print a tool's argument preview and cut it to a size the popup can show.
  * Text that is not JSON is shown as is. Cuts never split a surrogate pair and always say
  * how much was left out, so a huge or hostile argument cannot hide what follows it.
+ * Security: the result has been through the shared sanitizer (multi-line), since
+ * JSON.stringify leaves bidi overrides and invisible characters in strings as they are.
  */
 export function previewArgs(text: string, maxChars = MAX_PREVIEW_CHARS, maxLines = MAX_PREVIEW_LINES): { text: string; truncated: boolean } {
   let pretty = text;
@@ -17,6 +21,7 @@ export function previewArgs(text: string, maxChars = MAX_PREVIEW_CHARS, maxLines
       pretty = text;
     }
   }
+  pretty = sanitizeText(pretty, { multiline: true });
   let out = pretty;
   let truncated = false;
   const lines = out.split('\n');
@@ -33,11 +38,4 @@ export function previewArgs(text: string, maxChars = MAX_PREVIEW_CHARS, maxLines
   }
   if (truncated) out += `\n… (${pretty.length - out.length} more characters not shown)`;
   return { text: out, truncated };
-}
-
-/** One line, at most `max` characters, control characters shown as spaces. */
-export function oneLine(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -1,7 +1,7 @@
 // Fakes of the Electron APIs main-side code uses (STYLE.md §12): main logic runs and is
 // tested without an Electron binary. Each fake records what it was asked to do.
 import { PassThrough } from 'node:stream';
-import type { BrowserWindowConstructorOptions, ForkOptions, HandlerDetails, WindowOpenHandlerResponse } from 'electron';
+import type { BrowserWindowConstructorOptions, ForkOptions, HandlerDetails, VisibleOnAllWorkspacesOptions, WindowOpenHandlerResponse } from 'electron';
 import type { AppWindow, PreventableEvent } from '../../src/main/windows/window-port.js';
 
 type AnyListener = (...args: never[]) => unknown;
@@ -91,7 +91,12 @@ export class FakeBrowserWindow implements AppWindow {
   showCalls = 0;
   showInactiveCalls = 0;
   position: [number, number] | undefined;
-  constructor(readonly options: BrowserWindowConstructorOptions) {}
+  contentSize: [number, number];
+  /** Every setVisibleOnAllWorkspaces call, in order. */
+  readonly workspaceCalls: { visible: boolean; options: VisibleOnAllWorkspacesOptions | undefined }[] = [];
+  constructor(readonly options: BrowserWindowConstructorOptions) {
+    this.contentSize = [Number(options.width ?? 800), Number(options.height ?? 600)];
+  }
   async loadURL(url: string): Promise<void> {
     this.loadedUrl = url;
   }
@@ -120,7 +125,17 @@ export class FakeBrowserWindow implements AppWindow {
     this.position = [x, y];
   }
   getSize(): number[] {
-    return [Number(this.options.width ?? 800), Number(this.options.height ?? 600)];
+    // Frameless in our use: the window is its content.
+    return [...this.contentSize];
+  }
+  getContentSize(): number[] {
+    return [...this.contentSize];
+  }
+  setContentSize(width: number, height: number): void {
+    this.contentSize = [width, height];
+  }
+  setVisibleOnAllWorkspaces(visible: boolean, options?: VisibleOnAllWorkspacesOptions): void {
+    this.workspaceCalls.push({ visible, options });
   }
   once(event: string, listener: () => void): this {
     this.listeners.on(event, listener, true);
@@ -143,6 +158,31 @@ export function fakeWindowFactory(): { factory: (o: BrowserWindowConstructorOpti
       return w;
     },
   };
+}
+
+/** A display as `screen` reports it. */
+export interface FakeDisplay {
+  readonly bounds: { x: number; y: number; width: number; height: number };
+  readonly workArea: { x: number; y: number; width: number; height: number };
+}
+
+/** `screen`: displays side by side; the nearest display is the one containing the point, else the closest. */
+export class FakeScreen {
+  cursor = { x: 0, y: 0 };
+  readonly nearestCalls: { x: number; y: number }[] = [];
+  constructor(readonly displays: readonly FakeDisplay[]) {}
+  getCursorScreenPoint(): { x: number; y: number } {
+    return { ...this.cursor };
+  }
+  getDisplayNearestPoint(point: { x: number; y: number }): FakeDisplay {
+    this.nearestCalls.push(point);
+    const distance = (d: FakeDisplay) => {
+      const dx = Math.max(d.bounds.x - point.x, 0, point.x - (d.bounds.x + d.bounds.width - 1));
+      const dy = Math.max(d.bounds.y - point.y, 0, point.y - (d.bounds.y + d.bounds.height - 1));
+      return dx * dx + dy * dy;
+    };
+    return [...this.displays].sort((a, b) => distance(a) - distance(b))[0]!;
+  }
 }
 
 /** `systemPreferences` Touch ID part: `answer` decides what the prompt does. */

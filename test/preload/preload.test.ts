@@ -66,6 +66,15 @@ describe('preload (dist/preload/index.cjs)', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(l.invoked)), [['approvals:decide', { id: '3f9a2c1e', decision: 'deny' }]]);
   });
 
+  it('fitPopup sends only the height on popup:fit and validates the answer', async () => {
+    const l = load();
+    l.answer = () => ({ ok: true, value: { height: 480 } });
+    assert.deepEqual(JSON.parse(JSON.stringify(await l.exposed.get('keybroker')!['fitPopup']!(512))), { height: 480 });
+    assert.deepEqual(JSON.parse(JSON.stringify(l.invoked)), [['popup:fit', { height: 512 }]]);
+    l.answer = () => ({ ok: true, value: { height: 'tall' } });
+    await assert.rejects(Promise.resolve(l.exposed.get('keybroker')!['fitPopup']!(512)), { code: 'CORE_CONTRACT_VIOLATION' });
+  });
+
   it('rejects with { code, message } on errors and on answers outside the contract', async () => {
     const l = load();
     l.answer = () => ({ ok: false, error: { code: 'CORE_CONTRACT_VIOLATION', message: 'refused' } });

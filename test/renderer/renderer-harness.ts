@@ -31,7 +31,7 @@ const STUB_SOURCE = `function (canned) {
     if (r && typeof r === 'object' && 'reject' in r) return Promise.reject(new Error(String(r.reject)));
     return Promise.resolve(r === undefined ? {} : r);
   };
-  const names = ['listApprovals', 'decideApproval', 'getStatus', 'lock', 'listEndpoints', 'addEndpoint', 'editEndpoint', 'removeEndpoint', 'testEndpoint',
+  const names = ['listApprovals', 'decideApproval', 'fitPopup', 'getStatus', 'lock', 'listEndpoints', 'addEndpoint', 'editEndpoint', 'removeEndpoint', 'testEndpoint',
     'queryAudit', 'restartServer', 'getHttpSettings', 'setHttpSettings', 'revealApiKey', 'regenerateApiKey', 'installInClaude', 'getPowerSettings', 'setPowerSettings'];
   const api = Object.fromEntries(names.map((n) => [n, answer(n)]));
   api.onApprovalsChanged = on('approvals:changed');
@@ -60,12 +60,25 @@ export interface StubCall {
   readonly args: unknown[];
 }
 
+/** Extra set-up of a page. */
+export interface OpenPageOptions {
+  /**
+   * Install Playwright's fake clock paused at this epoch-ms before the page loads: timers,
+   * Date, performance and animation frames then move only with `page.clock.runFor`.
+   */
+  readonly clockAt?: number;
+}
+
 /**
  * Open `page` (popup or settings) with the stub API. Files come from dist/renderer with
  * the app's CSP header, as the app:// protocol serves them.
  */
-export async function openPage(browser: Browser, page: 'popup' | 'settings', responses: StubResponses, viewport = { width: 420, height: 360 }): Promise<Page> {
+export async function openPage(browser: Browser, page: 'popup' | 'settings', responses: StubResponses, viewport = { width: 420, height: 360 }, options: OpenPageOptions = {}): Promise<Page> {
   const context = await browser.newContext({ viewport, colorScheme: 'light', reducedMotion: 'reduce' });
+  if (options.clockAt !== undefined) {
+    await context.clock.install({ time: options.clockAt - 60_000 });
+    await context.clock.pauseAt(options.clockAt);
+  }
   const p = await context.newPage();
   await p.route(`${ORIGIN}/**`, async (route) => {
     const rel = new URL(route.request().url()).pathname.slice(1);

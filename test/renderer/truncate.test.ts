@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { oneLine, previewArgs } from '../../src/renderer/truncate.js';
+import { previewArgs } from '../../src/renderer/truncate.js';
 
 describe('previewArgs()', () => {
   it('pretty-prints JSON', () => {
@@ -12,14 +12,10 @@ describe('previewArgs()', () => {
     assert.ok(!/[\ud800-\udbff]$/.test(r.text.split('\n')[0]!));
     assert.match(r.text, /more characters not shown/);
   });
+  it('shows bidi overrides inside JSON strings as U+FFFD (JSON.stringify keeps them raw)', () => {
+    assert.equal(previewArgs(JSON.stringify({ vm: 'web-01\u202e10-bew' })).text, '{\n  "vm": "web-01\uFFFD10-bew"\n}');
+  });
   it('limits lines', () => {
     assert.equal(previewArgs(Array.from({ length: 100 }, (_, i) => String(i)).join('\n'), 10_000, 5).text.split('\n').length, 6);
-  });
-});
-
-describe('oneLine()', () => {
-  it('flattens control characters and caps the length', () => {
-    assert.equal(oneLine('a\nb\tc'), 'a b c');
-    assert.equal(oneLine('abcdef', 4), 'abc…');
   });
 });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { sanitizeText } from '../../core/common/sanitize-text.js';
 import { readFirstLine } from '../../core/node/ipc/read-first-line.js';
 import { BRIDGE_MAX_WELCOME_BYTES, BRIDGE_PROTOCOL, BRIDGE_WELCOME_TIMEOUT_MS, NOT_RUNNING_MESSAGE } from './bridge-wire.js';
 
@@ -14,7 +15,7 @@ export interface BridgeHello {
 }
 
 /** Security: the host's words end up in a JSON-RPC error the client may show; one plain line only. */
-const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 1024); // eslint-disable-line no-control-regex
+const oneLine = (text: string): string => sanitizeText(text, { maxChars: 1024 });
 
 /**
  * Connect to the gateway socket, send the hello and read the welcome (DESIGN.md "Gateway").

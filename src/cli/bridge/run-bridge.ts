@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { BridgeSession } from './bridge-session.js';
 import { DEFAULT_BRIDGE_CLIENT } from './bridge-wire.js';
+import { hasUnsafeText } from '../../core/common/sanitize-text.js';
 
 /** The bridge's process surface, injected so `keybroker bridge` and tests can drive it. */
 export interface BridgeIo {
@@ -33,8 +34,8 @@ export async function runBridge(io: BridgeIo): Promise<number> {
     return 2;
   }
   const label = io.env['KEYBROKER_CLIENT'];
-  // eslint-disable-next-line no-control-regex
-  const client = label && label.length <= 128 && !/[\u0000-\u001f\u007f]/.test(label) ? label : DEFAULT_BRIDGE_CLIENT;
+  // Security: a label with controls, bidi or invisible characters is not used at all (shared sanitizer's set).
+  const client = label && label.length <= 128 && !hasUnsafeText(label) ? label : DEFAULT_BRIDGE_CLIENT;
   const bridge = new BridgeSession(io);
   void bridge.connect(io.env, { server, client });
   return bridge.exited;

@@ -1,25 +1,40 @@
 import type { PendingApprovals } from '../../core/node/broker/pending-approvals.js';
 import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
 import { sendEvent } from '../ipc/handle.js';
+import { popupPosition } from '../tray/popup-position.js';
+import type { PopupPlacement } from '../tray/tray-display.js';
 import type { AppWindow } from '../windows/window-port.js';
+
+/** The popup never gets shorter than this (CSS pixels): room for a title and the buttons. */
+export const POPUP_MIN_HEIGHT = 200;
+/** Nor taller than this; past it the middle scrolls and the page says there is more. */
+export const POPUP_MAX_HEIGHT = 640;
+/** Space kept between the popup and the work area's edges. */
+const MARGIN = 8;
 
 /** What the popup needs. */
 export interface ApprovalPopupDeps {
   readonly queue: PendingApprovals;
-  /** Create the (hardened) popup window; see createAppWindow. */
+  /** Create the (hardened) popup window; see createAppWindow and popupWindowOptions. */
   readonly createWindow: () => AppWindow;
-  /** Where to put a window of this size (near the tray); undefined keeps the default. */
-  readonly position?: (size: { width: number; height: number }) => { x: number; y: number } | undefined;
+  /** `process.platform`: macOS gets the full-screen and all-Spaces behaviour. */
+  readonly platform: NodeJS.Platform;
+  /** The tray icon and the work area of its display (trayDisplay); undefined keeps the default place. */
+  readonly placement?: () => PopupPlacement;
 }
 
 /**
- * The approval popup (issue 7): one window listing every pending approval, shown
+ * The approval popup (issues 7, 11): one window listing every pending approval, shown
  * without taking focus so keystrokes meant for another app never answer it; the user
- * clicks it to act. It closes itself when the queue empties.
+ * clicks it to act. It opens on the display of the tray icon, over full-screen apps on
+ * macOS, sizes itself to its content within POPUP_MAX_HEIGHT, and closes itself when the
+ * queue empties.
  */
 export class ApprovalPopup extends DisposableBase {
   private window: AppWindow | undefined;
   private ready = false;
+  /** What the page last asked for; reapplied when the window reopens. */
+  private wantedHeight: number | undefined;
 
   constructor(private readonly deps: ApprovalPopupDeps) {
     super();
@@ -39,28 +54,59 @@ export class ApprovalPopup extends DisposableBase {
     return this.window && !this.window.isDestroyed() ? this.window : undefined;
   }
 
+  /**
+   * Size the popup to `height` (its content, from the page through `popup:fit`), clamped to
+   * [POPUP_MIN_HEIGHT, POPUP_MAX_HEIGHT] and the display, and keep it next to the tray.
+   * Returns the height applied; 0 when no popup is open.
+   */
+  fit(height: number): number {
+    this.wantedHeight = height;
+    const win = this.current;
+    if (!win) return 0;
+    const placement = this.deps.placement?.();
+    const [width = 420] = win.getContentSize();
+    const room = placement ? placement.workArea.height - 2 * MARGIN : POPUP_MAX_HEIGHT;
+    const applied = Math.max(Math.min(POPUP_MIN_HEIGHT, room), Math.min(Math.round(height), POPUP_MAX_HEIGHT, room));
+    win.setContentSize(width, applied);
+    this.place(win, placement);
+    return applied;
+  }
+
   private open(): void {
     const win = this.deps.createWindow();
     this.window = win;
     this.ready = false;
+    if (this.deps.platform === 'darwin') {
+      // Over full-screen apps and on every Space: an approval the user cannot see is one they
+      // cannot answer. The app is a UIElement (dock hidden), so no process-type transform.
+      win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true, skipTransformProcessType: true });
+    }
     win.once('ready-to-show', () => {
       this.ready = true;
       this.reveal();
     });
     win.once('closed', () => {
-      if (this.window === win) this.window = undefined;
+      if (this.window !== win) return;
+      this.window = undefined;
+      this.wantedHeight = undefined;
     });
   }
 
   private reveal(): void {
     const win = this.current;
     if (!win || !this.ready) return;
-    const [width = 420, height = 360] = win.getSize();
-    const at = this.deps.position?.({ width, height });
-    if (at) win.setPosition(at.x, at.y);
+    if (this.wantedHeight !== undefined) this.fit(this.wantedHeight);
+    else this.place(win, this.deps.placement?.());
     sendEvent(win.webContents, 'approvals:changed', this.deps.queue.list());
     // Security: showInactive, never show()/focus(): typing in another app must not answer the prompt.
     if (!win.isVisible()) win.showInactive();
+  }
+
+  private place(win: AppWindow, placement: PopupPlacement | undefined): void {
+    if (!placement) return;
+    const [width = 420, height = 360] = win.getContentSize();
+    const at = popupPosition(placement.tray, { width, height }, placement.workArea, MARGIN);
+    win.setPosition(at.x, at.y);
   }
 
   private sync(): void {

@@ -1,6 +1,7 @@
 import type { SystemPreferences } from 'electron';
 import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
 import { formatDuration } from '../../core/common/duration.js';
+import { sanitizeText } from '../../core/common/sanitize-text.js';
 
 /** The part of `systemPreferences` Touch ID needs (macOS only in Electron). */
 export type TouchIdPort = Pick<SystemPreferences, 'canPromptTouchID' | 'promptTouchID'>;
@@ -30,11 +31,12 @@ export function chooseApprovalMethod(request: ApprovalRequest, platform: NodeJS.
 export function touchIdReason(request: ApprovalRequest): string {
   const duration = request.subject.kind === 'unlock' ? formatDuration(request.subject.ttlSeconds) : 'one call';
   const client = oneLine(request.client || 'an unknown client');
-  return `unlock "${oneLine(request.endpoint)}" for ${client} (${request.server}) for ${duration}`;
+  const claims = request.clientVerified ? client : `a client that calls itself "${client}"`;
+  return `unlock "${oneLine(request.endpoint)}" for ${claims} (${oneLine(request.server)}) for ${duration}`;
 }
 
 function oneLine(s: string): string {
-  // Security: client names come from peers; keep the system prompt to one short line.
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 80);
+  // Security: client names come from peers; one short line with no control, bidi or invisible
+  // characters, so a right-to-left mark cannot make the system prompt read differently.
+  return sanitizeText(s, { maxChars: 80 });
 }

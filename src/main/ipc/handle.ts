@@ -18,6 +18,12 @@ export interface IpcSenderEvent {
   readonly senderFrame: { readonly url: string } | null;
 }
 
+/** Per-channel limits beyond "one of our pages". */
+export interface HandleOptions {
+  /** Only this page may call the channel, e.g. `popup.html` (path on our app:// origin). */
+  readonly page?: string;
+}
+
 /** A typed handler: gets the validated request, returns the response. */
 export type IpcHandler<C extends IpcChannel> = (req: IpcParsedRequest<C>) => Promise<IpcResponse<C>> | IpcResponse<C>;
 
@@ -41,15 +47,19 @@ export class IpcRouter extends DisposableBase {
   }
 
   /** Register the handler of `channel`; disposing removes it. */
-  handle<C extends IpcChannel>(channel: C, handler: IpcHandler<C>): Disposable {
-    this.ipc.handle(channel, (event: IpcSenderEvent, payload: unknown) => this.dispatch(channel, handler, event, payload));
+  handle<C extends IpcChannel>(channel: C, handler: IpcHandler<C>, options: HandleOptions = {}): Disposable {
+    this.ipc.handle(channel, (event: IpcSenderEvent, payload: unknown) => this.dispatch(channel, handler, event, payload, options));
     return this.register(toDisposable(() => this.ipc.removeHandler(channel)));
   }
 
   /** Validate and answer one invoke; exported behaviour for tests via the fake ipcMain. */
-  private async dispatch<C extends IpcChannel>(channel: C, handler: IpcHandler<C>, event: IpcSenderEvent, payload: unknown): Promise<IpcEnvelope<IpcResponse<C>>> {
+  private async dispatch<C extends IpcChannel>(channel: C, handler: IpcHandler<C>, event: IpcSenderEvent, payload: unknown, options: HandleOptions): Promise<IpcEnvelope<IpcResponse<C>>> {
     try {
       const request = checkInvoke(channel, event, payload, this.isTrusted);
+      // Security: a page-specific channel (the popup resizing itself) refuses every other page.
+      if (options.page !== undefined && senderPath(event) !== `/${options.page}`) {
+        throw new ContractViolationError(`IPC ${channel} refused: only ${options.page} may send it`);
+      }
       return { ok: true, value: await handler(request) };
     } catch (e) {
       return { ok: false, error: toWireError(e) };
@@ -83,6 +93,14 @@ export function toWireError(e: unknown): { code: string; message: string } {
   if (isCoreError(e)) return { code: e.code, message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'MAIN_FAILED', message: message.split('\n')[0] ?? 'failed' };
+}
+
+function senderPath(event: IpcSenderEvent): string | undefined {
+  try {
+    return event.senderFrame ? new URL(event.senderFrame.url).pathname : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeIssue(error: Parameters<typeof firstIssue>[0]): string {

@@ -11,6 +11,8 @@ export interface HandlerHost {
   restartServer(name: string): Promise<void>;
   listApprovals(): ApprovalRequest[];
   decideApproval(id: string, decision: ApprovalDecision): void;
+  /** Size the approval popup to `height` within its limits; returns the height applied (0: no popup). */
+  fitPopup(height: number): number;
 }
 
 /**
@@ -23,6 +25,7 @@ export function registerHandlers(router: IpcRouter, host: HandlerHost, services:
     host.decideApproval(req.id, req.decision);
     return { decided: req.id };
   });
+  router.handle('popup:fit', (req) => ({ height: host.fitPopup(req.height) }), { page: 'popup.html' });
   router.handle('status:get', () => host.status());
   router.handle('lock', (req) => host.lock(req.target));
   router.handle('endpoints:list', () => services.listEndpoints());

@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../../core/common/contracts/audit-event.js';
 import type { Event } from '../../core/common/events/emitter.js';
 import { DisposableStore, type Disposable } from '../../core/common/lifecycle/disposable.js';
+import { sanitizeText } from '../../core/common/sanitize-text.js';
 
 /** A notification to show: `new Notification({ title, body }).show()` in the app. */
 export interface HostNotice {
@@ -30,7 +31,8 @@ export function watchHostNotifications(deps: {
   const store = new DisposableStore();
   store.add(deps.onDidAppend((record) => {
     const notice = noticeFor(record);
-    if (notice) deps.notify(notice);
+    // Security: reasons are an upstream's words; the shared sanitizer keeps bidi and controls out of the banner.
+    if (notice) deps.notify({ title: notice.title, body: sanitizeText(notice.body, { maxChars: 300 }) });
   }));
   store.add(deps.onDidFail((spec) => deps.notify({ title: 'KeyBroker: server failed', body: `The ${spec.name} server keeps crashing and was stopped. Restart it from the menu.` })));
   return store;

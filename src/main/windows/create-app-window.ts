@@ -35,10 +35,11 @@ export function hardenWebContents(contents: AppWebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** The approval popup: small, frameless, on top, shown without taking focus. */
+/** The approval popup: small, frameless, on top, shown without taking focus (every platform). */
 export const POPUP_WINDOW_OPTIONS: AppWindowOptions = {
   width: 420,
   height: 360,
+  useContentSize: true,
   frame: false,
   resizable: false,
   movable: true,
@@ -50,6 +51,18 @@ export const POPUP_WINDOW_OPTIONS: AppWindowOptions = {
   title: 'KeyBroker approval',
   backgroundColor: '#f6f6f6',
 };
+
+/**
+ * The popup's options on `platform` (issue 11). On macOS it is a panel (an NSPanel that does
+ * not activate the app and floats over full-screen apps), and `acceptFirstMouse` is false on
+ * purpose: the click that makes the inactive panel key does not also press a button, so a
+ * click aimed at the app underneath when the popup appeared cannot approve anything
+ * (docs/DECISIONS.md, "The approval popup cannot be clicked through").
+ */
+export function popupWindowOptions(platform: NodeJS.Platform): AppWindowOptions {
+  if (platform !== 'darwin') return POPUP_WINDOW_OPTIONS;
+  return { ...POPUP_WINDOW_OPTIONS, type: 'panel', acceptFirstMouse: false, hiddenInMissionControl: true };
+}
 
 /** The settings window. */
 export const SETTINGS_WINDOW_OPTIONS: AppWindowOptions = {

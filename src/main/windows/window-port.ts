@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions, HandlerDetails, WindowOpenHandlerResponse } from 'electron';
+import type { BrowserWindowConstructorOptions, HandlerDetails, VisibleOnAllWorkspacesOptions, WindowOpenHandlerResponse } from 'electron';
 
 /** Minimal navigation event: the part of Electron's event a guard calls. */
 export interface PreventableEvent {
@@ -27,6 +27,11 @@ export interface AppWindow {
   isVisible(): boolean;
   setPosition(x: number, y: number): void;
   getSize(): number[];
+  /** `[width, height]` of the page area (the whole window when frameless). */
+  getContentSize(): number[];
+  setContentSize(width: number, height: number): void;
+  /** macOS (and Linux) only in Electron; a no-op elsewhere. */
+  setVisibleOnAllWorkspaces(visible: boolean, options?: VisibleOnAllWorkspacesOptions): void;
   once(event: 'closed' | 'ready-to-show', listener: () => void): unknown;
 }
 

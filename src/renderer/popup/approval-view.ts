@@ -1,6 +1,10 @@
 import type { ApprovalDecision, ApprovalRequest } from '../../core/common/contracts/approval.js';
+import { sanitizeText } from '../../core/common/sanitize-text.js';
 import { h, type Child } from '../dom.js';
-import { oneLine, previewArgs } from '../truncate.js';
+import { previewArgs } from '../truncate.js';
+import { planTable } from './plan-view.js';
+
+const oneLine = (text: string, maxChars = 200): string => sanitizeText(text, { maxChars });
 
 /** "4 h", "30 min", "1 h 30 min" for the Allow button. */
 export function durationLabel(seconds: number): string {
@@ -10,46 +14,100 @@ export function durationLabel(seconds: number): string {
   return hours ? `${hours} h` : `${minutes} min`;
 }
 
+/**
+ * The client as the person should read it (issue 11): a name the client gave itself is
+ * "claims to be claude-ai"; only a channel that proves it shows the bare name.
+ */
+export function clientLabel(request: Pick<ApprovalRequest, 'client' | 'clientVerified'>): string {
+  const name = oneLine(request.client || '', 120);
+  if (!name) return 'unknown client';
+  return request.clientVerified ? name : `claims to be ${name}`;
+}
+
 function row(label: string, value: Child, testId: string): HTMLElement {
   return h('div', { class: 'row' }, h('dt', {}, label), h('dd', { 'data-field': testId }, value));
 }
 
+/** The parts of a rendered approval that popup.ts drives (arming, countdown, fit). */
+export interface ApprovalViewParts {
+  readonly root: HTMLElement;
+  /** The box the scroller fills, with the "more below" marker over its bottom edge. */
+  readonly viewport: HTMLElement;
+  /** The scrolling middle: everything but the top bar and the buttons. */
+  readonly scroller: HTMLElement;
+  /** The content inside the scroller, at its natural height. */
+  readonly content: HTMLElement;
+  readonly buttons: HTMLElement;
+  readonly countdown: HTMLElement;
+}
+
 /**
- * One approval: who asks, for what, and the buttons. All values are set as text, so an
- * argument full of markup shows as markup, never runs (issue 7).
+ * One approval, laid out like a macOS security prompt: what will happen first (the plan's
+ * summary and its before → after table), then who asks, the raw arguments one click away, and
+ * the buttons. A call that changes the upstream carries a "This will change vc1" banner and
+ * its Allow button is the red one: allowing is the dangerous act, denying is always safe.
+ * All values are set as text after the shared sanitizer, so markup stays inert and bidi or
+ * invisible characters cannot make a name read differently (issues 7, 11).
  */
-export function approvalView(request: ApprovalRequest, position: { index: number; total: number }, decide: (d: ApprovalDecision) => void): HTMLElement {
-  const isUnlock = request.subject.kind === 'unlock';
-  const title = isUnlock ? `Unlock ${oneLine(request.endpoint, 64)}?` : `Run ${oneLine(request.subject.kind === 'tool' ? request.subject.tool : '', 80)}?`;
-  const rows: HTMLElement[] = [
-    row('Client', oneLine(request.client || 'unknown client'), 'client'),
-    row('Server', oneLine(request.server), 'server'),
-    row('Endpoint', oneLine(request.endpoint), 'endpoint'),
-  ];
-  let args: HTMLElement | undefined;
-  if (request.subject.kind === 'tool') {
-    rows.push(row('Tool', oneLine(request.subject.tool), 'tool'));
-    const preview = previewArgs(request.subject.argsPreview);
-    args = h('section', { class: 'args', 'aria-label': 'Arguments' },
-      h('h2', { id: 'args-heading' }, 'Arguments'),
-      h('pre', { 'data-field': 'args', tabindex: 0, 'aria-labelledby': 'args-heading' }, preview.text));
-  } else if (request.subject.kind === 'unlock') {
-    rows.push(row('Credential', oneLine(request.subject.credential), 'credential'));
-    rows.push(row('Unlock for', durationLabel(request.subject.ttlSeconds), 'duration'));
+export function approvalView(request: ApprovalRequest, position: { index: number; total: number }, later: Child, decide: (d: ApprovalDecision) => void): ApprovalViewParts {
+  const subject = request.subject;
+  const endpoint = oneLine(request.endpoint, 64);
+  const tool = subject.kind === 'tool' ? oneLine(subject.tool, 80) : '';
+  const changes = subject.kind === 'tool' && subject.changes;
+  const plan = subject.kind === 'tool' ? subject.plan : undefined;
+
+  const title = subject.kind === 'unlock'
+    ? `Unlock ${endpoint}?`
+    : plan ? oneLine(plan.summary, 400) : `Run ${tool} on ${endpoint}?`;
+  const kicker = subject.kind === 'unlock' ? 'Unlock request' : changes ? 'Change request' : 'Read request';
+
+  const rows: HTMLElement[] = [row('Client', clientLabel(request), 'client')];
+  if (subject.kind === 'tool') rows.push(row('Tool', tool, 'tool'));
+  rows.push(row('Server', oneLine(request.server, 64), 'server'), row('Endpoint', endpoint, 'endpoint'));
+  if (subject.kind === 'unlock') {
+    rows.push(row('Credential', oneLine(subject.credential, 200), 'credential'), row('Unlock for', durationLabel(subject.ttlSeconds), 'duration'));
   }
-  const buttons: HTMLElement[] = [
-    h('button', { type: 'button', class: 'deny', 'data-action': 'deny', onclick: () => decide('deny') }, 'Deny'),
-    h('button', { type: 'button', 'data-action': 'allow-once', onclick: () => decide('allow-once') }, 'Allow once'),
-  ];
-  if (request.subject.kind === 'unlock') {
-    buttons.push(h('button', { type: 'button', class: 'primary', 'data-action': 'allow-ttl', onclick: () => decide('allow-ttl') }, `Allow for ${durationLabel(request.subject.ttlSeconds)}`));
+
+  let args: HTMLElement | null = null;
+  if (subject.kind === 'tool') {
+    const pre = h('pre', { 'data-field': 'args', tabindex: 0, 'aria-label': 'Arguments' }, previewArgs(subject.argsPreview).text);
+    // With a plan the raw arguments are one click away; without one they are what there is to read.
+    args = h('details', { class: 'args', 'data-field': 'args-details', open: !plan }, h('summary', {}, plan ? 'Raw arguments' : 'Arguments'), pre);
   }
-  return h('article', { class: 'approval', 'data-approval-id': request.id, 'aria-labelledby': 'approval-title' },
-    h('header', {},
-      h('h1', { id: 'approval-title' }, title),
-      position.total > 1 ? h('span', { class: 'queue', 'data-field': 'queue' }, `${position.index + 1} of ${position.total} waiting`) : null),
+
+  const banner = changes
+    ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
+      h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
+      h('div', {}, h('strong', {}, `This will change ${endpoint}`),
+        h('span', {}, plan ? 'Check the changes below before you allow them.' : 'No preview of the changes is available; read the arguments.')))
+    : null;
+
+  const allowClass = changes ? 'danger-fill' : subject.kind === 'unlock' ? '' : 'primary';
+  const buttons = h('div', { class: 'buttons', 'data-armed': 'false' },
+    h('button', { type: 'button', 'data-action': 'deny', onclick: () => decide('deny') }, 'Deny'),
+    h('button', { type: 'button', class: allowClass, 'data-action': 'allow-once', onclick: () => decide('allow-once') }, 'Allow once'),
+    subject.kind === 'unlock'
+      ? h('button', { type: 'button', class: 'primary', 'data-action': 'allow-ttl', onclick: () => decide('allow-ttl') }, `Allow for ${durationLabel(subject.ttlSeconds)}`)
+      : null);
+  const countdown = h('span', { class: 'countdown', 'data-field': 'countdown', role: 'timer', 'aria-live': 'off' });
+
+  const content = h('div', { class: 'content' },
+    banner,
+    h('p', { class: 'kicker' }, kicker),
+    h('h1', { id: 'approval-title', 'data-field': 'summary' }, title),
+    plan ? planTable(plan) : null,
     h('dl', {}, ...rows),
     args,
-    h('p', { class: 'hint' }, 'Esc denies. Request ', h('code', {}, request.id), '.'),
-    h('div', { class: 'buttons' }, ...buttons));
+    h('p', { class: 'hint' }, 'Request ', h('code', {}, request.id), ' · Esc denies'),
+    later);
+  const scroller = h('div', { class: 'scroller' }, content);
+  const viewport = h('div', { class: 'viewport' }, scroller, h('div', { class: 'more', 'aria-hidden': 'true' }, 'More below'));
+  const root = h('article', { class: changes ? 'approval changes' : 'approval', 'data-approval-id': request.id, 'aria-labelledby': 'approval-title' },
+    h('header', { class: 'top' },
+      h('span', { class: 'app-icon', 'aria-hidden': 'true' }),
+      h('span', { class: 'app-name' }, 'KeyBroker'),
+      position.total > 1 ? h('span', { class: 'queue', 'data-field': 'queue' }, `${position.index + 1} of ${position.total} waiting`) : null),
+    viewport,
+    h('footer', {}, countdown, buttons));
+  return { root, viewport, scroller, content, buttons, countdown };
 }

@@ -1,5 +1,6 @@
 import { matchesAuditFilter, type AuditFilterInput } from '../../core/common/audit-filter.js';
 import type { AuditRecord } from '../../core/common/contracts/audit-event.js';
+import { sanitizeText } from '../../core/common/sanitize-text.js';
 import { api, errorText } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { labelled, say, statusLine, type Section } from './section.js';
@@ -12,8 +13,10 @@ const EVENTS = ['unlock.requested', 'unlock.approved', 'unlock.denied', 'unlock.
 const MAX_ROWS = 1000;
 
 function recordRow(r: AuditRecord): HTMLTableRowElement {
-  return h('tr', {}, h('td', {}, r.ts.replace('T', ' ').slice(0, 19)), h('td', {}, r.event), h('td', {}, r.endpoint ?? ''),
-    h('td', {}, r.client ?? ''), h('td', {}, r.tool ?? r.server ?? ''), h('td', {}, r.outcome ?? r.code ?? ''), h('td', {}, r.reason ?? ''));
+  // Security: client, tool and reason come from peers and upstreams; the shared sanitizer strips bidi and controls.
+  const cell = (text: string | undefined) => h('td', {}, sanitizeText(text ?? '', { maxChars: 500 }));
+  return h('tr', {}, cell(r.ts.replace('T', ' ').slice(0, 19)), cell(r.event), cell(r.endpoint),
+    cell(r.client), cell(r.tool ?? r.server), cell(r.outcome ?? r.code), cell(r.reason));
 }
 
 /** The audit log with filters and a live tail. */

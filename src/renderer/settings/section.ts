@@ -1,3 +1,5 @@
+import { sanitizeText } from '../../core/common/sanitize-text.js';
+
 /** One tab of the settings window. `render` fills `root`; the returned function cleans up. */
 export interface Section {
   readonly id: string;
@@ -16,7 +18,8 @@ export function statusLine(): HTMLParagraphElement {
 
 /** Show `text` in a status line, as an error when `error`. */
 export function say(line: HTMLElement, text: string, error = false): void {
-  line.textContent = text;
+  // Security: results can carry an upstream's words (a test login's error); one safe line.
+  line.textContent = sanitizeText(text, { maxChars: 1000 });
   line.classList.toggle('error', error);
 }
 

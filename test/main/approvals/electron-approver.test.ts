@@ -52,6 +52,17 @@ describe('touchIdReason()', () => {
   it('keeps control characters from a client name out of the prompt', () => {
     assert.doesNotMatch(touchIdReason({ ...unlock, client: 'evil\nclient' }), /\n/);
   });
+  it('shows a right-to-left override in a client or server name as U+FFFD (issue 11)', () => {
+    // Read with the override active, "claude-ai\u202Eexe.pxe" would look like "claude-aiexp.exe".
+    const reason = touchIdReason({ ...unlock, client: 'claude-ai\u202eexe.pxe', server: 'vsphere\u2066' });
+    assert.doesNotMatch(reason, /[\u202a-\u202e\u2066-\u2069]/);
+    assert.match(reason, /claude-ai\uFFFDexe\.pxe/);
+    assert.match(reason, /vsphere\uFFFD/);
+  });
+  it('marks a self-declared client as such, a verified one by its name', () => {
+    assert.match(touchIdReason(unlock), /a client that calls itself "claude-ai"/);
+    assert.doesNotMatch(touchIdReason({ ...unlock, clientVerified: true }), /calls itself/);
+  });
 });
 
 describe('ElectronApprover.request()', () => {

@@ -17,6 +17,7 @@ describe('registerHandlers()', () => {
       restartServer: async () => undefined,
       listApprovals: () => [],
       decideApproval: (id, d) => void decided.push([id, d]),
+      fitPopup: (height) => Math.min(height, 600),
     };
     registerHandlers(router, host, {} as AppServices);
     assert.deepEqual([...ipc.handlers.keys()].sort(), Object.keys(ipcChannels).sort());
@@ -28,5 +29,24 @@ describe('registerHandlers()', () => {
     assert.deepEqual(decided, [['3f9a2c1e', 'deny']]);
     router.dispose();
     assert.equal(ipc.handlers.size, 0);
+  });
+
+  it('lets only the popup page resize the popup, with a validated height', async () => {
+    const ipc = new FakeIpcMain();
+    const router = new IpcRouter(ipc);
+    const fits: number[] = [];
+    const host = { fitPopup: (height: number) => (fits.push(height), Math.min(height, 600)) } as unknown as HandlerHost;
+    registerHandlers(router, host, {} as AppServices);
+    assert.deepEqual(await ipc.invoke('popup:fit', { height: 900 }, 'app://keybroker/popup.html'), { ok: true, value: { height: 600 } });
+    // Security: the settings page is one of ours, but it has no business resizing the popup.
+    const fromSettings = (await ipc.invoke('popup:fit', { height: 300 }, 'app://keybroker/settings.html')) as { ok: boolean; error: { code: string; message: string } };
+    assert.equal(fromSettings.ok, false);
+    assert.match(fromSettings.error.message, /only popup\.html may send it/);
+    for (const bad of [{ height: -1 }, { height: 1.5 }, { height: '300' }, { height: 300, x: 1 }, {}]) {
+      const res = (await ipc.invoke('popup:fit', bad, 'app://keybroker/popup.html')) as { ok: boolean };
+      assert.equal(res.ok, false, JSON.stringify(bad));
+    }
+    assert.deepEqual(fits, [900]);
+    router.dispose();
   });
 });

@@ -1,3 +1,4 @@
+import { sanitizeText } from '../../../core/common/sanitize-text.js';
 import { ConnectorError } from '../../connector-error.js';
 import type { P6ExchangeResponse } from './p6-exchange.js';
 
@@ -7,7 +8,7 @@ function p6Message(res: P6ExchangeResponse): string | undefined {
   try {
     const message = (JSON.parse(res.body) as { message?: unknown } | null)?.message;
     if (typeof message !== 'string') return undefined;
-    return message.replace(/[^\x20-\x7e]/g, ' ').trim().slice(0, 200) || undefined;
+    return sanitizeText(message.trim(), { maxChars: 200 }).trim() || undefined;
   } catch {
     return undefined;
   }

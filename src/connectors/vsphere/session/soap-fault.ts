@@ -1,3 +1,4 @@
+import { sanitizeText } from '../../../core/common/sanitize-text.js';
 import { ConnectorError } from '../../connector-error.js';
 import { VsphereFaultError } from './vsphere-fault-error.js';
 import { attributeValue, childElement, qnameLocal, XML_NS, type XmlElement } from './soap-xml.js';
@@ -58,6 +59,6 @@ export function soapFaultToError(fault: SoapFault, context: FaultContext): Conne
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+  // Security: fault strings are the server's words; the shared sanitizer strips controls and bidi.
+  return sanitizeText(text.replace(/\s+/g, ' ').trim(), { maxChars: 201 });
 }

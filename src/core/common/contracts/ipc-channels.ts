@@ -58,12 +58,20 @@ export const PowerSettings = z.strictObject({ lockOnScreenLock: z.boolean() });
 export type PowerSettings = z.infer<typeof PowerSettings>;
 
 /**
+ * The approval popup asks to be this tall (its content's natural height, CSS pixels); main
+ * clamps it between its minimum and maximum and the display, and answers what it applied
+ * (issue 11). Only the popup page may send it.
+ */
+export const PopupFitRequest = z.strictObject({ height: z.int().min(1).max(10_000) });
+
+/**
  * Every renderer → main request (STYLE.md §2). Channel names appear nowhere else: the
  * preload and `main/ipc/handle.ts` both take them from here.
  */
 export const ipcChannels = {
   'approvals:list': { req: Empty, res: z.array(ApprovalRequest) },
   'approvals:decide': { req: z.strictObject({ id: ApprovalId, decision: ApprovalDecision }), res: z.strictObject({ decided: ApprovalId }) },
+  'popup:fit': { req: PopupFitRequest, res: z.strictObject({ height: z.int().min(0) }) },
   'status:get': { req: Empty, res: HostStatus },
   'lock': { req: z.strictObject({ target: z.string().max(300).optional() }), res: z.strictObject({ locked: z.array(z.string()), notLoggedOut: z.array(z.string()).optional() }) },
   'endpoints:list': { req: Empty, res: z.array(EndpointSummary) },

@@ -10,6 +10,8 @@ export type Unsubscribe = () => void;
 export interface KeyBrokerApi {
   listApprovals(): Promise<IpcResponse<'approvals:list'>>;
   decideApproval(id: string, decision: IpcRequest<'approvals:decide'>['decision']): Promise<IpcResponse<'approvals:decide'>>;
+  /** The popup asks to be `height` CSS pixels tall; main answers the height it applied. */
+  fitPopup(height: number): Promise<IpcResponse<'popup:fit'>>;
   getStatus(): Promise<IpcResponse<'status:get'>>;
   lock(target?: string): Promise<IpcResponse<'lock'>>;
   listEndpoints(): Promise<IpcResponse<'endpoints:list'>>;

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../common/contracts/audit-event.js';
+import { escapeUnsafeText } from '../../common/sanitize-text.js';
 
 /** The optional fields in the order people read them: who/what first, details after. */
 const FIELD_ORDER = [
@@ -24,15 +25,16 @@ const FIELD_ORDER = [
 
 /** Values made only of these print bare; anything else is quoted. */
 const BARE = /^[A-Za-z0-9._:@/+-]+$/; // No comma: it separates argNames.
-/** Characters JSON.stringify leaves alone but a terminal or reader may act on. */
-const UNSAFE = /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+/** `\uXXXX` for each UTF-16 unit of `c`: lossless, and inert on a terminal. */
+const escapeUnits = (c: string): string => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
 
 function quote(value: string): string {
   if (BARE.test(value)) return value;
   // Security: values can come from peers (client and tool names). JSON quoting escapes
   // newlines and C0 controls, so one record stays one line; the rest (C1 controls,
-  // bidi overrides) are escaped too so a name cannot rewrite what the terminal shows.
-  return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // bidi overrides, invisible characters: the shared sanitizer's set) are escaped too so a
+  // name cannot rewrite what the terminal shows.
+  return escapeUnsafeText(JSON.stringify(value), escapeUnits);
 }
 
 /**

@@ -5,6 +5,7 @@ import { ControlRequest, ControlResponse, ControlResults } from '../../common/co
 import { firstIssue } from '../../common/contracts/format-issue.js';
 import { HostNotRunningError } from '../../common/errors/host-not-running-error.js';
 import type { Disposable } from '../../common/lifecycle/disposable.js';
+import { sanitizeText } from '../../common/sanitize-text.js';
 import { LineFramer } from '../ipc/line-framer.js';
 import { ControlProtocolError, ControlRemoteError, ControlTimeoutError } from './control-errors.js';
 import { controlSocketPath } from './control-socket-path.js';
@@ -151,6 +152,5 @@ export class ControlClient implements Disposable {
 
 /** Security: the host's message is printed on a terminal; keep it to one line without escapes. */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 1024);
+  return sanitizeText(text, { maxChars: 1024 });
 }

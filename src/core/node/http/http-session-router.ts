@@ -6,6 +6,7 @@ import type { Disposable } from '../../common/lifecycle/disposable.js';
 import type { Clock } from '../broker/clock.js';
 import type { GatewaySession, GatewaySessions } from '../gateway/gateway-sessions.js';
 import type { HttpRejectionReason } from './http-rejection.js';
+import { sanitizeText } from '../../common/sanitize-text.js';
 
 /** How long an HTTP session may sit without a request before it is closed: 30 minutes. */
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
@@ -41,8 +42,7 @@ function clientLabelOf(body: unknown): string {
   const messages = Array.isArray(body) ? body : [body];
   const init = messages.find((m) => isInitializeRequest(m));
   const name = init?.params.clientInfo.name ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, 128);
+  const clean = sanitizeText(name.trim(), { maxChars: 128 }).trim();
   return clean || 'http-client';
 }
 

@@ -134,9 +134,9 @@ describe('ControlClient', () => {
     await assert.rejects(c.call('status'), ControlProtocolError);
   });
 
-  it('strips control characters from a host error message', async () => {
+  it('shows control characters of a host error message as U+FFFD, on one line', async () => {
     await rawHost((line, s) => s.write(JSON.stringify({ id: JSON.parse(line).id, ok: false, error: { code: 'CORE_X', message: 'bad\n\u001b[31mthing' } }) + '\n'));
     const c = await connect();
-    await assert.rejects(c.call('status'), (e: unknown) => e instanceof ControlRemoteError && e.message === 'bad [31mthing');
+    await assert.rejects(c.call('status'), (e: unknown) => e instanceof ControlRemoteError && e.message === 'bad \uFFFD[31mthing');
   });
 });

@@ -2,7 +2,7 @@
 // the approver and the windows, and registers every IPC handler before a window loads.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, Menu, Notification, Tray, powerMonitor, protocol, screen, session, systemPreferences, utilityProcess } from 'electron';
+import { app, BrowserWindow, Menu, Notification, Tray, powerMonitor, protocol, screen, session, shell, systemPreferences, utilityProcess } from 'electron';
 import { DisposableStore } from '../core/common/lifecycle/disposable.js';
 import { PendingApprovals } from '../core/node/broker/pending-approvals.js';
 import { P6UpstreamLogin } from '../core/node/broker/logins/p6-upstream-login.js';
@@ -20,7 +20,8 @@ import { IpcRouter } from './ipc/handle.js';
 import { registerHandlers } from './ipc/register-handlers.js';
 import { watchHostNotifications } from './notify/host-notifications.js';
 import { lockOnPowerEvents } from './power/lock-on-power-events.js';
-import { runClaudeInstall } from './run-utility-command.js';
+import { installClaudeExtensions } from './claude-extensions.js';
+import { runClaudeMcpb } from './run-utility-command.js';
 import { popupPosition } from './tray/popup-position.js';
 import { TrayController } from './tray/tray-controller.js';
 import type { TrayAction } from './tray/tray-menu-model.js';
@@ -74,7 +75,12 @@ export async function runApp(): Promise<void> {
   const services = new AppServices({
     home, keychain, logins,
     host: { reloadConfig: async (changed) => (await hostReady).reloadConfig(changed) },
-    installInClaude: () => runClaudeInstall(launcher, path.join(distDir, 'cli', 'index.js'), { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', KEYBROKER_HOME: home }),
+    installInClaude: () => installClaudeExtensions({
+      outDir: path.join(home, 'claude-extensions'),
+      build: (outDir) => runClaudeMcpb(launcher, path.join(distDir, 'cli', 'index.js'), outDir, { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' }),
+      open: (file) => shell.openPath(file),
+      ...(home !== resolveHome({ ...process.env, KEYBROKER_HOME: '' }) ? { customHome: home } : {}),
+    }),
   });
   const router = owned.add(new IpcRouter(electronIpcMain()));
   registerHandlers(router, {

@@ -21,12 +21,14 @@ import { registerHandlers } from './ipc/register-handlers.js';
 import { watchHostNotifications } from './notify/host-notifications.js';
 import { lockOnPowerEvents } from './power/lock-on-power-events.js';
 import { installClaudeExtensions } from './claude-extensions.js';
+import { QUIT_DEADLINE_MS, stopWithin } from './lifecycle/quit-within.js';
 import { runClaudeMcpb } from './run-utility-command.js';
 import { popupPosition } from './tray/popup-position.js';
 import { TrayController } from './tray/tray-controller.js';
 import type { TrayAction } from './tray/tray-menu-model.js';
 import { UtilityLauncher } from './utility-launcher.js';
-import { createAppWindow, POPUP_WINDOW_OPTIONS, SETTINGS_WINDOW_OPTIONS } from './windows/create-app-window.js';
+import { productionMenuTemplate } from './windows/app-menu.js';
+import { createAppWindow, POPUP_WINDOW_OPTIONS, SETTINGS_WINDOW_OPTIONS, type AppWindowWeb } from './windows/create-app-window.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './windows/register-app-protocol.js';
 import { SettingsWindow } from './windows/settings-window.js';
 import type { WindowFactory } from './windows/window-port.js';
@@ -43,9 +45,14 @@ export async function runApp(): Promise<void> {
   app.on('window-all-closed', () => undefined);
   await app.whenReady();
   if (process.platform === 'darwin') app.dock?.hide();
+  if (app.isPackaged) {
+    // Security: no Reload / Toggle Developer Tools menu items or shortcuts in a shipped build.
+    const template = productionMenuTemplate(process.platform);
+    Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
+  }
 
   const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const preload = path.join(distDir, 'preload', 'index.cjs');
+  const web: AppWindowWeb = { preload: path.join(distDir, 'preload', 'index.cjs'), devTools: !app.isPackaged };
   const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(distDir, '..', 'assets');
   const owned = new DisposableStore();
   owned.add(registerAppProtocol(protocol, path.join(distDir, 'renderer')));
@@ -63,12 +70,12 @@ export async function runApp(): Promise<void> {
   const ui: { tray?: TrayController; icon?: Tray } = {};
   const popup = owned.add(new ApprovalPopup({
     queue: pending,
-    createWindow: () => createAppWindow(factory, 'popup', preload, POPUP_WINDOW_OPTIONS),
+    createWindow: () => createAppWindow(factory, 'popup', web, POPUP_WINDOW_OPTIONS),
     position: (size) => popupPosition(ui.icon?.getBounds(), size, screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea),
   }));
   const approver = new ElectronApprover({ platform: process.platform, touchId: process.platform === 'darwin' ? systemPreferences : undefined, queue: pending, showPopup: () => popup.show() });
   const configStore = new ConfigStore(home);
-  const settings = owned.add(new SettingsWindow((section) => createAppWindow(factory, 'settings', preload, SETTINGS_WINDOW_OPTIONS, section)));
+  const settings = owned.add(new SettingsWindow((section) => createAppWindow(factory, 'settings', web, SETTINGS_WINDOW_OPTIONS, section)));
   // Handlers go in before anything can open a window (STYLE.md §5): a client may connect and
   // ask for an approval while the host is still starting, so they wait for it.
   const hostReady = Host.start({ home, keychain, logins, approver, pending, servers: serverSpecs(configStore.load(), distDir), launcher });
@@ -137,14 +144,21 @@ export async function runApp(): Promise<void> {
     },
   }));
   app.on('second-instance', () => settings.open());
+  // macOS: opening the app again from Finder or Launchpad while it runs (no Dock icon, so
+  // this is the only way a user "reopens" it) shows Settings rather than nothing.
+  app.on('activate', () => settings.open());
+  // First run: nothing to broker yet, so say what to do instead of sitting in the menu bar.
+  if (configStore.load().endpoints.length === 0) settings.open('endpoints');
 
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
     quitting = true;
-    // Log out upstream before the process goes away.
+    // Log out upstream and stop the children before the process goes away, but never wait
+    // for ever: a hung child or an unreachable server must not keep Quit from quitting.
     event.preventDefault();
-    void host.stop().finally(() => {
+    void stopWithin(() => host.stop(), QUIT_DEADLINE_MS).then((how) => {
+      if (how !== 'stopped') process.stderr.write(`[main ${process.pid}] quit: the host did not stop cleanly (${how}); exiting anyway\n`);
       owned.dispose();
       app.exit(0);
     });

@@ -64,8 +64,8 @@ export interface StubCall {
  * Open `page` (popup or settings) with the stub API. Files come from dist/renderer with
  * the app's CSP header, as the app:// protocol serves them.
  */
-export async function openPage(browser: Browser, page: 'popup' | 'settings', responses: StubResponses, viewport = { width: 420, height: 360 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, colorScheme: 'light', reducedMotion: 'reduce' });
+export async function openPage(browser: Browser, page: 'popup' | 'settings', responses: StubResponses, viewport = { width: 420, height: 360 }, colorScheme: 'light' | 'dark' = 'light', hash = ''): Promise<Page> {
+  const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
   const p = await context.newPage();
   await p.route(`${ORIGIN}/**`, async (route) => {
     const rel = new URL(route.request().url()).pathname.slice(1);
@@ -84,7 +84,7 @@ export async function openPage(browser: Browser, page: 'popup' | 'settings', res
     if (m.type() === 'error') errors.push(m.text());
   });
   ERRORS.set(p, errors);
-  await p.goto(`${ORIGIN}/${page}.html`);
+  await p.goto(`${ORIGIN}/${page}.html${hash}`);
   return p;
 }
 

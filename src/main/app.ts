@@ -26,6 +26,7 @@ import { runClaudeMcpb } from './run-utility-command.js';
 import { popupPosition } from './tray/popup-position.js';
 import { TrayController } from './tray/tray-controller.js';
 import type { TrayAction } from './tray/tray-menu-model.js';
+import { trayIconFile } from './tray/tray-state.js';
 import { UtilityLauncher } from './utility-launcher.js';
 import { productionMenuTemplate } from './windows/app-menu.js';
 import { createAppWindow, POPUP_WINDOW_OPTIONS, SETTINGS_WINDOW_OPTIONS, type AppWindowWeb } from './windows/create-app-window.js';
@@ -117,7 +118,7 @@ export async function runApp(): Promise<void> {
       case 'quit': app.quit(); break;
     }
   };
-  ui.icon = new Tray(path.join(assetsDir, 'tray-lockedTemplate.png'));
+  ui.icon = new Tray(path.join(assetsDir, trayIconFile('locked', process.platform)));
   const tray = owned.add(new TrayController({
     tray: ui.icon,
     buildMenu: (template) => Menu.buildFromTemplate(template),
@@ -127,6 +128,7 @@ export async function runApp(): Promise<void> {
     changes: [pending.onDidChange, host.audit.onDidAppend],
     startAtLogin: () => app.getLoginItemSettings().openAtLogin,
     onAction,
+    platform: process.platform,
   }));
   // macOS opens the menu on click by itself; Windows and most Linux trays need this.
   if (process.platform !== 'darwin') ui.icon.on('click', () => ui.icon?.popUpContextMenu());

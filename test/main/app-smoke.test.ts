@@ -76,7 +76,7 @@ describe('main process bundle under a fake electron', () => {
     assert.equal(evs[0], 'app.requestSingleInstanceLock');
     assert.ok(evs.includes('protocol.handle'));
     assert.ok(evs.includes('session.setPermissionRequestHandler'));
-    assert.match(String(first.lines.find((l) => l.ev === 'tray.setImage')?.['image']), /tray-lockedTemplate\.png$/);
+    assert.match(String(first.lines.find((l) => l.ev === 'tray.setImage')?.['image']), process.platform === 'darwin' ? /tray-lockedTemplate\.png$/ : /tray-locked\.png$/);
     assert.ok(evs.indexOf('app.quit') < evs.indexOf('app.exit'));
     assert.ok(evs.includes('tray.destroy'), 'the tray is disposed on quit');
   });

@@ -62,20 +62,47 @@ const shackle = (x, y, cx, cy, r, w, legBottom) =>
 
 const BLACK = [0, 0, 0, 255];
 const NONE = [0, 0, 0, 0];
-const shapes = {
-  locked: (x, y) => (inRect(x, y, 0.14, 0.44, 0.86, 0.94) || shackle(x, y, 0.5, 0.34, 0.22, 0.1, 0.46) ? BLACK : NONE),
-  unlocked: (x, y) => (inRect(x, y, 0.06, 0.44, 0.7, 0.94) || (shackle(x, y, 0.7, 0.26, 0.2, 0.1, 0.46) && !(x < 0.7 && y > 0.26 && x < 0.6)) ? BLACK : NONE),
-  pending: (x, y) => {
-    if (inRect(x, y, 0.44, 0.52, 0.56, 0.74) || inRect(x, y, 0.44, 0.8, 0.56, 0.88)) return NONE; // "!" cut out
-    return shapes.locked(x, y);
-  },
+const inCircle = (x, y, cx, cy, r) => Math.hypot(x - cx, y - cy) <= r;
+/** Shapes as predicates over 0..1 coordinates. */
+const masks = {
+  locked: (x, y) => inRect(x, y, 0.14, 0.44, 0.86, 0.94) || shackle(x, y, 0.5, 0.34, 0.22, 0.1, 0.46),
+  unlocked: (x, y) => inRect(x, y, 0.06, 0.44, 0.7, 0.94) || (shackle(x, y, 0.7, 0.26, 0.2, 0.1, 0.46) && !(x < 0.7 && y > 0.26 && x < 0.6)),
+  // "Pending approval" must not read as "locked" at 16 px (issue 15): not a padlock at all but
+  // a solid disc with a bold "!" cut out, the shape people know as "needs attention".
+  pending: (x, y) => inCircle(x, y, 0.5, 0.5, 0.47) && !(inRect(x, y, 0.41, 0.17, 0.59, 0.6) || inCircle(x, y, 0.5, 0.77, 0.1)),
 };
+const shapes = Object.fromEntries(Object.entries(masks).map(([k, m]) => [k, (x, y) => (m(x, y) ? BLACK : NONE)]));
+
+/**
+ * Windows and Linux trays are not tinted for us and may be dark or light: the icon is the
+ * shape in a colour with a white outline, so it stands out on both. `ring` is the outline
+ * width in icon units (one pixel at 16 px).
+ */
+function outlined(mask, fill, ring = 1 / 16, white = () => false) {
+  const near = (x, y) => {
+    for (let i = 0; i < 16; i++) {
+      const a = (i / 16) * 2 * Math.PI;
+      if (mask(x + ring * Math.cos(a), y + ring * Math.sin(a))) return true;
+    }
+    return false;
+  };
+  return (x, y) => (mask(x, y) ? fill : white(x, y) || near(x, y) ? [255, 255, 255, 255] : NONE);
+}
+const COLOURS = { locked: [48, 48, 52, 255], unlocked: [24, 128, 56, 255], pending: [214, 96, 0, 255] };
 
 const assets = path.join(root, 'assets');
 fs.mkdirSync(assets, { recursive: true });
 for (const [state, fn] of Object.entries(shapes)) {
+  // macOS: template images (black + alpha), tinted by the menu bar.
   fs.writeFileSync(path.join(assets, `tray-${state}Template.png`), encodePng(16, fn));
   fs.writeFileSync(path.join(assets, `tray-${state}Template@2x.png`), encodePng(32, fn));
+  // Windows and Linux: coloured, outlined in white. Scaled down from the 16 px drawing so the
+  // outline stays one 16 px pixel wide at 2x too.
+  const shrink = (m) => (x, y) => m(0.5 + (x - 0.5) / 0.88, 0.5 + (y - 0.5) / 0.88);
+  // The pending disc's "!" is painted white rather than left see-through.
+  const white = state === 'pending' ? shrink((x, y) => inCircle(x, y, 0.5, 0.5, 0.47)) : undefined;
+  fs.writeFileSync(path.join(assets, `tray-${state}.png`), encodePng(16, outlined(shrink(masks[state]), COLOURS[state], 1 / 16, white)));
+  fs.writeFileSync(path.join(assets, `tray-${state}@2x.png`), encodePng(32, outlined(shrink(masks[state]), COLOURS[state], 1 / 16, white)));
 }
 const BLUE = [45, 95, 168, 255];
 const WHITE = [255, 255, 255, 255];

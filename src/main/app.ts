@@ -2,7 +2,7 @@
 // the approver and the windows, and registers every IPC handler before a window loads.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, Menu, Notification, Tray, powerMonitor, protocol, screen, session, systemPreferences, utilityProcess } from 'electron';
+import { app, BrowserWindow, Menu, Notification, Tray, powerMonitor, protocol, screen, session, shell, systemPreferences, utilityProcess } from 'electron';
 import { DisposableStore } from '../core/common/lifecycle/disposable.js';
 import { PendingApprovals } from '../core/node/broker/pending-approvals.js';
 import { P6UpstreamLogin } from '../core/node/broker/logins/p6-upstream-login.js';
@@ -20,12 +20,16 @@ import { IpcRouter } from './ipc/handle.js';
 import { registerHandlers } from './ipc/register-handlers.js';
 import { watchHostNotifications } from './notify/host-notifications.js';
 import { lockOnPowerEvents } from './power/lock-on-power-events.js';
-import { runClaudeInstall } from './run-utility-command.js';
+import { installClaudeExtensions } from './claude-extensions.js';
+import { QUIT_DEADLINE_MS, stopWithin } from './lifecycle/quit-within.js';
+import { runClaudeMcpb } from './run-utility-command.js';
 import { trayDisplay } from './tray/tray-display.js';
 import { TrayController } from './tray/tray-controller.js';
 import type { TrayAction } from './tray/tray-menu-model.js';
+import { trayIconFile } from './tray/tray-state.js';
 import { UtilityLauncher } from './utility-launcher.js';
-import { createAppWindow, popupWindowOptions, SETTINGS_WINDOW_OPTIONS } from './windows/create-app-window.js';
+import { productionMenuTemplate } from './windows/app-menu.js';
+import { createAppWindow, popupWindowOptions, SETTINGS_WINDOW_OPTIONS, type AppWindowWeb } from './windows/create-app-window.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './windows/register-app-protocol.js';
 import { SettingsWindow } from './windows/settings-window.js';
 import type { WindowFactory } from './windows/window-port.js';
@@ -42,9 +46,14 @@ export async function runApp(): Promise<void> {
   app.on('window-all-closed', () => undefined);
   await app.whenReady();
   if (process.platform === 'darwin') app.dock?.hide();
+  if (app.isPackaged) {
+    // Security: no Reload / Toggle Developer Tools menu items or shortcuts in a shipped build.
+    const template = productionMenuTemplate(process.platform);
+    Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
+  }
 
   const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const preload = path.join(distDir, 'preload', 'index.cjs');
+  const web: AppWindowWeb = { preload: path.join(distDir, 'preload', 'index.cjs'), devTools: !app.isPackaged };
   const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(distDir, '..', 'assets');
   const owned = new DisposableStore();
   owned.add(registerAppProtocol(protocol, path.join(distDir, 'renderer')));
@@ -62,20 +71,25 @@ export async function runApp(): Promise<void> {
   const ui: { tray?: TrayController; icon?: Tray } = {};
   const popup = owned.add(new ApprovalPopup({
     queue: pending,
-    createWindow: () => createAppWindow(factory, 'popup', preload, popupWindowOptions(process.platform)),
+    createWindow: () => createAppWindow(factory, 'popup', web, popupWindowOptions(process.platform)),
     platform: process.platform,
     placement: () => trayDisplay(ui.icon?.getBounds(), screen),
   }));
   const approver = new ElectronApprover({ platform: process.platform, touchId: process.platform === 'darwin' ? systemPreferences : undefined, queue: pending, showPopup: () => popup.show() });
   const configStore = new ConfigStore(home);
-  const settings = owned.add(new SettingsWindow((section) => createAppWindow(factory, 'settings', preload, SETTINGS_WINDOW_OPTIONS, section)));
+  const settings = owned.add(new SettingsWindow((section) => createAppWindow(factory, 'settings', web, SETTINGS_WINDOW_OPTIONS, section)));
   // Handlers go in before anything can open a window (STYLE.md §5): a client may connect and
   // ask for an approval while the host is still starting, so they wait for it.
   const hostReady = Host.start({ home, keychain, logins, approver, pending, servers: serverSpecs(configStore.load(), distDir), launcher });
   const services = new AppServices({
     home, keychain, logins,
     host: { reloadConfig: async (changed) => (await hostReady).reloadConfig(changed) },
-    installInClaude: () => runClaudeInstall(launcher, path.join(distDir, 'cli', 'index.js'), { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', KEYBROKER_HOME: home }),
+    installInClaude: () => installClaudeExtensions({
+      outDir: path.join(home, 'claude-extensions'),
+      build: (outDir) => runClaudeMcpb(launcher, path.join(distDir, 'cli', 'index.js'), outDir, { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' }),
+      open: (file) => shell.openPath(file),
+      ...(home !== resolveHome({ ...process.env, KEYBROKER_HOME: '' }) ? { customHome: home } : {}),
+    }),
   });
   const router = owned.add(new IpcRouter(electronIpcMain()));
   registerHandlers(router, {
@@ -106,7 +120,7 @@ export async function runApp(): Promise<void> {
       case 'quit': app.quit(); break;
     }
   };
-  ui.icon = new Tray(path.join(assetsDir, 'tray-lockedTemplate.png'));
+  ui.icon = new Tray(path.join(assetsDir, trayIconFile('locked', process.platform)));
   const tray = owned.add(new TrayController({
     tray: ui.icon,
     buildMenu: (template) => Menu.buildFromTemplate(template),
@@ -116,6 +130,7 @@ export async function runApp(): Promise<void> {
     changes: [pending.onDidChange, host.audit.onDidAppend],
     startAtLogin: () => app.getLoginItemSettings().openAtLogin,
     onAction,
+    platform: process.platform,
   }));
   // macOS opens the menu on click by itself; Windows and most Linux trays need this.
   if (process.platform !== 'darwin') ui.icon.on('click', () => ui.icon?.popUpContextMenu());
@@ -133,14 +148,21 @@ export async function runApp(): Promise<void> {
     },
   }));
   app.on('second-instance', () => settings.open());
+  // macOS: opening the app again from Finder or Launchpad while it runs (no Dock icon, so
+  // this is the only way a user "reopens" it) shows Settings rather than nothing.
+  app.on('activate', () => settings.open());
+  // First run: nothing to broker yet, so say what to do instead of sitting in the menu bar.
+  if (configStore.load().endpoints.length === 0) settings.open('endpoints');
 
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
     quitting = true;
-    // Log out upstream before the process goes away.
+    // Log out upstream and stop the children before the process goes away, but never wait
+    // for ever: a hung child or an unreachable server must not keep Quit from quitting.
     event.preventDefault();
-    void host.stop().finally(() => {
+    void stopWithin(() => host.stop(), QUIT_DEADLINE_MS).then((how) => {
+      if (how !== 'stopped') process.stderr.write(`[main ${process.pid}] quit: the host did not stop cleanly (${how}); exiting anyway\n`);
       owned.dispose();
       app.exit(0);
     });

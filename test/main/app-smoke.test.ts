@@ -1,64 +1,167 @@
 // Smoke-runs the real bundled main process (dist/main/index.js, i.e. main/app.ts as
 // composed) under Node with a fake `electron` (test/fixtures/electron-main/). No Electron
 // binary is needed: this checks the wiring (single instance, protocol, every IPC handler
-// registered before any window, tray up in the locked state, clean quit).
+// registered before any window, tray up in the locked state, clean quit), and the life of
+// the app (issue 15): first run, reopening, start-up failures, Quit with a hung child, and
+// no DevTools in a packaged build.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { buildElectron } from '../../scripts/build-electron.mjs';
+import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
 import { ipcChannels } from '../../src/core/common/contracts/ipc-channels.js';
+import { ConfigStore } from '../../src/core/node/config/config-store.js';
 import { ROOT } from '../renderer/renderer-harness.js';
 
 interface Line {
   ev: string;
   [key: string]: unknown;
 }
+interface Run {
+  readonly status: number | null;
+  readonly stderr: string;
+  readonly lines: Line[];
+  readonly evs: string[];
+}
+
+const homes: string[] = [];
+function newHome(): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-main-'));
+  homes.push(home);
+  return home;
+}
+
+/** Run dist/main/index.js under the fake electron with the FAKE_ELECTRON `scenario`, on `home`. */
+function runMain(home: string, scenario = ''): Run {
+  const r = spawnSync(process.execPath, ['--import', path.join(ROOT, 'test/fixtures/electron-main/register.mjs'), path.join(ROOT, 'dist/main/index.js')], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, KEYBROKER_HOME: home, FAKE_ELECTRON: scenario },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+  return { status: r.status, stderr: r.stderr, lines, evs: lines.map((l) => l.ev) };
+}
+
+/** A home with one endpoint, so the app does not open Settings by itself. */
+function configuredHome(): string {
+  const home = newHome();
+  new ConfigStore(home).save(Config.parse({
+    ...emptyConfig(),
+    endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
+    credentials: [{ id: 'endpoint:vc1' }],
+  }));
+  return home;
+}
+
+const settingsLoads = (run: Run) => run.lines.filter((l) => l.ev === 'window.loadURL' && String(l['url']).includes('settings.html')).map((l) => String(l['url']));
 
 describe('main process bundle under a fake electron', () => {
-  let lines: Line[] = [];
-  let status: number | null = null;
-  let stderr = '';
+  let first: Run;
 
   before(async () => {
     // dist/mcp comes from scripts/build.mjs, which scripts/test.mjs runs before every test.
     await buildElectron({ quiet: true });
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-main-'));
-    const r = spawnSync(process.execPath, ['--import', path.join(ROOT, 'test/fixtures/electron-main/register.mjs'), path.join(ROOT, 'dist/main/index.js')], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: home, KEYBROKER_HOME: home },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    fs.rmSync(home, { recursive: true, force: true });
-    status = r.status;
-    stderr = r.stderr;
-    lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+    first = runMain(newHome());
+  });
+  after(() => {
+    for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
   });
 
   it('starts, shows the tray and quits cleanly', () => {
-    assert.equal(status, 0, stderr);
-    const evs = lines.map((l) => l.ev);
+    assert.equal(first.status, 0, first.stderr);
+    const evs = first.evs;
     assert.equal(evs[0], 'app.requestSingleInstanceLock');
     assert.ok(evs.includes('protocol.handle'));
     assert.ok(evs.includes('session.setPermissionRequestHandler'));
-    assert.match(String(lines.find((l) => l.ev === 'tray.setImage')?.['image']), /tray-lockedTemplate\.png$/);
+    assert.match(String(first.lines.find((l) => l.ev === 'tray.setImage')?.['image']), process.platform === 'darwin' ? /tray-lockedTemplate\.png$/ : /tray-locked\.png$/);
     assert.ok(evs.indexOf('app.quit') < evs.indexOf('app.exit'));
     assert.ok(evs.includes('tray.destroy'), 'the tray is disposed on quit');
   });
 
   it('registers every IPC channel before any window exists', () => {
-    const handled = lines.filter((l) => l.ev === 'ipcMain.handle').map((l) => String(l['channel']));
+    const handled = first.lines.filter((l) => l.ev === 'ipcMain.handle').map((l) => String(l['channel']));
     assert.deepEqual(handled.sort(), Object.keys(ipcChannels).sort());
-    const firstWindow = lines.findIndex((l) => l.ev === 'BrowserWindow');
-    const lastHandler = lines.map((l) => l.ev).lastIndexOf('ipcMain.handle');
+    const firstWindow = first.evs.indexOf('BrowserWindow');
+    const lastHandler = first.evs.lastIndexOf('ipcMain.handle');
     assert.ok(firstWindow === -1 || firstWindow > lastHandler);
   });
 
   it('runs the MCP servers as utility processes', () => {
-    const forks = lines.filter((l) => l.ev === 'utilityProcess.fork').map((l) => path.relative(ROOT, String(l['modulePath'])));
-    assert.ok(forks.length >= 1, `forks: ${JSON.stringify(forks)}; stderr: ${stderr}`);
+    const forks = first.lines.filter((l) => l.ev === 'utilityProcess.fork').map((l) => path.relative(ROOT, String(l['modulePath'])));
+    assert.ok(forks.length >= 1, `forks: ${JSON.stringify(forks)}; stderr: ${first.stderr}`);
     for (const f of forks) assert.match(f, /^dist\/mcp\/[a-z0-9]+\/index\.js$/);
+  });
+
+  it('on first run (no endpoints) opens Settings on the Endpoints page, once the tray is up', () => {
+    assert.deepEqual(settingsLoads(first), ['app://keybroker/settings.html#endpoints']);
+    assert.ok(first.evs.indexOf('tray.setContextMenu') < first.evs.indexOf('window.loadURL'));
+    assert.ok(first.evs.includes('window.show'), 'shown when ready');
+  });
+
+  it('with endpoints, opens no window at start; reopening the app (activate) opens Settings', () => {
+    const quiet = runMain(configuredHome());
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.deepEqual(settingsLoads(quiet), []);
+    const reopened = runMain(configuredHome(), 'activate');
+    assert.equal(reopened.status, 0, reopened.stderr);
+    assert.deepEqual(settingsLoads(reopened), ['app://keybroker/settings.html']);
+    assert.ok(reopened.evs.indexOf('app.emit') < reopened.evs.indexOf('window.loadURL'));
+  });
+
+  it('keeps DevTools and the default menu in development, and removes both in a packaged build', () => {
+    const devWindow = first.lines.find((l) => l.ev === 'BrowserWindow');
+    assert.equal((devWindow?.['webPreferences'] as { devTools?: boolean }).devTools, true);
+    assert.ok(!first.evs.includes('Menu.setApplicationMenu'), 'development keeps the default menu');
+
+    const packaged = runMain(newHome(), 'packaged');
+    assert.equal(packaged.status, 0, packaged.stderr);
+    const windows = packaged.lines.filter((l) => l.ev === 'BrowserWindow');
+    assert.ok(windows.length >= 1);
+    for (const w of windows) assert.equal((w['webPreferences'] as { devTools?: boolean }).devTools, false);
+    const menu = packaged.lines.find((l) => l.ev === 'Menu.setApplicationMenu');
+    assert.ok(menu, 'the default menu (Reload, Toggle Developer Tools) is replaced');
+    // This machine is Linux: no menu at all (macOS keeps only the app and Edit menus; see app-menu.test.ts).
+    assert.equal(menu['menu'], process.platform === 'darwin' ? undefined : null);
+    assert.ok(packaged.evs.indexOf('Menu.setApplicationMenu') < packaged.evs.indexOf('BrowserWindow'));
+  });
+
+  it('shows a native dialog and writes app.log when config.json is bad, then exits 1', () => {
+    const home = newHome();
+    fs.writeFileSync(path.join(home, 'config.json'), '{"endpoints": [');
+    const r = runMain(home);
+    assert.equal(r.status, 1, r.stderr);
+    const box = r.lines.find((l) => l.ev === 'dialog.showErrorBox');
+    assert.ok(box, `a dialog; stderr: ${r.stderr}`);
+    assert.equal(box['title'], 'KeyBroker could not start');
+    assert.match(String(box['content']), /^The settings file cannot be used: .*config\.json is not valid JSON/);
+    assert.match(String(box['content']), /\n\nFix .*config\.json in a text editor, or move it aside/);
+    const log = fs.readFileSync(path.join(home, 'app.log'), 'utf8');
+    assert.match(log, /^\d{4}-\d\d-\d\dT[^ ]+ start-up failed \[CORE_CONFIG_INVALID\] The settings file cannot be used/);
+    assert.equal(fs.statSync(path.join(home, 'app.log')).mode & 0o777, 0o600);
+    assert.ok(!r.evs.includes('Tray'), 'no tray for an app that is not running');
+  });
+
+  it('says another KeyBroker runs, and how to clear a stale lock, when host.lock names a live process', () => {
+    const home = configuredHome();
+    // A live pid that is not the app: this test runner (as 'keybroker serve' would be).
+    fs.writeFileSync(path.join(home, 'host.lock'), `${process.pid}\n`);
+    const r = runMain(home);
+    assert.equal(r.status, 1, r.stderr);
+    const content = String(r.lines.find((l) => l.ev === 'dialog.showErrorBox')?.['content']);
+    assert.match(content, new RegExp(`^Another KeyBroker is already running for .* \\(pid ${process.pid}\\): this app, or 'keybroker serve' in a terminal\\.`));
+    assert.match(content, /If no KeyBroker runs, the lock is stale .*: delete .*host\.lock and open KeyBroker again\./);
+    assert.match(fs.readFileSync(path.join(home, 'app.log'), 'utf8'), /\[CORE_HOST_RUNNING\]/);
+  });
+
+  it('quits even when a child never exits: stops waiting at the deadline and exits 0', () => {
+    const r = runMain(configuredHome(), 'hang');
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.evs.includes('utilityProcess.kill ignored'), 'the child really ignored the kill');
+    assert.ok(r.evs.indexOf('app.quit') < r.evs.lastIndexOf('app.exit'));
+    assert.equal(r.lines.findLast((l) => l.ev === 'app.exit')?.['code'], 0);
+    assert.match(r.stderr, /quit: the host did not stop cleanly \(timed-out\); exiting anyway/);
   });
 });

@@ -67,6 +67,10 @@ export interface OpenPageOptions {
    * Date, performance and animation frames then move only with `page.clock.runFor`.
    */
   readonly clockAt?: number;
+  /** The colour scheme the page is rendered in (screenshots in light and dark). */
+  readonly colorScheme?: 'light' | 'dark';
+  /** A `#section` the page opens at. */
+  readonly hash?: string;
 }
 
 /**
@@ -74,7 +78,8 @@ export interface OpenPageOptions {
  * the app's CSP header, as the app:// protocol serves them.
  */
 export async function openPage(browser: Browser, page: 'popup' | 'settings', responses: StubResponses, viewport = { width: 420, height: 360 }, options: OpenPageOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport, colorScheme: 'light', reducedMotion: 'reduce' });
+  const { colorScheme = 'light', hash = '' } = options;
+  const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
   if (options.clockAt !== undefined) {
     await context.clock.install({ time: options.clockAt - 60_000 });
     await context.clock.pauseAt(options.clockAt);
@@ -97,7 +102,7 @@ export async function openPage(browser: Browser, page: 'popup' | 'settings', res
     if (m.type() === 'error') errors.push(m.text());
   });
   ERRORS.set(p, errors);
-  await p.goto(`${ORIGIN}/${page}.html`);
+  await p.goto(`${ORIGIN}/${page}.html${hash}`);
   return p;
 }
 

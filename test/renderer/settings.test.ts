@@ -4,6 +4,11 @@ import type { Browser, Page } from 'playwright-core';
 import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import { calls, hasChromium, launch, openPage, pageErrors, screenshot } from './renderer-harness.js';
+import { contrastRatio, parseCssColor } from './contrast.js';
+
+// Browser globals used inside page.evaluate callbacks (this file is type-checked without the DOM lib).
+declare const getComputedStyle: (el: unknown) => { color: string; backgroundColor: string; fontSize: string };
+declare const location: { hash: string };
 
 const status: HostStatus = {
   host: { running: true, home: '/h', pid: 1 },
@@ -45,7 +50,7 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
     await page.getByLabel('URL', { exact: true }).fill('https://vc2.corp.example');
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('s3cret!');
-    await page.getByLabel('Unlock for (hours)').fill('2');
+    await page.getByLabel('Unlock for').selectOption({ label: '2 h' });
     await page.getByLabel('Read-only').check();
     await screenshot(page, 'settings-endpoints');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
@@ -138,4 +143,94 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
     assert.deepEqual(order, ['Edit vc1', 'Remove vc1', 'ep-id', 'ep-kind', 'ep-url']);
     await page.context().close();
   });
+
+  it('first run: no endpoints shows one sentence on what to do', async () => {
+    const page = await open(browser, { listEndpoints: [] });
+    const hint = page.locator('main .first-run');
+    await hint.waitFor();
+    assert.match(await hint.innerText(), /^No endpoints yet: add the vCenter or Primavera P6 server .* with the form below/);
+    await page.context().close();
+  });
+
+  it('shows only the chosen kind\'s fields, and unlock times as "30 min", not "0.5 h"', async () => {
+    const page = await open(browser, { listEndpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'a', readOnly: false, ttlSeconds: 1800 }, { id: 'p6', kind: 'p6', url: 'https://p6.corp.example/p6ws', username: 'b', database: 'PMDB', readOnly: true, ttlSeconds: 5400 }] });
+    await page.getByRole('row', { name: /vc1/ }).waitFor();
+    assert.equal(await page.getByRole('row', { name: /vc1/ }).getByRole('cell').nth(2).innerText(), '30 min');
+    assert.equal(await page.getByRole('row', { name: /p6/ }).getByRole('cell').nth(2).innerText(), '1 h 30 min');
+    assert.equal(await page.getByLabel('P6 database').isVisible(), false, 'vSphere (the default kind) has no database');
+    await page.getByLabel('Kind').selectOption('p6');
+    assert.equal(await page.getByLabel('P6 database').isVisible(), true);
+    await page.getByRole('button', { name: 'Edit vc1' }).click();
+    assert.equal(await page.getByLabel('P6 database').isVisible(), false);
+    assert.equal(await page.getByLabel('Unlock for').inputValue(), '1800');
+    assert.equal(await page.locator('#ep-ttl option:checked').innerText(), '30 min');
+    await page.context().close();
+  });
+
+  it('Remove asks first, says it deletes the keychain password, and only then removes', async () => {
+    const page = await open(browser, { removeEndpoint: { id: 'vc1' } });
+    await page.getByRole('button', { name: 'Remove vc1' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Remove vc1\? This deletes its settings and its password from the system keychain/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await dialog.isVisible(), false);
+    assert.deepEqual(await callsNamed(page, 'removeEndpoint'), []);
+    await page.getByRole('button', { name: 'Remove vc1' }).click();
+    await page.getByRole('button', { name: 'Remove vc1 and its password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Removed endpoint vc1.' }).waitFor();
+    assert.deepEqual(await callsNamed(page, 'removeEndpoint'), [['vc1']]);
+    await page.context().close();
+  });
+
+  it('a failed server looks failed: marked, explained, and its Restart is the primary action', async () => {
+    const page = await open(browser);
+    await page.getByRole('tab', { name: 'Servers' }).click();
+    const cell = page.locator('tr[data-server="p6"] td[data-state="failed"]');
+    await cell.waitFor();
+    assert.match(await cell.innerText(), /✕ failed\s+stopped after 5 restarts; see the Audit log, then Restart/);
+    const [failedColor, runningColor] = await Promise.all([cell, page.locator('tr[data-server="vsphere"] td[data-state="running"]')].map((l) => l.evaluate((el) => getComputedStyle(el).color)));
+    assert.notEqual(failedColor, runningColor);
+    assert.equal(await page.getByRole('button', { name: 'Restart p6' }).getAttribute('class'), 'primary');
+    await page.context().close();
+  });
+
+  it('follows a hash change while open: "Open audit log" on an open window shows the audit log', async () => {
+    const page = await open(browser);
+    await page.getByRole('row', { name: /vc1/ }).waitFor();
+    // What SettingsWindow.open('audit') does to an open window: load settings.html#audit (a same-page hash change).
+    await page.evaluate(() => { location.hash = '#audit'; });
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Audit log' }).getAttribute('aria-selected'), 'true');
+    await page.context().close();
+  });
+
+  it('headings are in order on every page (one h1, no level skipped)', async () => {
+    const page = await open(browser);
+    await page.getByRole('row', { name: /vc1/ }).waitFor();
+    for (const tab of ['Endpoints', 'Unlocks & sessions', 'Audit log', 'Servers', 'HTTP door', 'Claude Desktop']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.locator('main h1').waitFor();
+      const levels = await page.locator('main :is(h1, h2, h3, h4, h5, h6)').evaluateAll((els) => els.map((e) => Number(e.tagName.slice(1))));
+      assert.equal(levels[0], 1, `${tab}: starts with h1`);
+      assert.equal(levels.filter((l) => l === 1).length, 1, `${tab}: one h1`);
+      for (let i = 1; i < levels.length; i++) assert.ok(levels[i]! <= levels[i - 1]! + 1, `${tab}: h${levels[i - 1]} then h${levels[i]}`);
+      const sizes = await page.locator('main :is(h1, h2)').evaluateAll((els) => els.map((e) => [Number(e.tagName.slice(1)), parseFloat(getComputedStyle(e).fontSize)]));
+      for (const [level, size] of sizes) if (level === 2) assert.ok(size! < sizes[0]![1]!, `${tab}: an h2 is smaller than the h1`);
+    }
+    await page.context().close();
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`filled buttons and the selected tab reach 4.5:1 contrast (${scheme})`, async () => {
+      const page = await openPage(browser, 'settings', base, { width: 900, height: 640 }, { colorScheme: scheme });
+      await page.getByRole('row', { name: /vc1/ }).waitFor();
+      for (const locator of [page.locator('main button.primary').first(), page.locator('nav button[aria-selected="true"]')]) {
+        const [fg, bg] = await locator.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+        const ratio = contrastRatio(parseCssColor(fg!), parseCssColor(bg!));
+        assert.ok(ratio >= 4.5, `${scheme}: ${fg} on ${bg} is ${ratio.toFixed(2)}:1`);
+      }
+      await page.context().close();
+    });
+  }
 });

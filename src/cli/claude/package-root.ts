@@ -5,16 +5,22 @@ import { CliError } from '../cli-error.js';
 
 /** Where this KeyBroker installation lives, and the files Claude Desktop integration needs from it. */
 export interface KeybrokerInstall {
-  /** The package folder (holds package.json, bin/, dist/). */
+  /** The package folder (holds package.json, dist/, and bin/ in a checkout or npm install). */
   readonly root: string;
-  /** `bin/keybroker.js`: the `keybroker` command. */
-  readonly bin: string;
+  /**
+   * `bin/keybroker.js`, the `keybroker` command; undefined inside the packaged desktop app,
+   * which packs only dist/ and package.json (electron-builder.yml `files`) into app.asar.
+   */
+  readonly bin: string | undefined;
   /**
    * `dist/cli/bridge.cjs`, the built-ins-only CommonJS bridge bundle `npm run build` makes:
    * what `claude install` points Claude Desktop at, and what `claude mcpb` packs.
    */
   readonly bridge: string;
-  /** `assets/icon.png`, shown by Claude Desktop for a bundle when present. */
+  /**
+   * `assets/icon.png`, shown by Claude Desktop for a bundle when present; in the packaged app
+   * `<resources>/assets/icon.png` (electron-builder.yml `extraResources`).
+   */
   readonly icon: string;
   /** package.json `version`, which becomes the bundle version. */
   readonly version: string;
@@ -25,16 +31,21 @@ export interface KeybrokerInstall {
  * Walking up rather than a fixed `../..` because this code runs both from src/ (tests, tsx)
  * and bundled into dist/cli/index.js, at different depths; and from the real path, so an
  * `npm link`ed or globally installed copy still yields absolute paths into the package.
+ * A folder counts when it holds bin/keybroker.js (checkout, npm) or dist/cli/bridge.cjs
+ * (the packaged app's app.asar, which has no bin/).
  */
 export function findKeybrokerInstall(from: string = path.dirname(fileURLToPath(import.meta.url))): KeybrokerInstall {
   for (let dir = fs.realpathSync(from); ; dir = path.dirname(dir)) {
     const pkg = readPackage(path.join(dir, 'package.json'));
-    if (pkg?.name === 'keybroker' && fs.existsSync(path.join(dir, 'bin', 'keybroker.js'))) {
+    const bin = path.join(dir, 'bin', 'keybroker.js');
+    const bridge = path.join(dir, 'dist', 'cli', 'bridge.cjs');
+    const hasBin = fs.existsSync(bin);
+    if (pkg?.name === 'keybroker' && (hasBin || fs.existsSync(bridge))) {
       return {
         root: dir,
-        bin: path.join(dir, 'bin', 'keybroker.js'),
-        bridge: path.join(dir, 'dist', 'cli', 'bridge.cjs'),
-        icon: path.join(dir, 'assets', 'icon.png'),
+        bin: hasBin ? bin : undefined,
+        bridge,
+        icon: hasBin ? path.join(dir, 'assets', 'icon.png') : path.join(path.dirname(dir), 'assets', 'icon.png'),
         version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
       };
     }

@@ -41,6 +41,11 @@ export async function runClaudeInstall(ctx: CliContext, argv: readonly string[])
   const target = realTarget(file);
 
   const install = findKeybrokerInstall();
+  if (install.bin === undefined || process.versions['electron'] !== undefined) {
+    // The packaged app's runtime is an Electron helper (RunAsNode is off, so it cannot run a
+    // script for Claude Desktop) and its bridge sits inside app.asar, which only Electron reads.
+    throw new CliError("this is the KeyBroker app's built-in CLI, which Claude Desktop cannot start; install the extensions instead: KeyBroker Settings > Claude Desktop, or 'keybroker claude mcpb DIR' and open the bundles");
+  }
   const explicitHome = ctx.env['KEYBROKER_HOME'];
   const launch = { node: process.execPath, bridge: install.bridge, ...(explicitHome ? { home: path.resolve(explicitHome) } : {}) };
   const entries = new Map<EndpointKind, ClaudeServerEntry>(servers.map((s) => [s, bridgeEntry(s, launch)]));

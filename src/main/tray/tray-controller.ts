@@ -6,13 +6,15 @@ import type { Event } from '../../core/common/events/emitter.js';
 import { DisposableBase, toDisposable } from '../../core/common/lifecycle/disposable.js';
 import type { Rect } from './popup-position.js';
 import { buildTrayMenu, type TrayAction } from './tray-menu-model.js';
-import { trayIconFile, trayState, type TrayState } from './tray-state.js';
+import { trayIconFile, trayState, trayTitle, type TrayState } from './tray-state.js';
 import { toMenuTemplate } from './to-menu-template.js';
 
 /** The part of Electron's `Tray` we use. */
 export interface TrayPort {
   setImage(image: string): void;
   setToolTip(toolTip: string): void;
+  /** macOS only: text shown next to the icon in the menu bar. */
+  setTitle(title: string): void;
   setContextMenu(menu: never): void;
   getBounds(): Rect;
   destroy(): void;
@@ -34,11 +36,14 @@ export interface TrayControllerDeps {
   /** Refresh period, so "unlocked until" labels follow expiries; tests pass 0 (off). */
   readonly refreshMs?: number;
   readonly formatTime?: (epochMs: number) => string;
+  /** Picks template icons and the title count (macOS) or outlined colour icons; default: this OS. */
+  readonly platform?: NodeJS.Platform;
 }
 
 /** The menu-bar icon (issue 7): icon by state, menu rebuilt from the host's status. */
 export class TrayController extends DisposableBase {
   private state: TrayState | undefined;
+  private title = '';
   private refreshing: Promise<void> | undefined;
 
   constructor(private readonly deps: TrayControllerDeps) {
@@ -51,6 +56,10 @@ export class TrayController extends DisposableBase {
       this.register(toDisposable(() => clearInterval(timer)));
     }
     this.register(toDisposable(() => deps.tray.destroy()));
+  }
+
+  private get platform(): NodeJS.Platform {
+    return this.deps.platform ?? process.platform;
   }
 
   /** The state the icon shows now (undefined before the first refresh). */
@@ -73,7 +82,13 @@ export class TrayController extends DisposableBase {
     const state = trayState(status, pending.length);
     if (state !== this.state) {
       this.state = state;
-      this.deps.tray.setImage(path.join(this.deps.iconDir, trayIconFile(state)));
+      this.deps.tray.setImage(path.join(this.deps.iconDir, trayIconFile(state, this.platform)));
+    }
+    // macOS: the count of waiting approvals beside the icon, so "how many" needs no click.
+    const title = this.platform === 'darwin' ? trayTitle(pending.length) : '';
+    if (title !== this.title) {
+      this.title = title;
+      this.deps.tray.setTitle(title);
     }
     this.deps.tray.setToolTip(`KeyBroker: ${state === 'pending' ? `${pending.length} approval(s) waiting` : state}`);
     const formatTime = this.deps.formatTime ?? ((ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));

@@ -10,9 +10,16 @@ export function trayState(status: HostStatus, pendingCount: number): TrayState {
 }
 
 /**
- * The icon file for a state. "Template" in the name makes macOS tint it for light and
- * dark menu bars; Electron picks the `@2x` sibling on Retina displays by itself.
+ * The icon file for a state. On macOS a template image ("Template" in the name): black and
+ * alpha, which macOS tints for light and dark menu bars. Windows and most Linux trays do not
+ * tint, and may be dark or light, so they get the coloured icons with a white outline
+ * (scripts/make-icons.mjs). Electron picks the `@2x` sibling on high-density displays by itself.
  */
-export function trayIconFile(state: TrayState): string {
-  return `tray-${state}Template.png`;
+export function trayIconFile(state: TrayState, platform: NodeJS.Platform = 'darwin'): string {
+  return platform === 'darwin' ? `tray-${state}Template.png` : `tray-${state}.png`;
+}
+
+/** The text next to the macOS menu-bar icon: the number of waiting approvals, else nothing. */
+export function trayTitle(pendingCount: number): string {
+  return pendingCount > 0 ? String(pendingCount) : '';
 }

@@ -9,12 +9,20 @@ export type AppPage = 'popup' | 'settings';
 /** Window options a caller may set; never webPreferences (those are fixed). */
 export type AppWindowOptions = Omit<BrowserWindowConstructorOptions, 'webPreferences'>;
 
+/** The preload script, and whether DevTools may open (development builds only). */
+export interface AppWindowWeb {
+  readonly preload: string;
+  readonly devTools: boolean;
+}
+
 /**
  * Create a hardened window showing one of our pages. Every BrowserWindow of the app is
- * made here, so the security options cannot be forgotten on one of them.
+ * made here, so the security options cannot be forgotten on one of them. `web` as a bare
+ * preload path means DevTools off.
  */
-export function createAppWindow(factory: WindowFactory, page: AppPage, preload: string, options: AppWindowOptions, section?: string): AppWindow {
-  const win = factory({ ...options, show: false, webPreferences: secureWebPreferences(preload) });
+export function createAppWindow(factory: WindowFactory, page: AppPage, web: string | AppWindowWeb, options: AppWindowOptions, section?: string): AppWindow {
+  const { preload, devTools } = typeof web === 'string' ? { preload: web, devTools: false } : web;
+  const win = factory({ ...options, show: false, webPreferences: secureWebPreferences(preload, devTools) });
   hardenWebContents(win.webContents);
   void win.loadURL(pageUrl(page, section)).catch(() => undefined);
   return win;

@@ -54,8 +54,9 @@ export const auditSection: Section = {
     replaceChildren(root, h('h1', {}, 'Audit log'),
       h('div', { class: 'filters', role: 'search' }, ...labelled('audit-event', 'Event', event), ...labelled('audit-endpoint', 'Endpoint', endpoint),
         ...labelled('audit-text', 'Contains', text), ...labelled('audit-live', 'Live tail', live)),
-      h('table', { class: 'audit', 'aria-label': 'Audit records' },
-        h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Event', 'Endpoint', 'Client', 'Tool / server', 'Outcome', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))), tbody),
+      // Seven columns do not fit a narrow window: the table scrolls sideways inside its own box.
+      h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Audit records, scrollable' }, h('table', { class: 'audit', 'aria-label': 'Audit records' },
+        h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Event', 'Endpoint', 'Client', 'Tool / server', 'Outcome', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
       status);
     void load();
     return off;

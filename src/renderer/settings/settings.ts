@@ -9,7 +9,7 @@ import { unlocksSection } from './unlocks-section.js';
 
 const SECTIONS: readonly Section[] = [endpointsSection, unlocksSection, auditSection, serversSection, httpSection, claudeSection];
 
-/** The settings window: a vertical tab list and one panel; `#audit` opens that tab. */
+/** The settings window: a vertical tab list and one panel; `#audit` opens that tab, also later. */
 export function startSettings(): void {
   const tabs = byId('tabs');
   const panel = byId('panel');
@@ -37,6 +37,9 @@ export function startSettings(): void {
   });
   replaceChildren(tabs, ...buttons);
   select(location.hash.slice(1));
+  // Main reuses an open window for "Open audit log" by loading settings.html#audit: that only
+  // changes the hash (no reload), so follow it here.
+  window.addEventListener('hashchange', () => select(location.hash.slice(1)));
 }
 
 startSettings();

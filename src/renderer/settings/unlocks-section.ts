@@ -22,13 +22,13 @@ export const unlocksSection: Section = {
       }
     };
     const draw = (s: HostStatus) => replaceChildren(table, s.endpoints.length === 0 ? h('p', { class: 'muted' }, 'No endpoints.') :
-      h('table', { 'aria-label': 'Unlocks and sessions' },
+      h('div', { class: 'table-scroll' }, h('table', { 'aria-label': 'Unlocks and sessions' },
         h('thead', {}, h('tr', {}, ...['Endpoint', 'State', 'Session', ''].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, ...s.endpoints.map((e) => h('tr', { 'data-endpoint': e.id },
           h('td', {}, e.id),
           h('td', { 'data-field': 'lock' }, e.lock === 'locked' ? 'locked' : e.lock === 'once' ? 'unlocked once' : `unlocked until ${e.unlockedUntil ? time(e.unlockedUntil) : '?'}`),
           h('td', {}, e.session ? `logged in, token until ${time(e.session.expiresAt)}` : '—'),
-          h('td', {}, e.lock === 'locked' ? null : h('button', { type: 'button', 'aria-label': `Lock ${e.id}`, onclick: () => void lock(e.id) }, 'Lock')))))));
+          h('td', {}, e.lock === 'locked' ? null : h('button', { type: 'button', 'aria-label': `Lock ${e.id}`, onclick: () => void lock(e.id) }, 'Lock'))))))));
     const onSleep = h('input', { type: 'checkbox' });
     onSleep.addEventListener('change', () => {
       api().setPowerSettings({ lockOnScreenLock: onSleep.checked }).then(

@@ -31,4 +31,20 @@ describe('findKeybrokerInstall()', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('finds the packaged app (app.asar: package.json and dist/, no bin/) and its icon among the resources', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-root-'));
+    try {
+      const app = path.join(dir, 'resources', 'app.asar');
+      fs.mkdirSync(path.join(app, 'dist', 'cli'), { recursive: true });
+      fs.writeFileSync(path.join(app, 'package.json'), '{"name": "keybroker", "version": "9.9.9"}');
+      fs.writeFileSync(path.join(app, 'dist', 'cli', 'bridge.cjs'), '');
+      const real = fs.realpathSync(app);
+      assert.deepEqual(findKeybrokerInstall(path.join(app, 'dist', 'cli')), {
+        root: real, bin: undefined, bridge: path.join(real, 'dist', 'cli', 'bridge.cjs'), icon: path.join(path.dirname(real), 'assets', 'icon.png'), version: '9.9.9',
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

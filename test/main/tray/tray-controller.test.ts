@@ -17,6 +17,10 @@ class FakeTray {
   setToolTip(t: string) {
     this.tooltip = t;
   }
+  titles: string[] = [];
+  setTitle(t: string) {
+    this.titles.push(t);
+  }
   setContextMenu(m: never) {
     this.menu = m;
   }
@@ -38,7 +42,7 @@ describe('TrayController', () => {
     const actions: TrayAction[] = [];
     const c = new TrayController({
       tray, buildMenu: (t) => t, iconDir: '/assets', status: async () => current, pending: () => [], changes: [change.event],
-      startAtLogin: () => false, onAction: (a) => actions.push(a), refreshMs: 0,
+      startAtLogin: () => false, onAction: (a) => actions.push(a), refreshMs: 0, platform: 'darwin',
     });
     await c.refresh();
     assert.deepEqual(tray.images, ['/assets/tray-lockedTemplate.png']);
@@ -53,5 +57,35 @@ describe('TrayController', () => {
     c.dispose();
     assert.equal(tray.destroyed, true);
     assert.equal(change.hasListeners(), false);
+  });
+
+  it('macOS: shows the number of waiting approvals next to the icon, and clears it after', async () => {
+    const tray = new FakeTray();
+    let pending = 2;
+    const c = new TrayController({
+      tray, buildMenu: (t) => t, iconDir: '/assets', status: async () => status, pending: () => Array.from({ length: pending }, (_, i) => ({ id: `a${i}` }) as never), changes: [],
+      startAtLogin: () => false, onAction: () => undefined, refreshMs: 0, platform: 'darwin',
+    });
+    await c.refresh();
+    assert.equal(tray.images.at(-1), '/assets/tray-pendingTemplate.png');
+    assert.deepEqual(tray.titles, ['2']);
+    pending = 0;
+    await c.refresh();
+    assert.deepEqual(tray.titles, ['2', '']);
+    c.dispose();
+  });
+
+  it('Windows and Linux: outlined colour icons (no template), and no title', async () => {
+    for (const platform of ['win32', 'linux'] as const) {
+      const tray = new FakeTray();
+      const c = new TrayController({
+        tray, buildMenu: (t) => t, iconDir: '/assets', status: async () => status, pending: () => [{ id: 'a' } as never], changes: [],
+        startAtLogin: () => false, onAction: () => undefined, refreshMs: 0, platform,
+      });
+      await c.refresh();
+      assert.deepEqual(tray.images, ['/assets/tray-pending.png']);
+      assert.deepEqual(tray.titles, []);
+      c.dispose();
+    }
   });
 });

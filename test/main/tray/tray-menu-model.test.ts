@@ -75,5 +75,6 @@ describe('trayState()', () => {
     assert.equal(trayState(status({ endpoints: [{ ...status().endpoints[0]!, lock: 'unlocked' }] }), 0), 'unlocked');
     assert.equal(trayState(status(), 1), 'pending');
     assert.equal(trayIconFile('pending'), 'tray-pendingTemplate.png');
+    assert.equal(trayIconFile('pending', 'win32'), 'tray-pending.png');
   });
 });

@@ -47,4 +47,16 @@ describe('page CSP meta tags', () => {
       assert.doesNotMatch(html, /<script>|\son[a-z]+=/i, `${page}: no inline script or handlers`);
     }
   });
+
+  it('opens Settings at the sizes the layout test checks for clipping (test/renderer/settings-layout.test.ts)', () => {
+    const o = SETTINGS_WINDOW_OPTIONS;
+    assert.deepEqual({ default: { width: o.width, height: o.height }, min: { width: o.minWidth, height: o.minHeight } }, { default: { width: 900, height: 640 }, min: { width: 640, height: 480 } });
+  });
+
+  it('passes DevTools through only when asked (development builds)', () => {
+    const { factory, windows } = fakeWindowFactory();
+    createAppWindow(factory, 'settings', { preload: '/p.cjs', devTools: true }, SETTINGS_WINDOW_OPTIONS);
+    createAppWindow(factory, 'settings', '/p.cjs', SETTINGS_WINDOW_OPTIONS);
+    assert.deepEqual(windows.map((w) => w.options.webPreferences?.devTools), [true, false]);
+  });
 });

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config, emptyConfig } from '../../../../src/core/common/contracts/config.js';
-import { isDestructive, needsApproval, visibleTools } from '../../../../src/core/node/gateway/tool-policy.js';
+import { changesUpstream, needsApproval, visibleTools } from '../../../../src/core/node/gateway/tool-policy.js';
 
 const endpoint = (id: string, readOnly: boolean) => ({ id, kind: 'vsphere' as const, url: `https://${id}.corp.example/sdk`, username: 'svc', readOnly, tls: { verify: true }, credential: `endpoint:${id}` });
 const config = (opts: { approve?: string[]; readOnly?: boolean } = {}) =>
@@ -12,14 +12,15 @@ const config = (opts: { approve?: string[]; readOnly?: boolean } = {}) =>
 describe('tool policy fails closed', () => {
   it('asks for a tool with no annotations, empty annotations, or only readOnlyHint: false', () => {
     for (const tool of [{ name: 'bare' }, { name: 'empty', annotations: {} }, { name: 'rw', annotations: { readOnlyHint: false } }, { name: 'idem', annotations: { idempotentHint: true } }]) {
-      assert.equal(isDestructive(tool), true, tool.name);
+      assert.equal(changesUpstream(tool), true, tool.name);
       assert.equal(needsApproval(tool, config()), true, tool.name);
     }
   });
 
-  it('lets through only a tool that says it is read-only or explicitly not destructive', () => {
+  it('lets through only a tool that says it is read-only (issue 11: every write asks)', () => {
     assert.equal(needsApproval({ name: 'ro', annotations: { readOnlyHint: true } }, config()), false);
-    assert.equal(needsApproval({ name: 'nd', annotations: { destructiveHint: false } }, config()), false);
+    // Not destructive still changes the upstream (a new snapshot fills a datastore): it asks.
+    assert.equal(needsApproval({ name: 'nd', annotations: { destructiveHint: false } }, config()), true);
     // readOnlyHint wins over a contradictory destructiveHint, as MCP defines it.
     assert.equal(needsApproval({ name: 'both', annotations: { readOnlyHint: true, destructiveHint: true } }, config()), false);
     assert.equal(needsApproval({ name: 'd', annotations: { readOnlyHint: false, destructiveHint: true } }, config()), true);

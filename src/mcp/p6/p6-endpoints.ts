@@ -42,7 +42,7 @@ export class P6Endpoints extends DisposableBase {
   /** The endpoint a call targets: its argument, else the default (the gateway fills it in). */
   name(endpoint: string | undefined): string {
     const name = endpoint ?? this.options.defaultEndpoint;
-    if (!name) throw new P6ToolError('P6_NO_ENDPOINT', 'no P6 endpoint chosen; pass the endpoint argument (see keybroker endpoint list)');
+    if (!name) throw new P6ToolError('P6_NO_ENDPOINT', 'no P6 endpoint chosen; pass the endpoint argument (p6_list_endpoints lists the names)');
     return name;
   }
 

@@ -52,7 +52,7 @@ export class TokenService {
   private async resolve(link: ChildLink, frame: ChildToHostBroker): Promise<LiveSession> {
     const config = this.deps.config();
     const endpoint = config.endpoints.find((e) => e.id === frame.endpoint);
-    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; add it with 'keybroker endpoint add'`);
+    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`);
     // Security: a compromised vSphere child must not obtain a P6 session, and vice versa.
     if (endpoint.kind !== link.kind) throw new TokenDenied('not_allowed', `the ${link.server} server may not use ${endpoint.kind} endpoint ${endpoint.id}`);
 

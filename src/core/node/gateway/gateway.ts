@@ -147,7 +147,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, outcome, reason, durationMs: clock.now() - started });
       return result;
     };
-    if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; run 'keybroker endpoint list'`));
+    if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; call ${entry.spec.kind}_list_endpoints for the names`));
     // Security: a read-only endpoint never sees a destructive call, approved or not.
     if (endpoint?.readOnly && isDestructive(tool)) return finish('denied', refusal(`endpoint ${endpoint.id} is read-only; ${name} may change it, so it was not run`), 'read-only endpoint');
     if (needsApproval(tool, config)) {

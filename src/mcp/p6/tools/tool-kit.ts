@@ -7,7 +7,7 @@ import { P6ToolError } from '../p6-tool-error.js';
 export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 
 /** The optional `endpoint` argument every tool takes. */
-export const endpointArg = z.string().min(1).max(64).optional().describe('KeyBroker endpoint name (keybroker endpoint list); may be left out when there is only one P6 endpoint');
+export const endpointArg = z.string().min(1).max(64).optional().describe('KeyBroker endpoint name (p6_list_endpoints lists them); may be left out when there is only one P6 endpoint');
 
 /** P6 field names to return; validated again by the connector. */
 export const fieldsArg = z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/)).min(1).max(60).optional();

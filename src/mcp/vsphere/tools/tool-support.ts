@@ -7,7 +7,7 @@ export const endpointArg = z
   .min(1)
   .max(64)
   .optional()
-  .describe('KeyBroker endpoint name of the vCenter (see `keybroker endpoint list`); may be left out when only one vSphere endpoint is configured');
+  .describe('KeyBroker endpoint name of the vCenter (vsphere_list_endpoints lists them); may be left out when only one vSphere endpoint is configured');
 
 /** `limit` of list tools: default 50, at most 500 (issue 5). */
 export const limitArg = z.number().int().min(1).max(500).default(50).describe('Most items to return in this page (1-500, default 50)');

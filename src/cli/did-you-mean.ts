@@ -15,21 +15,22 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidates closest to `input` (case-insensitive), best first, at most three: those
- * within a third of the longer word's length (at least 2 edits), or that contain `input` as
- * a part (`vms` finds `vsphere_list_vms`). Empty when nothing is close enough to help.
+ * The candidates closest to `input` (case-insensitive), at most three: those at the smallest
+ * edit distance, if that is within a third of the longer word (at least 2 edits); else those
+ * that contain `input` (`endpoints` finds `vsphere_list_endpoints`). Empty when nothing is
+ * close enough to help.
  */
 export function closestMatches(input: string, candidates: readonly string[]): string[] {
   const needle = input.toLowerCase();
   if (needle.length === 0) return [];
-  const scored = candidates.map((c) => {
-    const hay = c.toLowerCase();
-    const d = editDistance(needle, hay);
-    const limit = Math.max(2, Math.floor(Math.max(needle.length, hay.length) / 3));
-    const part = needle.length >= 3 && hay.includes(needle);
-    return { c, d, ok: d <= limit || part };
-  });
-  return scored.filter((s) => s.ok).sort((x, y) => x.d - y.d || x.c.localeCompare(y.c)).slice(0, 3).map((s) => s.c);
+  const near = candidates
+    .map((c) => ({ c, d: editDistance(needle, c.toLowerCase()), limit: Math.max(2, Math.floor(Math.max(needle.length, c.length) / 3)) }))
+    .filter((x) => x.d <= x.limit);
+  const best = Math.min(...near.map((x) => x.d));
+  const picked = near.length > 0
+    ? near.filter((x) => x.d === best).map((x) => x.c)
+    : candidates.filter((c) => needle.length >= 3 && c.toLowerCase().includes(needle));
+  return [...picked].sort((a, b) => a.localeCompare(b)).slice(0, 3);
 }
 
 /** `; did you mean "x"?` / `; did you mean "x" or "y"?`, or '' when nothing is close. */

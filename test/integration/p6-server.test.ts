@@ -40,7 +40,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }, { username: 'viewer', password: 'right-Pass' }], tls: true, dataset: {}, sessionTtlMs: 10 * 60_000 });
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-p6-server-'));
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], pw);
+    const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--no-verify', '--password-stdin'], pw);
     assert.equal((await add('pm', 'planner', PASSWORD)).code, 0);
     assert.equal((await add('pmbad', 'viewer', 'wr0ng-Pass')).code, 0);
     serve = await startServe(env);

@@ -11,7 +11,8 @@ import { tsImport } from 'tsx/esm/api';
 
 const { vcsimBinary } = await tsImport('../test/support/vcsim.ts', import.meta.url);
 const args = process.argv.slice(2);
-const bin = await vcsimBinary();
+// The first build takes a minute or two on a small machine: say so, once, before it starts.
+const bin = await vcsimBinary(() => console.error('vcsim: compiling the simulator from Debian\'s govmomi (first run only, takes a minute or two)...'));
 
 // stdin is a pipe we hold: vcsim exits when it closes, so it never outlives this script.
 const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -1,10 +1,14 @@
 import type { Writable } from 'node:stream';
+import type { EndpointKind } from '../core/common/contracts/names.js';
+import type { UpstreamLogin } from '../core/node/broker/upstream-login.js';
 import type { Keychain } from '../core/node/keychain/keychain.js';
 
 /** Services a command would otherwise create itself; tests replace them with fakes. */
 export interface CliServices {
   /** The OS keychain; default `new NapiKeychain()`, loaded only by commands that need it. */
   readonly keychain?: () => Keychain;
+  /** Upstream logins for `endpoint add/update`'s login test; default the broker's vSphere and P6 adapters. */
+  readonly logins?: () => Readonly<Record<EndpointKind, UpstreamLogin>>;
   /** Epoch ms now; default `Date.now`. For "age" and "expires in" columns. */
   readonly now?: () => number;
 }

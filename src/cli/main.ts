@@ -1,6 +1,7 @@
 import { CliError } from './cli-error.js';
 import type { CliContext, Command } from './command.js';
 import { isCoreError } from '../core/common/errors/core-error.js';
+import { didYouMean } from './did-you-mean.js';
 import { serveCommand } from './commands/serve.js';
 import { endpointCommand } from './commands/endpoint.js';
 import { statusCommand } from './commands/status.js';
@@ -13,9 +14,11 @@ import { httpCommand } from './commands/http.js';
 import { bridgeCommand } from './commands/bridge.js';
 import { claudeCommand } from './commands/claude.js';
 import { callCommand } from './commands/call.js';
+import { restartCommand } from './commands/restart.js';
+import { toolsCommand } from './commands/tools.js';
 
 /** Every sub-command, in the order `keybroker help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand, callCommand, bridgeCommand, httpCommand, claudeCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand, callCommand, toolsCommand, restartCommand, bridgeCommand, httpCommand, claudeCommand];
 
 function helpText(): string {
   const lines = ['usage: keybroker <command> [options]', ''];
@@ -36,7 +39,8 @@ export async function runCli(ctx: CliContext): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    ctx.stderr.write(`keybroker: unknown command "${name}"; run 'keybroker help' for the list\n`);
+    const hint = didYouMean(name, COMMANDS.map((c) => c.name));
+    ctx.stderr.write(`keybroker: unknown command "${name}"${hint || "; run 'keybroker help' for the list"}\n`);
     return 2;
   }
   try {

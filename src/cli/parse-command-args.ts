@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { usageError } from './cli-error.js';
+import { usageError, type CliError } from './cli-error.js';
+import { didYouMean } from './did-you-mean.js';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -11,14 +12,23 @@ export function parseCommandArgs<const O extends OptionsConfig>(argv: readonly s
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      // Node's messages go on with advice about `--`; the first sentence is the useful part.
-      const first = (e as Error).message.split(/\.\s/)[0] ?? 'invalid arguments';
-      throw usageError(`${first}; usage: ${usage}`);
-    }
-    throw e;
+    throw toParseUsageError(e, options, usage);
   }
+}
+
+/**
+ * A `util.parseArgs` failure as a one-line usage error: Node's first sentence, the nearest
+ * real option when the name was mistyped (issue 16), and the usage line. Anything that is
+ * not a parse error is returned unchanged.
+ */
+export function toParseUsageError(e: unknown, options: OptionsConfig, usage: string): CliError | unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) return e;
+  // Node's messages go on with advice about `--`; the first sentence is the useful part.
+  const first = (e as Error).message.split(/\.\s/)[0] ?? 'invalid arguments';
+  const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-{1,2}[^'=]+)/.exec(first)?.[1] : undefined;
+  const hint = unknown ? didYouMean(unknown, Object.keys(options).map((k) => `--${k}`)) : '';
+  return usageError(`${first}${hint}; usage: ${usage}`);
 }
 
 /** Exactly `names.length` positionals, else a usage error naming the first missing one. */

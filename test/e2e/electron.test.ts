@@ -44,7 +44,7 @@ describe('KeyBroker desktop app (_electron)', () => {
     await buildElectron({ quiet: true });
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-e2e-'));
     // One endpoint, so a tool call needs an unlock (nothing listens on port 9: the call never logs in).
-    const add = spawnSync(process.execPath, [path.join(ROOT, 'bin/keybroker.js'), 'endpoint', 'add', 'vsphere', 'vc1', '--url', 'https://127.0.0.1:9', '--user', 'e2e', '--password-stdin'], { input: 'e2e-password\n', env: { ...process.env, KEYBROKER_HOME: home } });
+    const add = spawnSync(process.execPath, [path.join(ROOT, 'bin/keybroker.js'), 'endpoint', 'add', 'vsphere', 'vc1', '--url', 'https://127.0.0.1:9', '--user', 'e2e', '--no-verify', '--password-stdin'], { input: 'e2e-password\n', env: { ...process.env, KEYBROKER_HOME: home } });
     assert.equal(add.status, 0, add.stderr.toString());
     app = await _electron.launch({ executablePath: binary, args: [ROOT], env: { ...process.env, KEYBROKER_HOME: home } as Record<string, string> });
   });

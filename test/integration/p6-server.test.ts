@@ -40,11 +40,13 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }, { username: 'viewer', password: 'right-Pass' }], tls: true, dataset: {}, sessionTtlMs: 10 * 60_000 });
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-p6-server-'));
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], pw);
+    const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--no-verify', '--password-stdin'], pw);
     assert.equal((await add('pm', 'planner', PASSWORD)).code, 0);
     assert.equal((await add('pmbad', 'viewer', 'wr0ng-Pass')).code, 0);
     serve = await startServe(env);
     await waitFor('p6 child running', async () => ((await childPid()) ? true : undefined), 30_000);
+    // The gateway has initialised the child (so its instructions reach the client below).
+    await waitFor('p6 tools listed', async () => ((await cli(['tools', 'p6'])).code === 0 ? true : undefined), 30_000);
     const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, stderr: 'pipe' });
     client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
     await client.connect(transport);
@@ -55,6 +57,22 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     await fake?.stop();
     await ss?.stop();
     if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('tells a client with no prior knowledge the endpoints (no secret, no prompt) and how to choose one', async () => {
+    assert.match(client.getInstructions() ?? '', /p6_list_endpoints/);
+    const before = (await call('p6_list_endpoints', {}));
+    assert.equal(before.isError, undefined, textOf(before));
+    const host = new URL(fake.url).host;
+    const want = [{ name: 'pm', host, readOnly: false, state: 'locked' }, { name: 'pmbad', host, readOnly: false, state: 'locked' }];
+    assert.deepEqual(before.structuredContent, { endpoints: want, total: 2 });
+    // The text block alone carries the same data.
+    const text = textOf(before);
+    assert.match(text.split('\n')[0]!, /^2 P6 endpoints; pass one as the endpoint argument/);
+    assert.deepEqual(JSON.parse(text.split('\n')[1]!), before.structuredContent);
+    // Security: no user name, credential id, URL path or password.
+    assert.ok(!/planner|viewer|endpoint:|p6ws|Pass/.test(text), text);
+    assert.deepEqual(JSON.parse((await cli(['approvals', '--json'])).stdout), []);
   });
 
   it('lists projects after one unlock approval', async () => {
@@ -70,6 +88,13 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     const shell = await cli(['call', 'p6', 'p6_list_projects', '--args', '{"endpoint":"pm","limit":3}']);
     assert.equal(shell.code, 0, shell.stderr);
     assert.match(shell.stdout, /3 of 200 projects/);
+    // The text carries the rows and the cursor, not just a count (issue 16).
+    const [summary, json] = shell.stdout.trimEnd().split('\n');
+    const page = JSON.parse(json!) as { rows: unknown[]; nextCursor: string };
+    assert.equal(page.rows.length, 3);
+    assert.ok(summary!.includes(page.nextCursor));
+    const listed = await call('p6_list_endpoints', {});
+    assert.equal((listed.structuredContent as { endpoints: { name: string; state: string }[] }).endpoints.find((e) => e.name === 'pm')?.state, 'unlocked');
   });
 
   it('answers every read-only tool through the gateway, matching the generated data', async () => {

@@ -45,6 +45,8 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     await addEndpoint('vc1');
     serve = await startServe(env);
     await waitFor('vsphere child running', async () => ((await status()).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
+    // The gateway has initialised the child (so its instructions reach the client below).
+    await waitFor('vsphere tools listed', async () => ((await cli(['tools', 'vsphere'])).code === 0 ? true : undefined), 30_000);
     const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
     client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
     await client.connect(transport);
@@ -64,6 +66,16 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     }
   });
 
+  it('tells a client with no prior knowledge the endpoints and how to choose one, without a prompt', async () => {
+    assert.match(client.getInstructions() ?? '', /vsphere_list_endpoints/);
+    const r = (await client.callTool({ name: 'vsphere_list_endpoints', arguments: {} })) as CallToolResult;
+    assert.notEqual(r.isError, true, textOf(r));
+    assert.deepEqual(r.structuredContent, { endpoints: [{ name: 'vc1', host: new URL(vcsim.url).host, readOnly: false, state: 'locked' }], total: 1 });
+    assert.match(textOf(r), /^1 vCenter endpoint \(vc1\); the endpoint argument may be left out\n\{/);
+    assert.ok(!/administrator|endpoint:|\/sdk/.test(textOf(r)), textOf(r));
+    assert.deepEqual(JSON.parse((await cli(['approvals', '--json'])).stdout), []);
+  });
+
   it('vsphere_list_vms answers with vcsim inventory after one unlock approval', async () => {
     const call = client.callTool({ name: 'vsphere_list_vms', arguments: {} });
     const unlock = await nextApproval();
@@ -73,6 +85,8 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     assert.notEqual(r.isError, true, textOf(r));
     const out = r.structuredContent as { vms: { name: string; powerState: string }[]; total: number };
     assert.equal(out.total, ALL_VMS.length);
+    // The text block alone is enough to continue (issue 16): the same data as JSON.
+    assert.deepEqual(JSON.parse(textOf(r).split('\n')[1]!), out);
     assert.deepEqual(out.vms.map((v) => v.name), ALL_VMS);
     assert.ok(out.vms.every((v) => v.powerState === 'poweredOn'));
     // The unlock lasts: a second call needs no approval.
@@ -111,7 +125,12 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
   it('`keybroker call vsphere vsphere_list_vms` prints the VMs and their power states', async () => {
     const r = await cli(['call', 'vsphere', 'vsphere_list_vms']);
     assert.equal(r.code, 0, r.stderr);
-    for (const name of ALL_VMS) assert.match(r.stdout, new RegExp(`^${name} \\(vm-\\d+\\) poweredOn`, 'm'));
+    // A summary line, then the page as JSON (issue 16: the text carries every field).
+    const [summary, json] = r.stdout.trimEnd().split('\n');
+    assert.equal(summary, `${ALL_VMS.length} of ${ALL_VMS.length} VMs`);
+    const vms = (JSON.parse(json!) as { vms: { name: string; moref: string; powerState: string }[] }).vms;
+    assert.deepEqual(vms.map((v) => v.name), ALL_VMS);
+    for (const v of vms) assert.match(`${v.moref} ${v.powerState}`, /^vm-\d+ poweredOn$/);
   });
 
   it('vsphere_power waits for approval; approve runs it, deny never reaches vCenter', async () => {

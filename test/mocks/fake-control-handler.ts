@@ -12,6 +12,15 @@ export class UnknownApprovalError extends CoreError {
   }
 }
 
+/** The error a fake host answers for a server it does not run. */
+export class UnknownServerError extends CoreError {
+  override readonly name = 'UnknownServerError' as const;
+  readonly code = 'CORE_SERVER_NOT_FOUND' as const;
+  constructor(server: string) {
+    super(`no server named "${server}"; run 'keybroker status' to see the servers`);
+  }
+}
+
 /** A scripted ControlHandler that records every call. */
 export class FakeControlHandler implements ControlHandler {
   readonly calls: Array<{ op: string; args: unknown[] }> = [];
@@ -53,6 +62,14 @@ export class FakeControlHandler implements ControlHandler {
 
   async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
     return this.record('config.reload', [[...changedCredentials]], () => ({ endpoints: 0 }));
+  }
+
+  async restartServer(server: string): Promise<ControlResult<'server.restart'>> {
+    return this.record('server.restart', [server], () => {
+      const child = this.statusValue.children.find((c) => c.name === server);
+      if (!child) throw new UnknownServerError(server);
+      return { ...child, state: 'starting' as const, restarts: child.restarts + 1 };
+    });
   }
 
   private record<T>(op: string, args: unknown[], body: () => T): T {

@@ -139,9 +139,9 @@ function readReadyLine(child: ChildProcess, stderr: () => string): Promise<{ url
 }
 
 /** The vcsim binary, built once per process; exported for scripts/vcsim.mjs, which starts it
- * from a shell with the flags passed through. */
-export function vcsimBinary(): Promise<string> {
-  binary ??= buildGoBinary(SOURCE, 'vcsim');
+ * from a shell with the flags passed through. `onCompile` runs once before a build (not when cached). */
+export function vcsimBinary(onCompile?: () => void): Promise<string> {
+  binary ??= buildGoBinary(SOURCE, 'vcsim', onCompile);
   return binary;
 }
 
@@ -159,11 +159,13 @@ function goBinaryPath(source: string, name: string): string {
  * Builds one Go file on Debian's govmomi (GOPATH mode) into `.cache/<name>/<name>-<sha256 of
  * the file, first 12 hex>`, so an edit rebuilds and anything else reuses the binary. Built
  * into a temp name and renamed atomically so test files building in parallel never see a
- * half-written binary. Exported for the Go peers of the benchmarks (bench/peers).
+ * half-written binary. Exported for the Go peers of the benchmarks (bench/peers). `onCompile`
+ * runs just before a build starts, so a human is told why nothing happens for a while.
  */
-export async function buildGoBinary(source: string, name: string): Promise<string> {
+export async function buildGoBinary(source: string, name: string, onCompile?: () => void): Promise<string> {
   const bin = goBinaryPath(source, name);
   if (fs.existsSync(bin)) return bin;
+  onCompile?.();
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const env = {

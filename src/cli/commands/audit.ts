@@ -6,6 +6,7 @@ import { tailAudit } from '../../core/node/audit/tail-audit.js';
 import { homePaths, resolveHome } from '../../core/node/config/home.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
+import { toParseUsageError } from '../parse-command-args.js';
 
 const USAGE = 'keybroker audit [--follow] [--json] [--all] [--limit N] [--event NAME] [--endpoint NAME]';
 
@@ -20,18 +21,14 @@ export const auditCommand: Command = {
   summary: 'print (or --follow) the audit trail',
   async run(ctx: CliContext): Promise<number> {
     let values;
+    const options = {
+      follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' }, all: { type: 'boolean' },
+      limit: { type: 'string' }, event: { type: 'string' }, endpoint: { type: 'string' },
+    } as const;
     try {
-      ({ values } = parseArgs({
-        args: [...ctx.argv],
-        strict: true,
-        allowPositionals: false,
-        options: {
-          follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' }, all: { type: 'boolean' },
-          limit: { type: 'string' }, event: { type: 'string' }, endpoint: { type: 'string' },
-        },
-      }));
+      ({ values } = parseArgs({ args: [...ctx.argv], strict: true, allowPositionals: false, options }));
     } catch (e) {
-      throw usageError(`${(e as Error).message}; usage: ${USAGE}`);
+      throw toParseUsageError(e, options, USAGE);
     }
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw usageError(`--limit takes a whole number above 0; usage: ${USAGE}`);

@@ -1,5 +1,6 @@
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
+import { didYouMean } from '../did-you-mean.js';
 import { CLAUDE_INSTALL_USAGE, runClaudeInstall } from './claude-install.js';
 import { CLAUDE_MCPB_USAGE, runClaudeMcpb } from './claude-mcpb.js';
 
@@ -16,7 +17,7 @@ export const claudeCommand: Command = {
   async run(ctx: CliContext): Promise<number> {
     const [sub, ...rest] = ctx.argv;
     const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-    if (!run) throw usageError(`expected install or mcpb after "claude"; run 'keybroker help' for the forms`);
+    if (!run) throw usageError(`expected install or mcpb after "claude"${sub === undefined ? '' : didYouMean(sub, Object.keys(SUBCOMMANDS))}; run 'keybroker help' for the forms`);
     return run(ctx, rest);
   },
 };

@@ -9,12 +9,13 @@ import { buildEndpointDraft, type EndpointDraft } from '../endpoint-input.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
+import { verifyLogin } from '../verify-login.js';
 import { notifyConfigChanged } from '../with-host.js';
 
 /** Usage of `endpoint add`, one line per kind. */
 export const ENDPOINT_ADD_USAGE = [
-  'keybroker endpoint add vsphere NAME --url URL --user U [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] --password-stdin',
-  'keybroker endpoint add p6 NAME --url URL --user U --database DB [--login-variant headers|authToken|both] [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] --password-stdin',
+  'keybroker endpoint add vsphere NAME --url URL --user U [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] [--no-verify] --password-stdin',
+  'keybroker endpoint add p6 NAME --url URL --user U --database DB [--login-variant headers|authToken|both] [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] [--no-verify] --password-stdin',
 ] as const;
 
 const COMMON = {
@@ -26,6 +27,7 @@ const COMMON = {
   'read-only': { type: 'boolean' },
   ttl: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
 } as const;
 const P6_ONLY = { database: { type: 'string' }, 'login-variant': { type: 'string' } } as const;
 
@@ -60,6 +62,12 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   const password = values['password-stdin'] ? await readPasswordFromStdin(ctx.stdin) : undefined;
 
   const keychain = await openKeychain(ctx);
+  // Test the login before anything is stored: a typo fails now, not after the first approval.
+  if (!values['no-verify']) {
+    const testWith = password ?? (await keychain.get(credentialId));
+    if (testWith === undefined) throw new CliError(`no password in the keychain for ${credentialId}; pipe it in with --password-stdin`);
+    await verifyLogin(ctx, draft.endpoint, testWith);
+  }
   let rollback: (() => Promise<unknown>) | undefined;
   if (password !== undefined) {
     const previous = await keychain.get(credentialId);
@@ -82,15 +90,15 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   await notifyConfigChanged(ctx, [credentialId]);
 
   const ttl = saved.credentials.find((c) => c.id === credentialId)?.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-  const note = existingCredential ? (password === undefined ? '; shared password kept' : '; shared password replaced') : '';
+  const note = (existingCredential ? (password === undefined ? '; shared password kept' : '; shared password replaced') : '') + (values['no-verify'] ? '' : '; login tested');
   ctx.stdout.write(`added ${kind} endpoint ${draft.endpoint.id} (credential ${credentialId}, TTL ${formatDuration(ttl)}${note})\n`);
   return 0;
 }
 
 function assertNameFree(config: Config, id: string): void {
   const clash = config.endpoints.find((e) => e.id.toLowerCase() === id.toLowerCase());
-  // No --replace on purpose: replacing would silently re-point a credential; remove, then add.
-  if (clash) throw new CliError(`endpoint ${clash.id} already exists; remove it first with 'keybroker endpoint remove ${clash.id}'`);
+  // No --replace on purpose: replacing would silently re-point a credential; update changes it in place.
+  if (clash) throw new CliError(`endpoint ${clash.id} already exists; change it with 'keybroker endpoint update ${clash.id} ...' (see 'keybroker help')`);
 }
 
 /** The config with the endpoint (and its credential, if new) added. Re-checks against the fresh file. */

@@ -5,6 +5,7 @@ import { deleteApiKey, generateApiKey, readApiKey, storeApiKey } from '../../cor
 import { checkHttpPort, DEFAULT_HTTP_PORT, httpServerUrl, MIN_HTTP_PORT, normalizeApiKeyHeader, normalizeCorsOrigin } from '../../core/node/http/http-settings.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
+import { didYouMean } from '../did-you-mean.js';
 import { toOneLine } from '../format/one-line.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { openKeychain } from '../services.js';
@@ -168,7 +169,7 @@ export const httpCommand: Command = {
   async run(ctx: CliContext): Promise<number> {
     const [sub, ...rest] = ctx.argv;
     const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-    if (!run) throw usageError(`expected enable, disable, rotate-key or status after "http"; run 'keybroker help' for the forms`);
+    if (!run) throw usageError(`expected enable, disable, rotate-key or status after "http"${sub === undefined ? '' : didYouMean(sub, Object.keys(SUBCOMMANDS))}; run 'keybroker help' for the forms`);
     return run(ctx, rest);
   },
 };

@@ -71,6 +71,6 @@ function fingerprintMismatch(target: string, seen: string | undefined, pin: stri
     'CONN_TLS_FINGERPRINT',
     `server certificate SHA-256 of ${target} is ${seen} but the endpoint pins ${pin}; ` +
       `this can be an attack, so confirm the new fingerprint with the server's administrator, ` +
-      `then run \`keybroker endpoint add <kind> NAME ... --fingerprint ${seen}\``,
+      `then run \`keybroker endpoint update NAME --fingerprint ${seen}\``,
   );
 }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { P6Client } from '../../connectors/p6/index.js';
 import { createUpstreamDispatcher } from '../../connectors/tls/index.js';
-import type { TokenGrant } from '../../core/common/contracts/token-protocol.js';
+import type { EndpointSummary, TokenGrant } from '../../core/common/contracts/token-protocol.js';
 import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
 import type { TokenSource } from '../runtime/token-source.js';
 import { P6ToolError } from './p6-tool-error.js';
@@ -42,7 +42,7 @@ export class P6Endpoints extends DisposableBase {
   /** The endpoint a call targets: its argument, else the default (the gateway fills it in). */
   name(endpoint: string | undefined): string {
     const name = endpoint ?? this.options.defaultEndpoint;
-    if (!name) throw new P6ToolError('P6_NO_ENDPOINT', 'no P6 endpoint chosen; pass the endpoint argument (see keybroker endpoint list)');
+    if (!name) throw new P6ToolError('P6_NO_ENDPOINT', 'no P6 endpoint chosen; pass the endpoint argument (p6_list_endpoints lists the names)');
     return name;
   }
 
@@ -82,6 +82,11 @@ export class P6Endpoints extends DisposableBase {
       sessionSince: this.since.get(name)?.at ?? this.now(),
       expiresAt: grant.expiresAt,
     };
+  }
+
+  /** The P6 endpoints with host, read-only and lock state, from the broker (p6_list_endpoints). */
+  list(): Promise<EndpointSummary[]> {
+    return this.source().listEndpoints();
   }
 
   now(): number {

@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { serverInstructions } from '../runtime/endpoint-list.js';
 import type { ServerInstance } from '../runtime/run-server.js';
 import { ToolPlanner } from '../runtime/plan/tool-planner.js';
 import type { TokenSource } from '../runtime/token-source.js';
@@ -19,7 +20,7 @@ export interface P6ServerDeps {
 
 /** Composition root of the P6 MCP server (STYLE.md §5, §10). */
 export function createServer(deps: P6ServerDeps): ServerInstance & { server: McpServer } {
-  const server = new McpServer({ name: 'keybroker-p6', version: '0.1.0' });
+  const server = new McpServer({ name: 'keybroker-p6', version: '0.1.0' }, { instructions: serverInstructions('p6', 'Primavera P6') });
   const endpoints = new P6Endpoints(deps.tokens, { defaultEndpoint: deps.defaultEndpoint, now: deps.now, batchSize: deps.batchSize });
   const planner = new ToolPlanner(server, { errorText: p6ErrorText });
   registerTools(server, { endpoints, planner });

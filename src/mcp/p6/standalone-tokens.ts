@@ -65,5 +65,7 @@ export function standaloneP6Tokens(env: NodeJS.ProcessEnv = process.env): TokenS
       return current && current.token !== stale ? current : login();
     },
     onDidRevoke: onDidRevoke.event,
+    // One P6 from the environment; no consent in development mode, so never "locked".
+    listEndpoints: async () => [{ name: STANDALONE_ENDPOINT, host: new URL(url).host, readOnly: false, state: 'unlocked' as const }],
   };
 }

@@ -1,4 +1,4 @@
-import { HostToChildBroker, type TokenGrant } from '../../core/common/contracts/token-protocol.js';
+import { HostToChildBroker, type EndpointSummary, type TokenGrant } from '../../core/common/contracts/token-protocol.js';
 import { Emitter } from '../../core/common/events/emitter.js';
 import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
 import type { HostChannel } from './host-channel.js';
@@ -10,6 +10,9 @@ export class TokenDeniedError extends Error {
     super(message);
   }
 }
+
+/** The host answers `endpoints.request` from memory; no answer in this long means it is gone or too old. */
+const LIST_TIMEOUT_MS = 10_000;
 
 /** A token is treated as expired this long before `expiresAt`, so a call never starts on a dying one. */
 const EXPIRY_SKEW_MS = 5_000;
@@ -23,6 +26,7 @@ export class TokenClient extends DisposableBase {
   private readonly grants = new Map<string, TokenGrant>();
   private readonly inflight = new Map<string, Promise<TokenGrant>>();
   private readonly waiting = new Map<string, { resolve: (g: TokenGrant) => void; reject: (e: Error) => void }>();
+  private readonly listing = new Map<string, { resolve: (e: EndpointSummary[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private nextId = 0;
   private readonly _onDidRevoke = this.register(new Emitter<string>());
   /** Fires with the endpoint name when the host withdraws its token (lock, expiry). */
@@ -48,6 +52,19 @@ export class TokenClient extends DisposableBase {
     return this.ask(endpoint, stale);
   }
 
+  /** The endpoints of this server's kind with their lock state, from the host (never a secret). */
+  listEndpoints(): Promise<EndpointSummary[]> {
+    const id = `e${++this.nextId}`;
+    return new Promise<EndpointSummary[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listing.delete(id);
+        reject(new TokenDeniedError('unreachable', 'KeyBroker did not answer the endpoint list request; try again, or restart KeyBroker'));
+      }, LIST_TIMEOUT_MS);
+      this.listing.set(id, { resolve, reject, timer });
+      this.channel.send({ ch: 'broker', t: 'endpoints.request', id });
+    });
+  }
+
   private ask(endpoint: string, stale: string | undefined): Promise<TokenGrant> {
     const running = this.inflight.get(endpoint);
     if (running) return running;
@@ -70,6 +87,14 @@ export class TokenClient extends DisposableBase {
       this._onDidRevoke.fire(frame.endpoint);
       return;
     }
+    if (frame.t === 'endpoints.list') {
+      const l = this.listing.get(frame.id);
+      if (!l) return;
+      this.listing.delete(frame.id);
+      clearTimeout(l.timer);
+      l.resolve(frame.endpoints);
+      return;
+    }
     const w = this.waiting.get(frame.id);
     if (!w) return;
     this.waiting.delete(frame.id);
@@ -84,6 +109,11 @@ export class TokenClient extends DisposableBase {
   override dispose(): void {
     for (const w of this.waiting.values()) w.reject(new TokenDeniedError('locked', 'the server is shutting down'));
     this.waiting.clear();
+    for (const l of this.listing.values()) {
+      clearTimeout(l.timer);
+      l.reject(new TokenDeniedError('locked', 'the server is shutting down'));
+    }
+    this.listing.clear();
     this.grants.clear();
     super.dispose();
   }

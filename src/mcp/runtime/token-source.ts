@@ -1,4 +1,4 @@
-import type { TokenGrant } from '../../core/common/contracts/token-protocol.js';
+import type { EndpointSummary, TokenGrant } from '../../core/common/contracts/token-protocol.js';
 import type { Event } from '../../core/common/events/emitter.js';
 
 /**
@@ -11,4 +11,6 @@ export interface TokenSource {
   /** The upstream rejected `stale` (NotAuthenticated / 401): get a fresh one. */
   renew(endpoint: string, stale: string): Promise<TokenGrant>;
   readonly onDidRevoke: Event<string>;
+  /** The endpoints this server may use, with host, read-only and lock state; never a secret (`*_list_endpoints`). */
+  listEndpoints(): Promise<EndpointSummary[]>;
 }

@@ -40,7 +40,7 @@ export class EndpointClients implements VsphereClients {
   async forEndpoint(endpoint: string | undefined): Promise<VsphereClient> {
     const name = endpoint ?? this.options.defaultEndpoint;
     if (name === undefined) {
-      throw new VsphereToolError('no vCenter endpoint given and none is the default; pass the endpoint argument (names: keybroker endpoint list)');
+      throw new VsphereToolError('no vCenter endpoint given and none is the default; pass the endpoint argument (vsphere_list_endpoints lists the names)');
     }
     const { tokens } = this.options;
     const grant = await tokens.get(name);

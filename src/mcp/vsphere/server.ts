@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { serverInstructions } from '../runtime/endpoint-list.js';
 import type { ServerInstance } from '../runtime/run-server.js';
 import { ToolPlanner } from '../runtime/plan/tool-planner.js';
 import type { TokenSource } from '../runtime/token-source.js';
@@ -19,9 +20,9 @@ export interface VsphereServerDeps {
 
 /** Builds the vSphere MCP server: one VsphereClient per endpoint, sessions from `tokens`. */
 export function createServer(deps: VsphereServerDeps): ServerInstance & { server: McpServer } {
-  const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} } });
+  const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: serverInstructions('vsphere', 'vSphere') });
   const clients = new EndpointClients({ tokens: deps.tokens, defaultEndpoint: deps.defaultEndpoint, timeoutMs: deps.timeoutMs });
   const planner = new ToolPlanner(server, { errorText: (e) => (e instanceof Error ? e.message : String(e)) });
-  registerTools(server, { clients, taskDeadlineMs: deps.taskDeadlineMs ?? 300_000, snapshots: new RowSnapshots(), planner });
+  registerTools(server, { clients, taskDeadlineMs: deps.taskDeadlineMs ?? 300_000, snapshots: new RowSnapshots(), planner, listEndpoints: () => deps.tokens.listEndpoints() });
   return { server, dispose: () => clients.dispose() };
 }

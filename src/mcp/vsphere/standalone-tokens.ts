@@ -46,6 +46,8 @@ export function createStandaloneTokens(env: NodeJS.ProcessEnv): TokenSource & { 
       return login(endpoint);
     },
     onDidRevoke: revoke.event,
+    // One vCenter from the environment; no consent in development mode, so never "locked".
+    listEndpoints: async () => [{ name: STANDALONE_ENDPOINT, host: new URL(url).host, readOnly: false, state: 'unlocked' as const }],
     async dispose() {
       const grant = current && (await current.catch(() => undefined));
       if (grant) await vsphereLogout({ url, cookie: grant.token, dispatcher }).catch(() => undefined);

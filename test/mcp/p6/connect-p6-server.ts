@@ -30,6 +30,7 @@ export function fakeTokens(fake: P6Fake, password: string, counter: { logins: nu
     get: async () => current ?? login(),
     renew: async (_e, stale) => (current && current.token !== stale ? current : login()),
     onDidRevoke: revoke.event,
+    listEndpoints: async () => [{ name: 'pm', host: new URL(fake.url).host, readOnly: false, state: current ? 'unlocked' as const : 'locked' as const }],
     dispose: () => dispatcher.close(),
   };
 }

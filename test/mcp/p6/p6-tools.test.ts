@@ -41,12 +41,12 @@ describe('P6 MCP tools against the fake', () => {
   it('lists every tool with descriptions on every input field and all four annotations', async () => {
     const { tools } = await s.client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), [
-      'p6_call', 'p6_find_obs', 'p6_get_project', 'p6_list_activities', 'p6_list_assignments', 'p6_list_projects', 'p6_list_relationships',
+      'p6_call', 'p6_find_obs', 'p6_get_project', 'p6_list_activities', 'p6_list_assignments', 'p6_list_endpoints', 'p6_list_projects', 'p6_list_relationships',
       'p6_list_resources', 'p6_list_wbs', 'p6_projects_by_obs', 'p6_session_info', 'p6_update_activity',
     ]);
     for (const t of tools) {
       for (const [field, schema] of Object.entries(t.inputSchema.properties ?? {})) assert.ok((schema as { description?: string }).description, `${t.name}.${field}`);
-      assert.ok(t.inputSchema.properties?.['endpoint'], `${t.name} takes endpoint`);
+      if (t.name !== 'p6_list_endpoints') assert.ok(t.inputSchema.properties?.['endpoint'], `${t.name} takes endpoint`);
       assert.ok(t.outputSchema, t.name);
       for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) assert.equal(typeof t.annotations?.[hint], 'boolean', `${t.name}.${hint}`);
       const writes = t.name === 'p6_call' || t.name === 'p6_update_activity';

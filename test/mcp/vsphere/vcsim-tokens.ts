@@ -38,6 +38,7 @@ export function vcsimTokens(vcsim: Vcsim): VcsimTokens {
       return login(endpoint);
     },
     onDidRevoke: revoke.event,
+    listEndpoints: async () => [{ name: 'vc', host: new URL(vcsim.url).host, readOnly: false, state: grant ? 'unlocked' as const : 'locked' as const }],
     current: async () => (await (grant ?? login('vc')))!.token,
     close: () => dispatcher.close(),
   };

@@ -48,7 +48,7 @@ export function soapFaultToError(fault: SoapFault, context: FaultContext): Conne
     case 'InvalidLogin':
       return new ConnectorError(
         'CONN_LOGIN_FAILED',
-        `vCenter at ${origin} rejected the username or password; check them and update the endpoint with \`keybroker endpoint add vsphere NAME --url URL --user USER --password-stdin\``,
+        `vCenter at ${origin} rejected the username or password; check them and fix the endpoint with \`keybroker endpoint update NAME [--user USER] --password-stdin\``,
       );
     default: {
       // Security: server text can echo request content, so it is dropped for secret-bearing calls.

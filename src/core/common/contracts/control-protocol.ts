@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApprovalDecision, ApprovalId, ApprovalRequest } from './approval.js';
-import { HostStatus } from './broker-status.js';
+import { ChildStatus, HostStatus } from './broker-status.js';
+import { ServerName } from './gateway-handshake.js';
 
 /**
  * The control socket (`<home>/control.sock`): newline-delimited JSON between the CLI and
@@ -19,6 +20,8 @@ export const ControlRequest = z.discriminatedUnion('op', [
   z.strictObject({ id: Id, op: z.literal('lock'), target: z.string().max(300).optional() }),
   /** The CLI changed config.json or a keychain item: re-read, and drop sessions of changed credentials. */
   z.strictObject({ id: Id, op: z.literal('config.reload'), changedCredentials: z.array(z.string().max(300)).max(1000).default([]) }),
+  /** Stop one server child (if it runs) and start it again, even after a crash loop; unlocks and sessions stay (issue 16). */
+  z.strictObject({ id: Id, op: z.literal('server.restart'), server: ServerName }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 export type ControlOp = ControlRequest['op'];
@@ -31,6 +34,7 @@ export const ControlResults = {
   /** `notLoggedOut`: endpoints whose upstream logout failed or outlasted the host's bounded wait. */
   lock: z.strictObject({ locked: z.array(z.string()), notLoggedOut: z.array(z.string()).optional() }),
   'config.reload': z.strictObject({ endpoints: z.int().nonnegative() }),
+  'server.restart': ChildStatus,
 } as const satisfies Record<ControlOp, z.ZodType>;
 export type ControlResult<Op extends ControlOp> = z.infer<(typeof ControlResults)[Op]>;
 
@@ -48,4 +52,5 @@ export interface ControlHandler {
   decideApproval(id: string, decision: z.infer<typeof ApprovalDecision>): Promise<ControlResult<'approvals.decide'>>;
   lock(target: string | undefined): Promise<ControlResult<'lock'>>;
   reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>>;
+  restartServer(server: string): Promise<ControlResult<'server.restart'>>;
 }

@@ -63,10 +63,40 @@ export const TokenRevoke = z.strictObject({
   endpoint: EndpointName,
 });
 
+/**
+ * One endpoint as a server may describe it to the model (`*_list_endpoints`, issue 16):
+ * name, where it is, whether it is read-only and whether using it will prompt. Never a
+ * secret, a user name, a credential id or a URL path.
+ */
+export const EndpointSummary = z.strictObject({
+  name: EndpointName,
+  /** `host[:port]` of the endpoint URL. */
+  host: z.string().min(1).max(300),
+  readOnly: z.boolean(),
+  /** `locked`: the next call asks the user first; `unlocked`: for the TTL; `once`: an allow-once session is live. */
+  state: z.enum(['locked', 'unlocked', 'once']),
+});
+export type EndpointSummary = z.infer<typeof EndpointSummary>;
+
+/** The endpoints of the child's own kind, with their lock state. Answered with `endpoints.list`. */
+export const EndpointsRequest = z.strictObject({
+  ch: z.literal('broker'),
+  t: z.literal('endpoints.request'),
+  id: RequestId,
+});
+
+/** The answer to `endpoints.request`; at most 200 endpoints keep it far below MAX_FRAME_BYTES. */
+export const EndpointsList = z.strictObject({
+  ch: z.literal('broker'),
+  t: z.literal('endpoints.list'),
+  id: RequestId,
+  endpoints: z.array(EndpointSummary).max(200),
+});
+
 /** Frames a child may send to the host on the broker channel. */
-export const ChildToHostBroker = z.discriminatedUnion('t', [TokenRequest, TokenRenew]);
+export const ChildToHostBroker = z.discriminatedUnion('t', [TokenRequest, TokenRenew, EndpointsRequest]);
 /** Frames the host sends to a child on the broker channel. */
-export const HostToChildBroker = z.discriminatedUnion('t', [TokenGrant, TokenDeny, TokenRevoke]);
+export const HostToChildBroker = z.discriminatedUnion('t', [TokenGrant, TokenDeny, TokenRevoke, EndpointsList]);
 
 /** An MCP JSON-RPC message riding the same channel; the SDK validates its inside. */
 export const McpFrame = z.strictObject({ ch: z.literal('mcp'), msg: z.record(z.string(), z.unknown()) });
@@ -79,6 +109,8 @@ export type TokenRenew = z.infer<typeof TokenRenew>;
 export type TokenGrant = z.infer<typeof TokenGrant>;
 export type TokenDeny = z.infer<typeof TokenDeny>;
 export type TokenRevoke = z.infer<typeof TokenRevoke>;
+export type EndpointsRequest = z.infer<typeof EndpointsRequest>;
+export type EndpointsList = z.infer<typeof EndpointsList>;
 export type ChildToHostBroker = z.infer<typeof ChildToHostBroker>;
 export type HostToChildBroker = z.infer<typeof HostToChildBroker>;
 export type McpFrame = z.infer<typeof McpFrame>;

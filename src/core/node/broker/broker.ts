@@ -1,6 +1,7 @@
 import type { Config } from '../../common/contracts/config.js';
 import type { EndpointKind } from '../../common/contracts/names.js';
 import type { EndpointStatus } from '../../common/contracts/broker-status.js';
+import type { EndpointSummary } from '../../common/contracts/token-protocol.js';
 import { DisposableBase, toDisposable, type Disposable } from '../../common/lifecycle/disposable.js';
 import type { Keychain } from '../keychain/keychain.js';
 import type { Approver } from './approver.js';
@@ -90,7 +91,10 @@ export class Broker extends DisposableBase {
     this.links.add(link);
     const detach = toDisposable(() => this.links.delete(link));
     return {
-      accept: (raw) => acceptBrokerFrame(link, raw, this.deps.audit, (frame) => this.tokens.handle(link, frame)),
+      accept: (raw) => acceptBrokerFrame(link, raw, this.deps.audit, async (frame) => {
+        if (frame.t === 'endpoints.request') link.send({ ch: 'broker', t: 'endpoints.list', id: frame.id, endpoints: this.endpointSummaries(link.kind) });
+        else await this.tokens.handle(link, frame);
+      }),
       dispose: () => detach.dispose(),
     };
   }
@@ -107,6 +111,18 @@ export class Broker extends DisposableBase {
         session: s ? { loggedInAt: s.loggedInAt, expiresAt: s.expiresAt } : undefined,
       };
     });
+  }
+
+  /**
+   * The endpoints of one kind as a server may show them to the model (`*_list_endpoints`).
+   * Security: scoped to the asking child's kind, and only name, host, read-only and lock
+   * state: no credential id, user name, URL path or anything secret.
+   */
+  endpointSummaries(kind: EndpointKind): EndpointSummary[] {
+    return this.endpointStatus()
+      .filter((e) => e.kind === kind)
+      .slice(0, 200)
+      .map((e) => ({ name: e.id, host: new URL(e.url).host, readOnly: e.readOnly, state: e.lock }));
   }
 
   /**

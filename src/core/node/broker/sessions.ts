@@ -161,7 +161,7 @@ export class Sessions extends DisposableBase {
       throw new TokenDenied('locked', `cannot read the keychain for ${endpoint.id}: ${(e as Error).message}`);
     }
     if (password === undefined) {
-      throw new TokenDenied('invalid', `no password in the keychain for ${endpoint.credential}; add it again with 'keybroker endpoint add ... --password-stdin'`);
+      throw new TokenDenied('invalid', `no password in the keychain for ${endpoint.credential}; set it with 'keybroker endpoint update ${endpoint.id} --password-stdin'`);
     }
     let token: string;
     try {

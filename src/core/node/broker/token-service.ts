@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Config } from '../../common/contracts/config.js';
-import type { ChildToHostBroker, TokenGrant } from '../../common/contracts/token-protocol.js';
+import type { TokenGrant, TokenRenew, TokenRequest } from '../../common/contracts/token-protocol.js';
 import type { AuditSink } from './audit-sink.js';
 import type { ChildLink } from './child-link.js';
 import type { Clock } from './clock.js';
@@ -31,7 +31,7 @@ export class TokenService {
   ) {}
 
   /** Handle one validated frame from `link`; never throws: failures become `token.deny`. */
-  async handle(link: ChildLink, frame: ChildToHostBroker): Promise<void> {
+  async handle(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<void> {
     const started = this.deps.clock.now();
     try {
       const session = await this.resolve(link, frame);
@@ -49,10 +49,10 @@ export class TokenService {
     this.caCache.clear();
   }
 
-  private async resolve(link: ChildLink, frame: ChildToHostBroker): Promise<LiveSession> {
+  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<LiveSession> {
     const config = this.deps.config();
     const endpoint = config.endpoints.find((e) => e.id === frame.endpoint);
-    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; add it with 'keybroker endpoint add'`);
+    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`);
     // Security: a compromised vSphere child must not obtain a P6 session, and vice versa.
     if (endpoint.kind !== link.kind) throw new TokenDenied('not_allowed', `the ${link.server} server may not use ${endpoint.kind} endpoint ${endpoint.id}`);
 

@@ -116,6 +116,8 @@ function dispatch(handler: ControlHandler, req: ControlRequest): Promise<unknown
       return handler.lock(req.target);
     case 'config.reload':
       return handler.reloadConfig(req.changedCredentials);
+    case 'server.restart':
+      return handler.restartServer(req.server);
   }
 }
 

@@ -38,6 +38,15 @@ export class ChildConnection {
     return all;
   }
 
+  /**
+   * The child's MCP `instructions` (how to choose an endpoint), passed on to clients.
+   * Capped: a child already writes tool descriptions, so this adds no new trust, but it
+   * must not make every client's initialize large.
+   */
+  instructions(): string | undefined {
+    return this.client.getInstructions()?.slice(0, 4096);
+  }
+
   listTools(): Tool[] {
     return this.tools;
   }

@@ -47,6 +47,18 @@ interface Entry {
 
 /** How long a call waits for a restarting child before it fails. */
 const READY_WAIT_MS = 15_000;
+/** How long a new session waits for a starting child's `instructions`; past it, it goes on without. */
+const INSTRUCTIONS_WAIT_MS = 2_000;
+
+/** `ready`'s value if it settles within `ms`, else undefined. */
+async function readyWithin<T>(ready: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([ready, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The MCP gateway (DESIGN.md "Gateway"): one SDK `Server` per client connection, routed to
@@ -105,7 +117,10 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   async openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
     const entry = this.entries.get(options.server);
     if (!entry) throw new ServerNotFoundError(options.server);
-    const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } } });
+    // The child's instructions (issue 16) go out in initialize: wait briefly for a child that
+    // is still starting, never long (a crash-looped server must not stall the client).
+    const instructions = (await readyWithin(entry.ready, INSTRUCTIONS_WAIT_MS))?.instructions();
+    const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
     let isClosed = false;
     const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
     server.setRequestHandler(ListToolsRequestSchema, async () => {
@@ -162,7 +177,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, ...target, outcome, reason, durationMs: clock.now() - started });
       return result;
     };
-    if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; run 'keybroker endpoint list'`));
+    if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; call ${entry.spec.kind}_list_endpoints for the names`));
     const writes = changesUpstream(tool);
     const ask = needsApproval(tool, config);
     if ((writes || ask) && !endpoint) {

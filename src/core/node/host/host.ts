@@ -2,6 +2,7 @@ import type { ApprovalDecision } from '../../common/contracts/approval.js';
 import type { Config } from '../../common/contracts/config.js';
 import type { ControlHandler, ControlResult } from '../../common/contracts/control-protocol.js';
 import type { EndpointKind } from '../../common/contracts/names.js';
+import { BugError } from '../../common/errors/core-error.js';
 import { DisposableBase, toDisposable } from '../../common/lifecycle/disposable.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Approver } from '../broker/approver.js';
@@ -177,6 +178,17 @@ export class Host extends DisposableBase implements ControlHandler {
     await this.http.apply(this.config);
     this.audit.append({ event: 'config.changed', reason: `${this.config.endpoints.length} endpoint(s)` });
     return { endpoints: this.config.endpoints.length };
+  }
+
+  /**
+   * `keybroker restart SERVER`: a fresh process for one server, also out of a crash loop.
+   * The broker's unlocks and upstream sessions are not tied to a child, so none is dropped.
+   */
+  async restartServer(server: string): Promise<ControlResult<'server.restart'>> {
+    await this.supervisor.restart(server);
+    const status = this.supervisor.status().find((c) => c.name === server);
+    if (!status) throw new BugError(`server ${server} restarted but has no status`);
+    return status;
   }
 
   /** Log out upstream, audit (with `reason`: a signal, `output closed`, `quit`), release everything. Idempotent. */

@@ -4,6 +4,7 @@ import { registerFindObsTool } from './find-obs.js';
 import { registerGetProjectTool } from './get-project.js';
 import { registerListActivitiesTool } from './list-activities.js';
 import { registerListAssignmentsTool } from './list-assignments.js';
+import { registerListEndpointsTool } from './list-endpoints.js';
 import { registerListProjectsTool } from './list-projects.js';
 import { registerListRelationshipsTool } from './list-relationships.js';
 import { registerListResourcesTool } from './list-resources.js';
@@ -17,6 +18,7 @@ export type { P6ToolDeps } from './p6-tool-deps.js';
 
 /** Register every P6 tool (issue 6 lists them with their exact names). */
 export function registerTools(server: McpServer, deps: P6ToolDeps): void {
+  registerListEndpointsTool(server, deps);
   registerListProjectsTool(server, deps);
   registerGetProjectTool(server, deps);
   registerFindObsTool(server, deps);

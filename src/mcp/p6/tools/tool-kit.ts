@@ -1,13 +1,14 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/connector-error.js';
+import { resultText } from '../../runtime/result-text.js';
 import { P6ToolError } from '../p6-tool-error.js';
 
 /** Annotations of every read tool: never changes P6, talks to an outside system. */
 export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 
 /** The optional `endpoint` argument every tool takes. */
-export const endpointArg = z.string().min(1).max(64).optional().describe('KeyBroker endpoint name (keybroker endpoint list); may be left out when there is only one P6 endpoint');
+export const endpointArg = z.string().min(1).max(64).optional().describe('KeyBroker endpoint name (p6_list_endpoints lists them); may be left out when there is only one P6 endpoint');
 
 /** P6 field names to return; validated again by the connector. */
 export const fieldsArg = z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/)).min(1).max(60).optional();
@@ -52,9 +53,9 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
   throw new P6ToolError('P6_BAD_CURSOR', 'the cursor is not one this server made; pass nextCursor from the previous page unchanged');
 }
 
-/** A result with structured content and a short text (STYLE.md §10). */
+/** A result with structured content, and a text block with the summary, the cursor and the same data as JSON (resultText). */
 export function result<T extends Record<string, unknown>>(text: string, structured: T): CallToolResult & { structuredContent: T } {
-  return { content: [{ type: 'text', text }], structuredContent: structured };
+  return { content: [{ type: 'text', text: resultText(text, structured) }], structuredContent: structured };
 }
 
 /** The text of a failure as a P6 tool reports it: `CODE: message` for expected failures. */

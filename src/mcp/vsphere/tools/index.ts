@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
+import type { EndpointSummary } from '../../../core/common/contracts/token-protocol.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import type { RowSnapshots } from '../inventory/row-snapshots.js';
 import { registerGetDatacenterTool } from './get-datacenter.js';
@@ -9,6 +10,7 @@ import { registerGetNetworkTool } from './get-network.js';
 import { registerListClustersTool } from './list-clusters.js';
 import { registerListDatacentersTool } from './list-datacenters.js';
 import { registerListDatastoresTool } from './list-datastores.js';
+import { registerListEndpointsTool } from './list-endpoints.js';
 import { registerListFoldersTool } from './list-folders.js';
 import { registerListNetworksTool } from './list-networks.js';
 import { registerListVlansTool } from './list-vlans.js';
@@ -32,10 +34,13 @@ export interface VsphereToolDeps {
   readonly snapshots: RowSnapshots;
   /** Plan steps of the tools that change something (issue 11). */
   readonly planner: ToolPlanner;
+  /** The vSphere endpoints with host, read-only and lock state, from the broker. */
+  readonly listEndpoints: () => Promise<EndpointSummary[]>;
 }
 
 /** Registers every vSphere tool (issue 5's table) on `server`. */
 export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
+  registerListEndpointsTool(server, deps);
   registerListVmsTool(server, deps);
   registerGetVmTool(server, deps);
   registerListHostsTool(server, deps);

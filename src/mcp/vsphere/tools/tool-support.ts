@@ -1,5 +1,6 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { resultText } from '../../runtime/result-text.js';
 
 /** The optional `endpoint` argument every tool takes. */
 export const endpointArg = z
@@ -7,7 +8,7 @@ export const endpointArg = z
   .min(1)
   .max(64)
   .optional()
-  .describe('KeyBroker endpoint name of the vCenter (see `keybroker endpoint list`); may be left out when only one vSphere endpoint is configured');
+  .describe('KeyBroker endpoint name of the vCenter (vsphere_list_endpoints lists them); may be left out when only one vSphere endpoint is configured');
 
 /** `limit` of list tools: default 50, at most 500 (issue 5). */
 export const limitArg = z.number().int().min(1).max(500).default(50).describe('Most items to return in this page (1-500, default 50)');
@@ -30,9 +31,9 @@ export const DESTRUCTIVE: ToolAnnotations = { readOnlyHint: false, destructiveHi
 /** Adds something without destroying anything (a new snapshot). */
 export const ADDITIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
 
-/** A tool answer: structured content plus a short text rendering of it. */
+/** A tool answer: structured content, and a text block with the summary line, the cursor and the same data as JSON (resultText). */
 export function toolResult(structured: Record<string, unknown>, text: string): CallToolResult {
-  return { structuredContent: structured, content: [{ type: 'text', text }] };
+  return { structuredContent: structured, content: [{ type: 'text', text: resultText(text, structured) }] };
 }
 
 /** A number from a converted vim25 value (nested scalars arrive as strings). */

@@ -9,6 +9,6 @@ export function readEndpointCa(endpoint: Endpoint): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
-    throw new UpstreamLoginError('unreachable', `cannot read the CA file ${file} of ${endpoint.id}; restore it or add the endpoint again with --ca`);
+    throw new UpstreamLoginError('unreachable', `cannot read the CA file ${file} of ${endpoint.id}; restore it or point to another with 'keybroker endpoint update ${endpoint.id} --ca FILE'`);
   }
 }

@@ -1,0 +1,145 @@
+import type { Config } from '../../core/common/contracts/config.js';
+import type { Endpoint } from '../../core/common/contracts/endpoint.js';
+import { formatDuration } from '../../core/common/duration.js';
+import { ConfigStore } from '../../core/node/config/config-store.js';
+import { resolveHome } from '../../core/node/config/home.js';
+import { CliError, usageError } from '../cli-error.js';
+import type { CliContext } from '../command.js';
+import { didYouMean } from '../did-you-mean.js';
+import { buildEndpointDraft, type EndpointAddValues, type EndpointDraft } from '../endpoint-input.js';
+import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
+import { readPasswordFromStdin } from '../read-password.js';
+import { openKeychain } from '../services.js';
+import { verifyLogin } from '../verify-login.js';
+import { notifyConfigChanged } from '../with-host.js';
+
+/** Usage of `endpoint update`. */
+export const ENDPOINT_UPDATE_USAGE =
+  'keybroker endpoint update NAME [--url URL] [--user U] [--database DB] [--fingerprint SHA256] [--ca FILE] [--read-only|--read-write] [--ttl 4h] [--no-verify] [--password-stdin]';
+
+const OPTIONS = {
+  url: { type: 'string' },
+  user: { type: 'string' },
+  database: { type: 'string' },
+  fingerprint: { type: 'string' },
+  ca: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  'read-write': { type: 'boolean' },
+  ttl: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
+} as const;
+
+/** Fields whose change makes an existing upstream session stale: it was made with the old values. */
+const SESSION_FIELDS = ['url', 'username', 'database', 'tls'] as const;
+
+/**
+ * `keybroker endpoint update NAME ...`: change an endpoint in place (URL, user, TLS pin or CA,
+ * read-only, TTL) and/or its password, after testing the login with the new values (issue 16).
+ *
+ * Order: validate, test the login, keychain, config.json (rolling the keychain back if the
+ * config write fails), then tell a running host, which logs out the old session and drops the
+ * unlock of a changed credential so the next call logs in with the new values.
+ */
+export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  // Security: as in `add`, a password on the command line is refused before argv is parsed.
+  if (argv.some((a) => a === '--password' || a.startsWith('--password=') || a === '-p')) {
+    throw usageError('passwords are never taken from the command line (ps and shell history show them); pipe it in with --password-stdin');
+  }
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, ENDPOINT_UPDATE_USAGE);
+  const [name = ''] = takePositionals(positionals, ['NAME'], ENDPOINT_UPDATE_USAGE);
+  if (values['read-only'] && values['read-write']) throw usageError(`--read-only and --read-write contradict each other; give one; usage: ${ENDPOINT_UPDATE_USAGE}`);
+  const changing = Object.keys(values).filter((k) => k !== 'no-verify');
+  if (changing.length === 0) throw usageError(`nothing to change; give at least one option; usage: ${ENDPOINT_UPDATE_USAGE}`);
+
+  const store = new ConfigStore(resolveHome(ctx.env));
+  const current = store.load();
+  const old = findEndpoint(current, name);
+  if (values.database !== undefined && old.kind !== 'p6') throw usageError(`--database applies to p6 endpoints only; ${old.id} is ${old.kind}`);
+  const draft = buildEndpointDraft(old.kind, old.id, mergedValues(current, old, values));
+  const next = draft.endpoint;
+
+  const password = values['password-stdin'] ? await readPasswordFromStdin(ctx.stdin) : undefined;
+  const keychain = await openKeychain(ctx);
+  const sessionChanged = password !== undefined || SESSION_FIELDS.some((f) => JSON.stringify(old[f as keyof Endpoint]) !== JSON.stringify(next[f as keyof Endpoint]));
+  // Test what the next session will use: the new password, or the stored one against new settings.
+  if (!values['no-verify'] && (sessionChanged || values['password-stdin'])) {
+    const testWith = password ?? (await keychain.get(next.credential));
+    if (testWith === undefined) throw new CliError(`no password in the keychain for ${next.credential}; pipe it in with --password-stdin`);
+    await verifyLogin(ctx, next, testWith);
+  }
+
+  let rollback: (() => Promise<unknown>) | undefined;
+  if (password !== undefined) {
+    const previous = await keychain.get(next.credential);
+    await keychain.set(next.credential, password);
+    rollback = previous === undefined ? () => keychain.delete(next.credential) : () => keychain.set(next.credential, previous);
+  }
+  let saved: Config;
+  try {
+    saved = store.update((config) => replaceInConfig(config, old.id, draft));
+  } catch (e) {
+    await rollback?.().catch((re: unknown) => {
+      ctx.stderr.write(`keybroker endpoint: could not restore keychain item ${next.credential} (${(re as Error)?.message ?? String(re)}); set it again with 'keybroker endpoint update ${old.id} --password-stdin'\n`);
+    });
+    throw e;
+  }
+  // Security: a changed password or upstream must not keep serving the old session.
+  await notifyConfigChanged(ctx, sessionChanged ? [next.credential] : []);
+
+  const shared = saved.endpoints.filter((e) => e.credential === next.credential && e.id !== next.id).map((e) => e.id);
+  const notes = [
+    ...changing.filter((k) => k !== 'password-stdin').map((k) => `${k.replace('read-write', 'read-only')} ${describe(k, saved, next)}`),
+    ...(password === undefined ? [] : [shared.length ? `password replaced (also used by ${shared.join(', ')})` : 'password replaced']),
+    ...(sessionChanged ? [values['no-verify'] ? 'login not tested' : 'login tested', 'old session ended'] : []),
+  ];
+  ctx.stdout.write(`updated ${next.kind} endpoint ${next.id} (${notes.join('; ')})\n`);
+  return 0;
+}
+
+function findEndpoint(config: Config, name: string): Endpoint {
+  const found = config.endpoints.find((e) => e.id.toLowerCase() === name.toLowerCase());
+  if (found) return found;
+  const hint = didYouMean(name, config.endpoints.map((e) => e.id));
+  throw new CliError(`no endpoint named ${JSON.stringify(name)}${hint || "; see 'keybroker endpoint list'"}`);
+}
+
+/** The existing endpoint's settings as `add` options, overridden by what the user gave. */
+function mergedValues(config: Config, old: Endpoint, v: Partial<Record<keyof typeof OPTIONS, string | boolean>>): EndpointAddValues {
+  const domain = config.credentials.find((c) => c.id === old.credential)?.domain;
+  const str = (x: string | boolean | undefined): string | undefined => (typeof x === 'string' ? x : undefined);
+  const readOnly = v['read-only'] === true ? true : v['read-write'] === true ? false : old.readOnly;
+  return {
+    url: str(v.url) ?? old.url,
+    user: str(v.user) ?? old.username,
+    ...(old.kind === 'p6' ? { database: str(v.database) ?? old.database, 'login-variant': old.loginVariant } : {}),
+    ...(domain ? { domain } : {}),
+    fingerprint: str(v.fingerprint) ?? old.tls.fingerprintSha256,
+    ca: str(v.ca) ?? old.tls.caFile,
+    'read-only': readOnly,
+    ttl: str(v.ttl),
+  };
+}
+
+/** The config with endpoint `id` replaced by the draft and its credential's TTL updated. Re-checks the fresh file. */
+function replaceInConfig(config: Config, id: string, draft: EndpointDraft): Config {
+  const i = config.endpoints.findIndex((e) => e.id === id);
+  if (i < 0) throw new CliError(`endpoint ${id} was removed meanwhile; add it with 'keybroker endpoint add'`);
+  const endpoints = config.endpoints.map((e, j) => (j === i ? draft.endpoint : e));
+  const credentials = config.credentials.map((c) => (c.id === draft.endpoint.credential && draft.ttlSeconds !== undefined ? { ...c, ttlSeconds: draft.ttlSeconds } : c));
+  return { ...config, endpoints, credentials };
+}
+
+function describe(key: string, config: Config, e: Endpoint): string {
+  switch (key) {
+    case 'url': return e.url;
+    case 'user': return e.username;
+    case 'database': return e.kind === 'p6' ? e.database : '';
+    case 'fingerprint': return 'pinned';
+    case 'ca': return e.tls.caFile ?? '';
+    case 'read-only':
+    case 'read-write': return e.readOnly ? 'on' : 'off';
+    case 'ttl': return formatDuration(config.credentials.find((c) => c.id === e.credential)?.ttlSeconds ?? 0);
+    default: return '';
+  }
+}

@@ -89,7 +89,7 @@ export function approvalView(request: ApprovalRequest, position: { index: number
     subject.kind === 'unlock'
       ? h('button', { type: 'button', class: 'primary', 'data-action': 'allow-ttl', onclick: () => decide('allow-ttl') }, `Allow for ${durationLabel(subject.ttlSeconds)}`)
       : null);
-  const countdown = h('span', { class: 'countdown', 'data-field': 'countdown', role: 'timer', 'aria-live': 'off' });
+  const countdown = h('span', { class: 'countdown', 'data-field': 'countdown', role: 'timer', 'aria-live': 'off', title: 'A request nobody answers is denied after 60 s' });
 
   const content = h('div', { class: 'content' },
     banner,

@@ -115,7 +115,7 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
 
   it('keeps the popup bundle small so it opens fast (no UI framework, D21)', () => {
     const size = fs.statSync(path.join(ROOT, 'dist/renderer/popup.js')).size;
-    assert.ok(size < 24 * 1024, `popup.js is ${size} bytes`);
+    assert.ok(size < 16 * 1024, `popup.js is ${size} bytes`);
   });
 
   it('ignores clicks, Enter and Esc until the request has been on screen for the arming delay, and shows the progress', async () => {

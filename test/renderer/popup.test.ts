@@ -98,7 +98,7 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     assert.match((await allowOnce(page).getAttribute('class')) ?? '', /danger-fill/);
     assert.equal(await page.locator('[data-action="deny"]').getAttribute('class'), null);
     assert.equal(await page.getByRole('button', { name: /Allow for/ }).count(), 0);
-    assert.equal(await page.locator('[data-field="countdown"]').textContent(), 'Denied automatically in 1:00');
+    assert.equal(await page.locator('[data-field="countdown"]').textContent(), 'Auto-deny in 1:00');
 
     const asked = await applyFit(page);
     assert.ok(asked > 200 && asked < 640, `asked for ${asked} px`);
@@ -115,7 +115,7 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
 
   it('keeps the popup bundle small so it opens fast (no UI framework, D21)', () => {
     const size = fs.statSync(path.join(ROOT, 'dist/renderer/popup.js')).size;
-    assert.ok(size < 24 * 1024, `popup.js is ${size} bytes`);
+    assert.ok(size < 16 * 1024, `popup.js is ${size} bytes`);
   });
 
   it('ignores clicks, Enter and Esc until the request has been on screen for the arming delay, and shows the progress', async () => {
@@ -232,10 +232,10 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     const countdown = page.locator('[data-field="countdown"]');
     await countdown.waitFor();
     await page.clock.runFor(13_000);
-    assert.equal(await countdown.textContent(), 'Denied automatically in 0:47');
+    assert.equal(await countdown.textContent(), 'Auto-deny in 0:47');
     assert.doesNotMatch((await countdown.getAttribute('class')) ?? '', /urgent/);
     await page.clock.runFor(40_000);
-    assert.equal(await countdown.textContent(), 'Denied automatically in 0:07');
+    assert.equal(await countdown.textContent(), 'Auto-deny in 0:07');
     assert.match((await countdown.getAttribute('class')) ?? '', /urgent/);
     await page.clock.runFor(8_000);
     assert.equal(await countdown.textContent(), 'Timing out…');

@@ -56,6 +56,9 @@ export const POPUP_WINDOW_OPTIONS: AppWindowOptions = {
   fullscreenable: false,
   skipTaskbar: true,
   alwaysOnTop: true,
+  // Focusable on purpose: Tab, Enter and Esc must work once the user clicks in. It never
+  // takes focus by itself (ApprovalPopup shows it with showInactive).
+  focusable: true,
   title: 'KeyBroker approval',
   backgroundColor: '#f6f6f6',
 };

@@ -2,6 +2,7 @@ import type { ApprovalDecision, ApprovalRequest } from '../../core/common/contra
 import { sanitizeText } from '../../core/common/sanitize-text.js';
 import { h, type Child } from '../dom.js';
 import { previewArgs } from '../truncate.js';
+import { clientLabel } from './client-label.js';
 import { planTable } from './plan-view.js';
 
 const oneLine = (text: string, maxChars = 200): string => sanitizeText(text, { maxChars });
@@ -12,16 +13,6 @@ export function durationLabel(seconds: number): string {
   const minutes = Math.round((seconds % 3600) / 60);
   if (hours && minutes) return `${hours} h ${minutes} min`;
   return hours ? `${hours} h` : `${minutes} min`;
-}
-
-/**
- * The client as the person should read it (issue 11): a name the client gave itself is
- * "claims to be claude-ai"; only a channel that proves it shows the bare name.
- */
-export function clientLabel(request: Pick<ApprovalRequest, 'client' | 'clientVerified'>): string {
-  const name = oneLine(request.client || '', 120);
-  if (!name) return 'unknown client';
-  return request.clientVerified ? name : `claims to be ${name}`;
 }
 
 function row(label: string, value: Child, testId: string): HTMLElement {
@@ -89,7 +80,7 @@ export function approvalView(request: ApprovalRequest, position: { index: number
     subject.kind === 'unlock'
       ? h('button', { type: 'button', class: 'primary', 'data-action': 'allow-ttl', onclick: () => decide('allow-ttl') }, `Allow for ${durationLabel(subject.ttlSeconds)}`)
       : null);
-  const countdown = h('span', { class: 'countdown', 'data-field': 'countdown', role: 'timer', 'aria-live': 'off' });
+  const countdown = h('span', { class: 'countdown', 'data-field': 'countdown', role: 'timer', 'aria-live': 'off', title: 'A request nobody answers is denied after 60 s' });
 
   const content = h('div', { class: 'content' },
     banner,

@@ -12,5 +12,5 @@ export const URGENT_MS = 10_000;
 
 /** The countdown sentence under the request. */
 export function countdownText(expiresAt: number, now: number): string {
-  return expiresAt - now > 0 ? `Denied automatically in ${formatRemaining(expiresAt - now)}` : 'Timing out…';
+  return expiresAt - now > 0 ? `Auto-deny in ${formatRemaining(expiresAt - now)}` : 'Timing out…';
 }

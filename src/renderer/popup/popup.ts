@@ -2,7 +2,8 @@ import type { ApprovalDecision, ApprovalRequest } from '../../core/common/contra
 import { sanitizeText } from '../../core/common/sanitize-text.js';
 import { api, errorText } from '../api.js';
 import { byId, h, replaceChildren } from '../dom.js';
-import { approvalView, clientLabel, type ApprovalViewParts } from './approval-view.js';
+import { approvalView, type ApprovalViewParts } from './approval-view.js';
+import { clientLabel } from './client-label.js';
 import { ArmingGate } from './arming-gate.js';
 import { countdownText, URGENT_MS } from './countdown.js';
 import { createFitter, updateScrollHint } from './fit-to-content.js';

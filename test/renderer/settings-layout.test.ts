@@ -18,7 +18,7 @@ export const SETTINGS_SIZES = {
   min: { width: 640, height: 480 },
 };
 const SIZES = SETTINGS_SIZES;
-const PAGES = ['endpoints', 'unlocks', 'audit', 'servers', 'http', 'claude'] as const;
+const PAGES = ['endpoints', 'unlocks', 'audit', 'servers', 'http', 'claude', 'cli'] as const;
 
 const at = (h: number, m: number) => Date.UTC(2026, 10, 24, h, m);
 const status: HostStatus = {

@@ -53,6 +53,10 @@ export const ClaudeInstallResult = z.strictObject({
 });
 export type ClaudeInstallResult = z.infer<typeof ClaudeInstallResult>;
 
+/** Where "Install command-line tool" put the `keybroker` launcher, and what to do next. */
+export const CliToolResult = z.strictObject({ file: z.string(), onPath: z.boolean(), message: z.string().max(1000) });
+export type CliToolResult = z.infer<typeof CliToolResult>;
+
 /** Whether screen lock and sleep lock everything (config `unlock.lockOnScreenLock`). */
 export const PowerSettings = z.strictObject({ lockOnScreenLock: z.boolean() });
 export type PowerSettings = z.infer<typeof PowerSettings>;
@@ -79,6 +83,7 @@ export const ipcChannels = {
   'http:reveal-key': { req: Empty, res: z.strictObject({ apiKey: z.string().optional() }) },
   'http:regenerate-key': { req: Empty, res: z.strictObject({ apiKey: z.string() }) },
   'claude:install': { req: Empty, res: ClaudeInstallResult },
+  'cli:install': { req: Empty, res: CliToolResult },
   'power:get': { req: Empty, res: PowerSettings },
   'power:set': { req: PowerSettings, res: PowerSettings },
 } as const;

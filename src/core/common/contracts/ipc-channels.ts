@@ -45,7 +45,11 @@ export const HttpDoorSettings = z.strictObject({
 });
 export type HttpDoorSettings = z.infer<typeof HttpDoorSettings>;
 
-/** What "Install in Claude Desktop" changed. */
+/**
+ * What "Install in Claude Desktop" did. The app installs extensions (docs/DECISIONS.md
+ * D-h7-macapp-1): `configPath` is the folder the `.mcpb` bundles were written to, `changes`
+ * one line per server (opened, or how to install it by hand).
+ */
 export const ClaudeInstallResult = z.strictObject({
   configPath: z.string(),
   changes: z.array(z.string()),

@@ -1,5 +1,5 @@
 import type { EndpointKind } from '../core/common/contracts/names.js';
-import type { ClaudeInstallResult, EndpointForm, HttpDoorSettings, PowerSettings } from '../core/common/contracts/ipc-channels.js';
+import type { ClaudeInstallResult, CliToolResult, EndpointForm, HttpDoorSettings, PowerSettings } from '../core/common/contracts/ipc-channels.js';
 import type { AuditRecord } from '../core/common/contracts/audit-event.js';
 import { filterAudit, type AuditFilterInput } from '../core/common/audit-filter.js';
 import { readAudit } from '../core/node/audit/read-audit.js';
@@ -20,6 +20,8 @@ export interface AppServicesDeps {
   readonly logins: Readonly<Record<EndpointKind, UpstreamLogin>>;
   /** Runs `keybroker claude install` (a utility process in the app) and returns what it printed. */
   readonly installInClaude: () => Promise<ClaudeInstallResult>;
+  /** Installs the `keybroker` launcher (installCliTool with this app's paths). */
+  readonly installCliTool?: () => CliToolResult;
 }
 
 /**
@@ -127,5 +129,10 @@ export class AppServices {
 
   installInClaude(): Promise<ClaudeInstallResult> {
     return this.deps.installInClaude();
+  }
+
+  async installCliTool(): Promise<CliToolResult> {
+    if (!this.deps.installCliTool) throw new SettingsInputError('the command-line tool cannot be installed from this build');
+    return this.deps.installCliTool();
   }
 }

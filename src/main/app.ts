@@ -21,6 +21,7 @@ import { registerHandlers } from './ipc/register-handlers.js';
 import { watchHostNotifications } from './notify/host-notifications.js';
 import { lockOnPowerEvents } from './power/lock-on-power-events.js';
 import { installClaudeExtensions } from './claude-extensions.js';
+import { installCliTool } from './cli-tool/install-cli-tool.js';
 import { QUIT_DEADLINE_MS, stopWithin } from './lifecycle/quit-within.js';
 import { runClaudeMcpb } from './run-utility-command.js';
 import { trayDisplay } from './tray/tray-display.js';
@@ -89,6 +90,14 @@ export async function runApp(): Promise<void> {
       build: (outDir) => runClaudeMcpb(launcher, path.join(distDir, 'cli', 'index.js'), outDir, { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' }),
       open: (file) => shell.openPath(file),
       ...(home !== resolveHome({ ...process.env, KEYBROKER_HOME: '' }) ? { customHome: home } : {}),
+    }),
+    installCliTool: () => installCliTool({
+      platform: process.platform,
+      homedir: app.getPath('home'),
+      pathEnv: process.env['PATH'] ?? '',
+      ...(process.env['LOCALAPPDATA'] ? { localAppData: process.env['LOCALAPPDATA'] } : {}),
+      // Node cannot read app.asar; electron-builder.yml unpacks dist/cli next to it.
+      cliPath: app.isPackaged ? path.join(process.resourcesPath, 'app.asar.unpacked', 'dist', 'cli', 'index.js') : path.join(distDir, 'cli', 'index.js'),
     }),
   });
   const router = owned.add(new IpcRouter(electronIpcMain()));

@@ -23,6 +23,7 @@ const api: KeyBrokerApi = {
   revealApiKey: () => invoke('http:reveal-key', {}),
   regenerateApiKey: () => invoke('http:regenerate-key', {}),
   installInClaude: () => invoke('claude:install', {}),
+  installCliTool: () => invoke('cli:install', {}),
   getPowerSettings: () => invoke('power:get', {}),
   setPowerSettings: (settings) => invoke('power:set', settings),
   onApprovalsChanged: (listener) => subscribe('approvals:changed', listener),

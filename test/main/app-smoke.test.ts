@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { buildElectron } from '../../scripts/build-electron.mjs';
 import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
 import { ipcChannels } from '../../src/core/common/contracts/ipc-channels.js';
 import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { startSecretService } from '../support/secret-service.js';
 import { ROOT } from '../renderer/renderer-harness.js';
 
 interface Line {
@@ -35,9 +37,9 @@ function newHome(): string {
 }
 
 /** Run dist/main/index.js under the fake electron with the FAKE_ELECTRON `scenario`, on `home`. */
-function runMain(home: string, scenario = ''): Run {
+function runMain(home: string, scenario = '', extraEnv: Readonly<Record<string, string>> = {}): Run {
   const r = spawnSync(process.execPath, ['--import', path.join(ROOT, 'test/fixtures/electron-main/register.mjs'), path.join(ROOT, 'dist/main/index.js')], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: home, KEYBROKER_HOME: home, FAKE_ELECTRON: scenario },
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, KEYBROKER_HOME: home, FAKE_ELECTRON: scenario, ...extraEnv },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -154,6 +156,26 @@ describe('main process bundle under a fake electron', () => {
     assert.match(content, new RegExp(`^Another KeyBroker is already running for .* \\(pid ${process.pid}\\): this app, or 'keybroker serve' in a terminal\\.`));
     assert.match(content, /If no KeyBroker runs, the lock is stale .*: delete .*host\.lock and open KeyBroker again\./);
     assert.match(fs.readFileSync(path.join(home, 'app.log'), 'utf8'), /\[CORE_HOST_RUNNING\]/);
+  });
+
+  it("says the HTTP front door's port is taken, by which number, and where to change it", async () => {
+    // The door reads its API key from the keychain first: a private Secret Service, never the user's.
+    const ss = await startSecretService();
+    const taken = net.createServer();
+    try {
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      const port = (taken.address() as net.AddressInfo).port;
+      const home = newHome();
+      new ConfigStore(home).save(Config.parse({ ...emptyConfig(), http: { ...emptyConfig().http, enabled: true, port } }));
+      const r = runMain(home, '', ss.env);
+      assert.equal(r.status, 1, r.stderr);
+      const content = String(r.lines.find((l) => l.ev === 'dialog.showErrorBox')?.['content']);
+      assert.match(content, new RegExp(`^The HTTP front door's port ${port} on 127\\.0\\.0\\.1 is taken by another program\\.\n\nStop that program, or set another "port" under "http" in .*config\\.json`));
+      assert.match(fs.readFileSync(path.join(home, 'app.log'), 'utf8'), /\[CORE_HTTP_PORT_IN_USE\]/);
+    } finally {
+      await new Promise((r) => taken.close(r));
+      await ss.stop();
+    }
   });
 
   it('quits even when a child never exits: stops waiting at the deadline and exits 0', () => {

@@ -64,12 +64,15 @@ describe('electron-builder.yml', () => {
   });
 
   it('builds dmg + zip, AppImage + deb and nsis, with icons that exist', () => {
-    assert.deepEqual(prod.mac?.target, ['dmg', 'zip']);
+    assert.deepEqual(prod.mac?.target, [{ target: 'dmg', arch: 'universal' }, { target: 'zip', arch: 'universal' }]);
     assert.deepEqual(prod.linux?.target, ['AppImage', 'deb']);
     assert.deepEqual(prod.win?.target, ['nsis']);
     for (const icon of [prod.mac?.['icon'], prod.linux?.icon, prod.win?.icon]) assert.ok(fs.existsSync(path.join(ROOT, String(icon))), String(icon));
     for (const state of ['locked', 'unlocked', 'pending']) {
-      for (const suffix of ['', '@2x']) assert.ok(fs.existsSync(path.join(ROOT, `assets/tray-${state}Template${suffix}.png`)), `${state}${suffix}`);
+      for (const suffix of ['', '@2x']) {
+        assert.ok(fs.existsSync(path.join(ROOT, `assets/tray-${state}Template${suffix}.png`)), `${state}${suffix}`);
+        assert.ok(fs.existsSync(path.join(ROOT, `assets/tray-${state}${suffix}.png`)), `${state}${suffix} (Windows/Linux)`);
+      }
     }
   });
 
@@ -82,5 +85,38 @@ describe('electron-builder.yml', () => {
   it('npm run dist is documented and builds first', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.match(pkg.scripts['dist'] ?? '', /build.*electron-builder/);
+  });
+
+  it("the .deb depends on electron-builder's own default list plus libsecret, not libsecret alone", () => {
+    const FpmTarget = (fromBuilder('app-builder-lib/out/targets/FpmTarget') as { default: { prototype: { getDefaultDepends(target: string): string[] } } }).default;
+    const defaults = FpmTarget.prototype.getDefaultDepends.call(undefined, 'deb');
+    assert.ok(defaults.includes('libgtk-3-0') && defaults.includes('libnss3'), `electron-builder's defaults: ${defaults.join(', ')}`);
+    const depends = (prod['deb'] as { depends?: string[] } | undefined)?.depends ?? defaults;
+    for (const d of [...defaults, 'libsecret-1-0']) assert.ok(depends.includes(d), `deb.depends lacks ${d}`);
+  });
+
+  it('builds one universal macOS app, letting the per-CPU keychain addons through the merge', () => {
+    const targets = prod.mac?.target as { target: string; arch: string }[];
+    for (const t of targets) assert.equal(t.arch, 'universal', t.target);
+    const rule = String(prod.mac?.['x64ArchFiles']);
+    const { minimatch } = fromBuilder('minimatch') as { minimatch: (p: string, pattern: string, o: object) => boolean };
+    // What @electron/universal tests each identical Mach-O file against (matchBase, as it does).
+    for (const cpu of ['x64', 'arm64']) assert.ok(minimatch(`Contents/Resources/app.asar.unpacked/node_modules/@napi-rs/keyring-darwin-${cpu}/keyring.darwin-${cpu}.node`, rule, { matchBase: true }), cpu);
+    assert.ok(!minimatch('Contents/Frameworks/Electron Framework.framework/Electron Framework', rule, { matchBase: true }));
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.equal(pkg.scripts['dist:mac'], 'node scripts/dist-mac.mjs');
+  });
+
+  it('docs/PACKAGING.md names the signing and notarization variables and what happens without them', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/PACKAGING.md'), 'utf8');
+    for (const v of ['CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_API_KEY', 'APPLE_API_KEY_ID', 'APPLE_API_ISSUER', 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID', 'WIN_CSC_LINK', 'WIN_CSC_KEY_PASSWORD']) {
+      assert.match(doc, new RegExp(`\\b${v}\\b`), v);
+    }
+    assert.match(doc, /## Without them/);
+  });
+
+  it('packs the tray icons for every OS and the extension icon as resources', () => {
+    const filter = (prod['extraResources'] as { filter: string[] }[])[0]!.filter;
+    assert.deepEqual(filter, ['tray-*.png', 'icon.png']);
   });
 });

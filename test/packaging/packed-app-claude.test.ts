@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { resolveHome } from '../../src/core/node/config/home.js';
+import { installCliTool } from '../../src/main/cli-tool/install-cli-tool.js';
 import { claudeMcpbArgs } from '../../src/main/run-utility-command.js';
 import { McpbManifestV03 } from '../cli/claude/mcpb-manifest-v0-3.js';
 import { readZipWithPython, type PyZipMember } from '../cli/claude/python-zip.js';
@@ -106,6 +107,18 @@ describe('Claude Desktop from the packaged app', () => {
       } finally {
         await client.close();
       }
+    });
+
+    it("Settings > Command line: the installed keybroker runs the app's unpacked CLI with the user's Node and reaches the host", () => {
+      const cliPath = path.join(packed.unpacked, 'dist', 'cli', 'index.js');
+      assert.ok(packed.files.includes('app.asar.unpacked/dist/cli/index.js'), 'electron-builder.yml unpacks the CLI');
+      const r = installCliTool({ platform: process.platform, homedir: userHome, pathEnv: '', cliPath });
+      // The user's shell: their Node on PATH, their HOME, no KEYBROKER_HOME.
+      const run = spawnSync(r.file, ['status', '--json'], { encoding: 'utf8', env: { HOME: userHome, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` } });
+      assert.equal(run.status, 0, run.stderr);
+      const s = JSON.parse(run.stdout) as { host: { running: boolean; home: string } };
+      assert.equal(s.host.running, true);
+      assert.equal(s.host.home, resolveHome({}, process.platform, userHome));
     });
   });
 });

@@ -32,7 +32,7 @@ const STUB_SOURCE = `function (canned) {
     return Promise.resolve(r === undefined ? {} : r);
   };
   const names = ['listApprovals', 'decideApproval', 'fitPopup', 'getStatus', 'lock', 'listEndpoints', 'addEndpoint', 'editEndpoint', 'removeEndpoint', 'testEndpoint',
-    'queryAudit', 'restartServer', 'getHttpSettings', 'setHttpSettings', 'revealApiKey', 'regenerateApiKey', 'installInClaude', 'getPowerSettings', 'setPowerSettings'];
+    'queryAudit', 'restartServer', 'getHttpSettings', 'setHttpSettings', 'revealApiKey', 'regenerateApiKey', 'installInClaude', 'installCliTool', 'getPowerSettings', 'setPowerSettings'];
   const api = Object.fromEntries(names.map((n) => [n, answer(n)]));
   api.onApprovalsChanged = on('approvals:changed');
   api.onStatusChanged = on('status:changed');

@@ -1,7 +1,8 @@
 // Every settings page at the window's default (900×640) and minimum (640×480) size, light
 // and dark, in Debian's Chromium: nothing is clipped (a control is either inside the visible
-// pane or inside a box that scrolls within it), and the screenshots go to docs/images/ for the
-// README and for people to look at. Issue 15 item 4.
+// pane or inside a box that scrolls within it), and every page is screenshotted for people to
+// look at: into test-results/, or into docs/images/ (what the README shows) with
+// UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the repository untouched. Issue 15 item 4.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,16 +10,16 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
-import { hasChromium, launch, openPage, pageErrors, ROOT } from './renderer-harness.js';
+import { hasChromium, launch, openPage, pageErrors, RESULTS, ROOT } from './renderer-harness.js';
 
-const IMAGES = path.join(ROOT, 'docs', 'images');
+const IMAGES = process.env['UPDATE_SCREENSHOTS'] ? path.join(ROOT, 'docs', 'images') : RESULTS;
 /** SETTINGS_WINDOW_OPTIONS' size and minimum size (test/main/windows/create-app-window.test.ts keeps them equal). */
 export const SETTINGS_SIZES = {
   default: { width: 900, height: 640 },
   min: { width: 640, height: 480 },
 };
 const SIZES = SETTINGS_SIZES;
-const PAGES = ['endpoints', 'unlocks', 'audit', 'servers', 'http', 'claude'] as const;
+const PAGES = ['endpoints', 'unlocks', 'audit', 'servers', 'http', 'claude', 'cli'] as const;
 
 const at = (h: number, m: number) => Date.UTC(2026, 10, 24, h, m);
 const status: HostStatus = {

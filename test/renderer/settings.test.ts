@@ -208,7 +208,7 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
   it('headings are in order on every page (one h1, no level skipped)', async () => {
     const page = await open(browser);
     await page.getByRole('row', { name: /vc1/ }).waitFor();
-    for (const tab of ['Endpoints', 'Unlocks & sessions', 'Audit log', 'Servers', 'HTTP door', 'Claude Desktop']) {
+    for (const tab of ['Endpoints', 'Unlocks & sessions', 'Audit log', 'Servers', 'HTTP door', 'Claude Desktop', 'Command line']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.locator('main h1').waitFor();
       const levels = await page.locator('main :is(h1, h2, h3, h4, h5, h6)').evaluateAll((els) => els.map((e) => Number(e.tagName.slice(1))));

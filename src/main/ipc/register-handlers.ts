@@ -43,6 +43,7 @@ export function registerHandlers(router: IpcRouter, host: HandlerHost, services:
   router.handle('http:reveal-key', () => services.revealApiKey());
   router.handle('http:regenerate-key', () => services.regenerateApiKey());
   router.handle('claude:install', () => services.installInClaude());
+  router.handle('cli:install', () => services.installCliTool());
   router.handle('power:get', () => services.powerSettings());
   router.handle('power:set', (req) => services.setPowerSettings(req));
 }

@@ -1,13 +1,14 @@
 import { byId, h, replaceChildren } from '../dom.js';
 import { auditSection } from './audit-section.js';
 import { claudeSection } from './claude-section.js';
+import { cliSection } from './cli-section.js';
 import { endpointsSection } from './endpoints-section.js';
 import { httpSection } from './http-section.js';
 import type { Section } from './section.js';
 import { serversSection } from './servers-section.js';
 import { unlocksSection } from './unlocks-section.js';
 
-const SECTIONS: readonly Section[] = [endpointsSection, unlocksSection, auditSection, serversSection, httpSection, claudeSection];
+const SECTIONS: readonly Section[] = [endpointsSection, unlocksSection, auditSection, serversSection, httpSection, claudeSection, cliSection];
 
 /** The settings window: a vertical tab list and one panel; `#audit` opens that tab, also later. */
 export function startSettings(): void {

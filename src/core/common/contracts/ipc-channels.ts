@@ -45,13 +45,21 @@ export const HttpDoorSettings = z.strictObject({
 });
 export type HttpDoorSettings = z.infer<typeof HttpDoorSettings>;
 
-/** What "Install in Claude Desktop" changed. */
+/**
+ * What "Install in Claude Desktop" did. The app installs extensions (docs/DECISIONS.md
+ * D-h7-macapp-1): `configPath` is the folder the `.mcpb` bundles were written to, `changes`
+ * one line per server (opened, or how to install it by hand).
+ */
 export const ClaudeInstallResult = z.strictObject({
   configPath: z.string(),
   changes: z.array(z.string()),
   backupPath: z.string().optional(),
 });
 export type ClaudeInstallResult = z.infer<typeof ClaudeInstallResult>;
+
+/** Where "Install command-line tool" put the `keybroker` launcher, and what to do next. */
+export const CliToolResult = z.strictObject({ file: z.string(), onPath: z.boolean(), message: z.string().max(1000) });
+export type CliToolResult = z.infer<typeof CliToolResult>;
 
 /** Whether screen lock and sleep lock everything (config `unlock.lockOnScreenLock`). */
 export const PowerSettings = z.strictObject({ lockOnScreenLock: z.boolean() });
@@ -87,6 +95,7 @@ export const ipcChannels = {
   'http:reveal-key': { req: Empty, res: z.strictObject({ apiKey: z.string().optional() }) },
   'http:regenerate-key': { req: Empty, res: z.strictObject({ apiKey: z.string() }) },
   'claude:install': { req: Empty, res: ClaudeInstallResult },
+  'cli:install': { req: Empty, res: CliToolResult },
   'power:get': { req: Empty, res: PowerSettings },
   'power:set': { req: PowerSettings, res: PowerSettings },
 } as const;

@@ -26,6 +26,7 @@ export interface KeyBrokerApi {
   revealApiKey(): Promise<IpcResponse<'http:reveal-key'>>;
   regenerateApiKey(): Promise<IpcResponse<'http:regenerate-key'>>;
   installInClaude(): Promise<IpcResponse<'claude:install'>>;
+  installCliTool(): Promise<IpcResponse<'cli:install'>>;
   getPowerSettings(): Promise<IpcResponse<'power:get'>>;
   setPowerSettings(settings: IpcRequest<'power:set'>): Promise<IpcResponse<'power:set'>>;
   onApprovalsChanged(listener: (approvals: IpcEventPayload<'approvals:changed'>) => void): Unsubscribe;

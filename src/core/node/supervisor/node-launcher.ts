@@ -12,6 +12,12 @@ export class NodeLauncher implements Launcher {
       execArgv: [...(spec.execArgv ?? [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // Its own session, out of the terminal's foreground process group: a Ctrl-C or hang-up
+      // is for the host, which stops its children itself. Otherwise a child still loading
+      // (no handler yet) died of the terminal's SIGINT and was audited as a crash (issue 10
+      // item 6). A child still exits when the host dies: its channel closes. Not on Windows,
+      // where detached means a console of its own.
+      detached: process.platform !== 'win32',
     });
     const logListeners = new Set<(line: string) => void>();
     for (const stream of [child.stdout, child.stderr]) {

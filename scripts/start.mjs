@@ -49,7 +49,10 @@ if (reason) console.error(`keybroker: starting the headless host (keybroker serv
 
 const child = spawn(cmd, args, { stdio: 'inherit' });
 // A terminal's Ctrl-C reaches the child through the process group already; forwarding it
-// too would count as a second Ctrl-C ("stop now"). Forward only a SIGTERM sent to us alone.
+// too would count as a second Ctrl-C ("stop now"). SIGTERM and SIGHUP sent to us alone are
+// forwarded (the host takes a repeat within a second as the same signal). Either way we wait
+// for the host's logout and exit with its code: 0 for a clean stop (docs/CLI.md).
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => child.kill('SIGTERM'));
+process.on('SIGHUP', () => child.kill('SIGHUP'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

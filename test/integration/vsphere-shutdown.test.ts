@@ -143,20 +143,25 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
       await waitFor('serve to start', () => (err.includes('serving from') ? true : undefined), 30_000);
       type Children = { name: string; state: string; pid?: number; restarts: number }[];
       const children = async (): Promise<Children> => (JSON.parse((await runKeybroker(['status', '--json'], { env })).stdout) as { children: Children }).children;
-      const running = await waitFor('both children running', async () => {
-        const c = await children();
-        return c.length === 2 && c.every((x) => x.state === 'running' && x.pid) ? c : undefined;
-      }, 30_000);
+      // One call per server: the gateway answers only once that child finished starting (it
+      // answered MCP initialize), so its signal handlers are in place.
+      const throughGateway = async (server: string, tool: string): Promise<void> => {
+        const r = await runKeybroker(['call', server, tool, '--args', '{"endpoint":"no-such-endpoint"}'], { env, timeoutMs: 60_000 });
+        assert.match(r.stdout + r.stderr, /no-such-endpoint/);
+      };
+      await throughGateway('vsphere', 'vsphere_list_datacenters');
+      await throughGateway('p6', 'p6_list_projects');
+      const running = await children();
+      assert.ok(running.length === 2 && running.every((c) => c.state === 'running' && c.pid && c.restarts === 0), JSON.stringify(running));
       // A Ctrl-C or hang-up that reaches a child is the host's business, not the child's: it
       // must not exit on its own (that raced the host's stop and was audited as a crash).
       for (const c of running) {
         process.kill(c.pid!, 'SIGINT');
         process.kill(c.pid!, 'SIGHUP');
       }
-      // A round trip through the vsphere child, sent after the signals: it has handled them by now.
-      const probe = await runKeybroker(['call', 'vsphere', 'vsphere_list_datacenters', '--args', '{"endpoint":"no-such-endpoint"}'], { env });
-      assert.match(probe.stdout + probe.stderr, /no-such-endpoint/);
-      assert.deepEqual(await children(), running);
+      // Another round trip, sent well after the signals were delivered to the idle children.
+      await throughGateway('vsphere', 'vsphere_list_datacenters');
+      assert.deepEqual(await children(), running, JSON.stringify(hostEvents(env).filter((r) => r.event.startsWith('child.'))));
       process.kill(-proc.pid!, 'SIGINT');
       assert.equal(await exited, 0, err);
     } finally {
@@ -166,6 +171,29 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     assert.equal(exits.length, 2, JSON.stringify(exits));
     assert.ok(exits.every((r) => r.outcome === 'ok' && /^stopped/.test(r.reason ?? '')), JSON.stringify(exits));
     assert.ok(!hostEvents(env).some((r) => r.event === 'child.restarted'));
+  });
+
+  it('stops cleanly on a group Ctrl-C that arrives while the children are still starting', async () => {
+    const env = await newHome([]);
+    const proc = spawn(process.execPath, [KEYBROKER_BIN, 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let err = '';
+    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    try {
+      // At once, as an impatient user would: the children are forked but still loading.
+      await new Promise<void>((resolve) => proc.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('serving from')) resolve();
+      }));
+      process.kill(-proc.pid!, 'SIGINT');
+      assert.equal(await exited, 0, err);
+    } finally {
+      if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL');
+    }
+    const exits = hostEvents(env).filter((r) => r.event === 'child.exited');
+    // Stopped by the host (SIGTERM), never by the terminal's Ctrl-C: they are in a session of their own.
+    assert.ok(exits.every((r) => r.outcome === 'ok' && !/SIGINT/.test(r.reason ?? '')), JSON.stringify(exits));
+    assert.ok(!hostEvents(env).some((r) => r.event === 'child.restarted'));
+    assert.equal(hostEvents(env).at(-1)?.event, 'host.stopped');
   });
 
   describe('with an in-process host', () => {
@@ -186,7 +214,20 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     /** A child holding a live cookie for `endpoint` (approving the unlock if one is asked). */
     const liveCookie = async (child: Awaited<ReturnType<typeof startTokenChild>>, endpoint: string): Promise<string> => {
       const asked = child.token(endpoint, undefined, 60_000);
-      const grant = await Promise.race([asked, approveNext(env).then(() => asked)]);
+      let answered = false;
+      void asked.then(() => { answered = true; }, () => { answered = true; });
+      // Approve the unlock if one is asked; an endpoint still unlocked is granted without one.
+      await waitFor('a grant or a pending approval', async () => {
+        if (answered) return true;
+        const pending = JSON.parse((await runKeybroker(['approvals', '--json'], { env })).stdout) as ApprovalRequest[];
+        if (pending[0]) {
+          const r = await runKeybroker(['approve', pending[0].id], { env });
+          assert.equal(r.code, 0, r.stderr);
+          return true;
+        }
+        return undefined;
+      }, 60_000);
+      const grant = await asked;
       assert.ok(grant.ok, JSON.stringify(grant));
       assert.equal(await cookieIsLive(vcsim, grant.token), true);
       return grant.token;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CredentialId, EndpointName } from './names.js';
 import { FingerprintSha256 } from './fingerprint.js';
+import { isLoopbackHost } from './endpoint-url.js';
 
 /** TLS settings of one upstream. Verification is on unless the user pins a fingerprint instead. */
 export const TlsSettings = z.strictObject({
@@ -14,7 +15,15 @@ export type TlsSettings = z.infer<typeof TlsSettings>;
 export const P6LoginVariant = z.enum(['headers', 'authToken', 'both']);
 export type P6LoginVariant = z.infer<typeof P6LoginVariant>;
 
-const httpsUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+/**
+ * The same rule as the CLI's normalizeEndpointUrl (issue 10 item 9): a hand-edited
+ * config.json must not slip past it. Security: the password travels to this URL at login,
+ * so plain http only for a loopback host; no credentials in the URL (config holds no secret).
+ */
+const httpsUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .refine((raw) => { const u = new URL(raw); return u.protocol === 'https:' || isLoopbackHost(u.hostname); }, { error: 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])' })
+  .refine((raw) => { const u = new URL(raw); return !u.username && !u.password; }, { error: 'must not contain a user name or password; use --user and --password-stdin' });
 
 const EndpointBase = {
   id: EndpointName,

@@ -163,10 +163,13 @@ export class Broker extends DisposableBase {
     return this.sessions.tokens();
   }
 
-  /** Log out every session; call before the host exits. */
+  /**
+   * Log out every session; call before the host exits. Bounded like `lock`, so a dead
+   * upstream cannot keep the host (and its `host.stopped` record) from finishing its stop.
+   */
   async shutdown(): Promise<void> {
     this.consent.cancelAll();
-    await this.sessions.endAll();
+    await boundedWait(this.sessions.endAll(), this.deps.logoutWaitMs ?? LOGOUT_WAIT_MS);
   }
 
   private async lockCredentials(credentials: readonly string[], reason: string): Promise<LockOutcome> {

@@ -12,21 +12,44 @@ import { homePaths } from './home.js';
  */
 export class ConfigStore {
   readonly paths;
+  private readonly onNote: (message: string) => void;
 
-  constructor(readonly home: string) {
+  /** `onNote` hears what load() fixed on its own (a too-open file mode); default: one line on stderr. */
+  constructor(readonly home: string, options: { readonly onNote?: (message: string) => void } = {}) {
     this.paths = homePaths(home);
+    this.onNote = options.onNote ?? ((m) => void process.stderr.write(`keybroker: note: ${m}\n`));
   }
 
   /** The current config; a missing file is a fresh install, an invalid one throws ConfigInvalidError. */
   load(): Config {
-    let text: string;
+    let fd: number;
     try {
-      text = fs.readFileSync(this.paths.config, 'utf8');
+      fd = fs.openSync(this.paths.config, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
       throw e;
     }
+    let text: string;
+    try {
+      this.tighten(fd);
+      text = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
     return parseConfigText(text, this.paths.config);
+  }
+
+  /**
+   * Security: config.json names the modules KeyBroker runs (`servers`) and the URLs it sends
+   * passwords to, so it is 0600. A file left wider (an older install, a copy, an editor) is
+   * tightened on the open descriptor, and the user is told (issue 10 item 9).
+   */
+  private tighten(fd: number): void {
+    if (process.platform === 'win32') return; // ACLs, not modes, protect %APPDATA%.
+    const mode = fs.fstatSync(fd).mode & 0o777;
+    if ((mode & 0o077) === 0) return;
+    fs.fchmodSync(fd, 0o600);
+    this.onNote(`${this.paths.config} was open to other users (mode 0${mode.toString(8)}); tightened it to 0600. If you did not set that mode, check the file's endpoints and servers`);
   }
 
   /** Validate, then write atomically with mode 0600 in a 0700 home. */

@@ -123,11 +123,22 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
     let isClosed = false;
     const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
+    // Security: the MCP lifecycle comes first (issue 10 item 9). A raw socket client that
+    // skips `initialize` gets no tool list and runs no tool; the SDK's Server does not check.
+    const requireInitialized = (method: string): void => {
+      if (server.getClientVersion() !== undefined) return;
+      this.deps.audit.append({ event: 'gateway.rejected', server: options.server, client: options.clientLabel, code: 'not-initialized', reason: `${method} before initialize` });
+      throw new McpError(ErrorCode.InvalidRequest, `${method} before initialize; start the MCP session with initialize first`);
+    };
     server.setRequestHandler(ListToolsRequestSchema, async () => {
+      requireInitialized('tools/list');
       const connection = await this.whenReady(entry);
       return { tools: visibleTools(connection.listTools(), this.deps.config(), entry.spec.kind) };
     });
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.call(entry, session, request, extra));
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+      requireInitialized('tools/call');
+      return this.call(entry, session, request, extra);
+    });
     const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); resolve(); }; });
     entry.sessions.add(session);
     await server.connect(options.transport);

@@ -50,6 +50,12 @@ export class NodeLauncher implements Launcher {
       ...(wrapped.cwd ? { cwd: wrapped.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', ...extra],
       windowsHide: true,
+      // Its own session, out of the terminal's foreground process group: a Ctrl-C or hang-up
+      // is for the host, which stops its children itself. Otherwise a child still loading
+      // (no handler yet) died of the terminal's SIGINT and was audited as a crash (issue 10
+      // item 6). A child still exits when the host dies: its channel closes. Not on Windows,
+      // where detached means a console of its own.
+      detached: process.platform !== 'win32',
     });
     const channel = child.stdio[3] as (Readable & Writable) | null;
     if (wrapped.fd4) (child.stdio[4] as Writable | null)?.on('error', () => undefined).end(wrapped.fd4);

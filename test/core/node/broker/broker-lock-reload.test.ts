@@ -72,6 +72,25 @@ describe('Broker lock()', () => {
   });
 });
 
+describe('Broker shutdown()', () => {
+  it('finishes within its bound even when an upstream logout hangs', async () => {
+    const { broker, vsphere } = await unlockedBroker({ logoutWaitMs: 50 });
+    vsphere.logoutGate = new Promise(() => undefined); // never finishes
+    await broker.shutdown();
+  });
+
+  it('waits for the logouts that do finish', async () => {
+    const { broker, vsphere, token } = await unlockedBroker();
+    let open!: () => void;
+    vsphere.logoutGate = new Promise((r) => { open = r; });
+    const done = broker.shutdown();
+    assert.equal(await settled(done), false);
+    open();
+    await done;
+    assert.deepEqual(vsphere.logouts, [token]);
+  });
+});
+
 describe('Broker reload()', () => {
   it('ends the session of a removed endpoint whose credential was removed too, without throwing', async () => {
     const { broker, vsphere, link, token, setConfig, audit } = await unlockedBroker();

@@ -58,7 +58,7 @@ describe('resolveSocketPath()', () => {
     fs.rmSync(path.dirname(first), { recursive: true });
     const elsewhere = fs.mkdtempSync(path.join(base, 'planted-'));
     fs.symlinkSync(elsewhere, path.dirname(first));
-    assert.throws(() => resolveSocketPath(preferred, 'control.sock', { env: {}, tmpdir: base }), /not a directory/);
+    assert.throws(() => resolveSocketPath(preferred, 'control.sock', { env: {}, tmpdir: base }), (e: Error & { code?: string }) => e.code === 'CORE_PRIVATE_DIR' && /is a symbolic link, not a folder/.test(e.message));
   });
 
   it('refuses when even the fallback is too long, saying what to change', () => {

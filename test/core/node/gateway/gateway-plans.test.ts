@@ -77,9 +77,10 @@ describe('Gateway plans (issue 11)', () => {
       assert.ok(a.subject.kind === 'tool' && a.subject.plan);
       assert.equal(a.subject.changes, true);
       assert.equal(a.clientVerified, false);
-      assert.equal(a.subject.plan.summary, `Plant tomato in plot-1 (now version 1) using token ${SECRET}`);
+      assert.equal(a.subject.plan.summary, 'Plant tomato in plot-1 (now version 1) using token [secret]');
       assert.deepEqual(a.subject.plan.changes, [{ object: 'plot-1', field: 'plants', before: '0', after: '1' }]);
-      // Security: the raw arguments one click away never show a secret-marked value.
+      // Security: neither the plan nor the raw arguments one click away show a secret-marked value.
+      assert.ok(!JSON.stringify(a).includes(SECRET));
       assert.ok(!a.subject.argsPreview.includes(SECRET), a.subject.argsPreview);
       assert.match(a.subject.argsPreview, /"token": "\[secret\]"/);
       pending.decide(a.id, 'allow-once');

@@ -68,4 +68,14 @@ describe('vSphere plan step against vcsim', () => {
     const missing = await plan('vsphere_snapshot_revert', { vm: 'DC0_H0_VM0', snapshot: 'pre-patch' });
     assert.ok(!missing.ok && /has no snapshot "pre-patch"/.test(missing.error));
   });
+
+  it('an approved call acts only on the VM the plan read, even if the name now means another VM (Security)', async () => {
+    const p = await okPlan('vsphere_power', { vm: 'DC0_H0_VM1', action: 'suspend' });
+    const before = (await ctx.vcsim.counts())['SuspendVM_Task'] ?? 0;
+    // Same state, so the re-check of the approved moref passes; the name resolves elsewhere.
+    const r = await approvedCall('vsphere_power', { vm: 'DC0_H0_VM0', action: 'suspend' }, p);
+    assert.equal(r.isError, true);
+    assert.match(textOf(r), /^the name "DC0_H0_VM0" now refers to vm-\d+, not the vm-\d+ you approved; nothing was run/);
+    assert.equal((await ctx.vcsim.counts())['SuspendVM_Task'] ?? 0, before);
+  });
 });

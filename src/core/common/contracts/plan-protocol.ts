@@ -12,9 +12,6 @@ export const PLAN_METHOD = 'keybroker/plan';
 /** `_meta` key of a `tools/call` the gateway sends after the plan was approved (or allowed by policy). */
 export const APPROVED_META_KEY = 'keybroker/approved';
 
-/** Every `_meta` key the gateway owns; a client's keys with this prefix never reach a child. */
-export const KEYBROKER_META_PREFIX = 'keybroker/';
-
 /** `keybroker/plan` request params: the tool call to plan, as the gateway would forward it. */
 export const PlanRequestParams = z.object({
   name: z.string().min(1).max(256),

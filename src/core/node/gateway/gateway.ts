@@ -13,7 +13,7 @@ import { argsPreview } from './args-preview.js';
 import { ChildConnection } from './child-connection.js';
 import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
-import { maskSecretArgs, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
+import { maskSecretArgs, maskSecretValues, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
 import { argNames, outcomeText, refusal, type ApprovalOutcome } from './tool-call.js';
 import { changesUpstream, endpointsOf, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
 
@@ -218,7 +218,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         plan = planned?.plan;
       }
       if (ask) {
-        const outcome = await this.approve(entry, session, endpoint!.id, tool, maskSecretArgs(args, secrets), plan, extra.signal);
+        const outcome = await this.approve(entry, session, endpoint!.id, tool, maskSecretArgs(args, secrets), plan, secretArgValues(args, secrets), extra.signal);
         if (outcome !== 'allowed') {
           const auditOutcome = outcome === 'denied' ? 'denied' : outcome === 'timeout' ? 'timeout' : outcome === 'failed' ? 'failed' : 'cancelled';
           return finish(auditOutcome, refusal(outcomeText(outcome, config.unlock.promptTimeoutSeconds)), outcome === 'disconnected' ? 'client disconnected' : undefined);
@@ -253,7 +253,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
    * Hold the call until the user decides. Only a real "deny" is a denial: a timeout, a client
    * that went away or cancelled, and a broken approver each say so (issue 11).
    */
-  private async approve(entry: Entry, session: Session, endpoint: string, tool: Tool, shownArgs: unknown, plan: ChildPlan | undefined, clientSignal: AbortSignal): Promise<ApprovalOutcome> {
+  private async approve(entry: Entry, session: Session, endpoint: string, tool: Tool, shownArgs: unknown, plan: ChildPlan | undefined, secrets: readonly string[], clientSignal: AbortSignal): Promise<ApprovalOutcome> {
     const { clock, audit, config } = this.deps;
     const timeoutMs = config().unlock.promptTimeoutSeconds * 1000;
     const abort = new AbortController();
@@ -268,7 +268,10 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     audit.append({ event: 'approval.requested', ...common });
     let failed = false;
     try {
-      const subject = { kind: 'tool' as const, tool: tool.name, argsPreview: argsPreview(shownArgs), changes: changesUpstream(tool), ...(plan && { plan: { summary: plan.summary, changes: plan.changes, hash: plan.hash } }) };
+      // Security: a plan may quote a secret-marked argument; the screen shows [secret] instead.
+      const mask = (t: string) => maskSecretValues(t, secrets);
+      const shownPlan = plan && { summary: mask(plan.summary), changes: plan.changes.map((c) => ({ ...c, object: mask(c.object), ...(c.before !== undefined && { before: mask(c.before) }), ...(c.after !== undefined && { after: mask(c.after) }) })), hash: plan.hash };
+      const subject = { kind: 'tool' as const, tool: tool.name, argsPreview: argsPreview(shownArgs), changes: changesUpstream(tool), ...(shownPlan && { plan: shownPlan }) };
       // Security: clientVerified stays false: nothing on these channels proves who the client is
       // (DECISIONS "self-declared client"), so approvers show "claims to be …".
       const decision = await this.deps.approver

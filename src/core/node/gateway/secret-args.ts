@@ -44,3 +44,11 @@ export function secretArgValues(args: Record<string, unknown> | undefined, names
 export function withoutSecretValues(text: string, secrets: readonly string[]): string {
   return secrets.some((s) => text.includes(s)) ? '[redacted]' : text;
 }
+
+/**
+ * `text` with every secret value replaced by {@link SECRET_PLACEHOLDER}, for what a person
+ * sees on screen (the approval's plan); the audit drops the whole field instead.
+ */
+export function maskSecretValues(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, s) => t.split(s).join(SECRET_PLACEHOLDER), text);
+}

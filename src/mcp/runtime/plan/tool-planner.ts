@@ -45,6 +45,15 @@ export interface ToolPlannerOptions {
   readonly errorText: (error: unknown) => string;
 }
 
+/**
+ * The precondition a call was approved with, when it carries one: lets `run` act on exactly
+ * the objects the plan read (by id), not whatever a name resolves to by then.
+ */
+export function approvedPrecondition(extra: ToolExtra): Precondition | undefined {
+  const meta = ApprovedMeta.safeParse(extra._meta?.[APPROVED_META_KEY]);
+  return meta.success ? meta.data.precondition : undefined;
+}
+
 const failed = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
 
 /** The SDK's wording for invalid arguments, so a plan refusal reads like the call's own error. */

@@ -8,11 +8,11 @@ import { flattenSnapshots, type SnapshotRow } from './snapshot-tree.js';
  *
  * @throws VsphereToolError when the VM has no such snapshot, or the name is ambiguous.
  */
-export async function findSnapshot(client: VsphereClient, vm: string, snapshot: string): Promise<{ vm: string; ref: ManagedObjectRef; row: SnapshotRow }> {
+export async function findSnapshot(client: VsphereClient, vm: string, snapshot: string): Promise<{ vm: string; vmRef: ManagedObjectRef; ref: ManagedObjectRef; row: SnapshotRow }> {
   const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
   const [o] = await client.retrieveObjects([target.ref], ['snapshot']);
   const row = pickSnapshot(target.name, flattenSnapshots(o?.props['snapshot']), snapshot);
-  return { vm: target.name, ref: { type: 'VirtualMachineSnapshot', value: row.moref }, row };
+  return { vm: target.name, vmRef: target.ref, ref: { type: 'VirtualMachineSnapshot', value: row.moref }, row };
 }
 
 /**

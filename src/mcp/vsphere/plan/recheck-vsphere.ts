@@ -1,4 +1,7 @@
+import type { ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { Precondition, PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import { approvedPrecondition, type ToolExtra } from '../../runtime/plan/tool-planner.js';
+import { VsphereToolError } from '../vsphere-tool-error.js';
 import { changedSentence, diffPrecondition, type PreconditionChange } from '../../runtime/plan/precondition-diff.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { preconditionValue } from './vm-state.js';
@@ -36,4 +39,15 @@ export async function recheckVsphere(clients: VsphereClients, endpoint: string |
     if (o) current.push({ ...was, values: Object.fromEntries(paths.map((p) => [p, preconditionValue(p, o.props[p])])) });
   }
   return changedSentence(diffPrecondition(precondition, current), { label: (k) => LABELS[k] ?? k, explain });
+}
+
+/**
+ * Security: an approved call acts on the VM the plan read. If the name given now resolves to
+ * another VM (renamed or replaced since the approval), refuse instead of acting on it.
+ */
+export function assertApprovedVm(extra: ToolExtra, vm: { ref: ManagedObjectRef; name: string }): void {
+  const approved = approvedPrecondition(extra)?.find((o) => o.type === 'VirtualMachine');
+  if (approved && approved.id !== vm.ref.value) {
+    throw new VsphereToolError(`the name ${JSON.stringify(vm.name)} now refers to ${vm.ref.value}, not the ${approved.id} you approved; nothing was run. Call the tool again for a fresh plan.`);
+  }
 }

@@ -4,7 +4,7 @@ import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { POWER_ACTIONS, runPowerAction } from '../inventory/power-action.js';
 import { powerPlan } from '../plan/power-plan.js';
-import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { readVmState } from '../plan/vm-state.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
 
@@ -30,9 +30,10 @@ export function registerPowerTool(planner: ToolPlanner, deps: { clients: Vsphere
     annotations: DESTRUCTIVE,
     plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint), vm), action),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
-    run: async ({ endpoint, vm, action }) => {
+    run: async ({ endpoint, vm, action }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
+      assertApprovedVm(extra, target);
       const outcome = await runPowerAction(client, target.ref, target.name, action, deps.taskDeadlineMs);
       const note = outcome.settled ? '' : ' (the guest is still shutting down)';
       return toolResult(

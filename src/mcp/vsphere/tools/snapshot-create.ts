@@ -4,7 +4,7 @@ import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { taskRef } from '../inventory/task-ref.js';
-import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { createSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
 import { ADDITIVE, endpointArg, toolResult } from './tool-support.js';
@@ -26,9 +26,10 @@ export function registerSnapshotCreateTool(planner: ToolPlanner, deps: { clients
     annotations: ADDITIVE,
     plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
-    run: async ({ endpoint, vm, name, description, memory, quiesce }) => {
+    run: async ({ endpoint, vm, name, description, memory, quiesce }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
+      assertApprovedVm(extra, target);
       // WSDL order: name, description, memory, quiesce.
       const params = xmlElement('name', name) + (description !== undefined ? xmlElement('description', description) : '') + `<memory>${memory}</memory><quiesce>${quiesce}</quiesce>`;
       const task = taskRef(await client.invoke('CreateSnapshot_Task', target.ref, params), 'CreateSnapshot_Task');

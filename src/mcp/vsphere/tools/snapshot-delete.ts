@@ -3,7 +3,7 @@ import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findSnapshot } from '../inventory/find-snapshot.js';
 import { taskRef } from '../inventory/task-ref.js';
-import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { deleteSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
@@ -23,9 +23,10 @@ export function registerSnapshotDeleteTool(planner: ToolPlanner, deps: { clients
     annotations: DESTRUCTIVE,
     plan: async (args) => deleteSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
-    run: async ({ endpoint, vm, snapshot, removeChildren }) => {
+    run: async ({ endpoint, vm, snapshot, removeChildren }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const found = await findSnapshot(client, vm, snapshot);
+      assertApprovedVm(extra, { ref: found.vmRef, name: found.vm });
       // WSDL order: removeChildren, consolidate (default true upstream).
       const task = taskRef(await client.invoke('RemoveSnapshot_Task', found.ref, `<removeChildren>${removeChildren}</removeChildren>`), 'RemoveSnapshot_Task');
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });

@@ -3,7 +3,7 @@ import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findSnapshot } from '../inventory/find-snapshot.js';
 import { taskRef } from '../inventory/task-ref.js';
-import { recheckVsphere } from '../plan/recheck-vsphere.js';
+import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { revertSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
@@ -23,9 +23,10 @@ export function registerSnapshotRevertTool(planner: ToolPlanner, deps: { clients
     annotations: DESTRUCTIVE,
     plan: async (args) => revertSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
-    run: async ({ endpoint, vm, snapshot, suppressPowerOn }) => {
+    run: async ({ endpoint, vm, snapshot, suppressPowerOn }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const found = await findSnapshot(client, vm, snapshot);
+      assertApprovedVm(extra, { ref: found.vmRef, name: found.vm });
       // WSDL order: host (omitted: stay where it is), suppressPowerOn.
       const task = taskRef(await client.invoke('RevertToSnapshot_Task', found.ref, `<suppressPowerOn>${suppressPowerOn}</suppressPowerOn>`), 'RevertToSnapshot_Task');
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });

@@ -16,7 +16,7 @@ import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js
 import { readAudit } from '../../src/core/node/audit/read-audit.js';
 import { Host } from '../../src/core/node/host/host.js';
 import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { NapiKeychain } from '../../src/core/node/keychain/napi-keychain.js';
+import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
 import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
 
@@ -90,7 +90,7 @@ describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(configFile, JSON.stringify({ ...config, audit: AUDIT }), { mode: 0o600 });
     pending = new PendingApprovals();
-    host = await Host.start({ home, keychain: new NapiKeychain(), logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+    host = await Host.start({ home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
   });
 
   after(async () => {

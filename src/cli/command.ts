@@ -3,7 +3,7 @@ import type { Keychain } from '../core/node/keychain/keychain.js';
 
 /** Services a command would otherwise create itself; tests replace them with fakes. */
 export interface CliServices {
-  /** The OS keychain; default `new NapiKeychain()`, loaded only by commands that need it. */
+  /** The OS keychain; default the home's own (openHomeKeychain), loaded only by commands that need it. */
   readonly keychain?: () => Keychain;
   /** Epoch ms now; default `Date.now`. For "age" and "expires in" columns. */
   readonly now?: () => number;

@@ -16,6 +16,8 @@ const FIELD_ORDER = [
   'approvalId',
   'ttlSeconds',
   'expiresAt',
+  'count',
+  'since',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 /** Values made only of these print bare; anything else is quoted. */

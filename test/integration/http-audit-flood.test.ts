@@ -14,7 +14,9 @@ import { startTokenChild } from '../support/token-child.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
 import { readAudit } from '../../src/core/node/audit/read-audit.js';
+import { ConfigStore } from '../../src/core/node/config/config-store.js';
 import { Host } from '../../src/core/node/host/host.js';
+import { serverSpecs } from '../../src/core/node/host/server-specs.js';
 import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
 import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
 import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
@@ -26,6 +28,7 @@ const AUDIT = { maxBytes: 64 * 1024, keep: 1 };
 /** A load duration, not a timing assertion: long enough to rotate the window many times over without the fix. */
 const FLOOD_MS = 20_000;
 const WORKERS = 8;
+const DIST = path.resolve(import.meta.dirname, '../../dist');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,6 +76,7 @@ describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
   let host: Host | undefined;
   let pending: PendingApprovals;
   let port: number;
+  let apiKey: string;
 
   before(async () => {
     ss = await startSecretService();
@@ -85,12 +89,16 @@ describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
     port = await freePort();
     const enable = await runKeybroker(['http', 'enable', '--port', String(port)], { env });
     assert.equal(enable.code, 0, enable.stderr);
+    apiKey = enable.stdout.split('\n').find((l) => l.startsWith('kb_')) ?? '';
     // A small rotation, so that the flood would rotate it many times over without the fix.
     const configFile = path.join(home, 'config.json');
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(configFile, JSON.stringify({ ...config, audit: AUDIT }), { mode: 0o600 });
     pending = new PendingApprovals();
-    host = await Host.start({ home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+    // The built p6 server, so HTTP sessions reach a real child through the gateway.
+    const servers = serverSpecs(new ConfigStore(home).load(), DIST).filter((x) => x.name === 'p6');
+    assert.equal(servers.length, 1, 'dist/mcp/p6 is built by scripts/test.mjs');
+    host = await Host.start({ servers, home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
   });
 
   after(async () => {
@@ -99,6 +107,38 @@ describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
     await fake?.stop();
     await ss?.stop();
     if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('ends the sessions of the old key when `keybroker http rotate-key` reaches the running host (issue 10 item 5)', async () => {
+    const headers = (key: string, extra: Record<string, string> = {}) => ({ host: `127.0.0.1:${port}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-api-key': key, ...extra });
+    const post = (key: string, body: string, extra: Record<string, string> = {}) =>
+      new Promise<{ status: number; sessionId?: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/mcp/p6', headers: headers(key, extra), agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, sessionId: res.headers['mcp-session-id'] as string | undefined }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'rotation-test', version: '1' } } });
+    const opened = await post(apiKey, init);
+    assert.equal(opened.status, 200);
+    const rotate = await runKeybroker(['http', 'rotate-key'], { env });
+    assert.equal(rotate.code, 0, rotate.stderr);
+    const newKey = rotate.stdout.split('\n').find((l) => l.startsWith('kb_')) ?? '';
+    assert.match(newKey, /^kb_/);
+    const records: AuditRecord[] = [];
+    const sub = host!.audit.onDidAppend((r) => records.push(r));
+    try {
+      const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      const res = await post(newKey, list, { 'mcp-session-id': opened.sessionId!, 'mcp-protocol-version': '2025-06-18' });
+      assert.equal(res.status, 404);
+      // Gone, not merely refused to the new key: the session was closed at the rotation.
+      assert.deepEqual(records.filter((r) => r.event === 'gateway.rejected').map((r) => r.code), ['unknown_session']);
+    } finally {
+      sub.dispose();
+    }
+    apiKey = newKey;
   });
 
   it('keeps every earlier unlock.approved record through 20 s of unauthenticated requests, and counts every refusal', async (t) => {

@@ -13,6 +13,7 @@ import { migrateLegacyItems } from '../../../../src/core/node/keychain/migrate-l
 import { NapiKeychain } from '../../../../src/core/node/keychain/napi-keychain.js';
 import { openHomeKeychain } from '../../../../src/core/node/keychain/open-home-keychain.js';
 import { runKeybroker } from '../../../support/keybroker-cli.js';
+import { startServe } from '../../../support/serve-process.js';
 import { startSecretService, type SecretService } from '../../../support/secret-service.js';
 
 const FINGERPRINT = 'ab'.repeat(32);
@@ -116,6 +117,30 @@ describe('openHomeKeychain on a real Secret Service', () => {
     assert.match(status.stdout, /"apiKey":\s*"set"/);
     assert.equal((await openHomeKeychain(home)).migration, undefined);
     await legacy().delete('endpoint:not-this-home');
+  });
+
+  it('`keybroker serve` moves a 0.1 home\'s items into its namespace at the first start, and says so', async () => {
+    const home = freshHome();
+    const homeEnv = { ...env, KEYBROKER_HOME: home };
+    const add = await runKeybroker(['endpoint', 'add', 'vsphere', 'vcs', '--url', 'https://vcs.example.test', '--user', 'u', '--fingerprint', FINGERPRINT, '--password-stdin'], { env: homeEnv, stdin: 'pw-serve\n' });
+    assert.equal(add.code, 0, add.stderr);
+    // As 0.1 left it: the item under the shared service, no namespace file.
+    const { keychain } = await openHomeKeychain(home);
+    await legacy().set('endpoint:vcs', 'pw-serve');
+    await keychain.delete('endpoint:vcs');
+    fs.rmSync(keychainNamespaceFile(home));
+
+    const serve = await startServe(homeEnv);
+    try {
+      assert.match(serve.stderr(), /moved 1 keychain item\(s\) of KeyBroker 0\.1 into this home's own namespace/);
+      const ns = loadKeychainNamespace(home);
+      assert.equal(ns.legacyMigrated, true);
+      assert.equal(await lookup(ss, ns.service, 'endpoint:vcs'), 'pw-serve');
+      assert.equal(await lookup(ss, KEYCHAIN_SERVICE, 'endpoint:vcs'), undefined);
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
+    assert.doesNotMatch(serve.stderr(), /pw-serve/);
   });
 
   for (const [op, nth] of [['set', 1], ['get', 2], ['delete', 1]] as const) {

@@ -49,6 +49,9 @@ describe('KeyBroker desktop app (_electron)', () => {
   });
   after(async () => {
     await app?.close();
+    // The item is in this home's own keychain namespace (never the real app's); remove it
+    // with the endpoint rather than leave it behind in the developer's keychain.
+    if (home) spawnSync(process.execPath, [path.join(ROOT, 'bin/keybroker.js'), 'endpoint', 'remove', 'vc1'], { env: { ...process.env, KEYBROKER_HOME: home } });
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 

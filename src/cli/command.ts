@@ -5,7 +5,7 @@ import type { Keychain } from '../core/node/keychain/keychain.js';
 
 /** Services a command would otherwise create itself; tests replace them with fakes. */
 export interface CliServices {
-  /** The OS keychain; default `new NapiKeychain()`, loaded only by commands that need it. */
+  /** The OS keychain; default the home's own (openHomeKeychain), loaded only by commands that need it. */
   readonly keychain?: () => Keychain;
   /** Upstream logins for `endpoint add/update`'s login test; default the broker's vSphere and P6 adapters. */
   readonly logins?: () => Readonly<Record<EndpointKind, UpstreamLogin>>;

@@ -11,7 +11,7 @@ import { ConfigStore } from '../core/node/config/config-store.js';
 import { resolveHome } from '../core/node/config/home.js';
 import { Host } from '../core/node/host/host.js';
 import { serverSpecs } from '../core/node/host/server-specs.js';
-import { NapiKeychain } from '../core/node/keychain/napi-keychain.js';
+import { openHomeKeychain } from '../core/node/keychain/open-home-keychain.js';
 import { AppServices } from './app-services.js';
 import { ApprovalPopup } from './approvals/approval-popup.js';
 import { ElectronApprover } from './approvals/electron-approver.js';
@@ -63,7 +63,9 @@ export async function runApp(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
 
   const home = resolveHome(process.env);
-  const keychain = new NapiKeychain();
+  // The home's own keychain namespace; 0.1's shared items are moved in once (issue 10 item 3).
+  const { keychain, migrationError } = await openHomeKeychain(home);
+  if (migrationError !== undefined) process.stderr.write(`[main ${process.pid}] keychain items of KeyBroker 0.1 not moved yet (${(migrationError as Error).message}); nothing was lost, retried at the next start\n`);
   const logins = { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() };
   const launcher = new UtilityLauncher(utilityProcess);
   const factory: WindowFactory = (options) => new BrowserWindow(options);

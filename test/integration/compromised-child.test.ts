@@ -91,7 +91,9 @@ describe('a compromised server child', () => {
   before(async () => {
     ss = await startSecretService();
     ss.apply();
-    keychain = new NapiKeychain();
+    // 0.1's shared service name, which the fixture searches for (`secret-tool search service
+    // KeyBroker`): the attack must have something to find, so the control run can prove it.
+    keychain = new NapiKeychain('KeyBroker');
     await keychain.set('endpoint:vc1', secret);
     // An abstract-namespace unix socket, like the `@/tmp/dbus-...` address of dbus-launch: not
     // a file, so no mount hides it; it lives in the (shared) network namespace.

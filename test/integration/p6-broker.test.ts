@@ -13,7 +13,7 @@ import { findSecrets } from '../support/secret-scan.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import { Host } from '../../src/core/node/host/host.js';
 import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { NapiKeychain } from '../../src/core/node/keychain/napi-keychain.js';
+import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
 import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
 import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
@@ -60,7 +60,7 @@ describe('broker with the P6 fake, Secret Service and the real CLI', () => {
     assert.equal((await add('pm', PASSWORD, ['--ca', fake.caFile!])).code, 0);
     assert.equal((await add('pmbad', 'wrong-password', ['--fingerprint', fake.fingerprintSha256!])).code, 0);
     pending = new PendingApprovals();
-    host = await Host.start({ home, keychain: new NapiKeychain(), logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+    host = await Host.start({ home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
   });
 
   after(async () => {

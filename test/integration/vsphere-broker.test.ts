@@ -13,7 +13,7 @@ import { startTokenChild } from '../support/token-child.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { Host } from '../../src/core/node/host/host.js';
 import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { NapiKeychain } from '../../src/core/node/keychain/napi-keychain.js';
+import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
 import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
 import { readAudit } from '../../src/core/node/audit/read-audit.js';
@@ -62,7 +62,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
       assert.equal(r.code, 0, r.stderr);
     }
     pending = new PendingApprovals();
-    host = await Host.start({ home, keychain: new NapiKeychain(), logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+    host = await Host.start({ home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
   });
 
   after(async () => {
@@ -74,7 +74,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
   });
 
   it('keeps the password in the Secret Service and nowhere under KEYBROKER_HOME', async () => {
-    assert.equal(await new NapiKeychain().get('endpoint:vc1'), PASSWORD);
+    assert.equal(await (await openHomeKeychain(home)).keychain.get('endpoint:vc1'), PASSWORD);
     assert.deepEqual(findSecrets([PASSWORD, WRONG], { dirs: [home] }), []);
     const list = await cli(['endpoint', 'list', '--json']);
     assert.deepEqual((JSON.parse(list.stdout) as { id: string }[]).map((e) => e.id).sort(), ['vc1', 'vcbad']);

@@ -16,7 +16,7 @@ import { startTokenChild } from '../support/token-child.js';
 import { cookieIsLive, vcsimSessions } from '../support/vcsim-sessions.js';
 import { Host } from '../../src/core/node/host/host.js';
 import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { NapiKeychain } from '../../src/core/node/keychain/napi-keychain.js';
+import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
 import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
 import { ConfigStore } from '../../src/core/node/config/config-store.js';
@@ -204,7 +204,7 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     before(async () => {
       env = await newHome(['vc1', 'vc2']);
       pending = new PendingApprovals();
-      host = await Host.start({ home: env['KEYBROKER_HOME']!, keychain: new NapiKeychain(), logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+      host = await Host.start({ home: env['KEYBROKER_HOME']!, keychain: (await openHomeKeychain(env['KEYBROKER_HOME']!)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
     });
     after(async () => {
       await host?.stop();

@@ -9,7 +9,7 @@ import { ConfigStore } from '../../core/node/config/config-store.js';
 import { resolveHome } from '../../core/node/config/home.js';
 import { serverSpecs } from '../../core/node/host/server-specs.js';
 import { Host } from '../../core/node/host/host.js';
-import { openKeychain } from '../services.js';
+import { openHomeKeychainFor } from '../services.js';
 import { stopReasonOf } from '../stop-reason.js';
 import { waitForStop } from '../wait-for-stop.js';
 
@@ -35,15 +35,21 @@ export const serveCommand: Command = {
     const servers = serverSpecs(new ConfigStore(home).load(), distDir);
     const pending = new PendingApprovals();
     const log = (line: string) => ctx.stderr.write(`[host ${process.pid}] ${line}\n`);
+    const opened = await openHomeKeychainFor(ctx);
     const host = await Host.start({
       log,
       servers,
       home,
-      keychain: await openKeychain(ctx),
+      keychain: opened.keychain,
       logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() },
       approver: pending,
       pending,
     });
+    const moved = (opened.migration?.moved.length ?? 0) + (opened.migration?.superseded.length ?? 0);
+    if (moved > 0) log(`moved ${moved} keychain item(s) of KeyBroker 0.1 into this home's own namespace`);
+    if (opened.migrationError !== undefined) {
+      log(`could not yet move this home's keychain items of KeyBroker 0.1 into its own namespace (${(opened.migrationError as Error).message ?? opened.migrationError}); nothing was lost, it is retried at the next start`);
+    }
     // Tell the person at the terminal what waits for them, once per request.
     const announced = new Set<string>();
     pending.onDidChange(() => {

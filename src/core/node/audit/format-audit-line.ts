@@ -21,6 +21,8 @@ const FIELD_ORDER = [
   'planHash',
   'ttlSeconds',
   'expiresAt',
+  'count',
+  'since',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 /** Values made only of these print bare; anything else is quoted. */

@@ -135,7 +135,7 @@ export class HttpFrontDoor implements Disposable {
   close(): Promise<void> {
     this.closing ??= (async () => {
       // Synchronously, while the audit log is certainly still open.
-      this.refusals.flush();
+      this.refusals.dispose();
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.router.closeAll();
       this.router.dispose();

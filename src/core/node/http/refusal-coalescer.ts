@@ -50,6 +50,7 @@ export class RefusalCoalescer implements Disposable {
   private timer: Disposable | undefined;
   private readonly intervalMs: number;
   private readonly maxKeys: number;
+  private disposed = false;
 
   constructor(private readonly options: RefusalCoalescerOptions) {
     this.intervalMs = options.intervalMs ?? REFUSAL_INTERVAL_MS;
@@ -58,6 +59,8 @@ export class RefusalCoalescer implements Disposable {
 
   /** Count one refusal of `reason` from `source` (a remote address); `detail` is the offending Host or Origin. */
   record(reason: HttpRejectionReason, source: string, detail?: string): void {
+    // After dispose the audit may be closed: the door is answering its last requests.
+    if (this.disposed) return;
     let key = `${reason} ${source}`;
     let tally = this.tallies.get(key);
     if (!tally && this.tallies.size >= this.maxKeys) {
@@ -90,9 +93,10 @@ export class RefusalCoalescer implements Disposable {
     this.timer = undefined;
   }
 
-  /** Same as flush(). */
+  /** Write what is pending; later refusals are no longer audited (the door is closing). */
   dispose(): void {
     this.flush();
+    this.disposed = true;
   }
 
   private arm(): void {

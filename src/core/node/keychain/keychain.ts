@@ -1,4 +1,9 @@
-/** The keychain service name every KeyBroker item is stored under; the account is the credential id. */
+/**
+ * The keychain service of KeyBroker 0.1, shared by every home (legacy: its items are moved
+ * into the home's namespace on first start), and the prefix of the namespaced services:
+ * a home's items live under `KeyBroker/<id>` (keychain-namespace.ts), with the credential
+ * id as account.
+ */
 export const KEYCHAIN_SERVICE = 'KeyBroker';
 
 /**

@@ -1,5 +1,5 @@
 import { AsyncEntry, type EntryOptions } from '@napi-rs/keyring';
-import { KEYCHAIN_SERVICE, type Keychain } from './keychain.js';
+import type { Keychain } from './keychain.js';
 import type { KeychainOperation } from './keychain-error.js';
 import { KeychainUnavailableError } from './keychain-unavailable-error.js';
 import { mapKeyringError } from './map-keyring-error.js';
@@ -15,9 +15,10 @@ export type KeychainProbe = { readonly available: true } | { readonly available:
 
 /**
  * The {@link Keychain} on `@napi-rs/keyring`: macOS Keychain, Windows Credential Manager,
- * or the Secret Service (gnome-keyring, KeePassXC) on Linux. Items live under service
- * `KeyBroker` with the credential id as account. Every failure is a coded error whose
- * message says what to install or unlock and never contains the secret.
+ * or the Secret Service (gnome-keyring, KeePassXC) on Linux. Items live under `service`
+ * (a home's `KeyBroker/<id>`, see openHomeKeychain) with the credential id as account.
+ * Every failure is a coded error whose message says what to install or unlock and never
+ * contains the secret.
  *
  * On Linux libdbus reads `DBUS_SESSION_BUS_ADDRESS` once per process, at the first
  * keychain call: changing it later has no effect. The library connects synchronously in
@@ -25,8 +26,15 @@ export type KeychainProbe = { readonly available: true } | { readonly available:
  * trip (a few ms measured) before the async part starts.
  */
 export class NapiKeychain implements Keychain {
-  /** @param platform whose install/unlock advice errors carry; this machine's by default. */
-  constructor(private readonly platform: NodeJS.Platform = process.platform) {}
+  /**
+   * @param service the keychain service of every item: the home's namespace
+   *   (`KeyBroker/<id>`), or `KeyBroker` only to read the items of KeyBroker 0.1.
+   * @param platform whose install/unlock advice errors carry; this machine's by default.
+   */
+  constructor(
+    readonly service: string,
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {}
 
   /** The secret stored for `account`, or undefined when there is none. */
   async get(account: string): Promise<string | undefined> {
@@ -52,7 +60,7 @@ export class NapiKeychain implements Keychain {
   async probe(): Promise<KeychainProbe> {
     try {
       // Constructing an entry is what connects; a throw here is "unavailable".
-      new AsyncEntry(KEYCHAIN_SERVICE, 'keybroker-probe', ENTRY_OPTIONS);
+      new AsyncEntry(this.service, 'keybroker-probe', ENTRY_OPTIONS);
       return { available: true };
     } catch (err) {
       const mapped = mapKeyringError(err, { operation: 'read', account: 'keybroker-probe', platform: this.platform });
@@ -65,7 +73,7 @@ export class NapiKeychain implements Keychain {
     try {
       // A fresh entry per call: with a pinned store the constructor itself throws when
       // the Secret Service is gone, and a new entry picks up a restarted keyring.
-      const entry = new AsyncEntry(KEYCHAIN_SERVICE, account, ENTRY_OPTIONS);
+      const entry = new AsyncEntry(this.service, account, ENTRY_OPTIONS);
       return await op(entry);
     } catch (err) {
       throw mapKeyringError(err, { operation, account, secret, platform: this.platform });

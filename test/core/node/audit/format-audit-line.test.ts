@@ -32,3 +32,10 @@ describe('formatAuditLine()', () => {
     assert.equal(out, `${TS}  gateway.rejected  client="evil\\nclient\\u001b[31m\\u009b\\u202e" argNames="a,b"`);
   });
 });
+
+describe('formatAuditLine() of a coalesced record', () => {
+  it('shows how many refusals it stands for and since when', () => {
+    const line = formatAuditLine({ ts: '2026-11-24T10:01:00.000Z', event: 'gateway.rejected', outcome: 'denied', code: 'bad_origin', reason: 'http from 127.0.0.1', count: 1234, since: '2026-11-24T10:00:00.000Z' });
+    assert.equal(line, '2026-11-24T10:01:00.000Z  gateway.rejected  outcome=denied code=bad_origin reason="http from 127.0.0.1" count=1234 since=2026-11-24T10:00:00.000Z');
+  });
+});

@@ -4,9 +4,9 @@
 // Usage: napi-keychain-child.ts <get|set|delete|probe|keyutils-get> <account>; set reads the secret from stdin.
 import { AsyncEntry } from '@napi-rs/keyring';
 import { isCoreError } from '../../../../src/core/common/errors/core-error.js';
-import { KEYCHAIN_SERVICE } from '../../../../src/core/node/keychain/keychain.js';
 import { KeychainUnavailableError } from '../../../../src/core/node/keychain/keychain-unavailable-error.js';
 import { NapiKeychain } from '../../../../src/core/node/keychain/napi-keychain.js';
+import { TEST_SERVICE } from './napi-keychain-service.js';
 
 /** What the child prints: a value, or the error as it would cross a process boundary. */
 export type ChildOutcome = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; detail?: string } };
@@ -18,7 +18,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function runOp(op: string, account: string): Promise<unknown> {
-  const keychain = new NapiKeychain();
+  const keychain = new NapiKeychain(TEST_SERVICE);
   switch (op) {
     case 'get':
       return (await keychain.get(account)) ?? null;
@@ -33,7 +33,7 @@ async function runOp(op: string, account: string): Promise<unknown> {
     }
     case 'keyutils-get':
       // What a silent fallback would have written: the kernel keyring, read directly.
-      return new AsyncEntry(KEYCHAIN_SERVICE, account, { linux: { store: 'keyutils' } }).getPassword();
+      return new AsyncEntry(TEST_SERVICE, account, { linux: { store: 'keyutils' } }).getPassword();
     default:
       throw new Error(`unknown op ${op}`);
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { NapiKeychain } from '../../../../src/core/node/keychain/napi-keychain.js';
 import { startSecretService, type SecretService } from '../../../support/secret-service.js';
 import type { ChildOutcome } from './napi-keychain-child.js';
+import { TEST_SERVICE } from './napi-keychain-service.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../../..');
@@ -25,13 +26,13 @@ function inChild(env: Record<string, string>, op: string, account: string, stdin
 /** Read an item with secret-tool, independently of the library under test. */
 function secretToolLookup(ss: SecretService, account: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('secret-tool', ['lookup', 'service', 'KeyBroker', 'username', account], { env: { PATH: process.env['PATH'] ?? '', ...ss.env } }, (err, stdout) => resolve(err ? undefined : stdout));
+    execFile('secret-tool', ['lookup', 'service', TEST_SERVICE, 'username', account], { env: { PATH: process.env['PATH'] ?? '', ...ss.env } }, (err, stdout) => resolve(err ? undefined : stdout));
   });
 }
 
 describe('NapiKeychain on a real Secret Service', () => {
   let ss: SecretService;
-  const keychain = new NapiKeychain();
+  const keychain = new NapiKeychain(TEST_SERVICE);
 
   before(async () => {
     ss = await startSecretService();
@@ -41,7 +42,7 @@ describe('NapiKeychain on a real Secret Service', () => {
     await ss?.stop();
   });
 
-  it('set() stores under service KeyBroker with the credential id as account; get() reads it back', async () => {
+  it('set() stores under its service with the credential id as account; get() reads it back', async () => {
     await keychain.set('vc-prod', 's3cret!');
     assert.equal(await keychain.get('vc-prod'), 's3cret!');
     assert.equal(await secretToolLookup(ss, 'vc-prod'), 's3cret!');

@@ -1,0 +1,187 @@
+// Issue 10 item 4: a web page can send the HTTP front door a million refused requests; they
+// must never push real history out of the audit. Real parts: Secret Service, the real CLI,
+// the host with its AuditLog and front door, a real token child, the P6 fake as upstream.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { runKeybroker } from '../support/keybroker-cli.js';
+import { startTokenChild } from '../support/token-child.js';
+import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
+import { readAudit } from '../../src/core/node/audit/read-audit.js';
+import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { Host } from '../../src/core/node/host/host.js';
+import { serverSpecs } from '../../src/core/node/host/server-specs.js';
+import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
+import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
+import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
+import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
+
+const PASSWORD = 'flood-test-Secret';
+/** The smallest rotation the config allows: two 64 KiB files in the window. */
+const AUDIT = { maxBytes: 64 * 1024, keep: 1 };
+/** A load duration, not a timing assertion: long enough to rotate the window many times over without the fix. */
+const FLOOD_MS = 20_000;
+const WORKERS = 8;
+const DIST = path.resolve(import.meta.dirname, '../../dist');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** POST bad-Origin requests to 127.0.0.1:`port` over keep-alive sockets until `until`; returns how many were answered. */
+async function flood(port: number, until: number): Promise<{ sent: number; statuses: Map<number, number> }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
+  const statuses = new Map<number, number>();
+  let sent = 0;
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/mcp/p6', agent, headers: { host: `127.0.0.1:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          sent++;
+          statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+          resolve();
+        });
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+  try {
+    await Promise.all(Array.from({ length: WORKERS }, async () => {
+      while (Date.now() < until) await one();
+    }));
+  } finally {
+    agent.destroy();
+  }
+  return { sent, statuses };
+}
+
+describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
+  let ss: SecretService;
+  let fake: P6Fake;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let host: Host | undefined;
+  let pending: PendingApprovals;
+  let port: number;
+  let apiKey: string;
+
+  before(async () => {
+    ss = await startSecretService();
+    ss.apply();
+    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], databases: ['PMDB'], tls: true });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-flood-'));
+    env = { ...process.env, KEYBROKER_HOME: home };
+    const add = await runKeybroker(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], { env, stdin: PASSWORD });
+    assert.equal(add.code, 0, add.stderr);
+    port = await freePort();
+    const enable = await runKeybroker(['http', 'enable', '--port', String(port)], { env });
+    assert.equal(enable.code, 0, enable.stderr);
+    apiKey = enable.stdout.split('\n').find((l) => l.startsWith('kb_')) ?? '';
+    // A small rotation, so that the flood would rotate it many times over without the fix.
+    const configFile = path.join(home, 'config.json');
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(configFile, JSON.stringify({ ...config, audit: AUDIT }), { mode: 0o600 });
+    pending = new PendingApprovals();
+    // The built p6 server, so HTTP sessions reach a real child through the gateway.
+    const servers = serverSpecs(new ConfigStore(home).load(), DIST).filter((x) => x.name === 'p6');
+    assert.equal(servers.length, 1, 'dist/mcp/p6 is built by scripts/test.mjs');
+    host = await Host.start({ servers, home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+  });
+
+  after(async () => {
+    await host?.stop();
+    pending?.dispose();
+    await fake?.stop();
+    await ss?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('ends the sessions of the old key when `keybroker http rotate-key` reaches the running host (issue 10 item 5)', async () => {
+    const headers = (key: string, extra: Record<string, string> = {}) => ({ host: `127.0.0.1:${port}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-api-key': key, ...extra });
+    const post = (key: string, body: string, extra: Record<string, string> = {}) =>
+      new Promise<{ status: number; sessionId?: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/mcp/p6', headers: headers(key, extra), agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, sessionId: res.headers['mcp-session-id'] as string | undefined }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'rotation-test', version: '1' } } });
+    const opened = await post(apiKey, init);
+    assert.equal(opened.status, 200);
+    const rotate = await runKeybroker(['http', 'rotate-key'], { env });
+    assert.equal(rotate.code, 0, rotate.stderr);
+    const newKey = rotate.stdout.split('\n').find((l) => l.startsWith('kb_')) ?? '';
+    assert.match(newKey, /^kb_/);
+    const records: AuditRecord[] = [];
+    const sub = host!.audit.onDidAppend((r) => records.push(r));
+    try {
+      const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      const res = await post(newKey, list, { 'mcp-session-id': opened.sessionId!, 'mcp-protocol-version': '2025-06-18' });
+      assert.equal(res.status, 404);
+      // Gone, not merely refused to the new key: the session was closed at the rotation.
+      assert.deepEqual(records.filter((r) => r.event === 'gateway.rejected').map((r) => r.code), ['unknown_session']);
+    } finally {
+      sub.dispose();
+    }
+    apiKey = newKey;
+  });
+
+  it('keeps every earlier unlock.approved record through 20 s of unauthenticated requests, and counts every refusal', async (t) => {
+    const h = host!;
+    const approved: AuditRecord[] = [];
+    h.audit.onDidAppend((r) => {
+      if (r.event === 'unlock.approved') approved.push(r);
+    });
+    // Answer each unlock prompt as it appears (event-based, no polling of the CLI).
+    pending.onDidChange(() => {
+      for (const a of pending.list()) pending.decide(a.id, 'allow-ttl');
+    });
+    const child = await startTokenChild(h, 'p6');
+    try {
+      for (let round = 0; round < 3; round++) {
+        const grant = await child.token('pm');
+        assert.ok(grant.ok, JSON.stringify(grant));
+        await h.lock(undefined);
+      }
+    } finally {
+      await child.stop();
+    }
+    assert.equal(approved.length, 3);
+
+    const { sent, statuses } = await flood(port, Date.now() + FLOOD_MS);
+    // Without coalescing each refusal is one line of at least 100 bytes: the flood must be
+    // big enough to have rotated the whole window (two files) out many times over.
+    assert.ok(sent * 100 > 10 * 2 * AUDIT.maxBytes, `only ${sent} requests in the flood`);
+    t.diagnostic(`flood: ${sent} requests in ${FLOOD_MS} ms (${JSON.stringify(Object.fromEntries(statuses))})`);
+
+    h.audit.flush();
+    const { records } = readAudit(home, { fromRotated: true });
+    for (const r of approved) assert.ok(records.some((x) => x.event === r.event && x.ts === r.ts && x.credential === r.credential), `unlock.approved at ${r.ts} is gone`);
+    assert.equal(fs.existsSync(path.join(home, 'audit.log.1')), false, 'the flood rotated nothing');
+    // Past the unauthenticated budget the door answered a bare 429.
+    assert.deepEqual([...statuses.keys()].sort(), [403, 429]);
+
+    // Stopping writes the counts still pending: every refused request is accounted for.
+    await h.stop();
+    host = undefined;
+    const after = readAudit(home, { fromRotated: true }).records;
+    const refused = after.filter((x) => x.event === 'gateway.rejected' && (x.code === 'bad_origin' || x.code === 'unauth_limited'));
+    assert.equal(refused.reduce((n, x) => n + (x.count ?? 1), 0), sent);
+    assert.ok(refused.length <= 8, `${refused.length} records for the flood`);
+  });
+});

@@ -10,6 +10,8 @@ import { Host } from '../../src/core/node/host/host.js';
 import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
 import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
 import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
+import { NodeLauncher } from '../../src/core/node/supervisor/node-launcher.js';
+import { noSandbox } from '../../src/core/node/supervisor/sandbox/sandbox.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import { MemoryKeychain } from '../mocks/memory-keychain.js';
 import { waitFor } from '../support/keybroker-cli.js';
@@ -44,6 +46,9 @@ describe('keybroker restart / tools / call with a supervised child', () => {
       home, keychain, approver: pending, pending,
       logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() },
       servers: [{ name: 'flaky', kind: 'p6', modulePath: FLAKY, args: [marker], execArgv: ['--import', 'tsx'] }],
+      // The crash switch is a file in the host's /tmp, which a sandboxed child cannot see; this
+      // test is about restart semantics, containment has its own (compromised-child.test.ts).
+      launcher: new NodeLauncher({ sandbox: noSandbox('restart test: the crash marker lives in the host /tmp') }),
     });
   });
   after(async () => {

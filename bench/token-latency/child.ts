@@ -1,9 +1,9 @@
-// Benchmark child: measures round trips over the real fork IPC channel, the way an MCP
+// Benchmark child: measures round trips over the real host channel (framed pipe), the way an MCP
 // server child talks to the host. Commands arrive as {ch:'mcp', msg:{cmd,...}}.
 import { processHostChannel } from '../../src/mcp/runtime/host-channel.js';
 
 const channel = processHostChannel();
-if (!channel) throw new Error('run me with child_process.fork');
+if (!channel) throw new Error('run me through a KeyBroker launcher (NodeLauncher)');
 
 let pending: ((m: unknown) => void) | undefined;
 channel.onMessage((m) => {

@@ -11,7 +11,7 @@ declare const getComputedStyle: (el: unknown) => { color: string; backgroundColo
 declare const location: { hash: string };
 
 const status: HostStatus = {
-  host: { running: true, home: '/h', pid: 1 },
+  host: { running: true, home: '/h', pid: 1, isolation: 'none' },
   endpoints: [
     { id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', credential: 'endpoint:vc1', readOnly: false, lock: 'unlocked', unlockedUntil: Date.UTC(2026, 10, 24, 14, 32), session: { loggedInAt: 0, expiresAt: Date.UTC(2026, 10, 24, 14, 32) } },
     { id: 'p6-prod', kind: 'p6', url: 'https://p6.corp.example/p6ws', credential: 'endpoint:p6-prod', readOnly: true, lock: 'locked' },
@@ -112,6 +112,8 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
   it('restarts a server', async () => {
     const page = await open(browser, { restartServer: { name: 'p6' } });
     await page.getByRole('tab', { name: 'Servers' }).click();
+    // Never claims more containment than the host has (issue 10).
+    await page.getByText('isolation: none (servers run as your user and could read your keychain)').waitFor();
     await page.getByRole('button', { name: 'Restart p6' }).click();
     await page.getByRole('status').filter({ hasText: 'Restarted p6.' }).waitFor();
     await page.context().close();

@@ -3,7 +3,7 @@ import type { HostToChildBroker } from '../../common/contracts/token-protocol.js
 
 /**
  * One connected MCP server child as the broker sees it: who it is and how to reach it.
- * The supervisor builds it from a fork/utilityProcess message channel.
+ * The host builds it from the child's framed channel (NodeLauncher pipe or utilityProcess).
  */
 export interface ChildLink {
   /** Unique per connection, e.g. `vsphere#2` after one restart. */

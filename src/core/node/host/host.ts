@@ -25,6 +25,7 @@ import type { ServerSpec } from '../supervisor/server-spec.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { connectChild, type McpFrameSink } from './connect-child.js';
 import { HttpDoorManager } from './http-door-manager.js';
+import { limitInvalidFrames } from './invalid-frame-budget.js';
 import { HostLock } from './host-lock.js';
 import crypto from 'node:crypto';
 
@@ -109,7 +110,11 @@ export class Host extends DisposableBase implements ControlHandler {
     host.register(supervisor.onDidStart(({ spec, handle }) => {
       const sink = gateway.attachChild(spec, handle);
       const link = connectChild(handle, spec.kind, broker, audit, sink);
-      handle.onDidExit(() => link.dispose());
+      const budget = limitInvalidFrames(handle, audit.onDidAppend);
+      handle.onDidExit(() => {
+        link.dispose();
+        budget.dispose();
+      });
     }));
     for (const spec of options.servers ?? []) {
       gateway.addServer(spec);

@@ -8,7 +8,7 @@ import { toDisposable, type Disposable } from '../../common/lifecycle/disposable
  * that never ends), a line that is not JSON (our runtime never writes one), or a child that
  * stopped reading what the host sends.
  */
-export type ChannelViolation = 'oversized' | 'too-complex' | 'invalid-json' | 'backlog';
+export type ChannelViolation = 'oversized' | 'too-complex' | 'invalid-json' | 'backlog' | 'invalid-frames';
 
 /** One line for the audit and the log. */
 export function describeViolation(v: ChannelViolation): string {
@@ -17,6 +17,7 @@ export function describeViolation(v: ChannelViolation): string {
     case 'too-complex': return `a frame of more than ${MAX_CHANNEL_JSON_VALUES} JSON values`;
     case 'invalid-json': return 'a frame that is not JSON';
     case 'backlog': return `more than ${MAX_CHANNEL_SEND_BACKLOG_BYTES} bytes of host frames left unread`;
+    case 'invalid-frames': return `more than ${MAX_INVALID_FRAMES_PER_CHILD} frames the host had to refuse`;
   }
 }
 
@@ -45,6 +46,13 @@ export function countJsonValues(line: Uint8Array, limit: number): number {
   }
   return n;
 }
+
+/**
+ * Frames a child may send that the host refuses (unknown channel, not a valid broker or MCP
+ * frame), each audited as `frame.invalid`, before the host treats it as compromised. Our
+ * runtime sends none; the limit keeps one child from flooding the audit log.
+ */
+export const MAX_INVALID_FRAMES_PER_CHILD = 64;
 
 /** What the reading end reports. */
 export interface ChildFrameSink {

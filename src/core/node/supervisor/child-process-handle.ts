@@ -20,6 +20,7 @@ export class ChildProcessHandle extends DisposableBase {
   private child: LaunchedChild | undefined;
   private exited: Promise<ExitEvent> | undefined;
   private stopping = false;
+  private violated = false;
   private readonly _onDidSpawn = this.register(new Emitter<number | undefined>());
   private readonly _onDidExit = this.register(new Emitter<ExitEvent>());
   private readonly _onDidCrash = this.register(new Emitter<ExitEvent>());
@@ -57,14 +58,11 @@ export class ChildProcessHandle extends DisposableBase {
     const child = this.launcher.launch(this.spec);
     this.child = child;
     this.register(child.onLog((line) => this.log(`[${this.spec.name} ${child.pid ?? '?'}] ${line}`)));
-    this.register(child.onMessage((m) => this._onDidMessage.fire(m)));
-    this.register(child.onViolation((v) => {
-      // Security: a child that floods or corrupts its channel is treated as compromised: no
-      // second chance on the same process (STYLE.md §3, issue 10).
-      this.log(`[${this.spec.name} ${child.pid ?? '?'}] closed its channel: ${describeViolation(v)}; killing it`);
-      this._onDidViolate.fire(v);
-      child.kill('SIGKILL');
+    // After a violation nothing more from this process is acted on, not even the rest of the chunk.
+    this.register(child.onMessage((m) => {
+      if (!this.violated) this._onDidMessage.fire(m);
     }));
+    this.register(child.onViolation((v) => this.closeChannel(v)));
     this.exited = new Promise<ExitEvent>((resolve) => {
       this.register(child.onExit((code, signal) => {
         const e: ExitEvent = { code, signal, expected: this.stopping };
@@ -74,6 +72,21 @@ export class ChildProcessHandle extends DisposableBase {
       }));
     });
     this._onDidSpawn.fire(child.pid);
+  }
+
+  /**
+   * Security: a child that floods or corrupts its channel is treated as compromised, with no
+   * second chance on the same process (STYLE.md §3, issue 10): log, fire `onDidViolate`, and
+   * SIGKILL it. The launcher calls this for framing violations; the host for a child that
+   * keeps sending frames it must refuse. Once per lifetime.
+   */
+  closeChannel(v: ChannelViolation): void {
+    const child = this.child;
+    if (!child || this.violated || this.stopping) return;
+    this.violated = true;
+    this.log(`[${this.spec.name} ${child.pid ?? '?'}] closed its channel: ${describeViolation(v)}; killing it`);
+    this._onDidViolate.fire(v);
+    child.kill('SIGKILL');
   }
 
   send(message: unknown): void {

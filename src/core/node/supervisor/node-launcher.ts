@@ -125,14 +125,15 @@ export class NodeLauncher implements Launcher {
       },
       kill(signal) {
         if (!alive()) return;
-        if (signal === 'SIGTERM' && innerPid !== undefined) {
+        if (innerPid !== undefined) {
           try {
             process.kill(innerPid, signal);
-            return;
+            if (signal === 'SIGTERM') return; // node shuts down itself; bwrap follows it out.
           } catch {
-            // Gone already, or not ours: fall through to the wrapper.
+            // Gone already: the wrapper below is all that is left.
           }
         }
+        // SIGKILL: the wrapper too (--die-with-parent would also take node down with it).
         child.kill(signal);
       },
     };

@@ -127,7 +127,7 @@ export class SupervisedChild extends DisposableBase {
     });
     handle.onDidExit((exit) => this.onExit(handle, exit));
     handle.onDidViolate((v) => {
-      this.append({ event: 'frame.invalid', outcome: 'failed', pid: handle.pid, code: `channel_${v.replace('-', '_')}`, reason: `sent ${describeViolation(v)}; channel closed, child killed` });
+      this.append({ event: 'frame.invalid', outcome: 'failed', pid: handle.pid, code: `channel_${v.replaceAll('-', '_')}`, reason: `sent ${describeViolation(v)}; channel closed, child killed` });
     });
     this.upSince = this.deps.clock.now();
     try {

@@ -17,7 +17,8 @@ export const SANDBOX_ENV = 'KEYBROKER_SANDBOX';
 /** Path of the bwrap binary, when not the one on PATH (packagers; tests point it at a broken one). */
 export const BWRAP_ENV = 'KEYBROKER_BWRAP';
 
-const PROBE_TIMEOUT_MS = 10_000;
+// Generous: a loaded machine must not be mistaken for one without a sandbox.
+const PROBE_TIMEOUT_MS = 30_000;
 
 function onPath(name: string, pathEnv: string | undefined): string | undefined {
   for (const dir of (pathEnv ?? '/usr/bin:/bin').split(path.delimiter)) {

@@ -40,3 +40,12 @@ const code = await runCli({
   stopSignal: stop.signal,
 });
 process.exitCode = code;
+// A finished command has nothing left to do: once its output is flushed, exit, so that a
+// handle someone forgot (a child's pipe after a host start that failed half-way) cannot keep
+// a script waiting forever. The write callbacks run even when the reader is gone.
+let unflushed = 2;
+const flushed = (): void => {
+  if (--unflushed === 0) process.exit(code);
+};
+process.stdout.write('', flushed);
+process.stderr.write('', flushed);

@@ -106,6 +106,9 @@ export class Host extends DisposableBase implements ControlHandler {
     host.register(broker);
     host.register(gateway);
     host.register(supervisor);
+    // Registered before anything can fail: a start that stops at the sockets (a planted
+    // socket folder) must not leave the door's timers keeping the process alive.
+    host.register(http);
     // Every (re)started child: its broker frames to the broker, its MCP frames to the gateway.
     host.register(supervisor.onDidStart(({ spec, handle }) => {
       const sink = gateway.attachChild(spec, handle);
@@ -135,7 +138,6 @@ export class Host extends DisposableBase implements ControlHandler {
         onInvalidLine: (reason, detail) => audit.append({ event: 'frame.invalid', code: reason, server: detail.server, client: detail.client }),
       });
       host.register(socket);
-      host.register(http);
       await http.apply(config);
     } catch (e) {
       host.dispose();

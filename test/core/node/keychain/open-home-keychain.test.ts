@@ -67,7 +67,7 @@ describe('openHomeKeychain on a real Secret Service', () => {
   it('two homes with the same endpoint name keep separate passwords', async () => {
     const [a, b] = [freshHome(), freshHome()];
     for (const [home, pw] of [[a, 'password-of-home-a'], [b, 'password-of-home-b']] as const) {
-      const r = await runKeybroker(['endpoint', 'add', 'vsphere', 'vc', '--url', 'https://vc.example.test', '--user', 'u', '--fingerprint', FINGERPRINT, '--password-stdin'], { env: { ...env, KEYBROKER_HOME: home }, stdin: `${pw}\n` });
+      const r = await runKeybroker(['endpoint', 'add', 'vsphere', 'vc', '--url', 'https://vc.example.test', '--user', 'u', '--fingerprint', FINGERPRINT, '--no-verify', '--password-stdin'], { env: { ...env, KEYBROKER_HOME: home }, stdin: `${pw}\n` });
       assert.equal(r.code, 0, r.stderr);
     }
     assert.equal(await (await openHomeKeychain(a)).keychain.get('endpoint:vc'), 'password-of-home-a');
@@ -89,7 +89,7 @@ describe('openHomeKeychain on a real Secret Service', () => {
   it("moves an existing install's items (written the old way) into the home's namespace, without loss, once", async () => {
     const home = freshHome();
     const cli = (args: string[], stdin?: string) => runKeybroker(args, { env: { ...env, KEYBROKER_HOME: home }, stdin });
-    for (const name of ['vc1', 'vc2']) assert.equal((await cli(['endpoint', 'add', 'vsphere', name, '--url', `https://${name}.example.test`, '--user', 'u', '--fingerprint', FINGERPRINT, '--password-stdin'], `pw-${name}\n`)).code, 0);
+    for (const name of ['vc1', 'vc2']) assert.equal((await cli(['endpoint', 'add', 'vsphere', name, '--url', `https://${name}.example.test`, '--user', 'u', '--fingerprint', FINGERPRINT, '--no-verify', '--password-stdin'], `pw-${name}\n`)).code, 0);
     assert.equal((await cli(['http', 'enable', '--port', '47999'])).code, 0);
     // Turn it into a 0.1 install: items under the shared service, no namespace file.
     const before = await openHomeKeychain(home);
@@ -122,7 +122,7 @@ describe('openHomeKeychain on a real Secret Service', () => {
   it('`keybroker serve` moves a 0.1 home\'s items into its namespace at the first start, and says so', async () => {
     const home = freshHome();
     const homeEnv = { ...env, KEYBROKER_HOME: home };
-    const add = await runKeybroker(['endpoint', 'add', 'vsphere', 'vcs', '--url', 'https://vcs.example.test', '--user', 'u', '--fingerprint', FINGERPRINT, '--password-stdin'], { env: homeEnv, stdin: 'pw-serve\n' });
+    const add = await runKeybroker(['endpoint', 'add', 'vsphere', 'vcs', '--url', 'https://vcs.example.test', '--user', 'u', '--fingerprint', FINGERPRINT, '--no-verify', '--password-stdin'], { env: homeEnv, stdin: 'pw-serve\n' });
     assert.equal(add.code, 0, add.stderr);
     // As 0.1 left it: the item under the shared service, no namespace file.
     const { keychain } = await openHomeKeychain(home);

@@ -177,6 +177,24 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     assert.match(textOf(r), /read-only/);
   });
 
+  it('endpoint add tests the login: a wrong password or fingerprint exits 1 at once and stores nothing', async () => {
+    const add = (pw: string, fp: string) => cli(['endpoint', 'add', 'vsphere', 'vcwrong', '--url', vcsim.url, '--user', 'administrator@vsphere.local', '--fingerprint', fp, '--password-stdin'], `${pw}\n`);
+    let r = await add('not-the-password', vcsim.fingerprintSha256);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^keybroker endpoint: login test of vcwrong failed, nothing was saved: .*rejected the username or password/);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+    r = await add(PASSWORD, 'ab'.repeat(32));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /certificate SHA-256/);
+    const listed = JSON.parse((await cli(['endpoint', 'list', '--json'])).stdout) as { id: string }[];
+    assert.ok(!listed.some((e) => e.id === 'vcwrong'), JSON.stringify(listed));
+    // Nothing half-stored: the same name is free and adds cleanly with the right values.
+    r = await add(PASSWORD, vcsim.fingerprintSha256);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /login tested/);
+    assert.equal((await cli(['endpoint', 'remove', 'vcwrong'])).code, 0);
+  });
+
   it('keeps the password out of KEYBROKER_HOME', () => {
     assert.deepEqual(findSecrets([PASSWORD], { dirs: [home] }), []);
   });

@@ -91,7 +91,7 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   const notes = [
     ...changing.filter((k) => k !== 'password-stdin').map((k) => `${k.replace('read-write', 'read-only')} ${describe(k, saved, next)}`),
     ...(password === undefined ? [] : [shared.length ? `password replaced (also used by ${shared.join(', ')})` : 'password replaced']),
-    ...(sessionChanged ? [values['no-verify'] ? 'login not tested' : 'login tested', 'old session ended'] : []),
+    ...(sessionChanged ? [values['no-verify'] ? 'login not tested' : 'login tested', 'any old session ended'] : []),
   ];
   ctx.stdout.write(`updated ${next.kind} endpoint ${next.id} (${notes.join('; ')})\n`);
   return 0;

@@ -195,6 +195,30 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     assert.equal((await cli(['endpoint', 'remove', 'vcwrong'])).code, 0);
   });
 
+  it('endpoint update --password-stdin tests it, replaces it and ends the running session: the next call asks again', async () => {
+    const vc1 = async () => (await status()).endpoints.find((e) => e.id === 'vc1')!;
+    if ((await vc1()).lock === 'locked') {
+      const call = client.callTool({ name: 'vsphere_list_hosts', arguments: { endpoint: 'vc1' } });
+      assert.equal((await cli(['approve', (await nextApproval()).id])).code, 0);
+      await call;
+    }
+    assert.ok((await vc1()).session, 'a live session before the update');
+    const logouts = (await vcsim.counts())['Logout'] ?? 0;
+    const r = await cli(['endpoint', 'update', 'vc1', '--password-stdin'], `${PASSWORD}\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'updated vsphere endpoint vc1 (password replaced; login tested; any old session ended)\n');
+    // The login test logs out its own session; the host then logs out the old one.
+    await waitFor('old session logged out at vCenter', async () => (((await vcsim.counts())['Logout'] ?? 0) >= logouts + 2 ? true : undefined));
+    const after = await vc1();
+    assert.equal(after.lock, 'locked');
+    assert.equal(after.session, undefined);
+    const call = client.callTool({ name: 'vsphere_list_hosts', arguments: { endpoint: 'vc1' } });
+    const again = await nextApproval();
+    assert.equal(again.endpoint, 'vc1');
+    assert.equal((await cli(['approve', again.id])).code, 0);
+    assert.notEqual(((await call) as CallToolResult).isError, true);
+  });
+
   it('keeps the password out of KEYBROKER_HOME', () => {
     assert.deepEqual(findSecrets([PASSWORD], { dirs: [home] }), []);
   });

@@ -3,6 +3,9 @@
 // values come from the inventory vcsim was started with.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'undici';
+import { createUpstreamDispatcher } from '../../../src/connectors/vsphere/index.js';
+import { vapiLogin } from '../../../src/connectors/vsphere/session/vapi-session.js';
 import { useVcsimServer } from './use-vcsim-server.js';
 
 interface Pool { name: string; moref: string; type: string; owner?: string; parentPool?: string; vmCount: number; childPools: number; cpu?: { reservation?: number; limit?: number; shares?: string } }
@@ -79,5 +82,34 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
     assert.equal(host.series[0]!.samples.length, 12);
     const wrong = await ctx.s.client.callTool({ name: 'vsphere_get_metrics', arguments: { entity: 'LocalDS_0' } });
     assert.equal(wrong.isError, true);
+  });
+
+  it('vsphere_list_tags lists categories and tags with the objects they are attached to (vAPI REST session from the same login)', async () => {
+    // Plant a category, two tags and an attachment through vcsim's vAPI, as an admin would in the UI.
+    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: ctx.vcsim.fingerprintSha256 });
+    try {
+      const session = (await vapiLogin({ url: ctx.vcsim.url, username: ctx.vcsim.username, password: ctx.vcsim.password, dispatcher }))!;
+      const rest = async (path: string, body: unknown) => {
+        const r = await request(`${new URL(ctx.vcsim.url).origin}/rest${path}`, { method: 'POST', headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher });
+        const text = await r.body.text();
+        assert.equal(r.statusCode, 200, text);
+        return text ? (JSON.parse(text) as { value?: string }).value : undefined;
+      };
+      const cat = await rest('/com/vmware/cis/tagging/category', { create_spec: { name: 'Environment', description: 'where it runs', cardinality: 'SINGLE', associable_types: ['VirtualMachine'] } });
+      const prod = await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'prod', description: 'production', category_id: cat } });
+      await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'test', category_id: cat } });
+      const vms = await ctx.s.ok<{ vms: { name: string; moref: string }[] }>('vsphere_list_vms', { name: 'DC0_H0_VM0' });
+      await rest(`/com/vmware/cis/tagging/tag-association/id:${prod}?~action=attach`, { object_id: { id: vms.vms[0]!.moref, type: 'VirtualMachine' } });
+      await request(`${new URL(ctx.vcsim.url).origin}/rest/com/vmware/cis/session`, { method: 'DELETE', headers: { 'vmware-api-session-id': session }, dispatcher }).then((r) => r.body.text());
+    } finally {
+      await dispatcher.close();
+    }
+    type Tags = { categories: { name: string; cardinality?: string; associableTypes: string[] }[]; tags: { name: string; category: string; description?: string; objects?: { type: string; moref: string }[] }[]; total: number };
+    const r = await ctx.s.ok<Tags>('vsphere_list_tags', {});
+    assert.deepEqual(r.categories.map((c) => [c.name, c.cardinality, c.associableTypes]), [['Environment', 'SINGLE', ['VirtualMachine']]]);
+    const vm0 = (await ctx.s.ok<{ vms: { moref: string }[] }>('vsphere_list_vms', { name: 'DC0_H0_VM0' })).vms[0]!.moref;
+    assert.deepEqual(r.tags.map((t) => [t.category, t.name, t.objects]), [['Environment', 'prod', [{ type: 'VirtualMachine', moref: vm0 }]], ['Environment', 'test', []]]);
+    const only = await ctx.s.ok<Tags>('vsphere_list_tags', { name: 'pro*', withObjects: false });
+    assert.deepEqual(only.tags.map((t) => [t.name, t.objects]), [['prod', undefined]]);
   });
 });

@@ -15,6 +15,7 @@ import { registerGetMetricsTool } from './get-metrics.js';
 import { registerListAlarmsTool } from './list-alarms.js';
 import { registerListResourcePoolsTool } from './list-resource-pools.js';
 import { registerListTasksTool } from './list-tasks.js';
+import { registerListTagsTool } from './list-tags.js';
 import { registerListFoldersTool } from './list-folders.js';
 import { registerListNetworksTool } from './list-networks.js';
 import { registerListVlansTool } from './list-vlans.js';
@@ -69,4 +70,5 @@ export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
   registerListAlarmsTool(server, deps);
   registerBrowseDatastoreTool(server, deps);
   registerGetMetricsTool(server, deps);
+  registerListTagsTool(server, deps);
 }

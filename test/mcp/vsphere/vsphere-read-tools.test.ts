@@ -109,6 +109,15 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
     assert.deepEqual(r.categories.map((c) => [c.name, c.cardinality, c.associableTypes]), [['Environment', 'SINGLE', ['VirtualMachine']]]);
     const vm0 = (await ctx.s.ok<{ vms: { moref: string }[] }>('vsphere_list_vms', { name: 'DC0_H0_VM0' })).vms[0]!.moref;
     assert.deepEqual(r.tags.map((t) => [t.category, t.name, t.objects]), [['Environment', 'prod', [{ type: 'VirtualMachine', moref: vm0 }]], ['Environment', 'test', []]]);
+    // Tags as a filter of vsphere_list_vms, by name and by category/name.
+    for (const tag of ['prod', 'environment/PROD']) {
+      const tagged = await ctx.s.ok<{ vms: { name: string }[]; total: number }>('vsphere_list_vms', { tag });
+      assert.deepEqual(tagged.vms.map((v) => v.name), ['DC0_H0_VM0'], tag);
+    }
+    assert.equal((await ctx.s.ok<{ total: number }>('vsphere_list_vms', { tag: 'test' })).total, 0);
+    const unknown = await ctx.s.client.callTool({ name: 'vsphere_list_vms', arguments: { tag: 'nope' } });
+    assert.equal(unknown.isError, true);
+    assert.match(JSON.stringify(unknown.content), /vsphere_list_tags/);
     const only = await ctx.s.ok<Tags>('vsphere_list_tags', { name: 'pro*', withObjects: false });
     assert.deepEqual(only.tags.map((t) => [t.name, t.objects]), [['prod', undefined]]);
   });

@@ -1,8 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { VapiClient } from '../../../connectors/vsphere/vapi/vapi-client.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { nameMatcher } from '../inventory/name-matcher.js';
+import { readAll } from '../inventory/tagged-objects.js';
 import { compact, endpointArg, READ_ONLY, toolResult } from './tool-support.js';
 
 const CategoryOutput = z.object({
@@ -21,13 +21,6 @@ const TagOutput = z.object({
 });
 type Json = Record<string, unknown>;
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const enc = (id: string) => `id:${encodeURIComponent(id)}`;
-
-async function all(vapi: VapiClient, kind: 'category' | 'tag'): Promise<Json[]> {
-  const ids = (await vapi.call('GET', `/com/vmware/cis/tagging/${kind}`)) as unknown;
-  const list = Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
-  return Promise.all(list.map(async (id) => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/${enc(id)}`)) ?? {}) as Json));
-}
 
 /** `vsphere_list_tags`: tag categories and tags, with the objects they are attached to (vAPI REST, issue 16). */
 export function registerListTagsTool(server: McpServer, deps: { clients: VsphereClients }): void {
@@ -47,7 +40,7 @@ export function registerListTagsTool(server: McpServer, deps: { clients: Vsphere
     },
     async ({ endpoint, category, name, withObjects }) => {
       const vapi = await deps.clients.vapi(endpoint);
-      const [rawCategories, rawTags] = await Promise.all([all(vapi, 'category'), all(vapi, 'tag')]);
+      const [rawCategories, rawTags] = await Promise.all([readAll(vapi, 'category'), readAll(vapi, 'tag')]);
       const categories = rawCategories.map((c) => compact({
         id: s(c['id']) ?? '', name: s(c['name']) ?? '', description: s(c['description']), cardinality: s(c['cardinality']),
         associableTypes: Array.isArray(c['associable_types']) ? (c['associable_types'] as unknown[]).filter((x): x is string => typeof x === 'string') : [],

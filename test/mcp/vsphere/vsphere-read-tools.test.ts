@@ -121,4 +121,29 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
     const only = await ctx.s.ok<Tags>('vsphere_list_tags', { name: 'pro*', withObjects: false });
     assert.deepEqual(only.tags.map((t) => [t.name, t.objects]), [['prod', undefined]]);
   });
+
+  it('vsphere_list_library_items lists content libraries and their items', async () => {
+    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: ctx.vcsim.fingerprintSha256 });
+    try {
+      const session = (await vapiLogin({ url: ctx.vcsim.url, username: ctx.vcsim.username, password: ctx.vcsim.password, dispatcher }))!;
+      const rest = async (path: string, body: unknown) => {
+        const r = await request(`${new URL(ctx.vcsim.url).origin}/rest${path}`, { method: 'POST', headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher });
+        const text = await r.body.text();
+        assert.equal(r.statusCode, 200, text);
+        return (JSON.parse(text) as { value?: string }).value;
+      };
+      const ds = (await ctx.s.ok<{ datastores: { name: string; moref: string }[] }>('vsphere_list_datastores', {})).datastores[0]!.moref;
+      const lib = await rest('/com/vmware/content/local-library', { create_spec: { name: 'Templates', type: 'LOCAL', storage_backings: [{ datastore_id: ds, type: 'DATASTORE' }] } });
+      await rest('/com/vmware/content/library/item', { create_spec: { library_id: lib, name: 'ubuntu-24.04', type: 'ovf', description: 'base image' } });
+      await rest('/com/vmware/content/library/item', { create_spec: { library_id: lib, name: 'tools.iso', type: 'iso' } });
+    } finally {
+      await dispatcher.close();
+    }
+    type Lib = { libraries: { name: string; items: number }[]; items: { name: string; library: string; type?: string; description?: string }[]; total: number };
+    const r = await ctx.s.ok<Lib>('vsphere_list_library_items', {});
+    assert.deepEqual(r.libraries.map((l) => [l.name, l.items]), [['Templates', 2]]);
+    assert.deepEqual(r.items.map((i) => [i.library, i.name, i.type]), [['Templates', 'tools.iso', 'iso'], ['Templates', 'ubuntu-24.04', 'ovf']]);
+    const ovf = await ctx.s.ok<Lib>('vsphere_list_library_items', { library: 'templates', type: 'ovf' });
+    assert.deepEqual(ovf.items.map((i) => [i.name, i.description]), [['ubuntu-24.04', 'base image']]);
+  });
 });

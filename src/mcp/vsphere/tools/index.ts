@@ -16,6 +16,7 @@ import { registerListAlarmsTool } from './list-alarms.js';
 import { registerListResourcePoolsTool } from './list-resource-pools.js';
 import { registerListTasksTool } from './list-tasks.js';
 import { registerListTagsTool } from './list-tags.js';
+import { registerListLibraryItemsTool } from './list-library-items.js';
 import { registerListFoldersTool } from './list-folders.js';
 import { registerListNetworksTool } from './list-networks.js';
 import { registerListVlansTool } from './list-vlans.js';
@@ -71,4 +72,5 @@ export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
   registerBrowseDatastoreTool(server, deps);
   registerGetMetricsTool(server, deps);
   registerListTagsTool(server, deps);
+  registerListLibraryItemsTool(server, deps);
 }

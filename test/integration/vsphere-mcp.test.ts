@@ -17,6 +17,9 @@ import { startServe, type ServeProcess } from '../support/serve-process.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 import { findSecrets } from '../support/secret-scan.js';
+import { request } from 'undici';
+import { createUpstreamDispatcher } from '../../src/connectors/vsphere/index.js';
+import { vapiLogin } from '../../src/connectors/vsphere/session/vapi-session.js';
 
 const PASSWORD = 'vc-e2e "pass" & <more>';
 const ALL_VMS = ['DC0_C0_RP0_VM0', 'DC0_C0_RP0_VM1', 'DC0_H0_VM0', 'DC0_H0_VM1'];
@@ -217,6 +220,44 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     assert.equal(again.endpoint, 'vc1');
     assert.equal((await cli(['approve', again.id])).code, 0);
     assert.notEqual(((await call) as CallToolResult).isError, true);
+  });
+
+  it('with two vCenter endpoints, a client that reads only text blocks finds the endpoint, lists tagged VMs and reads metrics', async () => {
+    // An admin tagged one VM "prod" in the vCenter UI.
+    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    try {
+      const session = (await vapiLogin({ url: vcsim.url, username: 'administrator@vsphere.local', password: PASSWORD, dispatcher }))!;
+      const rest = async (path: string, body: unknown) => {
+        const r = await request(`${new URL(vcsim.url).origin}/rest${path}`, { method: 'POST', headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher });
+        const text = await r.body.text();
+        assert.equal(r.statusCode, 200, text);
+        return text ? (JSON.parse(text) as { value?: string }).value : undefined;
+      };
+      const cat = await rest('/com/vmware/cis/tagging/category', { create_spec: { name: 'Env', cardinality: 'SINGLE', associable_types: [] } });
+      const tag = await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'prod', category_id: cat } });
+      const vm = ((await client.callTool({ name: 'vsphere_get_vm', arguments: { endpoint: 'vc1', vm: 'DC0_C0_RP0_VM1' } })) as CallToolResult).structuredContent as { moref: string };
+      await rest(`/com/vmware/cis/tagging/tag-association/id:${tag}?~action=attach`, { object_id: { id: vm.moref, type: 'VirtualMachine' } });
+    } finally {
+      await dispatcher.close();
+    }
+    await addEndpoint('vc2');
+    // From here on the client uses only the text blocks: a summary line, then JSON.
+    const data = (r: unknown) => JSON.parse(textOf(r).split('\n')[1]!) as Record<string, unknown>;
+    const listed = await waitFor('two vSphere endpoints', async () => {
+      const d = data(await client.callTool({ name: 'vsphere_list_endpoints', arguments: {} }));
+      return (d['endpoints'] as { name: string }[]).some((e) => e.name === 'vc2') ? d : undefined;
+    });
+    const endpoints = listed['endpoints'] as { name: string; host: string; state: string }[];
+    assert.ok(endpoints.length >= 2);
+    const chosen = endpoints.find((e) => e.name === 'vc2' && e.state === 'locked')!;
+    const tagged = client.callTool({ name: 'vsphere_list_vms', arguments: { endpoint: chosen.name, tag: 'Env/prod' } });
+    const unlock = await nextApproval();
+    assert.equal(unlock.endpoint, 'vc2');
+    assert.equal((await cli(['approve', unlock.id])).code, 0);
+    const vms = data(await tagged)['vms'] as { name: string; moref: string }[];
+    assert.deepEqual(vms.map((v) => v.name), ['DC0_C0_RP0_VM1']);
+    const metrics = data(await client.callTool({ name: 'vsphere_get_metrics', arguments: { endpoint: chosen.name, entity: vms[0]!.moref, metrics: ['cpu', 'memory'], minutes: 5 } }));
+    assert.deepEqual((metrics['series'] as { metric: string; samples: unknown[] }[]).map((x) => [x.metric, x.samples.length]), [['cpu', 15], ['memory', 15]]);
   });
 
   it('keeps the password out of KEYBROKER_HOME', () => {

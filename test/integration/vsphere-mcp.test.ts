@@ -260,6 +260,25 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     assert.deepEqual((metrics['series'] as { metric: string; samples: unknown[] }[]).map((x) => [x.metric, x.samples.length]), [['cpu', 15], ['memory', 15]]);
   });
 
+  it('keybroker restart vsphere starts a fresh server process and keeps the unlocks: no new approval', async () => {
+    const before = (await status()).children.find((c) => c.name === 'vsphere')!;
+    assert.equal((await status()).endpoints.find((e) => e.id === 'vc1')?.lock, 'unlocked');
+    const r = await cli(['restart', 'vsphere']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^restarted vsphere \(pid \d+\); state (starting|running); unlocks kept\n$/);
+    await waitFor('a new vsphere process running', async () => {
+      const c = (await status()).children.find((x) => x.name === 'vsphere');
+      return c?.state === 'running' && c.pid !== before.pid ? true : undefined;
+    }, 30_000);
+    const res = await waitFor('the restarted server answers', async () => {
+      const x = (await client.callTool({ name: 'vsphere_list_hosts', arguments: { endpoint: 'vc1' } })) as CallToolResult;
+      return x.isError ? undefined : x;
+    }, 30_000);
+    assert.ok((res.structuredContent as { total: number }).total > 0);
+    assert.deepEqual(JSON.parse((await cli(['approvals', '--json'])).stdout), []);
+    assert.equal((await status()).endpoints.find((e) => e.id === 'vc1')?.lock, 'unlocked');
+  });
+
   it('keeps the password out of KEYBROKER_HOME', () => {
     assert.deepEqual(findSecrets([PASSWORD], { dirs: [home] }), []);
   });

@@ -153,7 +153,7 @@ describe('endpoint add/update login test (P6 fake, real login adapter)', () => {
 
         r = await update(['pm', '--password-stdin'], `${NEW}\n`);
         assert.deepEqual([r.code, r.stderr], [0, '']);
-        assert.equal(r.stdout, 'updated p6 endpoint pm (password replaced; login tested; old session ended)\n');
+        assert.equal(r.stdout, 'updated p6 endpoint pm (password replaced; login tested; any old session ended)\n');
         assert.equal(keychain.items.get('endpoint:pm'), NEW);
         // Security: the old session is withdrawn from the child and logged out at P6.
         await waitFor('token.revoke', () => child.revokedAt('pm'));

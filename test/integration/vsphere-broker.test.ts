@@ -90,13 +90,16 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     const grant = await asked;
     assert.ok(grant.ok, JSON.stringify(grant));
     tokens.push(grant.token);
+    // The vAPI REST session (tags) comes from the same login, and is a secret like the cookie (issue 16).
+    assert.ok(grant.restToken, 'a vAPI session beside the SOAP one');
+    tokens.push(grant.restToken);
     assert.equal(grant.upstream.fingerprintSha256, vcsim.fingerprintSha256);
     const d = dispatcher();
     const who = await vsphereCurrentSession({ url: vcsim.url, cookie: grant.token, dispatcher: d });
     await d.close();
     assert.equal(who.userName.toLowerCase().includes('administrator'), true);
     // The child's argv and environment never carry the password or the cookie.
-    assert.deepEqual(findSecrets([PASSWORD, grant.token], { pids: [child.handle.pid!] }), []);
+    assert.deepEqual(findSecrets([PASSWORD, grant.token, grant.restToken], { pids: [child.handle.pid!] }), []);
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string; session?: unknown }[] };
     const vc1 = status.endpoints.find((e) => e.id === 'vc1');
     assert.equal(vc1?.lock, 'unlocked');

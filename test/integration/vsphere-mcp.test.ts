@@ -17,6 +17,9 @@ import { startServe, type ServeProcess } from '../support/serve-process.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 import { findSecrets } from '../support/secret-scan.js';
+import { request } from 'undici';
+import { createUpstreamDispatcher } from '../../src/connectors/vsphere/index.js';
+import { vapiLogin } from '../../src/connectors/vsphere/session/vapi-session.js';
 
 const PASSWORD = 'vc-e2e "pass" & <more>';
 const ALL_VMS = ['DC0_C0_RP0_VM0', 'DC0_C0_RP0_VM1', 'DC0_H0_VM0', 'DC0_H0_VM1'];
@@ -179,6 +182,105 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     });
     assert.equal(r.isError, true);
     assert.match(textOf(r), /read-only/);
+  });
+
+  it('endpoint add tests the login: a wrong password or fingerprint exits 1 at once and stores nothing', async () => {
+    const add = (pw: string, fp: string) => cli(['endpoint', 'add', 'vsphere', 'vcwrong', '--url', vcsim.url, '--user', 'administrator@vsphere.local', '--fingerprint', fp, '--password-stdin'], `${pw}\n`);
+    let r = await add('not-the-password', vcsim.fingerprintSha256);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^keybroker endpoint: login test of vcwrong failed, nothing was saved: .*rejected the username or password/);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+    r = await add(PASSWORD, 'ab'.repeat(32));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /certificate SHA-256/);
+    const listed = JSON.parse((await cli(['endpoint', 'list', '--json'])).stdout) as { id: string }[];
+    assert.ok(!listed.some((e) => e.id === 'vcwrong'), JSON.stringify(listed));
+    // Nothing half-stored: the same name is free and adds cleanly with the right values.
+    r = await add(PASSWORD, vcsim.fingerprintSha256);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /login tested/);
+    assert.equal((await cli(['endpoint', 'remove', 'vcwrong'])).code, 0);
+  });
+
+  it('endpoint update --password-stdin tests it, replaces it and ends the running session: the next call asks again', async () => {
+    const vc1 = async () => (await status()).endpoints.find((e) => e.id === 'vc1')!;
+    if ((await vc1()).lock === 'locked') {
+      const call = client.callTool({ name: 'vsphere_list_hosts', arguments: { endpoint: 'vc1' } });
+      assert.equal((await cli(['approve', (await nextApproval()).id])).code, 0);
+      await call;
+    }
+    assert.ok((await vc1()).session, 'a live session before the update');
+    const logouts = (await vcsim.counts())['Logout'] ?? 0;
+    const r = await cli(['endpoint', 'update', 'vc1', '--password-stdin'], `${PASSWORD}\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'updated vsphere endpoint vc1 (password replaced; login tested; any old session ended)\n');
+    // The login test logs out its own session; the host then logs out the old one.
+    await waitFor('old session logged out at vCenter', async () => (((await vcsim.counts())['Logout'] ?? 0) >= logouts + 2 ? true : undefined));
+    const after = await vc1();
+    assert.equal(after.lock, 'locked');
+    assert.equal(after.session, undefined);
+    const call = client.callTool({ name: 'vsphere_list_hosts', arguments: { endpoint: 'vc1' } });
+    const again = await nextApproval();
+    assert.equal(again.endpoint, 'vc1');
+    assert.equal((await cli(['approve', again.id])).code, 0);
+    assert.notEqual(((await call) as CallToolResult).isError, true);
+  });
+
+  it('with two vCenter endpoints, a client that reads only text blocks finds the endpoint, lists tagged VMs and reads metrics', async () => {
+    // An admin tagged one VM "prod" in the vCenter UI.
+    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    try {
+      const session = (await vapiLogin({ url: vcsim.url, username: 'administrator@vsphere.local', password: PASSWORD, dispatcher }))!;
+      const rest = async (path: string, body: unknown) => {
+        const r = await request(`${new URL(vcsim.url).origin}/rest${path}`, { method: 'POST', headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher });
+        const text = await r.body.text();
+        assert.equal(r.statusCode, 200, text);
+        return text ? (JSON.parse(text) as { value?: string }).value : undefined;
+      };
+      const cat = await rest('/com/vmware/cis/tagging/category', { create_spec: { name: 'Env', cardinality: 'SINGLE', associable_types: [] } });
+      const tag = await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'prod', category_id: cat } });
+      const vm = ((await client.callTool({ name: 'vsphere_get_vm', arguments: { endpoint: 'vc1', vm: 'DC0_C0_RP0_VM1' } })) as CallToolResult).structuredContent as { moref: string };
+      await rest(`/com/vmware/cis/tagging/tag-association/id:${tag}?~action=attach`, { object_id: { id: vm.moref, type: 'VirtualMachine' } });
+    } finally {
+      await dispatcher.close();
+    }
+    await addEndpoint('vc2');
+    // From here on the client uses only the text blocks: a summary line, then JSON.
+    const data = (r: unknown) => JSON.parse(textOf(r).split('\n')[1]!) as Record<string, unknown>;
+    const listed = await waitFor('two vSphere endpoints', async () => {
+      const d = data(await client.callTool({ name: 'vsphere_list_endpoints', arguments: {} }));
+      return (d['endpoints'] as { name: string }[]).some((e) => e.name === 'vc2') ? d : undefined;
+    });
+    const endpoints = listed['endpoints'] as { name: string; host: string; state: string }[];
+    assert.ok(endpoints.length >= 2);
+    const chosen = endpoints.find((e) => e.name === 'vc2' && e.state === 'locked')!;
+    const tagged = client.callTool({ name: 'vsphere_list_vms', arguments: { endpoint: chosen.name, tag: 'Env/prod' } });
+    const unlock = await nextApproval();
+    assert.equal(unlock.endpoint, 'vc2');
+    assert.equal((await cli(['approve', unlock.id])).code, 0);
+    const vms = data(await tagged)['vms'] as { name: string; moref: string }[];
+    assert.deepEqual(vms.map((v) => v.name), ['DC0_C0_RP0_VM1']);
+    const metrics = data(await client.callTool({ name: 'vsphere_get_metrics', arguments: { endpoint: chosen.name, entity: vms[0]!.moref, metrics: ['cpu', 'memory'], minutes: 5 } }));
+    assert.deepEqual((metrics['series'] as { metric: string; samples: unknown[] }[]).map((x) => [x.metric, x.samples.length]), [['cpu', 15], ['memory', 15]]);
+  });
+
+  it('keybroker restart vsphere starts a fresh server process and keeps the unlocks: no new approval', async () => {
+    const before = (await status()).children.find((c) => c.name === 'vsphere')!;
+    assert.equal((await status()).endpoints.find((e) => e.id === 'vc1')?.lock, 'unlocked');
+    const r = await cli(['restart', 'vsphere']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^restarted vsphere \(pid \d+\); state (starting|running); unlocks kept\n$/);
+    await waitFor('a new vsphere process running', async () => {
+      const c = (await status()).children.find((x) => x.name === 'vsphere');
+      return c?.state === 'running' && c.pid !== before.pid ? true : undefined;
+    }, 30_000);
+    const res = await waitFor('the restarted server answers', async () => {
+      const x = (await client.callTool({ name: 'vsphere_list_hosts', arguments: { endpoint: 'vc1' } })) as CallToolResult;
+      return x.isError ? undefined : x;
+    }, 30_000);
+    assert.ok((res.structuredContent as { total: number }).total > 0);
+    assert.deepEqual(JSON.parse((await cli(['approvals', '--json'])).stdout), []);
+    assert.equal((await status()).endpoints.find((e) => e.id === 'vc1')?.lock, 'unlocked');
   });
 
   it('keeps the password out of KEYBROKER_HOME', () => {

@@ -33,6 +33,9 @@ import (
 	"syscall"
 
 	"github.com/vmware/govmomi/simulator"
+	// The vAPI REST service (/rest: sessions, tags and categories, content library), as
+	// vCenter serves it beside /sdk; vsphere_list_tags reads tags through it (issue 16).
+	_ "github.com/vmware/govmomi/vapi/simulator"
 )
 
 func main() {
@@ -70,6 +73,8 @@ func main() {
 		listen.User = url.UserPassword(*username, *password)
 	}
 	model.Service.Listen = listen
+	// Start what RegisterEndpoint added: the vAPI REST service imported above (/rest).
+	model.Service.RegisterEndpoints = true
 	if *useTLS {
 		model.Service.TLS = new(tls.Config)
 	}

@@ -89,9 +89,9 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
 
   const shared = saved.endpoints.filter((e) => e.credential === next.credential && e.id !== next.id).map((e) => e.id);
   const notes = [
-    ...changing.filter((k) => k !== 'password-stdin').map((k) => `${k.replace('read-write', 'read-only')} ${describe(k, saved, next)}`),
+    ...changing.filter((k) => k !== 'password-stdin').map((k) => `${k.replace('read-write', 'read-only')} ${changeNote(k, saved, next)}`),
     ...(password === undefined ? [] : [shared.length ? `password replaced (also used by ${shared.join(', ')})` : 'password replaced']),
-    ...(sessionChanged ? [values['no-verify'] ? 'login not tested' : 'login tested', 'old session ended'] : []),
+    ...(sessionChanged ? [values['no-verify'] ? 'login not tested' : 'login tested', 'any old session ended'] : []),
   ];
   ctx.stdout.write(`updated ${next.kind} endpoint ${next.id} (${notes.join('; ')})\n`);
   return 0;
@@ -130,7 +130,8 @@ function replaceInConfig(config: Config, id: string, draft: EndpointDraft): Conf
   return { ...config, endpoints, credentials };
 }
 
-function describe(key: string, config: Config, e: Endpoint): string {
+/** How a changed option reads in the success line, e.g. "ttl 2h". */
+function changeNote(key: string, config: Config, e: Endpoint): string {
   switch (key) {
     case 'url': return e.url;
     case 'user': return e.username;

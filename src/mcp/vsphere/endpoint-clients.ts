@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { createUpstreamDispatcher, VsphereClient } from '../../connectors/vsphere/index.js';
+import { VapiClient } from '../../connectors/vsphere/vapi/vapi-client.js';
 import type { TokenSource } from '../runtime/token-source.js';
 import { VsphereToolError } from './vsphere-tool-error.js';
 
@@ -7,6 +8,8 @@ import { VsphereToolError } from './vsphere-tool-error.js';
 export interface VsphereClients {
   /** The client for `endpoint`, or for the default one when the argument is absent. */
   forEndpoint(endpoint: string | undefined): Promise<VsphereClient>;
+  /** A vAPI REST client (tags) for the same endpoint and session login (issue 16). */
+  vapi(endpoint: string | undefined): Promise<VapiClient>;
 }
 
 /** Options of EndpointClients. */
@@ -25,6 +28,7 @@ interface Entry {
   readonly key: string;
   readonly client: VsphereClient;
   readonly dispatcher: Dispatcher;
+  readonly vapi: VapiClient;
 }
 
 /**
@@ -58,8 +62,34 @@ export class EndpointClients implements VsphereClients {
         renew: async (stale) => (await tokens.renew(name, stale)).token,
       },
     });
-    this.entries.set(name, { key, client, dispatcher });
+    const restToken = async (): Promise<string> => {
+      const g = await tokens.get(name);
+      if (!g.restToken) throw new VsphereToolError(`endpoint ${name} has no vAPI REST session (tags need vCenter; an ESXi host has none)`);
+      return g.restToken;
+    };
+    const vapi = new VapiClient({
+      url: grant.upstream.url,
+      dispatcher,
+      timeoutMs: this.options.timeoutMs,
+      session: {
+        token: restToken,
+        // Both sessions come from one login: renewing the vim25 one brings a fresh vAPI one.
+        renew: async (stale) => {
+          const g = await tokens.get(name);
+          if (g.restToken && g.restToken !== stale) return g.restToken;
+          const fresh = await tokens.renew(name, g.token);
+          if (!fresh.restToken) throw new VsphereToolError(`endpoint ${name} has no vAPI REST session after logging in again`);
+          return fresh.restToken;
+        },
+      },
+    });
+    this.entries.set(name, { key, client, dispatcher, vapi });
     return client;
+  }
+
+  async vapi(endpoint: string | undefined): Promise<VapiClient> {
+    await this.forEndpoint(endpoint);
+    return this.entries.get(endpoint ?? this.options.defaultEndpoint!)!.vapi;
   }
 
   /** Closes every connection pool. */

@@ -41,8 +41,9 @@ describe('P6 MCP tools against the fake', () => {
   it('lists every tool with descriptions on every input field and all four annotations', async () => {
     const { tools } = await s.client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), [
-      'p6_call', 'p6_find_obs', 'p6_get_project', 'p6_list_activities', 'p6_list_assignments', 'p6_list_endpoints', 'p6_list_projects', 'p6_list_relationships',
-      'p6_list_resources', 'p6_list_wbs', 'p6_projects_by_obs', 'p6_session_info', 'p6_update_activity',
+      'p6_call', 'p6_check_schedule', 'p6_compare_baseline', 'p6_find_obs', 'p6_get_project', 'p6_list_activities', 'p6_list_assignments', 'p6_list_baselines',
+      'p6_list_calendars', 'p6_list_codes', 'p6_list_endpoints', 'p6_list_eps', 'p6_list_projects', 'p6_list_relationships',
+      'p6_list_resources', 'p6_list_udf_values', 'p6_list_wbs', 'p6_projects_by_obs', 'p6_session_info', 'p6_update_activity',
     ]);
     for (const t of tools) {
       for (const [field, schema] of Object.entries(t.inputSchema.properties ?? {})) assert.ok((schema as { description?: string }).description, `${t.name}.${field}`);

@@ -3,6 +3,7 @@
 import { Emitter } from '../../../src/core/common/events/emitter.js';
 import type { TokenGrant } from '../../../src/core/common/contracts/token-protocol.js';
 import { createUpstreamDispatcher, vsphereLogin } from '../../../src/connectors/vsphere/index.js';
+import { vapiLogin } from '../../../src/connectors/vsphere/session/vapi-session.js';
 import type { TokenSource } from '../../../src/mcp/runtime/token-source.js';
 import type { Vcsim } from '../../support/vcsim.js';
 
@@ -21,10 +22,14 @@ export function vcsimTokens(vcsim: Vcsim): VcsimTokens {
   const renewals: string[] = [];
   const login = (endpoint: string): Promise<TokenGrant> => {
     logins++;
-    grant = vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher }).then((s) => ({
-      ch: 'broker' as const, t: 'token.grant' as const, id: `g${logins}`, endpoint, token: s.cookie, expiresAt: Date.now() + 3_600_000,
-      upstream: { url: vcsim.url, fingerprintSha256: vcsim.fingerprintSha256 },
-    }));
+    // Both sessions from one login, as the broker's VsphereUpstreamLogin makes them.
+    grant = vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher }).then(async (s) => {
+      const restToken = await vapiLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher });
+      return {
+        ch: 'broker' as const, t: 'token.grant' as const, id: `g${logins}`, endpoint, token: s.cookie, ...(restToken ? { restToken } : {}), expiresAt: Date.now() + 3_600_000,
+        upstream: { url: vcsim.url, fingerprintSha256: vcsim.fingerprintSha256 },
+      };
+    });
     return grant;
   };
   return {

@@ -32,6 +32,10 @@ export interface ServiceContent {
   readonly viewManager?: ManagedObjectRef;
   readonly eventManager?: ManagedObjectRef;
   readonly searchIndex?: ManagedObjectRef;
+  /** Recent tasks, alarms and performance counters (issue 16's read tools). */
+  readonly taskManager?: ManagedObjectRef;
+  readonly alarmManager?: ManagedObjectRef;
+  readonly perfManager?: ManagedObjectRef;
   /** Use for the SOAPAction of every later call. */
   readonly apiVersion: string;
   readonly about: AboutInfo;
@@ -83,6 +87,9 @@ export async function retrieveServiceContent(
     viewManager: ref('viewManager'),
     eventManager: ref('eventManager'),
     searchIndex: ref('searchIndex'),
+    taskManager: ref('taskManager'),
+    alarmManager: ref('alarmManager'),
+    perfManager: ref('perfManager'),
     apiVersion,
     about,
   };

@@ -31,6 +31,8 @@ export const TokenGrant = z.strictObject({
   id: RequestId,
   endpoint: EndpointName,
   token: SessionToken,
+  /** vSphere: a vAPI REST session (tags) made with the same login; absent where the upstream has none (issue 16). Never logged. */
+  restToken: SessionToken.optional(),
   /** Epoch milliseconds after which the child must ask again. */
   expiresAt: z.number().int().nonnegative(),
   upstream: z.strictObject({

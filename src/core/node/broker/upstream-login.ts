@@ -4,6 +4,8 @@ import type { Endpoint } from '../../common/contracts/endpoint.js';
 export interface UpstreamSession {
   /** vSphere: the `vmware_soap_session` cookie value; P6: the Cookie header. Never logged. */
   readonly token: string;
+  /** vSphere only: a vAPI REST session (`vmware-api-session-id`) made with the same login, for tags. Never logged. */
+  readonly restToken?: string;
 }
 
 /** Why an upstream login failed, in the token protocol's terms. */

@@ -1,5 +1,12 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerCallTool } from './call.js';
+import { registerCheckScheduleTool } from './check-schedule.js';
+import { registerCompareBaselineTool } from './compare-baseline.js';
+import { registerListBaselinesTool } from './list-baselines.js';
+import { registerListCalendarsTool } from './list-calendars.js';
+import { registerListCodesTool } from './list-codes.js';
+import { registerListEpsTool } from './list-eps.js';
+import { registerListUdfValuesTool } from './list-udf-values.js';
 import { registerFindObsTool } from './find-obs.js';
 import { registerGetProjectTool } from './get-project.js';
 import { registerListActivitiesTool } from './list-activities.js';
@@ -29,6 +36,14 @@ export function registerTools(server: McpServer, deps: P6ToolDeps): void {
   registerListResourcesTool(server, deps);
   registerListAssignmentsTool(server, deps);
   registerSessionInfoTool(server, deps);
-  registerCallTool(deps.planner, deps);
+  // Issue 16: reference data and schedule analysis, all read-only.
+  registerListCalendarsTool(server, deps);
+  registerListBaselinesTool(server, deps);
+  registerListCodesTool(server, deps);
+  registerListEpsTool(server, deps);
+  registerListUdfValuesTool(server, deps);
+  registerCheckScheduleTool(server, deps);
+  registerCompareBaselineTool(server, deps);
+    registerCallTool(deps.planner, deps);
   registerUpdateActivityTool(deps.planner, deps);
 }

@@ -11,6 +11,13 @@ import { registerListClustersTool } from './list-clusters.js';
 import { registerListDatacentersTool } from './list-datacenters.js';
 import { registerListDatastoresTool } from './list-datastores.js';
 import { registerListEndpointsTool } from './list-endpoints.js';
+import { registerBrowseDatastoreTool } from './browse-datastore.js';
+import { registerGetMetricsTool } from './get-metrics.js';
+import { registerListAlarmsTool } from './list-alarms.js';
+import { registerListResourcePoolsTool } from './list-resource-pools.js';
+import { registerListTasksTool } from './list-tasks.js';
+import { registerListTagsTool } from './list-tags.js';
+import { registerListLibraryItemsTool } from './list-library-items.js';
 import { registerListFoldersTool } from './list-folders.js';
 import { registerListNetworksTool } from './list-networks.js';
 import { registerListVlansTool } from './list-vlans.js';
@@ -61,4 +68,12 @@ export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
   registerGetNetworkTool(server, deps);
   registerListVlansTool(server, deps);
   registerRecentEventsTool(server, deps);
+  // Issue 16: more read tools.
+  registerListResourcePoolsTool(server, deps);
+  registerListTasksTool(server, deps);
+  registerListAlarmsTool(server, deps);
+  registerBrowseDatastoreTool(server, deps);
+  registerGetMetricsTool(server, deps);
+  registerListTagsTool(server, deps);
+  registerListLibraryItemsTool(server, deps);
 }

@@ -6,6 +6,7 @@ import type { RowSnapshots } from '../inventory/row-snapshots.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
+import { taggedObjects } from '../inventory/tagged-objects.js';
 import { collectVmRows } from '../inventory/vm-rows.js';
 import { cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, toolResult } from './tool-support.js';
 
@@ -42,6 +43,7 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
         cluster: z.string().max(256).optional().describe('Only VMs on hosts of the cluster with this name'),
         datacenter: z.string().max(256).optional().describe('Only VMs in the datacenter with this name'),
         folder: z.string().max(256).optional().describe('Only VMs in the folder with this name, at any depth'),
+        tag: z.string().min(1).max(256).optional().describe('Only VMs carrying this vSphere tag: "name", or "category/name" when names repeat (vsphere_list_tags lists them)'),
         limit: limitArg,
         cursor: cursorArg,
       },
@@ -52,10 +54,13 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
       const { endpoint, limit, cursor, ...filters } = args;
       const rows = await deps.snapshots.rows(JSON.stringify(['vms', endpoint ?? '', filters]), cursor !== undefined, async () => {
         const client = await deps.clients.forEndpoint(endpoint);
+        // Tags live in vAPI REST, not vim25: resolve the tag to its VMs first (issue 16).
+        const tagged = filters.tag === undefined ? undefined : await taggedObjects(await deps.clients.vapi(endpoint), filters.tag, 'VirtualMachine');
         const index = await InventoryIndex.load(client);
         const matchName = nameMatcher(filters.name);
         return collectVmRows(client, index, (row, o) => {
           if (!matchName(row.name)) return false;
+          if (tagged && !tagged.has(row.moref)) return false;
           if (filters.powerState && row.powerState !== filters.powerState) return false;
           if (filters.host && !sameName(row.host, filters.host)) return false;
           if (filters.cluster && !sameName(row.cluster, filters.cluster)) return false;

@@ -1,0 +1,47 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { p6And, p6Clause } from '../../../connectors/p6/index.js';
+import { listRows } from './list-rows.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { projectArgs, resolveProject } from './resolve-project.js';
+import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+
+const DEFAULT_FIELDS = ['ObjectId', 'Name', 'Type', 'IsDefault', 'IsPersonal', 'ProjectObjectId', 'BaseCalendarObjectId', 'HoursPerDay', 'HoursPerWeek'];
+
+/** `p6_list_calendars`: global, resource and project calendars with their working hours (issue 16). */
+export function registerListCalendarsTool(server: McpServer, deps: P6ToolDeps): void {
+  server.registerTool(
+    'p6_list_calendars',
+    {
+      title: 'List P6 calendars',
+      description: 'List P6 calendars (Global, Resource or Project) with hours per day and week, filtered by type, name or project, in pages. Durations and float in P6 are in hours: divide by HoursPerDay of the activity\'s calendar for days.',
+      inputSchema: {
+        type: z.enum(['Global', 'Resource', 'Project']).optional().describe('only calendars of this type'),
+        name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
+        ...projectArgs,
+        fields: fieldsArg.describe(`P6 Calendar fields to return (default ${DEFAULT_FIELDS.join(',')})`),
+        ...pageArgs(100, 1000),
+        endpoint: endpointArg,
+      },
+      outputSchema: pageOutput,
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
+        return listRows(deps.endpoints, {
+          endpoint: args.endpoint,
+          resource: 'calendar',
+          fields: args.fields ?? DEFAULT_FIELDS,
+          filter: p6And(
+            args.type === undefined ? undefined : p6Clause('Type', ':eq:', args.type),
+            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
+            project === undefined ? undefined : p6Clause('ProjectObjectId', ':eq:', project),
+          ),
+          limit: args.limit,
+          cursor: args.cursor,
+          noun: 'calendars',
+        });
+      }),
+  );
+}

@@ -1,0 +1,51 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { p6And, p6Clause } from '../../../connectors/p6/index.js';
+import { listRows } from './list-rows.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
+import { endpointArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+
+const RESOURCES = {
+  activity: { values: 'activityCode', fields: ['ObjectId', 'CodeTypeObjectId', 'CodeTypeName', 'CodeTypeScope', 'CodeValue', 'Description', 'ParentObjectId', 'ProjectObjectId', 'SequenceNumber'] },
+  project: { values: 'projectCode', fields: ['ObjectId', 'CodeTypeObjectId', 'CodeTypeName', 'CodeValue', 'Description', 'ParentObjectId', 'SequenceNumber'] },
+} as const;
+
+/** `p6_list_codes`: activity or project code values with their code types (issue 16). */
+export function registerListCodesTool(server: McpServer, deps: P6ToolDeps): void {
+  server.registerTool(
+    'p6_list_codes',
+    {
+      title: 'List P6 activity or project codes',
+      description: 'List P6 activity codes or project codes: each value with its code type (name, and scope for activity codes), description and parent value, filtered by code type or value, in pages.',
+      inputSchema: {
+        kind: z.enum(['activity', 'project']).describe('activity codes or project codes'),
+        codeType: z.string().min(1).max(100).optional().describe('only values of the code type with this name, e.g. Phase or Region'),
+        codeTypeObjectId: z.number().int().positive().optional().describe('only values of this code type'),
+        value: z.string().min(1).max(100).optional().describe('code value contains this text; use % as wildcard for other patterns'),
+        projectObjectId: z.number().int().positive().optional().describe('activity codes: only the values of project-scoped codes of this project'),
+        ...pageArgs(500, 5000),
+        endpoint: endpointArg,
+      },
+      outputSchema: pageOutput,
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(() => {
+        const r = RESOURCES[args.kind];
+        return listRows(deps.endpoints, {
+          endpoint: args.endpoint,
+          resource: r.values,
+          fields: r.fields,
+          filter: p6And(
+            args.codeType === undefined ? undefined : p6Clause('CodeTypeName', ':eq:', args.codeType),
+            args.codeTypeObjectId === undefined ? undefined : p6Clause('CodeTypeObjectId', ':eq:', args.codeTypeObjectId),
+            args.value === undefined ? undefined : p6Clause('CodeValue', ':like:', likeValue(args.value)),
+            args.projectObjectId === undefined || args.kind !== 'activity' ? undefined : p6Clause('ProjectObjectId', ':eq:', args.projectObjectId),
+          ),
+          limit: args.limit,
+          cursor: args.cursor,
+          noun: `${args.kind} code values`,
+        });
+      }),
+  );
+}

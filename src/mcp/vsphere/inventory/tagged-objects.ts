@@ -1,0 +1,39 @@
+import type { VapiClient } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import { VsphereToolError } from '../vsphere-tool-error.js';
+
+type Json = Record<string, unknown>;
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Every tag category or tag, with its fields (vAPI lists ids, then reads each). */
+export async function readAll(vapi: VapiClient, kind: 'category' | 'tag'): Promise<Json[]> {
+  const ids = await vapi.call('GET', `/com/vmware/cis/tagging/${kind}`);
+  const list = Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+  return Promise.all(list.map(async (id) => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/id:${encodeURIComponent(id)}`)) ?? {}) as Json));
+}
+
+/**
+ * The MoRef values of the objects of `type` carrying the tag `spec`: "name" (in any
+ * category) or "category/name", case-insensitive (issue 16: tags as a filter). Throws a
+ * tool error naming `vsphere_list_tags` when no tag matches.
+ */
+export async function taggedObjects(vapi: VapiClient, spec: string, type: string): Promise<Set<string>> {
+  const slash = spec.indexOf('/');
+  const categoryName = slash > 0 ? spec.slice(0, slash).toLowerCase() : undefined;
+  const tagName = (slash > 0 ? spec.slice(slash + 1) : spec).toLowerCase();
+  const [tags, categories] = await Promise.all([readAll(vapi, 'tag'), categoryName === undefined ? Promise.resolve([]) : readAll(vapi, 'category')]);
+  const categoryIds = new Set(categories.filter((c) => str(c['name'])?.toLowerCase() === categoryName).map((c) => str(c['id'])));
+  const ids = tags
+    .filter((t) => str(t['name'])?.toLowerCase() === tagName && (categoryName === undefined || categoryIds.has(str(t['category_id']))))
+    .map((t) => str(t['id']))
+    .filter((x): x is string => x !== undefined);
+  if (ids.length === 0) throw new VsphereToolError(`no tag named ${JSON.stringify(spec)}; vsphere_list_tags lists the tags (use "category/name" when names repeat)`);
+  const attached = await vapi.call('POST', '/com/vmware/cis/tagging/tag-association?~action=list-attached-objects-on-tags', { tag_ids: ids });
+  const out = new Set<string>();
+  for (const a of Array.isArray(attached) ? (attached as Json[]) : []) {
+    for (const o of Array.isArray(a['object_ids']) ? (a['object_ids'] as Json[]) : []) {
+      const id = str(o['id']);
+      if (id && str(o['type']) === type) out.add(id);
+    }
+  }
+  return out;
+}

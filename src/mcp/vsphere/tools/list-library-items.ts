@@ -1,0 +1,70 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { VapiClient } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import type { VsphereClients } from '../endpoint-clients.js';
+import { nameMatcher } from '../inventory/name-matcher.js';
+import { compact, endpointArg, READ_ONLY, toolResult } from './tool-support.js';
+
+const ItemOutput = z.object({
+  id: z.string().describe('Library item id'),
+  name: z.string(),
+  library: z.string().describe('Name of its content library'),
+  type: z.string().optional().describe('ovf (OVF template), vm-template, iso, file ...'),
+  sizeBytes: z.number().optional().describe('Size of its files in bytes'),
+  description: z.string().optional(),
+  created: z.string().optional(),
+  modified: z.string().optional(),
+});
+const LibraryOutput = z.object({ id: z.string(), name: z.string(), type: z.string().optional().describe('LOCAL or SUBSCRIBED'), description: z.string().optional(), items: z.number().int() });
+type Json = Record<string, unknown>;
+const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const enc = encodeURIComponent;
+
+async function get(vapi: VapiClient, path: string): Promise<Json> {
+  return ((await vapi.call('GET', path)) ?? {}) as Json;
+}
+
+/** `vsphere_list_library_items`: content libraries and their items (templates, ISOs), over vAPI REST (issue 16). */
+export function registerListLibraryItemsTool(server: McpServer, deps: { clients: VsphereClients }): void {
+  server.registerTool(
+    'vsphere_list_library_items',
+    {
+      title: 'List content library items',
+      description: 'List vCenter content libraries and their items (OVF and VM templates, ISOs, files) with type, size and dates, optionally of one library or matching a name. Needs vCenter.',
+      inputSchema: {
+        endpoint: endpointArg,
+        library: z.string().max(256).optional().describe('Only the library with this name (exact, case-insensitive)'),
+        name: z.string().max(256).optional().describe('Item name filter: substring, or a glob with * and ?; case-insensitive'),
+        type: z.string().max(40).optional().describe('Only items of this type, e.g. ovf, vm-template, iso'),
+      },
+      outputSchema: { libraries: z.array(LibraryOutput), items: z.array(ItemOutput).describe('Items sorted by library, then name'), total: z.number().int() },
+      annotations: READ_ONLY,
+    },
+    async ({ endpoint, library, name, type }) => {
+      const vapi = await deps.clients.vapi(endpoint);
+      const all = await Promise.all(ids(await vapi.call('GET', '/com/vmware/content/library')).map((id) => get(vapi, `/com/vmware/content/library/id:${enc(id)}`)));
+      const libraries = all.filter((l) => !library || s(l['name'])?.toLowerCase() === library.toLowerCase());
+      const matchName = nameMatcher(name);
+      const items: z.infer<typeof ItemOutput>[] = [];
+      const counts = new Map<string, number>();
+      for (const l of libraries) {
+        const lid = s(l['id']) ?? '';
+        const itemIds = ids(await vapi.call('GET', `/com/vmware/content/library/item?library_id=${enc(lid)}`));
+        counts.set(lid, itemIds.length);
+        for (const it of await Promise.all(itemIds.map((id) => get(vapi, `/com/vmware/content/library/item/id:${enc(id)}`)))) {
+          const row = compact({
+            id: s(it['id']) ?? '', name: s(it['name']) ?? '', library: s(l['name']) ?? lid, type: s(it['type']),
+            sizeBytes: typeof it['size'] === 'number' ? it['size'] : undefined, description: s(it['description']),
+            created: s(it['creation_time']), modified: s(it['last_modified_time']),
+          });
+          if (matchName(row.name) && (!type || row.type?.toLowerCase() === type.toLowerCase())) items.push(row);
+        }
+      }
+      items.sort((a, b) => a.library.localeCompare(b.library) || a.name.localeCompare(b.name));
+      const libs = libraries.map((l) => compact({ id: s(l['id']) ?? '', name: s(l['name']) ?? '', type: s(l['type']), description: s(l['description']), items: counts.get(s(l['id']) ?? '') ?? 0 }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      return toolResult({ libraries: libs, items, total: items.length }, `${items.length} item(s) in ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'}`);
+    },
+  );
+}

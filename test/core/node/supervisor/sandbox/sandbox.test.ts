@@ -186,6 +186,14 @@ describe('sandboxExecProfile() (macOS)', () => {
     assert.ok(profile.indexOf('Library/Keychains') > profile.lastIndexOf('(allow file-read*'));
   });
 
+  it('denies the KeyBroker home by name, after the allows, even when node in ~/bin makes the home readable (h13 review)', () => {
+    const p = sandboxExecProfile({ home: '/Users/ann', nodePath: '/Users/ann/bin/node', sandboxExec: '', hide: ['/Users/ann/Library/Application Support/KeyBroker'] }, '/Applications/KeyBroker.app/Contents/Resources/app', ['/Users/ann/kb-dev-home']);
+    const deny = p.split('\n').find((l) => l.startsWith('(deny file-read* file-write*'))!;
+    assert.ok(deny.includes('(subpath "/Users/ann/Library/Application Support/KeyBroker")'), deny);
+    assert.ok(deny.includes('(subpath "/Users/ann/kb-dev-home")'), deny);
+    assert.ok(p.indexOf(deny) > p.lastIndexOf('(allow file-read*'));
+  });
+
   it('escapes quotes in paths', () => {
     assert.match(sandboxExecProfile({ home: '/Users/a"b', nodePath: '/n/bin/node', sandboxExec: '' }, '/x'), /"\/Users\/a\\"b\/Library\/Keychains"/);
   });

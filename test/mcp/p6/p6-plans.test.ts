@@ -81,6 +81,10 @@ describe('P6 plan step', () => {
     assert.deepEqual(bodyOnly.objects, ['activity 5000']);
     const odd = await plan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101' }, body: [{ ObjectId: 5000, Name: 'x' }] });
     assert.ok(!odd.ok && /a DELETE body may only list objects/.test(odd.error));
+    const putQuery = await plan('p6_call', { method: 'PUT', path: 'activity', query: { Mode: 'x' }, body: [{ ObjectId: id, PercentComplete: 1 }] });
+    assert.ok(!putQuery.ok && /PUT takes no query parameters \(got Mode\)/.test(putQuery.error));
+    const delQuery = await plan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101', Cascade: 'true' } });
+    assert.ok(!delQuery.ok && /DELETE takes no query parameters but ObjectId \(got Cascade\)/.test(delQuery.error));
     const getBody = await plan('p6_call', { method: 'GET', path: 'project', body: [{ ObjectId: 1 }] });
     assert.ok(!getBody.ok && /GET takes no body/.test(getBody.error));
     fake.resetCounts();

@@ -53,6 +53,9 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
     const q = Object.keys(query);
     return { summary: `Read ${path} from P6 (GET${q.length ? ` with ${q.join(', ')}` : ''}); nothing changes`, changes: [], objects: [target], precondition: [] };
   }
+  // A write's plan names no query parameter, so a write takes none but a DELETE's ObjectId.
+  const extra = Object.keys(query).filter((k) => !(method === 'DELETE' && k === 'ObjectId'));
+  if (extra.length > 0) throw new P6ToolError('P6_BAD_ARGUMENTS', `${method} takes no query parameters${method === 'DELETE' ? ' but ObjectId' : ''} (got ${extra.slice(0, 5).join(', ')}); send the objects in body`);
   if (method === 'DELETE') {
     if (body?.some((o) => Object.keys(o).some((k) => k !== 'ObjectId') || typeof o['ObjectId'] !== 'number' || !Number.isSafeInteger(o['ObjectId']))) {
       throw new P6ToolError('P6_BAD_ARGUMENTS', 'a DELETE body may only list objects as [{"ObjectId":101}]; put the ObjectIds in query.ObjectId instead');

@@ -13,8 +13,14 @@
  *   space U+200B, word joiner and invisible operators U+2060–2064, deprecated format controls
  *   U+206A–206F, BOM U+FEFF, soft hyphen U+00AD, Mongolian vowel separator U+180E,
  *   interlinear annotation U+FFF9–FFFB, and the tag characters U+E0000–E007F that smuggle
- *   invisible ASCII). ZWJ (U+200D) and ZWNJ (U+200C) stay: Persian, Indic scripts and emoji
- *   sequences need them to render correctly.
+ *   invisible ASCII), and the rest of Unicode's Default_Ignorable_Code_Point set that only
+ *   hides text: the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 (a blank-looking "letter",
+ *   so "claude-ai\u3164" looked like "claude-ai"), Khmer U+17B4–17B5, U+2065, U+FFF0–FFF8,
+ *   shorthand and musical format controls U+1BCA0–1BCA3, U+1D173–1D17A, and the unassigned
+ *   U+E0080–E00FF, U+E01F0–E0FFF (h13 review). ZWJ (U+200D) and ZWNJ (U+200C) stay: Persian, Indic scripts and emoji
+ *   sequences need them to render correctly, and so do variation selectors (U+FE00–FE0F,
+ *   U+E0100–E01EF: emoji and ideographic variants), Mongolian free variation selectors and
+ *   the combining grapheme joiner U+034F.
  * - Lone surrogates: not text; some renderers drop them, others show garbage.
  *
  * Each such character becomes U+FFFD (�), so a tampered name looks tampered. Line breaks and
@@ -29,8 +35,8 @@ const BREAKING_RUN = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
  * Everything else a person must never be shown raw. `u` flag: `[\uD800-\uDFFF]` then matches
  * only unpaired surrogates, and the tag block is matched by code point.
  */
-// eslint-disable-next-line no-control-regex -- matching these characters is the point
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\u{e0000}-\u{e007f}]/gu;
+// eslint-disable-next-line no-control-regex, no-misleading-character-class -- matching these characters one by one is the point (the Hangul fillers U+115F U+1160 look like one combined character to the rule)
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb\ud800-\udfff\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e00ff}\u{e01f0}-\u{e0fff}]/gu;
 
 /** The mark an unsafe character is shown as. */
 export const REPLACEMENT_CHAR = '\uFFFD';

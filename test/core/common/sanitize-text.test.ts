@@ -8,11 +8,15 @@ function isForbidden(cp: number): boolean {
   return (cp <= 0x1f && cp !== 0x0a && cp !== 0x09) || (cp >= 0x7f && cp <= 0x9f) || cp === 0xad || cp === 0x061c || cp === 0x180e
     || cp === 0x200b || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064)
     || (cp >= 0x2066 && cp <= 0x206f) || cp === 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xd800 && cp <= 0xdfff)
-    || (cp >= 0xe0000 && cp <= 0xe007f) || cp === 0x2028 || cp === 0x2029;
+    || (cp >= 0xe0000 && cp <= 0xe007f) || cp === 0x2028 || cp === 0x2029
+    // Default-ignorable characters that only hide text (h13 review): Hangul fillers and the rest.
+    || cp === 0x115f || cp === 0x1160 || cp === 0x17b4 || cp === 0x17b5 || cp === 0x2065 || cp === 0x3164 || cp === 0xffa0
+    || (cp >= 0xfff0 && cp <= 0xfff8) || (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a)
+    || (cp >= 0xe0080 && cp <= 0xe00ff) || (cp >= 0xe01f0 && cp <= 0xe0fff);
 }
 
 const DANGEROUS = ['\u0000', '\u0007', '\u001b', '\t', '\n', '\r', '\r\n', '\u007f', '\u0085', '\u009b', '\u00ad', '\u061c', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f',
-  '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2060', '\u2066', '\u2067', '\u2068', '\u2069', '\ufeff', '\ud800', '\udfff', '\u{e0041}', '\u{1f600}', '\u{1f469}\u200d\u{1f4bb}', 'é', 'a', ' '];
+  '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2060', '\u2066', '\u2067', '\u2068', '\u2069', '\ufeff', '\ud800', '\udfff', '\u{e0041}', '\u3164', '\uffa0', '\u{1f600}', '\u{1f469}\u200d\u{1f4bb}', 'é', 'a', ' '];
 /** Any code unit (lone surrogates included), any astral code point, and the known-dangerous ones, mixed. */
 const unit = fc.oneof(
   fc.constantFrom(...DANGEROUS),
@@ -55,6 +59,15 @@ describe('sanitizeText()', () => {
       else assert.ok(out.endsWith('…'));
       for (const cp of codePoints(out)) assert.ok(cp < 0xd800 || cp > 0xdfff, 'no half of a pair');
     }), { numRuns: 500 });
+  });
+
+  it('shows a Hangul filler and the other blank-looking default-ignorables as U+FFFD: "claude-ai\\u3164" is not "claude-ai"', () => {
+    for (const hidden of ['\u3164', '\u115f', '\u1160', '\uffa0', '\u17b4', '\u2065', '\ufff0', '\u{1bca1}', '\u{1d173}', '\u{e0080}']) {
+      assert.equal(sanitizeText(`claude-ai${hidden}`), `claude-ai${REPLACEMENT_CHAR}`, `U+${hidden.codePointAt(0)!.toString(16)}`);
+      assert.equal(hasUnsafeText(`a${hidden}b`), true);
+    }
+    // Emoji and ideographic variation selectors stay: text needs them.
+    for (const ok of ['\u2764\ufe0f', '\u845b\u{e0100}']) assert.equal(sanitizeText(ok), ok);
   });
 
   it('leaves ordinary text alone, including ZWJ emoji and ZWNJ scripts', () => {

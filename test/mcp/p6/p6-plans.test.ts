@@ -72,6 +72,21 @@ describe('P6 plan step', () => {
     assert.equal(post.summary, 'Create 1 calendar object(s) in P6 (POST calendar: 1 object(s) with Name)');
     const del = await plan('p6_call', { method: 'DELETE', path: 'activity' });
     assert.ok(!del.ok && /DELETE needs query.ObjectId/.test(del.error));
+    // h13 review: ids hidden in a DELETE body (P6 versions that read them there) are named in
+    // the plan, and a GET body, which no plan line shows, is refused.
+    const hidden = await okPlan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101' }, body: [{ ObjectId: 5000 }, { ObjectId: 5001 }] });
+    assert.deepEqual(hidden.objects, ['activity 101', 'activity 5000', 'activity 5001']);
+    assert.match(hidden.summary, /^Delete 3 activity object\(s\) in P6 \(DELETE activity, ObjectId 101, 5000, 5001\)$/);
+    const bodyOnly = await okPlan('p6_call', { method: 'DELETE', path: 'activity', body: [{ ObjectId: 5000 }] });
+    assert.deepEqual(bodyOnly.objects, ['activity 5000']);
+    const odd = await plan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101' }, body: [{ ObjectId: 5000, Name: 'x' }] });
+    assert.ok(!odd.ok && /a DELETE body may only list objects/.test(odd.error));
+    const putQuery = await plan('p6_call', { method: 'PUT', path: 'activity', query: { Mode: 'x' }, body: [{ ObjectId: id, PercentComplete: 1 }] });
+    assert.ok(!putQuery.ok && /PUT takes no query parameters \(got Mode\)/.test(putQuery.error));
+    const delQuery = await plan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101', Cascade: 'true' } });
+    assert.ok(!delQuery.ok && /DELETE takes no query parameters but ObjectId \(got Cascade\)/.test(delQuery.error));
+    const getBody = await plan('p6_call', { method: 'GET', path: 'project', body: [{ ObjectId: 1 }] });
+    assert.ok(!getBody.ok && /GET takes no body/.test(getBody.error));
     fake.resetCounts();
     const escape = await plan('p6_call', { method: 'GET', path: '../../admin' });
     assert.ok(!escape.ok, 'refused');

@@ -95,7 +95,8 @@ export class Host extends DisposableBase implements ControlHandler {
     late.broker = broker;
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock });
     late.gateway = gateway;
-    const launcher = options.launcher ?? new NodeLauncher();
+    // Security: the home holds the control socket; no bind of the sandbox may expose it.
+    const launcher = options.launcher ?? new NodeLauncher({ hide: [options.home] });
     const supervisor = new Supervisor({ launcher, audit, env: options.env ?? process.env, clock });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     late.http = http;

@@ -13,6 +13,8 @@ import type { Sandbox } from './sandbox/sandbox.js';
 export interface NodeLauncherOptions {
   /** Default: what `detectSandbox()` finds (bubblewrap on Linux, sandbox-exec on macOS, else none). */
   readonly sandbox?: Sandbox;
+  /** Folders no child may see, whatever the sandbox binds (the KeyBroker home with its sockets). */
+  readonly hide?: readonly string[];
 }
 
 /**
@@ -23,9 +25,11 @@ export interface NodeLauncherOptions {
  */
 export class NodeLauncher implements Launcher {
   private readonly sandbox: Sandbox;
+  private readonly hide: readonly string[];
 
   constructor(options: NodeLauncherOptions = {}) {
     this.sandbox = options.sandbox ?? detectSandbox();
+    this.hide = options.hide ?? [];
   }
 
   get isolation(): Isolation {
@@ -43,6 +47,7 @@ export class NodeLauncher implements Launcher {
       // Security: exactly the allow-listed env plus the channel's name; nothing inherited implicitly.
       env: { ...spec.env, [CHILD_CHANNEL_ENV]: 'fd3' },
       modulePath: spec.modulePath,
+      hide: this.hide,
     });
     const extra: Array<'pipe' | 'ignore'> = wrapped.fd4 || wrapped.infoFd5 ? [wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore'] : [];
     const child = spawn(wrapped.file, [...wrapped.args], {

@@ -45,12 +45,23 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   const { method, segments, query, body } = input;
   const path = segments.join('/');
   const target = `P6 ${path}`;
+  // Security: the plan must cover every argument that can act. A body on a GET is refused
+  // (nothing to show for it), and a DELETE's body ObjectIds (some P6 versions read the ids
+  // there, reference §5) are named in the plan with the query's (h13 review).
   if (method === 'GET') {
+    if (body !== undefined) throw new P6ToolError('P6_BAD_ARGUMENTS', 'GET takes no body; put filters in query (e.g. {"Filter":"Status:eq:\'Active\'"})');
     const q = Object.keys(query);
     return { summary: `Read ${path} from P6 (GET${q.length ? ` with ${q.join(', ')}` : ''}); nothing changes`, changes: [], objects: [target], precondition: [] };
   }
+  // A write's plan names no query parameter, so a write takes none but a DELETE's ObjectId.
+  const extra = Object.keys(query).filter((k) => !(method === 'DELETE' && k === 'ObjectId'));
+  if (extra.length > 0) throw new P6ToolError('P6_BAD_ARGUMENTS', `${method} takes no query parameters${method === 'DELETE' ? ' but ObjectId' : ''} (got ${extra.slice(0, 5).join(', ')}); send the objects in body`);
   if (method === 'DELETE') {
-    const ids = (query['ObjectId'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (body?.some((o) => Object.keys(o).some((k) => k !== 'ObjectId') || typeof o['ObjectId'] !== 'number' || !Number.isSafeInteger(o['ObjectId']))) {
+      throw new P6ToolError('P6_BAD_ARGUMENTS', 'a DELETE body may only list objects as [{"ObjectId":101}]; put the ObjectIds in query.ObjectId instead');
+    }
+    const fromQuery = (query['ObjectId'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = [...new Set([...fromQuery, ...(body ?? []).map((o) => String(o['ObjectId']))])];
     if (ids.length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', 'DELETE needs query.ObjectId with the ObjectIds to delete, e.g. {"ObjectId":"101,102"}');
     return {
       summary: `Delete ${ids.length} ${path} object(s) in P6 (DELETE ${path}, ObjectId ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''})`,

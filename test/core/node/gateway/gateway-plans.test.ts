@@ -199,4 +199,21 @@ describe('Gateway plans (issue 11)', () => {
       assert.deepEqual(pending.list(), []);
     });
   });
+
+  // h13 review: the endpoint argument as an attacker would bend it. Each variant fails closed:
+  // no approval is created, nothing runs.
+  it('a case-variant, array or object endpoint never reaches a read-only endpoint or skips the approval', async () => {
+    await withGarden(config({ endpoints: [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }] }), async ({ client, pending, garden }) => {
+      assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: 'VC2' } })), /^no vsphere endpoint named VC2; call vsphere_list_endpoints/);
+      assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: ['vc2'] } })), /pass the endpoint argument/);
+      assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: { id: 'vc1' } } })), /pass the endpoint argument/);
+      assert.deepEqual(pending.list(), []);
+      assert.equal((await garden()).grown, 0);
+    });
+    await withGarden(config({ endpoints: [{ id: 'vc2', readOnly: true }] }), async ({ client, pending, garden }) => {
+      assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: 7 } })), /^endpoint vc2 is read-only/);
+      assert.deepEqual(pending.list(), []);
+      assert.equal((await garden()).grown, 0);
+    });
+  });
 });

@@ -14,6 +14,12 @@ export interface BubblewrapLayout {
   /** Does this path exist, and is it a symlink (with its target)? Injected for tests. */
   readonly stat?: (p: string) => { kind: 'dir' | 'file' | 'symlink'; target?: string } | undefined;
   readonly realpath?: (p: string) => string;
+  /**
+   * Folders a child must never see even when a bind would contain them: the KeyBroker home
+   * (control and gateway sockets, config, audit), `$HOME`, `$XDG_RUNTIME_DIR`, the temp dir
+   * (socket fallback folders), the keyring files. See {@link bubblewrapArgs}.
+   */
+  readonly hide?: readonly string[];
 }
 
 const defaultStat = (p: string): { kind: 'dir' | 'file' | 'symlink'; target?: string } | undefined => {
@@ -30,6 +36,28 @@ const defaultStat = (p: string): { kind: 'dir' | 'file' | 'symlink'; target?: st
 const SYSTEM_TREES = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 /** Files under /etc that name resolution and TLS read. Nothing else of /etc (no passwd, no machine-id). */
 const ETC_FILES = ['/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/crypto-policies', '/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/localtime'];
+
+/** Is `p` the folder `dir` or inside it? */
+function within(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+/** The existing folders of `paths`, resolved, outermost only (a tmpfs over one hides what is inside). */
+function hiddenFolders(paths: readonly string[], stat: NonNullable<BubblewrapLayout['stat']>, realpath: (p: string) => string): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    if (!p || !path.isAbsolute(p)) continue;
+    let real: string;
+    try {
+      real = realpath(p);
+    } catch {
+      continue; // Not there: nothing to see.
+    }
+    if (real !== '/' && stat(real)?.kind === 'dir') out.add(real);
+  }
+  const all = [...out].sort();
+  return all.filter((h) => !all.some((o) => o !== h && within(h, o)));
+}
 
 /** The package folder (with package.json) that holds `modulePath`: what a child's code needs to read. */
 export function packageRoot(modulePath: string, exists: (p: string) => boolean = fs.existsSync): string {
@@ -50,9 +78,10 @@ export function packageRoot(modulePath: string, exists: (p: string) => boolean =
  * a private bus). The network namespace is shared: the child must reach its upstream; the
  * seccomp program (fd 4) keeps it away from abstract unix sockets.
  */
-export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean): string[] {
+export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean, hide: readonly string[] = []): string[] {
   const stat = layout.stat ?? defaultStat;
   const realpath = layout.realpath ?? ((p: string) => fs.realpathSync(p));
+  const hidden = hiddenFolders([...(layout.hide ?? []), ...hide], stat, realpath);
   const args = [
     '--die-with-parent', '--new-session', '--as-pid-1',
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
@@ -66,8 +95,13 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   }
   const binds = new Set<string>();
   // node outside /usr (nvm, /opt/node, /usr/local on a split layout): its whole prefix, read-only.
+  // Security: not when that prefix holds a hidden folder (node in ~/bin or ~/.local/bin has
+  // the home or ~/.local as its "prefix"; /node has /): then the binary alone.
   const node = realpath(layout.nodePath);
-  if (!SYSTEM_TREES.some((t) => node.startsWith(`${t}/`))) binds.add(path.dirname(path.dirname(node)));
+  if (!SYSTEM_TREES.some((t) => node.startsWith(`${t}/`))) {
+    const prefix = path.dirname(path.dirname(node));
+    binds.add(hidden.some((h) => within(h, prefix)) ? node : prefix);
+  }
   binds.add(realpath(appRoot));
   // Dependencies hoisted into an enclosing node_modules (keybroker installed as a dependency).
   if (path.basename(path.dirname(appRoot)) === 'node_modules') binds.add(realpath(path.dirname(appRoot)));
@@ -75,6 +109,11 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   if (stat(nm)?.kind === 'symlink') binds.add(realpath(nm));
   for (const b of [...binds].sort()) args.push('--ro-bind', b, b);
   for (const f of ETC_FILES) args.push('--ro-bind-try', f, f);
+  // Security: a hidden folder inside something bound (a KEYBROKER_HOME inside the app's
+  // folder, with its control socket: a child that reached it could approve its own calls) is
+  // covered by an empty tmpfs, after the binds so it lands on top of them.
+  const bound = [...SYSTEM_TREES.filter((t) => stat(t)?.kind === 'dir'), ...binds];
+  for (const h of hidden) if (bound.some((b) => h !== b && within(h, b))) args.push('--tmpfs', h);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--chdir', realpath(appRoot), '--info-fd', '5');
   if (seccomp) args.push('--seccomp', '4');
   return args;
@@ -95,7 +134,7 @@ export class BubblewrapSandbox implements Sandbox {
 
   wrap(c: ChildCommand): WrappedCommand {
     const appRoot = packageRoot(c.modulePath);
-    const args = [...bubblewrapArgs(this.layout, appRoot, this.seccomp !== undefined), '--', c.file, ...c.args];
+    const args = [...bubblewrapArgs(this.layout, appRoot, this.seccomp !== undefined, c.hide), '--', c.file, ...c.args];
     // The host's TMPDIR does not exist in the sandbox; /tmp is the sandbox's own tmpfs.
     const env: Record<string, string> = { ...c.env };
     for (const k of ['TMPDIR', 'TEMP', 'TMP']) if (env[k] !== undefined) env[k] = '/tmp';

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveHome } from '../../config/home.js';
 import { BubblewrapSandbox, bubblewrapArgs, packageRoot, type BubblewrapLayout } from './bubblewrap.js';
 import { unixSocketFilter } from './seccomp-filter.js';
 import { noSandbox, type Sandbox } from './sandbox.js';
@@ -59,6 +60,21 @@ function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
   }
 }
 
+/**
+ * Folders no sandboxed child may see even where a bind would contain them (DECISIONS
+ * D-h13-review-1): the KeyBroker home of this environment (the host adds its own), `$HOME`,
+ * `$XDG_RUNTIME_DIR` and the temp dir (where long socket paths fall back to), and the XDG
+ * data and config folders (keyring files, other homes).
+ */
+export function hiddenFromChildren(env: NodeJS.ProcessEnv): string[] {
+  const home = os.homedir();
+  const abs = (p: string | undefined) => (p && path.isAbsolute(p) ? [p] : []);
+  return [
+    resolveHome(env, 'linux', home), home, ...abs(env['HOME']), ...abs(env['XDG_RUNTIME_DIR']), os.tmpdir(), ...abs(env['TMPDIR']),
+    ...abs(env['XDG_DATA_HOME']), path.join(home, '.local', 'share'), ...abs(env['XDG_CONFIG_HOME']), path.join(home, '.config'),
+  ];
+}
+
 const cache = new Map<string, Sandbox>();
 
 /**
@@ -67,7 +83,7 @@ const cache = new Map<string, Sandbox>();
  * with a `note` saying why (the host logs it once at start).
  */
 export function detectSandbox(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Sandbox {
-  const key = `${platform}|${env[SANDBOX_ENV] ?? ''}|${env[BWRAP_ENV] ?? ''}|${env['PATH'] ?? ''}`;
+  const key = [platform, SANDBOX_ENV, BWRAP_ENV, 'PATH', 'KEYBROKER_HOME', 'HOME', 'XDG_RUNTIME_DIR', 'TMPDIR', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME'].map((k, i) => (i === 0 ? k : env[k] ?? '')).join('|');
   const known = cache.get(key);
   if (known) return known;
   const sandbox = detect(env, platform);
@@ -80,7 +96,7 @@ function detect(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Sandbox {
   if (platform === 'linux') {
     const bwrap = env[BWRAP_ENV] || onPath('bwrap', env['PATH']);
     if (!bwrap) return noSandbox("bubblewrap is not installed; install the 'bubblewrap' package");
-    const layout: BubblewrapLayout = { bwrap, nodePath: process.execPath, arch: process.arch };
+    const layout: BubblewrapLayout = { bwrap, nodePath: process.execPath, arch: process.arch, hide: hiddenFromChildren(env) };
     const failure = probeBubblewrap(layout);
     if (failure !== undefined) return noSandbox(`bubblewrap does not work here (${failure.slice(0, 160)}); unprivileged user namespaces may be disabled`);
     return new BubblewrapSandbox(layout);
@@ -91,7 +107,8 @@ function detect(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Sandbox {
     const r = spawnSync(sandboxExec, ['-p', '(version 1)(allow default)', '/usr/bin/true'], { stdio: 'ignore', timeout: PROBE_TIMEOUT_MS });
     if (r.status !== 0) return noSandbox('sandbox-exec does not work here');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-child-'));
-    return new SandboxExecSandbox({ home: os.homedir(), nodePath: process.execPath, sandboxExec }, fs.realpathSync(tmp));
+    // Security: the KeyBroker home is denied by name (a node in ~/bin would otherwise allow reading it).
+    return new SandboxExecSandbox({ home: os.homedir(), nodePath: process.execPath, sandboxExec, hide: [resolveHome(env, 'darwin')] }, fs.realpathSync(tmp));
   }
   return noSandbox(`no child sandbox on ${platform}`);
 }

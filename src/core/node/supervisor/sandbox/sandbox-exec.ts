@@ -10,6 +10,8 @@ export interface SandboxExecLayout {
   readonly nodePath: string;
   /** /usr/bin/sandbox-exec. */
   readonly sandboxExec: string;
+  /** Folders denied even where an allow covers them (the KeyBroker home; a node in ~/bin allows the home). */
+  readonly hide?: readonly string[];
 }
 
 /** A string literal in the SBPL (Scheme) profile language. */
@@ -24,8 +26,9 @@ const lit = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\
  * for the upstream; writes only to its own temp folder. Not exercised here (no macOS CI):
  * see SECURITY.md.
  */
-export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string): string {
+export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string, hide: readonly string[] = []): string {
   const keychains = path.join(layout.home, 'Library', 'Keychains');
+  const hidden = [...new Set([...(layout.hide ?? []), ...hide])].filter((p) => path.isAbsolute(p) && p !== '/');
   const nodePrefix = path.dirname(path.dirname(layout.nodePath));
   return [
     '(version 1)',
@@ -41,7 +44,7 @@ export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string): 
     '(allow file-write* (literal "/dev/null") (subpath (param "TMP")))',
     '(allow file-read* (subpath (param "TMP")))',
     // Explicit denials after the allows: SBPL applies the last matching rule.
-    `(deny file-read* file-write* (subpath ${lit(keychains)}) (subpath "/Library/Keychains") (subpath "/System/Library/Keychains") (subpath "/private/var/db/mds"))`,
+    `(deny file-read* file-write* (subpath ${lit(keychains)}) (subpath "/Library/Keychains") (subpath "/System/Library/Keychains") (subpath "/private/var/db/mds")${hidden.map((h) => ` (subpath ${lit(h)})`).join('')})`,
     '(allow mach-lookup (global-name "com.apple.system.opendirectoryd.libinfo") (global-name "com.apple.dnssd.service") (global-name "com.apple.SystemConfiguration.configd") (global-name "com.apple.trustd") (global-name "com.apple.trustd.agent"))',
     '(deny mach-lookup (global-name "com.apple.securityd") (global-name "com.apple.SecurityServer") (global-name-regex #"^com\\.apple\\.security\\.") (global-name "com.apple.secd"))',
     '(allow network-outbound (remote tcp) (remote udp))',
@@ -60,7 +63,7 @@ export class SandboxExecSandbox implements Sandbox {
 
   wrap(c: ChildCommand): WrappedCommand {
     const appRoot = packageRoot(c.modulePath);
-    const profile = sandboxExecProfile(this.layout, appRoot);
+    const profile = sandboxExecProfile(this.layout, appRoot, c.hide);
     const env: Record<string, string> = { ...c.env, TMPDIR: this.tmpDir };
     return { file: this.layout.sandboxExec, args: ['-D', `TMP=${this.tmpDir}`, '-p', profile, c.file, ...c.args], env, cwd: appRoot };
   }

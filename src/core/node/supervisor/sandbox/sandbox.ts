@@ -7,6 +7,8 @@ export interface ChildCommand {
   readonly env: Readonly<Record<string, string>>;
   /** The child's entry module; the sandbox makes its package readable. */
   readonly modulePath: string;
+  /** Folders the child must never see even inside something the sandbox binds (the host's home). */
+  readonly hide?: readonly string[];
 }
 
 /** The command the launcher really spawns, plus what the sandbox needs on extra fds. */

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { bubblewrapArgs, packageRoot, type BubblewrapLayout } from '../../../../../src/core/node/supervisor/sandbox/bubblewrap.js';
+import { BubblewrapSandbox, bubblewrapArgs, packageRoot, type BubblewrapLayout } from '../../../../../src/core/node/supervisor/sandbox/bubblewrap.js';
 import { BWRAP_ENV, SANDBOX_ENV, detectSandbox } from '../../../../../src/core/node/supervisor/sandbox/detect-sandbox.js';
 import { sandboxExecProfile } from '../../../../../src/core/node/supervisor/sandbox/sandbox-exec.js';
 import { unixSocketFilter } from '../../../../../src/core/node/supervisor/sandbox/seccomp-filter.js';
@@ -46,6 +46,26 @@ describe('bubblewrapArgs()', () => {
     assert.ok(ro.includes('/home/u/.nvm/versions/node/v20'));
     assert.ok(ro.includes('/srv/app/node_modules'));
     assert.ok(!a.includes('--seccomp'));
+  });
+
+  // h13 review: a node in ~/bin (or ~/.local/bin, or /node) made the whole home (or ~/.local,
+  // or /) the "node prefix" bound into every child: keyring files, the KeyBroker home, its sockets.
+  it('binds only the node binary when its prefix would contain a hidden folder (node in ~/bin)', () => {
+    const dirs = new Set(['/usr', '/home/u', '/home/u/.config/keybroker']);
+    const l: BubblewrapLayout = { ...layout, nodePath: '/home/u/bin/node', stat: (p) => (dirs.has(p) ? { kind: 'dir' } : layout.stat!(p)), hide: ['/home/u', '/home/u/.config/keybroker'] };
+    const a = bubblewrapArgs(l, '/opt/keybroker', true);
+    const ro = a.flatMap((x, i) => (x === '--ro-bind' ? [a[i + 1]] : []));
+    assert.ok(ro.includes('/home/u/bin/node'), ro.join(' '));
+    assert.ok(!ro.includes('/home/u'), ro.join(' '));
+  });
+
+  it('covers a hidden folder inside a bind (a KEYBROKER_HOME inside the app folder) with a tmpfs', () => {
+    const dirs = new Set(['/usr', '/srv/app/.kbhome']);
+    const l: BubblewrapLayout = { ...layout, stat: (p) => (dirs.has(p) ? { kind: 'dir' } : layout.stat!(p)) };
+    const a = bubblewrapArgs(l, '/srv/app', true, ['/srv/app/.kbhome', '/srv/elsewhere', '/root']);
+    const tmpfs = a.flatMap((x, i) => (x === '--tmpfs' ? [a[i + 1]] : []));
+    assert.deepEqual(tmpfs, ['/srv/app/.kbhome', '/tmp']);
+    assert.ok(a.indexOf('/srv/app/.kbhome') > a.lastIndexOf('--ro-bind'), 'the tmpfs comes after the binds');
   });
 
   it('packageRoot() finds the folder with package.json', () => {
@@ -166,7 +186,60 @@ describe('sandboxExecProfile() (macOS)', () => {
     assert.ok(profile.indexOf('Library/Keychains') > profile.lastIndexOf('(allow file-read*'));
   });
 
+  it('denies the KeyBroker home by name, after the allows, even when node in ~/bin makes the home readable (h13 review)', () => {
+    const p = sandboxExecProfile({ home: '/Users/ann', nodePath: '/Users/ann/bin/node', sandboxExec: '', hide: ['/Users/ann/Library/Application Support/KeyBroker'] }, '/Applications/KeyBroker.app/Contents/Resources/app', ['/Users/ann/kb-dev-home']);
+    const deny = p.split('\n').find((l) => l.startsWith('(deny file-read* file-write*'))!;
+    assert.ok(deny.includes('(subpath "/Users/ann/Library/Application Support/KeyBroker")'), deny);
+    assert.ok(deny.includes('(subpath "/Users/ann/kb-dev-home")'), deny);
+    assert.ok(p.indexOf(deny) > p.lastIndexOf('(allow file-read*'));
+  });
+
   it('escapes quotes in paths', () => {
     assert.match(sandboxExecProfile({ home: '/Users/a"b', nodePath: '/n/bin/node', sandboxExec: '' }, '/x'), /"\/Users\/a\\"b\/Library\/Keychains"/);
+  });
+});
+
+describe('bubblewrap never shows a child the KeyBroker home or $HOME, whatever it binds (h13 review)', () => {
+  const bwrap = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(p));
+  it('node in ~/bin and a KEYBROKER_HOME inside the app folder: the child reads neither and cannot reach the control socket, even without seccomp', { skip: (process.platform !== 'linux' || !bwrap) && 'Linux with bubblewrap only' }, async () => {
+    // Not under /tmp: the sandbox's /tmp is its own tmpfs, which would hide everything anyway.
+    const base = fs.mkdtempSync('/var/tmp/kb-hide-');
+    const server = net.createServer((c) => c.end('approve\n'));
+    try {
+      const userHome = path.join(base, 'home');
+      fs.mkdirSync(path.join(userHome, 'bin'), { recursive: true });
+      fs.mkdirSync(path.join(userHome, '.config', 'keybroker'), { recursive: true });
+      const userConfig = path.join(userHome, '.config', 'keybroker', 'config.json');
+      fs.writeFileSync(userConfig, 'visible');
+      const node = path.join(userHome, 'bin', 'node');
+      try {
+        fs.linkSync(fs.realpathSync(process.execPath), node);
+      } catch {
+        fs.copyFileSync(process.execPath, node);
+        fs.chmodSync(node, 0o755);
+      }
+      const app = path.join(base, 'app');
+      const kbHome = path.join(app, '.kbhome');
+      fs.mkdirSync(kbHome, { recursive: true });
+      fs.writeFileSync(path.join(app, 'package.json'), '{}');
+      const kbConfig = path.join(kbHome, 'config.json');
+      fs.writeFileSync(kbConfig, 'visible');
+      const socket = path.join(kbHome, 'control.sock');
+      await new Promise<void>((r) => server.listen(socket, r));
+      // No seccomp program (riscv64, ppc64le, s390x have none): only the mounts keep the socket away.
+      const sandbox = new BubblewrapSandbox({ bwrap: bwrap!, nodePath: node, arch: 'riscv64', hide: [userHome, path.join(userHome, '.config')] });
+      const code = `const fs=require('fs');const o={};for(const [k,p] of ${JSON.stringify([['user', userConfig], ['kb', kbConfig]])}){try{o[k]=fs.readFileSync(p,'utf8')}catch(e){o[k]=e.code}}
+const s=require('net').connect(${JSON.stringify(socket)});const done=(v)=>{o.socket=v;console.log(JSON.stringify(o));process.exit(0)};s.on('connect',()=>done('connected'));s.on('error',(e)=>done(e.code))`;
+      const w = sandbox.wrap({ file: node, args: ['-e', code], env: { PATH: '/usr/bin:/bin' }, modulePath: path.join(app, 'package.json'), hide: [kbHome] });
+      assert.equal(w.fd4, undefined);
+      const child = spawn(w.file, [...w.args], { env: { ...w.env }, cwd: w.cwd, stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'ignore', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      await new Promise((r) => child.on('exit', r));
+      assert.deepEqual(JSON.parse(out.trim() || '{}'), { user: 'ENOENT', kb: 'ENOENT', socket: 'ENOENT' });
+    } finally {
+      await new Promise((r) => server.close(r));
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });

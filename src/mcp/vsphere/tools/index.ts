@@ -24,6 +24,10 @@ import { registerPowerTool } from './power.js';
 import { registerSnapshotCreateTool } from './snapshot-create.js';
 import { registerSnapshotDeleteTool } from './snapshot-delete.js';
 import { registerSnapshotRevertTool } from './snapshot-revert.js';
+import { registerCloneVmTool } from './clone-vm.js';
+import { registerHostMaintenanceTool } from './host-maintenance.js';
+import { registerMigrateVmTool } from './migrate-vm.js';
+import { registerReconfigureVmTool } from './reconfigure-vm.js';
 
 /** What every vSphere tool may use. */
 export interface VsphereToolDeps {
@@ -61,4 +65,9 @@ export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
   registerGetNetworkTool(server, deps);
   registerListVlansTool(server, deps);
   registerRecentEventsTool(server, deps);
+  // Issue 16 writes (h11), each with its plan step.
+  registerCloneVmTool(deps.planner, deps);
+  registerMigrateVmTool(deps.planner, deps);
+  registerReconfigureVmTool(deps.planner, deps);
+  registerHostMaintenanceTool(deps.planner, deps);
 }

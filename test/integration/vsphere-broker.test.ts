@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { request, type Dispatcher } from 'undici';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 import { runKeybroker, waitFor, type CliResult } from '../support/keybroker-cli.js';
@@ -23,6 +24,13 @@ import type { ApprovalRequest } from '../../src/core/common/contracts/approval.j
 
 const PASSWORD = 'Vc pass "with" spaces & <xml>!';
 const WRONG = 'not-the-password-123';
+
+/** HTTP status of `POST /rest/com/vmware/cis/session?~action=get` with a vAPI session id: 200 live, 401 gone. */
+async function vapiSessionStatus(url: string, session: string, dispatcher: Dispatcher): Promise<number> {
+  const res = await request(`${new URL(url).origin}/rest/com/vmware/cis/session?~action=get`, { method: 'POST', dispatcher, headers: { 'vmware-api-session-id': session } });
+  await res.body.dump();
+  return res.statusCode;
+}
 
 describe('broker with vcsim, Secret Service and the real CLI', () => {
   let ss: SecretService;
@@ -93,10 +101,14 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     assert.equal(grant.upstream.fingerprintSha256, vcsim.fingerprintSha256);
     const d = dispatcher();
     const who = await vsphereCurrentSession({ url: vcsim.url, cookie: grant.token, dispatcher: d });
+    // The same login also made a vAPI REST session (tags), handed over beside the cookie (issue 16).
+    assert.ok(grant.apiToken, 'the grant carries a vAPI session');
+    tokens.push(grant.apiToken);
+    assert.equal(await vapiSessionStatus(vcsim.url, grant.apiToken, d), 200);
     await d.close();
     assert.equal(who.userName.toLowerCase().includes('administrator'), true);
-    // The child's argv and environment never carry the password or the cookie.
-    assert.deepEqual(findSecrets([PASSWORD, grant.token], { pids: [child.handle.pid!] }), []);
+    // The child's argv and environment never carry the password, the cookie or the vAPI session.
+    assert.deepEqual(findSecrets([PASSWORD, grant.token, grant.apiToken], { pids: [child.handle.pid!] }), []);
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string; session?: unknown }[] };
     const vc1 = status.endpoints.find((e) => e.id === 'vc1');
     assert.equal(vc1?.lock, 'unlocked');
@@ -140,6 +152,8 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
       const gb = await b.token('vc1');
       assert.ok(ga.ok && gb.ok);
       tokens.push(ga.token, gb.token);
+      assert.ok(ga.apiToken);
+      tokens.push(ga.apiToken);
       const r = await cli(['lock', 'vc1']);
       assert.equal(r.code, 0, r.stderr);
       host.audit.flush();
@@ -151,6 +165,8 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
         await vsphereCurrentSession({ url: vcsim.url, cookie: ga.ok ? ga.token : '', dispatcher: d });
         return undefined; // still logged in: keep polling until it is rejected
       }), (e: unknown) => (e as { code?: string }).code === 'CONN_NOT_AUTHENTICATED');
+      // The vAPI session is logged out too.
+      await waitFor('vAPI logout upstream', async () => ((await vapiSessionStatus(vcsim.url, ga.apiToken!, d)) === 401 ? true : undefined));
       await d.close();
       const status = JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string }[] };
       assert.equal(status.endpoints.find((e) => e.id === 'vc1')?.lock, 'locked');

@@ -10,7 +10,7 @@ const CHILD = path.resolve(import.meta.dirname, '../fixtures/token-child.ts');
 
 /** What the child reports about one token request. */
 export type TokenReport =
-  | { tag: string; ok: true; token: string; expiresAt: number; upstream: { url: string; fingerprintSha256?: string } }
+  | { tag: string; ok: true; token: string; apiToken?: string; expiresAt: number; upstream: { url: string; fingerprintSha256?: string } }
   | { tag: string; ok: false; code: string; message: string };
 
 /** A real forked child, connected to `host` like an MCP server child, that asks for tokens on command. */

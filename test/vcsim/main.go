@@ -10,7 +10,9 @@
 //
 // and serves until SIGTERM/SIGINT or until stdin closes (so it dies with its parent).
 // GET /kbtest/counts returns a JSON map of SOAP method name -> calls received, so tests
-// can prove, for example, that a failed login was never retried.
+// can prove, for example, that a failed login was never retried. The vAPI REST service
+// (tags, categories, content libraries) answers under /rest; in govmomi 0.24.2 its session
+// login accepts any non-empty Basic pair.
 package main
 
 import (
@@ -33,6 +35,9 @@ import (
 	"syscall"
 
 	"github.com/vmware/govmomi/simulator"
+	// The vAPI REST service (tags, categories, content libraries) under /rest, registered
+	// on the same server when Service.RegisterEndpoints is set.
+	_ "github.com/vmware/govmomi/vapi/simulator"
 )
 
 func main() {
@@ -84,6 +89,7 @@ func main() {
 	mux.Handle("localhost/sdk", sdk)
 	mux.HandleFunc("/kbtest/counts", counter.serve)
 	model.Service.ServeMux = mux
+	model.Service.RegisterEndpoints = true
 
 	server := model.Service.NewServer()
 	defer server.Close()

@@ -1,6 +1,6 @@
 import type { TokenGrant } from '../../core/common/contracts/token-protocol.js';
 import { Emitter } from '../../core/common/events/emitter.js';
-import { createUpstreamDispatcher, vsphereLogin, vsphereLogout } from '../../connectors/vsphere/index.js';
+import { createUpstreamDispatcher, vapiLogin, vsphereLogin, vsphereLogout } from '../../connectors/vsphere/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
 
 /** The name standalone mode answers to; any `endpoint` argument maps to the one vCenter. */
@@ -28,9 +28,11 @@ export function createStandaloneTokens(env: NodeJS.ProcessEnv): TokenSource & { 
   let current: Promise<TokenGrant> | undefined;
   let seq = 0;
   const login = (endpoint: string): Promise<TokenGrant> => {
-    const p = vsphereLogin({ url, username, password, dispatcher }).then(
-      (s): TokenGrant => ({ ch: 'broker', t: 'token.grant', id: `s${++seq}`, endpoint, token: s.cookie, expiresAt: FAR_FUTURE, upstream: { url, fingerprintSha256 } }),
-    );
+    const p = vsphereLogin({ url, username, password, dispatcher }).then(async (s): Promise<TokenGrant> => {
+      // The vAPI REST session (tags) is optional: without it only the tag tools refuse.
+      const apiToken = await vapiLogin({ url, username, password, dispatcher }).catch(() => undefined);
+      return { ch: 'broker', t: 'token.grant', id: `s${++seq}`, endpoint, token: s.cookie, ...(apiToken !== undefined && { apiToken }), expiresAt: FAR_FUTURE, upstream: { url, fingerprintSha256 } };
+    });
     // A failed login is reported to this caller and not cached: the next call tries again.
     current = p.catch((error: unknown) => {
       current = undefined;

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createUpstreamDispatcher, isMoRef, VsphereClient, vsphereLogin, vsphereLogout, xmlElement, type ManagedObjectRef } from '../../../src/connectors/vsphere/index.js';
+import { request } from 'undici';
+import { createUpstreamDispatcher, isMoRef, vapiLogin, VsphereClient, vsphereLogin, vsphereLogout, xmlElement, type ManagedObjectRef } from '../../../src/connectors/vsphere/index.js';
 import { findEntity } from '../../../src/mcp/vsphere/inventory/find-entity.js';
 import { taskRef } from '../../../src/mcp/vsphere/inventory/task-ref.js';
 import type { Vcsim } from '../../support/vcsim.js';
@@ -20,6 +21,10 @@ export interface AdminSession {
   /** Run a `…_Task` method on an object by name and wait for it. */
   task(type: string, name: string, method: string, params?: string): Promise<void>;
   props(type: string, name: string, paths: string[]): Promise<Record<string, unknown>>;
+  /** vAPI REST: a tag category (cardinality SINGLE or MULTIPLE) and a tag in it; returns the tag id. */
+  createTag(category: string, tag: string, cardinality?: 'SINGLE' | 'MULTIPLE'): Promise<string>;
+  /** vAPI REST: attach a tag (by id) to a VM (by name). */
+  attachTag(tagId: string, vm: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,20 @@ export async function adminSession(vcsim: Vcsim): Promise<AdminSession> {
   const session = await vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher });
   const client = new VsphereClient({ url: vcsim.url, dispatcher, session: { token: async () => session.cookie, renew: async () => session.cookie } });
   const dirs: string[] = [];
+  const vapiSession = await vapiLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher });
+  if (vapiSession === undefined) throw new Error('vcsim serves no vAPI REST');
+  const rest = async (method: 'GET' | 'POST', p: string, body?: unknown): Promise<unknown> => {
+    const res = await request(`${new URL(vcsim.url).origin}/rest${p}`, {
+      method,
+      dispatcher,
+      headers: { 'vmware-api-session-id': vapiSession, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`${method} ${p}: HTTP ${res.statusCode} ${text}`);
+    return text ? (JSON.parse(text) as { value?: unknown }).value : undefined;
+  };
+  const categories = new Map<string, string>();
   const ref = async (type: string, name: string) => (await findEntity(client, type, name, type)).ref;
   const task = async (type: string, name: string, method: string, params = '') => {
     await client.waitForTask(taskRef(await client.invoke(method, await ref(type, name), params), method), { deadlineMs: 60_000 });
@@ -60,6 +79,18 @@ export async function adminSession(vcsim: Vcsim): Promise<AdminSession> {
     async props(type, name, paths) {
       const [o] = await client.retrieveObjects([await ref(type, name)], paths);
       return o?.props ?? {};
+    },
+    async createTag(category, tag, cardinality = 'SINGLE') {
+      let cid = categories.get(category);
+      if (!cid) {
+        cid = String(await rest('POST', '/com/vmware/cis/tagging/category', { create_spec: { name: category, description: `${category} category`, cardinality, associable_types: [] } }));
+        categories.set(category, cid);
+      }
+      return String(await rest('POST', '/com/vmware/cis/tagging/tag', { create_spec: { name: tag, description: `${tag} tag`, category_id: cid } }));
+    },
+    async attachTag(tagId, vm) {
+      const { value } = await ref('VirtualMachine', vm);
+      await rest('POST', `/com/vmware/cis/tagging/tag-association/id:${encodeURIComponent(tagId)}?~action=attach`, { object_id: { id: value, type: 'VirtualMachine' } });
     },
     async close() {
       await vsphereLogout({ url: vcsim.url, cookie: session.cookie, dispatcher }).catch(() => undefined);

@@ -2,7 +2,7 @@
 // (the end-to-end test covers the real broker). Counts logins and renewals.
 import { Emitter } from '../../../src/core/common/events/emitter.js';
 import type { TokenGrant } from '../../../src/core/common/contracts/token-protocol.js';
-import { createUpstreamDispatcher, vsphereLogin } from '../../../src/connectors/vsphere/index.js';
+import { createUpstreamDispatcher, vapiLogin, vsphereLogin } from '../../../src/connectors/vsphere/index.js';
 import type { TokenSource } from '../../../src/mcp/runtime/token-source.js';
 import type { Vcsim } from '../../support/vcsim.js';
 
@@ -21,8 +21,9 @@ export function vcsimTokens(vcsim: Vcsim): VcsimTokens {
   const renewals: string[] = [];
   const login = (endpoint: string): Promise<TokenGrant> => {
     logins++;
-    grant = vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher }).then((s) => ({
-      ch: 'broker' as const, t: 'token.grant' as const, id: `g${logins}`, endpoint, token: s.cookie, expiresAt: Date.now() + 3_600_000,
+    grant = vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher }).then(async (s) => ({
+      ch: 'broker' as const, t: 'token.grant' as const, id: `g${logins}`, endpoint, token: s.cookie,
+      apiToken: await vapiLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher }), expiresAt: Date.now() + 3_600_000,
       upstream: { url: vcsim.url, fingerprintSha256: vcsim.fingerprintSha256 },
     }));
     return grant;

@@ -5,6 +5,7 @@
  */
 export { vsphereLogin, type VsphereLoginOptions, type VsphereSession } from './vsphere-login.js';
 export { vsphereLogout, type VsphereLogoutOptions } from './vsphere-logout.js';
+export { vapiLogin, vapiLogout, vapiBaseUrl, VAPI_SESSION_HEADER, type VapiLoginOptions } from './vapi-session.js';
 export {
   vsphereCurrentSession,
   vsphereSessionIsActive,

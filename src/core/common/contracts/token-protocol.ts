@@ -31,6 +31,12 @@ export const TokenGrant = z.strictObject({
   id: RequestId,
   endpoint: EndpointName,
   token: SessionToken,
+  /**
+   * vSphere only: the vAPI REST session id (tags, content libraries) the broker made with the
+   * same login, when the vCenter has that service (issue 16: "the broker hands the child
+   * both"). A secret like `token`; renewing `token` renews both.
+   */
+  apiToken: SessionToken.optional(),
   /** Epoch milliseconds after which the child must ask again. */
   expiresAt: z.number().int().nonnegative(),
   upstream: z.strictObject({

@@ -16,6 +16,8 @@ export interface LiveSession {
   readonly kind: EndpointKind;
   readonly credential: string;
   readonly token: string;
+  /** vSphere: the vAPI REST session id made with the same login, when there is one. */
+  readonly apiToken?: string;
   readonly loggedInAt: number;
   readonly expiresAt: number;
   readonly mode: UnlockMode;
@@ -82,7 +84,7 @@ export class Sessions extends DisposableBase {
 
   /** Every held token, without side effects (the audit redactor calls this on each append). */
   tokens(): string[] {
-    return [...this.held.values()].map((h) => h.session.token);
+    return [...this.held.values()].flatMap((h) => (h.session.apiToken !== undefined ? [h.session.token, h.session.apiToken] : [h.session.token]));
   }
 
   /** Log in to `endpoint` (or join a login already under way) and keep the session until `expiresAt`. */
@@ -164,9 +166,10 @@ export class Sessions extends DisposableBase {
       throw new TokenDenied('invalid', `no password in the keychain for ${endpoint.credential}; set it with 'keybroker endpoint update ${endpoint.id} --password-stdin'`);
     }
     let token: string;
+    let apiToken: string | undefined;
     try {
       // The password's only use; the reference is dropped in `finally` (JS cannot wipe strings).
-      ({ token } = await this.deps.logins[endpoint.kind].login(endpoint, password));
+      ({ token, apiToken } = await this.deps.logins[endpoint.kind].login(endpoint, password));
     } catch (e) {
       const reason = e instanceof UpstreamLoginError ? e.reason : 'unreachable';
       const message = e instanceof UpstreamLoginError ? e.message : `login to ${endpoint.id} failed unexpectedly; check the URL and try again`;
@@ -176,7 +179,7 @@ export class Sessions extends DisposableBase {
       // eslint-disable-next-line no-useless-assignment -- drop the last reference to the password early
       password = undefined;
     }
-    const session: LiveSession = { endpoint: endpoint.id, kind: endpoint.kind, credential: endpoint.credential, token, loggedInAt: clock.now(), expiresAt, mode };
+    const session: LiveSession = { endpoint: endpoint.id, kind: endpoint.kind, credential: endpoint.credential, token, ...(apiToken !== undefined && { apiToken }), loggedInAt: clock.now(), expiresAt, mode };
     const h: Held = { session, endpoint, timer: clock.setTimer(Math.max(0, expiresAt - clock.now()), () => void this.end(endpoint.id, 'expired')) };
     audit.append({ event: 'session.login', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'ok', durationMs: clock.now() - started, expiresAt: new Date(expiresAt).toISOString() });
     if ((this.epochs.get(endpoint.credential) ?? 0) !== epoch) {
@@ -202,7 +205,7 @@ export class Sessions extends DisposableBase {
     const mark = Symbol(h.session.endpoint);
     this.outgoing.set(mark, h.session.endpoint);
     try {
-      await this.deps.logins[h.endpoint.kind].logout(h.endpoint, { token: h.session.token });
+      await this.deps.logins[h.endpoint.kind].logout(h.endpoint, { token: h.session.token, ...(h.session.apiToken !== undefined && { apiToken: h.session.apiToken }) });
       this.deps.audit.append({ event: 'session.logout', endpoint: h.session.endpoint, credential: h.session.credential, outcome: 'ok' });
       return true;
     } catch {

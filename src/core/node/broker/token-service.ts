@@ -82,7 +82,7 @@ export class TokenService {
   private grant(id: string, s: LiveSession): TokenGrant {
     const endpoint = this.deps.config().endpoints.find((e) => e.id === s.endpoint);
     return {
-      ch: 'broker', t: 'token.grant', id, endpoint: s.endpoint, token: s.token, expiresAt: s.expiresAt,
+      ch: 'broker', t: 'token.grant', id, endpoint: s.endpoint, token: s.token, ...(s.apiToken !== undefined && { apiToken: s.apiToken }), expiresAt: s.expiresAt,
       upstream: {
         url: endpoint?.url ?? '',
         fingerprintSha256: endpoint?.tls.fingerprintSha256,

@@ -4,6 +4,11 @@ import type { Endpoint } from '../../common/contracts/endpoint.js';
 export interface UpstreamSession {
   /** vSphere: the `vmware_soap_session` cookie value; P6: the Cookie header. Never logged. */
   readonly token: string;
+  /**
+   * vSphere only: a vAPI REST session id (tags, content libraries) made with the same login,
+   * when the vCenter has that service. Never logged; redacted like the token.
+   */
+  readonly apiToken?: string;
 }
 
 /** Why an upstream login failed, in the token protocol's terms. */

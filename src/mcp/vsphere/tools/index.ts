@@ -20,6 +20,7 @@ import { registerGetVmTool } from './get-vm.js';
 import { registerListHostsTool } from './list-hosts.js';
 import { registerListSnapshotsTool } from './list-snapshots.js';
 import { registerListVmsTool } from './list-vms.js';
+import { registerListTagsTool } from './list-tags.js';
 import { registerPowerTool } from './power.js';
 import { registerSnapshotCreateTool } from './snapshot-create.js';
 import { registerSnapshotDeleteTool } from './snapshot-delete.js';
@@ -70,4 +71,5 @@ export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
   registerMigrateVmTool(deps.planner, deps);
   registerReconfigureVmTool(deps.planner, deps);
   registerHostMaintenanceTool(deps.planner, deps);
+  registerListTagsTool(server, deps);
 }

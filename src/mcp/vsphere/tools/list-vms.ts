@@ -1,12 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { isMoRef } from '../../../connectors/vsphere/index.js';
+import { isMoRef, type VapiClient } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import type { RowSnapshots } from '../inventory/row-snapshots.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
 import { collectVmRows } from '../inventory/vm-rows.js';
+import { loadTagCatalog, resolveTag } from '../inventory/tag-catalog.js';
 import { cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, toolResult } from './tool-support.js';
 
 /** vSphere power states, as filters and outputs use them. */
@@ -42,6 +43,7 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
         cluster: z.string().max(256).optional().describe('Only VMs on hosts of the cluster with this name'),
         datacenter: z.string().max(256).optional().describe('Only VMs in the datacenter with this name'),
         folder: z.string().max(256).optional().describe('Only VMs in the folder with this name, at any depth'),
+        tag: z.string().min(1).max(512).optional().describe('Only VMs with this tag: "category/tag", a tag name unique across categories, or a tag id (vsphere_list_tags lists them)'),
         limit: limitArg,
         cursor: cursorArg,
       },
@@ -52,10 +54,12 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
       const { endpoint, limit, cursor, ...filters } = args;
       const rows = await deps.snapshots.rows(JSON.stringify(['vms', endpoint ?? '', filters]), cursor !== undefined, async () => {
         const client = await deps.clients.forEndpoint(endpoint);
+        const tagged = filters.tag !== undefined ? await vmsWithTag(await deps.clients.vapiFor(endpoint), filters.tag) : undefined;
         const index = await InventoryIndex.load(client);
         const matchName = nameMatcher(filters.name);
         return collectVmRows(client, index, (row, o) => {
           if (!matchName(row.name)) return false;
+          if (tagged && !tagged.has(row.moref)) return false;
           if (filters.powerState && row.powerState !== filters.powerState) return false;
           if (filters.host && !sameName(row.host, filters.host)) return false;
           if (filters.cluster && !sameName(row.cluster, filters.cluster)) return false;
@@ -71,4 +75,10 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
       return toolResult({ vms: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, [`${page.items.length} of ${page.total} VMs${more}`, ...lines].join('\n'));
     },
   );
+}
+
+/** Morefs of the VMs `tag` is attached to. */
+async function vmsWithTag(vapi: VapiClient, tag: string): Promise<Set<string>> {
+  const found = resolveTag(await loadTagCatalog(vapi), tag);
+  return new Set((await vapi.listAttachedObjects(found.id)).filter((o) => o.type === 'VirtualMachine').map((o) => o.id));
 }

@@ -1,7 +1,8 @@
 // Issue 16's vSphere writes end to end on vcsim: `keybroker serve`, the real `keybroker
 // bridge`, two vCenter endpoints, the gateway's plan step in the dist/mcp/vsphere child,
 // approvals answered with the real CLI. A client with no prior knowledge lists the
-// endpoints, clones a VM (the approval's plan names source, target folder and datastore)
+// endpoints, lists tags and the VMs with one, clones a VM (the approval's plan names source,
+// target folder and datastore)
 // and migrates the clone, continuing from the text blocks alone; the audit names both.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +44,21 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
       assert.equal((await cli(['approve', a.id])).code, 0);
     }
   };
+  /** A read call on a locked endpoint: approve the unlock it asks for, then its answer. */
+  const readCall = async (name: string, args: Record<string, unknown>): Promise<CallToolResult> => {
+    let settled = false;
+    const call = (client.callTool({ name, arguments: args }) as Promise<CallToolResult>).finally(() => { settled = true; });
+    const unlocker = (async () => {
+      while (!settled) {
+        const a = (await approvals())[0];
+        if (a?.subject.kind === 'unlock') assert.equal((await cli(['approve', a.id])).code, 0);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const r = await call;
+    await unlocker;
+    return r;
+  };
   const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
 
   before(async () => {
@@ -51,6 +67,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
     admin = await adminSession(vcsim);
     await admin.createFolder('Lab');
     await admin.createDatastore('DC0_C0_H1', 'ds1');
+    await admin.attachTag(await admin.createTag('env', 'prod'), 'DC0_C0_RP0_VM0');
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-writes-'));
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     for (const name of ['vc1', 'vc2']) {
@@ -72,7 +89,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
-  it('lists the endpoints, clones after an approval naming source, folder and datastore, then migrates the clone', async () => {
+  it('lists the endpoints, tags and tagged VMs, clones after an approval naming source, folder and datastore, then migrates the clone', async () => {
     const { tools } = await client.listTools();
     for (const name of ['vsphere_clone_vm', 'vsphere_migrate_vm', 'vsphere_reconfigure_vm', 'vsphere_host_maintenance']) assert.ok(tools.some((t) => t.name === name), name);
 
@@ -81,7 +98,13 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
     assert.match(endpoints, /vc2/);
     assert.doesNotMatch(endpoints, new RegExp(PASSWORD.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
 
-    const source = 'DC0_C0_RP0_VM0';
+    // Tags and a tag filter, through the vAPI session the broker made with the same login.
+    const tags = textOf(await readCall('vsphere_list_tags', { endpoint: 'vc1' }));
+    assert.match(tags, /^1 categories, 1 of 1 tags\n.*"path":"env\/prod"/s);
+    const tagged = textOf(await readCall('vsphere_list_vms', { endpoint: 'vc1', tag: 'env/prod' }));
+    assert.match(tagged, /^1 of 1 VMs\n/);
+    const source = /"name":"(DC0_C0_RP0_VM0)"/.exec(tagged)?.[1];
+    assert.ok(source, tagged);
     const clone = client.callTool({ name: 'vsphere_clone_vm', arguments: { endpoint: 'vc1', vm: source, name: 'web-02', folder: 'Lab', datastore: 'LocalDS_0' } });
     const a = await nextToolApproval();
     assert.ok(a.subject.kind === 'tool' && a.subject.plan, JSON.stringify(a));

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { adminSession, type AdminSession } from './admin-session.js';
+import { connectVsphereServer } from './connect-vsphere-server.js';
 import { useVcsimServer } from './use-vcsim-server.js';
 
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -51,5 +52,28 @@ describe('vSphere tags against vcsim (issue 16)', () => {
     assert.match(textOf(ambiguous), /2 tags are named "prod" \(env\/prod, tier\/prod\); pass "category\/tag"/);
     const unknown = await ctx.s.call('vsphere_list_vms', { tag: 'env/nope' });
     assert.match(textOf(unknown), /no tag "env\/nope"; vsphere_list_tags lists them/);
+  });
+
+  it('without a vAPI session (a vCenter with no /rest) the tag tools say so; the vim25 tools still work', async () => {
+    const noApi = connectVsphereServer({
+      defaultEndpoint: 'vc',
+      tokens: {
+        ...ctx.tokens,
+        get: async (e) => {
+          const { apiToken: _a, ...grant } = await ctx.tokens.get(e);
+          return grant;
+        },
+      },
+    });
+    const s = await noApi;
+    try {
+      const r = await s.call('vsphere_list_tags', {});
+      assert.equal(r.isError, true);
+      assert.match(textOf(r), /^the broker holds no vAPI REST session for vc \(the vCenter has no \/rest service, or refused it\), so tags cannot be read; tags need vCenter 6\.5 or later$/);
+      assert.match(textOf(await s.call('vsphere_list_vms', { tag: 'env/prod' })), /no vAPI REST session for vc/);
+      assert.ok((await s.ok<{ total: number }>('vsphere_list_vms', {})).total > 0);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ export class FakeUpstreamLogin implements UpstreamLogin {
   logoutGate: Promise<void> | undefined;
   /** Make every logout fail, as an unreachable upstream does. */
   failLogouts = false;
+  /** Also hand out a vAPI REST session id (vSphere tags), as VsphereUpstreamLogin does. */
+  withRestToken = false;
 
   constructor(private readonly password: string, private readonly unreachable = false) {}
 
@@ -23,7 +25,8 @@ export class FakeUpstreamLogin implements UpstreamLogin {
     if (this.gate) await this.gate;
     if (this.unreachable) throw new UpstreamLoginError('unreachable', `cannot reach ${endpoint.url}; check the network`);
     if (password !== this.password) throw new UpstreamLoginError('login_failed', `${endpoint.id} rejected the username or password`);
-    return { token: `tok-${endpoint.id}-${++this.n}` };
+    const n = ++this.n;
+    return this.withRestToken ? { token: `tok-${endpoint.id}-${n}`, restToken: `api-${endpoint.id}-${n}` } : { token: `tok-${endpoint.id}-${n}` };
   }
 
   async logout(endpoint: Endpoint, session: UpstreamSession): Promise<void> {

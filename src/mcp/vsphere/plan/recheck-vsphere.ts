@@ -10,7 +10,17 @@ const LABELS: Record<string, string> = {
   'runtime.powerState': 'power state',
   'config.changeVersion': 'configuration version',
   snapshot: 'snapshots',
-  vm: 'VM',
+  vm: 'VMs on it',
+  'runtime.host': 'host',
+  resourcePool: 'resource pool',
+  datastore: 'datastores',
+  'runtime.inMaintenanceMode': 'maintenance mode',
+  'runtime.connectionState': 'connection state',
+  'config.hardware.numCPU': 'CPUs',
+  'config.hardware.memoryMB': 'memory MB',
+  'config.cpuHotAddEnabled': 'CPU hot add',
+  'config.cpuHotRemoveEnabled': 'CPU hot remove',
+  'config.memoryHotAddEnabled': 'memory hot add',
 };
 
 const POWER_WORDS: Record<string, string> = { poweredOff: 'powered off', poweredOn: 'powered on', suspended: 'suspended' };
@@ -21,7 +31,10 @@ function explain(change: PreconditionChange): string | undefined {
     if (word) return `it was ${word} by someone else`;
   }
   if (change.key === 'snapshot') return 'its snapshots were changed by someone else';
-  if (change.key === 'config.changeVersion') return 'its configuration was changed by someone else';
+  if (change.key === 'config.changeVersion' || change.key.startsWith('config.hardware.') || change.key.endsWith('HotAddEnabled') || change.key.endsWith('HotRemoveEnabled')) return 'its configuration was changed by someone else';
+  if (change.key === 'vm') return 'VMs were added to or removed from it';
+  if (change.key === 'runtime.host' || change.key === 'datastore') return 'it was moved by someone else';
+  if (change.key === 'runtime.inMaintenanceMode') return change.after === 'true' ? 'it was put into maintenance mode by someone else' : 'it was taken out of maintenance mode by someone else';
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
 import { findEntity } from '../inventory/find-entity.js';
@@ -29,6 +30,11 @@ export function preconditionValue(path: string, value: PropertyValue | undefined
   if (value === undefined || value === null) return '';
   if (path === 'snapshot') return flattenSnapshots(value).map((s) => `${s.moref} ${s.name}${s.current ? '*' : ''}`).join(', ');
   if (isMoRef(value)) return value.value;
+  if (Array.isArray(value) && value.every(isMoRef)) {
+    // A list of objects (a host's VMs, a VM's datastores) as its ids; a digest when too long for the contract.
+    const ids = value.map((r) => r.value).join(', ');
+    return ids.length <= 1024 ? ids : `sha256:${createHash('sha256').update(ids).digest('hex')}`;
+  }
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

@@ -31,6 +31,10 @@ import { registerPowerTool } from './power.js';
 import { registerSnapshotCreateTool } from './snapshot-create.js';
 import { registerSnapshotDeleteTool } from './snapshot-delete.js';
 import { registerSnapshotRevertTool } from './snapshot-revert.js';
+import { registerCloneVmTool } from './clone-vm.js';
+import { registerHostMaintenanceTool } from './host-maintenance.js';
+import { registerMigrateVmTool } from './migrate-vm.js';
+import { registerReconfigureVmTool } from './reconfigure-vm.js';
 
 /** What every vSphere tool may use. */
 export interface VsphereToolDeps {
@@ -76,4 +80,9 @@ export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
   registerGetMetricsTool(server, deps);
   registerListTagsTool(server, deps);
   registerListLibraryItemsTool(server, deps);
+  // Issue 16 writes (h11), each with its plan step.
+  registerCloneVmTool(deps.planner, deps);
+  registerMigrateVmTool(deps.planner, deps);
+  registerReconfigureVmTool(deps.planner, deps);
+  registerHostMaintenanceTool(deps.planner, deps);
 }

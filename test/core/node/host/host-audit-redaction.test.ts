@@ -51,4 +51,41 @@ describe('Host audit redaction', () => {
       fs.rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('redacts the vAPI REST session id handed beside a vSphere token (issue 16)', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-host-redact-api-'));
+    let host: Host | undefined;
+    try {
+      new ConfigStore(home).save(Config.parse({
+        ...emptyConfig(),
+        endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
+        credentials: [{ id: 'endpoint:vc1' }],
+      }));
+      const keychain = new MemoryKeychain();
+      keychain.items.set('endpoint:vc1', PASSWORD);
+      const login = new FakeUpstreamLogin(PASSWORD);
+      login.withRestToken = true;
+      host = await Host.start({ home, keychain, logins: { vsphere: login, p6: new FakeUpstreamLogin(PASSWORD) }, approver: { request: async () => 'allow-ttl' } });
+      const link = recordingLink('vsphere');
+      host.broker.attachChild(link).accept({ ch: 'broker', t: 'token.request', id: 'r1', endpoint: 'vc1' });
+      for (;;) {
+        if (link.frames.some((f) => f.t !== 'token.revoke' && f.id === 'r1')) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      const grant = link.frames.find((f) => f.t === 'token.grant');
+      assert.ok(grant?.t === 'token.grant', JSON.stringify(link.frames));
+      const token = grant.restToken;
+      assert.ok(token, 'the grant carries the vAPI session id');
+
+      host.audit.append({ event: 'tool.failed', endpoint: 'vc1', reason: `upstream said: bad cookie ${token}` });
+      host.audit.flush();
+      const text = fs.readFileSync(path.join(home, 'audit.log'), 'utf8');
+      assert.ok(!text.includes(token), 'the token never reaches the audit log');
+      const line = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r['event'] === 'tool.failed');
+      assert.equal(line?.['reason'], REDACTED);
+    } finally {
+      await host?.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,0 +1,92 @@
+import type { VsphereClient } from '../../../connectors/vsphere/index.js';
+import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
+import type { PlanChange } from '../../../core/common/contracts/approval.js';
+import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import { VsphereToolError } from '../vsphere-tool-error.js';
+import { preconditionValue, readVmState, vmLabel, vmPrecondition, type VmState } from './vm-state.js';
+
+/** What vsphere_reconfigure_vm reads of a VM besides its plan state: size and hot-plug flags. */
+export interface VmSize {
+  readonly numCpu: number;
+  readonly memoryMb: number;
+  readonly cpuHotAdd: boolean;
+  readonly cpuHotRemove: boolean;
+  readonly memoryHotAdd: boolean;
+  readonly template: boolean;
+  /** The size and hot-plug properties as a precondition compares them. */
+  readonly values: Record<string, string>;
+}
+
+const SIZE_PATHS = ['config.hardware.numCPU', 'config.hardware.memoryMB', 'config.cpuHotAddEnabled', 'config.cpuHotRemoveEnabled', 'config.memoryHotAddEnabled'];
+
+const flag = (v: unknown) => v === true || v === 'true';
+
+/** Read a VM's plan state and its CPU, memory and hot-plug settings. */
+export async function readVmSize(client: VsphereClient, vm: string): Promise<{ vm: VmState; size: VmSize }> {
+  const state = await readVmState(client, vm);
+  const [o] = await client.retrieveObjects([state.ref], [...SIZE_PATHS, 'config.template']);
+  const p = o?.props ?? {};
+  return {
+    vm: state,
+    size: {
+      numCpu: Number(p['config.hardware.numCPU'] ?? 0),
+      memoryMb: Number(p['config.hardware.memoryMB'] ?? 0),
+      cpuHotAdd: flag(p['config.cpuHotAddEnabled']),
+      cpuHotRemove: flag(p['config.cpuHotRemoveEnabled']),
+      memoryHotAdd: flag(p['config.memoryHotAddEnabled']),
+      template: flag(p['config.template']),
+      values: Object.fromEntries(SIZE_PATHS.map((path) => [path, preconditionValue(path, p[path])])),
+    },
+  };
+}
+
+/**
+ * The guards of vsphere_reconfigure_vm: something must change, memory in 4 MB steps, a
+ * template is not resized, and a powered-on VM changes only what it can hot-plug (vSphere
+ * hot-adds CPUs and memory only when enabled, hot-removes CPUs only when enabled, and
+ * never hot-removes memory). Returns the changes.
+ */
+export function checkReconfigure(vm: VmState, size: VmSize, args: { numCpus?: number; memoryMb?: number }): PlanChange[] {
+  const changes: PlanChange[] = [];
+  const cpu = args.numCpus !== undefined && args.numCpus !== size.numCpu ? args.numCpus : undefined;
+  const mem = args.memoryMb !== undefined && args.memoryMb !== size.memoryMb ? args.memoryMb : undefined;
+  if (args.numCpus === undefined && args.memoryMb === undefined) throw new VsphereToolError('pass numCpus, memoryMb or both; nothing to change');
+  if (cpu === undefined && mem === undefined) throw new VsphereToolError(`VM ${vm.name} already has ${size.numCpu} CPUs and ${size.memoryMb} MB; nothing to do`);
+  if (mem !== undefined && mem % 4 !== 0) throw new VsphereToolError(`memoryMb must be a multiple of 4 (vSphere's rule); ${mem} is not, try ${Math.round(mem / 4) * 4}`);
+  if (size.template) throw new VsphereToolError(`${vm.name} is a template; clone it (vsphere_clone_vm) and resize the clone`);
+  if (vm.powerState === 'poweredOn') {
+    const off = `power it off first (vsphere_power action shutdown_guest or off), then call again`;
+    if (cpu !== undefined && cpu > size.numCpu && !size.cpuHotAdd) throw new VsphereToolError(`VM ${vm.name} is powered on and CPU hot add is disabled on it, so its CPUs cannot go ${size.numCpu} → ${cpu} now; ${off}`);
+    if (cpu !== undefined && cpu < size.numCpu && !size.cpuHotRemove) throw new VsphereToolError(`VM ${vm.name} is powered on and CPU hot remove is disabled on it, so its CPUs cannot go ${size.numCpu} → ${cpu} now; ${off}`);
+    if (mem !== undefined && mem > size.memoryMb && !size.memoryHotAdd) throw new VsphereToolError(`VM ${vm.name} is powered on and memory hot add is disabled on it, so its memory cannot go ${size.memoryMb} → ${mem} MB now; ${off}`);
+    if (mem !== undefined && mem < size.memoryMb) throw new VsphereToolError(`VM ${vm.name} is powered on and vSphere never removes memory from a running VM (${size.memoryMb} → ${mem} MB); ${off}`);
+  }
+  if (cpu !== undefined) changes.push({ object: vmLabel(vm), field: 'CPUs', before: String(size.numCpu), after: String(cpu) });
+  if (mem !== undefined) changes.push({ object: vmLabel(vm), field: 'memory MB', before: String(size.memoryMb), after: String(mem) });
+  return changes;
+}
+
+/** Plan of vsphere_reconfigure_vm: "Set VM web-01 CPUs 2 → 4, memory 4096 → 8192 MB (now poweredOff)". */
+export function reconfigurePlan(vm: VmState, size: VmSize, args: { numCpus?: number; memoryMb?: number }): PlanDraft {
+  const changes = checkReconfigure(vm, size, args);
+  const parts = changes.map((c) => (c.field === 'CPUs' ? `CPUs ${c.before} → ${c.after}` : `memory ${c.before} → ${c.after} MB`));
+  const hot = vm.powerState === 'poweredOn' ? ', hot-plugged while it runs' : '';
+  return {
+    summary: `Set VM ${vm.name} ${parts.join(', ')} (now ${vm.powerState}${hot})`,
+    changes,
+    objects: [vmLabel(vm)],
+    precondition: [sizePrecondition(vm, size)],
+  };
+}
+
+/**
+ * The VM as a precondition, with its size and hot-plug flags besides config.changeVersion
+ * (which vCenter bumps on every change; vcsim keeps it empty, so the size is checked too).
+ */
+export function sizePrecondition(vm: VmState, size: VmSize): PreconditionObject {
+  const base = vmPrecondition(vm);
+  return {
+    ...base,
+    values: { ...base.values, ...size.values },
+  };
+}

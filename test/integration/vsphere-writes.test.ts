@@ -1,0 +1,163 @@
+// Issue 16's vSphere writes end to end on vcsim: `keybroker serve`, the real `keybroker
+// bridge`, two vCenter endpoints, the gateway's plan step in the dist/mcp/vsphere child,
+// approvals answered with the real CLI. A client with no prior knowledge lists the
+// endpoints, lists tags and the VMs with one, clones a VM (the approval's plan names source,
+// target folder and datastore)
+// and migrates the clone, continuing from the text blocks alone; the audit names both.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { adminSession, type AdminSession } from '../mcp/vsphere/admin-session.js';
+import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { findSecrets } from '../support/secret-scan.js';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { startServe, type ServeProcess } from '../support/serve-process.js';
+import { startVcsim, type Vcsim } from '../support/vcsim.js';
+
+const PASSWORD = 'vc-writes "pass" & <more>';
+const USER = 'administrator@vsphere.local';
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+describe('vSphere clone and migrate through the bridge, each approved on its plan (issue 16)', () => {
+  let ss: SecretService;
+  let vcsim: Vcsim;
+  let admin: AdminSession;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let serve: ServeProcess;
+  let client: Client;
+  const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
+  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
+  const nextToolApproval = async () => {
+    // The plan step needs a session: the first write may ask for the unlock first.
+    for (;;) {
+      const a = await waitFor('a pending approval', async () => (await approvals())[0], 30_000);
+      if (a.subject.kind === 'tool') return a;
+      assert.equal((await cli(['approve', a.id])).code, 0);
+    }
+  };
+  /** A read call on a locked endpoint: approve the unlock it asks for, then its answer. */
+  const readCall = async (name: string, args: Record<string, unknown>): Promise<CallToolResult> => {
+    let settled = false;
+    const call = (client.callTool({ name, arguments: args }) as Promise<CallToolResult>).finally(() => { settled = true; });
+    const unlocker = (async () => {
+      while (!settled) {
+        const a = (await approvals())[0];
+        if (a?.subject.kind === 'unlock') assert.equal((await cli(['approve', a.id])).code, 0);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const r = await call;
+    await unlocker;
+    return r;
+  };
+  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+
+  before(async () => {
+    ss = await startSecretService();
+    vcsim = await startVcsim({ username: USER, password: PASSWORD, vms: 1, clusters: 1, hosts: 2, standalone: 1 });
+    admin = await adminSession(vcsim);
+    await admin.createFolder('Lab');
+    await admin.createDatastore('DC0_C0_H1', 'ds1');
+    await admin.attachTag(await admin.createTag('env', 'prod'), 'DC0_C0_RP0_VM0');
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-writes-'));
+    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
+    for (const name of ['vc1', 'vc2']) {
+      const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, '--password-stdin'], `${PASSWORD}\n`);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    serve = await startServe(env);
+    await waitFor('vsphere child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
+    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+  });
+  after(async () => {
+    await client?.close();
+    await serve?.stop();
+    await admin?.close();
+    await vcsim?.stop();
+    await ss?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists the endpoints, tags and tagged VMs, clones after an approval naming source, folder and datastore, then migrates the clone', async () => {
+    const { tools } = await client.listTools();
+    for (const name of ['vsphere_clone_vm', 'vsphere_migrate_vm', 'vsphere_reconfigure_vm', 'vsphere_host_maintenance']) assert.ok(tools.some((t) => t.name === name), name);
+
+    const endpoints = textOf(await client.callTool({ name: 'vsphere_list_endpoints', arguments: {} }));
+    assert.match(endpoints, /vc1/);
+    assert.match(endpoints, /vc2/);
+    assert.doesNotMatch(endpoints, new RegExp(PASSWORD.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+
+    // Tags and a tag filter, through the vAPI session the broker made with the same login.
+    const tags = textOf(await readCall('vsphere_list_tags', { endpoint: 'vc1' }));
+    assert.match(tags, /^1 categories, 1 of 1 tags\n.*"path":"env\/prod"/s);
+    const tagged = textOf(await readCall('vsphere_list_vms', { endpoint: 'vc1', tag: 'env/prod' }));
+    assert.match(tagged, /^1 of 1 VMs\n/);
+    const source = /"name":"(DC0_C0_RP0_VM0)"/.exec(tagged)?.[1];
+    assert.ok(source, tagged);
+    const clone = client.callTool({ name: 'vsphere_clone_vm', arguments: { endpoint: 'vc1', vm: source, name: 'web-02', folder: 'Lab', datastore: 'LocalDS_0' } });
+    const a = await nextToolApproval();
+    assert.ok(a.subject.kind === 'tool' && a.subject.plan, JSON.stringify(a));
+    assert.equal(a.subject.tool, 'vsphere_clone_vm');
+    assert.equal(a.subject.changes, true);
+    assert.match(a.subject.plan.summary, new RegExp(`^Clone VM ${source} to web-02 in folder Lab on datastore LocalDS_0 \\([^)]+\\), powered off \\(resource pool Resources\\)$`));
+    const shown = await cli(['approvals']);
+    assert.match(shown.stdout, /Clone VM DC0_C0_RP0_VM0 to web-02 in folder Lab on datastore LocalDS_0/);
+    assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
+    const cloned = (await clone) as CallToolResult;
+    assert.notEqual(cloned.isError, true, textOf(cloned));
+    // The text block alone says which VM was made (name and moref) and where.
+    const cloneText = textOf(cloned);
+    const moref = /cloned DC0_C0_RP0_VM0 to web-02 \((vm-\d+)\) in folder Lab on datastore LocalDS_0, poweredOff/.exec(cloneText)?.[1];
+    assert.ok(moref, cloneText);
+    assert.match(cloneText, new RegExp(`"moref":"${moref}"`));
+
+    const where = textOf(await client.callTool({ name: 'vsphere_get_vm', arguments: { endpoint: 'vc1', vm: moref } }));
+    const fromHost = /DC0_C0_H[01]/.exec(where)?.[0];
+    assert.ok(fromHost, where);
+
+    const migrate = client.callTool({ name: 'vsphere_migrate_vm', arguments: { endpoint: 'vc1', vm: moref, host: 'DC0_C0_H1', datastore: 'ds1' } });
+    const b = await nextToolApproval();
+    assert.ok(b.subject.kind === 'tool' && b.subject.plan);
+    const hostPart = fromHost === 'DC0_C0_H1' ? 'staying on host DC0_C0_H1' : `from host ${fromHost} to DC0_C0_H1`;
+    assert.ok(b.subject.plan.summary.startsWith(`Migrate VM web-02 `) && b.subject.plan.summary.includes('datastore LocalDS_0 → ds1'), b.subject.plan.summary);
+    assert.ok(b.subject.plan.summary.includes(hostPart), b.subject.plan.summary);
+    assert.equal((await cli(['approve', b.id, '--once'])).code, 0);
+    const moved = (await migrate) as CallToolResult;
+    assert.notEqual(moved.isError, true, textOf(moved));
+    assert.match(textOf(moved), /^migrated web-02: .* → DC0_C0_H1 \/ ds1/);
+
+    const records = await waitFor('both audit records', () => {
+      const r = audit().filter((l) => l.event === 'tool.called' && l.outcome === 'ok' && (l.tool === 'vsphere_clone_vm' || l.tool === 'vsphere_migrate_vm'));
+      return r.length === 2 ? r : undefined;
+    });
+    const cloneRecord = records.find((r) => r.tool === 'vsphere_clone_vm');
+    assert.equal(cloneRecord?.planHash, a.subject.plan.hash);
+    assert.ok(cloneRecord?.objects?.some((o) => /^VM DC0_C0_RP0_VM0 \(vm-\d+\)$/.test(o)) && cloneRecord.objects.some((o) => /^folder Lab \(/.test(o)), JSON.stringify(cloneRecord?.objects));
+    const migrateRecord = records.find((r) => r.tool === 'vsphere_migrate_vm');
+    assert.ok(migrateRecord?.objects?.some((o) => /^target datastore ds1 \(/.test(o)), JSON.stringify(migrateRecord?.objects));
+    assert.deepEqual(findSecrets([PASSWORD], { dirs: [home] }), []);
+  });
+
+  it('a denied clone creates nothing; a write without an endpoint is refused with the names to pick from', async () => {
+    const before = (await vcsim.counts())['CloneVM_Task'] ?? 0;
+    const unnamed = (await client.callTool({ name: 'vsphere_clone_vm', arguments: { vm: 'DC0_H0_VM0', name: 'nope' } })) as CallToolResult;
+    assert.equal(unnamed.isError, true);
+    assert.match(textOf(unnamed), /pass the endpoint argument .*vc1, vc2/);
+    const call = client.callTool({ name: 'vsphere_clone_vm', arguments: { endpoint: 'vc2', vm: 'DC0_H0_VM0', name: 'denied-clone' } });
+    const a = await nextToolApproval();
+    assert.equal((await cli(['deny', a.id])).code, 0);
+    assert.equal(textOf(await call), 'denied by the user');
+    assert.equal((await vcsim.counts())['CloneVM_Task'] ?? 0, before);
+  });
+});

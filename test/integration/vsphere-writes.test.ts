@@ -100,7 +100,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
 
     // Tags and a tag filter, through the vAPI session the broker made with the same login.
     const tags = textOf(await readCall('vsphere_list_tags', { endpoint: 'vc1' }));
-    assert.match(tags, /^1 categories, 1 of 1 tags\n.*"path":"env\/prod"/s);
+    assert.match(tags, /^1 tag\(s\) in 1 category\n.*"name":"prod","category":"env"/s);
     const tagged = textOf(await readCall('vsphere_list_vms', { endpoint: 'vc1', tag: 'env/prod' }));
     assert.match(tagged, /^1 of 1 VMs\n/);
     const source = /"name":"(DC0_C0_RP0_VM0)"/.exec(tagged)?.[1];

@@ -126,4 +126,24 @@ export const PolicyLimits = z.strictObject({
 });
 export type PolicyLimits = z.infer<typeof PolicyLimits>;
 
+/** What `keybroker policy test` reports: the decision a call would get now, and why (issue 14). */
+export const PolicyTestResult = z.strictObject({
+  decision: PolicyAction,
+  /** Index in `policy.rules` of the deciding rule; absent for the default. */
+  rule: z.int().nonnegative().optional(),
+  reason: z.string().max(2048),
+  /** Rules skipped because their `when` could not be evaluated. */
+  unevaluated: z.array(z.strictObject({ rule: z.int().nonnegative(), missing: z.string().max(512) })).max(500),
+  /** Blast-radius limits the call would hit now (each makes it ask). */
+  limits: z.array(z.string().max(512)).max(20),
+  /** The tool's definition changed since it was pinned: a call would wait for that approval first. */
+  definitionChanged: z.boolean(),
+  endpoint: z.string().max(64).optional(),
+  /** The live plan the decision was made on (reads have none). */
+  plan: z.strictObject({ summary: z.string().max(1024), objects: z.array(z.string().max(512)).max(100), facts: z.array(TargetFacts).max(100).optional() }).optional(),
+  /** Why the call fails before any decision (invalid arguments, no such endpoint); nothing else is then set. */
+  error: z.string().max(4096).optional(),
+});
+export type PolicyTestResult = z.infer<typeof PolicyTestResult>;
+
 export const DEFAULT_POLICY_LIMITS: PolicyLimits = { rates: DEFAULT_RATE_LIMITS, maxObjectsPerCall: 20, breaker: { failures: 5, coolDownSeconds: 60 } };

@@ -35,7 +35,8 @@ const or = (a: Truth, b: Truth): Truth => (a === true || b === true ? true : a =
 
 function factTruth(name: FactName, patterns: string | string[], facts: TargetFacts | undefined, missing: Set<string>): Truth {
   const value = facts?.[name];
-  if (value === undefined || (typeof value === 'string' && value === '')) {
+  // An empty string is a value (a VM directly in the datacenter's VM folder); only absence is unknown.
+  if (value === undefined) {
     missing.add(name);
     return 'unknown';
   }

@@ -22,7 +22,7 @@ async function folderPath(client: VsphereClient, parent: PropertyValue | undefin
   const names: string[] = [];
   let ref: ManagedObjectRef | undefined = parent;
   for (let depth = 0; ref && depth < MAX_DEPTH; depth++) {
-    if (ref.type === 'Datacenter') return names.slice(1).reverse().join('/');
+    if (ref.type === 'Datacenter') return names.reverse().slice(1).join('/');
     if (ref.type !== 'Folder') return undefined;
     const step = await nameOf(client, ref);
     names.push(step.name);

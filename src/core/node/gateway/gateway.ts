@@ -268,7 +268,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       }
       const ask = decision.action === 'ask' || hits.length > 0;
       if (ask) {
-        const reasons = [...(decision.rule !== undefined ? [`policy.rules[${decision.rule}]: ${decision.reason}`] : []), ...hits.map((h: LimitHit) => h.message)];
+        const reasons = [...(decision.action === 'ask' && decision.rule !== undefined ? [`policy.rules[${decision.rule}]: ${decision.reason}`] : []), ...hits.map((h: LimitHit) => h.message)];
         const outcome = await this.approve(entry, session, endpoint?.id ?? entry.spec.name, tool, maskSecretArgs(args, secrets), plan, secretArgValues(args, secrets), extra.signal, reasons, verdict);
         if (outcome !== 'allowed') {
           const auditOutcome = outcome === 'denied' ? 'denied' : outcome === 'timeout' ? 'timeout' : outcome === 'failed' ? 'failed' : 'cancelled';

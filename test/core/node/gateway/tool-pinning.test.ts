@@ -32,7 +32,7 @@ function setup() {
   gateway.addServer(SPEC);
   let handle: ChildProcessHandle | undefined;
   const startChild = (version = 'kb-pin-v1') => {
-    handle = new ChildProcessHandle(new NodeLauncher(), { ...SPEC, execArgv: [...SPEC.execArgv, `--title=${version}`], env: buildChildEnv(process.env) }, () => undefined);
+    handle = new ChildProcessHandle(new NodeLauncher(), { ...SPEC, execArgv: [...(SPEC.execArgv ?? []), `--title=${version}`], env: buildChildEnv(process.env) }, () => undefined);
     const sink = gateway.attachChild(SPEC, handle);
     handle.onDidMessage((m) => { if ((m as { ch?: string }).ch === 'mcp') sink(m); });
     handle.start();
@@ -41,7 +41,7 @@ function setup() {
   const restartWith = async (version: string, client: Client) => {
     await handle?.stop({ graceMs: 1000 });
     startChild(version);
-    await until('the new child serves', async () => (await client.callTool({ name: 'counts', arguments: {} }).then(() => true, () => false)) || undefined);
+    await until('the new child serves', async () => client.callTool({ name: 'counts', arguments: {} }).then(() => true, () => false));
   };
   const connect = async () => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -76,7 +76,7 @@ describe('pinned tool definitions (issue 14)', () => {
       await t.restartWith('kb-pin-v2', client);
       assert.ok(t.audit.some((a) => a.event === 'definition.changed' && a.tools?.join() === 'echo'));
       const held = client.callTool({ name: 'echo', arguments: { text: 'two' } });
-      await until('a definition approval', () => t.pending.list()[0]);
+      await until('a definition approval', () => t.pending.list().length > 0);
       const a = t.pending.list()[0]!;
       assert.equal(a.subject.kind, 'definition');
       assert.ok(a.subject.kind === 'definition');
@@ -109,7 +109,7 @@ describe('pinned tool definitions (issue 14)', () => {
       assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'one' } })), 'one');
       await t.restartWith('kb-pin-v3', client);
       const held = client.callTool({ name: 'echo', arguments: { text: 'two' } });
-      await until('a definition approval', () => t.pending.list()[0]);
+      await until('a definition approval', () => t.pending.list().length > 0);
       const a = t.pending.list()[0]!;
       assert.ok(a.subject.kind === 'definition');
       assert.deepEqual(a.subject.tools, ['echo', 'gone']);

@@ -47,7 +47,7 @@ describe('describeApproval() with a plan (issue 11)', () => {
     const d: ApprovalRequest = { ...base, subject: { kind: 'definition', tools: ['echo', 'gone'], diff: '~ tool echo: description changed\n    now: evil\u202e\n- tool gone removed', hash: 'ab'.repeat(32) } };
     assert.equal(describeApproval(d), 'changed tool definitions of vsphere: echo, gone');
     const lines = describePlan(d);
-    assert.match(lines[0]!, /^3f9a2c1e  the vsphere server's tool definitions differ from the pinned ones/);
+    assert.match(lines[0]!, /^3f9a2c1e {2}the vsphere server's tool definitions differ from the pinned ones/);
     assert.deepEqual(lines.slice(1).map((l) => l.trim()), ['~ tool echo: description changed', 'now: evil\uFFFD', '- tool gone removed']);
     const limited: ApprovalRequest = { ...a, subject: { ...a.subject, reasons: ["limit 'power or snapshot changes' reached"] } as ApprovalRequest['subject'] };
     assert.equal(describePlan(limited)[1]!.trim(), "asks because: limit 'power or snapshot changes' reached");

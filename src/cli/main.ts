@@ -16,9 +16,10 @@ import { claudeCommand } from './commands/claude.js';
 import { callCommand } from './commands/call.js';
 import { restartCommand } from './commands/restart.js';
 import { toolsCommand } from './commands/tools.js';
+import { policyCommand } from './commands/policy.js';
 
 /** Every sub-command, in the order `keybroker help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand, callCommand, toolsCommand, restartCommand, bridgeCommand, httpCommand, claudeCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand, callCommand, toolsCommand, policyCommand, restartCommand, bridgeCommand, httpCommand, claudeCommand];
 
 function helpText(): string {
   const lines = ['usage: keybroker <command> [options]', ''];

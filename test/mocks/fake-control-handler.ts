@@ -72,6 +72,10 @@ export class FakeControlHandler implements ControlHandler {
     });
   }
 
+  async testPolicy(server: string, tool: string, args: Record<string, unknown> | undefined): Promise<ControlResult<'policy.test'>> {
+    return this.record('policy.test', [server, tool, args], () => ({ decision: 'ask' as const, reason: 'every change asks (no rule allows it)', unevaluated: [], limits: [], definitionChanged: false }));
+  }
+
   private record<T>(op: string, args: unknown[], body: () => T): T {
     this.calls.push({ op, args });
     if (this.failWith !== undefined) throw this.failWith;

@@ -10,7 +10,7 @@ import { parseCommandArgs } from '../parse-command-args.js';
 const USAGE = 'keybroker call SERVER TOOL [--args JSON] [--json]';
 
 /** Parse `--args`: a JSON object, or a usage error that says so. */
-function parseToolArgs(text: string | undefined): Record<string, unknown> {
+export function parseToolArgs(text: string | undefined): Record<string, unknown> {
   if (text === undefined) return {};
   let value: unknown;
   try {

@@ -24,9 +24,11 @@ function compactArgs(preview: string): string {
 export function describeApproval(a: ApprovalRequest): string {
   const text = a.subject.kind === 'unlock'
     ? `unlock ${a.subject.credential} for ${formatDuration(a.subject.ttlSeconds)}`
-    : a.subject.plan
-      ? a.subject.plan.summary
-      : `tool ${a.subject.tool} ${compactArgs(a.subject.argsPreview)}`;
+    : a.subject.kind === 'definition'
+      ? `changed tool definitions of ${a.server}: ${a.subject.tools.join(', ')}`
+      : a.subject.plan
+        ? a.subject.plan.summary
+        : `tool ${a.subject.tool} ${compactArgs(a.subject.argsPreview)}`;
   return toOneLine(text, MAX_WHAT_CHARS);
 }
 
@@ -48,9 +50,18 @@ export const MAX_CHANGE_LINES = 10;
  * unlock or a tool without a plan. Each line is made safe like {@link describeApproval}.
  */
 export function describePlan(a: ApprovalRequest): string[] {
-  if (a.subject.kind !== 'tool' || !a.subject.plan) return [];
+  if (a.subject.kind === 'definition') {
+    const diff = a.subject.diff.split('\n').filter(Boolean);
+    const lines = [`${a.id}  ${toOneLine(`the ${a.server} server's tool definitions differ from the pinned ones; approving pins these`, 400)}`];
+    for (const line of diff.slice(0, MAX_CHANGE_LINES * 2)) lines.push(`          ${toOneLine(line, 200)}`);
+    if (diff.length > MAX_CHANGE_LINES * 2) lines.push(`          … ${diff.length - MAX_CHANGE_LINES * 2} more lines (see --json)`);
+    return lines;
+  }
+  if (a.subject.kind !== 'tool') return [];
+  const why = (a.subject.reasons ?? []).map((r) => `          ${toOneLine(`asks because: ${r}`, 200)}`);
+  if (!a.subject.plan) return why.length ? [`${a.id}  ${toOneLine(`tool ${a.subject.tool}`, 400)}`, ...why] : [];
   const { plan, tool } = a.subject;
-  const lines = [`${a.id}  ${toOneLine(plan.summary, 400)}`];
+  const lines = [`${a.id}  ${toOneLine(plan.summary, 400)}`, ...why];
   for (const c of plan.changes.slice(0, MAX_CHANGE_LINES)) {
     const change = c.before === undefined ? `→ ${c.after ?? '(new)'}` : c.after === undefined ? `${c.before} → (removed)` : `${c.before} → ${c.after}`;
     lines.push(`          ${toOneLine(`${c.object}: ${c.field} ${change}`, 200)}`);

@@ -47,13 +47,25 @@ export function approvalView(request: ApprovalRequest, position: { index: number
   const changes = subject.kind === 'tool' && subject.changes;
   const plan = subject.kind === 'tool' ? subject.plan : undefined;
 
+  const server = oneLine(request.server, 64);
   const title = subject.kind === 'unlock'
     ? `Unlock ${endpoint}?`
-    : plan ? oneLine(plan.summary, 400) : `Run ${tool} on ${endpoint}?`;
-  const kicker = subject.kind === 'unlock' ? 'Unlock request' : changes ? 'Change request' : 'Read request';
+    : subject.kind === 'definition'
+      ? `Accept the changed tools of ${server}?`
+      : plan ? oneLine(plan.summary, 400) : `Run ${tool} on ${endpoint}?`;
+  const kicker = subject.kind === 'unlock' ? 'Unlock request' : subject.kind === 'definition' ? 'Tool definitions changed' : changes ? 'Change request' : 'Read request';
+  // Why this asks (issue 14): the policy rule, or each blast-radius limit the call hit.
+  const reasons = subject.kind === 'tool' && subject.reasons?.length
+    ? h('ul', { class: 'reasons', 'data-field': 'reasons' }, ...subject.reasons.map((r) => h('li', {}, oneLine(r, 300))))
+    : null;
+  // A changed tool set (issue 14): the readable diff, shown as text.
+  const diff = subject.kind === 'definition'
+    ? h('pre', { class: 'diff', 'data-field': 'diff', tabindex: 0, 'aria-label': 'What changed' }, subject.diff.split('\n').map((l) => oneLine(l, 300)).join('\n'))
+    : null;
 
   const rows: HTMLElement[] = [row('Client', clientLabel(request), 'client')];
   if (subject.kind === 'tool') rows.push(row('Tool', tool, 'tool'));
+  if (subject.kind === 'definition') rows.push(row('Changed', oneLine(subject.tools.join(', '), 300), 'tools'));
   rows.push(row('Server', oneLine(request.server, 64), 'server'), row('Endpoint', endpoint, 'endpoint'));
   if (subject.kind === 'unlock') {
     rows.push(row('Credential', oneLine(subject.credential, 200), 'credential'), row('Unlock for', durationLabel(subject.ttlSeconds), 'duration'));
@@ -71,7 +83,12 @@ export function approvalView(request: ApprovalRequest, position: { index: number
       h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
       h('div', {}, h('strong', {}, `This will change ${endpoint}`),
         h('span', {}, plan ? 'Check the changes below before you allow them.' : 'No preview of the changes is available; read the arguments.')))
-    : null;
+    : subject.kind === 'definition'
+      ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
+        h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
+        h('div', {}, h('strong', {}, `${server} now describes its tools differently`),
+          h('span', {}, 'Calls to the changed tools wait until you accept. Deny if you did not update this server.')))
+      : null;
 
   const allowClass = changes ? 'danger-fill' : subject.kind === 'unlock' ? '' : 'primary';
   const buttons = h('div', { class: 'buttons', 'data-armed': 'false' },
@@ -86,7 +103,9 @@ export function approvalView(request: ApprovalRequest, position: { index: number
     banner,
     h('p', { class: 'kicker' }, kicker),
     h('h1', { id: 'approval-title', 'data-field': 'summary' }, title),
+    reasons,
     plan ? planTable(plan) : null,
+    diff,
     h('dl', {}, ...rows),
     args,
     h('p', { class: 'hint' }, 'Request ', h('code', {}, request.id), ' · Esc denies'),

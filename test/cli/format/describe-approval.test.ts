@@ -43,6 +43,16 @@ describe('describeApproval() with a plan (issue 11)', () => {
     assert.match(lines[2]!, /tool vsphere_power, plan abababababab; arguments: keybroker approvals --json/);
   });
 
+  it('shows a changed tool set with its diff, each line made safe, and why a call asks (issue 14)', () => {
+    const d: ApprovalRequest = { ...base, subject: { kind: 'definition', tools: ['echo', 'gone'], diff: '~ tool echo: description changed\n    now: evil\u202e\n- tool gone removed', hash: 'ab'.repeat(32) } };
+    assert.equal(describeApproval(d), 'changed tool definitions of vsphere: echo, gone');
+    const lines = describePlan(d);
+    assert.match(lines[0]!, /^3f9a2c1e {2}the vsphere server's tool definitions differ from the pinned ones/);
+    assert.deepEqual(lines.slice(1).map((l) => l.trim()), ['~ tool echo: description changed', 'now: evil\uFFFD', '- tool gone removed']);
+    const limited: ApprovalRequest = { ...a, subject: { ...a.subject, reasons: ["limit 'power or snapshot changes' reached"] } as ApprovalRequest['subject'] };
+    assert.equal(describePlan(limited)[1]!.trim(), "asks because: limit 'power or snapshot changes' reached");
+  });
+
   it('marks a client name as self-declared unless the channel proved it', () => {
     assert.equal(describeClient(a), 'claims to be claude-ai');
     assert.equal(describeClient({ ...a, clientVerified: true }), 'claude-ai');

@@ -53,6 +53,24 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
     changes: z.boolean(),
     /** The plan the tool's plan step produced, shown first; absent only for tools without one. */
     plan: ToolPlan.optional(),
+    /**
+     * Why this call asks beyond "it changes things" (issue 14): the policy rule that asked,
+     * or each blast-radius limit it hit ("limit 'power or snapshot changes' reached: 5 per
+     * 10 min on endpoint vc1"). Shown above the plan.
+     */
+    reasons: z.array(z.string().max(512)).max(10).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('definition'),
+    /**
+     * The server's tool definitions differ from the ones pinned at first use (issue 14): an
+     * update, a compromise, or a hand-edited server. Approving pins the new set.
+     */
+    tools: z.array(z.string().max(256)).min(1).max(200),
+    /** Readable diff, one line per change ("~ tool x: description changed", "- tool y removed"). */
+    diff: z.string().max(16 * 1024),
+    /** SHA-256 (hex) of the new set: what the approval pins. */
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
   }),
 ]);
 export type ApprovalSubject = z.infer<typeof ApprovalSubject>;

@@ -29,6 +29,9 @@ export const AUDIT_EVENTS = [
   'approval.approved',
   'approval.denied',
   'approval.expired',
+  'definition.changed',
+  'definition.approved',
+  'definition.denied',
   'host.started',
   'host.stopped',
   'lock',
@@ -78,6 +81,16 @@ export const AuditRecord = z.strictObject({
   planSummary: z.string().optional(),
   /** The plan's hash: what the approval covered. */
   planHash: z.string().optional(),
+  /** The policy decision of a tool call (issue 14): allow, ask or deny. */
+  decision: z.enum(['allow', 'ask', 'deny']).optional(),
+  /** The index in `policy.rules` of the rule that made `decision`; absent for the default. */
+  rule: z.int().nonnegative().optional(),
+  /** Why: the rule's reason, or the default's. */
+  ruleReason: z.string().optional(),
+  /** The blast-radius limits a call hit, each named (issue 14). */
+  limits: z.array(z.string()).optional(),
+  /** The tools whose pinned definition changed (issue 14). */
+  tools: z.array(z.string()).optional(),
   pid: z.int().positive().optional(),
   approvalId: z.string().optional(),
   ttlSeconds: z.int().nonnegative().optional(),

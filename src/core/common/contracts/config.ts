@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Endpoint } from './endpoint.js';
 import { CredentialId, DomainName, EndpointKind } from './names.js';
 import { ServerName } from './gateway-handshake.js';
+import { DEFAULT_POLICY_LIMITS, PolicyLimits, PolicyRule } from './policy.js';
 
 /** Default unlock TTL: 4 hours, as the vSphere seed promises. */
 export const DEFAULT_TTL_SECONDS = 4 * 60 * 60;
@@ -34,6 +35,12 @@ export const Policy = z.strictObject({
    * still refuses them.
    */
   allow: z.array(z.string().min(1)).default([]),
+  /**
+   * Ordered rules over live inventory (issue 14): the first that matches decides allow, ask
+   * or deny. None matching leaves `approve`/`allow` and "every write asks" in charge.
+   */
+  rules: z.array(PolicyRule).max(500).default([]),
+  limits: PolicyLimits.default(DEFAULT_POLICY_LIMITS),
 });
 
 export const UnlockSettings = z.strictObject({
@@ -69,7 +76,7 @@ export const Config = z
     credentials: z.array(CredentialMeta).default([]),
     unlock: UnlockSettings.default({ promptTimeoutSeconds: DEFAULT_PROMPT_TIMEOUT_SECONDS, lockOnScreenLock: true }),
     http: HttpFrontDoor.default({ enabled: false, port: 0, apiKeyHeader: 'x-api-key', corsOrigins: [], rateLimitPerMinute: 600 }),
-    policy: Policy.default({ approve: [], allow: [] }),
+    policy: Policy.default({ approve: [], allow: [], rules: [], limits: DEFAULT_POLICY_LIMITS }),
     audit: AuditSettings.default({ maxBytes: 10 * 1024 * 1024, keep: 5 }),
     servers: z.array(ExtraServer).default([]),
   })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApprovalDecision, ApprovalId, ApprovalRequest } from './approval.js';
 import { ChildStatus, HostStatus } from './broker-status.js';
 import { ServerName } from './gateway-handshake.js';
+import { PolicyTestResult } from './policy.js';
 
 /**
  * The control socket (`<home>/control.sock`): newline-delimited JSON between the CLI and
@@ -10,6 +11,9 @@ import { ServerName } from './gateway-handshake.js';
 export const MAX_CONTROL_LINE = 64 * 1024;
 
 const Id = z.int().nonnegative();
+
+/** `policy test` plans live through the child, and the plan may wait for an unlock prompt first. */
+export const POLICY_TEST_TIMEOUT_MS = 120_000;
 
 /** Every request the CLI may send, one per line. */
 export const ControlRequest = z.discriminatedUnion('op', [
@@ -22,6 +26,8 @@ export const ControlRequest = z.discriminatedUnion('op', [
   z.strictObject({ id: Id, op: z.literal('config.reload'), changedCredentials: z.array(z.string().max(300)).max(1000).default([]) }),
   /** Stop one server child (if it runs) and start it again, even after a crash loop; unlocks and sessions stay (issue 16). */
   z.strictObject({ id: Id, op: z.literal('server.restart'), server: ServerName }),
+  /** Which policy rule would decide this call now, on a live plan (nothing runs); issue 14. */
+  z.strictObject({ id: Id, op: z.literal('policy.test'), server: ServerName, tool: z.string().min(1).max(256), args: z.record(z.string(), z.unknown()).optional() }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 export type ControlOp = ControlRequest['op'];
@@ -35,6 +41,7 @@ export const ControlResults = {
   lock: z.strictObject({ locked: z.array(z.string()), notLoggedOut: z.array(z.string()).optional() }),
   'config.reload': z.strictObject({ endpoints: z.int().nonnegative() }),
   'server.restart': ChildStatus,
+  'policy.test': PolicyTestResult,
 } as const satisfies Record<ControlOp, z.ZodType>;
 export type ControlResult<Op extends ControlOp> = z.infer<(typeof ControlResults)[Op]>;
 
@@ -53,4 +60,5 @@ export interface ControlHandler {
   lock(target: string | undefined): Promise<ControlResult<'lock'>>;
   reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>>;
   restartServer(server: string): Promise<ControlResult<'server.restart'>>;
+  testPolicy(server: string, tool: string, args: Record<string, unknown> | undefined): Promise<ControlResult<'policy.test'>>;
 }

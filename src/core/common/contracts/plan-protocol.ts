@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlanChange } from './approval.js';
+import { TargetFacts } from './policy.js';
 
 /**
  * The plan step between the gateway and a server child (issue 11, DECISIONS "plan step").
@@ -50,6 +51,12 @@ export const ChildPlan = z.strictObject({
   /** The objects the call targets, named with their ids ("VM web-01 (vm-42)"), for the audit. */
   objects: z.array(z.string().max(512)).max(100),
   precondition: Precondition,
+  /**
+   * What the plan resolved about each target, for `policy.rules` (issue 14): folder path,
+   * cluster, power state, OBS path… Absent from a server that gives none; a rule that needs
+   * a fact then never allows.
+   */
+  facts: z.array(TargetFacts).max(100).optional(),
 });
 export type ChildPlan = z.infer<typeof ChildPlan>;
 

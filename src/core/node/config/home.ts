@@ -32,6 +32,8 @@ export function homePaths(home: string) {
     control: path.join(home, 'control.sock'),
     gateway: path.join(home, 'gateway.sock'),
     run: path.join(home, 'run'),
+    /** Pinned tool definitions (issue 14). */
+    toolPins: path.join(home, 'tool-pins.json'),
   } as const;
 }
 export type HomePaths = ReturnType<typeof homePaths>;

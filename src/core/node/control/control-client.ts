@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { z } from 'zod';
 import type { ControlOp, ControlResult } from '../../common/contracts/control-protocol.js';
-import { ControlRequest, ControlResponse, ControlResults } from '../../common/contracts/control-protocol.js';
+import { ControlRequest, ControlResponse, ControlResults, POLICY_TEST_TIMEOUT_MS } from '../../common/contracts/control-protocol.js';
 import { firstIssue } from '../../common/contracts/format-issue.js';
 import { HostNotRunningError } from '../../common/errors/host-not-running-error.js';
 import type { Disposable } from '../../common/lifecycle/disposable.js';
@@ -99,7 +99,7 @@ export class ControlClient implements Disposable {
       const { path, message } = firstIssue(req.error);
       return Promise.reject(new ControlProtocolError(`invalid ${op} request: ${path || '(root)'}: ${message}`));
     }
-    const timeoutMs = options.timeoutMs ?? (FAST_OPS.has(op) ? FAST_CONTROL_TIMEOUT_MS : DEFAULT_CONTROL_TIMEOUT_MS);
+    const timeoutMs = options.timeoutMs ?? (FAST_OPS.has(op) ? FAST_CONTROL_TIMEOUT_MS : op === 'policy.test' ? POLICY_TEST_TIMEOUT_MS + 5_000 : DEFAULT_CONTROL_TIMEOUT_MS);
     return new Promise<ControlResult<Op>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

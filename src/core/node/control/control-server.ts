@@ -118,6 +118,8 @@ function dispatch(handler: ControlHandler, req: ControlRequest): Promise<unknown
       return handler.reloadConfig(req.changedCredentials);
     case 'server.restart':
       return handler.restartServer(req.server);
+    case 'policy.test':
+      return handler.testPolicy(req.server, req.tool, req.args);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ApprovalDecision } from '../../common/contracts/approval.js';
 import type { Config } from '../../common/contracts/config.js';
 import type { ControlHandler, ControlResult } from '../../common/contracts/control-protocol.js';
+import { POLICY_TEST_TIMEOUT_MS } from '../../common/contracts/control-protocol.js';
 import type { EndpointKind } from '../../common/contracts/names.js';
 import { BugError } from '../../common/errors/core-error.js';
 import { DisposableBase, toDisposable } from '../../common/lifecycle/disposable.js';
@@ -16,6 +17,7 @@ import { controlSocketPath } from '../control/control-socket-path.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
 import type { Keychain } from '../keychain/keychain.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import { ToolPins } from '../gateway/tool-pins.js';
 import { Gateway } from '../gateway/gateway.js';
 import { GatewaySocketServer } from '../gateway/gateway-socket-server.js';
 import { gatewaySocketPath } from '../gateway/gateway-socket-path.js';
@@ -93,7 +95,7 @@ export class Host extends DisposableBase implements ControlHandler {
       clock, audit, newApprovalId, attribution: (link) => late.gateway?.currentClient(link.server),
     });
     late.broker = broker;
-    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock });
+    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins) });
     late.gateway = gateway;
     // Security: the home holds the control socket; no bind of the sandbox may expose it.
     const launcher = options.launcher ?? new NodeLauncher({ hide: [options.home] });
@@ -197,6 +199,14 @@ export class Host extends DisposableBase implements ControlHandler {
     const status = this.supervisor.status().find((c) => c.name === server);
     if (!status) throw new BugError(`server ${server} restarted but has no status`);
     return status;
+  }
+
+  /**
+   * `keybroker policy test`: the decision a call would get now, on a live plan from the
+   * running child; nothing runs (issue 14). A plan that needs an unlock asks for it as a call would.
+   */
+  async testPolicy(server: string, tool: string, args: Record<string, unknown> | undefined): Promise<ControlResult<'policy.test'>> {
+    return this.gateway.policyTest(server, tool, args, AbortSignal.timeout(POLICY_TEST_TIMEOUT_MS));
   }
 
   /** Log out upstream, audit (with `reason`: a signal, `output closed`, `quit`), release everything. Idempotent. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { PlanChange } from '../../../core/common/contracts/approval.js';
 import { APPROVED_META_KEY, ApprovedMeta, PlanRequest, type PlanResult, type Precondition } from '../../../core/common/contracts/plan-protocol.js';
 import { planHash } from './plan-hash.js';
+import type { TargetFacts } from '../../../core/common/contracts/policy.js';
 
 /** What a tool's plan step returns (the runtime adds the hash). */
 export interface PlanDraft {
@@ -14,6 +15,8 @@ export interface PlanDraft {
   /** The targets, named with their ids, for the audit: "VM web-01 (vm-42)". */
   readonly objects: readonly string[];
   readonly precondition: Precondition;
+  /** What policy rules match on, one object per target VM or project (issue 14). */
+  readonly facts?: readonly TargetFacts[];
 }
 
 /** The request extra a tool handler gets from the SDK. */
@@ -120,7 +123,7 @@ export class ToolPlanner {
     try {
       const draft = await tool.plan(parsed.data as never);
       const hash = planHash({ tool: name, args: parsed.data, summary: draft.summary, changes: draft.changes, objects: draft.objects, precondition: draft.precondition });
-      return { ok: true, plan: { summary: draft.summary, changes: [...draft.changes], objects: [...draft.objects], precondition: draft.precondition, hash } };
+      return { ok: true, plan: { summary: draft.summary, changes: [...draft.changes], objects: [...draft.objects], precondition: draft.precondition, hash, ...(draft.facts && { facts: [...draft.facts] }) } };
     } catch (e) {
       return { ok: false, error: this.options.errorText(e).slice(0, 4096) || `${name} could not be planned` };
     }

@@ -46,5 +46,6 @@ export function powerPlan(vm: VmState, action: PowerAction): PlanDraft {
     changes: [{ object: vmLabel(vm), field: 'power state', before: vm.powerState, after: AFTER[action] }],
     objects: [vmLabel(vm)],
     precondition: [vmPrecondition(vm)],
+    facts: [vm.facts],
   };
 }

@@ -22,6 +22,7 @@ export function createSnapshotPlan(vm: VmState, args: { name: string; memory: bo
     changes: [{ object: vmLabel(vm), field: 'snapshots', before: String(vm.snapshots.length), after: `${vm.snapshots.length + 1} (new '${args.name}')` }],
     objects: [vmLabel(vm)],
     precondition: [vmPrecondition(vm)],
+    facts: [vm.facts],
   };
 }
 
@@ -39,6 +40,7 @@ export function revertSnapshotPlan(vm: VmState, args: { snapshot: string; suppre
     ],
     objects: [vmLabel(vm), snapLabel(vm, snap)],
     precondition: [vmPrecondition(vm)],
+    facts: [vm.facts],
   };
 }
 
@@ -57,5 +59,6 @@ export function deleteSnapshotPlan(vm: VmState, args: { snapshot: string; remove
     changes: gone.map((s) => ({ object: snapLabel(vm, s), field: 'snapshot', before: `taken ${shortTime(s.createTime)}` })),
     objects: [vmLabel(vm), ...gone.map((s) => snapLabel(vm, s))],
     precondition: [vmPrecondition(vm)],
+    facts: [vm.facts],
   };
 }

@@ -4,10 +4,12 @@ import type { PreconditionObject } from '../../../core/common/contracts/plan-pro
 import { findEntity } from '../inventory/find-entity.js';
 import { flattenSnapshots, type SnapshotRow } from '../inventory/snapshot-tree.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
+import type { TargetFacts } from '../../../core/common/contracts/policy.js';
+import { readVmFacts, VM_FACT_PATHS } from './vm-facts.js';
 
 /** The VM properties a plan reads; the first three are its precondition. */
 export const VM_PRECONDITION_PATHS = ['config.changeVersion', 'runtime.powerState', 'snapshot'] as const;
-const VM_PLAN_PATHS = ['name', ...VM_PRECONDITION_PATHS, 'config.hardware.numCPU', 'runtime.host', 'guest.toolsRunningStatus'];
+const VM_PLAN_PATHS = ['name', ...VM_PRECONDITION_PATHS, 'config.hardware.numCPU', 'runtime.host', 'guest.toolsRunningStatus', ...VM_FACT_PATHS];
 
 /** What a plan knows about one VM, read live just before it is described. */
 export interface VmState {
@@ -20,6 +22,8 @@ export interface VmState {
   readonly snapshots: SnapshotRow[];
   /** The precondition values (see {@link preconditionValue}). */
   readonly values: Record<string, string>;
+  /** What policy rules match on (issue 14): folder path, cluster, pool, power, guest OS. */
+  readonly facts: TargetFacts;
 }
 
 /**
@@ -48,15 +52,19 @@ export async function readVmState(client: VsphereClient, vm: string): Promise<Vm
   const [h] = isMoRef(hostRef) ? await client.retrieveObjects([hostRef], ['name']) : [];
   const numCpu = Number(o.props['config.hardware.numCPU']);
   const tools = o.props['guest.toolsRunningStatus'];
+  const powerState = preconditionValue('runtime.powerState', o.props['runtime.powerState']) || 'unknown';
+  const hostName = h ? String(h.props['name'] ?? '') : undefined;
+  const facts = await readVmFacts(client, o.props, { ...(isMoRef(hostRef) && { ref: hostRef }), ...(hostName && { name: hostName }) }, powerState);
   return {
     ref: target.ref,
     name: target.name,
-    powerState: preconditionValue('runtime.powerState', o.props['runtime.powerState']) || 'unknown',
+    powerState,
     ...(Number.isFinite(numCpu) && numCpu > 0 && { numCpu }),
     ...(h && { host: String(h.props['name'] ?? '') }),
     ...(typeof tools === 'string' && { toolsRunning: tools === 'guestToolsRunning' }),
     snapshots: flattenSnapshots(o.props['snapshot']),
     values: Object.fromEntries(VM_PRECONDITION_PATHS.map((p) => [p, preconditionValue(p, o.props[p])])),
+    facts,
   };
 }
 

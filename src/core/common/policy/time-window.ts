@@ -1,0 +1,36 @@
+import { WEEKDAYS, type TimeWindow } from '../contracts/policy.js';
+
+const SHORT_DAYS: Record<string, (typeof WEEKDAYS)[number]> = { Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat', Sun: 'sun' };
+
+/** The weekday and minute of the day of `epochMs` in `timeZone`. */
+export function localTime(epochMs: number, timeZone: string): { day: (typeof WEEKDAYS)[number]; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(epochMs);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { day: SHORT_DAYS[part('weekday')] ?? 'mon', minute: Number(part('hour')) * 60 + Number(part('minute')) };
+}
+
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Whether `epochMs` falls in the window, in the window's time zone or else `defaultTimeZone`.
+ * `from` is inclusive and `to` exclusive; a window whose `to` is before `from` spans midnight
+ * and its days name the day it starts on.
+ */
+export function inTimeWindow(window: TimeWindow, epochMs: number, defaultTimeZone: string): boolean {
+  const { day, minute } = localTime(epochMs, window.timeZone ?? defaultTimeZone);
+  const from = minutes(window.from);
+  const to = minutes(window.to);
+  const days = window.days;
+  if (from <= to) return minute >= from && minute < to && (!days || days.includes(day));
+  if (minute >= from) return !days || days.includes(day);
+  if (minute < to) {
+    const yesterday = WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7]!;
+    return !days || days.includes(yesterday);
+  }
+  return false;
+}
+
+/** The user's time zone, the default of a window without one. */
+export function userTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}

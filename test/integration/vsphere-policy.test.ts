@@ -1,0 +1,206 @@
+// Policy rules on live inventory and blast-radius limits (issue 14), end to end on vcsim:
+// `keybroker serve`, the real bridge, the plan step of the dist/mcp/vsphere child reading
+// folder and cluster facts, `keybroker policy test` through the new control op, approvals
+// answered with the real CLI, and "someone else" moving a VM and renaming a cluster
+// through an independent SOAP session.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createUpstreamDispatcher, moRefElement, VsphereClient, vsphereLogin, vsphereLogout, xmlElement, type ManagedObjectRef } from '../../src/connectors/vsphere/index.js';
+import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
+import { findEntity } from '../../src/mcp/vsphere/inventory/find-entity.js';
+import { taskRef } from '../../src/mcp/vsphere/inventory/task-ref.js';
+import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { startServe, type ServeProcess } from '../support/serve-process.js';
+import { startVcsim, type Vcsim } from '../support/vcsim.js';
+
+const PASSWORD = 'vc-policy-pass';
+const USER = 'administrator@vsphere.local';
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
+describe('policy rules on live inventory and blast-radius limits (issue 14)', () => {
+  let ss: SecretService;
+  let vcsim: Vcsim;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let serve: ServeProcess;
+  let client: Client;
+  let soap: VsphereClient;
+  let closeSoap: () => Promise<void>;
+  const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin, timeoutMs: 120_000 });
+  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
+  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  /** Settle `work`, approving the unlock prompts it causes on the way (the plan needs a session). */
+  async function approvingUnlocks<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    const result = work.finally(() => { done = true; });
+    while (!done) {
+      const pending = await approvals();
+      const unlock = pending.find((a) => a.subject.kind === 'unlock');
+      if (unlock) await cli(['approve', unlock.id]);
+      const tool = pending.find((a) => a.subject.kind === 'tool');
+      if (tool) throw new Error(`unexpected approval: ${JSON.stringify(tool)}`);
+      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
+    }
+    return result;
+  }
+  const nextToolApproval = () => waitFor('a tool approval', async () => (await approvals()).find((a) => a.subject.kind === 'tool'), 60_000);
+  const policyTest = async (tool: string, args: Record<string, unknown>) => {
+    const human = await approvingUnlocks(cli(['policy', 'test', 'vsphere', tool, '--args', JSON.stringify(args)]));
+    const json = await cli(['policy', 'test', 'vsphere', tool, '--args', JSON.stringify(args), '--json']);
+    return { text: human.stdout, code: human.code, result: JSON.parse(json.stdout) as PolicyTestResult };
+  };
+  const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, undefined, { timeout: 300_000 }) as Promise<CallToolResult>;
+  const waitTask = async (method: string, ref: ManagedObjectRef, params = '') => soap.waitForTask(taskRef(await soap.invoke(method, ref, params), method), { deadlineMs: 60_000 });
+
+  before(async () => {
+    ss = await startSecretService();
+    vcsim = await startVcsim({ username: USER, password: PASSWORD });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-policy-'));
+    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
+    for (const name of ['vc1', 'vclimit']) {
+      const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, '--password-stdin'], `${PASSWORD}\n`);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    // The issue's rules. The live window is four hours around now (UTC), so the test never
+    // depends on the time of day it runs at; the window itself is tested on a ManualClock-like
+    // fixed time in test/core/common/policy.
+    const now = Date.now();
+    const configPath = path.join(home, 'config.json');
+    const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    config['policy'] = {
+      rules: [
+        { server: 'vsphere', tool: 'vsphere_snapshot_delete', when: { cluster: 'prod-*' }, action: 'deny', reason: 'never delete snapshots on production clusters' },
+        { server: 'vsphere', tool: 'vsphere_power', when: { any: [{ tags: 'env:test' }, { folder: 'Lab/*' }], time: { from: hhmm(now - 2 * 3600_000), to: hhmm(now + 2 * 3600_000), timeZone: 'UTC' } }, action: 'allow', reason: 'lab power actions in office hours' },
+      ],
+    };
+    fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+    serve = await startServe(env);
+    await waitFor('vsphere child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
+    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+    // Someone else's session: makes the Lab folder, moves VMs, renames the cluster.
+    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    const session = await vsphereLogin({ url: vcsim.url, username: USER, password: PASSWORD, dispatcher });
+    soap = new VsphereClient({ url: vcsim.url, dispatcher, session: { token: async () => session.cookie, renew: async () => session.cookie } });
+    closeSoap = async () => {
+      await vsphereLogout({ url: vcsim.url, cookie: session.cookie, dispatcher }).catch(() => undefined);
+      await dispatcher.close();
+    };
+    const dc = await findEntity(soap, 'Datacenter', 'DC0', 'datacenter');
+    const [d] = await soap.retrieveObjects([dc.ref], ['vmFolder']);
+    await soap.invoke('CreateFolder', d!.props['vmFolder'] as ManagedObjectRef, xmlElement('name', 'Lab'));
+  });
+  after(async () => {
+    await closeSoap?.();
+    await client?.close();
+    await serve?.stop();
+    await vcsim?.stop();
+    await ss?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  const moveIntoLab = async (vm: string) => {
+    const lab = await findEntity(soap, 'Folder', 'Lab', 'folder');
+    const target = await findEntity(soap, 'VirtualMachine', vm, 'VM');
+    await waitTask('MoveIntoFolder_Task', lab.ref, moRefElement('list', target.ref));
+  };
+
+  it('lists the rules and limits', async () => {
+    const r = await cli(['policy', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\[0\] DENY vsphere\/vsphere_snapshot_delete on \* when cluster=prod-\*: never delete snapshots/);
+    assert.match(r.stdout, /\[1\] ALLOW vsphere\/vsphere_power on \* when time .* UTC and \(tags=env:test or folder=Lab\/\*\)/);
+    assert.match(r.stdout, /power or snapshot changes: at most 5 per 600 s per endpoint/);
+  });
+
+  it('a VM moved into Lab/ between two calls changes the decision, and policy test explains each', async () => {
+    const args = { endpoint: 'vc1', vm: 'DC0_H0_VM0', action: 'off' };
+    const before = await policyTest('vsphere_power', args);
+    assert.equal(before.code, 0, before.text);
+    assert.equal(before.result.decision, 'ask');
+    assert.equal(before.result.rule, undefined);
+    assert.equal(before.result.plan?.facts?.[0]?.['folder'], '', 'a VM directly in the datacenter VM folder');
+    assert.match(before.text, /^ASK \(default\): every change asks/);
+    assert.match(before.text, /policy\.rules\[1\] skipped \(tags unknown\)/, 'the tag branch could not be checked (no vAPI tags) and the folder branch is false');
+    assert.match(before.text, /facts of VM DC0_H0_VM0 \(vm-\d+\): powerState=poweredOn .*folder= resourcePool=Resources/);
+
+    const first = call('vsphere_power', args);
+    const a = await nextToolApproval();
+    assert.equal(a.subject.kind === 'tool' && a.subject.reasons, undefined, 'the default ask carries no extra reason');
+    assert.equal((await cli(['deny', a.id])).code, 0);
+    assert.match(textOf(await first), /denied/);
+
+    await moveIntoLab('DC0_H0_VM0');
+    const afterMove = await policyTest('vsphere_power', args);
+    assert.deepEqual([afterMove.result.decision, afterMove.result.rule], ['allow', 1], afterMove.text);
+    assert.equal(afterMove.result.plan?.facts?.[0]?.['folder'], 'Lab');
+    assert.match(afterMove.text, /^ALLOW \(policy\.rules\[1\]\): lab power actions in office hours/);
+
+    const ran = await call('vsphere_power', args);
+    assert.notEqual(ran.isError, true, textOf(ran));
+    assert.match(textOf(ran), /poweredOn → poweredOff/);
+    assert.deepEqual(await approvals(), [], 'nothing was asked');
+    const record = audit().findLast((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.endpoint === 'vc1');
+    assert.deepEqual([record?.outcome, record?.decision, record?.rule, record?.ruleReason], ['ok', 'allow', 1, 'lab power actions in office hours']);
+    const denied = audit().find((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.outcome === 'denied');
+    assert.deepEqual([denied?.decision, denied?.rule], ['ask', undefined]);
+  });
+
+  it('never deletes snapshots on a cluster renamed to prod-*: denied without asking, and policy test says which rule', async () => {
+    const cluster = await findEntity(soap, 'ClusterComputeResource', 'DC0_C0', 'cluster');
+    await waitTask('Rename_Task', cluster.ref, xmlElement('newName', 'prod-east'));
+    const create = call('vsphere_snapshot_create', { endpoint: 'vc1', vm: 'DC0_C0_RP0_VM0', name: 'pre-patch' });
+    const a = await nextToolApproval();
+    assert.equal((await cli(['approve', a.id])).code, 0);
+    assert.notEqual((await create).isError, true, textOf(await create));
+
+    const args = { endpoint: 'vc1', vm: 'DC0_C0_RP0_VM0', snapshot: 'pre-patch' };
+    const t = await policyTest('vsphere_snapshot_delete', args);
+    assert.deepEqual([t.result.decision, t.result.rule], ['deny', 0]);
+    assert.equal(t.result.plan?.facts?.[0]?.['cluster'], 'prod-east');
+    assert.match(t.text, /^DENY \(policy\.rules\[0\]\): never delete snapshots on production clusters/);
+    const requested = audit().filter((l) => l.event === 'approval.requested').length;
+    const r = await call('vsphere_snapshot_delete', args);
+    assert.equal(r.isError, true);
+    assert.match(textOf(r), /policy\.rules\[0\] denies it: never delete snapshots on production clusters/);
+    assert.equal(audit().filter((l) => l.event === 'approval.requested').length, requested, 'no one was asked');
+    const listed = await call('vsphere_list_snapshots', { endpoint: 'vc1', vm: 'DC0_C0_RP0_VM0' });
+    assert.match(textOf(listed), /pre-patch/, 'the snapshot is still there');
+  });
+
+  it('six power actions in a row against one endpoint: the sixth waits with a message naming the limit', async () => {
+    await moveIntoLab('DC0_H0_VM1');
+    const actions = ['off', 'on', 'off', 'on', 'off'];
+    for (const [i, action] of actions.entries()) {
+      const r = await approvingUnlocks(call('vsphere_power', { endpoint: 'vclimit', vm: 'DC0_H0_VM1', action }));
+      assert.notEqual(r.isError, true, `call ${i + 1}: ${textOf(r)}`);
+    }
+    assert.deepEqual(await approvals(), [], 'the rule allowed five without asking');
+    const sixth = call('vsphere_power', { endpoint: 'vclimit', vm: 'DC0_H0_VM1', action: 'on' });
+    const a = await nextToolApproval();
+    assert.ok(a.subject.kind === 'tool');
+    assert.deepEqual(a.subject.reasons, ["limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit (5 already)"]);
+    const shown = await cli(['approvals']);
+    assert.match(shown.stdout, /asks because: limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit/);
+    assert.equal((await cli(['approve', a.id])).code, 0);
+    const r = await sixth;
+    assert.notEqual(r.isError, true, textOf(r));
+    const record = audit().findLast((l) => l.event === 'tool.called' && l.endpoint === 'vclimit');
+    assert.deepEqual([record?.decision, record?.rule, record?.limits], ['allow', 1, ["limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit (5 already)"]]);
+    // The limit is per endpoint: vc1 has had one power change only.
+    const other = await policyTest('vsphere_power', { endpoint: 'vc1', vm: 'DC0_H0_VM0', action: 'on' });
+    assert.deepEqual(other.result.limits, []);
+  });
+});

@@ -17,6 +17,7 @@ import type { HostStatus } from '../../src/core/common/contracts/broker-status.j
 import { KEYBROKER_BIN, runKeybroker, waitFor } from '../../test/support/keybroker-cli.js';
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';
+import { processMemoryKb as memKb, treeMemoryKb as treeKb } from '../support/process-memory.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const GOAL_IDLE_MIB = 120;
@@ -25,46 +26,6 @@ const GOAL_CLI_MS = 150;
 const PIN = 'ab'.repeat(32);
 
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
-function memKb(pid: number): { rss: number; hwm: number } {
-  const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1]), hwm: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1]) };
-}
-/** Every process below `pid` (a sandboxed child is bwrap → node; the figure is the tree's). */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Field 4 of /proc/PID/stat is the parent; the name (field 2) may hold spaces, so cut after ')'.
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const out: number[] = [];
-  for (let queue = [pid]; queue.length > 0; ) {
-    const p = queue.shift()!;
-    out.push(p);
-    queue.push(...(parents.get(p) ?? []));
-  }
-  return out;
-}
-function treeKb(pid: number): { rss: number; hwm: number } {
-  let rss = 0;
-  let hwm = 0;
-  for (const p of descendants(pid)) {
-    try {
-      const m = memKb(p);
-      rss += m.rss;
-      hwm += m.hwm;
-    } catch {
-      // Gone.
-    }
-  }
-  return { rss, hwm };
-}
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);

@@ -52,9 +52,9 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
       const { endpoint, limit, cursor, ...filters } = args;
       const rows = await deps.snapshots.rows(JSON.stringify(['vms', endpoint ?? '', filters]), cursor !== undefined, async () => {
         const client = await deps.clients.forEndpoint(endpoint);
-        const index = await InventoryIndex.load(client);
+        // The index and the VMs are read at the same time (the first page waits for both).
         const matchName = nameMatcher(filters.name);
-        return collectVmRows(client, index, (row, o) => {
+        return collectVmRows(client, InventoryIndex.load(client), (row, o, index) => {
           if (!matchName(row.name)) return false;
           if (filters.powerState && row.powerState !== filters.powerState) return false;
           if (filters.host && !sameName(row.host, filters.host)) return false;

@@ -109,8 +109,8 @@ export class XmlStreamScanner {
     let i = 0;
     while (i < n) {
       const lt = xml.indexOf('<', i);
-      if (lt < 0 && !final) return i; // Text may go on (and an entity may be cut) in the next piece.
-      const end = lt < 0 ? n : lt;
+      // Text may go on in the next piece: take it now, except an entity that may be cut.
+      const end = lt < 0 ? (final ? n : textEnd(xml, i)) : lt;
       if (end > i) {
         const top = stack[stack.length - 1];
         if (top === undefined) {
@@ -121,21 +121,21 @@ export class XmlStreamScanner {
           top.element.text += text;
         }
       }
-      if (lt < 0) return n;
+      if (lt < 0) return end;
       // Constructs cut by the end of this piece wait for the next one.
-      if (lt + 1 >= n) return final ? -1 : lt;
+      if (lt + 1 >= n) return final ? -1 : waitAt(n, lt);
       const next = xml.charCodeAt(lt + 1);
       if (next === 0x21 /* ! */) {
-        if (!final && n - lt < 9) return lt;
+        if (!final && n - lt < 9) return waitAt(n, lt);
         if (xml.startsWith('<!--', lt)) {
           const close = xml.indexOf('-->', lt + 4);
-          if (close < 0) return final ? -1 : lt;
+          if (close < 0) return final ? -1 : waitAt(n, lt);
           i = close + 3;
         } else if (xml.startsWith('<![CDATA[', lt)) {
           const top = stack[stack.length - 1];
           if (top === undefined) return -1;
           const close = xml.indexOf(']]>', lt + 9);
-          if (close < 0) return final ? -1 : lt;
+          if (close < 0) return final ? -1 : waitAt(n, lt);
           top.element.text += xml.slice(lt + 9, close);
           i = close + 3;
         } else {
@@ -145,13 +145,13 @@ export class XmlStreamScanner {
       }
       if (next === 0x3f /* ? */) {
         const close = xml.indexOf('?>', lt + 2);
-        if (close < 0) return final ? -1 : lt;
+        if (close < 0) return final ? -1 : waitAt(n, lt);
         i = close + 2;
         continue;
       }
       if (next === 0x2f /* / */) {
         const close = xml.indexOf('>', lt + 2);
-        if (close < 0) return final ? -1 : lt;
+        if (close < 0) return final ? -1 : waitAt(n, lt);
         const frame = stack.pop();
         if (frame === undefined || !xml.startsWith(frame.rawName, lt + 2)) return -1;
         for (let k = lt + 2 + frame.rawName.length; k < close; k++) if (!isSpace(xml.charCodeAt(k))) return -1;
@@ -159,11 +159,11 @@ export class XmlStreamScanner {
         i = close + 1;
         continue;
       }
-      if (!final && xml.indexOf('>', lt) < 0) return lt;
+      if (!final && xml.indexOf('>', lt) < 0) return waitAt(n, lt);
       const parsed = readStartTag(xml, lt, stack[stack.length - 1]?.scope ?? this.rootScope, this.state);
       if (parsed === undefined) {
         // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
-        return !final && !tagComplete(xml, lt) ? lt : -1;
+        return !final && !tagComplete(xml, lt) ? waitAt(n, lt) : -1;
       }
       const parent = stack[stack.length - 1];
       if (parent !== undefined) parent.element.children.push(parsed.element);
@@ -193,6 +193,29 @@ export class XmlStreamScanner {
 export function scanXml(xml: string): XmlElement | undefined {
   const scanner = new XmlStreamScanner();
   return scanner.write(xml) ? scanner.end() : undefined;
+}
+
+/**
+ * Longest construct (tag, comment, CDATA, PI) allowed to wait for the next piece. Each
+ * piece rescans what waits, so an endless construct would cost quadratic time; no vim25
+ * answer has a tag or comment anywhere near this size, so one that does is refused.
+ */
+const MAX_WAITING = 1024 * 1024;
+
+/** Where the scan stops to wait for more text: `lt`, or -1 when too much is waiting. */
+function waitAt(n: number, lt: number): number {
+  return n - lt > MAX_WAITING ? -1 : lt;
+}
+
+/**
+ * How much of the text run from `i` to the end of the piece can be taken now: all of it,
+ * unless its last `&` may start an entity reference cut by the piece's end (then up to that
+ * `&`; an unterminated one longer than any reference is malformed, and decode says so).
+ */
+function textEnd(xml: string, i: number): number {
+  const amp = xml.lastIndexOf('&');
+  if (amp < i || xml.indexOf(';', amp) >= 0 || xml.length - amp > 16) return xml.length;
+  return amp;
 }
 
 /** True when a `>` outside quotes ends the start tag at `lt`. */

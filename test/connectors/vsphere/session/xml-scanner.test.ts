@@ -129,4 +129,16 @@ describe('scanXml()', () => {
     assert.deepEqual(seen, ['x@3', 'objects@2', 'objects@2', 'token@2', 'returnval@1']);
     assert.deepEqual(root?.children[0]?.children.map((c) => c.local), ['token']);
   });
+  it('takes long text as it comes (entities cut between pieces included) and refuses a construct that never ends', () => {
+    const scanner = new XmlStreamScanner();
+    assert.ok(scanner.write('<a>'));
+    for (let k = 1; k <= 2000; k++) assert.ok(scanner.write(k % 2 ? 'x'.repeat(1000) + '&a' : 'mp;'));
+    assert.ok(scanner.write('</a>'));
+    assert.equal(scanner.end()?.text, ('x'.repeat(1000) + '&').repeat(1000));
+    const endless = new XmlStreamScanner();
+    assert.ok(endless.write('<a><!-- '));
+    let ok = true;
+    for (let k = 0; k < 2000 && ok; k++) ok = endless.write('y'.repeat(1000));
+    assert.equal(ok, false);
+  });
 });

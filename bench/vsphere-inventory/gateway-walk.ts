@@ -12,6 +12,8 @@ import { KEYBROKER_BIN, runKeybroker } from '../../test/support/keybroker-cli.js
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';
 import type { Vcsim } from '../../test/support/vcsim.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { treeMemoryKb } from '../support/process-memory.js';
 import { callsSince } from './soap-calls.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -84,7 +86,11 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
     const sorted = [...times].sort((a, b) => a - b);
     const p50 = sorted[Math.floor(sorted.length / 2)]!;
     const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    return `gateway walk: vsphere_list_vms, ${last.names.length} VMs in ${last.pages} pages of ≤ ${LIMIT}, warm session: p50 ${p50.toFixed(0)} ms over ${runs} walks (first page ${mid(firsts).toFixed(0)} ms, the ${last.pages - 1} others ${mid(rests).toFixed(0)} ms); ${problems.length ? `PROBLEMS: ${problems.join(', ')}` : 'no duplicates, no gaps'}\n    SOAP calls per warm walk: ${calls || 'none'}`;
+    // The vSphere child's peak RSS after all the walks (its process tree: bwrap → node).
+    const status = JSON.parse((await runKeybroker(['status', '--json'], { env })).stdout) as HostStatus;
+    const childPid = status.children.find((c) => c.name === 'vsphere')?.pid;
+    const childPeak = childPid === undefined ? 'n/a' : `${(treeMemoryKb(childPid).hwm / 1024).toFixed(1)} MiB`;
+    return `gateway walk: vsphere_list_vms, ${last.names.length} VMs in ${last.pages} pages of ≤ ${LIMIT}, warm session: p50 ${p50.toFixed(0)} ms over ${runs} walks (first page ${mid(firsts).toFixed(0)} ms, the ${last.pages - 1} others ${mid(rests).toFixed(0)} ms); ${problems.length ? `PROBLEMS: ${problems.join(', ')}` : 'no duplicates, no gaps'}\n    vSphere child peak RSS after the walks: ${childPeak}\n    SOAP calls per warm walk: ${calls || 'none'}`;
   } finally {
     await client?.close().catch(() => {});
     await serve?.stop();

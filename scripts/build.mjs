@@ -10,7 +10,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Node-side ESM entry points: `src/<in>.ts` → `dist/<out>.js`. Missing files are skipped. */
 const nodeEntries = [
-  ['cli/index', 'cli/index'],
   ['mcp/vsphere/index', 'mcp/vsphere/index'],
   ['mcp/p6/index', 'mcp/p6/index'],
 ];
@@ -34,6 +33,27 @@ export async function buildAll({ quiet = false } = {}) {
     sourcemap: 'linked',
     banner,
     // Native addons and Electron are resolved at run time, never bundled.
+    external: ['@napi-rs/keyring', 'electron'],
+    logLevel: quiet ? 'warning' : 'info',
+    legalComments: 'none',
+  });
+  // The CLI with code splitting: src/cli/main.ts imports each command on first use, so a
+  // command evaluates only its own chunks (`keybroker status` skips the MCP SDK, the host
+  // and the connectors: docs/PERFORMANCE.md, CLI start-up). Chunks live in dist/cli/chunks,
+  // inside the dist/cli/** the packaged app already ships.
+  // Chunk names carry a content hash: drop the last build's so stale ones do not pile up.
+  fs.rmSync(path.join(root, 'dist', 'cli', 'chunks'), { recursive: true, force: true });
+  await build({
+    entryPoints: { index: path.join(root, 'src', 'cli', 'index.ts') },
+    outdir: path.join(root, 'dist', 'cli'),
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: 'linked',
+    banner,
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',

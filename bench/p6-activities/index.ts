@@ -17,12 +17,14 @@ import { startP6Fake } from '../../test/fixtures/p6/start-p6-fake.js';
 import { KEYBROKER_BIN, runKeybroker, waitFor } from '../../test/support/keybroker-cli.js';
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';
+import { treeMemoryKb } from '../support/process-memory.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'StartDate', 'FinishDate', 'RemainingDuration', 'TotalFloat'];
 const PAGE = Number(process.env['BENCH_PAGE'] ?? 5000);
 const PASSWORD = 'bench-Pl4nner';
-const vmHwmKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+// The child's tree: under bubblewrap the pid the host reports is the launcher (bwrap → node).
+const vmHwmKb = (pid: number) => treeMemoryKb(pid).hwm;
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
 
 const ss = await startSecretService();

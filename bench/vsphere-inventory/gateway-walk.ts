@@ -12,6 +12,8 @@ import { KEYBROKER_BIN, runKeybroker } from '../../test/support/keybroker-cli.js
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';
 import type { Vcsim } from '../../test/support/vcsim.js';
+import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { treeMemoryKb } from '../support/process-memory.js';
 import { callsSince } from './soap-calls.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -63,6 +65,8 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
     await approving;
 
     const times: number[] = [];
+    const firsts: number[] = [];
+    const rests: number[] = [];
     let last = first;
     let calls = '';
     for (let i = 0; i < runs; i++) {
@@ -70,6 +74,8 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
       const t0 = process.hrtime.bigint();
       last = await walk(client);
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      firsts.push(last.firstMs);
+      rests.push(last.restMs);
       if (before) calls = callsSince(before, await vcsim.counts());
     }
     const unique = new Set(last.names);
@@ -79,7 +85,12 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
     if (expectedNames && (expectedNames.length !== unique.size || expectedNames.some((n) => !unique.has(n)))) problems.push('names differ from the one-shot ways');
     const sorted = [...times].sort((a, b) => a - b);
     const p50 = sorted[Math.floor(sorted.length / 2)]!;
-    return `gateway walk: vsphere_list_vms, ${last.names.length} VMs in ${last.pages} pages of ≤ ${LIMIT}, warm session: p50 ${p50.toFixed(0)} ms over ${runs} walks; ${problems.length ? `PROBLEMS: ${problems.join(', ')}` : 'no duplicates, no gaps'}\n    SOAP calls per warm walk: ${calls || 'none'}`;
+    const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // The vSphere child's peak RSS after all the walks (its process tree: bwrap → node).
+    const status = JSON.parse((await runKeybroker(['status', '--json'], { env })).stdout) as HostStatus;
+    const childPid = status.children.find((c) => c.name === 'vsphere')?.pid;
+    const childPeak = childPid === undefined ? 'n/a' : `${(treeMemoryKb(childPid).hwm / 1024).toFixed(1)} MiB`;
+    return `gateway walk: vsphere_list_vms, ${last.names.length} VMs in ${last.pages} pages of ≤ ${LIMIT}, warm session: p50 ${p50.toFixed(0)} ms over ${runs} walks (first page ${mid(firsts).toFixed(0)} ms, the ${last.pages - 1} others ${mid(rests).toFixed(0)} ms); ${problems.length ? `PROBLEMS: ${problems.join(', ')}` : 'no duplicates, no gaps'}\n    vSphere child peak RSS after the walks: ${childPeak}\n    SOAP calls per warm walk: ${calls || 'none'}`;
   } finally {
     await client?.close().catch(() => {});
     await serve?.stop();
@@ -92,6 +103,9 @@ interface Walk {
   readonly names: string[];
   readonly pages: number;
   readonly total: number | undefined;
+  /** The first page (reads the whole inventory) and the later ones (served from the snapshot), ms. */
+  readonly firstMs: number;
+  readonly restMs: number;
 }
 
 /** Every page of vsphere_list_vms. The row array and cursor names are read defensively:
@@ -101,6 +115,8 @@ async function walk(client: Client): Promise<Walk> {
   let cursor: string | undefined;
   let pages = 0;
   let total: number | undefined;
+  const t0 = performance.now();
+  let firstMs = 0;
   do {
     const res = await client.callTool({ name: 'vsphere_list_vms', arguments: { limit: LIMIT, ...(cursor ? { cursor } : {}) } });
     if (res.isError) throw new Error(`vsphere_list_vms: ${JSON.stringify(res.content).slice(0, 300)}`);
@@ -112,9 +128,10 @@ async function walk(client: Client): Promise<Walk> {
     const next = sc['nextCursor'] ?? sc['cursor'];
     cursor = typeof next === 'string' && next !== '' ? next : undefined;
     pages++;
+    if (pages === 1) firstMs = performance.now() - t0;
     if (pages > 10_000) throw new Error('more than 10,000 pages: the cursor does not advance');
   } while (cursor);
-  return { names, pages, total };
+  return { names, pages, total, firstMs, restMs: performance.now() - t0 - firstMs };
 }
 
 async function waitForTool(client: Client, name: string): Promise<void> {

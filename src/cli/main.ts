@@ -2,29 +2,41 @@ import { CliError } from './cli-error.js';
 import type { CliContext, Command } from './command.js';
 import { isCoreError } from '../core/common/errors/core-error.js';
 import { didYouMean } from './did-you-mean.js';
-import { serveCommand } from './commands/serve.js';
-import { endpointCommand } from './commands/endpoint.js';
-import { statusCommand } from './commands/status.js';
-import { lockCommand } from './commands/lock.js';
-import { approvalsCommand } from './commands/approvals.js';
-import { approveCommand } from './commands/approve.js';
-import { denyCommand } from './commands/deny.js';
-import { auditCommand } from './commands/audit.js';
-import { httpCommand } from './commands/http.js';
-import { bridgeCommand } from './commands/bridge.js';
-import { claudeCommand } from './commands/claude.js';
-import { callCommand } from './commands/call.js';
-import { restartCommand } from './commands/restart.js';
-import { toolsCommand } from './commands/tools.js';
-import { policyCommand } from './commands/policy.js';
 
-/** Every sub-command, in the order `keybroker help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, endpointCommand, statusCommand, lockCommand, approvalsCommand, approveCommand, denyCommand, auditCommand, callCommand, toolsCommand, policyCommand, restartCommand, bridgeCommand, httpCommand, claudeCommand];
+/**
+ * Every sub-command, in the order `keybroker help` lists them, each loaded on first use.
+ * Issue 17 item 6: a command pays only for its own
+ * modules, so `keybroker status` does not evaluate the MCP SDK, the keyring addon's loader
+ * or the other commands' zod schemas before its first byte (docs/PERFORMANCE.md). The
+ * bundle is built with esbuild's code splitting, so each `import()` is a chunk on disk.
+ */
+export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  endpoint: async () => (await import('./commands/endpoint.js')).endpointCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  lock: async () => (await import('./commands/lock.js')).lockCommand,
+  approvals: async () => (await import('./commands/approvals.js')).approvalsCommand,
+  approve: async () => (await import('./commands/approve.js')).approveCommand,
+  deny: async () => (await import('./commands/deny.js')).denyCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  call: async () => (await import('./commands/call.js')).callCommand,
+  tools: async () => (await import('./commands/tools.js')).toolsCommand,
+  policy: async () => (await import('./commands/policy.js')).policyCommand,
+  restart: async () => (await import('./commands/restart.js')).restartCommand,
+  bridge: async () => (await import('./commands/bridge.js')).bridgeCommand,
+  http: async () => (await import('./commands/http.js')).httpCommand,
+  claude: async () => (await import('./commands/claude.js')).claudeCommand,
+};
 
-function helpText(): string {
+/** Every sub-command, loaded (for `keybroker help`, which shows them all). */
+export async function loadCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMAND_LOADERS).map((load) => load()));
+}
+
+async function helpText(): Promise<string> {
   const lines = ['usage: keybroker <command> [options]', ''];
   // Usage forms can be long (endpoint add), so the summary goes on its own indented line.
-  for (const c of COMMANDS) lines.push(...c.usage.map((u) => `  ${u}`), `      ${c.summary}`, '');
+  for (const c of await loadCommands()) lines.push(...c.usage.map((u) => `  ${u}`), `      ${c.summary}`, '');
   return lines.join('\n');
 }
 
@@ -35,16 +47,17 @@ function helpText(): string {
 export async function runCli(ctx: CliContext): Promise<number> {
   const [name, ...rest] = ctx.argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    (name ? ctx.stdout : ctx.stderr).write(helpText());
+    (name ? ctx.stdout : ctx.stderr).write(await helpText());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    const hint = didYouMean(name, COMMANDS.map((c) => c.name));
+  const load = Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
+  if (!load) {
+    const hint = didYouMean(name, Object.keys(COMMAND_LOADERS));
     ctx.stderr.write(`keybroker: unknown command "${name}"${hint || "; run 'keybroker help' for the list"}\n`);
     return 2;
   }
   try {
+    const command = await load();
     return await command.run({ ...ctx, argv: rest });
   } catch (e) {
     if (e instanceof CliError) {

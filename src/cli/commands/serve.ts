@@ -30,8 +30,9 @@ export const serveCommand: Command = {
       return 2;
     }
     const home = resolveHome(ctx.env);
-    // This module is bundled into dist/cli/index.js; the servers are built beside it in dist/mcp/.
-    const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    // This module is bundled into a chunk under dist/cli/ (code splitting puts it in
+    // dist/cli/chunks/); the servers are built beside the CLI in dist/mcp/.
+    const distDir = path.dirname(cliDir(path.dirname(fileURLToPath(import.meta.url))));
     const servers = serverSpecs(new ConfigStore(home).load(), distDir);
     const pending = new PendingApprovals();
     const log = (line: string) => ctx.stderr.write(`[host ${process.pid}] ${line}\n`);
@@ -71,3 +72,11 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** The nearest folder named `cli` at or above `dir` (dist/cli whatever the chunk depth). */
+function cliDir(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (path.basename(d) === 'cli') return d;
+    if (path.dirname(d) === d) return dir;
+  }
+}

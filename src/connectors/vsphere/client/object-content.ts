@@ -19,26 +19,59 @@ export interface RetrievePage {
   readonly token: string | undefined;
 }
 
+/** Depth of `<objects>` in a RetrieveResult envelope: Envelope 0, Body 1, …Response 2, returnval 3. */
+const OBJECTS_DEPTH = 4;
+
 /**
  * Reads a `RetrievePropertiesExResponse` or `ContinueRetrievePropertiesExResponse`. An
  * absent `returnval` (vCenter) and an empty one (vcsim) both mean "no objects".
  */
 export function parseRetrieveResult(response: XmlElement): RetrievePage {
-  const result = childElement(response, 'returnval');
-  if (!result) return { objects: [], token: undefined };
+  return retrieveResultReader().result(response);
+}
+
+/**
+ * The streaming form of parseRetrieveResult: pass `onElement` to the SOAP call so each
+ * `<objects>` becomes an ObjectContent as it arrives and its XML is dropped, then call
+ * `result` with the response element for the page (objects seen so far plus any left in
+ * the tree, and the token).
+ */
+export function retrieveResultReader(): { onElement: (element: XmlElement, depth: number) => boolean; result: (response: XmlElement) => RetrievePage } {
   const objects: ObjectContent[] = [];
-  for (const element of childElements(result, 'objects')) {
-    const ref = parseMoRef(childElement(element, 'obj'));
-    if (!ref) continue;
-    const props: Record<string, PropertyValue> = {};
-    for (const prop of childElements(element, 'propSet')) {
-      const name = childText(prop, 'name');
-      const val = childElement(prop, 'val');
+  return {
+    onElement: (element, depth) => {
+      if (depth !== OBJECTS_DEPTH || element.local !== 'objects') return false;
+      const o = objectContent(element);
+      if (o) objects.push(o);
+      return true;
+    },
+    result: (response) => {
+      const result = childElement(response, 'returnval');
+      if (!result) return { objects, token: undefined };
+      for (const element of childElements(result, 'objects')) {
+        const o = objectContent(element);
+        if (o) objects.push(o);
+      }
+      const token = childText(result, 'token');
+      return { objects, token: token === '' ? undefined : token };
+    },
+  };
+}
+
+function objectContent(element: XmlElement): ObjectContent | undefined {
+  const ref = parseMoRef(childElement(element, 'obj'));
+  if (!ref) return undefined;
+  const props: Record<string, PropertyValue> = {};
+  const missing: string[] = [];
+  for (const child of element.children) {
+    if (child.local === 'propSet') {
+      const name = childText(child, 'name');
+      const val = childElement(child, 'val');
       if (name !== undefined && val !== undefined) props[name] = parsePropertyValue(val);
+    } else if (child.local === 'missingSet') {
+      const path = childText(child, 'path');
+      if (path !== undefined) missing.push(path);
     }
-    const missing = childElements(element, 'missingSet').flatMap((m) => childText(m, 'path') ?? []);
-    objects.push({ ref, props, missing });
   }
-  const token = childText(result, 'token');
-  return { objects, token: token === '' ? undefined : token };
+  return { ref, props, missing };
 }

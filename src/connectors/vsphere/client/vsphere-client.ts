@@ -2,10 +2,10 @@ import type { Dispatcher } from 'undici';
 import { ConnectorError, isConnectorError } from '../../connector-error.js';
 import { parseMoRef, type ManagedObjectRef } from '../session/managed-object-ref.js';
 import { retrieveServiceContent, type ServiceContent } from '../session/retrieve-service-content.js';
-import { soapCall } from '../session/soap-call.js';
+import { soapCall, type SoapCallOptions } from '../session/soap-call.js';
 import { moRefElement, xmlElement } from '../session/soap-envelope.js';
 import { childElement, type XmlElement } from '../session/soap-xml.js';
-import { parseRetrieveResult, type ObjectContent } from './object-content.js';
+import { retrieveResultReader, type ObjectContent, type RetrievePage } from './object-content.js';
 import { containerViewSpecXml, objectsSpecXml, retrieveOptionsXml } from './property-spec-xml.js';
 import { waitForTask, type WaitForTaskOptions } from './wait-for-task.js';
 import type { PropertyValue } from './property-value.js';
@@ -44,6 +44,11 @@ export interface InvokeOptions {
   /** A read that may be sent twice: network errors are then retried once. */
   readonly idempotent?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Makes, for each attempt (a retry starts afresh), the hook that sees response elements
+   * as they arrive (SoapCallOptions.onElement). What it builds counts only if invoke resolves.
+   */
+  readonly stream?: () => NonNullable<SoapCallOptions['onElement']>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -103,6 +108,7 @@ export class VsphereClient {
             cookie,
             signal,
             maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+            ...(options.stream ? { onElement: options.stream() } : {}),
           });
           return response;
         });
@@ -146,15 +152,15 @@ export class VsphereClient {
     let token: string | undefined;
     try {
       const params = containerViewSpecXml(view, spec.type, spec.paths) + retrieveOptionsXml(spec.maxObjects ?? DEFAULT_PAGE);
-      let page = parseRetrieveResult(await this.invoke('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true }));
+      let page = await this.retrieve('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true });
       for (;;) {
         token = page.token;
         if (page.objects.length > 0) yield page.objects;
         if (token === undefined) break;
         // A token is good for one use only, so this call is never retried on network errors.
-        const next = await this.invoke('ContinueRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', token), options);
+        const next = await this.retrieve('ContinueRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', token), options);
         token = undefined;
-        page = parseRetrieveResult(next);
+        page = next;
       }
     } finally {
       // Best effort: vcsim lacks CancelRetrievePropertiesEx, and the view dies with the session anyway.
@@ -168,10 +174,10 @@ export class VsphereClient {
     if (refs.length === 0) return [];
     const sc = await this.serviceContent();
     const params = objectsSpecXml(refs, paths) + retrieveOptionsXml(undefined);
-    let page = parseRetrieveResult(await this.invoke('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true }));
+    let page = await this.retrieve('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true });
     const out = [...page.objects];
     while (page.token !== undefined) {
-      page = parseRetrieveResult(await this.invoke('ContinueRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', page.token), options));
+      page = await this.retrieve('ContinueRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', page.token), options);
       out.push(...page.objects);
     }
     return out;
@@ -183,6 +189,23 @@ export class VsphereClient {
    */
   waitForTask(task: ManagedObjectRef, options: WaitForTaskOptions): Promise<PropertyValue | undefined> {
     return waitForTask(this, task, options);
+  }
+
+  /**
+   * One RetrievePropertiesEx or ContinueRetrievePropertiesEx, its objects turned into
+   * ObjectContent one by one as the response arrives (issue 17): the page's XML is never
+   * held whole, only its rows.
+   */
+  private async retrieve(method: string, collector: ManagedObjectRef, params: string, options: InvokeOptions): Promise<RetrievePage> {
+    let reader = retrieveResultReader();
+    const response = await this.invoke(method, collector, params, {
+      ...options,
+      stream: () => {
+        reader = retrieveResultReader();
+        return reader.onElement;
+      },
+    });
+    return reader.result(response);
   }
 
   private async withTimeout<T>(method: string, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {

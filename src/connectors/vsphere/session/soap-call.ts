@@ -1,9 +1,11 @@
+import { createGunzip } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
-import { ConnectorError } from '../../connector-error.js';
+import { ConnectorError, isConnectorError } from '../../connector-error.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
 import { buildSoapEnvelope } from './soap-envelope.js';
 import { parseSoapFault, soapFaultToError } from './soap-fault.js';
-import { childElement, parseXml, XML_NS, type XmlElement } from './soap-xml.js';
+import { childElement, XML_NS, type XmlElement } from './soap-xml.js';
+import { XmlStreamScanner, type XmlScanHooks } from './xml-scanner.js';
 import { sessionCookieHeader } from './session-cookie.js';
 import type { ManagedObjectRef } from './managed-object-ref.js';
 import { resolveSdkUrl } from './resolve-sdk-url.js';
@@ -29,6 +31,12 @@ export interface SoapCallOptions {
   readonly signal?: AbortSignal;
   /** Response size cap; default 4 MiB (session calls). Inventory pages pass more. */
   readonly maxResponseBytes?: number;
+  /**
+   * Sees each response element as it closes, while the body arrives (see XmlScanHooks):
+   * a large RetrieveResult becomes rows without ever holding its whole XML. What it builds
+   * counts only if soapCall resolves (the envelope and fault checks run at the end).
+   */
+  readonly onElement?: XmlScanHooks['onClose'];
 }
 
 /** What a successful call returned. */
@@ -51,27 +59,37 @@ export async function soapCall(options: SoapCallOptions): Promise<SoapCallResult
   const headers: Record<string, string> = {
     'content-type': 'text/xml; charset="utf-8"',
     soapaction: `urn:vim25/${options.apiVersion}`,
+    // vCenter compresses when asked (inventory pages shrink ~10×); vcsim does not, and then
+    // the body comes as is.
+    'accept-encoding': 'gzip',
   };
   if (options.cookie !== undefined) headers['cookie'] = sessionCookieHeader(options.cookie);
   const body = buildSoapEnvelope(options.method, options.thisRef, options.paramsXml);
 
   let status: number;
-  let text: string;
+  let envelope: XmlElement | undefined;
   let setCookie: string[];
   try {
     const res = await request(sdk, { method: 'POST', dispatcher: options.dispatcher, headers, body, signal: options.signal });
     status = res.statusCode;
     const raw = res.headers['set-cookie'];
     setCookie = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    text = await readCapped(res.body, sdk.origin, options.maxResponseBytes ?? MAX_RESPONSE_BYTES);
+    // vim25 answers 200 with a result or 500 with a fault (reference §1); anything else is
+    // a proxy, a login page or the wrong URL, read only to free the connection. The body
+    // is never quoted: it may echo secrets.
+    const soap = status === 200 || status === 500;
+    const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip') {
+      discard(res.body);
+      throw new ConnectorError('CONN_BAD_RESPONSE', `${sdk.origin} answered ${options.method} with a Content-Encoding that was not asked for; check that the URL is the vCenter SDK (https://host/sdk)`);
+    }
+    const scanner = soap ? new XmlStreamScanner({ onClose: options.onElement }) : undefined;
+    envelope = await readEnvelope(res.body, encoding === 'gzip', sdk.origin, options.maxResponseBytes ?? MAX_RESPONSE_BYTES, scanner);
   } catch (error) {
     throw mapUpstreamError(error, sdk.host);
   }
 
   const context = { method: options.method, origin: sdk.origin, sensitive: options.sensitive === true };
-  // vim25 answers 200 with a result or 500 with a fault (reference §1); anything else is
-  // a proxy, a login page or the wrong URL. The body is never quoted: it may echo secrets.
-  const envelope = status === 200 || status === 500 ? parseXml(text) : undefined;
   if (envelope === undefined || envelope.local !== 'Envelope' || envelope.ns !== XML_NS.soapEnv) {
     throw new ConnectorError(
       'CONN_BAD_RESPONSE',
@@ -87,16 +105,43 @@ export async function soapCall(options: SoapCallOptions): Promise<SoapCallResult
   return { response, setCookie };
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], origin: string, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
+/**
+ * Reads the body under the size cap, gunzipping it when the server compressed it, and
+ * parses each piece as it arrives (issue 17: the parse overlaps the network and no
+ * whole-body string is built). Undefined without a scanner, or for a body that is not one
+ * well-formed XML tree (the rest is then read and dropped).
+ */
+async function readEnvelope(body: Dispatcher.ResponseData['body'], gzip: boolean, origin: string, max: number, scanner: XmlStreamScanner | undefined): Promise<XmlElement | undefined> {
+  const decoder = new TextDecoder('utf-8');
+  const gunzip = gzip ? body.pipe(createGunzip()) : undefined;
+  let ok = scanner !== undefined;
   let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      throw new ConnectorError('CONN_BAD_RESPONSE', `${origin} sent more than ${max} bytes in one response; check that the URL is the vCenter SDK, or ask for smaller pages`);
+  try {
+    for await (const chunk of (gunzip ?? body) as AsyncIterable<Buffer>) {
+      // Security: the cap counts decompressed bytes, so a small gzip bomb cannot fill memory.
+      size += chunk.length;
+      if (size > max) {
+        throw new ConnectorError('CONN_BAD_RESPONSE', `${origin} sent more than ${max} bytes in one response; check that the URL is the vCenter SDK, or ask for smaller pages`);
+      }
+      if (ok) ok = scanner!.write(decoder.decode(chunk, { stream: true }));
     }
-    chunks.push(chunk);
+  } catch (error) {
+    discard(body);
+    gunzip?.destroy();
+    if (isConnectorError(error) || !gunzip || !isZlibError(error)) throw error;
+    throw new ConnectorError('CONN_BAD_RESPONSE', `${origin} sent a gzip body that does not decompress; check that the URL is the vCenter SDK`, { cause: error });
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (!ok || !scanner!.write(decoder.decode())) return undefined;
+  return scanner!.end();
+}
+
+/** Drops a body we will not read; its abort error has no reader left, so it is swallowed. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }

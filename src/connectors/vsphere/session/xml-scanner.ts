@@ -32,79 +32,203 @@ interface ScanState {
   readonly names: Set<string>;
 }
 
+/** What a streaming scan reports while the document arrives. */
+export interface XmlScanHooks {
+  /**
+   * Called as each element closes (a self-closing one as it opens), with its depth (the root
+   * is 0). Return true to consume it: it is then left out of its parent's children, so a
+   * caller can turn a large response into rows one element at a time and drop the XML.
+   * Security: the document may still turn out malformed or a fault; whatever the hook builds
+   * must be discarded unless the scan (and the caller's envelope checks) succeed.
+   */
+  readonly onClose?: (element: XmlElement, depth: number) => boolean;
+}
+
 /**
- * A strict, single-pass, namespace-aware XML reader for SOAP responses: elements,
- * attributes, text, CDATA, comments and processing instructions. Returns undefined for
- * anything that is not one well-formed element tree. DTDs are refused outright, so there
- * is no entity expansion beyond the five XML entities and character references.
+ * A strict, streaming, namespace-aware XML reader for SOAP responses: elements,
+ * attributes, text, CDATA, comments and processing instructions. Feed it text as the body
+ * arrives with write(); end() returns the tree, or undefined for anything that is not one
+ * well-formed element tree. DTDs are refused outright (any `<!` that is not a comment or
+ * CDATA), so there is no entity expansion beyond the five XML entities and character
+ * references.
  *
  * Why not a general parser: a 5,000-VM page is ~5 MB of XML, and building fast-xml-parser's
  * ordered tree (after its validation pass) and then ours cost most of a listing's time and
- * garbage (issue 5 benchmark). This reader builds our tree directly with indexOf scans; it
- * is checked against fast-xml-parser on generated documents (test/…/xml-scanner.test.ts).
+ * garbage (issue 5 benchmark). This reader builds our tree directly with indexOf scans, and
+ * (issue 17) runs while the body arrives, so parsing overlaps the network and, with
+ * `onClose`, memory is bounded by one element rather than the document. It is checked
+ * against fast-xml-parser on generated documents, whole and cut into random chunks
+ * (test/…/xml-scanner.test.ts).
+ */
+export class XmlStreamScanner {
+  private pending = '';
+  private started = false;
+  private failed = false;
+  private root: MutableElement | undefined;
+  private readonly stack: Frame[] = [];
+  private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
+  private readonly state: ScanState = { names: new Set() };
+
+  constructor(private readonly hooks: XmlScanHooks = {}) {}
+
+  /** Feeds the next piece of the document; false once it is known to be malformed. */
+  write(text: string): boolean {
+    if (this.failed) return false;
+    let xml = this.pending + text;
+    if (!this.started) {
+      if (xml.length === 0) return true;
+      this.started = true;
+      if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1);
+    }
+    const consumed = this.scan(xml, false);
+    if (consumed < 0) {
+      this.failed = true;
+      this.pending = '';
+      return false;
+    }
+    this.pending = consumed === xml.length ? '' : xml.slice(consumed);
+    return true;
+  }
+
+  /** The document is complete: its tree, or undefined when it is not one well-formed tree. */
+  end(): XmlElement | undefined {
+    if (this.failed) return undefined;
+    const xml = this.pending;
+    this.pending = '';
+    if (this.scan(xml, true) < 0) return undefined;
+    return this.stack.length === 0 ? this.root : undefined;
+  }
+
+  /**
+   * Consumes whole constructs of `xml` and returns how far it got (the rest waits for more
+   * text), or -1 when the document is malformed. `final`: no more text will come.
+   */
+  private scan(xml: string, final: boolean): number {
+    const n = xml.length;
+    const stack = this.stack;
+    let i = 0;
+    while (i < n) {
+      const lt = xml.indexOf('<', i);
+      // Text may go on in the next piece: take it now, except an entity that may be cut.
+      const end = lt < 0 ? (final ? n : textEnd(xml, i)) : lt;
+      if (end > i) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) {
+          if (!/^\s*$/.test(xml.slice(i, end))) return -1;
+        } else {
+          const text = decode(xml.slice(i, end));
+          if (text === undefined) return -1;
+          top.element.text += text;
+        }
+      }
+      if (lt < 0) return end;
+      // Constructs cut by the end of this piece wait for the next one.
+      if (lt + 1 >= n) return final ? -1 : waitAt(n, lt);
+      const next = xml.charCodeAt(lt + 1);
+      if (next === 0x21 /* ! */) {
+        if (!final && n - lt < 9) return waitAt(n, lt);
+        if (xml.startsWith('<!--', lt)) {
+          const close = xml.indexOf('-->', lt + 4);
+          if (close < 0) return final ? -1 : waitAt(n, lt);
+          i = close + 3;
+        } else if (xml.startsWith('<![CDATA[', lt)) {
+          const top = stack[stack.length - 1];
+          if (top === undefined) return -1;
+          const close = xml.indexOf(']]>', lt + 9);
+          if (close < 0) return final ? -1 : waitAt(n, lt);
+          top.element.text += xml.slice(lt + 9, close);
+          i = close + 3;
+        } else {
+          return -1; // Security: DOCTYPE and other declarations are refused.
+        }
+        continue;
+      }
+      if (next === 0x3f /* ? */) {
+        const close = xml.indexOf('?>', lt + 2);
+        if (close < 0) return final ? -1 : waitAt(n, lt);
+        i = close + 2;
+        continue;
+      }
+      if (next === 0x2f /* / */) {
+        const close = xml.indexOf('>', lt + 2);
+        if (close < 0) return final ? -1 : waitAt(n, lt);
+        const frame = stack.pop();
+        if (frame === undefined || !xml.startsWith(frame.rawName, lt + 2)) return -1;
+        for (let k = lt + 2 + frame.rawName.length; k < close; k++) if (!isSpace(xml.charCodeAt(k))) return -1;
+        this.closed(frame.element);
+        i = close + 1;
+        continue;
+      }
+      if (!final && xml.indexOf('>', lt) < 0) return waitAt(n, lt);
+      const parsed = readStartTag(xml, lt, stack[stack.length - 1]?.scope ?? this.rootScope, this.state);
+      if (parsed === undefined) {
+        // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
+        return !final && !tagComplete(xml, lt) ? waitAt(n, lt) : -1;
+      }
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined) parent.element.children.push(parsed.element);
+      else if (this.root === undefined) this.root = parsed.element;
+      else return -1; // A second root element.
+      if (parsed.selfClosing) this.closed(parsed.element);
+      else stack.push({ element: parsed.element, rawName: parsed.rawName, scope: parsed.scope });
+      i = parsed.end;
+    }
+    return n;
+  }
+
+  /** An element is complete: offer it to the hook, and drop it from its parent if consumed. */
+  private closed(element: MutableElement): void {
+    const onClose = this.hooks.onClose;
+    const parent = this.stack[this.stack.length - 1];
+    if (onClose === undefined || parent === undefined) return;
+    // It is its parent's last child: its own children went into its own list.
+    if (onClose(element, this.stack.length)) parent.element.children.pop();
+  }
+}
+
+/**
+ * Parses a whole document (see XmlStreamScanner). Returns undefined for anything that is
+ * not one well-formed element tree.
  */
 export function scanXml(xml: string): XmlElement | undefined {
-  const n = xml.length;
-  const stack: Frame[] = [];
-  const rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
-  const state: ScanState = { names: new Set() };
-  let root: MutableElement | undefined;
-  let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (i < n) {
-    const lt = xml.indexOf('<', i);
-    const end = lt < 0 ? n : lt;
-    if (end > i) {
-      const top = stack[stack.length - 1];
-      if (top === undefined) {
-        if (!/^\s*$/.test(xml.slice(i, end))) return undefined;
-      } else {
-        const text = decode(xml.slice(i, end));
-        if (text === undefined) return undefined;
-        top.element.text += text;
-      }
-    }
-    if (lt < 0) break;
-    const next = xml.charCodeAt(lt + 1);
-    if (next === 0x21 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const close = xml.indexOf('-->', lt + 4);
-        if (close < 0) return undefined;
-        i = close + 3;
-      } else if (xml.startsWith('<![CDATA[', lt)) {
-        const top = stack[stack.length - 1];
-        const close = xml.indexOf(']]>', lt + 9);
-        if (top === undefined || close < 0) return undefined;
-        top.element.text += xml.slice(lt + 9, close);
-        i = close + 3;
-      } else {
-        return undefined; // Security: DOCTYPE and other declarations are refused.
-      }
-      continue;
-    }
-    if (next === 0x3f /* ? */) {
-      const close = xml.indexOf('?>', lt + 2);
-      if (close < 0) return undefined;
-      i = close + 2;
-      continue;
-    }
-    if (next === 0x2f /* / */) {
-      const close = xml.indexOf('>', lt + 2);
-      const frame = stack.pop();
-      if (close < 0 || frame === undefined || !xml.startsWith(frame.rawName, lt + 2)) return undefined;
-      for (let k = lt + 2 + frame.rawName.length; k < close; k++) if (!isSpace(xml.charCodeAt(k))) return undefined;
-      i = close + 1;
-      continue;
-    }
-    const parsed = readStartTag(xml, lt, stack[stack.length - 1]?.scope ?? rootScope, state);
-    if (parsed === undefined) return undefined;
-    const parent = stack[stack.length - 1];
-    if (parent !== undefined) parent.element.children.push(parsed.element);
-    else if (root === undefined) root = parsed.element;
-    else return undefined; // A second root element.
-    if (!parsed.selfClosing) stack.push({ element: parsed.element, rawName: parsed.rawName, scope: parsed.scope });
-    i = parsed.end;
+  const scanner = new XmlStreamScanner();
+  return scanner.write(xml) ? scanner.end() : undefined;
+}
+
+/**
+ * Longest construct (tag, comment, CDATA, PI) allowed to wait for the next piece. Each
+ * piece rescans what waits, so an endless construct would cost quadratic time; no vim25
+ * answer has a tag or comment anywhere near this size, so one that does is refused.
+ */
+const MAX_WAITING = 1024 * 1024;
+
+/** Where the scan stops to wait for more text: `lt`, or -1 when too much is waiting. */
+function waitAt(n: number, lt: number): number {
+  return n - lt > MAX_WAITING ? -1 : lt;
+}
+
+/**
+ * How much of the text run from `i` to the end of the piece can be taken now: all of it,
+ * unless its last `&` may start an entity reference cut by the piece's end (then up to that
+ * `&`; an unterminated one longer than any reference is malformed, and decode says so).
+ */
+function textEnd(xml: string, i: number): number {
+  const amp = xml.lastIndexOf('&');
+  if (amp < i || xml.indexOf(';', amp) >= 0 || xml.length - amp > 16) return xml.length;
+  return amp;
+}
+
+/** True when a `>` outside quotes ends the start tag at `lt`. */
+function tagComplete(xml: string, lt: number): boolean {
+  let quote = 0;
+  for (let k = lt + 1; k < xml.length; k++) {
+    const c = xml.charCodeAt(k);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x3e) return true;
   }
-  return stack.length === 0 ? root : undefined;
+  return false;
 }
 
 function readStartTag(

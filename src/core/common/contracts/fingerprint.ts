@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { normalizeFingerprint } from './normalize-fingerprint.js';
+
+export { normalizeFingerprint };
 
 /**
  * A SHA-256 certificate fingerprint: 64 hex digits, with or without colons, either case
- * (vcsim prints `44:8F:...`). Normalised to upper-case colon form so comparisons are exact.
+ * (vcsim prints `44:8F:...`). Normalised to upper-case colon form so comparisons are exact
+ * (normalizeFingerprint, which code outside the contracts imports without zod).
  */
 export const FingerprintSha256 = z
   .string()
@@ -10,9 +14,3 @@ export const FingerprintSha256 = z
   .pipe(z.string().regex(/^[0-9A-F]{64}$/, 'expected a SHA-256 fingerprint: 64 hex digits, colons optional'))
   .transform((hex) => hex.match(/../g)!.join(':'));
 export type FingerprintSha256 = z.infer<typeof FingerprintSha256>;
-
-/** Normalise a fingerprint the same way the schema does; returns undefined when malformed. */
-export function normalizeFingerprint(value: string): string | undefined {
-  const r = FingerprintSha256.safeParse(value);
-  return r.success ? r.data : undefined;
-}

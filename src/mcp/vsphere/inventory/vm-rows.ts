@@ -53,15 +53,30 @@ export function toVmRow(o: ObjectContent, index: InventoryIndex): VmRow {
 
 /**
  * Streams every VM and keeps the rows `keep` accepts: the server pages bound the XML held
- * at once, and only matching rows (small records) are kept.
+ * at once, and only matching rows (small records) are kept. `index` may still be loading
+ * (issue 17): the VMs are read at the same time, and the pages that arrive before the
+ * index are held as they came (the props asked for, no XML) until it is there.
  */
-export async function collectVmRows(client: VsphereClient, index: InventoryIndex, keep: (row: VmRow, o: ObjectContent) => boolean): Promise<VmRow[]> {
+export async function collectVmRows(
+  client: VsphereClient,
+  index: InventoryIndex | Promise<InventoryIndex>,
+  keep: (row: VmRow, o: ObjectContent, index: InventoryIndex) => boolean,
+): Promise<VmRow[]> {
+  let ready: InventoryIndex | undefined = index instanceof Promise ? undefined : index;
+  const loading = index instanceof Promise ? index.then((i) => (ready = i)) : undefined;
+  // A failed VM read must not leave the index's rejection unhandled; it is awaited below.
+  loading?.catch(() => undefined);
   const rows: VmRow[] = [];
+  const early: ObjectContent[] = [];
+  const take = (o: ObjectContent, idx: InventoryIndex) => {
+    const row = toVmRow(o, idx);
+    if (keep(row, o, idx)) rows.push(row);
+  };
   for await (const page of client.retrievePages({ type: 'VirtualMachine', paths: VM_ROW_PATHS })) {
-    for (const o of page) {
-      const row = toVmRow(o, index);
-      if (keep(row, o)) rows.push(row);
-    }
+    if (ready === undefined) early.push(...page);
+    else for (const o of page) take(o, ready);
   }
+  const idx = ready ?? (await index);
+  for (const o of early) take(o, idx);
   return rows;
 }

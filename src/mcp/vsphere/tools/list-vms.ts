@@ -56,9 +56,9 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
         const client = await deps.clients.forEndpoint(endpoint);
         // Tags live in vAPI REST, not vim25: resolve the tag to its VMs first (issue 16).
         const tagged = filters.tag === undefined ? undefined : await taggedObjects(await deps.clients.vapi(endpoint), filters.tag, 'VirtualMachine');
-        const index = await InventoryIndex.load(client);
+        // The index and the VMs are read at the same time (the first page waits for both).
         const matchName = nameMatcher(filters.name);
-        return collectVmRows(client, index, (row, o) => {
+        return collectVmRows(client, InventoryIndex.load(client), (row, o, index) => {
           if (!matchName(row.name)) return false;
           if (tagged && !tagged.has(row.moref)) return false;
           if (filters.powerState && row.powerState !== filters.powerState) return false;

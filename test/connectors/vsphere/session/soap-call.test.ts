@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import type net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
 import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
@@ -9,7 +10,7 @@ import { soapCall } from '../../../../src/connectors/vsphere/session/soap-call.j
 import { createTestPki, type TestPki } from '../../../support/openssl-pki.js';
 
 /** What the fake answers next: status, body and extra headers. */
-type Reply = { status: number; body: string; headers?: Record<string, string> };
+type Reply = { status: number; body: string | Buffer; headers?: Record<string, string> };
 
 const SOAP_OK =
   '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">' +
@@ -95,5 +96,27 @@ describe('soapCall()', () => {
         '</soapenv:Body></soapenv:Envelope>',
     };
     await assert.rejects(call({ cookie: 'stale' }), { code: 'CONN_NOT_AUTHENTICATED' });
+  });
+  it('asks for gzip and reads a compressed answer as it arrives', async () => {
+    reply = { status: 200, body: gzipSync(SOAP_OK), headers: { 'content-encoding': 'gzip' } };
+    seen.length = 0;
+    const { response } = await call();
+    assert.equal(response.local, 'CurrentTimeResponse');
+    assert.equal(seen[0]?.headers['accept-encoding'], 'gzip');
+  });
+
+  it('caps the decompressed size, so a small gzip bomb is refused (security)', async () => {
+    // 8 MiB of spaces inside a valid envelope compress to about 8 KiB; the cap is 4 MiB.
+    const bomb = SOAP_OK.replace('<soapenv:Body>', `<soapenv:Body>${' '.repeat(8 * 1024 * 1024)}`);
+    reply = { status: 200, body: gzipSync(bomb), headers: { 'content-encoding': 'gzip' } };
+    assert.ok((reply.body as Buffer).length < 64 * 1024);
+    await assert.rejects(call(), (error: Error & { code?: string }) => error.code === 'CONN_BAD_RESPONSE' && /more than/.test(error.message));
+  });
+
+  it('refuses a body that does not decompress, and an encoding it did not ask for', async () => {
+    reply = { status: 200, body: Buffer.from('not gzip at all'), headers: { 'content-encoding': 'gzip' } };
+    await assert.rejects(call(), (error: Error & { code?: string }) => error.code === 'CONN_BAD_RESPONSE' && /does not decompress/.test(error.message));
+    reply = { status: 200, body: SOAP_OK, headers: { 'content-encoding': 'br' } };
+    await assert.rejects(call(), (error: Error & { code?: string }) => error.code === 'CONN_BAD_RESPONSE' && /not asked for/.test(error.message));
   });
 });

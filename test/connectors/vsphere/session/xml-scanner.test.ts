@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { scanXml } from '../../../../src/connectors/vsphere/session/xml-scanner.js';
+import type { XmlElement } from '../../../../src/connectors/vsphere/session/soap-xml.js';
+import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/session/xml-scanner.js';
 
 type Raw = Record<string, unknown>;
 interface Plain { name: string; attrs: [string, string][]; children: Plain[]; text: string }
@@ -64,6 +65,18 @@ const node: fc.Memo<string> = fc.memo((depth) =>
 );
 const doc = node(4).map((root) => root.replace(/^<([^\s/>]+)/, '<$1 xmlns="urn:vim25" xmlns:a="urn:a" xmlns:b="urn:b"'));
 
+/** The scanner fed `text` in pieces cut at the given offsets (taken modulo the length). */
+function viaPieces(text: string, cutsRaw: readonly number[]): XmlElement | undefined {
+  const cuts = [...new Set(cutsRaw.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  const scanner = new XmlStreamScanner();
+  let from = 0;
+  for (const cut of [...cuts, text.length]) {
+    if (!scanner.write(text.slice(from, cut))) return undefined;
+    from = cut;
+  }
+  return scanner.end();
+}
+
 describe('scanXml()', () => {
   it('reads generated documents exactly as fast-xml-parser does', () => {
     fc.assert(fc.property(doc, (xml) => {
@@ -94,5 +107,38 @@ describe('scanXml()', () => {
   it('accepts whitespace in end tags and around attributes, a BOM, comments and PIs outside the root', () => {
     const el = scanXml('\uFEFF<?xml version="1.0"?><!-- c --><a  x = "1"\n y=\'2\' ></a  ><?pi x?>\n');
     assert.deepEqual(el?.attributes.map((a) => a.value), ['1', '2']);
+  });
+  it('reads a document cut into any pieces exactly as the whole (the streaming path soapCall uses)', () => {
+    fc.assert(fc.property(doc, fc.array(fc.nat(), { maxLength: 12 }), (xml, cutsRaw) => {
+      const text = `\uFEFF<?xml version="1.0"?><!-- c --><w a="x>y">${xml}<![CDATA[x<y]]>&amp;&#x41;<?pi?></w>\n`;
+      assert.deepEqual(viaPieces(text, cutsRaw), scanXml(text));
+      assert.notEqual(scanXml(text), undefined);
+    }), { numRuns: 300 });
+  });
+
+  it('refuses in pieces what it refuses whole, a DOCTYPE split across pieces included', () => {
+    const bad = ['<a><b></a>', '<a/><b/>', '<a x="1" x="2"/>', '<a>&bogus;</a>', '<!DOCTYPE a><a/>', '<a><!DOCTYPE a></a>', '<a><![CDATA[x</a>', '<a><!-- x</a>', '<a x="1', '<a>&am'];
+    for (const xml of bad) for (let cut = 1; cut < xml.length; cut++) assert.equal(viaPieces(xml, [cut]), undefined, `${JSON.stringify(xml)} cut at ${cut}`);
+  });
+
+  it('hands each closed element to onClose with its depth, and leaves consumed ones out of the tree', () => {
+    const seen: string[] = [];
+    const scanner = new XmlStreamScanner({ onClose: (el, depth) => (seen.push(`${el.local}@${depth}`), el.local === 'objects') });
+    for (const piece of ['<r><returnval><obj', 'ects><x/></objects><objects/><token>t</to', 'ken></returnval></r>']) assert.ok(scanner.write(piece));
+    const root = scanner.end();
+    assert.deepEqual(seen, ['x@3', 'objects@2', 'objects@2', 'token@2', 'returnval@1']);
+    assert.deepEqual(root?.children[0]?.children.map((c) => c.local), ['token']);
+  });
+  it('takes long text as it comes (entities cut between pieces included) and refuses a construct that never ends', () => {
+    const scanner = new XmlStreamScanner();
+    assert.ok(scanner.write('<a>'));
+    for (let k = 1; k <= 2000; k++) assert.ok(scanner.write(k % 2 ? 'x'.repeat(1000) + '&a' : 'mp;'));
+    assert.ok(scanner.write('</a>'));
+    assert.equal(scanner.end()?.text, ('x'.repeat(1000) + '&').repeat(1000));
+    const endless = new XmlStreamScanner();
+    assert.ok(endless.write('<a><!-- '));
+    let ok = true;
+    for (let k = 0; k < 2000 && ok; k++) ok = endless.write('y'.repeat(1000));
+    assert.equal(ok, false);
   });
 });

@@ -31,6 +31,8 @@ export const AUDIT_EVENTS = [
   'approval.expired',
   'host.started',
   'host.stopped',
+  // Live OTLP export (issue 14 item 5): records that could not be delivered, coalesced per interval.
+  'export.dropped',
   'lock',
 ] as const;
 

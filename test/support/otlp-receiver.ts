@@ -31,13 +31,13 @@ export class OtlpReceiver {
   private constructor(private readonly server: http.Server) {}
 
   static async start(): Promise<OtlpReceiver> {
-    let self: OtlpReceiver | undefined;
-    const server = http.createServer((req, res) => {
+    const server = http.createServer();
+    const self = new OtlpReceiver(server);
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => self!.accept(req, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => self.accept(req, Buffer.concat(chunks).toString('utf8'), res));
     });
-    self = new OtlpReceiver(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { auditOtlpRequestJson } from '../../core/node/audit/audit-otlp.js';
 import { readRetainedAuditLines } from '../../core/node/audit/read-audit.js';
 import { homePaths, resolveHome } from '../../core/node/config/home.js';
 import { writeFileAtomic } from '../../core/node/fs/atomic-write.js';
@@ -27,7 +26,8 @@ export async function runAuditExport(ctx: CliContext, argv: readonly string[]): 
   const { lines, malformed } = readRetainedAuditLines(homePaths(resolveHome(ctx.env)).audit);
   const text = values.format === 'jsonl'
     ? lines.map((l) => `${l.text}\n`).join('')
-    : `${await auditOtlpRequestJson(lines.map((l) => l.record))}\n`;
+    // Loaded only here: the OpenTelemetry SDK would otherwise cost every CLI start.
+    : `${await (await import('../../core/node/audit/audit-otlp.js')).auditOtlpRequestJson(lines.map((l) => l.record))}\n`;
   if (values.out === undefined) {
     ctx.stdout.write(text);
   } else {

@@ -5,7 +5,6 @@ import type { EndpointKind } from '../../common/contracts/names.js';
 import { BugError } from '../../common/errors/core-error.js';
 import { DisposableBase, toDisposable } from '../../common/lifecycle/disposable.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { AuditOtlpExporter } from '../audit/audit-otlp-exporter.js';
 import type { Approver } from '../broker/approver.js';
 import { Broker } from '../broker/broker.js';
 import { systemClock, type Clock } from '../broker/clock.js';
@@ -103,8 +102,12 @@ export class Host extends DisposableBase implements ControlHandler {
     late.host = host;
     host.register(toDisposable(() => lock.release()));
     host.register(audit);
-    // Live OTLP export of the audit trail (issue 14 item 5), off unless configured; read at start.
-    if (config.audit.otlp) host.register(new AuditOtlpExporter({ settings: config.audit.otlp, audit }));
+    // Live OTLP export of the audit trail (issue 14 item 5), off unless configured; read at
+    // start. Loaded only then: the OpenTelemetry SDK would otherwise cost every CLI start.
+    if (config.audit.otlp) {
+      const { AuditOtlpExporter } = await import('../audit/audit-otlp-exporter.js');
+      host.register(new AuditOtlpExporter({ settings: config.audit.otlp, audit }));
+    }
     host.register(broker);
     host.register(gateway);
     host.register(supervisor);

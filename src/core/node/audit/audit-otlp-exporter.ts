@@ -87,7 +87,9 @@ export class AuditOtlpExporter extends DisposableBase implements LogRecordProces
       url: otlpLogsUrl(options.settings),
       headers: { ...options.settings.headers },
       timeoutMillis: options.timeoutMs ?? 5000,
-      concurrencyLimit: 1,
+      // This class sends one request at a time itself. The SDK frees its slot only after our
+      // result callback returns, so a limit of 1 would refuse the next batch sent from it.
+      concurrencyLimit: 2,
     });
     this.provider = new LoggerProvider({ resource: auditOtlpResource(), processors: [this] });
     const logger = this.provider.getLogger(AUDIT_OTLP_SCOPE);
@@ -137,22 +139,27 @@ export class AuditOtlpExporter extends DisposableBase implements LogRecordProces
   /** One export request for the oldest queued records. */
   private sendBatch(): void {
     const batch = this.queue.splice(0, this.batchSize);
-    this.inFlight = new Promise<void>((resolve) => {
-      const done = (ok: boolean) => {
-        if (ok) this.exported += batch.length;
-        else this.drop(batch.length);
-        this.inFlight = undefined;
-        resolve();
-        // A backlog goes out at once, not one batch per interval.
-        if (!this.isDisposed && this.queue.length >= this.batchSize) setImmediate(() => this.tick());
-      };
-      try {
-        this.transport.export(batch, (result) => done(result.code === ExportResultCode.SUCCESS));
-      } catch {
-        // Security: nothing from the exporter's error is kept: it might echo a header.
-        done(false);
-      }
-    });
+    let settle: () => void = () => undefined;
+    const flight = new Promise<void>((resolve) => (settle = resolve));
+    this.inFlight = flight;
+    let finished = false;
+    // The transport may answer synchronously (a refusal) or later; either way exactly once.
+    const done = (ok: boolean) => {
+      if (finished) return;
+      finished = true;
+      if (ok) this.exported += batch.length;
+      else this.drop(batch.length);
+      if (this.inFlight === flight) this.inFlight = undefined;
+      settle();
+      // A backlog goes out at once, not one batch per interval.
+      if (!this.isDisposed && this.queue.length >= this.batchSize) setImmediate(() => this.tick());
+    };
+    try {
+      this.transport.export(batch, (result) => done(result.code === ExportResultCode.SUCCESS));
+    } catch {
+      // Security: nothing from the exporter's error is kept: it might echo a header.
+      done(false);
+    }
   }
 
   private drop(count: number): void {
@@ -185,17 +192,21 @@ export class AuditOtlpExporter extends DisposableBase implements LogRecordProces
     if (this.isDisposed) return;
     clearInterval(this.timer);
     super.dispose();
-    // Best effort: what is queued goes out in the background; the request has its time limit.
+    // Best effort: what is queued goes out in the background, after the request in flight
+    // (the transport takes one at a time and would refuse it), within the request's time limit.
     const rest = this.queue.splice(0);
-    if (rest.length > 0) {
+    const send = (): Promise<void> => new Promise<void>((resolve) => {
+      if (rest.length === 0) return resolve();
       try {
-        this.transport.export(rest, () => void this.transport.shutdown().catch(() => undefined));
+        this.transport.export(rest, () => resolve());
       } catch {
-        void this.transport.shutdown().catch(() => undefined);
+        resolve();
       }
-    } else {
-      void this.transport.shutdown().catch(() => undefined);
-    }
+    });
+    void (this.inFlight ?? Promise.resolve())
+      .then(send)
+      .then(() => this.transport.shutdown())
+      .catch(() => undefined);
     void this.provider.shutdown().catch(() => undefined);
   }
 }

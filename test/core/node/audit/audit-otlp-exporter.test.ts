@@ -97,6 +97,23 @@ describe('AuditOtlpExporter (issue 14 item 5)', () => {
     }
   });
 
+  it('sends a backlog batch after batch without the transport refusing the next one', async () => {
+    const receiver = await OtlpReceiver.start();
+    const audit = new AuditLog({ home: freshHome(), settings: { maxBytes: 1024 * 1024, keep: 3 }, secrets: () => [] });
+    const exporter = new AuditOtlpExporter({ settings: { url: receiver.url }, audit, batchSize: 2, exportIntervalMs: 3_600_000 });
+    try {
+      for (let i = 1; i <= 11; i++) audit.append({ event: 'tool.called', pid: i });
+      await exporter.flush();
+      assert.deepEqual(exporter.stats(), { exported: 11, dropped: 0, queued: 0 });
+      assert.equal(receiver.records.length, 11);
+      assert.equal(receiver.bodies.length, 6);
+    } finally {
+      exporter.dispose();
+      audit.dispose();
+      await receiver.stop();
+    }
+  });
+
   it('takes a collector that refuses (HTTP 400) as drops, and delivers again once it is back', async () => {
     const receiver = await OtlpReceiver.start();
     const audit = new AuditLog({ home: freshHome(), settings: { maxBytes: 1024 * 1024, keep: 3 }, secrets: () => [] });

@@ -71,6 +71,7 @@ export class AuditLog extends DisposableBase {
   private homeReady = false;
   private openFile: OpenFile | undefined;
   private checkedAt = 0;
+  /** Deferred records as JSON, not yet chained: the chain is computed when they are written. */
   private readonly queued: string[] = [];
   private flushTimer: NodeJS.Immediate | undefined;
   /** Hash of the last line handed to the file, in write order; read from disk when unknown. */
@@ -88,14 +89,14 @@ export class AuditLog extends DisposableBase {
    */
   append(input: AuditInput): AuditRecord {
     const record = this.prepare(input);
-    // Chained now, in append order: the deferred queue keeps that order to the file.
-    const line = this.chainLine(record);
-    this.head = hashAuditLine(line);
+    const json = JSON.stringify(record);
     if (this.options.deferWrites) {
-      this.queued.push(`${line}\n`);
+      // Chained when written (flush), in queue order, which is append order: the hash stays
+      // off the path that answers a token request (bench:token).
+      this.queued.push(json);
       this.flushTimer ??= setImmediate(() => this.flush());
     } else {
-      this.guardChain(() => this.writeLine(Buffer.from(`${line}\n`, 'utf8')));
+      this.guardChain(() => this.writeLine(Buffer.from(this.chainNext(json), 'utf8')));
     }
     this._onDidAppend.fire(record);
     return record;
@@ -115,7 +116,7 @@ export class AuditLog extends DisposableBase {
     const record = this.prepare(input);
     if (record.count === undefined) throw new BugError('appendBounded takes coalesced records only (with count); use append');
     this.flush();
-    const line = this.chainLine(record);
+    const line = this.chainLine(JSON.stringify(record));
     const bytes = Buffer.from(`${line}\n`, 'utf8');
     const current = this.current();
     const budget = Math.floor(this.options.settings.maxBytes / BOUNDED_SHARE);
@@ -141,9 +142,16 @@ export class AuditLog extends DisposableBase {
   }
 
   /** The line (without `\n`) for `record`, chained to the last line written (audit-chain.ts). */
-  private chainLine(record: AuditRecord): string {
+  private chainLine(json: string): string {
     this.head ??= auditChainHead(this.file);
-    return chainedAuditLine(record, this.head);
+    return chainedAuditLine(json, this.head);
+  }
+
+  /** The next line (with `\n`) for a record's JSON, moving the chain head on to it. */
+  private chainNext(json: string): string {
+    const line = this.chainLine(json);
+    this.head = hashAuditLine(line);
+    return `${line}\n`;
   }
 
   /**
@@ -163,8 +171,9 @@ export class AuditLog extends DisposableBase {
   flush(): void {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
-    const lines = this.queued.splice(0);
-    this.guardChain(() => this.writeBatches(lines));
+    const queued = this.queued.splice(0);
+    if (queued.length === 0) return;
+    this.guardChain(() => this.writeBatches(queued.map((json) => this.chainNext(json))));
   }
 
   private writeBatches(lines: readonly string[]): void {

@@ -27,6 +27,13 @@ export const MD_NAME = 'DEPENDENCIES.md';
 export const PURPOSES = {
   '@modelcontextprotocol/sdk': 'MCP protocol: the vSphere and P6 servers, the gateway and the bridge.',
   '@napi-rs/keyring': 'OS keychain access (macOS Keychain, Secret Service, Windows Credential Manager).',
+  '@opentelemetry/api': 'OpenTelemetry API: the peer the logs SDK is built on (audit export, issue 14).',
+  '@opentelemetry/api-logs': 'OpenTelemetry logs API: the log record and severity types audit records are mapped to.',
+  '@opentelemetry/core': 'OpenTelemetry core: export result codes of the live audit exporter.',
+  '@opentelemetry/exporter-logs-otlp-http': 'OTLP/HTTP (JSON) log exporter: live export of the audit trail to a collector (`audit.otlp`).',
+  '@opentelemetry/otlp-transformer': 'OTLP JSON serializer: `keybroker audit export --format otlp` writes what the live exporter sends.',
+  '@opentelemetry/resources': 'OpenTelemetry resource (`service.name`) of exported audit records.',
+  '@opentelemetry/sdk-logs': 'OpenTelemetry logs SDK: LoggerProvider and processors behind the audit export.',
   'fast-xml-parser': 'Reference XML parser the vSphere XML reader is differentially tested against.',
   undici: 'HTTPS client for upstream logins and API calls, with per-endpoint TLS settings.',
   zod: 'Schemas for every contract: config, child frames, IPC, audit records.',

@@ -7,6 +7,8 @@ import { homePaths, resolveHome } from '../../core/node/config/home.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
 import { toParseUsageError } from '../parse-command-args.js';
+import { AUDIT_EXPORT_USAGE, runAuditExport } from './audit-export.js';
+import { AUDIT_VERIFY_USAGE, runAuditVerify } from './audit-verify.js';
 
 const USAGE = 'keybroker audit [--follow] [--json] [--all] [--limit N] [--event NAME] [--endpoint NAME]';
 
@@ -17,9 +19,12 @@ const USAGE = 'keybroker audit [--follow] [--json] [--all] [--limit N] [--event 
  */
 export const auditCommand: Command = {
   name: 'audit',
-  usage: [USAGE],
-  summary: 'print (or --follow) the audit trail',
+  usage: [USAGE, AUDIT_VERIFY_USAGE, AUDIT_EXPORT_USAGE],
+  summary: 'print (or --follow) the audit trail; verify its hash chain; export it (jsonl, otlp)',
   async run(ctx: CliContext): Promise<number> {
+    const [sub, ...rest] = ctx.argv;
+    if (sub === 'verify') return runAuditVerify(ctx, rest);
+    if (sub === 'export') return runAuditExport(ctx, rest);
     let values;
     const options = {
       follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' }, all: { type: 'boolean' },

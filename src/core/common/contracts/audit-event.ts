@@ -34,6 +34,8 @@ export const AUDIT_EVENTS = [
   'definition.denied',
   'host.started',
   'host.stopped',
+  // Live OTLP export (issue 14 item 5): records that could not be delivered, coalesced per interval.
+  'export.dropped',
   'lock',
 ] as const;
 

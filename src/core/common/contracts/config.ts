@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Endpoint } from './endpoint.js';
+import { isLoopbackHost } from './endpoint-url.js';
 import { CredentialId, DomainName, EndpointKind } from './names.js';
 import { ServerName } from './gateway-handshake.js';
 import { DEFAULT_POLICY_LIMITS, PolicyLimits, PolicyRule } from './policy.js';
@@ -48,9 +49,51 @@ export const UnlockSettings = z.strictObject({
   lockOnScreenLock: z.boolean().default(true),
 });
 
+/**
+ * Header names refused in `audit.otlp.headers`: config.json holds no secret, and these
+ * carry credentials. A collector that needs auth sits behind a local forwarder that adds it.
+ */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|auth|password|credential/i;
+
+/**
+ * Live export of the audit trail to an OpenTelemetry collector (OTLP/HTTP, JSON), issue 14
+ * item 5. Off unless present. Records leave as written: redacted.
+ */
+export const OtlpExportSettings = z.strictObject({
+  /** The collector's logs URL (`https://otel.corp.example:4318/v1/logs`); `/v1/logs` when no path is given. */
+  url: z.string().superRefine((raw, ctx) => {
+    const problem = otlpUrlProblem(raw);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  /** Extra request headers (a tenant id); never credentials (see SECRET_HEADER). */
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name is letters, digits and -'), z.string().max(256))
+    .refine((h) => Object.keys(h).every((k) => !SECRET_HEADER.test(k)), 'config.json holds no secret: no auth, token or key header; put the collector behind a local forwarder that adds it')
+    .optional(),
+});
+export type OtlpExportSettings = z.infer<typeof OtlpExportSettings>;
+
+/**
+ * Why `raw` cannot be a collector URL, or undefined when it can. The endpoints' rule:
+ * https, or plain http to a loopback host only.
+ */
+export function otlpUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'is not a URL; use e.g. https://otel.corp.example:4318/v1/logs';
+  }
+  // Security: audit records describe who unlocked what; plain http would expose them on the network.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+  if (url.username || url.password) return 'must not contain a user name or password (config.json holds no secret)';
+  return undefined;
+}
+
 export const AuditSettings = z.strictObject({
   maxBytes: z.int().min(64 * 1024).default(10 * 1024 * 1024),
   keep: z.int().min(1).max(100).default(5),
+  otlp: OtlpExportSettings.optional(),
 });
 
 /**

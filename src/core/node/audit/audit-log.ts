@@ -8,6 +8,7 @@ import { Emitter } from '../../common/events/emitter.js';
 import { DisposableBase } from '../../common/lifecycle/disposable.js';
 import { homePaths } from '../config/home.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
+import { auditChainHead, chainedAuditLine, hashAuditLine } from './audit-chain.js';
 import { redactRecord } from './redact-record.js';
 import { rotateAuditFiles } from './rotate-audit.js';
 
@@ -70,8 +71,11 @@ export class AuditLog extends DisposableBase {
   private homeReady = false;
   private openFile: OpenFile | undefined;
   private checkedAt = 0;
+  /** Deferred records as JSON, not yet chained: the chain is computed when they are written. */
   private readonly queued: string[] = [];
   private flushTimer: NodeJS.Immediate | undefined;
+  /** Hash of the last line handed to the file, in write order; read from disk when unknown. */
+  private head: string | undefined;
 
   constructor(private readonly options: AuditLogOptions) {
     super();
@@ -84,12 +88,15 @@ export class AuditLog extends DisposableBase {
    * @throws the file system's error when the log cannot be written (disk full, permissions).
    */
   append(input: AuditInput): AuditRecord {
-    const { record, line } = this.prepare(input);
+    const record = this.prepare(input);
+    const json = JSON.stringify(record);
     if (this.options.deferWrites) {
-      this.queued.push(line);
+      // Chained when written (flush), in queue order, which is append order: the hash stays
+      // off the path that answers a token request (bench:token).
+      this.queued.push(json);
       this.flushTimer ??= setImmediate(() => this.flush());
     } else {
-      this.writeLine(Buffer.from(line, 'utf8'));
+      this.guardChain(() => this.writeLine(Buffer.from(this.chainNext(json), 'utf8')));
     }
     this._onDidAppend.fire(record);
     return record;
@@ -106,21 +113,24 @@ export class AuditLog extends DisposableBase {
    * the window, however long it lasts; and every file is at least nine tenths other records.
    */
   appendBounded(input: AuditInput): AuditRecord | undefined {
-    const { record, line } = this.prepare(input);
+    const record = this.prepare(input);
     if (record.count === undefined) throw new BugError('appendBounded takes coalesced records only (with count); use append');
     this.flush();
-    const bytes = Buffer.from(line, 'utf8');
+    const line = this.chainLine(JSON.stringify(record));
+    const bytes = Buffer.from(`${line}\n`, 'utf8');
     const current = this.current();
     const budget = Math.floor(this.options.settings.maxBytes / BOUNDED_SHARE);
     if (current.bounded + bytes.length > budget || current.size + bytes.length > this.options.settings.maxBytes) return undefined;
-    fs.writeSync(current.fd, bytes);
+    this.guardChain(() => fs.writeSync(current.fd, bytes));
+    // Only a record that was written moves the chain on; a refused one never existed.
+    this.head = hashAuditLine(line);
     current.size += bytes.length;
     current.bounded += bytes.length;
     this._onDidAppend.fire(record);
     return record;
   }
 
-  private prepare(input: AuditInput): { record: AuditRecord; line: string } {
+  private prepare(input: AuditInput): AuditRecord {
     if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
     const parsed = AuditRecord.safeParse({ ...input, ts: input.ts ?? (this.options.now?.() ?? new Date()).toISOString() });
     if (!parsed.success) {
@@ -128,15 +138,45 @@ export class AuditLog extends DisposableBase {
       const { path: field, message } = firstIssue(parsed.error);
       throw new BugError(`invalid audit record: ${field || '(root)'}: ${message}; fix the caller`);
     }
-    const record = redactRecord(parsed.data, this.options.secrets());
-    return { record, line: `${JSON.stringify(record)}\n` };
+    return redactRecord(parsed.data, this.options.secrets());
+  }
+
+  /** The line (without `\n`) for `record`, chained to the last line written (audit-chain.ts). */
+  private chainLine(json: string): string {
+    this.head ??= auditChainHead(this.file);
+    return chainedAuditLine(json, this.head);
+  }
+
+  /** The next line (with `\n`) for a record's JSON, moving the chain head on to it. */
+  private chainNext(json: string): string {
+    const line = this.chainLine(json);
+    this.head = hashAuditLine(line);
+    return `${line}\n`;
+  }
+
+  /**
+   * Run a write; if it fails, forget the chain head so the next line chains to what the
+   * file really ends with, not to lines that never reached it.
+   */
+  private guardChain<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (e) {
+      this.head = undefined;
+      throw e;
+    }
   }
 
   /** Write every deferred line now (deferWrites). Lines keep their order and stay whole. */
   flush(): void {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
-    const lines = this.queued.splice(0);
+    const queued = this.queued.splice(0);
+    if (queued.length === 0) return;
+    this.guardChain(() => this.writeBatches(queued.map((json) => this.chainNext(json))));
+  }
+
+  private writeBatches(lines: readonly string[]): void {
     // One write for the batch, split only where a rotation must fall between two lines.
     let batch = '';
     let batchBytes = 0;
@@ -228,7 +268,11 @@ export class AuditLog extends DisposableBase {
       if (process.platform !== 'win32' && (st.mode & 0o777) !== FILE_MODE) fs.fchmodSync(fd, FILE_MODE);
       // An existing file may already hold coalesced records (from before a restart): count them.
       const bounded = st.size > 0 ? boundedBytes(fs.readFileSync(fd, 'utf8')) : 0;
-      return { fd, size: st.size, ino: st.ino, bounded };
+      let size = st.size;
+      // A torn last line (a crash mid-write) is ended here, so the next record starts a
+      // line of its own; the chain already counts the torn bytes as a line (auditChainHead).
+      if (size > 0 && !endsWithNewline(fd, size)) size += fs.writeSync(fd, '\n');
+      return { fd, size, ino: st.ino, bounded };
     } catch (e) {
       fs.closeSync(fd);
       throw e;
@@ -247,4 +291,9 @@ function boundedBytes(text: string): number {
     at = text.indexOf(BOUNDED_MARK, end);
   }
   return total;
+}
+
+function endsWithNewline(fd: number, size: number): boolean {
+  const last = Buffer.alloc(1);
+  return fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { AuditRecord } from '../../common/contracts/audit-event.js';
 import { homePaths } from '../config/home.js';
-import { parseAuditLine } from './parse-audit-line.js';
+import { parseAuditLine, parseChainedAuditLine } from './parse-audit-line.js';
 import { listRotatedAuditFiles } from './rotate-audit.js';
 
 /** Options of readAudit. */
@@ -51,4 +51,35 @@ export function readAudit(home: string, options: ReadAuditOptions = {}): AuditRe
     out.malformed += malformed;
   }
   return out;
+}
+
+/** One stored line of the trail: its exact text (chain link included) and its record. */
+export interface RetainedAuditLine {
+  text: string;
+  record: AuditRecord;
+}
+
+/**
+ * Every valid line of the retained trail of the log at `file` (rotated generations oldest
+ * first, then `file`), as stored: what `keybroker audit export` writes.
+ */
+export function readRetainedAuditLines(file: string): { lines: RetainedAuditLine[]; malformed: number } {
+  const lines: RetainedAuditLine[] = [];
+  let malformed = 0;
+  for (const f of [...listRotatedAuditFiles(file), file]) {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      const parsed = parseChainedAuditLine(line);
+      if (parsed) lines.push({ text: line, record: parsed.record });
+      else malformed++;
+    }
+  }
+  return { lines, malformed };
 }

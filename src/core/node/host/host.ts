@@ -106,6 +106,12 @@ export class Host extends DisposableBase implements ControlHandler {
     late.host = host;
     host.register(toDisposable(() => lock.release()));
     host.register(audit);
+    // Live OTLP export of the audit trail (issue 14 item 5), off unless configured; read at
+    // start. Loaded only then: the OpenTelemetry SDK would otherwise cost every CLI start.
+    if (config.audit.otlp) {
+      const { AuditOtlpExporter } = await import('../audit/audit-otlp-exporter.js');
+      host.register(new AuditOtlpExporter({ settings: config.audit.otlp, audit }));
+    }
     host.register(broker);
     host.register(gateway);
     host.register(supervisor);

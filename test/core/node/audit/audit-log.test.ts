@@ -19,8 +19,13 @@ function makeLog(overrides: Partial<AuditLogOptions> = {}): AuditLog {
   return new AuditLog({ home: freshHome(), settings: { maxBytes: 1024 * 1024, keep: 3 }, secrets: () => [], now: () => FIXED, ...overrides });
 }
 
+/** The records of a file, each without its chain link `prev` (checked to be there: audit-chain.test.ts tests its value). */
 function lines(file: string): unknown[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => {
+    const { prev, ...record } = JSON.parse(l) as Record<string, unknown>;
+    assert.match(String(prev), /^[0-9a-f]{64}$/);
+    return record;
+  });
 }
 
 describe('AuditLog.append()', () => {

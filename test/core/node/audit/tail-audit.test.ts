@@ -95,7 +95,8 @@ describe('tailAudit()', () => {
 
   it('follows AuditLog across rotations, including lines written just before one', async () => {
     const home = path.join(root, `home${n++}`);
-    const log = new AuditLog({ home, settings: { maxBytes: 300, keep: 3 }, secrets: () => [] });
+    // 450: each file holds one long and one short line (each with its 64-hex chain link).
+    const log = new AuditLog({ home, settings: { maxBytes: 450, keep: 3 }, secrets: () => [] });
     log.append({ event: 'host.started', pid: 1 });
     const t = follow(log.file);
     await t.ready;

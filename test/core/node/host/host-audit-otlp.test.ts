@@ -1,0 +1,62 @@
+// Issue 14 item 5: a real Host configured with `audit.otlp` exports its audit trail to a
+// local OTLP receiver, and no secret (upstream password, session token) is in what arrives.
+// Fakes only for the keychain, the approver and the upstream login (as host-audit-redaction).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Config, emptyConfig } from '../../../../src/core/common/contracts/config.js';
+import { ConfigStore } from '../../../../src/core/node/config/config-store.js';
+import { Host } from '../../../../src/core/node/host/host.js';
+import { FakeUpstreamLogin } from '../../../mocks/fake-upstream-login.js';
+import { MemoryKeychain } from '../../../mocks/memory-keychain.js';
+import { OtlpReceiver, otlpAttribute } from '../../../support/otlp-receiver.js';
+import { findSecrets } from '../../../support/secret-scan.js';
+import { until } from '../../../support/wait.js';
+import { recordingLink } from '../broker/broker-harness.js';
+
+const PASSWORD = 'pw-for-vc1-otlp';
+
+describe('Host with audit.otlp', () => {
+  it('exports its audit records to the collector, redacted, with no password or session token in any request', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-host-otlp-'));
+    const receiver = await OtlpReceiver.start();
+    let host: Host | undefined;
+    try {
+      new ConfigStore(home).save(Config.parse({
+        ...emptyConfig(),
+        endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
+        credentials: [{ id: 'endpoint:vc1' }],
+        audit: { maxBytes: 1024 * 1024, keep: 5, otlp: { url: receiver.url, headers: { 'x-scope-orgid': 'kb-test' } } },
+      }));
+      const keychain = new MemoryKeychain();
+      keychain.items.set('endpoint:vc1', PASSWORD);
+      const login = new FakeUpstreamLogin(PASSWORD);
+      host = await Host.start({ home, keychain, logins: { vsphere: login, p6: new FakeUpstreamLogin(PASSWORD) }, approver: { request: async () => 'allow-ttl' } });
+      const link = recordingLink('vsphere');
+      host.broker.attachChild(link).accept({ ch: 'broker', t: 'token.request', id: 'r1', endpoint: 'vc1' });
+      await until('the token answer', () => link.frames.some((f) => f.t !== 'token.revoke' && f.id === 'r1'));
+      const grant = link.frames.find((f) => f.t === 'token.grant');
+      assert.ok(grant?.t === 'token.grant', JSON.stringify(link.frames));
+      const token = grant.token;
+      // An upstream error echoing the token: the writer redacts it, so the export does too.
+      host.audit.append({ event: 'tool.failed', endpoint: 'vc1', reason: `upstream said: bad cookie ${token}` });
+
+      await until('the tool.failed record at the collector', () => receiver.records.some((r) => otlpAttribute(r, 'event.name') === 'tool.failed'));
+      const events = receiver.records.map((r) => otlpAttribute(r, 'event.name'));
+      for (const e of ['host.started', 'unlock.approved', 'token.granted', 'tool.failed']) assert.ok(events.includes(e), `${e} in ${events.join()}`);
+      await host.stop();
+      host = undefined;
+      // What was queued at stop still goes out.
+      await until('host.stopped at the collector', () => receiver.records.some((r) => otlpAttribute(r, 'event.name') === 'host.stopped'));
+
+      // Security: no secret in any request the collector received.
+      assert.deepEqual(findSecrets([PASSWORD, token], { texts: { 'OTLP requests': receiver.bodies.join('\n') } }), []);
+    } finally {
+      await host?.stop();
+      await receiver.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

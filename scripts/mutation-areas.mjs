@@ -41,6 +41,7 @@ export const AREAS = {
       'test/connectors/tls/create-upstream-connector.test.ts',
       'test/connectors/tls/create-upstream-dispatcher.test.ts',
       'test/connectors/tls/map-upstream-error.test.ts',
+      'test/connectors/tls/map-upstream-error-messages.test.ts',
     ],
   },
   policy: {

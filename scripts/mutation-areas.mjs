@@ -68,6 +68,7 @@ export const AREAS = {
     tests: [
       'test/core/node/broker/broker.test.ts',
       'test/core/node/broker/broker-expiry.test.ts',
+      'test/core/node/broker/consent-outcomes.test.ts',
     ],
   },
   'p6-call': {

@@ -69,6 +69,7 @@ export const AREAS = {
       'test/core/node/broker/broker.test.ts',
       'test/core/node/broker/broker-expiry.test.ts',
       'test/core/node/broker/consent-outcomes.test.ts',
+      'test/core/node/broker/sessions-lifecycle.test.ts',
     ],
   },
   'p6-call': {

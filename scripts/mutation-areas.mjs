@@ -70,6 +70,7 @@ export const AREAS = {
       'test/core/node/broker/broker-expiry.test.ts',
       'test/core/node/broker/consent-outcomes.test.ts',
       'test/core/node/broker/sessions-lifecycle.test.ts',
+      'test/core/node/broker/token-service-grants.test.ts',
     ],
   },
   'p6-call': {

@@ -42,6 +42,7 @@ export const AREAS = {
       'test/connectors/tls/create-upstream-dispatcher.test.ts',
       'test/connectors/tls/map-upstream-error.test.ts',
       'test/connectors/tls/map-upstream-error-messages.test.ts',
+      'test/connectors/tls/upstream-tls-details.test.ts',
     ],
   },
   policy: {

@@ -90,8 +90,10 @@ export const AREAS = {
     ],
     tests: [
       'test/core/node/audit/redact-record.test.ts',
+      'test/core/node/audit/redaction-details.test.ts',
       'test/core/node/audit/audit-log.test.ts',
       'test/core/node/keychain/map-keyring-error.test.ts',
+      'test/core/node/keychain/map-keyring-error-details.test.ts',
       'test/core/node/host/host-audit-redaction.test.ts',
     ],
   },

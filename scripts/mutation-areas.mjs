@@ -73,6 +73,7 @@ export const AREAS = {
       'test/core/node/broker/consent-outcomes.test.ts',
       'test/core/node/broker/sessions-lifecycle.test.ts',
       'test/core/node/broker/token-service-grants.test.ts',
+      'test/core/node/broker/unlock-cache.test.ts',
     ],
   },
   'p6-call': {

@@ -74,6 +74,7 @@ export const AREAS = {
       'test/core/node/broker/sessions-lifecycle.test.ts',
       'test/core/node/broker/token-service-grants.test.ts',
       'test/core/node/broker/unlock-cache.test.ts',
+      'test/core/node/broker/secret-equals.test.ts',
     ],
   },
   'p6-call': {

@@ -108,6 +108,7 @@ export const AREAS = {
     ],
     tests: [
       'test/core/node/broker/frame-intake.test.ts',
+      'test/core/node/broker/frame-intake-details.test.ts',
       'test/core/node/ipc/line-framer.test.ts',
     ],
   },

@@ -24,6 +24,7 @@ export const AREAS = {
       'test/core/node/http/http-front-door.test.ts',
       'test/core/node/http/http-rejection-texts.test.ts',
       'test/core/node/http/http-front-door-details.test.ts',
+      'test/core/node/http/http-request-details.test.ts',
       'test/core/node/http/http-settings.test.ts',
       'test/core/node/http/rate-limiter.test.ts',
       'test/core/node/http/read-body.test.ts',

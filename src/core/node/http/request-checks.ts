@@ -65,16 +65,14 @@ export function checkOrigin(origin: string | undefined, allowList: readonly stri
 export function presentedApiKey(headers: IncomingHttpHeaders, headerName: string): string | undefined {
   const custom = headers[headerName.toLowerCase()];
   if (typeof custom === 'string' && custom.length > 0) return custom;
-  const auth = headers.authorization;
-  if (typeof auth !== 'string') return undefined;
-  const match = /^Bearer +(\S+) *$/i.exec(auth);
+  const match = /^Bearer +(\S+) *$/i.exec(headers.authorization ?? '');
   return match?.[1];
 }
 
 /** `/mcp/<server>` (a query string is ignored) gives the server name; anything else is undefined. */
 export function serverFromPath(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  const path = url.split('?', 1)[0] ?? '';
+  const path = url.split('?', 1)[0] as string; // split always gives at least one part.
   // The same shape as ServerName in the gateway handshake, so no odd string reaches the gateway or the audit log.
   return /^\/mcp\/([a-z0-9][a-z0-9-]{0,31})$/.exec(path)?.[1];
 }

@@ -41,7 +41,8 @@ describe('HttpFrontDoor details', () => {
     assert.equal(ok.headers['allow'], MCP_HTTP_METHODS);
     assert.equal(ok.headers['access-control-allow-origin'], 'https://app.example');
     assert.equal(ok.headers['access-control-allow-methods'], MCP_HTTP_METHODS);
-    assert.match(String(ok.headers['access-control-allow-headers']), /, x-kb-key$/);
+    assert.equal(ok.headers['access-control-allow-headers'], 'Content-Type, Accept, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, x-kb-key');
+    assert.equal(ok.headers['access-control-expose-headers'], 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After');
     assert.equal(ok.headers['access-control-max-age'], '600');
     const noOrigin = await rawRequest(d.port, { method: 'OPTIONS' });
     assert.equal(noOrigin.status, 204);

@@ -1,0 +1,116 @@
+// Request-check and body-reading details that mutation testing showed unguarded
+// (docs/TESTING.md): non-http origin schemes, a padded "null", non-canonical origins,
+// anchored Bearer and path patterns, readBody's exact limits and cleanup, the session
+// label taken from initialize, and loopback-only listening.
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
+import { afterEach, describe, it } from 'node:test';
+import { readBody } from '../../../../src/core/node/http/read-body.js';
+import { canonicalOrigin, checkOrigin, presentedApiKey, serverFromPath } from '../../../../src/core/node/http/request-checks.js';
+import { FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, startDoor } from './http-test-kit.js';
+
+describe('request checks details', () => {
+  it('refuses origins of other special schemes, such as ws: and wss:', () => {
+    assert.equal(canonicalOrigin('ws://app.example'), undefined);
+    assert.equal(canonicalOrigin('wss://app.example'), undefined);
+    assert.equal(canonicalOrigin('https://app.example'), 'https://app.example');
+  });
+
+  it('refuses a padded or upper-case null Origin as null', () => {
+    for (const o of [' null ', 'NULL', 'Null']) assert.deepEqual(checkOrigin(o, ['*']), { ok: false, reason: 'null_origin' });
+  });
+
+  it('refuses an Origin a browser would not send (not canonical), even when its canonical form is allowed', () => {
+    for (const o of ['https://app.example/', 'https://app.example:443']) {
+      assert.deepEqual(checkOrigin(o, ['https://app.example']), { ok: false, reason: 'bad_origin' }, o);
+    }
+    assert.deepEqual(checkOrigin('https://app.example', ['https://APP.example/']), { ok: true, allowOrigin: 'https://app.example' });
+  });
+
+  it('takes a Bearer key only at the start of Authorization, and the path only as a whole', () => {
+    assert.equal(presentedApiKey({ authorization: 'Basic Bearer abc' }, 'x-api-key'), undefined);
+    assert.equal(presentedApiKey({ authorization: 'bearer  abc ' }, 'x-api-key'), 'abc');
+    assert.equal(presentedApiKey({}, 'x-api-key'), undefined);
+    assert.equal(serverFromPath('/x/mcp/vsphere'), undefined);
+    assert.equal(serverFromPath('/mcp/vsphere?x=1'), 'vsphere');
+  });
+});
+
+/** A request stand-in: readBody only uses headers, events and pause(). */
+function fakeRequest(headers: Record<string, string> = {}) {
+  const req = Object.assign(new EventEmitter(), { headers, paused: false, pause() { this.paused = true; return this; } });
+  return req as typeof req & IncomingMessage;
+}
+const listeners = (req: EventEmitter) => ['data', 'end', 'error'].map((e) => req.listenerCount(e));
+
+describe('readBody() details', () => {
+  it('reads a declared Content-Length equal to the cap, and refuses one byte more before reading', async () => {
+    const exact = fakeRequest({ 'content-length': '4' });
+    const p = readBody(exact, 4);
+    exact.emit('data', Buffer.from('abcd'));
+    exact.emit('end');
+    const r = await p;
+    assert.ok(r.ok && r.bytes.toString() === 'abcd');
+    assert.deepEqual(listeners(exact), [0, 0, 0], 'listeners removed after the end');
+    const over = fakeRequest({ 'content-length': '5' });
+    assert.deepEqual(await readBody(over, 4), { ok: false, reason: 'too_large' });
+    assert.deepEqual(listeners(over), [0, 0, 0], 'never listened');
+  });
+
+  it('accepts a streamed body of exactly the cap, and stops at one byte more, pausing and unhooking', async () => {
+    const exact = fakeRequest();
+    const p = readBody(exact, 4);
+    exact.emit('data', Buffer.from('ab'));
+    exact.emit('data', Buffer.from('cd'));
+    exact.emit('end');
+    assert.equal((await p).ok, true);
+    const over = fakeRequest();
+    const q = readBody(over, 4);
+    over.emit('data', Buffer.from('abc'));
+    over.emit('data', Buffer.from('de'));
+    assert.deepEqual(await q, { ok: false, reason: 'too_large' });
+    assert.equal(over.paused, true);
+    assert.deepEqual(listeners(over), [0, 0, 0]);
+  });
+
+  it('rejects on a request error and unhooks', async () => {
+    const req = fakeRequest();
+    const p = readBody(req, 4);
+    req.emit('error', new Error('aborted'));
+    await assert.rejects(p, /aborted/);
+    assert.deepEqual(listeners(req), [0, 0, 0]);
+  });
+});
+
+describe('front door session details', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('labels a session with the client name from initialize, cleaned, or http-client', async () => {
+    const sessions = new FakeGatewaySessions();
+    const { door } = await startDoor({ sessions });
+    cleanups.push(() => door.close());
+    for (const name of ['  my\u0000cli\u0085ent\n ', '', '\u0007']) {
+      const res = await rawRequest(door.port, { headers: mcpHeaders(), body: initializeBody(name) });
+      assert.equal(res.status, 200);
+    }
+    const batch = await rawRequest(door.port, { headers: mcpHeaders(), body: `[${initializeBody('in-a-batch')}]` });
+    assert.ok(batch.status < 500, String(batch.status));
+    assert.deepEqual(sessions.opened.map((o) => o.clientLabel), ['myclient', 'http-client', 'http-client', 'in-a-batch']);
+  });
+
+  it('is not reachable on another loopback address (bound to 127.0.0.1, not to all interfaces)', async () => {
+    const { door } = await startDoor();
+    cleanups.push(() => door.close());
+    const reached = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.2', port: door.port });
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    assert.equal(reached, false);
+  });
+});

@@ -114,3 +114,38 @@ describe('front door session details', () => {
     assert.equal(reached, false);
   });
 });
+
+describe('front door session opening details', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('audits a failed session without a string code as plain http, and answers 503', async () => {
+    const broken = new FakeGatewaySessions(['vsphere']);
+    broken.openSession = async () => { throw Object.assign(new Error('odd'), { code: 42 }); };
+    const { door, audit } = await startDoor({ sessions: broken });
+    cleanups.push(() => door.close());
+    const res = await rawRequest(door.port, { headers: mcpHeaders(), body: initializeBody() });
+    assert.equal(res.status, 503);
+    assert.deepEqual(audit.records.map((r) => [r.code, r.reason]), [['session_failed', 'http']]);
+  });
+
+  it('counts sessions still being opened against maxSessions', async () => {
+    const slow = new FakeGatewaySessions(['vsphere']);
+    const open = slow.openSession.bind(slow);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    slow.openSession = async (o) => { entered(); await gate; return open(o); };
+    const { door, audit } = await startDoor({ sessions: slow, maxSessions: 1 });
+    cleanups.push(() => door.close());
+    const first = rawRequest(door.port, { headers: mcpHeaders(), body: initializeBody() });
+    await inside; // The first initialize waits inside openSession: it already counts.
+    assert.equal((await rawRequest(door.port, { headers: mcpHeaders(), body: initializeBody() })).status, 503);
+    release();
+    assert.equal((await first).status, 200);
+    assert.ok(audit.rejections().includes('too_many_sessions'));
+  });
+});

@@ -30,6 +30,9 @@ describe('mapKeyringError() details', () => {
     assert.equal(err.cause, raw);
     assert.equal(mapKeyringError(raw, { ...ctx, secret: '' }).cause, raw, 'an empty secret leaks nothing');
     assert.equal(mapKeyringError(raw, ctx).cause, raw);
+    // Without a secret nothing can leak, even a message that happens to say "undefined".
+    const says = new Error('Platform failure: handle is undefined');
+    assert.equal(mapKeyringError(says, ctx).cause, says);
   });
 
   it('drops a cause whose chain holds the secret anywhere in the first eight messages', () => {

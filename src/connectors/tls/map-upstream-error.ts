@@ -40,6 +40,7 @@ const UNREACHABLE_REASONS: Record<string, string> = {
  * Messages carry only the target and the failure kind, never request data.
  */
 export function mapUpstreamError(error: unknown, target: string): Error {
+  if (isConnectorError(error)) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
   let coded = false;
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {

@@ -89,6 +89,11 @@ describe('mapUpstreamError() messages', () => {
     assert.equal(e.message, 'boom');
   });
 
+  it('passes an already-coded error through unchanged, also one that is not an Error instance (another realm)', () => {
+    const foreign = { name: 'ConnectorError', code: 'CONN_TIMEOUT', message: 'from a worker' };
+    assert.equal(mapUpstreamError(foreign, T), foreign);
+  });
+
   it('passes an AbortError through by its name', () => {
     const abort = Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ECONNRESET' });
     assert.equal(mapUpstreamError(abort, T), abort);

@@ -112,6 +112,7 @@ export const AREAS = {
       'test/core/node/broker/frame-intake.test.ts',
       'test/core/node/broker/frame-intake-details.test.ts',
       'test/core/node/ipc/line-framer.test.ts',
+      'test/core/node/ipc/line-framer-details.test.ts',
     ],
   },
 };

@@ -38,6 +38,7 @@ export class LineFramer {
   /** Feed the next chunk; complete lines are delivered synchronously, in order. */
   push(chunk: Uint8Array): void {
     let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // Stryker disable next-line EqualityOperator: with nothing left, both branches below return at once.
     while (rest.length > 0) {
       const nl = rest.indexOf(NEWLINE);
       if (this.skipping) {
@@ -54,6 +55,7 @@ export class LineFramer {
         this.drop();
         this.options.onInvalid('too-long');
       } else {
+        // Stryker disable next-line ConditionalExpression: concat of no parts is the same bytes; the branch only saves a copy.
         const line = this.parts.length === 0 ? rest.subarray(0, nl) : Buffer.concat([...this.parts, rest.subarray(0, nl)]);
         this.drop();
         this.deliver(line);

@@ -61,6 +61,30 @@ describe('Sessions', () => {
     assert.deepEqual(t.sessions.tokens(), []);
   });
 
+  it('ends a session lazily when read after a sleep past its expiry: reason expired, all() leaves it out', async () => {
+    const t = setup();
+    await t.sessions.login(VC1, 'ttl', t.clock.now() + 60_000);
+    await t.sessions.login(VC2, 'ttl', t.clock.now() + 600_000);
+    t.clock.jump(60_000);
+    assert.deepEqual(t.sessions.all().map((s) => s.endpoint), ['vc2']);
+    assert.deepEqual(t.ended.map((e) => [e.session.endpoint, e.reason]), [['vc1', 'expired']]);
+  });
+
+  it('throws away a login that a lock overtook, saying so, and logs it out', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const t = setup({ login: async () => { await gate; return { token: 'tok-late' }; } });
+    const p = t.sessions.login(VC1, 'ttl', t.clock.now() + 60_000);
+    await tick();
+    t.sessions.lockCredential('endpoint:vc1');
+    release();
+    await assert.rejects(p, denied('locked', 'vc1 was locked during login; ask again to unlock it'));
+    await tick();
+    assert.deepEqual(t.logouts, ['tok-late']);
+    assert.equal(t.sessions.current('vc1'), undefined);
+    assert.equal(t.clock.pendingTimers, 0);
+  });
+
   it('shares one login among concurrent callers', async () => {
     let logins = 0;
     const t = setup({ login: async () => ({ token: `tok-${++logins}` }) });

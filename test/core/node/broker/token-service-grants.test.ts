@@ -75,6 +75,34 @@ describe('TokenService grants', () => {
     assert.deepEqual(t.audit.filter((a) => a.event === 'token.denied'), [{ event: 'token.denied', endpoint: 'vc1', server: 'vsphere', outcome: 'denied', code: 'denied', reason: "the user denied access to vc1; ask them to approve it, or run 'keybroker approvals'", durationMs: 0 }]);
   });
 
+  it('a session renewed later in the unlock still ends with the unlock, not a full TTL from now', async () => {
+    const t = makeBroker();
+    const link = recordingLink('vsphere');
+    const shown = t.approver.nextPrompt();
+    const first = ask(t.broker, link, 'vc1', 'a');
+    await shown;
+    t.approver.answer('allow-ttl');
+    const g = await first;
+    const unlockEnds = t.clock.now() + 4 * 3600_000;
+    t.clock.advance(3600_000);
+    const renewed = await ask(t.broker, link, 'vc1', 'b', g.t === 'token.grant' ? g.token : '');
+    assert.equal(renewed.t === 'token.grant' && renewed.expiresAt, unlockEnds);
+  });
+
+  it('keeps the unlock after a login that failed for another reason than the password', async () => {
+    const t = makeBroker({ unreachable: true });
+    const link = recordingLink('vsphere');
+    const shown = t.approver.nextPrompt();
+    const first = ask(t.broker, link, 'vc1', 'a');
+    await shown;
+    t.approver.answer('allow-ttl');
+    const f = await first;
+    assert.equal(f.t === 'token.deny' && f.code, 'unreachable');
+    const again = await ask(t.broker, link, 'vc1', 'b');
+    assert.equal(again.t === 'token.deny' && again.code, 'unreachable', 'tried again without asking');
+    assert.equal(t.approver.prompts.length, 1);
+  });
+
   it('asks for 4 hours when the credential sets no TTL', async () => {
     const t = makeBroker();
     const c = testConfig();

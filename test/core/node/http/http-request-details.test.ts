@@ -10,6 +10,7 @@ import { afterEach, describe, it } from 'node:test';
 import { readBody } from '../../../../src/core/node/http/read-body.js';
 import { canonicalOrigin, checkOrigin, presentedApiKey, serverFromPath } from '../../../../src/core/node/http/request-checks.js';
 import { FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, startDoor } from './http-test-kit.js';
+import { until } from '../../../support/wait.js';
 
 describe('request checks details', () => {
   it('refuses origins of other special schemes, such as ws: and wss:', () => {
@@ -147,5 +148,83 @@ describe('front door session opening details', () => {
     release();
     assert.equal((await first).status, 200);
     assert.ok(audit.rejections().includes('too_many_sessions'));
+  });
+});
+
+describe('front door routing details', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  async function door(over: Parameters<typeof startDoor>[0] = {}) {
+    const started = await startDoor(over);
+    cleanups.push(() => started.door.close());
+    return started;
+  }
+  const sessionOf = (res: { headers: Record<string, unknown> }) => String(res.headers['mcp-session-id']);
+
+  it('lets GET and DELETE through to the session check, not 405', async () => {
+    const { door: d, audit } = await door();
+    for (const method of ['GET', 'DELETE']) {
+      const res = await rawRequest(d.port, { method, headers: mcpHeaders() });
+      assert.equal(res.status, 400, method);
+    }
+    assert.deepEqual(audit.rejections(), ['session_required', 'session_required']);
+  });
+
+  it('audits why a session id was refused: opened on another server, or with another key', async () => {
+    let key = 'kb_first-key-0123456789abcdefghijklmnopqrstuv';
+    const { door: d, audit } = await door({ apiKey: () => key });
+    const init = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key }), body: initializeBody() });
+    assert.equal(init.status, 200);
+    const id = sessionOf(init);
+    const other = await rawRequest(d.port, { path: '/mcp/p6', headers: mcpHeaders({ 'x-api-key': key, 'mcp-session-id': id }), body: '{"jsonrpc":"2.0","id":2,"method":"ping"}' });
+    assert.equal(other.status, 404);
+    key = 'kb_second-key-0123456789abcdefghijklmnopqrstu';
+    const rotated = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key, 'mcp-session-id': id }), body: '{"jsonrpc":"2.0","id":3,"method":"ping"}' });
+    assert.equal(rotated.status, 404);
+    assert.deepEqual(audit.records.filter((r) => r.code === 'session_mismatch').map((r) => r.reason), ['http: session opened on vsphere', 'http: session opened with another API key']);
+  });
+
+  it('cuts a long client name to 128 characters for the session label', async () => {
+    const sessions = new FakeGatewaySessions();
+    const { door: d } = await door({ sessions });
+    assert.equal((await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody('n'.repeat(200)) })).status, 200);
+    assert.equal(sessions.opened[0]?.clientLabel, 'n'.repeat(128));
+  });
+
+  it('opens a session for a batch that holds an initialize among other messages', async () => {
+    const sessions = new FakeGatewaySessions();
+    const { door: d } = await door({ sessions });
+    await rawRequest(d.port, { headers: mcpHeaders(), body: `[${initializeBody('batch')},{"jsonrpc":"2.0","method":"notifications/initialized"}]` });
+    assert.deepEqual(sessions.opened.map((o) => o.clientLabel), ['batch']);
+  });
+
+  it('leaves nothing behind when the transport refuses the initialize (wrong Accept)', async () => {
+    const sessions = new FakeGatewaySessions();
+    const { door: d } = await door({ sessions });
+    const res = await rawRequest(d.port, { headers: mcpHeaders({ accept: 'text/plain' }), body: initializeBody() });
+    assert.ok(res.status >= 400 && res.status < 500, String(res.status));
+    assert.equal(sessions.opened.length, 1);
+    assert.equal(d.sessionCount, 0);
+    await until('the gateway session to close', () => sessions.liveCount === 0);
+  });
+
+  it('answers 503 when opening a session throws something without a code at all', async () => {
+    const broken = new FakeGatewaySessions(['vsphere']);
+    broken.openSession = async () => { throw null; };
+    const { door: d, audit } = await door({ sessions: broken });
+    assert.equal((await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() })).status, 503);
+    assert.deepEqual(audit.records.map((r) => [r.code, r.reason]), [['session_failed', 'http']]);
+  });
+
+  it('refuses even without an internal-error handler when the audit write fails', async () => {
+    const { door: d } = await door({ audit: { append: () => { throw new Error('disk full'); } }, onInternalError: undefined });
+    assert.equal((await rawRequest(d.port, { headers: { ...mcpHeaders(), host: 'evil.example' }, body: initializeBody() })).status, 403);
+  });
+
+  it('reports a taken port with its cause', async () => {
+    const { door: d } = await door();
+    await assert.rejects(startDoor({ port: d.port }), (e: Error & { cause?: { code?: string } }) => e.cause?.code === 'EADDRINUSE');
   });
 });

@@ -149,7 +149,6 @@ export class Sessions extends DisposableBase {
       const message = e instanceof UpstreamLoginError ? e.message : `login to ${endpoint.id} failed unexpectedly; check the URL and try again`;
       audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'failed', code: reason, reason: message, durationMs: clock.now() - started });
       throw new TokenDenied(reason, message);
-      // Stryker disable next-line BlockStatement: dropping the reference early cannot be observed from JavaScript.
     } finally {
       // eslint-disable-next-line no-useless-assignment -- drop the last reference to the password early
       password = undefined;

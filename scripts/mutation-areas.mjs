@@ -22,6 +22,9 @@ export const AREAS = {
       'test/core/node/http/api-key.test.ts',
       'test/core/node/http/api-key-constant-time.test.ts',
       'test/core/node/http/http-front-door.test.ts',
+      'test/core/node/http/http-rejection-texts.test.ts',
+      'test/core/node/http/http-front-door-details.test.ts',
+      'test/core/node/http/http-request-details.test.ts',
       'test/core/node/http/http-settings.test.ts',
       'test/core/node/http/rate-limiter.test.ts',
       'test/core/node/http/read-body.test.ts',
@@ -41,6 +44,8 @@ export const AREAS = {
       'test/connectors/tls/create-upstream-connector.test.ts',
       'test/connectors/tls/create-upstream-dispatcher.test.ts',
       'test/connectors/tls/map-upstream-error.test.ts',
+      'test/connectors/tls/map-upstream-error-messages.test.ts',
+      'test/connectors/tls/upstream-tls-details.test.ts',
     ],
   },
   policy: {
@@ -52,7 +57,7 @@ export const AREAS = {
     tests: [
       'test/core/node/gateway/tool-policy-fail-closed.test.ts',
       'test/core/node/broker/pending-approvals-queue.test.ts',
-      'test/core/node/gateway/gateway.test.ts',
+      // gateway.test.ts (real child processes) also reaches these files, but is too slow per mutant.
     ],
   },
   broker: {
@@ -67,6 +72,12 @@ export const AREAS = {
     tests: [
       'test/core/node/broker/broker.test.ts',
       'test/core/node/broker/broker-expiry.test.ts',
+      'test/core/node/broker/consent-outcomes.test.ts',
+      'test/core/node/broker/consent-gate.test.ts',
+      'test/core/node/broker/sessions-lifecycle.test.ts',
+      'test/core/node/broker/token-service-grants.test.ts',
+      'test/core/node/broker/unlock-cache.test.ts',
+      'test/core/node/broker/secret-equals.test.ts',
     ],
   },
   'p6-call': {
@@ -85,8 +96,10 @@ export const AREAS = {
     ],
     tests: [
       'test/core/node/audit/redact-record.test.ts',
+      'test/core/node/audit/redaction-details.test.ts',
       'test/core/node/audit/audit-log.test.ts',
       'test/core/node/keychain/map-keyring-error.test.ts',
+      'test/core/node/keychain/map-keyring-error-details.test.ts',
       'test/core/node/host/host-audit-redaction.test.ts',
     ],
   },
@@ -94,11 +107,13 @@ export const AREAS = {
     what: 'child frame intake and line framing limits',
     mutate: [
       'src/core/node/broker/frame-intake.ts',
-      'src/core/node/ipc/line-framer.ts',
+      'src/core/common/framing/line-framer.ts',
     ],
     tests: [
       'test/core/node/broker/frame-intake.test.ts',
+      'test/core/node/broker/frame-intake-details.test.ts',
       'test/core/node/ipc/line-framer.test.ts',
+      'test/core/node/ipc/line-framer-details.test.ts',
     ],
   },
 };

@@ -66,19 +66,26 @@ describe('startSecretService()', () => {
 describe('SecretService.stop()', () => {
   it('kills both daemons and removes the temp dir', async () => {
     const ss = await startSecretService();
-    assert.equal(ss.pids.length, 2);
-    await ss.stop();
-    assert.equal(fs.existsSync(ss.dir), false);
-    for (const pid of ss.pids) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
-    await ss.stop(); // idempotent
+    try {
+      assert.equal(ss.pids.length, 2);
+      await ss.stop();
+      assert.equal(fs.existsSync(ss.dir), false);
+      for (const pid of ss.pids) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
+    } finally {
+      await ss.stop(); // idempotent
+    }
   });
 
   it('restores the environment that apply() changed', async () => {
     const before = process.env['XDG_CACHE_HOME'];
     const ss = await startSecretService();
-    ss.apply();
-    assert.equal(process.env['XDG_CACHE_HOME'], ss.env['XDG_CACHE_HOME']);
-    await ss.stop();
-    assert.equal(process.env['XDG_CACHE_HOME'], before);
+    try {
+      ss.apply();
+      assert.equal(process.env['XDG_CACHE_HOME'], ss.env['XDG_CACHE_HOME']);
+      await ss.stop();
+      assert.equal(process.env['XDG_CACHE_HOME'], before);
+    } finally {
+      await ss.stop(); // idempotent
+    }
   });
 });

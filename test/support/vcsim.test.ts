@@ -89,6 +89,7 @@ describe('startVcsim()', () => {
       await assert.rejects(retrieveServiceContent(own.url, dispatcher), { code: 'CONN_UNREACHABLE' });
     } finally {
       await dispatcher.close();
+      await own.stop(); // idempotent
     }
   });
 });

@@ -27,8 +27,7 @@ function needlesOf(secrets: Iterable<string>): string[] {
   for (const s of secrets) {
     if (typeof s !== 'string' || s.length < MIN_SECRET_LENGTH) continue;
     out.add(s);
-    const encoded = encodeURIComponent(s);
-    if (encoded !== s) out.add(encoded);
+    out.add(encodeURIComponent(s)); // The same string when nothing needs encoding: the set keeps one.
   }
   return [...out];
 }

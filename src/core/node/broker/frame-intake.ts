@@ -6,8 +6,8 @@ import type { ChildLink } from './child-link.js';
 /** Byte size of a frame as JSON, or Infinity when it cannot be serialised at all. */
 export function frameSize(raw: unknown): number {
   try {
-    const text = JSON.stringify(raw);
-    return text === undefined ? Infinity : Buffer.byteLength(text);
+    // JSON.stringify gives undefined for undefined or a function; byteLength then throws: Infinity below.
+    return Buffer.byteLength(JSON.stringify(raw));
   } catch {
     return Infinity;
   }

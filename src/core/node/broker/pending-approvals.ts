@@ -38,7 +38,7 @@ export class PendingApprovals extends DisposableBase implements Approver {
         this._onDidChange.fire();
       };
       const onAbort = () => settle('deny');
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort); // Fires at most once; settle() removes it.
       this.pending.set(request.id, { request, resolve: settle });
       this._onDidChange.fire();
     });

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest(); // Strings hash as UTF-8.
 
 /**
  * True when the two secrets are equal, in time independent of where they differ.

@@ -115,6 +115,7 @@ export class Sessions extends DisposableBase {
    * the logout). It never rejects; callers bound how long they wait.
    */
   lockCredential(credential: string): Promise<LogoutOutcome[]> {
+    // Stryker disable next-line ArithmeticOperator: any change of the epoch works; the direction does not matter.
     this.epochs.set(credential, (this.epochs.get(credential) ?? 0) + 1);
     const logouts: Promise<LogoutOutcome | undefined>[] = [];
     for (const [id, h] of [...this.held]) {

@@ -37,7 +37,7 @@ export async function deleteApiKey(keychain: Keychain): Promise<boolean> {
  * instead of keeping a second copy of the key itself.
  */
 export function apiKeyDigest(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return createHash('sha256').update(key).digest(); // Strings are hashed as UTF-8.
 }
 
 /**

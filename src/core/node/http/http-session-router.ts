@@ -73,7 +73,8 @@ export class HttpSessionRouter implements Disposable {
   async handle(req: IncomingMessage, res: ServerResponse, server: string, caller: string, body: unknown): Promise<void> {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId !== 'string') {
-      const isInit = req.method === 'POST' && (Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body));
+      // Only a POST has a body, so only a POST can be an initialize.
+      const isInit = Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
       if (isInit) return this.open(req, res, server, caller, body);
       return this.deps.reject(res, 'session_required', server);
     }

@@ -53,7 +53,7 @@ export function checkOrigin(origin: string | undefined, allowList: readonly stri
   if (allowList.includes('*')) return { ok: true, allowOrigin: '*' };
   const canonical = canonicalOrigin(origin);
   // A browser sends the canonical form; anything else is hand-made and gets no benefit of the doubt.
-  if (canonical === undefined || canonical !== origin.toLowerCase()) return { ok: false, reason: 'bad_origin' };
+  if (canonical !== origin.toLowerCase()) return { ok: false, reason: 'bad_origin' }; // Also when undefined.
   const allowed = allowList.some((entry) => canonicalOrigin(entry) === canonical);
   return allowed ? { ok: true, allowOrigin: origin } : { ok: false, reason: 'bad_origin' };
 }
@@ -65,16 +65,15 @@ export function checkOrigin(origin: string | undefined, allowList: readonly stri
 export function presentedApiKey(headers: IncomingHttpHeaders, headerName: string): string | undefined {
   const custom = headers[headerName.toLowerCase()];
   if (typeof custom === 'string' && custom.length > 0) return custom;
-  const auth = headers.authorization;
-  if (typeof auth !== 'string') return undefined;
-  const match = /^Bearer +(\S+) *$/i.exec(auth);
+  // Stryker disable next-line StringLiteral: any text that is not a Bearer value finds nothing, as '' does.
+  const match = /^Bearer +(\S+) *$/i.exec(headers.authorization ?? '');
   return match?.[1];
 }
 
 /** `/mcp/<server>` (a query string is ignored) gives the server name; anything else is undefined. */
 export function serverFromPath(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  const path = url.split('?', 1)[0] ?? '';
+  const path = url.split('?', 1)[0] as string; // split always gives at least one part.
   // The same shape as ServerName in the gateway handshake, so no odd string reaches the gateway or the audit log.
   return /^\/mcp\/([a-z0-9][a-z0-9-]{0,31})$/.exec(path)?.[1];
 }

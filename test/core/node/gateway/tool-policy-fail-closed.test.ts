@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config, emptyConfig } from '../../../../src/core/common/contracts/config.js';
-import { changesUpstream, needsApproval, visibleTools } from '../../../../src/core/node/gateway/tool-policy.js';
+import { changesUpstream, endpointsOf, needsApproval, targetEndpoint, visibleTools } from '../../../../src/core/node/gateway/tool-policy.js';
 
 const endpoint = (id: string, readOnly: boolean) => ({ id, kind: 'vsphere' as const, url: `https://${id}.corp.example/sdk`, username: 'svc', readOnly, tls: { verify: true }, credential: `endpoint:${id}` });
 const config = (opts: { approve?: string[]; readOnly?: boolean } = {}) =>
@@ -40,5 +40,28 @@ describe('tool policy fails closed', () => {
     assert.deepEqual(visibleTools(tools, config({ readOnly: false }), 'vsphere').map((t) => t.name), ['bare', 'ro']);
     // No endpoint of the kind at all: nothing to protect, nothing hidden.
     assert.deepEqual(visibleTools(tools, config({ readOnly: true }), 'p6').map((t) => t.name), ['bare', 'ro']);
+  });
+
+  it('hides nothing when only some endpoints of the kind are read-only', () => {
+    const mixed = Config.parse({ ...emptyConfig(), endpoints: [endpoint('vc1', true), endpoint('vc2', false)], credentials: [{ id: 'endpoint:vc1' }, { id: 'endpoint:vc2' }] });
+    const tools = [{ name: 'bare', inputSchema: { type: 'object' as const } }];
+    assert.deepEqual(visibleTools(tools, mixed, 'vsphere').map((t) => t.name), ['bare']);
+  });
+});
+
+describe('targetEndpoint()', () => {
+  const two = Config.parse({ ...emptyConfig(), endpoints: [endpoint('vc1', false), endpoint('vc2', true)], credentials: [{ id: 'endpoint:vc1' }, { id: 'endpoint:vc2' }] });
+  it('is the named endpoint of the kind, or none when the name is unknown or of another kind', () => {
+    assert.equal(targetEndpoint({ endpoint: 'vc2' }, two, 'vsphere')?.id, 'vc2');
+    assert.equal(targetEndpoint({ endpoint: 'nope' }, two, 'vsphere'), undefined);
+    assert.equal(targetEndpoint({ endpoint: 'vc1' }, two, 'p6'), undefined);
+  });
+
+  it('is the only endpoint of the kind when none is named (or the name is not a string), else none', () => {
+    assert.equal(targetEndpoint(undefined, config(), 'vsphere')?.id, 'vc1');
+    assert.equal(targetEndpoint({ endpoint: 42 }, config(), 'vsphere')?.id, 'vc1');
+    assert.equal(targetEndpoint({}, two, 'vsphere'), undefined);
+    assert.equal(targetEndpoint({}, config(), 'p6'), undefined);
+    assert.deepEqual(endpointsOf(two, 'vsphere').map((e) => e.id), ['vc1', 'vc2']);
   });
 });

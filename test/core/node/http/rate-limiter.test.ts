@@ -49,6 +49,15 @@ describe('RateLimiter', () => {
 
   it('refuses a non-positive or fractional rate', () => {
     assert.throws(() => new RateLimiter(0), RangeError);
-    assert.throws(() => new RateLimiter(1.5), RangeError);
+    assert.throws(() => new RateLimiter(1.5), { name: 'RangeError', message: 'perMinute must be a positive integer, got 1.5' });
+  });
+
+  it('counts a partly refilled token when saying how long to wait', () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    limiter.take('a');
+    limiter.take('a');
+    now += 15_000; // Half a token back.
+    assert.deepEqual(limiter.take('a'), { ok: false, retryAfterSeconds: 15 });
   });
 });

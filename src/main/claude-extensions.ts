@@ -15,7 +15,7 @@ export interface ClaudeExtensionsDeps {
 }
 
 /**
- * "Install in Claude Desktop" from the app (docs/DECISIONS.md D-h7-macapp-1): write one .mcpb
+ * "Install in Claude Desktop" from the app (docs/DECISIONS.md D35): write one .mcpb
  * per server and open each, so Claude Desktop shows its own install dialog and runs the
  * bridge with its built-in Node. The bridge finds the host at the default home, as the app does.
  */

@@ -47,7 +47,7 @@ export type HttpDoorSettings = z.infer<typeof HttpDoorSettings>;
 
 /**
  * What "Install in Claude Desktop" did. The app installs extensions (docs/DECISIONS.md
- * D-h7-macapp-1): `configPath` is the folder the `.mcpb` bundles were written to, `changes`
+ * D35): `configPath` is the folder the `.mcpb` bundles were written to, `changes`
  * one line per server (opened, or how to install it by hand).
  */
 export const ClaudeInstallResult = z.strictObject({

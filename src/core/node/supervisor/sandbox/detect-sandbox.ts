@@ -62,7 +62,7 @@ function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
 
 /**
  * Folders no sandboxed child may see even where a bind would contain them (DECISIONS
- * D-h13-review-1): the KeyBroker home of this environment (the host adds its own), `$HOME`,
+ * D55): the KeyBroker home of this environment (the host adds its own), `$HOME`,
  * `$XDG_RUNTIME_DIR` and the temp dir (where long socket paths fall back to), and the XDG
  * data and config folders (keyring files, other homes).
  */

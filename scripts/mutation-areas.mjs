@@ -17,6 +17,9 @@ export const AREAS = {
       'src/core/node/http/rate-limiter.ts',
       'src/core/node/http/read-body.ts',
       'src/core/node/http/request-checks.ts',
+      // Issue 10: coalesced refusals and the unauthenticated budget.
+      'src/core/node/http/refusal-coalescer.ts',
+      'src/core/node/http/unauth-budget.ts',
     ],
     tests: [
       'test/core/node/http/api-key.test.ts',
@@ -29,6 +32,7 @@ export const AREAS = {
       'test/core/node/http/rate-limiter.test.ts',
       'test/core/node/http/read-body.test.ts',
       'test/core/node/http/request-checks.test.ts',
+      'test/core/node/http/refusal-coalescer.test.ts',
     ],
   },
   tls: {
@@ -53,10 +57,20 @@ export const AREAS = {
     mutate: [
       'src/core/node/gateway/tool-policy.ts',
       'src/core/node/broker/pending-approvals.ts',
+      // Issue 14: rules on plan facts, time windows, globs, blast-radius limits; issue 11: secret arguments.
+      'src/core/common/policy/evaluate-rules.ts',
+      'src/core/common/policy/glob.ts',
+      'src/core/common/policy/time-window.ts',
+      'src/core/node/gateway/blast-radius.ts',
+      'src/core/node/gateway/secret-args.ts',
     ],
     tests: [
       'test/core/node/gateway/tool-policy-fail-closed.test.ts',
       'test/core/node/broker/pending-approvals-queue.test.ts',
+      'test/core/node/gateway/tool-policy.test.ts',
+      'test/core/common/policy/evaluate-rules.test.ts',
+      'test/core/node/gateway/blast-radius.test.ts',
+      'test/core/node/gateway/secret-args.test.ts',
       // gateway.test.ts (real child processes) also reaches these files, but is too slow per mutant.
     ],
   },
@@ -108,12 +122,15 @@ export const AREAS = {
     mutate: [
       'src/core/node/broker/frame-intake.ts',
       'src/core/common/framing/line-framer.ts',
+      // The child's framed pipe (issue 10): limits enforced while reading.
+      'src/core/node/supervisor/child-channel.ts',
     ],
     tests: [
       'test/core/node/broker/frame-intake.test.ts',
       'test/core/node/broker/frame-intake-details.test.ts',
       'test/core/node/ipc/line-framer.test.ts',
       'test/core/node/ipc/line-framer-details.test.ts',
+      'test/core/node/supervisor/child-channel.test.ts',
     ],
   },
 };

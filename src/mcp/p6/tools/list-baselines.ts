@@ -1,9 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { clauseIf, endpointArg, fieldsArg, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'OriginalProjectObjectId', 'BaselineTypeName', 'DataDate', 'StartDate', 'FinishDate', 'LastUpdateDate'];
 
@@ -24,17 +23,11 @@ export function registerListBaselinesTool(server: McpServer, deps: P6ToolDeps): 
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'baselineProject',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: project === undefined ? undefined : p6Clause('OriginalProjectObjectId', ':eq:', project),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'baselines',
-        });
+      listPage(deps.endpoints, args, {
+        resource: 'baselineProject',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'baselines',
+        filter: async () => clauseIf('OriginalProjectObjectId', ':eq:', await projectOf(deps, args, false)),
       }),
   );
 }

@@ -1,10 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { clauseIf, endpointArg, fieldsArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Name', 'Type', 'IsDefault', 'IsPersonal', 'ProjectObjectId', 'BaseCalendarObjectId', 'HoursPerDay', 'HoursPerWeek'];
 
@@ -27,21 +27,14 @@ export function registerListCalendarsTool(server: McpServer, deps: P6ToolDeps): 
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'calendar',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            args.type === undefined ? undefined : p6Clause('Type', ':eq:', args.type),
-            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
-            project === undefined ? undefined : p6Clause('ProjectObjectId', ':eq:', project),
-          ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'calendars',
-        });
+      listPage(deps.endpoints, args, {
+        resource: 'calendar',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'calendars',
+        filter: async () => {
+          const project = await projectOf(deps, args, false);
+          return p6And(clauseIf('Type', ':eq:', args.type), likeIf('Name', args.name), clauseIf('ProjectObjectId', ':eq:', project));
+        },
       }),
   );
 }

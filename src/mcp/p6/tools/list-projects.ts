@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, endpointArg, fieldsArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'ParentEPSObjectId', 'ParentEPSName', 'OBSObjectId', 'OBSName', 'StartDate', 'FinishDate', 'DataDate'];
 
@@ -27,21 +27,17 @@ export function registerListProjectsTool(server: McpServer, deps: P6ToolDeps): v
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(() =>
-        listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'project',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            args.status === undefined ? undefined : p6Clause('Status', ':eq:', args.status),
-            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
-            args.epsObjectId === undefined ? undefined : p6Clause('ParentEPSObjectId', ':eq:', args.epsObjectId),
-            args.obsObjectId === undefined ? undefined : p6Clause('OBSObjectId', ':eq:', args.obsObjectId),
+      listPage(deps.endpoints, args, {
+        resource: 'project',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'projects',
+        filter: () =>
+          p6And(
+            clauseIf('Status', ':eq:', args.status),
+            likeIf('Name', args.name),
+            clauseIf('ParentEPSObjectId', ':eq:', args.epsObjectId),
+            clauseIf('OBSObjectId', ':eq:', args.obsObjectId),
           ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'projects',
-        }),
-      ),
+      }),
   );
 }

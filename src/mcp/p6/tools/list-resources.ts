@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, endpointArg, fieldsArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'ResourceType', 'IsActive', 'CalendarObjectId'];
 
@@ -25,19 +25,11 @@ export function registerListResourcesTool(server: McpServer, deps: P6ToolDeps): 
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(() =>
-        listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'resource',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            args.resourceType === undefined ? undefined : p6Clause('ResourceType', ':eq:', args.resourceType),
-            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
-          ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'resources',
-        }),
-      ),
+      listPage(deps.endpoints, args, {
+        resource: 'resource',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'resources',
+        filter: () => p6And(clauseIf('ResourceType', ':eq:', args.resourceType), likeIf('Name', args.name)),
+      }),
   );
 }

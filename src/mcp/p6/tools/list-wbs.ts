@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { endpointArg, fieldsArg, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Code', 'Name', 'ParentObjectId', 'ProjectObjectId', 'SequenceNumber', 'Status'];
 
@@ -24,12 +24,11 @@ export function registerListWbsTool(server: McpServer, deps: P6ToolDeps): void {
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, true);
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint, resource: 'wbs', fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6Clause('ProjectObjectId', ':eq:', project!), limit: args.limit, cursor: args.cursor, noun: 'WBS nodes',
-        });
+      listPage(deps.endpoints, args, {
+        resource: 'wbs',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'WBS nodes',
+        filter: async () => p6Clause('ProjectObjectId', ':eq:', (await projectOf(deps, args, true))!),
       }),
   );
 }

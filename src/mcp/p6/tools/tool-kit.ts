@@ -1,6 +1,7 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/connector-error.js';
+import { p6Clause, type P6FilterValue } from '../../../connectors/p6/index.js';
 import { resultText } from '../../runtime/result-text.js';
 import { P6ToolError } from '../p6-tool-error.js';
 
@@ -16,6 +17,16 @@ export const fieldsArg = z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/)).min
 /** A name filter for `:like:`: `%` wildcards as given, else "contains". */
 export function likeValue(text: string): string {
   return text.includes('%') ? text : `%${text}%`;
+}
+
+/** A filter clause when the argument is given, else `undefined` (p6And skips it). */
+export function clauseIf(field: string, op: Parameters<typeof p6Clause>[1], value: P6FilterValue | undefined): string | undefined {
+  return value === undefined ? undefined : p6Clause(field, op, value);
+}
+
+/** A `:like:` clause ({@link likeValue}) when the text is given, else `undefined`. */
+export function likeIf(field: string, text: string | undefined): string | undefined {
+  return text === undefined ? undefined : p6Clause(field, ':like:', likeValue(text));
 }
 
 /** `limit` and `cursor` of every list tool. */

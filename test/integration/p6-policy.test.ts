@@ -7,15 +7,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { readAudit } from '../support/audit-file.js';
+import { bridgeClient } from '../support/bridge-client.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { waitForChild } from '../support/host-child.js';
+import { runKeybroker } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 
@@ -35,8 +35,8 @@ describe('P6 writes only under one OBS node (issue 14)', () => {
   let rail: Record<string, unknown>;
   let other: Record<string, unknown>;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin, timeoutMs: 120_000 });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  const { approvals } = cliApprovals(cli);
+  const audit = () => readAudit(home);
   async function approvingUnlocks<T>(work: Promise<T>): Promise<T> {
     let done = false;
     const result = work.finally(() => { done = true; });
@@ -78,10 +78,8 @@ describe('P6 writes only under one OBS node (issue 14)', () => {
     other = fake.store.rows('activity').find((r) => r['ProjectObjectId'] === b['ObjectId'])!;
     assert.ok(rail && other, 'both projects have activities');
     serve = await startServe(env);
-    await waitFor('p6 child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    await waitForChild(cli, 'p6', (c) => Boolean(c.pid));
+    client = await bridgeClient(env, 'p6');
   });
   after(async () => {
     await client?.close();

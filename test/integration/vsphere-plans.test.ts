@@ -9,13 +9,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { readAudit } from '../support/audit-file.js';
+import { bridgeClient } from '../support/bridge-client.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { waitForChild } from '../support/host-child.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
@@ -42,17 +42,8 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
   let serve: ServeProcess;
   let client: Client;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const nextApproval = () => waitFor('a pending approval', async () => (await approvals())[0], 30_000);
-  const nextToolApproval = async () => {
-    // The plan step needs a session: the first write may ask for the unlock first.
-    for (;;) {
-      const a = await nextApproval();
-      if (a.subject.kind === 'tool') return a;
-      assert.equal((await cli(['approve', a.id])).code, 0);
-    }
-  };
-  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  const { approvals, nextToolApproval } = cliApprovals(cli);
+  const audit = () => readAudit(home);
   const addEndpoint = async (name: string, extra: string[] = []) => {
     const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, ...extra, '--password-stdin'], `${PASSWORD}\n`);
     assert.equal(r.code, 0, r.stderr);
@@ -66,10 +57,8 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
     await addEndpoint('vc1');
     await addEndpoint('vcro', ['--read-only']);
     serve = await startServe(env);
-    await waitFor('vsphere child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    await waitForChild(cli, 'vsphere');
+    client = await bridgeClient(env, 'vsphere');
   });
   after(async () => {
     await client?.close();

@@ -11,6 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigStore } from '../../src/core/node/config/config-store.js';
 import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import { freePort } from '../support/free-port.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { bridgeClient } from '../support/bridge-client.js';
 import { waitForChild } from '../support/host-child.js';
@@ -18,15 +19,6 @@ import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import net from 'node:net';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/mcp-test-server.ts');
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;

@@ -5,12 +5,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { freePort } from '../support/free-port.js';
 import { readAudit } from '../support/audit-file.js';
 import { bridgeClient } from '../support/bridge-client.js';
 import { cliApprovals } from '../support/cli-approvals.js';
@@ -25,14 +25,6 @@ import { startVcsim, type Vcsim } from '../support/vcsim.js';
 const PASSWORD = 'vc-plans "pass" & <more>';
 const USER = 'administrator@vsphere.local';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 describe('vSphere writes: plan, approval bound to it, precondition re-checked (issue 11)', () => {
   let ss: SecretService;

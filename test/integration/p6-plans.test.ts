@@ -9,13 +9,12 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
 import { readAudit } from '../support/audit-file.js';
-import { bridgeClient } from '../support/bridge-client.js';
 import { cliApprovals } from '../support/cli-approvals.js';
-import { waitForChild } from '../support/host-child.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:plans';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -40,9 +39,7 @@ describe('P6 writes: plan with before/after from P6, approval bound to it (issue
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     const add = await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
     assert.equal(add.code, 0, add.stderr);
-    serve = await startServe(env);
-    await waitForChild(cli, 'p6', (c) => Boolean(c.pid));
-    client = await bridgeClient(env, 'p6');
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid) }));
     activity = fake.store.rows('activity').find((r) => r['Status'] === 'Not Started')!;
     assert.ok(activity, 'the seed has a not-started activity');
     fake.store.update('activity', activity['ObjectId'] as number, { PercentComplete: 40, LastUpdateDate: '2026-11-30T09:12:00' });

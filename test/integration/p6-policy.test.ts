@@ -11,13 +11,12 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
 import { readAudit } from '../support/audit-file.js';
-import { bridgeClient } from '../support/bridge-client.js';
 import { cliApprovals } from '../support/cli-approvals.js';
-import { waitForChild } from '../support/host-child.js';
 import { runKeybroker } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:policy';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -35,18 +34,8 @@ describe('P6 writes only under one OBS node (issue 14)', () => {
   let rail: Record<string, unknown>;
   let other: Record<string, unknown>;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin, timeoutMs: 120_000 });
-  const { approvals } = cliApprovals(cli);
+  const { approvals, approvingUnlocks } = cliApprovals(cli);
   const audit = () => readAudit(home);
-  async function approvingUnlocks<T>(work: Promise<T>): Promise<T> {
-    let done = false;
-    const result = work.finally(() => { done = true; });
-    while (!done) {
-      const unlock = (await approvals()).find((a) => a.subject.kind === 'unlock');
-      if (unlock) await cli(['approve', unlock.id]);
-      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
-    }
-    return result;
-  }
   const policyTest = async (objectId: unknown) => {
     const args = JSON.stringify({ objectId, changes: { PercentComplete: 55 } });
     const human = await approvingUnlocks(cli(['policy', 'test', 'p6', 'p6_update_activity', '--args', args]));
@@ -77,9 +66,7 @@ describe('P6 writes only under one OBS node (issue 14)', () => {
     rail = fake.store.rows('activity').find((r) => r['ProjectObjectId'] === a['ObjectId'])!;
     other = fake.store.rows('activity').find((r) => r['ProjectObjectId'] === b['ObjectId'])!;
     assert.ok(rail && other, 'both projects have activities');
-    serve = await startServe(env);
-    await waitForChild(cli, 'p6', (c) => Boolean(c.pid));
-    client = await bridgeClient(env, 'p6');
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid) }));
   });
   after(async () => {
     await client?.close();

@@ -11,12 +11,11 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../fixtures/p6/generate-dataset.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { bridgeClient } from '../support/bridge-client.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
 import { cliApprovals } from '../support/cli-approvals.js';
-import { waitForChild } from '../support/host-child.js';
-import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { runKeybroker } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:secret';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -43,11 +42,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--no-verify', '--password-stdin'], pw);
     assert.equal((await add('pm', 'planner', PASSWORD)).code, 0);
     assert.equal((await add('pmbad', 'viewer', 'wr0ng-Pass')).code, 0);
-    serve = await startServe(env);
-    await waitForChild(cli, 'p6', (c) => Boolean(c.pid));
-    // The gateway has initialised the child (so its instructions reach the client below).
-    await waitFor('p6 tools listed', async () => ((await cli(['tools', 'p6'])).code === 0 ? true : undefined), 30_000);
-    client = await bridgeClient(env, 'p6');
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid), toolsListed: true }));
   });
   after(async () => {
     await client?.close();

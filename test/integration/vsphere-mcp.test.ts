@@ -10,11 +10,10 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
-import { bridgeClient } from '../support/bridge-client.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
 import { cliApprovals } from '../support/cli-approvals.js';
-import { waitForChild } from '../support/host-child.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 import { findSecrets } from '../support/secret-scan.js';
@@ -47,11 +46,7 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-mcp-'));
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     await addEndpoint('vc1');
-    serve = await startServe(env);
-    await waitForChild(cli, 'vsphere');
-    // The gateway has initialised the child (so its instructions reach the client below).
-    await waitFor('vsphere tools listed', async () => ((await cli(['tools', 'vsphere'])).code === 0 ? true : undefined), 30_000);
-    client = await bridgeClient(env, 'vsphere');
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere', { toolsListed: true }));
   });
   after(async () => {
     await client?.close();

@@ -10,15 +10,14 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
 import { freePort } from '../support/free-port.js';
 import { readAudit } from '../support/audit-file.js';
-import { bridgeClient } from '../support/bridge-client.js';
 import { cliApprovals } from '../support/cli-approvals.js';
-import { waitForChild } from '../support/host-child.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { otherSession } from '../support/vcsim-other-session.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 
@@ -48,9 +47,7 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     await addEndpoint('vc1');
     await addEndpoint('vcro', ['--read-only']);
-    serve = await startServe(env);
-    await waitForChild(cli, 'vsphere');
-    client = await bridgeClient(env, 'vsphere');
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
   });
   after(async () => {
     await client?.close();

@@ -14,13 +14,12 @@ import { createUpstreamDispatcher, moRefElement, VsphereClient, vsphereLogin, vs
 import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
 import { findEntity } from '../../src/mcp/vsphere/inventory/find-entity.js';
 import { taskRef } from '../../src/mcp/vsphere/inventory/task-ref.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
 import { readAudit } from '../support/audit-file.js';
-import { bridgeClient } from '../support/bridge-client.js';
 import { cliApprovals } from '../support/cli-approvals.js';
-import { waitForChild } from '../support/host-child.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-policy-pass';
@@ -38,22 +37,10 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
   let soap: VsphereClient;
   let closeSoap: () => Promise<void>;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin, timeoutMs: 120_000 });
-  const { approvals } = cliApprovals(cli);
+  const { approvals, approvingUnlocks: unlocking } = cliApprovals(cli);
+  /** Settle `work`, approving the unlock prompts it causes on the way (the plan needs a session); no tool approval meanwhile. */
+  const approvingUnlocks = <T>(work: Promise<T>) => unlocking(work, { refuseTool: true });
   const audit = () => readAudit(home);
-  /** Settle `work`, approving the unlock prompts it causes on the way (the plan needs a session). */
-  async function approvingUnlocks<T>(work: Promise<T>): Promise<T> {
-    let done = false;
-    const result = work.finally(() => { done = true; });
-    while (!done) {
-      const pending = await approvals();
-      const unlock = pending.find((a) => a.subject.kind === 'unlock');
-      if (unlock) await cli(['approve', unlock.id]);
-      const tool = pending.find((a) => a.subject.kind === 'tool');
-      if (tool) throw new Error(`unexpected approval: ${JSON.stringify(tool)}`);
-      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
-    }
-    return result;
-  }
   const nextToolApproval = () => waitFor('a tool approval', async () => (await approvals()).find((a) => a.subject.kind === 'tool'), 60_000);
   const policyTest = async (tool: string, args: Record<string, unknown>) => {
     const human = await approvingUnlocks(cli(['policy', 'test', 'vsphere', tool, '--args', JSON.stringify(args)]));
@@ -85,9 +72,7 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
       ],
     };
     fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-    serve = await startServe(env);
-    await waitForChild(cli, 'vsphere');
-    client = await bridgeClient(env, 'vsphere');
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
     // Someone else's session: makes the Lab folder, moves VMs, renames the cluster.
     const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
     const session = await vsphereLogin({ url: vcsim.url, username: USER, password: PASSWORD, dispatcher });

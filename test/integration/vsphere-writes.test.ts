@@ -12,14 +12,13 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { adminSession, type AdminSession } from '../mcp/vsphere/admin-session.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
 import { readAudit } from '../support/audit-file.js';
-import { bridgeClient } from '../support/bridge-client.js';
 import { cliApprovals } from '../support/cli-approvals.js';
-import { waitForChild } from '../support/host-child.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-writes "pass" & <more>';
@@ -66,9 +65,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
       const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, '--password-stdin'], `${PASSWORD}\n`);
       assert.equal(r.code, 0, r.stderr);
     }
-    serve = await startServe(env);
-    await waitForChild(cli, 'vsphere');
-    client = await bridgeClient(env, 'vsphere');
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
   });
   after(async () => {
     await client?.close();

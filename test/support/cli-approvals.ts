@@ -14,5 +14,22 @@ export function cliApprovals(cli: Cli) {
       assert.equal((await cli(['approve', a.id])).code, 0);
     }
   };
-  return { approvals, nextApproval, nextToolApproval };
+  /**
+   * Settle `work`, approving the unlock prompts it causes on the way (a plan step needs a
+   * session); with `refuseTool`, a tool approval pending meanwhile fails the test.
+   */
+  async function approvingUnlocks<T>(work: Promise<T>, opts: { refuseTool?: boolean } = {}): Promise<T> {
+    let done = false;
+    const result = work.finally(() => { done = true; });
+    while (!done) {
+      const pending = await approvals();
+      const unlock = pending.find((a) => a.subject.kind === 'unlock');
+      if (unlock) await cli(['approve', unlock.id]);
+      const tool = opts.refuseTool ? pending.find((a) => a.subject.kind === 'tool') : undefined;
+      if (tool) throw new Error(`unexpected approval: ${JSON.stringify(tool)}`);
+      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
+    }
+    return result;
+  }
+  return { approvals, nextApproval, nextToolApproval, approvingUnlocks };
 }

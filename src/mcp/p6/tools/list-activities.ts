@@ -4,7 +4,7 @@ import { p6And, p6Clause } from '../../../connectors/p6/index.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { clauseIf, endpointArg, fieldsArg, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'WBSObjectId', 'StartDate', 'FinishDate', 'RemainingDuration', 'TotalFloat', 'PercentComplete'];
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$/);
@@ -22,9 +22,7 @@ export function registerListActivitiesTool(server: McpServer, deps: P6ToolDeps):
         from: DATE.optional().describe('only activities finishing on or after this date (YYYY-MM-DD)'),
         to: DATE.optional().describe('only activities starting on or before this date (YYYY-MM-DD)'),
         maxTotalFloat: z.number().min(-1e6).max(1e6).optional().describe('only activities with TotalFloat <= this (hours); 0 gives the critical path'),
-        fields: fieldsArg.describe(`P6 Activity fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('Activity', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

@@ -5,7 +5,7 @@ import { P6ToolError } from '../p6-tool-error.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { clauseIf, endpointArg, fieldsArg, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'ActivityObjectId', 'ResourceObjectId', 'ResourceId', 'ProjectObjectId', 'PlannedUnits', 'RemainingUnits', 'PlannedStartDate', 'PlannedFinishDate'];
 
@@ -20,9 +20,7 @@ export function registerListAssignmentsTool(server: McpServer, deps: P6ToolDeps)
         ...projectArgs,
         activityObjectId: z.number().int().positive().optional().describe('only assignments of this activity'),
         resourceObjectId: z.number().int().positive().optional().describe('only assignments of this resource'),
-        fields: fieldsArg.describe(`P6 ResourceAssignment fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('ResourceAssignment', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

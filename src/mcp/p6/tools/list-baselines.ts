@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { clauseIf, endpointArg, fieldsArg, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'OriginalProjectObjectId', 'BaselineTypeName', 'DataDate', 'StartDate', 'FinishDate', 'LastUpdateDate'];
 
@@ -15,9 +15,7 @@ export function registerListBaselinesTool(server: McpServer, deps: P6ToolDeps): 
       description: 'List baseline projects (P6 BaselineProject) of one project, or all, with type, data date, start and finish, in pages. A baseline ObjectId goes to p6_compare_baseline and p6_check_schedule.',
       inputSchema: {
         ...projectArgs,
-        fields: fieldsArg.describe(`P6 BaselineProject fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(100, 1000),
-        endpoint: endpointArg,
+        ...listArgs('BaselineProject', DEFAULT_FIELDS, 100, 1000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

@@ -4,7 +4,7 @@ import { p6And } from '../../../connectors/p6/index.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { clauseIf, endpointArg, fieldsArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Name', 'Type', 'IsDefault', 'IsPersonal', 'ProjectObjectId', 'BaseCalendarObjectId', 'HoursPerDay', 'HoursPerWeek'];
 
@@ -19,9 +19,7 @@ export function registerListCalendarsTool(server: McpServer, deps: P6ToolDeps): 
         type: z.enum(['Global', 'Resource', 'Project']).optional().describe('only calendars of this type'),
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
         ...projectArgs,
-        fields: fieldsArg.describe(`P6 Calendar fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(100, 1000),
-        endpoint: endpointArg,
+        ...listArgs('Calendar', DEFAULT_FIELDS, 100, 1000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

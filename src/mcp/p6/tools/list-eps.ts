@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { p6And } from '../../../connectors/p6/index.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { clauseIf, endpointArg, fieldsArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'ParentObjectId', 'OBSObjectId', 'OBSName', 'SequenceNumber'];
 
@@ -17,9 +17,7 @@ export function registerListEpsTool(server: McpServer, deps: P6ToolDeps): void {
       inputSchema: {
         parentObjectId: z.number().int().positive().optional().describe('only the direct children of this EPS node'),
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
-        fields: fieldsArg.describe(`P6 EPS fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('EPS', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

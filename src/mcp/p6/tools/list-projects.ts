@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { p6And } from '../../../connectors/p6/index.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { clauseIf, endpointArg, fieldsArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'ParentEPSObjectId', 'ParentEPSName', 'OBSObjectId', 'OBSName', 'StartDate', 'FinishDate', 'DataDate'];
 
@@ -19,9 +19,7 @@ export function registerListProjectsTool(server: McpServer, deps: P6ToolDeps): v
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
         epsObjectId: z.number().int().positive().optional().describe('only projects directly under this EPS node'),
         obsObjectId: z.number().int().positive().optional().describe('only projects whose responsible OBS is this node'),
-        fields: fieldsArg.describe(`P6 Project fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(100, 1000),
-        endpoint: endpointArg,
+        ...listArgs('Project', DEFAULT_FIELDS, 100, 1000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

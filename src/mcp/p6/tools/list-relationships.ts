@@ -5,7 +5,7 @@ import { P6ToolError } from '../p6-tool-error.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { endpointArg, fieldsArg, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'PredecessorActivityObjectId', 'PredecessorActivityId', 'SuccessorActivityObjectId', 'SuccessorActivityId', 'Type', 'Lag'];
 
@@ -19,9 +19,7 @@ export function registerListRelationshipsTool(server: McpServer, deps: P6ToolDep
       inputSchema: {
         ...projectArgs,
         activityObjectId: z.number().int().positive().optional().describe('only links where this activity is predecessor or successor'),
-        fields: fieldsArg.describe(`P6 Relationship fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('Relationship', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { p6And } from '../../../connectors/p6/index.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { clauseIf, endpointArg, fieldsArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'ResourceType', 'IsActive', 'CalendarObjectId'];
 
@@ -17,9 +17,7 @@ export function registerListResourcesTool(server: McpServer, deps: P6ToolDeps): 
       inputSchema: {
         resourceType: z.enum(['Labor', 'Nonlabor', 'Material']).optional().describe('only resources of this type'),
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
-        fields: fieldsArg.describe(`P6 Resource fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(200, 5000),
-        endpoint: endpointArg,
+        ...listArgs('Resource', DEFAULT_FIELDS, 200, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

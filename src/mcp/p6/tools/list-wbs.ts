@@ -3,7 +3,7 @@ import { p6Clause } from '../../../connectors/p6/index.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { endpointArg, fieldsArg, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Code', 'Name', 'ParentObjectId', 'ProjectObjectId', 'SequenceNumber', 'Status'];
 
@@ -16,9 +16,7 @@ export function registerListWbsTool(server: McpServer, deps: P6ToolDeps): void {
       description: 'List the WBS (work breakdown structure) nodes of one P6 project, in pages.',
       inputSchema: {
         ...projectArgs,
-        fields: fieldsArg.describe(`P6 WBS fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('WBS', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,

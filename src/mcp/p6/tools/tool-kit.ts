@@ -37,6 +37,15 @@ export function pageArgs(defaultLimit: number, maxLimit: number) {
   };
 }
 
+/** The last arguments of a list tool, in this order: `fields` (naming its P6 object and default fields), `limit`, `cursor`, `endpoint`. */
+export function listArgs(p6Object: string, defaultFields: readonly string[], defaultLimit: number, maxLimit: number) {
+  return {
+    fields: fieldsArg.describe(`P6 ${p6Object} fields to return (default ${defaultFields.join(',')})`),
+    ...pageArgs(defaultLimit, maxLimit),
+    endpoint: endpointArg,
+  };
+}
+
 /** Output fields shared by list tools. */
 export const pageOutput = {
   total: z.number().int().describe('rows matching the filters, over all pages'),

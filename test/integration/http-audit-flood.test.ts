@@ -5,9 +5,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../support/free-port.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { runKeybroker } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
@@ -29,16 +29,6 @@ const AUDIT = { maxBytes: 64 * 1024, keep: 1 };
 const FLOOD_MS = 20_000;
 const WORKERS = 8;
 const DIST = path.resolve(import.meta.dirname, '../../dist');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** POST bad-Origin requests to 127.0.0.1:`port` over keep-alive sockets until `until`; returns how many were answered. */
 async function flood(port: number, until: number): Promise<{ sent: number; statuses: Map<number, number> }> {

@@ -7,25 +7,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigStore } from '../../src/core/node/config/config-store.js';
 import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { freePort } from '../support/free-port.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { bridgeClient } from '../support/bridge-client.js';
+import { waitForChild } from '../support/host-child.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import net from 'node:net';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/mcp-test-server.ts');
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -40,14 +33,6 @@ function writeConfig(home: string, opts: { readOnly?: boolean } = {}) {
   }));
 }
 
-/** An SDK Client speaking to `server` through a real `keybroker bridge` process, as Claude Desktop does. */
-async function bridgeClient(env: NodeJS.ProcessEnv, server = 'test', name = 'claude-ai') {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', server], env: env as Record<string, string>, stderr: 'pipe' });
-  const client = new Client({ name, version: '1.0.0' }, { capabilities: {} });
-  await client.connect(transport);
-  return client;
-}
-
 describe('MCP host: serve, bridge, gateway, supervised child', () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
@@ -55,7 +40,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
   let ss: SecretService;
   const cli = (args: string[]) => runKeybroker(args, { env });
   const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
-  const nextApproval = () => waitFor('a pending approval', async () => (JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[])[0]);
+  const { nextApproval } = cliApprovals(cli);
 
   before(async () => {
     ss = await startSecretService();
@@ -63,7 +48,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     writeConfig(home);
     serve = await startServe(env);
-    await waitFor('test child running', async () => ((await status()).children.find((c) => c.name === 'test')?.state === 'running' ? true : undefined));
+    await waitForChild(cli, 'test');
   });
   after(async () => {
     await serve?.stop();
@@ -72,7 +57,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
   });
 
   it('gets a tool result through `keybroker bridge` against `keybroker serve`', async () => {
-    const client = await bridgeClient(env);
+    const client = await bridgeClient(env, 'test');
     const { tools } = await client.listTools();
     assert.ok(tools.some((t) => t.name === 'echo'));
     assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'hello' } })), 'hello');
@@ -88,7 +73,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
   });
 
   it('holds a destructive call until `keybroker approve`, and `deny` never reaches the child', async () => {
-    const client = await bridgeClient(env);
+    const client = await bridgeClient(env, 'test');
     const held = client.callTool({ name: 'destroy', arguments: { target: 'vm-7', endpoint: 'vc1' } });
     const a = await nextApproval();
     assert.deepEqual([a.client, a.server, a.endpoint], ['claude-ai', 'test', 'vc1']);
@@ -154,7 +139,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
   });
 
   it('a crash mid-call errors at once, the child restarts, the next call works, and status counts the restart', async () => {
-    const client = await bridgeClient(env);
+    const client = await bridgeClient(env, 'test');
     const before = (await status()).children.find((c) => c.name === 'test')!.restarts;
     // The crash is reported as an error instead of hanging; how fast (issue 4: ≤ 1 s) is
     // measured by bench/host-reactions, not asserted on a shared machine.
@@ -168,7 +153,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
   });
 
   it('when the host dies mid-session the bridge answers with an MCP error and exits', async () => {
-    const client = await bridgeClient(env);
+    const client = await bridgeClient(env, 'test');
     assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'x' } })), 'x');
     let closed = false;
     client.onclose = () => { closed = true; };

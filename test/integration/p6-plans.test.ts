@@ -6,16 +6,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
+import { readAudit } from '../support/audit-file.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:plans';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -29,16 +28,9 @@ describe('P6 writes: plan with before/after from P6, approval bound to it (issue
   let client: Client;
   let activity: Record<string, unknown>;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const nextToolApproval = async () => {
-    for (;;) {
-      const a = await waitFor('a pending approval', async () => (await approvals())[0], 30_000);
-      if (a.subject.kind === 'tool') return a;
-      assert.equal((await cli(['approve', a.id])).code, 0);
-    }
-  };
+  const { approvals, nextToolApproval } = cliApprovals(cli);
   const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
-  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  const audit = () => readAudit(home);
 
   before(async () => {
     ss = await startSecretService();
@@ -47,11 +39,7 @@ describe('P6 writes: plan with before/after from P6, approval bound to it (issue
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     const add = await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
     assert.equal(add.code, 0, add.stderr);
-    serve = await startServe(env);
-    await waitFor('p6 child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid) }));
     activity = fake.store.rows('activity').find((r) => r['Status'] === 'Not Started')!;
     assert.ok(activity, 'the seed has a not-started activity');
     fake.store.update('activity', activity['ObjectId'] as number, { PercentComplete: 40, LastUpdateDate: '2026-11-30T09:12:00' });

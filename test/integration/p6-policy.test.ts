@@ -7,17 +7,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
+import { readAudit } from '../support/audit-file.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { runKeybroker } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:policy';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -35,18 +34,8 @@ describe('P6 writes only under one OBS node (issue 14)', () => {
   let rail: Record<string, unknown>;
   let other: Record<string, unknown>;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin, timeoutMs: 120_000 });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
-  async function approvingUnlocks<T>(work: Promise<T>): Promise<T> {
-    let done = false;
-    const result = work.finally(() => { done = true; });
-    while (!done) {
-      const unlock = (await approvals()).find((a) => a.subject.kind === 'unlock');
-      if (unlock) await cli(['approve', unlock.id]);
-      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
-    }
-    return result;
-  }
+  const { approvals, approvingUnlocks } = cliApprovals(cli);
+  const audit = () => readAudit(home);
   const policyTest = async (objectId: unknown) => {
     const args = JSON.stringify({ objectId, changes: { PercentComplete: 55 } });
     const human = await approvingUnlocks(cli(['policy', 'test', 'p6', 'p6_update_activity', '--args', args]));
@@ -77,11 +66,7 @@ describe('P6 writes only under one OBS node (issue 14)', () => {
     rail = fake.store.rows('activity').find((r) => r['ProjectObjectId'] === a['ObjectId'])!;
     other = fake.store.rows('activity').find((r) => r['ProjectObjectId'] === b['ObjectId'])!;
     assert.ok(rail && other, 'both projects have activities');
-    serve = await startServe(env);
-    await waitFor('p6 child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid) }));
   });
   after(async () => {
     await client?.close();

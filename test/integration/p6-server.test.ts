@@ -6,16 +6,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../fixtures/p6/generate-dataset.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { runKeybroker } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:secret';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -30,8 +30,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
   let client: Client;
   const data = generateDataset({});
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const nextApproval = () => waitFor('a pending approval', async () => (await approvals())[0]);
+  const { approvals, nextApproval } = cliApprovals(cli);
   const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 }) as Promise<CallToolResult>;
   const childPid = async () => (JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid;
 
@@ -43,13 +42,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--no-verify', '--password-stdin'], pw);
     assert.equal((await add('pm', 'planner', PASSWORD)).code, 0);
     assert.equal((await add('pmbad', 'viewer', 'wr0ng-Pass')).code, 0);
-    serve = await startServe(env);
-    await waitFor('p6 child running', async () => ((await childPid()) ? true : undefined), 30_000);
-    // The gateway has initialised the child (so its instructions reach the client below).
-    await waitFor('p6 tools listed', async () => ((await cli(['tools', 'p6'])).code === 0 ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid), toolsListed: true }));
   });
   after(async () => {
     await client?.close();

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
 import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 import { findSecrets } from '../support/secret-scan.js';
@@ -34,7 +34,7 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
   let client: Client;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
   const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
-  const nextApproval = () => waitFor('a pending approval', async () => (JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[])[0], 30_000);
+  const { nextApproval } = cliApprovals(cli);
   const addEndpoint = async (name: string, extra: string[] = []) => {
     const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', 'administrator@vsphere.local', '--fingerprint', vcsim.fingerprintSha256, ...extra, '--password-stdin'], `${PASSWORD}\n`);
     assert.equal(r.code, 0, r.stderr);
@@ -46,13 +46,7 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-mcp-'));
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     await addEndpoint('vc1');
-    serve = await startServe(env);
-    await waitFor('vsphere child running', async () => ((await status()).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
-    // The gateway has initialised the child (so its instructions reach the client below).
-    await waitFor('vsphere tools listed', async () => ((await cli(['tools', 'vsphere'])).code === 0 ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere', { toolsListed: true }));
   });
   after(async () => {
     await client?.close();

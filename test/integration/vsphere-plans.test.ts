@@ -5,34 +5,25 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
+import { freePort } from '../support/free-port.js';
+import { readAudit } from '../support/audit-file.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { otherSession } from '../support/vcsim-other-session.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-plans "pass" & <more>';
 const USER = 'administrator@vsphere.local';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 describe('vSphere writes: plan, approval bound to it, precondition re-checked (issue 11)', () => {
   let ss: SecretService;
@@ -42,17 +33,8 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
   let serve: ServeProcess;
   let client: Client;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const nextApproval = () => waitFor('a pending approval', async () => (await approvals())[0], 30_000);
-  const nextToolApproval = async () => {
-    // The plan step needs a session: the first write may ask for the unlock first.
-    for (;;) {
-      const a = await nextApproval();
-      if (a.subject.kind === 'tool') return a;
-      assert.equal((await cli(['approve', a.id])).code, 0);
-    }
-  };
-  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  const { approvals, nextToolApproval } = cliApprovals(cli);
+  const audit = () => readAudit(home);
   const addEndpoint = async (name: string, extra: string[] = []) => {
     const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, ...extra, '--password-stdin'], `${PASSWORD}\n`);
     assert.equal(r.code, 0, r.stderr);
@@ -65,11 +47,7 @@ describe('vSphere writes: plan, approval bound to it, precondition re-checked (i
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     await addEndpoint('vc1');
     await addEndpoint('vcro', ['--read-only']);
-    serve = await startServe(env);
-    await waitFor('vsphere child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
   });
   after(async () => {
     await client?.close();

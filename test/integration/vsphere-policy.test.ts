@@ -8,19 +8,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createUpstreamDispatcher, moRefElement, VsphereClient, vsphereLogin, vsphereLogout, xmlElement, type ManagedObjectRef } from '../../src/connectors/vsphere/index.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
 import { findEntity } from '../../src/mcp/vsphere/inventory/find-entity.js';
 import { taskRef } from '../../src/mcp/vsphere/inventory/task-ref.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
+import { readAudit } from '../support/audit-file.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-policy-pass';
@@ -38,22 +37,10 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
   let soap: VsphereClient;
   let closeSoap: () => Promise<void>;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin, timeoutMs: 120_000 });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
-  /** Settle `work`, approving the unlock prompts it causes on the way (the plan needs a session). */
-  async function approvingUnlocks<T>(work: Promise<T>): Promise<T> {
-    let done = false;
-    const result = work.finally(() => { done = true; });
-    while (!done) {
-      const pending = await approvals();
-      const unlock = pending.find((a) => a.subject.kind === 'unlock');
-      if (unlock) await cli(['approve', unlock.id]);
-      const tool = pending.find((a) => a.subject.kind === 'tool');
-      if (tool) throw new Error(`unexpected approval: ${JSON.stringify(tool)}`);
-      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
-    }
-    return result;
-  }
+  const { approvals, approvingUnlocks: unlocking } = cliApprovals(cli);
+  /** Settle `work`, approving the unlock prompts it causes on the way (the plan needs a session); no tool approval meanwhile. */
+  const approvingUnlocks = <T>(work: Promise<T>) => unlocking(work, { refuseTool: true });
+  const audit = () => readAudit(home);
   const nextToolApproval = () => waitFor('a tool approval', async () => (await approvals()).find((a) => a.subject.kind === 'tool'), 60_000);
   const policyTest = async (tool: string, args: Record<string, unknown>) => {
     const human = await approvingUnlocks(cli(['policy', 'test', 'vsphere', tool, '--args', JSON.stringify(args)]));
@@ -85,11 +72,7 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
       ],
     };
     fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-    serve = await startServe(env);
-    await waitFor('vsphere child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
     // Someone else's session: makes the Lab folder, moves VMs, renames the cluster.
     const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
     const session = await vsphereLogin({ url: vcsim.url, username: USER, password: PASSWORD, dispatcher });

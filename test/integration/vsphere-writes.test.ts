@@ -9,17 +9,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
 import { adminSession, type AdminSession } from '../mcp/vsphere/admin-session.js';
-import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { startBridgedServe } from '../support/bridged-serve.js';
+import { readAudit } from '../support/audit-file.js';
+import { cliApprovals } from '../support/cli-approvals.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { ServeProcess } from '../support/serve-process.js';
 import { startVcsim, type Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-writes "pass" & <more>';
@@ -35,15 +34,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
   let serve: ServeProcess;
   let client: Client;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
-  const approvals = async () => JSON.parse((await cli(['approvals', '--json'])).stdout) as ApprovalRequest[];
-  const nextToolApproval = async () => {
-    // The plan step needs a session: the first write may ask for the unlock first.
-    for (;;) {
-      const a = await waitFor('a pending approval', async () => (await approvals())[0], 30_000);
-      if (a.subject.kind === 'tool') return a;
-      assert.equal((await cli(['approve', a.id])).code, 0);
-    }
-  };
+  const { approvals, nextToolApproval } = cliApprovals(cli);
   /** A read call on a locked endpoint: approve the unlock it asks for, then its answer. */
   const readCall = async (name: string, args: Record<string, unknown>): Promise<CallToolResult> => {
     let settled = false;
@@ -59,7 +50,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
     await unlocker;
     return r;
   };
-  const audit = () => fs.readFileSync(path.join(home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  const audit = () => readAudit(home);
 
   before(async () => {
     ss = await startSecretService();
@@ -74,11 +65,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
       const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, '--password-stdin'], `${PASSWORD}\n`);
       assert.equal(r.code, 0, r.stderr);
     }
-    serve = await startServe(env);
-    await waitFor('vsphere child running', async () => ((JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined), 30_000);
-    const transport = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env: env as Record<string, string>, stderr: 'pipe' });
-    client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await client.connect(transport);
+    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
   });
   after(async () => {
     await client?.close();

@@ -12,6 +12,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** `keybroker` bound to a test's environment (`(args, stdin) => runKeybroker(args, { env, stdin })`). */
+export type Cli = (args: string[], stdin?: string) => Promise<CliResult>;
+
 /** Run `keybroker ...args` as a separate process and collect its output. */
 export function runKeybroker(args: readonly string[], options: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {

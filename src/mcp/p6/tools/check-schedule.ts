@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { dcmaChecks } from '../schedule/dcma-checks.js';
-import { loadSchedule } from '../schedule/load-schedule.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
+import { loadProjectSchedule } from './project-schedule.js';
+import { projectArgs } from './resolve-project.js';
 import { endpointArg, guarded, READ_ONLY, result } from './tool-kit.js';
 
 const CheckActivity = z.object({ objectId: z.number(), id: z.string(), name: z.string(), detail: z.string() });
@@ -37,9 +37,7 @@ export function registerCheckScheduleTool(server: McpServer, deps: P6ToolDeps): 
     },
     (args) =>
       guarded(async () => {
-        const client = await deps.endpoints.client(args.endpoint);
-        const projectObjectId = (await resolveProject(client, args, true))!;
-        const data = await loadSchedule(client, projectObjectId, { baselineObjectId: args.baselineObjectId, useBaseline: true });
+        const data = await loadProjectSchedule(deps, args);
         const checks = dcmaChecks(data);
         const failed = checks.filter((c) => c.computed && c.pass === false).map((c) => c.check);
         const tasks = checks[0]?.base ?? 0;

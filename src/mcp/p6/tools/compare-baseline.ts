@@ -2,9 +2,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { P6ToolError } from '../p6-tool-error.js';
 import { compareBaseline } from '../schedule/compare-baseline.js';
-import { loadSchedule } from '../schedule/load-schedule.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
+import { loadProjectSchedule } from './project-schedule.js';
+import { projectArgs } from './resolve-project.js';
 import { endpointArg, guarded, READ_ONLY, result } from './tool-kit.js';
 
 const Brief = z.object({ id: z.string(), name: z.string() });
@@ -39,9 +39,7 @@ export function registerCompareBaselineTool(server: McpServer, deps: P6ToolDeps)
     },
     (args) =>
       guarded(async () => {
-        const client = await deps.endpoints.client(args.endpoint);
-        const projectObjectId = (await resolveProject(client, args, true))!;
-        const data = await loadSchedule(client, projectObjectId, { baselineObjectId: args.baselineObjectId, useBaseline: true });
+        const data = await loadProjectSchedule(deps, args);
         if (!data.baseline) throw new P6ToolError('P6_NOT_FOUND', `project ${data.projectId} has no baseline in P6; a planner creates one in P6 (Maintain Baselines), then p6_list_baselines shows it`);
         const c = compareBaseline(data.activities, data.baseline.activities, { current: data.finishDate, baseline: data.baseline.finishDate }, args.slipDays);
         const summary = `${data.projectId} against ${data.baseline.name}: ${c.slipped.length} of ${c.compared} activities slipped` +

@@ -1,10 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { clauseIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'WBSObjectId', 'StartDate', 'FinishDate', 'RemainingDuration', 'TotalFloat', 'PercentComplete'];
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$/);
@@ -22,31 +22,24 @@ export function registerListActivitiesTool(server: McpServer, deps: P6ToolDeps):
         from: DATE.optional().describe('only activities finishing on or after this date (YYYY-MM-DD)'),
         to: DATE.optional().describe('only activities starting on or before this date (YYYY-MM-DD)'),
         maxTotalFloat: z.number().min(-1e6).max(1e6).optional().describe('only activities with TotalFloat <= this (hours); 0 gives the critical path'),
-        fields: fieldsArg.describe(`P6 Activity fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('Activity', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, true);
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'activity',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            p6Clause('ProjectObjectId', ':eq:', project!),
-            args.status === undefined ? undefined : p6Clause('Status', ':eq:', args.status),
-            args.from === undefined ? undefined : p6Clause('FinishDate', ':gte:', args.from),
-            args.to === undefined ? undefined : p6Clause('StartDate', ':lte:', args.to),
-            args.maxTotalFloat === undefined ? undefined : p6Clause('TotalFloat', ':lte:', args.maxTotalFloat),
+      listPage(deps.endpoints, args, {
+        resource: 'activity',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'activities',
+        filter: async () =>
+          p6And(
+            p6Clause('ProjectObjectId', ':eq:', (await projectOf(deps, args, true))!),
+            clauseIf('Status', ':eq:', args.status),
+            clauseIf('FinishDate', ':gte:', args.from),
+            clauseIf('StartDate', ':lte:', args.to),
+            clauseIf('TotalFloat', ':lte:', args.maxTotalFloat),
           ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'activities',
-        });
       }),
   );
 }

@@ -1,11 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
+import { p6And } from '../../../connectors/p6/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
-import { listRows } from './list-rows.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { clauseIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'ActivityObjectId', 'ResourceObjectId', 'ResourceId', 'ProjectObjectId', 'PlannedUnits', 'RemainingUnits', 'PlannedStartDate', 'PlannedFinishDate'];
 
@@ -20,32 +20,27 @@ export function registerListAssignmentsTool(server: McpServer, deps: P6ToolDeps)
         ...projectArgs,
         activityObjectId: z.number().int().positive().optional().describe('only assignments of this activity'),
         resourceObjectId: z.number().int().positive().optional().describe('only assignments of this resource'),
-        fields: fieldsArg.describe(`P6 ResourceAssignment fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('ResourceAssignment', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
-        if (project === undefined && args.activityObjectId === undefined && args.resourceObjectId === undefined) {
-          throw new P6ToolError('P6_BAD_ARGUMENTS', 'pass a project (projectId or projectObjectId), an activityObjectId or a resourceObjectId');
-        }
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'resourceAssignment',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            project === undefined ? undefined : p6Clause('ProjectObjectId', ':eq:', project),
-            args.activityObjectId === undefined ? undefined : p6Clause('ActivityObjectId', ':eq:', args.activityObjectId),
-            args.resourceObjectId === undefined ? undefined : p6Clause('ResourceObjectId', ':eq:', args.resourceObjectId),
-          ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'assignments',
-        });
+      listPage(deps.endpoints, args, {
+        resource: 'resourceAssignment',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'assignments',
+        filter: async () => {
+          const project = await projectOf(deps, args, false);
+          if (project === undefined && args.activityObjectId === undefined && args.resourceObjectId === undefined) {
+            throw new P6ToolError('P6_BAD_ARGUMENTS', 'pass a project (projectId or projectObjectId), an activityObjectId or a resourceObjectId');
+          }
+          return p6And(
+            clauseIf('ProjectObjectId', ':eq:', project),
+            clauseIf('ActivityObjectId', ':eq:', args.activityObjectId),
+            clauseIf('ResourceObjectId', ':eq:', args.resourceObjectId),
+          );
+        },
       }),
   );
 }

@@ -1,9 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { clauseIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'OriginalProjectObjectId', 'BaselineTypeName', 'DataDate', 'StartDate', 'FinishDate', 'LastUpdateDate'];
 
@@ -16,25 +15,17 @@ export function registerListBaselinesTool(server: McpServer, deps: P6ToolDeps): 
       description: 'List baseline projects (P6 BaselineProject) of one project, or all, with type, data date, start and finish, in pages. A baseline ObjectId goes to p6_compare_baseline and p6_check_schedule.',
       inputSchema: {
         ...projectArgs,
-        fields: fieldsArg.describe(`P6 BaselineProject fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(100, 1000),
-        endpoint: endpointArg,
+        ...listArgs('BaselineProject', DEFAULT_FIELDS, 100, 1000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'baselineProject',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: project === undefined ? undefined : p6Clause('OriginalProjectObjectId', ':eq:', project),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'baselines',
-        });
+      listPage(deps.endpoints, args, {
+        resource: 'baselineProject',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'baselines',
+        filter: async () => clauseIf('OriginalProjectObjectId', ':eq:', await projectOf(deps, args, false)),
       }),
   );
 }

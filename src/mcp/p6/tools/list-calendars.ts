@@ -1,10 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Name', 'Type', 'IsDefault', 'IsPersonal', 'ProjectObjectId', 'BaseCalendarObjectId', 'HoursPerDay', 'HoursPerWeek'];
 
@@ -19,29 +19,20 @@ export function registerListCalendarsTool(server: McpServer, deps: P6ToolDeps): 
         type: z.enum(['Global', 'Resource', 'Project']).optional().describe('only calendars of this type'),
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
         ...projectArgs,
-        fields: fieldsArg.describe(`P6 Calendar fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(100, 1000),
-        endpoint: endpointArg,
+        ...listArgs('Calendar', DEFAULT_FIELDS, 100, 1000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'calendar',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            args.type === undefined ? undefined : p6Clause('Type', ':eq:', args.type),
-            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
-            project === undefined ? undefined : p6Clause('ProjectObjectId', ':eq:', project),
-          ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'calendars',
-        });
+      listPage(deps.endpoints, args, {
+        resource: 'calendar',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'calendars',
+        filter: async () => {
+          const project = await projectOf(deps, args, false);
+          return p6And(clauseIf('Type', ':eq:', args.type), likeIf('Name', args.name), clauseIf('ProjectObjectId', ':eq:', project));
+        },
       }),
   );
 }

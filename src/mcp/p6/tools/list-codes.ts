@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, endpointArg, likeIf, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const RESOURCES = {
   activity: { values: 'activityCode', fields: ['ObjectId', 'CodeTypeObjectId', 'CodeTypeName', 'CodeTypeScope', 'CodeValue', 'Description', 'ParentObjectId', 'ProjectObjectId', 'SequenceNumber'] },
@@ -30,22 +30,17 @@ export function registerListCodesTool(server: McpServer, deps: P6ToolDeps): void
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(() => {
-        const r = RESOURCES[args.kind];
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: r.values,
-          fields: r.fields,
-          filter: p6And(
-            args.codeType === undefined ? undefined : p6Clause('CodeTypeName', ':eq:', args.codeType),
-            args.codeTypeObjectId === undefined ? undefined : p6Clause('CodeTypeObjectId', ':eq:', args.codeTypeObjectId),
-            args.value === undefined ? undefined : p6Clause('CodeValue', ':like:', likeValue(args.value)),
-            args.projectObjectId === undefined || args.kind !== 'activity' ? undefined : p6Clause('ProjectObjectId', ':eq:', args.projectObjectId),
+      listPage(deps.endpoints, args, {
+        resource: RESOURCES[args.kind].values,
+        defaultFields: RESOURCES[args.kind].fields,
+        noun: `${args.kind} code values`,
+        filter: () =>
+          p6And(
+            clauseIf('CodeTypeName', ':eq:', args.codeType),
+            clauseIf('CodeTypeObjectId', ':eq:', args.codeTypeObjectId),
+            likeIf('CodeValue', args.value),
+            args.kind === 'activity' ? clauseIf('ProjectObjectId', ':eq:', args.projectObjectId) : undefined,
           ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: `${args.kind} code values`,
-        });
       }),
   );
 }

@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'ParentObjectId', 'OBSObjectId', 'OBSName', 'SequenceNumber'];
 
@@ -17,27 +17,17 @@ export function registerListEpsTool(server: McpServer, deps: P6ToolDeps): void {
       inputSchema: {
         parentObjectId: z.number().int().positive().optional().describe('only the direct children of this EPS node'),
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
-        fields: fieldsArg.describe(`P6 EPS fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('EPS', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(() =>
-        listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'eps',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            args.parentObjectId === undefined ? undefined : p6Clause('ParentObjectId', ':eq:', args.parentObjectId),
-            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
-          ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'EPS nodes',
-        }),
-      ),
+      listPage(deps.endpoints, args, {
+        resource: 'eps',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'EPS nodes',
+        filter: () => p6And(clauseIf('ParentObjectId', ':eq:', args.parentObjectId), likeIf('Name', args.name)),
+      }),
   );
 }

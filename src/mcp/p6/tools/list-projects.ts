@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'ParentEPSObjectId', 'ParentEPSName', 'OBSObjectId', 'OBSName', 'StartDate', 'FinishDate', 'DataDate'];
 
@@ -19,29 +19,23 @@ export function registerListProjectsTool(server: McpServer, deps: P6ToolDeps): v
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
         epsObjectId: z.number().int().positive().optional().describe('only projects directly under this EPS node'),
         obsObjectId: z.number().int().positive().optional().describe('only projects whose responsible OBS is this node'),
-        fields: fieldsArg.describe(`P6 Project fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(100, 1000),
-        endpoint: endpointArg,
+        ...listArgs('Project', DEFAULT_FIELDS, 100, 1000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(() =>
-        listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'project',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            args.status === undefined ? undefined : p6Clause('Status', ':eq:', args.status),
-            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
-            args.epsObjectId === undefined ? undefined : p6Clause('ParentEPSObjectId', ':eq:', args.epsObjectId),
-            args.obsObjectId === undefined ? undefined : p6Clause('OBSObjectId', ':eq:', args.obsObjectId),
+      listPage(deps.endpoints, args, {
+        resource: 'project',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'projects',
+        filter: () =>
+          p6And(
+            clauseIf('Status', ':eq:', args.status),
+            likeIf('Name', args.name),
+            clauseIf('ParentEPSObjectId', ':eq:', args.epsObjectId),
+            clauseIf('OBSObjectId', ':eq:', args.obsObjectId),
           ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'projects',
-        }),
-      ),
+      }),
   );
 }

@@ -2,10 +2,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { p6Clause } from '../../../connectors/p6/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
-import { listRows } from './list-rows.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'PredecessorActivityObjectId', 'PredecessorActivityId', 'SuccessorActivityObjectId', 'SuccessorActivityId', 'Type', 'Lag'];
 
@@ -19,25 +19,25 @@ export function registerListRelationshipsTool(server: McpServer, deps: P6ToolDep
       inputSchema: {
         ...projectArgs,
         activityObjectId: z.number().int().positive().optional().describe('only links where this activity is predecessor or successor'),
-        fields: fieldsArg.describe(`P6 Relationship fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('Relationship', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        let filter: string;
-        if (args.activityObjectId !== undefined) {
-          // An :or: filter is never combined with other clauses (reference §4: precedence undocumented).
-          filter = `${p6Clause('PredecessorActivityObjectId', ':eq:', args.activityObjectId)} :or: ${p6Clause('SuccessorActivityObjectId', ':eq:', args.activityObjectId)}`;
-        } else {
-          const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, false);
+      listPage(deps.endpoints, args, {
+        resource: 'relationship',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'relationships',
+        filter: async () => {
+          if (args.activityObjectId !== undefined) {
+            // An :or: filter is never combined with other clauses (reference §4: precedence undocumented).
+            return `${p6Clause('PredecessorActivityObjectId', ':eq:', args.activityObjectId)} :or: ${p6Clause('SuccessorActivityObjectId', ':eq:', args.activityObjectId)}`;
+          }
+          const project = await projectOf(deps, args, false);
           if (project === undefined) throw new P6ToolError('P6_BAD_ARGUMENTS', 'pass a project (projectId or projectObjectId) or an activityObjectId');
-          filter = p6Clause('PredecessorProjectObjectId', ':eq:', project);
-        }
-        return listRows(deps.endpoints, { endpoint: args.endpoint, resource: 'relationship', fields: args.fields ?? DEFAULT_FIELDS, filter, limit: args.limit, cursor: args.cursor, noun: 'relationships' });
+          return p6Clause('PredecessorProjectObjectId', ':eq:', project);
+        },
       }),
   );
 }

@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { p6And } from '../../../connectors/p6/index.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, fieldsArg, guarded, likeValue, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'ResourceType', 'IsActive', 'CalendarObjectId'];
 
@@ -17,27 +17,17 @@ export function registerListResourcesTool(server: McpServer, deps: P6ToolDeps): 
       inputSchema: {
         resourceType: z.enum(['Labor', 'Nonlabor', 'Material']).optional().describe('only resources of this type'),
         name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
-        fields: fieldsArg.describe(`P6 Resource fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(200, 5000),
-        endpoint: endpointArg,
+        ...listArgs('Resource', DEFAULT_FIELDS, 200, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(() =>
-        listRows(deps.endpoints, {
-          endpoint: args.endpoint,
-          resource: 'resource',
-          fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6And(
-            args.resourceType === undefined ? undefined : p6Clause('ResourceType', ':eq:', args.resourceType),
-            args.name === undefined ? undefined : p6Clause('Name', ':like:', likeValue(args.name)),
-          ),
-          limit: args.limit,
-          cursor: args.cursor,
-          noun: 'resources',
-        }),
-      ),
+      listPage(deps.endpoints, args, {
+        resource: 'resource',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'resources',
+        filter: () => p6And(clauseIf('ResourceType', ':eq:', args.resourceType), likeIf('Name', args.name)),
+      }),
   );
 }

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { P6Endpoints } from '../p6-endpoints.js';
-import { decodeCursor, encodeCursor, result } from './tool-kit.js';
+import { decodeCursor, encodeCursor, guarded, result } from './tool-kit.js';
 
 /** What every list tool asks of {@link listRows}. */
 export interface ListRowsRequest {
@@ -21,4 +21,37 @@ export async function listRows(endpoints: P6Endpoints, req: ListRowsRequest): Pr
   const nextCursor = encodeCursor(page.next);
   const text = `${page.rows.length} of ${page.total} ${req.noun}${nextCursor ? '; more with the nextCursor' : ''}`;
   return result(text, { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), rows: page.rows });
+}
+
+/** The arguments every list tool takes (`fields` where the tool lets the caller choose). */
+export interface ListToolArgs {
+  endpoint?: string | undefined;
+  fields?: string[] | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** What one list tool reads: its P6 resource, default fields, noun, and filter. */
+export interface ListToolSpec {
+  resource: string;
+  defaultFields: readonly string[];
+  /** Plural noun for the text, e.g. "activities". */
+  noun: string;
+  /** The filter from the arguments; may look names up in P6 and throw a P6ToolError. */
+  filter: () => string | undefined | Promise<string | undefined>;
+}
+
+/** The handler body of a list tool: {@link guarded}, the tool's filter, then one page by {@link listRows}. */
+export function listPage(endpoints: P6Endpoints, args: ListToolArgs, spec: ListToolSpec): Promise<CallToolResult> {
+  return guarded(async () =>
+    listRows(endpoints, {
+      endpoint: args.endpoint,
+      resource: spec.resource,
+      fields: args.fields ?? spec.defaultFields,
+      filter: await spec.filter(),
+      limit: args.limit,
+      cursor: args.cursor,
+      noun: spec.noun,
+    }),
+  );
 }

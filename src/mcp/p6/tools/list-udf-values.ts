@@ -1,10 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { p6And, p6Clause } from '../../../connectors/p6/index.js';
+import { p6And } from '../../../connectors/p6/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, resolveProject } from './resolve-project.js';
-import { decodeCursor, encodeCursor, endpointArg, guarded, pageArgs, pageOutput, READ_ONLY, result } from './tool-kit.js';
+import { clauseIf, decodeCursor, encodeCursor, endpointArg, guarded, pageArgs, pageOutput, READ_ONLY, result } from './tool-kit.js';
 
 const FIELDS = [
   'UDFTypeObjectId', 'UDFTypeTitle', 'UDFTypeDataType', 'UDFTypeSubjectArea', 'ForeignObjectId', 'ProjectObjectId',
@@ -39,11 +39,11 @@ export function registerListUdfValuesTool(server: McpServer, deps: P6ToolDeps): 
         const client = await deps.endpoints.client(args.endpoint);
         const project = await resolveProject(client, args, false);
         const filter = p6And(
-          project === undefined ? undefined : p6Clause('ProjectObjectId', ':eq:', project),
-          args.udfTitle === undefined ? undefined : p6Clause('UDFTypeTitle', ':eq:', args.udfTitle),
-          args.udfTypeObjectId === undefined ? undefined : p6Clause('UDFTypeObjectId', ':eq:', args.udfTypeObjectId),
-          args.subjectArea === undefined ? undefined : p6Clause('UDFTypeSubjectArea', ':eq:', args.subjectArea),
-          args.foreignObjectId === undefined ? undefined : p6Clause('ForeignObjectId', ':eq:', args.foreignObjectId),
+          clauseIf('ProjectObjectId', ':eq:', project),
+          clauseIf('UDFTypeTitle', ':eq:', args.udfTitle),
+          clauseIf('UDFTypeObjectId', ':eq:', args.udfTypeObjectId),
+          clauseIf('UDFTypeSubjectArea', ':eq:', args.subjectArea),
+          clauseIf('ForeignObjectId', ':eq:', args.foreignObjectId),
         );
         if (filter === undefined) throw new P6ToolError('P6_BAD_ARGUMENTS', 'UDF values of a whole database are too many for one read: pass a project, udfTitle, udfTypeObjectId, subjectArea or foreignObjectId');
         const rows = await client.read('udfValue', { fields: FIELDS, filter });

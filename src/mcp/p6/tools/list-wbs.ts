@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { p6Clause } from '../../../connectors/p6/index.js';
-import { listRows } from './list-rows.js';
+import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { projectArgs, resolveProject } from './resolve-project.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { projectArgs, projectOf } from './resolve-project.js';
+import { listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Code', 'Name', 'ParentObjectId', 'ProjectObjectId', 'SequenceNumber', 'Status'];
 
@@ -16,20 +16,17 @@ export function registerListWbsTool(server: McpServer, deps: P6ToolDeps): void {
       description: 'List the WBS (work breakdown structure) nodes of one P6 project, in pages.',
       inputSchema: {
         ...projectArgs,
-        fields: fieldsArg.describe(`P6 WBS fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(500, 5000),
-        endpoint: endpointArg,
+        ...listArgs('WBS', DEFAULT_FIELDS, 500, 5000),
       },
       outputSchema: pageOutput,
       annotations: READ_ONLY,
     },
     (args) =>
-      guarded(async () => {
-        const project = await resolveProject(await deps.endpoints.client(args.endpoint), args, true);
-        return listRows(deps.endpoints, {
-          endpoint: args.endpoint, resource: 'wbs', fields: args.fields ?? DEFAULT_FIELDS,
-          filter: p6Clause('ProjectObjectId', ':eq:', project!), limit: args.limit, cursor: args.cursor, noun: 'WBS nodes',
-        });
+      listPage(deps.endpoints, args, {
+        resource: 'wbs',
+        defaultFields: DEFAULT_FIELDS,
+        noun: 'WBS nodes',
+        filter: async () => p6Clause('ProjectObjectId', ':eq:', (await projectOf(deps, args, true))!),
       }),
   );
 }

@@ -4,7 +4,7 @@ import { p6Clause, p6In } from '../../../connectors/p6/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
 import { listRows } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, fieldsArg, guarded, pageArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { guarded, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'OBSObjectId', 'OBSName', 'ParentEPSName'];
 
@@ -27,9 +27,7 @@ export function registerProjectsByObsTool(server: McpServer, deps: P6ToolDeps): 
         obsObjectId: z.number().int().positive().optional().describe('the OBS node ObjectId (p6_find_obs finds it)'),
         obsName: z.string().min(1).max(100).optional().describe('the exact OBS node name, when the ObjectId is not known'),
         includeChildren: z.boolean().default(true).describe('also projects of OBS nodes below this one (default true)'),
-        fields: fieldsArg.describe(`P6 Project fields to return (default ${DEFAULT_FIELDS.join(',')})`),
-        ...pageArgs(100, 1000),
-        endpoint: endpointArg,
+        ...listArgs('Project', DEFAULT_FIELDS, 100, 1000),
       },
       outputSchema: { ...pageOutput, obsObjectIds: z.array(z.number()).describe('the OBS nodes searched') },
       annotations: READ_ONLY,

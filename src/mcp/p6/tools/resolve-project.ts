@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { p6Clause, type P6Client } from '../../../connectors/p6/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
+import type { P6ToolDeps } from './p6-tool-deps.js';
 
 /** Arguments naming one project, by P6 Id or ObjectId. */
 export const projectArgs = {
@@ -19,4 +20,9 @@ export async function resolveProject(client: P6Client, args: { projectObjectId?:
   const id = rows[0]?.['ObjectId'];
   if (typeof id !== 'number') throw new P6ToolError('P6_NOT_FOUND', `no project with Id ${JSON.stringify(args.projectId)}, or no permission to see it; check the Id with p6_list_projects`);
   return id;
+}
+
+/** {@link resolveProject} on the client of the endpoint the arguments name. */
+export async function projectOf(deps: P6ToolDeps, args: { endpoint?: string | undefined; projectObjectId?: number; projectId?: string }, required: boolean): Promise<number | undefined> {
+  return resolveProject(await deps.endpoints.client(args.endpoint), args, required);
 }

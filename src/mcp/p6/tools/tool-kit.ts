@@ -1,6 +1,7 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/connector-error.js';
+import { p6Clause, type P6FilterValue } from '../../../connectors/p6/index.js';
 import { resultText } from '../../runtime/result-text.js';
 import { P6ToolError } from '../p6-tool-error.js';
 
@@ -18,11 +19,30 @@ export function likeValue(text: string): string {
   return text.includes('%') ? text : `%${text}%`;
 }
 
+/** A filter clause when the argument is given, else `undefined` (p6And skips it). */
+export function clauseIf(field: string, op: Parameters<typeof p6Clause>[1], value: P6FilterValue | undefined): string | undefined {
+  return value === undefined ? undefined : p6Clause(field, op, value);
+}
+
+/** A `:like:` clause ({@link likeValue}) when the text is given, else `undefined`. */
+export function likeIf(field: string, text: string | undefined): string | undefined {
+  return text === undefined ? undefined : p6Clause(field, ':like:', likeValue(text));
+}
+
 /** `limit` and `cursor` of every list tool. */
 export function pageArgs(defaultLimit: number, maxLimit: number) {
   return {
     limit: z.number().int().min(1).max(maxLimit).default(defaultLimit).describe(`rows per page, 1-${maxLimit} (default ${defaultLimit})`),
     cursor: z.string().max(200).optional().describe('nextCursor of the previous page, to continue; leave out for the first page'),
+  };
+}
+
+/** The last arguments of a list tool, in this order: `fields` (naming its P6 object and default fields), `limit`, `cursor`, `endpoint`. */
+export function listArgs(p6Object: string, defaultFields: readonly string[], defaultLimit: number, maxLimit: number) {
+  return {
+    fields: fieldsArg.describe(`P6 ${p6Object} fields to return (default ${defaultFields.join(',')})`),
+    ...pageArgs(defaultLimit, maxLimit),
+    endpoint: endpointArg,
   };
 }
 

@@ -2,7 +2,7 @@
 // read-only and lock state, never another kind's, never a secret, and asking prompts no one.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ask, makeBroker, recordingLink } from './broker-harness.js';
+import { askAnswered, makeBroker, recordingLink } from './broker-harness.js';
 
 describe('Broker endpoints.request', () => {
   const list = async (broker: ReturnType<typeof makeBroker>['broker'], link: ReturnType<typeof recordingLink>, id: string) => {
@@ -29,11 +29,7 @@ describe('Broker endpoints.request', () => {
   it('answers a P6 child with the P6 endpoints only, and shows an unlock', async () => {
     const { broker, approver } = makeBroker();
     const link = recordingLink('p6');
-    const shown = approver.nextPrompt();
-    const granted = ask(broker, link, 'pm', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    assert.equal((await granted).t, 'token.grant');
+    assert.equal((await askAnswered(broker, approver, link, 'pm', 'a', 'allow-ttl')).t, 'token.grant');
     assert.deepEqual(await list(broker, link, 'e2'), [{ name: 'pm', host: 'p6.other.example', readOnly: false, state: 'unlocked' }]);
   });
 });

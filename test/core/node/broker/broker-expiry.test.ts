@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ONCE_SESSION_MS } from '../../../../src/core/node/broker/token-service.js';
-import { ask, makeBroker, recordingLink, testConfig } from './broker-harness.js';
+import { askAnswered, makeBroker, recordingLink, testConfig } from './broker-harness.js';
 
 const HOUR = 3600 * 1000;
 
@@ -14,11 +14,7 @@ describe('Broker expiry', () => {
     assert.equal(ONCE_SESSION_MS, 15 * 60 * 1000);
     const { broker, approver, clock, vsphere } = makeBroker();
     const link = recordingLink('vsphere');
-    let shown = approver.nextPrompt();
-    const first = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-once');
-    const grant = await first;
+    const grant = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-once');
     assert.equal(grant.t === 'token.grant' && grant.expiresAt, clock.now() + 15 * 60 * 1000);
 
     clock.advance(15 * 60 * 1000);
@@ -26,11 +22,7 @@ describe('Broker expiry', () => {
     assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'), 'the token is revoked at 15 minutes');
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1']);
 
-    shown = approver.nextPrompt();
-    const again = ask(broker, link, 'vc1', 'b');
-    await shown;
-    approver.answer('deny');
-    assert.equal((await again).t, 'token.deny');
+    assert.equal((await askAnswered(broker, approver, link, 'vc1', 'b', 'deny')).t, 'token.deny');
     assert.equal(approver.prompts.length, 2);
   });
 
@@ -38,30 +30,19 @@ describe('Broker expiry', () => {
     const { broker, approver, clock, setConfig } = makeBroker();
     const c = testConfig();
     setConfig({ ...c, credentials: c.credentials.map((x) => (x.id === 'domain:corp.example' ? { ...x, ttlSeconds: 300 } : x)) });
-    const shown = approver.nextPrompt();
-    const first = ask(broker, recordingLink('vsphere'), 'vc1', 'a');
-    await shown;
-    approver.answer('allow-once');
-    const grant = await first;
+    const grant = await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-once');
     assert.equal(grant.t === 'token.grant' && grant.expiresAt, clock.now() + 300 * 1000);
   });
 
   it('after a sleep past the TTL, with no timer fired, refuses the old session and asks again', async () => {
     const { broker, approver, clock, vsphere } = makeBroker();
     const link = recordingLink('vsphere');
-    let shown = approver.nextPrompt();
-    const first = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    const grant = await first;
+    const grant = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     assert.equal(grant.t === 'token.grant' && grant.token, 'tok-vc1-1');
 
     clock.jump(4 * HOUR + 1); // The machine slept through the TTL; no timer has run yet.
-    shown = approver.nextPrompt();
-    const again = ask(broker, link, 'vc1', 'b');
-    await shown; // Lazily expired: the unlock is gone, so the user is asked again.
-    approver.answer('allow-ttl');
-    const renewed = await again;
+    // Lazily expired: the unlock is gone, so the user is asked again.
+    const renewed = await askAnswered(broker, approver, link, 'vc1', 'b', 'allow-ttl');
     assert.equal(renewed.t === 'token.grant' && renewed.token, 'tok-vc1-2', 'a new session, not the expired one');
     assert.equal(renewed.t === 'token.grant' && renewed.expiresAt, clock.now() + 4 * HOUR);
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1'], 'the expired session is logged out');
@@ -71,27 +52,15 @@ describe('Broker expiry', () => {
   it('after a sleep past an allow-once session, with no timer fired, asks again', async () => {
     const { broker, approver, clock } = makeBroker();
     const link = recordingLink('vsphere');
-    let shown = approver.nextPrompt();
-    const first = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-once');
-    await first;
+    await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-once');
 
     clock.jump(ONCE_SESSION_MS);
-    shown = approver.nextPrompt();
-    const again = ask(broker, link, 'vc1', 'b');
-    await shown;
-    approver.answer('deny');
-    assert.equal((await again).t, 'token.deny');
+    assert.equal((await askAnswered(broker, approver, link, 'vc1', 'b', 'deny')).t, 'token.deny');
   });
 
   it('reports an unlock that expired during a sleep as locked in status', async () => {
     const { broker, approver, clock } = makeBroker();
-    const shown = approver.nextPrompt();
-    const first = ask(broker, recordingLink('vsphere'), 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    await first;
+    await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
     clock.jump(4 * HOUR);
     const vc1 = broker.endpointStatus().find((e) => e.id === 'vc1');
     assert.deepEqual([vc1?.lock, vc1?.session], ['locked', undefined]);

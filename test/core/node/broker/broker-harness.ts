@@ -91,3 +91,12 @@ export async function ask(broker: Broker, link: ReturnType<typeof recordingLink>
     await new Promise((r) => setImmediate(r));
   }
 }
+
+/** {@link ask}, answering the approval prompt it raises with `decision`; resolves to the reply. */
+export async function askAnswered(broker: Broker, approver: ScriptedApprover, link: ReturnType<typeof recordingLink>, endpoint: string, id: string, decision: ApprovalDecision) {
+  const shown = approver.nextPrompt();
+  const reply = ask(broker, link, endpoint, id);
+  await shown;
+  approver.answer(decision);
+  return reply;
+}

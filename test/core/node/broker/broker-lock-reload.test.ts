@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config } from '../../../../src/core/common/contracts/config.js';
-import { ask, makeBroker, recordingLink, testConfig } from './broker-harness.js';
+import { ask, askAnswered, makeBroker, recordingLink, testConfig } from './broker-harness.js';
 
 /** A broker with vc1 (domain credential) unlocked and logged in. */
 async function unlockedBroker(opts: Parameters<typeof makeBroker>[0] = {}) {
@@ -57,10 +57,7 @@ describe('Broker lock()', () => {
     vsphere.gate = new Promise((r) => { openLogin = r; });
     let openLogout!: () => void;
     vsphere.logoutGate = new Promise((r) => { openLogout = r; });
-    const shown = approver.nextPrompt();
-    const r = ask(broker, recordingLink('vsphere'), 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
+    const r = askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
     await new Promise((res) => setImmediate(res));
     const locked = broker.lock('vc1');
     openLogin();

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ask, makeBroker, recordingLink, PASSWORD } from './broker-harness.js';
+import { ask, askAnswered, makeBroker, PASSWORD, recordingLink } from './broker-harness.js';
 
 describe('Broker token requests', () => {
   it('shares one prompt and one login among 100 concurrent requests, then grants all 100', async () => {
@@ -47,11 +47,7 @@ describe('Broker token requests', () => {
   it('serves every endpoint of a domain with one unlock', async () => {
     const { broker, approver, vsphere } = makeBroker();
     const link = recordingLink('vsphere');
-    const shown = approver.nextPrompt();
-    const first = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    await first;
+    await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     const second = await ask(broker, link, 'vc2', 'b');
     assert.equal(second.t, 'token.grant');
     assert.equal(approver.prompts.length, 1);
@@ -61,11 +57,7 @@ describe('Broker token requests', () => {
   it('prompts again after the TTL, logs out the old session and revokes its token', async () => {
     const { broker, approver, clock, vsphere, audit } = makeBroker();
     const link = recordingLink('vsphere');
-    let shown = approver.nextPrompt();
-    const first = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    const grant = await first;
+    const grant = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     assert.equal(grant.t === 'token.grant' && grant.expiresAt, clock.now() + 4 * 3600 * 1000);
 
     clock.advance(4 * 3600 * 1000);
@@ -74,32 +66,21 @@ describe('Broker token requests', () => {
     assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'));
     assert.ok(audit.some((a) => a.event === 'unlock.expired' && a.credential === 'domain:corp.example'));
 
-    shown = approver.nextPrompt();
-    const again = ask(broker, link, 'vc1', 'b');
-    await shown; // it waits for a new approval instead of failing
-    approver.answer('allow-ttl');
-    assert.equal((await again).t, 'token.grant');
+    // it waits for a new approval instead of failing
+    assert.equal((await askAnswered(broker, approver, link, 'vc1', 'b', 'allow-ttl')).t, 'token.grant');
     assert.equal(approver.prompts.length, 2);
   });
 
   it('does not cache "allow once": a second session needs a second approval', async () => {
     const { broker, approver, vsphere } = makeBroker();
     const link = recordingLink('vsphere');
-    let shown = approver.nextPrompt();
-    const first = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-once');
-    const g = await first;
+    const g = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-once');
     assert.equal(g.t, 'token.grant');
     // The same session is reused while it lives...
     assert.equal((await ask(broker, link, 'vc1', 'b')).t, 'token.grant');
     assert.equal(approver.prompts.length, 1);
     // ...but another endpoint of the same domain is not unlocked by it.
-    shown = approver.nextPrompt();
-    const other = ask(broker, link, 'vc2', 'c');
-    await shown;
-    approver.answer('deny');
-    assert.equal((await other).t, 'token.deny');
+    assert.equal((await askAnswered(broker, approver, link, 'vc2', 'c', 'deny')).t, 'token.deny');
     assert.equal(approver.prompts.length, 2);
     assert.equal(vsphere.logins, 1);
   });
@@ -132,30 +113,19 @@ describe('Broker token requests', () => {
   it('reports login_failed after exactly one login and asks the user again next time', async () => {
     const { broker, approver, vsphere, audit } = makeBroker({ password: 'wrong' });
     const link = recordingLink('vsphere');
-    let shown = approver.nextPrompt();
-    const r = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    const f = await r;
+    const f = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     assert.equal(f.t === 'token.deny' && f.code, 'login_failed');
     assert.equal(vsphere.logins, 1);
     assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'login_failed'));
-    shown = approver.nextPrompt();
-    const again = ask(broker, link, 'vc1', 'b');
-    await shown; // no silent second attempt with the same bad password
-    approver.answer('deny');
-    await again;
+    // no silent second attempt with the same bad password
+    await askAnswered(broker, approver, link, 'vc1', 'b', 'deny');
     assert.equal(vsphere.logins, 1);
   });
 
   it('renews a stale token by logging in again while unlocked, without a prompt', async () => {
     const { broker, approver, vsphere } = makeBroker();
     const link = recordingLink('vsphere');
-    const shown = approver.nextPrompt();
-    const r = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    const g = await r;
+    const g = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     assert.ok(g.t === 'token.grant');
     const renewed = await ask(broker, link, 'vc1', 'b', g.token);
     assert.ok(renewed.t === 'token.grant' && renewed.token !== g.token);
@@ -171,11 +141,7 @@ describe('Broker token requests', () => {
     const a = recordingLink('vsphere', 'vsphere#1');
     const b = recordingLink('vsphere', 'vsphere#2');
     const p6 = recordingLink('p6');
-    const shown = approver.nextPrompt();
-    const r = ask(broker, a, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    await r;
+    await askAnswered(broker, approver, a, 'vc1', 'a', 'allow-ttl');
     broker.attachChild(b);
     broker.attachChild(p6);
     assert.deepEqual(await broker.lock('vc1'), { locked: ['domain:corp.example'], notLoggedOut: [] });
@@ -196,10 +162,7 @@ describe('Broker token requests', () => {
     const { broker, approver, vsphere } = makeBroker();
     let open!: () => void;
     vsphere.gate = new Promise((r) => { open = r; });
-    const shown = approver.nextPrompt();
-    const r = ask(broker, recordingLink('vsphere'), 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
+    const r = askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
     await new Promise((res) => setImmediate(res));
     const locked = broker.lock('vc1');
     open();
@@ -212,11 +175,7 @@ describe('Broker token requests', () => {
   it('never puts the password in a frame, a prompt or the audit trail', async () => {
     const { broker, approver, audit } = makeBroker();
     const link = recordingLink('vsphere');
-    const shown = approver.nextPrompt();
-    const r = ask(broker, link, 'vc1', 'a');
-    await shown;
-    approver.answer('allow-ttl');
-    await r;
+    await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     const everything = JSON.stringify({ frames: link.frames, prompts: approver.prompts, audit, status: broker.endpointStatus() });
     assert.ok(!everything.includes(PASSWORD));
     assert.ok(!JSON.stringify(audit).includes('tok-vc1-1'), 'tokens are not audited');

@@ -6,15 +6,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Config, emptyConfig } from '../../../../src/core/common/contracts/config.js';
-import { ConfigStore } from '../../../../src/core/node/config/config-store.js';
-import { Host } from '../../../../src/core/node/host/host.js';
-import { FakeUpstreamLogin } from '../../../mocks/fake-upstream-login.js';
-import { MemoryKeychain } from '../../../mocks/memory-keychain.js';
+import type { Host } from '../../../../src/core/node/host/host.js';
 import { OtlpReceiver, otlpAttribute } from '../../../support/otlp-receiver.js';
 import { findSecrets } from '../../../support/secret-scan.js';
 import { until } from '../../../support/wait.js';
-import { recordingLink } from '../broker/broker-harness.js';
+import { grantVc1, startVc1Host } from './vc1-host.js';
 
 const PASSWORD = 'pw-for-vc1-otlp';
 
@@ -24,21 +20,8 @@ describe('Host with audit.otlp', () => {
     const receiver = await OtlpReceiver.start();
     let host: Host | undefined;
     try {
-      new ConfigStore(home).save(Config.parse({
-        ...emptyConfig(),
-        endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
-        credentials: [{ id: 'endpoint:vc1' }],
-        audit: { maxBytes: 1024 * 1024, keep: 5, otlp: { url: receiver.url, headers: { 'x-scope-orgid': 'kb-test' } } },
-      }));
-      const keychain = new MemoryKeychain();
-      keychain.items.set('endpoint:vc1', PASSWORD);
-      const login = new FakeUpstreamLogin(PASSWORD);
-      host = await Host.start({ home, keychain, logins: { vsphere: login, p6: new FakeUpstreamLogin(PASSWORD) }, approver: { request: async () => 'allow-ttl' } });
-      const link = recordingLink('vsphere');
-      host.broker.attachChild(link).accept({ ch: 'broker', t: 'token.request', id: 'r1', endpoint: 'vc1' });
-      await until('the token answer', () => link.frames.some((f) => f.t !== 'token.revoke' && f.id === 'r1'));
-      const grant = link.frames.find((f) => f.t === 'token.grant');
-      assert.ok(grant?.t === 'token.grant', JSON.stringify(link.frames));
+      host = await startVc1Host(home, PASSWORD, { config: { audit: { maxBytes: 1024 * 1024, keep: 5, otlp: { url: receiver.url, headers: { 'x-scope-orgid': 'kb-test' } } } } });
+      const grant = await grantVc1(host);
       const token = grant.token;
       // An upstream error echoing the token: the writer redacts it, so the export does too.
       host.audit.append({ event: 'tool.failed', endpoint: 'vc1', reason: `upstream said: bad cookie ${token}` });

@@ -6,46 +6,33 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Config, emptyConfig } from '../../../../src/core/common/contracts/config.js';
-import { ConfigStore } from '../../../../src/core/node/config/config-store.js';
-import { Host } from '../../../../src/core/node/host/host.js';
+import type { Host } from '../../../../src/core/node/host/host.js';
 import { REDACTED } from '../../../../src/core/node/audit/redact-record.js';
 import { FakeUpstreamLogin } from '../../../mocks/fake-upstream-login.js';
-import { MemoryKeychain } from '../../../mocks/memory-keychain.js';
-import { recordingLink } from '../broker/broker-harness.js';
+import { grantVc1, startVc1Host } from './vc1-host.js';
 
 const PASSWORD = 'pw-for-vc1';
+
+/** An upstream error echoing `token` goes to the audit: the line on disk has it redacted. */
+function assertRedactedInAudit(host: Host, home: string, token: string): void {
+  host.audit.append({ event: 'tool.failed', endpoint: 'vc1', reason: `upstream said: bad cookie ${token}` });
+  host.audit.flush();
+  const text = fs.readFileSync(path.join(home, 'audit.log'), 'utf8');
+  assert.ok(!text.includes(token), 'the token never reaches the audit log');
+  const line = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r['event'] === 'tool.failed');
+  assert.equal(line?.['reason'], REDACTED);
+}
 
 describe('Host audit redaction', () => {
   it('redacts a live session token wherever it appears in an audit record', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-host-redact-'));
     let host: Host | undefined;
     try {
-      new ConfigStore(home).save(Config.parse({
-        ...emptyConfig(),
-        endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
-        credentials: [{ id: 'endpoint:vc1' }],
-      }));
-      const keychain = new MemoryKeychain();
-      keychain.items.set('endpoint:vc1', PASSWORD);
-      const login = new FakeUpstreamLogin(PASSWORD);
-      host = await Host.start({ home, keychain, logins: { vsphere: login, p6: new FakeUpstreamLogin(PASSWORD) }, approver: { request: async () => 'allow-ttl' } });
-      const link = recordingLink('vsphere');
-      host.broker.attachChild(link).accept({ ch: 'broker', t: 'token.request', id: 'r1', endpoint: 'vc1' });
-      for (;;) {
-        if (link.frames.some((f) => f.t !== 'token.revoke' && f.id === 'r1')) break;
-        await new Promise((r) => setImmediate(r));
-      }
-      const grant = link.frames.find((f) => f.t === 'token.grant');
-      assert.ok(grant?.t === 'token.grant', JSON.stringify(link.frames));
+      host = await startVc1Host(home, PASSWORD);
+      const grant = await grantVc1(host);
       const token = grant.token;
 
-      host.audit.append({ event: 'tool.failed', endpoint: 'vc1', reason: `upstream said: bad cookie ${token}` });
-      host.audit.flush();
-      const text = fs.readFileSync(path.join(home, 'audit.log'), 'utf8');
-      assert.ok(!text.includes(token), 'the token never reaches the audit log');
-      const line = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r['event'] === 'tool.failed');
-      assert.equal(line?.['reason'], REDACTED);
+      assertRedactedInAudit(host, home, token);
     } finally {
       await host?.stop();
       fs.rmSync(home, { recursive: true, force: true });
@@ -56,33 +43,14 @@ describe('Host audit redaction', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-host-redact-api-'));
     let host: Host | undefined;
     try {
-      new ConfigStore(home).save(Config.parse({
-        ...emptyConfig(),
-        endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
-        credentials: [{ id: 'endpoint:vc1' }],
-      }));
-      const keychain = new MemoryKeychain();
-      keychain.items.set('endpoint:vc1', PASSWORD);
       const login = new FakeUpstreamLogin(PASSWORD);
       login.withRestToken = true;
-      host = await Host.start({ home, keychain, logins: { vsphere: login, p6: new FakeUpstreamLogin(PASSWORD) }, approver: { request: async () => 'allow-ttl' } });
-      const link = recordingLink('vsphere');
-      host.broker.attachChild(link).accept({ ch: 'broker', t: 'token.request', id: 'r1', endpoint: 'vc1' });
-      for (;;) {
-        if (link.frames.some((f) => f.t !== 'token.revoke' && f.id === 'r1')) break;
-        await new Promise((r) => setImmediate(r));
-      }
-      const grant = link.frames.find((f) => f.t === 'token.grant');
-      assert.ok(grant?.t === 'token.grant', JSON.stringify(link.frames));
+      host = await startVc1Host(home, PASSWORD, { login });
+      const grant = await grantVc1(host);
       const token = grant.restToken;
       assert.ok(token, 'the grant carries the vAPI session id');
 
-      host.audit.append({ event: 'tool.failed', endpoint: 'vc1', reason: `upstream said: bad cookie ${token}` });
-      host.audit.flush();
-      const text = fs.readFileSync(path.join(home, 'audit.log'), 'utf8');
-      assert.ok(!text.includes(token), 'the token never reaches the audit log');
-      const line = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r['event'] === 'tool.failed');
-      assert.equal(line?.['reason'], REDACTED);
+      assertRedactedInAudit(host, home, token);
     } finally {
       await host?.stop();
       fs.rmSync(home, { recursive: true, force: true });

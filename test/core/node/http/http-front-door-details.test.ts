@@ -3,19 +3,11 @@
 // the method check, the oversized body's Connection: close, bad JSON, a failing audit sink,
 // and when reconfigure() keeps or replaces the rate limiter.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { MCP_HTTP_METHODS } from '../../../../src/core/node/http/cors-headers.js';
-import { initializeBody, mcpHeaders, rawRequest, settings, startDoor } from './http-test-kit.js';
+import { doorsPerTest, initializeBody, mcpHeaders, rawRequest, settings } from './http-test-kit.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-async function door(over: Parameters<typeof startDoor>[0] = {}) {
-  const started = await startDoor(over);
-  cleanups.push(() => started.door.close());
-  return started;
-}
+const { door } = doorsPerTest();
 
 describe('HttpFrontDoor details', () => {
   it('audits the offending Host and Origin, and sends Vary: Origin on refusals too', async () => {

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import os from 'node:os';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { HttpFrontDoor } from '../../../../src/core/node/http/http-front-door.js';
 import { ManualClock } from '../../../mocks/manual-clock.js';
-import { FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, settings, startDoor, TEST_KEY } from './http-test-kit.js';
+import { doorsPerTest, FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, settings, startDoor, TEST_KEY } from './http-test-kit.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function door(over: Parameters<typeof startDoor>[0] = {}) {
-  const started = await startDoor(over);
-  cleanups.push(() => started.door.close());
-  return started;
-}
+const { cleanups, door } = doorsPerTest();
 
 async function connectClient(d: HttpFrontDoor, server = 'vsphere', headers: Record<string, string> = { 'x-api-key': TEST_KEY }) {
   const client = new Client({ name: 'sdk-test', version: '1.0.0' });

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { readBody } from '../../../../src/core/node/http/read-body.js';
 import { canonicalOrigin, checkOrigin, presentedApiKey, serverFromPath } from '../../../../src/core/node/http/request-checks.js';
-import { FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, startDoor } from './http-test-kit.js';
+import { doorsPerTest, FakeGatewaySessions, initializeBody, mcpHeaders, rawRequest, startDoor } from './http-test-kit.js';
 import { until } from '../../../support/wait.js';
 
 describe('request checks details', () => {
@@ -86,10 +86,7 @@ describe('readBody() details', () => {
 });
 
 describe('front door session details', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const { cleanups } = doorsPerTest();
 
   it('labels a session with the client name from initialize, cleaned, or http-client', async () => {
     const sessions = new FakeGatewaySessions();
@@ -118,10 +115,7 @@ describe('front door session details', () => {
 });
 
 describe('front door session opening details', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const { cleanups } = doorsPerTest();
 
   it('audits a failed session without a string code as plain http, and answers 503', async () => {
     const broken = new FakeGatewaySessions(['vsphere']);
@@ -153,15 +147,7 @@ describe('front door session opening details', () => {
 });
 
 describe('front door routing details', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  async function door(over: Parameters<typeof startDoor>[0] = {}) {
-    const started = await startDoor(over);
-    cleanups.push(() => started.door.close());
-    return started;
-  }
+  const { door } = doorsPerTest();
   const sessionOf = (res: { headers: Record<string, unknown> }) => String(res.headers['mcp-session-id']);
 
   it('lets GET and DELETE through to the session check, not 405', async () => {

@@ -2,6 +2,7 @@
 // McpServer with an echo tool on the transport it is given, an audit sink that keeps
 // lines, and a raw HTTP helper that can send any Host or Origin (fetch cannot).
 import http from 'node:http';
+import { afterEach } from 'node:test';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
@@ -94,6 +95,23 @@ export async function startDoor(over: Partial<HttpFrontDoorOptions> & { settings
     sessions,
   });
   return { door, sessions, audit, errors };
+}
+
+/**
+ * Doors closed after each test of the file or `describe` block that calls this: `door(over)`
+ * starts one by {@link startDoor}; `cleanups` takes other closers (run last-in, first-out).
+ */
+export function doorsPerTest() {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  async function door(over: Parameters<typeof startDoor>[0] = {}) {
+    const started = await startDoor(over);
+    cleanups.push(() => started.door.close());
+    return started;
+  }
+  return { cleanups, door };
 }
 
 /** One raw HTTP response. */

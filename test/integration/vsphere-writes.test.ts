@@ -92,6 +92,12 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
     assert.match(tagged, /^1 of 1 VMs\n/);
     const source = /"name":"(DC0_C0_RP0_VM0)"/.exec(tagged)?.[1];
     assert.ok(source, tagged);
+    // Its metrics, read from the text block alone (moref from the row above).
+    const sourceMoref = /"moref":"(vm-\d+)"/.exec(tagged)?.[1];
+    assert.ok(sourceMoref, tagged);
+    const metrics = textOf(await readCall('vsphere_get_metrics', { endpoint: 'vc1', entity: sourceMoref, metrics: ['cpu', 'memory'], minutes: 5 }));
+    assert.match(metrics, /"metric":"cpu"/);
+    assert.match(metrics, /"metric":"memory"/);
     const clone = client.callTool({ name: 'vsphere_clone_vm', arguments: { endpoint: 'vc1', vm: source, name: 'web-02', folder: 'Lab', datastore: 'LocalDS_0' } });
     const a = await nextToolApproval();
     assert.ok(a.subject.kind === 'tool' && a.subject.plan, JSON.stringify(a));

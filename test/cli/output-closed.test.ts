@@ -19,8 +19,11 @@ async function pipeToHead1(args: readonly string[], env: NodeJS.ProcessEnv, afte
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   const line = await waitFor('the first line', () => (out.includes('\n') ? out.slice(0, out.indexOf('\n')) : undefined), 20_000);
   child.stdout.destroy(); // head has its line and exits: nobody reads the pipe any more
+  // A follower only learns that its reader is gone at its next write, and under load it may
+  // start watching after a single record was appended: keep appending until it has exited.
+  const feeding = afterClose ? setInterval(afterClose, 100) : undefined;
   afterClose?.();
-  const [code, signal] = await exited;
+  const [code, signal] = await exited.finally(() => clearInterval(feeding));
   return { line, code, signal, stderr };
 }
 

@@ -54,7 +54,8 @@ describe('AuditOtlpExporter (issue 14 item 5)', () => {
 
       // Security: no password, session token or API key in anything that reached the collector.
       assert.deepEqual(findSecrets([PASSWORD, SESSION_TOKEN, API_KEY], { texts: { 'OTLP requests': receiver.bodies.join('\n') }, dirs: [home] }), []);
-      assert.equal(exporter.stats().exported, 6);
+      // The receiver has the records before the exporter has read the answer: wait for that, too.
+      await until('the exporter to count six exported', () => exporter.stats().exported === 6);
     } finally {
       exporter.dispose();
       audit.dispose();

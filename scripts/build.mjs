@@ -23,9 +23,8 @@ export async function buildAll({ quiet = false } = {}) {
     const file = path.join(root, 'src', `${src}.ts`);
     if (fs.existsSync(file)) entryPoints[out] = file;
   }
-  await build({
-    entryPoints,
-    outdir: path.join(root, 'dist'),
+  // Node ESM bundles: the servers and main process, and the code-split CLI below.
+  const nodeEsm = {
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -36,7 +35,8 @@ export async function buildAll({ quiet = false } = {}) {
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
-  });
+  };
+  await build({ ...nodeEsm, entryPoints, outdir: path.join(root, 'dist') });
   // The CLI with code splitting: src/cli/main.ts imports each command on first use, so a
   // command evaluates only its own chunks (`keybroker status` skips the MCP SDK, the host
   // and the connectors: docs/PERFORMANCE.md, CLI start-up). Chunks live in dist/cli/chunks,
@@ -48,15 +48,7 @@ export async function buildAll({ quiet = false } = {}) {
     outdir: path.join(root, 'dist', 'cli'),
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    sourcemap: 'linked',
-    banner,
-    external: ['@napi-rs/keyring', 'electron'],
-    logLevel: quiet ? 'warning' : 'info',
-    legalComments: 'none',
+    ...nodeEsm,
   });
   // The bridge Claude Desktop starts (`keybroker bridge SERVER`, and the .mcpb bundles) is
   // CommonJS: Node's ESM loader costs ~4 ms per start, a third of the bridge's budget

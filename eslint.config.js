@@ -7,19 +7,22 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
 
-const LAYERS = ['core/common', 'core/node', 'connectors', 'mcp', 'main', 'cli', 'preload', 'renderer'];
+// The floors, bottom to top (D67): base (no Node, imported by everything) → connectors (speak
+// to upstreams) → platform (Node services: broker, gateway, supervisor, host) → the processes
+// (mcp servers, main, cli, preload, renderer). A folder imports only floors below it.
+const LAYERS = ['base', 'connectors', 'platform', 'mcp', 'main', 'cli', 'preload', 'renderer'];
 
 /** What each layer may import, from DESIGN.md. Everything else of ours is forbidden. */
 const ALLOWED = {
-  'core/common': [],
-  connectors: ['core/common'],
-  // core/node may use connectors for login and logout only: their `session/` modules.
-  'core/node': ['core/common'],
-  mcp: ['core/common', 'connectors'],
-  main: ['core/common', 'core/node', 'connectors'],
-  cli: ['core/common', 'core/node', 'connectors'],
-  preload: ['core/common'],
-  renderer: ['core/common'],
+  base: [],
+  connectors: ['base'],
+  // platform may use connectors for login and logout only: their `session/` modules.
+  platform: ['base'],
+  mcp: ['base', 'connectors'],
+  main: ['base', 'platform', 'connectors'],
+  cli: ['base', 'platform', 'connectors'],
+  preload: ['base'],
+  renderer: ['base'],
 };
 
 function zonesFor(root) {
@@ -27,15 +30,14 @@ function zonesFor(root) {
   for (const layer of LAYERS) {
     for (const other of LAYERS) {
       if (other === layer || ALLOWED[layer].includes(other)) continue;
-      // core/common is inside core/, so 'core/node' must not swallow it and vice versa.
       const zone = {
         target: `./${root}/${layer}`,
         from: `./src/${other}`,
         message: `DESIGN.md layering: ${layer} may import only [${ALLOWED[layer].join(', ') || 'nothing of ours'}].`,
       };
-      if (layer === 'core/node' && other === 'connectors') {
+      if (layer === 'platform' && other === 'connectors') {
         zone.except = ['./vsphere/session', './p6/session', './tls'];
-        zone.message = 'DESIGN.md layering: core/node may use connectors only for login/logout (connectors/*/session, connectors/tls).';
+        zone.message = 'DESIGN.md layering: platform may use connectors only for login/logout (connectors/*/session, connectors/tls).';
       }
       zones.push(zone);
     }
@@ -81,7 +83,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [
           { name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Raw IPC lives only in src/main/ipc/ and src/preload/ (STYLE.md §4).' },
-          { name: 'keytar', message: 'keytar is archived; use @napi-rs/keyring through core/node/keychain.' },
+          { name: 'keytar', message: 'keytar is archived; use @napi-rs/keyring through platform/keychain.' },
         ],
       }],
     },
@@ -92,15 +94,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src/core/**', 'src/connectors/**', 'src/mcp/**', 'src/cli/**', 'test/core/**', 'test/connectors/**', 'test/mcp/**', 'test/cli/**'],
+    files: ['src/base/**', 'src/platform/**', 'src/connectors/**', 'src/mcp/**', 'src/cli/**', 'test/base/**', 'test/platform/**', 'test/connectors/**', 'test/mcp/**', 'test/cli/**'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [noElectron, { name: 'keytar', message: 'keytar is archived; use core/node/keychain.' }],
+        paths: [noElectron, { name: 'keytar', message: 'keytar is archived; use platform/keychain.' }],
       }],
     },
   },
   {
-    files: ['src/core/common/**', 'src/renderer/**'],
+    files: ['src/base/**', 'src/renderer/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noElectron], patterns: nodeBuiltinPatterns }],
     },
@@ -112,8 +114,8 @@ export default tseslint.config(
   {
     // Security (issue 12): secrets are compared in constant time by construction. No ===/!==
     // on a value named like a key, token, secret or password (except against a literal,
-    // undefined or typeof); use apiKeyMatches or secretEquals (core/node/broker/secret-equals.ts).
-    files: ['src/core/node/http/**', 'src/core/node/broker/**'],
+    // undefined or typeof); use apiKeyMatches or secretEquals (platform/broker/secret-equals.ts).
+    files: ['src/platform/http/**', 'src/platform/broker/**'],
     rules: { 'no-restricted-syntax': ['error', ...secretComparisonSelectors().map((selector) => ({ selector, message: SECRET_COMPARE_MESSAGE }))] },
   },
 );

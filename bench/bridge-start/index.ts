@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { GatewaySession, GatewaySessions } from '../../src/core/node/gateway/gateway-sessions.js';
-import { gatewaySocketPath } from '../../src/core/node/gateway/gateway-socket-path.js';
-import { GatewaySocketServer } from '../../src/core/node/gateway/gateway-socket-server.js';
+import type { GatewaySession, GatewaySessions } from '../../src/platform/gateway/gateway-sessions.js';
+import { gatewaySocketPath } from '../../src/platform/gateway/gateway-socket-path.js';
+import { GatewaySocketServer } from '../../src/platform/gateway/gateway-socket-server.js';
 
 const RUNS = Number(process.env['BENCH_N'] ?? 30);
 const root = path.resolve(import.meta.dirname, '../..');

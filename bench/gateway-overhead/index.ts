@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { Config, emptyConfig } from '../../src/base/contracts/config.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-test-server.ts');

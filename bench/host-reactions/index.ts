@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
-import { Host } from '../../src/core/node/host/host.js';
-import type { UpstreamLogin } from '../../src/core/node/broker/upstream-login.js';
+import { Config, emptyConfig } from '../../src/base/contracts/config.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
+import { Host } from '../../src/platform/host/host.js';
+import type { UpstreamLogin } from '../../src/platform/broker/upstream-login.js';
 import { startTokenChild } from '../../test/support/token-child.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { KEYBROKER_BIN, runKeybroker, waitFor } from '../../test/support/keybroker-cli.js';
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';

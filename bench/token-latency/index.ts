@@ -5,14 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Host } from '../../src/core/node/host/host.js';
-import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
-import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
-import { ChildProcessHandle } from '../../src/core/node/supervisor/child-process-handle.js';
-import { NodeLauncher } from '../../src/core/node/supervisor/node-launcher.js';
-import { buildChildEnv } from '../../src/core/node/supervisor/child-env.js';
-import type { UpstreamLogin } from '../../src/core/node/broker/upstream-login.js';
+import { Host } from '../../src/platform/host/host.js';
+import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
+import { Config, emptyConfig } from '../../src/base/contracts/config.js';
+import { ChildProcessHandle } from '../../src/platform/supervisor/child-process-handle.js';
+import { NodeLauncher } from '../../src/platform/supervisor/node-launcher.js';
+import { buildChildEnv } from '../../src/platform/supervisor/child-env.js';
+import type { UpstreamLogin } from '../../src/platform/broker/upstream-login.js';
 
 const N = Number(process.env['BENCH_N'] ?? 10_000);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-token-'));

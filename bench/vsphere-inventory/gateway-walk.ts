@@ -12,7 +12,7 @@ import { KEYBROKER_BIN, runKeybroker } from '../../test/support/keybroker-cli.js
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';
 import type { Vcsim } from '../../test/support/vcsim.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { treeMemoryKb } from '../support/process-memory.js';
 import { callsSince } from './soap-calls.js';
 

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
-import type { EndpointKind } from '../core/common/contracts/names.js';
-import type { UpstreamLogin } from '../core/node/broker/upstream-login.js';
-import type { Keychain } from '../core/node/keychain/keychain.js';
+import type { EndpointKind } from '../base/contracts/names.js';
+import type { UpstreamLogin } from '../platform/broker/upstream-login.js';
+import type { Keychain } from '../platform/keychain/keychain.js';
 
 /** Services a command would otherwise create itself; tests replace them with fakes. */
 export interface CliServices {

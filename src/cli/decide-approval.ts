@@ -1,4 +1,4 @@
-import { ApprovalId, type ApprovalDecision } from '../core/common/contracts/approval.js';
+import { ApprovalId, type ApprovalDecision } from '../base/contracts/approval.js';
 import { usageError } from './cli-error.js';
 import type { CliContext } from './command.js';
 import { withHost } from './with-host.js';

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { CredentialMeta } from '../core/common/contracts/config.js';
-import { Endpoint, P6LoginVariant } from '../core/common/contracts/endpoint.js';
-import { domainCredentialId, endpointCredentialId, isHostInDomain, normalizeEndpointUrl } from '../core/common/contracts/endpoint-url.js';
-import { FingerprintSha256 } from '../core/common/contracts/fingerprint.js';
-import { firstIssue } from '../core/common/contracts/format-issue.js';
-import { DomainName, EndpointName, type EndpointKind } from '../core/common/contracts/names.js';
-import { formatDuration, parseDuration } from '../core/common/duration.js';
+import { CredentialMeta } from '../base/contracts/config.js';
+import { Endpoint, P6LoginVariant } from '../base/contracts/endpoint.js';
+import { domainCredentialId, endpointCredentialId, isHostInDomain, normalizeEndpointUrl } from '../base/contracts/endpoint-url.js';
+import { FingerprintSha256 } from '../base/contracts/fingerprint.js';
+import { firstIssue } from '../base/contracts/format-issue.js';
+import { DomainName, EndpointName, type EndpointKind } from '../base/contracts/names.js';
+import { formatDuration, parseDuration } from '../base/duration.js';
 import { usageError } from './cli-error.js';
 import { readCaFile } from './read-ca-file.js';
 
@@ -52,7 +52,7 @@ function parseTtl(text: string): number {
 
 /**
  * Turn `endpoint add` arguments into an Endpoint, checking every value against the
- * contracts in core/common. Every failure is a usage error (exit 2) naming the flag.
+ * contracts in base. Every failure is a usage error (exit 2) naming the flag.
  */
 export function buildEndpointDraft(kind: EndpointKind, name: string, v: EndpointAddValues, cwd?: string): EndpointDraft {
   const id = parseOr(EndpointName, name, 'NAME');

@@ -1,6 +1,6 @@
 import { CliError } from './cli-error.js';
 import type { CliContext, Command } from './command.js';
-import { isCoreError } from '../core/common/errors/core-error.js';
+import { isCoreError } from '../base/errors/core-error.js';
 import { didYouMean } from './did-you-mean.js';
 
 /**

@@ -1,9 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { resolveHome } from '../core/node/config/home.js';
-import { connectGateway } from '../core/node/gateway/connect-gateway.js';
-import { GatewayRefusedError } from '../core/node/gateway/gateway-socket-errors.js';
-import { gatewaySocketPath } from '../core/node/gateway/gateway-socket-path.js';
+import { resolveHome } from '../platform/config/home.js';
+import { connectGateway } from '../platform/gateway/connect-gateway.js';
+import { GatewayRefusedError } from '../platform/gateway/gateway-socket-errors.js';
+import { gatewaySocketPath } from '../platform/gateway/gateway-socket-path.js';
 import { usageError } from './cli-error.js';
 import type { CliContext } from './command.js';
 import { didYouMean } from './did-you-mean.js';

@@ -1,8 +1,8 @@
-import type { EndpointKind } from '../core/common/contracts/names.js';
-import type { UpstreamLogin } from '../core/node/broker/upstream-login.js';
-import type { Keychain } from '../core/node/keychain/keychain.js';
-import type { LegacyMigration } from '../core/node/keychain/migrate-legacy-items.js';
-import { resolveHome } from '../core/node/config/home.js';
+import type { EndpointKind } from '../base/contracts/names.js';
+import type { UpstreamLogin } from '../platform/broker/upstream-login.js';
+import type { Keychain } from '../platform/keychain/keychain.js';
+import type { LegacyMigration } from '../platform/keychain/migrate-legacy-items.js';
+import { resolveHome } from '../platform/config/home.js';
 import type { CliContext } from './command.js';
 
 /** The keychain for this invocation, and what opening it moved in from KeyBroker 0.1. */
@@ -19,7 +19,7 @@ export interface OpenedKeychain {
  */
 export async function openHomeKeychainFor(ctx: CliContext): Promise<OpenedKeychain> {
   if (ctx.services?.keychain) return { keychain: ctx.services.keychain() };
-  const { openHomeKeychain } = await import('../core/node/keychain/open-home-keychain.js');
+  const { openHomeKeychain } = await import('../platform/keychain/open-home-keychain.js');
   return openHomeKeychain(resolveHome(ctx.env));
 }
 
@@ -40,8 +40,8 @@ export function nowOf(ctx: CliContext): number {
 export async function openLogins(ctx: CliContext): Promise<Readonly<Record<EndpointKind, UpstreamLogin>>> {
   if (ctx.services?.logins) return ctx.services.logins();
   const [{ VsphereUpstreamLogin }, { P6UpstreamLogin }] = await Promise.all([
-    import('../core/node/broker/logins/vsphere-upstream-login.js'),
-    import('../core/node/broker/logins/p6-upstream-login.js'),
+    import('../platform/broker/logins/vsphere-upstream-login.js'),
+    import('../platform/broker/logins/p6-upstream-login.js'),
   ]);
   return { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() };
 }

@@ -1,5 +1,5 @@
-import type { Endpoint } from '../core/common/contracts/endpoint.js';
-import { UpstreamLoginError } from '../core/node/broker/upstream-login.js';
+import type { Endpoint } from '../base/contracts/endpoint.js';
+import { UpstreamLoginError } from '../platform/broker/upstream-login.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './command.js';
 import { toOneLine } from './format/one-line.js';

@@ -1,6 +1,6 @@
-import { HostNotRunningError } from '../core/common/errors/host-not-running-error.js';
-import { resolveHome } from '../core/node/config/home.js';
-import { ControlClient } from '../core/node/control/control-client.js';
+import { HostNotRunningError } from '../base/errors/host-not-running-error.js';
+import { resolveHome } from '../platform/config/home.js';
+import { ControlClient } from '../platform/control/control-client.js';
 import type { CliContext } from './command.js';
 import { toOneLine } from './format/one-line.js';
 

@@ -1,14 +1,14 @@
-import type { EndpointKind } from '../core/common/contracts/names.js';
-import type { ClaudeInstallResult, CliToolResult, EndpointForm, HttpDoorSettings, PowerSettings } from '../core/common/contracts/ipc-channels.js';
-import type { AuditRecord } from '../core/common/contracts/audit-event.js';
-import { filterAudit, type AuditFilterInput } from '../core/common/audit-filter.js';
-import { readAudit } from '../core/node/audit/read-audit.js';
-import type { UpstreamLogin } from '../core/node/broker/upstream-login.js';
-import { ConfigStore } from '../core/node/config/config-store.js';
-import type { Host } from '../core/node/host/host.js';
-import { generateApiKey, readApiKey, storeApiKey } from '../core/node/http/api-key.js';
-import { checkHttpPort, normalizeCorsOrigin } from '../core/node/http/http-settings.js';
-import type { Keychain } from '../core/node/keychain/keychain.js';
+import type { EndpointKind } from '../base/contracts/names.js';
+import type { ClaudeInstallResult, CliToolResult, EndpointForm, HttpDoorSettings, PowerSettings } from '../base/contracts/ipc-channels.js';
+import type { AuditRecord } from '../base/contracts/audit-event.js';
+import { filterAudit, type AuditFilterInput } from '../base/audit-filter.js';
+import { readAudit } from '../platform/audit/read-audit.js';
+import type { UpstreamLogin } from '../platform/broker/upstream-login.js';
+import { ConfigStore } from '../platform/config/config-store.js';
+import type { Host } from '../platform/host/host.js';
+import { generateApiKey, readApiKey, storeApiKey } from '../platform/http/api-key.js';
+import { checkHttpPort, normalizeCorsOrigin } from '../platform/http/http-settings.js';
+import type { Keychain } from '../platform/keychain/keychain.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
 import { SettingsInputError } from './settings-input-error.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ClaudeInstallResult } from '../core/common/contracts/ipc-channels.js';
+import type { ClaudeInstallResult } from '../base/contracts/ipc-channels.js';
 import type { McpbReport } from './run-utility-command.js';
 
 /** What installing the Claude Desktop extensions needs from the app. */

@@ -1,8 +1,8 @@
-import { DEFAULT_TTL_SECONDS, type Config } from '../core/common/contracts/config.js';
-import type { Endpoint } from '../core/common/contracts/endpoint.js';
-import { endpointCredentialId, normalizeEndpointUrl } from '../core/common/contracts/endpoint-url.js';
-import type { EndpointForm, EndpointSummary } from '../core/common/contracts/ipc-channels.js';
-import { BugError } from '../core/common/errors/core-error.js';
+import { DEFAULT_TTL_SECONDS, type Config } from '../base/contracts/config.js';
+import type { Endpoint } from '../base/contracts/endpoint.js';
+import { endpointCredentialId, normalizeEndpointUrl } from '../base/contracts/endpoint-url.js';
+import type { EndpointForm, EndpointSummary } from '../base/contracts/ipc-channels.js';
+import { BugError } from '../base/errors/core-error.js';
 import { SettingsInputError } from './settings-input-error.js';
 
 /** The endpoint a settings form describes (own credential per endpoint; domains stay in the CLI). */

@@ -1,6 +1,6 @@
 // Entry point of the Electron main process: everything is built in app.ts.
 import { app, dialog } from 'electron';
-import { resolveHome } from '../core/node/config/home.js';
+import { resolveHome } from '../platform/config/home.js';
 import { runApp } from './app.js';
 import { reportStartupFailure } from './lifecycle/startup-failure.js';
 

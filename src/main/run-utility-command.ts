@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ContractViolationError } from '../core/common/errors/contract-violation-error.js';
-import type { Launcher } from '../core/node/supervisor/launcher.js';
+import { ContractViolationError } from '../base/errors/contract-violation-error.js';
+import type { Launcher } from '../platform/supervisor/launcher.js';
 
 /** `keybroker claude mcpb OUT --json` output (src/cli/commands/claude-mcpb.ts). */
 const McpbReport = z.object({

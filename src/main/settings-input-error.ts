@@ -1,4 +1,4 @@
-import { CoreError } from '../core/common/errors/core-error.js';
+import { CoreError } from '../base/errors/core-error.js';
 
 /** A settings-window input the config would refuse; the message says what to change. */
 export class SettingsInputError extends CoreError {

@@ -1,11 +1,11 @@
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ForkOptions } from 'electron';
-import { CHILD_CHANNEL_ENV } from '../core/common/contracts/child-channel.js';
-import { Emitter } from '../core/common/events/emitter.js';
-import { toDisposable } from '../core/common/lifecycle/disposable.js';
-import { readChildFrames, type ChannelViolation } from '../core/node/supervisor/child-channel.js';
-import type { LaunchedChild, LaunchSpec, Launcher } from '../core/node/supervisor/launcher.js';
+import { CHILD_CHANNEL_ENV } from '../base/contracts/child-channel.js';
+import { Emitter } from '../base/events/emitter.js';
+import { toDisposable } from '../base/lifecycle/disposable.js';
+import { readChildFrames, type ChannelViolation } from '../platform/supervisor/child-channel.js';
+import type { LaunchedChild, LaunchSpec, Launcher } from '../platform/supervisor/launcher.js';
 
 /** The part of a `UtilityProcess` the launcher uses. */
 export interface UtilityChild {

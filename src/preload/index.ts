@@ -2,7 +2,7 @@
 // one named function per operation as `window.keybroker` (STYLE.md §4): never a generic
 // send, never ipcRenderer itself.
 import { contextBridge } from 'electron';
-import type { KeyBrokerApi } from '../core/common/contracts/renderer-api.js';
+import type { KeyBrokerApi } from '../base/contracts/renderer-api.js';
 import { invoke, subscribe } from './invoke.js';
 
 const api: KeyBrokerApi = {

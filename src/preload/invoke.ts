@@ -1,6 +1,6 @@
 import { ipcRenderer } from 'electron';
-import { ipcChannels, ipcEvents, type IpcChannel, type IpcEvent, type IpcEventPayload, type IpcRequest, type IpcResponse } from '../core/common/contracts/ipc-channels.js';
-import type { IpcEnvelope, Unsubscribe } from '../core/common/contracts/renderer-api.js';
+import { ipcChannels, ipcEvents, type IpcChannel, type IpcEvent, type IpcEventPayload, type IpcRequest, type IpcResponse } from '../base/contracts/ipc-channels.js';
+import type { IpcEnvelope, Unsubscribe } from '../base/contracts/renderer-api.js';
 
 /** An IPC failure as the page sees it: `code` and `message`, no stack from main. */
 export class IpcCallError extends Error {

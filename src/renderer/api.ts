@@ -1,4 +1,4 @@
-import type { KeyBrokerApi } from '../core/common/contracts/renderer-api.js';
+import type { KeyBrokerApi } from '../base/contracts/renderer-api.js';
 
 declare global {
   interface Window {

@@ -1,4 +1,4 @@
-import { sanitizeText } from '../core/common/sanitize-text.js';
+import { sanitizeText } from '../base/sanitize-text.js';
 
 /** At most this many characters of arguments are shown; the rest is summarised. */
 export const MAX_PREVIEW_CHARS = 4000;

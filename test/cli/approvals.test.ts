@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import { ControlServer } from '../../src/core/node/control/control-server.js';
-import { controlSocketPath } from '../../src/core/node/control/control-socket-path.js';
+import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
+import { ControlServer } from '../../src/platform/control/control-server.js';
+import { controlSocketPath } from '../../src/platform/control/control-socket-path.js';
 import { FakeControlHandler } from '../mocks/fake-control-handler.js';
 import { runIn } from './harness.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuditLog } from '../../src/core/node/audit/audit-log.js';
+import { AuditLog } from '../../src/platform/audit/audit-log.js';
 import { runIn } from './harness.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-cli-audit-'));

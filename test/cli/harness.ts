@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
-import type { Keychain } from '../../src/core/node/keychain/keychain.js';
+import type { Keychain } from '../../src/platform/keychain/keychain.js';
 
 /** What one in-process `keybroker` invocation printed and returned. */
 export interface CliRun {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuditLog } from '../../src/core/node/audit/audit-log.js';
+import { AuditLog } from '../../src/platform/audit/audit-log.js';
 import { KEYBROKER_BIN, waitFor } from '../support/keybroker-cli.js';
 
 /** `keybroker ...args | head -1`: read one line, then close the pipe the way head does when it exits. */

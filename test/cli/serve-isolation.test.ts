@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { KEYBROKER_BIN, runKeybroker, waitFor } from '../support/keybroker-cli.js';
-import { readAudit } from '../../src/core/node/audit/read-audit.js';
+import { readAudit } from '../../src/platform/audit/read-audit.js';
 
 function startServe(env: NodeJS.ProcessEnv): { proc: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const proc = spawn(process.execPath, [KEYBROKER_BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -16,8 +16,8 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { buildElectron } from '../../scripts/build-electron.mjs';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
-import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { Config, emptyConfig } from '../../src/base/contracts/config.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
 import { ROOT } from '../renderer/renderer-harness.js';
 import { until } from '../support/wait.js';
 

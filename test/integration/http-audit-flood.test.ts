@@ -12,15 +12,15 @@ import { startSecretService, type SecretService } from '../support/secret-servic
 import { runKeybroker } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import { readAudit } from '../../src/core/node/audit/read-audit.js';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
-import { Host } from '../../src/core/node/host/host.js';
-import { serverSpecs } from '../../src/core/node/host/server-specs.js';
-import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
-import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
-import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
+import type { AuditRecord } from '../../src/base/contracts/audit-event.js';
+import { readAudit } from '../../src/platform/audit/read-audit.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
+import { Host } from '../../src/platform/host/host.js';
+import { serverSpecs } from '../../src/platform/host/server-specs.js';
+import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
+import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
+import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
 
 const PASSWORD = 'flood-test-Secret';
 /** The smallest rotation the config allows: two 64 KiB files in the window. */

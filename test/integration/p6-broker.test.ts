@@ -11,12 +11,12 @@ import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { Host } from '../../src/core/node/host/host.js';
-import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
-import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
-import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import { Host } from '../../src/platform/host/host.js';
+import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
+import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
+import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
+import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
 
 const PASSWORD = 'p6-Secret:with:colons';
 

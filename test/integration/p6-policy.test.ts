@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
+import type { PolicyTestResult } from '../../src/base/contracts/policy.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import { startBridgedServe } from '../support/bridged-serve.js';
 import { readAudit } from '../support/audit-file.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../fixtures/p6/generate-dataset.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import { startBridgedServe } from '../support/bridged-serve.js';

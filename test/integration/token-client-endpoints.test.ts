@@ -2,10 +2,10 @@
 // channel pair: the child's request and the host's answer both pass their zod contracts.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { toDisposable } from '../../src/core/common/lifecycle/disposable.js';
+import { toDisposable } from '../../src/base/lifecycle/disposable.js';
 import type { HostChannel } from '../../src/mcp/runtime/host-channel.js';
 import { TokenClient, TokenDeniedError } from '../../src/mcp/runtime/token-client.js';
-import { makeBroker, recordingLink } from '../core/node/broker/broker-harness.js';
+import { makeBroker, recordingLink } from '../platform/broker/broker-harness.js';
 
 /** A child channel whose frames go to `deliver`, and a function to hand the child a host frame. */
 function channelPair(deliver: (frame: unknown) => void): { channel: HostChannel; toChild: (frame: unknown) => void } {

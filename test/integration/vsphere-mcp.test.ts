@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { startBridgedServe } from '../support/bridged-serve.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';

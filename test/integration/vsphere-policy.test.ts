@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createUpstreamDispatcher, moRefElement, VsphereClient, vsphereLogin, vsphereLogout, xmlElement, type ManagedObjectRef } from '../../src/connectors/vsphere/index.js';
-import type { PolicyTestResult } from '../../src/core/common/contracts/policy.js';
+import type { PolicyTestResult } from '../../src/base/contracts/policy.js';
 import { findEntity } from '../../src/mcp/vsphere/inventory/find-entity.js';
 import { taskRef } from '../../src/mcp/vsphere/inventory/task-ref.js';
 import { startBridgedServe } from '../support/bridged-serve.js';
@@ -61,7 +61,7 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     }
     // The issue's rules. The live window is four hours around now (UTC), so the test never
     // depends on the time of day it runs at; the window itself is tested on a ManualClock-like
-    // fixed time in test/core/common/policy.
+    // fixed time in test/base/policy.
     const now = Date.now();
     const configPath = path.join(home, 'config.json');
     const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;

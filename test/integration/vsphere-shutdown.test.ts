@@ -14,14 +14,14 @@ import { KEYBROKER_BIN, runKeybroker, waitFor, type CliResult } from '../support
 import { startServe } from '../support/serve-process.js';
 import { startTokenChild } from '../support/token-child.js';
 import { cookieIsLive, vcsimSessions } from '../support/vcsim-sessions.js';
-import { Host } from '../../src/core/node/host/host.js';
-import { PendingApprovals } from '../../src/core/node/broker/pending-approvals.js';
-import { openHomeKeychain } from '../../src/core/node/keychain/open-home-keychain.js';
-import { VsphereUpstreamLogin } from '../../src/core/node/broker/logins/vsphere-upstream-login.js';
-import { P6UpstreamLogin } from '../../src/core/node/broker/logins/p6-upstream-login.js';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
-import { readAudit } from '../../src/core/node/audit/read-audit.js';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import { Host } from '../../src/platform/host/host.js';
+import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
+import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
+import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
+import { readAudit } from '../../src/platform/audit/read-audit.js';
+import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const USER = 'administrator@vsphere.local';

@@ -21,6 +21,12 @@ for (const name of fs.readdirSync(fixturesDir).sort()) {
     it(expect === 'none' ? `passes as ${lintAs}` : `fails ${expect} as ${lintAs}`, async () => {
       const [result] = await eslint.lintText(text, { filePath: path.join(root, lintAs) });
       const rules = (result?.messages ?? []).map((m) => m.ruleId ?? `fatal: ${m.message}`);
+      // An import that resolves nowhere is never restricted, so a stale fixture would pass
+      // vacuously: every relative import must name a real source file (D67's folder move).
+      for (const [, spec] of text.matchAll(/from '(\.[^']+)'/g)) {
+        const target = path.resolve(path.dirname(path.join(root, lintAs)), spec!).replace(/\.js$/, '.ts');
+        assert.ok(fs.existsSync(target), `${name}: ${spec} does not resolve from ${lintAs}`);
+      }
       if (expect === 'none') assert.deepEqual(rules, []);
       else assert.ok(rules.includes(expect), `expected ${expect}, got [${rules.join(', ')}]`);
     });

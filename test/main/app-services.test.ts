@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
 import { AppServices } from '../../src/main/app-services.js';
 import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
 import { MemoryKeychain } from '../mocks/memory-keychain.js';

@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildElectron } from '../../scripts/build-electron.mjs';
-import { Config, emptyConfig } from '../../src/core/common/contracts/config.js';
-import { ipcChannels } from '../../src/core/common/contracts/ipc-channels.js';
-import { ConfigStore } from '../../src/core/node/config/config-store.js';
+import { Config, emptyConfig } from '../../src/base/contracts/config.js';
+import { ipcChannels } from '../../src/base/contracts/ipc-channels.js';
+import { ConfigStore } from '../../src/platform/config/config-store.js';
 import { startSecretService } from '../support/secret-service.js';
 import { ROOT } from '../renderer/renderer-harness.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Config } from '../../src/core/common/contracts/config.js';
+import { Config } from '../../src/base/contracts/config.js';
 import { applyEndpointForm, endpointSummaries, removeEndpoint } from '../../src/main/endpoint-config.js';
 
 const empty = Config.parse({ version: 1 });

@@ -1,7 +1,7 @@
-import type { ApprovalDecision, ApprovalRequest } from '../../src/core/common/contracts/approval.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
-import type { ControlHandler, ControlResult } from '../../src/core/common/contracts/control-protocol.js';
-import { CoreError } from '../../src/core/common/errors/core-error.js';
+import type { ApprovalDecision, ApprovalRequest } from '../../src/base/contracts/approval.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
+import type { ControlHandler, ControlResult } from '../../src/base/contracts/control-protocol.js';
+import { CoreError } from '../../src/base/errors/core-error.js';
 
 /** The error a fake host answers for an approval id it does not know. */
 export class UnknownApprovalError extends CoreError {

@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { FrontDoor, GatewaySession, GatewaySessions } from '../../src/core/node/gateway/gateway-sessions.js';
+import type { FrontDoor, GatewaySession, GatewaySessions } from '../../src/platform/gateway/gateway-sessions.js';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 

@@ -1,5 +1,5 @@
-import type { Endpoint } from '../../src/core/common/contracts/endpoint.js';
-import { UpstreamLoginError, type UpstreamLogin, type UpstreamSession } from '../../src/core/node/broker/upstream-login.js';
+import type { Endpoint } from '../../src/base/contracts/endpoint.js';
+import { UpstreamLoginError, type UpstreamLogin, type UpstreamSession } from '../../src/platform/broker/upstream-login.js';
 
 /**
  * An UpstreamLogin that accepts one password and counts calls; for broker unit tests.

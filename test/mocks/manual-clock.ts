@@ -1,5 +1,5 @@
-import type { Clock } from '../../src/core/node/broker/clock.js';
-import { toDisposable } from '../../src/core/common/lifecycle/disposable.js';
+import type { Clock } from '../../src/platform/broker/clock.js';
+import { toDisposable } from '../../src/base/lifecycle/disposable.js';
 
 /** A Clock that only moves when the test says so; timers fire in due order on `advance`. */
 export class ManualClock implements Clock {

@@ -1,4 +1,4 @@
-import type { Keychain } from '../../src/core/node/keychain/keychain.js';
+import type { Keychain } from '../../src/platform/keychain/keychain.js';
 
 /** An in-memory Keychain for tests: inspectable, and able to fail on demand. */
 export class MemoryKeychain implements Keychain {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { resolveHome } from '../../src/core/node/config/home.js';
+import { resolveHome } from '../../src/platform/config/home.js';
 import { installCliTool } from '../../src/main/cli-tool/install-cli-tool.js';
 import { claudeMcpbArgs } from '../../src/main/run-utility-command.js';
 import { McpbManifestV03 } from '../cli/claude/mcpb-manifest-v0-3.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import type { ApprovalRequest, ToolPlan } from '../../src/core/common/contracts/approval.js';
+import type { ApprovalRequest, ToolPlan } from '../../src/base/contracts/approval.js';
 import { calls, hasChromium, launch, openPage, pageErrors, ROOT, screenshot } from './renderer-harness.js';
 
 const now = Date.UTC(2026, 10, 24, 12, 0);

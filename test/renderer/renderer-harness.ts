@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildElectron } from '../../scripts/build-electron.mjs';
-import { CONTENT_SECURITY_POLICY } from '../../src/core/common/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/base/content-security-policy.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = path.join(ROOT, 'test-results');

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { AuditRecord } from '../../src/base/contracts/audit-event.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { hasChromium, launch, openPage, pageErrors, RESULTS, ROOT } from './renderer-harness.js';
 
 const IMAGES = process.env['UPDATE_SCREENSHOTS'] ? path.join(ROOT, 'docs', 'images') : RESULTS;

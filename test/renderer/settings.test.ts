@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { AuditRecord } from '../../src/base/contracts/audit-event.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { calls, hasChromium, launch, openPage, pageErrors, screenshot } from './renderer-harness.js';
 import { contrastRatio, parseCssColor } from './contrast.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuditRecord } from '../../src/core/common/contracts/audit-event.js';
+import type { AuditRecord } from '../../src/base/contracts/audit-event.js';
 
 /** The records of `<home>/audit.log`, oldest first. */
 export function readAudit(home: string): AuditRecord[] {

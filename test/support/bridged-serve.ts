@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { bridgeClient } from './bridge-client.js';
 import { waitForChild } from './host-child.js';
 import { waitFor, type Cli } from './keybroker-cli.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ApprovalRequest } from '../../src/core/common/contracts/approval.js';
+import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
 import { waitFor, type Cli } from './keybroker-cli.js';
 
 /** Pending approvals read, and answered, with the real CLI (`keybroker approvals --json`, `approve`). */

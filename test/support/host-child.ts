@@ -1,4 +1,4 @@
-import type { HostStatus } from '../../src/core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { waitFor, type Cli } from './keybroker-cli.js';
 
 /** Wait until `keybroker status` shows the host's child `name` ready (`ready`; default: running). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { AsyncEntry } from '@napi-rs/keyring';
-import { KEYCHAIN_SERVICE } from '../../src/core/node/keychain/keychain.js';
+import { KEYCHAIN_SERVICE } from '../../src/platform/keychain/keychain.js';
 import { startSecretService, type SecretService } from './secret-service.js';
 
 /**

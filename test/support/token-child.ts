@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { EndpointKind } from '../../src/core/common/contracts/names.js';
-import type { Host } from '../../src/core/node/host/host.js';
-import { buildChildEnv } from '../../src/core/node/supervisor/child-env.js';
-import { ChildProcessHandle } from '../../src/core/node/supervisor/child-process-handle.js';
-import { NodeLauncher } from '../../src/core/node/supervisor/node-launcher.js';
+import type { EndpointKind } from '../../src/base/contracts/names.js';
+import type { Host } from '../../src/platform/host/host.js';
+import { buildChildEnv } from '../../src/platform/supervisor/child-env.js';
+import { ChildProcessHandle } from '../../src/platform/supervisor/child-process-handle.js';
+import { NodeLauncher } from '../../src/platform/supervisor/node-launcher.js';
 import { waitFor } from './keybroker-cli.js';
 
 const CHILD = path.resolve(import.meta.dirname, '../fixtures/token-child.ts');

@@ -1,7 +1,7 @@
 import type net from 'node:net';
-import { resolveHome } from '../../core/node/config/home.js';
-import { gatewaySocketPath } from '../../core/node/gateway/gateway-socket-path.js';
-import { LineFramer } from '../../core/node/ipc/line-framer.js';
+import { resolveHome } from '../../platform/config/home.js';
+import { gatewaySocketPath } from '../../platform/gateway/gateway-socket-path.js';
+import { LineFramer } from '../../platform/ipc/line-framer.js';
 import { BRIDGE_ERROR_CODE, BRIDGE_MAX_HOST_LINE_BYTES, BRIDGE_MAX_LINE_BYTES, BRIDGE_STDIN_CLOSED_GRACE_MS, STOPPED_MESSAGE } from './bridge-wire.js';
 import { connectHost, type BridgeHello, type HostLink } from './connect-host.js';
 import { errorResponse, PendingRequests, requestIdOf } from './pending-requests.js';

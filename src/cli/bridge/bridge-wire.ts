@@ -1,5 +1,5 @@
 // The bridge's view of the gateway protocol. It must stay built-ins only (DESIGN.md "Gateway":
-// Claude Desktop starts it for every session), and core/common/contracts/gateway-handshake.ts
+// Claude Desktop starts it for every session), and base/contracts/gateway-handshake.ts
 // imports zod, which a bundle cannot shake off. So the two values are repeated here and
 // test/cli/bridge.test.ts checks that they equal the contract's.
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
-import { readFirstLine } from '../../core/node/ipc/read-first-line.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
+import { readFirstLine } from '../../platform/ipc/read-first-line.js';
 import { BRIDGE_MAX_WELCOME_BYTES, BRIDGE_PROTOCOL, BRIDGE_WELCOME_TIMEOUT_MS, NOT_RUNNING_MESSAGE } from './bridge-wire.js';
 
 /** A live session link to the host, or what to tell the client and the log instead. */

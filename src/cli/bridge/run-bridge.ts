@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { BridgeSession } from './bridge-session.js';
 import { DEFAULT_BRIDGE_CLIENT } from './bridge-wire.js';
-import { hasUnsafeText } from '../../core/common/sanitize-text.js';
+import { hasUnsafeText } from '../../base/sanitize-text.js';
 
 /** The bridge's process surface, injected so `keybroker bridge` and tests can drive it. */
 export interface BridgeIo {

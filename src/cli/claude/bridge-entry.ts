@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { EndpointKind } from '../../core/common/contracts/names.js';
+import type { EndpointKind } from '../../base/contracts/names.js';
 
 /** One `mcpServers` entry as Claude Desktop reads it: a stdio command it spawns. */
 export interface ClaudeServerEntry {

@@ -1,4 +1,4 @@
-import type { EndpointKind } from '../../core/common/contracts/names.js';
+import type { EndpointKind } from '../../base/contracts/names.js';
 import { MCPB_BRIDGE_ENTRY, MCPB_ICON, mcpbManifest } from './mcpb-manifest.js';
 import { buildZip, type ZipEntry } from './zip-writer.js';
 

@@ -1,4 +1,4 @@
-import type { EndpointKind } from '../../core/common/contracts/names.js';
+import type { EndpointKind } from '../../base/contracts/names.js';
 
 /**
  * The MCPB manifest version we write. 0.3 is the current stable spec (MANIFEST.md in

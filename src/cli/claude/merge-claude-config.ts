@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EndpointKind } from '../../core/common/contracts/names.js';
+import type { EndpointKind } from '../../base/contracts/names.js';
 import { CliError } from '../cli-error.js';
 import { toOneLine } from '../format/one-line.js';
 import { isBridgeEntry, type ClaudeServerEntry } from './bridge-entry.js';

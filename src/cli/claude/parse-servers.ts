@@ -1,4 +1,4 @@
-import { EndpointKind } from '../../core/common/contracts/names.js';
+import { EndpointKind } from '../../base/contracts/names.js';
 import { usageError } from '../cli-error.js';
 
 /**

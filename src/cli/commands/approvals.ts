@@ -1,4 +1,4 @@
-import { formatDuration } from '../../core/common/duration.js';
+import { formatDuration } from '../../base/duration.js';
 import type { CliContext, Command } from '../command.js';
 import { describeApproval, describeClient, describePlan } from '../format/describe-approval.js';
 import { formatTable } from '../format/table.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { readRetainedAuditLines } from '../../core/node/audit/read-audit.js';
-import { homePaths, resolveHome } from '../../core/node/config/home.js';
-import { writeFileAtomic } from '../../core/node/fs/atomic-write.js';
+import { readRetainedAuditLines } from '../../platform/audit/read-audit.js';
+import { homePaths, resolveHome } from '../../platform/config/home.js';
+import { writeFileAtomic } from '../../platform/fs/atomic-write.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CliContext } from '../command.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
@@ -27,7 +27,7 @@ export async function runAuditExport(ctx: CliContext, argv: readonly string[]): 
   const text = values.format === 'jsonl'
     ? lines.map((l) => `${l.text}\n`).join('')
     // Loaded only here: the OpenTelemetry SDK would otherwise cost every CLI start.
-    : `${await (await import('../../core/node/audit/audit-otlp.js')).auditOtlpRequestJson(lines.map((l) => l.record))}\n`;
+    : `${await (await import('../../platform/audit/audit-otlp.js')).auditOtlpRequestJson(lines.map((l) => l.record))}\n`;
   if (values.out === undefined) {
     ctx.stdout.write(text);
   } else {

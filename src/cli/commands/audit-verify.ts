@@ -1,5 +1,5 @@
-import { homePaths, resolveHome } from '../../core/node/config/home.js';
-import { describeAuditVerify, verifyAuditChain } from '../../core/node/audit/verify-audit.js';
+import { homePaths, resolveHome } from '../../platform/config/home.js';
+import { describeAuditVerify, verifyAuditChain } from '../../platform/audit/verify-audit.js';
 import type { CliContext } from '../command.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 

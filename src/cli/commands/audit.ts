@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { AuditRecord } from '../../core/common/contracts/audit-event.js';
-import { formatAuditLine } from '../../core/node/audit/format-audit-line.js';
-import { readAudit } from '../../core/node/audit/read-audit.js';
-import { tailAudit } from '../../core/node/audit/tail-audit.js';
-import { homePaths, resolveHome } from '../../core/node/config/home.js';
+import type { AuditRecord } from '../../base/contracts/audit-event.js';
+import { formatAuditLine } from '../../platform/audit/format-audit-line.js';
+import { readAudit } from '../../platform/audit/read-audit.js';
+import { tailAudit } from '../../platform/audit/tail-audit.js';
+import { homePaths, resolveHome } from '../../platform/config/home.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
 import { toParseUsageError } from '../parse-command-args.js';

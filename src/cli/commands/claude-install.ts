@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EndpointKind } from '../../core/common/contracts/names.js';
-import { writeFileAtomic } from '../../core/node/fs/atomic-write.js';
+import type { EndpointKind } from '../../base/contracts/names.js';
+import { writeFileAtomic } from '../../platform/fs/atomic-write.js';
 import { bridgeEntry, type ClaudeServerEntry } from '../claude/bridge-entry.js';
 import { claudeDesktopConfigPath } from '../claude/claude-config-path.js';
 import { mergeClaudeConfig, type ClaudeInstallChange } from '../claude/merge-claude-config.js';

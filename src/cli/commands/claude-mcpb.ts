@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../core/node/fs/atomic-write.js';
+import { writeFileAtomic } from '../../platform/fs/atomic-write.js';
 import { buildMcpb } from '../claude/build-mcpb.js';
 import { findKeybrokerInstall } from '../claude/package-root.js';
 import { parseServers } from '../claude/parse-servers.js';

@@ -1,8 +1,8 @@
-import { DEFAULT_TTL_SECONDS, type Config } from '../../core/common/contracts/config.js';
-import { EndpointKind } from '../../core/common/contracts/names.js';
-import { formatDuration } from '../../core/common/duration.js';
-import { ConfigStore } from '../../core/node/config/config-store.js';
-import { resolveHome } from '../../core/node/config/home.js';
+import { DEFAULT_TTL_SECONDS, type Config } from '../../base/contracts/config.js';
+import { EndpointKind } from '../../base/contracts/names.js';
+import { formatDuration } from '../../base/duration.js';
+import { ConfigStore } from '../../platform/config/config-store.js';
+import { resolveHome } from '../../platform/config/home.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CliContext } from '../command.js';
 import { buildEndpointDraft, type EndpointDraft } from '../endpoint-input.js';

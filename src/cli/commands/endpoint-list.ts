@@ -1,6 +1,6 @@
-import type { Endpoint } from '../../core/common/contracts/endpoint.js';
-import { ConfigStore } from '../../core/node/config/config-store.js';
-import { resolveHome } from '../../core/node/config/home.js';
+import type { Endpoint } from '../../base/contracts/endpoint.js';
+import { ConfigStore } from '../../platform/config/config-store.js';
+import { resolveHome } from '../../platform/config/home.js';
 import type { CliContext } from '../command.js';
 import { formatTable } from '../format/table.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';

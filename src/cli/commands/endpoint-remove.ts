@@ -1,5 +1,5 @@
-import { ConfigStore } from '../../core/node/config/config-store.js';
-import { resolveHome } from '../../core/node/config/home.js';
+import { ConfigStore } from '../../platform/config/config-store.js';
+import { resolveHome } from '../../platform/config/home.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../command.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';

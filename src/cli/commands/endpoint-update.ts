@@ -1,8 +1,8 @@
-import type { Config } from '../../core/common/contracts/config.js';
-import type { Endpoint } from '../../core/common/contracts/endpoint.js';
-import { formatDuration } from '../../core/common/duration.js';
-import { ConfigStore } from '../../core/node/config/config-store.js';
-import { resolveHome } from '../../core/node/config/home.js';
+import type { Config } from '../../base/contracts/config.js';
+import type { Endpoint } from '../../base/contracts/endpoint.js';
+import { formatDuration } from '../../base/duration.js';
+import { ConfigStore } from '../../platform/config/config-store.js';
+import { resolveHome } from '../../platform/config/home.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CliContext } from '../command.js';
 import { didYouMean } from '../did-you-mean.js';

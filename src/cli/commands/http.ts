@@ -1,8 +1,8 @@
-import type { Config } from '../../core/common/contracts/config.js';
-import { ConfigStore } from '../../core/node/config/config-store.js';
-import { resolveHome } from '../../core/node/config/home.js';
-import { deleteApiKey, generateApiKey, readApiKey, storeApiKey } from '../../core/node/http/api-key.js';
-import { checkHttpPort, DEFAULT_HTTP_PORT, httpServerUrl, MIN_HTTP_PORT, normalizeApiKeyHeader, normalizeCorsOrigin } from '../../core/node/http/http-settings.js';
+import type { Config } from '../../base/contracts/config.js';
+import { ConfigStore } from '../../platform/config/config-store.js';
+import { resolveHome } from '../../platform/config/home.js';
+import { deleteApiKey, generateApiKey, readApiKey, storeApiKey } from '../../platform/http/api-key.js';
+import { checkHttpPort, DEFAULT_HTTP_PORT, httpServerUrl, MIN_HTTP_PORT, normalizeApiKeyHeader, normalizeCorsOrigin } from '../../platform/http/http-settings.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
 import { didYouMean } from '../did-you-mean.js';

@@ -1,7 +1,7 @@
-import { ServerName } from '../../core/common/contracts/gateway-handshake.js';
-import type { PolicyRule, PolicyTestResult, When } from '../../core/common/contracts/policy.js';
-import { ConfigStore } from '../../core/node/config/config-store.js';
-import { resolveHome } from '../../core/node/config/home.js';
+import { ServerName } from '../../base/contracts/gateway-handshake.js';
+import type { PolicyRule, PolicyTestResult, When } from '../../base/contracts/policy.js';
+import { ConfigStore } from '../../platform/config/config-store.js';
+import { resolveHome } from '../../platform/config/home.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
 import { didYouMean } from '../did-you-mean.js';

@@ -1,6 +1,6 @@
-import { ServerName } from '../../core/common/contracts/gateway-handshake.js';
-import { ControlRemoteError } from '../../core/node/control/control-errors.js';
-import { ServerNotFoundError } from '../../core/node/supervisor/server-not-found-error.js';
+import { ServerName } from '../../base/contracts/gateway-handshake.js';
+import { ControlRemoteError } from '../../platform/control/control-errors.js';
+import { ServerNotFoundError } from '../../platform/supervisor/server-not-found-error.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
 import { didYouMean } from '../did-you-mean.js';

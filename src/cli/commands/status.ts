@@ -1,7 +1,7 @@
-import type { EndpointStatus, HostStatus } from '../../core/common/contracts/broker-status.js';
-import { HostNotRunningError } from '../../core/common/errors/host-not-running-error.js';
-import { ConfigStore } from '../../core/node/config/config-store.js';
-import { resolveHome } from '../../core/node/config/home.js';
+import type { EndpointStatus, HostStatus } from '../../base/contracts/broker-status.js';
+import { HostNotRunningError } from '../../base/errors/host-not-running-error.js';
+import { ConfigStore } from '../../platform/config/config-store.js';
+import { resolveHome } from '../../platform/config/home.js';
 import type { CliContext, Command } from '../command.js';
 import { formatClock } from '../format/clock.js';
 import { formatTable } from '../format/table.js';

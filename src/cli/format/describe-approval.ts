@@ -1,5 +1,5 @@
-import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
-import { formatDuration } from '../../core/common/duration.js';
+import type { ApprovalRequest } from '../../base/contracts/approval.js';
+import { formatDuration } from '../../base/duration.js';
 import { toOneLine } from './one-line.js';
 
 /** Longest WHAT cell: enough to recognise the call, short enough for one terminal line. */

@@ -1,8 +1,8 @@
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 
 /**
  * Make `text` safe to print as one table cell or one line, through the one shared sanitizer
- * (core/common/sanitize-text.ts): breaking whitespace becomes a space, control, bidi and
+ * (base/sanitize-text.ts): breaking whitespace becomes a space, control, bidi and
  * invisible characters become U+FFFD, and when `maxChars` is given the result is cut (by code
  * point, never inside a surrogate pair) and ends with "..." (plain ASCII for any terminal).
  *

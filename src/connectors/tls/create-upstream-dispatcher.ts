@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { Agent } from 'undici';
-import { normalizeFingerprint } from '../../core/common/contracts/normalize-fingerprint.js';
+import { normalizeFingerprint } from '../../base/contracts/normalize-fingerprint.js';
 import { ConnectorError } from '../connector-error.js';
 import { createUpstreamConnector } from './create-upstream-connector.js';
 

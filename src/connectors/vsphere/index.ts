@@ -1,7 +1,7 @@
 /**
  * The vSphere connector for the MCP server: a vim25 SOAP client over a verified
  * keep-alive dispatcher (issue 5). Login and logout live in `session/`, the only part
- * core/node may import.
+ * platform may import.
  */
 export { VsphereClient, type VsphereClientOptions, type VsphereSessionSource, type RetrievePagesSpec, type InvokeOptions } from './client/vsphere-client.js';
 export type { ObjectContent } from './client/object-content.js';

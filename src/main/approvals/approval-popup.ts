@@ -1,5 +1,5 @@
-import type { PendingApprovals } from '../../core/node/broker/pending-approvals.js';
-import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
+import type { PendingApprovals } from '../../platform/broker/pending-approvals.js';
+import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import { sendEvent } from '../ipc/handle.js';
 import { popupPosition } from '../tray/popup-position.js';
 import type { PopupPlacement } from '../tray/tray-display.js';

@@ -1,7 +1,7 @@
 import type { SystemPreferences } from 'electron';
-import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
-import { formatDuration } from '../../core/common/duration.js';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import type { ApprovalRequest } from '../../base/contracts/approval.js';
+import { formatDuration } from '../../base/duration.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 
 /** The part of `systemPreferences` Touch ID needs (macOS only in Electron). */
 export type TouchIdPort = Pick<SystemPreferences, 'canPromptTouchID' | 'promptTouchID'>;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../core/node/fs/atomic-write.js';
+import { writeFileAtomic } from '../../platform/fs/atomic-write.js';
 import { SettingsInputError } from '../settings-input-error.js';
 
 /** The line that marks a launcher as ours, so a reinstall may replace it and nothing else. */

@@ -1,9 +1,9 @@
-import { ipcChannels, ipcEvents, type IpcChannel, type IpcEvent, type IpcEventPayload, type IpcParsedRequest, type IpcResponse } from '../../core/common/contracts/ipc-channels.js';
-import type { IpcEnvelope } from '../../core/common/contracts/renderer-api.js';
-import { firstIssue } from '../../core/common/contracts/format-issue.js';
-import { ContractViolationError } from '../../core/common/errors/contract-violation-error.js';
-import { isCoreError } from '../../core/common/errors/core-error.js';
-import { DisposableBase, toDisposable, type Disposable } from '../../core/common/lifecycle/disposable.js';
+import { ipcChannels, ipcEvents, type IpcChannel, type IpcEvent, type IpcEventPayload, type IpcParsedRequest, type IpcResponse } from '../../base/contracts/ipc-channels.js';
+import type { IpcEnvelope } from '../../base/contracts/renderer-api.js';
+import { firstIssue } from '../../base/contracts/format-issue.js';
+import { ContractViolationError } from '../../base/errors/contract-violation-error.js';
+import { isCoreError } from '../../base/errors/core-error.js';
+import { DisposableBase, toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import { isTrustedSenderUrl } from './trusted-sender.js';
 
 /** The part of `ipcMain` the router needs; tests pass the fake from test/mocks/electron.ts. */

@@ -1,6 +1,6 @@
-import type { ApprovalDecision } from '../../core/common/contracts/approval.js';
-import type { HostStatus } from '../../core/common/contracts/broker-status.js';
-import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
+import type { ApprovalDecision } from '../../base/contracts/approval.js';
+import type { HostStatus } from '../../base/contracts/broker-status.js';
+import type { ApprovalRequest } from '../../base/contracts/approval.js';
 import type { AppServices } from '../app-services.js';
 import type { IpcRouter } from './handle.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { homePaths } from '../../core/node/config/home.js';
+import { homePaths } from '../../platform/config/home.js';
 
 /** What the start-up failure dialog says: the one-line reason and what to do about it. */
 export interface StartupFailure {

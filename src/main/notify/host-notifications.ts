@@ -1,7 +1,7 @@
-import type { AuditRecord } from '../../core/common/contracts/audit-event.js';
-import type { Event } from '../../core/common/events/emitter.js';
-import { DisposableStore, type Disposable } from '../../core/common/lifecycle/disposable.js';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import type { AuditRecord } from '../../base/contracts/audit-event.js';
+import type { Event } from '../../base/events/emitter.js';
+import { DisposableStore, type Disposable } from '../../base/lifecycle/disposable.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 
 /** A notification to show: `new Notification({ title, body }).show()` in the app. */
 export interface HostNotice {

@@ -1,5 +1,5 @@
 import type { PowerMonitor } from 'electron';
-import { toDisposable, type Disposable } from '../../core/common/lifecycle/disposable.js';
+import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 
 /** The part of `powerMonitor` we listen to. */
 export type PowerMonitorPort = Pick<PowerMonitor, 'on' | 'removeListener'>;

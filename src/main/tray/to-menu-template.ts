@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 import type { TrayAction, TrayMenuItem } from './tray-menu-model.js';
 
 /** Turn the pure menu model into Electron's template; clicks call `onAction`. */

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
-import type { HostStatus } from '../../core/common/contracts/broker-status.js';
-import type { Event } from '../../core/common/events/emitter.js';
-import { DisposableBase, toDisposable } from '../../core/common/lifecycle/disposable.js';
+import type { ApprovalRequest } from '../../base/contracts/approval.js';
+import type { HostStatus } from '../../base/contracts/broker-status.js';
+import type { Event } from '../../base/events/emitter.js';
+import { DisposableBase, toDisposable } from '../../base/lifecycle/disposable.js';
 import type { Rect } from './popup-position.js';
 import { buildTrayMenu, type TrayAction } from './tray-menu-model.js';
 import { trayIconFile, trayState, trayTitle, type TrayState } from './tray-state.js';

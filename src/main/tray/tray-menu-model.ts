@@ -1,5 +1,5 @@
-import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
-import type { ChildStatus, EndpointStatus, HostStatus } from '../../core/common/contracts/broker-status.js';
+import type { ApprovalRequest } from '../../base/contracts/approval.js';
+import type { ChildStatus, EndpointStatus, HostStatus } from '../../base/contracts/broker-status.js';
 
 /** What a menu item does when clicked. */
 export type TrayAction =

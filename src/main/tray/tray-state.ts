@@ -1,4 +1,4 @@
-import type { HostStatus } from '../../core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../base/contracts/broker-status.js';
 
 /** What the tray icon shows. */
 export type TrayState = 'locked' | 'unlocked' | 'pending';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { CustomScheme, Protocol } from 'electron';
-import { toDisposable, type Disposable } from '../../core/common/lifecycle/disposable.js';
+import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import { APP_SCHEME } from '../ipc/trusted-sender.js';
 import { resolveAppPath } from './app-protocol.js';
-import { CONTENT_SECURITY_POLICY } from '../../core/common/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../../base/content-security-policy.js';
 
 /** Pass to `protocol.registerSchemesAsPrivileged` before `app.whenReady()`. */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {

@@ -1,5 +1,5 @@
-import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
-import type { IpcEvent, IpcEventPayload } from '../../core/common/contracts/ipc-channels.js';
+import { DisposableBase } from '../../base/lifecycle/disposable.js';
+import type { IpcEvent, IpcEventPayload } from '../../base/contracts/ipc-channels.js';
 import { sendEvent } from '../ipc/handle.js';
 import { pageUrl } from './create-app-window.js';
 import type { AppWindow } from './window-port.js';

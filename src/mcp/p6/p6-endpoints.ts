@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { P6Client } from '../../connectors/p6/index.js';
 import { createUpstreamDispatcher } from '../../connectors/tls/index.js';
-import type { EndpointSummary, TokenGrant } from '../../core/common/contracts/token-protocol.js';
-import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
+import type { EndpointSummary, TokenGrant } from '../../base/contracts/token-protocol.js';
+import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import type { TokenSource } from '../runtime/token-source.js';
 import { P6ToolError } from './p6-tool-error.js';
 

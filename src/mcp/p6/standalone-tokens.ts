@@ -1,8 +1,8 @@
 import { p6Login } from '../../connectors/p6/session/index.js';
 import { createUpstreamDispatcher } from '../../connectors/tls/index.js';
-import { P6LoginVariant } from '../../core/common/contracts/endpoint.js';
-import type { TokenGrant } from '../../core/common/contracts/token-protocol.js';
-import { Emitter } from '../../core/common/events/emitter.js';
+import { P6LoginVariant } from '../../base/contracts/endpoint.js';
+import type { TokenGrant } from '../../base/contracts/token-protocol.js';
+import { Emitter } from '../../base/events/emitter.js';
 import type { TokenSource } from '../runtime/token-source.js';
 import { P6ToolError } from './p6-tool-error.js';
 

@@ -1,6 +1,6 @@
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Disposable } from '../../core/common/lifecycle/disposable.js';
+import type { Disposable } from '../../base/lifecycle/disposable.js';
 import type { HostChannel } from './host-channel.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { EndpointSummary } from '../../core/common/contracts/token-protocol.js';
+import type { EndpointSummary } from '../../base/contracts/token-protocol.js';
 import { resultText } from './result-text.js';
 
 /** Output schema of `vsphere_list_endpoints` and `p6_list_endpoints`. */

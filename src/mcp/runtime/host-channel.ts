@@ -1,8 +1,8 @@
 import net from 'node:net';
-import { CHILD_CHANNEL_ENV, CHILD_CHANNEL_FD, MAX_CHANNEL_LINE_BYTES } from '../../core/common/contracts/child-channel.js';
-import { Emitter } from '../../core/common/events/emitter.js';
-import { LineFramer } from '../../core/common/framing/line-framer.js';
-import { toDisposable, type Disposable } from '../../core/common/lifecycle/disposable.js';
+import { CHILD_CHANNEL_ENV, CHILD_CHANNEL_FD, MAX_CHANNEL_LINE_BYTES } from '../../base/contracts/child-channel.js';
+import { Emitter } from '../../base/events/emitter.js';
+import { LineFramer } from '../../base/framing/line-framer.js';
+import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 
 /**
  * The child's end of the message channel to the host (DESIGN.md "Processes"): newline-

@@ -1,6 +1,6 @@
-import { HostToChildBroker, type EndpointSummary, type TokenGrant } from '../../core/common/contracts/token-protocol.js';
-import { Emitter } from '../../core/common/events/emitter.js';
-import { DisposableBase } from '../../core/common/lifecycle/disposable.js';
+import { HostToChildBroker, type EndpointSummary, type TokenGrant } from '../../base/contracts/token-protocol.js';
+import { Emitter } from '../../base/events/emitter.js';
+import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import type { HostChannel } from './host-channel.js';
 
 /** The broker refused a token; `code` is the protocol's deny code. */

@@ -1,5 +1,5 @@
-import type { EndpointSummary, TokenGrant } from '../../core/common/contracts/token-protocol.js';
-import type { Event } from '../../core/common/events/emitter.js';
+import type { EndpointSummary, TokenGrant } from '../../base/contracts/token-protocol.js';
+import type { Event } from '../../base/events/emitter.js';
 
 /**
  * Where a server's tools get upstream sessions: the broker over the host channel

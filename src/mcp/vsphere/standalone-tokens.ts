@@ -1,5 +1,5 @@
-import type { TokenGrant } from '../../core/common/contracts/token-protocol.js';
-import { Emitter } from '../../core/common/events/emitter.js';
+import type { TokenGrant } from '../../base/contracts/token-protocol.js';
+import { Emitter } from '../../base/events/emitter.js';
 import { createUpstreamDispatcher, vsphereLogin, vsphereLogout } from '../../connectors/vsphere/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
 

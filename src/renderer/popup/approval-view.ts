@@ -1,5 +1,5 @@
-import type { ApprovalDecision, ApprovalRequest } from '../../core/common/contracts/approval.js';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/approval.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 import { h, type Child } from '../dom.js';
 import { previewArgs } from '../truncate.js';
 import { clientLabel } from './client-label.js';

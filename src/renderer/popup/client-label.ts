@@ -1,5 +1,5 @@
-import type { ApprovalRequest } from '../../core/common/contracts/approval.js';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import type { ApprovalRequest } from '../../base/contracts/approval.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 
 /**
  * The client as the person should read it (issue 11): a name the client gave itself is

@@ -1,5 +1,5 @@
-import type { ToolPlan } from '../../core/common/contracts/approval.js';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import type { ToolPlan } from '../../base/contracts/approval.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 import { h } from '../dom.js';
 
 /** At most this many change rows are drawn; the rest are counted (the plan allows 500). */

@@ -1,5 +1,5 @@
-import type { ApprovalDecision, ApprovalRequest } from '../../core/common/contracts/approval.js';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/approval.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 import { api, errorText } from '../api.js';
 import { byId, h, replaceChildren } from '../dom.js';
 import { approvalView, type ApprovalViewParts } from './approval-view.js';

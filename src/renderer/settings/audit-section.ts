@@ -1,6 +1,6 @@
-import { matchesAuditFilter, type AuditFilterInput } from '../../core/common/audit-filter.js';
-import type { AuditRecord } from '../../core/common/contracts/audit-event.js';
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import { matchesAuditFilter, type AuditFilterInput } from '../../base/audit-filter.js';
+import type { AuditRecord } from '../../base/contracts/audit-event.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 import { api, errorText } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { labelled, say, statusLine, type Section } from './section.js';

@@ -1,4 +1,4 @@
-import type { EndpointForm, EndpointSummary } from '../../core/common/contracts/ipc-channels.js';
+import type { EndpointForm, EndpointSummary } from '../../base/contracts/ipc-channels.js';
 import { api, errorText } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatDuration, TTL_CHOICES } from '../format-duration.js';

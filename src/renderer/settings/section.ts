@@ -1,4 +1,4 @@
-import { sanitizeText } from '../../core/common/sanitize-text.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 
 /** One tab of the settings window. `render` fills `root`; the returned function cleans up. */
 export interface Section {

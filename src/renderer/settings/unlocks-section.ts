@@ -1,4 +1,4 @@
-import type { HostStatus } from '../../core/common/contracts/broker-status.js';
+import type { HostStatus } from '../../base/contracts/broker-status.js';
 import { api, errorText } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { labelled, say, statusLine, type Section } from './section.js';

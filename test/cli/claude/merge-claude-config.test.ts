@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EndpointKind } from '../../../src/core/common/contracts/names.js';
+import type { EndpointKind } from '../../../src/base/contracts/names.js';
 import { bridgeEntry, type ClaudeServerEntry } from '../../../src/cli/claude/bridge-entry.js';
 import { mergeClaudeConfig } from '../../../src/cli/claude/merge-claude-config.js';
 import { CliError } from '../../../src/cli/cli-error.js';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeApproval, describeClient, describePlan, MAX_WHAT_CHARS } from '../../../src/cli/format/describe-approval.js';
-import type { ApprovalRequest } from '../../../src/core/common/contracts/approval.js';
+import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
 
 const base = { id: '3f9a2c1e', client: 'c', clientVerified: false, server: 'vsphere', endpoint: 'vc1', createdAt: 0, expiresAt: 1 } as const;
 

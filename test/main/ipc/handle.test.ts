@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IpcRouter, sendEvent } from '../../../src/main/ipc/handle.js';
 import { isTrustedSenderUrl } from '../../../src/main/ipc/trusted-sender.js';
-import { ipcChannels } from '../../../src/core/common/contracts/ipc-channels.js';
+import { ipcChannels } from '../../../src/base/contracts/ipc-channels.js';
 import { FakeIpcMain, FakeWebContents } from '../../mocks/electron.js';
 
 const TRUSTED = 'app://keybroker/popup.html';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ipcChannels } from '../../../src/core/common/contracts/ipc-channels.js';
+import { ipcChannels } from '../../../src/base/contracts/ipc-channels.js';
 import type { AppServices } from '../../../src/main/app-services.js';
 import { IpcRouter } from '../../../src/main/ipc/handle.js';
 import { registerHandlers, type HandlerHost } from '../../../src/main/ipc/register-handlers.js';

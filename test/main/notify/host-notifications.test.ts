@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AuditRecord } from '../../../src/core/common/contracts/audit-event.js';
-import { Emitter } from '../../../src/core/common/events/emitter.js';
+import type { AuditRecord } from '../../../src/base/contracts/audit-event.js';
+import { Emitter } from '../../../src/base/events/emitter.js';
 import { watchHostNotifications, type HostNotice } from '../../../src/main/notify/host-notifications.js';
 
 describe('watchHostNotifications()', () => {

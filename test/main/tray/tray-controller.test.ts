@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { HostStatus } from '../../../src/core/common/contracts/broker-status.js';
-import { Emitter } from '../../../src/core/common/events/emitter.js';
+import type { HostStatus } from '../../../src/base/contracts/broker-status.js';
+import { Emitter } from '../../../src/base/events/emitter.js';
 import { TrayController } from '../../../src/main/tray/tray-controller.js';
 import type { TrayAction } from '../../../src/main/tray/tray-menu-model.js';
 

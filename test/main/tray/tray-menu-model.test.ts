@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ApprovalRequest } from '../../../src/core/common/contracts/approval.js';
-import type { HostStatus } from '../../../src/core/common/contracts/broker-status.js';
+import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
+import type { HostStatus } from '../../../src/base/contracts/broker-status.js';
 import { buildTrayMenu, type TrayMenuItem } from '../../../src/main/tray/tray-menu-model.js';
 import { trayIconFile, trayState } from '../../../src/main/tray/tray-state.js';
 

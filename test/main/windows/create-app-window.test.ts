@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAppWindow, POPUP_WINDOW_OPTIONS, SETTINGS_WINDOW_OPTIONS } from '../../../src/main/windows/create-app-window.js';
-import { CONTENT_SECURITY_POLICY } from '../../../src/core/common/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../../../src/base/content-security-policy.js';
 import { fakeWindowFactory } from '../../mocks/electron.js';
 import { assertHardened } from './assert-hardened.js';
 

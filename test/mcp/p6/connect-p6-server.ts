@@ -2,8 +2,8 @@
 // with a token source that logs in to the P6 fake the way the broker would.
 import { Agent } from 'undici';
 import { p6Login } from '../../../src/connectors/p6/session/index.js';
-import type { TokenGrant } from '../../../src/core/common/contracts/token-protocol.js';
-import { Emitter } from '../../../src/core/common/events/emitter.js';
+import type { TokenGrant } from '../../../src/base/contracts/token-protocol.js';
+import { Emitter } from '../../../src/base/events/emitter.js';
 import { createServer } from '../../../src/mcp/p6/server.js';
 import type { TokenSource } from '../../../src/mcp/runtime/token-source.js';
 import type { P6Fake } from '../../fixtures/p6/start-p6-fake.js';

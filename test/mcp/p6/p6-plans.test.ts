@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { PLAN_METHOD, PlanResult, type ChildPlan } from '../../../src/core/common/contracts/plan-protocol.js';
+import { PLAN_METHOD, PlanResult, type ChildPlan } from '../../../src/base/contracts/plan-protocol.js';
 import { startP6Fake, type P6Fake } from '../../fixtures/p6/start-p6-fake.js';
 import { connectP6Server, type ConnectedP6Server } from './connect-p6-server.js';
 

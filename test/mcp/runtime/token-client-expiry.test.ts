@@ -2,7 +2,7 @@
 // even if no revoke arrived (the host's timer runs late after a sleep, or the frame is lost).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { toDisposable } from '../../../src/core/common/lifecycle/disposable.js';
+import { toDisposable } from '../../../src/base/lifecycle/disposable.js';
 import type { HostChannel } from '../../../src/mcp/runtime/host-channel.js';
 import { TokenClient } from '../../../src/mcp/runtime/token-client.js';
 import { ManualClock } from '../../mocks/manual-clock.js';

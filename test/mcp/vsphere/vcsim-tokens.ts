@@ -1,7 +1,7 @@
 // A TokenSource that logs in to vcsim itself, standing in for the broker in tool tests
 // (the end-to-end test covers the real broker). Counts logins and renewals.
-import { Emitter } from '../../../src/core/common/events/emitter.js';
-import type { TokenGrant } from '../../../src/core/common/contracts/token-protocol.js';
+import { Emitter } from '../../../src/base/events/emitter.js';
+import type { TokenGrant } from '../../../src/base/contracts/token-protocol.js';
 import { createUpstreamDispatcher, vsphereLogin } from '../../../src/connectors/vsphere/index.js';
 import { vapiLogin } from '../../../src/connectors/vsphere/session/vapi-session.js';
 import type { TokenSource } from '../../../src/mcp/runtime/token-source.js';

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { PLAN_METHOD, PlanResult, type ChildPlan } from '../../../src/core/common/contracts/plan-protocol.js';
+import { PLAN_METHOD, PlanResult, type ChildPlan } from '../../../src/base/contracts/plan-protocol.js';
 import { useVcsimServer } from './use-vcsim-server.js';
 
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { PLAN_METHOD, PlanResult, type ChildPlan } from '../../../src/core/common/contracts/plan-protocol.js';
+import { PLAN_METHOD, PlanResult, type ChildPlan } from '../../../src/base/contracts/plan-protocol.js';
 import { adminSession, type AdminSession } from './admin-session.js';
 import { useVcsimServer } from './use-vcsim-server.js';
 

@@ -1,4 +1,4 @@
-import { sanitizeText } from '../../../core/common/sanitize-text.js';
+import { sanitizeText } from '../../../base/sanitize-text.js';
 import { ConnectorError } from '../../connector-error.js';
 import type { P6ExchangeResponse } from './p6-exchange.js';
 

@@ -1,4 +1,4 @@
-import type { P6LoginVariant } from '../../../core/common/contracts/endpoint.js';
+import type { P6LoginVariant } from '../../../base/contracts/endpoint.js';
 import { ConnectorError } from '../../connector-error.js';
 
 /** Visible ASCII with inner spaces: what survives an HTTP header unchanged (edges would be trimmed). */

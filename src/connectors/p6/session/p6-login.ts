@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { P6LoginVariant } from '../../../core/common/contracts/endpoint.js';
+import type { P6LoginVariant } from '../../../base/contracts/endpoint.js';
 import { ConnectorError } from '../../connector-error.js';
 import { p6LoginHeaders } from './p6-login-headers.js';
 import { isHtml, isRedirect, p6Send, type P6HttpResponse } from './p6-send.js';

@@ -1,7 +1,7 @@
 /**
- * vSphere login and logout: the only part of the vSphere connector that core/node (the
+ * vSphere login and logout: the only part of the vSphere connector that platform (the
  * broker) may import. It re-exports the TLS dispatcher because the broker needs one per
- * endpoint to log in, and lint lets core/node reach connectors only through `session/`.
+ * endpoint to log in, and lint lets platform reach connectors only through `session/`.
  */
 export { vsphereLogin, type VsphereLoginOptions, type VsphereSession } from './vsphere-login.js';
 export { vsphereLogout, type VsphereLogoutOptions } from './vsphere-logout.js';

@@ -1,4 +1,4 @@
-import { sanitizeText } from '../../../core/common/sanitize-text.js';
+import { sanitizeText } from '../../../base/sanitize-text.js';
 import { ConnectorError } from '../../connector-error.js';
 import { VsphereFaultError } from './vsphere-fault-error.js';
 import { attributeValue, childElement, qnameLocal, XML_NS, type XmlElement } from './soap-xml.js';

@@ -1,6 +1,6 @@
 import type { P6Client } from '../../../connectors/p6/index.js';
-import type { PlanChange } from '../../../core/common/contracts/approval.js';
-import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { PlanChange } from '../../../base/contracts/approval.js';
+import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
 import { P6ToolError } from '../p6-tool-error.js';
 import { preconditionP6Value, showP6Value } from './p6-values.js';

@@ -1,5 +1,5 @@
 import { p6Clause, type P6Client } from '../../../connectors/p6/index.js';
-import type { TargetFacts } from '../../../core/common/contracts/policy.js';
+import type { TargetFacts } from '../../../base/contracts/policy.js';
 
 /** Tree levels walked at most; a deeper (or looping) tree leaves the path out. */
 const MAX_DEPTH = 32;

@@ -1,5 +1,5 @@
 import { p6Clause, type P6Client } from '../../../connectors/p6/index.js';
-import type { Precondition, PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { Precondition, PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { changedSentence, diffPrecondition, type PreconditionChange } from '../../runtime/plan/precondition-diff.js';
 import { preconditionP6Value } from './p6-values.js';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import type { PlanChange } from '../../../core/common/contracts/approval.js';
-import type { Precondition } from '../../../core/common/contracts/plan-protocol.js';
+import type { PlanChange } from '../../../base/contracts/approval.js';
+import type { Precondition } from '../../../base/contracts/plan-protocol.js';
 import { canonicalJson } from './canonical-json.js';
 
 /** Everything an approval covers: the call (tool and validated arguments) and what it will do. */

@@ -1,4 +1,4 @@
-import type { Precondition, PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { Precondition, PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 
 /** One value that no longer holds. */
 export interface PreconditionChange {

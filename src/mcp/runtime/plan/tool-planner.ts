@@ -2,10 +2,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, McpError, type CallToolResult, type ServerNotification, type ServerRequest, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { PlanChange } from '../../../core/common/contracts/approval.js';
-import { APPROVED_META_KEY, ApprovedMeta, PlanRequest, type PlanResult, type Precondition } from '../../../core/common/contracts/plan-protocol.js';
+import type { PlanChange } from '../../../base/contracts/approval.js';
+import { APPROVED_META_KEY, ApprovedMeta, PlanRequest, type PlanResult, type Precondition } from '../../../base/contracts/plan-protocol.js';
 import { planHash } from './plan-hash.js';
-import type { TargetFacts } from '../../../core/common/contracts/policy.js';
+import type { TargetFacts } from '../../../base/contracts/policy.js';
 
 /** What a tool's plan step returns (the runtime adds the hash). */
 export interface PlanDraft {

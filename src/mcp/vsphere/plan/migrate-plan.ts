@@ -1,6 +1,6 @@
 import { asArray, isMoRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
-import type { PlanChange } from '../../../core/common/contracts/approval.js';
-import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { PlanChange } from '../../../base/contracts/approval.js';
+import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { findTarget, targetLabel, targetOf, targetPrecondition, type Target } from './write-targets.js';

@@ -1,5 +1,5 @@
 import type { ManagedObjectRef } from '../../../connectors/vsphere/index.js';
-import type { Precondition, PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { Precondition, PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { approvedPrecondition, type ToolExtra } from '../../runtime/plan/tool-planner.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { changedSentence, diffPrecondition, type PreconditionChange } from '../../runtime/plan/precondition-diff.js';

@@ -1,7 +1,7 @@
 import type { VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
-import type { PlanChange } from '../../../core/common/contracts/approval.js';
-import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { PlanChange } from '../../../base/contracts/approval.js';
+import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { preconditionValue, readVmState, vmLabel, vmPrecondition, type VmState } from './vm-state.js';
 

@@ -1,5 +1,5 @@
 import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
-import type { TargetFacts } from '../../../core/common/contracts/policy.js';
+import type { TargetFacts } from '../../../base/contracts/policy.js';
 
 /** VM properties the facts need, read with the plan's other properties. */
 export const VM_FACT_PATHS = ['parent', 'resourcePool', 'config.guestId', 'config.guestFullName'] as const;

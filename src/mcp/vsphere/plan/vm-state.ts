@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
-import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { flattenSnapshots, type SnapshotRow } from '../inventory/snapshot-tree.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import type { TargetFacts } from '../../../core/common/contracts/policy.js';
+import type { TargetFacts } from '../../../base/contracts/policy.js';
 import { readVmFacts, VM_FACT_PATHS } from './vm-facts.js';
 
 /** The VM properties a plan reads; the first three are its precondition. */

@@ -1,5 +1,5 @@
 import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
-import type { PreconditionObject } from '../../../core/common/contracts/plan-protocol.js';
+import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { approvedPrecondition, type ToolExtra } from '../../runtime/plan/tool-planner.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';

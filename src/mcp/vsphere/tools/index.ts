@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
-import type { EndpointSummary } from '../../../core/common/contracts/token-protocol.js';
+import type { EndpointSummary } from '../../../base/contracts/token-protocol.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import type { RowSnapshots } from '../inventory/row-snapshots.js';
 import { registerGetDatacenterTool } from './get-datacenter.js';

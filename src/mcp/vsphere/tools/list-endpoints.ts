@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { EndpointSummary } from '../../../core/common/contracts/token-protocol.js';
+import type { EndpointSummary } from '../../../base/contracts/token-protocol.js';
 import { endpointListOutput, endpointListResult } from '../../runtime/endpoint-list.js';
 import { READ_ONLY } from './tool-support.js';
 

@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { Agent, interceptors } from 'undici';
-import type { P6LoginVariant } from '../../../../src/core/common/contracts/endpoint.js';
+import type { P6LoginVariant } from '../../../../src/base/contracts/endpoint.js';
 import { ConnectorError } from '../../../../src/connectors/connector-error.js';
 import { p6Login, type P6LoginOptions } from '../../../../src/connectors/p6/session/p6-login.js';
 import { fakeHttp } from '../../../fixtures/p6/fake-http.js';

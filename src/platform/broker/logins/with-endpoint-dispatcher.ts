@@ -1,0 +1,17 @@
+import type { Dispatcher } from 'undici';
+import type { Endpoint } from '../../../base/contracts/endpoint.js';
+import { createUpstreamDispatcher } from '../../../connectors/tls/index.js';
+import { readEndpointCa } from './read-endpoint-ca.js';
+
+/**
+ * Run `fn` with a dispatcher verifying `endpoint`'s TLS as configured (pin or CA), closed
+ * afterwards: logins are rare, so a fresh, never-shared connection pool is the safe default.
+ */
+export async function withEndpointDispatcher<T>(endpoint: Endpoint, fn: (dispatcher: Dispatcher) => Promise<T>): Promise<T> {
+  const dispatcher = createUpstreamDispatcher({ fingerprintSha256: endpoint.tls.fingerprintSha256, ca: readEndpointCa(endpoint) });
+  try {
+    return await fn(dispatcher);
+  } finally {
+    await dispatcher.close();
+  }
+}

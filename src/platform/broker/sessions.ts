@@ -1,0 +1,224 @@
+import type { Endpoint } from '../../base/contracts/endpoint.js';
+import type { EndpointKind } from '../../base/contracts/names.js';
+import { Emitter } from '../../base/events/emitter.js';
+import { DisposableBase, type Disposable } from '../../base/lifecycle/disposable.js';
+import type { Keychain } from '../keychain/keychain.js';
+import type { AuditSink } from './audit-sink.js';
+import type { Clock } from './clock.js';
+import type { UnlockMode } from './consent.js';
+import { secretEquals } from './secret-equals.js';
+import { TokenDenied } from './token-denied.js';
+import { UpstreamLoginError, type UpstreamLogin } from './upstream-login.js';
+
+/** A logged-in upstream session held by the broker on behalf of the children. */
+export interface LiveSession {
+  readonly endpoint: string;
+  readonly kind: EndpointKind;
+  readonly credential: string;
+  readonly token: string;
+  /** The vAPI REST session made with the same login (vSphere), when the upstream has one. */
+  readonly restToken?: string;
+  readonly loggedInAt: number;
+  readonly expiresAt: number;
+  readonly mode: UnlockMode;
+}
+
+/** Why a session ended; `onDidEnd` listeners revoke the token in the children. */
+export interface SessionEnd {
+  readonly session: LiveSession;
+  readonly reason: 'lock' | 'expired' | 'stale' | 'removed' | 'changed' | 'shutdown';
+}
+
+/** How one upstream logout went: `failed` covers errors; the caller's bound decides when to stop waiting. */
+export interface LogoutOutcome {
+  readonly endpoint: string;
+  readonly ok: boolean;
+}
+
+interface Held {
+  readonly session: LiveSession;
+  readonly endpoint: Endpoint;
+  readonly timer: Disposable;
+}
+
+/**
+ * Upstream sessions, one per endpoint (DESIGN.md "Session"): reads the password from the
+ * keychain only to log in, keeps the token, logs out on lock or expiry. Logins are
+ * single-flight per endpoint and never retried (P6 locks accounts).
+ */
+export class Sessions extends DisposableBase {
+  private readonly held = new Map<string, Held>();
+  private readonly inflight = new Map<string, { readonly credential: string; readonly login: Promise<LiveSession> }>();
+  /** Logouts under way (one entry per call), by endpoint. */
+  private readonly outgoing = new Map<symbol, string>();
+  /** Bumped on every lock of a credential, so a login that raced a lock is thrown away. */
+  private readonly epochs = new Map<string, number>();
+  private readonly _onDidEnd = this.register(new Emitter<SessionEnd>());
+  readonly onDidEnd = this._onDidEnd.event;
+
+  constructor(
+    private readonly deps: {
+      readonly logins: Readonly<Record<EndpointKind, UpstreamLogin>>;
+      readonly keychain: Keychain;
+      readonly clock: Clock;
+      readonly audit: AuditSink;
+    },
+  ) {
+    super();
+  }
+
+  /** The live session of `endpoint`, if any and not past its expiry. */
+  current(endpoint: string): LiveSession | undefined {
+    const h = this.held.get(endpoint);
+    if (h && this.deps.clock.now() >= h.session.expiresAt) {
+      void this.end(endpoint, 'expired');
+      return undefined;
+    }
+    return h?.session;
+  }
+
+  /** Every live session. */
+  all(): LiveSession[] {
+    return [...this.held.keys()].map((e) => this.current(e)).filter((s): s is LiveSession => s !== undefined);
+  }
+
+  /** Every held token, without side effects (the audit redactor calls this on each append). */
+  tokens(): string[] {
+    return [...this.held.values()].flatMap((h) => (h.session.restToken ? [h.session.token, h.session.restToken] : [h.session.token]));
+  }
+
+  /** Log in to `endpoint` (or join a login already under way) and keep the session until `expiresAt`. */
+  login(endpoint: Endpoint, mode: UnlockMode, expiresAt: number): Promise<LiveSession> {
+    const running = this.inflight.get(endpoint.id);
+    if (running) return running.login;
+    const p = this.doLogin(endpoint, mode, expiresAt).finally(() => this.inflight.delete(endpoint.id));
+    this.inflight.set(endpoint.id, { credential: endpoint.credential, login: p });
+    return p;
+  }
+
+  /** The held endpoint settings a live session logged in with (to spot a changed url, user or TLS). */
+  loggedInWith(endpoint: string): Endpoint | undefined {
+    return this.held.get(endpoint)?.endpoint;
+  }
+
+  /** Drop a session the upstream no longer accepts, if `staleToken` is still the current one. */
+  invalidate(endpoint: string, staleToken: string): void {
+    const held = this.held.get(endpoint)?.session.token;
+    // Security: a child names the token; compare it in constant time, never with ===.
+    if (held !== undefined && secretEquals(held, staleToken)) void this.end(endpoint, 'stale');
+  }
+
+  /**
+   * End every session that uses `credential`, and discard logins racing this call. The
+   * promise settles once each of those upstream logouts has finished or failed, including
+   * the logout of a login that was still under way (issue 10 item 8: `lock` answers after
+   * the logout). It never rejects; callers bound how long they wait.
+   */
+  lockCredential(credential: string): Promise<LogoutOutcome[]> {
+    // Stryker disable next-line ArithmeticOperator: any change of the epoch works; the direction does not matter.
+    this.epochs.set(credential, (this.epochs.get(credential) ?? 0) + 1);
+    const logouts: Promise<LogoutOutcome | undefined>[] = [];
+    for (const [id, h] of [...this.held]) {
+      if (h.session.credential === credential) logouts.push(this.end(id, 'lock'));
+    }
+    for (const [id, f] of this.inflight) {
+      // A racing login logs itself out before it settles (doLogin), so waiting for it is enough.
+      if (f.credential === credential) logouts.push(f.login.then(() => undefined, () => ({ endpoint: id, ok: true })));
+    }
+    return Promise.all(logouts).then((all) => all.filter((o): o is LogoutOutcome => o !== undefined));
+  }
+
+  /**
+   * End one endpoint's session: tell listeners (they revoke the token in the children) and
+   * log out upstream. Resolves with the logout's outcome once it finished or failed, or
+   * undefined when there was no session; never rejects.
+   */
+  end(endpoint: string, reason: SessionEnd['reason']): Promise<LogoutOutcome | undefined> {
+    const h = this.held.get(endpoint);
+    if (!h) return Promise.resolve(undefined);
+    this.held.delete(endpoint);
+    h.timer.dispose();
+    this._onDidEnd.fire({ session: h.session, reason });
+    // A stale session is already dead upstream; anything else is logged out for real.
+    if (reason !== 'stale') return this.logout(h).then((ok) => ({ endpoint, ok }));
+    this.deps.audit.append({ event: 'session.logout', endpoint, credential: h.session.credential, reason: 'rejected by upstream' });
+    return Promise.resolve({ endpoint, ok: true });
+  }
+
+  /** Log out everything (host shutdown); resolves when every logout has been tried. */
+  async endAll(): Promise<void> {
+    const all = [...this.held.values()];
+    this.held.clear();
+    for (const h of all) h.timer.dispose();
+    await Promise.all(all.map((h) => this.logout(h)));
+  }
+
+  private async doLogin(endpoint: Endpoint, mode: UnlockMode, expiresAt: number): Promise<LiveSession> {
+    const { keychain, clock, audit } = this.deps;
+    const epoch = this.epochs.get(endpoint.credential) ?? 0;
+    const started = clock.now();
+    let password: string | undefined;
+    try {
+      password = await keychain.get(endpoint.credential);
+    } catch (e) {
+      throw new TokenDenied('locked', `cannot read the keychain for ${endpoint.id}: ${(e as Error).message}`);
+    }
+    if (password === undefined) {
+      throw new TokenDenied('invalid', `no password in the keychain for ${endpoint.credential}; set it with 'keybroker endpoint update ${endpoint.id} --password-stdin'`);
+    }
+    let token: string;
+    let restToken: string | undefined;
+    try {
+      // The password's only use; the reference is dropped in `finally` (JS cannot wipe strings).
+      ({ token, restToken } = await this.deps.logins[endpoint.kind].login(endpoint, password));
+    } catch (e) {
+      const reason = e instanceof UpstreamLoginError ? e.reason : 'unreachable';
+      const message = e instanceof UpstreamLoginError ? e.message : `login to ${endpoint.id} failed unexpectedly; check the URL and try again`;
+      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'failed', code: reason, reason: message, durationMs: clock.now() - started });
+      throw new TokenDenied(reason, message);
+    } finally {
+      // eslint-disable-next-line no-useless-assignment -- drop the last reference to the password early
+      password = undefined;
+    }
+    const session: LiveSession = { endpoint: endpoint.id, kind: endpoint.kind, credential: endpoint.credential, token, ...(restToken ? { restToken } : {}), loggedInAt: clock.now(), expiresAt, mode };
+    const h: Held = { session, endpoint, timer: clock.setTimer(Math.max(0, expiresAt - clock.now()), () => void this.end(endpoint.id, 'expired')) };
+    audit.append({ event: 'session.login', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'ok', durationMs: clock.now() - started, expiresAt: new Date(expiresAt).toISOString() });
+    if ((this.epochs.get(endpoint.credential) ?? 0) !== epoch) {
+      // Security: the user locked this credential while we were logging in. Log out before
+      // settling, so a `lock` waiting on this login answers only after the logout.
+      h.timer.dispose();
+      await this.logout(h);
+      throw new TokenDenied('locked', `${endpoint.id} was locked during login; ask again to unlock it`);
+    }
+    const previous = this.held.get(endpoint.id);
+    if (previous) void this.end(endpoint.id, 'stale');
+    this.held.set(endpoint.id, h);
+    return session;
+  }
+
+  /** Endpoints whose upstream logout is still running. */
+  loggingOut(): string[] {
+    return [...new Set(this.outgoing.values())];
+  }
+
+  /** Log `h` out upstream and audit how it went; true when the upstream confirmed. Never rejects. */
+  private async logout(h: Held): Promise<boolean> {
+    const mark = Symbol(h.session.endpoint);
+    this.outgoing.set(mark, h.session.endpoint);
+    try {
+      await this.deps.logins[h.endpoint.kind].logout(h.endpoint, { token: h.session.token, ...(h.session.restToken ? { restToken: h.session.restToken } : {}) });
+      this.deps.audit.append({ event: 'session.logout', endpoint: h.session.endpoint, credential: h.session.credential, outcome: 'ok' });
+      return true;
+    } catch {
+      this.deps.audit.append({ event: 'session.logout', endpoint: h.session.endpoint, credential: h.session.credential, outcome: 'failed', reason: 'upstream logout failed; the session will expire on its own' });
+      return false;
+    } finally {
+      this.outgoing.delete(mark);
+    }
+  }
+
+  override dispose(): void {
+    void this.endAll();
+    super.dispose();
+  }
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import type { Config } from '../../base/contracts/config.js';
+import type { TokenGrant, TokenRenew, TokenRequest } from '../../base/contracts/token-protocol.js';
+import type { AuditSink } from './audit-sink.js';
+import type { ChildLink } from './child-link.js';
+import type { Clock } from './clock.js';
+import type { Consent } from './consent.js';
+import type { LiveSession, Sessions } from './sessions.js';
+import { TokenDenied } from './token-denied.js';
+
+/** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
+export const ONCE_SESSION_MS = 15 * 60 * 1000;
+
+/**
+ * Answers `token.request` and `token.renew` (DESIGN.md "Token protocol"): scope check,
+ * consent, single-flight login, grant. Every outcome is audited; no outcome carries a secret.
+ */
+export class TokenService {
+  private readonly caCache = new Map<string, string>();
+
+  constructor(
+    private readonly deps: {
+      readonly config: () => Config;
+      readonly consent: Consent;
+      readonly sessions: Sessions;
+      readonly clock: Clock;
+      readonly audit: AuditSink;
+      /** The MCP client currently driving `link`, when the gateway knows it. */
+      readonly attribution: (link: ChildLink) => string | undefined;
+    },
+  ) {}
+
+  /** Handle one validated frame from `link`; never throws: failures become `token.deny`. */
+  async handle(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<void> {
+    const started = this.deps.clock.now();
+    try {
+      const session = await this.resolve(link, frame);
+      link.send(this.grant(frame.id, session));
+      this.deps.audit.append({ event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
+    } catch (e) {
+      const denied = e instanceof TokenDenied ? e : new TokenDenied('unreachable', `could not get a session for ${frame.endpoint}; see 'keybroker audit'`);
+      link.send({ ch: 'broker', t: 'token.deny', id: frame.id, code: denied.code, message: denied.message });
+      this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'denied', code: denied.code, reason: denied.message, durationMs: this.deps.clock.now() - started });
+    }
+  }
+
+  /** Forget cached CA files (config reloaded). */
+  clearCaches(): void {
+    this.caCache.clear();
+  }
+
+  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<LiveSession> {
+    const config = this.deps.config();
+    const endpoint = config.endpoints.find((e) => e.id === frame.endpoint);
+    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`);
+    // Security: a compromised vSphere child must not obtain a P6 session, and vice versa.
+    if (endpoint.kind !== link.kind) throw new TokenDenied('not_allowed', `the ${link.server} server may not use ${endpoint.kind} endpoint ${endpoint.id}`);
+
+    const { sessions } = this.deps;
+    if (frame.t === 'token.renew') sessions.invalidate(endpoint.id, frame.stale);
+    const live = sessions.current(endpoint.id);
+    if (live) return live;
+
+    const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
+    const who = { client: this.deps.attribution(link) ?? `${link.server} server`, server: link.server };
+    const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, endpoint.id, who);
+    const now = this.deps.clock.now();
+    // A TTL session ends exactly with its unlock; an allow-once session lasts one task.
+    const until = mode === 'ttl'
+      ? (this.deps.consent.unlockedUntil(endpoint.credential) ?? now + ttlSeconds * 1000)
+      : now + Math.min(ONCE_SESSION_MS, ttlSeconds * 1000);
+    try {
+      return await sessions.login(endpoint, mode, until);
+    } catch (e) {
+      // Security: a rejected password is never tried again without the user: the next
+      // request prompts anew (P6 locks accounts after a few failures).
+      if (e instanceof TokenDenied && e.code === 'login_failed') this.deps.consent.forget(endpoint.credential);
+      throw e;
+    }
+  }
+
+  private grant(id: string, s: LiveSession): TokenGrant {
+    const endpoint = this.deps.config().endpoints.find((e) => e.id === s.endpoint);
+    return {
+      ch: 'broker', t: 'token.grant', id, endpoint: s.endpoint, token: s.token, ...(s.restToken ? { restToken: s.restToken } : {}), expiresAt: s.expiresAt,
+      upstream: {
+        url: endpoint?.url ?? '',
+        fingerprintSha256: endpoint?.tls.fingerprintSha256,
+        ca: endpoint?.tls.caFile ? this.readCa(endpoint.tls.caFile) : undefined,
+        database: endpoint?.kind === 'p6' ? endpoint.database : undefined,
+        username: endpoint?.username,
+      },
+    };
+  }
+
+  private readCa(file: string): string | undefined {
+    let pem = this.caCache.get(file);
+    if (pem === undefined) {
+      try {
+        pem = fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined; // The child's TLS check then fails closed against system CAs.
+      }
+      this.caCache.set(file, pem);
+    }
+    return pem;
+  }
+}

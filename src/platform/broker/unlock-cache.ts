@@ -1,0 +1,73 @@
+import type { Disposable } from '../../base/lifecycle/disposable.js';
+import { DisposableBase } from '../../base/lifecycle/disposable.js';
+import { Emitter } from '../../base/events/emitter.js';
+import type { Clock } from './clock.js';
+
+interface Unlock {
+  readonly until: number;
+  readonly timer: Disposable;
+}
+
+/**
+ * Which credentials the user has allowed, and until when (DESIGN.md "Unlock").
+ * Only "allow for the TTL" is cached here; "allow once" never is. Expiry is both lazy
+ * (checked on every read) and eager (a timer fires `onDidExpire`, so sessions are logged
+ * out at the TTL even when nobody asks).
+ */
+export class UnlockCache extends DisposableBase {
+  private readonly unlocks = new Map<string, Unlock>();
+  private readonly _onDidExpire = this.register(new Emitter<string>());
+  /** Fires with the credential id when its TTL runs out. */
+  readonly onDidExpire = this._onDidExpire.event;
+
+  constructor(private readonly clock: Clock) {
+    super();
+  }
+
+  /** Epoch ms until which `credential` is unlocked, or undefined when locked. */
+  unlockedUntil(credential: string): number | undefined {
+    const u = this.unlocks.get(credential);
+    if (!u) return undefined;
+    if (this.clock.now() >= u.until) {
+      this.expire(credential);
+      return undefined;
+    }
+    return u.until;
+  }
+
+  /** Unlock `credential` for `ttlMs` from now, replacing any earlier unlock. */
+  unlock(credential: string, ttlMs: number): number {
+    this.drop(credential);
+    const until = this.clock.now() + ttlMs;
+    const timer = this.clock.setTimer(ttlMs, () => this.expire(credential));
+    this.unlocks.set(credential, { until, timer });
+    return until;
+  }
+
+  /** Forget the unlock without firing `onDidExpire`; true when one existed. */
+  lock(credential: string): boolean {
+    return this.drop(credential);
+  }
+
+  /** Every currently unlocked credential id. */
+  unlocked(): string[] {
+    return [...this.unlocks.keys()].filter((c) => this.unlockedUntil(c) !== undefined);
+  }
+
+  private expire(credential: string): void {
+    if (this.drop(credential)) this._onDidExpire.fire(credential);
+  }
+
+  private drop(credential: string): boolean {
+    const u = this.unlocks.get(credential);
+    if (!u) return false;
+    u.timer.dispose();
+    this.unlocks.delete(credential);
+    return true;
+  }
+
+  override dispose(): void {
+    for (const c of [...this.unlocks.keys()]) this.drop(c);
+    super.dispose();
+  }
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import { Config, emptyConfig } from '../../base/contracts/config.js';
+import { firstIssue } from '../../base/contracts/format-issue.js';
+import { ConfigInvalidError } from '../../base/errors/config-invalid-error.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { ensurePrivateDir } from '../fs/private-dir.js';
+import { homePaths } from './home.js';
+
+/**
+ * Loads, validates and atomically saves `<home>/config.json`.
+ * A bad file is reported with the path of the bad field and never rewritten.
+ */
+export class ConfigStore {
+  readonly paths;
+  private readonly onNote: (message: string) => void;
+
+  /** `onNote` hears what load() fixed on its own (a too-open file mode); default: one line on stderr. */
+  constructor(readonly home: string, options: { readonly onNote?: (message: string) => void } = {}) {
+    this.paths = homePaths(home);
+    this.onNote = options.onNote ?? ((m) => void process.stderr.write(`keybroker: note: ${m}\n`));
+  }
+
+  /** The current config; a missing file is a fresh install, an invalid one throws ConfigInvalidError. */
+  load(): Config {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.paths.config, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
+      throw e;
+    }
+    let text: string;
+    try {
+      this.tighten(fd);
+      text = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+    return parseConfigText(text, this.paths.config);
+  }
+
+  /**
+   * Security: config.json names the modules KeyBroker runs (`servers`) and the URLs it sends
+   * passwords to, so it is 0600. A file left wider (an older install, a copy, an editor) is
+   * tightened on the open descriptor, and the user is told (issue 10 item 9).
+   */
+  private tighten(fd: number): void {
+    if (process.platform === 'win32') return; // ACLs, not modes, protect %APPDATA%.
+    const mode = fs.fstatSync(fd).mode & 0o777;
+    if ((mode & 0o077) === 0) return;
+    fs.fchmodSync(fd, 0o600);
+    this.onNote(`${this.paths.config} was open to other users (mode 0${mode.toString(8)}); tightened it to 0600. If you did not set that mode, check the file's endpoints and servers`);
+  }
+
+  /** Validate, then write atomically with mode 0600 in a 0700 home. */
+  save(config: Config): void {
+    const checked = Config.safeParse(config);
+    if (!checked.success) {
+      const { path, message } = firstIssue(checked.error);
+      throw new ConfigInvalidError(path, `refusing to save config: ${path || '(root)'}: ${message}`);
+    }
+    ensurePrivateDir(this.home);
+    writeFileAtomic(this.paths.config, JSON.stringify(checked.data, null, 2) + '\n');
+  }
+
+  /** Load, apply `change`, save. Returns the saved config. */
+  update(change: (config: Config) => Config): Config {
+    const next = change(this.load());
+    this.save(next);
+    return next;
+  }
+}
+
+/** Parse config text; errors name the file and the bad field in one line. */
+export function parseConfigText(text: string, file: string): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigInvalidError('', `${file} is not valid JSON (${(e as Error).message}); fix it or move it aside, then retry`, { cause: e });
+  }
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    const { path, message } = firstIssue(parsed.error);
+    throw new ConfigInvalidError(path, `${file}: ${path || '(root)'}: ${message}; fix that field or move the file aside, then retry`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,73 @@
+import type { PolicyLimits } from '../../base/contracts/policy.js';
+import { globMatch } from '../../base/policy/glob.js';
+import type { Clock } from '../broker/clock.js';
+
+/** A limit a call hit: named in the approval it is held for (issue 14). */
+export interface LimitHit {
+  /** `rate`, `objects` or `breaker`. */
+  readonly kind: 'rate' | 'objects' | 'breaker';
+  /** One line that names the limit: "limit 'power or snapshot changes' (5 per 10 min on vc1) reached". */
+  readonly message: string;
+}
+
+const span = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`);
+
+/**
+ * Blast-radius limits per endpoint (issue 14): at most N calls of a tool group per window, at
+ * most M objects per plan, and a breaker that opens after repeated upstream failures on an
+ * endpoint and stays open for a cool-down. Time comes from the injectable Clock. State is in
+ * memory: a host restart starts the windows afresh (DECISIONS).
+ */
+export class BlastRadius {
+  /** `${limit name}\0${endpoint}` → times of the counted calls, oldest first. */
+  private readonly calls = new Map<string, number[]>();
+  private readonly failures = new Map<string, { inRow: number; openUntil: number }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** The limits `tool` on `endpoint` with `objects` targets would exceed now, if it ran. */
+  check(limits: PolicyLimits, tool: string, endpoint: string, objects: number): LimitHit[] {
+    const now = this.clock.now();
+    const hits: LimitHit[] = [];
+    for (const rate of limits.rates) {
+      if (!rate.tools.some((g) => globMatch(g, tool))) continue;
+      const recent = this.recent(`${rate.name}\0${endpoint}`, now, rate.windowSeconds);
+      if (recent.length >= rate.max) hits.push({ kind: 'rate', message: `limit '${rate.name}' reached: ${rate.max} per ${span(rate.windowSeconds)} on endpoint ${endpoint} (${recent.length} already)` });
+    }
+    if (objects > limits.maxObjectsPerCall) hits.push({ kind: 'objects', message: `limit 'objects per call' reached: this call targets ${objects} objects, more than ${limits.maxObjectsPerCall}` });
+    const breaker = this.failures.get(endpoint);
+    if (breaker && breaker.openUntil > now) {
+      hits.push({ kind: 'breaker', message: `breaker open on endpoint ${endpoint}: ${breaker.inRow} upstream failures in a row; it closes in ${Math.ceil((breaker.openUntil - now) / 1000)} s` });
+    }
+    return hits;
+  }
+
+  /** Count a call that is about to run against the rate limits it falls under. */
+  record(limits: PolicyLimits, tool: string, endpoint: string): void {
+    const now = this.clock.now();
+    for (const rate of limits.rates) {
+      if (!rate.tools.some((g) => globMatch(g, tool))) continue;
+      const key = `${rate.name}\0${endpoint}`;
+      this.calls.set(key, [...this.recent(key, now, rate.windowSeconds), now]);
+    }
+  }
+
+  /** The upstream outcome of a call that ran: failures in a row open the breaker. */
+  outcome(limits: PolicyLimits, endpoint: string, failed: boolean): void {
+    if (!failed) {
+      this.failures.delete(endpoint);
+      return;
+    }
+    const state = this.failures.get(endpoint) ?? { inRow: 0, openUntil: 0 };
+    state.inRow += 1;
+    if (state.inRow >= limits.breaker.failures) state.openUntil = this.clock.now() + limits.breaker.coolDownSeconds * 1000;
+    this.failures.set(endpoint, state);
+  }
+
+  private recent(key: string, now: number, windowSeconds: number): number[] {
+    const kept = (this.calls.get(key) ?? []).filter((t) => t > now - windowSeconds * 1000);
+    if (kept.length) this.calls.set(key, kept);
+    else this.calls.delete(key);
+    return kept;
+  }
+}

@@ -1,0 +1,83 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { PLAN_METHOD, PlanResult } from '../../base/contracts/plan-protocol.js';
+import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import { ChildMcpTransport } from './child-mcp-transport.js';
+
+/** Long operations (a vCenter task, a P6 export) report progress; the timer restarts on each report. */
+const CALL_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * The gateway's MCP client for one child process lifetime: initialise, list tools (all
+ * pages), forward calls with progress and cancellation. A new one is made per restart.
+ */
+export class ChildConnection {
+  readonly transport: ChildMcpTransport;
+  private readonly client = new Client({ name: 'keybroker-gateway', version: '1' }, { capabilities: {} });
+  private tools: Tool[] = [];
+
+  constructor(readonly handle: ChildProcessHandle, onInvalid: (reason: string) => void) {
+    this.transport = new ChildMcpTransport(handle, onInvalid);
+  }
+
+  /** Connect and load the tool list; rejects if the child does not answer `initialize`. */
+  async open(): Promise<void> {
+    await this.client.connect(this.transport);
+    await this.refreshTools();
+  }
+
+  async refreshTools(): Promise<Tool[]> {
+    const all: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.client.listTools(cursor ? { cursor } : {});
+      all.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor);
+    this.tools = all;
+    return all;
+  }
+
+  /**
+   * The child's MCP `instructions` (how to choose an endpoint), passed on to clients.
+   * Capped: a child already writes tool descriptions, so this adds no new trust, but it
+   * must not make every client's initialize large.
+   */
+  instructions(): string | undefined {
+    return this.client.getInstructions()?.slice(0, 4096);
+  }
+
+  listTools(): Tool[] {
+    return this.tools;
+  }
+
+  findTool(name: string): Tool | undefined {
+    return this.tools.find((t) => t.name === name);
+  }
+
+  /**
+   * Ask the child to plan a call (issue 11): the tool's own validation and a plan of what it
+   * would change, nothing changed. Undefined when the child has no plan step for the tool.
+   */
+  async plan(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<PlanResult | undefined> {
+    try {
+      return await this.client.request({ method: PLAN_METHOD, params: { name, ...(args && { arguments: args }) } } as never, PlanResult, { signal, timeout: CALL_TIMEOUT_MS });
+    } catch (e) {
+      if (e instanceof McpError && e.code === ErrorCode.MethodNotFound) return undefined;
+      throw e;
+    }
+  }
+
+  callTool(name: string, args: Record<string, unknown> | undefined, options: { signal: AbortSignal; meta?: Record<string, unknown>; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }): Promise<CallToolResult> {
+    return this.client.callTool({ name, arguments: args, ...(options.meta && { _meta: options.meta }) }, undefined, {
+      signal: options.signal,
+      onprogress: options.onprogress,
+      timeout: CALL_TIMEOUT_MS,
+      resetTimeoutOnProgress: true,
+    }) as Promise<CallToolResult>;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close().catch(() => undefined);
+  }
+}

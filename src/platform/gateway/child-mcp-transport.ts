@@ -1,0 +1,59 @@
+import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import type { Disposable } from '../../base/lifecycle/disposable.js';
+
+/** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
+export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The host's end of a child's MCP channel: `{ch:'mcp', msg}` frames over the child's
+ * message channel. The gateway's SDK `Client` for that child runs on it. Closes (and so
+ * fails every in-flight request at once) when the child exits.
+ */
+export class ChildMcpTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private closed = false;
+  private delivery: Promise<void> = Promise.resolve();
+  private readonly exitSub: Disposable;
+
+  constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
+    this.exitSub = handle.onDidExit(() => void this.close());
+  }
+
+  async start(): Promise<void> {}
+
+  /** Feed one `{ch:'mcp'}` frame received from the child. */
+  receive(frame: unknown): void {
+    if (this.closed) return;
+    const msg = (frame as { msg?: unknown }).msg;
+    let size = Infinity;
+    try {
+      size = Buffer.byteLength(JSON.stringify(msg) ?? '');
+    } catch {
+      // unserialisable: treated as oversized below
+    }
+    if (size > MAX_CHILD_MCP_FRAME_BYTES) return this.onInvalid(`mcp frame of ${Number.isFinite(size) ? size : '?'} bytes exceeds ${MAX_CHILD_MCP_FRAME_BYTES}`);
+    const parsed = JSONRPCMessageSchema.safeParse(msg);
+    if (!parsed.success) return this.onInvalid('mcp frame is not a JSON-RPC message');
+    // Deliver each message a microtask after the previous one. Node's IPC can emit several
+    // messages in one go; the SDK handles a notification on a microtask but a response at
+    // once, so a last progress notification arriving with its response would otherwise be
+    // dropped (its progress handler already removed by the response).
+    this.delivery = this.delivery.then(() => this.onmessage?.(parsed.data)).catch((e: unknown) => this.onerror?.(e as Error));
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) throw new Error(`the ${this.handle.spec.name} server is not running`);
+    this.handle.send({ ch: 'mcp', msg: message });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.exitSub.dispose();
+    this.onclose?.();
+  }
+}

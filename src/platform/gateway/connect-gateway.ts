@@ -1,0 +1,62 @@
+import net from 'node:net';
+import { GATEWAY_PROTOCOL, GatewayWelcome, type GatewayHello } from '../../base/contracts/gateway-handshake.js';
+import { HostNotRunningError } from '../../base/errors/host-not-running-error.js';
+import { readFirstLine } from '../ipc/read-first-line.js';
+import { GatewayHandshakeError, GatewayRefusedError } from './gateway-socket-errors.js';
+import { MAX_HELLO_BYTES } from './gateway-socket-server.js';
+import { JsonLineTransport, type JsonLineTransportOptions } from './json-line-transport.js';
+
+/** Where and as whom to connect. */
+export interface ConnectGatewayOptions {
+  /** From `gatewaySocketPath(home)`. */
+  readonly socketPath: string;
+  readonly server: string;
+  /** Shown in approvals and the audit log until the MCP `initialize` names the client. */
+  readonly client: string;
+  /** How long to wait for the welcome; default 5 s. */
+  readonly timeoutMs?: number;
+  readonly onInvalidLine?: JsonLineTransportOptions['onInvalidLine'];
+}
+
+/**
+ * The in-process client end of the gateway socket (`keybroker call`, tests, benchmarks):
+ * connect, say hello, wait for the welcome, and return an unstarted transport for an SDK
+ * `Client`. Throws HostNotRunningError when nothing listens, GatewayRefusedError on `ok:false`.
+ */
+export async function connectGateway(options: ConnectGatewayOptions): Promise<JsonLineTransport> {
+  const socket = await connect(options.socketPath);
+  const hello: GatewayHello = { protocol: GATEWAY_PROTOCOL, server: options.server, client: options.client };
+  socket.write(JSON.stringify(hello) + '\n');
+  const first = await readFirstLine(socket, { maxBytes: MAX_HELLO_BYTES, timeoutMs: options.timeoutMs ?? 5000 });
+  if (!first.ok) {
+    socket.destroy();
+    throw new GatewayHandshakeError(`KeyBroker did not welcome the connection (${first.reason}); check the host log, or restart it`);
+  }
+  let welcome: GatewayWelcome;
+  try {
+    welcome = GatewayWelcome.parse(JSON.parse(first.line.toString('utf8')));
+  } catch (e) {
+    socket.destroy();
+    throw new GatewayHandshakeError('KeyBroker answered something unexpected; make sure the CLI and the host are the same version', { cause: e });
+  }
+  if (!welcome.ok) {
+    socket.destroy();
+    throw new GatewayRefusedError(welcome.error.code, welcome.error.message);
+  }
+  return new JsonLineTransport(socket, { initialChunk: first.rest, ...(options.onInvalidLine ? { onInvalidLine: options.onInvalidLine } : {}) });
+}
+
+function connect(socketPath: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      socket.destroy();
+      if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTDIR') reject(new HostNotRunningError({ cause: e }));
+      else reject(new GatewayHandshakeError(`cannot connect to ${socketPath} (${e.code ?? e.message}); check the owner and mode of that file`, { cause: e }));
+    });
+  });
+}

@@ -1,0 +1,452 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../base/contracts/plan-protocol.js';
+import type { ApprovalSubject } from '../../base/contracts/approval.js';
+import type { AuditInput } from '../../base/contracts/audit-event.js';
+import type { Config } from '../../base/contracts/config.js';
+import type { PolicyTestResult } from '../../base/contracts/policy.js';
+import { evaluateRules, type PolicyDecision } from '../../base/policy/evaluate-rules.js';
+import { userTimeZone } from '../../base/policy/time-window.js';
+import { DisposableBase } from '../../base/lifecycle/disposable.js';
+import type { Approver } from '../broker/approver.js';
+import type { AuditSink } from '../broker/audit-sink.js';
+import type { Clock } from '../broker/clock.js';
+import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import type { ServerSpec } from '../supervisor/server-spec.js';
+import { argsPreview } from './args-preview.js';
+import { BlastRadius, type LimitHit } from './blast-radius.js';
+import type { PinDiff, ToolPins } from './tool-pins.js';
+import type { PinnedServer } from '../../base/contracts/tool-pins.js';
+import { ChildConnection } from './child-connection.js';
+import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
+import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
+import { maskSecretArgs, maskSecretValues, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
+import { argNames, outcomeText, refusal, type ApprovalOutcome } from './tool-call.js';
+import { changesUpstream, endpointsOf, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
+
+export interface GatewayDeps {
+  readonly config: () => Config;
+  readonly approver: Approver;
+  readonly newApprovalId: () => string;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  /** Pinned tool definitions (issue 14); absent, nothing is pinned (unit tests of other parts). */
+  readonly pins?: ToolPins;
+  /** The time zone of a rule's time window that names none; default the user's. */
+  readonly timeZone?: () => string;
+}
+
+/** Audit fields of a record, without its event. */
+type AuditFields = Omit<AuditInput, 'event'>;
+
+/** A server's tool set compared with its pin, once per child connection. */
+interface PinState {
+  readonly connection: ChildConnection;
+  readonly presented: PinnedServer;
+  changed?: PinDiff;
+  /** The one pending definition approval every held call waits on. */
+  approval?: Promise<ApprovalOutcome>;
+}
+
+interface Session {
+  readonly server: Server;
+  readonly label: () => string;
+  /** True once the client's connection closed (a disconnect, not a cancel). */
+  readonly closed: () => boolean;
+  /** The tool list this session saw first: kept for the session (Claude Desktop ignores list_changed). */
+  tools?: Tool[];
+}
+
+interface Entry {
+  readonly spec: ServerSpec;
+  connection?: ChildConnection;
+  /** Resolves with the connection of the current child once it answered `initialize`. */
+  ready: Promise<ChildConnection>;
+  resolveReady: (c: ChildConnection) => void;
+  isReady: boolean;
+  readonly sessions: Set<Session>;
+  /** Clients with a call in flight, oldest first: who a token request is on behalf of. */
+  readonly callers: string[];
+  started: number;
+  pin?: PinState;
+}
+
+/** How long a call waits for a restarting child before it fails. */
+const READY_WAIT_MS = 15_000;
+/** How long a new session waits for a starting child's `instructions`; past it, it goes on without. */
+const INSTRUCTIONS_WAIT_MS = 2_000;
+
+/** `ready`'s value if it settles within `ms`, else undefined. */
+async function readyWithin<T>(ready: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([ready, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The MCP gateway (DESIGN.md "Gateway"): one SDK `Server` per client connection, routed to
+ * the supervised child's single upstream `Client`; destructive calls held for approval;
+ * every call audited with argument names only.
+ */
+export class Gateway extends DisposableBase implements GatewaySessions {
+  private readonly entries = new Map<string, Entry>();
+  private readonly limits: BlastRadius;
+
+  constructor(private readonly deps: GatewayDeps) {
+    super();
+    this.limits = new BlastRadius(deps.clock);
+  }
+
+  /** Register a server before its first child starts, so clients can connect and wait. */
+  addServer(spec: ServerSpec): void {
+    let resolveReady!: (c: ChildConnection) => void;
+    const ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
+    this.entries.set(spec.name, { spec, ready, resolveReady, isReady: false, sessions: new Set(), callers: [], started: 0 });
+  }
+
+  servers(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The client on whose behalf `server` is working right now (for unlock prompts). */
+  currentClient(server: string): string | undefined {
+    return this.entries.get(server)?.callers.at(-1);
+  }
+
+  /**
+   * A (re)started child: connect to it, and once it answers, tell every session its tool
+   * list may have changed. Returns the sink for the child's `{ch:'mcp'}` frames.
+   */
+  attachChild(spec: ServerSpec, handle: ChildProcessHandle): (frame: unknown) => void {
+    const entry = this.entries.get(spec.name);
+    if (!entry) throw new ServerNotFoundError(spec.name);
+    const connection = new ChildConnection(handle, (reason) => this.deps.audit.append({ event: 'frame.invalid', server: spec.name, pid: handle.pid, code: 'invalid', reason }));
+    const restart = entry.started++ > 0;
+    if (entry.connection) this.resetReady(entry);
+    entry.connection = connection;
+    // From the moment this child dies, new calls wait for its successor instead of failing.
+    let exited = false;
+    handle.onDidExit(() => {
+      exited = true;
+      if (entry.connection === connection) this.resetReady(entry);
+    });
+    connection.open().then(() => {
+      if (entry.connection !== connection || exited) return;
+      this.observePins(entry, connection);
+      entry.isReady = true;
+      entry.resolveReady(connection);
+      if (restart) for (const s of entry.sessions) void s.server.sendToolListChanged().catch(() => undefined);
+    }, () => undefined); // A child that dies before answering is restarted by the supervisor.
+    return (frame) => connection.transport.receive(frame);
+  }
+
+  async openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
+    const entry = this.entries.get(options.server);
+    if (!entry) throw new ServerNotFoundError(options.server);
+    // The child's instructions (issue 16) go out in initialize: wait briefly for a child that
+    // is still starting, never long (a crash-looped server must not stall the client).
+    const instructions = (await readyWithin(entry.ready, INSTRUCTIONS_WAIT_MS))?.instructions();
+    const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
+    let isClosed = false;
+    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
+    // Security: the MCP lifecycle comes first (issue 10 item 9). A raw socket client that
+    // skips `initialize` gets no tool list and runs no tool; the SDK's Server does not check.
+    const requireInitialized = (method: string): void => {
+      if (server.getClientVersion() !== undefined) return;
+      this.deps.audit.append({ event: 'gateway.rejected', server: options.server, client: options.clientLabel, code: 'not-initialized', reason: `${method} before initialize` });
+      throw new McpError(ErrorCode.InvalidRequest, `${method} before initialize; start the MCP session with initialize first`);
+    };
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      requireInitialized('tools/list');
+      const connection = await this.whenReady(entry);
+      // The list a session sees stays the one it saw first (issue 14): a changed server's
+      // new set reaches a client only after it reconnects, and calls are checked against pins.
+      session.tools ??= [...connection.listTools()];
+      return { tools: visibleTools(session.tools, this.deps.config(), entry.spec.kind) };
+    });
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+      requireInitialized('tools/call');
+      return this.call(entry, session, request, extra);
+    });
+    const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); resolve(); }; });
+    entry.sessions.add(session);
+    await server.connect(options.transport);
+    return { server: options.server, closed, close: () => server.close() };
+  }
+
+  private resetReady(entry: Entry): void {
+    if (!entry.isReady) return;
+    entry.isReady = false;
+    entry.ready = new Promise<ChildConnection>((r) => { entry.resolveReady = r; });
+  }
+
+  private async whenReady(entry: Entry): Promise<ChildConnection> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new McpError(ErrorCode.InternalError, `the ${entry.spec.name} server is not running; see 'keybroker status'`)), READY_WAIT_MS);
+    });
+    try {
+      return await Promise.race([entry.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async call(entry: Entry, session: Session, request: CallToolRequest, extra: { signal: AbortSignal; sendNotification: (n: never) => Promise<void> }): Promise<CallToolResult> {
+    const { clock, audit } = this.deps;
+    const started = clock.now();
+    // Security: only `name` and `arguments` of the client's request are used; its `_meta`
+    // (where a client could forge "keybroker/approved") is never forwarded to the child.
+    const { name, arguments: args } = request.params;
+    const client = session.label();
+    const base = { server: entry.spec.name, tool: name, client, argNames: argNames(args) };
+    const connection = await this.whenReady(entry);
+    const tool = connection.findTool(name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${name}; list the tools first`);
+    const config = this.deps.config();
+    const endpoint = targetEndpoint(args, config, entry.spec.kind);
+    const secrets = secretArgNames(tool);
+    let plan: ChildPlan | undefined;
+    let verdict: AuditFields | undefined;
+    const finish = (outcome: 'ok' | 'failed' | 'denied' | 'cancelled' | 'timeout', result: CallToolResult, reason?: string) => {
+      const values = secretArgValues(args, secrets);
+      const target = plan && {
+        objects: plan.objects.map((o) => withoutSecretValues(o, values)),
+        planSummary: withoutSecretValues(plan.summary, values),
+        planHash: plan.hash,
+      };
+      audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, ...target, ...verdict, outcome, reason, durationMs: clock.now() - started });
+      return result;
+    };
+    if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; call ${entry.spec.kind}_list_endpoints for the names`));
+    const writes = changesUpstream(tool);
+    const legacyAsk = needsApproval(tool, config);
+    if ((writes || legacyAsk) && !endpoint) {
+      const names = endpointsOf(config, entry.spec.kind).map((e) => `${e.id}${e.readOnly ? ' (read-only)' : ''}`).join(', ') || 'none configured';
+      return finish('denied', refusal(`${name} may change things, and that needs a named system: pass the endpoint argument (${entry.spec.kind} endpoints: ${names})`), 'no endpoint');
+    }
+    // Security: a read-only endpoint runs only tools annotated readOnlyHint: true, approved or not.
+    if (endpoint?.readOnly && writes) return finish('denied', refusal(`endpoint ${endpoint.id} is read-only; ${name} may change it, so it was not run. Use a read-write endpoint, or make ${endpoint.id} read-write with 'keybroker endpoint update ${endpoint.id} --read-write'`), 'read-only endpoint');
+    // The child cannot know which endpoint the gateway chose when the argument was left out
+    // (the only endpoint of its kind), so tell it, for tools that take the argument.
+    const acceptsEndpoint = (tool.inputSchema.properties as Record<string, unknown> | undefined)?.['endpoint'] !== undefined;
+    const forwarded = endpoint && acceptsEndpoint && typeof args?.['endpoint'] !== 'string' ? { ...args, endpoint: endpoint.id } : args;
+    entry.callers.push(client);
+    try {
+      if (writes || legacyAsk) {
+        // Validate and plan before anyone is asked: an invalid call fails with the tool's own
+        // error and creates no approval (issue 11). The plan may need an unlock first.
+        let planned: PlanResult | undefined;
+        try {
+          planned = await connection.plan(name, forwarded, extra.signal);
+        } catch (e) {
+          if (extra.signal.aborted) throw e;
+          const message = e instanceof Error ? e.message : String(e);
+          return finish('failed', refusal(`the ${entry.spec.name} server could not plan ${name}: ${message.slice(0, 300)}; nothing was run`), message.slice(0, 200));
+        }
+        if (planned && !planned.ok) return finish('failed', refusal(planned.error), 'invalid call');
+        plan = planned?.plan;
+      }
+      // Policy (issue 14), in order: rules over what the plan resolved, then blast-radius
+      // limits, then the pinned definitions; any of them can make the call ask.
+      const decision = this.decide(entry.spec.name, name, endpoint?.id, plan, legacyAsk, writes);
+      const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
+      verdict = { decision: decision.action, ...(decision.rule !== undefined && { rule: decision.rule }), ruleReason: decision.reason, ...(hits.length && { limits: hits.map((h) => h.message) }) };
+      if (decision.action === 'deny') {
+        const which = decision.rule === undefined ? 'policy' : `policy.rules[${decision.rule}]`;
+        return finish('denied', refusal(`${name} was not run: ${which} denies it: ${decision.reason}`), 'denied by policy');
+      }
+      const held = await this.checkDefinition(entry, session, connection, name, endpoint?.id, extra.signal);
+      if (held !== 'allowed') {
+        return finish(held === 'denied' ? 'denied' : held === 'timeout' ? 'timeout' : 'cancelled', refusal(held === 'denied'
+          ? `${name} was not run: the ${entry.spec.name} server's definition of it changed since it was pinned and the change was not accepted; see 'keybroker approvals'`
+          : outcomeText(held, config.unlock.promptTimeoutSeconds)), 'tool definition changed');
+      }
+      const ask = decision.action === 'ask' || hits.length > 0;
+      if (ask) {
+        const reasons = [...(decision.action === 'ask' && decision.rule !== undefined ? [`policy.rules[${decision.rule}]: ${decision.reason}`] : []), ...hits.map((h: LimitHit) => h.message)];
+        const outcome = await this.approve(entry, session, endpoint?.id ?? entry.spec.name, tool, maskSecretArgs(args, secrets), plan, secretArgValues(args, secrets), extra.signal, reasons, verdict);
+        if (outcome !== 'allowed') {
+          const auditOutcome = outcome === 'denied' ? 'denied' : outcome === 'timeout' ? 'timeout' : outcome === 'failed' ? 'failed' : 'cancelled';
+          return finish(auditOutcome, refusal(outcomeText(outcome, config.unlock.promptTimeoutSeconds)), outcome === 'disconnected' ? 'client disconnected' : undefined);
+        }
+      }
+      const progressToken = request.params._meta?.progressToken;
+      // Progress goes out in order, and all of it before the result: a client must never see
+      // a progress notification for a call it already has the answer to.
+      let progressSent: Promise<void> = Promise.resolve();
+      const onprogress = progressToken === undefined ? undefined : (p: { progress: number; total?: number; message?: string }) => {
+        progressSent = progressSent.then(() => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } } as never)).catch(() => undefined);
+      };
+      // Security: the approval covers this plan's hash and precondition, for this one call;
+      // the child re-reads the precondition and refuses if the world changed meanwhile.
+      const meta = plan ? { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } } : undefined;
+      if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
+      const result = await connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta }).catch((e: unknown) => {
+        if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
+        throw e;
+      });
+      if (endpoint) this.limits.outcome(config.policy.limits, endpoint.id, result.isError === true);
+      await progressSent;
+      return finish(result.isError ? 'failed' : 'ok', result);
+    } catch (e) {
+      if (extra.signal.aborted) {
+        finish('cancelled', refusal('cancelled'));
+        throw e;
+      }
+      const message = e instanceof McpError ? e.message : String((e as Error)?.message ?? e);
+      return finish('failed', refusal(`the ${entry.spec.name} server failed during ${name}: ${message.slice(0, 300)}; it restarts on its own, retry in a moment`), message.slice(0, 200));
+    } finally {
+      entry.callers.splice(entry.callers.lastIndexOf(client), 1);
+    }
+  }
+
+  /**
+   * Hold the call until the user decides. Only a real "deny" is a denial: a timeout, a client
+   * that went away or cancelled, and a broken approver each say so (issue 11).
+   */
+  private async approve(entry: Entry, session: Session, endpoint: string, tool: Tool, shownArgs: unknown, plan: ChildPlan | undefined, secrets: readonly string[], clientSignal: AbortSignal, reasons: readonly string[] = [], verdict?: AuditFields): Promise<ApprovalOutcome> {
+    // Security: a plan may quote a secret-marked argument; the screen shows [secret] instead.
+    const mask = (t: string) => maskSecretValues(t, secrets);
+    const shownPlan = plan && { summary: mask(plan.summary), changes: plan.changes.map((c) => ({ ...c, object: mask(c.object), ...(c.before !== undefined && { before: mask(c.before) }), ...(c.after !== undefined && { after: mask(c.after) }) })), hash: plan.hash };
+    const subject: ApprovalSubject = { kind: 'tool', tool: tool.name, argsPreview: argsPreview(shownArgs), changes: changesUpstream(tool), ...(shownPlan && { plan: shownPlan }), ...(reasons.length && { reasons: reasons.map((r) => r.slice(0, 512)) }) };
+    const common = { server: entry.spec.name, tool: tool.name, endpoint, ...(plan && { planHash: plan.hash }), ...verdict };
+    return this.hold(entry, session, endpoint, subject, common, clientSignal, { allowed: 'tool.approved', denied: 'tool.denied' });
+  }
+
+  /**
+   * Ask the approver about `subject` and wait: the one place a call is held. Audits the
+   * request and the answer with `common`, under the given event names.
+   */
+  private async hold(entry: Entry, session: Session, endpoint: string, subject: ApprovalSubject, common: AuditFields, clientSignal: AbortSignal, events: { allowed: AuditInput['event']; denied: AuditInput['event'] }): Promise<ApprovalOutcome> {
+    const { clock, audit, config } = this.deps;
+    const timeoutMs = config().unlock.promptTimeoutSeconds * 1000;
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = clock.setTimer(timeoutMs, () => { timedOut = true; abort.abort(); });
+    const onCancel = () => abort.abort();
+    clientSignal.addEventListener('abort', onCancel, { once: true });
+    const id = this.deps.newApprovalId();
+    const createdAt = clock.now();
+    const client = session.label();
+    const audited = { ...common, client, endpoint, approvalId: id };
+    audit.append({ event: 'approval.requested', ...audited });
+    let failed = false;
+    try {
+      // Security: clientVerified stays false: nothing on these channels proves who the client is
+      // (DECISIONS "self-declared client"), so approvers show "claims to be …".
+      const decision = await this.deps.approver
+        .request({ id, client, clientVerified: false, server: entry.spec.name, endpoint, subject, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
+        .catch(() => { failed = true; return 'deny' as const; });
+      const outcome: ApprovalOutcome = timedOut ? 'timeout'
+        : clientSignal.aborted ? (session.closed() ? 'disconnected' : 'cancelled')
+          : abort.signal.aborted ? 'cancelled'
+            : failed ? 'failed'
+              : decision === 'deny' ? 'denied' : 'allowed';
+      const auditOutcome = outcome === 'allowed' ? 'ok' : outcome === 'timeout' ? 'timeout' : outcome === 'denied' ? 'denied' : outcome === 'failed' ? 'failed' : 'cancelled';
+      audit.append({ event: outcome === 'allowed' ? events.allowed : events.denied, ...audited, outcome: auditOutcome, ...(outcome === 'disconnected' && { reason: 'client disconnected' }), durationMs: clock.now() - createdAt });
+      return outcome;
+    } finally {
+      timer.dispose();
+      clientSignal.removeEventListener('abort', onCancel);
+    }
+  }
+
+  /** The policy decision of a call: the rules over the plan's facts, else the default (issue 14). */
+  private decide(server: string, tool: string, endpoint: string | undefined, plan: ChildPlan | undefined, legacyAsk: boolean, writes: boolean): PolicyDecision {
+    const { config, clock } = this.deps;
+    const fallback = legacyAsk
+      ? { action: 'ask' as const, reason: writes ? 'every change asks (no rule allows it)' : 'policy.approve names it' }
+      : { action: 'allow' as const, reason: writes ? 'policy.allow names it' : 'it only reads' };
+    const timeZone = this.deps.timeZone?.() ?? userTimeZone();
+    return evaluateRules(config().policy.rules, { server, tool, endpoint, facts: plan ? (plan.facts ?? []) : undefined, now: clock.now(), timeZone }, fallback);
+  }
+
+  /** Compare a newly ready child's tools with the pins; the first set is pinned (issue 14). */
+  private observePins(entry: Entry, connection: ChildConnection): void {
+    const pins = this.deps.pins;
+    if (!pins) return;
+    const seen = pins.observe(entry.spec.name, connection.listTools(), this.deps.clock.now());
+    entry.pin = { connection, presented: seen.presented, ...(seen.changed && { changed: seen.changed }) };
+    if (seen.first) this.deps.audit.append({ event: 'definition.approved', server: entry.spec.name, reason: 'pinned at first use', tools: Object.keys(seen.presented.tools).sort() });
+    if (seen.changed) this.deps.audit.append({ event: 'definition.changed', server: entry.spec.name, tools: seen.changed.tools, reason: 'tool definitions differ from the pinned ones' });
+  }
+
+  /**
+   * Security: a tool whose definition changed since it was pinned (or that is new to the set)
+   * runs only after the person accepted the diff; one approval covers every waiting call and
+   * pins the new set. Unchanged tools go on (issue 14).
+   */
+  private async checkDefinition(entry: Entry, session: Session, connection: ChildConnection, tool: string, endpoint: string | undefined, signal: AbortSignal): Promise<ApprovalOutcome> {
+    const pin = entry.pin;
+    if (!this.deps.pins || !pin || pin.connection !== connection || !pin.changed || !pin.changed.tools.includes(tool)) return 'allowed';
+    const changed = pin.changed;
+    if (!pin.approval) {
+      const subject: ApprovalSubject = { kind: 'definition', tools: changed.tools.slice(0, 200), diff: changed.diff.slice(0, 16 * 1024), hash: pin.presented.hash };
+      pin.approval = this.hold(entry, session, endpoint ?? entry.spec.name, subject, { server: entry.spec.name, tools: changed.tools }, signal, { allowed: 'definition.approved', denied: 'definition.denied' })
+        .then((outcome) => {
+          if (outcome === 'allowed') {
+            this.deps.pins!.pin(entry.spec.name, pin.presented);
+            delete pin.changed;
+          }
+          delete pin.approval;
+          return outcome;
+        });
+    }
+    return pin.approval;
+  }
+
+  /**
+   * `keybroker policy test` (issue 14): plan `tool` with `args` through the running child
+   * (a live plan, nothing changed) and say which rule decides and why, which limits it would
+   * hit, and whether its definition waits for approval. Runs nothing and counts nothing.
+   */
+  async policyTest(server: string, name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<PolicyTestResult> {
+    const entry = this.entries.get(server);
+    if (!entry) throw new ServerNotFoundError(server);
+    const connection = await this.whenReady(entry);
+    const tool = connection.findTool(name);
+    const none = { decision: 'deny' as const, reason: '', unevaluated: [], limits: [], definitionChanged: false };
+    if (!tool) return { ...none, error: `unknown tool ${name}; 'keybroker tools ${server}' lists them` };
+    const config = this.deps.config();
+    const endpoint = targetEndpoint(args, config, entry.spec.kind);
+    if (typeof args?.['endpoint'] === 'string' && !endpoint) return { ...none, error: `no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}` };
+    const writes = changesUpstream(tool);
+    const legacyAsk = needsApproval(tool, config);
+    if ((writes || legacyAsk) && !endpoint) return { ...none, error: `${name} needs an endpoint argument` };
+    const acceptsEndpoint = (tool.inputSchema.properties as Record<string, unknown> | undefined)?.['endpoint'] !== undefined;
+    const forwarded = endpoint && acceptsEndpoint && typeof args?.['endpoint'] !== 'string' ? { ...args, endpoint: endpoint.id } : args;
+    let plan: ChildPlan | undefined;
+    if (writes || legacyAsk) {
+      const planned = await connection.plan(name, forwarded, signal);
+      if (planned && !planned.ok) return { ...none, endpoint: endpoint?.id, error: planned.error };
+      plan = planned?.plan;
+    }
+    const decision = this.decide(server, name, endpoint?.id, plan, legacyAsk, writes);
+    const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
+    const pin = entry.pin;
+    const secrets = secretArgValues(args, secretArgNames(tool));
+    return {
+      decision: decision.action,
+      ...(decision.rule !== undefined && { rule: decision.rule }),
+      reason: decision.reason,
+      unevaluated: [...decision.unevaluated],
+      limits: hits.map((h) => h.message),
+      definitionChanged: Boolean(pin && pin.connection === connection && pin.changed?.tools.includes(name)),
+      ...(endpoint && { endpoint: endpoint.id }),
+      ...(plan && { plan: { summary: withoutSecretValues(plan.summary, secrets), objects: plan.objects.map((o) => withoutSecretValues(o, secrets)), ...(plan.facts && { facts: plan.facts }) } }),
+    };
+  }
+
+  override dispose(): void {
+    for (const e of this.entries.values()) {
+      for (const s of e.sessions) void s.server.close().catch(() => undefined);
+      void e.connection?.close();
+    }
+    super.dispose();
+  }
+}

@@ -1,0 +1,153 @@
+import type { Duplex } from 'node:stream';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { MAX_MCP_LINE_BYTES } from '../../base/contracts/gateway-handshake.js';
+import { LineFramer, type InvalidLineReason } from '../ipc/line-framer.js';
+
+/** Why a line was dropped: too long, not JSON, or JSON that is not a JSON-RPC message. */
+export type JsonLineInvalidReason = InvalidLineReason | 'invalid-message';
+
+/** Options of a JsonLineTransport. */
+export interface JsonLineTransportOptions {
+  /** Longest accepted line; default MAX_MCP_LINE_BYTES. */
+  readonly maxLineBytes?: number;
+  /** Bytes already read from the socket (what followed a handshake line in the same chunk). */
+  readonly initialChunk?: Uint8Array;
+  /**
+   * A JSON value written as the first line when the transport starts, before any message.
+   * The gateway socket sends its welcome this way, so `ok:true` goes out exactly when a
+   * session is being served on the connection.
+   */
+  readonly greeting?: unknown;
+  /** A line was dropped; the connection goes on with the next one. Never carries the line. */
+  readonly onInvalidLine?: (reason: JsonLineInvalidReason) => void;
+}
+
+/**
+ * An MCP SDK `Transport` over a connected stream socket, framed as newline-delimited JSON-RPC
+ * exactly like MCP stdio. Used on the gateway socket by the host (one per client connection)
+ * and by in-process clients (`keybroker call`, tests, benchmarks).
+ *
+ * Security: reading goes through a LineFramer, so memory stays bounded by `maxLineBytes`
+ * whatever the peer sends; over-long, non-JSON and non-JSON-RPC lines are dropped and
+ * reported, and a callback that throws never takes the host down.
+ */
+export class JsonLineTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private readonly framer: LineFramer;
+  private started = false;
+  private closed = false;
+  private closeNotified = false;
+  private drain: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly socket: Duplex,
+    private readonly options: JsonLineTransportOptions = {},
+  ) {
+    this.framer = new LineFramer({
+      maxLineBytes: options.maxLineBytes ?? MAX_MCP_LINE_BYTES,
+      onValue: (value) => this.deliver(value),
+      onInvalid: (reason) => this.invalid(reason),
+    });
+    // Listen for the end of the connection from the start, so a peer that goes away before
+    // the session starts is still noticed.
+    socket.once('close', () => {
+      this.closed = true;
+      this.notifyClose();
+    });
+    socket.on('error', (e) => this.report(e));
+  }
+
+  /** Bytes of an unfinished line held right now; never more than `maxLineBytes`. */
+  get bufferedBytes(): number {
+    return this.framer.bufferedBytes;
+  }
+
+  /** True once `start()` ran (the session owns the connection). */
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** Write the greeting, then deliver the bytes already read and everything that follows. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('JsonLineTransport already started; Server/Client.connect starts it, do not call start() yourself');
+    this.started = true;
+    if (this.closed) {
+      queueMicrotask(() => this.notifyClose());
+      return;
+    }
+    if (this.options.greeting !== undefined) this.socket.write(JSON.stringify(this.options.greeting) + '\n');
+    this.socket.on('data', (chunk: Buffer) => this.framer.push(chunk));
+    this.socket.on('end', () => this.framer.end());
+    // After start() returns: connect() installs its handlers first, and the early bytes keep
+    // their place in front of anything the socket delivers later.
+    process.nextTick(() => {
+      if (this.options.initialChunk?.length) this.framer.push(this.options.initialChunk);
+      this.socket.resume();
+    });
+  }
+
+  /** Write one message as one line; waits while the socket's buffer is full. */
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed || this.socket.destroyed) throw new Error('the gateway connection is closed; reconnect to continue');
+    if (!this.socket.write(JSON.stringify(message) + '\n')) await this.drained();
+  }
+
+  /** Flush what was written, close the connection, and resolve once it is closed. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.closed) return resolve();
+      this.socket.once('close', () => resolve());
+      // Destroy after the flush: a peer that never closes its side must not keep the socket.
+      this.socket.end(() => this.socket.destroy());
+    });
+    return this.closing;
+  }
+
+  /** One shared wait per full buffer, released by 'drain' or by the end of the connection. */
+  private drained(): Promise<void> {
+    this.drain ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        this.drain = undefined;
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+    return this.drain;
+  }
+
+  private deliver(value: unknown): void {
+    const parsed = JSONRPCMessageSchema.safeParse(value);
+    if (!parsed.success) return this.invalid('invalid-message');
+    try {
+      this.onmessage?.(parsed.data);
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  private invalid(reason: JsonLineInvalidReason): void {
+    try {
+      this.options.onInvalidLine?.(reason);
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  private report(e: unknown): void {
+    this.onerror?.(e instanceof Error ? e : new Error(String(e)));
+  }
+
+  private notifyClose(): void {
+    if (this.closeNotified || !this.onclose) return;
+    this.closeNotified = true;
+    this.onclose();
+  }
+}

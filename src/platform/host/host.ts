@@ -1,0 +1,227 @@
+import type { ApprovalDecision } from '../../base/contracts/approval.js';
+import type { Config } from '../../base/contracts/config.js';
+import type { ControlHandler, ControlResult } from '../../base/contracts/control-protocol.js';
+import { POLICY_TEST_TIMEOUT_MS } from '../../base/contracts/control-protocol.js';
+import type { EndpointKind } from '../../base/contracts/names.js';
+import { BugError } from '../../base/errors/core-error.js';
+import { DisposableBase, toDisposable } from '../../base/lifecycle/disposable.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { Approver } from '../broker/approver.js';
+import { Broker } from '../broker/broker.js';
+import { systemClock, type Clock } from '../broker/clock.js';
+import type { PendingApprovals } from '../broker/pending-approvals.js';
+import type { UpstreamLogin } from '../broker/upstream-login.js';
+import { ConfigStore } from '../config/config-store.js';
+import { ControlServer } from '../control/control-server.js';
+import { controlSocketPath } from '../control/control-socket-path.js';
+import { ensurePrivateDir } from '../fs/private-dir.js';
+import type { Keychain } from '../keychain/keychain.js';
+import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import { ToolPins } from '../gateway/tool-pins.js';
+import { Gateway } from '../gateway/gateway.js';
+import { GatewaySocketServer } from '../gateway/gateway-socket-server.js';
+import { gatewaySocketPath } from '../gateway/gateway-socket-path.js';
+import type { Launcher } from '../supervisor/launcher.js';
+import { NodeLauncher } from '../supervisor/node-launcher.js';
+import type { ServerSpec } from '../supervisor/server-spec.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { connectChild, type McpFrameSink } from './connect-child.js';
+import { HttpDoorManager } from './http-door-manager.js';
+import { limitInvalidFrames } from './invalid-frame-budget.js';
+import { HostLock } from './host-lock.js';
+import crypto from 'node:crypto';
+
+/** What differs between the headless host and the desktop app. */
+export interface HostOptions {
+  readonly home: string;
+  readonly keychain: Keychain;
+  readonly logins: Readonly<Record<EndpointKind, UpstreamLogin>>;
+  readonly approver: Approver;
+  /** The queue `keybroker approvals/approve/deny` answer; absent where no CLI approval is offered. */
+  readonly pending?: PendingApprovals;
+  readonly clock?: Clock;
+  /** The MCP servers to run as supervised children (built-ins plus config `servers`). */
+  readonly servers?: readonly ServerSpec[];
+  /** NodeLauncher headless; Electron's utilityProcess launcher in the desktop app. */
+  readonly launcher?: Launcher;
+  /** Parent environment children's allow-listed env is taken from (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where the one start-up line about the children's isolation goes (default stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The host process's core (DESIGN.md "Processes"): one per user home. Owns the lock,
+ * the audit log, the broker and the control socket. `keybroker serve` and the Electron
+ * main process both build one and add their own front doors.
+ */
+export class Host extends DisposableBase implements ControlHandler {
+  private config: Config;
+  private readonly startedAt = Date.now();
+  private stopped = false;
+
+  private constructor(
+    private readonly options: HostOptions,
+    private readonly configStore: ConfigStore,
+    readonly audit: AuditLog,
+    readonly broker: Broker,
+    readonly gateway: Gateway,
+    readonly supervisor: Supervisor,
+    private readonly http: HttpDoorManager,
+    config: Config,
+  ) {
+    super();
+    this.config = config;
+  }
+
+  /** Load config, take the per-home lock, open the audit log and the control socket. */
+  static async start(options: HostOptions): Promise<Host> {
+    ensurePrivateDir(options.home);
+    const store = new ConfigStore(options.home);
+    const config = store.load(); // A bad file stops us here, with the field's path, before anything starts.
+    const lock = new HostLock(store.paths.lock);
+    lock.acquire();
+    // The audit redactor, the broker's config read and its attribution need objects built after them.
+    const late: { broker?: Broker; host?: Host; gateway?: Gateway; http?: HttpDoorManager } = {};
+    const liveSecrets = () => [...(late.broker?.liveSecrets() ?? []), ...(late.http?.secrets() ?? [])];
+    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: liveSecrets, deferWrites: true });
+    // Broker and gateway share one clock, one view of the config and one id space for
+    // approvals, so unlocks and tool approvals line up in `keybroker approvals`.
+    const clock = options.clock ?? systemClock;
+    const currentConfig = () => late.host?.config ?? config;
+    const newApprovalId = options.pending ? () => options.pending!.newId() : () => crypto.randomBytes(4).toString('hex');
+    const broker = new Broker({
+      config: currentConfig, keychain: options.keychain, logins: options.logins, approver: options.approver,
+      clock, audit, newApprovalId, attribution: (link) => late.gateway?.currentClient(link.server),
+    });
+    late.broker = broker;
+    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins) });
+    late.gateway = gateway;
+    // Security: the home holds the control socket; no bind of the sandbox may expose it.
+    const launcher = options.launcher ?? new NodeLauncher({ hide: [options.home] });
+    const supervisor = new Supervisor({ launcher, audit, env: options.env ?? process.env, clock });
+    const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
+    late.http = http;
+    const host = new Host(options, store, audit, broker, gateway, supervisor, http, config);
+    late.host = host;
+    host.register(toDisposable(() => lock.release()));
+    host.register(audit);
+    // Live OTLP export of the audit trail (issue 14 item 5), off unless configured; read at
+    // start. Loaded only then: the OpenTelemetry SDK would otherwise cost every CLI start.
+    if (config.audit.otlp) {
+      const { AuditOtlpExporter } = await import('../audit/audit-otlp-exporter.js');
+      host.register(new AuditOtlpExporter({ settings: config.audit.otlp, audit }));
+    }
+    host.register(broker);
+    host.register(gateway);
+    host.register(supervisor);
+    // Registered before anything can fail: a start that stops at the sockets (a planted
+    // socket folder) must not leave the door's timers keeping the process alive.
+    host.register(http);
+    // Every (re)started child: its broker frames to the broker, its MCP frames to the gateway.
+    host.register(supervisor.onDidStart(({ spec, handle }) => {
+      const sink = gateway.attachChild(spec, handle);
+      const link = connectChild(handle, spec.kind, broker, audit, sink);
+      const budget = limitInvalidFrames(handle, audit.onDidAppend);
+      handle.onDidExit(() => {
+        link.dispose();
+        budget.dispose();
+      });
+    }));
+    for (const spec of options.servers ?? []) {
+      gateway.addServer(spec);
+      supervisor.add(spec);
+    }
+    try {
+      const control = await ControlServer.listen({
+        socketPath: controlSocketPath(options.home),
+        handler: host,
+        onInvalidFrame: (reason) => audit.append({ event: 'frame.invalid', server: 'control', code: reason }),
+      });
+      host.register(control);
+      // The MCP front door Claude Desktop's bridge and `keybroker call` connect to.
+      const socket = await GatewaySocketServer.listen({
+        socketPath: gatewaySocketPath(options.home),
+        sessions: gateway,
+        onRejected: (reason, detail) => audit.append({ event: 'gateway.rejected', code: reason, server: detail.server, client: detail.client, reason: detail.message }),
+        onInvalidLine: (reason, detail) => audit.append({ event: 'frame.invalid', code: reason, server: detail.server, client: detail.client }),
+      });
+      host.register(socket);
+      await http.apply(config);
+    } catch (e) {
+      host.dispose();
+      throw e;
+    }
+    // Said once, at start: whether a compromised child could reach the keychain (issue 10).
+    (options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)))(launcher.isolationNote);
+    audit.append({ event: 'host.started', pid: process.pid, reason: `isolation: ${launcher.isolation}` });
+    return host;
+  }
+
+  /** Connect a started child's channel to the broker (and to the gateway's `mcp` sink). */
+  attachChild(handle: ChildProcessHandle, kind: EndpointKind, mcp?: McpFrameSink) {
+    return this.register(connectChild(handle, kind, this.broker, this.audit, mcp));
+  }
+
+  async status(): Promise<ControlResult<'status'>> {
+    return {
+      host: { running: true, pid: process.pid, home: this.options.home, startedAt: this.startedAt, isolation: this.supervisor.isolation },
+      endpoints: this.broker.endpointStatus(),
+      children: this.supervisor.status(),
+      pendingApprovals: this.options.pending?.list().length ?? 0,
+    };
+  }
+
+  async listApprovals(): Promise<ControlResult<'approvals.list'>> {
+    return this.options.pending?.list() ?? [];
+  }
+
+  async decideApproval(id: string, decision: ApprovalDecision): Promise<ControlResult<'approvals.decide'>> {
+    if (!this.options.pending) throw new Error('approvals are answered in the KeyBroker window here');
+    this.options.pending.decide(id, decision);
+    return { decided: id };
+  }
+
+  /** Lock and answer after the upstream logouts (bounded; issue 10 item 8). */
+  async lock(target: string | undefined): Promise<ControlResult<'lock'>> {
+    const { locked, notLoggedOut } = await this.broker.lock(target);
+    return notLoggedOut.length > 0 ? { locked, notLoggedOut } : { locked };
+  }
+
+  async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
+    this.config = this.configStore.load();
+    await this.broker.reload(changedCredentials);
+    await this.http.apply(this.config);
+    this.audit.append({ event: 'config.changed', reason: `${this.config.endpoints.length} endpoint(s)` });
+    return { endpoints: this.config.endpoints.length };
+  }
+
+  /**
+   * `keybroker restart SERVER`: a fresh process for one server, also out of a crash loop.
+   * The broker's unlocks and upstream sessions are not tied to a child, so none is dropped.
+   */
+  async restartServer(server: string): Promise<ControlResult<'server.restart'>> {
+    await this.supervisor.restart(server);
+    const status = this.supervisor.status().find((c) => c.name === server);
+    if (!status) throw new BugError(`server ${server} restarted but has no status`);
+    return status;
+  }
+
+  /**
+   * `keybroker policy test`: the decision a call would get now, on a live plan from the
+   * running child; nothing runs (issue 14). A plan that needs an unlock asks for it as a call would.
+   */
+  async testPolicy(server: string, tool: string, args: Record<string, unknown> | undefined): Promise<ControlResult<'policy.test'>> {
+    return this.gateway.policyTest(server, tool, args, AbortSignal.timeout(POLICY_TEST_TIMEOUT_MS));
+  }
+
+  /** Log out upstream, audit (with `reason`: a signal, `output closed`, `quit`), release everything. Idempotent. */
+  async stop(reason?: string): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.supervisor.stopAll();
+    await this.broker.shutdown();
+    this.audit.append({ event: 'host.stopped', pid: process.pid, ...(reason === undefined ? {} : { reason }) });
+    this.dispose();
+  }
+}

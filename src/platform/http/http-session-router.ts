@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Disposable } from '../../base/lifecycle/disposable.js';
+import type { Clock } from '../broker/clock.js';
+import type { GatewaySession, GatewaySessions } from '../gateway/gateway-sessions.js';
+import type { HttpRejectionReason } from './http-rejection.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
+
+/** How long an HTTP session may sit without a request before it is closed: 30 minutes. */
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+
+/** What the router needs from the front door. */
+export interface HttpSessionRouterDeps {
+  readonly sessions: GatewaySessions;
+  /** Open sessions (and sessions being opened) at most; more is refused with 503. */
+  readonly maxSessions: number;
+  /** A session with no request open for this long is closed (issue 10 item 5). */
+  readonly idleMs: number;
+  /** Time for idleness; tests pass test/mocks/manual-clock.ts. */
+  readonly clock: Clock;
+  /** Answer and audit a refusal. */
+  readonly reject: (res: ServerResponse, reason: HttpRejectionReason, server?: string, detail?: string) => void;
+  readonly onInternalError: (error: unknown) => void;
+}
+
+interface Entry {
+  readonly server: string;
+  /** Hex SHA-256 of the API key that opened the session: the session belongs to that caller. */
+  readonly caller: string;
+  readonly transport: StreamableHTTPServerTransport;
+  readonly gateway: GatewaySession;
+  /** Clock time the last request on this session started or ended. */
+  lastUsed: number;
+  /** Requests whose response is still open (a long tool call, a GET event stream). */
+  inFlight: number;
+}
+
+/** `initialize` as the client names itself, made safe for the audit log; `http-client` when it does not. */
+function clientLabelOf(body: unknown): string {
+  const messages = Array.isArray(body) ? body : [body];
+  const init = messages.find((m) => isInitializeRequest(m));
+  const name = init?.params.clientInfo.name ?? '';
+  const clean = sanitizeText(name.trim(), { maxChars: 128 }).trim();
+  return clean || 'http-client';
+}
+
+/**
+ * Streamable HTTP sessions: `initialize` without a session id gets a fresh transport and a
+ * gateway session; every later request goes to the transport its `Mcp-Session-Id` names,
+ * and only if that session was opened on the same server path by the same caller.
+ *
+ * Sessions end on their own too (issue 10 item 5), so abandoned ones cannot lock the door:
+ * one with no open request for `idleMs` is closed; at the cap, the least recently used idle
+ * session makes room for a new one; and sessions opened with a key that is no longer the
+ * current one are closed as soon as the door learns of the rotation.
+ */
+export class HttpSessionRouter implements Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private opening = 0;
+  private sweepTimer: Disposable | undefined;
+  private sweepDue = Infinity;
+
+  constructor(private readonly deps: HttpSessionRouterDeps) {}
+
+  /** Sessions with an id right now; tests use it to check that nothing leaked. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Serve one authenticated request for `server`. POST bodies arrive parsed. */
+  async handle(req: IncomingMessage, res: ServerResponse, server: string, caller: string, body: unknown): Promise<void> {
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId !== 'string') {
+      // Only a POST has a body, so only a POST can be an initialize.
+      const isInit = Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+      if (isInit) return this.open(req, res, server, caller, body);
+      return this.deps.reject(res, 'session_required', server);
+    }
+    const entry = this.entries.get(sessionId);
+    if (!entry) return this.deps.reject(res, 'unknown_session', server);
+    // Security: a session is reachable only on the server path it was opened on, and only by
+    // the key that opened it; a session id seen on /mcp/vsphere is worthless on /mcp/p6.
+    if (entry.server !== server) return this.deps.reject(res, 'session_mismatch', server, `session opened on ${entry.server}`);
+    if (entry.caller !== caller) return this.deps.reject(res, 'session_mismatch', server, 'session opened with another API key');
+    this.track(entry, res);
+    await entry.transport.handleRequest(req, res, body);
+  }
+
+  /**
+   * Close every session not opened with the key whose digest is `caller` (all of them when
+   * undefined): after `keybroker http rotate-key`, or once no key is configured.
+   *
+   * Security: a rotated key ends the sessions it opened instead of leaving them usable
+   * (and counted against the cap) until their client gives up.
+   */
+  async retainCaller(caller: string | undefined): Promise<void> {
+    const stale = [...this.entries].filter(([, e]) => e.caller !== caller).map(([id]) => id);
+    await Promise.all(stale.map((id) => this.forget(id)));
+  }
+
+  /** Close every session (host stopping). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.forget(id)));
+    this.sweepTimer?.dispose();
+    this.sweepTimer = undefined;
+  }
+
+  /** Stop the idle timer; closeAll() is what ends the sessions. */
+  dispose(): void {
+    this.sweepTimer?.dispose();
+    this.sweepTimer = undefined;
+    this.sweepDue = Infinity;
+  }
+
+  private async open(req: IncomingMessage, res: ServerResponse, server: string, caller: string, body: unknown): Promise<void> {
+    if (this.entries.size + this.opening >= this.deps.maxSessions) {
+      // Security: abandoned sessions must not lock out a new client; the least recently used
+      // idle one gives way. Sessions with a request open are busy and never evicted.
+      const victim = this.leastRecentlyUsedIdle();
+      if (victim === undefined) return this.deps.reject(res, 'too_many_sessions', server);
+      await this.forget(victim);
+      if (this.entries.size + this.opening >= this.deps.maxSessions) return this.deps.reject(res, 'too_many_sessions', server);
+    }
+    this.opening += 1;
+    let gateway: GatewaySession | undefined;
+    const transport = new StreamableHTTPServerTransport({
+      // Security: unguessable ids (122 random bits); knowing one still needs the API key.
+      sessionIdGenerator: () => randomUUID(),
+      // Runs while initialize is handled, before its answer is sent, so the client's next
+      // request always finds the session registered.
+      onsessioninitialized: (id) => {
+        if (!gateway) return;
+        const entry: Entry = { server, caller, transport, gateway, lastUsed: this.deps.clock.now(), inFlight: 0 };
+        // The initialize answer counts as a request, so the new session is not idle yet.
+        this.track(entry, res);
+        this.register(id, entry);
+      },
+      onsessionclosed: (id) => this.forget(id),
+    });
+    try {
+      try {
+        gateway = await this.deps.sessions.openSession({ server, clientLabel: clientLabelOf(body), via: 'http', transport });
+      } catch (e) {
+        await transport.close().catch(this.deps.onInternalError);
+        const code = (e as { code?: unknown })?.code;
+        return this.deps.reject(res, 'session_failed', server, typeof code === 'string' ? code : undefined);
+      }
+      await transport.handleRequest(req, res, body);
+    } finally {
+      this.opening -= 1;
+    }
+    // initialize was refused (bad batch, wrong Accept header): nothing will ever use this session.
+    const id = transport.sessionId;
+    if (id === undefined || this.entries.get(id)?.transport !== transport) {
+      await Promise.allSettled([gateway.close(), transport.close()]);
+    }
+  }
+
+  /** Count `res` as open on `entry` until it closes; idleness starts when the last one does. */
+  private track(entry: Entry, res: ServerResponse): void {
+    entry.inFlight += 1;
+    entry.lastUsed = this.deps.clock.now();
+    res.once('close', () => {
+      entry.inFlight -= 1;
+      entry.lastUsed = this.deps.clock.now();
+      if (entry.inFlight === 0) this.schedule();
+    });
+  }
+
+  private leastRecentlyUsedIdle(): string | undefined {
+    let best: [string, Entry] | undefined;
+    for (const pair of this.entries) if (pair[1].inFlight === 0 && (!best || pair[1].lastUsed < best[1].lastUsed)) best = pair;
+    return best?.[0];
+  }
+
+  /** Arm the timer for the first idle session to expire, unless it is armed for then already. */
+  private schedule(): void {
+    let due = Infinity;
+    for (const e of this.entries.values()) if (e.inFlight === 0) due = Math.min(due, e.lastUsed + this.deps.idleMs);
+    if (due === this.sweepDue) return;
+    this.sweepTimer?.dispose();
+    this.sweepTimer = undefined;
+    this.sweepDue = due;
+    if (due === Infinity) return;
+    this.sweepTimer = this.deps.clock.setTimer(Math.max(0, due - this.deps.clock.now()), () => {
+      this.sweepTimer = undefined;
+      this.sweepDue = Infinity;
+      this.sweep();
+    });
+  }
+
+  private sweep(): void {
+    const now = this.deps.clock.now();
+    for (const [id, e] of this.entries) {
+      if (e.inFlight === 0 && now - e.lastUsed >= this.deps.idleMs) void this.forget(id);
+    }
+    this.schedule();
+  }
+
+  private register(id: string, entry: Entry): void {
+    this.entries.set(id, entry);
+    this.schedule();
+    // The gateway may end the session itself (host stopping, server gone): drop the route too.
+    entry.gateway.closed.then(
+      () => this.forget(id),
+      () => this.forget(id),
+    );
+  }
+
+  private async forget(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.schedule();
+    const results = await Promise.allSettled([entry.transport.close(), entry.gateway.close()]);
+    for (const r of results) if (r.status === 'rejected') this.deps.onInternalError(r.reason);
+  }
+}

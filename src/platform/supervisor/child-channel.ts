@@ -1,0 +1,124 @@
+import type { Readable, Writable } from 'node:stream';
+import { MAX_CHANNEL_JSON_VALUES, MAX_CHANNEL_LINE_BYTES, MAX_CHANNEL_SEND_BACKLOG_BYTES } from '../../base/contracts/child-channel.js';
+import { LineFramer } from '../../base/framing/line-framer.js';
+import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
+
+/**
+ * Why the host closed a child's channel: a frame line over MAX_CHANNEL_LINE_BYTES (or one
+ * that never ends), a line that is not JSON (our runtime never writes one), or a child that
+ * stopped reading what the host sends.
+ */
+export type ChannelViolation = 'oversized' | 'too-complex' | 'invalid-json' | 'backlog' | 'invalid-frames';
+
+/** One line for the audit and the log. */
+export function describeViolation(v: ChannelViolation): string {
+  switch (v) {
+    case 'oversized': return `a frame longer than ${MAX_CHANNEL_LINE_BYTES} bytes (or one without an end)`;
+    case 'too-complex': return `a frame of more than ${MAX_CHANNEL_JSON_VALUES} JSON values`;
+    case 'invalid-json': return 'a frame that is not JSON';
+    case 'backlog': return `more than ${MAX_CHANNEL_SEND_BACKLOG_BYTES} bytes of host frames left unread`;
+    case 'invalid-frames': return `more than ${MAX_INVALID_FRAMES_PER_CHILD} frames the host had to refuse`;
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
+
+/**
+ * An upper bound of the JSON values `line` would parse into (`{`, `[` and `,` outside
+ * strings, plus one), counted without parsing; stops counting once past `limit`.
+ */
+export function countJsonValues(line: Uint8Array, limit: number): number {
+  let n = 1;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === COMMA) {
+      if (++n > limit) return n;
+    }
+  }
+  return n;
+}
+
+/**
+ * Frames a child may send that the host refuses (unknown channel, not a valid broker or MCP
+ * frame), each audited as `frame.invalid`, before the host treats it as compromised. Our
+ * runtime sends none; the limit keeps one child from flooding the audit log.
+ */
+export const MAX_INVALID_FRAMES_PER_CHILD = 64;
+
+/** What the reading end reports. */
+export interface ChildFrameSink {
+  onFrame(frame: unknown): void;
+  /** Fires at most once; nothing more is read or delivered after it. */
+  onViolation(v: ChannelViolation): void;
+}
+
+/**
+ * Read a child's frames from `input` (Security: the size limit is enforced while reading,
+ * STYLE.md §3). The first violation stops reading, destroys the stream and is reported once;
+ * killing the child is the caller's job. Frames of one chunk are delivered synchronously,
+ * in order (the gateway spaces them a microtask apart itself).
+ */
+export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposable {
+  let closed = false;
+  const violate = (v: ChannelViolation) => {
+    if (closed) return;
+    closed = true;
+    input.off('data', onData);
+    input.destroy();
+    sink.onViolation(v);
+  };
+  const framer = new LineFramer({
+    maxLineBytes: MAX_CHANNEL_LINE_BYTES,
+    onValue: (value) => {
+      if (!closed) sink.onFrame(value);
+    },
+    onInvalid: (reason) => violate(reason === 'too-long' ? 'oversized' : 'invalid-json'),
+    // Each value takes at least two bytes (`,0`), so only long lines can hold too many.
+    acceptLine: (line) => {
+      if (closed) return false;
+      if (line.length < 2 * MAX_CHANNEL_JSON_VALUES || countJsonValues(line, MAX_CHANNEL_JSON_VALUES) <= MAX_CHANNEL_JSON_VALUES) return true;
+      violate('too-complex');
+      return false;
+    },
+  });
+  const onData = (chunk: Buffer) => framer.push(chunk);
+  const onEnd = () => {
+    if (!closed) framer.end();
+  };
+  // A read error only means the child is gone; its exit is reported by the launcher.
+  const onError = () => undefined;
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.on('error', onError);
+  return toDisposable(() => {
+    closed = true;
+    input.off('data', onData);
+    input.off('end', onEnd);
+  });
+}
+
+/**
+ * Write one frame as a JSON line. Returns 'backlog' when the child has left more than
+ * MAX_CHANNEL_SEND_BACKLOG_BYTES unread (the caller then treats it as a violation), else
+ * undefined. A frame that cannot be serialised is a host bug: dropped, never half-written.
+ */
+export function writeChildFrame(output: Writable, frame: unknown): ChannelViolation | undefined {
+  if (output.destroyed || !output.writable) return undefined;
+  let line: string;
+  try {
+    line = `${JSON.stringify(frame)}\n`;
+  } catch {
+    return undefined;
+  }
+  output.write(line);
+  return output.writableLength > MAX_CHANNEL_SEND_BACKLOG_BYTES ? 'backlog' : undefined;
+}

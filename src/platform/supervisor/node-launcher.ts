@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { CHILD_CHANNEL_ENV, type Isolation } from '../../base/contracts/child-channel.js';
+import { Emitter } from '../../base/events/emitter.js';
+import { toDisposable } from '../../base/lifecycle/disposable.js';
+import { readChildFrames, writeChildFrame, type ChannelViolation } from './child-channel.js';
+import type { LaunchedChild, LaunchSpec, Launcher } from './launcher.js';
+import { detectSandbox } from './sandbox/detect-sandbox.js';
+import type { Sandbox } from './sandbox/sandbox.js';
+
+/** Options of the NodeLauncher. */
+export interface NodeLauncherOptions {
+  /** Default: what `detectSandbox()` finds (bubblewrap on Linux, sandbox-exec on macOS, else none). */
+  readonly sandbox?: Sandbox;
+  /** Folders no child may see, whatever the sandbox binds (the KeyBroker home with its sockets). */
+  readonly hide?: readonly string[];
+}
+
+/**
+ * Launches children as `node` processes (DESIGN.md "Processes"), each with a dedicated pipe
+ * on fd 3 carrying newline-delimited JSON frames both ways. Security: never Node's built-in
+ * IPC (its reader buffers and parses a whole message before our limits can apply); the
+ * frames are read by the bounded framer, and the child runs inside the sandbox.
+ */
+export class NodeLauncher implements Launcher {
+  private readonly sandbox: Sandbox;
+  private readonly hide: readonly string[];
+
+  constructor(options: NodeLauncherOptions = {}) {
+    this.sandbox = options.sandbox ?? detectSandbox();
+    this.hide = options.hide ?? [];
+  }
+
+  get isolation(): Isolation {
+    return this.sandbox.isolation;
+  }
+
+  get isolationNote(): string {
+    return this.sandbox.note;
+  }
+
+  launch(spec: LaunchSpec): LaunchedChild {
+    const wrapped = this.sandbox.wrap({
+      file: process.execPath,
+      args: [...(spec.execArgv ?? []), spec.modulePath, ...(spec.args ?? [])],
+      // Security: exactly the allow-listed env plus the channel's name; nothing inherited implicitly.
+      env: { ...spec.env, [CHILD_CHANNEL_ENV]: 'fd3' },
+      modulePath: spec.modulePath,
+      hide: this.hide,
+    });
+    const extra: Array<'pipe' | 'ignore'> = wrapped.fd4 || wrapped.infoFd5 ? [wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore'] : [];
+    const child = spawn(wrapped.file, [...wrapped.args], {
+      env: { ...wrapped.env },
+      ...(wrapped.cwd ? { cwd: wrapped.cwd } : {}),
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', ...extra],
+      windowsHide: true,
+      // Its own session, out of the terminal's foreground process group: a Ctrl-C or hang-up
+      // is for the host, which stops its children itself. Otherwise a child still loading
+      // (no handler yet) died of the terminal's SIGINT and was audited as a crash (issue 10
+      // item 6). A child still exits when the host dies: its channel closes. Not on Windows,
+      // where detached means a console of its own.
+      detached: process.platform !== 'win32',
+    });
+    const channel = child.stdio[3] as (Readable & Writable) | null;
+    if (wrapped.fd4) (child.stdio[4] as Writable | null)?.on('error', () => undefined).end(wrapped.fd4);
+    // With bubblewrap, `child.pid` is bwrap's; the sandboxed node is another pid (it runs as
+    // pid 1 of its namespace). SIGTERM must reach node itself to let it shut down cleanly.
+    let innerPid: number | undefined;
+    if (wrapped.infoFd5) {
+      const info = (child.stdio as unknown as ReadonlyArray<Readable | null>)[5];
+      let text = '';
+      info?.on('error', () => undefined).on('data', (d: Buffer) => {
+        text += d.toString('utf8');
+        const m = /"child-pid":\s*(\d+)/.exec(text);
+        if (m) innerPid = Number(m[1]);
+      });
+    }
+    const logListeners = new Set<(line: string) => void>();
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        for (const l of logListeners) l(line);
+      });
+    }
+    const messages = new Emitter<unknown>();
+    const violations = new Emitter<ChannelViolation>();
+    let violated = false;
+    const violate = (v: ChannelViolation) => {
+      if (violated) return;
+      violated = true;
+      channel?.destroy();
+      violations.fire(v);
+    };
+    if (channel) {
+      channel.on('error', () => undefined); // EPIPE to a child that just died; exit handling covers it.
+      readChildFrames(channel, { onFrame: (m) => messages.fire(m), onViolation: violate });
+    }
+    // A spawn failure (ENOENT) is followed by 'exit' only on some paths; report it as an exit.
+    let exited = false;
+    const exitListeners = new Set<(code: number | null, signal: NodeJS.Signals | null) => void>();
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return;
+      exited = true;
+      for (const l of exitListeners) l(code, signal);
+    };
+    child.once('exit', onExit);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) onExit(e.code === 'ENOENT' ? 127 : 1, null);
+    });
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    return {
+      get pid() {
+        return child.pid;
+      },
+      send(message) {
+        if (violated || !channel || !alive()) return;
+        const v = writeChildFrame(channel, message);
+        if (v) violate(v);
+      },
+      onMessage: (listener) => messages.event(listener),
+      onViolation: (listener) => violations.event(listener),
+      onExit(listener) {
+        exitListeners.add(listener);
+        return toDisposable(() => exitListeners.delete(listener));
+      },
+      onLog(listener) {
+        logListeners.add(listener);
+        return toDisposable(() => logListeners.delete(listener));
+      },
+      kill(signal) {
+        if (!alive()) return;
+        if (innerPid !== undefined) {
+          try {
+            process.kill(innerPid, signal);
+            if (signal === 'SIGTERM') return; // node shuts down itself; bwrap follows it out.
+          } catch {
+            // Gone already: the wrapper below is all that is left.
+          }
+        }
+        // SIGKILL: the wrapper too (--die-with-parent would also take node down with it).
+        child.kill(signal);
+      },
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type { Isolation } from '../../../base/contracts/child-channel.js';
+
+/** A command line about to be spawned for a child. */
+export interface ChildCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** The child's entry module; the sandbox makes its package readable. */
+  readonly modulePath: string;
+  /** Folders the child must never see even inside something the sandbox binds (the host's home). */
+  readonly hide?: readonly string[];
+}
+
+/** The command the launcher really spawns, plus what the sandbox needs on extra fds. */
+export interface WrappedCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** Bytes to write (then close) on fd 4: bubblewrap's seccomp program. */
+  readonly fd4?: Uint8Array;
+  /** True when fd 5 carries bubblewrap's `--info-fd` JSON (the sandboxed process's pid). */
+  readonly infoFd5?: boolean;
+}
+
+/**
+ * How children are contained (DESIGN.md "Processes"). The launcher asks the sandbox to wrap
+ * each child's command line; `isolation` is what `keybroker status` reports.
+ */
+export interface Sandbox {
+  readonly isolation: Isolation;
+  /** One line for the host's start-up log: what the children can and cannot reach. */
+  readonly note: string;
+  wrap(command: ChildCommand): WrappedCommand;
+}
+
+/** No containment: the child runs as the host's user with the host's view of the machine. */
+export function noSandbox(why: string): Sandbox {
+  return {
+    isolation: 'none',
+    note: `isolation: none (${why}); server children run as your user and could read your keychain`,
+    wrap: (c) => ({ file: c.file, args: c.args, env: c.env }),
+  };
+}

@@ -1,0 +1,13 @@
+import type { EndpointKind } from '../../base/contracts/names.js';
+
+/** One MCP server the host runs as a supervised child. */
+export interface ServerSpec {
+  /** The name clients address (`vsphere`); also the child's log prefix and audit `server`. */
+  readonly name: string;
+  /** Which endpoints the child may get tokens for (DESIGN.md "Scope"). */
+  readonly kind: EndpointKind;
+  /** Absolute path of the built entry module (`dist/mcp/vsphere/index.js`). */
+  readonly modulePath: string;
+  readonly args?: readonly string[];
+  readonly execArgv?: readonly string[];
+}

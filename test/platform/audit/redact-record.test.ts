@@ -1,0 +1,94 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditRecord } from '../../../src/base/contracts/audit-event.js';
+import {
+  AUDIT_MAX_ARG_NAMES,
+  AUDIT_MAX_STRING,
+  REDACTED,
+  redactRecord,
+  truncateAuditString,
+} from '../../../src/platform/audit/redact-record.js';
+
+const TS = '2026-11-24T10:00:00.000Z';
+const SECRET = 's3cr3t-T0ken/with+chars';
+
+const FREE_TEXT_FIELDS = ['endpoint', 'credential', 'client', 'server', 'tool', 'code', 'reason', 'approvalId'] as const;
+
+describe('redactRecord()', () => {
+  for (const field of FREE_TEXT_FIELDS) {
+    it(`replaces ${field} when it contains a live secret anywhere`, () => {
+      const record: AuditRecord = { ts: TS, event: 'tool.failed', [field]: `prefix ${SECRET} suffix` };
+      assert.equal(redactRecord(record, [SECRET])[field], REDACTED);
+    });
+  }
+
+  it('replaces an argument name containing a secret, keeping the others', () => {
+    const out = redactRecord({ ts: TS, event: 'tool.called', argNames: ['vm', `x${SECRET}`] }, [SECRET]);
+    assert.deepEqual(out.argNames, ['vm', REDACTED]);
+  });
+
+  it('catches the URL-encoded form of a secret', () => {
+    const out = redactRecord({ ts: TS, event: 'session.failed', reason: `GET /login?p=${encodeURIComponent(SECRET)}` }, [SECRET]);
+    assert.equal(out.reason, REDACTED);
+  });
+
+  it('checks against every secret the provider yields, including from a generator', () => {
+    function* live() {
+      yield 'first-secret';
+      yield 'second-secret';
+    }
+    const out = redactRecord({ ts: TS, event: 'tool.failed', reason: 'saw second-secret', client: 'ok' }, live());
+    assert.equal(out.reason, REDACTED);
+    assert.equal(out.client, 'ok');
+  });
+
+  it('leaves fields without a secret, numbers and structured fields alone', () => {
+    const record: AuditRecord = { ts: TS, event: 'unlock.approved', endpoint: 'vc1', ttlSeconds: 14400, pid: 7, expiresAt: TS, outcome: 'ok' };
+    assert.deepEqual(redactRecord(record, [SECRET, '']), record);
+  });
+
+  it('ignores secrets too short to search for without wiping the log', () => {
+    const out = redactRecord({ ts: TS, event: 'lock', reason: 'abc def' }, ['abc', '']);
+    assert.equal(out.reason, 'abc def');
+  });
+
+  it('redacts a secret that straddles the truncation point', () => {
+    const reason = `${'a'.repeat(AUDIT_MAX_STRING - 5)}${SECRET}`;
+    assert.equal(redactRecord({ ts: TS, event: 'tool.failed', reason }, [SECRET]).reason, REDACTED);
+  });
+
+  it(`truncates strings longer than ${AUDIT_MAX_STRING} characters`, () => {
+    const out = redactRecord({ ts: TS, event: 'tool.failed', reason: 'x'.repeat(5000) }, []);
+    assert.equal(out.reason?.length, AUDIT_MAX_STRING);
+    assert.ok(out.reason?.endsWith('…'));
+  });
+
+  it(`keeps at most ${AUDIT_MAX_ARG_NAMES} argument names and marks the cut`, () => {
+    const names = Array.from({ length: 100 }, (_, i) => `a${i}`);
+    const out = redactRecord({ ts: TS, event: 'tool.called', argNames: names }, []);
+    assert.equal(out.argNames?.length, AUDIT_MAX_ARG_NAMES + 1);
+    assert.equal(out.argNames?.at(-1), '…');
+  });
+
+  it('does not change the record it was given', () => {
+    const record: AuditRecord = { ts: TS, event: 'tool.failed', reason: SECRET };
+    redactRecord(record, [SECRET]);
+    assert.equal(record.reason, SECRET);
+  });
+});
+
+describe('truncateAuditString()', () => {
+  it('returns short strings unchanged', () => {
+    assert.equal(truncateAuditString('short'), 'short');
+    assert.equal(truncateAuditString('y'.repeat(AUDIT_MAX_STRING)), 'y'.repeat(AUDIT_MAX_STRING));
+  });
+
+  it('never splits a surrogate pair', () => {
+    const s = `${'z'.repeat(AUDIT_MAX_STRING - 2)}😀😀😀`;
+    const out = truncateAuditString(s);
+    assert.ok(out.length <= AUDIT_MAX_STRING);
+    // A lone surrogate does not survive a UTF-8 round trip.
+    assert.equal(Buffer.from(out, 'utf8').toString('utf8'), out);
+    assert.ok(out.endsWith('z…'));
+  });
+});

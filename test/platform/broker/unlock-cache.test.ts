@@ -1,0 +1,71 @@
+// The unlock cache on its own: expiry both eager (a timer fires onDidExpire) and lazy (a
+// read after the clock jumped past the TTL, no timer fired), replacing and locking.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
+
+describe('UnlockCache', () => {
+  it('unlocks until now + TTL, and expires eagerly at the TTL, firing onDidExpire once', () => {
+    const clock = new ManualClock();
+    const cache = new UnlockCache(clock);
+    const expired: string[] = [];
+    cache.onDidExpire((c) => expired.push(c));
+    assert.equal(cache.unlock('a', 1000), clock.now() + 1000);
+    assert.equal(cache.unlockedUntil('a'), clock.now() + 1000);
+    assert.deepEqual(cache.unlocked(), ['a']);
+    clock.advance(999);
+    assert.equal(cache.unlockedUntil('a'), clock.now() + 1);
+    clock.advance(1);
+    assert.deepEqual(expired, ['a']);
+    assert.equal(cache.unlockedUntil('a'), undefined);
+    assert.deepEqual(cache.unlocked(), []);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('expires lazily when read after a sleep past the TTL, firing onDidExpire once and cancelling the timer', () => {
+    const clock = new ManualClock();
+    const cache = new UnlockCache(clock);
+    const expired: string[] = [];
+    cache.onDidExpire((c) => expired.push(c));
+    cache.unlock('a', 1000);
+    cache.unlock('b', 5000);
+    clock.jump(1000);
+    assert.deepEqual(cache.unlocked(), ['b']);
+    assert.deepEqual(expired, ['a']);
+    assert.equal(clock.pendingTimers, 1, "a's timer is gone");
+    clock.advance(0); // Nothing else is due.
+    assert.deepEqual(expired, ['a']);
+  });
+
+  it('a new unlock replaces the old one and its timer', () => {
+    const clock = new ManualClock();
+    const cache = new UnlockCache(clock);
+    const expired: string[] = [];
+    cache.onDidExpire((c) => expired.push(c));
+    cache.unlock('a', 1000);
+    cache.unlock('a', 3000);
+    assert.equal(clock.pendingTimers, 1);
+    clock.advance(1000);
+    assert.deepEqual(expired, []);
+    assert.equal(cache.unlockedUntil('a'), clock.now() + 2000);
+  });
+
+  it('lock() forgets silently and says whether there was an unlock; dispose() clears all timers', () => {
+    const clock = new ManualClock();
+    const cache = new UnlockCache(clock);
+    const expired: string[] = [];
+    cache.onDidExpire((c) => expired.push(c));
+    cache.unlock('a', 1000);
+    assert.equal(cache.lock('a'), true);
+    assert.equal(cache.lock('a'), false);
+    assert.equal(cache.unlockedUntil('a'), undefined);
+    assert.equal(clock.pendingTimers, 0);
+    cache.unlock('b', 1000);
+    cache.unlock('c', 1000);
+    cache.dispose();
+    assert.equal(clock.pendingTimers, 0);
+    assert.deepEqual(cache.unlocked(), []);
+    assert.deepEqual(expired, []);
+  });
+});

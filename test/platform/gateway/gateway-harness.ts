@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
+import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import { systemClock } from '../../../src/platform/broker/clock.js';
+import { PendingApprovals } from '../../../src/platform/broker/pending-approvals.js';
+import { Gateway } from '../../../src/platform/gateway/gateway.js';
+import { buildChildEnv } from '../../../src/platform/supervisor/child-env.js';
+import { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
+import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
+import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
+
+export const TEST_SERVER = path.resolve(import.meta.dirname, '../../../fixtures/mcp-test-server.ts');
+export const SPEC: ServerSpec = { name: 'test', kind: 'vsphere', modulePath: TEST_SERVER, execArgv: ['--import', 'tsx'] };
+
+export function gatewayConfig(opts: { readOnly?: boolean; approve?: string[] } = {}): Config {
+  return Config.parse({
+    ...emptyConfig(),
+    endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: opts.readOnly ?? false, tls: { verify: true }, credential: 'endpoint:vc1' }],
+    credentials: [{ id: 'endpoint:vc1' }],
+    policy: { approve: opts.approve ?? [] },
+  });
+}
+
+/** A Gateway in front of a real test-server child, with the headless approver. */
+export function makeGateway(config: Config = gatewayConfig()) {
+  const audit: AuditInput[] = [];
+  const pending = new PendingApprovals();
+  let current = config;
+  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: systemClock });
+  gateway.addServer(SPEC);
+  const handles: ChildProcessHandle[] = [];
+  /** Start (or restart) the child and wire its MCP frames to the gateway. */
+  const startChild = () => {
+    const handle = new ChildProcessHandle(new NodeLauncher(), { ...SPEC, env: buildChildEnv(process.env) }, () => undefined);
+    const sink = gateway.attachChild(SPEC, handle);
+    handle.onDidMessage((m) => { if ((m as { ch?: string }).ch === 'mcp') sink(m); });
+    handle.start();
+    handles.push(handle);
+    return handle;
+  };
+  /** A real SDK Client on its own session. */
+  const connect = async (label = 'test-client') => {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await gateway.openSession({ server: 'test', clientLabel: label, via: 'cli', transport: serverSide });
+    const client = new Client({ name: label, version: '1.0.0' }, { capabilities: {} });
+    await client.connect(clientSide);
+    return client;
+  };
+  const dispose = async () => {
+    gateway.dispose();
+    pending.dispose();
+    await Promise.all(handles.map((h) => h.stop({ graceMs: 1000 })));
+  };
+  return { gateway, pending, audit, startChild, connect, dispose, setConfig: (c: Config) => { current = c; } };
+}

@@ -11,8 +11,8 @@ export {
   type VsphereSessionProbeOptions,
   type VsphereUserSession,
 } from './vsphere-current-session.js';
-export { retrieveServiceContent, BOOTSTRAP_API_VERSION, type ServiceContent, type AboutInfo } from './retrieve-service-content.js';
-export { soapCall, type SoapCallOptions, type SoapCallResult } from './soap-call.js';
-export { SESSION_COOKIE_NAME } from './session-cookie.js';
-export type { ManagedObjectRef } from './managed-object-ref.js';
+export { retrieveServiceContent, BOOTSTRAP_API_VERSION, type ServiceContent, type AboutInfo } from '../soap/retrieve-service-content.js';
+export { soapCall, type SoapCallOptions, type SoapCallResult } from '../soap/soap-call.js';
+export { SESSION_COOKIE_NAME } from '../soap/session-cookie.js';
+export type { ManagedObjectRef } from '../soap/managed-object-ref.js';
 export { createUpstreamDispatcher, mapUpstreamError, type UpstreamDispatcherOptions } from '../../tls/index.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
-import { SERVICE_INSTANCE } from '../../../../src/connectors/vsphere/session/managed-object-ref.js';
+import { SERVICE_INSTANCE } from '../../../../src/connectors/vsphere/soap/managed-object-ref.js';
 import {
   createUpstreamDispatcher,
   soapCall,

@@ -10,7 +10,7 @@ export {
   vsphereSessionIsActive,
   type VsphereSessionProbeOptions,
   type VsphereUserSession,
-} from './vsphere-current-session.js';
+} from '../client/vsphere-current-session.js';
 export { retrieveServiceContent, BOOTSTRAP_API_VERSION, type ServiceContent, type AboutInfo } from '../soap/retrieve-service-content.js';
 export { soapCall, type SoapCallOptions, type SoapCallResult } from '../soap/soap-call.js';
 export { SESSION_COOKIE_NAME } from '../soap/session-cookie.js';

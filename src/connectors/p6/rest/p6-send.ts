@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { networkError } from './network-error.js';
+import { networkError } from '../session/network-error.js';
 
 /** Default time for one P6 session call, headers and body together. */
 export const P6_DEFAULT_TIMEOUT_MS = 30_000;

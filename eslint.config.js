@@ -16,7 +16,8 @@ const LAYERS = ['base', 'connectors', 'platform', 'mcp', 'main', 'cli', 'preload
 const ALLOWED = {
   base: [],
   connectors: ['base'],
-  // platform may use connectors for login and logout only: their `session/` modules.
+  // platform may use connectors for login and logout only: the `session/index.ts` of each
+  // kind (which exports nothing else) and the TLS dispatcher a login runs over.
   platform: ['base'],
   mcp: ['base', 'connectors'],
   main: ['base', 'platform', 'connectors'],
@@ -36,8 +37,10 @@ function zonesFor(root) {
         message: `DESIGN.md layering: ${layer} may import only [${ALLOWED[layer].join(', ') || 'nothing of ours'}].`,
       };
       if (layer === 'platform' && other === 'connectors') {
-        zone.except = ['./vsphere/session', './p6/session', './tls'];
-        zone.message = 'DESIGN.md layering: platform may use connectors only for login/logout (connectors/*/session, connectors/tls).';
+        // The index files, not the folders: a file inside session/ (or the SOAP transport in
+        // vsphere/soap/) would let the broker make any upstream call (issue 13).
+        zone.except = ['./vsphere/session/index.ts', './p6/session/index.ts', './tls/index.ts'];
+        zone.message = 'DESIGN.md layering: platform may use connectors only for login/logout (connectors/<kind>/session/index.ts, connectors/tls/index.ts).';
       }
       zones.push(zone);
     }

@@ -18,7 +18,7 @@ import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-u
 import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
 import { readAudit } from '../../src/platform/audit/read-audit.js';
 import { createUpstreamDispatcher } from '../../src/connectors/tls/index.js';
-import { vsphereCurrentSession } from '../../src/connectors/vsphere/session/index.js';
+import { vsphereCurrentSession } from '../../src/connectors/vsphere/index.js';
 import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
 
 const PASSWORD = 'Vc pass "with" spaces & <xml>!';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isConnectorError } from '../../src/connectors/connector-error.js';
 import { createUpstreamDispatcher } from '../../src/connectors/tls/index.js';
-import { retrieveServiceContent } from '../../src/connectors/vsphere/session/index.js';
+import { retrieveServiceContent } from '../../src/connectors/vsphere/soap/retrieve-service-content.js';
 import { startVcsim, type Vcsim } from './vcsim.js';
 
 /** Flips one hex digit of a fingerprint so it is well-formed but wrong. */

@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../connector-error.js';
 import { hasControlChar } from '../has-control-char.js';
-import { p6ApiUrl } from '../session/p6-api-url.js';
+import { p6ApiUrl } from '../rest/p6-api-url.js';
 
 /** The REST base path every P6 Web Services install uses (reference §1). */
 const REST_BASE = '/p6ws/restapi';

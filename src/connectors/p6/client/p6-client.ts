@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../connector-error.js';
-import { p6ApiUrl } from '../session/p6-api-url.js';
-import { sessionCookieHeader } from '../session/session-cookie-header.js';
+import { p6ApiUrl } from '../rest/p6-api-url.js';
+import { sessionCookieHeader } from '../rest/session-cookie-header.js';
 import { p6Exchange, type P6ExchangeResponse } from './p6-exchange.js';
 import { p6Field } from './p6-filter.js';
 import type { P6ClientOptions, P6Page, P6ReadQuery, P6Reply, P6Row } from './p6-client-types.js';

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
-import { networkError } from '../session/network-error.js';
+import { mapUpstreamError } from '../../tls/map-upstream-error.js';
+import { p6Timeout } from '../rest/p6-timeout.js';
 
 /** One REST exchange as the client sends it. */
 export interface P6ExchangeRequest {
@@ -38,18 +39,20 @@ async function readBody(body: Dispatcher.ResponseData['body'], cap: number, orig
 
 /**
  * One HTTP exchange with P6 REST, never redirected and never retried here (the client
- * decides about the one 401 retry). Network, TLS and timeout failures become ConnectorError.
+ * decides about the one 401 retry). Network and TLS failures map as for every connector
+ * (`mapUpstreamError`); the deadline becomes CONN_TIMEOUT.
  */
 export async function p6Exchange(req: P6ExchangeRequest): Promise<P6ExchangeResponse> {
   // Security: maxRedirections 0, so a redirect is reported to the caller and never followed
   // with the session cookie to wherever it points.
+  const deadline = AbortSignal.timeout(req.timeoutMs);
   const options: Dispatcher.RequestOptions & { maxRedirections: 0 } = {
     origin: req.url.origin,
     path: `${req.url.pathname}${req.url.search}`,
     method: req.method,
     headers: req.headers,
     body: req.body,
-    signal: AbortSignal.timeout(req.timeoutMs),
+    signal: deadline,
     maxRedirections: 0,
   };
   try {
@@ -61,6 +64,6 @@ export async function p6Exchange(req: P6ExchangeRequest): Promise<P6ExchangeResp
       body: await readBody(res.body, req.maxBodyBytes, req.url.origin),
     };
   } catch (e) {
-    throw networkError(e, req.url.origin, req.timeoutMs);
+    throw deadline.aborted ? p6Timeout(req.url.origin, req.timeoutMs, e) : mapUpstreamError(e, req.url.host);
   }
 }

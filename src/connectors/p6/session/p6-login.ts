@@ -2,8 +2,8 @@ import type { Dispatcher } from 'undici';
 import type { P6LoginVariant } from '../../../base/contracts/endpoint.js';
 import { ConnectorError } from '../../connector-error.js';
 import { p6LoginHeaders } from './p6-login-headers.js';
-import { isHtml, isRedirect, p6Send, type P6HttpResponse } from './p6-send.js';
-import { p6ApiUrl } from './p6-api-url.js';
+import { isHtml, isRedirect, p6Send, type P6HttpResponse } from '../rest/p6-send.js';
+import { p6ApiUrl } from '../rest/p6-api-url.js';
 import { setCookiePairs } from './set-cookie-pairs.js';
 
 /** What `p6Login` needs. The password is used for this one request and not kept. */

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
-import { isHtml, isRedirect, p6Send } from './p6-send.js';
-import { p6ApiUrl } from './p6-api-url.js';
-import { sessionCookieHeader } from './session-cookie-header.js';
+import { isHtml, isRedirect, p6Send } from '../rest/p6-send.js';
+import { p6ApiUrl } from '../rest/p6-api-url.js';
+import { sessionCookieHeader } from '../rest/session-cookie-header.js';
 
 /** What `p6Logout` needs. */
 export interface P6LogoutOptions {

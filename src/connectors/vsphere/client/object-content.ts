@@ -1,5 +1,5 @@
-import { parseMoRef, type ManagedObjectRef } from '../session/managed-object-ref.js';
-import { childElement, childElements, childText, type XmlElement } from '../session/soap-xml.js';
+import { parseMoRef, type ManagedObjectRef } from '../soap/managed-object-ref.js';
+import { childElement, childElements, childText, type XmlElement } from '../soap/soap-xml.js';
 import { parsePropertyValue, type PropertyValue } from './property-value.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { ManagedObjectRef } from '../session/managed-object-ref.js';
-import { moRefElement, xmlElement } from '../session/soap-envelope.js';
+import type { ManagedObjectRef } from '../soap/managed-object-ref.js';
+import { moRefElement, xmlElement } from '../soap/soap-envelope.js';
 
 /** Property paths are dotted identifiers; anything else is refused before it reaches XML. */
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

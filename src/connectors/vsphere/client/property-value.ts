@@ -1,5 +1,5 @@
-import { parseMoRef, type ManagedObjectRef } from '../session/managed-object-ref.js';
-import { attributeValue, qnameLocal, XML_NS, type XmlElement } from '../session/soap-xml.js';
+import { parseMoRef, type ManagedObjectRef } from '../soap/managed-object-ref.js';
+import { attributeValue, qnameLocal, XML_NS, type XmlElement } from '../soap/soap-xml.js';
 
 /** A converted vim25 value: scalars, MoRefs, arrays and data objects as plain records. */
 export type PropertyValue = string | number | boolean | ManagedObjectRef | PropertyValue[] | { [field: string]: PropertyValue };

@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { ConnectorError, isConnectorError } from '../../connector-error.js';
-import { parseMoRef, type ManagedObjectRef } from '../session/managed-object-ref.js';
-import { retrieveServiceContent, type ServiceContent } from '../session/retrieve-service-content.js';
-import { soapCall, type SoapCallOptions } from '../session/soap-call.js';
-import { moRefElement, xmlElement } from '../session/soap-envelope.js';
-import { childElement, type XmlElement } from '../session/soap-xml.js';
+import { parseMoRef, type ManagedObjectRef } from '../soap/managed-object-ref.js';
+import { retrieveServiceContent, type ServiceContent } from '../soap/retrieve-service-content.js';
+import { soapCall, type SoapCallOptions } from '../soap/soap-call.js';
+import { moRefElement, xmlElement } from '../soap/soap-envelope.js';
+import { childElement, type XmlElement } from '../soap/soap-xml.js';
 import { retrieveResultReader, type ObjectContent, type RetrievePage } from './object-content.js';
 import { containerViewSpecXml, objectsSpecXml, retrieveOptionsXml } from './property-spec-xml.js';
 import { waitForTask, type WaitForTaskOptions } from './wait-for-task.js';

@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../connector-error.js';
-import type { ManagedObjectRef } from '../session/managed-object-ref.js';
-import { VsphereFaultError } from '../session/vsphere-fault-error.js';
+import type { ManagedObjectRef } from '../soap/managed-object-ref.js';
+import { VsphereFaultError } from '../soap/vsphere-fault-error.js';
 import type { ObjectContent } from './object-content.js';
 import type { PropertyValue } from './property-value.js';
 

@@ -1,18 +1,10 @@
 /**
  * vSphere login and logout: the only part of the vSphere connector that platform (the
- * broker) may import. It re-exports the TLS dispatcher because the broker needs one per
- * endpoint to log in, and lint lets platform reach connectors only through `session/`.
+ * broker) may import, and all it exports (issue 13). A login is two: the vim25 session
+ * (`SessionManager.Login`) and the vAPI session for tags, made from the same password while
+ * the broker still holds it. Every other call (the SOAP transport in `soap/`, the client,
+ * the session probe) is for the vSphere MCP server, through `connectors/vsphere`.
  */
 export { vsphereLogin, type VsphereLoginOptions, type VsphereSession } from './vsphere-login.js';
 export { vsphereLogout, type VsphereLogoutOptions } from './vsphere-logout.js';
-export {
-  vsphereCurrentSession,
-  vsphereSessionIsActive,
-  type VsphereSessionProbeOptions,
-  type VsphereUserSession,
-} from './vsphere-current-session.js';
-export { retrieveServiceContent, BOOTSTRAP_API_VERSION, type ServiceContent, type AboutInfo } from './retrieve-service-content.js';
-export { soapCall, type SoapCallOptions, type SoapCallResult } from './soap-call.js';
-export { SESSION_COOKIE_NAME } from './session-cookie.js';
-export type { ManagedObjectRef } from './managed-object-ref.js';
-export { createUpstreamDispatcher, mapUpstreamError, type UpstreamDispatcherOptions } from '../../tls/index.js';
+export { vapiLogin, vapiLogout } from './vapi-session.js';

@@ -1,14 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
-
-/** The vAPI REST base beside `/sdk`: `https://vc/rest` (vCenter 6.5 and later; vcsim). */
-export function vapiBase(sdkUrl: string): string {
-  return `${new URL(sdkUrl).origin}/rest`;
-}
-
-/** The header (and cookie) that carries a vAPI session id. */
-export const VAPI_SESSION_HEADER = 'vmware-api-session-id';
+import { VAPI_SESSION_HEADER, vapiBase } from '../vapi/vapi-base.js';
 
 /**
  * `POST /rest/com/vmware/cis/session` with the user's name and password (HTTP Basic): a

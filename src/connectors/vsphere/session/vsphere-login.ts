@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
-import { retrieveServiceContent, type ServiceContent } from './retrieve-service-content.js';
-import { readSessionCookie } from './session-cookie.js';
-import { soapCall } from './soap-call.js';
-import { xmlElement } from './soap-envelope.js';
-import { childElement, childText } from './soap-xml.js';
+import { retrieveServiceContent, type ServiceContent } from '../soap/retrieve-service-content.js';
+import { readSessionCookie } from '../soap/session-cookie.js';
+import { soapCall } from '../soap/soap-call.js';
+import { xmlElement } from '../soap/soap-envelope.js';
+import { childElement, childText } from '../soap/soap-xml.js';
 
 /** Input of vsphereLogin. */
 export interface VsphereLoginOptions {

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { isConnectorError } from '../../connector-error.js';
-import { retrieveServiceContent, type ServiceContent } from './retrieve-service-content.js';
-import { soapCall } from './soap-call.js';
+import { retrieveServiceContent, type ServiceContent } from '../soap/retrieve-service-content.js';
+import { soapCall } from '../soap/soap-call.js';
 
 /** Input of vsphereLogout. */
 export interface VsphereLogoutOptions {

@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
-import { VAPI_SESSION_HEADER, vapiBase } from '../session/vapi-session.js';
+import { VAPI_SESSION_HEADER, vapiBase } from './vapi-base.js';
 
 /** Where a VapiClient gets its session: the broker's grant, renewed on 401. */
 export interface VapiSessionSource {

@@ -1,6 +1,5 @@
 import type { Endpoint } from '../../../base/contracts/endpoint.js';
-import { vsphereLogin, vsphereLogout } from '../../../connectors/vsphere/session/index.js';
-import { vapiLogin, vapiLogout } from '../../../connectors/vsphere/session/vapi-session.js';
+import { vapiLogin, vapiLogout, vsphereLogin, vsphereLogout } from '../../../connectors/vsphere/session/index.js';
 import type { UpstreamLogin, UpstreamSession } from '../upstream-login.js';
 import { toLoginError } from './to-login-error.js';
 import { withEndpointDispatcher } from './with-endpoint-dispatcher.js';

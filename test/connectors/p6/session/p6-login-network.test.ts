@@ -23,7 +23,7 @@ describe('p6Login() transport', () => {
     const port = await closedPort();
     await assert.rejects(
       p6Login({ baseUrl: `http://127.0.0.1:${port}/p6ws/restapi`, database: 'PMDB', ...USER, variant: 'headers' }),
-      (e: unknown) => isCode('CONN_UNREACHABLE')(e) && /ECONNREFUSED/.test((e as Error).message),
+      (e: unknown) => isCode('CONN_UNREACHABLE')(e) && /cannot reach 127\.0\.0\.1:\d+: connection refused/.test((e as Error).message),
     );
   });
 

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePropertyValue, asArray, isMoRef } from '../../../../src/connectors/vsphere/client/property-value.js';
-import { parseXml } from '../../../../src/connectors/vsphere/session/soap-xml.js';
+import { parseXml } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const val = (inner: string, attrs = '') => parseXml(`<val xmlns="urn:vim25" xmlns:XMLSchema-instance="${XSI}" xmlns:xsi="${XSI}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ${attrs}>${inner}</val>`)!;

@@ -3,13 +3,10 @@ import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
 import { isConnectorError } from '../../../../src/connectors/connector-error.js';
-import {
-  createUpstreamDispatcher,
-  retrieveServiceContent,
-  vsphereCurrentSession,
-  vsphereLogin,
-  vsphereSessionIsActive,
-} from '../../../../src/connectors/vsphere/session/index.js';
+import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
+import { vsphereLogin } from '../../../../src/connectors/vsphere/session/index.js';
+import { retrieveServiceContent } from '../../../../src/connectors/vsphere/soap/retrieve-service-content.js';
+import { vsphereCurrentSession, vsphereSessionIsActive } from '../../../../src/connectors/vsphere/client/vsphere-current-session.js';
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 // XML specials prove the envelope escapes the password instead of breaking on it.

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
-import { SERVICE_INSTANCE } from '../../../../src/connectors/vsphere/session/managed-object-ref.js';
-import {
-  createUpstreamDispatcher,
-  soapCall,
-  vsphereCurrentSession,
-  vsphereLogin,
-  vsphereLogout,
-  vsphereSessionIsActive,
-  type VsphereSession,
-} from '../../../../src/connectors/vsphere/session/index.js';
+import { SERVICE_INSTANCE } from '../../../../src/connectors/vsphere/soap/managed-object-ref.js';
+import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
+import { vsphereLogin, vsphereLogout, type VsphereSession } from '../../../../src/connectors/vsphere/session/index.js';
+import { soapCall } from '../../../../src/connectors/vsphere/soap/soap-call.js';
+import { vsphereCurrentSession, vsphereSessionIsActive } from '../../../../src/connectors/vsphere/client/vsphere-current-session.js';
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 describe('vsphereLogout()', () => {

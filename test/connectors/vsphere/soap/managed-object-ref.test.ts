@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseMoRef } from '../../../../src/connectors/vsphere/session/managed-object-ref.js';
-import { parseXml } from '../../../../src/connectors/vsphere/session/soap-xml.js';
+import { parseMoRef } from '../../../../src/connectors/vsphere/soap/managed-object-ref.js';
+import { parseXml } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 
 describe('parseMoRef()', () => {
   it('reads the unqualified type attribute, not xsi:type', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { buildSoapEnvelope, escapeXml, moRefElement, xmlElement } from '../../../../src/connectors/vsphere/session/soap-envelope.js';
-import { attributeValue, childElement, parseXml, XML_NS } from '../../../../src/connectors/vsphere/session/soap-xml.js';
+import { buildSoapEnvelope, escapeXml, moRefElement, xmlElement } from '../../../../src/connectors/vsphere/soap/soap-envelope.js';
+import { attributeValue, childElement, parseXml, XML_NS } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 
 describe('escapeXml()', () => {
   it('round-trips any text through an element and an attribute', () => {

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
 import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
-import { soapCall } from '../../../../src/connectors/vsphere/session/soap-call.js';
+import { soapCall } from '../../../../src/connectors/vsphere/soap/soap-call.js';
 import { createTestPki, type TestPki } from '../../../support/openssl-pki.js';
 
 /** What the fake answers next: status, body and extra headers. */

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
-import {
-  createUpstreamDispatcher,
-  vsphereCurrentSession,
-  vsphereLogin,
-  vsphereSessionIsActive,
-} from '../../../../src/connectors/vsphere/session/index.js';
+import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
+import { vsphereLogin } from '../../../../src/connectors/vsphere/session/index.js';
+import { vsphereCurrentSession, vsphereSessionIsActive } from '../../../../src/connectors/vsphere/client/vsphere-current-session.js';
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 describe('vsphereCurrentSession()', () => {

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { XmlElement } from '../../../../src/connectors/vsphere/session/soap-xml.js';
-import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/session/xml-scanner.js';
+import type { XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
+import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
 
 type Raw = Record<string, unknown>;
 interface Plain { name: string; attrs: [string, string][]; children: Plain[]; text: string }

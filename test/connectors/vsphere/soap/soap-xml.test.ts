@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attributeValue, childElement, childText, parseXml, qnameLocal, XML_NS } from '../../../../src/connectors/vsphere/session/soap-xml.js';
+import { attributeValue, childElement, childText, parseXml, qnameLocal, XML_NS } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 
 describe('parseXml()', () => {
   it('matches xsi:type by namespace URI whatever the prefix (vcsim writes XMLSchema-instance:type)', () => {

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { ConnectorError, isConnectorError } from '../../connector-error.js';
-import { retrieveServiceContent, type ServiceContent } from './retrieve-service-content.js';
-import { soapCall } from './soap-call.js';
-import { moRefElement } from './soap-envelope.js';
-import { childElement, childElements, childText, type XmlElement } from './soap-xml.js';
+import { retrieveServiceContent, type ServiceContent } from '../soap/retrieve-service-content.js';
+import { soapCall } from '../soap/soap-call.js';
+import { moRefElement } from '../soap/soap-envelope.js';
+import { childElement, childElements, childText, type XmlElement } from '../soap/soap-xml.js';
 
 /** Input of the session probe. */
 export interface VsphereSessionProbeOptions {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
-import { createUpstreamDispatcher, retrieveServiceContent } from '../../../../src/connectors/vsphere/session/index.js';
+import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
+import { retrieveServiceContent } from '../../../../src/connectors/vsphere/soap/retrieve-service-content.js';
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 describe('retrieveServiceContent()', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveSdkUrl } from '../../../../src/connectors/vsphere/session/resolve-sdk-url.js';
+import { resolveSdkUrl } from '../../../../src/connectors/vsphere/soap/resolve-sdk-url.js';
 
 describe('resolveSdkUrl()', () => {
   it('keeps an explicit path and implies /sdk for a bare host', () => {

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
-import { networkError } from './network-error.js';
+import { mapUpstreamError } from '../../tls/map-upstream-error.js';
+import { p6Timeout } from './p6-timeout.js';
 
 /** Default time for one P6 session call, headers and body together. */
 export const P6_DEFAULT_TIMEOUT_MS = 30_000;
@@ -38,9 +39,9 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
 }
 
 /**
- * One HTTP exchange with P6, never redirected and never retried. Network, TLS and
- * timeout failures come back as ConnectorError (see networkError); HTTP statuses are
- * the caller's to interpret.
+ * One HTTP exchange with P6, never redirected and never retried. Network and TLS failures
+ * come back as the ConnectorError every connector uses (`mapUpstreamError`), the deadline
+ * as CONN_TIMEOUT; HTTP statuses are the caller's to interpret.
  */
 export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
   const timeoutMs = req.timeoutMs ?? P6_DEFAULT_TIMEOUT_MS;
@@ -48,6 +49,7 @@ export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
   // per call and closed afterwards, so no connection outlives the request.
   const own = req.dispatcher ? undefined : new Agent();
   const dispatcher = req.dispatcher ?? own!;
+  const deadline = AbortSignal.timeout(timeoutMs);
   // Security: maxRedirections 0 switches off a redirect interceptor the dispatcher might carry.
   // Following a redirect could replay the credential headers to another host, and the
   // /p6 web UI answers with redirects that must be reported, not followed.
@@ -56,7 +58,7 @@ export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
     path: `${req.url.pathname}${req.url.search}`,
     method: req.method,
     headers: req.headers,
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: deadline,
     maxRedirections: 0,
   };
   try {
@@ -70,7 +72,8 @@ export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
       body: await readCapped(res.body),
     };
   } catch (e) {
-    throw networkError(e, req.url.origin, timeoutMs);
+    // The shared mapping (issue 13): the same bad certificate gets the same code as for vSphere.
+    throw deadline.aborted ? p6Timeout(req.url.origin, timeoutMs, e) : mapUpstreamError(e, req.url.host);
   } finally {
     await own?.close();
   }

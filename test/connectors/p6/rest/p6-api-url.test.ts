@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { p6ApiUrl } from '../../../../src/connectors/p6/session/p6-api-url.js';
+import { p6ApiUrl } from '../../../../src/connectors/p6/rest/p6-api-url.js';
 
 describe('p6ApiUrl()', () => {
   it('appends the path to the REST base with or without a trailing slash, tenant prefix kept', () => {

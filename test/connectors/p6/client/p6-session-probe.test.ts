@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { p6Login } from '../../../../src/connectors/p6/session/p6-login.js';
-import { p6SessionProbe } from '../../../../src/connectors/p6/session/p6-session-probe.js';
+import { p6SessionProbe } from '../../../../src/connectors/p6/client/p6-session-probe.js';
 import { startP6Fake, type P6Fake } from '../../../fixtures/p6/start-p6-fake.js';
 
 describe('p6SessionProbe()', () => {

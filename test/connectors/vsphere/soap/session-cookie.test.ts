@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readSessionCookie, sessionCookieHeader } from '../../../../src/connectors/vsphere/session/session-cookie.js';
+import { readSessionCookie, sessionCookieHeader } from '../../../../src/connectors/vsphere/soap/session-cookie.js';
 
 describe('readSessionCookie()', () => {
   it('keeps the value exactly as received, quoted (vCenter) or bare (vcsim)', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSoapFault, soapFaultToError } from '../../../../src/connectors/vsphere/session/soap-fault.js';
-import { parseXml } from '../../../../src/connectors/vsphere/session/soap-xml.js';
+import { parseSoapFault, soapFaultToError } from '../../../../src/connectors/vsphere/soap/soap-fault.js';
+import { parseXml } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 
 const envelope = (fault: string, prefix = 'soapenv'): string =>
   `<${prefix}:Envelope xmlns:${prefix}="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +

@@ -45,6 +45,15 @@ describe('policy rules: any', () => {
     const d = evaluateRules(rules, call([{ folder: 'Lab/web' }]), ASK);
     assert.deepEqual([d.action, d.unevaluated], ['ask', [{ rule: 0, missing: 'cluster' }]]);
   });
+
+  it('an unknown stays unknown whatever holds after it: a later true fact or a later target', () => {
+    // folder comes before cluster in the order facts are checked.
+    const rules = [rule('allow', { folder: 'Lab/*', cluster: 'dev-*' })];
+    const d = evaluateRules(rules, call([{ cluster: 'dev-1' }]), ASK);
+    assert.deepEqual([d.action, d.unevaluated], ['ask', [{ rule: 0, missing: 'folder' }]]);
+    const twoVms = evaluateRules([rule('allow', { folder: 'Lab/*' })], call([{ cluster: 'dev-1' }, { folder: 'Lab/web' }]), ASK);
+    assert.deepEqual([twoVms.action, twoVms.unevaluated], ['ask', [{ rule: 0, missing: 'folder' }]]);
+  });
 });
 
 describe('policy rules: globs, targets and plans', () => {

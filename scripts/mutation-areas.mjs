@@ -71,6 +71,11 @@ export const AREAS = {
       'test/base/policy/evaluate-rules.test.ts',
       'test/platform/gateway/blast-radius.test.ts',
       'test/platform/gateway/secret-args.test.ts',
+      // Issue 12: the edges the widened area's survivors showed.
+      'test/base/policy/time-window-details.test.ts',
+      'test/base/policy/evaluate-rules-details.test.ts',
+      'test/platform/gateway/blast-radius-details.test.ts',
+      'test/platform/gateway/secret-args-details.test.ts',
       // gateway.test.ts (real child processes) also reaches these files, but is too slow per mutant.
     ],
   },
@@ -131,6 +136,8 @@ export const AREAS = {
       'test/platform/ipc/line-framer.test.ts',
       'test/platform/ipc/line-framer-details.test.ts',
       'test/platform/supervisor/child-channel.test.ts',
+      // Issue 12: texts, one report, the value count's edges, end, errors, dispose, the writer's edges.
+      'test/platform/supervisor/child-channel-details.test.ts',
     ],
   },
 };

@@ -53,7 +53,7 @@ export const AREAS = {
     ],
   },
   policy: {
-    what: 'tool policy (fail closed), approvals queue, read-only endpoints',
+    what: 'tool policy (fail closed), approvals queue, read-only endpoints, rules, globs, time windows, blast radius, secret arguments',
     mutate: [
       'src/platform/gateway/tool-policy.ts',
       'src/platform/broker/pending-approvals.ts',
@@ -123,7 +123,7 @@ export const AREAS = {
     ],
   },
   channel: {
-    what: 'child frame intake and line framing limits',
+    what: 'child frame intake, line framing limits, the child channel (value count, backlog)',
     mutate: [
       'src/platform/broker/frame-intake.ts',
       'src/base/framing/line-framer.ts',

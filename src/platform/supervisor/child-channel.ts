@@ -84,6 +84,7 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
     onInvalid: (reason) => violate(reason === 'too-long' ? 'oversized' : 'invalid-json'),
     // Each value takes at least two bytes (`,0`), so only long lines can hold too many.
     acceptLine: (line) => {
+      // Security: the one gate between a closed channel and the sink; every line meets it, the last one at `end` too.
       if (closed) return false;
       if (line.length < 2 * MAX_CHANNEL_JSON_VALUES || countJsonValues(line, MAX_CHANNEL_JSON_VALUES) <= MAX_CHANNEL_JSON_VALUES) return true;
       violate('too-complex');

@@ -55,7 +55,7 @@ export const AREAS = {
     ],
   },
   policy: {
-    what: 'tool policy (fail closed), approvals queue, read-only endpoints',
+    what: 'tool policy (fail closed), approvals queue, read-only endpoints, rules, globs, time windows, blast radius, secret arguments',
     mutate: [
       'src/platform/gateway/tool-policy.ts',
       'src/platform/broker/pending-approvals.ts',
@@ -73,6 +73,11 @@ export const AREAS = {
       'test/base/policy/evaluate-rules.test.ts',
       'test/platform/gateway/blast-radius.test.ts',
       'test/platform/gateway/secret-args.test.ts',
+      // Issue 12: the edges the widened area's survivors showed.
+      'test/base/policy/time-window-details.test.ts',
+      'test/base/policy/evaluate-rules-details.test.ts',
+      'test/platform/gateway/blast-radius-details.test.ts',
+      'test/platform/gateway/secret-args-details.test.ts',
       // gateway.test.ts (real child processes) also reaches these files, but is too slow per mutant.
     ],
   },
@@ -120,7 +125,7 @@ export const AREAS = {
     ],
   },
   channel: {
-    what: 'child frame intake and line framing limits',
+    what: 'child frame intake, line framing limits, the child channel (value count, backlog)',
     mutate: [
       'src/platform/broker/frame-intake.ts',
       'src/base/framing/line-framer.ts',
@@ -133,6 +138,8 @@ export const AREAS = {
       'test/platform/ipc/line-framer.test.ts',
       'test/platform/ipc/line-framer-details.test.ts',
       'test/platform/supervisor/child-channel.test.ts',
+      // Issue 12: texts, one report, the value count's edges, end, errors, dispose, the writer's edges.
+      'test/platform/supervisor/child-channel-details.test.ts',
     ],
   },
 };

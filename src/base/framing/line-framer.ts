@@ -20,6 +20,7 @@ const NEWLINE = 0x0a;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  // Stryker disable next-line ConditionalExpression: copying a single part gives the same bytes; the branch only saves the copy.
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(total);
   let at = 0;
@@ -83,13 +84,11 @@ export class LineFramer {
 
   /** The peer finished sending: a last line without a trailing newline still counts. */
   end(): void {
-    if (this.skipping || this.partsBytes === 0) {
-      this.drop();
-      this.skipping = false;
-      return;
-    }
+    // With nothing buffered (skipping an oversized line keeps nothing) the line is empty and
+    // deliver() drops it as a blank line.
     const line = concat(this.parts, this.partsBytes);
     this.drop();
+    this.skipping = false;
     this.deliver(line);
   }
 
@@ -113,7 +112,8 @@ export class LineFramer {
   }
 
   private deliver(line: Uint8Array): void {
-    const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    // An empty line has no last byte: line[-1] is undefined, not CR.
+    const end = line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
     if (end === 0) return; // Blank lines are keep-alives, not frames.
     const bytes = line.subarray(0, end);
     if (this.options.acceptLine && !this.options.acceptLine(bytes)) return;

@@ -57,16 +57,12 @@ function whenTruth(when: When, facts: TargetFacts | undefined, subject: PolicySu
   return truth;
 }
 
-/** Whether `when` names any inventory fact (a time-only condition needs no plan). */
-function needsFacts(when: When): boolean {
-  return FACT_NAMES.some((f) => when[f] !== undefined) || (when.any?.some(needsFacts) ?? false);
-}
-
 /** `when` over every target: it must hold for each of them. */
 function ruleTruth(when: When | undefined, subject: PolicySubject, missing: Set<string>): Truth {
   if (!when) return true;
   const targets = subject.facts && subject.facts.length > 0 ? subject.facts : [undefined];
-  if (!subject.facts && needsFacts(when)) missing.add('plan');
+  // Only read when the `when` turns out unknown, which takes a fact (a time-only `when` never is).
+  if (!subject.facts) missing.add('plan');
   return targets.reduce<Truth>((acc, facts) => and(acc, whenTruth(when, facts, subject, missing)), true);
 }
 
@@ -90,7 +86,8 @@ export function evaluateRules(rules: readonly PolicyRule[], subject: PolicySubje
     const truth = ruleTruth(rule.when, subject, missing);
     if (truth === true) return { action: rule.action, rule: index, reason: rule.reason, unevaluated };
     if (truth === 'unknown') {
-      const what = [...missing].join(', ') || 'a condition';
+      // Unknown only comes from a missing fact, so `missing` names at least one.
+      const what = [...missing].join(', ');
       if (rule.action === 'deny') return { action: 'deny', rule: index, reason: `${rule.reason} (applied because ${what} could not be checked)`, unevaluated };
       unevaluated.push({ rule: index, missing: what });
     }

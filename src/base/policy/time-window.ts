@@ -5,8 +5,9 @@ const SHORT_DAYS: Record<string, (typeof WEEKDAYS)[number]> = { Mon: 'mon', Tue:
 /** The weekday and minute of the day of `epochMs` in `timeZone`. */
 export function localTime(epochMs: number, timeZone: string): { day: (typeof WEEKDAYS)[number]; minute: number } {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(epochMs);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: SHORT_DAYS[part('weekday')] ?? 'mon', minute: Number(part('hour')) * 60 + Number(part('minute')) };
+  // en-US with these options always gives a weekday, an hour and a minute part.
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return { day: SHORT_DAYS[part('weekday')]!, minute: Number(part('hour')) * 60 + Number(part('minute')) };
 }
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

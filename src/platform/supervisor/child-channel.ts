@@ -34,6 +34,7 @@ const COMMA = 0x2c;
 export function countJsonValues(line: Uint8Array, limit: number): number {
   let n = 1;
   let inString = false;
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which counts nothing.
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (inString) {
@@ -78,12 +79,12 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
   };
   const framer = new LineFramer({
     maxLineBytes: MAX_CHANNEL_LINE_BYTES,
-    onValue: (value) => {
-      if (!closed) sink.onFrame(value);
-    },
+    // Every value passed acceptLine just before, which refuses all lines once closed.
+    onValue: (value) => sink.onFrame(value),
     onInvalid: (reason) => violate(reason === 'too-long' ? 'oversized' : 'invalid-json'),
     // Each value takes at least two bytes (`,0`), so only long lines can hold too many.
     acceptLine: (line) => {
+      // Security: the one gate between a closed channel and the sink; every line meets it, the last one at `end` too.
       if (closed) return false;
       if (line.length < 2 * MAX_CHANNEL_JSON_VALUES || countJsonValues(line, MAX_CHANNEL_JSON_VALUES) <= MAX_CHANNEL_JSON_VALUES) return true;
       violate('too-complex');
@@ -91,9 +92,8 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
     },
   });
   const onData = (chunk: Buffer) => framer.push(chunk);
-  const onEnd = () => {
-    if (!closed) framer.end();
-  };
+  // After close the last line still meets acceptLine, which refuses it.
+  const onEnd = () => framer.end();
   // A read error only means the child is gone; its exit is reported by the launcher.
   const onError = () => undefined;
   input.on('data', onData);

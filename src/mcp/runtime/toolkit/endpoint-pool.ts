@@ -71,7 +71,7 @@ export class EndpointPool<C extends PooledConnection> implements AsyncDisposable
   }
 
   /** This server's endpoints with host, read-only and lock state, from the broker (`*_list_endpoints`). */
-  list(): Promise<EndpointSummary[]> {
+  async list(): Promise<EndpointSummary[]> {
     return this.tokens().listEndpoints();
   }
 

@@ -16,9 +16,4 @@ export class McpToolError extends Error {
   ) {
     super(message, options);
   }
-
-  /** The only form of this error that may cross a process boundary. */
-  toWire(): { code: string; message: string } {
-    return { code: this.code, message: this.message };
-  }
 }

@@ -20,6 +20,18 @@ export function isExpectedToolError(error: unknown): error is Error & { code: st
 }
 
 /**
+ * An unexpected error for the log: its stack (name and message first), then its causes' the
+ * same way. Only those: an error's other own properties (a request's options, a response) may
+ * hold a header or a body, so they stay out, and a thrown non-Error is shown one level deep.
+ */
+export function describeError(error: unknown, depth = 0): string {
+  if (!(error instanceof Error)) return inspect(error, { depth: 0, breakLength: Infinity });
+  const own = error.stack ?? `${error.name}: ${error.message}`;
+  if (error.cause === undefined || depth >= 3) return own;
+  return `${own}\ncaused by: ${describeError(error.cause, depth + 1)}`;
+}
+
+/**
  * The one error policy of every KeyBroker MCP server (issue 13 item 4). An expected failure
  * reaches the model as `CODE: message` (its message is written for the model). Anything
  * else is a bug: the model gets one generic sentence and the log gets the whole error
@@ -37,7 +49,7 @@ export class ToolErrorPolicy {
     if (isExpectedToolError(error)) return `${error.code}: ${error.message}`;
     // Security: a bug's message may quote inputs, upstream bodies or internals; only the log
     // (the host's, never the model's) gets it, with the stack.
-    this.log(`${this.server}: ${tool} failed unexpectedly: ${inspect(error, { depth: 4, breakLength: Infinity })}`);
+    this.log(`${this.server}: ${tool} failed unexpectedly: ${describeError(error)}`);
     return `${INTERNAL_ERROR_CODE}: ${tool} failed because of an internal error in KeyBroker's ${this.server} server (the details are in KeyBroker's log); tell the user, and do not retry the same call.`;
   }
 }

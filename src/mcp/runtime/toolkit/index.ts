@@ -2,7 +2,7 @@
 // builds its tools from. A server keeps only its tools, inventory and client factory.
 export { ADDITIVE, DESTRUCTIVE, DESTRUCTIVE_IDEMPOTENT, LOCAL_READ_ONLY, READ_ONLY } from './annotations.js';
 export { EndpointPool, type EndpointPoolOptions, type PooledConnection } from './endpoint-pool.js';
-export { INTERNAL_ERROR_CODE, isExpectedToolError, stderrLog, ToolErrorPolicy, type ToolLog } from './error-policy.js';
+export { describeError, INTERNAL_ERROR_CODE, isExpectedToolError, stderrLog, ToolErrorPolicy, type ToolLog } from './error-policy.js';
 export { McpToolError } from './mcp-tool-error.js';
 export { requireEnv, StandaloneEnvError, StandaloneTokens, type StandaloneSession, type StandaloneTokensOptions } from './standalone-tokens.js';
 export { optionalEndpointArg, pageOutputFields, pagingArgs, type PagingArgsOptions } from './tool-args.js';

@@ -12,7 +12,7 @@ import type { EndpointSummary } from '../../../../src/base/contracts/token-proto
 import { Emitter } from '../../../../src/base/events/emitter.js';
 import { ConnectorError } from '../../../../src/connectors/connector-error.js';
 import { createServer as createP6Server } from '../../../../src/mcp/p6/server.js';
-import { INTERNAL_ERROR_CODE, McpToolError, READ_ONLY, DESTRUCTIVE, Toolkit, toolResult } from '../../../../src/mcp/runtime/toolkit/index.js';
+import { describeError, INTERNAL_ERROR_CODE, McpToolError, READ_ONLY, DESTRUCTIVE, Toolkit, toolResult } from '../../../../src/mcp/runtime/toolkit/index.js';
 import type { TokenSource } from '../../../../src/mcp/runtime/token-source.js';
 import { createServer as createVsphereServer } from '../../../../src/mcp/vsphere/server.js';
 import { connectInMemory, type InMemoryMcpClient } from '../../../support/in-memory-mcp-client.js';
@@ -137,6 +137,16 @@ describe('the toolkit error policy', () => {
     } finally {
       await c.close();
     }
+  });
+
+  it('the log line holds the stack and the causes, but not an error\'s other properties (Security: they may hold a header)', () => {
+    const inner = Object.assign(new Error('socket hang up'), { request: { headers: { cookie: 'vmware_soap_session=secret' } } });
+    const outer = Object.assign(new TypeError('bad row', { cause: inner }), { options: { headers: { authorization: 'Basic c2VjcmV0' } } });
+    const text = describeError(outer);
+    assert.match(text, /^TypeError: bad row\n\s+at /);
+    assert.match(text, /\ncaused by: Error: socket hang up\n\s+at /);
+    assert.ok(!text.includes('secret') && !text.includes('c2VjcmV0'), text);
+    assert.equal(describeError('a string'), "'a string'");
   });
 
   for (const [server, tool, create] of [

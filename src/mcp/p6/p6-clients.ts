@@ -76,6 +76,7 @@ export class P6Clients {
     return this.pool.list();
   }
 
+  /** The server's clock (epoch ms): `now` from the options, else Date.now. */
   now(): number {
     return (this.options.now ?? Date.now)();
   }

@@ -4,7 +4,7 @@ import { callPlan } from '../plan/call-plan.js';
 import { recheckP6 } from '../plan/recheck-p6.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { endpointArg } from './tool-kit.js';
-import { toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
+import { DESTRUCTIVE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
 
 /** The path and query guards of p6_call, against a stand-in base (before any I/O), then the real one. */
 async function resolveCall(deps: P6ToolDeps, args: { path: string; query?: Record<string, string>; endpoint?: string }) {
@@ -44,7 +44,7 @@ export function registerCallTool(tools: Toolkit, deps: P6ToolDeps): void {
       status: z.number().int().describe('HTTP status from P6'),
       value: z.unknown().describe('the JSON answer, or its text when P6 did not answer JSON'),
     },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    annotations: DESTRUCTIVE,
     plan: async (args) => {
       const { client, segments, query } = await resolveCall(deps, args);
       return callPlan(client, { method: args.method, segments, query, body: args.body });

@@ -14,3 +14,6 @@ export const DESTRUCTIVE_IDEMPOTENT: ToolAnnotations = { ...DESTRUCTIVE, idempot
 
 /** Adds something without destroying anything (a new snapshot). */
 export const ADDITIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
+
+/** Changes state without destroying anything, and the same call twice ends as once (a migration). */
+export const IDEMPOTENT_CHANGE: ToolAnnotations = { ...ADDITIVE, idempotentHint: true };

@@ -7,7 +7,7 @@ import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets } from '../plan/write-targets.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { endpointArg } from './tool-support.js';
-import { toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
+import { ADDITIVE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_clone_vm`: clone a VM or template (optionally a linked clone from a snapshot). */
 export function registerCloneVmTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
@@ -38,7 +38,7 @@ export function registerCloneVmTool(tools: Toolkit, deps: { clients: VsphereClie
       linked: z.boolean().describe('True for a linked clone'),
     },
     // Adds a VM, destroys nothing; a second call with the same name is refused (name taken).
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    annotations: ADDITIVE,
     plan: async ({ endpoint, ...args }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       return clonePlan(client, await readClone(client, args), args);

@@ -6,7 +6,7 @@ import { checkMigrate, migratePlan, readMigrate } from '../plan/migrate-plan.js'
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets, targetOf } from '../plan/write-targets.js';
 import { endpointArg } from './tool-support.js';
-import { toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
+import { IDEMPOTENT_CHANGE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_migrate_vm`: move a VM to another host, resource pool and/or datastore (RelocateVM_Task). */
 export function registerMigrateVmTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
@@ -30,7 +30,7 @@ export function registerMigrateVmTool(tools: Toolkit, deps: { clients: VsphereCl
       datastores: z.array(z.string()).describe('Datastores of the VM after the move'),
     },
     // Moves, destroys nothing; the same move again changes nothing more.
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: IDEMPOTENT_CHANGE,
     plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint), args)),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, ...args }, extra) => {

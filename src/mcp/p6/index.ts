@@ -1,17 +1,22 @@
 // The P6 MCP server: a KeyBroker child (host channel, broker tokens), or standalone with
 // --stdio for development (credentials from env; see standalone-tokens.ts).
-import { startedByHost } from '../runtime/host-channel.js';
 import { runServer } from '../runtime/run-server.js';
+import type { StandaloneTokens } from '../runtime/toolkit/index.js';
 import { createServer } from './server.js';
-import { STANDALONE_ENDPOINT, standaloneP6Tokens } from './standalone-tokens.js';
+import { createStandaloneTokens, STANDALONE_ENDPOINT } from './standalone-tokens.js';
 
-const standalone = process.argv.includes('--stdio') && !startedByHost();
-
+let standalone: StandaloneTokens | undefined;
 await runServer({
   name: 'p6',
-  create: ({ tokens }) => createServer({ tokens, ...(standalone && { defaultEndpoint: STANDALONE_ENDPOINT }) }),
-  standaloneTokens: () => standaloneP6Tokens(),
-}).catch((e: unknown) => {
-  process.stderr.write(`p6: fatal: ${(e as Error)?.message ?? String(e)}\n`);
-  process.exit(1);
+  standaloneTokens: () => (standalone = createStandaloneTokens(process.env)),
+  create: ({ tokens }) => {
+    const instance = createServer({ tokens, ...(standalone && { defaultEndpoint: STANDALONE_ENDPOINT }) });
+    return {
+      server: instance.server,
+      dispose: async () => {
+        await instance.dispose();
+        await standalone?.dispose();
+      },
+    };
+  },
 });

@@ -1,11 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { serverInstructions } from '../runtime/endpoint-list.js';
 import type { ServerInstance } from '../runtime/run-server.js';
-import { ToolPlanner } from '../runtime/plan/tool-planner.js';
+import { Toolkit, type ToolLog } from '../runtime/toolkit/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
-import { P6Endpoints } from './p6-endpoints.js';
+import { P6Clients } from './p6-clients.js';
 import { registerTools } from './tools/index.js';
-import { p6ErrorText } from './tools/tool-kit.js';
 
 /** What the P6 server is built from. */
 export interface P6ServerDeps {
@@ -16,13 +15,15 @@ export interface P6ServerDeps {
   /** Rows per P6 request when paging; default 1000. */
   batchSize?: number;
   now?: () => number;
+  /** Where a tool's unexpected failure is logged in full; default stderr (the host's log). */
+  log?: ToolLog;
 }
 
 /** Composition root of the P6 MCP server (STYLE.md §5, §10). */
 export function createServer(deps: P6ServerDeps): ServerInstance & { server: McpServer } {
   const server = new McpServer({ name: 'keybroker-p6', version: '0.1.0' }, { instructions: serverInstructions('p6', 'Primavera P6') });
-  const endpoints = new P6Endpoints(deps.tokens, { defaultEndpoint: deps.defaultEndpoint, now: deps.now, batchSize: deps.batchSize });
-  const planner = new ToolPlanner(server, { errorText: p6ErrorText });
-  registerTools(server, { endpoints, planner });
+  const endpoints = new P6Clients(deps.tokens, { defaultEndpoint: deps.defaultEndpoint, now: deps.now, batchSize: deps.batchSize });
+  const tools = new Toolkit(server, { name: 'p6', log: deps.log });
+  registerTools(tools, { endpoints });
   return { server, dispose: () => endpoints.dispose() };
 }

@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ChannelTransport } from './channel-transport.js';
+import { StandaloneEnvError } from './toolkit/standalone-tokens.js';
 import { processHostChannel } from './host-channel.js';
 import { TokenClient } from './token-client.js';
 import type { TokenSource } from './token-source.js';
@@ -17,8 +18,25 @@ export interface RunServerOptions {
   /** `vsphere`, `p6`: for log lines and errors. */
   readonly name: string;
   readonly create: (deps: { tokens: TokenSource | undefined }) => ServerInstance;
-  /** Development mode: credentials from env, the server logs in itself. Absent = not supported. */
+  /**
+   * Development mode: credentials from env, the server logs in itself. Absent = not supported.
+   * Throws StandaloneEnvError when the environment lacks them (reported as one line, exit 2).
+   */
   readonly standaloneTokens?: () => TokenSource;
+}
+
+/**
+ * {@link startServer}, ending the process with one line on stderr when it cannot start:
+ * exit 2 for a usage error (no KeyBroker and no `--stdio`, or `--stdio` without its
+ * credentials), exit 1 for anything else. stdout carries protocol only.
+ */
+export async function runServer(options: RunServerOptions): Promise<void> {
+  try {
+    await startServer(options);
+  } catch (error) {
+    process.stderr.write(`${options.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof StandaloneEnvError ? 2 : 1);
+  }
 }
 
 /**
@@ -26,7 +44,7 @@ export interface RunServerOptions {
  * and gets tokens from the broker; with `--stdio` it runs standalone for development and
  * the direct-path benchmark. stdout carries protocol only; logs go to stderr (STYLE.md §10).
  */
-export async function runServer(options: RunServerOptions): Promise<void> {
+export async function startServer(options: RunServerOptions): Promise<void> {
   const channel = processHostChannel();
   let transport: Transport;
   let tokens: TokenSource | undefined;

@@ -2,13 +2,11 @@ import { HostToChildBroker, type EndpointSummary, type TokenGrant } from '../../
 import { Emitter } from '../../base/events/emitter.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import type { HostChannel } from './host-channel.js';
+import { McpToolError } from './toolkit/mcp-tool-error.js';
 
 /** The broker refused a token; `code` is the protocol's deny code. */
-export class TokenDeniedError extends Error {
+export class TokenDeniedError extends McpToolError {
   override readonly name = 'TokenDeniedError' as const;
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
 }
 
 /** The host answers `endpoints.request` from memory; no answer in this long means it is gone or too old. */

@@ -5,33 +5,24 @@
 // certificate), and this process logs in itself, so the password sits in its environment.
 // See docs/VSPHERE.md.
 import { runServer } from '../runtime/run-server.js';
+import type { StandaloneTokens } from '../runtime/toolkit/index.js';
 import { TokenDeniedError } from '../runtime/token-client.js';
 import { createServer } from './server.js';
 import { createStandaloneTokens, STANDALONE_ENDPOINT } from './standalone-tokens.js';
 
-async function main(): Promise<void> {
-  let standalone: ReturnType<typeof createStandaloneTokens> | undefined;
-  await runServer({
-    name: 'vsphere',
-    standaloneTokens: () => (standalone = createStandaloneTokens(process.env)),
-    create: ({ tokens }) => {
-      if (!tokens) throw new TokenDeniedError('invalid', 'no token source; run under KeyBroker, or with --stdio and VSPHERE_* set');
-      const instance = createServer({ tokens, defaultEndpoint: standalone ? STANDALONE_ENDPOINT : undefined });
-      return {
-        server: instance.server,
-        dispose: async () => {
-          await instance.dispose();
-          await standalone?.dispose();
-        },
-      };
-    },
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  // stdout is protocol only; the reason goes to stderr as one line.
-  process.stderr.write(`vsphere: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+let standalone: StandaloneTokens | undefined;
+await runServer({
+  name: 'vsphere',
+  standaloneTokens: () => (standalone = createStandaloneTokens(process.env)),
+  create: ({ tokens }) => {
+    if (!tokens) throw new TokenDeniedError('invalid', 'no token source; run under KeyBroker, or with --stdio and VSPHERE_* set');
+    const instance = createServer({ tokens, defaultEndpoint: standalone ? STANDALONE_ENDPOINT : undefined });
+    return {
+      server: instance.server,
+      dispose: async () => {
+        await instance.dispose();
+        await standalone?.dispose();
+      },
+    };
+  },
+});

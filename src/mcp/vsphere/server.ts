@@ -1,9 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { serverInstructions } from '../runtime/endpoint-list.js';
 import type { ServerInstance } from '../runtime/run-server.js';
-import { ToolPlanner } from '../runtime/plan/tool-planner.js';
+import { Toolkit, type ToolLog } from '../runtime/toolkit/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
-import { EndpointClients } from './endpoint-clients.js';
+import { createVsphereClients } from './endpoint-clients.js';
 import { RowSnapshots } from './inventory/row-snapshots.js';
 import { registerTools } from './tools/index.js';
 
@@ -16,13 +16,15 @@ export interface VsphereServerDeps {
   readonly timeoutMs?: number;
   /** How long power and snapshot tools wait for their Task; default 5 min. */
   readonly taskDeadlineMs?: number;
+  /** Where a tool's unexpected failure is logged in full; default stderr (the host's log). */
+  readonly log?: ToolLog;
 }
 
 /** Builds the vSphere MCP server: one VsphereClient per endpoint, sessions from `tokens`. */
 export function createServer(deps: VsphereServerDeps): ServerInstance & { server: McpServer } {
   const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: serverInstructions('vsphere', 'vSphere') });
-  const clients = new EndpointClients({ tokens: deps.tokens, defaultEndpoint: deps.defaultEndpoint, timeoutMs: deps.timeoutMs });
-  const planner = new ToolPlanner(server, { errorText: (e) => (e instanceof Error ? e.message : String(e)) });
-  registerTools(server, { clients, taskDeadlineMs: deps.taskDeadlineMs ?? 300_000, snapshots: new RowSnapshots(), planner, listEndpoints: () => deps.tokens.listEndpoints() });
+  const clients = createVsphereClients({ tokens: deps.tokens, defaultEndpoint: deps.defaultEndpoint, timeoutMs: deps.timeoutMs });
+  const tools = new Toolkit(server, { name: 'vsphere', log: deps.log });
+  registerTools(tools, { clients, taskDeadlineMs: deps.taskDeadlineMs ?? 300_000, snapshots: new RowSnapshots(), listEndpoints: () => deps.tokens.listEndpoints() });
   return { server, dispose: () => clients.dispose() };
 }

@@ -1,9 +1,15 @@
+import { McpToolError } from '../runtime/toolkit/mcp-tool-error.js';
+
 /**
- * A tool refused a call for a reason the caller can fix (bad argument, unknown VM, stale
- * cursor). The SDK turns the thrown error into an `isError` result with this message, so
- * it must be safe to show and say what to do next (STYLE.md §10).
+ * A vSphere tool refused a call for a reason the caller can fix (bad argument, unknown VM,
+ * stale cursor). The toolkit's error policy shows it as `VSPHERE_TOOL_INVALID: message`, so
+ * the message must be safe to show and say what to do next (STYLE.md §10).
  */
-export class VsphereToolError extends Error {
+export class VsphereToolError extends McpToolError {
   override readonly name = 'VsphereToolError' as const;
-  readonly code = 'VSPHERE_TOOL_INVALID' as const;
+  declare readonly code: 'VSPHERE_TOOL_INVALID';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('VSPHERE_TOOL_INVALID', message, options);
+  }
 }

@@ -41,8 +41,8 @@ describe('vsphere server --stdio (development mode)', () => {
 
   it('exits with a one-line reason when the environment lacks credentials', () => {
     const r = spawnSync(process.execPath, [ENTRY, '--stdio'], { env: { PATH: process.env['PATH'] ?? '' }, input: '', encoding: 'utf8', timeout: 20_000 });
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /VSPHERE_URL, VSPHERE_USER and VSPHERE_PASSWORD/);
+    assert.equal(r.status, 2, 'a usage error, like starting outside KeyBroker');
+    assert.equal(r.stderr, 'vsphere: --stdio needs VSPHERE_URL, VSPHERE_USER, VSPHERE_PASSWORD in the environment (and VSPHERE_FINGERPRINT for a self-signed certificate)\n');
     assert.equal(r.stdout, '', 'stdout carries protocol only');
   });
 

@@ -33,7 +33,7 @@ describe('vSphere plan step against vcsim', () => {
 
   it('refuses power actions that cannot apply, before anyone is asked', async () => {
     const on = await plan('vsphere_power', { vm: 'DC0_H0_VM0', action: 'on' });
-    assert.ok(!on.ok && on.error === 'VM DC0_H0_VM0 is already poweredOn; nothing to do');
+    assert.ok(!on.ok && on.error === 'VSPHERE_TOOL_INVALID: VM DC0_H0_VM0 is already poweredOn; nothing to do');
     const bad = await plan('vsphere_power', { vm: 'DC0_H0_VM0', action: 'of' });
     assert.ok(!bad.ok && /^Input validation error: Invalid arguments for tool vsphere_power: .* at action$/s.test(bad.error), JSON.stringify(bad));
   });
@@ -75,7 +75,7 @@ describe('vSphere plan step against vcsim', () => {
     // Same state, so the re-check of the approved moref passes; the name resolves elsewhere.
     const r = await approvedCall('vsphere_power', { vm: 'DC0_H0_VM0', action: 'suspend' }, p);
     assert.equal(r.isError, true);
-    assert.match(textOf(r), /^the name "DC0_H0_VM0" now refers to vm-\d+, not the vm-\d+ you approved; nothing was run/);
+    assert.match(textOf(r), /^VSPHERE_TOOL_INVALID: the name "DC0_H0_VM0" now refers to vm-\d+, not the vm-\d+ you approved; nothing was run/);
     assert.equal((await ctx.vcsim.counts())['SuspendVM_Task'] ?? 0, before);
   });
 });

@@ -29,7 +29,9 @@ describe('vSphere write tools against vcsim (issue 16)', () => {
   const refusal = async (name: string, args: Record<string, unknown>): Promise<string> => {
     const r = await plan(name, args);
     assert.ok(!r.ok, `expected a refusal, got ${JSON.stringify(r)}`);
-    return r.error;
+    // The toolkit's error policy: an expected refusal reaches the model as `CODE: message`.
+    assert.ok(r.error.startsWith('VSPHERE_TOOL_INVALID: '), r.error);
+    return r.error.slice('VSPHERE_TOOL_INVALID: '.length);
   };
   const approvedCall = (name: string, args: Record<string, unknown>, p: ChildPlan) =>
     ctx.s.client.callTool({ name, arguments: args, _meta: { 'keybroker/approved': { planHash: p.hash, precondition: p.precondition } } }) as Promise<CallToolResult>;
@@ -220,7 +222,7 @@ describe('vSphere write tools against vcsim (issue 16)', () => {
     const before = await count('EnterMaintenanceMode_Task');
     const r = await approvedCall('vsphere_host_maintenance', { host: 'DC0_H0', action: 'enter' }, p);
     assert.equal(r.isError, true);
-    assert.match(textOf(r), /^the host "DC0_H0" now refers to host-\d+, not the host-\d+ you approved; nothing was run/);
+    assert.match(textOf(r), /^VSPHERE_TOOL_INVALID: the host "DC0_H0" now refers to host-\d+, not the host-\d+ you approved; nothing was run/);
     assert.equal(await count('EnterMaintenanceMode_Task'), before);
   });
 });

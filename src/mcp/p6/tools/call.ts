@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { checkP6CallQuery, resolveP6CallPath } from '../../../connectors/p6/index.js';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import { callPlan } from '../plan/call-plan.js';
 import { recheckP6 } from '../plan/recheck-p6.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, guarded, result } from './tool-kit.js';
+import { endpointArg } from './tool-kit.js';
+import { DESTRUCTIVE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
 
 /** The path and query guards of p6_call, against a stand-in base (before any I/O), then the real one. */
 async function resolveCall(deps: P6ToolDeps, args: { path: string; query?: Record<string, string>; endpoint?: string }) {
@@ -27,8 +27,9 @@ async function resolveCall(deps: P6ToolDeps, args: { path: string; query?: Recor
  * closed means a GET through p6_call also asks; the dedicated read tools do not. Its plan
  * states the method, path and body, and for a PUT on a known resource the current values.
  */
-export function registerCallTool(planner: ToolPlanner, deps: P6ToolDeps): void {
-  planner.register('p6_call', {
+export function registerCallTool(tools: Toolkit, deps: P6ToolDeps): void {
+  tools.define({
+    name: 'p6_call',
     title: 'Call the P6 REST API',
     description:
       'Send one request to the P6 REST API of the endpoint (path under /p6ws/restapi, e.g. "activity"). Every call waits for the user\'s approval; prefer the p6_list_* tools for reads.',
@@ -43,18 +44,17 @@ export function registerCallTool(planner: ToolPlanner, deps: P6ToolDeps): void {
       status: z.number().int().describe('HTTP status from P6'),
       value: z.unknown().describe('the JSON answer, or its text when P6 did not answer JSON'),
     },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    annotations: DESTRUCTIVE,
     plan: async (args) => {
       const { client, segments, query } = await resolveCall(deps, args);
       return callPlan(client, { method: args.method, segments, query, body: args.body });
     },
     recheck: async (args, precondition) => recheckP6((await resolveCall(deps, args)).client, precondition),
-    run: (args) =>
-      guarded(async () => {
-        const { client, segments, query } = await resolveCall(deps, args);
-        const reply = await client.send(args.method, segments, query, args.body === undefined ? undefined : JSON.stringify(args.body));
-        const size = Array.isArray(reply.value) ? `${reply.value.length} items` : typeof reply.value;
-        return result(`${args.method} ${segments.join('/')}: HTTP ${reply.status}, ${size}`, { status: reply.status, value: reply.value });
-      }),
+    run: async (args) => {
+      const { client, segments, query } = await resolveCall(deps, args);
+      const reply = await client.send(args.method, segments, query, args.body === undefined ? undefined : JSON.stringify(args.body));
+      const size = Array.isArray(reply.value) ? `${reply.value.length} items` : typeof reply.value;
+      return toolResult(`${args.method} ${segments.join('/')}: HTTP ${reply.status}, ${size}`, { status: reply.status, value: reply.value });
+    },
   });
 }

@@ -1,4 +1,3 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerCallTool } from './call.js';
 import { registerCheckScheduleTool } from './check-schedule.js';
 import { registerCompareBaselineTool } from './compare-baseline.js';
@@ -20,30 +19,31 @@ import type { P6ToolDeps } from './p6-tool-deps.js';
 import { registerProjectsByObsTool } from './projects-by-obs.js';
 import { registerSessionInfoTool } from './session-info.js';
 import { registerUpdateActivityTool } from './update-activity.js';
+import { type Toolkit } from '../../runtime/toolkit/index.js';
 
 export type { P6ToolDeps } from './p6-tool-deps.js';
 
 /** Register every P6 tool (issue 6 lists them with their exact names). */
-export function registerTools(server: McpServer, deps: P6ToolDeps): void {
-  registerListEndpointsTool(server, deps);
-  registerListProjectsTool(server, deps);
-  registerGetProjectTool(server, deps);
-  registerFindObsTool(server, deps);
-  registerProjectsByObsTool(server, deps);
-  registerListActivitiesTool(server, deps);
-  registerListWbsTool(server, deps);
-  registerListRelationshipsTool(server, deps);
-  registerListResourcesTool(server, deps);
-  registerListAssignmentsTool(server, deps);
-  registerSessionInfoTool(server, deps);
+export function registerTools(tools: Toolkit, deps: P6ToolDeps): void {
+  registerListEndpointsTool(tools, deps);
+  registerListProjectsTool(tools, deps);
+  registerGetProjectTool(tools, deps);
+  registerFindObsTool(tools, deps);
+  registerProjectsByObsTool(tools, deps);
+  registerListActivitiesTool(tools, deps);
+  registerListWbsTool(tools, deps);
+  registerListRelationshipsTool(tools, deps);
+  registerListResourcesTool(tools, deps);
+  registerListAssignmentsTool(tools, deps);
+  registerSessionInfoTool(tools, deps);
   // Issue 16: reference data and schedule analysis, all read-only.
-  registerListCalendarsTool(server, deps);
-  registerListBaselinesTool(server, deps);
-  registerListCodesTool(server, deps);
-  registerListEpsTool(server, deps);
-  registerListUdfValuesTool(server, deps);
-  registerCheckScheduleTool(server, deps);
-  registerCompareBaselineTool(server, deps);
-    registerCallTool(deps.planner, deps);
-  registerUpdateActivityTool(deps.planner, deps);
+  registerListCalendarsTool(tools, deps);
+  registerListBaselinesTool(tools, deps);
+  registerListCodesTool(tools, deps);
+  registerListEpsTool(tools, deps);
+  registerListUdfValuesTool(tools, deps);
+  registerCheckScheduleTool(tools, deps);
+  registerCompareBaselineTool(tools, deps);
+  registerCallTool(tools, deps);
+  registerUpdateActivityTool(tools, deps);
 }

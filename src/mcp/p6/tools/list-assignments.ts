@@ -1,31 +1,29 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { p6And } from '../../../connectors/p6/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { clauseIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, listArgs, pageOutput } from './tool-kit.js';
+import { READ_ONLY, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'ActivityObjectId', 'ResourceObjectId', 'ResourceId', 'ProjectObjectId', 'PlannedUnits', 'RemainingUnits', 'PlannedStartDate', 'PlannedFinishDate'];
 
 /** `p6_list_assignments`: resource assignments of a project, an activity or a resource. */
-export function registerListAssignmentsTool(server: McpServer, deps: P6ToolDeps): void {
-  server.registerTool(
-    'p6_list_assignments',
-    {
-      title: 'List P6 resource assignments',
-      description: 'List P6 resource assignments of a project, an activity or a resource (at least one), in pages.',
-      inputSchema: {
-        ...projectArgs,
-        activityObjectId: z.number().int().positive().optional().describe('only assignments of this activity'),
-        resourceObjectId: z.number().int().positive().optional().describe('only assignments of this resource'),
-        ...listArgs('ResourceAssignment', DEFAULT_FIELDS, 500, 5000),
-      },
-      outputSchema: pageOutput,
-      annotations: READ_ONLY,
+export function registerListAssignmentsTool(tools: Toolkit, deps: P6ToolDeps): void {
+  tools.define({
+    name: 'p6_list_assignments',
+    title: 'List P6 resource assignments',
+    description: 'List P6 resource assignments of a project, an activity or a resource (at least one), in pages.',
+    inputSchema: {
+      ...projectArgs,
+      activityObjectId: z.number().int().positive().optional().describe('only assignments of this activity'),
+      resourceObjectId: z.number().int().positive().optional().describe('only assignments of this resource'),
+      ...listArgs('ResourceAssignment', DEFAULT_FIELDS, 500, 5000),
     },
-    (args) =>
+    outputSchema: pageOutput,
+    annotations: READ_ONLY,
+    run: (args) =>
       listPage(deps.endpoints, args, {
         resource: 'resourceAssignment',
         defaultFields: DEFAULT_FIELDS,
@@ -42,5 +40,5 @@ export function registerListAssignmentsTool(server: McpServer, deps: P6ToolDeps)
           );
         },
       }),
-  );
+  });
 }

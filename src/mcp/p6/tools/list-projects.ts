@@ -1,30 +1,28 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { p6And } from '../../../connectors/p6/index.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { clauseIf, likeIf, listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { clauseIf, likeIf, listArgs, pageOutput } from './tool-kit.js';
+import { READ_ONLY, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'ParentEPSObjectId', 'ParentEPSName', 'OBSObjectId', 'OBSName', 'StartDate', 'FinishDate', 'DataDate'];
 
 /** `p6_list_projects`: projects filtered by status, name, EPS and OBS (issue 6). */
-export function registerListProjectsTool(server: McpServer, deps: P6ToolDeps): void {
-  server.registerTool(
-    'p6_list_projects',
-    {
-      title: 'List P6 projects',
-      description: 'List Primavera P6 projects, filtered by status, name, EPS node or responsible OBS, in pages.',
-      inputSchema: {
-        status: z.string().min(1).max(40).optional().describe("project status, e.g. 'Active', 'Planned', 'Inactive', 'What-If'"),
-        name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
-        epsObjectId: z.number().int().positive().optional().describe('only projects directly under this EPS node'),
-        obsObjectId: z.number().int().positive().optional().describe('only projects whose responsible OBS is this node'),
-        ...listArgs('Project', DEFAULT_FIELDS, 100, 1000),
-      },
-      outputSchema: pageOutput,
-      annotations: READ_ONLY,
+export function registerListProjectsTool(tools: Toolkit, deps: P6ToolDeps): void {
+  tools.define({
+    name: 'p6_list_projects',
+    title: 'List P6 projects',
+    description: 'List Primavera P6 projects, filtered by status, name, EPS node or responsible OBS, in pages.',
+    inputSchema: {
+      status: z.string().min(1).max(40).optional().describe("project status, e.g. 'Active', 'Planned', 'Inactive', 'What-If'"),
+      name: z.string().min(1).max(100).optional().describe('name contains this text; use % as wildcard for other patterns'),
+      epsObjectId: z.number().int().positive().optional().describe('only projects directly under this EPS node'),
+      obsObjectId: z.number().int().positive().optional().describe('only projects whose responsible OBS is this node'),
+      ...listArgs('Project', DEFAULT_FIELDS, 100, 1000),
     },
-    (args) =>
+    outputSchema: pageOutput,
+    annotations: READ_ONLY,
+    run: (args) =>
       listPage(deps.endpoints, args, {
         resource: 'project',
         defaultFields: DEFAULT_FIELDS,
@@ -37,5 +35,5 @@ export function registerListProjectsTool(server: McpServer, deps: P6ToolDeps): v
             clauseIf('OBSObjectId', ':eq:', args.obsObjectId),
           ),
       }),
-  );
+  });
 }

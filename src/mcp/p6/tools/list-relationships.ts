@@ -1,30 +1,28 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { p6Clause } from '../../../connectors/p6/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
 import { listPage } from './list-rows.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
 import { projectArgs, projectOf } from './resolve-project.js';
-import { listArgs, pageOutput, READ_ONLY } from './tool-kit.js';
+import { listArgs, pageOutput } from './tool-kit.js';
+import { READ_ONLY, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const DEFAULT_FIELDS = ['ObjectId', 'PredecessorActivityObjectId', 'PredecessorActivityId', 'SuccessorActivityObjectId', 'SuccessorActivityId', 'Type', 'Lag'];
 
 /** `p6_list_relationships`: logic links of a project, or of one activity (either side). */
-export function registerListRelationshipsTool(server: McpServer, deps: P6ToolDeps): void {
-  server.registerTool(
-    'p6_list_relationships',
-    {
-      title: 'List P6 relationships',
-      description: 'List activity relationships (logic links) of a P6 project, or the predecessors and successors of one activity, in pages.',
-      inputSchema: {
-        ...projectArgs,
-        activityObjectId: z.number().int().positive().optional().describe('only links where this activity is predecessor or successor'),
-        ...listArgs('Relationship', DEFAULT_FIELDS, 500, 5000),
-      },
-      outputSchema: pageOutput,
-      annotations: READ_ONLY,
+export function registerListRelationshipsTool(tools: Toolkit, deps: P6ToolDeps): void {
+  tools.define({
+    name: 'p6_list_relationships',
+    title: 'List P6 relationships',
+    description: 'List activity relationships (logic links) of a P6 project, or the predecessors and successors of one activity, in pages.',
+    inputSchema: {
+      ...projectArgs,
+      activityObjectId: z.number().int().positive().optional().describe('only links where this activity is predecessor or successor'),
+      ...listArgs('Relationship', DEFAULT_FIELDS, 500, 5000),
     },
-    (args) =>
+    outputSchema: pageOutput,
+    annotations: READ_ONLY,
+    run: (args) =>
       listPage(deps.endpoints, args, {
         resource: 'relationship',
         defaultFields: DEFAULT_FIELDS,
@@ -39,5 +37,5 @@ export function registerListRelationshipsTool(server: McpServer, deps: P6ToolDep
           return p6Clause('PredecessorProjectObjectId', ':eq:', project);
         },
       }),
-  );
+  });
 }

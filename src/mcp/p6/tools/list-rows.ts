@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { P6Endpoints } from '../p6-endpoints.js';
-import { decodeCursor, encodeCursor, guarded, result } from './tool-kit.js';
+import type { P6Clients } from '../p6-clients.js';
+import { decodeCursor, encodeCursor } from './tool-kit.js';
+import { toolResult } from '../../runtime/toolkit/index.js';
 
 /** What every list tool asks of {@link listRows}. */
 export interface ListRowsRequest {
@@ -15,12 +16,12 @@ export interface ListRowsRequest {
 }
 
 /** One page of a list tool: client-side paging by ObjectId (connector), cursor, total. */
-export async function listRows(endpoints: P6Endpoints, req: ListRowsRequest): Promise<CallToolResult> {
+export async function listRows(endpoints: P6Clients, req: ListRowsRequest): Promise<CallToolResult> {
   const client = await endpoints.client(req.endpoint);
   const page = await client.readPage(req.resource, { fields: req.fields, filter: req.filter, after: decodeCursor(req.cursor), limit: req.limit });
   const nextCursor = encodeCursor(page.next);
   const text = `${page.rows.length} of ${page.total} ${req.noun}${nextCursor ? '; more with the nextCursor' : ''}`;
-  return result(text, { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), rows: page.rows });
+  return toolResult(text, { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), rows: page.rows });
 }
 
 /** The arguments every list tool takes (`fields` where the tool lets the caller choose). */
@@ -41,17 +42,15 @@ export interface ListToolSpec {
   filter: () => string | undefined | Promise<string | undefined>;
 }
 
-/** The handler body of a list tool: {@link guarded}, the tool's filter, then one page by {@link listRows}. */
-export function listPage(endpoints: P6Endpoints, args: ListToolArgs, spec: ListToolSpec): Promise<CallToolResult> {
-  return guarded(async () =>
-    listRows(endpoints, {
-      endpoint: args.endpoint,
-      resource: spec.resource,
-      fields: args.fields ?? spec.defaultFields,
-      filter: await spec.filter(),
-      limit: args.limit,
-      cursor: args.cursor,
-      noun: spec.noun,
-    }),
-  );
+/** The handler body of a list tool: the tool's filter, then one page by {@link listRows}. */
+export async function listPage(endpoints: P6Clients, args: ListToolArgs, spec: ListToolSpec): Promise<CallToolResult> {
+  return listRows(endpoints, {
+    endpoint: args.endpoint,
+    resource: spec.resource,
+    fields: args.fields ?? spec.defaultFields,
+    filter: await spec.filter(),
+    limit: args.limit,
+    cursor: args.cursor,
+    noun: spec.noun,
+  });
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { p6Clause } from '../../../connectors/p6/index.js';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import { P6ToolError } from '../p6-tool-error.js';
 import { recheckP6 } from '../plan/recheck-p6.js';
 import { updateActivityPlan } from '../plan/update-activity-plan.js';
 import type { P6ToolDeps } from './p6-tool-deps.js';
-import { endpointArg, guarded, result } from './tool-kit.js';
+import { endpointArg } from './tool-kit.js';
+import { DESTRUCTIVE_IDEMPOTENT, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const DATE_TIME = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, 'use YYYY-MM-DDTHH:MM:SS');
 const HOURS = z.number().min(0).max(1e6);
@@ -33,8 +33,9 @@ const CHANGES = z
 const READ_BACK = ['ObjectId', 'Id', 'Name', ...Object.keys(CHANGES.shape)];
 
 /** `p6_update_activity`: change allow-listed fields of one activity; plans, then waits for approval (destructive). */
-export function registerUpdateActivityTool(planner: ToolPlanner, deps: P6ToolDeps): void {
-  planner.register('p6_update_activity', {
+export function registerUpdateActivityTool(tools: Toolkit, deps: P6ToolDeps): void {
+  tools.define({
+    name: 'p6_update_activity',
     title: 'Update a P6 activity',
     description: 'Change the dates, durations, status or percent complete of one P6 activity. Waits for the user\'s approval.',
     inputSchema: {
@@ -43,17 +44,16 @@ export function registerUpdateActivityTool(planner: ToolPlanner, deps: P6ToolDep
       endpoint: endpointArg,
     },
     outputSchema: { activity: z.record(z.string(), z.unknown()).describe('the activity as P6 has it after the update') },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    annotations: DESTRUCTIVE_IDEMPOTENT,
     plan: async (args) => updateActivityPlan(await deps.endpoints.client(args.endpoint), args.objectId, args.changes),
     recheck: async (args, precondition) => recheckP6(await deps.endpoints.client(args.endpoint), precondition),
-    run: (args) =>
-      guarded(async () => {
-        if (Object.keys(args.changes).length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', 'changes is empty; name at least one field to change');
-        const client = await deps.endpoints.client(args.endpoint);
-        await client.write('PUT', 'activity', [{ ObjectId: args.objectId, ...args.changes }]);
-        const [activity] = await client.read('activity', { fields: READ_BACK, filter: p6Clause('ObjectId', ':eq:', args.objectId) });
-        if (!activity) throw new P6ToolError('P6_NOT_FOUND', `activity ${args.objectId} was updated but cannot be read back; check it in P6`);
-        return result(`updated activity ${String(activity['Id'])} (${args.objectId}): ${Object.keys(args.changes).join(', ')}`, { activity });
-      }),
+    run: async (args) => {
+      if (Object.keys(args.changes).length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', 'changes is empty; name at least one field to change');
+      const client = await deps.endpoints.client(args.endpoint);
+      await client.write('PUT', 'activity', [{ ObjectId: args.objectId, ...args.changes }]);
+      const [activity] = await client.read('activity', { fields: READ_BACK, filter: p6Clause('ObjectId', ':eq:', args.objectId) });
+      if (!activity) throw new P6ToolError('P6_NOT_FOUND', `activity ${args.objectId} was updated but cannot be read back; check it in P6`);
+      return toolResult(`updated activity ${String(activity['Id'])} (${args.objectId}): ${Object.keys(args.changes).join(', ')}`, { activity });
+    },
   });
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { PlanChange } from '../../../base/contracts/approval.js';
 import { APPROVED_META_KEY, ApprovedMeta, PlanRequest, type PlanResult, type Precondition } from '../../../base/contracts/plan-protocol.js';
 import { planHash } from './plan-hash.js';
+import { toolFailure as failed } from '../toolkit/tool-result.js';
 import type { TargetFacts } from '../../../base/contracts/policy.js';
 
 /** What a tool's plan step returns (the runtime adds the hash). */
@@ -44,8 +45,8 @@ export interface PlannedTool<Shape extends z.ZodRawShape> {
 
 /** Options of a server's ToolPlanner. */
 export interface ToolPlannerOptions {
-  /** The text a failed plan step reports: the same the tool's call would (codes, messages). */
-  readonly errorText: (error: unknown) => string;
+  /** The text a failed plan step or call reports: the server's error policy (codes, messages; a bug as a generic sentence). */
+  readonly errorText: (error: unknown, tool: string) => string;
 }
 
 /**
@@ -57,7 +58,6 @@ export function approvedPrecondition(extra: ToolExtra): Precondition | undefined
   return meta.success ? meta.data.precondition : undefined;
 }
 
-const failed = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
 
 /** The SDK's wording for invalid arguments, so a plan refusal reads like the call's own error. */
 function invalidArguments(tool: string, error: z.ZodError): string {
@@ -93,7 +93,7 @@ export class ToolPlanner {
         try {
           changed = await tool.recheck(args, meta.data.precondition);
         } catch (e) {
-          return failed(`${name} was not run: re-checking what you approved failed: ${this.options.errorText(e)}`);
+          return failed(`${name} was not run: re-checking what you approved failed: ${this.options.errorText(e, name)}`);
         }
         // Security: the world changed since the person approved; what they saw no longer holds.
         if (changed !== undefined) return failed(changed);
@@ -102,7 +102,7 @@ export class ToolPlanner {
         return await tool.run(args, extra);
       } catch (e) {
         if (e instanceof McpError) throw e;
-        return failed(this.options.errorText(e));
+        return failed(this.options.errorText(e, name));
       }
     };
     const config = { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations };
@@ -125,7 +125,7 @@ export class ToolPlanner {
       const hash = planHash({ tool: name, args: parsed.data, summary: draft.summary, changes: draft.changes, objects: draft.objects, precondition: draft.precondition });
       return { ok: true, plan: { summary: draft.summary, changes: [...draft.changes], objects: [...draft.objects], precondition: draft.precondition, hash, ...(draft.facts && { facts: [...draft.facts] }) } };
     } catch (e) {
-      return { ok: false, error: this.options.errorText(e).slice(0, 4096) || `${name} could not be planned` };
+      return { ok: false, error: this.options.errorText(e, name).slice(0, 4096) || `${name} could not be planned` };
     }
   }
 }

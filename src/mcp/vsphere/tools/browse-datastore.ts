@@ -1,11 +1,11 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef, xmlElement, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { compact, endpointArg, num, READ_ONLY, str, toolResult } from './tool-support.js';
+import { compact, endpointArg, num, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const FileOutput = z.object({
   path: z.string().describe('Datastore path, e.g. "[datastore1] vm1/vm1.vmx"'),
@@ -27,24 +27,22 @@ const KIND: Record<string, string> = {
 const FolderPath = z.string().max(1024).regex(/^(?!.*(^|\/)\.\.(\/|$))[^[\]\0]*$/, 'a folder path inside the datastore, without ".." or brackets');
 
 /** `vsphere_browse_datastore`: files and folders in a datastore folder (HostDatastoreBrowser, issue 16). */
-export function registerBrowseDatastoreTool(server: McpServer, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  server.registerTool(
-    'vsphere_browse_datastore',
-    {
-      title: 'Browse a datastore',
-      description: 'List the files and folders in one folder of a datastore (or, with recursive, everything below it), with type, size and modification time. Reads only; finds ISOs, VM folders, disks and orphaned files.',
-      inputSchema: {
-        endpoint: endpointArg,
-        datastore: z.string().min(1).max(256).describe('Datastore name (exact) or moref'),
-        path: FolderPath.default('').describe('Folder inside the datastore, e.g. "vm1" or "iso/linux"; empty for the top'),
-        pattern: z.string().max(256).regex(/^[^/\0]*$/).optional().describe('Only names matching this pattern, e.g. "*.iso" or "*.vmdk"'),
-        recursive: z.boolean().default(false).describe('Include every subfolder (can be slow on a large datastore)'),
-        maxCount: z.number().int().min(1).max(5000).default(500).describe('Most entries to return (default 500)'),
-      },
-      outputSchema: { datastore: z.string(), folder: z.string().describe('The folder listed'), files: z.array(FileOutput).describe('Entries sorted by path'), total: z.number().int().describe('Entries found before maxCount') },
-      annotations: READ_ONLY,
+export function registerBrowseDatastoreTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_browse_datastore',
+    title: 'Browse a datastore',
+    description: 'List the files and folders in one folder of a datastore (or, with recursive, everything below it), with type, size and modification time. Reads only; finds ISOs, VM folders, disks and orphaned files.',
+    inputSchema: {
+      endpoint: endpointArg,
+      datastore: z.string().min(1).max(256).describe('Datastore name (exact) or moref'),
+      path: FolderPath.default('').describe('Folder inside the datastore, e.g. "vm1" or "iso/linux"; empty for the top'),
+      pattern: z.string().max(256).regex(/^[^/\0]*$/).optional().describe('Only names matching this pattern, e.g. "*.iso" or "*.vmdk"'),
+      recursive: z.boolean().default(false).describe('Include every subfolder (can be slow on a large datastore)'),
+      maxCount: z.number().int().min(1).max(5000).default(500).describe('Most entries to return (default 500)'),
     },
-    async ({ endpoint, datastore, path, pattern, recursive, maxCount }) => {
+    outputSchema: { datastore: z.string(), folder: z.string().describe('The folder listed'), files: z.array(FileOutput).describe('Entries sorted by path'), total: z.number().int().describe('Entries found before maxCount') },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, datastore, path, pattern, recursive, maxCount }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const ds = await findEntity(client, 'Datastore', datastore, 'datastore');
       const [props] = await client.retrieveObjects([ds.ref], ['browser']);
@@ -76,7 +74,7 @@ export function registerBrowseDatastoreTool(server: McpServer, deps: { clients: 
       }
       files.sort((a, b) => a.path.localeCompare(b.path));
       const shown = files.slice(0, maxCount);
-      return toolResult({ datastore: ds.name, folder, files: shown, total: files.length }, `${shown.length} of ${files.length} entries in ${folder}`);
+      return toolResult(`${shown.length} of ${files.length} entries in ${folder}`, { datastore: ds.name, folder, files: shown, total: files.length });
     },
-  );
+  });
 }

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { isMoRef, moRefElement, xmlElement } from '../../../connectors/vsphere/index.js';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { clonePlan, nameTaken, readClone } from '../plan/clone-plan.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets } from '../plan/write-targets.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { ADDITIVE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_clone_vm`: clone a VM or template (optionally a linked clone from a snapshot). */
-export function registerCloneVmTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_clone_vm', {
+export function registerCloneVmTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_clone_vm',
     title: 'Clone a VM or template',
     description:
       'Create a new VM as a copy of a VM or template. Left out, the folder is the source\'s, the datastore its first, the resource pool its own (the host\'s cluster root pool for a template). linkedFromSnapshot makes a linked clone that shares the snapshot\'s disks. Waits for the user\'s approval and the task.',
@@ -37,7 +38,7 @@ export function registerCloneVmTool(planner: ToolPlanner, deps: { clients: Vsphe
       linked: z.boolean().describe('True for a linked clone'),
     },
     // Adds a VM, destroys nothing; a second call with the same name is refused (name taken).
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    annotations: ADDITIVE,
     plan: async ({ endpoint, ...args }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       return clonePlan(client, await readClone(client, args), args);
@@ -70,8 +71,8 @@ export function registerCloneVmTool(planner: ToolPlanner, deps: { clients: Vsphe
       const [made] = await client.retrieveObjects([result], ['name', 'runtime.powerState']);
       const powerState = String(made?.props['runtime.powerState'] ?? 'unknown');
       return toolResult(
-        { vm: args.name, moref: result.value, source: s.vm.name, folder: s.folder.name, datastore: s.datastore.name, pool: s.pool.name, powerState, linked: s.snapshot !== undefined },
         `cloned ${s.vm.name} to ${args.name} (${result.value}) in folder ${s.folder.name} on datastore ${s.datastore.name}, ${powerState}`,
+        { vm: args.name, moref: result.value, source: s.vm.name, folder: s.folder.name, datastore: s.datastore.name, pool: s.pool.name, powerState, linked: s.snapshot !== undefined },
       );
     },
   });

@@ -1,4 +1,3 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
@@ -6,27 +5,26 @@ import { DATASTORE_PATHS, DatastoreOutput, toDatastoreRow } from '../inventory/d
 import { findEntity } from '../inventory/find-entity.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { endpointArg, READ_ONLY, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** At most this many VM names are listed; vmCount always has the full number. */
 const MAX_VM_NAMES = 500;
 
 /** `vsphere_get_datastore`: one datastore with the hosts that mount it and its VMs. */
-export function registerGetDatastoreTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_get_datastore',
-    {
-      title: 'Get a datastore',
-      description: 'One datastore by name or moref: type, capacity, free, used percent, accessibility, the hosts that mount it and its VMs.',
-      inputSchema: { endpoint: endpointArg, datastore: z.string().min(1).max(256).describe('Datastore name (exact) or moref') },
-      outputSchema: {
-        ...DatastoreOutput.shape,
-        hosts: z.array(z.string()).describe('Hosts that mount it'),
-        vms: z.array(z.string()).describe(`Names of VMs with files on it (first ${MAX_VM_NAMES})`),
-      },
-      annotations: READ_ONLY,
+export function registerGetDatastoreTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_get_datastore',
+    title: 'Get a datastore',
+    description: 'One datastore by name or moref: type, capacity, free, used percent, accessibility, the hosts that mount it and its VMs.',
+    inputSchema: { endpoint: endpointArg, datastore: z.string().min(1).max(256).describe('Datastore name (exact) or moref') },
+    outputSchema: {
+      ...DatastoreOutput.shape,
+      hosts: z.array(z.string()).describe('Hosts that mount it'),
+      vms: z.array(z.string()).describe(`Names of VMs with files on it (first ${MAX_VM_NAMES})`),
     },
-    async ({ endpoint, datastore }) => {
+    annotations: READ_ONLY,
+    run: async ({ endpoint, datastore }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const { ref } = await findEntity(client, 'Datastore', datastore, 'datastore');
       const [[o], index] = await Promise.all([client.retrieveObjects([ref], DATASTORE_PATHS), InventoryIndex.load(client)]);
@@ -41,7 +39,7 @@ export function registerGetDatastoreTool(server: McpServer, deps: { clients: Vsp
       const vmRefs = asArray(o.props['vm']).filter(isMoRef).slice(0, MAX_VM_NAMES) as ManagedObjectRef[];
       const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => String(v.props['name'] ?? v.ref.value)).sort();
       const row = toDatastoreRow(o, index);
-      return toolResult({ ...row, hosts, vms }, `${row.name} (${row.moref}) ${row.type ?? '?'}, ${row.freeGB ?? '?'} of ${row.capacityGB ?? '?'} GB free, ${hosts.length} hosts, ${row.vmCount} VMs`);
+      return toolResult(`${row.name} (${row.moref}) ${row.type ?? '?'}, ${row.freeGB ?? '?'} of ${row.capacityGB ?? '?'} GB free, ${hosts.length} hosts, ${row.vmCount} VMs`, { ...row, hosts, vms });
     },
-  );
+  });
 }

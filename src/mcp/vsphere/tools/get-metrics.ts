@@ -1,10 +1,10 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, childElements, isMoRef, moRefElement, parsePropertyValue, xmlElement, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { endpointArg, num, READ_ONLY, str, toolResult } from './tool-support.js';
+import { endpointArg, num, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** The counters offered, by the name the model uses: vSphere counter (group.name.rollup), unit and scale to that unit. */
 const METRICS = {
@@ -32,24 +32,22 @@ const obj = (v: PropertyValue | undefined): Obj | undefined => (v && typeof v ==
 const round = (x: number): number => Math.round(x * 100) / 100;
 
 /** `vsphere_get_metrics`: CPU, memory, disk and network of a VM or host over an interval (PerformanceManager.QueryPerf, issue 16). */
-export function registerGetMetricsTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_get_metrics',
-    {
-      title: 'Get performance metrics',
-      description: 'CPU, memory, disk and network of one VM or host over the last minutes, from vCenter\'s performance statistics: per metric min, max, average, latest and the samples. realtime = 20 s samples (last hour); 5min/30min/2h = historical rollups.',
-      inputSchema: {
-        endpoint: endpointArg,
-        entity: z.string().min(1).max(256).describe('VM or host name (exact) or moref'),
-        metrics: z.array(MetricName).min(1).max(6).default(['cpu', 'memory', 'disk', 'network']).describe('Which metrics (default cpu, memory, disk, network)'),
-        interval: z.enum(['realtime', '5min', '30min', '2h']).default('realtime').describe('Sample interval (default realtime: 20 s)'),
-        minutes: z.number().int().min(1).max(7 * 24 * 60).default(30).describe('How far back, in minutes (default 30)'),
-        maxSamples: z.number().int().min(1).max(360).default(90).describe('Most samples per metric, newest kept (default 90)'),
-      },
-      outputSchema: { entity: z.string(), type: z.string().describe('VirtualMachine or HostSystem'), intervalSeconds: z.number(), series: z.array(SeriesOutput) },
-      annotations: READ_ONLY,
+export function registerGetMetricsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_get_metrics',
+    title: 'Get performance metrics',
+    description: 'CPU, memory, disk and network of one VM or host over the last minutes, from vCenter\'s performance statistics: per metric min, max, average, latest and the samples. realtime = 20 s samples (last hour); 5min/30min/2h = historical rollups.',
+    inputSchema: {
+      endpoint: endpointArg,
+      entity: z.string().min(1).max(256).describe('VM or host name (exact) or moref'),
+      metrics: z.array(MetricName).min(1).max(6).default(['cpu', 'memory', 'disk', 'network']).describe('Which metrics (default cpu, memory, disk, network)'),
+      interval: z.enum(['realtime', '5min', '30min', '2h']).default('realtime').describe('Sample interval (default realtime: 20 s)'),
+      minutes: z.number().int().min(1).max(7 * 24 * 60).default(30).describe('How far back, in minutes (default 30)'),
+      maxSamples: z.number().int().min(1).max(360).default(90).describe('Most samples per metric, newest kept (default 90)'),
     },
-    async ({ endpoint, entity, metrics, interval, minutes, maxSamples }) => {
+    outputSchema: { entity: z.string(), type: z.string().describe('VirtualMachine or HostSystem'), intervalSeconds: z.number(), series: z.array(SeriesOutput) },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, entity, metrics, interval, minutes, maxSamples }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const sc = await client.serviceContent();
       if (!sc.perfManager) throw new VsphereToolError('this server has no PerformanceManager; point the endpoint at vCenter or an ESXi host SDK');
@@ -94,7 +92,7 @@ export function registerGetMetricsTool(server: McpServer, deps: { clients: Vsphe
         return { metric: m, counter: def.counter, unit: def.unit, ...stats, samples };
       });
       const line = series.map((s) => `${s.metric} avg ${s.avg ?? '?'} max ${s.max ?? '?'} ${s.unit}`).join('; ');
-      return toolResult({ entity: target.name, type: target.ref.type, intervalSeconds, series }, `${target.name} over the last ${minutes} min: ${line}`);
+      return toolResult(`${target.name} over the last ${minutes} min: ${line}`, { entity: target.name, type: target.ref.type, intervalSeconds, series });
     },
-  );
+  });
 }

@@ -1,31 +1,29 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { loadNetworkRows, NetworkOutput } from '../inventory/network-rows.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { endpointArg, READ_ONLY, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** At most this many VM names are listed; vmCount always has the full number. */
 const MAX_VM_NAMES = 500;
 
 /** `vsphere_get_network`: one port group with its hosts and VMs. */
-export function registerGetNetworkTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_get_network',
-    {
-      title: 'Get a network',
-      description: 'One network or port group by name or moref: kind, VLAN, switch, and the hosts and VMs connected to it.',
-      inputSchema: { endpoint: endpointArg, network: z.string().min(1).max(256).describe('Network name (exact) or moref such as dvportgroup-12') },
-      outputSchema: {
-        ...NetworkOutput.shape,
-        hosts: z.array(z.string()).describe('Hosts connected to it'),
-        vms: z.array(z.string()).describe(`VMs connected to it (first ${MAX_VM_NAMES})`),
-      },
-      annotations: READ_ONLY,
+export function registerGetNetworkTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_get_network',
+    title: 'Get a network',
+    description: 'One network or port group by name or moref: kind, VLAN, switch, and the hosts and VMs connected to it.',
+    inputSchema: { endpoint: endpointArg, network: z.string().min(1).max(256).describe('Network name (exact) or moref such as dvportgroup-12') },
+    outputSchema: {
+      ...NetworkOutput.shape,
+      hosts: z.array(z.string()).describe('Hosts connected to it'),
+      vms: z.array(z.string()).describe(`VMs connected to it (first ${MAX_VM_NAMES})`),
     },
-    async ({ endpoint, network }) => {
+    annotations: READ_ONLY,
+    run: async ({ endpoint, network }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const index = await InventoryIndex.load(client);
       const all = await loadNetworkRows(client, index);
@@ -38,7 +36,7 @@ export function registerGetNetworkTool(server: McpServer, deps: { clients: Vsphe
       const hosts = asArray(o?.props['host']).flatMap((h) => (isMoRef(h) ? [index.nameOf(h)!] : [])).sort();
       const vmRefs = asArray(o?.props['vm']).filter(isMoRef).slice(0, MAX_VM_NAMES) as ManagedObjectRef[];
       const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => String(v.props['name'] ?? v.ref.value)).sort();
-      return toolResult({ ...row, hosts, vms }, `${row.name} (${row.moref}) ${row.kind}${row.vlan !== undefined ? `, VLAN ${row.vlan}` : ''}, ${hosts.length} hosts, ${row.vmCount} VMs`);
+      return toolResult(`${row.name} (${row.moref}) ${row.kind}${row.vlan !== undefined ? `, VLAN ${row.vlan}` : ''}, ${hosts.length} hosts, ${row.vmCount} VMs`, { ...row, hosts, vms });
     },
-  );
+  });
 }

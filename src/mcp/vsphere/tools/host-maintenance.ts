@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { checkMaintenance, MAINTENANCE_ACTIONS, maintenancePlan, readHostMaintenance } from '../plan/maintenance-plan.js';
 import { recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets } from '../plan/write-targets.js';
-import { endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { DESTRUCTIVE_IDEMPOTENT, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_host_maintenance`: put a host into maintenance mode or take it out. */
-export function registerHostMaintenanceTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_host_maintenance', {
+export function registerHostMaintenanceTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_host_maintenance',
     title: 'Enter or exit host maintenance mode',
     description:
       'Put an ESXi host into maintenance mode (its running VMs must move away first: DRS in fully automated mode migrates them, otherwise the task waits until they are moved or powered off) or take it out. The plan lists the running VMs. Waits for the user\'s approval and the task.',
@@ -28,7 +29,7 @@ export function registerHostMaintenanceTool(planner: ToolPlanner, deps: { client
       runningVms: z.array(z.string()).describe('VMs still powered on on the host after the task'),
     },
     // Takes a host out of service and moves or stops its VMs; doing it twice changes nothing more.
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    annotations: DESTRUCTIVE_IDEMPOTENT,
     plan: async ({ endpoint, host, action, evacuatePoweredOffVms }) => maintenancePlan(await readHostMaintenance(await deps.clients.forEndpoint(endpoint), host), action, evacuatePoweredOffVms),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, host, action, evacuatePoweredOffVms, timeoutSeconds }, extra) => {
@@ -45,8 +46,8 @@ export function registerHostMaintenanceTool(planner: ToolPlanner, deps: { client
       const now = await readHostMaintenance(client, s.host.ref.value);
       const runningVms = now.vms.filter((v) => v.powerState === 'poweredOn').map((v) => v.name);
       return toolResult(
-        { host: s.host.name, moref: s.host.ref.value, action, inMaintenanceMode: now.inMaintenance, runningVms },
         `host ${s.host.name} ${now.inMaintenance ? 'is in maintenance mode' : 'is out of maintenance mode'}${runningVms.length ? `; still running on it: ${runningVms.join(', ')}` : ''}`,
+        { host: s.host.name, moref: s.host.ref.value, action, inMaintenanceMode: now.inMaintenance, runningVms },
       );
     },
   });

@@ -1,5 +1,3 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { EndpointSummary } from '../../../base/contracts/token-protocol.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import type { RowSnapshots } from '../inventory/row-snapshots.js';
@@ -35,6 +33,7 @@ import { registerCloneVmTool } from './clone-vm.js';
 import { registerHostMaintenanceTool } from './host-maintenance.js';
 import { registerMigrateVmTool } from './migrate-vm.js';
 import { registerReconfigureVmTool } from './reconfigure-vm.js';
+import { type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** What every vSphere tool may use. */
 export interface VsphereToolDeps {
@@ -43,46 +42,44 @@ export interface VsphereToolDeps {
   readonly taskDeadlineMs: number;
   /** Rows of recent list queries, for their later pages. */
   readonly snapshots: RowSnapshots;
-  /** Plan steps of the tools that change something (issue 11). */
-  readonly planner: ToolPlanner;
   /** The vSphere endpoints with host, read-only and lock state, from the broker. */
   readonly listEndpoints: () => Promise<EndpointSummary[]>;
 }
 
 /** Registers every vSphere tool (issue 5's table) on `server`. */
-export function registerTools(server: McpServer, deps: VsphereToolDeps): void {
-  registerListEndpointsTool(server, deps);
-  registerListVmsTool(server, deps);
-  registerGetVmTool(server, deps);
-  registerListHostsTool(server, deps);
-  registerGetHostTool(server, deps);
-  registerListSnapshotsTool(server, deps);
-  registerPowerTool(deps.planner, deps);
-  registerSnapshotCreateTool(deps.planner, deps);
-  registerSnapshotRevertTool(deps.planner, deps);
-  registerSnapshotDeleteTool(deps.planner, deps);
-  registerListClustersTool(server, deps);
-  registerListDatacentersTool(server, deps);
-  registerGetDatacenterTool(server, deps);
-  registerListDatastoresTool(server, deps);
-  registerGetDatastoreTool(server, deps);
-  registerListFoldersTool(server, deps);
-  registerGetFolderTool(server, deps);
-  registerListNetworksTool(server, deps);
-  registerGetNetworkTool(server, deps);
-  registerListVlansTool(server, deps);
-  registerRecentEventsTool(server, deps);
+export function registerTools(tools: Toolkit, deps: VsphereToolDeps): void {
+  registerListEndpointsTool(tools, deps);
+  registerListVmsTool(tools, deps);
+  registerGetVmTool(tools, deps);
+  registerListHostsTool(tools, deps);
+  registerGetHostTool(tools, deps);
+  registerListSnapshotsTool(tools, deps);
+  registerPowerTool(tools, deps);
+  registerSnapshotCreateTool(tools, deps);
+  registerSnapshotRevertTool(tools, deps);
+  registerSnapshotDeleteTool(tools, deps);
+  registerListClustersTool(tools, deps);
+  registerListDatacentersTool(tools, deps);
+  registerGetDatacenterTool(tools, deps);
+  registerListDatastoresTool(tools, deps);
+  registerGetDatastoreTool(tools, deps);
+  registerListFoldersTool(tools, deps);
+  registerGetFolderTool(tools, deps);
+  registerListNetworksTool(tools, deps);
+  registerGetNetworkTool(tools, deps);
+  registerListVlansTool(tools, deps);
+  registerRecentEventsTool(tools, deps);
   // Issue 16: more read tools.
-  registerListResourcePoolsTool(server, deps);
-  registerListTasksTool(server, deps);
-  registerListAlarmsTool(server, deps);
-  registerBrowseDatastoreTool(server, deps);
-  registerGetMetricsTool(server, deps);
-  registerListTagsTool(server, deps);
-  registerListLibraryItemsTool(server, deps);
+  registerListResourcePoolsTool(tools, deps);
+  registerListTasksTool(tools, deps);
+  registerListAlarmsTool(tools, deps);
+  registerBrowseDatastoreTool(tools, deps);
+  registerGetMetricsTool(tools, deps);
+  registerListTagsTool(tools, deps);
+  registerListLibraryItemsTool(tools, deps);
   // Issue 16 writes (h11), each with its plan step.
-  registerCloneVmTool(deps.planner, deps);
-  registerMigrateVmTool(deps.planner, deps);
-  registerReconfigureVmTool(deps.planner, deps);
-  registerHostMaintenanceTool(deps.planner, deps);
+  registerCloneVmTool(tools, deps);
+  registerMigrateVmTool(tools, deps);
+  registerReconfigureVmTool(tools, deps);
+  registerHostMaintenanceTool(tools, deps);
 }

@@ -1,10 +1,10 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef, type ManagedObjectRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { compact, endpointArg, READ_ONLY, str, toolResult } from './tool-support.js';
+import { compact, endpointArg, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const AlarmOutput = z.object({
   alarm: z.string().describe('Alarm name, e.g. "Host CPU usage"'),
@@ -23,22 +23,20 @@ const obj = (v: PropertyValue | undefined): Obj | undefined => (v && typeof v ==
 const SEVERITY: Record<string, number> = { red: 0, yellow: 1, gray: 2, green: 3 };
 
 /** `vsphere_list_alarms`: triggered alarms (`triggeredAlarmState`) on an object and below it (issue 16). */
-export function registerListAlarmsTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_alarms',
-    {
-      title: 'List triggered alarms',
-      description: 'List the alarms that are triggered now, on the whole inventory or on one object and everything below it: alarm name, object, red/yellow status, time and acknowledgement. Worst first.',
-      inputSchema: {
-        endpoint: endpointArg,
-        entity: z.string().min(1).max(256).optional().describe('Name (exact) or moref of a VM, host, cluster, datastore, folder or datacenter; default the whole inventory'),
-        status: z.enum(['red', 'yellow']).optional().describe('Only alarms in this state'),
-        includeAcknowledged: z.boolean().default(true).describe('Include alarms a user has acknowledged (default true)'),
-      },
-      outputSchema: { alarms: z.array(AlarmOutput).describe('Triggered alarms, red first, then newest first'), total: z.number().int().describe('How many') },
-      annotations: READ_ONLY,
+export function registerListAlarmsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_alarms',
+    title: 'List triggered alarms',
+    description: 'List the alarms that are triggered now, on the whole inventory or on one object and everything below it: alarm name, object, red/yellow status, time and acknowledgement. Worst first.',
+    inputSchema: {
+      endpoint: endpointArg,
+      entity: z.string().min(1).max(256).optional().describe('Name (exact) or moref of a VM, host, cluster, datastore, folder or datacenter; default the whole inventory'),
+      status: z.enum(['red', 'yellow']).optional().describe('Only alarms in this state'),
+      includeAcknowledged: z.boolean().default(true).describe('Include alarms a user has acknowledged (default true)'),
     },
-    async ({ endpoint, entity, status, includeAcknowledged }) => {
+    outputSchema: { alarms: z.array(AlarmOutput).describe('Triggered alarms, red first, then newest first'), total: z.number().int().describe('How many') },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, entity, status, includeAcknowledged }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const sc = await client.serviceContent();
       const root = entity === undefined ? sc.rootFolder : (await findEntity(client, 'ManagedEntity', entity, 'entity')).ref;
@@ -74,7 +72,7 @@ export function registerListAlarmsTool(server: McpServer, deps: { clients: Vsphe
       })
         .filter((a) => (!status || a.status === status) && (includeAcknowledged || !a.acknowledged))
         .sort((a, b) => (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9) || (b.time ?? '').localeCompare(a.time ?? ''));
-      return toolResult({ alarms: rows, total: rows.length }, `${rows.length} triggered alarm(s)${entity ? ` on ${entity} and below` : ''}`);
+      return toolResult(`${rows.length} triggered alarm(s)${entity ? ` on ${entity} and below` : ''}`, { alarms: rows, total: rows.length });
     },
-  );
+  });
 }

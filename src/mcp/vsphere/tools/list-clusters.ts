@@ -1,11 +1,11 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
-import { compact, cursorArg, endpointArg, limitArg, num, pageOutput, READ_ONLY, str, toolResult } from './tool-support.js';
+import { compact, cursorArg, endpointArg, limitArg, num, pageOutput, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const ClusterOutput = z.object({
   name: z.string().describe('Cluster name'),
@@ -30,23 +30,21 @@ const flag = (v: PropertyValue | undefined): boolean | undefined => (v === undef
 const field = (v: PropertyValue | undefined, name: string): PropertyValue | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, PropertyValue>)[name] : undefined);
 
 /** `vsphere_list_clusters`: clusters with hosts, DRS/HA flags and totals. */
-export function registerListClustersTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_clusters',
-    {
-      title: 'List clusters',
-      description: 'List clusters with their hosts, DRS and HA flags, and CPU and memory totals.',
-      inputSchema: {
-        endpoint: endpointArg,
-        name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
-        datacenter: z.string().max(256).optional().describe('Only clusters in the datacenter with this name'),
-        limit: limitArg,
-        cursor: cursorArg,
-      },
-      outputSchema: { clusters: z.array(ClusterOutput).describe('This page of clusters, sorted by name'), ...pageOutput },
-      annotations: READ_ONLY,
+export function registerListClustersTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_clusters',
+    title: 'List clusters',
+    description: 'List clusters with their hosts, DRS and HA flags, and CPU and memory totals.',
+    inputSchema: {
+      endpoint: endpointArg,
+      name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
+      datacenter: z.string().max(256).optional().describe('Only clusters in the datacenter with this name'),
+      limit: limitArg,
+      cursor: cursorArg,
     },
-    async (args) => {
+    outputSchema: { clusters: z.array(ClusterOutput).describe('This page of clusters, sorted by name'), ...pageOutput },
+    annotations: READ_ONLY,
+    run: async (args) => {
       const client = await deps.clients.forEndpoint(args.endpoint);
       const index = await InventoryIndex.load(client);
       const matchName = nameMatcher(args.name);
@@ -76,7 +74,7 @@ export function registerListClustersTool(server: McpServer, deps: { clients: Vsp
       const { endpoint: _e, limit, cursor, ...filters } = args;
       const page = listWindow(rows, ['clusters', filters], limit, cursor);
       const lines = page.items.map((c) => `${c.name} (${c.moref}) ${c.hosts.length} hosts, DRS ${c.drsEnabled ? 'on' : 'off'}, HA ${c.haEnabled ? 'on' : 'off'}`);
-      return toolResult({ clusters: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, [`${page.items.length} of ${page.total} clusters`, ...lines].join('\n'));
+      return toolResult([`${page.items.length} of ${page.total} clusters`, ...lines].join('\n'), { clusters: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },
-  );
+  });
 }

@@ -1,9 +1,9 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher } from '../inventory/name-matcher.js';
-import { cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, str, toolResult } from './tool-support.js';
+import { cursorArg, endpointArg, limitArg, pageOutput, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** One datacenter in list output. */
 export const DatacenterOutput = z.object({
@@ -12,22 +12,20 @@ export const DatacenterOutput = z.object({
 });
 
 /** `vsphere_list_datacenters`. */
-export function registerListDatacentersTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_datacenters',
-    {
-      title: 'List datacenters',
-      description: 'List the datacenters of the vCenter.',
-      inputSchema: {
-        endpoint: endpointArg,
-        name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
-        limit: limitArg,
-        cursor: cursorArg,
-      },
-      outputSchema: { datacenters: z.array(DatacenterOutput).describe('This page of datacenters, sorted by name'), ...pageOutput },
-      annotations: READ_ONLY,
+export function registerListDatacentersTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_datacenters',
+    title: 'List datacenters',
+    description: 'List the datacenters of the vCenter.',
+    inputSchema: {
+      endpoint: endpointArg,
+      name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
+      limit: limitArg,
+      cursor: cursorArg,
     },
-    async (args) => {
+    outputSchema: { datacenters: z.array(DatacenterOutput).describe('This page of datacenters, sorted by name'), ...pageOutput },
+    annotations: READ_ONLY,
+    run: async (args) => {
       const client = await deps.clients.forEndpoint(args.endpoint);
       const matchName = nameMatcher(args.name);
       const rows: z.infer<typeof DatacenterOutput>[] = [];
@@ -40,9 +38,9 @@ export function registerListDatacentersTool(server: McpServer, deps: { clients: 
       const { endpoint: _e, limit, cursor, ...filters } = args;
       const page = listWindow(rows, ['datacenters', filters], limit, cursor);
       return toolResult(
-        { datacenters: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
         [`${page.items.length} of ${page.total} datacenters`, ...page.items.map((d) => `${d.name} (${d.moref})`)].join('\n'),
+        { datacenters: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
       );
     },
-  );
+  });
 }

@@ -1,30 +1,28 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { DATASTORE_PATHS, DatastoreOutput, toDatastoreRow, type DatastoreRow } from '../inventory/datastore-rows.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
-import { cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, toolResult } from './tool-support.js';
+import { cursorArg, endpointArg, limitArg, pageOutput } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_list_datastores`: type, capacity, free, used %, accessible. */
-export function registerListDatastoresTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_datastores',
-    {
-      title: 'List datastores',
-      description: 'List datastores with type, capacity, free space, used percent and accessibility.',
-      inputSchema: {
-        endpoint: endpointArg,
-        name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
-        datacenter: z.string().max(256).optional().describe('Only datastores in the datacenter with this name'),
-        limit: limitArg,
-        cursor: cursorArg,
-      },
-      outputSchema: { datastores: z.array(DatastoreOutput).describe('This page of datastores, sorted by name'), ...pageOutput },
-      annotations: READ_ONLY,
+export function registerListDatastoresTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_datastores',
+    title: 'List datastores',
+    description: 'List datastores with type, capacity, free space, used percent and accessibility.',
+    inputSchema: {
+      endpoint: endpointArg,
+      name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
+      datacenter: z.string().max(256).optional().describe('Only datastores in the datacenter with this name'),
+      limit: limitArg,
+      cursor: cursorArg,
     },
-    async (args) => {
+    outputSchema: { datastores: z.array(DatastoreOutput).describe('This page of datastores, sorted by name'), ...pageOutput },
+    annotations: READ_ONLY,
+    run: async (args) => {
       const client = await deps.clients.forEndpoint(args.endpoint);
       const index = await InventoryIndex.load(client, ['Folder', 'Datacenter']);
       const matchName = nameMatcher(args.name);
@@ -38,7 +36,7 @@ export function registerListDatastoresTool(server: McpServer, deps: { clients: V
       const { endpoint: _e, limit, cursor, ...filters } = args;
       const page = listWindow(rows, ['datastores', filters], limit, cursor);
       const lines = page.items.map((d) => `${d.name} (${d.moref}) ${d.type ?? '?'}, ${d.freeGB ?? '?'} of ${d.capacityGB ?? '?'} GB free${d.accessible === false ? ', NOT accessible' : ''}`);
-      return toolResult({ datastores: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, [`${page.items.length} of ${page.total} datastores`, ...lines].join('\n'));
+      return toolResult([`${page.items.length} of ${page.total} datastores`, ...lines].join('\n'), { datastores: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },
-  );
+  });
 }

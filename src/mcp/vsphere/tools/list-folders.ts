@@ -1,4 +1,3 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
@@ -6,7 +5,8 @@ import { folderKinds, FolderKind } from '../inventory/folder-kinds.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
-import { compact, cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, str, toolResult } from './tool-support.js';
+import { compact, cursorArg, endpointArg, limitArg, pageOutput, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** One folder in tool output. */
 export const FolderOutput = z.object({
@@ -20,24 +20,22 @@ export const FolderOutput = z.object({
 type FolderRow = z.infer<typeof FolderOutput>;
 
 /** `vsphere_list_folders`: folders, optionally of one kind. */
-export function registerListFoldersTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_folders',
-    {
-      title: 'List folders',
-      description: 'List inventory folders with what they hold (vm, host, datastore, network, datacenter) and how many children they have.',
-      inputSchema: {
-        endpoint: endpointArg,
-        type: FolderKind.optional().describe('Only folders that hold this kind of object'),
-        name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
-        datacenter: z.string().max(256).optional().describe('Only folders in the datacenter with this name'),
-        limit: limitArg,
-        cursor: cursorArg,
-      },
-      outputSchema: { folders: z.array(FolderOutput).describe('This page of folders, sorted by name'), ...pageOutput },
-      annotations: READ_ONLY,
+export function registerListFoldersTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_folders',
+    title: 'List folders',
+    description: 'List inventory folders with what they hold (vm, host, datastore, network, datacenter) and how many children they have.',
+    inputSchema: {
+      endpoint: endpointArg,
+      type: FolderKind.optional().describe('Only folders that hold this kind of object'),
+      name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
+      datacenter: z.string().max(256).optional().describe('Only folders in the datacenter with this name'),
+      limit: limitArg,
+      cursor: cursorArg,
     },
-    async (args) => {
+    outputSchema: { folders: z.array(FolderOutput).describe('This page of folders, sorted by name'), ...pageOutput },
+    annotations: READ_ONLY,
+    run: async (args) => {
       const client = await deps.clients.forEndpoint(args.endpoint);
       const index = await InventoryIndex.load(client, ['Folder', 'Datacenter']);
       const matchName = nameMatcher(args.name);
@@ -62,7 +60,7 @@ export function registerListFoldersTool(server: McpServer, deps: { clients: Vsph
       const { endpoint: _e, limit, cursor, ...filters } = args;
       const page = listWindow(rows, ['folders', filters], limit, cursor);
       const lines = page.items.map((f) => `${f.name} (${f.moref}) ${f.kinds.join('/') || '-'}, ${f.childCount} children${f.datacenter ? ` in ${f.datacenter}` : ''}`);
-      return toolResult({ folders: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, [`${page.items.length} of ${page.total} folders`, ...lines].join('\n'));
+      return toolResult([`${page.items.length} of ${page.total} folders`, ...lines].join('\n'), { folders: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },
-  );
+  });
 }

@@ -1,9 +1,9 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { VapiClient } from '../../../connectors/vsphere/vapi/vapi-client.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { nameMatcher } from '../inventory/name-matcher.js';
-import { compact, endpointArg, READ_ONLY, toolResult } from './tool-support.js';
+import { compact, endpointArg } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const ItemOutput = z.object({
   id: z.string().describe('Library item id'),
@@ -26,22 +26,20 @@ async function get(vapi: VapiClient, path: string): Promise<Json> {
 }
 
 /** `vsphere_list_library_items`: content libraries and their items (templates, ISOs), over vAPI REST (issue 16). */
-export function registerListLibraryItemsTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_library_items',
-    {
-      title: 'List content library items',
-      description: 'List vCenter content libraries and their items (OVF and VM templates, ISOs, files) with type, size and dates, optionally of one library or matching a name. Needs vCenter.',
-      inputSchema: {
-        endpoint: endpointArg,
-        library: z.string().max(256).optional().describe('Only the library with this name (exact, case-insensitive)'),
-        name: z.string().max(256).optional().describe('Item name filter: substring, or a glob with * and ?; case-insensitive'),
-        type: z.string().max(40).optional().describe('Only items of this type, e.g. ovf, vm-template, iso'),
-      },
-      outputSchema: { libraries: z.array(LibraryOutput), items: z.array(ItemOutput).describe('Items sorted by library, then name'), total: z.number().int() },
-      annotations: READ_ONLY,
+export function registerListLibraryItemsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_library_items',
+    title: 'List content library items',
+    description: 'List vCenter content libraries and their items (OVF and VM templates, ISOs, files) with type, size and dates, optionally of one library or matching a name. Needs vCenter.',
+    inputSchema: {
+      endpoint: endpointArg,
+      library: z.string().max(256).optional().describe('Only the library with this name (exact, case-insensitive)'),
+      name: z.string().max(256).optional().describe('Item name filter: substring, or a glob with * and ?; case-insensitive'),
+      type: z.string().max(40).optional().describe('Only items of this type, e.g. ovf, vm-template, iso'),
     },
-    async ({ endpoint, library, name, type }) => {
+    outputSchema: { libraries: z.array(LibraryOutput), items: z.array(ItemOutput).describe('Items sorted by library, then name'), total: z.number().int() },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, library, name, type }) => {
       const vapi = await deps.clients.vapi(endpoint);
       const all = await Promise.all(ids(await vapi.call('GET', '/com/vmware/content/library')).map((id) => get(vapi, `/com/vmware/content/library/id:${enc(id)}`)));
       const libraries = all.filter((l) => !library || s(l['name'])?.toLowerCase() === library.toLowerCase());
@@ -64,7 +62,7 @@ export function registerListLibraryItemsTool(server: McpServer, deps: { clients:
       items.sort((a, b) => a.library.localeCompare(b.library) || a.name.localeCompare(b.name));
       const libs = libraries.map((l) => compact({ id: s(l['id']) ?? '', name: s(l['name']) ?? '', type: s(l['type']), description: s(l['description']), items: counts.get(s(l['id']) ?? '') ?? 0 }))
         .sort((a, b) => a.name.localeCompare(b.name));
-      return toolResult({ libraries: libs, items, total: items.length }, `${items.length} item(s) in ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'}`);
+      return toolResult(`${items.length} item(s) in ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'}`, { libraries: libs, items, total: items.length });
     },
-  );
+  });
 }

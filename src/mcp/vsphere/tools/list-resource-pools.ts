@@ -1,11 +1,11 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
-import { compact, cursorArg, endpointArg, limitArg, num, pageOutput, READ_ONLY, str, toolResult } from './tool-support.js';
+import { compact, cursorArg, endpointArg, limitArg, num, pageOutput, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const Allocation = z.object({
   reservation: z.number().optional().describe('Guaranteed amount (MHz for CPU, MB for memory)'),
@@ -49,23 +49,21 @@ function allocation(v: PropertyValue | undefined): z.infer<typeof Allocation> | 
 const PATHS = ['name', 'parent', 'owner', 'vm', 'resourcePool', 'overallStatus', 'config.cpuAllocation', 'config.memoryAllocation', 'summary.quickStats.overallCpuUsage', 'summary.quickStats.guestMemoryUsage'];
 
 /** `vsphere_list_resource_pools`: resource pools and vApps with allocation and usage (issue 16). */
-export function registerListResourcePoolsTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_resource_pools',
-    {
-      title: 'List resource pools',
-      description: 'List resource pools (and vApps) with their parent pool, owning cluster or host, VM count, CPU and memory reservation/limit/shares and current usage.',
-      inputSchema: {
-        endpoint: endpointArg,
-        name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
-        owner: z.string().max(256).optional().describe('Only pools of the cluster or standalone host with this name'),
-        limit: limitArg,
-        cursor: cursorArg,
-      },
-      outputSchema: { pools: z.array(PoolOutput).describe('This page of pools, sorted by name'), ...pageOutput },
-      annotations: READ_ONLY,
+export function registerListResourcePoolsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_resource_pools',
+    title: 'List resource pools',
+    description: 'List resource pools (and vApps) with their parent pool, owning cluster or host, VM count, CPU and memory reservation/limit/shares and current usage.',
+    inputSchema: {
+      endpoint: endpointArg,
+      name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ?; case-insensitive'),
+      owner: z.string().max(256).optional().describe('Only pools of the cluster or standalone host with this name'),
+      limit: limitArg,
+      cursor: cursorArg,
     },
-    async (args) => {
+    outputSchema: { pools: z.array(PoolOutput).describe('This page of pools, sorted by name'), ...pageOutput },
+    annotations: READ_ONLY,
+    run: async (args) => {
       const client = await deps.clients.forEndpoint(args.endpoint);
       const index = await InventoryIndex.load(client);
       const matchName = nameMatcher(args.name);
@@ -98,7 +96,7 @@ export function registerListResourcePoolsTool(server: McpServer, deps: { clients
       }).filter((r) => matchName(r.name) && (!args.owner || sameName(r.owner, args.owner)));
       const { endpoint: _e, limit, cursor, ...filters } = args;
       const page = listWindow(rows, ['pools', filters], limit, cursor);
-      return toolResult({ pools: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, `${page.items.length} of ${page.total} resource pools`);
+      return toolResult(`${page.items.length} of ${page.total} resource pools`, { pools: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },
-  );
+  });
 }

@@ -1,9 +1,9 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { flattenSnapshots } from '../inventory/snapshot-tree.js';
-import { endpointArg, READ_ONLY, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** One snapshot in tool output. */
 export const SnapshotOutput = z.object({
@@ -19,23 +19,21 @@ export const SnapshotOutput = z.object({
 });
 
 /** `vsphere_list_snapshots`: a VM's snapshot tree. */
-export function registerListSnapshotsTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_snapshots',
-    {
-      title: 'List snapshots of a VM',
-      description: "A VM's snapshot tree, flattened parents first, with the current snapshot marked.",
-      inputSchema: { endpoint: endpointArg, vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63') },
-      outputSchema: { vm: z.string().describe('VM name'), snapshots: z.array(SnapshotOutput).describe('Snapshots, parents before children'), total: z.number().int().describe('Number of snapshots') },
-      annotations: READ_ONLY,
-    },
-    async ({ endpoint, vm }) => {
+export function registerListSnapshotsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_snapshots',
+    title: 'List snapshots of a VM',
+    description: "A VM's snapshot tree, flattened parents first, with the current snapshot marked.",
+    inputSchema: { endpoint: endpointArg, vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63') },
+    outputSchema: { vm: z.string().describe('VM name'), snapshots: z.array(SnapshotOutput).describe('Snapshots, parents before children'), total: z.number().int().describe('Number of snapshots') },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, vm }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
       const [o] = await client.retrieveObjects([target.ref], ['snapshot']);
       const snapshots = flattenSnapshots(o?.props['snapshot']);
       const lines = snapshots.map((s) => `${'  '.repeat(s.depth)}${s.name} (${s.moref})${s.current ? ' [current]' : ''}`);
-      return toolResult({ vm: target.name, snapshots, total: snapshots.length }, [`${snapshots.length} snapshot(s) of ${target.name}`, ...lines].join('\n'));
+      return toolResult([`${snapshots.length} snapshot(s) of ${target.name}`, ...lines].join('\n'), { vm: target.name, snapshots, total: snapshots.length });
     },
-  );
+  });
 }

@@ -1,9 +1,9 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { nameMatcher } from '../inventory/name-matcher.js';
 import { readAll } from '../inventory/tagged-objects.js';
-import { compact, endpointArg, READ_ONLY, toolResult } from './tool-support.js';
+import { compact, endpointArg } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const CategoryOutput = z.object({
   id: z.string().describe('Category id (urn:vmomi:InventoryServiceCategory:...)'),
@@ -23,22 +23,20 @@ type Json = Record<string, unknown>;
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** `vsphere_list_tags`: tag categories and tags, with the objects they are attached to (vAPI REST, issue 16). */
-export function registerListTagsTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_tags',
-    {
-      title: 'List tags and categories',
-      description: 'List vCenter tag categories and tags (vSphere tagging), optionally only of one category or matching a name, and the objects each tag is attached to (type and moref; vsphere_get_vm takes a moref). Needs vCenter (an ESXi host has no tags).',
-      inputSchema: {
-        endpoint: endpointArg,
-        category: z.string().max(256).optional().describe('Only tags of the category with this name (exact, case-insensitive)'),
-        name: z.string().max(256).optional().describe('Tag name filter: substring, or a glob with * and ?; case-insensitive'),
-        withObjects: z.boolean().default(true).describe('Include the objects each tag is attached to (default true)'),
-      },
-      outputSchema: { categories: z.array(CategoryOutput), tags: z.array(TagOutput).describe('Tags sorted by category, then name'), total: z.number().int().describe('Tags returned') },
-      annotations: READ_ONLY,
+export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_tags',
+    title: 'List tags and categories',
+    description: 'List vCenter tag categories and tags (vSphere tagging), optionally only of one category or matching a name, and the objects each tag is attached to (type and moref; vsphere_get_vm takes a moref). Needs vCenter (an ESXi host has no tags).',
+    inputSchema: {
+      endpoint: endpointArg,
+      category: z.string().max(256).optional().describe('Only tags of the category with this name (exact, case-insensitive)'),
+      name: z.string().max(256).optional().describe('Tag name filter: substring, or a glob with * and ?; case-insensitive'),
+      withObjects: z.boolean().default(true).describe('Include the objects each tag is attached to (default true)'),
     },
-    async ({ endpoint, category, name, withObjects }) => {
+    outputSchema: { categories: z.array(CategoryOutput), tags: z.array(TagOutput).describe('Tags sorted by category, then name'), total: z.number().int().describe('Tags returned') },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, category, name, withObjects }) => {
       const vapi = await deps.clients.vapi(endpoint);
       const [rawCategories, rawTags] = await Promise.all([readAll(vapi, 'category'), readAll(vapi, 'tag')]);
       const categories = rawCategories.map((c) => compact({
@@ -62,7 +60,7 @@ export function registerListTagsTool(server: McpServer, deps: { clients: Vsphere
         out = tags.map((t) => ({ ...t, objects: byTag.get(t.id) ?? [] }));
       }
       const shownCategories = category ? categories.filter((c) => c.name.toLowerCase() === category.toLowerCase()) : categories;
-      return toolResult({ categories: shownCategories, tags: out, total: out.length }, `${out.length} tag(s) in ${shownCategories.length} categor${shownCategories.length === 1 ? 'y' : 'ies'}`);
+      return toolResult(`${out.length} tag(s) in ${shownCategories.length} categor${shownCategories.length === 1 ? 'y' : 'ies'}`, { categories: shownCategories, tags: out, total: out.length });
     },
-  );
+  });
 }

@@ -1,10 +1,10 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { asArray, isMoRef, type ManagedObjectRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { sameName } from '../inventory/name-matcher.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { compact, endpointArg, num, READ_ONLY, str, toolResult } from './tool-support.js';
+import { compact, endpointArg, num, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const TaskOutput = z.object({
   moref: z.string().describe('Task id, e.g. task-123'),
@@ -25,22 +25,20 @@ type Obj = Record<string, PropertyValue>;
 const obj = (v: PropertyValue | undefined): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) && !isMoRef(v) ? (v as Obj) : undefined);
 
 /** `vsphere_list_tasks`: vCenter's recent tasks (TaskManager.recentTask), newest first (issue 16). */
-export function registerListTasksTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_tasks',
-    {
-      title: 'List recent tasks',
-      description: 'List vCenter\'s recent tasks (the Recent Tasks pane: about the last 10 minutes, and every task still running), newest first, with operation, target, state, progress, user, times and the error of a failed task.',
-      inputSchema: {
-        endpoint: endpointArg,
-        state: z.enum(['queued', 'running', 'success', 'error']).optional().describe('Only tasks in this state'),
-        entity: z.string().max(256).optional().describe('Only tasks on the object with this name (exact, case-insensitive) or moref'),
-        maxCount: z.number().int().min(1).max(500).default(50).describe('Most tasks to return (1-500, default 50)'),
-      },
-      outputSchema: { tasks: z.array(TaskOutput).describe('Tasks, newest first'), total: z.number().int().describe('Tasks matching the filters before maxCount') },
-      annotations: READ_ONLY,
+export function registerListTasksTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_tasks',
+    title: 'List recent tasks',
+    description: 'List vCenter\'s recent tasks (the Recent Tasks pane: about the last 10 minutes, and every task still running), newest first, with operation, target, state, progress, user, times and the error of a failed task.',
+    inputSchema: {
+      endpoint: endpointArg,
+      state: z.enum(['queued', 'running', 'success', 'error']).optional().describe('Only tasks in this state'),
+      entity: z.string().max(256).optional().describe('Only tasks on the object with this name (exact, case-insensitive) or moref'),
+      maxCount: z.number().int().min(1).max(500).default(50).describe('Most tasks to return (1-500, default 50)'),
     },
-    async ({ endpoint, state, entity, maxCount }) => {
+    outputSchema: { tasks: z.array(TaskOutput).describe('Tasks, newest first'), total: z.number().int().describe('Tasks matching the filters before maxCount') },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, state, entity, maxCount }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const sc = await client.serviceContent();
       if (!sc.taskManager) throw new VsphereToolError('this server has no TaskManager; point the endpoint at vCenter or an ESXi host SDK');
@@ -77,7 +75,7 @@ export function registerListTasksTool(server: McpServer, deps: { clients: Vspher
         .filter((t) => (!state || t.state === state) && (!entity || sameName(t.entity, entity) || t.entityMoref === entity))
         .sort((a, b) => (b.queueTime ?? '').localeCompare(a.queueTime ?? '') || b.moref.localeCompare(a.moref, undefined, { numeric: true }));
       const tasks = matching.slice(0, maxCount);
-      return toolResult({ tasks, total: matching.length }, `${tasks.length} of ${matching.length} recent task(s)`);
+      return toolResult(`${tasks.length} of ${matching.length} recent task(s)`, { tasks, total: matching.length });
     },
-  );
+  });
 }

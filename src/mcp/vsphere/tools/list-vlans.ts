@@ -1,10 +1,10 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { loadNetworkRows } from '../inventory/network-rows.js';
-import { cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, toolResult } from './tool-support.js';
+import { cursorArg, endpointArg, limitArg, pageOutput } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const VlanOutput = z.object({
   vlan: z.string().describe('VLAN id (0 = untagged), trunk ranges or PVLAN'),
@@ -12,22 +12,20 @@ const VlanOutput = z.object({
 });
 
 /** `vsphere_list_vlans`: VLAN ids with the port groups that use them. */
-export function registerListVlansTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_list_vlans',
-    {
-      title: 'List VLANs',
-      description: 'VLAN ids in use, each with its standard and distributed port groups. Port groups whose VLAN is unknown are left out.',
-      inputSchema: {
-        endpoint: endpointArg,
-        vlan: z.string().max(64).optional().describe('Only this VLAN id, e.g. "100"'),
-        limit: limitArg,
-        cursor: cursorArg,
-      },
-      outputSchema: { vlans: z.array(VlanOutput).describe('This page of VLANs, in numeric order'), ...pageOutput },
-      annotations: READ_ONLY,
+export function registerListVlansTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_list_vlans',
+    title: 'List VLANs',
+    description: 'VLAN ids in use, each with its standard and distributed port groups. Port groups whose VLAN is unknown are left out.',
+    inputSchema: {
+      endpoint: endpointArg,
+      vlan: z.string().max(64).optional().describe('Only this VLAN id, e.g. "100"'),
+      limit: limitArg,
+      cursor: cursorArg,
     },
-    async (args) => {
+    outputSchema: { vlans: z.array(VlanOutput).describe('This page of VLANs, in numeric order'), ...pageOutput },
+    annotations: READ_ONLY,
+    run: async (args) => {
       const client = await deps.clients.forEndpoint(args.endpoint);
       const index = await InventoryIndex.load(client, ['Folder', 'Datacenter']);
       const byVlan = new Map<string, z.infer<typeof VlanOutput>['portgroups']>();
@@ -51,7 +49,7 @@ export function registerListVlansTool(server: McpServer, deps: { clients: Vspher
       const page = listWindow(rows, ['vlans', filters], limit, cursor);
       const vlans = page.items.map(({ vlan, portgroups }) => ({ vlan, portgroups }));
       const lines = vlans.map((v) => `VLAN ${v.vlan}: ${v.portgroups.map((p) => p.name).join(', ')}`);
-      return toolResult({ vlans, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, [`${vlans.length} of ${page.total} VLANs`, ...lines].join('\n'));
+      return toolResult([`${vlans.length} of ${page.total} VLANs`, ...lines].join('\n'), { vlans, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },
-  );
+  });
 }

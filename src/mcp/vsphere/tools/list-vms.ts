@@ -1,4 +1,3 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { isMoRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
@@ -8,7 +7,8 @@ import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
 import { taggedObjects } from '../inventory/tagged-objects.js';
 import { collectVmRows } from '../inventory/vm-rows.js';
-import { cursorArg, endpointArg, limitArg, pageOutput, READ_ONLY, toolResult } from './tool-support.js';
+import { cursorArg, endpointArg, limitArg, pageOutput } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** vSphere power states, as filters and outputs use them. */
 export const PowerState = z.enum(['poweredOn', 'poweredOff', 'suspended']);
@@ -29,28 +29,26 @@ export const VmRowOutput = z.object({
 });
 
 /** `vsphere_list_vms`: filtered, paged VM inventory. */
-export function registerListVmsTool(server: McpServer, deps: { clients: VsphereClients; snapshots: RowSnapshots }): void {
-  server.registerTool(
-    'vsphere_list_vms',
-    {
-      title: 'List virtual machines',
-      description: 'List VMs with power state, CPU, memory, guest OS, IP and host. Filters combine; page with limit and cursor (later pages reuse the first page\'s reading for up to a minute, so a walk is consistent).',
-      inputSchema: {
-        endpoint: endpointArg,
-        name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ? matching the whole name; case-insensitive'),
-        powerState: PowerState.optional().describe('Only VMs in this power state'),
-        host: z.string().max(256).optional().describe('Only VMs on the ESXi host with this name'),
-        cluster: z.string().max(256).optional().describe('Only VMs on hosts of the cluster with this name'),
-        datacenter: z.string().max(256).optional().describe('Only VMs in the datacenter with this name'),
-        folder: z.string().max(256).optional().describe('Only VMs in the folder with this name, at any depth'),
-        tag: z.string().min(1).max(256).optional().describe('Only VMs carrying this vSphere tag: "name", or "category/name" when names repeat (vsphere_list_tags lists them)'),
-        limit: limitArg,
-        cursor: cursorArg,
-      },
-      outputSchema: { vms: z.array(VmRowOutput).describe('This page of VMs, sorted by name'), ...pageOutput },
-      annotations: READ_ONLY,
+export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClients; snapshots: RowSnapshots }): void {
+  tools.define({
+    name: 'vsphere_list_vms',
+    title: 'List virtual machines',
+    description: 'List VMs with power state, CPU, memory, guest OS, IP and host. Filters combine; page with limit and cursor (later pages reuse the first page\'s reading for up to a minute, so a walk is consistent).',
+    inputSchema: {
+      endpoint: endpointArg,
+      name: z.string().max(256).optional().describe('Name filter: substring, or a glob with * and ? matching the whole name; case-insensitive'),
+      powerState: PowerState.optional().describe('Only VMs in this power state'),
+      host: z.string().max(256).optional().describe('Only VMs on the ESXi host with this name'),
+      cluster: z.string().max(256).optional().describe('Only VMs on hosts of the cluster with this name'),
+      datacenter: z.string().max(256).optional().describe('Only VMs in the datacenter with this name'),
+      folder: z.string().max(256).optional().describe('Only VMs in the folder with this name, at any depth'),
+      tag: z.string().min(1).max(256).optional().describe('Only VMs carrying this vSphere tag: "name", or "category/name" when names repeat (vsphere_list_tags lists them)'),
+      limit: limitArg,
+      cursor: cursorArg,
     },
-    async (args) => {
+    outputSchema: { vms: z.array(VmRowOutput).describe('This page of VMs, sorted by name'), ...pageOutput },
+    annotations: READ_ONLY,
+    run: async (args) => {
       const { endpoint, limit, cursor, ...filters } = args;
       const rows = await deps.snapshots.rows(JSON.stringify(['vms', endpoint ?? '', filters]), cursor !== undefined, async () => {
         const client = await deps.clients.forEndpoint(endpoint);
@@ -73,7 +71,7 @@ export function registerListVmsTool(server: McpServer, deps: { clients: VsphereC
       const page = listWindow(rows, ['vms', filters], limit, cursor);
       const lines = page.items.map((v) => `${v.name} (${v.moref}) ${v.powerState}, ${v.numCpu ?? '?'} CPU, ${v.memoryMB ?? '?'} MB${v.ip ? `, ${v.ip}` : ''}${v.host ? ` on ${v.host}` : ''}`);
       const more = page.nextCursor ? `; more with cursor ${page.nextCursor}` : '';
-      return toolResult({ vms: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, [`${page.items.length} of ${page.total} VMs${more}`, ...lines].join('\n'));
+      return toolResult([`${page.items.length} of ${page.total} VMs${more}`, ...lines].join('\n'), { vms: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },
-  );
+  });
 }

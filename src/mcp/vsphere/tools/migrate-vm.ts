@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { moRefElement } from '../../../connectors/vsphere/index.js';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { checkMigrate, migratePlan, readMigrate } from '../plan/migrate-plan.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets, targetOf } from '../plan/write-targets.js';
-import { endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { IDEMPOTENT_CHANGE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_migrate_vm`: move a VM to another host, resource pool and/or datastore (RelocateVM_Task). */
-export function registerMigrateVmTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_migrate_vm', {
+export function registerMigrateVmTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_migrate_vm',
     title: 'Migrate a VM',
     description:
       'Move a VM to another host, resource pool and/or datastore (vMotion / Storage vMotion when it runs). Name at least one target; a host in another cluster puts the VM in that cluster\'s root pool unless pool is given. Waits for the user\'s approval and the task.',
@@ -29,7 +30,7 @@ export function registerMigrateVmTool(planner: ToolPlanner, deps: { clients: Vsp
       datastores: z.array(z.string()).describe('Datastores of the VM after the move'),
     },
     // Moves, destroys nothing; the same move again changes nothing more.
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: IDEMPOTENT_CHANGE,
     plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint), args)),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, ...args }, extra) => {
@@ -53,8 +54,8 @@ export function registerMigrateVmTool(planner: ToolPlanner, deps: { clients: Vsp
       }
       const from = [s.fromHost?.name, s.fromDatastores.map((d) => d.name).join(', ')].filter(Boolean).join(' / ');
       return toolResult(
-        { vm: s.vm.name, moref: s.vm.ref.value, ...(host && { host: host.name }), ...(pool && { pool: pool.name }), datastores },
         `migrated ${s.vm.name}: ${from} → ${[host?.name, datastores.join(', ')].filter(Boolean).join(' / ')}`,
+        { vm: s.vm.name, moref: s.vm.ref.value, ...(host && { host: host.name }), ...(pool && { pool: pool.name }), datastores },
       );
     },
   });

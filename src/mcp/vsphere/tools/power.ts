@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { POWER_ACTIONS, runPowerAction } from '../inventory/power-action.js';
 import { powerPlan } from '../plan/power-plan.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { readVmState } from '../plan/vm-state.js';
-import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { DESTRUCTIVE, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_power`: power a VM on, off, reset, suspend, or shut down / reboot its guest. */
-export function registerPowerTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_power', {
+export function registerPowerTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_power',
     title: 'Change VM power state',
     description:
       'Power a VM on, off (hard), reset, suspend, or ask its guest to shut down or reboot (needs VMware Tools). Waits for the task and reports the new state.',
@@ -37,8 +38,8 @@ export function registerPowerTool(planner: ToolPlanner, deps: { clients: Vsphere
       const outcome = await runPowerAction(client, target.ref, target.name, action, deps.taskDeadlineMs);
       const note = outcome.settled ? '' : ' (the guest is still shutting down)';
       return toolResult(
-        { vm: target.name, moref: target.ref.value, action, ...outcome },
         `${action.replace('_', ' ')} ${target.name}: ${outcome.previousState} → ${outcome.powerState}${note}`,
+        { vm: target.name, moref: target.ref.value, action, ...outcome },
       );
     },
   });

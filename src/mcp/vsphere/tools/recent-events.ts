@@ -1,10 +1,10 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { childElements, moRefElement, parsePropertyValue, xmlElement, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import { compact, endpointArg, num, READ_ONLY, str, toolResult } from './tool-support.js';
+import { compact, endpointArg, num, str } from './tool-support.js';
+import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 const EventOutput = z.object({
   key: z.number().optional().describe('Event key, increasing over time'),
@@ -21,22 +21,20 @@ type Obj = Record<string, PropertyValue>;
 const nameIn = (v: PropertyValue | undefined): string | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? str((v as Obj)['name']) : undefined);
 
 /** `vsphere_recent_events`: the latest events, optionally for one entity and since a time. */
-export function registerRecentEventsTool(server: McpServer, deps: { clients: VsphereClients }): void {
-  server.registerTool(
-    'vsphere_recent_events',
-    {
-      title: 'Recent events',
-      description: 'The most recent vCenter events, newest first, optionally for one VM, host, cluster, folder or datacenter (and what it contains), and since a time.',
-      inputSchema: {
-        endpoint: endpointArg,
-        maxCount: z.number().int().min(1).max(1000).default(20).describe('Most events to return (1-1000, default 20)'),
-        entity: z.string().min(1).max(256).optional().describe('Name (exact) or moref of a VM, host, cluster, folder or datacenter; events of what it contains are included'),
-        since: z.iso.datetime({ offset: true }).optional().describe('Only events at or after this ISO 8601 time, e.g. 2026-01-31T09:00:00Z'),
-      },
-      outputSchema: { events: z.array(EventOutput).describe('Events, newest first'), total: z.number().int().describe('Number of events returned') },
-      annotations: READ_ONLY,
+export function registerRecentEventsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
+  tools.define({
+    name: 'vsphere_recent_events',
+    title: 'Recent events',
+    description: 'The most recent vCenter events, newest first, optionally for one VM, host, cluster, folder or datacenter (and what it contains), and since a time.',
+    inputSchema: {
+      endpoint: endpointArg,
+      maxCount: z.number().int().min(1).max(1000).default(20).describe('Most events to return (1-1000, default 20)'),
+      entity: z.string().min(1).max(256).optional().describe('Name (exact) or moref of a VM, host, cluster, folder or datacenter; events of what it contains are included'),
+      since: z.iso.datetime({ offset: true }).optional().describe('Only events at or after this ISO 8601 time, e.g. 2026-01-31T09:00:00Z'),
     },
-    async ({ endpoint, maxCount, entity, since }) => {
+    outputSchema: { events: z.array(EventOutput).describe('Events, newest first'), total: z.number().int().describe('Number of events returned') },
+    annotations: READ_ONLY,
+    run: async ({ endpoint, maxCount, entity, since }) => {
       const client = await deps.clients.forEndpoint(endpoint);
       const sc = await client.serviceContent();
       if (!sc.eventManager) throw new VsphereToolError('this server has no EventManager (an ESXi host answers events only through vCenter); point the endpoint at vCenter');
@@ -65,7 +63,7 @@ export function registerRecentEventsTool(server: McpServer, deps: { clients: Vsp
         .sort((a, b) => (b.key ?? 0) - (a.key ?? 0))
         .slice(0, maxCount);
       const lines = events.map((e) => `${e.createdTime ?? '?'} ${e.type}${e.vm ? ` ${e.vm}` : ''}${e.message ? `: ${e.message}` : ''}`);
-      return toolResult({ events, total: events.length }, [`${events.length} event(s)${target ? ` for ${target.name}` : ''}`, ...lines].join('\n'));
+      return toolResult([`${events.length} event(s)${target ? ` for ${target.name}` : ''}`, ...lines].join('\n'), { events, total: events.length });
     },
-  );
+  });
 }

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { xmlElement } from '../../../connectors/vsphere/index.js';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { checkReconfigure, readVmSize, reconfigurePlan } from '../plan/reconfigure-plan.js';
-import { endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { DESTRUCTIVE_IDEMPOTENT, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_reconfigure_vm`: change a VM's CPU count and memory, within its hot-plug rules. */
-export function registerReconfigureVmTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_reconfigure_vm', {
+export function registerReconfigureVmTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_reconfigure_vm',
     title: 'Change VM CPUs and memory',
     description:
       'Set the number of virtual CPUs and/or the memory of a VM. A powered-on VM only changes what it can hot-plug (CPU/memory hot add enabled; memory is never removed while it runs); otherwise the call is refused and says to power the VM off first. Waits for the user\'s approval and the task.',
@@ -28,7 +29,7 @@ export function registerReconfigureVmTool(planner: ToolPlanner, deps: { clients:
       previousMemoryMb: z.number().int().describe('Memory in MB before'),
     },
     // Shrinking a VM can break what runs on it; setting the same size again changes nothing more.
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    annotations: DESTRUCTIVE_IDEMPOTENT,
     plan: async ({ endpoint, vm, numCpus, memoryMb }) => {
       const { vm: state, size } = await readVmSize(await deps.clients.forEndpoint(endpoint), vm);
       return reconfigurePlan(state, size, { numCpus, memoryMb });
@@ -50,8 +51,8 @@ export function registerReconfigureVmTool(planner: ToolPlanner, deps: { clients:
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
       const { size: now } = await readVmSize(client, state.ref.value);
       return toolResult(
-        { vm: state.name, moref: state.ref.value, numCpus: now.numCpu, memoryMb: now.memoryMb, previousNumCpus: size.numCpu, previousMemoryMb: size.memoryMb },
         `reconfigured ${state.name}: CPUs ${size.numCpu} → ${now.numCpu}, memory ${size.memoryMb} → ${now.memoryMb} MB`,
+        { vm: state.name, moref: state.ref.value, numCpus: now.numCpu, memoryMb: now.memoryMb, previousNumCpus: size.numCpu, previousMemoryMb: size.memoryMb },
       );
     },
   });

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { isMoRef, xmlElement } from '../../../connectors/vsphere/index.js';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { createSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
-import { ADDITIVE, endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { ADDITIVE, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_snapshot_create`: take a snapshot and wait for it (asks: it fills datastores and stuns the VM). */
-export function registerSnapshotCreateTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_snapshot_create', {
+export function registerSnapshotCreateTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_snapshot_create',
     title: 'Create a VM snapshot',
     description: 'Take a snapshot of a VM and wait until it exists. Waits for the user\'s approval.',
     inputSchema: {
@@ -35,7 +36,7 @@ export function registerSnapshotCreateTool(planner: ToolPlanner, deps: { clients
       const task = taskRef(await client.invoke('CreateSnapshot_Task', target.ref, params), 'CreateSnapshot_Task');
       const result = await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
       const snapshot = isMoRef(result) ? result.value : '';
-      return toolResult({ vm: target.name, snapshot, name }, `created snapshot ${name} (${snapshot}) of ${target.name}`);
+      return toolResult(`created snapshot ${name} (${snapshot}) of ${target.name}`, { vm: target.name, snapshot, name });
     },
   });
 }

@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findSnapshot } from '../inventory/find-snapshot.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { deleteSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
-import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { DESTRUCTIVE, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_snapshot_delete`: remove a snapshot (its state can no longer be restored). */
-export function registerSnapshotDeleteTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_snapshot_delete', {
+export function registerSnapshotDeleteTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_snapshot_delete',
     title: 'Delete a VM snapshot',
     description: 'Delete one snapshot of a VM, optionally with its children. The VM keeps running; the snapshot state is gone.',
     inputSchema: {
@@ -30,7 +31,7 @@ export function registerSnapshotDeleteTool(planner: ToolPlanner, deps: { clients
       // WSDL order: removeChildren, consolidate (default true upstream).
       const task = taskRef(await client.invoke('RemoveSnapshot_Task', found.ref, `<removeChildren>${removeChildren}</removeChildren>`), 'RemoveSnapshot_Task');
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
-      return toolResult({ vm: found.vm, snapshot: found.ref.value, name: found.row.name }, `deleted snapshot ${found.row.name} (${found.ref.value}) of ${found.vm}`);
+      return toolResult(`deleted snapshot ${found.row.name} (${found.ref.value}) of ${found.vm}`, { vm: found.vm, snapshot: found.ref.value, name: found.row.name });
     },
   });
 }

@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import type { ToolPlanner } from '../../runtime/plan/tool-planner.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findSnapshot } from '../inventory/find-snapshot.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { revertSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
-import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
+import { endpointArg } from './tool-support.js';
+import { DESTRUCTIVE, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
 /** `vsphere_snapshot_revert`: go back to a snapshot (changes since are lost). */
-export function registerSnapshotRevertTool(planner: ToolPlanner, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
-  planner.register('vsphere_snapshot_revert', {
+export function registerSnapshotRevertTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
+  tools.define({
+    name: 'vsphere_snapshot_revert',
     title: 'Revert a VM to a snapshot',
     description: 'Revert a VM to one of its snapshots. Everything since that snapshot is lost.',
     inputSchema: {
@@ -30,7 +31,7 @@ export function registerSnapshotRevertTool(planner: ToolPlanner, deps: { clients
       // WSDL order: host (omitted: stay where it is), suppressPowerOn.
       const task = taskRef(await client.invoke('RevertToSnapshot_Task', found.ref, `<suppressPowerOn>${suppressPowerOn}</suppressPowerOn>`), 'RevertToSnapshot_Task');
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
-      return toolResult({ vm: found.vm, snapshot: found.ref.value, name: found.row.name }, `reverted ${found.vm} to snapshot ${found.row.name} (${found.ref.value})`);
+      return toolResult(`reverted ${found.vm} to snapshot ${found.row.name} (${found.ref.value})`, { vm: found.vm, snapshot: found.ref.value, name: found.row.name });
     },
   });
 }

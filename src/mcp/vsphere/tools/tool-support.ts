@@ -1,40 +1,32 @@
-import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
-import { resultText } from '../../runtime/result-text.js';
+import { optionalEndpointArg, pageOutputFields, pagingArgs } from '../../runtime/toolkit/index.js';
+
+// The vSphere wording of the toolkit's arguments: tool definitions are pinned by users, so
+// these strings stay byte-identical.
 
 /** The optional `endpoint` argument every tool takes. */
-export const endpointArg = z
-  .string()
-  .min(1)
-  .max(64)
-  .optional()
-  .describe('KeyBroker endpoint name of the vCenter (vsphere_list_endpoints lists them); may be left out when only one vSphere endpoint is configured');
+export const endpointArg = optionalEndpointArg(
+  'KeyBroker endpoint name of the vCenter (vsphere_list_endpoints lists them); may be left out when only one vSphere endpoint is configured',
+);
+
+const paging = pagingArgs({
+  defaultLimit: 50,
+  maxLimit: 500,
+  limitText: 'Most items to return in this page (1-500, default 50)',
+  cursorMax: 2048,
+  cursorText: 'Opaque nextCursor from the previous page of the same query; leave out for the first page',
+});
 
 /** `limit` of list tools: default 50, at most 500 (issue 5). */
-export const limitArg = z.number().int().min(1).max(500).default(50).describe('Most items to return in this page (1-500, default 50)');
+export const limitArg = paging.limit;
 
 /** `cursor` of list tools. */
-export const cursorArg = z.string().max(2048).optional().describe('Opaque nextCursor from the previous page of the same query; leave out for the first page');
+export const cursorArg = paging.cursor;
 
 /** The paging fields every list tool's output has. */
-export const pageOutput = {
-  total: z.number().int().describe('How many items match the filters in all pages'),
-  nextCursor: z.string().optional().describe('Pass as cursor to get the next page; absent on the last page'),
-};
-
-/** Reads inventory only; safe to repeat. vCenter is an external system, hence openWorld. */
-export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
-
-/** Changes state and may lose work (power off, revert, delete): the gateway asks first. */
-export const DESTRUCTIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
-
-/** Adds something without destroying anything (a new snapshot). */
-export const ADDITIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
-
-/** A tool answer: structured content, and a text block with the summary line, the cursor and the same data as JSON (resultText). */
-export function toolResult(structured: Record<string, unknown>, text: string): CallToolResult {
-  return { structuredContent: structured, content: [{ type: 'text', text: resultText(text, structured) }] };
-}
+export const pageOutput = pageOutputFields({
+  total: 'How many items match the filters in all pages',
+  nextCursor: 'Pass as cursor to get the next page; absent on the last page',
+});
 
 /** A number from a converted vim25 value (nested scalars arrive as strings). */
 export function num(value: unknown): number | undefined {

@@ -4,7 +4,8 @@ import { Endpoint, P6LoginVariant } from '../base/contracts/endpoint.js';
 import { domainCredentialId, endpointCredentialId, isHostInDomain, normalizeEndpointUrl } from '../base/contracts/endpoint-url.js';
 import { FingerprintSha256 } from '../base/contracts/fingerprint.js';
 import { firstIssue } from '../base/contracts/format-issue.js';
-import { DomainName, EndpointName, type EndpointKind } from '../base/contracts/names.js';
+import { DomainName, EndpointName } from '../base/contracts/names.js';
+import { kindOf, type EndpointKind } from '../base/kinds/registry.js';
 import { formatDuration, parseDuration } from '../base/duration.js';
 import { usageError } from './cli-error.js';
 import { readCaFile } from './read-ca-file.js';
@@ -60,7 +61,7 @@ export function buildEndpointDraft(kind: EndpointKind, name: string, v: Endpoint
   if (!v.user) throw usageError('missing --user; give the upstream user name');
   if (kind === 'p6' && !v.database) throw usageError('missing --database; give the P6 database alias (see the P6 login page)');
 
-  const url = normalizeEndpointUrl(kind, v.url);
+  const url = normalizeEndpointUrl(kindOf(kind).defaultApiPath, v.url);
   if (!url.ok) throw usageError(`--url ${url.message}`);
   const fingerprintSha256 = v.fingerprint === undefined ? undefined : parseOr(FingerprintSha256, v.fingerprint, '--fingerprint');
   const caFile = v.ca === undefined ? undefined : readCaFile(v.ca, cwd);

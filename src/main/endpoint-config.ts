@@ -1,3 +1,4 @@
+import { kindOf } from '../base/kinds/registry.js';
 import { DEFAULT_TTL_SECONDS, type Config } from '../base/contracts/config.js';
 import type { Endpoint } from '../base/contracts/endpoint.js';
 import { endpointCredentialId, normalizeEndpointUrl } from '../base/contracts/endpoint-url.js';
@@ -7,7 +8,7 @@ import { SettingsInputError } from './settings-input-error.js';
 
 /** The endpoint a settings form describes (own credential per endpoint; domains stay in the CLI). */
 export function endpointFromForm(form: EndpointForm): Endpoint {
-  const url = normalizeEndpointUrl(form.kind, form.url);
+  const url = normalizeEndpointUrl(kindOf(form.kind).defaultApiPath, form.url);
   if (!url.ok) throw new SettingsInputError(`URL ${url.message}`);
   const base = {
     id: form.id,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ApprovalDecision, ApprovalId, ApprovalRequest } from './approval.js';
 import { AuditEventName, AuditRecord } from './audit-event.js';
 import { HostStatus } from './broker-status.js';
-import { EndpointKind, EndpointName } from './names.js';
+import { EndpointName } from './names.js';
+import { EndpointKind } from '../kinds/registry.js';
 
 /** No payload. */
 const Empty = z.strictObject({});

@@ -1,5 +1,5 @@
 import { DEFAULT_TTL_SECONDS, type Config } from '../../base/contracts/config.js';
-import { EndpointKind } from '../../base/contracts/names.js';
+import { EndpointKind } from '../../base/kinds/registry.js';
 import { formatDuration } from '../../base/duration.js';
 import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';

@@ -8,7 +8,7 @@ import { DomainName, EndpointName } from '../base/contracts/names.js';
 import { kindOf, type EndpointKind } from '../base/kinds/registry.js';
 import { formatDuration, parseDuration } from '../base/duration.js';
 import { usageError } from './cli-error.js';
-import { readCaFile } from './read-ca-file.js';
+import { readCaFile } from '../platform/config/read-ca-file.js';
 
 /** The option values of `endpoint add`, as parsed from argv. */
 export interface EndpointAddValues {

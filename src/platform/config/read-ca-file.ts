@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { usageError } from './cli-error.js';
+import { usageError } from '../../cli/cli-error.js';
 
 /** A CA bundle is a few KiB; refusing large files keeps a wrong path from being slurped. */
 const MAX_CA_BYTES = 1024 * 1024;

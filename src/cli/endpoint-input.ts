@@ -1,43 +1,61 @@
-import type { z } from 'zod';
 import { CredentialMeta } from '../base/contracts/config.js';
-import { Endpoint, P6LoginVariant } from '../base/contracts/endpoint.js';
-import { domainCredentialId, endpointCredentialId, isHostInDomain, normalizeEndpointUrl } from '../base/contracts/endpoint-url.js';
-import { FingerprintSha256 } from '../base/contracts/fingerprint.js';
-import { firstIssue } from '../base/contracts/format-issue.js';
-import { DomainName, EndpointName, type EndpointKind } from '../base/contracts/names.js';
+import { buildEndpoint, type EndpointDraft as BuiltEndpoint } from '../base/kinds/build-endpoint.js';
+import { EndpointInputError } from '../base/kinds/endpoint-input-error.js';
+import type { KindDescriptor, KindField } from '../base/kinds/kind-descriptor.js';
+import { allKinds, kindOf } from '../base/kinds/registry.js';
 import { formatDuration, parseDuration } from '../base/duration.js';
+import { readCaFile } from '../platform/config/read-ca-file.js';
 import { usageError } from './cli-error.js';
-import { readCaFile } from './read-ca-file.js';
 
-/** The option values of `endpoint add`, as parsed from argv. */
-export interface EndpointAddValues {
-  readonly url?: string;
-  readonly user?: string;
-  readonly database?: string;
-  readonly 'login-variant'?: string;
-  readonly domain?: string;
-  readonly fingerprint?: string;
-  readonly ca?: string;
-  readonly 'read-only'?: boolean;
-  readonly ttl?: string;
-}
+/** The option values of `endpoint add`, as parsed from argv: the common ones and the kind's own flags. */
+export type EndpointAddValues = Readonly<Record<string, string | boolean | undefined>>;
 
 /** A validated endpoint ready to save, plus its credential's settings. */
-export interface EndpointDraft {
-  readonly endpoint: Endpoint;
-  /** Set when the credential is shared by a DNS domain. */
-  readonly domain?: string;
+export interface EndpointDraft extends BuiltEndpoint {
   /** Only when `--ttl` was given: an existing shared credential otherwise keeps its TTL. */
   readonly ttlSeconds?: number;
 }
 
-/** Which flag to blame for a field the zod contract rejected. */
-const FLAG_OF: Record<string, string> = { id: 'NAME', url: '--url', username: '--user', database: '--database', loginVariant: '--login-variant' };
+/** The options every `endpoint add KIND` takes, whatever the kind. */
+export const COMMON_ADD_OPTIONS = {
+  url: { type: 'string' },
+  user: { type: 'string' },
+  domain: { type: 'string' },
+  fingerprint: { type: 'string' },
+  ca: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  ttl: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
+} as const;
 
-function parseOr<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw usageError(`${flag}: ${firstIssue(r.error).message}`);
-  return r.data;
+/** The `--flag VALUE` of a kind field in a usage line: required bare, optional in brackets. */
+export function fieldUsage(f: KindField): string {
+  const flag = `--${f.flag} ${f.choices ? f.choices.join('|') : f.metavar}`;
+  return f.required !== undefined ? flag : `[${flag}]`;
+}
+
+/** The usage line of `endpoint add KIND`, derived from the kind's descriptor. */
+export function endpointAddUsage(kind: KindDescriptor): string {
+  const own = kind.fields.map((f) => ` ${fieldUsage(f)}`).join('');
+  return `keybroker endpoint add ${kind.id} NAME --url URL --user U${own} [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] [--no-verify] --password-stdin`;
+}
+
+/** One usage line per registered kind. */
+export function endpointAddUsages(): string[] {
+  return allKinds().map(endpointAddUsage);
+}
+
+/** The argv options of `endpoint add KIND`: the common ones and the kind's own flags. */
+export function endpointAddOptions(kind: KindDescriptor): Record<string, { type: 'string' | 'boolean' }> {
+  return { ...COMMON_ADD_OPTIONS, ...Object.fromEntries(kind.fields.map((f) => [f.flag, { type: 'string' as const }])) };
+}
+
+/** How the CLI names each builder input in messages: its flag (`NAME` for the name). */
+function flagOf(kind: KindDescriptor, field: string): string {
+  const common: Record<string, string> = { id: 'NAME', url: '--url', username: '--user', domain: '--domain', fingerprint: '--fingerprint', caFile: '--ca' };
+  const own = kind.fields.find((f) => f.key === field);
+  return common[field] ?? (own ? `--${own.flag}` : field);
 }
 
 function parseTtl(text: string): number {
@@ -51,44 +69,30 @@ function parseTtl(text: string): number {
 }
 
 /**
- * Turn `endpoint add` arguments into an Endpoint, checking every value against the
- * contracts in base. Every failure is a usage error (exit 2) naming the flag.
+ * Turn `endpoint add` arguments into an Endpoint with the shared endpoint builder
+ * (base/kinds/build-endpoint.ts, also used by the settings window). Every failure is a
+ * usage error (exit 2) naming the flag.
  */
-export function buildEndpointDraft(kind: EndpointKind, name: string, v: EndpointAddValues, cwd?: string): EndpointDraft {
-  const id = parseOr(EndpointName, name, 'NAME');
-  if (!v.url) throw usageError('missing --url; e.g. --url https://vc1.corp.example');
-  if (!v.user) throw usageError('missing --user; give the upstream user name');
-  if (kind === 'p6' && !v.database) throw usageError('missing --database; give the P6 database alias (see the P6 login page)');
-
-  const url = normalizeEndpointUrl(kind, v.url);
-  if (!url.ok) throw usageError(`--url ${url.message}`);
-  const fingerprintSha256 = v.fingerprint === undefined ? undefined : parseOr(FingerprintSha256, v.fingerprint, '--fingerprint');
-  const caFile = v.ca === undefined ? undefined : readCaFile(v.ca, cwd);
-  if ((fingerprintSha256 || caFile) && !url.url.startsWith('https:')) throw usageError('--fingerprint and --ca need an https URL');
-
-  let domain: string | undefined;
-  if (v.domain !== undefined) {
-    domain = parseOr(DomainName, v.domain, '--domain');
-    // Security: a domain credential is released to every endpoint in the domain, so an
-    // endpoint outside it must not be able to claim it.
-    if (!isHostInDomain(url.hostname, domain)) throw usageError(`--url host ${url.hostname} is not inside --domain ${domain}; use an endpoint of that domain or drop --domain`);
+export function buildEndpointDraft(kindId: string, name: string, v: EndpointAddValues, cwd?: string): EndpointDraft {
+  const kind = kindOf(kindId);
+  const str = (key: string): string | undefined => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
+  let built: BuiltEndpoint;
+  try {
+    built = buildEndpoint({
+      kind: kind.id,
+      id: name,
+      url: str('url'),
+      username: str('user'),
+      fields: Object.fromEntries(kind.fields.map((f) => [f.key, str(f.flag)])),
+      domain: str('domain'),
+      fingerprint: str('fingerprint'),
+      caFile: str('ca'),
+      readOnly: v['read-only'] === true,
+    }, { nameOf: (field) => flagOf(kind, field), checkCaFile: (file) => readCaFile(file, cwd) });
+  } catch (e) {
+    if (e instanceof EndpointInputError) throw usageError(e.message);
+    throw e;
   }
-  const ttlSeconds = v.ttl === undefined ? undefined : parseTtl(v.ttl);
-  const loginVariant = v['login-variant'] === undefined ? undefined : parseOr(P6LoginVariant, v['login-variant'], '--login-variant');
-
-  const base = {
-    id,
-    url: url.url,
-    username: v.user,
-    tls: { verify: true as const, ...(caFile ? { caFile } : {}), ...(fingerprintSha256 ? { fingerprintSha256 } : {}) },
-    readOnly: v['read-only'] === true,
-    credential: domain ? domainCredentialId(domain) : endpointCredentialId(id),
-  };
-  const candidate = kind === 'p6' ? { ...base, kind, database: v.database, loginVariant: loginVariant ?? 'headers' } : { ...base, kind };
-  const checked = Endpoint.safeParse(candidate);
-  if (!checked.success) {
-    const { path, message } = firstIssue(checked.error);
-    throw usageError(`${FLAG_OF[path.split(/[.[]/)[0] ?? ''] ?? path}: ${message}`);
-  }
-  return { endpoint: checked.data, ...(domain ? { domain } : {}), ...(ttlSeconds !== undefined ? { ttlSeconds } : {}) };
+  const ttl = str('ttl');
+  return { ...built, ...(ttl !== undefined ? { ttlSeconds: parseTtl(ttl) } : {}) };
 }

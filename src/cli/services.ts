@@ -1,4 +1,4 @@
-import type { EndpointKind } from '../base/contracts/names.js';
+import type { EndpointKind } from '../base/kinds/registry.js';
 import type { UpstreamLogin } from '../platform/broker/upstream-login.js';
 import type { Keychain } from '../platform/keychain/keychain.js';
 import type { LegacyMigration } from '../platform/keychain/migrate-legacy-items.js';
@@ -39,9 +39,6 @@ export function nowOf(ctx: CliContext): number {
  */
 export async function openLogins(ctx: CliContext): Promise<Readonly<Record<EndpointKind, UpstreamLogin>>> {
   if (ctx.services?.logins) return ctx.services.logins();
-  const [{ VsphereUpstreamLogin }, { P6UpstreamLogin }] = await Promise.all([
-    import('../platform/broker/logins/vsphere-upstream-login.js'),
-    import('../platform/broker/logins/p6-upstream-login.js'),
-  ]);
-  return { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() };
+  const { hostLogins } = await import('../platform/host/compose-host.js');
+  return hostLogins();
 }

@@ -1,4 +1,5 @@
-import type { EndpointKind } from '../base/contracts/names.js';
+import type { EndpointKind } from '../base/kinds/registry.js';
+import { kindForms } from '../base/kinds/kind-forms.js';
 import type { ClaudeInstallResult, CliToolResult, EndpointForm, HttpDoorSettings, PowerSettings } from '../base/contracts/ipc-channels.js';
 import type { AuditRecord } from '../base/contracts/audit-event.js';
 import { filterAudit, type AuditFilterInput } from '../base/audit-filter.js';
@@ -35,13 +36,21 @@ export class AppServices {
     this.store = new ConfigStore(deps.home);
   }
 
+  /** The registered kinds for the endpoint form (base/kinds/registry.ts). */
+  listKinds() {
+    return kindForms();
+  }
+
   listEndpoints() {
     return endpointSummaries(this.store.load());
   }
 
   async saveEndpoint(form: EndpointForm, mode: 'add' | 'edit'): Promise<{ id: string }> {
-    if (mode === 'add' && !form.password) throw new SettingsInputError('enter the password for a new endpoint');
     const credential = endpointFromForm(form).credential;
+    // A domain credential that exists already may be shared without typing its password again.
+    if (mode === 'add' && !form.password && !this.store.load().credentials.some((c) => c.id === credential)) {
+      throw new SettingsInputError('enter the password for a new endpoint');
+    }
     const previous = form.password ? await this.deps.keychain.get(credential) : undefined;
     if (form.password) await this.deps.keychain.set(credential, form.password);
     try {

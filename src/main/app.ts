@@ -5,12 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, Menu, Notification, Tray, powerMonitor, protocol, screen, session, shell, systemPreferences, utilityProcess } from 'electron';
 import { DisposableStore } from '../base/lifecycle/disposable.js';
 import { PendingApprovals } from '../platform/broker/pending-approvals.js';
-import { P6UpstreamLogin } from '../platform/broker/logins/p6-upstream-login.js';
-import { VsphereUpstreamLogin } from '../platform/broker/logins/vsphere-upstream-login.js';
 import { ConfigStore } from '../platform/config/config-store.js';
 import { resolveHome } from '../platform/config/home.js';
 import { Host } from '../platform/host/host.js';
-import { serverSpecs } from '../platform/host/server-specs.js';
+import { composeHost } from '../platform/host/compose-host.js';
 import { openHomeKeychain } from '../platform/keychain/open-home-keychain.js';
 import { AppServices } from './app-services.js';
 import { ApprovalPopup } from './approvals/approval-popup.js';
@@ -66,7 +64,6 @@ export async function runApp(): Promise<void> {
   // The home's own keychain namespace; 0.1's shared items are moved in once (issue 10 item 3).
   const { keychain, migrationError } = await openHomeKeychain(home);
   if (migrationError !== undefined) process.stderr.write(`[main ${process.pid}] keychain items of KeyBroker 0.1 not moved yet (${(migrationError as Error).message}); nothing was lost, retried at the next start\n`);
-  const logins = { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() };
   const launcher = new UtilityLauncher(utilityProcess);
   const factory: WindowFactory = (options) => new BrowserWindow(options);
   const pending = owned.add(new PendingApprovals());
@@ -80,10 +77,12 @@ export async function runApp(): Promise<void> {
   }));
   const approver = new ElectronApprover({ platform: process.platform, touchId: process.platform === 'darwin' ? systemPreferences : undefined, queue: pending, showPopup: () => popup.show() });
   const configStore = new ConfigStore(home);
+  // Logins and servers of every registered kind (issue 13 item 2): the same call as `keybroker serve`.
+  const { logins, servers } = composeHost(configStore.load(), distDir);
   const settings = owned.add(new SettingsWindow((section) => createAppWindow(factory, 'settings', web, SETTINGS_WINDOW_OPTIONS, section)));
   // Handlers go in before anything can open a window (STYLE.md §5): a client may connect and
   // ask for an approval while the host is still starting, so they wait for it.
-  const hostReady = Host.start({ home, keychain, logins, approver, pending, servers: serverSpecs(configStore.load(), distDir), launcher });
+  const hostReady = Host.start({ home, keychain, logins, approver, pending, servers, launcher });
   const services = new AppServices({
     home, keychain, logins,
     host: { reloadConfig: async (changed) => (await hostReady).reloadConfig(changed) },

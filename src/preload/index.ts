@@ -11,6 +11,7 @@ const api: KeyBrokerApi = {
   fitPopup: (height) => invoke('popup:fit', { height }),
   getStatus: () => invoke('status:get', {}),
   lock: (target) => invoke('lock', target === undefined ? {} : { target }),
+  listKinds: () => invoke('kinds:list', {}),
   listEndpoints: () => invoke('endpoints:list', {}),
   addEndpoint: (form) => invoke('endpoints:add', form),
   editEndpoint: (form) => invoke('endpoints:edit', form),

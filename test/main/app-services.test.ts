@@ -45,6 +45,16 @@ describe('AppServices (settings window operations)', () => {
     assert.equal(keychain.items.get('endpoint:vc1'), 'first');
   });
 
+  it('a second endpoint of a domain shares its password without typing it again; the first needs one', async () => {
+    const shared = { ...form, domain: 'corp.example' };
+    await assert.rejects(services.saveEndpoint(shared, 'add'), /enter the password/);
+    await services.saveEndpoint({ ...shared, password: 'pw-dom' }, 'add');
+    await services.saveEndpoint({ ...shared, id: 'vc2', url: 'https://vc2.corp.example' }, 'add');
+    assert.deepEqual([...keychain.items.keys()], ['domain:corp.example']);
+    assert.deepEqual(services.listEndpoints().map((e) => [e.id, e.domain]), [['vc1', 'corp.example'], ['vc2', 'corp.example']]);
+    assert.deepEqual(reloads, [['domain:corp.example'], []]);
+  });
+
   it('edit without a password keeps the stored one; remove deletes it', async () => {
     await services.saveEndpoint({ ...form, password: 'pw' }, 'add');
     await services.saveEndpoint({ ...form, readOnly: true }, 'edit');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildElectron } from '../../scripts/build-electron.mjs';
 import { CONTENT_SECURITY_POLICY } from '../../src/base/content-security-policy.js';
+import { kindForms } from '../../src/base/kinds/kind-forms.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = path.join(ROOT, 'test-results');
@@ -31,7 +32,7 @@ const STUB_SOURCE = `function (canned) {
     if (r && typeof r === 'object' && 'reject' in r) return Promise.reject(new Error(String(r.reject)));
     return Promise.resolve(r === undefined ? {} : r);
   };
-  const names = ['listApprovals', 'decideApproval', 'fitPopup', 'getStatus', 'lock', 'listEndpoints', 'addEndpoint', 'editEndpoint', 'removeEndpoint', 'testEndpoint',
+  const names = ['listApprovals', 'decideApproval', 'fitPopup', 'getStatus', 'lock', 'listKinds', 'listEndpoints', 'addEndpoint', 'editEndpoint', 'removeEndpoint', 'testEndpoint',
     'queryAudit', 'restartServer', 'getHttpSettings', 'setHttpSettings', 'revealApiKey', 'regenerateApiKey', 'installInClaude', 'installCliTool', 'getPowerSettings', 'setPowerSettings'];
   const api = Object.fromEntries(names.map((n) => [n, answer(n)]));
   api.onApprovalsChanged = on('approvals:changed');
@@ -95,7 +96,8 @@ export async function openPage(browser: Browser, page: 'popup' | 'settings', res
   // Block anything else: the pages must not reach the network.
   await p.route((url) => !url.href.startsWith(ORIGIN), (route) => route.abort());
   // A string, not a function: tsx's transform would inject helpers the page does not have.
-  await p.addInitScript({ content: `(${STUB_SOURCE})(${JSON.stringify(responses)});` });
+  // The kinds come from the real registry unless a test brings its own (as main answers kinds:list).
+  await p.addInitScript({ content: `(${STUB_SOURCE})(${JSON.stringify({ listKinds: kindForms(), ...responses })});` });
   const errors: string[] = [];
   p.on('pageerror', (e) => errors.push(e.message));
   p.on('console', (m) => {

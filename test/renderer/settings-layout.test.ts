@@ -35,7 +35,7 @@ const status: HostStatus = {
 const endpoints = [
   { id: 'vc-prod', kind: 'vsphere', url: 'https://vcenter-prod-01.datacenter.corp.example.com/sdk', username: 'svc-keybroker@vsphere.local', readOnly: false, ttlSeconds: 1800 },
   { id: 'vc-lab', kind: 'vsphere', url: 'https://vc-lab.corp.example/sdk', username: 'administrator@vsphere.local', readOnly: true, ttlSeconds: 14400 },
-  { id: 'p6-prod', kind: 'p6', url: 'https://p6.corp.example/p6ws/restapi', username: 'planner', database: 'PMDB', readOnly: true, ttlSeconds: 5400 },
+  { id: 'p6-prod', kind: 'p6', url: 'https://p6.corp.example/p6ws/restapi', username: 'planner', fields: { database: 'PMDB' }, readOnly: true, ttlSeconds: 5400 },
 ];
 const audit: AuditRecord[] = [
   { ts: '2026-11-24T10:00:00.000Z', event: 'unlock.approved', endpoint: 'vc-prod', client: 'claude-ai', reason: 'approved with Touch ID for 30 min' },

@@ -155,7 +155,7 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
   });
 
   it('shows only the chosen kind\'s fields, and unlock times as "30 min", not "0.5 h"', async () => {
-    const page = await open(browser, { listEndpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'a', readOnly: false, ttlSeconds: 1800 }, { id: 'p6', kind: 'p6', url: 'https://p6.corp.example/p6ws', username: 'b', database: 'PMDB', readOnly: true, ttlSeconds: 5400 }] });
+    const page = await open(browser, { listEndpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'a', readOnly: false, ttlSeconds: 1800 }, { id: 'p6', kind: 'p6', url: 'https://p6.corp.example/p6ws', username: 'b', fields: { database: 'PMDB' }, readOnly: true, ttlSeconds: 5400 }] });
     await page.getByRole('row', { name: /vc1/ }).waitFor();
     assert.equal(await page.getByRole('row', { name: /vc1/ }).getByRole('cell').nth(2).innerText(), '30 min');
     assert.equal(await page.getByRole('row', { name: /p6/ }).getByRole('cell').nth(2).innerText(), '1 h 30 min');
@@ -166,6 +166,36 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
     assert.equal(await page.getByLabel('P6 database').isVisible(), false);
     assert.equal(await page.getByLabel('Unlock for').inputValue(), '1800');
     assert.equal(await page.locator('#ep-ttl option:checked').innerText(), '30 min');
+    await page.context().close();
+  });
+
+  it('adds a P6 endpoint with its database, login variant, domain and CA file; an edit keeps the domain fixed', async () => {
+    const page = await open(browser, { addEndpoint: { id: 'pm' }, listEndpoints: [{ id: 'pm0', kind: 'p6', url: 'https://p6.corp.example/p6ws/restapi', username: 'b', fields: { database: 'PMDB', loginVariant: 'both' }, domain: 'corp.example', caFile: '/etc/ca.pem', readOnly: false, ttlSeconds: 3600 }] });
+    await page.getByRole('row', { name: /pm0/ }).waitFor();
+    assert.equal(await page.getByRole('row', { name: /pm0/ }).getByRole('cell').nth(0).innerText(), 'pm0\nPrimavera P6');
+    await page.getByLabel('Name', { exact: true }).fill('pm');
+    await page.getByLabel('Kind').selectOption('p6');
+    await page.getByLabel('URL', { exact: true }).fill('https://p6.corp.example');
+    await page.getByLabel('Username').fill('planner');
+    await page.getByLabel('P6 database').fill('PMDB');
+    await page.getByLabel('Login variant').selectOption('authToken');
+    await page.getByLabel('Domain').fill('corp.example');
+    await page.getByLabel('CA file').fill('/etc/ssl/corp-ca.pem');
+    await page.getByLabel('Password').fill('pw');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added endpoint pm.' }).waitFor();
+    assert.deepEqual(await callsNamed(page, 'addEndpoint'), [[{
+      id: 'pm', kind: 'p6', url: 'https://p6.corp.example', username: 'planner', fields: { database: 'PMDB', loginVariant: 'authToken' },
+      readOnly: false, ttlSeconds: 14400, domain: 'corp.example', caFile: '/etc/ssl/corp-ca.pem', password: 'pw',
+    }]]);
+    await page.getByRole('button', { name: 'Edit pm0' }).click();
+    assert.equal(await page.getByLabel('Login variant').inputValue(), 'both');
+    assert.equal(await page.getByLabel('Domain').inputValue(), 'corp.example');
+    assert.equal(await page.getByLabel('Domain').isDisabled(), true);
+    assert.equal(await page.getByLabel('CA file').inputValue(), '/etc/ca.pem');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    assert.equal(await page.getByLabel('Domain').isDisabled(), false);
+    assert.deepEqual(pageErrors(page), []);
     await page.context().close();
   });
 

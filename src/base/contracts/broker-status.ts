@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Isolation } from './child-channel.js';
-import { EndpointKind } from './names.js';
+import { EndpointKind } from '../kinds/registry.js';
 
 /** One endpoint as `keybroker status` and the tray show it. Never a secret. */
 export const EndpointStatus = z.strictObject({

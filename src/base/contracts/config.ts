@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Endpoint } from './endpoint.js';
 import { isLoopbackHost } from './endpoint-url.js';
-import { CredentialId, DomainName, EndpointKind } from './names.js';
+import { CredentialId, DomainName } from './names.js';
+import { EndpointKind, kindIds } from '../kinds/registry.js';
 import { ServerName } from './gateway-handshake.js';
 import { DEFAULT_POLICY_LIMITS, PolicyLimits, PolicyRule } from './policy.js';
 
@@ -132,7 +133,8 @@ export const Config = z
         ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'credential'], message: `no credential "${e.credential}" in credentials` });
       }
     });
-    const names = new Set<string>(['vsphere', 'p6']);
+    // Every kind's id is its built-in server's name (platform/kinds), so those are taken.
+    const names = new Set<string>(kindIds());
     cfg.servers.forEach((srv, i) => {
       if (names.has(srv.name)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `server name "${srv.name}" is taken` });
       names.add(srv.name);

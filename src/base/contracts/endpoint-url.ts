@@ -1,11 +1,3 @@
-import type { EndpointKind } from './names.js';
-
-/** The API path each kind uses when the user gives only a host: vim25 SOAP and the P6 REST root. */
-export const DEFAULT_API_PATH: Readonly<Record<EndpointKind, string>> = {
-  vsphere: '/sdk',
-  p6: '/p6ws/restapi',
-};
-
 /** Hosts where plain http is allowed: the traffic never leaves this machine (SSH tunnels, local fakes). */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -23,9 +15,9 @@ export type EndpointUrlResult = { readonly ok: true; readonly url: string; reado
  * - https only; http only for a loopback host, where there is no network to sniff.
  * - No `user:password@`, query or fragment: config.json holds no secret, and the connectors
  *   append their own paths.
- * - No path (or `/`) means the kind's default API path; a trailing `/` is dropped.
+ * - No path (or `/`) means `defaultApiPath` (the kind's, from its descriptor); a trailing `/` is dropped.
  */
-export function normalizeEndpointUrl(kind: EndpointKind, raw: string): EndpointUrlResult {
+export function normalizeEndpointUrl(defaultApiPath: string, raw: string): EndpointUrlResult {
   let url: URL;
   try {
     url = new URL(raw);
@@ -39,7 +31,7 @@ export function normalizeEndpointUrl(kind: EndpointKind, raw: string): EndpointU
   // Security: credentials in the URL would land in config.json and in logs.
   if (url.username || url.password) return { ok: false, message: 'must not contain a user name or password; use --user and --password-stdin' };
   if (url.search || url.hash || raw.includes('?') || raw.includes('#')) return { ok: false, message: 'must not contain a query (?) or fragment (#)' };
-  if (url.pathname === '/' || url.pathname === '') url.pathname = DEFAULT_API_PATH[kind];
+  if (url.pathname === '/' || url.pathname === '') url.pathname = defaultApiPath;
   else if (url.pathname.endsWith('/')) url.pathname = url.pathname.replace(/\/+$/, '');
   return { ok: true, url: url.toString(), hostname: url.hostname.toLowerCase() };
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ApprovalDecision, ApprovalId, ApprovalRequest } from './approval.js';
 import { AuditEventName, AuditRecord } from './audit-event.js';
 import { HostStatus } from './broker-status.js';
-import { EndpointKind, EndpointName } from './names.js';
+import { EndpointName } from './names.js';
+import { EndpointKind } from '../kinds/registry.js';
 
 /** No payload. */
 const Empty = z.strictObject({});
@@ -13,8 +14,12 @@ export const EndpointForm = z.strictObject({
   kind: EndpointKind,
   url: z.string().url().max(2048),
   username: z.string().min(1).max(256),
-  /** P6 only. */
-  database: z.string().min(1).max(128).optional(),
+  /** The kind's own fields by key (P6: `database`, `loginVariant`); see KindForm. */
+  fields: z.record(z.string().max(64), z.string().max(256)).refine((r) => Object.keys(r).length <= 16, { error: 'at most 16 kind fields' }).optional(),
+  /** Share the credential of this DNS domain (`corp.example`); fixed once the endpoint exists. */
+  domain: z.string().max(253).optional(),
+  /** Absolute path of a PEM CA file to trust for this endpoint. */
+  caFile: z.string().max(4096).optional(),
   readOnly: z.boolean(),
   ttlSeconds: z.int().min(60).max(7 * 24 * 3600),
   fingerprintSha256: z.string().max(200).optional(),
@@ -26,6 +31,27 @@ export type EndpointForm = z.infer<typeof EndpointForm>;
 /** An endpoint as listed back to the settings window: never a password. */
 export const EndpointSummary = EndpointForm.omit({ password: true });
 export type EndpointSummary = z.infer<typeof EndpointSummary>;
+
+/** One kind field as the settings form shows it (from the kind's descriptor, base/kinds/). */
+export const KindFormField = z.strictObject({
+  key: z.string().max(64),
+  label: z.string().max(100),
+  required: z.boolean(),
+  /** Shown after the user name in the list of endpoints. */
+  listed: z.boolean(),
+  /** The allowed values, first is the default: a `<select>`; a text field otherwise. */
+  choices: z.array(z.string().max(64)).max(32).optional(),
+});
+export type KindFormField = z.infer<typeof KindFormField>;
+
+/** One registered kind as the settings form offers it (issue 13 item 1). */
+export const KindForm = z.strictObject({
+  id: EndpointKind,
+  title: z.string().max(100),
+  urlExample: z.string().max(200),
+  fields: z.array(KindFormField).max(16),
+});
+export type KindForm = z.infer<typeof KindForm>;
 
 /** Filter of the audit log view. */
 export const AuditFilter = z.strictObject({
@@ -82,6 +108,7 @@ export const ipcChannels = {
   'popup:fit': { req: PopupFitRequest, res: z.strictObject({ height: z.int().min(0) }) },
   'status:get': { req: Empty, res: HostStatus },
   'lock': { req: z.strictObject({ target: z.string().max(300).optional() }), res: z.strictObject({ locked: z.array(z.string()), notLoggedOut: z.array(z.string()).optional() }) },
+  'kinds:list': { req: Empty, res: z.array(KindForm) },
   'endpoints:list': { req: Empty, res: z.array(EndpointSummary) },
   'endpoints:add': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },
   'endpoints:edit': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },

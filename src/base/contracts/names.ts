@@ -5,9 +5,8 @@ export const EndpointName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
-/** The two upstream kinds KeyBroker brokers for; each has its own MCP server child. */
-export const EndpointKind = z.enum(['vsphere', 'p6']);
-export type EndpointKind = z.infer<typeof EndpointKind>;
+/** The id of an upstream kind; the zod schema and the registry are in base/kinds/registry.ts. */
+export type { EndpointKind } from '../kinds/registry.js';
 
 /** A DNS domain shared by several endpoints (`corp.example`, matching `*.corp.example`). */
 export const DomainName = z

@@ -14,6 +14,8 @@ export interface KeyBrokerApi {
   fitPopup(height: number): Promise<IpcResponse<'popup:fit'>>;
   getStatus(): Promise<IpcResponse<'status:get'>>;
   lock(target?: string): Promise<IpcResponse<'lock'>>;
+  /** The registered upstream kinds, for the endpoint form's kind `<select>` and fields. */
+  listKinds(): Promise<IpcResponse<'kinds:list'>>;
   listEndpoints(): Promise<IpcResponse<'endpoints:list'>>;
   addEndpoint(form: IpcRequest<'endpoints:add'>): Promise<IpcResponse<'endpoints:add'>>;
   editEndpoint(form: IpcRequest<'endpoints:edit'>): Promise<IpcResponse<'endpoints:edit'>>;

@@ -1,4 +1,4 @@
-import type { EndpointKind } from '../../base/contracts/names.js';
+import { kindOf, type EndpointKind } from '../../base/kinds/registry.js';
 
 /**
  * The MCPB manifest version we write. 0.3 is the current stable spec (MANIFEST.md in
@@ -41,11 +41,6 @@ export interface McpbManifest {
   };
 }
 
-const TITLES: Record<EndpointKind, { display: string; system: string; keywords: string[] }> = {
-  vsphere: { display: 'KeyBroker vSphere', system: 'VMware vSphere (vCenter/ESXi)', keywords: ['vsphere', 'vmware', 'vcenter', 'esxi'] },
-  p6: { display: 'KeyBroker Primavera P6', system: 'Oracle Primavera P6 EPPM', keywords: ['primavera', 'p6', 'oracle', 'eppm'] },
-};
-
 /**
  * The manifest of the bundle for `server`. One server per bundle because an MCPB manifest
  * describes exactly one `server`. Claude Desktop substitutes `${__dirname}` with the
@@ -55,7 +50,9 @@ const TITLES: Record<EndpointKind, { display: string; system: string; keywords: 
  * the bridge holds no secret and needs no setting; credentials stay in KeyBroker.
  */
 export function mcpbManifest(server: EndpointKind, version: string, withIcon: boolean): McpbManifest {
-  const t = TITLES[server];
+  // The names and search words come from the kind's descriptor (base/kinds/).
+  const kind = kindOf(server);
+  const t = { display: `KeyBroker ${kind.title}`, system: kind.system, keywords: [...kind.keywords] };
   return {
     manifest_version: MCPB_MANIFEST_VERSION,
     name: `keybroker-${server}`,

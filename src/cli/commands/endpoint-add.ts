@@ -1,35 +1,16 @@
 import { DEFAULT_TTL_SECONDS, type Config } from '../../base/contracts/config.js';
-import { EndpointKind } from '../../base/contracts/names.js';
+import { findKind, kindList } from '../../base/kinds/registry.js';
 import { formatDuration } from '../../base/duration.js';
 import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CliContext } from '../command.js';
-import { buildEndpointDraft, type EndpointDraft } from '../endpoint-input.js';
+import { buildEndpointDraft, endpointAddOptions, endpointAddUsage, endpointAddUsages, type EndpointDraft } from '../endpoint-input.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
 import { notifyConfigChanged } from '../with-host.js';
-
-/** Usage of `endpoint add`, one line per kind. */
-export const ENDPOINT_ADD_USAGE = [
-  'keybroker endpoint add vsphere NAME --url URL --user U [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] [--no-verify] --password-stdin',
-  'keybroker endpoint add p6 NAME --url URL --user U --database DB [--login-variant headers|authToken|both] [--domain D] [--fingerprint SHA256] [--ca FILE] [--read-only] [--ttl 4h] [--no-verify] --password-stdin',
-] as const;
-
-const COMMON = {
-  url: { type: 'string' },
-  user: { type: 'string' },
-  domain: { type: 'string' },
-  fingerprint: { type: 'string' },
-  ca: { type: 'string' },
-  'read-only': { type: 'boolean' },
-  ttl: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
-  'no-verify': { type: 'boolean' },
-} as const;
-const P6_ONLY = { database: { type: 'string' }, 'login-variant': { type: 'string' } } as const;
 
 /**
  * `keybroker endpoint add KIND NAME ...`: validate everything, store the password in the
@@ -41,13 +22,13 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   if (argv.some((a) => a === '--password' || a.startsWith('--password=') || a === '-p')) {
     throw usageError('passwords are never taken from the command line (ps and shell history show them); pipe it in with --password-stdin');
   }
-  const kindParse = EndpointKind.safeParse(argv[0]);
-  if (!kindParse.success) throw usageError(`expected vsphere or p6 after "endpoint add"; usage: ${ENDPOINT_ADD_USAGE[0]}`);
-  const kind = kindParse.data;
-  const usage = kind === 'p6' ? ENDPOINT_ADD_USAGE[1] : ENDPOINT_ADD_USAGE[0];
-  const { values, positionals } = parseCommandArgs(argv.slice(1), kind === 'p6' ? { ...COMMON, ...P6_ONLY } : COMMON, usage);
+  // The kind word, its flags, usage and messages all come from its descriptor (base/kinds/).
+  const kind = argv[0] === undefined ? undefined : findKind(argv[0]);
+  if (!kind) throw usageError(`expected ${kindList()} after "endpoint add"; usage: ${endpointAddUsages()[0]}`);
+  const usage = endpointAddUsage(kind);
+  const { values, positionals } = parseCommandArgs(argv.slice(1), endpointAddOptions(kind), usage);
   const [name = ''] = takePositionals(positionals, ['NAME'], usage);
-  const draft = buildEndpointDraft(kind, name, values);
+  const draft = buildEndpointDraft(kind.id, name, values);
   const credentialId = draft.endpoint.credential;
 
   const home = resolveHome(ctx.env);
@@ -91,7 +72,7 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
 
   const ttl = saved.credentials.find((c) => c.id === credentialId)?.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   const note = (existingCredential ? (password === undefined ? '; shared password kept' : '; shared password replaced') : '') + (values['no-verify'] ? '' : '; login tested');
-  ctx.stdout.write(`added ${kind} endpoint ${draft.endpoint.id} (credential ${credentialId}, TTL ${formatDuration(ttl)}${note})\n`);
+  ctx.stdout.write(`added ${kind.id} endpoint ${draft.endpoint.id} (credential ${credentialId}, TTL ${formatDuration(ttl)}${note})\n`);
   return 0;
 }
 

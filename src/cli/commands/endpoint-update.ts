@@ -1,6 +1,8 @@
 import type { Config } from '../../base/contracts/config.js';
 import type { Endpoint } from '../../base/contracts/endpoint.js';
 import { formatDuration } from '../../base/duration.js';
+import type { KindField } from '../../base/kinds/kind-descriptor.js';
+import { allKinds, kindFieldValues, kindOf } from '../../base/kinds/registry.js';
 import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';
 import { CliError, usageError } from '../cli-error.js';
@@ -13,14 +15,22 @@ import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
 import { notifyConfigChanged } from '../with-host.js';
 
-/** Usage of `endpoint update`. */
-export const ENDPOINT_UPDATE_USAGE =
-  'keybroker endpoint update NAME [--url URL] [--user U] [--database DB] [--fingerprint SHA256] [--ca FILE] [--read-only|--read-write] [--ttl 4h] [--no-verify] [--password-stdin]';
+/** The kind fields `update` may change, over every registered kind, each flag once. */
+function updatableFields(): KindField[] {
+  const byFlag = new Map<string, KindField>();
+  for (const k of allKinds()) for (const f of k.fields) if (f.updatable && !byFlag.has(f.flag)) byFlag.set(f.flag, f);
+  return [...byFlag.values()];
+}
 
-const OPTIONS = {
+/** Usage of `endpoint update`; the kinds' updatable fields (P6 `--database`) come from their descriptors. */
+export function endpointUpdateUsage(): string {
+  const own = updatableFields().map((f) => ` [--${f.flag} ${f.metavar}]`).join('');
+  return `keybroker endpoint update NAME [--url URL] [--user U]${own} [--fingerprint SHA256] [--ca FILE] [--read-only|--read-write] [--ttl 4h] [--no-verify] [--password-stdin]`;
+}
+
+const COMMON_OPTIONS = {
   url: { type: 'string' },
   user: { type: 'string' },
-  database: { type: 'string' },
   fingerprint: { type: 'string' },
   ca: { type: 'string' },
   'read-only': { type: 'boolean' },
@@ -30,8 +40,8 @@ const OPTIONS = {
   'no-verify': { type: 'boolean' },
 } as const;
 
-/** Fields whose change makes an existing upstream session stale: it was made with the old values. */
-const SESSION_FIELDS = ['url', 'username', 'database', 'tls'] as const;
+/** Fields whose change makes an existing upstream session stale: it was made with the old values (and the kind's own fields). */
+const SESSION_FIELDS = ['url', 'username', 'tls'] as const;
 
 /**
  * `keybroker endpoint update NAME ...`: change an endpoint in place (URL, user, TLS pin or CA,
@@ -46,22 +56,31 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   if (argv.some((a) => a === '--password' || a.startsWith('--password=') || a === '-p')) {
     throw usageError('passwords are never taken from the command line (ps and shell history show them); pipe it in with --password-stdin');
   }
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, ENDPOINT_UPDATE_USAGE);
-  const [name = ''] = takePositionals(positionals, ['NAME'], ENDPOINT_UPDATE_USAGE);
-  if (values['read-only'] && values['read-write']) throw usageError(`--read-only and --read-write contradict each other; give one; usage: ${ENDPOINT_UPDATE_USAGE}`);
+  const usage = endpointUpdateUsage();
+  const own = updatableFields();
+  const options: Record<string, { type: 'string' | 'boolean' }> = { ...COMMON_OPTIONS, ...Object.fromEntries(own.map((f) => [f.flag, { type: 'string' as const }])) };
+  const { values, positionals } = parseCommandArgs(argv, options, usage);
+  const [name = ''] = takePositionals(positionals, ['NAME'], usage);
+  if (values['read-only'] && values['read-write']) throw usageError(`--read-only and --read-write contradict each other; give one; usage: ${usage}`);
   const changing = Object.keys(values).filter((k) => k !== 'no-verify');
-  if (changing.length === 0) throw usageError(`nothing to change; give at least one option; usage: ${ENDPOINT_UPDATE_USAGE}`);
+  if (changing.length === 0) throw usageError(`nothing to change; give at least one option; usage: ${usage}`);
 
   const store = new ConfigStore(resolveHome(ctx.env));
   const current = store.load();
   const old = findEndpoint(current, name);
-  if (values.database !== undefined && old.kind !== 'p6') throw usageError(`--database applies to p6 endpoints only; ${old.id} is ${old.kind}`);
+  const oldKind = kindOf(old.kind);
+  for (const f of own) {
+    if (values[f.flag] === undefined || oldKind.fields.some((g) => g.flag === f.flag && g.updatable)) continue;
+    const kinds = allKinds().filter((k) => k.fields.some((g) => g.flag === f.flag && g.updatable)).map((k) => k.id);
+    throw usageError(`--${f.flag} applies to ${kinds.join(' and ')} endpoints only; ${old.id} is ${old.kind}`);
+  }
   const draft = buildEndpointDraft(old.kind, old.id, mergedValues(current, old, values));
   const next = draft.endpoint;
 
   const password = values['password-stdin'] ? await readPasswordFromStdin(ctx.stdin) : undefined;
   const keychain = await openKeychain(ctx);
-  const sessionChanged = password !== undefined || SESSION_FIELDS.some((f) => JSON.stringify(old[f as keyof Endpoint]) !== JSON.stringify(next[f as keyof Endpoint]));
+  const sessionChanged = password !== undefined || SESSION_FIELDS.some((f) => JSON.stringify(old[f]) !== JSON.stringify(next[f]))
+    || JSON.stringify(kindFieldValues(old)) !== JSON.stringify(kindFieldValues(next));
   // Test what the next session will use: the new password, or the stored one against new settings.
   if (!values['no-verify'] && (sessionChanged || values['password-stdin'])) {
     const testWith = password ?? (await keychain.get(next.credential));
@@ -105,19 +124,20 @@ function findEndpoint(config: Config, name: string): Endpoint {
 }
 
 /** The existing endpoint's settings as `add` options, overridden by what the user gave. */
-function mergedValues(config: Config, old: Endpoint, v: Partial<Record<keyof typeof OPTIONS, string | boolean>>): EndpointAddValues {
+function mergedValues(config: Config, old: Endpoint, v: Readonly<Record<string, string | boolean | undefined>>): EndpointAddValues {
   const domain = config.credentials.find((c) => c.id === old.credential)?.domain;
   const str = (x: string | boolean | undefined): string | undefined => (typeof x === 'string' ? x : undefined);
   const readOnly = v['read-only'] === true ? true : v['read-write'] === true ? false : old.readOnly;
   return {
-    url: str(v.url) ?? old.url,
-    user: str(v.user) ?? old.username,
-    ...(old.kind === 'p6' ? { database: str(v.database) ?? old.database, 'login-variant': old.loginVariant } : {}),
+    url: str(v['url']) ?? old.url,
+    user: str(v['user']) ?? old.username,
+    // The kind's own fields: kept, unless `update` may change one and it was given.
+    ...Object.fromEntries(kindOf(old.kind).fields.map((f) => [f.flag, (f.updatable ? str(v[f.flag]) : undefined) ?? kindFieldValues(old)[f.key]])),
     ...(domain ? { domain } : {}),
-    fingerprint: str(v.fingerprint) ?? old.tls.fingerprintSha256,
-    ca: str(v.ca) ?? old.tls.caFile,
+    fingerprint: str(v['fingerprint']) ?? old.tls.fingerprintSha256,
+    ca: str(v['ca']) ?? old.tls.caFile,
     'read-only': readOnly,
-    ttl: str(v.ttl),
+    ttl: str(v['ttl']),
   };
 }
 
@@ -135,12 +155,15 @@ function changeNote(key: string, config: Config, e: Endpoint): string {
   switch (key) {
     case 'url': return e.url;
     case 'user': return e.username;
-    case 'database': return e.kind === 'p6' ? e.database : '';
     case 'fingerprint': return 'pinned';
     case 'ca': return e.tls.caFile ?? '';
     case 'read-only':
     case 'read-write': return e.readOnly ? 'on' : 'off';
     case 'ttl': return formatDuration(config.credentials.find((c) => c.id === e.credential)?.ttlSeconds ?? 0);
-    default: return '';
+    default: {
+      // A kind's own field (P6 `--database`): its new value.
+      const f = kindOf(e.kind).fields.find((g) => g.flag === key);
+      return f ? (kindFieldValues(e)[f.key] ?? '') : '';
+    }
   }
 }

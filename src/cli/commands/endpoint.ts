@@ -1,10 +1,11 @@
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
 import { didYouMean } from '../did-you-mean.js';
-import { ENDPOINT_ADD_USAGE, runEndpointAdd } from './endpoint-add.js';
+import { runEndpointAdd } from './endpoint-add.js';
+import { endpointAddUsages } from '../endpoint-input.js';
 import { ENDPOINT_LIST_USAGE, runEndpointList } from './endpoint-list.js';
 import { ENDPOINT_REMOVE_USAGE, runEndpointRemove } from './endpoint-remove.js';
-import { ENDPOINT_UPDATE_USAGE, runEndpointUpdate } from './endpoint-update.js';
+import { endpointUpdateUsage, runEndpointUpdate } from './endpoint-update.js';
 
 const SUBCOMMANDS: Readonly<Record<string, (ctx: CliContext, argv: readonly string[]) => Promise<number>>> = {
   add: runEndpointAdd,
@@ -16,7 +17,10 @@ const SUBCOMMANDS: Readonly<Record<string, (ctx: CliContext, argv: readonly stri
 /** `keybroker endpoint add|update|list|remove`: manage upstreams and their keychain credentials. */
 export const endpointCommand: Command = {
   name: 'endpoint',
-  usage: [...ENDPOINT_ADD_USAGE, ENDPOINT_UPDATE_USAGE, ENDPOINT_LIST_USAGE, ENDPOINT_REMOVE_USAGE],
+  // A getter: a kind registered at start-up brings its own `add` line (base/kinds/registry.ts).
+  get usage() {
+    return [...endpointAddUsages(), endpointUpdateUsage(), ENDPOINT_LIST_USAGE, ENDPOINT_REMOVE_USAGE];
+  },
   summary: 'add, update, list or remove vSphere / P6 endpoints (passwords go to the OS keychain; add and update test the login)',
   async run(ctx: CliContext): Promise<number> {
     const [sub, ...rest] = ctx.argv;

@@ -10,6 +10,7 @@ import { toOneLine } from '../format/one-line.js';
 import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { openKeychain } from '../services.js';
 import { notifyConfigChanged } from '../with-host.js';
+import { allKinds } from '../../base/kinds/registry.js';
 
 const USAGE = {
   enable: 'keybroker http enable [--port N] [--cors ORIGIN ...] [--no-cors] [--header NAME] [--rate-limit N]',
@@ -91,7 +92,7 @@ async function runEnable(ctx: CliContext, argv: readonly string[]): Promise<numb
   }
   // Security: the key is not sent to the host; it reads it from the keychain itself on reload.
   await notifyConfigChanged(ctx, []);
-  ctx.stdout.write(`HTTP front door enabled: ${httpServerUrl(next.port, 'SERVER')}, e.g. ${httpServerUrl(next.port, 'vsphere')} (127.0.0.1 only)\n`);
+  ctx.stdout.write(`HTTP front door enabled: ${httpServerUrl(next.port, 'SERVER')}, e.g. ${httpServerUrl(next.port, allKinds()[0]?.id ?? 'SERVER')} (127.0.0.1 only)\n`);
   if (created !== undefined) printNewKey(ctx, created, next);
   else ctx.stdout.write(`Using the existing API key (not shown again; 'keybroker http rotate-key' makes a new one). ${keyUsageLine(next)}\n`);
   return 0;

@@ -1,13 +1,11 @@
 import type { Command, CliContext } from '../command.js';
 import { describeApproval } from '../format/describe-approval.js';
 import { PendingApprovals } from '../../platform/broker/pending-approvals.js';
-import { VsphereUpstreamLogin } from '../../platform/broker/logins/vsphere-upstream-login.js';
-import { P6UpstreamLogin } from '../../platform/broker/logins/p6-upstream-login.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';
-import { serverSpecs } from '../../platform/host/server-specs.js';
+import { composeHost } from '../../platform/host/compose-host.js';
 import { Host } from '../../platform/host/host.js';
 import { openHomeKeychainFor } from '../services.js';
 import { stopReasonOf } from '../stop-reason.js';
@@ -33,7 +31,8 @@ export const serveCommand: Command = {
     // This module is bundled into a chunk under dist/cli/ (code splitting puts it in
     // dist/cli/chunks/); the servers are built beside the CLI in dist/mcp/.
     const distDir = path.dirname(cliDir(path.dirname(fileURLToPath(import.meta.url))));
-    const servers = serverSpecs(new ConfigStore(home).load(), distDir);
+    // Logins and servers of every registered kind (issue 13 item 2): the same call as the app.
+    const { logins, servers } = composeHost(new ConfigStore(home).load(), distDir);
     const pending = new PendingApprovals();
     const log = (line: string) => ctx.stderr.write(`[host ${process.pid}] ${line}\n`);
     const opened = await openHomeKeychainFor(ctx);
@@ -42,7 +41,7 @@ export const serveCommand: Command = {
       servers,
       home,
       keychain: opened.keychain,
-      logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() },
+      logins,
       approver: pending,
       pending,
     });

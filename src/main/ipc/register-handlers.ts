@@ -28,6 +28,7 @@ export function registerHandlers(router: IpcRouter, host: HandlerHost, services:
   router.handle('popup:fit', (req) => ({ height: host.fitPopup(req.height) }), { page: 'popup.html' });
   router.handle('status:get', () => host.status());
   router.handle('lock', (req) => host.lock(req.target));
+  router.handle('kinds:list', () => services.listKinds());
   router.handle('endpoints:list', () => services.listEndpoints());
   router.handle('endpoints:add', (req) => services.saveEndpoint(req, 'add'));
   router.handle('endpoints:edit', (req) => services.saveEndpoint(req, 'edit'));

@@ -1,8 +1,9 @@
 import type { Endpoint } from '../../base/contracts/endpoint.js';
+import { kindFieldValues } from '../../base/kinds/registry.js';
 
 /**
  * True when a session logged in with `held` is still a session of `now`: same kind, URL,
- * user, credential, TLS settings and (P6) database and login variant. Anything else means
+ * user, credential, TLS settings and the kind's own fields (P6 database and login variant). Anything else means
  * the endpoint was changed under a live session, which must then end (issue 10 item 7):
  * a session for the old URL or user must not keep serving the new endpoint.
  * `readOnly` does not matter here; the gateway applies it per call.
@@ -13,6 +14,6 @@ export function sameUpstreamLogin(held: Endpoint, now: Endpoint): boolean {
 
 function loginKey(e: Endpoint): string {
   const tls = { verify: e.tls.verify, caFile: e.tls.caFile ?? null, fingerprintSha256: e.tls.fingerprintSha256?.replaceAll(':', '').toLowerCase() ?? null };
-  const p6 = e.kind === 'p6' ? { database: e.database, loginVariant: e.loginVariant } : {};
-  return JSON.stringify({ kind: e.kind, url: e.url, username: e.username, credential: e.credential, tls, ...p6 });
+  // The kind's own fields (P6 database and login variant) are part of the login too.
+  return JSON.stringify({ kind: e.kind, url: e.url, username: e.username, credential: e.credential, tls, ...kindFieldValues(e) });
 }

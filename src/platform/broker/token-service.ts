@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import type { Consent } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
 import { TokenDenied } from './token-denied.js';
+import { grantExtrasOf } from '../../base/kinds/registry.js';
 
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
@@ -87,7 +88,7 @@ export class TokenService {
         url: endpoint?.url ?? '',
         fingerprintSha256: endpoint?.tls.fingerprintSha256,
         ca: endpoint?.tls.caFile ? this.readCa(endpoint.tls.caFile) : undefined,
-        database: endpoint?.kind === 'p6' ? endpoint.database : undefined,
+        database: endpoint ? grantExtrasOf(endpoint).database : undefined,
         username: endpoint?.username,
       },
     };

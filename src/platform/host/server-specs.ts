@@ -1,21 +1,20 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../base/contracts/config.js';
-import type { EndpointKind } from '../../base/contracts/names.js';
+import type { EndpointKind } from '../../base/kinds/registry.js';
+import { kindModules } from '../kinds/registry.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 
-/** The servers KeyBroker ships, by name; each is `dist/mcp/<name>/index.js` once built. */
-const BUILT_IN: readonly (readonly [string, EndpointKind])[] = [['vsphere', 'vsphere'], ['p6', 'p6']];
-
 /**
- * The MCP servers the host runs: the built-in ones present in `distDir`, then the config's
- * extra `servers`. A built-in not yet built is simply absent (the bridge then says so).
+ * The MCP servers the host runs: each registered kind's server present in `distDir`, then
+ * the config's extra `servers`. A built-in not yet built is simply absent (the bridge then
+ * says so).
  */
 export function serverSpecs(config: Config, distDir: string): ServerSpec[] {
   const specs: ServerSpec[] = [];
-  for (const [name, kind] of BUILT_IN) {
-    const modulePath = path.join(distDir, 'mcp', name, 'index.js');
-    if (fs.existsSync(modulePath)) specs.push({ name, kind, modulePath });
+  for (const { descriptor, server } of kindModules()) {
+    const modulePath = server?.modulePath(distDir);
+    if (!server || modulePath === undefined) continue;
+    specs.push({ name: server.name ?? descriptor.id, kind: descriptor.id as EndpointKind, modulePath, ...(server.execArgv ? { execArgv: server.execArgv } : {}) });
   }
   for (const s of config.servers) specs.push({ name: s.name, kind: s.kind, modulePath: path.resolve(s.module), execArgv: s.execArgv });
   return specs;

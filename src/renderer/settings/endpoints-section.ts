@@ -1,4 +1,4 @@
-import type { EndpointForm, EndpointSummary } from '../../base/contracts/ipc-channels.js';
+import type { EndpointForm, EndpointSummary, KindForm } from '../../base/contracts/ipc-channels.js';
 import { api, errorText } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatDuration, TTL_CHOICES } from '../format-duration.js';
@@ -7,15 +7,20 @@ import { labelled, say, statusLine, type Section } from './section.js';
 /** The sentence a first run opens on (main opens Settings here when there are no endpoints). */
 export const FIRST_RUN_HINT = 'No endpoints yet: add the vCenter or Primavera P6 server your assistant should use with the form below (the password goes to the system keychain), then install the servers in Claude Desktop.';
 
-const PLACEHOLDERS = { vsphere: 'https://vcenter.corp.example', p6: 'https://p6.corp.example/p6ws' } as const;
 const DEFAULT_TTL = 4 * 3600;
 
 const ttlOption = (seconds: number) => h('option', { value: seconds }, formatDuration(seconds));
 
+/** The form control of one kind field: a `<select>` of its choices, or a text field. */
+const kindFieldControl = (f: KindForm['fields'][number]): HTMLInputElement | HTMLSelectElement =>
+  f.choices ? h('select', {}, ...f.choices.map((c) => h('option', { value: c }, c))) : h('input', { type: 'text', autocomplete: 'off' });
+
 /**
  * Endpoints: list, add, edit, remove (after a confirmation that names the keychain
- * password), test. The form shows only the fields of the chosen kind. The password field is
- * sent to main once (main → keychain) and cleared right after; it is never kept in the page.
+ * password), test. The kinds, their titles and their own fields come from main (the kind
+ * registry, issue 13 item 1); the form shows only the fields of the chosen kind. The password
+ * field is sent to main once (main → keychain) and cleared right after; it is never kept in
+ * the page.
  */
 export const endpointsSection: Section = {
   id: 'endpoints',
@@ -25,28 +30,39 @@ export const endpointsSection: Section = {
     const list = h('div', {});
     const f = {
       id: h('input', { type: 'text', required: true, autocomplete: 'off', spellcheck: 'false' }),
-      kind: h('select', {}, h('option', { value: 'vsphere' }, 'vSphere'), h('option', { value: 'p6' }, 'Primavera P6')),
-      url: h('input', { type: 'url', required: true, placeholder: 'https://vc1.corp.example' }),
+      kind: h('select', {}),
+      url: h('input', { type: 'url', required: true }),
       username: h('input', { type: 'text', required: true, autocomplete: 'off' }),
-      database: h('input', { type: 'text', autocomplete: 'off' }),
       password: h('input', { type: 'password', autocomplete: 'new-password' }),
       ttl: h('select', {}, ...TTL_CHOICES.map(ttlOption)),
       readOnly: h('input', { type: 'checkbox' }),
+      domain: h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'optional, shares one password: corp.example' }),
+      caFile: h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'optional full path of a PEM file' }),
       fingerprint: h('input', { type: 'text', autocomplete: 'off', placeholder: 'optional SHA-256, e.g. 44:8F:…' }),
     };
+    // Filled from main once the kinds arrive: one row per kind field, shown for its kind only.
+    let kinds: KindForm[] = [];
+    const kindFields: { kind: string; key: string; control: HTMLInputElement | HTMLSelectElement; row: HTMLElement[] }[] = [];
+    const kindTitle = (id: string) => kinds.find((k) => k.id === id)?.title ?? id;
     let mode: 'add' | 'edit' = 'add';
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Add endpoint');
-    const formValue = (): EndpointForm => ({
-      id: f.id.value.trim(),
-      kind: f.kind.value === 'p6' ? 'p6' : 'vsphere',
-      url: f.url.value.trim(),
-      username: f.username.value.trim(),
-      ...(f.kind.value === 'p6' && f.database.value.trim() ? { database: f.database.value.trim() } : {}),
-      readOnly: f.readOnly.checked,
-      ttlSeconds: Number(f.ttl.value) || DEFAULT_TTL,
-      ...(f.fingerprint.value.trim() ? { fingerprintSha256: f.fingerprint.value.trim() } : {}),
-      ...(f.password.value ? { password: f.password.value } : {}),
-    });
+    const formValue = (): EndpointForm => {
+      const own = Object.fromEntries(kindFields.filter((x) => x.kind === f.kind.value && x.control.value.trim()).map((x) => [x.key, x.control.value.trim()]));
+      return {
+        id: f.id.value.trim(),
+        // Main checks the kind against its registry; the page only offers what main listed.
+        kind: f.kind.value as EndpointForm['kind'],
+        url: f.url.value.trim(),
+        username: f.username.value.trim(),
+        ...(Object.keys(own).length ? { fields: own } : {}),
+        readOnly: f.readOnly.checked,
+        ttlSeconds: Number(f.ttl.value) || DEFAULT_TTL,
+        ...(f.domain.value.trim() ? { domain: f.domain.value.trim() } : {}),
+        ...(f.caFile.value.trim() ? { caFile: f.caFile.value.trim() } : {}),
+        ...(f.fingerprint.value.trim() ? { fingerprintSha256: f.fingerprint.value.trim() } : {}),
+        ...(f.password.value ? { password: f.password.value } : {}),
+      };
+    };
     const setTtl = (seconds: number) => {
       if (!Array.from(f.ttl.options).some((o) => Number(o.value) === seconds)) f.ttl.append(ttlOption(seconds));
       f.ttl.value = String(seconds);
@@ -56,23 +72,39 @@ export const endpointsSection: Section = {
       form.reset();
       setTtl(DEFAULT_TTL);
       f.id.disabled = false;
+      f.domain.disabled = false;
       submit.textContent = 'Add endpoint';
       showKindFields();
     };
     const form = h('form', { class: 'grid', 'aria-label': 'Endpoint', novalidate: true },
       ...labelled('ep-id', 'Name', f.id), ...labelled('ep-kind', 'Kind', f.kind), ...labelled('ep-url', 'URL', f.url),
-      ...labelled('ep-user', 'Username', f.username), ...labelled('ep-db', 'P6 database', f.database),
+      ...labelled('ep-user', 'Username', f.username),
       ...labelled('ep-password', 'Password', f.password), ...labelled('ep-ttl', 'Unlock for', f.ttl),
-      ...labelled('ep-readonly', 'Read-only', f.readOnly), ...labelled('ep-fingerprint', 'Certificate fingerprint', f.fingerprint),
+      ...labelled('ep-readonly', 'Read-only', f.readOnly), ...labelled('ep-domain', 'Domain', f.domain),
+      ...labelled('ep-ca', 'CA file', f.caFile), ...labelled('ep-fingerprint', 'Certificate fingerprint', f.fingerprint),
       h('div', { class: 'actions' }, submit,
         h('button', { type: 'button', onclick: () => void test() }, 'Test connection'),
         h('button', { type: 'button', onclick: reset }, 'Clear')));
     // Only the chosen kind's fields: the P6 database means nothing to vSphere.
-    const databaseRow = [form.querySelector('label[for="ep-db"]'), f.database];
     const showKindFields = () => {
-      const kind = f.kind.value === 'p6' ? 'p6' : 'vsphere';
-      for (const el of databaseRow) if (el) (el as HTMLElement).hidden = kind !== 'p6';
-      f.url.placeholder = PLACEHOLDERS[kind];
+      for (const x of kindFields) for (const el of x.row) el.hidden = x.kind !== f.kind.value;
+      f.url.placeholder = kinds.find((k) => k.id === f.kind.value)?.urlExample ?? '';
+    };
+    /** The kinds main offers: the `<select>` options and each kind's own rows after Username. */
+    const showKinds = (list: KindForm[]) => {
+      kinds = list;
+      replaceChildren(f.kind, ...list.map((k) => h('option', { value: k.id }, k.title)));
+      let after: Element = f.username;
+      for (const k of list) {
+        for (const field of k.fields) {
+          const control = kindFieldControl(field);
+          const row = labelled(`ep-${k.id}-${field.key}`, field.label, control);
+          after.after(...row);
+          after = control;
+          kindFields.push({ kind: k.id, key: field.key, control, row });
+        }
+      }
+      showKindFields();
     };
     f.kind.addEventListener('change', showKindFields);
     form.addEventListener('submit', (e) => {
@@ -110,7 +142,17 @@ export const endpointsSection: Section = {
       f.kind.value = e.kind;
       f.url.value = e.url;
       f.username.value = e.username;
-      f.database.value = e.database ?? '';
+      for (const x of kindFields) {
+        if (x.kind !== e.kind) continue;
+        const value = e.fields?.[x.key];
+        if (value !== undefined) x.control.value = value;
+        else if (x.control instanceof HTMLSelectElement) x.control.selectedIndex = 0;
+        else x.control.value = '';
+      }
+      f.domain.value = e.domain ?? '';
+      // The domain picks the credential, which an edit does not move (as `endpoint update`).
+      f.domain.disabled = true;
+      f.caFile.value = e.caFile ?? '';
       setTtl(e.ttlSeconds);
       f.readOnly.checked = e.readOnly;
       f.fingerprint.value = e.fingerprintSha256 ?? '';
@@ -139,21 +181,23 @@ export const endpointsSection: Section = {
         say(status, errorText(e), true);
       }
     };
+    const listedValues = (e: EndpointSummary): string[] =>
+      (kinds.find((k) => k.id === e.kind)?.fields ?? []).filter((x) => x.listed && e.fields?.[x.key]).map((x) => e.fields![x.key]!);
     const refresh = async () => {
       const endpoints = await api().listEndpoints();
       replaceChildren(list, endpoints.length === 0 ? h('p', { class: 'first-run' }, FIRST_RUN_HINT) :
         h('div', { class: 'table-scroll' }, h('table', { class: 'endpoints', 'aria-label': 'Endpoints' },
           h('thead', {}, h('tr', {}, ...['Name', 'Server', 'Unlock', 'Access', ''].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, ...endpoints.map((e) => h('tr', { 'data-endpoint': e.id },
-            h('td', {}, e.id, h('div', { class: 'muted' }, e.kind === 'p6' ? 'Primavera P6' : 'vSphere')),
-            h('td', { class: 'wrap-anywhere' }, e.url, h('div', { class: 'muted' }, e.username, e.database ? ` · ${e.database}` : '')),
+            h('td', {}, e.id, h('div', { class: 'muted' }, kindTitle(e.kind))),
+            h('td', { class: 'wrap-anywhere' }, e.url, h('div', { class: 'muted' }, e.username, ...listedValues(e).map((v) => ` · ${v}`))),
             h('td', { class: 'nowrap' }, formatDuration(e.ttlSeconds)), h('td', {}, e.readOnly ? 'read-only' : 'read-write'),
             h('td', { class: 'row-actions' }, h('div', {}, h('button', { type: 'button', 'aria-label': `Edit ${e.id}`, onclick: () => edit(e) }, 'Edit'),
               h('button', { type: 'button', class: 'danger', 'aria-label': `Remove ${e.id}`, onclick: () => askRemove(e.id) }, 'Remove')))))))));
     };
     replaceChildren(root, h('h1', {}, 'Endpoints'), list, confirmBox, h('h2', {}, 'Add or edit'), form, status);
     reset();
-    refresh().catch((e: unknown) => say(status, errorText(e), true));
+    api().listKinds().then(showKinds).then(refresh).catch((e: unknown) => say(status, errorText(e), true));
     return () => {
       f.password.value = '';
     };

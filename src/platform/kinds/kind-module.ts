@@ -1,0 +1,30 @@
+import type { KindDescriptor } from '../../base/kinds/kind-descriptor.js';
+import type { UpstreamLogin } from '../broker/upstream-login.js';
+
+/** The MCP server a kind brings: the child the host runs for its endpoints. */
+export interface KindServer {
+  /** The name clients address (`keybroker bridge NAME`); the kind's id when absent. */
+  readonly name?: string;
+  /**
+   * Absolute path of the server's entry module, given the folder the host was built into
+   * (`dist/`); undefined when it is not there (a built-in server not yet built is simply
+   * absent, and the bridge says so).
+   */
+  modulePath(distDir: string): string | undefined;
+  /** Runtime flags, e.g. `["--import", "tsx"]` for a TypeScript module (tests). */
+  readonly execArgv?: readonly string[];
+}
+
+/**
+ * The Node half of an upstream kind (issue 13 item 1): how the broker logs in to it and
+ * which MCP server serves it. The data half is its `descriptor` (base/kinds/). Built-in
+ * modules are in this folder; a kind from outside `src/` passes its own to
+ * `registerKindModule` (./registry.ts) before `composeHost` runs.
+ */
+export interface KindModule {
+  readonly descriptor: KindDescriptor;
+  /** A fresh login adapter (wraps `connectors/<kind>/session`; see UpstreamLogin). */
+  createLogin(): UpstreamLogin;
+  /** The kind's MCP server; absent for a kind served only by `servers` in config.json. */
+  readonly server?: KindServer;
+}

@@ -6,6 +6,7 @@ import { taskRef } from '../inventory/task-ref.js';
 import { clonePlan, nameTaken, readClone } from '../plan/clone-plan.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets } from '../plan/write-targets.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { endpointArg, toolResult } from './tool-support.js';
 
@@ -40,7 +41,7 @@ export function registerCloneVmTool(planner: ToolPlanner, deps: { clients: Vsphe
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     plan: async ({ endpoint, ...args }) => {
       const client = await deps.clients.forEndpoint(endpoint);
-      return clonePlan(client, await readClone(client, args), args);
+      return clonePlan(client, await readClone(client, args, vmTagReader(deps.clients, endpoint)), args);
     },
     recheck: async ({ endpoint, name, folder }, precondition) => {
       const changed = await recheckVsphere(deps.clients, endpoint, precondition);

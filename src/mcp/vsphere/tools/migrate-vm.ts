@@ -6,6 +6,7 @@ import { taskRef } from '../inventory/task-ref.js';
 import { checkMigrate, migratePlan, readMigrate } from '../plan/migrate-plan.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets, targetOf } from '../plan/write-targets.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_migrate_vm`: move a VM to another host, resource pool and/or datastore (RelocateVM_Task). */
@@ -30,7 +31,7 @@ export function registerMigrateVmTool(planner: ToolPlanner, deps: { clients: Vsp
     },
     // Moves, destroys nothing; the same move again changes nothing more.
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint), args)),
+    plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint), args, vmTagReader(deps.clients, endpoint))),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, ...args }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

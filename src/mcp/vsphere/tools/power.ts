@@ -6,6 +6,7 @@ import { POWER_ACTIONS, runPowerAction } from '../inventory/power-action.js';
 import { powerPlan } from '../plan/power-plan.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { readVmState } from '../plan/vm-state.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_power`: power a VM on, off, reset, suspend, or shut down / reboot its guest. */
@@ -28,7 +29,7 @@ export function registerPowerTool(planner: ToolPlanner, deps: { clients: Vsphere
       settled: z.boolean().describe('False when a guest shutdown was still in progress at the deadline'),
     },
     annotations: DESTRUCTIVE,
-    plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint), vm), action),
+    plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint), vm, vmTagReader(deps.clients, endpoint)), action),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, action }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

@@ -5,6 +5,7 @@ import type { VsphereClients } from '../endpoint-clients.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { checkReconfigure, readVmSize, reconfigurePlan } from '../plan/reconfigure-plan.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_reconfigure_vm`: change a VM's CPU count and memory, within its hot-plug rules. */
@@ -30,7 +31,7 @@ export function registerReconfigureVmTool(planner: ToolPlanner, deps: { clients:
     // Shrinking a VM can break what runs on it; setting the same size again changes nothing more.
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     plan: async ({ endpoint, vm, numCpus, memoryMb }) => {
-      const { vm: state, size } = await readVmSize(await deps.clients.forEndpoint(endpoint), vm);
+      const { vm: state, size } = await readVmSize(await deps.clients.forEndpoint(endpoint), vm, vmTagReader(deps.clients, endpoint));
       return reconfigurePlan(state, size, { numCpus, memoryMb });
     },
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),

@@ -7,6 +7,7 @@ import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { createSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { ADDITIVE, endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_snapshot_create`: take a snapshot and wait for it (asks: it fills datastores and stuns the VM). */
@@ -24,7 +25,7 @@ export function registerSnapshotCreateTool(planner: ToolPlanner, deps: { clients
     },
     outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the new snapshot'), name: z.string().describe('Snapshot name') },
     annotations: ADDITIVE,
-    plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, name, description, memory, quiesce }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

@@ -6,6 +6,7 @@ import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { deleteSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_snapshot_delete`: remove a snapshot (its state can no longer be restored). */
@@ -21,7 +22,7 @@ export function registerSnapshotDeleteTool(planner: ToolPlanner, deps: { clients
     },
     outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the deleted snapshot'), name: z.string().describe('Its name') },
     annotations: DESTRUCTIVE,
-    plan: async (args) => deleteSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    plan: async (args) => deleteSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, snapshot, removeChildren }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

@@ -6,6 +6,7 @@ import { taskRef } from '../inventory/task-ref.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { revertSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { DESTRUCTIVE, endpointArg, toolResult } from './tool-support.js';
 
 /** `vsphere_snapshot_revert`: go back to a snapshot (changes since are lost). */
@@ -21,7 +22,7 @@ export function registerSnapshotRevertTool(planner: ToolPlanner, deps: { clients
     },
     outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the snapshot now current'), name: z.string().describe('Its name') },
     annotations: DESTRUCTIVE,
-    plan: async (args) => revertSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    plan: async (args) => revertSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, snapshot, suppressPowerOn }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

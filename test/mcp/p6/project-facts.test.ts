@@ -9,6 +9,7 @@ import { PolicyRule } from '../../../src/base/contracts/policy.js';
 import { evaluateRules } from '../../../src/base/policy/evaluate-rules.js';
 import { P6Client } from '../../../src/connectors/p6/client/p6-client.js';
 import { p6Login } from '../../../src/connectors/p6/session/p6-login.js';
+import { callPlan } from '../../../src/mcp/p6/plan/call-plan.js';
 import { readProjectFacts } from '../../../src/mcp/p6/plan/project-facts.js';
 import { startP6Fake, type P6Fake } from '../../fixtures/p6/start-p6-fake.js';
 
@@ -45,6 +46,19 @@ describe('P6 project facts (issue 14)', () => {
     assert.deepEqual([facts['project'], facts['status']], [row['Id'], row['Status']]);
     assert.deepEqual(facts['codes'], ['Programme:CP7', 'Region:NORTH']);
     assert.deepEqual((await readProjectFacts(client, projects[1]))['codes'], []);
+  });
+
+  it('p6_call PUT plans carry the facts of each object\'s project (activity: its project; project: itself); other writes carry none', async () => {
+    const activity = fake.store.rows('activity').find((a) => a['ProjectObjectId'] === projects[0])!;
+    const other = fake.store.rows('activity').find((a) => a['ProjectObjectId'] === projects[1])!;
+    const put = await callPlan(client, { method: 'PUT', segments: ['activity'], query: {}, body: [{ ObjectId: activity['ObjectId'], PercentComplete: 10 }, { ObjectId: other['ObjectId'], PercentComplete: 20 }] });
+    assert.deepEqual(put.facts?.map((f) => f['obs']), ['Enterprise/Construction/Rail Delivery/North Line', (await readProjectFacts(client, projects[1]))['obs']]);
+    assert.equal(put.facts?.length, put.objects.length, 'one facts object per named object');
+    assert.ok(!('ProjectObjectId' in put.precondition[0]!.values), 'the project link is read for the facts, not bound as a precondition');
+    const project = await callPlan(client, { method: 'PUT', segments: ['project'], query: {}, body: [{ ObjectId: projects[0], Description: 'x' }] });
+    assert.deepEqual(project.facts?.[0]?.['codes'], ['Programme:CP7', 'Region:NORTH']);
+    const del = await callPlan(client, { method: 'DELETE', segments: ['activity'], query: { ObjectId: String(activity['ObjectId']) } });
+    assert.equal(del.facts, undefined, 'no facts: a rule on them never allows a DELETE');
   });
 
   it('an assignment without its value leaves codes unknown: a deny rule on codes denies (Security)', async () => {

@@ -69,6 +69,9 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     const configPath = path.join(home, 'config.json');
     const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
     config['policy'] = {
+      // Server-qualified lists (none of these tools is called below).
+      approve: ['p6/p6_call'],
+      allow: ['vsphere/vsphere_host_maintenance', { server: 'extra', tool: 'vsphere_clone_vm' }, 'vsphere_migrate_vm'],
       rules: [
         { server: 'vsphere', tool: 'vsphere_snapshot_delete', when: { cluster: 'prod-*' }, action: 'deny', reason: 'never delete snapshots on production clusters' },
         { server: 'vsphere', tool: 'vsphere_power', when: { any: [{ tags: 'env:test' }, { folder: 'Lab/*' }], time: { from: hhmm(now - 2 * 3600_000), to: hhmm(now + 2 * 3600_000), timeZone: 'UTC' } }, action: 'allow', reason: 'lab power actions in office hours' },
@@ -113,6 +116,8 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.match(r.stdout, /\[0\] DENY vsphere\/vsphere_snapshot_delete on \* when cluster=prod-\*: never delete snapshots/);
     assert.match(r.stdout, /\[1\] ALLOW vsphere\/vsphere_power on \* when time .* UTC and \(tags=env:test or folder=Lab\/\*\)/);
     assert.match(r.stdout, /power or snapshot changes: at most 5 per 600 s per endpoint/);
+    assert.match(r.stdout, /^always ask: p6\/p6_call$/m);
+    assert.match(r.stdout, /^changes allowed without asking: vsphere\/vsphere_host_maintenance, extra\/vsphere_clone_vm, vsphere_migrate_vm \(a name without server\/: built-in servers only\)$/m);
   });
 
   it('a VM moved into Lab/ between two calls changes the decision, and policy test explains each', async () => {

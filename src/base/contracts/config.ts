@@ -102,10 +102,21 @@ export function otlpUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Signed audit checkpoints (issue 14 item 4), off unless present: every `everyRecords`
+ * records, and every `everyMinutes` minutes when records were written, the host signs the
+ * chain head with an Ed25519 key kept in the keychain.
+ */
+export const AuditCheckpointSettings = z.strictObject({
+  everyRecords: z.int().min(1).max(1_000_000).default(1000),
+  everyMinutes: z.int().min(1).max(7 * 24 * 60).default(60),
+});
+
 export const AuditSettings = z.strictObject({
   maxBytes: z.int().min(64 * 1024).default(10 * 1024 * 1024),
   keep: z.int().min(1).max(100).default(5),
   otlp: OtlpExportSettings.optional(),
+  checkpoints: AuditCheckpointSettings.optional(),
 });
 
 /**

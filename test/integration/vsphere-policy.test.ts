@@ -1,8 +1,9 @@
 // Policy rules on live inventory and blast-radius limits (issue 14), end to end on vcsim:
 // `keybroker serve`, the real bridge, the plan step of the dist/mcp/vsphere child reading
-// folder and cluster facts, `keybroker policy test` through the new control op, approvals
-// answered with the real CLI, and "someone else" moving a VM and renaming a cluster
-// through an independent SOAP session.
+// folder, cluster and tag facts (tags through the vAPI session the broker grants beside the
+// cookie), `keybroker policy test` through the new control op, approvals answered with the
+// real CLI, and "someone else" moving a VM, renaming a cluster, tagging a VM (vAPI) and
+// powering a VM back on through independent sessions.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createUpstreamDispatcher, moRefElement, VsphereClient, vsphereLogin, vsphereLogout, xmlElement, type ManagedObjectRef } from '../../src/connectors/vsphere/index.js';
 import type { PolicyTestResult } from '../../src/base/contracts/policy.js';
 import { findEntity } from '../../src/mcp/vsphere/inventory/find-entity.js';
+import { adminSession, type AdminSession } from '../mcp/vsphere/admin-session.js';
 import { taskRef } from '../../src/mcp/vsphere/inventory/task-ref.js';
 import { startBridgedServe } from '../support/bridged-serve.js';
 import { readAudit } from '../support/audit-file.js';
@@ -36,6 +38,7 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
   let client: Client;
   let soap: VsphereClient;
   let closeSoap: () => Promise<void>;
+  let admin: AdminSession;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin, timeoutMs: 120_000 });
   const { approvals, approvingUnlocks: unlocking } = cliApprovals(cli);
   /** Settle `work`, approving the unlock prompts it causes on the way (the plan needs a session); no tool approval meanwhile. */
@@ -66,6 +69,9 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     const configPath = path.join(home, 'config.json');
     const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
     config['policy'] = {
+      // Server-qualified lists (none of these tools is called below).
+      approve: ['p6/p6_call'],
+      allow: ['vsphere/vsphere_host_maintenance', { server: 'extra', tool: 'vsphere_clone_vm' }, 'vsphere_migrate_vm'],
       rules: [
         { server: 'vsphere', tool: 'vsphere_snapshot_delete', when: { cluster: 'prod-*' }, action: 'deny', reason: 'never delete snapshots on production clusters' },
         { server: 'vsphere', tool: 'vsphere_power', when: { any: [{ tags: 'env:test' }, { folder: 'Lab/*' }], time: { from: hhmm(now - 2 * 3600_000), to: hhmm(now + 2 * 3600_000), timeZone: 'UTC' } }, action: 'allow', reason: 'lab power actions in office hours' },
@@ -84,9 +90,13 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     const dc = await findEntity(soap, 'Datacenter', 'DC0', 'datacenter');
     const [d] = await soap.retrieveObjects([dc.ref], ['vmFolder']);
     await soap.invoke('CreateFolder', d!.props['vmFolder'] as ManagedObjectRef, xmlElement('name', 'Lab'));
+    // vAPI REST as someone else: category env, tag test, on a VM outside Lab/.
+    admin = await adminSession(vcsim);
+    await admin.attachTag(await admin.createTag('env', 'test'), 'DC0_C0_RP0_VM1');
   });
   after(async () => {
     await closeSoap?.();
+    await admin?.close();
     await client?.close();
     await serve?.stop();
     await vcsim?.stop();
@@ -106,6 +116,8 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.match(r.stdout, /\[0\] DENY vsphere\/vsphere_snapshot_delete on \* when cluster=prod-\*: never delete snapshots/);
     assert.match(r.stdout, /\[1\] ALLOW vsphere\/vsphere_power on \* when time .* UTC and \(tags=env:test or folder=Lab\/\*\)/);
     assert.match(r.stdout, /power or snapshot changes: at most 5 per 600 s per endpoint/);
+    assert.match(r.stdout, /^always ask: p6\/p6_call$/m);
+    assert.match(r.stdout, /^changes allowed without asking: vsphere\/vsphere_host_maintenance, extra\/vsphere_clone_vm, vsphere_migrate_vm \(a name without server\/: built-in servers only\)$/m);
   });
 
   it('a VM moved into Lab/ between two calls changes the decision, and policy test explains each', async () => {
@@ -115,9 +127,10 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.equal(before.result.decision, 'ask');
     assert.equal(before.result.rule, undefined);
     assert.equal(before.result.plan?.facts?.[0]?.['folder'], '', 'a VM directly in the datacenter VM folder');
-    assert.match(before.text, /^ASK \(default\): every change asks/);
-    assert.match(before.text, /policy\.rules\[1\] skipped \(tags unknown\)/, 'the tag branch could not be checked (no vAPI tags) and the folder branch is false');
-    assert.match(before.text, /facts of VM DC0_H0_VM0 \(vm-\d+\): powerState=poweredOn .*folder= resourcePool=Resources/);
+    assert.deepEqual(before.result.plan?.facts?.[0]?.['tags'], [], 'tags were read: the VM has none');
+    assert.deepEqual(before.result.unevaluated, [], 'both branches were checked: no tag env:test, not in Lab/');
+    assert.match(before.text, /^ASK \(default\): every change asks \(no rule allows it\)$/m);
+    assert.match(before.text, /facts of VM DC0_H0_VM0 \(vm-\d+\): powerState=poweredOn .*folder= resourcePool=Resources tags=$/m);
 
     const first = call('vsphere_power', args);
     const a = await nextToolApproval();
@@ -139,6 +152,21 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.deepEqual([record?.outcome, record?.decision, record?.rule, record?.ruleReason], ['ok', 'allow', 1, 'lab power actions in office hours']);
     const denied = audit().find((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.outcome === 'denied');
     assert.deepEqual([denied?.decision, denied?.rule], ['ask', undefined]);
+  });
+
+  it('a VM tagged env:test (vAPI) is allowed through the tag branch outside Lab/, and policy test shows its tags', async () => {
+    const args = { endpoint: 'vc1', vm: 'DC0_C0_RP0_VM1', action: 'off' };
+    const t = await policyTest('vsphere_power', args);
+    assert.deepEqual([t.result.decision, t.result.rule], ['allow', 1], t.text);
+    assert.deepEqual(t.result.plan?.facts?.[0]?.['tags'], ['env:test']);
+    assert.notEqual(t.result.plan?.facts?.[0]?.['folder'], 'Lab');
+    assert.match(t.text, /^ALLOW \(policy\.rules\[1\]\): lab power actions in office hours/);
+    assert.match(t.text, /facts of VM DC0_C0_RP0_VM1 \(vm-\d+\): .*tags=env:test$/m);
+    const ran = await call('vsphere_power', args);
+    assert.notEqual(ran.isError, true, textOf(ran));
+    assert.deepEqual(await approvals(), [], 'nothing was asked');
+    const record = audit().findLast((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.endpoint === 'vc1');
+    assert.deepEqual([record?.outcome, record?.decision, record?.rule], ['ok', 'allow', 1]);
   });
 
   it('never deletes snapshots on a cluster renamed to prod-*: denied without asking, and policy test says which rule', async () => {
@@ -163,15 +191,20 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.match(textOf(listed), /pre-patch/, 'the snapshot is still there');
   });
 
-  it('six power actions in a row against one endpoint: the sixth waits with a message naming the limit', async () => {
+  it('six power-offs in a row against one endpoint: the sixth waits with a message naming the limit', async () => {
     await moveIntoLab('DC0_H0_VM1');
-    const actions = ['off', 'on', 'off', 'on', 'off'];
-    for (const [i, action] of actions.entries()) {
-      const r = await approvingUnlocks(call('vsphere_power', { endpoint: 'vclimit', vm: 'DC0_H0_VM1', action }));
-      assert.notEqual(r.isError, true, `call ${i + 1}: ${textOf(r)}`);
+    // Only power-offs go through KeyBroker; someone else powers the VM back on in between.
+    const powerOnElsewhere = async () => waitTask('PowerOnVM_Task', (await findEntity(soap, 'VirtualMachine', 'DC0_H0_VM1', 'VM')).ref);
+    const off = { endpoint: 'vclimit', vm: 'DC0_H0_VM1', action: 'off' };
+    for (let i = 1; i <= 5; i++) {
+      const r = await approvingUnlocks(call('vsphere_power', off));
+      assert.notEqual(r.isError, true, `power-off ${i}: ${textOf(r)}`);
+      assert.match(textOf(r), /poweredOn → poweredOff/);
+      await powerOnElsewhere();
     }
     assert.deepEqual(await approvals(), [], 'the rule allowed five without asking');
-    const sixth = call('vsphere_power', { endpoint: 'vclimit', vm: 'DC0_H0_VM1', action: 'on' });
+    assert.equal(audit().filter((l) => l.event === 'tool.called' && l.endpoint === 'vclimit' && l.outcome === 'ok').length, 5);
+    const sixth = call('vsphere_power', off);
     const a = await nextToolApproval();
     assert.ok(a.subject.kind === 'tool');
     assert.deepEqual(a.subject.reasons, ["limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit (5 already)"]);
@@ -180,9 +213,10 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.equal((await cli(['approve', a.id])).code, 0);
     const r = await sixth;
     assert.notEqual(r.isError, true, textOf(r));
+    assert.match(textOf(r), /poweredOn → poweredOff/);
     const record = audit().findLast((l) => l.event === 'tool.called' && l.endpoint === 'vclimit');
     assert.deepEqual([record?.decision, record?.rule, record?.limits], ['allow', 1, ["limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit (5 already)"]]);
-    // The limit is per endpoint: vc1 has had one power change only.
+    // The limit is per endpoint: vc1 has had two power changes and one snapshot only.
     const other = await policyTest('vsphere_power', { endpoint: 'vc1', vm: 'DC0_H0_VM0', action: 'on' });
     assert.deepEqual(other.result.limits, []);
   });

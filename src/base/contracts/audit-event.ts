@@ -36,6 +36,8 @@ export const AUDIT_EVENTS = [
   'host.stopped',
   // Live OTLP export (issue 14 item 5): records that could not be delivered, coalesced per interval.
   'export.dropped',
+  // A signed checkpoint of the hash chain (issue 14 item 4): `sig` signs this line's `prev`.
+  'audit.checkpoint',
   'lock',
 ] as const;
 
@@ -105,6 +107,10 @@ export const AuditRecord = z.strictObject({
   count: z.int().positive().optional(),
   /** With `count`: when the first of those events happened, ISO 8601 in UTC. */
   since: z.iso.datetime().optional(),
+  /** `audit.checkpoint`: which key signed it (16 hex of the SHA-256 of its public key). */
+  keyId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+  /** `audit.checkpoint`: the Ed25519 signature (base64) of the chain head and `ts`. */
+  sig: z.string().max(200).optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 

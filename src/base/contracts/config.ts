@@ -28,15 +28,27 @@ export const HttpFrontDoor = z.strictObject({
   rateLimitPerMinute: z.int().min(1).max(100_000).default(600),
 });
 
+/**
+ * A tool in `policy.allow` / `policy.approve`: `"server/tool"`, `{ "server", "tool" }`, or a
+ * bare `"tool"` (the form before issue 14). Security: in `allow` a bare name matches only the
+ * built-in servers' tools, so an extra configured server cannot present an allowed name
+ * (base/policy/tool-list.ts); in `approve` it matches every server's.
+ */
+export const ToolListEntry = z.union([
+  z.string().min(1).max(300).regex(/^([a-z0-9][a-z0-9-]{0,31}\/)?[^/]+$/, 'expected "server/tool" (vsphere/vsphere_power) or a tool name'),
+  z.strictObject({ server: ServerName, tool: z.string().min(1).max(256) }),
+]);
+export type ToolListEntry = z.infer<typeof ToolListEntry>;
+
 export const Policy = z.strictObject({
-  /** Tool names that always need a per-call approval, whatever their annotations say. */
-  approve: z.array(z.string().min(1)).default([]),
+  /** Tools that always need a per-call approval, whatever their annotations say. */
+  approve: z.array(ToolListEntry).default([]),
   /**
-   * Tool names that change things yet run without a per-call approval (issue 11: every write
+   * Tools that change things yet run without a per-call approval (issue 11: every write
    * asks unless policy explicitly allows it). `approve` wins over `allow`; a read-only endpoint
    * still refuses them.
    */
-  allow: z.array(z.string().min(1)).default([]),
+  allow: z.array(ToolListEntry).default([]),
   /**
    * Ordered rules over live inventory (issue 14): the first that matches decides allow, ask
    * or deny. None matching leaves `approve`/`allow` and "every write asks" in charge.
@@ -91,10 +103,21 @@ export function otlpUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Signed audit checkpoints (issue 14 item 4), off unless present: every `everyRecords`
+ * records, and every `everyMinutes` minutes when records were written, the host signs the
+ * chain head with an Ed25519 key kept in the keychain.
+ */
+export const AuditCheckpointSettings = z.strictObject({
+  everyRecords: z.int().min(1).max(1_000_000).default(1000),
+  everyMinutes: z.int().min(1).max(7 * 24 * 60).default(60),
+});
+
 export const AuditSettings = z.strictObject({
   maxBytes: z.int().min(64 * 1024).default(10 * 1024 * 1024),
   keep: z.int().min(1).max(100).default(5),
   otlp: OtlpExportSettings.optional(),
+  checkpoints: AuditCheckpointSettings.optional(),
 });
 
 /**

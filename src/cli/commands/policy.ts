@@ -1,5 +1,6 @@
 import { ServerName } from '../../base/contracts/gateway-handshake.js';
 import type { PolicyRule, PolicyTestResult, When } from '../../base/contracts/policy.js';
+import { describeToolListEntry } from '../../base/policy/tool-list.js';
 import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';
 import { usageError } from '../cli-error.js';
@@ -42,8 +43,8 @@ async function runList(ctx: CliContext, argv: readonly string[]): Promise<number
   const lines = ['rules (the first that matches decides; none matching: every change asks, reads run):'];
   if (policy.rules.length === 0) lines.push('  none; add them under "policy.rules" in config.json (see docs/CLI.md)');
   policy.rules.forEach((r, i) => lines.push(`  ${ruleLine(r, i)}`));
-  if (policy.approve.length) lines.push(`always ask: ${policy.approve.join(', ')}`);
-  if (policy.allow.length) lines.push(`changes allowed without asking: ${policy.allow.join(', ')}`);
+  if (policy.approve.length) lines.push(`always ask: ${policy.approve.map(describeToolListEntry).join(', ')}`);
+  if (policy.allow.length) lines.push(`changes allowed without asking: ${policy.allow.map(describeToolListEntry).join(', ')}${policy.allow.some((e) => typeof e === 'string' && !e.includes('/')) ? ' (a name without server/: built-in servers only)' : ''}`);
   lines.push('limits (hitting one makes the call ask, naming the limit):');
   for (const r of policy.limits.rates) lines.push(`  ${toOneLine(`${r.name}: at most ${r.max} per ${r.windowSeconds} s per endpoint (${r.tools.join(', ')})`, 300)}`);
   lines.push(`  objects per call: at most ${policy.limits.maxObjectsPerCall}`);

@@ -130,6 +130,20 @@ export class AuditLog extends DisposableBase {
     return record;
   }
 
+  /**
+   * Write a signed checkpoint (issue 14 item 4): an `audit.checkpoint` record whose `sig`
+   * signs its own `prev`, the chain head, after any deferred lines. Returns what was written.
+   */
+  appendCheckpoint(key: { keyId: string; sign(prev: string, ts: string): string }): AuditRecord {
+    this.flush();
+    const ts = (this.options.now?.() ?? new Date()).toISOString();
+    this.head ??= auditChainHead(this.file);
+    const record = this.prepare({ event: 'audit.checkpoint', ts, keyId: key.keyId, sig: key.sign(this.head, ts) });
+    this.guardChain(() => this.writeLine(Buffer.from(this.chainNext(JSON.stringify(record)), 'utf8')));
+    this._onDidAppend.fire(record);
+    return record;
+  }
+
   private prepare(input: AuditInput): AuditRecord {
     if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
     const parsed = AuditRecord.safeParse({ ...input, ts: input.ts ?? (this.options.now?.() ?? new Date()).toISOString() });

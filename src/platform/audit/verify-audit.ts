@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GENESIS, hashAuditLine } from './audit-chain.js';
+import type { CheckpointKey } from './checkpoint-key.js';
 import { parseChainedAuditLine } from './parse-audit-line.js';
 import { listRotatedAuditFiles } from './rotate-audit.js';
 
@@ -27,6 +28,8 @@ export type AuditVerifyResult =
       start: ChainStart;
       /** Records from before chaining began (no `prev`), at the start of the history; not covered. */
       unchained: number;
+      /** Signed checkpoints found, whether their signatures were checked (a key was given), and the last one's `ts`. */
+      checkpoints: { count: number; checked: boolean; lastTs?: string };
     }
   | {
       ok: false;
@@ -70,7 +73,10 @@ function splitLines(data: Buffer): Buffer[] {
  * chains to it yet), and a whole chain rewritten by someone who can write the files
  * (SECURITY.md "Audit integrity").
  */
-export function verifyAuditChain(file: string): AuditVerifyResult {
+export function verifyAuditChain(file: string, options: { checkpointKey?: CheckpointKey } = {}): AuditVerifyResult {
+  const key = options.checkpointKey;
+  let checkpoints = 0;
+  let lastCheckpointTs: string | undefined;
   const files = [...listRotatedAuditFiles(file), file];
   let previous: Previous | undefined;
   let chained = false;
@@ -109,13 +115,24 @@ export function verifyAuditChain(file: string): AuditVerifyResult {
         if (!chained && previous) start = { kind: 'upgrade', ts: parsed.record.ts };
         chained = true;
       }
+      // A checkpoint with outcome `failed` only notes that checkpoints are off (no key); it signs nothing.
+      if (parsed.record.event === 'audit.checkpoint' && parsed.record.outcome !== 'failed') {
+        const { sig, keyId, ts } = parsed.record;
+        if (parsed.prev === undefined || sig === undefined || keyId === undefined) return fail('a checkpoint without its chain link, key id or signature (an edit)');
+        // Security: the signature covers the chain head, so a chain rewritten up to here
+        // (by someone who can write the files but cannot use the keychain key) fails here.
+        if (key && keyId !== key.keyId) return fail(`a checkpoint signed with key ${keyId}, not the keychain's audit key ${key.keyId}: forged, or made before the key was replaced`);
+        if (key && !key.verify(parsed.prev, ts, sig)) return fail('a checkpoint whose signature does not verify: the records before it were rewritten, or the checkpoint was forged');
+        checkpoints++;
+        lastCheckpointTs = ts;
+      }
       previous = { hash: hashAuditLine(bytes), file: f, line: lineNo };
       records++;
       firstTs ??= parsed.record.ts;
       lastTs = parsed.record.ts;
     }
   }
-  return { ok: true, records, files: filesRead, firstTs, lastTs, start, unchained };
+  return { ok: true, records, files: filesRead, firstTs, lastTs, start, unchained, checkpoints: { count: checkpoints, checked: key !== undefined, ...(lastCheckpointTs && { lastTs: lastCheckpointTs }) } };
 }
 
 /** The one-line summary `keybroker audit verify` prints for a result. */
@@ -129,5 +146,7 @@ export function describeAuditVerify(result: AuditVerifyResult): string {
   else if (start.kind === 'upgrade') parts.push(`chain starts at ${start.ts}, where chaining began`);
   else parts.push('no chained record');
   if (result.unchained > 0) parts.push(`${result.unchained} record(s) from before chaining are not covered`);
+  const cp = result.checkpoints;
+  if (cp.count > 0) parts.push(cp.checked ? `${cp.count} signed checkpoint(s) verified, the last at ${cp.lastTs}` : `${cp.count} signed checkpoint(s) not checked (no audit key in the keychain)`);
   return parts.join('; ');
 }

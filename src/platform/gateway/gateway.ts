@@ -224,7 +224,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     };
     if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; call ${entry.spec.kind}_list_endpoints for the names`));
     const writes = changesUpstream(tool);
-    const legacyAsk = needsApproval(tool, config);
+    const legacyAsk = needsApproval(entry.spec.name, tool, config);
     if ((writes || legacyAsk) && !endpoint) {
       const names = endpointsOf(config, entry.spec.kind).map((e) => `${e.id}${e.readOnly ? ' (read-only)' : ''}`).join(', ') || 'none configured';
       return finish('denied', refusal(`${name} may change things, and that needs a named system: pass the endpoint argument (${entry.spec.kind} endpoints: ${names})`), 'no endpoint');
@@ -416,7 +416,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const endpoint = targetEndpoint(args, config, entry.spec.kind);
     if (typeof args?.['endpoint'] === 'string' && !endpoint) return { ...none, error: `no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}` };
     const writes = changesUpstream(tool);
-    const legacyAsk = needsApproval(tool, config);
+    const legacyAsk = needsApproval(server, tool, config);
     if ((writes || legacyAsk) && !endpoint) return { ...none, error: `${name} needs an endpoint argument` };
     const acceptsEndpoint = (tool.inputSchema.properties as Record<string, unknown> | undefined)?.['endpoint'] !== undefined;
     const forwarded = endpoint && acceptsEndpoint && typeof args?.['endpoint'] !== 'string' ? { ...args, endpoint: endpoint.id } : args;

@@ -2,6 +2,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../../base/contracts/config.js';
 import type { Endpoint } from '../../base/contracts/endpoint.js';
 import type { EndpointKind } from '../../base/contracts/names.js';
+import { toolListNames } from '../../base/policy/tool-list.js';
 
 /**
  * Whether a tool may change the upstream: everything not annotated `readOnlyHint: true`
@@ -13,12 +14,14 @@ export function changesUpstream(tool: Pick<Tool, 'annotations'>): boolean {
 }
 
 /**
- * A call waits for the user when the tool changes things and `policy.allow` does not name it,
- * or when `policy.approve` names it, whatever its annotations claim (`approve` wins).
+ * A call to `server`'s tool waits for the user when the tool changes things and
+ * `policy.allow` does not name it, or when `policy.approve` names it, whatever its
+ * annotations claim (`approve` wins). Security: `allow` is matched with the server (a bare
+ * name only for the built-in servers), so an extra server's same-named tool still asks.
  */
-export function needsApproval(tool: Pick<Tool, 'name' | 'annotations'>, config: Config): boolean {
-  if (config.policy.approve.includes(tool.name)) return true;
-  return changesUpstream(tool) && !config.policy.allow.includes(tool.name);
+export function needsApproval(server: string, tool: Pick<Tool, 'name' | 'annotations'>, config: Config): boolean {
+  if (toolListNames(config.policy.approve, server, tool.name, 'any')) return true;
+  return changesUpstream(tool) && !toolListNames(config.policy.allow, server, tool.name, 'built-in');
 }
 
 /** The endpoints a server of `kind` serves. */

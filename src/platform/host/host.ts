@@ -6,6 +6,7 @@ import type { EndpointKind } from '../../base/contracts/names.js';
 import { BugError } from '../../base/errors/core-error.js';
 import { DisposableBase, toDisposable } from '../../base/lifecycle/disposable.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { startAuditCheckpoints } from '../audit/start-audit-checkpoints.js';
 import type { Approver } from '../broker/approver.js';
 import { Broker } from '../broker/broker.js';
 import { systemClock, type Clock } from '../broker/clock.js';
@@ -112,6 +113,8 @@ export class Host extends DisposableBase implements ControlHandler {
       const { AuditOtlpExporter } = await import('../audit/audit-otlp-exporter.js');
       host.register(new AuditOtlpExporter({ settings: config.audit.otlp, audit }));
     }
+    // Signed audit checkpoints (issue 14 item 4), off unless configured; the key stays in the keychain.
+    if (config.audit.checkpoints) host.register(await startAuditCheckpoints(audit, options.keychain, config.audit.checkpoints, options.log));
     host.register(broker);
     host.register(gateway);
     host.register(supervisor);

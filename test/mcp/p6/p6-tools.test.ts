@@ -86,8 +86,8 @@ describe('P6 MCP tools against the fake', () => {
 
   it('p6_projects_by_obs includes projects of nodes below the OBS', async () => {
     const r = await s.ok<Page & { obsObjectIds: number[] }>('p6_projects_by_obs', { obsName: 'Construction', fields: ['ObjectId'] });
-    assert.deepEqual([...r.obsObjectIds].sort((a, b) => a - b), [3, 8, 9, 10]);
-    assert.deepEqual(r.rows.map((p) => p['ObjectId']), table('project').filter((p) => [3, 8, 9, 10].includes(p['OBSObjectId'] as number)).map((p) => p['ObjectId']));
+    assert.deepEqual([...r.obsObjectIds].sort((a, b) => a - b), [3, 8, 9, 10, 13, 14]);
+    assert.deepEqual(r.rows.map((p) => p['ObjectId']), table('project').filter((p) => [3, 8, 9, 10, 13, 14].includes(p['OBSObjectId'] as number)).map((p) => p['ObjectId']));
     const only = await s.ok<Page>('p6_projects_by_obs', { obsObjectId: 3, includeChildren: false });
     assert.equal(only.total, table('project').filter((p) => p['OBSObjectId'] === 3).length);
   });

@@ -24,7 +24,7 @@ const SPEC: ServerSpec = { name: 'garden', kind: 'vsphere', modulePath: path.res
 const SECRET = 'tok-3f9a2c1e-very-secret';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
-function config(opts: { endpoints?: { id: string; readOnly: boolean }[]; allow?: string[] } = {}): Config {
+function config(opts: { endpoints?: { id: string; readOnly: boolean }[]; allow?: unknown[] } = {}): Config {
   const endpoints = opts.endpoints ?? [{ id: 'vc1', readOnly: false }];
   return Config.parse({
     ...emptyConfig(),
@@ -162,10 +162,22 @@ describe('Gateway plans (issue 11)', () => {
   });
 
   it('runs a write named in policy.allow without asking, still planned and re-checked', async () => {
-    await withGarden(config({ allow: ['grow'] }), async ({ client, pending, audit }) => {
+    await withGarden(config({ allow: ['garden/grow'] }), async ({ client, pending, audit }) => {
       assert.equal(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'chard' } })), 'planted chard');
       assert.deepEqual(pending.list(), []);
       assert.match(audit.find((r) => r.event === 'tool.called' && r.tool === 'grow')?.planHash ?? '', /^[0-9a-f]{64}$/);
+    });
+  });
+
+  it('a bare name in policy.allow does not allow a server that is not built in: grow still asks (issue 14)', async () => {
+    // Security: "garden" stands for an extra configured server presenting an allowed tool name.
+    await withGarden(config({ allow: ['grow', 'vsphere/grow', { server: 'p6', tool: 'grow' }] }), async ({ client, pending, nextApproval, garden }) => {
+      const call = client.callTool({ name: 'grow', arguments: { plant: 'kale' } });
+      const a = await nextApproval();
+      assert.ok(a.subject.kind === 'tool' && a.server === 'garden');
+      pending.decide(a.id, 'deny');
+      assert.equal(textOf(await call), 'denied by the user');
+      assert.equal((await garden()).grown, 0);
     });
   });
 

@@ -13,22 +13,22 @@ describe('tool policy fails closed', () => {
   it('asks for a tool with no annotations, empty annotations, or only readOnlyHint: false', () => {
     for (const tool of [{ name: 'bare' }, { name: 'empty', annotations: {} }, { name: 'rw', annotations: { readOnlyHint: false } }, { name: 'idem', annotations: { idempotentHint: true } }]) {
       assert.equal(changesUpstream(tool), true, tool.name);
-      assert.equal(needsApproval(tool, config()), true, tool.name);
+      assert.equal(needsApproval('vsphere', tool, config()), true, tool.name);
     }
   });
 
   it('lets through only a tool that says it is read-only (issue 11: every write asks)', () => {
-    assert.equal(needsApproval({ name: 'ro', annotations: { readOnlyHint: true } }, config()), false);
+    assert.equal(needsApproval('vsphere', { name: 'ro', annotations: { readOnlyHint: true } }, config()), false);
     // Not destructive still changes the upstream (a new snapshot fills a datastore): it asks.
-    assert.equal(needsApproval({ name: 'nd', annotations: { destructiveHint: false } }, config()), true);
+    assert.equal(needsApproval('vsphere', { name: 'nd', annotations: { destructiveHint: false } }, config()), true);
     // readOnlyHint wins over a contradictory destructiveHint, as MCP defines it.
-    assert.equal(needsApproval({ name: 'both', annotations: { readOnlyHint: true, destructiveHint: true } }, config()), false);
-    assert.equal(needsApproval({ name: 'd', annotations: { readOnlyHint: false, destructiveHint: true } }, config()), true);
+    assert.equal(needsApproval('vsphere', { name: 'both', annotations: { readOnlyHint: true, destructiveHint: true } }, config()), false);
+    assert.equal(needsApproval('vsphere', { name: 'd', annotations: { readOnlyHint: false, destructiveHint: true } }, config()), true);
   });
 
   it('asks for a tool named in policy.approve whatever its annotations say', () => {
-    assert.equal(needsApproval({ name: 'ro', annotations: { readOnlyHint: true } }, config({ approve: ['ro'] })), true);
-    assert.equal(needsApproval({ name: 'other', annotations: { readOnlyHint: true } }, config({ approve: ['ro'] })), false);
+    assert.equal(needsApproval('vsphere', { name: 'ro', annotations: { readOnlyHint: true } }, config({ approve: ['ro'] })), true);
+    assert.equal(needsApproval('vsphere', { name: 'other', annotations: { readOnlyHint: true } }, config({ approve: ['ro'] })), false);
   });
 
   it('hides unannotated tools when every endpoint is read-only, and shows them otherwise', () => {

@@ -2,8 +2,10 @@ import type { P6Client } from '../../../connectors/p6/index.js';
 import type { PlanChange } from '../../../base/contracts/approval.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
+import type { TargetFacts } from '../../../base/contracts/policy.js';
 import { P6ToolError } from '../p6-tool-error.js';
 import { preconditionP6Value, showP6Value } from './p6-values.js';
+import { readProjectFacts } from './project-facts.js';
 
 /**
  * Resources whose current values a PUT plan reads, and whether they carry LastUpdateDate
@@ -88,7 +90,7 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   const resource = segments[0]!;
   const readFields = [...(known.lastUpdate ? ['LastUpdateDate'] : []), ...fields];
   const ids = [...new Set(body.map((o) => o['ObjectId'] as number))].sort((a, b) => a - b);
-  const rows = await client.readByIds(resource, ['ObjectId', ...readFields], ids);
+  const rows = await client.readByIds(resource, [...new Set(['ObjectId', ...readFields, ...(resource === 'activity' ? ['ProjectObjectId'] : [])])], ids);
   const missing = ids.filter((id) => !rows.some((r) => r['ObjectId'] === id));
   if (missing.length) throw new P6ToolError('P6_NOT_FOUND', `no ${resource} has ObjectId ${missing.slice(0, 10).join(', ')}; check the ObjectIds with the p6_list tools`);
   const changes: PlanChange[] = [];
@@ -100,10 +102,28 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
     if (precondition.length < 100) precondition.push({ object, type: resource, id: String(o['ObjectId']), values: Object.fromEntries(readFields.map((f) => [f, preconditionP6Value(row[f])])) });
   }
   const first = changes.slice(0, 3).map((c) => `${c.field} ${c.before} → ${c.after}`).join(', ');
+  const facts = await putFacts(client, resource, body, rows);
   return {
     summary: `Update ${body.length} ${resource} object(s) in P6 (PUT ${path}): ${first}${changes.length > 3 ? ', …' : ''}${body.length === 1 ? ` on ${resource} ${String(body[0]!['ObjectId'])}` : ''}`,
     changes,
     objects: body.slice(0, 100).map((o) => `${resource} ${String(o['ObjectId'])}`),
     precondition,
+    ...(facts && { facts }),
   };
+}
+
+/**
+ * The policy facts of a PUT's objects (issue 14), one per object in body order: the facts of
+ * the project an activity belongs to, or of the project itself, as they are before the change.
+ * None (every rule on facts unknown: never allows) for other resources and for more objects
+ * than a plan names, since an unnamed object would go unchecked.
+ */
+async function putFacts(client: P6Client, resource: string, body: readonly Record<string, unknown>[], rows: readonly Record<string, unknown>[]): Promise<TargetFacts[] | undefined> {
+  if ((resource !== 'activity' && resource !== 'project') || body.length > 100) return undefined;
+  const byProject = new Map<unknown, Promise<TargetFacts>>();
+  const factsOf = (projectObjectId: unknown) => {
+    if (!byProject.has(projectObjectId)) byProject.set(projectObjectId, readProjectFacts(client, projectObjectId));
+    return byProject.get(projectObjectId)!;
+  };
+  return Promise.all(body.map((o) => factsOf(resource === 'project' ? o['ObjectId'] : rows.find((r) => r['ObjectId'] === o['ObjectId'])?.['ProjectObjectId'])));
 }

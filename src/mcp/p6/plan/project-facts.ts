@@ -17,10 +17,34 @@ async function treePath(client: P6Client, resource: 'obs' | 'eps', objectId: unk
   return typeof id === 'number' ? undefined : names.reverse().join('/');
 }
 
+/** At most this many codes become the fact (the contract's list limit); more leaves it unknown. */
+const MAX_CODES = 100;
+
+/**
+ * The project's code assignments as `Type:Value` (`Region:NORTH`), sorted; [] when it has
+ * none. Undefined when the list would be incomplete (more than {@link MAX_CODES}, an entry
+ * without a type or value, or longer than the contract's 256 characters): a partial list
+ * could hide the code a deny rule looks for.
+ */
+async function projectCodes(client: P6Client, projectObjectId: number): Promise<string[] | undefined> {
+  const rows = await client.read('projectCodeAssignment', { fields: ['ProjectObjectId', 'ProjectCodeTypeName', 'ProjectCodeValue'], filter: p6Clause('ProjectObjectId', ':eq:', projectObjectId) });
+  if (rows.length > MAX_CODES) return undefined;
+  const codes: string[] = [];
+  for (const r of rows) {
+    const type = r['ProjectCodeTypeName'];
+    const value = r['ProjectCodeValue'];
+    if (typeof type !== 'string' || typeof value !== 'string' || !type || !value) return undefined;
+    const code = `${type}:${value}`;
+    if (code.length > 256) return undefined;
+    codes.push(code);
+  }
+  return [...new Set(codes)].sort();
+}
+
 /**
  * What a P6 plan read about a project for `policy.rules` (issue 14): its id, name, status,
- * OBS path and EPS path. A fact that cannot be read is left out, never guessed: a rule that
- * needs it then cannot allow.
+ * OBS path, EPS path and project codes. A fact that cannot be read is left out, never
+ * guessed: a rule that needs it then cannot allow.
  */
 export async function readProjectFacts(client: P6Client, projectObjectId: unknown): Promise<TargetFacts> {
   const facts: TargetFacts = {};
@@ -37,6 +61,12 @@ export async function readProjectFacts(client: P6Client, projectObjectId: unknow
     if (eps) facts['eps'] = eps;
   } catch {
     // Unreadable facts stay absent: rules that need them never allow.
+  }
+  try {
+    const codes = await projectCodes(client, projectObjectId);
+    if (codes) facts['codes'] = codes;
+  } catch {
+    // Security: codes unreadable (a P6 without the resource, a refusal): the fact stays absent.
   }
   return facts;
 }

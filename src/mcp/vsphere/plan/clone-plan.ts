@@ -5,6 +5,7 @@ import type { SnapshotRow } from '../inventory/snapshot-tree.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { findTarget, sizeText, targetLabel, targetOf, targetPrecondition, type Target } from './write-targets.js';
 import { preconditionValue, readVmState, vmLabel, vmPrecondition, type VmState } from './vm-state.js';
+import type { VmTagReader } from './vm-tags.js';
 
 /** The arguments of vsphere_clone_vm that shape its plan. */
 export interface CloneArgs {
@@ -40,8 +41,8 @@ const HARDWARE_PATHS = ['config.hardware.numCPU', 'config.hardware.memoryMB'];
  * the source's, the datastore its first, the pool its own (for a template, or a host in
  * another cluster, the root pool of the host's cluster).
  */
-export async function readClone(client: VsphereClient, args: CloneArgs): Promise<CloneState> {
-  const vm = await readVmState(client, args.vm);
+export async function readClone(client: VsphereClient, args: CloneArgs, tags?: VmTagReader): Promise<CloneState> {
+  const vm = await readVmState(client, args.vm, tags);
   const [o] = await client.retrieveObjects([vm.ref], ['parent', 'resourcePool', 'datastore', 'config.template', 'summary.storage.committed', 'summary.storage.uncommitted', 'runtime.host', ...HARDWARE_PATHS]);
   const p = o?.props ?? {};
   const template = p['config.template'] === true || p['config.template'] === 'true';

@@ -5,6 +5,7 @@ import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { findTarget, targetLabel, targetOf, targetPrecondition, type Target } from './write-targets.js';
 import { preconditionValue, readVmState, vmLabel, vmPrecondition, type VmState } from './vm-state.js';
+import type { VmTagReader } from './vm-tags.js';
 
 /** Where a VM is and where it should go, as read live for vsphere_migrate_vm. */
 export interface MigrateState {
@@ -28,9 +29,9 @@ const LOCATION_PATHS = ['runtime.host', 'resourcePool', 'datastore'];
  * target host is in another compute resource and no pool is named, the VM goes to that
  * compute resource's root pool (vSphere needs a pool there).
  */
-export async function readMigrate(client: VsphereClient, args: { vm: string; host?: string; pool?: string; datastore?: string }): Promise<MigrateState> {
+export async function readMigrate(client: VsphereClient, args: { vm: string; host?: string; pool?: string; datastore?: string }, tags?: VmTagReader): Promise<MigrateState> {
   if (args.host === undefined && args.pool === undefined && args.datastore === undefined) throw new VsphereToolError('pass host, pool or datastore (or several): where the VM should go');
-  const vm = await readVmState(client, args.vm);
+  const vm = await readVmState(client, args.vm, tags);
   const [o] = await client.retrieveObjects([vm.ref], LOCATION_PATHS);
   const p = o?.props ?? {};
   const fromHost = await targetOf(client, p['runtime.host'], 'host');

@@ -4,6 +4,7 @@ import type { PlanChange } from '../../../base/contracts/approval.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { preconditionValue, readVmState, vmLabel, vmPrecondition, type VmState } from './vm-state.js';
+import type { VmTagReader } from './vm-tags.js';
 
 /** What vsphere_reconfigure_vm reads of a VM besides its plan state: size and hot-plug flags. */
 export interface VmSize {
@@ -22,8 +23,8 @@ const SIZE_PATHS = ['config.hardware.numCPU', 'config.hardware.memoryMB', 'confi
 const flag = (v: unknown) => v === true || v === 'true';
 
 /** Read a VM's plan state and its CPU, memory and hot-plug settings. */
-export async function readVmSize(client: VsphereClient, vm: string): Promise<{ vm: VmState; size: VmSize }> {
-  const state = await readVmState(client, vm);
+export async function readVmSize(client: VsphereClient, vm: string, tags?: VmTagReader): Promise<{ vm: VmState; size: VmSize }> {
+  const state = await readVmState(client, vm, tags);
   const [o] = await client.retrieveObjects([state.ref], [...SIZE_PATHS, 'config.template']);
   const p = o?.props ?? {};
   return {

@@ -1,5 +1,6 @@
 import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { TargetFacts } from '../../../base/contracts/policy.js';
+import type { VmTagReader } from './vm-tags.js';
 
 /** VM properties the facts need, read with the plan's other properties. */
 export const VM_FACT_PATHS = ['parent', 'resourcePool', 'config.guestId', 'config.guestFullName'] as const;
@@ -33,12 +34,18 @@ async function folderPath(client: VsphereClient, parent: PropertyValue | undefin
 
 /**
  * What a plan read about a VM for `policy.rules` (issue 14): folder path, resource pool,
- * cluster (the host's parent, when it is a cluster), host, power state and guest OS. Tags
- * need vSphere's REST tagging API, which this server does not use: `tags` is never set, so a
- * rule on tags alone never allows (DECISIONS). A fact that cannot be read is left out, never
- * guessed; a rule that needs it then cannot allow.
+ * cluster (the host's parent, when it is a cluster), host, power state, guest OS, and its
+ * tags (`category:name`, through the endpoint's vAPI REST session) when `tags` reads them.
+ * A fact that cannot be read is left out, never guessed; a rule that needs it then cannot
+ * allow (D59, D60).
  */
-export async function readVmFacts(client: VsphereClient, props: Readonly<Record<string, PropertyValue>>, host: { ref?: ManagedObjectRef; name?: string }, powerState: string): Promise<TargetFacts> {
+export async function readVmFacts(
+  client: VsphereClient,
+  props: Readonly<Record<string, PropertyValue>>,
+  host: { ref?: ManagedObjectRef; name?: string },
+  powerState: string,
+  vm?: { ref: ManagedObjectRef; tags?: VmTagReader | undefined },
+): Promise<TargetFacts> {
   const facts: TargetFacts = {};
   if (powerState && powerState !== 'unknown') facts['powerState'] = powerState;
   const guestId = props['config.guestId'];
@@ -63,6 +70,15 @@ export async function readVmFacts(client: VsphereClient, props: Readonly<Record<
     }
   } catch {
     // A fact that could not be read stays absent: rules that need it never allow.
+  }
+  if (vm?.tags) {
+    try {
+      const tags = await vm.tags(vm.ref);
+      if (tags) facts['tags'] = tags;
+    } catch {
+      // Security: tags unreadable (no vAPI session, vAPI down): the fact stays absent, so a
+      // rule that needs it never allows (issue 14).
+    }
   }
   return facts;
 }

@@ -6,6 +6,7 @@ import { flattenSnapshots, type SnapshotRow } from '../inventory/snapshot-tree.j
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import type { TargetFacts } from '../../../base/contracts/policy.js';
 import { readVmFacts, VM_FACT_PATHS } from './vm-facts.js';
+import type { VmTagReader } from './vm-tags.js';
 
 /** The VM properties a plan reads; the first three are its precondition. */
 export const VM_PRECONDITION_PATHS = ['config.changeVersion', 'runtime.powerState', 'snapshot'] as const;
@@ -22,7 +23,7 @@ export interface VmState {
   readonly snapshots: SnapshotRow[];
   /** The precondition values (see {@link preconditionValue}). */
   readonly values: Record<string, string>;
-  /** What policy rules match on (issue 14): folder path, cluster, pool, power, guest OS. */
+  /** What policy rules match on (issue 14): folder path, cluster, pool, power, guest OS, tags. */
   readonly facts: TargetFacts;
 }
 
@@ -43,8 +44,11 @@ export function preconditionValue(path: string, value: PropertyValue | undefined
   return String(value);
 }
 
-/** Read one VM (by name or moref) for a plan: identity, power, size, host, Tools, snapshots. */
-export async function readVmState(client: VsphereClient, vm: string): Promise<VmState> {
+/**
+ * Read one VM (by name or moref) for a plan: identity, power, size, host, Tools, snapshots,
+ * and its policy facts; its tags only with a `tags` reader (without one the fact is unknown).
+ */
+export async function readVmState(client: VsphereClient, vm: string, tags?: VmTagReader): Promise<VmState> {
   const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
   const [o] = await client.retrieveObjects([target.ref], VM_PLAN_PATHS);
   if (!o) throw new VsphereToolError(`VM ${target.name} disappeared while it was being read; list the VMs again`);
@@ -54,7 +58,7 @@ export async function readVmState(client: VsphereClient, vm: string): Promise<Vm
   const tools = o.props['guest.toolsRunningStatus'];
   const powerState = preconditionValue('runtime.powerState', o.props['runtime.powerState']) || 'unknown';
   const hostName = h ? String(h.props['name'] ?? '') : undefined;
-  const facts = await readVmFacts(client, o.props, { ...(isMoRef(hostRef) && { ref: hostRef }), ...(hostName && { name: hostName }) }, powerState);
+  const facts = await readVmFacts(client, o.props, { ...(isMoRef(hostRef) && { ref: hostRef }), ...(hostName && { name: hostName }) }, powerState, { ref: target.ref, tags });
   return {
     ref: target.ref,
     name: target.name,

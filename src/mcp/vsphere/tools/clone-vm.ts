@@ -5,6 +5,7 @@ import { taskRef } from '../inventory/task-ref.js';
 import { clonePlan, nameTaken, readClone } from '../plan/clone-plan.js';
 import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets } from '../plan/write-targets.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { endpointArg } from './tool-support.js';
 import { ADDITIVE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
@@ -41,7 +42,7 @@ export function registerCloneVmTool(tools: Toolkit, deps: { clients: VsphereClie
     annotations: ADDITIVE,
     plan: async ({ endpoint, ...args }) => {
       const client = await deps.clients.forEndpoint(endpoint);
-      return clonePlan(client, await readClone(client, args), args);
+      return clonePlan(client, await readClone(client, args, vmTagReader(deps.clients, endpoint)), args);
     },
     recheck: async ({ endpoint, name, folder }, precondition) => {
       const changed = await recheckVsphere(deps.clients, endpoint, precondition);

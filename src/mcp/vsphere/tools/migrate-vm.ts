@@ -7,6 +7,7 @@ import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { assertApprovedTargets, targetOf } from '../plan/write-targets.js';
 import { endpointArg } from './tool-support.js';
 import { IDEMPOTENT_CHANGE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 
 /** `vsphere_migrate_vm`: move a VM to another host, resource pool and/or datastore (RelocateVM_Task). */
 export function registerMigrateVmTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
@@ -31,7 +32,7 @@ export function registerMigrateVmTool(tools: Toolkit, deps: { clients: VsphereCl
     },
     // Moves, destroys nothing; the same move again changes nothing more.
     annotations: IDEMPOTENT_CHANGE,
-    plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint), args)),
+    plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint), args, vmTagReader(deps.clients, endpoint))),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, ...args }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

@@ -7,6 +7,7 @@ import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { readVmState } from '../plan/vm-state.js';
 import { endpointArg } from './tool-support.js';
 import { DESTRUCTIVE, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 
 /** `vsphere_power`: power a VM on, off, reset, suspend, or shut down / reboot its guest. */
 export function registerPowerTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
@@ -29,7 +30,7 @@ export function registerPowerTool(tools: Toolkit, deps: { clients: VsphereClient
       settled: z.boolean().describe('False when a guest shutdown was still in progress at the deadline'),
     },
     annotations: DESTRUCTIVE,
-    plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint), vm), action),
+    plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint), vm, vmTagReader(deps.clients, endpoint)), action),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, action }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

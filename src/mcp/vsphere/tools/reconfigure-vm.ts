@@ -6,6 +6,7 @@ import { assertApprovedVm, recheckVsphere } from '../plan/recheck-vsphere.js';
 import { checkReconfigure, readVmSize, reconfigurePlan } from '../plan/reconfigure-plan.js';
 import { endpointArg } from './tool-support.js';
 import { DESTRUCTIVE_IDEMPOTENT, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 
 /** `vsphere_reconfigure_vm`: change a VM's CPU count and memory, within its hot-plug rules. */
 export function registerReconfigureVmTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
@@ -31,7 +32,7 @@ export function registerReconfigureVmTool(tools: Toolkit, deps: { clients: Vsphe
     // Shrinking a VM can break what runs on it; setting the same size again changes nothing more.
     annotations: DESTRUCTIVE_IDEMPOTENT,
     plan: async ({ endpoint, vm, numCpus, memoryMb }) => {
-      const { vm: state, size } = await readVmSize(await deps.clients.forEndpoint(endpoint), vm);
+      const { vm: state, size } = await readVmSize(await deps.clients.forEndpoint(endpoint), vm, vmTagReader(deps.clients, endpoint));
       return reconfigurePlan(state, size, { numCpus, memoryMb });
     },
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),

@@ -8,6 +8,7 @@ import { createSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
 import { endpointArg } from './tool-support.js';
 import { ADDITIVE, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 
 /** `vsphere_snapshot_create`: take a snapshot and wait for it (asks: it fills datastores and stuns the VM). */
 export function registerSnapshotCreateTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
@@ -25,7 +26,7 @@ export function registerSnapshotCreateTool(tools: Toolkit, deps: { clients: Vsph
     },
     outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the new snapshot'), name: z.string().describe('Snapshot name') },
     annotations: ADDITIVE,
-    plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, name, description, memory, quiesce }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

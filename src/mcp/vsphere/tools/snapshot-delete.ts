@@ -7,6 +7,7 @@ import { deleteSnapshotPlan } from '../plan/snapshot-plans.js';
 import { readVmState } from '../plan/vm-state.js';
 import { endpointArg } from './tool-support.js';
 import { DESTRUCTIVE, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
+import { vmTagReader } from '../plan/vm-tags.js';
 
 /** `vsphere_snapshot_delete`: remove a snapshot (its state can no longer be restored). */
 export function registerSnapshotDeleteTool(tools: Toolkit, deps: { clients: VsphereClients; taskDeadlineMs: number }): void {
@@ -22,7 +23,7 @@ export function registerSnapshotDeleteTool(tools: Toolkit, deps: { clients: Vsph
     },
     outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the deleted snapshot'), name: z.string().describe('Its name') },
     annotations: DESTRUCTIVE,
-    plan: async (args) => deleteSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm), args),
+    plan: async (args) => deleteSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, snapshot, removeChildren }, extra) => {
       const client = await deps.clients.forEndpoint(endpoint);

@@ -129,6 +129,17 @@ describe('a test-only kind (cookie-rest) through serve, bridge, approval and aud
     assert.equal(fake.items.get('i-1')?.archived, false);
   });
 
+  it('renews a session the upstream dropped, without asking again (token.renew, one login)', async () => {
+    const logins = fake.counts()['POST /api/login'] ?? 0;
+    fake.expireSessions();
+    const r = await call('cookie-rest_list_items', { endpoint: 'items1' });
+    results.push(JSON.stringify(r));
+    assert.equal(r.isError, undefined, textOf(r));
+    assert.equal((r.structuredContent as { total: number }).total, 2);
+    assert.equal((fake.counts()['POST /api/login'] ?? 0) - logins, 1);
+    assert.deepEqual(JSON.parse((await bin(['approvals', '--json'])).stdout), []);
+  });
+
   it('audits the login, the read, the approval and the write with its target, in order', async () => {
     const find = (what: string, p: (l: AuditRecord) => boolean) => waitFor(what, () => {
       const i = audit().findIndex(p);

@@ -15,7 +15,7 @@ export const EndpointForm = z.strictObject({
   url: z.string().url().max(2048),
   username: z.string().min(1).max(256),
   /** The kind's own fields by key (P6: `database`, `loginVariant`); see KindForm. */
-  fields: z.record(z.string().max(64), z.string().max(256)).optional(),
+  fields: z.record(z.string().max(64), z.string().max(256)).refine((r) => Object.keys(r).length <= 16, { error: 'at most 16 kind fields' }).optional(),
   /** Share the credential of this DNS domain (`corp.example`); fixed once the endpoint exists. */
   domain: z.string().max(253).optional(),
   /** Absolute path of a PEM CA file to trust for this endpoint. */

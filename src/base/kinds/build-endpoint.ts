@@ -67,6 +67,9 @@ export function buildEndpoint(input: EndpointInput, options: BuildEndpointOption
   const id = parseOr(EndpointName, input.id, 'id');
   if (!input.url) fail('url', `missing ${n('url')}; e.g. ${kind.urlExample}`);
   if (!input.username) fail('username', `missing ${n('username')}; give the upstream user name`);
+  for (const [key, value] of Object.entries(input.fields ?? {})) {
+    if (value?.trim() && !kind.fields.some((f) => f.key === key)) fail(key, `${n(key)} does not apply to ${kind.title} endpoints; leave it out`);
+  }
   const given: Record<string, string> = {};
   for (const f of kind.fields) {
     const v = input.fields?.[f.key]?.trim();

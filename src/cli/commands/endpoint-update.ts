@@ -70,7 +70,7 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   const old = findEndpoint(current, name);
   const oldKind = kindOf(old.kind);
   for (const f of own) {
-    if (values[f.flag] === undefined || oldKind.fields.some((g) => g.flag === f.flag)) continue;
+    if (values[f.flag] === undefined || oldKind.fields.some((g) => g.flag === f.flag && g.updatable)) continue;
     const kinds = allKinds().filter((k) => k.fields.some((g) => g.flag === f.flag && g.updatable)).map((k) => k.id);
     throw usageError(`--${f.flag} applies to ${kinds.join(' and ')} endpoints only; ${old.id} is ${old.kind}`);
   }

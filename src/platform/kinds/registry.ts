@@ -2,12 +2,18 @@
 // half). composeHost (platform/host/compose-host.ts) builds logins and server specs from it.
 import { BugError } from '../../base/errors/core-error.js';
 import { DisposableStore, toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
-import { findKind, registerKind } from '../../base/kinds/registry.js';
+import { BUILT_IN_KINDS, findKind, registerKind, type EndpointKind } from '../../base/kinds/registry.js';
 import type { KindModule } from './kind-module.js';
 import { p6Module } from './p6.js';
 import { vsphereModule } from './vsphere.js';
 
-const modules = new Map<string, KindModule>([vsphereModule, p6Module].map((m) => [m.descriptor.id, m]));
+/**
+ * The Node half of every built-in kind. `satisfies` makes the compiler refuse a built-in
+ * descriptor (base/kinds/registry.ts BUILT_IN_KINDS) without its module, and vice versa.
+ */
+const BUILT_IN_MODULES = { vsphere: vsphereModule, p6: p6Module } satisfies Record<EndpointKind, KindModule>;
+
+const modules = new Map<string, KindModule>(BUILT_IN_KINDS.map((k) => [k.id, BUILT_IN_MODULES[k.id]]));
 
 /**
  * Add a kind's Node half at start-up: before `composeHost` (and before any config.json that

@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { bridgeClient } from './bridge-client.js';
 import { waitForChild } from './host-child.js';
-import { waitFor, type Cli } from './keybroker-cli.js';
+import { waitFor, type Cli, type KeybrokerCommand } from './keybroker-cli.js';
 import { startServe, type ServeProcess } from './serve-process.js';
 
 /** How {@link startBridgedServe} decides the child is ready. */
@@ -11,6 +11,8 @@ export interface BridgedServeOptions {
   ready?: (c: HostStatus['children'][number]) => boolean;
   /** Also wait until `keybroker tools <server>` answers: the gateway has initialised the child, so its instructions reach the client. */
   toolsListed?: boolean;
+  /** How to start serve (default bin/keybroker.js); the bridge is always the real bin's. */
+  command?: KeybrokerCommand;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface BridgedServeOptions {
  * real `keybroker bridge` as Claude Desktop does. Serve is stopped again if the rest fails.
  */
 export async function startBridgedServe(env: NodeJS.ProcessEnv, cli: Cli, server: string, opts: BridgedServeOptions = {}): Promise<{ serve: ServeProcess; client: Client }> {
-  const serve = await startServe(env);
+  const serve = await startServe(env, opts.command);
   try {
     await waitForChild(cli, server, opts.ready);
     if (opts.toolsListed) await waitFor(`${server} tools listed`, async () => ((await cli(['tools', server])).code === 0 ? true : undefined), 30_000);

@@ -15,10 +15,17 @@ export interface CliResult {
 /** `keybroker` bound to a test's environment (`(args, stdin) => runKeybroker(args, { env, stdin })`). */
 export type Cli = (args: string[], stdin?: string) => Promise<CliResult>;
 
+/**
+ * How to start `keybroker`: node's arguments before the command's own. Default: the built
+ * bin/keybroker.js. A test-only kind runs its own entry instead (`['--import', 'tsx',
+ * 'test/fixtures/kinds/cookie-rest/serve-entry.ts']`), which registers the kind first.
+ */
+export type KeybrokerCommand = readonly string[];
+
 /** Run `keybroker ...args` as a separate process and collect its output. */
-export function runKeybroker(args: readonly string[], options: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number }): Promise<CliResult> {
+export function runKeybroker(args: readonly string[], options: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number; command?: KeybrokerCommand }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KEYBROKER_BIN, ...args], { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.command ?? [KEYBROKER_BIN]), ...args], { env: options.env, ...(options.command && { cwd: ROOT }), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

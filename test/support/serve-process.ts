@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { KEYBROKER_BIN, waitFor } from './keybroker-cli.js';
+import { KEYBROKER_BIN, waitFor, type KeybrokerCommand } from './keybroker-cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -13,9 +13,12 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Start `keybroker serve` (cwd = the repo, so a dev server's `--import tsx` resolves) and wait until it serves. */
-export async function startServe(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, [KEYBROKER_BIN, 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start `keybroker serve` (cwd = the repo, so a dev server's `--import tsx` resolves) and wait
+ * until it serves. `command`: another entry than bin/keybroker.js (see KeybrokerCommand).
+ */
+export async function startServe(env: NodeJS.ProcessEnv, command: KeybrokerCommand = [KEYBROKER_BIN]): Promise<ServeProcess> {
+  const proc = spawn(process.execPath, [...command, 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   proc.stdout!.resume();

@@ -56,7 +56,7 @@ export const AREAS = {
     what: 'tool policy (fail closed), approvals queue, read-only endpoints',
     mutate: [
       'src/platform/gateway/tool-policy.ts',
-      'src/platform/broker/pending-approvals.ts',
+      'src/platform/approvals/pending-approvals.ts',
       // Issue 14: rules on plan facts, time windows, globs, blast-radius limits; issue 11: secret arguments.
       'src/base/policy/evaluate-rules.ts',
       'src/base/policy/glob.ts',
@@ -66,7 +66,7 @@ export const AREAS = {
     ],
     tests: [
       'test/platform/gateway/tool-policy-fail-closed.test.ts',
-      'test/platform/broker/pending-approvals-queue.test.ts',
+      'test/platform/approvals/pending-approvals-queue.test.ts',
       'test/platform/gateway/tool-policy.test.ts',
       'test/base/policy/evaluate-rules.test.ts',
       'test/platform/gateway/blast-radius.test.ts',

@@ -1,6 +1,6 @@
 import type { Command, CliContext } from '../command.js';
 import { describeApproval } from '../format/describe-approval.js';
-import { PendingApprovals } from '../../platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import { VsphereUpstreamLogin } from '../../platform/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../platform/broker/logins/p6-upstream-login.js';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 import type { ApprovalDecision } from '../../base/contracts/approval.js';
-import type { Approver } from './approver.js';
-import type { AuditSink } from './audit-sink.js';
-import type { Clock } from './clock.js';
+import type { Approver } from '../approvals/approver.js';
+import type { AuditSink } from '../ports/audit-sink.js';
+import type { Clock } from '../ports/clock.js';
 import { TokenDenied } from './token-denied.js';
 import type { UnlockCache } from './unlock-cache.js';
 

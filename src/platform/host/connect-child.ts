@@ -1,6 +1,6 @@
 import type { EndpointKind } from '../../base/contracts/names.js';
 import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
-import type { AuditSink } from '../broker/audit-sink.js';
+import type { AuditSink } from '../ports/audit-sink.js';
 import type { Broker } from '../broker/broker.js';
 import type { ChildLink } from '../broker/child-link.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';

@@ -77,6 +77,8 @@ export const AREAS = {
   broker: {
     what: 'unlock cache, consent, upstream sessions, token service, constant-time token compare',
     mutate: [
+      // The ask-with-timeout-and-audit sequence consent runs on (issue 13 item 5).
+      'src/platform/approvals/ask-user.ts',
       'src/platform/broker/consent.ts',
       'src/platform/broker/secret-equals.ts',
       'src/platform/broker/sessions.ts',
@@ -88,6 +90,7 @@ export const AREAS = {
       'test/platform/broker/broker-expiry.test.ts',
       'test/platform/broker/consent-outcomes.test.ts',
       'test/platform/broker/consent-gate.test.ts',
+      'test/platform/approvals/ask-user.test.ts',
       'test/platform/broker/sessions-lifecycle.test.ts',
       'test/platform/broker/token-service-grants.test.ts',
       'test/platform/broker/unlock-cache.test.ts',

@@ -201,7 +201,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const { clock, audit } = this.deps;
     const started = clock.now();
     // Security: only `name` and `arguments` of the client's request are used; its `_meta`
-    // (where a client could forge "keybroker/approved") is never forwarded to the child.
+    // (where a client could forge the APPROVED_META_KEY approval) is never forwarded to the child.
     const { name, arguments: args } = request.params;
     const client = session.label();
     const base = { server: entry.spec.name, tool: name, client, argNames: argNames(args) };

@@ -91,6 +91,7 @@ export const AREAS = {
       'test/platform/broker/consent-outcomes.test.ts',
       'test/platform/broker/consent-gate.test.ts',
       'test/platform/approvals/ask-user.test.ts',
+      'test/platform/broker/consent-ask-failure.test.ts',
       'test/platform/broker/sessions-lifecycle.test.ts',
       'test/platform/broker/token-service-grants.test.ts',
       'test/platform/broker/unlock-cache.test.ts',

@@ -37,7 +37,7 @@ export interface AskUserRequest {
   readonly timeoutMs: number;
   /**
    * Withdraws the prompt (lock, shutdown, a client that cancelled): outcome 'cancelled'.
-   * Only an abort after the prompt was made counts, as before the two paths shared this.
+   * Already aborted, the Approver is handed an aborted signal and shows nothing.
    */
   readonly signal?: AbortSignal;
   /** The audit events of the request and of an allowing or refusing answer. */
@@ -66,7 +66,9 @@ export async function askUser(deps: AskUserDeps, ask: AskUserRequest): Promise<A
   const withdraw = new AbortController();
   const timer = clock.setTimer(ask.timeoutMs, () => withdraw.abort('timeout' satisfies AskOutcome));
   const onCancel = () => withdraw.abort('cancelled' satisfies AskOutcome);
-  ask.signal?.addEventListener('abort', onCancel, { once: true });
+  ask.signal?.addEventListener('abort', onCancel); // An abort fires once; `finally` removes it.
+  // A caller that gave up before asking gets no prompt at all, only the record of it.
+  if (ask.signal?.aborted) onCancel();
   const id = deps.newApprovalId();
   const createdAt = clock.now();
   audit.append({ event: ask.events.requested, ...ask.fields, approvalId: id, ...ask.requested });
@@ -79,9 +81,8 @@ export async function askUser(deps: AskUserDeps, ask: AskUserRequest): Promise<A
       .catch(() => { failed = true; return 'deny' as const; }); // A broken approver must fail closed.
     // Security: a withdrawn prompt is a denial even if the approver raced an "allow" in.
     const outcome: AskOutcome = withdraw.signal.aborted ? (withdraw.signal.reason as AskOutcome)
-      : ask.signal?.aborted ? 'cancelled'
-        : failed ? 'failed'
-          : decision === 'deny' ? 'denied' : 'allowed';
+      : failed ? 'failed'
+        : decision === 'deny' ? 'denied' : 'allowed';
     const answer: AskAnswer = { outcome, decision: outcome === 'allowed' ? decision : 'deny', timeoutMs: ask.timeoutMs };
     const extra = ask.answered?.(answer);
     audit.append({ event: outcome === 'allowed' ? ask.events.allowed : ask.events.denied, ...ask.fields, approvalId: id, outcome: AUDIT_OUTCOME[outcome], durationMs: clock.now() - createdAt, ...extra });

@@ -1,7 +1,7 @@
 // The one ask-with-timeout-and-audit sequence behind unlock consent and tool approval
 // (issue 13 item 5): every way a prompt ends, what it audits, and that a withdrawn prompt
 // is a refusal even when an "allow" races in.
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import type { Approver } from '../../../src/platform/approvals/approver.js';
@@ -106,5 +106,30 @@ describe('askUser', () => {
     assert.equal(seenWhenAnswered, 1);
     assert.equal(audit[0]?.ttlSeconds, undefined);
     assert.equal(audit[1]?.ttlSeconds, 3600);
+  });
+});
+
+describe('askUser withdrawal', () => {
+  it('a signal aborted before asking shows no prompt and is recorded as cancelled', async () => {
+    const pending = new PendingApprovals();
+    const { audit, deps } = setup(pending);
+    const gaveUp = new AbortController();
+    gaveUp.abort();
+    let listed = 0;
+    pending.onDidChange(() => void (listed = pending.list().length));
+    assert.equal((await askUser(deps, { ...ASK, signal: gaveUp.signal })).outcome, 'cancelled');
+    assert.equal(listed, 0);
+    assert.deepEqual(audit.map((r) => [r.event, r.outcome]), [['unlock.requested', undefined], ['unlock.denied', 'cancelled']]);
+  });
+
+  it('stops listening to the caller\'s signal once answered', async () => {
+    const pending = new PendingApprovals();
+    const { deps } = setup(pending);
+    const signal = new AbortController().signal;
+    const removed = mock.method(signal, 'removeEventListener');
+    const answer = askUser(deps, { ...ASK, signal });
+    pending.decide('abcdef01', 'deny');
+    await answer;
+    assert.ok(removed.mock.calls.some((c) => c.arguments[0] === 'abort'));
   });
 });

@@ -48,6 +48,19 @@ function zonesFor(root) {
   return zones;
 }
 
+// Issue 13 item 5: the broker is the room that holds passwords, not a drawer of shared ports.
+// Clock and AuditSink live in platform/ports, Approver, PendingApprovals and askUser in
+// platform/approvals; these rooms take nothing from platform/broker.
+const BROKER_FREE_ROOMS = ['supervisor', 'gateway', 'http', 'approvals', 'ports'];
+
+function brokerFenceZones(root) {
+  return BROKER_FREE_ROOMS.map((room) => ({
+    target: `./${root}/platform/${room}`,
+    from: './src/platform/broker',
+    message: `platform/${room} imports nothing from platform/broker: shared ports are in platform/ports, approvals in platform/approvals (issue 13).`,
+  }));
+}
+
 const nodeBuiltinPatterns = [{ group: ['node:*'], message: 'This layer runs without Node (DESIGN.md): no node: built-ins.' }];
 const noElectron = { name: 'electron', message: 'Only src/main and src/preload may import electron.' };
 
@@ -79,7 +92,7 @@ export default tseslint.config(
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
     },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: [...zonesFor('src'), ...zonesFor('test')] }],
+      'import-x/no-restricted-paths': ['error', { zones: [...zonesFor('src'), ...zonesFor('test'), ...brokerFenceZones('src'), ...brokerFenceZones('test')] }],
       'import-x/no-default-export': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',

@@ -58,7 +58,7 @@ export const AREAS = {
     what: 'tool policy (fail closed), approvals queue, read-only endpoints, rules, globs, time windows, blast radius, secret arguments',
     mutate: [
       'src/platform/gateway/tool-policy.ts',
-      'src/platform/broker/pending-approvals.ts',
+      'src/platform/approvals/pending-approvals.ts',
       // Issue 14: rules on plan facts, time windows, globs, blast-radius limits; issue 11: secret arguments.
       'src/base/policy/evaluate-rules.ts',
       'src/base/policy/glob.ts',
@@ -68,7 +68,7 @@ export const AREAS = {
     ],
     tests: [
       'test/platform/gateway/tool-policy-fail-closed.test.ts',
-      'test/platform/broker/pending-approvals-queue.test.ts',
+      'test/platform/approvals/pending-approvals-queue.test.ts',
       'test/platform/gateway/tool-policy.test.ts',
       'test/base/policy/evaluate-rules.test.ts',
       'test/platform/gateway/blast-radius.test.ts',
@@ -84,6 +84,8 @@ export const AREAS = {
   broker: {
     what: 'unlock cache, consent, upstream sessions, token service, constant-time token compare',
     mutate: [
+      // The ask-with-timeout-and-audit sequence consent runs on (issue 13 item 5).
+      'src/platform/approvals/ask-user.ts',
       'src/platform/broker/consent.ts',
       'src/platform/broker/secret-equals.ts',
       'src/platform/broker/sessions.ts',
@@ -95,6 +97,8 @@ export const AREAS = {
       'test/platform/broker/broker-expiry.test.ts',
       'test/platform/broker/consent-outcomes.test.ts',
       'test/platform/broker/consent-gate.test.ts',
+      'test/platform/approvals/ask-user.test.ts',
+      'test/platform/broker/consent-ask-failure.test.ts',
       'test/platform/broker/sessions-lifecycle.test.ts',
       'test/platform/broker/token-service-grants.test.ts',
       'test/platform/broker/unlock-cache.test.ts',

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Host } from '../../src/platform/host/host.js';
-import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
 import { Config, emptyConfig } from '../../src/base/contracts/config.js';
 import { ChildProcessHandle } from '../../src/platform/supervisor/child-process-handle.js';

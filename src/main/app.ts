@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, Menu, Notification, Tray, powerMonitor, protocol, screen, session, shell, systemPreferences, utilityProcess } from 'electron';
 import { DisposableStore } from '../base/lifecycle/disposable.js';
-import { PendingApprovals } from '../platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../platform/approvals/pending-approvals.js';
 import { ConfigStore } from '../platform/config/config-store.js';
 import { resolveHome } from '../platform/config/home.js';
 import { Host } from '../platform/host/host.js';

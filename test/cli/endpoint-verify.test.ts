@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { Config } from '../../src/base/contracts/config.js';
 import { Host } from '../../src/platform/host/host.js';
-import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
 import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
 import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Host } from '../../src/platform/host/host.js';
-import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
 import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
 import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
 import { NodeLauncher } from '../../src/platform/supervisor/node-launcher.js';

@@ -17,7 +17,7 @@ import { readAudit } from '../../src/platform/audit/read-audit.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
 import { Host } from '../../src/platform/host/host.js';
 import { serverSpecs } from '../../src/platform/host/server-specs.js';
-import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
 import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
 import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';

@@ -12,7 +12,7 @@ import { runKeybroker, waitFor, type CliResult } from '../support/keybroker-cli.
 import { startTokenChild } from '../support/token-child.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { Host } from '../../src/platform/host/host.js';
-import { PendingApprovals } from '../../src/platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
 import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
 import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
 import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/platform/broker/clock.js';
+import type { Clock } from '../../src/platform/ports/clock.js';
 import { toDisposable } from '../../src/base/lifecycle/disposable.js';
 
 /** A Clock that only moves when the test says so; timers fire in due order on `advance`. */

@@ -1,6 +1,6 @@
 import type { Command, CliContext } from '../command.js';
 import { describeApproval } from '../format/describe-approval.js';
-import { PendingApprovals } from '../../platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigStore } from '../../platform/config/config-store.js';

@@ -1,4 +1,4 @@
-import type { PendingApprovals } from '../../platform/broker/pending-approvals.js';
+import type { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import { sendEvent } from '../ipc/handle.js';
 import { popupPosition } from '../tray/popup-position.js';

@@ -1,6 +1,6 @@
 import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/approval.js';
-import type { Approver } from '../../platform/broker/approver.js';
-import type { PendingApprovals } from '../../platform/broker/pending-approvals.js';
+import type { Approver } from '../../platform/approvals/approver.js';
+import type { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import { chooseApprovalMethod, touchIdReason, type TouchIdPort } from './touch-id.js';
 
 /** What the approver needs from the desktop app. */

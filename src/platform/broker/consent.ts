@@ -1,7 +1,5 @@
 import type { ApprovalDecision } from '../../base/contracts/approval.js';
-import type { Approver } from './approver.js';
-import type { AuditSink } from './audit-sink.js';
-import type { Clock } from './clock.js';
+import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 import { TokenDenied } from './token-denied.js';
 import type { UnlockCache } from './unlock-cache.js';
 
@@ -16,15 +14,10 @@ export interface Requester {
 /** How the user let a credential be used. */
 export type UnlockMode = 'ttl' | 'once';
 
-/** Why a prompt ended without the user answering it. */
-type AbortReason = 'timeout' | 'lock';
-/** Why an unlock was refused without a user's "deny": withdrawn, or the approver broke. */
-type Unanswered = AbortReason | 'failed';
-
 interface Outcome {
   readonly decision: ApprovalDecision;
   /** Set when the prompt was withdrawn (or could not be shown) rather than answered. */
-  readonly withdrawn?: Unanswered;
+  readonly withdrawn?: 'timeout' | 'lock' | 'failed';
   /** How long the prompt waited before it counted as unanswered, in seconds. */
   readonly timeoutSeconds: number;
 }
@@ -43,12 +36,8 @@ export class Consent {
   private readonly prompts = new Map<string, Prompt>();
 
   constructor(
-    private readonly deps: {
-      readonly approver: Approver;
+    private readonly deps: AskUserDeps & {
       readonly cache: UnlockCache;
-      readonly clock: Clock;
-      readonly audit: AuditSink;
-      readonly newApprovalId: () => string;
       readonly promptTimeoutMs: () => number;
     },
   ) {}
@@ -77,49 +66,41 @@ export class Consent {
 
   /** Withdraw a pending prompt for `credential` (lock while asking): its askers are denied. */
   cancel(credential: string): void {
-    this.prompts.get(credential)?.abort.abort('lock' satisfies AbortReason);
+    this.prompts.get(credential)?.abort.abort();
   }
 
   /** Withdraw every pending prompt (shutdown, lock all). */
   cancelAll(): void {
-    for (const p of this.prompts.values()) p.abort.abort('lock' satisfies AbortReason);
+    for (const p of this.prompts.values()) p.abort.abort();
   }
 
   private prompt(credential: string, ttlSeconds: number, endpoint: string, who: Requester): Prompt {
     const existing = this.prompts.get(credential);
     if (existing) return existing;
 
-    const { approver, clock, audit } = this.deps;
     const abort = new AbortController();
-    const timeoutMs = this.deps.promptTimeoutMs();
-    const timer = clock.setTimer(timeoutMs, () => abort.abort('timeout' satisfies AbortReason));
-    const id = this.deps.newApprovalId();
-    const createdAt = clock.now();
-    audit.append({ event: 'unlock.requested', credential, endpoint, client: who.client, server: who.server, approvalId: id, ttlSeconds });
-
-    const outcome = approver
-      .request({ id, client: who.client, clientVerified: false, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds }, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
-      .then((answer) => ({ answer, broken: false }), () => ({ answer: 'deny' as const, broken: true })) // A broken approver must fail closed.
-      .then(({ answer, broken }): Outcome => {
-        timer.dispose();
+    const outcome = askUser(this.deps, {
+      client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds },
+      timeoutMs: this.deps.promptTimeoutMs(), signal: abort.signal,
+      events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
+      fields: { credential, endpoint, client: who.client, server: who.server },
+      requested: { ttlSeconds },
+      answered: ({ decision }) => {
         this.prompts.delete(credential);
-        const durationMs = clock.now() - createdAt;
-        // Security: a withdrawn prompt is a denial even if the approver raced an "allow" in.
-        const withdrawn: Unanswered | undefined = abort.signal.aborted ? (abort.signal.reason as AbortReason) : broken ? 'failed' : undefined;
-        const d: ApprovalDecision = withdrawn ? 'deny' : answer;
-        if (d === 'deny') {
-          const outcome = withdrawn === 'timeout' ? 'timeout' : withdrawn === 'lock' ? 'cancelled' : withdrawn === 'failed' ? 'failed' : 'denied';
-          audit.append({ event: 'unlock.denied', credential, endpoint, client: who.client, server: who.server, approvalId: id, outcome, durationMs });
-        } else {
-          if (d === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000);
-          audit.append({
-            event: 'unlock.approved', credential, endpoint, client: who.client, server: who.server, approvalId: id, outcome: 'ok', durationMs,
-            ttlSeconds: d === 'allow-ttl' ? ttlSeconds : 0, reason: d === 'allow-once' ? 'allow once' : undefined,
-          });
-        }
-        return { decision: d, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
-      });
+        if (decision === 'deny') return {};
+        // Before the record is written: 'unlock.approved' never precedes the unlock it reports.
+        if (decision === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000);
+        return { ttlSeconds: decision === 'allow-ttl' ? ttlSeconds : 0, reason: decision === 'allow-once' ? 'allow once' : undefined };
+      },
+    }).then(({ outcome, decision, timeoutMs }): Outcome => {
+      const withdrawn = outcome === 'timeout' ? 'timeout' : outcome === 'cancelled' ? 'lock' : outcome === 'failed' ? 'failed' : undefined;
+      return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
+    });
     const prompt = { outcome, abort };
+    // An ask that failed outright (its audit threw) must not leave a prompt every later asker shares.
+    outcome.catch(() => {
+      if (this.prompts.get(credential) === prompt) this.prompts.delete(credential);
+    });
     this.prompts.set(credential, prompt);
     return prompt;
   }

@@ -1,6 +1,6 @@
 import { ChildToHostBroker, MAX_FRAME_BYTES } from '../../base/contracts/token-protocol.js';
 import { firstIssue } from '../../base/contracts/format-issue.js';
-import type { AuditSink } from './audit-sink.js';
+import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
 
 /** Byte size of a frame as JSON, or Infinity when it cannot be serialised at all. */

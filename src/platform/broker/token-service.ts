@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { Config } from '../../base/contracts/config.js';
 import type { TokenGrant, TokenRenew, TokenRequest } from '../../base/contracts/token-protocol.js';
-import type { AuditSink } from './audit-sink.js';
+import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { Consent } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
 import { TokenDenied } from './token-denied.js';

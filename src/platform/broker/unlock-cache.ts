@@ -1,7 +1,7 @@
 import type { Disposable } from '../../base/lifecycle/disposable.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import { Emitter } from '../../base/events/emitter.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../ports/clock.js';
 
 interface Unlock {
   readonly until: number;

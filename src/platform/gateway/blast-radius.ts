@@ -1,6 +1,6 @@
 import type { PolicyLimits } from '../../base/contracts/policy.js';
 import { globMatch } from '../../base/policy/glob.js';
-import type { Clock } from '../broker/clock.js';
+import type { Clock } from '../ports/clock.js';
 
 /** A limit a call hit: named in the approval it is held for (issue 14). */
 export interface LimitHit {

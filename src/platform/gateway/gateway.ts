@@ -9,9 +9,10 @@ import type { PolicyTestResult } from '../../base/contracts/policy.js';
 import { evaluateRules, type PolicyDecision } from '../../base/policy/evaluate-rules.js';
 import { userTimeZone } from '../../base/policy/time-window.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
-import type { Approver } from '../broker/approver.js';
-import type { AuditSink } from '../broker/audit-sink.js';
-import type { Clock } from '../broker/clock.js';
+import type { Approver } from '../approvals/approver.js';
+import { askUser, type AskOutcome } from '../approvals/ask-user.js';
+import type { AuditSink } from '../ports/audit-sink.js';
+import type { Clock } from '../ports/clock.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { argsPreview } from './args-preview.js';
@@ -200,7 +201,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const { clock, audit } = this.deps;
     const started = clock.now();
     // Security: only `name` and `arguments` of the client's request are used; its `_meta`
-    // (where a client could forge "keybroker/approved") is never forwarded to the child.
+    // (where a client could forge the APPROVED_META_KEY approval) is never forwarded to the child.
     const { name, arguments: args } = request.params;
     const client = session.label();
     const base = { server: entry.spec.name, tool: name, client, argNames: argNames(args) };
@@ -323,37 +324,16 @@ export class Gateway extends DisposableBase implements GatewaySessions {
    * request and the answer with `common`, under the given event names.
    */
   private async hold(entry: Entry, session: Session, endpoint: string, subject: ApprovalSubject, common: AuditFields, clientSignal: AbortSignal, events: { allowed: AuditInput['event']; denied: AuditInput['event'] }): Promise<ApprovalOutcome> {
-    const { clock, audit, config } = this.deps;
-    const timeoutMs = config().unlock.promptTimeoutSeconds * 1000;
-    const abort = new AbortController();
-    let timedOut = false;
-    const timer = clock.setTimer(timeoutMs, () => { timedOut = true; abort.abort(); });
-    const onCancel = () => abort.abort();
-    clientSignal.addEventListener('abort', onCancel, { once: true });
-    const id = this.deps.newApprovalId();
-    const createdAt = clock.now();
     const client = session.label();
-    const audited = { ...common, client, endpoint, approvalId: id };
-    audit.append({ event: 'approval.requested', ...audited });
-    let failed = false;
-    try {
-      // Security: clientVerified stays false: nothing on these channels proves who the client is
-      // (DECISIONS "self-declared client"), so approvers show "claims to be …".
-      const decision = await this.deps.approver
-        .request({ id, client, clientVerified: false, server: entry.spec.name, endpoint, subject, createdAt, expiresAt: createdAt + timeoutMs }, abort.signal)
-        .catch(() => { failed = true; return 'deny' as const; });
-      const outcome: ApprovalOutcome = timedOut ? 'timeout'
-        : clientSignal.aborted ? (session.closed() ? 'disconnected' : 'cancelled')
-          : abort.signal.aborted ? 'cancelled'
-            : failed ? 'failed'
-              : decision === 'deny' ? 'denied' : 'allowed';
-      const auditOutcome = outcome === 'allowed' ? 'ok' : outcome === 'timeout' ? 'timeout' : outcome === 'denied' ? 'denied' : outcome === 'failed' ? 'failed' : 'cancelled';
-      audit.append({ event: outcome === 'allowed' ? events.allowed : events.denied, ...audited, outcome: auditOutcome, ...(outcome === 'disconnected' && { reason: 'client disconnected' }), durationMs: clock.now() - createdAt });
-      return outcome;
-    } finally {
-      timer.dispose();
-      clientSignal.removeEventListener('abort', onCancel);
-    }
+    const disconnected = (outcome: AskOutcome) => outcome === 'cancelled' && session.closed();
+    const { outcome } = await askUser(this.deps, {
+      client, server: entry.spec.name, endpoint, subject,
+      timeoutMs: this.deps.config().unlock.promptTimeoutSeconds * 1000, signal: clientSignal,
+      events: { requested: 'approval.requested', ...events },
+      fields: { ...common, client, endpoint },
+      answered: (a) => (disconnected(a.outcome) ? { reason: 'client disconnected' } : {}),
+    });
+    return disconnected(outcome) ? 'disconnected' : outcome;
   }
 
   /** The policy decision of a call: the rules over the plan's facts, else the default (issue 14). */

@@ -4,14 +4,15 @@ import type { ControlHandler, ControlResult } from '../../base/contracts/control
 import { POLICY_TEST_TIMEOUT_MS } from '../../base/contracts/control-protocol.js';
 import type { EndpointKind } from '../../base/contracts/names.js';
 import { BugError } from '../../base/errors/core-error.js';
-import { DisposableBase, toDisposable } from '../../base/lifecycle/disposable.js';
+import { DisposableBase, toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { startAuditCheckpoints } from '../audit/start-audit-checkpoints.js';
-import type { Approver } from '../broker/approver.js';
+import type { Approver } from '../approvals/approver.js';
 import { Broker } from '../broker/broker.js';
-import { systemClock, type Clock } from '../broker/clock.js';
-import type { PendingApprovals } from '../broker/pending-approvals.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { PendingApprovals } from '../approvals/pending-approvals.js';
 import type { UpstreamLogin } from '../broker/upstream-login.js';
+import type { ChildLink } from '../broker/child-link.js';
 import { ConfigStore } from '../config/config-store.js';
 import { ControlServer } from '../control/control-server.js';
 import { controlSocketPath } from '../control/control-socket-path.js';
@@ -26,7 +27,7 @@ import type { Launcher } from '../supervisor/launcher.js';
 import { NodeLauncher } from '../supervisor/node-launcher.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { connectChild, type McpFrameSink } from './connect-child.js';
+import { openChildPorts, type ChildPorts } from '../supervisor/child-ports.js';
 import { HttpDoorManager } from './http-door-manager.js';
 import { limitInvalidFrames } from './invalid-frame-budget.js';
 import { HostLock } from './host-lock.js';
@@ -51,13 +52,39 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The config the running host acts on: loaded at start, replaced by each reload. */
+interface LiveConfig {
+  current: Config;
+}
+
+/**
+ * A child's broker port as the broker sees it (a ChildLink), attached: its token requests go
+ * to the broker, grants and revocations back. Disposing detaches it (its tokens are withdrawn).
+ */
+function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind): Disposable {
+  const link: ChildLink = {
+    id: ports.id,
+    kind,
+    server: ports.server,
+    get pid() {
+      return ports.pid;
+    },
+    send: (frame) => ports.broker.send(frame),
+  };
+  const attached = broker.attachChild(link);
+  const frames = ports.broker.onFrame((frame) => attached.accept(frame));
+  return toDisposable(() => {
+    frames.dispose();
+    attached.dispose();
+  });
+}
+
 /**
  * The host process's core (DESIGN.md "Processes"): one per user home. Owns the lock,
  * the audit log, the broker and the control socket. `keybroker serve` and the Electron
  * main process both build one and add their own front doors.
  */
 export class Host extends DisposableBase implements ControlHandler {
-  private config: Config;
   private readonly startedAt = Date.now();
   private stopped = false;
 
@@ -69,10 +96,9 @@ export class Host extends DisposableBase implements ControlHandler {
     readonly gateway: Gateway,
     readonly supervisor: Supervisor,
     private readonly http: HttpDoorManager,
-    config: Config,
+    private readonly live: LiveConfig,
   ) {
     super();
-    this.config = config;
   }
 
   /** Load config, take the per-home lock, open the audit log and the control socket. */
@@ -82,29 +108,29 @@ export class Host extends DisposableBase implements ControlHandler {
     const config = store.load(); // A bad file stops us here, with the field's path, before anything starts.
     const lock = new HostLock(store.paths.lock);
     lock.acquire();
-    // The audit redactor, the broker's config read and its attribution need objects built after them.
-    const late: { broker?: Broker; host?: Host; gateway?: Gateway; http?: HttpDoorManager } = {};
-    const liveSecrets = () => [...(late.broker?.liveSecrets() ?? []), ...(late.http?.secrets() ?? [])];
-    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: liveSecrets, deferWrites: true });
+    // The config the broker and the gateway read: the one loaded here until a reload replaces it.
+    const live: LiveConfig = { current: config };
+    const currentConfig = () => live.current;
+    // The redactor masks every secret alive at each write. The broker and the HTTP door hold
+    // them but also write to the audit, so they join its sources once built, below.
+    const secretSources: (() => Iterable<string>)[] = [];
+    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => secretSources.flatMap((source) => [...source()]), deferWrites: true });
     // Broker and gateway share one clock, one view of the config and one id space for
     // approvals, so unlocks and tool approvals line up in `keybroker approvals`.
     const clock = options.clock ?? systemClock;
-    const currentConfig = () => late.host?.config ?? config;
     const newApprovalId = options.pending ? () => options.pending!.newId() : () => crypto.randomBytes(4).toString('hex');
+    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins) });
+    // The gateway knows which client drives a child; the broker names it in unlock prompts.
     const broker = new Broker({
       config: currentConfig, keychain: options.keychain, logins: options.logins, approver: options.approver,
-      clock, audit, newApprovalId, attribution: (link) => late.gateway?.currentClient(link.server),
+      clock, audit, newApprovalId, attribution: (link) => gateway.currentClient(link.server),
     });
-    late.broker = broker;
-    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins) });
-    late.gateway = gateway;
     // Security: the home holds the control socket; no bind of the sandbox may expose it.
     const launcher = options.launcher ?? new NodeLauncher({ hide: [options.home] });
     const supervisor = new Supervisor({ launcher, audit, env: options.env ?? process.env, clock });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
-    late.http = http;
-    const host = new Host(options, store, audit, broker, gateway, supervisor, http, config);
-    late.host = host;
+    secretSources.push(() => broker.liveSecrets(), () => http.secrets());
+    const host = new Host(options, store, audit, broker, gateway, supervisor, http, live);
     host.register(toDisposable(() => lock.release()));
     host.register(audit);
     // Live OTLP export of the audit trail (issue 14 item 5), off unless configured; read at
@@ -123,11 +149,13 @@ export class Host extends DisposableBase implements ControlHandler {
     host.register(http);
     // Every (re)started child: its broker frames to the broker, its MCP frames to the gateway.
     host.register(supervisor.onDidStart(({ spec, handle }) => {
-      const sink = gateway.attachChild(spec, handle);
-      const link = connectChild(handle, spec.kind, broker, audit, sink);
+      const ports = openChildPorts(handle, audit);
+      const attached = attachToBroker(broker, ports, spec.kind);
+      ports.mcp.onFrame(gateway.attachChild(spec, handle));
       const budget = limitInvalidFrames(handle, audit.onDidAppend);
       handle.onDidExit(() => {
-        link.dispose();
+        ports.dispose();
+        attached.dispose();
         budget.dispose();
       });
     }));
@@ -161,9 +189,20 @@ export class Host extends DisposableBase implements ControlHandler {
     return host;
   }
 
-  /** Connect a started child's channel to the broker (and to the gateway's `mcp` sink). */
-  attachChild(handle: ChildProcessHandle, kind: EndpointKind, mcp?: McpFrameSink) {
-    return this.register(connectChild(handle, kind, this.broker, this.audit, mcp));
+  /**
+   * Connect a child's channel to the broker, and its `mcp` frames to `mcp` (tests and the
+   * token benchmark drive a child by hand this way). Without `mcp` they are refused and audited.
+   */
+  attachChild(handle: ChildProcessHandle, kind: EndpointKind, mcp?: (frame: unknown) => void): Disposable {
+    const ports = openChildPorts(handle, this.audit);
+    const attached = attachToBroker(this.broker, ports, kind);
+    if (mcp) ports.mcp.onFrame(mcp);
+    const onExit = handle.onDidExit(() => attached.dispose());
+    return this.register(toDisposable(() => {
+      onExit.dispose();
+      ports.dispose();
+      attached.dispose();
+    }));
   }
 
   async status(): Promise<ControlResult<'status'>> {
@@ -192,11 +231,12 @@ export class Host extends DisposableBase implements ControlHandler {
   }
 
   async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
-    this.config = this.configStore.load();
+    const config = this.configStore.load();
+    this.live.current = config;
     await this.broker.reload(changedCredentials);
-    await this.http.apply(this.config);
-    this.audit.append({ event: 'config.changed', reason: `${this.config.endpoints.length} endpoint(s)` });
-    return { endpoints: this.config.endpoints.length };
+    await this.http.apply(config);
+    this.audit.append({ event: 'config.changed', reason: `${config.endpoints.length} endpoint(s)` });
+    return { endpoints: config.endpoints.length };
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Config } from '../../base/contracts/config.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import type { AuditSink } from '../broker/audit-sink.js';
-import type { Clock } from '../broker/clock.js';
+import type { AuditSink } from '../ports/audit-sink.js';
+import type { Clock } from '../ports/clock.js';
 import type { GatewaySessions } from '../gateway/gateway-sessions.js';
 import { readApiKey } from '../http/api-key.js';
 import { HttpFrontDoor } from '../http/http-front-door.js';

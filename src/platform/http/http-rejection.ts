@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { AuditSink } from '../broker/audit-sink.js';
+import type { AuditSink } from '../ports/audit-sink.js';
 
 /**
  * Why the front door refused a request. These are the `code` of the `gateway.rejected`

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import type { Clock } from '../broker/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { GatewaySession, GatewaySessions } from '../gateway/gateway-sessions.js';
 import type { HttpRejectionReason } from './http-rejection.js';
 import { sanitizeText } from '../../base/sanitize-text.js';

@@ -1,6 +1,6 @@
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import type { AuditInput, AuditSink } from '../broker/audit-sink.js';
-import type { Clock } from '../broker/clock.js';
+import type { AuditInput, AuditSink } from '../ports/audit-sink.js';
+import type { Clock } from '../ports/clock.js';
 import type { HttpRejectionReason } from './http-rejection.js';
 
 /** How a RefusalCoalescer is built. */

@@ -1,8 +1,8 @@
 import type { ChildStatus } from '../../base/contracts/broker-status.js';
 import { Emitter } from '../../base/events/emitter.js';
 import { DisposableBase, type Disposable } from '../../base/lifecycle/disposable.js';
-import type { AuditInput, AuditSink } from '../broker/audit-sink.js';
-import type { Clock } from '../broker/clock.js';
+import type { AuditInput, AuditSink } from '../ports/audit-sink.js';
+import type { Clock } from '../ports/clock.js';
 import { describeViolation } from './child-channel.js';
 import { buildChildEnv } from './child-env.js';
 import { ChildProcessHandle, type ExitEvent } from './child-process-handle.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
-import { PendingApprovals } from '../../../src/platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
 import { ApprovalPopup, POPUP_MAX_HEIGHT, POPUP_MIN_HEIGHT } from '../../../src/main/approvals/approval-popup.js';
 import type { Rect } from '../../../src/main/tray/popup-position.js';
 import { trayDisplay } from '../../../src/main/tray/tray-display.js';

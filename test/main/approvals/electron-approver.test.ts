@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
-import { PendingApprovals } from '../../../src/platform/broker/pending-approvals.js';
+import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
 import { ElectronApprover } from '../../../src/main/approvals/electron-approver.js';
 import { chooseApprovalMethod, touchIdReason } from '../../../src/main/approvals/touch-id.js';
 import { FakeSystemPreferences } from '../../mocks/electron.js';

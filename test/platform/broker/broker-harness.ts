@@ -1,8 +1,8 @@
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
 import type { HostToChildBroker } from '../../../src/base/contracts/token-protocol.js';
-import type { Approver } from '../../../src/platform/broker/approver.js';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import type { Approver } from '../../../src/platform/approvals/approver.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { Broker } from '../../../src/platform/broker/broker.js';
 import type { ChildLink } from '../../../src/platform/broker/child-link.js';
 import type { Keychain } from '../../../src/platform/keychain/keychain.js';

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/base/contracts/approval.js';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { Consent } from '../../../src/platform/broker/consent.js';
 import { TokenDenied } from '../../../src/platform/broker/token-denied.js';
 import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';

@@ -3,8 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApprovalDecision } from '../../../src/base/contracts/approval.js';
-import type { Approver } from '../../../src/platform/broker/approver.js';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import type { Approver } from '../../../src/platform/approvals/approver.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { Consent } from '../../../src/platform/broker/consent.js';
 import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
 import { ManualClock } from '../../mocks/manual-clock.js';

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_FRAME_BYTES } from '../../../src/base/contracts/token-protocol.js';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { acceptBrokerFrame, frameSize } from '../../../src/platform/broker/frame-intake.js';
 import { recordingLink } from './broker-harness.js';
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { acceptBrokerFrame } from '../../../src/platform/broker/frame-intake.js';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { MAX_FRAME_BYTES, type ChildToHostBroker } from '../../../src/base/contracts/token-protocol.js';
 import { makeBroker, recordingLink } from './broker-harness.js';
 

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Endpoint } from '../../../src/base/contracts/endpoint.js';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { Sessions, type SessionEnd } from '../../../src/platform/broker/sessions.js';
 import { TokenDenied } from '../../../src/platform/broker/token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from '../../../src/platform/broker/upstream-login.js';

@@ -6,8 +6,8 @@ import { afterEach } from 'node:test';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
-import type { AuditSink } from '../../../src/platform/broker/audit-sink.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
+import type { AuditSink } from '../../../src/platform/ports/audit-sink.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from '../../../src/platform/gateway/gateway-sessions.js';
 import { HttpFrontDoor, type HttpFrontDoorOptions, type HttpSettings } from '../../../src/platform/http/http-front-door.js';
 

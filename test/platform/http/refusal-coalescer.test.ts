@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditRecord } from '../../../src/base/contracts/audit-event.js';
-import type { AuditInput, AuditSink } from '../../../src/platform/broker/audit-sink.js';
+import type { AuditInput, AuditSink } from '../../../src/platform/ports/audit-sink.js';
 import { RefusalCoalescer } from '../../../src/platform/http/refusal-coalescer.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 

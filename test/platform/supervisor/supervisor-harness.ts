@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { AuditRecord } from '../../../src/base/contracts/audit-event.js';
 import type { Event } from '../../../src/base/events/emitter.js';
-import type { AuditInput } from '../../../src/platform/broker/audit-sink.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import type { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
 import type { Launcher } from '../../../src/platform/supervisor/launcher.js';
 import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';

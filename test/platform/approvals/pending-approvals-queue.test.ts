@@ -4,8 +4,8 @@ import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
-import { ApprovalNotFoundError } from '../../../src/platform/broker/broker-errors.js';
-import { PendingApprovals } from '../../../src/platform/broker/pending-approvals.js';
+import { ApprovalNotFoundError } from '../../../src/platform/approvals/approval-not-found-error.js';
+import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
 
 const req = (id: string): ApprovalRequest => ({
   id, client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',

@@ -3,7 +3,7 @@ import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/app
 import { Emitter } from '../../base/events/emitter.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import type { Approver } from './approver.js';
-import { ApprovalNotFoundError } from './broker-errors.js';
+import { ApprovalNotFoundError } from './approval-not-found-error.js';
 
 interface Pending {
   readonly request: ApprovalRequest;

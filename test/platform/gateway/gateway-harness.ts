@@ -11,7 +11,7 @@ import { ChildProcessHandle } from '../../../src/platform/supervisor/child-proce
 import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 
-export const TEST_SERVER = path.resolve(import.meta.dirname, '../../../fixtures/mcp-test-server.ts');
+export const TEST_SERVER = path.resolve(import.meta.dirname, '../../fixtures/mcp-test-server.ts');
 export const SPEC: ServerSpec = { name: 'test', kind: 'vsphere', modulePath: TEST_SERVER, execArgv: ['--import', 'tsx'] };
 
 export function gatewayConfig(opts: { readOnly?: boolean; approve?: string[] } = {}): Config {

@@ -20,7 +20,7 @@ import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js'
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
-const SPEC: ServerSpec = { name: 'garden', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../../fixtures/plan-test-server.ts'), execArgv: ['--import', 'tsx'] };
+const SPEC: ServerSpec = { name: 'garden', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/plan-test-server.ts'), execArgv: ['--import', 'tsx'] };
 const SECRET = 'tok-3f9a2c1e-very-secret';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 

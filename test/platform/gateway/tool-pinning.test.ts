@@ -18,7 +18,7 @@ import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js
 import { until } from '../../support/wait.js';
 import { gatewayConfig } from './gateway-harness.js';
 
-const SPEC: ServerSpec = { name: 'test', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../../fixtures/pinned-tools-server.ts'), execArgv: ['--import', 'tsx'] };
+const SPEC: ServerSpec = { name: 'test', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/pinned-tools-server.ts'), execArgv: ['--import', 'tsx'] };
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
 /** A gateway with pins in a temp home, in front of the pinned-tools fixture (its version set by process title). */

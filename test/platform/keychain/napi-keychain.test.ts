@@ -9,7 +9,7 @@ import type { ChildOutcome } from './napi-keychain-child.js';
 import { TEST_SERVICE } from './napi-keychain-service.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../../../..');
+const root = path.resolve(here, '../../..');
 const CHILD = path.join(here, 'napi-keychain-child.ts');
 
 /** One keychain operation in a fresh Node process with `env` on top of ours (see napi-keychain-child.ts). */

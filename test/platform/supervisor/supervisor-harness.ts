@@ -14,7 +14,7 @@ import { ManualClock } from '../../mocks/manual-clock.js';
 import { HANG_GUARD_MS } from '../../support/wait.js';
 
 /** The fixture server child (plain .mjs: no tsx start-up cost per restart). */
-export const SERVER_CHILD = path.resolve(import.meta.dirname, '../../../fixtures/supervisor/server-child.mjs');
+export const SERVER_CHILD = path.resolve(import.meta.dirname, '../../fixtures/supervisor/server-child.mjs');
 
 /** Guard against a hang only; no test asserts how long anything took. */
 

@@ -10,7 +10,7 @@ import { BWRAP_ENV, SANDBOX_ENV, detectSandbox } from '../../../../src/platform/
 import { sandboxExecProfile } from '../../../../src/platform/supervisor/sandbox/sandbox-exec.js';
 import { unixSocketFilter } from '../../../../src/platform/supervisor/sandbox/seccomp-filter.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../../../..');
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
 /** A machine where /bin and /lib are merged-usr symlinks and node lives in /usr/bin. */
 const layout: BubblewrapLayout = {

@@ -13,11 +13,14 @@ import { ConfigStore } from '../../src/platform/config/config-store.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-test-server.ts');
 const N = Number(process.env['BENCH_N'] ?? 5000);
+// BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir> (issue 17 profiles).
+const PROF_DIR = process.env['BENCH_PROF_DIR'];
+const prof = PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR)] : [];
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-gw-'));
 new ConfigStore(home).save(Config.parse({ ...emptyConfig(), servers: [{ name: 'test', kind: 'vsphere', module: FIXTURE, execArgv: ['--import', 'tsx'] }] }));
 const env = { ...process.env, KEYBROKER_HOME: home } as Record<string, string>;
-const serve = spawn(process.execPath, [path.join(ROOT, 'bin/keybroker.js'), 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+const serve = spawn(process.execPath, [...prof, path.join(ROOT, 'bin/keybroker.js'), 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
 let serveLog = '';
 serve.stderr.on('data', (d: Buffer) => { serveLog += d.toString(); });
 while (!serveLog.includes('serving from')) await new Promise((r) => setTimeout(r, 50));
@@ -42,7 +45,7 @@ async function run(client: Client, n: number): Promise<number[]> {
   return out;
 }
 
-const gateway = await connect(process.execPath, [path.join(ROOT, 'bin/keybroker.js'), 'bridge', 'test']);
+const gateway = await connect(process.execPath, [...prof, path.join(ROOT, 'bin/keybroker.js'), 'bridge', 'test']);
 const direct = await connect(process.execPath, ['--import', 'tsx', FIXTURE, '--stdio']);
 await run(gateway, 300);
 await run(direct, 300);

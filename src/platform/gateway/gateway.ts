@@ -1,6 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ApprovalSubject } from '../../base/contracts/approval.js';
 import type { AuditInput } from '../../base/contracts/audit-event.js';
@@ -19,6 +19,7 @@ import { BlastRadius, type LimitHit } from './blast-radius.js';
 import type { PinDiff, ToolPins } from './tool-pins.js';
 import type { PinnedServer } from '../../base/contracts/tool-pins.js';
 import { ChildConnection } from './child-connection.js';
+import { setForwardingCallHandler } from './forward.js';
 import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
 import { maskSecretArgs, maskSecretValues, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
@@ -168,7 +169,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       session.tools ??= [...connection.listTools()];
       return { tools: visibleTools(session.tools, this.deps.config(), entry.spec.kind) };
     });
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    // Forwarded (issue 17): the request is parsed once, the child's result is not rebuilt.
+    setForwardingCallHandler(server, async (request, extra) => {
       requireInitialized('tools/call');
       return this.call(entry, session, request, extra);
     });
@@ -185,6 +187,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   }
 
   private async whenReady(entry: Entry): Promise<ChildConnection> {
+    if (entry.isReady && entry.connection) return entry.connection;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new McpError(ErrorCode.InternalError, `the ${entry.spec.name} server is not running; see 'keybroker status'`)), READY_WAIT_MS);

@@ -16,8 +16,11 @@ export interface ChildDemand {
   wake(server: string): void;
   /** A call to `server` is in flight until the result is disposed: start the child, and do not stop it meanwhile. */
   busy(server: string): Disposable;
-  /** A child answered `initialize` and `tools/list`: keep its answers as the manifest. */
-  record(server: string, tools: readonly Tool[], instructions: string | undefined): void;
+  /**
+   * A child answered `initialize` and `tools/list`: keep its answers as the manifest. True
+   * when they differ from the manifest kept before (or there was none).
+   */
+  record(server: string, tools: readonly Tool[], instructions: string | undefined): boolean;
 }
 
 /** What ChildrenOnDemand needs. */
@@ -69,14 +72,17 @@ export class ChildrenOnDemand implements ChildDemand, Disposable {
     return toDisposable(() => held.dispose());
   }
 
-  record(server: string, tools: readonly Tool[], instructions: string | undefined): void {
+  record(server: string, tools: readonly Tool[], instructions: string | undefined): boolean {
     const manifest: ToolManifest = { tools: [...tools], ...(instructions !== undefined && { instructions }) };
+    const before = this.cache.get(server);
     this.cache.set(server, manifest);
+    if (before && JSON.stringify(before) === JSON.stringify(manifest)) return false;
     try {
       this.deps.manifests.write(server, this.keys.get(server), manifest);
     } catch (e) {
       this.deps.log(`[${server}] could not save its tool manifest (${(e as Error).message}); tools/list will start it again next time`);
     }
+    return true;
   }
 
   /** Stop every server with no call in flight now (an explicit trigger, for tests and `keybroker`); returns their names. */

@@ -141,10 +141,11 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     connection.open().then(() => {
       if (entry.connection !== connection || exited) return;
       this.observePins(entry, connection);
-      this.deps.demand?.record(spec.name, connection.listTools(), connection.instructions());
+      // On demand, a child woken from idle with the same tools as its manifest is no news to sessions.
+      const changed = this.deps.demand?.record(spec.name, connection.listTools(), connection.instructions()) ?? true;
       entry.isReady = true;
       entry.resolveReady(connection);
-      if (restart) for (const s of entry.sessions) void s.server.sendToolListChanged().catch(() => undefined);
+      if (restart && changed) for (const s of entry.sessions) void s.server.sendToolListChanged().catch(() => undefined);
     }, () => undefined); // A child that dies before answering is restarted by the supervisor.
     return (frame) => connection.transport.receive(frame);
   }

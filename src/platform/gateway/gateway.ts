@@ -175,10 +175,15 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       // On demand (issue 17): an idle child's list comes from its manifest, no child needed.
       const cached = session.tools || entry.isReady ? undefined : this.deps.demand?.manifest(options.server);
       if (cached) session.tools = [...cached.tools];
-      else if (!entry.isReady) this.deps.demand?.wake(options.server);
-      // The list a session sees stays the one it saw first (issue 14): a changed server's
-      // new set reaches a client only after it reconnects, and calls are checked against pins.
-      session.tools ??= [...(await this.whenReady(entry)).listTools()];
+      // Without a manifest the child is started, and not stopped as idle while this waits for it.
+      const waiting = session.tools || entry.isReady ? undefined : this.deps.demand?.busy(options.server);
+      try {
+        // The list a session sees stays the one it saw first (issue 14): a changed server's
+        // new set reaches a client only after it reconnects, and calls are checked against pins.
+        session.tools ??= [...(await this.whenReady(entry)).listTools()];
+      } finally {
+        waiting?.dispose();
+      }
       return { tools: visibleTools(session.tools, this.deps.config(), entry.spec.kind) };
     });
     // Forwarded (issue 17): the request is parsed once, the child's result is not rebuilt.

@@ -6,9 +6,12 @@
 //   2. CLI start: `keybroker status` (offline: no host; and online: host answering) and
 //      `keybroker help` against a bare `node -e 0`, interleaved, wall p50 and time to the
 //      first byte on stdout, and the overhead above bare node (goal < 150 ms).
+//   3. Children on demand (issue 17 item 5, config `children.idleStopSeconds`): the same host
+//      at rest with both children idle (not started), then after a first `keybroker tools`
+//      per server (children started, manifests written), then once they were stopped as idle.
 // Prints figures and ratios; asserts nothing.
 //
-// Env: BENCH_RUNS (15).
+// Env: BENCH_RUNS (15); BENCH_CLI=0 skips the CLI start part.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +23,7 @@ import { startServe } from '../../test/support/serve-process.js';
 import { processMemoryKb as memKb, treeMemoryKb as treeKb } from '../support/process-memory.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
+const CLI = process.env['BENCH_CLI'] !== '0';
 const GOAL_IDLE_MIB = 120;
 const GOAL_CLI_MS = 150;
 // A pin no server will ever match: the endpoints are never contacted in this bench.
@@ -92,7 +96,7 @@ try {
     { name: 'keybroker help', args: [KEYBROKER_BIN, 'help'] },
   ];
   console.log(`idle: host + children at rest, and CLI start-up (${os.availableParallelism()} cores, node ${process.version})`);
-  await cliStart('no host running (status from config.json)', ways, env);
+  if (CLI) await cliStart('no host running (status from config.json)', ways, env);
 
   serve = await startServe(env);
   const hostPid = serve.proc.pid!;
@@ -121,7 +125,50 @@ try {
   }
   console.log(`    ${'total'.padEnd(24)}${mib(total).padStart(12)}   goal ≤ ${GOAL_IDLE_MIB} MiB: ${(total / 1024 / GOAL_IDLE_MIB).toFixed(2)}× of it`);
 
-  await cliStart('host running (status over the control socket)', ways, env);
+  if (CLI) await cliStart('host running (status over the control socket)', ways, env);
+  await serve.stop();
+  serve = undefined;
+
+  // 3. Children on demand: the same home, with config `children`.
+  const configFile = path.join(home, 'config.json');
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(configFile, JSON.stringify({ ...config, children: { idleStopSeconds: 15 } }, null, 2));
+  serve = await startServe(env);
+  const demandPid = serve.proc.pid!;
+  const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
+  const settle = async (pidsOf: () => Promise<number[]>) => {
+    let prev = 0;
+    for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = (await pidsOf()).reduce((sum, p) => sum + (p === demandPid ? memKb(p).rss : treeKb(p).rss), 0);
+      stable = Math.abs(now - prev) < 256 ? stable + 1 : 0;
+      prev = now;
+    }
+  };
+  const show = async (label: string) => {
+    const s = await status();
+    const running = s.children.filter((c) => c.pid !== undefined);
+    await settle(async () => [demandPid, ...running.map((c) => c.pid!)]);
+    let sum = memKb(demandPid).rss;
+    const parts = [`host ${mib(sum)}`];
+    for (const c of running) {
+      const m = treeKb(c.pid!).rss;
+      sum += m;
+      parts.push(`${c.name} ${mib(m)}`);
+    }
+    console.log(`    ${label.padEnd(44)}${mib(sum).padStart(12)}  (${parts.join(', ')}; states ${s.children.map((c) => `${c.name}=${c.state}`).join(' ')})`);
+  };
+  console.log('  children on demand (config children.idleStopSeconds = 15): RSS of host + running children');
+  await waitFor('both children idle', async () => ((await status()).children.every((c) => c.state === 'idle') ? true : undefined));
+  await show('at rest, children idle (never started)');
+  for (const server of ['vsphere', 'p6']) {
+    const r = await cli(['tools', server]);
+    if (r.code !== 0) throw new Error(`keybroker tools ${server}: ${r.stderr.trim()}`);
+  }
+  await show('after a first tools/list each (children up)');
+  await waitFor('both children stopped as idle', async () => ((await status()).children.every((c) => c.state === 'idle' && c.pid === undefined) ? true : undefined), 60_000);
+  await show('after the idle stop');
+  console.log(`    goal: at rest ≤ ${GOAL_IDLE_MIB} MiB`);
 } finally {
   await serve?.stop();
   await ss.stop();

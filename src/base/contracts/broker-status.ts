@@ -27,7 +27,7 @@ export const ChildStatus = z.strictObject({
   name: z.string(),
   kind: z.string(),
   pid: z.number().int().optional(),
-  state: z.enum(['starting', 'running', 'restarting', 'failed', 'stopped']),
+  state: z.enum(['starting', 'running', 'restarting', 'failed', 'stopped', 'idle']),
   restarts: z.number().int().nonnegative(),
 });
 export type ChildStatus = z.infer<typeof ChildStatus>;

@@ -135,6 +135,16 @@ export const ExtraServer = z.strictObject({
 });
 export type ExtraServer = z.infer<typeof ExtraServer>;
 
+/**
+ * Children on demand (issue 17 item 5): when set, a server child starts on the first request
+ * that needs it and stops after `idleStopSeconds` without a call in flight (status `idle`);
+ * `tools/list` is answered from the cached manifest meanwhile. Absent, children run always.
+ */
+export const ChildrenSettings = z.strictObject({
+  idleStopSeconds: z.int().min(1).max(7 * 24 * 3600),
+});
+export type ChildrenSettings = z.infer<typeof ChildrenSettings>;
+
 /** `<home>/config.json`. Holds no secret (DESIGN.md "Configuration and files"). */
 export const Config = z
   .strictObject({
@@ -146,6 +156,7 @@ export const Config = z
     policy: Policy.default({ approve: [], allow: [], rules: [], limits: DEFAULT_POLICY_LIMITS }),
     audit: AuditSettings.default({ maxBytes: 10 * 1024 * 1024, keep: 5 }),
     servers: z.array(ExtraServer).default([]),
+    children: ChildrenSettings.optional(),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

@@ -5,8 +5,11 @@ export type InvalidLineReason = 'too-long' | 'invalid-json';
 export interface LineFramerOptions {
   /** Longest accepted line in bytes, newline excluded. */
   readonly maxLineBytes: number;
-  /** A complete line that parsed as JSON. */
-  onValue(value: unknown): void;
+  /**
+   * A complete line that parsed as JSON, with the line's bytes (newline and CR removed), so
+   * a pass-through can forward them as they came instead of encoding the value again.
+   */
+  onValue(value: unknown, line: Uint8Array): void;
   /** A line that was dropped; the stream continues with the next one. */
   onInvalid(reason: InvalidLineReason): void;
   /**
@@ -124,6 +127,6 @@ export class LineFramer {
       this.options.onInvalid('invalid-json');
       return;
     }
-    this.options.onValue(value);
+    this.options.onValue(value, bytes);
   }
 }

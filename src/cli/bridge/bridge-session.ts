@@ -7,6 +7,15 @@ import { connectHost, type BridgeHello, type HostLink } from './connect-host.js'
 import { errorResponse, PendingRequests, requestIdOf } from './pending-requests.js';
 import type { BridgeIo } from './run-bridge.js';
 
+/** Write `line` and its newline in one go (corked: one write call, no copy); false when the stream is full. */
+function writeLine(out: NodeJS.WritableStream & { cork(): void; uncork(): void }, line: Uint8Array): boolean {
+  out.cork();
+  out.write(line);
+  const ok = out.write('\n');
+  out.uncork();
+  return ok;
+}
+
 /**
  * One bridge run: connecting (client lines queue), then online (lines piped both ways, open
  * requests tracked) or offline (every request answered with the reason at once), then done.
@@ -14,7 +23,7 @@ import type { BridgeIo } from './run-bridge.js';
  */
 export class BridgeSession {
   private state: 'connecting' | 'online' | 'offline' | 'done' = 'connecting';
-  private readonly queue: unknown[] = [];
+  private readonly queue: Array<{ value: unknown; line: Uint8Array }> = [];
   private readonly pending = new PendingRequests();
   private readonly stdinFramer: LineFramer;
   private socket: net.Socket | undefined;
@@ -36,7 +45,7 @@ export class BridgeSession {
   constructor(private readonly io: BridgeIo) {
     this.stdinFramer = new LineFramer({
       maxLineBytes: BRIDGE_MAX_LINE_BYTES,
-      onValue: (value) => this.fromClient(value),
+      onValue: (value, line) => this.fromClient(value, line),
       onInvalid: (reason) => this.note(reason === 'too-long' ? `dropped a client message longer than ${BRIDGE_MAX_LINE_BYTES} bytes` : 'dropped a client line that is not JSON'),
     });
     // Read stdin while connecting: the client's `initialize` waits in the queue, not in a pipe.
@@ -69,7 +78,7 @@ export class BridgeSession {
     this.socket = socket;
     const framer = new LineFramer({
       maxLineBytes: BRIDGE_MAX_HOST_LINE_BYTES,
-      onValue: (value) => this.fromHost(value),
+      onValue: (value, line) => this.fromHost(value, line),
       onInvalid: (reason) => this.note(`dropped a host line (${reason}); make sure the bridge and the host are the same version`),
     });
     framer.push(rest);
@@ -77,7 +86,7 @@ export class BridgeSession {
     socket.on('end', () => framer.end());
     socket.on('error', (e: NodeJS.ErrnoException) => this.note(`the connection to KeyBroker failed (${e.code ?? e.message})`));
     socket.on('close', () => this.hostGone());
-    for (const value of this.queue.splice(0)) this.fromClient(value);
+    for (const { value, line } of this.queue.splice(0)) this.fromClient(value, line);
     socket.resume();
     if (this.stdinEnded) this.afterStdinEnd();
   }
@@ -86,15 +95,16 @@ export class BridgeSession {
     this.state = 'offline';
     this.offlineMessage = message;
     this.note(diagnostic);
-    for (const value of this.queue.splice(0)) this.fromClient(value);
+    for (const { value, line } of this.queue.splice(0)) this.fromClient(value, line);
     if (this.stdinEnded) this.afterStdinEnd();
   }
 
-  private fromClient(value: unknown): void {
-    if (this.state === 'connecting') this.queue.push(value);
+  /** A client line: `value` is read to track requests, `line` (its bytes as sent) goes on (issue 17). */
+  private fromClient(value: unknown, line: Uint8Array): void {
+    if (this.state === 'connecting') this.queue.push({ value, line });
     else if (this.state === 'online') {
       this.pending.fromClient(value);
-      this.toHost(value);
+      this.toHost(line);
     } else if (this.state === 'offline') {
       // Notifications and responses get nothing; requests get the reason, at once.
       const id = requestIdOf(value);
@@ -102,10 +112,11 @@ export class BridgeSession {
     }
   }
 
-  private fromHost(value: unknown): void {
+  /** A host line: read to close requests, passed on as the bytes it came as (issue 17). */
+  private fromHost(value: unknown, line: Uint8Array): void {
     if (this.state !== 'online') return;
     this.pending.fromHost(value);
-    this.toClient(value);
+    this.toClient(line);
     if (this.stdinEnded && this.pending.size === 0) this.finish(0);
   }
 
@@ -126,20 +137,22 @@ export class BridgeSession {
     }
   }
 
-  private toHost(value: unknown): void {
+  private toHost(line: Uint8Array): void {
     const socket = this.socket;
     if (!socket || socket.destroyed) return;
     // Backpressure: stop reading the client while the host's side is full.
-    if (!socket.write(JSON.stringify(value) + '\n') && !this.io.stdin.isPaused()) {
+    if (!writeLine(socket, line) && !this.io.stdin.isPaused()) {
       this.io.stdin.pause();
       socket.once('drain', () => this.state === 'online' && this.io.stdin.resume());
     }
   }
 
-  private toClient(value: unknown): void {
+  /** A line to the client: a host line's bytes as they came, or a message the bridge makes itself. */
+  private toClient(message: Uint8Array | object): void {
     const socket = this.socket;
+    const ok = message instanceof Uint8Array ? writeLine(this.io.stdout, message) : this.io.stdout.write(JSON.stringify(message) + '\n');
     // Backpressure: stop reading the host while the client is not reading its stdout.
-    if (!this.io.stdout.write(JSON.stringify(value) + '\n') && socket && !socket.isPaused()) {
+    if (!ok && socket && !socket.isPaused()) {
       socket.pause();
       this.io.stdout.once('drain', () => socket.resume());
     }

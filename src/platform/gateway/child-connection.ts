@@ -1,8 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsResultSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { PLAN_METHOD, PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ChildMcpTransport } from './child-mcp-transport.js';
+import { ForwardedCallResult } from './forward.js';
 
 /** Long operations (a vCenter task, a P6 export) report progress; the timer restarts on each report. */
 const CALL_TIMEOUT_MS = 10 * 60 * 1000;
@@ -30,7 +31,9 @@ export class ChildConnection {
     const all: Tool[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.client.listTools(cursor ? { cursor } : {});
+      // A plain request, not `client.listTools`: that one compiles an ajv validator for every
+      // output schema, which only `client.callTool` uses and the gateway forwards (issue 17).
+      const page = await this.client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, ListToolsResultSchema);
       all.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);
@@ -68,13 +71,18 @@ export class ChildConnection {
     }
   }
 
+  /**
+   * Forward a call (issue 17): the result comes back as the child sent it, checked for its
+   * shape (ForwardedCallResult) but not rebuilt through CallToolResultSchema or the tool's
+   * output schema; the client's own SDK validates what it receives.
+   */
   callTool(name: string, args: Record<string, unknown> | undefined, options: { signal: AbortSignal; meta?: Record<string, unknown>; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }): Promise<CallToolResult> {
-    return this.client.callTool({ name, arguments: args, ...(options.meta && { _meta: options.meta }) }, undefined, {
+    return this.client.request({ method: 'tools/call', params: { name, arguments: args, ...(options.meta && { _meta: options.meta }) } }, ForwardedCallResult, {
       signal: options.signal,
       onprogress: options.onprogress,
       timeout: CALL_TIMEOUT_MS,
       resetTimeoutOnProgress: true,
-    }) as Promise<CallToolResult>;
+    });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,9 @@
-import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
+import { frameLineBytes } from '../supervisor/child-channel.js';
+import { isJsonRpcEnvelope } from './forward.js';
 
 /** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
 export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
@@ -29,20 +31,27 @@ export class ChildMcpTransport implements Transport {
   receive(frame: unknown): void {
     if (this.closed) return;
     const msg = (frame as { msg?: unknown }).msg;
-    let size = Infinity;
-    try {
-      size = Buffer.byteLength(JSON.stringify(msg) ?? '');
-    } catch {
-      // unserialisable: treated as oversized below
+    // Security: the size limit stays. A frame read from the channel carries its line's length,
+    // which bounds the message inside it, so only a line longer than the limit (or a frame from
+    // elsewhere) is measured by encoding the message again (issue 17: no re-encoding per frame).
+    const line = frameLineBytes(frame);
+    if (line === undefined || line > MAX_CHILD_MCP_FRAME_BYTES) {
+      let size = Infinity;
+      try {
+        size = Buffer.byteLength(JSON.stringify(msg) ?? '');
+      } catch {
+        // unserialisable: treated as oversized below
+      }
+      if (size > MAX_CHILD_MCP_FRAME_BYTES) return this.onInvalid(`mcp frame of ${Number.isFinite(size) ? size : '?'} bytes exceeds ${MAX_CHILD_MCP_FRAME_BYTES}`);
     }
-    if (size > MAX_CHILD_MCP_FRAME_BYTES) return this.onInvalid(`mcp frame of ${Number.isFinite(size) ? size : '?'} bytes exceeds ${MAX_CHILD_MCP_FRAME_BYTES}`);
-    const parsed = JSONRPCMessageSchema.safeParse(msg);
-    if (!parsed.success) return this.onInvalid('mcp frame is not a JSON-RPC message');
+    // Security: the child is an untrusted producer; only a JSON-RPC message by its envelope
+    // reaches the SDK client (its results are then checked for shape, not rebuilt).
+    if (!isJsonRpcEnvelope(msg)) return this.onInvalid('mcp frame is not a JSON-RPC message');
     // Deliver each message a microtask after the previous one. Node's IPC can emit several
     // messages in one go; the SDK handles a notification on a microtask but a response at
     // once, so a last progress notification arriving with its response would otherwise be
     // dropped (its progress handler already removed by the response).
-    this.delivery = this.delivery.then(() => this.onmessage?.(parsed.data)).catch((e: unknown) => this.onerror?.(e as Error));
+    this.delivery = this.delivery.then(() => this.onmessage?.(msg)).catch((e: unknown) => this.onerror?.(e as Error));
   }
 
   async send(message: JSONRPCMessage): Promise<void> {

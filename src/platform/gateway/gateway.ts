@@ -1,6 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ApprovalSubject } from '../../base/contracts/approval.js';
 import type { AuditInput } from '../../base/contracts/audit-event.js';
@@ -20,6 +20,8 @@ import { BlastRadius, type LimitHit } from './blast-radius.js';
 import type { PinDiff, ToolPins } from './tool-pins.js';
 import type { PinnedServer } from '../../base/contracts/tool-pins.js';
 import { ChildConnection } from './child-connection.js';
+import { setForwardingCallHandler } from './forward.js';
+import type { ChildDemand } from './children-on-demand.js';
 import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
 import { maskSecretArgs, maskSecretValues, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
@@ -36,6 +38,8 @@ export interface GatewayDeps {
   readonly pins?: ToolPins;
   /** The time zone of a rule's time window that names none; default the user's. */
   readonly timeZone?: () => string;
+  /** Children on demand (issue 17): absent, every child runs from the start. */
+  readonly demand?: ChildDemand;
 }
 
 /** Audit fields of a record, without its event. */
@@ -138,9 +142,11 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     connection.open().then(() => {
       if (entry.connection !== connection || exited) return;
       this.observePins(entry, connection);
+      // On demand, a child woken from idle with the same tools as its manifest is no news to sessions.
+      const changed = this.deps.demand?.record(spec.name, connection.listTools(), connection.instructions()) ?? true;
       entry.isReady = true;
       entry.resolveReady(connection);
-      if (restart) for (const s of entry.sessions) void s.server.sendToolListChanged().catch(() => undefined);
+      if (restart && changed) for (const s of entry.sessions) void s.server.sendToolListChanged().catch(() => undefined);
     }, () => undefined); // A child that dies before answering is restarted by the supervisor.
     return (frame) => connection.transport.receive(frame);
   }
@@ -150,7 +156,11 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     if (!entry) throw new ServerNotFoundError(options.server);
     // The child's instructions (issue 16) go out in initialize: wait briefly for a child that
     // is still starting, never long (a crash-looped server must not stall the client).
-    const instructions = (await readyWithin(entry.ready, INSTRUCTIONS_WAIT_MS))?.instructions();
+    // On demand (issue 17), an idle child's instructions come from its manifest; without one
+    // the child is started now, as the client's tools/list will need it.
+    const cached = entry.isReady ? undefined : this.deps.demand?.manifest(options.server);
+    if (!entry.isReady && !cached) this.deps.demand?.wake(options.server);
+    const instructions = cached ? cached.instructions : (await readyWithin(entry.ready, INSTRUCTIONS_WAIT_MS))?.instructions();
     const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
     let isClosed = false;
     const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
@@ -163,15 +173,30 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     };
     server.setRequestHandler(ListToolsRequestSchema, async () => {
       requireInitialized('tools/list');
-      const connection = await this.whenReady(entry);
-      // The list a session sees stays the one it saw first (issue 14): a changed server's
-      // new set reaches a client only after it reconnects, and calls are checked against pins.
-      session.tools ??= [...connection.listTools()];
+      // On demand (issue 17): an idle child's list comes from its manifest, no child needed.
+      const cached = session.tools || entry.isReady ? undefined : this.deps.demand?.manifest(options.server);
+      if (cached) session.tools = [...cached.tools];
+      // Without a manifest the child is started, and not stopped as idle while this waits for it.
+      const waiting = session.tools || entry.isReady ? undefined : this.deps.demand?.busy(options.server);
+      try {
+        // The list a session sees stays the one it saw first (issue 14): a changed server's
+        // new set reaches a client only after it reconnects, and calls are checked against pins.
+        session.tools ??= [...(await this.whenReady(entry)).listTools()];
+      } finally {
+        waiting?.dispose();
+      }
       return { tools: visibleTools(session.tools, this.deps.config(), entry.spec.kind) };
     });
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    // Forwarded (issue 17): the request is parsed once, the child's result is not rebuilt.
+    setForwardingCallHandler(server, async (request, extra) => {
       requireInitialized('tools/call');
-      return this.call(entry, session, request, extra);
+      // On demand (issue 17): the call starts an idle child and keeps it from idling meanwhile.
+      const busy = this.deps.demand?.busy(options.server);
+      try {
+        return await this.call(entry, session, request, extra);
+      } finally {
+        busy?.dispose();
+      }
     });
     const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); resolve(); }; });
     entry.sessions.add(session);
@@ -186,6 +211,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   }
 
   private async whenReady(entry: Entry): Promise<ChildConnection> {
+    if (entry.isReady && entry.connection) return entry.connection;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new McpError(ErrorCode.InternalError, `the ${entry.spec.name} server is not running; see 'keybroker status'`)), READY_WAIT_MS);
@@ -388,6 +414,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   async policyTest(server: string, name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<PolicyTestResult> {
     const entry = this.entries.get(server);
     if (!entry) throw new ServerNotFoundError(server);
+    if (!entry.isReady) this.deps.demand?.wake(server);
     const connection = await this.whenReady(entry);
     const tool = connection.findTool(name);
     const none = { decision: 'deny' as const, reason: '', unevaluated: [], limits: [], definitionChanged: false };

@@ -21,6 +21,8 @@ import type { Keychain } from '../keychain/keychain.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ToolPins } from '../gateway/tool-pins.js';
 import { Gateway } from '../gateway/gateway.js';
+import { ChildrenOnDemand } from '../gateway/children-on-demand.js';
+import { ToolManifests } from '../gateway/tool-manifest.js';
 import { GatewaySocketServer } from '../gateway/gateway-socket-server.js';
 import { gatewaySocketPath } from '../gateway/gateway-socket-path.js';
 import type { Launcher } from '../supervisor/launcher.js';
@@ -87,6 +89,8 @@ function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind): 
 export class Host extends DisposableBase implements ControlHandler {
   private readonly startedAt = Date.now();
   private stopped = false;
+  /** Children on demand (config `children`), if on. */
+  private demand: ChildrenOnDemand | undefined;
 
   private constructor(
     private readonly options: HostOptions,
@@ -119,8 +123,8 @@ export class Host extends DisposableBase implements ControlHandler {
     // approvals, so unlocks and tool approvals line up in `keybroker approvals`.
     const clock = options.clock ?? systemClock;
     const newApprovalId = options.pending ? () => options.pending!.newId() : () => crypto.randomBytes(4).toString('hex');
-    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins) });
-    // The gateway knows which client drives a child; the broker names it in unlock prompts.
+    // The gateway (built below, once the supervisor it wakes exists) knows which client drives
+    // a child; the broker names it in unlock prompts.
     const broker = new Broker({
       config: currentConfig, keychain: options.keychain, logins: options.logins, approver: options.approver,
       clock, audit, newApprovalId, attribution: (link) => gateway.currentClient(link.server),
@@ -128,6 +132,13 @@ export class Host extends DisposableBase implements ControlHandler {
     // Security: the home holds the control socket; no bind of the sandbox may expose it.
     const launcher = options.launcher ?? new NodeLauncher({ hide: [options.home] });
     const supervisor = new Supervisor({ launcher, audit, env: options.env ?? process.env, clock });
+    // Children on demand (issue 17 item 5), when config `children` says so; read at start.
+    const demand = config.children && new ChildrenOnDemand({
+      wake: (name) => supervisor.wake(name), park: (name) => supervisor.park(name),
+      manifests: new ToolManifests(options.home), clock, idleMs: config.children.idleStopSeconds * 1000,
+      log: options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)),
+    });
+    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), ...(demand && { demand }) });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     secretSources.push(() => broker.liveSecrets(), () => http.secrets());
     const host = new Host(options, store, audit, broker, gateway, supervisor, http, live);
@@ -144,6 +155,7 @@ export class Host extends DisposableBase implements ControlHandler {
     host.register(broker);
     host.register(gateway);
     host.register(supervisor);
+    if (demand) host.demand = host.register(demand);
     // Registered before anything can fail: a start that stops at the sockets (a planted
     // socket folder) must not leave the door's timers keeping the process alive.
     host.register(http);
@@ -161,7 +173,8 @@ export class Host extends DisposableBase implements ControlHandler {
     }));
     for (const spec of options.servers ?? []) {
       gateway.addServer(spec);
-      supervisor.add(spec);
+      demand?.add(spec);
+      supervisor.add(spec, { idle: demand !== undefined });
     }
     try {
       const control = await ControlServer.listen({
@@ -187,6 +200,15 @@ export class Host extends DisposableBase implements ControlHandler {
     (options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)))(launcher.isolationNote);
     audit.append({ event: 'host.started', pid: process.pid, reason: `isolation: ${launcher.isolation}` });
     return host;
+  }
+
+  /**
+   * Stop every on-demand child that has no call in flight now, as its idle timer would
+   * (issue 17; the explicit trigger tests use instead of waiting). Returns the servers asked
+   * to stop; nothing when children are not on demand.
+   */
+  stopIdleChildren(): string[] {
+    return this.demand?.sweep() ?? [];
   }
 
   /**

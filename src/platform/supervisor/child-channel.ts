@@ -55,6 +55,17 @@ export function countJsonValues(line: Uint8Array, limit: number): number {
  */
 export const MAX_INVALID_FRAMES_PER_CHILD = 64;
 
+/** The byte length of the line each frame object was read from (issue 17: no re-encoding to measure it). */
+const frameBytes = new WeakMap<object, number>();
+
+/**
+ * The length in bytes of the channel line `frame` was parsed from, if `frame` is an object
+ * that readChildFrames delivered; undefined otherwise (then measure it another way).
+ */
+export function frameLineBytes(frame: unknown): number | undefined {
+  return frame !== null && typeof frame === 'object' ? frameBytes.get(frame) : undefined;
+}
+
 /** What the reading end reports. */
 export interface ChildFrameSink {
   onFrame(frame: unknown): void;
@@ -80,7 +91,10 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
   const framer = new LineFramer({
     maxLineBytes: MAX_CHANNEL_LINE_BYTES,
     // Every value passed acceptLine just before, which refuses all lines once closed.
-    onValue: (value) => sink.onFrame(value),
+    onValue: (value, line) => {
+      if (value !== null && typeof value === 'object') frameBytes.set(value, line.length);
+      sink.onFrame(value);
+    },
     onInvalid: (reason) => violate(reason === 'too-long' ? 'oversized' : 'invalid-json'),
     // Each value takes at least two bytes (`,0`), so only long lines can hold too many.
     acceptLine: (line) => {

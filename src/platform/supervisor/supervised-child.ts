@@ -70,9 +70,30 @@ export class SupervisedChild extends DisposableBase {
     return { name: this.spec.name, kind: this.spec.kind, ...(pid === undefined ? {} : { pid }), state: this.state, restarts: this.restarts };
   }
 
-  /** Start the first lifetime (Supervisor.add). */
-  start(): void {
-    this.launch();
+  /** Start the first lifetime (Supervisor.add); `idle`: wait for `wake()` instead (issue 17). */
+  start(options: { idle?: boolean } = {}): void {
+    if (options.idle) this.state = 'idle';
+    else this.launch();
+  }
+
+  /** Start an `idle` child now (a request needs it); anything else is left as it is. */
+  wake(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.state === 'idle' && !this.current) this.launch();
+    });
+  }
+
+  /**
+   * Stop a running child on purpose because nobody uses it: like `stop`, but the state is
+   * `idle` (not `stopped` or `crashed`), and `wake()` starts it again (issue 17).
+   */
+  park(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.state !== 'running' && this.state !== 'starting') return;
+      this.cancelTimer();
+      this.state = 'idle';
+      await this.current?.stop({ graceMs: this.deps.policy.stopGraceMs });
+    });
   }
 
   /** Stop the running process (if any) and start a new one now; forgets the crash history, so it also un-fails. */
@@ -158,7 +179,7 @@ export class SupervisedChild extends DisposableBase {
     this.previous = handle;
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     if (exit.expected) {
-      this.append({ event: 'child.exited', outcome: 'ok', pid: handle.pid, reason: `stopped (${how})` });
+      this.append({ event: 'child.exited', outcome: 'ok', pid: handle.pid, reason: this.state === 'idle' ? `idle: stopped until the next request (${how})` : `stopped (${how})` });
       this._onDidExit.fire({ spec: this.spec, exit, willRestart: this.state === 'restarting' });
       return;
     }

@@ -66,8 +66,11 @@ export class Supervisor extends DisposableBase {
     };
   }
 
-  /** Register `spec` and start its first process. A name can be added once. */
-  add(spec: ServerSpec): void {
+  /**
+   * Register `spec` and start its first process, or with `idle` leave it `idle` until
+   * `wake(name)` (children on demand, issue 17). A name can be added once.
+   */
+  add(spec: ServerSpec, options: { idle?: boolean } = {}): void {
     if (this.isDisposed) throw new BugError(`Supervisor.add(${spec.name}) after dispose`);
     if (this.children.has(spec.name)) throw new BugError(`server ${spec.name} added twice; server names must be unique`);
     const child = this.register(new SupervisedChild(spec, this.childDeps));
@@ -75,7 +78,17 @@ export class Supervisor extends DisposableBase {
     child.onDidStart((e) => this._onDidStart.fire(e));
     child.onDidExit((e) => this._onDidExit.fire(e));
     child.onDidFail((s) => this._onDidFail.fire(s));
-    child.start();
+    child.start(options);
+  }
+
+  /** Start `name` if it is `idle`; otherwise nothing. Rejects with ServerNotFoundError for an unknown name. */
+  async wake(name: string): Promise<void> {
+    await this.child(name).wake();
+  }
+
+  /** Stop `name` because it is not used; its status is `idle` until `wake(name)` (issue 17). */
+  async park(name: string): Promise<void> {
+    await this.child(name).park();
   }
 
   /**

@@ -33,14 +33,16 @@ export function inTimeWindow(window: TimeWindow, epochMs: number, defaultTimeZon
 
 /** How long userTimeZone reuses what it read: building an Intl.DateTimeFormat costs ~0.1 ms. */
 const TIME_ZONE_REUSE_MS = 60_000;
-let cachedZone: { zone: string; at: number } | undefined;
+let cachedZone: { zone: string; at: number; tz: string | undefined } | undefined;
 
 /**
  * The user's time zone, the default of a window without one. Read at most once a minute
  * (issue 17: it was ~0.1 ms of every gateway call), so a changed system zone counts within a minute.
  */
 export function userTimeZone(now: number = Date.now()): string {
-  if (cachedZone && now - cachedZone.at < TIME_ZONE_REUSE_MS && now >= cachedZone.at) return cachedZone.zone;
-  cachedZone = { zone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', at: now };
+  // `TZ` is how a process is told its zone (and how tests set it): a change is seen at once.
+  const tz = typeof process === 'undefined' ? undefined : process.env['TZ'];
+  if (cachedZone && cachedZone.tz === tz && now - cachedZone.at < TIME_ZONE_REUSE_MS && now >= cachedZone.at) return cachedZone.zone;
+  cachedZone = { zone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', at: now, tz };
   return cachedZone.zone;
 }

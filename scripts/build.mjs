@@ -2,6 +2,7 @@
 // Each entry is bundled so that a child or the bridge starts without resolving a module tree.
 import { build } from 'esbuild';
 import { buildElectron } from './build-electron.mjs';
+import { zodEnglishOnly } from './esbuild-zod-english.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,8 @@ export async function buildAll({ quiet = false } = {}) {
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
+    // zod's English messages only: its other languages were half of the zod chunk.
+    plugins: [zodEnglishOnly],
   };
   await build({ ...nodeEsm, entryPoints, outdir: path.join(root, 'dist') });
   // The CLI with code splitting: src/cli/main.ts imports each command on first use, so a

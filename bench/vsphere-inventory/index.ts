@@ -36,7 +36,10 @@ const GNU_TIME = '/usr/bin/time';
 const PYTHON = '/usr/bin/python3';
 const CONNECTOR_SRC = path.join(ROOT, 'src/connectors/vsphere/list-all-vms.ts');
 const OURS_SRC = path.join(ROOT, 'bench/vsphere-inventory/ours.ts');
-const OURS_OUT = path.join(ROOT, '.cache/bench-vsphere-inventory');
+// One folder per run, not in .cache: .cache may be shared between checkouts, and another
+// checkout's run would then bundle its own code over ours mid-run. Not in dist/ either,
+// which the app packages. The bundle needs no node_modules (the connector bundles undici).
+const OURS_OUT = path.join(os.tmpdir(), `kb-bench-vsphere-ours-${process.pid}`);
 
 interface Way {
   readonly label: string;
@@ -239,4 +242,5 @@ try {
 } finally {
   await vcsim.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(OURS_OUT, { recursive: true, force: true });
 }

@@ -2,9 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KindServer } from './kind-module.js';
 
-/** A server KeyBroker ships: `dist/mcp/<folder>/index.js`, present once built. */
-export function builtInServer(folder: string): KindServer {
+/**
+ * A server KeyBroker ships: `dist/mcp/<folder>/index.js`, present once built, started with
+ * `execArgv` (Node/V8 flags measured for that server, docs/PERFORMANCE.md).
+ */
+export function builtInServer(folder: string, execArgv?: readonly string[]): KindServer {
   return {
+    ...(execArgv ? { execArgv } : {}),
     modulePath: (distDir) => {
       const file = path.join(distDir, 'mcp', folder, 'index.js');
       return fs.existsSync(file) ? file : undefined;

@@ -42,7 +42,7 @@ describe('composeHost()', () => {
     const { logins, servers } = composeHost(config, dist);
     assert.deepEqual(Object.keys(logins), kindIds());
     assert.deepEqual(servers, [
-      { name: 'vsphere', kind: 'vsphere', modulePath: path.join(dist, 'mcp', 'vsphere', 'index.js') },
+      { name: 'vsphere', kind: 'vsphere', modulePath: path.join(dist, 'mcp', 'vsphere', 'index.js'), execArgv: ['--max-semi-space-size=2'] },
       { name: 'dev', kind: 'p6', modulePath: extra, execArgv: [] },
     ]);
   });

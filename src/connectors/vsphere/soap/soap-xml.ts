@@ -47,7 +47,9 @@ export function childElements(element: XmlElement, local: string, ns?: string): 
 
 /** The first child element named `local`, optionally also in namespace `ns`. */
 export function childElement(element: XmlElement, local: string, ns?: string): XmlElement | undefined {
-  return childElements(element, local, ns)[0];
+  // A loop, not childElements(...)[0]: rows call this several times per object (issue 17).
+  for (const c of element.children) if (c.local === local && (ns === undefined || c.ns === ns)) return c;
+  return undefined;
 }
 
 /** Text of the first child named `local`, or undefined when there is no such child. */

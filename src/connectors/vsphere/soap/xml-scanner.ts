@@ -9,9 +9,25 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 interface MutableElement {
   ns: string;
   local: string;
-  attributes: XmlAttribute[];
+  attributes: readonly XmlAttribute[];
+  /** NO_CHILDREN until the first child arrives: most elements are leaves. */
   children: MutableElement[];
   text: string;
+}
+
+/**
+ * The one list shared by every element without attributes or children (frozen, so a
+ * mistaken push throws instead of giving every leaf a child). Most elements of a vim25
+ * answer are leaves without attributes; two fresh arrays each were a third of the scan's
+ * garbage (issue 17).
+ */
+const NO_CHILDREN: MutableElement[] = Object.freeze([]) as unknown as MutableElement[];
+const NO_ATTRIBUTES: readonly XmlAttribute[] = Object.freeze([]);
+
+/** A checked element name split once: names repeat thousands of times in one answer. */
+interface NameParts {
+  readonly prefix: string;
+  readonly local: string;
 }
 
 /** Namespace bindings as a chain: a declaration adds one link instead of copying a map. */
@@ -29,7 +45,7 @@ interface Frame {
 
 /** Per-document state: names already checked (they repeat thousands of times). */
 interface ScanState {
-  readonly names: Set<string>;
+  readonly names: Map<string, NameParts>;
 }
 
 /** What a streaming scan reports while the document arrives. */
@@ -67,7 +83,7 @@ export class XmlStreamScanner {
   private root: MutableElement | undefined;
   private readonly stack: Frame[] = [];
   private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
-  private readonly state: ScanState = { names: new Set() };
+  private readonly state: ScanState = { names: new Map() };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
 
@@ -166,7 +182,11 @@ export class XmlStreamScanner {
         return !final && !tagComplete(xml, lt) ? waitAt(n, lt) : -1;
       }
       const parent = stack[stack.length - 1];
-      if (parent !== undefined) parent.element.children.push(parsed.element);
+      if (parent !== undefined) {
+        const siblings = parent.element.children;
+        if (siblings === NO_CHILDREN) parent.element.children = [parsed.element];
+        else siblings.push(parsed.element);
+      }
       else if (this.root === undefined) this.root = parsed.element;
       else return -1; // A second root element.
       if (parsed.selfClosing) this.closed(parsed.element);
@@ -240,7 +260,8 @@ function readStartTag(
   let j = lt + 1;
   while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
   const rawName = xml.slice(lt + 1, j);
-  if (!isName(rawName, state)) return undefined;
+  const parts = nameParts(rawName, state);
+  if (parts === undefined) return undefined;
   // Most elements have no attributes: allocate the lists on the first one.
   let names: string[] | undefined;
   let values: string[] | undefined;
@@ -264,7 +285,7 @@ function readStartTag(
     while (j < xml.length && !isNameEnd(xml.charCodeAt(j)) && xml.charCodeAt(j) !== 0x3d) j++;
     const name = xml.slice(nameStart, j);
     while (isSpace(xml.charCodeAt(j))) j++;
-    if (!isName(name, state) || xml.charCodeAt(j) !== 0x3d /* = */) return undefined;
+    if (nameParts(name, state) === undefined || xml.charCodeAt(j) !== 0x3d /* = */) return undefined;
     j++;
     while (isSpace(xml.charCodeAt(j))) j++;
     const quote = xml[j];
@@ -279,8 +300,8 @@ function readStartTag(
     j = close + 1;
   }
   let scope = parentScope;
+  if (names === undefined || values === undefined) return finishStartTag(rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
   const attributes: XmlAttribute[] = [];
-  if (names === undefined || values === undefined) return finishStartTag(rawName, scope, attributes, selfClosing, j);
   for (let k = 0; k < names.length; k++) {
     const name = names[k]!;
     if (name === 'xmlns') scope = { prefix: '', uri: values[k]!, parent: scope };
@@ -293,16 +314,15 @@ function readStartTag(
     // Unprefixed attributes have no namespace (they do not take the default one).
     attributes.push(colon < 0 ? { ns: '', local: name, value: values[k]! } : { ns: resolve(scope, name.slice(0, colon)), local: name.slice(colon + 1), value: values[k]! });
   }
-  return finishStartTag(rawName, scope, attributes, selfClosing, j);
+  return finishStartTag(rawName, parts, scope, attributes.length === 0 ? NO_ATTRIBUTES : attributes, selfClosing, j);
 }
 
-function finishStartTag(rawName: string, scope: Scope, attributes: XmlAttribute[], selfClosing: boolean, end: number) {
-  const colon = rawName.indexOf(':');
+function finishStartTag(rawName: string, parts: NameParts, scope: Scope, attributes: readonly XmlAttribute[], selfClosing: boolean, end: number) {
   const element: MutableElement = {
-    ns: resolve(scope, colon < 0 ? '' : rawName.slice(0, colon)),
-    local: colon < 0 ? rawName : rawName.slice(colon + 1),
+    ns: resolve(scope, parts.prefix),
+    local: parts.local,
     attributes,
-    children: [],
+    children: NO_CHILDREN,
     text: '',
   };
   return { element, rawName, scope, selfClosing, end };
@@ -314,11 +334,15 @@ function resolve(scope: Scope, prefix: string): string {
   return prefix === '' ? '' : `undeclared-prefix:${prefix}`;
 }
 
-function isName(name: string, state: ScanState): boolean {
-  if (state.names.has(name)) return true;
-  if (!NAME.test(name)) return false;
-  state.names.add(name);
-  return true;
+/** The prefix and local part of a well-formed name; undefined when it is not an XML name. */
+function nameParts(name: string, state: ScanState): NameParts | undefined {
+  const known = state.names.get(name);
+  if (known !== undefined) return known;
+  if (!NAME.test(name)) return undefined;
+  const colon = name.indexOf(':');
+  const parts = colon < 0 ? { prefix: '', local: name } : { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
+  state.names.set(name, parts);
+  return parts;
 }
 
 function isSpace(c: number): boolean {

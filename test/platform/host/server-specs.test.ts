@@ -1,0 +1,31 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
+import { serverSpecs } from '../../../src/platform/host/server-specs.js';
+
+describe('serverSpecs()', () => {
+  it('starts the built-in vSphere child with small V8 semi-spaces, and a config server with its own execArgv only', () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-server-specs-'));
+    try {
+      for (const name of ['vsphere', 'p6']) {
+        fs.mkdirSync(path.join(dist, 'mcp', name), { recursive: true });
+        fs.writeFileSync(path.join(dist, 'mcp', name, 'index.js'), '');
+      }
+      const config = Config.parse({ ...emptyConfig(), servers: [{ name: 'extra', kind: 'vsphere', module: path.join(dist, 'extra.js'), execArgv: ['--import', 'tsx'] }] });
+      const specs = serverSpecs(config, dist);
+      assert.deepEqual(
+        specs.map((s) => [s.name, s.execArgv]),
+        [
+          ['vsphere', ['--max-semi-space-size=2']],
+          ['p6', undefined],
+          ['extra', ['--import', 'tsx']],
+        ],
+      );
+    } finally {
+      fs.rmSync(dist, { recursive: true, force: true });
+    }
+  });
+});

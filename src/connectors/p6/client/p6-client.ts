@@ -44,10 +44,15 @@ export class P6Client {
 
   /** One `GET <resource>?Fields=&Filter=&OrderBy=`: all matching rows at once. Use for small sets. */
   async read(resource: string, query: P6ReadQuery): Promise<P6Row[]> {
+    return this.readWith(resource, query, true);
+  }
+
+  /** {@link read}; with `renew` false a 401 fails instead of logging in again (reads ahead never log in). */
+  private async readWith(resource: string, query: P6ReadQuery, renew: boolean): Promise<P6Row[]> {
     const params: Record<string, string> = { Fields: query.fields.map(p6Field).join(',') };
     if (query.filter) params['Filter'] = query.filter;
     if (query.orderBy) params['OrderBy'] = query.orderBy;
-    const reply = await this.send('GET', [this.resource(resource)], params);
+    const reply = await this.sendWith('GET', [this.resource(resource)], params, undefined, renew);
     if (!Array.isArray(reply.value)) throw new ConnectorError('CONN_BAD_RESPONSE', `P6 answered the ${resource} read with something other than a JSON array; check the endpoint URL`);
     return reply.value as P6Row[];
   }
@@ -67,11 +72,16 @@ export class P6Client {
    * is undocumented, reference §4), so then a batch is an `IN(...)` list of its ids.
    */
   async readByIds(resource: string, fields: readonly string[], ids: readonly number[], filter?: string): Promise<P6Row[]> {
+    return this.readRows(resource, fields, ids, filter, true);
+  }
+
+  /** {@link readByIds}; `renew` as for {@link readWith}. */
+  private async readRows(resource: string, fields: readonly string[], ids: readonly number[], filter: string | undefined, renew: boolean): Promise<P6Row[]> {
     const withId = fields.includes('ObjectId') ? fields : ['ObjectId', ...fields];
     const out: P6Row[] = [];
     for (const batch of idBatches(ids, this.batchSize, filter)) {
       const wanted = new Set(batch.ids);
-      const rows = await this.read(resource, { fields: withId, filter: batch.filter, orderBy: 'ObjectId asc' });
+      const rows = await this.readWith(resource, { fields: withId, filter: batch.filter, orderBy: 'ObjectId asc' }, renew);
       // Defensive: keep only the ids asked for, in order, even if P6 answered more. P6 answers
       // in the order asked, so the sort is only paid when it did not (issue 17: no copies per page).
       const from = out.length;
@@ -106,7 +116,9 @@ export class P6Client {
     const more = start + query.limit < ids.length;
     if (more && pageIds.length && this.readAhead) {
       const nextIds = ids.slice(start + query.limit, start + 2 * query.limit);
-      this.readAhead.start(key(pageIds.at(-1)!), ids, () => this.readByIds(resource, query.fields, nextIds, query.filter));
+      // A read ahead never logs in: on a 401 it is dropped and the caller's own read renews
+      // the session, once, as before (no second login racing the first).
+      this.readAhead.start(key(pageIds.at(-1)!), ids, () => this.readRows(resource, query.fields, nextIds, query.filter, false));
     }
     return { rows, total: ids.length, ...(more && pageIds.length && { next: pageIds.at(-1)! }) };
   }
@@ -137,19 +149,23 @@ export class P6Client {
    * must come from a trusted builder or `resolveP6CallPath`; this method does not re-check them.
    */
   async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>> = {}, body?: string): Promise<P6Reply> {
-    const res = await this.exchangeChecked(method, segments, query, body);
+    return this.sendWith(method, segments, query, body, true);
+  }
+
+  private async sendWith(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean): Promise<P6Reply> {
+    const res = await this.exchangeChecked(method, segments, query, body, renew);
     return { status: res.status, mediaType: res.mediaType, value: this.parse(res, `${method} /${segments.join('/')}`) };
   }
 
   /** One request with the 401 renewal, a 2xx status and, for reads, a JSON Content-Type. */
-  private async exchangeChecked(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body?: string): Promise<P6ExchangeResponse> {
+  private async exchangeChecked(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean): Promise<P6ExchangeResponse> {
     const url = p6ApiUrl(this.opts.baseUrl, segments.join('/'), { ...query, ...(this.opts.database && { DatabaseName: this.opts.database }) });
     const what = `${method} /${segments.join('/')}`;
     // A write may change rows read ahead: forget them (the ObjectId lists stay, as before).
     if (method !== 'GET') this.readAhead?.clear();
     let cookie = await this.opts.session.token();
     let res = await this.exchange(method, url, cookie, body);
-    if (res.status === 401) {
+    if (res.status === 401 && renew) {
       // Reference §2.1: on 401, log in again once and retry once. The broker does the login.
       cookie = await this.opts.session.renew(cookie);
       res = await this.exchange(method, url, cookie, body);

@@ -4,6 +4,8 @@
 // flags for the child go in P6_CHILD_FLAGS, e.g.
 //   P6_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p6-prof" node --import tsx bench/p6-activities/profile-child.ts
 //   P6_CHILD_FLAGS="--heapsnapshot-signal=SIGUSR2" (and P6_SNAPSHOT=1: a snapshot after page 1)
+// P6_SLOW_MS=N makes the fake answer every request N ms late (a P6 across a network), and
+// CLIENT_MS=N has the client spend N ms on each page before asking for the next.
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -18,7 +20,7 @@ const PAGE = Number(process.env['BENCH_PAGE'] ?? 5000);
 const PASSWORD = 'bench-Pl4nner';
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
 
-const fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], tls: true, dataset: {} });
+const fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], tls: true, dataset: {}, slowMs: Number(process.env['P6_SLOW_MS'] ?? 0) });
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [...(process.env['P6_CHILD_FLAGS'] ?? '').split(' ').filter(Boolean), path.join(ROOT, 'dist/mcp/p6/index.js'), '--stdio'],
@@ -46,6 +48,7 @@ try {
       const page = r.structuredContent as { rows: unknown[]; nextCursor?: string };
       rows += page.rows.length;
       cursor = page.nextCursor;
+      if (process.env['CLIENT_MS']) await new Promise((r) => setTimeout(r, Number(process.env['CLIENT_MS'])));
       if (++pages === 1) afterFirst = hwm();
       if (pages === 1 && round === 0 && process.env['P6_SNAPSHOT']) process.kill(pid, 'SIGUSR2');
     } while (cursor);

@@ -31,6 +31,11 @@ export interface P6ClientOptions {
    * The first page always reads them fresh; 0 turns reuse off.
    */
   idsReuseMs?: number;
+  /**
+   * Read the next page of a paged read while the caller handles the current one (issue 17
+   * item 4); default true. Off when `idsReuseMs` is 0.
+   */
+  readAhead?: boolean;
   now?: () => number;
 }
 

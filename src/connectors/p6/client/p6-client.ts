@@ -6,6 +6,7 @@ import { p6Field } from './p6-filter.js';
 import type { P6ClientOptions, P6Page, P6ReadQuery, P6Reply, P6Row } from './p6-client-types.js';
 import { idBatches, upperBound } from './id-batches.js';
 import { RecentIds } from './recent-ids.js';
+import { PageReadAhead } from './page-read-ahead.js';
 import { p6ResponseError } from './p6-response-error.js';
 
 export type { P6ClientOptions, P6Page, P6ReadQuery, P6Reply, P6Row, P6SessionSource } from './p6-client-types.js';
@@ -24,12 +25,16 @@ export class P6Client {
   private readonly maxBodyBytes: number;
   /** ObjectIds of recent paged reads, by resource and filter; few entries, newest last. */
   private readonly recentIds: RecentIds;
+  /** The next page of recent walks, read ahead (off when ids are not reused). */
+  private readonly readAhead: PageReadAhead | undefined;
 
   constructor(private readonly opts: P6ClientOptions) {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.batchSize = opts.batchSize ?? 5000;
     this.maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
-    this.recentIds = new RecentIds(opts.idsReuseMs ?? 30_000, opts.now ?? Date.now);
+    const reuseMs = opts.idsReuseMs ?? 30_000;
+    this.recentIds = new RecentIds(reuseMs, opts.now ?? Date.now);
+    this.readAhead = reuseMs > 0 && opts.readAhead !== false ? new PageReadAhead(reuseMs, opts.now ?? Date.now) : undefined;
   }
 
   /** The REST base this client talks to. */
@@ -39,10 +44,15 @@ export class P6Client {
 
   /** One `GET <resource>?Fields=&Filter=&OrderBy=`: all matching rows at once. Use for small sets. */
   async read(resource: string, query: P6ReadQuery): Promise<P6Row[]> {
+    return this.readWith(resource, query, true);
+  }
+
+  /** {@link read}; with `renew` false a 401 fails instead of logging in again (reads ahead never log in). */
+  private async readWith(resource: string, query: P6ReadQuery, renew: boolean): Promise<P6Row[]> {
     const params: Record<string, string> = { Fields: query.fields.map(p6Field).join(',') };
     if (query.filter) params['Filter'] = query.filter;
     if (query.orderBy) params['OrderBy'] = query.orderBy;
-    const reply = await this.send('GET', [this.resource(resource)], params);
+    const reply = await this.sendWith('GET', [this.resource(resource)], params, undefined, renew);
     if (!Array.isArray(reply.value)) throw new ConnectorError('CONN_BAD_RESPONSE', `P6 answered the ${resource} read with something other than a JSON array; check the endpoint URL`);
     return reply.value as P6Row[];
   }
@@ -62,13 +72,26 @@ export class P6Client {
    * is undocumented, reference §4), so then a batch is an `IN(...)` list of its ids.
    */
   async readByIds(resource: string, fields: readonly string[], ids: readonly number[], filter?: string): Promise<P6Row[]> {
+    return this.readRows(resource, fields, ids, filter, true);
+  }
+
+  /** {@link readByIds}; `renew` as for {@link readWith}. */
+  private async readRows(resource: string, fields: readonly string[], ids: readonly number[], filter: string | undefined, renew: boolean): Promise<P6Row[]> {
     const withId = fields.includes('ObjectId') ? fields : ['ObjectId', ...fields];
     const out: P6Row[] = [];
     for (const batch of idBatches(ids, this.batchSize, filter)) {
       const wanted = new Set(batch.ids);
-      const rows = await this.read(resource, { fields: withId, filter: batch.filter, orderBy: 'ObjectId asc' });
-      // Defensive: keep only the ids asked for, in order, even if P6 answered more.
-      out.push(...rows.filter((r) => wanted.has(r['ObjectId'] as number)).sort((a, b) => (a['ObjectId'] as number) - (b['ObjectId'] as number)));
+      const rows = await this.readWith(resource, { fields: withId, filter: batch.filter, orderBy: 'ObjectId asc' }, renew);
+      // Defensive: keep only the ids asked for, in order, even if P6 answered more. P6 answers
+      // in the order asked, so the sort is only paid when it did not (issue 17: no copies per page).
+      const from = out.length;
+      let ordered = true;
+      for (const r of rows) {
+        if (!wanted.has(r['ObjectId'] as number)) continue;
+        if (out.length > from && (out[out.length - 1]!['ObjectId'] as number) > (r['ObjectId'] as number)) ordered = false;
+        out.push(r);
+      }
+      if (!ordered) out.splice(from, out.length - from, ...out.slice(from).sort((a, b) => (a['ObjectId'] as number) - (b['ObjectId'] as number)));
     }
     if (!fields.includes('ObjectId')) for (const r of out) delete r['ObjectId'];
     return out;
@@ -77,13 +100,26 @@ export class P6Client {
   /**
    * Page `limit` rows after ObjectId `after`: reads the matching ObjectIds, then only this
    * page's rows. A cursor of ObjectIds never duplicates or skips rows, even across writes.
+   * When there is a next page, its rows are read ahead while the caller handles this one
+   * (issue 17 item 4), so a walk's next call finds them arrived or arriving.
    */
   async readPage(resource: string, query: { fields: readonly string[]; filter?: string; after?: number; limit: number }): Promise<P6Page> {
     const ids = await this.pagedIds(resource, query.filter, query.after !== undefined);
     const start = query.after === undefined ? 0 : upperBound(ids, query.after);
     const pageIds = ids.slice(start, start + query.limit);
-    const rows = pageIds.length ? await this.readByIds(resource, query.fields, pageIds, query.filter) : [];
+    const key = (after: number | undefined) => `${resource}\n${query.filter ?? ''}\n${query.fields.join(',')}\n${query.limit}\n${after ?? ''}`;
+    const early = query.after === undefined ? undefined : await this.readAhead?.take(key(query.after), ids);
+    // Security: rows read ahead are handed out only while the session is live, as a fresh
+    // read would be; a locked or revoked endpoint fails here instead of answering from memory.
+    if (early) await this.opts.session.token();
+    const rows = early ?? (pageIds.length ? await this.readByIds(resource, query.fields, pageIds, query.filter) : []);
     const more = start + query.limit < ids.length;
+    if (more && pageIds.length && this.readAhead) {
+      const nextIds = ids.slice(start + query.limit, start + 2 * query.limit);
+      // A read ahead never logs in: on a 401 it is dropped and the caller's own read renews
+      // the session, once, as before (no second login racing the first).
+      this.readAhead.start(key(pageIds.at(-1)!), ids, () => this.readRows(resource, query.fields, nextIds, query.filter, false));
+    }
     return { rows, total: ids.length, ...(more && pageIds.length && { next: pageIds.at(-1)! }) };
   }
 
@@ -113,17 +149,23 @@ export class P6Client {
    * must come from a trusted builder or `resolveP6CallPath`; this method does not re-check them.
    */
   async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>> = {}, body?: string): Promise<P6Reply> {
-    const res = await this.exchangeChecked(method, segments, query, body);
+    return this.sendWith(method, segments, query, body, true);
+  }
+
+  private async sendWith(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean): Promise<P6Reply> {
+    const res = await this.exchangeChecked(method, segments, query, body, renew);
     return { status: res.status, mediaType: res.mediaType, value: this.parse(res, `${method} /${segments.join('/')}`) };
   }
 
   /** One request with the 401 renewal, a 2xx status and, for reads, a JSON Content-Type. */
-  private async exchangeChecked(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body?: string): Promise<P6ExchangeResponse> {
+  private async exchangeChecked(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean): Promise<P6ExchangeResponse> {
     const url = p6ApiUrl(this.opts.baseUrl, segments.join('/'), { ...query, ...(this.opts.database && { DatabaseName: this.opts.database }) });
     const what = `${method} /${segments.join('/')}`;
+    // A write may change rows read ahead: forget them (the ObjectId lists stay, as before).
+    if (method !== 'GET') this.readAhead?.clear();
     let cookie = await this.opts.session.token();
     let res = await this.exchange(method, url, cookie, body);
-    if (res.status === 401) {
+    if (res.status === 401 && renew) {
       // Reference §2.1: on 401, log in again once and retry once. The broker does the login.
       cookie = await this.opts.session.renew(cookie);
       res = await this.exchange(method, url, cookie, body);

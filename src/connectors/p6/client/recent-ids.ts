@@ -4,7 +4,8 @@ const MAX_ENTRIES = 8;
 /**
  * The ObjectIds of recent paged reads, by resource and filter. A walk of 50,000 rows would
  * otherwise re-read all 50,000 ids for every page. Only continuing pages use this; a first
- * page always reads fresh, and rows themselves are never cached.
+ * page always reads fresh. Rows are not kept: a walk's next page is read ahead once and
+ * handed out once (PageReadAhead), never reused.
  */
 export class RecentIds {
   private readonly entries = new Map<string, { ids: number[]; at: number }>();

@@ -7,6 +7,7 @@ import { p6And, p6Clause } from '../../../../src/connectors/p6/client/p6-filter.
 import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../../../fixtures/p6/generate-dataset.js';
 import { htmlResponse } from '../../../fixtures/p6/fake-response.js';
 import { startP6Fake, type P6Fake } from '../../../fixtures/p6/start-p6-fake.js';
+import { until } from '../../../support/wait.js';
 
 const DATASET = { projects: 6, bigProjectActivities: 2500 };
 
@@ -66,6 +67,76 @@ describe('P6Client', () => {
     const page = await client({ batchSize: 50 }).readPage('activity', { fields: ['Status'], filter, limit: 120 });
     const want = data['activity']!.filter((a) => a['Status'] !== 'Not Started').slice(0, 120).map((a) => ({ Status: a['Status'] }));
     assert.deepEqual(page.rows, want);
+  });
+
+  describe('read-ahead (issue 17 item 4)', () => {
+    const filter = p6Clause('ProjectObjectId', ':eq:', BIG_PROJECT_OBJECT_ID);
+    const big = () => data['activity']!.filter((a) => a['ProjectObjectId'] === BIG_PROJECT_OBJECT_ID);
+    // Its own fake: read-aheads of the other tests' walks must not land in these counts.
+    let own: P6Fake;
+    before(async () => {
+      own = await startP6Fake({ users: [{ username: 'admin', password: 'pw' }], dataset: DATASET, sessionTtlMs: 60_000 });
+    });
+    after(async () => {
+      await own.stop();
+    });
+    const ownSession = (): P6SessionSource => {
+      let cookie: string | undefined;
+      const login = async () => (cookie = (await p6Login({ baseUrl: own.url, database: 'PMDB', username: 'admin', password: 'pw', variant: 'headers', dispatcher })).cookieHeader);
+      return { token: async () => cookie ?? login(), renew: login };
+    };
+    const client = (session = ownSession()) => new P6Client({ baseUrl: own.url, dispatcher, database: 'PMDB', session });
+    const activityReads = () => own.counts()['GET /p6ws/restapi/activity'] ?? 0;
+    /** Page 1, then wait until P6 has seen the read of page 2 (ids + page 1 + page 2). */
+    const firstPageThenReadAhead = async (c: P6Client) => {
+      own.resetCounts();
+      const page = await c.readPage('activity', { fields: ['ObjectId', 'Name'], filter, limit: 500 });
+      await until('the read-ahead of page 2', () => activityReads() >= 3);
+      return page;
+    };
+
+    it('reads the next page while the caller handles this one, and reads no page twice', async () => {
+      const c = client();
+      let page = await firstPageThenReadAhead(c);
+      const seen = page.rows.map((r) => r['ObjectId']);
+      while (page.next !== undefined) {
+        page = await c.readPage('activity', { fields: ['ObjectId', 'Name'], filter, after: page.next, limit: 500 });
+        seen.push(...page.rows.map((r) => r['ObjectId']));
+      }
+      assert.deepEqual(seen, big().map((a) => a['ObjectId']));
+      // One ids read, then each of the 5 pages exactly once.
+      assert.equal(activityReads(), 1 + Math.ceil(big().length / 500));
+    });
+
+    it('hands out a page read ahead only while the session is live', async () => {
+      let locked = false;
+      const live = ownSession();
+      const c = client({ token: async () => { if (locked) throw new Error('endpoint locked'); return live.token(); }, renew: live.renew });
+      const page = await firstPageThenReadAhead(c);
+      locked = true;
+      await assert.rejects(c.readPage('activity', { fields: ['ObjectId', 'Name'], filter, after: page.next, limit: 500 }), /endpoint locked/);
+    });
+
+    it('never logs in for a read ahead: on a 401 it is dropped and the page is read on demand', async () => {
+      const live = ownSession();
+      let tokens = 0;
+      let renewals = 0;
+      // The third cookie asked for (ids, page 1, then the read ahead of page 2) is one P6 refuses.
+      const c = client({ token: async () => (++tokens === 3 ? 'JSESSIONID=expired' : live.token()), renew: async (stale) => (renewals++, live.renew(stale)) });
+      const page = await firstPageThenReadAhead(c);
+      const next = await c.readPage('activity', { fields: ['ObjectId', 'Name'], filter, after: page.next, limit: 500 });
+      assert.deepEqual(next.rows.map((r) => r['ObjectId']), big().slice(500, 1000).map((a) => a['ObjectId']));
+      assert.equal(renewals, 0);
+    });
+
+    it('forgets pages read ahead after a write', async () => {
+      const c = client();
+      const page = await firstPageThenReadAhead(c);
+      const target = big()[500]!['ObjectId'] as number;
+      await c.write('PUT', 'activity', [{ ObjectId: target, Name: 'Renamed after the read-ahead' }]);
+      const next = await c.readPage('activity', { fields: ['ObjectId', 'Name'], filter, after: page.next, limit: 500 });
+      assert.deepEqual(next.rows[0], { ObjectId: target, Name: 'Renamed after the read-ahead' });
+    });
   });
 
   it('renews once on 401 and retries, transparently', async () => {

@@ -15,6 +15,7 @@ import { createServer as createP6Server } from '../../../../src/mcp/p6/server.js
 import { describeError, INTERNAL_ERROR_CODE, McpToolError, READ_ONLY, DESTRUCTIVE, Toolkit, toolResult } from '../../../../src/mcp/runtime/toolkit/index.js';
 import type { TokenSource } from '../../../../src/mcp/runtime/token-source.js';
 import { createServer as createVsphereServer } from '../../../../src/mcp/vsphere/server.js';
+import { createServer as createCookieRestServer } from '../../../fixtures/kinds/cookie-rest/server/server.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -168,6 +169,8 @@ describe('the toolkit error policy', () => {
   for (const [server, tool, create] of [
     ['vsphere', 'vsphere_list_endpoints', (log: string[]) => createVsphereServer({ tokens: brokenListTokens(), log: (l) => void log.push(l) })],
     ['p6', 'p6_list_endpoints', (log: string[]) => createP6Server({ tokens: brokenListTokens(), log: (l) => void log.push(l) })],
+    // The test-only third kind (D74) is built on the toolkit too, from outside src/.
+    ['cookie-rest', 'cookie-rest_list_endpoints', (log: string[]) => createCookieRestServer({ tokens: brokenListTokens(), log: (l) => void log.push(l) })],
   ] as const) {
     it(`the ${server} server: a TypeError inside ${tool} reaches the client as the generic sentence`, async () => {
       const log: string[] = [];

@@ -32,7 +32,8 @@ export function draftFromForm(form: EndpointForm): EndpointDraft {
       ...(form.caFile ? { caFile: form.caFile } : {}),
       readOnly: form.readOnly,
     }, {
-      nameOf: (field) => LABELS[field] ?? kind.fields.find((f) => f.key === field)?.label ?? field,
+      // Security: `field` may be a key the renderer sent (`constructor`); only LABELS' own keys are labels.
+      nameOf: (field) => (Object.hasOwn(LABELS, field) ? LABELS[field] : undefined) ?? kind.fields.find((f) => f.key === field)?.label ?? field,
       // The app has no working directory the user knows of, so only a full path means a file.
       checkCaFile: (file) => (path.isAbsolute(file) ? readCaFile(file) : { ok: false, message: `${file} is not a full path; give the full path of a PEM certificate file` }),
     });

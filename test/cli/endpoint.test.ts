@@ -99,6 +99,8 @@ describe('keybroker endpoint', () => {
         [['vsphere', 'vc1', ...ok, '--password-stdin'], 'a\nb\n', /more than one line/],
         [['vsphere', 'vc1', ...ok, '--password-stdin'], 'x'.repeat(5000), /longer than 4096 bytes/],
         [['esx', 'vc1', ...ok, '--password-stdin'], undefined, /expected vsphere or p6/],
+        // A kind that is not registered, prototype keys included (issue 13 review).
+        ...['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'VSPHERE', ''].map((kind): [string[], string | undefined, RegExp] => [[kind, 'vc1', ...ok, '--password-stdin'], undefined, /expected vsphere or p6 after "endpoint add"/]),
         [['vsphere', ...ok, '--password-stdin'], undefined, /missing NAME/],
         [['vsphere', 'vc1', 'extra', ...ok, '--password-stdin'], undefined, /unexpected argument "extra"/],
         [['vsphere', 'bad/name', ...ok, '--password-stdin'], undefined, /^keybroker endpoint: NAME: use 1-64 letters/],

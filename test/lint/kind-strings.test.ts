@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BUILT_IN_KINDS } from '../../src/base/kinds/registry.js';
 
@@ -23,13 +24,17 @@ function mayNameKinds(rel: string): boolean {
 /** Every `path:line: text` under `dir` (relative to the repository) that names a kind id in quotes. */
 function kindStringHits(dir: string): string[] {
   const literal = new RegExp(`['"](${ids.join('|')})['"]`);
+  // A template literal compares as well (`kind === \`p6\``); in comments, backticks are
+  // markup (`vsphere`), so only code is checked for them: lines that are not comments, up to a `//`.
+  const template = new RegExp(`\`(${ids.join('|')})\``);
+  const code = (line: string): string => (/^\s*(\*|\/\/|\/\*)/.test(line) ? '' : line.replace(/\s\/\/.*$/, ''));
   const hits: string[] = [];
   for (const entry of fs.readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !/\.(ts|mts|cts|js|mjs|html|css)$/.test(entry.name)) continue;
     const rel = path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
     if (mayNameKinds(rel)) continue;
     fs.readFileSync(path.join(root, rel), 'utf8').split('\n').forEach((line, i) => {
-      if (literal.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
+      if (literal.test(line) || template.test(code(line))) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
     });
   }
   return hits;
@@ -51,5 +56,23 @@ describe('kind ids in src/', () => {
     assert.equal(mayNameKinds('src/mcp/runtime/run-server.ts'), false);
     assert.equal(mayNameKinds('src/main/endpoint-config.ts'), false);
     assert.equal(mayNameKinds('src/kinds.ts'), false);
+  });
+
+  it('catches quotes of either kind and template literals in code, not backticks in comments', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kind-strings-probe-'));
+    try {
+      const [a, b] = ids as [string, string];
+      fs.writeFileSync(path.join(dir, 'probe.ts'), [
+        `const x = y === "${a}";`,
+        `const z = y === \`${b}\`; // compared`,
+        `/** The server (\`${a}\`, \`${b}\`). */`,
+        ` * \`${a}\` in a block comment`,
+        `const w = 1; // \`${b}\` in a trailing comment`,
+      ].join('\n'));
+      const rel = path.relative(root, dir);
+      assert.deepEqual(kindStringHits(rel).map((h) => h.split(': ')[0]), [`${rel}/probe.ts:1`, `${rel}/probe.ts:2`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,7 +11,12 @@ export const GATEWAY_PROTOCOL = 'keybroker-gateway/1';
 export const MAX_MCP_LINE_BYTES = 4 * 1024 * 1024;
 
 /** A server name as clients address it: `vsphere`, `p6`. */
-export const ServerName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a server name such as vsphere or p6');
+export const ServerName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a server name such as vsphere or p6')
+  // Security: server names key plain objects (tool pins, manifests, Claude's config); a name
+  // that is an Object.prototype member (`constructor`) would read the prototype's.
+  .refine((name) => !(name in Object.prototype), { error: (issue) => `server name "${String(issue.input)}" is reserved; choose another name` });
 
 /** First line from the bridge. */
 export const GatewayHello = z.strictObject({

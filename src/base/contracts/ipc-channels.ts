@@ -9,13 +9,22 @@ import { EndpointKind } from '../kinds/registry.js';
 const Empty = z.strictObject({});
 
 /** An endpoint as the settings window edits it. The password is write-only (issue 7). */
+/**
+ * A form's kind fields by key. Security: keys come from the renderer; zod's record would drop
+ * an own `__proto__` key silently, so it is refused first, and a key is a plain word.
+ */
+const KindFieldValues = z
+  .unknown()
+  .refine((v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'), { error: 'a kind field is named by a word such as database' })
+  .pipe(z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, { error: 'a kind field is named by a word such as database' }), z.string().max(256)).refine((r) => Object.keys(r).length <= 16, { error: 'at most 16 kind fields' }));
+
 export const EndpointForm = z.strictObject({
   id: EndpointName,
   kind: EndpointKind,
   url: z.string().url().max(2048),
   username: z.string().min(1).max(256),
   /** The kind's own fields by key (P6: `database`, `loginVariant`); see KindForm. */
-  fields: z.record(z.string().max(64), z.string().max(256)).refine((r) => Object.keys(r).length <= 16, { error: 'at most 16 kind fields' }).optional(),
+  fields: KindFieldValues.optional(),
   /** Share the credential of this DNS domain (`corp.example`); fixed once the endpoint exists. */
   domain: z.string().max(253).optional(),
   /** Absolute path of a PEM CA file to trust for this endpoint. */

@@ -27,7 +27,7 @@ export type Endpoint = z.output<BuiltInKind['endpoint']>;
 /** One endpoint as written by hand (defaults not yet applied). */
 export type EndpointInput = z.input<BuiltInKind['endpoint']>;
 
-/** What a registered kind's id must look like: it is a CLI word, a server name and a folder name. */
+/** What a registered kind's id must look like: it is a CLI word, a server name and a folder name (and never an Object.prototype member such as `constructor`). */
 const KIND_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 const registered = new Map<string, KindDescriptor>(BUILT_IN_KINDS.map((k) => [k.id, k]));
@@ -55,7 +55,7 @@ let version = 0;
  */
 export function registerKind(descriptor: KindDescriptor): Disposable {
   const { id } = descriptor;
-  if (!KIND_ID.test(id)) throw new BugError(`kind id ${JSON.stringify(id)} is not a lower-case word (a-z, 0-9, -; at most 32); rename the kind`);
+  if (!KIND_ID.test(id) || id in Object.prototype) throw new BugError(`kind id ${JSON.stringify(id)} is not a lower-case word (a-z, 0-9, -; at most 32); rename the kind`);
   if (registered.has(id)) throw new BugError(`kind ${id} is registered already; register each kind once, at start-up`);
   const schema = descriptor.endpoint;
   if (!(schema instanceof z.ZodObject)) throw new BugError(`kind ${id}: its endpoint schema must come from endpointSchemaOf('${id}', {...})`);
@@ -127,6 +127,12 @@ function endpointUnion(): z.ZodType {
  * kinds registered when it runs, so its issues and paths are those of the kind's own schema.
  */
 export const EndpointSchema = z.unknown().transform((value, ctx) => {
+  const kind = typeof value === 'object' && value !== null && Object.hasOwn(value, 'kind') ? (value as { kind: unknown }).kind : undefined;
+  if (!isKindId(kind)) {
+    // The union's own line ("Invalid discriminator value") does not say what to write.
+    ctx.issues.push({ code: 'custom', path: ['kind'], message: kind === undefined ? `missing kind; expected ${kindList()}` : `unknown kind ${JSON.stringify(kind)}; expected ${kindList()}`, input: value });
+    return z.NEVER;
+  }
   const r = endpointUnion().safeParse(value);
   if (r.success) return r.data as Endpoint;
   for (const issue of r.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);

@@ -57,7 +57,8 @@ export class ToolManifests {
   /** The manifest of `server` kept under `key`, or undefined. */
   read(server: string, key: string | undefined): ToolManifest | undefined {
     if (key === undefined) return undefined;
-    const entry = this.load()?.servers[server];
+    const servers = this.load()?.servers;
+    const entry = servers && Object.hasOwn(servers, server) ? servers[server] : undefined;
     if (!entry || entry.key !== key) return undefined;
     return { tools: entry.tools as Tool[], ...(entry.instructions !== undefined && { instructions: entry.instructions }) };
   }

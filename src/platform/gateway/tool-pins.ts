@@ -98,7 +98,7 @@ export class ToolPins {
 
   /** The pinned set of `server`, if any. */
   get(server: string): PinnedServer | undefined {
-    return this.file.servers[server];
+    return Object.hasOwn(this.file.servers, server) ? this.file.servers[server] : undefined;
   }
 
   /**
@@ -107,7 +107,7 @@ export class ToolPins {
    */
   observe(server: string, tools: readonly Tool[], now: number): { first: boolean; presented: PinnedServer; changed?: PinDiff } {
     const presented = pinOf(tools, now);
-    const was = this.file.servers[server];
+    const was = this.get(server);
     if (!was) {
       if (this.corrupt) return { first: false, presented, changed: { tools: Object.keys(presented.tools).sort(), diff: `the pinned definitions in ${this.path} could not be read; every tool counts as changed` } };
       this.pin(server, presented);

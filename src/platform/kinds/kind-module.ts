@@ -1,10 +1,12 @@
 import type { KindDescriptor } from '../../base/kinds/kind-descriptor.js';
 import type { UpstreamLogin } from '../broker/upstream-login.js';
 
-/** The MCP server a kind brings: the child the host runs for its endpoints. */
+/**
+ * The MCP server a kind brings: the child the host runs for its endpoints. Clients address it
+ * by the kind's id (`keybroker bridge <id>`), always: config.json reserves the kind ids as
+ * server names and policy's bare `allow` entries match the kinds' servers by id (D71).
+ */
 export interface KindServer {
-  /** The name clients address (`keybroker bridge NAME`); the kind's id when absent. */
-  readonly name?: string;
   /**
    * Absolute path of the server's entry module, given the folder the host was built into
    * (`dist/`); undefined when it is not there (a built-in server not yet built is simply

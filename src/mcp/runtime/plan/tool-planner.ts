@@ -47,6 +47,11 @@ export interface PlannedTool<Shape extends z.ZodRawShape> {
 export interface ToolPlannerOptions {
   /** The text a failed plan step or call reports: the server's error policy (codes, messages; a bug as a generic sentence). */
   readonly errorText: (error: unknown, tool: string) => string;
+  /**
+   * True (after logging it) when `tool` failed because its request was cancelled; the planner
+   * then rethrows, and the SDK replies nothing to a cancelled request. Default: never.
+   */
+  readonly cancelled?: (tool: string, signal: AbortSignal | undefined) => boolean;
 }
 
 /**
@@ -76,7 +81,7 @@ export class ToolPlanner {
   private readonly tools = new Map<string, { schema: z.ZodObject<z.ZodRawShape>; plan: (args: never) => Promise<PlanDraft> }>();
 
   constructor(private readonly server: McpServer, private readonly options: ToolPlannerOptions) {
-    server.server.setRequestHandler(PlanRequest, async (request): Promise<PlanResult> => this.planCall(request.params.name, request.params.arguments));
+    server.server.setRequestHandler(PlanRequest, async (request, extra): Promise<PlanResult> => this.planCall(request.params.name, request.params.arguments, extra.signal));
   }
 
   /** Register `tool` on the server, with its plan step and the approved-precondition check. */
@@ -93,6 +98,7 @@ export class ToolPlanner {
         try {
           changed = await tool.recheck(args, meta.data.precondition);
         } catch (e) {
+          if (this.options.cancelled?.(name, extra.signal)) throw e;
           return failed(`${name} was not run: re-checking what you approved failed: ${this.options.errorText(e, name)}`);
         }
         // Security: the world changed since the person approved; what they saw no longer holds.
@@ -102,6 +108,7 @@ export class ToolPlanner {
         return await tool.run(args, extra);
       } catch (e) {
         if (e instanceof McpError) throw e;
+        if (this.options.cancelled?.(name, extra.signal)) throw e;
         return failed(this.options.errorText(e, name));
       }
     };
@@ -115,7 +122,7 @@ export class ToolPlanner {
     return [...this.tools.keys()];
   }
 
-  private async planCall(name: string, args: Record<string, unknown> | undefined): Promise<PlanResult> {
+  private async planCall(name: string, args: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<PlanResult> {
     const tool = this.tools.get(name);
     if (!tool) throw new McpError(ErrorCode.MethodNotFound, `${name} has no plan step`);
     const parsed = await tool.schema.safeParseAsync(args ?? {});
@@ -125,6 +132,7 @@ export class ToolPlanner {
       const hash = planHash({ tool: name, args: parsed.data, summary: draft.summary, changes: draft.changes, objects: draft.objects, precondition: draft.precondition });
       return { ok: true, plan: { summary: draft.summary, changes: [...draft.changes], objects: [...draft.objects], precondition: draft.precondition, hash, ...(draft.facts && { facts: [...draft.facts] }) } };
     } catch (e) {
+      if (this.options.cancelled?.(name, signal)) throw e;
       return { ok: false, error: this.options.errorText(e, name).slice(0, 4096) || `${name} could not be planned` };
     }
   }

@@ -44,6 +44,18 @@ export class ToolErrorPolicy {
     private readonly log: ToolLog = stderrLog,
   ) {}
 
+  /**
+   * True when `tool` failed because its request was cancelled (the client's
+   * `notifications/cancelled`, or its transport closing, aborted `signal`): an expected end,
+   * logged as one line, not as a bug. The caller then rethrows: the SDK sends no reply to a
+   * cancelled request (MCP: a cancelled request gets no response), so no text is made for it.
+   */
+  cancelled(tool: string, signal: AbortSignal | undefined): boolean {
+    if (!signal?.aborted) return false;
+    this.log(`${this.server}: ${tool} was cancelled by the client`);
+    return true;
+  }
+
   /** The text the model sees for `error`, thrown by `tool`; logs an unexpected one in full. */
   text(error: unknown, tool: string): string {
     if (isExpectedToolError(error)) return `${error.code}: ${error.message}`;

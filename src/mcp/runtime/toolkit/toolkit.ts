@@ -41,7 +41,7 @@ export class Toolkit {
 
   constructor(private readonly server: McpServer, options: ToolkitOptions) {
     this.errors = new ToolErrorPolicy(options.name, options.log ?? stderrLog);
-    this.planner = new ToolPlanner(server, { errorText: (e, tool) => this.errors.text(e, tool) });
+    this.planner = new ToolPlanner(server, { errorText: (e, tool) => this.errors.text(e, tool), cancelled: (tool, signal) => this.errors.cancelled(tool, signal) });
   }
 
   /** Registers `tool`; with `plan` and `recheck` it is a write tool with a plan step. */
@@ -57,6 +57,8 @@ export class Toolkit {
       } catch (e) {
         // Protocol errors (the SDK's own) keep their JSON-RPC form.
         if (e instanceof McpError) throw e;
+        // A cancelled call is expected: one log line, and the SDK, seeing the signal aborted, replies nothing.
+        if (this.errors.cancelled(name, extra.signal)) throw e;
         return toolFailure(this.errors.text(e, name));
       }
     };

@@ -15,6 +15,10 @@ import { createServer as createP6Server } from '../../../../src/mcp/p6/server.js
 import { describeError, INTERNAL_ERROR_CODE, McpToolError, READ_ONLY, DESTRUCTIVE, Toolkit, toolResult } from '../../../../src/mcp/runtime/toolkit/index.js';
 import type { TokenSource } from '../../../../src/mcp/runtime/token-source.js';
 import { createServer as createVsphereServer } from '../../../../src/mcp/vsphere/server.js';
+import { createServer as createCookieRestServer } from '../../../fixtures/kinds/cookie-rest/server/server.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { CallToolResultSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { connectInMemory, type InMemoryMcpClient } from '../../../support/in-memory-mcp-client.js';
 
 const textOf = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
@@ -49,7 +53,7 @@ function brokenListTokens(): TokenSource {
 }
 
 /** A server built only on the toolkit, with one tool per kind of failure. */
-function fixtureServer(log: string[]) {
+function fixtureServer(log: string[], started: () => void = () => undefined) {
   const server = new McpServer({ name: 'fixture', version: '1.0.0' });
   const tools = new Toolkit(server, { name: 'fixture', log: (l) => void log.push(l) });
   tools.define({
@@ -88,6 +92,19 @@ function fixtureServer(log: string[]) {
     run: async () => {
       (undefined as unknown as { run(): void }).run();
       return toolResult('written', {});
+    },
+  });
+  tools.define({
+    name: 'fixture_wait',
+    title: 'Wait',
+    description: 'Waits on the request signal, as a tool waiting on fetch(url, { signal }) does',
+    inputSchema: {},
+    annotations: READ_ONLY,
+    run: async (_args, extra) => {
+      // What fetch does when its signal aborts: reject with a DOMException named AbortError.
+      const aborted = new Promise<never>((_, reject) => extra.signal.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError'))));
+      started();
+      return aborted;
     },
   });
   return { server, dispose: () => undefined };
@@ -152,6 +169,8 @@ describe('the toolkit error policy', () => {
   for (const [server, tool, create] of [
     ['vsphere', 'vsphere_list_endpoints', (log: string[]) => createVsphereServer({ tokens: brokenListTokens(), log: (l) => void log.push(l) })],
     ['p6', 'p6_list_endpoints', (log: string[]) => createP6Server({ tokens: brokenListTokens(), log: (l) => void log.push(l) })],
+    // The test-only third kind (D74) is built on the toolkit too, from outside src/.
+    ['cookie-rest', 'cookie-rest_list_endpoints', (log: string[]) => createCookieRestServer({ tokens: brokenListTokens(), log: (l) => void log.push(l) })],
   ] as const) {
     it(`the ${server} server: a TypeError inside ${tool} reaches the client as the generic sentence`, async () => {
       const log: string[] = [];
@@ -167,4 +186,34 @@ describe('the toolkit error policy', () => {
       }
     });
   }
+
+  it('a call the client cancels is logged as cancelled, not as a bug, and gets no reply (the SDK drops it)', async () => {
+    const log: string[] = [];
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => { markStarted = resolve; });
+    const instance = fixtureServer(log, () => markStarted());
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const sent: JSONRPCMessage[] = [];
+    const send = serverSide.send.bind(serverSide);
+    serverSide.send = async (message, options) => { sent.push(message); return send(message, options); };
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await Promise.all([instance.server.connect(serverSide), client.connect(clientSide)]);
+    try {
+      const cancel = new AbortController();
+      const call = client.callTool({ name: 'fixture_wait', arguments: {} }, CallToolResultSchema, { signal: cancel.signal });
+      await started;
+      const callId = sent.length; // initialize answered; the call is the client's next request id
+      cancel.abort('the user stopped it');
+      await assert.rejects(call);
+      // The handler has seen the abort once it logged a line (either way); a ping round trip
+      // then proves the server finished with the call and sent nothing for it.
+      while (log.length === 0) await new Promise((r) => setImmediate(r));
+      await client.ping();
+      assert.deepEqual(log, ['fixture: fixture_wait was cancelled by the client']);
+      const answers = sent.filter((m) => 'id' in m && m.id === callId);
+      assert.deepEqual(answers, [], 'no response to the cancelled request');
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -33,6 +33,7 @@ export const AREAS = {
       'test/platform/http/read-body.test.ts',
       'test/platform/http/request-checks.test.ts',
       'test/platform/http/refusal-coalescer.test.ts',
+      'test/platform/http/http-front-door-edges.test.ts',
     ],
   },
   tls: {

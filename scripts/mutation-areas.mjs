@@ -34,6 +34,7 @@ export const AREAS = {
       'test/platform/http/request-checks.test.ts',
       'test/platform/http/refusal-coalescer.test.ts',
       'test/platform/http/http-front-door-edges.test.ts',
+      'test/platform/http/unauth-budget.test.ts',
     ],
   },
   tls: {

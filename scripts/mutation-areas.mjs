@@ -35,6 +35,7 @@ export const AREAS = {
       'test/platform/http/refusal-coalescer.test.ts',
       'test/platform/http/http-front-door-edges.test.ts',
       'test/platform/http/unauth-budget.test.ts',
+      'test/platform/http/refusal-coalescer-details.test.ts',
     ],
   },
   tls: {

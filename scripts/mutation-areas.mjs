@@ -95,6 +95,7 @@ export const AREAS = {
       'test/platform/broker/token-service-grants.test.ts',
       'test/platform/broker/unlock-cache.test.ts',
       'test/platform/broker/secret-equals.test.ts',
+      'test/platform/broker/token-service-failures.test.ts',
     ],
   },
   'p6-call': {

@@ -96,6 +96,8 @@ export const AREAS = {
       'test/platform/broker/unlock-cache.test.ts',
       'test/platform/broker/secret-equals.test.ts',
       'test/platform/broker/token-service-failures.test.ts',
+      'test/platform/broker/broker-lock-reload.test.ts',
+      'test/platform/broker/broker-endpoints.test.ts',
     ],
   },
   'p6-call': {

@@ -33,6 +33,9 @@ export const AREAS = {
       'test/platform/http/read-body.test.ts',
       'test/platform/http/request-checks.test.ts',
       'test/platform/http/refusal-coalescer.test.ts',
+      'test/platform/http/http-front-door-edges.test.ts',
+      'test/platform/http/unauth-budget.test.ts',
+      'test/platform/http/refusal-coalescer-details.test.ts',
     ],
   },
   tls: {
@@ -103,6 +106,9 @@ export const AREAS = {
       'test/platform/broker/token-service-grants.test.ts',
       'test/platform/broker/unlock-cache.test.ts',
       'test/platform/broker/secret-equals.test.ts',
+      'test/platform/broker/token-service-failures.test.ts',
+      'test/platform/broker/broker-lock-reload.test.ts',
+      'test/platform/broker/broker-endpoints.test.ts',
     ],
   },
   'p6-call': {

@@ -1,7 +1,7 @@
 // Waiting in tests without racing the clock (issue 12: a suite green on a loaded machine).
 // Tests wait for events or poll a condition; no test asserts how long anything took. The
 // only bound is a hang guard, far above any honest wait even beside `stress --cpu 2`, and
-// below node:test's 180 s limit so that a hang still names what it was waiting for.
+// below node:test's limit (scripts/test.mjs) so that a hang still names what it was waiting for.
 
 /** How long a wait may take before it counts as hung (never a performance bound). */
 export const HANG_GUARD_MS = 150_000;

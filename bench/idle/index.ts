@@ -181,6 +181,8 @@ try {
 
   // 3. The idle stop, with a short period.
   withChildren({ idleStopSeconds: 15 });
+  // No manifest, so each first tools/list starts its child (part 1 left one behind).
+  fs.rmSync(path.join(home, 'tool-manifest.json'), { force: true });
   serve = await startServe(env);
   const demandPid = serve.proc.pid!;
   console.log('  the idle stop (config children.idleStopSeconds = 15): RSS of host + running children');

@@ -144,8 +144,9 @@ export const DEFAULT_IDLE_STOP_SECONDS = 600;
  * `idle`); `tools/list` is answered from the cached manifest meanwhile. `idleStopSeconds: 0`
  * keeps every child running from the host's start (always on).
  */
+const IDLE_STOP_RANGE = 'a whole number of seconds: 0 (always on) or 1 to 604800 (default 600)';
 export const ChildrenSettings = z.strictObject({
-  idleStopSeconds: z.int('children.idleStopSeconds must be a whole number of seconds: 0 (always on) or 1 to 604800').min(0).max(7 * 24 * 3600),
+  idleStopSeconds: z.int(IDLE_STOP_RANGE).min(0, IDLE_STOP_RANGE).max(7 * 24 * 3600, IDLE_STOP_RANGE),
 });
 export type ChildrenSettings = z.infer<typeof ChildrenSettings>;
 

@@ -1,14 +1,17 @@
 // bench/idle (issue 17): the resting footprint and the CLI's start-up cost, real parts only.
-//   1. Idle RSS: `keybroker serve` with one vSphere and one P6 endpoint (added with
-//      --no-verify: nothing is unlocked and no upstream is contacted), once both server
-//      children run: current RSS (VmRSS) and peak (VmHWM) of the host and of each child,
-//      and the sum against the goal (≤ 120 MiB).
-//   2. CLI start: `keybroker status` (offline: no host; and online: host answering) and
+//   1. Idle RSS, the headline: `keybroker serve` as installed (children on demand, the
+//      default since D81) with one vSphere and one P6 endpoint (added with
+//      --no-verify: nothing is unlocked and no upstream is contacted), at rest with both
+//      children idle (not started): host + running children against the goal (≤ 120 MiB);
+//      then after a first `keybroker tools` per server (children started, manifests written).
+//   2. The peer, always on (`children.idleStopSeconds: 0`), once both server children run:
+//      current RSS (VmRSS) and peak (VmHWM) of the host and of each child, the sum, and the
+//      ratio of the default to it.
+//   3. The idle stop: with `children.idleStopSeconds: 15`, after a first `keybroker tools`
+//      per server and once both children were stopped as idle.
+//   4. CLI start: `keybroker status` (offline: no host; and online: host answering) and
 //      `keybroker help` against a bare `node -e 0`, interleaved, wall p50 and time to the
 //      first byte on stdout, and the overhead above bare node (goal < 150 ms).
-//   3. Children on demand (issue 17 item 5, config `children.idleStopSeconds`): the same host
-//      at rest with both children idle (not started), then after a first `keybroker tools`
-//      per server (children started, manifests written), then once they were stopped as idle.
 // Prints figures and ratios; asserts nothing.
 //
 // Env: BENCH_RUNS (15); BENCH_CLI=0 skips the CLI start part.
@@ -98,23 +101,70 @@ try {
   console.log(`idle: host + children at rest, and CLI start-up (${os.availableParallelism()} cores, node ${process.version})`);
   if (CLI) await cliStart('no host running (status from config.json)', ways, env);
 
+  const configFile = path.join(home, 'config.json');
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  /** config.json as installed, with `children` set to `children` (or left to its default). */
+  const withChildren = (children?: { idleStopSeconds: number }) => {
+    const { children: _ignored, ...rest } = config;
+    fs.writeFileSync(configFile, JSON.stringify(children ? { ...rest, children } : rest, null, 2));
+  };
+  const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
+  /** Wait until the summed RSS of `pidsOf()` stops growing (start-up garbage collected). */
+  const settle = async (hostPid: number, pidsOf: () => Promise<number[]>) => {
+    let prev = 0;
+    for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = (await pidsOf()).reduce((sum, p) => sum + (p === hostPid ? memKb(p).rss : treeKb(p).rss), 0);
+      stable = Math.abs(now - prev) < 256 ? stable + 1 : 0;
+      prev = now;
+    }
+  };
+  /** Print host + running children (each child counted with its sandbox launcher); returns the sum in KiB. */
+  const show = async (hostPid: number, label: string): Promise<number> => {
+    const s = await status();
+    const running = s.children.filter((c) => c.pid !== undefined);
+    await settle(hostPid, async () => [hostPid, ...running.map((c) => c.pid!)]);
+    let sum = memKb(hostPid).rss;
+    const parts = [`host ${mib(sum)}`];
+    for (const c of running) {
+      const m = treeKb(c.pid!).rss;
+      sum += m;
+      parts.push(`${c.name} ${mib(m)}`);
+    }
+    console.log(`    ${label.padEnd(44)}${mib(sum).padStart(12)}  (${parts.join(', ')}; states ${s.children.map((c) => `${c.name}=${c.state}`).join(' ')})`);
+    return sum;
+  };
+  const firstToolsList = async () => {
+    for (const server of ['vsphere', 'p6']) {
+      const r = await cli(['tools', server]);
+      if (r.code !== 0) throw new Error(`keybroker tools ${server}: ${r.stderr.trim()}`);
+    }
+  };
+
+  // 1. The default: children on demand (config.json as `endpoint add` wrote it).
+  withChildren(undefined);
+  serve = await startServe(env);
+  const defaultPid = serve.proc.pid!;
+  console.log('  idle RSS, the default (children on demand, 10 min idle stop): host + running children, nothing unlocked');
+  await waitFor('both children idle', async () => ((await status()).children.every((c) => c.state === 'idle') ? true : undefined));
+  const atRest = await show(defaultPid, 'at rest, children idle (never started)');
+  console.log(`    ${'headline: idle host + children'.padEnd(44)}${mib(atRest).padStart(12)}  goal ≤ ${GOAL_IDLE_MIB} MiB: ${(atRest / 1024 / GOAL_IDLE_MIB).toFixed(2)}× of it`);
+  await firstToolsList();
+  await show(defaultPid, 'after a first tools/list each (children up)');
+  await serve.stop();
+  serve = undefined;
+
+  // 2. The peer: always on.
+  withChildren({ idleStopSeconds: 0 });
   serve = await startServe(env);
   const hostPid = serve.proc.pid!;
   const children = await waitFor('both server children', async () => {
-    const s = JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
-    const running = s.children.filter((c) => c.pid !== undefined);
+    const running = (await status()).children.filter((c) => c.pid !== undefined);
     return running.length >= 2 ? running : undefined;
   });
-  // Settle: wait until every process's RSS stops growing (start-up garbage collected).
   const pids = [hostPid, ...children.map((c) => c.pid!)];
-  let last = pids.map((p) => treeKb(p).rss);
-  for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    const now = pids.map((p) => treeKb(p).rss);
-    stable = now.every((v, k) => Math.abs(v - last[k]!) < 256) ? stable + 1 : 0;
-    last = now;
-  }
-  console.log('  idle RSS, nothing unlocked (each child counted with its sandbox launcher: bwrap → node)');
+  await settle(hostPid, async () => pids);
+  console.log('  peer: always on (config children.idleStopSeconds = 0), nothing unlocked (each child counted with its sandbox launcher: bwrap → node)');
   console.log(`    ${'process'.padEnd(24)}${'RSS'.padStart(12)}${'peak RSS (sum)'.padStart(16)}`);
   let total = 0;
   for (const [name, pid] of [['host (keybroker serve)', hostPid], ...children.map((c) => [`child ${c.name}`, c.pid!] as const)] as const) {
@@ -123,52 +173,24 @@ try {
     total += m.rss;
     console.log(`    ${name.padEnd(24)}${mib(m.rss).padStart(12)}${mib(m.hwm).padStart(16)}`);
   }
-  console.log(`    ${'total'.padEnd(24)}${mib(total).padStart(12)}   goal ≤ ${GOAL_IDLE_MIB} MiB: ${(total / 1024 / GOAL_IDLE_MIB).toFixed(2)}× of it`);
+  console.log(`    ${'total'.padEnd(24)}${mib(total).padStart(12)}   default / always on: ${(atRest / total).toFixed(2)}×`);
 
   if (CLI) await cliStart('host running (status over the control socket)', ways, env);
   await serve.stop();
   serve = undefined;
 
-  // 3. Children on demand: the same home, with config `children`.
-  const configFile = path.join(home, 'config.json');
-  const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(configFile, JSON.stringify({ ...config, children: { idleStopSeconds: 15 } }, null, 2));
+  // 3. The idle stop, with a short period.
+  withChildren({ idleStopSeconds: 15 });
+  // No manifest, so each first tools/list starts its child (part 1 left one behind).
+  fs.rmSync(path.join(home, 'tool-manifest.json'), { force: true });
   serve = await startServe(env);
   const demandPid = serve.proc.pid!;
-  const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
-  const settle = async (pidsOf: () => Promise<number[]>) => {
-    let prev = 0;
-    for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      const now = (await pidsOf()).reduce((sum, p) => sum + (p === demandPid ? memKb(p).rss : treeKb(p).rss), 0);
-      stable = Math.abs(now - prev) < 256 ? stable + 1 : 0;
-      prev = now;
-    }
-  };
-  const show = async (label: string) => {
-    const s = await status();
-    const running = s.children.filter((c) => c.pid !== undefined);
-    await settle(async () => [demandPid, ...running.map((c) => c.pid!)]);
-    let sum = memKb(demandPid).rss;
-    const parts = [`host ${mib(sum)}`];
-    for (const c of running) {
-      const m = treeKb(c.pid!).rss;
-      sum += m;
-      parts.push(`${c.name} ${mib(m)}`);
-    }
-    console.log(`    ${label.padEnd(44)}${mib(sum).padStart(12)}  (${parts.join(', ')}; states ${s.children.map((c) => `${c.name}=${c.state}`).join(' ')})`);
-  };
-  console.log('  children on demand (config children.idleStopSeconds = 15): RSS of host + running children');
+  console.log('  the idle stop (config children.idleStopSeconds = 15): RSS of host + running children');
   await waitFor('both children idle', async () => ((await status()).children.every((c) => c.state === 'idle') ? true : undefined));
-  await show('at rest, children idle (never started)');
-  for (const server of ['vsphere', 'p6']) {
-    const r = await cli(['tools', server]);
-    if (r.code !== 0) throw new Error(`keybroker tools ${server}: ${r.stderr.trim()}`);
-  }
-  await show('after a first tools/list each (children up)');
+  await firstToolsList();
+  await show(demandPid, 'after a first tools/list each (children up)');
   await waitFor('both children stopped as idle', async () => ((await status()).children.every((c) => c.state === 'idle' && c.pid === undefined) ? true : undefined), 60_000);
-  await show('after the idle stop');
-  console.log(`    goal: at rest ≤ ${GOAL_IDLE_MIB} MiB`);
+  await show(demandPid, 'after the idle stop');
 } finally {
   await serve?.stop();
   await ss.stop();

@@ -35,6 +35,10 @@ const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin 
 await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
 const serve = await startServe(env);
 const childPid = async () => (JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid;
+// Children start on demand (the default, D77): a first tools/list starts the p6 child, which
+// then rests with nothing walked (the idle baseline below).
+const listed = await cli(['tools', 'p6']);
+if (listed.code !== 0) throw new Error(`keybroker tools p6: ${listed.stderr.trim()}`);
 await waitFor('p6 child', async () => ((await childPid()) ? true : undefined), 30_000);
 await new Promise((r) => setTimeout(r, 500));
 const idleKb = vmHwmKb((await childPid())!);

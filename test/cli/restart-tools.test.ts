@@ -50,6 +50,9 @@ describe('keybroker restart / tools / call with a supervised child', () => {
       // test is about restart semantics, containment has its own (compromised-child.test.ts).
       launcher: new NodeLauncher({ sandbox: noSandbox('restart test: the crash marker lives in the host /tmp') }),
     });
+    // Children start on demand (D77): a first use starts flaky, which then crash-loops as an
+    // always-on one did from the host's start. (A start that crashes is the supervisor's to retry.)
+    await host.supervisor.wake('flaky').catch(() => undefined);
   });
   after(async () => {
     await host?.stop();

@@ -28,6 +28,10 @@ describe('signed audit checkpoints with the key in the keychain (issue 14)', () 
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ version: 1, audit: { checkpoints: { everyRecords: 2, everyMinutes: 60 } } }), { mode: 0o600 });
     const serve = await startServe(env);
+    // Records to sign beyond host.started: children start on demand (D77), so a first use
+    // starts one (child.started), as the host's start did when children were always on.
+    const listed = await cli(['tools', 'vsphere']);
+    assert.equal(listed.code, 0, listed.stderr);
     const audit = path.join(home, 'audit.log');
     await waitFor('a checkpoint in the audit', () => (fs.existsSync(audit) && fs.readFileSync(audit, 'utf8').includes('"audit.checkpoint"') ? true : undefined), 60_000);
     assert.equal(await serve.stop(), 0, serve.stderr());

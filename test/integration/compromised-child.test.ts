@@ -58,6 +58,9 @@ async function startHost(keychain: NapiKeychain, launcher?: Launcher) {
   host.supervisor.onDidStart(({ handle }) => watch(handle));
   const first = host.supervisor.get('evil');
   if (first) watch(first);
+  // Children start on demand (D77): the first use starts it, as a client's first request
+  // would; from then on it is the same supervised, sandboxed child.
+  await host.supervisor.wake('evil');
   /** The live child, once it said it is ready. */
   const ready = () => waitFor('the compromised child to be ready', () => {
     const h = host.supervisor.get('evil');

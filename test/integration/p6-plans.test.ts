@@ -39,7 +39,7 @@ describe('P6 writes: plan with before/after from P6, approval bound to it (issue
     env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
     const add = await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
     assert.equal(add.code, 0, add.stderr);
-    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid) }));
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6'));
     activity = fake.store.rows('activity').find((r) => r['Status'] === 'Not Started')!;
     assert.ok(activity, 'the seed has a not-started activity');
     fake.store.update('activity', activity['ObjectId'] as number, { PercentComplete: 40, LastUpdateDate: '2026-11-30T09:12:00' });

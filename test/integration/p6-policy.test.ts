@@ -73,7 +73,7 @@ describe('P6 writes only in projects under OBS Rail Delivery (issue 14)', () => 
     const activityOf = (p: typeof a) => fake.store.rows('activity').find((r) => r['ProjectObjectId'] === p['ObjectId'])!;
     [rail, other, frozen] = [activityOf(a), activityOf(b), activityOf(c)];
     assert.ok(rail && other && frozen, 'the projects have activities');
-    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid) }));
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6'));
   });
   after(async () => {
     await client?.close();

@@ -42,7 +42,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--no-verify', '--password-stdin'], pw);
     assert.equal((await add('pm', 'planner', PASSWORD)).code, 0);
     assert.equal((await add('pmbad', 'viewer', 'wr0ng-Pass')).code, 0);
-    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { ready: (c) => Boolean(c.pid), toolsListed: true }));
+    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { toolsListed: true }));
   });
   after(async () => {
     await client?.close();

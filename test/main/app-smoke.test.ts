@@ -47,11 +47,15 @@ function runMain(home: string, scenario = '', extraEnv: Readonly<Record<string, 
   return { status: r.status, stderr: r.stderr, lines, evs: lines.map((l) => l.ev) };
 }
 
-/** A home with one endpoint, so the app does not open Settings by itself. */
-function configuredHome(): string {
+/**
+ * A home with one endpoint, so the app does not open Settings by itself; `children` sets
+ * config `children` (default: on demand; `{ idleStopSeconds: 0 }` is always on).
+ */
+function configuredHome(children?: Config['children']): string {
   const home = newHome();
   new ConfigStore(home).save(Config.parse({
     ...emptyConfig(),
+    ...(children && { children }),
     endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
     credentials: [{ id: 'endpoint:vc1' }],
   }));
@@ -91,9 +95,13 @@ describe('main process bundle under a fake electron', () => {
     assert.ok(firstWindow === -1 || firstWindow > lastHandler);
   });
 
-  it('runs the MCP servers as utility processes', () => {
-    const forks = first.lines.filter((l) => l.ev === 'utilityProcess.fork').map((l) => path.relative(ROOT, String(l['modulePath'])));
-    assert.ok(forks.length >= 1, `forks: ${JSON.stringify(forks)}; stderr: ${first.stderr}`);
+  it('runs the MCP servers as utility processes: on demand by default (none at start), from the start when always on', () => {
+    const forksOf = (run: Run) => run.lines.filter((l) => l.ev === 'utilityProcess.fork').map((l) => path.relative(ROOT, String(l['modulePath'])));
+    assert.deepEqual(forksOf(first), [], 'children on demand (the default): no request, no child');
+    const alwaysOn = runMain(configuredHome({ idleStopSeconds: 0 }));
+    assert.equal(alwaysOn.status, 0, alwaysOn.stderr);
+    const forks = forksOf(alwaysOn);
+    assert.ok(forks.length >= 1, `forks: ${JSON.stringify(forks)}; stderr: ${alwaysOn.stderr}`);
     for (const f of forks) assert.match(f, /^dist\/mcp\/[a-z0-9]+\/index\.js$/);
   });
 
@@ -179,7 +187,8 @@ describe('main process bundle under a fake electron', () => {
   });
 
   it('quits even when a child never exits: stops waiting at the deadline and exits 0', () => {
-    const r = runMain(configuredHome(), 'hang');
+    // Always on, so a child runs when Quit comes (on demand, none would have started).
+    const r = runMain(configuredHome({ idleStopSeconds: 0 }), 'hang');
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.evs.includes('utilityProcess.kill ignored'), 'the child really ignored the kill');
     assert.ok(r.evs.indexOf('app.quit') < r.evs.lastIndexOf('app.exit'));

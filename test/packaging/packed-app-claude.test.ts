@@ -86,10 +86,12 @@ describe('Claude Desktop from the packaged app', () => {
       if (process.env['DBUS_SESSION_BUS_ADDRESS']) env['DBUS_SESSION_BUS_ADDRESS'] = process.env['DBUS_SESSION_BUS_ADDRESS'];
       serve = await startServe(env);
       assert.match(serve.stderr(), new RegExp(escape(resolveHome({}, process.platform, userHome))));
-      await waitFor('the vsphere server running', async () => {
+      // Ready for requests: `idle` until the bridge's first request starts it (on demand, D77).
+      await waitFor('the vsphere server ready', async () => {
         const r = await runKeybroker(['status', '--json'], { env });
         const s = JSON.parse(r.stdout) as { children: { name: string; state: string }[] };
-        return s.children.find((c) => c.name === 'vsphere')?.state === 'running' ? true : undefined;
+        const state = s.children.find((c) => c.name === 'vsphere')?.state;
+        return state === 'running' || state === 'idle' ? true : undefined;
       }, 20_000);
 
       const vsphere = bundles.find((b) => b.server === 'vsphere')!;

@@ -7,7 +7,7 @@ import { startServe, type ServeProcess } from './serve-process.js';
 
 /** How {@link startBridgedServe} decides the child is ready. */
 export interface BridgedServeOptions {
-  /** When the child counts as up (default: running); see {@link waitForChild}. */
+  /** When the child counts as up (default: running, or idle until its first request); see {@link waitForChild}. */
   ready?: (c: HostStatus['children'][number]) => boolean;
   /** Also wait until `keybroker tools <server>` answers: the gateway has initialised the child, so its instructions reach the client. */
   toolsListed?: boolean;

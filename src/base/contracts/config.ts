@@ -135,13 +135,18 @@ export const ExtraServer = z.strictObject({
 });
 export type ExtraServer = z.infer<typeof ExtraServer>;
 
+/** How long a child started on demand may sit with no call in flight before it is stopped: 10 minutes. */
+export const DEFAULT_IDLE_STOP_SECONDS = 600;
+
 /**
- * Children on demand (issue 17 item 5): when set, a server child starts on the first request
- * that needs it and stops after `idleStopSeconds` without a call in flight (status `idle`);
- * `tools/list` is answered from the cached manifest meanwhile. Absent, children run always.
+ * Children on demand (issue 17 item 5), the default: a server child starts on the first
+ * request that needs it and stops after `idleStopSeconds` without a call in flight (status
+ * `idle`); `tools/list` is answered from the cached manifest meanwhile. `idleStopSeconds: 0`
+ * keeps every child running from the host's start (always on).
  */
+const IDLE_STOP_RANGE = 'a whole number of seconds: 0 (always on) or 1 to 604800 (default 600)';
 export const ChildrenSettings = z.strictObject({
-  idleStopSeconds: z.int().min(1).max(7 * 24 * 3600),
+  idleStopSeconds: z.int(IDLE_STOP_RANGE).min(0, IDLE_STOP_RANGE).max(7 * 24 * 3600, IDLE_STOP_RANGE),
 });
 export type ChildrenSettings = z.infer<typeof ChildrenSettings>;
 
@@ -156,7 +161,7 @@ export const Config = z
     policy: Policy.default({ approve: [], allow: [], rules: [], limits: DEFAULT_POLICY_LIMITS }),
     audit: AuditSettings.default({ maxBytes: 10 * 1024 * 1024, keep: 5 }),
     servers: z.array(ExtraServer).default([]),
-    children: ChildrenSettings.optional(),
+    children: ChildrenSettings.default({ idleStopSeconds: DEFAULT_IDLE_STOP_SECONDS }),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

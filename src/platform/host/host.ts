@@ -132,12 +132,13 @@ export class Host extends DisposableBase implements ControlHandler {
     // Security: the home holds the control socket; no bind of the sandbox may expose it.
     const launcher = options.launcher ?? new NodeLauncher({ hide: [options.home] });
     const supervisor = new Supervisor({ launcher, audit, env: options.env ?? process.env, clock });
-    // Children on demand (issue 17 item 5), when config `children` says so; read at start.
-    const demand = config.children && new ChildrenOnDemand({
+    // Children on demand (issue 17 item 5), the default; `children.idleStopSeconds: 0` keeps
+    // them always on. Read at start.
+    const demand = config.children.idleStopSeconds > 0 ? new ChildrenOnDemand({
       wake: (name) => supervisor.wake(name), park: (name) => supervisor.park(name),
       manifests: new ToolManifests(options.home), clock, idleMs: config.children.idleStopSeconds * 1000,
       log: options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)),
-    });
+    }) : undefined;
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), ...(demand && { demand }) });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     secretSources.push(() => broker.liveSecrets(), () => http.secrets());

@@ -144,7 +144,8 @@ describe('children on demand and tool pins (issue 17 with issue 14)', () => {
   before(() => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-ondemand-pins-'));
     fs.mkdirSync(path.join(base, 'one'), { mode: 0o700 });
-    new ConfigStore(path.join(base, 'one')).save(Config.parse({ ...emptyConfig(), children: { idleStopSeconds: 3600 } }));
+    // The default config: children on demand is what a fresh install runs (D81).
+    new ConfigStore(path.join(base, 'one')).save(emptyConfig());
   });
   after(() => {
     if (base) fs.rmSync(base, { recursive: true, force: true });
@@ -176,6 +177,62 @@ describe('children on demand and tool pins (issue 17 with issue 14)', () => {
       assert.match(JSON.stringify(refused.content), /definition of it changed/);
     } finally {
       await v2.close();
+    }
+  });
+});
+
+describe('children on demand is the default; idleStopSeconds 0 keeps them always on (issue 17)', () => {
+  const keychain = new MemoryKeychain();
+  let base: string;
+
+  /** A host on `home` (config `config`, or none at all) with the echo fixture as server `test`. */
+  async function hostOn(home: string, config: Config | undefined) {
+    fs.mkdirSync(home, { mode: 0o700 });
+    if (config) new ConfigStore(home).save(config);
+    return Host.start({
+      home, keychain, approver: { request: async () => 'deny' },
+      logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() },
+      servers: [{ name: 'test', kind: 'vsphere', modulePath: FIXTURE, execArgv: ['--import', 'tsx'] }],
+      log: () => undefined,
+    });
+  }
+
+  before(() => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-ondemand-default-'));
+  });
+  after(() => {
+    if (base) fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it('a fresh home (no config.json) parks its children until their first request, 10 minutes idle', async () => {
+    assert.deepEqual(emptyConfig().children, { idleStopSeconds: 600 });
+    const host = await hostOn(path.join(base, 'fresh'), undefined);
+    try {
+      assert.deepEqual(host.supervisor.status().map((c) => [c.name, c.state, c.pid]), [['test', 'idle', undefined]]);
+      assert.equal(host.supervisor.get('test'), undefined);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('children.idleStopSeconds 0 starts every child with the host and never parks it', async () => {
+    const host = await hostOn(path.join(base, 'always'), Config.parse({ ...emptyConfig(), children: { idleStopSeconds: 0 } }));
+    try {
+      assert.notEqual(host.supervisor.status()[0]!.state, 'idle');
+      assert.ok(host.supervisor.get('test'), 'a process was started at host start');
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await host.gateway.openSession({ server: 'test', clientLabel: 'always-on-test', via: 'cli', transport: serverSide });
+      const client = new Client({ name: 'always-on-test', version: '1' }, { capabilities: {} });
+      await client.connect(clientSide);
+      try {
+        assert.ok((await client.listTools()).tools.some((t) => t.name === 'echo'));
+      } finally {
+        await client.close();
+      }
+      assert.deepEqual(host.stopIdleChildren(), [], 'nothing is on demand');
+      assert.equal(host.supervisor.status()[0]!.state, 'running');
+    } finally {
+      await host.stop();
     }
   });
 });

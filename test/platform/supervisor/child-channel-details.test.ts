@@ -13,6 +13,7 @@ import type { Disposable } from '../../../src/base/lifecycle/disposable.js';
 import {
   countJsonValues,
   describeViolation,
+  frameLineBytes,
   MAX_INVALID_FRAMES_PER_CHILD,
   readChildFrames,
   writeChildFrame,
@@ -153,5 +154,18 @@ describe('writeChildFrame(): details', () => {
     assert.equal(writeChildFrame(s.out, 'z'.repeat(MAX_CHANNEL_SEND_BACKLOG_BYTES - 3)), undefined);
     assert.equal(s.out.writableLength, MAX_CHANNEL_SEND_BACKLOG_BYTES);
     assert.equal(writeChildFrame(s.out, 0), 'backlog');
+  });
+});
+
+describe('frameLineBytes() (issue 17: the gateway measures a child frame by the line it came on)', () => {
+  it('knows the byte length of the line each object frame was read from, and nothing of other values', () => {
+    const { input, frames, violations } = reader();
+    feed(input, '{"jsonrpc":"2.0","id":1,"result":{"é":1}}\n[1,2]\n5\nnull\n"text"\n');
+    assert.deepEqual(violations, []);
+    assert.equal(frames.length, 5, 'numbers, null and strings are delivered too (the receiver refuses them)');
+    assert.equal(frameLineBytes(frames[0]), Buffer.byteLength('{"jsonrpc":"2.0","id":1,"result":{"é":1}}'));
+    assert.equal(frameLineBytes(frames[1]), 5);
+    for (const v of frames.slice(2)) assert.equal(frameLineBytes(v), undefined);
+    assert.equal(frameLineBytes({ jsonrpc: '2.0' }), undefined, 'an object that did not come through the reader is unknown');
   });
 });

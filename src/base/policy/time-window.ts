@@ -41,8 +41,11 @@ let cachedZone: { zone: string; at: number; tz: string | undefined } | undefined
  */
 export function userTimeZone(now: number = Date.now()): string {
   // `TZ` is how a process is told its zone (and how tests set it): a change is seen at once.
+  // Stryker disable next-line ConditionalExpression,StringLiteral: in Node `process` always exists; the guard only keeps a renderer import working
   const tz = typeof process === 'undefined' ? undefined : process.env['TZ'];
-  if (cachedZone && cachedZone.tz === tz && now - cachedZone.at < TIME_ZONE_REUSE_MS && now >= cachedZone.at) return cachedZone.zone;
+  const fresh = cachedZone !== undefined && cachedZone.tz === tz && now - cachedZone.at < TIME_ZONE_REUSE_MS && now >= cachedZone.at;
+  // Stryker disable next-line ConditionalExpression: the cache only saves time; reading the zone afresh answers the same
+  if (fresh) return cachedZone!.zone;
   cachedZone = { zone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', at: now, tz };
   return cachedZone.zone;
 }

@@ -29,7 +29,8 @@ export function toolListNames(entries: readonly ToolListEntry[], server: string,
     const e = parseToolListEntry(entry);
     if (e.tool !== tool) return false;
     if (e.server !== undefined) return e.server === server;
-    return bare === 'any' || isKindServer(server);
+    // Security: a bare name in `allow` never reaches a server that is not a kind's own.
+    return bare === 'built-in' ? isKindServer(server) : true;
   });
 }
 

@@ -63,7 +63,8 @@ const frameBytes = new WeakMap<object, number>();
  * that readChildFrames delivered; undefined otherwise (then measure it another way).
  */
 export function frameLineBytes(frame: unknown): number | undefined {
-  return frame !== null && typeof frame === 'object' ? frameBytes.get(frame) : undefined;
+  // A WeakMap answers undefined for any value that is not an object it holds (primitives too).
+  return frameBytes.get(frame as object);
 }
 
 /** What the reading end reports. */

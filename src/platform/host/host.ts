@@ -89,8 +89,6 @@ function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind): 
 export class Host extends DisposableBase implements ControlHandler {
   private readonly startedAt = Date.now();
   private stopped = false;
-  /** Children on demand (config `children`), if on. */
-  private demand: ChildrenOnDemand | undefined;
 
   private constructor(
     private readonly options: HostOptions,
@@ -101,6 +99,8 @@ export class Host extends DisposableBase implements ControlHandler {
     readonly supervisor: Supervisor,
     private readonly http: HttpDoorManager,
     private readonly live: LiveConfig,
+    /** Children on demand (config `children`), if on. */
+    private readonly demand: ChildrenOnDemand | undefined,
   ) {
     super();
   }
@@ -142,7 +142,7 @@ export class Host extends DisposableBase implements ControlHandler {
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), ...(demand && { demand }) });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     secretSources.push(() => broker.liveSecrets(), () => http.secrets());
-    const host = new Host(options, store, audit, broker, gateway, supervisor, http, live);
+    const host = new Host(options, store, audit, broker, gateway, supervisor, http, live, demand);
     host.register(toDisposable(() => lock.release()));
     host.register(audit);
     // Live OTLP export of the audit trail (issue 14 item 5), off unless configured; read at
@@ -156,7 +156,7 @@ export class Host extends DisposableBase implements ControlHandler {
     host.register(broker);
     host.register(gateway);
     host.register(supervisor);
-    if (demand) host.demand = host.register(demand);
+    if (demand) host.register(demand);
     // Registered before anything can fail: a start that stops at the sockets (a planted
     // socket folder) must not leave the door's timers keeping the process alive.
     host.register(http);

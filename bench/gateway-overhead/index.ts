@@ -1,7 +1,22 @@
 // bench/gateway-overhead: the echo tool through bridge → gateway socket → supervised child,
-// against the same child on direct stdio (the direct path), 5,000 sequential calls each in
-// one run. Goal (issue 4): ≤ 0.3 ms added at p50, p50 ratio ≤ 1.5. Prints; asserts nothing.
-import { spawn } from 'node:child_process';
+// against the same child on direct stdio (the direct path) and against the floor, in one run,
+// interleaved. Goal (issue 17 item 3): ≤ 0.3 ms added at p50, p50 ratio ≤ 1.5. Prints; asserts
+// nothing.
+//
+// The floor ("bare relays of the same shape"): the same bench client → relay-stdio.mjs (stdin ↔
+// a Unix socket, bytes only) → relay-child.mjs (socket ↔ a child's stdio, bytes only) → the same
+// child. No parsing, no policy, no audit: the best any design with a separate bridge process and
+// a separate host process can do on this machine. "ours over floor" is what our bridge and host
+// add above that.
+//
+// A second line calls the test server's `slow` tool (one step of BENCH_TOOL_MS, default 5 ms),
+// so the ratio is also shown on a call that does some work, as an upstream request does.
+//
+// BENCH_N (default 5000) echo calls per path; BENCH_SLOW_N (default 200) slow calls per path.
+// BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir>.
+// BENCH_BEFORE_ROOT=<dir>: a second host and bridge from another build (say the branch's base,
+// exported and built there) run in the same rounds as "before", for a same-run A/B.
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,17 +28,16 @@ import { ConfigStore } from '../../src/platform/config/config-store.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-test-server.ts');
 const N = Number(process.env['BENCH_N'] ?? 5000);
-// BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir> (issue 17 profiles).
+const SLOW_N = Number(process.env['BENCH_SLOW_N'] ?? 200);
+const TOOL_MS = Number(process.env['BENCH_TOOL_MS'] ?? 5);
+const ROUNDS = 5;
 const PROF_DIR = process.env['BENCH_PROF_DIR'];
-const prof = PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR)] : [];
+const BEFORE_ROOT = process.env['BENCH_BEFORE_ROOT'] ? path.resolve(process.env['BENCH_BEFORE_ROOT']) : undefined;
+const prof = (tag: string): string[] => (PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR, tag)] : []);
+const CHILD = [process.execPath, '--import', 'tsx', FIXTURE, '--stdio'] as const;
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-gw-'));
-new ConfigStore(home).save(Config.parse({ ...emptyConfig(), servers: [{ name: 'test', kind: 'vsphere', module: FIXTURE, execArgv: ['--import', 'tsx'] }] }));
-const env = { ...process.env, KEYBROKER_HOME: home } as Record<string, string>;
-const serve = spawn(process.execPath, [...prof, path.join(ROOT, 'bin/keybroker.js'), 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-let serveLog = '';
-serve.stderr.on('data', (d: Buffer) => { serveLog += d.toString(); });
-while (!serveLog.includes('serving from')) await new Promise((r) => setTimeout(r, 50));
+const homes: string[] = [];
+const servers: ChildProcess[] = [];
 
 /** CPU time (user + system) of `pid` so far, in ms; NaN where /proc is not there. */
 function cpuMs(pid: number | null | undefined): number {
@@ -35,54 +49,116 @@ function cpuMs(pid: number | null | undefined): number {
   }
 }
 
-const pids: Record<string, number | null> = {};
-async function connect(command: string, args: string[], label?: string): Promise<Client> {
+/** Start `keybroker serve` of the build at `root` on a fresh home; resolves with its env once it serves. */
+async function startHost(root: string, tag: string): Promise<{ env: Record<string, string>; pid: number }> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-gw-'));
+  homes.push(home);
+  new ConfigStore(home).save(Config.parse({ ...emptyConfig(), servers: [{ name: 'test', kind: 'vsphere', module: FIXTURE, execArgv: ['--import', 'tsx'] }] }));
+  const env = { ...process.env, KEYBROKER_HOME: home } as Record<string, string>;
+  const serve = spawn(process.execPath, [...prof(`${tag}-host`), path.join(root, 'bin/keybroker.js'), 'serve'], { env, cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  servers.push(serve);
+  let log = '';
+  serve.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
+  while (!log.includes('serving from')) {
+    if (serve.exitCode !== null) throw new Error(`keybroker serve (${root}) exited: ${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { env, pid: serve.pid! };
+}
+
+/** Start the floor's host-shaped relay on a fresh socket; resolves with the socket path once it listens. */
+async function startFloor(): Promise<{ socket: string; pid: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-floor-'));
+  homes.push(dir);
+  const socket = path.join(dir, 'relay.sock');
+  const relay = spawn(process.execPath, [path.join(import.meta.dirname, 'relay-child.mjs'), socket, ...CHILD], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  servers.push(relay);
+  await new Promise<void>((resolve, reject) => {
+    relay.stdout!.once('data', () => resolve());
+    relay.once('exit', (code) => reject(new Error(`relay-child exited (${code})`)));
+  });
+  return { socket, pid: relay.pid! };
+}
+
+interface Path {
+  readonly label: string;
+  readonly client: Client;
+  /** Processes between the bench and the child whose CPU is counted: host and bridge. */
+  readonly cpuPids: { host?: number; bridge?: number };
+  readonly echo: number[];
+  readonly slow: number[];
+  readonly cpu: { host: number; bridge: number };
+}
+
+async function connect(label: string, command: string, args: string[], env: Record<string, string>, host?: number): Promise<Path> {
   const client = new Client({ name: 'bench', version: '1' }, { capabilities: {} });
   const transport = new StdioClientTransport({ command, args, env, cwd: ROOT, stderr: 'ignore' });
   await client.connect(transport);
-  if (label) pids[label] = transport.pid;
   // The gateway answers tools/list once the child is up; wait for it.
   for (let i = 0; i < 100; i++) {
     try { await client.listTools(); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
   }
-  return client;
+  const cpuPids = host === undefined ? {} : { host, bridge: transport.pid ?? undefined };
+  return { label, client, cpuPids, echo: [], slow: [], cpu: { host: 0, bridge: 0 } };
 }
 
-async function run(client: Client, n: number): Promise<number[]> {
-  const out: number[] = [];
+async function run(p: Path, n: number, slow: boolean): Promise<void> {
+  const before = { host: cpuMs(p.cpuPids.host), bridge: cpuMs(p.cpuPids.bridge) };
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
-    await client.callTool({ name: 'echo', arguments: { text: `m${i}` } });
-    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (slow) await p.client.callTool({ name: 'slow', arguments: { steps: 1, delayMs: TOOL_MS } });
+    else await p.client.callTool({ name: 'echo', arguments: { text: `m${i}` } });
+    (slow ? p.slow : p.echo).push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return out;
+  if (!slow) {
+    p.cpu.host += cpuMs(p.cpuPids.host) - before.host;
+    p.cpu.bridge += cpuMs(p.cpuPids.bridge) - before.bridge;
+  }
 }
 
-const gateway = await connect(process.execPath, [...prof, path.join(ROOT, 'bin/keybroker.js'), 'bridge', 'test'], 'bridge');
-const direct = await connect(process.execPath, ['--import', 'tsx', FIXTURE, '--stdio']);
-await run(gateway, 300);
-await run(direct, 300);
-const g: number[] = [];
-const d: number[] = [];
-// CPU per gateway call of the host and the bridge: steadier than wall time on a busy machine.
-const cpu = { host: 0, bridge: 0 };
-for (let round = 0; round < 5; round++) {
-  d.push(...(await run(direct, N / 5)));
-  const before = { host: cpuMs(serve.pid), bridge: cpuMs(pids['bridge']) };
-  g.push(...(await run(gateway, N / 5)));
-  cpu.host += cpuMs(serve.pid) - before.host;
-  cpu.bridge += cpuMs(pids['bridge']) - before.bridge;
+const bin = (root: string): string => path.join(root, 'bin/keybroker.js');
+const ours = await startHost(ROOT, 'ours');
+const before = BEFORE_ROOT ? await startHost(BEFORE_ROOT, 'before') : undefined;
+const floor = await startFloor();
+const paths: Path[] = [
+  await connect('direct stdio', CHILD[0], CHILD.slice(1), ours.env),
+  await connect('floor: bare relays', process.execPath, [path.join(import.meta.dirname, 'relay-stdio.mjs'), floor.socket], ours.env, floor.pid),
+];
+if (before) paths.push(await connect('before: bridge → gateway', process.execPath, [...prof('before-bridge'), bin(BEFORE_ROOT!), 'bridge', 'test'], before.env, before.pid));
+paths.push(await connect('ours: bridge → gateway', process.execPath, [...prof('ours-bridge'), bin(ROOT), 'bridge', 'test'], ours.env, ours.pid));
+const [direct, floorPath] = paths as [Path, Path];
+const gatewayPaths = paths.slice(2);
+
+for (const p of paths) await run(p, 300, false); // warm-up, not counted
+for (const p of paths) p.echo.length = 0;
+// Interleaved rounds: every path sees the same moments of a busy machine.
+for (let round = 0; round < ROUNDS; round++) {
+  for (const p of paths) await run(p, Math.round(N / ROUNDS), false);
+  for (const p of paths) await run(p, Math.round(SLOW_N / ROUNDS), true);
 }
+
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };
 const ms = (x: number) => `${x.toFixed(3)} ms`;
-console.log(`gateway-overhead: ${N} sequential echo calls each (${os.cpus().length} cores, node ${process.version})`);
-console.log(`  direct stdio              p50 ${ms(pct(d, 50))}  p99 ${ms(pct(d, 99))}`);
-console.log(`  bridge → gateway → child  p50 ${ms(pct(g, 50))}  p99 ${ms(pct(g, 99))}`);
-console.log(`  added at p50 = ${ms(pct(g, 50) - pct(d, 50))}  (goal ≤ 0.300 ms)`);
-console.log(`  ratio p50 = ${(pct(g, 50) / pct(d, 50)).toFixed(2)}  (goal ≤ 1.50)`);
-console.log(`  CPU per gateway call: host ${((cpu.host / N) * 1000).toFixed(0)} µs, bridge ${((cpu.bridge / N) * 1000).toFixed(0)} µs`);
-await gateway.close();
-await direct.close();
-serve.kill('SIGINT');
-await new Promise((r) => serve.on('exit', r));
-fs.rmSync(home, { recursive: true, force: true });
+const us = (x: number) => `${((x / N) * 1000).toFixed(0)} µs`;
+console.log(`gateway-overhead: ${N} sequential echo calls per path, ${SLOW_N} calls of a ${TOOL_MS} ms tool (${os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+for (const [kind, pick] of [['echo', (p: Path) => p.echo], [`${TOOL_MS} ms tool`, (p: Path) => p.slow]] as const) {
+  const d = pct(pick(direct), 50);
+  const f = pct(pick(floorPath), 50);
+  console.log(`  ${kind}:`);
+  for (const p of paths) {
+    const x = pick(p);
+    const vs = p === direct ? '' : `  added ${ms(pct(x, 50) - d)}  ratio ${(pct(x, 50) / d).toFixed(2)}`;
+    console.log(`    ${p.label.padEnd(26)} p50 ${ms(pct(x, 50))}  p99 ${ms(pct(x, 99))}${vs}`);
+  }
+  for (const p of gatewayPaths) {
+    const g = pct(pick(p), 50);
+    const share = f > d ? ((g - d) / (f - d)).toFixed(2) : 'n/a';
+    console.log(`    ${p.label.split(':')[0]} over floor: +${ms(g - f)} at p50 (${(g / f).toFixed(2)}× the floor; added ${share}× the floor's added)`);
+  }
+}
+console.log(`  goal: added at p50 ≤ 0.300 ms, ratio ≤ 1.50 (echo)`);
+console.log(`  CPU per echo call (user+sys): ${[floorPath, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${us(p.cpu.host)} bridge ${us(p.cpu.bridge)}`).join('; ')}`);
+for (const p of paths) await p.client.close();
+for (const s of servers) s.kill('SIGINT');
+await Promise.all(servers.map((s) => (s.exitCode !== null ? undefined : new Promise((r) => s.on('exit', r)))));
+for (const h of homes) fs.rmSync(h, { recursive: true, force: true });

@@ -7,8 +7,15 @@ import { connectHost, type BridgeHello, type HostLink } from './connect-host.js'
 import { errorResponse, PendingRequests, requestIdOf } from './pending-requests.js';
 import type { BridgeIo } from './run-bridge.js';
 
-/** Write `line` and its newline in one go (corked: one write call, no copy); false when the stream is full. */
+/**
+ * Write `line` and its newline in one go; false when the stream is full. A line the framer cut
+ * out of one chunk is followed there by its own newline, so the view is widened by that byte
+ * and written with one plain write (issue 17); otherwise (a line from several chunks, CRLF)
+ * the line and a newline go out corked, still one write call, no copy.
+ */
 function writeLine(out: NodeJS.WritableStream & { cork(): void; uncork(): void }, line: Uint8Array): boolean {
+  const next = line.byteOffset + line.length;
+  if (next < line.buffer.byteLength && new Uint8Array(line.buffer, next, 1)[0] === 0x0a) return out.write(new Uint8Array(line.buffer, line.byteOffset, line.length + 1));
   out.cork();
   out.write(line);
   const ok = out.write('\n');

@@ -368,8 +368,10 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const fallback = legacyAsk
       ? { action: 'ask' as const, reason: writes ? 'every change asks (no rule allows it)' : 'policy.approve names it' }
       : { action: 'allow' as const, reason: writes ? 'policy.allow names it' : 'it only reads' };
-    const timeZone = this.deps.timeZone?.() ?? userTimeZone();
-    return evaluateRules(config().policy.rules, { server, tool, endpoint, facts: plan ? (plan.facts ?? []) : undefined, now: clock.now(), timeZone }, fallback);
+    const rules = config().policy.rules;
+    // The zone only matters to a rule's time window: with no rules, no zone is read (issue 17).
+    const timeZone = rules.length === 0 ? 'UTC' : (this.deps.timeZone?.() ?? userTimeZone());
+    return evaluateRules(rules, { server, tool, endpoint, facts: plan ? (plan.facts ?? []) : undefined, now: clock.now(), timeZone }, fallback);
   }
 
   /** Compare a newly ready child's tools with the pins; the first set is pinned (issue 14). */

@@ -3,6 +3,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_MCP_LINE_BYTES } from '../../base/contracts/gateway-handshake.js';
 import { LineFramer, type InvalidLineReason } from '../ipc/line-framer.js';
+import { isPlainJsonRpcMessage } from './plain-json-rpc.js';
 
 /** Why a line was dropped: too long, not JSON, or JSON that is not a JSON-RPC message. */
 export type JsonLineInvalidReason = InvalidLineReason | 'invalid-message';
@@ -124,10 +125,17 @@ export class JsonLineTransport implements Transport {
   }
 
   private deliver(value: unknown): void {
-    const parsed = JSONRPCMessageSchema.safeParse(value);
-    if (!parsed.success) return this.invalid('invalid-message');
+    // Security: every line is a JSON-RPC message by JSONRPCMessageSchema; the common message
+    // takes a fast path that accepts only what the schema accepts unchanged (issue 17).
+    let message: JSONRPCMessage;
+    if (isPlainJsonRpcMessage(value)) message = value;
+    else {
+      const parsed = JSONRPCMessageSchema.safeParse(value);
+      if (!parsed.success) return this.invalid('invalid-message');
+      message = parsed.data;
+    }
     try {
-      this.onmessage?.(parsed.data);
+      this.onmessage?.(message);
     } catch (e) {
       this.report(e);
     }

@@ -1,0 +1,105 @@
+// Issue 17 item 3: the client edge's fast path in front of JSONRPCMessageSchema. It may say
+// yes only where the schema says yes AND returns the value unchanged; a differential property
+// test over messages near the envelope, read from JSON text as the transport reads them.
+import assert from 'node:assert/strict';
+import { Socket } from 'node:net';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { JSONRPCMessageSchema, RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
+import { isPlainJsonRpcMessage } from '../../../src/platform/gateway/plain-json-rpc.js';
+import { JsonLineTransport } from '../../../src/platform/gateway/json-line-transport.js';
+
+const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(2 ** 53), fc.constant(-0), fc.constant(null), fc.boolean());
+const key = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('__proto__', 'constructor', '_meta', 'progressToken', 'code', 'message', 'data', RELATED_TASK_META_KEY, 'taskId'));
+const obj = (value: fc.Arbitrary<unknown>) => fc.dictionary(key, value, { maxKeys: 3 });
+/** `_meta` near RequestMetaSchema: a progress token of every type, the related-task key right and wrong, other keys. */
+const meta = fc.oneof(
+  scalar,
+  fc.array(scalar, { maxLength: 2 }),
+  fc.record({ progressToken: scalar, [RELATED_TASK_META_KEY]: fc.oneof(scalar, fc.record({ taskId: scalar }), obj(scalar)), other: scalar }, { requiredKeys: [] }),
+  obj(scalar),
+);
+/** params / result near the schemas: an object (maybe with `_meta`, maybe with odd keys), or anything else. */
+const holder = fc.oneof(scalar, fc.array(scalar, { maxLength: 2 }), obj(scalar), fc.tuple(obj(scalar), meta).map(([o, m]) => ({ ...o, _meta: m })));
+const error = fc.oneof(scalar, obj(scalar), fc.record({ code: scalar, message: scalar, data: fc.oneof(scalar, obj(scalar)), extra: scalar }, { requiredKeys: [] }));
+const nearMessage = fc.record({
+  jsonrpc: fc.constantFrom('2.0', '1.0', 2),
+  id: fc.oneof(scalar, fc.string({ maxLength: 4 }), fc.integer()),
+  method: fc.oneof(fc.constant('tools/call'), fc.string({ maxLength: 6 }), fc.integer()),
+  params: holder,
+  result: holder,
+  error,
+  extra: scalar,
+}, { requiredKeys: [] });
+/** As the transport sees them: text from the wire through JSON.parse (so `__proto__` is an own key). */
+const wire = (m: Record<string, unknown>): string => {
+  const parts = Object.entries(m).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  return `{${parts.join(',')}}`;
+};
+/** Mostly valid messages, so the fast path's yes is tested as often as its no. */
+const likely = fc.oneof(
+  fc.record({ jsonrpc: fc.constant('2.0'), id: fc.oneof(fc.integer(), fc.string({ maxLength: 3 })), method: fc.string({ maxLength: 6 }), params: fc.oneof(obj(scalar), fc.tuple(obj(scalar), meta).map(([o, m]) => ({ ...o, _meta: m }))) }, { requiredKeys: ['jsonrpc', 'method'] }),
+  fc.record({ jsonrpc: fc.constant('2.0'), id: fc.integer(), result: fc.oneof(obj(scalar), fc.tuple(obj(scalar), meta).map(([o, m]) => ({ ...o, _meta: m }))) }),
+  fc.record({ jsonrpc: fc.constant('2.0'), id: fc.integer(), error: fc.record({ code: fc.oneof(fc.integer(), scalar), message: fc.oneof(fc.string(), scalar), data: scalar, extra: scalar }, { requiredKeys: ['code', 'message'] }) }, { requiredKeys: ['jsonrpc', 'error'] }),
+);
+
+describe('the client edge fast path (issue 17)', () => {
+  it('says yes only where JSONRPCMessageSchema accepts the message and returns it unchanged', () => {
+    let fast = 0;
+    fc.assert(fc.property(fc.oneof(nearMessage, likely), (m) => {
+      const text = wire(m as Record<string, unknown>);
+      const value: unknown = JSON.parse(text);
+      if (!isPlainJsonRpcMessage(value)) return;
+      fast++;
+      const parsed = JSONRPCMessageSchema.safeParse(JSON.parse(text));
+      assert.ok(parsed.success, `the fast path accepted what the schema refuses: ${text}`);
+      assert.deepStrictEqual(parsed.data, value, `the schema changes what the fast path passes as is: ${text}`);
+    }), { numRuns: 20_000 });
+    assert.ok(fast > 2000, `the fast path should take the common messages (took ${fast} of 20000)`);
+  });
+
+  it('the messages a client sends every call take the fast path', () => {
+    for (const m of [
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } },
+      { jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'slow', arguments: {}, _meta: { progressToken: 3 } } },
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, reason: 'x' } },
+      { jsonrpc: '2.0', id: 2, result: {} },
+    ]) assert.equal(isPlainJsonRpcMessage(m), true, JSON.stringify(m));
+  });
+
+  it('what the fast path leaves to the schema is still refused or rebuilt by it', () => {
+    const cases: Array<[unknown, boolean]> = [
+      [{ jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { progressToken: true } } }, false],
+      [{ jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { progressToken: 1.5 } } }, false],
+      [{ jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { [RELATED_TASK_META_KEY]: { taskId: 't', more: 1 } } } }, true],
+      [{ jsonrpc: '2.0', id: 1, error: { code: 1, message: 'm', more: 1 } }, true],
+      [JSON.parse('{"jsonrpc":"2.0","id":1,"method":"x","params":{"__proto__":{"polluted":1}}}'), true],
+    ];
+    for (const [m, schemaAccepts] of cases) {
+      assert.equal(isPlainJsonRpcMessage(m), false, JSON.stringify(m));
+      assert.equal(JSONRPCMessageSchema.safeParse(m).success, schemaAccepts, JSON.stringify(m));
+    }
+  });
+
+  it('the socket transport still drops a line the schema refuses, and delivers the schema’s copy of one the fast path leaves to it', async () => {
+    const socket = new Socket();
+    const dropped: string[] = [];
+    const got: unknown[] = [];
+    const transport = new JsonLineTransport(socket, { onInvalidLine: (r) => dropped.push(r) });
+    transport.onmessage = (m) => got.push(m);
+    await transport.start();
+    await new Promise((r) => process.nextTick(r));
+    socket.emit('data', Buffer.from([
+      '{"jsonrpc":"2.0","id":1,"method":"x","params":{"_meta":{"progressToken":true}}}',
+      `{"jsonrpc":"2.0","id":2,"method":"x","params":{"_meta":{"${RELATED_TASK_META_KEY}":{"taskId":"t","more":1}}}}`,
+      '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo"}}',
+      '',
+    ].join('\n')));
+    assert.deepEqual(dropped, ['invalid-message']);
+    assert.deepEqual(got, [
+      { jsonrpc: '2.0', id: 2, method: 'x', params: { _meta: { [RELATED_TASK_META_KEY]: { taskId: 't' } } } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo' } },
+    ]);
+    socket.destroy();
+  });
+});

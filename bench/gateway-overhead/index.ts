@@ -13,7 +13,7 @@
 // so the ratio is also shown on a call that does some work, as an upstream request does.
 //
 // BENCH_N (default 5000) echo calls per path; BENCH_SLOW_N (default 200) slow calls per path.
-// BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir>.
+// BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir>/<ours|before>-<host|bridge>.
 // BENCH_BEFORE_ROOT=<dir>: a second host and bridge from another build (say the branch's base,
 // exported and built there) run in the same rounds as "before", for a same-run A/B.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,7 +33,9 @@ const TOOL_MS = Number(process.env['BENCH_TOOL_MS'] ?? 5);
 const ROUNDS = 5;
 const PROF_DIR = process.env['BENCH_PROF_DIR'];
 const BEFORE_ROOT = process.env['BENCH_BEFORE_ROOT'] ? path.resolve(process.env['BENCH_BEFORE_ROOT']) : undefined;
-const prof = (tag: string): string[] => (PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR, tag)] : []);
+// BENCH_NODE_FLAGS: more flags for the hosts and bridges (say --perf-basic-prof for `perf record`).
+const nodeFlags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+const prof = (tag: string): string[] => [...nodeFlags, ...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR, tag)] : [])];
 const CHILD = [process.execPath, '--import', 'tsx', FIXTURE, '--stdio'] as const;
 
 const homes: string[] = [];
@@ -44,6 +46,16 @@ function cpuMs(pid: number | null | undefined): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident memory of `pid` now, in MiB; NaN where /proc is not there. */
+function rssMiB(pid: number | undefined): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb) / 1024;
   } catch {
     return NaN;
   }
@@ -158,6 +170,8 @@ for (const [kind, pick] of [['echo', (p: Path) => p.echo], [`${TOOL_MS} ms tool`
 }
 console.log(`  goal: added at p50 ≤ 0.300 ms, ratio ≤ 1.50 (echo)`);
 console.log(`  CPU per echo call (user+sys): ${[floorPath, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${us(p.cpu.host)} bridge ${us(p.cpu.bridge)}`).join('; ')}`);
+const mib = (pid: number | undefined) => `${rssMiB(pid).toFixed(0)} MiB`;
+console.log(`  RSS after the calls: ${[floorPath, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${mib(p.cpuPids.host)} bridge ${mib(p.cpuPids.bridge)}`).join('; ')}`);
 for (const p of paths) await p.client.close();
 for (const s of servers) s.kill('SIGINT');
 await Promise.all(servers.map((s) => (s.exitCode !== null ? undefined : new Promise((r) => s.on('exit', r)))));

@@ -143,10 +143,12 @@ const gatewayPaths = paths.slice(2);
 
 for (const p of paths) await run(p, 300, false); // warm-up, not counted
 for (const p of paths) p.echo.length = 0;
-// Interleaved rounds: every path sees the same moments of a busy machine.
+// Interleaved rounds: every path sees the same moments of a busy machine; the order turns
+// round every other round, so no path always follows the same one.
 for (let round = 0; round < ROUNDS; round++) {
-  for (const p of paths) await run(p, Math.round(N / ROUNDS), false);
-  for (const p of paths) await run(p, Math.round(SLOW_N / ROUNDS), true);
+  const order = round % 2 === 0 ? paths : [...paths].reverse();
+  for (const p of order) await run(p, Math.round(N / ROUNDS), false);
+  for (const p of order) await run(p, Math.round(SLOW_N / ROUNDS), true);
 }
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };

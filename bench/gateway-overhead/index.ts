@@ -24,6 +24,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { Config, emptyConfig } from '../../src/base/contracts/config.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
+import { buildChildEnv } from '../../src/platform/supervisor/child-env.js';
+import { detectSandbox, hiddenFromChildren } from '../../src/platform/supervisor/sandbox/detect-sandbox.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-test-server.ts');
@@ -78,12 +80,21 @@ async function startHost(root: string, tag: string): Promise<{ env: Record<strin
   return { env, pid: serve.pid! };
 }
 
-/** Start the floor's host-shaped relay on a fresh socket; resolves with the socket path once it listens. */
-async function startFloor(): Promise<{ socket: string; pid: number }> {
+/**
+ * Start the floor's host-shaped relay on a fresh socket; resolves with the socket path once it
+ * listens. `sandboxed`: its child runs wrapped by the host's own sandbox (as the host's child
+ * does), so the floor and ours differ only in what the two middle processes do.
+ */
+async function startFloor(sandboxed: boolean): Promise<{ socket: string; pid: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-floor-'));
   homes.push(dir);
   const socket = path.join(dir, 'relay.sock');
-  const relay = spawn(process.execPath, [path.join(import.meta.dirname, 'relay-child.mjs'), socket, ...CHILD], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  let env: NodeJS.ProcessEnv = process.env;
+  if (sandboxed) {
+    const w = detectSandbox().wrap({ file: CHILD[0], args: CHILD.slice(1), env: buildChildEnv(process.env), modulePath: FIXTURE, hide: hiddenFromChildren(process.env) });
+    env = { ...process.env, RELAY_SANDBOXED: JSON.stringify({ ...w, fd4: w.fd4 && Buffer.from(w.fd4).toString('base64') }) };
+  }
+  const relay = spawn(process.execPath, [path.join(import.meta.dirname, 'relay-child.mjs'), socket, ...CHILD], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
   servers.push(relay);
   await new Promise<void>((resolve, reject) => {
     relay.stdout!.once('data', () => resolve());
@@ -131,15 +142,21 @@ async function run(p: Path, n: number, slow: boolean): Promise<void> {
 const bin = (root: string): string => path.join(root, 'bin/keybroker.js');
 const ours = await startHost(ROOT, 'ours');
 const before = BEFORE_ROOT ? await startHost(BEFORE_ROOT, 'before') : undefined;
-const floor = await startFloor();
+const floor = await startFloor(false);
+// The host's children run in a sandbox where there is one (bubblewrap on Linux); a second
+// floor runs its child in the same sandbox.
+const sandboxed = detectSandbox().isolation === 'bubblewrap' ? await startFloor(true) : undefined;
 const paths: Path[] = [
   await connect('direct stdio', CHILD[0], CHILD.slice(1), ours.env),
   await connect('floor: bare relays', process.execPath, [path.join(import.meta.dirname, 'relay-stdio.mjs'), floor.socket], ours.env, floor.pid),
 ];
+if (sandboxed) paths.push(await connect('floor, child in bwrap', process.execPath, [path.join(import.meta.dirname, 'relay-stdio.mjs'), sandboxed.socket], ours.env, sandboxed.pid));
+const floors = paths.slice(1);
 if (before) paths.push(await connect('before: bridge → gateway', process.execPath, [...prof('before-bridge'), bin(BEFORE_ROOT!), 'bridge', 'test'], before.env, before.pid));
 paths.push(await connect('ours: bridge → gateway', process.execPath, [...prof('ours-bridge'), bin(ROOT), 'bridge', 'test'], ours.env, ours.pid));
 const [direct, floorPath] = paths as [Path, Path];
-const gatewayPaths = paths.slice(2);
+const gatewayPaths = paths.slice(1 + floors.length);
+const sandboxFloor = floors[1];
 
 for (const p of paths) await run(p, 300, false); // warm-up, not counted
 for (const p of paths) p.echo.length = 0;
@@ -164,16 +181,18 @@ for (const [kind, pick] of [['echo', (p: Path) => p.echo], [`${TOOL_MS} ms tool`
     const vs = p === direct ? '' : `  added ${ms(pct(x, 50) - d)}  ratio ${(pct(x, 50) / d).toFixed(2)}`;
     console.log(`    ${p.label.padEnd(26)} p50 ${ms(pct(x, 50))}  p99 ${ms(pct(x, 99))}${vs}`);
   }
+  const fs2 = sandboxFloor ? pct(pick(sandboxFloor), 50) : undefined;
   for (const p of gatewayPaths) {
     const g = pct(pick(p), 50);
     const share = f > d ? ((g - d) / (f - d)).toFixed(2) : 'n/a';
-    console.log(`    ${p.label.split(':')[0]} over floor: +${ms(g - f)} at p50 (${(g / f).toFixed(2)}× the floor; added ${share}× the floor's added)`);
+    const vsSandboxed = fs2 === undefined ? '' : `; over the floor with its child in bwrap: +${ms(g - fs2)}`;
+    console.log(`    ${p.label.split(':')[0]} over floor: +${ms(g - f)} at p50 (${(g / f).toFixed(2)}× the floor; added ${share}× the floor's added)${vsSandboxed}`);
   }
 }
 console.log(`  goal: added at p50 ≤ 0.300 ms, ratio ≤ 1.50 (echo)`);
-console.log(`  CPU per echo call (user+sys): ${[floorPath, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${us(p.cpu.host)} bridge ${us(p.cpu.bridge)}`).join('; ')}`);
+console.log(`  CPU per echo call (user+sys): ${[...floors, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${us(p.cpu.host)} bridge ${us(p.cpu.bridge)}`).join('; ')}`);
 const mib = (pid: number | undefined) => `${rssMiB(pid).toFixed(0)} MiB`;
-console.log(`  RSS after the calls: ${[floorPath, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${mib(p.cpuPids.host)} bridge ${mib(p.cpuPids.bridge)}`).join('; ')}`);
+console.log(`  RSS after the calls: ${[...floors, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${mib(p.cpuPids.host)} bridge ${mib(p.cpuPids.bridge)}`).join('; ')}`);
 for (const p of paths) await p.client.close();
 for (const s of servers) s.kill('SIGINT');
 await Promise.all(servers.map((s) => (s.exitCode !== null ? undefined : new Promise((r) => s.on('exit', r)))));

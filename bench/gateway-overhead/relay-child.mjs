@@ -3,16 +3,41 @@
 // both ways: no framing, no parsing, no policy, no audit. What any design with a separate
 // host process between the bridge and the child costs on this machine, and nothing more.
 // usage: node relay-child.mjs SOCKET COMMAND [ARG...]; prints "ready" when listening.
+// RELAY_SANDBOXED=<json>: run the child as the host's sandbox wrapped it instead (the
+// `WrappedCommand` of src/platform/supervisor/sandbox, `fd4` as base64): the same child in
+// the same sandbox as the host's.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 
 const [socketPath, command, ...args] = process.argv.slice(2);
+const wrapped = process.env.RELAY_SANDBOXED ? JSON.parse(process.env.RELAY_SANDBOXED) : undefined;
+
+function start() {
+  if (!wrapped) return { child: spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'] }), stop: () => undefined };
+  const child = spawn(wrapped.file, wrapped.args, {
+    env: wrapped.env,
+    cwd: wrapped.cwd,
+    stdio: ['pipe', 'pipe', 'ignore', 'ignore', wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore'],
+  });
+  if (wrapped.fd4) child.stdio[4].end(Buffer.from(wrapped.fd4, 'base64'));
+  // With bubblewrap the sandboxed node is another pid (pid 1 of its namespace): stop it too.
+  let inner;
+  let info = '';
+  child.stdio[5]?.on('data', (d) => {
+    info += d.toString();
+    const m = /"child-pid":\s*(\d+)/.exec(info);
+    if (m) inner = Number(m[1]);
+  });
+  return { child, stop: () => { try { if (inner) process.kill(inner); } catch { /* gone */ } } };
+}
+
 const server = net.createServer((socket) => {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  const { child, stop } = start();
   socket.pipe(child.stdin);
   child.stdout.pipe(socket);
-  socket.on('close', () => child.kill());
-  socket.on('error', () => child.kill());
+  const end = () => { stop(); child.kill(); };
+  socket.on('close', end);
+  socket.on('error', end);
   child.on('exit', () => socket.destroy());
 });
 server.listen(socketPath, () => process.stdout.write('ready\n'));

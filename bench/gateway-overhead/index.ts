@@ -35,9 +35,12 @@ const TOOL_MS = Number(process.env['BENCH_TOOL_MS'] ?? 5);
 const ROUNDS = 5;
 const PROF_DIR = process.env['BENCH_PROF_DIR'];
 const BEFORE_ROOT = process.env['BENCH_BEFORE_ROOT'] ? path.resolve(process.env['BENCH_BEFORE_ROOT']) : undefined;
-// BENCH_NODE_FLAGS: more flags for the hosts and bridges (say --perf-basic-prof for `perf record`).
-const nodeFlags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
-const prof = (tag: string): string[] => [...nodeFlags, ...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR, tag)] : [])];
+// BENCH_NODE_FLAGS: more flags for the hosts and bridges (say --perf-basic-prof for `perf record`);
+// BENCH_BEFORE_NODE_FLAGS, when set, replaces them for the "before" host and bridge (an A/B of
+// flags: BENCH_BEFORE_ROOT=. with different flags on each side).
+const flagList = (v: string | undefined): string[] => (v ?? '').split(' ').filter(Boolean);
+const nodeFlags = (tag: string): string[] => flagList(tag.startsWith('before') && process.env['BENCH_BEFORE_NODE_FLAGS'] !== undefined ? process.env['BENCH_BEFORE_NODE_FLAGS'] : process.env['BENCH_NODE_FLAGS']);
+const prof = (tag: string): string[] => [...nodeFlags(tag), ...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR, tag)] : [])];
 const CHILD = [process.execPath, '--import', 'tsx', FIXTURE, '--stdio'] as const;
 
 const homes: string[] = [];

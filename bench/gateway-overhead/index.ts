@@ -12,6 +12,7 @@
 // A second line calls the test server's `slow` tool (one step of BENCH_TOOL_MS, default 5 ms),
 // so the ratio is also shown on a call that does some work, as an upstream request does.
 //
+// BENCH_JSON_FLOOR=1 adds a floor whose relays parse every line as well (see relay-*.mjs).
 // BENCH_N (default 5000) echo calls per path; BENCH_SLOW_N (default 200) slow calls per path.
 // BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir>/<ours|before>-<host|bridge>.
 // BENCH_BEFORE_ROOT=<dir>: a second host and bridge from another build (say the branch's base,
@@ -88,11 +89,11 @@ async function startHost(root: string, tag: string): Promise<{ env: Record<strin
  * listens. `sandboxed`: its child runs wrapped by the host's own sandbox (as the host's child
  * does), so the floor and ours differ only in what the two middle processes do.
  */
-async function startFloor(sandboxed: boolean): Promise<{ socket: string; pid: number }> {
+async function startFloor(sandboxed: boolean, json = false): Promise<{ socket: string; pid: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-floor-'));
   homes.push(dir);
   const socket = path.join(dir, 'relay.sock');
-  let env: NodeJS.ProcessEnv = process.env;
+  let env: NodeJS.ProcessEnv = json ? { ...process.env, RELAY_JSON: path.join(dir, 'log') } : process.env;
   if (sandboxed) {
     const w = detectSandbox().wrap({ file: CHILD[0], args: CHILD.slice(1), env: buildChildEnv(process.env), modulePath: FIXTURE, hide: hiddenFromChildren(process.env) });
     env = { ...process.env, RELAY_SANDBOXED: JSON.stringify({ ...w, fd4: w.fd4 && Buffer.from(w.fd4).toString('base64') }) };
@@ -154,6 +155,12 @@ const paths: Path[] = [
   await connect('floor: bare relays', process.execPath, [path.join(import.meta.dirname, 'relay-stdio.mjs'), floor.socket], ours.env, floor.pid),
 ];
 if (sandboxed) paths.push(await connect('floor, child in bwrap', process.execPath, [path.join(import.meta.dirname, 'relay-stdio.mjs'), sandboxed.socket], ours.env, sandboxed.pid));
+// BENCH_JSON_FLOOR=1: a third floor whose relays also parse every line (and the host-shaped one
+// encodes it again and appends an audit-shaped line per answer): Node's unavoidable line work.
+if (process.env['BENCH_JSON_FLOOR']) {
+  const json = await startFloor(false, true);
+  paths.push(await connect('floor + JSON per line', process.execPath, [path.join(import.meta.dirname, 'relay-stdio.mjs'), json.socket], { ...ours.env, RELAY_JSON: '1' }, json.pid));
+}
 const floors = paths.slice(1);
 if (before) paths.push(await connect('before: bridge → gateway', process.execPath, [...prof('before-bridge'), bin(BEFORE_ROOT!), 'bridge', 'test'], before.env, before.pid));
 paths.push(await connect('ours: bridge → gateway', process.execPath, [...prof('ours-bridge'), bin(ROOT), 'bridge', 'test'], ours.env, ours.pid));

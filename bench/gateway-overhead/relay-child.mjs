@@ -6,7 +6,11 @@
 // RELAY_SANDBOXED=<json>: run the child as the host's sandbox wrapped it instead (the
 // `WrappedCommand` of src/platform/supervisor/sandbox, `fd4` as base64): the same child in
 // the same sandbox as the host's.
+// RELAY_JSON=<file>: the relay does the line work a host cannot avoid, and nothing else: each
+// line is parsed and encoded again both ways, and each answer appends one line to <file> (an
+// audit-shaped write). What Node's line handling costs at the host's shape (BENCH_JSON_FLOOR).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 
 const [socketPath, command, ...args] = process.argv.slice(2);
@@ -31,10 +35,32 @@ function start() {
   return { child, stop: () => { try { if (inner) process.kill(inner); } catch { /* gone */ } } };
 }
 
+const jsonLog = process.env.RELAY_JSON ? fs.openSync(process.env.RELAY_JSON, 'a') : undefined;
+/** Forward `from` to `to` line by line, each line parsed and encoded again; `after` per line. */
+function relayLines(from, to, after) {
+  let rest = '';
+  from.setEncoding('utf8');
+  from.on('data', (text) => {
+    const lines = (rest + text).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      if (!line) continue;
+      const value = JSON.parse(line);
+      to.write(`${JSON.stringify(value)}\n`);
+      after?.(value);
+    }
+  });
+}
+
 const server = net.createServer((socket) => {
   const { child, stop } = start();
-  socket.pipe(child.stdin);
-  child.stdout.pipe(socket);
+  if (jsonLog === undefined) {
+    socket.pipe(child.stdin);
+    child.stdout.pipe(socket);
+  } else {
+    relayLines(socket, child.stdin);
+    relayLines(child.stdout, socket, (v) => setImmediate(() => fs.writeSync(jsonLog, `${JSON.stringify({ ts: new Date().toISOString(), id: v.id, ok: 'result' in v })}\n`)));
+  }
   const end = () => { stop(); child.kill(); };
   socket.on('close', end);
   socket.on('error', end);

@@ -7,7 +7,8 @@
 // a Unix socket, bytes only) → relay-child.mjs (socket ↔ a child's stdio, bytes only) → the same
 // child. No parsing, no policy, no audit: the best any design with a separate bridge process and
 // a separate host process can do on this machine. "ours over floor" is what our bridge and host
-// add above that.
+// add above that. Where the host sandboxes its children (bubblewrap), a second floor runs its
+// child in that same sandbox.
 //
 // A second line calls the test server's `slow` tool (one step of BENCH_TOOL_MS, default 5 ms),
 // so the ratio is also shown on a call that does some work, as an upstream request does.

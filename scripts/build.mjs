@@ -18,6 +18,18 @@ const nodeEntries = [
 // ESM bundles of CommonJS packages need `require`; give them one.
 const banner = { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" };
 
+/**
+ * index.ts imports `./status-main.js` for `keybroker status`: in the split CLI build that
+ * import stays as written, so it loads dist/cli/status-main.js, the status bundle built
+ * beside it (not a chunk of the split build).
+ */
+const statusBundleExternal = {
+  name: 'status-bundle-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/status-main\.js$/ }, (args) => (args.importer.endsWith(path.join('src', 'cli', 'index.ts')) ? { path: './status-main.js', external: true } : undefined));
+  },
+};
+
 export async function buildAll({ quiet = false } = {}) {
   const entryPoints = {};
   for (const [src, out] of nodeEntries) {
@@ -51,6 +63,16 @@ export async function buildAll({ quiet = false } = {}) {
     outdir: path.join(root, 'dist', 'cli'),
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
+    ...nodeEsm,
+    plugins: [...nodeEsm.plugins, statusBundleExternal],
+  });
+  // `keybroker status` on its own (issue 17 item 6, docs/PERFORMANCE.md §1, round 3): one
+  // file without splitting, which index.js imports for `status`. One module instead of the
+  // ~20 chunks the split build gives it saves Node's ESM loader a resolve, read, compile and
+  // link per chunk; the status code is in the split build too (for `keybroker help`).
+  await build({
+    entryPoints: { 'status-main': path.join(root, 'src', 'cli', 'status-main.ts') },
+    outdir: path.join(root, 'dist', 'cli'),
     ...nodeEsm,
   });
   // The bridge Claude Desktop starts (`keybroker bridge SERVER`, and the .mcpb bundles) is

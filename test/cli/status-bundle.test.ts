@@ -1,5 +1,6 @@
-// `keybroker status` as a user runs it: its own bundle, dist/cli/status-main.js, which
-// dist/cli/index.js imports for `status` (issue 17 item 6, docs/PERFORMANCE.md §1 round 3).
+// `keybroker status` as a user runs it: its own bundle, dist/cli/status.cjs, which
+// dist/cli/index.js runs for `status` through V8's code cache (src/cli/status-loader.ts;
+// issue 17 item 6, docs/PERFORMANCE.md §1 round 3).
 // The in-process tests (status.test.ts) drive runCli; these run the built process, through
 // bin/keybroker.js and through dist/cli/index.js (what the desktop app's CLI tool runs), so
 // the bundle's config.json check, its control-reply check and its error lines are the real ones.
@@ -30,8 +31,12 @@ describe('keybroker status, the built status bundle', () => {
   });
   afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-  it('is a file of its own beside index.js', () => {
-    assert.ok(fs.statSync(path.join(path.dirname(DIST_INDEX), 'status-main.js')).isFile());
+  it('is a file of its own beside index.js, with the code cache the build made for it', () => {
+    const dir = path.dirname(DIST_INDEX);
+    for (const file of ['status-loader.js', 'status.cjs', 'status.v8cache']) assert.ok(fs.statSync(path.join(dir, file)).isFile(), file);
+    const id = /^\/\/ keybroker-status-build ([0-9a-f]{32})\n/.exec(fs.readFileSync(path.join(dir, 'status.cjs'), 'utf8'))?.[1];
+    assert.ok(id);
+    assert.equal(fs.readFileSync(path.join(dir, 'status.v8cache')).toString('latin1', 0, 32), id);
   });
 
   for (const [label, command] of [['bin/keybroker.js', [KEYBROKER_BIN]], ['dist/cli/index.js', [DIST_INDEX]]] as const) {

@@ -3,7 +3,10 @@
 import { build } from 'esbuild';
 import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +20,56 @@ const nodeEntries = [
 
 // ESM bundles of CommonJS packages need `require`; give them one.
 const banner = { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" };
+
+/**
+ * index.ts imports `./status-loader.js` for `keybroker status`: in the split CLI build that
+ * import stays as written, so it loads dist/cli/status-loader.js, built on its own beside it.
+ */
+const statusLoaderExternal = {
+  name: 'status-loader-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/status-loader\.js$/ }, (args) => (args.importer.endsWith(path.join('src', 'cli', 'index.ts')) ? { path: './status-loader.js', external: true } : undefined));
+  },
+};
+
+/**
+ * `keybroker status` on its own (issue 17 item 6, docs/PERFORMANCE.md §1, round 3): the
+ * command as one CommonJS file, dist/cli/status.cjs, that src/cli/status-loader.ts runs
+ * through V8's code cache, dist/cli/status.v8cache, made here by running status once in an
+ * empty home. One file compiled ahead instead of ~20 ESM chunks parsed and compiled on every
+ * start; the status code is in the split build too (for `keybroker help`).
+ */
+async function buildStatus(nodeEsm, quiet) {
+  const cli = path.join(root, 'dist', 'cli');
+  const bundle = path.join(cli, 'status.cjs');
+  const cache = path.join(cli, 'status.v8cache');
+  // Security: the cache is code; never leave one from an older build next to a new bundle.
+  fs.rmSync(cache, { force: true });
+  await build({ ...nodeEsm, entryPoints: { 'status-loader': path.join(root, 'src', 'cli', 'status-loader.ts') }, outdir: cli });
+  const buildId = crypto.randomBytes(16).toString('hex');
+  const { banner: _esmOnly, ...common } = nodeEsm;
+  const result = await build({
+    ...common,
+    entryPoints: [path.join(root, 'src', 'cli', 'status-main.ts')],
+    outfile: bundle,
+    format: 'cjs',
+    // Its first line, which the cache repeats (status-loader.ts: BUILD_ID_LINE).
+    banner: { js: `// keybroker-status-build ${buildId}` },
+  });
+  // vm.Script runs it without an ESM loader: a real import() or import.meta would fail there.
+  const code = fs.readFileSync(bundle, 'utf8').split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
+  if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`dist/cli/status.cjs must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-build-status-'));
+  try {
+    const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'status-code-cache.mjs'), 'status'], { env: { PATH: process.env.PATH ?? '', KEYBROKER_HOME: home, KB_STATUS_CACHE_OUT: cache }, encoding: 'utf8' });
+    if (run.status !== 0 || !fs.existsSync(cache)) {
+      fs.rmSync(cache, { force: true });
+      if (!quiet) console.warn(`keybroker status will start without a code cache: the build's status run failed (${(run.stderr || run.error?.message || `exit ${run.status}`).trim()})`);
+    }
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
 
 export async function buildAll({ quiet = false } = {}) {
   const entryPoints = {};
@@ -52,7 +105,9 @@ export async function buildAll({ quiet = false } = {}) {
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
     ...nodeEsm,
+    plugins: [...nodeEsm.plugins, statusLoaderExternal],
   });
+  await buildStatus(nodeEsm, quiet);
   // The bridge Claude Desktop starts (`keybroker bridge SERVER`, and the .mcpb bundles) is
   // CommonJS: Node's ESM loader costs ~4 ms per start, a third of the bridge's budget
   // (bench/bridge-start, goal ≤ 1.3 × a bare `node`). `.cjs` so Node loads it as CommonJS

@@ -10,11 +10,13 @@
 //   3. The idle stop: with `children.idleStopSeconds: 15`, after a first `keybroker tools`
 //      per server and once both children were stopped as idle.
 //   4. CLI start: `keybroker status` (offline: no host; and online: host answering) and
-//      `keybroker help` against a bare `node -e 0`, interleaved, wall p50 and time to the
-//      first byte on stdout, and the overhead above bare node (goal < 150 ms).
+//      `keybroker help` against a bare `node -e 0`, interleaved, wall p50, time to the first
+//      byte on stdout, CPU (user+sys, mean; Linux) and the overhead above bare node (goal
+//      < 150 ms). BENCH_CLI_BEFORE=<other checkout>/bin/keybroker.js adds that CLI's status
+//      to the same interleaved runs (a same-run before/after: build the base into a temp folder).
 // Prints figures and ratios; asserts nothing.
 //
-// Env: BENCH_RUNS (15); BENCH_CLI=0 skips the CLI start part.
+// Env: BENCH_RUNS (15); BENCH_CLI=0 skips the CLI start part; BENCH_CLI_BEFORE (above).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +29,7 @@ import { processMemoryKb as memKb, treeMemoryKb as treeKb } from '../support/pro
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const CLI = process.env['BENCH_CLI'] !== '0';
+const CLI_BEFORE = process.env['BENCH_CLI_BEFORE'];
 const GOAL_IDLE_MIB = 120;
 const GOAL_CLI_MS = 150;
 // A pin no server will ever match: the endpoints are never contacted in this bench.
@@ -39,9 +42,25 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** One process run: wall time to exit and to the first stdout byte, in ms. */
-function timeRun(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ wall: number; first: number }> {
+/**
+ * CPU (user+sys) of this process's exited children so far, in ms: /proc/self/stat's cutime
+ * and cstime (clock ticks, 100 per second on Linux). A child's share is the difference
+ * around its run; the tick rounding does not add up across runs, so the mean is good to
+ * 10 ms / runs. NaN where there is no /proc (macOS).
+ */
+function childrenCpuMs(): number {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** One process run: wall time to exit and to the first stdout byte, and its CPU, in ms. */
+function timeRun(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ wall: number; first: number; cpu: number }> {
   return new Promise((resolve, reject) => {
+    const cpu0 = childrenCpuMs();
     const t0 = performance.now();
     let first = NaN;
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -51,13 +70,13 @@ function timeRun(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ wal
     child.on('close', (code) => {
       if (code !== 0 && args[0] !== KEYBROKER_BIN) return reject(new Error(`${args.join(' ')} exited ${code}`));
       const wall = performance.now() - t0;
-      resolve({ wall, first: Number.isNaN(first) ? wall : first });
+      resolve({ wall, first: Number.isNaN(first) ? wall : first, cpu: childrenCpuMs() - cpu0 });
     });
   });
 }
 
 async function cliStart(label: string, ways: readonly { name: string; args: string[] }[], env: NodeJS.ProcessEnv): Promise<void> {
-  const samples = new Map(ways.map((w) => [w.name, [] as { wall: number; first: number }[]]));
+  const samples = new Map(ways.map((w) => [w.name, [] as { wall: number; first: number; cpu: number }[]]));
   // One warm-up round (page cache), then interleaved rounds with the order rotated.
   for (let round = 0; round <= RUNS; round++) {
     for (let k = 0; k < ways.length; k++) {
@@ -67,13 +86,18 @@ async function cliStart(label: string, ways: readonly { name: string; args: stri
     }
   }
   const bare = median(samples.get('node -e 0')!.map((s) => s.wall));
-  console.log(`  CLI start, ${label} (${RUNS} runs each, interleaved)`);
-  console.log(`    ${'way'.padEnd(34)}${'wall p50'.padStart(10)}${'1st byte'.padStart(10)}${'over bare'.padStart(11)}${'ratio'.padStart(8)}`);
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const bareCpu = mean(samples.get('node -e 0')!.map((s) => s.cpu));
+  console.log(`  CLI start, ${label} (${RUNS} runs each, interleaved; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(`    ${'way'.padEnd(34)}${'wall p50'.padStart(10)}${'1st byte'.padStart(10)}${'over bare'.padStart(11)}${'ratio'.padStart(8)}${'CPU mean'.padStart(10)}${'CPU over'.padStart(10)}`);
   for (const w of ways) {
     const wall = median(samples.get(w.name)!.map((s) => s.wall));
     const first = median(samples.get(w.name)!.map((s) => s.first));
-    const over = w.name === 'node -e 0' ? '' : `+${(wall - bare).toFixed(0)} ms`;
-    console.log(`    ${w.name.padEnd(34)}${`${wall.toFixed(0)} ms`.padStart(10)}${`${first.toFixed(0)} ms`.padStart(10)}${over.padStart(11)}${`${(wall / bare).toFixed(2)}×`.padStart(8)}`);
+    const cpu = mean(samples.get(w.name)!.map((s) => s.cpu));
+    const isBare = w.name === 'node -e 0';
+    const over = isBare ? '' : `+${(wall - bare).toFixed(0)} ms`;
+    const cpuOver = isBare || Number.isNaN(cpu) ? '' : `+${(cpu - bareCpu).toFixed(0)} ms`;
+    console.log(`    ${w.name.padEnd(34)}${`${wall.toFixed(0)} ms`.padStart(10)}${`${first.toFixed(0)} ms`.padStart(10)}${over.padStart(11)}${`${(wall / bare).toFixed(2)}×`.padStart(8)}${(Number.isNaN(cpu) ? 'n/a' : `${cpu.toFixed(0)} ms`).padStart(10)}${cpuOver.padStart(10)}`);
   }
   console.log(`    goal: status < ${GOAL_CLI_MS} ms over bare node`);
 }
@@ -96,6 +120,7 @@ try {
   const ways = [
     { name: 'node -e 0', args: ['-e', '0'] },
     { name: 'keybroker status', args: statusArgs },
+    ...(CLI_BEFORE ? [{ name: 'keybroker status, before', args: [CLI_BEFORE, 'status'] }] : []),
     { name: 'keybroker help', args: [KEYBROKER_BIN, 'help'] },
   ];
   console.log(`idle: host + children at rest, and CLI start-up (${os.availableParallelism()} cores, node ${process.version})`);

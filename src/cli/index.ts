@@ -1,51 +1,12 @@
 // Entry point of the `keybroker` command (bundled to dist/cli/index.js).
-import { runCli } from './main.js';
-import { STOP_SIGNALS, type StopReason } from './stop-reason.js';
-import { watchOutput } from './watch-output.js';
-
-/** Forced exit code of a second Ctrl-C: 128 + SIGINT, as shells report an interrupted command. */
-const FORCED_EXIT = 130;
-
-const stop = new AbortController();
-const requestStop = (reason: StopReason): void => {
-  if (!stop.signal.aborted) stop.abort(reason);
-};
-let firstSignalAt = 0;
-for (const sig of STOP_SIGNALS) {
-  process.on(sig, () => {
-    // A second Ctrl-C means "now": skip the graceful path. One arriving within a second of
-    // the first is the same keypress delivered twice (terminal group + a wrapper like npm).
-    if (firstSignalAt && Date.now() - firstSignalAt > 1000) process.exit(FORCED_EXIT);
-    firstSignalAt ||= Date.now();
-    requestStop(sig);
-  });
+// `keybroker status` runs from its own one-file bundle through V8's code cache
+// (src/cli/status-loader.ts, dist/cli/status.cjs): it loads one file, compiled ahead, instead
+// of the ~20 chunks of the code-split CLI (issue 17 item 6, docs/PERFORMANCE.md §1). Every
+// other command goes through runCli, which imports the command's chunks on first use.
+if (process.argv[2] === 'status') {
+  (await import('./status-loader.js')).runStatusBundle();
+} else {
+  const [{ runProcess }, { runCli }] = await Promise.all([import('./run-process.js'), import('./main.js')]);
+  await runProcess(runCli);
 }
-// SIGPIPE stays ignored (Node's default): a listener would turn EPIPE on ANY pipe or socket,
-// such as a bridge client hanging up, into a stop of the host. A closed stdout/stderr, the
-// case SIGPIPE is for, is handled here instead, in one place for every command: a command
-// whose reader is gone ends normally (`audit --follow`, `call`), while `serve` keeps serving
-// (its log lines are dropped; the audit log still records everything) until it is stopped
-// by a signal, so a log reader going away never drops the user's sessions or Claude's tools.
-const command = process.argv[2];
-watchOutput([process.stdout, process.stderr], () => {
-  if (command !== 'serve') requestStop('output closed');
-});
-
-const code = await runCli({
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stopSignal: stop.signal,
-});
-process.exitCode = code;
-// A finished command has nothing left to do: once its output is flushed, exit, so that a
-// handle someone forgot (a child's pipe after a host start that failed half-way) cannot keep
-// a script waiting forever. The write callbacks run even when the reader is gone.
-let unflushed = 2;
-const flushed = (): void => {
-  if (--unflushed === 0) process.exit(code);
-};
-process.stdout.write('', flushed);
-process.stderr.write('', flushed);
+export {};

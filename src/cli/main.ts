@@ -1,7 +1,6 @@
-import { CliError } from './cli-error.js';
 import type { CliContext, Command } from './command.js';
-import { isCoreError } from '../base/errors/core-error.js';
 import { didYouMean } from './did-you-mean.js';
+import { runCommand } from './run-command.js';
 
 /**
  * Every sub-command, in the order `keybroker help` lists them, each loaded on first use.
@@ -56,19 +55,5 @@ export async function runCli(ctx: CliContext): Promise<number> {
     ctx.stderr.write(`keybroker: unknown command "${name}"${hint || "; run 'keybroker help' for the list"}\n`);
     return 2;
   }
-  try {
-    const command = await load();
-    return await command.run({ ...ctx, argv: rest });
-  } catch (e) {
-    if (e instanceof CliError) {
-      ctx.stderr.write(`keybroker ${name}: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (isCoreError(e)) {
-      ctx.stderr.write(`keybroker ${name}: ${e.message}\n`);
-      return 1;
-    }
-    ctx.stderr.write(`keybroker ${name}: unexpected error: ${(e as Error)?.message ?? String(e)}; please report it with 'keybroker audit --json' output\n`);
-    return 1;
-  }
+  return runCommand(name, load, { ...ctx, argv: rest });
 }

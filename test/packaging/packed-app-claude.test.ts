@@ -114,6 +114,8 @@ describe('Claude Desktop from the packaged app', () => {
     it("Settings > Command line: the installed keybroker runs the app's unpacked CLI with the user's Node and reaches the host", () => {
       const cliPath = path.join(packed.unpacked, 'dist', 'cli', 'index.js');
       assert.ok(packed.files.includes('app.asar.unpacked/dist/cli/index.js'), 'electron-builder.yml unpacks the CLI');
+      // `status` runs from its own bundle and code cache (src/cli/status-loader.ts): unpacked too.
+      for (const f of ['status-loader.js', 'status.cjs', 'status.v8cache']) assert.ok(packed.files.includes(`app.asar.unpacked/dist/cli/${f}`), f);
       const r = installCliTool({ platform: process.platform, homedir: userHome, pathEnv: '', cliPath });
       // The user's shell: their Node on PATH, their HOME, no KEYBROKER_HOME.
       const run = spawnSync(r.file, ['status', '--json'], { encoding: 'utf8', env: { HOME: userHome, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` } });

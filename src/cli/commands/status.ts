@@ -1,6 +1,5 @@
 import type { EndpointStatus, HostStatus } from '../../base/contracts/broker-status.js';
 import { HostNotRunningError } from '../../base/errors/host-not-running-error.js';
-import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';
 import type { CliContext, Command } from '../command.js';
 import { formatClock } from '../format/clock.js';
@@ -11,8 +10,13 @@ import { withHost } from '../with-host.js';
 
 const USAGE = 'keybroker status [--json]';
 
-/** What status looks like with no host: everything from config.json, every endpoint locked. */
-export function offlineStatus(home: string): HostStatus {
+/**
+ * What status looks like with no host: everything from config.json, every endpoint locked.
+ * The config store (and with it the config.json schema, the largest zod contract) is
+ * imported on this path only: with a host running, status never builds it (issue 17 item 6).
+ */
+export async function offlineStatus(home: string): Promise<HostStatus> {
+  const { ConfigStore } = await import('../../platform/config/config-store.js');
   const config = new ConfigStore(home).load();
   return {
     host: { running: false, home },
@@ -72,7 +76,7 @@ export const statusCommand: Command = {
       status = await withHost(ctx, (client) => client.call('status'));
     } catch (e) {
       if (!(e instanceof HostNotRunningError)) throw e;
-      status = offlineStatus(home);
+      status = await offlineStatus(home);
     }
     ctx.stdout.write(values.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, nowOf(ctx)));
     return 0;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { z } from 'zod';
-import type { ControlOp, ControlResult } from '../../base/contracts/control-protocol.js';
-import { ControlRequest, ControlResponse, ControlResults, POLICY_TEST_TIMEOUT_MS } from '../../base/contracts/control-protocol.js';
+import type * as ControlProtocol from '../../base/contracts/control-protocol.js';
+import type { ControlOp, ControlRequest, ControlResult } from '../../base/contracts/control-protocol.js';
 import { firstIssue } from '../../base/contracts/format-issue.js';
 import { HostNotRunningError } from '../../base/errors/host-not-running-error.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
@@ -51,13 +51,29 @@ interface Pending {
   readonly timer: NodeJS.Timeout;
 }
 
+/** The control protocol's schemas: base/contracts/control-protocol.ts, imported once a host answers. */
+type Protocol = typeof ControlProtocol;
+
+/**
+ * The control protocol's module, imported on first connection rather than with this module:
+ * building its zod schemas (every request, every op's result) costs `keybroker status` with
+ * no host running ~5 ms for nothing (issue 17 item 6, docs/PERFORMANCE.md §1). Every request
+ * and every answer is still validated: no client exists before the schemas are loaded.
+ */
+function loadProtocol(): Promise<Protocol> {
+  return import('../../base/contracts/control-protocol.js');
+}
+
 /** The CLI end of the control socket: one connection, any number of typed calls. */
 export class ControlClient implements Disposable {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private broken: Error | undefined;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly protocol: Protocol,
+  ) {
     const framer = new LineFramer({
       maxLineBytes: MAX_RESPONSE_LINE,
       onValue: (value) => this.onResponse(value),
@@ -75,8 +91,19 @@ export class ControlClient implements Disposable {
     return new Promise((resolve, reject) => {
       const socket = net.connect(socketPath);
       socket.once('connect', () => {
-        socket.removeAllListeners('error');
-        resolve(new ControlClient(socket));
+        // The 'error' listener below stays until the client has its own: the socket stays
+        // paused (no 'data' listener yet) while the schemas load, so nothing is missed.
+        loadProtocol().then(
+          (protocol) => {
+            if (socket.destroyed) return; // it failed meanwhile: rejected below
+            socket.removeAllListeners('error');
+            resolve(new ControlClient(socket, protocol));
+          },
+          (e: unknown) => {
+            socket.destroy();
+            reject(e instanceof Error ? e : new Error(String(e)));
+          },
+        );
       });
       socket.once('error', (e: NodeJS.ErrnoException) => {
         socket.destroy();
@@ -94,6 +121,7 @@ export class ControlClient implements Disposable {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     // Validate our own request too, so a bad argument fails here with its field name.
+    const { ControlRequest, POLICY_TEST_TIMEOUT_MS } = this.protocol;
     const req = ControlRequest.safeParse({ ...args, id, op });
     if (!req.success) {
       const { path, message } = firstIssue(req.error);
@@ -122,6 +150,7 @@ export class ControlClient implements Disposable {
   }
 
   private onResponse(value: unknown): void {
+    const { ControlResponse, ControlResults } = this.protocol;
     const res = ControlResponse.safeParse(value);
     const waiter = res.success ? this.pending.get(res.data.id) : undefined;
     if (!res.success || !waiter) {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 
 /**
  * Replace `file` with `data` so that a reader sees the old or the new content, never a mix:
@@ -9,7 +8,9 @@ import crypto from 'node:crypto';
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  // node:crypto on first use: `keybroker status` imports this module but never writes.
+  const random = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${random}.tmp`);
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
     fs.writeFileSync(fd, data);

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreError } from '../../base/errors/core-error.js';
@@ -26,6 +25,15 @@ export interface SocketPathOptions {
 }
 
 /**
+ * The first 10 hex digits of sha256(home). node:crypto is loaded only here, when a hash is
+ * needed (Windows, or a path too long): loading it cost every `keybroker status` and bridge
+ * start ~2–3 ms of CPU for a hash they did not use (issue 17 item 6).
+ */
+function homeHash(home: string): string {
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(home).digest('hex').slice(0, 10);
+}
+
+/**
  * The path to listen on / connect to for socket `name` (e.g. `control.sock`).
  *
  * Returns `preferred` when it fits. Otherwise the socket moves to a short private folder:
@@ -36,10 +44,10 @@ export interface SocketPathOptions {
  * which has no length limit worth the name but also no file-system location.
  */
 export function resolveSocketPath(preferred: string, name: string, options: SocketPathOptions = {}): string {
-  const home = path.resolve(options.home ?? path.dirname(preferred));
-  const hash = crypto.createHash('sha256').update(home).digest('hex').slice(0, 10);
-  if ((options.platform ?? process.platform) === 'win32') return `\\\\.\\pipe\\keybroker-${hash}-${name}`;
-  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH_BYTES) return preferred;
+  const win32 = (options.platform ?? process.platform) === 'win32';
+  if (!win32 && Buffer.byteLength(preferred) <= MAX_SOCKET_PATH_BYTES) return preferred;
+  const hash = homeHash(path.resolve(options.home ?? path.dirname(preferred)));
+  if (win32) return `\\\\.\\pipe\\keybroker-${hash}-${name}`;
 
   const env = options.env ?? process.env;
   const runtime = env['XDG_RUNTIME_DIR'];

@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
+import { undiciLean } from './esbuild-undici-lean.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +37,9 @@ export async function buildAll({ quiet = false } = {}) {
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
-    // zod's English messages only: its other languages were half of the zod chunk.
-    plugins: [zodEnglishOnly],
+    // zod's English messages only: its other languages were half of the zod chunk. undici's
+    // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D-P3-p6mem-1).
+    plugins: [zodEnglishOnly, undiciLean],
   };
   await build({ ...nodeEsm, entryPoints, outdir: path.join(root, 'dist') });
   // The CLI with code splitting: src/cli/main.ts imports each command on first use, so a
@@ -67,6 +69,8 @@ export async function buildAll({ quiet = false } = {}) {
     sourcemap: 'linked',
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
+    // Node built-ins only today; should it ever import undici, the lean entry.
+    plugins: [undiciLean],
   });
   // The desktop app: main, preload and renderer pages (scripts/build-electron.mjs).
   await buildElectron({ quiet });

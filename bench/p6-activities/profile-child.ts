@@ -15,6 +15,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { BIG_PROJECT_OBJECT_ID } from '../../test/fixtures/p6/generate-dataset.js';
 import { startP6Fake } from '../../test/fixtures/p6/start-p6-fake.js';
 import { processMemoryKb } from '../support/process-memory.js';
+import { treeCpuMs } from './process-cpu.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'StartDate', 'FinishDate', 'RemainingDuration', 'TotalFloat'];
@@ -45,6 +46,7 @@ try {
     client.callTool({ name: 'p6_list_activities', arguments: { projectObjectId: BIG_PROJECT_OBJECT_ID, fields: FIELDS, limit: PAGE, ...(cursor && { cursor }) } }, undefined, { timeout: 300_000 }) as Promise<CallToolResult>;
   for (let round = 0; round < Number(process.env['BENCH_ROUNDS'] ?? 3); round++) {
     const t0 = performance.now();
+    const cpu0 = treeCpuMs(pid);
     let cursor: string | undefined;
     let rows = 0;
     let pages = 0;
@@ -59,7 +61,7 @@ try {
       if (++pages === 1) afterFirst = hwm();
       if (pages === 1 && round === 0 && process.env['P6_SNAPSHOT']) process.kill(pid, 'SIGUSR2');
     } while (cursor);
-    console.log(`round ${round}: ${rows} rows in ${pages} pages, ${(performance.now() - t0).toFixed(0)} ms; child peak RSS idle ${mib(idle)} → page 1 ${mib(afterFirst)} → end ${mib(hwm())}`);
+    console.log(`round ${round}: ${rows} rows in ${pages} pages, ${(performance.now() - t0).toFixed(0)} ms, child CPU ${treeCpuMs(pid) - cpu0} ms; child peak RSS idle ${mib(idle)} → page 1 ${mib(afterFirst)} → end ${mib(hwm())}`);
   }
 } finally {
   await client.close();

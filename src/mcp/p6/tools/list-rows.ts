@@ -13,6 +13,8 @@ export interface ListRowsRequest {
   cursor: string | undefined;
   /** Plural noun for the text, e.g. "activities". */
   noun: string;
+  /** Fields the tool adds to the page (after `nextCursor`), in structuredContent and the text alike. */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function listRows(endpoints: P6Clients, req: ListRowsRequest): Prom
   const page = await client.readPage(req.resource, { fields: req.fields, filter: req.filter, after: decodeCursor(req.cursor), limit: req.limit });
   const nextCursor = encodeCursor(page.next);
   const text = `${page.rows.length} of ${page.total} ${req.noun}${nextCursor ? '; more with the nextCursor' : ''}`;
-  const structured = { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), rows: page.rows };
+  const structured = { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), ...req.extra, rows: page.rows };
   return { content: [{ type: 'text', text: rowsText(text, structured, req.fields) }], structuredContent: structured };
 }
 

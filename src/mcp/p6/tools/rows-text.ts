@@ -1,9 +1,10 @@
-/** A page of a list tool, as its structuredContent carries it. */
+/** A page of a list tool, as its structuredContent carries it (a tool may add fields, e.g. `obsObjectIds`). */
 export interface RowsPage {
   readonly total: number;
   readonly count: number;
   readonly nextCursor?: string;
   readonly rows: readonly Record<string, unknown>[];
+  readonly [extra: string]: unknown;
 }
 
 /**
@@ -11,7 +12,8 @@ export interface RowsPage {
  * cursor), as a table rather than a second copy of the rows as JSON objects (issue 17 item 4):
  *
  * - line 1: the summary, with the next page's cursor when there is one;
- * - line 2: `{"total":…,"count":…,"nextCursor":…,"fields":[…]}` as compact JSON;
+ * - line 2: every field of the page but `rows` (`total`, `count`, `nextCursor`, any the tool
+ *   adds), then `fields`, as compact JSON;
  * - then one compact JSON array per row, its values in `fields` order, `null` where the row
  *   has no value (P6 leaves out empty fields).
  *
@@ -33,7 +35,8 @@ export function rowsText(summary: string, page: RowsPage, requested: readonly st
   const first = summary.split('\n', 1)[0] ?? '';
   const cursor = page.nextCursor;
   const more = cursor !== undefined && !first.includes(cursor) ? `; next page: pass cursor "${cursor}"` : '';
-  const lines = [`${first}${more}`, JSON.stringify({ total: page.total, count: page.count, ...(cursor !== undefined && { nextCursor: cursor }), fields })];
-  for (const row of page.rows) lines.push(JSON.stringify(fields.map((f) => row[f] ?? null)));
+  const { rows, ...meta } = page;
+  const lines = [`${first}${more}`, JSON.stringify({ ...meta, fields })];
+  for (const row of rows) lines.push(JSON.stringify(fields.map((f) => row[f] ?? null)));
   return lines.join('\n');
 }

@@ -20,6 +20,8 @@ describe('rowsText()', () => {
       ].join('\n'),
     );
     assert.equal(rowsText('0 of 0 activities', { total: 0, count: 0, rows: [] }, ['ObjectId']), '0 of 0 activities\n{"total":0,"count":0,"fields":["ObjectId"]}');
+    // A field the tool adds to the page travels in line 2.
+    assert.equal(rowsText('1 of 1 projects', { total: 1, count: 1, obsObjectIds: [3, 8], rows: [{ ObjectId: 7 }] }, ['ObjectId']), '1 of 1 projects\n{"total":1,"count":1,"obsObjectIds":[3,8],"fields":["ObjectId"]}\n[7]');
   });
 
   it('carries every field of every row: the page rebuilt from the text equals the structured page', () => {

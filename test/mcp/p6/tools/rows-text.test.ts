@@ -8,20 +8,19 @@ import { rowsText, type RowsPage } from '../../../../src/mcp/p6/tools/rows-text.
 import { pageFromRowsText } from './read-rows-text.js';
 
 describe('rowsText()', () => {
-  it('is the summary with the cursor, the page fields, then one JSON array per row', () => {
+  it('is the summary with the cursor, the page fields, then the rows as one JSON array of arrays', () => {
     const page: RowsPage = { total: 3, count: 2, nextCursor: 'abc', rows: [{ ObjectId: 1, Name: 'a\tb\n"c"' }, { ObjectId: 2, Extra: true }] };
     assert.equal(
       rowsText('2 of 3 activities; more with the nextCursor', page, ['ObjectId', 'Name']),
       [
         '2 of 3 activities; more with the nextCursor; next page: pass cursor "abc"',
         '{"total":3,"count":2,"nextCursor":"abc","fields":["ObjectId","Name","Extra"]}',
-        '[1,"a\\tb\\n\\"c\\"",null]',
-        '[2,null,true]',
+        '[[1,"a\\tb\\n\\"c\\"",null],[2,null,true]]',
       ].join('\n'),
     );
     assert.equal(rowsText('0 of 0 activities', { total: 0, count: 0, rows: [] }, ['ObjectId']), '0 of 0 activities\n{"total":0,"count":0,"fields":["ObjectId"]}');
     // A field the tool adds to the page travels in line 2.
-    assert.equal(rowsText('1 of 1 projects', { total: 1, count: 1, obsObjectIds: [3, 8], rows: [{ ObjectId: 7 }] }, ['ObjectId']), '1 of 1 projects\n{"total":1,"count":1,"obsObjectIds":[3,8],"fields":["ObjectId"]}\n[7]');
+    assert.equal(rowsText('1 of 1 projects', { total: 1, count: 1, obsObjectIds: [3, 8], rows: [{ ObjectId: 7 }] }, ['ObjectId']), '1 of 1 projects\n{"total":1,"count":1,"obsObjectIds":[3,8],"fields":["ObjectId"]}\n[[7]]');
   });
 
   it('carries every field of every row: the page rebuilt from the text equals the structured page', () => {

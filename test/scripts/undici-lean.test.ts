@@ -129,18 +129,29 @@ describe('the lean undici entry', () => {
     assert.equal(hits, 0);
   });
 
-  // (The request body mixin and HTTP/2 client need a few of fetch's helpers; fetch itself stays out.)
-  it('the built Node bundles use it: no undici fetch, WebSocket, mocks or caches', () => {
-    const bundles = ['dist/mcp/p6/index.js', 'dist/mcp/vsphere/index.js', 'dist/main/index.js'];
-    const chunks = fs.readdirSync(path.join(ROOT, 'dist/cli/chunks')).map((f) => `dist/cli/chunks/${f}`).filter((f) => f.endsWith('.js'));
-    let withUndici = 0;
-    for (const rel of [...bundles, ...chunks, 'dist/cli/bridge.cjs']) {
-      const text = fs.readFileSync(path.join(ROOT, rel), 'utf8');
-      if (!text.includes('node_modules/undici/')) continue;
-      withUndici++;
-      assert.match(text, /scripts\/undici-lean\.mjs/, `${rel} bundles undici through the lean entry`);
-      assert.doesNotMatch(text, /node_modules\/undici\/(index\.js|lib\/web\/fetch\/index\.js|lib\/web\/websocket\/|lib\/web\/eventsource\/|lib\/mock\/|lib\/cache\/|lib\/interceptor\/)/, `${rel} bundles none of undici's fetch, WebSocket, mocks or caches`);
+  // The Node entry points bundled as scripts/build.mjs and build-electron.mjs bundle them (in
+  // memory: dist/ may be rebuilt by another test file meanwhile, e.g. scripts/start.mjs), and
+  // every esbuild call of those two scripts lists the plugin. (The request body mixin and the
+  // HTTP/2 client need a few of fetch's helpers; fetch itself stays out.)
+  it('every Node bundle uses it: no undici fetch, WebSocket, mocks or caches', async () => {
+    const { build } = await import('esbuild');
+    const { undiciLean } = await import('../../scripts/esbuild-undici-lean.mjs');
+    const { zodEnglishOnly } = await import('../../scripts/esbuild-zod-english.mjs');
+    const entries = ['src/mcp/p6/index.ts', 'src/mcp/vsphere/index.ts', 'src/main/index.ts', 'src/cli/index.ts'];
+    const result = await build({
+      entryPoints: entries.map((e) => path.join(ROOT, e)), outdir: path.join(ROOT, 'dist-never-written'), bundle: true, splitting: true, platform: 'node', target: 'node20',
+      format: 'esm', write: false, metafile: true, logLevel: 'silent', external: ['@napi-rs/keyring', 'electron'], plugins: [zodEnglishOnly, undiciLean],
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.includes('scripts/undici-lean.mjs'), 'undici resolves to the lean entry');
+    assert.ok(inputs.includes('node_modules/undici/lib/dispatcher/agent.js'), 'undici is bundled at all');
+    const full = inputs.filter((i) => /^node_modules\/undici\/(index\.js|lib\/web\/fetch\/index\.js|lib\/web\/websocket\/|lib\/web\/eventsource\/|lib\/mock\/|lib\/cache\/|lib\/interceptor\/)/.test(i));
+    assert.deepEqual(full, [], "none of undici's fetch, WebSocket, mocks or caches");
+    for (const [script, calls] of [['scripts/build.mjs', 3], ['scripts/build-electron.mjs', 1]] as const) {
+      const text = fs.readFileSync(path.join(ROOT, script), 'utf8');
+      // build.mjs: the servers and the CLI share nodeEsm (2 calls), the bridge has its own list.
+      const uses = (text.match(/plugins: \[[^\]]*undiciLean[^\]]*\]/g) ?? []).length + (script === 'scripts/build.mjs' && /\.\.\.nodeEsm/.test(text) ? 1 : 0);
+      assert.equal(uses, calls, `${script}: every Node esbuild call lists undiciLean`);
     }
-    assert.ok(withUndici >= 4, 'both children, main and a CLI chunk bundle undici');
   });
 });

@@ -2,6 +2,7 @@
 // preload (CommonJS: sandboxed preloads cannot be ES modules) and the renderer pages.
 // scripts/build.mjs calls buildElectron(); tests call it from their setup.
 import { build } from 'esbuild';
+import { undiciLean } from './esbuild-undici-lean.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ export async function buildElectron({ quiet = false } = {}) {
     format: 'esm',
     banner,
     external: ['electron', '@napi-rs/keyring'],
+    // The host runs in main: undici's Agent, connector and request only (D84).
+    plugins: [undiciLean],
   });
   await build({
     ...common,

@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
+import { undiciLean } from './esbuild-undici-lean.mjs';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -89,8 +90,9 @@ export async function buildAll({ quiet = false } = {}) {
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
-    // zod's English messages only: its other languages were half of the zod chunk.
-    plugins: [zodEnglishOnly],
+    // zod's English messages only: its other languages were half of the zod chunk. undici's
+    // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84).
+    plugins: [zodEnglishOnly, undiciLean],
   };
   await build({ ...nodeEsm, entryPoints, outdir: path.join(root, 'dist') });
   // The CLI with code splitting: src/cli/main.ts imports each command on first use, so a
@@ -122,6 +124,8 @@ export async function buildAll({ quiet = false } = {}) {
     sourcemap: 'linked',
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
+    // Node built-ins only today; should it ever import undici, the lean entry.
+    plugins: [undiciLean],
   });
   // The desktop app: main, preload and renderer pages (scripts/build-electron.mjs).
   await buildElectron({ quiet });

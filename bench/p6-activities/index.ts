@@ -18,6 +18,7 @@ import { KEYBROKER_BIN, runKeybroker, waitFor } from '../../test/support/keybrok
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';
 import { treeMemoryKb } from '../support/process-memory.js';
+import { treeCpuMs } from './process-cpu.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'StartDate', 'FinishDate', 'RemainingDuration', 'TotalFloat'];
@@ -43,7 +44,8 @@ await waitFor('p6 child', async () => ((await childPid()) ? true : undefined), 3
 await new Promise((r) => setTimeout(r, 500));
 const idleKb = vmHwmKb((await childPid())!);
 const client = new Client({ name: 'bench', version: '1' }, { capabilities: {} });
-await client.connect(new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, cwd: ROOT, stderr: 'ignore' }));
+const bridge = new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'p6'], env: env as Record<string, string>, cwd: ROOT, stderr: 'ignore' });
+await client.connect(bridge);
 const list = (cursor?: string) =>
   client.callTool({ name: 'p6_list_activities', arguments: { endpoint: 'pm', projectObjectId: BIG_PROJECT_OBJECT_ID, fields: FIELDS, limit: PAGE, ...(cursor && { cursor }) } }, undefined, { timeout: 300_000 }) as Promise<CallToolResult>;
 
@@ -55,7 +57,16 @@ await first;
 
 // (a) through the gateway, paged. The child's VmHWM so far is its idle-plus-one-page baseline.
 const baselineKb = vmHwmKb((await childPid())!);
+// CPU (user + system) per walk: the host (whose tree includes the child) and the child alone,
+// and the bridge; the bench process (MCP client plus the fake) is the rest.
+const cpuNow = () => {
+  const host = treeCpuMs(serve.proc.pid!);
+  return { host, child: treeCpuMs(childPidNow!), bridge: treeCpuMs(bridge.pid!), bench: process.cpuUsage() };
+};
+let childPidNow: number | undefined;
 const walk = async () => {
+  childPidNow = await childPid();
+  const c0 = cpuNow();
   const t0 = performance.now();
   let rows = 0;
   let pages = 0;
@@ -68,12 +79,16 @@ const walk = async () => {
     pages++;
     cursor = page.nextCursor;
   } while (cursor);
-  return { ms: performance.now() - t0, rows, pages };
+  const ms = performance.now() - t0;
+  const c1 = cpuNow();
+  const bench = process.cpuUsage(c0.bench);
+  const cpu = { child: c1.child - c0.child, host: c1.host - c1.child - (c0.host - c0.child), bridge: c1.bridge - c0.bridge, bench: (bench.user + bench.system) / 1000 };
+  return { ms, rows, pages, cpu };
 };
 // This machine is noisy: a few rounds of each, alternating, and the median wall time.
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-const gatewayRuns: { ms: number; rows: number; pages: number }[] = [];
+const gatewayRuns: Awaited<ReturnType<typeof walk>>[] = [];
 const directRuns: { wallMs: number; rows: number; vmHwmKb: number }[] = [];
 const pid = await childPid();
 
@@ -97,6 +112,8 @@ const direct = { wallMs: median(directRuns.map((r) => r.wallMs)), rows: directRu
 
 console.log(`p6-activities: ${rows} activities, ${FIELDS.length} fields, median of ${ROUNDS} rounds (${os.cpus().length} cores, node ${process.version})`);
 console.log(`  (a) p6_list_activities via gateway, ${pages} pages of ${PAGE}: ${gatewayMs.toFixed(0)} ms, p6 child peak RSS ${mib(childKb)} (idle ${mib(idleKb)}, ${mib(baselineKb)} after the first page)`);
+const cpuMedian = (k: 'child' | 'host' | 'bridge' | 'bench') => median(gatewayRuns.map((r) => r.cpu[k])).toFixed(0);
+console.log(`      CPU per walk (user + system, median): child ${cpuMedian('child')} ms, host without the child ${cpuMedian('host')} ms, bridge ${cpuMedian('bridge')} ms, bench process (client + fake) ${cpuMedian('bench')} ms`);
 console.log(`  (b) one raw fetch straight from the fake: ${direct.wallMs.toFixed(0)} ms for ${direct.rows} rows, peak RSS ${mib(direct.vmHwmKb)}`);
 console.log(`  wall ratio a/b = ${(gatewayMs / direct.wallMs).toFixed(2)}  (goal ≤ 1.50)`);
 console.log(`  RSS ratio child/raw = ${(childKb / direct.vmHwmKb).toFixed(2)}  (goal ≤ 0.50)`);

@@ -92,6 +92,7 @@ async function bundleOurs(): Promise<string | undefined> {
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: 'error',
     legalComments: 'none',
+    plugins: [(await import('../../scripts/esbuild-undici-lean.mjs')).undiciLean],
   });
   return path.join(OURS_OUT, 'bench/vsphere-inventory/ours.js');
 }

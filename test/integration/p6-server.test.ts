@@ -13,6 +13,7 @@ import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../fixtures/p6/generate-
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import { startBridgedServe } from '../support/bridged-serve.js';
 import { cliApprovals } from '../support/cli-approvals.js';
+import { pageFromRowsText } from '../mcp/p6/tools/read-rows-text.js';
 import { runKeybroker } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import type { ServeProcess } from '../support/serve-process.js';
@@ -82,9 +83,10 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     assert.equal(shell.code, 0, shell.stderr);
     assert.match(shell.stdout, /3 of 200 projects/);
     // The text carries the rows and the cursor, not just a count (issue 16).
-    const [summary, json] = shell.stdout.trimEnd().split('\n');
-    const page = JSON.parse(json!) as { rows: unknown[]; nextCursor: string };
+    const [summary] = shell.stdout.trimEnd().split('\n');
+    const page = pageFromRowsText(shell.stdout.trimEnd()) as { rows: Record<string, unknown>[]; nextCursor: string };
     assert.equal(page.rows.length, 3);
+    assert.ok(page.rows.every((row) => typeof row['Id'] === 'string' && typeof row['Name'] === 'string'), 'every row with its fields');
     assert.ok(summary!.includes(page.nextCursor));
     const listed = await call('p6_list_endpoints', {});
     assert.equal((listed.structuredContent as { endpoints: { name: string; state: string }[] }).endpoints.find((e) => e.name === 'pm')?.state, 'unlocked');

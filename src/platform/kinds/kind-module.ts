@@ -15,6 +15,12 @@ export interface KindServer {
   modulePath(distDir: string): string | undefined;
   /** Runtime flags, e.g. `["--import", "tsx"]` for a TypeScript module (tests). */
   readonly execArgv?: readonly string[];
+  /**
+   * Fixed variables added to the child's allow-listed environment, e.g. glibc's malloc
+   * tunables measured for that server (docs/PERFORMANCE.md). Constants in code only:
+   * Security: never a secret, never a value taken from the user's environment.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -7,5 +7,11 @@ import type { KindModule } from './kind-module.js';
 export const p6Module: KindModule = {
   descriptor: p6Kind,
   createLogin: () => new P6UpstreamLogin(),
-  server: builtInServer(p6Kind.id),
+  // glibc raises its mmap threshold each time a large block is freed, so the child's per-page
+  // buffers (P6 bodies, the JSON-RPC message and its UTF-8 copy, 1–2 MB each) end up in the
+  // heap arena and stay resident after the page. A fixed 128 KiB threshold (glibc's own
+  // default start) maps them and returns them on free: the child's peak over a
+  // 50,000-activity walk stays at its first page's instead of growing 5–15 MiB (issue 17
+  // item 4, docs/PERFORMANCE.md §3). No effect outside glibc (macOS ignores it).
+  server: builtInServer(p6Kind.id, undefined, { MALLOC_MMAP_THRESHOLD_: '131072' }),
 };

@@ -10,4 +10,6 @@ export interface ServerSpec {
   readonly modulePath: string;
   readonly args?: readonly string[];
   readonly execArgv?: readonly string[];
+  /** Fixed variables added to the allow-listed environment (a kind's tunables; never a secret). */
+  readonly env?: Readonly<Record<string, string>>;
 }

@@ -138,8 +138,9 @@ export class SupervisedChild extends DisposableBase {
     const restart = this.everStarted;
     this.everStarted = true;
     const { name, modulePath, args, execArgv } = this.spec;
-    // Security: the child gets the allow-listed env plus its own name; never a secret (DESIGN.md "Processes").
-    const env = buildChildEnv(this.deps.env, { KEYBROKER_CHILD: name });
+    // Security: the child gets the allow-listed env, its spec's fixed tunables and its own name;
+    // never a secret (DESIGN.md "Processes").
+    const env = buildChildEnv(this.deps.env, { ...this.spec.env, KEYBROKER_CHILD: name });
     const handle = new ChildProcessHandle(this.deps.launcher, { name, modulePath, args, execArgv, env }, this.deps.log);
     this.current = handle;
     this.state = 'starting';

@@ -4,6 +4,7 @@ import type { Row } from '../../fixtures/p6/data-store.js';
 import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../../fixtures/p6/generate-dataset.js';
 import { startP6Fake, type P6Fake } from '../../fixtures/p6/start-p6-fake.js';
 import { connectP6Server, type ConnectedP6Server } from './connect-p6-server.js';
+import { pageFromRowsText } from './tools/read-rows-text.js';
 
 const PASSWORD = 'pl4nner-secret';
 const DATASET = { projects: 12, bigProjectActivities: 3000, bigProjectWbs: 40 };
@@ -90,6 +91,9 @@ describe('P6 MCP tools against the fake', () => {
     assert.deepEqual(r.rows.map((p) => p['ObjectId']), table('project').filter((p) => [3, 8, 9, 10, 13, 14].includes(p['OBSObjectId'] as number)).map((p) => p['ObjectId']));
     const only = await s.ok<Page>('p6_projects_by_obs', { obsObjectId: 3, includeChildren: false });
     assert.equal(only.total, table('project').filter((p) => p['OBSObjectId'] === 3).length);
+    // The text block carries the whole page, the OBS nodes searched included (issue 16).
+    const raw = await s.client.callTool({ name: 'p6_projects_by_obs', arguments: { obsName: 'Construction', limit: 2 } });
+    assert.deepEqual(pageFromRowsText((raw.content as { text: string }[])[0]!.text), raw.structuredContent);
   });
 
   it('p6_list_activities filters by status, date window and total float', async () => {

@@ -7,6 +7,7 @@ import type { Row } from '../../fixtures/p6/data-store.js';
 import { plantScheduleProject, SCHEDULE_BASELINE_OBJECT_ID, SCHEDULE_PROJECT_OBJECT_ID } from '../../fixtures/p6/schedule-project.js';
 import { startP6Fake, type P6Fake } from '../../fixtures/p6/start-p6-fake.js';
 import { connectP6Server, type ConnectedP6Server } from './connect-p6-server.js';
+import { pageFromRowsText } from './tools/read-rows-text.js';
 
 const PASSWORD = 'pl4nner-secret';
 type Page = { total: number; count: number; nextCursor?: string; rows: Row[] };
@@ -107,9 +108,10 @@ describe('P6 schedule and reference-data tools against the fake', () => {
   it('puts the data and the cursor in the text block', async () => {
     const r = await s.client.callTool({ name: 'p6_list_projects', arguments: { limit: 1 } });
     const text = (r.content as { type: string; text: string }[])[0]!.text;
-    const [summary, json] = text.split('\n');
-    const page = JSON.parse(json!) as Page;
+    const [summary] = text.split('\n');
+    const page = pageFromRowsText(text) as Page;
     assert.deepEqual(page, r.structuredContent);
+    assert.ok(page.rows.length === 1 && Object.keys(page.rows[0]!).length > 3, 'the row with its fields');
     assert.ok(page.nextCursor && summary!.includes(page.nextCursor), summary);
   });
 });

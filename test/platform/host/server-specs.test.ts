@@ -24,6 +24,15 @@ describe('serverSpecs()', () => {
           ['extra', ['--import', 'tsx']],
         ],
       );
+      // The P6 child maps large blocks instead of keeping them in glibc's arena (PERFORMANCE §3).
+      assert.deepEqual(
+        specs.map((s) => [s.name, s.env]),
+        [
+          ['vsphere', undefined],
+          ['p6', { MALLOC_MMAP_THRESHOLD_: '131072' }],
+          ['extra', undefined],
+        ],
+      );
     } finally {
       fs.rmSync(dist, { recursive: true, force: true });
     }

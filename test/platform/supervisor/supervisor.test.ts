@@ -258,4 +258,13 @@ describe('Supervisor child environment', () => {
     assert.deepEqual(msg['envKeys'], ['KEYBROKER_CHANNEL', 'KEYBROKER_CHILD', 'LANG', 'PATH']);
     assert.equal(msg['child'], 'alpha');
   });
+
+  it("adds the spec's fixed variables (a kind's tunables), which cannot replace KEYBROKER_CHILD", async () => {
+    const t = makeSupervisor({ env: { PATH: process.env['PATH'], VSPHERE_PASSWORD: 'hunter2-parent-only' } });
+    const handle = await t.add({ ...serverSpec('beta'), env: { MALLOC_MMAP_THRESHOLD_: '131072', KEYBROKER_CHILD: 'spoofed' } });
+    handle.send({ cmd: 'env' });
+    const { msg } = await t.messages.wait('env report', (x) => x.handle === handle && 'envKeys' in x.msg);
+    assert.deepEqual(msg['envKeys'], ['KEYBROKER_CHANNEL', 'KEYBROKER_CHILD', 'MALLOC_MMAP_THRESHOLD_', 'PATH']);
+    assert.equal(msg['child'], 'beta');
+  });
 });

@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { P6Clients } from '../p6-clients.js';
+import { rowsText } from './rows-text.js';
 import { decodeCursor, encodeCursor } from './tool-kit.js';
-import { toolResult } from '../../runtime/toolkit/index.js';
 
 /** What every list tool asks of {@link listRows}. */
 export interface ListRowsRequest {
@@ -13,15 +13,21 @@ export interface ListRowsRequest {
   cursor: string | undefined;
   /** Plural noun for the text, e.g. "activities". */
   noun: string;
+  /** Fields the tool adds to the page (after `nextCursor`), in structuredContent and the text alike. */
+  extra?: Record<string, unknown>;
 }
 
-/** One page of a list tool: client-side paging by ObjectId (connector), cursor, total. */
+/**
+ * One page of a list tool: client-side paging by ObjectId (connector), cursor, total. The
+ * text block carries the page as a table ({@link rowsText}), not as the toolkit's JSON copy.
+ */
 export async function listRows(endpoints: P6Clients, req: ListRowsRequest): Promise<CallToolResult> {
   const client = await endpoints.client(req.endpoint);
   const page = await client.readPage(req.resource, { fields: req.fields, filter: req.filter, after: decodeCursor(req.cursor), limit: req.limit });
   const nextCursor = encodeCursor(page.next);
   const text = `${page.rows.length} of ${page.total} ${req.noun}${nextCursor ? '; more with the nextCursor' : ''}`;
-  return toolResult(text, { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), rows: page.rows });
+  const structured = { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), ...req.extra, rows: page.rows };
+  return { content: [{ type: 'text', text: rowsText(text, structured, req.fields) }], structuredContent: structured };
 }
 
 /** The arguments every list tool takes (`fields` where the tool lets the caller choose). */

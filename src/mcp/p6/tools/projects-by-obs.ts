@@ -39,9 +39,9 @@ export function registerProjectsByObsTool(tools: Toolkit, deps: P6ToolDeps): voi
       const page = await listRows(deps.endpoints, {
         endpoint: args.endpoint, resource: 'project', fields: args.fields ?? DEFAULT_FIELDS,
         filter: ids.length === 1 ? p6Clause('OBSObjectId', ':eq:', root) : p6In('OBSObjectId', ids),
-        limit: args.limit, cursor: args.cursor, noun: 'projects',
+        limit: args.limit, cursor: args.cursor, noun: 'projects', extra: { obsObjectIds: ids },
       });
-      return { ...page, structuredContent: { ...page.structuredContent, obsObjectIds: ids } };
+      return page;
     },
   });
 }

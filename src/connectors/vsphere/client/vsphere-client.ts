@@ -5,7 +5,8 @@ import { retrieveServiceContent, type ServiceContent } from '../soap/retrieve-se
 import { soapCall, type SoapCallOptions } from '../soap/soap-call.js';
 import { moRefElement, xmlElement } from '../soap/soap-envelope.js';
 import { childElement, type XmlElement } from '../soap/soap-xml.js';
-import { retrieveResultReader, type ObjectContent, type RetrievePage } from './object-content.js';
+import type { ObjectContent, RetrievePage } from './object-content.js';
+import { retrieveResultReader } from './retrieve-result-reader.js';
 import { containerViewSpecXml, objectsSpecXml, retrieveOptionsXml } from './property-spec-xml.js';
 import { waitForTask, type WaitForTaskOptions } from './wait-for-task.js';
 import type { PropertyValue } from './property-value.js';
@@ -45,10 +46,11 @@ export interface InvokeOptions {
   readonly idempotent?: boolean;
   readonly signal?: AbortSignal;
   /**
-   * Makes, for each attempt (a retry starts afresh), the hook that sees response elements
-   * as they arrive (SoapCallOptions.onElement). What it builds counts only if invoke resolves.
+   * Makes, for each attempt (a retry starts afresh), the hook that takes response elements
+   * as events as they arrive (SoapCallOptions.capture). What it builds counts only if
+   * invoke resolves.
    */
-  readonly stream?: () => NonNullable<SoapCallOptions['onElement']>;
+  readonly stream?: () => NonNullable<SoapCallOptions['capture']>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -108,7 +110,7 @@ export class VsphereClient {
             cookie,
             signal,
             maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-            ...(options.stream ? { onElement: options.stream() } : {}),
+            ...(options.stream ? { capture: options.stream() } : {}),
           });
           return response;
         });
@@ -193,8 +195,8 @@ export class VsphereClient {
 
   /**
    * One RetrievePropertiesEx or ContinueRetrievePropertiesEx, its objects turned into
-   * ObjectContent one by one as the response arrives (issue 17): the page's XML is never
-   * held whole, only its rows.
+   * ObjectContent straight from the tags as the response arrives (issue 17): the page's
+   * XML is never held whole, and no element object is built per tag, only its rows.
    */
   private async retrieve(method: string, collector: ManagedObjectRef, params: string, options: InvokeOptions): Promise<RetrievePage> {
     let reader = retrieveResultReader();
@@ -202,7 +204,7 @@ export class VsphereClient {
       ...options,
       stream: () => {
         reader = retrieveResultReader();
-        return reader.onElement;
+        return reader.capture;
       },
     });
     return reader.result(response);

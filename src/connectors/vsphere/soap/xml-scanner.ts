@@ -42,7 +42,16 @@ interface ScanState {
   readonly names: Map<string, NameParts>;
   /** Attribute values seen (types, xsi:types): shared copies, so rows do not pin pieces. */
   readonly values: Map<string, string>;
+  /** Checked names by length, a few each, to find a name in the text without slicing it. */
+  readonly byLength: (string[] | undefined)[];
+  /** Scratch lists for the attributes of the tag being read. */
+  readonly attrNames: string[];
+  readonly attrParts: NameParts[];
+  readonly attrValues: string[];
 }
+
+/** Names remembered per length for knownName; more are still read, by slicing. */
+const MAX_NAMES_PER_LENGTH = 8;
 
 /** Most attribute values remembered per document; later ones are copied, not shared. */
 const MAX_SHARED_VALUES = 4096;
@@ -122,7 +131,7 @@ export class XmlStreamScanner {
   private sink: XmlEventSink | undefined;
   private sinkDepth = -1;
   private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
-  private readonly state: ScanState = { names: new Map(), values: new Map() };
+  private readonly state: ScanState = { names: new Map(), values: new Map(), byLength: [], attrNames: [], attrParts: [], attrValues: [] };
   private readonly tag: StartTag = { rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
@@ -328,12 +337,14 @@ function tagComplete(xml: string, lt: number): boolean {
 function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanState, tag: StartTag): boolean {
   let j = lt + 1;
   while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
-  const rawName = xml.slice(lt + 1, j);
+  const rawName = knownName(xml, lt + 1, j, state) ?? xml.slice(lt + 1, j);
   const parts = nameParts(rawName, state);
   if (parts === undefined) return false;
-  // Most elements have no attributes: allocate the lists on the first one.
-  let names: string[] | undefined;
-  let values: string[] | undefined;
+  // Attributes go to the per-document scratch lists first (no lists per tag).
+  const names = state.attrNames;
+  const partsOf = state.attrParts;
+  const values = state.attrValues;
+  let count = 0;
   let selfClosing = false;
   for (;;) {
     const before = j;
@@ -352,9 +363,10 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     if (j === before || j >= xml.length) return false; // Attributes need whitespace before them.
     const nameStart = j;
     while (j < xml.length && !isNameEnd(xml.charCodeAt(j)) && xml.charCodeAt(j) !== 0x3d) j++;
-    const name = xml.slice(nameStart, j);
+    const name = knownName(xml, nameStart, j, state) ?? xml.slice(nameStart, j);
+    const nameOf = nameParts(name, state);
     while (isSpace(xml.charCodeAt(j))) j++;
-    if (nameParts(name, state) === undefined || xml.charCodeAt(j) !== 0x3d /* = */) return false;
+    if (nameOf === undefined || xml.charCodeAt(j) !== 0x3d /* = */) return false;
     j++;
     while (isSpace(xml.charCodeAt(j))) j++;
     const quote = xml[j];
@@ -362,28 +374,46 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     const close = xml.indexOf(quote, j + 1);
     if (close < 0) return false;
     const rawValue = xml.slice(j + 1, close);
-    const value = rawValue.includes('<') ? undefined : ownValue(decode(rawValue), state);
-    if (value === undefined || names?.includes(name)) return false;
-    (names ??= []).push(name);
-    (values ??= []).push(value);
+    const value = rawValue.includes('<') ? undefined : decode(rawValue);
+    if (value === undefined) return false;
+    for (let k = 0; k < count; k++) if (names[k] === name) return false;
+    names[count] = name;
+    partsOf[count] = nameOf;
+    values[count] = value;
+    count++;
     j = close + 1;
   }
   let scope = parentScope;
-  if (names === undefined || values === undefined) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
+  if (count === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
+  let plain = 0;
+  for (let k = 0; k < count; k++) {
+    const p = partsOf[k]!;
+    const prefix = p.prefix === '' && p.local === 'xmlns' ? '' : p.prefix === 'xmlns' ? p.local : undefined;
+    if (prefix === undefined) plain++;
+    // A declaration that binds what is already bound (vcsim repeats one on every <val>)
+    // changes no resolution: it adds no link.
+    else if (resolve(scope, prefix) !== values[k]) scope = { prefix, uri: ownValue(values[k], state)!, parent: scope };
+  }
+  if (plain === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
   const attributes: XmlAttribute[] = [];
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    if (name === 'xmlns') scope = { prefix: '', uri: values[k]!, parent: scope };
-    else if (name.startsWith('xmlns:')) scope = { prefix: name.slice(6), uri: values[k]!, parent: scope };
-  }
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-    const colon = name.indexOf(':');
+  for (let k = 0; k < count; k++) {
+    const p = partsOf[k]!;
+    if ((p.prefix === '' && p.local === 'xmlns') || p.prefix === 'xmlns') continue;
+    const value = ownValue(values[k], state)!;
     // Unprefixed attributes have no namespace (they do not take the default one).
-    attributes.push(colon < 0 ? { ns: '', local: name, value: values[k]! } : { ns: resolve(scope, name.slice(0, colon)), local: name.slice(colon + 1), value: values[k]! });
+    attributes.push({ ns: p.prefix === '' ? '' : resolve(scope, p.prefix), local: p.local, value });
   }
-  return finishStartTag(tag, rawName, parts, scope, attributes.length === 0 ? NO_ATTRIBUTES : attributes, selfClosing, j);
+  return finishStartTag(tag, rawName, parts, scope, attributes, selfClosing, j);
+}
+
+/**
+ * The name from `start` to `end` if one of that length was seen before, without slicing it
+ * out (names repeat thousands of times in one answer); undefined otherwise.
+ */
+function knownName(xml: string, start: number, end: number, state: ScanState): string | undefined {
+  const candidates = state.byLength[end - start];
+  if (candidates !== undefined) for (const c of candidates) if (xml.startsWith(c, start)) return c;
+  return undefined;
 }
 
 function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope: Scope, attributes: readonly XmlAttribute[], selfClosing: boolean, end: number): true {
@@ -423,6 +453,8 @@ function nameParts(name: string, state: ScanState): NameParts | undefined {
   const colon = own.indexOf(':');
   const parts = colon < 0 ? { prefix: '', local: own } : { prefix: detachString(own.slice(0, colon)), local: detachString(own.slice(colon + 1)) };
   state.names.set(own, parts);
+  const sameLength = (state.byLength[own.length] ??= []);
+  if (sameLength.length < MAX_NAMES_PER_LENGTH) sameLength.push(own);
   return parts;
 }
 

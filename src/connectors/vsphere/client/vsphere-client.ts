@@ -33,8 +33,11 @@ export interface VsphereClientOptions {
 
 /** What retrievePages walks: every object of `type` under `container` (default the root folder). */
 export interface RetrievePagesSpec {
-  readonly type: string;
-  readonly paths: string[];
+  /** One managed object type, or several read through one view in one call (rows of all types mixed). */
+  readonly type: string | readonly string[];
+  readonly paths: readonly string[];
+  /** Other paths for some of the types (e.g. only `name` of the hosts beside the VMs' rows). */
+  readonly pathsOf?: Readonly<Record<string, readonly string[]>>;
   readonly container?: ManagedObjectRef;
   /** Objects per page asked of the server; default 500. */
   readonly maxObjects?: number;
@@ -132,7 +135,7 @@ export class VsphereClient {
   }
 
   /**
-   * Every object of `spec.type` with `spec.paths`, one server page at a time:
+   * Every object of `spec.type` (one type or several) with `spec.paths`, one server page at a time:
    * CreateContainerView, RetrievePropertiesEx with maxObjects, ContinueRetrievePropertiesEx
    * while a token comes back, then DestroyView, also when the caller stops early. Memory is
    * bounded by one page.
@@ -143,17 +146,20 @@ export class VsphereClient {
       throw new ConnectorError('CONN_BAD_RESPONSE', `${this.origin} has no ViewManager or root folder; inventory needs a vCenter or ESX SDK`);
     }
     const container = spec.container ?? sc.rootFolder;
+    const types = typeof spec.type === 'string' ? [spec.type] : spec.type;
+    // A view without a type would hold every managed object: never what a caller means.
+    if (types.length === 0) throw new TypeError('retrievePages needs at least one type');
     const created = await this.invoke(
       'CreateContainerView',
       sc.viewManager,
-      moRefElement('container', container) + xmlElement('type', spec.type) + '<recursive>true</recursive>',
+      moRefElement('container', container) + types.map((t) => xmlElement('type', t)).join('') + '<recursive>true</recursive>',
       options,
     );
     const view = parseMoRef(childElement(created, 'returnval'));
     if (!view) throw new ConnectorError('CONN_BAD_RESPONSE', `${this.origin} answered CreateContainerView without a view; check the SDK URL`);
     let token: string | undefined;
     try {
-      const params = containerViewSpecXml(view, spec.type, spec.paths) + retrieveOptionsXml(spec.maxObjects ?? DEFAULT_PAGE);
+      const params = containerViewSpecXml(view, types, spec.paths, spec.pathsOf) + retrieveOptionsXml(spec.maxObjects ?? DEFAULT_PAGE);
       let page = await this.retrieve('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true });
       for (;;) {
         token = page.token;
@@ -172,7 +178,7 @@ export class VsphereClient {
   }
 
   /** `paths` of known objects; objects that no longer exist are left out of the result. */
-  async retrieveObjects(refs: readonly ManagedObjectRef[], paths: string[], options: { signal?: AbortSignal } = {}): Promise<ObjectContent[]> {
+  async retrieveObjects(refs: readonly ManagedObjectRef[], paths: readonly string[], options: { signal?: AbortSignal } = {}): Promise<ObjectContent[]> {
     if (refs.length === 0) return [];
     const sc = await this.serviceContent();
     const params = objectsSpecXml(refs, paths) + retrieveOptionsXml(undefined);

@@ -5,13 +5,17 @@
 //   names: every VM's name only (what a names-first first page would read first);
 //   page:  the row properties of 500 known VMs by MoRef (RetrievePropertiesEx with explicit
 //          ObjectSpecs: what each page would then read);
-//   index: InventoryIndex.load (folders, datacenters, clusters, hosts; read beside either).
+//   index: InventoryIndex.load (folders, datacenters, clusters, hosts; read beside either);
+//   first: what vsphere_list_vms does for an unfiltered first page in the child (index and
+//          VMs together, rows, sort, the first 500), without the gateway.
+// Under `node --cpu-prof` it profiles the child's side of the walk.
 // Prints medians; asserts nothing. Run: node --import tsx bench/vsphere-inventory/walk-shapes.ts
 import { randomBytes } from 'node:crypto';
 import { startVcsim } from '../../test/support/vcsim.js';
 import { createUpstreamDispatcher, VsphereClient, vsphereLogin, vsphereLogout, type ObjectContent } from '../../src/connectors/vsphere/index.js';
 import { InventoryIndex } from '../../src/mcp/vsphere/inventory/inventory-index.js';
-import { VM_ROW_PATHS } from '../../src/mcp/vsphere/inventory/vm-rows.js';
+import { collectVmRows, VM_ROW_PATHS } from '../../src/mcp/vsphere/inventory/vm-rows.js';
+import { listWindow } from '../../src/mcp/vsphere/inventory/list-window.js';
 
 const RUNS = Number(process.env['SHAPE_RUNS'] ?? 5);
 const password = randomBytes(12).toString('base64url');
@@ -26,7 +30,7 @@ try {
     return out;
   };
   const refs = (await all(['name'])).sort((a, b) => String(a.props['name']).localeCompare(String(b.props['name']))).map((o) => o.ref);
-  const times: Record<string, number[]> = { full: [], names: [], page: [], index: [] };
+  const times: Record<string, number[]> = { full: [], names: [], page: [], index: [], first: [] };
   const time = async (key: string, run: () => Promise<unknown>) => {
     const t0 = performance.now();
     await run();
@@ -37,6 +41,7 @@ try {
     await time('names', () => all(['name']));
     await time('page', () => client.retrieveObjects(refs.slice((i % 10) * 500, (i % 10) * 500 + 500), VM_ROW_PATHS));
     await time('index', () => InventoryIndex.load(client));
+    await time('first', async () => listWindow(await collectVmRows(client, InventoryIndex.load(client), () => true), ['vms', {}], 500, undefined));
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, med(v)])) as Record<string, number>;

@@ -105,7 +105,8 @@ class ObjectsSink implements XmlEventSink {
         if (this.objSeen) return;
         this.objSeen = true;
         this.kind = OBJ;
-        this.refType = moRefType(attributes);
+        const type = moRefType(attributes);
+        this.refType = type === undefined ? undefined : this.shared(type);
       } else if (local === 'propSet') {
         this.kind = PROP_SET;
         this.name = undefined;
@@ -136,10 +137,10 @@ class ObjectsSink implements XmlEventSink {
     // An element inside the value: the value is a data object or an array; build its tree.
     const stack = this.valStack;
     if (stack.length === 0) {
-      stack.push({ ns: this.valNs, local: this.valLocal, attributes: this.valAttributes, children: [], text: detachString(this.collected) });
+      stack.push({ ns: this.valNs, local: this.valLocal, attributes: ownAttributes(this.valAttributes), children: [], text: detachString(this.collected) });
     }
     // Inner elements deeper than a closed sibling's subtree: the stack holds depth 2..depth-1.
-    const element: ValElement = { ns, local, attributes, children: [], text: '' };
+    const element: ValElement = { ns, local, attributes: ownAttributes(attributes), children: [], text: '' };
     stack[depth - 3]!.children.push(element);
     stack[depth - 2] = element;
     stack.length = depth - 1;
@@ -178,13 +179,18 @@ class ObjectsSink implements XmlEventSink {
   /** The `<val>` just closed, converted as parsePropertyValue would. */
   private value(): PropertyValue {
     const stack = this.valStack;
-    if (stack.length === 0) return parseLeafValue(this.valAttributes, detachString(this.collected));
+    if (stack.length === 0) {
+      const value = parseLeafValue(this.valAttributes, detachString(this.collected));
+      // A MoRef's type is an attribute value: one shared copy, not a slice of the piece.
+      if (typeof value === 'object' && !Array.isArray(value)) (value as { type: string }).type = this.shared(value['type'] as string);
+      return value;
+    }
     const root = stack[0]!;
     stack.length = 0;
     return parsePropertyValue(root);
   }
 
-  /** Property names repeat in every object: one copy of each. */
+  /** Property names and type names repeat in every object: one copy of each. */
   private shared(text: string): string {
     let own = this.names.get(text);
     if (own === undefined) {
@@ -199,4 +205,9 @@ class ObjectsSink implements XmlEventSink {
 function moRefType(attributes: readonly XmlAttribute[]): string | undefined {
   for (const a of attributes) if (a.ns === '' && a.local === 'type') return a.value;
   return undefined;
+}
+
+/** Attributes whose values do not pin the piece they were read from (values a tree keeps). */
+function ownAttributes(attributes: readonly XmlAttribute[]): readonly XmlAttribute[] {
+  return attributes.length === 0 ? attributes : attributes.map((a) => ({ ns: a.ns, local: a.local, value: detachString(a.value) }));
 }

@@ -35,26 +35,18 @@ interface Scope {
   readonly prefix: string;
   readonly uri: string;
   readonly parent: Scope | undefined;
+  /** The last link declared on top of this one, reused when the same declaration repeats. */
+  next?: Scope;
 }
 
 /** Per-document state: names already checked (they repeat thousands of times). */
 interface ScanState {
   readonly names: Map<string, NameParts>;
-  /** Attribute values seen (types, xsi:types): shared copies, so rows do not pin pieces. */
-  readonly values: Map<string, string>;
-  /** Checked names by length, a few each, to find a name in the text without slicing it. */
-  readonly byLength: (string[] | undefined)[];
   /** Scratch lists for the attributes of the tag being read. */
   readonly attrNames: string[];
   readonly attrParts: NameParts[];
   readonly attrValues: string[];
 }
-
-/** Names remembered per length for knownName; more are still read, by slicing. */
-const MAX_NAMES_PER_LENGTH = 8;
-
-/** Most attribute values remembered per document; later ones are copied, not shared. */
-const MAX_SHARED_VALUES = 4096;
 
 /** What a streaming scan reports while the document arrives. */
 export interface XmlScanHooks {
@@ -131,7 +123,7 @@ export class XmlStreamScanner {
   private sink: XmlEventSink | undefined;
   private sinkDepth = -1;
   private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
-  private readonly state: ScanState = { names: new Map(), values: new Map(), byLength: [], attrNames: [], attrParts: [], attrValues: [] };
+  private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [] };
   private readonly tag: StartTag = { rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
@@ -337,7 +329,7 @@ function tagComplete(xml: string, lt: number): boolean {
 function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanState, tag: StartTag): boolean {
   let j = lt + 1;
   while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
-  const rawName = knownName(xml, lt + 1, j, state) ?? xml.slice(lt + 1, j);
+  const rawName = xml.slice(lt + 1, j);
   const parts = nameParts(rawName, state);
   if (parts === undefined) return false;
   // Attributes go to the per-document scratch lists first (no lists per tag).
@@ -363,7 +355,7 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     if (j === before || j >= xml.length) return false; // Attributes need whitespace before them.
     const nameStart = j;
     while (j < xml.length && !isNameEnd(xml.charCodeAt(j)) && xml.charCodeAt(j) !== 0x3d) j++;
-    const name = knownName(xml, nameStart, j, state) ?? xml.slice(nameStart, j);
+    const name = xml.slice(nameStart, j);
     const nameOf = nameParts(name, state);
     while (isSpace(xml.charCodeAt(j))) j++;
     if (nameOf === undefined || xml.charCodeAt(j) !== 0x3d /* = */) return false;
@@ -390,30 +382,17 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     const p = partsOf[k]!;
     const prefix = p.prefix === '' && p.local === 'xmlns' ? '' : p.prefix === 'xmlns' ? p.local : undefined;
     if (prefix === undefined) plain++;
-    // A declaration that binds what is already bound (vcsim repeats one on every <val>)
-    // changes no resolution: it adds no link.
-    else if (resolve(scope, prefix) !== values[k]) scope = { prefix, uri: ownValue(values[k], state)!, parent: scope };
+    else scope = declare(scope, prefix, values[k]!);
   }
   if (plain === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
   const attributes: XmlAttribute[] = [];
   for (let k = 0; k < count; k++) {
     const p = partsOf[k]!;
     if ((p.prefix === '' && p.local === 'xmlns') || p.prefix === 'xmlns') continue;
-    const value = ownValue(values[k], state)!;
     // Unprefixed attributes have no namespace (they do not take the default one).
-    attributes.push({ ns: p.prefix === '' ? '' : resolve(scope, p.prefix), local: p.local, value });
+    attributes.push({ ns: p.prefix === '' ? '' : resolve(scope, p.prefix), local: p.local, value: values[k]! });
   }
   return finishStartTag(tag, rawName, parts, scope, attributes, selfClosing, j);
-}
-
-/**
- * The name from `start` to `end` if one of that length was seen before, without slicing it
- * out (names repeat thousands of times in one answer); undefined otherwise.
- */
-function knownName(xml: string, start: number, end: number, state: ScanState): string | undefined {
-  const candidates = state.byLength[end - start];
-  if (candidates !== undefined) for (const c of candidates) if (xml.startsWith(c, start)) return c;
-  return undefined;
 }
 
 function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope: Scope, attributes: readonly XmlAttribute[], selfClosing: boolean, end: number): true {
@@ -427,20 +406,23 @@ function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope:
   return true;
 }
 
+/**
+ * `scope` with `prefix` bound to `uri`. The same declaration on sibling after sibling (vcsim
+ * puts one on every `<val>`) reuses the link the previous one made: links never change, so
+ * resolution is the same, and there is no new link per element.
+ */
+function declare(scope: Scope, prefix: string, uri: string): Scope {
+  const last = scope.next;
+  if (last !== undefined && last.prefix === prefix && last.uri === uri) return last;
+  const link: Scope = { prefix, uri: detachString(uri), parent: scope };
+  scope.next = link;
+  return link;
+}
+
 // An undeclared prefix resolves to a value no real namespace URI can equal.
 function resolve(scope: Scope, prefix: string): string {
   for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) if (s.prefix === prefix) return s.uri;
   return prefix === '' ? '' : `undeclared-prefix:${prefix}`;
-}
-
-/** `value` (undefined passes through) as a string that does not pin the piece it came from. */
-function ownValue(value: string | undefined, state: ScanState): string | undefined {
-  if (value === undefined || value.length < 13) return value;
-  const known = state.values.get(value);
-  if (known !== undefined) return known;
-  const own = detachString(value);
-  if (state.values.size < MAX_SHARED_VALUES) state.values.set(own, own);
-  return own;
 }
 
 /** The prefix and local part of a well-formed name; undefined when it is not an XML name. */
@@ -453,8 +435,6 @@ function nameParts(name: string, state: ScanState): NameParts | undefined {
   const colon = own.indexOf(':');
   const parts = colon < 0 ? { prefix: '', local: own } : { prefix: detachString(own.slice(0, colon)), local: detachString(own.slice(colon + 1)) };
   state.names.set(own, parts);
-  const sameLength = (state.byLength[own.length] ??= []);
-  if (sameLength.length < MAX_NAMES_PER_LENGTH) sameLength.push(own);
   return parts;
 }
 

@@ -19,28 +19,31 @@ const pieces: Buffer[] = [];
 for (let i = 0; i < bytes.length; i += 65536) pieces.push(bytes.subarray(i, i + 65536));
 
 type Parse = () => number;
+/** The few members of the two checkouts' modules this uses (they differ between versions). */
+interface Page { objects: unknown[] }
+interface Scanner { write(text: string): boolean; end(): { children: { children: unknown[] }[] } }
+type ScannerModule = { XmlStreamScanner: new (hooks: object) => Scanner };
+type ReaderModule = { retrieveResultReader(): { capture?: unknown; onElement?: unknown; result(response: unknown): Page } };
 async function parserFrom(root: string): Promise<Parse> {
-  const scannerMod = (await import(pathToFileURL(path.join(root, 'src/connectors/vsphere/soap/xml-scanner.ts')).href)) as Record<string, any>;
+  const { XmlStreamScanner } = (await import(pathToFileURL(path.join(root, 'src/connectors/vsphere/soap/xml-scanner.ts')).href)) as ScannerModule;
   const readerPath = path.join(root, 'src/connectors/vsphere/client/retrieve-result-reader.ts');
   if (fs.existsSync(readerPath)) {
-    const { retrieveResultReader } = (await import(pathToFileURL(readerPath).href)) as Record<string, any>;
+    const { retrieveResultReader } = (await import(pathToFileURL(readerPath).href)) as ReaderModule;
     return () => {
       const reader = retrieveResultReader();
-      const scanner = new scannerMod['XmlStreamScanner']({ capture: reader.capture });
+      const scanner = new XmlStreamScanner({ capture: reader.capture });
       const decoder = new TextDecoder('utf-8');
       for (const p of pieces) scanner.write(decoder.decode(p, { stream: true }));
-      const env = scanner.end();
-      return reader.result(env.children[0].children[0]).objects.length;
+      return reader.result(scanner.end().children[0]!.children[0]).objects.length;
     };
   }
-  const { retrieveResultReader } = (await import(pathToFileURL(path.join(root, 'src/connectors/vsphere/client/object-content.ts')).href)) as Record<string, any>;
+  const { retrieveResultReader } = (await import(pathToFileURL(path.join(root, 'src/connectors/vsphere/client/object-content.ts')).href)) as ReaderModule;
   return () => {
     const reader = retrieveResultReader();
-    const scanner = new scannerMod['XmlStreamScanner']({ onClose: reader.onElement });
+    const scanner = new XmlStreamScanner({ onClose: reader.onElement });
     const decoder = new TextDecoder('utf-8');
     for (const p of pieces) scanner.write(decoder.decode(p, { stream: true }));
-    const env = scanner.end();
-    return reader.result(env.children[0].children[0]).objects.length;
+    return reader.result(scanner.end().children[0]!.children[0]).objects.length;
   };
 }
 
@@ -51,7 +54,11 @@ if (COLD !== 'base') ways.push({ label: 'this checkout', parse: await parserFrom
 if (process.env['BENCH_BASE'] && COLD !== 'ours') ways.push({ label: 'BENCH_BASE', parse: await parserFrom(path.resolve(process.env['BENCH_BASE'])), cpu: [], gcMs: 0, gcs: 0 });
 let current: (typeof ways)[number] | undefined;
 const gc = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) if (current) ((current.gcs += 1), (current.gcMs += e.duration));
+  for (const e of list.getEntries()) {
+    if (!current) continue;
+    current.gcs += 1;
+    current.gcMs += e.duration;
+  }
 });
 gc.observe({ entryTypes: ['gc'] });
 if (!COLD) for (const w of ways) w.parse(); // warm-up (JIT)

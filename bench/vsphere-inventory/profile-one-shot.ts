@@ -64,16 +64,19 @@ const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1
 try {
   const env = { ...process.env, VSPHERE_URL: vcsim.url, VSPHERE_USER: 'bench', VSPHERE_PASSWORD: password, VSPHERE_FINGERPRINT_SHA256: vcsim.fingerprintSha256, VSPHERE_MAX_OBJECTS: '1000' };
   const cpu: Record<string, number[]> = {};
+  const rss: Record<string, number[]> = {};
   for (const w of ways) await run(w.script, env, path.join(OUT, 'warm')); // warm-up
   for (let i = 0; i < RUNS; i++) {
     for (const w of [...ways.slice(i % ways.length), ...ways.slice(0, i % ways.length)]) {
       const r = await run(w.script, env, path.join(OUT, w.label));
       (cpu[w.label] ??= []).push(r.cpuMs);
+      (rss[w.label] ??= []).push(r.rssMiB);
       if (process.env['PROFILE_QUIET'] !== '1') console.log(`${w.label} run ${i + 1}: wall ${r.wallMs.toFixed(0)} ms, CPU ${r.cpuMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(1)} MiB`);
     }
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`CPU medians over ${RUNS} runs: ${Object.entries(cpu).map(([k, v]) => `${k} ${med(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)})`).join(', ')}`);
+  console.log(`peak RSS medians: ${Object.entries(rss).map(([k, v]) => `${k} ${med(v).toFixed(1)} MiB`).join(', ')}`);
   console.log(`profiles in ${OUT}/{${ways.map((w) => w.label).join(',')}}`);
 } finally {
   await vcsim.stop();

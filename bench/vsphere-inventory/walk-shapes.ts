@@ -31,11 +31,19 @@ try {
   };
   const refs = (await all(['name'])).sort((a, b) => String(a.props['name']).localeCompare(String(b.props['name']))).map((o) => o.ref);
   const times: Record<string, number[]> = { full: [], names: [], page: [], index: [], first: [] };
+  // SHAPES=first,index (say) times only those, e.g. to profile the list tool's first page alone.
+  const only = process.env['SHAPES']?.split(',');
   const time = async (key: string, run: () => Promise<unknown>) => {
+    if (only && !only.includes(key)) return;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await run();
     times[key]!.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    (cpu[key] ??= []).push((c.user + c.system) / 1000);
   };
+  // This process's CPU (user+sys, all its threads) per shape: steadier than wall on a busy machine.
+  const cpu: Record<string, number[]> = {};
   for (let i = 0; i < RUNS; i++) {
     await time('full', () => all(VM_ROW_PATHS));
     await time('names', () => all(['name']));
@@ -44,8 +52,8 @@ try {
     await time('first', async () => listWindow(await collectVmRows(client, InventoryIndex.load(client), () => true), ['vms', {}], 500, undefined));
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, med(v)])) as Record<string, number>;
-  console.log(`walk shapes, ${refs.length} VMs, ${RUNS} rounds, medians: ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`);
+  const m = Object.fromEntries(Object.entries(times).filter(([, v]) => v.length > 0).map(([k, v]) => [k, med(v)])) as Record<string, number>;
+  console.log(`walk shapes, ${refs.length} VMs, ${RUNS} rounds, medians: ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)} ms (CPU ${med(cpu[k]!).toFixed(0)} ms)`).join(', ')}`);
   console.log(`  today's first page ≈ max(full, index) = ${Math.max(m['full']!, m['index']!).toFixed(0)} ms; names-first first page ≈ max(names, index) + page = ${(Math.max(m['names']!, m['index']!) + m['page']!).toFixed(0)} ms`);
   console.log(`  reads of a 10-page walk: today ${Math.max(m['full']!, m['index']!).toFixed(0)} ms; names-first, per page by MoRef ${(Math.max(m['names']!, m['index']!) + 10 * m['page']!).toFixed(0)} ms`);
   await vsphereLogout({ url: vcsim.url, cookie: session.cookie, dispatcher, serviceContent: session.serviceContent });

@@ -5,13 +5,46 @@
 // (user+sys) per parse and V8's GC count and time per parse (PerformanceObserver). Run:
 //   PARSE_FILE=/tmp/vcsim-5000.xml node --import tsx bench/vsphere-inventory/parse-rows.ts
 // PARSE_COLD=ours or base: one parse without warm-up, of that side only (the one-shot's case).
+// PARSE_SAVE=FILE (with PARSE_FILE=FILE): first save the page from a 5,000-VM vcsim, the
+// one-shot's RetrievePropertiesEx (VMs with the one-shot's six paths) as the server sent it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { request } from 'undici';
+import { createUpstreamDispatcher, moRefElement, xmlElement, vsphereLogin, vsphereLogout } from '../../src/connectors/vsphere/index.js';
+import { containerViewSpecXml, retrieveOptionsXml } from '../../src/connectors/vsphere/client/property-spec-xml.js';
+import { buildSoapEnvelope } from '../../src/connectors/vsphere/soap/soap-envelope.js';
+import { startVcsim } from '../../test/support/vcsim.js';
+
+/** Saves one raw RetrievePropertiesEx answer of a 5,000-VM vcsim (see PARSE_SAVE). */
+async function savePage(file: string): Promise<void> {
+  const password = randomBytes(12).toString('base64url');
+  const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username: 'bench', password });
+  const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+  try {
+    const session = await vsphereLogin({ url: vcsim.url, username: 'bench', password, dispatcher });
+    const sc = session.serviceContent;
+    const call = async (method: string, thisRef: { type: string; value: string }, params: string) => {
+      const headers = { 'content-type': 'text/xml; charset="utf-8"', soapaction: `urn:vim25/${sc.apiVersion}`, cookie: `vmware_soap_session="${session.cookie}"` };
+      return (await request(vcsim.url, { method: 'POST', dispatcher, headers, body: buildSoapEnvelope(method, thisRef, params) })).body.text();
+    };
+    const created = await call('CreateContainerView', sc.viewManager!, moRefElement('container', sc.rootFolder!) + xmlElement('type', 'VirtualMachine') + '<recursive>true</recursive>');
+    const view = /<returnval type="ContainerView">([^<]+)</.exec(created)?.[1];
+    if (!view) throw new Error('vcsim made no view');
+    const paths = ['name', 'runtime.powerState', 'summary.config.numCpu', 'summary.config.memorySizeMB', 'guest.ipAddress', 'runtime.host'];
+    fs.writeFileSync(file, await call('RetrievePropertiesEx', sc.propertyCollector!, containerViewSpecXml({ type: 'ContainerView', value: view }, ['VirtualMachine'], paths) + retrieveOptionsXml(1000)));
+    await vsphereLogout({ url: vcsim.url, cookie: session.cookie, dispatcher, serviceContent: sc });
+  } finally {
+    await dispatcher.close();
+    await vcsim.stop();
+  }
+}
 
 const FILE = process.env['PARSE_FILE'];
-if (!FILE) throw new Error('PARSE_FILE is not set');
+if (!FILE) throw new Error('PARSE_FILE is not set (make one with PARSE_SAVE=FILE, see above)');
+if (!fs.existsSync(FILE) && process.env['PARSE_SAVE'] === FILE) await savePage(FILE);
 const RUNS = process.env['PARSE_COLD'] ? 1 : Number(process.env['PARSE_RUNS'] ?? 15);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const bytes = fs.readFileSync(FILE);

@@ -9,7 +9,9 @@
 // every run's output is checked against the others. Prints medians and ratios against the
 // goals (ours ≤ 1.0 × govmomi and ≤ 0.5 × pyVmomi in wall time); asserts nothing.
 //
-// Env: BENCH_RUNS (5), BENCH_VMS (5000), BENCH_MAX_OBJECTS (1000, the peers' page size).
+// Env: BENCH_RUNS (5), BENCH_VMS (5000), BENCH_MAX_OBJECTS (1000, the peers' page size),
+// BENCH_BASE (optional: another checkout, e.g. main copied to a temp folder; its one-shot
+// runs as a fourth way, interleaved with ours, for a same-run before/after).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -34,12 +36,14 @@ const VMS_PER_POOL = Math.ceil(TARGET_VMS / (CLUSTERS + STANDALONE));
 
 const GNU_TIME = '/usr/bin/time';
 const PYTHON = '/usr/bin/python3';
-const CONNECTOR_SRC = path.join(ROOT, 'src/connectors/vsphere/list-all-vms.ts');
-const OURS_SRC = path.join(ROOT, 'bench/vsphere-inventory/ours.ts');
+const CONNECTOR = 'src/connectors/vsphere/list-all-vms.ts';
+const OURS = 'bench/vsphere-inventory/ours.ts';
+const BASE_ROOT = process.env['BENCH_BASE'] ? path.resolve(process.env['BENCH_BASE']) : undefined;
 // One folder per run, not in .cache: .cache may be shared between checkouts, and another
 // checkout's run would then bundle its own code over ours mid-run. Not in dist/ either,
 // which the app packages. The bundle needs no node_modules (the connector bundles undici).
 const OURS_OUT = path.join(os.tmpdir(), `kb-bench-vsphere-ours-${process.pid}`);
+const BASE_OUT = path.join(os.tmpdir(), `kb-bench-vsphere-base-${process.pid}`);
 
 interface Way {
   readonly label: string;
@@ -75,14 +79,14 @@ function positive(name: string, fallback: number): number {
  * the product), so the one-shot process pays node's start-up but not tsx's. Undefined while
  * the connector does not exist yet.
  */
-async function bundleOurs(): Promise<string | undefined> {
-  if (!fs.existsSync(CONNECTOR_SRC)) return undefined;
-  fs.rmSync(OURS_OUT, { recursive: true, force: true });
+async function bundleOurs(root = ROOT, outdir = OURS_OUT): Promise<string | undefined> {
+  if (!fs.existsSync(path.join(root, CONNECTOR))) return undefined;
+  fs.rmSync(outdir, { recursive: true, force: true });
   await build({
     // outbase keeps the source layout, so ours.js's `../../src/...` specifier still resolves.
-    entryPoints: [OURS_SRC, CONNECTOR_SRC],
-    outbase: ROOT,
-    outdir: OURS_OUT,
+    entryPoints: [path.join(root, OURS), path.join(root, CONNECTOR)],
+    outbase: root,
+    outdir,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -94,7 +98,7 @@ async function bundleOurs(): Promise<string | undefined> {
     legalComments: 'none',
     plugins: [(await import('../../scripts/esbuild-undici-lean.mjs')).undiciLean],
   });
-  return path.join(OURS_OUT, 'bench/vsphere-inventory/ours.js');
+  return path.join(outdir, 'bench/vsphere-inventory/ours.js');
 }
 
 /**
@@ -151,9 +155,10 @@ if (!fs.existsSync(GNU_TIME)) {
 const pyCheck = spawn(PYTHON, ['-c', 'import pyVmomi'], { stdio: 'ignore' });
 const hasPyVmomi = (await new Promise<number | null>((r) => { pyCheck.on('close', r); pyCheck.on('error', () => r(1)); })) === 0;
 
-const [govmomiBin, oursBundle] = await Promise.all([
+const [govmomiBin, oursBundle, baseBundle] = await Promise.all([
   buildGoBinary(path.join(ROOT, 'bench/peers/govmomi-list/main.go'), 'govmomi-list'),
   bundleOurs(),
+  BASE_ROOT ? bundleOurs(BASE_ROOT, BASE_OUT) : undefined,
 ]);
 
 const username = 'bench';
@@ -175,6 +180,10 @@ try {
     { way: { label: 'pyVmomi 6.7.1 (Python)', cmd: PYTHON, args: [path.join(ROOT, 'bench/peers/pyvmomi_list.py')] }, samples: [] },
   ];
   const [ours, govmomi, pyvmomi] = results as [WayResult, WayResult, WayResult];
+  if (BASE_ROOT) {
+    results.push({ way: { label: 'ours, BENCH_BASE', cmd: process.execPath, args: baseBundle ? [baseBundle] : [] }, samples: [] });
+    if (!baseBundle) results[3]!.skipped = `skipped (no ${CONNECTOR} under ${BASE_ROOT})`;
+  }
   if (!oursBundle) ours.skipped = 'skipped (connector not built yet: src/connectors/vsphere/list-all-vms.ts)';
   if (!hasPyVmomi) pyvmomi.skipped = `skipped (${PYTHON} has no pyVmomi: apt-get install python3-pyvmomi)`;
 
@@ -238,10 +247,13 @@ try {
     console.log(`  ours / ${name.padEnd(8)} wall ${ratio(ours, peer, (s) => s.wallMs)} (goal ≤ ${goal.toFixed(1)})  CPU ${ratio(ours, peer, (s) => s.cpuMs)}  RSS ${ratio(ours, peer, (s) => s.rssKB)}`);
   }
   console.log(`  govmomi / pyVmomi wall ${ratio(govmomi, pyvmomi, (s) => s.wallMs)}`);
+  const base = results[3];
+  if (base) console.log(`  ours / BENCH_BASE wall ${ratio(ours, base, (s) => s.wallMs)}  CPU ${ratio(ours, base, (s) => s.cpuMs)}  RSS ${ratio(ours, base, (s) => s.rssKB)}; BENCH_BASE / govmomi wall ${ratio(base, govmomi, (s) => s.wallMs)}  CPU ${ratio(base, govmomi, (s) => s.cpuMs)}`);
 
   console.log(`  ${await gatewayWalk({ vcsim, username, password, runs: RUNS, expectedNames: reference?.names })}`);
 } finally {
   await vcsim.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.rmSync(OURS_OUT, { recursive: true, force: true });
+  fs.rmSync(BASE_OUT, { recursive: true, force: true });
 }

@@ -19,46 +19,25 @@ export interface RetrievePage {
   readonly token: string | undefined;
 }
 
-/** Depth of `<objects>` in a RetrieveResult envelope: Envelope 0, Body 1, …Response 2, returnval 3. */
-const OBJECTS_DEPTH = 4;
-
 /**
- * Reads a `RetrievePropertiesExResponse` or `ContinueRetrievePropertiesExResponse`. An
- * absent `returnval` (vCenter) and an empty one (vcsim) both mean "no objects".
+ * Reads a `RetrievePropertiesExResponse` or `ContinueRetrievePropertiesExResponse` from its
+ * tree. An absent `returnval` (vCenter) and an empty one (vcsim) both mean "no objects".
+ * `objects`: rows already read from the same answer (retrieveResultReader); the tree's
+ * are added after them.
  */
-export function parseRetrieveResult(response: XmlElement): RetrievePage {
-  return retrieveResultReader().result(response);
+export function parseRetrieveResult(response: XmlElement, objects: ObjectContent[] = []): RetrievePage {
+  const result = childElement(response, 'returnval');
+  if (!result) return { objects, token: undefined };
+  for (const element of childElements(result, 'objects')) {
+    const o = objectContent(element);
+    if (o) objects.push(o);
+  }
+  const token = childText(result, 'token');
+  return { objects, token: token === '' ? undefined : token };
 }
 
-/**
- * The streaming form of parseRetrieveResult: pass `onElement` to the SOAP call so each
- * `<objects>` becomes an ObjectContent as it arrives and its XML is dropped, then call
- * `result` with the response element for the page (objects seen so far plus any left in
- * the tree, and the token).
- */
-export function retrieveResultReader(): { onElement: (element: XmlElement, depth: number) => boolean; result: (response: XmlElement) => RetrievePage } {
-  const objects: ObjectContent[] = [];
-  return {
-    onElement: (element, depth) => {
-      if (depth !== OBJECTS_DEPTH || element.local !== 'objects') return false;
-      const o = objectContent(element);
-      if (o) objects.push(o);
-      return true;
-    },
-    result: (response) => {
-      const result = childElement(response, 'returnval');
-      if (!result) return { objects, token: undefined };
-      for (const element of childElements(result, 'objects')) {
-        const o = objectContent(element);
-        if (o) objects.push(o);
-      }
-      const token = childText(result, 'token');
-      return { objects, token: token === '' ? undefined : token };
-    },
-  };
-}
-
-function objectContent(element: XmlElement): ObjectContent | undefined {
+/** One `<objects>` element as an ObjectContent; undefined without a usable `obj`. */
+export function objectContent(element: XmlElement): ObjectContent | undefined {
   const ref = parseMoRef(childElement(element, 'obj'));
   if (!ref) return undefined;
   const props: Record<string, PropertyValue> = {};

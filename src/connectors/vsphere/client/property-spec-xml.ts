@@ -16,10 +16,14 @@ export function propSetXml(types: readonly string[], paths: readonly string[]): 
   return types.map((t) => `<propSet>${xmlElement('type', t)}<all>false</all>${pathSet}</propSet>`).join('');
 }
 
-/** A specSet that walks a ContainerView (`skip` leaves the view itself out). */
-export function containerViewSpecXml(view: ManagedObjectRef, type: string, paths: readonly string[]): string {
+/**
+ * A specSet that walks a ContainerView (`skip` leaves the view itself out): `paths` of each
+ * of `types`, or `pathsOf[type]` for a type named there.
+ */
+export function containerViewSpecXml(view: ManagedObjectRef, types: readonly string[], paths: readonly string[], pathsOf: Readonly<Record<string, readonly string[]>> = {}): string {
+  const propSets = types.map((t) => propSetXml([t], Object.hasOwn(pathsOf, t) ? pathsOf[t]! : paths)).join('');
   return (
-    `<specSet>${propSetXml([type], paths)}<objectSet>${moRefElement('obj', view)}<skip>true</skip>` +
+    `<specSet>${propSets}<objectSet>${moRefElement('obj', view)}<skip>true</skip>` +
     // Without xsi:type the server reads a plain SelectionSpec and faults (reference §4).
     '<selectSet xsi:type="TraversalSpec"><name>tsView</name><type>ContainerView</type><path>view</path><skip>false</skip></selectSet>' +
     '</objectSet></specSet>'

@@ -1,5 +1,5 @@
 import { parseMoRef, type ManagedObjectRef } from '../soap/managed-object-ref.js';
-import { attributeValue, qnameLocal, XML_NS, type XmlElement } from '../soap/soap-xml.js';
+import { attributeValue, qnameLocal, XML_NS, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
 
 /** A converted vim25 value: scalars, MoRefs, arrays and data objects as plain records. */
 export type PropertyValue = string | number | boolean | ManagedObjectRef | PropertyValue[] | { [field: string]: PropertyValue };
@@ -19,6 +19,7 @@ const NUMERIC = new Set(['int', 'long', 'short', 'byte', 'float', 'double']);
  * (faults, events) records it in the field `_type`.
  */
 export function parsePropertyValue(element: XmlElement, hint?: string): PropertyValue {
+  if (element.children.length === 0) return parseLeafValue(element.attributes, element.text, hint);
   const xsiType = attributeValue(element, XML_NS.xsi, 'type');
   const type = xsiType !== undefined ? qnameLocal(xsiType) : hint;
   if (type === 'ManagedObjectReference') return parseMoRef(element) ?? element.text;
@@ -26,9 +27,27 @@ export function parsePropertyValue(element: XmlElement, hint?: string): Property
     const itemType = arrayItemType(type.slice('ArrayOf'.length));
     return element.children.map((child) => parsePropertyValue(child, itemType));
   }
-  if (element.children.length > 0) return parseDataObject(element, xsiType !== undefined ? type : undefined);
-  if (type === undefined && attributeValue(element, '', 'type') !== undefined) return parseMoRef(element) ?? element.text;
-  return parseScalar(element.text, type);
+  return parseDataObject(element, xsiType !== undefined ? type : undefined);
+}
+
+/**
+ * parsePropertyValue for an element without child elements, from its attributes and text:
+ * the streaming RetrieveResult reader converts most `<val>`s this way without building an
+ * element for them (issue 17).
+ */
+export function parseLeafValue(attributes: readonly XmlAttribute[], text: string, hint?: string): PropertyValue {
+  let xsiType: string | undefined;
+  let refType: string | undefined;
+  for (const a of attributes) {
+    if (a.local !== 'type') continue;
+    if (a.ns === XML_NS.xsi) xsiType ??= a.value;
+    else if (a.ns === '') refType ??= a.value;
+  }
+  const type = xsiType !== undefined ? qnameLocal(xsiType) : hint;
+  // A MoRef: `type` names the managed object type, the text is its id (parseMoRef).
+  if (type === 'ManagedObjectReference' || (type === undefined && refType !== undefined)) return refType && text ? { type: refType, value: text } : text;
+  if (type !== undefined && type.startsWith('ArrayOf')) return [];
+  return parseScalar(text, type);
 }
 
 /** One value or many as an array: for nested fields that repeat only when there are several. */

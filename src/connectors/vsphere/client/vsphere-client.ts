@@ -5,7 +5,8 @@ import { retrieveServiceContent, type ServiceContent } from '../soap/retrieve-se
 import { soapCall, type SoapCallOptions } from '../soap/soap-call.js';
 import { moRefElement, xmlElement } from '../soap/soap-envelope.js';
 import { childElement, type XmlElement } from '../soap/soap-xml.js';
-import { retrieveResultReader, type ObjectContent, type RetrievePage } from './object-content.js';
+import type { ObjectContent, RetrievePage } from './object-content.js';
+import { retrieveResultReader } from './retrieve-result-reader.js';
 import { containerViewSpecXml, objectsSpecXml, retrieveOptionsXml } from './property-spec-xml.js';
 import { waitForTask, type WaitForTaskOptions } from './wait-for-task.js';
 import type { PropertyValue } from './property-value.js';
@@ -32,8 +33,11 @@ export interface VsphereClientOptions {
 
 /** What retrievePages walks: every object of `type` under `container` (default the root folder). */
 export interface RetrievePagesSpec {
-  readonly type: string;
-  readonly paths: string[];
+  /** One managed object type, or several read through one view in one call (rows of all types mixed). */
+  readonly type: string | readonly string[];
+  readonly paths: readonly string[];
+  /** Other paths for some of the types (e.g. only `name` of the hosts beside the VMs' rows). */
+  readonly pathsOf?: Readonly<Record<string, readonly string[]>>;
   readonly container?: ManagedObjectRef;
   /** Objects per page asked of the server; default 500. */
   readonly maxObjects?: number;
@@ -45,10 +49,11 @@ export interface InvokeOptions {
   readonly idempotent?: boolean;
   readonly signal?: AbortSignal;
   /**
-   * Makes, for each attempt (a retry starts afresh), the hook that sees response elements
-   * as they arrive (SoapCallOptions.onElement). What it builds counts only if invoke resolves.
+   * Makes, for each attempt (a retry starts afresh), the hook that takes response elements
+   * as events as they arrive (SoapCallOptions.capture). What it builds counts only if
+   * invoke resolves.
    */
-  readonly stream?: () => NonNullable<SoapCallOptions['onElement']>;
+  readonly stream?: () => NonNullable<SoapCallOptions['capture']>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -108,7 +113,7 @@ export class VsphereClient {
             cookie,
             signal,
             maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-            ...(options.stream ? { onElement: options.stream() } : {}),
+            ...(options.stream ? { capture: options.stream() } : {}),
           });
           return response;
         });
@@ -130,7 +135,7 @@ export class VsphereClient {
   }
 
   /**
-   * Every object of `spec.type` with `spec.paths`, one server page at a time:
+   * Every object of `spec.type` (one type or several) with `spec.paths`, one server page at a time:
    * CreateContainerView, RetrievePropertiesEx with maxObjects, ContinueRetrievePropertiesEx
    * while a token comes back, then DestroyView, also when the caller stops early. Memory is
    * bounded by one page.
@@ -141,17 +146,20 @@ export class VsphereClient {
       throw new ConnectorError('CONN_BAD_RESPONSE', `${this.origin} has no ViewManager or root folder; inventory needs a vCenter or ESX SDK`);
     }
     const container = spec.container ?? sc.rootFolder;
+    const types = typeof spec.type === 'string' ? [spec.type] : spec.type;
+    // A view without a type would hold every managed object: never what a caller means.
+    if (types.length === 0) throw new TypeError('retrievePages needs at least one type');
     const created = await this.invoke(
       'CreateContainerView',
       sc.viewManager,
-      moRefElement('container', container) + xmlElement('type', spec.type) + '<recursive>true</recursive>',
+      moRefElement('container', container) + types.map((t) => xmlElement('type', t)).join('') + '<recursive>true</recursive>',
       options,
     );
     const view = parseMoRef(childElement(created, 'returnval'));
     if (!view) throw new ConnectorError('CONN_BAD_RESPONSE', `${this.origin} answered CreateContainerView without a view; check the SDK URL`);
     let token: string | undefined;
     try {
-      const params = containerViewSpecXml(view, spec.type, spec.paths) + retrieveOptionsXml(spec.maxObjects ?? DEFAULT_PAGE);
+      const params = containerViewSpecXml(view, types, spec.paths, spec.pathsOf) + retrieveOptionsXml(spec.maxObjects ?? DEFAULT_PAGE);
       let page = await this.retrieve('RetrievePropertiesEx', sc.propertyCollector, params, { ...options, idempotent: true });
       for (;;) {
         token = page.token;
@@ -170,7 +178,7 @@ export class VsphereClient {
   }
 
   /** `paths` of known objects; objects that no longer exist are left out of the result. */
-  async retrieveObjects(refs: readonly ManagedObjectRef[], paths: string[], options: { signal?: AbortSignal } = {}): Promise<ObjectContent[]> {
+  async retrieveObjects(refs: readonly ManagedObjectRef[], paths: readonly string[], options: { signal?: AbortSignal } = {}): Promise<ObjectContent[]> {
     if (refs.length === 0) return [];
     const sc = await this.serviceContent();
     const params = objectsSpecXml(refs, paths) + retrieveOptionsXml(undefined);
@@ -193,8 +201,8 @@ export class VsphereClient {
 
   /**
    * One RetrievePropertiesEx or ContinueRetrievePropertiesEx, its objects turned into
-   * ObjectContent one by one as the response arrives (issue 17): the page's XML is never
-   * held whole, only its rows.
+   * ObjectContent straight from the tags as the response arrives (issue 17): the page's
+   * XML is never held whole, and no element object is built per tag, only its rows.
    */
   private async retrieve(method: string, collector: ManagedObjectRef, params: string, options: InvokeOptions): Promise<RetrievePage> {
     let reader = retrieveResultReader();
@@ -202,7 +210,7 @@ export class VsphereClient {
       ...options,
       stream: () => {
         reader = retrieveResultReader();
-        return reader.onElement;
+        return reader.capture;
       },
     });
     return reader.result(response);

@@ -32,11 +32,11 @@ export interface SoapCallOptions {
   /** Response size cap; default 4 MiB (session calls). Inventory pages pass more. */
   readonly maxResponseBytes?: number;
   /**
-   * Sees each response element as it closes, while the body arrives (see XmlScanHooks):
-   * a large RetrieveResult becomes rows without ever holding its whole XML. What it builds
-   * counts only if soapCall resolves (the envelope and fault checks run at the end).
+   * Takes response elements as events while the body arrives (see XmlScanHooks.capture):
+   * a RetrieveResult's rows are built straight from the tags. What it builds counts only if
+   * soapCall resolves (the envelope and fault checks run at the end).
    */
-  readonly onElement?: XmlScanHooks['onClose'];
+  readonly capture?: XmlScanHooks['capture'];
 }
 
 /** What a successful call returned. */
@@ -83,7 +83,7 @@ export async function soapCall(options: SoapCallOptions): Promise<SoapCallResult
       discard(res.body);
       throw new ConnectorError('CONN_BAD_RESPONSE', `${sdk.origin} answered ${options.method} with a Content-Encoding that was not asked for; check that the URL is the vCenter SDK (https://host/sdk)`);
     }
-    const scanner = soap ? new XmlStreamScanner({ onClose: options.onElement }) : undefined;
+    const scanner = soap ? new XmlStreamScanner({ capture: options.capture }) : undefined;
     envelope = await readEnvelope(res.body, encoding === 'gzip', sdk.origin, options.maxResponseBytes ?? MAX_RESPONSE_BYTES, scanner);
   } catch (error) {
     throw mapUpstreamError(error, sdk.host);

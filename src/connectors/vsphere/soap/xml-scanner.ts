@@ -35,17 +35,17 @@ interface Scope {
   readonly prefix: string;
   readonly uri: string;
   readonly parent: Scope | undefined;
-}
-
-interface Frame {
-  readonly element: MutableElement;
-  readonly rawName: string;
-  readonly scope: Scope;
+  /** The last link declared on top of this one, reused when the same declaration repeats. */
+  next?: Scope;
 }
 
 /** Per-document state: names already checked (they repeat thousands of times). */
 interface ScanState {
   readonly names: Map<string, NameParts>;
+  /** Scratch lists for the attributes of the tag being read. */
+  readonly attrNames: string[];
+  readonly attrParts: NameParts[];
+  readonly attrValues: string[];
 }
 
 /** What a streaming scan reports while the document arrives. */
@@ -58,6 +58,37 @@ export interface XmlScanHooks {
    * must be discarded unless the scan (and the caller's envelope checks) succeed.
    */
   readonly onClose?: (element: XmlElement, depth: number) => boolean;
+  /**
+   * Called as each element below the root opens, with its depth. Return a sink to take that
+   * element and everything inside it as events instead of a tree: no element object is built
+   * for it, and it is left out of its parent's children (onClose does not see it either).
+   * Rows can so be built straight from the tags (issue 17). Security: as for onClose, what
+   * the sink builds counts only if the scan and the caller's envelope checks succeed.
+   */
+  readonly capture?: (ns: string, local: string, attributes: readonly XmlAttribute[], depth: number) => XmlEventSink | undefined;
+}
+
+/**
+ * Receives a captured element as events, in document order: `open` for the element itself
+ * and each element inside it, `text` for its character data (entities decoded, CDATA
+ * included, possibly in several pieces), `close` for each end tag. The strings may be
+ * slices of the scanner's input: copy those that are kept (detachString).
+ */
+export interface XmlEventSink {
+  open(ns: string, local: string, attributes: readonly XmlAttribute[]): void;
+  text(text: string): void;
+  close(): void;
+}
+
+/** What readStartTag found; one per scanner, overwritten by each tag (no object per tag). */
+interface StartTag {
+  rawName: string;
+  ns: string;
+  local: string;
+  attributes: readonly XmlAttribute[];
+  scope: Scope;
+  selfClosing: boolean;
+  end: number;
 }
 
 /**
@@ -81,9 +112,19 @@ export class XmlStreamScanner {
   private started = false;
   private failed = false;
   private root: MutableElement | undefined;
-  private readonly stack: Frame[] = [];
+  /**
+   * The open elements as parallel stacks (no frame object per element): raw name, scope,
+   * and the element being built (undefined inside a captured subtree).
+   */
+  private readonly rawNames: string[] = [];
+  private readonly scopes: Scope[] = [];
+  private readonly elements: (MutableElement | undefined)[] = [];
+  /** The sink of the captured subtree being read, and the depth of its top element. */
+  private sink: XmlEventSink | undefined;
+  private sinkDepth = -1;
   private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
-  private readonly state: ScanState = { names: new Map() };
+  private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [] };
+  private readonly tag: StartTag = { rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
 
@@ -112,7 +153,7 @@ export class XmlStreamScanner {
     const xml = this.pending;
     this.pending = '';
     if (this.scan(xml, true) < 0) return undefined;
-    return this.stack.length === 0 ? this.root : undefined;
+    return this.rawNames.length === 0 ? this.root : undefined;
   }
 
   /**
@@ -121,20 +162,19 @@ export class XmlStreamScanner {
    */
   private scan(xml: string, final: boolean): number {
     const n = xml.length;
-    const stack = this.stack;
+    const rawNames = this.rawNames;
     let i = 0;
     while (i < n) {
       const lt = xml.indexOf('<', i);
       // Text may go on in the next piece: take it now, except an entity that may be cut.
       const end = lt < 0 ? (final ? n : textEnd(xml, i)) : lt;
       if (end > i) {
-        const top = stack[stack.length - 1];
-        if (top === undefined) {
+        if (rawNames.length === 0) {
           if (!/^\s*$/.test(xml.slice(i, end))) return -1;
         } else {
           const text = decode(xml.slice(i, end));
           if (text === undefined) return -1;
-          top.element.text += text;
+          this.addText(text);
         }
       }
       if (lt < 0) return end;
@@ -148,11 +188,10 @@ export class XmlStreamScanner {
           if (close < 0) return final ? -1 : waitAt(n, lt);
           i = close + 3;
         } else if (xml.startsWith('<![CDATA[', lt)) {
-          const top = stack[stack.length - 1];
-          if (top === undefined) return -1;
+          if (rawNames.length === 0) return -1;
           const close = xml.indexOf(']]>', lt + 9);
           if (close < 0) return final ? -1 : waitAt(n, lt);
-          top.element.text += xml.slice(lt + 9, close);
+          if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
           i = close + 3;
         } else {
           return -1; // Security: DOCTYPE and other declarations are refused.
@@ -168,41 +207,76 @@ export class XmlStreamScanner {
       if (next === 0x2f /* / */) {
         const close = xml.indexOf('>', lt + 2);
         if (close < 0) return final ? -1 : waitAt(n, lt);
-        const frame = stack.pop();
-        if (frame === undefined || !xml.startsWith(frame.rawName, lt + 2)) return -1;
-        for (let k = lt + 2 + frame.rawName.length; k < close; k++) if (!isSpace(xml.charCodeAt(k))) return -1;
-        this.closed(frame.element);
+        const depth = rawNames.length - 1;
+        const rawName = rawNames[depth];
+        if (rawName === undefined || !xml.startsWith(rawName, lt + 2)) return -1;
+        for (let k = lt + 2 + rawName.length; k < close; k++) if (!isSpace(xml.charCodeAt(k))) return -1;
+        rawNames.pop();
+        this.scopes.pop();
+        this.closeElement(this.elements.pop(), depth);
         i = close + 1;
         continue;
       }
       if (!final && xml.indexOf('>', lt) < 0) return waitAt(n, lt);
-      const parsed = readStartTag(xml, lt, stack[stack.length - 1]?.scope ?? this.rootScope, this.state);
-      if (parsed === undefined) {
+      const tag = this.tag;
+      if (!readStartTag(xml, lt, this.scopes[this.scopes.length - 1] ?? this.rootScope, this.state, tag)) {
         // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
         return !final && !tagComplete(xml, lt) ? waitAt(n, lt) : -1;
       }
-      const parent = stack[stack.length - 1];
-      if (parent !== undefined) {
-        const siblings = parent.element.children;
-        if (siblings === NO_CHILDREN) parent.element.children = [parsed.element];
-        else siblings.push(parsed.element);
+      const depth = rawNames.length;
+      let element: MutableElement | undefined;
+      if (this.sink !== undefined) this.sink.open(tag.ns, tag.local, tag.attributes);
+      else if (depth > 0 && (this.sink = this.hooks.capture?.(tag.ns, tag.local, tag.attributes, depth)) !== undefined) {
+        this.sinkDepth = depth;
+        this.sink.open(tag.ns, tag.local, tag.attributes);
+      } else {
+        element = { ns: tag.ns, local: tag.local, attributes: tag.attributes, children: NO_CHILDREN, text: '' };
+        const parent = this.elements[depth - 1];
+        if (parent !== undefined) {
+          if (parent.children === NO_CHILDREN) parent.children = [element];
+          else parent.children.push(element);
+        } else if (depth > 0) return -1; // Unreachable: a parent inside a capture is captured too.
+        else if (this.root === undefined) this.root = element;
+        else return -1; // A second root element.
       }
-      else if (this.root === undefined) this.root = parsed.element;
-      else return -1; // A second root element.
-      if (parsed.selfClosing) this.closed(parsed.element);
-      else stack.push({ element: parsed.element, rawName: parsed.rawName, scope: parsed.scope });
-      i = parsed.end;
+      if (tag.selfClosing) this.closeElement(element, depth);
+      else {
+        rawNames.push(tag.rawName);
+        this.scopes.push(tag.scope);
+        this.elements.push(element);
+      }
+      i = tag.end;
     }
     return n;
   }
 
+  /** Character data of the innermost open element. */
+  private addText(text: string): void {
+    if (this.sink !== undefined) this.sink.text(text);
+    else this.elements[this.elements.length - 1]!.text += text;
+  }
+
+  /** The element at `depth` ended: tell its sink, or offer it to onClose. */
+  private closeElement(element: MutableElement | undefined, depth: number): void {
+    const sink = this.sink;
+    if (sink !== undefined) {
+      sink.close();
+      if (depth === this.sinkDepth) {
+        this.sink = undefined;
+        this.sinkDepth = -1;
+      }
+      return;
+    }
+    if (element !== undefined) this.closed(element, depth);
+  }
+
   /** An element is complete: offer it to the hook, and drop it from its parent if consumed. */
-  private closed(element: MutableElement): void {
+  private closed(element: MutableElement, depth: number): void {
     const onClose = this.hooks.onClose;
-    const parent = this.stack[this.stack.length - 1];
+    const parent = this.elements[depth - 1];
     if (onClose === undefined || parent === undefined) return;
     // It is its parent's last child: its own children went into its own list.
-    if (onClose(element, this.stack.length)) parent.element.children.pop();
+    if (onClose(element, depth)) parent.children.pop();
   }
 }
 
@@ -251,20 +325,18 @@ function tagComplete(xml: string, lt: number): boolean {
   return false;
 }
 
-function readStartTag(
-  xml: string,
-  lt: number,
-  parentScope: Scope,
-  state: ScanState,
-): { element: MutableElement; rawName: string; scope: Scope; selfClosing: boolean; end: number } | undefined {
+/** Reads the start tag at `lt` into `tag`; false when it is malformed or cut. */
+function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanState, tag: StartTag): boolean {
   let j = lt + 1;
   while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
   const rawName = xml.slice(lt + 1, j);
   const parts = nameParts(rawName, state);
-  if (parts === undefined) return undefined;
-  // Most elements have no attributes: allocate the lists on the first one.
-  let names: string[] | undefined;
-  let values: string[] | undefined;
+  if (parts === undefined) return false;
+  // Attributes go to the per-document scratch lists first (no lists per tag).
+  const names = state.attrNames;
+  const partsOf = state.attrParts;
+  const values = state.attrValues;
+  let count = 0;
   let selfClosing = false;
   for (;;) {
     const before = j;
@@ -275,57 +347,76 @@ function readStartTag(
       break;
     }
     if (c === 0x2f /* / */) {
-      if (xml.charCodeAt(j + 1) !== 0x3e) return undefined;
+      if (xml.charCodeAt(j + 1) !== 0x3e) return false;
       selfClosing = true;
       j += 2;
       break;
     }
-    if (j === before || j >= xml.length) return undefined; // Attributes need whitespace before them.
+    if (j === before || j >= xml.length) return false; // Attributes need whitespace before them.
     const nameStart = j;
     while (j < xml.length && !isNameEnd(xml.charCodeAt(j)) && xml.charCodeAt(j) !== 0x3d) j++;
     const name = xml.slice(nameStart, j);
+    const nameOf = nameParts(name, state);
     while (isSpace(xml.charCodeAt(j))) j++;
-    if (nameParts(name, state) === undefined || xml.charCodeAt(j) !== 0x3d /* = */) return undefined;
+    if (nameOf === undefined || xml.charCodeAt(j) !== 0x3d /* = */) return false;
     j++;
     while (isSpace(xml.charCodeAt(j))) j++;
     const quote = xml[j];
-    if (quote !== '"' && quote !== "'") return undefined;
+    if (quote !== '"' && quote !== "'") return false;
     const close = xml.indexOf(quote, j + 1);
-    if (close < 0) return undefined;
+    if (close < 0) return false;
     const rawValue = xml.slice(j + 1, close);
     const value = rawValue.includes('<') ? undefined : decode(rawValue);
-    if (value === undefined || names?.includes(name)) return undefined;
-    (names ??= []).push(name);
-    (values ??= []).push(value);
+    if (value === undefined) return false;
+    for (let k = 0; k < count; k++) if (names[k] === name) return false;
+    names[count] = name;
+    partsOf[count] = nameOf;
+    values[count] = value;
+    count++;
     j = close + 1;
   }
   let scope = parentScope;
-  if (names === undefined || values === undefined) return finishStartTag(rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
+  if (count === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
+  let plain = 0;
+  for (let k = 0; k < count; k++) {
+    const p = partsOf[k]!;
+    const prefix = p.prefix === '' && p.local === 'xmlns' ? '' : p.prefix === 'xmlns' ? p.local : undefined;
+    if (prefix === undefined) plain++;
+    else scope = declare(scope, prefix, values[k]!);
+  }
+  if (plain === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
   const attributes: XmlAttribute[] = [];
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    if (name === 'xmlns') scope = { prefix: '', uri: values[k]!, parent: scope };
-    else if (name.startsWith('xmlns:')) scope = { prefix: name.slice(6), uri: values[k]!, parent: scope };
-  }
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-    const colon = name.indexOf(':');
+  for (let k = 0; k < count; k++) {
+    const p = partsOf[k]!;
+    if ((p.prefix === '' && p.local === 'xmlns') || p.prefix === 'xmlns') continue;
     // Unprefixed attributes have no namespace (they do not take the default one).
-    attributes.push(colon < 0 ? { ns: '', local: name, value: values[k]! } : { ns: resolve(scope, name.slice(0, colon)), local: name.slice(colon + 1), value: values[k]! });
+    attributes.push({ ns: p.prefix === '' ? '' : resolve(scope, p.prefix), local: p.local, value: values[k]! });
   }
-  return finishStartTag(rawName, parts, scope, attributes.length === 0 ? NO_ATTRIBUTES : attributes, selfClosing, j);
+  return finishStartTag(tag, rawName, parts, scope, attributes, selfClosing, j);
 }
 
-function finishStartTag(rawName: string, parts: NameParts, scope: Scope, attributes: readonly XmlAttribute[], selfClosing: boolean, end: number) {
-  const element: MutableElement = {
-    ns: resolve(scope, parts.prefix),
-    local: parts.local,
-    attributes,
-    children: NO_CHILDREN,
-    text: '',
-  };
-  return { element, rawName, scope, selfClosing, end };
+function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope: Scope, attributes: readonly XmlAttribute[], selfClosing: boolean, end: number): true {
+  tag.rawName = rawName;
+  tag.ns = resolve(scope, parts.prefix);
+  tag.local = parts.local;
+  tag.attributes = attributes;
+  tag.scope = scope;
+  tag.selfClosing = selfClosing;
+  tag.end = end;
+  return true;
+}
+
+/**
+ * `scope` with `prefix` bound to `uri`. The same declaration on sibling after sibling (vcsim
+ * puts one on every `<val>`) reuses the link the previous one made: links never change, so
+ * resolution is the same, and there is no new link per element.
+ */
+function declare(scope: Scope, prefix: string, uri: string): Scope {
+  const last = scope.next;
+  if (last !== undefined && last.prefix === prefix && last.uri === uri) return last;
+  const link: Scope = { prefix, uri: detachString(uri), parent: scope };
+  scope.next = link;
+  return link;
 }
 
 // An undeclared prefix resolves to a value no real namespace URI can equal.
@@ -339,9 +430,11 @@ function nameParts(name: string, state: ScanState): NameParts | undefined {
   const known = state.names.get(name);
   if (known !== undefined) return known;
   if (!NAME.test(name)) return undefined;
-  const colon = name.indexOf(':');
-  const parts = colon < 0 ? { prefix: '', local: name } : { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
-  state.names.set(name, parts);
+  // Copied out of the piece: the cache outlives it, and so do the element names it hands out.
+  const own = detachString(name);
+  const colon = own.indexOf(':');
+  const parts = colon < 0 ? { prefix: '', local: own } : { prefix: detachString(own.slice(0, colon)), local: detachString(own.slice(colon + 1)) };
+  state.names.set(own, parts);
   return parts;
 }
 
@@ -375,4 +468,14 @@ function decode(text: string): string | undefined {
 
 function codePoint(code: number): string | undefined {
   return Number.isInteger(code) && code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : undefined;
+}
+
+/**
+ * A copy of `text` that does not keep the string it was sliced from alive. V8 makes a slice
+ * of 13 or more characters a view into its parent (here a whole piece of the response, tens
+ * of KB); rows kept for minutes would pin every piece. Shorter strings are copies already.
+ */
+export function detachString(text: string): string {
+  // Flattening the concatenation allocates a fresh string; the slice then points into it.
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }

@@ -20,16 +20,14 @@ export class InventoryIndex {
   /** Reads the index; `types` limits it to what the caller needs (hosts are always cheap). */
   static async load(client: VsphereClient, types: readonly (typeof CONTAINER_TYPES)[number][] = CONTAINER_TYPES): Promise<InventoryIndex> {
     const map = new Map<string, IndexedEntity>();
-    await Promise.all(
-      types.map(async (type) => {
-        for await (const page of client.retrievePages({ type, paths: ['name', 'parent'] })) {
-          for (const o of page) {
-            const parent = o.props['parent'];
-            map.set(o.ref.value, { ref: o.ref, name: String(o.props['name'] ?? o.ref.value), parent: isMoRef(parent) ? parent : undefined });
-          }
-        }
-      }),
-    );
+    if (types.length === 0) return new InventoryIndex(map);
+    // All the types through one view in one call (issue 17: 3 SOAP calls instead of 3 per type).
+    for await (const page of client.retrievePages({ type: types, paths: ['name', 'parent'] })) {
+      for (const o of page) {
+        const parent = o.props['parent'];
+        map.set(o.ref.value, { ref: o.ref, name: String(o.props['name'] ?? o.ref.value), parent: isMoRef(parent) ? parent : undefined });
+      }
+    }
     return new InventoryIndex(map);
   }
 

@@ -1,0 +1,83 @@
+// bench/vsphere-inventory, profiling aid (issue 17): bundles the one-shot as index.ts does,
+// starts one 5,000-VM vcsim and runs the bundle PROFILE_RUNS times with `--cpu-prof`
+// (200 µs interval; PROFILE=0: without), interleaved with a second checkout's bundle when
+// BENCH_BASE is set. Prints each run's wall, CPU (user+sys, GNU time) and RSS, and leaves the .cpuprofile files in PROFILE_DIR
+// (default a temp folder) for bench/support/summarize-cpuprofile.ts. Not part of the bench.
+//
+// Run: node --import tsx bench/vsphere-inventory/profile-one-shot.ts
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { startVcsim } from '../../test/support/vcsim.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const RUNS = Number(process.env['PROFILE_RUNS'] ?? 4);
+const OUT = process.env['PROFILE_DIR'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kb-prof-vsphere-'));
+const BASE = process.env['BENCH_BASE'];
+
+async function bundle(root: string, outdir: string): Promise<string> {
+  await build({
+    entryPoints: [path.join(root, 'bench/vsphere-inventory/ours.ts'), path.join(root, 'src/connectors/vsphere/list-all-vms.ts')],
+    outbase: root,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" },
+    external: ['@napi-rs/keyring', 'electron'],
+    logLevel: 'error',
+    legalComments: 'none',
+  });
+  return path.join(outdir, 'bench/vsphere-inventory/ours.js');
+}
+
+/** One run under GNU time (user+sys CPU and peak RSS of the child), profiled unless PROFILE=0. */
+function run(script: string, env: NodeJS.ProcessEnv, profDir: string): Promise<{ wallMs: number; cpuMs: number; rssMiB: number }> {
+  fs.mkdirSync(profDir, { recursive: true });
+  const stats = path.join(profDir, 'time.txt');
+  const prof = process.env['PROFILE'] === '0' ? [] : ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', profDir];
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', stats, process.execPath, ...prof, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) return reject(new Error(`exit ${code}`));
+      const [user, sys, rss] = fs.readFileSync(stats, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+      resolve({ wallMs, cpuMs: (user! + sys!) * 1000, rssMiB: rss! / 1024 });
+    });
+  });
+}
+
+const ways: { label: string; script: string }[] = [{ label: 'ours', script: await bundle(ROOT, path.join(OUT, 'bundle-ours')) }];
+// BENCH_BASE may list several checkouts, comma-separated: base, base2, ...
+for (const [k, dir] of (BASE ? BASE.split(',') : []).entries()) {
+  const label = k === 0 ? 'base' : `base${k + 1}`;
+  ways.push({ label, script: await bundle(path.resolve(dir), path.join(OUT, `bundle-${label}`)) });
+}
+const password = randomBytes(12).toString('base64url');
+const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username: 'bench', password });
+try {
+  const env = { ...process.env, VSPHERE_URL: vcsim.url, VSPHERE_USER: 'bench', VSPHERE_PASSWORD: password, VSPHERE_FINGERPRINT_SHA256: vcsim.fingerprintSha256, VSPHERE_MAX_OBJECTS: '1000' };
+  const cpu: Record<string, number[]> = {};
+  const rss: Record<string, number[]> = {};
+  for (const w of ways) await run(w.script, env, path.join(OUT, 'warm')); // warm-up
+  for (let i = 0; i < RUNS; i++) {
+    for (const w of [...ways.slice(i % ways.length), ...ways.slice(0, i % ways.length)]) {
+      const r = await run(w.script, env, path.join(OUT, w.label));
+      (cpu[w.label] ??= []).push(r.cpuMs);
+      (rss[w.label] ??= []).push(r.rssMiB);
+      if (process.env['PROFILE_QUIET'] !== '1') console.log(`${w.label} run ${i + 1}: wall ${r.wallMs.toFixed(0)} ms, CPU ${r.cpuMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(1)} MiB`);
+    }
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`CPU medians over ${RUNS} runs: ${Object.entries(cpu).map(([k, v]) => `${k} ${med(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)})`).join(', ')}`);
+  console.log(`peak RSS medians: ${Object.entries(rss).map(([k, v]) => `${k} ${med(v).toFixed(1)} MiB`).join(', ')}`);
+  console.log(`profiles in ${OUT}/{${ways.map((w) => w.label).join(',')}}`);
+} finally {
+  await vcsim.stop();
+}

@@ -1,0 +1,213 @@
+import type { XmlAttribute, XmlElement } from '../soap/soap-xml.js';
+import { detachString, type XmlEventSink, type XmlScanHooks } from '../soap/xml-scanner.js';
+import { parseRetrieveResult, type ObjectContent, type RetrievePage } from './object-content.js';
+import { parseLeafValue, parsePropertyValue, type PropertyValue } from './property-value.js';
+
+/** Depth of `<objects>` in a RetrieveResult envelope: Envelope 0, Body 1, …Response 2, returnval 3. */
+const OBJECTS_DEPTH = 4;
+
+/** The streaming reader of one RetrievePropertiesEx / ContinueRetrievePropertiesEx answer. */
+export interface RetrieveResultReader {
+  /** Pass to the SOAP call (SoapCallOptions.capture): each `<objects>` becomes a row as it arrives. */
+  readonly capture: NonNullable<XmlScanHooks['capture']>;
+  /**
+   * The page, once the call succeeded: the rows read so far, any `<objects>` still in the
+   * response tree (none when `capture` saw the answer), and the token.
+   */
+  result(response: XmlElement): RetrievePage;
+}
+
+/**
+ * Reads a RetrieveResult as it arrives, building each ObjectContent straight from the
+ * scanner's tag events (issue 17): no element object per tag, only a small tree for a
+ * `<val>` that has child elements (data objects, arrays). The rows equal what
+ * parseRetrieveResult makes of the same answer (a differential test checks it on generated
+ * answers), and the strings they keep are copies, so they do not pin the response's pieces.
+ */
+export function retrieveResultReader(): RetrieveResultReader {
+  const objects: ObjectContent[] = [];
+  const names = new Map<string, string>();
+  let sink: ObjectsSink | undefined;
+  return {
+    capture: (_ns, local, _attributes, depth) => {
+      if (depth !== OBJECTS_DEPTH || local !== 'objects') return undefined;
+      sink ??= new ObjectsSink((o) => objects.push(o), names);
+      return sink;
+    },
+    result: (response) => parseRetrieveResult(response, objects),
+  };
+}
+
+/** What an `<objects>` child being read is. */
+const OTHER = 0;
+const OBJ = 1;
+const PROP_SET = 2;
+const MISSING_SET = 3;
+
+/** A `<val>` element with children, built as a small tree (parsePropertyValue reads it). */
+interface ValElement {
+  readonly ns: string;
+  readonly local: string;
+  readonly attributes: readonly XmlAttribute[];
+  children: ValElement[];
+  text: string;
+}
+
+/**
+ * Turns the events of one `<objects>` at a time into ObjectContent (reused for every
+ * `<objects>` of the answer). Depth is relative: `<objects>` is 0, obj/propSet/missingSet 1,
+ * name/val/path 2, a value's inner elements 3 and more. Like parseRetrieveResult, it takes
+ * the first `obj`, and in each propSet the first `name` and `val`, in missingSet the first
+ * `path`, and only the direct text of each.
+ */
+class ObjectsSink implements XmlEventSink {
+  private depth = -1;
+  private kind = OTHER;
+  // The object.
+  private objSeen = false;
+  private refType: string | undefined;
+  private refValue = '';
+  private props: Record<string, PropertyValue> = {};
+  private missing: string[] = [];
+  // The current obj / propSet / missingSet child being read.
+  /** Which depth-2 element's text is being collected: 'name', 'val', 'path' or none. */
+  private field: 'name' | 'val' | 'path' | undefined;
+  private name: string | undefined;
+  private path: string | undefined;
+  private valSeen = false;
+  private val: PropertyValue | undefined;
+  private collected = '';
+  private valAttributes: readonly XmlAttribute[] = [];
+  private valNs = '';
+  private valLocal = '';
+  /** The open elements of a `<val>` with children; empty while it is a leaf. */
+  private readonly valStack: ValElement[] = [];
+
+  constructor(
+    private readonly emit: (o: ObjectContent) => void,
+    private readonly names: Map<string, string>,
+  ) {}
+
+  open(ns: string, local: string, attributes: readonly XmlAttribute[]): void {
+    const depth = ++this.depth;
+    if (depth === 0) {
+      this.objSeen = false;
+      this.refType = undefined;
+      this.refValue = '';
+      this.props = {};
+      this.missing = [];
+      return;
+    }
+    if (depth === 1) {
+      this.kind = OTHER;
+      this.collected = '';
+      if (local === 'obj') {
+        if (this.objSeen) return;
+        this.objSeen = true;
+        this.kind = OBJ;
+        const type = moRefType(attributes);
+        this.refType = type === undefined ? undefined : this.shared(type);
+      } else if (local === 'propSet') {
+        this.kind = PROP_SET;
+        this.name = undefined;
+        this.valSeen = false;
+        this.val = undefined;
+      } else if (local === 'missingSet') {
+        this.kind = MISSING_SET;
+        this.path = undefined;
+      }
+      return;
+    }
+    if (depth === 2) {
+      this.field = undefined;
+      if (this.kind === PROP_SET) {
+        if (local === 'name' && this.name === undefined) this.field = 'name';
+        else if (local === 'val' && !this.valSeen) {
+          this.field = 'val';
+          this.valSeen = true;
+          this.valAttributes = attributes;
+          this.valNs = ns;
+          this.valLocal = local;
+        }
+      } else if (this.kind === MISSING_SET && local === 'path' && this.path === undefined) this.field = 'path';
+      if (this.field !== undefined) this.collected = '';
+      return;
+    }
+    if (this.field !== 'val') return;
+    // An element inside the value: the value is a data object or an array; build its tree.
+    const stack = this.valStack;
+    if (stack.length === 0) {
+      stack.push({ ns: this.valNs, local: this.valLocal, attributes: ownAttributes(this.valAttributes), children: [], text: detachString(this.collected) });
+    }
+    // Inner elements deeper than a closed sibling's subtree: the stack holds depth 2..depth-1.
+    const element: ValElement = { ns, local, attributes: ownAttributes(attributes), children: [], text: '' };
+    stack[depth - 3]!.children.push(element);
+    stack[depth - 2] = element;
+    stack.length = depth - 1;
+  }
+
+  text(text: string): void {
+    const depth = this.depth;
+    if (depth === 1 ? this.kind === OBJ : depth === 2 && this.field !== undefined) {
+      if (this.valStack.length > 0) this.valStack[0]!.text += detachString(text);
+      else this.collected += text;
+    } else if (depth > 2 && this.field === 'val') {
+      const element = this.valStack[depth - 2]!;
+      element.text += detachString(text);
+    }
+  }
+
+  close(): void {
+    const depth = this.depth--;
+    if (depth === 2) {
+      if (this.field === 'name') this.name = this.shared(this.collected);
+      else if (this.field === 'path') this.path = detachString(this.collected);
+      else if (this.field === 'val') this.val = this.value();
+      this.field = undefined;
+      return;
+    }
+    if (depth === 1) {
+      if (this.kind === OBJ) this.refValue = detachString(this.collected);
+      else if (this.kind === PROP_SET && this.name !== undefined && this.val !== undefined) this.props[this.name] = this.val;
+      else if (this.kind === MISSING_SET && this.path !== undefined) this.missing.push(this.path);
+      this.kind = OTHER;
+      return;
+    }
+    if (depth === 0 && this.refType && this.refValue) this.emit({ ref: { type: this.refType, value: this.refValue }, props: this.props, missing: this.missing });
+  }
+
+  /** The `<val>` just closed, converted as parsePropertyValue would. */
+  private value(): PropertyValue {
+    const stack = this.valStack;
+    if (stack.length === 0) {
+      const value = parseLeafValue(this.valAttributes, detachString(this.collected));
+      // A MoRef's type is an attribute value: one shared copy, not a slice of the piece.
+      if (typeof value === 'object' && !Array.isArray(value)) (value as { type: string }).type = this.shared(value['type'] as string);
+      return value;
+    }
+    const root = stack[0]!;
+    stack.length = 0;
+    return parsePropertyValue(root);
+  }
+
+  /** Property names and type names repeat in every object: one copy of each. */
+  private shared(text: string): string {
+    let own = this.names.get(text);
+    if (own === undefined) {
+      own = detachString(text);
+      this.names.set(own, own);
+    }
+    return own;
+  }
+}
+
+/** The unqualified `type` attribute (parseMoRef's), from the first one as attributeValue takes it. */
+function moRefType(attributes: readonly XmlAttribute[]): string | undefined {
+  for (const a of attributes) if (a.ns === '' && a.local === 'type') return a.value;
+  return undefined;
+}
+
+/** Attributes whose values do not pin the piece they were read from (values a tree keeps). */
+function ownAttributes(attributes: readonly XmlAttribute[]): readonly XmlAttribute[] {
+  return attributes.length === 0 ? attributes : attributes.map((a) => ({ ns: a.ns, local: a.local, value: detachString(a.value) }));
+}

@@ -1,0 +1,100 @@
+// The streaming RetrieveResult reader (rows straight from the scanner's tag events, issue 17)
+// against the tree path (scanXml, then parseRetrieveResult) on generated answers cut into
+// random pieces: the rows must be the same, whatever the shape of the objects and values.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseRetrieveResult } from '../../../../src/connectors/vsphere/client/object-content.js';
+import { retrieveResultReader } from '../../../../src/connectors/vsphere/client/retrieve-result-reader.js';
+import { childElement, type XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
+import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
+
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+const envelope = (returnval: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="${XSI}" xmlns:xsd="http://www.w3.org/2001/XMLSchema">` +
+  `<soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25">${returnval}</RetrievePropertiesExResponse></soapenv:Body></soapenv:Envelope>`;
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+const text = fc.oneof(fc.string({ maxLength: 20 }).map(escape), fc.constantFrom('', '42', '-1.5', 'true', 'poweredOn', 'DC0_C0_RP0_VM12345', 'a&amp;b', '<![CDATA[x<y]]>'));
+// vcsim declares the xsi prefix again on every value as XMLSchema-instance; vCenter uses xsi.
+const xsiAttr = fc.constantFrom('', ' xsi:type="xsd:string"', ' xsi:type="xsd:int"', ' xsi:type="xsd:boolean"', ' xsi:type="xsd:long"',
+  ` xmlns:XMLSchema-instance="${XSI}" XMLSchema-instance:type="xsd:string"`, ` xmlns:XMLSchema-instance="${XSI}" XMLSchema-instance:type="VirtualMachinePowerState"`,
+  ' xsi:type="ManagedObjectReference" type="HostSystem"', ' type="Folder"', ' type=""', ' xsi:type="ArrayOfString"', ' xsi:type="ArrayOfInt"',
+  ' xsi:type="ArrayOfManagedObjectReference"', ' xsi:type="GuestInfo"', ' xsi:type="xsd:int" xsi:type2="x"');
+const inner: fc.Memo<string> = fc.memo((depth) =>
+  fc.oneof(
+    text,
+    fc.tuple(fc.constantFrom('string', 'int', 'ManagedObjectReference', 'ipAddress', 'key'), fc.constantFrom('', ' type="HostSystem"', ' xsi:type="xsd:int"'), depth > 1 ? fc.array(inner(depth - 1), { maxLength: 3 }).map((xs) => xs.join('')) : text)
+      .map(([n, a, body]) => `<${n}${a}>${body}</${n}>`),
+  ),
+);
+const val = fc.tuple(xsiAttr, fc.array(inner(3), { maxLength: 3 }), fc.boolean()).map(([a, kids, selfClose]) => (selfClose && kids.length === 0 ? `<val${a}/>` : `<val${a}>${kids.join('')}</val>`));
+const name = fc.constantFrom('name', 'runtime.powerState', 'summary.config.numCpu', 'guest.ipAddress', 'runtime.host', '', 'a&amp;b');
+const propSet = fc.array(fc.oneof(name.map((n) => `<name>${n}</name>`), val, fc.constant('<other>x</other>'), fc.constant(' ')), { maxLength: 4 }).map((xs) => `<propSet>${xs.join('')}</propSet>`);
+const missingSet = fc.array(fc.oneof(name.map((n) => `<path>${n}</path>`), fc.constant('<fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault>')), { maxLength: 3 }).map((xs) => `<missingSet>${xs.join('')}</missingSet>`);
+const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="HostSystem">host-21</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine">vm-<!-- c -->3<x/>4</obj>', '<obj type="VirtualMachine"/>', '<obj type="VirtualMachine"> vm-5\n</obj>');
+const objects = fc.array(fc.oneof({ weight: 3, arbitrary: propSet }, obj, missingSet, fc.constant('<extra><obj type="X">y</obj></extra>')), { maxLength: 6 })
+  .chain((xs) => fc.tuple(fc.constant(xs), fc.boolean(), obj))
+  .map(([xs, withObj, o]) => `<objects>${withObj ? o : ''}${xs.join('')}</objects>`);
+const answer = fc.tuple(fc.array(objects, { maxLength: 5 }), fc.constantFrom('', '<token>t-1</token>', '<token></token>')).map(([os, token]) => envelope(`<returnval>${token}${os.join('')}</returnval>`));
+
+function responseOf(envelopeElement: XmlElement | undefined): XmlElement {
+  const body = envelopeElement && childElement(envelopeElement, 'Body');
+  const response = body?.children[0];
+  assert.ok(response, 'the answer has a response element');
+  return response;
+}
+
+/** The streaming path: the scanner fed in pieces, rows from retrieveResultReader's events. */
+function viaEvents(xml: string, cutsRaw: readonly number[]) {
+  const cuts = [...new Set(cutsRaw.map((c) => c % (xml.length + 1)))].sort((a, b) => a - b);
+  const reader = retrieveResultReader();
+  const scanner = new XmlStreamScanner({ capture: reader.capture });
+  let from = 0;
+  for (const cut of [...cuts, xml.length]) {
+    assert.ok(scanner.write(xml.slice(from, cut)));
+    from = cut;
+  }
+  const root = scanner.end();
+  return reader.result(responseOf(root));
+}
+
+describe('retrieveResultReader()', () => {
+  it('makes the same rows and token as the tree path, on generated answers cut anywhere', () => {
+    fc.assert(
+      fc.property(answer, fc.array(fc.nat(), { maxLength: 8 }), (xml, cuts) => {
+        const tree = parseRetrieveResult(responseOf(scanXml(xml)));
+        assert.deepEqual(viaEvents(xml, cuts), tree);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads a vcsim-shaped page into rows and leaves no <objects> in the response tree', () => {
+    const vals = `<propSet><name>name</name><val xmlns:XMLSchema-instance="${XSI}" XMLSchema-instance:type="xsd:string">DC0_H0_VM0</val></propSet>` +
+      `<propSet><name>summary.config.numCpu</name><val xmlns:XMLSchema-instance="${XSI}" XMLSchema-instance:type="xsd:int">2</val></propSet>` +
+      `<propSet><name>runtime.host</name><val xmlns:XMLSchema-instance="${XSI}" XMLSchema-instance:type="ManagedObjectReference" type="HostSystem">host-21</val></propSet>` +
+      '<propSet><name>guest.ipAddress</name></propSet><missingSet><path>config.x</path><fault><privilegeId>y</privilegeId></fault></missingSet>';
+    const xml = envelope(`<returnval><token>t-2</token><objects><obj type="VirtualMachine">vm-57</obj>${vals}</objects></returnval>`);
+    const reader = retrieveResultReader();
+    const scanner = new XmlStreamScanner({ capture: reader.capture });
+    assert.ok(scanner.write(xml));
+    const response = responseOf(scanner.end());
+    assert.deepEqual(childElement(response, 'returnval')?.children.map((c) => c.local), ['token']);
+    assert.deepEqual(reader.result(response), {
+      objects: [{ ref: { type: 'VirtualMachine', value: 'vm-57' }, props: { name: 'DC0_H0_VM0', 'summary.config.numCpu': 2, 'runtime.host': { type: 'HostSystem', value: 'host-21' } }, missing: ['config.x'] }],
+      token: 't-2',
+    });
+  });
+
+  it('still refuses a malformed answer and a DOCTYPE inside a captured <objects>', () => {
+    for (const bad of ['<objects><obj type="VirtualMachine">vm-1</objects>', '<objects><!DOCTYPE x><obj type="VirtualMachine">vm-1</obj></objects>', '<objects><val>&bogus;</val></objects>']) {
+      const xml = envelope(`<returnval>${bad}</returnval>`);
+      for (let cut = 1; cut < xml.length; cut += 7) {
+        const scanner = new XmlStreamScanner({ capture: retrieveResultReader().capture });
+        const ok = scanner.write(xml.slice(0, cut)) && scanner.write(xml.slice(cut));
+        assert.equal(ok ? scanner.end() : undefined, undefined, `${bad} cut at ${cut}`);
+      }
+    }
+  });
+});

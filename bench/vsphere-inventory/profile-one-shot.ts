@@ -31,6 +31,8 @@ async function bundle(root: string, outdir: string): Promise<string> {
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: 'error',
     legalComments: 'none',
+    // The lean undici entry every product bundle gets (scripts/build.mjs).
+    plugins: [(await import('../../scripts/esbuild-undici-lean.mjs')).undiciLean],
   });
   return path.join(outdir, 'bench/vsphere-inventory/ours.js');
 }

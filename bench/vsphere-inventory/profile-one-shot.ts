@@ -38,13 +38,13 @@ async function bundle(root: string, outdir: string): Promise<string> {
 }
 
 /** One run under GNU time (user+sys CPU and peak RSS of the child), profiled unless PROFILE=0. */
-function run(script: string, env: NodeJS.ProcessEnv, profDir: string): Promise<{ wallMs: number; cpuMs: number; rssMiB: number }> {
+function run(script: string, env: NodeJS.ProcessEnv, profDir: string, flags: readonly string[] = []): Promise<{ wallMs: number; cpuMs: number; rssMiB: number }> {
   fs.mkdirSync(profDir, { recursive: true });
   const stats = path.join(profDir, 'time.txt');
   const prof = process.env['PROFILE'] === '0' ? [] : ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', profDir];
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', stats, process.execPath, ...prof, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', stats, process.execPath, ...flags, ...prof, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code) => {
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -55,11 +55,16 @@ function run(script: string, env: NodeJS.ProcessEnv, profDir: string): Promise<{
   });
 }
 
-const ways: { label: string; script: string }[] = [{ label: 'ours', script: await bundle(ROOT, path.join(OUT, 'bundle-ours')) }];
+const ways: { label: string; script: string; flags?: readonly string[] }[] = [{ label: 'ours', script: await bundle(ROOT, path.join(OUT, 'bundle-ours')) }];
 // BENCH_BASE may list several checkouts, comma-separated: base, base2, ...
 for (const [k, dir] of (BASE ? BASE.split(',') : []).entries()) {
   const label = k === 0 ? 'base' : `base${k + 1}`;
   ways.push({ label, script: await bundle(path.resolve(dir), path.join(OUT, `bundle-${label}`)) });
+}
+// PROFILE_FLAGS='--maglev;--max-semi-space-size=16': each set of node flags is one more way,
+// our bundle run with those flags, interleaved with the others.
+for (const set of (process.env['PROFILE_FLAGS'] ?? '').split(';').filter((x) => x.trim())) {
+  ways.push({ label: `ours ${set.trim()}`, script: ways[0]!.script, flags: set.trim().split(/\s+/) });
 }
 const password = randomBytes(12).toString('base64url');
 const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username: 'bench', password });
@@ -67,10 +72,10 @@ try {
   const env = { ...process.env, VSPHERE_URL: vcsim.url, VSPHERE_USER: 'bench', VSPHERE_PASSWORD: password, VSPHERE_FINGERPRINT_SHA256: vcsim.fingerprintSha256, VSPHERE_MAX_OBJECTS: '1000' };
   const cpu: Record<string, number[]> = {};
   const rss: Record<string, number[]> = {};
-  for (const w of ways) await run(w.script, env, path.join(OUT, 'warm')); // warm-up
+  for (const w of ways) await run(w.script, env, path.join(OUT, 'warm'), w.flags); // warm-up
   for (let i = 0; i < RUNS; i++) {
     for (const w of [...ways.slice(i % ways.length), ...ways.slice(0, i % ways.length)]) {
-      const r = await run(w.script, env, path.join(OUT, w.label));
+      const r = await run(w.script, env, path.join(OUT, w.label.replace(/[^\w.-]+/g, '_')), w.flags);
       (cpu[w.label] ??= []).push(r.cpuMs);
       (rss[w.label] ??= []).push(r.rssMiB);
       if (process.env['PROFILE_QUIET'] !== '1') console.log(`${w.label} run ${i + 1}: wall ${r.wallMs.toFixed(0)} ms, CPU ${r.cpuMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(1)} MiB`);

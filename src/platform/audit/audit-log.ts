@@ -217,16 +217,18 @@ export class AuditLog extends DisposableBase {
 
   /** Write whole lines (`text` ends with `\n`), rotating first when they would not fit. */
   private writeLine(text: string): void {
-    const line = Buffer.from(text, 'utf8');
+    // The string goes to the file as UTF-8 in one write, as a Buffer of it would, without
+    // building that Buffer in JS first.
+    const bytes = Buffer.byteLength(text, 'utf8');
     let current = this.current();
     // A line never straddles two files; one longer than maxBytes still gets a file of its own.
-    if (current.size > 0 && current.size + line.length > this.options.settings.maxBytes) {
+    if (current.size > 0 && current.size + bytes > this.options.settings.maxBytes) {
       this.closeFile();
       rotateAuditFiles(this.file, this.options.settings.keep);
       current = this.current();
     }
-    fs.writeSync(current.fd, line);
-    current.size += line.length;
+    fs.writeSync(current.fd, text, null, 'utf8');
+    current.size += bytes;
     // A coalesced record that reached the log through append still counts against the budget.
     // Searched in the string, not the buffer: the same answer without a search through bytes.
     if (text.includes(BOUNDED_MARK)) current.bounded += boundedBytes(text);

@@ -9,6 +9,7 @@ import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import { homePaths } from '../config/home.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
 import { auditChainHead, chainedAuditLine, hashAuditLine } from './audit-chain.js';
+import { checkAuditRecord } from './check-audit-record.js';
 import { redactRecord } from './redact-record.js';
 import { rotateAuditFiles } from './rotate-audit.js';
 
@@ -96,7 +97,7 @@ export class AuditLog extends DisposableBase {
       this.queued.push(json);
       this.flushTimer ??= setImmediate(() => this.flush());
     } else {
-      this.guardChain(() => this.writeLine(Buffer.from(this.chainNext(json), 'utf8')));
+      this.guardChain(() => this.writeLine(this.chainNext(json)));
     }
     this._onDidAppend.fire(record);
     return record;
@@ -139,14 +140,19 @@ export class AuditLog extends DisposableBase {
     const ts = (this.options.now?.() ?? new Date()).toISOString();
     this.head ??= auditChainHead(this.file);
     const record = this.prepare({ event: 'audit.checkpoint', ts, keyId: key.keyId, sig: key.sign(this.head, ts) });
-    this.guardChain(() => this.writeLine(Buffer.from(this.chainNext(JSON.stringify(record)), 'utf8')));
+    this.guardChain(() => this.writeLine(this.chainNext(JSON.stringify(record))));
     this._onDidAppend.fire(record);
     return record;
   }
 
   private prepare(input: AuditInput): AuditRecord {
     if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
-    const parsed = AuditRecord.safeParse({ ...input, ts: input.ts ?? (this.options.now?.() ?? new Date()).toISOString() });
+    const candidate = { ...input, ts: input.ts ?? (this.options.now?.() ?? new Date()).toISOString() };
+    // The same acceptance as the schema, without zod's generic parse on every tool call
+    // (check-audit-record.ts); anything it does not take goes to zod, which decides and says why.
+    const checked = checkAuditRecord(candidate);
+    if (checked) return redactRecord(checked, this.options.secrets());
+    const parsed = AuditRecord.safeParse(candidate);
     if (!parsed.success) {
       // The zod message names the field and the problem, never the value (which may be secret).
       const { path: field, message } = firstIssue(parsed.error);
@@ -199,28 +205,33 @@ export class AuditLog extends DisposableBase {
       // writeLine rotates before a batch that would not fit; keep each batch small enough
       // to fit in one file, so rotation still falls between lines.
       if (batch && (this.current().size + batchBytes + bytes > this.options.settings.maxBytes)) {
-        this.writeLine(Buffer.from(batch, 'utf8'));
+        this.writeLine(batch);
         batch = '';
         batchBytes = 0;
       }
       batch += line;
       batchBytes += bytes;
     }
-    if (batch) this.writeLine(Buffer.from(batch, 'utf8'));
+    if (batch) this.writeLine(batch);
   }
 
-  private writeLine(line: Buffer): void {
+  /** Write whole lines (`text` ends with `\n`), rotating first when they would not fit. */
+  private writeLine(text: string): void {
+    // The string goes to the file as UTF-8 in one write, as a Buffer of it would, without
+    // building that Buffer in JS first.
+    const bytes = Buffer.byteLength(text, 'utf8');
     let current = this.current();
     // A line never straddles two files; one longer than maxBytes still gets a file of its own.
-    if (current.size > 0 && current.size + line.length > this.options.settings.maxBytes) {
+    if (current.size > 0 && current.size + bytes > this.options.settings.maxBytes) {
       this.closeFile();
       rotateAuditFiles(this.file, this.options.settings.keep);
       current = this.current();
     }
-    fs.writeSync(current.fd, line);
-    current.size += line.length;
+    fs.writeSync(current.fd, text, null, 'utf8');
+    current.size += bytes;
     // A coalesced record that reached the log through append still counts against the budget.
-    if (line.includes(BOUNDED_MARK)) current.bounded += boundedBytes(line.toString('utf8'));
+    // Searched in the string, not the buffer: the same answer without a search through bytes.
+    if (text.includes(BOUNDED_MARK)) current.bounded += boundedBytes(text);
   }
 
   /**

@@ -57,7 +57,9 @@ function clean(value: string, needles: readonly string[]): string {
 export function redactRecord(record: AuditRecord, secrets: Iterable<string>): AuditRecord {
   const needles = needlesOf(secrets);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
+  // Keys, not entries: the same own keys in the same order, without an array per field.
+  for (const key of Object.keys(record)) {
+    const value: unknown = (record as Record<string, unknown>)[key];
     if (value === undefined) continue;
     if (STRUCTURED_FIELDS.has(key)) out[key] = value;
     else if (typeof value === 'string') out[key] = clean(value, needles);

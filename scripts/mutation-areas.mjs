@@ -152,4 +152,9 @@ export const AREAS = {
       'test/platform/supervisor/child-channel-details.test.ts',
     ],
   },
+  'gateway-intake': {
+    what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape (issue 17 item 3)",
+    mutate: ['src/platform/gateway/plain-json-rpc.ts', 'src/platform/gateway/forward.ts'],
+    tests: ['test/platform/gateway/plain-json-rpc.test.ts', 'test/platform/gateway/forward.test.ts'],
+  },
 };

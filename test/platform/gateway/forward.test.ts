@@ -49,9 +49,35 @@ describe('forwarding (issue 17)', () => {
     for (const m of [null, [], 'x', 1, [{ jsonrpc: '2.0', method: 'a' }]]) assert.equal(isJsonRpcEnvelope(m), false);
   });
 
+  it('isJsonRpcEnvelope agrees with the schema on each envelope edge a compromised child could try', () => {
+    // The random messages above rarely hit one field wrong with all others right; these do.
+    const v = { jsonrpc: '2.0' };
+    const edges: unknown[] = [
+      { ...v, method: 'm' }, { ...v, method: 'm', id: 1 }, { ...v, method: 'm', id: 'a' },
+      { ...v, method: 'm', id: null }, { ...v, method: 'm', id: 1.5 }, { ...v, method: 'm', id: true }, { ...v, method: 'm', id: 2 ** 53 },
+      { ...v, method: 'm', params: {} }, { ...v, method: 'm', params: [] }, { ...v, method: 'm', params: 1 },
+      { ...v, method: 'm', params: { _meta: {} } }, { ...v, method: 'm', params: { _meta: 1 } }, { ...v, method: 'm', params: { _meta: null } }, { ...v, method: 'm', params: { _meta: [] } },
+      { ...v, method: 'm', id: 1, extra: 1 }, { ...v, method: 'm', id: 1, result: {} }, { ...v, method: 'm', error: { code: 1, message: 'x' } },
+      { ...v, id: 1, result: {} }, { ...v, id: 'a', result: { content: [] } }, { ...v, result: {} }, { ...v, id: null, result: {} }, { ...v, id: 1.5, result: {} },
+      { ...v, id: 1, result: [] }, { ...v, id: 1, result: 'x' }, { ...v, id: 1, result: null },
+      { ...v, id: 1, result: { _meta: {} } }, { ...v, id: 1, result: { _meta: 'x' } }, { ...v, id: 1, result: { _meta: null } },
+      { ...v, id: 1, result: {}, extra: 1 }, { ...v, id: 1, result: {}, error: { code: 1, message: 'x' } },
+      { ...v, id: 1, error: { code: 1, message: 'x' } }, { ...v, error: { code: 1, message: 'x' } },
+      { ...v, id: null, error: { code: 1, message: 'x' } }, { ...v, id: {}, error: { code: 1, message: 'x' } }, { ...v, id: 1.5, error: { code: 1, message: 'x' } }, { ...v, id: 'a', error: { code: 1, message: 'x' } },
+      { ...v, id: 1, error: { code: 1.5, message: 'x' } }, { ...v, id: 1, error: { code: '1', message: 'x' } }, { ...v, id: 1, error: { code: 1 } }, { ...v, id: 1, error: { code: 1, message: 2 } },
+      { ...v, id: 1, error: { message: 'x' } }, { ...v, id: 1, error: 'x' }, { ...v, id: 1, error: null }, { ...v, id: 1, error: { code: 1, message: 'x' }, extra: 1 },
+      { ...v, id: 1 }, { ...v }, { jsonrpc: '1.0', id: 1, result: {} }, { id: 1, result: {} },
+    ];
+    for (const m of edges) assert.equal(isJsonRpcEnvelope(m), JSONRPCMessageSchema.safeParse(m).success, JSON.stringify(m));
+  });
+
   it('isForwardableResult: an object whose content is an array and isError a boolean', () => {
     assert.equal(isForwardableResult({ content: [{ type: 'text', text: 'x' }] }), true);
     assert.equal(isForwardableResult({ content: [], isError: true, structuredContent: { a: 1 } }), true);
+    // content defaults to [] in CallToolResultSchema: a result without it is forwarded.
+    assert.equal(isForwardableResult({ structuredContent: { a: 1 } }), true);
+    assert.equal(isForwardableResult({ isError: false }), true);
+    assert.equal(CallToolResultSchema.safeParse({ isError: false }).success, true);
     for (const bad of [null, [], 'x', { content: 'x' }, { content: [], isError: 'yes' }]) assert.equal(isForwardableResult(bad), false, JSON.stringify(bad));
     // Whatever passes here also passes the SDK's schema for the fields the gateway reads.
     assert.equal(CallToolResultSchema.safeParse({ content: [] }).success, true);

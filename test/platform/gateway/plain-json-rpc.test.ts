@@ -64,6 +64,14 @@ describe('the client edge fast path (issue 17)', () => {
       { jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'slow', arguments: {}, _meta: { progressToken: 3 } } },
       { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, reason: 'x' } },
       { jsonrpc: '2.0', id: 2, result: {} },
+      // Each branch's plain case (mutation testing: a fast path that says no to these still
+      // works, through zod, but is no fast path).
+      { jsonrpc: '2.0', id: 3, method: 'ping' },
+      { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'echo', _meta: { progressToken: 'p-1' } } },
+      { jsonrpc: '2.0', id: 5, method: 'tools/list', params: { _meta: {} } },
+      { jsonrpc: '2.0', id: 6, result: { content: [], _meta: { progressToken: 7 } } },
+      { jsonrpc: '2.0', id: 7, error: { code: -32600, message: 'bad' } },
+      { jsonrpc: '2.0', id: 8, error: { code: -32603, message: 'x', data: { detail: 1 } } },
     ]) assert.equal(isPlainJsonRpcMessage(m), true, JSON.stringify(m));
   });
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parseRetrieveResult } from '../../../../src/connectors/vsphere/client/object-content.js';
 import { retrieveResultReader } from '../../../../src/connectors/vsphere/client/retrieve-result-reader.js';
 import { childElement, type XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
-import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
+import { MAX_XML_DEPTH, scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const envelope = (returnval: string) =>
@@ -95,6 +95,25 @@ describe('retrieveResultReader()', () => {
         const ok = scanner.write(xml.slice(0, cut)) && scanner.write(xml.slice(cut));
         assert.equal(ok ? scanner.end() : undefined, undefined, `${bad} cut at ${cut}`);
       }
+    }
+  });
+
+  it('Security: a deeply nested <val> is refused as malformed by both paths, not a stack overflow', () => {
+    const answerOf = (depth: number) => envelope(`<returnval><objects><obj type="VirtualMachine">vm-1</obj><propSet><name>n</name><val>${'<a>'.repeat(depth)}x${'</a>'.repeat(depth)}</val></propSet></objects></returnval>`);
+    // <val> is at depth 6: the deepest value the limit lets through still converts.
+    const deepest = answerOf(MAX_XML_DEPTH - 7);
+    const rows = viaEvents(deepest, [1000]);
+    assert.equal(rows.objects.length, 1);
+    assert.deepEqual(rows, parseRetrieveResult(responseOf(scanXml(deepest))));
+    // 3,000 levels (21 KB) overflowed the converters' stack before the limit; 100,000 (0.7 MB) fits the response cap.
+    for (const depth of [MAX_XML_DEPTH - 6, 3000, 100_000]) {
+      const xml = answerOf(depth);
+      assert.equal(scanXml(xml), undefined, `tree path, depth ${depth}`);
+      const reader = retrieveResultReader();
+      const scanner = new XmlStreamScanner({ capture: reader.capture });
+      let ok = true;
+      for (let i = 0; i < xml.length && ok; i += 4096) ok = scanner.write(xml.slice(i, i + 4096));
+      assert.equal(ok && scanner.end() !== undefined, false, `events path, depth ${depth}`);
     }
   });
 });

@@ -38,8 +38,26 @@ const objects = fc.array(fc.oneof({ weight: 3, arbitrary: propSet }, obj, missin
   .map(([xs, withObj, o]) => `<objects>${withObj ? o : ''}${xs.join('')}</objects>`);
 const answer = fc.tuple(fc.array(objects, { maxLength: 5 }), fc.constantFrom('', '<token>t-1</token>', '<token></token>')).map(([os, token]) => envelope(`<returnval>${token}${os.join('')}</returnval>`));
 
+/**
+ * `<objects>` where the tree path does not read them (R-review17): in the SOAP Header, in
+ * another element of the response, in a second returnval, in a second element of the Body,
+ * in a Body of another namespace before SOAP's, or in a second SOAP Body.
+ */
+const STRAY = '<objects><obj type="VirtualMachine">vm-stray</obj><propSet><name>name</name><val>stray</val></propSet></objects>';
+const strays = fc.record({ header: fc.boolean(), fakeBody: fc.boolean(), junk: fc.boolean(), secondReturnval: fc.boolean(), secondChild: fc.boolean(), secondBody: fc.boolean() });
+const answerWithStrays = fc.tuple(fc.array(objects, { maxLength: 3 }), strays).map(([os, s]) =>
+  `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="${XSI}">` +
+  (s.header ? `<soapenv:Header><a><b>${STRAY}</b></a></soapenv:Header>` : '') +
+  (s.fakeBody ? `<o:Body xmlns:o="urn:other"><R><returnval>${STRAY}</returnval></R></o:Body>` : '') +
+  `<soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25">${s.junk ? `<junk>${STRAY}</junk>` : ''}<returnval>${os.join('')}</returnval>${s.secondReturnval ? `<returnval>${STRAY}</returnval>` : ''}</RetrievePropertiesExResponse>` +
+  (s.secondChild ? `<Other><x>${STRAY}</x></Other>` : '') +
+  '</soapenv:Body>' +
+  (s.secondBody ? `<soapenv:Body><R><returnval>${STRAY}</returnval></R></soapenv:Body>` : '') +
+  '</soapenv:Envelope>');
+
 function responseOf(envelopeElement: XmlElement | undefined): XmlElement {
-  const body = envelopeElement && childElement(envelopeElement, 'Body');
+  // As soapCall finds it: the first Body in SOAP's namespace, its first element.
+  const body = envelopeElement && childElement(envelopeElement, 'Body', 'http://schemas.xmlsoap.org/soap/envelope/');
   const response = body?.children[0];
   assert.ok(response, 'the answer has a response element');
   return response;
@@ -67,6 +85,18 @@ describe('retrieveResultReader()', () => {
         assert.deepEqual(viaEvents(xml, cuts), tree);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('Security: takes rows only from the response\'s returnval, as the tree path does, not from the Header or any other element', () => {
+    fc.assert(
+      fc.property(answerWithStrays, fc.array(fc.nat(), { maxLength: 8 }), (xml, cuts) => {
+        const tree = parseRetrieveResult(responseOf(scanXml(xml)));
+        const events = viaEvents(xml, cuts);
+        assert.deepEqual(events, tree);
+        assert.ok(!events.objects.some((o) => o.ref.value === 'vm-stray'), xml);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -7,7 +7,7 @@
 // A later status starts from that code instead of parsing and compiling ~0.4 MB again.
 //
 // Security: the cache is code, so it comes only from the build, beside the bundle it was made
-// from, with the same owner and mode; status never writes one. V8 refuses a cache made by
+// from (its build id) and as the build wrote it (its CRC-32); status never writes one. V8 refuses a cache made by
 // another V8 version, with other flags or for another source (a user's Node other than the
 // one that built it, the packaged app's CLI run by the user's Node): status then compiles the
 // bundle as without a cache, which is only slower.
@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /**
  * The status bundle's first line, `// keybroker-status-build <id>`: a random id per build that
@@ -25,6 +26,10 @@ import vm from 'node:vm';
 const BUILD_ID_LINE = /^\/\/ keybroker-status-build ([0-9a-f]{32})\n/;
 /** Bytes of the build id at the start of the cache file (hex text), before V8's data. */
 const ID_BYTES = 32;
+/** Bytes of the CRC-32 of V8's data (8 hex digits), after the build id. */
+const CRC_BYTES = 8;
+/** The cache file's header: the build id, then the CRC-32 of what follows it. */
+const cacheHeader = (buildId: string, data: Uint8Array): string => buildId + crc32(data).toString(16).padStart(CRC_BYTES, '0');
 
 /** The status bundle and its code cache, beside this file in dist/cli. */
 export function statusBundlePaths(dir: string = path.dirname(fileURLToPath(import.meta.url))): { readonly bundle: string; readonly cache: string } {
@@ -51,7 +56,11 @@ export function runStatusBundle(options: { readonly writeCacheTo?: string; reado
       const file = fs.readFileSync(cache);
       // Security: V8 would run a cache made for another source of the same length (it checks
       // the length, the V8 version and the flags only), i.e. another build's code.
-      if (file.toString('latin1', 0, ID_BYTES) === buildId) cachedData = file.subarray(ID_BYTES);
+      // Security: and V8 (a release build) does not check its checksum: a cache damaged after the
+      // build (a flipped bit, a partial copy of the same length) crashes the deserializer or
+      // worse, so its CRC-32 must match before V8 sees it (D90).
+      const data = file.subarray(ID_BYTES + CRC_BYTES);
+      if (file.length > ID_BYTES + CRC_BYTES && file.toString('latin1', 0, ID_BYTES + CRC_BYTES) === cacheHeader(buildId, data)) cachedData = data;
     } catch {
       // No cache (a build that could not run status): compile as usual.
     }
@@ -60,7 +69,10 @@ export function runStatusBundle(options: { readonly writeCacheTo?: string; reado
   if (options.writeCacheTo) {
     const out = options.writeCacheTo;
     // At exit, every function the run compiled is in the cache, not only the top level.
-    process.once('exit', () => fs.writeFileSync(out, Buffer.concat([Buffer.from(buildId ?? '', 'latin1'), script.createCachedData()])));
+    process.once('exit', () => {
+      const data = script.createCachedData();
+      fs.writeFileSync(out, Buffer.concat([Buffer.from(cacheHeader(buildId ?? '', data), 'latin1'), data]));
+    });
   }
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
   const module = { exports: {} };

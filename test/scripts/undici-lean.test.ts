@@ -47,6 +47,10 @@ describe('the lean undici entry', () => {
   let origin: string;
   before(async () => {
     server = http.createServer((req, res) => {
+      if (req.url === '/redirect') {
+        res.writeHead(302, { location: '/elsewhere' });
+        return void res.end();
+      }
       res.setHeader('x-method', req.method ?? '');
       res.end(`${req.method} ${req.url}`);
     });
@@ -92,6 +96,30 @@ describe('the lean undici entry', () => {
         assert.equal(mine.headers['x-method'], theirs.headers['x-method']);
         assert.equal(await mine.body.text(), await theirs.body.text());
       }
+    } finally {
+      await agent.close();
+    }
+  });
+
+  // Security: connectors pass maxRedirections: 0 so a redirect is reported, never followed with
+  // the credential headers (p6-send.ts, p6-exchange.ts); undici 7 refuses any other value.
+  it('a redirect is answered, not followed, and maxRedirections other than 0 is refused, as undici does', async () => {
+    const agent = new lean.Agent();
+    try {
+      let hits = 0;
+      const count = (): void => void hits++;
+      server.on('request', count);
+      for (const req of [lean.request, full.request]) {
+        const res = await req(`${origin}/redirect`, { dispatcher: agent, maxRedirections: 0 });
+        assert.equal(res.statusCode, 302);
+        assert.equal(res.headers['location'], '/elsewhere');
+        await res.body.text();
+      }
+      server.off('request', count);
+      assert.equal(hits, 2, 'one request each, no second one to the Location');
+      const theirs = await full.request(`${origin}/redirect`, { dispatcher: agent, maxRedirections: 3 }).then(() => undefined, (e: Error) => e);
+      assert.ok(theirs, 'undici refuses maxRedirections: 3');
+      await assert.rejects(lean.request(`${origin}/redirect`, { dispatcher: agent, maxRedirections: 3 }), { name: theirs.name, message: theirs.message });
     } finally {
       await agent.close();
     }

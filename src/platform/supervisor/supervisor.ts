@@ -6,6 +6,7 @@ import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { ChildProcessHandle } from './child-process-handle.js';
+import { refusedTunable } from './child-env.js';
 import type { Launcher } from './launcher.js';
 import { resolveRestartPolicy, type RestartPolicy } from './restart-policy.js';
 import { ServerNotFoundError } from './server-not-found-error.js';
@@ -73,6 +74,9 @@ export class Supervisor extends DisposableBase {
   add(spec: ServerSpec, options: { idle?: boolean } = {}): void {
     if (this.isDisposed) throw new BugError(`Supervisor.add(${spec.name}) after dispose`);
     if (this.children.has(spec.name)) throw new BugError(`server ${spec.name} added twice; server names must be unique`);
+    // Security: a spec's fixed variables are tunables only (child-env.ts, D91).
+    const refused = spec.env && refusedTunable(spec.env);
+    if (refused) throw new BugError(`server ${spec.name}: its env may not set ${refused}`);
     const child = this.register(new SupervisedChild(spec, this.childDeps));
     this.children.set(spec.name, child);
     child.onDidStart((e) => this._onDidStart.fire(e));

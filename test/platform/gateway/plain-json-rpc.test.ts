@@ -43,6 +43,33 @@ const likely = fc.oneof(
   fc.record({ jsonrpc: fc.constant('2.0'), id: fc.integer(), error: fc.record({ code: fc.oneof(fc.integer(), scalar), message: fc.oneof(fc.string(), scalar), data: scalar, extra: scalar }, { requiredKeys: ['code', 'message'] }) }, { requiredKeys: ['jsonrpc', 'error'] }),
 );
 
+/**
+ * Raw JSON text as an attacker writes it (R-review17): number spellings JSON.parse reads oddly
+ * (-0, 1e400, integers past 2^53), keys repeated (the last one wins), keys named after
+ * Object.prototype's members, `__proto__` nested anywhere, and entries after the envelope's.
+ */
+const rawNumber = fc.constantFrom('-0', '0', '1.0', '1e0', '1e400', '-1e400', '9007199254740993', '9007199254740991', '-9007199254740992', '1.5', '2e-400', '123456789012345678901234567890');
+const rawString = fc.constantFrom('""', '"2.0"', '"x"', '"\\u0000"', '"\\ud800"', '"__proto__"', '"tools/call"');
+const rawLiteral = fc.constantFrom('null', 'true', 'false', '[]', '{}', '[1]', '{"__proto__":{"a":1}}', '{"__proto__":null}', '{"constructor":{"prototype":{}}}');
+const rawScalar = fc.oneof(rawNumber, rawString, rawLiteral);
+const rawKey = fc.constantFrom('jsonrpc', 'id', 'method', 'params', 'result', 'error', '_meta', 'progressToken', RELATED_TASK_META_KEY, 'taskId', 'code', 'message', 'data', '__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '', 'x');
+const rawObject = (value: fc.Arbitrary<string>) => fc.array(fc.tuple(rawKey, value), { maxLength: 5 }).map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
+const rawValue: fc.Memo<string> = fc.memo((d) => (d <= 1 ? rawScalar : fc.oneof(rawScalar, rawObject(rawValue(d - 1)), fc.array(rawValue(d - 1), { maxLength: 2 }).map((xs) => `[${xs.join(',')}]`))));
+const rawMessage = fc
+  .record({
+    jsonrpc: fc.constantFrom('"2.0"', '"2.0"', '"1.0"', '2', 'null'),
+    id: fc.option(fc.oneof(rawNumber, rawString, fc.constant('null')), { nil: undefined }),
+    kind: fc.constantFrom('method', 'result', 'error'),
+    body: fc.oneof(rawValue(3), fc.tuple(fc.constantFrom('progressToken', RELATED_TASK_META_KEY, '__proto__', 'x'), rawValue(2), rawValue(1)).map(([k, v, w]) => `{"_meta":{${JSON.stringify(k)}:${v}},"x":${w}}`)),
+    after: fc.array(fc.tuple(rawKey, rawValue(2)), { maxLength: 2 }),
+  })
+  .map(({ jsonrpc, id, kind, body, after }) => {
+    const parts = [`"jsonrpc":${jsonrpc}`, ...(id === undefined ? [] : [`"id":${id}`])];
+    parts.push(...(kind === 'method' ? ['"method":"tools/call"', `"params":${body}`] : [`"${kind}":${body}`]));
+    parts.push(...after.map(([k, v]) => `${JSON.stringify(k)}:${v}`));
+    return `{${parts.join(',')}}`;
+  });
+
 describe('the client edge fast path (issue 17)', () => {
   it('says yes only where JSONRPCMessageSchema accepts the message and returns it unchanged', () => {
     let fast = 0;
@@ -56,6 +83,19 @@ describe('the client edge fast path (issue 17)', () => {
       assert.deepStrictEqual(parsed.data, value, `the schema changes what the fast path passes as is: ${text}`);
     }), { numRuns: 20_000 });
     assert.ok(fast > 2000, `the fast path should take the common messages (took ${fast} of 20000)`);
+  });
+
+  it('says yes only where the schema agrees, on raw JSON text: repeated keys, odd numbers, prototype names (R-review17)', () => {
+    let fast = 0;
+    fc.assert(fc.property(rawMessage, (text) => {
+      const value: unknown = JSON.parse(text);
+      if (!isPlainJsonRpcMessage(value)) return;
+      fast++;
+      const parsed = JSONRPCMessageSchema.safeParse(JSON.parse(text));
+      assert.ok(parsed.success, `the fast path accepted what the schema refuses: ${text}`);
+      assert.deepStrictEqual(parsed.data, value, `the schema changes what the fast path passes as is: ${text}`);
+    }), { numRuns: 20_000 });
+    assert.ok(fast > 100, `some raw messages take the fast path (took ${fast} of 20000)`);
   });
 
   it('the messages a client sends every call take the fast path', () => {

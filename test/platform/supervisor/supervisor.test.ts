@@ -259,12 +259,31 @@ describe('Supervisor child environment', () => {
     assert.equal(msg['child'], 'alpha');
   });
 
-  it("adds the spec's fixed variables (a kind's tunables), which cannot replace KEYBROKER_CHILD", async () => {
+  it("adds the spec's fixed variables (a kind's tunables) beside KEYBROKER_CHILD", async () => {
     const t = makeSupervisor({ env: { PATH: process.env['PATH'], VSPHERE_PASSWORD: 'hunter2-parent-only' } });
-    const handle = await t.add({ ...serverSpec('beta'), env: { MALLOC_MMAP_THRESHOLD_: '131072', KEYBROKER_CHILD: 'spoofed' } });
+    const handle = await t.add({ ...serverSpec('beta'), env: { MALLOC_MMAP_THRESHOLD_: '131072' } });
     handle.send({ cmd: 'env' });
     const { msg } = await t.messages.wait('env report', (x) => x.handle === handle && 'envKeys' in x.msg);
     assert.deepEqual(msg['envKeys'], ['KEYBROKER_CHANNEL', 'KEYBROKER_CHILD', 'MALLOC_MMAP_THRESHOLD_', 'PATH']);
     assert.equal(msg['child'], 'beta');
+  });
+
+  it("Security: a spec's fixed variables are MALLOC_* numbers only; anything that changes what a child runs is refused before a process starts", () => {
+    const t = makeSupervisor({ env: { PATH: process.env['PATH'] } });
+    const refused: Array<Record<string, string>> = [
+      { KEYBROKER_CHILD: 'spoofed' },
+      { KEYBROKER_CHANNEL: 'fd9' },
+      { NODE_OPTIONS: '--require /tmp/evil.js' },
+      { LD_PRELOAD: '/tmp/evil.so' },
+      { DYLD_INSERT_LIBRARIES: '/tmp/evil.dylib' },
+      { PATH: '/tmp/evil' },
+      { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=1' },
+      { MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--inspect' },
+      { MALLOC_ARENA_MAX: '2; rm -rf /' },
+      { MALLOC_ARENA_MAX: '' },
+      { 'MALLOC_ARENA_MAX\u0000LD_PRELOAD': '1' },
+    ];
+    for (const env of refused) assert.throws(() => t.sup.add({ ...serverSpec('gamma'), env }), BugError, JSON.stringify(env));
+    assert.equal(t.sup.status().length, 0);
   });
 });

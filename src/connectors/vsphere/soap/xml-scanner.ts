@@ -224,6 +224,7 @@ export class XmlStreamScanner {
         return !final && !tagComplete(xml, lt) ? waitAt(n, lt) : -1;
       }
       const depth = rawNames.length;
+      if (depth >= MAX_XML_DEPTH) return -1;
       let element: MutableElement | undefined;
       if (this.sink !== undefined) this.sink.open(tag.ns, tag.local, tag.attributes);
       else if (depth > 0 && (this.sink = this.hooks.capture?.(tag.ns, tag.local, tag.attributes, depth)) !== undefined) {
@@ -295,6 +296,15 @@ export function scanXml(xml: string): XmlElement | undefined {
  * answer has a tag or comment anywhere near this size, so one that does is refused.
  */
 const MAX_WAITING = 1024 * 1024;
+
+/**
+ * Deepest element nesting accepted (the root is depth 0). A vim25 answer nests some 20 deep
+ * (Envelope, Body, response, returnval, objects, propSet, val, then a data object's fields);
+ * the converters that read a value tree recurse once or twice per level, and a 2,500-deep
+ * `<val>` (35 KB) overflowed the stack. Security: a deeper document is refused as malformed,
+ * whatever reads it (D93).
+ */
+export const MAX_XML_DEPTH = 256;
 
 /** Where the scan stops to wait for more text: `lt`, or -1 when too much is waiting. */
 function waitAt(n: number, lt: number): number {

@@ -8,6 +8,15 @@ export interface RowsPage {
 }
 
 /**
+ * U+0085, U+2028 and U+2029, which JSON.stringify writes raw inside strings: a reader that splits
+ * the text on every Unicode line break (Python's `str.splitlines`, some editors) would cut line
+ * 3 at a value carrying one and no longer rebuild the page (D92).
+ */
+const UNICODE_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
+/** `json` with those characters as JSON escapes (they occur only inside its strings): the same value, one line for every reader. */
+const oneLine = (json: string): string => json.replace(UNICODE_LINE_BREAKS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
  * The text block of a list tool's page (issue 16: the data in the text, every field, and the
  * cursor), as a table rather than a second copy of the rows as JSON objects (issue 17 item 4):
  *
@@ -45,6 +54,7 @@ export function rowsText(summary: string, page: RowsPage, requested: readonly st
   const first = summary.split('\n', 1)[0] ?? '';
   const cursor = page.nextCursor;
   const more = cursor !== undefined && !first.includes(cursor) ? `; next page: pass cursor "${cursor}"` : '';
-  const head = `${first}${more}\n${JSON.stringify({ ...meta, fields })}`;
-  return rows.length === 0 ? head : `${head}\n${JSON.stringify(table)}`;
+  // Security: one line each whatever a value holds (JSON escapes \n and \r; oneLine the rest).
+  const head = `${first}${more}\n${oneLine(JSON.stringify({ ...meta, fields }))}`;
+  return rows.length === 0 ? head : `${head}\n${oneLine(JSON.stringify(table))}`;
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parseRetrieveResult } from '../../../../src/connectors/vsphere/client/object-content.js';
 import { retrieveResultReader } from '../../../../src/connectors/vsphere/client/retrieve-result-reader.js';
 import { childElement, type XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
-import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
+import { MAX_XML_DEPTH, scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const envelope = (returnval: string) =>
@@ -38,8 +38,26 @@ const objects = fc.array(fc.oneof({ weight: 3, arbitrary: propSet }, obj, missin
   .map(([xs, withObj, o]) => `<objects>${withObj ? o : ''}${xs.join('')}</objects>`);
 const answer = fc.tuple(fc.array(objects, { maxLength: 5 }), fc.constantFrom('', '<token>t-1</token>', '<token></token>')).map(([os, token]) => envelope(`<returnval>${token}${os.join('')}</returnval>`));
 
+/**
+ * `<objects>` where the tree path does not read them (R-review17): in the SOAP Header, in
+ * another element of the response, in a second returnval, in a second element of the Body,
+ * in a Body of another namespace before SOAP's, or in a second SOAP Body.
+ */
+const STRAY = '<objects><obj type="VirtualMachine">vm-stray</obj><propSet><name>name</name><val>stray</val></propSet></objects>';
+const strays = fc.record({ header: fc.boolean(), fakeBody: fc.boolean(), junk: fc.boolean(), secondReturnval: fc.boolean(), secondChild: fc.boolean(), secondBody: fc.boolean() });
+const answerWithStrays = fc.tuple(fc.array(objects, { maxLength: 3 }), strays).map(([os, s]) =>
+  `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="${XSI}">` +
+  (s.header ? `<soapenv:Header><a><b>${STRAY}</b></a></soapenv:Header>` : '') +
+  (s.fakeBody ? `<o:Body xmlns:o="urn:other"><R><returnval>${STRAY}</returnval></R></o:Body>` : '') +
+  `<soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25">${s.junk ? `<junk>${STRAY}</junk>` : ''}<returnval>${os.join('')}</returnval>${s.secondReturnval ? `<returnval>${STRAY}</returnval>` : ''}</RetrievePropertiesExResponse>` +
+  (s.secondChild ? `<Other><x>${STRAY}</x></Other>` : '') +
+  '</soapenv:Body>' +
+  (s.secondBody ? `<soapenv:Body><R><returnval>${STRAY}</returnval></R></soapenv:Body>` : '') +
+  '</soapenv:Envelope>');
+
 function responseOf(envelopeElement: XmlElement | undefined): XmlElement {
-  const body = envelopeElement && childElement(envelopeElement, 'Body');
+  // As soapCall finds it: the first Body in SOAP's namespace, its first element.
+  const body = envelopeElement && childElement(envelopeElement, 'Body', 'http://schemas.xmlsoap.org/soap/envelope/');
   const response = body?.children[0];
   assert.ok(response, 'the answer has a response element');
   return response;
@@ -70,6 +88,18 @@ describe('retrieveResultReader()', () => {
     );
   });
 
+  it('Security: takes rows only from the response\'s returnval, as the tree path does, not from the Header or any other element', () => {
+    fc.assert(
+      fc.property(answerWithStrays, fc.array(fc.nat(), { maxLength: 8 }), (xml, cuts) => {
+        const tree = parseRetrieveResult(responseOf(scanXml(xml)));
+        const events = viaEvents(xml, cuts);
+        assert.deepEqual(events, tree);
+        assert.ok(!events.objects.some((o) => o.ref.value === 'vm-stray'), xml);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('reads a vcsim-shaped page into rows and leaves no <objects> in the response tree', () => {
     const vals = `<propSet><name>name</name><val xmlns:XMLSchema-instance="${XSI}" XMLSchema-instance:type="xsd:string">DC0_H0_VM0</val></propSet>` +
       `<propSet><name>summary.config.numCpu</name><val xmlns:XMLSchema-instance="${XSI}" XMLSchema-instance:type="xsd:int">2</val></propSet>` +
@@ -95,6 +125,25 @@ describe('retrieveResultReader()', () => {
         const ok = scanner.write(xml.slice(0, cut)) && scanner.write(xml.slice(cut));
         assert.equal(ok ? scanner.end() : undefined, undefined, `${bad} cut at ${cut}`);
       }
+    }
+  });
+
+  it('Security: a deeply nested <val> is refused as malformed by both paths, not a stack overflow', () => {
+    const answerOf = (depth: number) => envelope(`<returnval><objects><obj type="VirtualMachine">vm-1</obj><propSet><name>n</name><val>${'<a>'.repeat(depth)}x${'</a>'.repeat(depth)}</val></propSet></objects></returnval>`);
+    // <val> is at depth 6: the deepest value the limit lets through still converts.
+    const deepest = answerOf(MAX_XML_DEPTH - 7);
+    const rows = viaEvents(deepest, [1000]);
+    assert.equal(rows.objects.length, 1);
+    assert.deepEqual(rows, parseRetrieveResult(responseOf(scanXml(deepest))));
+    // 3,000 levels (21 KB) overflowed the converters' stack before the limit; 100,000 (0.7 MB) fits the response cap.
+    for (const depth of [MAX_XML_DEPTH - 6, 3000, 100_000]) {
+      const xml = answerOf(depth);
+      assert.equal(scanXml(xml), undefined, `tree path, depth ${depth}`);
+      const reader = retrieveResultReader();
+      const scanner = new XmlStreamScanner({ capture: reader.capture });
+      let ok = true;
+      for (let i = 0; i < xml.length && ok; i += 4096) ok = scanner.write(xml.slice(i, i + 4096));
+      assert.equal(ok && scanner.end() !== undefined, false, `events path, depth ${depth}`);
     }
   });
 });

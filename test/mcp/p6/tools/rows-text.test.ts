@@ -34,4 +34,26 @@ describe('rowsText()', () => {
       }),
     );
   });
+
+  it('Security: no value breaks the table: newlines, brackets, quotes, U+2028/2029, NEL and lone surrogates stay inside line 3, and the page rebuilds', () => {
+    const awkward = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('\n', '\r\n', '\r', '\u2028', '\u2029', '\u0085', ']', '],[', '"]]\n[["', '\ud800', '\udc00x', '\u0000', '\u001e'),
+    );
+    const value = fc.oneof(awkward, fc.integer(), fc.boolean());
+    const field = fc.oneof(fc.constantFrom('ObjectId', 'Name'), awkward);
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(field, value, { maxKeys: 4 }), { maxLength: 6 }), fc.array(field, { maxLength: 3 }), (rows, requested) => {
+        const page: RowsPage = { total: rows.length, count: rows.length, rows };
+        const text = rowsText(`${rows.length} of ${rows.length} activities`, page, [...new Set(requested)]);
+        const lines = text.split('\n');
+        assert.equal(lines.length, rows.length === 0 ? 2 : 3);
+        // A reader that splits on every Unicode line break (Python's splitlines) sees the same lines.
+        // eslint-disable-next-line no-control-regex -- the control characters Python counts as line breaks are the point
+        assert.equal(text.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/).length, lines.length);
+        assert.deepEqual(pageFromRowsText(text), JSON.parse(JSON.stringify(page)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import { parseMoRef, type ManagedObjectRef } from '../soap/managed-object-ref.js';
 import { childElement, childElements, childText, type XmlElement } from '../soap/soap-xml.js';
-import { parsePropertyValue, type PropertyValue } from './property-value.js';
+import { parsePropertyValue, setOwnField, type PropertyValue } from './property-value.js';
 
 /**
  * One object from the PropertyCollector: the properties that are set, converted by
@@ -46,7 +46,7 @@ export function objectContent(element: XmlElement): ObjectContent | undefined {
     if (child.local === 'propSet') {
       const name = childText(child, 'name');
       const val = childElement(child, 'val');
-      if (name !== undefined && val !== undefined) props[name] = parsePropertyValue(val);
+      if (name !== undefined && val !== undefined) setOwnField(props, name, parsePropertyValue(val));
     } else if (child.local === 'missingSet') {
       const path = childText(child, 'path');
       if (path !== undefined) missing.push(path);

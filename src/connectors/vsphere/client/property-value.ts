@@ -61,18 +61,32 @@ export function isMoRef(value: unknown): value is ManagedObjectRef {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.type === 'string' && typeof v.value === 'string' && Object.keys(v).length === 2;
 }
 
+/**
+ * Set `record[key] = value` as an own, enumerable property whatever the key.
+ * Security: names come from the upstream's XML (a propSet's `<name>`, a data object's field
+ * elements); `out['__proto__'] = v` would replace the record's prototype with an
+ * upstream-chosen value, so that key is defined, not assigned.
+ */
+export function setOwnField(record: Record<string, PropertyValue>, key: string, value: PropertyValue): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
 // A data object that names its own type (a fault, an event) keeps it as `_type`.
+// Fields are looked up as own properties only: `toString` or `constructor` as a field name
+// must not find Object.prototype's and become a two-element array.
+
 function parseDataObject(element: XmlElement, type: string | undefined): { [field: string]: PropertyValue } {
   const out: { [field: string]: PropertyValue } = type !== undefined ? { _type: type } : {};
   // Fields seen more than once; a field whose single value is itself an array stays apart.
   const repeated = new Set<string>();
   for (const child of element.children) {
     const value = parsePropertyValue(child);
-    const existing = out[child.local];
-    if (existing === undefined) out[child.local] = value;
+    const existing = Object.hasOwn(out, child.local) ? out[child.local] : undefined;
+    if (existing === undefined) setOwnField(out, child.local, value);
     else if (repeated.has(child.local)) (existing as PropertyValue[]).push(value);
     else {
-      out[child.local] = [existing, value];
+      setOwnField(out, child.local, [existing, value]);
       repeated.add(child.local);
     }
   }

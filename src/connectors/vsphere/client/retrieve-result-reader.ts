@@ -1,7 +1,7 @@
 import { XML_NS, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
 import { detachString, type XmlEventSink, type XmlScanHooks } from '../soap/xml-scanner.js';
 import { parseRetrieveResult, type ObjectContent, type RetrievePage } from './object-content.js';
-import { parseLeafValue, parsePropertyValue, type PropertyValue } from './property-value.js';
+import { parseLeafValue, parsePropertyValue, setOwnField, type PropertyValue } from './property-value.js';
 
 /** Depth of `<objects>` in a RetrieveResult envelope: Envelope 0, Body 1, …Response 2, returnval 3. */
 const OBJECTS_DEPTH = 4;
@@ -188,7 +188,7 @@ class ObjectsSink implements XmlEventSink {
     }
     if (depth === 1) {
       if (this.kind === OBJ) this.refValue = detachString(this.collected);
-      else if (this.kind === PROP_SET && this.name !== undefined && this.val !== undefined) this.props[this.name] = this.val;
+      else if (this.kind === PROP_SET && this.name !== undefined && this.val !== undefined) setOwnField(this.props, this.name, this.val);
       else if (this.kind === MISSING_SET && this.path !== undefined) this.missing.push(this.path);
       this.kind = OTHER;
       return;

@@ -24,12 +24,12 @@ const xsiAttr = fc.constantFrom('', ' xsi:type="xsd:string"', ' xsi:type="xsd:in
 const inner: fc.Memo<string> = fc.memo((depth) =>
   fc.oneof(
     text,
-    fc.tuple(fc.constantFrom('string', 'int', 'ManagedObjectReference', 'ipAddress', 'key'), fc.constantFrom('', ' type="HostSystem"', ' xsi:type="xsd:int"'), depth > 1 ? fc.array(inner(depth - 1), { maxLength: 3 }).map((xs) => xs.join('')) : text)
+    fc.tuple(fc.constantFrom('string', 'int', 'ManagedObjectReference', 'ipAddress', 'key', '__proto__', 'toString'), fc.constantFrom('', ' type="HostSystem"', ' xsi:type="xsd:int"'), depth > 1 ? fc.array(inner(depth - 1), { maxLength: 3 }).map((xs) => xs.join('')) : text)
       .map(([n, a, body]) => `<${n}${a}>${body}</${n}>`),
   ),
 );
 const val = fc.tuple(xsiAttr, fc.array(inner(3), { maxLength: 3 }), fc.boolean()).map(([a, kids, selfClose]) => (selfClose && kids.length === 0 ? `<val${a}/>` : `<val${a}>${kids.join('')}</val>`));
-const name = fc.constantFrom('name', 'runtime.powerState', 'summary.config.numCpu', 'guest.ipAddress', 'runtime.host', '', 'a&amp;b');
+const name = fc.constantFrom('name', 'runtime.powerState', 'summary.config.numCpu', 'guest.ipAddress', 'runtime.host', '', 'a&amp;b', '__proto__', 'constructor');
 const propSet = fc.array(fc.oneof(name.map((n) => `<name>${n}</name>`), val, fc.constant('<other>x</other>'), fc.constant(' ')), { maxLength: 4 }).map((xs) => `<propSet>${xs.join('')}</propSet>`);
 const missingSet = fc.array(fc.oneof(name.map((n) => `<path>${n}</path>`), fc.constant('<fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault>')), { maxLength: 3 }).map((xs) => `<missingSet>${xs.join('')}</missingSet>`);
 const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="HostSystem">host-21</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine">vm-<!-- c -->3<x/>4</obj>', '<obj type="VirtualMachine"/>', '<obj type="VirtualMachine"> vm-5\n</obj>');
@@ -98,6 +98,29 @@ describe('retrieveResultReader()', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('Security: property and field names from the answer never reach a prototype (both paths)', () => {
+    // Names are the upstream's: a propSet named __proto__, and data-object fields named after
+    // Object.prototype's members. Each must be an own field; no record's prototype changes.
+    const xml = envelope('<returnval><objects><obj type="VirtualMachine">vm-1</obj>' +
+      '<propSet><name>__proto__</name><val xsi:type="GuestInfo"><polluted>yes</polluted></val></propSet>' +
+      '<propSet><name>guest</name><val xsi:type="GuestInfo"><__proto__><polluted>yes</polluted></__proto__><constructor>c</constructor><toString>t</toString><toString>u</toString><hasOwnProperty>h</hasOwnProperty></val></propSet>' +
+      '</objects></returnval>');
+    for (const page of [parseRetrieveResult(responseOf(scanXml(xml))), viaEvents(xml, [17, 400])]) {
+      const props = page.objects[0]!.props;
+      assert.equal(Object.getPrototypeOf(props), Object.prototype);
+      assert.deepEqual(Object.keys(props), ['__proto__', 'guest']);
+      assert.equal((props as Record<string, unknown>)['polluted'], undefined);
+      const guest = props['guest'] as Record<string, unknown>;
+      assert.equal(Object.getPrototypeOf(guest), Object.prototype);
+      assert.deepEqual(Object.keys(guest), ['_type', '__proto__', 'constructor', 'toString', 'hasOwnProperty']);
+      assert.equal(guest['polluted'], undefined);
+      assert.equal(guest['constructor'], 'c');
+      assert.deepEqual(guest['toString'], ['t', 'u']);
+      assert.equal(JSON.parse(JSON.stringify(props))['__proto__']['polluted'], 'yes');
+      assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+    }
   });
 
   it('reads a vcsim-shaped page into rows and leaves no <objects> in the response tree', () => {

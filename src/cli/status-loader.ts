@@ -45,10 +45,19 @@ export function wrapCommonJs(source: string): string {
  * Run the status bundle as this process's `keybroker status` (it reads process.argv and exits
  * when done). `writeCacheTo`: the build's run, which saves V8's code cache there at exit.
  * `dir`: where status.cjs and status.v8cache are (default: beside this file; tests).
+ * Returns false, having run nothing, when there is no status.cjs there.
  */
-export function runStatusBundle(options: { readonly writeCacheTo?: string; readonly dir?: string } = {}): void {
+export function runStatusBundle(options: { readonly writeCacheTo?: string; readonly dir?: string } = {}): boolean {
   const { bundle, cache } = statusBundlePaths(options.dir);
-  const source = fs.readFileSync(bundle, 'utf8');
+  let source: string;
+  try {
+    source = fs.readFileSync(bundle, 'utf8');
+  } catch (e) {
+    // No bundle beside this file: the source tree run under tsx (the test-only kind's entry),
+    // where status runs through runCli like every other command.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
   const buildId = BUILD_ID_LINE.exec(source)?.[1];
   let cachedData: Buffer | undefined;
   if (!options.writeCacheTo && buildId) {
@@ -77,4 +86,5 @@ export function runStatusBundle(options: { readonly writeCacheTo?: string; reado
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
   const module = { exports: {} };
   run(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  return true;
 }

@@ -46,6 +46,14 @@ describe('status loader (V8 code cache)', () => {
     assert.equal(ranMark(), 'A');
   });
 
+  it('runs nothing and says so when there is no bundle (the source tree under tsx), so status goes through runCli', () => {
+    assert.equal(runStatusBundle({ dir }), false);
+    assert.equal(ranMark(), undefined);
+    fs.writeFileSync(statusBundlePaths(dir).bundle, bundleOf(ID_A, 'A'));
+    assert.equal(runStatusBundle({ dir }), true);
+    assert.equal(ranMark(), 'A');
+  });
+
   it("Security: never runs another build's cache, even for a bundle of the same length (V8 would)", () => {
     const { bundle, cache } = statusBundlePaths(dir);
     const a = bundleOf(ID_A, 'A');

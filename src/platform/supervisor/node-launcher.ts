@@ -84,6 +84,9 @@ export class NodeLauncher implements Launcher {
       });
     }
     const messages = new Emitter<unknown>();
+    // Whether the child has sent a frame yet: our runtime installs its SIGTERM handler before
+    // it sends its first one (run-server.ts), so until then it is still loading.
+    let heard = false;
     const violations = new Emitter<ChannelViolation>();
     let violated = false;
     const violate = (v: ChannelViolation) => {
@@ -94,7 +97,13 @@ export class NodeLauncher implements Launcher {
     };
     if (channel) {
       channel.on('error', () => undefined); // EPIPE to a child that just died; exit handling covers it.
-      readChildFrames(channel, { onFrame: (m) => messages.fire(m), onViolation: violate });
+      readChildFrames(channel, {
+        onFrame: (m) => {
+          heard = true;
+          messages.fire(m);
+        },
+        onViolation: violate,
+      });
     }
     // A spawn failure (ENOENT) is followed by 'exit' only on some paths; report it as an exit.
     let exited = false;
@@ -130,16 +139,22 @@ export class NodeLauncher implements Launcher {
       },
       kill(signal) {
         if (!alive()) return;
+        // A child stopped while still loading (it has not spoken yet) never sees a SIGTERM in
+        // the sandbox: as pid 1 of its namespace, node's own default handler re-raises it and
+        // the kernel drops that for a namespace's init, so a stop right after the start waited
+        // out the whole grace period (a Host.stop() that hung a test). Such a child has nothing
+        // to shut down yet: SIGKILL is what SIGTERM would have done to it outside the sandbox.
+        const sent: NodeJS.Signals = signal === 'SIGTERM' && innerPid !== undefined && !heard && spec.channel !== false ? 'SIGKILL' : signal;
         if (innerPid !== undefined) {
           try {
-            process.kill(innerPid, signal);
-            if (signal === 'SIGTERM') return; // node shuts down itself; bwrap follows it out.
+            process.kill(innerPid, sent);
+            if (sent === 'SIGTERM') return; // node shuts down itself; bwrap follows it out.
           } catch {
             // Gone already: the wrapper below is all that is left.
           }
         }
         // SIGKILL: the wrapper too (--die-with-parent would also take node down with it).
-        child.kill(signal);
+        child.kill(sent);
       },
     };
   }

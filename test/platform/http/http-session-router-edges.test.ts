@@ -122,6 +122,24 @@ describe('HttpSessionRouter edges (mutation gaps)', () => {
     assert.equal(clock.pendingTimers, 0);
   });
 
+  it('names the session after the client as a person may read it: sanitized, trimmed, at most 128 characters, `http-client` when blank', async () => {
+    const { door: d, sessions } = await door({ clock: new ManualClock() });
+    await openRaw(d, '  claude\u001b[31m\nevil\u202e  ');
+    // Trimmed before the cut (leading blanks do not use up the 128), and after it: a NEL is
+    // no blank to String.trim() but becomes one when sanitized.
+    await openRaw(d, `   ${'x'.repeat(200)}`);
+    await openRaw(d, ' \u200b ');
+    await openRaw(d, 'claude\u0085');
+    const [tampered, long, blank, nel] = sessions.opened.map((o) => o.clientLabel);
+    assert.equal(nel, 'claude');
+    assert.equal(tampered, 'claude\ufffd[31m evil\ufffd');
+    assert.equal([...long!].length, 128);
+    assert.ok(long!.endsWith('\u2026'));
+    assert.equal(blank, '\ufffd', 'an invisible name is shown as tampered, not dropped');
+    await openRaw(d, '   ');
+    assert.equal(sessions.opened.at(-1)?.clientLabel, 'http-client');
+  });
+
   it('closes the gateway session of an initialize the transport refused (no event stream accepted)', async () => {
     const { door: d, sessions } = await door({ clock: new ManualClock() });
     const res = await rawRequest(d.port, { headers: mcpHeaders({ accept: 'application/json' }), body: initializeBody('json-only') });

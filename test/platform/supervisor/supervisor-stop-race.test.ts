@@ -18,8 +18,9 @@ import { cleanupSupervisors, guard, isGone, makeSupervisor, next, serverSpec } f
 
 /** Server names of this file, unique to this run: /proc is searched for their processes. */
 const used: string[] = [];
+let named = 0;
 const unique = (name: string) => {
-  const n = `${name}-${process.pid}-${used.length}`;
+  const n = `${name}-${process.pid}-${named++}`;
   used.push(n);
   return n;
 };
@@ -106,7 +107,7 @@ for (const [label, launcher] of launchers) {
       assert.equal(exit.exit.expected, true);
       assert.equal(exit.willRestart, false);
       // Under bubblewrap a signal to bwrap this early orphaned the sandboxed node (alive, holding the pipes).
-      await until(`no process of ${name} left`, () => childProcessesNamed(name).length === 0);
+      await until(`end of every process of ${name}`, () => childProcessesNamed(name).length === 0);
       t.clock.advance(600_000);
       assert.equal(starts, 1);
       assert.equal(t.clock.pendingTimers, 0);

@@ -15,12 +15,10 @@ import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import type { AuditRecord } from '../../src/base/contracts/audit-event.js';
 import { readAudit } from '../../src/platform/audit/read-audit.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
-import { Host } from '../../src/platform/host/host.js';
+import type { Host } from '../../src/platform/host/host.js';
 import { serverSpecs } from '../../src/platform/host/server-specs.js';
-import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
-import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
-import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
-import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
+import type { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
+import { startHomeHost } from '../support/home-host.js';
 
 const PASSWORD = 'flood-test-Secret';
 /** The smallest rotation the config allows: two 64 KiB files in the window. */
@@ -92,11 +90,11 @@ describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
     const configFile = path.join(home, 'config.json');
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(configFile, JSON.stringify({ ...config, audit: AUDIT }), { mode: 0o600 });
-    pending = new PendingApprovals();
+
     // The built p6 server, so HTTP sessions reach a real child through the gateway.
     const servers = serverSpecs(new ConfigStore(home).load(), DIST).filter((x) => x.name === 'p6');
     assert.equal(servers.length, 1, 'dist/mcp/p6 is built by scripts/test.mjs');
-    host = await Host.start({ servers, home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+    ({ host, pending } = await startHomeHost(home, { servers }));
   });
 
   after(async () => {

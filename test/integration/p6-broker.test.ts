@@ -11,11 +11,9 @@ import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { Host } from '../../src/platform/host/host.js';
-import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
-import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
-import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
-import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
+import type { Host } from '../../src/platform/host/host.js';
+import type { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
+import { startHomeHost } from '../support/home-host.js';
 import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
 
 const PASSWORD = 'p6-Secret:with:colons';
@@ -59,8 +57,7 @@ describe('broker with the P6 fake, Secret Service and the real CLI', () => {
       cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', 'planner', '--database', 'PMDB', ...tls, '--no-verify', '--password-stdin'], pw);
     assert.equal((await add('pm', PASSWORD, ['--ca', fake.caFile!])).code, 0);
     assert.equal((await add('pmbad', 'wrong-password', ['--fingerprint', fake.fingerprintSha256!])).code, 0);
-    pending = new PendingApprovals();
-    host = await Host.start({ home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+    ({ host, pending } = await startHomeHost(home));
   });
 
   after(async () => {

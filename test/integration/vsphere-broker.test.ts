@@ -11,11 +11,10 @@ import { startVcsim, type Vcsim } from '../support/vcsim.js';
 import { runKeybroker, waitFor, type CliResult } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { Host } from '../../src/platform/host/host.js';
-import { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
+import type { Host } from '../../src/platform/host/host.js';
+import type { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
+import { startHomeHost } from '../support/home-host.js';
 import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
-import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
-import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
 import { readAudit } from '../../src/platform/audit/read-audit.js';
 import { createUpstreamDispatcher } from '../../src/connectors/tls/index.js';
 import { vsphereCurrentSession } from '../../src/connectors/vsphere/index.js';
@@ -61,8 +60,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
       const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', 'administrator@vsphere.local', '--fingerprint', vcsim.fingerprintSha256, '--no-verify', '--password-stdin'], `${pw}\n`);
       assert.equal(r.code, 0, r.stderr);
     }
-    pending = new PendingApprovals();
-    host = await Host.start({ home, keychain: (await openHomeKeychain(home)).keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() }, approver: pending, pending });
+    ({ host, pending } = await startHomeHost(home));
   });
 
   after(async () => {

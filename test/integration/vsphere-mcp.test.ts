@@ -4,56 +4,37 @@
 // supervised dist/mcp/vsphere child answering with vcsim's inventory.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { HostStatus } from '../../src/base/contracts/broker-status.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
+import { vapiRest } from '../mcp/vsphere/admin-session.js';
+import { startBridgedVsphere, type BridgedVsphere } from '../support/bridged-vsphere.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
-import type { ServeProcess } from '../support/serve-process.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { startVcsim, type Vcsim } from '../support/vcsim.js';
+import type { Vcsim } from '../support/vcsim.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { request } from 'undici';
-import { createUpstreamDispatcher } from '../../src/connectors/vsphere/index.js';
-import { vapiLogin } from '../../src/connectors/vsphere/session/vapi-session.js';
 
 const PASSWORD = 'vc-e2e "pass" & <more>';
 const ALL_VMS = ['DC0_C0_RP0_VM0', 'DC0_C0_RP0_VM1', 'DC0_H0_VM0', 'DC0_H0_VM1'];
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
 describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
-  let ss: SecretService;
+  let world: BridgedVsphere | undefined;
   let vcsim: Vcsim;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let serve: ServeProcess;
   let client: Client;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
   const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus;
   const { nextApproval } = cliApprovals(cli);
-  const addEndpoint = async (name: string, extra: string[] = []) => {
-    const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', 'administrator@vsphere.local', '--fingerprint', vcsim.fingerprintSha256, ...extra, '--password-stdin'], `${PASSWORD}\n`);
-    assert.equal(r.code, 0, r.stderr);
-  };
+  const addEndpoint = (name: string, extra: string[] = []) => world!.addEndpoint(name, extra);
 
   before(async () => {
-    ss = await startSecretService();
-    vcsim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-mcp-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    await addEndpoint('vc1');
-    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere', { toolsListed: true }));
+    world = await startBridgedVsphere({ user: 'administrator@vsphere.local', password: PASSWORD, homePrefix: 'kb-vs-mcp-', endpoints: ['vc1'], serve: { toolsListed: true } });
+    ({ vcsim, home, env, client } = world);
   });
   after(async () => {
-    await client?.close();
-    await serve?.stop();
-    await vcsim?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('lists the vSphere tools through the bridge', async () => {
@@ -222,21 +203,15 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
 
   it('with two vCenter endpoints, a client that reads only text blocks finds the endpoint, lists tagged VMs and reads metrics', async () => {
     // An admin tagged one VM "prod" in the vCenter UI.
-    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    const admin = await vapiRest(vcsim);
     try {
-      const session = (await vapiLogin({ url: vcsim.url, username: 'administrator@vsphere.local', password: PASSWORD, dispatcher }))!;
-      const rest = async (path: string, body: unknown) => {
-        const r = await request(`${new URL(vcsim.url).origin}/rest${path}`, { method: 'POST', headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher });
-        const text = await r.body.text();
-        assert.equal(r.statusCode, 200, text);
-        return text ? (JSON.parse(text) as { value?: string }).value : undefined;
-      };
+      const rest = (path: string, body: unknown) => admin.rest('POST', path, body);
       const cat = await rest('/com/vmware/cis/tagging/category', { create_spec: { name: 'Env', cardinality: 'SINGLE', associable_types: [] } });
-      const tag = await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'prod', category_id: cat } });
+      const tag = String(await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'prod', category_id: cat } }));
       const vm = ((await client.callTool({ name: 'vsphere_get_vm', arguments: { endpoint: 'vc1', vm: 'DC0_C0_RP0_VM1' } })) as CallToolResult).structuredContent as { moref: string };
       await rest(`/com/vmware/cis/tagging/tag-association/id:${tag}?~action=attach`, { object_id: { id: vm.moref, type: 'VirtualMachine' } });
     } finally {
-      await dispatcher.close();
+      await admin.close();
     }
     await addEndpoint('vc2');
     // From here on the client uses only the text blocks: a summary line, then JSON.

@@ -4,57 +4,38 @@
 // a read-only endpoint tried through every door (bridge, HTTP, `keybroker call`), and the audit.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
+import { startBridgedVsphere, type BridgedVsphere } from '../support/bridged-vsphere.js';
 import { freePort } from '../support/free-port.js';
 import { readAudit } from '../support/audit-file.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import type { ServeProcess } from '../support/serve-process.js';
 import { otherSession } from '../support/vcsim-other-session.js';
-import { startVcsim, type Vcsim } from '../support/vcsim.js';
+import type { Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-plans "pass" & <more>';
 const USER = 'administrator@vsphere.local';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
 describe('vSphere writes: plan, approval bound to it, precondition re-checked (issue 11)', () => {
-  let ss: SecretService;
+  let world: BridgedVsphere | undefined;
   let vcsim: Vcsim;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let serve: ServeProcess;
   let client: Client;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
   const { approvals, nextToolApproval } = cliApprovals(cli);
   const audit = () => readAudit(home);
-  const addEndpoint = async (name: string, extra: string[] = []) => {
-    const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, ...extra, '--password-stdin'], `${PASSWORD}\n`);
-    assert.equal(r.code, 0, r.stderr);
-  };
 
   before(async () => {
-    ss = await startSecretService();
-    vcsim = await startVcsim({ username: USER, password: PASSWORD });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-plans-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    await addEndpoint('vc1');
-    await addEndpoint('vcro', ['--read-only']);
-    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
+    world = await startBridgedVsphere({ user: USER, password: PASSWORD, homePrefix: 'kb-vs-plans-', endpoints: ['vc1', ['vcro', ['--read-only']]] });
+    ({ vcsim, home, env, client } = world);
   });
   after(async () => {
-    await client?.close();
-    await serve?.stop();
-    await vcsim?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('lists the write tools when endpoints differ, and a write must name its endpoint', async () => {

@@ -6,32 +6,26 @@
 // and migrates the clone, continuing from the text blocks alone; the audit names both.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { adminSession, type AdminSession } from '../mcp/vsphere/admin-session.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
+import { startBridgedVsphere, type BridgedVsphere } from '../support/bridged-vsphere.js';
+import type { Vcsim } from '../support/vcsim.js';
 import { readAudit } from '../support/audit-file.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import type { ServeProcess } from '../support/serve-process.js';
-import { startVcsim, type Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-writes "pass" & <more>';
 const USER = 'administrator@vsphere.local';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
 describe('vSphere clone and migrate through the bridge, each approved on its plan (issue 16)', () => {
-  let ss: SecretService;
+  let world: BridgedVsphere | undefined;
   let vcsim: Vcsim;
   let admin: AdminSession;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let serve: ServeProcess;
   let client: Client;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
   const { approvals, nextToolApproval } = cliApprovals(cli);
@@ -53,27 +47,20 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
   const audit = () => readAudit(home);
 
   before(async () => {
-    ss = await startSecretService();
-    vcsim = await startVcsim({ username: USER, password: PASSWORD, vms: 1, clusters: 1, hosts: 2, standalone: 1 });
-    admin = await adminSession(vcsim);
-    await admin.createFolder('Lab');
-    await admin.createDatastore('DC0_C0_H1', 'ds1');
-    await admin.attachTag(await admin.createTag('env', 'prod'), 'DC0_C0_RP0_VM0');
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-writes-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    for (const name of ['vc1', 'vc2']) {
-      const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, '--password-stdin'], `${PASSWORD}\n`);
-      assert.equal(r.code, 0, r.stderr);
-    }
-    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
+    world = await startBridgedVsphere({
+      user: USER, password: PASSWORD, homePrefix: 'kb-vs-writes-', vcsim: { vms: 1, clusters: 1, hosts: 2, standalone: 1 }, endpoints: ['vc1', 'vc2'],
+      prepare: async (v) => {
+        admin = await adminSession(v);
+        await admin.createFolder('Lab');
+        await admin.createDatastore('DC0_C0_H1', 'ds1');
+        await admin.attachTag(await admin.createTag('env', 'prod'), 'DC0_C0_RP0_VM0');
+        return () => admin.close();
+      },
+    });
+    ({ vcsim, home, env, client } = world);
   });
   after(async () => {
-    await client?.close();
-    await serve?.stop();
-    await admin?.close();
-    await vcsim?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('lists the endpoints, tags and tagged VMs, clones after an approval naming source, folder and datastore, then migrates the clone', async () => {

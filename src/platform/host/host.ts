@@ -88,7 +88,8 @@ function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind): 
  */
 export class Host extends DisposableBase implements ControlHandler {
   private readonly startedAt = Date.now();
-  private stopped = false;
+  /** The one stop in progress or done: a second `stop()` waits for it too. */
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     private readonly options: HostOptions,
@@ -281,10 +282,17 @@ export class Host extends DisposableBase implements ControlHandler {
     return this.gateway.policyTest(server, tool, args, AbortSignal.timeout(POLICY_TEST_TIMEOUT_MS));
   }
 
-  /** Log out upstream, audit (with `reason`: a signal, `output closed`, `quit`), release everything. Idempotent. */
-  async stop(reason?: string): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+  /**
+   * Log out upstream, audit (with `reason`: a signal, `output closed`, `quit`), release
+   * everything. Idempotent: a second call, even while the first still runs, resolves when
+   * the first has finished (it used to resolve at once, with the children still running).
+   */
+  stop(reason?: string): Promise<void> {
+    this.stopping ??= this.stopOnce(reason);
+    return this.stopping;
+  }
+
+  private async stopOnce(reason: string | undefined): Promise<void> {
     await this.supervisor.stopAll();
     await this.broker.shutdown();
     this.audit.append({ event: 'host.stopped', pid: process.pid, ...(reason === undefined ? {} : { reason }) });

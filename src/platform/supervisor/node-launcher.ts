@@ -67,13 +67,20 @@ export class NodeLauncher implements Launcher {
     // With bubblewrap, `child.pid` is bwrap's; the sandboxed node is another pid (it runs as
     // pid 1 of its namespace). SIGTERM must reach node itself to let it shut down cleanly.
     let innerPid: number | undefined;
+    // A SIGTERM asked for before bwrap has said which pid node has: sent once it has.
+    let deferred: NodeJS.Signals | undefined;
     if (wrapped.infoFd5) {
       const info = (child.stdio as unknown as ReadonlyArray<Readable | null>)[5];
       let text = '';
       info?.on('error', () => undefined).on('data', (d: Buffer) => {
+        if (innerPid !== undefined) return;
         text += d.toString('utf8');
         const m = /"child-pid":\s*(\d+)/.exec(text);
-        if (m) innerPid = Number(m[1]);
+        if (!m) return;
+        innerPid = Number(m[1]);
+        const signal = deferred;
+        deferred = undefined;
+        if (signal) kill(signal);
       });
     }
     const logListeners = new Set<(line: string) => void>();
@@ -84,6 +91,9 @@ export class NodeLauncher implements Launcher {
       });
     }
     const messages = new Emitter<unknown>();
+    // Whether the child has sent a frame yet: our runtime installs its SIGTERM handler before
+    // it sends its first one (run-server.ts), so until then it is still loading.
+    let heard = false;
     const violations = new Emitter<ChannelViolation>();
     let violated = false;
     const violate = (v: ChannelViolation) => {
@@ -94,7 +104,13 @@ export class NodeLauncher implements Launcher {
     };
     if (channel) {
       channel.on('error', () => undefined); // EPIPE to a child that just died; exit handling covers it.
-      readChildFrames(channel, { onFrame: (m) => messages.fire(m), onViolation: violate });
+      readChildFrames(channel, {
+        onFrame: (m) => {
+          heard = true;
+          messages.fire(m);
+        },
+        onViolation: violate,
+      });
     }
     // A spawn failure (ENOENT) is followed by 'exit' only on some paths; report it as an exit.
     let exited = false;
@@ -109,6 +125,34 @@ export class NodeLauncher implements Launcher {
       if (child.pid === undefined) onExit(e.code === 'ENOENT' ? 127 : 1, null);
     });
     const alive = () => child.exitCode === null && child.signalCode === null;
+    function kill(signal: NodeJS.Signals): void {
+      if (!alive()) return;
+      // Stopped right after the spawn, before bwrap reported node's pid: a signal to bwrap then
+      // can kill it before its child has armed --die-with-parent, and the sandboxed node lived
+      // on as an orphan holding the host's pipes (a Host.stop() right after start left the
+      // test process hanging). bwrap reports the pid at once, so a SIGTERM waits for it; a
+      // SIGKILL (the grace period is over: bwrap is stuck before starting node) does not.
+      if (wrapped.infoFd5 && innerPid === undefined && signal !== 'SIGKILL') {
+        deferred = signal;
+        return;
+      }
+      // A child stopped while still loading (it has not spoken yet) never sees a SIGTERM in
+      // the sandbox: as pid 1 of its namespace, node's own default handler re-raises it and
+      // the kernel drops that for a namespace's init, so a stop right after the start waited
+      // out the whole grace period. Such a child has nothing to shut down yet: SIGKILL is
+      // what SIGTERM would have done to it outside the sandbox.
+      const sent: NodeJS.Signals = signal === 'SIGTERM' && innerPid !== undefined && !heard && spec.channel !== false ? 'SIGKILL' : signal;
+      if (innerPid !== undefined) {
+        try {
+          process.kill(innerPid, sent);
+          if (sent === 'SIGTERM') return; // node shuts down itself; bwrap follows it out.
+        } catch {
+          // Gone already: the wrapper below is all that is left.
+        }
+      }
+      // SIGKILL: the wrapper too (--die-with-parent would also take node down with it).
+      child.kill(sent);
+    }
     return {
       get pid() {
         return child.pid;
@@ -128,19 +172,7 @@ export class NodeLauncher implements Launcher {
         logListeners.add(listener);
         return toDisposable(() => logListeners.delete(listener));
       },
-      kill(signal) {
-        if (!alive()) return;
-        if (innerPid !== undefined) {
-          try {
-            process.kill(innerPid, signal);
-            if (signal === 'SIGTERM') return; // node shuts down itself; bwrap follows it out.
-          } catch {
-            // Gone already: the wrapper below is all that is left.
-          }
-        }
-        // SIGKILL: the wrapper too (--die-with-parent would also take node down with it).
-        child.kill(signal);
-      },
+      kill,
     };
   }
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { vapiLogin } from '../../../src/connectors/vsphere/session/vapi-session.js';
 import { createUpstreamDispatcher, isMoRef, VsphereClient, vsphereLogin, vsphereLogout, xmlElement, type ManagedObjectRef } from '../../../src/connectors/vsphere/index.js';
 import { findEntity } from '../../../src/mcp/vsphere/inventory/find-entity.js';
@@ -29,24 +29,58 @@ export interface AdminSession {
   close(): Promise<void>;
 }
 
+/** An admin vAPI REST session on vcsim, as an admin in the UI would plant tags or libraries. */
+export interface VapiRest {
+  /** `/rest{path}` with a JSON body; the reply's `value` (undefined for an empty 200), or throws with the status and body. */
+  rest(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
+  /** End the vAPI session (DELETE /rest/com/vmware/cis/session). */
+  logout(): Promise<void>;
+  /** Log out and close the dispatcher if this session made it. */
+  close(): Promise<void>;
+}
+
+/** Log in to vcsim's vAPI REST as the admin, over `dispatcher` (default: a new pinned one, closed by `close()`). */
+export async function vapiRest(vcsim: Vcsim, dispatcher?: Dispatcher): Promise<VapiRest> {
+  const own = dispatcher === undefined;
+  const d = dispatcher ?? createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+  const origin = new URL(vcsim.url).origin;
+  let sessionId: string | undefined;
+  try {
+    sessionId = await vapiLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher: d });
+  } finally {
+    if (sessionId === undefined && own) await d.close();
+  }
+  if (sessionId === undefined) throw new Error('vcsim serves no vAPI REST');
+  const session = sessionId;
+  const logout = async (): Promise<void> => {
+    await request(`${origin}/rest/com/vmware/cis/session`, { method: 'DELETE', headers: { 'vmware-api-session-id': session }, dispatcher: d }).then((r) => r.body.text());
+  };
+  return {
+    async rest(method, p, body) {
+      const res = await request(`${origin}/rest${p}`, {
+        method,
+        dispatcher: d,
+        headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`${method} ${p}: HTTP ${res.statusCode} ${text}`);
+      return text ? (JSON.parse(text) as { value?: unknown }).value : undefined;
+    },
+    logout,
+    async close() {
+      await logout().catch(() => undefined);
+      if (own) await d.close();
+    },
+  };
+}
+
 export async function adminSession(vcsim: Vcsim): Promise<AdminSession> {
   const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
   const session = await vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher });
   const client = new VsphereClient({ url: vcsim.url, dispatcher, session: { token: async () => session.cookie, renew: async () => session.cookie } });
   const dirs: string[] = [];
-  const vapiSession = await vapiLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher });
-  if (vapiSession === undefined) throw new Error('vcsim serves no vAPI REST');
-  const rest = async (method: 'GET' | 'POST', p: string, body?: unknown): Promise<unknown> => {
-    const res = await request(`${new URL(vcsim.url).origin}/rest${p}`, {
-      method,
-      dispatcher,
-      headers: { 'vmware-api-session-id': vapiSession, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`${method} ${p}: HTTP ${res.statusCode} ${text}`);
-    return text ? (JSON.parse(text) as { value?: unknown }).value : undefined;
-  };
+  const { rest } = await vapiRest(vcsim, dispatcher);
   const categories = new Map<string, string>();
   const ref = async (type: string, name: string) => (await findEntity(client, type, name, type)).ref;
   const task = async (type: string, name: string, method: string, params = '') => {

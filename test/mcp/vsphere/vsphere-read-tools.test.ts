@@ -3,9 +3,7 @@
 // values come from the inventory vcsim was started with.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'undici';
-import { createUpstreamDispatcher } from '../../../src/connectors/vsphere/index.js';
-import { vapiLogin } from '../../../src/connectors/vsphere/session/vapi-session.js';
+import { vapiRest } from './admin-session.js';
 import { useVcsimServer } from './use-vcsim-server.js';
 
 interface Pool { name: string; moref: string; type: string; owner?: string; parentPool?: string; vmCount: number; childPools: number; cpu?: { reservation?: number; limit?: number; shares?: string } }
@@ -86,23 +84,16 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
 
   it('vsphere_list_tags lists categories and tags with the objects they are attached to (vAPI REST session from the same login)', async () => {
     // Plant a category, two tags and an attachment through vcsim's vAPI, as an admin would in the UI.
-    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: ctx.vcsim.fingerprintSha256 });
+    const admin = await vapiRest(ctx.vcsim);
     try {
-      const session = (await vapiLogin({ url: ctx.vcsim.url, username: ctx.vcsim.username, password: ctx.vcsim.password, dispatcher }))!;
-      const rest = async (path: string, body: unknown) => {
-        const r = await request(`${new URL(ctx.vcsim.url).origin}/rest${path}`, { method: 'POST', headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher });
-        const text = await r.body.text();
-        assert.equal(r.statusCode, 200, text);
-        return text ? (JSON.parse(text) as { value?: string }).value : undefined;
-      };
+      const rest = (path: string, body: unknown) => admin.rest('POST', path, body);
       const cat = await rest('/com/vmware/cis/tagging/category', { create_spec: { name: 'Environment', description: 'where it runs', cardinality: 'SINGLE', associable_types: ['VirtualMachine'] } });
-      const prod = await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'prod', description: 'production', category_id: cat } });
+      const prod = String(await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'prod', description: 'production', category_id: cat } }));
       await rest('/com/vmware/cis/tagging/tag', { create_spec: { name: 'test', category_id: cat } });
       const vms = await ctx.s.ok<{ vms: { name: string; moref: string }[] }>('vsphere_list_vms', { name: 'DC0_H0_VM0' });
       await rest(`/com/vmware/cis/tagging/tag-association/id:${prod}?~action=attach`, { object_id: { id: vms.vms[0]!.moref, type: 'VirtualMachine' } });
-      await request(`${new URL(ctx.vcsim.url).origin}/rest/com/vmware/cis/session`, { method: 'DELETE', headers: { 'vmware-api-session-id': session }, dispatcher }).then((r) => r.body.text());
     } finally {
-      await dispatcher.close();
+      await admin.close();
     }
     type Tags = { categories: { name: string; cardinality?: string; associableTypes: string[] }[]; tags: { name: string; category: string; description?: string; objects?: { type: string; moref: string }[] }[]; total: number };
     const r = await ctx.s.ok<Tags>('vsphere_list_tags', {});
@@ -123,21 +114,15 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
   });
 
   it('vsphere_list_library_items lists content libraries and their items', async () => {
-    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: ctx.vcsim.fingerprintSha256 });
+    const admin = await vapiRest(ctx.vcsim);
     try {
-      const session = (await vapiLogin({ url: ctx.vcsim.url, username: ctx.vcsim.username, password: ctx.vcsim.password, dispatcher }))!;
-      const rest = async (path: string, body: unknown) => {
-        const r = await request(`${new URL(ctx.vcsim.url).origin}/rest${path}`, { method: 'POST', headers: { 'vmware-api-session-id': session, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher });
-        const text = await r.body.text();
-        assert.equal(r.statusCode, 200, text);
-        return (JSON.parse(text) as { value?: string }).value;
-      };
+      const rest = (path: string, body: unknown) => admin.rest('POST', path, body);
       const ds = (await ctx.s.ok<{ datastores: { name: string; moref: string }[] }>('vsphere_list_datastores', {})).datastores[0]!.moref;
       const lib = await rest('/com/vmware/content/local-library', { create_spec: { name: 'Templates', type: 'LOCAL', storage_backings: [{ datastore_id: ds, type: 'DATASTORE' }] } });
       await rest('/com/vmware/content/library/item', { create_spec: { library_id: lib, name: 'ubuntu-24.04', type: 'ovf', description: 'base image' } });
       await rest('/com/vmware/content/library/item', { create_spec: { library_id: lib, name: 'tools.iso', type: 'iso' } });
     } finally {
-      await dispatcher.close();
+      await admin.close();
     }
     type Lib = { libraries: { name: string; items: number }[]; items: { name: string; library: string; type?: string; description?: string }[]; total: number };
     const r = await ctx.s.ok<Lib>('vsphere_list_library_items', {});

@@ -165,6 +165,40 @@ describe('Sessions', () => {
     assert.deepEqual(t.sessions.all(), []);
   });
 
+  it('lockCredential with a login of that credential in flight settles after its logout and names its endpoint', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const t = setup({ login: async () => { await gate; return { token: 'tok-racing' }; } });
+    const login = t.sessions.login(VC1, 'ttl', t.clock.now() + 60_000);
+    await tick();
+    let settled = false;
+    const locked = t.sessions.lockCredential('endpoint:vc1').then((o) => { settled = true; return o; });
+    await tick();
+    assert.equal(settled, false, 'the lock waits for the racing login');
+    release();
+    await assert.rejects(login, denied('locked', 'vc1 was locked during login; ask again to unlock it'));
+    // The racing login logged itself out before settling; the lock names it like an ended session.
+    assert.deepEqual(await locked, [{ endpoint: 'vc1', ok: true }]);
+    assert.deepEqual(t.logouts, ['tok-racing']);
+  });
+
+  it('lockCredential does not wait for a login of another credential', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const other: Endpoint = { ...VC1, id: 'p1', credential: 'endpoint:other' };
+    const t = setup({ login: async () => { await gate; return { token: 'tok-other' }; } });
+    t.keychain.items.set('endpoint:other', 'pw');
+    const login = t.sessions.login(other, 'ttl', t.clock.now() + 60_000);
+    await tick();
+    let settled = false;
+    const locked = t.sessions.lockCredential('endpoint:vc1').then((o) => { settled = true; return o; });
+    await tick();
+    assert.equal(settled, true, 'nothing of endpoint:vc1 was in flight');
+    assert.deepEqual(await locked, []);
+    release();
+    assert.equal((await login).token, 'tok-other', 'the other login was not discarded');
+  });
+
   it('audits a failed upstream logout and says the session will expire on its own', async () => {
     const t = setup({ logout: async () => { throw new Error('network down'); } });
     await t.sessions.login(VC1, 'ttl', t.clock.now() + 60_000);

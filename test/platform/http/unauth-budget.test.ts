@@ -62,6 +62,19 @@ describe('UnauthBudget', () => {
     assert.deepEqual(fast.take('x'), { ok: false, retryAfterSeconds: 1 }, '10 ms rounds up to 1 s');
   });
 
+  it('says when one overall refusal is free again once the overall budget is part refilled (own budget full)', () => {
+    let now = 0;
+    const budget = new UnauthBudget(100, 6, () => now);
+    for (const s of ['a', 'b', 'c', 'd', 'e', 'f']) spend(budget, s, 1);
+    assert.deepEqual(budget.take('g'), { ok: false, retryAfterSeconds: 10 }, 'overall empty: one token in 10 s');
+    now += 5_000;
+    assert.deepEqual(budget.take('g'), { ok: false, retryAfterSeconds: 5 }, 'half an overall token back: 5 s to go, not 15');
+    now += 2_500;
+    assert.deepEqual(budget.take('g'), { ok: false, retryAfterSeconds: 3 }, '2.5 s rounds up to 3');
+    now += 2_500;
+    assert.deepEqual(budget.take('g'), { ok: true });
+  });
+
   it('refills continuously up to the budget, never beyond, overall too', () => {
     let now = 0;
     const budget = new UnauthBudget(2, 3, () => now);

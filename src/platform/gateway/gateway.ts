@@ -99,6 +99,8 @@ async function readyWithin<T>(ready: Promise<T>, ms: number): Promise<T | undefi
  */
 export class Gateway extends DisposableBase implements GatewaySessions {
   private readonly entries = new Map<string, Entry>();
+  /** Calls waiting for a child to be ready; dispose fails them at once instead of leaving their 15 s timers. */
+  private readonly waiting = new Set<(error: Error) => void>();
   private readonly limits: BlastRadius;
 
   constructor(private readonly deps: GatewayDeps) {
@@ -212,14 +214,19 @@ export class Gateway extends DisposableBase implements GatewaySessions {
 
   private async whenReady(entry: Entry): Promise<ChildConnection> {
     if (entry.isReady && entry.connection) return entry.connection;
+    if (this.isDisposed) throw new McpError(ErrorCode.InternalError, 'KeyBroker is stopping; retry once it runs again');
     let timer: NodeJS.Timeout | undefined;
+    let fail: ((error: Error) => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
+      fail = reject;
       timer = setTimeout(() => reject(new McpError(ErrorCode.InternalError, `the ${entry.spec.name} server is not running; see 'keybroker status'`)), READY_WAIT_MS);
     });
+    this.waiting.add(fail!);
     try {
       return await Promise.race([entry.ready, timeout]);
     } finally {
       clearTimeout(timer);
+      this.waiting.delete(fail!);
     }
   }
 
@@ -452,6 +459,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   }
 
   override dispose(): void {
+    // A call still waiting for its child gets its answer now, and leaves no timer behind to
+    // hold a stopping host's event loop for up to READY_WAIT_MS (P5-fixes found it).
+    for (const fail of [...this.waiting]) fail(new McpError(ErrorCode.InternalError, 'KeyBroker is stopping; retry once it runs again'));
     for (const e of this.entries.values()) {
       for (const s of e.sessions) void s.server.close().catch(() => undefined);
       void e.connection?.close();

@@ -36,6 +36,8 @@ export const AREAS = {
       'test/platform/http/http-front-door-edges.test.ts',
       'test/platform/http/unauth-budget.test.ts',
       'test/platform/http/refusal-coalescer-details.test.ts',
+      // The session router's edges (cap after eviction, LRU tie, idle sweep, labels).
+      'test/platform/http/http-session-router-edges.test.ts',
     ],
   },
   tls: {

@@ -86,6 +86,11 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
     '--die-with-parent', '--new-session', '--as-pid-1',
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--share-net',
+    // The child's own /tmp first, so that binds below land on top of it: an app installed or
+    // checked out under /tmp (a CI clone, an unpacked archive) stays visible. Mounted after
+    // the binds, the tmpfs hid the app itself, bwrap could not chdir into it, and every
+    // child ran without a sandbox (isolation: none).
+    '--tmpfs', '/tmp',
   ];
   for (const tree of SYSTEM_TREES) {
     const s = stat(tree);
@@ -114,7 +119,7 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   // covered by an empty tmpfs, after the binds so it lands on top of them.
   const bound = [...SYSTEM_TREES.filter((t) => stat(t)?.kind === 'dir'), ...binds];
   for (const h of hidden) if (bound.some((b) => h !== b && within(h, b))) args.push('--tmpfs', h);
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--chdir', realpath(appRoot), '--info-fd', '5');
+  args.push('--proc', '/proc', '--dev', '/dev', '--chdir', realpath(appRoot), '--info-fd', '5');
   if (seccomp) args.push('--seccomp', '4');
   return args;
 }

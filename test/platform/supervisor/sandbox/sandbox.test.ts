@@ -64,8 +64,18 @@ describe('bubblewrapArgs()', () => {
     const l: BubblewrapLayout = { ...layout, stat: (p) => (dirs.has(p) ? { kind: 'dir' } : layout.stat!(p)) };
     const a = bubblewrapArgs(l, '/srv/app', true, ['/srv/app/.kbhome', '/srv/elsewhere', '/root']);
     const tmpfs = a.flatMap((x, i) => (x === '--tmpfs' ? [a[i + 1]] : []));
-    assert.deepEqual(tmpfs, ['/srv/app/.kbhome', '/tmp']);
+    assert.deepEqual(tmpfs, ['/tmp', '/srv/app/.kbhome']);
     assert.ok(a.indexOf('/srv/app/.kbhome') > a.lastIndexOf('--ro-bind'), 'the tmpfs comes after the binds');
+  });
+
+  // Found by `bash .ci/run` in a clone under /tmp: /tmp's tmpfs, mounted after the binds, hid
+  // the app itself; bwrap could not chdir into it and every child ran unsandboxed.
+  it('an app under /tmp stays visible: the child\'s own /tmp is mounted before the binds', () => {
+    const a = bubblewrapArgs(layout, '/tmp/ci-clone', true);
+    const tmp = a.findIndex((x, i) => x === '--tmpfs' && a[i + 1] === '/tmp');
+    const app = a.findIndex((x, i) => x === '--ro-bind' && a[i + 1] === '/tmp/ci-clone');
+    assert.ok(tmp >= 0 && app > tmp, a.join(' '));
+    assert.deepEqual(a.slice(a.indexOf('--chdir'), a.indexOf('--chdir') + 2), ['--chdir', '/tmp/ci-clone']);
   });
 
   it('packageRoot() finds the folder with package.json', () => {

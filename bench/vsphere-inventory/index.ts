@@ -17,8 +17,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { buildGoBinary, startVcsim, type Vcsim } from '../../test/support/vcsim.js';
+import { bundleOneShot, ONE_SHOT_CONNECTOR } from './bundle-one-shot.js';
 import { gatewayWalk } from './gateway-walk.js';
 import { callsSince } from './soap-calls.js';
 
@@ -36,8 +36,6 @@ const VMS_PER_POOL = Math.ceil(TARGET_VMS / (CLUSTERS + STANDALONE));
 
 const GNU_TIME = '/usr/bin/time';
 const PYTHON = '/usr/bin/python3';
-const CONNECTOR = 'src/connectors/vsphere/list-all-vms.ts';
-const OURS = 'bench/vsphere-inventory/ours.ts';
 const BASE_ROOT = process.env['BENCH_BASE'] ? path.resolve(process.env['BENCH_BASE']) : undefined;
 // One folder per run, not in .cache: .cache may be shared between checkouts, and another
 // checkout's run would then bundle its own code over ours mid-run. Not in dist/ either,
@@ -74,31 +72,10 @@ function positive(name: string, fallback: number): number {
   return n;
 }
 
-/**
- * Bundles ours.ts and the connector side by side with esbuild (as scripts/build.mjs bundles
- * the product), so the one-shot process pays node's start-up but not tsx's. Undefined while
- * the connector does not exist yet.
- */
+/** The one-shot bundle of `root` (bundle-one-shot.ts); undefined while the connector does not exist yet. */
 async function bundleOurs(root = ROOT, outdir = OURS_OUT): Promise<string | undefined> {
-  if (!fs.existsSync(path.join(root, CONNECTOR))) return undefined;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  await build({
-    // outbase keeps the source layout, so ours.js's `../../src/...` specifier still resolves.
-    entryPoints: [path.join(root, OURS), path.join(root, CONNECTOR)],
-    outbase: root,
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    // ESM bundles of CommonJS packages need `require` (the same banner as scripts/build.mjs).
-    banner: { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" },
-    external: ['@napi-rs/keyring', 'electron'],
-    logLevel: 'error',
-    legalComments: 'none',
-    plugins: [(await import('../../scripts/esbuild-undici-lean.mjs')).undiciLean],
-  });
-  return path.join(outdir, 'bench/vsphere-inventory/ours.js');
+  if (!fs.existsSync(path.join(root, ONE_SHOT_CONNECTOR))) return undefined;
+  return bundleOneShot(root, outdir);
 }
 
 /**
@@ -182,7 +159,7 @@ try {
   const [ours, govmomi, pyvmomi] = results as [WayResult, WayResult, WayResult];
   if (BASE_ROOT) {
     results.push({ way: { label: 'ours, BENCH_BASE', cmd: process.execPath, args: baseBundle ? [baseBundle] : [] }, samples: [] });
-    if (!baseBundle) results[3]!.skipped = `skipped (no ${CONNECTOR} under ${BASE_ROOT})`;
+    if (!baseBundle) results[3]!.skipped = `skipped (no ${ONE_SHOT_CONNECTOR} under ${BASE_ROOT})`;
   }
   if (!oursBundle) ours.skipped = 'skipped (connector not built yet: src/connectors/vsphere/list-all-vms.ts)';
   if (!hasPyVmomi) pyvmomi.skipped = `skipped (${PYTHON} has no pyVmomi: apt-get install python3-pyvmomi)`;

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { bundleOneShot } from './bundle-one-shot.js';
 import { startVcsim } from '../../test/support/vcsim.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -18,24 +18,7 @@ const RUNS = Number(process.env['PROFILE_RUNS'] ?? 4);
 const OUT = process.env['PROFILE_DIR'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kb-prof-vsphere-'));
 const BASE = process.env['BENCH_BASE'];
 
-async function bundle(root: string, outdir: string): Promise<string> {
-  await build({
-    entryPoints: [path.join(root, 'bench/vsphere-inventory/ours.ts'), path.join(root, 'src/connectors/vsphere/list-all-vms.ts')],
-    outbase: root,
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    banner: { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" },
-    external: ['@napi-rs/keyring', 'electron'],
-    logLevel: 'error',
-    legalComments: 'none',
-    // The lean undici entry every product bundle gets (scripts/build.mjs).
-    plugins: [(await import('../../scripts/esbuild-undici-lean.mjs')).undiciLean],
-  });
-  return path.join(outdir, 'bench/vsphere-inventory/ours.js');
-}
+const bundle = bundleOneShot;
 
 /** One run under GNU time (user+sys CPU and peak RSS of the child), profiled unless PROFILE=0. */
 function run(script: string, env: NodeJS.ProcessEnv, profDir: string, flags: readonly string[] = []): Promise<{ wallMs: number; cpuMs: number; rssMiB: number }> {

@@ -138,6 +138,28 @@ function readReadyLine(child: ChildProcess, stderr: () => string): Promise<{ url
   });
 }
 
+/** A vcsim and an undici dispatcher pinned to its certificate: how a connector test talks to it. */
+export interface PinnedVcsim {
+  readonly vcsim: Vcsim;
+  readonly dispatcher: Agent;
+  /** Close the dispatcher, then stop vcsim. */
+  stop(): Promise<void>;
+}
+
+/** startVcsim, plus the pinned dispatcher every connector test opens beside it. */
+export async function startPinnedVcsim(options: VcsimOptions = {}): Promise<PinnedVcsim> {
+  const vcsim = await startVcsim(options);
+  const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+  return {
+    vcsim,
+    dispatcher,
+    stop: async () => {
+      await dispatcher.close();
+      await vcsim.stop();
+    },
+  };
+}
+
 /** The vcsim binary, built once per process; exported for scripts/vcsim.mjs, which starts it
  * from a shell with the flags passed through. `onCompile` runs once before a build (not when cached). */
 export function vcsimBinary(onCompile?: () => void): Promise<string> {

@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Agent } from 'undici';
-import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
+import { startPinnedVcsim, type Vcsim } from '../../../support/vcsim.js';
 import {
   createUpstreamDispatcher,
   isVsphereFault,
@@ -23,14 +23,14 @@ const EXPECTED_VMS = ['DC0_C0_RP0_VM0', 'DC0_C0_RP0_VM1', 'DC0_H0_VM0', 'DC0_H0_
 describe('VsphereClient against vcsim', () => {
   let vcsim: Vcsim;
   let dispatcher: Agent;
+  let stop: (() => Promise<void>) | undefined;
   let renewals: string[];
   let cookie: string;
   let client: VsphereClient;
   const login = async () => (await vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher })).cookie;
 
   before(async () => {
-    vcsim = await startVcsim({ vms: VMS });
-    dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    ({ vcsim, dispatcher, stop } = await startPinnedVcsim({ vms: VMS }));
     cookie = await login();
     renewals = [];
     client = new VsphereClient({
@@ -46,10 +46,7 @@ describe('VsphereClient against vcsim', () => {
       },
     });
   });
-  after(async () => {
-    await dispatcher?.close();
-    await vcsim?.stop();
-  });
+  after(() => stop?.());
 
   const all = async (type: string, paths: string[], maxObjects?: number): Promise<ObjectContent[]> => {
     const out: ObjectContent[] = [];
@@ -199,14 +196,11 @@ describe('VsphereClient against vcsim', () => {
 describe('VsphereClient with a stalled vCenter', () => {
   let vcsim: Vcsim;
   let dispatcher: Agent;
+  let stop: (() => Promise<void>) | undefined;
   before(async () => {
-    vcsim = await startVcsim({ vms: 1, delays: { CreateContainerView: 10_000 } });
-    dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    ({ vcsim, dispatcher, stop } = await startPinnedVcsim({ vms: 1, delays: { CreateContainerView: 10_000 } }));
   });
-  after(async () => {
-    await dispatcher?.close();
-    await vcsim?.stop();
-  });
+  after(() => stop?.());
 
   it('times out with a clear error instead of hanging', async () => {
     const cookie = (await vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher })).cookie;

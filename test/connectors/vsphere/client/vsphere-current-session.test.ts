@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
-import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
 import { vsphereLogin } from '../../../../src/connectors/vsphere/session/index.js';
 import { vsphereCurrentSession, vsphereSessionIsActive } from '../../../../src/connectors/vsphere/client/vsphere-current-session.js';
-import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
+import { startPinnedVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 describe('vsphereCurrentSession()', () => {
   let vcsim: Vcsim;
   let dispatcher: Agent;
+  let stop: (() => Promise<void>) | undefined;
   before(async () => {
-    vcsim = await startVcsim();
-    dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    ({ vcsim, dispatcher, stop } = await startPinnedVcsim());
   });
-  after(async () => {
-    await dispatcher?.close();
-    await vcsim?.stop();
-  });
+  after(() => stop?.());
 
   it('reads the UserSession of a live cookie with RetrievePropertiesEx, not SessionIsActive', async () => {
     const session = await vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher });

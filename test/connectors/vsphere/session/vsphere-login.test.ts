@@ -7,7 +7,7 @@ import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.j
 import { vsphereLogin } from '../../../../src/connectors/vsphere/session/index.js';
 import { retrieveServiceContent } from '../../../../src/connectors/vsphere/soap/retrieve-service-content.js';
 import { vsphereCurrentSession, vsphereSessionIsActive } from '../../../../src/connectors/vsphere/client/vsphere-current-session.js';
-import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
+import { startPinnedVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 // XML specials prove the envelope escapes the password instead of breaking on it.
 const USER = 'alice@vsphere.local';
@@ -22,14 +22,11 @@ function allText(error: unknown): string {
 describe('vsphereLogin()', () => {
   let vcsim: Vcsim;
   let dispatcher: Agent;
+  let stop: (() => Promise<void>) | undefined;
   before(async () => {
-    vcsim = await startVcsim({ username: USER, password: PASSWORD });
-    dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    ({ vcsim, dispatcher, stop } = await startPinnedVcsim({ username: USER, password: PASSWORD }));
   });
-  after(async () => {
-    await dispatcher?.close();
-    await vcsim?.stop();
-  });
+  after(() => stop?.());
 
   it('returns the session cookie for the right password, and the probe sees the session', async () => {
     const session = await vsphereLogin({ url: vcsim.url, username: USER, password: PASSWORD, dispatcher });

@@ -2,28 +2,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
 import { SERVICE_INSTANCE } from '../../../../src/connectors/vsphere/soap/managed-object-ref.js';
-import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
 import { vsphereLogin, vsphereLogout, type VsphereSession } from '../../../../src/connectors/vsphere/session/index.js';
 import { soapCall } from '../../../../src/connectors/vsphere/soap/soap-call.js';
 import { vsphereCurrentSession, vsphereSessionIsActive } from '../../../../src/connectors/vsphere/client/vsphere-current-session.js';
-import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
+import { startPinnedVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 describe('vsphereLogout()', () => {
   let vcsim: Vcsim;
   let dispatcher: Agent;
+  let stop: (() => Promise<void>) | undefined;
   const login = (): Promise<VsphereSession> => vsphereLogin({ url: vcsim.url, username: vcsim.username, password: vcsim.password, dispatcher });
   /** CurrentTime needs a session, so it is the plainest "does this cookie still work" call. */
   const currentTime = (session: VsphereSession) =>
     soapCall({ url: vcsim.url, dispatcher, apiVersion: session.serviceContent.apiVersion, method: 'CurrentTime', thisRef: SERVICE_INSTANCE, cookie: session.cookie });
 
   before(async () => {
-    vcsim = await startVcsim({ username: 'ops', password: 'logout-test-pw' });
-    dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    ({ vcsim, dispatcher, stop } = await startPinnedVcsim({ username: 'ops', password: 'logout-test-pw' }));
   });
-  after(async () => {
-    await dispatcher?.close();
-    await vcsim?.stop();
-  });
+  after(() => stop?.());
 
   it('ends the session: the old cookie then gets CONN_NOT_AUTHENTICATED', async () => {
     const session = await login();

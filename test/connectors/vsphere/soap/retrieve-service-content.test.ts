@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Agent } from 'undici';
-import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
 import { retrieveServiceContent } from '../../../../src/connectors/vsphere/soap/retrieve-service-content.js';
-import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
+import { startPinnedVcsim, type Vcsim } from '../../../support/vcsim.js';
 
 describe('retrieveServiceContent()', () => {
   let vcsim: Vcsim;
   let dispatcher: Agent;
+  let stop: (() => Promise<void>) | undefined;
   before(async () => {
-    vcsim = await startVcsim();
-    dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    ({ vcsim, dispatcher, stop } = await startPinnedVcsim());
   });
-  after(async () => {
-    await dispatcher?.close();
-    await vcsim?.stop();
-  });
+  after(() => stop?.());
 
   it('reads the managers and about info without a session', async () => {
     const sc = await retrieveServiceContent(vcsim.url, dispatcher);

@@ -18,7 +18,6 @@ const RUNS = Number(process.env['PROFILE_RUNS'] ?? 4);
 const OUT = process.env['PROFILE_DIR'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kb-prof-vsphere-'));
 const BASE = process.env['BENCH_BASE'];
 
-const bundle = bundleOneShot;
 
 /** One run under GNU time (user+sys CPU and peak RSS of the child), profiled unless PROFILE=0. */
 function run(script: string, env: NodeJS.ProcessEnv, profDir: string, flags: readonly string[] = []): Promise<{ wallMs: number; cpuMs: number; rssMiB: number }> {
@@ -38,11 +37,11 @@ function run(script: string, env: NodeJS.ProcessEnv, profDir: string, flags: rea
   });
 }
 
-const ways: { label: string; script: string; flags?: readonly string[] }[] = [{ label: 'ours', script: await bundle(ROOT, path.join(OUT, 'bundle-ours')) }];
+const ways: { label: string; script: string; flags?: readonly string[] }[] = [{ label: 'ours', script: await bundleOneShot(ROOT, path.join(OUT, 'bundle-ours')) }];
 // BENCH_BASE may list several checkouts, comma-separated: base, base2, ...
 for (const [k, dir] of (BASE ? BASE.split(',') : []).entries()) {
   const label = k === 0 ? 'base' : `base${k + 1}`;
-  ways.push({ label, script: await bundle(path.resolve(dir), path.join(OUT, `bundle-${label}`)) });
+  ways.push({ label, script: await bundleOneShot(path.resolve(dir), path.join(OUT, `bundle-${label}`)) });
 }
 // PROFILE_FLAGS='--maglev;--max-semi-space-size=16': each set of node flags is one more way,
 // our bundle run with those flags, interleaved with the others.

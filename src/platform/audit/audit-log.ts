@@ -205,21 +205,23 @@ export class AuditLog extends DisposableBase {
       // writeLine rotates before a batch that would not fit; keep each batch small enough
       // to fit in one file, so rotation still falls between lines.
       if (batch && (this.current().size + batchBytes + bytes > this.options.settings.maxBytes)) {
-        this.writeLine(batch);
+        this.writeLine(batch, batchBytes);
         batch = '';
         batchBytes = 0;
       }
       batch += line;
       batchBytes += bytes;
     }
-    if (batch) this.writeLine(batch);
+    if (batch) this.writeLine(batch, batchBytes);
   }
 
-  /** Write whole lines (`text` ends with `\n`), rotating first when they would not fit. */
-  private writeLine(text: string): void {
+  /**
+   * Write whole lines (`text` ends with `\n`; `bytes`, its UTF-8 length, when the caller has
+   * already counted it), rotating first when they would not fit.
+   */
+  private writeLine(text: string, bytes = Buffer.byteLength(text, 'utf8')): void {
     // The string goes to the file as UTF-8 in one write, as a Buffer of it would, without
     // building that Buffer in JS first.
-    const bytes = Buffer.byteLength(text, 'utf8');
     let current = this.current();
     // A line never straddles two files; one longer than maxBytes still gets a file of its own.
     if (current.size > 0 && current.size + bytes > this.options.settings.maxBytes) {

@@ -1,0 +1,14 @@
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+
+/**
+ * The JSON Schema validator the P6 server gives the SDK instead of its default. The SDK uses
+ * it for one thing only: checking what a client answers to an elicitation (`elicitInput`),
+ * which the P6 server never asks for. The default builds an Ajv instance with every string
+ * format on start-up, in a child that never uses it (issue 17 item 4: ~0.4 MiB and a few ms
+ * of the idle child; docs/PERFORMANCE.md §3). This one refuses every schema, so an
+ * elicitation added later fails loudly instead of accepting an unchecked answer.
+ */
+export const refuseElicitation: jsonSchemaValidator = {
+  // Security: fail closed; an answer nothing checked is never "valid".
+  getValidator: () => () => ({ valid: false, data: undefined, errorMessage: 'the P6 server does not ask clients for input (no elicitation)' }),
+};

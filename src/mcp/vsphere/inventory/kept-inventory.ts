@@ -1,0 +1,182 @@
+import { isConnectorError, isMoRef, PropertyCollectorFeed, type ObjectContent, type ObjectUpdate, type PropertyChange, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { InventoryIndex, INDEX_PATHS, INDEX_TYPES, type IndexedEntity } from './inventory-index.js';
+import { VM_ROW_PATHS } from './vm-rows.js';
+
+/** The VMs and the index as vCenter has them at the moment of the call. */
+export interface KeptView {
+  /** Every VM with VM_ROW_PATHS; each object is replaced on a change, never mutated. */
+  readonly vms: readonly ObjectContent[];
+  readonly index: InventoryIndex;
+}
+
+/** Options of a KeptInventory. */
+export interface KeptInventoryOptions {
+  /** A digest of the session calls present now: a change (a renewed token) drops the inventory. Never the token itself. */
+  readonly session: () => Promise<string>;
+  /** Dropped (and its collector destroyed) after this long without a call; default 5 minutes. */
+  readonly idleMs?: number;
+}
+
+/** How long a kept inventory lives without a call: 5 minutes. */
+export const KEPT_INVENTORY_IDLE_MS = 5 * 60_000;
+
+const VM_TYPE = 'VirtualMachine';
+const VM_PATH_SET: ReadonlySet<string> = new Set(VM_ROW_PATHS);
+const INDEX_PATH_SET: ReadonlySet<string> = new Set(INDEX_PATHS);
+
+/** An update the kept inventory cannot apply exactly: it is dropped and the listing reads afresh. */
+class UnappliableUpdateError extends Error {
+  override readonly name = 'UnappliableUpdateError';
+}
+
+interface KeptState {
+  readonly feed: PropertyCollectorFeed;
+  readonly session: string;
+  readonly vms: Map<string, ObjectContent>;
+  containers: Map<string, IndexedEntity>;
+  index: InventoryIndex;
+}
+
+/**
+ * One endpoint's VM inventory, kept between listings and brought up to date through vCenter's
+ * PropertyCollector (issue 17, D-Q3-inventory-1): the first `current()` reads every VM and
+ * the index containers through a feed of its own (PropertyCollectorFeed: all objects as
+ * `enter`); each later one asks for what changed since (WaitForUpdatesEx, maxWaitSeconds 0,
+ * answered at once) and applies it. So each call reflects vCenter at that moment, exactly as
+ * a full read would, but costs only the changes.
+ *
+ * Any error drops the kept inventory (destroying its collector) and is thrown: the caller
+ * falls back to a full read. A changed session drops it before use (the collector belongs to
+ * the session that made it, and a new session may see other objects). Calls are serialised.
+ */
+export class KeptInventory {
+  private state: KeptState | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private readonly idleMs: number;
+
+  constructor(
+    readonly client: VsphereClient,
+    private readonly options: KeptInventoryOptions,
+  ) {
+    this.idleMs = options.idleMs ?? KEPT_INVENTORY_IDLE_MS;
+  }
+
+  /** True while an inventory is kept (for tests and the bench). */
+  get kept(): boolean {
+    return this.state !== undefined;
+  }
+
+  /**
+   * The VMs and index as vCenter has them now: built on first use, else brought up to date.
+   *
+   * @throws whatever the collector threw (the kept inventory is dropped first): read afresh.
+   */
+  current(options: { signal?: AbortSignal } = {}): Promise<KeptView> {
+    const run = this.queue.then(() => this.update(options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Drops the kept inventory and destroys its collector (best effort). */
+  drop(): Promise<void> {
+    const state = this.state;
+    this.state = undefined;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    return state ? state.feed.destroy() : Promise.resolve();
+  }
+
+  /** Drops the inventory for good: the server is stopping, or the endpoint's connection closes. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.queue;
+    await this.drop();
+  }
+
+  private async update(options: { signal?: AbortSignal }): Promise<KeptView> {
+    if (this.disposed) throw new Error('the kept inventory was disposed');
+    try {
+      const session = await this.options.session();
+      let state = this.state;
+      // Security: a kept inventory never outlives its session (what a new one may see can differ).
+      if (state && state.session !== session) {
+        await this.drop();
+        state = undefined;
+      }
+      if (!state) {
+        const feed = await PropertyCollectorFeed.open(this.client, { types: [VM_TYPE, ...INDEX_TYPES], paths: VM_ROW_PATHS, pathsOf: Object.fromEntries(INDEX_TYPES.map((t) => [t, INDEX_PATHS])) }, options);
+        state = { feed, session, vms: new Map(), containers: new Map(), index: InventoryIndex.fromEntities(new Map()) };
+        this.state = state;
+      }
+      this.apply(state, await state.feed.poll(options));
+      this.touch();
+      return { vms: [...state.vms.values()], index: state.index };
+    } catch (error) {
+      await this.drop();
+      throw error;
+    }
+  }
+
+  /** Applies the updates in order. Rows are replaced, never mutated (snapshots hold them). */
+  private apply(state: KeptState, updates: readonly ObjectUpdate[]): void {
+    let containers: Map<string, IndexedEntity> | undefined;
+    for (const u of updates) {
+      const isVm = u.ref.type === VM_TYPE;
+      if (u.kind === 'leave') {
+        if (isVm) state.vms.delete(u.ref.value);
+        else (containers ??= new Map(state.containers)).delete(u.ref.value);
+        continue;
+      }
+      if (u.kind !== 'enter' && u.kind !== 'modify') throw new UnappliableUpdateError(`unknown update kind ${u.kind}`);
+      const paths = isVm ? VM_PATH_SET : INDEX_PATH_SET;
+      if (isVm) {
+        const old = state.vms.get(u.ref.value);
+        if (u.kind === 'modify' && !old) throw new UnappliableUpdateError(`a change to ${u.ref.value}, which was never reported`);
+        const props = u.kind === 'enter' ? {} : { ...old!.props };
+        for (const c of u.changes) applyChange(props, c, paths);
+        state.vms.set(u.ref.value, { ref: u.ref, props, missing: u.kind === 'enter' || u.missing.length > 0 ? [...u.missing] : old!.missing });
+      } else {
+        containers ??= new Map(state.containers);
+        const old = containers.get(u.ref.value);
+        if (u.kind === 'modify' && !old) throw new UnappliableUpdateError(`a change to ${u.ref.value}, which was never reported`);
+        const props: Record<string, PropertyValue> = u.kind === 'enter' || !old ? {} : { name: old.name, ...(old.parent ? { parent: old.parent } : {}) };
+        for (const c of u.changes) applyChange(props, c, paths);
+        const parent = props['parent'];
+        containers.set(u.ref.value, { ref: u.ref, name: String(props['name'] ?? u.ref.value), parent: isMoRef(parent) ? parent : undefined });
+      }
+    }
+    if (containers) {
+      state.containers = containers;
+      state.index = InventoryIndex.fromEntities(containers);
+    }
+  }
+
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    // Through the queue, so an idle drop never lands in the middle of a call.
+    this.idleTimer = setTimeout(() => {
+      this.queue = this.queue.then(() => this.drop()).catch(() => undefined);
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+}
+
+/** One PropertyChange on a row's props; anything but a leaf the filter asked for is refused. */
+function applyChange(props: Record<string, PropertyValue>, c: PropertyChange, paths: ReadonlySet<string>): void {
+  // Security: only the paths the filter asked for become row fields (never `__proto__` or
+  // another upstream-chosen key), so a row holds exactly what a full read would.
+  if (!paths.has(c.name)) throw new UnappliableUpdateError(`a change to ${c.name}, which the filter did not ask for`);
+  if (c.op === 'assign') {
+    if (c.val === undefined) delete props[c.name];
+    else props[c.name] = c.val;
+  } else if (c.op === 'remove' || c.op === 'indirectRemove') delete props[c.name];
+  // `add` is for array elements; every path here is a leaf.
+  else throw new UnappliableUpdateError(`a ${c.op} change to ${c.name}`);
+}
+
+/** True for an error after which reading afresh is pointless (the upstream did not answer in time). */
+export function isTimeout(error: unknown): boolean {
+  return isConnectorError(error) && error.code === 'CONN_TIMEOUT';
+}

@@ -6,12 +6,20 @@ import { containerViewSpecBody } from './property-spec-xml.js';
 import { updateSetReader, type ObjectUpdate } from './update-set-reader.js';
 import type { VsphereClient } from './vsphere-client.js';
 
-/** What a feed watches: every object of `types` under the root folder, with these paths. */
-export interface PropertyCollectorFeedSpec {
+/** One filter of a feed: `paths` of every object of `types` in the feed's view. */
+export interface PropertyCollectorFeedFilter {
   readonly types: readonly string[];
   readonly paths: readonly string[];
-  /** Other paths for some of the types (as RetrievePagesSpec.pathsOf). */
-  readonly pathsOf?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What a feed watches: one ContainerView (under the root folder) of every type its filters name. */
+export interface PropertyCollectorFeedSpec {
+  /**
+   * One PropertyFilter each, on one collector. Keep types with different paths in different
+   * filters: vcsim 0.24.2 panics (and drops the connection) on a change to an object deleted
+   * in the same batch when its filter has a propSet for another type.
+   */
+  readonly filters: readonly PropertyCollectorFeedFilter[];
   /** Object updates asked per WaitForUpdatesEx answer (vCenter may send fewer and set `truncated`); default 500. */
   readonly maxObjectUpdates?: number;
 }
@@ -24,7 +32,7 @@ const MAX_TRUNCATED_ANSWERS = 10_000;
  * A PropertyCollector of our own, watching a ContainerView (issue 17, the kept inventory):
  * the way vSphere's own clients keep an inventory. `open` makes the collector
  * (CreatePropertyCollector, so the session's default collector is never disturbed), the
- * view and one filter; the first `poll` returns every object as an `enter`, each later one
+ * view and its filters; the first `poll` returns every object as an `enter`, each later one
  * only what changed since the previous (enter, modify, leave), answered at once
  * (`maxWaitSeconds` 0). The collector, the view and the filter belong to the session that
  * made them: a renewed session faults (ManagedObjectNotFound or NotAuthenticated), and the
@@ -42,12 +50,14 @@ export class PropertyCollectorFeed {
   ) {}
 
   /**
-   * Creates the collector, the view and the filter; on failure, destroys what was made.
+   * Creates the collector, the view and the filters; on failure, destroys what was made.
    *
    * @throws ConnectorError from any of the calls (CONN_FAULT, CONN_NOT_AUTHENTICATED, transport).
    */
   static async open(client: VsphereClient, spec: PropertyCollectorFeedSpec, options: { signal?: AbortSignal } = {}): Promise<PropertyCollectorFeed> {
-    if (spec.types.length === 0) throw new TypeError('a PropertyCollectorFeed needs at least one type');
+    const types = [...new Set(spec.filters.flatMap((f) => f.types))];
+    // A view without a type would hold every managed object: never what a caller means.
+    if (spec.filters.some((f) => f.types.length === 0) || types.length === 0) throw new TypeError('every filter of a PropertyCollectorFeed needs at least one type');
     const sc = await client.serviceContent();
     if (!sc.viewManager || !sc.rootFolder) throw new ConnectorError('CONN_BAD_RESPONSE', 'the server has no ViewManager or root folder; inventory needs a vCenter or ESX SDK');
     const made = await client.invoke('CreatePropertyCollector', sc.propertyCollector, '', options);
@@ -58,13 +68,15 @@ export class PropertyCollectorFeed {
       const created = await client.invoke(
         'CreateContainerView',
         sc.viewManager,
-        moRefElement('container', sc.rootFolder) + spec.types.map((t) => xmlElement('type', t)).join('') + '<recursive>true</recursive>',
+        moRefElement('container', sc.rootFolder) + types.map((t) => xmlElement('type', t)).join('') + '<recursive>true</recursive>',
         options,
       );
       view = parseMoRef(childElement(created, 'returnval'));
       if (!view) throw new ConnectorError('CONN_BAD_RESPONSE', 'CreateContainerView answered without a view; check the SDK URL');
-      const filterSpec = `<spec>${containerViewSpecBody(view, spec.types, spec.paths, spec.pathsOf)}</spec><partialUpdates>false</partialUpdates>`;
-      await client.invoke('CreateFilter', collector, filterSpec, options);
+      for (const filter of spec.filters) {
+        const filterSpec = `<spec>${containerViewSpecBody(view, filter.types, filter.paths)}</spec><partialUpdates>false</partialUpdates>`;
+        await client.invoke('CreateFilter', collector, filterSpec, options);
+      }
       return new PropertyCollectorFeed(client, collector, view, spec.maxObjectUpdates ?? DEFAULT_MAX_OBJECT_UPDATES);
     } catch (error) {
       await client.invoke('DestroyPropertyCollector', collector).catch(() => undefined);
@@ -110,7 +122,7 @@ export class PropertyCollectorFeed {
     return out;
   }
 
-  /** DestroyPropertyCollector (its filter goes with it) and DestroyView; best effort, once. */
+  /** DestroyPropertyCollector (its filters go with it) and DestroyView; best effort, once. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;

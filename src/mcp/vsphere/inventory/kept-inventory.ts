@@ -23,6 +23,8 @@ export const KEPT_INVENTORY_IDLE_MS = 5 * 60_000;
 const VM_TYPE = 'VirtualMachine';
 const VM_PATH_SET: ReadonlySet<string> = new Set(VM_ROW_PATHS);
 const INDEX_PATH_SET: ReadonlySet<string> = new Set(INDEX_PATHS);
+/** The VMs' rows and the index's containers: one view, a filter each (PropertyCollectorFeedSpec says why). */
+const FEED_SPEC = { filters: [{ types: [VM_TYPE], paths: VM_ROW_PATHS }, { types: INDEX_TYPES, paths: INDEX_PATHS }] };
 
 /** An update the kept inventory cannot apply exactly: it is dropped and the listing reads afresh. */
 class UnappliableUpdateError extends Error {
@@ -106,7 +108,7 @@ export class KeptInventory {
         state = undefined;
       }
       if (!state) {
-        const feed = await PropertyCollectorFeed.open(this.client, { types: [VM_TYPE, ...INDEX_TYPES], paths: VM_ROW_PATHS, pathsOf: Object.fromEntries(INDEX_TYPES.map((t) => [t, INDEX_PATHS])) }, options);
+        const feed = await PropertyCollectorFeed.open(this.client, FEED_SPEC, options);
         state = { feed, session, vms: new Map(), containers: new Map(), index: InventoryIndex.fromEntities(new Map()) };
         this.state = state;
       }
@@ -163,8 +165,12 @@ export class KeptInventory {
   }
 }
 
-/** One PropertyChange on a row's props; anything but a leaf the filter asked for is refused. */
-function applyChange(props: Record<string, PropertyValue>, c: PropertyChange, paths: ReadonlySet<string>): void {
+/**
+ * One PropertyChange on a row's props; anything but a leaf the filter asked for is refused.
+ *
+ * @throws UnappliableUpdateError for another path, or an `add` (the caller reads afresh).
+ */
+export function applyChange(props: Record<string, PropertyValue>, c: PropertyChange, paths: ReadonlySet<string>): void {
   // Security: only the paths the filter asked for become row fields (never `__proto__` or
   // another upstream-chosen key), so a row holds exactly what a full read would.
   if (!paths.has(c.name)) throw new UnappliableUpdateError(`a change to ${c.name}, which the filter did not ask for`);

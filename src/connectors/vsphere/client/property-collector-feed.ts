@@ -87,13 +87,16 @@ export class PropertyCollectorFeed {
 
   /**
    * The updates since the previous poll (the first: every object, as `enter`), in the order
-   * the server gave them, following `truncated` until the server has said everything.
-   * The version advances only when the whole poll succeeded; after a failure, destroy the feed.
+   * the server gave them, following `truncated` until the server has said everything. With
+   * `onUpdate`, each goes there as it is read instead (none is held: a first answer of
+   * thousands of objects never sits in memory as updates). The version advances only when
+   * the whole poll succeeded; after a failure, destroy the feed and discard what `onUpdate`
+   * built from this poll.
    *
    * @throws ConnectorError: a fault (ManagedObjectNotFound when the session changed,
    * InvalidCollectorVersion), CONN_NOT_AUTHENTICATED, transport codes.
    */
-  async poll(options: { signal?: AbortSignal } = {}): Promise<ObjectUpdate[]> {
+  async poll(options: { signal?: AbortSignal; onUpdate?: (u: ObjectUpdate) => void } = {}): Promise<ObjectUpdate[]> {
     if (this.destroyed) throw new ConnectorError('CONN_INVALID_REQUEST', 'this PropertyCollectorFeed was destroyed; open a new one');
     const out: ObjectUpdate[] = [];
     let version = this.version;
@@ -102,17 +105,18 @@ export class PropertyCollectorFeed {
       const params =
         (version === '' ? '' : xmlElement('version', version)) +
         `<options><maxWaitSeconds>0</maxWaitSeconds><maxObjectUpdates>${this.maxObjectUpdates}</maxObjectUpdates></options>`;
-      let reader = updateSetReader();
-      // Not idempotent for the server (vcsim hands each change out once): never retried.
+      let reader = updateSetReader(options.onUpdate);
+      // Not idempotent for the server (vcsim hands each change out once): never retried on
+      // network errors. A NotAuthenticated retry is safe: the refused attempt carried no updates.
       const response = await this.client.invoke('WaitForUpdatesEx', this.collector, params, {
-        ...options,
+        ...(options.signal ? { signal: options.signal } : {}),
         stream: () => {
-          reader = updateSetReader();
+          reader = updateSetReader(options.onUpdate);
           return reader.capture;
         },
       });
       const page = reader.result(response);
-      out.push(...page.updates);
+      for (const u of page.updates) out.push(u);
       // No returnval: nothing changed; the version stays.
       if (page.version === undefined) break;
       version = page.version;

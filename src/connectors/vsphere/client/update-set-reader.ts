@@ -44,9 +44,12 @@ const OBJECT_SET_DEPTH = 5;
  * Reads an UpdateSet as it arrives (issue 17, the kept inventory): each `<objectSet>` of a
  * `<filterSet>` becomes an ObjectUpdate straight from the scanner's tag events, so a first
  * answer of 5,000 VMs is never held as XML. The version and `truncated` stay in the tree.
+ * With `onUpdate`, each update goes there as it is read (and `result` has none): it is not
+ * held either. Security: what `onUpdate` builds must be discarded unless the call succeeds.
  */
-export function updateSetReader(): UpdateSetReader {
+export function updateSetReader(onUpdate?: (u: ObjectUpdate) => void): UpdateSetReader {
   const updates: ObjectUpdate[] = [];
+  const emit = onUpdate ?? ((u: ObjectUpdate) => void updates.push(u));
   const names = new Map<string, string>();
   let sink: ObjectUpdateSink | undefined;
   // Security: updates only from the first SOAP Body's first element's first returnval's
@@ -70,7 +73,7 @@ export function updateSetReader(): UpdateSetReader {
         returnvalSeen ||= inReturnval;
       } else if (depth === 4) inFilterSet = inReturnval && local === 'filterSet';
       else if (depth === OBJECT_SET_DEPTH && inFilterSet && local === 'objectSet') {
-        sink ??= new ObjectUpdateSink((u) => updates.push(u), names);
+        sink ??= new ObjectUpdateSink(emit, names);
         return sink;
       }
       return undefined;

@@ -112,7 +112,11 @@ export class KeptInventory {
         state = { feed, session, vms: new Map(), containers: new Map(), index: InventoryIndex.fromEntities(new Map()) };
         this.state = state;
       }
-      this.apply(state, await state.feed.poll(options));
+      // Each update is applied as it is read (no array of 5,000 first updates in memory); if
+      // the poll fails, the whole inventory is dropped below, so a half-read answer never counts.
+      const applying = this.applier(state);
+      await state.feed.poll({ ...options, onUpdate: applying.apply });
+      applying.done();
       this.touch();
       return { vms: [...state.vms.values()], index: state.index };
     } catch (error) {
@@ -121,15 +125,15 @@ export class KeptInventory {
     }
   }
 
-  /** Applies the updates in order. Rows are replaced, never mutated (snapshots hold them). */
-  private apply(state: KeptState, updates: readonly ObjectUpdate[]): void {
+  /** Applies updates in order, as they arrive; `done` publishes a changed index. Rows are replaced, never mutated (snapshots hold them). */
+  private applier(state: KeptState): { apply: (u: ObjectUpdate) => void; done: () => void } {
     let containers: Map<string, IndexedEntity> | undefined;
-    for (const u of updates) {
+    const apply = (u: ObjectUpdate): void => {
       const isVm = u.ref.type === VM_TYPE;
       if (u.kind === 'leave') {
         if (isVm) state.vms.delete(u.ref.value);
         else (containers ??= new Map(state.containers)).delete(u.ref.value);
-        continue;
+        return;
       }
       if (u.kind !== 'enter' && u.kind !== 'modify') throw new UnappliableUpdateError(`unknown update kind ${u.kind}`);
       const paths = isVm ? VM_PATH_SET : INDEX_PATH_SET;
@@ -138,7 +142,7 @@ export class KeptInventory {
         if (u.kind === 'modify' && !old) throw new UnappliableUpdateError(`a change to ${u.ref.value}, which was never reported`);
         const props = u.kind === 'enter' ? {} : { ...old!.props };
         for (const c of u.changes) applyChange(props, c, paths);
-        state.vms.set(u.ref.value, { ref: u.ref, props, missing: u.kind === 'enter' || u.missing.length > 0 ? [...u.missing] : old!.missing });
+        state.vms.set(u.ref.value, { ref: u.ref, props, missing: u.kind === 'enter' || u.missing.length > 0 ? ownMissing(u.missing) : old!.missing });
       } else {
         containers ??= new Map(state.containers);
         const old = containers.get(u.ref.value);
@@ -148,11 +152,13 @@ export class KeptInventory {
         const parent = props['parent'];
         containers.set(u.ref.value, { ref: u.ref, name: String(props['name'] ?? u.ref.value), parent: isMoRef(parent) ? parent : undefined });
       }
-    }
-    if (containers) {
+    };
+    const done = (): void => {
+      if (!containers) return;
       state.containers = containers;
       state.index = InventoryIndex.fromEntities(containers);
-    }
+    };
+    return { apply, done };
   }
 
   private touch(): void {
@@ -163,6 +169,14 @@ export class KeptInventory {
     }, this.idleMs);
     this.idleTimer.unref();
   }
+}
+
+const NO_MISSING: string[] = [];
+Object.freeze(NO_MISSING);
+
+/** The object's missing paths: one shared frozen empty list for the usual none (5,000 VMs, no 5,000 arrays). */
+function ownMissing(missing: readonly string[]): string[] {
+  return missing.length === 0 ? NO_MISSING : [...missing];
 }
 
 /**

@@ -60,27 +60,30 @@ export class PropertyCollectorFeed {
     if (spec.filters.some((f) => f.types.length === 0) || types.length === 0) throw new TypeError('every filter of a PropertyCollectorFeed needs at least one type');
     const sc = await client.serviceContent();
     if (!sc.viewManager || !sc.rootFolder) throw new ConnectorError('CONN_BAD_RESPONSE', 'the server has no ViewManager or root folder; inventory needs a vCenter or ESX SDK');
-    const made = await client.invoke('CreatePropertyCollector', sc.propertyCollector, '', options);
-    const collector = parseMoRef(childElement(made, 'returnval'));
-    if (!collector) throw new ConnectorError('CONN_BAD_RESPONSE', 'CreatePropertyCollector answered without a collector; check the SDK URL');
-    let view: ManagedObjectRef | undefined;
+    // The collector and the view at the same time, then the filters at the same time: two
+    // round trips before the first poll instead of four.
+    const [made, created] = await Promise.allSettled([
+      client.invoke('CreatePropertyCollector', sc.propertyCollector, '', options),
+      client.invoke('CreateContainerView', sc.viewManager, moRefElement('container', sc.rootFolder) + types.map((t) => xmlElement('type', t)).join('') + '<recursive>true</recursive>', options),
+    ]);
+    const collector = made.status === 'fulfilled' ? parseMoRef(childElement(made.value, 'returnval')) : undefined;
+    const view = created.status === 'fulfilled' ? parseMoRef(childElement(created.value, 'returnval')) : undefined;
+    const cleanUp = async (): Promise<void> => {
+      if (collector) await client.invoke('DestroyPropertyCollector', collector).catch(() => undefined);
+      if (view) await client.invoke('DestroyView', view).catch(() => undefined);
+    };
     try {
-      const created = await client.invoke(
-        'CreateContainerView',
-        sc.viewManager,
-        moRefElement('container', sc.rootFolder) + types.map((t) => xmlElement('type', t)).join('') + '<recursive>true</recursive>',
-        options,
-      );
-      view = parseMoRef(childElement(created, 'returnval'));
+      if (made.status === 'rejected') throw made.reason;
+      if (created.status === 'rejected') throw created.reason;
+      if (!collector) throw new ConnectorError('CONN_BAD_RESPONSE', 'CreatePropertyCollector answered without a collector; check the SDK URL');
       if (!view) throw new ConnectorError('CONN_BAD_RESPONSE', 'CreateContainerView answered without a view; check the SDK URL');
-      for (const filter of spec.filters) {
-        const filterSpec = `<spec>${containerViewSpecBody(view, filter.types, filter.paths)}</spec><partialUpdates>false</partialUpdates>`;
-        await client.invoke('CreateFilter', collector, filterSpec, options);
-      }
+      const filters = await Promise.allSettled(
+        spec.filters.map((filter) => client.invoke('CreateFilter', collector, `<spec>${containerViewSpecBody(view, filter.types, filter.paths)}</spec><partialUpdates>false</partialUpdates>`, options)),
+      );
+      for (const f of filters) if (f.status === 'rejected') throw f.reason;
       return new PropertyCollectorFeed(client, collector, view, spec.maxObjectUpdates ?? DEFAULT_MAX_OBJECT_UPDATES);
     } catch (error) {
-      await client.invoke('DestroyPropertyCollector', collector).catch(() => undefined);
-      if (view) await client.invoke('DestroyView', view).catch(() => undefined);
+      await cleanUp();
       throw error;
     }
   }

@@ -1,0 +1,62 @@
+// vsphere_list_vms through the server with its kept inventory (issue 17): the first listing
+// builds it, a later first page only asks for the changes, and stopping the server destroys
+// its PropertyCollector on vCenter.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startVcsim, type Vcsim } from '../../support/vcsim.js';
+import { vcsimChange } from '../../support/vcsim-change.js';
+import { connectVsphereServer, type ConnectedServer } from './connect-vsphere-server.js';
+import { vcsimTokens, type VcsimTokens } from './vcsim-tokens.js';
+
+type Page = { vms: { name: string; moref: string; powerState: string }[]; total: number; nextCursor?: string };
+
+describe('vsphere_list_vms with the kept inventory', () => {
+  let vcsim: Vcsim;
+  let tokens: VcsimTokens;
+  let s: ConnectedServer | undefined;
+  const logged: string[] = [];
+  const delta = async (run: () => Promise<unknown>) => {
+    const before = await vcsim.counts();
+    await run();
+    const after = await vcsim.counts();
+    return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, n]) => n !== 0)) as Record<string, number>;
+  };
+
+  before(async () => {
+    vcsim = await startVcsim({ vms: 3, clusters: 1, hosts: 2, standalone: 1 });
+    tokens = vcsimTokens(vcsim);
+    s = await connectVsphereServer({ tokens, defaultEndpoint: 'vc', log: (line) => logged.push(line) });
+  });
+  after(async () => {
+    await s?.close();
+    await tokens?.close();
+    await vcsim?.stop();
+  });
+
+  it('builds the kept inventory on the first listing, then answers first pages from one WaitForUpdatesEx', async () => {
+    let first: Page | undefined;
+    const built = await delta(async () => (first = (await s!.ok('vsphere_list_vms', { limit: 2 })) as Page));
+    assert.equal(built['CreatePropertyCollector'], 1);
+    assert.equal(built['RetrievePropertiesEx'], undefined);
+    assert.equal(first!.vms.length, 2);
+    // The cursor's later page comes from the snapshot: no call to vCenter at all.
+    const later = await delta(() => s!.ok('vsphere_list_vms', { limit: 2, cursor: first!.nextCursor }));
+    assert.deepEqual(later, {});
+    const { moref } = await vcsimChange(vcsim, 'create', 'kept-listed');
+    let again: Page | undefined;
+    const updated = await delta(async () => (again = (await s!.ok('vsphere_list_vms', { name: 'kept-*' })) as Page));
+    assert.deepEqual(updated, { WaitForUpdatesEx: 1 });
+    assert.deepEqual(again!.vms.map((v) => [v.name, v.moref]), [['kept-listed', moref]]);
+    assert.equal(again!.total, 1);
+    assert.deepEqual(logged, [], 'no fallback was logged');
+  });
+
+  it('destroys its PropertyCollector when the server stops', async () => {
+    const stopped = await delta(async () => {
+      await s!.close();
+      s = undefined;
+    });
+    assert.equal(stopped['DestroyPropertyCollector'], 1);
+    assert.equal(stopped['DestroyView'], 1);
+  });
+});

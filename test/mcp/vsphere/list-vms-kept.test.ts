@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startVcsim, type Vcsim } from '../../support/vcsim.js';
 import { vcsimChange } from '../../support/vcsim-change.js';
+import { until } from '../../support/wait.js';
 import { connectVsphereServer, type ConnectedServer } from './connect-vsphere-server.js';
 import { vcsimTokens, type VcsimTokens } from './vcsim-tokens.js';
 
@@ -49,6 +50,14 @@ describe('vsphere_list_vms with the kept inventory', () => {
     assert.deepEqual(again!.vms.map((v) => [v.name, v.moref]), [['kept-listed', moref]]);
     assert.equal(again!.total, 1);
     assert.deepEqual(logged, [], 'no fallback was logged');
+  });
+
+  it('drops the kept inventory (destroying its collector) when the broker revokes the session', async () => {
+    const destroyed = (await vcsim.counts())['DestroyPropertyCollector'] ?? 0;
+    tokens.revoke('vc');
+    await until('the collector destroyed', async () => ((await vcsim.counts())['DestroyPropertyCollector'] ?? 0) > destroyed);
+    const rebuilt = await delta(() => s!.ok('vsphere_list_vms', {}));
+    assert.equal(rebuilt['CreatePropertyCollector'], 1, 'the next listing builds a new one');
   });
 
   it('destroys its PropertyCollector when the server stops', async () => {

@@ -9,7 +9,10 @@
 //   first: what vsphere_list_vms does for an unfiltered first page in the child (index and
 //          VMs together, rows, sort, the first 500), without the gateway;
 //   kept:  the same first page from the kept inventory (issue 17): one WaitForUpdatesEx
-//          (maxWaitSeconds 0) brings it up to date, then rows, sort, the first 500.
+//          (maxWaitSeconds 0) brings it up to date, then rows, sort, the first 500;
+//   build: the same first page building a new kept inventory (collector, view, filters, the
+//          first WaitForUpdatesEx with every VM), as a cold walk does; destroyed after.
+// BENCH_VCSIM_TICK_MS: vcsim's WaitForUpdatesEx tick (test/support/vcsim.ts collectorTickMs).
 // Under `node --cpu-prof` it profiles the child's side of the walk.
 // Prints medians; asserts nothing. Run: node --import tsx bench/vsphere-inventory/walk-shapes.ts
 import { randomBytes } from 'node:crypto';
@@ -35,7 +38,7 @@ try {
     return out;
   };
   const refs = (await all(['name'])).sort((a, b) => String(a.props['name']).localeCompare(String(b.props['name']))).map((o) => o.ref);
-  const times: Record<string, number[]> = { full: [], names: [], page: [], index: [], first: [], kept: [] };
+  const times: Record<string, number[]> = { full: [], names: [], page: [], index: [], first: [], kept: [], build: [] };
   const kept = new KeptInventory(client, { session: async () => 'one session' });
   await kept.current();
   // SHAPES=first,index (say) times only those, e.g. to profile the list tool's first page alone.
@@ -58,6 +61,9 @@ try {
     await time('index', () => InventoryIndex.load(client));
     await time('first', async () => listWindow(await collectVmRows(client, InventoryIndex.load(client), () => true), ['vms', {}], 500, undefined));
     await time('kept', async () => listWindow(await currentVmRows(kept, () => true, (e) => { throw e; }), ['vms', {}], 500, undefined));
+    const fresh = new KeptInventory(client, { session: async () => 'one session' });
+    await time('build', async () => listWindow(await currentVmRows(fresh, () => true, (e) => { throw e; }), ['vms', {}], 500, undefined));
+    await fresh.dispose();
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = Object.fromEntries(Object.entries(times).filter(([, v]) => v.length > 0).map(([k, v]) => [k, med(v)])) as Record<string, number>;

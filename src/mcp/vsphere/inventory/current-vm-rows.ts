@@ -1,6 +1,6 @@
 import type { ObjectContent } from '../../../connectors/vsphere/index.js';
 import { InventoryIndex } from './inventory-index.js';
-import { isTimeout, type KeptInventory } from './kept-inventory.js';
+import { isTimeout, KeptInventoryPausedError, type KeptInventory } from './kept-inventory.js';
 import { collectVmRows, toVmRow, type VmRow } from './vm-rows.js';
 
 /** Which rows a listing keeps. */
@@ -19,7 +19,8 @@ export async function currentVmRows(inventory: KeptInventory, keep: KeepVmRow, o
   } catch (error) {
     // A vCenter that did not answer in time would not answer a full read either: say so now.
     if (isTimeout(error)) throw error;
-    onFallback?.(error);
+    // A pause after a failed build was logged when the build failed.
+    if (!(error instanceof KeptInventoryPausedError)) onFallback?.(error);
     return collectVmRows(inventory.client, InventoryIndex.load(inventory.client), keep);
   }
   const rows: VmRow[] = [];

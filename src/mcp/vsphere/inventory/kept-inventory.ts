@@ -15,6 +15,8 @@ export interface KeptInventoryOptions {
   readonly session: () => Promise<string>;
   /** Dropped (and its collector destroyed) after this long without a call; default 5 minutes. */
   readonly idleMs?: number;
+  /** The clock of the pause after a failed build; default Date.now. */
+  readonly now?: () => number;
 }
 
 /** How long a kept inventory lives without a call: 5 minutes. */
@@ -25,6 +27,18 @@ const VM_PATH_SET: ReadonlySet<string> = new Set(VM_ROW_PATHS);
 const INDEX_PATH_SET: ReadonlySet<string> = new Set(INDEX_PATHS);
 /** The VMs' rows and the index's containers: one view, a filter each (PropertyCollectorFeedSpec says why). */
 const FEED_SPEC = { filters: [{ types: [VM_TYPE], paths: VM_ROW_PATHS }, { types: INDEX_TYPES, paths: INDEX_PATHS }] };
+
+/** After a failed build, listings read afresh for this long before the collector is tried again. */
+export const KEPT_INVENTORY_RETRY_MS = 60_000;
+
+/**
+ * The kept inventory is not tried now: building one failed less than KEPT_INVENTORY_RETRY_MS
+ * ago (a vCenter that refuses the collector would otherwise cost every listing a failed
+ * build before its full read). The listing reads afresh without logging again.
+ */
+export class KeptInventoryPausedError extends Error {
+  override readonly name = 'KeptInventoryPausedError';
+}
 
 /** An update the kept inventory cannot apply exactly: it is dropped and the listing reads afresh. */
 class UnappliableUpdateError extends Error {
@@ -56,13 +70,16 @@ export class KeptInventory {
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private buildFailedAt: number | undefined;
   private readonly idleMs: number;
+  private readonly now: () => number;
 
   constructor(
     readonly client: VsphereClient,
     private readonly options: KeptInventoryOptions,
   ) {
     this.idleMs = options.idleMs ?? KEPT_INVENTORY_IDLE_MS;
+    this.now = options.now ?? Date.now;
   }
 
   /** True while an inventory is kept (for tests and the bench). */
@@ -99,6 +116,7 @@ export class KeptInventory {
 
   private async update(options: { signal?: AbortSignal }): Promise<KeptView> {
     if (this.disposed) throw new Error('the kept inventory was disposed');
+    let building = false;
     try {
       const session = await this.options.session();
       let state = this.state;
@@ -108,6 +126,10 @@ export class KeptInventory {
         state = undefined;
       }
       if (!state) {
+        if (this.buildFailedAt !== undefined && this.now() - this.buildFailedAt < KEPT_INVENTORY_RETRY_MS) {
+          throw new KeptInventoryPausedError('building the kept inventory failed less than a minute ago; reading afresh');
+        }
+        building = true;
         const feed = await PropertyCollectorFeed.open(this.client, FEED_SPEC, options);
         state = { feed, session, vms: new Map(), containers: new Map(), index: InventoryIndex.fromEntities(new Map()) };
         this.state = state;
@@ -117,9 +139,11 @@ export class KeptInventory {
       const applying = this.applier(state);
       await state.feed.poll({ ...options, onUpdate: applying.apply });
       applying.done();
+      this.buildFailedAt = undefined;
       this.touch();
       return { vms: [...state.vms.values()], index: state.index };
     } catch (error) {
+      if (building) this.buildFailedAt = this.now();
       await this.drop();
       throw error;
     }

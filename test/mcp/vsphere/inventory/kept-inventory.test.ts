@@ -18,8 +18,14 @@ import { vcsimTokens, type VcsimTokens } from '../vcsim-tokens.js';
 /** The real client, noting each collector it creates (so a test can destroy one behind the inventory's back). */
 class CollectorNotingClient extends VsphereClient {
   readonly collectors: ManagedObjectRef[] = [];
+  /** Sends the next CreatePropertyCollector to a method vcsim does not have (a real fault, MethodNotFound). */
+  breakNextCollector = false;
 
   override async invoke(method: string, thisRef: ManagedObjectRef, paramsXml = '', options: InvokeOptions = {}) {
+    if (method === 'CreatePropertyCollector' && this.breakNextCollector) {
+      this.breakNextCollector = false;
+      return super.invoke('CreatePropertyCollectorNotHere', thisRef, paramsXml, options);
+    }
     const response = await super.invoke(method, thisRef, paramsXml, options);
     if (method === 'CreatePropertyCollector') this.collectors.push(parseMoRef(childElement(response, 'returnval'))!);
     return response;
@@ -177,6 +183,29 @@ describe('KeptInventory on vcsim', () => {
     assert.deepEqual(rows, await fullRead());
     assert.deepEqual(fallbacks, []);
     assert.equal(client.collectors.length, made + 1, 'a new collector for the new session');
+  });
+
+  it('after a failed build, reads afresh without trying the collector for a minute, then tries again', async () => {
+    let now = 1_000_000;
+    const paused = new KeptInventory(client, { session: digest, now: () => now });
+    const logged: unknown[] = [];
+    try {
+      client.breakNextCollector = true;
+      assert.deepEqual(byMoref(await currentVmRows(paused, () => true, (e) => logged.push(e))), await fullRead());
+      assert.equal(logged.length, 1, 'the failed build is logged');
+      const made = client.collectors.length;
+      const before = await vcsim.counts();
+      now += 59_000;
+      assert.deepEqual(byMoref(await currentVmRows(paused, () => true, (e) => logged.push(e))), await fullRead());
+      assert.equal((await vcsim.counts())['CreatePropertyCollector'] ?? 0, before['CreatePropertyCollector'] ?? 0, 'no collector tried during the pause');
+      assert.equal(logged.length, 1, 'the pause is not logged again');
+      now += 2_000;
+      assert.deepEqual(byMoref(await currentVmRows(paused, () => true, (e) => logged.push(e))), await fullRead());
+      assert.equal(client.collectors.length, made + 1, 'built after the pause');
+      assert.equal(paused.kept, true);
+    } finally {
+      await paused.dispose();
+    }
   });
 
   it('drops the inventory and destroys its collector after the idle period', async () => {

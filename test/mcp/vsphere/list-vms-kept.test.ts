@@ -52,6 +52,25 @@ describe('vsphere_list_vms with the kept inventory', () => {
     assert.deepEqual(logged, [], 'no fallback was logged');
   });
 
+  it('keeps a walk\'s pages on its first page\'s snapshot while the kept inventory moves on', async () => {
+    const first = (await s!.ok('vsphere_list_vms', { limit: 3 })) as Page;
+    const { moref } = await vcsimChange(vcsim, 'create', 'aaa-during-walk');
+    const names = first.vms.map((v) => v.name);
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const page = (await s!.ok('vsphere_list_vms', { limit: 3, cursor })) as Page;
+      assert.equal(page.total, first.total, 'the total is stable within the walk');
+      names.push(...page.vms.map((v) => v.name));
+      cursor = page.nextCursor;
+    }
+    assert.equal(names.length, first.total, 'no gaps');
+    assert.equal(new Set(names).size, names.length, 'no duplicates');
+    assert.ok(!names.includes('aaa-during-walk'), 'the walk shows vCenter as of its first page');
+    const next = (await s!.ok('vsphere_list_vms', { limit: 500 })) as Page;
+    assert.equal(next.total, first.total + 1);
+    assert.equal(next.vms.find((v) => v.moref === moref)?.name, 'aaa-during-walk', 'the next first page shows the change');
+  });
+
   it('drops the kept inventory (destroying its collector) when the broker revokes the session', async () => {
     const destroyed = (await vcsim.counts())['DestroyPropertyCollector'] ?? 0;
     tokens.revoke('vc');

@@ -129,11 +129,13 @@ export class PropertyCollectorFeed {
     return out;
   }
 
-  /** DestroyPropertyCollector (its filters go with it) and DestroyView; best effort, once. */
-  async destroy(): Promise<void> {
+  /** DestroyPropertyCollector (its filters go with it) and DestroyView; best effort, once. `signal` bounds the wait. */
+  async destroy(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    await this.client.invoke('DestroyPropertyCollector', this.collector).catch(() => undefined);
-    await this.client.invoke('DestroyView', this.view).catch(() => undefined);
+    await Promise.all([
+      this.client.invoke('DestroyPropertyCollector', this.collector, '', options).catch(() => undefined),
+      this.client.invoke('DestroyView', this.view, '', options).catch(() => undefined),
+    ]);
   }
 }

@@ -28,6 +28,9 @@ const INDEX_PATH_SET: ReadonlySet<string> = new Set(INDEX_PATHS);
 /** The VMs' rows and the index's containers: one view, a filter each (PropertyCollectorFeedSpec says why). */
 const FEED_SPEC = { filters: [{ types: [VM_TYPE], paths: VM_ROW_PATHS }, { types: INDEX_TYPES, paths: INDEX_PATHS }] };
 
+/** The most a dispose waits for vCenter (a call in flight, then the collector's destruction). */
+const DISPOSE_BUDGET_MS = 2_000;
+
 /** After a failed build, listings read afresh for this long before the collector is tried again. */
 export const KEPT_INVENTORY_RETRY_MS = 60_000;
 
@@ -98,20 +101,26 @@ export class KeptInventory {
     return run;
   }
 
-  /** Drops the kept inventory and destroys its collector (best effort). */
-  drop(): Promise<void> {
+  /** Drops the kept inventory and destroys its collector (best effort; `signal` bounds the wait). */
+  drop(options: { signal?: AbortSignal } = {}): Promise<void> {
     const state = this.state;
     this.state = undefined;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
-    return state ? state.feed.destroy() : Promise.resolve();
+    return state ? state.feed.destroy(options) : Promise.resolve();
   }
 
-  /** Drops the inventory for good: the server is stopping, or the endpoint's connection closes. */
+  /**
+   * Drops the inventory for good: the server is stopping, or the endpoint's connection closes.
+   * Waits at most DISPOSE_BUDGET_MS for a call in flight and the collector's destruction, so a
+   * vCenter that does not answer never holds up the child's stop (its collector then dies with
+   * the session).
+   */
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.queue;
-    await this.drop();
+    const budget = AbortSignal.timeout(DISPOSE_BUDGET_MS);
+    await Promise.race([this.queue, new Promise((resolve) => budget.addEventListener('abort', resolve, { once: true }))]);
+    await this.drop({ signal: budget });
   }
 
   private async update(options: { signal?: AbortSignal }): Promise<KeptView> {

@@ -244,3 +244,25 @@ describe('applyChange()', () => {
     assert.throws(() => applyChange(props as never, { name: 'name', op: 'add', val: 'b' }, paths));
   });
 });
+
+describe('KeptInventory.dispose() against a vCenter that does not answer', () => {
+  it('does not wait for the collector\'s destruction beyond its budget (the child\'s stop is never held up)', { timeout: 60_000 }, async () => {
+    // vcsim holds every Destroy* for 10 minutes: an unbounded dispose would hang the test.
+    const vcsim = await startVcsim({ vms: 1, clusters: 1, hosts: 1, standalone: 0, delays: { DestroyPropertyCollector: 600_000, DestroyView: 600_000 } });
+    const tokens = vcsimTokens(vcsim);
+    const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
+    try {
+      const client = new VsphereClient({ url: vcsim.url, dispatcher, session: { token: async () => (await tokens.get('vc')).token, renew: async (stale) => (await tokens.renew('vc', stale)).token } });
+      const kept = new KeptInventory(client, { session: async () => 'one session' });
+      await kept.current();
+      await kept.dispose();
+      assert.equal(kept.kept, false);
+      assert.equal((await vcsim.counts())['DestroyPropertyCollector'], 1, 'the destruction was asked for');
+    } finally {
+      // The held requests would keep a graceful close waiting: destroy the pool.
+      await dispatcher.destroy();
+      await tokens.close();
+      await vcsim.stop();
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { collectVmRows, type VmRow } from '../../../../src/mcp/vsphere/inventory
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 import { vcsimChange } from '../../../support/vcsim-change.js';
 import { until } from '../../../support/wait.js';
+import { TokenDeniedError } from '../../../../src/mcp/runtime/token-client.js';
 import { vcsimTokens, type VcsimTokens } from '../vcsim-tokens.js';
 
 /** The real client, noting each collector it creates (so a test can destroy one behind the inventory's back). */
@@ -206,6 +207,16 @@ describe('KeptInventory on vcsim', () => {
     } finally {
       await paused.dispose();
     }
+  });
+
+  it('does not read afresh when the broker refuses the session (the user would be asked twice)', async () => {
+    const denied = new KeptInventory(client, { session: async () => { throw new TokenDeniedError('denied', 'the user denied the unlock'); } });
+    const before = await vcsim.counts();
+    const logged: unknown[] = [];
+    await assert.rejects(currentVmRows(denied, () => true, (e) => logged.push(e)), TokenDeniedError);
+    assert.equal((await vcsim.counts())['RetrievePropertiesEx'] ?? 0, before['RetrievePropertiesEx'] ?? 0, 'no full read');
+    assert.deepEqual(logged, []);
+    await denied.dispose();
   });
 
   it('drops the inventory and destroys its collector after the idle period', async () => {

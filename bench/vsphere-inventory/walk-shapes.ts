@@ -68,8 +68,11 @@ try {
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = Object.fromEntries(Object.entries(times).filter(([, v]) => v.length > 0).map(([k, v]) => [k, med(v)])) as Record<string, number>;
   console.log(`walk shapes, ${refs.length} VMs, ${RUNS} rounds, medians: ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)} ms (CPU ${med(cpu[k]!).toFixed(0)} ms)`).join(', ')}`);
-  console.log(`  today's first page ≈ max(full, index) = ${Math.max(m['full']!, m['index']!).toFixed(0)} ms; names-first first page ≈ max(names, index) + page = ${(Math.max(m['names']!, m['index']!) + m['page']!).toFixed(0)} ms`);
-  console.log(`  reads of a 10-page walk: today ${Math.max(m['full']!, m['index']!).toFixed(0)} ms; names-first, per page by MoRef ${(Math.max(m['names']!, m['index']!) + 10 * m['page']!).toFixed(0)} ms`);
+  // The names-first estimate needs those four shapes (SHAPES may leave them out).
+  if (['full', 'names', 'page', 'index'].every((k) => m[k] !== undefined)) {
+    console.log(`  today's first page ≈ max(full, index) = ${Math.max(m['full']!, m['index']!).toFixed(0)} ms; names-first first page ≈ max(names, index) + page = ${(Math.max(m['names']!, m['index']!) + m['page']!).toFixed(0)} ms`);
+    console.log(`  reads of a 10-page walk: today ${Math.max(m['full']!, m['index']!).toFixed(0)} ms; names-first, per page by MoRef ${(Math.max(m['names']!, m['index']!) + 10 * m['page']!).toFixed(0)} ms`);
+  }
   await kept.dispose();
   await vsphereLogout({ url: vcsim.url, cookie: session.cookie, dispatcher, serviceContent: session.serviceContent });
 } finally {

@@ -71,6 +71,8 @@ interface KeptState {
 export class KeptInventory {
   private state: KeptState | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The queued update that has not started yet. */
+  private next: Promise<KeptView> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private buildFailedAt: number | undefined;
@@ -95,8 +97,15 @@ export class KeptInventory {
    *
    * @throws whatever the collector threw (the kept inventory is dropped first): read afresh.
    */
-  current(options: { signal?: AbortSignal } = {}): Promise<KeptView> {
-    const run = this.queue.then(() => this.update(options));
+  current(): Promise<KeptView> {
+    // Calls that arrive before the queued update has started share it: it starts after each of
+    // them arrived, so it is as fresh as one of their own (several first pages, one poll).
+    if (this.next) return this.next;
+    const run = this.queue.then(() => {
+      this.next = undefined;
+      return this.update();
+    });
+    this.next = run;
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -123,7 +132,7 @@ export class KeptInventory {
     await this.drop({ signal: budget });
   }
 
-  private async update(options: { signal?: AbortSignal }): Promise<KeptView> {
+  private async update(): Promise<KeptView> {
     if (this.disposed) throw new Error('the kept inventory was disposed');
     let building = false;
     try {
@@ -139,14 +148,14 @@ export class KeptInventory {
           throw new KeptInventoryPausedError('building the kept inventory failed less than a minute ago; reading afresh');
         }
         building = true;
-        const feed = await PropertyCollectorFeed.open(this.client, FEED_SPEC, options);
+        const feed = await PropertyCollectorFeed.open(this.client, FEED_SPEC);
         state = { feed, session, vms: new Map(), containers: new Map(), index: InventoryIndex.fromEntities(new Map()) };
         this.state = state;
       }
       // Each update is applied as it is read (no array of 5,000 first updates in memory); if
       // the poll fails, the whole inventory is dropped below, so a half-read answer never counts.
       const applying = this.applier(state);
-      await state.feed.poll({ ...options, onUpdate: applying.apply });
+      await state.feed.poll({ onUpdate: applying.apply });
       applying.done();
       this.buildFailedAt = undefined;
       this.touch();

@@ -97,6 +97,15 @@ describe('KeptInventory on vcsim', () => {
     assert.deepEqual(await assertKeptIsFresh(), before);
   });
 
+  it('serves calls that arrive before the queued poll starts with that one poll', async () => {
+    const before = await vcsim.counts();
+    const views = await Promise.all([kept.current(), kept.current(), kept.current()]);
+    const after = await vcsim.counts();
+    assert.equal(after['WaitForUpdatesEx']! - (before['WaitForUpdatesEx'] ?? 0), 1);
+    assert.equal(views[1], views[0]);
+    assert.equal(views[2], views[0]);
+  });
+
   it('shows a VM created between calls', async () => {
     const { moref } = await vcsimChange(vcsim, 'create', 'kept-new');
     const row = (await assertKeptIsFresh()).find((r) => r.moref === moref);

@@ -21,7 +21,9 @@ const ways = [
 ];
 const username = 'bench';
 const password = randomBytes(12).toString('base64url');
-const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username, password });
+// BENCH_VCSIM_TICK_MS: vcsim's WaitForUpdatesEx tick (test/support/vcsim.ts collectorTickMs).
+const tick = process.env['BENCH_VCSIM_TICK_MS'] ? Number(process.env['BENCH_VCSIM_TICK_MS']) : undefined;
+const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username, password, ...(tick ? { collectorTickMs: tick } : {}) });
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const w of round % 2 ? [...ways].reverse() : ways) {

@@ -41,11 +41,19 @@ export const KEPT_INVENTORY_RETRY_MS = 60_000;
  */
 export class KeptInventoryPausedError extends Error {
   override readonly name = 'KeptInventoryPausedError';
+  readonly code = 'VSPHERE_KEPT_INVENTORY_PAUSED' as const;
 }
 
 /** An update the kept inventory cannot apply exactly: it is dropped and the listing reads afresh. */
 class UnappliableUpdateError extends Error {
   override readonly name = 'UnappliableUpdateError';
+  readonly code = 'VSPHERE_KEPT_INVENTORY_UNAPPLIABLE' as const;
+}
+
+/** The kept inventory was disposed (the server is stopping): the listing reads afresh. */
+class KeptInventoryDisposedError extends Error {
+  override readonly name = 'KeptInventoryDisposedError';
+  readonly code = 'VSPHERE_KEPT_INVENTORY_DISPOSED' as const;
 }
 
 interface KeptState {
@@ -133,7 +141,7 @@ export class KeptInventory {
   }
 
   private async update(): Promise<KeptView> {
-    if (this.disposed) throw new Error('the kept inventory was disposed');
+    if (this.disposed) throw new KeptInventoryDisposedError('the kept inventory was disposed; reading afresh');
     let building = false;
     try {
       const session = await this.options.session();

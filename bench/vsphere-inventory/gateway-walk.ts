@@ -1,7 +1,9 @@
 // bench/vsphere-inventory, the gateway part: `vsphere_list_vms` walking every page (limit
 // 500, the tool's maximum, and its opaque cursor) through bridge → gateway → the vSphere
-// server, with the broker's session already warm: the first walk answers the unlock approval
-// and logs in; only the walks after it are timed. Real parts, as test/integration uses them:
+// server, with the broker's session already warm: a first call (vsphere_list_datacenters)
+// answers the unlock approval and logs in. Then, timed apart (issue 17, the kept inventory):
+// the first walk (cold: it builds the child's kept inventory), the walks after it (kept), and
+// after vCenter ended the session, the fallback walk (a full read) and the rebuild. Real parts, as test/integration uses them:
 // a private Secret Service, `keybroker endpoint add`, `keybroker serve`, `keybroker bridge`.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +14,7 @@ import { KEYBROKER_BIN, runKeybroker } from '../../test/support/keybroker-cli.js
 import { startSecretService } from '../../test/support/secret-service.js';
 import { startServe } from '../../test/support/serve-process.js';
 import type { Vcsim } from '../../test/support/vcsim.js';
+import { vcsimChange } from '../../test/support/vcsim-change.js';
 import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { treeMemoryKb } from '../support/process-memory.js';
 import { callsSince } from './soap-calls.js';
@@ -29,17 +32,30 @@ export interface GatewayWalkOptions {
   readonly expectedNames?: readonly string[] | undefined;
 }
 
-/** One line for the report: the median walk, or why there is none. Never throws. */
-export async function gatewayWalk(options: GatewayWalkOptions): Promise<string> {
-  if (!fs.existsSync(SERVER)) return 'gateway walk: skipped (vSphere server not built)';
+/** The walks' medians (ms) and the report's lines. */
+export interface GatewayWalkResult {
+  /** The first walk, which builds the kept inventory in a fresh child. */
+  readonly coldMs: number;
+  /** The later walks, from the kept inventory. */
+  readonly keptMs: number;
+  /** The walk right after vCenter ended the session: renewal and a full read (the fallback). */
+  readonly fallbackMs: number | undefined;
+  /** The walk after that: a new kept inventory, built in a warm child. */
+  readonly rebuiltMs: number | undefined;
+  readonly text: string;
+}
+
+/** The report's lines (the walks' medians, or why there are none). Never throws. */
+export async function gatewayWalk(options: GatewayWalkOptions): Promise<GatewayWalkResult | { text: string }> {
+  if (!fs.existsSync(SERVER)) return { text: 'gateway walk: skipped (vSphere server not built)' };
   try {
     return await walkThroughGateway(options);
   } catch (error) {
-    return `gateway walk: failed (${(error as Error).message.split('\n')[0]})`;
+    return { text: `gateway walk: failed (${(error as Error).message.split('\n')[0]})` };
   }
 }
 
-async function walkThroughGateway({ vcsim, username, password, runs, expectedNames }: GatewayWalkOptions): Promise<string> {
+async function walkThroughGateway({ vcsim, username, password, runs, expectedNames }: GatewayWalkOptions): Promise<GatewayWalkResult> {
   const ss = await startSecretService();
   // The keychain reads the bus address once per process, so children need it in their env.
   ss.apply();
@@ -58,39 +74,79 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env, cwd: ROOT, stderr: 'ignore' }));
     await waitForTool(client, 'vsphere_list_vms');
 
-    // Warm-up walk: the broker asks to unlock the credential; approve it as a user would.
-    const warm = walk(client);
+    // Warm-up: the broker asks to unlock the credential; approve it as a user would. A call
+    // that logs in without reading the VMs, so the first walk below starts with no kept
+    // inventory (issue 17: the child keeps one, updated through the PropertyCollector).
+    const warm = client.callTool({ name: 'vsphere_list_datacenters', arguments: {} });
     const approving = approveUntil(env, warm);
-    const first = await warm;
+    await warm;
     await approving;
 
-    const times: number[] = [];
-    const firsts: number[] = [];
-    const rests: number[] = [];
-    let last = first;
-    let calls = '';
-    for (let i = 0; i < runs; i++) {
-      const before = i === 0 ? await vcsim.counts() : undefined;
+    const calls = async <T>(run: () => Promise<T>): Promise<{ value: T; calls: string }> => {
+      const before = await vcsim.counts();
+      const value = await run();
+      return { value, calls: callsSince(before, await vcsim.counts()) };
+    };
+    const timed = async (): Promise<Walk & { ms: number }> => {
       const t0 = process.hrtime.bigint();
-      last = await walk(client);
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      firsts.push(last.firstMs);
-      rests.push(last.restMs);
-      if (before) calls = callsSince(before, await vcsim.counts());
+      const w = await walk(client!);
+      return { ...w, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+    };
+    // 1. The first walk of this child: no kept inventory (cold); the child is fresh (its JIT too).
+    const cold = await calls(timed);
+    // 2. The walks after it: the kept inventory brought up to date (one WaitForUpdatesEx).
+    const kept: (Walk & { ms: number })[] = [];
+    let keptCalls = '';
+    for (let i = 0; i < runs; i++) {
+      const k = await calls(timed);
+      kept.push(k.value);
+      if (i === 0) keptCalls = k.calls;
     }
+    // 3. vCenter ends the session between walks (an independent client terminates it): the next
+    // walk's collector call fails, the child renews the session and reads everything afresh
+    // (the fallback, which is also the full read every first page made before the kept
+    // inventory); the walk after that builds a new kept inventory in a warm child (cold, warm JIT).
+    const fallback: (Walk & { ms: number })[] = [];
+    const rebuilt: (Walk & { ms: number })[] = [];
+    let fallbackCalls = '';
+    for (let i = 0; i < runs; i++) {
+      await vcsimChange(vcsim, 'terminate');
+      const f = await calls(timed);
+      fallback.push(f.value);
+      if (i === 0) fallbackCalls = f.calls;
+      rebuilt.push(await timed());
+    }
+    const last = kept.at(-1) ?? cold.value;
     const unique = new Set(last.names);
     const problems: string[] = [];
-    if (unique.size !== last.names.length) problems.push(`${last.names.length - unique.size} duplicates`);
-    if (last.total !== undefined && last.total !== last.names.length) problems.push(`total ${last.total} but ${last.names.length} rows`);
+    for (const w of [cold.value, ...kept, ...fallback, ...rebuilt]) {
+      const u = new Set(w.names);
+      if (u.size !== w.names.length) problems.push(`${w.names.length - u.size} duplicates`);
+      if (w.total !== undefined && w.total !== w.names.length) problems.push(`total ${w.total} but ${w.names.length} rows`);
+      if (w.names.length !== last.names.length || w.names.some((n) => !unique.has(n))) problems.push('walks differ');
+    }
     if (expectedNames && (expectedNames.length !== unique.size || expectedNames.some((n) => !unique.has(n)))) problems.push('names differ from the one-shot ways');
-    const sorted = [...times].sort((a, b) => a - b);
-    const p50 = sorted[Math.floor(sorted.length / 2)]!;
     const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const line = (ws: (Walk & { ms: number })[]) => ws.length === 0 ? 'none' : `p50 ${mid(ws.map((w) => w.ms)).toFixed(0)} ms (first page ${mid(ws.map((w) => w.firstMs)).toFixed(0)} ms, the ${last.pages - 1} others ${mid(ws.map((w) => w.restMs)).toFixed(0)} ms)`;
     // The vSphere child's peak RSS after all the walks (its process tree: bwrap → node).
     const status = JSON.parse((await runKeybroker(['status', '--json'], { env })).stdout) as HostStatus;
     const childPid = status.children.find((c) => c.name === 'vsphere')?.pid;
     const childPeak = childPid === undefined ? 'n/a' : `${(treeMemoryKb(childPid).hwm / 1024).toFixed(1)} MiB`;
-    return `gateway walk: vsphere_list_vms, ${last.names.length} VMs in ${last.pages} pages of ≤ ${LIMIT}, warm session: p50 ${p50.toFixed(0)} ms over ${runs} walks (first page ${mid(firsts).toFixed(0)} ms, the ${last.pages - 1} others ${mid(rests).toFixed(0)} ms); ${problems.length ? `PROBLEMS: ${problems.join(', ')}` : 'no duplicates, no gaps'}\n    vSphere child peak RSS after the walks: ${childPeak}\n    SOAP calls per warm walk: ${calls || 'none'}`;
+    const result: GatewayWalkResult = {
+      coldMs: cold.value.ms,
+      keptMs: mid(kept.map((w) => w.ms)),
+      fallbackMs: fallback.length ? mid(fallback.map((w) => w.ms)) : undefined,
+      rebuiltMs: rebuilt.length ? mid(rebuilt.map((w) => w.ms)) : undefined,
+      text: [
+        `gateway walk: vsphere_list_vms, ${last.names.length} VMs in ${last.pages} pages of ≤ ${LIMIT}, warm session; ${problems.length ? `PROBLEMS: ${[...new Set(problems)].join(', ')}` : 'no duplicates, no gaps, every walk the same VMs'}`,
+        `    first walk, no kept inventory (cold, fresh child): ${line([cold.value])}`,
+        `    later walks, kept inventory (${runs}): ${line(kept)}`,
+        `    after vCenter ended the session: fallback walk (renew + full read) ${line(fallback)}; the walk after it (new kept inventory, warm child) ${line(rebuilt)}`,
+        `    vSphere child peak RSS after the walks: ${childPeak}`,
+        `    SOAP calls: cold walk ${cold.calls || 'none'}; kept walk ${keptCalls || 'none'}; fallback walk ${fallbackCalls || 'none'}`,
+      ].join('\n'),
+    };
+    return result;
   } finally {
     await client?.close().catch(() => {});
     await serve?.stop();

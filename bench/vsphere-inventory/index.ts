@@ -11,7 +11,10 @@
 //
 // Env: BENCH_RUNS (5), BENCH_VMS (5000), BENCH_MAX_OBJECTS (1000, the peers' page size),
 // BENCH_BASE (optional: another checkout, e.g. main copied to a temp folder; its one-shot
-// runs as a fourth way, interleaved with ours, for a same-run before/after).
+// runs as a fourth way, interleaved with ours, for a same-run before/after),
+// BENCH_VCSIM_TICK_MS (optional: vcsim's WaitForUpdatesEx tick; Debian's 0.24.2 waits 250 ms
+// before answering even maxWaitSeconds 0, govmomi ≥ 0.25 20 ms, vCenter not at all: see
+// VcsimOptions.collectorTickMs. Only the kept-inventory walks use WaitForUpdatesEx).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -140,7 +143,8 @@ const [govmomiBin, oursBundle, baseBundle] = await Promise.all([
 
 const username = 'bench';
 const password = randomBytes(12).toString('base64url');
-const vcsim: Vcsim = await startVcsim({ vms: VMS_PER_POOL, clusters: CLUSTERS, hosts: HOSTS_PER_CLUSTER, standalone: STANDALONE, username, password });
+const TICK_MS = process.env['BENCH_VCSIM_TICK_MS'] ? positive('BENCH_VCSIM_TICK_MS', 250) : undefined;
+const vcsim: Vcsim = await startVcsim({ vms: VMS_PER_POOL, clusters: CLUSTERS, hosts: HOSTS_PER_CLUSTER, standalone: STANDALONE, username, password, ...(TICK_MS ? { collectorTickMs: TICK_MS } : {}) });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bench-vsinv-'));
 try {
   const env = {
@@ -198,7 +202,7 @@ try {
   const count = reference?.names.length ?? 0;
   const hosts = CLUSTERS * HOSTS_PER_CLUSTER + STANDALONE;
   console.log(`vsphere-inventory: ${count.toLocaleString('en-US')} VMs (vcsim -vms ${VMS_PER_POOL} × (${CLUSTERS} clusters + ${STANDALONE} standalone host), ${hosts} hosts) over HTTPS with a SHA-256 pin`);
-  console.log(`  ${RUNS} runs each, interleaved, after 1 warm-up round; peers page with maxObjects ${MAX_OBJECTS} (${os.availableParallelism()} cores, node ${process.version})`);
+  console.log(`  ${RUNS} runs each, interleaved, after 1 warm-up round; peers page with maxObjects ${MAX_OBJECTS} (${os.availableParallelism()} cores, node ${process.version}); vcsim's WaitForUpdatesEx tick ${TICK_MS ?? 250} ms${TICK_MS && TICK_MS !== 250 ? ' (a variant build; Debian\'s is 250)' : ''}`);
   console.log(`  ${'way'.padEnd(26)}${'wall p50'.padStart(12)}${'CPU p50'.padStart(12)}${'peak RSS p50'.padStart(15)}`);
   for (const r of results) {
     if (r.skipped || r.samples.length === 0) {
@@ -227,7 +231,14 @@ try {
   const base = results[3];
   if (base) console.log(`  ours / BENCH_BASE wall ${ratio(ours, base, (s) => s.wallMs)}  CPU ${ratio(ours, base, (s) => s.cpuMs)}  RSS ${ratio(ours, base, (s) => s.rssKB)}; BENCH_BASE / govmomi wall ${ratio(base, govmomi, (s) => s.wallMs)}  CPU ${ratio(base, govmomi, (s) => s.cpuMs)}`);
 
-  console.log(`  ${await gatewayWalk({ vcsim, username, password, runs: RUNS, expectedNames: reference?.names })}`);
+  const walked = await gatewayWalk({ vcsim, username, password, runs: RUNS, expectedNames: reference?.names });
+  console.log(`  ${walked.text}`);
+  // The product walk against govmomi's one-shot, same run (goal ≤ 0.8): cold and kept apart.
+  if ('coldMs' in walked && !govmomi.skipped && govmomi.samples.length) {
+    const g = median(govmomi.samples.map((s) => s.wallMs));
+    const r = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / g).toFixed(2)}×`);
+    console.log(`  walk / govmomi one-shot (${g.toFixed(0)} ms; goal ≤ 0.8): first walk, cold ${r(walked.coldMs)}; later walks, kept ${r(walked.keptMs)}; fallback (full read) ${r(walked.fallbackMs)}; rebuilt in a warm child ${r(walked.rebuiltMs)}`);
+  }
 } finally {
   await vcsim.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

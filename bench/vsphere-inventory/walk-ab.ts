@@ -13,7 +13,7 @@ import type { GatewayWalkOptions } from './gateway-walk.js';
 const BASE = process.env['BENCH_BASE'];
 if (!BASE) throw new Error('BENCH_BASE is not set');
 const ROUNDS = Number(process.env['WALK_ROUNDS'] ?? 3);
-type Walk = (options: GatewayWalkOptions) => Promise<string>;
+type Walk = (options: GatewayWalkOptions) => Promise<string | { text: string }>;
 const load = async (root: string): Promise<Walk> => ((await import(pathToFileURL(path.join(root, 'bench/vsphere-inventory/gateway-walk.ts')).href)) as { gatewayWalk: Walk }).gatewayWalk;
 const ways = [
   { label: 'this checkout', walk: await load(path.resolve(import.meta.dirname, '../..')) },
@@ -21,11 +21,14 @@ const ways = [
 ];
 const username = 'bench';
 const password = randomBytes(12).toString('base64url');
-const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username, password });
+// BENCH_VCSIM_TICK_MS: vcsim's WaitForUpdatesEx tick (test/support/vcsim.ts collectorTickMs).
+const tick = process.env['BENCH_VCSIM_TICK_MS'] ? Number(process.env['BENCH_VCSIM_TICK_MS']) : undefined;
+const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username, password, ...(tick ? { collectorTickMs: tick } : {}) });
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const w of round % 2 ? [...ways].reverse() : ways) {
-      const line = await w.walk({ vcsim, username, password, runs: 3 });
+      const walked = await w.walk({ vcsim, username, password, runs: 3 });
+      const line = typeof walked === 'string' ? walked : walked.text;
       console.log(`round ${round + 1}, ${w.label}: ${line.replace(/\n\s*/g, ' | ')}`);
     }
   }

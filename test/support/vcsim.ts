@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, type Agent } from 'undici';
@@ -23,6 +24,13 @@ export interface VcsimOptions {
   readonly password?: string;
   /** Extra milliseconds per SOAP method, e.g. `{ PowerOnVM_Task: 500 }`. */
   readonly delays?: Readonly<Record<string, number>>;
+  /**
+   * How often WaitForUpdatesEx looks for changes, in ms. Debian's govmomi 0.24.2 waits 250 ms
+   * even with maxWaitSeconds 0 (vCenter answers that at once); govmomi 0.25 and later wait
+   * 20 ms. Any other value builds a variant binary with only that line changed (a `go build
+   * -overlay`, the source untouched): for the kept-inventory bench (issue 17).
+   */
+  readonly collectorTickMs?: number;
 }
 
 /** A running vcsim over HTTPS with its self-signed certificate. */
@@ -55,7 +63,7 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<Vcsim> {
   if ((options.username === undefined) !== (options.password === undefined)) {
     throw new Error('startVcsim: give username and password together');
   }
-  const bin = await vcsimBinary();
+  const bin = options.collectorTickMs === undefined || options.collectorTickMs === 250 ? await vcsimBinary() : await vcsimTickVariant(options.collectorTickMs);
   const args = ['-vms', String(options.vms ?? 2), '-clusters', String(options.clusters ?? 1)];
   args.push('-hosts', String(options.hosts ?? 3), '-standalone', String(options.standalone ?? 1));
   if (options.username !== undefined) args.push('-username', options.username, '-password', options.password!);
@@ -167,6 +175,26 @@ export function vcsimBinary(onCompile?: () => void): Promise<string> {
   return binary;
 }
 
+const COLLECTOR_GO = '/usr/share/gocode/src/github.com/vmware/govmomi/simulator/property_collector.go';
+const TICK_LINE = 'ticker := time.NewTicker(250 * time.Millisecond)';
+
+/** vcsim with WaitForUpdatesEx's tick set to `ms` (VcsimOptions.collectorTickMs); built once, cached beside the plain one. */
+async function vcsimTickVariant(ms: number): Promise<string> {
+  if (!Number.isInteger(ms) || ms < 1 || ms > 10_000) throw new Error(`collectorTickMs must be a whole number of ms from 1 to 10000, got ${ms}`);
+  const original = fs.readFileSync(COLLECTOR_GO, 'utf8');
+  if (!original.includes(TICK_LINE)) throw new Error(`${COLLECTOR_GO} has no "${TICK_LINE}": not govmomi 0.24.2's simulator`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vcsim-tick-'));
+  try {
+    const replaced = path.join(dir, 'property_collector.go');
+    fs.writeFileSync(replaced, original.replace(TICK_LINE, `ticker := time.NewTicker(${ms} * time.Millisecond)`));
+    const overlay = path.join(dir, 'overlay.json');
+    fs.writeFileSync(overlay, JSON.stringify({ Replace: { [COLLECTOR_GO]: replaced } }));
+    return await buildGoBinary(SOURCE, `vcsim-tick${ms}`, undefined, ['-overlay', overlay]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** True when the binary for the current main.go is already in .cache/vcsim (scripts/test.mjs says so). */
 export function vcsimIsBuilt(): boolean {
   return fs.existsSync(goBinaryPath(SOURCE, 'vcsim'));
@@ -184,7 +212,7 @@ function goBinaryPath(source: string, name: string): string {
  * half-written binary. Exported for the Go peers of the benchmarks (bench/peers). `onCompile`
  * runs just before a build starts, so a human is told why nothing happens for a while.
  */
-export async function buildGoBinary(source: string, name: string, onCompile?: () => void): Promise<string> {
+export async function buildGoBinary(source: string, name: string, onCompile?: () => void, buildFlags: readonly string[] = []): Promise<string> {
   const bin = goBinaryPath(source, name);
   if (fs.existsSync(bin)) return bin;
   onCompile?.();
@@ -199,7 +227,7 @@ export async function buildGoBinary(source: string, name: string, onCompile?: ()
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      execFile('go', ['build', '-o', tmp, path.basename(source)], { cwd: path.dirname(source), env, timeout: BUILD_TIMEOUT_MS }, (error, _stdout, stderr) => {
+      execFile('go', ['build', ...buildFlags, '-o', tmp, path.basename(source)], { cwd: path.dirname(source), env, timeout: BUILD_TIMEOUT_MS }, (error, _stdout, stderr) => {
         if (!error) return resolve();
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`go is not installed; ${INSTALL}`));
         const tail = stderr.trim().split('\n').slice(-5).join(' | ');

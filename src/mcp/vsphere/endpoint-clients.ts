@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createUpstreamDispatcher, VsphereClient } from '../../connectors/vsphere/index.js';
 import { VapiClient } from '../../connectors/vsphere/vapi/vapi-client.js';
 import type { TokenGrant } from '../../base/contracts/token-protocol.js';
 import { EndpointPool, type PooledConnection } from '../runtime/toolkit/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
+import { KeptInventory } from './inventory/kept-inventory.js';
 import { VsphereToolError } from './vsphere-tool-error.js';
 
 /** What the tools need to reach a vCenter: a client per endpoint name. */
@@ -11,6 +13,8 @@ export interface VsphereClients {
   forEndpoint(endpoint: string | undefined): Promise<VsphereClient>;
   /** A vAPI REST client (tags) for the same endpoint and session login (issue 16). */
   vapi(endpoint: string | undefined): Promise<VapiClient>;
+  /** The endpoint's kept VM inventory (issue 17), over the same client and session. */
+  inventory(endpoint: string | undefined): Promise<KeptInventory>;
 }
 
 /** Options of {@link createVsphereClients}. */
@@ -26,6 +30,7 @@ export interface VsphereClientsOptions {
 interface VsphereConnection extends PooledConnection {
   readonly client: VsphereClient;
   readonly vapi: VapiClient;
+  readonly inventory: KeptInventory;
 }
 
 /**
@@ -64,7 +69,25 @@ function openVsphereConnection(name: string, grant: TokenGrant, tokens: TokenSou
       },
     },
   });
-  return { client, vapi, close: () => dispatcher.close() };
+  const inventory = new KeptInventory(client, {
+    // Which session the calls present, as a digest: the kept inventory is dropped when it changes.
+    session: async () => createHash('sha256').update((await tokens.get(name)).token).digest('base64url'),
+  });
+  // A revoked session (the endpoint locked, the broker logged out) takes the kept inventory with it.
+  const revoked = tokens.onDidRevoke((endpoint) => {
+    if (endpoint === name) void inventory.drop();
+  });
+  return {
+    client,
+    vapi,
+    inventory,
+    close: async () => {
+      revoked.dispose();
+      // Its collector is destroyed over the dispatcher, so before the dispatcher closes.
+      await inventory.dispose();
+      await dispatcher.close();
+    },
+  };
 }
 
 /** The vSphere clients of a server: the toolkit's endpoint pool over {@link openVsphereConnection}. */
@@ -79,6 +102,7 @@ export function createVsphereClients(options: VsphereClientsOptions): VsphereCli
   return {
     forEndpoint: async (endpoint) => (await pool.connection(endpoint)).client,
     vapi: async (endpoint) => (await pool.connection(endpoint)).vapi,
+    inventory: async (endpoint) => (await pool.connection(endpoint)).inventory,
     dispose: () => pool.dispose(),
   };
 }

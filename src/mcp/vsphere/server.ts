@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { serverInstructions } from '../runtime/endpoint-list.js';
 import type { ServerInstance } from '../runtime/run-server.js';
-import { Toolkit, type ToolLog } from '../runtime/toolkit/index.js';
+import { stderrLog, Toolkit, type ToolLog } from '../runtime/toolkit/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
 import { createVsphereClients } from './endpoint-clients.js';
 import { RowSnapshots } from './inventory/row-snapshots.js';
@@ -25,6 +25,14 @@ export function createServer(deps: VsphereServerDeps): ServerInstance & { server
   const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: serverInstructions('vsphere', 'vSphere') });
   const clients = createVsphereClients({ tokens: deps.tokens, defaultEndpoint: deps.defaultEndpoint, timeoutMs: deps.timeoutMs });
   const tools = new Toolkit(server, { name: 'vsphere', log: deps.log });
-  registerTools(tools, { clients, taskDeadlineMs: deps.taskDeadlineMs ?? 300_000, snapshots: new RowSnapshots(), listEndpoints: () => deps.tokens.listEndpoints() });
+  const log = deps.log ?? stderrLog;
+  registerTools(tools, {
+    clients,
+    taskDeadlineMs: deps.taskDeadlineMs ?? 300_000,
+    snapshots: new RowSnapshots(),
+    listEndpoints: () => deps.tokens.listEndpoints(),
+    // One line: a connector error's code and message (never a secret, STYLE.md §8).
+    onInventoryFallback: (error) => log(`vsphere: the kept inventory failed, reading afresh (${error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error)})`),
+  });
   return { server, dispose: () => clients.dispose() };
 }

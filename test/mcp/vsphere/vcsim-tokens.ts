@@ -11,6 +11,8 @@ export interface VcsimTokens extends TokenSource {
   readonly renewals: string[];
   readonly logins: () => number;
   current(): Promise<string>;
+  /** Fires onDidRevoke for `endpoint`, as the broker does when the endpoint is locked. */
+  revoke(endpoint: string): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function vcsimTokens(vcsim: Vcsim): VcsimTokens {
     onDidRevoke: revoke.event,
     listEndpoints: async () => [{ name: 'vc', host: new URL(vcsim.url).host, readOnly: false, state: grant ? 'unlocked' as const : 'locked' as const }],
     current: async () => (await (grant ?? login('vc')))!.token,
+    revoke: (endpoint) => revoke.fire(endpoint),
     close: () => dispatcher.close(),
   };
 }

@@ -21,12 +21,17 @@ export function propSetXml(types: readonly string[], paths: readonly string[]): 
  * of `types`, or `pathsOf[type]` for a type named there.
  */
 export function containerViewSpecXml(view: ManagedObjectRef, types: readonly string[], paths: readonly string[], pathsOf: Readonly<Record<string, readonly string[]>> = {}): string {
+  return `<specSet>${containerViewSpecBody(view, types, paths, pathsOf)}</specSet>`;
+}
+
+/** The content of a PropertyFilterSpec over a ContainerView: as a `specSet`, or a CreateFilter `spec`. */
+export function containerViewSpecBody(view: ManagedObjectRef, types: readonly string[], paths: readonly string[], pathsOf: Readonly<Record<string, readonly string[]>> = {}): string {
   const propSets = types.map((t) => propSetXml([t], Object.hasOwn(pathsOf, t) ? pathsOf[t]! : paths)).join('');
   return (
-    `<specSet>${propSets}<objectSet>${moRefElement('obj', view)}<skip>true</skip>` +
+    `${propSets}<objectSet>${moRefElement('obj', view)}<skip>true</skip>` +
     // Without xsi:type the server reads a plain SelectionSpec and faults (reference §4).
     '<selectSet xsi:type="TraversalSpec"><name>tsView</name><type>ContainerView</type><path>view</path><skip>false</skip></selectSet>' +
-    '</objectSet></specSet>'
+    '</objectSet>'
   );
 }
 

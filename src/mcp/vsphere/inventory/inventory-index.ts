@@ -9,6 +9,11 @@ export interface IndexedEntity {
 
 const CONTAINER_TYPES = ['Folder', 'Datacenter', 'ComputeResource', 'HostSystem'] as const;
 
+/** The container types the index holds (the kept inventory watches the same). */
+export const INDEX_TYPES: readonly string[] = CONTAINER_TYPES;
+/** The paths the index reads of each. */
+export const INDEX_PATHS: readonly string[] = ['name', 'parent'];
+
 /**
  * Names and parents of every folder, datacenter, compute resource (clusters included) and
  * host, read once per tool call: a few small pages instead of one lookup per VM. Answers
@@ -17,12 +22,17 @@ const CONTAINER_TYPES = ['Folder', 'Datacenter', 'ComputeResource', 'HostSystem'
 export class InventoryIndex {
   private constructor(private readonly byValue: ReadonlyMap<string, IndexedEntity>) {}
 
+  /** An index over entities already read (the kept inventory's); the map is not copied, so never change it afterwards. */
+  static fromEntities(byValue: ReadonlyMap<string, IndexedEntity>): InventoryIndex {
+    return new InventoryIndex(byValue);
+  }
+
   /** Reads the index; `types` limits it to what the caller needs (hosts are always cheap). */
   static async load(client: VsphereClient, types: readonly (typeof CONTAINER_TYPES)[number][] = CONTAINER_TYPES): Promise<InventoryIndex> {
     const map = new Map<string, IndexedEntity>();
     if (types.length === 0) return new InventoryIndex(map);
     // All the types through one view in one call (issue 17: 3 SOAP calls instead of 3 per type).
-    for await (const page of client.retrievePages({ type: types, paths: ['name', 'parent'] })) {
+    for await (const page of client.retrievePages({ type: types, paths: INDEX_PATHS })) {
       for (const o of page) {
         const parent = o.props['parent'];
         map.set(o.ref.value, { ref: o.ref, name: String(o.props['name'] ?? o.ref.value), parent: isMoRef(parent) ? parent : undefined });

@@ -44,6 +44,8 @@ export interface VsphereToolDeps {
   readonly snapshots: RowSnapshots;
   /** The vSphere endpoints with host, read-only and lock state, from the broker. */
   readonly listEndpoints: () => Promise<EndpointSummary[]>;
+  /** Hears why a listing read afresh instead of from the kept inventory (issue 17). */
+  readonly onInventoryFallback?: (error: unknown) => void;
 }
 
 /** Registers every vSphere tool (issue 5's table) on `server`. */

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { isMoRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import type { RowSnapshots } from '../inventory/row-snapshots.js';
-import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
 import { nameMatcher, sameName } from '../inventory/name-matcher.js';
 import { taggedObjects } from '../inventory/tagged-objects.js';
-import { collectVmRows } from '../inventory/vm-rows.js';
+import { currentVmRows } from '../inventory/current-vm-rows.js';
 import { cursorArg, endpointArg, limitArg, pageOutput } from './tool-support.js';
 import { READ_ONLY, toolResult, type Toolkit } from '../../runtime/toolkit/index.js';
 
@@ -29,7 +28,7 @@ export const VmRowOutput = z.object({
 });
 
 /** `vsphere_list_vms`: filtered, paged VM inventory. */
-export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClients; snapshots: RowSnapshots }): void {
+export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClients; snapshots: RowSnapshots; onInventoryFallback?: (error: unknown) => void }): void {
   tools.define({
     name: 'vsphere_list_vms',
     title: 'List virtual machines',
@@ -51,12 +50,13 @@ export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClie
     run: async (args) => {
       const { endpoint, limit, cursor, ...filters } = args;
       const rows = await deps.snapshots.rows(JSON.stringify(['vms', endpoint ?? '', filters]), cursor !== undefined, async () => {
-        const client = await deps.clients.forEndpoint(endpoint);
+        const inventory = await deps.clients.inventory(endpoint);
         // Tags live in vAPI REST, not vim25: resolve the tag to its VMs first (issue 16).
         const tagged = filters.tag === undefined ? undefined : await taggedObjects(await deps.clients.vapi(endpoint), filters.tag, 'VirtualMachine');
-        // The index and the VMs are read at the same time (the first page waits for both).
         const matchName = nameMatcher(filters.name);
-        return collectVmRows(client, InventoryIndex.load(client), (row, o, index) => {
+        // The VMs and the index as vCenter has them now: the kept inventory brought up to date
+        // (issue 17), or a full read when that fails.
+        return currentVmRows(inventory, (row, o, index) => {
           if (!matchName(row.name)) return false;
           if (tagged && !tagged.has(row.moref)) return false;
           if (filters.powerState && row.powerState !== filters.powerState) return false;
@@ -66,7 +66,7 @@ export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClie
           const parent = o.props['parent'];
           if (filters.folder && !index.foldersOf(isMoRef(parent) ? parent : undefined).some((f) => sameName(f, filters.folder))) return false;
           return true;
-        });
+        }, deps.onInventoryFallback);
       });
       const page = listWindow(rows, ['vms', filters], limit, cursor);
       const lines = page.items.map((v) => `${v.name} (${v.moref}) ${v.powerState}, ${v.numCpu ?? '?'} CPU, ${v.memoryMB ?? '?'} MB${v.ip ? `, ${v.ip}` : ''}${v.host ? ` on ${v.host}` : ''}`);

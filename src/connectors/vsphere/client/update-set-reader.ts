@@ -1,0 +1,258 @@
+import type { ManagedObjectRef } from '../soap/managed-object-ref.js';
+import { childElement, childText, XML_NS, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
+import { detachString, type XmlEventSink, type XmlScanHooks } from '../soap/xml-scanner.js';
+import { parseLeafValue, parsePropertyValue, type PropertyValue } from './property-value.js';
+
+/** One PropertyChange of an ObjectUpdate: `op` is add, remove, assign or indirectRemove. */
+export interface PropertyChange {
+  readonly name: string;
+  readonly op: string;
+  /** The new value; absent for a removal, and for an assign that unsets the property. */
+  readonly val?: PropertyValue;
+}
+
+/** One ObjectUpdate of an UpdateSet: `kind` is enter, modify or leave. */
+export interface ObjectUpdate {
+  readonly kind: string;
+  readonly ref: ManagedObjectRef;
+  readonly changes: readonly PropertyChange[];
+  /** Paths the server could not read for this object (MissingProperty). */
+  readonly missing: readonly string[];
+}
+
+/** One WaitForUpdatesEx answer. */
+export interface UpdateSetPage {
+  /** The version to pass next; undefined when the server had nothing (no `returnval`). */
+  readonly version: string | undefined;
+  /** More updates are waiting: call again at once with `version`. */
+  readonly truncated: boolean;
+  readonly updates: ObjectUpdate[];
+}
+
+/** The streaming reader of one WaitForUpdatesEx answer (as retrieveResultReader is for RetrievePropertiesEx). */
+export interface UpdateSetReader {
+  /** Pass to the SOAP call (SoapCallOptions.capture): each `<objectSet>` becomes an ObjectUpdate as it arrives. */
+  readonly capture: NonNullable<XmlScanHooks['capture']>;
+  /** The page, once the call succeeded: the updates read, the version and `truncated` from the tree. */
+  result(response: XmlElement): UpdateSetPage;
+}
+
+/** Depth of `<objectSet>`: Envelope 0, Body 1, WaitForUpdatesExResponse 2, returnval 3, filterSet 4. */
+const OBJECT_SET_DEPTH = 5;
+
+/**
+ * Reads an UpdateSet as it arrives (issue 17, the kept inventory): each `<objectSet>` of a
+ * `<filterSet>` becomes an ObjectUpdate straight from the scanner's tag events, so a first
+ * answer of 5,000 VMs is never held as XML. The version and `truncated` stay in the tree.
+ * With `onUpdate`, each update goes there as it is read (and `result` has none): it is not
+ * held either. Security: what `onUpdate` builds must be discarded unless the call succeeds.
+ */
+export function updateSetReader(onUpdate?: (u: ObjectUpdate) => void): UpdateSetReader {
+  const updates: ObjectUpdate[] = [];
+  const emit = onUpdate ?? ((u: ObjectUpdate) => void updates.push(u));
+  const names = new Map<string, string>();
+  let sink: ObjectUpdateSink | undefined;
+  // Security: updates only from the first SOAP Body's first element's first returnval's
+  // filterSets, as retrieveResultReader does for rows (D94): not from a Header, a second
+  // returnval or any other element.
+  let bodySeen = false;
+  let inBody = false;
+  let bodyChildren = 0;
+  let inResponse = false;
+  let returnvalSeen = false;
+  let inReturnval = false;
+  let inFilterSet = false;
+  return {
+    capture: (ns, local, _attributes, depth) => {
+      if (depth === 1) {
+        inBody = !bodySeen && local === 'Body' && ns === XML_NS.soapEnv;
+        bodySeen ||= inBody;
+      } else if (depth === 2) inResponse = inBody && bodyChildren++ === 0;
+      else if (depth === 3) {
+        inReturnval = inResponse && !returnvalSeen && local === 'returnval';
+        returnvalSeen ||= inReturnval;
+      } else if (depth === 4) inFilterSet = inReturnval && local === 'filterSet';
+      else if (depth === OBJECT_SET_DEPTH && inFilterSet && local === 'objectSet') {
+        sink ??= new ObjectUpdateSink(emit, names);
+        return sink;
+      }
+      return undefined;
+    },
+    result: (response) => {
+      const returnval = childElement(response, 'returnval');
+      if (!returnval) return { version: undefined, truncated: false, updates };
+      return { version: childText(returnval, 'version') ?? '', truncated: childText(returnval, 'truncated') === 'true', updates };
+    },
+  };
+}
+
+const OTHER = 0;
+const KIND = 1;
+const OBJ = 2;
+const CHANGE_SET = 3;
+const MISSING_SET = 4;
+
+/** A `<val>` element with children, built as a small tree (parsePropertyValue reads it). */
+interface ValElement {
+  readonly ns: string;
+  readonly local: string;
+  readonly attributes: readonly XmlAttribute[];
+  children: ValElement[];
+  text: string;
+}
+
+/**
+ * Turns the events of one `<objectSet>` at a time into an ObjectUpdate. Depth is relative:
+ * `<objectSet>` 0; kind, obj, changeSet, missingSet 1; name, op, val, path 2; a value's inner
+ * elements 3 and more. As retrieveResultReader's sink: the first `obj`, `kind`, and in each
+ * changeSet the first `name`, `op` and `val`, direct text only.
+ */
+class ObjectUpdateSink implements XmlEventSink {
+  private depth = -1;
+  private kind = OTHER;
+  private updateKind: string | undefined;
+  private objSeen = false;
+  private refType: string | undefined;
+  private refValue = '';
+  private changes: PropertyChange[] = [];
+  private missing: string[] = [];
+  private field: 'name' | 'op' | 'val' | 'path' | undefined;
+  private name: string | undefined;
+  private op: string | undefined;
+  private path: string | undefined;
+  private valSeen = false;
+  private val: PropertyValue | undefined;
+  private collected = '';
+  private valAttributes: readonly XmlAttribute[] = [];
+  private valNs = '';
+  private valLocal = '';
+  private readonly valStack: ValElement[] = [];
+
+  constructor(
+    private readonly emit: (u: ObjectUpdate) => void,
+    private readonly names: Map<string, string>,
+  ) {}
+
+  open(ns: string, local: string, attributes: readonly XmlAttribute[]): void {
+    const depth = ++this.depth;
+    if (depth === 0) {
+      this.updateKind = undefined;
+      this.objSeen = false;
+      this.refType = undefined;
+      this.refValue = '';
+      this.changes = [];
+      this.missing = [];
+      return;
+    }
+    if (depth === 1) {
+      this.kind = OTHER;
+      this.collected = '';
+      if (local === 'kind' && this.updateKind === undefined) this.kind = KIND;
+      else if (local === 'obj') {
+        if (this.objSeen) return;
+        this.objSeen = true;
+        this.kind = OBJ;
+        let type: string | undefined;
+        for (const a of attributes) if (a.ns === '' && a.local === 'type') type ??= a.value;
+        this.refType = type === undefined ? undefined : this.shared(type);
+      } else if (local === 'changeSet') {
+        this.kind = CHANGE_SET;
+        this.name = undefined;
+        this.op = undefined;
+        this.valSeen = false;
+        this.val = undefined;
+      } else if (local === 'missingSet') {
+        this.kind = MISSING_SET;
+        this.path = undefined;
+      }
+      return;
+    }
+    if (depth === 2) {
+      this.field = undefined;
+      if (this.kind === CHANGE_SET) {
+        if (local === 'name' && this.name === undefined) this.field = 'name';
+        else if (local === 'op' && this.op === undefined) this.field = 'op';
+        else if (local === 'val' && !this.valSeen) {
+          this.field = 'val';
+          this.valSeen = true;
+          this.valAttributes = attributes;
+          this.valNs = ns;
+          this.valLocal = local;
+        }
+      } else if (this.kind === MISSING_SET && local === 'path' && this.path === undefined) this.field = 'path';
+      if (this.field !== undefined) this.collected = '';
+      return;
+    }
+    if (this.field !== 'val') return;
+    const stack = this.valStack;
+    if (stack.length === 0) {
+      stack.push({ ns: this.valNs, local: this.valLocal, attributes: ownAttributes(this.valAttributes), children: [], text: detachString(this.collected) });
+    }
+    const element: ValElement = { ns, local, attributes: ownAttributes(attributes), children: [], text: '' };
+    stack[depth - 3]!.children.push(element);
+    stack[depth - 2] = element;
+    stack.length = depth - 1;
+  }
+
+  text(text: string): void {
+    const depth = this.depth;
+    if (depth === 1 ? this.kind === OBJ || this.kind === KIND : depth === 2 && this.field !== undefined) {
+      if (this.valStack.length > 0) this.valStack[0]!.text += detachString(text);
+      else this.collected += text;
+    } else if (depth > 2 && this.field === 'val') {
+      this.valStack[depth - 2]!.text += detachString(text);
+    }
+  }
+
+  close(): void {
+    const depth = this.depth--;
+    if (depth === 2) {
+      if (this.field === 'name') this.name = this.shared(this.collected);
+      else if (this.field === 'op') this.op = this.shared(this.collected);
+      else if (this.field === 'path') this.path = detachString(this.collected);
+      else if (this.field === 'val') this.val = this.value();
+      this.field = undefined;
+      return;
+    }
+    if (depth === 1) {
+      if (this.kind === OBJ) this.refValue = detachString(this.collected);
+      else if (this.kind === KIND) this.updateKind = this.shared(this.collected);
+      else if (this.kind === CHANGE_SET && this.name !== undefined) {
+        // No `op` means assign (the WSDL requires it; be lenient as vcsim is).
+        const op = this.op ?? 'assign';
+        this.changes.push(this.val === undefined ? { name: this.name, op } : { name: this.name, op, val: this.val });
+      } else if (this.kind === MISSING_SET && this.path !== undefined) this.missing.push(this.path);
+      this.kind = OTHER;
+      return;
+    }
+    if (depth === 0 && this.refType && this.refValue && this.updateKind !== undefined) {
+      this.emit({ kind: this.updateKind, ref: { type: this.refType, value: this.refValue }, changes: this.changes, missing: this.missing });
+    }
+  }
+
+  private value(): PropertyValue {
+    const stack = this.valStack;
+    if (stack.length === 0) {
+      const value = parseLeafValue(this.valAttributes, detachString(this.collected));
+      if (typeof value === 'object' && !Array.isArray(value)) (value as { type: string }).type = this.shared(value['type'] as string);
+      return value;
+    }
+    const root = stack[0]!;
+    stack.length = 0;
+    return parsePropertyValue(root);
+  }
+
+  /** Names, ops and type names repeat in every update: one copy of each. */
+  private shared(text: string): string {
+    let own = this.names.get(text);
+    if (own === undefined) {
+      own = detachString(text);
+      this.names.set(own, own);
+    }
+    return own;
+  }
+}
+
+function ownAttributes(attributes: readonly XmlAttribute[]): readonly XmlAttribute[] {
+  return attributes.length === 0 ? attributes : attributes.map((a) => ({ ns: a.ns, local: a.local, value: detachString(a.value) }));
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Changes vcsim's inventory through an independent client (Debian's python3-pyvmomi).
+
+Tests of the kept inventory (issue 17) change vCenter between two listings with a client
+that shares no code with KeyBroker, then check that the next listing shows exactly that.
+One operation per run, from argv:
+
+  create NAME            a VM (powered off) on the first host, in the datacenter's VM folder
+  rename TYPE OLD NEW    any managed entity (VirtualMachine, HostSystem, Folder, ...)
+  poweron NAME | poweroff NAME | destroy NAME   a VM
+  terminate              ends every session but this one (as an admin or vCenter would)
+
+Prints one JSON line with the affected object's MoRef value (or the count of sessions ended).
+Env: VSPHERE_URL, VSPHERE_USER, VSPHERE_PASSWORD, VSPHERE_FINGERPRINT_SHA256.
+Run with /usr/bin/python3 (the pyenv python3 on PATH has no pyVmomi).
+"""
+import json
+import os
+import sys
+from urllib.parse import urlsplit
+
+from pyVim.connect import Disconnect, SmartConnect
+from pyVim.task import WaitForTask
+from pyVmomi import vim
+
+from vcsim_sessions import env, pinned_context
+
+
+def find(content, vim_type, name):
+    view = content.viewManager.CreateContainerView(content.rootFolder, [vim_type], True)
+    try:
+        for obj in view.view:
+            if obj.name == name:
+                return obj
+    finally:
+        view.Destroy()
+    sys.exit(f"vcsim_change: no {vim_type.__name__} named {name}")
+
+
+def main():
+    op = sys.argv[1:]
+    if not op:
+        sys.exit("vcsim_change: say what to change (see the docstring)")
+    url = urlsplit(env("VSPHERE_URL"))
+    port = url.port or 443
+    ctx, sha1 = pinned_context(url.hostname, port, env("VSPHERE_FINGERPRINT_SHA256").replace(":", "").lower())
+    si = SmartConnect(host=url.hostname, port=port, path=url.path or "/sdk",
+                      user=env("VSPHERE_USER"), pwd=env("VSPHERE_PASSWORD"),
+                      sslContext=ctx, thumbprint=sha1)
+    try:
+        content = si.RetrieveContent()
+        out = {}
+        if op[0] == "create":
+            dc = content.rootFolder.childEntity[0]
+            host = content.viewManager.CreateContainerView(content.rootFolder, [vim.HostSystem], True).view[0]
+            spec = vim.vm.ConfigSpec(name=op[1], guestId="otherGuest", numCPUs=2, memoryMB=64,
+                                     files=vim.vm.FileInfo(vmPathName="[LocalDS_0]"))
+            task = dc.vmFolder.CreateVM_Task(config=spec, pool=host.parent.resourcePool, host=host)
+            WaitForTask(task)
+            out["moref"] = task.info.result._moId
+        elif op[0] == "rename":
+            obj = find(content, getattr(vim, op[1]), op[2])
+            WaitForTask(obj.Rename_Task(newName=op[3]))
+            out["moref"] = obj._moId
+        elif op[0] in ("poweron", "poweroff", "destroy"):
+            vm = find(content, vim.VirtualMachine, op[1])
+            method = {"poweron": vm.PowerOnVM_Task, "poweroff": vm.PowerOffVM_Task, "destroy": vm.Destroy_Task}[op[0]]
+            out["moref"] = vm._moId
+            WaitForTask(method())
+        elif op[0] == "terminate":
+            sm = content.sessionManager
+            others = [s.key for s in sm.sessionList if s.key != sm.currentSession.key]
+            if others:
+                sm.TerminateSession(sessionId=others)
+            out["ended"] = len(others)
+        else:
+            sys.exit(f"vcsim_change: unknown operation {op[0]}")
+    finally:
+        Disconnect(si)
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

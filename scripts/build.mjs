@@ -135,30 +135,26 @@ async function serverFlags() {
 const contentBuildId = (code) => crypto.createHash('sha256').update(code).digest('hex').slice(0, 32);
 
 /**
- * A built-in server child (issue 17, D-Q2-oneshot-1): `src/mcp/<name>/index.ts` as one
- * CommonJS file, dist/mcp/<name>/server.cjs, its first line a build id (the SHA-256 of its
- * code, so the same code keeps the same id and tool manifest); dist/mcp/<name>/index.js, the
- * entry the host starts (src/platform/kinds/server-entry.ts with that id compiled in); and
- * dist/mcp/<name>/server.v8cache, made by running the child once with its own V8 flags
- * through initialize and tools/list. One file read from compiled code instead of 1.7 MB of
- * ESM parsed and compiled on every start.
+ * A process as one CommonJS bundle run through a build-made V8 code cache (issue 17,
+ * D-Q2-oneshot-1): `src` bundled to `<outdir>/server.cjs`, its first line a build id (the
+ * SHA-256 of its code, so the same code keeps the same id), and `<outdir>/index.js`, the
+ * entry to start (src/platform/kinds/server-entry.ts with that id compiled in), which runs
+ * server.cjs with `<outdir>/server.v8cache` once makeCodeCache has made it. Any older cache
+ * there is deleted first. `options`: nodeBundleOptions(). Returns the entry and the cache.
  */
-async function buildServer(name, nodeEsm, flags, quiet) {
-  const src = path.join(root, 'src', 'mcp', name, 'index.ts');
-  if (!fs.existsSync(src)) return;
-  const out = path.join(root, 'dist', 'mcp', name);
-  const cache = path.join(out, 'server.v8cache');
+export async function buildCachedEntry({ src, outdir, options }) {
+  const cache = path.join(outdir, 'server.v8cache');
   // Security: the cache is code; never leave one from an older build next to a new bundle.
   fs.rmSync(cache, { force: true });
-  const { banner: _esmOnly, logLevel: _logLevel, ...common } = nodeEsm;
-  const result = await build({ ...common, entryPoints: [src], outfile: path.join(out, 'server.cjs'), format: 'cjs', write: false, logLevel: 'warning' });
+  const { banner: _esmOnly, logLevel: _logLevel, ...common } = options;
+  const result = await build({ ...common, entryPoints: [src], outfile: path.join(outdir, 'server.cjs'), format: 'cjs', write: false, logLevel: 'warning' });
   const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
   // vm.Script runs it without an ESM loader: a real import() or import.meta would fail there.
   const code = js.text.split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
-  if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`dist/mcp/${name}/server.cjs must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);
+  if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`${js.path} must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);
   const buildId = contentBuildId(js.text);
-  fs.mkdirSync(out, { recursive: true });
+  fs.mkdirSync(outdir, { recursive: true });
   // The id line goes first; the source map's lines then start one later (";" is an empty line).
   fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${js.text}`);
   if (map) {
@@ -166,17 +162,34 @@ async function buildServer(name, nodeEsm, flags, quiet) {
     m.mappings = `;${m.mappings}`;
     fs.writeFileSync(map.path, JSON.stringify(m));
   }
-  await build({ ...nodeEsm, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: path.join(out, 'index.js'), define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
-  const failed = await makeCodeCache({ entry: path.join(out, 'index.js'), cache, flags, env: { KEYBROKER_CHANNEL: 'fd3' }, drive: warmUpServer });
+  const entry = path.join(outdir, 'index.js');
+  await build({ ...options, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
+  return { entry, cache };
+}
+
+/**
+ * A built-in server child: `src/mcp/<name>/index.ts` through buildCachedEntry into
+ * dist/mcp/<name> (index.js, the entry the host starts; server.cjs; server.v8cache, made by
+ * running the child once with its own V8 flags through initialize and tools/list). The host
+ * reads compiled code instead of parsing and compiling 1.7 MB of ESM on every start.
+ */
+async function buildServer(name, options, flags, quiet) {
+  const src = path.join(root, 'src', 'mcp', name, 'index.ts');
+  if (!fs.existsSync(src)) return;
+  const { entry, cache } = await buildCachedEntry({ src, outdir: path.join(root, 'dist', 'mcp', name), options });
+  const failed = await makeCodeCache({ entry, cache, flags, env: { KEYBROKER_CHANNEL: 'fd3' }, drive: warmUpServer });
   if (failed) {
     fs.rmSync(cache, { force: true });
     if (!quiet) console.warn(`dist/mcp/${name} will start without a code cache: the build's warm-up run failed (${failed})`);
   }
 }
 
-export async function buildAll({ quiet = false } = {}) {
-  // Node ESM bundles: the servers and main process, and the code-split CLI below.
-  const nodeEsm = {
+/**
+ * esbuild's options for a Node bundle (ESM, with a `require` for bundled CommonJS packages):
+ * the servers and main process, the code-split CLI, and the vSphere one-shot bench's bundle.
+ */
+export function nodeBundleOptions({ quiet = false } = {}) {
+  return {
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -191,6 +204,11 @@ export async function buildAll({ quiet = false } = {}) {
     // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84).
     plugins: [zodEnglishOnly, undiciLean],
   };
+}
+
+export async function buildAll({ quiet = false } = {}) {
+  // Node ESM bundles: the servers and main process, and the code-split CLI below.
+  const nodeEsm = nodeBundleOptions({ quiet });
   const flags = await serverFlags();
   // The two children build and warm up at the same time (two cores; each warm-up is a process).
   await Promise.all(serverNames.map((name) => buildServer(name, nodeEsm, flags[name] ?? [], quiet)));

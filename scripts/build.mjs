@@ -131,6 +131,9 @@ async function serverFlags() {
   return BUILT_IN_SERVER_FLAGS;
 }
 
+/** The head of Node's CommonJS wrapper (src/platform/code-cache/cached-bundle.ts, COMMONJS_WRAPPER_HEAD). */
+const COMMONJS_WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+
 /** The id on a CommonJS bundle's first line: the first 32 hex digits of its SHA-256. */
 const contentBuildId = (code) => crypto.createHash('sha256').update(code).digest('hex').slice(0, 32);
 
@@ -155,11 +158,13 @@ export async function buildCachedEntry({ src, outdir, options }) {
   if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`${js.path} must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);
   const buildId = contentBuildId(js.text);
   fs.mkdirSync(outdir, { recursive: true });
-  // The id line goes first; the source map's lines then start one later (";" is an empty line).
-  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${js.text}`);
+  // The id line goes first, then the code in Node's CommonJS wrapper, which the entry then
+  // compiles as it is (no second copy of the source: cached-bundle.ts, `prewrapped`). The
+  // source map's lines start two later (";" is an empty line).
+  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${js.text}\n})`);
   if (map) {
     const m = JSON.parse(map.text);
-    m.mappings = `;${m.mappings}`;
+    m.mappings = `;;${m.mappings}`;
     fs.writeFileSync(map.path, JSON.stringify(m));
   }
   const entry = path.join(outdir, 'index.js');

@@ -3,8 +3,8 @@
 // the host's flags for it) and times, from the spawn: initialize answered, tools/list
 // answered and, for vSphere, the first tools/call answered (`vsphere_list_vms` against a small
 // vcsim; the child logs in itself in --stdio mode). CPU (user+sys) and peak RSS of the child
-// from GNU time. BENCH_BASE (a checkout built in a temp folder) runs its child too,
-// interleaved. Not part of the bench; asserts nothing.
+// from GNU time, its RSS right after tools/list from /proc. BENCH_BASE (a checkout built in a
+// temp folder) runs its child too, interleaved. Not part of the bench; asserts nothing.
 //
 // Run: node --import tsx bench/vsphere-inventory/child-start.ts
 // Env: CHILD (vsphere | p6; default vsphere), START_RUNS (8), BENCH_BASE.
@@ -21,7 +21,14 @@ const RUNS = Number(process.env['START_RUNS'] ?? 8);
 const roots: [string, string][] = [['ours', ROOT], ...(process.env['BENCH_BASE'] ? [['base', path.resolve(process.env['BENCH_BASE'])] as [string, string]] : [])];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-child-start-'));
 
-interface Marks { init: number; list: number; call?: number; cpuMs: number; rssMiB: number }
+interface Marks { init: number; list: number; call?: number; cpuMs: number; rssMiB: number; listRssMiB: number }
+
+/** VmRSS of the node under /usr/bin/time (its only child), in MiB. */
+function rssOfChildOf(pid: number | undefined): number {
+  const child = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0];
+  const kb = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
 
 function once(root: string, env: Record<string, string>): Promise<Marks> {
   const stats = path.join(tmp, 'time.txt');
@@ -45,6 +52,7 @@ function once(root: string, env: Record<string, string>): Promise<Marks> {
           send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
         } else if (msg.id === 2) {
           marks.list = ms();
+          marks.listRssMiB = rssOfChildOf(child.pid);
           if (CHILD === 'vsphere') send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'vsphere_list_vms', arguments: {} } });
           else child.stdin.end();
         } else if (msg.id === 3) {
@@ -81,7 +89,7 @@ try {
   console.log(`${CHILD} child, spawn → answered (medians of ${RUNS}, interleaved; node ${process.version}, flags ${(BUILT_IN_SERVER_FLAGS[CHILD] ?? []).join(' ') || 'none'})`);
   for (const [label, xs] of Object.entries(all)) {
     const call = xs[0]?.call !== undefined ? `  first tools/call ${med(xs.map((x) => x.call!)).toFixed(0)} ms` : '';
-    console.log(`  ${label.padEnd(5)} initialize ${med(xs.map((x) => x.init)).toFixed(0)} ms  tools/list ${med(xs.map((x) => x.list)).toFixed(0)} ms${call}  CPU ${med(xs.map((x) => x.cpuMs)).toFixed(0)} ms  peak RSS ${med(xs.map((x) => x.rssMiB)).toFixed(1)} MiB`);
+    console.log(`  ${label.padEnd(5)} initialize ${med(xs.map((x) => x.init)).toFixed(0)} ms  tools/list ${med(xs.map((x) => x.list)).toFixed(0)} ms${call}  CPU ${med(xs.map((x) => x.cpuMs)).toFixed(0)} ms  RSS after tools/list ${med(xs.map((x) => x.listRssMiB)).toFixed(1)} MiB  peak RSS ${med(xs.map((x) => x.rssMiB)).toFixed(1)} MiB`);
   }
 } finally {
   await vcsim?.stop();

@@ -62,9 +62,12 @@ export function readCodeCache(file: string, buildId: string): Buffer | undefined
   return undefined;
 }
 
+/** The head of the CommonJS wrapper Node itself uses (the tail is `\n})`). */
+export const COMMONJS_WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+
 /** `source` in the CommonJS wrapper Node itself uses, so a bundle runs as a module would. */
 export function wrapCommonJs(source: string): string {
-  return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+  return `${COMMONJS_WRAPPER_HEAD}${source}\n})`;
 }
 
 /** What happened to the cache on one run (for a trace and tests, never a decision). */
@@ -74,6 +77,12 @@ export type CodeCacheUse = 'accepted' | 'rejected' | 'none' | 'writing';
 export interface RunCachedBundleOptions {
   /** The CommonJS bundle, its first line `// keybroker-<what>-build <id>`. */
   readonly bundle: string;
+  /**
+   * The build wrote the bundle already in the CommonJS wrapper (after its first line): it is
+   * compiled as it is. Otherwise it is wrapped here, which makes V8 hold a second copy of the
+   * whole source until a full garbage collection (~1.7 MB for a server child).
+   */
+  readonly prewrapped?: boolean;
   /** Its code cache, as the build wrote it (absent: compile as usual). */
   readonly cache: string;
   /**
@@ -107,7 +116,7 @@ export function runCachedBundle(options: RunCachedBundleOptions): CodeCacheUse |
     throw new BundleMismatchError(bundle, buildId, options.expectedBuildId);
   }
   const cachedData = !options.writeCacheTo && buildId ? readCodeCache(options.cache, buildId) : undefined;
-  const script = new vm.Script(wrapCommonJs(source), { filename: bundle, ...(cachedData && { cachedData }) });
+  const script = new vm.Script(options.prewrapped ? source : wrapCommonJs(source), { filename: bundle, ...(cachedData && { cachedData }) });
   let use: CodeCacheUse = cachedData ? (script.cachedDataRejected ? 'rejected' : 'accepted') : 'none';
   if (options.writeCacheTo) {
     const out = options.writeCacheTo;

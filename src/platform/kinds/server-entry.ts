@@ -24,6 +24,8 @@ const use = runCachedBundle({
   bundle: path.join(dir, 'server.cjs'),
   cache: path.join(dir, 'server.v8cache'),
   expectedBuildId: __KB_SERVER_BUILD_ID__,
+  // scripts/build.mjs writes server.cjs in the CommonJS wrapper already.
+  prewrapped: true,
   ...(writeCacheTo && { writeCacheTo }),
   // For tests and profiling: whether V8 took the cache (never changes what runs).
   ...(process.env['KEYBROKER_CODE_CACHE_TRACE'] === '1' && { onCompiled: (u: string) => process.stderr.write(`code cache: ${u}\n`) }),

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { encodeCodeCache, readCodeCache, runCachedBundle, wrapCommonJs, type CodeCacheUse } from '../../../src/platform/code-cache/cached-bundle.js';
+import { COMMONJS_WRAPPER_HEAD, encodeCodeCache, readCodeCache, runCachedBundle, wrapCommonJs, type CodeCacheUse } from '../../../src/platform/code-cache/cached-bundle.js';
 import { BundleMismatchError } from '../../../src/platform/code-cache/bundle-mismatch-error.js';
 
 const MARK = '__kbCachedBundleTest';
@@ -43,6 +43,15 @@ describe('runCachedBundle()', () => {
     assert.equal(runCachedBundle({ bundle, cache, onCompiled }), 'none', "another build's cache is not given to V8");
     assert.deepEqual(seen, ['none', 'accepted', 'none']);
     assert.equal(ranMark(), 'A');
+  });
+
+  it('runs a bundle the build wrote in the CommonJS wrapper as it is, through its own cache', () => {
+    const source = `// keybroker-server-build ${ID_A}\n${COMMONJS_WRAPPER_HEAD}\nglobalThis.${MARK} = module.id + ':' + typeof require;\n})`;
+    fs.writeFileSync(bundle, source);
+    const probe = new vm.Script(source, { filename: 'server.cjs' });
+    fs.writeFileSync(cache, encodeCodeCache(ID_A, probe.createCachedData()));
+    assert.equal(runCachedBundle({ bundle, cache, expectedBuildId: ID_A, prewrapped: true }), 'accepted');
+    assert.equal(ranMark(), 'undefined:function');
   });
 
   it('returns undefined, having run nothing, when there is no bundle', () => {

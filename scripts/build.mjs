@@ -73,11 +73,11 @@ async function buildStatus(nodeEsm, quiet) {
 }
 
 /**
- * One process run through a V8 code cache (D83, D-Q2-oneshot-1): `entry` (an ESM file that
- * src/platform/code-cache/cached-bundle.ts runs `bundle` from) run once with `flags` and
- * KEYBROKER_CODE_CACHE_OUT, so it writes `cache` at exit. `drive(child)` plays the host's part
- * on fd 3 and ends the channel, after which the child exits. Resolves with an error text, or
- * undefined once the cache is written.
+ * The code cache of an entry buildCachedEntry made (D-Q2-oneshot-1): `entry` run once with
+ * `flags` (the V8 flags it will run with: V8 refuses a cache made under others) and
+ * KEYBROKER_CODE_CACHE_OUT, so that it writes `cache` at exit. `drive(child)`, when given,
+ * plays the other side (a server child's host on fd 3) until the child exits. Resolves with
+ * an error text, or undefined once the run ended well and the cache is written.
  */
 export function makeCodeCache({ entry, cache, flags = [], args = [], env = {}, drive }) {
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
 import { undiciLean } from './esbuild-undici-lean.mjs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,11 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Node-side ESM entry points: `src/<in>.ts` → `dist/<out>.js`. Missing files are skipped. */
-const nodeEntries = [
-  ['mcp/vsphere/index', 'mcp/vsphere/index'],
-  ['mcp/p6/index', 'mcp/p6/index'],
-];
+/**
+ * The built-in server children: `src/mcp/<name>/index.ts` → `dist/mcp/<name>/server.cjs`, run
+ * by `dist/mcp/<name>/index.js` through a code cache (buildServer below). Missing files are skipped.
+ */
+const serverNames = ['vsphere', 'p6'];
 
 // ESM bundles of CommonJS packages need `require`; give them one.
 const banner = { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" };
@@ -72,14 +72,129 @@ async function buildStatus(nodeEsm, quiet) {
   }
 }
 
-export async function buildAll({ quiet = false } = {}) {
-  const entryPoints = {};
-  for (const [src, out] of nodeEntries) {
-    const file = path.join(root, 'src', `${src}.ts`);
-    if (fs.existsSync(file)) entryPoints[out] = file;
+/**
+ * The code cache of an entry buildCachedEntry made (D-Q2-oneshot-1): `entry` run once with
+ * `flags` (the V8 flags it will run with: V8 refuses a cache made under others) and
+ * KEYBROKER_CODE_CACHE_OUT, so that it writes `cache` at exit. `drive(child)`, when given,
+ * plays the other side (a server child's host on fd 3) until the child exits. Resolves with
+ * an error text, or undefined once the run ended well and the cache is written.
+ */
+export function makeCodeCache({ entry, cache, flags = [], args = [], env = {}, drive }) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...flags, entry, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env, KEYBROKER_CODE_CACHE_OUT: cache },
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-2000)));
+    // The whole run is bounded: a warm-up that hangs leaves the build without a cache, not stuck.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', (e) => (stderr += e.message));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve(code === 0 && fs.existsSync(cache) ? undefined : (stderr.trim() || `exit ${code ?? signal}`));
+    });
+    drive?.(child);
+  });
+}
+
+/**
+ * The host's side of a server child's warm-up: initialize, then tools/list, each as an MCP
+ * frame on fd 3 (`{ch:'mcp', msg}`, newline-delimited), then the channel ends and the child
+ * exits, as it does when its host goes away.
+ */
+function warmUpServer(child) {
+  const channel = child.stdio[3];
+  const send = (msg) => channel.write(`${JSON.stringify({ ch: 'mcp', msg })}\n`);
+  let buffered = '';
+  channel.on('error', () => undefined);
+  channel.on('data', (d) => {
+    buffered += d.toString('utf8');
+    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+      const frame = JSON.parse(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+      if (frame.ch !== 'mcp') continue;
+      if (frame.msg.id === 1) {
+        send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+        send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      } else if (frame.msg.id === 2) channel.end();
+    }
+  });
+  send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'keybroker-build', version: '0' } } });
+}
+
+/** The build-time flags of each server child: src/platform/kinds/server-flags.ts, compiled here. */
+async function serverFlags() {
+  const file = path.join(root, 'src', 'platform', 'kinds', 'server-flags.ts');
+  const { outputFiles } = await build({ entryPoints: [file], write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
+  const { BUILT_IN_SERVER_FLAGS } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+  return BUILT_IN_SERVER_FLAGS;
+}
+
+/** The head of Node's CommonJS wrapper (src/platform/code-cache/cached-bundle.ts, COMMONJS_WRAPPER_HEAD). */
+const COMMONJS_WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+
+/** The id on a CommonJS bundle's first line: the first 32 hex digits of its SHA-256. */
+const contentBuildId = (code) => crypto.createHash('sha256').update(code).digest('hex').slice(0, 32);
+
+/**
+ * A process as one CommonJS bundle run through a build-made V8 code cache (issue 17,
+ * D-Q2-oneshot-1): `src` bundled to `<outdir>/server.cjs`, its first line a build id (the
+ * SHA-256 of its code, so the same code keeps the same id), and `<outdir>/index.js`, the
+ * entry to start (src/platform/kinds/server-entry.ts with that id compiled in), which runs
+ * server.cjs with `<outdir>/server.v8cache` once makeCodeCache has made it. Any older cache
+ * there is deleted first. `options`: nodeBundleOptions(). Returns the entry and the cache.
+ */
+export async function buildCachedEntry({ src, outdir, options }) {
+  const cache = path.join(outdir, 'server.v8cache');
+  // Security: the cache is code; never leave one from an older build next to a new bundle.
+  fs.rmSync(cache, { force: true });
+  const { banner: _esmOnly, logLevel: _logLevel, ...common } = options;
+  const result = await build({ ...common, entryPoints: [src], outfile: path.join(outdir, 'server.cjs'), format: 'cjs', write: false, logLevel: 'warning' });
+  const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  // vm.Script runs it without an ESM loader: a real import() or import.meta would fail there.
+  const code = js.text.split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
+  if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`${js.path} must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);
+  const buildId = contentBuildId(js.text);
+  fs.mkdirSync(outdir, { recursive: true });
+  // The id line goes first, then the code in Node's CommonJS wrapper, which the entry then
+  // compiles as it is (no second copy of the source: cached-bundle.ts, `prewrapped`). The
+  // source map's lines start two later (";" is an empty line).
+  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${js.text}\n})`);
+  if (map) {
+    const m = JSON.parse(map.text);
+    m.mappings = `;;${m.mappings}`;
+    fs.writeFileSync(map.path, JSON.stringify(m));
   }
-  // Node ESM bundles: the servers and main process, and the code-split CLI below.
-  const nodeEsm = {
+  const entry = path.join(outdir, 'index.js');
+  await build({ ...options, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
+  return { entry, cache };
+}
+
+/**
+ * A built-in server child: `src/mcp/<name>/index.ts` through buildCachedEntry into
+ * dist/mcp/<name> (index.js, the entry the host starts; server.cjs; server.v8cache, made by
+ * running the child once with its own V8 flags through initialize and tools/list). The host
+ * reads compiled code instead of parsing and compiling 1.7 MB of ESM on every start.
+ */
+async function buildServer(name, options, flags, quiet) {
+  const src = path.join(root, 'src', 'mcp', name, 'index.ts');
+  if (!fs.existsSync(src)) return;
+  const { entry, cache } = await buildCachedEntry({ src, outdir: path.join(root, 'dist', 'mcp', name), options });
+  const failed = await makeCodeCache({ entry, cache, flags, env: { KEYBROKER_CHANNEL: 'fd3' }, drive: warmUpServer });
+  if (failed) {
+    fs.rmSync(cache, { force: true });
+    if (!quiet) console.warn(`dist/mcp/${name} will start without a code cache: the build's warm-up run failed (${failed})`);
+  }
+}
+
+/**
+ * esbuild's options for a Node bundle (ESM, with a `require` for bundled CommonJS packages):
+ * the servers and main process, the code-split CLI, and the vSphere one-shot bench's bundle.
+ */
+export function nodeBundleOptions({ quiet = false } = {}) {
+  return {
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -94,7 +209,14 @@ export async function buildAll({ quiet = false } = {}) {
     // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84).
     plugins: [zodEnglishOnly, undiciLean],
   };
-  await build({ ...nodeEsm, entryPoints, outdir: path.join(root, 'dist') });
+}
+
+export async function buildAll({ quiet = false } = {}) {
+  // Node ESM bundles: the servers and main process, and the code-split CLI below.
+  const nodeEsm = nodeBundleOptions({ quiet });
+  const flags = await serverFlags();
+  // The two children build and warm up at the same time (two cores; each warm-up is a process).
+  await Promise.all(serverNames.map((name) => buildServer(name, nodeEsm, flags[name] ?? [], quiet)));
   // The CLI with code splitting: src/cli/main.ts imports each command on first use, so a
   // command evaluates only its own chunks (`keybroker status` skips the MCP SDK, the host
   // and the connectors: docs/PERFORMANCE.md, CLI start-up). Chunks live in dist/cli/chunks,

@@ -1,33 +1,46 @@
-// bench/vsphere-inventory: the one-shot (ours.ts and the connector) as an esbuild bundle, as
-// scripts/build.mjs bundles the product, so the one-shot process pays node's start-up but not
-// tsx's. Used by the bench (index.ts) and its profiling aid (profile-one-shot.ts); `root` may
-// be another checkout (BENCH_BASE), bundled with this checkout's plugins.
+// bench/vsphere-inventory: the one-shot (ours.ts and the connector) built as scripts/build.mjs
+// builds the product's server children (D-Q2-oneshot-1): one CommonJS bundle, server.cjs,
+// and its entry, index.js, which runs it through a V8 code cache; makeOneShotCache makes that
+// cache by running the one-shot once, as the build makes a child's by running it once. So
+// the one-shot process pays node's start-up and a code-cache read, not tsx's start-up or a
+// compile of the whole bundle. Used by the bench (index.ts) and its aids (profile-one-shot.ts).
+// A BENCH_BASE checkout is bundled by its own bundle-one-shot.ts (bundleCheckout), so the
+// same-run "before" starts as that checkout did.
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildCachedEntry, makeCodeCache, nodeBundleOptions } from '../../scripts/build.mjs';
 
 export const ONE_SHOT_CONNECTOR = 'src/connectors/vsphere/list-all-vms.ts';
 const OURS = 'bench/vsphere-inventory/ours.ts';
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Bundle `root`'s one-shot into `outdir`; the path of the bundled ours.js. */
+/** This checkout's one-shot into `outdir` (entry index.js, bundle server.cjs, no cache yet); the entry's path. */
 export async function bundleOneShot(root: string, outdir: string): Promise<string> {
   fs.rmSync(outdir, { recursive: true, force: true });
-  await build({
-    // outbase keeps the source layout, so ours.js's `../../src/...` specifier still resolves.
-    entryPoints: [path.join(root, OURS), path.join(root, ONE_SHOT_CONNECTOR)],
-    outbase: root,
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    // ESM bundles of CommonJS packages need `require` (the same banner as scripts/build.mjs).
-    banner: { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" },
-    external: ['@napi-rs/keyring', 'electron'],
-    logLevel: 'error',
-    legalComments: 'none',
-    // The lean undici entry every product bundle gets (scripts/build.mjs).
-    plugins: [(await import('../../scripts/esbuild-undici-lean.mjs')).undiciLean],
-  });
-  return path.join(outdir, OURS.replace(/\.ts$/, '.js'));
+  const { entry } = await buildCachedEntry({ src: path.join(root, OURS), outdir, options: { ...nodeBundleOptions({ quiet: true }), sourcemap: false } });
+  return entry;
+}
+
+/**
+ * The one-shot's code cache: one run of it against `env`'s vCenter (the bench's vcsim), which
+ * saves the code cache beside the bundle at exit. Throws when that run fails.
+ */
+export async function makeOneShotCache(entry: string, env: Record<string, string>): Promise<void> {
+  const failed = await makeCodeCache({ entry, cache: path.join(path.dirname(entry), 'server.v8cache'), env });
+  if (failed) throw new Error(`the one-shot's warm-up run failed: ${failed}`);
+}
+
+/**
+ * A checkout's one-shot, bundled by that checkout's own bundle-one-shot.ts (this one for this
+ * checkout): the entry to run, and how to finish it once vcsim is up (its code cache, for a
+ * checkout that makes one).
+ */
+export async function bundleCheckout(root: string, outdir: string): Promise<{ entry: string; finish: (env: Record<string, string>) => Promise<void> }> {
+  if (path.resolve(root) === ROOT) {
+    const entry = await bundleOneShot(root, outdir);
+    return { entry, finish: (env) => makeOneShotCache(entry, env) };
+  }
+  const theirs = (await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as { bundleOneShot(root: string, outdir: string): Promise<string>; makeOneShotCache?: (entry: string, env: Record<string, string>) => Promise<void> };
+  const entry = await theirs.bundleOneShot(root, outdir);
+  return { entry, finish: async (env) => theirs.makeOneShotCache?.(entry, env) };
 }

@@ -2,7 +2,8 @@
 // power state, CPU, memory, IP, host) three ways in one run, each a one-shot process doing
 // the same work (login with a SHA-256 pin, recursive ContainerView, RetrievePropertiesEx
 // pages, host names, logout):
-//   1. ours:    bench/vsphere-inventory/ours.ts (listAllVmsOneShot), bundled like the product;
+//   1. ours:    bench/vsphere-inventory/ours.ts (listAllVmsOneShot), built like the product's
+//               server children (bundle-one-shot.ts: one CommonJS bundle and its code cache);
 //   2. govmomi: bench/peers/govmomi-list (Debian's govmomi 0.24.2);
 //   3. pyVmomi: bench/peers/pyvmomi_list.py (Debian's python3-pyvmomi, /usr/bin/python3).
 // Runs are interleaved (round-robin, order rotated each round) after one warm-up round, and
@@ -21,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildGoBinary, startVcsim, type Vcsim } from '../../test/support/vcsim.js';
-import { bundleOneShot, ONE_SHOT_CONNECTOR } from './bundle-one-shot.js';
+import { bundleCheckout, ONE_SHOT_CONNECTOR } from './bundle-one-shot.js';
 import { gatewayWalk } from './gateway-walk.js';
 import { callsSince } from './soap-calls.js';
 
@@ -75,10 +76,10 @@ function positive(name: string, fallback: number): number {
   return n;
 }
 
-/** The one-shot bundle of `root` (bundle-one-shot.ts); undefined while the connector does not exist yet. */
-async function bundleOurs(root = ROOT, outdir = OURS_OUT): Promise<string | undefined> {
+/** The one-shot of `root`, bundled by that checkout's bundle-one-shot.ts; undefined while the connector does not exist yet. */
+async function bundleOurs(root = ROOT, outdir = OURS_OUT): Promise<{ entry: string; finish: (env: Record<string, string>) => Promise<void> } | undefined> {
   if (!fs.existsSync(path.join(root, ONE_SHOT_CONNECTOR))) return undefined;
-  return bundleOneShot(root, outdir);
+  return bundleCheckout(root, outdir);
 }
 
 /**
@@ -155,14 +156,18 @@ try {
     VSPHERE_FINGERPRINT_SHA256: vcsim.fingerprintSha256,
     VSPHERE_MAX_OBJECTS: String(MAX_OBJECTS),
   };
+  // Each one-shot's build step that needs vcsim (ours: its code cache, from one run).
+  const vsphereEnv = { VSPHERE_URL: vcsim.url, VSPHERE_USER: username, VSPHERE_PASSWORD: password, VSPHERE_FINGERPRINT_SHA256: vcsim.fingerprintSha256, VSPHERE_MAX_OBJECTS: String(MAX_OBJECTS) };
+  await oursBundle?.finish(vsphereEnv);
+  await baseBundle?.finish(vsphereEnv);
   const results: WayResult[] = [
-    { way: { label: 'ours (node, one-shot)', cmd: process.execPath, args: oursBundle ? [oursBundle] : [] }, samples: [] },
+    { way: { label: 'ours (node, one-shot)', cmd: process.execPath, args: oursBundle ? [oursBundle.entry] : [] }, samples: [] },
     { way: { label: 'govmomi 0.24.2 (Go)', cmd: govmomiBin, args: [] }, samples: [] },
     { way: { label: 'pyVmomi 6.7.1 (Python)', cmd: PYTHON, args: [path.join(ROOT, 'bench/peers/pyvmomi_list.py')] }, samples: [] },
   ];
   const [ours, govmomi, pyvmomi] = results as [WayResult, WayResult, WayResult];
   if (BASE_ROOT) {
-    results.push({ way: { label: 'ours, BENCH_BASE', cmd: process.execPath, args: baseBundle ? [baseBundle] : [] }, samples: [] });
+    results.push({ way: { label: 'ours, BENCH_BASE', cmd: process.execPath, args: baseBundle ? [baseBundle.entry] : [] }, samples: [] });
     if (!baseBundle) results[3]!.skipped = `skipped (no ${ONE_SHOT_CONNECTOR} under ${BASE_ROOT})`;
   }
   if (!oursBundle) ours.skipped = 'skipped (connector not built yet: src/connectors/vsphere/list-all-vms.ts)';

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleOneShot } from './bundle-one-shot.js';
+import { bundleCheckout } from './bundle-one-shot.js';
 import { startVcsim } from '../../test/support/vcsim.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -37,11 +37,13 @@ function run(script: string, env: NodeJS.ProcessEnv, profDir: string, flags: rea
   });
 }
 
-const ways: { label: string; script: string; flags?: readonly string[] }[] = [{ label: 'ours', script: await bundleOneShot(ROOT, path.join(OUT, 'bundle-ours')) }];
-// BENCH_BASE may list several checkouts, comma-separated: base, base2, ...
+const ours = await bundleCheckout(ROOT, path.join(OUT, 'bundle-ours'));
+const ways: { label: string; script: string; flags?: readonly string[]; finish?: (env: Record<string, string>) => Promise<void> }[] = [{ label: 'ours', script: ours.entry, finish: ours.finish }];
+// BENCH_BASE may list several checkouts, comma-separated: base, base2, ... (each bundled by its own bundle-one-shot.ts).
 for (const [k, dir] of (BASE ? BASE.split(',') : []).entries()) {
   const label = k === 0 ? 'base' : `base${k + 1}`;
-  ways.push({ label, script: await bundleOneShot(path.resolve(dir), path.join(OUT, `bundle-${label}`)) });
+  const b = await bundleCheckout(path.resolve(dir), path.join(OUT, `bundle-${label}`));
+  ways.push({ label, script: b.entry, finish: b.finish });
 }
 // PROFILE_FLAGS='--maglev;--max-semi-space-size=16': each set of node flags is one more way,
 // our bundle run with those flags, interleaved with the others.
@@ -52,6 +54,9 @@ const password = randomBytes(12).toString('base64url');
 const vcsim = await startVcsim({ vms: 1250, clusters: 3, hosts: 3, standalone: 1, username: 'bench', password });
 try {
   const env = { ...process.env, VSPHERE_URL: vcsim.url, VSPHERE_USER: 'bench', VSPHERE_PASSWORD: password, VSPHERE_FINGERPRINT_SHA256: vcsim.fingerprintSha256, VSPHERE_MAX_OBJECTS: '1000' };
+  const vsphereEnv = { VSPHERE_URL: vcsim.url, VSPHERE_USER: 'bench', VSPHERE_PASSWORD: password, VSPHERE_FINGERPRINT_SHA256: vcsim.fingerprintSha256, VSPHERE_MAX_OBJECTS: '1000' };
+  // Each checkout's one-shot build step that needs vcsim (ours: its code cache, from one run).
+  for (const w of ways) await w.finish?.(vsphereEnv);
   const cpu: Record<string, number[]> = {};
   const rss: Record<string, number[]> = {};
   for (const w of ways) await run(w.script, env, path.join(OUT, 'warm'), w.flags); // warm-up

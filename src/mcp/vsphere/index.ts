@@ -11,7 +11,7 @@ import { createServer } from './server.js';
 import { createStandaloneTokens, STANDALONE_ENDPOINT } from './standalone-tokens.js';
 
 let standalone: StandaloneTokens | undefined;
-await runServer({
+void runServer({
   name: 'vsphere',
   standaloneTokens: () => (standalone = createStandaloneTokens(process.env)),
   create: ({ tokens }) => {

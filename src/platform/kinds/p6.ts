@@ -2,6 +2,7 @@ import { p6Kind } from '../../base/kinds/p6.js';
 import { P6UpstreamLogin } from '../broker/logins/p6-upstream-login.js';
 import { builtInServer } from './built-in-server.js';
 import type { KindModule } from './kind-module.js';
+import { P6_SERVER_FLAGS } from './server-flags.js';
 
 /** P6's Node half: the REST cookie login and the `dist/mcp/p6` server. */
 export const p6Module: KindModule = {
@@ -13,9 +14,6 @@ export const p6Module: KindModule = {
   // default start) maps them and returns them on free: the child's peak over a
   // 50,000-activity walk stays at its first page's instead of growing 5–15 MiB (issue 17
   // item 4, docs/PERFORMANCE.md §3). No effect outside glibc (macOS ignores it).
-  // `--liftoff-only`: V8 compiles WebAssembly with its baseline compiler only. The one wasm
-  // module the child runs is undici's HTTP parser (llhttp); optimising it with TurboFan took
-  // ~30 MiB of compiler memory and 100–170 ms of CPU on the first page, the largest part of
-  // the first page's peak (docs/PERFORMANCE.md §3, round 4). JavaScript is compiled as before.
-  server: builtInServer(p6Kind.id, ['--liftoff-only'], { MALLOC_MMAP_THRESHOLD_: '131072' }),
+  // The child's V8 flags are in ./server-flags.ts (the build makes its code cache with them).
+  server: builtInServer(p6Kind.id, P6_SERVER_FLAGS, { MALLOC_MMAP_THRESHOLD_: '131072' }),
 };

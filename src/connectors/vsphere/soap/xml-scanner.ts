@@ -137,7 +137,11 @@ export class XmlStreamScanner {
       this.started = true;
       if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1);
     }
-    const consumed = this.scan(xml, false);
+    let consumed = this.scan(xml, false);
+    // Text ends this piece: take it, except an entity reference that may be cut (see scan).
+    if (consumed >= 0 && consumed < xml.length && xml.charCodeAt(consumed) !== 0x3c /* < */) consumed = this.takeText(xml, consumed, textEnd(xml, consumed));
+    // A construct cut by the end of the piece waits for the next one, up to a limit.
+    if (consumed >= 0 && xml.length - consumed > MAX_WAITING) consumed = -1;
     if (consumed < 0) {
       this.failed = true;
       this.pending = '';
@@ -157,8 +161,15 @@ export class XmlStreamScanner {
   }
 
   /**
-   * Consumes whole constructs of `xml` and returns how far it got (the rest waits for more
-   * text), or -1 when the document is malformed. `final`: no more text will come.
+   * Consumes whole constructs of `xml` and returns how far it got, or -1 when the document is
+   * malformed. `final`: no more text will come. Otherwise what is left waits for more text:
+   * from a `<` (a construct cut by the end of the piece), or text that ends the piece (write
+   * takes that with takeText). write applies the limit on what may wait.
+   *
+   * Those ends of a piece return a value the loop already has, and nothing else: an operation
+   * there that had never run when V8 optimised this loop (a call, arithmetic) made V8 throw the
+   * optimised code away at the first piece that ended that way and compile the loop again,
+   * 10–25 ms of CPU each time, in every one-shot's cold parse.
    */
   private scan(xml: string, final: boolean): number {
     const n = xml.length;
@@ -166,8 +177,9 @@ export class XmlStreamScanner {
     let i = 0;
     while (i < n) {
       const lt = xml.indexOf('<', i);
-      // Text may go on in the next piece: take it now, except an entity that may be cut.
-      const end = lt < 0 ? (final ? n : textEnd(xml, i)) : lt;
+      // Text may go on in the next piece: write takes it (an entity may be cut).
+      if (lt < 0 && !final) return i;
+      const end = lt < 0 ? n : lt;
       if (end > i) {
         if (rawNames.length === 0) {
           if (!/^\s*$/.test(xml.slice(i, end))) return -1;
@@ -179,18 +191,18 @@ export class XmlStreamScanner {
       }
       if (lt < 0) return end;
       // Constructs cut by the end of this piece wait for the next one.
-      if (lt + 1 >= n) return final ? -1 : waitAt(n, lt);
+      if (lt + 1 >= n) return final ? -1 : lt;
       const next = xml.charCodeAt(lt + 1);
       if (next === 0x21 /* ! */) {
-        if (!final && n - lt < 9) return waitAt(n, lt);
+        if (!final && n - lt < 9) return lt;
         if (xml.startsWith('<!--', lt)) {
           const close = xml.indexOf('-->', lt + 4);
-          if (close < 0) return final ? -1 : waitAt(n, lt);
+          if (close < 0) return final ? -1 : lt;
           i = close + 3;
         } else if (xml.startsWith('<![CDATA[', lt)) {
           if (rawNames.length === 0) return -1;
           const close = xml.indexOf(']]>', lt + 9);
-          if (close < 0) return final ? -1 : waitAt(n, lt);
+          if (close < 0) return final ? -1 : lt;
           if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
           i = close + 3;
         } else {
@@ -200,13 +212,13 @@ export class XmlStreamScanner {
       }
       if (next === 0x3f /* ? */) {
         const close = xml.indexOf('?>', lt + 2);
-        if (close < 0) return final ? -1 : waitAt(n, lt);
+        if (close < 0) return final ? -1 : lt;
         i = close + 2;
         continue;
       }
       if (next === 0x2f /* / */) {
         const close = xml.indexOf('>', lt + 2);
-        if (close < 0) return final ? -1 : waitAt(n, lt);
+        if (close < 0) return final ? -1 : lt;
         const depth = rawNames.length - 1;
         const rawName = rawNames[depth];
         if (rawName === undefined || !xml.startsWith(rawName, lt + 2)) return -1;
@@ -217,11 +229,11 @@ export class XmlStreamScanner {
         i = close + 1;
         continue;
       }
-      if (!final && xml.indexOf('>', lt) < 0) return waitAt(n, lt);
+      if (!final && xml.indexOf('>', lt) < 0) return lt;
       const tag = this.tag;
       if (!readStartTag(xml, lt, this.scopes[this.scopes.length - 1] ?? this.rootScope, this.state, tag)) {
         // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
-        return !final && !tagComplete(xml, lt) ? waitAt(n, lt) : -1;
+        return !final && !tagComplete(xml, lt) ? lt : -1;
       }
       const depth = rawNames.length;
       if (depth >= MAX_XML_DEPTH) return -1;
@@ -249,6 +261,23 @@ export class XmlStreamScanner {
       i = tag.end;
     }
     return n;
+  }
+
+  /**
+   * The text run from `i` that ends a piece, up to `end` (textEnd): checked and added as scan
+   * does with any text; returns `end`, or -1 when it is malformed.
+   */
+  private takeText(xml: string, i: number, end: number): number {
+    if (end > i) {
+      if (this.rawNames.length === 0) {
+        if (!/^\s*$/.test(xml.slice(i, end))) return -1;
+      } else {
+        const text = decode(xml.slice(i, end));
+        if (text === undefined) return -1;
+        this.addText(text);
+      }
+    }
+    return end;
   }
 
   /** Character data of the innermost open element. */
@@ -305,11 +334,6 @@ const MAX_WAITING = 1024 * 1024;
  * whatever reads it (D93).
  */
 export const MAX_XML_DEPTH = 256;
-
-/** Where the scan stops to wait for more text: `lt`, or -1 when too much is waiting. */
-function waitAt(n: number, lt: number): number {
-  return n - lt > MAX_WAITING ? -1 : lt;
-}
 
 /**
  * How much of the text run from `i` to the end of the piece can be taken now: all of it,

@@ -1,0 +1,36 @@
+// The entry of a built-in server child, dist/mcp/<name>/index.js (issue 17, D-Q2-oneshot-1).
+// scripts/build.mjs builds the server itself (src/mcp/<name>/index.ts) as one CommonJS file,
+// server.cjs, and this file once per server beside it, with that bundle's build id compiled
+// in (`__KB_SERVER_BUILD_ID__`). It runs server.cjs through the V8 code cache the build made
+// (server.v8cache: one run of the child answering initialize and tools/list, with the child's
+// own V8 flags), so a child that starts on demand (D81) reads compiled code instead of
+// parsing and compiling ~1.7 MB first. This file's bytes name the bundle (its build id), so
+// the tool manifest, keyed by the entry's bytes, still changes with the server's code.
+//
+// Security: the cache is used only under the checks of src/platform/code-cache (the
+// bundle's build id, the CRC-32); a server.cjs from another build is not run at all.
+// KEYBROKER_CODE_CACHE_OUT makes this run write a cache at exit: the build sets it; the
+// host never does (a child's environment is an allow-list: supervisor/child-env), and the
+// sandbox mounts the app read-only.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCachedBundle } from '../code-cache/cached-bundle.js';
+
+declare const __KB_SERVER_BUILD_ID__: string;
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const writeCacheTo = process.env['KEYBROKER_CODE_CACHE_OUT'];
+const use = runCachedBundle({
+  bundle: path.join(dir, 'server.cjs'),
+  cache: path.join(dir, 'server.v8cache'),
+  expectedBuildId: __KB_SERVER_BUILD_ID__,
+  // scripts/build.mjs writes server.cjs in the CommonJS wrapper already.
+  prewrapped: true,
+  ...(writeCacheTo && { writeCacheTo }),
+  // For tests and profiling: whether V8 took the cache (never changes what runs).
+  ...(process.env['KEYBROKER_CODE_CACHE_TRACE'] === '1' && { onCompiled: (u: string) => process.stderr.write(`code cache: ${u}\n`) }),
+});
+if (use === undefined) {
+  process.stderr.write(`${path.join(dir, 'server.cjs')} is missing; run the build again\n`);
+  process.exit(1);
+}

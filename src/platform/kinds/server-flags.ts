@@ -1,0 +1,26 @@
+// Node/V8 flags of the built-in server children, one place for the two that need them: the
+// host starts each child with its flags (./vsphere.ts, ./p6.ts), and the build makes each
+// child's V8 code cache with the same flags (scripts/build.mjs reads this file), since V8
+// refuses a cache made under other V8 flags. Constants only, no imports.
+
+/**
+ * The vSphere child: V8's young generation defaults to 16 MiB semi-spaces, sized for
+ * throughput; a child that turns a 5,000-VM inventory into rows grows it to the maximum and
+ * keeps it. With 2 MiB its peak RSS after the walk measured 125–134 MiB instead of 156–164
+ * MiB, walk times within the noise (issue 17, docs/PERFORMANCE.md). The old generation is
+ * not capped. `--liftoff-only`: see P6_SERVER_FLAGS below.
+ */
+export const VSPHERE_SERVER_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--liftoff-only'];
+
+/**
+ * The P6 child. `--liftoff-only`: V8 compiles WebAssembly with its baseline compiler only.
+ * The one wasm module the child runs is undici's HTTP parser (llhttp); optimising it with
+ * TurboFan took ~30 MiB of compiler memory and 100–170 ms of CPU on the first page, the
+ * largest part of the first page's peak (docs/PERFORMANCE.md §3, round 4; D-Q4-p6bench-2).
+ * JavaScript is compiled as before. The vSphere child runs the same parser and takes the
+ * same flag (the one-shot: CPU 300 → 250 ms, peak RSS 90 → 69 MiB; §2 round 4).
+ */
+export const P6_SERVER_FLAGS: readonly string[] = ['--liftoff-only'];
+
+/** Flags by the server's folder under dist/mcp (what scripts/build.mjs looks up). */
+export const BUILT_IN_SERVER_FLAGS: Readonly<Record<string, readonly string[]>> = { vsphere: VSPHERE_SERVER_FLAGS, p6: P6_SERVER_FLAGS };

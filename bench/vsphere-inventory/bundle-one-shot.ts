@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildCachedEntry, makeCodeCache, nodeBundleOptions } from '../../scripts/build.mjs';
+import { VSPHERE_SERVER_FLAGS } from '../../src/platform/kinds/server-flags.js';
 
 export const ONE_SHOT_CONNECTOR = 'src/connectors/vsphere/list-all-vms.ts';
 const OURS = 'bench/vsphere-inventory/ours.ts';
@@ -25,22 +26,24 @@ export async function bundleOneShot(root: string, outdir: string): Promise<strin
  * The one-shot's code cache: one run of it against `env`'s vCenter (the bench's vcsim), which
  * saves the code cache beside the bundle at exit. Throws when that run fails.
  */
-export async function makeOneShotCache(entry: string, env: Record<string, string>): Promise<void> {
-  const failed = await makeCodeCache({ entry, cache: path.join(path.dirname(entry), 'server.v8cache'), env });
+export async function makeOneShotCache(entry: string, env: Record<string, string>, flags: readonly string[] = []): Promise<void> {
+  const failed = await makeCodeCache({ entry, cache: path.join(path.dirname(entry), 'server.v8cache'), flags, env });
   if (failed) throw new Error(`the one-shot's warm-up run failed: ${failed}`);
 }
 
 /**
  * A checkout's one-shot, bundled by that checkout's own bundle-one-shot.ts (this one for this
- * checkout): the entry to run, and how to finish it once vcsim is up (its code cache, for a
- * checkout that makes one).
+ * checkout): the entry to run, the node flags to run it with, and how to finish it once vcsim
+ * is up (its code cache, for a checkout that makes one). This checkout's one-shot runs with the
+ * vSphere child's own V8 flags (src/platform/kinds/server-flags.ts), as the product's child
+ * does; its cache is made under the same flags, since V8 refuses one made under others.
  */
-export async function bundleCheckout(root: string, outdir: string): Promise<{ entry: string; finish: (env: Record<string, string>) => Promise<void> }> {
+export async function bundleCheckout(root: string, outdir: string): Promise<{ entry: string; flags: readonly string[]; finish: (env: Record<string, string>) => Promise<void> }> {
   if (path.resolve(root) === ROOT) {
     const entry = await bundleOneShot(root, outdir);
-    return { entry, finish: (env) => makeOneShotCache(entry, env) };
+    return { entry, flags: VSPHERE_SERVER_FLAGS, finish: (env) => makeOneShotCache(entry, env, VSPHERE_SERVER_FLAGS) };
   }
   const theirs = (await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as { bundleOneShot(root: string, outdir: string): Promise<string>; makeOneShotCache?: (entry: string, env: Record<string, string>) => Promise<void> };
   const entry = await theirs.bundleOneShot(root, outdir);
-  return { entry, finish: async (env) => theirs.makeOneShotCache?.(entry, env) };
+  return { entry, flags: [], finish: async (env) => theirs.makeOneShotCache?.(entry, env) };
 }

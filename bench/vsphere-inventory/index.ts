@@ -77,7 +77,7 @@ function positive(name: string, fallback: number): number {
 }
 
 /** The one-shot of `root`, bundled by that checkout's bundle-one-shot.ts; undefined while the connector does not exist yet. */
-async function bundleOurs(root = ROOT, outdir = OURS_OUT): Promise<{ entry: string; finish: (env: Record<string, string>) => Promise<void> } | undefined> {
+async function bundleOurs(root = ROOT, outdir = OURS_OUT): Promise<{ entry: string; flags: readonly string[]; finish: (env: Record<string, string>) => Promise<void> } | undefined> {
   if (!fs.existsSync(path.join(root, ONE_SHOT_CONNECTOR))) return undefined;
   return bundleCheckout(root, outdir);
 }
@@ -161,13 +161,13 @@ try {
   await oursBundle?.finish(vsphereEnv);
   await baseBundle?.finish(vsphereEnv);
   const results: WayResult[] = [
-    { way: { label: 'ours (node, one-shot)', cmd: process.execPath, args: oursBundle ? [oursBundle.entry] : [] }, samples: [] },
+    { way: { label: 'ours (node, one-shot)', cmd: process.execPath, args: oursBundle ? [...oursBundle.flags, oursBundle.entry] : [] }, samples: [] },
     { way: { label: 'govmomi 0.24.2 (Go)', cmd: govmomiBin, args: [] }, samples: [] },
     { way: { label: 'pyVmomi 6.7.1 (Python)', cmd: PYTHON, args: [path.join(ROOT, 'bench/peers/pyvmomi_list.py')] }, samples: [] },
   ];
   const [ours, govmomi, pyvmomi] = results as [WayResult, WayResult, WayResult];
   if (BASE_ROOT) {
-    results.push({ way: { label: 'ours, BENCH_BASE', cmd: process.execPath, args: baseBundle ? [baseBundle.entry] : [] }, samples: [] });
+    results.push({ way: { label: 'ours, BENCH_BASE', cmd: process.execPath, args: baseBundle ? [...baseBundle.flags, baseBundle.entry] : [] }, samples: [] });
     if (!baseBundle) results[3]!.skipped = `skipped (no ${ONE_SHOT_CONNECTOR} under ${BASE_ROOT})`;
   }
   if (!oursBundle) ours.skipped = 'skipped (connector not built yet: src/connectors/vsphere/list-all-vms.ts)';

@@ -38,15 +38,16 @@ function run(script: string, env: NodeJS.ProcessEnv, profDir: string, flags: rea
 }
 
 const ours = await bundleCheckout(ROOT, path.join(OUT, 'bundle-ours'));
-const ways: { label: string; script: string; flags?: readonly string[]; finish?: (env: Record<string, string>) => Promise<void> }[] = [{ label: 'ours', script: ours.entry, finish: ours.finish }];
+const ways: { label: string; script: string; flags?: readonly string[]; finish?: (env: Record<string, string>) => Promise<void> }[] = [{ label: 'ours', script: ours.entry, flags: ours.flags, finish: ours.finish }];
 // BENCH_BASE may list several checkouts, comma-separated: base, base2, ... (each bundled by its own bundle-one-shot.ts).
 for (const [k, dir] of (BASE ? BASE.split(',') : []).entries()) {
   const label = k === 0 ? 'base' : `base${k + 1}`;
   const b = await bundleCheckout(path.resolve(dir), path.join(OUT, `bundle-${label}`));
-  ways.push({ label, script: b.entry, finish: b.finish });
+  ways.push({ label, script: b.entry, flags: b.flags, finish: b.finish });
 }
 // PROFILE_FLAGS='--maglev;--max-semi-space-size=16': each set of node flags is one more way,
-// our bundle run with those flags, interleaved with the others.
+// our bundle run with those flags instead of the vSphere child's, interleaved with the others
+// (V8 refuses the code cache made under the child's flags, so such a way also compiles cold).
 for (const set of (process.env['PROFILE_FLAGS'] ?? '').split(';').filter((x) => x.trim())) {
   ways.push({ label: `ours ${set.trim()}`, script: ways[0]!.script, flags: set.trim().split(/\s+/) });
 }

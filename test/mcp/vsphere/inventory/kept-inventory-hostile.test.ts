@@ -95,7 +95,7 @@ describe('KeptInventory against a hostile vCenter', () => {
     try {
       waits = build;
       const first = await currentVmRows(kept, () => true, (e) => fallbacks.push(e));
-      assert.deepEqual(fallbacks, [], 'the build is served by the collector');
+      assert.equal(fallbacks.length, 0, 'the build is served by the collector');
       waits = next;
       waitCalls = 0;
       const rows = await currentVmRows(kept, () => true, (e) => fallbacks.push(e));

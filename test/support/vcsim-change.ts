@@ -17,7 +17,8 @@ export type VcsimChange =
   | ['mkfolder', string, string]
   | ['move', string, string, string]
   | ['clone', string, string]
-  | ['suspend', string];
+  | ['suspend', string]
+  | ['addhost', string, string];
 
 /**
  * Changes vcsim through an independent client (pyVmomi, its own login and logout), so a test

@@ -15,6 +15,7 @@ One operation per run, from argv:
   move TYPE NAME FOLDER  an entity into folder FOLDER (MoveIntoFolder_Task)
   clone NAME NEW         a VM cloned beside itself
   suspend NAME           a VM
+  addhost CLUSTER NAME   a new host in a cluster (connected)
 
 Several operations in one run (one session, back to back): separate them with "--".
 
@@ -122,6 +123,11 @@ def apply(content, op, out):
         vm = find(content, vim.VirtualMachine, op[1])
         WaitForTask(vm.SuspendVM_Task())
         out["moref"] = vm._moId
+    elif op[0] == "addhost":
+        cluster = find(content, vim.ClusterComputeResource, op[1])
+        task = cluster.AddHost_Task(spec=vim.host.ConnectSpec(hostName=op[2]), asConnected=True)
+        WaitForTask(task)
+        out["moref"] = task.info.result._moId
     else:
         sys.exit(f"vcsim_change: unknown operation {op[0]}")
 

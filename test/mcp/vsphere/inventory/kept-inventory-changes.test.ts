@@ -157,4 +157,14 @@ describe('KeptInventory on vcsim, every kind of change between listings', () => 
     assert.equal(row(rows, 'DC0_H0_VM0')?.numCpu, 4);
     assert.equal(row(rows, 'DC0_H0_VM0')?.memoryMB, 256);
   });
+
+  // vcsim 0.24.2 puts a host added to a cluster in its registry before the cluster lists it
+  // (addHost: Map.PutEntity, then cr.Host = append), so a ContainerView made before never
+  // takes it in and its collector never reports it; vCenter's view does. A todo, and last.
+  it('a host added to a cluster, and a VM migrated onto it', { todo: 'vcsim 0.24.2 never adds a new host to an existing ContainerView' }, async () => {
+    await vcsimChanges(vcsim, ['addhost', 'DC0_C0', 'review-new-host'], ['migrate', 'DC0_H0_VM1', 'review-new-host']);
+    const rows = await assertKeptIsFresh('add a host');
+    assert.equal(row(rows, 'DC0_H0_VM1')?.host, 'review-new-host');
+    assert.equal(row(rows, 'DC0_H0_VM1')?.cluster, 'DC0_C0');
+  });
 });

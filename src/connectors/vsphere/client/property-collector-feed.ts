@@ -122,6 +122,9 @@ export class PropertyCollectorFeed {
       for (const u of page.updates) out.push(u);
       // No returnval: nothing changed; the version stays.
       if (page.version === undefined) break;
+      // An UpdateSet without a version: the next call would start the collector from nothing
+      // (every object as `enter` again, the ones that left never said), or loop on `truncated`.
+      if (page.version === '') throw new ConnectorError('CONN_BAD_RESPONSE', 'WaitForUpdatesEx answered an UpdateSet without a version; read the inventory afresh');
       version = page.version;
       if (!page.truncated) break;
     }

@@ -175,7 +175,12 @@ export class KeptInventory {
     }
   }
 
-  /** Applies updates in order, as they arrive; `done` publishes a changed index. Rows are replaced, never mutated (snapshots hold them). */
+  /**
+   * Applies updates in order, as they arrive; `done` publishes a changed index. Rows are replaced, never mutated (snapshots hold them).
+   * An `enter` of an object already kept is refused (D-R-review4-1): an UpdateSet that says an
+   * object entered and then left (vcsim 0.24.2 reports a MoveIntoFolder so, in that order) has
+   * no exact reading, and applying it in order would drop an object that is still there.
+   */
   private applier(state: KeptState): { apply: (u: ObjectUpdate) => void; done: () => void } {
     let containers: Map<string, IndexedEntity> | undefined;
     const apply = (u: ObjectUpdate): void => {
@@ -190,6 +195,7 @@ export class KeptInventory {
       if (isVm) {
         const old = state.vms.get(u.ref.value);
         if (u.kind === 'modify' && !old) throw new UnappliableUpdateError(`a change to ${u.ref.value}, which was never reported`);
+        if (u.kind === 'enter' && old) throw new UnappliableUpdateError(`${u.ref.value} entered again without leaving`);
         const props = u.kind === 'enter' ? {} : { ...old!.props };
         for (const c of u.changes) applyChange(props, c, paths);
         state.vms.set(u.ref.value, { ref: u.ref, props, missing: u.kind === 'enter' || u.missing.length > 0 ? ownMissing(u.missing) : old!.missing });
@@ -197,6 +203,7 @@ export class KeptInventory {
         containers ??= new Map(state.containers);
         const old = containers.get(u.ref.value);
         if (u.kind === 'modify' && !old) throw new UnappliableUpdateError(`a change to ${u.ref.value}, which was never reported`);
+        if (u.kind === 'enter' && old) throw new UnappliableUpdateError(`${u.ref.value} entered again without leaving`);
         const props: Record<string, PropertyValue> = u.kind === 'enter' || !old ? {} : { name: old.name, ...(old.parent ? { parent: old.parent } : {}) };
         for (const c of u.changes) applyChange(props, c, paths);
         const parent = props['parent'];

@@ -11,6 +11,7 @@ import type { Disposable } from '../../../src/base/lifecycle/disposable.js';
 import { ConfigStore } from '../../../src/platform/config/config-store.js';
 import { composeHost } from '../../../src/platform/host/compose-host.js';
 import { kindModuleOf, kindModules, registerKindModule } from '../../../src/platform/kinds/registry.js';
+import { VSPHERE_SERVER_FLAGS } from '../../../src/platform/kinds/server-flags.js';
 import { runIn } from '../../cli/harness.js';
 import { FakeUpstreamLogin } from '../../mocks/fake-upstream-login.js';
 import { MemoryKeychain } from '../../mocks/memory-keychain.js';
@@ -42,7 +43,7 @@ describe('composeHost()', () => {
     const { logins, servers } = composeHost(config, dist);
     assert.deepEqual(Object.keys(logins), kindIds());
     assert.deepEqual(servers, [
-      { name: 'vsphere', kind: 'vsphere', modulePath: path.join(dist, 'mcp', 'vsphere', 'index.js'), execArgv: ['--max-semi-space-size=2'] },
+      { name: 'vsphere', kind: 'vsphere', modulePath: path.join(dist, 'mcp', 'vsphere', 'index.js'), execArgv: [...VSPHERE_SERVER_FLAGS] },
       { name: 'dev', kind: 'p6', modulePath: extra, execArgv: [] },
     ]);
   });

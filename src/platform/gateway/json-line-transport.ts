@@ -3,6 +3,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_MCP_LINE_BYTES } from '../../base/contracts/gateway-handshake.js';
 import { LineFramer, type InvalidLineReason } from '../ipc/line-framer.js';
+import { encodeJsonRpcLine } from './json-rpc-line.js';
 import { isPlainJsonRpcMessage } from './plain-json-rpc.js';
 
 /** Why a line was dropped: too long, not JSON, or JSON that is not a JSON-RPC message. */
@@ -92,10 +93,24 @@ export class JsonLineTransport implements Transport {
     });
   }
 
-  /** Write one message as one line; waits while the socket's buffer is full. */
+  /**
+   * Write one message as one line (encodeJsonRpcLine: responses id-first, a child's result as
+   * its own bytes where that is provably the same value); waits while the socket's buffer is full.
+   */
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.socket.destroyed) throw new Error('the gateway connection is closed; reconnect to continue');
-    if (!this.socket.write(JSON.stringify(message) + '\n')) await this.drained();
+    const line = encodeJsonRpcLine(message);
+    let ok: boolean;
+    if (typeof line === 'string') ok = this.socket.write(line);
+    else {
+      // Head, the child's bytes and the tail in one write call, without copying the bytes.
+      this.socket.cork();
+      this.socket.write(line[0]);
+      this.socket.write(line[1]);
+      ok = this.socket.write(line[2]);
+      this.socket.uncork();
+    }
+    if (!ok) await this.drained();
   }
 
   /** Flush what was written, close the connection, and resolve once it is closed. */

@@ -55,16 +55,25 @@ export function countJsonValues(line: Uint8Array, limit: number): number {
  */
 export const MAX_INVALID_FRAMES_PER_CHILD = 64;
 
-/** The byte length of the line each frame object was read from (issue 17: no re-encoding to measure it). */
-const frameBytes = new WeakMap<object, number>();
+/** The line each frame object was read from (issue 17: no re-encoding to measure or forward it). */
+const frameLines = new WeakMap<object, Uint8Array>();
+
+/**
+ * The channel line (its bytes, newline and CR removed) `frame` was parsed from, if `frame` is
+ * the very object readChildFrames delivered for it; undefined otherwise. The line passed the
+ * channel's limits and parsed as JSON into `frame`.
+ */
+export function frameLine(frame: unknown): Uint8Array | undefined {
+  // A WeakMap answers undefined for any value that is not an object it holds (primitives too).
+  return frameLines.get(frame as object);
+}
 
 /**
  * The length in bytes of the channel line `frame` was parsed from, if `frame` is an object
  * that readChildFrames delivered; undefined otherwise (then measure it another way).
  */
 export function frameLineBytes(frame: unknown): number | undefined {
-  // A WeakMap answers undefined for any value that is not an object it holds (primitives too).
-  return frameBytes.get(frame as object);
+  return frameLine(frame)?.length;
 }
 
 /** What the reading end reports. */
@@ -93,7 +102,7 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
     maxLineBytes: MAX_CHANNEL_LINE_BYTES,
     // Every value passed acceptLine just before, which refuses all lines once closed.
     onValue: (value, line) => {
-      if (value !== null && typeof value === 'object') frameBytes.set(value, line.length);
+      if (value !== null && typeof value === 'object') frameLines.set(value, line);
       sink.onFrame(value);
     },
     onInvalid: (reason) => violate(reason === 'too-long' ? 'oversized' : 'invalid-json'),

@@ -1,0 +1,152 @@
+// Issue 17 item 3: the host writes a child's tools/call result to the client as the bytes the
+// child sent, instead of JSON.stringify of the object it parsed from them. The host still
+// parses and checks every child line (the channel's limits, the envelope); only the
+// re-encoding is skipped, and only where the bytes provably are that one value.
+
+/** The channel line each result object was parsed from (keyed by the parsed object itself). */
+const lines = new WeakMap<object, Uint8Array>();
+
+const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** The frame our children write: `{ch:'mcp', msg}` with the SDK's response `{result, jsonrpc, id}`. */
+const RESULT_FIRST_HEAD = ascii('{"ch":"mcp","msg":{"result":');
+const RESULT_FIRST_TAIL = ascii(',"jsonrpc":"2.0","id":');
+/** The same response id-first (`{jsonrpc, id, result}`), as another writer may order it. */
+const ID_FIRST_HEAD = ascii('{"ch":"mcp","msg":{"jsonrpc":"2.0","id":');
+const ID_FIRST_RESULT = ascii(',"result":');
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const CR = 0x0d;
+const LF = 0x0a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const DOT = 0x2e;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+/** Longer digit runs could be a number past Number.MAX_VALUE (JSON.stringify writes it as null). */
+const MAX_DIGIT_RUN = 300;
+
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= ZERO && c <= NINE;
+
+/** True when `line` holds `part` at `at`. */
+function has(line: Uint8Array, at: number, part: Uint8Array): boolean {
+  if (at < 0 || at + part.length > line.length) return false;
+  for (let i = 0; i < part.length; i++) if (line[at + i] !== part[i]) return false;
+  return true;
+}
+
+/** From `at` over ASCII digits: the index after the last one, or -1 when there is none. */
+function digitsEnd(line: Uint8Array, at: number): number {
+  let i = at;
+  while (isDigit(line[i])) i++;
+  return i > at ? i : -1;
+}
+
+/** From `end` back over ASCII digits: the index of the first one, or -1 when there is none. */
+function digitsStart(line: Uint8Array, end: number): number {
+  let i = end;
+  while (i > 0 && isDigit(line[i - 1])) i--;
+  return i < end ? i : -1;
+}
+
+/**
+ * Where the `result` value sits in a child's channel line, for the two fixed forms of a
+ * response frame (`{"ch":"mcp","msg":{"result":R,"jsonrpc":"2.0","id":N}}` and
+ * `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":N,"result":R}}`, N digits): `[start, end)` of R,
+ * or undefined for any other line. Only the bytes around R are read here; that R is one
+ * value is isOneJsonObject's to say.
+ */
+export function resultSpan(line: Uint8Array): readonly [number, number] | undefined {
+  const n = line.length;
+  if (line[n - 1] !== CLOSE_BRACE || line[n - 2] !== CLOSE_BRACE) return undefined;
+  if (has(line, 0, RESULT_FIRST_HEAD)) {
+    const id = digitsStart(line, n - 2);
+    const end = id - RESULT_FIRST_TAIL.length;
+    return id !== -1 && has(line, end, RESULT_FIRST_TAIL) ? [RESULT_FIRST_HEAD.length, end] : undefined;
+  }
+  if (has(line, 0, ID_FIRST_HEAD)) {
+    const id = digitsEnd(line, ID_FIRST_HEAD.length);
+    return id !== -1 && has(line, id, ID_FIRST_RESULT) ? [id + ID_FIRST_RESULT.length, n - 2] : undefined;
+  }
+  return undefined;
+}
+
+/** True when the number starting at `at` (a `-` then `0`) is minus zero: `-0`, `-0.0`, ... (exponents are refused anyway). */
+function isMinusZero(line: Uint8Array, at: number): boolean {
+  let i = at + 2;
+  if (line[i] === DOT) {
+    i++;
+    while (line[i] === ZERO) i++;
+  }
+  return !isDigit(line[i]);
+}
+
+/**
+ * True when `bytes[start, end)` of a line that parsed as JSON is exactly ONE JSON object: it
+ * starts with `{`, and a scan that follows strings (and the escapes in them) and the depth of
+ * `{[` / `}]` comes back to depth 0 at its last byte and not before. So whatever surrounds
+ * it, a JSON parser reads these bytes as that one value and nothing else: they cannot close
+ * the envelope around them and add keys or a second message.
+ *
+ * Also false, so the caller re-encodes, where the bytes would parse to something
+ * JSON.stringify of the value does not write: a CR or LF between tokens (a client may split
+ * lines there), a number with an exponent or a very long digit run (one past
+ * Number.MAX_VALUE is Infinity, which JSON.stringify writes as null), and minus zero.
+ */
+export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 2 || bytes[start] !== OPEN_BRACE) return false;
+  let depth = 0;
+  let run = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === QUOTE) {
+      // A string: skip to its closing quote; an escape's next byte is never the end.
+      for (i++; i < end && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+      run = 0;
+      continue;
+    }
+    if (c >= ZERO && c <= NINE) {
+      if (++run > MAX_DIGIT_RUN) return false;
+      continue;
+    }
+    run = 0;
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      // Security: the value ends where the depth first comes back to 0, and that must be the last byte.
+      if (--depth === 0) return i === end - 1;
+    } else if (c === CR || c === LF) return false;
+    else if ((c === LOWER_E || c === UPPER_E) && isDigit(bytes[i - 1])) return false;
+    else if (c === MINUS && bytes[i + 1] === ZERO && isMinusZero(bytes, i)) return false;
+  }
+  return false;
+}
+
+/**
+ * Remember that `result` was parsed from the child's channel line `line` (the line the
+ * channel reader delivered the frame from; the caller passes the frame's own `msg.result`).
+ */
+export function rememberResultLine(result: object, line: Uint8Array): void {
+  lines.set(result, line);
+}
+
+/**
+ * The child's own bytes of `result`, when they can be written in its place: `result` is the
+ * very object parsed from a remembered line (identity, by the WeakMap), that line is a
+ * response frame of a fixed form (resultSpan), and its result bytes are exactly one JSON
+ * object (isOneJsonObject). Undefined otherwise: the caller encodes `result` itself.
+ */
+export function forwardedResultBytes(result: unknown): Uint8Array | undefined {
+  if (result === null || typeof result !== 'object') return undefined;
+  // Security: identity. Only the object parsed from this line maps to it; a copy, a
+  // gateway-made result or another call's result maps to nothing.
+  const line = lines.get(result);
+  if (line === undefined) return undefined;
+  const span = resultSpan(line);
+  if (span === undefined || !isOneJsonObject(line, span[0], span[1])) return undefined;
+  return line.subarray(span[0], span[1]);
+}

@@ -1,0 +1,42 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { forwardedResultBytes } from './forwarded-result-bytes.js';
+import { ERROR_AFTER_ID, RESPONSE_HEAD, RESULT_AFTER_ID } from './response-line-form.js';
+
+/** One message as the host writes it: a whole line, or a head, the child's bytes and a tail. */
+export type JsonRpcLine = string | readonly [head: string, body: Uint8Array, tail: string];
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
+
+/**
+ * The host's encoder for the gateway socket (issue 17 item 3): one JSON-RPC message as one
+ * line, newline included. Every line parses to what `JSON.stringify(message)` would have
+ * written; what changes is only the form:
+ *
+ * - A response (own keys exactly `jsonrpc: '2.0'`, `id` a string or a finite number, and an
+ *   object `result` or `error`) is written id-first, RESPONSE_HEAD + id + `,"result":` or
+ *   `,"error":` + the value + `}`, so the bridge reads the id from the head without parsing
+ *   the line. The id is the message's, which the SDK took from the client's request: the host
+ *   writes its own envelope, never one from a child.
+ * - A result parsed from a child's line is written as the child's bytes of it when
+ *   forwardedResultBytes says they are exactly that one value; otherwise it is encoded.
+ * - Anything else is JSON.stringify of the message, with `method` as the first key when the
+ *   message has one, so that no line but a response in the fixed form starts with its head.
+ */
+export function encodeJsonRpcLine(message: JSONRPCMessage): JsonRpcLine {
+  const m = message as Record<string, unknown>;
+  const id = m['id'];
+  if (m['jsonrpc'] === '2.0' && (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) && Object.keys(m).length === 3) {
+    const isResult = hasOwn(m, 'result');
+    const body = isResult ? m['result'] : m['error'];
+    if (isObject(body) && (isResult || hasOwn(m, 'error'))) {
+      const head = RESPONSE_HEAD + JSON.stringify(id) + (isResult ? RESULT_AFTER_ID : ERROR_AFTER_ID);
+      const bytes = isResult ? forwardedResultBytes(body) : undefined;
+      if (bytes !== undefined) return [head, bytes, '}\n'];
+      const text = JSON.stringify(body) as string | undefined;
+      if (text !== undefined) return `${head}${text}}\n`;
+    }
+  }
+  if (hasOwn(m, 'method') && Object.keys(m)[0] !== 'method') return `${JSON.stringify({ method: m['method'], ...m })}\n`;
+  return `${JSON.stringify(message)}\n`;
+}

@@ -155,8 +155,22 @@ export const AREAS = {
     ],
   },
   'gateway-intake': {
-    what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape (issue 17 item 3)",
-    mutate: ['src/platform/gateway/plain-json-rpc.ts', 'src/platform/gateway/forward.ts'],
-    tests: ['test/platform/gateway/plain-json-rpc.test.ts', 'test/platform/gateway/forward.test.ts'],
+    what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",
+    mutate: [
+      'src/platform/gateway/plain-json-rpc.ts',
+      'src/platform/gateway/forward.ts',
+      // Issue 17 item 3: a child's result written as its own bytes, responses id-first, and the
+      // bridge reading a host line's head.
+      'src/platform/gateway/forwarded-result-bytes.ts',
+      'src/platform/gateway/json-rpc-line.ts',
+      'src/cli/bridge/host-line-head.ts',
+    ],
+    tests: [
+      'test/platform/gateway/plain-json-rpc.test.ts',
+      'test/platform/gateway/forward.test.ts',
+      'test/platform/gateway/json-rpc-line.test.ts',
+      'test/platform/gateway/forwarded-bytes-security.test.ts',
+      'test/cli/bridge/host-line-head.test.ts',
+    ],
   },
 };

@@ -2,7 +2,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import { frameLine } from '../supervisor/child-channel.js';
+import { takeFrameLine } from '../supervisor/child-channel.js';
 import { isJsonRpcEnvelope } from './forward.js';
 import { rememberResultLine } from './forwarded-result-bytes.js';
 
@@ -35,7 +35,7 @@ export class ChildMcpTransport implements Transport {
     // Security: the size limit stays. A frame read from the channel carries its line's length,
     // which bounds the message inside it, so only a line longer than the limit (or a frame from
     // elsewhere) is measured by encoding the message again (issue 17: no re-encoding per frame).
-    const line = frameLine(frame);
+    const line = takeFrameLine(frame);
     if (line === undefined || line.length > MAX_CHILD_MCP_FRAME_BYTES) {
       let size = Infinity;
       try {

@@ -146,6 +146,8 @@ export function forwardedResultBytes(result: unknown): Uint8Array | undefined {
   // gateway-made result or another call's result maps to nothing.
   const line = lines.get(result);
   if (line === undefined) return undefined;
+  // Once asked, forgotten: the bytes are written now or never (a result is answered once).
+  lines.delete(result);
   const span = resultSpan(line);
   if (span === undefined || !isOneJsonObject(line, span[0], span[1])) return undefined;
   return line.subarray(span[0], span[1]);

@@ -76,6 +76,17 @@ export function frameLineBytes(frame: unknown): number | undefined {
   return frameLine(frame)?.length;
 }
 
+/**
+ * frameLine, and forget it: the line is the frame's receiver's from here on. A WeakMap keeps
+ * its values through every young-generation GC while the key lives, so a line left in it
+ * would be kept (and promoted) as long as its frame, not as long as whoever uses it.
+ */
+export function takeFrameLine(frame: unknown): Uint8Array | undefined {
+  const line = frameLines.get(frame as object);
+  if (line !== undefined) frameLines.delete(frame as object);
+  return line;
+}
+
 /** What the reading end reports. */
 export interface ChildFrameSink {
   onFrame(frame: unknown): void;

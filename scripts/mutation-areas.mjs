@@ -143,6 +143,8 @@ export const AREAS = {
       'src/base/framing/line-framer.ts',
       // The child's framed pipe (issue 10): limits enforced while reading.
       'src/platform/supervisor/child-channel.ts',
+      // Issue 17 item 3: the number rules of the scans that let a child's result bytes through.
+      'src/base/framing/json-number-bytes.ts',
     ],
     tests: [
       'test/platform/broker/frame-intake.test.ts',
@@ -152,6 +154,9 @@ export const AREAS = {
       'test/platform/supervisor/child-channel.test.ts',
       // Issue 12: texts, one report, the value count's edges, end, errors, dispose, the writer's edges.
       'test/platform/supervisor/child-channel-details.test.ts',
+      // Issue 17 item 3: the one scan of a long line, reused by the gateway to forward a result's bytes.
+      'test/platform/supervisor/child-channel-scan.test.ts',
+      'test/platform/gateway/forwarded-bytes-security.test.ts',
     ],
   },
   'gateway-intake': {

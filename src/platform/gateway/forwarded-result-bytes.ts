@@ -2,6 +2,8 @@
 // child sent, instead of JSON.stringify of the object it parsed from them. The host still
 // parses and checks every child line (the channel's limits, the envelope); only the
 // re-encoding is skipped, and only where the bytes provably are that one value.
+import { isDigitByte, isMinusZeroAt, MAX_PLAIN_DIGIT_RUN } from '../../base/framing/json-number-bytes.js';
+import { lineScan } from '../supervisor/child-channel.js';
 
 /** The channel line each result object was parsed from (keyed by the parsed object itself). */
 const lines = new WeakMap<object, Uint8Array>();
@@ -25,13 +27,9 @@ const LF = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
-const DOT = 0x2e;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
-/** Longer digit runs could be a number past Number.MAX_VALUE (JSON.stringify writes it as null). */
-const MAX_DIGIT_RUN = 300;
-
-const isDigit = (c: number | undefined): boolean => c !== undefined && c >= ZERO && c <= NINE;
+const isDigit = isDigitByte;
 
 /** True when `line` holds `part` at `at`. */
 function has(line: Uint8Array, at: number, part: Uint8Array): boolean {
@@ -76,16 +74,6 @@ export function resultSpan(line: Uint8Array): readonly [number, number] | undefi
   return undefined;
 }
 
-/** True when the number starting at `at` (a `-` then `0`) is minus zero: `-0`, `-0.0`, ... (exponents are refused anyway). */
-function isMinusZero(line: Uint8Array, at: number): boolean {
-  let i = at + 2;
-  if (line[i] === DOT) {
-    i++;
-    while (line[i] === ZERO) i++;
-  }
-  return !isDigit(line[i]);
-}
-
 /**
  * True when `bytes[start, end)` of a line that parsed as JSON is exactly ONE JSON object: it
  * starts with `{`, and a scan that follows strings (and the escapes in them) and the depth of
@@ -111,7 +99,7 @@ export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): 
       continue;
     }
     if (c >= ZERO && c <= NINE) {
-      if (++run > MAX_DIGIT_RUN) return false;
+      if (++run > MAX_PLAIN_DIGIT_RUN) return false;
       continue;
     }
     run = 0;
@@ -121,7 +109,7 @@ export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): 
       if (--depth === 0) return i === end - 1;
     } else if (c === CR || c === LF) return false;
     else if ((c === LOWER_E || c === UPPER_E) && isDigit(bytes[i - 1])) return false;
-    else if (c === MINUS && bytes[i + 1] === ZERO && isMinusZero(bytes, i)) return false;
+    else if (c === MINUS && bytes[i + 1] === ZERO && isMinusZeroAt(bytes, i)) return false;
   }
   return false;
 }
@@ -149,6 +137,13 @@ export function forwardedResultBytes(result: unknown): Uint8Array | undefined {
   // Once asked, forgotten: the bytes are written now or never (a result is answered once).
   lines.delete(result);
   const span = resultSpan(line);
-  if (span === undefined || !isOneJsonObject(line, span[0], span[1])) return undefined;
-  return line.subarray(span[0], span[1]);
+  if (span === undefined) return undefined;
+  // A long line was scanned once already, while the channel read it (scanJsonLine); that scan
+  // says the same as isOneJsonObject here. The head before the result is fixed bytes at depth
+  // 2 with no close in them, so the result opens depth 3, and it is one value exactly when the
+  // line's first close back to depth 2 is its last byte; the fixed bytes around it hold no
+  // CR, LF, exponent, minus zero or long digit run, so `plain` over the line is over the result.
+  const scan = lineScan(line);
+  const one = scan === undefined ? isOneJsonObject(line, span[0], span[1]) : scan.plain && line[span[0]] === OPEN_BRACE && scan.firstCloseToDepth2 === span[1] - 1;
+  return one ? line.subarray(span[0], span[1]) : undefined;
 }

@@ -126,9 +126,10 @@ export function rememberResultLine(result: object, line: Uint8Array): void {
  * The child's own bytes of `result`, when they can be written in its place: `result` is the
  * very object parsed from a remembered line (identity, by the WeakMap), that line is a
  * response frame of a fixed form (resultSpan), and its result bytes are exactly one JSON
- * object (isOneJsonObject). Undefined otherwise: the caller encodes `result` itself.
+ * object (isOneJsonObject). Undefined otherwise, or when the line is shorter than
+ * `fromBytes`: the caller encodes `result` itself.
  */
-export function forwardedResultBytes(result: unknown): Uint8Array | undefined {
+export function forwardedResultBytes(result: unknown, fromBytes = 0): Uint8Array | undefined {
   if (result === null || typeof result !== 'object') return undefined;
   // Security: identity. Only the object parsed from this line maps to it; a copy, a
   // gateway-made result or another call's result maps to nothing.
@@ -136,6 +137,7 @@ export function forwardedResultBytes(result: unknown): Uint8Array | undefined {
   if (line === undefined) return undefined;
   // Once asked, forgotten: the bytes are written now or never (a result is answered once).
   lines.delete(result);
+  if (line.length < fromBytes) return undefined;
   const span = resultSpan(line);
   if (span === undefined) return undefined;
   // A long line was scanned once already, while the channel read it (scanJsonLine); that scan

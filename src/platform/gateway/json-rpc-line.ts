@@ -8,6 +8,19 @@ export type JsonRpcLine = string | readonly [head: string, body: Uint8Array, tai
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
 
+/** How many own enumerable string keys `o` has (the keys JSON.stringify writes), without an array. */
+function keyCount(o: object): number {
+  let n = 0;
+  for (const k in o) if (hasOwn(o, k)) n++;
+  return n;
+}
+
+/** The first key JSON.stringify writes for `o` (its first own enumerable string key). */
+function firstKey(o: object): string | undefined {
+  for (const k in o) if (hasOwn(o, k)) return k;
+  return undefined;
+}
+
 /**
  * The host's encoder for the gateway socket (issue 17 item 3): one JSON-RPC message as one
  * line, newline included. Every line parses to what `JSON.stringify(message)` would have
@@ -18,25 +31,26 @@ const isObject = (v: unknown): v is object => v !== null && typeof v === 'object
  *   `,"error":` + the value + `}`, so the bridge reads the id from the head without parsing
  *   the line. The id is the message's, which the SDK took from the client's request: the host
  *   writes its own envelope, never one from a child.
- * - A result parsed from a child's line is written as the child's bytes of it when
- *   forwardedResultBytes says they are exactly that one value; otherwise it is encoded.
+ * - A result parsed from a child's line of `spliceFromBytes` bytes or more is written as the
+ *   child's bytes of it when forwardedResultBytes says they are exactly that one value;
+ *   otherwise it is encoded (a small result costs less to encode than to scan and splice).
  * - Anything else is JSON.stringify of the message, with `method` as the first key when the
  *   message has one, so that no line but a response in the fixed form starts with its head.
  */
-export function encodeJsonRpcLine(message: JSONRPCMessage): JsonRpcLine {
+export function encodeJsonRpcLine(message: JSONRPCMessage, spliceFromBytes = 0): JsonRpcLine {
   const m = message as Record<string, unknown>;
   const id = m['id'];
-  if (m['jsonrpc'] === '2.0' && (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) && Object.keys(m).length === 3) {
+  if (m['jsonrpc'] === '2.0' && (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) && keyCount(m) === 3) {
     const isResult = hasOwn(m, 'result');
     const body = isResult ? m['result'] : m['error'];
     if (isObject(body) && (isResult || hasOwn(m, 'error'))) {
       const head = RESPONSE_HEAD + JSON.stringify(id) + (isResult ? RESULT_AFTER_ID : ERROR_AFTER_ID);
-      const bytes = isResult ? forwardedResultBytes(body) : undefined;
+      const bytes = isResult ? forwardedResultBytes(body, spliceFromBytes) : undefined;
       if (bytes !== undefined) return [head, bytes, '}\n'];
       const text = JSON.stringify(body) as string | undefined;
       if (text !== undefined) return `${head}${text}}\n`;
     }
   }
-  if (hasOwn(m, 'method') && Object.keys(m)[0] !== 'method') return `${JSON.stringify({ method: m['method'], ...m })}\n`;
+  if (hasOwn(m, 'method') && firstKey(m) !== 'method') return `${JSON.stringify({ method: m['method'], ...m })}\n`;
   return `${JSON.stringify(message)}\n`;
 }

@@ -40,7 +40,8 @@ async function rawClient(gateway: Gateway, calls: () => number) {
   await new Promise((r) => socket.once('connect', r));
   const hostSide = await accepted;
   server.close();
-  const session = await gateway.openSession({ server: 'evil', clientLabel: 'raw', via: 'cli', transport: new JsonLineTransport(hostSide) });
+  // Every result line spliced when it can be, small ones too (the host's default starts at 64 KiB).
+  const session = await gateway.openSession({ server: 'evil', clientLabel: 'raw', via: 'cli', transport: new JsonLineTransport(hostSide, { spliceFromBytes: 0 }) });
   let received = Buffer.alloc(0);
   socket.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
   /** Every complete line received so far, as text (raw bytes, no newline). */

@@ -160,6 +160,14 @@ describe('encodeJsonRpcLine (issue 17 item 3)', () => {
     assert.equal(forwardedResultBytes({ ...result }), undefined);
     assert.equal(forwardedResultBytes({ a: 1 }), undefined);
     for (const v of [null, undefined, 1, 'x']) assert.equal(forwardedResultBytes(v), undefined);
+    // A line shorter than the transport's threshold is encoded; a result is spliced at most once.
+    const small = await channel.roundTrip('{"ch":"mcp","msg":{"jsonrpc":"2.0","id":4,"result":{"b": 2}}}');
+    const smallResult = (small as { result: object }).result;
+    assert.equal(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: smallResult } as JSONRPCMessage, 100), 'string');
+    const big = await channel.roundTrip(`{"ch":"mcp","msg":{"jsonrpc":"2.0","id":5,"result":{"b": "${'x'.repeat(100)}"}}}`);
+    const bigResult = (big as { result: object }).result;
+    assert.notEqual(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: bigResult } as JSONRPCMessage, 100), 'string');
+    assert.equal(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: bigResult } as JSONRPCMessage, 100), 'string', 'once');
     // Remembered, but the line is not a response frame of a fixed form.
     const other = { a: 1 };
     rememberResultLine(other, bytes('{"ch":"mcp","msg":{"id":3,"jsonrpc":"2.0","result":{"a":1}}}'));

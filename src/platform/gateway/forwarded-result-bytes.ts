@@ -5,8 +5,15 @@
 import { isDigitByte, isMinusZeroAt, MAX_PLAIN_DIGIT_RUN } from '../../base/framing/json-number-bytes.js';
 import { lineScan } from '../supervisor/child-channel.js';
 
-/** The channel line each result object was parsed from (keyed by the parsed object itself). */
-const lines = new WeakMap<object, Uint8Array>();
+/**
+ * Where a parsed result keeps the channel line it came from: a non-enumerable property under a
+ * symbol of this module. JSON.stringify, Object.keys, spread, Object.assign and structuredClone
+ * do not see or copy it, and JSON.parse cannot make one, so only the very object parsed from
+ * the line has it. It is held for one turn of the event loop at most (forgetRemembered): a
+ * result that never reaches this encoder (another front door, a cancelled call) kept its
+ * megabytes of line as long as the result lived, +50–100 ms of host CPU per P6 walk measured.
+ */
+const LINE = Symbol('keybroker.childLine');
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** The frame our children write: `{ch:'mcp', msg}` with the SDK's response `{result, jsonrpc, id}`. */
@@ -119,24 +126,43 @@ export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): 
  * channel reader delivered the frame from; the caller passes the frame's own `msg.result`).
  */
 export function rememberResultLine(result: object, line: Uint8Array): void {
-  lines.set(result, line);
+  Object.defineProperty(result, LINE, { value: line, writable: true, enumerable: false, configurable: false });
+  remembered.push(result);
+  if (remembered.length === 1) setImmediate(forgetRemembered);
+}
+
+/** Results whose line is held, until the end of this turn of the event loop. */
+let remembered: object[] = [];
+
+/**
+ * Drop every line still held. The answer to a call is written in the same turn as the child's
+ * result arrives (the gateway's path from the child's response to the client's socket is
+ * promises only), so a line is held no longer than that turn: the host's memory is what it was
+ * without the splice. A result written later (say behind a full socket) is encoded instead.
+ */
+function forgetRemembered(): void {
+  const results = remembered;
+  remembered = [];
+  for (const r of results) (r as { [LINE]: Uint8Array | undefined })[LINE] = undefined;
 }
 
 /**
  * The child's own bytes of `result`, when they can be written in its place: `result` is the
- * very object parsed from a remembered line (identity, by the WeakMap), that line is a
+ * very object parsed from a remembered line (identity: its own hidden property), that line is a
  * response frame of a fixed form (resultSpan), and its result bytes are exactly one JSON
  * object (isOneJsonObject). Undefined otherwise, or when the line is shorter than
  * `fromBytes`: the caller encodes `result` itself.
  */
 export function forwardedResultBytes(result: unknown, fromBytes = 0): Uint8Array | undefined {
   if (result === null || typeof result !== 'object') return undefined;
-  // Security: identity. Only the object parsed from this line maps to it; a copy, a
-  // gateway-made result or another call's result maps to nothing.
-  const line = lines.get(result);
+  // Security: identity. Only the object parsed from this line has it as its own property; a
+  // copy, a gateway-made result or another call's result has none.
+  if (!Object.prototype.hasOwnProperty.call(result, LINE)) return undefined;
+  const holder = result as { [LINE]: Uint8Array | undefined };
+  const line = holder[LINE];
   if (line === undefined) return undefined;
   // Once asked, forgotten: the bytes are written now or never (a result is answered once).
-  lines.delete(result);
+  holder[LINE] = undefined;
   if (line.length < fromBytes) return undefined;
   const span = resultSpan(line);
   if (span === undefined) return undefined;

@@ -28,19 +28,21 @@ function assertOneLine(t: string): void {
 function childChannel() {
   const exit = new Emitter<void>();
   const handle = { spec: { name: 'fuzz' }, onDidExit: exit.event, send: () => undefined } as unknown as ChildProcessHandle;
-  const delivered: JSONRPCMessage[] = [];
-  const refused: string[] = [];
-  const transport = new ChildMcpTransport(handle, (reason) => refused.push(reason));
-  transport.onmessage = (m) => delivered.push(m);
+  let next: ((m: JSONRPCMessage | string) => void) | undefined;
+  const transport = new ChildMcpTransport(handle, (reason) => next?.(reason));
+  transport.onmessage = (m) => next?.(m);
   const input = new PassThrough();
-  readChildFrames(input, { onFrame: (f) => transport.receive(f), onViolation: (v) => refused.push(v) });
-  /** Write `line` (and a newline) as the child, and return the message the transport delivered. */
+  readChildFrames(input, { onFrame: (f) => transport.receive(f), onViolation: (v) => next?.(v) });
+  /**
+   * Write `line` (and a newline) as the child, and return the message the transport delivered,
+   * in the same turn of the event loop (as the gateway answers a call: the line is held that long).
+   */
   const roundTrip = async (line: string): Promise<JSONRPCMessage> => {
-    const before = delivered.length;
+    const got = new Promise<JSONRPCMessage | string>((r) => (next = r));
     input.write(`${line}\n`);
-    while (delivered.length === before && refused.length === 0) await new Promise((r) => setImmediate(r));
-    assert.deepEqual(refused, [], line.slice(0, 300));
-    return delivered[before]!;
+    const m = await got;
+    if (typeof m === 'string') assert.fail(`refused (${m}): ${line.slice(0, 300)}`);
+    return m;
   };
   return { roundTrip };
 }
@@ -168,6 +170,14 @@ describe('encodeJsonRpcLine (issue 17 item 3)', () => {
     const bigResult = (big as { result: object }).result;
     assert.notEqual(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: bigResult } as JSONRPCMessage, 100), 'string');
     assert.equal(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: bigResult } as JSONRPCMessage, 100), 'string', 'once');
+    // Held for the turn it arrived in: a result answered in a later turn is encoded.
+    const late = await channel.roundTrip('{"ch":"mcp","msg":{"jsonrpc":"2.0","id":6,"result":{"c": 3}}}');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(forwardedResultBytes((late as { result: object }).result), undefined);
+    // The line is not visible on the result: not a key, not in JSON, not copied.
+    assert.deepEqual(Object.keys(smallResult), ['b']);
+    assert.equal(JSON.stringify(bigResult).includes('ch'), false);
+    assert.equal(Object.getOwnPropertySymbols({ ...bigResult }).length, 0);
     // Remembered, but the line is not a response frame of a fixed form.
     const other = { a: 1 };
     rememberResultLine(other, bytes('{"ch":"mcp","msg":{"id":3,"jsonrpc":"2.0","result":{"a":1}}}'));

@@ -19,28 +19,41 @@ const NOTHING: HostLineHead = { answers: undefined };
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** True when `line` holds `part` at `at`. */
+/** True when `line` holds `part` at `at` (past the end, a byte reads undefined and differs). */
 function has(line: Uint8Array, at: number, part: Uint8Array): boolean {
-  if (at + part.length > line.length) return false;
   for (let i = 0; i < part.length; i++) if (line[at + i] !== part[i]) return false;
   return true;
 }
 
-/** A byte of a JSON number token: `-+.0-9eE`. */
-const isNumberByte = (c: number): boolean => (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+/** A byte of a JSON number token: `-+.0-9eE` (what JSON.stringify writes for a number, `E` too). */
+const isNumberByte = (c: number | undefined): boolean => c !== undefined && ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45);
 
-/** The end of the id token starting at `at` (a JSON string or number), or -1. */
+/**
+ * Where the id token starting at `at` ends: after the closing quote of a string (the line's
+ * end if it has none), after the last byte of a number. Whether the token is an id is
+ * JSON.parse's to say.
+ */
 function idEnd(line: Uint8Array, at: number): number {
   let i = at;
   if (line[i] === QUOTE) {
+    // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which ends the loop the same way.
     for (i++; i < line.length; i++) {
       if (line[i] === BACKSLASH) i++;
       else if (line[i] === QUOTE) return i + 1;
     }
-    return -1;
+    return line.length;
   }
-  while (i < line.length && isNumberByte(line[i]!)) i++;
-  return i > at ? i : -1;
+  while (isNumberByte(line[i])) i++;
+  return i;
+}
+
+/** The JSON value of `token`, or undefined when it is not one (the full parse then decides). */
+function tokenValue(token: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(token));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -60,12 +73,7 @@ export function readHostLineHead(line: Uint8Array): HostLineHead | undefined {
   if (has(line, 0, METHOD_FIRST) || has(line, 0, METHOD_SECOND)) return NOTHING;
   if (!has(line, 0, RESPONSE)) return undefined;
   const end = idEnd(line, RESPONSE.length);
-  if (end === -1 || !(has(line, end, RESULT) || has(line, end, ERROR))) return undefined;
-  let id: unknown;
-  try {
-    id = JSON.parse(decoder.decode(line.subarray(RESPONSE.length, end)));
-  } catch {
-    return undefined;
-  }
+  if (!(has(line, end, RESULT) || has(line, end, ERROR))) return undefined;
+  const id = tokenValue(line.subarray(RESPONSE.length, end));
   return isRequestId(id) ? { answers: id } : undefined;
 }

@@ -6,51 +6,37 @@ import { ERROR_AFTER_ID, RESPONSE_HEAD, RESULT_AFTER_ID } from './response-line-
 export type JsonRpcLine = string | readonly [head: string, body: Uint8Array, tail: string];
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
-
-/** How many own enumerable string keys `o` has (the keys JSON.stringify writes), without an array. */
-function keyCount(o: object): number {
-  let n = 0;
-  for (const k in o) if (hasOwn(o, k)) n++;
-  return n;
-}
-
-/** The first key JSON.stringify writes for `o` (its first own enumerable string key). */
-function firstKey(o: object): string | undefined {
-  for (const k in o) if (hasOwn(o, k)) return k;
-  return undefined;
-}
 
 /**
  * The host's encoder for the gateway socket (issue 17 item 3): one JSON-RPC message as one
  * line, newline included. Every line parses to what `JSON.stringify(message)` would have
  * written; what changes is only the form:
  *
- * - A response (own keys exactly `jsonrpc: '2.0'`, `id` a string or a finite number, and an
- *   object `result` or `error`) is written id-first, RESPONSE_HEAD + id + `,"result":` or
- *   `,"error":` + the value + `}`, so the bridge reads the id from the head without parsing
- *   the line. The id is the message's, which the SDK took from the client's request: the host
- *   writes its own envelope, never one from a child.
+ * - A response (`jsonrpc: '2.0'`, an `id`, and a `result` or an `error`: three own keys) is
+ *   written id-first, RESPONSE_HEAD + id + `,"result":` or `,"error":` + the value + `}`, so
+ *   the bridge reads the id from the head without parsing the line. The id is the message's,
+ *   which the SDK took from the client's request: the host writes its own envelope, never one
+ *   from a child.
  * - A result parsed from a child's line of `spliceFromBytes` bytes or more is written as the
  *   child's bytes of it when forwardedResultBytes says they are exactly that one value;
  *   otherwise it is encoded (a small result costs less to encode than to scan and splice).
- * - Anything else is JSON.stringify of the message, with `method` as the first key when the
- *   message has one, so that no line but a response in the fixed form starts with its head.
+ * - Anything else is JSON.stringify of the message with `method` as its first key (when it
+ *   has one), so that no line but a response in the fixed form starts with its head.
  */
 export function encodeJsonRpcLine(message: JSONRPCMessage, spliceFromBytes = 0): JsonRpcLine {
   const m = message as Record<string, unknown>;
   const id = m['id'];
-  if (m['jsonrpc'] === '2.0' && (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) && keyCount(m) === 3) {
+  if (m['jsonrpc'] === '2.0' && id !== undefined && Object.keys(m).length === 3) {
     const isResult = hasOwn(m, 'result');
     const body = isResult ? m['result'] : m['error'];
-    if (isObject(body) && (isResult || hasOwn(m, 'error'))) {
-      const head = RESPONSE_HEAD + JSON.stringify(id) + (isResult ? RESULT_AFTER_ID : ERROR_AFTER_ID);
-      const bytes = isResult ? forwardedResultBytes(body, spliceFromBytes) : undefined;
-      if (bytes !== undefined) return [head, bytes, '}\n'];
-      const text = JSON.stringify(body) as string | undefined;
-      if (text !== undefined) return `${head}${text}}\n`;
-    }
+    const head = RESPONSE_HEAD + JSON.stringify(id) + (isResult ? RESULT_AFTER_ID : ERROR_AFTER_ID);
+    const bytes = isResult ? forwardedResultBytes(body, spliceFromBytes) : undefined;
+    if (bytes !== undefined) return [head, bytes, '}\n'];
+    // Undefined when neither key is there (or holds nothing JSON writes): then as any message.
+    const text = JSON.stringify(body) as string | undefined;
+    if (text !== undefined) return `${head}${text}}\n`;
   }
-  if (hasOwn(m, 'method') && firstKey(m) !== 'method') return `${JSON.stringify({ method: m['method'], ...m })}\n`;
-  return `${JSON.stringify(message)}\n`;
+  // Small messages (notifications, requests): the copy that puts `method` first costs little.
+  const { method, ...rest } = m;
+  return `${JSON.stringify({ method, ...rest })}\n`;
 }

@@ -166,9 +166,11 @@ describe('encodeJsonRpcLine (issue 17 item 3)', () => {
     const small = await channel.roundTrip('{"ch":"mcp","msg":{"jsonrpc":"2.0","id":4,"result":{"b": 2}}}');
     const smallResult = (small as { result: object }).result;
     assert.equal(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: smallResult } as JSONRPCMessage, 100), 'string');
-    const big = await channel.roundTrip(`{"ch":"mcp","msg":{"jsonrpc":"2.0","id":5,"result":{"b": "${'x'.repeat(100)}"}}}`);
+    const bigLine = `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":5,"result":{"b": "${'x'.repeat(100)}"}}}`;
+    const big = await channel.roundTrip(bigLine);
     const bigResult = (big as { result: object }).result;
-    assert.notEqual(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: bigResult } as JSONRPCMessage, 100), 'string');
+    // From the threshold on, its own length included.
+    assert.notEqual(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: bigResult } as JSONRPCMessage, bytes(bigLine).length), 'string');
     assert.equal(typeof encodeJsonRpcLine({ jsonrpc: '2.0', id: 1, result: bigResult } as JSONRPCMessage, 100), 'string', 'once');
     // Held for the turn it arrived in: a result answered in a later turn is encoded.
     const late = await channel.roundTrip('{"ch":"mcp","msg":{"jsonrpc":"2.0","id":6,"result":{"c": 3}}}');
@@ -206,17 +208,24 @@ describe('resultSpan and isOneJsonObject (issue 17 item 3)', () => {
       '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":1,"result":{"a":1}} }',
       '{"ch":"mcp", "msg":{"jsonrpc":"2.0","id":1,"result":{"a":1}}}',
       '{"msg":{"jsonrpc":"2.0","id":1,"result":{"a":1}},"ch":"mcp"}',
+      '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":1"result":{"a":1}}}',
+      '{"ch":"mcp","msg":{"result":{"a":1}"jsonrpc":"2.0","id":1}}',
+      '{"ch":"mcp","msg":{"result":{"a":1},"jsonrpc":"2.0","id":1}',
       '}}', '',
     ]) assert.equal(span(bad), undefined, bad);
+    // The id may have many digits, and the result may end in digits before its brace.
+    const long = '{"ch":"mcp","msg":{"result":{"a":12},"jsonrpc":"2.0","id":12345678901234567890}}';
+    assert.deepEqual(span(long), [28, 36]);
+    assert.deepEqual(span('{"ch":"mcp","msg":{"jsonrpc":"2.0","id":0,"result":{}}}'), [51, 53]);
   });
 
   it('says yes to exactly one object, ending at the last byte', () => {
-    for (const ok of ['{}', '{"a":[1,{"b":"}"}]}', '{"a":"\\"}"}', '{"a":"\\\\"}', '{ "a" : [ ] }', '{"a":-0.5,"b":-1,"c":0.25,"d":true,"e":false,"f":null}', `{"a":${'9'.repeat(300)}}`]) assert.equal(one(ok), true, ok);
+    for (const ok of ['{}', '{"a":[1,{"b":"}"}]}', '{"a":"\\"}"}', '{"a":"\\\\"}', '{ "a" : [ ] }', '{"a":-0.5,"b":-1,"c":0.25,"d":true,"e":false,"f":null}', `{"a":${'9'.repeat(300)}}`, `{"a":1${'0'.repeat(299)}}`, '{"a":-5}', '{"a":[-7]}', '{"a":10,"b":0}']) assert.equal(one(ok), true, ok);
     for (const bad of [
       '{}{}', '{},{}', '{"a":1}}', '{"a":{}', '{"a":1} ', ' {"a":1}', '[1]', '"x"', '1', '{',
       '{"a":"}"},"id":99,"b":{}', '{"a":[}]}',
       '{"a":1,\r"b":2}', '{"a":1,\n"b":2}',
-      '{"a":1e2}', '{"a":1E2}', '{"a":-0}', '{"a":-0.0}', '{"a":-0.00,"b":1}', '{"a":[-0]}', `{"a":${'9'.repeat(301)}}`,
+      '{"a":1e2}', '{"a":1E2}', '{"a":1e+2}', '{"a":1E-2}', '{"a":0e0}', '{"a":-0}', '{"a":-0.0}', '{"a":-0.00,"b":1}', '{"a":[-0]}', '{"a":-0}', `{"a":${'9'.repeat(301)}}`, `{"a":1${'0'.repeat(300)}}`, `{"a":${'0'.repeat(150)}${'5'.repeat(151)}}`,
     ]) assert.equal(one(bad), false, bad);
     // Letters e/E that are not an exponent, and minus zero inside strings, are fine.
     for (const ok of ['{"e":true,"E":false,"x":"1e5 -0"}', '{"a":-0.01}', '{"a":-01}']) assert.equal(one(ok), true, ok);

@@ -137,7 +137,7 @@ export const AREAS = {
     ],
   },
   channel: {
-    what: 'child frame intake, line framing limits, the child channel (value count, backlog)',
+    what: 'child frame intake, line framing limits, the child channel (value count and the one scan of a long line, backlog)',
     mutate: [
       'src/platform/broker/frame-intake.ts',
       'src/base/framing/line-framer.ts',

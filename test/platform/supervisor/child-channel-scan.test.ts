@@ -6,7 +6,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isOneJsonObject, resultSpan } from '../../../src/platform/gateway/forwarded-result-bytes.js';
-import { scanJsonLine } from '../../../src/platform/supervisor/child-channel.js';
+import { PassThrough } from 'node:stream';
+import { MAX_CHANNEL_JSON_VALUES } from '../../../src/base/contracts/child-channel.js';
+import { lineScan, readChildFrames, scanJsonLine, takeFrameLine, type JsonLineScan } from '../../../src/platform/supervisor/child-channel.js';
+import { until } from '../../support/wait.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const scan = (s: string, limit = 1_000_000) => scanJsonLine(bytes(s), limit);
@@ -37,8 +40,30 @@ describe('scanJsonLine (issue 17 item 3)', () => {
   });
 
   it('says whether the line is plain: no CR or LF between tokens, no exponent, no minus zero, no long digit run', () => {
-    for (const ok of ['{"a":[1,-1,0.5,-0.5,-01]}', '{"e":true,"f":false,"s":"1e5 -0 \\r"}', `{"a":${'9'.repeat(300)}}`, '{ "a" :\t1 }']) assert.equal(scan(ok).plain, true, ok);
-    for (const bad of ['{"a":1,\r"b":2}', '{"a":1\n}', '{"a":1e5}', '{"a":1E5}', '{"a":2.5e-3}', '{"a":-0}', '{"a":-0.0}', '{"a":[-0.000]}', `{"a":${'9'.repeat(301)}}`]) assert.equal(scan(bad).plain, false, bad);
+    for (const ok of ['{"a":[1,-1,0.5,-0.5,-01]}', '{"e":true,"f":false,"s":"1e5 -0 \\r"}', `{"a":${'9'.repeat(300)}}`, `{"a":1${'0'.repeat(299)}}`, '{ "a" :\t1 }', '{"a":-0.5}', '{"a":-0.05}', '{"a":-0.001}']) assert.equal(scan(ok).plain, true, ok);
+    for (const bad of ['{"a":1,\r"b":2}', '{"a":1\n}', '{"a":1e5}', '{"a":1E5}', '{"a":2.5e-3}', '{"a":-0}', '{"a":-0,"b":1}', '{"a":-0.0}', '{"a":[-0.000]}', '{"a":-0.00,"b":1}', `{"a":${'9'.repeat(301)}}`, `{"a":1${'0'.repeat(300)}}`]) assert.equal(scan(bad).plain, false, bad);
+  });
+
+  it('ends with the line, even in a string that never closes', () => {
+    assert.deepEqual(scan('["abc'), { values: 2, firstCloseToDepth2: -1, plain: true });
+    assert.deepEqual(scan('{"a":"\\'), { values: 2, firstCloseToDepth2: -1, plain: true });
+  });
+
+  it('is kept for a long line read from the channel, and the line is handed out once', async () => {
+    const input = new PassThrough();
+    const seen: Array<{ scan: JsonLineScan | undefined; again: Uint8Array | undefined }> = [];
+    readChildFrames(input, {
+      onFrame: (frame) => {
+        const line = takeFrameLine(frame);
+        seen.push({ scan: line && lineScan(line), again: takeFrameLine(frame) });
+      },
+      onViolation: (v) => assert.fail(v),
+    });
+    const long = `{"ch":"mcp","msg":{"result":{"a":[1,2],"pad":"${'x'.repeat(2 * MAX_CHANNEL_JSON_VALUES)}"},"jsonrpc":"2.0","id":3}}`;
+    input.write(`${long}\n{"ch":"mcp","msg":{"result":{"a":1},"jsonrpc":"2.0","id":4}}\n`);
+    await until('both frames', () => seen.length === 2);
+    assert.deepEqual(seen[0], { scan: { values: 10, firstCloseToDepth2: long.indexOf(',"jsonrpc"') - 1, plain: true }, again: undefined });
+    assert.deepEqual(seen[1], { scan: undefined, again: undefined }, 'a short line is not scanned while reading');
   });
 
   it('counts values as before and says nothing more once past the limit', () => {

@@ -110,6 +110,9 @@ export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): 
   return false;
 }
 
+/** Results whose line is held, until the end of this turn of the event loop. */
+let remembered: object[] = [];
+
 /**
  * Remember that `result` was parsed from the child's channel line `line` (the line the
  * channel reader delivered the frame from; the caller passes the frame's own `msg.result`).
@@ -119,9 +122,6 @@ export function rememberResultLine(result: object, line: Uint8Array): void {
   remembered.push(result);
   if (remembered.length === 1) setImmediate(forgetRemembered);
 }
-
-/** Results whose line is held, until the end of this turn of the event loop. */
-let remembered: object[] = [];
 
 /**
  * Drop every line still held. The answer to a call is written in the same turn as the child's

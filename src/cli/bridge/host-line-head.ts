@@ -18,6 +18,7 @@ const NOTHING: HostLineHead = { answers: undefined };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
 
 /** True when `line` holds `part` at `at` (past the end, a byte reads undefined and differs). */
 function has(line: Uint8Array, at: number, part: Uint8Array): boolean {
@@ -25,12 +26,9 @@ function has(line: Uint8Array, at: number, part: Uint8Array): boolean {
   return true;
 }
 
-/** A byte of a JSON number token: `-+.0-9eE` (what JSON.stringify writes for a number, `E` too). */
-const isNumberByte = (c: number | undefined): boolean => c !== undefined && ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45);
-
 /**
  * Where the id token starting at `at` ends: after the closing quote of a string (the line's
- * end if it has none), after the last byte of a number. Whether the token is an id is
+ * end if it has none), else at the next comma (-1 if none). Whether the token is an id is
  * JSON.parse's to say.
  */
 function idEnd(line: Uint8Array, at: number): number {
@@ -43,14 +41,14 @@ function idEnd(line: Uint8Array, at: number): number {
     }
     return line.length;
   }
-  while (isNumberByte(line[i])) i++;
-  return i;
+  return line.indexOf(COMMA, at);
 }
 
 /** The JSON value of `token`, or undefined when it is not one (the full parse then decides). */
 function tokenValue(token: Uint8Array): unknown {
   try {
     return JSON.parse(decoder.decode(token));
+    // Stryker disable next-line BlockStatement: an empty catch block returns undefined as well.
   } catch {
     return undefined;
   }

@@ -85,6 +85,7 @@ export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): 
   if (bytes[start] !== OPEN_BRACE) return false;
   let depth = 0;
   let run = 0;
+  // Stryker disable next-line EqualityOperator: the byte at `end` can only close a value that did not end before it, which is refused either way (i === end is not end - 1).
   for (let i = start; i < end; i++) {
     const c = bytes[i]!;
     if (c === QUOTE) {
@@ -110,29 +111,37 @@ export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): 
   return false;
 }
 
-/** Results whose line is held, until the end of this turn of the event loop. */
-let remembered: object[] = [];
-
 /**
  * Remember that `result` was parsed from the child's channel line `line` (the line the
- * channel reader delivered the frame from; the caller passes the frame's own `msg.result`).
+ * channel reader delivered the frame from; the caller passes the frame's own `msg.result`),
+ * until the end of this turn of the event loop.
  */
 export function rememberResultLine(result: object, line: Uint8Array): void {
-  Object.defineProperty(result, LINE, { value: line, writable: true, enumerable: false, configurable: false });
-  remembered.push(result);
-  if (remembered.length === 1) setImmediate(forgetRemembered);
+  Object.defineProperty(result, LINE, { value: line, writable: true });
+  setImmediate(forget, result);
 }
 
 /**
- * Drop every line still held. The answer to a call is written in the same turn as the child's
- * result arrives (the gateway's path from the child's response to the client's socket is
- * promises only), so a line is held no longer than that turn: the host's memory is what it was
- * without the splice. A result written later (say behind a full socket) is encoded instead.
+ * Drop the line `result` still holds. The answer to a call is written in the same turn as the
+ * child's result arrives (the gateway's path from the child's response to the client's socket
+ * is promises only), so a line is held no longer than that turn: the host's memory is what it
+ * was without the splice. A result written later (say behind a full socket) is encoded instead.
  */
-function forgetRemembered(): void {
-  const results = remembered;
-  remembered = [];
-  for (const r of results) (r as { [LINE]: Uint8Array | undefined })[LINE] = undefined;
+function forget(result: object): void {
+  (result as { [LINE]: Uint8Array | undefined })[LINE] = undefined;
+}
+
+/** True when `line`'s result at `span` is one plain JSON object (the channel's scan, or a scan here). */
+function isOneObjectAt(line: Uint8Array, span: readonly [number, number]): boolean {
+  const scan = lineScan(line);
+  // Stryker disable next-line ConditionalExpression: the same answer either way (differential test in child-channel-scan.test.ts); the channel's scan only saves a second pass.
+  if (scan === undefined) return isOneJsonObject(line, span[0], span[1]);
+  // A long line was scanned once already, while the channel read it (scanJsonLine), and that
+  // scan says the same as isOneJsonObject. The head before the result is fixed bytes at depth
+  // 2 with no close in them, so the result opens depth 3, and it is one value exactly when the
+  // line's first close back to depth 2 is its last byte; the fixed bytes around it hold no CR,
+  // LF, exponent, minus zero or long digit run, so `plain` over the line is over the result.
+  return scan.plain && line[span[0]] === OPEN_BRACE && scan.firstCloseToDepth2 === span[1] - 1;
 }
 
 /**
@@ -146,21 +155,11 @@ export function forwardedResultBytes(result: unknown, fromBytes = 0): Uint8Array
   if (result === null || typeof result !== 'object') return undefined;
   // Security: identity. Only the object parsed from this line has it as its own property; a
   // copy, a gateway-made result or another call's result has none.
-  if (!Object.prototype.hasOwnProperty.call(result, LINE)) return undefined;
-  const holder = result as { [LINE]: Uint8Array | undefined };
-  const line = holder[LINE];
+  const line = (Object.getOwnPropertyDescriptor(result, LINE)?.value as Uint8Array | undefined);
   if (line === undefined) return undefined;
   // Once asked, forgotten: the bytes are written now or never (a result is answered once).
-  holder[LINE] = undefined;
+  forget(result);
   if (line.length < fromBytes) return undefined;
   const span = resultSpan(line);
-  if (span === undefined) return undefined;
-  // A long line was scanned once already, while the channel read it (scanJsonLine); that scan
-  // says the same as isOneJsonObject here. The head before the result is fixed bytes at depth
-  // 2 with no close in them, so the result opens depth 3, and it is one value exactly when the
-  // line's first close back to depth 2 is its last byte; the fixed bytes around it hold no
-  // CR, LF, exponent, minus zero or long digit run, so `plain` over the line is over the result.
-  const scan = lineScan(line);
-  const one = scan === undefined ? isOneJsonObject(line, span[0], span[1]) : scan.plain && line[span[0]] === OPEN_BRACE && scan.firstCloseToDepth2 === span[1] - 1;
-  return one ? line.subarray(span[0], span[1]) : undefined;
+  return span !== undefined && isOneObjectAt(line, span) ? line.subarray(span[0], span[1]) : undefined;
 }

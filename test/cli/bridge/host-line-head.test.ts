@@ -44,6 +44,8 @@ describe("the bridge reads a host line's head (issue 17 item 3)", () => {
     assert.deepEqual(read('{"jsonrpc":"2.0","id":1e+21,"error":{"code":1,"message":"x"}}'), { answers: 1e21 });
     assert.deepEqual(read('{"jsonrpc":"2.0","id":2E2,"result":{}}'), { answers: 200 });
     assert.deepEqual(read('{"jsonrpc":"2.0","id":"","result":{}}'), { answers: '' });
+    // Spaces around a number are JSON too; the token's parse reads it as the full parse does.
+    assert.deepEqual(read('{"jsonrpc":"2.0","id": 1 ,"result":{}}'), { answers: 1 });
     assert.deepEqual(read('{"method":"notifications/progress","params":{},"jsonrpc":"2.0"}'), { answers: undefined });
     assert.deepEqual(read('{"jsonrpc":"2.0","method":"ping","id":3}'), { answers: undefined });
     // Anything else is the full parse's to decide.
@@ -52,7 +54,7 @@ describe("the bridge reads a host line's head (issue 17 item 3)", () => {
       '{"jsonrpc":"2.0","id":1,"params":{}}', '{"jsonrpc":"2.0","id":1}', '{"jsonrpc":"2.0","id":"1', '{"jsonrpc":"2.0","id":"1","result"',
       '{"jsonrpc":"2.0","id":--,"result":{}}', '{"jsonrpc":"2.0","id":,"result":{}}', '{"jsonrpc":"2.0","id":"\\x","result":{}}',
       '{"result":{},"jsonrpc":"2.0","id":1}', '{ "jsonrpc":"2.0","id":1,"result":{}}', '{"jsonrpc":"2.0", "id":1,"result":{}}', '[]', '', '{"jsonrpc":"2.0","id":',
-      '{"jsonrpc":"2.0","id":"a', '{"jsonrpc":"2.0","id":"a\\', '{"jsonrpc":"2.0","id":1', '{"jsonrpc":"2.0","id":1,"result"', '{"jsonrpc":"2.0","id":1 ,"result":{}}',
+      '{"jsonrpc":"2.0","id":"a', '{"jsonrpc":"2.0","id":"a\\', '{"jsonrpc":"2.0","id":1', '{"jsonrpc":"2.0","id":1,"result"', 
       '{"jsonrpc":"2.0","id":1,"error" :{}}', '{"method"', '{"jsonrpc":"2.0","method"', '{"jsonrpc":"2.0","id":"1"x,"result":{}}',
     ]) assert.equal(read(other), undefined, other);
     const badUtf8 = new Uint8Array([...bytes('{"jsonrpc":"2.0","id":"'), 0xff, ...bytes('","result":{}}')]);

@@ -12,7 +12,8 @@ import { forwardedResultBytes, isOneJsonObject, rememberResultLine, resultSpan }
 import { encodeJsonRpcLine, type JsonRpcLine } from '../../../src/platform/gateway/json-rpc-line.js';
 import { RESPONSE_HEAD } from '../../../src/platform/gateway/response-line-form.js';
 import type { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
-import { readChildFrames } from '../../../src/platform/supervisor/child-channel.js';
+import { lineScan, readChildFrames, takeFrameLine } from '../../../src/platform/supervisor/child-channel.js';
+import { MAX_CHANNEL_JSON_VALUES } from '../../../src/base/contracts/child-channel.js';
 
 const utf8 = new TextDecoder();
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -187,6 +188,29 @@ describe('encodeJsonRpcLine (issue 17 item 3)', () => {
   });
 });
 
+describe("a long line: the channel's scan decides (issue 17 item 3)", () => {
+  /** A long line read by the real channel reader, remembered with its parsed result. */
+  async function longLine(result: string) {
+    const input = new PassThrough();
+    const got: Array<{ result: object; line: Uint8Array }> = [];
+    readChildFrames(input, { onFrame: (f) => got.push({ result: (f as { msg: { result: object } }).msg.result, line: takeFrameLine(f)! }), onViolation: (v) => assert.fail(v) });
+    input.write(`{"ch":"mcp","msg":{"jsonrpc":"2.0","id":1,"result":${result}}}\n`);
+    while (got.length === 0) await new Promise((r) => setImmediate(r));
+    const { result: parsed, line } = got[0]!;
+    assert.ok(lineScan(line), 'scanned while read');
+    rememberResultLine(parsed, line);
+    return forwardedResultBytes(parsed);
+  }
+  const pad = `"${'x'.repeat(2 * MAX_CHANNEL_JSON_VALUES)}"`;
+
+  it('forwards one plain object, and nothing else', async () => {
+    assert.equal((await longLine(`{"a":${pad}}`))?.length, pad.length + 6);
+    assert.equal(await longLine(`[${pad}]`), undefined, 'an array (the envelope refuses it before, too)');
+    assert.equal(await longLine(`{"a":${pad},\r"b":1}`), undefined, 'a CR');
+    assert.equal(await longLine(`{"a":${pad},"b":-0}`), undefined, 'minus zero');
+  });
+});
+
 describe('resultSpan and isOneJsonObject (issue 17 item 3)', () => {
   const span = (s: string) => resultSpan(bytes(s));
   const one = (s: string) => isOneJsonObject(bytes(`xx${s}yy`), 2, 2 + bytes(s).length);
@@ -209,6 +233,7 @@ describe('resultSpan and isOneJsonObject (issue 17 item 3)', () => {
       '{"ch":"mcp", "msg":{"jsonrpc":"2.0","id":1,"result":{"a":1}}}',
       '{"msg":{"jsonrpc":"2.0","id":1,"result":{"a":1}},"ch":"mcp"}',
       '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":1"result":{"a":1}}}',
+      '{"ch":"mcp","msg":{"jsonrpc":"2.1","id":1,"result":{"a":1}}}', '{"ch":"mcp","msg":{"result":{"a":1},"jsonrpc":"2.1","id":1}}',
       '{"ch":"mcp","msg":{"result":{"a":1}"jsonrpc":"2.0","id":1}}',
       '{"ch":"mcp","msg":{"result":{"a":1},"jsonrpc":"2.0","id":1}',
       '}}', '',
@@ -227,6 +252,8 @@ describe('resultSpan and isOneJsonObject (issue 17 item 3)', () => {
       '{"a":1,\r"b":2}', '{"a":1,\n"b":2}',
       '{"a":1e2}', '{"a":1E2}', '{"a":1e+2}', '{"a":1E-2}', '{"a":0e0}', '{"a":-0}', '{"a":-0.0}', '{"a":-0.00,"b":1}', '{"a":[-0]}', '{"a":-0}', `{"a":${'9'.repeat(301)}}`, `{"a":1${'0'.repeat(300)}}`, `{"a":${'0'.repeat(150)}${'5'.repeat(151)}}`,
     ]) assert.equal(one(bad), false, bad);
+    // A string that never closes ends the scan, refused.
+    assert.equal(isOneJsonObject(bytes('{"a":"x'), 0, 7), false);
     // Letters e/E that are not an exponent, and minus zero inside strings, are fine.
     for (const ok of ['{"e":true,"E":false,"x":"1e5 -0"}', '{"a":-0.01}', '{"a":-01}']) assert.equal(one(ok), true, ok);
   });

@@ -9,7 +9,11 @@
 export const MAX_PLAIN_DIGIT_RUN = 300;
 
 /** True for an ASCII digit (undefined, past the end, is not one). */
-export const isDigitByte = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+export const isDigitByte = (c: number | undefined): boolean =>
+  // Stryker disable next-line ConditionalExpression: undefined compares false below anyway; the test is for the type.
+  c !== undefined &&
+  c >= 0x30 &&
+  c <= 0x39;
 
 /**
  * True when the number at `at` of a JSON text, a `-` followed by `0`, is minus zero (`-0`,

@@ -46,12 +46,13 @@ function idEnd(line: Uint8Array, at: number): number {
 
 /** The JSON value of `token`, or undefined when it is not one (the full parse then decides). */
 function tokenValue(token: Uint8Array): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(decoder.decode(token));
-    // Stryker disable next-line BlockStatement: an empty catch block returns undefined as well.
+    value = JSON.parse(decoder.decode(token));
   } catch {
-    return undefined;
+    // Not a JSON value: undefined, and the full parse decides.
   }
+  return value;
 }
 
 /**

@@ -137,12 +137,14 @@ export const AREAS = {
     ],
   },
   channel: {
-    what: 'child frame intake, line framing limits, the child channel (value count, backlog)',
+    what: 'child frame intake, line framing limits, the child channel (value count and the one scan of a long line, backlog)',
     mutate: [
       'src/platform/broker/frame-intake.ts',
       'src/base/framing/line-framer.ts',
       // The child's framed pipe (issue 10): limits enforced while reading.
       'src/platform/supervisor/child-channel.ts',
+      // Issue 17 item 3: the number rules of the scans that let a child's result bytes through.
+      'src/base/framing/json-number-bytes.ts',
     ],
     tests: [
       'test/platform/broker/frame-intake.test.ts',
@@ -152,11 +154,28 @@ export const AREAS = {
       'test/platform/supervisor/child-channel.test.ts',
       // Issue 12: texts, one report, the value count's edges, end, errors, dispose, the writer's edges.
       'test/platform/supervisor/child-channel-details.test.ts',
+      // Issue 17 item 3: the one scan of a long line, reused by the gateway to forward a result's bytes.
+      'test/platform/supervisor/child-channel-scan.test.ts',
+      'test/platform/gateway/forwarded-bytes-security.test.ts',
     ],
   },
   'gateway-intake': {
-    what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape (issue 17 item 3)",
-    mutate: ['src/platform/gateway/plain-json-rpc.ts', 'src/platform/gateway/forward.ts'],
-    tests: ['test/platform/gateway/plain-json-rpc.test.ts', 'test/platform/gateway/forward.test.ts'],
+    what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",
+    mutate: [
+      'src/platform/gateway/plain-json-rpc.ts',
+      'src/platform/gateway/forward.ts',
+      // Issue 17 item 3: a child's result written as its own bytes, responses id-first, and the
+      // bridge reading a host line's head.
+      'src/platform/gateway/forwarded-result-bytes.ts',
+      'src/platform/gateway/json-rpc-line.ts',
+      'src/cli/bridge/host-line-head.ts',
+    ],
+    tests: [
+      'test/platform/gateway/plain-json-rpc.test.ts',
+      'test/platform/gateway/forward.test.ts',
+      'test/platform/gateway/json-rpc-line.test.ts',
+      'test/platform/gateway/forwarded-bytes-security.test.ts',
+      'test/cli/bridge/host-line-head.test.ts',
+    ],
   },
 };

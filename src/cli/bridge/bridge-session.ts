@@ -4,7 +4,8 @@ import { gatewaySocketPath } from '../../platform/gateway/gateway-socket-path.js
 import { LineFramer } from '../../platform/ipc/line-framer.js';
 import { BRIDGE_ERROR_CODE, BRIDGE_MAX_HOST_LINE_BYTES, BRIDGE_MAX_LINE_BYTES, BRIDGE_STDIN_CLOSED_GRACE_MS, STOPPED_MESSAGE } from './bridge-wire.js';
 import { connectHost, type BridgeHello, type HostLink } from './connect-host.js';
-import { errorResponse, PendingRequests, requestIdOf } from './pending-requests.js';
+import { readHostLineHead } from './host-line-head.js';
+import { errorResponse, PendingRequests, requestIdOf, responseIdOf, type RequestId } from './pending-requests.js';
 import type { BridgeIo } from './run-bridge.js';
 
 /**
@@ -85,7 +86,15 @@ export class BridgeSession {
     this.socket = socket;
     const framer = new LineFramer({
       maxLineBytes: BRIDGE_MAX_HOST_LINE_BYTES,
-      onValue: (value, line) => this.fromHost(value, line),
+      // A line whose head says what it answers is passed on here, unparsed (issue 17); the
+      // framer parses only the others.
+      acceptLine: (line) => {
+        const head = readHostLineHead(line);
+        if (head === undefined) return true;
+        this.fromHost(head.answers, line);
+        return false;
+      },
+      onValue: (value, line) => this.fromHost(responseIdOf(value), line),
       onInvalid: (reason) => this.note(`dropped a host line (${reason}); make sure the bridge and the host are the same version`),
     });
     framer.push(rest);
@@ -119,10 +128,10 @@ export class BridgeSession {
     }
   }
 
-  /** A host line: read to close requests, passed on as the bytes it came as (issue 17). */
-  private fromHost(value: unknown, line: Uint8Array): void {
+  /** A host line: the request it answers is closed, and the line passed on as the bytes it came as (issue 17). */
+  private fromHost(answers: RequestId | undefined, line: Uint8Array): void {
     if (this.state !== 'online') return;
-    this.pending.fromHost(value);
+    this.pending.answered(answers);
     this.toClient(line);
     if (this.stdinEnded && this.pending.size === 0) this.finish(0);
   }

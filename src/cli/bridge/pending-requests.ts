@@ -3,14 +3,21 @@ export type RequestId = string | number;
 
 type Message = { readonly id?: unknown; readonly method?: unknown; readonly params?: unknown; readonly result?: unknown; readonly error?: unknown };
 
-const isId = (id: unknown): id is RequestId => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+/** True for a JSON-RPC id the bridge tracks: a string or a finite number. */
+export const isRequestId = (id: unknown): id is RequestId => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
 const asMessage = (value: unknown): Message | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Message) : undefined);
 const key = (id: RequestId): string => `${typeof id}:${id}`;
 
 /** The id of `value` when it is a JSON-RPC request (a method and an id); undefined for notifications and responses. */
 export function requestIdOf(value: unknown): RequestId | undefined {
   const m = asMessage(value);
-  return m && typeof m.method === 'string' && isId(m.id) ? m.id : undefined;
+  return m && typeof m.method === 'string' && isRequestId(m.id) ? m.id : undefined;
+}
+
+/** The id `value` answers when it is a JSON-RPC response (an id, `result` or `error`, no method); undefined otherwise. */
+export function responseIdOf(value: unknown): RequestId | undefined {
+  const m = asMessage(value);
+  return m && m.method === undefined && isRequestId(m.id) && ('result' in m || 'error' in m) ? m.id : undefined;
 }
 
 /** A JSON-RPC error response for request `id`. */
@@ -40,14 +47,18 @@ export class PendingRequests {
     const m = asMessage(value);
     if (m?.method === 'notifications/cancelled') {
       const cancelled = (asMessage(m.params) as { readonly requestId?: unknown } | undefined)?.requestId;
-      if (isId(cancelled)) this.open.delete(key(cancelled));
+      if (isRequestId(cancelled)) this.open.delete(key(cancelled));
     }
   }
 
   /** A message from the host: a response closes its request. */
   fromHost(value: unknown): void {
-    const m = asMessage(value);
-    if (m && m.method === undefined && isId(m.id) && ('result' in m || 'error' in m)) this.open.delete(key(m.id));
+    this.answered(responseIdOf(value));
+  }
+
+  /** The host answered request `id` (read from the line's head or from the parsed line); undefined closes nothing. */
+  answered(id: RequestId | undefined): void {
+    if (id !== undefined) this.open.delete(key(id));
   }
 
   /** Every waiting id, oldest first; the set is empty afterwards. */

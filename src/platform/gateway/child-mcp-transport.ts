@@ -2,8 +2,9 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import { frameLineBytes } from '../supervisor/child-channel.js';
+import { takeFrameLine } from '../supervisor/child-channel.js';
 import { isJsonRpcEnvelope } from './forward.js';
+import { rememberResultLine } from './forwarded-result-bytes.js';
 
 /** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
 export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
@@ -34,8 +35,8 @@ export class ChildMcpTransport implements Transport {
     // Security: the size limit stays. A frame read from the channel carries its line's length,
     // which bounds the message inside it, so only a line longer than the limit (or a frame from
     // elsewhere) is measured by encoding the message again (issue 17: no re-encoding per frame).
-    const line = frameLineBytes(frame);
-    if (line === undefined || line > MAX_CHILD_MCP_FRAME_BYTES) {
+    const line = takeFrameLine(frame);
+    if (line === undefined || line.length > MAX_CHILD_MCP_FRAME_BYTES) {
       let size = Infinity;
       try {
         size = Buffer.byteLength(JSON.stringify(msg) ?? '');
@@ -47,6 +48,9 @@ export class ChildMcpTransport implements Transport {
     // Security: the child is an untrusted producer; only a JSON-RPC message by its envelope
     // reaches the SDK client (its results are then checked for shape, not rebuilt).
     if (!isJsonRpcEnvelope(msg)) return this.onInvalid('mcp frame is not a JSON-RPC message');
+    // A result keeps the line it was parsed from, so the host can write the child's bytes of it
+    // instead of encoding it again (issue 17; forwardedResultBytes decides whether it may).
+    if (line !== undefined && 'result' in msg) rememberResultLine(msg.result as object, line);
     // Deliver each message a microtask after the previous one. Node's IPC can emit several
     // messages in one go; the SDK handles a notification on a microtask but a response at
     // once, so a last progress notification arriving with its response would otherwise be

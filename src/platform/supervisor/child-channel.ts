@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { MAX_CHANNEL_JSON_VALUES, MAX_CHANNEL_LINE_BYTES, MAX_CHANNEL_SEND_BACKLOG_BYTES } from '../../base/contracts/child-channel.js';
+import { isDigitByte, isMinusZeroAt, MAX_PLAIN_DIGIT_RUN } from '../../base/framing/json-number-bytes.js';
 import { LineFramer } from '../../base/framing/line-framer.js';
 import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 
@@ -25,27 +26,77 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
+const CR = 0x0d;
+const LF = 0x0a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+/** What one pass over a channel line found (issue 17 item 3: the gateway reuses it). */
+export interface JsonLineScan {
+  /** An upper bound of the JSON values the line parses into, as countJsonValues. */
+  readonly values: number;
+  /**
+   * Where the first value nested two deep ends: the index of the first `}` or `]` that brings
+   * the depth from 3 back to 2 (`result` in `{"ch":"mcp","msg":{"result":{...},...}}`), or -1.
+   */
+  readonly firstCloseToDepth2: number;
+  /**
+   * No CR or LF between tokens, no number with an exponent, no minus zero, no run of more than
+   * MAX_PLAIN_DIGIT_RUN digits: nothing a parse and JSON.stringify would write differently.
+   */
+  readonly plain: boolean;
+}
+
+/**
+ * One pass over `line` (JSON text, as read) outside its strings: counts `{`, `[` and `,` plus
+ * one (an upper bound of the values it parses into; stops once past `limit`, and then says
+ * nothing more), and notes what the gateway needs to forward a result's bytes as they are.
+ */
+export function scanJsonLine(line: Uint8Array, limit: number): JsonLineScan {
+  let n = 1;
+  let depth = 0;
+  let close2 = -1;
+  let plain = true;
+  let run = 0;
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which counts nothing.
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === QUOTE) {
+      // A string: on to its closing quote; the byte after a backslash never ends it.
+      // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which is no quote and ends the loop the same way.
+      for (i++; i < line.length && line[i] !== QUOTE; i++) if (line[i] === BACKSLASH) i++;
+      run = 0;
+      continue;
+    }
+    if (c >= ZERO && c <= NINE) {
+      if (++run > MAX_PLAIN_DIGIT_RUN) plain = false;
+      continue;
+    }
+    run = 0;
+    if (c === OPEN_BRACE || c === OPEN_BRACKET || c === COMMA) {
+      if (++n > limit) return { values: n, firstCloseToDepth2: -1, plain: false };
+      if (c !== COMMA) depth++;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--depth === 2 && close2 === -1) close2 = i;
+    } else if (c === CR || c === LF) plain = false;
+    else if ((c === LOWER_E || c === UPPER_E) && isDigitByte(line[i - 1])) plain = false;
+    else if (c === MINUS && line[i + 1] === ZERO && isMinusZeroAt(line, i)) plain = false;
+  }
+  return { values: n, firstCloseToDepth2: close2, plain };
+}
 
 /**
  * An upper bound of the JSON values `line` would parse into (`{`, `[` and `,` outside
  * strings, plus one), counted without parsing; stops counting once past `limit`.
  */
 export function countJsonValues(line: Uint8Array, limit: number): number {
-  let n = 1;
-  let inString = false;
-  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which counts nothing.
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
-    else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === COMMA) {
-      if (++n > limit) return n;
-    }
-  }
-  return n;
+  return scanJsonLine(line, limit).values;
 }
 
 /**
@@ -55,16 +106,48 @@ export function countJsonValues(line: Uint8Array, limit: number): number {
  */
 export const MAX_INVALID_FRAMES_PER_CHILD = 64;
 
-/** The byte length of the line each frame object was read from (issue 17: no re-encoding to measure it). */
-const frameBytes = new WeakMap<object, number>();
+/** The line each frame object was read from (issue 17: no re-encoding to measure or forward it). */
+const frameLines = new WeakMap<object, Uint8Array>();
+
+/**
+ * The channel line (its bytes, newline and CR removed) `frame` was parsed from, if `frame` is
+ * the very object readChildFrames delivered for it; undefined otherwise. The line passed the
+ * channel's limits and parsed as JSON into `frame`.
+ */
+export function frameLine(frame: unknown): Uint8Array | undefined {
+  // A WeakMap answers undefined for any value that is not an object it holds (primitives too).
+  return frameLines.get(frame as object);
+}
+
+/** The scan of each long line (issue 17: the gateway reuses it instead of scanning the line again). */
+const lineScans = new WeakMap<Uint8Array, JsonLineScan>();
+
+/**
+ * What the channel's scan found in `line`, if `line` is a line readChildFrames delivered and
+ * long enough to be scanned while reading (2 × MAX_CHANNEL_JSON_VALUES bytes and more);
+ * undefined otherwise.
+ */
+export function lineScan(line: Uint8Array): JsonLineScan | undefined {
+  return lineScans.get(line);
+}
 
 /**
  * The length in bytes of the channel line `frame` was parsed from, if `frame` is an object
  * that readChildFrames delivered; undefined otherwise (then measure it another way).
  */
 export function frameLineBytes(frame: unknown): number | undefined {
-  // A WeakMap answers undefined for any value that is not an object it holds (primitives too).
-  return frameBytes.get(frame as object);
+  return frameLine(frame)?.length;
+}
+
+/**
+ * frameLine, and forget it: the line is the frame's receiver's from here on. A WeakMap keeps
+ * its values through every young-generation GC while the key lives, so a line left in it
+ * would be kept (and promoted) as long as its frame, not as long as whoever uses it.
+ */
+export function takeFrameLine(frame: unknown): Uint8Array | undefined {
+  const line = frameLines.get(frame as object);
+  frameLines.delete(frame as object);
+  return line;
 }
 
 /** What the reading end reports. */
@@ -93,7 +176,7 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
     maxLineBytes: MAX_CHANNEL_LINE_BYTES,
     // Every value passed acceptLine just before, which refuses all lines once closed.
     onValue: (value, line) => {
-      if (value !== null && typeof value === 'object') frameBytes.set(value, line.length);
+      if (value !== null && typeof value === 'object') frameLines.set(value, line);
       sink.onFrame(value);
     },
     onInvalid: (reason) => violate(reason === 'too-long' ? 'oversized' : 'invalid-json'),
@@ -101,7 +184,12 @@ export function readChildFrames(input: Readable, sink: ChildFrameSink): Disposab
     acceptLine: (line) => {
       // Security: the one gate between a closed channel and the sink; every line meets it, the last one at `end` too.
       if (closed) return false;
-      if (line.length < 2 * MAX_CHANNEL_JSON_VALUES || countJsonValues(line, MAX_CHANNEL_JSON_VALUES) <= MAX_CHANNEL_JSON_VALUES) return true;
+      if (line.length < 2 * MAX_CHANNEL_JSON_VALUES) return true;
+      const scan = scanJsonLine(line, MAX_CHANNEL_JSON_VALUES);
+      if (scan.values <= MAX_CHANNEL_JSON_VALUES) {
+        lineScans.set(line, scan);
+        return true;
+      }
       violate('too-complex');
       return false;
     },

@@ -73,7 +73,7 @@ async function buildStatus(nodeEsm, quiet) {
 }
 
 /**
- * The code cache of an entry buildCachedEntry made (D-Q2-oneshot-1): `entry` run once with
+ * The code cache of an entry buildCachedEntry made (D102): `entry` run once with
  * `flags` (the V8 flags it will run with: V8 refuses a cache made under others) and
  * KEYBROKER_CODE_CACHE_OUT, so that it writes `cache` at exit. `drive(child)`, when given,
  * plays the other side (a server child's host on fd 3) until the child exits. Resolves with
@@ -139,7 +139,7 @@ const contentBuildId = (code) => crypto.createHash('sha256').update(code).digest
 
 /**
  * A process as one CommonJS bundle run through a build-made V8 code cache (issue 17,
- * D-Q2-oneshot-1): `src` bundled to `<outdir>/server.cjs`, its first line a build id (the
+ * D102): `src` bundled to `<outdir>/server.cjs`, its first line a build id (the
  * SHA-256 of its code, so the same code keeps the same id), and `<outdir>/index.js`, the
  * entry to start (src/platform/kinds/server-entry.ts with that id compiled in), which runs
  * server.cjs with `<outdir>/server.v8cache` once makeCodeCache has made it. Any older cache

@@ -3,7 +3,7 @@
 // child (after one unlock approval), (b) one raw fetch straight from the P6 fake, as bare
 // node (raw-read.ts bundled, not under tsx) in a process of its own. The fake runs in its own
 // process too (fake-process.ts), as a real P6 server runs apart from its clients: neither the
-// walk's MCP client nor the raw read shares a thread with it (D-Q4-p6bench-1). Prints wall
+// walk's MCP client nor the raw read shares a thread with it (D97). Prints wall
 // time and peak RSS (VmHWM) of each, the CPU of every process, and the ratios. Goals: wall
 // ratio ≤ 1.5; the child's peak RSS ≤ half of the raw read's. Prints; asserts nothing.
 import { spawn } from 'node:child_process';

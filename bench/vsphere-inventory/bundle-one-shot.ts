@@ -1,5 +1,5 @@
 // bench/vsphere-inventory: the one-shot (ours.ts and the connector) built as scripts/build.mjs
-// builds the product's server children (D-Q2-oneshot-1): one CommonJS bundle, server.cjs,
+// builds the product's server children (D102): one CommonJS bundle, server.cjs,
 // and its entry, index.js, which runs it through a V8 code cache; makeOneShotCache makes that
 // cache by running the one-shot once, as the build makes a child's by running it once. So
 // the one-shot process pays node's start-up and a code-cache read, not tsx's start-up or a

@@ -18,7 +18,7 @@
 // 20 ms and vCenter answers at once. The bench runs Debian's source with upstream's 20 ms
 // (VcsimOptions.collectorTickMs, one line through `go build -overlay`); 250 runs Debian's
 // build as packaged. Only the kept-inventory walks call WaitForUpdatesEx; the one-shots and
-// the peers never do. D-Q3-inventory-2).
+// the peers never do. D101).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

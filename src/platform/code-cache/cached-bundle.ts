@@ -1,5 +1,5 @@
 // A CommonJS bundle run through a V8 code cache the build made (issue 17: `keybroker status`,
-// D83/D90; the server children and the vSphere one-shot, D-Q2-oneshot-1). `vm.Script`'s
+// D83/D90; the server children and the vSphere one-shot, D102). `vm.Script`'s
 // `cachedData` works on every Node KeyBroker supports (module.enableCompileCache needs Node
 // 22.1): a start reads the compiled code, including every function the build's run compiled,
 // instead of parsing and compiling the bundle again.

@@ -1,4 +1,4 @@
-// The entry of a built-in server child, dist/mcp/<name>/index.js (issue 17, D-Q2-oneshot-1).
+// The entry of a built-in server child, dist/mcp/<name>/index.js (issue 17, D102).
 // scripts/build.mjs builds the server itself (src/mcp/<name>/index.ts) as one CommonJS file,
 // server.cjs, and this file once per server beside it, with that bundle's build id compiled
 // in (`__KB_SERVER_BUILD_ID__`). It runs server.cjs through the V8 code cache the build made

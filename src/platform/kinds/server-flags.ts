@@ -16,7 +16,7 @@ export const VSPHERE_SERVER_FLAGS: readonly string[] = ['--max-semi-space-size=2
  * The P6 child. `--liftoff-only`: V8 compiles WebAssembly with its baseline compiler only.
  * The one wasm module the child runs is undici's HTTP parser (llhttp); optimising it with
  * TurboFan took ~30 MiB of compiler memory and 100–170 ms of CPU on the first page, the
- * largest part of the first page's peak (docs/PERFORMANCE.md §3, round 4; D-Q4-p6bench-2).
+ * largest part of the first page's peak (docs/PERFORMANCE.md §3, round 4; D98).
  * JavaScript is compiled as before. The vSphere child runs the same parser and takes the
  * same flag (the one-shot: CPU 300 → 250 ms, peak RSS 90 → 69 MiB; §2 round 4).
  */

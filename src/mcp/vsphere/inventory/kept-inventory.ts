@@ -66,7 +66,7 @@ interface KeptState {
 
 /**
  * One endpoint's VM inventory, kept between listings and brought up to date through vCenter's
- * PropertyCollector (issue 17, D-Q3-inventory-1): the first `current()` reads every VM and
+ * PropertyCollector (issue 17, D100): the first `current()` reads every VM and
  * the index containers through a feed of its own (PropertyCollectorFeed: all objects as
  * `enter`); each later one asks for what changed since (WaitForUpdatesEx, maxWaitSeconds 0,
  * answered at once) and applies it. So each call reflects vCenter at that moment, exactly as
@@ -177,7 +177,7 @@ export class KeptInventory {
 
   /**
    * Applies updates in order, as they arrive; `done` publishes a changed index. Rows are replaced, never mutated (snapshots hold them).
-   * An `enter` of an object already kept is refused (D-R-review4-1): an UpdateSet that says an
+   * An `enter` of an object already kept is refused (D105): an UpdateSet that says an
    * object entered and then left (vcsim 0.24.2 reports a MoveIntoFolder so, in that order) has
    * no exact reading, and applying it in order would drop an object that is still there.
    */

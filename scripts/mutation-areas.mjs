@@ -163,7 +163,7 @@ export const AREAS = {
     what: 'the V8 code cache runner of `keybroker status` and the server children: the build id a bundle must carry, the CRC-32 of the cache, a refused cache only meaning a compile (issue 17, D83, D90, D102)',
     mutate: ['src/platform/code-cache/cached-bundle.ts'],
     // server-entry.test.ts runs the built children (dist/), which a mutant of src/ never reaches.
-    tests: ['test/platform/code-cache/cached-bundle.test.ts'],
+    tests: ['test/platform/code-cache/cached-bundle.test.ts', 'test/platform/code-cache/cached-bundle-details.test.ts', 'test/cli/status-loader.test.ts'],
   },
   'gateway-intake': {
     what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",

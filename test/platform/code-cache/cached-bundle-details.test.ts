@@ -67,6 +67,14 @@ describe('code-cache runner details', () => {
     assert.equal(ranMark(), 'A', 'V8 checks only the length: the cached code ran');
   });
 
+  it("says 'rejected' when V8 refuses data that is this build's and intact, and runs the bundle compiled afresh", () => {
+    fs.writeFileSync(bundle, bundleOf('R'));
+    fs.writeFileSync(cache, encodeCodeCache(ID, Buffer.alloc(256, 7)));
+    assert.ok(readCodeCache(cache, ID), 'the header and CRC pass');
+    assert.equal(runCachedBundle({ bundle, cache, expectedBuildId: ID }), 'rejected');
+    assert.equal(ranMark(), 'R');
+  });
+
   it('throws for a bundle it cannot read that is there (not the missing-bundle answer)', () => {
     fs.mkdirSync(bundle);
     assert.throws(() => runCachedBundle({ bundle, cache }), { code: 'EISDIR' });

@@ -1,7 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { AsyncEntry } from '@napi-rs/keyring';
 import { KEYCHAIN_SERVICE } from '../../src/platform/keychain/keychain.js';
 import { startSecretService, type SecretService } from './secret-service.js';
@@ -86,6 +88,32 @@ describe('SecretService.stop()', () => {
       assert.equal(process.env['XDG_CACHE_HOME'], before);
     } finally {
       await ss.stop(); // idempotent
+    }
+  });
+});
+
+describe('startSecretService() when gnome-keyring-daemon crashes while starting', () => {
+  it('starts it again (a daemon that aborts before it is ready), and the keyring then works', async () => {
+    // A gnome-keyring-daemon on PATH that aborts on its first start only, as the real one
+    // sometimes does (a GLib assertion during its start-up), then runs the real one.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-gk-crash-'));
+    const marker = path.join(dir, 'crashed');
+    const real = execFileSync('sh', ['-c', 'command -v gnome-keyring-daemon'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(path.join(dir, 'gnome-keyring-daemon'), `#!/bin/sh\nif [ ! -e '${marker}' ]; then : > '${marker}'; cat >/dev/null; kill -ABRT $$; fi\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const savedPath = process.env['PATH'];
+    process.env['PATH'] = `${dir}:${savedPath ?? '/usr/bin:/bin'}`;
+    let ss: SecretService | undefined;
+    try {
+      ss = await startSecretService();
+      assert.ok(fs.existsSync(marker), 'the first start crashed');
+      // Through secret-tool on the new bus (@napi-rs/keyring keeps its first bus per process).
+      const stored = await secretTool(ss, ['store', '--label=probe', 'service', 'kb-crash-retry', 'username', 'probe'], 'after a crash');
+      assert.equal(stored.code, 0);
+      assert.equal((await secretTool(ss, ['lookup', 'service', 'kb-crash-retry', 'username', 'probe'])).stdout, 'after a crash');
+    } finally {
+      process.env['PATH'] = savedPath;
+      await ss?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

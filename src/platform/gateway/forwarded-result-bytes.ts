@@ -2,7 +2,7 @@
 // child sent, instead of JSON.stringify of the object it parsed from them. The host still
 // parses and checks every child line (the channel's limits, the envelope); only the
 // re-encoding is skipped, and only where the bytes provably are that one value.
-import { isDigitByte, isMinusZeroAt, MAX_PLAIN_DIGIT_RUN } from '../../base/framing/json-number-bytes.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, CR, isDigitByte, isMinusZeroAt, LF, LOWER_E, MAX_PLAIN_DIGIT_RUN, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, QUOTE, UPPER_E, ZERO } from '../../base/framing/json-number-bytes.js';
 import { lineScan } from '../supervisor/child-channel.js';
 
 /**
@@ -23,20 +23,6 @@ const RESULT_FIRST_TAIL = ascii(',"jsonrpc":"2.0","id":');
 const ID_FIRST_HEAD = ascii('{"ch":"mcp","msg":{"jsonrpc":"2.0","id":');
 const ID_FIRST_RESULT = ascii(',"result":');
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const CR = 0x0d;
-const LF = 0x0a;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-const isDigit = isDigitByte;
 
 /** True when `line` holds `part` at `at` (outside the line a byte reads undefined and differs). */
 function has(line: Uint8Array, at: number, part: Uint8Array): boolean {
@@ -57,13 +43,13 @@ export function resultSpan(line: Uint8Array): readonly [number, number] | undefi
   if (has(line, 0, RESULT_FIRST_HEAD)) {
     // Back from the closing braces over the id's digits, then the fixed tail before them.
     let id = n - 2;
-    while (isDigit(line[id - 1])) id--;
+    while (isDigitByte(line[id - 1])) id--;
     const end = id - RESULT_FIRST_TAIL.length;
     return id < n - 2 && has(line, end, RESULT_FIRST_TAIL) ? [RESULT_FIRST_HEAD.length, end] : undefined;
   }
   if (has(line, 0, ID_FIRST_HEAD)) {
     let after = ID_FIRST_HEAD.length;
-    while (isDigit(line[after])) after++;
+    while (isDigitByte(line[after])) after++;
     return after > ID_FIRST_HEAD.length && has(line, after, ID_FIRST_RESULT) ? [after + ID_FIRST_RESULT.length, n - 2] : undefined;
   }
   return undefined;
@@ -105,7 +91,7 @@ export function isOneJsonObject(bytes: Uint8Array, start: number, end: number): 
       // Security: the value ends where the depth first comes back to 0, and that must be the last byte.
       if (--depth === 0) return i === end - 1;
     } else if (c === CR || c === LF) return false;
-    else if ((c === LOWER_E || c === UPPER_E) && isDigit(bytes[i - 1])) return false;
+    else if ((c === LOWER_E || c === UPPER_E) && isDigitByte(bytes[i - 1])) return false;
     else if (c === MINUS && bytes[i + 1] === ZERO && isMinusZeroAt(bytes, i)) return false;
   }
   return false;

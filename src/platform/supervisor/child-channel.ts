@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { MAX_CHANNEL_JSON_VALUES, MAX_CHANNEL_LINE_BYTES, MAX_CHANNEL_SEND_BACKLOG_BYTES } from '../../base/contracts/child-channel.js';
-import { isDigitByte, isMinusZeroAt, MAX_PLAIN_DIGIT_RUN } from '../../base/framing/json-number-bytes.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, CR, isDigitByte, isMinusZeroAt, LF, LOWER_E, MAX_PLAIN_DIGIT_RUN, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, QUOTE, UPPER_E, ZERO } from '../../base/framing/json-number-bytes.js';
 import { LineFramer } from '../../base/framing/line-framer.js';
 import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 
@@ -21,21 +21,6 @@ export function describeViolation(v: ChannelViolation): string {
     case 'invalid-frames': return `more than ${MAX_INVALID_FRAMES_PER_CHILD} frames the host had to refuse`;
   }
 }
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const CR = 0x0d;
-const LF = 0x0a;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
 
 /** What one pass over a channel line found (issue 17 item 3: the gateway reuses it). */
 export interface JsonLineScan {

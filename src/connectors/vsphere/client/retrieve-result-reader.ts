@@ -1,5 +1,6 @@
-import { XML_NS, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
+import type { XmlAttribute, XmlElement } from '../soap/soap-xml.js';
 import { detachString, type XmlEventSink, type XmlScanHooks } from '../soap/xml-scanner.js';
+import { FirstReturnval } from './first-returnval.js';
 import { parseRetrieveResult, type ObjectContent, type RetrievePage } from './object-content.js';
 import { parseLeafValue, parsePropertyValue, setOwnField, type PropertyValue } from './property-value.js';
 
@@ -28,27 +29,11 @@ export function retrieveResultReader(): RetrieveResultReader {
   const objects: ObjectContent[] = [];
   const names = new Map<string, string>();
   let sink: ObjectsSink | undefined;
-  // Security: rows only from where the tree path reads them (parseRetrieveResult on soapCall's
-  // response): the `<objects>` of the first `returnval` of the first element of the first SOAP
-  // `Body`. Not one in the Header, in another element of the response or of the Body, or in a
-  // second `returnval` (D94). capture is offered every element outside a captured
-  // one, so each flag below describes the element open at its depth.
-  let bodySeen = false;
-  let inBody = false;
-  let bodyChildren = 0;
-  let inResponse = false;
-  let returnvalSeen = false;
-  let inReturnval = false;
+  // Security: rows only from the `<objects>` of the first returnval (FirstReturnval, D94).
+  const returnval = new FirstReturnval();
   return {
     capture: (ns, local, _attributes, depth) => {
-      if (depth === 1) {
-        inBody = !bodySeen && local === 'Body' && ns === XML_NS.soapEnv;
-        bodySeen ||= inBody;
-      } else if (depth === 2) inResponse = inBody && bodyChildren++ === 0;
-      else if (depth === 3) {
-        inReturnval = inResponse && !returnvalSeen && local === 'returnval';
-        returnvalSeen ||= inReturnval;
-      } else if (depth === OBJECTS_DEPTH && inReturnval && local === 'objects') {
+      if (returnval.enter(ns, local, depth) && depth === OBJECTS_DEPTH && local === 'objects') {
         sink ??= new ObjectsSink((o) => objects.push(o), names);
         return sink;
       }

@@ -1,6 +1,7 @@
 import type { ManagedObjectRef } from '../soap/managed-object-ref.js';
-import { childElement, childText, XML_NS, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
+import { childElement, childText, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
 import { detachString, type XmlEventSink, type XmlScanHooks } from '../soap/xml-scanner.js';
+import { FirstReturnval } from './first-returnval.js';
 import { parseLeafValue, parsePropertyValue, type PropertyValue } from './property-value.js';
 
 /** One PropertyChange of an ObjectUpdate: `op` is add, remove, assign or indirectRemove. */
@@ -52,26 +53,14 @@ export function updateSetReader(onUpdate?: (u: ObjectUpdate) => void): UpdateSet
   const emit = onUpdate ?? ((u: ObjectUpdate) => void updates.push(u));
   const names = new Map<string, string>();
   let sink: ObjectUpdateSink | undefined;
-  // Security: updates only from the first SOAP Body's first element's first returnval's
-  // filterSets, as retrieveResultReader does for rows (D94): not from a Header, a second
-  // returnval or any other element.
-  let bodySeen = false;
-  let inBody = false;
-  let bodyChildren = 0;
-  let inResponse = false;
-  let returnvalSeen = false;
-  let inReturnval = false;
+  // Security: updates only from the filterSets of the first returnval (FirstReturnval), as
+  // retrieveResultReader takes rows (D94).
+  const returnval = new FirstReturnval();
   let inFilterSet = false;
   return {
     capture: (ns, local, _attributes, depth) => {
-      if (depth === 1) {
-        inBody = !bodySeen && local === 'Body' && ns === XML_NS.soapEnv;
-        bodySeen ||= inBody;
-      } else if (depth === 2) inResponse = inBody && bodyChildren++ === 0;
-      else if (depth === 3) {
-        inReturnval = inResponse && !returnvalSeen && local === 'returnval';
-        returnvalSeen ||= inReturnval;
-      } else if (depth === 4) inFilterSet = inReturnval && local === 'filterSet';
+      if (!returnval.enter(ns, local, depth)) return undefined;
+      if (depth === 4) inFilterSet = local === 'filterSet';
       else if (depth === OBJECT_SET_DEPTH && inFilterSet && local === 'objectSet') {
         sink ??= new ObjectUpdateSink(emit, names);
         return sink;

@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The built-in server children: `src/mcp/<name>/index.ts` → `dist/mcp/<name>/server.cjs`, run
- * by `dist/mcp/<name>/index.js` through a code cache (buildServer below). Missing files are skipped.
+ * by `dist/mcp/<name>/index.cjs` through a code cache (buildServer below). Missing files are skipped.
  */
 const serverNames = ['vsphere', 'p6'];
 
@@ -140,7 +140,7 @@ const contentBuildId = (code) => crypto.createHash('sha256').update(code).digest
 /**
  * A process as one CommonJS bundle run through a build-made V8 code cache (issue 17,
  * D102): `src` bundled to `<outdir>/server.cjs`, its first line a build id (the
- * SHA-256 of its code, so the same code keeps the same id), and `<outdir>/index.js`, the
+ * SHA-256 of its code, so the same code keeps the same id), and `<outdir>/index.cjs`, the
  * entry to start (src/platform/kinds/server-entry.ts with that id compiled in), which runs
  * server.cjs with `<outdir>/server.v8cache` once makeCodeCache has made it. Any older cache
  * there is deleted first. `options`: nodeBundleOptions(). Returns the entry and the cache.
@@ -167,14 +167,19 @@ export async function buildCachedEntry({ src, outdir, options }) {
     m.mappings = `;;${m.mappings}`;
     fs.writeFileSync(map.path, JSON.stringify(m));
   }
-  const entry = path.join(outdir, 'index.js');
-  await build({ ...options, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
+  // The entry is CommonJS too (`.cjs`, whatever package.json says), so `node index.cjs` starts
+  // without Node's ESM loader: an ES module entry made every child load it, ~20 of Node's own
+  // modules, before its first request (docs/PERFORMANCE.md §5, round 5). An entry of an older
+  // build under the old name goes.
+  for (const old of ['index.js', 'index.js.map']) fs.rmSync(path.join(outdir, old), { force: true });
+  const entry = path.join(outdir, 'index.cjs');
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, format: 'cjs', define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
   return { entry, cache };
 }
 
 /**
  * A built-in server child: `src/mcp/<name>/index.ts` through buildCachedEntry into
- * dist/mcp/<name> (index.js, the entry the host starts; server.cjs; server.v8cache, made by
+ * dist/mcp/<name> (index.cjs, the entry the host starts; server.cjs; server.v8cache, made by
  * running the child once with its own V8 flags through initialize and tools/list). The host
  * reads compiled code instead of parsing and compiling 1.7 MB of ESM on every start.
  */

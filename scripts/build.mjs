@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
 import { undiciLean } from './esbuild-undici-lean.mjs';
+import { sdkWithoutAjv } from './esbuild-sdk-no-ajv.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +19,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * by `dist/mcp/<name>/index.cjs` through a code cache (buildServer below). Missing files are skipped.
  */
 const serverNames = ['vsphere', 'p6'];
+
+/**
+ * esbuild plugins of one server child beyond nodeBundleOptions': the P6 server gives the MCP SDK
+ * its own JSON Schema validator (it never elicits, D99), so its bundle leaves out the SDK's Ajv.
+ */
+const serverPlugins = { p6: [sdkWithoutAjv] };
 
 // ESM bundles of CommonJS packages need `require`; give them one.
 const banner = { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" };
@@ -186,7 +193,8 @@ export async function buildCachedEntry({ src, outdir, options }) {
 async function buildServer(name, options, flags, quiet) {
   const src = path.join(root, 'src', 'mcp', name, 'index.ts');
   if (!fs.existsSync(src)) return;
-  const { entry, cache } = await buildCachedEntry({ src, outdir: path.join(root, 'dist', 'mcp', name), options });
+  const plugins = [...options.plugins, ...(serverPlugins[name] ?? [])];
+  const { entry, cache } = await buildCachedEntry({ src, outdir: path.join(root, 'dist', 'mcp', name), options: { ...options, plugins } });
   const failed = await makeCodeCache({ entry, cache, flags, env: { KEYBROKER_CHANNEL: 'fd3' }, drive: warmUpServer });
   if (failed) {
     fs.rmSync(cache, { force: true });

@@ -5,6 +5,7 @@ import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
 import { undiciLean } from './esbuild-undici-lean.mjs';
 import { sdkWithoutAjv } from './esbuild-sdk-no-ajv.mjs';
+import { asciiOutput, asciiSource } from './esbuild-ascii-source.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -160,15 +161,17 @@ export async function buildCachedEntry({ src, outdir, options }) {
   const result = await build({ ...common, entryPoints: [src], outfile: path.join(outdir, 'server.cjs'), format: 'cjs', write: false, logLevel: 'warning' });
   const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  // ASCII only, so V8 keeps the source one byte per character (esbuild-ascii-source.mjs).
+  const text = asciiSource(js.text, js.path);
   // vm.Script runs it without an ESM loader: a real import() or import.meta would fail there.
-  const code = js.text.split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
+  const code = text.split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
   if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`${js.path} must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);
-  const buildId = contentBuildId(js.text);
+  const buildId = contentBuildId(text);
   fs.mkdirSync(outdir, { recursive: true });
   // The id line goes first, then the code in Node's CommonJS wrapper, which the entry then
   // compiles as it is (no second copy of the source: cached-bundle.ts, `prewrapped`). The
   // source map's lines start two later (";" is an empty line).
-  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${js.text}\n})`);
+  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${text}\n})`);
   if (map) {
     const m = JSON.parse(map.text);
     m.mappings = `;;${m.mappings}`;
@@ -219,8 +222,9 @@ export function nodeBundleOptions({ quiet = false } = {}) {
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
     // zod's English messages only: its other languages were half of the zod chunk. undici's
-    // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84).
-    plugins: [zodEnglishOnly, undiciLean],
+    // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84). ASCII
+    // only, so V8 keeps each bundle's source one byte per character (esbuild-ascii-source.mjs).
+    plugins: [zodEnglishOnly, undiciLean, asciiOutput],
   };
 }
 
@@ -260,7 +264,7 @@ export async function buildAll({ quiet = false } = {}) {
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
     // Node built-ins only today; should it ever import undici, the lean entry.
-    plugins: [undiciLean],
+    plugins: [undiciLean, asciiOutput],
   });
   // The desktop app: main, preload and renderer pages (scripts/build-electron.mjs).
   await buildElectron({ quiet });

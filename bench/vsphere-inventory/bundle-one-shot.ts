@@ -43,7 +43,14 @@ export async function bundleCheckout(root: string, outdir: string): Promise<{ en
     const entry = await bundleOneShot(root, outdir);
     return { entry, flags: VSPHERE_SERVER_FLAGS, finish: (env) => makeOneShotCache(entry, env, VSPHERE_SERVER_FLAGS) };
   }
-  const theirs = (await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as { bundleOneShot(root: string, outdir: string): Promise<string>; makeOneShotCache?: (entry: string, env: Record<string, string>) => Promise<void> };
+  const theirs = (await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as {
+    bundleOneShot(root: string, outdir: string): Promise<string>;
+    makeOneShotCache?: (entry: string, env: Record<string, string>) => Promise<void>;
+    bundleCheckout?: typeof bundleCheckout;
+  };
+  // A checkout that has bundleCheckout runs its one-shot with its own flags and cache (its
+  // ROOT is `root`); an older one had no child flags, so none.
+  if (theirs.bundleCheckout) return theirs.bundleCheckout(root, outdir);
   const entry = await theirs.bundleOneShot(root, outdir);
   return { entry, flags: [], finish: async (env) => theirs.makeOneShotCache?.(entry, env) };
 }

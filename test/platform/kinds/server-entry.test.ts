@@ -38,6 +38,22 @@ describe('built server children through their code cache', () => {
     });
   }
 
+  // docs/PERFORMANCE.md §5 round 5: a CommonJS entry (D-S2-start-1) and undici's HTTP/2 client
+  // on first use (D-S2-start-2).
+  it('a child starts without Node’s ESM loader and without node:http2', () => {
+    const modules = (args: string[]): string[] => {
+      const r = spawnSync(process.execPath, ['--require', path.resolve(import.meta.dirname, '../../fixtures/print-module-load-list.cjs'), ...args], { env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8', timeout: 20_000 });
+      return /^modules: (.*)$/m.exec(r.stderr)?.[1]?.split(' ') ?? [];
+    };
+    // What a bare node loads anyway (its bootstrap has a few of the ESM loader's modules).
+    const bare = new Set(modules(['-e', '0']));
+    for (const { name, execArgv } of servers) {
+      const loaded = modules([...execArgv, path.join(DIST, 'mcp', name, 'index.cjs')]).filter((m) => !bare.has(m));
+      assert.ok(loaded.includes('vm') && loaded.includes('http'), `${name}: the bundle ran (${loaded.join(' ')})`);
+      assert.deepEqual(loaded.filter((m) => m.startsWith('internal/modules/esm/') || m === 'http2' || m.startsWith('internal/http2/')), [], name);
+    }
+  });
+
   it('vsphere: other V8 flags than the build used make V8 refuse the cache, and the child still starts (compiling)', () => {
     const r = spawnSync(process.execPath, ['--max-semi-space-size=4', path.join(DIST, 'mcp', 'vsphere', 'index.cjs')], { env: { PATH: process.env['PATH'] ?? '', KEYBROKER_CODE_CACHE_TRACE: '1' }, encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 2, r.stderr);

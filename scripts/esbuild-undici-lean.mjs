@@ -39,7 +39,8 @@ export const undiciLean = {
   name: 'undici-lean',
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, () => ({ path: UNDICI_LEAN_ENTRY }));
-    build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) => (CLIENT_JS.test(args.importer) ? { path: path.join(path.dirname(args.importer), 'client-h2-on-first-use.js'), namespace: 'undici-lean' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'undici-lean' }, (args) => ({ contents: LAZY_CLIENT_H2, loader: 'js', resolveDir: path.dirname(args.path) }));
+    // A relative name, so the bundle (and its build id) does not carry the build machine's paths.
+    build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) => (CLIENT_JS.test(args.importer) ? { path: 'undici/lib/dispatcher/client-h2-on-first-use.js', namespace: 'undici-lean', pluginData: { resolveDir: path.dirname(args.importer) } } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'undici-lean' }, (args) => ({ contents: LAZY_CLIENT_H2, loader: 'js', resolveDir: args.pluginData.resolveDir }));
   },
 };

@@ -178,8 +178,8 @@ export async function buildCachedEntry({ src, outdir, options }) {
     fs.writeFileSync(map.path, JSON.stringify(m));
   }
   // The entry is CommonJS too (`.cjs`, whatever package.json says), so `node index.cjs` starts
-  // without Node's ESM loader: an ES module entry made every child load it, ~20 of Node's own
-  // modules, before its first request (docs/PERFORMANCE.md §5, round 5). An entry of an older
+  // without Node's ESM loader: an ES module entry made every child load it (~10 of Node's own
+  // modules) before its first request (docs/PERFORMANCE.md §5, round 5). An entry of an older
   // build under the old name goes.
   for (const old of ['index.js', 'index.js.map']) fs.rmSync(path.join(outdir, old), { force: true });
   const entry = path.join(outdir, 'index.cjs');

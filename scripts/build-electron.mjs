@@ -3,6 +3,7 @@
 // scripts/build.mjs calls buildElectron(); tests call it from their setup.
 import { build } from 'esbuild';
 import { undiciLean } from './esbuild-undici-lean.mjs';
+import { asciiOutput } from './esbuild-ascii-source.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +27,9 @@ export async function buildElectron({ quiet = false } = {}) {
     format: 'esm',
     banner,
     external: ['electron', '@napi-rs/keyring'],
-    // The host runs in main: undici's Agent, connector and request only (D84).
-    plugins: [undiciLean],
+    // The host runs in main: undici's Agent, connector and request only (D84); ASCII-only
+    // source, so V8 keeps main's ~3 MB bundle one byte per character (esbuild-ascii-source.mjs).
+    plugins: [undiciLean, asciiOutput],
   });
   await build({
     ...common,

@@ -4,6 +4,8 @@ import { build } from 'esbuild';
 import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
 import { undiciLean } from './esbuild-undici-lean.mjs';
+import { sdkWithoutAjv } from './esbuild-sdk-no-ajv.mjs';
+import { asciiOutput, asciiSource } from './esbuild-ascii-source.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -15,9 +17,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The built-in server children: `src/mcp/<name>/index.ts` → `dist/mcp/<name>/server.cjs`, run
- * by `dist/mcp/<name>/index.js` through a code cache (buildServer below). Missing files are skipped.
+ * by `dist/mcp/<name>/index.cjs` through a code cache (buildServer below). Missing files are skipped.
  */
 const serverNames = ['vsphere', 'p6'];
+
+/**
+ * esbuild plugins of one server child beyond nodeBundleOptions': the P6 server gives the MCP SDK
+ * its own JSON Schema validator (it never elicits, D99), so its bundle leaves out the SDK's Ajv.
+ */
+const serverPlugins = { p6: [sdkWithoutAjv] };
 
 // ESM bundles of CommonJS packages need `require`; give them one.
 const banner = { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" };
@@ -140,7 +148,7 @@ const contentBuildId = (code) => crypto.createHash('sha256').update(code).digest
 /**
  * A process as one CommonJS bundle run through a build-made V8 code cache (issue 17,
  * D102): `src` bundled to `<outdir>/server.cjs`, its first line a build id (the
- * SHA-256 of its code, so the same code keeps the same id), and `<outdir>/index.js`, the
+ * SHA-256 of its code, so the same code keeps the same id), and `<outdir>/index.cjs`, the
  * entry to start (src/platform/kinds/server-entry.ts with that id compiled in), which runs
  * server.cjs with `<outdir>/server.v8cache` once makeCodeCache has made it. Any older cache
  * there is deleted first. `options`: nodeBundleOptions(). Returns the entry and the cache.
@@ -153,35 +161,43 @@ export async function buildCachedEntry({ src, outdir, options }) {
   const result = await build({ ...common, entryPoints: [src], outfile: path.join(outdir, 'server.cjs'), format: 'cjs', write: false, logLevel: 'warning' });
   const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  // ASCII only, so V8 keeps the source one byte per character (esbuild-ascii-source.mjs).
+  const text = asciiSource(js.text, js.path);
   // vm.Script runs it without an ESM loader: a real import() or import.meta would fail there.
-  const code = js.text.split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
+  const code = text.split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
   if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`${js.path} must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);
-  const buildId = contentBuildId(js.text);
+  const buildId = contentBuildId(text);
   fs.mkdirSync(outdir, { recursive: true });
   // The id line goes first, then the code in Node's CommonJS wrapper, which the entry then
   // compiles as it is (no second copy of the source: cached-bundle.ts, `prewrapped`). The
   // source map's lines start two later (";" is an empty line).
-  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${js.text}\n})`);
+  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${text}\n})`);
   if (map) {
     const m = JSON.parse(map.text);
     m.mappings = `;;${m.mappings}`;
     fs.writeFileSync(map.path, JSON.stringify(m));
   }
-  const entry = path.join(outdir, 'index.js');
-  await build({ ...options, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
+  // The entry is CommonJS too (`.cjs`, whatever package.json says), so `node index.cjs` starts
+  // without Node's ESM loader: an ES module entry made every child load it (~10 of Node's own
+  // modules) before its first request (docs/PERFORMANCE.md §5, round 5). An entry of an older
+  // build under the old name goes.
+  for (const old of ['index.js', 'index.js.map']) fs.rmSync(path.join(outdir, old), { force: true });
+  const entry = path.join(outdir, 'index.cjs');
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, format: 'cjs', define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
   return { entry, cache };
 }
 
 /**
  * A built-in server child: `src/mcp/<name>/index.ts` through buildCachedEntry into
- * dist/mcp/<name> (index.js, the entry the host starts; server.cjs; server.v8cache, made by
+ * dist/mcp/<name> (index.cjs, the entry the host starts; server.cjs; server.v8cache, made by
  * running the child once with its own V8 flags through initialize and tools/list). The host
  * reads compiled code instead of parsing and compiling 1.7 MB of ESM on every start.
  */
 async function buildServer(name, options, flags, quiet) {
   const src = path.join(root, 'src', 'mcp', name, 'index.ts');
   if (!fs.existsSync(src)) return;
-  const { entry, cache } = await buildCachedEntry({ src, outdir: path.join(root, 'dist', 'mcp', name), options });
+  const plugins = [...options.plugins, ...(serverPlugins[name] ?? [])];
+  const { entry, cache } = await buildCachedEntry({ src, outdir: path.join(root, 'dist', 'mcp', name), options: { ...options, plugins } });
   const failed = await makeCodeCache({ entry, cache, flags, env: { KEYBROKER_CHANNEL: 'fd3' }, drive: warmUpServer });
   if (failed) {
     fs.rmSync(cache, { force: true });
@@ -206,8 +222,9 @@ export function nodeBundleOptions({ quiet = false } = {}) {
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
     // zod's English messages only: its other languages were half of the zod chunk. undici's
-    // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84).
-    plugins: [zodEnglishOnly, undiciLean],
+    // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84). ASCII
+    // only, so V8 keeps each bundle's source one byte per character (esbuild-ascii-source.mjs).
+    plugins: [zodEnglishOnly, undiciLean, asciiOutput],
   };
 }
 
@@ -247,7 +264,7 @@ export async function buildAll({ quiet = false } = {}) {
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
     // Node built-ins only today; should it ever import undici, the lean entry.
-    plugins: [undiciLean],
+    plugins: [undiciLean, asciiOutput],
   });
   // The desktop app: main, preload and renderer pages (scripts/build-electron.mjs).
   await buildElectron({ quiet });

@@ -36,7 +36,7 @@ const product: { execArgv?: readonly string[]; env?: Readonly<Record<string, str
 const fake = await startFakeProcess({ users: [{ username: 'planner', password: PASSWORD }], slowMs: Number(process.env['P6_SLOW_MS'] ?? 0) });
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [...(product.execArgv ?? []), ...(process.env['P6_CHILD_FLAGS'] ?? '').split(' ').filter(Boolean), process.env['P6_CHILD_BUNDLE'] ?? path.join(ROOT, 'dist/mcp/p6/index.js'), '--stdio'],
+  args: [...(product.execArgv ?? []), ...(process.env['P6_CHILD_FLAGS'] ?? '').split(' ').filter(Boolean), process.env['P6_CHILD_BUNDLE'] ?? path.join(ROOT, 'dist/mcp/p6/index.cjs'), '--stdio'],
   env: { ...product.env, ...childEnv(), PATH: process.env['PATH'] ?? '', P6_URL: fake.url, P6_USER: 'planner', P6_PASSWORD: PASSWORD, P6_DATABASE: 'PMDB', P6_FINGERPRINT: fake.fingerprintSha256 },
   cwd: ROOT,
   stderr: 'inherit',

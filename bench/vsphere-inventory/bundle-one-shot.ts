@@ -1,6 +1,6 @@
 // bench/vsphere-inventory: the one-shot (ours.ts and the connector) built as scripts/build.mjs
 // builds the product's server children (D102): one CommonJS bundle, server.cjs,
-// and its entry, index.js, which runs it through a V8 code cache; makeOneShotCache makes that
+// and its entry, index.cjs, which runs it through a V8 code cache; makeOneShotCache makes that
 // cache by running the one-shot once, as the build makes a child's by running it once. So
 // the one-shot process pays node's start-up and a code-cache read, not tsx's start-up or a
 // compile of the whole bundle. Used by the bench (index.ts) and its aids (profile-one-shot.ts).
@@ -15,7 +15,7 @@ export const ONE_SHOT_CONNECTOR = 'src/connectors/vsphere/list-all-vms.ts';
 const OURS = 'bench/vsphere-inventory/ours.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** This checkout's one-shot into `outdir` (entry index.js, bundle server.cjs, no cache yet); the entry's path. */
+/** This checkout's one-shot into `outdir` (entry index.cjs, bundle server.cjs, no cache yet); the entry's path. */
 export async function bundleOneShot(root: string, outdir: string): Promise<string> {
   fs.rmSync(outdir, { recursive: true, force: true });
   const { entry } = await buildCachedEntry({ src: path.join(root, OURS), outdir, options: { ...nodeBundleOptions({ quiet: true }), sourcemap: false } });
@@ -43,7 +43,14 @@ export async function bundleCheckout(root: string, outdir: string): Promise<{ en
     const entry = await bundleOneShot(root, outdir);
     return { entry, flags: VSPHERE_SERVER_FLAGS, finish: (env) => makeOneShotCache(entry, env, VSPHERE_SERVER_FLAGS) };
   }
-  const theirs = (await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as { bundleOneShot(root: string, outdir: string): Promise<string>; makeOneShotCache?: (entry: string, env: Record<string, string>) => Promise<void> };
+  const theirs = (await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as {
+    bundleOneShot(root: string, outdir: string): Promise<string>;
+    makeOneShotCache?: (entry: string, env: Record<string, string>) => Promise<void>;
+    bundleCheckout?: typeof bundleCheckout;
+  };
+  // A checkout that has bundleCheckout runs its one-shot with its own flags and cache (its
+  // ROOT is `root`); an older one had no child flags, so none.
+  if (theirs.bundleCheckout) return theirs.bundleCheckout(root, outdir);
   const entry = await theirs.bundleOneShot(root, outdir);
   return { entry, flags: [], finish: async (env) => theirs.makeOneShotCache?.(entry, env) };
 }

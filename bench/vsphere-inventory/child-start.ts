@@ -1,5 +1,5 @@
 // bench/vsphere-inventory, measuring aid (issue 17 item 2): a server child's cold start, as
-// after an idle stop (D81). Spawns the built child (`dist/mcp/<name>/index.js --stdio`, with
+// after an idle stop (D81). Spawns the built child (`dist/mcp/<name>/index.cjs --stdio`, with
 // the host's flags for it) and times, from the spawn: initialize answered, tools/list
 // answered and, for vSphere, the first tools/call answered (`vsphere_list_vms` against a small
 // vcsim; the child logs in itself in --stdio mode). CPU (user+sys) and peak RSS of the child
@@ -32,7 +32,9 @@ function rssOfChildOf(pid: number | undefined): number {
 
 function once(root: string, env: Record<string, string>): Promise<Marks> {
   const stats = path.join(tmp, 'time.txt');
-  const entry = path.join(root, 'dist', 'mcp', CHILD, 'index.js');
+  // index.cjs since round 5 (a CommonJS entry); a BENCH_BASE built before that has index.js.
+  const dir = path.join(root, 'dist', 'mcp', CHILD);
+  const entry = path.join(dir, fs.existsSync(path.join(dir, 'index.cjs')) ? 'index.cjs' : 'index.js');
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;

@@ -20,7 +20,7 @@ import { treeMemoryKb } from '../support/process-memory.js';
 import { callsSince } from './soap-calls.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SERVER = path.join(ROOT, 'dist/mcp/vsphere/index.js');
+const SERVER = path.join(ROOT, 'dist/mcp/vsphere/index.cjs');
 const LIMIT = 500;
 
 export interface GatewayWalkOptions {

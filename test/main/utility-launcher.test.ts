@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { UtilityLauncher } from '../../src/main/utility-launcher.js';
 import { FakeUtilityProcessModule } from '../mocks/electron.js';
 
-const spec = { name: 'vsphere', modulePath: '/app/dist/mcp/vsphere/index.js', env: { PATH: '/usr/bin' }, execArgv: ['--enable-source-maps'] };
+const spec = { name: 'vsphere', modulePath: '/app/dist/mcp/vsphere/index.cjs', env: { PATH: '/usr/bin' }, execArgv: ['--enable-source-maps'] };
 
 describe('UtilityLauncher.launch()', () => {
   it('forks a utility process with exactly the allow-listed env', () => {

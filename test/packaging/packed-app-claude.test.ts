@@ -40,7 +40,7 @@ describe('Claude Desktop from the packaged app', () => {
   it('packs the CLI, the bridge and the icon, but no bin/ (so the checkout install path cannot work)', () => {
     for (const f of ['app.asar/package.json', 'app.asar/dist/cli/index.js', 'app.asar/dist/cli/bridge.cjs', 'assets/icon.png']) assert.ok(packed.files.includes(f), f);
     // Each server child: its entry, its bundle and the code cache the build made (scripts/build.mjs).
-    for (const name of ['vsphere', 'p6']) for (const f of ['index.js', 'server.cjs', 'server.v8cache']) assert.ok(packed.files.includes(`app.asar/dist/mcp/${name}/${f}`), `${name}/${f}`);
+    for (const name of ['vsphere', 'p6']) for (const f of ['index.cjs', 'server.cjs', 'server.v8cache']) assert.ok(packed.files.includes(`app.asar/dist/mcp/${name}/${f}`), `${name}/${f}`);
     assert.ok(!packed.files.some((f) => f.startsWith('app.asar/bin/') || (f.startsWith('app.asar/dist/') && f.endsWith('.map'))), 'no bin/, no source maps of ours');
     assert.ok(packed.files.some((f) => f.startsWith('app.asar.unpacked/node_modules/@napi-rs/')), 'the keychain addon is unpacked');
   });

@@ -1,17 +1,24 @@
 // The lean undici entry every Node bundle uses (scripts/esbuild-undici-lean.mjs,
 // scripts/undici-lean.mjs): it has every undici export src imports, they are undici's own
 // objects, its `request` behaves as undici's with a dispatcher and refuses a call without one,
-// and the built bundles carry none of undici's fetch, WebSocket, mocks or caches.
+// and the built bundles carry none of undici's fetch, WebSocket, mocks or caches; its HTTP/2
+// client is loaded on first use, and HTTP/2 upstreams are answered or refused as undici does.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { nodeBundleOptions } from '../../scripts/build.mjs';
 import { UNDICI_LEAN_ENTRY } from '../../scripts/esbuild-undici-lean.mjs';
 import { ROOT } from '../renderer/renderer-harness.js';
+import { createTestPki, type TestPki } from '../support/openssl-pki.js';
 
 type RequestFn = (url: string | URL, opts?: Record<string, unknown> | null) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: { text(): Promise<string> } }>;
 const lean = (await import(pathToFileURL(UNDICI_LEAN_ENTRY).href)) as Record<string, unknown> & { request: RequestFn; Agent: new () => { close(): Promise<void> } };
@@ -181,5 +188,57 @@ describe('the lean undici entry', () => {
       const uses = (text.match(/plugins: \[[^\]]*undiciLean[^\]]*\]/g) ?? []).length + (script === 'scripts/build.mjs' && /\.\.\.nodeEsm/.test(text) ? 1 : 0);
       assert.equal(uses, calls, `${script}: every Node esbuild call lists undiciLean`);
     }
+  });
+});
+
+// undici's client.js requires its HTTP/2 client, which requires node:http2 (and with it tls,
+// fs/promises, readline) at load; the lean build hands client.js that client on first use
+// (scripts/esbuild-undici-lean.mjs). KeyBroker's dispatchers offer HTTP/1.1 only, so a
+// child never loads it; an Agent that negotiates h2 still gets undici's own HTTP/2 client.
+describe("the lean undici's HTTP/2 client, loaded on first use", () => {
+  let pki: TestPki;
+  let tmp: string;
+  const servers: http2.Http2SecureServer[] = [];
+  let probeEnv: Record<string, string>;
+  before(async () => {
+    pki = createTestPki();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-undici-h2-'));
+    const leaf = pki.issue('IP:127.0.0.1');
+    const urls: string[] = [];
+    for (const allowHTTP1 of [true, false]) {
+      const server = http2.createSecureServer({ key: leaf.key, cert: leaf.cert, allowHTTP1 }, (req, res) => res.end(`HTTP/${req.httpVersion}`));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      urls.push(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    }
+    probeEnv = { PATH: process.env['PATH'] ?? '', PROBE: JSON.stringify({ both: urls[0], h2Only: urls[1], ca: pki.ca.cert }) };
+  });
+  after(async () => {
+    for (const s of servers) await new Promise<void>((resolve) => s.close(() => resolve()));
+    fs.rmSync(tmp, { recursive: true, force: true });
+    pki.remove();
+  });
+
+  const probe = async (args: string[]): Promise<{ atStart: boolean; afterProduct: boolean; afterH2: boolean; results: Record<string, string> }> => {
+    const { stdout } = await promisify(execFile)(process.execPath, args, { env: probeEnv, cwd: ROOT, timeout: 30_000 });
+    return JSON.parse(stdout) as never;
+  };
+
+  it('a bundle loads no node:http2 for HTTP/1.1 upstreams, and answers and refuses as undici itself does', async () => {
+    const { build } = await import('esbuild');
+    const outfile = path.join(tmp, 'probe.mjs');
+    // The product's options for a Node bundle (the lean undici included), as the children are built.
+    await build({ ...nodeBundleOptions({ quiet: true }), sourcemap: false, logLevel: 'silent', entryPoints: [path.join(ROOT, 'test', 'fixtures', 'undici-h2-probe.ts')], outfile });
+    const lean = await probe([outfile]);
+    const own = await probe(['--import', 'tsx', path.join(ROOT, 'test', 'fixtures', 'undici-h2-probe.ts')]);
+    assert.deepEqual(lean.results, own.results, 'same answers and refusals as undici itself');
+    assert.deepEqual(lean.results, {
+      'product dispatcher, h2 and HTTP/1.1 server': '200 HTTP/1.1',
+      'product dispatcher, h2-only server': lean.results['product dispatcher, h2-only server'],
+      'allowH2 Agent, h2 and HTTP/1.1 server': '200 HTTP/2.0',
+    });
+    assert.match(lean.results['product dispatcher, h2-only server']!, /^error /, 'an h2-only upstream is refused (the product offers HTTP/1.1 only)');
+    assert.deepEqual([own.atStart, own.afterProduct], [true, true], 'undici itself loads node:http2 with its client');
+    assert.deepEqual([lean.atStart, lean.afterProduct, lean.afterH2], [false, false, true], 'the lean bundle loads it when an Agent first speaks h2');
   });
 });

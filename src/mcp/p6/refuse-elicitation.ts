@@ -6,7 +6,9 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/t
  * which the P6 server never asks for. The default builds an Ajv instance with every string
  * format on start-up, in a child that never uses it (issue 17 item 4: ~0.4 MiB and a few ms
  * of the idle child; docs/PERFORMANCE.md §3). This one refuses every schema, so an
- * elicitation added later fails loudly instead of accepting an unchecked answer.
+ * elicitation added later fails loudly instead of accepting an unchecked answer. Since the
+ * server always passes this one, the build leaves the SDK's Ajv out of the P6 bundle
+ * (scripts/esbuild-sdk-no-ajv.mjs: a P6 server without this option would not start).
  */
 export const refuseElicitation: jsonSchemaValidator = {
   // Security: fail closed; an answer nothing checked is never "valid".

@@ -1,4 +1,4 @@
-// The entry of a built-in server child, dist/mcp/<name>/index.js (issue 17, D102).
+// The entry of a built-in server child, dist/mcp/<name>/index.cjs (issue 17, D102).
 // scripts/build.mjs builds the server itself (src/mcp/<name>/index.ts) as one CommonJS file,
 // server.cjs, and this file once per server beside it, with that bundle's build id compiled
 // in (`__KB_SERVER_BUILD_ID__`). It runs server.cjs through the V8 code cache the build made
@@ -6,6 +6,9 @@
 // own V8 flags), so a child that starts on demand (D81) reads compiled code instead of
 // parsing and compiling ~1.7 MB first. This file's bytes name the bundle (its build id), so
 // the tool manifest, keyed by the entry's bytes, still changes with the server's code.
+// The build writes this entry as CommonJS (`.cjs`, whatever package.json says): `node
+// index.cjs` then runs without Node's ESM loader, which an ES module entry made every child
+// load and run before its first request (docs/PERFORMANCE.md §5, round 5).
 //
 // Security: the cache is used only under the checks of src/platform/code-cache (the
 // bundle's build id, the CRC-32); a server.cjs from another build is not run at all.
@@ -13,12 +16,12 @@
 // host never does (a child's environment is an allow-list: supervisor/child-env), and the
 // sandbox mounts the app read-only.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runCachedBundle } from '../code-cache/cached-bundle.js';
 
 declare const __KB_SERVER_BUILD_ID__: string;
 
-const dir = path.dirname(fileURLToPath(import.meta.url));
+// A CommonJS module's own folder (scripts/build.mjs bundles this file as CommonJS only).
+const dir = __dirname;
 const writeCacheTo = process.env['KEYBROKER_CODE_CACHE_OUT'];
 const use = runCachedBundle({
   bundle: path.join(dir, 'server.cjs'),

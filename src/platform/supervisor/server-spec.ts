@@ -6,7 +6,7 @@ export interface ServerSpec {
   readonly name: string;
   /** Which endpoints the child may get tokens for (DESIGN.md "Scope"). */
   readonly kind: EndpointKind;
-  /** Absolute path of the built entry module (`dist/mcp/vsphere/index.js`). */
+  /** Absolute path of the built entry module (`dist/mcp/vsphere/index.cjs`). */
   readonly modulePath: string;
   readonly args?: readonly string[];
   readonly execArgv?: readonly string[];

@@ -1,4 +1,4 @@
-// `node dist/mcp/p6/index.js --stdio`: the development mode, credentials from env.
+// `node dist/mcp/p6/index.cjs --stdio`: the development mode, credentials from env.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startP6Fake, type P6Fake } from '../../fixtures/p6/start-p6-fake.js';
 
-const ENTRY = path.resolve(import.meta.dirname, '../../../dist/mcp/p6/index.js');
+const ENTRY = path.resolve(import.meta.dirname, '../../../dist/mcp/p6/index.cjs');
 
 describe('p6 server --stdio (development mode)', () => {
   let fake: P6Fake;

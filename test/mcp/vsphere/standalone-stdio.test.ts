@@ -1,4 +1,4 @@
-// Development mode: `node dist/mcp/vsphere/index.js --stdio` with VSPHERE_* from env logs
+// Development mode: `node dist/mcp/vsphere/index.cjs --stdio` with VSPHERE_* from env logs
 // in itself and serves MCP on stdio (the direct-path benchmark uses it).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startVcsim, type Vcsim } from '../../support/vcsim.js';
 
-const ENTRY = path.resolve(import.meta.dirname, '../../../dist/mcp/vsphere/index.js');
+const ENTRY = path.resolve(import.meta.dirname, '../../../dist/mcp/vsphere/index.cjs');
 
 describe('vsphere server --stdio (development mode)', () => {
   let vcsim: Vcsim;

@@ -37,13 +37,13 @@ describe('composeHost()', () => {
 
   it('gives a login per built-in kind and the built-in servers present in dist, then the extra servers', () => {
     fs.mkdirSync(path.join(dist, 'mcp', 'vsphere'), { recursive: true });
-    fs.writeFileSync(path.join(dist, 'mcp', 'vsphere', 'index.js'), '');
+    fs.writeFileSync(path.join(dist, 'mcp', 'vsphere', 'index.cjs'), '');
     const extra = path.join(dist, 'extra.mjs');
     const config = Config.parse({ version: 1, servers: [{ name: 'dev', kind: 'p6', module: extra }] });
     const { logins, servers } = composeHost(config, dist);
     assert.deepEqual(Object.keys(logins), kindIds());
     assert.deepEqual(servers, [
-      { name: 'vsphere', kind: 'vsphere', modulePath: path.join(dist, 'mcp', 'vsphere', 'index.js'), execArgv: [...VSPHERE_SERVER_FLAGS] },
+      { name: 'vsphere', kind: 'vsphere', modulePath: path.join(dist, 'mcp', 'vsphere', 'index.cjs'), execArgv: [...VSPHERE_SERVER_FLAGS] },
       { name: 'dev', kind: 'p6', modulePath: extra, execArgv: [] },
     ]);
   });

@@ -12,7 +12,7 @@ describe('serverSpecs()', () => {
     try {
       for (const name of ['vsphere', 'p6']) {
         fs.mkdirSync(path.join(dist, 'mcp', name), { recursive: true });
-        fs.writeFileSync(path.join(dist, 'mcp', name, 'index.js'), '');
+        fs.writeFileSync(path.join(dist, 'mcp', name, 'index.cjs'), '');
       }
       const config = Config.parse({ ...emptyConfig(), servers: [{ name: 'extra', kind: 'vsphere', module: path.join(dist, 'extra.js'), execArgv: ['--import', 'tsx'] }] });
       const specs = serverSpecs(config, dist);

@@ -1,5 +1,5 @@
 // The built server children (scripts/build.mjs buildServer, src/platform/kinds/server-entry.ts):
-// dist/mcp/<name>/index.js runs server.cjs through the code cache the build made, and the
+// dist/mcp/<name>/index.cjs runs server.cjs through the code cache the build made, and the
 // child the host starts (its flags, its sandbox) takes that cache. Runs the built dist/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,12 +22,12 @@ const buildIdOf = (file: string): string | undefined => /^\/\/ keybroker-server-
 describe('built server children through their code cache', () => {
   for (const { name, execArgv } of servers) {
     const dir = path.join(DIST, 'mcp', name);
-    const entry = path.join(dir, 'index.js');
+    const entry = path.join(dir, 'index.cjs');
 
     it(`${name}: the entry names its bundle's build id, and the cache beside it was made for that build`, () => {
       const id = buildIdOf(path.join(dir, 'server.cjs'));
       assert.ok(id, 'server.cjs starts with its build line');
-      assert.ok(fs.readFileSync(entry, 'utf8').includes(JSON.stringify(id)), 'index.js carries the id (the tool manifest hashes its bytes)');
+      assert.ok(fs.readFileSync(entry, 'utf8').includes(JSON.stringify(id)), 'index.cjs carries the id (the tool manifest hashes its bytes)');
       assert.equal(fs.readFileSync(path.join(dir, 'server.v8cache')).toString('latin1', 0, 32), id);
     });
 
@@ -38,8 +38,24 @@ describe('built server children through their code cache', () => {
     });
   }
 
+  // docs/PERFORMANCE.md §5 round 5: a CommonJS entry (D111) and undici's HTTP/2 client
+  // on first use (D112).
+  it('a child starts without Node’s ESM loader and without node:http2', () => {
+    const modules = (args: string[]): string[] => {
+      const r = spawnSync(process.execPath, ['--require', path.resolve(import.meta.dirname, '../../fixtures/print-module-load-list.cjs'), ...args], { env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8', timeout: 20_000 });
+      return /^modules: (.*)$/m.exec(r.stderr)?.[1]?.split(' ') ?? [];
+    };
+    // What a bare node loads anyway (its bootstrap has a few of the ESM loader's modules).
+    const bare = new Set(modules(['-e', '0']));
+    for (const { name, execArgv } of servers) {
+      const loaded = modules([...execArgv, path.join(DIST, 'mcp', name, 'index.cjs')]).filter((m) => !bare.has(m));
+      assert.ok(loaded.includes('vm') && loaded.includes('http'), `${name}: the bundle ran (${loaded.join(' ')})`);
+      assert.deepEqual(loaded.filter((m) => m.startsWith('internal/modules/esm/') || m === 'http2' || m.startsWith('internal/http2/')), [], name);
+    }
+  });
+
   it('vsphere: other V8 flags than the build used make V8 refuse the cache, and the child still starts (compiling)', () => {
-    const r = spawnSync(process.execPath, ['--max-semi-space-size=4', path.join(DIST, 'mcp', 'vsphere', 'index.js')], { env: { PATH: process.env['PATH'] ?? '', KEYBROKER_CODE_CACHE_TRACE: '1' }, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=4', path.join(DIST, 'mcp', 'vsphere', 'index.cjs')], { env: { PATH: process.env['PATH'] ?? '', KEYBROKER_CODE_CACHE_TRACE: '1' }, encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^code cache: rejected\n.*started outside KeyBroker/s);
   });
@@ -48,7 +64,7 @@ describe('built server children through their code cache', () => {
     const sandbox = detectSandbox(process.env, 'linux');
     assert.equal(sandbox.isolation, 'bubblewrap', sandbox.note);
     const launcher = new NodeLauncher({ sandbox });
-    const child = launcher.launch({ name: 'vsphere', modulePath: path.join(DIST, 'mcp', 'vsphere', 'index.js'), execArgv: vsphereModule.server?.execArgv ?? [], env: { PATH: '/usr/bin:/bin', KEYBROKER_CODE_CACHE_TRACE: '1' } });
+    const child = launcher.launch({ name: 'vsphere', modulePath: path.join(DIST, 'mcp', 'vsphere', 'index.cjs'), execArgv: vsphereModule.server?.execArgv ?? [], env: { PATH: '/usr/bin:/bin', KEYBROKER_CODE_CACHE_TRACE: '1' } });
     const lines: string[] = [];
     const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
     try {
@@ -76,12 +92,12 @@ describe('built server children through their code cache', () => {
 
     it('Security: a server.cjs that is not the build its entry was made with is not run', () => {
       const src = path.join(DIST, 'mcp', 'p6');
-      fs.copyFileSync(path.join(src, 'index.js'), path.join(tmp, 'index.js'));
+      fs.copyFileSync(path.join(src, 'index.cjs'), path.join(tmp, 'index.cjs'));
       const other = fs.readFileSync(path.join(src, 'server.cjs'), 'utf8').replace(/^(\/\/ keybroker-server-build )[0-9a-f]{32}/, `$1${'0'.repeat(32)}`);
       fs.writeFileSync(path.join(tmp, 'server.cjs'), other);
       // Its own (consistent) cache: still not run, whatever V8 would accept.
       fs.copyFileSync(path.join(src, 'server.v8cache'), path.join(tmp, 'server.v8cache'));
-      const r = spawnSync(process.execPath, [path.join(tmp, 'index.js')], { env: { PATH: process.env['PATH'] ?? '', KEYBROKER_CODE_CACHE_TRACE: '1' }, encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, [path.join(tmp, 'index.cjs')], { env: { PATH: process.env['PATH'] ?? '', KEYBROKER_CODE_CACHE_TRACE: '1' }, encoding: 'utf8', timeout: 20_000 });
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /is not the build its entry was made with/);
       assert.doesNotMatch(r.stderr, /code cache:|started outside KeyBroker/, 'nothing of the bundle ran');

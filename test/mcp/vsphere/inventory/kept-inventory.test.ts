@@ -4,6 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { childElement, createUpstreamDispatcher, VsphereClient, type InvokeOptions, type ManagedObjectRef } from '../../../../src/connectors/vsphere/index.js';
 import { parseMoRef } from '../../../../src/connectors/vsphere/soap/managed-object-ref.js';
 import { currentVmRows } from '../../../../src/mcp/vsphere/inventory/current-vm-rows.js';
@@ -21,8 +23,11 @@ class CollectorNotingClient extends VsphereClient {
   readonly collectors: ManagedObjectRef[] = [];
   /** Sends the next CreatePropertyCollector to a method vcsim does not have (a real fault, MethodNotFound). */
   breakNextCollector = false;
+  /** Called as a CreatePropertyCollector is sent: a build has begun. */
+  onCreateCollector: (() => void) | undefined;
 
   override async invoke(method: string, thisRef: ManagedObjectRef, paramsXml = '', options: InvokeOptions = {}) {
+    if (method === 'CreatePropertyCollector') this.onCreateCollector?.();
     if (method === 'CreatePropertyCollector' && this.breakNextCollector) {
       this.breakNextCollector = false;
       return super.invoke('CreatePropertyCollectorNotHere', thisRef, paramsXml, options);
@@ -32,6 +37,10 @@ class CollectorNotingClient extends VsphereClient {
     return response;
   }
 }
+
+/** A full garbage collection, for the reachability test (node's `--expose-gc` switched on from here). */
+v8.setFlagsFromString('--expose-gc');
+const fullGc = vm.runInNewContext('gc') as () => void;
 
 const byMoref = (rows: VmRow[]) => [...rows].sort((a, b) => (a.moref < b.moref ? -1 : a.moref > b.moref ? 1 : 0));
 
@@ -193,6 +202,30 @@ describe('KeptInventory on vcsim', () => {
     assert.deepEqual(rows, await fullRead());
     assert.deepEqual(fallbacks, []);
     assert.equal(client.collectors.length, made + 1, 'a new collector for the new session');
+  });
+
+  it('a replaced inventory is unreachable before its successor is built (the child never holds two at once)', async () => {
+    await assertKeptIsFresh();
+    // Weak references to the kept objects, taken in a job of their own (a WeakRef keeps its
+    // target until the job that made it ends): a VM, the index.
+    const old = await (async () => {
+      const view = await kept.current();
+      return [new WeakRef(view.vms[0]!), new WeakRef(view.index)];
+    })();
+    let collectedAtBuild: boolean[] | undefined;
+    client.onCreateCollector = () => {
+      fullGc();
+      collectedAtBuild = old.map((ref) => ref.deref() === undefined);
+    };
+    try {
+      // A renewed session: the same call drops the kept inventory and builds the next.
+      await tokens.renew('vc', (await tokens.get('vc')).token);
+      assert.deepEqual(byMoref(await currentVmRows(kept, () => true, (e) => fallbacks.push(e))), await fullRead());
+    } finally {
+      client.onCreateCollector = undefined;
+    }
+    assert.deepEqual(fallbacks, []);
+    assert.deepEqual(collectedAtBuild, [true, true], 'the old VM objects and index were collected when the new build began');
   });
 
   it('after a failed build, reads afresh without trying the collector for a minute, then tries again', async () => {

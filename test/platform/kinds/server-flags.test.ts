@@ -20,11 +20,12 @@ function churn(flags: readonly string[]): { afterFirst: number; peak: number } {
 }
 
 describe('VSPHERE_SERVER_FLAGS', () => {
-  it('keep the heap of a process that replaces its inventory 8 times within twice one inventory (V8\'s own growth let it reach ~3.7×)', () => {
+  it('keep the heap of a process that replaces its inventory 8 times within 2.5 × one inventory (V8\'s own growth let it reach ~3.7×)', () => {
     const { afterFirst, peak } = churn(VSPHERE_SERVER_FLAGS);
     const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
     // With --heap-growing-percent=20 the old generation grows to 1.2 × what survived (+ 8 MiB)
-    // before the next full collection: measured 1.31–1.36 × the first inventory; without it 3.65–3.72 ×.
-    assert.ok(peak < 2 * afterFirst, `heap peaked at ${mib(peak)} over 8 rebuilds of a ${mib(afterFirst)} inventory`);
+    // before the next full collection: measured 1.24–1.65 × the first inventory (three at once
+    // on 2 cores included); without it 3.63–3.98 ×.
+    assert.ok(peak < 2.5 * afterFirst, `heap peaked at ${mib(peak)} over 8 rebuilds of a ${mib(afterFirst)} inventory`);
   });
 });

@@ -4,8 +4,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { childElement, createUpstreamDispatcher, VsphereClient, type InvokeOptions, type ManagedObjectRef } from '../../../../src/connectors/vsphere/index.js';
 import { parseMoRef } from '../../../../src/connectors/vsphere/soap/managed-object-ref.js';
 import { currentVmRows } from '../../../../src/mcp/vsphere/inventory/current-vm-rows.js';
@@ -15,6 +13,7 @@ import { collectVmRows, type VmRow } from '../../../../src/mcp/vsphere/inventory
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 import { vcsimChange } from '../../../support/vcsim-change.js';
 import { until } from '../../../support/wait.js';
+import { fullGc } from '../../../support/full-gc.js';
 import { TokenDeniedError } from '../../../../src/mcp/runtime/token-client.js';
 import { vcsimTokens, type VcsimTokens } from '../vcsim-tokens.js';
 
@@ -37,10 +36,6 @@ class CollectorNotingClient extends VsphereClient {
     return response;
   }
 }
-
-/** A full garbage collection, for the reachability test (node's `--expose-gc` switched on from here). */
-v8.setFlagsFromString('--expose-gc');
-const fullGc = vm.runInNewContext('gc') as () => void;
 
 const byMoref = (rows: VmRow[]) => [...rows].sort((a, b) => (a.moref < b.moref ? -1 : a.moref > b.moref ? 1 : 0));
 

@@ -17,10 +17,10 @@ import type { Vcsim } from '../../test/support/vcsim.js';
 import { vcsimChange } from '../../test/support/vcsim-change.js';
 import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { treeMemoryKb } from '../support/process-memory.js';
+import { treeCpuMs } from '../p6-activities/process-cpu.js';
 import { callsSince } from './soap-calls.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SERVER = path.join(ROOT, 'dist/mcp/vsphere/index.cjs');
 const LIMIT = 500;
 
 export interface GatewayWalkOptions {
@@ -30,6 +30,8 @@ export interface GatewayWalkOptions {
   readonly runs: number;
   /** The names the one-shot ways printed, sorted: the walk must give the same set. */
   readonly expectedNames?: readonly string[] | undefined;
+  /** The checkout whose build runs (its bin/keybroker.js and dist/); default this one. For same-run A/B (walk-ab.ts). */
+  readonly root?: string | undefined;
 }
 
 /** The walks' medians (ms) and the report's lines. */
@@ -47,7 +49,9 @@ export interface GatewayWalkResult {
 
 /** The report's lines (the walks' medians, or why there are none). Never throws. */
 export async function gatewayWalk(options: GatewayWalkOptions): Promise<GatewayWalkResult | { text: string }> {
-  if (!fs.existsSync(SERVER)) return { text: 'gateway walk: skipped (vSphere server not built)' };
+  // A checkout built before D111 has the ES module entry index.js.
+  const built = ['index.cjs', 'index.js'].some((entry) => fs.existsSync(path.join(options.root ?? ROOT, 'dist/mcp/vsphere', entry)));
+  if (!built) return { text: 'gateway walk: skipped (vSphere server not built)' };
   try {
     return await walkThroughGateway(options);
   } catch (error) {
@@ -55,7 +59,8 @@ export async function gatewayWalk(options: GatewayWalkOptions): Promise<GatewayW
   }
 }
 
-async function walkThroughGateway({ vcsim, username, password, runs, expectedNames }: GatewayWalkOptions): Promise<GatewayWalkResult> {
+async function walkThroughGateway({ vcsim, username, password, runs, expectedNames, root }: GatewayWalkOptions): Promise<GatewayWalkResult> {
+  const bin = root ? [path.join(path.resolve(root), 'bin/keybroker.js')] : [KEYBROKER_BIN];
   const ss = await startSecretService();
   // The keychain reads the bus address once per process, so children need it in their env.
   ss.apply();
@@ -66,21 +71,25 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
   try {
     const add = await runKeybroker(
       ['endpoint', 'add', 'vsphere', 'bench', '--url', vcsim.url, '--user', username, '--fingerprint', vcsim.fingerprintSha256, '--password-stdin'],
-      { env, stdin: `${password}\n` },
+      { env, stdin: `${password}\n`, command: bin },
     );
     if (add.code !== 0) throw new Error(`keybroker endpoint add: ${add.stderr.trim()}`);
-    serve = await startServe(env);
+    serve = await startServe(env, bin);
     client = new Client({ name: 'bench-vsphere-inventory', version: '1' }, { capabilities: {} });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [KEYBROKER_BIN, 'bridge', 'vsphere'], env, cwd: ROOT, stderr: 'ignore' }));
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [...bin, 'bridge', 'vsphere'], env, cwd: ROOT, stderr: 'ignore' }));
     await waitForTool(client, 'vsphere_list_vms');
 
     // Warm-up: the broker asks to unlock the credential; approve it as a user would. A call
     // that logs in without reading the VMs, so the first walk below starts with no kept
     // inventory (issue 17: the child keeps one, updated through the PropertyCollector).
     const warm = client.callTool({ name: 'vsphere_list_datacenters', arguments: {} });
-    const approving = approveUntil(env, warm);
+    const approving = approveUntil(env, bin, warm);
     await warm;
     await approving;
+    // The vSphere child (its process tree: bwrap → node), for its CPU per phase and its peak RSS.
+    const status = JSON.parse((await runKeybroker(['status', '--json'], { env, command: bin })).stdout) as HostStatus;
+    const childPid = status.children.find((c) => c.name === 'vsphere')?.pid;
+    const cpu = () => (childPid === undefined ? 0 : treeCpuMs(childPid));
 
     const calls = async <T>(run: () => Promise<T>): Promise<{ value: T; calls: string }> => {
       const before = await vcsim.counts();
@@ -93,7 +102,9 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
       return { ...w, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
     };
     // 1. The first walk of this child: no kept inventory (cold); the child is fresh (its JIT too).
+    const cpu0 = cpu();
     const cold = await calls(timed);
+    const cpu1 = cpu();
     // 2. The walks after it: the kept inventory brought up to date (one WaitForUpdatesEx).
     const kept: (Walk & { ms: number })[] = [];
     let keptCalls = '';
@@ -106,6 +117,7 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
     // walk's collector call fails, the child renews the session and reads everything afresh
     // (the fallback, which is also the full read every first page made before the kept
     // inventory); the walk after that builds a new kept inventory in a warm child (cold, warm JIT).
+    const cpu2 = cpu();
     const fallback: (Walk & { ms: number })[] = [];
     const rebuilt: (Walk & { ms: number })[] = [];
     let fallbackCalls = '';
@@ -116,6 +128,7 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
       if (i === 0) fallbackCalls = f.calls;
       rebuilt.push(await timed());
     }
+    const cpu3 = cpu();
     const last = kept.at(-1) ?? cold.value;
     const unique = new Set(last.names);
     const problems: string[] = [];
@@ -128,9 +141,7 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
     if (expectedNames && (expectedNames.length !== unique.size || expectedNames.some((n) => !unique.has(n)))) problems.push('names differ from the one-shot ways');
     const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const line = (ws: (Walk & { ms: number })[]) => ws.length === 0 ? 'none' : `p50 ${mid(ws.map((w) => w.ms)).toFixed(0)} ms (first page ${mid(ws.map((w) => w.firstMs)).toFixed(0)} ms, the ${last.pages - 1} others ${mid(ws.map((w) => w.restMs)).toFixed(0)} ms)`;
-    // The vSphere child's peak RSS after all the walks (its process tree: bwrap → node).
-    const status = JSON.parse((await runKeybroker(['status', '--json'], { env })).stdout) as HostStatus;
-    const childPid = status.children.find((c) => c.name === 'vsphere')?.pid;
+    // The vSphere child's peak RSS after all the walks.
     const childPeak = childPid === undefined ? 'n/a' : `${(treeMemoryKb(childPid).hwm / 1024).toFixed(1)} MiB`;
     const result: GatewayWalkResult = {
       coldMs: cold.value.ms,
@@ -143,6 +154,7 @@ async function walkThroughGateway({ vcsim, username, password, runs, expectedNam
         `    later walks, kept inventory (${runs}): ${line(kept)}`,
         `    after vCenter ended the session: fallback walk (renew + full read) ${line(fallback)}; the walk after it (new kept inventory, warm child) ${line(rebuilt)}`,
         `    vSphere child peak RSS after the walks: ${childPeak}`,
+        `    vSphere child CPU (user + system): first walk ${cpu1 - cpu0} ms; kept walks ${((cpu2 - cpu1) / Math.max(runs, 1)).toFixed(0)} ms each; after the session ended, fallback + rebuilt walk ${((cpu3 - cpu2) / Math.max(runs, 1)).toFixed(0)} ms per pair`,
         `    SOAP calls: cold walk ${cold.calls || 'none'}; kept walk ${keptCalls || 'none'}; fallback walk ${fallbackCalls || 'none'}`,
       ].join('\n'),
     };
@@ -205,13 +217,13 @@ async function waitForTool(client: Client, name: string): Promise<void> {
 }
 
 /** Approves each pending approval (the unlock) until `done` settles. */
-async function approveUntil(env: Record<string, string>, done: Promise<unknown>): Promise<void> {
+async function approveUntil(env: Record<string, string>, bin: string[], done: Promise<unknown>): Promise<void> {
   let settled = false;
   void done.then(() => (settled = true), () => (settled = true));
   while (!settled) {
-    const list = await runKeybroker(['approvals', '--json'], { env });
+    const list = await runKeybroker(['approvals', '--json'], { env, command: bin });
     const pending = list.code === 0 ? (JSON.parse(list.stdout) as { id: string }[]) : [];
-    for (const a of pending) await runKeybroker(['approve', a.id], { env });
+    for (const a of pending) await runKeybroker(['approve', a.id], { env, command: bin });
     await new Promise((r) => setTimeout(r, 100));
   }
 }

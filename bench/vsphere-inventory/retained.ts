@@ -10,7 +10,7 @@
 //   GC=0: no forced collection: the peak RSS as the child sees it (V8 frees the dropped
 //     inventories, promoted to the old generation, only at its next mark-compact).
 // Run with the child's V8 flags (src/platform/kinds/server-flags.ts):
-//   node --expose-gc --max-semi-space-size=2 --liftoff-only --import tsx bench/vsphere-inventory/retained.ts
+//   node --expose-gc --max-semi-space-size=2 --liftoff-only --heap-growing-percent=20 --import tsx bench/vsphere-inventory/retained.ts
 // ROUNDS (default 9), VMS per cluster (default 1,250: 5,000 VMs). Prints; asserts nothing.
 import v8 from 'node:v8';
 import { connectVsphereServer } from '../../test/mcp/vsphere/connect-vsphere-server.js';

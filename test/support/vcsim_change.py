@@ -20,19 +20,16 @@ One operation per run, from argv:
 Several operations in one run (one session, back to back): separate them with "--".
 
 Prints one JSON line with the affected object's MoRef value (or the count of sessions ended).
-Env: VSPHERE_URL, VSPHERE_USER, VSPHERE_PASSWORD, VSPHERE_FINGERPRINT_SHA256.
+Env: VSPHERE_URL, VSPHERE_USER, VSPHERE_PASSWORD, VSPHERE_FINGERPRINT_SHA256 (vcsim_pyvmomi.py).
 Run with /usr/bin/python3 (the pyenv python3 on PATH has no pyVmomi).
 """
 import json
-import os
 import sys
-from urllib.parse import urlsplit
 
-from pyVim.connect import Disconnect, SmartConnect
 from pyVim.task import WaitForTask
 from pyVmomi import vim
 
-from vcsim_sessions import env, pinned_context
+from vcsim_pyvmomi import vcsim_session
 
 
 def find(content, vim_type, name):
@@ -55,19 +52,11 @@ def main():
             ops[-1].append(arg)
     if not ops[0]:
         sys.exit("vcsim_change: say what to change (see the docstring)")
-    url = urlsplit(env("VSPHERE_URL"))
-    port = url.port or 443
-    ctx, sha1 = pinned_context(url.hostname, port, env("VSPHERE_FINGERPRINT_SHA256").replace(":", "").lower())
-    si = SmartConnect(host=url.hostname, port=port, path=url.path or "/sdk",
-                      user=env("VSPHERE_USER"), pwd=env("VSPHERE_PASSWORD"),
-                      sslContext=ctx, thumbprint=sha1)
-    try:
+    with vcsim_session("vcsim_change") as si:
         content = si.RetrieveContent()
         out = {}
         for op in ops:
             apply(content, op, out)
-    finally:
-        Disconnect(si)
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
 

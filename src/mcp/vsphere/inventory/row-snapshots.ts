@@ -20,10 +20,14 @@ export class RowSnapshots {
     const hit = this.entries.get(key);
     if (continuing && hit && this.now() - hit.at < SNAPSHOT_TTL_MS) return hit.rows as T[];
     const rows = await load();
+    const at = this.now();
     this.entries.delete(key);
-    this.entries.set(key, { rows, at: this.now() });
-    for (const old of this.entries.keys()) {
-      if (this.entries.size <= MAX_SNAPSHOTS) break;
+    this.entries.set(key, { rows, at });
+    // Oldest first: drop what can no longer be served (over a minute old; issue 17: a query no
+    // one repeats would otherwise keep its rows until 16 newer ones pushed it out), then any
+    // over the bound.
+    for (const [old, entry] of this.entries) {
+      if (at - entry.at < SNAPSHOT_TTL_MS && this.entries.size <= MAX_SNAPSHOTS) break;
       this.entries.delete(old);
     }
     return rows;

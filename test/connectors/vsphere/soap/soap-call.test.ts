@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import https from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
-import type net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import type { Agent } from 'undici';
-import { createUpstreamDispatcher } from '../../../../src/connectors/tls/index.js';
 import { soapCall } from '../../../../src/connectors/vsphere/soap/soap-call.js';
-import { createTestPki, type TestPki } from '../../../support/openssl-pki.js';
+import { startFakeVcenter, type FakeVcenter, type FakeVcenterRequest } from '../../../support/fake-vcenter.js';
 
 /** What the fake answers next: status, body and extra headers. */
 type Reply = { status: number; body: string | Buffer; headers?: Record<string, string> };
@@ -17,36 +12,20 @@ const SOAP_OK =
   '<soapenv:Body><CurrentTimeResponse xmlns="urn:vim25"><returnval>2026-01-01T00:00:00Z</returnval></CurrentTimeResponse></soapenv:Body></soapenv:Envelope>';
 
 describe('soapCall()', () => {
-  let pki: TestPki;
-  let server: https.Server;
-  let url: string;
-  let dispatcher: Agent;
+  let fake: FakeVcenter;
   let reply: Reply;
-  const seen: { method: string; path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  const seen: FakeVcenterRequest[] = [];
   const call = (extra: { cookie?: string } = {}) =>
-    soapCall({ url, dispatcher, apiVersion: '8.0.2.0', method: 'CurrentTime', thisRef: { type: 'ServiceInstance', value: 'ServiceInstance' }, ...extra });
+    soapCall({ url: fake.url, dispatcher: fake.dispatcher, apiVersion: '8.0.2.0', method: 'CurrentTime', thisRef: { type: 'ServiceInstance', value: 'ServiceInstance' }, ...extra });
 
   before(async () => {
-    pki = createTestPki();
-    const leaf = pki.issue('IP:127.0.0.1');
-    server = https.createServer({ key: leaf.key, cert: leaf.cert }, (req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        seen.push({ method: req.method!, path: req.url!, headers: req.headers, body });
-        res.writeHead(reply.status, { 'content-type': 'text/xml; charset=utf-8', ...reply.headers });
-        res.end(reply.body);
-      });
+    fake = await startFakeVcenter((request) => {
+      seen.push(request);
+      return reply;
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}/sdk`;
-    dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
   });
   after(async () => {
-    await dispatcher?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    pki?.remove();
+    await fake?.close();
   });
 
   it('POSTs the envelope with the vim25 Content-Type, SOAPAction and session cookie', async () => {

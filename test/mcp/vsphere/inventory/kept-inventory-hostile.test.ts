@@ -6,13 +6,11 @@
 // fixed inventory (the full read).
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import https from 'node:https';
-import type net from 'node:net';
-import { createUpstreamDispatcher, VsphereClient } from '../../../../src/connectors/vsphere/index.js';
+import { VsphereClient } from '../../../../src/connectors/vsphere/index.js';
 import { currentVmRows } from '../../../../src/mcp/vsphere/inventory/current-vm-rows.js';
 import { KeptInventory } from '../../../../src/mcp/vsphere/inventory/kept-inventory.js';
 import type { VmRow } from '../../../../src/mcp/vsphere/inventory/vm-rows.js';
-import { createTestPki, type TestPki } from '../../../support/openssl-pki.js';
+import { startFakeVcenter, type FakeVcenter } from '../../../support/fake-vcenter.js';
 
 const ENVELOPE = (body: string) =>
   '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
@@ -38,10 +36,7 @@ const retrieved = (vms: readonly (readonly [string, string])[]) =>
   '</returnval></RetrievePropertiesExResponse>';
 
 describe('KeptInventory against a hostile vCenter', () => {
-  let pki: TestPki;
-  let server: https.Server;
-  let url: string;
-  let dispatcher: ReturnType<typeof createUpstreamDispatcher>;
+  let fake: FakeVcenter;
   /** The WaitForUpdatesEx answers still to give, in order; the last one repeats. */
   let waits: string[];
   let waitCalls: number;
@@ -49,36 +44,23 @@ describe('KeptInventory against a hostile vCenter', () => {
   let inventory: (readonly [string, string])[];
 
   before(async () => {
-    pki = createTestPki();
-    const leaf = pki.issue('IP:127.0.0.1');
-    server = https.createServer({ key: leaf.key, cert: leaf.cert }, (req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const method = /<(\w+) xmlns="urn:vim25"/.exec(body.slice(body.indexOf('Body')))?.[1] ?? '';
-        let answer: string;
-        if (method === 'RetrieveServiceContent') answer = SERVICE_CONTENT;
-        else if (method === 'CreatePropertyCollector') answer = '<CreatePropertyCollectorResponse xmlns="urn:vim25"><returnval type="PropertyCollector">session[1]pc</returnval></CreatePropertyCollectorResponse>';
-        else if (method === 'CreateContainerView') answer = '<CreateContainerViewResponse xmlns="urn:vim25"><returnval type="ContainerView">session[1]view</returnval></CreateContainerViewResponse>';
-        else if (method === 'CreateFilter') answer = '<CreateFilterResponse xmlns="urn:vim25"><returnval type="PropertyFilter">session[1]f</returnval></CreateFilterResponse>';
-        else if (method === 'WaitForUpdatesEx') {
-          waitCalls++;
-          answer = waits.length > 1 ? waits.shift()! : waits[0]!;
-        } else if (method === 'RetrievePropertiesEx') answer = retrieved(inventory);
-        else answer = `<${method}Response xmlns="urn:vim25"></${method}Response>`;
-        res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-        res.end(ENVELOPE(answer));
-      });
+    fake = await startFakeVcenter(({ body }) => {
+      const method = /<(\w+) xmlns="urn:vim25"/.exec(body.slice(body.indexOf('Body')))?.[1] ?? '';
+      let answer: string;
+      if (method === 'RetrieveServiceContent') answer = SERVICE_CONTENT;
+      else if (method === 'CreatePropertyCollector') answer = '<CreatePropertyCollectorResponse xmlns="urn:vim25"><returnval type="PropertyCollector">session[1]pc</returnval></CreatePropertyCollectorResponse>';
+      else if (method === 'CreateContainerView') answer = '<CreateContainerViewResponse xmlns="urn:vim25"><returnval type="ContainerView">session[1]view</returnval></CreateContainerViewResponse>';
+      else if (method === 'CreateFilter') answer = '<CreateFilterResponse xmlns="urn:vim25"><returnval type="PropertyFilter">session[1]f</returnval></CreateFilterResponse>';
+      else if (method === 'WaitForUpdatesEx') {
+        waitCalls++;
+        answer = waits.length > 1 ? waits.shift()! : waits[0]!;
+      } else if (method === 'RetrievePropertiesEx') answer = retrieved(inventory);
+      else answer = `<${method}Response xmlns="urn:vim25"></${method}Response>`;
+      return { body: ENVELOPE(answer) };
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}/sdk`;
-    dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
   });
   after(async () => {
-    await dispatcher?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    pki?.remove();
+    await fake?.close();
   });
   beforeEach(() => {
     waitCalls = 0;
@@ -89,7 +71,7 @@ describe('KeptInventory against a hostile vCenter', () => {
   const names = (rows: VmRow[]) => rows.map((r) => `${r.moref}=${r.name}`).sort();
   /** A kept inventory built from `build`, then one listing after `next`: its rows and fallbacks. */
   const listing = async (build: string[], next: string[]) => {
-    const client = new VsphereClient({ url, dispatcher, session });
+    const client = new VsphereClient({ url: fake.url, dispatcher: fake.dispatcher, session });
     const kept = new KeptInventory(client, { session: async () => 'one' });
     const fallbacks: unknown[] = [];
     try {

@@ -13,6 +13,7 @@ import { collectVmRows, type VmRow } from '../../../../src/mcp/vsphere/inventory
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 import { vcsimChange } from '../../../support/vcsim-change.js';
 import { until } from '../../../support/wait.js';
+import { fullGc } from '../../../support/full-gc.js';
 import { TokenDeniedError } from '../../../../src/mcp/runtime/token-client.js';
 import { vcsimTokens, type VcsimTokens } from '../vcsim-tokens.js';
 
@@ -21,8 +22,11 @@ class CollectorNotingClient extends VsphereClient {
   readonly collectors: ManagedObjectRef[] = [];
   /** Sends the next CreatePropertyCollector to a method vcsim does not have (a real fault, MethodNotFound). */
   breakNextCollector = false;
+  /** Called as a CreatePropertyCollector is sent: a build has begun. */
+  onCreateCollector: (() => void) | undefined;
 
   override async invoke(method: string, thisRef: ManagedObjectRef, paramsXml = '', options: InvokeOptions = {}) {
+    if (method === 'CreatePropertyCollector') this.onCreateCollector?.();
     if (method === 'CreatePropertyCollector' && this.breakNextCollector) {
       this.breakNextCollector = false;
       return super.invoke('CreatePropertyCollectorNotHere', thisRef, paramsXml, options);
@@ -193,6 +197,30 @@ describe('KeptInventory on vcsim', () => {
     assert.deepEqual(rows, await fullRead());
     assert.deepEqual(fallbacks, []);
     assert.equal(client.collectors.length, made + 1, 'a new collector for the new session');
+  });
+
+  it('a replaced inventory is unreachable before its successor is built (the child never holds two at once)', async () => {
+    await assertKeptIsFresh();
+    // Weak references to the kept objects, taken in a job of their own (a WeakRef keeps its
+    // target until the job that made it ends): a VM, the index.
+    const old = await (async () => {
+      const view = await kept.current();
+      return [new WeakRef(view.vms[0]!), new WeakRef(view.index)];
+    })();
+    let collectedAtBuild: boolean[] | undefined;
+    client.onCreateCollector = () => {
+      fullGc();
+      collectedAtBuild = old.map((ref) => ref.deref() === undefined);
+    };
+    try {
+      // A renewed session: the same call drops the kept inventory and builds the next.
+      await tokens.renew('vc', (await tokens.get('vc')).token);
+      assert.deepEqual(byMoref(await currentVmRows(kept, () => true, (e) => fallbacks.push(e))), await fullRead());
+    } finally {
+      client.onCreateCollector = undefined;
+    }
+    assert.deepEqual(fallbacks, []);
+    assert.deepEqual(collectedAtBuild, [true, true], 'the old VM objects and index were collected when the new build began');
   });
 
   it('after a failed build, reads afresh without trying the collector for a minute, then tries again', async () => {

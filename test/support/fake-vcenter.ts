@@ -1,0 +1,71 @@
+// A fake vCenter's SOAP endpoint over HTTPS, for connector tests that need answers no real
+// simulator gives (a redirect, an HTML page, a gzip bomb, a crafted UpdateSet): a private
+// test CA (openssl-pki.ts) signs its certificate for 127.0.0.1, and the dispatcher it hands
+// out is the product's (createUpstreamDispatcher) trusting that CA only. The test decides
+// every answer; the fake only reads each request whole and writes the reply.
+import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agent } from 'undici';
+import { createUpstreamDispatcher } from '../../src/connectors/tls/index.js';
+import { createTestPki } from './openssl-pki.js';
+
+/** One request as the fake received it. */
+export interface FakeVcenterRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** The fake's answer to one request: status (default 200), body, and headers beside `content-type: text/xml`. */
+export interface FakeVcenterReply {
+  readonly status?: number;
+  readonly body: string | Buffer;
+  readonly headers?: Record<string, string>;
+}
+
+/** A running fake; close it in `after`/`finally`. */
+export interface FakeVcenter {
+  /** `https://127.0.0.1:PORT/sdk`. */
+  readonly url: string;
+  /** The product's upstream dispatcher, trusting the fake's test CA only. */
+  readonly dispatcher: Agent;
+  /** Closes the dispatcher, the server (its open connections too) and removes the test CA. */
+  close(): Promise<void>;
+}
+
+/** Starts the fake; `answer` gives the reply to each request once its body has arrived. */
+export async function startFakeVcenter(answer: (request: FakeVcenterRequest) => FakeVcenterReply): Promise<FakeVcenter> {
+  const pki = createTestPki();
+  const leaf = pki.issue('IP:127.0.0.1');
+  const server = https.createServer({ key: leaf.key, cert: leaf.cert }, (req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const reply = answer({ method: req.method!, path: req.url!, headers: req.headers, body });
+      res.writeHead(reply.status ?? 200, { 'content-type': 'text/xml; charset=utf-8', ...reply.headers });
+      res.end(reply.body);
+    });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+  } catch (error) {
+    pki.remove();
+    throw error;
+  }
+  const dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/sdk`,
+    dispatcher,
+    close: async () => {
+      await dispatcher.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      pki.remove();
+    },
+  };
+}

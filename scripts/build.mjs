@@ -25,7 +25,7 @@ const serverNames = ['vsphere', 'p6'];
  * esbuild plugins of one server child beyond nodeBundleOptions': the P6 server gives the MCP SDK
  * its own JSON Schema validator (it never elicits, D99), so its bundle leaves out the SDK's Ajv.
  */
-const serverPlugins = { p6: [sdkWithoutAjv] };
+const serverPlugins = { vsphere: [sdkWithoutAjv], p6: [sdkWithoutAjv] };
 
 // ESM bundles of CommonJS packages need `require`; give them one.
 const banner = { js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);" };

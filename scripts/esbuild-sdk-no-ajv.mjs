@@ -1,5 +1,5 @@
-// esbuild plugin for a server child that gives the MCP SDK its own JSON Schema validator (the P6
-// child: src/mcp/p6/refuse-elicitation.ts, D99): the SDK's Ajv provider becomes a class that
+// esbuild plugin for a server child that gives the MCP SDK its own JSON Schema validator (the
+// vSphere and P6 children: src/mcp/runtime/refuse-elicitation.ts, D99, D113): the SDK's Ajv provider becomes a class that
 // refuses to be built, so Ajv and ajv-formats (~7,000 lines, run at load by the provider's
 // static imports) leave the bundle. The SDK's Server builds the provider only when no
 // validator is given (`options.jsonSchemaValidator ?? new AjvJsonSchemaValidator()`), and uses

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { serverInstructions } from '../runtime/endpoint-list.js';
+import { refuseElicitation } from '../runtime/refuse-elicitation.js';
 import type { ServerInstance } from '../runtime/run-server.js';
 import { stderrLog, Toolkit, type ToolLog } from '../runtime/toolkit/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
@@ -22,7 +23,8 @@ export interface VsphereServerDeps {
 
 /** Builds the vSphere MCP server: one VsphereClient per endpoint, sessions from `tokens`. */
 export function createServer(deps: VsphereServerDeps): ServerInstance & { server: McpServer } {
-  const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: serverInstructions('vsphere', 'vSphere') });
+  // The SDK's Ajv is for checking elicitation answers; this server never elicits (runtime/refuse-elicitation.ts).
+  const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: serverInstructions('vsphere', 'vSphere'), jsonSchemaValidator: refuseElicitation });
   const clients = createVsphereClients({ tokens: deps.tokens, defaultEndpoint: deps.defaultEndpoint, timeoutMs: deps.timeoutMs });
   const tools = new Toolkit(server, { name: 'vsphere', log: deps.log });
   const log = deps.log ?? stderrLog;

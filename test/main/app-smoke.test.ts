@@ -102,7 +102,8 @@ describe('main process bundle under a fake electron', () => {
     assert.equal(alwaysOn.status, 0, alwaysOn.stderr);
     const forks = forksOf(alwaysOn);
     assert.ok(forks.length >= 1, `forks: ${JSON.stringify(forks)}; stderr: ${alwaysOn.stderr}`);
-    for (const f of forks) assert.match(f, /^dist\/mcp\/[a-z0-9]+\/index\.js$/);
+    // The CommonJS entry (D111): Electron loads it through its ESM loader, which takes .cjs as CommonJS.
+    for (const f of forks) assert.match(f, /^dist\/mcp\/[a-z0-9]+\/index\.cjs$/);
   });
 
   it('on first run (no endpoints) opens Settings on the Endpoints page, once the tray is up', () => {

@@ -2,8 +2,10 @@
 // round 5). V8 keeps a script's source as a one-byte string only when every character is
 // Latin-1; one character above U+00FF anywhere (a dash or an ellipsis in a comment) makes it
 // keep the whole source as two bytes per character: a server child's 1.4-1.8 MB bundle then
-// holds 2.8-3.6 MB for as long as it runs. esbuild's default `charset: 'ascii'` escapes every
-// non-ASCII character in code, but copies comments as they are, and it keeps some (JSDoc of
+// holds 2.8-3.6 MB for as long as it runs. esbuild's default `charset: 'ascii'` escapes the
+// non-ASCII characters of strings, untagged templates and names (not of a regular expression
+// literal or a tagged template's raw text, whose meaning would change), but copies comments
+// as they are, and it keeps some (JSDoc of
 // src, the MCP SDK and zod). asciiSource() replaces each non-ASCII UTF-16 unit in a comment
 // line with one ASCII character, so every line and column stays where the source map says,
 // and refuses a bundle with a non-ASCII character anywhere else (that would be code, which
@@ -39,7 +41,7 @@ export async function asciiSource(text, file) {
     const line = lines[i];
     // eslint-disable-next-line no-control-regex
     if (!/[^\x00-\x7f]/.test(line)) continue;
-    if (!COMMENT_LINE.test(line)) throw new Error(`${file}:${i + 1}: a non-ASCII character outside a comment (V8 would keep the whole bundle as two-byte text); esbuild escapes them unless charset is overridden: ${line.trim().slice(0, 120)}`);
+    if (!COMMENT_LINE.test(line)) throw new Error(`${file}:${i + 1}: a non-ASCII character outside a comment (V8 would keep the whole bundle as two-byte text); esbuild escapes them in strings and names, not in a regular expression literal (write \\uXXXX there) or when charset is overridden: ${line.trim().slice(0, 120)}`);
     // eslint-disable-next-line no-control-regex
     lines[i] = line.replace(/[^\x00-\x7f]/g, (c) => STAND_INS[c] ?? '?');
   }

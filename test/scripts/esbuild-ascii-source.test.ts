@@ -44,6 +44,11 @@ describe('ASCII-only bundles', () => {
   it('a non-ASCII character outside a comment line fails, naming the file and line', async () => {
     await assert.rejects(asciiSource('// fine \u2014\nconst s = "\u2014";\n', 'out/x.js'), /out\/x\.js:2: a non-ASCII character outside a comment/);
     await assert.rejects(asciiSource('f(); // trailing \u2014\n', 'x.js'), /x\.js:1: /);
+    // esbuild leaves a regular expression literal's characters as they are (escaping them could
+    // change its meaning), so one written in src fails the build, saying how to write it.
+    const { build } = await import('esbuild');
+    const re = await build({ stdin: { contents: 'export const dash = /[\u2013\u2014]/;\n', loader: 'js' }, bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+    await assert.rejects(asciiSource(re.outputFiles[0]!.text, 're.js'), /not in a regular expression literal \(write \\uXXXX there\)/);
   });
 
   it('a build that overrides esbuild\u2019s ASCII charset fails; one that keeps it is rewritten on disk', async () => {

@@ -162,7 +162,7 @@ export async function buildCachedEntry({ src, outdir, options }) {
   const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
   // ASCII only, so V8 keeps the source one byte per character (esbuild-ascii-source.mjs).
-  const text = asciiSource(js.text, js.path);
+  const text = await asciiSource(js.text, js.path);
   // vm.Script runs it without an ESM loader: a real import() or import.meta would fail there.
   const code = text.split('\n').filter((line) => !/^\s*(\/\/|\*)/.test(line));
   if (result.warnings.length > 0 || code.some((line) => /\bimport\.meta\b|\bimport\(/.test(line))) throw new Error(`${js.path} must be plain CommonJS (no import(), no import.meta): ${result.warnings.map((w) => w.text).join('; ')}`);

@@ -33,26 +33,52 @@ describe('ASCII-only bundles', () => {
     }
   });
 
-  it('replaces non-ASCII characters in comment lines one for one, and leaves ASCII text as it is', () => {
-    const text = 'const a = "\\u2014";\n  /** A \u2014 B \u2026 C \u00a7 4 \u{1F600} */\n  // x \u2192 y\n   * and \u00e9\n';
-    const ascii = asciiSource(text, 'x.js');
-    assert.equal(ascii, 'const a = "\\u2014";\n  /** A - B . C S 4 ?? */\n  // x > y\n   * and ?\n');
+  it('replaces non-ASCII characters in comment lines one for one, and leaves ASCII text as it is', async () => {
+    const text = 'const a = "\\u2014";\n  /** A \u2014 B \u2026 C \u00a7 4 \u{1F600} */\n  // x \u2192 y\n  /*\n   * and \u00e9\n   */\n';
+    const ascii = await asciiSource(text, 'x.js');
+    assert.equal(ascii, 'const a = "\\u2014";\n  /** A - B . C S 4 ?? */\n  // x > y\n  /*\n   * and ?\n   */\n');
     assert.equal(ascii.length, text.length, 'same UTF-16 length, so every column is unchanged');
-    assert.equal(asciiSource('plain\n', 'x.js'), 'plain\n');
+    assert.equal(await asciiSource('plain\n', 'x.js'), 'plain\n');
   });
 
-  it('a non-ASCII character outside a comment line fails, naming the file and line', () => {
-    assert.throws(() => asciiSource('// fine \u2014\nconst s = "\u2014";\n', 'out/x.js'), /out\/x\.js:2: a non-ASCII character outside a comment/);
-    assert.throws(() => asciiSource('f(); // trailing \u2014\n', 'x.js'), /x\.js:1: /);
+  it('a non-ASCII character outside a comment line fails, naming the file and line', async () => {
+    await assert.rejects(asciiSource('// fine \u2014\nconst s = "\u2014";\n', 'out/x.js'), /out\/x\.js:2: a non-ASCII character outside a comment/);
+    await assert.rejects(asciiSource('f(); // trailing \u2014\n', 'x.js'), /x\.js:1: /);
+    // esbuild leaves a regular expression literal's characters as they are (escaping them could
+    // change its meaning), so one written in src fails the build, saying how to write it.
+    const { build } = await import('esbuild');
+    const re = await build({ stdin: { contents: 'export const dash = /[\u2013\u2014]/;\n', loader: 'js' }, bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+    await assert.rejects(asciiSource(re.outputFiles[0]!.text, 're.js'), /not in a regular expression literal \(write \\uXXXX there\)/);
   });
 
   it('a build that overrides esbuild\u2019s ASCII charset fails; one that keeps it is rewritten on disk', async () => {
     const { build } = await import('esbuild');
     const run = (charset: 'ascii' | 'utf8', name: string) =>
       build({ stdin: { contents: 'export function f() {\n  /** d\u00e9j\u00e0 \u2014 vu */\n  return "\u2014" + g();\n}\nfunction g() { return "x"; }\n', loader: 'js' }, outfile: path.join(tmp, name), bundle: true, format: 'esm', charset, logLevel: 'silent', plugins: [asciiOutput] });
-    await assert.rejects(run('utf8', 'utf8.js'), /non-ASCII character outside a comment/);
+    await assert.rejects(run('utf8', 'utf8.js'), /charset 'utf8' keeps non-ASCII characters in code/);
     await run('ascii', 'ascii.js');
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(fs.readFileSync(path.join(tmp, 'ascii.js'), 'utf8'), /[^\x00-\x7f]/);
+  });
+
+  it('a comment-looking line inside a template literal is code: its non-ASCII characters fail the build, never rewritten', async () => {
+    // esbuild keeps a tagged template's raw text as it is (escaping it would change
+    // `String.raw`), so a line of it that starts like a comment (` * `, `// `) holds non-ASCII
+    // code. Replacing it "one for one" would change the program's strings silently.
+    const source = 'export const notes = String.raw`Steps:\n * one \u2014 two\n// d\u00e9j\u00e0`;\nexport const list = (t) => t.raw[0];\nexport const tagged = list`\n * \u2026 more`;\n';
+    const { build } = await import('esbuild');
+    const out = await build({ stdin: { contents: source, loader: 'js' }, bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+    const text = out.outputFiles[0]!.text;
+    assert.ok(text.includes('\u2014'), 'esbuild left the raw template text non-ASCII (the case under test)');
+    await assert.rejects(asciiSource(text, 'out/raw.js'), /out\/raw\.js: a non-ASCII character in code/);
+    await assert.rejects(
+      build({ stdin: { contents: source, loader: 'js' }, outfile: path.join(tmp, 'raw.js'), bundle: true, format: 'esm', logLevel: 'silent', plugins: [asciiOutput] }),
+      /a non-ASCII character in code/,
+    );
+    // And an untagged one in a build that overrides the charset (its cooked text kept as is).
+    await assert.rejects(
+      build({ stdin: { contents: 'export const s = `first\n * \u2014 second`;\n', loader: 'js' }, outfile: path.join(tmp, 'cooked.js'), bundle: true, format: 'esm', charset: 'utf8', logLevel: 'silent', plugins: [asciiOutput] }),
+      /charset 'utf8'/,
+    );
   });
 });

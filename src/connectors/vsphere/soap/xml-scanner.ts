@@ -46,6 +46,17 @@ interface ScanState {
   readonly attrNames: string[];
   readonly attrParts: NameParts[];
   readonly attrValues: string[];
+  /**
+   * Start tags already read, by their text between `<` and the first `>` (issue 17): vim25
+   * answers repeat the same few tags thousands of times (vcsim's every `<val>` carries the
+   * same namespace declaration and xsi:type, ~110 characters), and a tag's reading depends
+   * only on that text and the scope it is read in. A hit costs one native hash and compare
+   * instead of reading the tag character by character in JavaScript, which is slow before
+   * V8 has optimised the scanner (a one-shot parses one page, cold). Only tags read without
+   * error and ending at that first `>` are kept, so a hit is exactly what readStartTag would
+   * give (strictness unchanged); at most MAX_CACHED_TAGS of at most MAX_CACHED_TAG_LENGTH.
+   */
+  readonly tags: Map<string, StartTag>;
 }
 
 /** What a streaming scan reports while the document arrives. */
@@ -80,8 +91,13 @@ export interface XmlEventSink {
   close(): void;
 }
 
-/** What readStartTag found; one per scanner, overwritten by each tag (no object per tag). */
+/**
+ * What readStartTag found; one per scanner, overwritten by each tag (no object per tag), and
+ * the frozen copies the tag cache keeps (ScanState.tags).
+ */
 interface StartTag {
+  /** The scope the tag was read in (its parent's): the same text means the same tag only there. */
+  parent: Scope;
   rawName: string;
   ns: string;
   local: string;
@@ -123,8 +139,8 @@ export class XmlStreamScanner {
   private sink: XmlEventSink | undefined;
   private sinkDepth = -1;
   private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
-  private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [] };
-  private readonly tag: StartTag = { rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
+  private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [], tags: new Map() };
+  private readonly tag: StartTag = { parent: this.rootScope, rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
 
@@ -229,11 +245,19 @@ export class XmlStreamScanner {
         i = close + 1;
         continue;
       }
-      if (!final && xml.indexOf('>', lt) < 0) return lt;
-      const tag = this.tag;
-      if (!readStartTag(xml, lt, this.scopes[this.scopes.length - 1] ?? this.rootScope, this.state, tag)) {
-        // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
-        return !final && !tagComplete(xml, lt) ? lt : -1;
+      const gt = xml.indexOf('>', lt);
+      if (gt < 0 && !final) return lt;
+      const parentScope = this.scopes[this.scopes.length - 1] ?? this.rootScope;
+      const tags = this.state.tags;
+      const text = gt < 0 ? '' : xml.slice(lt + 1, gt);
+      let tag = tags.get(text);
+      if (tag === undefined || tag.parent !== parentScope) {
+        tag = this.tag;
+        if (!readStartTag(xml, lt, parentScope, this.state, tag)) {
+          // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
+          return !final && !tagComplete(xml, lt) ? lt : -1;
+        }
+        if (tag.end === gt + 1 && tags.size < MAX_CACHED_TAGS && text.length <= MAX_CACHED_TAG_LENGTH) tags.set(detachString(text), keptTag(tag));
       }
       const depth = rawNames.length;
       if (depth >= MAX_XML_DEPTH) return -1;
@@ -258,7 +282,8 @@ export class XmlStreamScanner {
         this.scopes.push(tag.scope);
         this.elements.push(element);
       }
-      i = tag.end;
+      // A cached tag ends at the first `>`; the one just read may end after a quoted `>`.
+      i = tag === this.tag ? tag.end : gt + 1;
     }
     return n;
   }
@@ -326,6 +351,11 @@ export function scanXml(xml: string): XmlElement | undefined {
  */
 const MAX_WAITING = 1024 * 1024;
 
+/** How many distinct start tags one document's tag cache keeps (ScanState.tags). */
+const MAX_CACHED_TAGS = 256;
+/** The longest start tag (between `<` and `>`) the tag cache keeps. */
+const MAX_CACHED_TAG_LENGTH = 512;
+
 /**
  * Deepest element nesting accepted (the root is depth 0). A vim25 answer nests some 20 deep
  * (Envelope, Body, response, returnval, objects, propSet, val, then a data object's fields);
@@ -361,6 +391,7 @@ function tagComplete(xml: string, lt: number): boolean {
 
 /** Reads the start tag at `lt` into `tag`; false when it is malformed or cut. */
 function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanState, tag: StartTag): boolean {
+  tag.parent = parentScope;
   let j = lt + 1;
   while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
   const rawName = xml.slice(lt + 1, j);
@@ -427,6 +458,16 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     attributes.push({ ns: p.prefix === '' ? '' : resolve(scope, p.prefix), local: p.local, value: values[k]! });
   }
   return finishStartTag(tag, rawName, parts, scope, attributes, selfClosing, j);
+}
+
+/**
+ * A frozen copy of `tag` for the tag cache, sharing nothing with the piece it was read from
+ * (the cache outlives pieces). Elements made from a cached tag share its attribute list.
+ * Its `end` is where it was first read; a hit ends at its own first `>` (scan).
+ */
+function keptTag(tag: StartTag): StartTag {
+  const attributes = tag.attributes.length === 0 ? NO_ATTRIBUTES : Object.freeze(tag.attributes.map((a) => Object.freeze({ ns: a.ns, local: a.local, value: detachString(a.value) })));
+  return Object.freeze({ parent: tag.parent, rawName: detachString(tag.rawName), ns: tag.ns, local: tag.local, attributes, scope: tag.scope, selfClosing: tag.selfClosing, end: tag.end });
 }
 
 function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope: Scope, attributes: readonly XmlAttribute[], selfClosing: boolean, end: number): true {

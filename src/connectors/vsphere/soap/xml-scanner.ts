@@ -257,7 +257,13 @@ export class XmlStreamScanner {
           // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
           return !final && !tagComplete(xml, lt) ? lt : -1;
         }
-        if (tag.end === gt + 1 && tags.size < MAX_CACHED_TAGS && text.length <= MAX_CACHED_TAG_LENGTH) tags.set(detachString(text), keptTag(tag));
+        // Kept, and used from the cache at once: every element of a tag shares one frozen
+        // attribute list (one map for V8 too: a first, unfrozen one made code that had only
+        // seen cached ones deoptimise).
+        if (tag.end === gt + 1 && tags.size < MAX_CACHED_TAGS && text.length <= MAX_CACHED_TAG_LENGTH) {
+          tag = keptTag(tag);
+          tags.set(detachString(text), tag);
+        }
       }
       const depth = rawNames.length;
       if (depth >= MAX_XML_DEPTH) return -1;
@@ -282,7 +288,7 @@ export class XmlStreamScanner {
         this.scopes.push(tag.scope);
         this.elements.push(element);
       }
-      // A cached tag ends at the first `>`; the one just read may end after a quoted `>`.
+      // A cached tag ends at its first `>`; one read and not kept may end after a quoted `>`.
       i = tag === this.tag ? tag.end : gt + 1;
     }
     return n;

@@ -209,27 +209,11 @@ export class XmlStreamScanner {
       // Constructs cut by the end of this piece wait for the next one.
       if (lt + 1 >= n) return final ? -1 : lt;
       const next = xml.charCodeAt(lt + 1);
-      if (next === 0x21 /* ! */) {
-        if (!final && n - lt < 9) return lt;
-        if (xml.startsWith('<!--', lt)) {
-          const close = xml.indexOf('-->', lt + 4);
-          if (close < 0) return final ? -1 : lt;
-          i = close + 3;
-        } else if (xml.startsWith('<![CDATA[', lt)) {
-          if (rawNames.length === 0) return -1;
-          const close = xml.indexOf(']]>', lt + 9);
-          if (close < 0) return final ? -1 : lt;
-          if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
-          i = close + 3;
-        } else {
-          return -1; // Security: DOCTYPE and other declarations are refused.
-        }
-        continue;
-      }
-      if (next === 0x3f /* ? */) {
-        const close = xml.indexOf('?>', lt + 2);
-        if (close < 0) return final ? -1 : lt;
-        i = close + 2;
+      if (next === 0x21 /* ! */ || next === 0x3f /* ? */) {
+        // Rare in vim25 answers: out of this loop, which V8 then compiles smaller.
+        const after = this.markup(xml, lt, final);
+        if (after <= lt) return after;
+        i = after;
         continue;
       }
       if (next === 0x2f /* / */) {
@@ -269,18 +253,10 @@ export class XmlStreamScanner {
       if (depth >= MAX_XML_DEPTH) return -1;
       let element: MutableElement | undefined;
       if (this.sink !== undefined) this.sink.open(tag.ns, tag.local, tag.attributes);
-      else if (depth > 0 && (this.sink = this.hooks.capture?.(tag.ns, tag.local, tag.attributes, depth)) !== undefined) {
-        this.sinkDepth = depth;
-        this.sink.open(tag.ns, tag.local, tag.attributes);
-      } else {
-        element = { ns: tag.ns, local: tag.local, attributes: tag.attributes, children: NO_CHILDREN, text: '' };
-        const parent = this.elements[depth - 1];
-        if (parent !== undefined) {
-          if (parent.children === NO_CHILDREN) parent.children = [element];
-          else parent.children.push(element);
-        } else if (depth > 0) return -1; // Unreachable: a parent inside a capture is captured too.
-        else if (this.root === undefined) this.root = element;
-        else return -1; // A second root element.
+      else {
+        const opened = this.openElement(tag, depth);
+        if (opened === null) return -1;
+        element = opened;
       }
       if (tag.selfClosing) this.closeElement(element, depth);
       else {
@@ -292,6 +268,55 @@ export class XmlStreamScanner {
       i = tag === this.tag ? tag.end : gt + 1;
     }
     return n;
+  }
+
+  /**
+   * A comment, CDATA section, processing instruction or declaration at `lt` (`<!` or `<?`):
+   * returns where it ends, `lt` when it is cut by the end of the piece (not final), or -1 when
+   * it is malformed or a declaration (DOCTYPE and the like are refused).
+   */
+  private markup(xml: string, lt: number, final: boolean): number {
+    const n = xml.length;
+    if (xml.charCodeAt(lt + 1) === 0x3f /* ? */) {
+      const close = xml.indexOf('?>', lt + 2);
+      if (close < 0) return final ? -1 : lt;
+      return close + 2;
+    }
+    if (!final && n - lt < 9) return lt;
+    if (xml.startsWith('<!--', lt)) {
+      const close = xml.indexOf('-->', lt + 4);
+      if (close < 0) return final ? -1 : lt;
+      return close + 3;
+    }
+    if (xml.startsWith('<![CDATA[', lt)) {
+      if (this.rawNames.length === 0) return -1;
+      const close = xml.indexOf(']]>', lt + 9);
+      if (close < 0) return final ? -1 : lt;
+      if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
+      return close + 3;
+    }
+    return -1; // Security: DOCTYPE and other declarations are refused.
+  }
+
+  /**
+   * An element opens outside a captured subtree: offer it to `capture` (undefined: taken as
+   * events from now on), or add it to the tree (the element). Null when it is a second root.
+   */
+  private openElement(tag: StartTag, depth: number): MutableElement | undefined | null {
+    if (depth > 0 && (this.sink = this.hooks.capture?.(tag.ns, tag.local, tag.attributes, depth)) !== undefined) {
+      this.sinkDepth = depth;
+      this.sink.open(tag.ns, tag.local, tag.attributes);
+      return undefined;
+    }
+    const element: MutableElement = { ns: tag.ns, local: tag.local, attributes: tag.attributes, children: NO_CHILDREN, text: '' };
+    const parent = this.elements[depth - 1];
+    if (parent !== undefined) {
+      if (parent.children === NO_CHILDREN) parent.children = [element];
+      else parent.children.push(element);
+    } else if (depth > 0) return null; // Unreachable: a parent inside a capture is captured too.
+    else if (this.root === undefined) this.root = element;
+    else return null; // A second root element.
+    return element;
   }
 
   /**

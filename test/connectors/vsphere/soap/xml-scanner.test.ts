@@ -154,6 +154,7 @@ describe('scanXml()', () => {
       '', '   ', 'text', '<a>', '<a></b>', '<a><b></a></b>', '<a/><b/>', '<a/>tail', 'lead<a/>', '<a x="1" x="2"/>', '<a x=1/>', '<a x="1"y="2"/>',
       '<a x="<"/>', '<a>&bogus;</a>', '<a>&amp</a>', '<a>& b</a>', '<a>&#xZZ;</a>', '<a>&#0;</a>', '<!DOCTYPE a><a/>', '<a><!ENTITY x "y"></a>',
       '<a><![CDATA[x</a>', '<a><!-- x</a>', '<1a/>', '< a/>', '<a/ >', '<a></a >x', '<?xml version="1.0"?>',
+      '<![CDATA[x]]><a/>', '<a/><![CDATA[x]]>',
     ];
     for (const xml of bad) assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
   });

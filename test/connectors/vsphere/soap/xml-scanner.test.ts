@@ -149,6 +149,16 @@ describe('scanXml()', () => {
     assert.deepEqual(el.children.map((c) => c.attributes[0]?.value), ['>', undefined, '>']);
   });
 
+  it('reads more distinct and longer tags than the tag cache keeps exactly as fast-xml-parser does', () => {
+    const long = `t="${'v'.repeat(600)}"`;
+    const kids = Array.from({ length: 300 }, (_, k) => `<a:e${k} n="${k}"/><a:e${k} n="${k}"/><x ${long}/>`).join('');
+    const xml = `<r xmlns:a="urn:a">${kids}</r>`;
+    const expected = resolvedReference(xml);
+    assert.equal(expected?.children.length, 900);
+    assert.deepEqual(resolvedScanner(xml), expected);
+    assert.deepEqual(resolvedScanner(xml, [5000, 12000, 30000]), expected);
+  });
+
   it('refuses what is not one well-formed element tree', () => {
     const bad = [
       '', '   ', 'text', '<a>', '<a></b>', '<a><b></a></b>', '<a/><b/>', '<a/>tail', 'lead<a/>', '<a x="1" x="2"/>', '<a x=1/>', '<a x="1"y="2"/>',

@@ -4,10 +4,18 @@
 // BENCH_BASE's (another checkout: its streaming reader as of then). Reports median CPU
 // (user+sys) per parse and V8's GC count and time per parse (PerformanceObserver). Run:
 //   PARSE_FILE=/tmp/vcsim-5000.xml node --import tsx bench/vsphere-inventory/parse-rows.ts
-// PARSE_COLD=ours or base: one parse without warm-up, of that side only (the one-shot's case).
+// PARSE_COLD=ours or base: one parse without warm-up, of that side only, in this process
+// (under tsx; its figures include tsx's own warm-up of shared code).
+// PARSE_COLD_RUNS=N: the one-shot's case, measured as it happens. Each side's scanner and
+// reader are bundled with esbuild (as the one-shot is), and N fresh processes per side, run
+// interleaved under the vSphere child's V8 flags, each parse the page once: medians of the
+// parse's wall and CPU (all threads: V8 compiles on background threads, and on 2 loaded cores
+// that is most of what a cold parse costs beyond the main thread) and of the whole process's CPU.
 // PARSE_SAVE=FILE (with PARSE_FILE=FILE): first save the page from a 5,000-VM vcsim, the
 // one-shot's RetrievePropertiesEx (VMs with the one-shot's six paths) as the server sent it.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -42,11 +50,75 @@ async function savePage(file: string): Promise<void> {
   }
 }
 
+/** The entry of a cold-parse process: one parse of PARSE_FILE with CHECKOUT's scanner and reader. */
+const COLD_ENTRY = `
+import fs from 'node:fs';
+import { XmlStreamScanner } from 'CHECKOUT/src/connectors/vsphere/soap/xml-scanner.ts';
+import { retrieveResultReader } from 'CHECKOUT/src/connectors/vsphere/client/retrieve-result-reader.ts';
+const bytes = fs.readFileSync(process.env.PARSE_FILE);
+const pieces = [];
+for (let i = 0; i < bytes.length; i += 65536) pieces.push(Buffer.from(bytes.subarray(i, i + 65536)));
+const c0 = process.cpuUsage();
+const t0 = process.hrtime.bigint();
+const reader = retrieveResultReader();
+const scanner = new XmlStreamScanner({ capture: reader.capture });
+const decoder = new TextDecoder('utf-8');
+for (const p of pieces) if (!scanner.write(decoder.decode(p, { stream: true }))) throw new Error('refused');
+const rows = reader.result(scanner.end().children[0].children[0]).objects.length;
+const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+const c = process.cpuUsage(c0);
+process.on('exit', () => {
+  const all = process.cpuUsage();
+  console.log(JSON.stringify({ rows, wall, cpu: (c.user + c.system) / 1000, process: (all.user + all.system) / 1000 }));
+});
+`;
+
+/** PARSE_COLD_RUNS: fresh processes per side, interleaved (see the top of this file). */
+async function coldRuns(file: string, runs: number, sides: { label: string; root: string }[]): Promise<void> {
+  const { build } = await import('esbuild');
+  const { VSPHERE_SERVER_FLAGS } = await import('../../src/platform/kinds/server-flags.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-parse-cold-'));
+  try {
+    const bundles: string[] = [];
+    for (const [k, side] of sides.entries()) {
+      const entry = path.join(dir, `entry-${k}.ts`);
+      fs.writeFileSync(entry, COLD_ENTRY.replaceAll('CHECKOUT', side.root));
+      const outfile = path.join(dir, `parse-${k}.cjs`);
+      await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
+      bundles.push(outfile);
+    }
+    const results: { wall: number; cpu: number; process: number }[][] = sides.map(() => []);
+    for (let i = 0; i < runs; i++) {
+      for (const k of i % 2 ? [...sides.keys()].reverse() : [...sides.keys()]) {
+        const r = spawnSync(process.execPath, [...VSPHERE_SERVER_FLAGS, bundles[k]!], { env: { ...process.env, PARSE_FILE: file }, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`${sides[k]!.label}: ${r.stderr}`);
+        const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rows: number; wall: number; cpu: number; process: number };
+        if (out.rows !== 5000 && i === 0) console.log(`${sides[k]!.label}: ${out.rows} rows`);
+        results[k]!.push(out);
+      }
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    for (const [k, side] of sides.entries()) {
+      const r = results[k]!;
+      const show = (f: (x: (typeof r)[number]) => number) => `${med(r.map(f)).toFixed(1)} (min ${Math.min(...r.map(f)).toFixed(1)})`;
+      console.log(`${side.label.padEnd(14)} cold, ${runs} processes: parse wall ${show((x) => x.wall)} ms, parse CPU ${show((x) => x.cpu)} ms, process CPU ${show((x) => x.process)} ms`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const FILE = process.env['PARSE_FILE'];
 if (!FILE) throw new Error('PARSE_FILE is not set (make one with PARSE_SAVE=FILE, see above)');
 if (!fs.existsSync(FILE) && process.env['PARSE_SAVE'] === FILE) await savePage(FILE);
 const RUNS = process.env['PARSE_COLD'] ? 1 : Number(process.env['PARSE_RUNS'] ?? 15);
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const COLD_RUNS = Number(process.env['PARSE_COLD_RUNS'] ?? 0);
+if (COLD_RUNS > 0) {
+  const base = process.env['BENCH_BASE'];
+  await coldRuns(path.resolve(FILE), COLD_RUNS, [{ label: 'this checkout', root: ROOT }, ...(base ? [{ label: 'BENCH_BASE', root: path.resolve(base) }] : [])]);
+  process.exit(0);
+}
 const bytes = fs.readFileSync(FILE);
 const pieces: Buffer[] = [];
 for (let i = 0; i < bytes.length; i += 65536) pieces.push(bytes.subarray(i, i + 65536));

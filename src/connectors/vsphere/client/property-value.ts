@@ -1,5 +1,6 @@
 import { parseMoRef, type ManagedObjectRef } from '../soap/managed-object-ref.js';
 import { attributeValue, qnameLocal, XML_NS, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
+import { keptMoRef } from './kept-objects.js';
 
 /** A converted vim25 value: scalars, MoRefs, arrays and data objects as plain records. */
 export type PropertyValue = string | number | boolean | ManagedObjectRef | PropertyValue[] | { [field: string]: PropertyValue };
@@ -45,7 +46,7 @@ export function parseLeafValue(attributes: readonly XmlAttribute[], text: string
   }
   const type = xsiType !== undefined ? qnameLocal(xsiType) : hint;
   // A MoRef: `type` names the managed object type, the text is its id (parseMoRef).
-  if (type === 'ManagedObjectReference' || (type === undefined && refType !== undefined)) return refType && text ? { type: refType, value: text } : text;
+  if (type === 'ManagedObjectReference' || (type === undefined && refType !== undefined)) return refType && text ? keptMoRef(refType, text) : text;
   if (type !== undefined && type.startsWith('ArrayOf')) return [];
   return parseScalar(text, type);
 }

@@ -1,8 +1,11 @@
 import type { XmlAttribute, XmlElement } from '../soap/soap-xml.js';
 import { detachString, type XmlEventSink, type XmlScanHooks } from '../soap/xml-scanner.js';
+import type { ManagedObjectRef } from '../soap/managed-object-ref.js';
 import { FirstReturnval } from './first-returnval.js';
+import { keptList, keptMoRef, keptRecord } from './kept-objects.js';
 import { parseRetrieveResult, type ObjectContent, type RetrievePage } from './object-content.js';
-import { parseLeafValue, parsePropertyValue, setOwnField, type PropertyValue } from './property-value.js';
+import { setOwnField, type PropertyValue } from './property-value.js';
+import { ValTreeBuilder } from './val-tree-builder.js';
 
 /** Depth of `<objects>` in a RetrieveResult envelope: Envelope 0, Body 1, …Response 2, returnval 3. */
 const OBJECTS_DEPTH = 4;
@@ -49,31 +52,23 @@ const OBJ = 1;
 const PROP_SET = 2;
 const MISSING_SET = 3;
 
-/** A `<val>` element with children, built as a small tree (parsePropertyValue reads it). */
-interface ValElement {
-  readonly ns: string;
-  readonly local: string;
-  readonly attributes: readonly XmlAttribute[];
-  children: ValElement[];
-  text: string;
-}
-
 /**
  * Turns the events of one `<objects>` at a time into ObjectContent (reused for every
  * `<objects>` of the answer). Depth is relative: `<objects>` is 0, obj/propSet/missingSet 1,
  * name/val/path 2, a value's inner elements 3 and more. Like parseRetrieveResult, it takes
  * the first `obj`, and in each propSet the first `name` and `val`, in missingSet the first
- * `path`, and only the direct text of each.
+ * `path`, and only the direct text of each. The rows are made without allocation sites
+ * (kept-objects.ts).
  */
-class ObjectsSink implements XmlEventSink {
+class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
   private depth = -1;
   private kind = OTHER;
   // The object.
   private objSeen = false;
   private refType: string | undefined;
   private refValue = '';
-  private props: Record<string, PropertyValue> = {};
-  private missing: string[] = [];
+  private props: Record<string, PropertyValue> = keptRecord();
+  private missing: string[] = keptList();
   // The current obj / propSet / missingSet child being read.
   /** Which depth-2 element's text is being collected: 'name', 'val', 'path' or none. */
   private field: 'name' | 'val' | 'path' | undefined;
@@ -81,17 +76,15 @@ class ObjectsSink implements XmlEventSink {
   private path: string | undefined;
   private valSeen = false;
   private val: PropertyValue | undefined;
+  /** The text of the obj, name or path being read (a `<val>`'s: ValTreeBuilder). */
   private collected = '';
-  private valAttributes: readonly XmlAttribute[] = [];
-  private valNs = '';
-  private valLocal = '';
-  /** The open elements of a `<val>` with children; empty while it is a leaf. */
-  private readonly valStack: ValElement[] = [];
 
   constructor(
     private readonly emit: (o: ObjectContent) => void,
-    private readonly names: Map<string, string>,
-  ) {}
+    names: Map<string, string>,
+  ) {
+    super(names);
+  }
 
   open(ns: string, local: string, attributes: readonly XmlAttribute[]): void {
     const depth = ++this.depth;
@@ -99,8 +92,8 @@ class ObjectsSink implements XmlEventSink {
       this.objSeen = false;
       this.refType = undefined;
       this.refValue = '';
-      this.props = {};
-      this.missing = [];
+      this.props = keptRecord();
+      this.missing = keptList();
       return;
     }
     if (depth === 1) {
@@ -130,36 +123,24 @@ class ObjectsSink implements XmlEventSink {
         else if (local === 'val' && !this.valSeen) {
           this.field = 'val';
           this.valSeen = true;
-          this.valAttributes = attributes;
-          this.valNs = ns;
-          this.valLocal = local;
+          this.beginVal(ns, local, attributes);
         }
       } else if (this.kind === MISSING_SET && local === 'path' && this.path === undefined) this.field = 'path';
       if (this.field !== undefined) this.collected = '';
       return;
     }
-    if (this.field !== 'val') return;
-    // An element inside the value: the value is a data object or an array; build its tree.
-    const stack = this.valStack;
-    if (stack.length === 0) {
-      stack.push({ ns: this.valNs, local: this.valLocal, attributes: ownAttributes(this.valAttributes), children: [], text: detachString(this.collected) });
-    }
-    // Inner elements deeper than a closed sibling's subtree: the stack holds depth 2..depth-1.
-    const element: ValElement = { ns, local, attributes: ownAttributes(attributes), children: [], text: '' };
-    stack[depth - 3]!.children.push(element);
-    stack[depth - 2] = element;
-    stack.length = depth - 1;
+    // An element inside the value: the value is a data object or an array.
+    if (this.field === 'val') this.openInVal(ns, local, attributes, depth - 2);
   }
 
   text(text: string): void {
     const depth = this.depth;
-    if (depth === 1 ? this.kind === OBJ : depth === 2 && this.field !== undefined) {
-      if (this.valStack.length > 0) this.valStack[0]!.text += detachString(text);
-      else this.collected += text;
-    } else if (depth > 2 && this.field === 'val') {
-      const element = this.valStack[depth - 2]!;
-      element.text += detachString(text);
-    }
+    if (depth === 1) {
+      if (this.kind === OBJ) this.collected += text;
+    } else if (depth === 2) {
+      if (this.field === 'val') this.textInVal(text, 0);
+      else if (this.field !== undefined) this.collected += text;
+    } else if (depth > 2 && this.field === 'val') this.textInVal(text, depth - 2);
   }
 
   close(): void {
@@ -167,7 +148,7 @@ class ObjectsSink implements XmlEventSink {
     if (depth === 2) {
       if (this.field === 'name') this.name = this.shared(this.collected);
       else if (this.field === 'path') this.path = detachString(this.collected);
-      else if (this.field === 'val') this.val = this.value();
+      else if (this.field === 'val') this.val = this.valValue();
       this.field = undefined;
       return;
     }
@@ -178,31 +159,13 @@ class ObjectsSink implements XmlEventSink {
       this.kind = OTHER;
       return;
     }
-    if (depth === 0 && this.refType && this.refValue) this.emit({ ref: { type: this.refType, value: this.refValue }, props: this.props, missing: this.missing });
-  }
-
-  /** The `<val>` just closed, converted as parsePropertyValue would. */
-  private value(): PropertyValue {
-    const stack = this.valStack;
-    if (stack.length === 0) {
-      const value = parseLeafValue(this.valAttributes, detachString(this.collected));
-      // A MoRef's type is an attribute value: one shared copy, not a slice of the piece.
-      if (typeof value === 'object' && !Array.isArray(value)) (value as { type: string }).type = this.shared(value['type'] as string);
-      return value;
+    if (depth === 0 && this.refType && this.refValue) {
+      const row = keptRecord<{ ref: ManagedObjectRef; props: Record<string, PropertyValue>; missing: string[] }>();
+      row.ref = keptMoRef(this.refType, this.refValue);
+      row.props = this.props;
+      row.missing = this.missing;
+      this.emit(row);
     }
-    const root = stack[0]!;
-    stack.length = 0;
-    return parsePropertyValue(root);
-  }
-
-  /** Property names and type names repeat in every object: one copy of each. */
-  private shared(text: string): string {
-    let own = this.names.get(text);
-    if (own === undefined) {
-      own = detachString(text);
-      this.names.set(own, own);
-    }
-    return own;
   }
 }
 
@@ -210,9 +173,4 @@ class ObjectsSink implements XmlEventSink {
 function moRefType(attributes: readonly XmlAttribute[]): string | undefined {
   for (const a of attributes) if (a.ns === '' && a.local === 'type') return a.value;
   return undefined;
-}
-
-/** Attributes whose values do not pin the piece they were read from (values a tree keeps). */
-function ownAttributes(attributes: readonly XmlAttribute[]): readonly XmlAttribute[] {
-  return attributes.length === 0 ? attributes : attributes.map((a) => ({ ns: a.ns, local: a.local, value: detachString(a.value) }));
 }

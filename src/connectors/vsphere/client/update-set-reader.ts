@@ -2,7 +2,9 @@ import type { ManagedObjectRef } from '../soap/managed-object-ref.js';
 import { childElement, childText, type XmlAttribute, type XmlElement } from '../soap/soap-xml.js';
 import { detachString, type XmlEventSink, type XmlScanHooks } from '../soap/xml-scanner.js';
 import { FirstReturnval } from './first-returnval.js';
-import { parseLeafValue, parsePropertyValue, type PropertyValue } from './property-value.js';
+import { keptList, keptMoRef, keptRecord } from './kept-objects.js';
+import type { PropertyValue } from './property-value.js';
+import { ValTreeBuilder } from './val-tree-builder.js';
 
 /** One PropertyChange of an ObjectUpdate: `op` is add, remove, assign or indirectRemove. */
 export interface PropertyChange {
@@ -81,46 +83,37 @@ const OBJ = 2;
 const CHANGE_SET = 3;
 const MISSING_SET = 4;
 
-/** A `<val>` element with children, built as a small tree (parsePropertyValue reads it). */
-interface ValElement {
-  readonly ns: string;
-  readonly local: string;
-  readonly attributes: readonly XmlAttribute[];
-  children: ValElement[];
-  text: string;
-}
-
 /**
  * Turns the events of one `<objectSet>` at a time into an ObjectUpdate. Depth is relative:
  * `<objectSet>` 0; kind, obj, changeSet, missingSet 1; name, op, val, path 2; a value's inner
  * elements 3 and more. As retrieveResultReader's sink: the first `obj`, `kind`, and in each
- * changeSet the first `name`, `op` and `val`, direct text only.
+ * changeSet the first `name`, `op` and `val`, direct text only; the same ValTreeBuilder for
+ * values, and updates made without allocation sites (kept-objects.ts).
  */
-class ObjectUpdateSink implements XmlEventSink {
+class ObjectUpdateSink extends ValTreeBuilder implements XmlEventSink {
   private depth = -1;
   private kind = OTHER;
   private updateKind: string | undefined;
   private objSeen = false;
   private refType: string | undefined;
   private refValue = '';
-  private changes: PropertyChange[] = [];
-  private missing: string[] = [];
+  private changes: PropertyChange[] = keptList();
+  private missing: string[] = keptList();
   private field: 'name' | 'op' | 'val' | 'path' | undefined;
   private name: string | undefined;
   private op: string | undefined;
   private path: string | undefined;
   private valSeen = false;
   private val: PropertyValue | undefined;
+  /** The text of the kind, obj, name, op or path being read (a `<val>`'s: ValTreeBuilder). */
   private collected = '';
-  private valAttributes: readonly XmlAttribute[] = [];
-  private valNs = '';
-  private valLocal = '';
-  private readonly valStack: ValElement[] = [];
 
   constructor(
     private readonly emit: (u: ObjectUpdate) => void,
-    private readonly names: Map<string, string>,
-  ) {}
+    names: Map<string, string>,
+  ) {
+    super(names);
+  }
 
   open(ns: string, local: string, attributes: readonly XmlAttribute[]): void {
     const depth = ++this.depth;
@@ -129,8 +122,8 @@ class ObjectUpdateSink implements XmlEventSink {
       this.objSeen = false;
       this.refType = undefined;
       this.refValue = '';
-      this.changes = [];
-      this.missing = [];
+      this.changes = keptList();
+      this.missing = keptList();
       return;
     }
     if (depth === 1) {
@@ -164,33 +157,23 @@ class ObjectUpdateSink implements XmlEventSink {
         else if (local === 'val' && !this.valSeen) {
           this.field = 'val';
           this.valSeen = true;
-          this.valAttributes = attributes;
-          this.valNs = ns;
-          this.valLocal = local;
+          this.beginVal(ns, local, attributes);
         }
       } else if (this.kind === MISSING_SET && local === 'path' && this.path === undefined) this.field = 'path';
       if (this.field !== undefined) this.collected = '';
       return;
     }
-    if (this.field !== 'val') return;
-    const stack = this.valStack;
-    if (stack.length === 0) {
-      stack.push({ ns: this.valNs, local: this.valLocal, attributes: ownAttributes(this.valAttributes), children: [], text: detachString(this.collected) });
-    }
-    const element: ValElement = { ns, local, attributes: ownAttributes(attributes), children: [], text: '' };
-    stack[depth - 3]!.children.push(element);
-    stack[depth - 2] = element;
-    stack.length = depth - 1;
+    if (this.field === 'val') this.openInVal(ns, local, attributes, depth - 2);
   }
 
   text(text: string): void {
     const depth = this.depth;
-    if (depth === 1 ? this.kind === OBJ || this.kind === KIND : depth === 2 && this.field !== undefined) {
-      if (this.valStack.length > 0) this.valStack[0]!.text += detachString(text);
-      else this.collected += text;
-    } else if (depth > 2 && this.field === 'val') {
-      this.valStack[depth - 2]!.text += detachString(text);
-    }
+    if (depth === 1) {
+      if (this.kind === OBJ || this.kind === KIND) this.collected += text;
+    } else if (depth === 2) {
+      if (this.field === 'val') this.textInVal(text, 0);
+      else if (this.field !== undefined) this.collected += text;
+    } else if (depth > 2 && this.field === 'val') this.textInVal(text, depth - 2);
   }
 
   close(): void {
@@ -199,7 +182,7 @@ class ObjectUpdateSink implements XmlEventSink {
       if (this.field === 'name') this.name = this.shared(this.collected);
       else if (this.field === 'op') this.op = this.shared(this.collected);
       else if (this.field === 'path') this.path = detachString(this.collected);
-      else if (this.field === 'val') this.val = this.value();
+      else if (this.field === 'val') this.val = this.valValue();
       this.field = undefined;
       return;
     }
@@ -208,40 +191,22 @@ class ObjectUpdateSink implements XmlEventSink {
       else if (this.kind === KIND) this.updateKind = this.shared(this.collected);
       else if (this.kind === CHANGE_SET && this.name !== undefined) {
         // No `op` means assign (the WSDL requires it; be lenient as vcsim is).
-        const op = this.op ?? 'assign';
-        this.changes.push(this.val === undefined ? { name: this.name, op } : { name: this.name, op, val: this.val });
+        const change = keptRecord<{ name: string; op: string; val?: PropertyValue }>();
+        change.name = this.name;
+        change.op = this.op ?? 'assign';
+        if (this.val !== undefined) change.val = this.val;
+        this.changes.push(change);
       } else if (this.kind === MISSING_SET && this.path !== undefined) this.missing.push(this.path);
       this.kind = OTHER;
       return;
     }
     if (depth === 0 && this.refType && this.refValue && this.updateKind !== undefined) {
-      this.emit({ kind: this.updateKind, ref: { type: this.refType, value: this.refValue }, changes: this.changes, missing: this.missing });
+      const update = keptRecord<{ kind: string; ref: ManagedObjectRef; changes: PropertyChange[]; missing: string[] }>();
+      update.kind = this.updateKind;
+      update.ref = keptMoRef(this.refType, this.refValue);
+      update.changes = this.changes;
+      update.missing = this.missing;
+      this.emit(update);
     }
   }
-
-  private value(): PropertyValue {
-    const stack = this.valStack;
-    if (stack.length === 0) {
-      const value = parseLeafValue(this.valAttributes, detachString(this.collected));
-      if (typeof value === 'object' && !Array.isArray(value)) (value as { type: string }).type = this.shared(value['type'] as string);
-      return value;
-    }
-    const root = stack[0]!;
-    stack.length = 0;
-    return parsePropertyValue(root);
-  }
-
-  /** Names, ops and type names repeat in every update: one copy of each. */
-  private shared(text: string): string {
-    let own = this.names.get(text);
-    if (own === undefined) {
-      own = detachString(text);
-      this.names.set(own, own);
-    }
-    return own;
-  }
-}
-
-function ownAttributes(attributes: readonly XmlAttribute[]): readonly XmlAttribute[] {
-  return attributes.length === 0 ? attributes : attributes.map((a) => ({ ns: a.ns, local: a.local, value: detachString(a.value) }));
 }

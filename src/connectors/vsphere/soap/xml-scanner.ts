@@ -46,6 +46,17 @@ interface ScanState {
   readonly attrNames: string[];
   readonly attrParts: NameParts[];
   readonly attrValues: string[];
+  /**
+   * Start tags already read, by their text between `<` and the first `>` (issue 17): vim25
+   * answers repeat the same few tags thousands of times (vcsim's every `<val>` carries the
+   * same namespace declaration and xsi:type, ~110 characters), and a tag's reading depends
+   * only on that text and the scope it is read in. A hit costs one native hash and compare
+   * instead of reading the tag character by character in JavaScript, which is slow before
+   * V8 has optimised the scanner (a one-shot parses one page, cold). Only tags read without
+   * error and ending at that first `>` are kept, so a hit is exactly what readStartTag would
+   * give (strictness unchanged); at most MAX_CACHED_TAGS of at most MAX_CACHED_TAG_LENGTH.
+   */
+  readonly tags: Map<string, StartTag>;
 }
 
 /** What a streaming scan reports while the document arrives. */
@@ -80,8 +91,13 @@ export interface XmlEventSink {
   close(): void;
 }
 
-/** What readStartTag found; one per scanner, overwritten by each tag (no object per tag). */
+/**
+ * What readStartTag found; one per scanner, overwritten by each tag (no object per tag), and
+ * the frozen copies the tag cache keeps (ScanState.tags).
+ */
 interface StartTag {
+  /** The scope the tag was read in (its parent's): the same text means the same tag only there. */
+  parent: Scope;
   rawName: string;
   ns: string;
   local: string;
@@ -123,8 +139,8 @@ export class XmlStreamScanner {
   private sink: XmlEventSink | undefined;
   private sinkDepth = -1;
   private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
-  private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [] };
-  private readonly tag: StartTag = { rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
+  private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [], tags: new Map() };
+  private readonly tag: StartTag = { parent: this.rootScope, rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
 
@@ -193,27 +209,11 @@ export class XmlStreamScanner {
       // Constructs cut by the end of this piece wait for the next one.
       if (lt + 1 >= n) return final ? -1 : lt;
       const next = xml.charCodeAt(lt + 1);
-      if (next === 0x21 /* ! */) {
-        if (!final && n - lt < 9) return lt;
-        if (xml.startsWith('<!--', lt)) {
-          const close = xml.indexOf('-->', lt + 4);
-          if (close < 0) return final ? -1 : lt;
-          i = close + 3;
-        } else if (xml.startsWith('<![CDATA[', lt)) {
-          if (rawNames.length === 0) return -1;
-          const close = xml.indexOf(']]>', lt + 9);
-          if (close < 0) return final ? -1 : lt;
-          if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
-          i = close + 3;
-        } else {
-          return -1; // Security: DOCTYPE and other declarations are refused.
-        }
-        continue;
-      }
-      if (next === 0x3f /* ? */) {
-        const close = xml.indexOf('?>', lt + 2);
-        if (close < 0) return final ? -1 : lt;
-        i = close + 2;
+      if (next === 0x21 /* ! */ || next === 0x3f /* ? */) {
+        // Rare in vim25 answers: out of this loop, which V8 then compiles smaller.
+        const after = this.markup(xml, lt, final);
+        if (after <= lt) return after;
+        i = after;
         continue;
       }
       if (next === 0x2f /* / */) {
@@ -229,28 +229,34 @@ export class XmlStreamScanner {
         i = close + 1;
         continue;
       }
-      if (!final && xml.indexOf('>', lt) < 0) return lt;
-      const tag = this.tag;
-      if (!readStartTag(xml, lt, this.scopes[this.scopes.length - 1] ?? this.rootScope, this.state, tag)) {
-        // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
-        return !final && !tagComplete(xml, lt) ? lt : -1;
+      const gt = xml.indexOf('>', lt);
+      if (gt < 0 && !final) return lt;
+      const parentScope = this.scopes[this.scopes.length - 1] ?? this.rootScope;
+      const tags = this.state.tags;
+      const text = gt < 0 ? '' : xml.slice(lt + 1, gt);
+      let tag = tags.get(text);
+      if (tag === undefined || tag.parent !== parentScope) {
+        tag = this.tag;
+        if (!readStartTag(xml, lt, parentScope, this.state, tag)) {
+          // A `>` inside a quoted value is not the tag's end: the tag may simply be cut.
+          return !final && !tagComplete(xml, lt) ? lt : -1;
+        }
+        // Kept, and used from the cache at once: every element of a tag shares one frozen
+        // attribute list (one map for V8 too: a first, unfrozen one made code that had only
+        // seen cached ones deoptimise).
+        if (tag.end === gt + 1 && tags.size < MAX_CACHED_TAGS && text.length <= MAX_CACHED_TAG_LENGTH) {
+          tag = keptTag(tag);
+          tags.set(detachString(text), tag);
+        }
       }
       const depth = rawNames.length;
       if (depth >= MAX_XML_DEPTH) return -1;
       let element: MutableElement | undefined;
       if (this.sink !== undefined) this.sink.open(tag.ns, tag.local, tag.attributes);
-      else if (depth > 0 && (this.sink = this.hooks.capture?.(tag.ns, tag.local, tag.attributes, depth)) !== undefined) {
-        this.sinkDepth = depth;
-        this.sink.open(tag.ns, tag.local, tag.attributes);
-      } else {
-        element = { ns: tag.ns, local: tag.local, attributes: tag.attributes, children: NO_CHILDREN, text: '' };
-        const parent = this.elements[depth - 1];
-        if (parent !== undefined) {
-          if (parent.children === NO_CHILDREN) parent.children = [element];
-          else parent.children.push(element);
-        } else if (depth > 0) return -1; // Unreachable: a parent inside a capture is captured too.
-        else if (this.root === undefined) this.root = element;
-        else return -1; // A second root element.
+      else {
+        const opened = this.openElement(tag, depth);
+        if (opened === null) return -1;
+        element = opened;
       }
       if (tag.selfClosing) this.closeElement(element, depth);
       else {
@@ -258,9 +264,59 @@ export class XmlStreamScanner {
         this.scopes.push(tag.scope);
         this.elements.push(element);
       }
-      i = tag.end;
+      // A cached tag ends at its first `>`; one read and not kept may end after a quoted `>`.
+      i = tag === this.tag ? tag.end : gt + 1;
     }
     return n;
+  }
+
+  /**
+   * A comment, CDATA section, processing instruction or declaration at `lt` (`<!` or `<?`):
+   * returns where it ends, `lt` when it is cut by the end of the piece (not final), or -1 when
+   * it is malformed or a declaration (DOCTYPE and the like are refused).
+   */
+  private markup(xml: string, lt: number, final: boolean): number {
+    const n = xml.length;
+    if (xml.charCodeAt(lt + 1) === 0x3f /* ? */) {
+      const close = xml.indexOf('?>', lt + 2);
+      if (close < 0) return final ? -1 : lt;
+      return close + 2;
+    }
+    if (!final && n - lt < 9) return lt;
+    if (xml.startsWith('<!--', lt)) {
+      const close = xml.indexOf('-->', lt + 4);
+      if (close < 0) return final ? -1 : lt;
+      return close + 3;
+    }
+    if (xml.startsWith('<![CDATA[', lt)) {
+      if (this.rawNames.length === 0) return -1;
+      const close = xml.indexOf(']]>', lt + 9);
+      if (close < 0) return final ? -1 : lt;
+      if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
+      return close + 3;
+    }
+    return -1; // Security: DOCTYPE and other declarations are refused.
+  }
+
+  /**
+   * An element opens outside a captured subtree: offer it to `capture` (undefined: taken as
+   * events from now on), or add it to the tree (the element). Null when it is a second root.
+   */
+  private openElement(tag: StartTag, depth: number): MutableElement | undefined | null {
+    if (depth > 0 && (this.sink = this.hooks.capture?.(tag.ns, tag.local, tag.attributes, depth)) !== undefined) {
+      this.sinkDepth = depth;
+      this.sink.open(tag.ns, tag.local, tag.attributes);
+      return undefined;
+    }
+    const element: MutableElement = { ns: tag.ns, local: tag.local, attributes: tag.attributes, children: NO_CHILDREN, text: '' };
+    const parent = this.elements[depth - 1];
+    if (parent !== undefined) {
+      if (parent.children === NO_CHILDREN) parent.children = [element];
+      else parent.children.push(element);
+    } else if (depth > 0) return null; // Unreachable: a parent inside a capture is captured too.
+    else if (this.root === undefined) this.root = element;
+    else return null; // A second root element.
+    return element;
   }
 
   /**
@@ -326,6 +382,11 @@ export function scanXml(xml: string): XmlElement | undefined {
  */
 const MAX_WAITING = 1024 * 1024;
 
+/** How many distinct start tags one document's tag cache keeps (ScanState.tags). */
+const MAX_CACHED_TAGS = 256;
+/** The longest start tag (between `<` and `>`) the tag cache keeps. */
+const MAX_CACHED_TAG_LENGTH = 512;
+
 /**
  * Deepest element nesting accepted (the root is depth 0). A vim25 answer nests some 20 deep
  * (Envelope, Body, response, returnval, objects, propSet, val, then a data object's fields);
@@ -361,6 +422,7 @@ function tagComplete(xml: string, lt: number): boolean {
 
 /** Reads the start tag at `lt` into `tag`; false when it is malformed or cut. */
 function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanState, tag: StartTag): boolean {
+  tag.parent = parentScope;
   let j = lt + 1;
   while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
   const rawName = xml.slice(lt + 1, j);
@@ -427,6 +489,16 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     attributes.push({ ns: p.prefix === '' ? '' : resolve(scope, p.prefix), local: p.local, value: values[k]! });
   }
   return finishStartTag(tag, rawName, parts, scope, attributes, selfClosing, j);
+}
+
+/**
+ * A frozen copy of `tag` for the tag cache, sharing nothing with the piece it was read from
+ * (the cache outlives pieces). Elements made from a cached tag share its attribute list.
+ * Its `end` is where it was first read; a hit ends at its own first `>` (scan).
+ */
+function keptTag(tag: StartTag): StartTag {
+  const attributes = tag.attributes.length === 0 ? NO_ATTRIBUTES : Object.freeze(tag.attributes.map((a) => Object.freeze({ ns: a.ns, local: a.local, value: detachString(a.value) })));
+  return Object.freeze({ parent: tag.parent, rawName: detachString(tag.rawName), ns: tag.ns, local: tag.local, attributes, scope: tag.scope, selfClosing: tag.selfClosing, end: tag.end });
 }
 
 function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope: Scope, attributes: readonly XmlAttribute[], selfClosing: boolean, end: number): true {

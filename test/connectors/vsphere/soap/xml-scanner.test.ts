@@ -65,6 +65,57 @@ const node: fc.Memo<string> = fc.memo((depth) =>
 );
 const doc = node(4).map((root) => root.replace(/^<([^\s/>]+)/, '<$1 xmlns="urn:vim25" xmlns:a="urn:a" xmlns:b="urn:b"'));
 
+/**
+ * fast-xml-parser's tree with every name resolved by hand from the `xmlns` attributes in
+ * scope, as `ns|local` (its own tree keeps prefixes): the reference for documents that
+ * rebind prefixes, where one tag's text means different names in different places.
+ */
+function resolvedReference(xml: string): Plain | undefined {
+  const plain = viaReference(xml);
+  if (plain === undefined) return undefined;
+  const raw = (reference.parse(xml) as Raw[]).filter((n) => nameOf(n) !== undefined);
+  const resolve = (n: Raw, outer: Record<string, string>): Plain => {
+    const name = nameOf(n)!;
+    const attrs = Object.entries((n[':@'] ?? {}) as Record<string, string>);
+    const scope = { ...outer };
+    for (const [k, v] of attrs) if (k === 'xmlns') scope[''] = decode(v); else if (k.startsWith('xmlns:')) scope[k.slice(6)] = decode(v);
+    const q = (qname: string, attribute: boolean) => {
+      const colon = qname.indexOf(':');
+      const prefix = colon < 0 ? '' : qname.slice(0, colon);
+      const ns = attribute && colon < 0 ? '' : Object.hasOwn(scope, prefix) ? scope[prefix]! : `undeclared-prefix:${prefix}`;
+      return `${ns}|${qname.slice(colon + 1)}`;
+    };
+    const kids = ((n[name] ?? []) as Raw[]).filter((c) => nameOf(c) !== undefined);
+    return {
+      name: q(name, false),
+      attrs: attrs.filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:')).map(([k, v]) => [q(k, true), decode(v)]),
+      children: kids.map((c) => resolve(c, scope)),
+      text: '',
+    };
+  };
+  return resolve(raw[0]!, { '': '', xml: 'http://www.w3.org/XML/1998/namespace' });
+}
+
+/** Our tree as `ns|local` names, attributes and children (text left out: the other tests check it). */
+function resolvedScanner(xml: string, cutsRaw: readonly number[] = []): Plain | undefined {
+  const convert = (e: XmlElement): Plain => ({ name: `${e.ns}|${e.local}`, attrs: e.attributes.map((a) => [`${a.ns}|${a.local}`, a.value]), children: e.children.map(convert), text: '' });
+  const el = viaPieces(xml, cutsRaw);
+  return el && convert(el);
+}
+
+// Few distinct tags, repeated in scopes that rebind their prefixes (the tag cache's case):
+// a declaration on some elements, values with a raw `>` (a tag's first `>` is not its end).
+const scopedValue = fc.constantFrom('1', 'x>y', '>', 'a&amp;b', '');
+const binding = fc.constantFrom('', ' xmlns:a="urn:a"', ' xmlns:a="urn:b"', ' xmlns="urn:d"', ' xmlns="urn:e" xmlns:b="urn:a"', ' xmlns:b="urn:b"');
+const scopedNode: fc.Memo<string> = fc.memo((depth) =>
+  fc.tuple(fc.constantFrom('val', 'a:val', 'b:val', 'a:x'), binding, fc.uniqueArray(fc.tuple(fc.constantFrom('type', 'a:type', 'b:type'), scopedValue), { selector: (a) => a[0], maxLength: 2 }), fc.array(depth > 1 ? scopedNode(depth - 1) : fc.constant(''), { maxLength: 4 }))
+    .map(([n, decl, attrs, kids]) => {
+      const a = decl + attrs.map(([k, v]) => ` ${k}="${v}"`).join('');
+      return kids.length === 0 ? `<${n}${a}/>` : `<${n}${a}>${kids.join('')}</${n}>`;
+    }),
+);
+const scopedDoc = fc.array(scopedNode(4), { minLength: 1, maxLength: 4 }).map((kids) => `<r xmlns:a="urn:a" xmlns:b="urn:b">${kids.join('')}</r>`);
+
 /** The scanner fed `text` in pieces cut at the given offsets (taken modulo the length). */
 function viaPieces(text: string, cutsRaw: readonly number[]): XmlElement | undefined {
   const cuts = [...new Set(cutsRaw.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
@@ -86,11 +137,34 @@ describe('scanXml()', () => {
     }), { numRuns: 300 });
   });
 
+  it('reads the same tag text by the scope it is in, whole and in pieces (repeated tags, rebound prefixes, a `>` in a value)', () => {
+    fc.assert(fc.property(scopedDoc, fc.array(fc.nat(), { maxLength: 8 }), (xml, cutsRaw) => {
+      const expected = resolvedReference(xml);
+      assert.notEqual(expected, undefined);
+      assert.deepEqual(resolvedScanner(xml), expected);
+      assert.deepEqual(resolvedScanner(xml, cutsRaw), expected);
+    }), { numRuns: 300 });
+    const el = scanXml('<r xmlns:a="urn:1"><a:x t=">"/><s xmlns:a="urn:2"><a:x t=">"/></s><a:x t=">"/></r>')!;
+    assert.deepEqual([el.children[0]!.ns, el.children[1]!.children[0]!.ns, el.children[2]!.ns], ['urn:1', 'urn:2', 'urn:1']);
+    assert.deepEqual(el.children.map((c) => c.attributes[0]?.value), ['>', undefined, '>']);
+  });
+
+  it('reads more distinct and longer tags than the tag cache keeps exactly as fast-xml-parser does', () => {
+    const long = `t="${'v'.repeat(600)}"`;
+    const kids = Array.from({ length: 300 }, (_, k) => `<a:e${k} n="${k}"/><a:e${k} n="${k}"/><x ${long}/>`).join('');
+    const xml = `<r xmlns:a="urn:a">${kids}</r>`;
+    const expected = resolvedReference(xml);
+    assert.equal(expected?.children.length, 900);
+    assert.deepEqual(resolvedScanner(xml), expected);
+    assert.deepEqual(resolvedScanner(xml, [5000, 12000, 30000]), expected);
+  });
+
   it('refuses what is not one well-formed element tree', () => {
     const bad = [
       '', '   ', 'text', '<a>', '<a></b>', '<a><b></a></b>', '<a/><b/>', '<a/>tail', 'lead<a/>', '<a x="1" x="2"/>', '<a x=1/>', '<a x="1"y="2"/>',
       '<a x="<"/>', '<a>&bogus;</a>', '<a>&amp</a>', '<a>& b</a>', '<a>&#xZZ;</a>', '<a>&#0;</a>', '<!DOCTYPE a><a/>', '<a><!ENTITY x "y"></a>',
       '<a><![CDATA[x</a>', '<a><!-- x</a>', '<1a/>', '< a/>', '<a/ >', '<a></a >x', '<?xml version="1.0"?>',
+      '<![CDATA[x]]><a/>', '<a/><![CDATA[x]]>',
     ];
     for (const xml of bad) assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
   });

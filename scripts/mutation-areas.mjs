@@ -165,6 +165,23 @@ export const AREAS = {
     // server-entry.test.ts runs the built children (dist/), which a mutant of src/ never reaches.
     tests: ['test/platform/code-cache/cached-bundle.test.ts', 'test/platform/code-cache/cached-bundle-details.test.ts', 'test/cli/status-loader.test.ts'],
   },
+  'vsphere-xml': {
+    what: "the vSphere answer reader: the streaming XML scanner (DTDs and declarations refused, depth limit, strictness, its tag cache), the RetrievePropertiesEx and UpdateSet readers and their value trees (rows only from the first returnval, own fields for any name) (issue 17 item 2, D93-D95, D117-D119)",
+    mutate: [
+      'src/connectors/vsphere/soap/xml-scanner.ts',
+      'src/connectors/vsphere/client/first-returnval.ts',
+      'src/connectors/vsphere/client/kept-objects.ts',
+      'src/connectors/vsphere/client/retrieve-result-reader.ts',
+      'src/connectors/vsphere/client/update-set-reader.ts',
+      'src/connectors/vsphere/client/val-tree-builder.ts',
+    ],
+    tests: [
+      'test/connectors/vsphere/soap/xml-scanner.test.ts',
+      'test/connectors/vsphere/soap/soap-xml.test.ts',
+      'test/connectors/vsphere/client/retrieve-result-reader.test.ts',
+      'test/connectors/vsphere/client/update-set-reader.test.ts',
+    ],
+  },
   'gateway-intake': {
     what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",
     mutate: [

@@ -41,8 +41,9 @@ export const AREAS = {
     ],
   },
   tls: {
-    what: 'upstream TLS: connector, pinning, dispatcher options, error mapping',
+    what: 'upstream TLS: connector, pinning, dispatcher options, connection reuse, error mapping',
     mutate: [
+      'src/connectors/tls/after-idle-turn.ts',
       'src/connectors/tls/certificate-fingerprint.ts',
       'src/connectors/tls/create-upstream-connector.ts',
       'src/connectors/tls/create-upstream-dispatcher.ts',

@@ -11,6 +11,8 @@
 // interleaved under the vSphere child's V8 flags, each parse the page once: medians of the
 // parse's wall and CPU (all threads: V8 compiles on background threads, and on 2 loaded cores
 // that is most of what a cold parse costs beyond the main thread) and of the whole process's CPU.
+// PARSE_FLAGS='--flag;--flag2 --flag3' (with PARSE_COLD_RUNS): one more side per set of V8
+// flags, this checkout run with them after the child's.
 // PARSE_SAVE=FILE (with PARSE_FILE=FILE): first save the page from a 5,000-VM vcsim, the
 // one-shot's RetrievePropertiesEx (VMs with the one-shot's six paths) as the server sent it.
 import { spawnSync } from 'node:child_process';
@@ -74,7 +76,7 @@ process.on('exit', () => {
 `;
 
 /** PARSE_COLD_RUNS: fresh processes per side, interleaved (see the top of this file). */
-async function coldRuns(file: string, runs: number, sides: { label: string; root: string }[]): Promise<void> {
+async function coldRuns(file: string, runs: number, sides: { label: string; root: string; flags?: readonly string[] }[]): Promise<void> {
   const { build } = await import('esbuild');
   const { VSPHERE_SERVER_FLAGS } = await import('../../src/platform/kinds/server-flags.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-parse-cold-'));
@@ -90,7 +92,7 @@ async function coldRuns(file: string, runs: number, sides: { label: string; root
     const results: { wall: number; cpu: number; process: number }[][] = sides.map(() => []);
     for (let i = 0; i < runs; i++) {
       for (const k of i % 2 ? [...sides.keys()].reverse() : [...sides.keys()]) {
-        const r = spawnSync(process.execPath, [...VSPHERE_SERVER_FLAGS, bundles[k]!], { env: { ...process.env, PARSE_FILE: file }, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [...VSPHERE_SERVER_FLAGS, ...(sides[k]!.flags ?? []), bundles[k]!], { env: { ...process.env, PARSE_FILE: file }, encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`${sides[k]!.label}: ${r.stderr}`);
         const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rows: number; wall: number; cpu: number; process: number };
         if (out.rows !== 5000 && i === 0) console.log(`${sides[k]!.label}: ${out.rows} rows`);
@@ -116,7 +118,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const COLD_RUNS = Number(process.env['PARSE_COLD_RUNS'] ?? 0);
 if (COLD_RUNS > 0) {
   const base = process.env['BENCH_BASE'];
-  await coldRuns(path.resolve(FILE), COLD_RUNS, [{ label: 'this checkout', root: ROOT }, ...(base ? [{ label: 'BENCH_BASE', root: path.resolve(base) }] : [])]);
+  // PARSE_FLAGS='--a;--b --c': one more side per set, this checkout with those V8 flags after the child's.
+  const flagSets = (process.env['PARSE_FLAGS'] ?? '').split(';').map((set) => set.trim()).filter((set) => set !== '');
+  const flagged = flagSets.map((set) => ({ label: set, root: ROOT, flags: set.split(/\s+/) }));
+  await coldRuns(path.resolve(FILE), COLD_RUNS, [{ label: 'this checkout', root: ROOT }, ...flagged, ...(base ? [{ label: 'BENCH_BASE', root: path.resolve(base) }] : [])]);
   process.exit(0);
 }
 const bytes = fs.readFileSync(FILE);

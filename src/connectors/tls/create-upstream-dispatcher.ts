@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { Agent } from 'undici';
 import { normalizeFingerprint } from '../../base/contracts/normalize-fingerprint.js';
 import { ConnectorError } from '../connector-error.js';
+import { afterIdleTurn } from './after-idle-turn.js';
 import { createUpstreamConnector } from './create-upstream-connector.js';
 
 /** TLS trust and timeouts for one upstream (an endpoint's `tls` settings). */
@@ -26,7 +27,9 @@ export const UPSTREAM_TIMEOUT_DEFAULTS = { connectTimeoutMs: 10_000, headersTime
  * (see createUpstreamConnector for the trust rules). Connection failures reject requests
  * with a ConnectorError (`CONN_TLS_FINGERPRINT`, `CONN_TLS_UNTRUSTED`, `CONN_UNREACHABLE`);
  * pass anything else `request()` throws (timeouts) through `mapUpstreamError`.
- * Close it with `await agent.close()` when the endpoint goes away.
+ * A request sent right after the previous answer ended reuses that connection (afterIdleTurn);
+ * concurrent requests get their own. Close it with `await dispatcher.close()` when the
+ * endpoint goes away.
  *
  * @throws ConnectorError `CONN_INVALID_REQUEST` for a malformed fingerprint or CA.
  */
@@ -40,13 +43,16 @@ export function createUpstreamDispatcher(options: UpstreamDispatcherOptions = {}
   }
   if (options.ca !== undefined) assertPem(options.ca);
   const connectTimeoutMs = options.connectTimeoutMs ?? UPSTREAM_TIMEOUT_DEFAULTS.connectTimeoutMs;
-  return new Agent({
+  const agent = new Agent({
     connect: createUpstreamConnector({ fingerprintSha256: pin, ca: options.ca, connectTimeoutMs }),
     headersTimeout: options.headersTimeoutMs ?? UPSTREAM_TIMEOUT_DEFAULTS.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs ?? UPSTREAM_TIMEOUT_DEFAULTS.bodyTimeoutMs,
     // Keep connections warm between tool calls; undici also honours the server's keep-alive hint.
     keepAliveTimeout: 10_000,
   });
+  // Sequential requests reuse the idle connection (after-idle-turn.ts). `compose` returns the
+  // Agent behind a proxy that swaps only `dispatch`, so it still is that Agent (close, stats).
+  return agent.compose(afterIdleTurn) as Agent;
 }
 
 // Node silently ignores a `ca` that is not PEM, which would fall back to "trust nothing"

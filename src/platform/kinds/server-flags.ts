@@ -17,8 +17,15 @@
  * piled up to the next full collection, so the child's peak grew with every session (124 MiB
  * after 5, 137 after 9); with the flag it stays at the first walk's, ~94 MiB, with no
  * walk-time cost measured (docs/PERFORMANCE.md §2 round 5). The old generation is not capped.
+ *
+ * `--max-inlined-bytecode-size-cumulative=460`: TurboFan inlines at most half V8's default
+ * (920) bytecode into one optimised function. The first page's parse is compiled while it
+ * runs, and its largest compiles (the XML scanner's loop, the readers' `close` with everything
+ * it inlined) took 60–125 ms of background CPU on 2 loaded cores; with the smaller budget the
+ * cold parse took ~10 ms less CPU and wall and the one-shot ~15 ms less CPU, while a warm
+ * parse (the kept inventory's later walks) measured the same (docs/PERFORMANCE.md §2 round 5b).
  */
-export const VSPHERE_SERVER_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--liftoff-only', '--heap-growing-percent=20'];
+export const VSPHERE_SERVER_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--liftoff-only', '--heap-growing-percent=20', '--max-inlined-bytecode-size-cumulative=460'];
 
 /**
  * The P6 child. `--liftoff-only`: V8 compiles WebAssembly with its baseline compiler only.

@@ -8,7 +8,7 @@ import { VSPHERE_SERVER_FLAGS } from './server-flags.js';
 export const vsphereModule: KindModule = {
   descriptor: vsphereKind,
   createLogin: () => new VsphereUpstreamLogin(),
-  // 2 MiB semi-spaces (./server-flags.ts says why; the build makes the child's code cache
+  // The child's V8 flags (./server-flags.ts says why; the build makes the child's code cache
   // with the same flags).
   server: builtInServer(vsphereKind.id, VSPHERE_SERVER_FLAGS),
 };

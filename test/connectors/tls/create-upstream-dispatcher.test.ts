@@ -137,18 +137,38 @@ describe('createUpstreamDispatcher()', () => {
     });
   });
 
-  it('reuses kept-alive connections between requests', async () => {
+  it('sends sequential requests on one kept-alive connection, the next one right after the answer', async () => {
+    // Planted bug this catches: the Agent without afterIdleTurn opens a second connection for
+    // the request sent as soon as the first answer ended (a login's Login after its
+    // RetrieveServiceContent), since undici frees a connection one event-loop turn later.
     const dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
     const server = await serveHttps(goodLeaf);
     try {
-      const requests = 5;
-      for (let i = 0; i < requests; i++) assert.equal(await (await request(server.url, { dispatcher })).body.text(), 'ok');
-      // undici may open a second connection while the first is finishing; it must not open one per request.
-      assert.ok(server.connections < requests, `${server.connections} TLS connections for ${requests} requests`);
+      for (let i = 0; i < 5; i++) assert.equal(await (await request(server.url, { dispatcher })).body.text(), 'ok');
+      assert.equal(server.connections, 1);
     } finally {
       await dispatcher.close();
       await server.close();
     }
+  });
+
+  it('gives concurrent requests their own connections, as a tool call beside a long poll needs', async () => {
+    const dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
+    const server = await serveHttps(goodLeaf);
+    try {
+      const answers = await Promise.all([1, 2, 3].map(async () => (await request(server.url, { dispatcher })).body.text()));
+      assert.deepEqual(answers, ['ok', 'ok', 'ok']);
+      assert.equal(server.connections, 3);
+    } finally {
+      await dispatcher.close();
+      await server.close();
+    }
+  });
+
+  it('rejects a request on a closed dispatcher instead of throwing into the event loop', async () => {
+    const dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
+    await dispatcher.close();
+    await assert.rejects(request(good.url, { dispatcher }), /client is (closed|destroyed)/i);
   });
 
   it('maps a server that accepts but never answers to CONN_TIMEOUT', async () => {

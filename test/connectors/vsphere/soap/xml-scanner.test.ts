@@ -165,6 +165,8 @@ describe('scanXml()', () => {
       '<a x="<"/>', '<a>&bogus;</a>', '<a>&amp</a>', '<a>& b</a>', '<a>&#xZZ;</a>', '<a>&#0;</a>', '<!DOCTYPE a><a/>', '<a><!ENTITY x "y"></a>',
       '<a><![CDATA[x</a>', '<a><!-- x</a>', '<1a/>', '< a/>', '<a/ >', '<a></a >x', '<?xml version="1.0"?>',
       '<![CDATA[x]]><a/>', '<a/><![CDATA[x]]>',
+      // Security: names of Object.prototype's members are no entities either (they decoded to its functions' source).
+      '<a>&constructor;</a>', '<a>&__proto__;</a>', '<a t="&toString;"/>', '<a>&hasOwnProperty;</a>', '<a>x&valueOf;</a>',
     ];
     for (const xml of bad) assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
   });

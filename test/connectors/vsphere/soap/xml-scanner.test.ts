@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
+import { fullGc } from '../../../support/full-gc.js';
 
 type Raw = Record<string, unknown>;
 interface Plain { name: string; attrs: [string, string][]; children: Plain[]; text: string }
@@ -116,6 +117,44 @@ const scopedNode: fc.Memo<string> = fc.memo((depth) =>
 );
 const scopedDoc = fc.array(scopedNode(4), { minLength: 1, maxLength: 4 }).map((kids) => `<r xmlns:a="urn:a" xmlns:b="urn:b">${kids.join('')}</r>`);
 
+// Hostile start tags for the tag cache (R-review5b): undeclared and rebound prefixes,
+// duplicate, unquoted and reserved attributes, `<` and unknown entities in values, a `>` in a
+// value. Few distinct heads, so the same tag text comes back in many scopes and depths.
+interface HostileNode { readonly name: string; readonly head: string; readonly kids: readonly (HostileNode | string)[]; readonly selfClosing: boolean }
+const hostileValue = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom('1', '>', 'x>y', '/>', '&amp;', '&#x3e;', 'urn:a', 'urn:b', '') },
+  { weight: 1, arbitrary: fc.constantFrom('<', '&bad;', '&constructor;', '"') },
+);
+const hostileAttr = fc.oneof(
+  { weight: 12, arbitrary: fc.tuple(fc.constantFrom('t', 'a:t', 'b:t', 'q:t', 'xmlns:a', 'xmlns:a', 'xmlns:b', 'xmlns'), hostileValue).map(([k, v]) => ` ${k}="${v}"`) },
+  { weight: 1, arbitrary: fc.constantFrom(' 1t="1"', ' u=1', ' t="1"t="2"', ' t="1" t="2"', " t='1\"") },
+);
+const hostileName = fc.constantFrom('val', 'a:val', 'b:val', 'q:val', 'val', '__proto__', 'É');
+const hostileNode: fc.Memo<HostileNode> = fc.memo((depth) =>
+  fc.record({
+    name: hostileName,
+    attrs: fc.array(hostileAttr, { maxLength: 2 }),
+    kids: fc.array(depth > 1 ? fc.oneof(hostileNode(depth - 1), fc.constantFrom('x', '&amp;', '&lt;')) : fc.constantFrom('x', '&amp;'), { maxLength: 3 }),
+    selfClosing: fc.boolean(),
+  }).map(({ name, attrs, kids, selfClosing }) => ({ name, head: name + attrs.join(''), kids, selfClosing: selfClosing && kids.length === 0 })),
+);
+const hostileDoc = fc.array(hostileNode(4), { minLength: 1, maxLength: 4 });
+
+/**
+ * A hostile document as text. `unique`: each start tag gets its own number of spaces before
+ * its `>` (or `/>`), which changes nothing in what it means but makes every tag text
+ * distinct, so none is ever read from the tag cache.
+ */
+function renderHostile(kids: readonly HostileNode[], unique: boolean): string {
+  let count = 0;
+  const render = (n: HostileNode | string): string => {
+    if (typeof n === 'string') return n;
+    const pad = unique ? ' '.repeat(++count) : '';
+    return n.selfClosing ? `<${n.head}${pad}/>` : `<${n.head}${pad}>${n.kids.map(render).join('')}</${n.name}>`;
+  };
+  return `<r xmlns:a="urn:a">${kids.map(render).join('')}</r>`;
+}
+
 /** The scanner fed `text` in pieces cut at the given offsets (taken modulo the length). */
 function viaPieces(text: string, cutsRaw: readonly number[]): XmlElement | undefined {
   const cuts = [...new Set(cutsRaw.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
@@ -149,6 +188,19 @@ describe('scanXml()', () => {
     assert.deepEqual(el.children.map((c) => c.attributes[0]?.value), ['>', undefined, '>']);
   });
 
+  it('reads a tag from the tag cache exactly as without it, accepted or refused, whole and in pieces (hostile tags)', () => {
+    const outcomes = new Set<boolean>();
+    fc.assert(fc.property(hostileDoc, fc.array(fc.nat(), { maxLength: 8 }), (kids, cutsRaw) => {
+      const uncached = scanXml(renderHostile(kids, true));
+      const cached = renderHostile(kids, false);
+      outcomes.add(uncached !== undefined);
+      assert.deepEqual(scanXml(cached), uncached, cached);
+      assert.deepEqual(viaPieces(cached, cutsRaw), uncached, cached);
+    }), { numRuns: 500 });
+    // The generator makes both: documents the scanner reads and documents it refuses.
+    assert.deepEqual([...outcomes].sort(), [false, true]);
+  });
+
   it('reads more distinct and longer tags than the tag cache keeps exactly as fast-xml-parser does', () => {
     const long = `t="${'v'.repeat(600)}"`;
     const kids = Array.from({ length: 300 }, (_, k) => `<a:e${k} n="${k}"/><a:e${k} n="${k}"/><x ${long}/>`).join('');
@@ -157,6 +209,27 @@ describe('scanXml()', () => {
     assert.equal(expected?.children.length, 900);
     assert.deepEqual(resolvedScanner(xml), expected);
     assert.deepEqual(resolvedScanner(xml, [5000, 12000, 30000]), expected);
+  });
+
+  it('Security: keeps at most 256 start tags of at most 512 characters per document (its memory does not grow with a hostile answer)', async () => {
+    // What the scanner holds is seen through the elements' attribute lists: a kept tag's is
+    // shared with every element made from it; a tag not kept gets its own, which nothing holds
+    // once onClose has consumed its element. Kept: <r> and 254 short tags (255), not a tag of
+    // 513 characters, then one of 512 (256); not the 46 short tags after them.
+    const held: WeakRef<object>[] = [];
+    const scanner = new XmlStreamScanner({ onClose: (el) => (held.push(new WeakRef(el.attributes)), true) });
+    const short = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `<e k="${from + k}"/>`).join('');
+    const sized = (k: string, length: number) => `<e k="${k}" t="${'v'.repeat(length - `e k="${k}" t=""/`.length)}"/>`;
+    assert.equal(sized('a', 512).length, 514);
+    assert.ok(scanner.write(`<r>${short(0, 254)}${sized('a', 513)}${sized('b', 512)}${short(254, 300)}`));
+    // The last tag read and not kept is the scanner's scratch: one more, so that is not tag 299.
+    assert.ok(scanner.write('<e k="last"/>'));
+    await new Promise(setImmediate);
+    fullGc();
+    const alive = (from: number, to: number) => held.slice(from, to).filter((r) => r.deref() !== undefined).length;
+    assert.deepEqual([alive(0, 254), alive(254, 255), alive(255, 256), alive(256, 302)], [254, 0, 1, 0]);
+    assert.ok(scanner.write('</r>'));
+    assert.ok(scanner.end());
   });
 
   it('refuses what is not one well-formed element tree', () => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
+import type { XmlAttribute, XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
 import { fullGc } from '../../../support/full-gc.js';
 
@@ -230,6 +230,18 @@ describe('scanXml()', () => {
     assert.deepEqual([alive(0, 254), alive(254, 255), alive(255, 256), alive(256, 302)], [254, 0, 1, 0]);
     assert.ok(scanner.write('</r>'));
     assert.ok(scanner.end());
+  });
+
+  it('gives the elements of one tag one frozen attribute list: a consumer that writes to it throws instead of changing its siblings', () => {
+    // The root declares a namespace: its children are read in a scope of their own.
+    const el = scanXml('<r xmlns:p="urn:p"><v t="1" p:u="2"/><v t="1" p:u="2"/><v t="1" p:u="2"/><w t="1" p:u="2"/></r>')!;
+    const [first, second, third, other] = el.children.map((c) => c.attributes);
+    assert.ok(first === second && second === third, 'one list for the tag');
+    assert.notEqual(other, first);
+    assert.ok(Object.isFrozen(first) && first!.every((a) => Object.isFrozen(a)));
+    assert.throws(() => (first as XmlAttribute[]).push({ ns: '', local: 'x', value: 'y' }), TypeError);
+    assert.throws(() => { (first![0] as { value: string }).value = 'changed'; }, TypeError);
+    assert.deepEqual(third, [{ ns: '', local: 't', value: '1' }, { ns: 'urn:p', local: 'u', value: '2' }]);
   });
 
   it('refuses what is not one well-formed element tree', () => {

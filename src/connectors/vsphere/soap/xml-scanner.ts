@@ -5,6 +5,11 @@ const XML_PREFIX_NS = 'http://www.w3.org/XML/1998/namespace';
 /** An XML name, ASCII or not, with at most one colon (namespaces in XML). */
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
 /**
+ * Text outside the root element: XML's four whitespace characters only (JavaScript's `\s`
+ * also takes U+00A0, U+2028, U+FEFF and the like).
+ */
+const XML_SPACE = /^[ \t\r\n]*$/;
+/**
  * The five predefined entities. Security: a Map, not an object literal, whose lookup would
  * also find Object.prototype's members: `&constructor;` or `&toString;` from the upstream
  * decoded to a function's source instead of being refused as an unknown entity.
@@ -203,7 +208,7 @@ export class XmlStreamScanner {
       const end = lt < 0 ? n : lt;
       if (end > i) {
         if (rawNames.length === 0) {
-          if (!/^\s*$/.test(xml.slice(i, end))) return -1;
+          if (!XML_SPACE.test(xml.slice(i, end))) return -1;
         } else {
           const text = decode(xml.slice(i, end));
           if (text === undefined) return -1;
@@ -331,7 +336,7 @@ export class XmlStreamScanner {
   private takeText(xml: string, i: number, end: number): number {
     if (end > i) {
       if (this.rawNames.length === 0) {
-        if (!/^\s*$/.test(xml.slice(i, end))) return -1;
+        if (!XML_SPACE.test(xml.slice(i, end))) return -1;
       } else {
         const text = decode(xml.slice(i, end));
         if (text === undefined) return -1;

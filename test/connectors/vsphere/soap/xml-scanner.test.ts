@@ -252,6 +252,10 @@ describe('scanXml()', () => {
       '<![CDATA[x]]><a/>', '<a/><![CDATA[x]]>',
       // Security: names of Object.prototype's members are no entities either (they decoded to its functions' source).
       '<a>&constructor;</a>', '<a>&__proto__;</a>', '<a t="&toString;"/>', '<a>&hasOwnProperty;</a>', '<a>x&valueOf;</a>',
+      // Character references: digits only, no surrogate, nothing past U+10FFFF (it threw).
+      '<a>&#x41zz;</a>', '<a>&#65x;</a>', '<a>&#xD800;</a>', '<a>&#xDFFF;</a>', '<a>&#x110000;</a>',
+      // A construct cut by the end after the root; whitespace outside it is XML's four only.
+      '<a/><!-- x', '<a/><?pi', '<a/>\u00a0', '\u00a0<a/>', '<a/>\u2028',
     ];
     for (const xml of bad) assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
   });
@@ -268,6 +272,20 @@ describe('scanXml()', () => {
   it('accepts whitespace in end tags and around attributes, a BOM, comments and PIs outside the root', () => {
     const el = scanXml('\uFEFF<?xml version="1.0"?><!-- c --><a  x = "1"\n y=\'2\' ></a  ><?pi x?>\n');
     assert.deepEqual(el?.attributes.map((a) => a.value), ['1', '2']);
+    assert.equal(scanXml('\n \t\r\n<a/>\n\n ')?.local, 'a');
+    assert.equal(scanXml('<a>&#x10FFFF;&#xD7FF;&#xE000;&#9;</a>')?.text, '\u{10FFFF}\uD7FF\uE000\t');
+  });
+
+  it('says a piece is malformed as soon as it is, and stays refused', () => {
+    const scanner = new XmlStreamScanner();
+    // A complete start tag that is malformed: refused now, not when the document ends.
+    assert.equal(scanner.write('<a><b x=1>'), false);
+    assert.equal(scanner.write('</a>'), false);
+    assert.equal(scanner.end(), undefined);
+    const after = new XmlStreamScanner();
+    assert.equal(after.write('<a/>'), true);
+    assert.equal(after.write('tail'), false);
+    assert.equal(after.end(), undefined);
   });
   it('reads a document cut into any pieces exactly as the whole (the streaming path soapCall uses)', () => {
     fc.assert(fc.property(doc, fc.array(fc.nat(), { maxLength: 12 }), (xml, cutsRaw) => {

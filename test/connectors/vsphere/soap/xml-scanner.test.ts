@@ -286,6 +286,24 @@ describe('scanXml()', () => {
     assert.equal(after.write('<a/>'), true);
     assert.equal(after.write('tail'), false);
     assert.equal(after.end(), undefined);
+    // An `&` with more than any reference's length after it and no `;`: refused now.
+    assert.equal(new XmlStreamScanner().write(`<a>x&${'y'.repeat(20)}`), false);
+  });
+
+  it('reads each piece as it comes: elements close during write, a tag cut inside a quoted `>` waits, the root is never offered to capture', () => {
+    const closed: string[] = [];
+    const offered: number[] = [];
+    const events: string[] = [];
+    const sink = { open: (_ns: string, local: string) => void events.push(local), text: () => undefined, close: () => void events.push('/') };
+    const scanner = new XmlStreamScanner({ onClose: (el) => (closed.push(el.local), false), capture: (_ns, local, _a, depth) => (offered.push(depth), local === 'c' ? sink : undefined) });
+    assert.ok(scanner.write('<r><x/><c><d/></c>'));
+    assert.deepEqual([closed, offered, events], [['x'], [1, 1], ['c', 'd', '/', '/']]);
+    assert.ok(scanner.write('<b t=">'));
+    assert.ok(scanner.write('">text</b></r>'));
+    const root = scanner.end();
+    assert.deepEqual(root?.children.map((c) => [c.local, c.text, c.attributes[0]?.value]), [['x', '', undefined], ['b', 'text', '>']]);
+    // Whole too: a tag not kept (its first `>` is quoted) ends after its value.
+    assert.equal(scanXml('<a t=">">x</a>')?.text, 'x');
   });
   it('reads a document cut into any pieces exactly as the whole (the streaming path soapCall uses)', () => {
     fc.assert(fc.property(doc, fc.array(fc.nat(), { maxLength: 12 }), (xml, cutsRaw) => {

@@ -256,6 +256,9 @@ describe('scanXml()', () => {
       '<a>&#x41zz;</a>', '<a>&#65x;</a>', '<a>&#xD800;</a>', '<a>&#xDFFF;</a>', '<a>&#x110000;</a>',
       // A construct cut by the end after the root; whitespace outside it is XML's four only.
       '<a/><!-- x', '<a/><?pi', '<a/>\u00a0', '\u00a0<a/>', '<a/>\u2028',
+      // Security: a declaration is refused even where it ends like a CDATA section.
+      '<a><!DOCTYPE a]]></a>', '<a><!ENTITY x "y"]]></a>',
+      '<r><a/x>y</r>', '<a 1x="1"/>', '<a></a x>', '<a></ab>', '<a><?></a>',
     ];
     for (const xml of bad) assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
   });
@@ -273,6 +276,10 @@ describe('scanXml()', () => {
     const el = scanXml('\uFEFF<?xml version="1.0"?><!-- c --><a  x = "1"\n y=\'2\' ></a  ><?pi x?>\n');
     assert.deepEqual(el?.attributes.map((a) => a.value), ['1', '2']);
     assert.equal(scanXml('\n \t\r\n<a/>\n\n ')?.local, 'a');
+    assert.deepEqual(scanXml('<a\tx="1"\r\ny="2"\t><b\r/></a\t\r\n>')?.attributes.map((a) => a.value), ['1', '2']);
+    assert.deepEqual(scanXml('<a xml:lang="en"/>')?.attributes, [{ ns: 'http://www.w3.org/XML/1998/namespace', local: 'lang', value: 'en' }]);
+    // `p:xmlns` is an ordinary attribute, not a declaration.
+    assert.deepEqual(scanXml('<r xmlns:p="urn:p"><x p:xmlns="urn:q"/></r>')?.children[0], { ns: '', local: 'x', attributes: [{ ns: 'urn:p', local: 'xmlns', value: 'urn:q' }], children: [], text: '' });
     assert.equal(scanXml('<a>&#x10FFFF;&#xD7FF;&#xE000;&#9;</a>')?.text, '\u{10FFFF}\uD7FF\uE000\t');
   });
 
@@ -296,7 +303,7 @@ describe('scanXml()', () => {
     const events: string[] = [];
     const sink = { open: (_ns: string, local: string) => void events.push(local), text: () => undefined, close: () => void events.push('/') };
     const scanner = new XmlStreamScanner({ onClose: (el) => (closed.push(el.local), false), capture: (_ns, local, _a, depth) => (offered.push(depth), local === 'c' ? sink : undefined) });
-    assert.ok(scanner.write('<r><x/><c><d/></c>'));
+    assert.ok(scanner.write('<r><!-- c --><x/><c><d/></c>'));
     assert.deepEqual([closed, offered, events], [['x'], [1, 1], ['c', 'd', '/', '/']]);
     assert.ok(scanner.write('<b t=">'));
     assert.ok(scanner.write('">text</b></r>'));

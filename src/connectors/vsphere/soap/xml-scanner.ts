@@ -4,7 +4,17 @@ import type { XmlAttribute, XmlElement } from './soap-xml.js';
 const XML_PREFIX_NS = 'http://www.w3.org/XML/1998/namespace';
 /** An XML name, ASCII or not, with at most one colon (namespaces in XML). */
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/**
+ * Text outside the root element: XML's four whitespace characters only (JavaScript's `\s`
+ * also takes U+00A0, U+2028, U+FEFF and the like).
+ */
+const XML_SPACE = /^[ \t\r\n]*$/;
+/**
+ * The five predefined entities. Security: a Map, not an object literal, whose lookup would
+ * also find Object.prototype's members: `&constructor;` or `&toString;` from the upstream
+ * decoded to a function's source instead of being refused as an unknown entity.
+ */
+const ENTITIES: ReadonlyMap<string, string> = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"]]);
 
 interface MutableElement {
   ns: string;
@@ -198,7 +208,7 @@ export class XmlStreamScanner {
       const end = lt < 0 ? n : lt;
       if (end > i) {
         if (rawNames.length === 0) {
-          if (!/^\s*$/.test(xml.slice(i, end))) return -1;
+          if (!XML_SPACE.test(xml.slice(i, end))) return -1;
         } else {
           const text = decode(xml.slice(i, end));
           if (text === undefined) return -1;
@@ -326,7 +336,7 @@ export class XmlStreamScanner {
   private takeText(xml: string, i: number, end: number): number {
     if (end > i) {
       if (this.rawNames.length === 0) {
-        if (!/^\s*$/.test(xml.slice(i, end))) return -1;
+        if (!XML_SPACE.test(xml.slice(i, end))) return -1;
       } else {
         const text = decode(xml.slice(i, end));
         if (text === undefined) return -1;
@@ -564,7 +574,7 @@ function decode(text: string): string | undefined {
     let value: string | undefined;
     if (ref.startsWith('#x')) value = codePoint(/^[0-9a-fA-F]+$/.test(ref.slice(2)) ? parseInt(ref.slice(2), 16) : NaN);
     else if (ref.startsWith('#')) value = codePoint(/^[0-9]+$/.test(ref.slice(1)) ? parseInt(ref.slice(1), 10) : NaN);
-    else value = ENTITIES[ref];
+    else value = ENTITIES.get(ref);
     if (value === undefined) return undefined;
     out += text.slice(last, amp) + value;
     last = semi + 1;

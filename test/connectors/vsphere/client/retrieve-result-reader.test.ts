@@ -32,8 +32,10 @@ const val = fc.tuple(xsiAttr, fc.array(inner(3), { maxLength: 3 }), fc.boolean()
 const name = fc.constantFrom('name', 'runtime.powerState', 'summary.config.numCpu', 'guest.ipAddress', 'runtime.host', '', 'a&amp;b', '__proto__', 'constructor');
 const propSet = fc.array(fc.oneof(name.map((n) => `<name>${n}</name>`), val, fc.constant('<other>x</other>'), fc.constant(' ')), { maxLength: 4 }).map((xs) => `<propSet>${xs.join('')}</propSet>`);
 const missingSet = fc.array(fc.oneof(name.map((n) => `<path>${n}</path>`), fc.constant('<fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault>')), { maxLength: 3 }).map((xs) => `<missingSet>${xs.join('')}</missingSet>`);
-const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="HostSystem">host-21</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine">vm-<!-- c -->3<x/>4</obj>', '<obj type="VirtualMachine"/>', '<obj type="VirtualMachine"> vm-5\n</obj>');
-const objects = fc.array(fc.oneof({ weight: 3, arbitrary: propSet }, obj, missingSet, fc.constant('<extra><obj type="X">y</obj></extra>')), { maxLength: 6 })
+const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="HostSystem">host-21</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine">vm-<!-- c -->3<x/>4</obj>', '<obj type="VirtualMachine"/>', '<obj type="VirtualMachine"> vm-5\n</obj>',
+  // The MoRef's type is the unqualified `type`, whatever comes first; only the obj's own text.
+  '<obj xsi:type="ManagedObjectReference" type="VirtualMachine">vm-6</obj>', '<obj id="x" type="Folder">group-7</obj>', '<obj type="VirtualMachine">vm-<x>junk</x>8</obj>');
+const objects = fc.array(fc.oneof({ weight: 3, arbitrary: propSet }, obj, missingSet, fc.constant('<extra><obj type="X">y</obj></extra>'), fc.constant('<extra><path>p</path><name>n</name><val>v</val></extra>')), { maxLength: 6 })
   .chain((xs) => fc.tuple(fc.constant(xs), fc.boolean(), obj))
   .map(([xs, withObj, o]) => `<objects>${withObj ? o : ''}${xs.join('')}</objects>`);
 const answer = fc.tuple(fc.array(objects, { maxLength: 5 }), fc.constantFrom('', '<token>t-1</token>', '<token></token>')).map(([os, token]) => envelope(`<returnval>${token}${os.join('')}</returnval>`));
@@ -44,12 +46,12 @@ const answer = fc.tuple(fc.array(objects, { maxLength: 5 }), fc.constantFrom('',
  * in a Body of another namespace before SOAP's, or in a second SOAP Body.
  */
 const STRAY = '<objects><obj type="VirtualMachine">vm-stray</obj><propSet><name>name</name><val>stray</val></propSet></objects>';
-const strays = fc.record({ header: fc.boolean(), fakeBody: fc.boolean(), junk: fc.boolean(), secondReturnval: fc.boolean(), secondChild: fc.boolean(), secondBody: fc.boolean() });
+const strays = fc.record({ header: fc.boolean(), fakeBody: fc.boolean(), junk: fc.boolean(), nested: fc.boolean(), secondReturnval: fc.boolean(), secondChild: fc.boolean(), secondBody: fc.boolean() });
 const answerWithStrays = fc.tuple(fc.array(objects, { maxLength: 3 }), strays).map(([os, s]) =>
   `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="${XSI}">` +
-  (s.header ? `<soapenv:Header><a><b>${STRAY}</b></a></soapenv:Header>` : '') +
+  (s.header ? `<soapenv:Header><a><b>${STRAY}</b></a><h><returnval>${STRAY}</returnval></h></soapenv:Header>` : '') +
   (s.fakeBody ? `<o:Body xmlns:o="urn:other"><R><returnval>${STRAY}</returnval></R></o:Body>` : '') +
-  `<soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25">${s.junk ? `<junk>${STRAY}</junk>` : ''}<returnval>${os.join('')}</returnval>${s.secondReturnval ? `<returnval>${STRAY}</returnval>` : ''}</RetrievePropertiesExResponse>` +
+  `<soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25">${s.junk ? `<junk>${STRAY}</junk>` : ''}<returnval>${os.join('')}${s.nested ? `<deeper>${STRAY}</deeper>` : ''}</returnval>${s.secondReturnval ? `<returnval>${STRAY}</returnval>` : ''}</RetrievePropertiesExResponse>` +
   (s.secondChild ? `<Other><x>${STRAY}</x></Other>` : '') +
   '</soapenv:Body>' +
   (s.secondBody ? `<soapenv:Body><R><returnval>${STRAY}</returnval></R></soapenv:Body>` : '') +

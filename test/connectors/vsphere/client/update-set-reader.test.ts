@@ -25,17 +25,24 @@ const val = fc.constantFrom(
 const name = fc.constantFrom('name', 'runtime.powerState', 'summary.config.numCpu', 'guest.ipAddress', 'parent', '', '__proto__');
 const op = fc.constantFrom('assign', 'add', 'remove', 'indirectRemove');
 const changeSet = fc.array(fc.oneof(name.map((n) => `<name>${n}</name>`), op.map((o) => `<op>${o}</op>`), val, fc.constant('<other>x</other>')), { maxLength: 5 }).map((xs) => `<changeSet>${xs.join('')}</changeSet>`);
-const missingSet = name.map((n) => `<missingSet><path>${n}</path><fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault></missingSet>`);
-const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="Folder">group-v3</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine"> vm-5\n</obj>');
+const missingSet = fc.oneof(
+  name.map((n) => `<missingSet><path>${n}</path><fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault></missingSet>`),
+  fc.constantFrom('<missingSet><fault xsi:type="NoPermission"/></missingSet>', '<missingSet><path>a</path><path>b</path></missingSet>'),
+);
+const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="Folder">group-v3</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine"> vm-5\n</obj>',
+  '<obj xsi:type="ManagedObjectReference" type="VirtualMachine">vm-6</obj>', '<obj id="x" type="Folder">group-7</obj>', '<obj type="VirtualMachine">vm-<x>junk</x>8</obj>');
 const kind = fc.constantFrom('<kind>enter</kind>', '<kind>modify</kind>', '<kind>leave</kind>', '<kind></kind>', '');
-const objectSet = fc.tuple(kind, fc.boolean(), obj, fc.array(fc.oneof({ weight: 3, arbitrary: changeSet }, missingSet, obj, kind), { maxLength: 5 }))
+const objectSet = fc.tuple(kind, fc.boolean(), obj, fc.array(fc.oneof({ weight: 3, arbitrary: changeSet }, missingSet, obj, kind, fc.constant('<extra><path>p</path><name>n</name><op>add</op></extra>')), { maxLength: 5 }))
   .map(([k, withObj, o, xs]) => `<objectSet>${k}${withObj ? o : ''}${xs.join('')}</objectSet>`);
-const filterSet = fc.array(objectSet, { maxLength: 4 }).map((os) => `<filterSet><filter type="PropertyFilter">session[x]f1</filter>${os.join('')}<missingSet><obj type="X">y</obj></missingSet></filterSet>`);
 const STRAY = '<objectSet><kind>enter</kind><obj type="VirtualMachine">vm-stray</obj><changeSet><name>name</name><op>assign</op><val>stray</val></changeSet></objectSet>';
+// Not objectSets of the filterSet: an element that reads like one, and one nested deeper.
+const filterSet = fc.tuple(fc.array(objectSet, { maxLength: 4 }), fc.boolean()).map(([os, stray]) =>
+  `<filterSet><filter type="PropertyFilter">session[x]f1</filter>${os.join('')}<missingSet><obj type="X">y</obj></missingSet>` +
+  `${stray ? `<other><kind>enter</kind><obj type="VirtualMachine">vm-stray</obj></other><x>${STRAY}</x>` : ''}</filterSet>`);
 const answer = fc.tuple(fc.array(filterSet, { maxLength: 3 }), fc.constantFrom('<version>1</version>', '<version>-</version>', ''), fc.constantFrom('', '<truncated>true</truncated>', '<truncated>false</truncated>'), fc.record({ header: fc.boolean(), stray: fc.boolean(), second: fc.boolean(), none: fc.boolean() }))
   .map(([fs, version, truncated, s]) =>
     envelope(
-      s.none ? '' : `${s.stray ? `<junk><filterSet>${STRAY}</filterSet></junk>` : ''}<returnval>${version}${fs.join('')}${s.stray ? STRAY : ''}${truncated}</returnval>${s.second ? `<returnval><filterSet>${STRAY}</filterSet></returnval>` : ''}`,
+      s.none ? '' : `${s.stray ? `<junk><filterSet>${STRAY}</filterSet></junk>` : ''}<returnval>${version}${fs.join('')}${s.stray ? `${STRAY}<junk>${STRAY}</junk>` : ''}${truncated}</returnval>${s.second ? `<returnval><filterSet>${STRAY}</filterSet></returnval>` : ''}`,
       s.header ? `<soapenv:Header><returnval><filterSet>${STRAY}</filterSet></returnval></soapenv:Header>` : '',
     ));
 

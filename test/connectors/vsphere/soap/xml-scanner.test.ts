@@ -4,8 +4,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
+import type { XmlAttribute, XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
+import { fullGc } from '../../../support/full-gc.js';
 
 type Raw = Record<string, unknown>;
 interface Plain { name: string; attrs: [string, string][]; children: Plain[]; text: string }
@@ -116,6 +117,44 @@ const scopedNode: fc.Memo<string> = fc.memo((depth) =>
 );
 const scopedDoc = fc.array(scopedNode(4), { minLength: 1, maxLength: 4 }).map((kids) => `<r xmlns:a="urn:a" xmlns:b="urn:b">${kids.join('')}</r>`);
 
+// Hostile start tags for the tag cache (R-review5b): undeclared and rebound prefixes,
+// duplicate, unquoted and reserved attributes, `<` and unknown entities in values, a `>` in a
+// value. Few distinct heads, so the same tag text comes back in many scopes and depths.
+interface HostileNode { readonly name: string; readonly head: string; readonly kids: readonly (HostileNode | string)[]; readonly selfClosing: boolean }
+const hostileValue = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom('1', '>', 'x>y', '/>', '&amp;', '&#x3e;', 'urn:a', 'urn:b', '') },
+  { weight: 1, arbitrary: fc.constantFrom('<', '&bad;', '&constructor;', '"') },
+);
+const hostileAttr = fc.oneof(
+  { weight: 12, arbitrary: fc.tuple(fc.constantFrom('t', 'a:t', 'b:t', 'q:t', 'xmlns:a', 'xmlns:a', 'xmlns:b', 'xmlns'), hostileValue).map(([k, v]) => ` ${k}="${v}"`) },
+  { weight: 1, arbitrary: fc.constantFrom(' 1t="1"', ' u=1', ' t="1"t="2"', ' t="1" t="2"', " t='1\"") },
+);
+const hostileName = fc.constantFrom('val', 'a:val', 'b:val', 'q:val', 'val', '__proto__', 'É');
+const hostileNode: fc.Memo<HostileNode> = fc.memo((depth) =>
+  fc.record({
+    name: hostileName,
+    attrs: fc.array(hostileAttr, { maxLength: 2 }),
+    kids: fc.array(depth > 1 ? fc.oneof(hostileNode(depth - 1), fc.constantFrom('x', '&amp;', '&lt;')) : fc.constantFrom('x', '&amp;'), { maxLength: 3 }),
+    selfClosing: fc.boolean(),
+  }).map(({ name, attrs, kids, selfClosing }) => ({ name, head: name + attrs.join(''), kids, selfClosing: selfClosing && kids.length === 0 })),
+);
+const hostileDoc = fc.array(hostileNode(4), { minLength: 1, maxLength: 4 });
+
+/**
+ * A hostile document as text. `unique`: each start tag gets its own number of spaces before
+ * its `>` (or `/>`), which changes nothing in what it means but makes every tag text
+ * distinct, so none is ever read from the tag cache.
+ */
+function renderHostile(kids: readonly HostileNode[], unique: boolean): string {
+  let count = 0;
+  const render = (n: HostileNode | string): string => {
+    if (typeof n === 'string') return n;
+    const pad = unique ? ' '.repeat(++count) : '';
+    return n.selfClosing ? `<${n.head}${pad}/>` : `<${n.head}${pad}>${n.kids.map(render).join('')}</${n.name}>`;
+  };
+  return `<r xmlns:a="urn:a">${kids.map(render).join('')}</r>`;
+}
+
 /** The scanner fed `text` in pieces cut at the given offsets (taken modulo the length). */
 function viaPieces(text: string, cutsRaw: readonly number[]): XmlElement | undefined {
   const cuts = [...new Set(cutsRaw.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
@@ -149,6 +188,19 @@ describe('scanXml()', () => {
     assert.deepEqual(el.children.map((c) => c.attributes[0]?.value), ['>', undefined, '>']);
   });
 
+  it('reads a tag from the tag cache exactly as without it, accepted or refused, whole and in pieces (hostile tags)', () => {
+    const outcomes = new Set<boolean>();
+    fc.assert(fc.property(hostileDoc, fc.array(fc.nat(), { maxLength: 8 }), (kids, cutsRaw) => {
+      const uncached = scanXml(renderHostile(kids, true));
+      const cached = renderHostile(kids, false);
+      outcomes.add(uncached !== undefined);
+      assert.deepEqual(scanXml(cached), uncached, cached);
+      assert.deepEqual(viaPieces(cached, cutsRaw), uncached, cached);
+    }), { numRuns: 500 });
+    // The generator makes both: documents the scanner reads and documents it refuses.
+    assert.deepEqual([...outcomes].sort(), [false, true]);
+  });
+
   it('reads more distinct and longer tags than the tag cache keeps exactly as fast-xml-parser does', () => {
     const long = `t="${'v'.repeat(600)}"`;
     const kids = Array.from({ length: 300 }, (_, k) => `<a:e${k} n="${k}"/><a:e${k} n="${k}"/><x ${long}/>`).join('');
@@ -159,12 +211,54 @@ describe('scanXml()', () => {
     assert.deepEqual(resolvedScanner(xml, [5000, 12000, 30000]), expected);
   });
 
+  it('Security: keeps at most 256 start tags of at most 512 characters per document (its memory does not grow with a hostile answer)', async () => {
+    // What the scanner holds is seen through the elements' attribute lists: a kept tag's is
+    // shared with every element made from it; a tag not kept gets its own, which nothing holds
+    // once onClose has consumed its element. Kept: <r> and 254 short tags (255), not a tag of
+    // 513 characters, then one of 512 (256); not the 46 short tags after them.
+    const held: WeakRef<object>[] = [];
+    const scanner = new XmlStreamScanner({ onClose: (el) => (held.push(new WeakRef(el.attributes)), true) });
+    const short = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `<e k="${from + k}"/>`).join('');
+    const sized = (k: string, length: number) => `<e k="${k}" t="${'v'.repeat(length - `e k="${k}" t=""/`.length)}"/>`;
+    assert.equal(sized('a', 512).length, 514);
+    assert.ok(scanner.write(`<r>${short(0, 254)}${sized('a', 513)}${sized('b', 512)}${short(254, 300)}`));
+    // The last tag read and not kept is the scanner's scratch: one more, so that is not tag 299.
+    assert.ok(scanner.write('<e k="last"/>'));
+    await new Promise(setImmediate);
+    fullGc();
+    const alive = (from: number, to: number) => held.slice(from, to).filter((r) => r.deref() !== undefined).length;
+    assert.deepEqual([alive(0, 254), alive(254, 255), alive(255, 256), alive(256, 302)], [254, 0, 1, 0]);
+    assert.ok(scanner.write('</r>'));
+    assert.ok(scanner.end());
+  });
+
+  it('gives the elements of one tag one frozen attribute list: a consumer that writes to it throws instead of changing its siblings', () => {
+    // The root declares a namespace: its children are read in a scope of their own.
+    const el = scanXml('<r xmlns:p="urn:p"><v t="1" p:u="2"/><v t="1" p:u="2"/><v t="1" p:u="2"/><w t="1" p:u="2"/></r>')!;
+    const [first, second, third, other] = el.children.map((c) => c.attributes);
+    assert.ok(first === second && second === third, 'one list for the tag');
+    assert.notEqual(other, first);
+    assert.ok(Object.isFrozen(first) && first!.every((a) => Object.isFrozen(a)));
+    assert.throws(() => (first as XmlAttribute[]).push({ ns: '', local: 'x', value: 'y' }), TypeError);
+    assert.throws(() => { (first![0] as { value: string }).value = 'changed'; }, TypeError);
+    assert.deepEqual(third, [{ ns: '', local: 't', value: '1' }, { ns: 'urn:p', local: 'u', value: '2' }]);
+  });
+
   it('refuses what is not one well-formed element tree', () => {
     const bad = [
       '', '   ', 'text', '<a>', '<a></b>', '<a><b></a></b>', '<a/><b/>', '<a/>tail', 'lead<a/>', '<a x="1" x="2"/>', '<a x=1/>', '<a x="1"y="2"/>',
       '<a x="<"/>', '<a>&bogus;</a>', '<a>&amp</a>', '<a>& b</a>', '<a>&#xZZ;</a>', '<a>&#0;</a>', '<!DOCTYPE a><a/>', '<a><!ENTITY x "y"></a>',
       '<a><![CDATA[x</a>', '<a><!-- x</a>', '<1a/>', '< a/>', '<a/ >', '<a></a >x', '<?xml version="1.0"?>',
       '<![CDATA[x]]><a/>', '<a/><![CDATA[x]]>',
+      // Security: names of Object.prototype's members are no entities either (they decoded to its functions' source).
+      '<a>&constructor;</a>', '<a>&__proto__;</a>', '<a t="&toString;"/>', '<a>&hasOwnProperty;</a>', '<a>x&valueOf;</a>',
+      // Character references: digits only, no surrogate, nothing past U+10FFFF (it threw).
+      '<a>&#x41zz;</a>', '<a>&#65x;</a>', '<a>&#xD800;</a>', '<a>&#xDFFF;</a>', '<a>&#x110000;</a>',
+      // A construct cut by the end after the root; whitespace outside it is XML's four only.
+      '<a/><!-- x', '<a/><?pi', '<a/>\u00a0', '\u00a0<a/>', '<a/>\u2028',
+      // Security: a declaration is refused even where it ends like a CDATA section.
+      '<a><!DOCTYPE a]]></a>', '<a><!ENTITY x "y"]]></a>',
+      '<r><a/x>y</r>', '<a 1x="1"/>', '<a></a x>', '<a></ab>', '<a><?></a>',
     ];
     for (const xml of bad) assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
   });
@@ -181,6 +275,42 @@ describe('scanXml()', () => {
   it('accepts whitespace in end tags and around attributes, a BOM, comments and PIs outside the root', () => {
     const el = scanXml('\uFEFF<?xml version="1.0"?><!-- c --><a  x = "1"\n y=\'2\' ></a  ><?pi x?>\n');
     assert.deepEqual(el?.attributes.map((a) => a.value), ['1', '2']);
+    assert.equal(scanXml('\n \t\r\n<a/>\n\n ')?.local, 'a');
+    assert.deepEqual(scanXml('<a\tx="1"\r\ny="2"\t><b\r/></a\t\r\n>')?.attributes.map((a) => a.value), ['1', '2']);
+    assert.deepEqual(scanXml('<a xml:lang="en"/>')?.attributes, [{ ns: 'http://www.w3.org/XML/1998/namespace', local: 'lang', value: 'en' }]);
+    // `p:xmlns` is an ordinary attribute, not a declaration.
+    assert.deepEqual(scanXml('<r xmlns:p="urn:p"><x p:xmlns="urn:q"/></r>')?.children[0], { ns: '', local: 'x', attributes: [{ ns: 'urn:p', local: 'xmlns', value: 'urn:q' }], children: [], text: '' });
+    assert.equal(scanXml('<a>&#x10FFFF;&#xD7FF;&#xE000;&#9;</a>')?.text, '\u{10FFFF}\uD7FF\uE000\t');
+  });
+
+  it('says a piece is malformed as soon as it is, and stays refused', () => {
+    const scanner = new XmlStreamScanner();
+    // A complete start tag that is malformed: refused now, not when the document ends.
+    assert.equal(scanner.write('<a><b x=1>'), false);
+    assert.equal(scanner.write('</a>'), false);
+    assert.equal(scanner.end(), undefined);
+    const after = new XmlStreamScanner();
+    assert.equal(after.write('<a/>'), true);
+    assert.equal(after.write('tail'), false);
+    assert.equal(after.end(), undefined);
+    // An `&` with more than any reference's length after it and no `;`: refused now.
+    assert.equal(new XmlStreamScanner().write(`<a>x&${'y'.repeat(20)}`), false);
+  });
+
+  it('reads each piece as it comes: elements close during write, a tag cut inside a quoted `>` waits, the root is never offered to capture', () => {
+    const closed: string[] = [];
+    const offered: number[] = [];
+    const events: string[] = [];
+    const sink = { open: (_ns: string, local: string) => void events.push(local), text: () => undefined, close: () => void events.push('/') };
+    const scanner = new XmlStreamScanner({ onClose: (el) => (closed.push(el.local), false), capture: (_ns, local, _a, depth) => (offered.push(depth), local === 'c' ? sink : undefined) });
+    assert.ok(scanner.write('<r><!-- c --><x/><c><d/></c>'));
+    assert.deepEqual([closed, offered, events], [['x'], [1, 1], ['c', 'd', '/', '/']]);
+    assert.ok(scanner.write('<b t=">'));
+    assert.ok(scanner.write('">text</b></r>'));
+    const root = scanner.end();
+    assert.deepEqual(root?.children.map((c) => [c.local, c.text, c.attributes[0]?.value]), [['x', '', undefined], ['b', 'text', '>']]);
+    // Whole too: a tag not kept (its first `>` is quoted) ends after its value.
+    assert.equal(scanXml('<a t=">">x</a>')?.text, 'x');
   });
   it('reads a document cut into any pieces exactly as the whole (the streaming path soapCall uses)', () => {
     fc.assert(fc.property(doc, fc.array(fc.nat(), { maxLength: 12 }), (xml, cutsRaw) => {

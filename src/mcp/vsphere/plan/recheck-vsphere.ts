@@ -23,11 +23,17 @@ const LABELS: Record<string, string> = {
   'config.memoryHotAddEnabled': 'memory hot add',
 };
 
-const POWER_WORDS: Record<string, string> = { poweredOff: 'powered off', poweredOn: 'powered on', suspended: 'suspended' };
+// A Map, not an object: the power state is vCenter's text, and `constructor` must not find a function.
+const POWER_WORDS = new Map([
+  ['poweredOff', 'powered off'],
+  ['poweredOn', 'powered on'],
+  ['suspended', 'suspended'],
+]);
 
-function explain(change: PreconditionChange): string | undefined {
+/** Why a precondition value changed, in words, where the change says it; exported for its test. */
+export function explain(change: PreconditionChange): string | undefined {
   if (change.key === 'runtime.powerState' && change.after !== undefined) {
-    const word = POWER_WORDS[change.after];
+    const word = POWER_WORDS.get(change.after);
     if (word) return `it was ${word} by someone else`;
   }
   if (change.key === 'snapshot') return 'its snapshots were changed by someone else';

@@ -15,11 +15,19 @@ const FileOutput = z.object({
 });
 type Obj = Record<string, PropertyValue>;
 const obj = (v: PropertyValue | undefined): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) && !isMoRef(v) ? (v as Obj) : undefined);
-/** FileInfo subtypes by name, shortened for the model. */
-const KIND: Record<string, string> = {
+/**
+ * FileInfo subtypes by name, shortened for the model. A Map, not an object: the type is
+ * vCenter's text (`xsi:type`), and `constructor` must not find a function.
+ */
+const KIND = new Map(Object.entries({
   FolderFileInfo: 'folder', VmDiskFileInfo: 'vmdk', VmConfigFileInfo: 'vmx', VmLogFileInfo: 'log', IsoImageFileInfo: 'iso',
   VmNvramFileInfo: 'nvram', VmSnapshotFileInfo: 'snapshot', FloppyImageFileInfo: 'floppy', TemplateConfigFileInfo: 'vmtx',
-};
+}));
+
+/** The short kind of a FileInfo subtype; `file` for any other; exported for its test. */
+export function fileKind(type: string | undefined): string {
+  return KIND.get(type ?? '') ?? 'file';
+}
 /**
  * A folder path inside a datastore: no "..", no brackets (they delimit the datastore name).
  * Security: the path is the model's input; it must not climb out of the named datastore.
@@ -66,7 +74,7 @@ export function registerBrowseDatastoreTool(tools: Toolkit, deps: { clients: Vsp
           if (!info || !name) continue;
           files.push(compact({
             path: `${base}${base.endsWith(']') || base.endsWith('/') ? (base.endsWith(']') ? ' ' : '') : '/'}${name}`,
-            type: KIND[str(info['_type']) ?? ''] ?? 'file',
+            type: fileKind(str(info['_type'])),
             sizeBytes: num(info['fileSize']),
             modified: str(info['modification']),
           }));

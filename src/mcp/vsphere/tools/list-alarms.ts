@@ -20,7 +20,18 @@ const AlarmOutput = z.object({
 });
 type Obj = Record<string, PropertyValue>;
 const obj = (v: PropertyValue | undefined): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) && !isMoRef(v) ? (v as Obj) : undefined);
-const SEVERITY: Record<string, number> = { red: 0, yellow: 1, gray: 2, green: 3 };
+// A Map, not an object: the status is vCenter's text, and `constructor` must not find a function.
+const SEVERITY = new Map([
+  ['red', 0],
+  ['yellow', 1],
+  ['gray', 2],
+  ['green', 3],
+]);
+
+/** Sort rank of an alarm status, worst first; any other text after the four; exported for its test. */
+export function severityRank(status: string): number {
+  return SEVERITY.get(status) ?? 9;
+}
 
 /** `vsphere_list_alarms`: triggered alarms (`triggeredAlarmState`) on an object and below it (issue 16). */
 export function registerListAlarmsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
@@ -71,7 +82,7 @@ export function registerListAlarmsTool(tools: Toolkit, deps: { clients: VsphereC
         })];
       })
         .filter((a) => (!status || a.status === status) && (includeAcknowledged || !a.acknowledged))
-        .sort((a, b) => (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9) || (b.time ?? '').localeCompare(a.time ?? ''));
+        .sort((a, b) => severityRank(a.status) - severityRank(b.status) || (b.time ?? '').localeCompare(a.time ?? ''));
       return toolResult(`${rows.length} triggered alarm(s)${entity ? ` on ${entity} and below` : ''}`, { alarms: rows, total: rows.length });
     },
   });

@@ -42,16 +42,18 @@ const answer = fc.tuple(fc.array(objects, { maxLength: 5 }), fc.constantFrom('',
 
 /**
  * `<objects>` where the tree path does not read them (R-review17): in the SOAP Header, in
- * another element of the response, in a second returnval, in a second element of the Body,
+ * a response that is the Body's second element, in another element of the response, in a second returnval, in a second element of the Body,
  * in a Body of another namespace before SOAP's, or in a second SOAP Body.
  */
 const STRAY = '<objects><obj type="VirtualMachine">vm-stray</obj><propSet><name>name</name><val>stray</val></propSet></objects>';
-const strays = fc.record({ header: fc.boolean(), fakeBody: fc.boolean(), junk: fc.boolean(), nested: fc.boolean(), secondReturnval: fc.boolean(), secondChild: fc.boolean(), secondBody: fc.boolean() });
+// emptyFirst: the Body's first element is a response without a returnval, so the real one
+// after it is the Body's second element and must not be read either.
+const strays = fc.record({ header: fc.boolean(), fakeBody: fc.boolean(), emptyFirst: fc.boolean(), junk: fc.boolean(), nested: fc.boolean(), secondReturnval: fc.boolean(), secondChild: fc.boolean(), secondBody: fc.boolean() });
 const answerWithStrays = fc.tuple(fc.array(objects, { maxLength: 3 }), strays).map(([os, s]) =>
   `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="${XSI}">` +
   (s.header ? `<soapenv:Header><a><b>${STRAY}</b></a><h><returnval>${STRAY}</returnval></h></soapenv:Header>` : '') +
   (s.fakeBody ? `<o:Body xmlns:o="urn:other"><R><returnval>${STRAY}</returnval></R></o:Body>` : '') +
-  `<soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25">${s.junk ? `<junk>${STRAY}</junk>` : ''}<returnval>${os.join('')}${s.nested ? `<deeper>${STRAY}</deeper>` : ''}</returnval>${s.secondReturnval ? `<returnval>${STRAY}</returnval>` : ''}</RetrievePropertiesExResponse>` +
+  `<soapenv:Body>${s.emptyFirst ? '<RetrievePropertiesExResponse xmlns="urn:vim25"/>' : ''}<RetrievePropertiesExResponse xmlns="urn:vim25">${s.junk ? `<junk>${STRAY}</junk>` : ''}<returnval>${os.join('')}${s.nested ? `<deeper>${STRAY}</deeper>` : ''}</returnval>${s.secondReturnval ? `<returnval>${STRAY}</returnval>` : ''}</RetrievePropertiesExResponse>` +
   (s.secondChild ? `<Other><x>${STRAY}</x></Other>` : '') +
   '</soapenv:Body>' +
   (s.secondBody ? `<soapenv:Body><R><returnval>${STRAY}</returnval></R></soapenv:Body>` : '') +

@@ -103,8 +103,7 @@ class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
         if (this.objSeen) return;
         this.objSeen = true;
         this.kind = OBJ;
-        const type = moRefType(attributes);
-        this.refType = type === undefined ? undefined : this.shared(type);
+        this.refType = this.objRefType(attributes);
       } else if (local === 'propSet') {
         this.kind = PROP_SET;
         this.name = undefined;
@@ -167,10 +166,4 @@ class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
       this.emit(row);
     }
   }
-}
-
-/** The unqualified `type` attribute (parseMoRef's), from the first one as attributeValue takes it. */
-function moRefType(attributes: readonly XmlAttribute[]): string | undefined {
-  for (const a of attributes) if (a.ns === '' && a.local === 'type') return a.value;
-  return undefined;
 }

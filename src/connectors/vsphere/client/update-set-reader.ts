@@ -134,9 +134,7 @@ class ObjectUpdateSink extends ValTreeBuilder implements XmlEventSink {
         if (this.objSeen) return;
         this.objSeen = true;
         this.kind = OBJ;
-        let type: string | undefined;
-        for (const a of attributes) if (a.ns === '' && a.local === 'type') type ??= a.value;
-        this.refType = type === undefined ? undefined : this.shared(type);
+        this.refType = this.objRefType(attributes);
       } else if (local === 'changeSet') {
         this.kind = CHANGE_SET;
         this.name = undefined;

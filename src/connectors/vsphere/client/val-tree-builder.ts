@@ -78,6 +78,15 @@ export abstract class ValTreeBuilder {
     return parsePropertyValue(root);
   }
 
+  /**
+   * The MoRef type of an `<obj>`: its unqualified `type` attribute, the first one as
+   * attributeValue takes it (parseMoRef's), as the shared copy; undefined without one.
+   */
+  protected objRefType(attributes: readonly XmlAttribute[]): string | undefined {
+    for (const a of attributes) if (a.ns === '' && a.local === 'type') return this.shared(a.value);
+    return undefined;
+  }
+
   /** Property, type and op names repeat in every object: one copy of each. */
   protected shared(text: string): string {
     let own = this.names.get(text);

@@ -8,6 +8,7 @@ import { parseRetrieveResult } from '../../../../src/connectors/vsphere/client/o
 import { retrieveResultReader } from '../../../../src/connectors/vsphere/client/retrieve-result-reader.js';
 import { childElement, type XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 import { MAX_XML_DEPTH, scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
+import { xmlPieces } from '../soap/xml-pieces.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const envelope = (returnval: string) =>
@@ -69,14 +70,9 @@ function responseOf(envelopeElement: XmlElement | undefined): XmlElement {
 
 /** The streaming path: the scanner fed in pieces, rows from retrieveResultReader's events. */
 function viaEvents(xml: string, cutsRaw: readonly number[]) {
-  const cuts = [...new Set(cutsRaw.map((c) => c % (xml.length + 1)))].sort((a, b) => a - b);
   const reader = retrieveResultReader();
   const scanner = new XmlStreamScanner({ capture: reader.capture });
-  let from = 0;
-  for (const cut of [...cuts, xml.length]) {
-    assert.ok(scanner.write(xml.slice(from, cut)));
-    from = cut;
-  }
+  for (const piece of xmlPieces(xml, cutsRaw)) assert.ok(scanner.write(piece));
   const root = scanner.end();
   return reader.result(responseOf(root));
 }

@@ -9,6 +9,7 @@ import { updateSetReader, type ObjectUpdate, type PropertyChange, type UpdateSet
 import { parseMoRef } from '../../../../src/connectors/vsphere/soap/managed-object-ref.js';
 import { childElement, childElements, childText, type XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
+import { xmlPieces } from '../soap/xml-pieces.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -82,14 +83,9 @@ function viaTree(xml: string): UpdateSetPage {
 }
 
 function viaEvents(xml: string, cutsRaw: readonly number[]): UpdateSetPage {
-  const cuts = [...new Set(cutsRaw.map((c) => c % (xml.length + 1)))].sort((a, b) => a - b);
   const reader = updateSetReader();
   const scanner = new XmlStreamScanner({ capture: reader.capture });
-  let from = 0;
-  for (const cut of [...cuts, xml.length]) {
-    assert.ok(scanner.write(xml.slice(from, cut)));
-    from = cut;
-  }
+  for (const piece of xmlPieces(xml, cutsRaw)) assert.ok(scanner.write(piece));
   return reader.result(responseOf(scanner.end()));
 }
 

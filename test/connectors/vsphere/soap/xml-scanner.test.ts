@@ -7,6 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { XmlAttribute, XmlElement } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 import { scanXml, XmlStreamScanner } from '../../../../src/connectors/vsphere/soap/xml-scanner.js';
 import { fullGc } from '../../../support/full-gc.js';
+import { xmlPieces } from './xml-pieces.js';
 
 type Raw = Record<string, unknown>;
 interface Plain { name: string; attrs: [string, string][]; children: Plain[]; text: string }
@@ -157,13 +158,8 @@ function renderHostile(kids: readonly HostileNode[], unique: boolean): string {
 
 /** The scanner fed `text` in pieces cut at the given offsets (taken modulo the length). */
 function viaPieces(text: string, cutsRaw: readonly number[]): XmlElement | undefined {
-  const cuts = [...new Set(cutsRaw.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
   const scanner = new XmlStreamScanner();
-  let from = 0;
-  for (const cut of [...cuts, text.length]) {
-    if (!scanner.write(text.slice(from, cut))) return undefined;
-    from = cut;
-  }
+  for (const piece of xmlPieces(text, cutsRaw)) if (!scanner.write(piece)) return undefined;
   return scanner.end();
 }
 

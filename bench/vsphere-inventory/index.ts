@@ -82,10 +82,9 @@ function positive(name: string, fallback: number): number {
 /** The one-shot of `root`, bundled by that checkout's bundle-one-shot.ts; undefined while the connector does not exist yet. */
 async function bundleOurs(root = ROOT, outdir = OURS_OUT): Promise<{ entry: string; flags: readonly string[]; finish: (env: Record<string, string>) => Promise<void> } | undefined> {
   if (!fs.existsSync(path.join(root, ONE_SHOT_CONNECTOR))) return undefined;
-  // A checkout with its own bundleCheckout (main since round 4) bundles itself, so its
-  // one-shot runs with its own child flags and code cache, as ours does.
-  const theirs = path.resolve(root) === ROOT ? undefined : ((await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as { bundleCheckout?: typeof bundleCheckout });
-  return (theirs?.bundleCheckout ?? bundleCheckout)(root, outdir);
+  // bundleCheckout has another checkout bundled by its own bundle-one-shot.ts, so its one-shot
+  // runs with its own child flags and code cache, as ours does.
+  return bundleCheckout(root, outdir);
 }
 
 /**

@@ -39,15 +39,11 @@ function run(script: string, env: NodeJS.ProcessEnv, profDir: string, flags: rea
 
 const ours = await bundleCheckout(ROOT, path.join(OUT, 'bundle-ours'));
 const ways: { label: string; script: string; flags?: readonly string[]; finish?: (env: Record<string, string>) => Promise<void> }[] = [{ label: 'ours', script: ours.entry, flags: ours.flags, finish: ours.finish }];
-// BENCH_BASE may list several checkouts, comma-separated: base, base2, ... (each bundled by its own bundle-one-shot.ts).
-// A checkout whose bundle-one-shot.ts has bundleCheckout (main since round 4) bundles itself
-// with that: its one-shot then runs with its own child flags and code cache, as ours does
-// (this checkout's bundleCheckout would run it without flags, as an older checkout).
+// BENCH_BASE may list several checkouts, comma-separated: base, base2, ... (bundleCheckout
+// has each bundled by its own bundle-one-shot.ts, with its own child flags and code cache).
 for (const [k, dir] of (BASE ? BASE.split(',') : []).entries()) {
   const label = k === 0 ? 'base' : `base${k + 1}`;
-  const root = path.resolve(dir);
-  const theirs = (await import(path.join(root, 'bench', 'vsphere-inventory', 'bundle-one-shot.ts'))) as { bundleCheckout?: typeof bundleCheckout };
-  const b = await (theirs.bundleCheckout ?? bundleCheckout)(root, path.join(OUT, `bundle-${label}`));
+  const b = await bundleCheckout(path.resolve(dir), path.join(OUT, `bundle-${label}`));
   ways.push({ label, script: b.entry, flags: b.flags, finish: b.finish });
 }
 // PROFILE_FLAGS='--maglev;--max-semi-space-size=16': each set of node flags is one more way,

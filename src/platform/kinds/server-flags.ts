@@ -34,8 +34,15 @@ export const VSPHERE_SERVER_FLAGS: readonly string[] = ['--max-semi-space-size=2
  * largest part of the first page's peak (docs/PERFORMANCE.md §3, round 4; D98).
  * JavaScript is compiled as before. The vSphere child runs the same parser and takes the
  * same flag (the one-shot: CPU 300 → 250 ms, peak RSS 90 → 69 MiB; §2 round 4).
+ *
+ * `--max-semi-space-size=8` and `--heap-growing-percent=20`: with V8's defaults the child's
+ * peak climbed walk after walk (83 MiB after the first 5,000-row page, 118–128 MiB after three
+ * 50,000-activity walks): the old generation grew to several times what survived, and both
+ * 16 MiB semi-spaces filled. Together they keep it flat at 93–99 MiB from the first walk on,
+ * for ~5 ms more CPU a page; 4 or 2 MiB semi-spaces were flatter still (83–85 MiB) but cost
+ * 80–140 ms more per walk (D122, docs/PERFORMANCE.md §3 round 6).
  */
-export const P6_SERVER_FLAGS: readonly string[] = ['--liftoff-only'];
+export const P6_SERVER_FLAGS: readonly string[] = ['--liftoff-only', '--max-semi-space-size=8', '--heap-growing-percent=20'];
 
 /** Flags by the server's folder under dist/mcp (what scripts/build.mjs looks up). */
 export const BUILT_IN_SERVER_FLAGS: Readonly<Record<string, readonly string[]>> = { vsphere: VSPHERE_SERVER_FLAGS, p6: P6_SERVER_FLAGS };

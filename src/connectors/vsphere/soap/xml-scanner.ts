@@ -10,6 +10,7 @@ const XMLNS_PREFIX_NS = 'http://www.w3.org/2000/xmlns/';
  * Lone surrogates are not looked for: the body reaches the scanner through a TextDecoder,
  * which turns any invalid UTF-8 into U+FFFD, so none can arrive that way.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const RAW_NOT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 /** An XML name, ASCII or not, with at most one colon (namespaces in XML). */
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;

@@ -351,3 +351,127 @@ describe('scanXml()', () => {
     assert.equal(ok, false);
   });
 });
+
+describe('scanXml() strictness (R-review5b, D-U1-xml-1 to -3)', () => {
+  const XML_URI = 'http://www.w3.org/XML/1998/namespace';
+  const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
+  /** Refused whole, and in two pieces cut anywhere. */
+  const refused = (xml: string): void => {
+    assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
+    for (let cut = 1; cut < xml.length; cut++) assert.equal(viaPieces(xml, [cut]), undefined, `${JSON.stringify(xml)} cut at ${cut}`);
+  };
+  /** Read whole, and the same in two pieces cut anywhere. */
+  const read = (xml: string): XmlElement => {
+    const el = scanXml(xml);
+    assert.notEqual(el, undefined, JSON.stringify(xml));
+    for (let cut = 1; cut < xml.length; cut++) assert.deepEqual(viaPieces(xml, [cut]), el, `${JSON.stringify(xml)} cut at ${cut}`);
+    return el!;
+  };
+
+  it('Security: refuses one attribute name twice under two prefixes bound to one URI, read or from the tag cache', () => {
+    refused('<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>');
+    refused('<r xmlns:p="u"><a xmlns:q="u" p:x="1" q:x="2"/></r>');
+    refused('<r xmlns:p="u" xmlns:q="u"><a q:x="1" p:x="2"></a></r>');
+    // The default namespace does not apply to attributes: `x` and `p:x` are two names.
+    assert.deepEqual(read('<a xmlns="u" xmlns:p="u" x="1" p:x="2"/>').attributes, [{ ns: '', local: 'x', value: '1' }, { ns: 'u', local: 'x', value: '2' }]);
+    assert.equal(read('<a xmlns:p="u" xmlns:q="v" p:x="1" q:x="2"/>').attributes.length, 2);
+    // The same tag text is read twice (then from the cache) where its prefixes differ, and
+    // refused where they name one URI, before and after the cache has it.
+    const tag = '<e p:x="1" q:x="2"/>';
+    assert.equal(read(`<r xmlns:p="u" xmlns:q="v">${tag}${tag}</r>`).children.length, 2);
+    refused(`<r xmlns:p="u" xmlns:q="v">${tag}${tag}<s xmlns:q="u">${tag}</s></r>`);
+    refused(`<r xmlns:p="u" xmlns:q="v"><s xmlns:q="u">${tag}</s>${tag}</r>`);
+    // Many attributes (a set instead of pairs): the last one repeats the first, by raw or expanded name.
+    const many = Array.from({ length: 40 }, (_, k) => ` p:a${k}="${k}"`).join('');
+    assert.equal(read(`<a xmlns:p="u" xmlns:q="u"${many}/>`).attributes.length, 40);
+    refused(`<a xmlns:p="u" xmlns:q="u"${many} q:a0="x"/>`);
+    refused(`<a xmlns:p="u"${many} p:a0="x"/>`);
+    refused(`<a${many.replaceAll('p:', '')} a39="x"/>`);
+  });
+
+  it('Security: refuses the namespace declarations XML Namespaces forbids', () => {
+    for (const decl of [
+      'xmlns:p=""', 'xmlns:xml="urn:x"', 'xmlns:xml=""', 'xmlns:xmlns="urn:x"', `xmlns:xmlns="${XMLNS_URI}"`,
+      `xmlns:p="${XML_URI}"`, `xmlns:p="${XMLNS_URI}"`, `xmlns="${XML_URI}"`, `xmlns="${XMLNS_URI}"`,
+    ]) {
+      refused(`<a ${decl}/>`);
+      refused(`<r><a ${decl}></a><a ${decl}/></r>`);
+    }
+    // Element names may not use the prefix `xmlns`.
+    refused('<xmlns:a/>');
+    // Allowed: `xml` bound to its own URI, the default namespace undeclared.
+    assert.equal(read(`<a xmlns:xml="${XML_URI}" xml:lang="en"/>`).attributes[0]?.ns, XML_URI);
+    assert.deepEqual(read('<r xmlns="urn:d"><a xmlns=""/></r>').children[0]?.ns, '');
+  });
+
+  it('Security: refuses characters XML 1.0 does not allow, raw or as references, `--` in a comment and `]]>` in text', () => {
+    for (const code of [0x0, 0x1, 0x8, 0xb, 0xc, 0xe, 0x1f, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffe, 0xffff, 0x110000]) {
+      refused(`<a>&#${code};</a>`);
+      refused(`<a>&#x${code.toString(16)};</a>`);
+      refused(`<a t="&#x${code.toString(16)};"/>`);
+    }
+    for (const c of ['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001f', '\ufffe', '\uffff']) {
+      for (const xml of [`<a>${c}</a>`, `<a>x${c}y</a>`, `<a t="${c}"/>`, `<a><!-- ${c} --></a>`, `<a><![CDATA[${c}]]></a>`, `<a><?pi ${c}?></a>`, `<!-- ${c} --><a/>`]) refused(xml);
+    }
+    for (const xml of ['<a><!-- x -- y --></a>', '<a><!-- x ---></a>', '<a><!----></a><!-- a--b -->', '<a>]]></a>', '<a>x]]>y</a>', '<a>x<b/>]]></a>']) refused(xml);
+    // Allowed: the XML characters at each end of their ranges, `]]` without `>`, `]]>` escaped or in a CDATA end.
+    assert.equal(read('<a>&#x9;&#xA;&#xD;&#x20;&#xD7FF;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;</a>').text, '\t\n\r\u0020\ud7ff\ue000\ufffd\u{10000}\u{10FFFF}');
+    assert.equal(read('<a>\t\r\n\ud7ff\ue000\ufffd</a>').text, '\t\r\n\ud7ff\ue000\ufffd');
+    assert.equal(read('<a>]]]&gt;] ]>]]</a>').text, ']]]>] ]>]]');
+    assert.equal(read('<a><![CDATA[x]]]]><![CDATA[>]]><!---->-<!-- - a-b - --></a>').text, 'x]]>-');
+    assert.equal(read('<a t="]]>"/>').attributes[0]?.value, ']]>');
+  });
+});
+
+describe('XmlStreamScanner: a construct cut across many pieces', () => {
+  const KB = 1024;
+  /** Feeds `head`, then `filler` up to `size` characters in `pieceSize` pieces: what write said, and the work. */
+  const feed = (head: string, filler: string, size: number, pieceSize: number) => {
+    const scanner = new XmlStreamScanner();
+    let ok = scanner.write(head);
+    let fed = head.length;
+    const body = filler.repeat(Math.ceil(size / filler.length)).slice(0, size);
+    for (let k = 0; k < body.length && ok; k += pieceSize) {
+      const piece = body.slice(k, k + pieceSize);
+      ok = scanner.write(piece);
+      fed += piece.length;
+    }
+    return { scanner, ok, fed };
+  };
+  // Each construct that can wait, with text that never ends it (for a start tag: `>`s inside a quoted value).
+  const constructs: [string, string, string, string][] = [
+    // [head, filler, the end, what the scanner then reads as its text or attribute]
+    ['<r><e ', ' \t\n', 'x="1"/></r>', ''],
+    ['<r><e t="', ">>x'y", '"/></r>', ''],
+    ["<r><e t='", '>>"', "'/></r>", ''],
+    ['<r></r', ' \t', '>', ''],
+    ['<r><!-- ', '- x', ' --></r>', ''],
+    ['<r><?pi ', '? >', '?></r>', ''],
+    ['<r><![CDATA[', '] ]>]', ']]></r>', 'cdata'],
+  ];
+
+  it('Security: looks at each character of a cut construct a bounded number of times, in 1 KB pieces or 1-character ones, and still refuses one over 1 MiB', () => {
+    for (const [head, filler] of constructs) {
+      // Pieces of 1 KB up to the 1 MiB limit: refused past it, each character looked at a few times (not once per piece).
+      const big = feed(head, filler, 1024 * KB + 2 * KB, KB);
+      assert.equal(big.ok, false, head);
+      assert.ok(big.scanner.charactersRead < 4 * big.fed, `${head}: ${big.scanner.charactersRead} characters read for ${big.fed} fed`);
+      const small = feed(head, filler, 64 * KB, 1);
+      assert.equal(small.ok, true, head);
+      assert.ok(small.scanner.charactersRead < 4 * small.fed, `${head}: ${small.scanner.charactersRead} characters read for ${small.fed} fed in 1-character pieces`);
+    }
+  });
+
+  it('reads a construct cut across many pieces, its end cut anywhere too, as the whole', () => {
+    for (const [head, filler, end, kind] of constructs) {
+      const body = filler.repeat(Math.ceil(20 * KB / filler.length));
+      const xml = head + body + end;
+      const whole = scanXml(xml);
+      assert.notEqual(whole, undefined, head);
+      if (kind === 'cdata') assert.equal(whole?.text, body);
+      const cuts = Array.from({ length: 40 }, (_, k) => head.length + k * 512);
+      for (let last = 1; last < end.length; last++) assert.deepEqual(viaPieces(xml, [...cuts, head.length + body.length + last]), whole, `${head} end cut at ${last}`);
+      assert.deepEqual(viaPieces(xml, Array.from({ length: xml.length }, (_, k) => k)), whole, `${head} in 1-character pieces`);
+    }
+  });
+});

@@ -6,14 +6,23 @@ const XML_PREFIX_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_PREFIX_NS = 'http://www.w3.org/2000/xmlns/';
 /**
  * A raw character XML 1.0 does not allow (its `Char` production): C0 controls other than
- * tab, LF and CR, and U+FFFE, U+FFFF. One native regex test per piece as it arrives (D-U1-xml-3).
- * Lone surrogates are not looked for: the body reaches the scanner through a TextDecoder,
- * which turns any invalid UTF-8 into U+FFFD, so none can arrive that way.
+ * tab, LF and CR, and U+FFFE, U+FFFF (D-U1-xml-3). Looked for only where the scanner already
+ * looks at each character: text and attribute values (TEXT_SPECIAL, VALUE_SPECIAL, in the
+ * test that was there for `&`), comments, PIs and CDATA; names (NAME) and the space in tags
+ * (isSpace) allow none of them. A tag from the tag cache was checked when it was read. Lone
+ * surrogates are not looked for: the body reaches the scanner through a TextDecoder, which
+ * turns any invalid UTF-8 into U+FFFD, so none can arrive that way.
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const RAW_NOT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
-/** An XML name, ASCII or not, with at most one colon (namespaces in XML). */
-const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
+/** Text that needs a closer look: `&`, `]` (of a `]]>`), or a character RAW_NOT_CHAR refuses. */
+// eslint-disable-next-line no-control-regex -- control characters are among what it looks for
+const TEXT_SPECIAL = /[&\]\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+/** An attribute value that needs a closer look: `&` or a character RAW_NOT_CHAR refuses. */
+// eslint-disable-next-line no-control-regex -- control characters are among what it looks for
+const VALUE_SPECIAL = /[&\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+/** An XML name, ASCII or not, with at most one colon (namespaces in XML); no U+FFFE or U+FFFF. */
+const NAME = /^[A-Za-z_\u00C0-\uFFFD][\w.\-\u00B7\u00C0-\uFFFD]*(?::[A-Za-z_\u00C0-\uFFFD][\w.\-\u00B7\u00C0-\uFFFD]*)?$/;
 /**
  * Text outside the root element: XML's four whitespace characters only (JavaScript's `\s`
  * also takes U+00A0, U+2028, U+FEFF and the like).
@@ -192,9 +201,7 @@ export class XmlStreamScanner {
   /** Feeds the next piece of the document; false once it is known to be malformed. */
   write(text: string): boolean {
     if (this.failed) return false;
-    // Security: a raw character XML does not allow (a control character) is refused (D-U1-xml-3).
     this.looked += text.length;
-    if (RAW_NOT_CHAR.test(text)) return this.fail();
     if (this.waitKind !== WAIT_ANY) {
       // A cut construct waits: only the new piece is searched for its end.
       const ends = this.endsIn(text);
@@ -338,20 +345,24 @@ export class XmlStreamScanner {
     if (xml.charCodeAt(lt + 1) === 0x3f /* ? */) {
       const close = xml.indexOf('?>', lt + 2);
       if (close < 0) return final ? -1 : lt;
-      return close + 2;
+      return RAW_NOT_CHAR.test(xml.slice(lt + 2, close)) ? -1 : close + 2;
     }
     if (!final && n - lt < 9) return lt;
     if (xml.startsWith('<!--', lt)) {
       // Security: `--` may only end a comment (D-U1-xml-3): the first one must be its `-->`.
       const dashes = xml.indexOf('--', lt + 4);
       if (dashes < 0 || dashes + 2 >= n) return final ? -1 : lt;
-      return xml.charCodeAt(dashes + 2) === 0x3e /* > */ ? dashes + 3 : -1;
+      return xml.charCodeAt(dashes + 2) === 0x3e /* > */ && !RAW_NOT_CHAR.test(xml.slice(lt + 4, dashes)) ? dashes + 3 : -1;
     }
     if (xml.startsWith('<![CDATA[', lt)) {
       if (this.rawNames.length === 0) return -1;
       const close = xml.indexOf(']]>', lt + 9);
       if (close < 0) return final ? -1 : lt;
-      if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
+      if (close > lt + 9) {
+        const text = xml.slice(lt + 9, close);
+        if (RAW_NOT_CHAR.test(text)) return -1;
+        this.addText(text);
+      }
       return close + 3;
     }
     return -1; // Security: DOCTYPE and other declarations are refused.
@@ -732,16 +743,22 @@ function isNameEnd(c: number): boolean {
 }
 
 /**
- * Character data between tags, decoded; undefined when malformed. Security: `]]>` may only
- * end a CDATA section, never appear in text (XML 1.0 §2.4, D-U1-xml-3).
+ * Character data between tags, decoded; undefined when malformed. Security (D-U1-xml-3): no
+ * character XML does not allow, and no `]]>`, which may only end a CDATA section (XML 1.0
+ * §2.4). One native test finds the usual text plain (it replaced decode's test for `&`).
  */
 function decodeText(text: string): string | undefined {
+  if (!TEXT_SPECIAL.test(text)) return text;
   return text.includes(']]>') ? undefined : decode(text);
 }
 
-/** Decodes the five entities and character references; undefined for a bare or unknown `&`. */
+/**
+ * Decodes the five entities and character references; undefined for a bare or unknown `&`,
+ * or a character XML does not allow (Security, D-U1-xml-3).
+ */
 function decode(text: string): string | undefined {
-  if (!text.includes('&')) return text;
+  if (!VALUE_SPECIAL.test(text)) return text;
+  if (RAW_NOT_CHAR.test(text)) return undefined;
   let out = '';
   let last = 0;
   for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', last)) {

@@ -411,7 +411,10 @@ describe('scanXml() strictness (R-review5b, D-U1-xml-1 to -3)', () => {
       refused(`<a t="&#x${code.toString(16)};"/>`);
     }
     for (const c of ['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001f', '\ufffe', '\uffff']) {
-      for (const xml of [`<a>${c}</a>`, `<a>x${c}y</a>`, `<a t="${c}"/>`, `<a><!-- ${c} --></a>`, `<a><![CDATA[${c}]]></a>`, `<a><?pi ${c}?></a>`, `<!-- ${c} --><a/>`]) refused(xml);
+      const places = [`<a>${c}</a>`, `<a>x${c}y</a>`, `<a>&amp;${c}</a>`, `<a>]${c}</a>`, `<a t="${c}"/>`, `<a t="&amp;${c}"/>`, `<a><!-- ${c} --></a>`, `<a><![CDATA[${c}]]></a>`, `<a><?pi ${c}?></a>`, `<!-- ${c} --><a/>`];
+      for (const xml of [...places, `<a${c}/>`, `<a b${c}="1"/>`, `<a${c} b="1"/>`, `<a></a${c}>`, `<a>${c}<b/></a>`]) refused(xml);
+      // A tag read from the tag cache was checked when it was first read.
+      refused(`<r><a t="1"/><a t="1"/><a t="${c}"/></r>`);
     }
     for (const xml of ['<a><!-- x -- y --></a>', '<a><!-- x ---></a>', '<a><!----></a><!-- a--b -->', '<a>]]></a>', '<a>x]]>y</a>', '<a>x<b/>]]></a>']) refused(xml);
     // Allowed: the XML characters at each end of their ranges, `]]` without `>`, `]]>` escaped or in a CDATA end.

@@ -64,6 +64,8 @@ interface Scope {
   readonly prefix: string;
   readonly uri: string;
   readonly parent: Scope | undefined;
+  /** Links from the root's to this one (at most MAX_BINDINGS_IN_SCOPE). */
+  readonly length: number;
   /** The last link declared on top of this one, reused when the same declaration repeats. */
   next?: Scope;
 }
@@ -183,7 +185,7 @@ export class XmlStreamScanner {
   /** The sink of the captured subtree being read, and the depth of its top element. */
   private sink: XmlEventSink | undefined;
   private sinkDepth = -1;
-  private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
+  private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined, length: 1 };
   private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [], tags: new Map() };
   private readonly tag: StartTag = { parent: this.rootScope, rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
@@ -536,6 +538,15 @@ const WAIT_COMMENT = 3; // a comment: `--` (a `-->`, or malformed)
 const WAIT_PI = 4; // a processing instruction: `?>`
 const WAIT_CDATA = 5; // a CDATA section: `]]>`
 
+/**
+ * Most namespace bindings in scope at once, the `xml` one included (a vim25 answer has under
+ * 20: a few on the envelope and the response, one on a `<val>`). Resolving a name walks them,
+ * and a tag not read from the tag cache resolves each of its names, so 50,000 declarations on
+ * the root made every later tag cost 50,000 steps per name: a document deeper in bindings is
+ * refused (D-U1-xml-5).
+ */
+const MAX_BINDINGS_IN_SCOPE = 256;
+
 /** How many distinct start tags one document's tag cache keeps (ScanState.tags). */
 const MAX_CACHED_TAGS = 256;
 /** The longest start tag (between `<` and `>`) the tag cache keeps. */
@@ -638,7 +649,11 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     const prefix = p.prefix === '' && p.local === 'xmlns' ? '' : p.prefix === 'xmlns' ? p.local : undefined;
     if (prefix === undefined) plain++;
     else if (!declarable(prefix, values[k]!)) return false;
-    else scope = declare(scope, prefix, values[k]!);
+    else {
+      const declared = declare(scope, prefix, values[k]!);
+      if (declared === undefined) return false;
+      scope = declared;
+    }
   }
   if (plain === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
   const attributes: XmlAttribute[] = [];
@@ -707,10 +722,12 @@ function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope:
  * puts one on every `<val>`) reuses the link the previous one made: links never change, so
  * resolution is the same, and there is no new link per element.
  */
-function declare(scope: Scope, prefix: string, uri: string): Scope {
+function declare(scope: Scope, prefix: string, uri: string): Scope | undefined {
   const last = scope.next;
   if (last !== undefined && last.prefix === prefix && last.uri === uri) return last;
-  const link: Scope = { prefix, uri: detachString(uri), parent: scope };
+  // Security: resolve walks the chain for each name read, so its length is bounded (D-U1-xml-5).
+  if (scope.length >= MAX_BINDINGS_IN_SCOPE) return undefined;
+  const link: Scope = { prefix, uri: detachString(uri), parent: scope, length: scope.length + 1 };
   scope.next = link;
   return link;
 }

@@ -404,6 +404,17 @@ describe('scanXml() strictness (R-review5b, D-U1-xml-1 to -3)', () => {
     assert.deepEqual(read('<r xmlns="urn:d"><a xmlns=""/></r>').children[0]?.ns, '');
   });
 
+  it('Security: refuses more than 256 namespace bindings in scope at once, the `xml` one included (each name read walks them)', () => {
+    const decls = (from: number, count: number) => Array.from({ length: count }, (_, k) => ` xmlns:p${from + k}="urn:${from + k}"`).join('');
+    assert.equal(scanXml(`<a${decls(0, 255)} p0:t="1"/>`)?.attributes[0]?.ns, 'urn:0');
+    assert.equal(scanXml(`<a${decls(0, 256)}/>`), undefined);
+    // Across elements: what the parent binds counts; siblings each bind on their parent's scope.
+    const nested = `<r${decls(0, 200)}><a${decls(200, 55)}/><a${decls(200, 55)}/><b${decls(300, 55)}/></r>`;
+    assert.equal(scanXml(nested)?.children.length, 3);
+    assert.deepEqual(viaPieces(nested, [3000, 6000]), scanXml(nested));
+    assert.equal(scanXml(`<r${decls(0, 200)}><a${decls(200, 55)}><b xmlns:q="urn:q"/></a></r>`), undefined);
+  });
+
   it('Security: refuses characters XML 1.0 does not allow, raw or as references, `--` in a comment and `]]>` in text', () => {
     for (const code of [0x0, 0x1, 0x8, 0xb, 0xc, 0xe, 0x1f, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffe, 0xffff, 0x110000]) {
       refused(`<a>&#${code};</a>`);

@@ -125,15 +125,16 @@ const scopedNode: fc.Memo<string> = fc.memo((depth) =>
 const scopedDoc = fc.array(scopedNode(4), { minLength: 1, maxLength: 4 }).map((kids) => `<r xmlns:a="urn:a" xmlns:b="urn:b">${kids.join('')}</r>`);
 
 // Hostile start tags for the tag cache (R-review5b): undeclared and rebound prefixes,
-// duplicate, unquoted and reserved attributes, `<` and unknown entities in values, a `>` in a
-// value. Few distinct heads, so the same tag text comes back in many scopes and depths.
+// duplicate (by raw or expanded name), unquoted and reserved attributes, `<`, unknown entities
+// and refused characters in values, reserved prefixes and URIs, a `>` in a value. Few
+// distinct heads, so the same tag text comes back in many scopes and depths.
 interface HostileNode { readonly name: string; readonly head: string; readonly kids: readonly (HostileNode | string)[]; readonly selfClosing: boolean }
 const hostileValue = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom('1', '>', 'x>y', '/>', '&amp;', '&#x3e;', 'urn:a', 'urn:b', '') },
-  { weight: 1, arbitrary: fc.constantFrom('<', '&bad;', '&constructor;', '"') },
+  { weight: 1, arbitrary: fc.constantFrom('<', '&bad;', '&constructor;', '"', '&#1;', ']]>', 'http://www.w3.org/XML/1998/namespace', 'http://www.w3.org/2000/xmlns/') },
 );
 const hostileAttr = fc.oneof(
-  { weight: 12, arbitrary: fc.tuple(fc.constantFrom('t', 'a:t', 'b:t', 'q:t', 'xmlns:a', 'xmlns:a', 'xmlns:b', 'xmlns'), hostileValue).map(([k, v]) => ` ${k}="${v}"`) },
+  { weight: 12, arbitrary: fc.tuple(fc.constantFrom('t', 'a:t', 'b:t', 'q:t', 'xmlns:a', 'xmlns:a', 'xmlns:b', 'xmlns', 'xmlns:xml', 'xml:t'), hostileValue).map(([k, v]) => ` ${k}="${v}"`) },
   { weight: 1, arbitrary: fc.constantFrom(' 1t="1"', ' u=1', ' t="1"t="2"', ' t="1" t="2"', " t='1\"") },
 );
 const hostileName = fc.constantFrom('val', 'a:val', 'b:val', 'q:val', 'val', '__proto__', 'É');

@@ -7,7 +7,7 @@ export { VsphereClient, type VsphereClientOptions, type VsphereSessionSource, ty
 export type { ObjectContent } from './client/object-content.js';
 export { PropertyCollectorFeed, type PropertyCollectorFeedSpec, type PropertyCollectorFeedFilter } from './client/property-collector-feed.js';
 export type { ObjectUpdate, PropertyChange } from './client/update-set-reader.js';
-export { parsePropertyValue, asArray, isMoRef, type PropertyValue } from './client/property-value.js';
+export { parsePropertyValue, asArray, isMoRef, propertyScalar, propertyText, type PropertyValue } from './client/property-value.js';
 export type { WaitForTaskOptions } from './client/wait-for-task.js';
 export { listAllVmsOneShot, type OneShotVm, type ListAllVmsOptions } from './list-all-vms.js';
 export { VsphereFaultError, isVsphereFault } from './soap/vsphere-fault-error.js';

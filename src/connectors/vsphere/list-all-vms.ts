@@ -1,7 +1,7 @@
 import { ConnectorError } from '../connector-error.js';
 import { createUpstreamDispatcher } from '../tls/create-upstream-dispatcher.js';
 import { VsphereClient } from './client/vsphere-client.js';
-import { isMoRef } from './client/property-value.js';
+import { isMoRef, propertyScalar, propertyText } from './client/property-value.js';
 import type { ObjectContent } from './client/object-content.js';
 import { vsphereLogin } from './session/vsphere-login.js';
 import { vsphereLogout } from './session/vsphere-logout.js';
@@ -29,6 +29,25 @@ export interface OneShotVm {
 }
 
 const VM_PATHS = ['name', 'runtime.powerState', 'summary.config.numCpu', 'summary.config.memorySizeMB', 'guest.ipAddress', 'runtime.host'];
+
+/**
+ * One VM of the listing from its properties and the hosts' names by MoRef id. Text only where
+ * text belongs: a name or power state that is not a string (a data object from a hostile or
+ * broken vCenter, whose `toString` field made String() throw) counts as unset, like a number
+ * that is not a scalar (D126).
+ */
+export function oneShotVm(props: ObjectContent['props'], hosts: ReadonlyMap<string, string>): OneShotVm {
+  const host = props['runtime.host'];
+  const ip = props['guest.ipAddress'];
+  return {
+    name: propertyText(props['name']) ?? '',
+    powerState: propertyText(props['runtime.powerState']) ?? '',
+    numCpu: Number(propertyScalar(props['summary.config.numCpu']) ?? 0),
+    memoryMB: Number(propertyScalar(props['summary.config.memorySizeMB']) ?? 0),
+    ...(typeof ip === 'string' ? { ip } : {}),
+    ...(isMoRef(host) ? { host: hosts.get(host.value) ?? host.value } : {}),
+  };
+}
 
 /**
  * Logs in, lists every VM with its host's name (all hosts are read in the same pass as the
@@ -60,23 +79,11 @@ export async function listAllVmsOneShot(options: ListAllVmsOptions): Promise<One
       const pages = client.retrievePages({ type: ['VirtualMachine', 'HostSystem'], paths: VM_PATHS, pathsOf: { HostSystem: ['name'] }, maxObjects: pageSize });
       for await (const page of pages) {
         for (const o of page) {
-          if (o.ref.type === 'HostSystem') hosts.set(o.ref.value, String(o.props['name'] ?? o.ref.value));
+          if (o.ref.type === 'HostSystem') hosts.set(o.ref.value, propertyText(o.props['name']) ?? o.ref.value);
           else rows.push(o);
         }
       }
-      const vms = rows.map(({ props }): OneShotVm => {
-        const host = props['runtime.host'];
-        const ip = props['guest.ipAddress'];
-        return {
-          name: String(props['name'] ?? ''),
-          powerState: String(props['runtime.powerState'] ?? ''),
-          numCpu: Number(props['summary.config.numCpu'] ?? 0),
-          memoryMB: Number(props['summary.config.memorySizeMB'] ?? 0),
-          ...(typeof ip === 'string' ? { ip } : {}),
-          ...(isMoRef(host) ? { host: hosts.get(host.value) ?? host.value } : {}),
-        };
-      });
-      return vms;
+      return rows.map(({ props }) => oneShotVm(props, hosts));
     } finally {
       await vsphereLogout({ url: options.url, cookie: session.cookie, dispatcher, serviceContent: session.serviceContent }).catch(() => undefined);
     }

@@ -56,6 +56,26 @@ export function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/**
+ * A property that must be text (a name, a power state): the string, or undefined for anything
+ * else, as for an unset one (the caller's default applies). Security: never String() or a
+ * template literal on a value from the upstream: a data object with a field named `toString`
+ * (D95 keeps any field name) makes String() throw a TypeError, and calling whatever an
+ * upstream value holds is not ours to do (D126).
+ */
+export function propertyText(value: PropertyValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A property that is a scalar (text, a number, true or false) as it is, or undefined for
+ * anything else (a data object, a list, a MoRef), as for an unset one: what may go through
+ * String() or Number() (see propertyText; D126).
+ */
+export function propertyScalar(value: PropertyValue | undefined): string | number | boolean | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+}
+
 /** True when `value` is a MoRef as produced by parsePropertyValue. */
 export function isMoRef(value: unknown): value is ManagedObjectRef {
   const v = value as ManagedObjectRef | null;

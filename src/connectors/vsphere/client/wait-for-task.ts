@@ -2,7 +2,7 @@ import { ConnectorError } from '../../connector-error.js';
 import type { ManagedObjectRef } from '../soap/managed-object-ref.js';
 import { VsphereFaultError } from '../soap/vsphere-fault-error.js';
 import type { ObjectContent } from './object-content.js';
-import type { PropertyValue } from './property-value.js';
+import { propertyScalar, type PropertyValue } from './property-value.js';
 
 /** How long to wait for a Task. */
 export interface WaitForTaskOptions {
@@ -38,7 +38,7 @@ export async function waitForTask(reader: TaskReader, task: ManagedObjectRef, op
     if (state === 'error') throw taskFault(task, content);
     const left = deadline - Date.now();
     if (left <= 0) {
-      throw new ConnectorError('CONN_TIMEOUT', `task ${task.value} was still ${String(state ?? 'queued')} after ${options.deadlineMs} ms; it goes on in vCenter, so check it there before retrying`);
+      throw new ConnectorError('CONN_TIMEOUT', `task ${task.value} was still ${propertyScalar(state) ?? 'queued'} after ${options.deadlineMs} ms; it goes on in vCenter, so check it there before retrying`);
     }
     await sleep(Math.min(delay, left), options.signal);
     delay = Math.min(delay * 2, MAX_POLL_MS);
@@ -56,7 +56,7 @@ function taskFault(task: ManagedObjectRef, content: ObjectContent): VsphereFault
 /** A few words about well-known faults; vcsim's localizedMessage is a Go type name, so it is not used. */
 function faultDetail(type: string | undefined, fault: Record<string, PropertyValue> | undefined): string {
   if (type === 'InvalidPowerState' && fault) {
-    return `: the VM is ${String(fault['existingState'] ?? 'in another state')}, so it cannot go ${String(fault['requestedState'] ?? 'there')}`;
+    return `: the VM is ${propertyScalar(fault['existingState']) ?? 'in another state'}, so it cannot go ${propertyScalar(fault['requestedState']) ?? 'there'}`;
   }
   return '';
 }

@@ -2,8 +2,27 @@ import type { XmlAttribute, XmlElement } from './soap-xml.js';
 
 /** Namespace bound to the `xml` prefix by definition. */
 const XML_PREFIX_NS = 'http://www.w3.org/XML/1998/namespace';
-/** An XML name, ASCII or not, with at most one colon (namespaces in XML). */
-const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
+/** Namespace of the `xmlns` prefix by definition (never declared). */
+const XMLNS_PREFIX_NS = 'http://www.w3.org/2000/xmlns/';
+/**
+ * A raw character XML 1.0 does not allow (its `Char` production): C0 controls other than
+ * tab, LF and CR, and U+FFFE, U+FFFF (D125). Looked for only where the scanner already
+ * looks at each character: text and attribute values (TEXT_SPECIAL, VALUE_SPECIAL, in the
+ * test that was there for `&`), comments, PIs and CDATA; names (NAME) and the space in tags
+ * (isSpace) allow none of them. A tag from the tag cache was checked when it was read. Lone
+ * surrogates are not looked for: the body reaches the scanner through a TextDecoder, which
+ * turns any invalid UTF-8 into U+FFFD, so none can arrive that way.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const RAW_NOT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+/** Text that needs a closer look: `&`, `]` (of a `]]>`), or a character RAW_NOT_CHAR refuses. */
+// eslint-disable-next-line no-control-regex -- control characters are among what it looks for
+const TEXT_SPECIAL = /[&\]\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+/** An attribute value that needs a closer look: `&` or a character RAW_NOT_CHAR refuses. */
+// eslint-disable-next-line no-control-regex -- control characters are among what it looks for
+const VALUE_SPECIAL = /[&\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+/** An XML name, ASCII or not, with at most one colon (namespaces in XML); no U+FFFE or U+FFFF. */
+const NAME = /^[A-Za-z_\u00C0-\uFFFD][\w.\-\u00B7\u00C0-\uFFFD]*(?::[A-Za-z_\u00C0-\uFFFD][\w.\-\u00B7\u00C0-\uFFFD]*)?$/;
 /**
  * Text outside the root element: XML's four whitespace characters only (JavaScript's `\s`
  * also takes U+00A0, U+2028, U+FEFF and the like).
@@ -45,6 +64,8 @@ interface Scope {
   readonly prefix: string;
   readonly uri: string;
   readonly parent: Scope | undefined;
+  /** Links from the root's to this one (at most MAX_BINDINGS_IN_SCOPE). */
+  readonly length: number;
   /** The last link declared on top of this one, reused when the same declaration repeats. */
   next?: Scope;
 }
@@ -134,7 +155,23 @@ interface StartTag {
  * (test/…/xml-scanner.test.ts).
  */
 export class XmlStreamScanner {
+  /** The start of what waits for the next piece: text that may be cut, or a cut construct. */
   private pending = '';
+  /**
+   * Pieces that came after `pending` while its construct waits for its end (waitKind), kept
+   * apart until that end arrives: joining and rescanning the whole at every piece cost the
+   * square of the construct's length (R-review5b).
+   */
+  private readonly later: string[] = [];
+  /** Length of `pending` and `later` together (the MAX_WAITING limit). */
+  private waitingLength = 0;
+  /** What the waiting construct ends with (WAIT_*), and the state of the search for it. */
+  private waitKind = WAIT_ANY;
+  private waitQuote = 0;
+  /** The last (up to two) characters of the waiting construct searched: an end may be cut. */
+  private waitTail = '';
+  /** Characters looked at so far (see charactersRead). */
+  private looked = 0;
   private started = false;
   private failed = false;
   private root: MutableElement | undefined;
@@ -148,15 +185,35 @@ export class XmlStreamScanner {
   /** The sink of the captured subtree being read, and the depth of its top element. */
   private sink: XmlEventSink | undefined;
   private sinkDepth = -1;
-  private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined };
+  private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined, length: 1 };
   private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [], tags: new Map() };
   private readonly tag: StartTag = { parent: this.rootScope, rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
 
+  /**
+   * For tests (work, not time): characters this scanner has looked at, counting each piece
+   * once as it arrives and every text scan() read, so a test can see that a construct fed in
+   * small pieces is not read again at each piece.
+   */
+  get charactersRead(): number {
+    return this.looked;
+  }
+
   /** Feeds the next piece of the document; false once it is known to be malformed. */
   write(text: string): boolean {
     if (this.failed) return false;
+    this.looked += text.length;
+    if (this.waitKind !== WAIT_ANY) {
+      // A cut construct waits: only the new piece is searched for its end.
+      const ends = this.endsIn(text);
+      this.later.push(text);
+      this.waitingLength += text.length;
+      if (!ends) return this.waitingLength > MAX_WAITING ? this.fail() : true;
+      text = this.later.join('');
+      this.later.length = 0;
+      this.waitKind = WAIT_ANY;
+    }
     let xml = this.pending + text;
     if (!this.started) {
       if (xml.length === 0) return true;
@@ -168,20 +225,19 @@ export class XmlStreamScanner {
     if (consumed >= 0 && consumed < xml.length && xml.charCodeAt(consumed) !== 0x3c /* < */) consumed = this.takeText(xml, consumed, textEnd(xml, consumed));
     // A construct cut by the end of the piece waits for the next one, up to a limit.
     if (consumed >= 0 && xml.length - consumed > MAX_WAITING) consumed = -1;
-    if (consumed < 0) {
-      this.failed = true;
-      this.pending = '';
-      return false;
-    }
+    if (consumed < 0) return this.fail();
     this.pending = consumed === xml.length ? '' : xml.slice(consumed);
+    if (consumed < xml.length) this.wait(this.pending);
     return true;
   }
 
   /** The document is complete: its tree, or undefined when it is not one well-formed tree. */
   end(): XmlElement | undefined {
     if (this.failed) return undefined;
-    const xml = this.pending;
+    const xml = this.later.length === 0 ? this.pending : this.pending + this.later.join('');
     this.pending = '';
+    this.later.length = 0;
+    this.waitKind = WAIT_ANY;
     if (this.scan(xml, true) < 0) return undefined;
     return this.rawNames.length === 0 ? this.root : undefined;
   }
@@ -199,6 +255,7 @@ export class XmlStreamScanner {
    */
   private scan(xml: string, final: boolean): number {
     const n = xml.length;
+    this.looked += n;
     const rawNames = this.rawNames;
     let i = 0;
     while (i < n) {
@@ -210,7 +267,7 @@ export class XmlStreamScanner {
         if (rawNames.length === 0) {
           if (!XML_SPACE.test(xml.slice(i, end))) return -1;
         } else {
-          const text = decode(xml.slice(i, end));
+          const text = decodeText(xml.slice(i, end));
           if (text === undefined) return -1;
           this.addText(text);
         }
@@ -290,19 +347,24 @@ export class XmlStreamScanner {
     if (xml.charCodeAt(lt + 1) === 0x3f /* ? */) {
       const close = xml.indexOf('?>', lt + 2);
       if (close < 0) return final ? -1 : lt;
-      return close + 2;
+      return RAW_NOT_CHAR.test(xml.slice(lt + 2, close)) ? -1 : close + 2;
     }
     if (!final && n - lt < 9) return lt;
     if (xml.startsWith('<!--', lt)) {
-      const close = xml.indexOf('-->', lt + 4);
-      if (close < 0) return final ? -1 : lt;
-      return close + 3;
+      // Security: `--` may only end a comment (D125): the first one must be its `-->`.
+      const dashes = xml.indexOf('--', lt + 4);
+      if (dashes < 0 || dashes + 2 >= n) return final ? -1 : lt;
+      return xml.charCodeAt(dashes + 2) === 0x3e /* > */ && !RAW_NOT_CHAR.test(xml.slice(lt + 4, dashes)) ? dashes + 3 : -1;
     }
     if (xml.startsWith('<![CDATA[', lt)) {
       if (this.rawNames.length === 0) return -1;
       const close = xml.indexOf(']]>', lt + 9);
       if (close < 0) return final ? -1 : lt;
-      if (close > lt + 9) this.addText(xml.slice(lt + 9, close));
+      if (close > lt + 9) {
+        const text = xml.slice(lt + 9, close);
+        if (RAW_NOT_CHAR.test(text)) return -1;
+        this.addText(text);
+      }
       return close + 3;
     }
     return -1; // Security: DOCTYPE and other declarations are refused.
@@ -338,12 +400,88 @@ export class XmlStreamScanner {
       if (this.rawNames.length === 0) {
         if (!XML_SPACE.test(xml.slice(i, end))) return -1;
       } else {
-        const text = decode(xml.slice(i, end));
+        const text = decodeText(xml.slice(i, end));
         if (text === undefined) return -1;
         this.addText(text);
       }
     }
     return end;
+  }
+
+  /** The document is malformed: refused now and from now on. */
+  private fail(): false {
+    this.failed = true;
+    this.pending = '';
+    this.later.length = 0;
+    this.waitKind = WAIT_ANY;
+    return false;
+  }
+
+  /**
+   * `rest` (the end of a piece that scan and takeText left) waits for the next piece: note
+   * what ends its construct and how far the search for that end got, so that each piece
+   * after it is searched once (endsIn) instead of the whole rescanned at every piece. A rest
+   * that is not a long construct (a cut entity reference, `]`, `<`, a `<!` too short to
+   * tell) is at most a few characters and simply rescanned.
+   */
+  private wait(rest: string): void {
+    this.waitingLength = rest.length;
+    this.waitKind = WAIT_ANY;
+    if (rest.charCodeAt(0) !== 0x3c /* < */ || rest.length < 2) return;
+    const next = rest.charCodeAt(1);
+    let from: number;
+    if (next === 0x2f /* / */) {
+      this.waitKind = WAIT_END_TAG;
+      from = 2;
+    } else if (next === 0x3f /* ? */) {
+      this.waitKind = WAIT_PI;
+      from = 2;
+    } else if (next === 0x21 /* ! */) {
+      // Shorter than markup() reads (`<!---->` waits there whole): rescanned as it is.
+      if (rest.length < 9) return;
+      if (rest.startsWith('<!--')) {
+        this.waitKind = WAIT_COMMENT;
+        from = 4;
+      } else if (rest.startsWith('<![CDATA[')) {
+        this.waitKind = WAIT_CDATA;
+        from = 9;
+      } else return;
+    } else {
+      this.waitKind = WAIT_TAG;
+      this.waitQuote = 0;
+      this.waitTail = '';
+      this.looked += rest.length;
+      this.endsIn(rest.slice(1));
+      return;
+    }
+    // Only what the construct's own search looks at may end it (`<?>` is no `?>`).
+    this.waitTail = rest.slice(Math.max(from, rest.length - 2));
+  }
+
+  /** True when `text`, the next piece, may end the waiting construct (then it is scanned whole). */
+  private endsIn(text: string): boolean {
+    const kind = this.waitKind;
+    if (kind === WAIT_TAG) {
+      // A `>` outside quoted values ends a start tag (tagComplete, carried across pieces).
+      let quote = this.waitQuote;
+      for (let k = 0; k < text.length; k++) {
+        const c = text.charCodeAt(k);
+        if (quote !== 0) {
+          const close = text.indexOf(quote === 0x22 ? '"' : "'", k);
+          if (close < 0) break;
+          quote = 0;
+          k = close;
+        } else if (c === 0x22 || c === 0x27) quote = c;
+        else if (c === 0x3e) return true;
+      }
+      this.waitQuote = quote;
+      return false;
+    }
+    if (kind === WAIT_END_TAG) return text.includes('>');
+    const searched = this.waitTail + text;
+    this.looked += this.waitTail.length;
+    this.waitTail = searched.slice(-2);
+    return searched.includes(kind === WAIT_COMMENT ? '--' : kind === WAIT_PI ? '?>' : ']]>');
   }
 
   /** Character data of the innermost open element. */
@@ -392,6 +530,23 @@ export function scanXml(xml: string): XmlElement | undefined {
  */
 const MAX_WAITING = 1024 * 1024;
 
+/** What a construct cut by the end of a piece waits for (XmlStreamScanner.wait). */
+const WAIT_ANY = 0; // nothing long: rescanned with the next piece
+const WAIT_TAG = 1; // a start tag: a `>` outside quotes
+const WAIT_END_TAG = 2; // an end tag: `>`
+const WAIT_COMMENT = 3; // a comment: `--` (a `-->`, or malformed)
+const WAIT_PI = 4; // a processing instruction: `?>`
+const WAIT_CDATA = 5; // a CDATA section: `]]>`
+
+/**
+ * Most namespace bindings in scope at once, the `xml` one included (a vim25 answer has under
+ * 20: a few on the envelope and the response, one on a `<val>`). Resolving a name walks them,
+ * and a tag not read from the tag cache resolves each of its names, so 50,000 declarations on
+ * the root made every later tag cost 50,000 steps per name: a document deeper in bindings is
+ * refused (D127).
+ */
+const MAX_BINDINGS_IN_SCOPE = 256;
+
 /** How many distinct start tags one document's tag cache keeps (ScanState.tags). */
 const MAX_CACHED_TAGS = 256;
 /** The longest start tag (between `<` and `>`) the tag cache keeps. */
@@ -409,12 +564,16 @@ export const MAX_XML_DEPTH = 256;
 /**
  * How much of the text run from `i` to the end of the piece can be taken now: all of it,
  * unless its last `&` may start an entity reference cut by the piece's end (then up to that
- * `&`; an unterminated one longer than any reference is malformed, and decode says so).
+ * `&`; an unterminated one longer than any reference is malformed, and decode says so), or
+ * it ends with `]` (up to that `]` or `]]`: a `]]>` may be cut there).
  */
 function textEnd(xml: string, i: number): number {
   const amp = xml.lastIndexOf('&');
-  if (amp < i || xml.indexOf(';', amp) >= 0 || xml.length - amp > 16) return xml.length;
-  return amp;
+  if (amp >= i && xml.indexOf(';', amp) < 0 && xml.length - amp <= 16) return amp;
+  // A `]]>` may be cut after its `]` or `]]` (refused in text, decodeText): those wait too.
+  let end = xml.length;
+  while (end > i && end > xml.length - 2 && xml.charCodeAt(end - 1) === 0x5d /* ] */) end--;
+  return end;
 }
 
 /** True when a `>` outside quotes ends the start tag at `lt`. */
@@ -437,7 +596,8 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
   while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
   const rawName = xml.slice(lt + 1, j);
   const parts = nameParts(rawName, state);
-  if (parts === undefined) return false;
+  // An element name may not have the prefix `xmlns` (XML Namespaces §3).
+  if (parts === undefined || parts.prefix === 'xmlns') return false;
   // Attributes go to the per-document scratch lists first (no lists per tag).
   const names = state.attrNames;
   const partsOf = state.attrParts;
@@ -474,7 +634,6 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     const rawValue = xml.slice(j + 1, close);
     const value = rawValue.includes('<') ? undefined : decode(rawValue);
     if (value === undefined) return false;
-    for (let k = 0; k < count; k++) if (names[k] === name) return false;
     names[count] = name;
     partsOf[count] = nameOf;
     values[count] = value;
@@ -483,22 +642,58 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
   }
   let scope = parentScope;
   if (count === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
+  if (repeats(names, count)) return false;
   let plain = 0;
   for (let k = 0; k < count; k++) {
     const p = partsOf[k]!;
     const prefix = p.prefix === '' && p.local === 'xmlns' ? '' : p.prefix === 'xmlns' ? p.local : undefined;
     if (prefix === undefined) plain++;
-    else scope = declare(scope, prefix, values[k]!);
+    else if (!declarable(prefix, values[k]!)) return false;
+    else {
+      const declared = declare(scope, prefix, values[k]!);
+      if (declared === undefined) return false;
+      scope = declared;
+    }
   }
   if (plain === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
   const attributes: XmlAttribute[] = [];
+  let prefixed = 0;
   for (let k = 0; k < count; k++) {
     const p = partsOf[k]!;
     if ((p.prefix === '' && p.local === 'xmlns') || p.prefix === 'xmlns') continue;
     // Unprefixed attributes have no namespace (they do not take the default one).
-    attributes.push({ ns: p.prefix === '' ? '' : resolve(scope, p.prefix), local: p.local, value: values[k]! });
+    const ns = p.prefix === '' ? '' : resolve(scope, p.prefix);
+    // The raw names are checked: the scratch list now takes the expanded ones (local}ns).
+    if (ns !== '') names[prefixed++] = `${p.local}}${ns}`;
+    attributes.push({ ns, local: p.local, value: values[k]! });
   }
+  // Security: one expanded name twice under two prefixes (`p:x` and `q:x`, both bound to one
+  // URI) is not namespace-well-formed (XML Namespaces §6.3, D123): refused like `x` twice.
+  if (prefixed > 1 && repeats(names, prefixed)) return false;
   return finishStartTag(tag, rawName, parts, scope, attributes, selfClosing, j);
+}
+
+/**
+ * True when two of the first `count` of `keys` are equal: pairwise for the few attributes a
+ * tag has, through a Set beyond that (Security: a hostile tag of a megabyte holds some
+ * 150,000 attributes, whose pairs would cost minutes of CPU).
+ */
+function repeats(keys: readonly string[], count: number): boolean {
+  if (count > 16) return new Set(keys.slice(0, count)).size < count;
+  for (let a = 1; a < count; a++) for (let b = 0; b < a; b++) if (keys[a] === keys[b]) return true;
+  return false;
+}
+
+/**
+ * Whether XML Namespaces allows binding `prefix` (`''`: the default namespace) to `uri`
+ * (Security, D124): `xml` only to its own URI, `xmlns` never, no other prefix to either
+ * of those two URIs, and no prefix to `''` (undeclaring a prefix is XML 1.1's; undeclaring
+ * the default namespace, `xmlns=""`, is allowed).
+ */
+function declarable(prefix: string, uri: string): boolean {
+  if (prefix === 'xml') return uri === XML_PREFIX_NS;
+  if (prefix === 'xmlns' || uri === XML_PREFIX_NS || uri === XMLNS_PREFIX_NS) return false;
+  return prefix === '' || uri !== '';
 }
 
 /**
@@ -527,10 +722,12 @@ function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope:
  * puts one on every `<val>`) reuses the link the previous one made: links never change, so
  * resolution is the same, and there is no new link per element.
  */
-function declare(scope: Scope, prefix: string, uri: string): Scope {
+function declare(scope: Scope, prefix: string, uri: string): Scope | undefined {
   const last = scope.next;
   if (last !== undefined && last.prefix === prefix && last.uri === uri) return last;
-  const link: Scope = { prefix, uri: detachString(uri), parent: scope };
+  // Security: resolve walks the chain for each name read, so its length is bounded (D127).
+  if (scope.length >= MAX_BINDINGS_IN_SCOPE) return undefined;
+  const link: Scope = { prefix, uri: detachString(uri), parent: scope, length: scope.length + 1 };
   scope.next = link;
   return link;
 }
@@ -562,9 +759,23 @@ function isNameEnd(c: number): boolean {
   return isSpace(c) || c === 0x3e /* > */ || c === 0x2f /* / */ || Number.isNaN(c);
 }
 
-/** Decodes the five entities and character references; undefined for a bare or unknown `&`. */
+/**
+ * Character data between tags, decoded; undefined when malformed. Security (D125): no
+ * character XML does not allow, and no `]]>`, which may only end a CDATA section (XML 1.0
+ * §2.4). One native test finds the usual text plain (it replaced decode's test for `&`).
+ */
+function decodeText(text: string): string | undefined {
+  if (!TEXT_SPECIAL.test(text)) return text;
+  return text.includes(']]>') ? undefined : decode(text);
+}
+
+/**
+ * Decodes the five entities and character references; undefined for a bare or unknown `&`,
+ * or a character XML does not allow (Security, D125).
+ */
 function decode(text: string): string | undefined {
-  if (!text.includes('&')) return text;
+  if (!VALUE_SPECIAL.test(text)) return text;
+  if (RAW_NOT_CHAR.test(text)) return undefined;
   let out = '';
   let last = 0;
   for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', last)) {
@@ -582,8 +793,14 @@ function decode(text: string): string | undefined {
   return out + text.slice(last);
 }
 
+/**
+ * The character a reference names; undefined when XML 1.0's `Char` production does not allow
+ * it (Security, D125): only tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD and
+ * U+10000–U+10FFFF (no other control character, no surrogate, no U+FFFE or U+FFFF).
+ */
 function codePoint(code: number): string | undefined {
-  return Number.isInteger(code) && code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : undefined;
+  const allowed = code >= 0x20 ? code <= 0xd7ff || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff) : code === 0x9 || code === 0xa || code === 0xd;
+  return Number.isInteger(code) && allowed ? String.fromCodePoint(code) : undefined;
 }
 
 /**

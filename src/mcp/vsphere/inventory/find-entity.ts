@@ -1,4 +1,4 @@
-import type { ManagedObjectRef, VsphereClient } from '../../../connectors/vsphere/index.js';
+import { propertyText, type ManagedObjectRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 
 /** MoRef value prefixes by type (vCenter and vcsim), to tell an id from a name. */
@@ -22,12 +22,12 @@ const ID_PATTERNS: Record<string, RegExp> = {
 export async function findEntity(client: VsphereClient, type: string, nameOrId: string, label: string): Promise<{ ref: ManagedObjectRef; name: string }> {
   if (ID_PATTERNS[type]?.test(nameOrId)) {
     const [found] = await client.retrieveObjects([{ type, value: nameOrId }], ['name']);
-    if (found) return { ref: found.ref, name: String(found.props['name'] ?? nameOrId) };
+    if (found) return { ref: found.ref, name: propertyText(found.props['name']) ?? nameOrId };
   }
   const matches: { ref: ManagedObjectRef; name: string }[] = [];
   for await (const page of client.retrievePages({ type, paths: ['name'] })) {
     for (const o of page) {
-      const name = String(o.props['name'] ?? '');
+      const name = propertyText(o.props['name']) ?? '';
       if (name === nameOrId || o.ref.value === nameOrId) matches.push({ ref: o.ref, name });
     }
   }

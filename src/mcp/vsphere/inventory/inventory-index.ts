@@ -1,4 +1,4 @@
-import { isMoRef, type ManagedObjectRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { isMoRef, propertyText, type ManagedObjectRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
 
 /** Name and parent of one container object (folder, datacenter, compute resource, host). */
 export interface IndexedEntity {
@@ -35,7 +35,7 @@ export class InventoryIndex {
     for await (const page of client.retrievePages({ type: types, paths: INDEX_PATHS })) {
       for (const o of page) {
         const parent = o.props['parent'];
-        map.set(o.ref.value, { ref: o.ref, name: String(o.props['name'] ?? o.ref.value), parent: isMoRef(parent) ? parent : undefined });
+        map.set(o.ref.value, { ref: o.ref, name: propertyText(o.props['name']) ?? o.ref.value, parent: isMoRef(parent) ? parent : undefined });
       }
     }
     return new InventoryIndex(map);

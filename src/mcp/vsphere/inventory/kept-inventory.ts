@@ -1,4 +1,4 @@
-import { isConnectorError, isMoRef, PropertyCollectorFeed, type ObjectContent, type ObjectUpdate, type PropertyChange, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { isConnectorError, isMoRef, PropertyCollectorFeed, propertyText, type ObjectContent, type ObjectUpdate, type PropertyChange, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import { InventoryIndex, INDEX_PATHS, INDEX_TYPES, type IndexedEntity } from './inventory-index.js';
 import { VM_ROW_PATHS } from './vm-rows.js';
 
@@ -207,7 +207,7 @@ export class KeptInventory {
         const props: Record<string, PropertyValue> = u.kind === 'enter' || !old ? {} : { name: old.name, ...(old.parent ? { parent: old.parent } : {}) };
         for (const c of u.changes) applyChange(props, c, paths);
         const parent = props['parent'];
-        containers.set(u.ref.value, { ref: u.ref, name: String(props['name'] ?? u.ref.value), parent: isMoRef(parent) ? parent : undefined });
+        containers.set(u.ref.value, { ref: u.ref, name: propertyText(props['name']) ?? u.ref.value, parent: isMoRef(parent) ? parent : undefined });
       }
     };
     const done = (): void => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, propertyText, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import { compact, str } from '../tools/tool-support.js';
 import type { InventoryIndex } from './inventory-index.js';
 
@@ -24,10 +24,11 @@ const obj = (v: PropertyValue | undefined): Obj | undefined => (v && typeof v ==
 function dvpgVlan(defaultPortConfig: PropertyValue | undefined): string | undefined {
   const vlan = obj(obj(defaultPortConfig)?.['vlan']);
   if (!vlan) return undefined;
-  if (vlan['pvlanId'] !== undefined) return `pvlan ${String(vlan['pvlanId'])}`;
+  const pvlan = propertyScalar(vlan['pvlanId']);
+  if (pvlan !== undefined) return `pvlan ${pvlan}`;
   const id = vlan['vlanId'];
   const ranges = asArray(id).map(obj).filter((r): r is Obj => r !== undefined);
-  if (ranges.length > 0) return `trunk ${ranges.map((r) => `${String(r['start'])}-${String(r['end'])}`).join(',')}`;
+  if (ranges.length > 0) return `trunk ${ranges.map((r) => `${String(propertyScalar(r['start']))}-${String(propertyScalar(r['end']))}`).join(',')}`;
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
@@ -43,15 +44,16 @@ export async function loadNetworkRows(client: VsphereClient, index: InventoryInd
       for (const pg of asArray(h.props['config.network.portgroup']).map(obj)) {
         const spec = obj(pg?.['spec']);
         const name = str(spec?.['name']);
-        if (name === undefined || spec?.['vlanId'] === undefined) continue;
+        const vlanId = propertyScalar(spec?.['vlanId']);
+        if (name === undefined || vlanId === undefined) continue;
         const set = standardVlans.get(name) ?? new Set<string>();
-        set.add(String(spec['vlanId']));
+        set.add(String(vlanId));
         standardVlans.set(name, set);
       }
     }
   }
   const switches = new Map<string, string>();
-  for await (const page of client.retrievePages({ type: 'DistributedVirtualSwitch', paths: ['name'] })) for (const s of page) switches.set(s.ref.value, String(s.props['name'] ?? s.ref.value));
+  for await (const page of client.retrievePages({ type: 'DistributedVirtualSwitch', paths: ['name'] })) for (const s of page) switches.set(s.ref.value, propertyText(s.props['name']) ?? s.ref.value);
   const dvpg = new Map<string, { vlan?: string; switch?: string }>();
   for await (const page of client.retrievePages({ type: 'DistributedVirtualPortgroup', paths: ['config.defaultPortConfig', 'config.distributedVirtualSwitch'] })) {
     for (const d of page) {

@@ -1,4 +1,4 @@
-import { isConnectorError, type ManagedObjectRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { isConnectorError, propertyText, type ManagedObjectRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { taskRef } from './task-ref.js';
 
@@ -31,7 +31,7 @@ export interface PowerOutcome {
  * become a VsphereToolError that names the VM.
  */
 export async function runPowerAction(client: VsphereClient, vm: ManagedObjectRef, vmName: string, action: PowerAction, deadlineMs: number): Promise<PowerOutcome> {
-  const stateOf = async (): Promise<string> => String((await client.retrieveObjects([vm], ['runtime.powerState']))[0]?.props['runtime.powerState'] ?? 'unknown');
+  const stateOf = async (): Promise<string> => propertyText((await client.retrieveObjects([vm], ['runtime.powerState']))[0]?.props['runtime.powerState']) ?? 'unknown';
   const previousState = await stateOf();
   const { method, task, settles } = METHODS[action];
   try {

@@ -1,4 +1,4 @@
-import { asArray, isMoRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import { compact, str } from '../tools/tool-support.js';
 
 /** One snapshot, flattened out of the tree: `parent` links it to its parent snapshot. */
@@ -35,7 +35,7 @@ export function flattenSnapshots(info: PropertyValue | undefined): SnapshotRow[]
         description: str(node['description']) || undefined,
         createTime: str(node['createTime']),
         state: str(node['state']),
-        quiesced: node['quiesced'] === undefined ? undefined : String(node['quiesced']) === 'true',
+        quiesced: node['quiesced'] === undefined ? undefined : String(propertyScalar(node['quiesced'])) === 'true',
         parent,
         depth,
         current: moref !== '' && moref === current,

@@ -1,4 +1,4 @@
-import { asArray, isMoRef, type ObjectContent, type PropertyValue } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, type ObjectContent, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import { compact, num, str } from '../tools/tool-support.js';
 import type { InventoryIndex } from './inventory-index.js';
 import { flattenSnapshots, type SnapshotRow } from './snapshot-tree.js';
@@ -44,7 +44,7 @@ export interface VmDetails {
 export function toVmDetails(o: ObjectContent, index: InventoryIndex, datastoreNames: ReadonlyMap<string, string>): VmDetails {
   const p = o.props;
   const devices = asArray(p['config.hardware.device']).map(obj).filter((d): d is Obj => d !== undefined);
-  const label = (d: Obj): string => str(obj(d['deviceInfo'])?.['label']) ?? `device ${String(d['key'])}`;
+  const label = (d: Obj): string => str(obj(d['deviceInfo'])?.['label']) ?? `device ${String(propertyScalar(d['key']))}`;
   const nics = devices
     .filter((d) => d['macAddress'] !== undefined)
     .map((d) => {
@@ -55,7 +55,7 @@ export function toVmDetails(o: ObjectContent, index: InventoryIndex, datastoreNa
         label: label(d),
         macAddress: str(d['macAddress']),
         network: str(backing?.['deviceName']) ?? str(port?.['portgroupKey']),
-        connected: connected === undefined ? undefined : String(connected) === 'true',
+        connected: connected === undefined ? undefined : String(propertyScalar(connected)) === 'true',
       });
     });
   const disks = devices

@@ -1,4 +1,4 @@
-import { asArray, isMoRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
 import { pickSnapshot } from '../inventory/find-snapshot.js';
 import type { SnapshotRow } from '../inventory/snapshot-tree.js';
@@ -66,8 +66,8 @@ export async function readClone(client: VsphereClient, args: CloneArgs, tags?: V
     }
   }
   if (!pool) throw new VsphereToolError(`could not tell which resource pool the clone of ${vm.name} goes to; pass pool (a moref such as resgroup-9)`);
-  const committed = Number(p['summary.storage.committed']);
-  const uncommitted = Number(p['summary.storage.uncommitted'] ?? 0);
+  const committed = Number(propertyScalar(p['summary.storage.committed']));
+  const uncommitted = Number(propertyScalar(p['summary.storage.uncommitted']) ?? 0);
   const snapshot = args.linkedFromSnapshot !== undefined ? pickSnapshot(vm.name, vm.snapshots, args.linkedFromSnapshot) : undefined;
   const hardware = Object.fromEntries(HARDWARE_PATHS.map((path) => [path, preconditionValue(path, p[path])]));
   return { vm, template, hardware, folder, pool, ...(host && { host }), datastore, ...(Number.isFinite(committed) && { bytes: committed + (Number.isFinite(uncommitted) ? uncommitted : 0) }), ...(snapshot && { snapshot }) };

@@ -1,4 +1,4 @@
-import { asArray, isMoRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyText, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 import { preconditionValue } from './vm-state.js';
@@ -31,8 +31,8 @@ export async function readHostMaintenance(client: VsphereClient, host: string): 
   return {
     host: target,
     inMaintenance: o.props['runtime.inMaintenanceMode'] === true || o.props['runtime.inMaintenanceMode'] === 'true',
-    connection: String(o.props['runtime.connectionState'] ?? ''),
-    vms: rows.map((r) => ({ name: String(r.props['name'] ?? r.ref.value), moref: r.ref.value, powerState: String(r.props['runtime.powerState'] ?? 'unknown') })).sort((a, b) => a.name.localeCompare(b.name)),
+    connection: propertyText(o.props['runtime.connectionState']) ?? '',
+    vms: rows.map((r) => ({ name: propertyText(r.props['name']) ?? r.ref.value, moref: r.ref.value, powerState: propertyText(r.props['runtime.powerState']) ?? 'unknown' })).sort((a, b) => a.name.localeCompare(b.name)),
     values: Object.fromEntries(HOST_PATHS.map((p) => [p, preconditionValue(p, o.props[p])])),
   };
 }

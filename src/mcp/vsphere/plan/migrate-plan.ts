@@ -1,4 +1,4 @@
-import { asArray, isMoRef, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, propertyText, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PlanChange } from '../../../base/contracts/approval.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
@@ -47,7 +47,7 @@ export async function readMigrate(client: VsphereClient, args: { vm: string; hos
   let toHostState = { inMaintenance: '', connection: '' };
   if (toHost) {
     const [h] = await client.retrieveObjects([toHost.ref], ['runtime.inMaintenanceMode', 'runtime.connectionState', 'parent']);
-    toHostState = { inMaintenance: String(h?.props['runtime.inMaintenanceMode'] ?? ''), connection: String(h?.props['runtime.connectionState'] ?? '') };
+    toHostState = { inMaintenance: String(propertyScalar(h?.props['runtime.inMaintenanceMode']) ?? ''), connection: propertyText(h?.props['runtime.connectionState']) ?? '' };
     if (!toPool && fromHost) {
       const [fh] = await client.retrieveObjects([fromHost.ref], ['parent']);
       const toParent = h?.props['parent'];

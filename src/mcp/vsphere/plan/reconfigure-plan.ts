@@ -1,4 +1,4 @@
-import type { VsphereClient } from '../../../connectors/vsphere/index.js';
+import { propertyScalar, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
 import type { PlanChange } from '../../../base/contracts/approval.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
@@ -30,8 +30,8 @@ export async function readVmSize(client: VsphereClient, vm: string, tags?: VmTag
   return {
     vm: state,
     size: {
-      numCpu: Number(p['config.hardware.numCPU'] ?? 0),
-      memoryMb: Number(p['config.hardware.memoryMB'] ?? 0),
+      numCpu: Number(propertyScalar(p['config.hardware.numCPU']) ?? 0),
+      memoryMb: Number(propertyScalar(p['config.hardware.memoryMB']) ?? 0),
       cpuHotAdd: flag(p['config.cpuHotAddEnabled']),
       cpuHotRemove: flag(p['config.cpuHotRemoveEnabled']),
       memoryHotAdd: flag(p['config.memoryHotAddEnabled']),

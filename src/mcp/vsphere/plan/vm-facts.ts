@@ -1,4 +1,4 @@
-import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { isMoRef, propertyText, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { TargetFacts } from '../../../base/contracts/policy.js';
 import type { VmTagReader } from './vm-tags.js';
 
@@ -11,7 +11,7 @@ const MAX_DEPTH = 32;
 const nameOf = async (client: VsphereClient, ref: ManagedObjectRef): Promise<{ name: string; parent?: ManagedObjectRef }> => {
   const [o] = await client.retrieveObjects([ref], ['name', 'parent']);
   const parent = o?.props['parent'];
-  return { name: String(o?.props['name'] ?? ''), ...(isMoRef(parent) && { parent }) };
+  return { name: propertyText(o?.props['name']) ?? '', ...(isMoRef(parent) && { parent }) };
 };
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { isMoRef, propertyScalar, propertyText, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { flattenSnapshots, type SnapshotRow } from '../inventory/snapshot-tree.js';
@@ -54,17 +54,17 @@ export async function readVmState(client: VsphereClient, vm: string, tags?: VmTa
   if (!o) throw new VsphereToolError(`VM ${target.name} disappeared while it was being read; list the VMs again`);
   const hostRef = o.props['runtime.host'];
   const [h] = isMoRef(hostRef) ? await client.retrieveObjects([hostRef], ['name']) : [];
-  const numCpu = Number(o.props['config.hardware.numCPU']);
+  const numCpu = Number(propertyScalar(o.props['config.hardware.numCPU']));
   const tools = o.props['guest.toolsRunningStatus'];
   const powerState = preconditionValue('runtime.powerState', o.props['runtime.powerState']) || 'unknown';
-  const hostName = h ? String(h.props['name'] ?? '') : undefined;
+  const hostName = h ? (propertyText(h.props['name']) ?? '') : undefined;
   const facts = await readVmFacts(client, o.props, { ...(isMoRef(hostRef) && { ref: hostRef }), ...(hostName && { name: hostName }) }, powerState, { ref: target.ref, tags });
   return {
     ref: target.ref,
     name: target.name,
     powerState,
     ...(Number.isFinite(numCpu) && numCpu > 0 && { numCpu }),
-    ...(h && { host: String(h.props['name'] ?? '') }),
+    ...(h && { host: propertyText(h.props['name']) ?? '' }),
     ...(typeof tools === 'string' && { toolsRunning: tools === 'guestToolsRunning' }),
     snapshots: flattenSnapshots(o.props['snapshot']),
     values: Object.fromEntries(VM_PRECONDITION_PATHS.map((p) => [p, preconditionValue(p, o.props[p])])),

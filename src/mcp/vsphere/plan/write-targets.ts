@@ -1,4 +1,4 @@
-import { isMoRef, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
+import { isMoRef, propertyText, type ManagedObjectRef, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import { approvedPrecondition, type ToolExtra } from '../../runtime/plan/tool-planner.js';
 import { findEntity } from '../inventory/find-entity.js';
@@ -25,7 +25,7 @@ export async function findTarget(client: VsphereClient, type: string, nameOrId: 
 export async function targetOf(client: VsphereClient, ref: PropertyValue | undefined, role: string): Promise<Target | undefined> {
   if (!isMoRef(ref)) return undefined;
   const [o] = await client.retrieveObjects([ref], ['name']);
-  const name = String(o?.props['name'] ?? ref.value);
+  const name = propertyText(o?.props['name']) ?? ref.value;
   return { ref, name, kind: role, role: `${role} ${name}` };
 }
 

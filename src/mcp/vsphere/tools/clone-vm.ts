@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isMoRef, moRefElement, xmlElement } from '../../../connectors/vsphere/index.js';
+import { isMoRef, moRefElement, propertyText, xmlElement } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { taskRef } from '../inventory/task-ref.js';
 import { clonePlan, nameTaken, readClone } from '../plan/clone-plan.js';
@@ -70,7 +70,7 @@ export function registerCloneVmTool(tools: Toolkit, deps: { clients: VsphereClie
       const result = await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
       if (!isMoRef(result)) throw new VsphereToolError(`vCenter cloned ${s.vm.name} but did not say which VM it made; look for ${args.name} with vsphere_list_vms`);
       const [made] = await client.retrieveObjects([result], ['name', 'runtime.powerState']);
-      const powerState = String(made?.props['runtime.powerState'] ?? 'unknown');
+      const powerState = propertyText(made?.props['runtime.powerState']) ?? 'unknown';
       return toolResult(
         `cloned ${s.vm.name} to ${args.name} (${result.value}) in folder ${s.folder.name} on datastore ${s.datastore.name}, ${powerState}`,
         { vm: args.name, moref: result.value, source: s.vm.name, folder: s.folder.name, datastore: s.datastore.name, pool: s.pool.name, powerState, linked: s.snapshot !== undefined },

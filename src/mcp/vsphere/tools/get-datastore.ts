@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyText, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { DATASTORE_PATHS, DatastoreOutput, toDatastoreRow } from '../inventory/datastore-rows.js';
 import { findEntity } from '../inventory/find-entity.js';
@@ -37,7 +37,7 @@ export function registerGetDatastoreTool(tools: Toolkit, deps: { clients: Vspher
         })
         .sort();
       const vmRefs = asArray(o.props['vm']).filter(isMoRef).slice(0, MAX_VM_NAMES) as ManagedObjectRef[];
-      const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => String(v.props['name'] ?? v.ref.value)).sort();
+      const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => propertyText(v.props['name']) ?? v.ref.value).sort();
       const row = toDatastoreRow(o, index);
       return toolResult(`${row.name} (${row.moref}) ${row.type ?? '?'}, ${row.freeGB ?? '?'} of ${row.capacityGB ?? '?'} GB free, ${hosts.length} hosts, ${row.vmCount} VMs`, { ...row, hosts, vms });
     },

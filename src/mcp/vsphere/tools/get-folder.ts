@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyText, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { folderKinds, FolderKind } from '../inventory/folder-kinds.js';
@@ -35,7 +35,7 @@ export function registerGetFolderTool(tools: Toolkit, deps: { clients: VsphereCl
       if (!o) throw new VsphereToolError(`folder ${folder} disappeared while it was being read; list the folders again`);
       const childRefs = asArray(o.props['childEntity']).filter(isMoRef) as ManagedObjectRef[];
       const children = (await client.retrieveObjects(childRefs.slice(0, MAX_CHILDREN), ['name']))
-        .map((c) => ({ name: String(c.props['name'] ?? c.ref.value), type: c.ref.type, moref: c.ref.value }))
+        .map((c) => ({ name: propertyText(c.props['name']) ?? c.ref.value, type: c.ref.type, moref: c.ref.value }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const parent = o.props['parent'];
       const out = compact({

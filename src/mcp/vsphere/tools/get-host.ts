@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { propertyText } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { HOST_PATHS, HostOutput, toHostRow } from '../inventory/host-rows.js';
@@ -22,7 +23,7 @@ export function registerGetHostTool(tools: Toolkit, deps: { clients: VsphereClie
       const [[o], index] = await Promise.all([client.retrieveObjects([ref], HOST_PATHS), InventoryIndex.load(client)]);
       if (!o) throw new VsphereToolError(`host ${host} disappeared while it was being read; list the hosts again`);
       const vmRefs = Array.isArray(o.props['vm']) ? (o.props['vm'] as { type: string; value: string }[]) : [];
-      const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => String(v.props['name'] ?? v.ref.value)).sort();
+      const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => propertyText(v.props['name']) ?? v.ref.value).sort();
       const row = toHostRow(o, index);
       return toolResult(`${row.name} (${row.moref}) ${row.connectionState}, ${row.cpuCores ?? '?'} cores, ${row.memoryCapacityMB ?? '?'} MB, ${vms.length} VMs`, { ...row, vms });
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyText, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { loadNetworkRows, NetworkOutput } from '../inventory/network-rows.js';
@@ -35,7 +35,7 @@ export function registerGetNetworkTool(tools: Toolkit, deps: { clients: VsphereC
       const [o] = await client.retrieveObjects([{ type, value: row.moref }], ['host', 'vm']);
       const hosts = asArray(o?.props['host']).flatMap((h) => (isMoRef(h) ? [index.nameOf(h)!] : [])).sort();
       const vmRefs = asArray(o?.props['vm']).filter(isMoRef).slice(0, MAX_VM_NAMES) as ManagedObjectRef[];
-      const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => String(v.props['name'] ?? v.ref.value)).sort();
+      const vms = (await client.retrieveObjects(vmRefs, ['name'])).map((v) => propertyText(v.props['name']) ?? v.ref.value).sort();
       return toolResult(`${row.name} (${row.moref}) ${row.kind}${row.vlan !== undefined ? `, VLAN ${row.vlan}` : ''}, ${hosts.length} hosts, ${row.vmCount} VMs`, { ...row, hosts, vms });
     },
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isMoRef, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
+import { isMoRef, propertyText, type ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
@@ -48,7 +48,7 @@ export function registerGetVmTool(tools: Toolkit, deps: { clients: VsphereClient
       const [[o], index] = await Promise.all([client.retrieveObjects([ref], VM_DETAIL_PATHS), InventoryIndex.load(client)]);
       if (!o) throw new VsphereToolError(`VM ${vm} disappeared while it was being read; list the VMs again`);
       const dsRefs = (Array.isArray(o.props['datastore']) ? o.props['datastore'] : []).filter(isMoRef) as ManagedObjectRef[];
-      const names = new Map((await client.retrieveObjects(dsRefs, ['name'])).map((d) => [d.ref.value, String(d.props['name'] ?? d.ref.value)]));
+      const names = new Map((await client.retrieveObjects(dsRefs, ['name'])).map((d) => [d.ref.value, propertyText(d.props['name']) ?? d.ref.value]));
       const details = toVmDetails(o, index, names);
       const text = `${String(details['name'])} (${String(details['moref'])}) ${String(details['powerState'])}, ${String(details['numCpu'] ?? '?')} CPU, ${String(details['memoryMB'] ?? '?')} MB, ` +
         `${details.nics.length} NIC(s), ${details.disks.length} disk(s), ${details.snapshots.length} snapshot(s)${details['host'] ? `, on ${String(details['host'])}` : ''}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type ManagedObjectRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, type ManagedObjectRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { findEntity } from '../inventory/find-entity.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
@@ -76,7 +76,7 @@ export function registerListAlarmsTool(tools: Toolkit, deps: { clients: VsphereC
           entityType: target.type,
           status: str(s['overallStatus']) ?? 'gray',
           time: str(s['time']),
-          acknowledged: String(s['acknowledged'] ?? 'false') === 'true',
+          acknowledged: String(propertyScalar(s['acknowledged'])) === 'true',
           acknowledgedBy: str(s['acknowledgedByUser']),
           description: info?.description || undefined,
         })];

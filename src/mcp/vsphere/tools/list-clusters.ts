@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
@@ -26,7 +26,7 @@ const ClusterOutput = z.object({
 // subtype, and real vCenter refuses paths into subtypes of a property's declared type.
 const PATHS = ['name', 'host', 'parent', 'summary.numHosts', 'summary.numEffectiveHosts', 'summary.totalCpu', 'summary.totalMemory', 'summary.effectiveCpu', 'summary.effectiveMemory', 'configurationEx'];
 
-const flag = (v: PropertyValue | undefined): boolean | undefined => (v === undefined ? undefined : String(v) === 'true');
+const flag = (v: PropertyValue | undefined): boolean | undefined => (v === undefined ? undefined : String(propertyScalar(v)) === 'true');
 const field = (v: PropertyValue | undefined, name: string): PropertyValue | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, PropertyValue>)[name] : undefined);
 
 /** `vsphere_list_clusters`: clusters with hosts, DRS/HA flags and totals. */

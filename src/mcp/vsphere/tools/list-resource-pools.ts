@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { InventoryIndex } from '../inventory/inventory-index.js';
 import { listWindow } from '../inventory/list-window.js';
@@ -41,7 +41,7 @@ function allocation(v: PropertyValue | undefined): z.infer<typeof Allocation> | 
   return compact({
     reservation: num(a['reservation']),
     limit: num(a['limit']),
-    expandableReservation: a['expandableReservation'] === undefined ? undefined : String(a['expandableReservation']) === 'true',
+    expandableReservation: a['expandableReservation'] === undefined ? undefined : String(propertyScalar(a['expandableReservation'])) === 'true',
     shares: level === undefined ? undefined : `${level} (${num(shares?.['shares']) ?? '?'})`,
   });
 }

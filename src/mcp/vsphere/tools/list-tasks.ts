@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asArray, isMoRef, type ManagedObjectRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
+import { asArray, isMoRef, propertyScalar, type ManagedObjectRef, type PropertyValue } from '../../../connectors/vsphere/index.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { sameName } from '../inventory/name-matcher.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
@@ -68,7 +68,7 @@ export function registerListTasksTool(tools: Toolkit, deps: { clients: VsphereCl
           startTime: str(info['startTime']),
           completeTime: str(info['completeTime']),
           error: str(error?.['localizedMessage']) ?? str(obj(error?.['fault'])?.['_type']),
-          cancelled: info['cancelled'] === undefined ? undefined : String(info['cancelled']) === 'true',
+          cancelled: info['cancelled'] === undefined ? undefined : String(propertyScalar(info['cancelled'])) === 'true',
         }));
       }
       const matching = rows

@@ -1,7 +1,8 @@
 // xsi:type conversion on the exact shapes vcsim and vCenter send (reference §1 pitfalls).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePropertyValue, asArray, isMoRef } from '../../../../src/connectors/vsphere/client/property-value.js';
+import { parsePropertyValue, asArray, isMoRef, propertyScalar, propertyText } from '../../../../src/connectors/vsphere/client/property-value.js';
+import { oneShotVm } from '../../../../src/connectors/vsphere/list-all-vms.js';
 import { parseXml } from '../../../../src/connectors/vsphere/soap/soap-xml.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -59,5 +60,30 @@ describe('asArray()', () => {
     assert.deepEqual(asArray(1), [1]);
     assert.deepEqual(asArray([1, 2]), [1, 2]);
     assert.deepEqual(asArray(undefined), []);
+  });
+});
+
+describe('propertyText() and propertyScalar() (D126)', () => {
+  // A data object from the upstream whose fields shadow Object.prototype's (D95 keeps any name).
+  const hostile = parsePropertyValue(val('<toString>x</toString><valueOf>y</valueOf>', 'xsi:type="Description"'));
+
+  it('Security: take text or a scalar as it is, and count a data object, a list or a MoRef as unset (String() on one throws)', () => {
+    assert.throws(() => String(hostile), TypeError, 'the hazard: String() calls the field');
+    assert.throws(() => Number(hostile), TypeError);
+    for (const v of [hostile, [hostile], [], { type: 'HostSystem', value: 'host-1' }, undefined]) {
+      assert.equal(propertyText(v), undefined);
+      assert.equal(propertyScalar(v), undefined);
+    }
+    assert.equal(propertyText('vm'), 'vm');
+    assert.equal(propertyText(''), '');
+    assert.equal(propertyText(42), undefined, 'a name is text');
+    assert.deepEqual([propertyScalar('x'), propertyScalar(0), propertyScalar(false)], ['x', 0, false]);
+  });
+
+  it('Security: the one-shot reads a VM whose name, power state and sizes are data objects as unset, instead of throwing', () => {
+    const host = { type: 'HostSystem', value: 'host-1' };
+    const row = oneShotVm({ name: hostile, 'runtime.powerState': [hostile], 'summary.config.numCpu': hostile, 'summary.config.memorySizeMB': 2048, 'runtime.host': host, 'guest.ipAddress': hostile }, new Map([['host-1', 'esx-1']]));
+    assert.deepEqual(row, { name: '', powerState: '', numCpu: 0, memoryMB: 2048, host: 'esx-1' });
+    assert.deepEqual(oneShotVm({ name: 'a', 'runtime.powerState': 'poweredOn', 'summary.config.numCpu': '2' }, new Map()), { name: 'a', powerState: 'poweredOn', numCpu: 2, memoryMB: 0 });
   });
 });

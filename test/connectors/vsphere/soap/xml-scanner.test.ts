@@ -70,7 +70,9 @@ const doc = node(4).map((root) => root.replace(/^<([^\s/>]+)/, '<$1 xmlns="urn:v
 /**
  * fast-xml-parser's tree with every name resolved by hand from the `xmlns` attributes in
  * scope, as `ns|local` (its own tree keeps prefixes): the reference for documents that
- * rebind prefixes, where one tag's text means different names in different places.
+ * rebind prefixes, where one tag's text means different names in different places. Undefined
+ * also where fast-xml-parser does not look: two attributes of one element with the same
+ * resolved name (`a:t` and `b:t` with both prefixes bound to one URI, XML Namespaces §6.3).
  */
 function resolvedReference(xml: string): Plain | undefined {
   const plain = viaReference(xml);
@@ -88,14 +90,18 @@ function resolvedReference(xml: string): Plain | undefined {
       return `${ns}|${qname.slice(colon + 1)}`;
     };
     const kids = ((n[name] ?? []) as Raw[]).filter((c) => nameOf(c) !== undefined);
+    const resolved = attrs.filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:')).map(([k, v]): [string, string] => [q(k, true), decode(v)]);
+    if (new Set(resolved.map(([k]) => k)).size < resolved.length) duplicated = true;
     return {
       name: q(name, false),
-      attrs: attrs.filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:')).map(([k, v]) => [q(k, true), decode(v)]),
+      attrs: resolved,
       children: kids.map((c) => resolve(c, scope)),
       text: '',
     };
   };
-  return resolve(raw[0]!, { '': '', xml: 'http://www.w3.org/XML/1998/namespace' });
+  let duplicated = false;
+  const tree = resolve(raw[0]!, { '': '', xml: 'http://www.w3.org/XML/1998/namespace' });
+  return duplicated ? undefined : tree;
 }
 
 /** Our tree as `ns|local` names, attributes and children (text left out: the other tests check it). */
@@ -119,15 +125,16 @@ const scopedNode: fc.Memo<string> = fc.memo((depth) =>
 const scopedDoc = fc.array(scopedNode(4), { minLength: 1, maxLength: 4 }).map((kids) => `<r xmlns:a="urn:a" xmlns:b="urn:b">${kids.join('')}</r>`);
 
 // Hostile start tags for the tag cache (R-review5b): undeclared and rebound prefixes,
-// duplicate, unquoted and reserved attributes, `<` and unknown entities in values, a `>` in a
-// value. Few distinct heads, so the same tag text comes back in many scopes and depths.
+// duplicate (by raw or expanded name), unquoted and reserved attributes, `<`, unknown entities
+// and refused characters in values, reserved prefixes and URIs, a `>` in a value. Few
+// distinct heads, so the same tag text comes back in many scopes and depths.
 interface HostileNode { readonly name: string; readonly head: string; readonly kids: readonly (HostileNode | string)[]; readonly selfClosing: boolean }
 const hostileValue = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom('1', '>', 'x>y', '/>', '&amp;', '&#x3e;', 'urn:a', 'urn:b', '') },
-  { weight: 1, arbitrary: fc.constantFrom('<', '&bad;', '&constructor;', '"') },
+  { weight: 1, arbitrary: fc.constantFrom('<', '&bad;', '&constructor;', '"', '&#1;', ']]>', 'http://www.w3.org/XML/1998/namespace', 'http://www.w3.org/2000/xmlns/') },
 );
 const hostileAttr = fc.oneof(
-  { weight: 12, arbitrary: fc.tuple(fc.constantFrom('t', 'a:t', 'b:t', 'q:t', 'xmlns:a', 'xmlns:a', 'xmlns:b', 'xmlns'), hostileValue).map(([k, v]) => ` ${k}="${v}"`) },
+  { weight: 12, arbitrary: fc.tuple(fc.constantFrom('t', 'a:t', 'b:t', 'q:t', 'xmlns:a', 'xmlns:a', 'xmlns:b', 'xmlns', 'xmlns:xml', 'xml:t'), hostileValue).map(([k, v]) => ` ${k}="${v}"`) },
   { weight: 1, arbitrary: fc.constantFrom(' 1t="1"', ' u=1', ' t="1"t="2"', ' t="1" t="2"', " t='1\"") },
 );
 const hostileName = fc.constantFrom('val', 'a:val', 'b:val', 'q:val', 'val', '__proto__', 'É');
@@ -173,12 +180,15 @@ describe('scanXml()', () => {
   });
 
   it('reads the same tag text by the scope it is in, whole and in pieces (repeated tags, rebound prefixes, a `>` in a value)', () => {
+    const outcomes = new Set<boolean>();
     fc.assert(fc.property(scopedDoc, fc.array(fc.nat(), { maxLength: 8 }), (xml, cutsRaw) => {
       const expected = resolvedReference(xml);
-      assert.notEqual(expected, undefined);
+      outcomes.add(expected !== undefined);
       assert.deepEqual(resolvedScanner(xml), expected);
       assert.deepEqual(resolvedScanner(xml, cutsRaw), expected);
     }), { numRuns: 300 });
+    // Both: documents read, and documents refused for a name twice under two prefixes.
+    assert.deepEqual([...outcomes].sort(), [false, true]);
     const el = scanXml('<r xmlns:a="urn:1"><a:x t=">"/><s xmlns:a="urn:2"><a:x t=">"/></s><a:x t=">"/></r>')!;
     assert.deepEqual([el.children[0]!.ns, el.children[1]!.children[0]!.ns, el.children[2]!.ns], ['urn:1', 'urn:2', 'urn:1']);
     assert.deepEqual(el.children.map((c) => c.attributes[0]?.value), ['>', undefined, '>']);
@@ -340,5 +350,143 @@ describe('scanXml()', () => {
     let ok = true;
     for (let k = 0; k < 2000 && ok; k++) ok = endless.write('y'.repeat(1000));
     assert.equal(ok, false);
+  });
+});
+
+describe('scanXml() strictness (R-review5b, D123 to -3)', () => {
+  const XML_URI = 'http://www.w3.org/XML/1998/namespace';
+  const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
+  /** Refused whole, and in two pieces cut anywhere. */
+  const refused = (xml: string): void => {
+    assert.equal(scanXml(xml), undefined, JSON.stringify(xml));
+    for (let cut = 1; cut < xml.length; cut++) assert.equal(viaPieces(xml, [cut]), undefined, `${JSON.stringify(xml)} cut at ${cut}`);
+  };
+  /** Read whole, and the same in two pieces cut anywhere. */
+  const read = (xml: string): XmlElement => {
+    const el = scanXml(xml);
+    assert.notEqual(el, undefined, JSON.stringify(xml));
+    for (let cut = 1; cut < xml.length; cut++) assert.deepEqual(viaPieces(xml, [cut]), el, `${JSON.stringify(xml)} cut at ${cut}`);
+    return el!;
+  };
+
+  it('Security: refuses one attribute name twice under two prefixes bound to one URI, read or from the tag cache', () => {
+    refused('<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>');
+    refused('<r xmlns:p="u"><a xmlns:q="u" p:x="1" q:x="2"/></r>');
+    refused('<r xmlns:p="u" xmlns:q="u"><a q:x="1" p:x="2"></a></r>');
+    // The default namespace does not apply to attributes: `x` and `p:x` are two names.
+    assert.deepEqual(read('<a xmlns="u" xmlns:p="u" x="1" p:x="2"/>').attributes, [{ ns: '', local: 'x', value: '1' }, { ns: 'u', local: 'x', value: '2' }]);
+    assert.equal(read('<a xmlns:p="u" xmlns:q="v" p:x="1" q:x="2"/>').attributes.length, 2);
+    // The same tag text is read twice (then from the cache) where its prefixes differ, and
+    // refused where they name one URI, before and after the cache has it.
+    const tag = '<e p:x="1" q:x="2"/>';
+    assert.equal(read(`<r xmlns:p="u" xmlns:q="v">${tag}${tag}</r>`).children.length, 2);
+    refused(`<r xmlns:p="u" xmlns:q="v">${tag}${tag}<s xmlns:q="u">${tag}</s></r>`);
+    refused(`<r xmlns:p="u" xmlns:q="v"><s xmlns:q="u">${tag}</s>${tag}</r>`);
+    // Many attributes (a set instead of pairs): the last one repeats the first, by raw or expanded name.
+    const many = Array.from({ length: 40 }, (_, k) => ` p:a${k}="${k}"`).join('');
+    assert.equal(read(`<a xmlns:p="u" xmlns:q="u"${many}/>`).attributes.length, 40);
+    refused(`<a xmlns:p="u" xmlns:q="u"${many} q:a0="x"/>`);
+    refused(`<a xmlns:p="u"${many} p:a0="x"/>`);
+    refused(`<a${many.replaceAll('p:', '')} a39="x"/>`);
+  });
+
+  it('Security: refuses the namespace declarations XML Namespaces forbids', () => {
+    for (const decl of [
+      'xmlns:p=""', 'xmlns:xml="urn:x"', 'xmlns:xml=""', 'xmlns:xmlns="urn:x"', `xmlns:xmlns="${XMLNS_URI}"`,
+      `xmlns:p="${XML_URI}"`, `xmlns:p="${XMLNS_URI}"`, `xmlns="${XML_URI}"`, `xmlns="${XMLNS_URI}"`,
+    ]) {
+      refused(`<a ${decl}/>`);
+      refused(`<r><a ${decl}></a><a ${decl}/></r>`);
+    }
+    // Element names may not use the prefix `xmlns`.
+    refused('<xmlns:a/>');
+    // Allowed: `xml` bound to its own URI, the default namespace undeclared.
+    assert.equal(read(`<a xmlns:xml="${XML_URI}" xml:lang="en"/>`).attributes[0]?.ns, XML_URI);
+    assert.deepEqual(read('<r xmlns="urn:d"><a xmlns=""/></r>').children[0]?.ns, '');
+  });
+
+  it('Security: refuses more than 256 namespace bindings in scope at once, the `xml` one included (each name read walks them)', () => {
+    const decls = (from: number, count: number) => Array.from({ length: count }, (_, k) => ` xmlns:p${from + k}="urn:${from + k}"`).join('');
+    assert.equal(scanXml(`<a${decls(0, 255)} p0:t="1"/>`)?.attributes[0]?.ns, 'urn:0');
+    assert.equal(scanXml(`<a${decls(0, 256)}/>`), undefined);
+    // Across elements: what the parent binds counts; siblings each bind on their parent's scope.
+    const nested = `<r${decls(0, 200)}><a${decls(200, 55)}/><a${decls(200, 55)}/><b${decls(300, 55)}/></r>`;
+    assert.equal(scanXml(nested)?.children.length, 3);
+    assert.deepEqual(viaPieces(nested, [3000, 6000]), scanXml(nested));
+    assert.equal(scanXml(`<r${decls(0, 200)}><a${decls(200, 55)}><b xmlns:q="urn:q"/></a></r>`), undefined);
+  });
+
+  it('Security: refuses characters XML 1.0 does not allow, raw or as references, `--` in a comment and `]]>` in text', () => {
+    for (const code of [0x0, 0x1, 0x8, 0xb, 0xc, 0xe, 0x1f, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffe, 0xffff, 0x110000]) {
+      refused(`<a>&#${code};</a>`);
+      refused(`<a>&#x${code.toString(16)};</a>`);
+      refused(`<a t="&#x${code.toString(16)};"/>`);
+    }
+    for (const c of ['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001f', '\ufffe', '\uffff']) {
+      const places = [`<a>${c}</a>`, `<a>x${c}y</a>`, `<a>&amp;${c}</a>`, `<a>]${c}</a>`, `<a t="${c}"/>`, `<a t="&amp;${c}"/>`, `<a><!-- ${c} --></a>`, `<a><![CDATA[${c}]]></a>`, `<a><?pi ${c}?></a>`, `<!-- ${c} --><a/>`];
+      for (const xml of [...places, `<a${c}/>`, `<a b${c}="1"/>`, `<a${c} b="1"/>`, `<a></a${c}>`, `<a>${c}<b/></a>`]) refused(xml);
+      // A tag read from the tag cache was checked when it was first read.
+      refused(`<r><a t="1"/><a t="1"/><a t="${c}"/></r>`);
+    }
+    for (const xml of ['<a><!-- x -- y --></a>', '<a><!-- x ---></a>', '<a><!----></a><!-- a--b -->', '<a>]]></a>', '<a>x]]>y</a>', '<a>x<b/>]]></a>']) refused(xml);
+    // Allowed: the XML characters at each end of their ranges, `]]` without `>`, `]]>` escaped or in a CDATA end.
+    assert.equal(read('<a>&#x9;&#xA;&#xD;&#x20;&#xD7FF;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;</a>').text, '\t\n\r\u0020\ud7ff\ue000\ufffd\u{10000}\u{10FFFF}');
+    assert.equal(read('<a>\t\r\n\ud7ff\ue000\ufffd</a>').text, '\t\r\n\ud7ff\ue000\ufffd');
+    assert.equal(read('<a>]]]&gt;] ]>]]</a>').text, ']]]>] ]>]]');
+    assert.equal(read('<a><![CDATA[x]]]]><![CDATA[>]]><!---->-<!-- - a-b - --></a>').text, 'x]]>-');
+    assert.equal(read('<a t="]]>"/>').attributes[0]?.value, ']]>');
+  });
+});
+
+describe('XmlStreamScanner: a construct cut across many pieces', () => {
+  const KB = 1024;
+  /** Feeds `head`, then `filler` up to `size` characters in `pieceSize` pieces: what write said, and the work. */
+  const feed = (head: string, filler: string, size: number, pieceSize: number) => {
+    const scanner = new XmlStreamScanner();
+    let ok = scanner.write(head);
+    let fed = head.length;
+    const body = filler.repeat(Math.ceil(size / filler.length)).slice(0, size);
+    for (let k = 0; k < body.length && ok; k += pieceSize) {
+      const piece = body.slice(k, k + pieceSize);
+      ok = scanner.write(piece);
+      fed += piece.length;
+    }
+    return { scanner, ok, fed };
+  };
+  // Each construct that can wait, with text that never ends it (for a start tag: `>`s inside a quoted value).
+  const constructs: [string, string, string, string][] = [
+    // [head, filler, the end, what the scanner then reads as its text or attribute]
+    ['<r><e ', ' \t\n', 'x="1"/></r>', ''],
+    ['<r><e t="', ">>x'y", '"/></r>', ''],
+    ["<r><e t='", '>>"', "'/></r>", ''],
+    ['<r></r', ' \t', '>', ''],
+    ['<r><!-- ', '- x', ' --></r>', ''],
+    ['<r><?pi ', '? >', '?></r>', ''],
+    ['<r><![CDATA[', '] ]>]', ']]></r>', 'cdata'],
+  ];
+
+  it('Security: looks at each character of a cut construct a bounded number of times, in 1 KB pieces or 1-character ones, and still refuses one over 1 MiB', () => {
+    for (const [head, filler] of constructs) {
+      // Pieces of 1 KB up to the 1 MiB limit: refused past it, each character looked at a few times (not once per piece).
+      const big = feed(head, filler, 1024 * KB + 2 * KB, KB);
+      assert.equal(big.ok, false, head);
+      assert.ok(big.scanner.charactersRead < 4 * big.fed, `${head}: ${big.scanner.charactersRead} characters read for ${big.fed} fed`);
+      const small = feed(head, filler, 64 * KB, 1);
+      assert.equal(small.ok, true, head);
+      assert.ok(small.scanner.charactersRead < 4 * small.fed, `${head}: ${small.scanner.charactersRead} characters read for ${small.fed} fed in 1-character pieces`);
+    }
+  });
+
+  it('reads a construct cut across many pieces, its end cut anywhere too, as the whole', () => {
+    for (const [head, filler, end, kind] of constructs) {
+      const body = filler.repeat(Math.ceil(20 * KB / filler.length));
+      const xml = head + body + end;
+      const whole = scanXml(xml);
+      assert.notEqual(whole, undefined, head);
+      if (kind === 'cdata') assert.equal(whole?.text, body);
+      const cuts = Array.from({ length: 40 }, (_, k) => head.length + k * 512);
+      for (let last = 1; last < end.length; last++) assert.deepEqual(viaPieces(xml, [...cuts, head.length + body.length + last]), whole, `${head} end cut at ${last}`);
+      assert.deepEqual(viaPieces(xml, Array.from({ length: xml.length }, (_, k) => k)), whole, `${head} in 1-character pieces`);
+    }
   });
 });

@@ -121,6 +121,15 @@ describe('KeptInventory against a hostile vCenter', () => {
     assert.equal((await listing(BUILD, [update(odd, '<version>2</version>')])).fallbacks.length, 1);
   });
 
+  it('Security: a name that is a data object (fields named toString and valueOf) counts as unset: the MoRef shows, nothing throws (D126)', async () => {
+    const object = '<val xsi:type="Description"><toString>x</toString><valueOf>y</valueOf></val>';
+    const folder = `<objectSet><kind>enter</kind><obj type="Folder">group-v9</obj><changeSet><name>name</name><op>assign</op>${object}</changeSet></objectSet>`;
+    const vm = vmEnter('vm-3', 'three').replace('<val xsi:type="xsd:string">three</val>', object);
+    const r = await listing(BUILD, [update(folder + vm, '<version>2</version>')]);
+    assert.deepEqual(r.fallbacks, [], 'applied, not refused as a broken answer');
+    assert.deepEqual(r.rows, ['vm-1=one', 'vm-2=two', 'vm-3=vm-3']);
+  });
+
   it('Security: upstream names never become keys on a prototype (`__proto__` as a MoRef and as a path)', async () => {
     const proto = vmEnter('__proto__', 'proto') + '<objectSet><kind>modify</kind><obj type="VirtualMachine">vm-1</obj><changeSet><name>__proto__</name><op>assign</op><val xsi:type="xsd:string">x</val></changeSet></objectSet>';
     const r = await listing(BUILD, [update(proto, '<version>2</version>')]);

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
+import { readBoundedBody } from '../../read-bounded-body.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
 import { p6Timeout } from '../rest/p6-timeout.js';
 
@@ -21,20 +22,6 @@ export interface P6ExchangeResponse {
   /** Lower-cased media type without parameters; '' when absent. */
   mediaType: string;
   body: string;
-}
-
-async function readBody(body: Dispatcher.ResponseData['body'], cap: number, origin: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > cap) {
-      body.destroy();
-      throw new ConnectorError('CONN_BAD_RESPONSE', `P6 at ${origin} sent more than ${cap} bytes; narrow the filter or the field list`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -61,7 +48,7 @@ export async function p6Exchange(req: P6ExchangeRequest): Promise<P6ExchangeResp
     return {
       status: res.statusCode,
       mediaType: ((Array.isArray(contentType) ? contentType[0] : contentType) ?? '').split(';')[0]!.trim().toLowerCase(),
-      body: await readBody(res.body, req.maxBodyBytes, req.url.origin),
+      body: await readBoundedBody(res.body, req.maxBodyBytes, () => new ConnectorError('CONN_BAD_RESPONSE', `P6 at ${req.url.origin} sent more than ${req.maxBodyBytes} bytes; narrow the filter or the field list`)),
     };
   } catch (e) {
     throw deadline.aborted ? p6Timeout(req.url.origin, req.timeoutMs, e) : mapUpstreamError(e, req.url.host);

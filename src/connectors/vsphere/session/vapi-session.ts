@@ -1,7 +1,11 @@
 import { request, type Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
+import { readBoundedBody } from '../../read-bounded-body.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
 import { VAPI_SESSION_HEADER, vapiBase } from '../vapi/vapi-base.js';
+
+/** A session login's answer is `{"value":"<session id>"}`: anything past this is not one. */
+const MAX_LOGIN_BODY_BYTES = 64 * 1024;
 
 /**
  * `POST /rest/com/vmware/cis/session` with the user's name and password (HTTP Basic): a
@@ -24,8 +28,9 @@ export async function vapiLogin(options: { url: string; username: string; passwo
       dispatcher: options.dispatcher,
       signal: options.signal,
     });
-    text = await res.body.text();
+    text = await readBoundedBody(res.body, MAX_LOGIN_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI service at ${new URL(base).origin} answered the session login with more than ${MAX_LOGIN_BODY_BYTES} bytes`));
   } catch (error) {
+    if (error instanceof ConnectorError) throw error;
     throw mapUpstreamError(error, new URL(base).host);
   }
   if (res.statusCode === 404) return undefined;
@@ -50,5 +55,6 @@ export async function vapiLogout(options: { url: string; session: string; dispat
     headers: { [VAPI_SESSION_HEADER]: options.session },
     dispatcher: options.dispatcher,
   });
-  await res.body.text().catch(() => undefined);
+  // Discarded, and only up to undici's dump limit: a logout's answer is never read.
+  await res.body.dump().catch(() => undefined);
 }

@@ -1,5 +1,7 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import { request, type Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
+import { readBoundedBody } from '../../read-bounded-body.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
 import { VAPI_SESSION_HEADER, vapiBase } from './vapi-base.js';
 
@@ -14,19 +16,35 @@ export interface VapiSessionSource {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
+ * Requests one client has in flight at once; the rest wait their turn, first come first served.
+ * vAPI lists ids and is then read one id at a time (a tag, a category, a library): without a
+ * bound, a vCenter with thousands of tags got thousands of requests and TLS connections at once
+ * from one tool call. Six, as a browser (the vSphere Client itself) opens to one origin (D129).
+ */
+export const VAPI_MAX_IN_FLIGHT = 6;
+
+/**
  * A small client for vCenter's vAPI REST service (`/rest/...`, JSON `{value: ...}`) with the
  * endpoint's verified TLS dispatcher. A 401 renews the session once and retries (the call
  * was refused, so it did not run). Reads only: issue 16 uses it for tags.
  */
 export class VapiClient {
   private readonly base: string;
+  private readonly turn: LimitFunction = pLimit(VAPI_MAX_IN_FLIGHT);
 
   constructor(private readonly opts: { url: string; dispatcher: Dispatcher; session: VapiSessionSource; timeoutMs?: number }) {
     this.base = vapiBase(opts.url);
   }
 
-  /** GET (or a read-only POST `~action`, e.g. list-attached-objects) of `path` under /rest; returns `value`. */
-  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  /**
+   * GET (or a read-only POST `~action`, e.g. list-attached-objects) of `path` under /rest;
+   * returns `value`. At most {@link VAPI_MAX_IN_FLIGHT} calls of this client are sent at once.
+   */
+  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return this.turn(() => this.send(method, path, body));
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     let token = await this.opts.session.token();
     for (let attempt = 0; ; attempt++) {
       let status: number;
@@ -44,7 +62,7 @@ export class VapiClient {
           res.body.destroy();
           throw new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes`);
         }
-        text = await res.body.text();
+        text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes`));
       } catch (error) {
         if (error instanceof ConnectorError) throw error;
         throw mapUpstreamError(error, new URL(this.base).host);

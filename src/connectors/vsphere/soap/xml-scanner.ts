@@ -562,6 +562,15 @@ const MAX_CACHED_TAG_LENGTH = 512;
 export const MAX_XML_DEPTH = 256;
 
 /**
+ * Most characters between a reference's `&` and `;`: `&#x10FFFF;` has 7, and leading zeros
+ * (`&#x000A;`) a few more. A reference cut by the end of a piece waits for the next one only
+ * this long (textEnd), so a longer one is refused whole too (decode): otherwise a zero-padded
+ * `&#x0000000000000041;` was read whole and refused when a piece ended inside it, the same
+ * answer read or refused by where the network cut it (D-R6-xml-1).
+ */
+const MAX_REFERENCE = 15;
+
+/**
  * How much of the text run from `i` to the end of the piece can be taken now: all of it,
  * unless its last `&` may start an entity reference cut by the piece's end (then up to that
  * `&`; an unterminated one longer than any reference is malformed, and decode says so), or
@@ -569,7 +578,7 @@ export const MAX_XML_DEPTH = 256;
  */
 function textEnd(xml: string, i: number): number {
   const amp = xml.lastIndexOf('&');
-  if (amp >= i && xml.indexOf(';', amp) < 0 && xml.length - amp <= 16) return amp;
+  if (amp >= i && xml.indexOf(';', amp) < 0 && xml.length - amp <= MAX_REFERENCE + 1) return amp;
   // A `]]>` may be cut after its `]` or `]]` (refused in text, decodeText): those wait too.
   let end = xml.length;
   while (end > i && end > xml.length - 2 && xml.charCodeAt(end - 1) === 0x5d /* ] */) end--;
@@ -780,7 +789,9 @@ function decode(text: string): string | undefined {
   let last = 0;
   for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', last)) {
     const semi = text.indexOf(';', amp + 1);
-    if (semi < 0) return undefined;
+    // Security: no longer than a cut one may wait for (textEnd), so that a document is read or
+    // refused whatever pieces it arrives in (D-R6-xml-1).
+    if (semi < 0 || semi - amp - 1 > MAX_REFERENCE) return undefined;
     const ref = text.slice(amp + 1, semi);
     let value: string | undefined;
     if (ref.startsWith('#x')) value = codePoint(/^[0-9a-fA-F]+$/.test(ref.slice(2)) ? parseInt(ref.slice(2), 16) : NaN);

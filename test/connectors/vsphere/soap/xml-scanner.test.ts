@@ -438,6 +438,30 @@ describe('scanXml() strictness (R-review5b, D123 to -3)', () => {
   });
 });
 
+describe('scanXml(): the same answer whatever pieces it arrives in (R6-xml)', () => {
+  /** Read whole, and the same in two pieces cut anywhere and in 1-character pieces. */
+  const sameEverywhere = (xml: string): XmlElement | undefined => {
+    const whole = scanXml(xml);
+    for (let cut = 1; cut < xml.length; cut++) assert.deepEqual(viaPieces(xml, [cut]), whole, `${JSON.stringify(xml)} cut at ${cut}`);
+    assert.deepEqual(viaPieces(xml, Array.from({ length: xml.length }, (_, k) => k)), whole, `${JSON.stringify(xml)} in 1-character pieces`);
+    return whole;
+  };
+
+  it('reads a zero-padded character reference of up to 15 characters between `&` and `;` and refuses a longer one, whole and cut anywhere (D-R6-xml-1)', () => {
+    // Up to 15: read whole and in any pieces (a cut one waits for its `;`).
+    for (const ref of ['#x0000000000041', '#0000000000065', '#x00000000000A', '#x000000001F600']) {
+      assert.equal(ref.length <= 15, true);
+      assert.equal(sameEverywhere(`<a>x&${ref};y</a>`)?.text.replace(/[xy]/g, '').length! > 0, true, ref);
+      assert.notEqual(sameEverywhere(`<a t="&${ref};"/>`), undefined, ref);
+    }
+    // Longer: it was read whole and refused when a piece ended inside it; now refused either way.
+    for (const ref of ['#x00000000000041', '#00000000000000065', '#x00000000000000000000041']) {
+      assert.equal(sameEverywhere(`<a>x&${ref};y</a>`), undefined, ref);
+      assert.equal(sameEverywhere(`<a t="&${ref};"/>`), undefined, ref);
+    }
+  });
+});
+
 describe('XmlStreamScanner: a construct cut across many pieces', () => {
   const KB = 1024;
   /** Feeds `head`, then `filler` up to `size` characters in `pieceSize` pieces: what write said, and the work. */

@@ -70,7 +70,7 @@ interface Scope {
   next?: Scope;
 }
 
-/** Per-document state: names already checked (they repeat thousands of times). */
+/** Per-document state: names already checked (they repeat thousands of times; at most MAX_CACHED_NAMES). */
 interface ScanState {
   readonly names: Map<string, NameParts>;
   /** Scratch lists for the attributes of the tag being read. */
@@ -547,6 +547,13 @@ const WAIT_CDATA = 5; // a CDATA section: `]]>`
  */
 const MAX_BINDINGS_IN_SCOPE = 256;
 
+/**
+ * How many distinct names one document's name cache keeps (ScanState.names). A vim25 answer
+ * has a few hundred (element and attribute names: envelope, result, data object fields); a
+ * name past the limit is checked and split each time it is read, as the first time.
+ */
+const MAX_CACHED_NAMES = 4096;
+
 /** How many distinct start tags one document's tag cache keeps (ScanState.tags). */
 const MAX_CACHED_TAGS = 256;
 /** The longest start tag (between `<` and `>`) the tag cache keeps. */
@@ -756,7 +763,9 @@ function nameParts(name: string, state: ScanState): NameParts | undefined {
   const own = detachString(name);
   const colon = own.indexOf(':');
   const parts = colon < 0 ? { prefix: '', local: own } : { prefix: detachString(own.slice(0, colon)), local: detachString(own.slice(colon + 1)) };
-  state.names.set(own, parts);
+  // Security: kept only while the cache is small (D-R6-xml-2): a hostile answer of unique
+  // names (128 MB are allowed) otherwise held some nine times its size in the heap until it ended.
+  if (state.names.size < MAX_CACHED_NAMES) state.names.set(own, parts);
   return parts;
 }
 

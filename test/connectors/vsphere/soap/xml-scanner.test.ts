@@ -485,6 +485,30 @@ describe('scanXml(): the same answer whatever pieces it arrives in (R6-xml)', ()
   });
 });
 
+describe('XmlStreamScanner: short remainders rescanned at each piece (R6-xml)', () => {
+  // What waits at a piece's end without a search of its own (a cut reference, `]` or `]]`, `<`,
+  // a `<!` too short to tell) is rescanned with the next piece: bounded by a few characters,
+  // so 1-character pieces cost a bounded number of looks per character, never the square.
+  const runs: [string, string][] = [
+    ['references', '&#x0000000000041;&amp;'],
+    ['brackets', ']'],
+    ['brackets and `>`', ']]&gt;]'],
+    ['short comments', '<!---->'],
+    ['comments', '<!-- x -->'],
+    ['empty elements', '<e/>'],
+    ['elements', '<e></e   >'],
+  ];
+  it('looks at each character a bounded number of times in 1-character pieces', () => {
+    for (const [what, unit] of runs) {
+      const xml = `<r>${unit.repeat(Math.ceil(16 * 1024 / unit.length))}</r>`;
+      const scanner = new XmlStreamScanner();
+      for (const c of xml) assert.ok(scanner.write(c), what);
+      assert.ok(scanner.end(), what);
+      assert.ok(scanner.charactersRead < 24 * xml.length, `${what}: ${scanner.charactersRead} characters read for ${xml.length} fed`);
+    }
+  });
+});
+
 describe('XmlStreamScanner: a construct cut across many pieces', () => {
   const KB = 1024;
   /** Feeds `head`, then `filler` up to `size` characters in `pieceSize` pieces: what write said, and the work. */

@@ -470,6 +470,23 @@ describe('scanXml(): the same answer whatever pieces it arrives in (R6-xml)', ()
     return whole;
   };
 
+  it('reads or refuses a soup of markup fragments the same whole, cut anywhere and in 1-character pieces', () => {
+    // Fragments that make and break every construct the scanner waits on at a piece's end:
+    // references (zero-padded, cut, bare `&`), `]`, `]]>`, `--`, comments, CDATA, PIs, `<!`,
+    // quotes and `>` in values, refused characters, surrogate pairs, CRLF.
+    const fragment = fc.constantFrom('<e>', '</e>', '<e/>', '<a:e xmlns:a="u">', '</a:e>', '<!--', '-->', '--', '-', '<![CDATA[', ']]>', ']', ']]', '>', '<?p ', '?>', '<!',
+      '&', '&amp;', '&#', '&#x', '0', '41;', ';', '&#x0000000000041;', '&#x00000000000041;', 'x', ' ', '"', "'", '<e t="', '">', '=', '\u0001', '😀', '\r\n', '<', '/', '/>');
+    const outcomes = new Set<boolean>();
+    fc.assert(fc.property(fc.array(fragment, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), (parts, cutsRaw) => {
+      const xml = `<r>${parts.join('')}</r>`;
+      const whole = scanXml(xml);
+      outcomes.add(whole !== undefined);
+      assert.deepEqual(viaPieces(xml, cutsRaw), whole, `${JSON.stringify(xml)} cut at ${JSON.stringify(cutsRaw)}`);
+      assert.deepEqual(viaPieces(xml, Array.from({ length: xml.length }, (_, k) => k)), whole, `${JSON.stringify(xml)} in 1-character pieces`);
+    }), { numRuns: 1000 });
+    assert.deepEqual([...outcomes].sort(), [false, true]);
+  });
+
   it('reads a zero-padded character reference of up to 15 characters between `&` and `;` and refuses a longer one, whole and cut anywhere (D-R6-xml-1)', () => {
     // Up to 15: read whole and in any pieces (a cut one waits for its `;`).
     for (const ref of ['#x0000000000041', '#0000000000065', '#x00000000000A', '#x000000001F600']) {

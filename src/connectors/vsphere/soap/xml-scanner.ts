@@ -70,7 +70,7 @@ interface Scope {
   next?: Scope;
 }
 
-/** Per-document state: names already checked (they repeat thousands of times). */
+/** Per-document state: names already checked (they repeat thousands of times; at most MAX_CACHED_NAMES). */
 interface ScanState {
   readonly names: Map<string, NameParts>;
   /** Scratch lists for the attributes of the tag being read. */
@@ -547,6 +547,13 @@ const WAIT_CDATA = 5; // a CDATA section: `]]>`
  */
 const MAX_BINDINGS_IN_SCOPE = 256;
 
+/**
+ * How many distinct names one document's name cache keeps (ScanState.names). A vim25 answer
+ * has a few hundred (element and attribute names: envelope, result, data object fields); a
+ * name past the limit is checked and split each time it is read, as the first time.
+ */
+const MAX_CACHED_NAMES = 4096;
+
 /** How many distinct start tags one document's tag cache keeps (ScanState.tags). */
 const MAX_CACHED_TAGS = 256;
 /** The longest start tag (between `<` and `>`) the tag cache keeps. */
@@ -562,6 +569,15 @@ const MAX_CACHED_TAG_LENGTH = 512;
 export const MAX_XML_DEPTH = 256;
 
 /**
+ * Most characters between a reference's `&` and `;`: `&#x10FFFF;` has 7, and leading zeros
+ * (`&#x000A;`) a few more. A reference cut by the end of a piece waits for the next one only
+ * this long (textEnd), so a longer one is refused whole too (decode): otherwise a zero-padded
+ * `&#x0000000000000041;` was read whole and refused when a piece ended inside it, the same
+ * answer read or refused by where the network cut it (D130).
+ */
+const MAX_REFERENCE = 15;
+
+/**
  * How much of the text run from `i` to the end of the piece can be taken now: all of it,
  * unless its last `&` may start an entity reference cut by the piece's end (then up to that
  * `&`; an unterminated one longer than any reference is malformed, and decode says so), or
@@ -569,7 +585,7 @@ export const MAX_XML_DEPTH = 256;
  */
 function textEnd(xml: string, i: number): number {
   const amp = xml.lastIndexOf('&');
-  if (amp >= i && xml.indexOf(';', amp) < 0 && xml.length - amp <= 16) return amp;
+  if (amp >= i && xml.indexOf(';', amp) < 0 && xml.length - amp <= MAX_REFERENCE + 1) return amp;
   // A `]]>` may be cut after its `]` or `]]` (refused in text, decodeText): those wait too.
   let end = xml.length;
   while (end > i && end > xml.length - 2 && xml.charCodeAt(end - 1) === 0x5d /* ] */) end--;
@@ -747,7 +763,9 @@ function nameParts(name: string, state: ScanState): NameParts | undefined {
   const own = detachString(name);
   const colon = own.indexOf(':');
   const parts = colon < 0 ? { prefix: '', local: own } : { prefix: detachString(own.slice(0, colon)), local: detachString(own.slice(colon + 1)) };
-  state.names.set(own, parts);
+  // Security: kept only while the cache is small (D131): a hostile answer of unique
+  // names (128 MB are allowed) otherwise held some nine times its size in the heap until it ended.
+  if (state.names.size < MAX_CACHED_NAMES) state.names.set(own, parts);
   return parts;
 }
 
@@ -780,7 +798,9 @@ function decode(text: string): string | undefined {
   let last = 0;
   for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', last)) {
     const semi = text.indexOf(';', amp + 1);
-    if (semi < 0) return undefined;
+    // Security: no longer than a cut one may wait for (textEnd), so that a document is read or
+    // refused whatever pieces it arrives in (D130).
+    if (semi < 0 || semi - amp - 1 > MAX_REFERENCE) return undefined;
     const ref = text.slice(amp + 1, semi);
     let value: string | undefined;
     if (ref.startsWith('#x')) value = codePoint(/^[0-9a-fA-F]+$/.test(ref.slice(2)) ? parseInt(ref.slice(2), 16) : NaN);

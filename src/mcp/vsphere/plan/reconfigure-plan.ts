@@ -8,7 +8,9 @@ import type { VmTagReader } from './vm-tags.js';
 
 /** What vsphere_reconfigure_vm reads of a VM besides its plan state: size and hot-plug flags. */
 export interface VmSize {
+  /** NaN when vCenter did not say (an inaccessible VM has no configuration) or sent no number. */
   readonly numCpu: number;
+  /** NaN when vCenter did not say, as numCpu. */
   readonly memoryMb: number;
   readonly cpuHotAdd: boolean;
   readonly cpuHotRemove: boolean;
@@ -30,8 +32,8 @@ export async function readVmSize(client: VsphereClient, vm: string, tags?: VmTag
   return {
     vm: state,
     size: {
-      numCpu: Number(propertyScalar(p['config.hardware.numCPU']) ?? 0),
-      memoryMb: Number(propertyScalar(p['config.hardware.memoryMB']) ?? 0),
+      numCpu: Number(propertyScalar(p['config.hardware.numCPU'])),
+      memoryMb: Number(propertyScalar(p['config.hardware.memoryMB'])),
       cpuHotAdd: flag(p['config.cpuHotAddEnabled']),
       cpuHotRemove: flag(p['config.cpuHotRemoveEnabled']),
       memoryHotAdd: flag(p['config.memoryHotAddEnabled']),
@@ -52,6 +54,9 @@ export function checkReconfigure(vm: VmState, size: VmSize, args: { numCpus?: nu
   const cpu = args.numCpus !== undefined && args.numCpus !== size.numCpu ? args.numCpus : undefined;
   const mem = args.memoryMb !== undefined && args.memoryMb !== size.memoryMb ? args.memoryMb : undefined;
   if (args.numCpus === undefined && args.memoryMb === undefined) throw new VsphereToolError('pass numCpus, memoryMb or both; nothing to change');
+  // An approval names what changes from what: without vCenter's current size there is no
+  // "before" (it read "CPUs 0 → 4", and the hot-plug guards compared with that 0; D132).
+  if (!(size.numCpu > 0) || !(size.memoryMb > 0)) throw new VsphereToolError(`vCenter did not say how many CPUs and how much memory VM ${vm.name} has (an inaccessible VM has no configuration); nothing was planned, check the VM in vCenter`);
   if (cpu === undefined && mem === undefined) throw new VsphereToolError(`VM ${vm.name} already has ${size.numCpu} CPUs and ${size.memoryMb} MB; nothing to do`);
   if (mem !== undefined && mem % 4 !== 0) throw new VsphereToolError(`memoryMb must be a multiple of 4 (vSphere's rule); ${mem} is not, try ${Math.round(mem / 4) * 4}`);
   if (size.template) throw new VsphereToolError(`${vm.name} is a template; clone it (vsphere_clone_vm) and resize the clone`);

@@ -50,7 +50,9 @@ export function registerReconfigureVmTool(tools: Toolkit, deps: { clients: Vsphe
       const spec = (version ? xmlElement('changeVersion', version) : '') + (cpu !== undefined ? `<numCPUs>${Number(cpu)}</numCPUs>` : '') + (mem !== undefined ? `<memoryMB>${Number(mem)}</memoryMB>` : '');
       const task = taskRef(await client.invoke('ReconfigVM_Task', state.ref, `<spec>${spec}</spec>`), 'ReconfigVM_Task');
       await client.waitForTask(task, { deadlineMs: deps.taskDeadlineMs });
-      const { size: now } = await readVmSize(client, state.ref.value);
+      const { size: after } = await readVmSize(client, state.ref.value);
+      // The size read after the task; 0 where vCenter no longer says (NaN is no integer for the output).
+      const now = { numCpu: Number.isFinite(after.numCpu) ? after.numCpu : 0, memoryMb: Number.isFinite(after.memoryMb) ? after.memoryMb : 0 };
       return toolResult(
         `reconfigured ${state.name}: CPUs ${size.numCpu} → ${now.numCpu}, memory ${size.memoryMb} → ${now.memoryMb} MB`,
         { vm: state.name, moref: state.ref.value, numCpus: now.numCpu, memoryMb: now.memoryMb, previousNumCpus: size.numCpu, previousMemoryMb: size.memoryMb },

@@ -170,3 +170,36 @@ describe('retrieveResultReader()', () => {
     }
   });
 });
+
+describe('retrieveResultReader() on what a real vCenter sends and vcsim does not (R6-xml)', () => {
+  // vCenter's envelope (soapenc, soapenv, xsd and xsi declared on it, `xsi:type` with prefixes),
+  // preceded by a BOM, a declaration with encoding and standalone, and a comment; the default
+  // namespace declared again on an inner element; `xml:lang`; names in CJK and with emoji
+  // (surrogate pairs, not lone surrogates), at vCenter's 80-character limit; a U+FFFD the
+  // TextDecoder made; tab, CR and LF raw and as references; CDATA (legal, though vCenter does
+  // not send it); an empty string value.
+  const long = `${'长'.repeat(40)}${'😀'.repeat(30)}${'x'.repeat(10)}`;
+  const xml = '\uFEFF<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- vpxd -->\n' +
+    '<soapenv:Envelope xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
+    `xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="${XSI}">\n<soapenv:Body>\n<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval>` +
+    '<objects><obj type="VirtualMachine">vm-1001</obj><propSet><name>name</name><val xsi:type="xsd:string">数据库-01 😀</val></propSet>' +
+    '<propSet><name>config.annotation</name><val xml:lang="ja" xsi:type="xsd:string">a\tb\r\nc&#9;d&#xA;e&#13;f\uFFFDg<![CDATA[<h>]]></val></propSet>' +
+    '<propSet><name>summary.config.numCpu</name><val xsi:type="xsd:int">4</val></propSet>' +
+    '<propSet><name>runtime.host</name><val xmlns="urn:vim25" xsi:type="ManagedObjectReference" type="HostSystem">host-22</val></propSet></objects>' +
+    `<objects><obj type="VirtualMachine">vm-1002</obj><propSet><name>name</name><val xsi:type="xsd:string">${long}</val></propSet>` +
+    '<propSet><name>guest.ipAddress</name><val xsi:type="xsd:string"/></propSet></objects>' +
+    '</returnval></RetrievePropertiesExResponse>\n</soapenv:Body>\n</soapenv:Envelope>\n';
+  const expected = [
+    { ref: 'vm-1001', props: { name: '数据库-01 😀', 'config.annotation': 'a\tb\r\nc\td\ne\rf\uFFFDg<h>', 'summary.config.numCpu': 4, 'runtime.host': { type: 'HostSystem', value: 'host-22' } } },
+    { ref: 'vm-1002', props: { name: long, 'guest.ipAddress': '' } },
+  ];
+  const rowsOf = (page: ReturnType<typeof viaEvents>) => page.objects.map((o) => ({ ref: o.ref.value, props: { ...o.props } }));
+
+  it('reads it whole, cut anywhere and in 1-character pieces, as the tree path does', () => {
+    assert.deepEqual([[...long].length, long.length], [80, 110], '80 characters, 30 of them surrogate pairs');
+    assert.deepEqual(rowsOf(viaEvents(xml, [])), expected);
+    assert.deepEqual(rowsOf(parseRetrieveResult(responseOf(scanXml(xml)))), expected);
+    for (let cut = 1; cut < xml.length; cut++) assert.deepEqual(rowsOf(viaEvents(xml, [cut])), expected, `cut at ${cut}`);
+    assert.deepEqual(rowsOf(viaEvents(xml, Array.from({ length: xml.length }, (_, k) => k))), expected);
+  });
+});

@@ -238,6 +238,29 @@ describe('scanXml()', () => {
     assert.ok(scanner.end());
   });
 
+  it('Security: keeps at most 4,096 names per document (a streamed answer of unique names does not grow its heap; D131)', async () => {
+    // Every element is consumed as it closes: what stays is the scanner's own state. 4 MB of
+    // unique element and attribute names held ~37 MB of heap until the answer ended.
+    const scanner = new XmlStreamScanner({ onClose: () => true });
+    assert.ok(scanner.write('<r>'));
+    fullGc();
+    const before = process.memoryUsage().heapUsed;
+    let fed = 0;
+    for (let k = 0; fed < 4 * 1024 * 1024; ) {
+      let piece = '';
+      for (; piece.length < 64 * 1024; k++) piece += `<e${k} a${k}="1"/>`;
+      assert.ok(scanner.write(piece));
+      fed += piece.length;
+    }
+    await new Promise(setImmediate);
+    fullGc();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.ok(grown < fed, `the heap grew by ${grown} bytes for ${fed} fed`);
+    // Names past the cache's limit are read as the first ones were.
+    assert.ok(scanner.write('<e1 a1="1"/><e999999 a999999="2"/></r>'));
+    assert.ok(scanner.end());
+  });
+
   it('gives the elements of one tag one frozen attribute list: a consumer that writes to it throws instead of changing its siblings', () => {
     // The root declares a namespace: its children are read in a scope of their own.
     const el = scanXml('<r xmlns:p="urn:p"><v t="1" p:u="2"/><v t="1" p:u="2"/><v t="1" p:u="2"/><w t="1" p:u="2"/></r>')!;
@@ -435,6 +458,71 @@ describe('scanXml() strictness (R-review5b, D123 to -3)', () => {
     assert.equal(read('<a>]]]&gt;] ]>]]</a>').text, ']]]>] ]>]]');
     assert.equal(read('<a><![CDATA[x]]]]><![CDATA[>]]><!---->-<!-- - a-b - --></a>').text, 'x]]>-');
     assert.equal(read('<a t="]]>"/>').attributes[0]?.value, ']]>');
+  });
+});
+
+describe('scanXml(): the same answer whatever pieces it arrives in (R6-xml)', () => {
+  /** Read whole, and the same in two pieces cut anywhere and in 1-character pieces. */
+  const sameEverywhere = (xml: string): XmlElement | undefined => {
+    const whole = scanXml(xml);
+    for (let cut = 1; cut < xml.length; cut++) assert.deepEqual(viaPieces(xml, [cut]), whole, `${JSON.stringify(xml)} cut at ${cut}`);
+    assert.deepEqual(viaPieces(xml, Array.from({ length: xml.length }, (_, k) => k)), whole, `${JSON.stringify(xml)} in 1-character pieces`);
+    return whole;
+  };
+
+  it('reads or refuses a soup of markup fragments the same whole, cut anywhere and in 1-character pieces', () => {
+    // Fragments that make and break every construct the scanner waits on at a piece's end:
+    // references (zero-padded, cut, bare `&`), `]`, `]]>`, `--`, comments, CDATA, PIs, `<!`,
+    // quotes and `>` in values, refused characters, surrogate pairs, CRLF.
+    const fragment = fc.constantFrom('<e>', '</e>', '<e/>', '<a:e xmlns:a="u">', '</a:e>', '<!--', '-->', '--', '-', '<![CDATA[', ']]>', ']', ']]', '>', '<?p ', '?>', '<!',
+      '&', '&amp;', '&#', '&#x', '0', '41;', ';', '&#x0000000000041;', '&#x00000000000041;', 'x', ' ', '"', "'", '<e t="', '">', '=', '\u0001', '😀', '\r\n', '<', '/', '/>');
+    const outcomes = new Set<boolean>();
+    fc.assert(fc.property(fc.array(fragment, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), (parts, cutsRaw) => {
+      const xml = `<r>${parts.join('')}</r>`;
+      const whole = scanXml(xml);
+      outcomes.add(whole !== undefined);
+      assert.deepEqual(viaPieces(xml, cutsRaw), whole, `${JSON.stringify(xml)} cut at ${JSON.stringify(cutsRaw)}`);
+      assert.deepEqual(viaPieces(xml, Array.from({ length: xml.length }, (_, k) => k)), whole, `${JSON.stringify(xml)} in 1-character pieces`);
+    }), { numRuns: 1000 });
+    assert.deepEqual([...outcomes].sort(), [false, true]);
+  });
+
+  it('reads a zero-padded character reference of up to 15 characters between `&` and `;` and refuses a longer one, whole and cut anywhere (D130)', () => {
+    // Up to 15: read whole and in any pieces (a cut one waits for its `;`).
+    for (const ref of ['#x0000000000041', '#0000000000065', '#x00000000000A', '#x000000001F600']) {
+      assert.equal(ref.length <= 15, true);
+      assert.equal(sameEverywhere(`<a>x&${ref};y</a>`)?.text, `x${String.fromCodePoint(parseInt(ref.startsWith('#x') ? ref.slice(2) : ref.slice(1), ref.startsWith('#x') ? 16 : 10))}y`, ref);
+      assert.notEqual(sameEverywhere(`<a t="&${ref};"/>`), undefined, ref);
+    }
+    // Longer: it was read whole and refused when a piece ended inside it; now refused either way.
+    for (const ref of ['#x00000000000041', '#00000000000000065', '#x00000000000000000000041']) {
+      assert.equal(sameEverywhere(`<a>x&${ref};y</a>`), undefined, ref);
+      assert.equal(sameEverywhere(`<a t="&${ref};"/>`), undefined, ref);
+    }
+  });
+});
+
+describe('XmlStreamScanner: short remainders rescanned at each piece (R6-xml)', () => {
+  // What waits at a piece's end without a search of its own (a cut reference, `]` or `]]`, `<`,
+  // a `<!` too short to tell) is rescanned with the next piece: bounded by a few characters,
+  // so 1-character pieces cost a bounded number of looks per character, never the square.
+  const runs: [string, string][] = [
+    ['references', '&#x0000000000041;&amp;'],
+    ['brackets', ']'],
+    ['brackets and `>`', ']]&gt;]'],
+    ['short comments', '<!---->'],
+    ['comments', '<!-- x -->'],
+    ['empty elements', '<e/>'],
+    ['elements', '<e></e   >'],
+  ];
+  it('looks at each character a bounded number of times in 1-character pieces', () => {
+    for (const [what, unit] of runs) {
+      const xml = `<r>${unit.repeat(Math.ceil(16 * 1024 / unit.length))}</r>`;
+      const scanner = new XmlStreamScanner();
+      for (const c of xml) assert.ok(scanner.write(c), what);
+      assert.ok(scanner.end(), what);
+      assert.ok(scanner.charactersRead < 24 * xml.length, `${what}: ${scanner.charactersRead} characters read for ${xml.length} fed`);
+    }
   });
 });
 

@@ -58,10 +58,7 @@ export class VapiClient {
           signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
         });
         status = res.statusCode;
-        if (Number(res.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-          res.body.destroy();
-          throw new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes`);
-        }
+        // Counted as the bytes arrive, whatever content-length says (or whether it is sent).
         text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes`));
       } catch (error) {
         if (error instanceof ConnectorError) throw error;

@@ -9,17 +9,31 @@ import diagnostics from 'node:diagnostics_channel';
 import { isConnectorError } from '../../../../src/connectors/connector-error.js';
 import { VAPI_MAX_IN_FLIGHT, VapiClient } from '../../../../src/connectors/vsphere/vapi/vapi-client.js';
 import { vapiLogin } from '../../../../src/connectors/vsphere/session/vapi-session.js';
-import { startFakeVcenter, type FakeVcenter } from '../../../support/fake-vcenter.js';
+import { startFakeVcenter, type FakeVcenter, type FakeVcenterRequest } from '../../../support/fake-vcenter.js';
 
 const BIG = 17 * 1024 * 1024;
 let fake: FakeVcenter;
 const session = { token: async () => 'vapi-session', renew: async () => 'vapi-session' };
 
+/** What the fake saw, by path (the session header, content type and body of each request). */
+const seen = new Map<string, FakeVcenterRequest[]>();
+const json = { 'content-type': 'application/json' };
+
 before(async () => {
-  fake = await startFakeVcenter(({ path }) => {
+  fake = await startFakeVcenter((req) => {
+    const { path } = req;
+    seen.set(path, [...(seen.get(path) ?? []), req]);
     // A chunked answer (no content-length) larger than the client's 16 MiB cap, valid JSON.
-    if (path.endsWith('/big') || path.endsWith('/cis/session')) return { body: `{"value":"${'a'.repeat(BIG)}"}`, headers: { 'content-type': 'application/json' } };
-    return { body: JSON.stringify({ value: path }), headers: { 'content-type': 'application/json' } };
+    if (path.endsWith('/big') || path.endsWith('/cis/session')) return { body: `{"value":"${'a'.repeat(BIG)}"}`, headers: json };
+    // 401 to the first session, the answer to the renewed one.
+    if (path.endsWith('/renewed')) return req.headers['vmware-api-session-id'] === 'fresh' ? { body: '{"value":"after renewal"}', headers: json } : { status: 401, body: '' };
+    if (path.endsWith('/always-401')) return { status: 401, body: '' };
+    if (path.endsWith('/missing')) return { status: 404, body: '' };
+    const status = /\/status\/(\d+)$/.exec(path);
+    if (status) return { status: Number(status[1]), body: status[1] === '204' ? '' : '{"value":"x"}', headers: json };
+    if (path.endsWith('/html')) return { body: '<html>login</html>', headers: { 'content-type': 'text/html' } };
+    if (path.endsWith('/no-value')) return { body: '{"other":1}', headers: json };
+    return { body: JSON.stringify({ value: path }), headers: json };
   });
 });
 after(async () => fake.close());
@@ -62,5 +76,54 @@ describe('VapiClient', () => {
 
   it('refuses a session login answer past 64 KiB instead of reading it whole', async () => {
     await assert.rejects(vapiLogin({ url: fake.url, username: 'admin', password: 'not-a-secret', dispatcher: fake.dispatcher }), (e: unknown) => isConnectorError(e) && e.code === 'CONN_BAD_RESPONSE' && /more than 65536 bytes/.test(e.message));
+  });
+
+  it('sends the session header and accept on a GET, with no body and no content type; a POST carries its body as JSON', async () => {
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session });
+    assert.equal(await client.call('GET', '/shape/get'), '/rest/shape/get');
+    const get = seen.get('/rest/shape/get')![0]!;
+    assert.equal(get.method, 'GET');
+    assert.equal(get.headers['vmware-api-session-id'], 'vapi-session');
+    assert.equal(get.headers['accept'], 'application/json');
+    assert.equal(get.headers['content-type'], undefined);
+    assert.equal(get.body, '');
+    assert.equal(await client.call('POST', '/shape/post?~action=list', { tag_ids: ['a', 'b'] }), '/rest/shape/post?~action=list');
+    const post = seen.get('/rest/shape/post?~action=list')![0]!;
+    assert.equal(post.method, 'POST');
+    assert.equal(post.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(post.body), { tag_ids: ['a', 'b'] });
+  });
+
+  it('renews the session once on a 401 (handing over the refused one) and sends the call again with the new one', async () => {
+    const renewed: string[] = [];
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session: { token: async () => 'stale', renew: async (s) => (renewed.push(s), 'fresh') } });
+    assert.equal(await client.call('GET', '/renewed'), 'after renewal');
+    assert.deepEqual(renewed, ['stale']);
+    assert.deepEqual(seen.get('/rest/renewed')!.map((r) => r.headers['vmware-api-session-id']), ['stale', 'fresh']);
+  });
+
+  it('stops after one renewal when the new session is refused too, in one line that says to unlock again', async () => {
+    let renewals = 0;
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session: { token: async () => 'a', renew: async () => (renewals++, 'b') } });
+    await assert.rejects(client.call('GET', '/always-401'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_NOT_AUTHENTICATED' && e.message === 'the vAPI service refused the session for /always-401 even after logging in again; unlock the endpoint again');
+    assert.equal(renewals, 1);
+    assert.equal(seen.get('/rest/always-401')!.length, 2);
+  });
+
+  it('says a 404 means no vAPI service (an ESXi host), and any other answer outside 2xx names method, path and status', async () => {
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session });
+    await assert.rejects(client.call('GET', '/missing'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === 'vCenter has no /missing (is this an ESXi host? tags need vCenter)');
+    for (const status of [300, 302, 400, 500]) {
+      await assert.rejects(client.call('POST', `/status/${status}`), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === `the vAPI service answered POST /status/${status} with HTTP ${status}`);
+    }
+    assert.equal(await client.call('GET', '/status/299'), 'x');
+    assert.equal(await client.call('GET', '/status/200'), 'x');
+  });
+
+  it('reads an empty answer as no value, an answer without `value` as undefined, and refuses one that is not JSON', async () => {
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session });
+    assert.equal(await client.call('POST', '/status/204'), undefined);
+    assert.equal(await client.call('GET', '/no-value'), undefined);
+    await assert.rejects(client.call('GET', '/html'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_BAD_RESPONSE' && e.message === 'the vAPI answer to /html is not JSON');
   });
 });

@@ -49,7 +49,7 @@ async function helpText(): Promise<string> {
  */
 export async function runCli(ctx: CliContext): Promise<number> {
   const [first, ...rest] = ctx.argv;
-  if (!first || first === '--help' || first === '-h' || (first === 'help' && rest.length === 0)) {
+  if (!first || first === '--help' || first === '-h' || (first === 'help' && (rest.length === 0 || rest[0] === '--help' || rest[0] === '-h'))) {
     // No command at all is a usage error (the list goes to stderr); asking for help is not.
     (first ? ctx.stdout : ctx.stderr).write(await helpText());
     return first ? 0 : 2;
@@ -69,7 +69,8 @@ export async function runCli(ctx: CliContext): Promise<number> {
 function findLoader(name: string, ctx: CliContext): (() => Promise<Command>) | undefined {
   const load = Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
   if (!load) {
-    const hint = didYouMean(name, Object.keys(COMMAND_LOADERS));
+    // `--verison` finds `--version`, `-v` finds `-V`: the aliases are names too.
+    const hint = didYouMean(name, [...Object.keys(COMMAND_LOADERS), ...Object.keys(COMMAND_ALIASES), '--help']);
     ctx.stderr.write(`keybroker: unknown command "${name}"${hint || "; run 'keybroker help' for the list"}\n`);
   }
   return load;

@@ -106,6 +106,17 @@ describe('keybroker COMMAND --help, for every command in the table', () => {
     assert.deepEqual(none, { code: 2, stdout: '', stderr: list.stdout });
   });
 
+  it('keybroker help --help and help -h are the list too', async () => {
+    const list = await runIn(home, ['help']);
+    for (const flag of ['--help', '-h']) assert.deepEqual(await runIn(home, ['help', flag]), list);
+  });
+
+  it('a mistyped --version, -v or --help names the real one (exit 2)', async () => {
+    assert.deepEqual(await runIn(home, ['--verison']), { code: 2, stdout: '', stderr: 'keybroker: unknown command "--verison"; did you mean "--version"?\n' });
+    assert.deepEqual(await runIn(home, ['-v']), { code: 2, stdout: '', stderr: 'keybroker: unknown command "-v"; did you mean "-V"?\n' });
+    assert.deepEqual(await runIn(home, ['--hlep']), { code: 2, stdout: '', stderr: 'keybroker: unknown command "--hlep"; did you mean "--help"?\n' });
+  });
+
   it("keybroker help NOSUCH is exit 2 naming the nearest command", async () => {
     const r = await runIn(home, ['help', 'stauts']);
     assert.deepEqual(r, { code: 2, stdout: '', stderr: 'keybroker: unknown command "stauts"; did you mean "status"?\n' });

@@ -46,6 +46,8 @@ async function helpText(): Promise<string> {
 /**
  * Run one CLI invocation and return its exit code: 0 ok, 1 failure, 2 usage.
  * Every error becomes one line on stderr; stack traces are for bugs only.
+ * `help`, `--help`, `-h`: the command list; `help COMMAND [SUB...]`: one command's forms (as
+ * `COMMAND [SUB...] --help`, runCommand); `--version`, `-V`: the `version` command.
  */
 export async function runCli(ctx: CliContext): Promise<number> {
   const [first, ...rest] = ctx.argv;

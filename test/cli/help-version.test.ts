@@ -166,6 +166,13 @@ describe('keybroker --version', () => {
     assert.deepEqual(await runIn(os.tmpdir(), ['--version', '--short']), { code: 2, stdout: '', stderr: "keybroker version: Unknown option '--short'; usage: keybroker version [--json]\n" });
   });
 
+  it('no bundle carries package.json (the define makes version.ts\'s JSON fallback dead code)', () => {
+    const description = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { description: string }).description;
+    const bundles = readAllFiles(path.join(ROOT, 'dist')).filter((f) => /\.(c?js)$/.test(f.file));
+    assert.ok(bundles.length > 10, 'dist is built');
+    assert.deepEqual(bundles.filter((f) => f.bytes.includes(description)).map((f) => f.file), []);
+  });
+
   it('the build inlines it: a copy of dist/cli beside another package.json still prints the build\'s version', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-ver-copy-'));
     try {

@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { undiciLean } from './esbuild-undici-lean.mjs';
 import { asciiOutput } from './esbuild-ascii-source.mjs';
+import { versionDefine } from './esbuild-version.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,8 @@ export async function buildElectron({ quiet = false } = {}) {
     format: 'esm',
     banner,
     external: ['electron', '@napi-rs/keyring'],
+    // The host's version for `keybroker status` (src/base/version.ts), inlined.
+    define: versionDefine(),
     // The host runs in main: undici's Agent, connector and request only (D84); ASCII-only
     // source, so V8 keeps main's ~3 MB bundle one byte per character (esbuild-ascii-source.mjs).
     plugins: [undiciLean, asciiOutput],

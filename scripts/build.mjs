@@ -6,6 +6,7 @@ import { zodEnglishOnly } from './esbuild-zod-english.mjs';
 import { undiciLean } from './esbuild-undici-lean.mjs';
 import { sdkWithoutAjv } from './esbuild-sdk-no-ajv.mjs';
 import { asciiOutput, asciiSource } from './esbuild-ascii-source.mjs';
+import { versionDefine } from './esbuild-version.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -183,7 +184,7 @@ export async function buildCachedEntry({ src, outdir, options }) {
   // build under the old name goes.
   for (const old of ['index.js', 'index.js.map']) fs.rmSync(path.join(outdir, old), { force: true });
   const entry = path.join(outdir, 'index.cjs');
-  await build({ ...common, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, format: 'cjs', define: { __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'platform', 'kinds', 'server-entry.ts')], outfile: entry, format: 'cjs', define: { ...common.define, __KB_SERVER_BUILD_ID__: JSON.stringify(buildId) }, logLevel: 'warning' });
   return { entry, cache };
 }
 
@@ -221,6 +222,8 @@ export function nodeBundleOptions({ quiet = false } = {}) {
     external: ['@napi-rs/keyring', 'electron'],
     logLevel: quiet ? 'warning' : 'info',
     legalComments: 'none',
+    // KeyBroker's version as a constant (src/base/version.ts): no package.json read at run time.
+    define: versionDefine(),
     // zod's English messages only: its other languages were half of the zod chunk. undici's
     // Agent, connector and request only, not fetch, WebSocket, mocks and caches (D84). ASCII
     // only, so V8 keeps each bundle's source one byte per character (esbuild-ascii-source.mjs).

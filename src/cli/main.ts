@@ -1,6 +1,6 @@
 import type { CliContext, Command } from './command.js';
 import { didYouMean } from './did-you-mean.js';
-import { runCommand } from './run-command.js';
+import { printCommandHelp, runCommand } from './run-command.js';
 
 /**
  * Every sub-command, in the order `keybroker help` lists them, each loaded on first use.
@@ -25,7 +25,11 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> =
   bridge: async () => (await import('./commands/bridge.js')).bridgeCommand,
   http: async () => (await import('./commands/http.js')).httpCommand,
   claude: async () => (await import('./commands/claude.js')).claudeCommand,
+  version: async () => (await import('./commands/version.js')).versionCommand,
 };
+
+/** Top-level options that stand for a command: `keybroker --version` is `keybroker version`. */
+const COMMAND_ALIASES: Readonly<Record<string, string>> = { '--version': 'version', '-V': 'version' };
 
 /** Every sub-command, loaded (for `keybroker help`, which shows them all). */
 export async function loadCommands(): Promise<Command[]> {
@@ -33,7 +37,7 @@ export async function loadCommands(): Promise<Command[]> {
 }
 
 async function helpText(): Promise<string> {
-  const lines = ['usage: keybroker <command> [options]', ''];
+  const lines = ['usage: keybroker <command> [options]', "one command's usage: keybroker help COMMAND, or keybroker COMMAND --help", ''];
   // Usage forms can be long (endpoint add), so the summary goes on its own indented line.
   for (const c of await loadCommands()) lines.push(...c.usage.map((u) => `  ${u}`), `      ${c.summary}`, '');
   return lines.join('\n');
@@ -42,18 +46,34 @@ async function helpText(): Promise<string> {
 /**
  * Run one CLI invocation and return its exit code: 0 ok, 1 failure, 2 usage.
  * Every error becomes one line on stderr; stack traces are for bugs only.
+ * `help`, `--help`, `-h`: the command list; `help COMMAND [SUB...]`: one command's forms (as
+ * `COMMAND [SUB...] --help`, runCommand); `--version`, `-V`: the `version` command.
  */
 export async function runCli(ctx: CliContext): Promise<number> {
-  const [name, ...rest] = ctx.argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    (name ? ctx.stdout : ctx.stderr).write(await helpText());
-    return name ? 0 : 2;
+  const [first, ...rest] = ctx.argv;
+  if (!first || first === '--help' || first === '-h' || (first === 'help' && (rest.length === 0 || rest[0] === '--help' || rest[0] === '-h'))) {
+    // No command at all is a usage error (the list goes to stderr); asking for help is not.
+    (first ? ctx.stdout : ctx.stderr).write(await helpText());
+    return first ? 0 : 2;
   }
+  if (first === 'help') {
+    // `keybroker help COMMAND [SUB...]`: what `keybroker COMMAND [SUB...] --help` prints.
+    const [name = '', ...words] = rest;
+    const load = findLoader(name, ctx);
+    return load ? printCommandHelp(await load(), words, ctx) : 2;
+  }
+  const name = Object.hasOwn(COMMAND_ALIASES, first) ? COMMAND_ALIASES[first]! : first;
+  const load = findLoader(name, ctx);
+  return load ? runCommand(name, load, { ...ctx, argv: rest }) : 2;
+}
+
+/** The loader of command `name`, or undefined once the usage error (with the nearest names) is on stderr. */
+function findLoader(name: string, ctx: CliContext): (() => Promise<Command>) | undefined {
   const load = Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
   if (!load) {
-    const hint = didYouMean(name, Object.keys(COMMAND_LOADERS));
+    // `--verison` finds `--version`, `-v` finds `-V`: the aliases are names too.
+    const hint = didYouMean(name, [...Object.keys(COMMAND_LOADERS), ...Object.keys(COMMAND_ALIASES), '--help']);
     ctx.stderr.write(`keybroker: unknown command "${name}"${hint || "; run 'keybroker help' for the list"}\n`);
-    return 2;
   }
-  return runCommand(name, load, { ...ctx, argv: rest });
+  return load;
 }

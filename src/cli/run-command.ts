@@ -1,5 +1,6 @@
 import { isCoreError } from '../base/errors/core-error.js';
 import { CliError } from './cli-error.js';
+import { formatCommandHelp, usageFor, wantsHelp } from './command-help.js';
 import type { CliContext, Command } from './command.js';
 
 /**
@@ -7,10 +8,14 @@ import type { CliContext, Command } from './command.js';
  * Every error becomes one line on stderr (`keybroker NAME: …`); stack traces are for bugs
  * only. Shared by `runCli` and the status bundle (src/cli/status-main.ts), so both report
  * errors alike. `ctx.argv` is the command's own arguments (without its name).
+ * `--help` or `-h` anywhere in them prints the command's usage on stdout and exits 0 before
+ * the command runs: nothing is read from stdin (`--password-stdin`), no host is started or
+ * asked, nothing is written.
  */
 export async function runCommand(name: string, load: () => Promise<Command>, ctx: CliContext): Promise<number> {
   try {
     const command = await load();
+    if (wantsHelp(ctx.argv)) return printCommandHelp(command, ctx.argv, ctx);
     return await command.run(ctx);
   } catch (e) {
     if (e instanceof CliError) {
@@ -24,4 +29,13 @@ export async function runCommand(name: string, load: () => Promise<Command>, ctx
     ctx.stderr.write(`keybroker ${name}: unexpected error: ${(e as Error)?.message ?? String(e)}; please report it with 'keybroker audit --json' output\n`);
     return 1;
   }
+}
+
+/**
+ * `keybroker help COMMAND [SUB...]` and `keybroker COMMAND [SUB...] --help`: the command's
+ * forms that fit `argv` (command-help.ts, usageFor) and its summary, on stdout; exit 0.
+ */
+export function printCommandHelp(command: Command, argv: readonly string[], ctx: Pick<CliContext, 'stdout'>): number {
+  ctx.stdout.write(formatCommandHelp(usageFor(command.name, command.usage, argv), command.summary));
+  return 0;
 }

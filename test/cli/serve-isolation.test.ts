@@ -41,6 +41,9 @@ describe('keybroker serve: isolation', () => {
   it(`KEYBROKER_SANDBOX=off: 'isolation: none', logged once and shown by status`, async () => {
     const r = await serveAndStatus({ KEYBROKER_SANDBOX: 'off' });
     assert.equal(r.json.host.isolation, 'none');
+    // The host's version rides along (issue 17 X2): package.json's, as the build inlined it.
+    assert.equal(r.json.host.version, (JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version);
+    assert.match(r.text, /^KeyBroker is running \(pid \d+, since \d\d:\d\d, version \d+\.\d+\.\d+[^)]*\); home /m);
     assert.match(r.text, /^isolation: none \(server children run as your user and could read your keychain; see SECURITY\.md\)$/m);
     assert.equal(r.log.match(/isolation: /g)?.length, 1, r.log);
     assert.match(r.log, /\] isolation: none \(switched off by KEYBROKER_SANDBOX=off\)/);

@@ -98,6 +98,13 @@ describe('keybroker status', () => {
       assert.match(r.stdout, /^pending approvals: 2 \(see 'keybroker approvals'\)$/m);
     });
 
+    it("names the host's version when it reports one (host.version)", async () => {
+      handler.statusValue.host.version = '0.2.0';
+      const r = await runIn(home, ['status'], { now });
+      assert.match(r.stdout, new RegExp(`^KeyBroker is running \\(pid 4242, since ${hhmm(now - 3_600_000)}, version 0\\.2\\.0\\); home `, 'm'));
+      assert.equal(JSON.parse((await runIn(home, ['status', '--json'])).stdout).host.version, '0.2.0');
+    });
+
     it('adds the date when the unlock ends on another day', async () => {
       handler.statusValue.endpoints[0]!.unlockedUntil = new Date(2030, 5, 17, 9, 5).getTime();
       const r = await runIn(home, ['status'], { now });

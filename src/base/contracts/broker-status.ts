@@ -41,6 +41,11 @@ export const HostStatus = z.strictObject({
     startedAt: z.number().int().optional(),
     /** How the server children are contained (absent when no host runs). Never claims more than the host has. */
     isolation: Isolation.optional(),
+    /**
+     * The running host's KeyBroker version (package.json `version` of its build; absent when no
+     * host runs, and from hosts older than 0.2.0). Semver characters only, so it is safe to print.
+     */
+    version: z.string().max(64).regex(/^[0-9A-Za-z.+-]+$/).optional(),
   }),
   endpoints: z.array(EndpointStatus),
   children: z.array(ChildStatus),

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { BridgeSession } from './bridge-session.js';
 import { DEFAULT_BRIDGE_CLIENT } from './bridge-wire.js';
 import { hasUnsafeText } from '../../base/sanitize-text.js';
+import { formatCommandHelp, wantsHelp } from '../command-help.js';
 
 /** The bridge's process surface, injected so `keybroker bridge` and tests can drive it. */
 export interface BridgeIo {
@@ -16,6 +17,8 @@ export interface BridgeIo {
 
 /** How `keybroker bridge` is called. */
 export const BRIDGE_USAGE = 'keybroker bridge SERVER';
+/** What `keybroker help` and `keybroker bridge --help` say it does. */
+export const BRIDGE_SUMMARY = 'connect stdio to a server through the running host (what Claude Desktop runs)';
 const SERVER_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /**
@@ -25,8 +28,9 @@ const SERVER_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
  */
 export async function runBridge(io: BridgeIo): Promise<number> {
   const [server, ...extra] = io.argv;
-  if (server === '--help' || server === '-h') {
-    io.stdout.write(`usage: ${BRIDGE_USAGE}\n`);
+  // `--help` anywhere, as for every command (src/cli/run-command.ts): usage, and no connection.
+  if (wantsHelp(io.argv)) {
+    io.stdout.write(formatCommandHelp([BRIDGE_USAGE], BRIDGE_SUMMARY));
     return 0;
   }
   if (!server || extra.length > 0 || !SERVER_NAME.test(server)) {

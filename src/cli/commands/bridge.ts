@@ -1,4 +1,4 @@
-import { BRIDGE_USAGE, runBridge } from '../bridge/run-bridge.js';
+import { BRIDGE_SUMMARY, BRIDGE_USAGE, runBridge } from '../bridge/run-bridge.js';
 import type { CliContext, Command } from '../command.js';
 
 /**
@@ -9,6 +9,6 @@ import type { CliContext, Command } from '../command.js';
 export const bridgeCommand: Command = {
   name: 'bridge',
   usage: [BRIDGE_USAGE],
-  summary: 'connect stdio to a server through the running host (what Claude Desktop runs)',
+  summary: BRIDGE_SUMMARY,
   run: (ctx: CliContext) => runBridge({ argv: ctx.argv, env: ctx.env, stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr }),
 };

@@ -36,7 +36,8 @@ function renderStatus(s: HostStatus, now: number): string {
   const out: string[] = [];
   if (s.host.running) {
     const since = s.host.startedAt === undefined ? '' : `, since ${formatClock(s.host.startedAt, now)}`;
-    out.push(`KeyBroker is running (pid ${s.host.pid ?? '?'}${since}); home ${s.host.home}`);
+    const version = s.host.version === undefined ? '' : `, version ${s.host.version}`;
+    out.push(`KeyBroker is running (pid ${s.host.pid ?? '?'}${since}${version}); home ${s.host.home}`);
     if (s.host.isolation !== undefined) out.push(`isolation: ${s.host.isolation}${s.host.isolation === 'none' ? ' (server children run as your user and could read your keychain; see SECURITY.md)' : ''}`);
   } else {
     out.push(`KeyBroker is not running; home ${s.host.home}. Every endpoint is locked; start it with 'keybroker serve'`);

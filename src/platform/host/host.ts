@@ -5,6 +5,7 @@ import { POLICY_TEST_TIMEOUT_MS } from '../../base/contracts/control-protocol.js
 import type { EndpointKind } from '../../base/contracts/names.js';
 import { BugError } from '../../base/errors/core-error.js';
 import { DisposableBase, toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
+import { KEYBROKER_VERSION } from '../../base/version.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { startAuditCheckpoints } from '../audit/start-audit-checkpoints.js';
 import type { Approver } from '../approvals/approver.js';
@@ -231,7 +232,7 @@ export class Host extends DisposableBase implements ControlHandler {
 
   async status(): Promise<ControlResult<'status'>> {
     return {
-      host: { running: true, pid: process.pid, home: this.options.home, startedAt: this.startedAt, isolation: this.supervisor.isolation },
+      host: { running: true, pid: process.pid, home: this.options.home, startedAt: this.startedAt, isolation: this.supervisor.isolation, version: KEYBROKER_VERSION },
       endpoints: this.broker.endpointStatus(),
       children: this.supervisor.status(),
       pendingApprovals: this.options.pending?.list().length ?? 0,

@@ -42,7 +42,10 @@ describe('readBoundedBody', () => {
 describe('p6Exchange body cap', () => {
   let fake: FakeVcenter;
   before(async () => {
-    fake = await startFakeVcenter(({ path }) => ({ body: 'x'.repeat(Number(new URL(path, 'https://h').searchParams.get('n'))), headers: { 'content-type': 'application/json' } }));
+    fake = await startFakeVcenter(({ path }) => {
+      const query = new URL(path, 'https://h').searchParams;
+      return { body: 'x'.repeat(Number(query.get('n'))), headers: { 'content-type': query.get('type') ?? 'application/json' } };
+    });
   });
   after(async () => fake.close());
   const exchange = (n: number) =>
@@ -53,6 +56,12 @@ describe('p6Exchange body cap', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.length, 100_000);
     assert.equal(res.mediaType, 'application/json');
+  });
+
+  it('gives the media type lower-cased, without parameters or spaces', async () => {
+    const res = await p6Exchange({ url: new URL(`${new URL(fake.url).origin}/p6ws/restapi/activity?n=2&type=${encodeURIComponent('Application/JSON ; charset=UTF-8')}`), method: 'GET', headers: {}, dispatcher: fake.dispatcher, timeoutMs: 30_000, maxBodyBytes: 100 });
+    assert.equal(res.mediaType, 'application/json');
+    assert.equal(res.body, 'xx');
   });
 
   it('refuses a chunked answer one byte past the cap in one line that says what to do', async () => {

@@ -61,7 +61,7 @@ export class VapiClient {
         // Counted as the bytes arrive, whatever content-length says (or whether it is sent).
         text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes`));
       } catch (error) {
-        if (error instanceof ConnectorError) throw error;
+        // A ConnectorError (the size cap) passes through unchanged.
         throw mapUpstreamError(error, new URL(this.base).host);
       }
       if (status === 401 && attempt === 0) {

@@ -78,9 +78,11 @@ describe('VapiClient', () => {
     await assert.rejects(vapiLogin({ url: fake.url, username: 'admin', password: 'not-a-secret', dispatcher: fake.dispatcher }), (e: unknown) => isConnectorError(e) && e.code === 'CONN_BAD_RESPONSE' && /more than 65536 bytes/.test(e.message));
   });
 
-  it('sends the session header and accept on a GET, with no body and no content type; a POST carries its body as JSON', async () => {
-    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session });
+  it('sends the session header and accept on a GET, with no body and no content type; a POST carries its body as JSON; each once, with no renewal', async () => {
+    let renewals = 0;
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session: { token: async () => 'vapi-session', renew: async () => (renewals++, 'other') } });
     assert.equal(await client.call('GET', '/shape/get'), '/rest/shape/get');
+    assert.equal(seen.get('/rest/shape/get')!.length, 1);
     const get = seen.get('/rest/shape/get')![0]!;
     assert.equal(get.method, 'GET');
     assert.equal(get.headers['vmware-api-session-id'], 'vapi-session');
@@ -92,6 +94,8 @@ describe('VapiClient', () => {
     assert.equal(post.method, 'POST');
     assert.equal(post.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(post.body), { tag_ids: ['a', 'b'] });
+    assert.equal(seen.get('/rest/shape/post?~action=list')!.length, 1);
+    assert.equal(renewals, 0);
   });
 
   it('renews the session once on a 401 (handing over the refused one) and sends the call again with the new one', async () => {

@@ -77,20 +77,21 @@ export const asciiOutput = {
     // where a line can start like a comment; such a bundle is never rewritten.
     const { charset } = build.initialOptions;
     if (charset !== undefined && charset !== 'ascii') throw new Error(`ascii-output: a build with charset '${charset}' keeps non-ASCII characters in code; leave esbuild's default (ascii)`);
-    build.initialOptions.metafile = true;
+    // esbuild hands the output over in memory and this plugin writes it, each file whole
+    // (a temporary file renamed over the old one): a bundle esbuild wrote and this plugin then
+    // rewrote was on disk non-ASCII in between, where a reader running beside a build (a test,
+    // an app starting) could take it; and a refused bundle is now never written at all.
+    const writes = build.initialOptions.write !== false;
+    build.initialOptions.write = false;
     build.onEnd(async (result) => {
-      if (build.initialOptions.write === false || !result.metafile) return;
-      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
-      const outputs = Object.keys(result.metafile.outputs).filter((name) => /\.(c|m)?js$/.test(name));
-      await Promise.all(
-        outputs.map(async (name) => {
-          // The metafile names outputs relative to the working folder.
-          const out = path.resolve(cwd, name);
-          const text = fs.readFileSync(out, 'utf8');
-          const ascii = await asciiSource(text, out);
-          if (ascii !== text) fs.writeFileSync(out, ascii);
-        }),
-      );
+      if (!writes || !result.outputFiles) return;
+      const texts = await Promise.all(result.outputFiles.map((file) => (/\.(c|m)?js$/.test(file.path) ? asciiSource(file.text, file.path) : undefined)));
+      result.outputFiles.forEach((file, i) => {
+        fs.mkdirSync(path.dirname(file.path), { recursive: true });
+        const tmp = `${file.path}.${process.pid}.${i}.tmp`;
+        fs.writeFileSync(tmp, texts[i] ?? file.contents);
+        fs.renameSync(tmp, file.path);
+      });
     });
   },
 };

@@ -61,6 +61,36 @@ describe('ASCII-only bundles', () => {
     assert.doesNotMatch(fs.readFileSync(path.join(tmp, 'ascii.js'), 'utf8'), /[^\x00-\x7f]/);
   });
 
+  it('writes each bundle whole, never its non-ASCII first form: a reader polling the file beside the build only ever sees ASCII', async () => {
+    // The race the suite met: another test rebuilt dist/main while this file read it, between
+    // esbuild's write and the rewrite. Now the plugin writes the ASCII text once (renamed into place).
+    const { build } = await import('esbuild');
+    const out = path.join(tmp, 'watched.js');
+    // A legal comment, which esbuild keeps where it stands (legalComments: 'inline').
+    const comment = `/*! ${'d\u00e9j\u00e0 \u2014 vu '.repeat(20_000)} */`;
+    let seen = 0;
+    let nonAscii = 0;
+    let building = true;
+    const poll = (async () => {
+      while (building) {
+        if (fs.existsSync(out)) {
+          seen++;
+          // eslint-disable-next-line no-control-regex
+          if (/[^\x00-\x7f]/.test(fs.readFileSync(out, 'utf8'))) nonAscii++;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (let i = 0; i < 5; i++) {
+      await build({ stdin: { contents: `${comment}\nexport function f${i}() {\n  return ${i};\n}\n`, loader: 'js' }, outfile: out, bundle: true, format: 'esm', legalComments: 'inline', logLevel: 'silent', plugins: [asciiOutput] });
+    }
+    building = false;
+    await poll;
+    assert.ok(seen > 0);
+    assert.equal(nonAscii, 0);
+    assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+  });
+
   it('a comment-looking line inside a template literal is code: its non-ASCII characters fail the build, never rewritten', async () => {
     // esbuild keeps a tagged template's raw text as it is (escaping it would change
     // `String.raw`), so a line of it that starts like a comment (` * `, `// `) holds non-ASCII
@@ -75,6 +105,7 @@ describe('ASCII-only bundles', () => {
       build({ stdin: { contents: source, loader: 'js' }, outfile: path.join(tmp, 'raw.js'), bundle: true, format: 'esm', logLevel: 'silent', plugins: [asciiOutput] }),
       /a non-ASCII character in code/,
     );
+    assert.equal(fs.existsSync(path.join(tmp, 'raw.js')), false, 'a refused bundle is never written');
     // And an untagged one in a build that overrides the charset (its cooked text kept as is).
     await assert.rejects(
       build({ stdin: { contents: 'export const s = `first\n * \u2014 second`;\n', loader: 'js' }, outfile: path.join(tmp, 'cooked.js'), bundle: true, format: 'esm', charset: 'utf8', logLevel: 'silent', plugins: [asciiOutput] }),

@@ -35,8 +35,11 @@ export interface FakeVcenter {
   close(): Promise<void>;
 }
 
-/** Starts the fake; `answer` gives the reply to each request once its body has arrived. */
-export async function startFakeVcenter(answer: (request: FakeVcenterRequest) => FakeVcenterReply): Promise<FakeVcenter> {
+/**
+ * Starts the fake; `answer` gives the reply to each request once its body has arrived, or
+ * undefined for none: that request stays open until the client gives up or the fake closes.
+ */
+export async function startFakeVcenter(answer: (request: FakeVcenterRequest) => FakeVcenterReply | undefined): Promise<FakeVcenter> {
   const pki = createTestPki();
   const leaf = pki.issue('IP:127.0.0.1');
   const server = https.createServer({ key: leaf.key, cert: leaf.cert }, (req, res) => {
@@ -44,6 +47,7 @@ export async function startFakeVcenter(answer: (request: FakeVcenterRequest) => 
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const reply = answer({ method: req.method!, path: req.url!, headers: req.headers, body });
+      if (reply === undefined) return;
       res.writeHead(reply.status ?? 200, { 'content-type': 'text/xml; charset=utf-8', ...reply.headers });
       res.end(reply.body);
     });

@@ -23,12 +23,32 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 export const VAPI_MAX_IN_FLIGHT = 6;
 
+/** One request's deadline (answer headers and body together) when the caller gives none. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The calls of one piece of work (a tool call): {@link VapiClient} itself, or the scope of a
+ * {@link VapiCalls.batch}.
+ */
+export interface VapiCalls {
+  /** GET (or a read-only POST `~action`) of `path` under /rest; returns `value`. */
+  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
+  /**
+   * `work` with calls that stop together: once `work` has settled (its first failure, with
+   * `Promise.all`), its calls still waiting for a turn are never sent and those in flight are
+   * cancelled. With {@link VAPI_MAX_IN_FLIGHT} turns shared by every call of the client, the
+   * hundreds of reads a failed (or cancelled: `signal`) tool call had queued would otherwise
+   * go on holding the turns, each up to its timeout, ahead of the next tool call's reads.
+   */
+  batch<T>(work: (calls: VapiCalls) => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
 /**
  * A small client for vCenter's vAPI REST service (`/rest/...`, JSON `{value: ...}`) with the
  * endpoint's verified TLS dispatcher. A 401 renews the session once and retries (the call
  * was refused, so it did not run). Reads only: issue 16 uses it for tags.
  */
-export class VapiClient {
+export class VapiClient implements VapiCalls {
   private readonly base: string;
   private readonly turn: LimitFunction = pLimit(VAPI_MAX_IN_FLIGHT);
 
@@ -41,12 +61,32 @@ export class VapiClient {
    * returns `value`. At most {@link VAPI_MAX_IN_FLIGHT} calls of this client are sent at once.
    */
   call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    return this.turn(() => this.send(method, path, body));
+    return this.callUntil(undefined, method, path, body);
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  async batch<T>(work: (calls: VapiCalls) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const stop = new AbortController();
+    const until = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    const calls: VapiCalls = { call: (method, path, body) => this.callUntil(until, method, path, body), batch: (inner, s) => this.batch(inner, s ? AbortSignal.any([until, s]) : until) };
+    try {
+      return await work(calls);
+    } finally {
+      stop.abort();
+    }
+  }
+
+  private callUntil(until: AbortSignal | undefined, method: 'GET' | 'POST', path: string, body: unknown): Promise<unknown> {
+    return this.turn(() => {
+      // Its batch ended while it waited: not sent, and the turn goes to the next call at once.
+      if (until?.aborted) return Promise.reject(new ConnectorError('CONN_FAULT', `the vAPI call ${method} ${path} was not sent: the work it belonged to had already ended`));
+      return this.send(method, path, body, until);
+    });
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body: unknown, until: AbortSignal | undefined): Promise<unknown> {
     let token = await this.opts.session.token();
     for (let attempt = 0; ; attempt++) {
+      const deadline = AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       let status: number;
       let text: string;
       try {
@@ -55,12 +95,18 @@ export class VapiClient {
           headers: { [VAPI_SESSION_HEADER]: token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: body === undefined ? undefined : JSON.stringify(body),
           dispatcher: this.opts.dispatcher,
-          signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
+          signal: until ? AbortSignal.any([deadline, until]) : deadline,
         });
         status = res.statusCode;
         // Counted as the bytes arrive, whatever content-length says (or whether it is sent).
         text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes`));
       } catch (error) {
+        // Its own deadline, as VsphereClient's: an expected failure (CONN_TIMEOUT), not the
+        // bare DOMException the tool error policy would take for a bug.
+        if (deadline.aborted && !until?.aborted) {
+          const timeoutMs = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+          throw new ConnectorError('CONN_TIMEOUT', `the vAPI service at ${new URL(this.base).origin} did not answer ${method} ${path} within ${timeoutMs} ms; check that vCenter is healthy, then retry`, { cause: error });
+        }
         // A ConnectorError (the size cap) passes through unchanged.
         throw mapUpstreamError(error, new URL(this.base).host);
       }

@@ -1,11 +1,11 @@
-import type { VapiClient } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import type { VapiCalls } from '../../../connectors/vsphere/vapi/vapi-client.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 
 type Json = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Every tag category or tag, with its fields (vAPI lists ids, then reads each). */
-export async function readAll(vapi: VapiClient, kind: 'category' | 'tag'): Promise<Json[]> {
+export async function readAll(vapi: VapiCalls, kind: 'category' | 'tag'): Promise<Json[]> {
   const ids = await vapi.call('GET', `/com/vmware/cis/tagging/${kind}`);
   const list = Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
   return Promise.all(list.map(async (id) => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/id:${encodeURIComponent(id)}`)) ?? {}) as Json));
@@ -16,7 +16,12 @@ export async function readAll(vapi: VapiClient, kind: 'category' | 'tag'): Promi
  * category) or "category/name", case-insensitive (issue 16: tags as a filter). Throws a
  * tool error naming `vsphere_list_tags` when no tag matches.
  */
-export async function taggedObjects(vapi: VapiClient, spec: string, type: string): Promise<Set<string>> {
+export async function taggedObjects(vapi: VapiCalls, spec: string, type: string): Promise<Set<string>> {
+  // One batch: a failed read stops the others (VapiCalls.batch).
+  return vapi.batch((calls) => readTaggedObjects(calls, spec, type));
+}
+
+async function readTaggedObjects(vapi: VapiCalls, spec: string, type: string): Promise<Set<string>> {
   const slash = spec.indexOf('/');
   const categoryName = slash > 0 ? spec.slice(0, slash).toLowerCase() : undefined;
   const tagName = (slash > 0 ? spec.slice(slash + 1) : spec).toLowerCase();

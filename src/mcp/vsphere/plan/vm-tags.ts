@@ -1,5 +1,5 @@
 import type { ManagedObjectRef } from '../../../connectors/vsphere/index.js';
-import type { VapiClient } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import type { VapiCalls } from '../../../connectors/vsphere/vapi/vapi-client.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 
 /**
@@ -15,7 +15,7 @@ const MAX_TAG_CHARS = 256;
 
 type Json = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const get = async (vapi: VapiClient, kind: 'tag' | 'category', id: string): Promise<Json> => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/id:${encodeURIComponent(id)}`)) ?? {}) as Json;
+const get = async (vapi: VapiCalls, kind: 'tag' | 'category', id: string): Promise<Json> => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/id:${encodeURIComponent(id)}`)) ?? {}) as Json;
 
 /**
  * The tags attached to `vm`, `category:name`, sorted; [] when it has none. Undefined when the
@@ -23,7 +23,12 @@ const get = async (vapi: VapiClient, kind: 'tag' | 'category', id: string): Prom
  * one too long for the contract): a partial list could hide the tag a `deny` rule looks for,
  * so it is left unknown instead (a deny rule then denies, an allow rule does not allow).
  */
-export async function readVmTags(vapi: VapiClient, vm: ManagedObjectRef): Promise<string[] | undefined> {
+export async function readVmTags(client: VapiCalls, vm: ManagedObjectRef): Promise<string[] | undefined> {
+  // One batch: a failed read stops the others (VapiCalls.batch).
+  return client.batch((vapi) => readTagsOf(vapi, vm));
+}
+
+async function readTagsOf(vapi: VapiCalls, vm: ManagedObjectRef): Promise<string[] | undefined> {
   const answer = await vapi.call('POST', '/com/vmware/cis/tagging/tag-association?~action=list-attached-tags', { object_id: { id: vm.value, type: vm.type } });
   // vcsim answers `{"value": null}` for an object without tags (a Go nil list); vCenter `[]`.
   const ids = answer === null ? [] : answer;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { VapiClient } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import type { VapiCalls } from '../../../connectors/vsphere/vapi/vapi-client.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { nameMatcher } from '../inventory/name-matcher.js';
 import { compact, endpointArg } from './tool-support.js';
@@ -21,7 +21,7 @@ const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== ''
 const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const enc = encodeURIComponent;
 
-async function get(vapi: VapiClient, path: string): Promise<Json> {
+async function get(vapi: VapiCalls, path: string): Promise<Json> {
   return ((await vapi.call('GET', path)) ?? {}) as Json;
 }
 
@@ -39,8 +39,8 @@ export function registerListLibraryItemsTool(tools: Toolkit, deps: { clients: Vs
     },
     outputSchema: { libraries: z.array(LibraryOutput), items: z.array(ItemOutput).describe('Items sorted by library, then name'), total: z.number().int() },
     annotations: READ_ONLY,
-    run: async ({ endpoint, library, name, type }) => {
-      const vapi = await deps.clients.vapi(endpoint);
+    // One batch: a failed or cancelled call stops its other reads (VapiCalls.batch).
+    run: async ({ endpoint, library, name, type }, extra) => (await deps.clients.vapi(endpoint)).batch(async (vapi) => {
       const all = await Promise.all(ids(await vapi.call('GET', '/com/vmware/content/library')).map((id) => get(vapi, `/com/vmware/content/library/id:${enc(id)}`)));
       const libraries = all.filter((l) => !library || s(l['name'])?.toLowerCase() === library.toLowerCase());
       const matchName = nameMatcher(name);
@@ -63,6 +63,6 @@ export function registerListLibraryItemsTool(tools: Toolkit, deps: { clients: Vs
       const libs = libraries.map((l) => compact({ id: s(l['id']) ?? '', name: s(l['name']) ?? '', type: s(l['type']), description: s(l['description']), items: counts.get(s(l['id']) ?? '') ?? 0 }))
         .sort((a, b) => a.name.localeCompare(b.name));
       return toolResult(`${items.length} item(s) in ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'}`, { libraries: libs, items, total: items.length });
-    },
+    }, extra.signal),
   });
 }

@@ -36,8 +36,8 @@ export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereCli
     },
     outputSchema: { categories: z.array(CategoryOutput), tags: z.array(TagOutput).describe('Tags sorted by category, then name'), total: z.number().int().describe('Tags returned') },
     annotations: READ_ONLY,
-    run: async ({ endpoint, category, name, withObjects }) => {
-      const vapi = await deps.clients.vapi(endpoint);
+    // One batch: a failed or cancelled call stops its other reads (VapiCalls.batch).
+    run: async ({ endpoint, category, name, withObjects }, extra) => (await deps.clients.vapi(endpoint)).batch(async (vapi) => {
       const [rawCategories, rawTags] = await Promise.all([readAll(vapi, 'category'), readAll(vapi, 'tag')]);
       const categories = rawCategories.map((c) => compact({
         id: s(c['id']) ?? '', name: s(c['name']) ?? '', description: s(c['description']), cardinality: s(c['cardinality']),
@@ -61,6 +61,6 @@ export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereCli
       }
       const shownCategories = category ? categories.filter((c) => c.name.toLowerCase() === category.toLowerCase()) : categories;
       return toolResult(`${out.length} tag(s) in ${shownCategories.length} categor${shownCategories.length === 1 ? 'y' : 'ies'}`, { categories: shownCategories, tags: out, total: out.length });
-    },
+    }, extra.signal),
   });
 }

@@ -18,6 +18,9 @@ const session = { token: async () => 'vapi-session', renew: async () => 'vapi-se
 /** What the fake saw, by path (the session header, content type and body of each request). */
 const seen = new Map<string, FakeVcenterRequest[]>();
 const json = { 'content-type': 'application/json' };
+/** Called when the fake receives a request under `/rest/<group>/hang/`: keyed by `/rest/<group>/hang`. */
+const hung = new Map<string, () => void>();
+const sent = (prefix: string) => [...seen.keys()].filter((p) => p.startsWith(prefix)).length;
 
 before(async () => {
   fake = await startFakeVcenter((req) => {
@@ -29,6 +32,11 @@ before(async () => {
     if (path.endsWith('/renewed')) return req.headers['vmware-api-session-id'] === 'fresh' ? { body: '{"value":"after renewal"}', headers: json } : { status: 401, body: '' };
     if (path.endsWith('/always-401')) return { status: 401, body: '' };
     if (path.endsWith('/missing')) return { status: 404, body: '' };
+    // Never answered: the client gives up at its timeout (or its batch's end), or the fake closes.
+    if (path.includes('/hang/')) {
+      hung.get(path.slice(0, path.lastIndexOf('/')))?.();
+      return undefined;
+    }
     const status = /\/status\/(\d+)$/.exec(path);
     if (status) return { status: Number(status[1]), body: status[1] === '204' ? '' : '{"value":"x"}', headers: json };
     if (path.endsWith('/html')) return { body: '<html>login</html>', headers: { 'content-type': 'text/html' } };
@@ -129,5 +137,43 @@ describe('VapiClient', () => {
     assert.equal(await client.call('POST', '/status/204'), undefined);
     assert.equal(await client.call('GET', '/no-value'), undefined);
     await assert.rejects(client.call('GET', '/html'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_BAD_RESPONSE' && e.message === 'the vAPI answer to /html is not JSON');
+  });
+
+  it('ends a batch at its first failure: its calls still waiting are never sent and those in flight are cancelled, so the next call gets a turn at once', { timeout: 30_000 }, async () => {
+    // A long timeout: without the batch the five hung reads and the 34 queued behind them
+    // would hold every turn for minutes, and the last call below would not run.
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session, timeoutMs: 600_000 });
+    const paths = Array.from({ length: 39 }, (_, i) => `/b1/hang/${i}`);
+    await assert.rejects(
+      client.batch((v) => Promise.all([v.call('GET', '/status/500'), ...paths.map((p) => v.call('GET', p))])),
+      (e: unknown) => isConnectorError(e) && /HTTP 500/.test(e.message),
+    );
+    assert.equal(await client.call('GET', '/after-batch'), '/rest/after-batch');
+    assert.ok(sent('/rest/b1/hang/') < VAPI_MAX_IN_FLIGHT, `only the reads already in flight reached the server, not ${sent('/rest/b1/hang/')}`);
+  });
+
+  it("ends a batch when its signal aborts (a cancelled tool call), and the client's next call runs", { timeout: 30_000 }, async () => {
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session, timeoutMs: 600_000 });
+    const cancel = new AbortController();
+    hung.set('/rest/b2/hang', () => cancel.abort());
+    try {
+      const work = client.batch((v) => Promise.all(Array.from({ length: 40 }, (_, i) => v.call('GET', `/b2/hang/${i}`))), cancel.signal);
+      await assert.rejects(work, (e: unknown) => (e as Error).name === 'AbortError');
+      assert.equal(await client.call('GET', '/after-cancel'), '/rest/after-cancel');
+      assert.ok(sent('/rest/b2/hang/') <= VAPI_MAX_IN_FLIGHT);
+    } finally {
+      hung.delete('/rest/b2/hang');
+    }
+  });
+
+  it('gives every turn back when all calls fail or time out: 40 such calls, then one more still runs', { timeout: 30_000 }, async () => {
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session, timeoutMs: 300 });
+    const calls = Array.from({ length: 40 }, (_, i) => client.call('GET', i % 2 === 0 ? '/status/503' : `/b3/hang/${i}`));
+    const settled = await Promise.allSettled(calls);
+    assert.ok(settled.every((r) => r.status === 'rejected'));
+    // A timeout is an expected failure (CONN_TIMEOUT), not a bare DOMException the tools' error policy takes for a bug.
+    const timedOut = settled.filter((_, i) => i % 2 === 1).map((r) => (r as PromiseRejectedResult).reason as unknown);
+    assert.ok(timedOut.every((e) => isConnectorError(e) && e.code === 'CONN_TIMEOUT' && /did not answer GET \/b3\/hang\/\d+ within 300 ms/.test(e.message)), String(timedOut[0]));
+    assert.equal(await client.call('GET', '/after-failures'), '/rest/after-failures');
   });
 });

@@ -1,10 +1,10 @@
-import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ForkOptions } from 'electron';
 import { CHILD_CHANNEL_ENV } from '../base/contracts/child-channel.js';
 import { Emitter } from '../base/events/emitter.js';
 import { toDisposable } from '../base/lifecycle/disposable.js';
 import { readChildFrames, type ChannelViolation } from '../platform/supervisor/child-channel.js';
+import { readChildLogLines } from '../platform/supervisor/child-log-lines.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from '../platform/supervisor/launcher.js';
 
 /** The part of a `UtilityProcess` the launcher uses. */
@@ -57,7 +57,8 @@ export class UtilityLauncher implements Launcher {
     const logStreams = framed ? [child.stderr] : [child.stdout, child.stderr];
     for (const stream of logStreams) {
       if (!stream) continue;
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      // Bounded per line: a child cannot make the host buffer without end (child-log-lines.ts).
+      readChildLogLines(stream, (line) => {
         for (const l of logListeners) l(line);
       });
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UtilityLauncher } from '../../src/main/utility-launcher.js';
+import { MAX_CHILD_LOG_LINE_BYTES } from '../../src/platform/supervisor/child-log-lines.js';
 import { FakeUtilityProcessModule } from '../mocks/electron.js';
 
 const spec = { name: 'vsphere', modulePath: '/app/dist/mcp/vsphere/index.cjs', env: { PATH: '/usr/bin' }, execArgv: ['--enable-source-maps'] };
@@ -39,6 +40,18 @@ describe('UtilityLauncher.launch()', () => {
     child.send({ late: true });
     assert.equal(f.posted.length, 1);
     sub.dispose();
+  });
+
+  it('Security: keeps at most MAX_CHILD_LOG_LINE_BYTES of a stderr line that never ends (the rest is dropped as it comes), and the next lines still come', async () => {
+    const utility = new FakeUtilityProcessModule();
+    const child = new UtilityLauncher(utility).launch(spec);
+    const f = utility.forks[0]!;
+    const lines: string[] = [];
+    child.onLog((l) => lines.push(l));
+    for (let i = 0; i < 8; i++) f.stderr.write('y'.repeat(1024 * 1024));
+    f.stderr.write('\nnext\n');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(lines, [`${'y'.repeat(MAX_CHILD_LOG_LINE_BYTES)} [line cut: longer than ${MAX_CHILD_LOG_LINE_BYTES} bytes]`, 'next']);
   });
 
   it('an endless stdout frame is a violation: reported once, nothing more delivered or sent', async () => {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { CHILD_CHANNEL_ENV, type Isolation } from '../../base/contracts/child-channel.js';
 import { Emitter } from '../../base/events/emitter.js';
 import { toDisposable } from '../../base/lifecycle/disposable.js';
 import { readChildFrames, writeChildFrame, type ChannelViolation } from './child-channel.js';
+import { readChildLogLines } from './child-log-lines.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from './launcher.js';
 import { detectSandbox } from './sandbox/detect-sandbox.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -86,7 +86,8 @@ export class NodeLauncher implements Launcher {
     const logListeners = new Set<(line: string) => void>();
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      // Bounded per line: a child cannot make the host buffer without end (child-log-lines.ts).
+      readChildLogLines(stream, (line) => {
         for (const l of logListeners) l(line);
       });
     }

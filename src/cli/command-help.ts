@@ -7,15 +7,36 @@ const HELP_OPTIONS: ReadonlySet<string> = new Set(['--help', '-h']);
 
 /**
  * True when `argv` (a command's own arguments) asks for its usage: `--help` or `-h` anywhere
- * before a `--` (after it, every word is an operand). No command has an option or value that
- * could be `--help` or `-h` itself (parseArgs refuses an option-like value anyway).
+ * before a `--` (after it, every word is an operand), except as the value of an option that
+ * takes one (`takesValue`, from {@link valueOptions}): `--user -h` or `--url --help` is a
+ * value gone wrong (an empty variable in a script, say), which parseArgs then refuses as
+ * ambiguous (exit 2, as before `--help` existed). Taken as help, the command would exit 0
+ * having done nothing, and a script would carry on as if the endpoint had been added.
  */
-export function wantsHelp(argv: readonly string[]): boolean {
-  for (const a of argv) {
+export function wantsHelp(argv: readonly string[], takesValue: ReadonlySet<string> = new Set()): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
     if (a === '--') return false;
-    if (HELP_OPTIONS.has(a)) return true;
+    if (HELP_OPTIONS.has(a) && !(i > 0 && takesValue.has(argv[i - 1]!))) return true;
   }
   return false;
+}
+
+/**
+ * The options that take a value in a command's usage forms: an option word not closed by `]`
+ * and followed by a word that is not an option (`--url URL`, `[--port N]`, `--server vsphere|p6]`).
+ */
+export function valueOptions(usage: readonly string[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const form of usage) {
+    const words = form.split(/\s+/).map((w) => w.replace(/^[[(]+/, ''));
+    words.forEach((w, i) => {
+      const name = /^--?[A-Za-z][\w-]*/.exec(w)?.[0];
+      const next = words[i + 1];
+      if (name !== undefined && w === name && next !== undefined && next !== '' && !next.startsWith('-') && !next.startsWith('...')) out.add(name);
+    });
+  }
+  return out;
 }
 
 /**

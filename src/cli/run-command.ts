@@ -1,6 +1,6 @@
 import { isCoreError } from '../base/errors/core-error.js';
 import { CliError } from './cli-error.js';
-import { formatCommandHelp, usageFor, wantsHelp } from './command-help.js';
+import { formatCommandHelp, usageFor, valueOptions, wantsHelp } from './command-help.js';
 import type { CliContext, Command } from './command.js';
 
 /**
@@ -8,14 +8,15 @@ import type { CliContext, Command } from './command.js';
  * Every error becomes one line on stderr (`keybroker NAME: …`); stack traces are for bugs
  * only. Shared by `runCli` and the status bundle (src/cli/status-main.ts), so both report
  * errors alike. `ctx.argv` is the command's own arguments (without its name).
- * `--help` or `-h` anywhere in them prints the command's usage on stdout and exits 0 before
+ * `--help` or `-h` anywhere in them (except as an option's value) prints the command's usage on stdout and exits 0 before
  * the command runs: nothing is read from stdin (`--password-stdin`), no host is started or
  * asked, nothing is written.
  */
 export async function runCommand(name: string, load: () => Promise<Command>, ctx: CliContext): Promise<number> {
   try {
     const command = await load();
-    if (wantsHelp(ctx.argv)) return printCommandHelp(command, ctx.argv, ctx);
+    // Not as an option's value (`--user -h`): parseArgs refuses that (exit 2) in command.run.
+    if (wantsHelp(ctx.argv, valueOptions(command.usage))) return printCommandHelp(command, ctx.argv, ctx);
     return await command.run(ctx);
   } catch (e) {
     if (e instanceof CliError) {

@@ -2,7 +2,7 @@
 // (src/cli/command-help.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCommandHelp, usageFor, wantsHelp } from '../../src/cli/command-help.js';
+import { formatCommandHelp, usageFor, valueOptions, wantsHelp } from '../../src/cli/command-help.js';
 
 const ENDPOINT = [
   'keybroker endpoint add vsphere NAME --url URL',
@@ -18,6 +18,20 @@ describe('wantsHelp', () => {
     assert.equal(wantsHelp(['--', '--help']), false);
     assert.equal(wantsHelp(['--helpful', '-hx', '--help=1']), false);
     assert.equal(wantsHelp([]), false);
+  });
+});
+
+describe('valueOptions and help in a value position', () => {
+  it('an option followed by a placeholder takes a value; a flag, closed by ] or last, does not', () => {
+    assert.deepEqual([...valueOptions([...ENDPOINT, 'keybroker http enable [--port N] [--cors ORIGIN ...] [--no-cors]', 'keybroker claude install [--server vsphere|p6]... [--force] --password-stdin'])].sort(), ['--cors', '--database', '--port', '--server', '--url']);
+  });
+
+  it('--help or -h right after an option that takes a value is that value, not help (parseArgs then refuses it: exit 2)', () => {
+    const takes = valueOptions(ENDPOINT);
+    assert.equal(wantsHelp(['add', 'vsphere', 'x', '--url', '--help'], takes), false);
+    assert.equal(wantsHelp(['add', 'vsphere', 'x', '--url', '-h'], takes), false);
+    assert.equal(wantsHelp(['list', '--json', '-h'], takes), true);
+    assert.equal(wantsHelp(['add', 'vsphere', 'x', '--url', 'u', '--help'], takes), true);
   });
 });
 

@@ -141,6 +141,32 @@ describe('keybroker COMMAND --help, for every command in the table', () => {
   }
 });
 
+describe('--help or -h as the value of an option', () => {
+  let home: string;
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-help-value-'));
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  for (const argv of [
+    ['endpoint', 'add', 'vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', '-h', '--password-stdin'],
+    ['endpoint', 'add', 'vsphere', 'vc1', '--url', '--help', '--user', 'u', '--password-stdin'],
+    ['http', 'enable', '--port', '-h'],
+  ]) {
+    it(`${argv.join(' ')}: a usage error (exit 2, one line on stderr), not help with exit 0: a script must not take it for done`, async () => {
+      const stdin = new CountingStdin();
+      const stdout = new Capture();
+      const stderr = new Capture();
+      const keychain = new MemoryKeychain();
+      const code = await runCli({ argv, env: { KEYBROKER_HOME: home }, stdin, stdout, stderr, stopSignal: new AbortController().signal, services: { keychain: () => keychain } });
+      assert.deepEqual([code, stdout.text, stdin.reads], [2, '', 0]);
+      assert.match(stderr.text, /^keybroker (endpoint|http): Option '--(user|url|port)[^']*' argument is ambiguous.*usage: keybroker (endpoint add|http enable)[^\n]*\n$/);
+      assert.equal(await keychain.get('endpoint:vc1'), undefined);
+      assert.deepEqual(readAllFiles(home), []);
+    });
+  }
+});
+
 describe('keybroker --version', () => {
   it('the source tree knows package.json\'s version', () => {
     assert.equal(KEYBROKER_VERSION, PACKAGE_VERSION);

@@ -5,7 +5,7 @@ import { buildElectron } from './build-electron.mjs';
 import { zodEnglishOnly } from './esbuild-zod-english.mjs';
 import { undiciLean } from './esbuild-undici-lean.mjs';
 import { sdkWithoutAjv } from './esbuild-sdk-no-ajv.mjs';
-import { asciiOutput, asciiSource } from './esbuild-ascii-source.mjs';
+import { asciiOutput, asciiSource, writeFilesWhole } from './esbuild-ascii-source.mjs';
 import { versionDefine } from './esbuild-version.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -172,12 +172,15 @@ export async function buildCachedEntry({ src, outdir, options }) {
   // The id line goes first, then the code in Node's CommonJS wrapper, which the entry then
   // compiles as it is (no second copy of the source: cached-bundle.ts, `prewrapped`). The
   // source map's lines start two later (";" is an empty line).
-  fs.writeFileSync(js.path, `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${text}\n})`);
+  // Each written whole (a temporary file renamed into place), as the ASCII plugin writes the
+  // other bundles: a child or test starting beside a build never reads half a server.cjs.
+  const outputs = [{ path: js.path, data: `// keybroker-server-build ${buildId}\n${COMMONJS_WRAPPER_HEAD}\n${text}\n})` }];
   if (map) {
     const m = JSON.parse(map.text);
     m.mappings = `;;${m.mappings}`;
-    fs.writeFileSync(map.path, JSON.stringify(m));
+    outputs.push({ path: map.path, data: JSON.stringify(m) });
   }
+  writeFilesWhole(outputs);
   // The entry is CommonJS too (`.cjs`, whatever package.json says), so `node index.cjs` starts
   // without Node's ESM loader: an ES module entry made every child load it (~10 of Node's own
   // modules) before its first request (docs/PERFORMANCE.md §5, round 5). An entry of an older

@@ -86,12 +86,30 @@ export const asciiOutput = {
     build.onEnd(async (result) => {
       if (!writes || !result.outputFiles) return;
       const texts = await Promise.all(result.outputFiles.map((file) => (/\.(c|m)?js$/.test(file.path) ? asciiSource(file.text, file.path) : undefined)));
-      result.outputFiles.forEach((file, i) => {
-        fs.mkdirSync(path.dirname(file.path), { recursive: true });
-        const tmp = `${file.path}.${process.pid}.${i}.tmp`;
-        fs.writeFileSync(tmp, texts[i] ?? file.contents);
-        fs.renameSync(tmp, file.path);
-      });
+      writeFilesWhole(result.outputFiles.map((file, i) => ({ path: file.path, data: texts[i] ?? file.contents })));
     });
   },
 };
+
+/**
+ * Writes each `{path, data}` whole: every file to a temporary file beside it first, then each
+ * renamed over its target, so a reader never sees a file half written. A failure while writing
+ * (a full disk) changes no target and leaves no temporary file; only a failed rename can leave
+ * the set mixed, as a failed write between two of esbuild's own files could before. Folders are
+ * made as needed.
+ */
+export function writeFilesWhole(files) {
+  const tmps = [];
+  try {
+    files.forEach((file, i) => {
+      fs.mkdirSync(path.dirname(file.path), { recursive: true });
+      const tmp = `${file.path}.${process.pid}.${i}.tmp`;
+      tmps.push(tmp);
+      fs.writeFileSync(tmp, file.data);
+    });
+    files.forEach((file, i) => fs.renameSync(tmps[i], file.path));
+  } catch (error) {
+    for (const tmp of tmps) fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}

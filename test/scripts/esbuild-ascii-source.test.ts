@@ -112,4 +112,45 @@ describe('ASCII-only bundles', () => {
       /charset 'utf8'/,
     );
   });
+
+  it("leaves a build that asked for write: false as it was: esbuild's text handed back untouched, nothing on disk", async () => {
+    const { build } = await import('esbuild');
+    const out = path.join(tmp, 'in-memory', 'm.js');
+    const result = await build({ stdin: { contents: '/*! d\u00e9j\u00e0 */\nexport const x = 1;\n', loader: 'js' }, outfile: out, bundle: true, format: 'esm', legalComments: 'inline', write: false, logLevel: 'silent', plugins: [asciiOutput] });
+    assert.ok(result.outputFiles[0]!.text.includes('d\u00e9j\u00e0'), 'the caller rewrites its own files (buildCachedEntry)');
+    assert.equal(fs.existsSync(path.dirname(out)), false);
+  });
+
+  it('writes the source map beside the bundle (not rewritten), into folders that do not exist yet, and leaves no temporary file', async () => {
+    const { build } = await import('esbuild');
+    const out = path.join(tmp, 'new', 'deeper', 'mapped.js');
+    await build({ stdin: { contents: '/*! d\u00e9j\u00e0 */\nexport const x = () => 1;\n', loader: 'js', sourcefile: 'caf\u00e9.js' }, outfile: out, bundle: true, format: 'esm', legalComments: 'inline', sourcemap: true, logLevel: 'silent', plugins: [asciiOutput] });
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(fs.readFileSync(out, 'utf8'), /[^\x00-\x7f]/);
+    const map = JSON.parse(fs.readFileSync(`${out}.map`, 'utf8')) as { sources: string[] };
+    assert.ok(map.sources.some((s) => s.includes('caf\u00e9')), 'the map is written as esbuild made it');
+    assert.deepEqual(fs.readdirSync(path.dirname(out)).sort(), ['mapped.js', 'mapped.js.map']);
+  });
+
+  it('a failure while writing the second file changes neither: the first keeps its old text, and no temporary file is left', async () => {
+    const { build } = await import('esbuild');
+    const dir = path.join(tmp, 'half');
+    const out = path.join(dir, 'pair.js');
+    const once = (n: number) => build({ stdin: { contents: `export const n = ${n};\n`, loader: 'js' }, outfile: out, bundle: true, format: 'esm', sourcemap: true, logLevel: 'silent', plugins: [asciiOutput] });
+    await once(1);
+    const before = [fs.readFileSync(out, 'utf8'), fs.readFileSync(`${out}.map`, 'utf8')];
+    // The second output's temporary file cannot be written (a folder stands in its name),
+    // whichever of the two esbuild lists second.
+    const blockers = [`${out}.${process.pid}.1.tmp`, `${out}.map.${process.pid}.1.tmp`];
+    for (const b of blockers) fs.mkdirSync(b);
+    try {
+      await assert.rejects(once(2));
+      assert.deepEqual([fs.readFileSync(out, 'utf8'), fs.readFileSync(`${out}.map`, 'utf8')], before, 'neither file was replaced while the other could not be');
+      assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') && !blockers.includes(path.join(dir, f))), []);
+    } finally {
+      for (const b of blockers) fs.rmSync(b, { recursive: true, force: true });
+    }
+    await once(3);
+    assert.match(fs.readFileSync(out, 'utf8'), /n = 3/);
+  });
 });

@@ -146,6 +146,8 @@ export const AREAS = {
       'src/platform/supervisor/child-channel.ts',
       // Issue 17 item 3: the number rules of the scans that let a child's result bytes through.
       'src/base/framing/json-number-bytes.ts',
+      // R7 review: a child's log lines, bounded as they arrive.
+      'src/platform/supervisor/child-log-lines.ts',
     ],
     tests: [
       'test/platform/broker/frame-intake.test.ts',
@@ -153,6 +155,7 @@ export const AREAS = {
       'test/platform/ipc/line-framer.test.ts',
       'test/platform/ipc/line-framer-details.test.ts',
       'test/platform/supervisor/child-channel.test.ts',
+      'test/platform/supervisor/child-log-lines.test.ts',
       // Issue 12: texts, one report, the value count's edges, end, errors, dispose, the writer's edges.
       'test/platform/supervisor/child-channel-details.test.ts',
       // Issue 17 item 3: the one scan of a long line, reused by the gateway to forward a result's bytes.

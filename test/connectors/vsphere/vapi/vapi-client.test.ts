@@ -152,6 +152,44 @@ describe('VapiClient', () => {
     assert.ok(sent('/rest/b1/hang/') < VAPI_MAX_IN_FLIGHT, `only the reads already in flight reached the server, not ${sent('/rest/b1/hang/')}`);
   });
 
+  it('refuses the calls a failed batch left waiting, in one line, without sending them', { timeout: 30_000 }, async () => {
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session, timeoutMs: 600_000 });
+    const paths = Array.from({ length: 39 }, (_, i) => `/b5/hang/${i}`);
+    let settled: Promise<PromiseSettledResult<unknown>[]> | undefined;
+    await assert.rejects(
+      client.batch(async (v) => {
+        const all = [v.call('GET', '/status/500'), ...paths.map((p) => v.call('GET', p))];
+        settled = Promise.allSettled(all);
+        await all[0];
+      }),
+      /HTTP 500/,
+    );
+    const results = await settled!;
+    const notSent = results.filter((r) => r.status === 'rejected' && isConnectorError(r.reason) && r.reason.code === 'CONN_FAULT' && /^the vAPI call GET \/b5\/hang\/\d+ was not sent: the work it belonged to had already ended$/.test(r.reason.message));
+    assert.ok(notSent.length >= paths.length - VAPI_MAX_IN_FLIGHT, `${notSent.length} refused unsent`);
+    assert.ok(sent('/rest/b5/hang/') < VAPI_MAX_IN_FLIGHT);
+  });
+
+  it('ends a batch started inside a batch (with or without its own signal) when the outer one ends', { timeout: 30_000 }, async () => {
+    const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session, timeoutMs: 600_000 });
+    const own = new AbortController();
+    await assert.rejects(
+      client.batch(async (v) => {
+        // The failing read first: queued behind reads that hang it would wait for a turn.
+        const failing = v.call('GET', '/status/500');
+        const inner = [
+          v.batch((w) => Promise.all(Array.from({ length: 10 }, (_, i) => w.call('GET', `/b6/hang/a${i}`)))),
+          v.batch((w) => Promise.all(Array.from({ length: 10 }, (_, i) => w.call('GET', `/b6/hang/b${i}`))), own.signal),
+        ];
+        for (const b of inner) b.catch(() => undefined);
+        await failing;
+      }),
+      /HTTP 500/,
+    );
+    assert.equal(await client.call('GET', '/after-nested'), '/rest/after-nested');
+    assert.ok(sent('/rest/b6/hang/') <= VAPI_MAX_IN_FLIGHT);
+  });
+
   it("ends a batch when its signal aborts (a cancelled tool call), and the client's next call runs", { timeout: 30_000 }, async () => {
     const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session, timeoutMs: 600_000 });
     const cancel = new AbortController();

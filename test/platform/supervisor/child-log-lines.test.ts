@@ -61,4 +61,36 @@ describe('child log lines', () => {
     await ended;
     assert.deepEqual(lines, ['12345678', '12345678 [line cut: longer than 8 bytes]', 'ab', 'cd', '\u00e9\u00e9\u00e9\u00e9 [line cut: longer than 8 bytes]', '\u00e9\u00e9\u00e9\u00e9', 'last']);
   });
+
+  /** The lines `readChildLogLines` reports for `chunks` written in order, then the end, with a cap of 8 bytes. */
+  async function framed(chunks: (string | Buffer)[], encoding?: BufferEncoding): Promise<string[]> {
+    const stream = new PassThrough();
+    if (encoding) stream.setEncoding(encoding);
+    const lines: string[] = [];
+    const ended = new Promise((resolve) => stream.on('end', resolve));
+    readChildLogLines(stream, (l) => lines.push(l), 8);
+    for (const c of chunks) stream.write(c);
+    stream.end();
+    await ended;
+    return lines;
+  }
+
+  it('keeps at most the cap of a long line that arrives in one chunk, and of one that overflows after a partial chunk', async () => {
+    assert.deepEqual(await framed(['x'.repeat(1000)]), ['xxxxxxxx [line cut: longer than 8 bytes]']);
+    assert.deepEqual(await framed(['abc', 'defghijklmnop\nq\n']), ['abcdefgh [line cut: longer than 8 bytes]', 'q']);
+  });
+
+  it('reports no empty line at the end when the stream ends after a newline or inside a cut line, and keeps empty lines written', async () => {
+    assert.deepEqual(await framed(['a\nb\n']), ['a', 'b']);
+    assert.deepEqual(await framed(['a\n\nb']), ['a', '', 'b']);
+    assert.deepEqual(await framed(['123456789']), ['12345678 [line cut: longer than 8 bytes]']);
+  });
+
+  it('reads a stream that delivers strings (an encoding set on it) as the same lines', async () => {
+    assert.deepEqual(await framed(['\u00e9t\u00e9\n', 'ab\r\n'], 'utf8'), ['\u00e9t\u00e9', 'ab']);
+  });
+
+  it('drops a CR only as a line ending, not one the cut leaves at the end of a long line', async () => {
+    assert.deepEqual(await framed(['1234567\r9\n']), ['1234567\r [line cut: longer than 8 bytes]']);
+  });
 });

@@ -376,7 +376,7 @@ describe('scanXml()', () => {
   });
 });
 
-describe('scanXml() strictness (R-review5b, D123 to -3)', () => {
+describe('scanXml() strictness (R-review5b, D123 to D125)', () => {
   const XML_URI = 'http://www.w3.org/XML/1998/namespace';
   const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
   /** Refused whole, and in two pieces cut anywhere. */

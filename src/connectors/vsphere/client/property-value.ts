@@ -63,7 +63,7 @@ export function asArray<T>(value: T | T[] | undefined): T[] {
  * (D95 keeps any field name) makes String() throw a TypeError, and calling whatever an
  * upstream value holds is not ours to do (D126).
  */
-export function propertyText(value: PropertyValue | undefined): string | undefined {
+export function propertyText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 

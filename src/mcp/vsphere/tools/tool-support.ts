@@ -1,3 +1,4 @@
+import { propertyText } from '../../../connectors/vsphere/index.js';
 import { optionalEndpointArg, pageOutputFields, pagingArgs } from '../../runtime/toolkit/index.js';
 
 // The vSphere wording of the toolkit's arguments: tool definitions are pinned by users, so
@@ -38,10 +39,8 @@ export function num(value: unknown): number | undefined {
   return undefined;
 }
 
-/** A string, or undefined for anything else (an unset property). */
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
+/** A string, or undefined for anything else (an unset property): the connector's propertyText, under the tools' short name. */
+export const str: (value: unknown) => string | undefined = propertyText;
 
 /** Drops undefined fields, so structuredContent matches optional output fields exactly. */
 export function compact<T extends Record<string, unknown>>(row: T): T {

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { ConnectorError } from '../../connector-error.js';
+import { SESSION_TIMEOUT_MS, withUpstreamDeadline } from '../../upstream-deadline.js';
 import { retrieveServiceContent, type ServiceContent } from '../soap/retrieve-service-content.js';
 import { readSessionCookie } from '../soap/session-cookie.js';
 import { soapCall } from '../soap/soap-call.js';
@@ -17,6 +18,8 @@ export interface VsphereLoginOptions {
   readonly serviceContent?: ServiceContent;
   readonly locale?: string;
   readonly signal?: AbortSignal;
+  /** The whole login (the ServiceContent read too), answers in whole; default {@link SESSION_TIMEOUT_MS}. */
+  readonly timeoutMs?: number;
 }
 
 /** A logged-in vim25 session. */
@@ -39,13 +42,21 @@ export interface VsphereSession {
  *
  * @throws ConnectorError CONN_LOGIN_FAILED for wrong credentials, CONN_INVALID_REQUEST for
  * empty ones (no request is made), CONN_BAD_RESPONSE when no session cookie comes back,
- * and transport codes from the dispatcher. No message or cause contains the password.
+ * CONN_TIMEOUT when the answers are not in whole within the deadline (a server that stalls
+ * or trickles holds the broker's token issue no longer), and transport codes from the
+ * dispatcher. No message or cause contains the password.
  */
 export async function vsphereLogin(options: VsphereLoginOptions): Promise<VsphereSession> {
   if (options.username === '' || options.password === '') {
     throw new ConnectorError('CONN_INVALID_REQUEST', 'the vSphere username or password is empty; set both on the endpoint');
   }
-  const serviceContent = options.serviceContent ?? (await retrieveServiceContent(options.url, options.dispatcher, { signal: options.signal }));
+  const timeoutMs = options.timeoutMs ?? SESSION_TIMEOUT_MS;
+  const timedOut = (cause: unknown) => new ConnectorError('CONN_TIMEOUT', `vCenter at ${new URL(options.url).origin} did not answer the login within ${timeoutMs} ms; check that it is healthy, then retry`, { cause });
+  return withUpstreamDeadline(timeoutMs, options.signal, timedOut, (signal) => login(options, signal));
+}
+
+async function login(options: VsphereLoginOptions, signal: AbortSignal): Promise<VsphereSession> {
+  const serviceContent = options.serviceContent ?? (await retrieveServiceContent(options.url, options.dispatcher, { signal }));
   const params =
     xmlElement('userName', options.username) +
     xmlElement('password', options.password) +
@@ -59,7 +70,7 @@ export async function vsphereLogin(options: VsphereLoginOptions): Promise<Vspher
     paramsXml: params,
     // Security: the request carries the password, so server text stays out of errors.
     sensitive: true,
-    signal: options.signal,
+    signal,
   });
   const origin = new URL(options.url).origin;
   const cookie = readSessionCookie(setCookie);

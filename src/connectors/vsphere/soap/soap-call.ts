@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import { ConnectorError, isConnectorError } from '../../connector-error.js';
@@ -113,7 +114,9 @@ export async function soapCall(options: SoapCallOptions): Promise<SoapCallResult
  */
 async function readEnvelope(body: Dispatcher.ResponseData['body'], gzip: boolean, origin: string, max: number, scanner: XmlStreamScanner | undefined): Promise<XmlElement | undefined> {
   const decoder = new TextDecoder('utf-8');
-  const gunzip = gzip ? body.pipe(createGunzip()) : undefined;
+  // pipeline, not pipe: a body that fails (the caller's deadline or abort, a reset) fails the
+  // decompressor too, where pipe would leave it waiting for an end that never comes.
+  const gunzip = gzip ? pipeline(body, createGunzip(), () => undefined) : undefined;
   let ok = scanner !== undefined;
   let size = 0;
   try {

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { ACCEPT_IDENTITY, unaskedContentEncoding } from '../../content-encoding.js';
 import { ConnectorError } from '../../connector-error.js';
 import { readBoundedBody } from '../../read-bounded-body.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
@@ -37,13 +38,19 @@ export async function p6Exchange(req: P6ExchangeRequest): Promise<P6ExchangeResp
     origin: req.url.origin,
     path: `${req.url.pathname}${req.url.search}`,
     method: req.method,
-    headers: req.headers,
+    headers: { ...req.headers, ...ACCEPT_IDENTITY },
     body: req.body,
     signal: deadline,
     maxRedirections: 0,
   };
   try {
     const res = await req.dispatcher.request(options);
+    // Asked for none, so never undone: named, where its bytes would read as "invalid JSON".
+    const encoding = unaskedContentEncoding(res.headers);
+    if (encoding !== undefined) {
+      res.body.on('error', () => undefined).destroy();
+      throw new ConnectorError('CONN_BAD_RESPONSE', `P6 at ${req.url.origin} answered compressed (content-encoding: ${encoding}) although KeyBroker asked for none; check for a proxy between KeyBroker and P6 that compresses answers`);
+    }
     const contentType = res.headers['content-type'];
     return {
       status: res.statusCode,

@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import { ACCEPT_IDENTITY, unaskedContentEncoding } from '../../content-encoding.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
 import { p6Timeout } from './p6-timeout.js';
 
@@ -25,7 +26,7 @@ export interface P6HttpResponse {
   mediaType: string;
   /** Raw `Set-Cookie` header lines. */
   setCookie: string[];
-  /** At most the first 64 KiB of the body, as text. Never put it in an error message: it may echo input. */
+  /** At most the first 64 KiB of the body, as text ('' when it came compressed). Never put it in an error message: it may echo input. */
   body: string;
 }
 
@@ -57,7 +58,7 @@ export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
     origin: req.url.origin,
     path: `${req.url.pathname}${req.url.search}`,
     method: req.method,
-    headers: req.headers,
+    headers: { ...req.headers, ...ACCEPT_IDENTITY },
     signal: deadline,
     maxRedirections: 0,
   };
@@ -69,7 +70,8 @@ export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
       status: res.statusCode,
       mediaType: ((Array.isArray(contentType) ? contentType[0] : contentType) ?? '').split(';')[0]!.trim().toLowerCase(),
       setCookie: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie],
-      body: await readCapped(res.body),
+      // A compressed body (asked for none) is not read as text: the status decides alone.
+      body: unaskedContentEncoding(res.headers) === undefined ? await readCapped(res.body) : (res.body.on('error', () => undefined).destroy(), ''),
     };
   } catch (e) {
     // The shared mapping (issue 13): the same bad certificate gets the same code as for vSphere.

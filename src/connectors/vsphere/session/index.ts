@@ -7,4 +7,4 @@
  */
 export { vsphereLogin, type VsphereLoginOptions, type VsphereSession } from './vsphere-login.js';
 export { vsphereLogout, type VsphereLogoutOptions } from './vsphere-logout.js';
-export { vapiLogin, vapiLogout } from './vapi-session.js';
+export { vapiLogin, vapiLogout, type VapiLoginOptions, type VapiLogoutOptions } from './vapi-session.js';

@@ -1,14 +1,13 @@
 import type { VapiCalls } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import { vapiIds, vapiText } from '../../../connectors/vsphere/vapi/vapi-value.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 
 type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Every tag category or tag, with its fields (vAPI lists ids, then reads each). */
 export async function readAll(vapi: VapiCalls, kind: 'category' | 'tag'): Promise<Json[]> {
-  const ids = await vapi.call('GET', `/com/vmware/cis/tagging/${kind}`);
-  const list = Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
-  return Promise.all(list.map(async (id) => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/id:${encodeURIComponent(id)}`)) ?? {}) as Json));
+  const ids = vapiIds(await vapi.call('GET', `/com/vmware/cis/tagging/${kind}`));
+  return Promise.all(ids.map(async (id) => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/id:${encodeURIComponent(id)}`)) ?? {}) as Json));
 }
 
 /**
@@ -26,18 +25,18 @@ async function readTaggedObjects(vapi: VapiCalls, spec: string, type: string): P
   const categoryName = slash > 0 ? spec.slice(0, slash).toLowerCase() : undefined;
   const tagName = (slash > 0 ? spec.slice(slash + 1) : spec).toLowerCase();
   const [tags, categories] = await Promise.all([readAll(vapi, 'tag'), categoryName === undefined ? Promise.resolve([]) : readAll(vapi, 'category')]);
-  const categoryIds = new Set(categories.filter((c) => str(c['name'])?.toLowerCase() === categoryName).map((c) => str(c['id'])));
+  const categoryIds = new Set(categories.filter((c) => vapiText(c['name'])?.toLowerCase() === categoryName).map((c) => vapiText(c['id'])));
   const ids = tags
-    .filter((t) => str(t['name'])?.toLowerCase() === tagName && (categoryName === undefined || categoryIds.has(str(t['category_id']))))
-    .map((t) => str(t['id']))
+    .filter((t) => vapiText(t['name'])?.toLowerCase() === tagName && (categoryName === undefined || categoryIds.has(vapiText(t['category_id']))))
+    .map((t) => vapiText(t['id']))
     .filter((x): x is string => x !== undefined);
   if (ids.length === 0) throw new VsphereToolError(`no tag named ${JSON.stringify(spec)}; vsphere_list_tags lists the tags (use "category/name" when names repeat)`);
   const attached = await vapi.call('POST', '/com/vmware/cis/tagging/tag-association?~action=list-attached-objects-on-tags', { tag_ids: ids });
   const out = new Set<string>();
   for (const a of Array.isArray(attached) ? (attached as Json[]) : []) {
     for (const o of Array.isArray(a['object_ids']) ? (a['object_ids'] as Json[]) : []) {
-      const id = str(o['id']);
-      if (id && str(o['type']) === type) out.add(id);
+      const id = vapiText(o['id']);
+      if (id && vapiText(o['type']) === type) out.add(id);
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import type { ManagedObjectRef } from '../../../connectors/vsphere/index.js';
 import type { VapiCalls } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import { vapiText } from '../../../connectors/vsphere/vapi/vapi-value.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 
 /**
@@ -14,7 +15,6 @@ const MAX_TAGS = 100;
 const MAX_TAG_CHARS = 256;
 
 type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const get = async (vapi: VapiCalls, kind: 'tag' | 'category', id: string): Promise<Json> => ((await vapi.call('GET', `/com/vmware/cis/tagging/${kind}/id:${encodeURIComponent(id)}`)) ?? {}) as Json;
 
 /**
@@ -36,13 +36,13 @@ async function readTagsOf(vapi: VapiCalls, vm: ManagedObjectRef): Promise<string
   const tagIds = [...new Set(ids.filter((x): x is string => typeof x === 'string'))];
   if (tagIds.length !== ids.length || tagIds.length > MAX_TAGS) return undefined;
   const tags = await Promise.all(tagIds.map((id) => get(vapi, 'tag', id)));
-  const categoryIds = [...new Set(tags.map((t) => str(t['category_id'])))];
+  const categoryIds = [...new Set(tags.map((t) => vapiText(t['category_id'])))];
   if (categoryIds.includes(undefined)) return undefined;
-  const categories = new Map(await Promise.all(categoryIds.map(async (id) => [id, str((await get(vapi, 'category', id!))['name'])] as const)));
+  const categories = new Map(await Promise.all(categoryIds.map(async (id) => [id, vapiText((await get(vapi, 'category', id!))['name'])] as const)));
   const out: string[] = [];
   for (const t of tags) {
-    const category = categories.get(str(t['category_id']));
-    const name = str(t['name']);
+    const category = categories.get(vapiText(t['category_id']));
+    const name = vapiText(t['name']);
     if (category === undefined || name === undefined) return undefined;
     const fact = `${category}:${name}`;
     if (fact.length > MAX_TAG_CHARS) return undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { VapiCalls } from '../../../connectors/vsphere/vapi/vapi-client.js';
+import { vapiIds, vapiText } from '../../../connectors/vsphere/vapi/vapi-value.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { nameMatcher } from '../inventory/name-matcher.js';
 import { compact, endpointArg } from './tool-support.js';
@@ -17,8 +18,6 @@ const ItemOutput = z.object({
 });
 const LibraryOutput = z.object({ id: z.string(), name: z.string(), type: z.string().optional().describe('LOCAL or SUBSCRIBED'), description: z.string().optional(), items: z.number().int() });
 type Json = Record<string, unknown>;
-const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const enc = encodeURIComponent;
 
 async function get(vapi: VapiCalls, path: string): Promise<Json> {
@@ -41,26 +40,26 @@ export function registerListLibraryItemsTool(tools: Toolkit, deps: { clients: Vs
     annotations: READ_ONLY,
     // One batch: a failed or cancelled call stops its other reads (VapiCalls.batch).
     run: async ({ endpoint, library, name, type }, extra) => (await deps.clients.vapi(endpoint)).batch(async (vapi) => {
-      const all = await Promise.all(ids(await vapi.call('GET', '/com/vmware/content/library')).map((id) => get(vapi, `/com/vmware/content/library/id:${enc(id)}`)));
-      const libraries = all.filter((l) => !library || s(l['name'])?.toLowerCase() === library.toLowerCase());
+      const all = await Promise.all(vapiIds(await vapi.call('GET', '/com/vmware/content/library')).map((id) => get(vapi, `/com/vmware/content/library/id:${enc(id)}`)));
+      const libraries = all.filter((l) => !library || vapiText(l['name'])?.toLowerCase() === library.toLowerCase());
       const matchName = nameMatcher(name);
       const items: z.infer<typeof ItemOutput>[] = [];
       const counts = new Map<string, number>();
       for (const l of libraries) {
-        const lid = s(l['id']) ?? '';
-        const itemIds = ids(await vapi.call('GET', `/com/vmware/content/library/item?library_id=${enc(lid)}`));
+        const lid = vapiText(l['id']) ?? '';
+        const itemIds = vapiIds(await vapi.call('GET', `/com/vmware/content/library/item?library_id=${enc(lid)}`));
         counts.set(lid, itemIds.length);
         for (const it of await Promise.all(itemIds.map((id) => get(vapi, `/com/vmware/content/library/item/id:${enc(id)}`)))) {
           const row = compact({
-            id: s(it['id']) ?? '', name: s(it['name']) ?? '', library: s(l['name']) ?? lid, type: s(it['type']),
-            sizeBytes: typeof it['size'] === 'number' ? it['size'] : undefined, description: s(it['description']),
-            created: s(it['creation_time']), modified: s(it['last_modified_time']),
+            id: vapiText(it['id']) ?? '', name: vapiText(it['name']) ?? '', library: vapiText(l['name']) ?? lid, type: vapiText(it['type']),
+            sizeBytes: typeof it['size'] === 'number' ? it['size'] : undefined, description: vapiText(it['description']),
+            created: vapiText(it['creation_time']), modified: vapiText(it['last_modified_time']),
           });
           if (matchName(row.name) && (!type || row.type?.toLowerCase() === type.toLowerCase())) items.push(row);
         }
       }
       items.sort((a, b) => a.library.localeCompare(b.library) || a.name.localeCompare(b.name));
-      const libs = libraries.map((l) => compact({ id: s(l['id']) ?? '', name: s(l['name']) ?? '', type: s(l['type']), description: s(l['description']), items: counts.get(s(l['id']) ?? '') ?? 0 }))
+      const libs = libraries.map((l) => compact({ id: vapiText(l['id']) ?? '', name: vapiText(l['name']) ?? '', type: vapiText(l['type']), description: vapiText(l['description']), items: counts.get(vapiText(l['id']) ?? '') ?? 0 }))
         .sort((a, b) => a.name.localeCompare(b.name));
       return toolResult(`${items.length} item(s) in ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'}`, { libraries: libs, items, total: items.length });
     }, extra.signal),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vapiText } from '../../../connectors/vsphere/vapi/vapi-value.js';
 import type { VsphereClients } from '../endpoint-clients.js';
 import { nameMatcher } from '../inventory/name-matcher.js';
 import { readAll } from '../inventory/tagged-objects.js';
@@ -20,7 +21,6 @@ const TagOutput = z.object({
   objects: z.array(z.object({ type: z.string().describe('VirtualMachine, HostSystem ...'), moref: z.string() })).optional().describe('Objects carrying the tag (withObjects)'),
 });
 type Json = Record<string, unknown>;
-const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** `vsphere_list_tags`: tag categories and tags, with the objects they are attached to (vAPI REST, issue 16). */
 export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereClients }): void {
@@ -40,13 +40,13 @@ export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereCli
     run: async ({ endpoint, category, name, withObjects }, extra) => (await deps.clients.vapi(endpoint)).batch(async (vapi) => {
       const [rawCategories, rawTags] = await Promise.all([readAll(vapi, 'category'), readAll(vapi, 'tag')]);
       const categories = rawCategories.map((c) => compact({
-        id: s(c['id']) ?? '', name: s(c['name']) ?? '', description: s(c['description']), cardinality: s(c['cardinality']),
+        id: vapiText(c['id']) ?? '', name: vapiText(c['name']) ?? '', description: vapiText(c['description']), cardinality: vapiText(c['cardinality']),
         associableTypes: Array.isArray(c['associable_types']) ? (c['associable_types'] as unknown[]).filter((x): x is string => typeof x === 'string') : [],
       })).sort((a, b) => a.name.localeCompare(b.name));
       const categoryName = new Map(categories.map((c) => [c.id, c.name]));
       const matchName = nameMatcher(name);
       const tags = rawTags
-        .map((t) => compact({ id: s(t['id']) ?? '', name: s(t['name']) ?? '', category: categoryName.get(s(t['category_id']) ?? '') ?? s(t['category_id']) ?? '', description: s(t['description']) }))
+        .map((t) => compact({ id: vapiText(t['id']) ?? '', name: vapiText(t['name']) ?? '', category: categoryName.get(vapiText(t['category_id']) ?? '') ?? vapiText(t['category_id']) ?? '', description: vapiText(t['description']) }))
         .filter((t) => matchName(t.name) && (!category || t.category.toLowerCase() === category.toLowerCase()))
         .sort((a, b) => a.category.localeCompare(b.category) || a.name.localeCompare(b.name));
       let out: z.infer<typeof TagOutput>[] = tags;
@@ -55,7 +55,7 @@ export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereCli
         const byTag = new Map<string, { type: string; moref: string }[]>();
         for (const a of Array.isArray(attached) ? (attached as Json[]) : []) {
           const objects = Array.isArray(a['object_ids']) ? (a['object_ids'] as Json[]) : [];
-          byTag.set(s(a['tag_id']) ?? '', objects.map((o) => ({ type: s(o['type']) ?? '', moref: s(o['id']) ?? '' })).sort((x, y) => x.moref.localeCompare(y.moref, undefined, { numeric: true })));
+          byTag.set(vapiText(a['tag_id']) ?? '', objects.map((o) => ({ type: vapiText(o['type']) ?? '', moref: vapiText(o['id']) ?? '' })).sort((x, y) => x.moref.localeCompare(y.moref, undefined, { numeric: true })));
         }
         out = tags.map((t) => ({ ...t, objects: byTag.get(t.id) ?? [] }));
       }

@@ -111,6 +111,9 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
     assert.match(JSON.stringify(unknown.content), /vsphere_list_tags/);
     const only = await ctx.s.ok<Tags>('vsphere_list_tags', { name: 'pro*', withObjects: false });
     assert.deepEqual(only.tags.map((t) => [t.name, t.objects]), [['prod', undefined]]);
+    // A category that is not there says so, and what to do, rather than reading as one without tags.
+    const none = await ctx.s.client.callTool({ name: 'vsphere_list_tags', arguments: { category: 'Enviroment' } });
+    assert.match(JSON.stringify(none.content), /0 tag\(s\): no category named \\"Enviroment\\"; leave category out to list them all/);
   });
 
   it('vsphere_list_library_items lists content libraries and their items', async () => {
@@ -130,5 +133,7 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
     assert.deepEqual(r.items.map((i) => [i.library, i.name, i.type]), [['Templates', 'tools.iso', 'iso'], ['Templates', 'ubuntu-24.04', 'ovf']]);
     const ovf = await ctx.s.ok<Lib>('vsphere_list_library_items', { library: 'templates', type: 'ovf' });
     assert.deepEqual(ovf.items.map((i) => [i.name, i.description]), [['ubuntu-24.04', 'base image']]);
+    const none = await ctx.s.client.callTool({ name: 'vsphere_list_library_items', arguments: { library: 'Templtes' } });
+    assert.match(JSON.stringify(none.content), /0 item\(s\): no content library named \\"Templtes\\"; leave library out to list them all/);
   });
 });

@@ -102,7 +102,7 @@ export class VapiClient implements VapiCalls {
         status = res.statusCode;
         encoding = unaskedContentEncoding(res.headers);
         // Counted as the bytes arrive, whatever content-length says (or whether it is sent).
-        text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes`));
+        text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes; narrow the request (a filter), or check that the URL is the vCenter`));
       } catch (error) {
         // Its own deadline, as VsphereClient's: an expected failure (CONN_TIMEOUT), not the
         // bare DOMException the tool error policy would take for a bug.
@@ -118,7 +118,11 @@ export class VapiClient implements VapiCalls {
         continue;
       }
       if (status === 401) throw new ConnectorError('CONN_NOT_AUTHENTICATED', `the vAPI service refused the session for ${path} even after logging in again; unlock the endpoint again`);
+      // One object by id (`/id:...`) is read only after a list found it, so vAPI is there and the
+      // object went in between: not the ESXi host the other 404 suggests.
+      if (status === 404 && path.includes('/id:')) throw new ConnectorError('CONN_FAULT', `vCenter has no ${path} any more (deleted since it was listed?); call again`);
       if (status === 404) throw new ConnectorError('CONN_FAULT', `vCenter has no ${path} (is this an ESXi host? tags need vCenter)`);
+      if (status === 403) throw new ConnectorError('CONN_FAULT', `the vAPI service refused ${method} ${path} (HTTP 403): the account lacks a privilege it needs; check its role in vCenter`);
       if (status < 200 || status >= 300) throw new ConnectorError('CONN_FAULT', `the vAPI service answered ${method} ${path} with HTTP ${status}`);
       if (text === '') return undefined;
       // Not decompressed (D-V3-leftovers-2): vCenter compresses only when asked, and it is not.

@@ -61,7 +61,11 @@ export function registerListLibraryItemsTool(tools: Toolkit, deps: { clients: Vs
       items.sort((a, b) => a.library.localeCompare(b.library) || a.name.localeCompare(b.name));
       const libs = libraries.map((l) => compact({ id: vapiText(l['id']) ?? '', name: vapiText(l['name']) ?? '', type: vapiText(l['type']), description: vapiText(l['description']), items: counts.get(vapiText(l['id']) ?? '') ?? 0 }))
         .sort((a, b) => a.name.localeCompare(b.name));
-      return toolResult(`${items.length} item(s) in ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'}`, { libraries: libs, items, total: items.length });
+      // A library that is not there says so, rather than reading as an empty one.
+      const summary = library && libs.length === 0
+        ? `0 item(s): no content library named ${JSON.stringify(library)}; leave library out to list them all`
+        : `${items.length} item(s) in ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'}`;
+      return toolResult(summary, { libraries: libs, items, total: items.length });
     }, extra.signal),
   });
 }

@@ -60,7 +60,11 @@ export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereCli
         out = tags.map((t) => ({ ...t, objects: byTag.get(t.id) ?? [] }));
       }
       const shownCategories = category ? categories.filter((c) => c.name.toLowerCase() === category.toLowerCase()) : categories;
-      return toolResult(`${out.length} tag(s) in ${shownCategories.length} categor${shownCategories.length === 1 ? 'y' : 'ies'}`, { categories: shownCategories, tags: out, total: out.length });
+      // A category that is not there says so, rather than reading as one without tags.
+      const summary = category && shownCategories.length === 0
+        ? `0 tag(s): no category named ${JSON.stringify(category)}; leave category out to list them all`
+        : `${out.length} tag(s) in ${shownCategories.length} categor${shownCategories.length === 1 ? 'y' : 'ies'}`;
+      return toolResult(summary, { categories: shownCategories, tags: out, total: out.length });
     }, extra.signal),
   });
 }

@@ -31,7 +31,7 @@ before(async () => {
     // 401 to the first session, the answer to the renewed one.
     if (path.endsWith('/renewed')) return req.headers['vmware-api-session-id'] === 'fresh' ? { body: '{"value":"after renewal"}', headers: json } : { status: 401, body: '' };
     if (path.endsWith('/always-401')) return { status: 401, body: '' };
-    if (path.endsWith('/missing')) return { status: 404, body: '' };
+    if (path.endsWith('/missing') || path.includes('/gone/id:')) return { status: 404, body: '' };
     // Never answered: the client gives up at its timeout (or its batch's end), or the fake closes.
     if (path.includes('/hang/')) {
       hung.get(path.slice(0, path.lastIndexOf('/')))?.();
@@ -79,7 +79,7 @@ describe('VapiClient', () => {
 
   it('refuses an answer past 16 MiB that came without a content-length, in one line naming the path', async () => {
     const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session });
-    await assert.rejects(client.call('GET', '/big'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_BAD_RESPONSE' && /the vAPI answer to \/big is larger than 16777216 bytes/.test(e.message));
+    await assert.rejects(client.call('GET', '/big'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_BAD_RESPONSE' && e.message === 'the vAPI answer to /big is larger than 16777216 bytes; narrow the request (a filter), or check that the URL is the vCenter');
   });
 
   it('refuses a session login answer past 64 KiB instead of reading it whole', async () => {
@@ -122,12 +122,15 @@ describe('VapiClient', () => {
     assert.equal(seen.get('/rest/always-401')!.length, 2);
   });
 
-  it('says a 404 means no vAPI service (an ESXi host), and any other answer outside 2xx names method, path and status', async () => {
+  it('says a 404 means no vAPI service (an ESXi host) or, for one object by id, that it went; a 403 a missing privilege; any other answer outside 2xx names method, path and status', async () => {
     const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session });
     await assert.rejects(client.call('GET', '/missing'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === 'vCenter has no /missing (is this an ESXi host? tags need vCenter)');
     for (const status of [300, 302, 400, 500]) {
       await assert.rejects(client.call('POST', `/status/${status}`), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === `the vAPI service answered POST /status/${status} with HTTP ${status}`);
     }
+    // One object by id, read after a list found it: gone in between, not an ESXi host.
+    await assert.rejects(client.call('GET', '/tagging/gone/id:urn%3Atag%3A1'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === 'vCenter has no /tagging/gone/id:urn%3Atag%3A1 any more (deleted since it was listed?); call again');
+    await assert.rejects(client.call('GET', '/status/403'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === 'the vAPI service refused GET /status/403 (HTTP 403): the account lacks a privilege it needs; check its role in vCenter');
     assert.equal(await client.call('GET', '/status/299'), 'x');
     assert.equal(await client.call('GET', '/status/200'), 'x');
   });

@@ -189,7 +189,8 @@ export const AREAS = {
   'upstream-bounds': {
     what: 'what a connector takes from an upstream at most: answers read up to their cap as the bytes arrive (vAPI, vAPI login, P6), and at most six vAPI requests in flight per client (D129)',
     mutate: ['src/connectors/read-bounded-body.ts', 'src/connectors/vsphere/vapi/vapi-client.ts', 'src/connectors/p6/client/p6-exchange.ts'],
-    tests: ['test/connectors/read-bounded-body.test.ts', 'test/connectors/vsphere/vapi/vapi-client.test.ts'],
+    // V3-leftovers: the vAPI client's compressed-answer refusal and the session deadlines are tested there too.
+    tests: ['test/connectors/read-bounded-body.test.ts', 'test/connectors/vsphere/vapi/vapi-client.test.ts', 'test/connectors/content-encoding.test.ts', 'test/connectors/vsphere/session/session-deadline.test.ts'],
   },
   'gateway-intake': {
     what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",

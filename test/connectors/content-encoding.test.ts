@@ -32,6 +32,8 @@ before(async () => {
     if (path.endsWith('/identity')) return res.writeHead(200, { ...json, 'content-encoding': 'identity' }).end('{"value":"plain"}');
     if (path.startsWith('/p6ws/restapi/login')) return res.writeHead(200, { ...json, 'content-encoding': 'gzip', 'set-cookie': 'JSESSIONID=abc; Path=/p6ws' }).end(gzipSync('{}'));
     if (path.startsWith('/p6ws/restapi/project')) return gzip('[{"Id":"P1"}]');
+    // A header on an empty answer (a 204) compresses nothing.
+    if (path.startsWith('/p6ws/restapi/empty')) return res.writeHead(204, { 'content-encoding': 'gzip' }).end();
     res.writeHead(200, json).end(JSON.stringify({ value: path }));
   });
 });
@@ -65,6 +67,8 @@ describe('compressed answers', () => {
         /^P6 at https:\/\/127\.0\.0\.1:\d+ answered compressed \(content-encoding: gzip\) although KeyBroker asked for none; check for a proxy between KeyBroker and P6 that compresses answers$/.test(e.message),
     );
     assert.equal(asked.get('/p6ws/restapi/project?Fields=Id'), 'identity');
+    const empty = await p6Exchange({ url: new URL(`${upstream.origin}/p6ws/restapi/empty`), method: 'DELETE', headers: {}, dispatcher: upstream.dispatcher, timeoutMs: 10_000, maxBodyBytes: 1024 });
+    assert.deepEqual([empty.status, empty.body], [204, '']);
   });
 
   it('P6 login: asks for identity; the status and cookies decide, a compressed body is not read as text', async () => {

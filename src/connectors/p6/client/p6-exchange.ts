@@ -45,17 +45,17 @@ export async function p6Exchange(req: P6ExchangeRequest): Promise<P6ExchangeResp
   };
   try {
     const res = await req.dispatcher.request(options);
+    const contentType = res.headers['content-type'];
+    const body = await readBoundedBody(res.body, req.maxBodyBytes, () => new ConnectorError('CONN_BAD_RESPONSE', `P6 at ${req.url.origin} sent more than ${req.maxBodyBytes} bytes; narrow the filter or the field list`));
     // Asked for none, so never undone: named, where its bytes would read as "invalid JSON".
     const encoding = unaskedContentEncoding(res.headers);
-    if (encoding !== undefined) {
-      res.body.on('error', () => undefined).destroy();
+    if (encoding !== undefined && body !== '') {
       throw new ConnectorError('CONN_BAD_RESPONSE', `P6 at ${req.url.origin} answered compressed (content-encoding: ${encoding}) although KeyBroker asked for none; check for a proxy between KeyBroker and P6 that compresses answers`);
     }
-    const contentType = res.headers['content-type'];
     return {
       status: res.statusCode,
       mediaType: ((Array.isArray(contentType) ? contentType[0] : contentType) ?? '').split(';')[0]!.trim().toLowerCase(),
-      body: await readBoundedBody(res.body, req.maxBodyBytes, () => new ConnectorError('CONN_BAD_RESPONSE', `P6 at ${req.url.origin} sent more than ${req.maxBodyBytes} bytes; narrow the filter or the field list`)),
+      body,
     };
   } catch (e) {
     throw deadline.aborted ? p6Timeout(req.url.origin, req.timeoutMs, e) : mapUpstreamError(e, req.url.host);

@@ -1,4 +1,4 @@
-// What a connector does with a compressed answer (D-V3-leftovers-2). vAPI and P6 ask for
+// What a connector does with a compressed answer (D140). vAPI and P6 ask for
 // none (`accept-encoding: identity`) and undo none, so an answer compressed anyway (a proxy
 // that compresses regardless) is refused in one line that names the encoding, where its
 // bytes used to be reported as "not JSON" / "invalid JSON". SOAP asks for gzip and

@@ -1,5 +1,5 @@
 // P6's requests already had one total deadline (AbortSignal.timeout over headers and body,
-// D-V3-leftovers-1 checked them): proved here against a real local HTTPS server that trickles
+// D139 checked them): proved here against a real local HTTPS server that trickles
 // its answer a byte at a time, each byte inside the dispatcher's per-chunk body timeout.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -125,7 +125,7 @@ export class VapiClient implements VapiCalls {
       if (status === 403) throw new ConnectorError('CONN_FAULT', `the vAPI service refused ${method} ${path} (HTTP 403): the account lacks a privilege it needs; check its role in vCenter`);
       if (status < 200 || status >= 300) throw new ConnectorError('CONN_FAULT', `the vAPI service answered ${method} ${path} with HTTP ${status}`);
       if (text === '') return undefined;
-      // Not decompressed (D-V3-leftovers-2): vCenter compresses only when asked, and it is not.
+      // Not decompressed (D140): vCenter compresses only when asked, and it is not.
       if (encoding !== undefined) throw compressedVapiAnswer(new URL(this.base).origin, `${method} ${path}`, encoding);
       try {
         return (JSON.parse(text) as { value?: unknown }).value;

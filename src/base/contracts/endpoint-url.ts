@@ -30,7 +30,9 @@ export function normalizeEndpointUrl(defaultApiPath: string, raw: string): Endpo
   }
   // Security: credentials in the URL would land in config.json and in logs.
   if (url.username || url.password) return { ok: false, message: 'must not contain a user name or password; use --user and --password-stdin' };
-  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) return { ok: false, message: 'must not contain a query (?) or fragment (#)' };
+  // The text, not url.search/url.hash: an empty `?` or `#` leaves those empty, and the parser
+  // takes a query or fragment only after a literal `?` or `#`.
+  if (raw.includes('?') || raw.includes('#')) return { ok: false, message: 'must not contain a query (?) or fragment (#)' };
   // A path of slashes only (`https://vc//`) is no path either: the default, not `/`.
   const path = url.pathname.replace(/\/+$/, '');
   url.pathname = path === '' ? defaultApiPath : path;

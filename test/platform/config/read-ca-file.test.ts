@@ -81,6 +81,11 @@ describe('readCaFile()', () => {
     }
   });
 
+  it('refuses a file that cannot be read, with the reason', { skip: !fs.existsSync('/proc/self/mem') && 'needs Linux /proc' }, () => {
+    // A regular file of size 0 whose first read fails (address 0 is never mapped).
+    assert.equal(refusal('/proc/self/mem'), '/proc/self/mem cannot be read (EIO); check its permissions');
+  });
+
   it('refuses a file it may not read, saying so', { skip: (process.platform === 'win32' || process.getuid?.() === 0) && 'root reads any file' }, () => {
     const file = write('locked.pem', cert);
     fs.chmodSync(file, 0o000);

@@ -22,7 +22,10 @@ const refused = (dir: string, message: string, cause?: string) =>
 describe('ensurePrivateDir()', { skip: !posix && 'modes and owners are POSIX' }, () => {
   let base: string;
   beforeEach(() => { base = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-private-dir-')); });
-  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+  afterEach(() => {
+    mock.restoreAll();
+    fs.rmSync(base, { recursive: true, force: true });
+  });
 
   it('creates the folder and every missing parent 0700, whatever the umask', () => {
     const old = process.umask(0o002);
@@ -44,8 +47,20 @@ describe('ensurePrivateDir()', { skip: !posix && 'modes and owners are POSIX' },
     fs.chmodSync(dir, 0o710);
     ensurePrivateDir(dir);
     assert.equal(modeOf(dir), 0o700, 'group search (0710) is not private');
+    // A private folder is only looked at, so a home on a read-only mount still opens.
+    const chmod = mock.method(fs, 'chmodSync');
     ensurePrivateDir(dir);
+    assert.equal(chmod.mock.callCount(), 0);
     assert.equal(modeOf(dir), 0o700);
+  });
+
+  it('says what to do when a loose folder cannot be tightened', () => {
+    const dir = path.join(base, 'home');
+    fs.mkdirSync(dir, { mode: 0o755 });
+    fs.chmodSync(dir, 0o755);
+    // Root may chmod anything; a read-only mount is what refuses it here.
+    mock.method(fs, 'chmodSync', () => { throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }); });
+    refused(dir, `cannot make ${dir} private (EROFS); fix its permissions (chmod 700), ${ELSEWHERE}`, 'EROFS');
   });
 
   it('Security: refuses a symbolic link to a folder, and leaves the link and its target as they were', () => {

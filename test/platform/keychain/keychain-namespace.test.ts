@@ -2,7 +2,7 @@
 // `<home>/keychain.json` names the service `KeyBroker/<id>` every item of this home lives
 // under, so another home's items are never read, overwritten or deleted. Created once, 0600,
 // never replaced; a damaged or planted file is refused, never repaired or written through.
-import { describe, it, beforeEach, afterEach } from 'node:test';
+import { describe, it, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +42,7 @@ describe('loadKeychainNamespace()', () => {
     home = path.join(root, 'home');
   });
   afterEach(() => {
+    mock.restoreAll();
     if (posix) fs.chmodSync(root, 0o700);
     fs.rmSync(root, { recursive: true, force: true });
   });
@@ -113,6 +114,13 @@ describe('loadKeychainNamespace()', () => {
     assert.equal(fs.existsSync(target), false, 'written through the link');
     assert.ok(fs.lstatSync(file).isSymbolicLink());
     assert.deepEqual(fs.readdirSync(home), ['keychain.json']);
+  });
+
+  it('passes on a failure to link the new file into place, leaving no file and no temp file', () => {
+    // A file system that refuses hard links (some network and FUSE mounts) answers EPERM.
+    mock.method(fs, 'linkSync', () => { throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM', syscall: 'link' }); });
+    assert.throws(() => loadKeychainNamespace(home), { code: 'EPERM', syscall: 'link' });
+    assert.deepEqual(fs.readdirSync(home), []);
   });
 
   it('passes on an error other than a missing file, without creating anything', () => {

@@ -211,4 +211,40 @@ export const AREAS = {
       'test/cli/bridge/host-line-head.test.ts',
     ],
   },
+  'local-safety': {
+    what: 'what stays on this machine: endpoint URLs (https, loopback-only http, no credentials, query or fragment) and the SDK and P6 REST URLs built from them, the keychain namespace file, 0700 folders that are never a link or another user\'s, whole-or-nothing file writes, the CA file check',
+    mutate: [
+      'src/base/contracts/endpoint-url.ts',
+      'src/connectors/vsphere/soap/resolve-sdk-url.ts',
+      'src/connectors/p6/rest/p6-api-url.ts',
+      'src/base/contracts/keychain-namespace.ts',
+      'src/platform/keychain/keychain-namespace.ts',
+      'src/platform/fs/private-dir.ts',
+      'src/platform/fs/atomic-write.ts',
+      'src/platform/config/read-ca-file.ts',
+    ],
+    // open-home-keychain.test.ts (a real Secret Service and `keybroker serve`, 8 s) and the
+    // CLI's endpoint tests (the built dist/, which a mutant of src/ never reaches) are left out.
+    tests: [
+      'test/base/contracts/endpoint-url.test.ts',
+      'test/connectors/vsphere/soap/resolve-sdk-url.test.ts',
+      'test/connectors/p6/rest/p6-api-url.test.ts',
+      // The SSRF vectors of the endpoint URL, the SDK URL and the P6 REST URL; the local files.
+      'test/base/contracts/endpoint-url-details.test.ts',
+      'test/connectors/vsphere/soap/resolve-sdk-url-details.test.ts',
+      'test/connectors/p6/rest/p6-api-url-details.test.ts',
+      'test/platform/fs/private-dir.test.ts',
+      'test/platform/fs/atomic-write.test.ts',
+      'test/platform/keychain/keychain-namespace.test.ts',
+      'test/platform/config/read-ca-file.test.ts',
+      'test/connectors/p6/call/resolve-p6-call-path.test.ts',
+      'test/connectors/p6/call/resolve-p6-call-path-reasons.test.ts',
+      'test/base/kinds/build-endpoint.test.ts',
+      'test/main/endpoint-config.test.ts',
+      'test/platform/config/config-store.test.ts',
+      'test/platform/config/config-store-atomic.test.ts',
+      'test/platform/config/config-store-mode.test.ts',
+      'test/platform/ipc/socket-path.test.ts',
+    ],
+  },
 };

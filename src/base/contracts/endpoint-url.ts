@@ -15,7 +15,7 @@ export type EndpointUrlResult = { readonly ok: true; readonly url: string; reado
  * - https only; http only for a loopback host, where there is no network to sniff.
  * - No `user:password@`, query or fragment: config.json holds no secret, and the connectors
  *   append their own paths.
- * - No path (or `/`) means `defaultApiPath` (the kind's, from its descriptor); a trailing `/` is dropped.
+ * - No path (or only `/`s) means `defaultApiPath` (the kind's, from its descriptor); trailing `/`s are dropped.
  */
 export function normalizeEndpointUrl(defaultApiPath: string, raw: string): EndpointUrlResult {
   let url: URL;
@@ -30,9 +30,12 @@ export function normalizeEndpointUrl(defaultApiPath: string, raw: string): Endpo
   }
   // Security: credentials in the URL would land in config.json and in logs.
   if (url.username || url.password) return { ok: false, message: 'must not contain a user name or password; use --user and --password-stdin' };
-  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) return { ok: false, message: 'must not contain a query (?) or fragment (#)' };
-  if (url.pathname === '/' || url.pathname === '') url.pathname = defaultApiPath;
-  else if (url.pathname.endsWith('/')) url.pathname = url.pathname.replace(/\/+$/, '');
+  // The text, not url.search/url.hash: an empty `?` or `#` leaves those empty, and the parser
+  // takes a query or fragment only after a literal `?` or `#`.
+  if (raw.includes('?') || raw.includes('#')) return { ok: false, message: 'must not contain a query (?) or fragment (#)' };
+  // A path of slashes only (`https://vc//`) is no path either: the default, not `/`.
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path === '' ? defaultApiPath : path;
   return { ok: true, url: url.toString(), hostname: url.hostname.toLowerCase() };
 }
 

@@ -21,9 +21,12 @@ export function ensurePrivateDir(dir: string): void {
     }
     throw new PrivateDirError(`cannot create ${dir} (${code ?? 'error'}); check the permissions of the folder above it, ${ELSEWHERE}`, { cause: e });
   }
+  // Stryker disable next-line StringLiteral: no POSIX platform is named '' or 'win32'; the tests run on POSIX
   if (process.platform === 'win32') return; // ACLs, not modes, protect %APPDATA%.
   const st = fs.lstatSync(dir);
   if (st.isSymbolicLink()) throw new PrivateDirError(`${dir} is a symbolic link, not a folder; remove the link, ${ELSEWHERE}`);
+  // Defence in depth against a swap after mkdir: mkdir -p succeeded, so the path is a folder or a link to one.
+  // Stryker disable next-line StringLiteral: the message of a race no test can stage
   if (!st.isDirectory()) throw new PrivateDirError(`${dir} exists but is not a folder; move it aside, ${ELSEWHERE}`);
   if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
     throw new PrivateDirError(`${dir} belongs to another user (uid ${st.uid}), so it cannot be kept private; remove it, ${ELSEWHERE}`);

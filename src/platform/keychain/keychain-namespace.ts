@@ -33,6 +33,7 @@ export function namespacedService(id: string): string {
 function read(file: string): KeychainNamespace | undefined {
   let text: string;
   try {
+    // Stryker disable next-line StringLiteral: JSON.parse reads a Buffer as UTF-8 text all the same
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -22,7 +22,7 @@ export function resolveSdkUrl(url: string): URL {
   if (parsed.username !== '' || parsed.password !== '') {
     throw new ConnectorError('CONN_INVALID_REQUEST', 'the vCenter URL contains a username or password; remove them and use the keychain credential');
   }
-  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/sdk';
+  if (parsed.pathname === '/') parsed.pathname = '/sdk'; // An https URL's path is never empty.
   parsed.hash = '';
   return parsed;
 }

@@ -119,6 +119,9 @@ describe('keybroker endpoint', () => {
         [['p6', 'p1', ...ok, '--password-stdin'], undefined, /missing --database/],
         [['p6', 'p1', ...ok, '--database', 'D', '--login-variant', 'cookie', '--password-stdin'], undefined, /--login-variant: Invalid option/],
         [['vsphere', 'vc1', ...ok, '--url'], undefined, /argument missing/],
+        // One value given twice: parseArgs would keep the last silently (D-R8-review-1).
+        [['vsphere', 'vc1', ...ok, '--url', 'https://vc2.corp.example', '--password-stdin'], `${PASSWORD}\n`, /--url is given more than once; give it once; usage: keybroker endpoint add vsphere/],
+        [['vsphere', 'vc1', ...ok, '--user=v', '--password-stdin'], `${PASSWORD}\n`, /--user is given more than once/],
       ];
       for (const [args, stdin, expected] of cases) {
         const r = await add(args, stdin);

@@ -4,6 +4,7 @@ import { firstIssue } from '../../base/contracts/format-issue.js';
 import { ConfigInvalidError } from '../../base/errors/config-invalid-error.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
+import { withConfigLock } from './config-lock.js';
 import { homePaths } from './home.js';
 
 /**
@@ -13,11 +14,17 @@ import { homePaths } from './home.js';
 export class ConfigStore {
   readonly paths;
   private readonly onNote: (message: string) => void;
+  private readonly lockWaitMs: number | undefined;
 
-  /** `onNote` hears what load() fixed on its own (a too-open file mode); default: one line on stderr. */
-  constructor(readonly home: string, options: { readonly onNote?: (message: string) => void } = {}) {
+  /**
+   * `onNote` hears what load() fixed on its own (a too-open file mode); default: one line on
+   * stderr. `lockWaitMs`: how long update() waits for another process's change (default
+   * CONFIG_LOCK_WAIT_MS).
+   */
+  constructor(readonly home: string, options: { readonly onNote?: (message: string) => void; readonly lockWaitMs?: number } = {}) {
     this.paths = homePaths(home);
     this.onNote = options.onNote ?? ((m) => void process.stderr.write(`keybroker: note: ${m}\n`));
+    this.lockWaitMs = options.lockWaitMs;
   }
 
   /** The current config; a missing file is a fresh install, an invalid one throws ConfigInvalidError. */
@@ -63,11 +70,17 @@ export class ConfigStore {
     writeFileAtomic(this.paths.config, JSON.stringify(checked.data, null, 2) + '\n');
   }
 
-  /** Load, apply `change`, save. Returns the saved config. */
+  /**
+   * Load, apply `change`, save, under `config.json.lock` so that a change made by another
+   * process meanwhile is never lost (D-R8-review-2). Returns the saved config.
+   */
   update(change: (config: Config) => Config): Config {
-    const next = change(this.load());
-    this.save(next);
-    return next;
+    ensurePrivateDir(this.home);
+    return withConfigLock(this.paths.configLock, () => {
+      const next = change(this.load());
+      this.save(next);
+      return next;
+    }, this.lockWaitMs === undefined ? {} : { waitMs: this.lockWaitMs });
   }
 }
 

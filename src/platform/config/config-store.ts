@@ -38,6 +38,8 @@ export class ConfigStore {
     }
     let text: string;
     try {
+      // A folder named config.json (a mistaken mkdir, a tool's mount): say so, and change nothing.
+      if (!fs.fstatSync(fd).isFile()) throw new ConfigInvalidError('', `${this.paths.config} is not a file; move it aside, then retry`);
       this.tighten(fd);
       text = fs.readFileSync(fd, 'utf8');
     } finally {
@@ -53,9 +55,16 @@ export class ConfigStore {
    */
   private tighten(fd: number): void {
     if (process.platform === 'win32') return; // ACLs, not modes, protect %APPDATA%.
-    const mode = fs.fstatSync(fd).mode & 0o777;
+    const stat = fs.fstatSync(fd);
+    const mode = stat.mode & 0o777;
     if ((mode & 0o077) === 0) return;
-    fs.fchmodSync(fd, 0o600);
+    try {
+      fs.fchmodSync(fd, 0o600);
+    } catch (e) {
+      // Another user's file (made with sudo, copied as root): only its owner can tighten it.
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+      throw new ConfigInvalidError('', `${this.paths.config} is open to other users (mode 0${mode.toString(8)}) and belongs to another user (uid ${stat.uid}), so it cannot be made private; have it made yours (chown) with mode 0600, then retry`, { cause: e });
+    }
     this.onNote(`${this.paths.config} was open to other users (mode 0${mode.toString(8)}); tightened it to 0600. If you did not set that mode, check the file's endpoints and servers`);
   }
 

@@ -107,6 +107,7 @@ describe('keybroker endpoint', () => {
         [['vsphere', 'vc1', '--user', 'u', '--password-stdin'], undefined, /missing --url/],
         [['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--password-stdin'], undefined, /missing --user/],
         [['vsphere', 'vc1', '--url', 'not a url', '--user', 'u', '--password-stdin'], undefined, /--url is not a URL/],
+        [['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'u\u001b]0;x\u0007', '--password-stdin'], `${PASSWORD}\n`, /^keybroker endpoint: --user holds a control, line-break or invisible character; type the user name itself\n$/],
         [['vsphere', 'vc1', '--url', 'https://root:pw@vc1.corp.example', '--user', 'u', '--password-stdin'], undefined, /must not contain a user name or password/],
         [['vsphere', 'vc1', ...ok, '--fingerprint', 'abc', '--password-stdin'], undefined, /--fingerprint: expected a SHA-256 fingerprint/],
         [['vsphere', 'vc1', ...ok, '--ca', path.join(base, 'missing.pem'), '--password-stdin'], undefined, /--ca .*missing\.pem does not exist/],

@@ -57,4 +57,13 @@ describe('buildEndpoint()', () => {
     assert.match(refusal(() => buildEndpoint({ ...base, url: 'http://vc1.corp.example' }, options())).message, /^URL must use https/);
     assert.match(refusal(() => buildEndpoint({ ...base, fingerprint: 'zz' }, options())).message, /^Pin: /);
   });
+
+  it('trims a user name and refuses one holding a control, line-break or invisible character (D-R8-review-5)', () => {
+    assert.equal(buildEndpoint({ ...base, username: ' admin@vsphere.local\t' }, options()).endpoint.username, 'admin@vsphere.local');
+    assert.equal(buildEndpoint({ ...base, username: 'Jürgen Müller' }, options()).endpoint.username, 'Jürgen Müller');
+    assert.equal(refusal(() => buildEndpoint({ ...base, username: '  ' }, options())).message, 'missing User; give the upstream user name');
+    for (const username of ['adm\u001b[31min', 'admin\u0007', 'ad\nmin', 'ad\u200bmin', 'admin\u202e', 'ad\u009bmin', 'adm\u007fin']) {
+      assert.deepEqual(refusal(() => buildEndpoint({ ...base, username }, options())), { field: 'username', message: 'User holds a control, line-break or invisible character; type the user name itself' }, JSON.stringify(username));
+    }
+  });
 });

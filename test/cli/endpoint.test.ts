@@ -165,6 +165,27 @@ describe('keybroker endpoint', () => {
       assert.deepEqual(keychain.calls, ['get:endpoint:vc1', 'set:endpoint:vc1', 'delete:endpoint:vc1']);
     });
 
+    it('keeps the keychain item when the same name was added meanwhile by another add, whose item it now is (D-R8-review-8)', async () => {
+      // Two `endpoint add vc1` at once: the other one stored its password over ours and saved
+      // its config first, so ours fails "already exists"; deleting "our" new item would leave
+      // the other's endpoint without a password.
+      keychain.afterSet = (account) => {
+        keychain.afterSet = undefined;
+        keychain.items.set(account, 'the-other-add');
+        fs.mkdirSync(home, { recursive: true });
+        fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({
+          version: 1,
+          endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'u', tls: { verify: true }, readOnly: false, credential: 'endpoint:vc1' }],
+          credentials: [{ id: 'endpoint:vc1' }],
+        }));
+      };
+      const r = await add(['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'u', '--password-stdin']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /already exists/);
+      assert.equal(keychain.items.get('endpoint:vc1'), 'the-other-add');
+      assert.deepEqual(keychain.calls, ['get:endpoint:vc1', 'set:endpoint:vc1']);
+    });
+
     it('restores the previous shared password when the config write fails after replacing it', async () => {
       await add(['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'u', '--domain', 'corp.example', '--password-stdin']);
       keychain.afterSet = () => fs.writeFileSync(path.join(home, 'config.json'), '{ broken');

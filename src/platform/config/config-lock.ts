@@ -8,9 +8,18 @@ export const CONFIG_LOCK_WAIT_MS = 5000;
 const EMPTY_LOCK_STALE_MS = 2000;
 const RETRY_MS = 10;
 
-/** Blocks the thread for `ms` (a synchronous critical section has no event loop to yield to). */
+/**
+ * Blocks the thread for `ms` (a synchronous critical section has no event loop to yield to).
+ * Where an embedder forbids Atomics.wait on its main thread (browsers do; Node and Electron's
+ * main process do not), it spins for the same time instead.
+ */
 function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  } catch {
+    const until = Date.now() + ms;
+    while (Date.now() < until) { /* spin: waits are short and rare */ }
+  }
 }
 
 /**

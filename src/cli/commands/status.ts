@@ -39,11 +39,15 @@ function renderStatus(s: HostStatus, now: number): string {
     const version = s.host.version === undefined ? '' : `, version ${s.host.version}`;
     out.push(`KeyBroker is running (pid ${s.host.pid ?? '?'}${since}${version}); home ${s.host.home}`);
     if (s.host.isolation !== undefined) out.push(`isolation: ${s.host.isolation}${s.host.isolation === 'none' ? ' (server children run as your user and could read your keychain; see SECURITY.md)' : ''}`);
+  } else if (s.endpoints.length === 0) {
+    // A first run: one next step, in the order it is taken (add, then serve).
+    out.push(`KeyBroker is not running; home ${s.host.home}. No endpoints yet: add one with 'keybroker endpoint add vsphere NAME --url URL --user U --password-stdin', then start it with 'keybroker serve'`);
+    return out.join('\n') + '\n';
   } else {
     out.push(`KeyBroker is not running; home ${s.host.home}. Every endpoint is locked; start it with 'keybroker serve'`);
   }
   out.push('');
-  if (s.endpoints.length === 0) out.push("no endpoints; add one with 'keybroker endpoint add'");
+  if (s.endpoints.length === 0) out.push("no endpoints; add one with 'keybroker endpoint add vsphere NAME --url URL --user U --password-stdin'");
   else {
     const rows = s.endpoints.map((e) => [
       e.id,

@@ -81,6 +81,8 @@ export const statusCommand: Command = {
       status = await withHost(ctx, (client) => client.call('status'));
     } catch (e) {
       if (!(e instanceof HostNotRunningError)) throw e;
+      // A host holds the home but does not answer: the offline view below would say "start it".
+      if (e.holder) ctx.stderr.write(`keybroker status: warning: ${e.message}\n`);
       status = await offlineStatus(home);
     }
     ctx.stdout.write(values.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, nowOf(ctx)));

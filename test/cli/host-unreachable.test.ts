@@ -40,6 +40,10 @@ describe('a host that holds the home but does not answer', () => {
     assert.equal(r.code, 0);
     assert.equal(r.stderr, `keybroker status: warning: ${expected}\n`);
     assert.equal(JSON.parse(r.stdout).host.running, false);
+    // Its human form neither says "every endpoint is locked" (that host may hold unlocks) nor "start it".
+    const human = await runIn(home, ['status']);
+    assert.equal(human.stdout.split('\n')[0], `KeyBroker does not answer (see the warning above); home ${home}. This is config.json's view`);
+    assert.equal(/locked|start it/.test(human.stdout.split('\n')[0]!), false);
   });
 
   it('says "not running" as before when the lock is stale or absent', async () => {

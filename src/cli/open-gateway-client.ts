@@ -1,6 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { HostNotRunningError } from '../base/errors/host-not-running-error.js';
 import { resolveHome } from '../platform/config/home.js';
+import { hostLockHolder } from '../platform/control/host-lock-holder.js';
 import { connectGateway } from '../platform/gateway/connect-gateway.js';
 import { GatewayRefusedError } from '../platform/gateway/gateway-socket-errors.js';
 import { gatewaySocketPath } from '../platform/gateway/gateway-socket-path.js';
@@ -17,9 +19,13 @@ import { withHost } from './with-host.js';
 export async function openGatewayClient(ctx: CliContext, server: string, command: string): Promise<Client> {
   const home = resolveHome(ctx.env);
   let transport;
+  const socketPath = gatewaySocketPath(home, ctx.env);
   try {
-    transport = await connectGateway({ socketPath: gatewaySocketPath(home, ctx.env), server, client: 'keybroker-cli' });
+    transport = await connectGateway({ socketPath, server, client: 'keybroker-cli' });
   } catch (e) {
+    // As the control client says it (D-R8-review-11): a host holding the home is not "not running".
+    const holder = e instanceof HostNotRunningError && !e.holder ? hostLockHolder(home, socketPath) : undefined;
+    if (holder) throw new HostNotRunningError({ cause: e, holder });
     if (e instanceof GatewayRefusedError && e.remoteCode === 'CORE_SERVER_NOT_FOUND') {
       const names = await withHost(ctx, async (c) => (await c.call('status')).children.map((s) => s.name)).catch(() => [] as string[]);
       const hint = didYouMean(server, names);

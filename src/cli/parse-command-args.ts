@@ -6,13 +6,35 @@ type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * `util.parseArgs` with `strict: true`, turning its errors into one-line usage errors
- * (exit 2) that end with the command's usage line.
+ * (exit 2) that end with the command's usage line. An option that takes one value given
+ * twice is refused too (refuseRepeatedValues).
  */
 export function parseCommandArgs<const O extends OptionsConfig>(argv: readonly string[], options: O, usage: string) {
+  let parsed;
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
   } catch (e) {
     throw toParseUsageError(e, options, usage);
+  }
+  refuseRepeatedValues(parsed.tokens, options, usage);
+  const { values, positionals } = parsed;
+  return { values, positionals };
+}
+
+/**
+ * An option that takes one value (`type: 'string'` without `multiple`) given twice is a
+ * usage error naming it: `util.parseArgs` keeps the last one silently, so `--url A ... --url
+ * B` (a script that appends its defaults, a copy-and-paste) would save an endpoint the user
+ * did not read (D-R8-review-1). A repeated boolean means the same thing twice and passes.
+ */
+export function refuseRepeatedValues(tokens: readonly { readonly kind: string; readonly name?: string; readonly rawName?: string }[], options: OptionsConfig, usage: string): void {
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    const option = options[t.name];
+    if (option?.type !== 'string' || option.multiple === true) continue;
+    if (seen.has(t.name)) throw usageError(`--${t.name} is given more than once; give it once; usage: ${usage}`);
+    seen.add(t.name);
   }
 }
 

@@ -2,6 +2,8 @@ import { isCoreError } from '../base/errors/core-error.js';
 import { CliError } from './cli-error.js';
 import { formatCommandHelp, usageFor, valueOptions, wantsHelp } from './command-help.js';
 import type { CliContext, Command } from './command.js';
+import { toOneLine } from './format/one-line.js';
+import { systemErrorLine } from './system-error-line.js';
 
 /**
  * Load and run one sub-command and return its exit code: 0 ok, 1 failure, 2 usage.
@@ -25,6 +27,11 @@ export async function runCommand(name: string, load: () => Promise<Command>, ctx
     }
     if (isCoreError(e)) {
       ctx.stderr.write(`keybroker ${name}: ${e.message}\n`);
+      return 1;
+    }
+    const system = systemErrorLine(e);
+    if (system !== undefined) {
+      ctx.stderr.write(`keybroker ${name}: ${toOneLine(system)}\n`);
       return 1;
     }
     ctx.stderr.write(`keybroker ${name}: unexpected error: ${(e as Error)?.message ?? String(e)}; please report it with 'keybroker audit --json' output\n`);

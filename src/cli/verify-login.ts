@@ -3,6 +3,7 @@ import { UpstreamLoginError } from '../platform/broker/upstream-login.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './command.js';
 import { toOneLine } from './format/one-line.js';
+import { loginTestReason } from './login-test-reason.js';
 import { openLogins } from './services.js';
 
 /**
@@ -22,7 +23,7 @@ export async function verifyLogin(ctx: CliContext, endpoint: Endpoint, password:
     session = await login.login(endpoint, password);
   } catch (e) {
     const why = e instanceof UpstreamLoginError ? e.message : `unexpected error (${(e as Error)?.message ?? String(e)})`;
-    throw new CliError(`login test of ${endpoint.id} failed, nothing was saved: ${toOneLine(why, 400)}; fix the value and run the command again (--no-verify saves without testing)`);
+    throw new CliError(`login test of ${endpoint.id} failed, nothing was saved: ${loginTestReason(why)}`);
   }
   try {
     await login.logout(endpoint, session);

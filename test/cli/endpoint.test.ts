@@ -107,6 +107,7 @@ describe('keybroker endpoint', () => {
         [['vsphere', 'vc1', '--user', 'u', '--password-stdin'], undefined, /missing --url/],
         [['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--password-stdin'], undefined, /missing --user/],
         [['vsphere', 'vc1', '--url', 'not a url', '--user', 'u', '--password-stdin'], undefined, /--url is not a URL/],
+        [['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'u\u001b]0;x\u0007', '--password-stdin'], `${PASSWORD}\n`, /^keybroker endpoint: --user holds a control, line-break or invisible character; type the user name itself\n$/],
         [['vsphere', 'vc1', '--url', 'https://root:pw@vc1.corp.example', '--user', 'u', '--password-stdin'], undefined, /must not contain a user name or password/],
         [['vsphere', 'vc1', ...ok, '--fingerprint', 'abc', '--password-stdin'], undefined, /--fingerprint: expected a SHA-256 fingerprint/],
         [['vsphere', 'vc1', ...ok, '--ca', path.join(base, 'missing.pem'), '--password-stdin'], undefined, /--ca .*missing\.pem does not exist/],
@@ -119,6 +120,9 @@ describe('keybroker endpoint', () => {
         [['p6', 'p1', ...ok, '--password-stdin'], undefined, /missing --database/],
         [['p6', 'p1', ...ok, '--database', 'D', '--login-variant', 'cookie', '--password-stdin'], undefined, /--login-variant: Invalid option/],
         [['vsphere', 'vc1', ...ok, '--url'], undefined, /argument missing/],
+        // One value given twice: parseArgs would keep the last silently (D-R8-review-1).
+        [['vsphere', 'vc1', ...ok, '--url', 'https://vc2.corp.example', '--password-stdin'], `${PASSWORD}\n`, /--url is given more than once; give it once; usage: keybroker endpoint add vsphere/],
+        [['vsphere', 'vc1', ...ok, '--user=v', '--password-stdin'], `${PASSWORD}\n`, /--user is given more than once/],
       ];
       for (const [args, stdin, expected] of cases) {
         const r = await add(args, stdin);
@@ -159,6 +163,27 @@ describe('keybroker endpoint', () => {
       assert.match(r.stderr, /already exists/);
       assert.equal(keychain.items.has('endpoint:vc1'), false);
       assert.deepEqual(keychain.calls, ['get:endpoint:vc1', 'set:endpoint:vc1', 'delete:endpoint:vc1']);
+    });
+
+    it('keeps the keychain item when the same name was added meanwhile by another add, whose item it now is (D-R8-review-8)', async () => {
+      // Two `endpoint add vc1` at once: the other one stored its password over ours and saved
+      // its config first, so ours fails "already exists"; deleting "our" new item would leave
+      // the other's endpoint without a password.
+      keychain.afterSet = (account) => {
+        keychain.afterSet = undefined;
+        keychain.items.set(account, 'the-other-add');
+        fs.mkdirSync(home, { recursive: true });
+        fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({
+          version: 1,
+          endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'u', tls: { verify: true }, readOnly: false, credential: 'endpoint:vc1' }],
+          credentials: [{ id: 'endpoint:vc1' }],
+        }));
+      };
+      const r = await add(['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'u', '--password-stdin']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /already exists/);
+      assert.equal(keychain.items.get('endpoint:vc1'), 'the-other-add');
+      assert.deepEqual(keychain.calls, ['get:endpoint:vc1', 'set:endpoint:vc1']);
     });
 
     it('restores the previous shared password when the config write fails after replacing it', async () => {

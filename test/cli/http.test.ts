@@ -114,6 +114,27 @@ describe('keybroker http', () => {
     });
   });
 
+  describe('--json (D-R8-review-9)', () => {
+    it('enable and rotate-key print the new key once as data for a script, and never a kept key', async () => {
+      let r = await http(['enable', '--port', '47111', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const created = keychain.items.get('http:api-key')!;
+      assert.deepEqual(JSON.parse(r.stdout), { url: 'http://127.0.0.1:47111/mcp/SERVER', port: 47111, apiKeyHeader: 'x-api-key', apiKey: created });
+
+      r = await http(['enable', '--json']);
+      assert.deepEqual(JSON.parse(r.stdout), { url: 'http://127.0.0.1:47111/mcp/SERVER', port: 47111, apiKeyHeader: 'x-api-key', apiKey: null });
+      assert.equal(r.stdout.includes(created), false, 'a kept key was shown again');
+
+      r = await http(['rotate-key', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const rotated = keychain.items.get('http:api-key')!;
+      assert.notEqual(rotated, created);
+      assert.deepEqual(JSON.parse(r.stdout), { enabled: true, apiKeyHeader: 'x-api-key', apiKey: rotated });
+      for (const { file, bytes } of readAllFiles(home)) assert.equal(bytes.includes(rotated), false, `${file} holds the key`);
+    });
+  });
+
   describe('disable', () => {
     it('turns the front door off and keeps the key unless --delete-key', async () => {
       await http(['enable']);

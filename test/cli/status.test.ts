@@ -48,6 +48,12 @@ describe('keybroker status', () => {
       assert.match(r.stdout, /^vc1 +vsphere +endpoint:vc1 +locked +-$/m);
     });
 
+    it('on a first run (no endpoints) says the next steps in order, in one line', async () => {
+      const empty = path.join(home, 'fresh');
+      const r = await runIn(empty, ['status']);
+      assert.deepEqual(r, { code: 0, stdout: `KeyBroker is not running; home ${empty}. No endpoints yet: add one with 'keybroker endpoint add vsphere NAME --url URL --user U --password-stdin', then start it with 'keybroker serve'\n`, stderr: '' });
+    });
+
     it('fails with exit 1 when config.json is invalid, naming the field', async () => {
       fs.writeFileSync(path.join(home, 'config.json'), '{"version":1,"endpoints":[{"id":"x"}]}');
       const r = await runIn(home, ['status', '--json']);

@@ -1,6 +1,7 @@
 import type { ApprovalDecision, ApprovalRequest } from '../../src/base/contracts/approval.js';
 import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import type { ControlHandler, ControlResult } from '../../src/base/contracts/control-protocol.js';
+import type { PolicyTestResult } from '../../src/base/contracts/policy.js';
 import { CoreError } from '../../src/base/errors/core-error.js';
 
 /** The error a fake host answers for an approval id it does not know. */
@@ -32,6 +33,7 @@ export class FakeControlHandler implements ControlHandler {
     children: [{ name: 'vsphere', kind: 'vsphere', pid: 5151, state: 'running', restarts: 1 }],
     pendingApprovals: 0,
   };
+  policyTestValue: PolicyTestResult = { decision: 'ask', reason: 'every change asks (no rule allows it)', unevaluated: [], limits: [], definitionChanged: false };
   /** When set, every op throws this. */
   failWith: unknown;
 
@@ -73,7 +75,7 @@ export class FakeControlHandler implements ControlHandler {
   }
 
   async testPolicy(server: string, tool: string, args: Record<string, unknown> | undefined): Promise<ControlResult<'policy.test'>> {
-    return this.record('policy.test', [server, tool, args], () => ({ decision: 'ask' as const, reason: 'every change asks (no rule allows it)', unevaluated: [], limits: [], definitionChanged: false }));
+    return this.record('policy.test', [server, tool, args], () => this.policyTestValue);
   }
 
   private record<T>(op: string, args: unknown[], body: () => T): T {

@@ -8,10 +8,26 @@ export const EndpointName = z
 /** The id of an upstream kind; the zod schema and the registry are in base/kinds/registry.ts. */
 export type { EndpointKind } from '../kinds/registry.js';
 
+/**
+ * A domain typed in Unicode (`bücher.example`) in its ASCII form (`xn--bcher-kva.example`),
+ * mapped as the URL parser maps an endpoint URL's host, so the two compare alike
+ * (D-R8-review-7). Only a bare name is mapped: anything a URL would read as a path, port or
+ * user is left for the pattern to refuse.
+ */
+function asciiDomain(name: string): string {
+  // eslint-disable-next-line no-control-regex -- "not plain ASCII" is the test
+  if (/^[\u0000-\u007f]*$/.test(name) || /[\s/?#@:\\%[\]]/.test(name)) return name.toLowerCase();
+  try {
+    return new URL(`https://${name}/`).hostname;
+  } catch {
+    return name;
+  }
+}
+
 /** A DNS domain shared by several endpoints (`corp.example`, matching `*.corp.example`). */
 export const DomainName = z
   .string()
-  .transform((s) => s.toLowerCase().replace(/^\*\./, ''))
+  .transform((s) => asciiDomain(s.replace(/^\*\./, '')))
   .pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'use a DNS domain such as corp.example'));
 
 /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { domainCredentialId, endpointCredentialId, isHostInDomain, normalizeEndpointUrl } from '../contracts/endpoint-url.js';
 import { FingerprintSha256 } from '../contracts/fingerprint.js';
+import { hasUnsafeText } from '../sanitize-text.js';
 import { firstIssue } from '../contracts/format-issue.js';
 import { DomainName, EndpointName } from '../contracts/names.js';
 import { EndpointInputError } from './endpoint-input-error.js';
@@ -66,7 +67,13 @@ export function buildEndpoint(input: EndpointInput, options: BuildEndpointOption
   };
   const id = parseOr(EndpointName, input.id, 'id');
   if (!input.url) fail('url', `missing ${n('url')}; e.g. ${kind.urlExample}`);
-  if (!input.username) fail('username', `missing ${n('username')}; give the upstream user name`);
+  // Trimmed as the kind's own fields are: a space pasted around a user name is never part of it
+  // (vCenter and P6 only answered "rejected the username or password", with the space unseen).
+  const username = input.username?.trim();
+  if (!username) fail('username', `missing ${n('username')}; give the upstream user name`);
+  // A control, line-break or invisible character (a terminal escape pasted along, a zero-width
+  // space) is never part of a user name either: it would be sent upstream and shown as � (D-R8-review-5).
+  if (hasUnsafeText(username!)) fail('username', `${n('username')} holds a control, line-break or invisible character; type the user name itself`);
   for (const [key, value] of Object.entries(input.fields ?? {})) {
     if (value?.trim() && !kind.fields.some((f) => f.key === key)) fail(key, `${n(key)} does not apply to ${kind.title} endpoints; leave it out`);
   }
@@ -99,7 +106,7 @@ export function buildEndpoint(input: EndpointInput, options: BuildEndpointOption
     id,
     kind: kind.id,
     url: url.url,
-    username: input.username,
+    username: username!,
     tls: { verify: true as const, ...(caFile ? { caFile } : {}), ...(fingerprintSha256 ? { fingerprintSha256 } : {}) },
     readOnly: input.readOnly === true,
     credential: domain ? domainCredentialId(domain) : endpointCredentialId(id),

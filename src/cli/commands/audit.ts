@@ -6,7 +6,7 @@ import { tailAudit } from '../../platform/audit/tail-audit.js';
 import { homePaths, resolveHome } from '../../platform/config/home.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
-import { toParseUsageError } from '../parse-command-args.js';
+import { refuseRepeatedValues, toParseUsageError } from '../parse-command-args.js';
 import { AUDIT_EXPORT_USAGE, runAuditExport } from './audit-export.js';
 import { AUDIT_VERIFY_USAGE, runAuditVerify } from './audit-verify.js';
 
@@ -26,15 +26,17 @@ export const auditCommand: Command = {
     if (sub === 'verify') return runAuditVerify(ctx, rest);
     if (sub === 'export') return runAuditExport(ctx, rest);
     let values;
+    let tokens;
     const options = {
       follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' }, all: { type: 'boolean' },
       limit: { type: 'string' }, event: { type: 'string' }, endpoint: { type: 'string' },
     } as const;
     try {
-      ({ values } = parseArgs({ args: [...ctx.argv], strict: true, allowPositionals: false, options }));
+      ({ values, tokens } = parseArgs({ args: [...ctx.argv], strict: true, allowPositionals: false, options, tokens: true }));
     } catch (e) {
       throw toParseUsageError(e, options, USAGE);
     }
+    refuseRepeatedValues(tokens, options, USAGE);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw usageError(`--limit takes a whole number above 0; usage: ${USAGE}`);
 

@@ -55,7 +55,12 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
     // Keychain first: a config entry without its secret would fail at unlock time, while a
     // secret without a config entry is rolled back below.
     await keychain.set(credentialId, password);
-    rollback = previous === undefined ? () => keychain.delete(credentialId) : () => keychain.set(credentialId, previous);
+    // A new item is deleted again only while no endpoint uses it: when the config write failed
+    // because another `endpoint add` of the same name (or domain) won meanwhile, the item is the
+    // winner's now, and deleting it would leave that endpoint without a password (D-R8-review-8).
+    rollback = previous === undefined
+      ? async () => (credentialInUse(store, credentialId) ? false : keychain.delete(credentialId))
+      : () => keychain.set(credentialId, previous);
   }
   let saved: Config;
   try {
@@ -74,6 +79,15 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   const note = (existingCredential ? (password === undefined ? '; shared password kept' : '; shared password replaced') : '') + (values['no-verify'] ? '' : '; login tested');
   ctx.stdout.write(`added ${kind.id} endpoint ${draft.endpoint.id} (credential ${credentialId}, TTL ${formatDuration(ttl)}${note})\n`);
   return 0;
+}
+
+/** True when config.json, as it is now, has an endpoint using `credentialId` (false when it cannot be read). */
+function credentialInUse(store: ConfigStore, credentialId: string): boolean {
+  try {
+    return store.load().endpoints.some((e) => e.credential === credentialId);
+  } catch {
+    return false;
+  }
 }
 
 function assertNameFree(config: Config, id: string): void {

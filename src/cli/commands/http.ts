@@ -13,9 +13,9 @@ import { notifyConfigChanged } from '../with-host.js';
 import { allKinds } from '../../base/kinds/registry.js';
 
 const USAGE = {
-  enable: 'keybroker http enable [--port N] [--cors ORIGIN ...] [--no-cors] [--header NAME] [--rate-limit N]',
+  enable: 'keybroker http enable [--port N] [--cors ORIGIN ...] [--no-cors] [--header NAME] [--rate-limit N] [--json]',
   disable: 'keybroker http disable [--delete-key]',
-  rotate: 'keybroker http rotate-key',
+  rotate: 'keybroker http rotate-key [--json]',
   status: 'keybroker http status [--json]',
 } as const;
 
@@ -25,12 +25,13 @@ const ENABLE_OPTIONS = {
   'no-cors': { type: 'boolean' },
   header: { type: 'string' },
   'rate-limit': { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
 
 type Http = Config['http'];
 
 /** The front door settings after `enable`'s options; every value checked, usage errors otherwise. */
-function enabledSettings(current: Http, values: { port?: string; cors?: string[]; 'no-cors'?: boolean; header?: string; 'rate-limit'?: string }): Http {
+function enabledSettings(current: Http, values: { port?: string; cors?: string[]; 'no-cors'?: boolean; header?: string; 'rate-limit'?: string; json?: boolean }): Http {
   const port = values.port === undefined ? (current.port >= MIN_HTTP_PORT ? current.port : DEFAULT_HTTP_PORT) : Number(values.port);
   const portProblem = checkHttpPort(port);
   if (portProblem) throw usageError(`${portProblem}; usage: ${USAGE.enable}`);
@@ -92,6 +93,11 @@ async function runEnable(ctx: CliContext, argv: readonly string[]): Promise<numb
   }
   // Security: the key is not sent to the host; it reads it from the keychain itself on reload.
   await notifyConfigChanged(ctx, []);
+  if (values.json) {
+    // For scripts (D-R8-review-9): the key once, as data; null when the existing one was kept.
+    ctx.stdout.write(`${JSON.stringify({ url: httpServerUrl(next.port, 'SERVER'), port: next.port, apiKeyHeader: next.apiKeyHeader, apiKey: created ?? null }, null, 2)}\n`);
+    return 0;
+  }
   ctx.stdout.write(`HTTP front door enabled: ${httpServerUrl(next.port, 'SERVER')}, e.g. ${httpServerUrl(next.port, allKinds()[0]?.id ?? 'SERVER')} (127.0.0.1 only)\n`);
   if (created !== undefined) printNewKey(ctx, created, next);
   else ctx.stdout.write(`Using the existing API key (not shown again; 'keybroker http rotate-key' makes a new one). ${keyUsageLine(next)}\n`);
@@ -115,12 +121,16 @@ async function runDisable(ctx: CliContext, argv: readonly string[]): Promise<num
 }
 
 async function runRotateKey(ctx: CliContext, argv: readonly string[]): Promise<number> {
-  const { positionals } = parseCommandArgs(argv, {}, USAGE.rotate);
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, USAGE.rotate);
   takePositionals(positionals, [], USAGE.rotate);
   const http = new ConfigStore(resolveHome(ctx.env)).load().http;
   const key = generateApiKey();
   await storeApiKey(await openKeychain(ctx), key);
   await notifyConfigChanged(ctx, []);
+  if (values.json) {
+    ctx.stdout.write(`${JSON.stringify({ enabled: http.enabled, apiKeyHeader: http.apiKeyHeader, apiKey: key }, null, 2)}\n`);
+    return 0;
+  }
   printNewKey(ctx, key, http);
   ctx.stdout.write(
     http.enabled ? 'The old key no longer works; update your clients.\n' : "The HTTP front door is disabled; turn it on with 'keybroker http enable'.\n",

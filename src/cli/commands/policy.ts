@@ -3,7 +3,7 @@ import type { PolicyRule, PolicyTestResult, When } from '../../base/contracts/po
 import { describeToolListEntry } from '../../base/policy/tool-list.js';
 import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';
-import { usageError } from '../cli-error.js';
+import { CliError, usageError } from '../cli-error.js';
 import type { CliContext, Command } from '../command.js';
 import { didYouMean } from '../did-you-mean.js';
 import { toOneLine } from '../format/one-line.js';
@@ -80,6 +80,10 @@ async function runTest(ctx: CliContext, argv: readonly string[]): Promise<number
   if (!ServerName.safeParse(server).success) throw usageError(`SERVER must be a server name such as vsphere or p6; usage: ${TEST_USAGE}`);
   const args = parseToolArgs(values.args as string | undefined);
   const result = await withHost(ctx, (client) => client.call('policy.test', { server, tool, args }));
+  // A call that would fail before any decision is a failure: one line on stderr, stdout empty
+  // (as `call` does), so `policy test ... > verdict.txt` never holds an error (D-R8-review-6).
+  // `--json` prints the answer as data either way: `error` says why, and exit 1.
+  if (result.error && !values.json) throw new CliError(`${describePolicyTest(result)[0]}; fix that and test again`);
   ctx.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${describePolicyTest(result).join('\n')}\n`);
   return result.error ? 1 : 0;
 }

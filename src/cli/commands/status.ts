@@ -32,18 +32,25 @@ function lockText(e: EndpointStatus, now: number): string {
   return e.unlockedUntil === undefined ? 'unlocked' : `unlocked until ${formatClock(e.unlockedUntil, now)}`;
 }
 
-function renderStatus(s: HostStatus, now: number): string {
+function renderStatus(s: HostStatus, now: number, unanswered = false): string {
   const out: string[] = [];
   if (s.host.running) {
     const since = s.host.startedAt === undefined ? '' : `, since ${formatClock(s.host.startedAt, now)}`;
     const version = s.host.version === undefined ? '' : `, version ${s.host.version}`;
     out.push(`KeyBroker is running (pid ${s.host.pid ?? '?'}${since}${version}); home ${s.host.home}`);
     if (s.host.isolation !== undefined) out.push(`isolation: ${s.host.isolation}${s.host.isolation === 'none' ? ' (server children run as your user and could read your keychain; see SECURITY.md)' : ''}`);
+  } else if (unanswered) {
+    // The warning on stderr names the host that holds the home; "start it" would be refused.
+    out.push(`KeyBroker does not answer (see the warning above); home ${s.host.home}. This is config.json's view`);
+  } else if (s.endpoints.length === 0) {
+    // A first run: one next step, in the order it is taken (add, then serve).
+    out.push(`KeyBroker is not running; home ${s.host.home}. No endpoints yet: add one with 'keybroker endpoint add vsphere NAME --url URL --user U --password-stdin', then start it with 'keybroker serve'`);
+    return out.join('\n') + '\n';
   } else {
     out.push(`KeyBroker is not running; home ${s.host.home}. Every endpoint is locked; start it with 'keybroker serve'`);
   }
   out.push('');
-  if (s.endpoints.length === 0) out.push("no endpoints; add one with 'keybroker endpoint add'");
+  if (s.endpoints.length === 0) out.push("no endpoints; add one with 'keybroker endpoint add vsphere NAME --url URL --user U --password-stdin'");
   else {
     const rows = s.endpoints.map((e) => [
       e.id,
@@ -73,13 +80,17 @@ export const statusCommand: Command = {
     takePositionals(positionals, [], USAGE);
     const home = resolveHome(ctx.env);
     let status: HostStatus;
+    let unanswered = false;
     try {
       status = await withHost(ctx, (client) => client.call('status'));
     } catch (e) {
       if (!(e instanceof HostNotRunningError)) throw e;
+      // A host holds the home but does not answer: the offline view below would say "start it".
+      if (e.holder) ctx.stderr.write(`keybroker status: warning: ${e.message}\n`);
+      unanswered = e.holder !== undefined;
       status = await offlineStatus(home);
     }
-    ctx.stdout.write(values.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, nowOf(ctx)));
+    ctx.stdout.write(values.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, nowOf(ctx), unanswered));
     return 0;
   },
 };

@@ -4,6 +4,7 @@ import { firstIssue } from '../../base/contracts/format-issue.js';
 import { ConfigInvalidError } from '../../base/errors/config-invalid-error.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
+import { withConfigLock } from './config-lock.js';
 import { homePaths } from './home.js';
 
 /**
@@ -13,11 +14,17 @@ import { homePaths } from './home.js';
 export class ConfigStore {
   readonly paths;
   private readonly onNote: (message: string) => void;
+  private readonly lockWaitMs: number | undefined;
 
-  /** `onNote` hears what load() fixed on its own (a too-open file mode); default: one line on stderr. */
-  constructor(readonly home: string, options: { readonly onNote?: (message: string) => void } = {}) {
+  /**
+   * `onNote` hears what load() fixed on its own (a too-open file mode); default: one line on
+   * stderr. `lockWaitMs`: how long update() waits for another process's change (default
+   * CONFIG_LOCK_WAIT_MS).
+   */
+  constructor(readonly home: string, options: { readonly onNote?: (message: string) => void; readonly lockWaitMs?: number } = {}) {
     this.paths = homePaths(home);
     this.onNote = options.onNote ?? ((m) => void process.stderr.write(`keybroker: note: ${m}\n`));
+    this.lockWaitMs = options.lockWaitMs;
   }
 
   /** The current config; a missing file is a fresh install, an invalid one throws ConfigInvalidError. */
@@ -31,6 +38,8 @@ export class ConfigStore {
     }
     let text: string;
     try {
+      // A folder named config.json (a mistaken mkdir, a tool's mount): say so, and change nothing.
+      if (!fs.fstatSync(fd).isFile()) throw new ConfigInvalidError('', `${this.paths.config} is not a file; move it aside, then retry`);
       this.tighten(fd);
       text = fs.readFileSync(fd, 'utf8');
     } finally {
@@ -46,9 +55,16 @@ export class ConfigStore {
    */
   private tighten(fd: number): void {
     if (process.platform === 'win32') return; // ACLs, not modes, protect %APPDATA%.
-    const mode = fs.fstatSync(fd).mode & 0o777;
+    const stat = fs.fstatSync(fd);
+    const mode = stat.mode & 0o777;
     if ((mode & 0o077) === 0) return;
-    fs.fchmodSync(fd, 0o600);
+    try {
+      fs.fchmodSync(fd, 0o600);
+    } catch (e) {
+      // Another user's file (made with sudo, copied as root): only its owner can tighten it.
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+      throw new ConfigInvalidError('', `${this.paths.config} is open to other users (mode 0${mode.toString(8)}) and belongs to another user (uid ${stat.uid}), so it cannot be made private; have it made yours (chown) with mode 0600, then retry`, { cause: e });
+    }
     this.onNote(`${this.paths.config} was open to other users (mode 0${mode.toString(8)}); tightened it to 0600. If you did not set that mode, check the file's endpoints and servers`);
   }
 
@@ -63,11 +79,17 @@ export class ConfigStore {
     writeFileAtomic(this.paths.config, JSON.stringify(checked.data, null, 2) + '\n');
   }
 
-  /** Load, apply `change`, save. Returns the saved config. */
+  /**
+   * Load, apply `change`, save, under `config.json.lock` so that a change made by another
+   * process meanwhile is never lost (D-R8-review-2). Returns the saved config.
+   */
   update(change: (config: Config) => Config): Config {
-    const next = change(this.load());
-    this.save(next);
-    return next;
+    ensurePrivateDir(this.home);
+    return withConfigLock(this.paths.configLock, () => {
+      const next = change(this.load());
+      this.save(next);
+      return next;
+    }, this.lockWaitMs === undefined ? {} : { waitMs: this.lockWaitMs });
   }
 }
 

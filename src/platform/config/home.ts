@@ -27,6 +27,8 @@ export function homePaths(home: string) {
   return {
     home,
     config: path.join(home, 'config.json'),
+    /** Held while one process changes config.json (config-lock.ts). */
+    configLock: path.join(home, 'config.json.lock'),
     audit: path.join(home, 'audit.log'),
     lock: path.join(home, 'host.lock'),
     control: path.join(home, 'control.sock'),

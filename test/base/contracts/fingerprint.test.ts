@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeFingerprint } from '../../../src/base/contracts/fingerprint.js';
+import { FingerprintSha256, normalizeFingerprint } from '../../../src/base/contracts/fingerprint.js';
 
 const HEX = 'ab'.repeat(32);
 const CANON = Array(32).fill('AB').join(':');
@@ -10,6 +10,17 @@ describe('normalizeFingerprint()', () => {
     assert.equal(normalizeFingerprint(HEX), CANON);
     assert.equal(normalizeFingerprint(HEX.toUpperCase()), CANON);
     assert.equal(normalizeFingerprint(CANON.toLowerCase()), CANON);
+  });
+  it("accepts openssl's whole line, label included (OpenSSL 3 and 1.1), in both normalisers (D-R8-review-10)", () => {
+    for (const line of [`sha256 Fingerprint=${CANON}`, `SHA256 Fingerprint=${CANON}\n`, `  sha-256 fingerprint = ${HEX}`]) {
+      assert.equal(normalizeFingerprint(line), CANON, line);
+      assert.equal(FingerprintSha256.parse(line), CANON, line);
+    }
+    // Only that label: anything else before the hex is still refused.
+    for (const bad of [`SHA256:${CANON}`, `sha1 Fingerprint=${CANON}`, `x sha256 Fingerprint=${CANON}`, 'sha256 Fingerprint=']) {
+      assert.equal(normalizeFingerprint(bad), undefined, bad);
+      assert.equal(FingerprintSha256.safeParse(bad).success, false, bad);
+    }
   });
   it('rejects wrong lengths and non-hex', () => {
     assert.equal(normalizeFingerprint(HEX.slice(2)), undefined);

@@ -57,4 +57,23 @@ describe('buildEndpoint()', () => {
     assert.match(refusal(() => buildEndpoint({ ...base, url: 'http://vc1.corp.example' }, options())).message, /^URL must use https/);
     assert.match(refusal(() => buildEndpoint({ ...base, fingerprint: 'zz' }, options())).message, /^Pin: /);
   });
+
+  it('takes a domain typed in Unicode in the ASCII form its URL host has (D-R8-review-7)', () => {
+    const built = buildEndpoint({ ...base, url: 'https://vc1.Bücher.example', domain: '*.bücher.EXAMPLE' }, options());
+    assert.deepEqual([built.domain, built.endpoint.url, built.endpoint.credential], ['xn--bcher-kva.example', 'https://vc1.xn--bcher-kva.example/sdk', 'domain:xn--bcher-kva.example']);
+    assert.equal(buildEndpoint({ ...base, url: 'https://vc1.xn--bcher-kva.example', domain: 'xn--bcher-kva.example' }, options()).domain, 'xn--bcher-kva.example');
+    assert.match(refusal(() => buildEndpoint({ ...base, url: 'https://vc1.corp.example', domain: 'bücher.example' }, options())).message, /^URL host vc1\.corp\.example is not inside Domain xn--bcher-kva\.example/);
+    for (const domain of ['bücher.example/x', 'user@bücher.example', 'bücher.example:443', 'b ücher.example']) {
+      assert.equal(refusal(() => buildEndpoint({ ...base, url: 'https://vc1.xn--bcher-kva.example', domain }, options())).message, 'Domain: use a DNS domain such as corp.example', domain);
+    }
+  });
+
+  it('trims a user name and refuses one holding a control, line-break or invisible character (D-R8-review-5)', () => {
+    assert.equal(buildEndpoint({ ...base, username: ' admin@vsphere.local\t' }, options()).endpoint.username, 'admin@vsphere.local');
+    assert.equal(buildEndpoint({ ...base, username: 'Jürgen Müller' }, options()).endpoint.username, 'Jürgen Müller');
+    assert.equal(refusal(() => buildEndpoint({ ...base, username: '  ' }, options())).message, 'missing User; give the upstream user name');
+    for (const username of ['adm\u001b[31min', 'admin\u0007', 'ad\nmin', 'ad\u200bmin', 'admin\u202e', 'ad\u009bmin', 'adm\u007fin']) {
+      assert.deepEqual(refusal(() => buildEndpoint({ ...base, username }, options())), { field: 'username', message: 'User holds a control, line-break or invisible character; type the user name itself' }, JSON.stringify(username));
+    }
+  });
 });

@@ -12,7 +12,7 @@ const RETRY = 'fix the value and run the command again (--no-verify saves withou
 
 /**
  * The reason a login test of `endpoint add`/`update` failed, as one line that ends with what
- * to do next (D-R8-review-3). The connectors' messages end with advice for an endpoint that
+ * to do next (D145). The connectors' messages end with advice for an endpoint that
  * is saved (`keybroker endpoint update NAME ...`, with NAME left as a placeholder): wrong after
  * `add`, where nothing was saved, and a second, different instruction beside this command's own.
  * That advice is rewritten for this command: a fingerprint mismatch keeps its warning and says

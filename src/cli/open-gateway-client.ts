@@ -23,7 +23,7 @@ export async function openGatewayClient(ctx: CliContext, server: string, command
   try {
     transport = await connectGateway({ socketPath, server, client: 'keybroker-cli' });
   } catch (e) {
-    // As the control client says it (D-R8-review-11): a host holding the home is not "not running".
+    // As the control client says it (D153): a host holding the home is not "not running".
     const holder = e instanceof HostNotRunningError && !e.holder ? hostLockHolder(home, socketPath) : undefined;
     if (holder) throw new HostNotRunningError({ cause: e, holder });
     if (e instanceof GatewayRefusedError && e.remoteCode === 'CORE_SERVER_NOT_FOUND') {

@@ -25,7 +25,7 @@ export function parseCommandArgs<const O extends OptionsConfig>(argv: readonly s
  * An option that takes one value (`type: 'string'` without `multiple`) given twice is a
  * usage error naming it: `util.parseArgs` keeps the last one silently, so `--url A ... --url
  * B` (a script that appends its defaults, a copy-and-paste) would save an endpoint the user
- * did not read (D-R8-review-1). A repeated boolean means the same thing twice and passes.
+ * did not read (D143). A repeated boolean means the same thing twice and passes.
  */
 export function refuseRepeatedValues(tokens: readonly { readonly kind: string; readonly name?: string; readonly rawName?: string }[], options: OptionsConfig, usage: string): void {
   const seen = new Set<string>();

@@ -15,7 +15,7 @@ const ADVICE: Readonly<Record<string, string>> = {
 
 /**
  * A Node file-system error (`code` such as EACCES, `syscall`, `path`) as one line naming the
- * file and what to do next (D-R8-review-4), or undefined for anything else. Without it a home
+ * file and what to do next (D146), or undefined for anything else. Without it a home
  * that is a file, a read-only or full disk reached the user as `unexpected error: ENOTDIR:
  * not a directory, open '...'; please report it`, as if KeyBroker were broken.
  */

@@ -53,7 +53,7 @@ describe('keybroker audit verify', () => {
 });
 
 describe('keybroker audit (print)', () => {
-  it('refuses a filter given twice, exit 2, printing nothing (D-R8-review-1)', async () => {
+  it('refuses a filter given twice, exit 2, printing nothing (D143)', async () => {
     const run = await runIn(homeWithTrail(3), ['audit', '--event', 'tool', '--event', 'token']);
     assert.deepEqual({ code: run.code, stdout: run.stdout }, { code: 2, stdout: '' });
     assert.match(run.stderr, /^keybroker audit: --event is given more than once; give it once; usage: keybroker audit /);

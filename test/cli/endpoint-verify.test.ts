@@ -79,7 +79,7 @@ describe('endpoint add/update login test (P6 fake, real login adapter)', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /login test of pm failed, nothing was saved: .*certificate SHA-256 .* but the endpoint pins/);
     // One instruction, for this command, whole: not the connector's `endpoint update NAME`
-    // (nothing was saved) and not cut at 400 characters mid-flag (D-R8-review-3).
+    // (nothing was saved) and not cut at 400 characters mid-flag (D145).
     assert.ok(r.stderr.endsWith(`; this can be an attack, so confirm the new fingerprint with the server's administrator, then run the command again with --fingerprint ${fake.fingerprintSha256}\n`), r.stderr);
     assert.equal(r.stderr.includes('endpoint update'), false, r.stderr);
     r = await runIn(home, ['endpoint', 'add', 'p6', 'pm', '--url', 'https://127.0.0.1:1', '--user', 'planner', '--database', 'PMDB', '--password-stdin'], { stdin: OLD, keychain });

@@ -120,7 +120,7 @@ describe('keybroker endpoint', () => {
         [['p6', 'p1', ...ok, '--password-stdin'], undefined, /missing --database/],
         [['p6', 'p1', ...ok, '--database', 'D', '--login-variant', 'cookie', '--password-stdin'], undefined, /--login-variant: Invalid option/],
         [['vsphere', 'vc1', ...ok, '--url'], undefined, /argument missing/],
-        // One value given twice: parseArgs would keep the last silently (D-R8-review-1).
+        // One value given twice: parseArgs would keep the last silently (D143).
         [['vsphere', 'vc1', ...ok, '--url', 'https://vc2.corp.example', '--password-stdin'], `${PASSWORD}\n`, /--url is given more than once; give it once; usage: keybroker endpoint add vsphere/],
         [['vsphere', 'vc1', ...ok, '--user=v', '--password-stdin'], `${PASSWORD}\n`, /--user is given more than once/],
       ];
@@ -165,7 +165,7 @@ describe('keybroker endpoint', () => {
       assert.deepEqual(keychain.calls, ['get:endpoint:vc1', 'set:endpoint:vc1', 'delete:endpoint:vc1']);
     });
 
-    it('keeps the keychain item when the same name was added meanwhile by another add, whose item it now is (D-R8-review-8)', async () => {
+    it('keeps the keychain item when the same name was added meanwhile by another add, whose item it now is (D150)', async () => {
       // Two `endpoint add vc1` at once: the other one stored its password over ours and saved
       // its config first, so ours fails "already exists"; deleting "our" new item would leave
       // the other's endpoint without a password.

@@ -1,6 +1,6 @@
 // A home or config.json that is not what KeyBroker expects (a file where the folder should be,
 // a folder named config.json) is the user's to fix: one line naming the path and what to do,
-// exit 1, nothing changed; never "unexpected error ... please report it" (D-R8-review-4).
+// exit 1, nothing changed; never "unexpected error ... please report it" (D146).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 // "Not running" is said only when no host holds the home: a live process holding host.lock
 // while nothing answers on the control socket (a host starting or stopping, one started with
 // another XDG_RUNTIME_DIR) is named instead, so the CLI never sends the user to
-// `keybroker serve` only to be told "already running" (D-R8-review-11).
+// `keybroker serve` only to be told "already running" (D153).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -114,7 +114,7 @@ describe('keybroker http', () => {
     });
   });
 
-  describe('--json (D-R8-review-9)', () => {
+  describe('--json (D151)', () => {
     it('enable and rotate-key print the new key once as data for a script, and never a kept key', async () => {
       let r = await http(['enable', '--port', '47111', '--json']);
       assert.equal(r.code, 0, r.stderr);

@@ -5,7 +5,7 @@ import { soapFaultToError } from '../../src/connectors/vsphere/soap/soap-fault.j
 
 const RETRY = '; fix the value and run the command again (--no-verify saves without testing)';
 
-describe('loginTestReason() (D-R8-review-3)', () => {
+describe('loginTestReason() (D145)', () => {
   it("drops vSphere's `endpoint update NAME` advice: after a failed add nothing was saved", () => {
     const why = soapFaultToError({ type: 'InvalidLogin', faultString: '' }, { method: 'Login', origin: 'https://vc1.corp.example', sensitive: true }).message;
     assert.match(why, /keybroker endpoint update NAME/); // The connector's words, for a saved endpoint.

@@ -18,7 +18,7 @@ function usageOf(fn: () => unknown): { exitCode: number; message: string } {
 }
 
 describe('parseCommandArgs()', () => {
-  it('refuses an option that takes one value given twice, in any spelling, naming it (D-R8-review-1)', () => {
+  it('refuses an option that takes one value given twice, in any spelling, naming it (D143)', () => {
     for (const argv of [['--url', 'a', '--url', 'b'], ['--url=a', '--url', 'b'], ['--url', 'a', '--url=a'], ['x', '--url=a', 'y', '--url=b']]) {
       assert.deepEqual(usageOf(() => parseCommandArgs(argv, OPTIONS, USAGE)), { exitCode: 2, message: `--url is given more than once; give it once; usage: ${USAGE}` }, argv.join(' '));
     }

@@ -1,5 +1,5 @@
 // `keybroker policy test` against a scripted host: a call that would fail before any decision
-// is a failure on stderr with stdout empty, as `call` does (D-R8-review-6); a decision is data
+// is a failure on stderr with stdout empty, as `call` does (D148); a decision is data
 // on stdout.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

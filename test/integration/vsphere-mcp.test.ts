@@ -164,7 +164,7 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     let r = await add('not-the-password', vcsim.fingerprintSha256);
     assert.equal(r.code, 1);
     // One instruction, for this command: not the connector's `keybroker endpoint update NAME`
-    // for an endpoint that was never saved (D-R8-review-3).
+    // for an endpoint that was never saved (D145).
     assert.match(r.stderr, /^keybroker endpoint: login test of vcwrong failed, nothing was saved: vCenter at https:\/\/[^ ]+ rejected the username or password; check them; fix the value and run the command again \(--no-verify saves without testing\)\n$/);
     r = await add(PASSWORD, 'ab'.repeat(32));
     assert.equal(r.code, 1);

@@ -11,7 +11,7 @@ export type { EndpointKind } from '../kinds/registry.js';
 /**
  * A domain typed in Unicode (`bücher.example`) in its ASCII form (`xn--bcher-kva.example`),
  * mapped as the URL parser maps an endpoint URL's host, so the two compare alike
- * (D-R8-review-7). Only a bare name is mapped: anything a URL would read as a path, port or
+ * (D149). Only a bare name is mapped: anything a URL would read as a path, port or
  * user is left for the pattern to refuse.
  */
 function asciiDomain(name: string): string {

@@ -4,7 +4,7 @@ const SHA256_HEX = /^[0-9A-F]{64}$/;
 /**
  * The label `openssl x509 -noout -fingerprint -sha256` prints before the hex (`sha256
  * Fingerprint=` in OpenSSL 3, `SHA256 Fingerprint=` in 1.1), so its whole line can be pasted
- * (D-R8-review-10).
+ * (D152).
  */
 export const OPENSSL_FINGERPRINT_LABEL = /^\s*sha-?256\s+fingerprint\s*=/i;
 

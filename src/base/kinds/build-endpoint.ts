@@ -72,7 +72,7 @@ export function buildEndpoint(input: EndpointInput, options: BuildEndpointOption
   const username = input.username?.trim();
   if (!username) fail('username', `missing ${n('username')}; give the upstream user name`);
   // A control, line-break or invisible character (a terminal escape pasted along, a zero-width
-  // space) is never part of a user name either: it would be sent upstream and shown as � (D-R8-review-5).
+  // space) is never part of a user name either: it would be sent upstream and shown as � (D147).
   if (hasUnsafeText(username!)) fail('username', `${n('username')} holds a control, line-break or invisible character; type the user name itself`);
   for (const [key, value] of Object.entries(input.fields ?? {})) {
     if (value?.trim() && !kind.fields.some((f) => f.key === key)) fail(key, `${n(key)} does not apply to ${kind.title} endpoints; leave it out`);

@@ -57,7 +57,7 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
     await keychain.set(credentialId, password);
     // A new item is deleted again only while no endpoint uses it: when the config write failed
     // because another `endpoint add` of the same name (or domain) won meanwhile, the item is the
-    // winner's now, and deleting it would leave that endpoint without a password (D-R8-review-8).
+    // winner's now, and deleting it would leave that endpoint without a password (D150).
     rollback = previous === undefined
       ? async () => (credentialInUse(store, credentialId) ? false : keychain.delete(credentialId))
       : () => keychain.set(credentialId, previous);

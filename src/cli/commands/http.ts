@@ -94,7 +94,7 @@ async function runEnable(ctx: CliContext, argv: readonly string[]): Promise<numb
   // Security: the key is not sent to the host; it reads it from the keychain itself on reload.
   await notifyConfigChanged(ctx, []);
   if (values.json) {
-    // For scripts (D-R8-review-9): the key once, as data; null when the existing one was kept.
+    // For scripts (D151): the key once, as data; null when the existing one was kept.
     ctx.stdout.write(`${JSON.stringify({ url: httpServerUrl(next.port, 'SERVER'), port: next.port, apiKeyHeader: next.apiKeyHeader, apiKey: created ?? null }, null, 2)}\n`);
     return 0;
   }

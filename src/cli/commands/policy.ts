@@ -81,7 +81,7 @@ async function runTest(ctx: CliContext, argv: readonly string[]): Promise<number
   const args = parseToolArgs(values.args as string | undefined);
   const result = await withHost(ctx, (client) => client.call('policy.test', { server, tool, args }));
   // A call that would fail before any decision is a failure: one line on stderr, stdout empty
-  // (as `call` does), so `policy test ... > verdict.txt` never holds an error (D-R8-review-6).
+  // (as `call` does), so `policy test ... > verdict.txt` never holds an error (D148).
   // `--json` prints the answer as data either way: `error` says why, and exit 1.
   if (result.error && !values.json) throw new CliError(`${describePolicyTest(result)[0]}; fix that and test again`);
   ctx.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${describePolicyTest(result).join('\n')}\n`);

@@ -25,7 +25,7 @@ function pause(ms: number): void {
 /**
  * Run `fn` (load, change, save of config.json) while holding `lockFile`, so that two
  * processes changing config.json at once (two `keybroker endpoint add`, the CLI beside the
- * app) each start from the other's result instead of overwriting it (D-R8-review-2).
+ * app) each start from the other's result instead of overwriting it (D144).
  *
  * The lock is a file created with O_EXCL holding the owner's pid; it is held only for one
  * synchronous read-change-write, so a waiter polls every 10 ms for at most `waitMs`. A lock

@@ -81,7 +81,7 @@ export class ConfigStore {
 
   /**
    * Load, apply `change`, save, under `config.json.lock` so that a change made by another
-   * process meanwhile is never lost (D-R8-review-2). Returns the saved config.
+   * process meanwhile is never lost (D144). Returns the saved config.
    */
   update(change: (config: Config) => Config): Config {
     ensurePrivateDir(this.home);

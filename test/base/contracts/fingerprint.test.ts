@@ -11,7 +11,7 @@ describe('normalizeFingerprint()', () => {
     assert.equal(normalizeFingerprint(HEX.toUpperCase()), CANON);
     assert.equal(normalizeFingerprint(CANON.toLowerCase()), CANON);
   });
-  it("accepts openssl's whole line, label included (OpenSSL 3 and 1.1), in both normalisers (D-R8-review-10)", () => {
+  it("accepts openssl's whole line, label included (OpenSSL 3 and 1.1), in both normalisers (D152)", () => {
     for (const line of [`sha256 Fingerprint=${CANON}`, `SHA256 Fingerprint=${CANON}\n`, `  sha-256 fingerprint = ${HEX}`]) {
       assert.equal(normalizeFingerprint(line), CANON, line);
       assert.equal(FingerprintSha256.parse(line), CANON, line);

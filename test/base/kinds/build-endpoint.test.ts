@@ -58,7 +58,7 @@ describe('buildEndpoint()', () => {
     assert.match(refusal(() => buildEndpoint({ ...base, fingerprint: 'zz' }, options())).message, /^Pin: /);
   });
 
-  it('takes a domain typed in Unicode in the ASCII form its URL host has (D-R8-review-7)', () => {
+  it('takes a domain typed in Unicode in the ASCII form its URL host has (D149)', () => {
     const built = buildEndpoint({ ...base, url: 'https://vc1.Bücher.example', domain: '*.bücher.EXAMPLE' }, options());
     assert.deepEqual([built.domain, built.endpoint.url, built.endpoint.credential], ['xn--bcher-kva.example', 'https://vc1.xn--bcher-kva.example/sdk', 'domain:xn--bcher-kva.example']);
     assert.equal(buildEndpoint({ ...base, url: 'https://vc1.xn--bcher-kva.example', domain: 'xn--bcher-kva.example' }, options()).domain, 'xn--bcher-kva.example');
@@ -68,7 +68,7 @@ describe('buildEndpoint()', () => {
     }
   });
 
-  it('trims a user name and refuses one holding a control, line-break or invisible character (D-R8-review-5)', () => {
+  it('trims a user name and refuses one holding a control, line-break or invisible character (D147)', () => {
     assert.equal(buildEndpoint({ ...base, username: ' admin@vsphere.local\t' }, options()).endpoint.username, 'admin@vsphere.local');
     assert.equal(buildEndpoint({ ...base, username: 'Jürgen Müller' }, options()).endpoint.username, 'Jürgen Müller');
     assert.equal(refusal(() => buildEndpoint({ ...base, username: '  ' }, options())).message, 'missing User; give the upstream user name');

@@ -1,4 +1,4 @@
-// Security/integrity rule (D-R8-review-2): two processes changing config.json at once never
+// Security/integrity rule (D144): two processes changing config.json at once never
 // lose a change. ConfigStore.update holds `config.json.lock` around its load-change-save; a
 // second process waits for it, and one that waits too long says who holds it.
 import { after, describe, it } from 'node:test';

@@ -210,4 +210,22 @@ export const AREAS = {
       'test/cli/bridge/host-line-head.test.ts',
     ],
   },
+  containment: {
+    what: "the child's containment: bubblewrap's arguments (namespaces, read-only binds, hidden folders), the seccomp program (no AF_UNIX sockets, no io_uring, no foreign ABI), which sandbox per OS and macOS's profile, and a child's environment (an allow-list, never a secret)",
+    mutate: [
+      'src/platform/supervisor/sandbox/bubblewrap.ts',
+      'src/platform/supervisor/sandbox/seccomp-filter.ts',
+      'src/platform/supervisor/sandbox/detect-sandbox.ts',
+      'src/platform/supervisor/sandbox/sandbox.ts',
+      'src/platform/supervisor/sandbox/sandbox-exec.ts',
+      'src/platform/supervisor/child-env.ts',
+    ],
+    tests: [
+      // Runs bubblewrap for real (a unix socket refused, the home and the KeyBroker home out of
+      // sight): about 2 s.
+      'test/platform/supervisor/sandbox/sandbox.test.ts',
+      // Real children without a sandbox: what their environment holds (about 4 s).
+      'test/platform/supervisor/supervisor.test.ts',
+    ],
+  },
 };

@@ -42,7 +42,11 @@ function within(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 }
 
-/** The existing folders of `paths`, resolved, outermost only (a tmpfs over one hides what is inside). */
+/**
+ * The existing folders of `paths`, resolved, all of them. Security: not only the outermost:
+ * a hidden folder around a bind is not mounted at all, so one inside it and inside the bind
+ * (the KeyBroker home when a server's package folder is ~/.config) still needs its own tmpfs.
+ */
 function hiddenFolders(paths: readonly string[], stat: NonNullable<BubblewrapLayout['stat']>, realpath: (p: string) => string): string[] {
   const out = new Set<string>();
   for (const p of paths) {
@@ -55,8 +59,7 @@ function hiddenFolders(paths: readonly string[], stat: NonNullable<BubblewrapLay
     }
     if (real !== '/' && stat(real)?.kind === 'dir') out.add(real);
   }
-  const all = [...out].sort();
-  return all.filter((h) => !all.some((o) => o !== h && within(h, o)));
+  return [...out].sort();
 }
 
 /** The package folder (with package.json) that holds `modulePath`: what a child's code needs to read. */
@@ -115,10 +118,13 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   for (const b of [...binds].sort()) args.push('--ro-bind', b, b);
   for (const f of ETC_FILES) args.push('--ro-bind-try', f, f);
   // Security: a hidden folder inside something bound (a KEYBROKER_HOME inside the app's
-  // folder, with its control socket: a child that reached it could approve its own calls) is
-  // covered by an empty tmpfs, after the binds so it lands on top of them.
+  // folder, with its control socket: a child that reached it could approve its own calls), or
+  // bound itself (a server module whose package folder is the home: a stray ~/package.json), is
+  // covered by an empty tmpfs, after the binds so it lands on top of them; one tmpfs for
+  // nested ones (the outer one hides the inner).
   const bound = [...SYSTEM_TREES.filter((t) => stat(t)?.kind === 'dir'), ...binds];
-  for (const h of hidden) if (bound.some((b) => h !== b && within(h, b))) args.push('--tmpfs', h);
+  const covered = hidden.filter((h) => bound.some((b) => within(h, b)));
+  for (const h of covered) if (!covered.some((o) => o !== h && within(h, o))) args.push('--tmpfs', h);
   args.push('--proc', '/proc', '--dev', '/dev', '--chdir', realpath(appRoot), '--info-fd', '5');
   if (seccomp) args.push('--seccomp', '4');
   return args;

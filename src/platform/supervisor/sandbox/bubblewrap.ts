@@ -50,7 +50,7 @@ function within(p: string, dir: string): boolean {
 function hiddenFolders(paths: readonly string[], stat: NonNullable<BubblewrapLayout['stat']>, realpath: (p: string) => string): string[] {
   const out = new Set<string>();
   for (const p of paths) {
-    if (!p || !path.isAbsolute(p)) continue;
+    if (!path.isAbsolute(p)) continue; // '' too
     let real: string;
     try {
       real = realpath(p);
@@ -81,10 +81,13 @@ export function packageRoot(modulePath: string, exists: (p: string) => boolean =
  * a private bus). The network namespace is shared: the child must reach its upstream; the
  * seccomp program (fd 4) keeps it away from abstract unix sockets.
  */
+// Stryker disable next-line ArrayDeclaration: any default list is equivalent: a relative path is never hidden (hiddenFolders skips it)
 export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean, hide: readonly string[] = []): string[] {
   const stat = layout.stat ?? defaultStat;
   const realpath = layout.realpath ?? ((p: string) => fs.realpathSync(p));
-  const hidden = hiddenFolders([...(layout.hide ?? []), ...hide], stat, realpath);
+  // Stryker disable next-line ArrayDeclaration: as for `hide` above
+  const layoutHide = layout.hide ?? [];
+  const hidden = hiddenFolders([...layoutHide, ...hide], stat, realpath);
   const args = [
     '--die-with-parent', '--new-session', '--as-pid-1',
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
@@ -122,7 +125,9 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   // bound itself (a server module whose package folder is the home: a stray ~/package.json), is
   // covered by an empty tmpfs, after the binds so it lands on top of them; one tmpfs for
   // nested ones (the outer one hides the inner).
-  const bound = [...SYSTEM_TREES.filter((t) => stat(t)?.kind === 'dir'), ...binds];
+  // Every system tree, symlinks and missing ones too: a hidden folder is a real path to an
+  // existing folder, so it is never under a symlink or under nothing.
+  const bound = [...SYSTEM_TREES, ...binds];
   const covered = hidden.filter((h) => bound.some((b) => within(h, b)));
   for (const h of covered) if (!covered.some((o) => o !== h && within(h, o))) args.push('--tmpfs', h);
   args.push('--proc', '/proc', '--dev', '/dev', '--chdir', realpath(appRoot), '--info-fd', '5');

@@ -71,6 +71,7 @@ export function unixSocketFilter(arch: string = process.arch): Uint8Array | unde
   const out = new Uint8Array(insns.length * 8);
   const view = new DataView(out.buffer);
   insns.forEach((insn, idx) => {
+    // Stryker disable next-line ConditionalExpression: without a label the offset is NaN, which setUint8 writes as 0 all the same
     const rel = (label: string | undefined): number => (label === undefined ? 0 : labels.get(label)! - idx - 1);
     view.setUint16(idx * 8, insn.code, true);
     view.setUint8(idx * 8 + 2, rel(insn.jt));

@@ -123,9 +123,12 @@ describe('bubblewrapArgs(): folders a child never sees', () => {
   });
 
   it('a folder outside every bind, a file, a relative or missing path, or / gets none, and does not stop the others', () => {
-    const m = machine({ dirs: ['/srv/app/kb', '/elsewhere', '/'], files: ['/srv/app/file'], real: { '/srv/app/gone': '' } });
-    const a = bubblewrapArgs({ ...base, ...m }, '/srv/app', true, ['/', '', 'srv/app/kb', '/elsewhere', '/srv/app/file', '/srv/app/gone', '/srv/app/kb']);
+    // The realpath of a relative path would resolve it against the working folder.
+    const m = machine({ dirs: ['/srv/app/kb', '/srv/app/rel', '/elsewhere', '/'], files: ['/srv/app/file'], real: { '/srv/app/gone': '', 'srv/app/rel': '/srv/app/rel', '': '/srv/app/rel' } });
+    const a = bubblewrapArgs({ ...base, ...m }, '/srv/app', true, ['/', '', 'srv/app/rel', '/elsewhere', '/srv/app/file', '/srv/app/gone', '/srv/app/kb']);
     assert.deepEqual(tmpfs(a), ['/tmp', '/srv/app/kb']);
+    // A home of / (a service account) hides nothing: a tmpfs over / would leave the child nothing to run.
+    assert.deepEqual(tmpfs(bubblewrapArgs({ ...base, ...m }, '/', true, ['/'])), ['/tmp']);
   });
 
   it('a hidden folder is found by its real path: a symlink to it is covered where it really is', () => {

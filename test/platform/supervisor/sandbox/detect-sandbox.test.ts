@@ -94,8 +94,35 @@ describe('detectSandbox()', () => {
     assert.equal(none.note, "isolation: none (bubblewrap is not installed; install the 'bubblewrap' package); server children run as your user and could read your keychain");
   });
 
+  it('Security: never runs a bwrap from the working folder (an empty, "." or relative PATH entry)', () => {
+    const planted = fakeBwrap('planted', "echo 'ran the planted bwrap' >&2; exit 1");
+    const cwd = process.cwd();
+    process.chdir(planted);
+    try {
+      const s = detectSandbox({ PATH: `:.:bwrap-dir:./` }, 'linux');
+      assert.equal(s.note, "isolation: none (bubblewrap is not installed; install the 'bubblewrap' package); server children run as your user and could read your keychain");
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('leaves no file descriptor open after a probe', { skip: !fs.existsSync('/proc/self/fd') && 'needs /proc' }, () => {
+    const bin = fakeBwrap('fd-count', 'exit 1');
+    detectSandbox({ PATH: bin }, 'linux');
+    const open = fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [fs.readlinkSync(`/proc/self/fd/${fd}`)];
+      } catch {
+        return []; // closed meanwhile (the readdir's own descriptor)
+      }
+    });
+    assert.deepEqual(open.filter((target) => target.includes('kb-bwrap-probe-')), []);
+  });
+
   it('without PATH, looks in /usr/bin and /bin', { skip: (process.platform !== 'linux' || !fs.existsSync('/usr/bin/bwrap')) && 'Linux with /usr/bin/bwrap only' }, () => {
     assert.equal(detectSandbox({}, 'linux').isolation, 'bubblewrap');
+    // An empty PATH is not an unset one: it finds no bwrap (and is not answered from the probe above).
+    assert.equal(detectSandbox({ PATH: '' }, 'linux').isolation, 'none');
   });
 
   it('a bwrap that works: the bubblewrap sandbox, run with that bwrap, hiding this environment\'s KeyBroker home', () => {
@@ -133,6 +160,8 @@ describe('detectSandbox()', () => {
     assert.equal(detectSandbox({}, 'win32'), first);
     assert.equal(detectSandbox({ UNRELATED: 'x' }, 'win32'), first, 'a variable it does not read shares the probe');
     assert.notEqual(detectSandbox({}, 'aix'), first);
+    // A '|' in one value is not a shift of the next ones.
+    assert.notEqual(detectSandbox({ [SANDBOX_ENV]: 'x|y' }, 'win32'), detectSandbox({ [SANDBOX_ENV]: 'x', [BWRAP_ENV]: 'y' }, 'win32'));
     for (const name of names) {
       const a = detectSandbox({ [name]: '/a' }, 'win32');
       assert.notEqual(a, first, name);

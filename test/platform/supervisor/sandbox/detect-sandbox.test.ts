@@ -81,7 +81,9 @@ describe('detectSandbox()', () => {
   });
 
   it('a bwrap that cannot be started says so (the spawn error), as does one named by KEYBROKER_BWRAP', () => {
-    const s = detectSandbox({ PATH: dir, [BWRAP_ENV]: path.join(dir, 'missing-bwrap') }, 'linux');
+    // The variable's name spelled out: it is documented (SECURITY.md, packagers), not only a constant.
+    assert.equal(BWRAP_ENV, 'KEYBROKER_BWRAP');
+    const s = detectSandbox({ PATH: dir, KEYBROKER_BWRAP: path.join(dir, 'missing-bwrap') }, 'linux');
     assert.match(NOT_WORKING.exec(s.note)?.[1] ?? s.note, /ENOENT/);
   });
 

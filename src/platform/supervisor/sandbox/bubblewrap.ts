@@ -101,7 +101,7 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   for (const tree of SYSTEM_TREES) {
     const s = stat(tree);
     if (!s) continue;
-    if (s.kind === 'symlink' && s.target) args.push('--symlink', s.target, tree);
+    if (s.target) args.push('--symlink', s.target, tree); // Only a symlink has a target.
     else args.push('--ro-bind', tree, tree);
   }
   const binds = new Set<string>();

@@ -57,7 +57,7 @@ function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
     return undefined;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true });
   }
 }
 
@@ -70,8 +70,10 @@ function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
 export function hiddenFromChildren(env: NodeJS.ProcessEnv): string[] {
   const home = os.homedir();
   const abs = (p: string | undefined) => (p && path.isAbsolute(p) ? [p] : []);
+  // Stryker disable next-line StringLiteral: resolveHome's default branch is Linux's
+  const kbHome = resolveHome(env, 'linux', home);
   return [
-    resolveHome(env, 'linux', home), home, ...abs(env['HOME']), ...abs(env['XDG_RUNTIME_DIR']), os.tmpdir(), ...abs(env['TMPDIR']),
+    kbHome, home, ...abs(env['HOME']), ...abs(env['XDG_RUNTIME_DIR']), os.tmpdir(), ...abs(env['TMPDIR']),
     ...abs(env['XDG_DATA_HOME']), path.join(home, '.local', 'share'), ...abs(env['XDG_CONFIG_HOME']), path.join(home, '.config'),
   ];
 }

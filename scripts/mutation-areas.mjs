@@ -247,4 +247,32 @@ export const AREAS = {
       'test/platform/ipc/socket-path.test.ts',
     ],
   },
+  containment: {
+    what: "the child's containment: bubblewrap's arguments (namespaces, read-only binds, hidden folders), the seccomp program (no AF_UNIX sockets, no io_uring, no foreign ABI), which sandbox per OS and macOS's profile, and a child's environment (an allow-list, never a secret)",
+    mutate: [
+      'src/platform/supervisor/sandbox/bubblewrap.ts',
+      'src/platform/supervisor/sandbox/seccomp-filter.ts',
+      'src/platform/supervisor/sandbox/detect-sandbox.ts',
+      'src/platform/supervisor/sandbox/sandbox.ts',
+      'src/platform/supervisor/sandbox/sandbox-exec.ts',
+      'src/platform/supervisor/child-env.ts',
+      // What NodeLauncher hands the sandbox: the child's argv and environment, the hidden folders.
+      'src/platform/supervisor/child-command.ts',
+    ],
+    tests: [
+      // Runs bubblewrap for real (a unix socket refused, the home and the KeyBroker home out of
+      // sight): about 2 s. Its unprivileged-user test is in a file of its own (setpriv's user
+      // cannot read Stryker's sandbox folder).
+      'test/platform/supervisor/sandbox/sandbox.test.ts',
+      'test/platform/supervisor/sandbox/seccomp-filter.test.ts',
+      // Also one real bwrap run: a server module under a home with a stray package.json.
+      'test/platform/supervisor/sandbox/bubblewrap-details.test.ts',
+      'test/platform/supervisor/sandbox/detect-sandbox.test.ts',
+      'test/platform/supervisor/sandbox/sandbox-exec.test.ts',
+      'test/platform/supervisor/child-env.test.ts',
+      'test/platform/supervisor/child-command.test.ts',
+      // Real children without a sandbox: what their environment holds (about 4 s).
+      'test/platform/supervisor/supervisor.test.ts',
+    ],
+  },
 };

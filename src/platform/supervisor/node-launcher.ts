@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { CHILD_CHANNEL_ENV, type Isolation } from '../../base/contracts/child-channel.js';
+import type { Isolation } from '../../base/contracts/child-channel.js';
 import { Emitter } from '../../base/events/emitter.js';
 import { toDisposable } from '../../base/lifecycle/disposable.js';
 import { readChildFrames, writeChildFrame, type ChannelViolation } from './child-channel.js';
+import { childCommand } from './child-command.js';
 import { readChildLogLines } from './child-log-lines.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from './launcher.js';
 import { detectSandbox } from './sandbox/detect-sandbox.js';
@@ -41,14 +42,8 @@ export class NodeLauncher implements Launcher {
   }
 
   launch(spec: LaunchSpec): LaunchedChild {
-    const wrapped = this.sandbox.wrap({
-      file: process.execPath,
-      args: [...(spec.execArgv ?? []), spec.modulePath, ...(spec.args ?? [])],
-      // Security: exactly the allow-listed env plus the channel's name; nothing inherited implicitly.
-      env: { ...spec.env, [CHILD_CHANNEL_ENV]: 'fd3' },
-      modulePath: spec.modulePath,
-      hide: this.hide,
-    });
+    // Security: exactly the allow-listed env plus the channel's name; nothing inherited implicitly.
+    const wrapped = this.sandbox.wrap(childCommand(spec, this.hide));
     const extra: Array<'pipe' | 'ignore'> = wrapped.fd4 || wrapped.infoFd5 ? [wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore'] : [];
     const child = spawn(wrapped.file, [...wrapped.args], {
       env: { ...wrapped.env },

@@ -42,11 +42,15 @@ function within(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 }
 
-/** The existing folders of `paths`, resolved, outermost only (a tmpfs over one hides what is inside). */
+/**
+ * The existing folders of `paths`, resolved, all of them. Security: not only the outermost:
+ * a hidden folder around a bind is not mounted at all, so one inside it and inside the bind
+ * (the KeyBroker home when a server's package folder is ~/.config) still needs its own tmpfs.
+ */
 function hiddenFolders(paths: readonly string[], stat: NonNullable<BubblewrapLayout['stat']>, realpath: (p: string) => string): string[] {
   const out = new Set<string>();
   for (const p of paths) {
-    if (!p || !path.isAbsolute(p)) continue;
+    if (!path.isAbsolute(p)) continue; // '' too
     let real: string;
     try {
       real = realpath(p);
@@ -55,8 +59,7 @@ function hiddenFolders(paths: readonly string[], stat: NonNullable<BubblewrapLay
     }
     if (real !== '/' && stat(real)?.kind === 'dir') out.add(real);
   }
-  const all = [...out].sort();
-  return all.filter((h) => !all.some((o) => o !== h && within(h, o)));
+  return [...out].sort();
 }
 
 /** The package folder (with package.json) that holds `modulePath`: what a child's code needs to read. */
@@ -78,10 +81,13 @@ export function packageRoot(modulePath: string, exists: (p: string) => boolean =
  * a private bus). The network namespace is shared: the child must reach its upstream; the
  * seccomp program (fd 4) keeps it away from abstract unix sockets.
  */
+// Stryker disable next-line ArrayDeclaration: any default list is equivalent: a relative path is never hidden (hiddenFolders skips it)
 export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean, hide: readonly string[] = []): string[] {
   const stat = layout.stat ?? defaultStat;
   const realpath = layout.realpath ?? ((p: string) => fs.realpathSync(p));
-  const hidden = hiddenFolders([...(layout.hide ?? []), ...hide], stat, realpath);
+  // Stryker disable next-line ArrayDeclaration: as for `hide` above
+  const layoutHide = layout.hide ?? [];
+  const hidden = hiddenFolders([...layoutHide, ...hide], stat, realpath);
   const args = [
     '--die-with-parent', '--new-session', '--as-pid-1',
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
@@ -95,7 +101,7 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   for (const tree of SYSTEM_TREES) {
     const s = stat(tree);
     if (!s) continue;
-    if (s.kind === 'symlink' && s.target) args.push('--symlink', s.target, tree);
+    if (s.target) args.push('--symlink', s.target, tree); // Only a symlink has a target.
     else args.push('--ro-bind', tree, tree);
   }
   const binds = new Set<string>();
@@ -115,10 +121,15 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   for (const b of [...binds].sort()) args.push('--ro-bind', b, b);
   for (const f of ETC_FILES) args.push('--ro-bind-try', f, f);
   // Security: a hidden folder inside something bound (a KEYBROKER_HOME inside the app's
-  // folder, with its control socket: a child that reached it could approve its own calls) is
-  // covered by an empty tmpfs, after the binds so it lands on top of them.
-  const bound = [...SYSTEM_TREES.filter((t) => stat(t)?.kind === 'dir'), ...binds];
-  for (const h of hidden) if (bound.some((b) => h !== b && within(h, b))) args.push('--tmpfs', h);
+  // folder, with its control socket: a child that reached it could approve its own calls), or
+  // bound itself (a server module whose package folder is the home: a stray ~/package.json), is
+  // covered by an empty tmpfs, after the binds so it lands on top of them; one tmpfs for
+  // nested ones (the outer one hides the inner).
+  // Every system tree, symlinks and missing ones too: a hidden folder is a real path to an
+  // existing folder, so it is never under a symlink or under nothing.
+  const bound = [...SYSTEM_TREES, ...binds];
+  const covered = hidden.filter((h) => bound.some((b) => within(h, b)));
+  for (const h of covered) if (!covered.some((o) => o !== h && within(h, o))) args.push('--tmpfs', h);
   args.push('--proc', '/proc', '--dev', '/dev', '--chdir', realpath(appRoot), '--info-fd', '5');
   if (seccomp) args.push('--seccomp', '4');
   return args;

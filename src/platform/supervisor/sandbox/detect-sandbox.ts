@@ -23,7 +23,8 @@ const PROBE_TIMEOUT_MS = 30_000;
 
 function onPath(name: string, pathEnv: string | undefined): string | undefined {
   for (const dir of (pathEnv ?? '/usr/bin:/bin').split(path.delimiter)) {
-    if (!dir) continue;
+    // Security: '' and '.' (and any relative entry) mean the working folder: never a bwrap planted there.
+    if (!path.isAbsolute(dir)) continue;
     const p = path.join(dir, name);
     try {
       fs.accessSync(p, fs.constants.X_OK);
@@ -44,7 +45,7 @@ function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
     let seccompFd: number | 'ignore' = 'ignore';
     if (filter) {
       const file = path.join(dir, 'seccomp.bpf');
-      fs.writeFileSync(file, filter, { mode: 0o600 });
+      fs.writeFileSync(file, filter); // A public program, in a folder of mode 0700 (mkdtemp).
       fd = fs.openSync(file, 'r');
       seccompFd = fd;
     }
@@ -52,11 +53,11 @@ function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
     const args = [...bubblewrapArgs(layout, appRoot, filter !== undefined), '--', layout.nodePath, '-e', 'process.exit(0)'];
     const r = spawnSync(layout.bwrap, args, { stdio: ['ignore', 'ignore', 'pipe', 'ignore', seccompFd, 'pipe'], timeout: PROBE_TIMEOUT_MS, env: { PATH: '/usr/bin:/bin' } });
     if (r.error) return r.error.message;
-    if (r.status !== 0) return (r.stderr?.toString('utf8').trim().split('\n')[0] ?? '') || `exit ${r.status ?? r.signal}`;
+    if (r.status !== 0) return r.stderr.toString('utf8').trim().split('\n')[0] || `exit ${r.status ?? r.signal}`;
     return undefined;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true });
   }
 }
 
@@ -69,8 +70,10 @@ function probeBubblewrap(layout: BubblewrapLayout): string | undefined {
 export function hiddenFromChildren(env: NodeJS.ProcessEnv): string[] {
   const home = os.homedir();
   const abs = (p: string | undefined) => (p && path.isAbsolute(p) ? [p] : []);
+  // Stryker disable next-line StringLiteral: resolveHome's default branch is Linux's
+  const kbHome = resolveHome(env, 'linux', home);
   return [
-    resolveHome(env, 'linux', home), home, ...abs(env['HOME']), ...abs(env['XDG_RUNTIME_DIR']), os.tmpdir(), ...abs(env['TMPDIR']),
+    kbHome, home, ...abs(env['HOME']), ...abs(env['XDG_RUNTIME_DIR']), os.tmpdir(), ...abs(env['TMPDIR']),
     ...abs(env['XDG_DATA_HOME']), path.join(home, '.local', 'share'), ...abs(env['XDG_CONFIG_HOME']), path.join(home, '.config'),
   ];
 }
@@ -83,7 +86,9 @@ const cache = new Map<string, Sandbox>();
  * with a `note` saying why (the host logs it once at start).
  */
 export function detectSandbox(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Sandbox {
-  const key = [platform, SANDBOX_ENV, BWRAP_ENV, 'PATH', 'KEYBROKER_HOME', 'HOME', 'XDG_RUNTIME_DIR', 'TMPDIR', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME'].map((k, i) => (i === 0 ? k : env[k] ?? '')).join('|');
+  // JSON: an unset variable (null) is not an empty one (an empty PATH finds no bwrap, an unset
+  // one looks in /usr/bin and /bin), and a '|' in a value cannot shift the others.
+  const key = JSON.stringify([platform, ...[SANDBOX_ENV, BWRAP_ENV, 'PATH', 'KEYBROKER_HOME', 'HOME', 'XDG_RUNTIME_DIR', 'TMPDIR', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME'].map((k) => env[k])]);
   const known = cache.get(key);
   if (known) return known;
   const sandbox = detect(env, platform);

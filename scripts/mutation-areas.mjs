@@ -210,4 +210,34 @@ export const AREAS = {
       'test/cli/bridge/host-line-head.test.ts',
     ],
   },
+  consent: {
+    what: "what a person approves and what then runs: the plan's canonical JSON and hash, the precondition diff and its sentence, the runtime's plan step and re-check (ToolPlanner), the plan protocol's contracts, the P6 plans, and what `keybroker approvals`/`approve`/`deny` show and send",
+    // src/platform/approvals/approver.ts is left out: an interface only, no code to mutate.
+    mutate: [
+      'src/mcp/runtime/plan/canonical-json.ts',
+      'src/mcp/runtime/plan/plan-hash.ts',
+      'src/mcp/runtime/plan/precondition-diff.ts',
+      'src/mcp/runtime/plan/tool-planner.ts',
+      'src/base/contracts/plan-protocol.ts',
+      'src/cli/format/describe-approval.ts',
+      'src/cli/decide-approval.ts',
+      'src/mcp/p6/plan/call-plan.ts',
+      'src/mcp/p6/plan/p6-values.ts',
+      'src/mcp/p6/plan/project-facts.ts',
+      'src/mcp/p6/plan/recheck-p6.ts',
+      'src/mcp/p6/plan/update-activity-plan.ts',
+    ],
+    tests: [
+      'test/mcp/runtime/plan/canonical-json.test.ts',
+      'test/mcp/runtime/plan/precondition-diff.test.ts',
+      'test/cli/format/describe-approval.test.ts',
+      // In-process CLI against a real control socket with a fake handler (about 2 s).
+      'test/cli/approvals.test.ts',
+      // The runtime's plan step and approved-call check over a real SDK client (in memory).
+      'test/mcp/runtime/toolkit/error-policy.test.ts',
+      // The P6 server against the in-process P6 fake (a few seconds each).
+      'test/mcp/p6/p6-plans.test.ts',
+      'test/mcp/p6/project-facts.test.ts',
+    ],
+  },
 };

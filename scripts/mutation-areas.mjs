@@ -231,6 +231,12 @@ export const AREAS = {
       'test/mcp/runtime/plan/canonical-json.test.ts',
       'test/mcp/runtime/plan/precondition-diff.test.ts',
       'test/cli/format/describe-approval.test.ts',
+      // Written for this area's survivors: the canonical JSON's properties, the diff's and the
+      // planner's edges, and every line `keybroker approvals` shows under its table.
+      'test/mcp/runtime/plan/canonical-json-properties.test.ts',
+      'test/mcp/runtime/plan/precondition-diff-details.test.ts',
+      'test/mcp/runtime/plan/tool-planner.test.ts',
+      'test/cli/format/describe-approval-details.test.ts',
       // In-process CLI against a real control socket with a fake handler (about 2 s).
       'test/cli/approvals.test.ts',
       // The runtime's plan step and approved-call check over a real SDK client (in memory).

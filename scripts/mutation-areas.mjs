@@ -244,6 +244,8 @@ export const AREAS = {
       // The P6 server against the in-process P6 fake (a few seconds each).
       'test/mcp/p6/p6-plans.test.ts',
       'test/mcp/p6/project-facts.test.ts',
+      // Written for this area: what each P6 write names and binds, and the re-check's sentences.
+      'test/mcp/p6/p6-plans-details.test.ts',
     ],
   },
 };

@@ -66,6 +66,12 @@ describe('changedSentence()', () => {
     assert.equal(changedSentence([gone, other], { explain: () => 'never asked' }), `VM web-01 changed since you approved: it no longer exists. ${TAIL}`);
   });
 
+  it('lists only the values that changed when two approved objects share a name and one of them is gone', () => {
+    // Two objects a plan named alike (a VM and its template, both "VM web-01"); only values are listed.
+    const gone: PreconditionChange = { object: 'VM web-01', key: '', before: 'exists' };
+    assert.equal(changedSentence([change({}), gone]), `VM web-01 changed since you approved (runtime.powerState poweredOn → poweredOff). ${TAIL}`);
+  });
+
   it('says something for any change, and nothing only when there is none', () => {
     fc.assert(fc.property(fc.array(fc.record({ object: fc.string({ minLength: 1 }), key: fc.string(), before: fc.string(), after: fc.option(fc.string(), { nil: undefined }) }), { maxLength: 4 }), (changes) => {
       const text = changedSentence(changes);

@@ -23,17 +23,16 @@ interface Script {
   planError?: unknown;
   recheck?: (precondition: Precondition) => Promise<string | undefined>;
   runError?: unknown;
-  cancelled?: boolean;
+  /** Undefined: the option is given and says no; 'absent': the planner gets no such option. */
+  cancelled?: boolean | 'absent';
   errorText?: string;
 }
 
 async function connect(script: Script) {
   const seen = { planned: [] as unknown[], rechecked: [] as Precondition[], ran: [] as unknown[], approved: [] as (Precondition | undefined)[] };
   const server = new McpServer({ name: 'fixture', version: '1.0.0' });
-  const planner = new ToolPlanner(server, {
-    errorText: (e, tool) => script.errorText ?? `${tool}: ${(e as Error).message}`,
-    cancelled: () => script.cancelled === true,
-  });
+  const errorText = (e: unknown, tool: string) => script.errorText ?? `${tool}: ${(e as Error).message}`;
+  const planner = new ToolPlanner(server, script.cancelled === 'absent' ? { errorText } : { errorText, cancelled: () => script.cancelled === true });
   planner.register('fixture_power', {
     title: 'Power',
     description: 'Powers a VM',
@@ -234,6 +233,18 @@ describe('ToolPlanner: a call that carries an approval (Security)', () => {
       await assert.rejects(planned.plan('fixture_power', { vm: 'web-01' }), /aborted/);
     } finally {
       await planned.close();
+    }
+  });
+
+  it('without a cancelled option nothing counts as cancelled: every failure is the server\'s error text', async () => {
+    const script: Script = { cancelled: 'absent', planError: new Error('plan broke'), recheck: () => Promise.reject(new Error('recheck broke')), runError: new Error('run broke') };
+    const c = await connect(script);
+    try {
+      assert.deepEqual(await c.plan('fixture_power', { vm: 'web-01' }), { ok: false, error: 'fixture_power: plan broke' });
+      assert.equal(textOf(await c.call({ vm: 'web-01' }, { planHash: HASH, precondition: vm })), 'fixture_power was not run: re-checking what you approved failed: fixture_power: recheck broke');
+      assert.equal(textOf(await c.call({ vm: 'web-01' })), 'fixture_power: run broke');
+    } finally {
+      await c.close();
     }
   });
 

@@ -12,6 +12,7 @@ import { readProjectFacts } from '../../../src/mcp/p6/plan/project-facts.js';
 import { recheckP6 } from '../../../src/mcp/p6/plan/recheck-p6.js';
 import { updateActivityPlan } from '../../../src/mcp/p6/plan/update-activity-plan.js';
 import { P6ToolError } from '../../../src/mcp/p6/p6-tool-error.js';
+import { ChildPlan } from '../../../src/base/contracts/plan-protocol.js';
 import { startP6Fake, type P6Fake } from '../../fixtures/p6/start-p6-fake.js';
 
 const TAIL = 'Nothing was run; call the tool again to see a fresh plan and approve that.';
@@ -165,6 +166,24 @@ describe('P6 plans: what each write names and binds', () => {
       fake.resetCounts();
       await plan({ method: 'PUT', body: same.map((a) => ({ ObjectId: a.id, PercentComplete: 1 })) });
       assert.equal(fake.counts()['GET /p6ws/restapi/project'], 1, JSON.stringify(fake.counts()));
+    });
+  });
+
+  describe('PUT of many objects: within the contract, and facts only when every object has them', () => {
+    it('binds 100 objects and shows 500 changes at most; facts for up to 100 objects, none past that', async () => {
+      const project = acts[0]!.project;
+      const ids = fake.store.insert('activity', Array.from({ length: 101 }, (_, i) => ({ Id: `M${i}`, Name: `m${i}`, ProjectObjectId: project, ProjectId: 'P', PercentComplete: 1, Status: 'Not Started', PlannedDuration: 1, RemainingDuration: 1, ActualDuration: 0, LastUpdateDate: '2026-11-30T09:00:00' })));
+      try {
+        const set = { PercentComplete: 2, Status: 'In Progress', PlannedDuration: 2, RemainingDuration: 2, ActualDuration: 1 };
+        const hundred = await plan({ method: 'PUT', body: ids.slice(0, 100).map((id) => ({ ObjectId: id, ...set })) });
+        assert.deepEqual([hundred.changes.length, hundred.precondition.length, hundred.objects.length, hundred.facts?.length], [500, 100, 100, 100]);
+        const all = await plan({ method: 'PUT', body: ids.map((id) => ({ ObjectId: id, ...set })) });
+        assert.deepEqual([all.changes.length, all.precondition.length, all.objects.length, all.facts], [500, 100, 100, undefined]);
+        // What the gateway accepts from a child: a plan past the contract's limits would be refused.
+        for (const p of [hundred, all]) assert.ok(ChildPlan.safeParse({ ...p, changes: [...p.changes], objects: [...p.objects], hash: 'ab'.repeat(32), ...(p.facts && { facts: [...p.facts] }) }).success);
+      } finally {
+        fake.store.delete('activity', ids);
+      }
     });
   });
 

@@ -45,6 +45,11 @@ describe('P6 project facts: read whole or left out (Security)', () => {
     assert.deepEqual(await readProjectFacts(client, project), { project: 'NORTH', projectName: 'North line', status: 'Active', obs: 'n0/n1', codes: [] });
   });
 
+  it('a field P6 leaves out is no fact: never the text "undefined"', async () => {
+    fake.store.update('project', project, { Id: null, Name: null, Status: null });
+    assert.deepEqual(await readProjectFacts(client, project), { obs: 'n0/n1', codes: [] });
+  });
+
   it('a project that is not there, or no project id at all, has no facts', async () => {
     assert.deepEqual(await readProjectFacts(client, 987_654), {});
     fake.resetCounts();

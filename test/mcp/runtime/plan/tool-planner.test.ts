@@ -36,7 +36,7 @@ async function connect(script: Script) {
   planner.register('fixture_power', {
     title: 'Power',
     description: 'Powers a VM',
-    inputSchema: { vm: z.string().min(1), action: z.enum(['on', 'off']).default('off') },
+    inputSchema: { vm: z.string().min(1), action: z.enum(['on', 'off']).default('off'), spec: z.object({ cpus: z.number().int() }).optional() },
     annotations: { destructiveHint: true },
     plan: async (args) => {
       seen.planned.push(args);
@@ -118,6 +118,9 @@ describe('ToolPlanner: the plan step', () => {
       const r = await c.plan('fixture_power', { vm: '', action: 'reboot' });
       assert.ok(!r.ok);
       assert.match(r.error, /^Input validation error: Invalid arguments for tool fixture_power: .+ at vm\n.+ at action$/);
+      const nested = await c.plan('fixture_power', { vm: 'web-01', spec: { cpus: 1.5 } });
+      assert.ok(!nested.ok);
+      assert.match(nested.error, /^Input validation error: Invalid arguments for tool fixture_power: .+ at spec\.cpus$/);
       const none = await c.plan('fixture_power');
       assert.ok(!none.ok);
       assert.match(none.error, /^Input validation error: Invalid arguments for tool fixture_power: .+ at vm$/);

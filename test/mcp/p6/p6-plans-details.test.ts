@@ -152,6 +152,16 @@ describe('P6 plans: what each write names and binds', () => {
       assert.equal(p.facts, undefined, 'no facts for a wbs: a rule on them never allows');
     });
 
+    it('reads the current values of each known resource, binding LastUpdateDate exactly where P6 has it', async () => {
+      const cases: [string, string, boolean][] = [['activity', 'Name', true], ['project', 'Name', true], ['obs', 'Name', true], ['wbs', 'Name', false], ['eps', 'Name', false], ['resource', 'Name', false], ['resourceAssignment', 'PlannedUnits', false], ['relationship', 'Lag', false]];
+      for (const [resource, field, stamped] of cases) {
+        const row = fake.store.rows(resource)[0]!;
+        const p = await plan({ method: 'PUT', segments: [resource], body: [{ ObjectId: row['ObjectId'], [field]: 7 }] });
+        assert.deepEqual(Object.keys(p.precondition[0]?.values ?? {}), stamped ? ['LastUpdateDate', field] : [field], resource);
+        assert.equal(p.changes[0]?.before, showP6Value(row[field]), resource);
+      }
+    });
+
     it('refuses ObjectIds P6 does not have, naming up to ten', async () => {
       const body = Array.from({ length: 12 }, (_, i) => ({ ObjectId: 990_000 + i, PercentComplete: 1 }));
       await refuses({ method: 'PUT', body: [{ ObjectId: acts[0]!.id, PercentComplete: 1 }, ...body] }, 'P6_NOT_FOUND', `no activity has ObjectId ${body.slice(0, 10).map((o) => o.ObjectId).join(', ')}; check the ObjectIds with the p6_list tools`);

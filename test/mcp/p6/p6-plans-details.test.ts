@@ -249,6 +249,21 @@ describe('P6 plans: what each write names and binds', () => {
       assert.equal(await recheckP6(client, q.precondition), `activity ${a.id} changed since you approved: its PercentComplete was changed by someone else (PercentComplete 6 → 7). ${TAIL}`);
     });
 
+    it('of several objects, names first the one P6 says was updated, with its own changes only', async () => {
+      const [a, b] = [acts[1]!, acts[2]!];
+      const p = await plan({ method: 'PUT', body: [{ ObjectId: a.id, PercentComplete: 5 }, { ObjectId: b.id, PercentComplete: 5 }] });
+      const [wasA, wasB] = [fake.store.find('activity', a.id)!, fake.store.find('activity', b.id)!];
+      try {
+        // The first object's field changed without a new date (a P6 that did not stamp it); the second was updated.
+        fake.store.update('activity', a.id, { PercentComplete: 77 });
+        fake.store.update('activity', b.id, { PercentComplete: 78, LastUpdateDate: '2026-12-02T00:00:00' });
+        assert.equal(await recheckP6(client, p.precondition), `activity ${b.id} changed since you approved: it was updated in P6 by someone else (LastUpdateDate ${String(wasB['LastUpdateDate'])} → 2026-12-02T00:00:00, PercentComplete ${String(wasB['PercentComplete'])} → 78). ${TAIL}`);
+      } finally {
+        fake.store.update('activity', a.id, { PercentComplete: wasA['PercentComplete']!, LastUpdateDate: wasA['LastUpdateDate']! });
+        fake.store.update('activity', b.id, { PercentComplete: wasB['PercentComplete']!, LastUpdateDate: wasB['LastUpdateDate']! });
+      }
+    });
+
     it('says an object that was deleted no longer exists', async () => {
       const a = acts[5]!;
       const p = await plan({ method: 'PUT', body: [{ ObjectId: a.id, PercentComplete: 5 }] });

@@ -66,9 +66,11 @@ describe('P6 project facts: read whole or left out (Security)', () => {
     fake.store.update('project', project, { OBSObjectId: 1000 });
     assert.equal('obs' in (await readProjectFacts(client, project)), false);
     fake.store.replace('obs', [{ ObjectId: 1000, Name: 'a', ParentObjectId: 4242 }]);
+    fake.store.replace('eps', [{ ObjectId: 2000, Name: 'Enterprise', ParentObjectId: null }, { ObjectId: 2001, Name: 'Rail', ParentObjectId: 2000 }]);
+    fake.store.update('project', project, { ParentEPSObjectId: 2001 });
     const facts = await readProjectFacts(client, project);
     assert.equal('obs' in facts, false);
-    assert.equal(facts['status'], 'Active', 'the other facts are still read');
+    assert.deepEqual([facts['status'], facts['eps']], ['Active', 'Enterprise/Rail'], 'the other facts are still read');
   });
 
   it('a node without a name is an empty step of the path', async () => {

@@ -23,7 +23,8 @@ export async function recheckP6(client: P6Client, precondition: Precondition): P
     const [row] = await client.read(was.type, { fields: ['ObjectId', ...fields], filter: p6Clause('ObjectId', ':eq:', Number(was.id)) });
     if (row) current.push({ ...was, values: Object.fromEntries(fields.map((f) => [f, preconditionP6Value(row[f])])) });
   }
-  // Sort the LastUpdateDate change first: it says best what happened.
-  const changes = diffPrecondition(precondition, current).sort((a, b) => Number(b.key === 'LastUpdateDate') - Number(a.key === 'LastUpdateDate'));
-  return changedSentence(changes, { explain });
+  // The LastUpdateDate changes first (it says best what happened), the others after, each in order.
+  const changes = diffPrecondition(precondition, current);
+  const updated = changes.filter((c) => c.key === 'LastUpdateDate');
+  return changedSentence([...updated, ...changes.filter((c) => !updated.includes(c))], { explain });
 }

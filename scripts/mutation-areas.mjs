@@ -275,4 +275,43 @@ export const AREAS = {
       'test/platform/supervisor/supervisor.test.ts',
     ],
   },
+  consent: {
+    what: "what a person approves and what then runs: the plan's canonical JSON and hash, the precondition diff and its sentence, the runtime's plan step and re-check (ToolPlanner), the P6 plans and their project facts, and what `keybroker approvals`/`approve`/`deny` show and send",
+    // Left out: src/platform/approvals/approver.ts (an interface, no code) and
+    // src/base/contracts/plan-protocol.ts (zod shapes and limits, no refinement; each of its
+    // mutants is module-level code, which Stryker runs against every test file).
+    mutate: [
+      'src/mcp/runtime/plan/canonical-json.ts',
+      'src/mcp/runtime/plan/plan-hash.ts',
+      'src/mcp/runtime/plan/precondition-diff.ts',
+      'src/mcp/runtime/plan/tool-planner.ts',
+      'src/cli/format/describe-approval.ts',
+      'src/cli/decide-approval.ts',
+      'src/mcp/p6/plan/call-plan.ts',
+      'src/mcp/p6/plan/p6-values.ts',
+      'src/mcp/p6/plan/project-facts.ts',
+      'src/mcp/p6/plan/recheck-p6.ts',
+      'src/mcp/p6/plan/update-activity-plan.ts',
+    ],
+    tests: [
+      'test/mcp/runtime/plan/canonical-json.test.ts',
+      'test/mcp/runtime/plan/precondition-diff.test.ts',
+      'test/cli/format/describe-approval.test.ts',
+      // Written for this area's survivors: the canonical JSON's properties, the diff's and the
+      // planner's edges, and every line `keybroker approvals` shows under its table.
+      'test/mcp/runtime/plan/canonical-json-properties.test.ts',
+      'test/mcp/runtime/plan/precondition-diff-details.test.ts',
+      'test/mcp/runtime/plan/tool-planner.test.ts',
+      'test/cli/format/describe-approval-details.test.ts',
+      // In-process CLI against a real control socket with a fake handler (about 2 s).
+      'test/cli/approvals.test.ts',
+      // The P6 server against the in-process P6 fake (a few seconds each).
+      'test/mcp/p6/p6-plans.test.ts',
+      'test/mcp/p6/project-facts.test.ts',
+      // Written for this area: what each P6 write names and binds, the re-check's sentences,
+      // and project facts read whole or left out.
+      'test/mcp/p6/p6-plans-details.test.ts',
+      'test/mcp/p6/project-facts-details.test.ts',
+    ],
+  },
 };

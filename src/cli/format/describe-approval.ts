@@ -57,6 +57,7 @@ export function describePlan(a: ApprovalRequest): string[] {
     if (diff.length > MAX_CHANGE_LINES * 2) lines.push(`          … ${diff.length - MAX_CHANGE_LINES * 2} more lines (see --json)`);
     return lines;
   }
+  // Stryker disable next-line ConditionalExpression: an unlock has no plan and no reasons, so the tool lines below are [] for it too
   if (a.subject.kind !== 'tool') return [];
   const why = (a.subject.reasons ?? []).map((r) => `          ${toOneLine(`asks because: ${r}`, 200)}`);
   if (!a.subject.plan) return why.length ? [`${a.id}  ${toOneLine(`tool ${a.subject.tool}`, 400)}`, ...why] : [];

@@ -13,7 +13,7 @@ function sortKeys(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     // Security: no prototype, so a `__proto__` key (an own property after JSON.parse) is
     // copied as data; on `{}` the assignment would set the prototype and drop the key from
-    // the text, and `{"__proto__":{…}}` would hash like `{}` (D-V6-consent-1).
+    // the text, and `{"__proto__":{…}}` would hash like `{}` (D156).
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
     return out;

@@ -132,6 +132,8 @@ describe('VapiClient', () => {
     await assert.rejects(client.call('GET', '/tagging/gone/id:urn%3Atag%3A1'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === 'vCenter has no /tagging/gone/id:urn%3Atag%3A1 any more (deleted since it was listed?); call again');
     await assert.rejects(client.call('GET', '/status/403'), (e: unknown) => isConnectorError(e) && e.code === 'CONN_FAULT' && e.message === 'the vAPI service refused GET /status/403 (HTTP 403): the account lacks a privilege it needs; check its role in vCenter');
     assert.equal(await client.call('GET', '/status/299'), 'x');
+    // A read by id that vCenter answers is its value: only a 404 there means the object went.
+    assert.equal(await client.call('GET', '/tagging/tag/id:urn%3Atag%3A1'), '/rest/tagging/tag/id:urn%3Atag%3A1');
     assert.equal(await client.call('GET', '/status/200'), 'x');
   });
 
@@ -215,6 +217,8 @@ describe('VapiClient', () => {
     // A timeout is an expected failure (CONN_TIMEOUT), not a bare DOMException the tools' error policy takes for a bug.
     const timedOut = settled.filter((_, i) => i % 2 === 1).map((r) => (r as PromiseRejectedResult).reason as unknown);
     assert.ok(timedOut.every((e) => isConnectorError(e) && e.code === 'CONN_TIMEOUT' && /did not answer GET \/b3\/hang\/\d+ within 300 ms/.test(e.message)), String(timedOut[0]));
+    // It keeps undici's abort as its cause, for a developer's stack (the message says what to do).
+    assert.ok(timedOut.every((e) => e instanceof Error && e.cause instanceof Error && e.cause.name === 'TimeoutError'), String((timedOut[0] as Error).cause));
     assert.equal(await client.call('GET', '/after-failures'), '/rest/after-failures');
   });
 });

@@ -226,8 +226,10 @@ export class XmlStreamScanner {
     }
     let consumed = this.scan(xml, false);
     // Text ends this piece: take it, except an entity reference that may be cut (see scan).
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: at the end charCodeAt is NaN and takeText takes nothing; the test only saves textEnd's search of the piece.
-    if (consumed >= 0 && consumed < xml.length && xml.charCodeAt(consumed) !== 0x3c /* < */) consumed = this.takeText(xml, consumed, textEnd(xml, consumed));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: at the end charCodeAt is NaN and takeText takes nothing; the test only saves textEnd's search of the piece.
+    if (consumed < xml.length) {
+      if (consumed >= 0 && xml.charCodeAt(consumed) !== 0x3c /* < */) consumed = this.takeText(xml, consumed, textEnd(xml, consumed));
+    }
     // A construct cut by the end of the piece waits for the next one, up to a limit (-1 stays -1).
     if (xml.length - consumed > MAX_WAITING) consumed = -1;
     if (consumed < 0) return this.fail();
@@ -282,8 +284,10 @@ export class XmlStreamScanner {
       if (lt < 0) return end;
       // Constructs cut by the end of this piece wait for the next one. (Also keeps the read of
       // `next` in bounds: an out-of-bounds charCodeAt throws V8's optimised loop away.)
-      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: without it, the start-tag branch below waits or refuses the same.
-      if (lt + 1 >= n) return final ? -1 : lt;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: without it, the start-tag branch below waits or refuses the same.
+      if (lt + 1 >= n) {
+        return final ? -1 : lt;
+      }
       const next = xml.charCodeAt(lt + 1);
       if (next === 0x21 /* ! */ || next === 0x3f /* ? */) {
         // Rare in vim25 answers: out of this loop, which V8 then compiles smaller.
@@ -361,16 +365,17 @@ export class XmlStreamScanner {
       if (close < 0) return final ? -1 : lt;
       return RAW_NOT_CHAR.test(xml.slice(lt + 2, close)) ? -1 : close + 2;
     }
-    // Stryker disable next-line EqualityOperator: nine characters also wait for the next piece; the same is read, only later.
     if (!final && n - lt < 9) return lt;
     if (xml.startsWith('<!--', lt)) {
       // Security: `--` may only end a comment (D125): the first one must be its `-->`.
       const dashes = xml.indexOf('--', lt + 4);
       // Stryker disable next-line EqualityOperator: dashes is at least lt + 4, never 0.
-      if (dashes < 0 || dashes + 2 >= n) return final ? -1 : lt;
+      if (dashes < 0) return final ? -1 : lt;
+      if (dashes + 2 >= n) return final ? -1 : lt;
       return xml.charCodeAt(dashes + 2) === 0x3e /* > */ && !RAW_NOT_CHAR.test(xml.slice(lt + 4, dashes)) ? dashes + 3 : -1;
     }
     if (xml.startsWith('<![CDATA[', lt)) {
+      // Stryker disable next-line UnaryOperator: from +1 scan reads `![CDATA[` as text outside the root, refused in the same write.
       if (this.rawNames.length === 0) return -1;
       const close = xml.indexOf(']]>', lt + 9);
       // Stryker disable next-line EqualityOperator: close is at least lt + 9, never 0.
@@ -594,12 +599,15 @@ const MAX_REFERENCE = 15;
  */
 function textEnd(xml: string, i: number): number {
   const amp = xml.lastIndexOf('&');
-  // Stryker disable next-line EqualityOperator: the `;` is after the `&` at amp, never at 0.
-  if (amp >= i && xml.indexOf(';', amp) < 0 && xml.length - amp <= MAX_REFERENCE + 1) return amp;
+  if (amp >= i && xml.length - amp <= MAX_REFERENCE + 1) {
+    // Stryker disable next-line EqualityOperator: the `;` is after the `&` at amp, never at 0.
+    if (xml.indexOf(';', amp) < 0) return amp;
+  }
   // A `]]>` may be cut after its `]` or `]]` (refused in text, decodeText): those wait too.
   let end = xml.length;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: the character before i is a construct's `>` (or i is 0), never a `]`.
-  while (end > i && end > xml.length - 2 && xml.charCodeAt(end - 1) === 0x5d /* ] */) end--;
+  // At most two (`]]`), and none before i (there the character before is a construct's `>`, or i is 0).
+  const last = Math.max(i, xml.length - 2);
+  while (end > last && xml.charCodeAt(end - 1) === 0x5d /* ] */) end--;
   return end;
 }
 
@@ -695,7 +703,9 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     const ns = p.prefix === '' ? '' : resolve(scope, p.prefix);
     // The raw names are checked: the scratch list now takes the expanded ones (local}ns).
     // Stryker disable next-line ConditionalExpression,StringLiteral: an unprefixed `local}` never equals a prefixed `local}uri` (a prefix never resolves to ''), and unprefixed repeats were refused above.
-    if (ns !== '') names[prefixed++] = `${p.local}}${ns}`;
+    if (ns !== '') {
+      names[prefixed++] = `${p.local}}${ns}`;
+    }
     attributes.push({ ns, local: p.local, value: values[k]! });
   }
   // Security: one expanded name twice under two prefixes (`p:x` and `q:x`, both bound to one
@@ -756,8 +766,9 @@ function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope:
  */
 function declare(scope: Scope, prefix: string, uri: string): Scope | undefined {
   const last = scope.next;
+  const same = last !== undefined && last.prefix === prefix && last.uri === uri;
   // Stryker disable next-line ConditionalExpression: a new link for a repeat resolves the same; reusing it only saves the allocation.
-  if (last !== undefined && last.prefix === prefix && last.uri === uri) return last;
+  if (same) return last;
   // Security: resolve walks the chain for each name read, so its length is bounded (D127).
   if (scope.length >= MAX_BINDINGS_IN_SCOPE) return undefined;
   const link: Scope = { prefix, uri: detachString(uri), parent: scope, length: scope.length + 1 };
@@ -822,7 +833,8 @@ function decode(text: string): string | undefined {
     // Security: no longer than a cut one may wait for (textEnd), so that a document is read or
     // refused whatever pieces it arrives in (D130).
     // Stryker disable next-line EqualityOperator: semi is after amp, never 0.
-    if (semi < 0 || semi - amp - 1 > MAX_REFERENCE) return undefined;
+    if (semi < 0) return undefined;
+    if (semi - amp - 1 > MAX_REFERENCE) return undefined;
     const ref = text.slice(amp + 1, semi);
     let value: string | undefined;
     if (ref.startsWith('#x')) value = codePoint(/^[0-9a-fA-F]+$/.test(ref.slice(2)) ? parseInt(ref.slice(2), 16) : NaN);

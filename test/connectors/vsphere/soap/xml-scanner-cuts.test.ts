@@ -21,7 +21,7 @@ const READ = [
   answer(vm('vm-1', 'web &amp; db') + vm('vm-22', 'x&#x41;&#66;y')),
   answer(vm('vm-3', '<![CDATA[a"<b]]]]><![CDATA[>]]>') + `<objects><obj type='Host"System' >host-1</obj ><missingSet><path>config</path><fault xsi:type="NoPermission"/></missingSet></objects>`),
   answer(`<objects><!-- a "- b --><obj type="Folder">group-d1</obj><?pi x "y?><propSet><name>a]b]]</name><val xsi:type="xsd:string" t="x>y" u='"&apos;' v='a>b'>]\uFEFF]] &#x0000A;</val></propSet></objects>`),
-  answer(`<objects><obj type="Datastore">ds-1</obj><propSet><name>summary</name><val xsi:type="DatastoreSummary"><capacity>1</capacity><name>d&lt;s</name><x/></val></propSet></objects>`),
+  answer(`<objects><obj type="Datastore">ds-1</obj><propSet><name>summary</name><val xsi:type="DatastoreSummary"><capacity>1</capacity><name>d&lt;s</name><x w='>'/></val></propSet></objects>`),
   // A short comment and space after the root: they wait for more text, and are read at end().
   `${answer('<objects/>')}<!---->\n`,
 ];
@@ -286,5 +286,7 @@ describe('XmlStreamScanner: the work of a cut construct, counted (V1-xmlsurv)', 
     // A `<!` shorter than nine characters is rescanned whole with each piece; a comment of nine is read at once.
     assert.equal(looks('<r><!--', ' ', '-', '-', '>'), 7 + 7 + (1 + 5) + (1 + 6) + (1 + 7) + (1 + 8));
     assert.equal(looks('<r><!--x -->', '</r>'), 12 + 12 + 4 + 4);
+    // A comment cut after nine characters waits with its tail carried, not rescanned.
+    assert.equal(looks('<r><!-- abcd', 'ef', ' -->'), 12 + 12 + (2 + 2) + (4 + 2) + 15);
   });
 });

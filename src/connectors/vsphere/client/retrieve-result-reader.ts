@@ -142,8 +142,10 @@ class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
     else if (depth === 2) {
       if (this.field === 'val') this.textInVal(text, 0);
       else if (this.field !== undefined) this.collected += text;
+    } else {
       // Stryker disable next-line ConditionalExpression: `field` is 'val' only inside a value (cleared when its depth-2 element closes); text elsewhere would go to the scratch valText, which beginVal empties before it is read.
-    } else if (this.field === 'val') this.textInVal(text, depth - 2);
+      if (this.field === 'val') this.textInVal(text, depth - 2);
+    }
   }
 
   close(): void {

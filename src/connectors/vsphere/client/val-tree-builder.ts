@@ -75,10 +75,7 @@ export abstract class ValTreeBuilder {
     if (stack.length === 0) {
       const value = parseLeafValue(this.valAttributes, detachString(this.valText));
       // A MoRef's type is an attribute value: one shared copy, not a slice of the piece.
-      if (!Array.isArray(value)) {
-        // Stryker disable next-line ConditionalExpression,StringLiteral: the same type string either way; only memory differs (a slice of the piece kept instead of the shared copy).
-        if (typeof value === 'object') (value as { type: string }).type = this.shared(value['type'] as string);
-      }
+      if (typeof value === 'object' && !Array.isArray(value)) (value as { type: string }).type = this.shared(value['type'] as string);
       return value;
     }
     const root = stack[0]!;

@@ -181,6 +181,7 @@ export const AREAS = {
     ],
     tests: [
       'test/connectors/vsphere/soap/xml-scanner.test.ts',
+      'test/connectors/vsphere/soap/xml-scanner-cuts.test.ts',
       'test/connectors/vsphere/soap/soap-xml.test.ts',
       'test/connectors/vsphere/client/retrieve-result-reader.test.ts',
       'test/connectors/vsphere/client/update-set-reader.test.ts',

@@ -11,10 +11,13 @@ import { XML_NS } from '../soap/soap-xml.js';
  */
 export class FirstReturnval {
   private bodySeen = false;
+  // Stryker disable next-line BooleanLiteral: set at depth 1 before depth 2 reads it (an element is offered after its parent).
   private inBody = false;
-  private bodyChildren = 0;
+  private responseSeen = false;
+  // Stryker disable next-line BooleanLiteral: set at depth 2 before depth 3 reads it.
   private inResponse = false;
   private returnvalSeen = false;
+  // Stryker disable next-line BooleanLiteral: set at depth 3 before depth 4 and below read it.
   private inReturnval = false;
 
   /**
@@ -25,11 +28,15 @@ export class FirstReturnval {
     if (depth === 1) {
       this.inBody = !this.bodySeen && local === 'Body' && ns === XML_NS.soapEnv;
       this.bodySeen ||= this.inBody;
-    } else if (depth === 2) this.inResponse = this.inBody && this.bodyChildren++ === 0;
-    else if (depth === 3) {
+    } else if (depth === 2) {
+      // Only the first Body's first element, whatever it is (a second one is not the response).
+      this.inResponse = this.inBody && !this.responseSeen;
+      this.responseSeen ||= this.inBody;
+    } else if (depth === 3) {
       this.inReturnval = this.inResponse && !this.returnvalSeen && local === 'returnval';
       this.returnvalSeen ||= this.inReturnval;
     } else return this.inReturnval;
+    // Stryker disable next-line BooleanLiteral: both readers ask only at depth 4 and 5 (objects, filterSet, objectSet); the answer above is never used.
     return false;
   }
 }

@@ -64,8 +64,10 @@ class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
   private depth = -1;
   private kind = OTHER;
   // The object.
+  // Stryker disable next-line BooleanLiteral: set when each `<objects>` opens, before it is read.
   private objSeen = false;
   private refType: string | undefined;
+  // Stryker disable next-line StringLiteral: read only with refType, which only an `<obj>` sets, whose close sets this.
   private refValue = '';
   private props: Record<string, PropertyValue> = keptRecord();
   private missing: string[] = keptList();
@@ -74,9 +76,11 @@ class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
   private field: 'name' | 'val' | 'path' | undefined;
   private name: string | undefined;
   private path: string | undefined;
+  // Stryker disable next-line BooleanLiteral: set when each propSet opens, before it is read.
   private valSeen = false;
   private val: PropertyValue | undefined;
   /** The text of the obj, name or path being read (a `<val>`'s: ValTreeBuilder). */
+  // Stryker disable next-line StringLiteral: emptied when each child of `<objects>` opens, before it is read.
   private collected = '';
 
   constructor(
@@ -91,7 +95,6 @@ class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
     if (depth === 0) {
       this.objSeen = false;
       this.refType = undefined;
-      this.refValue = '';
       this.props = keptRecord();
       this.missing = keptList();
       return;
@@ -134,12 +137,15 @@ class ObjectsSink extends ValTreeBuilder implements XmlEventSink {
 
   text(text: string): void {
     const depth = this.depth;
-    if (depth === 1) {
-      if (this.kind === OBJ) this.collected += text;
-    } else if (depth === 2) {
+    // Direct text of any child of `<objects>`: only an obj's is kept (a field's starts afresh at its open).
+    if (depth === 1) this.collected += text;
+    else if (depth === 2) {
       if (this.field === 'val') this.textInVal(text, 0);
       else if (this.field !== undefined) this.collected += text;
-    } else if (depth > 2 && this.field === 'val') this.textInVal(text, depth - 2);
+    } else {
+      // Stryker disable next-line ConditionalExpression: `field` is 'val' only inside a value (cleared when its depth-2 element closes); text elsewhere would go to the scratch valText, which beginVal empties before it is read.
+      if (this.field === 'val') this.textInVal(text, depth - 2);
+    }
   }
 
   close(): void {

@@ -58,6 +58,7 @@ export function updateSetReader(onUpdate?: (u: ObjectUpdate) => void): UpdateSet
   // Security: updates only from the filterSets of the first returnval (FirstReturnval), as
   // retrieveResultReader takes rows (D94).
   const returnval = new FirstReturnval();
+  // Stryker disable next-line BooleanLiteral: set at depth 4 before depth 5 reads it.
   let inFilterSet = false;
   return {
     capture: (ns, local, _attributes, depth) => {
@@ -94,8 +95,10 @@ class ObjectUpdateSink extends ValTreeBuilder implements XmlEventSink {
   private depth = -1;
   private kind = OTHER;
   private updateKind: string | undefined;
+  // Stryker disable next-line BooleanLiteral: set when each `<objectSet>` opens, before it is read.
   private objSeen = false;
   private refType: string | undefined;
+  // Stryker disable next-line StringLiteral: read only with refType, which only an `<obj>` sets, whose close sets this.
   private refValue = '';
   private changes: PropertyChange[] = keptList();
   private missing: string[] = keptList();
@@ -103,9 +106,11 @@ class ObjectUpdateSink extends ValTreeBuilder implements XmlEventSink {
   private name: string | undefined;
   private op: string | undefined;
   private path: string | undefined;
+  // Stryker disable next-line BooleanLiteral: set when each changeSet opens, before it is read.
   private valSeen = false;
   private val: PropertyValue | undefined;
   /** The text of the kind, obj, name, op or path being read (a `<val>`'s: ValTreeBuilder). */
+  // Stryker disable next-line StringLiteral: emptied when each child of `<objectSet>` opens, before it is read.
   private collected = '';
 
   constructor(
@@ -121,7 +126,6 @@ class ObjectUpdateSink extends ValTreeBuilder implements XmlEventSink {
       this.updateKind = undefined;
       this.objSeen = false;
       this.refType = undefined;
-      this.refValue = '';
       this.changes = keptList();
       this.missing = keptList();
       return;
@@ -166,12 +170,15 @@ class ObjectUpdateSink extends ValTreeBuilder implements XmlEventSink {
 
   text(text: string): void {
     const depth = this.depth;
-    if (depth === 1) {
-      if (this.kind === OBJ || this.kind === KIND) this.collected += text;
-    } else if (depth === 2) {
+    // Direct text of any child of `<objectSet>`: only a kind's and an obj's are kept (a field's starts afresh at its open).
+    if (depth === 1) this.collected += text;
+    else if (depth === 2) {
       if (this.field === 'val') this.textInVal(text, 0);
       else if (this.field !== undefined) this.collected += text;
-    } else if (depth > 2 && this.field === 'val') this.textInVal(text, depth - 2);
+    } else {
+      // Stryker disable next-line ConditionalExpression: `field` is 'val' only inside a value (cleared when its depth-2 element closes); text elsewhere would go to the scratch valText, which beginVal empties before it is read.
+      if (this.field === 'val') this.textInVal(text, depth - 2);
+    }
   }
 
   close(): void {

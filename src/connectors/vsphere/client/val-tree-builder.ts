@@ -27,10 +27,15 @@ interface ValElement {
  * Depth is relative to the `<val>`: 0 is the `<val>` itself, 1 its child elements, and so on.
  */
 export abstract class ValTreeBuilder {
+  // The four below are set by beginVal before anything reads them.
+  // Stryker disable next-line StringLiteral: set by beginVal before it is read.
   private valNs = '';
+  // Stryker disable next-line StringLiteral: set by beginVal before it is read.
   private valLocal = '';
+  // Stryker disable next-line ArrayDeclaration: set by beginVal before it is read.
   private valAttributes: readonly XmlAttribute[] = [];
   /** The `<val>`'s own text while it has no child element. */
+  // Stryker disable next-line StringLiteral: set by beginVal before it is read.
   private valText = '';
   /** The open elements of a `<val>` with children, by depth; empty while it is a leaf. */
   private readonly valStack: ValElement[] = [];
@@ -50,7 +55,7 @@ export abstract class ValTreeBuilder {
   protected openInVal(ns: string, local: string, attributes: readonly XmlAttribute[], depth: number): void {
     const stack = this.valStack;
     // The first child element: the value is a data object or an array; build its tree.
-    if (stack.length === 0) stack.push({ ns: this.valNs, local: this.valLocal, attributes: ownAttributes(this.valAttributes), children: [], text: detachString(this.valText) });
+    stack[0] ??= { ns: this.valNs, local: this.valLocal, attributes: ownAttributes(this.valAttributes), children: [], text: detachString(this.valText) };
     // Deeper than a closed sibling's subtree: the stack holds depths 0..depth-1.
     const element: ValElement = { ns, local, attributes: ownAttributes(attributes), children: [], text: '' };
     stack[depth - 1]!.children.push(element);
@@ -90,6 +95,7 @@ export abstract class ValTreeBuilder {
   /** Property, type and op names repeat in every object: one copy of each. */
   protected shared(text: string): string {
     let own = this.names.get(text);
+    // Stryker disable next-line ConditionalExpression: a fresh copy of the same text each time; only memory differs.
     if (own === undefined) {
       own = detachString(text);
       this.names.set(own, own);
@@ -100,5 +106,6 @@ export abstract class ValTreeBuilder {
 
 /** Attributes whose values do not pin the piece they were read from (values a tree keeps). */
 function ownAttributes(attributes: readonly XmlAttribute[]): readonly XmlAttribute[] {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: mapping no attributes gives no attributes, and the list as read has the same values; only memory differs.
   return attributes.length === 0 ? attributes : attributes.map((a) => ({ ns: a.ns, local: a.local, value: detachString(a.value) }));
 }

@@ -169,6 +169,7 @@ export class XmlStreamScanner {
   private waitKind = WAIT_ANY;
   private waitQuote = 0;
   /** The last (up to two) characters of the waiting construct searched: an end may be cut. */
+  // Stryker disable next-line StringLiteral: wait() sets it before endsIn() reads it.
   private waitTail = '';
   /** Characters looked at so far (see charactersRead). */
   private looked = 0;
@@ -184,9 +185,12 @@ export class XmlStreamScanner {
   private readonly elements: (MutableElement | undefined)[] = [];
   /** The sink of the captured subtree being read, and the depth of its top element. */
   private sink: XmlEventSink | undefined;
-  private sinkDepth = -1;
+  /** Read only while `sink` is set, and set with it. */
+  private sinkDepth = 0;
   private readonly rootScope: Scope = { prefix: 'xml', uri: XML_PREFIX_NS, parent: undefined, length: 1 };
+  // Stryker disable next-line ArrayDeclaration: scratch lists, written up to `count` before they are read.
   private readonly state: ScanState = { names: new Map(), attrNames: [], attrParts: [], attrValues: [], tags: new Map() };
+  // Stryker disable next-line ObjectLiteral,StringLiteral,BooleanLiteral: readStartTag sets every field before the tag is used.
   private readonly tag: StartTag = { parent: this.rootScope, rawName: '', ns: '', local: '', attributes: NO_ATTRIBUTES, scope: this.rootScope, selfClosing: false, end: 0 };
 
   constructor(private readonly hooks: XmlScanHooks = {}) {}
@@ -222,23 +226,26 @@ export class XmlStreamScanner {
     }
     let consumed = this.scan(xml, false);
     // Text ends this piece: take it, except an entity reference that may be cut (see scan).
-    if (consumed >= 0 && consumed < xml.length && xml.charCodeAt(consumed) !== 0x3c /* < */) consumed = this.takeText(xml, consumed, textEnd(xml, consumed));
-    // A construct cut by the end of the piece waits for the next one, up to a limit.
-    if (consumed >= 0 && xml.length - consumed > MAX_WAITING) consumed = -1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: at the end charCodeAt is NaN and takeText takes nothing; the test only saves textEnd's search of the piece.
+    if (consumed < xml.length) {
+      if (consumed >= 0 && xml.charCodeAt(consumed) !== 0x3c /* < */) consumed = this.takeText(xml, consumed, textEnd(xml, consumed));
+    }
+    // A construct cut by the end of the piece waits for the next one, up to a limit (-1 stays -1).
+    if (xml.length - consumed > MAX_WAITING) consumed = -1;
     if (consumed < 0) return this.fail();
-    this.pending = consumed === xml.length ? '' : xml.slice(consumed);
+    this.pending = xml.slice(consumed);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: wait('') waits for nothing; the test keeps wait()'s first read in bounds (an out-of-bounds charCodeAt deoptimises).
     if (consumed < xml.length) this.wait(this.pending);
     return true;
   }
 
-  /** The document is complete: its tree, or undefined when it is not one well-formed tree. */
+  /**
+   * The document is complete (call once): its tree, or undefined when it is not one
+   * well-formed tree. A construct still waiting found no end in the pieces after it (`later`,
+   * endsIn): `pending`, its start, is refused as cut, as the whole would be.
+   */
   end(): XmlElement | undefined {
-    if (this.failed) return undefined;
-    const xml = this.later.length === 0 ? this.pending : this.pending + this.later.join('');
-    this.pending = '';
-    this.later.length = 0;
-    this.waitKind = WAIT_ANY;
-    if (this.scan(xml, true) < 0) return undefined;
+    if (this.failed || this.scan(this.pending, true) < 0) return undefined;
     return this.rawNames.length === 0 ? this.root : undefined;
   }
 
@@ -258,11 +265,13 @@ export class XmlStreamScanner {
     this.looked += n;
     const rawNames = this.rawNames;
     let i = 0;
+    // Stryker disable next-line EqualityOperator: one step past the end finds no `<` and returns i (= n) the same way.
     while (i < n) {
       const lt = xml.indexOf('<', i);
       // Text may go on in the next piece: write takes it (an entity may be cut).
       if (lt < 0 && !final) return i;
       const end = lt < 0 ? n : lt;
+      // Stryker disable next-line EqualityOperator: an empty run adds nothing to the text (no reader tells an empty text event).
       if (end > i) {
         if (rawNames.length === 0) {
           if (!XML_SPACE.test(xml.slice(i, end))) return -1;
@@ -273,8 +282,12 @@ export class XmlStreamScanner {
         }
       }
       if (lt < 0) return end;
-      // Constructs cut by the end of this piece wait for the next one.
-      if (lt + 1 >= n) return final ? -1 : lt;
+      // Constructs cut by the end of this piece wait for the next one. (Also keeps the read of
+      // `next` in bounds: an out-of-bounds charCodeAt throws V8's optimised loop away.)
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: without it, the start-tag branch below waits or refuses the same.
+      if (lt + 1 >= n) {
+        return final ? -1 : lt;
+      }
       const next = xml.charCodeAt(lt + 1);
       if (next === 0x21 /* ! */ || next === 0x3f /* ? */) {
         // Rare in vim25 answers: out of this loop, which V8 then compiles smaller.
@@ -285,6 +298,7 @@ export class XmlStreamScanner {
       }
       if (next === 0x2f /* / */) {
         const close = xml.indexOf('>', lt + 2);
+        // Stryker disable next-line EqualityOperator: close is at least lt + 2, never 0.
         if (close < 0) return final ? -1 : lt;
         const depth = rawNames.length - 1;
         const rawName = rawNames[depth];
@@ -296,11 +310,12 @@ export class XmlStreamScanner {
         i = close + 1;
         continue;
       }
+      // Constructs cut by the end of this piece wait for the next one (a start tag has at least a `>`).
       const gt = xml.indexOf('>', lt);
-      if (gt < 0 && !final) return lt;
+      if (gt < 0) return final ? -1 : lt;
       const parentScope = this.scopes[this.scopes.length - 1] ?? this.rootScope;
       const tags = this.state.tags;
-      const text = gt < 0 ? '' : xml.slice(lt + 1, gt);
+      const text = xml.slice(lt + 1, gt);
       let tag = tags.get(text);
       if (tag === undefined || tag.parent !== parentScope) {
         tag = this.tag;
@@ -346,6 +361,7 @@ export class XmlStreamScanner {
     const n = xml.length;
     if (xml.charCodeAt(lt + 1) === 0x3f /* ? */) {
       const close = xml.indexOf('?>', lt + 2);
+      // Stryker disable next-line EqualityOperator: close is at least lt + 2, never 0.
       if (close < 0) return final ? -1 : lt;
       return RAW_NOT_CHAR.test(xml.slice(lt + 2, close)) ? -1 : close + 2;
     }
@@ -353,18 +369,21 @@ export class XmlStreamScanner {
     if (xml.startsWith('<!--', lt)) {
       // Security: `--` may only end a comment (D125): the first one must be its `-->`.
       const dashes = xml.indexOf('--', lt + 4);
-      if (dashes < 0 || dashes + 2 >= n) return final ? -1 : lt;
+      // Stryker disable next-line EqualityOperator: dashes is at least lt + 4, never 0.
+      if (dashes < 0) return final ? -1 : lt;
+      if (dashes + 2 >= n) return final ? -1 : lt;
       return xml.charCodeAt(dashes + 2) === 0x3e /* > */ && !RAW_NOT_CHAR.test(xml.slice(lt + 4, dashes)) ? dashes + 3 : -1;
     }
     if (xml.startsWith('<![CDATA[', lt)) {
+      // Stryker disable next-line UnaryOperator: from +1 scan reads `![CDATA[` as text outside the root, refused in the same write.
       if (this.rawNames.length === 0) return -1;
       const close = xml.indexOf(']]>', lt + 9);
+      // Stryker disable next-line EqualityOperator: close is at least lt + 9, never 0.
       if (close < 0) return final ? -1 : lt;
-      if (close > lt + 9) {
-        const text = xml.slice(lt + 9, close);
-        if (RAW_NOT_CHAR.test(text)) return -1;
-        this.addText(text);
-      }
+      const text = xml.slice(lt + 9, close);
+      if (RAW_NOT_CHAR.test(text)) return -1;
+      // An empty section adds an empty text: nothing.
+      this.addText(text);
       return close + 3;
     }
     return -1; // Security: DOCTYPE and other declarations are refused.
@@ -385,8 +404,7 @@ export class XmlStreamScanner {
     if (parent !== undefined) {
       if (parent.children === NO_CHILDREN) parent.children = [element];
       else parent.children.push(element);
-    } else if (depth > 0) return null; // Unreachable: a parent inside a capture is captured too.
-    else if (this.root === undefined) this.root = element;
+    } else if (this.root === undefined) this.root = element; // The root: a parent inside a capture is captured too.
     else return null; // A second root element.
     return element;
   }
@@ -396,24 +414,20 @@ export class XmlStreamScanner {
    * does with any text; returns `end`, or -1 when it is malformed.
    */
   private takeText(xml: string, i: number, end: number): number {
-    if (end > i) {
-      if (this.rawNames.length === 0) {
-        if (!XML_SPACE.test(xml.slice(i, end))) return -1;
-      } else {
-        const text = decodeText(xml.slice(i, end));
-        if (text === undefined) return -1;
-        this.addText(text);
-      }
+    // An empty run (all of it may be cut) is space outside the root, and adds nothing inside it.
+    if (this.rawNames.length === 0) {
+      if (!XML_SPACE.test(xml.slice(i, end))) return -1;
+    } else {
+      const text = decodeText(xml.slice(i, end));
+      if (text === undefined) return -1;
+      this.addText(text);
     }
     return end;
   }
 
-  /** The document is malformed: refused now and from now on. */
+  /** The document is malformed: refused now and from now on (write and end look no further). */
   private fail(): false {
     this.failed = true;
-    this.pending = '';
-    this.later.length = 0;
-    this.waitKind = WAIT_ANY;
     return false;
   }
 
@@ -442,16 +456,17 @@ export class XmlStreamScanner {
       if (rest.startsWith('<!--')) {
         this.waitKind = WAIT_COMMENT;
         from = 4;
-      } else if (rest.startsWith('<![CDATA[')) {
+      } else {
+        // scan refuses any other `<!` of nine characters or more: this is a CDATA section.
         this.waitKind = WAIT_CDATA;
         from = 9;
-      } else return;
+      }
     } else {
       this.waitKind = WAIT_TAG;
       this.waitQuote = 0;
-      this.waitTail = '';
       this.looked += rest.length;
-      this.endsIn(rest.slice(1));
+      // From its `<`, which is no quote and no `>`.
+      this.endsIn(rest);
       return;
     }
     // Only what the construct's own search looks at may end it (`<?>` is no `?>`).
@@ -464,6 +479,7 @@ export class XmlStreamScanner {
     if (kind === WAIT_TAG) {
       // A `>` outside quoted values ends a start tag (tagComplete, carried across pieces).
       let quote = this.waitQuote;
+      // Stryker disable next-line EqualityOperator: one step past the end reads NaN: no quote, no `>`, and a quote's search finds nothing.
       for (let k = 0; k < text.length; k++) {
         const c = text.charCodeAt(k);
         if (quote !== 0) {
@@ -495,13 +511,11 @@ export class XmlStreamScanner {
     const sink = this.sink;
     if (sink !== undefined) {
       sink.close();
-      if (depth === this.sinkDepth) {
-        this.sink = undefined;
-        this.sinkDepth = -1;
-      }
+      if (depth === this.sinkDepth) this.sink = undefined;
       return;
     }
-    if (element !== undefined) this.closed(element, depth);
+    // Outside a capture every element is built.
+    this.closed(element!, depth);
   }
 
   /** An element is complete: offer it to the hook, and drop it from its parent if consumed. */
@@ -585,16 +599,22 @@ const MAX_REFERENCE = 15;
  */
 function textEnd(xml: string, i: number): number {
   const amp = xml.lastIndexOf('&');
-  if (amp >= i && xml.indexOf(';', amp) < 0 && xml.length - amp <= MAX_REFERENCE + 1) return amp;
+  if (amp >= i && xml.length - amp <= MAX_REFERENCE + 1) {
+    // Stryker disable next-line EqualityOperator: the `;` is after the `&` at amp, never at 0.
+    if (xml.indexOf(';', amp) < 0) return amp;
+  }
   // A `]]>` may be cut after its `]` or `]]` (refused in text, decodeText): those wait too.
   let end = xml.length;
-  while (end > i && end > xml.length - 2 && xml.charCodeAt(end - 1) === 0x5d /* ] */) end--;
+  // At most two (`]]`), and none before i (there the character before is a construct's `>`, or i is 0).
+  const last = Math.max(i, xml.length - 2);
+  while (end > last && xml.charCodeAt(end - 1) === 0x5d /* ] */) end--;
   return end;
 }
 
 /** True when a `>` outside quotes ends the start tag at `lt`. */
 function tagComplete(xml: string, lt: number): boolean {
   let quote = 0;
+  // Stryker disable next-line EqualityOperator: one step past the end reads NaN, which ends nothing.
   for (let k = lt + 1; k < xml.length; k++) {
     const c = xml.charCodeAt(k);
     if (quote !== 0) {
@@ -609,7 +629,8 @@ function tagComplete(xml: string, lt: number): boolean {
 function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanState, tag: StartTag): boolean {
   tag.parent = parentScope;
   let j = lt + 1;
-  while (j < xml.length && !isNameEnd(xml.charCodeAt(j))) j++;
+  // Past the end charCodeAt is NaN, a name's end (isNameEnd) and no space.
+  while (!isNameEnd(xml.charCodeAt(j))) j++;
   const rawName = xml.slice(lt + 1, j);
   const parts = nameParts(rawName, state);
   // An element name may not have the prefix `xmlns` (XML Namespaces §3).
@@ -622,7 +643,7 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
   let selfClosing = false;
   for (;;) {
     const before = j;
-    while (j < xml.length && isSpace(xml.charCodeAt(j))) j++;
+    while (isSpace(xml.charCodeAt(j))) j++;
     const c = xml.charCodeAt(j);
     if (c === 0x3e /* > */) {
       j++;
@@ -634,9 +655,10 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
       j += 2;
       break;
     }
-    if (j === before || j >= xml.length) return false; // Attributes need whitespace before them.
+    // Attributes need whitespace before them (at the end, the empty name is refused below).
+    if (j === before) return false;
     const nameStart = j;
-    while (j < xml.length && !isNameEnd(xml.charCodeAt(j)) && xml.charCodeAt(j) !== 0x3d) j++;
+    while (!isNameEnd(xml.charCodeAt(j)) && xml.charCodeAt(j) !== 0x3d) j++;
     const name = xml.slice(nameStart, j);
     const nameOf = nameParts(name, state);
     while (isSpace(xml.charCodeAt(j))) j++;
@@ -657,12 +679,12 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     j = close + 1;
   }
   let scope = parentScope;
-  if (count === 0) return finishStartTag(tag, rawName, parts, scope, NO_ATTRIBUTES, selfClosing, j);
   if (repeats(names, count)) return false;
   let plain = 0;
   for (let k = 0; k < count; k++) {
     const p = partsOf[k]!;
     const prefix = p.prefix === '' && p.local === 'xmlns' ? '' : p.prefix === 'xmlns' ? p.local : undefined;
+    // Stryker disable next-line UpdateOperator: only whether it is 0 is read.
     if (prefix === undefined) plain++;
     else if (!declarable(prefix, values[k]!)) return false;
     else {
@@ -680,12 +702,15 @@ function readStartTag(xml: string, lt: number, parentScope: Scope, state: ScanSt
     // Unprefixed attributes have no namespace (they do not take the default one).
     const ns = p.prefix === '' ? '' : resolve(scope, p.prefix);
     // The raw names are checked: the scratch list now takes the expanded ones (local}ns).
-    if (ns !== '') names[prefixed++] = `${p.local}}${ns}`;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: an unprefixed `local}` never equals a prefixed `local}uri` (a prefix never resolves to ''), and unprefixed repeats were refused above.
+    if (ns !== '') {
+      names[prefixed++] = `${p.local}}${ns}`;
+    }
     attributes.push({ ns, local: p.local, value: values[k]! });
   }
   // Security: one expanded name twice under two prefixes (`p:x` and `q:x`, both bound to one
   // URI) is not namespace-well-formed (XML Namespaces §6.3, D123): refused like `x` twice.
-  if (prefixed > 1 && repeats(names, prefixed)) return false;
+  if (repeats(names, prefixed)) return false;
   return finishStartTag(tag, rawName, parts, scope, attributes, selfClosing, j);
 }
 
@@ -718,6 +743,7 @@ function declarable(prefix: string, uri: string): boolean {
  * Its `end` is where it was first read; a hit ends at its own first `>` (scan).
  */
 function keptTag(tag: StartTag): StartTag {
+  // Stryker disable next-line ConditionalExpression: a fresh frozen empty list reads the same; the shared one only saves it.
   const attributes = tag.attributes.length === 0 ? NO_ATTRIBUTES : Object.freeze(tag.attributes.map((a) => Object.freeze({ ns: a.ns, local: a.local, value: detachString(a.value) })));
   return Object.freeze({ parent: tag.parent, rawName: detachString(tag.rawName), ns: tag.ns, local: tag.local, attributes, scope: tag.scope, selfClosing: tag.selfClosing, end: tag.end });
 }
@@ -740,7 +766,9 @@ function finishStartTag(tag: StartTag, rawName: string, parts: NameParts, scope:
  */
 function declare(scope: Scope, prefix: string, uri: string): Scope | undefined {
   const last = scope.next;
-  if (last !== undefined && last.prefix === prefix && last.uri === uri) return last;
+  const same = last !== undefined && last.prefix === prefix && last.uri === uri;
+  // Stryker disable next-line ConditionalExpression: a new link for a repeat resolves the same; reusing it only saves the allocation.
+  if (same) return last;
   // Security: resolve walks the chain for each name read, so its length is bounded (D127).
   if (scope.length >= MAX_BINDINGS_IN_SCOPE) return undefined;
   const link: Scope = { prefix, uri: detachString(uri), parent: scope, length: scope.length + 1 };
@@ -757,11 +785,13 @@ function resolve(scope: Scope, prefix: string): string {
 /** The prefix and local part of a well-formed name; undefined when it is not an XML name. */
 function nameParts(name: string, state: ScanState): NameParts | undefined {
   const known = state.names.get(name);
+  // Stryker disable next-line ConditionalExpression: checking a known name again gives the same parts; the cache only saves the work.
   if (known !== undefined) return known;
   if (!NAME.test(name)) return undefined;
   // Copied out of the piece: the cache outlives it, and so do the element names it hands out.
   const own = detachString(name);
   const colon = own.indexOf(':');
+  // Stryker disable next-line EqualityOperator: NAME refuses a leading colon, so colon is never 0.
   const parts = colon < 0 ? { prefix: '', local: own } : { prefix: detachString(own.slice(0, colon)), local: detachString(own.slice(colon + 1)) };
   // Security: kept only while the cache is small (D131): a hostile answer of unique
   // names (128 MB are allowed) otherwise held some nine times its size in the heap until it ended.
@@ -783,6 +813,7 @@ function isNameEnd(c: number): boolean {
  * §2.4). One native test finds the usual text plain (it replaced decode's test for `&`).
  */
 function decodeText(text: string): string | undefined {
+  // Stryker disable next-line ConditionalExpression: the fast path; decode answers the same for such text.
   if (!TEXT_SPECIAL.test(text)) return text;
   return text.includes(']]>') ? undefined : decode(text);
 }
@@ -792,6 +823,7 @@ function decodeText(text: string): string | undefined {
  * or a character XML does not allow (Security, D125).
  */
 function decode(text: string): string | undefined {
+  // Stryker disable next-line ConditionalExpression: the fast path; the loop below answers the same for such text.
   if (!VALUE_SPECIAL.test(text)) return text;
   if (RAW_NOT_CHAR.test(text)) return undefined;
   let out = '';
@@ -800,7 +832,9 @@ function decode(text: string): string | undefined {
     const semi = text.indexOf(';', amp + 1);
     // Security: no longer than a cut one may wait for (textEnd), so that a document is read or
     // refused whatever pieces it arrives in (D130).
-    if (semi < 0 || semi - amp - 1 > MAX_REFERENCE) return undefined;
+    // Stryker disable next-line EqualityOperator: semi is after amp, never 0.
+    if (semi < 0) return undefined;
+    if (semi - amp - 1 > MAX_REFERENCE) return undefined;
     const ref = text.slice(amp + 1, semi);
     let value: string | undefined;
     if (ref.startsWith('#x')) value = codePoint(/^[0-9a-fA-F]+$/.test(ref.slice(2)) ? parseInt(ref.slice(2), 16) : NaN);
@@ -830,5 +864,6 @@ function codePoint(code: number): string | undefined {
  */
 export function detachString(text: string): string {
   // Flattening the concatenation allocates a fresh string; the slice then points into it.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the same characters either way; only whether the copy shares its parent's memory.
   return text.length < 13 ? text : (' ' + text).slice(1);
 }

@@ -32,10 +32,12 @@ const inner: fc.Memo<string> = fc.memo((depth) =>
 const val = fc.tuple(xsiAttr, fc.array(inner(3), { maxLength: 3 }), fc.boolean()).map(([a, kids, selfClose]) => (selfClose && kids.length === 0 ? `<val${a}/>` : `<val${a}>${kids.join('')}</val>`));
 const name = fc.constantFrom('name', 'runtime.powerState', 'summary.config.numCpu', 'guest.ipAddress', 'runtime.host', '', 'a&amp;b', '__proto__', 'constructor');
 const propSet = fc.array(fc.oneof(name.map((n) => `<name>${n}</name>`), val, fc.constant('<other>x</other>'), fc.constant(' ')), { maxLength: 4 }).map((xs) => `<propSet>${xs.join('')}</propSet>`);
-const missingSet = fc.array(fc.oneof(name.map((n) => `<path>${n}</path>`), fc.constant('<fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault>')), { maxLength: 3 }).map((xs) => `<missingSet>${xs.join('')}</missingSet>`);
+const missingSet = fc.array(fc.oneof(name.map((n) => `<path>${n}</path>`), fc.constant('<fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault>'), fc.constant(' y ')), { maxLength: 3 }).map((xs) => `<missingSet>${xs.join('')}</missingSet>`);
 const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="HostSystem">host-21</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine">vm-<!-- c -->3<x/>4</obj>', '<obj type="VirtualMachine"/>', '<obj type="VirtualMachine"> vm-5\n</obj>',
   // The MoRef's type is the unqualified `type`, whatever comes first; only the obj's own text.
-  '<obj xsi:type="ManagedObjectReference" type="VirtualMachine">vm-6</obj>', '<obj id="x" type="Folder">group-7</obj>', '<obj type="VirtualMachine">vm-<x>junk</x>8</obj>');
+  '<obj xsi:type="ManagedObjectReference" type="VirtualMachine">vm-6</obj>', '<obj id="x" type="Folder">group-7</obj>', '<obj type="VirtualMachine">vm-<x>junk</x>8</obj>',
+  // Children named like a propSet's or missingSet's fields are not fields of an obj (V1-xmlsurv).
+  '<obj type="VirtualMachine">vm-<path>p</path>9</obj>', '<obj type="VirtualMachine">vm-<name>n</name>1<val>v</val>0</obj>');
 const objects = fc.array(fc.oneof({ weight: 3, arbitrary: propSet }, obj, missingSet, fc.constant('<extra><obj type="X">y</obj></extra>'), fc.constant('<extra><path>p</path><name>n</name><val>v</val></extra>')), { maxLength: 6 })
   .chain((xs) => fc.tuple(fc.constant(xs), fc.boolean(), obj))
   .map(([xs, withObj, o]) => `<objects>${withObj ? o : ''}${xs.join('')}</objects>`);
@@ -98,6 +100,19 @@ describe('retrieveResultReader()', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('Security: reads nothing from a second SOAP Body when the first one is empty (the tree path finds no response there)', () => {
+    const rows = `<R xmlns="urn:vim25"><returnval>${STRAY}</returnval></R>`;
+    for (const first of ['<soapenv:Body/>', '<soapenv:Body></soapenv:Body>', '<soapenv:Body> </soapenv:Body>']) {
+      const xml = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">${first}<soapenv:Body>${rows}</soapenv:Body></soapenv:Envelope>`;
+      const reader = retrieveResultReader();
+      const scanner = new XmlStreamScanner({ capture: reader.capture });
+      assert.ok(scanner.write(xml));
+      const root = scanner.end();
+      assert.equal(childElement(root!, 'Body', 'http://schemas.xmlsoap.org/soap/envelope/')?.children.length, 0);
+      assert.deepEqual(reader.result({ ns: 'urn:vim25', local: 'R', attributes: [], children: [], text: '' }).objects, [], first);
+    }
   });
 
   it('Security: property and field names from the answer never reach a prototype (both paths)', () => {

@@ -25,14 +25,16 @@ const val = fc.constantFrom(
 );
 const name = fc.constantFrom('name', 'runtime.powerState', 'summary.config.numCpu', 'guest.ipAddress', 'parent', '', '__proto__');
 const op = fc.constantFrom('assign', 'add', 'remove', 'indirectRemove');
-const changeSet = fc.array(fc.oneof(name.map((n) => `<name>${n}</name>`), op.map((o) => `<op>${o}</op>`), val, fc.constant('<other>x</other>')), { maxLength: 5 }).map((xs) => `<changeSet>${xs.join('')}</changeSet>`);
+const changeSet = fc.array(fc.oneof(name.map((n) => `<name>${n}</name>`), op.map((o) => `<op>${o}</op>`), val, fc.constant('<other>x</other>'), fc.constant(' x ')), { maxLength: 5 }).map((xs) => `<changeSet>${xs.join('')}</changeSet>`);
 const missingSet = fc.oneof(
   name.map((n) => `<missingSet><path>${n}</path><fault xsi:type="NoPermission"><privilegeId>System.Read</privilegeId></fault></missingSet>`),
   fc.constantFrom('<missingSet><fault xsi:type="NoPermission"/></missingSet>', '<missingSet><path>a</path><path>b</path></missingSet>'),
 );
 const obj = fc.constantFrom('<obj type="VirtualMachine">vm-1</obj>', '<obj type="Folder">group-v3</obj>', '<obj>vm-2</obj>', '<obj type="VirtualMachine"></obj>', '<obj type="VirtualMachine"> vm-5\n</obj>',
-  '<obj xsi:type="ManagedObjectReference" type="VirtualMachine">vm-6</obj>', '<obj id="x" type="Folder">group-7</obj>', '<obj type="VirtualMachine">vm-<x>junk</x>8</obj>');
-const kind = fc.constantFrom('<kind>enter</kind>', '<kind>modify</kind>', '<kind>leave</kind>', '<kind></kind>', '');
+  '<obj xsi:type="ManagedObjectReference" type="VirtualMachine">vm-6</obj>', '<obj id="x" type="Folder">group-7</obj>', '<obj type="VirtualMachine">vm-<x>junk</x>8</obj>',
+  // Children named like a changeSet's or missingSet's fields are not fields of an obj (V1-xmlsurv).
+  '<obj type="VirtualMachine">vm-<path>p</path>9</obj>', '<obj type="VirtualMachine">vm-<name>n</name>1<op>o</op>0</obj>');
+const kind = fc.constantFrom('<kind>enter</kind>', '<kind>modify</kind>', '<kind>leave</kind>', '<kind></kind>', '', '<kind>en<path>p</path>ter</kind>', '<kind>mo<name>n</name>dify</kind>');
 const objectSet = fc.tuple(kind, fc.boolean(), obj, fc.array(fc.oneof({ weight: 3, arbitrary: changeSet }, missingSet, obj, kind, fc.constant('<extra><path>p</path><name>n</name><op>add</op></extra>')), { maxLength: 5 }))
   .map(([k, withObj, o, xs]) => `<objectSet>${k}${withObj ? o : ''}${xs.join('')}</objectSet>`);
 const STRAY = '<objectSet><kind>enter</kind><obj type="VirtualMachine">vm-stray</obj><changeSet><name>name</name><op>assign</op><val>stray</val></changeSet></objectSet>';

@@ -87,6 +87,8 @@ describe('verifyAuditChain(): what it names', () => {
     const lines = chain(3);
     const r = verifyAuditChain(trail({ 'audit.log': [lines[0]!, '', lines[1]!, lines[2]!] }));
     assert.deepEqual(failure(r), { line: 2, problem: 'an empty line, which the writer never writes (an edit)' });
+    const first = verifyAuditChain(trail({ 'audit.log': ['', ...lines] }));
+    assert.deepEqual(failure(first), { line: 1, problem: 'an empty line, which the writer never writes (an edit)' });
     const junk = verifyAuditChain(trail({ 'audit.log': [lines[0]!, ' ', lines[1]!] }));
     assert.deepEqual(failure(junk), { line: 2, problem: 'not a valid audit record (an edit, or a write torn by a crash)' });
   });
@@ -126,6 +128,19 @@ describe('verifyAuditChain(): what it names', () => {
     assert.throws(() => verifyAuditChain(file), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
     const notADir = trail({ 'audit.log': chain(1) });
     assert.throws(() => verifyAuditChain(path.join(notADir, 'audit.log')), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+  });
+
+  it('checks a last line without its newline too (a torn write, or a line appended by hand)', () => {
+    const lines = chain(3);
+    const file = trail({});
+    fs.writeFileSync(file, `${lines[0]}\n${lines[1]}\n${lines[2]}`);
+    const r = verifyAuditChain(file);
+    assert.ok(r.ok && r.records === 3 && r.lastTs === TS(2), JSON.stringify(r));
+    const forged = chainedAuditLine(rec(3, { outcome: 'ok' }), GENESIS);
+    fs.writeFileSync(file, `${lines[0]}\n${lines[1]}\n${forged}`);
+    assert.deepEqual(failure(verifyAuditChain(file)), { line: 3, problem: 'its prev does not match the hash of line 2: that line or this one was edited, or lines between them were removed or inserted' });
+    fs.writeFileSync(file, `${lines[0]}\n${lines[1]}\n{"ts":"2026-`);
+    assert.deepEqual(failure(verifyAuditChain(file)), { line: 3, problem: 'not a valid audit record (an edit, or a write torn by a crash)' });
   });
 
   it('counts the files it read: rotated generations present and the live log, a missing live log not', () => {

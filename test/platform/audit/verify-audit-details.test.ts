@@ -179,6 +179,17 @@ describe('the chain head a writer continues from', () => {
     assert.equal(auditChainHead(file), sha('b'.repeat(64 * 1024 - 1)));
   });
 
+  it('closes the file it read, each time (a writer reads the head after every failed write)', { skip: !fs.existsSync('/proc/self/fd') && 'needs /proc/self/fd' }, () => {
+    const file = trail({ 'audit.log': chain(2) });
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 50; i++) {
+      lastAuditLine(file);
+      lastAuditLine(`${file}.9`);
+    }
+    assert.equal(open(), before);
+  });
+
   it('refuses a symlink planted at the log, and throws what is not a missing file', { skip: process.platform === 'win32' && 'O_NOFOLLOW is POSIX' }, () => {
     const dir = path.join(root, `h${n++}`);
     fs.mkdirSync(dir);

@@ -161,6 +161,29 @@ describe('AuditLog: what a failure or a stranger leaves of the history', () => {
     assert.ok(r.ok && r.records === 2 && r.start.kind === 'genesis', JSON.stringify(r));
   });
 
+  it('a line that fits exactly stays in the file (which is then exactly maxBytes); one byte more starts the next', async () => {
+    for (const deferWrites of [false, true]) {
+      const log = makeLog({ deferWrites });
+      const one = bytesOf(real(100));
+      while (size(log.file) + 2 * one < MAX - 300) {
+        log.append(real(100));
+        log.flush();
+      }
+      log.append(sized(real, MAX - 300 - size(log.file)));
+      log.flush();
+      log.append(sized(real, 300));
+      log.flush();
+      assert.equal(size(log.file), MAX, `deferWrites ${deferWrites}`);
+      assert.equal(fs.existsSync(`${log.file}.1`), false, `deferWrites ${deferWrites}: no rotation for a line that fits`);
+      log.append(sized(real, 200));
+      log.flush();
+      assert.equal(size(`${log.file}.1`), MAX);
+      assert.equal(size(log.file), 200);
+      log.dispose();
+      assert.equal(verifyAuditChain(log.file).ok, true);
+    }
+  });
+
   it('a line longer than a file, into an empty log, gets that file: no generation is rotated away for it', () => {
     const home = freshHome();
     const settings = { maxBytes: 400, keep: 1 };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { auditChainHead, chainedAuditLine, GENESIS, hashAuditLine, lastAuditLine } from '../../../src/platform/audit/audit-chain.js';
 import { AuditLog } from '../../../src/platform/audit/audit-log.js';
 import { parseAuditLine, parseChainedAuditLine } from '../../../src/platform/audit/parse-audit-line.js';
+import { readRetainedAuditLines } from '../../../src/platform/audit/read-audit.js';
 import { describeAuditVerify, verifyAuditChain, type AuditVerifyResult } from '../../../src/platform/audit/verify-audit.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-verify-details-'));
@@ -49,6 +50,17 @@ describe('parseChainedAuditLine(): the link must be a SHA-256 hex (a forged line
     assert.deepEqual(bare, { record: { ts: TS(1), event: 'tool.called' } });
     assert.equal(Object.hasOwn(bare!, 'prev'), false);
     assert.deepEqual(parseAuditLine(line), { ts: TS(1), event: 'tool.called' });
+  });
+
+  it('refuses a line the schema refuses, even with a valid link: verify names it, export leaves it out', () => {
+    for (const extra of [{ password: 'hunter2' }, { event: 'no.such.event' }, { ts: 'yesterday' }]) {
+      const line = chainedAuditLine(rec(1, extra), GENESIS);
+      assert.equal(parseChainedAuditLine(line), undefined, line);
+      assert.equal(parseAuditLine(line), undefined, line);
+      const file = trail({ 'audit.log': [line] });
+      assert.deepEqual(failure(verifyAuditChain(file)), { line: 1, problem: 'not a valid audit record (an edit, or a write torn by a crash)' });
+      assert.deepEqual(readRetainedAuditLines(file), { lines: [], malformed: 1 });
+    }
   });
 
   it('refuses a link that is not exactly 64 lowercase hex, and JSON that is not an object', () => {

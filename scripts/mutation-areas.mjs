@@ -315,4 +315,43 @@ export const AREAS = {
       'test/mcp/p6/project-facts-details.test.ts',
     ],
   },
+  audit: {
+    what: 'the audit trail: the hash chain and its head, signed checkpoints and their key, the record check on every append, `audit verify`, rotation, the coalesced records\' budget, the line format and parse, the readers, the audit view\'s filter, and the per-child budget of refused frames (the flood that could rotate history out)',
+    mutate: [
+      'src/platform/audit/audit-chain.ts',
+      'src/platform/audit/audit-checkpoints.ts',
+      'src/platform/audit/checkpoint-key.ts',
+      'src/platform/audit/check-audit-record.ts',
+      'src/platform/audit/verify-audit.ts',
+      'src/platform/audit/rotate-audit.ts',
+      'src/platform/audit/audit-log.ts',
+      'src/platform/audit/format-audit-line.ts',
+      'src/platform/audit/parse-audit-line.ts',
+      'src/platform/audit/read-audit.ts',
+      'src/base/audit-filter.ts',
+      'src/platform/host/invalid-frame-budget.ts',
+    ],
+    tests: [
+      'test/platform/audit/audit-chain.test.ts',
+      'test/platform/audit/audit-checkpoints.test.ts',
+      'test/platform/audit/audit-log.test.ts',
+      'test/platform/audit/check-audit-record.test.ts',
+      'test/platform/audit/format-audit-line.test.ts',
+      'test/platform/audit/parse-audit-line.test.ts',
+      'test/platform/audit/read-audit.test.ts',
+      'test/platform/audit/rotate-audit.test.ts',
+      'test/platform/audit/tail-audit.test.ts',
+      'test/base/audit-filter.test.ts',
+      // `keybroker audit verify` and `export`, in process (no serve, no Secret Service).
+      'test/cli/audit.test.ts',
+      // The per-child budget of refused frames, on a real child and a real AuditLog (about 2 s).
+      'test/platform/host/invalid-frame-budget.test.ts',
+      // The edges the area's first run showed (V5-audit).
+      'test/platform/audit/verify-audit-details.test.ts',
+      'test/platform/audit/checkpoint-details.test.ts',
+      'test/platform/audit/audit-log-budget.test.ts',
+      'test/platform/audit/rotate-audit-details.test.ts',
+      'test/platform/audit/format-audit-line-details.test.ts',
+    ],
+  },
 };

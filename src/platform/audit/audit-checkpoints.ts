@@ -43,7 +43,7 @@ export class AuditCheckpoints extends DisposableBase {
 
   /** Write a checkpoint now (also used at a clean stop, so the last records are covered). */
   checkpoint(): void {
-    if (this.pending) clearImmediate(this.pending);
+    clearImmediate(this.pending); // undefined: nothing to cancel
     this.pending = undefined;
     if (this.isDisposed) return;
     try {

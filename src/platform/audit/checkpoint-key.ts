@@ -6,7 +6,7 @@ export const CHECKPOINT_KEY_ACCOUNT = 'audit:checkpoint-key';
 
 /** What a checkpoint signs: the chain head (the checkpoint line's `prev`) and its `ts`. */
 export function checkpointMessage(prev: string, ts: string): Buffer {
-  return Buffer.from(`keybroker audit checkpoint v1\n${prev}\n${ts}`, 'utf8');
+  return Buffer.from(`keybroker audit checkpoint v1\n${prev}\n${ts}`);
 }
 
 /** An Ed25519 key that signs and checks audit checkpoints. Never serialised to disk. */

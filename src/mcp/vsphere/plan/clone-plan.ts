@@ -107,5 +107,7 @@ export async function clonePlan(client: VsphereClient, s: CloneState, args: Clon
     ],
     objects: [vmLabel(s.vm), targetLabel(s.folder), targetLabel(s.datastore), targetLabel(s.pool), ...(s.host ? [targetLabel(s.host)] : [])],
     precondition: [{ ...vmPrecondition(s.vm), values: { ...s.vm.values, ...s.hardware } }, targetPrecondition(s.folder), targetPrecondition(s.datastore), targetPrecondition(s.pool), ...(s.host ? [targetPrecondition(s.host)] : [])],
+    // The source's facts (folder, cluster, tags ...) for policy rules (D60).
+    facts: [s.vm.facts],
   };
 }

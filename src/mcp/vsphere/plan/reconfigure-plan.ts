@@ -82,6 +82,7 @@ export function reconfigurePlan(vm: VmState, size: VmSize, args: { numCpus?: num
     changes,
     objects: [vmLabel(vm)],
     precondition: [sizePrecondition(vm, size)],
+    facts: [vm.facts],
   };
 }
 

@@ -243,6 +243,11 @@ describe('reconfigure plans', () => {
     assert.equal(reconfigurePlan(vmOf({ powerState: 'suspended' }), size(), { numCpus: 3 }).summary, 'Set VM web-01 CPUs 2 → 3 (now suspended)');
   });
 
+  it("carry the VM's facts for policy rules (D60; D-V2-plans-1)", () => {
+    const facts = { powerState: 'poweredOff', folder: 'Lab', tags: [] };
+    assert.deepEqual(reconfigurePlan(vmOf({ powerState: 'poweredOff', facts }), size(), { numCpus: 4 }).facts, [facts]);
+  });
+
   it('the precondition holds the size and hot-plug flags beside the VM values, without changing the VM', () => {
     const values = { 'config.hardware.numCPU': '2', 'config.cpuHotAddEnabled': 'false' };
     const pre = sizePrecondition(vmOf(), size({ values }));
@@ -330,6 +335,32 @@ describe('migrate plans', () => {
     assert.deepEqual(checkMigrate(two), { datastore: d2 });
     assert.equal(migratePlan(two).changes[0]!.before, 'ds1, ds2');
     assert.deepEqual(checkMigrate(state({ fromDatastores: [d1], toDatastore: { ...d2, ref: d1.ref }, toHost: h2 })), { host: h2 });
+  });
+
+  it("carry the VM's facts for policy rules (D60), as the power and snapshot plans do (D-V2-plans-1)", () => {
+    const facts = { powerState: 'poweredOn', folder: 'Lab', cluster: 'C1', tags: ['env:test'] };
+    assert.deepEqual(migratePlan(state({ vm: vmOf({ facts }), toHost: h2 })).facts, [facts]);
+  });
+
+  it('bind every target named, also one the VM is already on: a name that later means another object is refused (Security, D-V2-plans-2)', () => {
+    // The VM is on esx-01 (host-1); the call names host esx-01 and datastore ds2: only the datastore moves.
+    const here = { ...h2, ref: h1.ref, name: 'esx-01', role: 'target host esx-01' };
+    const p = migratePlan(state({ toHost: here, toDatastore: d2 }));
+    assert.equal(p.summary, 'Migrate VM web-01 datastore ds1 → ds2, staying on host esx-01 (now poweredOn: a live migration of its memory and disks)');
+    assert.deepEqual(p.changes.map((c) => c.field), ['datastore']);
+    assert.deepEqual(p.precondition.slice(1), [
+      { object: 'target datastore ds2', type: 'Datastore', id: 'datastore-2', values: {} },
+      { object: 'target host esx-01', type: 'HostSystem', id: 'host-1', values: {} },
+    ]);
+    // Someone renames hosts after the approval: "esx-01" is now host-2. The run reads the
+    // targets again; the host it would now move the VM to is not the approved one.
+    const renamed = { ...here, ref: h2.ref };
+    assert.deepEqual(checkMigrate(state({ toHost: renamed, toDatastore: d2 })), { host: renamed, datastore: d2 }, 'it would move the VM to host-2');
+    refused(() => assertApprovedTargets(approved(p.precondition), [renamed, undefined, d2]), 'the target host "esx-01" now refers to host-2, not the host-1 you approved; nothing was run. Call the tool again for a fresh plan.');
+    // The same for a pool and a datastore the VM is already in.
+    const pool = migratePlan(state({ toPool: { ...p2, ref: p1.ref }, toDatastore: { ...d2, ref: d1.ref }, toHost: h2 }));
+    assert.deepEqual(pool.precondition.slice(2).map((o) => [o.object, o.id]), [['target pool Batch', 'resgroup-1'], ['target datastore ds2', 'datastore-1']]);
+    assert.deepEqual(pool.objects, [LABEL, 'target host esx-02 (host-2)'], 'what does not move is not listed as changing');
   });
 
   it('a target host must take VMs: not in maintenance, connected (unknown passes)', () => {

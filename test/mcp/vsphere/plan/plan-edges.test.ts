@@ -1,0 +1,41 @@
+// Edges of the vSphere plans that the `vsphere-plans` mutation run showed untested (the main
+// cases are in plan-words.test.ts): what a plan says when vCenter did not say where a VM is,
+// a VM on several datastores, and a running VM changing only what it may hot-plug.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkMigrate, migratePlan, type MigrateState } from '../../../../src/mcp/vsphere/plan/migrate-plan.js';
+import { checkReconfigure, type VmSize } from '../../../../src/mcp/vsphere/plan/reconfigure-plan.js';
+import type { VmState } from '../../../../src/mcp/vsphere/plan/vm-state.js';
+import type { Target } from '../../../../src/mcp/vsphere/plan/write-targets.js';
+
+const vmOf = (over: Partial<VmState> = {}): VmState => ({
+  ref: { type: 'VirtualMachine', value: 'vm-42' }, name: 'web-01', powerState: 'poweredOn', numCpu: 2, host: 'esx-07', toolsRunning: true, snapshots: [], values: {}, facts: {}, ...over,
+});
+const target = (type: string, value: string, name: string, kind: string): Target => ({ ref: { type, value }, name, kind, role: `${kind} ${name}` });
+const refused = (fn: () => unknown, message: string) => assert.throws(fn, (e: Error) => e.name === 'VsphereToolError' && e.message === message, message);
+
+describe('migrate plan edges', () => {
+  const h1 = target('HostSystem', 'host-1', 'esx-01', 'host');
+  const d1 = target('Datastore', 'datastore-1', 'ds1', 'datastore');
+  const d2 = target('Datastore', 'datastore-2', 'ds2', 'datastore');
+  const state = (over: Partial<MigrateState> = {}): MigrateState => ({ vm: vmOf(), fromHost: h1, fromDatastores: [d1, d2], toHostState: { inMaintenance: '', connection: '' }, location: {}, ...over });
+
+  it('"already there" names every datastore the VM is on', () => {
+    refused(() => checkMigrate(state({ toHost: { ...h1, kind: 'target host' } })), 'VM web-01 is already there (host esx-01, datastore ds1, ds2); nothing to do');
+  });
+
+  it('a storage move of a VM whose host vCenter did not say does not claim where it stays', () => {
+    const p = migratePlan(state({ fromHost: undefined, fromDatastores: [d1], toDatastore: target('Datastore', 'datastore-2', 'ds2', 'target datastore') }));
+    assert.equal(p.summary, 'Migrate VM web-01 datastore ds1 → ds2 (now poweredOn: a live migration of its memory and disks)');
+  });
+});
+
+describe('reconfigure edges: a running VM', () => {
+  const size = (over: Partial<VmSize> = {}): VmSize => ({ numCpu: 2, memoryMb: 4096, cpuHotAdd: false, cpuHotRemove: false, memoryHotAdd: false, template: false, values: {}, ...over });
+  it('changes memory without CPU hot-plug, and CPUs without memory hot add: only what changes is checked', () => {
+    assert.deepEqual(checkReconfigure(vmOf(), size({ memoryHotAdd: true }), { memoryMb: 8192 }).map((c) => c.field), ['memory MB']);
+    assert.deepEqual(checkReconfigure(vmOf(), size({ memoryHotAdd: true }), { numCpus: 2, memoryMb: 8192 }).map((c) => c.field), ['memory MB']);
+    assert.deepEqual(checkReconfigure(vmOf(), size({ cpuHotAdd: true }), { numCpus: 4, memoryMb: 4096 }).map((c) => c.field), ['CPUs']);
+    assert.deepEqual(checkReconfigure(vmOf(), size({ cpuHotRemove: true }), { numCpus: 1 }).map((c) => c.field), ['CPUs']);
+  });
+});

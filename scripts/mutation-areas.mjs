@@ -233,6 +233,10 @@ export const AREAS = {
       // The only test of the read functions and the re-check: vcsim, which starts in well under a
       // second (the other areas' vcsim tests run whole MCP servers and stay out).
       'test/mcp/vsphere/plan/plan-reads.test.ts',
+      // Edges the first runs left: tag answers vcsim never gives (the fake vCenter), plan and read edges.
+      'test/mcp/vsphere/plan/vm-tags-answers.test.ts',
+      'test/mcp/vsphere/plan/plan-edges.test.ts',
+      'test/mcp/vsphere/plan/plan-reads-edges.test.ts',
     ],
   },
 };

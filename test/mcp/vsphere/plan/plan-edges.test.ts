@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkMigrate, migratePlan, type MigrateState } from '../../../../src/mcp/vsphere/plan/migrate-plan.js';
 import { checkReconfigure, type VmSize } from '../../../../src/mcp/vsphere/plan/reconfigure-plan.js';
+import { revertSnapshotPlan } from '../../../../src/mcp/vsphere/plan/snapshot-plans.js';
 import type { VmState } from '../../../../src/mcp/vsphere/plan/vm-state.js';
 import type { Target } from '../../../../src/mcp/vsphere/plan/write-targets.js';
 
@@ -37,5 +38,28 @@ describe('reconfigure edges: a running VM', () => {
     assert.deepEqual(checkReconfigure(vmOf(), size({ memoryHotAdd: true }), { numCpus: 2, memoryMb: 8192 }).map((c) => c.field), ['memory MB']);
     assert.deepEqual(checkReconfigure(vmOf(), size({ cpuHotAdd: true }), { numCpus: 4, memoryMb: 4096 }).map((c) => c.field), ['CPUs']);
     assert.deepEqual(checkReconfigure(vmOf(), size({ cpuHotRemove: true }), { numCpus: 1 }).map((c) => c.field), ['CPUs']);
+  });
+});
+
+describe('a revert says in its summary when it changes the power state (D-V2-plans-3)', () => {
+  const snap = (moref: string, state: string | undefined) => ({ name: moref, moref, depth: 0, current: false, createTime: '2026-11-01T08:00:00Z', ...(state !== undefined && { state }) });
+  const snapshots = [snap('s-off', 'poweredOff'), snap('s-on', 'poweredOn'), snap('s-susp', 'suspended'), snap('s-unknown', undefined), snap('s-odd', 'constructor')];
+  const summary = (powerState: string, snapshot: string, suppressPowerOn = false) => revertSnapshotPlan(vmOf({ powerState, snapshots }), { snapshot, suppressPowerOn }).summary;
+  const lost = (snapshot: string) => `Revert VM web-01 to snapshot '${snapshot}' from 2026-11-01 08:00 UTC; changes since then are lost`;
+
+  it('a running VM reverted to a snapshot taken powered off, or with power-on suppressed, ends powered off', () => {
+    assert.equal(summary('poweredOn', 's-off'), `${lost('s-off')} and the VM ends powered off (now poweredOn, 2 vCPU, on esx-07, guest tools running, 5 snapshots)`);
+    assert.equal(summary('poweredOn', 's-on', true), `${lost('s-on')} and the VM ends powered off (now poweredOn, 2 vCPU, on esx-07, guest tools running, 5 snapshots)`);
+    assert.equal(summary('poweredOn', 's-susp'), `${lost('s-susp')} and the VM ends suspended (now poweredOn, 2 vCPU, on esx-07, guest tools running, 5 snapshots)`);
+  });
+
+  it('a VM that is off ends powered on when the snapshot was taken running', () => {
+    assert.equal(summary('poweredOff', 's-on'), `${lost('s-on')} and the VM ends powered on (now poweredOff, 2 vCPU, on esx-07, guest tools running, 5 snapshots)`);
+  });
+
+  it('says nothing more when the power state stays, or is not known', () => {
+    for (const [now, s] of [['poweredOn', 's-on'], ['poweredOff', 's-off'], ['poweredOff', 's-unknown'], ['poweredOn', 's-odd']] as const) {
+      assert.equal(summary(now, s), `${lost(s)} (now ${now}, 2 vCPU, on esx-07, guest tools running, 5 snapshots)`, `${now} ${s}`);
+    }
   });
 });

@@ -177,7 +177,7 @@ describe('snapshot plans', () => {
 
   it('revert names the snapshot and its time, that changes since are lost, and the power state after', () => {
     const p = revertSnapshotPlan(withTree, { snapshot: 'base', suppressPowerOn: false });
-    assert.equal(p.summary, "Revert VM web-01 to snapshot 'base' from 2026-11-01 08:00 UTC; changes since then are lost (now poweredOn, 2 vCPU, on esx-07, guest tools running, 4 snapshots)");
+    assert.equal(p.summary, "Revert VM web-01 to snapshot 'base' from 2026-11-01 08:00 UTC; changes since then are lost and the VM ends powered off (now poweredOn, 2 vCPU, on esx-07, guest tools running, 4 snapshots)");
     assert.deepEqual(p.changes, [
       { object: LABEL, field: 'current snapshot', before: "'pre-patch'", after: "'base'" },
       { object: LABEL, field: 'power state', before: 'poweredOn', after: 'poweredOff' },

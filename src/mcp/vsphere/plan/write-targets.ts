@@ -64,6 +64,7 @@ export function sizeText(bytes: number | undefined): string {
   const b = bytes ?? NaN;
   if (!Number.isFinite(b)) return 'unknown size';
   const gb = b / 1024 ** 3;
-  if (gb >= 1) return `${gb >= 10 ? Math.round(gb) : Math.round(gb * 10) / 10} GB`;
-  return `${Math.max(1, Math.round(b / 1024 ** 2))} MB`;
+  if (gb < 1) return `${Math.max(1, Math.round(b / 1024 ** 2))} MB`;
+  // Stryker disable next-line EqualityOperator: at exactly 10 GB both roundings say "10 GB"
+  return `${gb >= 10 ? Math.round(gb) : Math.round(gb * 10) / 10} GB`;
 }

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkMigrate, migratePlan, type MigrateState } from '../../../../src/mcp/vsphere/plan/migrate-plan.js';
 import { checkReconfigure, type VmSize } from '../../../../src/mcp/vsphere/plan/reconfigure-plan.js';
+import { explain } from '../../../../src/mcp/vsphere/plan/recheck-vsphere.js';
 import { revertSnapshotPlan } from '../../../../src/mcp/vsphere/plan/snapshot-plans.js';
 import type { VmState } from '../../../../src/mcp/vsphere/plan/vm-state.js';
 import type { Target } from '../../../../src/mcp/vsphere/plan/write-targets.js';
@@ -61,5 +62,13 @@ describe('a revert says in its summary when it changes the power state (D-V2-pla
     for (const [now, s] of [['poweredOn', 's-on'], ['poweredOff', 's-off'], ['poweredOff', 's-unknown'], ['poweredOn', 's-odd']] as const) {
       assert.equal(summary(now, s), `${lost(s)} (now ${now}, 2 vCPU, on esx-07, guest tools running, 5 snapshots)`, `${now} ${s}`);
     }
+  });
+});
+
+describe("the re-check's words", () => {
+  it('speak of power only for the power state, whatever another value became', () => {
+    assert.equal(explain({ object: 'VM web-01', key: 'snapshot', before: '', after: 'suspended' }), 'its snapshots were changed by someone else');
+    assert.equal(explain({ object: 'VM web-01', key: 'name', before: 'a', after: 'poweredOff' }), undefined);
+    assert.equal(explain({ object: 'VM web-01', key: 'runtime.powerState', before: 'poweredOn' }), undefined, 'gone: the sentence says so itself');
   });
 });

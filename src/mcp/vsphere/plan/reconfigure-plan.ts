@@ -51,8 +51,9 @@ export async function readVmSize(client: VsphereClient, vm: string, tags?: VmTag
  */
 export function checkReconfigure(vm: VmState, size: VmSize, args: { numCpus?: number; memoryMb?: number }): PlanChange[] {
   const changes: PlanChange[] = [];
-  const cpu = args.numCpus !== undefined && args.numCpus !== size.numCpu ? args.numCpus : undefined;
-  const mem = args.memoryMb !== undefined && args.memoryMb !== size.memoryMb ? args.memoryMb : undefined;
+  // What is asked and differs from now; undefined when not asked (undefined differs from any size, and is kept).
+  const cpu = args.numCpus !== size.numCpu ? args.numCpus : undefined;
+  const mem = args.memoryMb !== size.memoryMb ? args.memoryMb : undefined;
   if (args.numCpus === undefined && args.memoryMb === undefined) throw new VsphereToolError('pass numCpus, memoryMb or both; nothing to change');
   // An approval names what changes from what: without vCenter's current size there is no
   // "before" (it read "CPUs 0 → 4", and the hot-plug guards compared with that 0; D132).

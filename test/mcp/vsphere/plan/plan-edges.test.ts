@@ -72,3 +72,11 @@ describe("the re-check's words", () => {
     assert.equal(explain({ object: 'VM web-01', key: 'runtime.powerState', before: 'poweredOn' }), undefined, 'gone: the sentence says so itself');
   });
 });
+
+describe('reconfigure edges: the size vCenter reported (D132)', () => {
+  it('memory read as 0 is no size to plan from, as CPUs read as 0', () => {
+    const vm = vmOf({ powerState: 'poweredOff' });
+    const size: VmSize = { numCpu: 2, memoryMb: 0, cpuHotAdd: false, cpuHotRemove: false, memoryHotAdd: false, template: false, values: {} };
+    refused(() => checkReconfigure(vm, size, { numCpus: 4 }), 'vCenter did not say how many CPUs and how much memory VM web-01 has (an inaccessible VM has no configuration); nothing was planned, check the VM in vCenter');
+  });
+});

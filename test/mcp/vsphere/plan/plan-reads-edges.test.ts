@@ -46,6 +46,13 @@ describe('what the vSphere plans read: edges (vcsim)', () => {
     assert.deepEqual([ds.toHost, ds.toPool, ds.toDatastore?.name], [undefined, undefined, 'LocalDS_0']);
   });
 
+  it('a target that does not exist is refused by its kind and name', async () => {
+    const refused = (args: { host?: string; pool?: string; datastore?: string }, message: RegExp) => assert.rejects(readMigrate(client, { vm: 'DC0_H0_VM0', ...args }), (e: Error) => e.name === 'VsphereToolError' && message.test(e.message));
+    await refused({ host: 'no-such-host' }, /^no host named "no-such-host"; /);
+    await refused({ pool: 'no-such-pool' }, /^no resource pool named "no-such-pool"; /);
+    await refused({ datastore: 'no-such-ds' }, /^no datastore named "no-such-ds"; /);
+  });
+
   it("a named pool stays the target beside a host in another compute resource (not that resource's root pool)", async () => {
     const named = await rootPoolOf('DC0_H0');
     const s = await readMigrate(client, { vm: 'DC0_C0_RP0_VM0', host: 'DC0_H0', pool: named });

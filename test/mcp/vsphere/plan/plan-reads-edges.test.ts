@@ -51,6 +51,7 @@ describe('what the vSphere plans read: edges (vcsim)', () => {
     await refused({ host: 'no-such-host' }, /^no host named "no-such-host"; /);
     await refused({ pool: 'no-such-pool' }, /^no resource pool named "no-such-pool"; /);
     await refused({ datastore: 'no-such-ds' }, /^no datastore named "no-such-ds"; /);
+    await assert.rejects(readHostMaintenance(client, 'no-such-host'), (e: Error) => e.name === 'VsphereToolError' && /^no host named "no-such-host"; /.test(e.message));
   });
 
   it("a named pool stays the target beside a host in another compute resource (not that resource's root pool)", async () => {

@@ -21,6 +21,7 @@ const ATTACHED: Record<string, unknown> = {
   'vm-object': { 't-a': true },
   'vm-tag-no-name': ['t-a', 't-no-name'],
   'vm-tag-empty-name': ['t-empty-name'],
+  'vm-tag-number-name': ['t-number-name'],
   'vm-tag-no-category': ['t-no-category'],
   'vm-tag-null': ['t-null'],
   'vm-category-no-name': ['t-a', 't-in-nameless'],
@@ -32,6 +33,7 @@ const TAGS: Record<string, unknown> = {
   't/b?': { name: 'test', category_id: 'c-env' },
   't-no-name': { category_id: 'c-env' },
   't-empty-name': { name: '', category_id: 'c-env' },
+  't-number-name': { name: 5, category_id: 'c-env' },
   't-no-category': { name: 'x' },
   't-null': null,
   't-in-nameless': { name: 'x', category_id: 'c-nameless' },
@@ -81,7 +83,7 @@ describe('readVmTags() on answers vcsim never gives', () => {
   });
 
   it('Security: an answer that could make the list incomplete leaves the fact unknown', async () => {
-    for (const vm of ['vm-dup', 'vm-number', 'vm-object', 'vm-tag-no-name', 'vm-tag-empty-name', 'vm-tag-no-category', 'vm-tag-null', 'vm-category-no-name', 'vm-category-empty-name']) {
+    for (const vm of ['vm-dup', 'vm-number', 'vm-object', 'vm-tag-no-name', 'vm-tag-empty-name', 'vm-tag-number-name', 'vm-tag-no-category', 'vm-tag-null', 'vm-category-no-name', 'vm-category-empty-name']) {
       assert.equal(await tags(vm), undefined, vm);
     }
   });

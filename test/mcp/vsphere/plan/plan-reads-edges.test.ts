@@ -8,6 +8,7 @@ import { xmlElement, type ManagedObjectRef, type VsphereClient } from '../../../
 import { createVsphereClients } from '../../../../src/mcp/vsphere/endpoint-clients.js';
 import { readHostMaintenance } from '../../../../src/mcp/vsphere/plan/maintenance-plan.js';
 import { readMigrate } from '../../../../src/mcp/vsphere/plan/migrate-plan.js';
+import { readClone } from '../../../../src/mcp/vsphere/plan/clone-plan.js';
 import { targetOf } from '../../../../src/mcp/vsphere/plan/write-targets.js';
 import { startVcsim, type Vcsim } from '../../../support/vcsim.js';
 import { adminSession, type AdminSession } from '../admin-session.js';
@@ -52,6 +53,20 @@ describe('what the vSphere plans read: edges (vcsim)', () => {
     await refused({ pool: 'no-such-pool' }, /^no resource pool named "no-such-pool"; /);
     await refused({ datastore: 'no-such-ds' }, /^no datastore named "no-such-ds"; /);
     await assert.rejects(readHostMaintenance(client, 'no-such-host'), (e: Error) => e.name === 'VsphereToolError' && /^no host named "no-such-host"; /.test(e.message));
+  });
+
+  it('a clone: an unknown target is refused by its kind and name; a named datastore and a derived pool keep their roles', async () => {
+    const clone = (extra: Record<string, string>) => readClone(client, { vm: 'DC0_H0_VM0', name: 'x', powerOn: false, ...extra });
+    const refused = (extra: Record<string, string>, message: RegExp) => assert.rejects(clone(extra), (e: Error) => e.name === 'VsphereToolError' && message.test(e.message));
+    await refused({ folder: 'no-such-folder' }, /^no folder named "no-such-folder"; /);
+    await refused({ datastore: 'no-such-ds' }, /^no datastore named "no-such-ds"; /);
+    await refused({ host: 'no-such-host' }, /^no host named "no-such-host"; /);
+    await refused({ pool: 'no-such-pool' }, /^no resource pool named "no-such-pool"; /);
+    await admin.createDatastore('DC0_H0', 'ds-other');
+    const named = await clone({ datastore: 'ds-other' });
+    assert.deepEqual([named.datastore.name, named.datastore.kind, named.datastore.role], ['ds-other', 'datastore', 'datastore ds-other']);
+    const derived = await clone({ host: 'DC0_C0_H0' });
+    assert.deepEqual([derived.pool.kind, derived.pool.role], ['resource pool', 'resource pool Resources']);
   });
 
   it("a named pool stays the target beside a host in another compute resource (not that resource's root pool)", async () => {

@@ -354,4 +354,33 @@ export const AREAS = {
       'test/platform/audit/format-audit-line-details.test.ts',
     ],
   },
+  'vsphere-plans': {
+    what: 'the vSphere write plans a person approves: their plain words (what changes, from what, on which VM), the targets and the precondition an approved call is bound to, the re-check before it runs, and the facts and tags policy rules match on',
+    mutate: [
+      'src/mcp/vsphere/plan/clone-plan.ts',
+      'src/mcp/vsphere/plan/maintenance-plan.ts',
+      'src/mcp/vsphere/plan/migrate-plan.ts',
+      'src/mcp/vsphere/plan/power-plan.ts',
+      'src/mcp/vsphere/plan/recheck-vsphere.ts',
+      'src/mcp/vsphere/plan/reconfigure-plan.ts',
+      'src/mcp/vsphere/plan/snapshot-plans.ts',
+      'src/mcp/vsphere/plan/vm-facts.ts',
+      'src/mcp/vsphere/plan/vm-state.ts',
+      'src/mcp/vsphere/plan/vm-tags.ts',
+      'src/mcp/vsphere/plan/write-targets.ts',
+    ],
+    tests: [
+      'test/mcp/vsphere/plan/reconfigure-plan.test.ts',
+      'test/mcp/vsphere/upstream-words.test.ts',
+      // What each plan says, refuses and binds, from the state a tool read (no simulator).
+      'test/mcp/vsphere/plan/plan-words.test.ts',
+      // The only test of the read functions and the re-check: vcsim, which starts in well under a
+      // second (the other areas' vcsim tests run whole MCP servers and stay out).
+      'test/mcp/vsphere/plan/plan-reads.test.ts',
+      // Edges the first runs left: tag answers vcsim never gives (the fake vCenter), plan and read edges.
+      'test/mcp/vsphere/plan/vm-tags-answers.test.ts',
+      'test/mcp/vsphere/plan/plan-edges.test.ts',
+      'test/mcp/vsphere/plan/plan-reads-edges.test.ts',
+    ],
+  },
 };

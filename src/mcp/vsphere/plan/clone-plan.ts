@@ -79,8 +79,8 @@ export async function readClone(client: VsphereClient, args: CloneArgs, tags?: V
  */
 export async function nameTaken(client: VsphereClient, folder: Target, name: string): Promise<string | undefined> {
   const [f] = await client.retrieveObjects([folder.ref], ['childEntity']);
+  // No VMs in the folder: retrieveObjects answers [] without a round trip.
   const children = asArray(f?.props['childEntity']).filter(isMoRef).filter((r) => r.type === 'VirtualMachine');
-  if (children.length === 0) return undefined;
   const named = await client.retrieveObjects(children, ['name']);
   const hit = named.find((o) => o.props['name'] === name);
   return hit ? `folder ${folder.name} already has a VM named ${JSON.stringify(name)} (${hit.ref.value}); pick another name` : undefined;
@@ -107,5 +107,7 @@ export async function clonePlan(client: VsphereClient, s: CloneState, args: Clon
     ],
     objects: [vmLabel(s.vm), targetLabel(s.folder), targetLabel(s.datastore), targetLabel(s.pool), ...(s.host ? [targetLabel(s.host)] : [])],
     precondition: [{ ...vmPrecondition(s.vm), values: { ...s.vm.values, ...s.hardware } }, targetPrecondition(s.folder), targetPrecondition(s.datastore), targetPrecondition(s.pool), ...(s.host ? [targetPrecondition(s.host)] : [])],
+    // The source's facts (folder, cluster, tags ...) for policy rules (D60).
+    facts: [s.vm.facts],
   };
 }

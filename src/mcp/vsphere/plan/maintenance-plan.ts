@@ -27,7 +27,8 @@ export async function readHostMaintenance(client: VsphereClient, host: string): 
   const [o] = await client.retrieveObjects([target.ref], HOST_PATHS);
   if (!o) throw new VsphereToolError(`host ${target.name} disappeared while it was being read; list the hosts again`);
   const refs = asArray(o.props['vm']).filter(isMoRef);
-  const rows = refs.length ? await client.retrieveObjects(refs, ['name', 'runtime.powerState']) : [];
+  // No VMs: retrieveObjects answers [] without a round trip.
+  const rows = await client.retrieveObjects(refs, ['name', 'runtime.powerState']);
   return {
     host: target,
     inMaintenance: o.props['runtime.inMaintenanceMode'] === true || o.props['runtime.inMaintenanceMode'] === 'true',

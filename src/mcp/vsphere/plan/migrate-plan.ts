@@ -106,7 +106,13 @@ export function migratePlan(s: MigrateState): PlanDraft {
     objects.push(targetLabel(m.datastore));
     precondition.push(targetPrecondition(m.datastore));
   }
+  // Security: a target the call names that the VM is already on does not move it, but is bound
+  // all the same: a name that means another object when the approved call runs (renamed or
+  // replaced since) would move the VM there, and assertApprovedTargets refuses only what the
+  // precondition holds (D-V2-plans-2).
+  for (const t of [s.toHost, s.toPool, s.toDatastore]) if (t && t !== m.host && t !== m.pool && t !== m.datastore) precondition.push(targetPrecondition(t));
   if (!m.host && s.fromHost) parts.push(`staying on host ${s.fromHost.name}`);
   const how = s.vm.powerState === 'poweredOn' ? `now poweredOn: a live migration${m.datastore ? ' of its memory and disks' : ''}` : `now ${s.vm.powerState}`;
-  return { summary: `Migrate VM ${s.vm.name} ${parts.join(', ')} (${how})`, changes, objects, precondition };
+  // The VM's facts, as read where it is now, for policy rules (D60).
+  return { summary: `Migrate VM ${s.vm.name} ${parts.join(', ')} (${how})`, changes, objects, precondition, facts: [s.vm.facts] };
 }

@@ -51,8 +51,9 @@ export async function readVmSize(client: VsphereClient, vm: string, tags?: VmTag
  */
 export function checkReconfigure(vm: VmState, size: VmSize, args: { numCpus?: number; memoryMb?: number }): PlanChange[] {
   const changes: PlanChange[] = [];
-  const cpu = args.numCpus !== undefined && args.numCpus !== size.numCpu ? args.numCpus : undefined;
-  const mem = args.memoryMb !== undefined && args.memoryMb !== size.memoryMb ? args.memoryMb : undefined;
+  // What is asked and differs from now; undefined when not asked (undefined differs from any size, and is kept).
+  const cpu = args.numCpus !== size.numCpu ? args.numCpus : undefined;
+  const mem = args.memoryMb !== size.memoryMb ? args.memoryMb : undefined;
   if (args.numCpus === undefined && args.memoryMb === undefined) throw new VsphereToolError('pass numCpus, memoryMb or both; nothing to change');
   // An approval names what changes from what: without vCenter's current size there is no
   // "before" (it read "CPUs 0 → 4", and the hot-plug guards compared with that 0; D132).
@@ -62,10 +63,13 @@ export function checkReconfigure(vm: VmState, size: VmSize, args: { numCpus?: nu
   if (size.template) throw new VsphereToolError(`${vm.name} is a template; clone it (vsphere_clone_vm) and resize the clone`);
   if (vm.powerState === 'poweredOn') {
     const off = `power it off first (vsphere_power action shutdown_guest or off), then call again`;
-    if (cpu !== undefined && cpu > size.numCpu && !size.cpuHotAdd) throw new VsphereToolError(`VM ${vm.name} is powered on and CPU hot add is disabled on it, so its CPUs cannot go ${size.numCpu} → ${cpu} now; ${off}`);
-    if (cpu !== undefined && cpu < size.numCpu && !size.cpuHotRemove) throw new VsphereToolError(`VM ${vm.name} is powered on and CPU hot remove is disabled on it, so its CPUs cannot go ${size.numCpu} → ${cpu} now; ${off}`);
-    if (mem !== undefined && mem > size.memoryMb && !size.memoryHotAdd) throw new VsphereToolError(`VM ${vm.name} is powered on and memory hot add is disabled on it, so its memory cannot go ${size.memoryMb} → ${mem} MB now; ${off}`);
-    if (mem !== undefined && mem < size.memoryMb) throw new VsphereToolError(`VM ${vm.name} is powered on and vSphere never removes memory from a running VM (${size.memoryMb} → ${mem} MB); ${off}`);
+    // What stays is compared as it is (not up, not down), so only what changes is checked.
+    const cpuTo = cpu ?? size.numCpu;
+    const memTo = mem ?? size.memoryMb;
+    if (cpuTo > size.numCpu && !size.cpuHotAdd) throw new VsphereToolError(`VM ${vm.name} is powered on and CPU hot add is disabled on it, so its CPUs cannot go ${size.numCpu} → ${cpuTo} now; ${off}`);
+    if (cpuTo < size.numCpu && !size.cpuHotRemove) throw new VsphereToolError(`VM ${vm.name} is powered on and CPU hot remove is disabled on it, so its CPUs cannot go ${size.numCpu} → ${cpuTo} now; ${off}`);
+    if (memTo > size.memoryMb && !size.memoryHotAdd) throw new VsphereToolError(`VM ${vm.name} is powered on and memory hot add is disabled on it, so its memory cannot go ${size.memoryMb} → ${memTo} MB now; ${off}`);
+    if (memTo < size.memoryMb) throw new VsphereToolError(`VM ${vm.name} is powered on and vSphere never removes memory from a running VM (${size.memoryMb} → ${memTo} MB); ${off}`);
   }
   if (cpu !== undefined) changes.push({ object: vmLabel(vm), field: 'CPUs', before: String(size.numCpu), after: String(cpu) });
   if (mem !== undefined) changes.push({ object: vmLabel(vm), field: 'memory MB', before: String(size.memoryMb), after: String(mem) });
@@ -82,6 +86,7 @@ export function reconfigurePlan(vm: VmState, size: VmSize, args: { numCpus?: num
     changes,
     objects: [vmLabel(vm)],
     precondition: [sizePrecondition(vm, size)],
+    facts: [vm.facts],
   };
 }
 

@@ -13,6 +13,13 @@ export function shortTime(iso: string | undefined): string {
 
 const snapLabel = (vm: VmState, s: SnapshotRow) => `snapshot '${s.name}' (${s.moref}) of VM ${vm.name}`;
 
+// A Map, not an object: a snapshot's state is vCenter's text, and `constructor` must not find a function.
+const ENDS = new Map([
+  ['poweredOff', 'powered off'],
+  ['poweredOn', 'powered on'],
+  ['suspended', 'suspended'],
+]);
+
 /** Plan of vsphere_snapshot_create. */
 export function createSnapshotPlan(vm: VmState, args: { name: string; memory: boolean; quiesce: boolean }): PlanDraft {
   if (args.quiesce && vm.toolsRunning === false) throw new VsphereToolError(`cannot quiesce VM ${vm.name}: VMware Tools are not running in the guest; call again with quiesce false`);
@@ -31,8 +38,10 @@ export function revertSnapshotPlan(vm: VmState, args: { snapshot: string; suppre
   const snap = pickSnapshot(vm.name, vm.snapshots, args.snapshot);
   const current = vm.snapshots.find((s) => s.current);
   const powerAfter = snap.state === 'poweredOn' && args.suppressPowerOn ? 'poweredOff' : (snap.state ?? 'as in the snapshot');
+  // A revert can power the VM off (or on): the summary says so, not only its changes (D-V2-plans-3).
+  const ends = powerAfter === vm.powerState ? undefined : ENDS.get(powerAfter);
   return {
-    summary: `Revert VM ${vm.name} to snapshot '${snap.name}' from ${shortTime(snap.createTime)}; changes since then are lost (${describeVm(vm)})`,
+    summary: `Revert VM ${vm.name} to snapshot '${snap.name}' from ${shortTime(snap.createTime)}; changes since then are lost${ends ? ` and the VM ends ${ends}` : ''} (${describeVm(vm)})`,
     changes: [
       { object: vmLabel(vm), field: 'current snapshot', before: current ? `'${current.name}'` : '(none)', after: `'${snap.name}'` },
       { object: vmLabel(vm), field: 'power state', before: vm.powerState, after: powerAfter },

@@ -64,7 +64,7 @@ export async function readVmState(client: VsphereClient, vm: string, tags?: VmTa
     name: target.name,
     powerState,
     ...(Number.isFinite(numCpu) && numCpu > 0 && { numCpu }),
-    ...(h && { host: propertyText(h.props['name']) ?? '' }),
+    ...(hostName !== undefined && { host: hostName }),
     ...(typeof tools === 'string' && { toolsRunning: tools === 'guestToolsRunning' }),
     snapshots: flattenSnapshots(o.props['snapshot']),
     values: Object.fromEntries(VM_PRECONDITION_PATHS.map((p) => [p, preconditionValue(p, o.props[p])])),

@@ -61,8 +61,10 @@ export function assertApprovedTargets(extra: ToolExtra, targets: readonly (Targe
 
 /** "40 GB" from bytes; "unknown size" when vCenter did not say. */
 export function sizeText(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return 'unknown size';
-  const gb = bytes / 1024 ** 3;
-  if (gb >= 1) return `${gb >= 10 ? Math.round(gb) : Math.round(gb * 10) / 10} GB`;
-  return `${Math.max(1, Math.round(bytes / 1024 ** 2))} MB`;
+  const b = bytes ?? NaN;
+  if (!Number.isFinite(b)) return 'unknown size';
+  const gb = b / 1024 ** 3;
+  if (gb < 1) return `${Math.max(1, Math.round(b / 1024 ** 2))} MB`;
+  // Stryker disable next-line EqualityOperator: at exactly 10 GB both roundings say "10 GB"
+  return `${gb >= 10 ? Math.round(gb) : Math.round(gb * 10) / 10} GB`;
 }

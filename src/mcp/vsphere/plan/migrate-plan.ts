@@ -109,7 +109,7 @@ export function migratePlan(s: MigrateState): PlanDraft {
   // Security: a target the call names that the VM is already on does not move it, but is bound
   // all the same: a name that means another object when the approved call runs (renamed or
   // replaced since) would move the VM there, and assertApprovedTargets refuses only what the
-  // precondition holds (D-V2-plans-2).
+  // precondition holds (D159).
   for (const t of [s.toHost, s.toPool, s.toDatastore]) if (t && t !== m.host && t !== m.pool && t !== m.datastore) precondition.push(targetPrecondition(t));
   if (!m.host && s.fromHost) parts.push(`staying on host ${s.fromHost.name}`);
   const how = s.vm.powerState === 'poweredOn' ? `now poweredOn: a live migration${m.datastore ? ' of its memory and disks' : ''}` : `now ${s.vm.powerState}`;

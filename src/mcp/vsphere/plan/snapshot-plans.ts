@@ -38,7 +38,7 @@ export function revertSnapshotPlan(vm: VmState, args: { snapshot: string; suppre
   const snap = pickSnapshot(vm.name, vm.snapshots, args.snapshot);
   const current = vm.snapshots.find((s) => s.current);
   const powerAfter = snap.state === 'poweredOn' && args.suppressPowerOn ? 'poweredOff' : (snap.state ?? 'as in the snapshot');
-  // A revert can power the VM off (or on): the summary says so, not only its changes (D-V2-plans-3).
+  // A revert can power the VM off (or on): the summary says so, not only its changes (D160).
   const ends = powerAfter === vm.powerState ? undefined : ENDS.get(powerAfter);
   return {
     summary: `Revert VM ${vm.name} to snapshot '${snap.name}' from ${shortTime(snap.createTime)}; changes since then are lost${ends ? ` and the VM ends ${ends}` : ''} (${describeVm(vm)})`,

@@ -42,7 +42,7 @@ describe('reconfigure edges: a running VM', () => {
   });
 });
 
-describe('a revert says in its summary when it changes the power state (D-V2-plans-3)', () => {
+describe('a revert says in its summary when it changes the power state (D160)', () => {
   const snap = (moref: string, state: string | undefined) => ({ name: moref, moref, depth: 0, current: false, createTime: '2026-11-01T08:00:00Z', ...(state !== undefined && { state }) });
   const snapshots = [snap('s-off', 'poweredOff'), snap('s-on', 'poweredOn'), snap('s-susp', 'suspended'), snap('s-unknown', undefined), snap('s-odd', 'constructor')];
   const summary = (powerState: string, snapshot: string, suppressPowerOn = false) => revertSnapshotPlan(vmOf({ powerState, snapshots }), { snapshot, suppressPowerOn }).summary;

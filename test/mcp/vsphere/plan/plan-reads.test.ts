@@ -195,7 +195,7 @@ describe('what the vSphere plans read (vcsim)', () => {
         { object: 'datastore LocalDS_0', type: 'Datastore', id: ds, values: {} },
         { object: 'resource pool Resources', type: 'ResourcePool', id: pool, values: {} },
       ]);
-      // The source's facts, for policy rules (D60; D-V2-plans-1).
+      // The source's facts, for policy rules (D60; D158).
       assert.deepEqual(p.facts, [s.vm.facts]);
       assert.equal(p.facts?.[0]?.['host'], 'DC0_H0');
       const on = await clonePlan(client, s, { ...args, powerOn: true });

@@ -243,7 +243,7 @@ describe('reconfigure plans', () => {
     assert.equal(reconfigurePlan(vmOf({ powerState: 'suspended' }), size(), { numCpus: 3 }).summary, 'Set VM web-01 CPUs 2 → 3 (now suspended)');
   });
 
-  it("carry the VM's facts for policy rules (D60; D-V2-plans-1)", () => {
+  it("carry the VM's facts for policy rules (D60; D158)", () => {
     const facts = { powerState: 'poweredOff', folder: 'Lab', tags: [] };
     assert.deepEqual(reconfigurePlan(vmOf({ powerState: 'poweredOff', facts }), size(), { numCpus: 4 }).facts, [facts]);
   });
@@ -337,12 +337,12 @@ describe('migrate plans', () => {
     assert.deepEqual(checkMigrate(state({ fromDatastores: [d1], toDatastore: { ...d2, ref: d1.ref }, toHost: h2 })), { host: h2 });
   });
 
-  it("carry the VM's facts for policy rules (D60), as the power and snapshot plans do (D-V2-plans-1)", () => {
+  it("carry the VM's facts for policy rules (D60), as the power and snapshot plans do (D158)", () => {
     const facts = { powerState: 'poweredOn', folder: 'Lab', cluster: 'C1', tags: ['env:test'] };
     assert.deepEqual(migratePlan(state({ vm: vmOf({ facts }), toHost: h2 })).facts, [facts]);
   });
 
-  it('bind every target named, also one the VM is already on: a name that later means another object is refused (Security, D-V2-plans-2)', () => {
+  it('bind every target named, also one the VM is already on: a name that later means another object is refused (Security, D159)', () => {
     // The VM is on esx-01 (host-1); the call names host esx-01 and datastore ds2: only the datastore moves.
     const here = { ...h2, ref: h1.ref, name: 'esx-01', role: 'target host esx-01' };
     const p = migratePlan(state({ toHost: here, toDatastore: d2 }));

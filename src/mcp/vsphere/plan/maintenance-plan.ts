@@ -74,8 +74,13 @@ export function maintenancePlan(s: HostMaintenanceState, action: MaintenanceActi
   }
   const names = named.join(', ') + (running.length > named.length ? ` and ${running.length - named.length} more` : '');
   const vmsPart = running.length === 0 ? 'no running VMs on it' : `${running.length} running VM${running.length === 1 ? '' : 's'} must move to other hosts or be powered off first: ${names}`;
+  // The VMs not running stay registered on the host unless the call moves them (vSphere's
+  // "move powered-off and suspended virtual machines"): a suspended VM is named as such, not as
+  // powered off, since the person approving may care about the memory state it keeps.
   const off = s.vms.length - running.length;
-  const offPart = off > 0 ? `; ${off} powered-off VM${off === 1 ? '' : 's'} ${evacuatePoweredOffVms ? 'will be moved too' : 'stay registered on it'}` : '';
+  const suspended = s.vms.filter((v) => v.powerState === 'suspended').length;
+  const offKinds = [off - suspended > 0 ? `${off - suspended} powered-off` : '', suspended > 0 ? `${suspended} suspended` : ''].filter(Boolean).join(' and ');
+  const offPart = off > 0 ? `; ${offKinds} VM${off === 1 ? '' : 's'} ${evacuatePoweredOffVms ? 'will be moved too' : `${off === 1 ? 'stays' : 'stay'} registered on it`}` : '';
   return {
     summary: `Put host ${s.host.name} into maintenance mode (${vmsPart}${offPart}); it takes no VMs until it exits`,
     changes: [

@@ -380,11 +380,11 @@ describe('host maintenance plans', () => {
   const hostState = (over: Partial<HostMaintenanceState> = {}): HostMaintenanceState => ({ host, inMaintenance: false, connection: 'connected', vms: [], values, ...over });
   const HOST_PRE = { object: 'host esx-09', type: 'HostSystem', id: 'host-9', values };
 
-  it('enter names the running VMs that must move, and what happens to the powered-off ones', () => {
+  it('enter names the running VMs that must move, and what happens to the powered-off and suspended ones', () => {
     const running = [{ name: 'app', moref: 'vm-1', powerState: 'poweredOn' }, { name: 'db', moref: 'vm-2', powerState: 'poweredOn' }];
     const stopped = [{ name: 'old', moref: 'vm-3', powerState: 'poweredOff' }, { name: 'sleepy', moref: 'vm-4', powerState: 'suspended' }];
     const p = maintenancePlan(hostState({ vms: [...running, ...stopped] }), 'enter', false);
-    assert.equal(p.summary, 'Put host esx-09 into maintenance mode (2 running VMs must move to other hosts or be powered off first: app, db; 2 powered-off VMs stay registered on it); it takes no VMs until it exits');
+    assert.equal(p.summary, 'Put host esx-09 into maintenance mode (2 running VMs must move to other hosts or be powered off first: app, db; 1 powered-off and 1 suspended VMs stay registered on it); it takes no VMs until it exits');
     assert.deepEqual(p.changes, [
       { object: 'host esx-09 (host-9)', field: 'maintenance mode', before: 'off', after: 'on' },
       { object: 'VM app (vm-1)', field: 'host', before: 'esx-09', after: 'another host, or powered off' },
@@ -398,7 +398,10 @@ describe('host maintenance plans', () => {
     ]);
     assert.equal(maintenancePlan(hostState({ vms: [running[0]!, stopped[0]!] }), 'enter', true).summary, 'Put host esx-09 into maintenance mode (1 running VM must move to other hosts or be powered off first: app; 1 powered-off VM will be moved too); it takes no VMs until it exits');
     assert.equal(maintenancePlan(hostState(), 'enter', true).summary, 'Put host esx-09 into maintenance mode (no running VMs on it); it takes no VMs until it exits');
-    assert.equal(maintenancePlan(hostState({ vms: stopped }), 'enter', true).summary, 'Put host esx-09 into maintenance mode (no running VMs on it; 2 powered-off VMs will be moved too); it takes no VMs until it exits');
+    assert.equal(maintenancePlan(hostState({ vms: stopped }), 'enter', true).summary, 'Put host esx-09 into maintenance mode (no running VMs on it; 1 powered-off and 1 suspended VMs will be moved too); it takes no VMs until it exits');
+    // A suspended VM is never called powered off.
+    assert.equal(maintenancePlan(hostState({ vms: [stopped[1]!] }), 'enter', false).summary, 'Put host esx-09 into maintenance mode (no running VMs on it; 1 suspended VM stays registered on it); it takes no VMs until it exits');
+    assert.equal(maintenancePlan(hostState({ vms: [stopped[0]!, stopped[0]!] }), 'enter', false).summary, 'Put host esx-09 into maintenance mode (no running VMs on it; 2 powered-off VMs stay registered on it); it takes no VMs until it exits');
   });
 
   it('enter names at most 20 running VMs (and 400 characters), counting the rest', () => {

@@ -116,6 +116,19 @@ describe('checkAuditRecord (issue 17)', () => {
     assert.ok(accepted > 10_000 && refused > 5000, `too few valid or invalid records generated (${accepted} valid, ${refused} not)`);
   });
 
+  it('refuses the near misses the generators rarely make, as the schema does: a key id not anchored at its start or not a string, an infinite duration', () => {
+    const base = { ts: '2026-12-06T13:00:00.000Z', event: 'audit.checkpoint' };
+    for (const near of [{ keyId: 'x0123456789abcdef' }, { keyId: 'x'.repeat(40) + '0123456789abcdef' }, { keyId: 1234567890123456 }, { keyId: ['0123456789abcdef'] }, { durationMs: Infinity }]) {
+      const value = { ...base, ...near };
+      assert.equal(AuditRecord.safeParse(value).success, false, `the schema refuses ${fc.stringify(near)}`);
+      assert.equal(checkAuditRecord(value), undefined, `the check must refuse ${fc.stringify(near)} too`);
+    }
+    // The same fields at their valid values pass both.
+    const ok = { ...base, keyId: '0123456789abcdef', durationMs: 0 };
+    assert.equal(AuditRecord.safeParse(ok).success, true);
+    assert.deepEqual(checkAuditRecord(ok), ok);
+  });
+
   it('uses the schema\'s own datetime pattern for ts, expiresAt and since', () => {
     const patterns = [AuditRecord.shape.ts, AuditRecord.shape.expiresAt.unwrap(), AuditRecord.shape.since.unwrap()].map((s) => String((s as unknown as { _zod: { def: { pattern: RegExp } } })._zod.def.pattern));
     for (const ts of ['2026-12-06T13:00:00.000Z', '2026-12-06T13:00:00Z', '2026-02-29T00:00:00Z']) {

@@ -86,7 +86,7 @@ describe('P6 plans: what each write names and binds', () => {
       assert.equal((await plan({ method: 'DELETE', query: { ObjectId: ids.slice(0, 10).join(',') } })).summary, `Delete 10 activity object(s) in P6 (DELETE activity, ObjectId ${ids.slice(0, 10).join(', ')})`);
     });
 
-    it('a POST or PUT needs a body; a POST shows every new object\'s fields (twenty each, fifty objects)', async () => {
+    it('a POST or PUT needs a body; a POST shows every new object\'s fields (twenty each, fifty objects, 500 changes at most)', async () => {
       await refuses({ method: 'POST' }, 'P6_BAD_ARGUMENTS', 'POST needs body: a non-empty array of objects');
       await refuses({ method: 'PUT', body: [] }, 'P6_BAD_ARGUMENTS', 'PUT needs body: a non-empty array of objects');
       const p = await plan({ method: 'POST', segments: ['calendar'], body: [{ Name: 'Night', Hours: 8 }, { Name: '' }] });
@@ -98,7 +98,9 @@ describe('P6 plans: what each write names and binds', () => {
       });
       const wide = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`F${i}`, i]));
       const many = await plan({ method: 'POST', segments: ['calendar'], body: Array.from({ length: 60 }, () => wide) });
-      assert.equal(many.changes.length, 50 * 20);
+      // Fifty objects of twenty fields would be 1,000: the plan contract's limit is 500 changes.
+      assert.equal(many.changes.length, 500);
+      assert.equal(many.changes.at(-1)!.object, 'new calendar #25');
       assert.match(many.summary, /^Create 60 calendar object\(s\) in P6 \(POST calendar: 60 object\(s\) with F0, F1, F2, F3, F4, F5, F6, F7, …\)$/);
       const eight = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`F${i}`, i]));
       assert.match((await plan({ method: 'POST', segments: ['calendar'], body: [eight] })).summary, /with F0, F1, F2, F3, F4, F5, F6, F7\)$/);
@@ -180,6 +182,26 @@ describe('P6 plans: what each write names and binds', () => {
   });
 
   describe('PUT of many objects: within the contract, and facts only when every object has them', () => {
+    it('a PUT or POST on a path whose current values are not read shows at most 500 changes (50 objects of 20 fields at most) and names at most 100, within the contract', async () => {
+      const fields = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`F${i}`, i]));
+      const p = await plan({ method: 'PUT', segments: ['calendar'], body: Array.from({ length: 120 }, (_, i) => ({ ObjectId: 1000 + i, ...fields })) });
+      assert.match(p.summary, /^Update 120 calendar object\(s\) in P6 \(PUT calendar: .*\); current values not read for this path$/);
+      // 50 objects of 20 fields would be 1,000 changes: the contract's 500 are the first 25 objects' (the gateway refused the plan before).
+      assert.deepEqual([p.changes.length, p.objects.length, p.precondition.length], [500, 100, 0]);
+      assert.deepEqual(p.changes[0], { object: 'calendar 1000', field: 'F0', after: '0' });
+      assert.ok(!p.changes.some((c) => c.field === 'ObjectId' || c.field === 'F20'));
+      assert.equal(p.changes.at(-1)!.object, 'calendar 1024');
+      assert.equal(p.objects.at(-1), 'calendar 1099');
+      assert.ok(ChildPlan.safeParse({ ...p, changes: [...p.changes], objects: [...p.objects], hash: 'ab'.repeat(32) }).success, 'the gateway would refuse a plan past the contract');
+      const post = await plan({ method: 'POST', segments: ['calendar'], body: Array.from({ length: 60 }, () => ({ ...fields })) });
+      assert.equal(post.changes.length, 500);
+      assert.ok(ChildPlan.safeParse({ ...post, changes: [...post.changes], objects: [...post.objects], hash: 'ab'.repeat(32) }).success, 'the gateway would refuse a POST plan past the contract');
+    });
+
+    it('a GET with a body is a bad argument, not a plan', async () => {
+      await refuses({ method: 'GET', body: [{ ObjectId: 1 }] }, 'P6_BAD_ARGUMENTS', /^GET takes no body; put filters in query/);
+    });
+
     it('binds 100 objects and shows 500 changes at most; facts for up to 100 objects, none past that', async () => {
       const project = acts[0]!.project;
       const ids = fake.store.insert('activity', Array.from({ length: 101 }, (_, i) => ({ Id: `M${i}`, Name: `m${i}`, ProjectObjectId: project, ProjectId: 'P', PercentComplete: 1, Status: 'Not Started', PlannedDuration: 1, RemainingDuration: 1, ActualDuration: 0, LastUpdateDate: '2026-11-30T09:00:00' })));

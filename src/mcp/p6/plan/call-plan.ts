@@ -23,6 +23,8 @@ const KNOWN_PUT: Readonly<Record<string, { lastUpdate: boolean }>> = {
 };
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
 const MAX_SHOWN = 50;
+/** The plan contract's limit on changes (`ChildPlan.changes`, plan-protocol.ts): a plan past it is refused by the gateway. */
+const MAX_CHANGES = 500;
 
 /** What p6_call's plan needs of the call. */
 export interface CallPlanInput {
@@ -74,7 +76,7 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   }
   if (!body || body.length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', `${method} needs body: a non-empty array of objects`);
   if (method === 'POST') {
-    const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o, i) => Object.entries(o).slice(0, 20).map(([f, v]) => ({ object: `new ${path} #${i + 1}`, field: f, after: showP6Value(v) })));
+    const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o, i) => Object.entries(o).slice(0, 20).map(([f, v]) => ({ object: `new ${path} #${i + 1}`, field: f, after: showP6Value(v) }))).slice(0, MAX_CHANGES);
     return { summary: `Create ${body.length} ${path} object(s) in P6 (POST ${path}: ${bodySummary(body)})`, changes, objects: [target], precondition: [] };
   }
   // PUT
@@ -84,7 +86,7 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   const known = segments.length === 1 ? KNOWN_PUT[segments[0]!] : undefined;
   const fields = [...new Set(body.flatMap((o) => Object.keys(o)).filter((f) => f !== 'ObjectId'))];
   if (!known || fields.some((f) => !FIELD.test(f))) {
-    const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o) => Object.entries(o).filter(([f]) => f !== 'ObjectId').slice(0, 20).map(([f, v]) => ({ object: `${path} ${String(o['ObjectId'])}`, field: f, after: showP6Value(v) })));
+    const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o) => Object.entries(o).filter(([f]) => f !== 'ObjectId').slice(0, 20).map(([f, v]) => ({ object: `${path} ${String(o['ObjectId'])}`, field: f, after: showP6Value(v) }))).slice(0, MAX_CHANGES);
     return { summary: `Update ${body.length} ${path} object(s) in P6 (PUT ${path}: ${bodySummary(body)}); current values not read for this path`, changes, objects: body.slice(0, 100).map((o) => `${path} ${String(o['ObjectId'])}`), precondition: [] };
   }
   const resource = segments[0]!;
@@ -98,7 +100,7 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   for (const o of body) {
     const row = rows.find((r) => r['ObjectId'] === o['ObjectId'])!;
     const object = `${resource} ${String(o['ObjectId'])}`;
-    for (const [f, v] of Object.entries(o)) if (f !== 'ObjectId' && changes.length < 500) changes.push({ object, field: f, before: showP6Value(row[f]), after: showP6Value(v) });
+    for (const [f, v] of Object.entries(o)) if (f !== 'ObjectId' && changes.length < MAX_CHANGES) changes.push({ object, field: f, before: showP6Value(row[f]), after: showP6Value(v) });
     if (precondition.length < 100) precondition.push({ object, type: resource, id: String(o['ObjectId']), values: Object.fromEntries(readFields.map((f) => [f, preconditionP6Value(row[f])])) });
   }
   const first = changes.slice(0, 3).map((c) => `${c.field} ${c.before} → ${c.after}`).join(', ');

@@ -3,12 +3,9 @@
 // test CA (openssl-pki.ts) signs its certificate for 127.0.0.1, and the dispatcher it hands
 // out is the product's (createUpstreamDispatcher) trusting that CA only. The test decides
 // every answer; the fake only reads each request whole and writes the reply.
-import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Agent } from 'undici';
-import { createUpstreamDispatcher } from '../../src/connectors/tls/index.js';
-import { createTestPki } from './openssl-pki.js';
+import { startRawUpstream } from './raw-upstream.js';
 
 /** One request as the fake received it. */
 export interface FakeVcenterRequest {
@@ -40,36 +37,12 @@ export interface FakeVcenter {
  * undefined for none: that request stays open until the client gives up or the fake closes.
  */
 export async function startFakeVcenter(answer: (request: FakeVcenterRequest) => FakeVcenterReply | undefined): Promise<FakeVcenter> {
-  const pki = createTestPki();
-  const leaf = pki.issue('IP:127.0.0.1');
-  const server = https.createServer({ key: leaf.key, cert: leaf.cert }, (req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const reply = answer({ method: req.method!, path: req.url!, headers: req.headers, body });
-      if (reply === undefined) return;
-      res.writeHead(reply.status ?? 200, { 'content-type': 'text/xml; charset=utf-8', ...reply.headers });
-      res.end(reply.body);
-    });
+  // The server, test CA and dispatcher are raw-upstream's; the fake only shapes the replies.
+  const upstream = await startRawUpstream((req, res, body) => {
+    const reply = answer({ method: req.method!, path: req.url!, headers: req.headers, body });
+    if (reply === undefined) return;
+    res.writeHead(reply.status ?? 200, { 'content-type': 'text/xml; charset=utf-8', ...reply.headers });
+    res.end(reply.body);
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-  } catch (error) {
-    pki.remove();
-    throw error;
-  }
-  const dispatcher = createUpstreamDispatcher({ ca: pki.ca.cert });
-  return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/sdk`,
-    dispatcher,
-    close: async () => {
-      await dispatcher.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      pki.remove();
-    },
-  };
+  return { url: upstream.url, dispatcher: upstream.dispatcher, close: () => upstream.close() };
 }

@@ -3,6 +3,7 @@ import { request, type Dispatcher } from 'undici';
 import { ACCEPT_IDENTITY, unaskedContentEncoding } from '../../content-encoding.js';
 import { ConnectorError } from '../../connector-error.js';
 import { readBoundedBody } from '../../read-bounded-body.js';
+import { withUpstreamDeadline } from '../../upstream-deadline.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
 import { compressedVapiAnswer, VAPI_SESSION_HEADER, vapiBase } from './vapi-base.js';
 
@@ -87,30 +88,33 @@ export class VapiClient implements VapiCalls {
   private async send(method: 'GET' | 'POST', path: string, body: unknown, until: AbortSignal | undefined): Promise<unknown> {
     let token = await this.opts.session.token();
     for (let attempt = 0; ; attempt++) {
-      const deadline = AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const timeoutMs = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       let status: number;
       let encoding: string | undefined;
       let text: string;
       try {
-        const res = await request(`${this.base}${path}`, {
-          method,
-          headers: { [VAPI_SESSION_HEADER]: token, accept: 'application/json', ...ACCEPT_IDENTITY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          dispatcher: this.opts.dispatcher,
-          signal: until ? AbortSignal.any([deadline, until]) : deadline,
-        });
-        status = res.statusCode;
-        encoding = unaskedContentEncoding(res.headers);
-        // Counted as the bytes arrive, whatever content-length says (or whether it is sent).
-        text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes; narrow the request (a filter), or check that the URL is the vCenter`));
+        // Its own deadline, as the session requests' (D139): an expected failure
+        // (CONN_TIMEOUT), not the bare DOMException the tool error policy would take for a bug.
+        ({ status, encoding, text } = await withUpstreamDeadline(
+          timeoutMs,
+          until,
+          (cause) => new ConnectorError('CONN_TIMEOUT', `the vAPI service at ${new URL(this.base).origin} did not answer ${method} ${path} within ${timeoutMs} ms; check that vCenter is healthy, then retry`, { cause }),
+          async (signal) => {
+            const res = await request(`${this.base}${path}`, {
+              method,
+              headers: { [VAPI_SESSION_HEADER]: token, accept: 'application/json', ...ACCEPT_IDENTITY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+              body: body === undefined ? undefined : JSON.stringify(body),
+              dispatcher: this.opts.dispatcher,
+              signal,
+            });
+            const encoding = unaskedContentEncoding(res.headers);
+            // Counted as the bytes arrive, whatever content-length says (or whether it is sent).
+            const text = await readBoundedBody(res.body, MAX_BODY_BYTES, () => new ConnectorError('CONN_BAD_RESPONSE', `the vAPI answer to ${path} is larger than ${MAX_BODY_BYTES} bytes; narrow the request (a filter), or check that the URL is the vCenter`));
+            return { status: res.statusCode, encoding, text };
+          },
+        ));
       } catch (error) {
-        // Its own deadline, as VsphereClient's: an expected failure (CONN_TIMEOUT), not the
-        // bare DOMException the tool error policy would take for a bug.
-        if (deadline.aborted && !until?.aborted) {
-          const timeoutMs = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-          throw new ConnectorError('CONN_TIMEOUT', `the vAPI service at ${new URL(this.base).origin} did not answer ${method} ${path} within ${timeoutMs} ms; check that vCenter is healthy, then retry`, { cause: error });
-        }
-        // A ConnectorError (the size cap) passes through unchanged.
+        // A ConnectorError (the deadline's CONN_TIMEOUT, the size cap) passes through unchanged.
         throw mapUpstreamError(error, new URL(this.base).host);
       }
       if (status === 401 && attempt === 0) {

@@ -32,6 +32,7 @@ before(async () => {
     if (path.endsWith('/identity')) return res.writeHead(200, { ...json, 'content-encoding': 'identity' }).end('{"value":"plain"}');
     if (path.startsWith('/p6ws/restapi/login')) return res.writeHead(200, { ...json, 'content-encoding': 'gzip', 'set-cookie': 'JSESSIONID=abc; Path=/p6ws' }).end(gzipSync('{}'));
     if (path.startsWith('/p6ws/restapi/project')) return gzip('[{"Id":"P1"}]');
+    if (path.startsWith('/p6ws/restapi/untyped')) return res.writeHead(200).end('[]');
     if (path.startsWith('/p6ws/restapi/charset')) return res.writeHead(200, { 'content-type': 'Application/JSON ; charset=UTF-8' }).end('[{"Id":"P1"}]');
     // A header on an empty answer (a 204) compresses nothing.
     if (path.startsWith('/p6ws/restapi/empty')) return res.writeHead(204, { 'content-encoding': 'gzip' }).end();
@@ -75,6 +76,9 @@ describe('compressed answers', () => {
   it('P6: an exchange reads the media type without its parameters or case (what decides JSON or not)', async () => {
     const r = await p6Exchange({ url: new URL(`${upstream.origin}/p6ws/restapi/charset`), method: 'GET', headers: {}, dispatcher: upstream.dispatcher, timeoutMs: 10_000, maxBodyBytes: 1024 });
     assert.deepEqual([r.status, r.mediaType, r.body], [200, 'application/json', '[{"Id":"P1"}]']);
+    // No content-type at all is no media type (P6 then says "no content type"), not a made-up one.
+    const untyped = await p6Exchange({ url: new URL(`${upstream.origin}/p6ws/restapi/untyped`), method: 'GET', headers: {}, dispatcher: upstream.dispatcher, timeoutMs: 10_000, maxBodyBytes: 1024 });
+    assert.deepEqual([untyped.status, untyped.mediaType], [200, '']);
   });
 
   it('P6 login: asks for identity; the status and cookies decide, a compressed body is not read as text', async () => {

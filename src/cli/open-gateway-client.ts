@@ -10,6 +10,7 @@ import { usageError } from './cli-error.js';
 import type { CliContext } from './command.js';
 import { didYouMean } from './did-you-mean.js';
 import { withHost } from './with-host.js';
+import { KEYBROKER_VERSION } from '../base/version.js';
 
 /**
  * An MCP client connected to `server` through the gateway, as any client connects (same
@@ -33,7 +34,7 @@ export async function openGatewayClient(ctx: CliContext, server: string, command
     }
     throw e;
   }
-  const client = new Client({ name: 'keybroker-cli', version: '0.1.0' }, { capabilities: {} });
+  const client = new Client({ name: 'keybroker-cli', version: KEYBROKER_VERSION }, { capabilities: {} });
   await client.connect(transport);
   return client;
 }

@@ -6,6 +6,7 @@ import type { TokenSource } from '../runtime/token-source.js';
 import { P6Clients } from './p6-clients.js';
 import { refuseElicitation } from '../runtime/refuse-elicitation.js';
 import { registerTools } from './tools/index.js';
+import { KEYBROKER_VERSION } from '../../base/version.js';
 
 /** What the P6 server is built from. */
 export interface P6ServerDeps {
@@ -23,7 +24,7 @@ export interface P6ServerDeps {
 /** Composition root of the P6 MCP server (STYLE.md §5, §10). */
 export function createServer(deps: P6ServerDeps): ServerInstance & { server: McpServer } {
   // The SDK's Ajv is for checking elicitation answers; this server never elicits (runtime/refuse-elicitation.ts).
-  const server = new McpServer({ name: 'keybroker-p6', version: '0.1.0' }, { instructions: serverInstructions('p6', 'Primavera P6'), jsonSchemaValidator: refuseElicitation });
+  const server = new McpServer({ name: 'keybroker-p6', version: KEYBROKER_VERSION }, { instructions: serverInstructions('p6', 'Primavera P6'), jsonSchemaValidator: refuseElicitation });
   const endpoints = new P6Clients(deps.tokens, { defaultEndpoint: deps.defaultEndpoint, now: deps.now, batchSize: deps.batchSize });
   const tools = new Toolkit(server, { name: 'p6', log: deps.log });
   registerTools(tools, { endpoints });

@@ -7,6 +7,7 @@ import type { TokenSource } from '../runtime/token-source.js';
 import { createVsphereClients } from './endpoint-clients.js';
 import { RowSnapshots } from './inventory/row-snapshots.js';
 import { registerTools } from './tools/index.js';
+import { KEYBROKER_VERSION } from '../../base/version.js';
 
 /** Dependencies of the vSphere server (STYLE.md §5: the composition root). */
 export interface VsphereServerDeps {
@@ -24,7 +25,7 @@ export interface VsphereServerDeps {
 /** Builds the vSphere MCP server: one VsphereClient per endpoint, sessions from `tokens`. */
 export function createServer(deps: VsphereServerDeps): ServerInstance & { server: McpServer } {
   // The SDK's Ajv is for checking elicitation answers; this server never elicits (runtime/refuse-elicitation.ts).
-  const server = new McpServer({ name: 'keybroker-vsphere', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: serverInstructions('vsphere', 'vSphere'), jsonSchemaValidator: refuseElicitation });
+  const server = new McpServer({ name: 'keybroker-vsphere', version: KEYBROKER_VERSION }, { capabilities: { tools: {} }, instructions: serverInstructions('vsphere', 'vSphere'), jsonSchemaValidator: refuseElicitation });
   const clients = createVsphereClients({ tokens: deps.tokens, defaultEndpoint: deps.defaultEndpoint, timeoutMs: deps.timeoutMs });
   const tools = new Toolkit(server, { name: 'vsphere', log: deps.log });
   const log = deps.log ?? stderrLog;

@@ -27,6 +27,7 @@ import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessi
 import { maskSecretArgs, maskSecretValues, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
 import { argNames, outcomeText, refusal, type ApprovalOutcome } from './tool-call.js';
 import { changesUpstream, endpointsOf, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
+import { KEYBROKER_VERSION } from '../../base/version.js';
 
 export interface GatewayDeps {
   readonly config: () => Config;
@@ -163,7 +164,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const cached = entry.isReady ? undefined : this.deps.demand?.manifest(options.server);
     if (!entry.isReady && !cached) this.deps.demand?.wake(options.server);
     const instructions = cached ? cached.instructions : (await readyWithin(entry.ready, INSTRUCTIONS_WAIT_MS))?.instructions();
-    const server = new Server({ name: `keybroker-${options.server}`, version: '0.1.0' }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
+    const server = new Server({ name: `keybroker-${options.server}`, version: KEYBROKER_VERSION }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
     let isClosed = false;
     const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
     // Security: the MCP lifecycle comes first (issue 10 item 9). A raw socket client that

@@ -74,6 +74,26 @@ describe('bubblewrapArgs(): namespaces and fresh mounts', () => {
   });
 });
 
+describe('bubblewrapArgs() on this machine\'s files (no injected stat or realpath)', () => {
+  it('a node_modules that is a symlink (Stryker\'s sandbox, a pnpm layout) is bound where it really is; a real one is not bound again', () => {
+    const dir = fs.mkdtempSync('/var/tmp/kb-nm-link-');
+    try {
+      fs.mkdirSync(path.join(dir, 'app'));
+      fs.mkdirSync(path.join(dir, 'shared-nm'));
+      fs.symlinkSync('../shared-nm', path.join(dir, 'app', 'node_modules'));
+      const real = fs.realpathSync(dir);
+      const linked = bubblewrapArgs({ bwrap: '/usr/bin/bwrap', nodePath: process.execPath, arch: 'x64' }, path.join(real, 'app'), false);
+      assert.ok(pairsOf(linked, '--ro-bind').includes(`${real}/shared-nm ${real}/shared-nm`), linked.join(' '));
+      fs.rmSync(path.join(dir, 'app', 'node_modules'));
+      fs.mkdirSync(path.join(dir, 'app', 'node_modules'));
+      const plain = bubblewrapArgs({ bwrap: '/usr/bin/bwrap', nodePath: process.execPath, arch: 'x64' }, path.join(real, 'app'), false);
+      assert.ok(!plain.join(' ').includes('node_modules'), plain.join(' '));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bubblewrapArgs(): what else is bound', () => {
   it('node outside the system trees: its prefix, read-only; inside them: nothing more', () => {
     const nvm = bubblewrapArgs({ ...base, nodePath: '/opt/node/bin/node' }, '/opt/kb', true);

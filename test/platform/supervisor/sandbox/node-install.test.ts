@@ -52,6 +52,10 @@ describe('macNodeReads()', () => {
     assert.deepEqual(macNodeReads('/x', '/Applications/A.apps/Contents/MacOS/A', hidden).subpaths, []);
     assert.deepEqual(macNodeReads('/x', '/Applications/A.app/MacOS/A', hidden).subpaths, []);
   });
+  it('a relative path names no folder (only an absolute real path is a layout)', () => {
+    assert.deepEqual(macNodeReads('x', 'x/A.app/Contents/MacOS/A', hidden), { literals: ['x', 'x/A.app/Contents/MacOS/A'], subpaths: [] });
+    assert.deepEqual(macNodeReads('x', 'x/y/Cellar/node/1/bin/node', hidden).subpaths, []);
+  });
   it('Security: a folder in, or holding, a hidden one is left out (the home, the KeyBroker home)', () => {
     assert.deepEqual(macNodeReads('/x', '/Users/ann/homebrew/Cellar/node/1/bin/node', hidden).subpaths, []);
     assert.deepEqual(macNodeReads('/x', '/Users/ann/Applications/A.app/Contents/MacOS/A', hidden).subpaths, []);

@@ -6,7 +6,7 @@ import type { ChildCommand, Sandbox, WrappedCommand } from './sandbox.js';
 
 /** What the macOS profile needs to know. */
 export interface SandboxExecLayout {
-  /** The user's home folder (its Keychains folder is denied by name; no allow may hold it). */
+  /** The user's home folder: its Keychains folder is denied by name; no folder of node's is allowed in it, and an app package holding it has it denied after. */
   readonly home: string;
   /** The node binary children run. */
   readonly nodePath: string;

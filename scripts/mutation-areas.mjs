@@ -256,6 +256,8 @@ export const AREAS = {
       'src/platform/supervisor/sandbox/detect-sandbox.ts',
       'src/platform/supervisor/sandbox/sandbox.ts',
       'src/platform/supervisor/sandbox/sandbox-exec.ts',
+      // Which folders around node a child may read (both sandboxes).
+      'src/platform/supervisor/sandbox/node-install.ts',
       'src/platform/supervisor/child-env.ts',
       // What NodeLauncher hands the sandbox: the child's argv and environment, the hidden folders.
       'src/platform/supervisor/child-command.ts',
@@ -270,6 +272,9 @@ export const AREAS = {
       'test/platform/supervisor/sandbox/bubblewrap-details.test.ts',
       'test/platform/supervisor/sandbox/detect-sandbox.test.ts',
       'test/platform/supervisor/sandbox/sandbox-exec.test.ts',
+      'test/platform/supervisor/sandbox/node-install.test.ts',
+      // Real bwrap children started by a copy of node under a temporary home: about 1 s.
+      'test/platform/supervisor/sandbox/node-in-home.test.ts',
       'test/platform/supervisor/child-env.test.ts',
       'test/platform/supervisor/child-command.test.ts',
       // Real children without a sandbox: what their environment holds (about 4 s).

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { mayExposeWhole, within } from './node-install.js';
 import { unixSocketFilter } from './seccomp-filter.js';
 import type { ChildCommand, Sandbox, WrappedCommand } from './sandbox.js';
 
@@ -36,11 +37,6 @@ const defaultStat = (p: string): { kind: 'dir' | 'file' | 'symlink'; target?: st
 const SYSTEM_TREES = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 /** Files under /etc that name resolution and TLS read. Nothing else of /etc (no passwd, no machine-id). */
 const ETC_FILES = ['/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/crypto-policies', '/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/localtime'];
-
-/** Is `p` the folder `dir` or inside it? */
-function within(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
-}
 
 /**
  * The existing folders of `paths`, resolved, all of them. Security: not only the outermost:
@@ -105,13 +101,15 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
     else args.push('--ro-bind', tree, tree);
   }
   const binds = new Set<string>();
-  // node outside /usr (nvm, /opt/node, /usr/local on a split layout): its whole prefix, read-only.
-  // Security: not when that prefix holds a hidden folder (node in ~/bin or ~/.local/bin has
-  // the home or ~/.local as its "prefix"; /node has /): then the binary alone.
+  // node outside /usr (/opt/node, /usr/local on a split layout): its whole prefix, read-only.
+  // Security: not when that prefix is /, holds a hidden folder or lies in one (node in ~/bin
+  // has the home as its "prefix", ~/.local/bin has ~/.local, ~/dev/bin has ~/dev with the
+  // user's projects, nvm's has its version folder with the global packages): then the binary
+  // alone, all an official build needs (D-W5-sandbox-1).
   const node = realpath(layout.nodePath);
   if (!SYSTEM_TREES.some((t) => node.startsWith(`${t}/`))) {
     const prefix = path.dirname(path.dirname(node));
-    binds.add(hidden.some((h) => within(h, prefix)) ? node : prefix);
+    binds.add(mayExposeWhole(prefix, hidden) ? prefix : node);
   }
   binds.add(realpath(appRoot));
   // Dependencies hoisted into an enclosing node_modules (keybroker installed as a dependency).

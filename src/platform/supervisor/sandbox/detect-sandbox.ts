@@ -112,7 +112,7 @@ function detect(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Sandbox {
     const r = spawnSync(sandboxExec, ['-p', '(version 1)(allow default)', '/usr/bin/true'], { stdio: 'ignore', timeout: PROBE_TIMEOUT_MS });
     if (r.status !== 0) return noSandbox('sandbox-exec does not work here');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-child-'));
-    // Security: the KeyBroker home is denied by name (a node in ~/bin would otherwise allow reading it).
+    // Security: the KeyBroker home is denied by name, whatever an allow covers (an app package that holds it).
     return new SandboxExecSandbox({ home: os.homedir(), nodePath: process.execPath, sandboxExec, hide: [resolveHome(env, 'darwin')] }, fs.realpathSync(tmp));
   }
   return noSandbox(`no child sandbox on ${platform}`);

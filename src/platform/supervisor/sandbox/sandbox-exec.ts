@@ -1,30 +1,45 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './bubblewrap.js';
+import { macNodeReads, within } from './node-install.js';
 import type { ChildCommand, Sandbox, WrappedCommand } from './sandbox.js';
 
 /** What the macOS profile needs to know. */
 export interface SandboxExecLayout {
-  /** The user's home folder (its Keychains folder is denied by name). */
+  /** The user's home folder: its Keychains folder is denied by name; no folder of node's is allowed in it, and an app package holding it has it denied after. */
   readonly home: string;
   /** The node binary children run. */
   readonly nodePath: string;
+  /** Real path of a file (node's: Homebrew's bin/node is a link into its Cellar). Injected for tests; default fs.realpathSync. */
+  readonly realpath?: (p: string) => string;
   /** /usr/bin/sandbox-exec. */
   readonly sandboxExec: string;
-  /** Folders denied even where an allow covers them (the KeyBroker home; a node in ~/bin allows the home). */
+  /** Folders denied even where an allow covers them (the KeyBroker home, in an app package that holds it). */
   readonly hide?: readonly string[];
 }
 
 /** A string literal in the SBPL (Scheme) profile language. */
 const lit = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
+/** node's real path, or the path itself when it cannot be resolved (then the exec fails as it would). */
+function realNode(layout: SandboxExecLayout): string {
+  try {
+    return (layout.realpath ?? fs.realpathSync)(layout.nodePath);
+  } catch {
+    return layout.nodePath;
+  }
+}
+
 /**
  * The `sandbox-exec` profile for one child on macOS (exported so it is tested as text).
- * Security: deny by default; read-only access to the system, the node binary and the app's
- * package; no reads of `~/Library/Keychains` or the system keychains; no mach-lookup of
- * the Security framework's daemons (`com.apple.securityd`, `com.apple.SecurityServer`,
+ * Security: deny by default; read-only access to the system, the node binary (and only the
+ * folders its install needs, none in the home: {@link macNodeReads}) and the app's package;
+ * no reads of `~/Library/Keychains` or the system keychains; no mach-lookup of the Security
+ * framework's daemons (`com.apple.securityd`, `com.apple.SecurityServer`,
  * `com.apple.security.*`), which is how a process asks for keychain items; outbound network
- * for the upstream; writes only to its own temp folder. Not exercised here (no macOS CI):
- * see SECURITY.md.
+ * for the upstream; writes only to its own temp folder. An app package that is the home or
+ * holds it (a module directly in the home) has the home denied after it, as bubblewrap covers
+ * it (D154). Not exercised here (no macOS CI): see SECURITY.md.
  */
 // Stryker disable next-line ArrayDeclaration: any default list is equivalent: a relative path is never denied (filtered below)
 export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string, hide: readonly string[] = []): string {
@@ -32,22 +47,26 @@ export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string, h
   // Stryker disable next-line ArrayDeclaration: as for `hide` above
   const layoutHide = layout.hide ?? [];
   const hidden = [...new Set([...layoutHide, ...hide])].filter((p) => path.isAbsolute(p) && p !== '/');
-  const nodePrefix = path.dirname(path.dirname(layout.nodePath));
+  // Security: node's folders are checked against the home too: a node in ~/bin, ~/.nvm or
+  // ~/dev/bin is readable as its binary alone, not as its "prefix" (D-W5-sandbox-1).
+  const node = macNodeReads(layout.nodePath, realNode(layout), [layout.home, ...hidden]);
+  const denied = [...new Set([...hidden, ...(within(layout.home, appRoot) ? [layout.home] : [])])];
+  const literals = node.literals.map((p) => `(literal ${lit(p)})`).join(' ');
   return [
     '(version 1)',
     '(deny default)',
-    '(allow process-exec (literal ' + lit(layout.nodePath) + '))',
+    `(allow process-exec ${literals})`,
     '(allow process-fork)',
     '(allow signal (target self))',
     '(allow sysctl-read)',
     '(allow file-read-metadata)',
     '(allow file-read* (subpath "/usr/lib") (subpath "/usr/share") (subpath "/System") (subpath "/Library/Preferences")',
     '  (subpath "/private/etc") (subpath "/etc") (literal "/dev/null") (literal "/dev/urandom") (literal "/dev/random")',
-    `  (subpath ${lit(nodePrefix)}) (subpath ${lit(appRoot)}))`,
+    `  ${literals}${node.subpaths.map((p) => ` (subpath ${lit(p)})`).join('')} (subpath ${lit(appRoot)}))`,
     '(allow file-write* (literal "/dev/null") (subpath (param "TMP")))',
     '(allow file-read* (subpath (param "TMP")))',
     // Explicit denials after the allows: SBPL applies the last matching rule.
-    `(deny file-read* file-write* (subpath ${lit(keychains)}) (subpath "/Library/Keychains") (subpath "/System/Library/Keychains") (subpath "/private/var/db/mds")${hidden.map((h) => ` (subpath ${lit(h)})`).join('')})`,
+    `(deny file-read* file-write* (subpath ${lit(keychains)}) (subpath "/Library/Keychains") (subpath "/System/Library/Keychains") (subpath "/private/var/db/mds")${denied.map((h) => ` (subpath ${lit(h)})`).join('')})`,
     '(allow mach-lookup (global-name "com.apple.system.opendirectoryd.libinfo") (global-name "com.apple.dnssd.service") (global-name "com.apple.SystemConfiguration.configd") (global-name "com.apple.trustd") (global-name "com.apple.trustd.agent"))',
     '(deny mach-lookup (global-name "com.apple.securityd") (global-name "com.apple.SecurityServer") (global-name-regex #"^com\\.apple\\.security\\.") (global-name "com.apple.secd"))',
     '(allow network-outbound (remote tcp) (remote udp))',

@@ -74,6 +74,26 @@ describe('bubblewrapArgs(): namespaces and fresh mounts', () => {
   });
 });
 
+describe('bubblewrapArgs() on this machine\'s files (no injected stat or realpath)', () => {
+  it('a node_modules that is a symlink (Stryker\'s sandbox, a pnpm layout) is bound where it really is; a real one is not bound again', () => {
+    const dir = fs.mkdtempSync('/var/tmp/kb-nm-link-');
+    try {
+      fs.mkdirSync(path.join(dir, 'app'));
+      fs.mkdirSync(path.join(dir, 'shared-nm'));
+      fs.symlinkSync('../shared-nm', path.join(dir, 'app', 'node_modules'));
+      const real = fs.realpathSync(dir);
+      const linked = bubblewrapArgs({ bwrap: '/usr/bin/bwrap', nodePath: process.execPath, arch: 'x64' }, path.join(real, 'app'), false);
+      assert.ok(pairsOf(linked, '--ro-bind').includes(`${real}/shared-nm ${real}/shared-nm`), linked.join(' '));
+      fs.rmSync(path.join(dir, 'app', 'node_modules'));
+      fs.mkdirSync(path.join(dir, 'app', 'node_modules'));
+      const plain = bubblewrapArgs({ bwrap: '/usr/bin/bwrap', nodePath: process.execPath, arch: 'x64' }, path.join(real, 'app'), false);
+      assert.ok(!plain.join(' ').includes('node_modules'), plain.join(' '));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bubblewrapArgs(): what else is bound', () => {
   it('node outside the system trees: its prefix, read-only; inside them: nothing more', () => {
     const nvm = bubblewrapArgs({ ...base, nodePath: '/opt/node/bin/node' }, '/opt/kb', true);
@@ -94,6 +114,21 @@ describe('bubblewrapArgs(): what else is bound', () => {
     // A hidden folder next to the prefix, not in it, leaves the prefix bound: "/opt/node-home" is not in "/opt/node".
     const beside = bubblewrapArgs({ ...base, nodePath: '/opt/node/bin/node', ...machine({ dirs: ['/opt/node-home'] }) }, '/opt/kb', true, ['/opt/node-home']);
     assert.ok(pairsOf(beside, '--ro-bind').includes('/opt/node /opt/node'));
+    // A prefix of / is never bound, hidden folders or not.
+    assert.deepEqual(pairsOf(bubblewrapArgs({ ...base, nodePath: '/node' }, '/opt/kb', true), '--ro-bind'), ['/usr /usr', '/node /node', '/opt/kb /opt/kb']);
+  });
+
+  it('Security: node whose prefix lies inside a hidden folder or is one is bound alone (~/dev/bin: ~/dev held the projects; nvm: its version folder) (D-W5-sandbox-1)', () => {
+    const m = machine({ dirs: ['/home/u', '/opt/node'] });
+    const dev = bubblewrapArgs({ ...base, ...m, nodePath: '/home/u/dev/bin/node' }, '/opt/kb', true, ['/home/u']);
+    assert.deepEqual(pairsOf(dev, '--ro-bind'), ['/usr /usr', '/home/u/dev/bin/node /home/u/dev/bin/node', '/opt/kb /opt/kb']);
+    const nvm = bubblewrapArgs({ ...base, ...m, nodePath: '/home/u/.nvm/versions/node/v22.0.0/bin/node', hide: ['/home/u'] }, '/opt/kb', true);
+    assert.deepEqual(pairsOf(nvm, '--ro-bind'), ['/usr /usr', '/home/u/.nvm/versions/node/v22.0.0/bin/node /home/u/.nvm/versions/node/v22.0.0/bin/node', '/opt/kb /opt/kb']);
+    const equal = bubblewrapArgs({ ...base, ...m, nodePath: '/opt/node/bin/node' }, '/opt/kb', true, ['/opt/node']);
+    assert.deepEqual(pairsOf(equal, '--ro-bind'), ['/usr /usr', '/opt/kb /opt/kb', '/opt/node/bin/node /opt/node/bin/node']);
+    // "/home/u2/..." is not inside "/home/u".
+    const other = bubblewrapArgs({ ...base, ...m, nodePath: '/home/u2/node/bin/node' }, '/opt/kb', true, ['/home/u']);
+    assert.ok(pairsOf(other, '--ro-bind').includes('/home/u2/node /home/u2/node'));
   });
 
   it('the app by its real path, an enclosing node_modules, and a symlinked node_modules by its target; nothing twice, in order', () => {

@@ -8,7 +8,13 @@ import { packageRoot } from '../../../../src/platform/supervisor/sandbox/bubblew
 import { SandboxExecSandbox, sandboxExecProfile, type SandboxExecLayout } from '../../../../src/platform/supervisor/sandbox/sandbox-exec.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
-const layout: SandboxExecLayout = { home: '/Users/ann', nodePath: '/opt/homebrew/bin/node', sandboxExec: '/usr/bin/sandbox-exec', hide: ['/Users/ann/Library/Application Support/KeyBroker'] };
+/** realpath on a fake Mac: `links` maps a path to its real path; `missing` throws as ENOENT; anything else is real. */
+const realpathOf = (links: Record<string, string> = {}, missing: string[] = []) => (p: string): string => {
+  if (missing.includes(p)) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+  return links[p] ?? p;
+};
+const CELLAR_NODE = '/opt/homebrew/Cellar/node/23.3.0/bin/node';
+const layout: SandboxExecLayout = { home: '/Users/ann', nodePath: '/opt/homebrew/bin/node', realpath: realpathOf({ '/opt/homebrew/bin/node': CELLAR_NODE }), sandboxExec: '/usr/bin/sandbox-exec', hide: ['/Users/ann/Library/Application Support/KeyBroker'] };
 const APP = '/Applications/KeyBroker.app/Contents/Resources/app';
 
 describe('sandboxExecProfile(), whole', () => {
@@ -17,14 +23,17 @@ describe('sandboxExecProfile(), whole', () => {
     assert.deepEqual(profile.split('\n'), [
       '(version 1)',
       '(deny default)',
-      '(allow process-exec (literal "/opt/homebrew/bin/node"))',
+      // Homebrew's node by the path it is started with and its real one in the Cellar.
+      '(allow process-exec (literal "/opt/homebrew/bin/node") (literal "/opt/homebrew/Cellar/node/23.3.0/bin/node"))',
       '(allow process-fork)',
       '(allow signal (target self))',
       '(allow sysctl-read)',
       '(allow file-read-metadata)',
       '(allow file-read* (subpath "/usr/lib") (subpath "/usr/share") (subpath "/System") (subpath "/Library/Preferences")',
       '  (subpath "/private/etc") (subpath "/etc") (literal "/dev/null") (literal "/dev/urandom") (literal "/dev/random")',
-      '  (subpath "/opt/homebrew") (subpath "/Applications/KeyBroker.app/Contents/Resources/app"))',
+      // Of Homebrew's prefix only its kegs, their opt links and openssl@3's configuration: not /opt/homebrew/var.
+      '  (literal "/opt/homebrew/bin/node") (literal "/opt/homebrew/Cellar/node/23.3.0/bin/node") (subpath "/opt/homebrew/Cellar") (subpath "/opt/homebrew/opt")'
+        + ' (subpath "/opt/homebrew/etc/openssl@3") (subpath "/opt/homebrew/etc/ca-certificates") (subpath "/Applications/KeyBroker.app/Contents/Resources/app"))',
       '(allow file-write* (literal "/dev/null") (subpath (param "TMP")))',
       '(allow file-read* (subpath (param "TMP")))',
       // The layout's and the command's hidden folders, each once; a relative path or / is no folder to deny.
@@ -44,13 +53,96 @@ describe('sandboxExecProfile(), whole', () => {
   });
 
   it('Security: a path with quotes or backslashes stays one SBPL string (no rule can be smuggled in)', () => {
-    const profile = sandboxExecProfile({ home: '/Users/a\\"b', nodePath: '/n\\x/bin/node', sandboxExec: '' }, '/x"y', ['/h\\"i']);
+    const profile = sandboxExecProfile({ home: '/Users/a\\"b', nodePath: '/n\\x/bin/node', realpath: realpathOf({ '/n\\x/bin/node': '/k"\\/Cellar/node/1/bin/node' }), sandboxExec: '' }, '/x"y', ['/h\\"i']);
     assert.ok(profile.includes('(subpath "/Users/a\\\\\\"b/Library/Keychains")'), profile);
-    assert.ok(profile.includes('(allow process-exec (literal "/n\\\\x/bin/node"))'), profile);
-    assert.ok(profile.includes('(subpath "/n\\\\x") (subpath "/x\\"y"))'), profile);
+    assert.ok(profile.includes('(allow process-exec (literal "/n\\\\x/bin/node") (literal "/k\\"\\\\/Cellar/node/1/bin/node"))'), profile);
+    assert.ok(profile.includes('(subpath "/k\\"\\\\/opt") (subpath "/k\\"\\\\/etc/openssl@3") (subpath "/k\\"\\\\/etc/ca-certificates") (subpath "/x\\"y"))'), profile);
     assert.ok(profile.includes('(subpath "/h\\\\\\"i")'), profile);
     const everyQuote = profile.replace(/\\./g, '').match(/"/g)?.length ?? 0;
     assert.equal(everyQuote % 2, 0);
+  });
+});
+
+describe('sandboxExecProfile(): what a child reads of node\'s install (D-W5-sandbox-1)', () => {
+  const APP_ROOT = '/opt/kb';
+  /** The profile's lines that allow something to be read or run, and its denials of files. */
+  function rules(nodePath: string, links: Record<string, string> = {}, appRoot = APP_ROOT, missing: string[] = []) {
+    const lines = sandboxExecProfile({ ...layout, nodePath, realpath: realpathOf(links, missing) }, appRoot).split('\n');
+    const start = lines.findIndex((l) => l.startsWith('(allow file-read* (subpath "/usr/lib")'));
+    return {
+      exec: lines.find((l) => l.startsWith('(allow process-exec'))!,
+      reads: lines[start + 2]!,
+      deny: lines.find((l) => l.startsWith('(deny file-read*'))!,
+      all: lines.join('\n'),
+    };
+  }
+
+  it('Security: node in ~/bin: the binary alone, never the home (it held ~/.ssh, ~/Documents...)', () => {
+    const r = rules('/Users/ann/bin/node');
+    assert.equal(r.exec, '(allow process-exec (literal "/Users/ann/bin/node"))');
+    assert.equal(r.reads, '  (literal "/Users/ann/bin/node") (subpath "/opt/kb"))');
+    assert.ok(!r.all.includes('(subpath "/Users/ann")'), r.all);
+  });
+
+  it('Security: node under nvm, or in ~/dev/bin: the binary alone, not its version folder (global packages) or ~/dev (projects, their .env files)', () => {
+    const nvm = '/Users/ann/.nvm/versions/node/v22.11.0/bin/node';
+    assert.equal(rules(nvm).reads, `  (literal "${nvm}") (subpath "/opt/kb"))`);
+    assert.equal(rules('/Users/ann/dev/bin/node').reads, '  (literal "/Users/ann/dev/bin/node") (subpath "/opt/kb"))');
+    // nvm's `current` link: started by the link, read where it really is; both are allowed.
+    const current = rules('/Users/ann/.nvm/current/bin/node', { '/Users/ann/.nvm/current/bin/node': nvm });
+    assert.equal(current.exec, `(allow process-exec (literal "/Users/ann/.nvm/current/bin/node") (literal "${nvm}"))`);
+    assert.equal(current.reads, `  (literal "/Users/ann/.nvm/current/bin/node") (literal "${nvm}") (subpath "/opt/kb"))`);
+  });
+
+  it('Security: nodejs.org\'s installer (/usr/local/bin/node, only system libraries): the binary alone, not /usr/local (Intel Homebrew\'s var is there)', () => {
+    const r = rules('/usr/local/bin/node');
+    assert.equal(r.exec, '(allow process-exec (literal "/usr/local/bin/node"))');
+    assert.equal(r.reads, '  (literal "/usr/local/bin/node") (subpath "/opt/kb"))');
+  });
+
+  it('Homebrew on Intel and a keg-only node@22: the kegs, their opt links and openssl@3\'s folders of that prefix', () => {
+    const intel = rules('/usr/local/bin/node', { '/usr/local/bin/node': '/usr/local/Cellar/node/23.3.0/bin/node' });
+    assert.equal(intel.reads, '  (literal "/usr/local/bin/node") (literal "/usr/local/Cellar/node/23.3.0/bin/node") (subpath "/usr/local/Cellar") (subpath "/usr/local/opt")'
+      + ' (subpath "/usr/local/etc/openssl@3") (subpath "/usr/local/etc/ca-certificates") (subpath "/opt/kb"))');
+    const kegOnly = rules('/opt/homebrew/opt/node@22/bin/node', { '/opt/homebrew/opt/node@22/bin/node': '/opt/homebrew/Cellar/node@22/22.11.0/bin/node' });
+    assert.ok(kegOnly.reads.includes('(literal "/opt/homebrew/Cellar/node@22/22.11.0/bin/node") (subpath "/opt/homebrew/Cellar") (subpath "/opt/homebrew/opt")'), kegOnly.reads);
+    // Only node's keg counts: a node in another formula's Cellar is an unknown layout.
+    assert.equal(rules('/opt/homebrew/Cellar/nodeenv/1/bin/node').reads, '  (literal "/opt/homebrew/Cellar/nodeenv/1/bin/node") (subpath "/opt/kb"))');
+    assert.equal(rules('/opt/homebrew/Cellar/node/23.3.0/bin/node-x').reads, '  (literal "/opt/homebrew/Cellar/node/23.3.0/bin/node-x") (subpath "/opt/kb"))');
+  });
+
+  it('Security: a Homebrew installed in the home gets the binary alone (no folder of the home is readable whole); it does not start, and SECURITY.md says so', () => {
+    const r = rules('/Users/ann/homebrew/bin/node', { '/Users/ann/homebrew/bin/node': '/Users/ann/homebrew/Cellar/node/23.3.0/bin/node' });
+    assert.equal(r.reads, '  (literal "/Users/ann/homebrew/bin/node") (literal "/Users/ann/homebrew/Cellar/node/23.3.0/bin/node") (subpath "/opt/kb"))');
+  });
+
+  it('an executable inside an app bundle (Electron\'s helper): the outermost bundle\'s Contents, where its frameworks and app.asar are', () => {
+    const helper = '/Applications/KeyBroker.app/Contents/Frameworks/KeyBroker Helper.app/Contents/MacOS/KeyBroker Helper';
+    const r = rules(helper);
+    assert.equal(r.exec, `(allow process-exec (literal "${helper}"))`);
+    assert.equal(r.reads, `  (literal "${helper}") (subpath "/Applications/KeyBroker.app/Contents") (subpath "/opt/kb"))`);
+    // In ~/Applications: in the home, so the binary alone.
+    assert.equal(rules(`/Users/ann${helper}`).reads, `  (literal "/Users/ann${helper}") (subpath "/opt/kb"))`);
+  });
+
+  it('a node whose real path cannot be read is named as started (the exec then fails as it would without a sandbox)', () => {
+    const r = rules('/opt/gone/bin/node', {}, APP_ROOT, ['/opt/gone/bin/node']);
+    assert.equal(r.exec, '(allow process-exec (literal "/opt/gone/bin/node"))');
+    assert.equal(r.reads, '  (literal "/opt/gone/bin/node") (subpath "/opt/kb"))');
+    // Without an injected realpath, the file system's (nothing under /opt/homebrew on this machine).
+    const { realpath: _unused, ...noRealpath } = layout;
+    assert.ok(sandboxExecProfile(noRealpath, APP_ROOT).includes('(allow process-exec (literal "/opt/homebrew/bin/node"))'));
+  });
+
+  it('Security: an app package that is the home or holds it (a module directly in the home) has the home denied after it; one inside the home does not', () => {
+    const keychainsEtc = '(deny file-read* file-write* (subpath "/Users/ann/Library/Keychains") (subpath "/Library/Keychains") (subpath "/System/Library/Keychains") (subpath "/private/var/db/mds") (subpath "/Users/ann/Library/Application Support/KeyBroker")';
+    assert.equal(rules('/usr/local/bin/node', {}, '/Users/ann').deny, `${keychainsEtc} (subpath "/Users/ann"))`);
+    assert.equal(rules('/usr/local/bin/node', {}, '/Users').deny, `${keychainsEtc} (subpath "/Users/ann"))`);
+    assert.equal(rules('/usr/local/bin/node', {}, '/Users/ann/src/keybroker').deny, `${keychainsEtc})`);
+    assert.equal(rules('/usr/local/bin/node', {}, '/Users/anna').deny, `${keychainsEtc})`);
+    // The home named in `hide` as well is denied once.
+    const twice = sandboxExecProfile({ ...layout, hide: ['/Users/ann'] }, '/Users/ann').split('\n').find((l) => l.startsWith('(deny file-read*'));
+    assert.equal(twice, '(deny file-read* file-write* (subpath "/Users/ann/Library/Keychains") (subpath "/Library/Keychains") (subpath "/System/Library/Keychains") (subpath "/private/var/db/mds") (subpath "/Users/ann"))');
   });
 });
 

@@ -40,12 +40,19 @@ describe('bubblewrapArgs()', () => {
     assert.ok(pairs('--ro-bind-try').every((p) => p!.startsWith('/etc/')));
   });
 
-  it('adds the prefix of a node installed outside the system trees (nvm) and an enclosing node_modules', () => {
-    const a = bubblewrapArgs({ ...layout, nodePath: '/home/u/.nvm/versions/node/v20/bin/node' }, '/srv/app/node_modules/keybroker', false);
+  it('adds the prefix of a node installed outside the system trees (/opt/node) and an enclosing node_modules', () => {
+    const a = bubblewrapArgs({ ...layout, nodePath: '/opt/node/bin/node' }, '/srv/app/node_modules/keybroker', false);
     const ro = a.flatMap((x, i) => (x === '--ro-bind' ? [a[i + 1]] : []));
-    assert.ok(ro.includes('/home/u/.nvm/versions/node/v20'));
+    assert.ok(ro.includes('/opt/node'));
     assert.ok(ro.includes('/srv/app/node_modules'));
     assert.ok(!a.includes('--seccomp'));
+  });
+
+  it('Security: of a node under nvm (in the hidden home), the binary alone, not its version folder (D-W5-sandbox-1)', () => {
+    const l: BubblewrapLayout = { ...layout, stat: (p) => (p === '/home/u' ? { kind: 'dir' } : layout.stat!(p)), hide: ['/home/u'] };
+    const a = bubblewrapArgs({ ...l, nodePath: '/home/u/.nvm/versions/node/v20/bin/node' }, '/srv/app', false);
+    const ro = a.flatMap((x, i) => (x === '--ro-bind' ? [a[i + 1]] : []));
+    assert.deepEqual(ro, ['/usr', '/home/u/.nvm/versions/node/v20/bin/node', '/srv/app']);
   });
 
   // h13 review: a node in ~/bin (or ~/.local/bin, or /node) made the whole home (or ~/.local,
@@ -154,13 +161,14 @@ describe('sandboxExecProfile() (macOS)', () => {
 
   it('allows outbound network and read-only access to node and the app, writes only to its temp folder', () => {
     assert.match(profile, /\(allow network-outbound \(remote tcp\)/);
-    assert.match(profile, /\(subpath "\/opt\/homebrew"\) \(subpath "\/Applications\/KeyBroker\.app\/Contents\/Resources\/app"\)\)/);
+    // node by its path (nothing under /opt/homebrew on this machine, so no Cellar to resolve to), then the app.
+    assert.match(profile, /\(literal "\/opt\/homebrew\/bin\/node"\) \(subpath "\/Applications\/KeyBroker\.app\/Contents\/Resources\/app"\)\)/);
     assert.match(profile, /\(allow file-write\* \(literal "\/dev\/null"\) \(subpath \(param "TMP"\)\)\)/);
     // The keychain denial comes after every allow: SBPL applies the last matching rule.
     assert.ok(profile.indexOf('Library/Keychains') > profile.lastIndexOf('(allow file-read*'));
   });
 
-  it('denies the KeyBroker home by name, after the allows, even when node in ~/bin makes the home readable (h13 review)', () => {
+  it('denies the KeyBroker home by name, after the allows (h13 review; a node in ~/bin no longer makes the home readable: D-W5-sandbox-1)', () => {
     const p = sandboxExecProfile({ home: '/Users/ann', nodePath: '/Users/ann/bin/node', sandboxExec: '', hide: ['/Users/ann/Library/Application Support/KeyBroker'] }, '/Applications/KeyBroker.app/Contents/Resources/app', ['/Users/ann/kb-dev-home']);
     const deny = p.split('\n').find((l) => l.startsWith('(deny file-read* file-write*'))!;
     assert.ok(deny.includes('(subpath "/Users/ann/Library/Application Support/KeyBroker")'), deny);

@@ -105,7 +105,7 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   // Security: not when that prefix is /, holds a hidden folder or lies in one (node in ~/bin
   // has the home as its "prefix", ~/.local/bin has ~/.local, ~/dev/bin has ~/dev with the
   // user's projects, nvm's has its version folder with the global packages): then the binary
-  // alone, all an official build needs (D-W5-sandbox-1).
+  // alone, all an official build needs (D162).
   const node = realpath(layout.nodePath);
   if (!SYSTEM_TREES.some((t) => node.startsWith(`${t}/`))) {
     const prefix = path.dirname(path.dirname(node));

@@ -6,7 +6,7 @@ export function within(p: string, dir: string): boolean {
 }
 
 /**
- * May a child see the folder `dir` around node as a whole (DECISIONS D-W5-sandbox-1)?
+ * May a child see the folder `dir` around node as a whole (DECISIONS D162)?
  * Security: never the root, and never a folder that is a hidden folder, holds one or lies in
  * one: the home is hidden, so no folder of the home is ever readable as a whole because node
  * happens to be installed there (`~/bin`, `~/dev/bin`, nvm's version folder). A child then

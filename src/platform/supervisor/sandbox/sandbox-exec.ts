@@ -48,7 +48,7 @@ export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string, h
   const layoutHide = layout.hide ?? [];
   const hidden = [...new Set([...layoutHide, ...hide])].filter((p) => path.isAbsolute(p) && p !== '/');
   // Security: node's folders are checked against the home too: a node in ~/bin, ~/.nvm or
-  // ~/dev/bin is readable as its binary alone, not as its "prefix" (D-W5-sandbox-1).
+  // ~/dev/bin is readable as its binary alone, not as its "prefix" (D162).
   const node = macNodeReads(layout.nodePath, realNode(layout), [layout.home, ...hidden]);
   const denied = [...new Set([...hidden, ...(within(layout.home, appRoot) ? [layout.home] : [])])];
   const literals = node.literals.map((p) => `(literal ${lit(p)})`).join(' ');

@@ -118,7 +118,7 @@ describe('bubblewrapArgs(): what else is bound', () => {
     assert.deepEqual(pairsOf(bubblewrapArgs({ ...base, nodePath: '/node' }, '/opt/kb', true), '--ro-bind'), ['/usr /usr', '/node /node', '/opt/kb /opt/kb']);
   });
 
-  it('Security: node whose prefix lies inside a hidden folder or is one is bound alone (~/dev/bin: ~/dev held the projects; nvm: its version folder) (D-W5-sandbox-1)', () => {
+  it('Security: node whose prefix lies inside a hidden folder or is one is bound alone (~/dev/bin: ~/dev held the projects; nvm: its version folder) (D162)', () => {
     const m = machine({ dirs: ['/home/u', '/opt/node'] });
     const dev = bubblewrapArgs({ ...base, ...m, nodePath: '/home/u/dev/bin/node' }, '/opt/kb', true, ['/home/u']);
     assert.deepEqual(pairsOf(dev, '--ro-bind'), ['/usr /usr', '/home/u/dev/bin/node /home/u/dev/bin/node', '/opt/kb /opt/kb']);

@@ -1,6 +1,6 @@
 // A node installed under the home (~/bin, ~/dev/bin, nvm's version folder), in the real
 // bubblewrap: the child starts from the binary alone and reads nothing else of that home, not
-// even the other files of node's own install folder. D-W5-sandbox-1.
+// even the other files of node's own install folder. D162.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// Which folders around node a child may read (D-W5-sandbox-1): the rule both sandboxes use
+// Which folders around node a child may read (D162): the rule both sandboxes use
 // (bubblewrap's binds, macOS's profile), and macOS's layouts of node.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

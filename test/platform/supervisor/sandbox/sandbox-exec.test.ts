@@ -63,7 +63,7 @@ describe('sandboxExecProfile(), whole', () => {
   });
 });
 
-describe('sandboxExecProfile(): what a child reads of node\'s install (D-W5-sandbox-1)', () => {
+describe('sandboxExecProfile(): what a child reads of node\'s install (D162)', () => {
   const APP_ROOT = '/opt/kb';
   /** The profile's lines that allow something to be read or run, and its denials of files. */
   function rules(nodePath: string, links: Record<string, string> = {}, appRoot = APP_ROOT, missing: string[] = []) {

@@ -48,7 +48,7 @@ describe('bubblewrapArgs()', () => {
     assert.ok(!a.includes('--seccomp'));
   });
 
-  it('Security: of a node under nvm (in the hidden home), the binary alone, not its version folder (D-W5-sandbox-1)', () => {
+  it('Security: of a node under nvm (in the hidden home), the binary alone, not its version folder (D162)', () => {
     const l: BubblewrapLayout = { ...layout, stat: (p) => (p === '/home/u' ? { kind: 'dir' } : layout.stat!(p)), hide: ['/home/u'] };
     const a = bubblewrapArgs({ ...l, nodePath: '/home/u/.nvm/versions/node/v20/bin/node' }, '/srv/app', false);
     const ro = a.flatMap((x, i) => (x === '--ro-bind' ? [a[i + 1]] : []));
@@ -168,7 +168,7 @@ describe('sandboxExecProfile() (macOS)', () => {
     assert.ok(profile.indexOf('Library/Keychains') > profile.lastIndexOf('(allow file-read*'));
   });
 
-  it('denies the KeyBroker home by name, after the allows (h13 review; a node in ~/bin no longer makes the home readable: D-W5-sandbox-1)', () => {
+  it('denies the KeyBroker home by name, after the allows (h13 review; a node in ~/bin no longer makes the home readable: D162)', () => {
     const p = sandboxExecProfile({ home: '/Users/ann', nodePath: '/Users/ann/bin/node', sandboxExec: '', hide: ['/Users/ann/Library/Application Support/KeyBroker'] }, '/Applications/KeyBroker.app/Contents/Resources/app', ['/Users/ann/kb-dev-home']);
     const deny = p.split('\n').find((l) => l.startsWith('(deny file-read* file-write*'))!;
     assert.ok(deny.includes('(subpath "/Users/ann/Library/Application Support/KeyBroker")'), deny);

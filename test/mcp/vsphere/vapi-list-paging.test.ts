@@ -31,7 +31,6 @@ async function inChunks<T>(all: T[], n: number, work: (t: T) => Promise<unknown>
 /** The vAPI calls the tools make, seen through VapiClient's public batch (the real client, on vcsim). */
 function spyVapi(): { calls: { method: string; path: string; body?: unknown }[]; restore(): void } {
   const calls: { method: string; path: string; body?: unknown }[] = [];
-  // eslint-disable-next-line @typescript-eslint/unbound-method
   const batch = VapiClient.prototype.batch;
   VapiClient.prototype.batch = function <T>(this: VapiClient, work: (c: VapiCalls) => Promise<T>, signal?: AbortSignal): Promise<T> {
     return batch.call(this, (c: VapiCalls) => work({ ...c, call: (method, path, body) => (calls.push({ method, path, body }), c.call(method, path, body)) }), signal) as Promise<T>;

@@ -2,6 +2,8 @@
 const SHOWN = 220;
 /** Unchanged characters shown before and after a changed stretch. */
 const CONTEXT = 40;
+/** Nesting levels of a schema listed property by property. */
+const MAX_DEPTH = 8;
 
 type Canonical = (value: unknown) => string;
 
@@ -49,7 +51,10 @@ function summary(value: unknown, canonical: Canonical): string {
  * that, not as two JSON texts cut before they differ.
  */
 export function schemaChangeLines(before: unknown, after: unknown, canonical: Canonical, indent = '    ', path = ''): string[] {
-  if (!isSchema(before) || !isSchema(after)) return wasNow(before, after, canonical, indent);
+  // Past MAX_DEPTH levels the rest is one was/now: the lines stay few, and the work (a
+  // canonical text per level) stays a small multiple of the schema's size. The gateway
+  // refuses definitions nested past 64 levels before they reach the pins (child-connection.ts).
+  if (!isSchema(before) || !isSchema(after) || indent.length >= 4 + 2 * MAX_DEPTH) return wasNow(before, after, canonical, indent);
   const lines: string[] = [];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const key of keys) {

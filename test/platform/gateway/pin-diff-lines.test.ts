@@ -59,3 +59,15 @@ describe('pin diff lines', () => {
     assert.deepEqual(schemaChangeLines({ properties: {} }, { properties: { constructor: { type: 'string' } } }, canonical), ['    + constructor: {"type":"string"}']);
   });
 });
+
+describe('pin diff lines of a deeply nested schema', () => {
+  // The gateway refuses a definition deeper than 64 levels before it is pinned
+  // (deep-tool-schema.test.ts); below that, the diff still lists only eight levels.
+  it('lists eight levels property by property, then one was/now', () => {
+    const nest = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { type: 'object', properties: { p: nest(depth - 1, leaf) } });
+    const lines = schemaChangeLines(nest(30, { type: 'string' }), nest(30, { type: 'number' }), (v) => JSON.stringify(v));
+    assert.equal(lines.filter((l) => l.trim() === '~ p').length, 8);
+    assert.equal(lines.length, 10, lines.join('\n'));
+    assert.match(lines[8]!, /^ {20}was: …/);
+  });
+});

@@ -22,7 +22,7 @@ const tokens: TokenSource = {
 };
 
 const EXPECTED = {
-  vsphere: { tools: 32, fingerprint: '3e558c4459d1f30ac4fbc233fe3558f3e026082f118ffc5826c0e77c4f5b491b' },
+  vsphere: { tools: 32, fingerprint: '5d57669f1f02b8453304f4498ffaa5eac4d261f51ae74aba6b921df015471567' },
   p6: { tools: 20, fingerprint: '6411da4e13ddf79a39dd97423fcab42d7272a9efac79a5fd3469a20dec9c0feb' },
 };
 

@@ -4,9 +4,12 @@ import { PLAN_METHOD, PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ChildMcpTransport } from './child-mcp-transport.js';
 import { ForwardedCallResult } from './forward.js';
+import { jsonDepth } from './json-depth.js';
 
 /** Long operations (a vCenter task, a P6 export) report progress; the timer restarts on each report. */
 const CALL_TIMEOUT_MS = 10 * 60 * 1000;
+/** Deepest nesting a tool definition may have (the vSphere and P6 servers' deepest is 10). */
+export const MAX_TOOL_DEPTH = 64;
 
 /**
  * The gateway's MCP client for one child process lifetime: initialise, list tools (all
@@ -17,7 +20,7 @@ export class ChildConnection {
   private readonly client = new Client({ name: 'keybroker-gateway', version: '1' }, { capabilities: {} });
   private tools: Tool[] = [];
 
-  constructor(readonly handle: ChildProcessHandle, onInvalid: (reason: string) => void) {
+  constructor(readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
     this.transport = new ChildMcpTransport(handle, onInvalid);
   }
 
@@ -37,6 +40,17 @@ export class ChildConnection {
       all.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);
+    // Security: the child is an untrusted producer. A definition nested a few thousand levels
+    // deep passes the SDK's schema but overflows the stack of the recursive readers after it
+    // (the pins' canonical JSON, JSON.stringify of tool-pins.json and the manifest), inside the
+    // gateway's "child ready" callback: an unhandled rejection that ended the host (W4-paging).
+    // Measured without recursion; such a child is audited and never serves.
+    const deep = all.find((t) => jsonDepth(t, MAX_TOOL_DEPTH) > MAX_TOOL_DEPTH);
+    if (deep) {
+      const reason = `tool ${deep.name.slice(0, 64)}: its definition nests deeper than ${MAX_TOOL_DEPTH} levels; the server is not used`;
+      this.onInvalid(reason);
+      throw new McpError(ErrorCode.InvalidRequest, reason);
+    }
     this.tools = all;
     return all;
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolPinsFile, type PinnedServer, type PinnedTool } from '../../base/contracts/tool-pins.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { clip, definitionChangeLines } from './pin-diff-lines.js';
 
 /** JSON with object keys sorted at every level: the same definition always hashes the same. */
 function canonical(value: unknown): string {
@@ -44,11 +45,6 @@ export interface PinDiff {
   readonly diff: string;
 }
 
-const short = (v: unknown) => {
-  const s = typeof v === 'string' ? v : canonical(v);
-  return s.length > 160 ? `${s.slice(0, 157)}…` : s;
-};
-
 /** The readable difference between two pins of one server; undefined when they are equal. */
 export function diffPins(was: PinnedServer, now: PinnedServer): PinDiff | undefined {
   if (was.hash === now.hash) return undefined;
@@ -60,14 +56,14 @@ export function diffPins(was: PinnedServer, now: PinnedServer): PinDiff | undefi
     const b = now.tools[name];
     if (a && b && a.hash === b.hash) continue;
     tools.push(name);
-    if (!a) lines.push(`+ tool ${name} added: ${short(b!.definition['description'])}`);
+    if (!a) lines.push(`+ tool ${name} added: ${clip(typeof b!.definition['description'] === 'string' ? b!.definition['description'] : canonical(b!.definition['description']))}`);
     else if (!b) lines.push(`- tool ${name} removed`);
     else {
       for (const key of [...new Set([...Object.keys(a.definition), ...Object.keys(b.definition)])].sort()) {
         const before = a.definition[key];
         const after = b.definition[key];
         if (canonical(before) === canonical(after)) continue;
-        lines.push(`~ tool ${name}: ${key} changed`, `    was: ${before === undefined ? '(none)' : short(before)}`, `    now: ${after === undefined ? '(none)' : short(after)}`);
+        lines.push(...definitionChangeLines(name, key, before, after, canonical));
       }
     }
   }

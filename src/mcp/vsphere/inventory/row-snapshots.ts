@@ -11,14 +11,19 @@ const MAX_SNAPSHOTS = 16;
  * Owned by one server instance (STYLE.md §10: no module-level state).
  */
 export class RowSnapshots {
-  private readonly entries = new Map<string, { rows: unknown[]; at: number }>();
+  private readonly entries = new Map<string, { rows: unknown; at: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** The rows for `key`: remembered ones when continuing a walk, else freshly loaded. */
-  async rows<T>(key: string, continuing: boolean, load: () => Promise<T[]>): Promise<T[]> {
+  rows<T>(key: string, continuing: boolean, load: () => Promise<T[]>): Promise<T[]> {
+    return this.reading(key, continuing, load);
+  }
+
+  /** Like {@link rows}, for a reading that is more than one list (vsphere_list_tags: its categories and tags). */
+  async reading<T>(key: string, continuing: boolean, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
-    if (continuing && hit && this.now() - hit.at < SNAPSHOT_TTL_MS) return hit.rows as T[];
+    if (continuing && hit && this.now() - hit.at < SNAPSHOT_TTL_MS) return hit.rows as T;
     const rows = await load();
     const at = this.now();
     this.entries.delete(key);

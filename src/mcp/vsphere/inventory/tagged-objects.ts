@@ -31,13 +31,30 @@ async function readTaggedObjects(vapi: VapiCalls, spec: string, type: string): P
     .map((t) => vapiText(t['id']))
     .filter((x): x is string => x !== undefined);
   if (ids.length === 0) throw new VsphereToolError(`no tag named ${JSON.stringify(spec)}; vsphere_list_tags lists the tags (use "category/name" when names repeat)`);
-  const attached = await vapi.call('POST', '/com/vmware/cis/tagging/tag-association?~action=list-attached-objects-on-tags', { tag_ids: ids });
   const out = new Set<string>();
-  for (const a of Array.isArray(attached) ? (attached as Json[]) : []) {
-    for (const o of Array.isArray(a['object_ids']) ? (a['object_ids'] as Json[]) : []) {
-      const id = vapiText(o['id']);
-      if (id && vapiText(o['type']) === type) out.add(id);
-    }
+  for (const objects of (await attachedObjects(vapi, ids)).values()) {
+    for (const o of objects) if (o.moref && o.type === type) out.add(o.moref);
   }
   return out;
+}
+
+/** An object a tag is attached to: its type (VirtualMachine, HostSystem ...) and MoRef value. */
+export interface AttachedObject {
+  readonly type: string;
+  readonly moref: string;
+}
+
+/**
+ * The objects attached to each of `tagIds`, in one call (list-attached-objects-on-tags), each
+ * tag's sorted by MoRef value; a tag with none may be missing from the map.
+ */
+export async function attachedObjects(vapi: VapiCalls, tagIds: readonly string[]): Promise<Map<string, AttachedObject[]>> {
+  const byTag = new Map<string, AttachedObject[]>();
+  if (tagIds.length === 0) return byTag;
+  const attached = (await vapi.call('POST', '/com/vmware/cis/tagging/tag-association?~action=list-attached-objects-on-tags', { tag_ids: tagIds })) as unknown;
+  for (const a of Array.isArray(attached) ? (attached as Json[]) : []) {
+    const objects = Array.isArray(a['object_ids']) ? (a['object_ids'] as Json[]) : [];
+    byTag.set(vapiText(a['tag_id']) ?? '', objects.map((o) => ({ type: vapiText(o['type']) ?? '', moref: vapiText(o['id']) ?? '' })).sort((x, y) => x.moref.localeCompare(y.moref, undefined, { numeric: true })));
+  }
+  return byTag;
 }

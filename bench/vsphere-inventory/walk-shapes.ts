@@ -59,10 +59,10 @@ try {
     await time('names', () => all(['name']));
     await time('page', () => client.retrieveObjects(refs.slice((i % 10) * 500, (i % 10) * 500 + 500), VM_ROW_PATHS));
     await time('index', () => InventoryIndex.load(client));
-    await time('first', async () => listWindow(await collectVmRows(client, InventoryIndex.load(client), () => true), ['vms', {}], 500, undefined));
-    await time('kept', async () => listWindow(await currentVmRows(kept, () => true, (e) => { throw e; }), ['vms', {}], 500, undefined));
+    await time('first', async () => listWindow(await collectVmRows(client, InventoryIndex.load(client), () => true), { kind: 'vms', endpoint: undefined, filters: {} }, 500, undefined));
+    await time('kept', async () => listWindow(await currentVmRows(kept, () => true, (e) => { throw e; }), { kind: 'vms', endpoint: undefined, filters: {} }, 500, undefined));
     const fresh = new KeptInventory(client, { session: async () => 'one session' });
-    await time('build', async () => listWindow(await currentVmRows(fresh, () => true, (e) => { throw e; }), ['vms', {}], 500, undefined));
+    await time('build', async () => listWindow(await currentVmRows(fresh, () => true, (e) => { throw e; }), { kind: 'vms', endpoint: undefined, filters: {} }, 500, undefined));
     await fresh.dispose();
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

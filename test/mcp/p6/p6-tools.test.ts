@@ -106,6 +106,25 @@ describe('P6 MCP tools against the fake', () => {
     assert.deepEqual(window.map((r) => r['ObjectId']), want.map((a) => a['ObjectId']));
   });
 
+  it('refuses a cursor from another list rather than taking it as a place in this one (it skipped every row before it)', async () => {
+    // Activities of the big project in pages of 50: the cursor after its first page points far
+    // into ObjectId order, past every activity of the next project.
+    const first = await s.ok<Page>('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID, limit: 50, fields: ['ObjectId'] });
+    assert.ok(first.nextCursor);
+    const other = await s.call('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID + 1, limit: 50, fields: ['ObjectId'], cursor: first.nextCursor });
+    assert.equal(other.isError, true);
+    assert.match((other.content as { text: string }[])[0]!.text, /belongs to another list .*start again without a cursor/);
+    const wbs = await s.call('p6_list_wbs', { projectObjectId: BIG_PROJECT_OBJECT_ID, cursor: first.nextCursor });
+    assert.equal(wbs.isError, true);
+    // The same list with other fields or another limit goes on where it was.
+    const next = await s.ok<Page>('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID, limit: 20, fields: ['ObjectId', 'Name'], cursor: first.nextCursor });
+    assert.ok((next.rows[0]!['ObjectId'] as number) > (first.rows.at(-1)!['ObjectId'] as number));
+    // A cursor of an older build (no binding) is refused the same way as one not made here.
+    const unbound = Buffer.from(JSON.stringify({ after: first.rows.at(-1)!['ObjectId'] })).toString('base64url');
+    const old = await s.call('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID, cursor: unbound });
+    assert.match((old.content as { text: string }[])[0]!.text, /not one this server made/);
+  });
+
   it('p6_list_wbs, p6_list_relationships, p6_list_resources and p6_list_assignments match the data', async () => {
     const p = BIG_PROJECT_OBJECT_ID + 1;
     assert.deepEqual((await walk('p6_list_wbs', { projectObjectId: p })).map((r) => r['ObjectId']), table('wbs').filter((w) => w['ProjectObjectId'] === p).map((w) => w['ObjectId']));

@@ -22,9 +22,11 @@ export interface ListRowsRequest {
  * text block carries the page as a table ({@link rowsText}), not as the toolkit's JSON copy.
  */
 export async function listRows(endpoints: P6Clients, req: ListRowsRequest): Promise<CallToolResult> {
+  const query = { endpoint: req.endpoint, resource: req.resource, filter: req.filter };
+  const after = decodeCursor(req.cursor, query);
   const client = await endpoints.client(req.endpoint);
-  const page = await client.readPage(req.resource, { fields: req.fields, filter: req.filter, after: decodeCursor(req.cursor), limit: req.limit });
-  const nextCursor = encodeCursor(page.next);
+  const page = await client.readPage(req.resource, { fields: req.fields, filter: req.filter, after, limit: req.limit });
+  const nextCursor = encodeCursor(page.next, query);
   const text = `${page.rows.length} of ${page.total} ${req.noun}${nextCursor ? '; more with the nextCursor' : ''}`;
   const structured = { total: page.total, count: page.rows.length, ...(nextCursor && { nextCursor }), ...req.extra, rows: page.rows };
   return { content: [{ type: 'text', text: rowsText(text, structured, req.fields) }], structuredContent: structured };

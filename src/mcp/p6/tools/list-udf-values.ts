@@ -43,12 +43,13 @@ export function registerListUdfValuesTool(tools: Toolkit, deps: P6ToolDeps): voi
         clauseIf('ForeignObjectId', ':eq:', args.foreignObjectId),
       );
       if (filter === undefined) throw new P6ToolError('P6_BAD_ARGUMENTS', 'UDF values of a whole database are too many for one read: pass a project, udfTitle, udfTypeObjectId, subjectArea or foreignObjectId');
+      const query = { endpoint: args.endpoint, resource: 'udfValue', filter };
+      const offset = decodeCursor(args.cursor, query) ?? 0;
       const rows = await client.read('udfValue', { fields: FIELDS, filter });
       // A stable order (type, then object) so the offset cursor walks without gaps.
       rows.sort((a, b) => Number(a['UDFTypeObjectId'] ?? 0) - Number(b['UDFTypeObjectId'] ?? 0) || Number(a['ForeignObjectId'] ?? 0) - Number(b['ForeignObjectId'] ?? 0));
-      const offset = decodeCursor(args.cursor) ?? 0;
       const page = rows.slice(offset, offset + args.limit);
-      const nextCursor = offset + page.length < rows.length ? encodeCursor(offset + page.length) : undefined;
+      const nextCursor = offset + page.length < rows.length ? encodeCursor(offset + page.length, query) : undefined;
       return toolResult(`${page.length} of ${rows.length} UDF values`, { total: rows.length, count: page.length, ...(nextCursor && { nextCursor }), rows: page });
     },
   });

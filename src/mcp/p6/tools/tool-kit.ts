@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { p6Clause, type P6FilterValue } from '../../../connectors/p6/index.js';
 import { optionalEndpointArg, pageOutputFields, pagingArgs } from '../../runtime/toolkit/index.js';
@@ -62,19 +63,45 @@ export const pageOutput = {
   rows: z.array(z.unknown()).describe('P6 objects with the requested fields; missing fields are empty in P6'),
 };
 
-/** An opaque cursor: the last ObjectId of the previous page (paging is by ObjectId). */
-export function encodeCursor(after: number | undefined): string | undefined {
-  return after === undefined ? undefined : Buffer.from(JSON.stringify({ after })).toString('base64url');
+/**
+ * What a cursor is bound to: the endpoint as the caller named it, the P6 object and the filter
+ * (which holds the resolved project). Not `fields` or `limit`, which change what a page shows,
+ * not which rows it walks.
+ */
+export interface CursorQuery {
+  readonly endpoint: string | undefined;
+  readonly resource: string;
+  readonly filter: string | undefined;
 }
 
-/** Read a cursor made by {@link encodeCursor}. */
-export function decodeCursor(cursor: string | undefined): number | undefined {
+function queryKey(query: CursorQuery): string {
+  return createHash('sha256').update(JSON.stringify([query.resource, query.endpoint ?? '', query.filter ?? ''])).digest('base64url').slice(0, 16);
+}
+
+/**
+ * An opaque cursor: the last ObjectId of the previous page (paging is by ObjectId), or an
+ * offset, bound to its query. Unbound, a cursor from another endpoint, project or filter was
+ * taken as a position in this one and silently skipped every row before it.
+ */
+export function encodeCursor(after: number | undefined, query: CursorQuery): string | undefined {
+  return after === undefined ? undefined : Buffer.from(JSON.stringify({ after, q: queryKey(query) })).toString('base64url');
+}
+
+/** Read a cursor made by {@link encodeCursor} for the same query. */
+export function decodeCursor(cursor: string | undefined, query: CursorQuery): number | undefined {
   if (cursor === undefined) return undefined;
+  let body: { after?: unknown; q?: unknown } | undefined;
   try {
-    const after = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }).after;
-    if (typeof after === 'number' && Number.isSafeInteger(after)) return after;
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown; q?: unknown };
   } catch {
-    // fall through to the error below
+    // falls through to the error below
   }
-  throw new P6ToolError('P6_BAD_CURSOR', 'the cursor is not one this server made; pass nextCursor from the previous page unchanged');
+  const after = body?.after;
+  if (typeof after !== 'number' || !Number.isSafeInteger(after) || typeof body?.q !== 'string') {
+    throw new P6ToolError('P6_BAD_CURSOR', 'the cursor is not one this server made; pass nextCursor from the previous page unchanged');
+  }
+  if (body.q !== queryKey(query)) {
+    throw new P6ToolError('P6_BAD_CURSOR', 'the cursor belongs to another list (another endpoint, project or filter); repeat the call with the same arguments, or start again without a cursor');
+  }
+  return after;
 }

@@ -7,6 +7,15 @@ export interface PageableRow {
   readonly moref: string;
 }
 
+/** What a cursor is bound to: the listing, the endpoint as the caller named it, and its filters. */
+export interface ListQuery {
+  /** The listing (`vms`, `hosts`, ...). */
+  readonly kind: string;
+  /** The `endpoint` argument (absent: the default endpoint). */
+  readonly endpoint: string | undefined;
+  readonly filters: unknown;
+}
+
 /** One page of a list tool's answer. */
 export interface ListWindow<T> {
   readonly items: T[];
@@ -16,7 +25,7 @@ export interface ListWindow<T> {
 }
 
 interface CursorBody {
-  /** Hash of the tool name and filters the cursor was made for. */
+  /** Hash of the listing, endpoint and filters the cursor was made for. */
   readonly q: string;
   /** Sort key of the last row returned. */
   readonly after: [string, string];
@@ -26,17 +35,18 @@ interface CursorBody {
  * Cuts one page out of all matching rows. Keyset paging on (name, MoRef) rather than an
  * offset: a VM created or deleted between two calls shifts nothing, so walking the cursor
  * never repeats or skips a row that existed throughout. The cursor is opaque (base64url
- * JSON) and bound to the query, so it cannot be replayed against other filters.
+ * JSON) and bound to the query, so it cannot be replayed against other filters or another
+ * endpoint (whose rows would be cut at a key from the first one's, silently skipping some).
  *
  * @throws VsphereToolError for a cursor that is malformed or from another query.
  */
-export function listWindow<T extends PageableRow>(rows: T[], query: unknown, limit: number, cursor: string | undefined): ListWindow<T> {
-  const q = createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
+export function listWindow<T extends PageableRow>(rows: T[], query: ListQuery, limit: number, cursor: string | undefined): ListWindow<T> {
+  const q = createHash('sha256').update(JSON.stringify([query.kind, query.endpoint ?? '', query.filters])).digest('base64url').slice(0, 16);
   rows.sort(compareRows);
   let start = 0;
   if (cursor !== undefined) {
     const body = decodeCursor(cursor);
-    if (body.q !== q) throw new VsphereToolError('the cursor belongs to a different query; repeat the call with the same filters, or start again without a cursor');
+    if (body.q !== q) throw new VsphereToolError('the cursor belongs to a different query; repeat the call with the same endpoint and filters, or start again without a cursor');
     const after = { name: body.after[0], moref: body.after[1] };
     start = rows.findIndex((r) => compareRows(r, after) > 0);
     if (start < 0) start = rows.length;

@@ -71,8 +71,8 @@ export function registerListClustersTool(tools: Toolkit, deps: { clients: Vspher
           if (matchName(row.name) && (!args.datacenter || sameName(row.datacenter, args.datacenter))) rows.push(row);
         }
       }
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['clusters', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'clusters', endpoint, filters }, limit, cursor);
       const lines = page.items.map((c) => `${c.name} (${c.moref}) ${c.hosts.length} hosts, DRS ${c.drsEnabled ? 'on' : 'off'}, HA ${c.haEnabled ? 'on' : 'off'}`);
       return toolResult([`${page.items.length} of ${page.total} clusters`, ...lines].join('\n'), { clusters: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },

@@ -35,8 +35,8 @@ export function registerListDatacentersTool(tools: Toolkit, deps: { clients: Vsp
           if (matchName(name)) rows.push({ name, moref: o.ref.value });
         }
       }
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['datacenters', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'datacenters', endpoint, filters }, limit, cursor);
       return toolResult(
         [`${page.items.length} of ${page.total} datacenters`, ...page.items.map((d) => `${d.name} (${d.moref})`)].join('\n'),
         { datacenters: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },

@@ -33,8 +33,8 @@ export function registerListDatastoresTool(tools: Toolkit, deps: { clients: Vsph
           if (matchName(row.name) && (!args.datacenter || sameName(row.datacenter, args.datacenter))) rows.push(row);
         }
       }
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['datastores', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'datastores', endpoint, filters }, limit, cursor);
       const lines = page.items.map((d) => `${d.name} (${d.moref}) ${d.type ?? '?'}, ${d.freeGB ?? '?'} of ${d.capacityGB ?? '?'} GB free${d.accessible === false ? ', NOT accessible' : ''}`);
       return toolResult([`${page.items.length} of ${page.total} datastores`, ...lines].join('\n'), { datastores: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },

@@ -57,8 +57,8 @@ export function registerListFoldersTool(tools: Toolkit, deps: { clients: Vsphere
           rows.push(row);
         }
       }
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['folders', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'folders', endpoint, filters }, limit, cursor);
       const lines = page.items.map((f) => `${f.name} (${f.moref}) ${f.kinds.join('/') || '-'}, ${f.childCount} children${f.datacenter ? ` in ${f.datacenter}` : ''}`);
       return toolResult([`${page.items.length} of ${page.total} folders`, ...lines].join('\n'), { folders: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },

@@ -37,8 +37,8 @@ export function registerListHostsTool(tools: Toolkit, deps: { clients: VsphereCl
           rows.push(row);
         }
       }
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['hosts', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'hosts', endpoint, filters }, limit, cursor);
       const lines = page.items.map((h) => `${h.name} (${h.moref}) ${h.connectionState}${h.inMaintenanceMode ? ', maintenance' : ''}, ${h.vmCount} VMs${h.cluster ? `, cluster ${h.cluster}` : ''}`);
       return toolResult([`${page.items.length} of ${page.total} hosts`, ...lines].join('\n'), { hosts: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },

@@ -30,8 +30,8 @@ export function registerListNetworksTool(tools: Toolkit, deps: { clients: Vspher
       const rows = (await loadNetworkRows(client, index)).filter(
         (n) => matchName(n.name) && (!args.kind || n.kind === args.kind) && (!args.datacenter || sameName(n.datacenter, args.datacenter)),
       );
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['networks', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'networks', endpoint, filters }, limit, cursor);
       const lines = page.items.map((n) => `${n.name} (${n.moref}) ${n.kind}${n.vlan !== undefined ? `, VLAN ${n.vlan}` : ''}, ${n.vmCount} VMs`);
       return toolResult([`${page.items.length} of ${page.total} networks`, ...lines].join('\n'), { networks: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },

@@ -94,8 +94,8 @@ export function registerListResourcePoolsTool(tools: Toolkit, deps: { clients: V
           memoryUsageMB: num(p['summary.quickStats.guestMemoryUsage']),
         });
       }).filter((r) => matchName(r.name) && (!args.owner || sameName(r.owner, args.owner)));
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['pools', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'pools', endpoint, filters }, limit, cursor);
       return toolResult(`${page.items.length} of ${page.total} resource pools`, { pools: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     },
   });

@@ -45,8 +45,8 @@ export function registerListVlansTool(tools: Toolkit, deps: { clients: VsphereCl
         vlan,
         portgroups: portgroups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       }));
-      const { endpoint: _e, limit, cursor, ...filters } = args;
-      const page = listWindow(rows, ['vlans', filters], limit, cursor);
+      const { endpoint, limit, cursor, ...filters } = args;
+      const page = listWindow(rows, { kind: 'vlans', endpoint, filters }, limit, cursor);
       const vlans = page.items.map(({ vlan, portgroups }) => ({ vlan, portgroups }));
       const lines = vlans.map((v) => `VLAN ${v.vlan}: ${v.portgroups.map((p) => p.name).join(', ')}`);
       return toolResult([`${vlans.length} of ${page.total} VLANs`, ...lines].join('\n'), { vlans, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });

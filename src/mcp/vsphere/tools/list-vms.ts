@@ -68,7 +68,7 @@ export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClie
           return true;
         }, deps.onInventoryFallback);
       });
-      const page = listWindow(rows, ['vms', filters], limit, cursor);
+      const page = listWindow(rows, { kind: 'vms', endpoint, filters }, limit, cursor);
       const lines = page.items.map((v) => `${v.name} (${v.moref}) ${v.powerState}, ${v.numCpu ?? '?'} CPU, ${v.memoryMB ?? '?'} MB${v.ip ? `, ${v.ip}` : ''}${v.host ? ` on ${v.host}` : ''}`);
       const more = page.nextCursor ? `; more with cursor ${page.nextCursor}` : '';
       return toolResult([`${page.items.length} of ${page.total} VMs${more}`, ...lines].join('\n'), { vms: page.items, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });

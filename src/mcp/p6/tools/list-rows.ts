@@ -15,6 +15,8 @@ export interface ListRowsRequest {
   noun: string;
   /** Fields the tool adds to the page (after `nextCursor`), in structuredContent and the text alike. */
   extra?: Record<string, unknown>;
+  /** The tool call's (`extra.signal`): a cancelled call ends its P6 reads. */
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ListRowsRequest {
  * text block carries the page as a table ({@link rowsText}), not as the toolkit's JSON copy.
  */
 export async function listRows(endpoints: P6Clients, req: ListRowsRequest): Promise<CallToolResult> {
-  const client = await endpoints.client(req.endpoint);
+  const client = await endpoints.client(req.endpoint, req.signal);
   const page = await client.readPage(req.resource, { fields: req.fields, filter: req.filter, after: decodeCursor(req.cursor), limit: req.limit });
   const nextCursor = encodeCursor(page.next);
   const text = `${page.rows.length} of ${page.total} ${req.noun}${nextCursor ? '; more with the nextCursor' : ''}`;
@@ -48,8 +50,8 @@ export interface ListToolSpec {
   filter: () => string | undefined | Promise<string | undefined>;
 }
 
-/** The handler body of a list tool: the tool's filter, then one page by {@link listRows}. */
-export async function listPage(endpoints: P6Clients, args: ListToolArgs, spec: ListToolSpec): Promise<CallToolResult> {
+/** The handler body of a list tool: the tool's filter, then one page by {@link listRows}; `signal` is the tool call's. */
+export async function listPage(endpoints: P6Clients, args: ListToolArgs, spec: ListToolSpec, signal: AbortSignal | undefined): Promise<CallToolResult> {
   return listRows(endpoints, {
     endpoint: args.endpoint,
     resource: spec.resource,
@@ -58,5 +60,6 @@ export async function listPage(endpoints: P6Clients, args: ListToolArgs, spec: L
     limit: args.limit,
     cursor: args.cursor,
     noun: spec.noun,
+    signal,
   });
 }

@@ -83,7 +83,8 @@ describe('VsphereUpstreamLogin: one budget for the whole login', () => {
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });
   beforeEach(() => {
-    clock = 0;
+    // Not 0, so a budget counted from the wrong end shows.
+    clock = 1_000_000;
     loginTakes = 0;
     vapi = 'answer';
     holdLogin = false;
@@ -147,6 +148,13 @@ describe('VsphereUpstreamLogin: one budget for the whole login', () => {
     await logout(300);
     assert.ok(vapiClosed, 'the server held the vAPI logout');
     await vapiClosed;
+  });
+
+  it('sends no vAPI logout for a session without one (an ESXi host)', HANG, async () => {
+    const before = upstream.received.filter((r) => r === VAPI_LOGOUT).length;
+    await new VsphereUpstreamLogin({ budgetMs: 300 }).logout(endpoint, { token: '"52c4-budget"' });
+    assert.ok(soapSeen.includes('Logout'));
+    assert.equal(upstream.received.filter((r) => r === VAPI_LOGOUT).length - before, 0);
   });
 
   it('fails a held vim25 logout at the budget, naming it', HANG, async () => {

@@ -46,7 +46,6 @@ export class P6Client {
    * is for the next call and does not carry `signal`.
    */
   withSignal(signal: AbortSignal | undefined): P6Client {
-    if (signal === undefined) return this;
     // Shared, not copied: a write through a view drops the pages read ahead for every call.
     const view = Object.create(this) as P6Client;
     view.signal = signal;

@@ -188,10 +188,34 @@ export const AREAS = {
     ],
   },
   'upstream-bounds': {
-    what: 'what a connector takes from an upstream at most: answers read up to their cap as the bytes arrive (vAPI, vAPI login, P6), and at most six vAPI requests in flight per client (D129)',
-    mutate: ['src/connectors/read-bounded-body.ts', 'src/connectors/vsphere/vapi/vapi-client.ts', 'src/connectors/p6/client/p6-exchange.ts'],
+    what: 'what a connector takes from an upstream at most: answers read up to their cap as the bytes arrive (vAPI, vAPI login, P6), at most six vAPI requests in flight per client (D129), and how long: the one deadline helper, the P6 and VsphereClient deadlines, a cancelled P6 call, the vSphere login budget',
+    mutate: [
+      'src/connectors/read-bounded-body.ts',
+      'src/connectors/vsphere/vapi/vapi-client.ts',
+      'src/connectors/p6/client/p6-exchange.ts',
+      // W1-deadlines: the helper every upstream deadline goes through, and the deadline lines
+      // of the files whose other lines need slower tests (P6's login fake, vcsim).
+      'src/connectors/upstream-deadline.ts',
+      'src/connectors/p6/rest/p6-timeout.ts',
+      'src/connectors/p6/rest/p6-send.ts:49-49',
+      'src/connectors/p6/rest/p6-send.ts:66-67',
+      'src/connectors/p6/rest/p6-send.ts:78-81',
+      'src/connectors/vsphere/client/vsphere-client.ts:220-224',
+      'src/connectors/p6/client/p6-client.ts:48-53',
+      'src/platform/broker/logins/vsphere-upstream-login.ts',
+    ],
     // V3-leftovers: the vAPI client's compressed-answer refusal and the session deadlines are tested there too.
-    tests: ['test/connectors/read-bounded-body.test.ts', 'test/connectors/vsphere/vapi/vapi-client.test.ts', 'test/connectors/content-encoding.test.ts', 'test/connectors/vsphere/session/session-deadline.test.ts'],
+    tests: [
+      'test/connectors/read-bounded-body.test.ts',
+      'test/connectors/vsphere/vapi/vapi-client.test.ts',
+      'test/connectors/content-encoding.test.ts',
+      'test/connectors/vsphere/session/session-deadline.test.ts',
+      'test/connectors/upstream-deadline.test.ts',
+      'test/connectors/p6/p6-deadline.test.ts',
+      'test/connectors/vsphere/client/vsphere-client-deadline.test.ts',
+      'test/mcp/p6/p6-cancel.test.ts',
+      'test/platform/broker/logins/vsphere-upstream-login.test.ts',
+    ],
   },
   'gateway-intake': {
     what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",

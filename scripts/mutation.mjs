@@ -24,7 +24,8 @@ if (!area) {
   process.exit(2);
 }
 for (const f of [...area.mutate, ...area.tests]) {
-  if (!fs.existsSync(path.join(root, f))) {
+  // A file may be listed with a line range (`file.ts:10-20`), as Stryker takes it.
+  if (!fs.existsSync(path.join(root, f.replace(/:\d+(?::\d+)?-\d+(?::\d+)?$/, '')))) {
     console.error(`mutation area ${name} lists ${f}, which does not exist; update scripts/mutation-areas.mjs`);
     process.exit(2);
   }

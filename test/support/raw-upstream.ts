@@ -19,6 +19,8 @@ export interface RawUpstream {
   readonly origin: string;
   /** The product's upstream dispatcher, trusting the test CA only. */
   readonly dispatcher: Agent;
+  /** The test CA's certificate (PEM), for a client that makes its own dispatcher (an endpoint's `ca`). */
+  readonly caPem: string;
   /** Requests received so far, `METHOD path`. */
   readonly received: string[];
   /** Closes the dispatcher, the server (its open connections too) and removes the test CA. */
@@ -57,6 +59,7 @@ export async function startRawUpstream(respond: (req: IncomingMessage, res: Serv
     url: `${origin}/sdk`,
     origin,
     dispatcher,
+    caPem: pki.ca.cert,
     received,
     close: async () => {
       server.closeAllConnections();

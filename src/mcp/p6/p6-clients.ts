@@ -52,9 +52,13 @@ export class P6Clients {
     });
   }
 
-  /** A client for `endpoint`; asks the broker for a session first (which may prompt the user). */
-  async client(endpoint: string | undefined): Promise<P6Client> {
-    return (await this.pool.connection(endpoint)).client;
+  /**
+   * A client for `endpoint`; asks the broker for a session first (which may prompt the user).
+   * `signal` is the tool call's (`extra.signal`): its requests end when the call is cancelled
+   * (P6Client.withSignal). Required, so no tool forgets it; a plan step passes undefined.
+   */
+  async client(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<P6Client> {
+    return (await this.pool.connection(endpoint)).client.withSignal(signal);
   }
 
   /** Endpoint, user, database and session age; asks for a session like any tool would. */

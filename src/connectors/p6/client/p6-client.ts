@@ -27,6 +27,8 @@ export class P6Client {
   private readonly recentIds: RecentIds;
   /** The next page of recent walks, read ahead (off when ids are not reused). */
   private readonly readAhead: PageReadAhead | undefined;
+  /** Set on a view made by {@link withSignal} only: the cancellation its requests carry. */
+  private signal: AbortSignal | undefined;
 
   constructor(private readonly opts: P6ClientOptions) {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
@@ -37,6 +39,19 @@ export class P6Client {
     this.readAhead = reuseMs > 0 && opts.readAhead !== false ? new PageReadAhead(reuseMs, opts.now ?? Date.now) : undefined;
   }
 
+  /**
+   * This client for one tool call: every request it sends ends when `signal` aborts (the
+   * call was cancelled), as an AbortError, instead of running on to its deadline. A view,
+   * not a copy: the same session, ObjectId lists and pages read ahead; a page it reads ahead
+   * is for the next call and does not carry `signal`.
+   */
+  withSignal(signal: AbortSignal | undefined): P6Client {
+    // Shared, not copied: a write through a view drops the pages read ahead for every call.
+    const view = Object.create(this) as P6Client;
+    view.signal = signal;
+    return view;
+  }
+
   /** The REST base this client talks to. */
   get baseUrl(): string {
     return this.opts.baseUrl;
@@ -44,15 +59,15 @@ export class P6Client {
 
   /** One `GET <resource>?Fields=&Filter=&OrderBy=`: all matching rows at once. Use for small sets. */
   async read(resource: string, query: P6ReadQuery): Promise<P6Row[]> {
-    return this.readWith(resource, query, true);
+    return this.readWith(resource, query, true, this.signal);
   }
 
   /** {@link read}; with `renew` false a 401 fails instead of logging in again (reads ahead never log in). */
-  private async readWith(resource: string, query: P6ReadQuery, renew: boolean): Promise<P6Row[]> {
+  private async readWith(resource: string, query: P6ReadQuery, renew: boolean, signal: AbortSignal | undefined): Promise<P6Row[]> {
     const params: Record<string, string> = { Fields: query.fields.map(p6Field).join(',') };
     if (query.filter) params['Filter'] = query.filter;
     if (query.orderBy) params['OrderBy'] = query.orderBy;
-    const reply = await this.sendWith('GET', [this.resource(resource)], params, undefined, renew);
+    const reply = await this.sendWith('GET', [this.resource(resource)], params, undefined, renew, signal);
     if (!Array.isArray(reply.value)) throw new ConnectorError('CONN_BAD_RESPONSE', `P6 answered the ${resource} read with something other than a JSON array; check the endpoint URL`);
     return reply.value as P6Row[];
   }
@@ -72,16 +87,16 @@ export class P6Client {
    * is undocumented, reference §4), so then a batch is an `IN(...)` list of its ids.
    */
   async readByIds(resource: string, fields: readonly string[], ids: readonly number[], filter?: string): Promise<P6Row[]> {
-    return this.readRows(resource, fields, ids, filter, true);
+    return this.readRows(resource, fields, ids, filter, true, this.signal);
   }
 
-  /** {@link readByIds}; `renew` as for {@link readWith}. */
-  private async readRows(resource: string, fields: readonly string[], ids: readonly number[], filter: string | undefined, renew: boolean): Promise<P6Row[]> {
+  /** {@link readByIds}; `renew` and `signal` as for {@link readWith}. */
+  private async readRows(resource: string, fields: readonly string[], ids: readonly number[], filter: string | undefined, renew: boolean, signal: AbortSignal | undefined): Promise<P6Row[]> {
     const withId = fields.includes('ObjectId') ? fields : ['ObjectId', ...fields];
     const out: P6Row[] = [];
     for (const batch of idBatches(ids, this.batchSize, filter)) {
       const wanted = new Set(batch.ids);
-      const rows = await this.readWith(resource, { fields: withId, filter: batch.filter, orderBy: 'ObjectId asc' }, renew);
+      const rows = await this.readWith(resource, { fields: withId, filter: batch.filter, orderBy: 'ObjectId asc' }, renew, signal);
       // Defensive: keep only the ids asked for, in order, even if P6 answered more. P6 answers
       // in the order asked, so the sort is only paid when it did not (issue 17: no copies per page).
       const from = out.length;
@@ -118,7 +133,8 @@ export class P6Client {
       const nextIds = ids.slice(start + query.limit, start + 2 * query.limit);
       // A read ahead never logs in: on a 401 it is dropped and the caller's own read renews
       // the session, once, as before (no second login racing the first).
-      this.readAhead.start(key(pageIds.at(-1)!), ids, () => this.readRows(resource, query.fields, nextIds, query.filter, false));
+      // Nor does it end with this call (no signal): it is the next call's.
+      this.readAhead.start(key(pageIds.at(-1)!), ids, () => this.readRows(resource, query.fields, nextIds, query.filter, false, undefined));
     }
     return { rows, total: ids.length, ...(more && pageIds.length && { next: pageIds.at(-1)! }) };
   }
@@ -149,26 +165,26 @@ export class P6Client {
    * must come from a trusted builder or `resolveP6CallPath`; this method does not re-check them.
    */
   async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>> = {}, body?: string): Promise<P6Reply> {
-    return this.sendWith(method, segments, query, body, true);
+    return this.sendWith(method, segments, query, body, true, this.signal);
   }
 
-  private async sendWith(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean): Promise<P6Reply> {
-    const res = await this.exchangeChecked(method, segments, query, body, renew);
+  private async sendWith(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean, signal: AbortSignal | undefined): Promise<P6Reply> {
+    const res = await this.exchangeChecked(method, segments, query, body, renew, signal);
     return { status: res.status, mediaType: res.mediaType, value: this.parse(res, `${method} /${segments.join('/')}`) };
   }
 
   /** One request with the 401 renewal, a 2xx status and, for reads, a JSON Content-Type. */
-  private async exchangeChecked(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean): Promise<P6ExchangeResponse> {
+  private async exchangeChecked(method: 'GET' | 'POST' | 'PUT' | 'DELETE', segments: readonly string[], query: Readonly<Record<string, string>>, body: string | undefined, renew: boolean, signal: AbortSignal | undefined): Promise<P6ExchangeResponse> {
     const url = p6ApiUrl(this.opts.baseUrl, segments.join('/'), { ...query, ...(this.opts.database && { DatabaseName: this.opts.database }) });
     const what = `${method} /${segments.join('/')}`;
     // A write may change rows read ahead: forget them (the ObjectId lists stay, as before).
     if (method !== 'GET') this.readAhead?.clear();
     let cookie = await this.opts.session.token();
-    let res = await this.exchange(method, url, cookie, body);
+    let res = await this.exchange(method, url, cookie, body, signal);
     if (res.status === 401 && renew) {
       // Reference §2.1: on 401, log in again once and retry once. The broker does the login.
       cookie = await this.opts.session.renew(cookie);
-      res = await this.exchange(method, url, cookie, body);
+      res = await this.exchange(method, url, cookie, body, signal);
     }
     if (res.status < 200 || res.status >= 300) throw p6ResponseError(res, what);
     // Reference §1: proxies and other servlets answer 200 for made-up paths, so a read only counts with JSON.
@@ -193,9 +209,9 @@ export class P6Client {
     return name;
   }
 
-  private exchange(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: URL, cookie: string, body: string | undefined): Promise<P6ExchangeResponse> {
+  private exchange(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: URL, cookie: string, body: string | undefined, signal: AbortSignal | undefined): Promise<P6ExchangeResponse> {
     const headers: Record<string, string> = { accept: 'application/json', cookie: sessionCookieHeader(cookie) };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return p6Exchange({ url, method, headers, body, dispatcher: this.opts.dispatcher, timeoutMs: this.timeoutMs, maxBodyBytes: this.maxBodyBytes });
+    return p6Exchange({ url, method, headers, body, dispatcher: this.opts.dispatcher, timeoutMs: this.timeoutMs, maxBodyBytes: this.maxBodyBytes, signal });
   }
 }

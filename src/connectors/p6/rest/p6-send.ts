@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { ACCEPT_IDENTITY, unaskedContentEncoding } from '../../content-encoding.js';
 import { mapUpstreamError } from '../../tls/map-upstream-error.js';
+import { withUpstreamDeadline } from '../../upstream-deadline.js';
 import { p6Timeout } from './p6-timeout.js';
 
 /** Default time for one P6 session call, headers and body together. */
@@ -50,7 +51,6 @@ export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
   // per call and closed afterwards, so no connection outlives the request.
   const own = req.dispatcher ? undefined : new Agent();
   const dispatcher = req.dispatcher ?? own!;
-  const deadline = AbortSignal.timeout(timeoutMs);
   // Security: maxRedirections 0 switches off a redirect interceptor the dispatcher might carry.
   // Following a redirect could replay the credential headers to another host, and the
   // /p6 web UI answers with redirects that must be reported, not followed.
@@ -59,23 +59,26 @@ export async function p6Send(req: P6HttpRequest): Promise<P6HttpResponse> {
     path: `${req.url.pathname}${req.url.search}`,
     method: req.method,
     headers: { ...req.headers, ...ACCEPT_IDENTITY },
-    signal: deadline,
     maxRedirections: 0,
   };
   try {
-    const res = await dispatcher.request(options);
-    const contentType = res.headers['content-type'];
-    const setCookie = res.headers['set-cookie'];
-    return {
-      status: res.statusCode,
-      mediaType: ((Array.isArray(contentType) ? contentType[0] : contentType) ?? '').split(';')[0]!.trim().toLowerCase(),
-      setCookie: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie],
-      // A compressed body (asked for none) is not read as text: the status decides alone.
-      body: unaskedContentEncoding(res.headers) === undefined ? await readCapped(res.body) : (res.body.on('error', () => undefined).destroy(), ''),
-    };
+    // One deadline for headers and body (D139's helper); a session call has no caller to cancel it.
+    return await withUpstreamDeadline(timeoutMs, undefined, (cause) => p6Timeout(req.url.origin, timeoutMs, cause), async (signal) => {
+      const res = await dispatcher.request({ ...options, signal });
+      const contentType = res.headers['content-type'];
+      const setCookie = res.headers['set-cookie'];
+      return {
+        status: res.statusCode,
+        mediaType: ((Array.isArray(contentType) ? contentType[0] : contentType) ?? '').split(';')[0]!.trim().toLowerCase(),
+        setCookie: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie],
+        // A compressed body (asked for none) is not read as text: the status decides alone.
+        body: unaskedContentEncoding(res.headers) === undefined ? await readCapped(res.body) : (res.body.on('error', () => undefined).destroy(), ''),
+      };
+    });
   } catch (e) {
     // The shared mapping (issue 13): the same bad certificate gets the same code as for vSphere.
-    throw deadline.aborted ? p6Timeout(req.url.origin, timeoutMs, e) : mapUpstreamError(e, req.url.host);
+    // The deadline's CONN_TIMEOUT passes through unchanged.
+    throw mapUpstreamError(e, req.url.host);
   } finally {
     await own?.close();
   }

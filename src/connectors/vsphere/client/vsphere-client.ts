@@ -9,6 +9,7 @@ import type { ObjectContent, RetrievePage } from './object-content.js';
 import { retrieveResultReader } from './retrieve-result-reader.js';
 import { containerViewSpecXml, objectsSpecXml, retrieveOptionsXml } from './property-spec-xml.js';
 import { waitForTask, type WaitForTaskOptions } from './wait-for-task.js';
+import { withUpstreamDeadline } from '../../upstream-deadline.js';
 import type { PropertyValue } from './property-value.js';
 
 /** Where the client gets its `vmware_soap_session` cookie: the broker's token, or a login of its own. */
@@ -216,16 +217,9 @@ export class VsphereClient {
     return reader.result(response);
   }
 
-  private async withTimeout<T>(method: string, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
-    try {
-      return await run(signal);
-    } catch (error) {
-      if (timeout.aborted && !outer?.aborted) {
-        throw new ConnectorError('CONN_TIMEOUT', `vCenter at ${this.origin} did not answer ${method} within ${this.timeoutMs} ms; check that it is healthy, then retry`, { cause: error });
-      }
-      throw error;
-    }
+  /** `run` under this client's per-round-trip deadline (D139's helper): CONN_TIMEOUT naming `method`; `outer`'s abort stays an abort. */
+  private withTimeout<T>(method: string, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const timedOut = (cause: unknown) => new ConnectorError('CONN_TIMEOUT', `vCenter at ${this.origin} did not answer ${method} within ${this.timeoutMs} ms; check that it is healthy, then retry`, { cause });
+    return withUpstreamDeadline(this.timeoutMs, outer, timedOut, run);
   }
 }

@@ -8,3 +8,4 @@
 export { vsphereLogin, type VsphereLoginOptions, type VsphereSession } from './vsphere-login.js';
 export { vsphereLogout, type VsphereLogoutOptions } from './vsphere-logout.js';
 export { vapiLogin, vapiLogout, type VapiLoginOptions, type VapiLogoutOptions } from './vapi-session.js';
+export { SESSION_TIMEOUT_MS } from '../../upstream-deadline.js';

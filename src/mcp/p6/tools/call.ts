@@ -7,13 +7,13 @@ import { endpointArg } from './tool-kit.js';
 import { DESTRUCTIVE, type Toolkit, toolResult } from '../../runtime/toolkit/index.js';
 
 /** The path and query guards of p6_call, against a stand-in base (before any I/O), then the real one. */
-async function resolveCall(deps: P6ToolDeps, args: { path: string; query?: Record<string, string>; endpoint?: string }) {
+async function resolveCall(deps: P6ToolDeps, args: { path: string; query?: Record<string, string>; endpoint?: string }, signal: AbortSignal | undefined) {
   // Security: path and query are checked before any token request or network I/O, against
   // a stand-in base with the same path shape (a cloud tenant prefixes /p6ws/restapi) ...
   const prefix = /^((?:\/[A-Za-z0-9_-]+)*?\/p6ws\/restapi)\//.exec(args.path)?.[1] ?? '/p6ws/restapi';
   resolveP6CallPath(`https://p6.invalid${prefix}`, args.path);
   const query = checkP6CallQuery(args.query ?? {});
-  const client = await deps.endpoints.client(args.endpoint);
+  const client = await deps.endpoints.client(args.endpoint, signal);
   // ... and again against the endpoint's real base, which must match exactly.
   const { segments } = resolveP6CallPath(client.baseUrl, args.path);
   return { client, segments, query };
@@ -46,12 +46,12 @@ export function registerCallTool(tools: Toolkit, deps: P6ToolDeps): void {
     },
     annotations: DESTRUCTIVE,
     plan: async (args) => {
-      const { client, segments, query } = await resolveCall(deps, args);
+      const { client, segments, query } = await resolveCall(deps, args, undefined);
       return callPlan(client, { method: args.method, segments, query, body: args.body });
     },
-    recheck: async (args, precondition) => recheckP6((await resolveCall(deps, args)).client, precondition),
-    run: async (args) => {
-      const { client, segments, query } = await resolveCall(deps, args);
+    recheck: async (args, precondition) => recheckP6((await resolveCall(deps, args, undefined)).client, precondition),
+    run: async (args, extra) => {
+      const { client, segments, query } = await resolveCall(deps, args, extra.signal);
       const reply = await client.send(args.method, segments, query, args.body === undefined ? undefined : JSON.stringify(args.body));
       const size = Array.isArray(reply.value) ? `${reply.value.length} items` : typeof reply.value;
       return toolResult(`${args.method} ${segments.join('/')}: HTTP ${reply.status}, ${size}`, { status: reply.status, value: reply.value });

@@ -33,8 +33,8 @@ export function registerCheckScheduleTool(tools: Toolkit, deps: P6ToolDeps): voi
       })).describe('the 14 checks in order'),
     },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const data = await loadProjectSchedule(deps, args);
+    run: async (args, extra) => {
+      const data = await loadProjectSchedule(deps, args, extra.signal);
       const checks = dcmaChecks(data);
       const failed = checks.filter((c) => c.computed && c.pass === false).map((c) => c.check);
       const tasks = checks[0]?.base ?? 0;

@@ -35,8 +35,8 @@ export function registerCompareBaselineTool(tools: Toolkit, deps: P6ToolDeps): v
       becameCritical: z.array(Brief), noLongerCritical: z.array(Brief), added: z.array(Brief), removed: z.array(Brief),
     },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const data = await loadProjectSchedule(deps, args);
+    run: async (args, extra) => {
+      const data = await loadProjectSchedule(deps, args, extra.signal);
       if (!data.baseline) throw new P6ToolError('P6_NOT_FOUND', `project ${data.projectId} has no baseline in P6; a planner creates one in P6 (Maintain Baselines), then p6_list_baselines shows it`);
       const c = compareBaseline(data.activities, data.baseline.activities, { current: data.finishDate, baseline: data.baseline.finishDate }, args.slipDays);
       const summary = `${data.projectId} against ${data.baseline.name}: ${c.slipped.length} of ${c.compared} activities slipped` +

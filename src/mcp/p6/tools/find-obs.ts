@@ -23,8 +23,8 @@ export function registerFindObsTool(tools: Toolkit, deps: P6ToolDeps): void {
       matches: z.array(z.object({ ObjectId: z.number(), Name: z.string(), ParentObjectId: z.number().optional(), score: z.number() })).describe('best matches first; score 0..1'),
     },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.endpoints.client(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.endpoints.client(args.endpoint, extra.signal);
       // OBS trees are small (hundreds of nodes), and fuzzy matching cannot be a P6 filter.
       const rows = await client.read('obs', { fields: ['ObjectId', 'Name', 'ParentObjectId'] });
       const scored = rows

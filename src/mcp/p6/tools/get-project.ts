@@ -23,8 +23,8 @@ export function registerGetProjectTool(tools: Toolkit, deps: P6ToolDeps): void {
       activitiesByStatus: z.record(z.string(), z.number().int()).describe('activity count per Status'),
     },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.endpoints.client(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.endpoints.client(args.endpoint, extra.signal);
       const key = args.projectObjectId !== undefined ? p6Clause('ObjectId', ':eq:', args.projectObjectId) : args.projectId !== undefined ? p6Clause('Id', ':eq:', args.projectId) : undefined;
       if (key === undefined) throw new P6ToolError('P6_BAD_ARGUMENTS', 'name the project: pass projectId or projectObjectId (p6_list_projects lists them)');
       const [project] = await client.read('project', { fields: FIELDS, filter: key });

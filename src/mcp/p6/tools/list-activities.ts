@@ -25,19 +25,19 @@ export function registerListActivitiesTool(tools: Toolkit, deps: P6ToolDeps): vo
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'activity',
         defaultFields: DEFAULT_FIELDS,
         noun: 'activities',
         filter: async () =>
           p6And(
-            p6Clause('ProjectObjectId', ':eq:', (await projectOf(deps, args, true))!),
+            p6Clause('ProjectObjectId', ':eq:', (await projectOf(deps, args, true, extra.signal))!),
             clauseIf('Status', ':eq:', args.status),
             clauseIf('FinishDate', ':gte:', args.from),
             clauseIf('StartDate', ':lte:', args.to),
             clauseIf('TotalFloat', ':lte:', args.maxTotalFloat),
           ),
-      }),
+      }, extra.signal),
   });
 }

@@ -23,13 +23,13 @@ export function registerListAssignmentsTool(tools: Toolkit, deps: P6ToolDeps): v
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'resourceAssignment',
         defaultFields: DEFAULT_FIELDS,
         noun: 'assignments',
         filter: async () => {
-          const project = await projectOf(deps, args, false);
+          const project = await projectOf(deps, args, false, extra.signal);
           if (project === undefined && args.activityObjectId === undefined && args.resourceObjectId === undefined) {
             throw new P6ToolError('P6_BAD_ARGUMENTS', 'pass a project (projectId or projectObjectId), an activityObjectId or a resourceObjectId');
           }
@@ -39,6 +39,6 @@ export function registerListAssignmentsTool(tools: Toolkit, deps: P6ToolDeps): v
             clauseIf('ResourceObjectId', ':eq:', args.resourceObjectId),
           );
         },
-      }),
+      }, extra.signal),
   });
 }

@@ -18,12 +18,12 @@ export function registerListBaselinesTool(tools: Toolkit, deps: P6ToolDeps): voi
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'baselineProject',
         defaultFields: DEFAULT_FIELDS,
         noun: 'baselines',
-        filter: async () => clauseIf('OriginalProjectObjectId', ':eq:', await projectOf(deps, args, false)),
-      }),
+        filter: async () => clauseIf('OriginalProjectObjectId', ':eq:', await projectOf(deps, args, false, extra.signal)),
+      }, extra.signal),
   });
 }

@@ -22,15 +22,15 @@ export function registerListCalendarsTool(tools: Toolkit, deps: P6ToolDeps): voi
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'calendar',
         defaultFields: DEFAULT_FIELDS,
         noun: 'calendars',
         filter: async () => {
-          const project = await projectOf(deps, args, false);
+          const project = await projectOf(deps, args, false, extra.signal);
           return p6And(clauseIf('Type', ':eq:', args.type), likeIf('Name', args.name), clauseIf('ProjectObjectId', ':eq:', project));
         },
-      }),
+      }, extra.signal),
   });
 }

@@ -27,7 +27,7 @@ export function registerListCodesTool(tools: Toolkit, deps: P6ToolDeps): void {
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: RESOURCES[args.kind].values,
         defaultFields: RESOURCES[args.kind].fields,
@@ -39,6 +39,6 @@ export function registerListCodesTool(tools: Toolkit, deps: P6ToolDeps): void {
             likeIf('CodeValue', args.value),
             args.kind === 'activity' ? clauseIf('ProjectObjectId', ':eq:', args.projectObjectId) : undefined,
           ),
-      }),
+      }, extra.signal),
   });
 }

@@ -20,12 +20,12 @@ export function registerListEpsTool(tools: Toolkit, deps: P6ToolDeps): void {
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'eps',
         defaultFields: DEFAULT_FIELDS,
         noun: 'EPS nodes',
         filter: () => p6And(clauseIf('ParentObjectId', ':eq:', args.parentObjectId), likeIf('Name', args.name)),
-      }),
+      }, extra.signal),
   });
 }

@@ -22,7 +22,7 @@ export function registerListProjectsTool(tools: Toolkit, deps: P6ToolDeps): void
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'project',
         defaultFields: DEFAULT_FIELDS,
@@ -34,6 +34,6 @@ export function registerListProjectsTool(tools: Toolkit, deps: P6ToolDeps): void
             clauseIf('ParentEPSObjectId', ':eq:', args.epsObjectId),
             clauseIf('OBSObjectId', ':eq:', args.obsObjectId),
           ),
-      }),
+      }, extra.signal),
   });
 }

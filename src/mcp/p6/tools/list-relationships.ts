@@ -22,7 +22,7 @@ export function registerListRelationshipsTool(tools: Toolkit, deps: P6ToolDeps):
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'relationship',
         defaultFields: DEFAULT_FIELDS,
@@ -32,10 +32,10 @@ export function registerListRelationshipsTool(tools: Toolkit, deps: P6ToolDeps):
             // An :or: filter is never combined with other clauses (reference §4: precedence undocumented).
             return `${p6Clause('PredecessorActivityObjectId', ':eq:', args.activityObjectId)} :or: ${p6Clause('SuccessorActivityObjectId', ':eq:', args.activityObjectId)}`;
           }
-          const project = await projectOf(deps, args, false);
+          const project = await projectOf(deps, args, false, extra.signal);
           if (project === undefined) throw new P6ToolError('P6_BAD_ARGUMENTS', 'pass a project (projectId or projectObjectId) or an activityObjectId');
           return p6Clause('PredecessorProjectObjectId', ':eq:', project);
         },
-      }),
+      }, extra.signal),
   });
 }

@@ -20,12 +20,12 @@ export function registerListResourcesTool(tools: Toolkit, deps: P6ToolDeps): voi
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'resource',
         defaultFields: DEFAULT_FIELDS,
         noun: 'resources',
         filter: () => p6And(clauseIf('ResourceType', ':eq:', args.resourceType), likeIf('Name', args.name)),
-      }),
+      }, extra.signal),
   });
 }

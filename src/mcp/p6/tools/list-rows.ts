@@ -15,6 +15,8 @@ export interface ListRowsRequest {
   noun: string;
   /** Fields the tool adds to the page (after `nextCursor`), in structuredContent and the text alike. */
   extra?: Record<string, unknown>;
+  /** The tool call's (`extra.signal`): a cancelled call ends its P6 reads. */
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface ListRowsRequest {
 export async function listRows(endpoints: P6Clients, req: ListRowsRequest): Promise<CallToolResult> {
   const query = { endpoint: req.endpoint, resource: req.resource, filter: req.filter };
   const after = decodeCursor(req.cursor, query);
-  const client = await endpoints.client(req.endpoint);
+  const client = await endpoints.client(req.endpoint, req.signal);
   const page = await client.readPage(req.resource, { fields: req.fields, filter: req.filter, after, limit: req.limit });
   const nextCursor = encodeCursor(page.next, query);
   const text = `${page.rows.length} of ${page.total} ${req.noun}${nextCursor ? '; more with the nextCursor' : ''}`;
@@ -50,8 +52,8 @@ export interface ListToolSpec {
   filter: () => string | undefined | Promise<string | undefined>;
 }
 
-/** The handler body of a list tool: the tool's filter, then one page by {@link listRows}. */
-export async function listPage(endpoints: P6Clients, args: ListToolArgs, spec: ListToolSpec): Promise<CallToolResult> {
+/** The handler body of a list tool: the tool's filter, then one page by {@link listRows}; `signal` is the tool call's. */
+export async function listPage(endpoints: P6Clients, args: ListToolArgs, spec: ListToolSpec, signal: AbortSignal | undefined): Promise<CallToolResult> {
   return listRows(endpoints, {
     endpoint: args.endpoint,
     resource: spec.resource,
@@ -60,5 +62,6 @@ export async function listPage(endpoints: P6Clients, args: ListToolArgs, spec: L
     limit: args.limit,
     cursor: args.cursor,
     noun: spec.noun,
+    signal,
   });
 }

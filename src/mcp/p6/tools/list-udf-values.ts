@@ -32,8 +32,8 @@ export function registerListUdfValuesTool(tools: Toolkit, deps: P6ToolDeps): voi
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.endpoints.client(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.endpoints.client(args.endpoint, extra.signal);
       const project = await resolveProject(client, args, false);
       const filter = p6And(
         clauseIf('ProjectObjectId', ':eq:', project),

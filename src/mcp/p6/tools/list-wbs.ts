@@ -19,12 +19,12 @@ export function registerListWbsTool(tools: Toolkit, deps: P6ToolDeps): void {
     },
     outputSchema: pageOutput,
     annotations: READ_ONLY,
-    run: (args) =>
+    run: (args, extra) =>
       listPage(deps.endpoints, args, {
         resource: 'wbs',
         defaultFields: DEFAULT_FIELDS,
         noun: 'WBS nodes',
-        filter: async () => p6Clause('ProjectObjectId', ':eq:', (await projectOf(deps, args, true))!),
-      }),
+        filter: async () => p6Clause('ProjectObjectId', ':eq:', (await projectOf(deps, args, true, extra.signal))!),
+      }, extra.signal),
   });
 }

@@ -10,9 +10,9 @@ export interface ProjectScheduleArgs {
   baselineObjectId?: number | undefined;
 }
 
-/** The schedule of the project the arguments name (required), with its baseline: `baselineObjectId`, else the newest. */
-export async function loadProjectSchedule(deps: P6ToolDeps, args: ProjectScheduleArgs): ReturnType<typeof loadSchedule> {
-  const client = await deps.endpoints.client(args.endpoint);
+/** The schedule of the project the arguments name (required), with its baseline: `baselineObjectId`, else the newest; `signal` is the tool call's. */
+export async function loadProjectSchedule(deps: P6ToolDeps, args: ProjectScheduleArgs, signal: AbortSignal | undefined): ReturnType<typeof loadSchedule> {
+  const client = await deps.endpoints.client(args.endpoint, signal);
   const projectObjectId = (await resolveProject(client, args, true))!;
   return loadSchedule(client, projectObjectId, { baselineObjectId: args.baselineObjectId, useBaseline: true });
 }

@@ -30,8 +30,8 @@ export function registerProjectsByObsTool(tools: Toolkit, deps: P6ToolDeps): voi
     },
     outputSchema: { ...pageOutput, obsObjectIds: z.array(z.number()).describe('the OBS nodes searched') },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.endpoints.client(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.endpoints.client(args.endpoint, extra.signal);
       const obs = await client.read('obs', { fields: ['ObjectId', 'Name', 'ParentObjectId'] });
       const root = args.obsObjectId ?? (args.obsName === undefined ? undefined : (obs.find((o) => o['Name'] === args.obsName)?.['ObjectId'] as number | undefined));
       if (root === undefined) throw new P6ToolError('P6_NOT_FOUND', args.obsName === undefined ? 'pass obsObjectId or obsName' : `no OBS node named ${JSON.stringify(args.obsName)}; p6_find_obs finds close names`);
@@ -39,7 +39,7 @@ export function registerProjectsByObsTool(tools: Toolkit, deps: P6ToolDeps): voi
       const page = await listRows(deps.endpoints, {
         endpoint: args.endpoint, resource: 'project', fields: args.fields ?? DEFAULT_FIELDS,
         filter: ids.length === 1 ? p6Clause('OBSObjectId', ':eq:', root) : p6In('OBSObjectId', ids),
-        limit: args.limit, cursor: args.cursor, noun: 'projects', extra: { obsObjectIds: ids },
+        limit: args.limit, cursor: args.cursor, noun: 'projects', extra: { obsObjectIds: ids }, signal: extra.signal,
       });
       return page;
     },

@@ -22,7 +22,7 @@ export async function resolveProject(client: P6Client, args: { projectObjectId?:
   return id;
 }
 
-/** {@link resolveProject} on the client of the endpoint the arguments name. */
-export async function projectOf(deps: P6ToolDeps, args: { endpoint?: string | undefined; projectObjectId?: number; projectId?: string }, required: boolean): Promise<number | undefined> {
-  return resolveProject(await deps.endpoints.client(args.endpoint), args, required);
+/** {@link resolveProject} on the client of the endpoint the arguments name; `signal` is the tool call's. */
+export async function projectOf(deps: P6ToolDeps, args: { endpoint?: string | undefined; projectObjectId?: number; projectId?: string }, required: boolean, signal: AbortSignal | undefined): Promise<number | undefined> {
+  return resolveProject(await deps.endpoints.client(args.endpoint, signal), args, required);
 }

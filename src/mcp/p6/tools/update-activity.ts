@@ -45,11 +45,11 @@ export function registerUpdateActivityTool(tools: Toolkit, deps: P6ToolDeps): vo
     },
     outputSchema: { activity: z.record(z.string(), z.unknown()).describe('the activity as P6 has it after the update') },
     annotations: DESTRUCTIVE_IDEMPOTENT,
-    plan: async (args) => updateActivityPlan(await deps.endpoints.client(args.endpoint), args.objectId, args.changes),
-    recheck: async (args, precondition) => recheckP6(await deps.endpoints.client(args.endpoint), precondition),
-    run: async (args) => {
+    plan: async (args) => updateActivityPlan(await deps.endpoints.client(args.endpoint, undefined), args.objectId, args.changes),
+    recheck: async (args, precondition) => recheckP6(await deps.endpoints.client(args.endpoint, undefined), precondition),
+    run: async (args, extra) => {
       if (Object.keys(args.changes).length === 0) throw new P6ToolError('P6_BAD_ARGUMENTS', 'changes is empty; name at least one field to change');
-      const client = await deps.endpoints.client(args.endpoint);
+      const client = await deps.endpoints.client(args.endpoint, extra.signal);
       await client.write('PUT', 'activity', [{ ObjectId: args.objectId, ...args.changes }]);
       const [activity] = await client.read('activity', { fields: READ_BACK, filter: p6Clause('ObjectId', ':eq:', args.objectId) });
       if (!activity) throw new P6ToolError('P6_NOT_FOUND', `activity ${args.objectId} was updated but cannot be read back; check it in P6`);

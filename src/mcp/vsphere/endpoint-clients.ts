@@ -50,7 +50,7 @@ function openVsphereConnection(name: string, grant: TokenGrant, tokens: TokenSou
   });
   const restToken = async (): Promise<string> => {
     const g = await tokens.get(name);
-    // Not only an ESXi host: the login gives the vAPI login what its budget left (D-W1-deadlines-1).
+    // Not only an ESXi host: the login gives the vAPI login what its budget left (D167).
     if (!g.restToken) throw new VsphereToolError(`endpoint ${name} has no vAPI REST session, which tags need: an ESXi host has none, and a vCenter has none until the next login when its vAPI login failed or did not answer in time; to log in again, run 'keybroker lock ${name}' and call again`);
     return g.restToken;
   };

@@ -1,4 +1,4 @@
-// A session without a vAPI half (D-W1-deadlines-1): the login gives the vAPI login only what
+// A session without a vAPI half (D167): the login gives the vAPI login only what
 // the vim25 login left of its 60 s, so a slow vCenter, not only an ESXi host, can leave a
 // session without one. The tags tool's error says both, and how to log in again. No upstream
 // is contacted: the missing session is found before any request.

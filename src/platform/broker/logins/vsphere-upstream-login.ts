@@ -8,7 +8,7 @@ import { withEndpointDispatcher } from './with-endpoint-dispatcher.js';
 export interface VsphereUpstreamLoginOptions {
   /**
    * The whole login's time, the vim25 login and the vAPI one together, and the whole logout's
-   * (D-W1-deadlines-1); default {@link SESSION_TIMEOUT_MS} (60 s), a session request's deadline.
+   * (D167); default {@link SESSION_TIMEOUT_MS} (60 s), a session request's deadline.
    */
   readonly budgetMs?: number;
   /** A monotonic clock in ms for the budget; default `performance.now`. */
@@ -36,7 +36,7 @@ export class VsphereUpstreamLogin implements UpstreamLogin {
         const session = await vsphereLogin({ url: endpoint.url, username: endpoint.username, password, dispatcher, timeoutMs: this.budgetMs });
         // The vAPI session for tags, from the same password while we still hold it (issue 16).
         // Best effort: an ESXi host has no vAPI, and SOAP tools must not fail for tags' sake.
-        // One budget for the whole login (D-W1-deadlines-1): the user waits for the token, and
+        // One budget for the whole login (D167): the user waits for the token, and
         // the vim25 session is what tools need, so the vAPI login gets only what is left of it;
         // none left, it is not sent. Before, it had 60 s of its own after the vim25 login's 60 s.
         const left = Math.floor(this.budgetMs - (this.now() - started));
@@ -50,7 +50,7 @@ export class VsphereUpstreamLogin implements UpstreamLogin {
 
   logout(endpoint: Endpoint, session: UpstreamSession): Promise<void> {
     return withEndpointDispatcher(endpoint, async (dispatcher) => {
-      // Both sessions at once, each within the budget (D-W1-deadlines-1): a vAPI logout that
+      // Both sessions at once, each within the budget (D167): a vAPI logout that
       // stalls no longer holds the vim25 one back (they ran one after the other, 60 s each).
       // The vAPI logout stays best effort; only the vim25 session's outcome is reported.
       const [, vim25] = await Promise.allSettled([

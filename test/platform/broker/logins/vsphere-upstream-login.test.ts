@@ -1,4 +1,4 @@
-// One budget for the whole vSphere login (D-W1-deadlines-1): the vim25 login and then the vAPI
+// One budget for the whole vSphere login (D167): the vim25 login and then the vAPI
 // login each had a 60 s deadline of their own, so a vCenter that answered the first and held
 // the second kept a token request (and the user) waiting 120 s. Against a real local HTTPS
 // server that answers RetrieveServiceContent and Login and holds the vAPI login: the clock the

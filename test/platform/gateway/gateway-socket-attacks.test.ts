@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GATEWAY_PROTOCOL } from '../../../src/base/contracts/gateway-handshake.js';
 import type { GatewaySession, GatewaySessions } from '../../../src/platform/gateway/gateway-sessions.js';
 import { gatewaySocketPath } from '../../../src/platform/gateway/gateway-socket-path.js';
@@ -49,9 +50,9 @@ class AttackSessions implements GatewaySessions {
     const start = transport.start.bind(transport);
     transport.start = async () => {
       const inner = transport.onmessage;
-      transport.onmessage = (m, extra) => {
+      transport.onmessage = (m: JSONRPCMessage) => {
         if ('id' in m && 'method' in m && (m.method === 'tools/list' || m.method === 'tools/call')) this.seen[index]!.push(m.id as number);
-        inner?.(m, extra);
+        inner?.(m);
       };
       return start();
     };

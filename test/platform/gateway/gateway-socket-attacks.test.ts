@@ -14,6 +14,9 @@ import { GATEWAY_PROTOCOL } from '../../../src/base/contracts/gateway-handshake.
 import type { GatewaySession, GatewaySessions } from '../../../src/platform/gateway/gateway-sessions.js';
 import { gatewaySocketPath } from '../../../src/platform/gateway/gateway-socket-path.js';
 import { GatewaySocketServer } from '../../../src/platform/gateway/gateway-socket-server.js';
+import { ControlServer } from '../../../src/platform/control/control-server.js';
+import { controlSocketPath } from '../../../src/platform/control/control-socket-path.js';
+import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
 import { MAX_REQUESTS_IN_FLIGHT, REQUESTS_IN_FLIGHT_ERROR, type JsonLineInvalidReason, type JsonLineTransport } from '../../../src/platform/gateway/json-line-transport.js';
 import { until } from '../../support/wait.js';
 
@@ -218,11 +221,12 @@ describe('the gateway socket under attack (R9-attack)', () => {
 
 describe('the gateway and control sockets against another local user (R9-attack)', () => {
   const root = process.getuid?.() === 0;
-  it('Security: uid 65534 cannot connect to gateway.sock, not even when the home folder has been opened up to 0755 afterwards', { skip: (process.platform !== 'linux' || !root) && 'needs Linux and root to act as another user' }, async () => {
+  it('Security: uid 65534 cannot connect to gateway.sock or control.sock (`keybroker approve` from another user\'s shell), not even when the home folder has been opened up to 0755 afterwards', { skip: (process.platform !== 'linux' || !root) && 'needs Linux and root to act as another user' }, async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-gwu-'));
-    const server = await GatewaySocketServer.listen({ socketPath: gatewaySocketPath(home, {}), sessions: new AttackSessions() });
-    const tryAs = (): Promise<string> => new Promise((resolve, reject) => {
-      const script = `const s=require('net').connect(${JSON.stringify(server.socketPath)});s.on('connect',()=>{console.log('CONNECTED');s.destroy()});s.on('error',(e)=>console.log(e.code))`;
+    const gateway = await GatewaySocketServer.listen({ socketPath: gatewaySocketPath(home, {}), sessions: new AttackSessions() });
+    const control = await ControlServer.listen({ socketPath: controlSocketPath(home, {}), handler: new FakeControlHandler() });
+    const tryAs = (socketPath: string): Promise<string> => new Promise((resolve, reject) => {
+      const script = `const s=require('net').connect(${JSON.stringify(socketPath)});s.on('connect',()=>{console.log('CONNECTED');s.destroy()});s.on('error',(e)=>console.log(e.code))`;
       const child = spawn(process.execPath, ['-e', script], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -231,13 +235,14 @@ describe('the gateway and control sockets against another local user (R9-attack)
     });
     try {
       assert.equal(fs.statSync(home).mode & 0o777, 0o700);
-      assert.equal(await tryAs(), 'EACCES');
-      // The folder is the first guard; the socket's own 0600 is the second.
+      for (const s of [gateway, control]) assert.equal(await tryAs(s.socketPath), 'EACCES', s.socketPath);
+      // The folder is the first guard; each socket's own 0600 is the second.
       fs.chmodSync(home, 0o755);
-      assert.equal(await tryAs(), 'EACCES');
-      assert.equal(server.connectionCount, 0);
+      for (const s of [gateway, control]) assert.equal(await tryAs(s.socketPath), 'EACCES', s.socketPath);
+      assert.equal(gateway.connectionCount + control.connectionCount, 0);
     } finally {
-      await server.close();
+      await gateway.close();
+      await control.close();
       fs.rmSync(home, { recursive: true, force: true });
     }
   });

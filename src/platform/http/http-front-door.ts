@@ -234,6 +234,15 @@ export class HttpFrontDoor implements Disposable {
       } catch {
         return this.reject(res, 'bad_json', server);
       }
+      // Security: a JSON-RPC batch is as many messages as it holds; one POST of 100 calls must
+      // not pass the rate limit as one request (R9-attack, D-R9-attack-4).
+      if (Array.isArray(body) && body.length > 1) {
+        const more = this.limiter.take(caller, body.length - 1);
+        if (!more.ok) {
+          this.refusals.record('rate_limited', source);
+          return writeRejection(res, 'rate_limited', { 'Retry-After': String(more.retryAfterSeconds) });
+        }
+      }
     }
     await this.router.handle(req, res, server, caller, body);
   }

@@ -156,6 +156,29 @@ describe('HTTP front door under attack (R9-attack): size and time', () => {
   });
 });
 
+describe('HTTP front door under attack (R9-attack): the rate limit', () => {
+  it('Security: a JSON-RPC batch counts each of its messages: 20 calls in one POST do not pass a limit of 10 a minute', async () => {
+    let now = 1_000_000;
+    const { door: d, sessions } = await door({ settings: settings({ rateLimitPerMinute: 10 }), now: () => now });
+    const init = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
+    const sid = String(init.headers['mcp-session-id']);
+    const batch = (n: number, from: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: from + i, method: 'tools/call', params: { name: 'echo', arguments: { text: `b${from + i}` } } })));
+    const post = (body: string) => rawRequest(d.port, { headers: mcpHeaders({ 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' }), body });
+    const big = await post(batch(20, 100));
+    assert.equal(big.status, 429);
+    assert.ok(Number(big.headers['retry-after']) >= 1);
+    assert.equal(sessions.echoCalls.vsphere ?? 0, 0, 'calls of the refused batch ran');
+    const small = await post(batch(5, 200));
+    assert.equal(small.status, 200);
+    assert.equal(sessions.echoCalls.vsphere, 5);
+    // 1 (initialize) + 1 (the refused POST) + 5 spent: a batch of 4 no longer fits, 3 does.
+    assert.equal((await post(batch(4, 300))).status, 429);
+    now += 60_000;
+    assert.equal((await post(batch(9, 400))).status, 200);
+    assert.equal(sessions.echoCalls.vsphere, 14);
+  });
+});
+
 describe('HTTP front door under attack (R9-attack): sessions', () => {
   it('Security: a session id is worthless after DELETE (after idle expiry: http-front-door.test.ts), and a guessed or reshaped id is unknown', async () => {
     const { door: d, sessions } = await door();

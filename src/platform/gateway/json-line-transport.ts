@@ -50,6 +50,12 @@ export interface JsonLineTransportOptions {
   readonly spliceFromBytes?: number;
   /** Requests of the peer served at once; default MAX_REQUESTS_IN_FLIGHT. */
   readonly maxInFlight?: number;
+  /**
+   * Serve the peer through a ReadWindow: the serving end (the host) does, by default. A
+   * client's end (`connectGateway`) passes false: two ends that both stop reading while their
+   * own answers wait could wait for each other.
+   */
+  readonly windowed?: boolean;
 }
 
 /** A request id as a map key: `1` and `"1"` are different ids. */
@@ -74,7 +80,7 @@ export class JsonLineTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private readonly framer: LineFramer;
-  private readonly window: ReadWindow<JSONRPCMessage>;
+  private readonly window: ReadWindow<JSONRPCMessage> | undefined;
   /** Ids of the peer's requests handed on and not yet answered (or cancelled). */
   private readonly serving = new Set<string>();
   private started = false;
@@ -92,7 +98,7 @@ export class JsonLineTransport implements Transport {
       onValue: (value) => this.deliver(value),
       onInvalid: (reason) => this.invalid(reason),
     });
-    this.window = new ReadWindow<JSONRPCMessage>(socket, {
+    this.window = options.windowed === false ? undefined : new ReadWindow<JSONRPCMessage>(socket, {
       maxInFlight: options.maxInFlight ?? MAX_REQUESTS_IN_FLIGHT,
       counts: (m) => 'method' in m && 'id' in m,
       deliver: (m) => this.dispatch(m),
@@ -114,7 +120,7 @@ export class JsonLineTransport implements Transport {
 
   /** True while the connection is not read because the peer's requests fill the window (tests). */
   get holding(): boolean {
-    return this.window.holding;
+    return this.window?.holding ?? false;
   }
 
   /** True once `start()` ran (the session owns the connection). */
@@ -137,7 +143,8 @@ export class JsonLineTransport implements Transport {
     // their place in front of anything the socket delivers later.
     process.nextTick(() => {
       if (this.options.initialChunk?.length) this.framer.push(this.options.initialChunk);
-      this.window.start();
+      if (this.window) this.window.start();
+      else this.socket.resume();
     });
   }
 
@@ -148,7 +155,7 @@ export class JsonLineTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.socket.destroyed) throw new Error('the gateway connection is closed; reconnect to continue');
     // An answer to one of the peer's requests frees its place in the window (after the write, below).
-    const answered = !('method' in message) && 'id' in message && message.id !== undefined && this.serving.delete(idKey(message.id));
+    const answered = this.window !== undefined && !('method' in message) && 'id' in message && message.id !== undefined && this.serving.delete(idKey(message.id));
     const line = encodeJsonRpcLine(message, this.options.spliceFromBytes ?? SPLICE_FROM_BYTES);
     let ok: boolean;
     if (typeof line === 'string') ok = this.socket.write(line);
@@ -163,7 +170,7 @@ export class JsonLineTransport implements Transport {
       ok = this.socket.write(line[2]);
       this.socket.uncork();
     }
-    if (answered) this.window.settle();
+    if (answered) this.window?.settle();
     if (!ok) await this.drained();
   }
 
@@ -203,6 +210,7 @@ export class JsonLineTransport implements Transport {
       if (!parsed.success) return this.invalid('invalid-message');
       message = parsed.data;
     }
+    if (!this.window) return this.dispatch(message);
     if ('method' in message && 'id' in message) {
       // Security: JSON-RPC ids are unique among a peer's open requests; a repeated one would
       // let a peer keep more requests open than the window counts.
@@ -232,7 +240,7 @@ export class JsonLineTransport implements Transport {
     // A cancelled request is never answered (the SDK drops its result): its place is free now.
     if ('method' in message && !('id' in message) && message.method === 'notifications/cancelled') {
       const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if ((typeof id === 'string' || typeof id === 'number') && this.serving.delete(idKey(id))) this.window.settle();
+      if ((typeof id === 'string' || typeof id === 'number') && this.serving.delete(idKey(id))) this.window?.settle();
     }
   }
 

@@ -14,10 +14,14 @@ import type { Endpoint } from '../base/contracts/endpoint.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
 import { SettingsInputError } from './settings-input-error.js';
 
-/** True when `after` sends the password to another server than `before`, or trusts another certificate. */
-function movesPassword(before: Endpoint, after: Endpoint): boolean {
+/**
+ * True when `after` trusts another certificate than `before`, or (unless the password is a
+ * domain's, typed for all its hosts) sends the password to another server.
+ */
+function movesPassword(before: Endpoint, after: Endpoint, forDomain: boolean): boolean {
   const origin = (url: string | undefined) => (url === undefined ? undefined : new URL(url).origin);
-  return origin(before.url) !== origin(after.url) || before.tls.fingerprintSha256 !== after.tls.fingerprintSha256 || before.tls.caFile !== after.tls.caFile;
+  if (before.tls.fingerprintSha256 !== after.tls.fingerprintSha256 || before.tls.caFile !== after.tls.caFile) return true;
+  return !forDomain && origin(before.url) !== origin(after.url);
 }
 
 /** What the settings window's operations need. */
@@ -64,8 +68,11 @@ export class AppServices {
     // a prompt while it is unlocked. An edit that moves it to another server, or changes which
     // certificate that server must show, needs the password typed again, so a settings page
     // running someone else's script cannot send it elsewhere (R9-attack, D-R9-attack-5).
+    // A domain password was typed for every host of its domain (an endpoint there may be added
+    // without it), so only its certificate settings count.
     const existing = mode === 'edit' ? config.endpoints.find((e) => e.id.toLowerCase() === form.id.toLowerCase()) : undefined;
-    if (existing && !form.password && movesPassword(existing, endpoint)) {
+    const forDomain = config.credentials.find((c) => c.id === credential)?.domain !== undefined;
+    if (existing && !form.password && movesPassword(existing, endpoint, forDomain)) {
       throw new SettingsInputError(`enter the password again to change where ${existing.id} logs in (its server or certificate); the stored password is sent only where it was typed for`);
     }
     const previous = form.password ? await this.deps.keychain.get(credential) : undefined;

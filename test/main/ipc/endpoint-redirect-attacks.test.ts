@@ -76,4 +76,16 @@ describe('the settings page cannot redirect a stored password (R9-attack)', () =
     assert.equal(stored().url, 'https://vc2.corp.example/sdk');
     assert.equal(keychain.items.get('endpoint:vc1'), 'typed-again');
   });
+
+  it('Security: with a domain password (typed for every host of the domain) an edit may move within the domain, but not change the certificate without it', async () => {
+    const shared = { ...form, id: 'vc9', url: 'https://vc9.corp.example', domain: 'corp.example' };
+    assert.equal((await invoke('endpoints:add', { ...shared, password: 'domain-password' })).ok, true);
+    assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example' })).ok, true);
+    const pinned = await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example', fingerprintSha256: FP_B });
+    assert.equal(pinned.ok, false);
+    if (!pinned.ok) assert.match(pinned.error.message, /enter the password again to change where vc9 logs in/);
+    // Outside the domain the builder refuses it, password or not.
+    assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://evil.example' })).ok, false);
+    assert.equal(keychain.items.get('domain:corp.example'), 'domain-password');
+  });
 });

@@ -10,8 +10,19 @@ import type { Host } from '../platform/host/host.js';
 import { generateApiKey, readApiKey, storeApiKey } from '../platform/http/api-key.js';
 import { checkHttpPort, normalizeCorsOrigin } from '../platform/http/http-settings.js';
 import type { Keychain } from '../platform/keychain/keychain.js';
+import type { Endpoint } from '../base/contracts/endpoint.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
 import { SettingsInputError } from './settings-input-error.js';
+
+/**
+ * True when `after` trusts another certificate than `before`, or (unless the password is a
+ * domain's, typed for all its hosts) sends the password to another server.
+ */
+function movesPassword(before: Endpoint, after: Endpoint, forDomain: boolean): boolean {
+  const origin = (url: string | undefined) => (url === undefined ? undefined : new URL(url).origin);
+  if (before.tls.fingerprintSha256 !== after.tls.fingerprintSha256 || before.tls.caFile !== after.tls.caFile) return true;
+  return !forDomain && origin(before.url) !== origin(after.url);
+}
 
 /** What the settings window's operations need. */
 export interface AppServicesDeps {
@@ -46,10 +57,23 @@ export class AppServices {
   }
 
   async saveEndpoint(form: EndpointForm, mode: 'add' | 'edit'): Promise<{ id: string }> {
-    const credential = endpointFromForm(form).credential;
+    const endpoint = endpointFromForm(form);
+    const credential = endpoint.credential;
+    const config = this.store.load();
     // A domain credential that exists already may be shared without typing its password again.
-    if (mode === 'add' && !form.password && !this.store.load().credentials.some((c) => c.id === credential)) {
+    if (mode === 'add' && !form.password && !config.credentials.some((c) => c.id === credential)) {
       throw new SettingsInputError('enter the password for a new endpoint');
+    }
+    // Security: the stored password goes wherever the endpoint points at the next login, without
+    // a prompt while it is unlocked. An edit that moves it to another server, or changes which
+    // certificate that server must show, needs the password typed again, so a settings page
+    // running someone else's script cannot send it elsewhere (R9-attack, D-R9-attack-5).
+    // A domain password was typed for every host of its domain (an endpoint there may be added
+    // without it), so only its certificate settings count.
+    const existing = mode === 'edit' ? config.endpoints.find((e) => e.id.toLowerCase() === form.id.toLowerCase()) : undefined;
+    const forDomain = config.credentials.find((c) => c.id === credential)?.domain !== undefined;
+    if (existing && !form.password && movesPassword(existing, endpoint, forDomain)) {
+      throw new SettingsInputError(`enter the password again to change where ${existing.id} logs in (its server or certificate); the stored password is sent only where it was typed for`);
     }
     const previous = form.password ? await this.deps.keychain.get(credential) : undefined;
     if (form.password) await this.deps.keychain.set(credential, form.password);

@@ -38,19 +38,19 @@ export class FakeEvent implements PreventableEvent {
 
 /** `ipcMain`: records handlers; `invoke` plays a renderer calling from `senderUrl`. */
 export class FakeIpcMain {
-  readonly handlers = new Map<string, (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown>();
-  handle(channel: string, listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown): void {
+  readonly handlers = new Map<string, (event: { senderFrame: { url: string; parent?: unknown } | null }, ...args: unknown[]) => unknown>();
+  handle(channel: string, listener: (event: { senderFrame: { url: string; parent?: unknown } | null }, ...args: unknown[]) => unknown): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, listener);
   }
   removeHandler(channel: string): void {
     this.handlers.delete(channel);
   }
-  /** Invoke `channel` as a frame showing `senderUrl` (null: a destroyed frame). */
-  async invoke(channel: string, payload: unknown, senderUrl: string | null = 'app://keybroker/settings.html'): Promise<unknown> {
+  /** Invoke `channel` as a frame showing `senderUrl` (null: a destroyed frame), inside `parent` when given (a subframe). */
+  async invoke(channel: string, payload: unknown, senderUrl: string | null = 'app://keybroker/settings.html', parent: { url: string } | null = null): Promise<unknown> {
     const h = this.handlers.get(channel);
     if (!h) throw new Error(`No handler registered for '${channel}'`);
-    return h({ senderFrame: senderUrl === null ? null : { url: senderUrl } }, payload);
+    return h({ senderFrame: senderUrl === null ? null : { url: senderUrl, parent } }, payload);
   }
 }
 

@@ -14,8 +14,8 @@ export interface IpcMainLike {
 
 /** The part of an invoke event a handler may look at. */
 export interface IpcSenderEvent {
-  /** Null once the frame navigated away or was destroyed. */
-  readonly senderFrame: { readonly url: string } | null;
+  /** Null once the frame navigated away or was destroyed; `parent` is null for a window's own page. */
+  readonly senderFrame: { readonly url: string; readonly parent?: unknown } | null;
 }
 
 /** Per-channel limits beyond "one of our pages". */
@@ -55,11 +55,7 @@ export class IpcRouter extends DisposableBase {
   /** Validate and answer one invoke; exported behaviour for tests via the fake ipcMain. */
   private async dispatch<C extends IpcChannel>(channel: C, handler: IpcHandler<C>, event: IpcSenderEvent, payload: unknown, options: HandleOptions): Promise<IpcEnvelope<IpcResponse<C>>> {
     try {
-      const request = checkInvoke(channel, event, payload, this.isTrusted);
-      // Security: a page-specific channel (the popup resizing itself) refuses every other page.
-      if (options.page !== undefined && senderPath(event) !== `/${options.page}`) {
-        throw new ContractViolationError(`IPC ${channel} refused: only ${options.page} may send it`);
-      }
+      const request = checkInvoke(channel, event, payload, this.isTrusted, options.page);
       return { ok: true, value: await handler(request) };
     } catch (e) {
       return { ok: false, error: toWireError(e) };
@@ -68,13 +64,18 @@ export class IpcRouter extends DisposableBase {
 }
 
 /**
- * Sender check then payload check for one invoke (STYLE.md §3). Throws
+ * Sender check (our pages; `page`, when given, the only one), then payload check for one
+ * invoke (STYLE.md §3). Throws
  * ContractViolationError; never returns partial data.
  */
-export function checkInvoke<C extends IpcChannel>(channel: C, event: IpcSenderEvent, payload: unknown, isTrusted: (url: string | undefined) => boolean = isTrustedSenderUrl): IpcParsedRequest<C> {
+export function checkInvoke<C extends IpcChannel>(channel: C, event: IpcSenderEvent, payload: unknown, isTrusted: (url: string | undefined) => boolean = isTrustedSenderUrl, page?: string): IpcParsedRequest<C> {
   // Security: only frames showing our own app:// pages may call main; senderFrame is null once the frame navigated away.
   const url = event.senderFrame?.url;
   if (!isTrusted(url)) throw new ContractViolationError(`IPC ${channel} refused: sender ${JSON.stringify(url ?? 'unknown')} is not a KeyBroker page`);
+  // Security: a window's own page only, never a frame inside one (our pages have none; CSP forbids framing them).
+  if (event.senderFrame?.parent != null) throw new ContractViolationError(`IPC ${channel} refused: sent from a frame inside a page, not from the page itself`);
+  // Security: a page-specific channel refuses every other page of ours, before reading the payload.
+  if (page !== undefined && senderPath(event) !== `/${page}`) throw new ContractViolationError(`IPC ${channel} refused: only ${page} may send it`);
   // Security: validate before acting; a bad payload is rejected whole.
   const parsed = ipcChannels[channel].req.safeParse(payload ?? {});
   if (!parsed.success) throw new ContractViolationError(`IPC ${channel} refused: ${describeIssue(parsed.error)}`);

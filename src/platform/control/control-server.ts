@@ -4,6 +4,7 @@ import { ControlRequest as ControlRequestSchema, ControlResults, MAX_CONTROL_LIN
 import { firstIssue } from '../../base/contracts/format-issue.js';
 import { readJsonLines, type InvalidLineReason } from '../ipc/line-framer.js';
 import { PrivateSocketServer } from '../ipc/private-socket-server.js';
+import { ReadWindow } from '../ipc/read-window.js';
 import { ControlSocketInUseError } from './control-errors.js';
 import { INTERNAL_CONTROL_ERROR, toControlError } from './to-control-error.js';
 
@@ -21,8 +22,8 @@ export interface ControlServerOptions {
   readonly onInternalError?: (error: unknown, op: ControlOp | undefined) => void;
 }
 
-/** Requests one connection may have in flight before we stop reading from it. */
-const MAX_IN_FLIGHT = 16;
+/** Requests one connection may have served at once; one more is answered CORE_CONTROL_BUSY. */
+export const MAX_CONTROL_IN_FLIGHT = 16;
 
 /**
  * The host end of the control socket: newline-delimited JSON, one ControlRequest per line,
@@ -45,42 +46,53 @@ export class ControlServer extends PrivateSocketServer {
   }
 
   protected onConnection(socket: net.Socket): void {
-    let inFlight = 0;
     let peerEnded = false;
+    // Security: no request is read while answers wait for the client to read them, and at most
+    // MAX_CONTROL_IN_FLIGHT are served at once (ReadWindow, D-R9-attack-1).
+    const window = new ReadWindow<unknown>(socket, {
+      maxInFlight: MAX_CONTROL_IN_FLIGHT,
+      counts: () => true,
+      deliver: (value) => this.receive(socket, value, settle),
+      refuse: (value) => {
+        const id = answerableId(value);
+        if (id !== undefined) send(socket, { id, ok: false, error: { code: 'CORE_CONTROL_BUSY', message: `${MAX_CONTROL_IN_FLIGHT} requests are being served on this connection; wait for their answers, then retry` } });
+      },
+    });
     const settle = (): void => {
-      inFlight--;
-      if (socket.isPaused() && inFlight < MAX_IN_FLIGHT) socket.resume();
-      if (peerEnded && inFlight === 0) socket.end();
+      window.settle();
+      if (peerEnded && window.serving === 0) socket.end();
     };
     readJsonLines(socket, {
       maxLineBytes: MAX_CONTROL_LINE,
       onInvalid: (reason) => this.options.onInvalidFrame?.(reason),
-      onValue: (value) => {
-        const parsed = ControlRequestSchema.safeParse(value);
-        if (!parsed.success) {
-          this.options.onInvalidFrame?.('invalid-request');
-          const id = (value as { id?: unknown } | null)?.id;
-          // Answer only when the sender can match the answer to its request.
-          if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
-            const { path: field, message } = firstIssue(parsed.error);
-            const text = `invalid control request: ${field || '(root)'}: ${message}; use a keybroker CLI of the same version as the host`;
-            send(socket, { id, ok: false, error: { code: 'CORE_CONTROL_INVALID_REQUEST', message: text.replace(/[\r\n]+/g, ' ') } });
-          }
-          return;
-        }
-        inFlight++;
-        if (inFlight >= MAX_IN_FLIGHT) socket.pause();
-        void this.serve(parsed.data).then((response) => {
-          send(socket, response);
-          settle();
-        });
-      },
+      onValue: (value) => window.push(value),
     });
+    window.start();
     // Registered after the framer's own 'end' listener, which delivers a last line sent
     // without a newline: that request must count as in flight before we decide to end.
     socket.on('end', () => {
       peerEnded = true;
-      if (inFlight === 0) socket.end();
+      if (window.serving === 0) socket.end();
+    });
+  }
+
+  /** Serve one line's value; `settle` runs once it is answered (or refused). */
+  private receive(socket: net.Socket, value: unknown, settle: () => void): void {
+    const parsed = ControlRequestSchema.safeParse(value);
+    if (!parsed.success) {
+      this.options.onInvalidFrame?.('invalid-request');
+      const id = answerableId(value);
+      // Answer only when the sender can match the answer to its request.
+      if (id !== undefined) {
+        const { path: field, message } = firstIssue(parsed.error);
+        const text = `invalid control request: ${field || '(root)'}: ${message}; use a keybroker CLI of the same version as the host`;
+        send(socket, { id, ok: false, error: { code: 'CORE_CONTROL_INVALID_REQUEST', message: text.replace(/[\r\n]+/g, ' ') } });
+      }
+      return settle();
+    }
+    void this.serve(parsed.data).then((response) => {
+      send(socket, response);
+      settle();
     });
   }
 
@@ -121,6 +133,12 @@ function dispatch(handler: ControlHandler, req: ControlRequest): Promise<unknown
     case 'policy.test':
       return handler.testPolicy(req.server, req.tool, req.args);
   }
+}
+
+/** The id of a request line the sender can match an answer to, if it has one. */
+function answerableId(value: unknown): number | undefined {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
 }
 
 function send(socket: net.Socket, response: ControlResponse): void {

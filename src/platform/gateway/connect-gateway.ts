@@ -43,7 +43,8 @@ export async function connectGateway(options: ConnectGatewayOptions): Promise<Js
     socket.destroy();
     throw new GatewayRefusedError(welcome.error.code, welcome.error.message);
   }
-  return new JsonLineTransport(socket, { initialChunk: first.rest, ...(options.onInvalidLine ? { onInvalidLine: options.onInvalidLine } : {}) });
+  // The client's end does not hold back the host (JsonLineTransport `windowed`): only the host's end does.
+  return new JsonLineTransport(socket, { initialChunk: first.rest, windowed: false, ...(options.onInvalidLine ? { onInvalidLine: options.onInvalidLine } : {}) });
 }
 
 function connect(socketPath: string): Promise<net.Socket> {

@@ -3,6 +3,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_MCP_LINE_BYTES } from '../../base/contracts/gateway-handshake.js';
 import { LineFramer, type InvalidLineReason } from '../ipc/line-framer.js';
+import { ReadWindow } from '../ipc/read-window.js';
 import { encodeJsonRpcLine } from './json-rpc-line.js';
 import { isPlainJsonRpcMessage } from './plain-json-rpc.js';
 
@@ -15,8 +16,21 @@ const SPLICE_COPY_BELOW_BYTES = 64 * 1024;
  */
 export const SPLICE_FROM_BYTES = 64 * 1024;
 
-/** Why a line was dropped: too long, not JSON, or JSON that is not a JSON-RPC message. */
-export type JsonLineInvalidReason = InvalidLineReason | 'invalid-message';
+/**
+ * Requests a peer may have served at once on one connection; one more is answered at once
+ * with REQUESTS_IN_FLIGHT_ERROR (ReadWindow). Far above what a client runs in parallel.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 64;
+
+/** The JSON-RPC error code of a request refused because MAX_REQUESTS_IN_FLIGHT are served. */
+export const REQUESTS_IN_FLIGHT_ERROR = -32000;
+
+/**
+ * Why a line was dropped: too long, not JSON, JSON that is not a JSON-RPC message, or a
+ * request whose id a request still being served already has (JSON-RPC forbids it, and the
+ * in-flight count could not be kept for it).
+ */
+export type JsonLineInvalidReason = InvalidLineReason | 'invalid-message' | 'duplicate-id';
 
 /** Options of a JsonLineTransport. */
 export interface JsonLineTransportOptions {
@@ -34,6 +48,19 @@ export interface JsonLineTransportOptions {
   readonly onInvalidLine?: (reason: JsonLineInvalidReason) => void;
   /** Write a child's result as its own bytes from a channel line of this many bytes on; default SPLICE_FROM_BYTES. */
   readonly spliceFromBytes?: number;
+  /** Requests of the peer served at once; default MAX_REQUESTS_IN_FLIGHT. */
+  readonly maxInFlight?: number;
+  /**
+   * Serve the peer through a ReadWindow: the serving end (the host) does, by default. A
+   * client's end (`connectGateway`) passes false: two ends that both stop reading while their
+   * own answers wait could wait for each other.
+   */
+  readonly windowed?: boolean;
+}
+
+/** A request id as a map key: `1` and `"1"` are different ids. */
+function idKey(id: string | number): string {
+  return typeof id === 'number' ? `n${id}` : `s${id}`;
 }
 
 /**
@@ -43,7 +70,9 @@ export interface JsonLineTransportOptions {
  *
  * Security: reading goes through a LineFramer, so memory stays bounded by `maxLineBytes`
  * whatever the peer sends; over-long, non-JSON and non-JSON-RPC lines are dropped and
- * reported, and a callback that throws never takes the host down.
+ * reported, and a callback that throws never takes the host down. Nothing is read while
+ * answers wait for the peer to read them, and at most `maxInFlight` of the peer's requests
+ * are served at once (ReadWindow): a peer that never reads cannot make the host buffer answers.
  */
 export class JsonLineTransport implements Transport {
   onclose?: () => void;
@@ -51,6 +80,9 @@ export class JsonLineTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private readonly framer: LineFramer;
+  private readonly window: ReadWindow<JSONRPCMessage> | undefined;
+  /** Ids of the peer's requests handed on and not yet answered (or cancelled). */
+  private readonly serving = new Set<string>();
   private started = false;
   private closed = false;
   private closeNotified = false;
@@ -66,6 +98,12 @@ export class JsonLineTransport implements Transport {
       onValue: (value) => this.deliver(value),
       onInvalid: (reason) => this.invalid(reason),
     });
+    this.window = options.windowed === false ? undefined : new ReadWindow<JSONRPCMessage>(socket, {
+      maxInFlight: options.maxInFlight ?? MAX_REQUESTS_IN_FLIGHT,
+      counts: (m) => 'method' in m && 'id' in m,
+      deliver: (m) => this.dispatch(m),
+      refuse: (m) => this.refuse(m),
+    });
     // Listen for the end of the connection from the start, so a peer that goes away before
     // the session starts is still noticed.
     socket.once('close', () => {
@@ -78,6 +116,11 @@ export class JsonLineTransport implements Transport {
   /** Bytes of an unfinished line held right now; never more than `maxLineBytes`. */
   get bufferedBytes(): number {
     return this.framer.bufferedBytes;
+  }
+
+  /** True while the connection is not read because the peer's requests fill the window (tests). */
+  get holding(): boolean {
+    return this.window?.holding ?? false;
   }
 
   /** True once `start()` ran (the session owns the connection). */
@@ -100,7 +143,8 @@ export class JsonLineTransport implements Transport {
     // their place in front of anything the socket delivers later.
     process.nextTick(() => {
       if (this.options.initialChunk?.length) this.framer.push(this.options.initialChunk);
-      this.socket.resume();
+      if (this.window) this.window.start();
+      else this.socket.resume();
     });
   }
 
@@ -110,6 +154,8 @@ export class JsonLineTransport implements Transport {
    */
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.socket.destroyed) throw new Error('the gateway connection is closed; reconnect to continue');
+    // An answer to one of the peer's requests frees its place in the window (after the write, below).
+    const answered = this.window !== undefined && !('method' in message) && 'id' in message && message.id !== undefined && this.serving.delete(idKey(message.id));
     const line = encodeJsonRpcLine(message, this.options.spliceFromBytes ?? SPLICE_FROM_BYTES);
     let ok: boolean;
     if (typeof line === 'string') ok = this.socket.write(line);
@@ -124,6 +170,7 @@ export class JsonLineTransport implements Transport {
       ok = this.socket.write(line[2]);
       this.socket.uncork();
     }
+    if (answered) this.window?.settle();
     if (!ok) await this.drained();
   }
 
@@ -163,10 +210,37 @@ export class JsonLineTransport implements Transport {
       if (!parsed.success) return this.invalid('invalid-message');
       message = parsed.data;
     }
+    if (!this.window) return this.dispatch(message);
+    if ('method' in message && 'id' in message) {
+      // Security: JSON-RPC ids are unique among a peer's open requests; a repeated one would
+      // let a peer keep more requests open than the window counts.
+      const key = idKey(message.id);
+      if (this.serving.has(key)) return this.invalid('duplicate-id');
+      this.serving.add(key);
+    }
+    this.window.push(message);
+  }
+
+  /** Answer a request the window has no room for, without the session seeing it. */
+  private refuse(message: JSONRPCMessage): void {
+    if (!('id' in message) || message.id === undefined) return;
+    this.serving.delete(idKey(message.id));
+    const max = this.options.maxInFlight ?? MAX_REQUESTS_IN_FLIGHT;
+    const error = { code: REQUESTS_IN_FLIGHT_ERROR, message: `too many requests at once (${max} are being served); wait for their answers, then retry` };
+    this.send({ jsonrpc: '2.0', id: message.id, error }).catch((e: unknown) => this.report(e));
+  }
+
+  /** Hand one message to the session, in order, once the window lets it through. */
+  private dispatch(message: JSONRPCMessage): void {
     try {
       this.onmessage?.(message);
     } catch (e) {
       this.report(e);
+    }
+    // A cancelled request is never answered (the SDK drops its result): its place is free now.
+    if ('method' in message && !('id' in message) && message.method === 'notifications/cancelled') {
+      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if ((typeof id === 'string' || typeof id === 'number') && this.serving.delete(idKey(id))) this.window?.settle();
     }
   }
 

@@ -45,10 +45,27 @@ export interface HttpFrontDoorOptions {
   readonly refusalIntervalMs?: number;
   /** Something failed that no client should see (an audit write, a transport error). */
   readonly onInternalError?: (error: unknown) => void;
+  /** Open TCP connections at most; more are closed as they arrive. Default MAX_HTTP_CONNECTIONS. */
+  readonly maxConnections?: number;
+  /** A request's headers must have arrived within this; default HEADERS_TIMEOUT_MS. */
+  readonly headersTimeoutMs?: number;
 }
 
 /**
+ * Open connections at most: four per session of the default cap, and far below the file
+ * descriptors a host has. Past it a connection is closed as it arrives.
+ */
+export const MAX_HTTP_CONNECTIONS = 256;
+
+/** A request's headers must have arrived within this (loopback clients send them at once). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
+/** A whole request (headers and body, at most 4 MiB on loopback) must have arrived within this. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
  * Streamable HTTP on 127.0.0.1 at `/mcp/<server>` (DESIGN.md "Gateway", issue 4 item 5).
+ * At most `maxConnections` connections, each with `headersTimeoutMs` to send its headers.
  * Checks run in this order, each refusal audited as `gateway.rejected`: Host (403),
  * Origin (403), API key (401), rate limit (429), server (404); then the MCP session.
  *
@@ -87,7 +104,14 @@ export class HttpFrontDoor implements Disposable {
 
   /** Listen on 127.0.0.1:`port`. Rejects with HttpPortInUseError when the port is taken. */
   static async listen(options: HttpFrontDoorOptions): Promise<HttpFrontDoor> {
-    const server = http.createServer();
+    // Security: the door is the one surface every local user (and every web page) can reach,
+    // so connections are bounded in number and in how long they may take to send a request
+    // (slowloris): a peer that opens thousands, or trickles headers, cannot exhaust the
+    // host's file descriptors or memory (R9-attack, D-R9-attack-3). Node checks the
+    // timeouts every `connectionsCheckingInterval`, so that is a fraction of the shortest.
+    const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+    const server = http.createServer({ headersTimeout, requestTimeout: Math.max(REQUEST_TIMEOUT_MS, headersTimeout), connectionsCheckingInterval: Math.max(50, Math.floor(headersTimeout / 4)) });
+    server.maxConnections = options.maxConnections ?? MAX_HTTP_CONNECTIONS;
     const door = new HttpFrontDoor(server, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void door.onRequest(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -209,6 +233,15 @@ export class HttpFrontDoor implements Disposable {
         body = JSON.parse(read.bytes.toString('utf8'));
       } catch {
         return this.reject(res, 'bad_json', server);
+      }
+      // Security: a JSON-RPC batch is as many messages as it holds; one POST of 100 calls must
+      // not pass the rate limit as one request (R9-attack, D-R9-attack-4).
+      if (Array.isArray(body) && body.length > 1) {
+        const more = this.limiter.take(caller, body.length - 1);
+        if (!more.ok) {
+          this.refusals.record('rate_limited', source);
+          return writeRejection(res, 'rate_limited', { 'Retry-After': String(more.retryAfterSeconds) });
+        }
       }
     }
     await this.router.handle(req, res, server, caller, body);

@@ -24,8 +24,8 @@ export class RateLimiter {
     this.refillPerMs = perMinute / 60_000;
   }
 
-  /** Spend one token for `caller`, or say how long to wait. */
-  take(caller: string): RateDecision {
+  /** Spend `cost` tokens (default one) for `caller`, all or none, or say how long to wait. */
+  take(caller: string, cost = 1): RateDecision {
     const now = this.now();
     let bucket = this.buckets.get(caller);
     if (!bucket) {
@@ -37,11 +37,12 @@ export class RateLimiter {
     // A clock that steps backwards must not mint tokens, hence max(0, ...).
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + Math.max(0, now - bucket.at) * this.refillPerMs);
     bucket.at = now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
       return { ok: true };
     }
-    const waitMs = (1 - bucket.tokens) / this.refillPerMs;
+    // More than a full bucket never passes; its wait is that of a full bucket.
+    const waitMs = (Math.min(cost, this.perMinute) - bucket.tokens) / this.refillPerMs;
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 }

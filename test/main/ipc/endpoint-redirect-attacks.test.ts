@@ -1,0 +1,91 @@
+// R9-attack: a settings page running someone else's script tries to send a stored password to
+// a server of its choosing, through the real IPC router, handlers and AppServices (config.json
+// in a temp home, the keychain in memory). The next login would carry the stored password to
+// wherever the endpoint points, without a prompt while the credential is unlocked.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { AppServices } from '../../../src/main/app-services.js';
+import { IpcRouter } from '../../../src/main/ipc/handle.js';
+import { registerHandlers, type HandlerHost } from '../../../src/main/ipc/register-handlers.js';
+import { FakeIpcMain } from '../../mocks/electron.js';
+import { FakeUpstreamLogin } from '../../mocks/fake-upstream-login.js';
+import { MemoryKeychain } from '../../mocks/memory-keychain.js';
+
+const SETTINGS = 'app://keybroker/settings.html';
+const FP_A = 'AA:'.repeat(31) + 'AA';
+const FP_B = 'BB:'.repeat(31) + 'BB';
+const form = { id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200, fingerprintSha256: FP_A };
+
+type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+
+describe('the settings page cannot redirect a stored password (R9-attack)', () => {
+  let home: string;
+  let ipc: FakeIpcMain;
+  let router: IpcRouter;
+  let keychain: MemoryKeychain;
+  let services: AppServices;
+  const invoke = async (channel: string, payload: unknown) => (await ipc.invoke(channel, payload, SETTINGS)) as Answer;
+  const stored = () => services.listEndpoints()[0]!;
+
+  beforeEach(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-redirect-'));
+    keychain = new MemoryKeychain();
+    const login = new FakeUpstreamLogin('right');
+    services = new AppServices({
+      home, keychain, logins: { vsphere: login, p6: login },
+      host: { reloadConfig: async () => ({ endpoints: 0 }) },
+      installInClaude: async () => ({ configPath: '/c.json', changes: [] }),
+    });
+    ipc = new FakeIpcMain();
+    router = new IpcRouter(ipc);
+    registerHandlers(router, {} as HandlerHost, services);
+    assert.equal((await invoke('endpoints:add', { ...form, password: 'the-password' })).ok, true);
+  });
+  afterEach(() => {
+    router.dispose();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('Security: an edit without the password may not move the endpoint to another host, port or scheme, nor change its pinned certificate', async () => {
+    const moves: Array<Record<string, unknown>> = [
+      { url: 'https://evil.example' },
+      { url: 'https://vc1.corp.example.evil.example' },
+      { url: 'https://vc1.corp.example:8443' },
+      { url: 'http://127.0.0.1:8080', fingerprintSha256: undefined },
+      { fingerprintSha256: FP_B },
+      { fingerprintSha256: undefined },
+    ];
+    for (const change of moves) {
+      const res = await invoke('endpoints:edit', JSON.parse(JSON.stringify({ ...form, ...change })));
+      assert.equal(res.ok, false, `accepted ${JSON.stringify(change)}`);
+      if (!res.ok) assert.match(res.error.message, /enter the password again to change where vc1 logs in/);
+    }
+    assert.equal(stored().url, 'https://vc1.corp.example/sdk');
+    assert.equal(stored().fingerprintSha256, FP_A);
+    assert.equal(keychain.items.get('endpoint:vc1'), 'the-password');
+  });
+
+  it('an edit that keeps the server (a path, read-only, TTL, user) needs no password; a move with the password typed again is fine', async () => {
+    assert.equal((await invoke('endpoints:edit', { ...form, url: 'https://VC1.corp.example/sdk', readOnly: true, ttlSeconds: 600, username: 'other' })).ok, true);
+    assert.equal(stored().readOnly, true);
+    assert.equal(keychain.items.get('endpoint:vc1'), 'the-password');
+    assert.equal((await invoke('endpoints:edit', { ...form, url: 'https://vc2.corp.example', fingerprintSha256: FP_B, password: 'typed-again' })).ok, true);
+    assert.equal(stored().url, 'https://vc2.corp.example/sdk');
+    assert.equal(keychain.items.get('endpoint:vc1'), 'typed-again');
+  });
+
+  it('Security: with a domain password (typed for every host of the domain) an edit may move within the domain, but not change the certificate without it', async () => {
+    const shared = { ...form, id: 'vc9', url: 'https://vc9.corp.example', domain: 'corp.example' };
+    assert.equal((await invoke('endpoints:add', { ...shared, password: 'domain-password' })).ok, true);
+    assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example' })).ok, true);
+    const pinned = await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example', fingerprintSha256: FP_B });
+    assert.equal(pinned.ok, false);
+    if (!pinned.ok) assert.match(pinned.error.message, /enter the password again to change where vc9 logs in/);
+    // Outside the domain the builder refuses it, password or not.
+    assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://evil.example' })).ok, false);
+    assert.equal(keychain.items.get('domain:corp.example'), 'domain-password');
+  });
+});

@@ -1,0 +1,96 @@
+// R9-attack: the control socket under attack by a client that writes and never reads, and by
+// a client that asks for more at once than the host serves (the owner's own processes; another
+// user cannot connect at all: test/platform/gateway/gateway-socket-attacks.test.ts).
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ControlServer, MAX_CONTROL_IN_FLIGHT } from '../../../src/platform/control/control-server.js';
+import { controlSocketPath } from '../../../src/platform/control/control-socket-path.js';
+import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
+import { until } from '../../support/wait.js';
+
+/** Answers by id, as they arrive. */
+function collect(socket: net.Socket): Map<number, { ok: boolean; error?: { code: string; message: string } }> {
+  const answers = new Map<number, { ok: boolean; error?: { code: string; message: string } }>();
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => {
+    text += d;
+    let i;
+    while ((i = text.indexOf('\n')) >= 0) {
+      const line = JSON.parse(text.slice(0, i)) as { id: number; ok: boolean; error?: { code: string; message: string } };
+      text = text.slice(i + 1);
+      answers.set(line.id, line);
+    }
+  });
+  return answers;
+}
+
+describe('the control socket under attack (R9-attack)', () => {
+  let home: string;
+  let handler: FakeControlHandler;
+  let server: ControlServer;
+
+  beforeEach(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-ctla-'));
+    handler = new FakeControlHandler();
+    server = await ControlServer.listen({ socketPath: controlSocketPath(home, {}), handler });
+  });
+  afterEach(async () => {
+    await server.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('Security: a client that writes 20,000 status requests and never reads cannot make the host buffer the answers; once it reads, each is answered', async () => {
+    const client = net.connect(server.socketPath);
+    await new Promise((r) => client.once('connect', r));
+    const answers = collect(client);
+    client.pause();
+    try {
+      const total = 20_000;
+      client.write(Array.from({ length: total }, (_, i) => JSON.stringify({ id: i, op: 'status' }) + '\n').join(''));
+      await until('the host connection', () => server.connectionCount === 1);
+      const hostSocket = [...(server as unknown as { sockets: Set<net.Socket> }).sockets][0]!;
+      const bound = 2 * 1024 * 1024;
+      await until('the host to stop reading or to pass the bound', () => hostSocket.isPaused() || hostSocket.writableLength >= bound);
+      assert.ok(hostSocket.isPaused(), `the host kept reading: ${handler.calls.length} requests served, ${hostSocket.writableLength} bytes of answers buffered for a client that reads nothing`);
+      assert.ok(handler.calls.length < total / 4, `${handler.calls.length} requests served while the client read nothing`);
+      assert.ok(hostSocket.writableLength < bound);
+      client.resume();
+      await until('every request answered', () => answers.size === total);
+      for (const [id, a] of answers) assert.ok(a.ok || a.error?.code === 'CORE_CONTROL_BUSY', `request ${id}: ${JSON.stringify(a)}`);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it(`Security: past ${MAX_CONTROL_IN_FLIGHT} requests at once, one more is answered CORE_CONTROL_BUSY without reaching the host`, async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const status = handler.status.bind(handler);
+    handler.status = async () => {
+      await gate;
+      return status();
+    };
+    const client = net.connect(server.socketPath);
+    await new Promise((r) => client.once('connect', r));
+    const answers = collect(client);
+    try {
+      for (let id = 0; id < MAX_CONTROL_IN_FLIGHT; id++) client.write(JSON.stringify({ id, op: 'status' }) + '\n');
+      client.write(JSON.stringify({ id: 99, op: 'approvals.decide', approval: '3f9a2c1e', decision: 'allow-once' }) + '\n');
+      await until('the extra request answered', () => answers.has(99));
+      assert.equal(answers.get(99)!.error?.code, 'CORE_CONTROL_BUSY');
+      assert.ok(!handler.calls.some((c) => c.op === 'approvals.decide'), 'the refused request reached the host');
+      release();
+      await until('the held requests answered', () => answers.size === MAX_CONTROL_IN_FLIGHT + 1);
+      client.write(JSON.stringify({ id: 100, op: 'approvals.list' }) + '\n');
+      await until('a later request answered', () => answers.has(100));
+      assert.equal(answers.get(100)!.ok, true);
+    } finally {
+      client.destroy();
+    }
+  });
+});

@@ -67,7 +67,7 @@ export class AppServices {
     // Security: the stored password goes wherever the endpoint points at the next login, without
     // a prompt while it is unlocked. An edit that moves it to another server, or changes which
     // certificate that server must show, needs the password typed again, so a settings page
-    // running someone else's script cannot send it elsewhere (R9-attack, D-R9-attack-5).
+    // running someone else's script cannot send it elsewhere (R9-attack, D172).
     // A domain password was typed for every host of its domain (an endpoint there may be added
     // without it), so only its certificate settings count.
     const existing = mode === 'edit' ? config.endpoints.find((e) => e.id.toLowerCase() === form.id.toLowerCase()) : undefined;

@@ -12,7 +12,7 @@ import type { IpcHandler, IpcRouter } from './handle.js';
  * Security: a page can call only what it needs. Without it the popup, the window that shows
  * what clients and server children wrote, could reveal the API key, add or edit an endpoint or
  * open the CORS allow-list; and the settings window could answer a pending write that its
- * person never saw in the popup (R9-attack, D-R9-attack-2).
+ * person never saw in the popup (R9-attack, D169).
  */
 export const CHANNEL_PAGES = {
   'approvals:list': 'popup.html',

@@ -48,7 +48,7 @@ export class ControlServer extends PrivateSocketServer {
   protected onConnection(socket: net.Socket): void {
     let peerEnded = false;
     // Security: no request is read while answers wait for the client to read them, and at most
-    // MAX_CONTROL_IN_FLIGHT are served at once (ReadWindow, D-R9-attack-1).
+    // MAX_CONTROL_IN_FLIGHT are served at once (ReadWindow, D168).
     const window = new ReadWindow<unknown>(socket, {
       maxInFlight: MAX_CONTROL_IN_FLIGHT,
       counts: () => true,

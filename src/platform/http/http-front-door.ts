@@ -107,7 +107,7 @@ export class HttpFrontDoor implements Disposable {
     // Security: the door is the one surface every local user (and every web page) can reach,
     // so connections are bounded in number and in how long they may take to send a request
     // (slowloris): a peer that opens thousands, or trickles headers, cannot exhaust the
-    // host's file descriptors or memory (R9-attack, D-R9-attack-3). Node checks the
+    // host's file descriptors or memory (R9-attack, D170). Node checks the
     // timeouts every `connectionsCheckingInterval`, so that is a fraction of the shortest.
     const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
     const server = http.createServer({ headersTimeout, requestTimeout: Math.max(REQUEST_TIMEOUT_MS, headersTimeout), connectionsCheckingInterval: Math.max(50, Math.floor(headersTimeout / 4)) });
@@ -235,7 +235,7 @@ export class HttpFrontDoor implements Disposable {
         return this.reject(res, 'bad_json', server);
       }
       // Security: a JSON-RPC batch is as many messages as it holds; one POST of 100 calls must
-      // not pass the rate limit as one request (R9-attack, D-R9-attack-4).
+      // not pass the rate limit as one request (R9-attack, D171).
       if (Array.isArray(body) && body.length > 1) {
         const more = this.limiter.take(caller, body.length - 1);
         if (!more.ok) {

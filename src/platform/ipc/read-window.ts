@@ -22,7 +22,7 @@ export interface ReadWindowOptions<T> {
  *
  * Security: without it a peer that writes requests and never reads the answers made the
  * host buffer every answer: 9 MiB of `tools/list` lines took a host to 1.1 GB of heap
- * (R9-attack, D-R9-attack-1). Node's HTTP server pauses pipelined requests the same way.
+ * (R9-attack, D168). Node's HTTP server pauses pipelined requests the same way.
  */
 export class ReadWindow<T> {
   private readonly queue: T[] = [];

@@ -1,4 +1,4 @@
-// RateLimiter.take(caller, cost): a JSON-RPC batch spends one token per message (D-R9-attack-4).
+// RateLimiter.take(caller, cost): a JSON-RPC batch spends one token per message (D171).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RateLimiter } from '../../../src/platform/http/rate-limiter.js';

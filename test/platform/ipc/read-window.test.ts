@@ -1,4 +1,4 @@
-// ReadWindow (D-R9-attack-1) on a stand-in socket whose write side the test fills and drains.
+// ReadWindow (D168) on a stand-in socket whose write side the test fills and drains.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';

@@ -106,8 +106,9 @@ export async function runApp(): Promise<void> {
     status: async () => (await hostReady).status(),
     lock: async (target) => (await hostReady).lock(target),
     restartServer: async (name) => (await hostReady).supervisor.restart(name),
-    listApprovals: () => pending.list(),
-    decideApproval: (id, decision) => pending.decide(id, decision),
+    listApprovals: () => popup.list(),
+    // Security: through the popup, which holds an allow sent before its request was readable (D173).
+    decideApproval: (id, decision) => popup.answer(id, decision),
     fitPopup: (height) => popup.fit(height),
   }, services);
   const host = await hostReady;

@@ -1,7 +1,10 @@
+import { ARM_DELAY_MS } from '../../base/approval-arming.js';
+import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/approval.js';
 import type { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import { sendEvent } from '../ipc/handle.js';
 import { popupPosition } from '../tray/popup-position.js';
+import { ApprovalNotArmedError } from './approval-not-armed-error.js';
 import type { PopupPlacement } from '../tray/tray-display.js';
 import type { AppWindow } from '../windows/window-port.js';
 
@@ -21,6 +24,8 @@ export interface ApprovalPopupDeps {
   readonly platform: NodeJS.Platform;
   /** The tray icon and the work area of its display (trayDisplay); undefined keeps the default place. */
   readonly placement?: () => PopupPlacement;
+  /** A monotonic clock in ms (default `performance.now`): when the page was given a request. */
+  readonly now?: () => number;
 }
 
 /**
@@ -35,6 +40,8 @@ export class ApprovalPopup extends DisposableBase {
   private ready = false;
   /** What the page last asked for; reapplied when the window reopens. */
   private wantedHeight: number | undefined;
+  /** The request the page shows (the queue's first, as last given to it) and since when. */
+  private head: { readonly id: string; readonly since: number } | undefined;
 
   constructor(private readonly deps: ApprovalPopupDeps) {
     super();
@@ -47,6 +54,30 @@ export class ApprovalPopup extends DisposableBase {
     if (this.isDisposed || this.deps.queue.list().length === 0) return;
     if (!this.window || this.window.isDestroyed()) this.open();
     else this.reveal();
+  }
+
+  /** The queue as the page gets it (`approvals:list`): its first request is the one on screen. */
+  list(): ApprovalRequest[] {
+    const list = this.deps.queue.list();
+    this.noteHead(list);
+    return list;
+  }
+
+  /**
+   * The page's answer (`approvals:decide`), passed on to the queue.
+   *
+   * Security: an allow is refused for anything but the request the page has shown for at
+   * least ARM_DELAY_MS (issue 11, D173). The page's own ArmingGate does the same, so a person
+   * never meets this; it holds when the page does not (a regression, a compromised renderer
+   * in a hurry): a double-click or a scripted click cannot approve what was never on screen.
+   * A deny is never held back: refusing is always safe.
+   *
+   * @throws ApprovalNotArmedError; ApprovalNotFoundError from the queue
+   */
+  answer(id: string, decision: ApprovalDecision): void {
+    const head = this.head;
+    if (decision !== 'deny' && (head === undefined || head.id !== id || this.now() - head.since < ARM_DELAY_MS)) throw new ApprovalNotArmedError();
+    this.deps.queue.decide(id, decision);
   }
 
   /** The open popup window, if any (tests and the e2e suite look at it). */
@@ -89,6 +120,7 @@ export class ApprovalPopup extends DisposableBase {
       if (this.window !== win) return;
       this.window = undefined;
       this.wantedHeight = undefined;
+      this.head = undefined;
     });
   }
 
@@ -97,7 +129,7 @@ export class ApprovalPopup extends DisposableBase {
     if (!win || !this.ready) return;
     if (this.wantedHeight !== undefined) this.fit(this.wantedHeight);
     else this.place(win, this.deps.placement?.());
-    sendEvent(win.webContents, 'approvals:changed', this.deps.queue.list());
+    sendEvent(win.webContents, 'approvals:changed', this.list());
     // Security: showInactive, never show()/focus(): typing in another app must not answer the prompt.
     if (!win.isVisible()) win.showInactive();
   }
@@ -114,9 +146,21 @@ export class ApprovalPopup extends DisposableBase {
     else if (this.current) this.reveal();
   }
 
+  /** A new first request starts its time on screen again; the same one keeps it (as the page's gate). */
+  private noteHead(list: readonly ApprovalRequest[]): void {
+    const id = list[0]?.id;
+    if (id === undefined) this.head = undefined;
+    else if (this.head?.id !== id) this.head = { id, since: this.now() };
+  }
+
+  private now(): number {
+    return (this.deps.now ?? (() => performance.now()))();
+  }
+
   private closeWindow(): void {
     const win = this.current;
     this.window = undefined;
+    this.head = undefined;
     if (win) win.close();
   }
 }

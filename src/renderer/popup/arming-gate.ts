@@ -1,5 +1,4 @@
-/** How long a request must have been on screen before its buttons do anything (issue 11). */
-export const ARM_DELAY_MS = 600;
+import { ARM_DELAY_MS } from '../../base/approval-arming.js';
 
 /**
  * The click-through guard of the approval popup (issue 11): after a request appears, or

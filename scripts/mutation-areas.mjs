@@ -217,6 +217,22 @@ export const AREAS = {
       'test/platform/broker/logins/vsphere-upstream-login.test.ts',
     ],
   },
+  sockets: {
+    what: "the host's own sockets against a local peer (R9-attack, D168): no request read while answers wait for the peer, at most 64 (control: 16) served at once, a repeated id dropped",
+    mutate: [
+      'src/platform/ipc/read-window.ts',
+      'src/platform/gateway/json-line-transport.ts',
+      'src/platform/control/control-server.ts',
+    ],
+    tests: [
+      'test/platform/ipc/read-window.test.ts',
+      'test/platform/gateway/json-line-transport.test.ts',
+      'test/platform/gateway/gateway-socket-attacks.test.ts',
+      'test/platform/gateway/gateway-socket-server.test.ts',
+      'test/platform/control/control-server.test.ts',
+      'test/platform/control/control-server-attacks.test.ts',
+    ],
+  },
   'gateway-intake': {
     what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",
     mutate: [

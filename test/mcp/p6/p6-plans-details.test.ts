@@ -164,9 +164,13 @@ describe('P6 plans: what each write names and binds', () => {
       }
     });
 
-    it('refuses ObjectIds P6 does not have, naming up to ten', async () => {
+    it('refuses ObjectIds P6 does not have, naming up to ten, each once and in ascending order', async () => {
       const body = Array.from({ length: 12 }, (_, i) => ({ ObjectId: 990_000 + i, PercentComplete: 1 }));
       await refuses({ method: 'PUT', body: [{ ObjectId: acts[0]!.id, PercentComplete: 1 }, ...body] }, 'P6_NOT_FOUND', `no activity has ObjectId ${body.slice(0, 10).map((o) => o.ObjectId).join(', ')}; check the ObjectIds with the p6_list tools`);
+      const unordered = [990_105, acts[0]!.id, 990_101, 990_105, 99_000_000].map((ObjectId) => ({ ObjectId, PercentComplete: 1 }));
+      // Security: one object P6 did not return is enough; a plan without it would not name all the call writes.
+      await refuses({ method: 'PUT', body: [{ ObjectId: acts[0]!.id, PercentComplete: 1 }, { ObjectId: 990_200, PercentComplete: 1 }] }, 'P6_NOT_FOUND', 'no activity has ObjectId 990200; check the ObjectIds with the p6_list tools');
+      await refuses({ method: 'PUT', body: unordered }, 'P6_NOT_FOUND', 'no activity has ObjectId 990101, 990105, 99000000; check the ObjectIds with the p6_list tools');
     });
 
     it('reads one project\'s facts once for its activities, and none for more objects than a plan names', async () => {

@@ -1,4 +1,4 @@
-import type { P6Client } from '../../../connectors/p6/index.js';
+import type { P6Client, P6Row } from '../../../connectors/p6/index.js';
 import type { PlanChange } from '../../../base/contracts/approval.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
@@ -93,18 +93,16 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   const readFields = [...(known.lastUpdate ? ['LastUpdateDate'] : []), ...fields];
   const ids = [...new Set(body.map((o) => o['ObjectId'] as number))].sort((a, b) => a - b);
   const rows = await client.readByIds(resource, [...new Set(['ObjectId', ...readFields, ...(resource === 'activity' ? ['ProjectObjectId'] : [])])], ids);
-  const missing = ids.filter((id) => !rows.some((r) => r['ObjectId'] === id));
-  if (missing.length) throw new P6ToolError('P6_NOT_FOUND', `no ${resource} has ObjectId ${missing.slice(0, 10).join(', ')}; check the ObjectIds with the p6_list tools`);
+  const read = withRows(resource, body, rows);
   const changes: PlanChange[] = [];
   const precondition: PreconditionObject[] = [];
-  for (const o of body) {
-    const row = rows.find((r) => r['ObjectId'] === o['ObjectId'])!;
+  for (const { o, row } of read) {
     const object = `${resource} ${String(o['ObjectId'])}`;
     for (const [f, v] of Object.entries(o)) if (f !== 'ObjectId' && changes.length < MAX_CHANGES) changes.push({ object, field: f, before: showP6Value(row[f]), after: showP6Value(v) });
     if (precondition.length < 100) precondition.push({ object, type: resource, id: String(o['ObjectId']), values: Object.fromEntries(readFields.map((f) => [f, preconditionP6Value(row[f])])) });
   }
   const first = changes.slice(0, 3).map((c) => `${c.field} ${c.before} → ${c.after}`).join(', ');
-  const facts = await putFacts(client, resource, body, rows);
+  const facts = await putFacts(client, resource, read);
   return {
     summary: `Update ${body.length} ${resource} object(s) in P6 (PUT ${path}): ${first}${changes.length > 3 ? ', …' : ''}${body.length === 1 ? ` on ${resource} ${String(body[0]!['ObjectId'])}` : ''}`,
     changes,
@@ -114,18 +112,41 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   };
 }
 
+/** A PUT's body object with the row P6 returned for its ObjectId. */
+interface ReadObject {
+  readonly o: Readonly<Record<string, unknown>>;
+  readonly row: P6Row;
+}
+
+/**
+ * Pairs each body object, in body order, with the row P6 returned for its ObjectId, so that
+ * every later step has a row by type. An ObjectId P6 did not return is refused, naming up to
+ * ten of them in ascending order.
+ */
+function withRows(resource: string, body: readonly Record<string, unknown>[], rows: readonly P6Row[]): ReadObject[] {
+  const read: ReadObject[] = [];
+  const missing = new Set<number>();
+  for (const o of body) {
+    const row = rows.find((r) => r['ObjectId'] === o['ObjectId']);
+    if (row) read.push({ o, row });
+    else missing.add(o['ObjectId'] as number);
+  }
+  if (missing.size > 0) throw new P6ToolError('P6_NOT_FOUND', `no ${resource} has ObjectId ${[...missing].sort((a, b) => a - b).slice(0, 10).join(', ')}; check the ObjectIds with the p6_list tools`);
+  return read;
+}
+
 /**
  * The policy facts of a PUT's objects (issue 14), one per object in body order: the facts of
  * the project an activity belongs to, or of the project itself, as they are before the change.
  * None (every rule on facts unknown: never allows) for other resources and for more objects
  * than a plan names, since an unnamed object would go unchecked.
  */
-async function putFacts(client: P6Client, resource: string, body: readonly Record<string, unknown>[], rows: readonly Record<string, unknown>[]): Promise<TargetFacts[] | undefined> {
-  if ((resource !== 'activity' && resource !== 'project') || body.length > 100) return undefined;
+async function putFacts(client: P6Client, resource: string, read: readonly ReadObject[]): Promise<TargetFacts[] | undefined> {
+  if ((resource !== 'activity' && resource !== 'project') || read.length > 100) return undefined;
   const byProject = new Map<unknown, Promise<TargetFacts>>();
   const factsOf = (projectObjectId: unknown) => {
     if (!byProject.has(projectObjectId)) byProject.set(projectObjectId, readProjectFacts(client, projectObjectId));
     return byProject.get(projectObjectId)!;
   };
-  return Promise.all(body.map((o) => factsOf(resource === 'project' ? o['ObjectId'] : rows.find((r) => r['ObjectId'] === o['ObjectId'])?.['ProjectObjectId'])));
+  return Promise.all(read.map(({ o, row }) => factsOf(resource === 'project' ? o['ObjectId'] : row['ProjectObjectId'])));
 }

@@ -104,6 +104,9 @@ describe('P6 plans: what each write names and binds', () => {
       assert.match(many.summary, /^Create 60 calendar object\(s\) in P6 \(POST calendar: 60 object\(s\) with F0, F1, F2, F3, F4, F5, F6, F7, …\)$/);
       const eight = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`F${i}`, i]));
       assert.match((await plan({ method: 'POST', segments: ['calendar'], body: [eight] })).summary, /with F0, F1, F2, F3, F4, F5, F6, F7\)$/);
+      // Fifty objects at most even when their changes would fit in 500.
+      const narrow = await plan({ method: 'POST', segments: ['calendar'], body: Array.from({ length: 60 }, (_, i) => ({ Name: `c${i}` })) });
+      assert.deepEqual([narrow.changes.length, narrow.changes.at(-1)!.object], [50, 'new calendar #50']);
     });
   });
 
@@ -122,6 +125,16 @@ describe('P6 plans: what each write names and binds', () => {
       // A known resource under a longer path is not the resource the plan would read.
       const nested = await plan({ method: 'PUT', segments: ['activity', 'x'], body: [{ ObjectId: acts[0]!.id, Name: 'A' }] });
       assert.deepEqual([nested.precondition, nested.changes[0]?.before], [[], undefined]);
+      // Nor is a path named like a member every object has (the path guard lets these names through).
+      for (const path of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+        fake.resetCounts();
+        const member = await plan({ method: 'PUT', segments: [path], body: [{ ObjectId: 1, Name: 'A' }] });
+        assert.deepEqual(member, { summary: `Update 1 ${path} object(s) in P6 (PUT ${path}: 1 object(s) with ObjectId, Name); current values not read for this path`, changes: [{ object: `${path} 1`, field: 'Name', after: "'A'" }], objects: [`${path} 1`], precondition: [] });
+        assert.deepEqual(fake.counts(), {}, `nothing read for ${path}`);
+      }
+      // Fifty objects' changes at most, every object named (up to 100).
+      const narrow = await plan({ method: 'PUT', segments: ['calendar'], body: Array.from({ length: 60 }, (_, i) => ({ ObjectId: 1000 + i, Name: `c${i}` })) });
+      assert.deepEqual([narrow.changes.length, narrow.changes.at(-1)!.object, narrow.objects.length], [50, 'calendar 1049', 60]);
     });
 
     it('reads the current value of every field it sets, and binds them with LastUpdateDate as the precondition', async () => {

@@ -8,19 +8,20 @@ import { preconditionP6Value, showP6Value } from './p6-values.js';
 import { readProjectFacts } from './project-facts.js';
 
 /**
- * Resources whose current values a PUT plan reads, and whether they carry LastUpdateDate
- * (reference p6-rest-api.md: project, obs; activity as in P6's object model).
+ * Resources whose current values a PUT plan reads, each with whether it carries LastUpdateDate
+ * (reference p6-rest-api.md: project, obs; activity as in P6's object model). A Map, not an
+ * object: a path the guard lets through such as `constructor` is no known resource.
  */
-const KNOWN_PUT: Readonly<Record<string, { lastUpdate: boolean }>> = {
-  activity: { lastUpdate: true },
-  project: { lastUpdate: true },
-  obs: { lastUpdate: true },
-  wbs: { lastUpdate: false },
-  eps: { lastUpdate: false },
-  resource: { lastUpdate: false },
-  resourceAssignment: { lastUpdate: false },
-  relationship: { lastUpdate: false },
-};
+const KNOWN_PUT: ReadonlyMap<string, boolean> = new Map([
+  ['activity', true],
+  ['project', true],
+  ['obs', true],
+  ['wbs', false],
+  ['eps', false],
+  ['resource', false],
+  ['resourceAssignment', false],
+  ['relationship', false],
+]);
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
 const MAX_SHOWN = 50;
 /** The plan contract's limit on changes (`ChildPlan.changes`, plan-protocol.ts): a plan past it is refused by the gateway. */
@@ -61,7 +62,7 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   const extra = Object.keys(query).filter((k) => !(method === 'DELETE' && k === 'ObjectId'));
   if (extra.length > 0) throw new P6ToolError('P6_BAD_ARGUMENTS', `${method} takes no query parameters${method === 'DELETE' ? ' but ObjectId' : ''} (got ${extra.slice(0, 5).join(', ')}); send the objects in body`);
   if (method === 'DELETE') {
-    if (body?.some((o) => Object.keys(o).some((k) => k !== 'ObjectId') || typeof o['ObjectId'] !== 'number' || !Number.isSafeInteger(o['ObjectId']))) {
+    if (body?.some((o) => Object.keys(o).some((k) => k !== 'ObjectId') || !Number.isSafeInteger(o['ObjectId']))) {
       throw new P6ToolError('P6_BAD_ARGUMENTS', 'a DELETE body may only list objects as [{"ObjectId":101}]; put the ObjectIds in query.ObjectId instead');
     }
     const fromQuery = (query['ObjectId'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -80,17 +81,18 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
     return { summary: `Create ${body.length} ${path} object(s) in P6 (POST ${path}: ${bodySummary(body)})`, changes, objects: [target], precondition: [] };
   }
   // PUT
-  if (body.some((o) => typeof o['ObjectId'] !== 'number' || !Number.isSafeInteger(o['ObjectId']))) {
+  // Number.isSafeInteger is false for anything but a number, so a string ObjectId is refused too.
+  if (body.some((o) => !Number.isSafeInteger(o['ObjectId']))) {
     throw new P6ToolError('P6_BAD_ARGUMENTS', 'every PUT object needs an integer ObjectId (find it with the p6_list tools)');
   }
-  const known = segments.length === 1 ? KNOWN_PUT[segments[0]!] : undefined;
+  const stamped = segments.length === 1 ? KNOWN_PUT.get(segments[0]!) : undefined;
   const fields = [...new Set(body.flatMap((o) => Object.keys(o)).filter((f) => f !== 'ObjectId'))];
-  if (!known || fields.some((f) => !FIELD.test(f))) {
+  if (stamped === undefined || fields.some((f) => !FIELD.test(f))) {
     const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o) => Object.entries(o).filter(([f]) => f !== 'ObjectId').slice(0, 20).map(([f, v]) => ({ object: `${path} ${String(o['ObjectId'])}`, field: f, after: showP6Value(v) }))).slice(0, MAX_CHANGES);
     return { summary: `Update ${body.length} ${path} object(s) in P6 (PUT ${path}: ${bodySummary(body)}); current values not read for this path`, changes, objects: body.slice(0, 100).map((o) => `${path} ${String(o['ObjectId'])}`), precondition: [] };
   }
   const resource = segments[0]!;
-  const readFields = [...(known.lastUpdate ? ['LastUpdateDate'] : []), ...fields];
+  const readFields = [...(stamped ? ['LastUpdateDate'] : []), ...fields];
   const ids = [...new Set(body.map((o) => o['ObjectId'] as number))].sort((a, b) => a - b);
   const rows = await client.readByIds(resource, [...new Set(['ObjectId', ...readFields, ...(resource === 'activity' ? ['ProjectObjectId'] : [])])], ids);
   const read = withRows(resource, body, rows);

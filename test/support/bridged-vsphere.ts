@@ -20,6 +20,8 @@ export interface BridgedVsphereOptions {
   readonly endpoints: readonly (string | readonly [string, readonly string[]])[];
   /** Set-up on vcsim before serve starts (an admin session); its result, if any, is called by `stop()` after serve stopped. */
   readonly prepare?: (vcsim: Vcsim) => Promise<(() => Promise<void>) | void>;
+  /** Set-up of the new home before serve starts, after the endpoints (a policy in its config.json). */
+  readonly setUpHome?: (home: string) => void | Promise<void>;
   readonly serve?: BridgedServeOptions;
 }
 
@@ -47,9 +49,10 @@ export async function startBridgedVsphere(options: BridgedVsphereOptions): Promi
       if (cleanup) onStop(cleanup);
       return vcsim;
     },
-    async setUp(vcsim, { cli }) {
+    async setUp(vcsim, { home, cli }) {
       const addEndpoint = adder(vcsim, cli);
       for (const e of options.endpoints) await (typeof e === 'string' ? addEndpoint(e) : addEndpoint(e[0], e[1]));
+      await options.setUpHome?.(home);
     },
   });
   return { ...world, vcsim: world.upstream, addEndpoint: adder(world.upstream, world.cli) };

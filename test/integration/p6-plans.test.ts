@@ -3,28 +3,22 @@
 // answered with the real CLI, and "someone else" changing the activity directly on the fake.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
+import type { P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import { startBridgedP6, type BridgedP6 } from '../support/bridged-p6.js';
 import { readAudit } from '../support/audit-file.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:plans';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
 describe('P6 writes: plan with before/after from P6, approval bound to it (issue 11)', () => {
-  let ss: SecretService;
+  let world: BridgedP6 | undefined;
   let fake: P6Fake;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let serve: ServeProcess;
   let client: Client;
   let activity: Record<string, unknown>;
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
@@ -33,23 +27,18 @@ describe('P6 writes: plan with before/after from P6, approval bound to it (issue
   const audit = () => readAudit(home);
 
   before(async () => {
-    ss = await startSecretService();
-    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], tls: true, dataset: { projects: 3, bigProjectActivities: 40, bigProjectWbs: 4 } });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-p6-plans-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    const add = await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
-    assert.equal(add.code, 0, add.stderr);
-    ({ serve, client } = await startBridgedServe(env, cli, 'p6'));
+    world = await startBridgedP6({
+      fake: { users: [{ username: 'planner', password: PASSWORD }], dataset: { projects: 3, bigProjectActivities: 40, bigProjectWbs: 4 } },
+      homePrefix: 'kb-p6-plans-',
+      endpoints: [{ name: 'pm', user: 'planner', password: PASSWORD }],
+    });
+    ({ fake, home, env, client } = world);
     activity = fake.store.rows('activity').find((r) => r['Status'] === 'Not Started')!;
     assert.ok(activity, 'the seed has a not-started activity');
     fake.store.update('activity', activity['ObjectId'] as number, { PercentComplete: 40, LastUpdateDate: '2026-11-30T09:12:00' });
   });
   after(async () => {
-    await client?.close();
-    await serve?.stop();
-    await fake?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('p6_update_activity shows before/after read from P6; a change on P6 before approving makes the approved update refuse', async () => {

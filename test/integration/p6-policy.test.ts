@@ -5,18 +5,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PolicyTestResult } from '../../src/base/contracts/policy.js';
-import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
+import type { P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import { startBridgedP6, type BridgedP6 } from '../support/bridged-p6.js';
 import { readAudit } from '../support/audit-file.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { runKeybroker } from '../support/keybroker-cli.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:policy';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -26,11 +23,10 @@ const NORTH_LINE = 14;
 const ENGINEERING = 2;
 
 describe('P6 writes only in projects under OBS Rail Delivery (issue 14)', () => {
-  let ss: SecretService;
+  let world: BridgedP6 | undefined;
   let fake: P6Fake;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let serve: ServeProcess;
   let client: Client;
   let rail: Record<string, unknown>;
   let other: Record<string, unknown>;
@@ -46,41 +42,38 @@ describe('P6 writes only in projects under OBS Rail Delivery (issue 14)', () => 
   };
 
   before(async () => {
-    ss = await startSecretService();
-    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], tls: true, dataset: { projects: 3, bigProjectActivities: 10, bigProjectWbs: 2 } });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-p6-policy-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    const add = await cli(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], PASSWORD);
-    assert.equal(add.code, 0, add.stderr);
-    const configPath = path.join(home, 'config.json');
-    const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-    config['policy'] = {
-      rules: [
-        { server: 'p6', tool: 'p6_update_activity', when: { codes: 'Region:SOUTH' }, action: 'deny', reason: 'the southern region is frozen' },
-        { server: 'p6', tool: 'p6_update_activity', when: { obs: 'Enterprise/Construction/Rail Delivery/*' }, action: 'ask', reason: 'Rail Delivery projects: ask' },
-        { server: 'p6', tool: 'p6_update_activity', action: 'deny', reason: 'P6 writes only in projects under OBS Rail Delivery' },
-      ],
-    };
-    fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-    const projects = fake.store.rows('project');
-    const [a, b, c] = [projects[0]!, projects[1]!, projects[2]!];
-    fake.store.update('project', a['ObjectId'] as number, { OBSObjectId: NORTH_LINE });
-    fake.store.update('project', b['ObjectId'] as number, { OBSObjectId: ENGINEERING });
-    fake.store.update('project', c['ObjectId'] as number, { OBSObjectId: RAIL_DELIVERY });
-    // Project codes (P6 ProjectCodeAssignment): a is in the northern region, c in the frozen southern one.
-    const assign = (p: typeof a, value: string) => ({ ProjectObjectId: p['ObjectId']!, ProjectId: p['Id']!, ProjectCodeTypeObjectId: 9401, ProjectCodeTypeName: 'Region', ProjectCodeObjectId: value === 'NORTH' ? 9411 : 9412, ProjectCodeValue: value, ProjectCodeDescription: `${value} region` });
-    fake.store.replace('projectCodeAssignment', [assign(a, 'NORTH'), assign(c, 'SOUTH')]);
-    const activityOf = (p: typeof a) => fake.store.rows('activity').find((r) => r['ProjectObjectId'] === p['ObjectId'])!;
-    [rail, other, frozen] = [activityOf(a), activityOf(b), activityOf(c)];
-    assert.ok(rail && other && frozen, 'the projects have activities');
-    ({ serve, client } = await startBridgedServe(env, cli, 'p6'));
+    world = await startBridgedP6({
+      fake: { users: [{ username: 'planner', password: PASSWORD }], dataset: { projects: 3, bigProjectActivities: 10, bigProjectWbs: 2 } },
+      homePrefix: 'kb-p6-policy-',
+      endpoints: [{ name: 'pm', user: 'planner', password: PASSWORD }],
+      prepare: (p6, dir) => {
+        const configPath = path.join(dir, 'config.json');
+        const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+        config['policy'] = {
+          rules: [
+            { server: 'p6', tool: 'p6_update_activity', when: { codes: 'Region:SOUTH' }, action: 'deny', reason: 'the southern region is frozen' },
+            { server: 'p6', tool: 'p6_update_activity', when: { obs: 'Enterprise/Construction/Rail Delivery/*' }, action: 'ask', reason: 'Rail Delivery projects: ask' },
+            { server: 'p6', tool: 'p6_update_activity', action: 'deny', reason: 'P6 writes only in projects under OBS Rail Delivery' },
+          ],
+        };
+        fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+        const projects = p6.store.rows('project');
+        const [a, b, c] = [projects[0]!, projects[1]!, projects[2]!];
+        p6.store.update('project', a['ObjectId'] as number, { OBSObjectId: NORTH_LINE });
+        p6.store.update('project', b['ObjectId'] as number, { OBSObjectId: ENGINEERING });
+        p6.store.update('project', c['ObjectId'] as number, { OBSObjectId: RAIL_DELIVERY });
+        // Project codes (P6 ProjectCodeAssignment): a is in the northern region, c in the frozen southern one.
+        const assign = (p: typeof a, value: string) => ({ ProjectObjectId: p['ObjectId']!, ProjectId: p['Id']!, ProjectCodeTypeObjectId: 9401, ProjectCodeTypeName: 'Region', ProjectCodeObjectId: value === 'NORTH' ? 9411 : 9412, ProjectCodeValue: value, ProjectCodeDescription: `${value} region` });
+        p6.store.replace('projectCodeAssignment', [assign(a, 'NORTH'), assign(c, 'SOUTH')]);
+        const activityOf = (p: typeof a) => p6.store.rows('activity').find((r) => r['ProjectObjectId'] === p['ObjectId'])!;
+        [rail, other, frozen] = [activityOf(a), activityOf(b), activityOf(c)];
+        assert.ok(rail && other && frozen, 'the projects have activities');
+      },
+    });
+    ({ fake, home, env, client } = world);
   });
   after(async () => {
-    await client?.close();
-    await serve?.stop();
-    await fake?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('asks for an activity in a project under Rail Delivery, denies elsewhere without asking, and a project moved under Rail Delivery changes the decision', async () => {

@@ -4,30 +4,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { HostStatus } from '../../src/base/contracts/broker-status.js';
 import { BIG_PROJECT_OBJECT_ID, generateDataset } from '../fixtures/p6/generate-dataset.js';
-import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
+import type { P6Fake } from '../fixtures/p6/start-p6-fake.js';
+import { startBridgedP6, type BridgedP6 } from '../support/bridged-p6.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { pageFromRowsText } from '../mcp/p6/tools/read-rows-text.js';
 import { runKeybroker } from '../support/keybroker-cli.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import type { ServeProcess } from '../support/serve-process.js';
 
 const PASSWORD = 'Pl4nner:secret';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const vmHwmKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 
 describe('P6 server through serve, bridge and gateway, against the P6 fake', () => {
-  let ss: SecretService;
+  let world: BridgedP6 | undefined;
   let fake: P6Fake;
-  let home: string;
   let env: NodeJS.ProcessEnv;
-  let serve: ServeProcess;
   let client: Client;
   const data = generateDataset({});
   const cli = (args: string[], stdin?: string) => runKeybroker(args, { env, stdin });
@@ -36,21 +30,16 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
   const childPid = async () => (JSON.parse((await cli(['status', '--json'])).stdout) as HostStatus).children.find((c) => c.name === 'p6')?.pid;
 
   before(async () => {
-    ss = await startSecretService();
-    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }, { username: 'viewer', password: 'right-Pass' }], tls: true, dataset: {}, sessionTtlMs: 10 * 60_000 });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-p6-server-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    const add = (name: string, user: string, pw: string) => cli(['endpoint', 'add', 'p6', name, '--url', fake.url, '--user', user, '--database', 'PMDB', '--ca', fake.caFile!, '--no-verify', '--password-stdin'], pw);
-    assert.equal((await add('pm', 'planner', PASSWORD)).code, 0);
-    assert.equal((await add('pmbad', 'viewer', 'wr0ng-Pass')).code, 0);
-    ({ serve, client } = await startBridgedServe(env, cli, 'p6', { toolsListed: true }));
+    world = await startBridgedP6({
+      fake: { users: [{ username: 'planner', password: PASSWORD }, { username: 'viewer', password: 'right-Pass' }], dataset: {}, sessionTtlMs: 10 * 60_000 },
+      homePrefix: 'kb-p6-server-',
+      endpoints: [{ name: 'pm', user: 'planner', password: PASSWORD, extra: ['--no-verify'] }, { name: 'pmbad', user: 'viewer', password: 'wr0ng-Pass', extra: ['--no-verify'] }],
+      serve: { toolsListed: true },
+    });
+    ({ fake, env, client } = world);
   });
   after(async () => {
-    await client?.close();
-    await serve?.stop();
-    await fake?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('tells a client with no prior knowledge the endpoints (no secret, no prompt) and how to choose one', async () => {

@@ -7,7 +7,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -16,13 +15,11 @@ import type { PolicyTestResult } from '../../src/base/contracts/policy.js';
 import { findEntity } from '../../src/mcp/vsphere/inventory/find-entity.js';
 import { adminSession, type AdminSession } from '../mcp/vsphere/admin-session.js';
 import { taskRef } from '../../src/mcp/vsphere/inventory/task-ref.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
+import { startBridgedVsphere, type BridgedVsphere } from '../support/bridged-vsphere.js';
 import { readAudit } from '../support/audit-file.js';
 import { cliApprovals } from '../support/cli-approvals.js';
 import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import type { ServeProcess } from '../support/serve-process.js';
-import { startVcsim, type Vcsim } from '../support/vcsim.js';
+import type { Vcsim } from '../support/vcsim.js';
 
 const PASSWORD = 'vc-policy-pass';
 const USER = 'administrator@vsphere.local';
@@ -30,11 +27,10 @@ const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: stri
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 describe('policy rules on live inventory and blast-radius limits (issue 14)', () => {
-  let ss: SecretService;
+  let world: BridgedVsphere | undefined;
   let vcsim: Vcsim;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let serve: ServeProcess;
   let client: Client;
   let soap: VsphereClient;
   let closeSoap: () => Promise<void>;
@@ -57,31 +53,31 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
   const waitTask = async (method: string, ref: ManagedObjectRef, params = '') => soap.waitForTask(taskRef(await soap.invoke(method, ref, params), method), { deadlineMs: 60_000 });
 
   before(async () => {
-    ss = await startSecretService();
-    vcsim = await startVcsim({ username: USER, password: PASSWORD });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-vs-policy-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    for (const name of ['vc1', 'vclimit']) {
-      const r = await cli(['endpoint', 'add', 'vsphere', name, '--url', vcsim.url, '--user', USER, '--fingerprint', vcsim.fingerprintSha256, '--password-stdin'], `${PASSWORD}\n`);
-      assert.equal(r.code, 0, r.stderr);
-    }
-    // The issue's rules. The live window is four hours around now (UTC), so the test never
-    // depends on the time of day it runs at; the window itself is tested on a ManualClock-like
-    // fixed time in test/base/policy.
-    const now = Date.now();
-    const configPath = path.join(home, 'config.json');
-    const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-    config['policy'] = {
-      // Server-qualified lists (none of these tools is called below).
-      approve: ['p6/p6_call'],
-      allow: ['vsphere/vsphere_host_maintenance', { server: 'extra', tool: 'vsphere_clone_vm' }, 'vsphere_migrate_vm'],
-      rules: [
-        { server: 'vsphere', tool: 'vsphere_snapshot_delete', when: { cluster: 'prod-*' }, action: 'deny', reason: 'never delete snapshots on production clusters' },
-        { server: 'vsphere', tool: 'vsphere_power', when: { any: [{ tags: 'env:test' }, { folder: 'Lab/*' }], time: { from: hhmm(now - 2 * 3600_000), to: hhmm(now + 2 * 3600_000), timeZone: 'UTC' } }, action: 'allow', reason: 'lab power actions in office hours' },
-      ],
-    };
-    fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-    ({ serve, client } = await startBridgedServe(env, cli, 'vsphere'));
+    world = await startBridgedVsphere({
+      user: USER,
+      password: PASSWORD,
+      homePrefix: 'kb-vs-policy-',
+      endpoints: ['vc1', 'vclimit'],
+      setUpHome: (dir) => {
+        // The issue's rules. The live window is four hours around now (UTC), so the test never
+        // depends on the time of day it runs at; the window itself is tested on a ManualClock-like
+        // fixed time in test/base/policy.
+        const now = Date.now();
+        const configPath = path.join(dir, 'config.json');
+        const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+        config['policy'] = {
+          // Server-qualified lists (none of these tools is called below).
+          approve: ['p6/p6_call'],
+          allow: ['vsphere/vsphere_host_maintenance', { server: 'extra', tool: 'vsphere_clone_vm' }, 'vsphere_migrate_vm'],
+          rules: [
+            { server: 'vsphere', tool: 'vsphere_snapshot_delete', when: { cluster: 'prod-*' }, action: 'deny', reason: 'never delete snapshots on production clusters' },
+            { server: 'vsphere', tool: 'vsphere_power', when: { any: [{ tags: 'env:test' }, { folder: 'Lab/*' }], time: { from: hhmm(now - 2 * 3600_000), to: hhmm(now + 2 * 3600_000), timeZone: 'UTC' } }, action: 'allow', reason: 'lab power actions in office hours' },
+          ],
+        };
+        fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+      },
+    });
+    ({ vcsim, home, env, client } = world);
     // Someone else's session: makes the Lab folder, moves VMs, renames the cluster.
     const dispatcher = createUpstreamDispatcher({ fingerprintSha256: vcsim.fingerprintSha256 });
     const session = await vsphereLogin({ url: vcsim.url, username: USER, password: PASSWORD, dispatcher });
@@ -100,11 +96,7 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
   after(async () => {
     await closeSoap?.();
     await admin?.close();
-    await client?.close();
-    await serve?.stop();
-    await vcsim?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   const moveIntoLab = async (vm: string) => {

@@ -104,6 +104,9 @@ describe('P6 plans: what each write names and binds', () => {
       assert.match(many.summary, /^Create 60 calendar object\(s\) in P6 \(POST calendar: 60 object\(s\) with F0, F1, F2, F3, F4, F5, F6, F7, …\)$/);
       const eight = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`F${i}`, i]));
       assert.match((await plan({ method: 'POST', segments: ['calendar'], body: [eight] })).summary, /with F0, F1, F2, F3, F4, F5, F6, F7\)$/);
+      // Fifty objects at most even when their changes would fit in 500.
+      const narrow = await plan({ method: 'POST', segments: ['calendar'], body: Array.from({ length: 60 }, (_, i) => ({ Name: `c${i}` })) });
+      assert.deepEqual([narrow.changes.length, narrow.changes.at(-1)!.object], [50, 'new calendar #50']);
     });
   });
 
@@ -122,6 +125,16 @@ describe('P6 plans: what each write names and binds', () => {
       // A known resource under a longer path is not the resource the plan would read.
       const nested = await plan({ method: 'PUT', segments: ['activity', 'x'], body: [{ ObjectId: acts[0]!.id, Name: 'A' }] });
       assert.deepEqual([nested.precondition, nested.changes[0]?.before], [[], undefined]);
+      // Nor is a path named like a member every object has (the path guard lets these names through).
+      for (const path of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+        fake.resetCounts();
+        const member = await plan({ method: 'PUT', segments: [path], body: [{ ObjectId: 1, Name: 'A' }] });
+        assert.deepEqual(member, { summary: `Update 1 ${path} object(s) in P6 (PUT ${path}: 1 object(s) with ObjectId, Name); current values not read for this path`, changes: [{ object: `${path} 1`, field: 'Name', after: "'A'" }], objects: [`${path} 1`], precondition: [] });
+        assert.deepEqual(fake.counts(), {}, `nothing read for ${path}`);
+      }
+      // Fifty objects' changes at most, every object named (up to 100).
+      const narrow = await plan({ method: 'PUT', segments: ['calendar'], body: Array.from({ length: 60 }, (_, i) => ({ ObjectId: 1000 + i, Name: `c${i}` })) });
+      assert.deepEqual([narrow.changes.length, narrow.changes.at(-1)!.object, narrow.objects.length], [50, 'calendar 1049', 60]);
     });
 
     it('reads the current value of every field it sets, and binds them with LastUpdateDate as the precondition', async () => {
@@ -164,9 +177,13 @@ describe('P6 plans: what each write names and binds', () => {
       }
     });
 
-    it('refuses ObjectIds P6 does not have, naming up to ten', async () => {
+    it('refuses ObjectIds P6 does not have, naming up to ten, each once and in ascending order', async () => {
       const body = Array.from({ length: 12 }, (_, i) => ({ ObjectId: 990_000 + i, PercentComplete: 1 }));
       await refuses({ method: 'PUT', body: [{ ObjectId: acts[0]!.id, PercentComplete: 1 }, ...body] }, 'P6_NOT_FOUND', `no activity has ObjectId ${body.slice(0, 10).map((o) => o.ObjectId).join(', ')}; check the ObjectIds with the p6_list tools`);
+      const unordered = [990_105, acts[0]!.id, 990_101, 990_105, 99_000_000].map((ObjectId) => ({ ObjectId, PercentComplete: 1 }));
+      // Security: one object P6 did not return is enough; a plan without it would not name all the call writes.
+      await refuses({ method: 'PUT', body: [{ ObjectId: acts[0]!.id, PercentComplete: 1 }, { ObjectId: 990_200, PercentComplete: 1 }] }, 'P6_NOT_FOUND', 'no activity has ObjectId 990200; check the ObjectIds with the p6_list tools');
+      await refuses({ method: 'PUT', body: unordered }, 'P6_NOT_FOUND', 'no activity has ObjectId 990101, 990105, 99000000; check the ObjectIds with the p6_list tools');
     });
 
     it('reads one project\'s facts once for its activities, and none for more objects than a plan names', async () => {
@@ -189,7 +206,7 @@ describe('P6 plans: what each write names and binds', () => {
       // 50 objects of 20 fields would be 1,000 changes: the contract's 500 are the first 25 objects' (the gateway refused the plan before).
       assert.deepEqual([p.changes.length, p.objects.length, p.precondition.length], [500, 100, 0]);
       assert.deepEqual(p.changes[0], { object: 'calendar 1000', field: 'F0', after: '0' });
-      assert.ok(!p.changes.some((c) => c.field === 'ObjectId' || c.field === 'F20'));
+      assert.deepEqual(p.changes.filter((c) => c.field === 'ObjectId' || c.field === 'F20'), [], 'no ObjectId, and twenty fields an object at most');
       assert.equal(p.changes.at(-1)!.object, 'calendar 1024');
       assert.equal(p.objects.at(-1), 'calendar 1099');
       assert.ok(ChildPlan.safeParse({ ...p, changes: [...p.changes], objects: [...p.objects], hash: 'ab'.repeat(32) }).success, 'the gateway would refuse a plan past the contract');
@@ -212,7 +229,7 @@ describe('P6 plans: what each write names and binds', () => {
         const all = await plan({ method: 'PUT', body: ids.map((id) => ({ ObjectId: id, ...set })) });
         assert.deepEqual([all.changes.length, all.precondition.length, all.objects.length, all.facts], [500, 100, 100, undefined]);
         // What the gateway accepts from a child: a plan past the contract's limits would be refused.
-        for (const p of [hundred, all]) assert.ok(ChildPlan.safeParse({ ...p, changes: [...p.changes], objects: [...p.objects], hash: 'ab'.repeat(32), ...(p.facts && { facts: [...p.facts] }) }).success);
+        for (const p of [hundred, all]) assert.ok(ChildPlan.safeParse({ ...p, changes: [...p.changes], objects: [...p.objects], hash: 'ab'.repeat(32), ...(p.facts && { facts: [...p.facts] }) }).success, 'the gateway would refuse a plan past the contract');
       } finally {
         fake.store.delete('activity', ids);
       }

@@ -1,4 +1,4 @@
-import type { P6Client } from '../../../connectors/p6/index.js';
+import type { P6Client, P6Row } from '../../../connectors/p6/index.js';
 import type { PlanChange } from '../../../base/contracts/approval.js';
 import type { PreconditionObject } from '../../../base/contracts/plan-protocol.js';
 import type { PlanDraft } from '../../runtime/plan/tool-planner.js';
@@ -8,19 +8,20 @@ import { preconditionP6Value, showP6Value } from './p6-values.js';
 import { readProjectFacts } from './project-facts.js';
 
 /**
- * Resources whose current values a PUT plan reads, and whether they carry LastUpdateDate
- * (reference p6-rest-api.md: project, obs; activity as in P6's object model).
+ * Resources whose current values a PUT plan reads, each with whether it carries LastUpdateDate
+ * (reference p6-rest-api.md: project, obs; activity as in P6's object model). A Map, not an
+ * object: a path the guard lets through such as `constructor` is no known resource.
  */
-const KNOWN_PUT: Readonly<Record<string, { lastUpdate: boolean }>> = {
-  activity: { lastUpdate: true },
-  project: { lastUpdate: true },
-  obs: { lastUpdate: true },
-  wbs: { lastUpdate: false },
-  eps: { lastUpdate: false },
-  resource: { lastUpdate: false },
-  resourceAssignment: { lastUpdate: false },
-  relationship: { lastUpdate: false },
-};
+const KNOWN_PUT: ReadonlyMap<string, boolean> = new Map([
+  ['activity', true],
+  ['project', true],
+  ['obs', true],
+  ['wbs', false],
+  ['eps', false],
+  ['resource', false],
+  ['resourceAssignment', false],
+  ['relationship', false],
+]);
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
 const MAX_SHOWN = 50;
 /** The plan contract's limit on changes (`ChildPlan.changes`, plan-protocol.ts): a plan past it is refused by the gateway. */
@@ -61,7 +62,7 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   const extra = Object.keys(query).filter((k) => !(method === 'DELETE' && k === 'ObjectId'));
   if (extra.length > 0) throw new P6ToolError('P6_BAD_ARGUMENTS', `${method} takes no query parameters${method === 'DELETE' ? ' but ObjectId' : ''} (got ${extra.slice(0, 5).join(', ')}); send the objects in body`);
   if (method === 'DELETE') {
-    if (body?.some((o) => Object.keys(o).some((k) => k !== 'ObjectId') || typeof o['ObjectId'] !== 'number' || !Number.isSafeInteger(o['ObjectId']))) {
+    if (body?.some((o) => Object.keys(o).some((k) => k !== 'ObjectId') || !Number.isSafeInteger(o['ObjectId']))) {
       throw new P6ToolError('P6_BAD_ARGUMENTS', 'a DELETE body may only list objects as [{"ObjectId":101}]; put the ObjectIds in query.ObjectId instead');
     }
     const fromQuery = (query['ObjectId'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -80,31 +81,30 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
     return { summary: `Create ${body.length} ${path} object(s) in P6 (POST ${path}: ${bodySummary(body)})`, changes, objects: [target], precondition: [] };
   }
   // PUT
-  if (body.some((o) => typeof o['ObjectId'] !== 'number' || !Number.isSafeInteger(o['ObjectId']))) {
+  // Number.isSafeInteger is false for anything but a number, so a string ObjectId is refused too.
+  if (body.some((o) => !Number.isSafeInteger(o['ObjectId']))) {
     throw new P6ToolError('P6_BAD_ARGUMENTS', 'every PUT object needs an integer ObjectId (find it with the p6_list tools)');
   }
-  const known = segments.length === 1 ? KNOWN_PUT[segments[0]!] : undefined;
+  const stamped = segments.length === 1 ? KNOWN_PUT.get(segments[0]!) : undefined;
   const fields = [...new Set(body.flatMap((o) => Object.keys(o)).filter((f) => f !== 'ObjectId'))];
-  if (!known || fields.some((f) => !FIELD.test(f))) {
+  if (stamped === undefined || fields.some((f) => !FIELD.test(f))) {
     const changes: PlanChange[] = body.slice(0, MAX_SHOWN).flatMap((o) => Object.entries(o).filter(([f]) => f !== 'ObjectId').slice(0, 20).map(([f, v]) => ({ object: `${path} ${String(o['ObjectId'])}`, field: f, after: showP6Value(v) }))).slice(0, MAX_CHANGES);
     return { summary: `Update ${body.length} ${path} object(s) in P6 (PUT ${path}: ${bodySummary(body)}); current values not read for this path`, changes, objects: body.slice(0, 100).map((o) => `${path} ${String(o['ObjectId'])}`), precondition: [] };
   }
   const resource = segments[0]!;
-  const readFields = [...(known.lastUpdate ? ['LastUpdateDate'] : []), ...fields];
+  const readFields = [...(stamped ? ['LastUpdateDate'] : []), ...fields];
   const ids = [...new Set(body.map((o) => o['ObjectId'] as number))].sort((a, b) => a - b);
   const rows = await client.readByIds(resource, [...new Set(['ObjectId', ...readFields, ...(resource === 'activity' ? ['ProjectObjectId'] : [])])], ids);
-  const missing = ids.filter((id) => !rows.some((r) => r['ObjectId'] === id));
-  if (missing.length) throw new P6ToolError('P6_NOT_FOUND', `no ${resource} has ObjectId ${missing.slice(0, 10).join(', ')}; check the ObjectIds with the p6_list tools`);
+  const read = withRows(resource, body, rows);
   const changes: PlanChange[] = [];
   const precondition: PreconditionObject[] = [];
-  for (const o of body) {
-    const row = rows.find((r) => r['ObjectId'] === o['ObjectId'])!;
+  for (const { o, row } of read) {
     const object = `${resource} ${String(o['ObjectId'])}`;
     for (const [f, v] of Object.entries(o)) if (f !== 'ObjectId' && changes.length < MAX_CHANGES) changes.push({ object, field: f, before: showP6Value(row[f]), after: showP6Value(v) });
     if (precondition.length < 100) precondition.push({ object, type: resource, id: String(o['ObjectId']), values: Object.fromEntries(readFields.map((f) => [f, preconditionP6Value(row[f])])) });
   }
   const first = changes.slice(0, 3).map((c) => `${c.field} ${c.before} → ${c.after}`).join(', ');
-  const facts = await putFacts(client, resource, body, rows);
+  const facts = await putFacts(client, resource, read);
   return {
     summary: `Update ${body.length} ${resource} object(s) in P6 (PUT ${path}): ${first}${changes.length > 3 ? ', …' : ''}${body.length === 1 ? ` on ${resource} ${String(body[0]!['ObjectId'])}` : ''}`,
     changes,
@@ -114,18 +114,41 @@ export async function callPlan(client: P6Client, input: CallPlanInput): Promise<
   };
 }
 
+/** A PUT's body object with the row P6 returned for its ObjectId. */
+interface ReadObject {
+  readonly o: Readonly<Record<string, unknown>>;
+  readonly row: P6Row;
+}
+
+/**
+ * Pairs each body object, in body order, with the row P6 returned for its ObjectId, so that
+ * every later step has a row by type. An ObjectId P6 did not return is refused, naming up to
+ * ten of them in ascending order.
+ */
+function withRows(resource: string, body: readonly Record<string, unknown>[], rows: readonly P6Row[]): ReadObject[] {
+  const read: ReadObject[] = [];
+  const missing = new Set<number>();
+  for (const o of body) {
+    const row = rows.find((r) => r['ObjectId'] === o['ObjectId']);
+    if (row) read.push({ o, row });
+    else missing.add(o['ObjectId'] as number);
+  }
+  if (missing.size > 0) throw new P6ToolError('P6_NOT_FOUND', `no ${resource} has ObjectId ${[...missing].sort((a, b) => a - b).slice(0, 10).join(', ')}; check the ObjectIds with the p6_list tools`);
+  return read;
+}
+
 /**
  * The policy facts of a PUT's objects (issue 14), one per object in body order: the facts of
  * the project an activity belongs to, or of the project itself, as they are before the change.
  * None (every rule on facts unknown: never allows) for other resources and for more objects
  * than a plan names, since an unnamed object would go unchecked.
  */
-async function putFacts(client: P6Client, resource: string, body: readonly Record<string, unknown>[], rows: readonly Record<string, unknown>[]): Promise<TargetFacts[] | undefined> {
-  if ((resource !== 'activity' && resource !== 'project') || body.length > 100) return undefined;
+async function putFacts(client: P6Client, resource: string, read: readonly ReadObject[]): Promise<TargetFacts[] | undefined> {
+  if ((resource !== 'activity' && resource !== 'project') || read.length > 100) return undefined;
   const byProject = new Map<unknown, Promise<TargetFacts>>();
   const factsOf = (projectObjectId: unknown) => {
     if (!byProject.has(projectObjectId)) byProject.set(projectObjectId, readProjectFacts(client, projectObjectId));
     return byProject.get(projectObjectId)!;
   };
-  return Promise.all(body.map((o) => factsOf(resource === 'project' ? o['ObjectId'] : rows.find((r) => r['ObjectId'] === o['ObjectId'])?.['ProjectObjectId'])));
+  return Promise.all(read.map(({ o, row }) => factsOf(resource === 'project' ? o['ObjectId'] : row['ProjectObjectId'])));
 }

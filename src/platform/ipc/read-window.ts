@@ -44,6 +44,11 @@ export class ReadWindow<T> {
     return this.paused;
   }
 
+  /** Slots of the waiting queue, handed-on ones included until it empties (tests: it must not grow for ever). */
+  get queueSlots(): number {
+    return this.queue.length;
+  }
+
   /** Counted messages being served now (tests). */
   get serving(): number {
     return this.inFlight;

@@ -130,4 +130,17 @@ describe('ReadWindow', () => {
     assert.deepEqual(delivered, ['req-1']);
     assert.deepEqual(refused, ['req-2']);
   });
+
+  it('lets the waiting queue go once it is handed on: a long connection that waits now and then does not grow it for ever', () => {
+    const { socket, window, delivered } = rig(1_000);
+    window.start();
+    for (let round = 0; round < 50; round++) {
+      socket.writableNeedDrain = true;
+      for (let i = 0; i < 20; i++) window.push(`note-${round}-${i}`);
+      assert.equal(window.queueSlots, 20);
+      socket.drain();
+      assert.equal(window.queueSlots, 0, `round ${round}: the handed-on slots are released`);
+    }
+    assert.equal(delivered.length, 1_000);
+  });
 });

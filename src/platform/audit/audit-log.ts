@@ -69,7 +69,6 @@ export class AuditLog extends DisposableBase {
   private readonly _onDidAppend = this.register(new Emitter<AuditRecord>());
   /** Fires after a record was written, with the record as written (redacted). */
   readonly onDidAppend = this._onDidAppend.event;
-  private homeReady = false;
   private openFile: OpenFile | undefined;
   private checkedAt = 0;
   /** Deferred records as JSON, not yet chained: the chain is computed when they are written. */
@@ -118,7 +117,7 @@ export class AuditLog extends DisposableBase {
     if (record.count === undefined) throw new BugError('appendBounded takes coalesced records only (with count); use append');
     this.flush();
     const line = this.chainLine(JSON.stringify(record));
-    const bytes = Buffer.from(`${line}\n`, 'utf8');
+    const bytes = Buffer.from(`${line}\n`);
     const current = this.current();
     const budget = Math.floor(this.options.settings.maxBytes / BOUNDED_SHARE);
     if (current.bounded + bytes.length > budget || current.size + bytes.length > this.options.settings.maxBytes) return undefined;
@@ -189,10 +188,9 @@ export class AuditLog extends DisposableBase {
 
   /** Write every deferred line now (deferWrites). Lines keep their order and stay whole. */
   flush(): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer);
+    clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
     const queued = this.queued.splice(0);
-    if (queued.length === 0) return;
     this.guardChain(() => this.writeBatches(queued.map((json) => this.chainNext(json))));
   }
 
@@ -219,7 +217,7 @@ export class AuditLog extends DisposableBase {
    * Write whole lines (`text` ends with `\n`; `bytes`, its UTF-8 length, when the caller has
    * already counted it), rotating first when they would not fit.
    */
-  private writeLine(text: string, bytes = Buffer.byteLength(text, 'utf8')): void {
+  private writeLine(text: string, bytes = Buffer.byteLength(text)): void {
     // The string goes to the file as UTF-8 in one write, as a Buffer of it would, without
     // building that Buffer in JS first.
     let current = this.current();
@@ -229,11 +227,11 @@ export class AuditLog extends DisposableBase {
       rotateAuditFiles(this.file, this.options.settings.keep);
       current = this.current();
     }
-    fs.writeSync(current.fd, text, null, 'utf8');
+    fs.writeSync(current.fd, text);
     current.size += bytes;
     // A coalesced record that reached the log through append still counts against the budget.
     // Searched in the string, not the buffer: the same answer without a search through bytes.
-    if (text.includes(BOUNDED_MARK)) current.bounded += boundedBytes(text);
+    current.bounded += boundedBytes(text);
   }
 
   /**
@@ -268,33 +266,28 @@ export class AuditLog extends DisposableBase {
   }
 
   override dispose(): void {
-    if (!this.isDisposed) this.flush();
+    // A second dispose finds nothing queued (append refuses after the first) and writes nothing.
+    this.flush();
     this.closeFile();
     super.dispose();
   }
 
   /** Open for appending, creating home and file if missing and tightening a loose mode. */
   private open(): OpenFile {
-    if (!this.homeReady) {
-      ensurePrivateDir(path.dirname(this.file));
-      this.homeReady = true;
-    }
-    let fd: number;
+    // Security: before every open (the first, after a rotation, a replaced log, a failed write):
+    // a home removed while we run is recreated 0700 rather than the trail lost, and a home made
+    // looser, or replaced by a link or another user's folder, is tightened or refused (D-W2-auditlog-1).
+    ensurePrivateDir(path.dirname(this.file));
+    const fd = fs.openSync(this.file, OPEN_FLAGS, FILE_MODE);
     try {
-      fd = fs.openSync(this.file, OPEN_FLAGS, FILE_MODE);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      // Home removed while we run: recreate it (0700) rather than lose the trail.
-      ensurePrivateDir(path.dirname(this.file));
-      fd = fs.openSync(this.file, OPEN_FLAGS, FILE_MODE);
-    }
-    try {
-      const st = fs.fstatSync(fd);
       // Security: the create mode only applies to a new file; one made looser (by hand, by
-      // a restore from backup) is tightened before anything more is written to it.
-      if (process.platform !== 'win32' && (st.mode & 0o777) !== FILE_MODE) fs.fchmodSync(fd, FILE_MODE);
+      // a restore from backup) is tightened before anything more is written to it. Always:
+      // on a file that is 0600 already it changes nothing (and Windows keeps only the write bit).
+      fs.fchmodSync(fd, FILE_MODE);
+      const st = fs.fstatSync(fd);
       // An existing file may already hold coalesced records (from before a restart): count them.
-      const bounded = st.size > 0 ? boundedBytes(fs.readFileSync(fd, 'utf8')) : 0;
+      // Stryker disable next-line StringLiteral: without an encoding the bytes are searched the same way (byte offsets for character offsets)
+      const bounded = boundedBytes(fs.readFileSync(fd, 'utf8'));
       let size = st.size;
       // A torn last line (a crash mid-write) is ended here, so the next record starts a
       // line of its own; the chain already counts the torn bytes as a line (auditChainHead).

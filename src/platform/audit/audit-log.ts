@@ -276,7 +276,7 @@ export class AuditLog extends DisposableBase {
   private open(): OpenFile {
     // Security: before every open (the first, after a rotation, a replaced log, a failed write):
     // a home removed while we run is recreated 0700 rather than the trail lost, and a home made
-    // looser, or replaced by a link or another user's folder, is tightened or refused (D-W2-auditlog-1).
+    // looser, or replaced by a link or another user's folder, is tightened or refused (D174).
     ensurePrivateDir(path.dirname(this.file));
     const fd = fs.openSync(this.file, OPEN_FLAGS, FILE_MODE);
     try {

@@ -2,7 +2,7 @@
 // its class: docs/mutation/audit-log-survivors.md): what a caller who breaks the contract is
 // told; a checkpoint that is the first thing a writer writes; a log that wrote nothing leaves no
 // file; one descriptor, kept open, and one write per turn; the once-a-second check of the file's
-// identity, both edges; the home checked before every open (D-W2-auditlog-1); the size after a
+// identity, both edges; the home checked before every open (D174); the size after a
 // torn last line; a failed open that closes its descriptor (a full disk, in a child with a file
 // size limit). Real files throughout; fs calls are counted (call-through), never replaced.
 import { after, afterEach, describe, it, mock } from 'node:test';
@@ -193,7 +193,7 @@ describe('AuditLog: the once-a-second check that the path still names its file',
   });
 });
 
-describe('AuditLog: the home, checked before every open (D-W2-auditlog-1)', { skip: !posix && 'POSIX modes and links' }, () => {
+describe('AuditLog: the home, checked before every open (D174)', { skip: !posix && 'POSIX modes and links' }, () => {
   it('tightens a home that exists with a looser mode before the first line is written', () => {
     const home = freshHome();
     fs.mkdirSync(home, { mode: 0o755 });

@@ -112,6 +112,9 @@ export async function runApp(): Promise<void> {
     fitPopup: (height) => popup.fit(height),
   }, services);
   const host = await hostReady;
+  // The host stops by itself when its audit cannot be written (D175; it has said why on
+  // stderr): the app quits with it rather than showing a tray whose host is gone.
+  owned.add(host.onDidFailAudit(() => app.quit()));
 
   owned.add(pending.onDidChange(() => settings.send('approvals:changed', pending.list())));
   owned.add(host.audit.onDidAppend((record) => {

@@ -59,16 +59,20 @@ export const serveCommand: Command = {
         log(`approval ${a.id} waiting: ${describeApproval(a)}; run 'keybroker approve ${a.id}' (or deny)`);
       }
     });
+    // The host stops by itself when its audit cannot be written (D175): serve ends then too, exit 1.
+    const auditFailed = new AbortController();
+    const failing = host.onDidFailAudit(() => auditFailed.abort());
     try {
       const { endpoints } = await host.status();
       log(`KeyBroker serving from ${home} (${endpoints.length} endpoint(s); servers: ${servers.map((x) => x.name).join(', ') || 'none'}); Ctrl-C to stop`);
-      await waitForStop(ctx.stopSignal);
-      log(`stopping (${stopReasonOf(ctx.stopSignal)}): logging out of every upstream session`);
+      await waitForStop(AbortSignal.any([ctx.stopSignal, auditFailed.signal]));
+      if (!auditFailed.signal.aborted) log(`stopping (${stopReasonOf(ctx.stopSignal)}): logging out of every upstream session`);
     } finally {
-      await host.stop(ctx.stopSignal.aborted ? stopReasonOf(ctx.stopSignal) : 'error');
+      failing.dispose();
+      await host.stop(ctx.stopSignal.aborted ? stopReasonOf(ctx.stopSignal) : auditFailed.signal.aborted ? 'audit log not writable' : 'error');
       pending.dispose();
     }
-    return 0;
+    return auditFailed.signal.aborted ? 1 : 0;
   },
 };
 

@@ -69,6 +69,14 @@ export class AuditLog extends DisposableBase {
   private readonly _onDidAppend = this.register(new Emitter<AuditRecord>());
   /** Fires after a record was written, with the record as written (redacted). */
   readonly onDidAppend = this._onDidAppend.event;
+  private readonly _onDidFail = this.register(new Emitter<Error>());
+  /**
+   * Fires when a deferred write failed (a full disk, the log replaced by a link): its lines
+   * are not in the log, and `append` had already returned, so nobody else can know. Without a
+   * listener the failure would have been an exception thrown from a timer, which ends the
+   * process without logging out upstream (W2-auditlog); the host stops on it instead (D175).
+   */
+  readonly onDidFail = this._onDidFail.event;
   private openFile: OpenFile | undefined;
   private checkedAt = 0;
   /** Deferred records as JSON, not yet chained: the chain is computed when they are written. */
@@ -94,7 +102,7 @@ export class AuditLog extends DisposableBase {
       // Chained when written (flush), in queue order, which is append order: the hash stays
       // off the path that answers a token request (bench:token).
       this.queued.push(json);
-      this.flushTimer ??= setImmediate(() => this.flush());
+      this.flushTimer ??= setImmediate(() => this.flushOrReport());
     } else {
       this.guardChain(() => this.writeLine(this.chainNext(json)));
     }
@@ -194,6 +202,15 @@ export class AuditLog extends DisposableBase {
     this.guardChain(() => this.writeBatches(queued.map((json) => this.chainNext(json))));
   }
 
+  /** A deferred flush: nobody waits on it, so a failure goes to onDidFail rather than up a timer's stack. */
+  private flushOrReport(): void {
+    try {
+      this.flush();
+    } catch (e) {
+      this._onDidFail.fire(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
   private writeBatches(lines: readonly string[]): void {
     // One write for the batch, split only where a rotation must fall between two lines.
     let batch = '';
@@ -267,9 +284,13 @@ export class AuditLog extends DisposableBase {
 
   override dispose(): void {
     // A second dispose finds nothing queued (append refuses after the first) and writes nothing.
-    this.flush();
-    this.closeFile();
-    super.dispose();
+    // A last flush that fails is reported, not thrown: the rest must still be released.
+    try {
+      this.flushOrReport();
+    } finally {
+      this.closeFile();
+      super.dispose();
+    }
   }
 
   /** Open for appending, creating home and file if missing and tightening a loose mode. */

@@ -6,6 +6,7 @@ import type { EndpointKind } from '../../base/contracts/names.js';
 import { BugError } from '../../base/errors/core-error.js';
 import { DisposableBase, toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import { KEYBROKER_VERSION } from '../../base/version.js';
+import { Emitter } from '../../base/events/emitter.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { startAuditCheckpoints } from '../audit/start-audit-checkpoints.js';
 import type { Approver } from '../approvals/approver.js';
@@ -91,6 +92,14 @@ export class Host extends DisposableBase implements ControlHandler {
   private readonly startedAt = Date.now();
   /** The one stop in progress or done: a second `stop()` waits for it too. */
   private stopping: Promise<void> | undefined;
+  /** The control and gateway socket servers: a stop waits for them to close and remove their files. */
+  private readonly socketServers: { close(): Promise<void> }[] = [];
+  private readonly _onDidFailAudit = this.register(new Emitter<Error>());
+  /**
+   * The audit log could not be written (a full disk, the log replaced): the host is stopping,
+   * logging out upstream first, rather than running unaudited (D175). `keybroker serve` exits 1.
+   */
+  readonly onDidFailAudit = this._onDidFailAudit.event;
 
   private constructor(
     private readonly options: HostOptions,
@@ -155,6 +164,8 @@ export class Host extends DisposableBase implements ControlHandler {
     }
     // Signed audit checkpoints (issue 14 item 4), off unless configured; the key stays in the keychain.
     if (config.audit.checkpoints) host.register(await startAuditCheckpoints(audit, options.keychain, config.audit.checkpoints, options.log));
+    // Security: a write of the audit that failed after its append returned stops the host (D175).
+    host.register(audit.onDidFail((e) => host.auditFailed(e)));
     host.register(broker);
     host.register(gateway);
     host.register(supervisor);
@@ -186,6 +197,7 @@ export class Host extends DisposableBase implements ControlHandler {
         onInvalidFrame: (reason) => audit.append({ event: 'frame.invalid', server: 'control', code: reason }),
       });
       host.register(control);
+      host.socketServers.push(control);
       // The MCP front door Claude Desktop's bridge and `keybroker call` connect to.
       const socket = await GatewaySocketServer.listen({
         socketPath: gatewaySocketPath(options.home),
@@ -194,6 +206,7 @@ export class Host extends DisposableBase implements ControlHandler {
         onInvalidLine: (reason, detail) => audit.append({ event: 'frame.invalid', code: reason, server: detail.server, client: detail.client }),
       });
       host.register(socket);
+      host.socketServers.push(socket);
       await http.apply(config);
     } catch (e) {
       host.dispose();
@@ -283,6 +296,17 @@ export class Host extends DisposableBase implements ControlHandler {
     return this.gateway.policyTest(server, tool, args, AbortSignal.timeout(POLICY_TEST_TIMEOUT_MS));
   }
 
+  /** The audit log could not be written: say so once, and stop (D175). */
+  private auditFailed(e: Error): void {
+    if (this.stopping) return; // Stopping already; its own last lines may fail the same way.
+    const code = (e as NodeJS.ErrnoException).code;
+    (this.options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)))(
+      `the audit log ${this.audit.file} could not be written (${code ?? e.message}); KeyBroker stops rather than run unaudited: free disk space or repair the file, then start it again`,
+    );
+    this._onDidFailAudit.fire(e);
+    void this.stop('audit log not writable');
+  }
+
   /**
    * Log out upstream, audit (with `reason`: a signal, `output closed`, `quit`), release
    * everything. Idempotent: a second call, even while the first still runs, resolves when
@@ -297,6 +321,10 @@ export class Host extends DisposableBase implements ControlHandler {
     await this.supervisor.stopAll();
     await this.broker.shutdown();
     this.audit.append({ event: 'host.stopped', pid: process.pid, ...(reason === undefined ? {} : { reason }) });
+    // Closed and their files removed before stop() resolves: a socket server still closing
+    // removed the socket file of a host started right after in the same process (the inode
+    // number reused), which then could not even set the socket's mode.
+    await Promise.all(this.socketServers.map((server) => server.close()));
     this.dispose();
   }
 }

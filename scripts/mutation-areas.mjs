@@ -261,6 +261,8 @@ export const AREAS = {
       'test/platform/fs/lock-file.test.ts',
       'test/platform/config/config-lock.test.ts',
       'test/platform/host/host-lock.test.ts',
+      'test/platform/fs/is-process-alive.test.ts',
+      'test/platform/fs/pause-sync.test.ts',
     ],
   },
   containment: {

@@ -1,13 +1,14 @@
 // Security/integrity rule (D144): two processes changing config.json at once never
 // lose a change. ConfigStore.update holds `config.json.lock` around its load-change-save; a
 // second process waits for it, and one that waits too long says who holds it.
-import { after, describe, it } from 'node:test';
+import { after, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigStore } from '../../../src/platform/config/config-store.js';
+import { withConfigLock } from '../../../src/platform/config/config-lock.js';
 import { waitFor } from '../../support/keybroker-cli.js';
 
 const CHILD = path.resolve(import.meta.dirname, '../../fixtures/config/update-child.ts');
@@ -74,6 +75,22 @@ describe('ConfigStore.update across processes', () => {
     fs.utimesSync(store.paths.configLock, past, past);
     store.update((c) => ({ ...c, http: { ...c.http, port: 47_102 } }));
     assert.equal(store.load().http.port, 47_102);
+  });
+
+  it('tries again at once, without waiting, when the lock it found taken is gone when read', (t) => {
+    const home = freshHome();
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const lockFile = path.join(home, 'config.json.lock');
+    const realLink = fs.linkSync;
+    let links = 0;
+    t.after(() => mock.restoreAll());
+    mock.method(fs, 'linkSync', (from: fs.PathLike, to: fs.PathLike) => {
+      if (links++ === 0) throw Object.assign(new Error('EEXIST: file already exists, link'), { code: 'EEXIST' }); // Released meanwhile.
+      realLink(from, to);
+    });
+    assert.equal(withConfigLock(lockFile, () => 'changed', { waitMs: 0 }), 'changed');
+    assert.equal(links, 2);
+    assert.equal(fs.existsSync(lockFile), false);
   });
 
   it('gives up on a live owner after lockWaitMs, changing nothing and leaving its lock', () => {

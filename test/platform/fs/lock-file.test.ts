@@ -138,18 +138,30 @@ describe('lock files', () => {
       assert.deepEqual(left(), []);
     });
 
-    it('gives up a round on a chain of dead takeovers deeper than four, removing nothing', () => {
+    /** A stale lock and a chain of `length` takeover locks above it, each taker dead. */
+    const chainOf = (length: number) => {
       const stale = `${deadPid()}\n`;
       fs.writeFileSync(file, stale);
       let level = file;
       let content = stale;
       const chain: string[] = [];
-      for (let depth = 0; depth < 6; depth++) {
+      for (let depth = 0; depth < length; depth++) {
         level = takeoverOf(level, content);
         content = `${deadPid()} t${depth}\n`;
         fs.writeFileSync(level, content);
         chain.push(path.basename(level));
       }
+      return { stale, chain };
+    };
+
+    it('takes over a chain of four dead takeovers from its top, one level per attempt', () => {
+      const { stale, chain } = chainOf(4);
+      assert.equal(removeStaleLockFile(file, stale, deadOwner), false);
+      assert.deepEqual(left(), ['config.json.lock', ...chain.slice(0, 3)].sort(), 'the topmost dead takeover goes first');
+    });
+
+    it('gives up an attempt on a chain deeper than four, removing nothing', () => {
+      const { stale, chain } = chainOf(5);
       assert.equal(removeStaleLockFile(file, stale, deadOwner), false);
       assert.deepEqual(left(), ['config.json.lock', ...chain].sort());
     });

@@ -1,7 +1,7 @@
 // One host per home (D13): host.lock names the running host's pid; a second host refuses
 // with that pid, and a lock its owner left by dying is taken over, by exactly one starting
 // host (D-W3-files-2; the race with real processes is test/platform/fs/lock-takeover-race).
-import { describe, it, beforeEach, afterEach } from 'node:test';
+import { describe, it, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -19,7 +19,10 @@ describe('HostLock', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-host-lock-'));
     lockFile = path.join(dir, 'host.lock');
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    mock.restoreAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const left = () => fs.readdirSync(dir).sort();
   const refusal = (pid: number) => (e: unknown) => {
     assert.ok(e instanceof HostAlreadyRunningError);
@@ -77,6 +80,36 @@ describe('HostLock', () => {
     fs.writeFileSync(takeover, `${process.ppid} taker\n`);
     assert.throws(() => new HostLock(lockFile).acquire(), refusal(dead));
     assert.equal(fs.readFileSync(lockFile, 'utf8'), stale, 'removed while another host was taking it over');
+  });
+
+  it('starts once another start\'s takeover of the stale lock ends while it waits', () => {
+    const stale = `${deadPid()}\n`;
+    fs.writeFileSync(lockFile, stale);
+    const takeover = path.join(dir, `.host.lock.${crypto.createHash('sha256').update(stale).digest('hex').slice(0, 16)}.reap`);
+    fs.writeFileSync(takeover, `${process.ppid} taker\n`);
+    // The other start finishes during our first pause: it removed the stale lock and its takeover, and gave up.
+    mock.method(Atomics, 'wait', () => {
+      fs.rmSync(lockFile);
+      fs.rmSync(takeover);
+      return 'timed-out';
+    });
+    const lock = new HostLock(lockFile);
+    lock.acquire();
+    assert.equal(readLockPid(lockFile), process.pid);
+    lock.release();
+  });
+
+  it('tries again at once when the lock it found taken is gone when read', () => {
+    const realLink = fs.linkSync;
+    let links = 0;
+    mock.method(fs, 'linkSync', (from: fs.PathLike, to: fs.PathLike) => {
+      if (links++ === 0) throw Object.assign(new Error('EEXIST: file already exists, link'), { code: 'EEXIST' }); // Its owner released it meanwhile.
+      realLink(from, to);
+    });
+    const lock = new HostLock(lockFile);
+    lock.acquire();
+    assert.equal(links, 2);
+    assert.equal(readLockPid(lockFile), process.pid);
   });
 
   it('passes on an error other than a taken lock', () => {

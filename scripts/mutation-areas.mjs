@@ -257,12 +257,12 @@ export const AREAS = {
       // The racing processes of lock-takeover-race.test.ts run the code unmutated (a child has
       // no mutant switch), so only the tests that run it in their own process are here.
       'test/platform/fs/stale-temp-files.test.ts',
-      'test/platform/fs/atomic-write-sigkill.test.ts',
       'test/platform/fs/lock-file.test.ts',
-      'test/platform/config/config-lock.test.ts',
       'test/platform/host/host-lock.test.ts',
       'test/platform/fs/is-process-alive.test.ts',
       'test/platform/fs/pause-sync.test.ts',
+      'test/platform/fs/atomic-write-sigkill.test.ts',
+      'test/platform/config/config-lock.test.ts',
     ],
   },
   containment: {

@@ -5,17 +5,18 @@ import { sweepStaleTemps, tempSiblingPath } from './stale-temp-files.js';
 /**
  * Write `data` to a new temp file beside `file` and return its path: named
  * `.<name>.<pid>.<12 hex>.tmp` (see tempSiblingPath), created 0600 and exclusively, written,
- * fsynced and given `mode`. First sweeps the temp files a killed earlier writer of `file` left
+ * fsynced (unless `durable` is false: a lock file, stale after any crash anyway) and given
+ * `mode`. First sweeps the temp files a killed earlier writer of `file` left
  * (sweepStaleTemps). The caller renames or links it into place and removes it on failure.
  * Security: the temp file is created 0600 from the first byte, so no window exposes it.
  */
-export function writeTempSibling(file: string, data: string | Uint8Array, mode = 0o600): string {
+export function writeTempSibling(file: string, data: string | Uint8Array, mode = 0o600, durable = true): string {
   sweepStaleTemps(file);
   const tmp = tempSiblingPath(file);
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
   try {
     fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } catch (e) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });

@@ -41,7 +41,8 @@ export function readLockFile(file: string): string | undefined {
 export function createLockFile(file: string): HeldLockFile | undefined {
   const token = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
   const content = `${process.pid} ${token}\n`;
-  const claim = writeTempSibling(file, content);
+  // Not fsynced: a lock only matters while its owner lives; after a crash it is stale anyway.
+  const claim = writeTempSibling(file, content, 0o600, false);
   try {
     fs.linkSync(claim, file);
     return { file, content };

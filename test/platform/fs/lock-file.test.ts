@@ -49,7 +49,9 @@ describe('lock files', () => {
       linked.push(fs.readFileSync(from, 'utf8')); // What a reader finds the moment the name exists.
       realLink(from, to);
     });
+    const synced = mock.method(fs, 'fsyncSync');
     const held = createLockFile(file)!;
+    assert.equal(synced.mock.callCount(), 0, 'a lock is not worth an fsync: it is stale after a crash anyway');
     assert.equal(held.file, file);
     assert.match(held.content, new RegExp(`^${process.pid} [0-9a-f]{12}\\n$`));
     assert.deepEqual(linked, [held.content]);

@@ -254,15 +254,16 @@ export const AREAS = {
       'test/platform/config/config-store-atomic.test.ts',
       'test/platform/config/config-store-mode.test.ts',
       'test/platform/ipc/socket-path.test.ts',
-      // The racing processes of lock-takeover-race.test.ts run the code unmutated (a child has
-      // no mutant switch), so only the tests that run it in their own process are here.
+      // The racing processes of lock-takeover-race.test.ts and config-lock.test.ts run the code
+      // unmutated (a child has no mutant switch), so only tests that run it in their own
+      // process are here.
       'test/platform/fs/stale-temp-files.test.ts',
       'test/platform/fs/lock-file.test.ts',
       'test/platform/host/host-lock.test.ts',
       'test/platform/fs/is-process-alive.test.ts',
       'test/platform/fs/pause-sync.test.ts',
+      'test/platform/config/config-lock-takeover.test.ts',
       'test/platform/fs/atomic-write-sigkill.test.ts',
-      'test/platform/config/config-lock.test.ts',
     ],
   },
   containment: {

@@ -48,7 +48,7 @@ export function withConfigLock<T>(lockFile: string, fn: () => T, options: { read
 /** A config lock is stale when its pid is gone, or when it has none and is older than 2 s. */
 function isStale(content: string, file: string): boolean {
   const pid = lockContentPid(content);
-  if (pid !== undefined) return pid !== process.pid && !isProcessAlive(pid);
+  if (pid !== undefined) return !isProcessAlive(pid); // Ours is alive: a change of ours waits, as before.
   try {
     return Date.now() - fs.statSync(file).mtimeMs > EMPTY_LOCK_STALE_MS;
   } catch {

@@ -18,7 +18,7 @@ const MAX_TAKEOVER_DEPTH = 4;
 
 /** The pid at the start of a lock file's content, or undefined when there is none. */
 export function lockContentPid(content: string | undefined): number | undefined {
-  const pid = Number.parseInt(content?.trim() ?? '', 10);
+  const pid = Number.parseInt(String(content), 10); // Leading blanks are skipped; undefined reads as NaN.
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
 }
 
@@ -73,13 +73,13 @@ export function releaseLockFile(held: HeldLockFile): void {
  * killed inside its takeover leaves a stale takeover lock, which is taken over the same way.
  */
 export function removeStaleLockFile(file: string, stale: string, isStale: LockStaleness, depth = 0): boolean {
-  if (depth > MAX_TAKEOVER_DEPTH) return false;
   const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(stale).digest('hex').slice(0, 16);
   const takeover = path.join(path.dirname(file), `.${path.basename(file)}.${hash}.reap`);
   const held = createLockFile(takeover);
   if (!held) {
     const other = readLockFile(takeover);
-    if (other !== undefined && isStale(other, takeover)) removeStaleLockFile(takeover, other, isStale, depth + 1);
+    // Its taker died inside the takeover: take that over first (this attempt ends either way).
+    if (other !== undefined && depth < MAX_TAKEOVER_DEPTH && isStale(other, takeover)) removeStaleLockFile(takeover, other, isStale, depth + 1);
     return false;
   }
   try {
@@ -118,7 +118,8 @@ export function sweepDeadTakeovers(held: HeldLockFile): void {
       const st = fs.lstatSync(entry);
       if (!st.isFile() || (uid !== undefined && st.uid !== uid)) continue;
       const pid = lockContentPid(fs.readFileSync(entry, 'utf8'));
-      if (pid !== undefined && (pid === process.pid || isProcessAlive(pid))) continue;
+      // Ours (another thread's) counts as alive, as every live pid does.
+      if (pid !== undefined && isProcessAlive(pid)) continue;
       fs.unlinkSync(entry);
     } catch {
       // Gone meanwhile: its taker finished.

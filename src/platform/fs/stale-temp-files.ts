@@ -48,14 +48,15 @@ export function sweepStaleTemps(file: string): void {
   for (const name of names) {
     const match = pattern.exec(name);
     if (!match) continue;
+    const pid = Number(match[1]);
     const entry = path.join(dir, name);
     try {
       const st = fs.lstatSync(entry);
       // Security: never a link (lstat does not follow it), a folder, or another user's file.
       if (!st.isFile() || (uid !== undefined && st.uid !== uid)) continue;
-      const pid = Number(match[1]);
       const old = Date.now() - st.mtimeMs > STALE_TEMP_MS;
-      if (!old && (pid === process.pid || isProcessAlive(pid))) continue;
+      // Our own pid is alive too: another thread of ours may be writing it.
+      if (!old && isProcessAlive(pid)) continue;
       fs.unlinkSync(entry);
     } catch {
       // Gone meanwhile (another writer swept it), or not ours to remove: leave it.

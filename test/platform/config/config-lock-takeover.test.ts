@@ -19,7 +19,7 @@ const freshHome = () => path.join(root, `home-${n++}`);
 describe('withConfigLock()', () => {
   it('takes over a lock whose owner died, and one that never got a pid', () => {
     const home = freshHome();
-    const store = new ConfigStore(home, { lockWaitMs: 60_000 });
+    const store = new ConfigStore(home, { lockWaitMs: 0 }); // Taken at once, not after a wait.
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     const dead = spawnSync(process.execPath, ['-e', '']).pid!; // Reaped: no process has this pid now.
     fs.writeFileSync(store.paths.configLock, `${dead}\n`);
@@ -88,5 +88,58 @@ describe('withConfigLock()', () => {
     assert.equal(withConfigLock(lockFile, () => fs.readFileSync(lockFile, 'utf8')).startsWith(`${process.pid} `), true);
     assert.throws(() => withConfigLock(lockFile, () => { throw new Error('change failed'); }), /change failed/);
     assert.deepEqual(fs.readdirSync(home), []);
+  });
+
+  /** A fake clock at `start`; each pause (Atomics.wait) moves it on by `step` and is counted. */
+  const fakeClock = (start: number, step: number) => {
+    let now = start;
+    mock.method(Date, 'now', () => now);
+    const pauses = mock.method(Atomics, 'wait', () => { now += step; return 'timed-out'; });
+    return pauses;
+  };
+
+  it('waits for a live owner exactly until lockWaitMs has passed, pausing 10 ms at a time', (t) => {
+    t.after(() => mock.restoreAll());
+    const home = freshHome();
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const lockFile = path.join(home, 'config.json.lock');
+    fs.writeFileSync(lockFile, `${process.ppid}\n`);
+    const pauses = fakeClock(1_000_000, 10);
+    assert.throws(() => withConfigLock(lockFile, () => 'ran', { waitMs: 20 }), { code: 'CORE_CONFIG_LOCKED' });
+    assert.equal(pauses.mock.callCount(), 2, 'two pauses of 10 ms reach a wait of 20 ms, and no third');
+    assert.deepEqual(pauses.mock.calls[0]!.arguments.slice(1), [0, 0, 10]);
+  });
+
+  it('goes in once the owner released during the wait', (t) => {
+    t.after(() => mock.restoreAll());
+    const home = freshHome();
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const lockFile = path.join(home, 'config.json.lock');
+    fs.writeFileSync(lockFile, `${process.ppid}\n`);
+    mock.method(Atomics, 'wait', () => { fs.rmSync(lockFile, { force: true }); return 'timed-out'; });
+    assert.equal(withConfigLock(lockFile, () => 'ran', { waitMs: 5000 }), 'ran');
+  });
+
+  it('takes a lock with no pid only when it is more than 2 s old, and not when its age cannot be read', (t) => {
+    t.after(() => mock.restoreAll());
+    const home = freshHome();
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const lockFile = path.join(home, 'config.json.lock');
+    fs.writeFileSync(lockFile, '');
+    const at = new Date(Date.now() - 60_000);
+    fs.utimesSync(lockFile, at, at);
+    const mtime = fs.statSync(lockFile).mtimeMs;
+    mock.method(Date, 'now', () => mtime + 2000);
+    assert.throws(() => withConfigLock(lockFile, () => 'ran', { waitMs: 0 }), { code: 'CORE_CONFIG_LOCKED' });
+    const realStat = fs.statSync;
+    mock.method(Date, 'now', () => mtime + 2001);
+    mock.method(fs, 'statSync', (p: fs.PathLike, ...rest: never[]) => {
+      if (String(p) === lockFile) throw Object.assign(new Error('ENOENT: no such file or directory, stat'), { code: 'ENOENT' });
+      return realStat(p, ...rest);
+    });
+    assert.throws(() => withConfigLock(lockFile, () => 'ran', { waitMs: 0 }), { code: 'CORE_CONFIG_LOCKED' });
+    mock.restoreAll();
+    mock.method(Date, 'now', () => mtime + 2001);
+    assert.equal(withConfigLock(lockFile, () => 'ran', { waitMs: 0 }), 'ran');
   });
 });

@@ -128,6 +128,23 @@ describe('lock files', () => {
       assert.equal(readLockFile(takeover), `${process.ppid} taker\n`);
     });
 
+    it('does not contend for a live taker\'s takeover, and ends the attempt when it vanished before its read', () => {
+      const stale = `${deadPid()}\n`;
+      fs.writeFileSync(file, stale);
+      const takeover = takeoverOf(file, stale);
+      fs.writeFileSync(takeover, `${process.ppid} taker\n`);
+      const realLink = fs.linkSync;
+      const linked: string[] = [];
+      mock.method(fs, 'linkSync', (from: fs.PathLike, to: fs.PathLike) => { linked.push(path.basename(String(to))); realLink(from, to); });
+      assert.equal(removeStaleLockFile(file, stale, deadOwner), false);
+      assert.deepEqual(linked, [path.basename(takeover)], 'only its own takeover tried, not one of the live taker\'s');
+      // The taker finished between our EEXIST and our read: nothing to take over, and no error.
+      fs.rmSync(takeover);
+      mock.method(fs, 'linkSync', () => { throw Object.assign(new Error('EEXIST: file already exists, link'), { code: 'EEXIST' }); });
+      assert.equal(removeStaleLockFile(file, stale, () => true), false);
+      assert.equal(readLockFile(file), stale);
+    });
+
     it('takes over the takeover of a taker that died in it, then the stale lock', () => {
       const stale = `${deadPid()}\n`;
       fs.writeFileSync(file, stale);
@@ -170,6 +187,11 @@ describe('lock files', () => {
   });
 
   describe('sweepDeadTakeovers()', () => {
+    it('never fails the lock it runs under: a folder it cannot list', () => {
+      const held = createLockFile(file)!;
+      mock.method(fs, 'readdirSync', () => { throw Object.assign(new Error('EACCES: permission denied, scandir'), { code: 'EACCES' }); });
+      assert.doesNotThrow(() => sweepDeadTakeovers(held));
+    });
     it('removes, while the lock is held, the takeover locks of dead takers at any depth, and nothing else', { skip: !root && 'needs root to chown' }, () => {
       const held = createLockFile(file)!;
       const dead = `${deadPid()} t\n`;

@@ -70,6 +70,20 @@ describe('sweepStaleTemps()', () => {
     assert.deepEqual(left(), []);
   });
 
+  it('counts a live writer\'s temp file as old only past STALE_TEMP_MS, not at it', () => {
+    const name = `.config.json.${process.ppid}.${HEX}.tmp`;
+    const p = plant(name);
+    const at = new Date(Date.now() - 1000);
+    fs.utimesSync(p, at, at);
+    const mtime = fs.statSync(p).mtimeMs;
+    mock.method(Date, 'now', () => mtime + STALE_TEMP_MS);
+    sweepStaleTemps(file);
+    assert.deepEqual(left(), [name]);
+    mock.method(Date, 'now', () => mtime + STALE_TEMP_MS + 1);
+    sweepStaleTemps(file);
+    assert.deepEqual(left(), []);
+  });
+
   it('Security: leaves every other name alone: another file\'s temp files, near misses, the file itself', () => {
     const dead = deadPid();
     const others = [

@@ -47,7 +47,9 @@ describe('HostLock', () => {
 
   it('refuses while a live process holds it, naming that pid, and leaves its lock', () => {
     fs.writeFileSync(lockFile, `${process.ppid} 0123456789ab\n`);
+    const pauses = mock.method(Atomics, 'wait');
     assert.throws(() => new HostLock(lockFile).acquire(), refusal(process.ppid));
+    assert.equal(pauses.mock.callCount(), 0, 'a live owner is refused at once');
     assert.equal(fs.readFileSync(lockFile, 'utf8'), `${process.ppid} 0123456789ab\n`);
     assert.deepEqual(left(), ['host.lock']);
   });
@@ -78,7 +80,12 @@ describe('HostLock', () => {
     fs.writeFileSync(lockFile, stale);
     const takeover = path.join(dir, `.host.lock.${crypto.createHash('sha256').update(stale).digest('hex').slice(0, 16)}.reap`);
     fs.writeFileSync(takeover, `${process.ppid} taker\n`);
+    let now = 1_000_000;
+    mock.method(Date, 'now', () => now);
+    const pauses = mock.method(Atomics, 'wait', () => { now += 1000; return 'timed-out'; });
     assert.throws(() => new HostLock(lockFile).acquire(), refusal(dead));
+    assert.equal(pauses.mock.callCount(), 2, 'it waits 2 s (on a fake clock), and not past that');
+    assert.deepEqual(pauses.mock.calls[0]!.arguments.slice(1), [0, 0, 10]);
     assert.equal(fs.readFileSync(lockFile, 'utf8'), stale, 'removed while another host was taking it over');
   });
 

@@ -253,7 +253,7 @@ export const AREAS = {
     ],
   },
   'local-safety': {
-    what: 'what stays on this machine: endpoint URLs (https, loopback-only http, no credentials, query or fragment) and the SDK and P6 REST URLs built from them, the keychain namespace file, 0700 folders that are never a link or another user\'s, whole-or-nothing file writes, the CA file check',
+    what: 'what stays on this machine: endpoint URLs (https, loopback-only http, no credentials, query or fragment) and the SDK and P6 REST URLs built from them, the keychain namespace file, 0700 folders that are never a link or another user\'s, whole-or-nothing file writes and the temp files a killed writer left, the lock files of config.json and host (one owner, a stale one taken over once), the CA file check',
     mutate: [
       'src/base/contracts/endpoint-url.ts',
       'src/connectors/vsphere/soap/resolve-sdk-url.ts',
@@ -263,6 +263,14 @@ export const AREAS = {
       'src/platform/fs/private-dir.ts',
       'src/platform/fs/atomic-write.ts',
       'src/platform/config/read-ca-file.ts',
+      // W3-files (round 8): a killed writer's temp files swept, lock files created whole and a
+      // stale one taken over by exactly one process, config.json.lock and host.lock on them.
+      'src/platform/fs/stale-temp-files.ts',
+      'src/platform/fs/lock-file.ts',
+      'src/platform/fs/is-process-alive.ts',
+      'src/platform/fs/pause-sync.ts',
+      'src/platform/config/config-lock.ts',
+      'src/platform/host/host-lock.ts',
     ],
     // open-home-keychain.test.ts (a real Secret Service and `keybroker serve`, 8 s) and the
     // CLI's endpoint tests (the built dist/, which a mutant of src/ never reaches) are left out.
@@ -286,6 +294,16 @@ export const AREAS = {
       'test/platform/config/config-store-atomic.test.ts',
       'test/platform/config/config-store-mode.test.ts',
       'test/platform/ipc/socket-path.test.ts',
+      // The racing processes of lock-takeover-race.test.ts and config-lock.test.ts run the code
+      // unmutated (a child has no mutant switch), so only tests that run it in their own
+      // process are here.
+      'test/platform/fs/stale-temp-files.test.ts',
+      'test/platform/fs/lock-file.test.ts',
+      'test/platform/host/host-lock.test.ts',
+      'test/platform/fs/is-process-alive.test.ts',
+      'test/platform/fs/pause-sync.test.ts',
+      'test/platform/config/config-lock-takeover.test.ts',
+      'test/platform/fs/atomic-write-sigkill.test.ts',
     ],
   },
   containment: {

@@ -1,20 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sweepStaleTemps, tempSiblingPath } from './stale-temp-files.js';
 
 /**
- * Replace `file` with `data` so that a reader sees the old or the new content, never a mix:
- * write a sibling temp file (mode 0600, O_EXCL), fsync it, rename it over, fsync the folder.
+ * Write `data` to a new temp file beside `file` and return its path: named
+ * `.<name>.<pid>.<12 hex>.tmp` (see tempSiblingPath), created 0600 and exclusively, written,
+ * fsynced (unless `durable` is false: a lock file, stale after any crash anyway) and given
+ * `mode`. First sweeps the temp files a killed earlier writer of `file` left
+ * (sweepStaleTemps). The caller renames or links it into place and removes it on failure.
  * Security: the temp file is created 0600 from the first byte, so no window exposes it.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
-  const dir = path.dirname(file);
-  // node:crypto on first use: `keybroker status` imports this module but never writes.
-  const random = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${random}.tmp`);
-  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+export function writeTempSibling(file: string, data: string | Uint8Array, mode = 0o600, durable = true): string {
+  sweepStaleTemps(file);
+  const tmp = tempSiblingPath(file);
+  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
   try {
     fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } catch (e) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -23,13 +25,29 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   fs.closeSync(fd);
   try {
     // Stryker disable next-line StringLiteral: no POSIX platform is named '' or 'win32'; the tests run on POSIX
-    if (process.platform !== 'win32') fs.chmodSync(tmp, mode); // umask cannot widen, but be explicit.
+    if (process.platform !== 'win32') fs.chmodSync(tmp, mode); // The asked mode, whatever the umask.
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  return tmp;
+}
+
+/**
+ * Replace `file` with `data` so that a reader sees the old or the new content, never a mix:
+ * write a sibling temp file (writeTempSibling), rename it over, fsync the folder. A writer
+ * killed before its rename leaves its temp file; the next write of the same file removes it
+ * (D-W3-files-1).
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+  const tmp = writeTempSibling(file, data, mode);
+  try {
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-  fsyncDir(dir);
+  fsyncDir(path.dirname(file));
 }
 
 function fsyncDir(dir: string): void {

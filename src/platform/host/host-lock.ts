@@ -1,5 +1,13 @@
-import fs from 'node:fs';
 import { CoreError } from '../../base/errors/core-error.js';
+import { isProcessAlive } from '../fs/is-process-alive.js';
+import { createLockFile, lockContentPid, readLockFile, releaseLockFile, removeStaleLockFile, sweepDeadTakeovers, type HeldLockFile } from '../fs/lock-file.js';
+import { pauseSync } from '../fs/pause-sync.js';
+
+export { isProcessAlive } from '../fs/is-process-alive.js';
+
+/** How long a start waits for another start's takeover of a stale host.lock to finish (a few file operations). */
+const TAKEOVER_WAIT_MS = 2000;
+const RETRY_MS = 10;
 
 /** Another KeyBroker host already runs for this home. */
 export class HostAlreadyRunningError extends CoreError {
@@ -10,57 +18,54 @@ export class HostAlreadyRunningError extends CoreError {
   }
 }
 
-/** True when a process with `pid` exists (signal 0 probes without sending anything). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The pid recorded in a lock file, or undefined when there is none or it is unreadable. */
 export function readLockPid(lockFile: string): number | undefined {
   try {
-    const pid = Number.parseInt(fs.readFileSync(lockFile, 'utf8').trim(), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+    return lockContentPid(readLockFile(lockFile));
   } catch {
     return undefined;
   }
 }
 
+/** A host lock is stale when it names no pid, our own (an earlier process's), or a dead one. */
+function isStale(content: string): boolean {
+  const pid = lockContentPid(content);
+  return pid === undefined || pid === process.pid || !isProcessAlive(pid);
+}
+
 /**
- * One host per user home: `host.lock` holds the owner's pid. A lock left by a dead process
- * is taken over; a live one refuses with the pid so the user knows what to stop.
+ * One host per user home: `host.lock` holds the owner's pid (and a token, lock-file.ts). A
+ * lock left by a dead process is taken over; a live one refuses with the pid so the user
+ * knows what to stop. Of several hosts taking over the same stale lock at once, exactly one
+ * starts (D-W3-files-2); the others refuse with its pid.
  */
 export class HostLock {
-  private held = false;
+  private held: HeldLockFile | undefined;
   constructor(private readonly lockFile: string) {}
 
   acquire(): void {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = fs.openSync(this.lockFile, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-        fs.writeSync(fd, `${process.pid}\n`);
-        fs.closeSync(fd);
-        this.held = true;
+    const deadline = Date.now() + TAKEOVER_WAIT_MS;
+    for (;;) {
+      const held = createLockFile(this.lockFile);
+      if (held) {
+        this.held = held;
+        sweepDeadTakeovers(held);
         return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        const pid = readLockPid(this.lockFile);
-        if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) throw new HostAlreadyRunningError(pid, this.lockFile);
-        // Stale: the owner died without cleaning up. Replace atomically and re-check.
-        fs.rmSync(this.lockFile, { force: true });
       }
+      const content = readLockFile(this.lockFile);
+      if (content === undefined) continue; // Released meanwhile: try again at once.
+      if (!isStale(content)) throw new HostAlreadyRunningError(lockContentPid(content)!, this.lockFile);
+      if (removeStaleLockFile(this.lockFile, content, isStale)) continue;
+      // Another start is taking the stale lock over: it wins unless it dies; then we do.
+      if (Date.now() >= deadline) throw new HostAlreadyRunningError(lockContentPid(content) ?? 0, this.lockFile);
+      pauseSync(RETRY_MS);
     }
-    // Lost the race twice: another host is starting right now and owns the lock.
-    throw new HostAlreadyRunningError(readLockPid(this.lockFile) ?? 0, this.lockFile);
   }
 
   release(): void {
-    if (!this.held) return;
-    this.held = false;
-    if (readLockPid(this.lockFile) === process.pid) fs.rmSync(this.lockFile, { force: true });
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    releaseLockFile(held);
   }
 }

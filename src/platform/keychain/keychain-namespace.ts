@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KeychainNamespaceFile } from '../../base/contracts/keychain-namespace.js';
 import { firstIssue } from '../../base/contracts/format-issue.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomic, writeTempSibling } from '../fs/atomic-write.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
 import { KEYCHAIN_SERVICE } from './keychain.js';
 import { KeychainNamespaceError } from './keychain-namespace-error.js';
@@ -67,8 +67,9 @@ export function loadKeychainNamespace(home: string): KeychainNamespace {
   if (existing) return existing;
   ensurePrivateDir(home);
   const id = crypto.randomBytes(8).toString('hex');
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-  writeFileAtomic(tmp, `${JSON.stringify({ version: 1, id, legacyMigrated: false }, null, 2)}\n`);
+  // Written aside under the shared temp name, so a process killed before the link leaves a
+  // file the next write of keychain.json sweeps (D-W3-files-1).
+  const tmp = writeTempSibling(file, `${JSON.stringify({ version: 1, id, legacyMigrated: false }, null, 2)}\n`);
   try {
     fs.linkSync(tmp, file);
   } catch (e) {

@@ -3,7 +3,7 @@
 // second process waits for it, and one that waits too long says who holds it.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,37 +57,5 @@ describe('ConfigStore.update across processes', () => {
     const results = await Promise.all(names.map((id) => updateChild(home, id).done));
     assert.deepEqual(results.map((r) => r.code), names.map(() => 0), results.map((r) => r.out).join(''));
     assert.deepEqual(ids(home), names);
-  });
-
-  it('takes over a lock whose owner died, and one that never got a pid', () => {
-    const home = freshHome();
-    const store = new ConfigStore(home, { lockWaitMs: 60_000 });
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // Reaped: no process has this pid now.
-    fs.writeFileSync(store.paths.configLock, `${dead}\n`);
-    store.update((c) => ({ ...c, http: { ...c.http, port: 47_101 } }));
-    assert.equal(store.load().http.port, 47_101);
-    assert.equal(fs.existsSync(store.paths.configLock), false);
-
-    fs.writeFileSync(store.paths.configLock, ''); // Its owner died between creating and writing it.
-    const past = new Date(Date.now() - 10_000);
-    fs.utimesSync(store.paths.configLock, past, past);
-    store.update((c) => ({ ...c, http: { ...c.http, port: 47_102 } }));
-    assert.equal(store.load().http.port, 47_102);
-  });
-
-  it('gives up on a live owner after lockWaitMs, changing nothing and leaving its lock', () => {
-    const home = freshHome();
-    const store = new ConfigStore(home, { lockWaitMs: 50 });
-    store.update((c) => c);
-    const before = fs.readFileSync(store.paths.config, 'utf8');
-    fs.writeFileSync(store.paths.configLock, `${process.ppid}\n`); // A live process that is not us.
-    assert.throws(() => store.update((c) => ({ ...c, http: { ...c.http, port: 47_103 } })), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'CORE_CONFIG_LOCKED');
-      assert.equal(e.message, `config.json is being changed by pid ${process.ppid} (lock ${store.paths.configLock}) and it did not finish; retry in a moment, or delete ${store.paths.configLock} if no keybroker command or KeyBroker app is running`);
-      return true;
-    });
-    assert.equal(fs.readFileSync(store.paths.config, 'utf8'), before);
-    assert.equal(fs.readFileSync(store.paths.configLock, 'utf8'), `${process.ppid}\n`);
   });
 });

@@ -120,6 +120,14 @@ describe('writeFileAtomic()', () => {
     assert.equal(fs.readFileSync(path.join(file, 'inside'), 'utf8'), 'kept');
   });
 
+  it('leaves no temp file when giving it its mode fails, and throws that error', () => {
+    writeFileAtomic(file, 'old');
+    mock.method(fs, 'chmodSync', () => { throw Object.assign(new Error('EPERM: operation not permitted, chmod'), { code: 'EPERM', syscall: 'chmod' }); });
+    assert.throws(() => writeFileAtomic(file, 'new'), { syscall: 'chmod' });
+    assert.deepEqual(fs.readdirSync(dir), ['config.json']);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'old');
+  });
+
   it('fails, creating nothing, when the folder does not exist', () => {
     const missing = path.join(dir, 'no', 'config.json');
     assert.throws(() => writeFileAtomic(missing, 'x'), { code: 'ENOENT' });

@@ -4,6 +4,7 @@
 // never replaced; a damaged or planted file is refused, never repaired or written through.
 import { describe, it, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,6 +78,15 @@ describe('loadKeychainNamespace()', () => {
     assert.deepEqual(ns, { file: keychainNamespaceFile(home), id: '00112233aabbccdd', service: 'KeyBroker/00112233aabbccdd', legacyMigrated: false });
     assert.equal(fs.statSync(home).mode & 0o777, 0o500, 'the home was touched');
     assert.equal(fs.readFileSync(ns.file, 'utf8'), '{"version":1,"id":"00112233aabbccdd"}');
+  });
+
+  it('removes the temp file a creator killed before its link left (D-W3-files-1)', () => {
+    fs.mkdirSync(home, { mode: 0o700 });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // Reaped: that creator is gone.
+    fs.writeFileSync(path.join(home, `.keychain.json.${dead}.0123456789ab.tmp`), fileText('ab'.repeat(8), false), { mode: 0o600 });
+    const ns = loadKeychainNamespace(home);
+    assert.notEqual(ns.id, 'ab'.repeat(8), 'a killed creator\'s file is not the namespace');
+    assert.deepEqual(fs.readdirSync(home), ['keychain.json']);
   });
 
   it('records the migration, keeping the id, 0600', () => {

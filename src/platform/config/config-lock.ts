@@ -20,7 +20,7 @@ const RETRY_MS = 10;
  * most `waitMs`. A lock left by a process that died (SIGKILL mid-write) is taken over: its
  * pid is gone, or it has no pid (an older version's, killed between create and write) after
  * 2 s. Of several processes taking over the same stale lock at once exactly one removes it
- * (removeStaleLockFile, D-W3-files-2), and O_EXCL then lets exactly one in. Readers never
+ * (removeStaleLockFile, D177), and O_EXCL then lets exactly one in. Readers never
  * take the lock: the write itself is atomic.
  *
  * Throws ConfigLockedError when a live owner keeps it past `waitMs`.

@@ -37,7 +37,7 @@ export function writeTempSibling(file: string, data: string | Uint8Array, mode =
  * Replace `file` with `data` so that a reader sees the old or the new content, never a mix:
  * write a sibling temp file (writeTempSibling), rename it over, fsync the folder. A writer
  * killed before its rename leaves its temp file; the next write of the same file removes it
- * (D-W3-files-1).
+ * (D176).
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const tmp = writeTempSibling(file, data, mode);

@@ -62,7 +62,7 @@ export function releaseLockFile(held: HeldLockFile): void {
 /**
  * Remove `file` if it still holds `stale` (content its caller judged stale), such that of any
  * number of processes doing this at once for the same stale lock, at most one removes it and
- * none removes the fresh lock that replaced it (D-W3-files-2). Returns whether this call
+ * none removes the fresh lock that replaced it (D177). Returns whether this call
  * removed it; the caller then tries createLockFile again, where O_EXCL picks one winner.
  *
  * How: the takeover of one stale instance is itself a lock, `.<name>.<hash of stale>.reap`,

@@ -11,7 +11,7 @@ export const STALE_TEMP_MS = 10 * 60_000;
 
 /**
  * The name of a new temp file beside `file`: `.<name>.<pid>.<12 hex>.tmp`, so that the next
- * write of the same file can tell whose it is (D-W3-files-1).
+ * write of the same file can tell whose it is (D176).
  */
 export function tempSiblingPath(file: string): string {
   // node:crypto on first use: `keybroker status` imports this module but never writes.

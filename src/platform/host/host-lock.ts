@@ -37,7 +37,7 @@ function isStale(content: string): boolean {
  * One host per user home: `host.lock` holds the owner's pid (and a token, lock-file.ts). A
  * lock left by a dead process is taken over; a live one refuses with the pid so the user
  * knows what to stop. Of several hosts taking over the same stale lock at once, exactly one
- * starts (D-W3-files-2); the others refuse with its pid.
+ * starts (D177); the others refuse with its pid.
  */
 export class HostLock {
   private held: HeldLockFile | undefined;

@@ -68,7 +68,7 @@ export function loadKeychainNamespace(home: string): KeychainNamespace {
   ensurePrivateDir(home);
   const id = crypto.randomBytes(8).toString('hex');
   // Written aside under the shared temp name, so a process killed before the link leaves a
-  // file the next write of keychain.json sweeps (D-W3-files-1).
+  // file the next write of keychain.json sweeps (D176).
   const tmp = writeTempSibling(file, `${JSON.stringify({ version: 1, id, legacyMigrated: false }, null, 2)}\n`);
   try {
     fs.linkSync(tmp, file);

@@ -1,4 +1,4 @@
-// config.json.lock's rules in this process (D144, D-W3-files-2): a dead owner's lock, an
+// config.json.lock's rules in this process (D144, D177): a dead owner's lock, an
 // empty one past 2 s, one gone when read are taken; a live owner's, ours, and a young empty
 // one are waited for, and a wait past lockWaitMs names who holds it. The processes racing
 // are in config-lock.test.ts and test/platform/fs/lock-takeover-race.test.ts.

@@ -1,4 +1,4 @@
-// Integrity rule (D-W3-files-1): a process killed during an atomic write (SIGKILL between
+// Integrity rule (D176): a process killed during an atomic write (SIGKILL between
 // writing its temp file and renaming it over the file) leaves the old file whole, and the
 // temp file it leaves is removed by the next write of the same file; so is the
 // config.json.lock it held. A real child process is killed at that exact step: its test

@@ -1,4 +1,4 @@
-// Whose lock or temp file is stale rests on this probe (D13, D-W3-files-1/2): a process that
+// Whose lock or temp file is stale rests on this probe (D13, D176/2): a process that
 // exists, also one of another user (EPERM), is alive; only "no such process" is dead.
 import { describe, it, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';

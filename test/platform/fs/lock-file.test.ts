@@ -1,4 +1,4 @@
-// The lock files under config.json.lock and host.lock (D-W3-files-2): created whole (pid and
+// The lock files under config.json.lock and host.lock (D177): created whole (pid and
 // token from the first byte) and exclusively, released only by their owner, and a stale one
 // removed by exactly one taker, never the fresh lock that replaced it. The race itself runs
 // with real processes in lock-takeover-race.test.ts; these pin each rule on its own.

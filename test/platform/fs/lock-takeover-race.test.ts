@@ -1,4 +1,4 @@
-// Integrity rule (D-W3-files-2): when several processes find the same stale lock at the same
+// Integrity rule (D177): when several processes find the same stale lock at the same
 // moment (config.json.lock, host.lock: its owner was killed), exactly one of them takes it.
 // Before, each removed "the stale lock" after judging it, and a slower one removed the
 // winner's fresh lock instead and entered too. Real processes race, round after round: a

@@ -1,4 +1,4 @@
-// Security/integrity rule (D-W3-files-1): the temp files a killed writer left beside a file
+// Security/integrity rule (D176): the temp files a killed writer left beside a file
 // are removed by the next write of that file, and nothing else is: never a live writer's
 // (unless older than STALE_TEMP_MS: a reused pid), never another file's, never a link, a
 // folder or another user's file. A sweep never fails the write that runs it.

@@ -1,6 +1,6 @@
 // One host per home (D13): host.lock names the running host's pid; a second host refuses
 // with that pid, and a lock its owner left by dying is taken over, by exactly one starting
-// host (D-W3-files-2; the race with real processes is test/platform/fs/lock-takeover-race).
+// host (D177; the race with real processes is test/platform/fs/lock-takeover-race).
 import { describe, it, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

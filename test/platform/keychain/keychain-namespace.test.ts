@@ -80,7 +80,7 @@ describe('loadKeychainNamespace()', () => {
     assert.equal(fs.readFileSync(ns.file, 'utf8'), '{"version":1,"id":"00112233aabbccdd"}');
   });
 
-  it('removes the temp file a creator killed before its link left (D-W3-files-1)', () => {
+  it('removes the temp file a creator killed before its link left (D176)', () => {
     fs.mkdirSync(home, { mode: 0o700 });
     const dead = spawnSync(process.execPath, ['-e', '']).pid!; // Reaped: that creator is gone.
     fs.writeFileSync(path.join(home, `.keychain.json.${dead}.0123456789ab.tmp`), fileText('ab'.repeat(8), false), { mode: 0o600 });

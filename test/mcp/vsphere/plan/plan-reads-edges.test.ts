@@ -31,7 +31,7 @@ describe('what the vSphere plans read: edges (vcsim)', () => {
     admin = await adminSession(vcsim);
     tokens = vcsimTokens(vcsim);
     clients = createVsphereClients({ tokens });
-    client = await clients.forEndpoint('vc');
+    client = await clients.forEndpoint('vc', undefined);
   });
   after(async () => {
     await clients?.dispose();

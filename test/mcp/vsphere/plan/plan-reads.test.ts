@@ -57,7 +57,7 @@ describe('what the vSphere plans read (vcsim)', () => {
     admin = await adminSession(vcsim);
     tokens = vcsimTokens(vcsim);
     clients = createVsphereClients({ tokens });
-    client = await clients.forEndpoint('vc');
+    client = await clients.forEndpoint('vc', undefined);
   });
   after(async () => {
     await clients?.dispose();
@@ -341,7 +341,7 @@ describe('what the vSphere plans read (vcsim)', () => {
   describe('the re-check before an approved call runs', () => {
     const recheck = (precondition: Precondition) => {
       const endpoints: (string | undefined)[] = [];
-      const through: Pick<VsphereClients, 'forEndpoint'> = { forEndpoint: async (e) => (endpoints.push(e), clients.forEndpoint(e)) };
+      const through: Pick<VsphereClients, 'forEndpoint'> = { forEndpoint: async (e, s) => (endpoints.push(e), clients.forEndpoint(e, s)) };
       return { endpoints, sentence: recheckVsphere(through as VsphereClients, 'vc', precondition) };
     };
 

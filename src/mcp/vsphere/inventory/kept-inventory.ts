@@ -123,6 +123,8 @@ export class KeptInventory {
    * @throws whatever the collector threw (the kept inventory is dropped first): read afresh.
    */
   current(signal?: AbortSignal): Promise<KeptView> {
+    // A call already cancelled starts nothing (an update nobody waits for would still run).
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     // Calls that arrive before the queued update has started share it: it starts after each of
     // them arrived, so it is as fresh as one of their own (several first pages, one poll).
     // One whose callers all went is not joined: it ends without reading.

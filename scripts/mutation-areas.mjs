@@ -200,7 +200,7 @@ export const AREAS = {
       'src/connectors/p6/rest/p6-send.ts:49-49',
       'src/connectors/p6/rest/p6-send.ts:66-67',
       'src/connectors/p6/rest/p6-send.ts:78-81',
-      'src/connectors/vsphere/client/vsphere-client.ts:220-224',
+      'src/connectors/vsphere/client/vsphere-client.ts:241-245',
       'src/connectors/p6/client/p6-client.ts:48-53',
       'src/platform/broker/logins/vsphere-upstream-login.ts',
     ],

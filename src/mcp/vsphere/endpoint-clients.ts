@@ -4,17 +4,26 @@ import { VapiClient } from '../../connectors/vsphere/vapi/vapi-client.js';
 import type { TokenGrant } from '../../base/contracts/token-protocol.js';
 import { EndpointPool, type PooledConnection } from '../runtime/toolkit/index.js';
 import type { TokenSource } from '../runtime/token-source.js';
-import { KeptInventory } from './inventory/kept-inventory.js';
+import { KeptInventory, type VmInventoryReader } from './inventory/kept-inventory.js';
 import { VsphereToolError } from './vsphere-tool-error.js';
 
 /** What the tools need to reach a vCenter: a client per endpoint name. */
 export interface VsphereClients {
-  /** The client for `endpoint`, or for the default one when the argument is absent. */
-  forEndpoint(endpoint: string | undefined): Promise<VsphereClient>;
+  /**
+   * The client for `endpoint`, or for the default one when the argument is absent. `signal`
+   * is the tool call's (`extra.signal`): its requests end when the call is cancelled
+   * (VsphereClient.withSignal, W7-vcancel). Required, so no tool forgets it; a plan step
+   * passes what it has (undefined).
+   */
+  forEndpoint(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<VsphereClient>;
   /** A vAPI REST client (tags) for the same endpoint and session login (issue 16). */
   vapi(endpoint: string | undefined): Promise<VapiClient>;
-  /** The endpoint's kept VM inventory (issue 17), over the same client and session. */
-  inventory(endpoint: string | undefined): Promise<KeptInventory>;
+  /**
+   * The endpoint's kept VM inventory (issue 17), over the same client and session, as the
+   * call with `signal` reads it: the call stops waiting when cancelled, the shared update goes
+   * on for the others (KeptInventory.current).
+   */
+  inventory(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<VmInventoryReader>;
 }
 
 /** Options of {@link createVsphereClients}. */
@@ -101,9 +110,9 @@ export function createVsphereClients(options: VsphereClientsOptions): VsphereCli
     noSource: () => new VsphereToolError('this vSphere server has no session source; run it through KeyBroker, or with --stdio and VSPHERE_* set'),
   });
   return {
-    forEndpoint: async (endpoint) => (await pool.connection(endpoint)).client,
+    forEndpoint: async (endpoint, signal) => (await pool.connection(endpoint)).client.withSignal(signal),
     vapi: async (endpoint) => (await pool.connection(endpoint)).vapi,
-    inventory: async (endpoint) => (await pool.connection(endpoint)).inventory,
+    inventory: async (endpoint, signal) => (await pool.connection(endpoint)).inventory.forCall(signal),
     dispose: () => pool.dispose(),
   };
 }

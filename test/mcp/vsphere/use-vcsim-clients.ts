@@ -29,7 +29,7 @@ export function useVcsimClients(options: VcsimOptions): VcsimClientsContext {
     ctx.admin = await adminSession(ctx.vcsim);
     ctx.tokens = vcsimTokens(ctx.vcsim);
     ctx.clients = createVsphereClients({ tokens: ctx.tokens });
-    ctx.client = await ctx.clients.forEndpoint('vc');
+    ctx.client = await ctx.clients.forEndpoint('vc', undefined);
   });
   after(async () => {
     await ctx.clients?.dispose();

@@ -61,24 +61,24 @@ describe('vSphere tags as plan facts (issue 14)', () => {
   });
 
   it('reads a tagged VM\'s tags as category:name, and [] for a VM without tags', async () => {
-    const tagged = await readVmState(await clients.forEndpoint('vc'), 'DC0_H0_VM0', vmTagReader(clients, 'vc'));
+    const tagged = await readVmState(await clients.forEndpoint('vc', undefined), 'DC0_H0_VM0', vmTagReader(clients, 'vc'));
     assert.deepEqual(tagged.facts['tags'], ['env:test', 'owner:team-a']);
-    const plain = await readVmState(await clients.forEndpoint('vc'), 'DC0_H0_VM1', vmTagReader(clients, 'vc'));
+    const plain = await readVmState(await clients.forEndpoint('vc', undefined), 'DC0_H0_VM1', vmTagReader(clients, 'vc'));
     assert.deepEqual(plain.facts['tags'], []);
     const p = powerPlan(tagged, 'off');
     assert.deepEqual(p.facts?.[0]?.['tags'], ['env:test', 'owner:team-a']);
   });
 
   it('the issue\'s rule allows the VM tagged env:test through its tag branch, and not the untagged one outside Lab/', async () => {
-    const tagged = await readVmState(await clients.forEndpoint('vc'), 'DC0_H0_VM0', vmTagReader(clients, 'vc'));
+    const tagged = await readVmState(await clients.forEndpoint('vc', undefined), 'DC0_H0_VM0', vmTagReader(clients, 'vc'));
     assert.deepEqual([decide(RULES, tagged.facts).action, decide(RULES, tagged.facts).rule], ['allow', 0]);
-    const plain = await readVmState(await clients.forEndpoint('vc'), 'DC0_H0_VM1', vmTagReader(clients, 'vc'));
+    const plain = await readVmState(await clients.forEndpoint('vc', undefined), 'DC0_H0_VM1', vmTagReader(clients, 'vc'));
     const d = decide(RULES, plain.facts);
     assert.deepEqual([d.action, d.rule, d.unevaluated], ['ask', undefined, []], 'known: no tag, not in Lab/ (nothing unknown)');
   });
 
   it('tags that cannot be read leave the fact unknown: the allow rule never allows, a deny rule on tags denies (Security)', async () => {
-    const state = await readVmState(await noVapi.forEndpoint('vc'), 'DC0_H0_VM0', vmTagReader(noVapi, 'vc'));
+    const state = await readVmState(await noVapi.forEndpoint('vc', undefined), 'DC0_H0_VM0', vmTagReader(noVapi, 'vc'));
     assert.equal('tags' in state.facts, false, JSON.stringify(state.facts));
     assert.equal(state.facts['folder'], '', 'other facts are still read');
     const d = decide(RULES, state.facts);
@@ -87,7 +87,7 @@ describe('vSphere tags as plan facts (issue 14)', () => {
     const deny = [PolicyRuleSchema.parse({ tool: 'vsphere_power', when: { tags: 'env:prod' }, action: 'deny', reason: 'never touch production' }), ...RULES];
     assert.equal(decide(deny, state.facts).action, 'deny');
     // Without a reader at all (no vAPI client given) the fact is unknown too.
-    const none = await readVmState(await clients.forEndpoint('vc'), 'DC0_H0_VM0');
+    const none = await readVmState(await clients.forEndpoint('vc', undefined), 'DC0_H0_VM0');
     assert.equal('tags' in none.facts, false);
   });
 });

@@ -68,25 +68,44 @@ const DEFAULT_PAGE = 500;
  * logs in: the session source does (the broker, or the standalone login).
  */
 export class VsphereClient {
-  private content: Promise<ServiceContent> | undefined;
+  /** Shared by the client and its views ({@link withSignal}): one ServiceContent for all. */
+  private readonly shared: { content?: Promise<ServiceContent> } = {};
+  /** The client itself, also in a view: its clean-ups run on after the call was cancelled. */
+  private readonly base: VsphereClient = this;
+  /** Set on a view made by {@link withSignal} only: the cancellation its requests carry. */
+  private callSignal: AbortSignal | undefined;
   private readonly timeoutMs: number;
   private readonly origin: string;
 
   constructor(private readonly options: VsphereClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.origin = new URL(options.url).origin;
-    if (options.serviceContent) this.content = Promise.resolve(options.serviceContent);
+    if (options.serviceContent) this.shared.content = Promise.resolve(options.serviceContent);
+  }
+
+  /**
+   * This client for one tool call: every request it sends ends when `signal` aborts (the call
+   * was cancelled), as an AbortError, instead of running on to its deadline (W7-vcancel, as
+   * P6Client.withSignal). A view, not a copy: the same session, dispatcher and ServiceContent.
+   * The ServiceContent read is shared, so it does not carry `signal`; a view stops waiting
+   * for it instead. A view's own signal joins any an invoke passes.
+   */
+  withSignal(signal: AbortSignal | undefined): VsphereClient {
+    const view = Object.create(this.base) as VsphereClient;
+    view.callSignal = signal;
+    return view;
   }
 
   /** RetrieveServiceContent, fetched once per client (it needs no session). */
   serviceContent(): Promise<ServiceContent> {
-    this.content ??= this.withTimeout('RetrieveServiceContent', undefined, (signal) =>
+    const shared = this.shared;
+    shared.content ??= this.withTimeout('RetrieveServiceContent', undefined, (signal) =>
       retrieveServiceContent(this.options.url, this.options.dispatcher, { signal }),
     ).catch((error: unknown) => {
-      this.content = undefined;
+      shared.content = undefined;
       throw error;
     });
-    return this.content;
+    return untilAborted(shared.content, this.callSignal);
   }
 
   /**
@@ -103,7 +122,7 @@ export class VsphereClient {
     let retried = false;
     for (;;) {
       try {
-        return await this.withTimeout(method, options.signal, async (signal) => {
+        return await this.withTimeout(method, joinSignals(options.signal, this.callSignal), async (signal) => {
           const { response } = await soapCall({
             url: this.options.url,
             dispatcher: this.options.dispatcher,
@@ -173,8 +192,9 @@ export class VsphereClient {
       }
     } finally {
       // Best effort: vcsim lacks CancelRetrievePropertiesEx, and the view dies with the session anyway.
-      if (token !== undefined) await this.invoke('CancelRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', token)).catch(() => undefined);
-      await this.invoke('DestroyView', view).catch(() => undefined);
+      // Through the client itself, not a view: a cancelled call still cleans up (within the deadline).
+      if (token !== undefined) await this.base.invoke('CancelRetrievePropertiesEx', sc.propertyCollector, xmlElement('token', token)).catch(() => undefined);
+      await this.base.invoke('DestroyView', view).catch(() => undefined);
     }
   }
 
@@ -197,7 +217,8 @@ export class VsphereClient {
    * with the task's fault type), or the deadline passes (CONN_TIMEOUT; the task goes on).
    */
   waitForTask(task: ManagedObjectRef, options: WaitForTaskOptions): Promise<PropertyValue | undefined> {
-    return waitForTask(this, task, options);
+    const signal = joinSignals(options.signal, this.callSignal);
+    return waitForTask(this, task, signal ? { ...options, signal } : options);
   }
 
   /**
@@ -222,4 +243,23 @@ export class VsphereClient {
     const timedOut = (cause: unknown) => new ConnectorError('CONN_TIMEOUT', `vCenter at ${this.origin} did not answer ${method} within ${this.timeoutMs} ms; check that it is healthy, then retry`, { cause });
     return withUpstreamDeadline(this.timeoutMs, outer, timedOut, run);
   }
+}
+
+/** Both signals as one (either aborts it), or the one given. */
+function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
+}
+
+/** `promise`, or `signal`'s reason as soon as it aborts (the promise goes on for its other waiters). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error as Error); },
+    );
+  });
 }

@@ -1,12 +1,25 @@
 import { isConnectorError, isMoRef, PropertyCollectorFeed, propertyText, type ObjectContent, type ObjectUpdate, type PropertyChange, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import { InventoryIndex, INDEX_PATHS, INDEX_TYPES, type IndexedEntity } from './inventory-index.js';
 import { VM_ROW_PATHS } from './vm-rows.js';
+import { SharedRead } from './shared-read.js';
 
 /** The VMs and the index as vCenter has them at the moment of the call. */
 export interface KeptView {
   /** Every VM with VM_ROW_PATHS; each object is replaced on a change, never mutated. */
   readonly vms: readonly ObjectContent[];
   readonly index: InventoryIndex;
+}
+
+/**
+ * What one listing reads the VMs through (W7-vcancel): the kept inventory as that call waits
+ * for it, and the client of its full read, both ending with the call's `signal`. A
+ * KeptInventory is one too (no signal).
+ */
+export interface VmInventoryReader {
+  current(): Promise<KeptView>;
+  readonly client: VsphereClient;
+  /** The call's cancellation: once it aborted, an error is the caller's, not a reason to read afresh. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of a KeptInventory. */
@@ -80,7 +93,7 @@ export class KeptInventory {
   private state: KeptState | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** The queued update that has not started yet. */
-  private next: Promise<KeptView> | undefined;
+  private next: SharedRead<KeptView> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private buildFailedAt: number | undefined;
@@ -103,19 +116,31 @@ export class KeptInventory {
   /**
    * The VMs and index as vCenter has them now: built on first use, else brought up to date.
    *
+   * `signal` is the calling tool's (W7-vcancel): when it aborts, this call stops waiting
+   * (rejects with its reason) and the update goes on for the calls that share it; only when
+   * every call waiting for it was cancelled is the update aborted too, its requests ending.
+   *
    * @throws whatever the collector threw (the kept inventory is dropped first): read afresh.
    */
-  current(): Promise<KeptView> {
+  current(signal?: AbortSignal): Promise<KeptView> {
+    // A call already cancelled starts nothing (an update nobody waits for would still run).
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     // Calls that arrive before the queued update has started share it: it starts after each of
     // them arrived, so it is as fresh as one of their own (several first pages, one poll).
-    if (this.next) return this.next;
-    const run = this.queue.then(() => {
-      this.next = undefined;
-      return this.update();
-    });
-    this.next = run;
-    this.queue = run.catch(() => undefined);
-    return run;
+    // One whose callers all went is not joined: it ends without reading.
+    if (this.next && !this.next.abandoned) return this.next.join(signal);
+    const shared: SharedRead<KeptView> = new SharedRead((abort) => this.queue.then(() => {
+      if (this.next === shared) this.next = undefined;
+      return this.update(abort);
+    }));
+    this.next = shared;
+    this.queue = shared.done.catch(() => undefined);
+    return shared.join(signal);
+  }
+
+  /** This inventory as one call with `signal` reads it ({@link current}, and a full read's client that ends with the call). */
+  forCall(signal: AbortSignal | undefined): VmInventoryReader {
+    return { current: () => this.current(signal), client: this.client.withSignal(signal), signal };
   }
 
   /** Drops the kept inventory and destroys its collector (best effort; `signal` bounds the wait). */
@@ -140,8 +165,10 @@ export class KeptInventory {
     await this.drop({ signal: budget });
   }
 
-  private async update(): Promise<KeptView> {
+  private async update(signal: AbortSignal): Promise<KeptView> {
     if (this.disposed) throw new KeptInventoryDisposedError('the kept inventory was disposed; reading afresh');
+    // Every caller went before it started: nothing to read, and the kept inventory stays.
+    signal.throwIfAborted();
     let building = false;
     try {
       const session = await this.options.session();
@@ -156,20 +183,22 @@ export class KeptInventory {
           throw new KeptInventoryPausedError('building the kept inventory failed less than a minute ago; reading afresh');
         }
         building = true;
-        const feed = await PropertyCollectorFeed.open(this.client, FEED_SPEC);
+        const feed = await PropertyCollectorFeed.open(this.client, FEED_SPEC, { signal });
         state = { feed, session, vms: new Map(), containers: new Map(), index: InventoryIndex.fromEntities(new Map()) };
         this.state = state;
       }
       // Each update is applied as it is read (no array of 5,000 first updates in memory); if
       // the poll fails, the whole inventory is dropped below, so a half-read answer never counts.
       const applying = this.applier(state);
-      await state.feed.poll({ onUpdate: applying.apply });
+      await state.feed.poll({ signal, onUpdate: applying.apply });
       applying.done();
       this.buildFailedAt = undefined;
       this.touch();
       return { vms: [...state.vms.values()], index: state.index };
     } catch (error) {
-      if (building) this.buildFailedAt = this.now();
+      // A build its callers cancelled did not fail: the next listing builds again, no pause.
+      if (building && !signal.aborted) this.buildFailedAt = this.now();
+      // Also after a cancelled poll: it applied part of an answer, so the inventory is not exact.
       await this.drop();
       throw error;
     }

@@ -51,7 +51,7 @@ export function explain(change: PreconditionChange): string | undefined {
  * approved" sentence, or undefined when every value still holds.
  */
 export async function recheckVsphere(clients: VsphereClients, endpoint: string | undefined, precondition: Precondition): Promise<string | undefined> {
-  const client = await clients.forEndpoint(endpoint);
+  const client = await clients.forEndpoint(endpoint, undefined);
   // Stryker disable next-line ArrayDeclaration: an extra first element that is no object matches no approved object
   const current: PreconditionObject[] = [];
   for (const was of precondition) {

@@ -50,8 +50,8 @@ export function registerBrowseDatastoreTool(tools: Toolkit, deps: { clients: Vsp
     },
     outputSchema: { datastore: z.string(), folder: z.string().describe('The folder listed'), files: z.array(FileOutput).describe('Entries sorted by path'), total: z.number().int().describe('Entries found before maxCount') },
     annotations: READ_ONLY,
-    run: async ({ endpoint, datastore, path, pattern, recursive, maxCount }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, datastore, path, pattern, recursive, maxCount }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const ds = await findEntity(client, 'Datastore', datastore, 'datastore');
       const [props] = await client.retrieveObjects([ds.ref], ['browser']);
       const browser = props?.props['browser'];

@@ -41,7 +41,7 @@ export function registerCloneVmTool(tools: Toolkit, deps: { clients: VsphereClie
     // Adds a VM, destroys nothing; a second call with the same name is refused (name taken).
     annotations: ADDITIVE,
     plan: async ({ endpoint, ...args }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, undefined);
       return clonePlan(client, await readClone(client, args, vmTagReader(deps.clients, endpoint)), args);
     },
     recheck: async ({ endpoint, name, folder }, precondition) => {
@@ -50,11 +50,11 @@ export function registerCloneVmTool(tools: Toolkit, deps: { clients: VsphereClie
       // The target name was free when approved; someone may have taken it since.
       const f = precondition.find((o) => o.type === 'Folder');
       if (!f) return undefined;
-      const taken = await nameTaken(await deps.clients.forEndpoint(endpoint), { ref: { type: 'Folder', value: f.id }, name: folder ?? f.object.replace(/^folder /, ''), kind: 'folder', role: f.object }, name);
+      const taken = await nameTaken(await deps.clients.forEndpoint(endpoint, undefined), { ref: { type: 'Folder', value: f.id }, name: folder ?? f.object.replace(/^folder /, ''), kind: 'folder', role: f.object }, name);
       return taken ? `${taken} (it was free when you approved). Nothing was run; call the tool again to see a fresh plan and approve that.` : undefined;
     },
     run: async ({ endpoint, ...args }, extra) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const s = await readClone(client, args);
       assertApprovedVm(extra, s.vm);
       assertApprovedTargets(extra, [s.folder, s.datastore, s.pool, s.host]);

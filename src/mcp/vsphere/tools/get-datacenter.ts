@@ -30,8 +30,8 @@ export function registerGetDatacenterTool(tools: Toolkit, deps: { clients: Vsphe
       networks: z.number().int().describe('Networks and port groups in it'),
     },
     annotations: READ_ONLY,
-    run: async ({ endpoint, datacenter }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, datacenter }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const dc = await findEntity(client, 'Datacenter', datacenter, 'datacenter');
       const entries = await Promise.all(Object.entries(COUNTED).map(async ([key, type]) => [key, await countUnder(client, dc.ref, type)] as const));
       const counts = Object.fromEntries(entries) as Record<keyof typeof COUNTED, number>;

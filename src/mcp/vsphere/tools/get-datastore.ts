@@ -24,8 +24,8 @@ export function registerGetDatastoreTool(tools: Toolkit, deps: { clients: Vspher
       vms: z.array(z.string()).describe(`Names of VMs with files on it (first ${MAX_VM_NAMES})`),
     },
     annotations: READ_ONLY,
-    run: async ({ endpoint, datastore }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, datastore }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const { ref } = await findEntity(client, 'Datastore', datastore, 'datastore');
       const [[o], index] = await Promise.all([client.retrieveObjects([ref], DATASTORE_PATHS), InventoryIndex.load(client)]);
       if (!o) throw new VsphereToolError(`datastore ${datastore} disappeared while it was being read; list the datastores again`);

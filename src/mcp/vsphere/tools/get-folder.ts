@@ -28,8 +28,8 @@ export function registerGetFolderTool(tools: Toolkit, deps: { clients: VsphereCl
       children: z.array(z.object({ name: z.string(), type: z.string(), moref: z.string() })).describe(`Direct children, sorted by name (first ${MAX_CHILDREN})`),
     },
     annotations: READ_ONLY,
-    run: async ({ endpoint, folder }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, folder }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const { ref } = await findEntity(client, 'Folder', folder, 'folder');
       const [[o], index] = await Promise.all([client.retrieveObjects([ref], ['name', 'childType', 'childEntity', 'parent']), InventoryIndex.load(client, ['Folder', 'Datacenter'])]);
       if (!o) throw new VsphereToolError(`folder ${folder} disappeared while it was being read; list the folders again`);

@@ -17,8 +17,8 @@ export function registerGetHostTool(tools: Toolkit, deps: { clients: VsphereClie
     inputSchema: { endpoint: endpointArg, host: z.string().min(1).max(256).describe('Host name (exact) or moref such as host-22') },
     outputSchema: { ...HostOutput.shape, vms: z.array(z.string()).describe('Names of the VMs registered on it') },
     annotations: READ_ONLY,
-    run: async ({ endpoint, host }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, host }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const { ref } = await findEntity(client, 'HostSystem', host, 'host');
       const [[o], index] = await Promise.all([client.retrieveObjects([ref], HOST_PATHS), InventoryIndex.load(client)]);
       if (!o) throw new VsphereToolError(`host ${host} disappeared while it was being read; list the hosts again`);

@@ -47,8 +47,8 @@ export function registerGetMetricsTool(tools: Toolkit, deps: { clients: VsphereC
     },
     outputSchema: { entity: z.string(), type: z.string().describe('VirtualMachine or HostSystem'), intervalSeconds: z.number(), series: z.array(SeriesOutput) },
     annotations: READ_ONLY,
-    run: async ({ endpoint, entity, metrics, interval, minutes, maxSamples }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, entity, metrics, interval, minutes, maxSamples }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const sc = await client.serviceContent();
       if (!sc.perfManager) throw new VsphereToolError('this server has no PerformanceManager; point the endpoint at vCenter or an ESXi host SDK');
       // A VM first, then a host: a standalone host shares its name with its compute resource.

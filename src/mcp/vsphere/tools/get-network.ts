@@ -23,8 +23,8 @@ export function registerGetNetworkTool(tools: Toolkit, deps: { clients: VsphereC
       vms: z.array(z.string()).describe(`VMs connected to it (first ${MAX_VM_NAMES})`),
     },
     annotations: READ_ONLY,
-    run: async ({ endpoint, network }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, network }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const index = await InventoryIndex.load(client);
       const all = await loadNetworkRows(client, index);
       const matches = all.filter((n) => n.moref === network).length > 0 ? all.filter((n) => n.moref === network) : all.filter((n) => n.name === network);

@@ -42,8 +42,8 @@ export function registerGetVmTool(tools: Toolkit, deps: { clients: VsphereClient
       snapshots: z.array(SnapshotOutput).describe('Snapshot tree, flattened parents first'),
     },
     annotations: READ_ONLY,
-    run: async ({ endpoint, vm }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, vm }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const { ref } = await findEntity(client, 'VirtualMachine', vm, 'VM');
       const [[o], index] = await Promise.all([client.retrieveObjects([ref], VM_DETAIL_PATHS), InventoryIndex.load(client)]);
       if (!o) throw new VsphereToolError(`VM ${vm} disappeared while it was being read; list the VMs again`);

@@ -30,10 +30,10 @@ export function registerHostMaintenanceTool(tools: Toolkit, deps: { clients: Vsp
     },
     // Takes a host out of service and moves or stops its VMs; doing it twice changes nothing more.
     annotations: DESTRUCTIVE_IDEMPOTENT,
-    plan: async ({ endpoint, host, action, evacuatePoweredOffVms }) => maintenancePlan(await readHostMaintenance(await deps.clients.forEndpoint(endpoint), host), action, evacuatePoweredOffVms),
+    plan: async ({ endpoint, host, action, evacuatePoweredOffVms }) => maintenancePlan(await readHostMaintenance(await deps.clients.forEndpoint(endpoint, undefined), host), action, evacuatePoweredOffVms),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, host, action, evacuatePoweredOffVms, timeoutSeconds }, extra) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const s = await readHostMaintenance(client, host);
       assertApprovedTargets(extra, [s.host]);
       checkMaintenance(s, action);

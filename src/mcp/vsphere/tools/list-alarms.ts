@@ -47,8 +47,8 @@ export function registerListAlarmsTool(tools: Toolkit, deps: { clients: VsphereC
     },
     outputSchema: { alarms: z.array(AlarmOutput).describe('Triggered alarms, red first, then newest first'), total: z.number().int().describe('How many') },
     annotations: READ_ONLY,
-    run: async ({ endpoint, entity, status, includeAcknowledged }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, entity, status, includeAcknowledged }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const sc = await client.serviceContent();
       const root = entity === undefined ? sc.rootFolder : (await findEntity(client, 'ManagedEntity', entity, 'entity')).ref;
       if (!root) throw new VsphereToolError('this server has no inventory root; point the endpoint at vCenter or an ESXi host SDK');

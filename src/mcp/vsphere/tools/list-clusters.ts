@@ -44,8 +44,8 @@ export function registerListClustersTool(tools: Toolkit, deps: { clients: Vspher
     },
     outputSchema: { clusters: z.array(ClusterOutput).describe('This page of clusters, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const index = await InventoryIndex.load(client);
       const matchName = nameMatcher(args.name);
       const rows: z.infer<typeof ClusterOutput>[] = [];

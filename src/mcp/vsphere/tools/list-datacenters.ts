@@ -25,8 +25,8 @@ export function registerListDatacentersTool(tools: Toolkit, deps: { clients: Vsp
     },
     outputSchema: { datacenters: z.array(DatacenterOutput).describe('This page of datacenters, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const matchName = nameMatcher(args.name);
       const rows: z.infer<typeof DatacenterOutput>[] = [];
       for await (const page of client.retrievePages({ type: 'Datacenter', paths: ['name'] })) {

@@ -22,8 +22,8 @@ export function registerListDatastoresTool(tools: Toolkit, deps: { clients: Vsph
     },
     outputSchema: { datastores: z.array(DatastoreOutput).describe('This page of datastores, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const index = await InventoryIndex.load(client, ['Folder', 'Datacenter']);
       const matchName = nameMatcher(args.name);
       const rows: DatastoreRow[] = [];

@@ -35,8 +35,8 @@ export function registerListFoldersTool(tools: Toolkit, deps: { clients: Vsphere
     },
     outputSchema: { folders: z.array(FolderOutput).describe('This page of folders, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const index = await InventoryIndex.load(client, ['Folder', 'Datacenter']);
       const matchName = nameMatcher(args.name);
       const rows: FolderRow[] = [];

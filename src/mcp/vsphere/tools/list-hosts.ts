@@ -23,8 +23,8 @@ export function registerListHostsTool(tools: Toolkit, deps: { clients: VsphereCl
     },
     outputSchema: { hosts: z.array(HostOutput).describe('This page of hosts, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const index = await InventoryIndex.load(client);
       const matchName = nameMatcher(args.name);
       const rows: HostRow[] = [];

@@ -23,8 +23,8 @@ export function registerListNetworksTool(tools: Toolkit, deps: { clients: Vspher
     },
     outputSchema: { networks: z.array(NetworkOutput).describe('This page of networks, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const index = await InventoryIndex.load(client, ['Folder', 'Datacenter']);
       const matchName = nameMatcher(args.name);
       const rows = (await loadNetworkRows(client, index)).filter(

@@ -63,8 +63,8 @@ export function registerListResourcePoolsTool(tools: Toolkit, deps: { clients: V
     },
     outputSchema: { pools: z.array(PoolOutput).describe('This page of pools, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const index = await InventoryIndex.load(client);
       const matchName = nameMatcher(args.name);
       const names = new Map<string, string>();

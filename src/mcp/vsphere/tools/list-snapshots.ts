@@ -27,8 +27,8 @@ export function registerListSnapshotsTool(tools: Toolkit, deps: { clients: Vsphe
     inputSchema: { endpoint: endpointArg, vm: z.string().min(1).max(256).describe('VM name (exact) or moref such as vm-63') },
     outputSchema: { vm: z.string().describe('VM name'), snapshots: z.array(SnapshotOutput).describe('Snapshots, parents before children'), total: z.number().int().describe('Number of snapshots') },
     annotations: READ_ONLY,
-    run: async ({ endpoint, vm }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, vm }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
       const [o] = await client.retrieveObjects([target.ref], ['snapshot']);
       const snapshots = flattenSnapshots(o?.props['snapshot']);

@@ -38,8 +38,8 @@ export function registerListTasksTool(tools: Toolkit, deps: { clients: VsphereCl
     },
     outputSchema: { tasks: z.array(TaskOutput).describe('Tasks, newest first'), total: z.number().int().describe('Tasks matching the filters before maxCount') },
     annotations: READ_ONLY,
-    run: async ({ endpoint, state, entity, maxCount }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, state, entity, maxCount }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const sc = await client.serviceContent();
       if (!sc.taskManager) throw new VsphereToolError('this server has no TaskManager; point the endpoint at vCenter or an ESXi host SDK');
       const [manager] = await client.retrieveObjects([sc.taskManager], ['recentTask'], { signal: undefined });

@@ -25,8 +25,8 @@ export function registerListVlansTool(tools: Toolkit, deps: { clients: VsphereCl
     },
     outputSchema: { vlans: z.array(VlanOutput).describe('This page of VLANs, in numeric order'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
-      const client = await deps.clients.forEndpoint(args.endpoint);
+    run: async (args, extra) => {
+      const client = await deps.clients.forEndpoint(args.endpoint, extra.signal);
       const index = await InventoryIndex.load(client, ['Folder', 'Datacenter']);
       const byVlan = new Map<string, z.infer<typeof VlanOutput>['portgroups']>();
       for (const n of await loadNetworkRows(client, index)) {

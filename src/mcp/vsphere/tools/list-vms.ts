@@ -47,12 +47,12 @@ export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClie
     },
     outputSchema: { vms: z.array(VmRowOutput).describe('This page of VMs, sorted by name'), ...pageOutput },
     annotations: READ_ONLY,
-    run: async (args) => {
+    run: async (args, extra) => {
       const { endpoint, limit, cursor, ...filters } = args;
       const rows = await deps.snapshots.rows(JSON.stringify(['vms', endpoint ?? '', filters]), cursor !== undefined, async () => {
-        const inventory = await deps.clients.inventory(endpoint);
+        const inventory = await deps.clients.inventory(endpoint, extra.signal);
         // Tags live in vAPI REST, not vim25: resolve the tag to its VMs first (issue 16).
-        const tagged = filters.tag === undefined ? undefined : await taggedObjects(await deps.clients.vapi(endpoint), filters.tag, 'VirtualMachine');
+        const tagged = filters.tag === undefined ? undefined : await (await deps.clients.vapi(endpoint)).batch((vapi) => taggedObjects(vapi, filters.tag!, 'VirtualMachine'), extra.signal);
         const matchName = nameMatcher(filters.name);
         // The VMs and the index as vCenter has them now: the kept inventory brought up to date
         // (issue 17), or a full read when that fails.

@@ -32,10 +32,10 @@ export function registerMigrateVmTool(tools: Toolkit, deps: { clients: VsphereCl
     },
     // Moves, destroys nothing; the same move again changes nothing more.
     annotations: IDEMPOTENT_CHANGE,
-    plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint), args, vmTagReader(deps.clients, endpoint))),
+    plan: async ({ endpoint, ...args }) => migratePlan(await readMigrate(await deps.clients.forEndpoint(endpoint, undefined), args, vmTagReader(deps.clients, endpoint))),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, ...args }, extra) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const s = await readMigrate(client, args);
       assertApprovedVm(extra, s.vm);
       assertApprovedTargets(extra, [s.toHost, s.toPool, s.toDatastore]);

@@ -30,10 +30,10 @@ export function registerPowerTool(tools: Toolkit, deps: { clients: VsphereClient
       settled: z.boolean().describe('False when a guest shutdown was still in progress at the deadline'),
     },
     annotations: DESTRUCTIVE,
-    plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint), vm, vmTagReader(deps.clients, endpoint)), action),
+    plan: async ({ endpoint, vm, action }) => powerPlan(await readVmState(await deps.clients.forEndpoint(endpoint, undefined), vm, vmTagReader(deps.clients, endpoint)), action),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, action }, extra) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
       assertApprovedVm(extra, target);
       const outcome = await runPowerAction(client, target.ref, target.name, action, deps.taskDeadlineMs);

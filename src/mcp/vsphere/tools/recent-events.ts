@@ -34,8 +34,8 @@ export function registerRecentEventsTool(tools: Toolkit, deps: { clients: Vspher
     },
     outputSchema: { events: z.array(EventOutput).describe('Events, newest first'), total: z.number().int().describe('Number of events returned') },
     annotations: READ_ONLY,
-    run: async ({ endpoint, maxCount, entity, since }) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+    run: async ({ endpoint, maxCount, entity, since }, extra) => {
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const sc = await client.serviceContent();
       if (!sc.eventManager) throw new VsphereToolError('this server has no EventManager (an ESXi host answers events only through vCenter); point the endpoint at vCenter');
       const target = entity === undefined ? undefined : await findEntity(client, 'ManagedEntity', entity, 'entity');

@@ -32,12 +32,12 @@ export function registerReconfigureVmTool(tools: Toolkit, deps: { clients: Vsphe
     // Shrinking a VM can break what runs on it; setting the same size again changes nothing more.
     annotations: DESTRUCTIVE_IDEMPOTENT,
     plan: async ({ endpoint, vm, numCpus, memoryMb }) => {
-      const { vm: state, size } = await readVmSize(await deps.clients.forEndpoint(endpoint), vm, vmTagReader(deps.clients, endpoint));
+      const { vm: state, size } = await readVmSize(await deps.clients.forEndpoint(endpoint, undefined), vm, vmTagReader(deps.clients, endpoint));
       return reconfigurePlan(state, size, { numCpus, memoryMb });
     },
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, numCpus, memoryMb }, extra) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const { vm: state, size } = await readVmSize(client, vm);
       assertApprovedVm(extra, state);
       // The same guards as the plan, so a call without an approval (policy.allow) is refused alike.

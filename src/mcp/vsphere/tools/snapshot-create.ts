@@ -26,10 +26,10 @@ export function registerSnapshotCreateTool(tools: Toolkit, deps: { clients: Vsph
     },
     outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the new snapshot'), name: z.string().describe('Snapshot name') },
     annotations: ADDITIVE,
-    plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
+    plan: async (args) => createSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint, undefined), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, name, description, memory, quiesce }, extra) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const target = await findEntity(client, 'VirtualMachine', vm, 'VM');
       assertApprovedVm(extra, target);
       // WSDL order: name, description, memory, quiesce.

@@ -23,10 +23,10 @@ export function registerSnapshotRevertTool(tools: Toolkit, deps: { clients: Vsph
     },
     outputSchema: { vm: z.string().describe('VM name'), snapshot: z.string().describe('Moref of the snapshot now current'), name: z.string().describe('Its name') },
     annotations: DESTRUCTIVE,
-    plan: async (args) => revertSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
+    plan: async (args) => revertSnapshotPlan(await readVmState(await deps.clients.forEndpoint(args.endpoint, undefined), args.vm, vmTagReader(deps.clients, args.endpoint)), args),
     recheck: ({ endpoint }, precondition) => recheckVsphere(deps.clients, endpoint, precondition),
     run: async ({ endpoint, vm, snapshot, suppressPowerOn }, extra) => {
-      const client = await deps.clients.forEndpoint(endpoint);
+      const client = await deps.clients.forEndpoint(endpoint, extra.signal);
       const found = await findSnapshot(client, vm, snapshot);
       assertApprovedVm(extra, { ref: found.vmRef, name: found.vm });
       // WSDL order: host (omitted: stay where it is), suppressPowerOn.

@@ -315,7 +315,7 @@ describe('what the vSphere plans read (vcsim)', () => {
   describe('the re-check before an approved call runs', () => {
     const recheck = (precondition: Precondition) => {
       const endpoints: (string | undefined)[] = [];
-      const through: Pick<VsphereClients, 'forEndpoint'> = { forEndpoint: async (e) => (endpoints.push(e), sim.clients.forEndpoint(e)) };
+      const through: Pick<VsphereClients, 'forEndpoint'> = { forEndpoint: async (e, s) => (endpoints.push(e), sim.clients.forEndpoint(e, s)) };
       return { endpoints, sentence: recheckVsphere(through as VsphereClients, 'vc', precondition) };
     };
 

@@ -38,6 +38,9 @@ export const AREAS = {
       'test/platform/http/refusal-coalescer-details.test.ts',
       // The session router's edges (cap after eviction, LRU tie, idle sweep, labels).
       'test/platform/http/http-session-router-edges.test.ts',
+      // R9-attack (D170, D171): connections past the cap, header and request deadlines, a batch's rate tokens.
+      'test/platform/http/http-attacks.test.ts',
+      'test/platform/http/rate-limiter-cost.test.ts',
     ],
   },
   tls: {

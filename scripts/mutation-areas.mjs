@@ -236,6 +236,22 @@ export const AREAS = {
       'test/platform/control/control-server-attacks.test.ts',
     ],
   },
+  ipc: {
+    what: "what a window may ask of main: the sender and page checks of every IPC channel (D169), the channel-to-page table, and the popup's arming delay held in main for an allow (D173)",
+    mutate: [
+      'src/main/ipc/handle.ts',
+      'src/main/ipc/trusted-sender.ts',
+      'src/main/ipc/register-handlers.ts',
+      'src/main/approvals/approval-popup.ts',
+    ],
+    tests: [
+      'test/main/ipc/handle.test.ts',
+      'test/main/ipc/register-handlers.test.ts',
+      'test/main/ipc/renderer-attacks.test.ts',
+      'test/main/approvals/approval-arming.test.ts',
+      'test/main/approvals/approval-popup.test.ts',
+    ],
+  },
   'gateway-intake': {
     what: "the gateway's envelope checks: the client's fast path in front of JSONRPCMessageSchema, the child's frame envelope, the forwarded result's shape, the child's result bytes written in place, the host's line encoder and the bridge's reading of its head (issue 17 item 3)",
     mutate: [

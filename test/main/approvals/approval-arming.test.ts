@@ -113,4 +113,24 @@ describe('ApprovalPopup.answer: main holds an allow the page sent before its req
     s.popup.answer('0000000a', 'allow-once');
     s.dispose();
   });
+
+  it('holds an allow with its default clock too (no clock given, as in the app)', () => {
+    const queue = new PendingApprovals();
+    const { factory, windows } = fakeWindowFactory();
+    const popup = new ApprovalPopup({ queue, platform: 'linux', createWindow: () => createAppWindow(factory, 'popup', '/p.cjs', popupWindowOptions('linux')) });
+    void queue.request(req('0000000a'), new AbortController().signal);
+    popup.show();
+    windows[0]!.becomeReady();
+    // Within the same synchronous turn: far less than ARM_DELAY_MS can have passed.
+    assert.throws(() => popup.answer('0000000a', 'allow-once'), ApprovalNotArmedError);
+    popup.dispose();
+    queue.dispose();
+  });
+
+  it('gives the page an empty list, and holds every allow, while nothing waits', () => {
+    const s = setup();
+    assert.deepEqual(s.popup.list(), []);
+    assert.throws(() => s.popup.answer('0000000a', 'allow-once'), ApprovalNotArmedError);
+    s.dispose();
+  });
 });

@@ -104,4 +104,10 @@ describe('isTrustedSenderUrl()', () => {
     assert.equal(isTrustedSenderUrl('not a url'), false);
     assert.equal(isTrustedSenderUrl(undefined), false);
   });
+
+  it('Security: refuses look-alikes of our pages: user info, another host or scheme, a port', () => {
+    for (const url of ['app://evil@keybroker/popup.html', 'app://:secret@keybroker/popup.html', 'app://user:pw@keybroker/popup.html', 'app://keybroker.evil/popup.html', 'app://keybroker:8080/popup.html', 'apps://keybroker/popup.html', 'https://keybroker/popup.html', 'file:///keybroker/popup.html', '']) {
+      assert.equal(isTrustedSenderUrl(url), false, url);
+    }
+  });
 });

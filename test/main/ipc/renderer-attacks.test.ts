@@ -126,4 +126,24 @@ describe('the main IPC handlers against a compromised renderer (R9-attack)', () 
       r.dispose();
     }
   });
+
+  it('each channel reaches its own operation and no other (a miswired handler is a channel that does something else)', async () => {
+    const expected: Partial<Record<IpcChannel, [unknown, string]>> = {
+      'status:get': [{}, 'host.status'], lock: [{}, 'host.lock'], 'kinds:list': [{}, 'services.listKinds'],
+      'endpoints:list': [{}, 'services.listEndpoints'], 'endpoints:remove': [{ id: 'vc1' }, 'services.removeEndpoint'],
+      'audit:query': [{}, 'services.queryAudit'], 'servers:restart': [{ name: 'vsphere' }, 'host.restartServer'],
+      'http:get': [{}, 'services.httpSettings'], 'http:reveal-key': [{}, 'services.revealApiKey'],
+      'http:regenerate-key': [{}, 'services.regenerateApiKey'], 'claude:install': [{}, 'services.installInClaude'],
+      'cli:install': [{}, 'services.installCliTool'], 'power:get': [{}, 'services.powerSettings'],
+    };
+    for (const [channel, [payload, operation]] of Object.entries(expected) as Array<[IpcChannel, [unknown, string]]>) {
+      const r = rig();
+      try {
+        await r.invoke(channel, payload, SETTINGS);
+        assert.deepEqual(r.reached, [operation], channel);
+      } finally {
+        r.dispose();
+      }
+    }
+  });
 });

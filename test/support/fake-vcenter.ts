@@ -46,3 +46,30 @@ export async function startFakeVcenter(answer: (request: FakeVcenterRequest) => 
   });
   return { url: upstream.url, dispatcher: upstream.dispatcher, close: () => upstream.close() };
 }
+
+// SOAP answers in vim25's shape, shared by the tests that write their own fake vCenter.
+
+/** `body` inside a SOAP envelope (the namespaces vCenter declares, xsi and xsd included). */
+export const soapEnvelope = (body: string): string =>
+  '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
+  `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+
+/** `<{method}Response xmlns="urn:vim25">{inner}</{method}Response>`. */
+export const soapResponse = (method: string, inner: string): string => `<${method}Response xmlns="urn:vim25">${inner}</${method}Response>`;
+
+/** RetrieveServiceContent's answer: a vCenter 8.0.2 with its root folder, collector, view and session managers. */
+export const SERVICE_CONTENT_RESPONSE = soapResponse('RetrieveServiceContent',
+  '<returnval><rootFolder type="Folder">group-d1</rootFolder><propertyCollector type="PropertyCollector">propertyCollector</propertyCollector>' +
+  '<viewManager type="ViewManager">ViewManager</viewManager><sessionManager type="SessionManager">SessionManager</sessionManager>' +
+  '<about><name>VMware vCenter Server</name><apiVersion>8.0.2.0</apiVersion></about></returnval>');
+
+/** The vim25 method a request body calls (the first element of its Body in the urn:vim25 namespace). */
+export function soapMethodOf(body: string): string | undefined {
+  return /<(\w+) xmlns="urn:vim25"/.exec(body.slice(body.indexOf('Body')))?.[1];
+}
+
+/** An UpdateSet's objectSet: a VM entering with a name and a power state. */
+export const vmEnter = (value: string, name: string, power = 'poweredOn'): string =>
+  `<objectSet><kind>enter</kind><obj type="VirtualMachine">${value}</obj>` +
+  `<changeSet><name>name</name><op>assign</op><val xsi:type="xsd:string">${name}</val></changeSet>` +
+  `<changeSet><name>runtime.powerState</name><op>assign</op><val xsi:type="VirtualMachinePowerState">${power}</val></changeSet></objectSet>`;

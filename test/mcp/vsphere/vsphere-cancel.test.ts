@@ -14,24 +14,13 @@ import { Emitter } from '../../../src/base/events/emitter.js';
 import { createServer } from '../../../src/mcp/vsphere/server.js';
 import type { TokenSource } from '../../../src/mcp/runtime/token-source.js';
 import { connectInMemory, type InMemoryMcpClient } from '../../support/in-memory-mcp-client.js';
+import { SERVICE_CONTENT_RESPONSE, soapEnvelope, soapMethodOf, soapResponse, vmEnter } from '../../support/fake-vcenter.js';
 import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream.js';
 
 const HANG = { timeout: 20_000 };
 
-const envelope = (body: string) =>
-  '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
-  `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
-const returnval = (method: string, inner: string) => `<${method}Response xmlns="urn:vim25">${inner}</${method}Response>`;
-const SERVICE_CONTENT = returnval('RetrieveServiceContent',
-  '<returnval><rootFolder type="Folder">group-d1</rootFolder><propertyCollector type="PropertyCollector">propertyCollector</propertyCollector>' +
-  '<viewManager type="ViewManager">ViewManager</viewManager><sessionManager type="SessionManager">SessionManager</sessionManager>' +
-  '<about><name>VMware vCenter Server</name><apiVersion>8.0.2.0</apiVersion></about></returnval>');
 /** The first poll of the kept inventory: two VMs enter. */
-const vmEnter = (value: string, name: string) =>
-  `<objectSet><kind>enter</kind><obj type="VirtualMachine">${value}</obj>` +
-  `<changeSet><name>name</name><op>assign</op><val xsi:type="xsd:string">${name}</val></changeSet>` +
-  '<changeSet><name>runtime.powerState</name><op>assign</op><val xsi:type="VirtualMachinePowerState">poweredOn</val></changeSet></objectSet>';
-const FIRST_POLL = returnval('WaitForUpdatesEx', `<returnval><version>1</version><filterSet><filter type="PropertyFilter">f</filter>${vmEnter('vm-1', 'one')}${vmEnter('vm-2', 'two')}</filterSet></returnval>`);
+const FIRST_POLL = soapResponse('WaitForUpdatesEx', `<returnval><version>1</version><filterSet><filter type="PropertyFilter">f</filter>${vmEnter('vm-1', 'one')}${vmEnter('vm-2', 'two')}</filterSet></returnval>`);
 
 /** One request the upstream holds: its SOAP method, and when its connection closed. */
 interface Held {
@@ -52,7 +41,7 @@ describe('a cancelled vSphere tool call ends its vCenter requests', () => {
 
   before(async () => {
     upstream = await startRawUpstream((_req, res: ServerResponse, body) => {
-      const method = /<(\w+) xmlns="urn:vim25"/.exec(body.slice(body.indexOf('Body')))?.[1] ?? '?';
+      const method = soapMethodOf(body) ?? '?';
       calls.push(method);
       if (holding.has(method)) {
         // Never answered: the connection stays until the client gives up.
@@ -62,14 +51,14 @@ describe('a cancelled vSphere tool call ends its vCenter requests', () => {
         return;
       }
       let answer: string;
-      if (method === 'RetrieveServiceContent') answer = SERVICE_CONTENT;
-      else if (method === 'CreateContainerView') answer = returnval(method, '<returnval type="ContainerView">session[1]view</returnval>');
-      else if (method === 'CreatePropertyCollector') answer = returnval(method, '<returnval type="PropertyCollector">session[1]pc</returnval>');
-      else if (method === 'CreateFilter') answer = returnval(method, '<returnval type="PropertyFilter">session[1]f</returnval>');
+      if (method === 'RetrieveServiceContent') answer = SERVICE_CONTENT_RESPONSE;
+      else if (method === 'CreateContainerView') answer = soapResponse(method, '<returnval type="ContainerView">session[1]view</returnval>');
+      else if (method === 'CreatePropertyCollector') answer = soapResponse(method, '<returnval type="PropertyCollector">session[1]pc</returnval>');
+      else if (method === 'CreateFilter') answer = soapResponse(method, '<returnval type="PropertyFilter">session[1]f</returnval>');
       else if (method === 'WaitForUpdatesEx') answer = FIRST_POLL;
       // RetrievePropertiesEx and the clean-ups (DestroyView ...): nothing found, done.
-      else answer = returnval(method, '');
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(envelope(answer));
+      else answer = soapResponse(method, '');
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(soapEnvelope(answer));
     });
     const grant: TokenGrant = {
       ch: 'broker', t: 'token.grant', id: 'g1', endpoint: 'vc', token: '"52c4-cancel-test"', expiresAt: Date.now() + 3_600_000,

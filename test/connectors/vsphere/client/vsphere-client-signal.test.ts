@@ -7,18 +7,11 @@ import type { ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { isConnectorError } from '../../../../src/connectors/connector-error.js';
 import { VsphereClient } from '../../../../src/connectors/vsphere/client/vsphere-client.js';
+import { SERVICE_CONTENT_RESPONSE, soapEnvelope, soapMethodOf, soapResponse } from '../../../support/fake-vcenter.js';
 import { startRawUpstream, type RawUpstream } from '../../../support/raw-upstream.js';
 
 const HANG = { timeout: 20_000 };
 
-const envelope = (body: string) =>
-  '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
-  `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
-const returnval = (method: string, inner: string) => `<${method}Response xmlns="urn:vim25">${inner}</${method}Response>`;
-const SERVICE_CONTENT = returnval('RetrieveServiceContent',
-  '<returnval><rootFolder type="Folder">group-d1</rootFolder><propertyCollector type="PropertyCollector">propertyCollector</propertyCollector>' +
-  '<viewManager type="ViewManager">ViewManager</viewManager><sessionManager type="SessionManager">SessionManager</sessionManager>' +
-  '<about><name>VMware vCenter Server</name><apiVersion>8.0.2.0</apiVersion></about></returnval>');
 
 /** A held request: answer it, or see its connection close. */
 interface Held {
@@ -37,13 +30,13 @@ describe('VsphereClient.withSignal: a view whose requests end with the call', ()
 
   before(async () => {
     upstream = await startRawUpstream((_req, res: ServerResponse, body) => {
-      const method = /<(\w+) xmlns="urn:vim25"/.exec(body.slice(body.indexOf('Body')))?.[1] ?? '?';
+      const method = soapMethodOf(body) ?? '?';
       calls.push(method);
       let answer: string;
-      if (method === 'RetrieveServiceContent') answer = SERVICE_CONTENT;
-      else if (method === 'CreateContainerView') answer = returnval(method, '<returnval type="ContainerView">session[1]view</returnval>');
-      else answer = returnval(method, '');
-      const send = () => res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(envelope(answer));
+      if (method === 'RetrieveServiceContent') answer = SERVICE_CONTENT_RESPONSE;
+      else if (method === 'CreateContainerView') answer = soapResponse(method, '<returnval type="ContainerView">session[1]view</returnval>');
+      else answer = soapResponse(method, '');
+      const send = () => res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(soapEnvelope(answer));
       if (holding.has(method)) held.set(method, { answer: send, closed: new Promise((resolve) => res.once('close', () => resolve())) });
       else send();
       arrivals.get(method)?.();

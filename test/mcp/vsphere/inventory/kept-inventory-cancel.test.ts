@@ -8,18 +8,12 @@ import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { VsphereClient } from '../../../../src/connectors/vsphere/index.js';
 import { KeptInventory } from '../../../../src/mcp/vsphere/inventory/kept-inventory.js';
+import { SERVICE_CONTENT_RESPONSE, soapEnvelope, soapMethodOf, soapResponse } from '../../../support/fake-vcenter.js';
 import { startRawUpstream, type RawUpstream } from '../../../support/raw-upstream.js';
 
 const HANG = { timeout: 20_000 };
 
-const envelope = (body: string) =>
-  '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
-  `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
-const returnval = (method: string, inner: string) => `<${method}Response xmlns="urn:vim25">${inner}</${method}Response>`;
-const SERVICE_CONTENT = returnval('RetrieveServiceContent',
-  '<returnval><rootFolder type="Folder">group-d1</rootFolder><propertyCollector type="PropertyCollector">propertyCollector</propertyCollector>' +
-  '<viewManager type="ViewManager">ViewManager</viewManager><sessionManager type="SessionManager">SessionManager</sessionManager><about><name>VMware vCenter Server</name><apiVersion>8.0.2.0</apiVersion></about></returnval>');
-const FIRST_POLL = returnval('WaitForUpdatesEx',
+const FIRST_POLL = soapResponse('WaitForUpdatesEx',
   '<returnval><version>1</version><filterSet><filter type="PropertyFilter">f</filter><objectSet><kind>enter</kind><obj type="VirtualMachine">vm-1</obj>' +
   '<changeSet><name>name</name><op>assign</op><val xsi:type="xsd:string">one</val></changeSet></objectSet></filterSet></returnval>');
 
@@ -35,17 +29,17 @@ describe('KeptInventory: a cancelled caller stops waiting, the shared update goe
 
   before(async () => {
     upstream = await startRawUpstream((_req, res: ServerResponse, body) => {
-      const method = /<(\w+) xmlns="urn:vim25"/.exec(body.slice(body.indexOf('Body')))?.[1] ?? '?';
-      const send = (answer: string) => res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(envelope(answer));
+      const method = soapMethodOf(body) ?? '?';
+      const send = (answer: string) => res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(soapEnvelope(answer));
       if (method === 'WaitForUpdatesEx') {
         nextPoll?.({ answer: () => send(FIRST_POLL), closed: new Promise((resolve) => res.once('close', () => resolve())) });
         return;
       }
-      if (method === 'RetrieveServiceContent') send(SERVICE_CONTENT);
-      else if (method === 'CreateContainerView') send(returnval(method, '<returnval type="ContainerView">session[1]view</returnval>'));
-      else if (method === 'CreatePropertyCollector') send(returnval(method, '<returnval type="PropertyCollector">session[1]pc</returnval>'));
-      else if (method === 'CreateFilter') send(returnval(method, '<returnval type="PropertyFilter">session[1]f</returnval>'));
-      else send(returnval(method, ''));
+      if (method === 'RetrieveServiceContent') send(SERVICE_CONTENT_RESPONSE);
+      else if (method === 'CreateContainerView') send(soapResponse(method, '<returnval type="ContainerView">session[1]view</returnval>'));
+      else if (method === 'CreatePropertyCollector') send(soapResponse(method, '<returnval type="PropertyCollector">session[1]pc</returnval>'));
+      else if (method === 'CreateFilter') send(soapResponse(method, '<returnval type="PropertyFilter">session[1]f</returnval>'));
+      else send(soapResponse(method, ''));
     });
   });
   after(() => upstream?.close());

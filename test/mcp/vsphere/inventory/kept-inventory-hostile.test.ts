@@ -10,22 +10,14 @@ import { VsphereClient } from '../../../../src/connectors/vsphere/index.js';
 import { currentVmRows } from '../../../../src/mcp/vsphere/inventory/current-vm-rows.js';
 import { KeptInventory } from '../../../../src/mcp/vsphere/inventory/kept-inventory.js';
 import type { VmRow } from '../../../../src/mcp/vsphere/inventory/vm-rows.js';
-import { startFakeVcenter, type FakeVcenter } from '../../../support/fake-vcenter.js';
+import { soapEnvelope, soapMethodOf, startFakeVcenter, vmEnter, type FakeVcenter } from '../../../support/fake-vcenter.js';
 
-const ENVELOPE = (body: string) =>
-  '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
-  `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 const SERVICE_CONTENT =
   '<RetrieveServiceContentResponse xmlns="urn:vim25"><returnval>' +
   '<rootFolder type="Folder">group-d1</rootFolder><propertyCollector type="PropertyCollector">propertyCollector</propertyCollector>' +
   '<viewManager type="ViewManager">ViewManager</viewManager><about><name>hostile</name><apiVersion>8.0.2.0</apiVersion></about>' +
   '<sessionManager type="SessionManager">SessionManager</sessionManager></returnval></RetrieveServiceContentResponse>';
 
-/** An enter of a VM with a name and a power state. */
-const vmEnter = (value: string, name: string, power = 'poweredOn') =>
-  `<objectSet><kind>enter</kind><obj type="VirtualMachine">${value}</obj>` +
-  `<changeSet><name>name</name><op>assign</op><val xsi:type="xsd:string">${name}</val></changeSet>` +
-  `<changeSet><name>runtime.powerState</name><op>assign</op><val xsi:type="VirtualMachinePowerState">${power}</val></changeSet></objectSet>`;
 const leave = (value: string) => `<objectSet><kind>leave</kind><obj type="VirtualMachine">${value}</obj></objectSet>`;
 const update = (objectSets: string, tail = '<version>v</version>') =>
   `<WaitForUpdatesExResponse xmlns="urn:vim25"><returnval>${tail}<filterSet><filter type="PropertyFilter">f</filter>${objectSets}</filterSet></returnval></WaitForUpdatesExResponse>`;
@@ -45,7 +37,7 @@ describe('KeptInventory against a hostile vCenter', () => {
 
   before(async () => {
     fake = await startFakeVcenter(({ body }) => {
-      const method = /<(\w+) xmlns="urn:vim25"/.exec(body.slice(body.indexOf('Body')))?.[1] ?? '';
+      const method = soapMethodOf(body) ?? '';
       let answer: string;
       if (method === 'RetrieveServiceContent') answer = SERVICE_CONTENT;
       else if (method === 'CreatePropertyCollector') answer = '<CreatePropertyCollectorResponse xmlns="urn:vim25"><returnval type="PropertyCollector">session[1]pc</returnval></CreatePropertyCollectorResponse>';
@@ -56,7 +48,7 @@ describe('KeptInventory against a hostile vCenter', () => {
         answer = waits.length > 1 ? waits.shift()! : waits[0]!;
       } else if (method === 'RetrievePropertiesEx') answer = retrieved(inventory);
       else answer = `<${method}Response xmlns="urn:vim25"></${method}Response>`;
-      return { body: ENVELOPE(answer) };
+      return { body: soapEnvelope(answer) };
     });
   });
   after(async () => {

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { p6Clause, type P6FilterValue } from '../../../connectors/p6/index.js';
-import { optionalEndpointArg, pageOutputFields, pagingArgs } from '../../runtime/toolkit/index.js';
+import { cursorQueryKey, optionalEndpointArg, pageOutputFields, pagingArgs } from '../../runtime/toolkit/index.js';
 import { P6ToolError } from '../p6-tool-error.js';
 
 // The P6 wording of the toolkit's arguments and P6's own helpers: tool definitions are pinned
@@ -75,7 +74,7 @@ export interface CursorQuery {
 }
 
 function queryKey(query: CursorQuery): string {
-  return createHash('sha256').update(JSON.stringify([query.resource, query.endpoint ?? '', query.filter ?? ''])).digest('base64url').slice(0, 16);
+  return cursorQueryKey([query.resource, query.endpoint ?? '', query.filter ?? '']);
 }
 
 /**

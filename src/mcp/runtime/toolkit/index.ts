@@ -5,6 +5,7 @@ export { EndpointPool, type EndpointPoolOptions, type PooledConnection } from '.
 export { describeError, INTERNAL_ERROR_CODE, isExpectedToolError, stderrLog, ToolErrorPolicy, type ToolLog } from './error-policy.js';
 export { McpToolError } from './mcp-tool-error.js';
 export { requireEnv, StandaloneEnvError, StandaloneTokens, type StandaloneSession, type StandaloneTokensOptions } from './standalone-tokens.js';
+export { cursorQueryKey } from './cursor-query.js';
 export { optionalEndpointArg, pageOutputFields, pagingArgs, type PagingArgsOptions } from './tool-args.js';
 export { toolFailure, toolResult } from './tool-result.js';
 export { Toolkit, type PlannedToolDefinition, type ToolDefinition, type ToolkitOptions } from './toolkit.js';

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { VsphereToolError } from '../vsphere-tool-error.js';
-import type { ListWindow } from './list-window.js';
+import { listQueryKey, type ListQuery, type ListWindow } from './list-window.js';
 
 /** A row of a keyset-paged vAPI list: a unique id, and the sort key its list gives it. */
 export interface KeysetRow {
@@ -51,15 +50,15 @@ function compareKeys(a: readonly string[], aId: string, b: readonly string[], bI
  * is one comparison per row, and the page's start is found by binary search. Keyset paging
  * like {@link listWindow} (vsphere_list_vms): a row added or removed between two pages shifts
  * nothing, so a walk never repeats or skips a row that existed throughout. The cursor (opaque
- * base64url JSON) holds a hash of `query`, the last row's id and its sort key; a key so long
+ * base64url JSON) holds the key of `query` (listing, endpoint, filters: {@link listQueryKey}), the last row's id and its sort key; a key so long
  * that the cursor would pass {@link KEYSET_CURSOR_MAX} is left out and the walk goes on after
  * the row with that id (exact while the reading is the same; a row gone since says so).
  *
  * @throws VsphereToolError for a cursor that is malformed, from another query, or that
  *   continues after a row no longer there (each with what to do next).
  */
-export function keysetWindow<T extends KeysetRow>(rows: T[], order: KeysetOrder<T>, query: unknown, limit: number, cursor: string | undefined): ListWindow<T> {
-  const q = createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
+export function keysetWindow<T extends KeysetRow>(rows: T[], order: KeysetOrder<T>, query: ListQuery, limit: number, cursor: string | undefined): ListWindow<T> {
+  const q = listQueryKey(query);
   // Each row's key made once, not at every comparison.
   const keyed = rows.map((row) => ({ row, key: order.key(row) }));
   keyed.sort((a, b) => compareKeys(a.key, a.row.id, b.key, b.row.id));

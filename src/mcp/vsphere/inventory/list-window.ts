@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cursorQueryKey } from '../../runtime/toolkit/index.js';
 import { VsphereToolError } from '../vsphere-tool-error.js';
 
 /** A row that can be paged: sorted by name, ties broken by MoRef value. */
@@ -41,7 +41,7 @@ interface CursorBody {
  * @throws VsphereToolError for a cursor that is malformed or from another query.
  */
 export function listWindow<T extends PageableRow>(rows: T[], query: ListQuery, limit: number, cursor: string | undefined): ListWindow<T> {
-  const q = createHash('sha256').update(JSON.stringify([query.kind, query.endpoint ?? '', query.filters])).digest('base64url').slice(0, 16);
+  const q = listQueryKey(query);
   rows.sort(compareRows);
   let start = 0;
   if (cursor !== undefined) {
@@ -56,6 +56,11 @@ export function listWindow<T extends PageableRow>(rows: T[], query: ListQuery, l
   const more = start + items.length < rows.length && last !== undefined;
   const next: CursorBody | undefined = more ? { q, after: [last.name, last.moref] } : undefined;
   return { items, total: rows.length, ...(next ? { nextCursor: Buffer.from(JSON.stringify(next)).toString('base64url') } : {}) };
+}
+
+/** The key a cursor of `query` carries: its listing, endpoint (`''`: the default) and filters. */
+export function listQueryKey(query: ListQuery): string {
+  return cursorQueryKey([query.kind, query.endpoint ?? '', query.filters]);
 }
 
 function compareRows(a: PageableRow, b: PageableRow): number {

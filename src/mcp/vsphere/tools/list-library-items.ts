@@ -45,7 +45,7 @@ export function registerListLibraryItemsTool(tools: Toolkit, deps: { clients: Vs
     run: async ({ endpoint, library, name, type, limit, cursor }, extra) => (await deps.clients.vapi(endpoint)).batch(async (vapi) => {
       // Later pages reuse the first page's reading for up to a minute (RowSnapshots): a walk
       // reads every item once and its total stays stable.
-      const query = ['library-items', endpoint ?? '', { library, name, type }];
+      const query = { kind: 'library-items', endpoint, filters: { library, name, type } };
       const reading = await deps.snapshots.reading(JSON.stringify(query), cursor !== undefined, () => readLibraryRows(vapi, { library, name, type }));
       const page = keysetWindow(reading.items, ITEM_ORDER, query, limit, cursor);
       const onPage = new Set(page.items.map((i) => i.library));

@@ -55,7 +55,7 @@ export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereCli
       // Later pages reuse the first page's reading for up to a minute (RowSnapshots): a walk
       // reads every tag once and its total stays stable. The cursor is bound to the filters
       // and endpoint, not to withObjects, which changes what a page shows, not which tags.
-      const query = ['tags', endpoint ?? '', { category, name }];
+      const query = { kind: 'tags', endpoint, filters: { category, name } };
       const reading = await deps.snapshots.reading(JSON.stringify(query), cursor !== undefined, () => readTagRows(vapi, { category, name }));
       const page = keysetWindow(reading.tags, TAG_ORDER, query, limit, cursor);
       // Only this page's tags' objects: a page costs one list-attached call, not one for all tags.

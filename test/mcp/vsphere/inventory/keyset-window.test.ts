@@ -5,14 +5,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { KEYSET_CURSOR_MAX, keysetWindow, type KeysetOrder } from '../../../../src/mcp/vsphere/inventory/keyset-window.js';
+import type { ListQuery } from '../../../../src/mcp/vsphere/inventory/list-window.js';
 
 interface Row { id: string; group: string; name: string }
 const ORDER: KeysetOrder<Row> = { key: (r) => [r.group, r.name], noun: 'tag' };
 const row = (group: string, name: string, id: string): Row => ({ id, group, name });
 const ids = (rows: readonly Row[]) => rows.map((r) => r.id);
 
+/** A query: the listing, the endpoint argument (absent: the default) and the filters. */
+const q = (kind: string, endpoint?: string, filters: unknown = {}): ListQuery => ({ kind, endpoint, filters });
+
 /** Every page of `rows` for `limit`, as a client walks them. */
-function walk(rows: Row[], limit: number, query: unknown = ['q']): { seen: string[]; totals: number[] } {
+function walk(rows: Row[], limit: number, query: ListQuery = q('q')): { seen: string[]; totals: number[] } {
   const seen: string[] = [];
   const totals: number[] = [];
   let cursor: string | undefined;
@@ -46,56 +50,56 @@ describe('keysetWindow()', () => {
   });
 
   it('keeps the unpaged order of names: locale order (b before C), not code points or numbers', () => {
-    const page = keysetWindow([row('x', 'C', '1'), row('x', 'b', '2'), row('x', 't10', '3'), row('x', 't2', '4'), row('X', 'a', '5')], ORDER, [], 10, undefined);
+    const page = keysetWindow([row('x', 'C', '1'), row('x', 'b', '2'), row('x', 't10', '3'), row('x', 't2', '4'), row('X', 'a', '5')], ORDER, q('tags'), 10, undefined);
     assert.deepEqual(page.items.map((r) => `${r.group}/${r.name}`), ['x/b', 'x/C', 'x/t10', 'x/t2', 'X/a']);
     assert.equal(page.nextCursor, undefined);
   });
 
   it('neither repeats nor skips rows that existed throughout when rows come and go between pages', () => {
     const before = [row('a', '1', 'i1'), row('a', '2', 'i2'), row('b', '1', 'i3'), row('b', '2', 'i4'), row('c', '1', 'i5')];
-    const first = keysetWindow(before, ORDER, [], 2, undefined);
+    const first = keysetWindow(before, ORDER, q('tags'), 2, undefined);
     assert.deepEqual(ids(first.items), ['i1', 'i2']);
     // The last row of the page is deleted, one is created before it and one after it.
     const after = [row('a', '1', 'i1'), row('a', '15', 'i9'), row('b', '1', 'i3'), row('b', '15', 'i8'), row('b', '2', 'i4'), row('c', '1', 'i5')];
-    const next = keysetWindow(after, ORDER, [], 2, first.nextCursor);
+    const next = keysetWindow(after, ORDER, q('tags'), 2, first.nextCursor);
     assert.deepEqual(ids(next.items), ['i3', 'i8']);
-    assert.deepEqual(ids(keysetWindow(after, ORDER, [], 10, next.nextCursor).items), ['i4', 'i5']);
+    assert.deepEqual(ids(keysetWindow(after, ORDER, q('tags'), 10, next.nextCursor).items), ['i4', 'i5']);
   });
 
   it('keeps its cursor within the argument bound: a key too long for it leaves the key out and goes on after the id', () => {
     const long = '\u0001'.repeat(256); // 6 bytes each as JSON: the key alone is past 2,048 characters
     const rows = [row(long, long, 'i1'), row(long, `${long}b`, 'i2'), row('z', 'z', 'i3')];
-    const first = keysetWindow(rows, ORDER, [], 1, undefined);
+    const first = keysetWindow(rows, ORDER, q('tags'), 1, undefined);
     assert.ok(first.nextCursor !== undefined && first.nextCursor.length <= KEYSET_CURSOR_MAX, String(first.nextCursor?.length));
     assert.deepEqual(walk(rows, 1).seen, ['i1', 'i2', 'i3']);
     // Short keys ride in the cursor; a cursor without one is only as good as its row's id.
-    const short = keysetWindow(rows.slice(2).concat(row('a', 'a', 'i0')), ORDER, [], 1, undefined);
+    const short = keysetWindow(rows.slice(2).concat(row('a', 'a', 'i0')), ORDER, q('tags'), 1, undefined);
     assert.ok(short.nextCursor!.length < 200);
-    assert.throws(() => keysetWindow(rows.slice(1), ORDER, [], 1, first.nextCursor), /continues after a tag that is no longer there.*start again without a cursor/);
+    assert.throws(() => keysetWindow(rows.slice(1), ORDER, q('tags'), 1, first.nextCursor), /continues after a tag that is no longer there.*start again without a cursor/);
   });
 
   it('refuses, in one line saying what to do, a cursor of another query or one it did not make', () => {
     const rows = [row('a', '1', 'i1'), row('a', '2', 'i2'), row('a', '3', 'i3')];
-    const page = keysetWindow(rows, ORDER, ['tags', 'vc', { name: 'x' }], 1, undefined);
-    const other = (query: unknown) => () => keysetWindow(rows, ORDER, query, 1, page.nextCursor);
-    assert.throws(other(['tags', 'vc', { name: 'y' }]), /^VsphereToolError: the cursor belongs to a different query \(other filters or endpoint\); repeat the call with the filters of the call that returned it, or start again without a cursor$/);
-    assert.throws(other(['tags', 'vc2', { name: 'x' }]), /different query/);
-    assert.throws(other(['library-items', 'vc', { name: 'x' }]), /different query/);
+    const page = keysetWindow(rows, ORDER, q('tags', 'vc', { name: 'x' }), 1, undefined);
+    const other = (query: ListQuery) => () => keysetWindow(rows, ORDER, query, 1, page.nextCursor);
+    assert.throws(other(q('tags', 'vc', { name: 'y' })), /^VsphereToolError: the cursor belongs to a different query \(other filters or endpoint\); repeat the call with the filters of the call that returned it, or start again without a cursor$/);
+    assert.throws(other(q('tags', 'vc2', { name: 'x' })), /different query/);
+    assert.throws(other(q('library-items', 'vc', { name: 'x' })), /different query/);
     const refused = /^VsphereToolError: the cursor is not one this server returned for a tag list; pass nextCursor unchanged, or start again without a cursor$/;
     const json = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     for (const bad of ['not-a-cursor', '', json(null), json({ q: 'x' }), json({ q: 'x', id: 5 }), json({ q: 'x', id: 'i1', k: 'a' }), json({ q: 'x', id: 'i1', k: [1] }), json({ q: 1, id: 'i1' })]) {
-      assert.throws(() => keysetWindow(rows, ORDER, [], 1, bad), refused, bad);
+      assert.throws(() => keysetWindow(rows, ORDER, q('tags'), 1, bad), refused, bad);
     }
     // A list_vms cursor (name, moref) is not one either.
-    assert.throws(() => keysetWindow(rows, ORDER, [], 1, json({ q: 'x', after: ['a', 'vm-1'] })), refused);
+    assert.throws(() => keysetWindow(rows, ORDER, q('tags'), 1, json({ q: 'x', after: ['a', 'vm-1'] })), refused);
   });
 
   it('hands out no cursor on the last page, and an empty page past the end', () => {
     const rows = [row('a', '1', 'i1'), row('a', '2', 'i2')];
-    const all = keysetWindow(rows, ORDER, [], 2, undefined);
+    const all = keysetWindow(rows, ORDER, q('tags'), 2, undefined);
     assert.equal(all.nextCursor, undefined);
-    const first = keysetWindow(rows, ORDER, [], 1, undefined);
-    const gone = keysetWindow([row('a', '0', 'i0')], ORDER, [], 1, first.nextCursor);
+    const first = keysetWindow(rows, ORDER, q('tags'), 1, undefined);
+    const gone = keysetWindow([row('a', '0', 'i0')], ORDER, q('tags'), 1, first.nextCursor);
     assert.deepEqual({ items: gone.items, total: gone.total, next: gone.nextCursor }, { items: [], total: 1, next: undefined });
   });
 });

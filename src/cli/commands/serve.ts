@@ -69,7 +69,8 @@ export const serveCommand: Command = {
       if (!auditFailed.signal.aborted) log(`stopping (${stopReasonOf(ctx.stopSignal)}): logging out of every upstream session`);
     } finally {
       failing.dispose();
-      await host.stop(ctx.stopSignal.aborted ? stopReasonOf(ctx.stopSignal) : auditFailed.signal.aborted ? 'audit log not writable' : 'error');
+      // After an audit failure the host is stopping already, with its own reason; this waits for it.
+      await host.stop(ctx.stopSignal.aborted ? stopReasonOf(ctx.stopSignal) : 'error');
       pending.dispose();
     }
     return auditFailed.signal.aborted ? 1 : 0;

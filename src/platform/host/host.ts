@@ -83,6 +83,9 @@ function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind): 
   });
 }
 
+/** The host's log when its options give none: one line on stderr. */
+const stderrLine = (line: string): void => void process.stderr.write(`${line}\n`);
+
 /**
  * The host process's core (DESIGN.md "Processes"): one per user home. Owns the lock,
  * the audit log, the broker and the control socket. `keybroker serve` and the Electron
@@ -148,7 +151,7 @@ export class Host extends DisposableBase implements ControlHandler {
     const demand = config.children.idleStopSeconds > 0 ? new ChildrenOnDemand({
       wake: (name) => supervisor.wake(name), park: (name) => supervisor.park(name),
       manifests: new ToolManifests(options.home), clock, idleMs: config.children.idleStopSeconds * 1000,
-      log: options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)),
+      log: options.log ?? stderrLine,
     }) : undefined;
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), ...(demand && { demand }) });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
@@ -213,7 +216,7 @@ export class Host extends DisposableBase implements ControlHandler {
       throw e;
     }
     // Said once, at start: whether a compromised child could reach the keychain (issue 10).
-    (options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)))(launcher.isolationNote);
+    (options.log ?? stderrLine)(launcher.isolationNote);
     audit.append({ event: 'host.started', pid: process.pid, reason: `isolation: ${launcher.isolation}` });
     return host;
   }
@@ -300,7 +303,7 @@ export class Host extends DisposableBase implements ControlHandler {
   private auditFailed(e: Error): void {
     if (this.stopping) return; // Stopping already; its own last lines may fail the same way.
     const code = (e as NodeJS.ErrnoException).code;
-    (this.options.log ?? ((l: string) => void process.stderr.write(`${l}\n`)))(
+    (this.options.log ?? stderrLine)(
       `the audit log ${this.audit.file} could not be written (${code ?? e.message}); KeyBroker stops rather than run unaudited: free disk space or repair the file, then start it again`,
     );
     this._onDidFailAudit.fire(e);

@@ -20,10 +20,21 @@ export interface ControlServerOptions {
   readonly onInvalidFrame?: (reason: ControlFrameInvalidReason) => void;
   /** A handler failed with something other than a coded error; the client only saw CORE_INTERNAL. */
   readonly onInternalError?: (error: unknown, op: ControlOp | undefined) => void;
+  /** How long a connection may stay silent before its first byte (tests shorten it). */
+  readonly firstRequestTimeoutMs?: number;
 }
 
 /** Requests one connection may have served at once; one more is answered CORE_CONTROL_BUSY. */
 export const MAX_CONTROL_IN_FLIGHT = 16;
+
+/**
+ * A connection that has sent nothing this long after it was accepted is dropped. Every client
+ * of ours writes its request as soon as it connects, so only a peer that cannot write waits
+ * here: on Windows, where the control socket is a named pipe, any user may open it for reading
+ * (D179). Long enough that a host whose event loop was blocked (timers run before reads in an
+ * iteration) does not drop a request that is already waiting.
+ */
+export const FIRST_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The host end of the control socket: newline-delimited JSON, one ControlRequest per line,
@@ -47,6 +58,12 @@ export class ControlServer extends PrivateSocketServer {
 
   protected onConnection(socket: net.Socket): void {
     let peerEnded = false;
+    // Security: a peer that never writes (a read-only opener of the Windows pipe) is not held
+    // for ever; any byte, even of an invalid line, shows it can write and ends the wait.
+    const silent = setTimeout(() => socket.destroy(), this.options.firstRequestTimeoutMs ?? FIRST_REQUEST_TIMEOUT_MS);
+    silent.unref();
+    socket.once('data', () => clearTimeout(silent));
+    socket.once('close', () => clearTimeout(silent));
     // Security: no request is read while answers wait for the client to read them, and at most
     // MAX_CONTROL_IN_FLIGHT are served at once (ReadWindow, D168).
     const window = new ReadWindow<unknown>(socket, {

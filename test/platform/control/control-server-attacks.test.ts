@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ControlServer, MAX_CONTROL_IN_FLIGHT } from '../../../src/platform/control/control-server.js';
+import { ControlServer, FIRST_REQUEST_TIMEOUT_MS, MAX_CONTROL_IN_FLIGHT } from '../../../src/platform/control/control-server.js';
 import { controlSocketPath } from '../../../src/platform/control/control-socket-path.js';
 import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
 import { until } from '../../support/wait.js';
@@ -91,6 +91,33 @@ describe('the control socket under attack (R9-attack)', () => {
       assert.equal(answers.get(100)!.ok, true);
     } finally {
       client.destroy();
+    }
+  });
+  it('Security: a connection that never writes (a read-only opener of the Windows pipe, D179) is dropped; one that asked first is kept past the same time', async () => {
+    assert.equal(FIRST_REQUEST_TIMEOUT_MS, 30_000, 'the default wait for a first byte');
+    const quick = await ControlServer.listen({ socketPath: path.join(home, 'quick.sock'), handler, firstRequestTimeoutMs: 200 });
+    const talker = net.connect(quick.socketPath);
+    let silent: net.Socket | undefined;
+    try {
+      await new Promise((r) => talker.once('connect', r));
+      const answers = collect(talker);
+      talker.write(JSON.stringify({ id: 1, op: 'status' }) + '\n');
+      await until('the first answer', () => answers.has(1));
+      // Accepted after the talker, so its timer fires after the talker's would have.
+      silent = net.connect(quick.socketPath);
+      await until('the talker and the silent peer accepted', () => quick.connectionCount === 2);
+      let dropped = false;
+      silent.once('close', () => (dropped = true));
+      silent.on('error', () => undefined);
+      await until('the silent peer dropped', () => dropped);
+      talker.write(JSON.stringify({ id: 2, op: 'status' }) + '\n');
+      await until('the second answer on the connection that asked first', () => answers.has(2));
+      assert.equal(answers.get(2)?.ok, true, 'the talker is still served');
+      assert.equal(quick.connectionCount, 1, 'only the silent peer was dropped');
+    } finally {
+      talker.destroy();
+      silent?.destroy();
+      await quick.close();
     }
   });
 });

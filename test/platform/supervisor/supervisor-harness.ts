@@ -12,6 +12,7 @@ import type { ChildExitEvent } from '../../../src/platform/supervisor/supervisor
 import { Supervisor } from '../../../src/platform/supervisor/supervisor.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 import { HANG_GUARD_MS } from '../../support/wait.js';
+import { isProcessAlive } from '../../../src/platform/fs/is-process-alive.js';
 
 /** The fixture server child (plain .mjs: no tsx start-up cost per restart). */
 export const SERVER_CHILD = path.resolve(import.meta.dirname, '../../fixtures/supervisor/server-child.mjs');
@@ -77,12 +78,7 @@ export function serverSpec(name: string, args: readonly string[] = []): ServerSp
 
 /** True once no process has `pid` (exited and reaped: a zombie would still answer signal 0). */
 export function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !isProcessAlive(pid);
 }
 
 const live: Supervisor[] = [];

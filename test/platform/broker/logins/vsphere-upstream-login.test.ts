@@ -145,14 +145,17 @@ describe('VsphereUpstreamLogin: one budget for the whole login', () => {
 
   it('ends a held vAPI logout at the budget, and the logout succeeds with the vim25 one', HANG, async () => {
     vapi = 'hold';
-    await logout(300);
+    // The vim25 logout must succeed within the same budget: 5 s, not 300 ms, so a loaded machine
+    // (a local TLS round trip took over 300 ms at load 33) does not fail it. The test waits the 5 s.
+    await logout(5_000);
     assert.ok(vapiClosed, 'the server held the vAPI logout');
     await vapiClosed;
   });
 
   it('sends no vAPI logout for a session without one (an ESXi host)', HANG, async () => {
     const before = upstream.received.filter((r) => r === VAPI_LOGOUT).length;
-    await new VsphereUpstreamLogin({ budgetMs: 300 }).logout(endpoint, { token: '"52c4-budget"' });
+    // The default budget: nothing is held, and the vim25 logout must succeed however loaded the machine.
+    await new VsphereUpstreamLogin().logout(endpoint, { token: '"52c4-budget"' });
     assert.ok(soapSeen.includes('Logout'));
     assert.equal(upstream.received.filter((r) => r === VAPI_LOGOUT).length - before, 0);
   });

@@ -5,8 +5,9 @@
 // process too (fake-process.ts), as a real P6 server runs apart from its clients: neither the
 // walk's MCP client nor the raw read shares a thread with it (D97). Prints wall
 // time and peak RSS (VmHWM) of each, the CPU of every process, and the ratios. Goals: wall
-// ratio ≤ 1.5; the child's peak RSS ≤ half of the raw read's. Prints; asserts nothing.
-import { spawn } from 'node:child_process';
+// ratio ≤ 1.5; the child's peak RSS ≤ half of the raw read's. Also what each side adds to its
+// process (peak over the child's idle size, over a bare node's). Prints; asserts nothing.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,6 +143,12 @@ try {
   console.log(`      CPU (user + system, median): the raw read's process ${direct.cpuMs.toFixed(0)} ms (start-up included); the fake ${direct.fakeCpuMs.toFixed(0)} ms`);
   console.log(`  wall ratio a/b = ${(gatewayMs / direct.wallMs).toFixed(2)}  (goal ≤ 1.50)`);
   console.log(`  RSS ratio child/raw = ${(childKb / direct.vmHwmKb).toFixed(2)}  (goal ≤ 0.50)`);
+  // What each side adds to the process it runs in, for the reader of the goal above: the child's
+  // peak over its own idle size, against the raw read's peak over a bare node's (`node -e` that
+  // reads its own VmHWM as it ends). Not the issue's goal; docs/PERFORMANCE.md §3, round 9.
+  const bare = spawnSync(process.execPath, ['-e', "process.stdout.write(/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'))[1])"], { encoding: 'utf8' });
+  const bareKb = Number(bare.stdout);
+  console.log(`  growth: child peak − child idle ${mib(childKb - idleKb)}; raw read peak − bare node (${mib(bareKb)}) ${mib(direct.vmHwmKb - bareKb)}; ratio ${((childKb - idleKb) / (direct.vmHwmKb - bareKb)).toFixed(2)}`);
 } finally {
   for (const stop of stops.reverse()) await stop();
 }

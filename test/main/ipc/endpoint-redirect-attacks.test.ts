@@ -83,7 +83,7 @@ describe('the settings page cannot redirect a stored password (R9-attack)', () =
     assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example' })).ok, true);
     const pinned = await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example', fingerprintSha256: FP_B });
     assert.equal(pinned.ok, false);
-    if (!pinned.ok) assert.match(pinned.error.message, /enter the password again to change where vc9 logs in/);
+    if (!pinned.ok) assert.match(pinned.error.message, /enter the domain password again in the Password field to trust its certificate pin for vc9/);
     // Outside the domain the builder refuses it, password or not.
     assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://evil.example' })).ok, false);
     assert.equal(keychain.items.get('domain:corp.example'), 'domain-password');

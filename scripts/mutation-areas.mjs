@@ -237,12 +237,15 @@ export const AREAS = {
     ],
   },
   ipc: {
-    what: "what a window may ask of main: the sender and page checks of every IPC channel (D169), the channel-to-page table, and the popup's arming delay held in main for an allow (D173)",
+    what: "what a window may ask of main: the sender and page checks of every IPC channel (D169), the channel-to-page table, the popup's arming delay held in main for an allow (D173), and where a stored password may go without being typed again (D172, D180)",
     mutate: [
       'src/main/ipc/handle.ts',
       'src/main/ipc/trusted-sender.ts',
       'src/main/ipc/register-handlers.ts',
       'src/main/approvals/approval-popup.ts',
+      'src/base/domain-trust.ts',
+      // movesPassword and saveEndpoint only: the rest of AppServices is settings plumbing.
+      'src/main/app-services.ts:18-99',
     ],
     tests: [
       'test/main/ipc/handle.test.ts',
@@ -250,6 +253,10 @@ export const AREAS = {
       'test/main/ipc/renderer-attacks.test.ts',
       'test/main/approvals/approval-arming.test.ts',
       'test/main/approvals/approval-popup.test.ts',
+      'test/base/domain-trust.test.ts',
+      'test/main/ipc/endpoint-redirect-attacks.test.ts',
+      'test/main/ipc/domain-pin-attack.test.ts',
+      'test/main/app-services.test.ts',
     ],
   },
   'gateway-intake': {

@@ -2,6 +2,7 @@ import type { EndpointKind } from '../base/kinds/registry.js';
 import { kindForms } from '../base/kinds/kind-forms.js';
 import type { ClaudeInstallResult, CliToolResult, EndpointForm, HttpDoorSettings, PowerSettings } from '../base/contracts/ipc-channels.js';
 import type { AuditRecord } from '../base/contracts/audit-event.js';
+import { isKnownDomainTrust, unknownDomainTrustMessage } from '../base/domain-trust.js';
 import { filterAudit, type AuditFilterInput } from '../base/audit-filter.js';
 import { readAudit } from '../platform/audit/read-audit.js';
 import type { UpstreamLogin } from '../platform/broker/upstream-login.js';
@@ -15,13 +16,13 @@ import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint 
 import { SettingsInputError } from './settings-input-error.js';
 
 /**
- * True when `after` trusts another certificate than `before`, or (unless the password is a
- * domain's, typed for all its hosts) sends the password to another server.
+ * True when `after` trusts another certificate than `before`, or sends the password to another
+ * server (an endpoint's own password, typed for that one server and certificate).
  */
-function movesPassword(before: Endpoint, after: Endpoint, forDomain: boolean): boolean {
+function movesPassword(before: Endpoint, after: Endpoint): boolean {
   const origin = (url: string | undefined) => (url === undefined ? undefined : new URL(url).origin);
   if (before.tls.fingerprintSha256 !== after.tls.fingerprintSha256 || before.tls.caFile !== after.tls.caFile) return true;
-  return !forDomain && origin(before.url) !== origin(after.url);
+  return origin(before.url) !== origin(after.url);
 }
 
 /** What the settings window's operations need. */
@@ -60,25 +61,34 @@ export class AppServices {
     const endpoint = endpointFromForm(form);
     const credential = endpoint.credential;
     const config = this.store.load();
+    const domain = config.credentials.find((c) => c.id === credential)?.domain;
     // A domain credential that exists already may be shared without typing its password again.
-    if (mode === 'add' && !form.password && !config.credentials.some((c) => c.id === credential)) {
+    if (mode === 'add' && !form.password && domain === undefined) {
       throw new SettingsInputError('enter the password for a new endpoint');
     }
     // Security: the stored password goes wherever the endpoint points at the next login, without
     // a prompt while it is unlocked. An edit that moves it to another server, or changes which
     // certificate that server must show, needs the password typed again, so a settings page
     // running someone else's script cannot send it elsewhere (R9-attack, D172).
-    // A domain password was typed for every host of its domain (an endpoint there may be added
-    // without it), so only its certificate settings count.
+    // A domain password was typed for every host of its domain, so there only the trust counts:
+    // see the check under the config lock below.
     const existing = mode === 'edit' ? config.endpoints.find((e) => e.id.toLowerCase() === form.id.toLowerCase()) : undefined;
-    const forDomain = config.credentials.find((c) => c.id === credential)?.domain !== undefined;
-    if (existing && !form.password && movesPassword(existing, endpoint, forDomain)) {
+    if (existing && !form.password && domain === undefined && movesPassword(existing, endpoint)) {
       throw new SettingsInputError(`enter the password again to change where ${existing.id} logs in (its server or certificate); the stored password is sent only where it was typed for`);
     }
     const previous = form.password ? await this.deps.keychain.get(credential) : undefined;
     if (form.password) await this.deps.keychain.set(credential, form.password);
     try {
-      this.store.update((config) => applyEndpointForm(config, form, mode));
+      this.store.update((config) => {
+        // Security: a domain password without typing it only with a trust it was typed for: the
+        // system's store or another endpoint's pin or CA file, never one the page brings along
+        // (D180). Checked on the file as it is under the lock, so an endpoint removed
+        // meanwhile does not vouch for its pin.
+        if (!form.password && domain !== undefined && !isKnownDomainTrust(config, credential, endpoint.tls)) {
+          throw new SettingsInputError(unknownDomainTrustMessage(endpoint.id, domain, endpoint.tls, 'in the Password field'));
+        }
+        return applyEndpointForm(config, form, mode);
+      });
     } catch (e) {
       // Roll the keychain back so a refused form leaves nothing behind.
       if (form.password) await (previous === undefined ? this.deps.keychain.delete(credential) : this.deps.keychain.set(credential, previous)).catch(() => undefined);

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
+import type { EndpointKind } from '../../src/base/kinds/registry.js';
+import type { UpstreamLogin } from '../../src/platform/broker/upstream-login.js';
 import type { Keychain } from '../../src/platform/keychain/keychain.js';
 
 /** What one in-process `keybroker` invocation printed and returned. */
@@ -19,8 +21,8 @@ class Capture extends Writable {
   }
 }
 
-/** Run `keybroker ...argv` in-process against `home`, with `stdin` piped in and a fake keychain. */
-export async function runIn(home: string, argv: string[], opts: { stdin?: string; keychain?: Keychain; now?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+/** Run `keybroker ...argv` in-process against `home`, with `stdin` piped in, a fake keychain and, if given, the login test's logins. */
+export async function runIn(home: string, argv: string[], opts: { stdin?: string; keychain?: Keychain; now?: number; env?: NodeJS.ProcessEnv; logins?: Readonly<Record<EndpointKind, UpstreamLogin>> } = {}): Promise<CliRun> {
   const stdout = new Capture();
   const stderr = new Capture();
   const code = await runCli({
@@ -36,6 +38,7 @@ export async function runIn(home: string, argv: string[], opts: { stdin?: string
         return opts.keychain;
       },
       ...(opts.now !== undefined ? { now: () => opts.now! } : {}),
+      ...(opts.logins !== undefined ? { logins: () => opts.logins! } : {}),
     },
   });
   return { code, stdout: stdout.text, stderr: stderr.text };

@@ -1,6 +1,7 @@
 import { DEFAULT_TTL_SECONDS, type Config } from '../../base/contracts/config.js';
 import { findKind, kindList } from '../../base/kinds/registry.js';
 import { formatDuration } from '../../base/duration.js';
+import { isKnownDomainTrust, unknownDomainTrustMessage } from '../../base/domain-trust.js';
 import { ConfigStore } from '../../platform/config/config-store.js';
 import { resolveHome } from '../../platform/config/home.js';
 import { CliError, usageError } from '../cli-error.js';
@@ -40,6 +41,12 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   if (!values['password-stdin'] && !existingCredential) {
     throw usageError(`the password is read from stdin only: add --password-stdin and pipe it in; usage: ${usage}`);
   }
+  // Security: the stored domain password goes, without typing it, only where it went before:
+  // the login test below would send it to a pin or CA file of the new endpoint's own at once
+  // (D180, the same rule as the settings window's).
+  if (!values['password-stdin'] && !isKnownDomainTrust(current, credentialId, draft.endpoint.tls)) {
+    throw usageError(unknownDomainTrustMessage(draft.endpoint.id, draft.domain!, draft.endpoint.tls, 'with --password-stdin'));
+  }
   const password = values['password-stdin'] ? await readPasswordFromStdin(ctx.stdin) : undefined;
 
   const keychain = await openKeychain(ctx);
@@ -64,7 +71,7 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   }
   let saved: Config;
   try {
-    saved = store.update((config) => addToConfig(config, draft));
+    saved = store.update((config) => addToConfig(config, draft, password !== undefined));
   } catch (e) {
     if (rollback) {
       await rollback().catch((re: unknown) => {
@@ -97,9 +104,13 @@ function assertNameFree(config: Config, id: string): void {
 }
 
 /** The config with the endpoint (and its credential, if new) added. Re-checks against the fresh file. */
-function addToConfig(config: Config, draft: EndpointDraft): Config {
+function addToConfig(config: Config, draft: EndpointDraft, typed: boolean): Config {
   assertNameFree(config, draft.endpoint.id);
   const id = draft.endpoint.credential;
+  // Security: as above, on the file as it is under the lock (an endpoint removed meanwhile vouches for nothing).
+  if (!typed && !isKnownDomainTrust(config, id, draft.endpoint.tls)) {
+    throw usageError(unknownDomainTrustMessage(draft.endpoint.id, draft.domain!, draft.endpoint.tls, 'with --password-stdin'));
+  }
   const has = config.credentials.some((c) => c.id === id);
   const credentials = has
     ? config.credentials.map((c) => (c.id === id && draft.ttlSeconds !== undefined ? { ...c, ttlSeconds: draft.ttlSeconds } : c))

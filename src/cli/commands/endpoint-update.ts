@@ -1,6 +1,7 @@
 import type { Config } from '../../base/contracts/config.js';
 import type { Endpoint } from '../../base/contracts/endpoint.js';
 import { formatDuration } from '../../base/duration.js';
+import { isKnownDomainTrust, unknownDomainTrustMessage } from '../../base/domain-trust.js';
 import type { KindField } from '../../base/kinds/kind-descriptor.js';
 import { allKinds, kindFieldValues, kindOf } from '../../base/kinds/registry.js';
 import { ConfigStore } from '../../platform/config/config-store.js';
@@ -77,6 +78,14 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   const draft = buildEndpointDraft(old.kind, old.id, mergedValues(current, old, values));
   const next = draft.endpoint;
 
+  // Security: a domain password without typing it only with a trust it was typed for (the
+  // system's store, or another endpoint's pin or CA file): the login test below would send it
+  // to a new pin at once (D180, the settings window's rule). An endpoint's own
+  // password moves with the URL as before (D172: the user's own shell).
+  const domain = current.credentials.find((c) => c.id === old.credential)?.domain;
+  if (!values['password-stdin'] && domain !== undefined && !isKnownDomainTrust(current, old.credential, next.tls)) {
+    throw usageError(unknownDomainTrustMessage(next.id, domain, next.tls, 'with --password-stdin'));
+  }
   const password = values['password-stdin'] ? await readPasswordFromStdin(ctx.stdin) : undefined;
   const keychain = await openKeychain(ctx);
   const sessionChanged = password !== undefined || SESSION_FIELDS.some((f) => JSON.stringify(old[f]) !== JSON.stringify(next[f]))
@@ -96,7 +105,7 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   }
   let saved: Config;
   try {
-    saved = store.update((config) => replaceInConfig(config, old.id, draft));
+    saved = store.update((config) => replaceInConfig(config, old.id, draft, password === undefined ? domain : undefined));
   } catch (e) {
     await rollback?.().catch((re: unknown) => {
       ctx.stderr.write(`keybroker endpoint: could not restore keychain item ${next.credential} (${(re as Error)?.message ?? String(re)}); set it again with 'keybroker endpoint update ${old.id} --password-stdin'\n`);
@@ -141,10 +150,17 @@ function mergedValues(config: Config, old: Endpoint, v: Readonly<Record<string, 
   };
 }
 
-/** The config with endpoint `id` replaced by the draft and its credential's TTL updated. Re-checks the fresh file. */
-function replaceInConfig(config: Config, id: string, draft: EndpointDraft): Config {
+/**
+ * The config with endpoint `id` replaced by the draft and its credential's TTL updated.
+ * Re-checks the fresh file; `untypedDomain` is the domain whose password was not typed.
+ */
+function replaceInConfig(config: Config, id: string, draft: EndpointDraft, untypedDomain: string | undefined): Config {
   const i = config.endpoints.findIndex((e) => e.id === id);
   if (i < 0) throw new CliError(`endpoint ${id} was removed meanwhile; add it with 'keybroker endpoint add'`);
+  // Security: the domain trust check again, on the file as it is under the lock.
+  if (untypedDomain !== undefined && !isKnownDomainTrust(config, draft.endpoint.credential, draft.endpoint.tls)) {
+    throw usageError(unknownDomainTrustMessage(draft.endpoint.id, untypedDomain, draft.endpoint.tls, 'with --password-stdin'));
+  }
   const endpoints = config.endpoints.map((e, j) => (j === i ? draft.endpoint : e));
   const credentials = config.credentials.map((c) => (c.id === draft.endpoint.credential && draft.ttlSeconds !== undefined ? { ...c, ttlSeconds: draft.ttlSeconds } : c));
   return { ...config, endpoints, credentials };

@@ -13,6 +13,7 @@ import { registerHandlers, type HandlerHost } from '../../../src/main/ipc/regist
 import { FakeIpcMain } from '../../mocks/electron.js';
 import { FakeUpstreamLogin } from '../../mocks/fake-upstream-login.js';
 import { MemoryKeychain } from '../../mocks/memory-keychain.js';
+import { createTestPki } from '../../support/openssl-pki.js';
 
 const SETTINGS = 'app://keybroker/settings.html';
 const FP_A = 'AA:'.repeat(31) + 'AA';
@@ -68,6 +69,26 @@ describe('the settings page cannot redirect a stored password (R9-attack)', () =
     assert.equal(keychain.items.get('endpoint:vc1'), 'the-password');
   });
 
+  it('Security: an edit without the password may not give the endpoint a CA file of its own', async () => {
+    const pki = createTestPki();
+    const caFile = path.join(home, 'other-ca.pem');
+    try {
+      fs.writeFileSync(caFile, pki.ca.cert);
+      const res = await invoke('endpoints:edit', { ...form, caFile });
+      assert.equal(res.ok, false, 'a CA file of its own without the password');
+      if (!res.ok) assert.match(res.error.message, /enter the password again to change where vc1 logs in/, 'D172\'s line');
+      assert.equal(stored().caFile, undefined, 'no CA file stored');
+    } finally {
+      pki.remove();
+    }
+  });
+
+  it('compares an edit with the endpoint of its own name, not another one', async () => {
+    assert.equal((await invoke('endpoints:add', { ...form, id: 'vc2', url: 'https://vc2.corp.example', password: 'pw2' })).ok, true, 'vc2 added');
+    assert.equal((await invoke('endpoints:edit', { ...form, id: 'vc2', url: 'https://vc2.corp.example', readOnly: true })).ok, true, 'vc2 kept its server');
+    assert.equal((await invoke('endpoints:edit', { ...form, id: 'vc2', url: 'https://vc1.corp.example' })).ok, false, 'vc2 may not move to vc1\'s server without its password');
+  });
+
   it('an edit that keeps the server (a path, read-only, TTL, user) needs no password; a move with the password typed again is fine', async () => {
     assert.equal((await invoke('endpoints:edit', { ...form, url: 'https://VC1.corp.example/sdk', readOnly: true, ttlSeconds: 600, username: 'other' })).ok, true);
     assert.equal(stored().readOnly, true);
@@ -83,7 +104,7 @@ describe('the settings page cannot redirect a stored password (R9-attack)', () =
     assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example' })).ok, true);
     const pinned = await invoke('endpoints:edit', { ...shared, url: 'https://vc10.corp.example', fingerprintSha256: FP_B });
     assert.equal(pinned.ok, false);
-    if (!pinned.ok) assert.match(pinned.error.message, /enter the password again to change where vc9 logs in/);
+    if (!pinned.ok) assert.match(pinned.error.message, /enter the domain password again in the Password field to trust its certificate pin for vc9/);
     // Outside the domain the builder refuses it, password or not.
     assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://evil.example' })).ok, false);
     assert.equal(keychain.items.get('domain:corp.example'), 'domain-password');

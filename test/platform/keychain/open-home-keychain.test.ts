@@ -3,7 +3,7 @@
 // in without loss, also when a move is interrupted.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,6 +84,26 @@ describe('openHomeKeychain on a real Secret Service', () => {
     assert.equal(rm.code, 0, rm.stderr);
     assert.equal(await lookup(ss, nsA.service, 'endpoint:vc'), undefined);
     assert.equal(await lookup(ss, nsB.service, 'endpoint:vc'), 'password-of-home-b');
+  });
+
+  it('the next open removes the second name a creator killed between its link and its unlink left for keychain.json (D176, X2-domainpin)', async () => {
+    const home = freshHome();
+    const created = loadKeychainNamespace(home);
+    // As a creator killed after fs.linkSync and before its rmSync leaves it: its temp name, a
+    // second link to the new keychain.json, of a pid that is gone.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const leftover = path.join(home, `.keychain.json.${dead}.0123456789ab.tmp`);
+    fs.linkSync(created.file, leftover);
+    assert.equal(fs.statSync(created.file).nlink, 2, 'one file, two names');
+    assert.equal(created.legacyMigrated, false, 'a creator writes the file not yet migrated, so the next open writes it again');
+
+    const opened = await openHomeKeychain(home);
+    assert.equal(opened.migrationError, undefined, 'the open went through');
+    assert.deepEqual(fs.readdirSync(home).sort(), ['keychain.json'], 'the leftover is gone');
+    const ns = loadKeychainNamespace(home);
+    assert.equal(ns.id, created.id, 'the namespace kept its id');
+    assert.equal(ns.legacyMigrated, true, 'and was written once more');
+    assert.equal(fs.statSync(ns.file).nlink, 1, 'keychain.json has one name again');
   });
 
   it("moves an existing install's items (written the old way) into the home's namespace, without loss, once", async () => {

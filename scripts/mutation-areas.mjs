@@ -360,6 +360,7 @@ export const AREAS = {
       'test/platform/supervisor/supervisor.test.ts',
       // The files each built-in server's spec names.
       'test/platform/host/server-specs.test.ts',
+      'test/platform/kinds/built-in-server.test.ts',
     ],
   },
   consent: {

@@ -94,6 +94,23 @@ describe('bubblewrapArgs() on this machine\'s files (no injected stat or realpat
   });
 });
 
+describe('bubblewrapArgs() with named files on this machine (no injected stat or realpath)', () => {
+  it('binds the real files, each from its real path at the linked path it is named by; a folder, a missing file or a dangling link is left out', () => {
+    const dir = fs.realpathSync(fs.mkdtempSync('/var/tmp/kb-reads-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'real'));
+      fs.writeFileSync(path.join(dir, 'real', 'index.cjs'), '');
+      fs.symlinkSync('real', path.join(dir, 'linked'));
+      fs.symlinkSync('nowhere', path.join(dir, 'real', 'dangling.cjs'));
+      const named = ['linked/index.cjs', 'real', 'real/server.v8cache', 'real/dangling.cjs'].map((r) => path.join(dir, r));
+      const a = bubblewrapArgs({ bwrap: '/usr/bin/bwrap', nodePath: process.execPath, arch: 'x64' }, path.join(dir, 'linked'), false, [], named);
+      assert.deepEqual(pairsOf(a, '--ro-bind').filter((p) => p.includes(dir)), [`${dir}/real/index.cjs ${dir}/linked/index.cjs`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bubblewrapArgs(): what else is bound', () => {
   it('node outside the system trees: its prefix, read-only; inside them: nothing more', () => {
     const nvm = bubblewrapArgs({ ...base, nodePath: '/opt/node/bin/node' }, '/opt/kb', true);

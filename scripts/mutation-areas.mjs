@@ -345,6 +345,8 @@ export const AREAS = {
       'src/platform/supervisor/child-env.ts',
       // What NodeLauncher hands the sandbox: the child's argv and environment, the hidden folders.
       'src/platform/supervisor/child-command.ts',
+      // The only files a built-in server child may read (D182).
+      'src/platform/kinds/built-in-server.ts',
     ],
     tests: [
       // Runs bubblewrap for real (a unix socket refused, the home and the KeyBroker home out of
@@ -363,6 +365,9 @@ export const AREAS = {
       'test/platform/supervisor/child-command.test.ts',
       // Real children without a sandbox: what their environment holds (about 4 s).
       'test/platform/supervisor/supervisor.test.ts',
+      // The files each built-in server's spec names.
+      'test/platform/host/server-specs.test.ts',
+      'test/platform/kinds/built-in-server.test.ts',
     ],
   },
   consent: {

@@ -14,7 +14,7 @@ export function serverSpecs(config: Config, distDir: string): ServerSpec[] {
   for (const { descriptor, server } of kindModules()) {
     const modulePath = server?.modulePath(distDir);
     if (!server || modulePath === undefined) continue;
-    specs.push({ name: descriptor.id, kind: descriptor.id as EndpointKind, modulePath, ...(server.execArgv ? { execArgv: server.execArgv } : {}), ...(server.env ? { env: server.env } : {}) });
+    specs.push({ name: descriptor.id, kind: descriptor.id as EndpointKind, modulePath, ...(server.reads ? { reads: server.reads(distDir) } : {}), ...(server.execArgv ? { execArgv: server.execArgv } : {}), ...(server.env ? { env: server.env } : {}) });
   }
   for (const s of config.servers) specs.push({ name: s.name, kind: s.kind, modulePath: path.resolve(s.module), execArgv: s.execArgv });
   return specs;

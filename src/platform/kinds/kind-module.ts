@@ -13,6 +13,13 @@ export interface KindServer {
    * absent, and the bridge says so).
    */
   modulePath(distDir: string): string | undefined;
+  /**
+   * Every file the server reads of its own, given the same `dist/` folder: the sandbox makes
+   * exactly these readable (none of the package around them, D182). Absent: the
+   * module's whole package, and a `node_modules` around it, are readable (a module that loads
+   * packages at run time).
+   */
+  reads?(distDir: string): readonly string[];
   /** Runtime flags, e.g. `["--import", "tsx"]` for a TypeScript module (tests). */
   readonly execArgv?: readonly string[];
   /**

@@ -17,6 +17,7 @@
 // sandbox mounts the app read-only.
 import path from 'node:path';
 import { runCachedBundle } from '../code-cache/cached-bundle.js';
+import { BUILT_IN_SERVER_FILES } from './built-in-files.js';
 
 declare const __KB_SERVER_BUILD_ID__: string;
 
@@ -24,8 +25,8 @@ declare const __KB_SERVER_BUILD_ID__: string;
 const dir = __dirname;
 const writeCacheTo = process.env['KEYBROKER_CODE_CACHE_OUT'];
 const use = runCachedBundle({
-  bundle: path.join(dir, 'server.cjs'),
-  cache: path.join(dir, 'server.v8cache'),
+  bundle: path.join(dir, BUILT_IN_SERVER_FILES.bundle),
+  cache: path.join(dir, BUILT_IN_SERVER_FILES.cache),
   expectedBuildId: __KB_SERVER_BUILD_ID__,
   // scripts/build.mjs writes server.cjs in the CommonJS wrapper already.
   prewrapped: true,
@@ -34,6 +35,6 @@ const use = runCachedBundle({
   ...(process.env['KEYBROKER_CODE_CACHE_TRACE'] === '1' && { onCompiled: (u: string) => process.stderr.write(`code cache: ${u}\n`) }),
 });
 if (use === undefined) {
-  process.stderr.write(`${path.join(dir, 'server.cjs')} is missing; run the build again\n`);
+  process.stderr.write(`${path.join(dir, BUILT_IN_SERVER_FILES.bundle)} is missing; run the build again\n`);
   process.exit(1);
 }

@@ -14,6 +14,7 @@ export function childCommand(spec: LaunchSpec, hide: readonly string[], execPath
     args: [...(spec.execArgv ?? []), spec.modulePath, ...(spec.args ?? [])],
     env: { ...spec.env, [CHILD_CHANNEL_ENV]: 'fd3' },
     modulePath: spec.modulePath,
+    ...(spec.reads ? { reads: spec.reads } : {}),
     hide,
   };
 }

@@ -8,6 +8,8 @@ export interface LaunchSpec {
   readonly name: string;
   /** Absolute path of the child's built entry module. */
   readonly modulePath: string;
+  /** The only files of its own the child reads, when known (ServerSpec.reads); else its package. */
+  readonly reads?: readonly string[];
   readonly args?: readonly string[];
   /** The complete environment (already allow-listed; see buildChildEnv). */
   readonly env: Readonly<Record<string, string>>;

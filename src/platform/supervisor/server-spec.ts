@@ -8,6 +8,12 @@ export interface ServerSpec {
   readonly kind: EndpointKind;
   /** Absolute path of the built entry module (`dist/mcp/vsphere/index.cjs`). */
   readonly modulePath: string;
+  /**
+   * Every file the child reads of its own (built-in servers: their three files in
+   * `dist/mcp/<name>`). When given, the sandbox lets the child read exactly these, not the
+   * module's package nor a `node_modules` around it (D182).
+   */
+  readonly reads?: readonly string[];
   readonly args?: readonly string[];
   readonly execArgv?: readonly string[];
   /** Fixed variables added to the allow-listed environment (a kind's tunables; never a secret). */

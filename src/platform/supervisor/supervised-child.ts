@@ -137,11 +137,11 @@ export class SupervisedChild extends DisposableBase {
     this.previous = undefined;
     const restart = this.everStarted;
     this.everStarted = true;
-    const { name, modulePath, args, execArgv } = this.spec;
+    const { name, modulePath, reads, args, execArgv } = this.spec;
     // Security: the child gets the allow-listed env, its spec's fixed tunables and its own name;
     // never a secret (DESIGN.md "Processes").
     const env = buildChildEnv(this.deps.env, { ...this.spec.env, KEYBROKER_CHILD: name });
-    const handle = new ChildProcessHandle(this.deps.launcher, { name, modulePath, args, execArgv, env }, this.deps.log);
+    const handle = new ChildProcessHandle(this.deps.launcher, { name, modulePath, ...(reads ? { reads } : {}), args, execArgv, env }, this.deps.log);
     this.current = handle;
     this.state = 'starting';
     handle.onDidSpawn(() => {

@@ -35,6 +35,16 @@ describe('serverSpecs()', () => {
           ['extra', undefined],
         ],
       );
+      // Security: a built-in child names its three files, which alone the sandbox lets it read;
+      // a config server names none (its package and dependencies are readable) (D182).
+      assert.deepEqual(
+        specs.map((s) => [s.name, s.reads]),
+        [
+          ['vsphere', ['index.cjs', 'server.cjs', 'server.v8cache'].map((f) => path.join(dist, 'mcp', 'vsphere', f))],
+          ['p6', ['index.cjs', 'server.cjs', 'server.v8cache'].map((f) => path.join(dist, 'mcp', 'p6', f))],
+          ['extra', undefined],
+        ],
+      );
     } finally {
       fs.rmSync(dist, { recursive: true, force: true });
     }

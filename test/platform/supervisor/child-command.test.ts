@@ -15,6 +15,8 @@ describe('childCommand()', () => {
     const c = childCommand({ name: 'v', modulePath: '/app/dist/v.cjs', args: ['--a', 'b'], execArgv: ['--import', 'tsx'], env: { PATH: '/usr/bin' } }, ['/home/u'], '/usr/bin/node');
     assert.deepEqual(c, { file: '/usr/bin/node', args: ['--import', 'tsx', '/app/dist/v.cjs', '--a', 'b'], env: { PATH: '/usr/bin', [CHILD_CHANNEL_ENV]: 'fd3' }, modulePath: '/app/dist/v.cjs', hide: ['/home/u'] });
     assert.deepEqual(childCommand({ name: 'v', modulePath: '/m.cjs', env: {} }, []), { file: process.execPath, args: ['/m.cjs'], env: { [CHILD_CHANNEL_ENV]: 'fd3' }, modulePath: '/m.cjs', hide: [] });
+    // The files it names go to the sandbox, not to the command line.
+    assert.deepEqual(childCommand({ name: 'v', modulePath: '/m.cjs', reads: ['/m.cjs', '/s.cjs'], env: {} }, []), { file: process.execPath, args: ['/m.cjs'], env: { [CHILD_CHANNEL_ENV]: 'fd3' }, modulePath: '/m.cjs', reads: ['/m.cjs', '/s.cjs'], hide: [] });
   });
 
   it('Security: the environment is the spec\'s and the channel\'s name, nothing of this process; the channel is always fd 3', () => {

@@ -2,8 +2,11 @@ import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildStatus } from '../../../src/base/contracts/broker-status.js';
 import { BugError } from '../../../src/base/errors/core-error.js';
+import type { LaunchSpec, Launcher } from '../../../src/platform/supervisor/launcher.js';
+import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
+import { noSandbox } from '../../../src/platform/supervisor/sandbox/sandbox.js';
 import { ServerNotFoundError } from '../../../src/platform/supervisor/server-not-found-error.js';
-import { cleanupSupervisors, isGone, makeSupervisor, next, serverSpec } from './supervisor-harness.js';
+import { SERVER_CHILD, cleanupSupervisors, isGone, makeSupervisor, next, serverSpec } from './supervisor-harness.js';
 
 afterEach(cleanupSupervisors);
 
@@ -18,6 +21,17 @@ describe('Supervisor add()', () => {
     assert.equal(t.sup.get('alpha'), handle);
     assert.deepEqual(t.audit.items, [{ event: 'child.started', outcome: 'ok', pid, server: 'alpha' }]);
     await t.logs.wait('hello line', (l) => l === `[alpha ${pid}] hello from server-child`);
+  });
+
+  it('Security: hands the launcher the files the spec names (what the sandbox lets the child read, D182), and none for a spec without', async () => {
+    const launched: LaunchSpec[] = [];
+    const real = new NodeLauncher({ sandbox: noSandbox('supervisor logic test') });
+    const launcher: Launcher = { isolation: real.isolation, isolationNote: real.isolationNote, launch: (spec) => (launched.push(spec), real.launch(spec)) };
+    const t = makeSupervisor({ launcher });
+    await t.add({ ...serverSpec('alpha'), reads: [SERVER_CHILD] });
+    await t.add(serverSpec('beta'));
+    assert.deepEqual(launched.map((l) => [l.name, l.reads]), [['alpha', [SERVER_CHILD]], ['beta', undefined]]);
+    assert.ok(!('reads' in launched[1]!), 'no reads key for a spec without files');
   });
 
   it('refuses a second server with the same name', async () => {

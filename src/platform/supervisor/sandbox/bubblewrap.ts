@@ -70,15 +70,40 @@ export function packageRoot(modulePath: string, exists: (p: string) => boolean =
 }
 
 /**
+ * The files of `reads` that exist, each as `[source, destination]`: its real path mounted at
+ * the path the child names it by (a package reached through a link, as pnpm lays them out,
+ * is started by the linked path). A missing one (a server built without its code cache) is
+ * left out: the child then does without it, as it would outside the sandbox.
+ */
+function readBinds(reads: readonly string[], stat: NonNullable<BubblewrapLayout['stat']>, realpath: (p: string) => string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const r of reads) {
+    if (!path.isAbsolute(r)) continue;
+    let real: string;
+    try {
+      real = realpath(r);
+    } catch {
+      continue;
+    }
+    if (stat(real)?.kind === 'file') out.push([real, r]);
+  }
+  return out;
+}
+
+/**
  * The bwrap argument list for one child (exported for tests). Security: a fresh PID
  * namespace (the host's /proc is not there), a fresh /proc, /dev and /tmp, read-only system
  * trees, read-only app package, selected /etc files, and nothing else: no home folder, no
  * $XDG_RUNTIME_DIR (so no session bus socket), no /run, no host /tmp (the D-Bus sockets of
  * a private bus). The network namespace is shared: the child must reach its upstream; the
  * seccomp program (fd 4) keeps it away from abstract unix sockets.
+ * With `reads` (a built-in server's own files), exactly those files instead of the app
+ * package, and `appRoot` is only the folder the child starts in: no `node_modules` of
+ * KeyBroker's (the keyring's native module) or of a project it is installed in
+ * (D182).
  */
 // Stryker disable next-line ArrayDeclaration: any default list is equivalent: a relative path is never hidden (hiddenFolders skips it)
-export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean, hide: readonly string[] = []): string[] {
+export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean, hide: readonly string[] = [], reads?: readonly string[]): string[] {
   const stat = layout.stat ?? defaultStat;
   const realpath = layout.realpath ?? ((p: string) => fs.realpathSync(p));
   // Stryker disable next-line ArrayDeclaration: as for `hide` above
@@ -111,12 +136,19 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
     const prefix = path.dirname(path.dirname(node));
     binds.add(mayExposeWhole(prefix, hidden) ? prefix : node);
   }
-  binds.add(realpath(appRoot));
-  // Dependencies hoisted into an enclosing node_modules (keybroker installed as a dependency).
-  if (path.basename(path.dirname(appRoot)) === 'node_modules') binds.add(realpath(path.dirname(appRoot)));
-  const nm = path.join(appRoot, 'node_modules');
-  if (stat(nm)?.kind === 'symlink') binds.add(realpath(nm));
+  // Security: a child that names its files reads those and nothing else of its package
+  // (D182). One that does not (a server module of config.json's `servers`, which
+  // may load packages at run time) gets its package and the dependencies it may load.
+  const files = reads ? readBinds(reads, stat, realpath) : [];
+  if (!reads) {
+    binds.add(realpath(appRoot));
+    // Dependencies hoisted into an enclosing node_modules (a module installed as a dependency).
+    if (path.basename(path.dirname(appRoot)) === 'node_modules') binds.add(realpath(path.dirname(appRoot)));
+    const nm = path.join(appRoot, 'node_modules');
+    if (stat(nm)?.kind === 'symlink') binds.add(realpath(nm));
+  }
   for (const b of [...binds].sort()) args.push('--ro-bind', b, b);
+  for (const [source, dest] of files) args.push('--ro-bind', source, dest);
   for (const f of ETC_FILES) args.push('--ro-bind-try', f, f);
   // Security: a hidden folder inside something bound (a KEYBROKER_HOME inside the app's
   // folder, with its control socket: a child that reached it could approve its own calls), or
@@ -125,10 +157,12 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   // nested ones (the outer one hides the inner).
   // Every system tree, symlinks and missing ones too: a hidden folder is a real path to an
   // existing folder, so it is never under a symlink or under nothing.
+  // A file of `reads` holds no folder.
   const bound = [...SYSTEM_TREES, ...binds];
   const covered = hidden.filter((h) => bound.some((b) => within(h, b)));
   for (const h of covered) if (!covered.some((o) => o !== h && within(h, o))) args.push('--tmpfs', h);
-  args.push('--proc', '/proc', '--dev', '/dev', '--chdir', realpath(appRoot), '--info-fd', '5');
+  // With `reads`, the folder as the child names it (bwrap made it, around the files bound in it).
+  args.push('--proc', '/proc', '--dev', '/dev', '--chdir', reads ? appRoot : realpath(appRoot), '--info-fd', '5');
   if (seccomp) args.push('--seccomp', '4');
   return args;
 }
@@ -147,8 +181,8 @@ export class BubblewrapSandbox implements Sandbox {
   }
 
   wrap(c: ChildCommand): WrappedCommand {
-    const appRoot = packageRoot(c.modulePath);
-    const args = [...bubblewrapArgs(this.layout, appRoot, this.seccomp !== undefined, c.hide), '--', c.file, ...c.args];
+    const appRoot = c.reads ? path.dirname(path.resolve(c.modulePath)) : packageRoot(c.modulePath);
+    const args = [...bubblewrapArgs(this.layout, appRoot, this.seccomp !== undefined, c.hide, c.reads), '--', c.file, ...c.args];
     // The host's TMPDIR does not exist in the sandbox; /tmp is the sandbox's own tmpfs.
     const env: Record<string, string> = { ...c.env };
     for (const k of ['TMPDIR', 'TEMP', 'TMP']) if (env[k] !== undefined) env[k] = '/tmp';

@@ -21,12 +21,12 @@ export interface SandboxExecLayout {
 /** A string literal in the SBPL (Scheme) profile language. */
 const lit = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-/** node's real path, or the path itself when it cannot be resolved (then the exec fails as it would). */
-function realNode(layout: SandboxExecLayout): string {
+/** The real path of `p`, or `p` itself when it cannot be resolved (then opening it fails as it would). */
+function realOr(layout: SandboxExecLayout, p: string): string {
   try {
-    return (layout.realpath ?? fs.realpathSync)(layout.nodePath);
+    return (layout.realpath ?? fs.realpathSync)(p);
   } catch {
-    return layout.nodePath;
+    return p;
   }
 }
 
@@ -39,19 +39,25 @@ function realNode(layout: SandboxExecLayout): string {
  * `com.apple.security.*`), which is how a process asks for keychain items; outbound network
  * for the upstream; writes only to its own temp folder. An app package that is the home or
  * holds it (a module directly in the home) has the home denied after it, as bubblewrap covers
- * it (D154). Not exercised here (no macOS CI): see SECURITY.md.
+ * it (D154). With `reads` (a built-in server's own files), each of those files by its path
+ * and its real path instead of the app's package: none of KeyBroker's package (its
+ * node_modules) is readable (D182). Not exercised here (no macOS CI): see SECURITY.md.
  */
 // Stryker disable next-line ArrayDeclaration: any default list is equivalent: a relative path is never denied (filtered below)
-export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string, hide: readonly string[] = []): string {
+export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string, hide: readonly string[] = [], reads?: readonly string[]): string {
   const keychains = path.join(layout.home, 'Library', 'Keychains');
   // Stryker disable next-line ArrayDeclaration: as for `hide` above
   const layoutHide = layout.hide ?? [];
   const hidden = [...new Set([...layoutHide, ...hide])].filter((p) => path.isAbsolute(p) && p !== '/');
   // Security: node's folders are checked against the home too: a node in ~/bin, ~/.nvm or
   // ~/dev/bin is readable as its binary alone, not as its "prefix" (D162).
-  const node = macNodeReads(layout.nodePath, realNode(layout), [layout.home, ...hidden]);
+  const node = macNodeReads(layout.nodePath, realOr(layout, layout.nodePath), [layout.home, ...hidden]);
   const denied = [...new Set([...hidden, ...(within(layout.home, appRoot) ? [layout.home] : [])])];
   const literals = node.literals.map((p) => `(literal ${lit(p)})`).join(' ');
+  // Security: the files a child names, each by both its paths (the profile sees real paths), else its package (D182).
+  const app = reads
+    ? [...new Set(reads.filter((p) => path.isAbsolute(p)).flatMap((p) => [p, realOr(layout, p)]))].map((p) => ` (literal ${lit(p)})`).join('')
+    : ` (subpath ${lit(appRoot)})`;
   return [
     '(version 1)',
     '(deny default)',
@@ -62,7 +68,7 @@ export function sandboxExecProfile(layout: SandboxExecLayout, appRoot: string, h
     '(allow file-read-metadata)',
     '(allow file-read* (subpath "/usr/lib") (subpath "/usr/share") (subpath "/System") (subpath "/Library/Preferences")',
     '  (subpath "/private/etc") (subpath "/etc") (literal "/dev/null") (literal "/dev/urandom") (literal "/dev/random")',
-    `  ${literals}${node.subpaths.map((p) => ` (subpath ${lit(p)})`).join('')} (subpath ${lit(appRoot)}))`,
+    `  ${literals}${node.subpaths.map((p) => ` (subpath ${lit(p)})`).join('')}${app})`,
     '(allow file-write* (literal "/dev/null") (subpath (param "TMP")))',
     '(allow file-read* (subpath (param "TMP")))',
     // Explicit denials after the allows: SBPL applies the last matching rule.
@@ -84,8 +90,8 @@ export class SandboxExecSandbox implements Sandbox {
   constructor(private readonly layout: SandboxExecLayout, private readonly tmpDir: string) {}
 
   wrap(c: ChildCommand): WrappedCommand {
-    const appRoot = packageRoot(c.modulePath);
-    const profile = sandboxExecProfile(this.layout, appRoot, c.hide);
+    const appRoot = c.reads ? path.dirname(path.resolve(c.modulePath)) : packageRoot(c.modulePath);
+    const profile = sandboxExecProfile(this.layout, appRoot, c.hide, c.reads);
     const env: Record<string, string> = { ...c.env, TMPDIR: this.tmpDir };
     return { file: this.layout.sandboxExec, args: ['-D', `TMP=${this.tmpDir}`, '-p', profile, c.file, ...c.args], env, cwd: appRoot };
   }

@@ -7,6 +7,13 @@ export interface ChildCommand {
   readonly env: Readonly<Record<string, string>>;
   /** The child's entry module; the sandbox makes its package readable. */
   readonly modulePath: string;
+  /**
+   * The only files of its own the child reads (a built-in server's bundle, entry and code
+   * cache). When given, the sandbox makes exactly these readable instead of the module's
+   * package (which holds `node_modules`, the keyring's native module among them) and any
+   * `node_modules` around it (KeyBroker installed as a project's dependency).
+   */
+  readonly reads?: readonly string[];
   /** Folders the child must never see even inside something the sandbox binds (the host's home). */
   readonly hide?: readonly string[];
 }

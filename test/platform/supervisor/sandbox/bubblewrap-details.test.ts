@@ -94,6 +94,23 @@ describe('bubblewrapArgs() on this machine\'s files (no injected stat or realpat
   });
 });
 
+describe('bubblewrapArgs() with named files on this machine (no injected stat or realpath)', () => {
+  it('binds the real files, each from its real path at the linked path it is named by; a folder, a missing file or a dangling link is left out', () => {
+    const dir = fs.realpathSync(fs.mkdtempSync('/var/tmp/kb-reads-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'real'));
+      fs.writeFileSync(path.join(dir, 'real', 'index.cjs'), '');
+      fs.symlinkSync('real', path.join(dir, 'linked'));
+      fs.symlinkSync('nowhere', path.join(dir, 'real', 'dangling.cjs'));
+      const named = ['linked/index.cjs', 'real', 'real/server.v8cache', 'real/dangling.cjs'].map((r) => path.join(dir, r));
+      const a = bubblewrapArgs({ bwrap: '/usr/bin/bwrap', nodePath: process.execPath, arch: 'x64' }, path.join(dir, 'linked'), false, [], named);
+      assert.deepEqual(pairsOf(a, '--ro-bind').filter((p) => p.includes(dir)), [`${dir}/real/index.cjs ${dir}/linked/index.cjs`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bubblewrapArgs(): what else is bound', () => {
   it('node outside the system trees: its prefix, read-only; inside them: nothing more', () => {
     const nvm = bubblewrapArgs({ ...base, nodePath: '/opt/node/bin/node' }, '/opt/kb', true);
@@ -143,6 +160,46 @@ describe('bubblewrapArgs(): what else is bound', () => {
     const d = bubblewrapArgs({ ...base, nodePath: '/srv/app/node_modules/node/bin/node' }, '/srv/app/node_modules/keybroker', true);
     assert.deepEqual(pairsOf(d, '--ro-bind'), ['/usr /usr', '/srv/app/node_modules /srv/app/node_modules', '/srv/app/node_modules/keybroker /srv/app/node_modules/keybroker', '/srv/app/node_modules/node /srv/app/node_modules/node']);
     assert.deepEqual(d.slice(d.indexOf('--chdir'), d.indexOf('--chdir') + 2), ['--chdir', '/srv/app/node_modules/keybroker']);
+  });
+});
+
+describe('bubblewrapArgs(): a child that names its files (a built-in server, D182)', () => {
+  const NM = '/srv/proj/node_modules';
+  const DIR = `${NM}/keybroker/dist/mcp/vsphere`;
+  const reads = [`${DIR}/index.cjs`, `${DIR}/server.cjs`, `${DIR}/server.v8cache`];
+
+  it('Security: exactly its files, read-only at their own paths: not its package, not the node_modules around it (the project\'s other packages, the keyring module)', () => {
+    const m = machine({ dirs: [NM, `${NM}/keybroker`, DIR], files: reads });
+    const a = bubblewrapArgs({ ...base, ...m }, DIR, true, [], reads);
+    assert.deepEqual(pairsOf(a, '--ro-bind'), ['/usr /usr', ...reads.map((r) => `${r} ${r}`)]);
+    assert.deepEqual(values(a, '--chdir'), [DIR], 'starts in its own folder');
+    assert.ok(!a.some((x) => x === NM || x === `${NM}/keybroker`), a.join(' '));
+    // A symlinked node_modules inside its package is not bound either.
+    const l = machine({ dirs: [DIR], files: reads, links: { [`${NM}/keybroker/node_modules`]: '/srv/shared' } });
+    assert.deepEqual(pairsOf(bubblewrapArgs({ ...base, ...l }, `${NM}/keybroker`, true, [], reads), '--ro-bind'), ['/usr /usr', ...reads.map((r) => `${r} ${r}`)]);
+  });
+
+  it('a file reached through a link (pnpm: node_modules/keybroker is a link into .pnpm) is mounted from its real path at the path the child names', () => {
+    const real = (r: string) => r.replace(`${NM}/keybroker`, `${NM}/.pnpm/keybroker@0.2.0/node_modules/keybroker`);
+    const m = machine({ files: reads.map(real), real: Object.fromEntries(reads.map((r) => [r, real(r)])) });
+    const a = bubblewrapArgs({ ...base, ...m }, DIR, true, [], reads);
+    assert.deepEqual(pairsOf(a, '--ro-bind'), ['/usr /usr', ...reads.map((r) => `${real(r)} ${r}`)]);
+    assert.deepEqual(values(a, '--chdir'), [DIR], 'the folder as the child names it');
+  });
+
+  it('a missing file (no code cache), a folder, an unresolvable or a relative path is left out; no files at all binds none of the app', () => {
+    const m = machine({ dirs: [DIR, `${DIR}/sub`], files: [reads[0]!, 'rel/index.cjs'], real: { [reads[1]!]: '' } });
+    const a = bubblewrapArgs({ ...base, ...m }, DIR, true, [], [...reads, `${DIR}/sub`, 'rel/index.cjs']);
+    assert.deepEqual(pairsOf(a, '--ro-bind'), ['/usr /usr', `${reads[0]} ${reads[0]}`]);
+    assert.deepEqual(pairsOf(bubblewrapArgs({ ...base, ...m }, DIR, true, [], []), '--ro-bind'), ['/usr /usr']);
+  });
+
+  it('the files come after the other binds, before the hidden folders\' tmpfs', () => {
+    const m = machine({ dirs: ['/opt/node', '/usr/kb-home', DIR], files: reads });
+    const a = bubblewrapArgs({ ...base, ...m, nodePath: '/opt/node/bin/node' }, DIR, true, ['/usr/kb-home'], reads);
+    assert.deepEqual(pairsOf(a, '--ro-bind'), ['/usr /usr', '/opt/node /opt/node', ...reads.map((r) => `${r} ${r}`)]);
+    assert.ok(a.lastIndexOf(reads[2]!) < a.indexOf('/usr/kb-home'), 'the tmpfs over the hidden folder comes after');
+    assert.deepEqual(values(a, '--tmpfs'), ['/tmp', '/usr/kb-home']);
   });
 });
 
@@ -218,6 +275,15 @@ describe('BubblewrapSandbox', () => {
     assert.equal(s.note, 'isolation: bubblewrap (own PID namespace, no session bus or home, no unix sockets; network shared for the upstream)');
     // Without a temp variable, none is added.
     assert.deepEqual(s.wrap({ file: 'n', args: [], env: { PATH: '/usr/bin' }, modulePath: path.join(root, 'x.cjs') }).env, { PATH: '/usr/bin' });
+  });
+
+  it('wraps a command that names its files: those files, started in its module\'s folder', () => {
+    const dir = '/srv/kb/dist/mcp/p6';
+    const reads = [`${dir}/index.cjs`, `${dir}/server.cjs`];
+    const m = { ...base, ...machine({ files: reads }) };
+    const w = new BubblewrapSandbox(m).wrap({ file: '/usr/bin/node', args: [reads[0]!], env: {}, modulePath: reads[0]!, reads, hide: ['/nope'] });
+    assert.deepEqual(w.args.slice(0, w.args.indexOf('--')), bubblewrapArgs(m, dir, true, ['/nope'], reads));
+    assert.equal(w.cwd, dir);
   });
 
   it('an architecture without a seccomp program: no fd 4, no --seccomp, and the note says abstract unix sockets stay reachable', () => {

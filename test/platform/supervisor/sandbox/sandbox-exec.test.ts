@@ -146,6 +146,33 @@ describe('sandboxExecProfile(): what a child reads of node\'s install (D162)', (
   });
 });
 
+describe('sandboxExecProfile(): a child that names its files (a built-in server, D182)', () => {
+  const DIR = '/Users/ann/proj/node_modules/keybroker/dist/mcp/vsphere';
+  const reads = [`${DIR}/index.cjs`, `${DIR}/server.cjs`, `${DIR}/server.v8cache`];
+  const readLine = (p: string) => p.split('\n')[9];
+
+  it('Security: exactly its files, not its package or the project\'s node_modules (no subpath of the app at all)', () => {
+    const profile = sandboxExecProfile(layout, DIR, [], reads);
+    assert.equal(readLine(profile), '  (literal "/opt/homebrew/bin/node") (literal "/opt/homebrew/Cellar/node/23.3.0/bin/node") (subpath "/opt/homebrew/Cellar") (subpath "/opt/homebrew/opt")'
+      + ' (subpath "/opt/homebrew/etc/openssl@3") (subpath "/opt/homebrew/etc/ca-certificates")'
+      + ` (literal "${DIR}/index.cjs") (literal "${DIR}/server.cjs") (literal "${DIR}/server.v8cache"))`);
+    assert.ok(!profile.includes('node_modules"') && !profile.includes(`(subpath "${DIR}")`), profile);
+  });
+
+  it('each file by the path it is named by and its real path (pnpm\'s link into .pnpm); one that cannot be resolved, or a relative one, as named or not at all', () => {
+    const real = (r: string) => r.replace('node_modules/keybroker', 'node_modules/.pnpm/keybroker@0.2.0/node_modules/keybroker');
+    const l = { ...layout, realpath: realpathOf({ '/opt/homebrew/bin/node': CELLAR_NODE, [reads[0]!]: real(reads[0]!), [reads[1]!]: real(reads[1]!) }, [reads[2]!]) };
+    const line = readLine(sandboxExecProfile(l, DIR, [], [...reads, 'dist/x.cjs']))!;
+    assert.ok(line.endsWith(`(literal "${reads[0]}") (literal "${real(reads[0]!)}") (literal "${reads[1]}") (literal "${real(reads[1]!)}") (literal "${reads[2]}"))`), line);
+    assert.ok(!line.includes('dist/x.cjs'), line);
+  });
+
+  it('no files at all: nothing of the app is readable', () => {
+    const line = readLine(sandboxExecProfile(layout, DIR, [], []))!;
+    assert.ok(line.endsWith('(subpath "/opt/homebrew/etc/ca-certificates"))'), line);
+  });
+});
+
 describe('SandboxExecSandbox', () => {
   it('wraps the command: sandbox-exec with the temp folder as TMP and the profile, then the command; TMPDIR is that folder; cwd is the app', () => {
     const s = new SandboxExecSandbox(layout, '/private/var/folders/kb-child-1');
@@ -159,6 +186,12 @@ describe('SandboxExecSandbox', () => {
       cwd: appRoot,
     });
     assert.equal(s.isolation, 'sandbox-exec');
+    // A command that names its files: those, started in its module's folder.
+    const dir = '/Users/ann/proj/node_modules/keybroker/dist/mcp/p6';
+    const reads = [`${dir}/index.cjs`, `${dir}/server.cjs`];
+    const named = s.wrap({ file: '/opt/homebrew/bin/node', args: [reads[0]!], env: {}, modulePath: reads[0]!, reads });
+    assert.deepEqual(named.args.slice(0, 4), ['-D', 'TMP=/private/var/folders/kb-child-1', '-p', sandboxExecProfile(layout, dir, [], reads)]);
+    assert.equal(named.cwd, dir);
     assert.equal(s.note, 'isolation: sandbox-exec (no keychain files, no Security framework lookups, read-only app; network allowed for the upstream)');
   });
 });

@@ -59,14 +59,14 @@ describe('one client cannot starve another on a shared child (X5-fair)', () => {
         .then((r) => { answeredA++; return r as CallToolResult; }));
     const cancelled = callsA.pop()!;
     await waitFor(`A's share of calls held at P6 (${SESSION_CALLS_IN_FLIGHT})`, () => ((fake.counts()[HELD] ?? 0) >= SESSION_CALLS_IN_FLIGHT ? true : undefined));
-    // The wait is audited, once for the burst (coalesced), never for B.
-    const queued = await waitFor('a gateway.queued record', () => readAudit(home).find((r) => r.event === 'gateway.queued'));
-    assert.deepEqual({ client: queued.client, server: queued.server, code: queued.code, count: queued.count }, { client: 'claude-ai', server: 'p6', code: 'over-share', count: 1 }, 'the first wait of the burst is written at once with count 1');
-
     const b = await clientB!.callTool({ name: 'p6_list_projects', arguments: { endpoint: 'pm', limit: 1 } }, undefined, { timeout: 120_000 }) as CallToolResult;
     assert.equal(b.isError, undefined, textOf(b));
     assert.equal(answeredA, 0, "B's call was answered while every one of A's was still pending");
     assert.equal(fake.counts()[HELD], SESSION_CALLS_IN_FLIGHT, "A's calls past its share waited at the gateway: they never reached the child or P6");
+
+    // The wait is audited, once for the burst (coalesced), never for B.
+    const queued = await waitFor('a gateway.queued record', () => readAudit(home).find((r) => r.event === 'gateway.queued'));
+    assert.deepEqual({ client: queued.client, server: queued.server, code: queued.code, count: queued.count }, { client: 'claude-ai', server: 'p6', code: 'over-share', count: 1 }, 'the first wait of the burst is written at once with count 1');
 
     // A waiting call is cancellable: it leaves the queue and never runs.
     cancel.abort();

@@ -65,6 +65,21 @@ describe('FairShare', () => {
     assert.equal(share.waiting, 1);
   });
 
+  it('prefers the session holding fewer calls even when another session\'s turn is next', async () => {
+    const share = new FairShare<string>({ childCap: 4, sessionCap: 4 });
+    const { order, releases, start } = recorder(share);
+    for (const n of [1, 2, 3]) void start('a', n);
+    void start('b', 1);
+    await settle();
+    void start('a', 4);
+    void start('b', 2);
+    await settle();
+    assert.equal(share.waiting, 2, 'a and b each wait with one call, a first in turn');
+    releases.get('b:1')!();
+    await settle();
+    assert.equal(order.at(-1), 'b:2', 'b holds none now, a three: b goes first');
+  });
+
   it('takes turns between sessions with equal calls in flight', async () => {
     const share = new FairShare<string>({ childCap: 1, sessionCap: 1 });
     const { order, releases, start } = recorder(share);

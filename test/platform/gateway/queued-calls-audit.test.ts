@@ -9,7 +9,7 @@ import { ManualClock } from '../../mocks/manual-clock.js';
 function boundedSink() {
   const records: AuditInput[] = [];
   const sink = {
-    room: true,
+    room: true as boolean,
     records,
     append(): void {
       throw new Error('coalesced records must go through appendBounded');

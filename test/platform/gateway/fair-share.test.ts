@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHILD_CALLS_IN_FLIGHT, FairShare, SESSION_CALLS_IN_FLIGHT, type QueuedReason, type Release } from '../../../src/platform/gateway/fair-share.js';
@@ -138,5 +139,38 @@ describe('FairShare', () => {
     for (const n of [1, 2, 3]) void start('a', n);
     await settle();
     assert.deepEqual(order, ['a:1', 'a:2'], 'the share is capped by the child');
+  });
+  it('after one waiting call of a session is cancelled, its next still goes, and an emptied queue is forgotten', async () => {
+    const share = new FairShare<string>({ childCap: 2, sessionCap: 1 });
+    const { order, releases, start } = recorder(share);
+    await start('a', 1);
+    const cancel = new AbortController();
+    const cancelled = start('a', 2, cancel.signal);
+    void start('a', 3);
+    await settle();
+    cancel.abort(new Error('client cancelled'));
+    await assert.rejects(cancelled, /client cancelled/);
+    releases.get('a:1')!();
+    await settle();
+    assert.deepEqual(order, ['a:1', 'a:3'], 'a:3 kept its place in the queue');
+    const lone = new AbortController();
+    const alone = start('a', 4, lone.signal);
+    await settle();
+    lone.abort(new Error('gone'));
+    await assert.rejects(alone, /gone/);
+    assert.doesNotThrow(() => releases.get('a:3')!(), 'a release after the queue emptied by a cancel');
+    assert.equal(share.serving, 0, 'nothing held');
+    assert.equal(share.waiting, 0, 'nothing waits');
+  });
+
+  it('leaves no abort listener on an admitted call\'s signal', async () => {
+    const share = new FairShare<string>({ childCap: 1, sessionCap: 1 });
+    const first = share.tryAcquire('a')!;
+    const signal = new AbortController().signal;
+    const second = share.acquire('a', signal);
+    assert.equal(getEventListeners(signal, 'abort').length, 1, 'a waiting call listens');
+    first();
+    await second;
+    assert.equal(getEventListeners(signal, 'abort').length, 0, 'an admitted call no longer does');
   });
 });

@@ -92,4 +92,43 @@ describe('QueuedCallsAudit', () => {
     assert.doesNotThrow(() => clock.advance(QUEUED_AUDIT_INTERVAL_MS), 'the timer does not throw');
     audit.dispose();
   });
+  it('a summary says since the first wait it counts; dispose writes no empty count and needs no timer', () => {
+    const clock = new ManualClock();
+    const sink = boundedSink();
+    assert.doesNotThrow(() => new QueuedCallsAudit({ audit: sink, clock }).dispose(), 'dispose with nothing recorded');
+    const audit = new QueuedCallsAudit({ audit: sink, clock });
+    audit.record('p6', 'a', 'over-share');
+    clock.advance(10_000);
+    const firstCounted = clock.now();
+    audit.record('p6', 'a', 'over-share');
+    clock.advance(10_000);
+    audit.record('p6', 'a', 'over-share');
+    clock.advance(QUEUED_AUDIT_INTERVAL_MS);
+    assert.deepEqual(sink.records.map((r) => r.count), [1, 2]);
+    assert.equal(sink.records[1]!.since, new Date(firstCounted).toISOString(), 'since: the first wait after the last record');
+    audit.dispose();
+    assert.equal(sink.records.length, 2, 'nothing pending: no record of count 0');
+  });
+
+  it('folds past exactly 64 tracked triples, and cuts a long client name', () => {
+    const clock = new ManualClock();
+    const sink = boundedSink();
+    const audit = new QueuedCallsAudit({ audit: sink, clock });
+    for (let i = 0; i < 100; i++) audit.record('p6', `client-${i}`, 'over-share');
+    assert.equal(new Set(sink.records.map((r) => r.client)).size, 65, '64 clients, then other');
+    const fresh = boundedSink();
+    new QueuedCallsAudit({ audit: fresh, clock }).record('p6', 'x'.repeat(1000), 'child-busy');
+    assert.equal(fresh.records[0]!.client, 'x'.repeat(128), 'cut to 128 characters');
+  });
+
+  it('a plain sink\'s written count is not counted again', () => {
+    const clock = new ManualClock();
+    const records: AuditInput[] = [];
+    const audit = new QueuedCallsAudit({ audit: { append: (r) => void records.push(r) }, clock });
+    for (let i = 0; i < 3; i++) audit.record('p6', 'a', 'over-share');
+    clock.advance(QUEUED_AUDIT_INTERVAL_MS);
+    clock.advance(QUEUED_AUDIT_INTERVAL_MS);
+    assert.deepEqual(records.map((r) => r.count), [1, 2], 'the first at once, the other two once');
+    audit.dispose();
+  });
 });

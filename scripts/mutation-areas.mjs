@@ -220,6 +220,17 @@ export const AREAS = {
       'test/platform/broker/logins/vsphere-upstream-login.test.ts',
     ],
   },
+  fairness: {
+    what: "each server child's calls in flight shared between client sessions at the gateway (X5-fair, D183): the caps, the fewest-in-flight turn, cancellable waits, the coalesced gateway.queued record",
+    mutate: [
+      'src/platform/gateway/fair-share.ts',
+      'src/platform/gateway/queued-calls-audit.ts',
+    ],
+    tests: [
+      'test/platform/gateway/fair-share.test.ts',
+      'test/platform/gateway/queued-calls-audit.test.ts',
+    ],
+  },
   sockets: {
     what: "the host's own sockets against a local peer (R9-attack, D168): no request read while answers wait for the peer, at most 64 (control: 16) served at once, a repeated id dropped",
     mutate: [

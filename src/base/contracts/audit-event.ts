@@ -23,6 +23,8 @@ export const AUDIT_EVENTS = [
   'child.exited',
   'child.restarted',
   'gateway.rejected',
+  // Calls that waited for a place at their server child (a session over its share, or a full child), coalesced.
+  'gateway.queued',
   'config.changed',
   'frame.invalid',
   'approval.requested',

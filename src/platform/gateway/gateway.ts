@@ -21,6 +21,8 @@ import type { PinDiff, ToolPins } from './tool-pins.js';
 import type { PinnedServer } from '../../base/contracts/tool-pins.js';
 import { ChildConnection } from './child-connection.js';
 import { setForwardingCallHandler } from './forward.js';
+import { FairShare, type FairShareOptions, type Release } from './fair-share.js';
+import { QueuedCallsAudit } from './queued-calls-audit.js';
 import type { ChildDemand } from './children-on-demand.js';
 import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
@@ -41,6 +43,8 @@ export interface GatewayDeps {
   readonly timeZone?: () => string;
   /** Children on demand (issue 17): absent, every child runs from the start. */
   readonly demand?: ChildDemand;
+  /** Each child's in-flight caps (D183); default CHILD_CALLS_IN_FLIGHT and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
+  readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'sessionCap'>;
 }
 
 /** Audit fields of a record, without its event. */
@@ -76,6 +80,8 @@ interface Entry {
   readonly callers: string[];
   started: number;
   pin?: PinState;
+  /** The child's calls in flight, shared between sessions (D183); kept across restarts. */
+  readonly share: FairShare<Session>;
 }
 
 /** How long a call waits for a restarting child before it fails. */
@@ -103,17 +109,20 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   /** Calls waiting for a child to be ready; dispose fails them at once instead of leaving their 15 s timers. */
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly limits: BlastRadius;
+  private readonly queued: QueuedCallsAudit;
 
   constructor(private readonly deps: GatewayDeps) {
     super();
     this.limits = new BlastRadius(deps.clock);
+    this.queued = this.register(new QueuedCallsAudit({ audit: deps.audit, clock: deps.clock }));
   }
 
   /** Register a server before its first child starts, so clients can connect and wait. */
   addServer(spec: ServerSpec): void {
     let resolveReady!: (c: ChildConnection) => void;
     const ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
-    this.entries.set(spec.name, { spec, ready, resolveReady, isReady: false, sessions: new Set(), callers: [], started: 0 });
+    const share = new FairShare<Session>({ ...this.deps.shares, onQueued: (session, reason) => this.queued.record(spec.name, session.label(), reason) });
+    this.entries.set(spec.name, { spec, ready, resolveReady, isReady: false, sessions: new Set(), callers: [], started: 0, share });
   }
 
   servers(): string[] {
@@ -276,12 +285,16 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         // Validate and plan before anyone is asked: an invalid call fails with the tool's own
         // error and creates no approval (issue 11). The plan may need an unlock first.
         let planned: PlanResult | undefined;
+        let release: Release | undefined;
         try {
+          release = await this.place(entry, session, extra.signal);
           planned = await connection.plan(name, forwarded, extra.signal);
         } catch (e) {
           if (extra.signal.aborted) throw e;
           const message = e instanceof Error ? e.message : String(e);
           return finish('failed', refusal(`the ${entry.spec.name} server could not plan ${name}: ${message.slice(0, 300)}; nothing was run`), message.slice(0, 200));
+        } finally {
+          release?.();
         }
         if (planned && !planned.ok) return finish('failed', refusal(planned.error), 'invalid call');
         plan = planned?.plan;
@@ -320,11 +333,13 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       // Security: the approval covers this plan's hash and precondition, for this one call;
       // the child re-reads the precondition and refuses if the world changed meanwhile.
       const meta = plan ? { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } } : undefined;
+      // A place at the child first: a call that waits for it and is cancelled never ran, so it counts for no limit.
+      const release = await this.place(entry, session, extra.signal);
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
       const result = await connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta }).catch((e: unknown) => {
         if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
         throw e;
-      });
+      }).finally(release);
       if (endpoint) this.limits.outcome(config.policy.limits, endpoint.id, result.isError === true);
       await progressSent;
       return finish(result.isError ? 'failed' : 'ok', result);
@@ -338,6 +353,15 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     } finally {
       entry.callers.splice(entry.callers.lastIndexOf(client), 1);
     }
+  }
+
+  /**
+   * A place for one request of `session` at the entry's child (D183): at once while the
+   * session is under its share and the child under its cap, else in turn with other sessions'
+   * waiting calls. Rejects when the client cancels meanwhile; the request then never reaches the child.
+   */
+  private place(entry: Entry, session: Session, signal: AbortSignal): Release | Promise<Release> {
+    return entry.share.tryAcquire(session) ?? entry.share.acquire(session, signal);
   }
 
   /**

@@ -5,7 +5,7 @@ import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
 import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { systemClock } from '../../../src/platform/ports/clock.js';
 import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
-import { Gateway } from '../../../src/platform/gateway/gateway.js';
+import { Gateway, type GatewayDeps } from '../../../src/platform/gateway/gateway.js';
 import { buildChildEnv } from '../../../src/platform/supervisor/child-env.js';
 import { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
 import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
@@ -24,11 +24,11 @@ export function gatewayConfig(opts: { readOnly?: boolean; approve?: string[] } =
 }
 
 /** A Gateway in front of a real test-server child, with the headless approver. */
-export function makeGateway(config: Config = gatewayConfig()) {
+export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares'] } = {}) {
   const audit: AuditInput[] = [];
   const pending = new PendingApprovals();
   let current = config;
-  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: systemClock });
+  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: systemClock, ...(options.shares && { shares: options.shares }) });
   gateway.addServer(SPEC);
   const handles: ChildProcessHandle[] = [];
   /** Start (or restart) the child and wire its MCP frames to the gateway. */

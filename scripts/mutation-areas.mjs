@@ -237,17 +237,20 @@ export const AREAS = {
     ],
   },
   ipc: {
-    what: "what a window may ask of main: the sender and page checks of every IPC channel (D169), the channel-to-page table, and the popup's arming delay held in main for an allow (D173)",
+    what: "what a window may ask of main: the sender and page checks of every IPC channel (D169), the channel-to-page table, the refused invokes' one line and audit, and the popup's arming delay held in main for an allow, restarted when the window comes back on screen (D173)",
     mutate: [
       'src/main/ipc/handle.ts',
       'src/main/ipc/trusted-sender.ts',
       'src/main/ipc/register-handlers.ts',
       'src/main/approvals/approval-popup.ts',
+      // X4-arming: the refused invokes' audit (D-X4-arming-2).
+      'src/main/ipc/ipc-refusal-audit.ts',
     ],
     tests: [
       'test/main/ipc/handle.test.ts',
       'test/main/ipc/register-handlers.test.ts',
       'test/main/ipc/renderer-attacks.test.ts',
+      'test/main/ipc/payload-channels.test.ts',
       'test/main/approvals/approval-arming.test.ts',
       'test/main/approvals/approval-popup.test.ts',
     ],

@@ -235,6 +235,37 @@ describe('ApprovalPopup.answer: the window coming back on screen restarts the ti
     s.dispose();
   });
 
+  it('keeps the time when the window says it is shown while already on screen (the page re-arms on a change of visibility only)', () => {
+    const s = armed();
+    s.win.listeners.emit('show');
+    s.win.listeners.emit('restore');
+    s.popup.answer('0000000a', 'allow-once');
+    s.dispose();
+  });
+
+  it('forgets the last window\'s time on screen: a new window the page has listed but that is not shown yet allows nothing', () => {
+    const s = armed();
+    // Closed by the window manager ('closed' from the window) …
+    s.win.close();
+    s.popup.show();
+    assert.deepEqual(s.popup.list().map((r) => r.id), ['0000000a'], 'the new page asks for the list before its window is shown');
+    s.advance(ARM_DELAY_MS);
+    assert.throws(() => s.popup.answer('0000000a', 'allow-once'), ApprovalNotArmedError, 'closed by the window manager: not on screen yet');
+    s.windows[1]!.becomeReady();
+    s.advance(ARM_DELAY_MS);
+    // … or by the popup itself when the queue empties.
+    s.ask('0000000b');
+    s.popup.answer('0000000a', 'allow-once');
+    s.popup.answer('0000000b', 'deny');
+    assert.equal(s.popup.current, undefined, 'closed when nothing waits');
+    s.ask('0000000c');
+    s.popup.show();
+    assert.deepEqual(s.popup.list().map((r) => r.id), ['0000000c']);
+    s.advance(ARM_DELAY_MS);
+    assert.throws(() => s.popup.answer('0000000c', 'allow-once'), ApprovalNotArmedError, 'closed by the popup: not on screen yet');
+    s.dispose();
+  });
+
   it('ignores the events of a window already closed and replaced', () => {
     const s = armed();
     const old = s.win;

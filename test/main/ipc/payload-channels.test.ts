@@ -23,13 +23,14 @@ type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string;
 const form = { id: 'vc1', kind: 'vsphere', url: 'https://vc1.example/sdk', username: 'admin', readOnly: false, ttlSeconds: 3600, password: PASSWORD };
 
 /** Each payload channel: a good payload, the call it must reach with what, and malformed payloads. */
-const CASES: Record<string, { good: unknown; reaches: [string, unknown[]]; bad: unknown[] }> = {
+const CASES: Record<string, { good: unknown; reaches: [string, unknown[]]; bad: unknown[]; answer?: unknown }> = {
   'approvals:decide': {
     good: { id: '3f9a2c1e', decision: 'deny' },
     reaches: ['host.decideApproval', ['3f9a2c1e', 'deny']],
+    answer: { decided: '3f9a2c1e' },
     bad: [{ id: '3f9a2c1e', decision: 'allow-forever' }, { id: 'x\ny', decision: 'deny' }, null, 'deny'],
   },
-  'popup:fit': { good: { height: 300 }, reaches: ['host.fitPopup', [300]], bad: [{ height: -1 }, { height: '300' }, { height: 300, x: 1 }] },
+  'popup:fit': { good: { height: 300 }, reaches: ['host.fitPopup', [300]], answer: { height: 300 }, bad: [{ height: -1 }, { height: '300' }, { height: 300, x: 1 }] },
   lock: { good: { target: 'vc1' }, reaches: ['host.lock', ['vc1']], bad: [{ target: 5 }, { target: 'x'.repeat(301) }, [] as unknown] },
   'endpoints:add': {
     good: form,
@@ -62,7 +63,7 @@ const CASES: Record<string, { good: unknown; reaches: [string, unknown[]]; bad: 
     reaches: ['services.queryAudit', [{ event: 'tool.called', text: 'vc1', limit: 500 }]],
     bad: [{ event: 'x\ny' }, { limit: 0 }, { text: 'x'.repeat(201) }],
   },
-  'servers:restart': { good: { name: 'vsphere' }, reaches: ['host.restartServer', ['vsphere']], bad: [{ name: '' }, { name: 7 }] },
+  'servers:restart': { good: { name: 'vsphere' }, reaches: ['host.restartServer', ['vsphere']], answer: { name: 'vsphere' }, bad: [{ name: '' }, { name: 7 }] },
   'http:set': {
     good: { enabled: true, port: 0, corsOrigins: ['https://a.example'] },
     reaches: ['services.setHttpSettings', [{ enabled: true, port: 0, corsOrigins: ['https://a.example'] }]],
@@ -150,6 +151,8 @@ describe('the payload channels through the real router wiring (X4-arming)', () =
       try {
         const res = await r.invoke(channel, c.good, own);
         assert.equal(res.ok, true, `${channel}: ${JSON.stringify(res)}`);
+        // Where main builds the answer itself (not the service's value), it says what was done.
+        if (c.answer !== undefined && res.ok) assert.deepEqual(res.value, c.answer, `${channel} answers what it did`);
         assert.deepEqual(r.calls, [c.reaches], `${channel} reached ${c.reaches[0]} once`);
         assert.deepEqual(r.audit, [], 'nothing to audit');
         assert.deepEqual(r.stderr, [], 'nothing to log');

@@ -88,16 +88,9 @@ export class IpcRouter extends DisposableBase {
 
 /**
  * Sender check (our pages; `page`, when given, the only one), then payload check for one
- * invoke (STYLE.md §3). Throws
- * ContractViolationError; never returns partial data.
+ * invoke (STYLE.md §3): the parsed request, or which check refused it and the one line the
+ * page is answered. Never partial data.
  */
-export function checkInvoke<C extends IpcChannel>(channel: C, event: IpcSenderEvent, payload: unknown, isTrusted: (url: string | undefined) => boolean = isTrustedSenderUrl, page?: string): IpcParsedRequest<C> {
-  const checked = inspectInvoke(channel, event, payload, isTrusted, page);
-  if ('refusal' in checked) throw new ContractViolationError(checked.refusal.message);
-  return checked.request;
-}
-
-/** checkInvoke's checks, saying which one refused. */
 function inspectInvoke<C extends IpcChannel>(channel: C, event: IpcSenderEvent, payload: unknown, isTrusted: (url: string | undefined) => boolean, page: string | undefined): { request: IpcParsedRequest<C> } | { refusal: IpcRefusal } {
   const refuse = (kind: IpcRefusalKind, why: string) => ({ refusal: { channel, kind, message: `IPC ${channel} refused: ${why}` } });
   // Security: only frames showing our own app:// pages may call main; senderFrame is null once the frame navigated away.

@@ -276,6 +276,14 @@ describe('ApprovalPopup.answer: the window coming back on screen restarts the ti
     // The old window's late 'minimize' must not touch the new one's time.
     old.listeners.emit('minimize');
     s.popup.answer('0000000a', 'allow-once');
+    // Nor its late 'show' start the time of a new window not yet on screen.
+    s.ask('0000000b');
+    s.windows[1]!.close();
+    s.popup.show();
+    s.popup.list();
+    s.windows[1]!.listeners.emit('show');
+    s.advance(ARM_DELAY_MS);
+    assert.throws(() => s.popup.answer('0000000b', 'allow-once'), ApprovalNotArmedError, 'the closed window was shown, not this one');
     s.dispose();
   });
 });

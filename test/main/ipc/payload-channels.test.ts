@@ -168,11 +168,25 @@ describe('the payload channels through the real router wiring (X4-arming)', () =
       for (let i = 0; i < MAX_AUDITED_IPC_REFUSALS + 20; i++) await r.invoke('power:set', { lockOnScreenLock: i }, 'settings.html');
       assert.equal(r.audit.length, MAX_AUDITED_IPC_REFUSALS + 1, 'the cap and one more');
       assert.ok(r.audit.slice(0, -1).every((a) => a.code === 'ipc_invalid_payload'), 'each refusal up to the cap');
-      assert.equal(r.audit.at(-1)?.code, 'ipc_refusals_capped', 'then one record that says the rest are not audited');
-      assert.match(r.audit.at(-1)?.reason ?? '', /restart KeyBroker/, 'and what to do');
+      const { reason: capped, ...cappedRecord } = r.audit.at(-1)!;
+      assert.deepEqual(cappedRecord, { event: 'frame.invalid', server: 'ipc', outcome: 'denied', code: 'ipc_refusals_capped' }, 'then one record that says the rest are not audited');
+      assert.equal(r.stderr.at(-1), capped, 'and the same line on stderr');
+      assert.match(capped ?? '', /restart KeyBroker/, 'and what to do');
       assert.equal(r.stderr.length, MAX_AUDITED_IPC_REFUSALS + 1, 'stderr is bounded the same way');
       // The refusals themselves go on: nothing the page sent was taken.
       assert.deepEqual(r.calls, []);
+    } finally {
+      r.dispose();
+    }
+  });
+
+  it('names the field and what is wrong with it, a long path cut', async () => {
+    const r = rig();
+    try {
+      assert.equal(refused(await r.invoke('endpoints:add', { ...form, url: 'not a url' }, 'settings.html'), 'endpoints:add', 'a bad URL'), 'IPC endpoints:add refused: url: Invalid URL; correct it and send it again');
+      assert.equal(refused(await r.invoke('endpoints:remove', [], 'settings.html'), 'endpoints:remove', 'an array'), 'IPC endpoints:remove refused: Invalid input: expected object, received array; correct it and send it again');
+      const long = refused(await r.invoke('endpoints:add', { ...form, fields: { ['k'.repeat(5000)]: 'x' } }, 'settings.html'), 'endpoints:add', 'a long key');
+      assert.match(long, /^IPC endpoints:add refused: fields\.k{70,}…: Invalid key in record; correct it and send it again$/, long);
     } finally {
       r.dispose();
     }
@@ -190,7 +204,9 @@ describe('the payload channels through the real router wiring (X4-arming)', () =
       const line = refused(res, 'power:set', 'from a data: URL');
       assert.match(line, /is not a KeyBroker page$/);
       assert.ok(!/[\r\n]/.test(line) && !hasUnsafeText(line) && line.length <= 250, `one safe, bounded line: ${JSON.stringify(line)}`);
-      assert.deepEqual(r.audit.map((a) => a.code), ['ipc_untrusted_sender']);
+      // A frame already gone (navigated away, destroyed) has no URL to name.
+      assert.equal(refused((await ipc.invoke('power:set', { lockOnScreenLock: true }, null)) as Answer, 'power:set', 'from no frame'), 'IPC power:set refused: sender "unknown" is not a KeyBroker page');
+      assert.deepEqual(r.audit.map((a) => a.code), ['ipc_untrusted_sender', 'ipc_untrusted_sender']);
       router.dispose();
     } finally {
       r.dispose();

@@ -248,7 +248,7 @@ export const AREAS = {
     ],
   },
   ipc: {
-    what: "what a window may ask of main: the sender and page checks of every IPC channel (D169), the channel-to-page table, the popup's arming delay held in main for an allow (D173), and where a stored password may go without being typed again (D172, D180)",
+    what: "what a window may ask of main: the sender and page checks of every IPC channel (D169), the channel-to-page table, the refused invokes' one line and audit (D185), the popup's arming delay held in main for an allow, restarted when the window comes back on screen (D173, D184), and where a stored password may go without being typed again (D172, D180)",
     mutate: [
       'src/main/ipc/handle.ts',
       'src/main/ipc/trusted-sender.ts',
@@ -257,11 +257,14 @@ export const AREAS = {
       'src/base/domain-trust.ts',
       // movesPassword and saveEndpoint only: the rest of AppServices is settings plumbing.
       'src/main/app-services.ts:18-99',
+      // X4-arming: the refused invokes' audit (D185).
+      'src/main/ipc/ipc-refusal-audit.ts',
     ],
     tests: [
       'test/main/ipc/handle.test.ts',
       'test/main/ipc/register-handlers.test.ts',
       'test/main/ipc/renderer-attacks.test.ts',
+      'test/main/ipc/payload-channels.test.ts',
       'test/main/approvals/approval-arming.test.ts',
       'test/main/approvals/approval-popup.test.ts',
       'test/base/domain-trust.test.ts',

@@ -15,6 +15,7 @@ import { ApprovalPopup } from './approvals/approval-popup.js';
 import { ElectronApprover } from './approvals/electron-approver.js';
 import { electronIpcMain } from './ipc/electron-ipc-main.js';
 import { IpcRouter } from './ipc/handle.js';
+import { IpcRefusalAudit } from './ipc/ipc-refusal-audit.js';
 import { registerHandlers } from './ipc/register-handlers.js';
 import { watchHostNotifications } from './notify/host-notifications.js';
 import { lockOnPowerEvents } from './power/lock-on-power-events.js';
@@ -101,7 +102,13 @@ export async function runApp(): Promise<void> {
       cliPath: app.isPackaged ? path.join(process.resourcesPath, 'app.asar.unpacked', 'dist', 'cli', 'index.js') : path.join(distDir, 'cli', 'index.js'),
     }),
   });
-  const router = owned.add(new IpcRouter(electronIpcMain()));
+  // Every refused invoke is a page bug or a renderer running someone else's script: audited
+  // as frame.invalid (bounded) and said on stderr (D185).
+  const refusals = new IpcRefusalAudit({
+    append: (record) => void hostReady.then((h) => h.audit.append(record)).catch((e: unknown) => process.stderr.write(`[main ${process.pid}] an IPC refusal was not audited: ${e instanceof Error ? e.message : String(e)}\n`)),
+    log: (line) => process.stderr.write(`[main ${process.pid}] ${line}\n`),
+  });
+  const router = owned.add(new IpcRouter(electronIpcMain(), { onRefused: (refusal) => refusals.record(refusal) }));
   registerHandlers(router, {
     status: async () => (await hostReady).status(),
     lock: async (target) => (await hostReady).lock(target),

@@ -100,13 +100,39 @@ export class FakeBrowserWindow implements AppWindow {
   async loadURL(url: string): Promise<void> {
     this.loadedUrl = url;
   }
+  minimized = false;
   show(): void {
     this.showCalls++;
-    this.visible = true;
+    this.becomeVisible();
   }
   showInactive(): void {
     this.showInactiveCalls++;
+    this.becomeVisible();
+  }
+  /** Hide it, as `win.hide()` or the OS hiding the app (macOS Cmd-H) does: 'hide' fires. */
+  hide(): void {
+    if (!this.visible) return;
+    this.visible = false;
+    this.listeners.emit('hide');
+  }
+  /** Minimise it (a window manager may, even with `minimizable: false`): 'minimize' fires. */
+  minimize(): void {
+    if (this.minimized) return;
+    this.minimized = true;
+    this.visible = false;
+    this.listeners.emit('minimize');
+  }
+  /** Restore it from minimised: 'restore' fires. */
+  restore(): void {
+    if (!this.minimized) return;
+    this.minimized = false;
     this.visible = true;
+    this.listeners.emit('restore');
+  }
+  private becomeVisible(): void {
+    if (this.visible) return;
+    this.visible = true;
+    this.listeners.emit('show');
   }
   close(): void {
     if (this.destroyed) return;
@@ -120,6 +146,9 @@ export class FakeBrowserWindow implements AppWindow {
   }
   isVisible(): boolean {
     return this.visible;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
   }
   setPosition(x: number, y: number): void {
     this.position = [x, y];
@@ -139,6 +168,10 @@ export class FakeBrowserWindow implements AppWindow {
   }
   once(event: string, listener: () => void): this {
     this.listeners.on(event, listener, true);
+    return this;
+  }
+  on(event: string, listener: () => void): this {
+    this.listeners.on(event, listener);
     return this;
   }
   /** Fire 'ready-to-show' as Chromium does after the first paint. */

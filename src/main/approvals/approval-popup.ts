@@ -42,6 +42,8 @@ export class ApprovalPopup extends DisposableBase {
   private wantedHeight: number | undefined;
   /** The request the page shows (the queue's first, as last given to it) and since when. */
   private head: { readonly id: string; readonly since: number } | undefined;
+  /** Since when the window has been on screen without a break (its own events); undefined while it is not. */
+  private visibleSince: number | undefined;
 
   constructor(private readonly deps: ApprovalPopupDeps) {
     super();
@@ -67,16 +69,18 @@ export class ApprovalPopup extends DisposableBase {
    * The page's answer (`approvals:decide`), passed on to the queue.
    *
    * Security: an allow is refused for anything but the request the page has shown for at
-   * least ARM_DELAY_MS (issue 11, D173). The page's own ArmingGate does the same, so a person
-   * never meets this; it holds when the page does not (a regression, a compromised renderer
-   * in a hurry): a double-click or a scripted click cannot approve what was never on screen.
-   * A deny is never held back: refusing is always safe.
+   * least ARM_DELAY_MS (issue 11, D173), counted from the later of the moment the page was
+   * given it and the moment the window last came on screen (shown, or restored after being
+   * hidden or minimised; the window's own events, not the page's word). The page's
+   * ArmingGate re-arms the same way, so a person does not meet this; it holds when the page
+   * does not (a regression, a compromised renderer that lies or hurries): a double-click, a
+   * click aimed elsewhere as the window reappears, or a scripted click cannot approve what
+   * was not on screen. A deny is never held back: refusing is always safe.
    *
    * @throws ApprovalNotArmedError; ApprovalNotFoundError from the queue
    */
   answer(id: string, decision: ApprovalDecision): void {
-    const head = this.head;
-    if (decision !== 'deny' && (head === undefined || head.id !== id || this.now() - head.since < ARM_DELAY_MS)) throw new ApprovalNotArmedError();
+    if (decision !== 'deny' && !this.isArmed(id)) throw new ApprovalNotArmedError();
     this.deps.queue.decide(id, decision);
   }
 
@@ -121,7 +125,35 @@ export class ApprovalPopup extends DisposableBase {
       this.window = undefined;
       this.wantedHeight = undefined;
       this.head = undefined;
+      this.visibleSince = undefined;
     });
+    // Security: the arming time restarts whenever the window comes back on screen (D173,
+    // D184). Focus and blur are left out on purpose: they do not change what is on
+    // screen, and the page does not re-arm on them (the first click on the inactive popup
+    // focuses it; refusing that click would refuse every first click on Linux and Windows).
+    win.on('show', () => this.noteVisible(win));
+    win.on('restore', () => this.noteVisible(win));
+    win.on('hide', () => this.noteHidden(win));
+    win.on('minimize', () => this.noteHidden(win));
+  }
+
+  /** An allow of `id` may go through: it is the request shown, on a window on screen, for ARM_DELAY_MS. */
+  private isArmed(id: string): boolean {
+    const head = this.head;
+    if (head === undefined || head.id !== id) return false;
+    // A window on screen whose coming back sent no event we know: its time starts now, never earlier.
+    const win = this.current;
+    if (this.visibleSince === undefined && win !== undefined && win.isVisible() && !win.isMinimized()) this.visibleSince = this.now();
+    if (this.visibleSince === undefined) return false;
+    return this.now() - Math.max(head.since, this.visibleSince) >= ARM_DELAY_MS;
+  }
+
+  private noteVisible(win: AppWindow): void {
+    if (this.window === win) this.visibleSince ??= this.now();
+  }
+
+  private noteHidden(win: AppWindow): void {
+    if (this.window === win) this.visibleSince = undefined;
   }
 
   private reveal(): void {
@@ -131,7 +163,11 @@ export class ApprovalPopup extends DisposableBase {
     else this.place(win, this.deps.placement?.());
     sendEvent(win.webContents, 'approvals:changed', this.list());
     // Security: showInactive, never show()/focus(): typing in another app must not answer the prompt.
-    if (!win.isVisible()) win.showInactive();
+    if (!win.isVisible()) {
+      win.showInactive();
+      // Its 'show' event says the same; this covers a platform that does not send it for showInactive.
+      this.noteVisible(win);
+    }
   }
 
   private place(win: AppWindow, placement: PopupPlacement | undefined): void {
@@ -161,6 +197,7 @@ export class ApprovalPopup extends DisposableBase {
     const win = this.current;
     this.window = undefined;
     this.head = undefined;
+    this.visibleSince = undefined;
     if (win) win.close();
   }
 }

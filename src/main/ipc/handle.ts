@@ -4,6 +4,7 @@ import { firstIssue } from '../../base/contracts/format-issue.js';
 import { ContractViolationError } from '../../base/errors/contract-violation-error.js';
 import { isCoreError } from '../../base/errors/core-error.js';
 import { DisposableBase, toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
+import { sanitizeText } from '../../base/sanitize-text.js';
 import { isTrustedSenderUrl } from './trusted-sender.js';
 
 /** The part of `ipcMain` the router needs; tests pass the fake from test/mocks/electron.ts. */
@@ -24,6 +25,24 @@ export interface HandleOptions {
   readonly page?: string;
 }
 
+/** Why main refused an invoke before its handler ran; the audit code is `ipc_<kind>`. */
+export type IpcRefusalKind = 'untrusted_sender' | 'subframe' | 'wrong_page' | 'invalid_payload';
+
+/** One refused invoke, as IpcRouter reports it. `message` is what the page was answered: one line, bounded, no payload value. */
+export interface IpcRefusal {
+  readonly channel: IpcChannel;
+  readonly kind: IpcRefusalKind;
+  readonly message: string;
+}
+
+/** How an IpcRouter checks and reports. */
+export interface IpcRouterOptions {
+  /** Which sender URLs are ours (default isTrustedSenderUrl). */
+  readonly isTrusted?: (url: string | undefined) => boolean;
+  /** Every refused invoke, after it was answered (main audits them, D185). Must not throw. */
+  readonly onRefused?: (refusal: IpcRefusal) => void;
+}
+
 /** A typed handler: gets the validated request, returns the response. */
 export type IpcHandler<C extends IpcChannel> = (req: IpcParsedRequest<C>) => Promise<IpcResponse<C>> | IpcResponse<C>;
 
@@ -41,7 +60,7 @@ export interface IpcEventTarget {
 export class IpcRouter extends DisposableBase {
   constructor(
     private readonly ipc: IpcMainLike,
-    private readonly isTrusted: (url: string | undefined) => boolean = isTrustedSenderUrl,
+    private readonly options: IpcRouterOptions = {},
   ) {
     super();
   }
@@ -54,9 +73,13 @@ export class IpcRouter extends DisposableBase {
 
   /** Validate and answer one invoke; exported behaviour for tests via the fake ipcMain. */
   private async dispatch<C extends IpcChannel>(channel: C, handler: IpcHandler<C>, event: IpcSenderEvent, payload: unknown, options: HandleOptions): Promise<IpcEnvelope<IpcResponse<C>>> {
+    const checked = inspectInvoke(channel, event, payload, this.options.isTrusted ?? isTrustedSenderUrl, options.page);
+    if ('refusal' in checked) {
+      this.options.onRefused?.(checked.refusal);
+      return { ok: false, error: toWireError(new ContractViolationError(checked.refusal.message)) };
+    }
     try {
-      const request = checkInvoke(channel, event, payload, this.isTrusted, options.page);
-      return { ok: true, value: await handler(request) };
+      return { ok: true, value: await handler(checked.request) };
     } catch (e) {
       return { ok: false, error: toWireError(e) };
     }
@@ -65,21 +88,22 @@ export class IpcRouter extends DisposableBase {
 
 /**
  * Sender check (our pages; `page`, when given, the only one), then payload check for one
- * invoke (STYLE.md §3). Throws
- * ContractViolationError; never returns partial data.
+ * invoke (STYLE.md §3): the parsed request, or which check refused it and the one line the
+ * page is answered. Never partial data.
  */
-export function checkInvoke<C extends IpcChannel>(channel: C, event: IpcSenderEvent, payload: unknown, isTrusted: (url: string | undefined) => boolean = isTrustedSenderUrl, page?: string): IpcParsedRequest<C> {
+function inspectInvoke<C extends IpcChannel>(channel: C, event: IpcSenderEvent, payload: unknown, isTrusted: (url: string | undefined) => boolean, page: string | undefined): { request: IpcParsedRequest<C> } | { refusal: IpcRefusal } {
+  const refuse = (kind: IpcRefusalKind, why: string) => ({ refusal: { channel, kind, message: `IPC ${channel} refused: ${why}` } });
   // Security: only frames showing our own app:// pages may call main; senderFrame is null once the frame navigated away.
   const url = event.senderFrame?.url;
-  if (!isTrusted(url)) throw new ContractViolationError(`IPC ${channel} refused: sender ${JSON.stringify(url ?? 'unknown')} is not a KeyBroker page`);
+  if (!isTrusted(url)) return refuse('untrusted_sender', `sender ${JSON.stringify(peerText(url ?? 'unknown', MAX_URL_CHARS))} is not a KeyBroker page`);
   // Security: a window's own page only, never a frame inside one (our pages have none; CSP forbids framing them).
-  if (event.senderFrame?.parent != null) throw new ContractViolationError(`IPC ${channel} refused: sent from a frame inside a page, not from the page itself`);
+  if (event.senderFrame?.parent != null) return refuse('subframe', 'sent from a frame inside a page, not from the page itself');
   // Security: a page-specific channel refuses every other page of ours, before reading the payload.
-  if (page !== undefined && senderPath(event) !== `/${page}`) throw new ContractViolationError(`IPC ${channel} refused: only ${page} may send it`);
+  if (page !== undefined && senderPath(event) !== `/${page}`) return refuse('wrong_page', `only ${page} may send it`);
   // Security: validate before acting; a bad payload is rejected whole.
   const parsed = ipcChannels[channel].req.safeParse(payload ?? {});
-  if (!parsed.success) throw new ContractViolationError(`IPC ${channel} refused: ${describeIssue(parsed.error)}`);
-  return parsed.data as IpcParsedRequest<C>;
+  if (!parsed.success) return refuse('invalid_payload', describeIssue(parsed.error));
+  return { request: parsed.data as IpcParsedRequest<C> };
 }
 
 /** Send a validated main → renderer event; a destroyed target is skipped. */
@@ -104,7 +128,23 @@ function senderPath(event: IpcSenderEvent): string | undefined {
   }
 }
 
+/** Longest sender URL, field path and issue text copied into a refusal: they come from the page. */
+const MAX_URL_CHARS = 120;
+const MAX_PATH_CHARS = 80;
+const MAX_ISSUE_CHARS = 300;
+
+/**
+ * Security: a refusal is one line whatever the page sent. A field path holds keys the page
+ * chose (a kind field named `a\nb`, 5,000 characters long) and some issues repeat a value
+ * (an unknown kind): line breaks, bidi and invisible characters become one safe character,
+ * and each part is cut, before the text goes back to the page, to stderr and to the audit.
+ */
+function peerText(text: string, maxChars: number): string {
+  return sanitizeText(text, { maxChars });
+}
+
 function describeIssue(error: Parameters<typeof firstIssue>[0]): string {
   const { path, message } = firstIssue(error);
-  return path ? `${path}: ${message}` : message;
+  const issue = peerText(message, MAX_ISSUE_CHARS);
+  return `${path ? `${peerText(path, MAX_PATH_CHARS)}: ${issue}` : issue}; correct it and send it again`;
 }

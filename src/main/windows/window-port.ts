@@ -25,6 +25,8 @@ export interface AppWindow {
   close(): void;
   isDestroyed(): boolean;
   isVisible(): boolean;
+  /** Windows reports a minimised window as visible; this tells them apart. */
+  isMinimized(): boolean;
   setPosition(x: number, y: number): void;
   getSize(): number[];
   /** `[width, height]` of the page area (the whole window when frameless). */
@@ -33,6 +35,12 @@ export interface AppWindow {
   /** macOS (and Linux) only in Electron; a no-op elsewhere. */
   setVisibleOnAllWorkspaces(visible: boolean, options?: VisibleOnAllWorkspacesOptions): void;
   once(event: 'closed' | 'ready-to-show', listener: () => void): unknown;
+  /**
+   * The window's own visibility events (Electron's BrowserWindow docs): shown (`show`, also
+   * for `showInactive`), hidden (`hide`), minimised and restored from it. The approval popup
+   * counts its arming time from them (D173), never from the page's word.
+   */
+  on(event: 'show' | 'hide' | 'minimize' | 'restore', listener: () => void): unknown;
 }
 
 /** Creates windows: `(o) => new BrowserWindow(o)` in the app, a recorder in tests. */

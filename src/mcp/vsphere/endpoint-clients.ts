@@ -53,8 +53,8 @@ function openVsphereConnection(name: string, grant: TokenGrant, tokens: TokenSou
     dispatcher,
     timeoutMs,
     session: {
-      token: async () => (await tokens.get(name)).token,
-      renew: async (stale) => (await tokens.renew(name, stale)).token,
+      token: async (signal) => (await tokens.get(name, signal)).token,
+      renew: async (stale, signal) => (await tokens.renew(name, stale, signal)).token,
     },
   });
   const restToken = async (): Promise<string> => {
@@ -110,9 +110,9 @@ export function createVsphereClients(options: VsphereClientsOptions): VsphereCli
     noSource: () => new VsphereToolError('this vSphere server has no session source; run it through KeyBroker, or with --stdio and VSPHERE_* set'),
   });
   return {
-    forEndpoint: async (endpoint, signal) => (await pool.connection(endpoint)).client.withSignal(signal),
+    forEndpoint: async (endpoint, signal) => (await pool.connection(endpoint, signal)).client.withSignal(signal),
     vapi: async (endpoint) => (await pool.connection(endpoint)).vapi,
-    inventory: async (endpoint, signal) => (await pool.connection(endpoint)).inventory.forCall(signal),
+    inventory: async (endpoint, signal) => (await pool.connection(endpoint, signal)).inventory.forCall(signal),
     dispose: () => pool.dispose(),
   };
 }

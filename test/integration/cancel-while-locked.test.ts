@@ -23,12 +23,14 @@ interface Kind {
   readonly server: string;
   readonly tool: string;
   readonly endpoint: string;
+  /** More tools that reach their session another way (vSphere's vAPI tools). */
+  readonly more: readonly string[];
   start(): Promise<BridgedWorld<unknown>>;
 }
 
 const KINDS: readonly Kind[] = [
   {
-    server: 'p6', tool: 'p6_list_projects', endpoint: 'pm',
+    server: 'p6', tool: 'p6_list_projects', endpoint: 'pm', more: [],
     start: () => startBridgedP6({
       fake: { users: [{ username: 'planner', password: PASSWORD }], dataset: { projects: 3 } },
       homePrefix: 'kb-cancel-locked-p6-',
@@ -36,7 +38,7 @@ const KINDS: readonly Kind[] = [
     }),
   },
   {
-    server: 'vsphere', tool: 'vsphere_list_vms', endpoint: 'vc1',
+    server: 'vsphere', tool: 'vsphere_list_vms', endpoint: 'vc1', more: ['vsphere_list_tags'],
     start: () => startBridgedVsphere({ user: 'administrator@vsphere.local', password: PASSWORD, homePrefix: 'kb-cancel-locked-vs-', endpoints: ['vc1'] }),
   },
 ];
@@ -47,7 +49,7 @@ for (const kind of KINDS) {
     let client: Client;
     const cli = (args: string[], stdin?: string) => world!.cli(args, stdin);
     const { approvals, nextApproval } = cliApprovals(cli);
-    const call = (c: Client, signal?: AbortSignal) => c.callTool({ name: kind.tool, arguments: { endpoint: kind.endpoint } }, undefined, { signal, timeout: 120_000 }) as Promise<CallToolResult>;
+    const call = (c: Client, signal?: AbortSignal, tool = kind.tool) => c.callTool({ name: tool, arguments: { endpoint: kind.endpoint } }, undefined, { signal, timeout: 120_000 }) as Promise<CallToolResult>;
     /** Waits until approval `id` is no longer pending and returns the record that ended it. */
     const withdrawn = async (id: string) => {
       await waitFor('prompt withdrawn', async () => ((await approvals()).some((a) => a.id === id) ? undefined : true), 30_000);
@@ -75,6 +77,17 @@ for (const kind of KINDS) {
       assert.match(record.reason ?? '', /every request waiting for it was cancelled/, 'says why');
       assert.ok(readAudit(world!.home).some((r) => r.event === 'token.denied' && r.endpoint === kind.endpoint && r.outcome === 'cancelled'), 'the session request is recorded as cancelled');
     });
+
+    for (const tool of kind.more) {
+      it(`${tool} cancelled: the prompt is withdrawn`, HANG, async () => {
+        const abort = new AbortController();
+        const pending = call(client, abort.signal, tool);
+        const unlock = await nextApproval();
+        abort.abort();
+        await assert.rejects(pending, /AbortError/);
+        assert.equal((await withdrawn(unlock.id)).outcome, 'cancelled', 'withdrawn, not denied by the person');
+      });
+    }
 
     it('its client went away: the prompt is withdrawn too', HANG, async () => {
       const other = await bridgeClient(world!.env, kind.server, 'leaving-client');

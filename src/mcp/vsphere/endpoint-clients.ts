@@ -16,8 +16,12 @@ export interface VsphereClients {
    * passes what it has (undefined).
    */
   forEndpoint(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<VsphereClient>;
-  /** A vAPI REST client (tags) for the same endpoint and session login (issue 16). */
-  vapi(endpoint: string | undefined): Promise<VapiClient>;
+  /**
+   * A vAPI REST client (tags) for the same endpoint and session login (issue 16). `signal` is
+   * the tool call's: a cancelled call stops waiting for the session (D-X1-cancel-1); its
+   * requests take the signal through `batch`. Required, as for {@link forEndpoint}.
+   */
+  vapi(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<VapiClient>;
   /**
    * The endpoint's kept VM inventory (issue 17), over the same client and session, as the
    * call with `signal` reads it: the call stops waiting when cancelled, the shared update goes
@@ -111,7 +115,7 @@ export function createVsphereClients(options: VsphereClientsOptions): VsphereCli
   });
   return {
     forEndpoint: async (endpoint, signal) => (await pool.connection(endpoint, signal)).client.withSignal(signal),
-    vapi: async (endpoint) => (await pool.connection(endpoint)).vapi,
+    vapi: async (endpoint, signal) => (await pool.connection(endpoint, signal)).vapi,
     inventory: async (endpoint, signal) => (await pool.connection(endpoint, signal)).inventory.forCall(signal),
     dispose: () => pool.dispose(),
   };

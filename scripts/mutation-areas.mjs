@@ -100,6 +100,8 @@ export const AREAS = {
       'src/platform/broker/sessions.ts',
       'src/platform/broker/token-service.ts',
       'src/platform/broker/unlock-cache.ts',
+      // X1-cancel: the per-child map token.cancel is looked up in (D186).
+      'src/platform/broker/broker.ts',
     ],
     tests: [
       'test/platform/broker/broker.test.ts',
@@ -115,6 +117,7 @@ export const AREAS = {
       'test/platform/broker/token-service-failures.test.ts',
       'test/platform/broker/broker-lock-reload.test.ts',
       'test/platform/broker/broker-endpoints.test.ts',
+      'test/platform/broker/token-cancel.test.ts',
     ],
   },
   'p6-call': {
@@ -203,8 +206,10 @@ export const AREAS = {
       'src/connectors/p6/rest/p6-send.ts:49-49',
       'src/connectors/p6/rest/p6-send.ts:66-67',
       'src/connectors/p6/rest/p6-send.ts:78-81',
-      'src/connectors/vsphere/client/vsphere-client.ts:241-245',
+      'src/connectors/vsphere/client/vsphere-client.ts:243-247',
       'src/connectors/p6/client/p6-client.ts:48-53',
+      // X1-cancel: a cancelled call taking a page read ahead (D187).
+      'src/connectors/p6/client/page-read-ahead.ts',
       'src/platform/broker/logins/vsphere-upstream-login.ts',
     ],
     // V3-leftovers: the vAPI client's compressed-answer refusal and the session deadlines are tested there too.

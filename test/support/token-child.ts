@@ -32,6 +32,34 @@ export async function startTokenChild(host: Host, kind: EndpointKind, name: stri
       handle.send({ ch: 'mcp', msg: { cmd: stale ? 'renew' : 'get', endpoint, stale, tag } });
       return waitFor(`token report ${tag}`, () => reports.find((r) => r['tag'] === tag) as TokenReport | undefined, timeoutMs);
     },
+    /** Ask for a token without waiting for the answer; returns the tag to {@link cancel} or {@link answer} it. */
+    ask(endpoint: string): string {
+      const tag = `q${++n}`;
+      handle.send({ ch: 'mcp', msg: { cmd: 'get', endpoint, tag } });
+      return tag;
+    },
+    /** Abort the signal of the request asked with `tag` (its tool call was cancelled). */
+    cancel(tag: string): void {
+      handle.send({ ch: 'mcp', msg: { cmd: 'cancel', tag } });
+    },
+    /** The child's report on the request asked with `tag`. */
+    answer(tag: string, timeoutMs = 20_000): Promise<TokenReport> {
+      return waitFor(`token report ${tag}`, () => reports.find((r) => r['tag'] === tag) as TokenReport | undefined, timeoutMs);
+    },
+    /** Whether the child has reported on `tag` yet. */
+    answered(tag: string): boolean {
+      return reports.some((r) => r['tag'] === tag);
+    },
+    /** Send `frame` to the host on the child's channel as it is (a hostile or buggy child). */
+    raw(frame: unknown): void {
+      handle.send({ ch: 'mcp', msg: { cmd: 'raw', frame } });
+    },
+    /** A round trip to the host: every frame the child sent before has been handled when this resolves. */
+    async ping(): Promise<void> {
+      const tag = `q${++n}`;
+      handle.send({ ch: 'mcp', msg: { cmd: 'list', tag } });
+      await waitFor(`endpoint list ${tag}`, () => (reports.some((r) => r['tag'] === tag) ? true : undefined), 20_000);
+    },
     /** When the child saw `token.revoke` for `endpoint`, if it did. */
     revokedAt(endpoint: string): number | undefined {
       return reports.find((r) => r['revoked'] === endpoint)?.['at'] as number | undefined;

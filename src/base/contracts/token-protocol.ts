@@ -25,6 +25,18 @@ export const TokenRenew = z.strictObject({
   stale: SessionToken,
 });
 
+/**
+ * The child no longer wants the answer to its request `id` (the tool call waiting for it was
+ * cancelled, or its client went away). The host stops waiting on the child's behalf: when no
+ * other request waits on the same unlock prompt, the prompt is withdrawn. No answer follows.
+ * Security: the host looks `id` up among the sending child's own requests only.
+ */
+export const TokenCancel = z.strictObject({
+  ch: z.literal('broker'),
+  t: z.literal('token.cancel'),
+  id: RequestId,
+});
+
 export const TokenGrant = z.strictObject({
   ch: z.literal('broker'),
   t: z.literal('token.grant'),
@@ -96,7 +108,7 @@ export const EndpointsList = z.strictObject({
 });
 
 /** Frames a child may send to the host on the broker channel. */
-export const ChildToHostBroker = z.discriminatedUnion('t', [TokenRequest, TokenRenew, EndpointsRequest]);
+export const ChildToHostBroker = z.discriminatedUnion('t', [TokenRequest, TokenRenew, TokenCancel, EndpointsRequest]);
 /** Frames the host sends to a child on the broker channel. */
 export const HostToChildBroker = z.discriminatedUnion('t', [TokenGrant, TokenDeny, TokenRevoke, EndpointsList]);
 
@@ -108,6 +120,7 @@ export const ChildFrame = z.union([ChildToHostBroker, McpFrame]);
 
 export type TokenRequest = z.infer<typeof TokenRequest>;
 export type TokenRenew = z.infer<typeof TokenRenew>;
+export type TokenCancel = z.infer<typeof TokenCancel>;
 export type TokenGrant = z.infer<typeof TokenGrant>;
 export type TokenDeny = z.infer<typeof TokenDeny>;
 export type TokenRevoke = z.infer<typeof TokenRevoke>;

@@ -58,7 +58,7 @@ export class P6Clients {
    * (P6Client.withSignal). Required, so no tool forgets it; a plan step passes undefined.
    */
   async client(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<P6Client> {
-    return (await this.pool.connection(endpoint)).client.withSignal(signal);
+    return (await this.pool.connection(endpoint, signal)).client.withSignal(signal);
   }
 
   /** Endpoint, user, database and session age; asks for a session like any tool would. */
@@ -101,8 +101,8 @@ export class P6Clients {
       database,
       batchSize: this.options.batchSize,
       session: {
-        token: async () => (await tokens.get(name)).token,
-        renew: async (stale) => (await tokens.renew(name, stale)).token,
+        token: async (signal) => (await tokens.get(name, signal)).token,
+        renew: async (stale, signal) => (await tokens.renew(name, stale, signal)).token,
       },
     });
     return { client, close: () => dispatcher.close() };
@@ -116,8 +116,8 @@ export class P6Clients {
       return grant;
     };
     return {
-      get: async (name) => track(name, await tokens.get(name)),
-      renew: async (name, stale) => track(name, await tokens.renew(name, stale)),
+      get: async (name, signal) => track(name, await tokens.get(name, signal)),
+      renew: async (name, stale, signal) => track(name, await tokens.renew(name, stale, signal)),
       onDidRevoke: tokens.onDidRevoke,
       listEndpoints: () => tokens.listEndpoints(),
     };

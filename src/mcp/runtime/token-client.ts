@@ -1,6 +1,7 @@
 import { HostToChildBroker, type EndpointSummary, type TokenGrant } from '../../base/contracts/token-protocol.js';
 import { Emitter } from '../../base/events/emitter.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
+import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import type { HostChannel } from './host-channel.js';
 import { McpToolError } from './toolkit/mcp-tool-error.js';
 
@@ -18,11 +19,13 @@ const EXPIRY_SKEW_MS = 5_000;
 /**
  * The child's side of the token protocol: asks the host for session tokens, caches each
  * until it expires or is revoked, and renews on NotAuthenticated/401 (DESIGN.md "Renewal").
- * Concurrent callers for one endpoint share one request.
+ * Concurrent callers for one endpoint share one request; each stops waiting when its own
+ * signal aborts, and the request is cancelled at the host (`token.cancel`) only when every
+ * caller has gone, so one MCP session's cancelled call never withdraws another's prompt.
  */
 export class TokenClient extends DisposableBase {
   private readonly grants = new Map<string, TokenGrant>();
-  private readonly inflight = new Map<string, Promise<TokenGrant>>();
+  private readonly inflight = new Map<string, SharedRead<TokenGrant>>();
   private readonly waiting = new Map<string, { resolve: (g: TokenGrant) => void; reject: (e: Error) => void }>();
   private readonly listing = new Map<string, { resolve: (e: EndpointSummary[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private nextId = 0;
@@ -35,19 +38,22 @@ export class TokenClient extends DisposableBase {
     this.register(channel.onMessage((m) => this.receive(m)));
   }
 
-  /** A valid token for `endpoint`, from cache or from the host (which may prompt the user). */
-  get(endpoint: string): Promise<TokenGrant> {
+  /**
+   * A valid token for `endpoint`, from cache or from the host (which may prompt the user).
+   * When `signal` aborts, this caller stops waiting at once (rejecting with its reason).
+   */
+  get(endpoint: string, signal?: AbortSignal): Promise<TokenGrant> {
     const cached = this.grants.get(endpoint);
     if (cached && cached.expiresAt - EXPIRY_SKEW_MS > this.now()) return Promise.resolve(cached);
-    return this.ask(endpoint, undefined);
+    return this.ask(endpoint, undefined, signal);
   }
 
   /** The upstream rejected `stale`: get a fresh token (the host logs in again if still unlocked). */
-  renew(endpoint: string, stale: string): Promise<TokenGrant> {
+  renew(endpoint: string, stale: string, signal?: AbortSignal): Promise<TokenGrant> {
     const cached = this.grants.get(endpoint);
     if (cached && cached.token !== stale) return Promise.resolve(cached); // Someone already renewed.
     this.grants.delete(endpoint);
-    return this.ask(endpoint, stale);
+    return this.ask(endpoint, stale, signal);
   }
 
   /** The endpoints of this server's kind with their lock state, from the host (never a secret). */
@@ -63,16 +69,29 @@ export class TokenClient extends DisposableBase {
     });
   }
 
-  private ask(endpoint: string, stale: string | undefined): Promise<TokenGrant> {
+  private ask(endpoint: string, stale: string | undefined, signal: AbortSignal | undefined): Promise<TokenGrant> {
+    // A caller cancelled before asking sends nothing (and joins nothing it would then leave).
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const running = this.inflight.get(endpoint);
-    if (running) return running;
+    // An abandoned request has been cancelled at the host; a new caller asks afresh.
+    if (running && !running.abandoned) return running.join(signal);
     const id = `t${++this.nextId}`;
-    const p = new Promise<TokenGrant>((resolve, reject) => {
+    const request = new SharedRead<TokenGrant>((abandoned) => new Promise<TokenGrant>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
+      abandoned.addEventListener('abort', () => {
+        if (!this.waiting.delete(id)) return; // Answered meanwhile.
+        // Every caller went: the host stops waiting too, and withdraws the prompt if nobody else waits.
+        this.channel.send({ ch: 'broker', t: 'token.cancel', id });
+        reject(abandoned.reason as Error);
+      }, { once: true });
       this.channel.send(stale === undefined ? { ch: 'broker', t: 'token.request', id, endpoint } : { ch: 'broker', t: 'token.renew', id, endpoint, stale });
-    }).finally(() => this.inflight.delete(endpoint));
-    this.inflight.set(endpoint, p);
-    return p;
+    }));
+    const forget = () => {
+      if (this.inflight.get(endpoint) === request) this.inflight.delete(endpoint);
+    };
+    request.done.then(forget, forget);
+    this.inflight.set(endpoint, request);
+    return request.join(signal);
   }
 
   private receive(message: unknown): void {

@@ -7,9 +7,13 @@ import type { Event } from '../../base/events/emitter.js';
  * credentials from env. Tools never see which.
  */
 export interface TokenSource {
-  get(endpoint: string): Promise<TokenGrant>;
-  /** The upstream rejected `stale` (NotAuthenticated / 401): get a fresh one. */
-  renew(endpoint: string, stale: string): Promise<TokenGrant>;
+  /**
+   * A session for `endpoint` (the broker may prompt the user first). When `signal` aborts
+   * (the tool call was cancelled) the caller stops waiting at once, rejecting with its reason.
+   */
+  get(endpoint: string, signal?: AbortSignal): Promise<TokenGrant>;
+  /** The upstream rejected `stale` (NotAuthenticated / 401): get a fresh one; `signal` as for {@link get}. */
+  renew(endpoint: string, stale: string, signal?: AbortSignal): Promise<TokenGrant>;
   readonly onDidRevoke: Event<string>;
   /** The endpoints this server may use, with host, read-only and lock state; never a secret (`*_list_endpoints`). */
   listEndpoints(): Promise<EndpointSummary[]>;

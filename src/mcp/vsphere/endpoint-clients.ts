@@ -16,8 +16,12 @@ export interface VsphereClients {
    * passes what it has (undefined).
    */
   forEndpoint(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<VsphereClient>;
-  /** A vAPI REST client (tags) for the same endpoint and session login (issue 16). */
-  vapi(endpoint: string | undefined): Promise<VapiClient>;
+  /**
+   * A vAPI REST client (tags) for the same endpoint and session login (issue 16). `signal` is
+   * the tool call's: a cancelled call stops waiting for the session (D186); its
+   * requests take the signal through `batch`. Required, as for {@link forEndpoint}.
+   */
+  vapi(endpoint: string | undefined, signal: AbortSignal | undefined): Promise<VapiClient>;
   /**
    * The endpoint's kept VM inventory (issue 17), over the same client and session, as the
    * call with `signal` reads it: the call stops waiting when cancelled, the shared update goes
@@ -53,8 +57,8 @@ function openVsphereConnection(name: string, grant: TokenGrant, tokens: TokenSou
     dispatcher,
     timeoutMs,
     session: {
-      token: async () => (await tokens.get(name)).token,
-      renew: async (stale) => (await tokens.renew(name, stale)).token,
+      token: async (signal) => (await tokens.get(name, signal)).token,
+      renew: async (stale, signal) => (await tokens.renew(name, stale, signal)).token,
     },
   });
   const restToken = async (): Promise<string> => {
@@ -110,9 +114,9 @@ export function createVsphereClients(options: VsphereClientsOptions): VsphereCli
     noSource: () => new VsphereToolError('this vSphere server has no session source; run it through KeyBroker, or with --stdio and VSPHERE_* set'),
   });
   return {
-    forEndpoint: async (endpoint, signal) => (await pool.connection(endpoint)).client.withSignal(signal),
-    vapi: async (endpoint) => (await pool.connection(endpoint)).vapi,
-    inventory: async (endpoint, signal) => (await pool.connection(endpoint)).inventory.forCall(signal),
+    forEndpoint: async (endpoint, signal) => (await pool.connection(endpoint, signal)).client.withSignal(signal),
+    vapi: async (endpoint, signal) => (await pool.connection(endpoint, signal)).vapi,
+    inventory: async (endpoint, signal) => (await pool.connection(endpoint, signal)).inventory.forCall(signal),
     dispose: () => pool.dispose(),
   };
 }

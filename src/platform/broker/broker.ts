@@ -86,14 +86,35 @@ export class Broker extends DisposableBase {
     }));
   }
 
-  /** Connect a child; feed its broker-channel frames to `accept`. Dispose on disconnect. */
+  /**
+   * Connect a child; feed its broker-channel frames to `accept`. Dispose on disconnect: the
+   * child's requests still waiting (for a prompt) stop waiting, as if it had cancelled them.
+   */
   attachChild(link: ChildLink): { accept(raw: unknown): void } & Disposable {
     this.links.add(link);
-    const detach = toDisposable(() => this.links.delete(link));
+    /** This child's requests in progress, by the id the child chose: what `token.cancel` may name. */
+    const waits = new Map<string, AbortController>();
+    const detach = toDisposable(() => {
+      this.links.delete(link);
+      for (const w of waits.values()) w.abort();
+      waits.clear();
+    });
     return {
       accept: (raw) => acceptBrokerFrame(link, raw, this.deps.audit, async (frame) => {
         if (frame.t === 'endpoints.request') link.send({ ch: 'broker', t: 'endpoints.list', id: frame.id, endpoints: this.endpointSummaries(link.kind) });
-        else await this.tokens.handle(link, frame);
+        // Security: looked up in this child's own requests only, so no child can cancel
+        // another child's request (ids are the child's choice and collide across children).
+        else if (frame.t === 'token.cancel') waits.get(frame.id)?.abort();
+        else {
+          const wait = new AbortController();
+          // A repeated id replaces the older entry: only this child's own requests are affected.
+          waits.set(frame.id, wait);
+          try {
+            await this.tokens.handle(link, frame, wait.signal);
+          } finally {
+            if (waits.get(frame.id) === wait) waits.delete(frame.id);
+          }
+        }
       }),
       dispose: () => detach.dispose(),
     };

@@ -1,4 +1,5 @@
 import type { ApprovalDecision } from '../../base/contracts/approval.js';
+import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 import { TokenDenied } from './token-denied.js';
 import type { UnlockCache } from './unlock-cache.js';
@@ -16,16 +17,24 @@ export type UnlockMode = 'ttl' | 'once';
 
 interface Outcome {
   readonly decision: ApprovalDecision;
-  /** Set when the prompt was withdrawn (or could not be shown) rather than answered. */
-  readonly withdrawn?: 'timeout' | 'lock' | 'failed';
+  /**
+   * Set when the prompt was withdrawn (or could not be shown) rather than answered;
+   * 'abandoned': every request waiting for it was cancelled.
+   */
+  readonly withdrawn?: 'timeout' | 'lock' | 'failed' | 'abandoned';
   /** How long the prompt waited before it counted as unanswered, in seconds. */
   readonly timeoutSeconds: number;
 }
 
 interface Prompt {
-  readonly outcome: Promise<Outcome>;
+  /** The askers wait here, each with its own cancellation; the last one gone withdraws the prompt. */
+  readonly outcome: SharedRead<Outcome>;
+  /** Withdraws the prompt for everyone (lock, shutdown). */
   readonly abort: AbortController;
 }
+
+/** The reason recorded when the prompt is withdrawn because nobody waits for it any more. */
+const ABANDONED = 'withdrawn: every request waiting for it was cancelled';
 
 /**
  * The consent gate in front of every credential: returns at once while the credential is
@@ -42,11 +51,20 @@ export class Consent {
     },
   ) {}
 
-  /** Resolve when the user allows `credential` for `endpoint`; throw TokenDenied otherwise. */
-  async ensureUnlocked(credential: string, ttlSeconds: number, endpoint: string, who: Requester): Promise<UnlockMode> {
+  /**
+   * Resolve when the user allows `credential` for `endpoint`; throw TokenDenied otherwise.
+   * When `signal` aborts (the child cancelled its request) this asker stops waiting at once,
+   * rejecting with the signal's reason; the prompt is withdrawn only when no other asker
+   * still waits for it (an asker without a signal never goes).
+   */
+  async ensureUnlocked(credential: string, ttlSeconds: number, endpoint: string, who: Requester, signal?: AbortSignal): Promise<UnlockMode> {
     if (this.deps.cache.unlockedUntil(credential) !== undefined) return 'ttl';
-    const { decision, withdrawn, timeoutSeconds } = await this.prompt(credential, ttlSeconds, endpoint, who).outcome;
+    // A request cancelled before it got here shows no prompt at all.
+    signal?.throwIfAborted();
+    const { decision, withdrawn, timeoutSeconds } = await this.prompt(credential, ttlSeconds, endpoint, who).outcome.join(signal);
     // Issue 11: say what happened. Only a real "deny" is "denied by the user".
+    // Only a signal-less asker could still be here, and it never leaves; kept for a clear denial.
+    if (withdrawn === 'abandoned') throw new TokenDenied('denied', `the unlock prompt for ${endpoint} was withdrawn because its requests were cancelled; ask again`);
     if (withdrawn === 'lock') throw new TokenDenied('locked', `${endpoint} was locked while waiting for approval; ask again to get a new prompt`);
     if (withdrawn === 'failed') throw new TokenDenied('denied', `the unlock prompt for ${endpoint} could not be shown; check 'keybroker status' and ask again`);
     if (withdrawn === 'timeout') throw new TokenDenied('denied', `nobody answered the unlock prompt for ${endpoint} within ${timeoutSeconds} s; ask again and approve the prompt (or 'keybroker approve ID')`);
@@ -76,29 +94,33 @@ export class Consent {
 
   private prompt(credential: string, ttlSeconds: number, endpoint: string, who: Requester): Prompt {
     const existing = this.prompts.get(credential);
-    if (existing) return existing;
+    // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.
+    if (existing && !existing.outcome.abandoned) return existing;
 
     const abort = new AbortController();
-    const outcome = askUser(this.deps, {
+    const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
       client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds },
-      timeoutMs: this.deps.promptTimeoutMs(), signal: abort.signal,
+      timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
       fields: { credential, endpoint, client: who.client, server: who.server },
       requested: { ttlSeconds },
-      answered: ({ decision }) => {
-        this.prompts.delete(credential);
+      answered: ({ decision, outcome: how }) => {
+        if (this.prompts.get(credential) === prompt) this.prompts.delete(credential);
+        if (how === 'cancelled' && !abort.signal.aborted) return { reason: ABANDONED };
         if (decision === 'deny') return {};
         // Before the record is written: 'unlock.approved' never precedes the unlock it reports.
         if (decision === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000);
         return { ttlSeconds: decision === 'allow-ttl' ? ttlSeconds : 0, reason: decision === 'allow-once' ? 'allow once' : undefined };
       },
-    }).then(({ outcome, decision, timeoutMs }): Outcome => {
-      const withdrawn = outcome === 'timeout' ? 'timeout' : outcome === 'cancelled' ? 'lock' : outcome === 'failed' ? 'failed' : undefined;
+    }).then(({ outcome: how, decision, timeoutMs }): Outcome => {
+      const withdrawn = how === 'timeout' ? 'timeout'
+        : how === 'cancelled' ? (abort.signal.aborted ? 'lock' : 'abandoned')
+          : how === 'failed' ? 'failed' : undefined;
       return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
-    });
-    const prompt = { outcome, abort };
+    }));
+    const prompt: Prompt = { outcome, abort };
     // An ask that failed outright (its audit threw) must not leave a prompt every later asker shares.
-    outcome.catch(() => {
+    outcome.done.catch(() => {
       if (this.prompts.get(credential) === prompt) this.prompts.delete(credential);
     });
     this.prompts.set(credential, prompt);

@@ -12,6 +12,9 @@ import { grantExtrasOf } from '../../base/kinds/registry.js';
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
 
+/** The audit reason of a request its child cancelled (`token.cancel`) or left behind. */
+const CANCELLED = 'the server stopped waiting: its tool call was cancelled or its client went away';
+
 /**
  * Answers `token.request` and `token.renew` (DESIGN.md "Token protocol"): scope check,
  * consent, single-flight login, grant. Every outcome is audited; no outcome carries a secret.
@@ -31,14 +34,23 @@ export class TokenService {
     },
   ) {}
 
-  /** Handle one validated frame from `link`; never throws: failures become `token.deny`. */
-  async handle(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<void> {
+  /**
+   * Handle one validated frame from `link`; never throws: failures become `token.deny`.
+   * `signal` aborts when the child cancels the request (`token.cancel`) or goes away: the
+   * request stops waiting for consent and gets no answer (nobody is waiting for one).
+   */
+  async handle(link: ChildLink, frame: TokenRequest | TokenRenew, signal?: AbortSignal): Promise<void> {
     const started = this.deps.clock.now();
     try {
-      const session = await this.resolve(link, frame);
+      const session = await this.resolve(link, frame, signal);
+      if (signal?.aborted) throw signal.reason;
       link.send(this.grant(frame.id, session));
       this.deps.audit.append({ event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
     } catch (e) {
+      if (signal?.aborted) {
+        this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'cancelled', reason: CANCELLED, durationMs: this.deps.clock.now() - started });
+        return;
+      }
       const denied = e instanceof TokenDenied ? e : new TokenDenied('unreachable', `could not get a session for ${frame.endpoint}; see 'keybroker audit'`);
       link.send({ ch: 'broker', t: 'token.deny', id: frame.id, code: denied.code, message: denied.message });
       this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'denied', code: denied.code, reason: denied.message, durationMs: this.deps.clock.now() - started });
@@ -50,7 +62,7 @@ export class TokenService {
     this.caCache.clear();
   }
 
-  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<LiveSession> {
+  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew, signal: AbortSignal | undefined): Promise<LiveSession> {
     const config = this.deps.config();
     const endpoint = config.endpoints.find((e) => e.id === frame.endpoint);
     if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`);
@@ -65,7 +77,7 @@ export class TokenService {
     // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
     const who = { client: this.deps.attribution(link) ?? `${link.server} server`, server: link.server };
-    const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, endpoint.id, who);
+    const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, endpoint.id, who, signal);
     const now = this.deps.clock.now();
     // A TTL session ends exactly with its unlock; an allow-once session lasts one task.
     const until = mode === 'ttl'

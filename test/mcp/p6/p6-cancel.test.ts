@@ -81,3 +81,82 @@ describe('a cancelled P6 tool call ends its P6 request', () => {
     assert.equal(page.total, 0);
   });
 });
+
+// X1-cancel: a cancelled p6_list_* call waiting for the page read ahead for it ended only when
+// that read did (at its 60 s deadline when P6 held it). Now it ends at once, the read ahead
+// is aborted (the test waits for its held connection to close: without the fix this hangs),
+// and the page is not handed to the next call with the same cursor, which reads it afresh.
+describe('a cancelled p6_list_* call does not wait for the page read ahead for it', () => {
+  const IDS = [101, 102, 103, 104, 105, 106];
+  let upstream: RawUpstream;
+  let s: InMemoryMcpClient;
+  /** Reads of the second page (ObjectIds 103–104): held while `holdSecond`. */
+  let secondReads = 0;
+  let holdSecond = true;
+  let onSecond: ((held: Held) => void) | undefined;
+  let gets = 0;
+  let onGet: (() => void) | undefined;
+
+  before(async () => {
+    upstream = await startRawUpstream((req, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', 'https://p6.invalid');
+      const fields = url.searchParams.get('Fields') ?? '';
+      const filter = url.searchParams.get('Filter') ?? '';
+      const json = (rows: unknown[]) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
+      if (fields === 'ObjectId') return json(IDS.map((ObjectId) => ({ ObjectId })));
+      const asked = IDS.filter((id) => new RegExp(`\\b${id}\\b`).test(filter));
+      if (asked.includes(103)) {
+        secondReads++;
+        if (holdSecond) return void onSecond?.({ path: req.url ?? '', closed: new Promise((resolve) => res.once('close', () => resolve())) });
+      }
+      // A range filter names its ends; answer every id between them, as P6 would.
+      const [lo, hi] = [Math.min(...asked), Math.max(...asked)];
+      json(IDS.filter((id) => id >= lo && id <= hi).map((ObjectId) => ({ ObjectId, Id: `P-${ObjectId}`, Name: `Project ${ObjectId}` })));
+    });
+    const grant: TokenGrant = {
+      ch: 'broker', t: 'token.grant', id: 'g1', endpoint: 'pm', token: 'JSESSIONID=read-ahead-test', expiresAt: Date.now() + 3_600_000,
+      upstream: { url: `${upstream.origin}/p6ws/restapi`, ca: upstream.caPem, database: 'PMDB', username: 'planner' },
+    };
+    const tokens: TokenSource = {
+      // Each tool call asks for its session right before it reads: the test's sign that the call has started.
+      get: async () => {
+        gets++;
+        onGet?.();
+        return grant;
+      },
+      renew: async () => grant,
+      onDidRevoke: new Emitter<string>().event,
+      listEndpoints: async () => [],
+    };
+    s = await connectInMemory(createServer({ tokens, defaultEndpoint: 'pm' }));
+  });
+  after(async () => {
+    await s?.close();
+    await upstream?.close();
+  });
+
+  it('the call ends, the read ahead is aborted, and the next call reads the page itself', HANG, async () => {
+    const readAhead = new Promise<Held>((resolve) => (onSecond = resolve));
+    const first = await s.ok<{ rows: { Id: string }[]; nextCursor: string }>('p6_list_projects', { limit: 2 });
+    assert.deepEqual(first.rows.map((r) => r.Id), ['P-101', 'P-102'], 'the first page');
+    // The client starts reading page two as soon as page one is answered; P6 holds it.
+    const held = await readAhead;
+    assert.equal(secondReads, 1, 'one read ahead of page two');
+
+    const started = new Promise<void>((resolve) => (onGet = resolve));
+    const abort = new AbortController();
+    const call = s.client.callTool({ name: 'p6_list_projects', arguments: { limit: 2, cursor: first.nextCursor } }, undefined, { signal: abort.signal });
+    await started;
+    onGet = undefined;
+    abort.abort();
+    await assert.rejects(call, /AbortError/);
+    // The server's side: the call stopped waiting for the page read ahead and ended that read.
+    await held.closed;
+
+    holdSecond = false;
+    const second = await s.ok<{ rows: { Id: string }[] }>('p6_list_projects', { limit: 2, cursor: first.nextCursor });
+    assert.deepEqual(second.rows.map((r) => r.Id), ['P-103', 'P-104'], 'the second page, whole');
+    assert.equal(secondReads, 2, 'read afresh: the aborted read ahead was handed to nobody');
+    assert.ok(gets >= 3, `every call asked for its session (${gets})`);
+  });
+});

@@ -5,10 +5,10 @@ export type P6Row = Record<string, unknown>;
 
 /** Where the client gets the session cookie; the MCP server backs it with the broker's tokens. */
 export interface P6SessionSource {
-  /** The current `Cookie` header value. */
-  token(): Promise<string>;
-  /** P6 answered 401 for `stale`: a fresh cookie (the broker logs in again). */
-  renew(stale: string): Promise<string>;
+  /** The current `Cookie` header value; a call's `signal` stops the wait for it (the broker may be prompting). */
+  token(signal?: AbortSignal): Promise<string>;
+  /** P6 answered 401 for `stale`: a fresh cookie (the broker logs in again); `signal` as for {@link token}. */
+  renew(stale: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** How to build a {@link P6Client}. */

@@ -123,18 +123,19 @@ export class P6Client {
     const start = query.after === undefined ? 0 : upperBound(ids, query.after);
     const pageIds = ids.slice(start, start + query.limit);
     const key = (after: number | undefined) => `${resource}\n${query.filter ?? ''}\n${query.fields.join(',')}\n${query.limit}\n${after ?? ''}`;
-    const early = query.after === undefined ? undefined : await this.readAhead?.take(key(query.after), ids);
+    const early = query.after === undefined ? undefined : await this.readAhead?.take(key(query.after), ids, this.signal);
     // Security: rows read ahead are handed out only while the session is live, as a fresh
     // read would be; a locked or revoked endpoint fails here instead of answering from memory.
-    if (early) await this.opts.session.token();
+    if (early) await this.opts.session.token(this.signal);
     const rows = early ?? (pageIds.length ? await this.readByIds(resource, query.fields, pageIds, query.filter) : []);
     const more = start + query.limit < ids.length;
     if (more && pageIds.length && this.readAhead) {
       const nextIds = ids.slice(start + query.limit, start + 2 * query.limit);
       // A read ahead never logs in: on a 401 it is dropped and the caller's own read renews
       // the session, once, as before (no second login racing the first).
-      // Nor does it end with this call (no signal): it is the next call's.
-      this.readAhead.start(key(pageIds.at(-1)!), ids, () => this.readRows(resource, query.fields, nextIds, query.filter, false, undefined));
+      // Nor does it end with this call (not this call's signal): it is the next call's, and
+      // ends only when that call, having taken it, is cancelled.
+      this.readAhead.start(key(pageIds.at(-1)!), ids, (signal) => this.readRows(resource, query.fields, nextIds, query.filter, false, signal));
     }
     return { rows, total: ids.length, ...(more && pageIds.length && { next: pageIds.at(-1)! }) };
   }
@@ -179,11 +180,11 @@ export class P6Client {
     const what = `${method} /${segments.join('/')}`;
     // A write may change rows read ahead: forget them (the ObjectId lists stay, as before).
     if (method !== 'GET') this.readAhead?.clear();
-    let cookie = await this.opts.session.token();
+    let cookie = await this.opts.session.token(signal);
     let res = await this.exchange(method, url, cookie, body, signal);
     if (res.status === 401 && renew) {
       // Reference §2.1: on 401, log in again once and retry once. The broker does the login.
-      cookie = await this.opts.session.renew(cookie);
+      cookie = await this.opts.session.renew(cookie, signal);
       res = await this.exchange(method, url, cookie, body, signal);
     }
     if (res.status < 200 || res.status >= 300) throw p6ResponseError(res, what);

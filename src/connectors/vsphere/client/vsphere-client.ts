@@ -14,9 +14,10 @@ import type { PropertyValue } from './property-value.js';
 
 /** Where the client gets its `vmware_soap_session` cookie: the broker's token, or a login of its own. */
 export interface VsphereSessionSource {
-  token(): Promise<string>;
-  /** The server rejected `stale` (NotAuthenticated): return a fresh cookie. */
-  renew(stale: string): Promise<string>;
+  /** The current cookie; a call's `signal` stops the wait for it (the broker may be prompting). */
+  token(signal?: AbortSignal): Promise<string>;
+  /** The server rejected `stale` (NotAuthenticated): return a fresh cookie; `signal` as for {@link token}. */
+  renew(stale: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** Construction options; the dispatcher carries TLS trust and keep-alive (createUpstreamDispatcher). */
@@ -117,12 +118,13 @@ export class VsphereClient {
    */
   async invoke(method: string, thisRef: ManagedObjectRef, paramsXml = '', options: InvokeOptions = {}): Promise<XmlElement> {
     const { apiVersion } = await this.serviceContent();
-    let cookie = await this.options.session.token();
+    const callSignal = joinSignals(options.signal, this.callSignal);
+    let cookie = await this.options.session.token(callSignal);
     let renewed = false;
     let retried = false;
     for (;;) {
       try {
-        return await this.withTimeout(method, joinSignals(options.signal, this.callSignal), async (signal) => {
+        return await this.withTimeout(method, callSignal, async (signal) => {
           const { response } = await soapCall({
             url: this.options.url,
             dispatcher: this.options.dispatcher,
@@ -142,7 +144,7 @@ export class VsphereClient {
         // The server refused the call before running it, so a retry cannot run it twice.
         if (error.code === 'CONN_NOT_AUTHENTICATED' && !renewed) {
           renewed = true;
-          cookie = await this.options.session.renew(cookie);
+          cookie = await this.options.session.renew(cookie, callSignal);
           continue;
         }
         if (error.code === 'CONN_UNREACHABLE' && options.idempotent === true && !retried) {

@@ -56,11 +56,14 @@ export class EndpointPool<C extends PooledConnection> implements AsyncDisposable
     return this.options.tokens;
   }
 
-  /** The connection for `endpoint`; asks the broker for a session first (which may prompt the user). */
-  async connection(endpoint: string | undefined): Promise<C> {
+  /**
+   * The connection for `endpoint`; asks the broker for a session first (which may prompt the
+   * user). `signal` is the tool call's: a cancelled call stops waiting for the session at once.
+   */
+  async connection(endpoint: string | undefined, signal?: AbortSignal): Promise<C> {
     const name = this.name(endpoint);
     const tokens = this.tokens();
-    const grant = await tokens.get(name);
+    const grant = await tokens.get(name, signal);
     const key = connectionKey(grant);
     const existing = this.entries.get(name);
     if (existing?.key === key) return existing.connection;

@@ -1,7 +1,7 @@
 import { isConnectorError, isMoRef, PropertyCollectorFeed, propertyText, type ObjectContent, type ObjectUpdate, type PropertyChange, type PropertyValue, type VsphereClient } from '../../../connectors/vsphere/index.js';
 import { InventoryIndex, INDEX_PATHS, INDEX_TYPES, type IndexedEntity } from './inventory-index.js';
 import { VM_ROW_PATHS } from './vm-rows.js';
-import { SharedRead } from './shared-read.js';
+import { SharedRead } from '../../../base/lifecycle/shared-read.js';
 
 /** The VMs and the index as vCenter has them at the moment of the call. */
 export interface KeptView {

@@ -53,5 +53,5 @@ async function readTagsOf(vapi: VapiCalls, vm: ManagedObjectRef): Promise<string
 
 /** The tag reader of `endpoint`: its vAPI REST session, from the same login as the SOAP one (D58). */
 export function vmTagReader(clients: Pick<VsphereClients, 'vapi'>, endpoint: string | undefined): VmTagReader {
-  return async (vm) => readVmTags(await clients.vapi(endpoint), vm);
+  return async (vm) => readVmTags(await clients.vapi(endpoint, undefined), vm);
 }

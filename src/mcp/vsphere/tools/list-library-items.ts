@@ -42,7 +42,7 @@ export function registerListLibraryItemsTool(tools: Toolkit, deps: { clients: Vs
     },
     annotations: READ_ONLY,
     // One batch: a failed or cancelled call stops its other reads (VapiCalls.batch).
-    run: async ({ endpoint, library, name, type, limit, cursor }, extra) => (await deps.clients.vapi(endpoint)).batch(async (vapi) => {
+    run: async ({ endpoint, library, name, type, limit, cursor }, extra) => (await deps.clients.vapi(endpoint, extra.signal)).batch(async (vapi) => {
       // Later pages reuse the first page's reading for up to a minute (RowSnapshots): a walk
       // reads every item once and its total stays stable.
       const query = { kind: 'library-items', endpoint, filters: { library, name, type } };

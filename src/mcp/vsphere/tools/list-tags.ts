@@ -51,7 +51,7 @@ export function registerListTagsTool(tools: Toolkit, deps: { clients: VsphereCli
     },
     annotations: READ_ONLY,
     // One batch: a failed or cancelled call stops its other reads (VapiCalls.batch).
-    run: async ({ endpoint, category, name, withObjects, limit, cursor }, extra) => (await deps.clients.vapi(endpoint)).batch(async (vapi) => {
+    run: async ({ endpoint, category, name, withObjects, limit, cursor }, extra) => (await deps.clients.vapi(endpoint, extra.signal)).batch(async (vapi) => {
       // Later pages reuse the first page's reading for up to a minute (RowSnapshots): a walk
       // reads every tag once and its total stays stable. The cursor is bound to the filters
       // and endpoint, not to withObjects, which changes what a page shows, not which tags.

@@ -52,7 +52,7 @@ export function registerListVmsTool(tools: Toolkit, deps: { clients: VsphereClie
       const rows = await deps.snapshots.rows(JSON.stringify(['vms', endpoint ?? '', filters]), cursor !== undefined, async () => {
         const inventory = await deps.clients.inventory(endpoint, extra.signal);
         // Tags live in vAPI REST, not vim25: resolve the tag to its VMs first (issue 16).
-        const tagged = filters.tag === undefined ? undefined : await (await deps.clients.vapi(endpoint)).batch((vapi) => taggedObjects(vapi, filters.tag!, 'VirtualMachine'), extra.signal);
+        const tagged = filters.tag === undefined ? undefined : await (await deps.clients.vapi(endpoint, extra.signal)).batch((vapi) => taggedObjects(vapi, filters.tag!, 'VirtualMachine'), extra.signal);
         const matchName = nameMatcher(filters.name);
         // The VMs and the index as vCenter has them now: the kept inventory brought up to date
         // (issue 17), or a full read when that fails.

@@ -114,17 +114,17 @@ describe('what the vSphere plans read (vcsim)', () => {
     it("a VM's tags as sorted category:name, [] without tags; through the endpoint's vAPI session", async () => {
       await sim.admin.attachTag(await sim.admin.createTag('owner', 'team-a'), 'DC0_C0_RP0_VM1');
       await sim.admin.attachTag(await sim.admin.createTag('env', 'test'), 'DC0_C0_RP0_VM1');
-      const vapi = await sim.clients.vapi('vc');
+      const vapi = await sim.clients.vapi('vc', undefined);
       assert.deepEqual(await readVmTags(vapi, await ref('VirtualMachine', 'DC0_C0_RP0_VM1')), ['env:test', 'owner:team-a']);
       assert.deepEqual(await readVmTags(vapi, await ref('VirtualMachine', 'DC0_H0_VM0')), []);
       const endpoints: (string | undefined)[] = [];
-      const reader = vmTagReader({ vapi: async (e) => (endpoints.push(e), sim.clients.vapi(e)) }, 'vc');
+      const reader = vmTagReader({ vapi: async (e) => (endpoints.push(e), sim.clients.vapi(e, undefined)) }, 'vc');
       assert.deepEqual((await readVmState(sim.client, 'DC0_C0_RP0_VM1', reader)).facts['tags'], ['env:test', 'owner:team-a']);
       assert.deepEqual(endpoints, ['vc']);
     });
 
     it('tags that would make the fact incomplete leave it out: a fact longer than 256 characters, more than 100 tags', async () => {
-      const vapi = await sim.clients.vapi('vc');
+      const vapi = await sim.clients.vapi('vc', undefined);
       // "c:" and a name of 254 characters make 256: kept; one more is left out.
       await sim.admin.attachTag(await sim.admin.createTag('c', 'n'.repeat(254), 'MULTIPLE'), 'DC0_C0_RP0_VM0');
       assert.deepEqual(await readVmTags(vapi, await ref('VirtualMachine', 'DC0_C0_RP0_VM0')), [`c:${'n'.repeat(254)}`]);

@@ -4,7 +4,8 @@
  * and the read goes on for the others. Only when every caller has gone is the read itself
  * aborted (the signal `read` got), so nobody's cancelled read keeps loading vCenter. A
  * caller without a signal never goes. Once abandoned, a read takes no new callers: make a
- * new one ({@link abandoned}).
+ * new one ({@link abandoned}). Used by the kept vSphere inventory's update (D178), a child's
+ * token request (TokenClient) and the broker's unlock prompt (Consent), D186.
  */
 export class SharedRead<T> {
   /** Settles with the read; its rejection is handled, so nobody waiting is no unhandled rejection. */

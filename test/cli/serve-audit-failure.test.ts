@@ -41,6 +41,9 @@ describe('keybroker serve: an audit log that cannot be written (D175)', () => {
       const log = path.join(home, 'audit.log');
       const elsewhere = path.join(root, 'elsewhere.log');
       fs.writeFileSync(elsewhere, '');
+      // serve's first records are written a moment after it answers (deferred appends): the
+      // file may not be there yet on a loaded machine.
+      await waitFor('serve to write audit.log', () => (fs.existsSync(log) ? true : undefined));
       fs.renameSync(log, path.join(root, 'moved.log'));
       fs.symlinkSync(elsewhere, log);
       // The log notices a replaced file at its next append once a second: refused lines are

@@ -8,6 +8,7 @@ import type { Consent } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
 import { TokenDenied } from './token-denied.js';
 import { grantExtrasOf } from '../../base/kinds/registry.js';
+import { sameUpstreamLogin } from './same-upstream-login.js';
 
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
@@ -60,7 +61,7 @@ export class TokenService {
     const { sessions } = this.deps;
     if (frame.t === 'token.renew') sessions.invalidate(endpoint.id, frame.stale);
     const live = sessions.current(endpoint.id);
-    if (live) return live;
+    if (live) return this.stillCurrent(live);
 
     // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
@@ -73,13 +74,27 @@ export class TokenService {
       ? (this.deps.consent.unlockedUntil(endpoint.credential) ?? now + ttlSeconds * 1000)
       : now + Math.min(ONCE_SESSION_MS, ttlSeconds * 1000);
     try {
-      return await sessions.login(endpoint, mode, until);
+      return this.stillCurrent(await sessions.login(endpoint, mode, until));
     } catch (e) {
       // Security: a rejected password is never tried again without the user: the next
       // request prompts anew (P6 locks accounts after a few failures).
       if (e instanceof TokenDenied && e.code === 'login_failed') this.deps.consent.forget(endpoint.credential);
       throw e;
     }
+  }
+
+  /**
+   * Security: `session` logged in with the settings its endpoint has now. A config edit
+   * (URL, user, pin, CA) that landed while the login ran found no session to end (reload
+   * ends only held ones), and the grant is built from the config of now: the old upstream's
+   * token would go to the new URL, under the new user's name or pin (R10-attack).
+   */
+  private stillCurrent(session: LiveSession): LiveSession {
+    const now = this.deps.config().endpoints.find((e) => e.id === session.endpoint);
+    const held = this.deps.sessions.loggedInWith(session.endpoint);
+    if (now && held && sameUpstreamLogin(held, now)) return session;
+    void this.deps.sessions.end(session.endpoint, now ? 'changed' : 'removed');
+    throw new TokenDenied('locked', `${session.endpoint} was changed while its session was made; ask again to log in with its new settings`);
   }
 
   private grant(id: string, s: LiveSession): TokenGrant {

@@ -58,3 +58,31 @@ describe('Broker attacks: an endpoint edited while its login runs', () => {
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1'], 'the raced login of a removed endpoint was not logged out upstream');
   });
 });
+
+describe('Broker attacks: a child that renews a token it keeps using', () => {
+  it('the token a child calls stale is logged out upstream, so a lock leaves the child no live session', async () => {
+    const { broker, approver, vsphere } = makeBroker();
+    const link = recordingLink('vsphere');
+    const first = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
+    assert.ok(first.t === 'token.grant', 'no first grant');
+    // A compromised child says its live token was refused, and keeps it.
+    const second = await ask(broker, link, 'vc1', 'b', first.token);
+    assert.ok(second.t === 'token.grant' && second.token !== first.token, 'no second session');
+    await broker.lock();
+    await drain();
+    assert.deepEqual([...vsphere.logouts].sort(), [first.token, second.token].sort(), `after the lock a session the child holds is still live upstream: logged out only ${JSON.stringify(vsphere.logouts)}`);
+  });
+
+  it('a renew flood leaves at most the current session and the ones being logged out live upstream', async () => {
+    const { broker, approver, vsphere } = makeBroker();
+    const link = recordingLink('vsphere');
+    let g = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
+    for (let i = 0; i < 50; i++) {
+      assert.ok(g.t === 'token.grant', `renew ${i} was not granted`);
+      g = await ask(broker, link, 'vc1', `r${i}`, g.token);
+    }
+    await drain();
+    assert.equal(vsphere.logins, 51, 'each renew of the current token logs in once');
+    assert.equal(vsphere.logouts.length, 50, `${51 - vsphere.logouts.length} upstream sessions are left live for one endpoint`);
+  });
+});

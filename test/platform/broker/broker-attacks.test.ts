@@ -3,7 +3,14 @@
 // upstream login is the counting fake (real logins have their own suites).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Config } from '../../../src/base/contracts/config.js';
+import { HostToChildBroker } from '../../../src/base/contracts/token-protocol.js';
+import { readCaFile } from '../../../src/platform/config/read-ca-file.js';
+import { createTestPki } from '../../support/openssl-pki.js';
 import { ask, askAnswered, makeBroker, recordingLink, testConfig } from './broker-harness.js';
 
 /** Let queued jobs run (no clock involved). */
@@ -84,5 +91,53 @@ describe('Broker attacks: a child that renews a token it keeps using', () => {
     await drain();
     assert.equal(vsphere.logins, 51, 'each renew of the current token logs in once');
     assert.equal(vsphere.logouts.length, 50, `${51 - vsphere.logouts.length} upstream sessions are left live for one endpoint`);
+  });
+});
+
+/** testConfig() with vc1 verified against the CA file `caFile`. */
+function withCa(caFile: string): Config {
+  const c = testConfig();
+  return Config.parse({ ...c, endpoints: c.endpoints.map((e) => (e.id === 'vc1' ? { ...e, tls: { verify: true, caFile } } : e)) });
+}
+
+describe('Broker attacks: the CA file at the time of use', () => {
+  it('a CA bundle that `endpoint add` accepts (over 64 KiB, under 1 MiB) reaches the child in a grant it can read', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-r10-ca-'));
+    const pki = createTestPki();
+    t.after(() => { pki.remove(); fs.rmSync(dir, { recursive: true, force: true }); });
+    // A system bundle (Debian's is 220 KB) as users point --ca at it: many certificates in one file.
+    const bundle = path.join(dir, 'bundle.pem');
+    fs.writeFileSync(bundle, `${pki.ca.cert.trim()}\n`.repeat(Math.ceil(200_000 / pki.ca.cert.length)));
+    assert.ok(fs.statSync(bundle).size > 64 * 1024, 'the bundle is not over 64 KiB');
+    assert.equal(readCaFile(bundle).ok, true, 'readCaFile refused the bundle');
+    const { broker, approver, setConfig } = makeBroker();
+    setConfig(withCa(bundle));
+    const grant = await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
+    assert.equal(grant.t === 'token.grant' && grant.upstream.ca, fs.readFileSync(bundle, 'utf8'), 'the grant does not carry the CA');
+    // What the child's TokenClient does with every host frame (token-client.ts): a grant it
+    // cannot parse is dropped, and the tool call waits for it for ever.
+    const parsed = HostToChildBroker.safeParse(JSON.parse(JSON.stringify(grant)));
+    assert.ok(parsed.success, `the child drops the grant: ${parsed.success ? '' : parsed.error.issues[0]?.message}`);
+  });
+
+  it('a CA path that became a FIFO or a folder is refused at use, without blocking the host (grant and login)', { timeout: 120_000 }, async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-r10-fifo-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const fifo = path.join(dir, 'ca.pem');
+    execFileSync('mkfifo', [fifo]);
+    // In a process of its own: the bug blocks the event loop in open(2) for ever, which no
+    // in-process time limit can end. Nobody ever opens the FIFO's write end.
+    const script = path.resolve(import.meta.dirname, '../../fixtures/ca-at-use.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, fifo, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    t.after(() => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.equal(code, 0, `the probe failed: ${out}`);
+    const lines = JSON.parse(out) as Record<string, { grantCa: string | null; login: string }>;
+    for (const [what, seen] of Object.entries(lines)) {
+      assert.equal(seen.grantCa, null, `${what}: the grant carried something read from it`);
+      assert.match(seen.login, /cannot read the CA file/, `${what}: the login read it`);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Config } from '../../base/contracts/config.js';
+import type { Endpoint } from '../../base/contracts/endpoint.js';
 import type { TokenGrant, TokenRenew, TokenRequest } from '../../base/contracts/token-protocol.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
@@ -36,13 +37,19 @@ export class TokenService {
   async handle(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<void> {
     const started = this.deps.clock.now();
     try {
-      const session = await this.resolve(link, frame);
+      // Synchronous, before the first await: a refusal of what the child may never have is
+      // audited while its frame is taken, so the refused-frame budget stops a flood at once.
+      const endpoint = this.endpointFor(link, frame);
+      const session = await this.resolve(link, frame, endpoint);
       link.send(this.grant(frame.id, session));
       this.deps.audit.append({ event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
     } catch (e) {
       const denied = e instanceof TokenDenied ? e : new TokenDenied('unreachable', `could not get a session for ${frame.endpoint}; see 'keybroker audit'`);
       link.send({ ch: 'broker', t: 'token.deny', id: frame.id, code: denied.code, message: denied.message });
-      this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'denied', code: denied.code, reason: denied.message, durationMs: this.deps.clock.now() - started });
+      // Security: a denial the child asked for carries its pid, so the host counts it against the
+      // child's refused-frame budget: valid frames for names it may never have cannot flood
+      // the audit log and rotate the real history out (R10-attack).
+      this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, ...(denied.byChild && link.pid !== undefined ? { pid: link.pid } : {}), outcome: 'denied', code: denied.code, reason: denied.message, durationMs: this.deps.clock.now() - started });
     }
   }
 
@@ -51,13 +58,17 @@ export class TokenService {
     this.caCache.clear();
   }
 
-  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew): Promise<LiveSession> {
-    const config = this.deps.config();
-    const endpoint = config.endpoints.find((e) => e.id === frame.endpoint);
-    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`);
+  /** The endpoint `frame` names, if `link` may use it (scope check). */
+  private endpointFor(link: ChildLink, frame: TokenRequest | TokenRenew): Endpoint {
+    const endpoint = this.deps.config().endpoints.find((e) => e.id === frame.endpoint);
+    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`, true);
     // Security: a compromised vSphere child must not obtain a P6 session, and vice versa.
-    if (endpoint.kind !== link.kind) throw new TokenDenied('not_allowed', `the ${link.server} server may not use ${endpoint.kind} endpoint ${endpoint.id}`);
+    if (endpoint.kind !== link.kind) throw new TokenDenied('not_allowed', `the ${link.server} server may not use ${endpoint.kind} endpoint ${endpoint.id}`, true);
+    return endpoint;
+  }
 
+  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew, endpoint: Endpoint): Promise<LiveSession> {
+    const config = this.deps.config();
     const { sessions } = this.deps;
     if (frame.t === 'token.renew') sessions.invalidate(endpoint.id, frame.stale);
     const live = sessions.current(endpoint.id);

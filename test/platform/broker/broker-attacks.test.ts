@@ -141,3 +141,36 @@ describe('Broker attacks: the CA file at the time of use', () => {
     }
   });
 });
+
+describe('Broker attacks: what a child names (held)', () => {
+  it('look-alike, case-changed, padded and other-kind endpoint names get no token and no prompt', async () => {
+    const { broker, approver, vsphere, p6, audit } = makeBroker();
+    const link = recordingLink('vsphere');
+    const handle = broker.attachChild(link);
+    // Cyrillic "с", upper case, a trailing space, a zero-width space, full-width, 65 characters, the P6 endpoint.
+    const names = ['v\u04411', 'VC1', 'vc1 ', 'vc\u200b1', '\uff56\uff43\uff11', `vc1${'x'.repeat(62)}`, 'pm'];
+    names.forEach((endpoint, i) => handle.accept({ ch: 'broker', t: 'token.request', id: `n${i}`, endpoint }));
+    await drain();
+    assert.equal(link.frames.filter((f) => f.t === 'token.grant').length, 0, 'a look-alike name got a token');
+    // Each is either refused by the frame's contract (dropped, audited) or denied by name.
+    const invalid = audit.filter((a) => a.event === 'frame.invalid').length;
+    const denied = link.frames.filter((f) => f.t === 'token.deny' && (f.code === 'invalid' || f.code === 'not_allowed')).length;
+    assert.equal(invalid + denied, names.length, `${invalid} refused frames and ${denied} denials for ${names.length} names`);
+    assert.equal(approver.prompts.length, 0, 'a refused name raised a prompt');
+    assert.equal(vsphere.logins + p6.logins, 0, 'a refused name logged in');
+  });
+
+  it('a renew after a lock asks the user again before any login', async () => {
+    const { broker, approver, vsphere } = makeBroker();
+    const link = recordingLink('vsphere');
+    const first = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
+    assert.ok(first.t === 'token.grant', 'no first grant');
+    await broker.lock();
+    const shown = approver.nextPrompt();
+    const renewed = ask(broker, link, 'vc1', 'b', first.token);
+    await shown;
+    assert.equal(vsphere.logins, 1, 'the renew logged in before the user answered');
+    approver.answer('deny');
+    assert.equal((await renewed).t, 'token.deny', 'a denied renew got a token');
+  });
+});

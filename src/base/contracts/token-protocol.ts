@@ -3,6 +3,11 @@ import { EndpointName } from './names.js';
 
 /** Frames larger than this are dropped and audited before they are parsed (DESIGN.md "Token protocol"). */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * The largest CA file KeyBroker reads (`--ca`, the settings form, and each use). A system
+ * bundle is a few hundred KiB; a grant carries the file whole, so it takes this much too.
+ */
+export const MAX_CA_BYTES = 1024 * 1024;
 
 /** Correlates a request with its grant or denial. Chosen by the child; unique per child. */
 const RequestId = z.string().min(1).max(64);
@@ -51,7 +56,7 @@ export const TokenGrant = z.strictObject({
     url: z.string().url(),
     fingerprintSha256: z.string().optional(),
     /** PEM of the endpoint's custom CA, so the child can verify TLS without reading files. */
-    ca: z.string().max(64 * 1024).optional(),
+    ca: z.string().max(MAX_CA_BYTES).optional(),
     /** P6 only: the database alias, needed on some installs on every call. */
     database: z.string().optional(),
     /** The upstream user name (not secret), so a server can say whose session it uses (p6_session_info). */

@@ -139,10 +139,27 @@ export class Sessions extends DisposableBase {
     this.held.delete(endpoint);
     h.timer.dispose();
     this._onDidEnd.fire({ session: h.session, reason });
-    // A stale session is already dead upstream; anything else is logged out for real.
     if (reason !== 'stale') return this.logout(h).then((ok) => ({ endpoint, ok }));
     this.deps.audit.append({ event: 'session.logout', endpoint, credential: h.session.credential, reason: 'rejected by upstream' });
-    return Promise.resolve({ endpoint, ok: true });
+    return this.logoutStale(h).then(() => ({ endpoint, ok: true }));
+  }
+
+  /**
+   * Security: a child's word that its token was refused is no proof. A compromised child
+   * could renew a live token and keep using it; never logged out, it would outlive every
+   * lock (R10-attack). So a stale session is logged out too; on a dead one that just fails,
+   * which is expected and not audited again. Never rejects.
+   */
+  private async logoutStale(h: Held): Promise<void> {
+    const mark = Symbol(h.session.endpoint);
+    this.outgoing.set(mark, h.session.endpoint);
+    try {
+      await this.deps.logins[h.endpoint.kind].logout(h.endpoint, { token: h.session.token, ...(h.session.restToken ? { restToken: h.session.restToken } : {}) });
+    } catch {
+      // Already dead upstream, as the child said.
+    } finally {
+      this.outgoing.delete(mark);
+    }
   }
 
   /** Log out everything (host shutdown); resolves when every logout has been tried. */

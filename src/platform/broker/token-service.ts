@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import type { Config } from '../../base/contracts/config.js';
+import type { Endpoint } from '../../base/contracts/endpoint.js';
 import type { TokenGrant, TokenRenew, TokenRequest } from '../../base/contracts/token-protocol.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
@@ -8,6 +8,8 @@ import type { Consent } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
 import { TokenDenied } from './token-denied.js';
 import { grantExtrasOf } from '../../base/kinds/registry.js';
+import { sameUpstreamLogin } from './same-upstream-login.js';
+import { readCaText } from '../config/read-ca-file.js';
 
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
@@ -42,7 +44,10 @@ export class TokenService {
   async handle(link: ChildLink, frame: TokenRequest | TokenRenew, signal?: AbortSignal): Promise<void> {
     const started = this.deps.clock.now();
     try {
-      const session = await this.resolve(link, frame, signal);
+      // Synchronous, before the first await: a refusal of what the child may never have is
+      // audited while its frame is taken, so the refused-frame budget stops a flood at once.
+      const endpoint = this.endpointFor(link, frame);
+      const session = await this.resolve(link, frame, endpoint, signal);
       if (signal?.aborted) throw signal.reason;
       link.send(this.grant(frame.id, session));
       this.deps.audit.append({ event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
@@ -53,7 +58,10 @@ export class TokenService {
       }
       const denied = e instanceof TokenDenied ? e : new TokenDenied('unreachable', `could not get a session for ${frame.endpoint}; see 'keybroker audit'`);
       link.send({ ch: 'broker', t: 'token.deny', id: frame.id, code: denied.code, message: denied.message });
-      this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'denied', code: denied.code, reason: denied.message, durationMs: this.deps.clock.now() - started });
+      // Security: a denial the child asked for carries its pid, so the host counts it against the
+      // child's refused-frame budget: valid frames for names it may never have cannot flood
+      // the audit log and rotate the real history out (R10-attack).
+      this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, ...(denied.byChild && link.pid !== undefined ? { pid: link.pid } : {}), outcome: 'denied', code: denied.code, reason: denied.message, durationMs: this.deps.clock.now() - started });
     }
   }
 
@@ -62,17 +70,21 @@ export class TokenService {
     this.caCache.clear();
   }
 
-  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew, signal: AbortSignal | undefined): Promise<LiveSession> {
-    const config = this.deps.config();
-    const endpoint = config.endpoints.find((e) => e.id === frame.endpoint);
-    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`);
+  /** The endpoint `frame` names, if `link` may use it (scope check). */
+  private endpointFor(link: ChildLink, frame: TokenRequest | TokenRenew): Endpoint {
+    const endpoint = this.deps.config().endpoints.find((e) => e.id === frame.endpoint);
+    if (!endpoint) throw new TokenDenied('invalid', `no endpoint named ${frame.endpoint}; call the server's *_list_endpoints tool for the names`, true);
     // Security: a compromised vSphere child must not obtain a P6 session, and vice versa.
-    if (endpoint.kind !== link.kind) throw new TokenDenied('not_allowed', `the ${link.server} server may not use ${endpoint.kind} endpoint ${endpoint.id}`);
+    if (endpoint.kind !== link.kind) throw new TokenDenied('not_allowed', `the ${link.server} server may not use ${endpoint.kind} endpoint ${endpoint.id}`, true);
+    return endpoint;
+  }
 
+  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew, endpoint: Endpoint, signal: AbortSignal | undefined): Promise<LiveSession> {
+    const config = this.deps.config();
     const { sessions } = this.deps;
     if (frame.t === 'token.renew') sessions.invalidate(endpoint.id, frame.stale);
     const live = sessions.current(endpoint.id);
-    if (live) return live;
+    if (live) return this.stillCurrent(live);
 
     // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
@@ -85,13 +97,27 @@ export class TokenService {
       ? (this.deps.consent.unlockedUntil(endpoint.credential) ?? now + ttlSeconds * 1000)
       : now + Math.min(ONCE_SESSION_MS, ttlSeconds * 1000);
     try {
-      return await sessions.login(endpoint, mode, until);
+      return this.stillCurrent(await sessions.login(endpoint, mode, until));
     } catch (e) {
       // Security: a rejected password is never tried again without the user: the next
       // request prompts anew (P6 locks accounts after a few failures).
       if (e instanceof TokenDenied && e.code === 'login_failed') this.deps.consent.forget(endpoint.credential);
       throw e;
     }
+  }
+
+  /**
+   * Security: `session` logged in with the settings its endpoint has now. A config edit
+   * (URL, user, pin, CA) that landed while the login ran found no session to end (reload
+   * ends only held ones), and the grant is built from the config of now: the old upstream's
+   * token would go to the new URL, under the new user's name or pin (R10-attack).
+   */
+  private stillCurrent(session: LiveSession): LiveSession {
+    const now = this.deps.config().endpoints.find((e) => e.id === session.endpoint);
+    const held = this.deps.sessions.loggedInWith(session.endpoint);
+    if (now && held && sameUpstreamLogin(held, now)) return session;
+    void this.deps.sessions.end(session.endpoint, now ? 'changed' : 'removed');
+    throw new TokenDenied('locked', `${session.endpoint} was changed while its session was made; ask again to log in with its new settings`);
   }
 
   private grant(id: string, s: LiveSession): TokenGrant {
@@ -116,11 +142,10 @@ export class TokenService {
   private readCa(file: string): string | undefined {
     let pem = this.caCache.get(file);
     if (pem === undefined) {
-      try {
-        pem = fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined; // The child's TLS check then fails closed against system CAs.
-      }
+      // Checked as at `--ca` (a regular file of at most 1 MiB) and never blocking: see readCaText.
+      const read = readCaText(file);
+      if (!read.ok) return undefined; // The child's TLS check then fails closed against system CAs.
+      pem = read.text;
       this.caCache.set(file, pem);
     }
     return pem;

@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** A CA bundle is a few KiB; refusing large files keeps a wrong path from being slurped. */
-const MAX_CA_BYTES = 1024 * 1024;
+import { MAX_CA_BYTES } from '../../base/contracts/token-protocol.js';
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** Outcome of `readCaFile`: the absolute path to store, or why the file was refused. */
@@ -19,20 +17,14 @@ export type CaFileCheck = { readonly ok: true; readonly path: string } | { reado
 export function readCaFile(file: string, cwd: string = process.cwd()): CaFileCheck {
   const abs = path.resolve(cwd, file);
   const refuse = (why: string): CaFileCheck => ({ ok: false, message: `${abs} ${why}` });
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(abs);
-  } catch {
-    return refuse('does not exist; give the path of a PEM certificate file');
+  const read = readCaText(abs);
+  if (!read.ok) {
+    if (read.why === 'missing') return refuse('does not exist; give the path of a PEM certificate file');
+    if (read.why === 'not-a-file') return refuse('is not a file; give the path of a PEM certificate file');
+    if (read.why === 'too-large') return refuse('is larger than 1 MiB; give a PEM certificate file');
+    return refuse(`cannot be read (${read.code}); check its permissions`);
   }
-  if (!st.isFile()) return refuse('is not a file; give the path of a PEM certificate file');
-  if (st.size > MAX_CA_BYTES) return refuse('is larger than 1 MiB; give a PEM certificate file');
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    return refuse(`cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`);
-  }
+  const text = read.text;
   const blocks = text.match(PEM_CERT) ?? [];
   if (blocks.length === 0) return refuse('holds no PEM certificate (-----BEGIN CERTIFICATE-----); export the CA as PEM');
   for (const pem of blocks) {
@@ -43,4 +35,41 @@ export function readCaFile(file: string, cwd: string = process.cwd()): CaFileChe
     }
   }
   return { ok: true, path: abs };
+}
+
+/** A CA file's text, or why it was not read. */
+export type CaText =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly why: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; readonly code: string };
+
+/**
+ * Read a CA file whole if it is a regular file of at most MAX_CA_BYTES, checked on the open
+ * descriptor. Security: the host reads the CA of an endpoint at every login and grant, long
+ * after `--ca` checked it; a path that became a FIFO or a device must not stop the host's
+ * event loop in open(2) or read(2) for ever, nor a huge file fill its heap (R10-attack).
+ * O_NONBLOCK makes the open of a FIFO return at once; the fstat then refuses it.
+ */
+export function readCaText(file: string): CaText {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    return { ok: false, why: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', code };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { ok: false, why: 'not-a-file', code: 'EINVAL' };
+    if (st.size > MAX_CA_BYTES) return { ok: false, why: 'too-large', code: 'EFBIG' };
+    // One byte past the bound: a file that grew since the fstat is refused, not cut.
+    const buffer = Buffer.alloc(MAX_CA_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_CA_BYTES) return { ok: false, why: 'too-large', code: 'EFBIG' };
+    return { ok: true, text: buffer.toString('utf8', 0, length) };
+  } catch (e) {
+    return { ok: false, why: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'error' };
+  } finally {
+    fs.closeSync(fd);
+  }
 }

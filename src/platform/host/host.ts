@@ -238,11 +238,17 @@ export class Host extends DisposableBase implements ControlHandler {
     const ports = openChildPorts(handle, this.audit);
     const attached = attachToBroker(this.broker, ports, kind);
     if (mcp) ports.mcp.onFrame(mcp);
-    const onExit = handle.onDidExit(() => attached.dispose());
+    // The refused-frame budget too, as for a supervised child.
+    const budget = limitInvalidFrames(handle, this.audit.onDidAppend);
+    const onExit = handle.onDidExit(() => {
+      attached.dispose();
+      budget.dispose();
+    });
     return this.register(toDisposable(() => {
       onExit.dispose();
       ports.dispose();
       attached.dispose();
+      budget.dispose();
     }));
   }
 

@@ -43,7 +43,14 @@ describe('composeHost()', () => {
     const { logins, servers } = composeHost(config, dist);
     assert.deepEqual(Object.keys(logins), kindIds());
     assert.deepEqual(servers, [
-      { name: 'vsphere', kind: 'vsphere', modulePath: path.join(dist, 'mcp', 'vsphere', 'index.cjs'), execArgv: [...VSPHERE_SERVER_FLAGS] },
+      {
+        name: 'vsphere',
+        kind: 'vsphere',
+        modulePath: path.join(dist, 'mcp', 'vsphere', 'index.cjs'),
+        execArgv: [...VSPHERE_SERVER_FLAGS],
+        // A built-in child reads exactly its three files (D182).
+        reads: ['index.cjs', 'server.cjs', 'server.v8cache'].map((f) => path.join(dist, 'mcp', 'vsphere', f)),
+      },
       { name: 'dev', kind: 'p6', modulePath: extra, execArgv: [] },
     ]);
   });

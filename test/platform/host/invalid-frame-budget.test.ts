@@ -84,13 +84,17 @@ describe('limitInvalidFrames() (issue 10: the audit cannot be flooded away)', ()
     budget.dispose();
   });
 
-  it('charges nothing to a child whose pid it never knew (a budget made before the start), and nothing after dispose', () => {
+  it('charges nothing for a record without a pid, binds a budget made before the start to the pid once known, and charges nothing after dispose', () => {
     const early = setUp();
-    // Made before start: no pid to bind to, so no record (even one without a pid) is this child's.
+    // Made before start (Host.attachChild): it binds to the pid once the child has one; a record without a pid is never this child's.
     const unbound = limitInvalidFrames(early.handle, early.log.onDidAppend);
     early.handle.start();
     for (let i = 0; i <= MAX; i++) early.log.append({ event: 'frame.invalid', server: early.handle.spec.name, code: 'invalid', reason: 'r' });
     assert.deepEqual(early.violations, []);
+    for (let i = 0; i < MAX; i++) early.log.append(refused(early.handle));
+    assert.deepEqual(early.violations, []);
+    early.log.append(refused(early.handle));
+    assert.deepEqual(early.violations, ['invalid-frames'], 'a budget made before the start counted nothing once the pid was known');
     unbound.dispose();
 
     const late = setUp();
@@ -100,5 +104,19 @@ describe('limitInvalidFrames() (issue 10: the audit cannot be flooded away)', ()
     budget.dispose();
     late.log.append(refused(late.handle));
     assert.deepEqual(late.violations, [], 'a disposed budget (the child exited) counts nothing more');
+  });
+
+  it('counts token denials that carry the child\'s pid (a name it may never have, R10-attack), not those without (no password in the keychain)', () => {
+    const { handle, violations, log } = setUp();
+    handle.start();
+    const budget = limitInvalidFrames(handle, log.onDidAppend);
+    const denial = { event: 'token.denied' as const, server: handle.spec.name, endpoint: 'nope', outcome: 'denied' as const, code: 'invalid', reason: 'no endpoint named nope' };
+    for (let i = 0; i <= MAX; i++) log.append(denial);
+    assert.deepEqual(violations, [], 'a denial without the pid is not the child\'s doing');
+    for (let i = 0; i < MAX; i++) log.append({ ...denial, pid: handle.pid });
+    assert.deepEqual(violations, []);
+    log.append({ ...denial, code: 'not_allowed', pid: handle.pid });
+    assert.deepEqual(violations, ['invalid-frames'], 'the next denial it asked for closes the channel');
+    budget.dispose();
   });
 });

@@ -1,14 +1,15 @@
-import fs from 'node:fs';
 import type { Endpoint } from '../../../base/contracts/endpoint.js';
+import { readCaText } from '../../config/read-ca-file.js';
 import { UpstreamLoginError } from '../upstream-login.js';
 
-/** The PEM of the endpoint's custom CA, if it has one. A missing file fails the login clearly. */
+/**
+ * The PEM of the endpoint's custom CA, if it has one. A missing file fails the login clearly,
+ * and so does one that is no longer a regular file of at most 1 MiB (readCaText).
+ */
 export function readEndpointCa(endpoint: Endpoint): string | undefined {
   const file = endpoint.tls.caFile;
   if (!file) return undefined;
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new UpstreamLoginError('unreachable', `cannot read the CA file ${file} of ${endpoint.id}; restore it or point to another with 'keybroker endpoint update ${endpoint.id} --ca FILE'`);
-  }
+  const read = readCaText(file);
+  if (read.ok) return read.text;
+  throw new UpstreamLoginError('unreachable', `cannot read the CA file ${file} of ${endpoint.id}; restore it or point to another with 'keybroker endpoint update ${endpoint.id} --ca FILE'`);
 }

@@ -1,0 +1,148 @@
+// ControlServer against a client that bends the rules (D168): half-closes with answers
+// pending, sends lines the host cannot answer, fills the window with invalid requests. Real
+// Unix sockets; the floods are in control-server-attacks.test.ts.
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ControlServer, MAX_CONTROL_IN_FLIGHT, type ControlFrameInvalidReason } from '../../../src/platform/control/control-server.js';
+import { controlSocketPath } from '../../../src/platform/control/control-socket-path.js';
+import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
+import { until } from '../../support/wait.js';
+
+type Answer = { id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } };
+
+/** A half-open-capable client: answers in arrival order, and whether the host ended its side. */
+async function connect(socketPath: string) {
+  const socket = net.connect({ path: socketPath, allowHalfOpen: true });
+  await new Promise((r, j) => { socket.once('connect', r); socket.once('error', j); });
+  const answers: Answer[] = [];
+  let text = '';
+  let ended = false;
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => {
+    text += d;
+    let i;
+    while ((i = text.indexOf('\n')) >= 0) {
+      answers.push(JSON.parse(text.slice(0, i)) as Answer);
+      text = text.slice(i + 1);
+    }
+  });
+  socket.on('end', () => (ended = true));
+  return { socket, answers, ended: () => ended, write: (line: string) => socket.write(line + '\n') };
+}
+
+describe('ControlServer against its client (D168)', () => {
+  let home: string;
+  let handler: FakeControlHandler;
+  let server: ControlServer;
+  let invalid: ControlFrameInvalidReason[];
+  let release: () => void;
+
+  beforeEach(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-ctlp-'));
+    handler = new FakeControlHandler();
+    invalid = [];
+    // `status` is answered only once the test releases it (a slow request).
+    const gate = new Promise<void>((r) => (release = r));
+    const status = handler.status.bind(handler);
+    handler.status = async () => {
+      await gate;
+      return status();
+    };
+    server = await ControlServer.listen({ socketPath: controlSocketPath(home, {}), handler, onInvalidFrame: (r) => invalid.push(r) });
+  });
+  afterEach(async () => {
+    release();
+    await server.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('a client that half-closes with two requests pending gets both answers, then the host ends its side', async () => {
+    const c = await connect(server.socketPath);
+    c.write('{"id":1,"op":"status"}');
+    c.write('{"id":2,"op":"lock"}');
+    c.socket.end();
+    await until('the fast request answered', () => c.answers.length === 1);
+    assert.deepEqual(c.answers[0], { id: 2, ok: true, result: { locked: [] } });
+    assert.equal(c.ended(), false, 'the host ended its side with an answer pending');
+    release();
+    await until('the host to end its side', () => c.ended());
+    assert.deepEqual(c.answers.map((a) => [a.id, a.ok]), [[2, true], [1, true]]);
+  });
+
+  it('a client that half-closes with nothing pending sees the host end its side; one that keeps its side open is kept', async () => {
+    const open = await connect(server.socketPath);
+    open.write('{"id":1,"op":"lock"}');
+    open.write('{"id":2,"op":"lock"}');
+    await until('both answers', () => open.answers.length === 2);
+    assert.equal(open.ended(), false, 'the host ended a connection the client keeps open');
+    const c = await connect(server.socketPath);
+    c.write('{"id":1,"op":"lock"}');
+    await until('the answer', () => c.answers.length === 1);
+    c.socket.end();
+    await until('the host to end its side', () => c.ended());
+    assert.equal(open.ended(), false, 'the host ended a connection the client keeps open');
+    open.socket.destroy();
+  });
+
+  it(`Security: ${MAX_CONTROL_IN_FLIGHT + 4} invalid requests in a row take no place in the window: the next valid one is served`, async () => {
+    const c = await connect(server.socketPath);
+    for (let id = 0; id < MAX_CONTROL_IN_FLIGHT + 4; id++) c.write(JSON.stringify({ id, op: 'nope' }));
+    c.write('{"id":500,"op":"lock"}');
+    await until('the valid request answered', () => c.answers.some((a) => a.id === 500));
+    assert.equal(c.answers.filter((a) => a.error?.code === 'CORE_CONTROL_INVALID_REQUEST').length, MAX_CONTROL_IN_FLIGHT + 4);
+    assert.deepEqual(c.answers.at(-1), { id: 500, ok: true, result: { locked: [] } });
+    assert.equal(invalid.length, MAX_CONTROL_IN_FLIGHT + 4);
+    c.socket.destroy();
+  });
+
+  it('answers only ids the client can match (a whole number ≥ 0), and names the field of an invalid request, or (root)', async () => {
+    const c = await connect(server.socketPath);
+    for (const line of ['null', '"status"', '{"id":-1,"op":"nope"}', '{"id":1.5,"op":"nope"}', `{"id":${2 ** 53},"op":"nope"}`, '{"id":"3","op":"nope"}', '{"id":[3],"op":"nope"}']) c.write(line);
+    c.write('{"id":4,"op":"lock","extra":"x"}');
+    c.write('{"id":5,"op":"approvals.decide","approval":"3f9a2c1e"}');
+    await until('the two answerable requests answered', () => c.answers.length === 2);
+    assert.deepEqual(c.answers.map((a) => a.id), [4, 5]);
+    assert.match(c.answers[0]!.error!.message, /^invalid control request: \(root\): .*; use a keybroker CLI of the same version as the host$/);
+    assert.match(c.answers[1]!.error!.message, /^invalid control request: decision: /);
+    assert.equal(invalid.length, 9);
+    assert.deepEqual(handler.calls, [], 'an invalid request reached the handler');
+    c.socket.destroy();
+  });
+
+  it(`Security: past ${MAX_CONTROL_IN_FLIGHT} at once, a request without a usable id is dropped without an answer, and the window frees as answers go out`, async () => {
+    const c = await connect(server.socketPath);
+    for (let id = 0; id < MAX_CONTROL_IN_FLIGHT; id++) c.write(JSON.stringify({ id, op: 'status' }));
+    c.write('{"op":"lock"}');
+    c.write('{"id":-1,"op":"lock"}');
+    c.write('{"id":99,"op":"lock"}');
+    await until('the extra request refused', () => c.answers.length === 1);
+    assert.deepEqual(c.answers.map((a) => [a.id, a.error?.code]), [[99, 'CORE_CONTROL_BUSY']]);
+    assert.match(c.answers[0]!.error!.message, /^16 requests are being served on this connection; wait for their answers, then retry$/);
+    release();
+    await until('the held requests answered', () => c.answers.length === MAX_CONTROL_IN_FLIGHT + 1);
+    c.write('{"id":100,"op":"lock"}');
+    await until('a later request answered', () => c.answers.length === MAX_CONTROL_IN_FLIGHT + 2);
+    assert.deepEqual(c.answers.at(-1), { id: 100, ok: true, result: { locked: [] } });
+    assert.equal(handler.calls.filter((x) => x.op === 'lock').length, 1, 'a refused request reached the handler');
+    c.socket.destroy();
+  });
+
+  it('serves server.restart and policy.test with their arguments', async () => {
+    const c = await connect(server.socketPath);
+    c.write('{"id":1,"op":"server.restart","server":"vsphere"}');
+    c.write('{"id":2,"op":"policy.test","server":"vsphere","tool":"vm_power","args":{"vm":"vm-1"}}');
+    await until('both answered', () => c.answers.length === 2);
+    const byId = new Map(c.answers.map((a) => [a.id, a]));
+    assert.deepEqual(byId.get(1), { id: 1, ok: true, result: { name: 'vsphere', kind: 'vsphere', pid: 5151, state: 'starting', restarts: 2 } });
+    assert.deepEqual(byId.get(2), { id: 2, ok: true, result: handler.policyTestValue });
+    assert.deepEqual(handler.calls, [
+      { op: 'server.restart', args: ['vsphere'] },
+      { op: 'policy.test', args: ['vsphere', 'vm_power', { vm: 'vm-1' }] },
+    ]);
+    c.socket.destroy();
+  });
+});

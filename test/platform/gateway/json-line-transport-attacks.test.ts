@@ -70,21 +70,29 @@ describe('JsonLineTransport against its peer (D168)', () => {
     cleanups.splice(0).forEach((c) => c());
   });
 
-  it('Security: a cancel of an id the peer never sent, or of a number id given as a string, frees no place in the window', async () => {
+  it('Security: only a cancel notification for an id being served frees a place: not one for an id never sent, a string for a number id, a request named like a cancel, another notification with a requestId', async () => {
     const { host, peer, cleanup } = await socketPair();
     cleanups.push(cleanup);
-    const end = await hostEnd(host, { maxInFlight: 2 });
+    const end = await hostEnd(host, { maxInFlight: 3 });
     const client = rawPeer(peer);
     client.write(call(1));
     client.write(call(2));
+    // A request (it has an id) named like the cancel notification: the session answers it with an error.
+    client.write({ jsonrpc: '2.0', id: 9, method: 'notifications/cancelled', params: { requestId: 1 } });
+    await until('the three requests handed on', () => end.ids().length === 3);
+    await end.transport.send({ jsonrpc: '2.0', id: 9, error: { code: -32601, message: 'Method not found' } });
     client.write(cancel(99));
     client.write(cancel('1'));
     client.write(cancel({ id: 1 }));
+    client.write({ jsonrpc: '2.0', method: 'notifications/cancelled' });
+    client.write({ jsonrpc: '2.0', method: 'notifications/progress', params: { requestId: 1, progressToken: 1, progress: 1 } });
     client.write(call(3));
-    await until('the third request refused or served', () => client.answer(3) !== undefined || end.ids().includes(3));
-    assert.equal(client.answer(3)?.error?.code, REQUESTS_IN_FLIGHT_ERROR, `${JSON.stringify(client.answer(3))}; served: ${JSON.stringify(end.ids())}`);
-    assert.match(client.answer(3)!.error!.message, /too many requests at once \(2 are being served\); wait for their answers, then retry/);
-    assert.deepEqual(end.ids(), [1, 2], 'the refused request reached the session');
+    client.write(call(4));
+    await until('the fourth request refused or served', () => client.answer(4) !== undefined || end.ids().includes(4));
+    assert.equal(client.answer(4)?.error?.code, REQUESTS_IN_FLIGHT_ERROR, `${JSON.stringify(client.answer(4))}; served: ${JSON.stringify(end.ids())}`);
+    assert.match(client.answer(4)!.error!.message, /too many requests at once \(3 are being served\); wait for their answers, then retry/);
+    assert.deepEqual(end.ids(), [1, 2, 9, 3], 'the refused request reached the session');
+    assert.deepEqual(end.errors, []);
   });
 
   it('a cancel of a request with a string id frees its place; `1` and `"1"` are two ids', async () => {
@@ -208,6 +216,8 @@ describe('JsonLineTransport against its peer (D168)', () => {
       while (!host.writableNeedDrain) sends.push(end.transport.send(big));
       return sends;
     };
+    const listeners = (): number[] => [host.listenerCount('drain'), host.listenerCount('close')];
+    const before = listeners();
     // Round one: the peer reads after a while, and every send completes.
     peer.pause();
     let first = 0;
@@ -218,6 +228,7 @@ describe('JsonLineTransport against its peer (D168)', () => {
     peer.resume();
     await Promise.all(round1);
     await until('the host\'s buffer drained', () => !host.writableNeedDrain);
+    assert.deepEqual(listeners(), before, 'a wait for drain left its listeners on the socket');
     // Round two: the wait is a new one, not round one's, already released.
     peer.pause();
     let second = 0;
@@ -248,6 +259,14 @@ describe('JsonLineTransport against its peer (D168)', () => {
     host.destroy(new Error('ECONNRESET from the kernel'));
     await until('the error and the close reported', () => end.errors.length === 3 && end.closes() === 1);
     assert.equal(end.errors[2]!.message, 'ECONNRESET from the kernel');
+  });
+
+  it('a send right after the socket was destroyed, before its close event, is refused instead of waiting', async () => {
+    const { host, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host);
+    host.destroy();
+    await assert.rejects(end.transport.send({ jsonrpc: '2.0', id: 1, result: {} }), /the gateway connection is closed; reconnect to continue/);
   });
 
   it('start() twice is refused; started after the peer went away, the session still hears of the close', async () => {

@@ -125,8 +125,7 @@ describe('ControlServer against its client (D168)', () => {
     c.write('{"id":-1,"op":"lock"}');
     c.write('{"id":99,"op":"lock"}');
     await until('the extra request refused', () => c.answers.length === 1);
-    assert.deepEqual(c.answers.map((a) => [a.id, a.error?.code]), [[99, 'CORE_CONTROL_BUSY']]);
-    assert.match(c.answers[0]!.error!.message, /^16 requests are being served on this connection; wait for their answers, then retry$/);
+    assert.deepEqual(c.answers, [{ id: 99, ok: false, error: { code: 'CORE_CONTROL_BUSY', message: '16 requests are being served on this connection; wait for their answers, then retry' } }]);
     release();
     await until('the held requests answered', () => c.answers.length === MAX_CONTROL_IN_FLIGHT + 1);
     c.write('{"id":100,"op":"lock"}');
@@ -149,5 +148,32 @@ describe('ControlServer against its client (D168)', () => {
       { op: 'policy.test', args: ['vsphere', 'vm_power', { vm: 'vm-1' }] },
     ]);
     c.socket.destroy();
+  });
+  it('an owner that passes no callbacks still answers a bad line, a handler bug and a contract break; an accept error is reported, not thrown', async () => {
+    const bare = await ControlServer.listen({ socketPath: controlSocketPath(path.join(home, 'bare'), {}), handler });
+    const internal: Array<[string, unknown]> = [];
+    const watched = await ControlServer.listen({ socketPath: controlSocketPath(path.join(home, 'watched'), {}), handler, onInternalError: (e, op) => internal.push([(e as Error).message, op]) });
+    try {
+      const c = await connect(bare.socketPath);
+      c.write('not json');
+      c.write('{"id":1,"op":"nope"}');
+      (handler as unknown as { lock: () => Promise<unknown> }).lock = async () => ({ locked: [], token: 'secret' });
+      c.write('{"id":2,"op":"lock"}');
+      handler.listApprovals = async () => { throw new Error('handler bug'); };
+      c.write('{"id":3,"op":"approvals.list"}');
+      await until('three answers', () => c.answers.length === 3);
+      assert.deepEqual(c.answers.map((a) => [a.id, a.error?.code]), [[1, 'CORE_CONTROL_INVALID_REQUEST'], [2, 'CORE_INTERNAL'], [3, 'CORE_INTERNAL']]);
+      c.socket.destroy();
+      const w = await connect(watched.socketPath);
+      w.write('{"id":4,"op":"lock"}');
+      await until('the answer', () => w.answers.length === 1);
+      w.socket.destroy();
+      // What an accept that fails (EMFILE: out of descriptors) emits on the listening server.
+      for (const s of [bare, watched]) (s as unknown as { server: net.Server }).server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));
+      assert.deepEqual(internal, [['ControlHandler.lock returned a result that breaks the contract: ', 'lock'], ['accept EMFILE', undefined]]);
+    } finally {
+      await bare.close();
+      await watched.close();
+    }
   });
 });

@@ -246,10 +246,12 @@ export const AREAS = {
     tests: [
       'test/platform/ipc/read-window.test.ts',
       'test/platform/gateway/json-line-transport.test.ts',
+      'test/platform/gateway/json-line-transport-attacks.test.ts',
       'test/platform/gateway/gateway-socket-attacks.test.ts',
       'test/platform/gateway/gateway-socket-server.test.ts',
       'test/platform/control/control-server.test.ts',
       'test/platform/control/control-server-attacks.test.ts',
+      'test/platform/control/control-server-peer.test.ts',
     ],
   },
   ipc: {

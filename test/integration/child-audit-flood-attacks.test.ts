@@ -5,20 +5,14 @@
 // with its AuditLog, a real forked child speaking through the real TokenClient.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { runKeybroker } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
 import { waitFor } from '../support/keybroker-cli.js';
-import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import type { AuditRecord } from '../../src/base/contracts/audit-event.js';
 import { readAudit } from '../../src/platform/audit/read-audit.js';
 import type { Host } from '../../src/platform/host/host.js';
 import type { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
 import { MAX_INVALID_FRAMES_PER_CHILD } from '../../src/platform/supervisor/child-channel.js';
-import { startHomeHost } from '../support/home-host.js';
+import { startP6HomeWorld, type P6HomeWorld } from '../support/p6-home-world.js';
 
 const PASSWORD = 'child-flood-Secret';
 /** The smallest rotation the config allows: two 64 KiB files in the window. */
@@ -27,32 +21,18 @@ const AUDIT = { maxBytes: 64 * 1024, keep: 1 };
 const FLOOD = Math.ceil((3 * 2 * AUDIT.maxBytes) / 200);
 
 describe('a compromised child flooding the audit with valid token requests (R10-attack)', () => {
-  let ss: SecretService;
-  let fake: P6Fake;
+  let world: P6HomeWorld | undefined;
   let home: string;
   let host: Host | undefined;
   let pending: PendingApprovals;
 
   before(async () => {
-    ss = await startSecretService();
-    ss.apply();
-    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], databases: ['PMDB'], tls: true });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-child-flood-'));
-    const env = { ...process.env, KEYBROKER_HOME: home };
-    const add = await runKeybroker(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], { env, stdin: PASSWORD });
-    assert.equal(add.code, 0, add.stderr);
-    const configFile = path.join(home, 'config.json');
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(configFile, JSON.stringify({ ...config, audit: AUDIT }), { mode: 0o600 });
-    ({ host, pending } = await startHomeHost(home));
+    world = await startP6HomeWorld({ password: PASSWORD, prefix: 'kb-child-flood-', audit: AUDIT });
+    ({ home, host, pending } = world);
   });
 
   after(async () => {
-    await host?.stop();
-    pending?.dispose();
-    await fake?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('keeps the unlock it approved: the child is stopped after its budget of refused requests', async () => {

@@ -5,20 +5,17 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/free-port.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { runKeybroker } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
-import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import type { AuditRecord } from '../../src/base/contracts/audit-event.js';
 import { readAudit } from '../../src/platform/audit/read-audit.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
 import type { Host } from '../../src/platform/host/host.js';
 import { serverSpecs } from '../../src/platform/host/server-specs.js';
 import type { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
-import { startHomeHost } from '../support/home-host.js';
+import { startP6HomeWorld, type P6HomeWorld } from '../support/p6-home-world.js';
 
 const PASSWORD = 'flood-test-Secret';
 /** The smallest rotation the config allows: two 64 KiB files in the window. */
@@ -65,8 +62,7 @@ async function flood(port: number, count: number): Promise<{ sent: number; statu
 }
 
 describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
-  let ss: SecretService;
-  let fake: P6Fake;
+  let world: P6HomeWorld | undefined;
   let home: string;
   let env: NodeJS.ProcessEnv;
   let host: Host | undefined;
@@ -75,34 +71,29 @@ describe('HTTP front door flood and the audit (issue 10 item 4)', () => {
   let apiKey: string;
 
   before(async () => {
-    ss = await startSecretService();
-    ss.apply();
-    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], databases: ['PMDB'], tls: true });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-flood-'));
-    env = { ...process.env, KEYBROKER_HOME: home };
-    const add = await runKeybroker(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--password-stdin'], { env, stdin: PASSWORD });
-    assert.equal(add.code, 0, add.stderr);
-    port = await freePort();
-    const enable = await runKeybroker(['http', 'enable', '--port', String(port)], { env });
-    assert.equal(enable.code, 0, enable.stderr);
-    apiKey = enable.stdout.split('\n').find((l) => l.startsWith('kb_')) ?? '';
-    // A small rotation, so that the flood would rotate it many times over without the fix.
-    const configFile = path.join(home, 'config.json');
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(configFile, JSON.stringify({ ...config, audit: AUDIT }), { mode: 0o600 });
-
-    // The built p6 server, so HTTP sessions reach a real child through the gateway.
-    const servers = serverSpecs(new ConfigStore(home).load(), DIST).filter((x) => x.name === 'p6');
-    assert.equal(servers.length, 1, 'dist/mcp/p6 is built by scripts/test.mjs');
-    ({ host, pending } = await startHomeHost(home, { servers }));
+    world = await startP6HomeWorld({
+      password: PASSWORD,
+      prefix: 'kb-flood-',
+      prepare: async (_home, cliEnv) => {
+        port = await freePort();
+        const enable = await runKeybroker(['http', 'enable', '--port', String(port)], { env: cliEnv });
+        assert.equal(enable.code, 0, enable.stderr);
+        apiKey = enable.stdout.split('\n').find((l) => l.startsWith('kb_')) ?? '';
+      },
+      // A small rotation, so that the flood would rotate it many times over without the fix.
+      audit: AUDIT,
+      // The built p6 server, so HTTP sessions reach a real child through the gateway.
+      servers: (h) => {
+        const servers = serverSpecs(new ConfigStore(h).load(), DIST).filter((x) => x.name === 'p6');
+        assert.equal(servers.length, 1, 'dist/mcp/p6 is built by scripts/test.mjs');
+        return servers;
+      },
+    });
+    ({ home, env, host, pending } = world);
   });
 
   after(async () => {
-    await host?.stop();
-    pending?.dispose();
-    await fake?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('ends the sessions of the old key when `keybroker http rotate-key` reaches the running host (issue 10 item 5)', async () => {

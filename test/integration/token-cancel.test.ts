@@ -6,24 +6,18 @@
 // queued in PendingApprovals. Orderings are made with round trips (`ping`), never with sleeps.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
-import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { waitFor } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
-import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import type { Host } from '../../src/platform/host/host.js';
 import type { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
-import { startHomeHost } from '../support/home-host.js';
+import { startP6HomeWorld, type P6HomeWorld } from '../support/p6-home-world.js';
 import { readAudit } from '../support/audit-file.js';
 
 const PASSWORD = 'p6-Cancel:secret';
 const HANG = { timeout: 30_000 };
 
 describe('a cancelled token request (token.cancel)', () => {
-  let ss: SecretService;
-  let fake: P6Fake;
+  let world: P6HomeWorld | undefined;
   let home: string;
   let host: Host;
   let pending: PendingApprovals;
@@ -37,21 +31,11 @@ describe('a cancelled token request (token.cancel)', () => {
   }, 20_000);
 
   before(async () => {
-    ss = await startSecretService();
-    ss.apply();
-    fake = await startP6Fake({ users: [{ username: 'planner', password: PASSWORD }], databases: ['PMDB'], tls: true });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-token-cancel-'));
-    const env = { ...process.env, KEYBROKER_HOME: home };
-    const added = await runKeybroker(['endpoint', 'add', 'p6', 'pm', '--url', fake.url, '--user', 'planner', '--database', 'PMDB', '--ca', fake.caFile!, '--no-verify', '--password-stdin'], { env, stdin: PASSWORD });
-    assert.equal(added.code, 0, added.stderr);
-    ({ host, pending } = await startHomeHost(home));
+    world = await startP6HomeWorld({ password: PASSWORD, prefix: 'kb-token-cancel-', addArgs: ['--no-verify'] });
+    ({ home, host, pending } = world);
   });
   after(async () => {
-    await host?.stop();
-    pending?.dispose();
-    await fake?.stop();
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('the only requester cancels: it stops waiting, the prompt is withdrawn and audited as withdrawn', HANG, async () => {

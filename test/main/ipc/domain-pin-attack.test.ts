@@ -15,25 +15,20 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { AppServices } from '../../../src/main/app-services.js';
+import type { AppServices } from '../../../src/main/app-services.js';
 import { ConfigStore } from '../../../src/platform/config/config-store.js';
-import { IpcRouter } from '../../../src/main/ipc/handle.js';
-import { registerHandlers, type HandlerHost } from '../../../src/main/ipc/register-handlers.js';
-import { FakeIpcMain } from '../../mocks/electron.js';
-import { FakeUpstreamLogin } from '../../mocks/fake-upstream-login.js';
-import { MemoryKeychain } from '../../mocks/memory-keychain.js';
+import type { MemoryKeychain } from '../../mocks/memory-keychain.js';
+import { startSettingsWorld, type SettingsWorld } from './settings-world.js';
 import { SERVICE_CONTENT_RESPONSE, soapEnvelope, soapMethodOf } from '../../support/fake-vcenter.js';
 import { createTestPki, type TestPki } from '../../support/openssl-pki.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CHILD = path.join(ROOT, 'test/fixtures/vsphere-login-child.ts');
-const SETTINGS = 'app://keybroker/settings.html';
 const FP_A = 'AA:'.repeat(31) + 'AA';
 const FP_B = 'BB:'.repeat(31) + 'BB';
 const vc9 = { id: 'vc9', kind: 'vsphere', url: 'https://vc9.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200, domain: 'corp.example', fingerprintSha256: FP_A };
 const REFUSED = /^enter the domain password again in the Password field to trust its (certificate pin|CA file) for \w+: without it, corp\.example's stored password goes only to servers checked by the system's trust store or by the pin or CA file of another corp\.example endpoint$/;
 
-type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 describe('the settings page cannot pair an in-domain name with its own certificate (X2-domainpin)', { skip: process.platform !== 'linux' && 'bwrap' }, () => {
   let pki: TestPki;
@@ -43,12 +38,11 @@ describe('the settings page cannot pair an in-domain name with its own certifica
   let caFile: string;
   let hostsFile: string;
   const logins: string[] = [];
+  let world: SettingsWorld;
   let home: string;
-  let ipc: FakeIpcMain;
-  let router: IpcRouter;
   let keychain: MemoryKeychain;
   let services: AppServices;
-  const invoke = async (channel: string, payload: unknown) => (await ipc.invoke(channel, payload, SETTINGS)) as Answer;
+  const invoke = (channel: string, payload: unknown) => world.invoke(channel, payload);
 
   before(async () => {
     pki = createTestPki();
@@ -82,25 +76,13 @@ describe('the settings page cannot pair an in-domain name with its own certifica
   });
 
   beforeEach(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-domainpin-home-'));
-    keychain = new MemoryKeychain();
-    const login = new FakeUpstreamLogin('right');
-    services = new AppServices({
-      home, keychain, logins: { vsphere: login, p6: login },
-      host: { reloadConfig: async () => ({ endpoints: 0 }) },
-      installInClaude: async () => ({ configPath: '/c.json', changes: [] }),
-    });
-    ipc = new FakeIpcMain();
-    router = new IpcRouter(ipc);
-    registerHandlers(router, {} as HandlerHost, services);
+    world = startSettingsWorld('kb-domainpin-home-');
+    ({ home, keychain, services } = world);
     logins.length = 0;
     // The user's own endpoint: the domain password typed once, for vc9 pinned to FP_A.
     assert.equal((await invoke('endpoints:add', { ...vc9, password: 'domain-password' })).ok, true, 'the user adds vc9 with the domain password');
   });
-  afterEach(() => {
-    router.dispose();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  afterEach(() => world.dispose());
 
   /** The broker's next login to `id` with the stored domain password, from inside the attacker's network. */
   async function nextLogin(id: string): Promise<{ ok: boolean; message?: string }> {

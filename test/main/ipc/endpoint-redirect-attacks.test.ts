@@ -4,51 +4,32 @@
 // wherever the endpoint points, without a prompt while the credential is unlocked.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { AppServices } from '../../../src/main/app-services.js';
-import { IpcRouter } from '../../../src/main/ipc/handle.js';
-import { registerHandlers, type HandlerHost } from '../../../src/main/ipc/register-handlers.js';
-import { FakeIpcMain } from '../../mocks/electron.js';
-import { FakeUpstreamLogin } from '../../mocks/fake-upstream-login.js';
-import { MemoryKeychain } from '../../mocks/memory-keychain.js';
+import type { AppServices } from '../../../src/main/app-services.js';
+import type { MemoryKeychain } from '../../mocks/memory-keychain.js';
+import { startSettingsWorld, type SettingsWorld } from './settings-world.js';
 import { createTestPki } from '../../support/openssl-pki.js';
 
-const SETTINGS = 'app://keybroker/settings.html';
 const FP_A = 'AA:'.repeat(31) + 'AA';
 const FP_B = 'BB:'.repeat(31) + 'BB';
 const form = { id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200, fingerprintSha256: FP_A };
 
-type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 describe('the settings page cannot redirect a stored password (R9-attack)', () => {
+  let world: SettingsWorld;
   let home: string;
-  let ipc: FakeIpcMain;
-  let router: IpcRouter;
   let keychain: MemoryKeychain;
   let services: AppServices;
-  const invoke = async (channel: string, payload: unknown) => (await ipc.invoke(channel, payload, SETTINGS)) as Answer;
+  const invoke = (channel: string, payload: unknown) => world.invoke(channel, payload);
   const stored = () => services.listEndpoints()[0]!;
 
   beforeEach(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-redirect-'));
-    keychain = new MemoryKeychain();
-    const login = new FakeUpstreamLogin('right');
-    services = new AppServices({
-      home, keychain, logins: { vsphere: login, p6: login },
-      host: { reloadConfig: async () => ({ endpoints: 0 }) },
-      installInClaude: async () => ({ configPath: '/c.json', changes: [] }),
-    });
-    ipc = new FakeIpcMain();
-    router = new IpcRouter(ipc);
-    registerHandlers(router, {} as HandlerHost, services);
+    world = startSettingsWorld('kb-redirect-');
+    ({ home, keychain, services } = world);
     assert.equal((await invoke('endpoints:add', { ...form, password: 'the-password' })).ok, true);
   });
-  afterEach(() => {
-    router.dispose();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  afterEach(() => world.dispose());
 
   it('Security: an edit without the password may not move the endpoint to another host, port or scheme, nor change its pinned certificate', async () => {
     const moves: Array<Record<string, unknown>> = [

@@ -11,21 +11,12 @@ import { ControlServer, FIRST_REQUEST_TIMEOUT_MS, MAX_CONTROL_IN_FLIGHT } from '
 import { controlSocketPath } from '../../../src/platform/control/control-socket-path.js';
 import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
 import { until } from '../../support/wait.js';
+import { onJsonLines } from '../../support/json-lines.js';
 
 /** Answers by id, as they arrive. */
 function collect(socket: net.Socket): Map<number, { ok: boolean; error?: { code: string; message: string } }> {
   const answers = new Map<number, { ok: boolean; error?: { code: string; message: string } }>();
-  let text = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (d: string) => {
-    text += d;
-    let i;
-    while ((i = text.indexOf('\n')) >= 0) {
-      const line = JSON.parse(text.slice(0, i)) as { id: number; ok: boolean; error?: { code: string; message: string } };
-      text = text.slice(i + 1);
-      answers.set(line.id, line);
-    }
-  });
+  onJsonLines<{ id: number; ok: boolean; error?: { code: string; message: string } }>(socket, (line) => answers.set(line.id, line));
   return answers;
 }
 

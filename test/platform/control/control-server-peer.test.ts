@@ -11,6 +11,7 @@ import { ControlServer, MAX_CONTROL_IN_FLIGHT, type ControlFrameInvalidReason } 
 import { controlSocketPath } from '../../../src/platform/control/control-socket-path.js';
 import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
 import { until } from '../../support/wait.js';
+import { onJsonLines } from '../../support/json-lines.js';
 
 type Answer = { id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } };
 
@@ -19,17 +20,8 @@ async function connect(socketPath: string) {
   const socket = net.connect({ path: socketPath, allowHalfOpen: true });
   await new Promise((r, j) => { socket.once('connect', r); socket.once('error', j); });
   const answers: Answer[] = [];
-  let text = '';
   let ended = false;
-  socket.setEncoding('utf8');
-  socket.on('data', (d: string) => {
-    text += d;
-    let i;
-    while ((i = text.indexOf('\n')) >= 0) {
-      answers.push(JSON.parse(text.slice(0, i)) as Answer);
-      text = text.slice(i + 1);
-    }
-  });
+  onJsonLines<Answer>(socket, (answer) => answers.push(answer));
   socket.on('end', () => (ended = true));
   return { socket, answers, ended: () => ended, write: (line: string) => socket.write(line + '\n') };
 }

@@ -19,6 +19,7 @@ import { controlSocketPath } from '../../../src/platform/control/control-socket-
 import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
 import { MAX_REQUESTS_IN_FLIGHT, REQUESTS_IN_FLIGHT_ERROR, type JsonLineInvalidReason, type JsonLineTransport } from '../../../src/platform/gateway/json-line-transport.js';
 import { until } from '../../support/wait.js';
+import { onJsonLines } from '../../support/json-lines.js';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
@@ -70,18 +71,10 @@ class AttackSessions implements GatewaySessions {
 
 /** A raw client of the gateway socket: lines written by hand, answers by id. */
 class RawPeer {
-  private text = '';
   readonly answers = new Map<number, { result?: unknown; error?: { code: number; message: string } }>();
   private constructor(readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => {
-      this.text += d;
-      let i;
-      while ((i = this.text.indexOf('\n')) >= 0) {
-        const line = JSON.parse(this.text.slice(0, i)) as { id?: number; result?: unknown; error?: { code: number; message: string } };
-        this.text = this.text.slice(i + 1);
-        if (typeof line.id === 'number') this.answers.set(line.id, line);
-      }
+    onJsonLines<{ id?: number; result?: unknown; error?: { code: number; message: string } }>(socket, (line) => {
+      if (typeof line.id === 'number') this.answers.set(line.id, line);
     });
   }
 

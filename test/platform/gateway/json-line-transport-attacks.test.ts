@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { JsonLineTransport, REQUESTS_IN_FLIGHT_ERROR, type JsonLineInvalidReason, type JsonLineTransportOptions } from '../../../src/platform/gateway/json-line-transport.js';
 import { until } from '../../support/wait.js';
+import { onJsonLines } from '../../support/json-lines.js';
 
 /** A connected pair of real Unix sockets; `host` is the accepted end, `peer` the client. */
 async function socketPair(options: { peerHalfOpen?: boolean } = {}): Promise<{ host: net.Socket; peer: net.Socket; cleanup: () => void }> {
@@ -29,16 +30,7 @@ async function socketPair(options: { peerHalfOpen?: boolean } = {}): Promise<{ h
 /** The peer's side: raw lines out, parsed lines in. */
 function rawPeer(socket: net.Socket) {
   const lines: Array<{ id?: unknown; method?: string; result?: unknown; error?: { code: number; message: string } }> = [];
-  let text = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (d: string) => {
-    text += d;
-    let i;
-    while ((i = text.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(text.slice(0, i)) as (typeof lines)[number]);
-      text = text.slice(i + 1);
-    }
-  });
+  onJsonLines<(typeof lines)[number]>(socket, (line) => lines.push(line));
   return {
     lines,
     write: (value: unknown) => socket.write(JSON.stringify(value) + '\n'),

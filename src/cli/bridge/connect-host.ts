@@ -1,5 +1,6 @@
-import net from 'node:net';
+import type net from 'node:net';
 import { sanitizeText } from '../../base/sanitize-text.js';
+import { connectLocalSocket, isNobodyListening } from '../../platform/ipc/connect-local-socket.js';
 import { readFirstLine } from '../../platform/ipc/read-first-line.js';
 import { BRIDGE_MAX_WELCOME_BYTES, BRIDGE_PROTOCOL, BRIDGE_WELCOME_TIMEOUT_MS, NOT_RUNNING_MESSAGE } from './bridge-wire.js';
 
@@ -23,26 +24,17 @@ const oneLine = (text: string): string => sanitizeText(text, { maxChars: 1024 })
  * message for the client's requests plus a diagnostic for stderr.
  */
 export async function connectHost(socketPath: string, hello: BridgeHello): Promise<HostLink> {
-  const connected = await new Promise<net.Socket | NodeJS.ErrnoException>((resolve) => {
-    const socket = net.connect(socketPath);
-    socket.once('connect', () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => {
-      socket.destroy();
-      resolve(e);
-    });
-  });
-  if (!(connected instanceof net.Socket)) {
-    const code = connected.code ?? connected.message;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTDIR') {
+  let socket: net.Socket;
+  try {
+    socket = await connectLocalSocket(socketPath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    if (isNobodyListening(code)) {
       return { ok: false, message: NOT_RUNNING_MESSAGE, diagnostic: `no KeyBroker host answers on ${socketPath} (${code}); start it (menu-bar app or \`keybroker serve\`)` };
     }
     const message = `KeyBroker cannot be reached on ${socketPath} (${code}); check the owner and mode of that file`;
     return { ok: false, message, diagnostic: message };
   }
-  const socket = connected;
   socket.on('error', () => undefined); // The read below reports the failure; 'close' follows.
   socket.write(JSON.stringify({ protocol: BRIDGE_PROTOCOL, server: hello.server, client: hello.client }) + '\n');
   const first = await readFirstLine(socket, { maxBytes: BRIDGE_MAX_WELCOME_BYTES, timeoutMs: BRIDGE_WELCOME_TIMEOUT_MS });

@@ -7,6 +7,7 @@ import { HostNotRunningError } from '../../base/errors/host-not-running-error.js
 import type { Disposable } from '../../base/lifecycle/disposable.js';
 import { sanitizeText } from '../../base/sanitize-text.js';
 import { LineFramer } from '../ipc/line-framer.js';
+import { isNobodyListening } from '../ipc/connect-local-socket.js';
 import { hostLockHolder } from './host-lock-holder.js';
 import { ControlProtocolError, ControlRemoteError, ControlTimeoutError } from './control-errors.js';
 import { controlSocketPath } from './control-socket-path.js';
@@ -108,7 +109,7 @@ export class ControlClient implements Disposable {
       });
       socket.once('error', (e: NodeJS.ErrnoException) => {
         socket.destroy();
-        if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTDIR') {
+        if (isNobodyListening(e.code)) {
           const holder = hostLockHolder(home, socketPath);
           reject(new HostNotRunningError({ cause: e, ...(holder && { holder }) }));
         }

@@ -1,6 +1,7 @@
-import net from 'node:net';
+import type net from 'node:net';
 import { GATEWAY_PROTOCOL, GatewayWelcome, type GatewayHello } from '../../base/contracts/gateway-handshake.js';
 import { HostNotRunningError } from '../../base/errors/host-not-running-error.js';
+import { connectLocalSocket, isNobodyListening } from '../ipc/connect-local-socket.js';
 import { readFirstLine } from '../ipc/read-first-line.js';
 import { GatewayHandshakeError, GatewayRefusedError } from './gateway-socket-errors.js';
 import { MAX_HELLO_BYTES } from './gateway-socket-server.js';
@@ -47,17 +48,12 @@ export async function connectGateway(options: ConnectGatewayOptions): Promise<Js
   return new JsonLineTransport(socket, { initialChunk: first.rest, windowed: false, ...(options.onInvalidLine ? { onInvalidLine: options.onInvalidLine } : {}) });
 }
 
-function connect(socketPath: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(socketPath);
-    socket.once('connect', () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => {
-      socket.destroy();
-      if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTDIR') reject(new HostNotRunningError({ cause: e }));
-      else reject(new GatewayHandshakeError(`cannot connect to ${socketPath} (${e.code ?? e.message}); check the owner and mode of that file`, { cause: e }));
-    });
-  });
+async function connect(socketPath: string): Promise<net.Socket> {
+  try {
+    return await connectLocalSocket(socketPath);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (isNobodyListening(err.code)) throw new HostNotRunningError({ cause: err });
+    throw new GatewayHandshakeError(`cannot connect to ${socketPath} (${err.code ?? err.message}); check the owner and mode of that file`, { cause: err });
+  }
 }

@@ -80,10 +80,10 @@ describe('main process bundle under a fake electron', () => {
     assert.equal(first.status, 0, first.stderr);
     const evs = first.evs;
     assert.equal(evs[0], 'app.requestSingleInstanceLock');
-    assert.ok(evs.includes('protocol.handle'));
-    assert.ok(evs.includes('session.setPermissionRequestHandler'));
+    assert.ok(evs.includes('protocol.handle'), 'the app:// protocol is handled');
+    assert.ok(evs.includes('session.setPermissionRequestHandler'), 'a permission request handler is set on the session');
     assert.match(String(first.lines.find((l) => l.ev === 'tray.setImage')?.['image']), process.platform === 'darwin' ? /tray-lockedTemplate\.png$/ : /tray-locked\.png$/);
-    assert.ok(evs.indexOf('app.quit') < evs.indexOf('app.exit'));
+    assert.ok(evs.indexOf('app.quit') < evs.indexOf('app.exit'), 'quit comes before exit');
     assert.ok(evs.includes('tray.destroy'), 'the tray is disposed on quit');
   });
 
@@ -92,7 +92,7 @@ describe('main process bundle under a fake electron', () => {
     assert.deepEqual(handled.sort(), Object.keys(ipcChannels).sort());
     const firstWindow = first.evs.indexOf('BrowserWindow');
     const lastHandler = first.evs.lastIndexOf('ipcMain.handle');
-    assert.ok(firstWindow === -1 || firstWindow > lastHandler);
+    assert.ok(firstWindow === -1 || firstWindow > lastHandler, 'every IPC handler is registered before the first window is created');
   });
 
   it('runs the MCP servers as utility processes: on demand by default (none at start), from the start when always on', () => {
@@ -108,7 +108,7 @@ describe('main process bundle under a fake electron', () => {
 
   it('on first run (no endpoints) opens Settings on the Endpoints page, once the tray is up', () => {
     assert.deepEqual(settingsLoads(first), ['app://keybroker/settings.html#endpoints']);
-    assert.ok(first.evs.indexOf('tray.setContextMenu') < first.evs.indexOf('window.loadURL'));
+    assert.ok(first.evs.indexOf('tray.setContextMenu') < first.evs.indexOf('window.loadURL'), 'the tray menu is set before Settings loads');
     assert.ok(first.evs.includes('window.show'), 'shown when ready');
   });
 
@@ -119,7 +119,7 @@ describe('main process bundle under a fake electron', () => {
     const reopened = runMain(configuredHome(), 'activate');
     assert.equal(reopened.status, 0, reopened.stderr);
     assert.deepEqual(settingsLoads(reopened), ['app://keybroker/settings.html']);
-    assert.ok(reopened.evs.indexOf('app.emit') < reopened.evs.indexOf('window.loadURL'));
+    assert.ok(reopened.evs.indexOf('app.emit') < reopened.evs.indexOf('window.loadURL'), 'activate is handled before the Settings window loads');
   });
 
   it('keeps DevTools and the default menu in development, and removes both in a packaged build', () => {
@@ -130,13 +130,13 @@ describe('main process bundle under a fake electron', () => {
     const packaged = runMain(newHome(), 'packaged');
     assert.equal(packaged.status, 0, packaged.stderr);
     const windows = packaged.lines.filter((l) => l.ev === 'BrowserWindow');
-    assert.ok(windows.length >= 1);
+    assert.ok(windows.length >= 1, 'the packaged app opens at least one window');
     for (const w of windows) assert.equal((w['webPreferences'] as { devTools?: boolean }).devTools, false);
     const menu = packaged.lines.find((l) => l.ev === 'Menu.setApplicationMenu');
     assert.ok(menu, 'the default menu (Reload, Toggle Developer Tools) is replaced');
     // This machine is Linux: no menu at all (macOS keeps only the app and Edit menus; see app-menu.test.ts).
     assert.equal(menu['menu'], process.platform === 'darwin' ? undefined : null);
-    assert.ok(packaged.evs.indexOf('Menu.setApplicationMenu') < packaged.evs.indexOf('BrowserWindow'));
+    assert.ok(packaged.evs.indexOf('Menu.setApplicationMenu') < packaged.evs.indexOf('BrowserWindow'), 'the application menu is replaced before the first window');
   });
 
   it('shows a native dialog and writes app.log when config.json is bad, then exits 1', () => {
@@ -192,7 +192,7 @@ describe('main process bundle under a fake electron', () => {
     const r = runMain(configuredHome({ idleStopSeconds: 0 }), 'hang');
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.evs.includes('utilityProcess.kill ignored'), 'the child really ignored the kill');
-    assert.ok(r.evs.indexOf('app.quit') < r.evs.lastIndexOf('app.exit'));
+    assert.ok(r.evs.indexOf('app.quit') < r.evs.lastIndexOf('app.exit'), 'the app asks to quit before it finally exits');
     assert.equal(r.lines.findLast((l) => l.ev === 'app.exit')?.['code'], 0);
     assert.match(r.stderr, /quit: the host did not stop cleanly \(timed-out\); exiting anyway/);
   });

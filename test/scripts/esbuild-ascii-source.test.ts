@@ -86,7 +86,7 @@ describe('ASCII-only bundles', () => {
     }
     building = false;
     await poll;
-    assert.ok(seen > 0);
+    assert.ok(seen > 0, 'the poll read the output file while the builds ran at least once');
     assert.equal(nonAscii, 0);
     assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
   });

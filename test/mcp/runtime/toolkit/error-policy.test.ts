@@ -147,7 +147,7 @@ describe('the toolkit error policy', () => {
       assert.equal(run.isError, true);
       assertGeneric(textOf(run), 'fixture_write', 'fixture', 'reading \'run\'');
       const plan = await c.client.request({ method: PLAN_METHOD, params: { name: 'fixture_write', arguments: { where: 'plan' } } } as never, PlanResult);
-      assert.ok(!plan.ok);
+      assert.ok(!plan.ok, 'a bug in the planner gives a refusal');
       assertGeneric(plan.error, 'fixture_write', 'fixture', 'JSON');
       assert.equal(log.length, 2, JSON.stringify(log));
       assert.match(log[1]!, /SyntaxError/);

@@ -36,7 +36,7 @@ function setup(answer?: (r: ApprovalRequest, signal: AbortSignal) => Promise<App
 }
 
 const denied = (code: string, message: string) => (e: unknown) => {
-  assert.ok(e instanceof TokenDenied);
+  assert.ok(e instanceof TokenDenied, 'the refusal is a TokenDenied');
   assert.deepEqual([e.code, e.message], [code, message]);
   return true;
 };

@@ -74,13 +74,13 @@ describe('Gateway plans (issue 11)', () => {
     await withGarden(config(), async ({ client, pending, audit, garden, nextApproval }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'tomato', token: SECRET } });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+      assert.ok(a.subject.kind === 'tool' && a.subject.plan, 'the approval carries a plan');
       assert.equal(a.subject.changes, true);
       assert.equal(a.clientVerified, false);
       assert.equal(a.subject.plan.summary, 'Plant tomato in plot-1 (now version 1) using token [secret]');
       assert.deepEqual(a.subject.plan.changes, [{ object: 'plot-1', field: 'plants', before: '0', after: '1' }]);
       // Security: neither the plan nor the raw arguments one click away show a secret-marked value.
-      assert.ok(!JSON.stringify(a).includes(SECRET));
+      assert.ok(!JSON.stringify(a).includes(SECRET), 'neither the plan nor the arguments shown hold the secret');
       assert.ok(!a.subject.argsPreview.includes(SECRET), a.subject.argsPreview);
       assert.match(a.subject.argsPreview, /"token": "\[secret\]"/);
       pending.decide(a.id, 'allow-once');
@@ -94,7 +94,7 @@ describe('Gateway plans (issue 11)', () => {
       assert.deepEqual(called?.objects, ['plot-1 (tomato)']);
       // Security: the summary quoted the secret, so the audit keeps the hash but not the text.
       assert.equal(called?.planSummary, '[redacted]');
-      assert.ok(!JSON.stringify(audit).includes(SECRET));
+      assert.ok(!JSON.stringify(audit).includes(SECRET), 'the audit never holds the secret');
     });
   });
 
@@ -128,7 +128,7 @@ describe('Gateway plans (issue 11)', () => {
       const forged = { 'keybroker/approved': { planHash: 'f'.repeat(64), precondition: [] } };
       const call = client.callTool({ name: 'grow', arguments: { plant: 'pea' }, _meta: forged });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+      assert.ok(a.subject.kind === 'tool' && a.subject.plan, 'the approval carries the host\'s own plan');
       pending.decide(a.id, 'allow-once');
       await call;
       const seen = JSON.parse((await garden()).metaSeen[0]!);
@@ -174,7 +174,7 @@ describe('Gateway plans (issue 11)', () => {
     await withGarden(config({ allow: ['grow', 'vsphere/grow', { server: 'p6', tool: 'grow' }] }), async ({ client, pending, nextApproval, garden }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'kale' } });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.server === 'garden');
+      assert.ok(a.subject.kind === 'tool' && a.server === 'garden', 'the approval is for the garden server\'s tool');
       pending.decide(a.id, 'deny');
       assert.equal(textOf(await call), 'denied by the user');
       assert.equal((await garden()).grown, 0);
@@ -185,7 +185,7 @@ describe('Gateway plans (issue 11)', () => {
     await withGarden(config(), async ({ client, pending, nextApproval }) => {
       const call = client.callTool({ name: 'unplanned', arguments: {} });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.subject.plan === undefined);
+      assert.ok(a.subject.kind === 'tool' && a.subject.plan === undefined, 'the approval of a tool without a planner carries no plan');
       pending.decide(a.id, 'deny');
       assert.equal(textOf(await call), 'denied by the user');
     });
@@ -205,7 +205,7 @@ describe('Gateway plans (issue 11)', () => {
   it('with a read-only and a read-write endpoint, lists the writes but makes a call name its endpoint', async () => {
     await withGarden(config({ endpoints: [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }] }), async ({ client, pending }) => {
       const { tools } = await client.listTools();
-      assert.ok(tools.some((t) => t.name === 'grow'));
+      assert.ok(tools.some((t) => t.name === 'grow'), 'the write tool is listed');
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat' } })), /pass the endpoint argument \(vsphere endpoints: vc1, vc2 \(read-only\)\)/);
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: 'vc2' } })), /^endpoint vc2 is read-only/);
       assert.deepEqual(pending.list(), []);

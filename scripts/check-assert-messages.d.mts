@@ -1,0 +1,17 @@
+/** One message-less assertion: where it is, its form (`assert` for the function itself, else the method name). */
+export interface MessagelessAssert {
+  line: number;
+  column: number;
+  form: string;
+  start: number;
+  end: number;
+  lastArgEnd: number;
+}
+/** The forms the check refuses without a message (`assert`, `ok`). */
+export const GUARDED: ReadonlySet<string>;
+/** The message-less assertions in one file's text, read with the TypeScript parser (see check-assert-messages.mjs). */
+export function findMessageless(text: string, fileName?: string): MessagelessAssert[];
+/** Every TypeScript and JavaScript file under `dir`, but the lint fixtures. */
+export function testFiles(dir: string): string[];
+/** The guarded (or, with `all`, every) message-less assertion under `root`/test. */
+export function check(root: string, options?: { all?: boolean }): (MessagelessAssert & { file: string })[];

@@ -15,6 +15,7 @@ import { buildElectron } from '../../scripts/build-electron.mjs';
 import { Config, emptyConfig } from '../../src/base/contracts/config.js';
 import { ipcChannels } from '../../src/base/contracts/ipc-channels.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
+import { readAudit } from '../support/audit-file.js';
 import { startSecretService } from '../support/secret-service.js';
 import { ROOT } from '../renderer/renderer-harness.js';
 
@@ -185,6 +186,37 @@ describe('main process bundle under a fake electron', () => {
       await new Promise((r) => taken.close(r));
       await ss.stop();
     }
+  });
+
+  it('audits a page\'s refused invoke as frame.invalid (server ipc) through main\'s own wiring, and never a payload value (D185)', () => {
+    // The handlers main/app.ts registered on (fake) ipcMain, invoked as Electron invokes them:
+    // an IpcMainInvokeEvent with the page's senderFrame, and the payload.
+    const PASSWORD = 'pw-Y6-never-in-audit';
+    const settings = 'app://keybroker/settings.html';
+    const invokes = [
+      { channel: 'lock', url: settings, payload: { target: 5 } },
+      { channel: 'endpoints:add', url: settings, payload: { id: 'vc2', kind: 'vsphere', url: 'not a url', username: 'admin', readOnly: false, ttlSeconds: 3600, password: PASSWORD } },
+      { channel: 'lock', url: 'https://evil.example/', payload: {} },
+      { channel: 'status:get', url: settings, payload: {} },
+    ];
+    const home = configuredHome();
+    const r = runMain(home, '', { FAKE_ELECTRON_INVOKES: JSON.stringify(invokes) });
+    assert.equal(r.status, 0, r.stderr);
+    const answers = r.lines.filter((l) => l.ev === 'ipcMain.answered').map((l) => l['answer'] as { ok: boolean; error?: { message: string } });
+    assert.deepEqual(answers.map((a) => a.ok), [false, false, false, true], `the three bad invokes are refused and the good one answered: ${r.stderr}`);
+    const refused = answers.slice(0, 3).map((a) => a.error!.message);
+    assert.match(refused[0]!, /^IPC lock refused: target: .+; correct it and send it again$/, 'the bad payload is refused with one line naming its field');
+    assert.match(refused[2]!, /^IPC lock refused: sender "https:\/\/evil\.example\/" is not a KeyBroker page$/, 'the other site is refused as not our page');
+    const records = readAudit(home).filter((a) => a.event === 'frame.invalid');
+    assert.deepEqual(records.map((a) => [a.server, a.outcome, a.code, a.reason]), [
+      ['ipc', 'denied', 'ipc_invalid_payload', refused[0]],
+      ['ipc', 'denied', 'ipc_invalid_payload', refused[1]],
+      ['ipc', 'denied', 'ipc_untrusted_sender', refused[2]],
+    ], 'each refusal is audited once, with the line the page was answered; the good invoke is not');
+    for (const line of refused) assert.ok(r.stderr.includes(`] ${line}\n`), `stderr says: ${line}`);
+    // Security: the refused endpoint form held a password; it reaches neither the audit nor stderr.
+    assert.ok(!fs.readFileSync(path.join(home, 'audit.log'), 'utf8').includes(PASSWORD), 'the audit never holds the refused form\'s password');
+    assert.ok(!r.stderr.includes(PASSWORD), 'stderr never holds the refused form\'s password');
   });
 
   it('quits even when a child never exits: stops waiting at the deadline and exits 0', () => {

@@ -5,6 +5,7 @@
 // secret-marked arguments never reach the approval preview or the audit.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { gardenConfig, textOf, withGardenWorld } from '../../support/garden-world.js';
 
 const SECRET = 'tok-3f9a2c1e-very-secret';

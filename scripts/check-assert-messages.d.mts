@@ -3,12 +3,14 @@ export interface MessagelessAssert {
   line: number;
   column: number;
   form: string;
+  /** How many arguments the call has. */
+  args: number;
   start: number;
   end: number;
   lastArgEnd: number;
 }
-/** The forms the check refuses without a message (`assert`, `ok`). */
-export const GUARDED: ReadonlySet<string>;
+/** The forms the check refuses, form → the argument count that has no message (`assert`, `ok`: 1; `throws`, `rejects` without a validator: 1). */
+export const GUARDED: ReadonlyMap<string, number>;
 /** The message-less assertions in one file's text, read with the TypeScript parser (see check-assert-messages.mjs). */
 export function findMessageless(text: string, fileName?: string): MessagelessAssert[];
 /** Every TypeScript and JavaScript file under `dir`, but the lint fixtures. */

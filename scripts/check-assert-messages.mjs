@@ -1,10 +1,11 @@
-// Every `assert(...)` / `assert.ok(...)` in the tests carries a message (docs/TESTING.md,
-// "Assertions say what broke"): a bare one fails as "The expression evaluated to a falsy
-// value", and Node 20 may take minutes to build that text in a large tsx-loaded file
+// Every `assert(...)` / `assert.ok(...)` in the tests carries a message, and every
+// `assert.throws`/`assert.rejects` a validator or a message (docs/TESTING.md, "Assertions say
+// what broke"): a bare one fails as "The expression evaluated to a falsy value" (or "Missing
+// expected rejection" without saying which), and Node 20 may take minutes to build that text in a large tsx-loaded file
 // (nodejs/node#52962). Read with the TypeScript parser, not a regex, so a comma inside the
 // condition or a call split over lines is counted right.
 //
-//   node scripts/check-assert-messages.mjs            fail on a message-less assert/assert.ok
+//   node scripts/check-assert-messages.mjs            fail on a message-less assertion (above)
 //   node scripts/check-assert-messages.mjs --list     also list the other message-less forms
 //   node scripts/check-assert-messages.mjs --root DIR check DIR/test instead of this repository
 import fs from 'node:fs';
@@ -12,8 +13,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-/** The forms the check refuses without a message: the value alone says nothing. */
-export const GUARDED = new Set(['assert', 'ok']);
+/**
+ * The forms the check refuses without a message, as form → the argument count that has no
+ * message: the value alone says nothing. `assert.throws(fn)` and `assert.rejects(p)` take any
+ * error; with a validator (a second argument) they say what they expected.
+ */
+export const GUARDED = new Map([['assert', 1], ['ok', 1], ['throws', 1], ['rejects', 1]]);
 
 /** The other forms and the argument count that includes their message (for --list). */
 const MESSAGE_AT = {
@@ -26,7 +31,7 @@ const ASSERT_MODULES = new Set(['assert', 'assert/strict', 'node:assert', 'node:
 /**
  * The message-less assertions in one file's text. `form` is `assert` for a call of the
  * imported function itself, else the method name (`ok`, `equal`, ...).
- * @returns {{ line: number, column: number, form: string, start: number, end: number, lastArgEnd: number }[]}
+ * @returns {{ line: number, column: number, form: string, args: number, start: number, end: number, lastArgEnd: number }[]}
  */
 export function findMessageless(text, fileName = 'file.ts') {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, fileName.endsWith('.ts') || fileName.endsWith('.mts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
@@ -59,7 +64,7 @@ export function findMessageless(text, fileName = 'file.ts') {
       if (need !== undefined && !spread && node.arguments.length > 0 && node.arguments.length < need) {
         const start = node.getStart(sf);
         const { line, character } = sf.getLineAndCharacterOfPosition(start);
-        out.push({ line: line + 1, column: character + 1, form, start, end: node.end, lastArgEnd: node.arguments[node.arguments.length - 1].end });
+        out.push({ line: line + 1, column: character + 1, form, args: node.arguments.length, start, end: node.end, lastArgEnd: node.arguments[node.arguments.length - 1].end });
       }
     }
     ts.forEachChild(node, visit);
@@ -97,7 +102,7 @@ export function check(root, { all = false } = {}) {
   const found = [];
   for (const file of testFiles(path.join(root, 'test'))) {
     for (const f of findMessageless(fs.readFileSync(file, 'utf8'), file)) {
-      if (all || GUARDED.has(f.form)) found.push({ file: path.relative(root, file), ...f });
+      if (all || GUARDED.get(f.form) === f.args) found.push({ file: path.relative(root, file), ...f });
     }
   }
   return found;
@@ -119,7 +124,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const bad = check(root);
   for (const f of bad) {
     const call = f.form === 'assert' ? 'assert(...)' : `assert.${f.form}(...)`;
-    console.error(`${f.file}:${f.line}:${f.column}: ${call} has no message; add one that says what was expected, e.g. assert.ok(x, 'the second unlock is refused') (docs/TESTING.md)`);
+    const example = f.form === 'throws' || f.form === 'rejects' ? `assert.${f.form}(x, /refused/) or assert.${f.form}(x, 'the second unlock is refused')` : "assert.ok(x, 'the second unlock is refused')";
+    console.error(`${f.file}:${f.line}:${f.column}: ${call} has no message; add one that says what was expected, e.g. ${example} (docs/TESTING.md)`);
   }
   if (bad.length) process.exit(1);
 }

@@ -163,7 +163,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
     const pending = client.callTool({ name: 'slow', arguments: { steps: 100, delayMs: 50 } }, undefined, { onprogress: () => running() });
     await started;
     serve.proc.kill('SIGKILL');
-    await assert.rejects(pending);
+    await assert.rejects(pending, 'the call in flight fails when the host is killed');
     // The bridge answers and exits (no hang); how fast (issue 4: ≤ 2 s) is bench/host-reactions'.
     await waitFor('bridge exit', () => (closed ? true : undefined));
     await serve.exited;

@@ -1,5 +1,6 @@
-// The assert-message check (scripts/check-assert-messages.mjs): a message-less assert(...) or
-// assert.ok(...) in a test fails `npm test` with one line naming file:line and what to do.
+// The assert-message check (scripts/check-assert-messages.mjs): a message-less assert(...),
+// assert.ok(...), or assert.throws/rejects without a validator in a test fails `npm test` with
+// one line naming file:line and what to do.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,7 +38,7 @@ describe('the assert-message check', () => {
     assert.deepEqual(found('assert.ok(...args);\nassert.ok();\n'), [], 'neither is reported');
   });
 
-  it('lists the other message-less forms for counting, and reports only assert and assert.ok', () => {
+  it('lists the other message-less forms for counting (--list)', () => {
     const all = findMessageless(`${IMPORT}assert.equal(a, b);\nassert.equal(a, b, 'm');\nassert.match(s, /x/);\nassert.rejects(p);\n`, 'x.test.ts');
     assert.deepEqual(all.map((f) => f.form), ['equal', 'match', 'rejects'], 'the three without a message are listed');
   });
@@ -45,19 +46,26 @@ describe('the assert-message check', () => {
   it('fails with one line per assertion naming file:line:column and what to do, and passes a clean tree', () => {
     const bad = path.join(tmp, 'bad');
     fs.mkdirSync(path.join(bad, 'test', 'fixtures', 'lint'), { recursive: true });
-    fs.writeFileSync(path.join(bad, 'test', 'a.test.ts'), `${IMPORT}\nassert.ok(ready);\n`);
+    // assert.rejects and assert.throws without a validator take any error: refused too; with a
+    // validator or a message, taken. assert.equal shows both values: taken.
+    fs.writeFileSync(path.join(bad, 'test', 'a.test.ts'), `${IMPORT}\nassert.ok(ready);\nawait assert.rejects(p);\nawait assert.rejects(p, /refused/);\nassert.throws(f, 'the bad name is refused');\nassert.equal(a, b);\n`);
     // Lint fixtures are inputs, not tests: never read.
     fs.writeFileSync(path.join(bad, 'test', 'fixtures', 'lint', 'f.ts'), `${IMPORT}assert.ok(x);\n`);
     const r = spawnSync(process.execPath, [SCRIPT, '--root', bad], { encoding: 'utf8' });
     assert.equal(r.status, 1, `a message-less assert.ok fails the check: ${r.stderr}`);
-    assert.equal(r.stderr, `${path.join('test', 'a.test.ts')}:3:1: assert.ok(...) has no message; add one that says what was expected, e.g. assert.ok(x, 'the second unlock is refused') (docs/TESTING.md)\n`);
+    const file = path.join('test', 'a.test.ts');
+    assert.equal(r.stderr, [
+      `${file}:3:1: assert.ok(...) has no message; add one that says what was expected, e.g. assert.ok(x, 'the second unlock is refused') (docs/TESTING.md)`,
+      `${file}:4:7: assert.rejects(...) has no message; add one that says what was expected, e.g. assert.rejects(x, /refused/) or assert.rejects(x, 'the second unlock is refused') (docs/TESTING.md)`,
+      '',
+    ].join('\n'), 'one line for the assert.ok and one for the validator-less assert.rejects');
 
     fs.writeFileSync(path.join(bad, 'test', 'a.test.ts'), `${IMPORT}\nassert.ok(ready, 'the server is ready');\n`);
     const ok = spawnSync(process.execPath, [SCRIPT, '--root', bad], { encoding: 'utf8' });
     assert.deepEqual([ok.status, ok.stderr], [0, ''], 'a tree whose assertions all carry a message passes');
   });
 
-  it('passes this repository: every assert and assert.ok under test/ carries a message', () => {
+  it('passes this repository: every assert, assert.ok and validator-less throws/rejects under test/ carries a message', () => {
     assert.deepEqual(check(ROOT).map((f) => `${f.file}:${f.line}`), [], 'add a message to each assertion listed');
   });
 });

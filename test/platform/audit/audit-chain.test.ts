@@ -96,7 +96,7 @@ describe('the audit hash chain (issue 14 item 4)', () => {
     log.dispose();
     const result = verifyAuditChain(log.file);
     assert.ok(result.ok, 'the rotated chain verifies');
-    assert.ok(result.records < 30, 'rotation left fewer than the 30 records in the newest files');
+    assert.ok(result.records < 30, 'rotation dropped the oldest records: fewer than the 30 remain');
     assert.equal(result.files, 3);
     assert.equal(result.start.kind, 'retained');
     assert.match(describeAuditVerify(result), /chain starts at \S+ \(audit\.log\.2 line 1; older records were rotated out, so its prev cannot be checked\)/);

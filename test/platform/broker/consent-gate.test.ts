@@ -137,7 +137,7 @@ describe('Consent outcomes', () => {
     await tick();
     assert.equal(t.requests.length, 2, 'allow-once is not cached: the next use asks again');
     t.decide('deny');
-    await assert.rejects(c);
+    await assert.rejects(c, 'the denied request is refused');
   });
 
   it('forget() drops the unlock so the next use asks again', async () => {
@@ -149,6 +149,6 @@ describe('Consent outcomes', () => {
     await tick();
     assert.equal(t.requests.length, 1);
     t.decide('deny');
-    await assert.rejects(p);
+    await assert.rejects(p, 'the denied request is refused');
   });
 });

@@ -53,7 +53,7 @@ describe('Gateway', () => {
 
       const abort = new AbortController();
       const call = client.callTool({ name: 'slow', arguments: { steps: 200, delayMs: 20 } }, undefined, { signal: abort.signal, onprogress: () => abort.abort() });
-      await assert.rejects(call);
+      await assert.rejects(call, 'the aborted call rejects');
       await until('the child to see the cancellation', async () => (await counts(client))['slow.cancelled'] !== undefined, 20);
       const c = await counts(client);
       assert.equal(c['slow.cancelled'], 1, 'the child saw the cancellation');

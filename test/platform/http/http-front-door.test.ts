@@ -297,7 +297,7 @@ describe('HttpFrontDoor: listening and closing', () => {
     await d.close();
     assert.equal(d.sessionCount, 0);
     assert.equal(sessions.liveCount, 0);
-    await assert.rejects(a.client.callTool({ name: 'echo', arguments: { text: 'late' } }));
+    await assert.rejects(a.client.callTool({ name: 'echo', arguments: { text: 'late' } }), 'a call after the door closed fails');
   });
 });
 

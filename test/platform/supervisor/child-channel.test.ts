@@ -34,7 +34,7 @@ describe('readChildFrames()', () => {
     }
     assert.deepEqual(r.violations, ['oversized']);
     assert.ok(r.input.destroyed, 'the input is destroyed after the oversized line');
-    assert.ok(written <= MAX_CHANNEL_LINE_BYTES + chunk.length, 'no more than one chunk past the line cap was written before the stop');
+    assert.ok(written <= MAX_CHANNEL_LINE_BYTES + chunk.length, 'the stream was destroyed within one chunk past the line cap');
   });
 
   it('a line that is not JSON is a violation, and nothing after it is delivered', async () => {

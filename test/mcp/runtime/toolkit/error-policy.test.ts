@@ -204,7 +204,7 @@ describe('the toolkit error policy', () => {
       await started;
       const callId = sent.length; // initialize answered; the call is the client's next request id
       cancel.abort('the user stopped it');
-      await assert.rejects(call);
+      await assert.rejects(call, 'the cancelled call rejects');
       // The handler has seen the abort once it logged a line (either way); a ping round trip
       // then proves the server finished with the call and sent nothing for it.
       while (log.length === 0) await new Promise((r) => setImmediate(r));

@@ -289,7 +289,7 @@ describe('applyChange()', () => {
     applyChange(props as never, { name: 'guest.ipAddress', op: 'assign' }, paths);
     applyChange(props as never, { name: 'name', op: 'remove' }, paths);
     assert.deepEqual(props, {});
-    assert.throws(() => applyChange(props as never, { name: 'name', op: 'add', val: 'b' }, paths));
+    assert.throws(() => applyChange(props as never, { name: 'name', op: 'add', val: 'b' }, paths), 'an add to a property that is not a list throws');
   });
 });
 

@@ -139,7 +139,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
       if (vc1Lock !== 'unlocked') await answer('approve');
       const ga = await askedA;
       const gb = await b.token('vc1');
-      assert.ok(ga.ok && gb.ok, 'both children get a token after one approval');
+      assert.ok(ga.ok && gb.ok, 'both children get a token for vc1');
       tokens.push(ga.token, gb.token);
       const r = await cli(['lock', 'vc1']);
       assert.equal(r.code, 0, r.stderr);

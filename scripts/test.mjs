@@ -1,5 +1,5 @@
-// The whole test suite: build, type-check, lint, then every test file under node's test
-// runner (docs/DECISIONS.md: why node:test). Exit code is non-zero if any step fails.
+// The whole test suite: build, type-check, lint, the assert-message check, then every test file
+// under node's test runner (docs/DECISIONS.md: why node:test). Exit code is non-zero if any step fails.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,6 +58,8 @@ if (!skipChecks) {
   // The renderer needs the DOM library, so it has its own tsconfig (issue 7).
   run('typecheck renderer', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.renderer.json', '--noEmit']);
   run('lint', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', '.']);
+  // Every assert/assert.ok in the tests says what broke (docs/TESTING.md); TypeScript's parser, ~1 s.
+  run('assert messages', process.execPath, [path.join(root, 'scripts/check-assert-messages.mjs')]);
 }
 
 let files = findTests(path.join(root, 'test')).map((f) => path.relative(root, f)).sort();

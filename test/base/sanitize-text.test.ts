@@ -54,9 +54,9 @@ describe('sanitizeText()', () => {
     fc.assert(fc.property(anyText, fc.integer({ min: 1, max: 40 }), (text, max) => {
       const full = sanitizeText(text);
       const out = sanitizeText(text, { maxChars: max });
-      assert.ok(Array.from(out).length <= max);
+      assert.ok(Array.from(out).length <= max, 'the cut text has at most maxChars characters');
       if (Array.from(full).length <= max) assert.equal(out, full);
-      else assert.ok(out.endsWith('…'));
+      else assert.ok(out.endsWith('…'), 'a cut text ends with an ellipsis');
       for (const cp of codePoints(out)) assert.ok(cp < 0xd800 || cp > 0xdfff, 'no half of a pair');
     }), { numRuns: 500 });
   });

@@ -103,7 +103,7 @@ describe('keybroker audit (the readers) with a chained trail', () => {
     assert.equal(text.stdout.split('\n').filter(Boolean).length, 3);
     assert.ok(!text.stdout.includes('prev'), text.stdout);
     const json = await runIn(home, ['audit', '--json']);
-    assert.ok(json.stdout.split('\n').filter(Boolean).every((l) => !('prev' in (JSON.parse(l) as object))));
+    assert.ok(json.stdout.split('\n').filter(Boolean).every((l) => !('prev' in (JSON.parse(l) as object))), 'no --json audit line carries the prev hash field');
     assert.equal(json.stderr, '', 'no line counted as malformed');
   });
 });

@@ -63,6 +63,6 @@ describe('keybroker bridge: requests answered in the fixed form are closed unpar
     assert.equal(await exited, 1);
     const after = toClient.slice(answers.join('').length).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: unknown; error?: unknown });
     assert.deepEqual(after.map((m) => m.id), [4], 'one error, for the one request left open');
-    assert.ok(after[0]!.error);
+    assert.ok(after[0]!.error, 'the request left open is answered with an error');
   });
 });

@@ -57,7 +57,7 @@ describe('keybroker COMMAND --help, for every command in the table', () => {
     const r = await runIn(home, ['help']);
     assert.equal(r.code, 0);
     for (const name of Object.keys(COMMAND_LOADERS)) assert.match(r.stdout, new RegExp(`^  keybroker ${name}\\b`, 'm'), name);
-    assert.ok(Object.hasOwn(COMMAND_LOADERS, 'version'));
+    assert.ok(Object.hasOwn(COMMAND_LOADERS, 'version'), 'version is one of the commands help lists');
   });
 
   for (const name of Object.keys(COMMAND_LOADERS)) {

@@ -35,7 +35,7 @@ describe('keybroker http', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
       const stored = keychain.items.get('http:api-key');
-      assert.ok(stored && KEY_LINE.test(stored));
+      assert.ok(stored && KEY_LINE.test(stored), 'enable stored an API key of the expected shape in the keychain');
       assert.deepEqual(keysIn(r.stdout), [stored]);
       assert.equal(r.stdout.split(stored).length, 2, 'the key appears exactly once');
       assert.match(r.stdout, /http:\/\/127\.0\.0\.1:47100\/mcp\/vsphere/);
@@ -52,7 +52,7 @@ describe('keybroker http', () => {
       assert.equal(again.code, 0, again.stderr);
       assert.equal(keychain.items.get('http:api-key'), key);
       assert.deepEqual(keysIn(again.stdout), []);
-      assert.ok(!again.stdout.includes(key));
+      assert.ok(!again.stdout.includes(key), 'a second enable does not print the stored key again');
       assert.match(again.stdout, /existing API key/);
       assert.equal(readConfig().http.port, 48000);
     });
@@ -109,7 +109,7 @@ describe('keybroker http', () => {
       const fresh = keychain.items.get('http:api-key')!;
       assert.notEqual(fresh, old);
       assert.deepEqual(keysIn(r.stdout), [fresh]);
-      assert.ok(!r.stdout.includes(old));
+      assert.ok(!r.stdout.includes(old), 'rotate does not print the old key');
       assert.match(r.stdout, /old key no longer works/);
     });
   });
@@ -141,7 +141,7 @@ describe('keybroker http', () => {
       const r = await http(['disable']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(readConfig().http.enabled, false);
-      assert.ok(keychain.items.has('http:api-key'));
+      assert.ok(keychain.items.has('http:api-key'), 'disable keeps the API key in the keychain');
       assert.equal((await http(['disable', '--delete-key'])).code, 0);
       assert.equal(keychain.items.has('http:api-key'), false);
       assert.equal(readConfig().http.port, 47100, 'the port is remembered for the next enable');
@@ -163,7 +163,7 @@ describe('keybroker http', () => {
       const json = JSON.parse((await http(['status', '--json'])).stdout);
       assert.equal(json.apiKey, 'set');
       assert.deepEqual(json.corsOrigins, ['*']);
-      assert.ok(!human.stdout.includes(key));
+      assert.ok(!human.stdout.includes(key), 'status never prints the API key');
     });
   });
 

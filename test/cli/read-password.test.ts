@@ -25,7 +25,7 @@ describe('readPasswordFromStdin()', () => {
     ];
     for (const [input, expected] of cases) {
       await assert.rejects(readPasswordFromStdin(input), (e: unknown) => {
-        assert.ok(e instanceof CliError);
+        assert.ok(e instanceof CliError, 'a bad stdin password is refused with a CliError');
         assert.equal(e.exitCode, 2);
         assert.match(e.message, expected);
         assert.doesNotMatch(e.message, /secret/);

@@ -68,7 +68,7 @@ describe('keybroker restart / tools / call with a supervised child', () => {
       const asked = tokens.token('pm');
       const a = await waitFor('unlock approval', () => pending.list()[0]);
       pending.decide(a.id, 'allow-ttl');
-      assert.ok((await asked).ok);
+      assert.ok((await asked).ok, 'the token is given once the unlock is allowed');
     } finally {
       await tokens.stop();
     }
@@ -107,7 +107,7 @@ describe('keybroker restart / tools / call with a supervised child', () => {
     r = await cli(['tools', 'flaky', '--json']);
     const tools = JSON.parse(r.stdout) as Array<{ name: string; annotations?: { readOnlyHint?: boolean }; inputSchema: unknown }>;
     assert.equal(tools.find((t) => t.name === 'echo')?.annotations?.readOnlyHint, true);
-    assert.ok(tools.every((t) => typeof t.inputSchema === 'object'));
+    assert.ok(tools.every((t) => typeof t.inputSchema === 'object'), 'every listed tool has an input schema object');
     r = await cli(['tools', 'flakky']);
     assert.deepEqual([r.code, r.stderr], [2, 'keybroker tools: no server named "flakky"; did you mean "flaky"?; usage: keybroker tools SERVER\n']);
   });

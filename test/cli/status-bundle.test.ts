@@ -35,7 +35,7 @@ describe('keybroker status, the built status bundle', () => {
     const dir = path.dirname(DIST_INDEX);
     for (const file of ['status-loader.js', 'status.cjs', 'status.v8cache']) assert.ok(fs.statSync(path.join(dir, file)).isFile(), file);
     const id = /^\/\/ keybroker-status-build ([0-9a-f]{32})\n/.exec(fs.readFileSync(path.join(dir, 'status.cjs'), 'utf8'))?.[1];
-    assert.ok(id);
+    assert.ok(id, 'status.cjs starts with its keybroker-status-build id line');
     assert.equal(fs.readFileSync(path.join(dir, 'status.v8cache')).toString('latin1', 0, 32), id);
   });
 

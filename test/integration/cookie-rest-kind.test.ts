@@ -173,7 +173,7 @@ describe('a test-only kind (cookie-rest) through serve, bridge, approval and aud
     const texts = { 'serve stderr': serve!.stderr(), 'audit --json': exported.stdout, 'tool results': results.join('\n') };
     assert.deepEqual(findSecrets([PASSWORD, ...cookies], { dirs: [home], texts, pids }), []);
     // The child did use the session: it is live upstream, and the child never saw the password.
-    assert.ok(fake.liveSessions() >= 1);
+    assert.ok(fake.liveSessions() >= 1, 'the upstream has a live session the child used');
   });
 
   it('logs out of the upstream when serve stops', async () => {
@@ -182,6 +182,6 @@ describe('a test-only kind (cookie-rest) through serve, bridge, approval and aud
     assert.equal(await serve!.stop(), 0);
     serve = undefined;
     assert.equal(fake.liveSessions(), 0, 'the broker\'s session (and the login test\'s) are logged out');
-    assert.ok(audit().some((l) => l.event === 'session.logout' && l.endpoint === 'items1'));
+    assert.ok(audit().some((l) => l.event === 'session.logout' && l.endpoint === 'items1'), 'the audit records the logout of items1');
   });
 });

@@ -50,6 +50,6 @@ describe('gateway socket before initialize', () => {
       socket.destroy();
     }
     await waitFor('the audit record', () => (readAudit(home).records.some((r) => r.event === 'gateway.rejected' && r.code === 'not-initialized' && r.client === 'raw-socket') ? true : undefined));
-    assert.ok(!readAudit(home).records.some((r) => r.event === 'tool.called'));
+    assert.ok(!readAudit(home).records.some((r) => r.event === 'tool.called'), 'no tool was called before initialize');
   });
 });

@@ -59,7 +59,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
   it('gets a tool result through `keybroker bridge` against `keybroker serve`', async () => {
     const client = await bridgeClient(env, 'test');
     const { tools } = await client.listTools();
-    assert.ok(tools.some((t) => t.name === 'echo'));
+    assert.ok(tools.some((t) => t.name === 'echo'), 'the test server lists its echo tool');
     assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'hello' } })), 'hello');
     await client.close();
   });
@@ -77,7 +77,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
     const held = client.callTool({ name: 'destroy', arguments: { target: 'vm-7', endpoint: 'vc1' } });
     const a = await nextApproval();
     assert.deepEqual([a.client, a.server, a.endpoint], ['claude-ai', 'test', 'vc1']);
-    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'destroy' && a.subject.argsPreview.includes('vm-7'));
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'destroy' && a.subject.argsPreview.includes('vm-7'), 'the approval is for the destroy tool and shows its argument vm-7');
     assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
     assert.equal(textOf(await held), 'destroyed vm-7');
 
@@ -93,7 +93,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
     // A tool that claims read-only but is listed in policy.approve still asks.
     const sneaky = client.callTool({ name: 'sneaky', arguments: {} });
     const s = await nextApproval();
-    assert.ok(s.subject.kind === 'tool' && s.subject.tool === 'sneaky');
+    assert.ok(s.subject.kind === 'tool' && s.subject.tool === 'sneaky', 'the approval is for the sneaky tool');
     await cli(['deny', s.id]);
     assert.equal(((await sneaky) as CallToolResult).isError, true);
     await client.close();
@@ -105,7 +105,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
     assert.equal(enable.code, 0, enable.stderr);
     const key = enable.stdout.split('\n').map((l) => l.trim()).find((l) => l.startsWith('kb_'));
     assert.ok(key, 'the key is printed once');
-    assert.ok(!fs.readFileSync(path.join(home, 'config.json'), 'utf8').includes(key));
+    assert.ok(!fs.readFileSync(path.join(home, 'config.json'), 'utf8').includes(key), 'the API key is not written into config.json');
     const url = new URL(`http://127.0.0.1:${port}/mcp/test`);
     const noKey = await waitFor('the HTTP door', async () => {
       try { return (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status; } catch { return undefined; }
@@ -163,7 +163,7 @@ describe('MCP host: serve, bridge, gateway, supervised child', () => {
     const pending = client.callTool({ name: 'slow', arguments: { steps: 100, delayMs: 50 } }, undefined, { onprogress: () => running() });
     await started;
     serve.proc.kill('SIGKILL');
-    await assert.rejects(pending);
+    await assert.rejects(pending, 'the call in flight fails when the host is killed');
     // The bridge answers and exits (no hang); how fast (issue 4: ≤ 2 s) is bench/host-reactions'.
     await waitFor('bridge exit', () => (closed ? true : undefined));
     await serve.exited;

@@ -65,7 +65,7 @@ describe('P6 writes: plan with before/after from P6, approval bound to it (issue
     const id = activity['ObjectId'] as number;
     const pending = call('p6_update_activity', { objectId: id, changes: { PercentComplete: 50 } });
     const a = await nextToolApproval();
-    assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+    assert.ok(a.subject.kind === 'tool' && a.subject.plan, 'the approval carries a plan');
     assert.match(a.subject.plan.summary, /^Set PercentComplete 45 → 50 on activity /);
     assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
     const r = await pending;
@@ -80,7 +80,7 @@ describe('P6 writes: plan with before/after from P6, approval bound to it (issue
     const id = activity['ObjectId'] as number;
     const pending = call('p6_call', { method: 'PUT', path: 'activity', body: [{ ObjectId: id, PercentComplete: 60 }] });
     const a = await Promise.race([nextToolApproval(), pending.then((r) => assert.fail(`no approval: ${textOf(r)}`))]);
-    assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+    assert.ok(a.subject.kind === 'tool' && a.subject.plan, 'the approval carries a plan');
     assert.match(a.subject.plan.summary, new RegExp(`^Update 1 activity object\\(s\\) in P6 \\(PUT activity\\): PercentComplete 50 → 60 on activity ${id}$`));
     assert.equal((await cli(['deny', a.id])).code, 0);
     assert.equal(textOf(await pending), 'denied by the user');

@@ -76,7 +76,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     const page = pageFromRowsText(shell.stdout.trimEnd()) as { rows: Record<string, unknown>[]; nextCursor: string };
     assert.equal(page.rows.length, 3);
     assert.ok(page.rows.every((row) => typeof row['Id'] === 'string' && typeof row['Name'] === 'string'), 'every row with its fields');
-    assert.ok(summary!.includes(page.nextCursor));
+    assert.ok(summary!.includes(page.nextCursor), 'the summary names the next cursor');
     const listed = await call('p6_list_endpoints', {});
     assert.equal((listed.structuredContent as { endpoints: { name: string; state: string }[] }).endpoints.find((e) => e.name === 'pm')?.state, 'unlocked');
   });
@@ -85,14 +85,14 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     const firstObs = data['obs']![0]!;
     const big = data['project']!.find((p) => p['Id'] === 'BIG-0001')!;
     const cases: [string, Record<string, unknown>, (sc: Record<string, unknown>) => void][] = [
-      ['p6_get_project', { projectId: 'BIG-0001' }, (sc) => assert.ok(JSON.stringify(sc).includes(String(big['ObjectId'])))],
-      ['p6_find_obs', { query: String(firstObs['Name']) }, (sc) => assert.ok(JSON.stringify(sc).includes(String(firstObs['Name'])))],
-      ['p6_projects_by_obs', { obsObjectId: firstObs['ObjectId'], includeChildren: true, limit: 500 }, (sc) => assert.ok(typeof sc['total'] === 'number')],
+      ['p6_get_project', { projectId: 'BIG-0001' }, (sc) => assert.ok(JSON.stringify(sc).includes(String(big['ObjectId'])), 'the project\'s answer names its ObjectId')],
+      ['p6_find_obs', { query: String(firstObs['Name']) }, (sc) => assert.ok(JSON.stringify(sc).includes(String(firstObs['Name'])), 'the OBS answer names the OBS looked for')],
+      ['p6_projects_by_obs', { obsObjectId: firstObs['ObjectId'], includeChildren: true, limit: 500 }, (sc) => assert.ok(typeof sc['total'] === 'number', 'the answer has a total')],
       ['p6_list_activities', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.equal(sc['total'], data['activity']!.filter((a) => a['ProjectObjectId'] === big['ObjectId']).length)],
       ['p6_list_wbs', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.equal(sc['total'], data['wbs']!.filter((w) => w['ProjectObjectId'] === big['ObjectId']).length)],
-      ['p6_list_relationships', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.ok((sc['total'] as number) > 0)],
+      ['p6_list_relationships', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.ok((sc['total'] as number) > 0, 'the project has relationships')],
       ['p6_list_resources', { limit: 5 }, (sc) => assert.equal(sc['total'], data['resource']!.length)],
-      ['p6_list_assignments', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.ok(typeof sc['total'] === 'number')],
+      ['p6_list_assignments', { projectId: 'BIG-0001', limit: 5 }, (sc) => assert.ok(typeof sc['total'] === 'number', 'the answer has a total')],
       ['p6_session_info', {}, (sc) => assert.ok(!JSON.stringify(sc).includes('JSESSIONID'), 'never the cookie')],
     ];
     for (const [name, args, check] of cases) {
@@ -138,7 +138,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     fake.resetCounts();
     const denied = call('p6_update_activity', { endpoint: 'pm', objectId: id, changes: { PercentComplete: 42 } });
     const a = await nextApproval();
-    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'p6_update_activity');
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'p6_update_activity', 'the approval is for p6_update_activity');
     assert.equal((await cli(['deny', a.id])).code, 0);
     assert.equal(textOf(await denied), 'denied by the user');
     assert.equal(fake.counts()['PUT /p6ws/restapi/activity'], undefined);
@@ -156,7 +156,7 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     fake.resetCounts();
     const denied = call('p6_call', { endpoint: 'pm', method: 'PUT', path: 'calendar', body: [{ ObjectId: 201, Name: 'Hijacked' }] });
     const a = await nextApproval();
-    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'p6_call');
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'p6_call', 'the approval is for p6_call');
     assert.equal((await cli(['deny', a.id])).code, 0);
     assert.equal((await denied).isError, true);
     assert.deepEqual(fake.counts(), {});
@@ -171,6 +171,6 @@ describe('P6 server through serve, bridge and gateway, against the P6 fake', () 
     assert.match(textOf(r), /login_failed/);
     assert.equal(fake.loginAttempts('viewer'), 1);
     assert.equal(fake.isLocked('viewer'), false);
-    assert.ok(!textOf(r).includes('wr0ng-Pass'));
+    assert.ok(!textOf(r).includes('wr0ng-Pass'), 'the failed login never repeats the password');
   });
 });

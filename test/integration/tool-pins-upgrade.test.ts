@@ -72,7 +72,7 @@ describe('upgrading past W4-paging with pinned vSphere tools', () => {
       const held = upgraded.client.callTool({ name: 'vsphere_list_tags', arguments: {} }, undefined, { signal: abort.signal }).catch((e: unknown) => e);
       await until('a definition approval', () => pending.list().length > 0);
       const a = pending.list()[0]!;
-      assert.ok(a.subject.kind === 'definition');
+      assert.ok(a.subject.kind === 'definition', 'the upgrade asks for a definition approval');
       assert.deepEqual(a.subject.tools, PAGED, 'one approval for both changed tools, none other');
       const diff = a.subject.diff;
       for (const line of [

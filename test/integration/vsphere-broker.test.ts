@@ -101,7 +101,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { endpoints: { id: string; lock: string; session?: unknown }[] };
     const vc1 = status.endpoints.find((e) => e.id === 'vc1');
     assert.equal(vc1?.lock, 'unlocked');
-    assert.ok(vc1?.session);
+    assert.ok(vc1?.session, 'status shows vc1\'s session');
     await child.stop();
   });
 
@@ -115,7 +115,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     assert.equal(!r.ok && r.code, 'login_failed');
     assert.equal(((await vcsim.counts())['Login'] ?? 0) - before, 1);
     host.audit.flush();
-    assert.ok(readAudit(home).records.some((a) => a.event === 'session.failed' && a.endpoint === 'vcbad' && a.code === 'login_failed'));
+    assert.ok(readAudit(home).records.some((a) => a.event === 'session.failed' && a.endpoint === 'vcbad' && a.code === 'login_failed'), 'the audit records vcbad\'s failed login');
     await child.stop();
   });
 
@@ -124,7 +124,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     const r = await child.token('vc1');
     assert.equal(!r.ok && r.code, 'not_allowed');
     host.audit.flush();
-    assert.ok(readAudit(home).records.some((a) => a.event === 'token.denied' && a.code === 'not_allowed' && a.server === 'p6'));
+    assert.ok(readAudit(home).records.some((a) => a.event === 'token.denied' && a.code === 'not_allowed' && a.server === 'p6'), 'the audit records the token refused to p6 as not_allowed');
     await child.stop();
   });
 
@@ -139,7 +139,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
       if (vc1Lock !== 'unlocked') await answer('approve');
       const ga = await askedA;
       const gb = await b.token('vc1');
-      assert.ok(ga.ok && gb.ok);
+      assert.ok(ga.ok && gb.ok, 'both children get a token for vc1');
       tokens.push(ga.token, gb.token);
       const r = await cli(['lock', 'vc1']);
       assert.equal(r.code, 0, r.stderr);
@@ -169,7 +169,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
 
   it('leaves no password or session token in any file, audit line or CLI output', () => {
     host.audit.flush();
-    assert.ok(tokens.length >= 3);
+    assert.ok(tokens.length >= 3, 'at least three session tokens were seen to look for');
     const hits = findSecrets([PASSWORD, WRONG, ...tokens], { dirs: [home], texts: outputs });
     assert.deepEqual(hits, []);
   });

@@ -66,7 +66,7 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
     // The text block alone is enough to continue (issue 16): the same data as JSON.
     assert.deepEqual(JSON.parse(textOf(r).split('\n')[1]!), out);
     assert.deepEqual(out.vms.map((v) => v.name), ALL_VMS);
-    assert.ok(out.vms.every((v) => v.powerState === 'poweredOn'));
+    assert.ok(out.vms.every((v) => v.powerState === 'poweredOn'), 'every VM of vcsim is powered on');
     // The unlock lasts: a second call needs no approval.
     const again = (await client.callTool({ name: 'vsphere_get_vm', arguments: { vm: 'DC0_H0_VM0' } })) as CallToolResult;
     assert.equal((again.structuredContent as { host: string }).host, 'DC0_H0');
@@ -135,13 +135,13 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
   it('vsphere_snapshot_create and vsphere_snapshot_delete both wait for approval (issue 11: every write asks)', async () => {
     const create = client.callTool({ name: 'vsphere_snapshot_create', arguments: { vm: 'DC0_H0_VM0', name: 'e2e' } });
     const c = await nextApproval();
-    assert.ok(c.subject.kind === 'tool' && c.subject.tool === 'vsphere_snapshot_create');
+    assert.ok(c.subject.kind === 'tool' && c.subject.tool === 'vsphere_snapshot_create', 'the approval is for vsphere_snapshot_create');
     assert.equal((await cli(['approve', c.id, '--once'])).code, 0);
     const created = (await create) as CallToolResult;
     assert.notEqual(created.isError, true, textOf(created));
     const del = client.callTool({ name: 'vsphere_snapshot_delete', arguments: { vm: 'DC0_H0_VM0', snapshot: 'e2e' } });
     const a = await nextApproval();
-    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'vsphere_snapshot_delete');
+    assert.ok(a.subject.kind === 'tool' && a.subject.tool === 'vsphere_snapshot_delete', 'the approval is for vsphere_snapshot_delete');
     assert.equal((await cli(['approve', a.id, '--once'])).code, 0);
     const r = (await del) as CallToolResult;
     assert.notEqual(r.isError, true, textOf(r));
@@ -224,7 +224,7 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
       return (d['endpoints'] as { name: string }[]).some((e) => e.name === 'vc2') ? d : undefined;
     });
     const endpoints = listed['endpoints'] as { name: string; host: string; state: string }[];
-    assert.ok(endpoints.length >= 2);
+    assert.ok(endpoints.length >= 2, 'both endpoints are listed');
     const chosen = endpoints.find((e) => e.name === 'vc2' && e.state === 'locked')!;
     const tagged = client.callTool({ name: 'vsphere_list_vms', arguments: { endpoint: chosen.name, tag: 'Env/prod' } });
     const unlock = await nextApproval();
@@ -250,7 +250,7 @@ describe('vSphere MCP server through serve, bridge, gateway and broker', () => {
       const x = (await client.callTool({ name: 'vsphere_list_hosts', arguments: { endpoint: 'vc1' } })) as CallToolResult;
       return x.isError ? undefined : x;
     }, 30_000);
-    assert.ok((res.structuredContent as { total: number }).total > 0);
+    assert.ok((res.structuredContent as { total: number }).total > 0, 'vc1 lists at least one host');
     assert.deepEqual(JSON.parse((await cli(['approvals', '--json'])).stdout), []);
     assert.equal((await status()).endpoints.find((e) => e.id === 'vc1')?.lock, 'unlocked');
   });

@@ -205,7 +205,7 @@ describe('policy rules on live inventory and blast-radius limits (issue 14)', ()
     const recordsBefore = toolRecords('vclimit').length;
     const sixth = call('vsphere_power', off);
     const a = await nextToolApproval();
-    assert.ok(a.subject.kind === 'tool');
+    assert.ok(a.subject.kind === 'tool', 'the sixth power call asks for approval');
     assert.deepEqual(a.subject.reasons, ["limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit (5 already)"]);
     const shown = await cli(['approvals']);
     assert.match(shown.stdout, /asks because: limit 'power or snapshot changes' reached: 5 per 10 min on endpoint vclimit/);

@@ -108,7 +108,7 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     }
     assert.deepEqual(await vcsimSessions(vcsim), []);
     const events = hostEvents(env);
-    assert.ok(events.some((r) => r.event === 'session.logout' && r.endpoint === 'vc1' && r.outcome === 'ok'));
+    assert.ok(events.some((r) => r.event === 'session.logout' && r.endpoint === 'vc1' && r.outcome === 'ok'), 'the audit records vc1\'s logout');
     assert.deepEqual(events.at(-1)?.event, 'host.stopped');
     assert.equal(events.at(-1)?.reason, 'SIGTERM');
   });
@@ -127,7 +127,7 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     assert.match(serve.stderr(), /stopping \(SIGHUP\): logging out/);
     assert.deepEqual(await vcsimSessions(vcsim), []);
     const events = hostEvents(env);
-    assert.ok(events.some((r) => r.event === 'session.logout' && r.endpoint === 'vc1' && r.outcome === 'ok'));
+    assert.ok(events.some((r) => r.event === 'session.logout' && r.endpoint === 'vc1' && r.outcome === 'ok'), 'the audit records vc1\'s logout');
     assert.deepEqual([events.at(-1)?.event, events.at(-1)?.reason], ['host.stopped', 'SIGHUP']);
     // The children were stopped, not crashed: a hang-up reaches them too, and they leave it to the host.
     assert.ok(!events.some((r) => r.event === 'child.exited' && r.outcome !== 'ok'), JSON.stringify(events.filter((r) => r.event === 'child.exited')));
@@ -177,7 +177,7 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     const exits = hostEvents(env).filter((r) => r.event === 'child.exited');
     assert.equal(exits.length, 2, JSON.stringify(exits));
     assert.ok(exits.every((r) => r.outcome === 'ok' && /^stopped/.test(r.reason ?? '')), JSON.stringify(exits));
-    assert.ok(!hostEvents(env).some((r) => r.event === 'child.restarted'));
+    assert.ok(!hostEvents(env).some((r) => r.event === 'child.restarted'), 'no child was restarted while the host stopped');
   });
 
   it('stops cleanly on a group Ctrl-C that arrives while the children are still starting', async () => {
@@ -199,7 +199,7 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
     const exits = hostEvents(env).filter((r) => r.event === 'child.exited');
     // Stopped by the host (SIGTERM), never by the terminal's Ctrl-C: they are in a session of their own.
     assert.ok(exits.every((r) => r.outcome === 'ok' && !/SIGINT/.test(r.reason ?? '')), JSON.stringify(exits));
-    assert.ok(!hostEvents(env).some((r) => r.event === 'child.restarted'));
+    assert.ok(!hostEvents(env).some((r) => r.event === 'child.restarted'), 'no child was restarted while the host stopped');
     assert.equal(hostEvents(env).at(-1)?.event, 'host.stopped');
   });
 
@@ -266,7 +266,7 @@ describe('upstream logout on stop, lock and endpoint remove (vcsim)', () => {
         assert.equal(r.stderr, '', 'no "did not reload" warning');
         assert.equal(live, false, 'the cookie still worked after `endpoint remove` returned');
         host.audit.flush();
-        assert.ok(hostEvents(env).some((x) => x.event === 'session.logout' && x.endpoint === 'vc2' && x.outcome === 'ok'));
+        assert.ok(hostEvents(env).some((x) => x.event === 'session.logout' && x.endpoint === 'vc2' && x.outcome === 'ok'), 'the audit records vc2\'s logout');
         await waitFor('token.revoke in the child', () => child.revokedAt('vc2'));
 
         // Remove and add again: the reload after the add is just as quiet.

@@ -108,7 +108,7 @@ describe('vSphere clone and migrate through the bridge, each approved on its pla
 
     const migrate = client.callTool({ name: 'vsphere_migrate_vm', arguments: { endpoint: 'vc1', vm: moref, host: 'DC0_C0_H1', datastore: 'ds1' } });
     const b = await nextToolApproval();
-    assert.ok(b.subject.kind === 'tool' && b.subject.plan);
+    assert.ok(b.subject.kind === 'tool' && b.subject.plan, 'the migrate approval carries a plan');
     const hostPart = fromHost === 'DC0_C0_H1' ? 'staying on host DC0_C0_H1' : `from host ${fromHost} to DC0_C0_H1`;
     assert.ok(b.subject.plan.summary.startsWith(`Migrate VM web-02 `) && b.subject.plan.summary.includes('datastore LocalDS_0 → ds1'), b.subject.plan.summary);
     assert.ok(b.subject.plan.summary.includes(hostPart), b.subject.plan.summary);

@@ -35,7 +35,7 @@ describe('AppServices (settings window operations)', () => {
     assert.doesNotMatch(fs.readFileSync(new ConfigStore(home).paths.config, 'utf8'), /pw-123/);
     assert.deepEqual(reloads, [['endpoint:vc1']]);
     assert.deepEqual(services.listEndpoints().map((e) => [e.id, e.ttlSeconds]), [['vc1', 7200]]);
-    assert.ok(!('password' in services.listEndpoints()[0]!));
+    assert.ok(!('password' in services.listEndpoints()[0]!), 'a listed endpoint carries no password field');
   });
 
   it('add needs a password; a refused form rolls the keychain back', async () => {

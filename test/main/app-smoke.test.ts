@@ -15,6 +15,7 @@ import { buildElectron } from '../../scripts/build-electron.mjs';
 import { Config, emptyConfig } from '../../src/base/contracts/config.js';
 import { ipcChannels } from '../../src/base/contracts/ipc-channels.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
+import { readAudit } from '../support/audit-file.js';
 import { startSecretService } from '../support/secret-service.js';
 import { ROOT } from '../renderer/renderer-harness.js';
 
@@ -80,10 +81,10 @@ describe('main process bundle under a fake electron', () => {
     assert.equal(first.status, 0, first.stderr);
     const evs = first.evs;
     assert.equal(evs[0], 'app.requestSingleInstanceLock');
-    assert.ok(evs.includes('protocol.handle'));
-    assert.ok(evs.includes('session.setPermissionRequestHandler'));
+    assert.ok(evs.includes('protocol.handle'), 'the app:// protocol is handled');
+    assert.ok(evs.includes('session.setPermissionRequestHandler'), 'a permission request handler is set on the session');
     assert.match(String(first.lines.find((l) => l.ev === 'tray.setImage')?.['image']), process.platform === 'darwin' ? /tray-lockedTemplate\.png$/ : /tray-locked\.png$/);
-    assert.ok(evs.indexOf('app.quit') < evs.indexOf('app.exit'));
+    assert.ok(evs.indexOf('app.quit') < evs.indexOf('app.exit'), 'quit comes before exit');
     assert.ok(evs.includes('tray.destroy'), 'the tray is disposed on quit');
   });
 
@@ -92,7 +93,7 @@ describe('main process bundle under a fake electron', () => {
     assert.deepEqual(handled.sort(), Object.keys(ipcChannels).sort());
     const firstWindow = first.evs.indexOf('BrowserWindow');
     const lastHandler = first.evs.lastIndexOf('ipcMain.handle');
-    assert.ok(firstWindow === -1 || firstWindow > lastHandler);
+    assert.ok(firstWindow === -1 || firstWindow > lastHandler, 'every IPC handler is registered before the first window is created');
   });
 
   it('runs the MCP servers as utility processes: on demand by default (none at start), from the start when always on', () => {
@@ -108,7 +109,7 @@ describe('main process bundle under a fake electron', () => {
 
   it('on first run (no endpoints) opens Settings on the Endpoints page, once the tray is up', () => {
     assert.deepEqual(settingsLoads(first), ['app://keybroker/settings.html#endpoints']);
-    assert.ok(first.evs.indexOf('tray.setContextMenu') < first.evs.indexOf('window.loadURL'));
+    assert.ok(first.evs.indexOf('tray.setContextMenu') < first.evs.indexOf('window.loadURL'), 'the tray menu is set before Settings loads');
     assert.ok(first.evs.includes('window.show'), 'shown when ready');
   });
 
@@ -119,7 +120,7 @@ describe('main process bundle under a fake electron', () => {
     const reopened = runMain(configuredHome(), 'activate');
     assert.equal(reopened.status, 0, reopened.stderr);
     assert.deepEqual(settingsLoads(reopened), ['app://keybroker/settings.html']);
-    assert.ok(reopened.evs.indexOf('app.emit') < reopened.evs.indexOf('window.loadURL'));
+    assert.ok(reopened.evs.indexOf('app.emit') < reopened.evs.indexOf('window.loadURL'), 'activate is handled before the Settings window loads');
   });
 
   it('keeps DevTools and the default menu in development, and removes both in a packaged build', () => {
@@ -130,13 +131,13 @@ describe('main process bundle under a fake electron', () => {
     const packaged = runMain(newHome(), 'packaged');
     assert.equal(packaged.status, 0, packaged.stderr);
     const windows = packaged.lines.filter((l) => l.ev === 'BrowserWindow');
-    assert.ok(windows.length >= 1);
+    assert.ok(windows.length >= 1, 'the packaged app opens at least one window');
     for (const w of windows) assert.equal((w['webPreferences'] as { devTools?: boolean }).devTools, false);
     const menu = packaged.lines.find((l) => l.ev === 'Menu.setApplicationMenu');
     assert.ok(menu, 'the default menu (Reload, Toggle Developer Tools) is replaced');
     // This machine is Linux: no menu at all (macOS keeps only the app and Edit menus; see app-menu.test.ts).
     assert.equal(menu['menu'], process.platform === 'darwin' ? undefined : null);
-    assert.ok(packaged.evs.indexOf('Menu.setApplicationMenu') < packaged.evs.indexOf('BrowserWindow'));
+    assert.ok(packaged.evs.indexOf('Menu.setApplicationMenu') < packaged.evs.indexOf('BrowserWindow'), 'the application menu is replaced before the first window');
   });
 
   it('shows a native dialog and writes app.log when config.json is bad, then exits 1', () => {
@@ -187,12 +188,43 @@ describe('main process bundle under a fake electron', () => {
     }
   });
 
+  it('audits a page\'s refused invoke as frame.invalid (server ipc) through main\'s own wiring, and never a payload value (D185)', () => {
+    // The handlers main/app.ts registered on (fake) ipcMain, invoked as Electron invokes them:
+    // an IpcMainInvokeEvent with the page's senderFrame, and the payload.
+    const PASSWORD = 'pw-Y6-never-in-audit';
+    const settings = 'app://keybroker/settings.html';
+    const invokes = [
+      { channel: 'lock', url: settings, payload: { target: 5 } },
+      { channel: 'endpoints:add', url: settings, payload: { id: 'vc2', kind: 'vsphere', url: 'not a url', username: 'admin', readOnly: false, ttlSeconds: 3600, password: PASSWORD } },
+      { channel: 'lock', url: 'https://evil.example/', payload: {} },
+      { channel: 'status:get', url: settings, payload: {} },
+    ];
+    const home = configuredHome();
+    const r = runMain(home, '', { FAKE_ELECTRON_INVOKES: JSON.stringify(invokes) });
+    assert.equal(r.status, 0, r.stderr);
+    const answers = r.lines.filter((l) => l.ev === 'ipcMain.answered').map((l) => l['answer'] as { ok: boolean; error?: { message: string } });
+    assert.deepEqual(answers.map((a) => a.ok), [false, false, false, true], `the three bad invokes are refused and the good one answered: ${r.stderr}`);
+    const refused = answers.slice(0, 3).map((a) => a.error!.message);
+    assert.match(refused[0]!, /^IPC lock refused: target: .+; correct it and send it again$/, 'the bad payload is refused with one line naming its field');
+    assert.match(refused[2]!, /^IPC lock refused: sender "https:\/\/evil\.example\/" is not a KeyBroker page$/, 'the other site is refused as not our page');
+    const records = readAudit(home).filter((a) => a.event === 'frame.invalid');
+    assert.deepEqual(records.map((a) => [a.server, a.outcome, a.code, a.reason]), [
+      ['ipc', 'denied', 'ipc_invalid_payload', refused[0]],
+      ['ipc', 'denied', 'ipc_invalid_payload', refused[1]],
+      ['ipc', 'denied', 'ipc_untrusted_sender', refused[2]],
+    ], 'each refusal is audited once, with the line the page was answered; the good invoke is not');
+    for (const line of refused) assert.ok(r.stderr.includes(`] ${line}\n`), `stderr says: ${line}`);
+    // Security: the refused endpoint form held a password; it reaches neither the audit nor stderr.
+    assert.ok(!fs.readFileSync(path.join(home, 'audit.log'), 'utf8').includes(PASSWORD), 'the audit never holds the refused form\'s password');
+    assert.ok(!r.stderr.includes(PASSWORD), 'stderr never holds the refused form\'s password');
+  });
+
   it('quits even when a child never exits: stops waiting at the deadline and exits 0', () => {
     // Always on, so a child runs when Quit comes (on demand, none would have started).
     const r = runMain(configuredHome({ idleStopSeconds: 0 }), 'hang');
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.evs.includes('utilityProcess.kill ignored'), 'the child really ignored the kill');
-    assert.ok(r.evs.indexOf('app.quit') < r.evs.lastIndexOf('app.exit'));
+    assert.ok(r.evs.indexOf('app.quit') < r.evs.lastIndexOf('app.exit'), 'the app asks to quit before it finally exits');
     assert.equal(r.lines.findLast((l) => l.ev === 'app.exit')?.['code'], 0);
     assert.match(r.stderr, /quit: the host did not stop cleanly \(timed-out\); exiting anyway/);
   });

@@ -23,7 +23,7 @@ describe('describeStartupFailure()', () => {
     for (const e of [new HostAlreadyRunningError(42, `${home}/host.lock`), new ConfigInvalidError('x', 'bad\nfield'), new Error('boom\n  at stack'), 'not an error']) {
       const f = describeStartupFailure(e, home);
       assert.doesNotMatch(f.reason + f.next, /\n/);
-      assert.ok(f.next.length > 0);
+      assert.ok(f.next.length > 0, 'every start-up failure says what to do next');
     }
   });
   it('writes the failure to <home>/app.log (0600, appended) and shows it in the dialog', () => {

@@ -102,7 +102,7 @@ describe('electron-builder.yml', () => {
     const { minimatch } = fromBuilder('minimatch') as { minimatch: (p: string, pattern: string, o: object) => boolean };
     // What @electron/universal tests each identical Mach-O file against (matchBase, as it does).
     for (const cpu of ['x64', 'arm64']) assert.ok(minimatch(`Contents/Resources/app.asar.unpacked/node_modules/@napi-rs/keyring-darwin-${cpu}/keyring.darwin-${cpu}.node`, rule, { matchBase: true }), cpu);
-    assert.ok(!minimatch('Contents/Frameworks/Electron Framework.framework/Electron Framework', rule, { matchBase: true }));
+    assert.ok(!minimatch('Contents/Frameworks/Electron Framework.framework/Electron Framework', rule, { matchBase: true }), 'the rule does not match the Electron framework binary');
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.equal(pkg.scripts['dist:mac'], 'node scripts/dist-mac.mjs');
   });

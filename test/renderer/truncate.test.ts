@@ -9,7 +9,7 @@ describe('previewArgs()', () => {
   it('cuts long text, says how much is missing, and never splits a surrogate pair', () => {
     const r = previewArgs(`${'x'.repeat(9)}😀tail`, 10);
     assert.equal(r.truncated, true);
-    assert.ok(!/[\ud800-\udbff]$/.test(r.text.split('\n')[0]!));
+    assert.ok(!/[\ud800-\udbff]$/.test(r.text.split('\n')[0]!), 'the cut text does not end in half a surrogate pair');
     assert.match(r.text, /more characters not shown/);
   });
   it('shows bidi overrides inside JSON strings as U+FFFD (JSON.stringify keeps them raw)', () => {

@@ -86,7 +86,7 @@ describe('ASCII-only bundles', () => {
     }
     building = false;
     await poll;
-    assert.ok(seen > 0);
+    assert.ok(seen > 0, 'the poll read the output file while the builds ran at least once');
     assert.equal(nonAscii, 0);
     assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
   });
@@ -144,7 +144,7 @@ describe('ASCII-only bundles', () => {
     const blockers = [`${out}.${process.pid}.1.tmp`, `${out}.map.${process.pid}.1.tmp`];
     for (const b of blockers) fs.mkdirSync(b);
     try {
-      await assert.rejects(once(2));
+      await assert.rejects(once(2), 'the build fails while its temp files are blocked');
       assert.deepEqual([fs.readFileSync(out, 'utf8'), fs.readFileSync(`${out}.map`, 'utf8')], before, 'neither file was replaced while the other could not be');
       assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') && !blockers.includes(path.join(dir, f))), []);
     } finally {

@@ -38,10 +38,10 @@ describe('startSecretService()', () => {
   });
 
   it('runs its own bus inside its temp dir, never the session bus it was started from', () => {
-    assert.ok(ss.env['DBUS_SESSION_BUS_ADDRESS']?.startsWith(`unix:path=${ss.dir}/run/bus,`));
+    assert.ok(ss.env['DBUS_SESSION_BUS_ADDRESS']?.startsWith(`unix:path=${ss.dir}/run/bus,`), 'the bus address is a socket inside the temp dir');
     assert.notEqual(ss.env['DBUS_SESSION_BUS_ADDRESS'], realBus);
     assert.equal(process.env['DBUS_SESSION_BUS_ADDRESS'], ss.env['DBUS_SESSION_BUS_ADDRESS']);
-    assert.ok(ss.env['HOME']?.startsWith(ss.dir));
+    assert.ok(ss.env['HOME']?.startsWith(ss.dir), 'HOME is inside the temp dir');
     assert.equal(fs.statSync(ss.env['XDG_RUNTIME_DIR'] ?? '').mode & 0o777, 0o700);
   });
 

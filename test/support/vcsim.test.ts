@@ -28,7 +28,7 @@ describe('startVcsim()', () => {
       assert.equal(sc.about.apiType, 'VirtualCenter');
       assert.equal(sc.sessionManager.type, 'SessionManager');
       assert.equal(sc.propertyCollector.type, 'PropertyCollector');
-      assert.ok(sc.apiVersion.length > 0);
+      assert.ok(sc.apiVersion.length > 0, 'vcsim reports an API version');
     } finally {
       await dispatcher.close();
     }
@@ -51,7 +51,7 @@ describe('startVcsim()', () => {
     const dispatcher = createUpstreamDispatcher({ fingerprintSha256: pinned });
     try {
       await assert.rejects(retrieveServiceContent(vcsim.url, dispatcher), (error: unknown) => {
-        assert.ok(isConnectorError(error));
+        assert.ok(isConnectorError(error), 'a wrong pin is refused with a ConnectorError');
         assert.equal(error.code, 'CONN_TLS_FINGERPRINT');
         assert.ok(error.message.includes(vcsim.fingerprintSha256), error.message);
         assert.ok(error.message.includes(pinned), error.message);
@@ -69,7 +69,7 @@ describe('startVcsim()', () => {
     const dispatcher = createUpstreamDispatcher();
     try {
       await assert.rejects(retrieveServiceContent(vcsim.url, dispatcher), (error: unknown) => {
-        assert.ok(isConnectorError(error));
+        assert.ok(isConnectorError(error), 'an unpinned self-signed vcsim is refused with a ConnectorError');
         assert.equal(error.code, 'CONN_TLS_UNTRUSTED');
         return true;
       });

@@ -45,7 +45,7 @@ describe('normalizeEndpointUrl() edges', () => {
     for (const raw of ['https://root@vc1.corp.example', 'https://:hunter2@vc1.corp.example', 'https://vc1.corp.example@evil.example', 'http://root@localhost:8080']) {
       const message = refusal(raw);
       assert.equal(message, 'must not contain a user name or password; use --user and --password-stdin', raw);
-      assert.ok(!message.includes('hunter2') && !message.includes('root'));
+      assert.ok(!message.includes('hunter2') && !message.includes('root'), 'the refusal names neither the password nor the user name of the URL');
     }
   });
 

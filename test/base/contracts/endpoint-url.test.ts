@@ -8,9 +8,9 @@ describe('normalizeEndpointUrl()', () => {
   it('adds the kind default path when there is none and drops a trailing slash', () => {
     assert.deepEqual(normalizeEndpointUrl(vsphereKind.defaultApiPath, 'https://VC1.corp.example'), { ok: true, url: 'https://vc1.corp.example/sdk', hostname: 'vc1.corp.example' });
     const p6 = normalizeEndpointUrl(p6Kind.defaultApiPath, 'https://p6.corp.example:8443/');
-    assert.ok(p6.ok && p6.url === 'https://p6.corp.example:8443/p6ws/restapi');
+    assert.ok(p6.ok && p6.url === 'https://p6.corp.example:8443/p6ws/restapi', 'a P6 URL without a path gets /p6ws/restapi and loses its trailing slash');
     const custom = normalizeEndpointUrl(vsphereKind.defaultApiPath, 'https://vc1.corp.example/custom/sdk/');
-    assert.ok(custom.ok && custom.url === 'https://vc1.corp.example/custom/sdk');
+    assert.ok(custom.ok && custom.url === 'https://vc1.corp.example/custom/sdk', 'a URL with its own path keeps it, without the trailing slash');
   });
 
   it('allows http only for loopback hosts', () => {
@@ -25,7 +25,7 @@ describe('normalizeEndpointUrl()', () => {
     for (const u of ['https://root:hunter2@vc1', 'https://vc1/sdk?x=1', 'https://vc1/#frag', 'vc1.corp.example', '']) {
       const r = normalizeEndpointUrl(vsphereKind.defaultApiPath, u);
       assert.equal(r.ok, false, u);
-      assert.ok(!r.ok && !r.message.includes('hunter2'));
+      assert.ok(!r.ok && !r.message.includes('hunter2'), 'the URL is refused and the refusal never repeats its password');
     }
   });
 });

@@ -41,7 +41,7 @@ describe('buildEndpoint()', () => {
     assert.equal(built.endpoint.credential, 'domain:corp.example');
     assert.equal(built.endpoint.readOnly, true);
     assert.equal(built.endpoint.tls.caFile, '/abs/ca.pem');
-    assert.ok(built.endpoint.tls.fingerprintSha256);
+    assert.ok(built.endpoint.tls.fingerprintSha256, 'the endpoint keeps the pinned certificate fingerprint');
     // Security: an endpoint outside a domain must not claim the domain's shared password.
     assert.deepEqual(refusal(() => buildEndpoint({ ...base, domain: 'corp.example.evil.test' }, options())), {
       field: 'url', message: 'URL host vc1.corp.example is not inside Domain corp.example.evil.test; use an endpoint of that domain or drop Domain',

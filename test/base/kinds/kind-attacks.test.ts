@@ -32,8 +32,8 @@ describe('the kind registry under attack', () => {
 
   it('an own __proto__ or constructor field on an endpoint is refused as an unknown key, never taken as a kind field', () => {
     const proto = JSON.parse(JSON.stringify({ ...endpointOf('vsphere'), x: 1 }).replace('"x"', '"__proto__"'));
-    assert.ok(!Config.safeParse(configWith([proto])).success);
-    assert.ok(!Config.safeParse(configWith([{ ...endpointOf('vsphere'), constructor: 'x' }])).success);
+    assert.ok(!Config.safeParse(configWith([proto])).success, 'an endpoint with an own __proto__ field is refused');
+    assert.ok(!Config.safeParse(configWith([{ ...endpointOf('vsphere'), constructor: 'x' }])).success, 'an endpoint with a constructor field is refused');
   });
 
   it('a server named like a kind is taken; one named like a prototype member is reserved', () => {

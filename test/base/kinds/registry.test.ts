@@ -26,7 +26,7 @@ const configWith = (endpoint: object, servers: object[] = []) => ({ version: 1, 
 describe('kind registry', () => {
   it('holds the built-in kinds in order, and lists them as a sentence', () => {
     assert.deepEqual(kindIds(), allKinds().map((k) => k.id));
-    assert.ok(kindIds().length >= 2);
+    assert.ok(kindIds().length >= 2, 'at least the two built-in kinds (vSphere, P6) are registered');
     assert.match(kindList(), / or /);
   });
 
@@ -42,10 +42,10 @@ describe('kind registry', () => {
       assert.deepEqual(kindFieldValues(cfg.endpoints[0]!), { realm: 'r' });
       // The kind's own schema is applied: a missing field is named with its path.
       const bad = Config.safeParse(configWith(endpointOf('testkind')));
-      assert.ok(!bad.success && bad.error.issues.some((i) => i.path.join('.') === 'endpoints.0.realm'));
+      assert.ok(!bad.success && bad.error.issues.some((i) => i.path.join('.') === 'endpoints.0.realm'), 'a missing kind field is refused and named by its path endpoints.0.realm');
       // Its id is the built-in server's name, so an extra server may not take it.
       const taken = Config.safeParse(configWith(endpointOf('testkind', { realm: 'r' }), [{ name: 'testkind', kind: 'testkind', module: '/x.js' }]));
-      assert.ok(!taken.success && taken.error.issues.some((i) => /server name "testkind" is taken/.test(i.message)));
+      assert.ok(!taken.success && taken.error.issues.some((i) => /server name "testkind" is taken/.test(i.message)), 'an extra server named like the kind is refused as a taken name');
       assert.throws(() => registerKind(extraKind()), /registered already/);
     } finally {
       registration.dispose();
@@ -53,7 +53,7 @@ describe('kind registry', () => {
     assert.deepEqual(kindIds(), before);
     assert.equal(findKind('testkind'), undefined);
     const gone = EndpointKind.safeParse('testkind');
-    assert.ok(!gone.success && gone.error.issues[0]!.message === `unknown kind "testkind"; expected ${kindList()}`);
+    assert.ok(!gone.success && gone.error.issues[0]!.message === `unknown kind "testkind"; expected ${kindList()}`, 'an unregistered kind is refused as unknown, with the list of kinds');
   });
 
   it('still parses an endpoint of each built-in kind, with the P6 login variant defaulted', () => {

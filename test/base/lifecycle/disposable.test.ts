@@ -56,7 +56,7 @@ describe('DisposableStore', () => {
     const d = store.add(tracked(log, 'late'));
     assert.deepEqual(log, ['late']);
     assert.equal(store.size, 0);
-    assert.ok(d);
+    assert.ok(d, 'adding to a disposed store still returns the disposable');
   });
 
   it('clear() disposes what it holds and stays usable', () => {

@@ -85,17 +85,17 @@ describe('policy rules', () => {
 
 describe('policy globs and time windows', () => {
   it('matches globs case-insensitively and whole', () => {
-    assert.ok(globMatch('prod-*', 'PROD-east'));
-    assert.ok(!globMatch('prod-*', 'preprod-east'));
-    assert.ok(globMatch('vsphere_snapshot_?elete', 'vsphere_snapshot_delete'));
+    assert.ok(globMatch('prod-*', 'PROD-east'), 'prod-* matches PROD-east whatever the case');
+    assert.ok(!globMatch('prod-*', 'preprod-east'), 'prod-* does not match preprod-east: a glob matches the whole name');
+    assert.ok(globMatch('vsphere_snapshot_?elete', 'vsphere_snapshot_delete'), '? matches one character');
     assert.ok(!globMatch('a.b', 'axb'), 'regex characters are literal');
   });
 
   it('evaluates windows in the named time zone, the default zone, by day, and across midnight', () => {
     const w = { from: '08:00', to: '18:00' };
-    assert.ok(inTimeWindow({ ...w, timeZone: 'Europe/Paris' }, OFFICE, 'UTC'));
+    assert.ok(inTimeWindow({ ...w, timeZone: 'Europe/Paris' }, OFFICE, 'UTC'), 'office hours in Paris include OFFICE');
     assert.ok(!inTimeWindow({ ...w, timeZone: 'America/New_York' }, OFFICE, 'UTC'), '05:00 in New York');
-    assert.ok(inTimeWindow(w, OFFICE, 'Europe/Paris'));
+    assert.ok(inTimeWindow(w, OFFICE, 'Europe/Paris'), 'without its own zone a window uses the default zone (Paris)');
     assert.ok(!inTimeWindow(w, OFFICE, 'Asia/Tokyo'), '19:00 in Tokyo');
     assert.ok(!inTimeWindow({ ...w, days: ['sat', 'sun'] }, OFFICE, 'UTC'), 'a Tuesday');
     const night = { from: '22:00', to: '06:00', days: ['tue' as const] };
@@ -106,7 +106,7 @@ describe('policy globs and time windows', () => {
 
   it('rejects an unknown time zone and a malformed time in config, with what to write instead', () => {
     const bad = Config.safeParse({ ...emptyConfig(), policy: { rules: [{ action: 'allow', reason: 'x', when: { time: { from: '8:00', to: '18:00', timeZone: 'Mars/Olympus' } } }] } });
-    assert.ok(!bad.success);
+    assert.ok(!bad.success, 'a malformed time or unknown time zone in a rule is refused');
     const text = bad.error.issues.map((i) => i.message).join('; ');
     assert.match(text, /HH:MM/);
     assert.match(text, /IANA/);

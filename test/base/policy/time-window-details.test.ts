@@ -99,11 +99,11 @@ describe('policy globs: details', () => {
   });
 
   it('a pattern ending in /* matches the path before it and everything under it, nothing beside it', () => {
-    assert.ok(globMatch('Lab/*', 'Lab'));
-    assert.ok(globMatch('Lab/*', 'lab/web/01'));
-    assert.ok(!globMatch('Lab/*', 'Laboratory'));
-    assert.ok(!globMatch('Lab/*', 'Lab2/web'));
-    assert.ok(!globMatch('Lab/*', 'Old/Lab'));
-    assert.ok(globMatch('*/Rail/*', 'Enterprise/Rail'));
+    assert.ok(globMatch('Lab/*', 'Lab'), 'Lab/* matches Lab itself');
+    assert.ok(globMatch('Lab/*', 'lab/web/01'), 'Lab/* matches a path under Lab, whatever the case');
+    assert.ok(!globMatch('Lab/*', 'Laboratory'), 'Lab/* does not match Laboratory');
+    assert.ok(!globMatch('Lab/*', 'Lab2/web'), 'Lab/* does not match a path under Lab2');
+    assert.ok(!globMatch('Lab/*', 'Old/Lab'), 'Lab/* does not match a Lab further down a path');
+    assert.ok(globMatch('*/Rail/*', 'Enterprise/Rail'), '*/Rail/* matches Enterprise/Rail');
   });
 });

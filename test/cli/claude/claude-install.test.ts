@@ -185,7 +185,7 @@ describe('keybroker claude install', () => {
     fs.symlinkSync(real, config);
     const r = await install('--json');
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(fs.lstatSync(config).isSymbolicLink());
+    assert.ok(fs.lstatSync(config).isSymbolicLink(), 'the symlinked config is still a symlink after install');
     assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(real, 'utf8')).mcpServers), ['vsphere', 'p6']);
     assert.equal(fs.readFileSync(JSON.parse(r.stdout).backup, 'utf8'), '{"mcpServers": {}}');
   });
@@ -197,7 +197,7 @@ describe('keybroker claude install', () => {
     const expected = claudeDesktopConfigPath(env);
     assert.ok(expected.startsWith(dir + path.sep), expected);
     assert.equal(JSON.parse(r.stdout).config, expected);
-    assert.ok(fs.existsSync(expected));
+    assert.ok(fs.existsSync(expected), 'install wrote the config at the default path');
   });
 
   it('rejects an unknown server and extra arguments as usage errors (exit 2)', async () => {

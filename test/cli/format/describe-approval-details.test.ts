@@ -56,9 +56,9 @@ describe('describePlan(): a write\'s plan, line by line', () => {
   it('cuts a long summary at 400 characters and a long change at 200, each on one line', () => {
     const lines = describePlan(planned([{ object: 'activity 101', field: 'Name', before: 'x'.repeat(300), after: 'y\n3f9a2c1e  forged' }], { summary: `Update ${'z'.repeat(500)}` }));
     assert.equal(Array.from(lines[0]!).length, '3f9a2c1e  '.length + 400);
-    assert.ok(lines[0]!.endsWith('...'));
+    assert.ok(lines[0]!.endsWith('...'), 'a cut summary ends with ...');
     assert.equal(Array.from(lines[1]!).length, INDENT.length + 200);
-    assert.ok(lines.every((l) => !l.includes('\n')));
+    assert.ok(lines.every((l) => !l.includes('\n')), 'no line of the plan holds a newline');
   });
 });
 
@@ -76,7 +76,7 @@ describe('describePlan(): a changed tool set (issue 14)', () => {
 
   it('names the server in its header, made safe and cut at 400', () => {
     const [header] = describePlan(definition('x', `evil\n${'s'.repeat(500)}`));
-    assert.ok(header!.startsWith("3f9a2c1e  the evil sss"));
+    assert.ok(header!.startsWith("3f9a2c1e  the evil sss"), 'the header names the server with its newline made safe');
     assert.equal(Array.from(header!).length, '3f9a2c1e  '.length + 400);
   });
 });
@@ -85,7 +85,7 @@ describe('describeApproval() and describeClient()', () => {
   it('cuts a changed tool set\'s list to one short line', () => {
     const a: ApprovalRequest = { ...base, subject: { kind: 'definition', tools: Array.from({ length: 30 }, (_, i) => `tool_${i}`), diff: '', hash: HASH } };
     const line = describeApproval(a);
-    assert.ok(line.startsWith('changed tool definitions of p6: tool_0, tool_1, '));
+    assert.ok(line.startsWith('changed tool definitions of p6: tool_0, tool_1, '), 'the changed tool set starts with its first tools');
     assert.equal(line.length, 80);
   });
 
@@ -95,7 +95,7 @@ describe('describeApproval() and describeClient()', () => {
     const long = describeClient({ client: `evil\r\n${'c'.repeat(100)}`, clientVerified: false });
     assert.ok(long.startsWith('claims to be evil ccc'), long);
     assert.equal(long.length, 64);
-    assert.ok(long.endsWith('...'));
+    assert.ok(long.endsWith('...'), 'a cut client name ends with ...');
     assert.equal(describeClient({ client: 'c'.repeat(100), clientVerified: true }).length, 64);
   });
 });

@@ -17,8 +17,8 @@ describe('describeApproval()', () => {
     const long: ApprovalRequest = { ...base, subject: { kind: 'tool', tool: 'vsphere_power', argsPreview: JSON.stringify({ action: 'off', note: 'line1\nline2\u001b]0;x\u0007'.repeat(20), changes: true }, null, 2), changes: true } };
     const line = describeApproval(long);
     assert.equal(Array.from(line).length, MAX_WHAT_CHARS);
-    assert.ok(line.startsWith('tool vsphere_power {"action":"off","note":"line1\\nline2\\u001b]0;x\\u0007'));
-    assert.ok(line.endsWith('...'));
+    assert.ok(line.startsWith('tool vsphere_power {"action":"off","note":"line1\\nline2\\u001b]0;x\\u0007'), 'the arguments are shown escaped: no raw newline or escape sequence');
+    assert.ok(line.endsWith('...'), 'a cut line ends with ...');
   });
 
   it('shows a preview that is not JSON as text, without its control characters', () => {

@@ -85,7 +85,7 @@ describe('mapUpstreamError() messages', () => {
 
   it('turns a thrown non-Error without a code into an Error', () => {
     const e = mapUpstreamError('boom', T);
-    assert.ok(e instanceof Error && !(e instanceof ConnectorError));
+    assert.ok(e instanceof Error && !(e instanceof ConnectorError), 'a thrown non-Error becomes a plain Error, not a ConnectorError');
     assert.equal(e.message, 'boom');
   });
 

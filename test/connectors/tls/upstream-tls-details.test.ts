@@ -115,7 +115,7 @@ describe('upstream TLS details', () => {
     const target = new URL(server.url).host;
     try {
       await assert.rejects(get(server.url, { fingerprintSha256: other }), (e: unknown) => {
-        assert.ok(isConnectorError(e) && e.code === 'CONN_TLS_FINGERPRINT');
+        assert.ok(isConnectorError(e) && e.code === 'CONN_TLS_FINGERPRINT', 'a server with another certificate is refused as CONN_TLS_FINGERPRINT');
         assert.equal(e.message, `server certificate SHA-256 of ${target} is ${pin} but the endpoint pins ${other}; ` +
           "this can be an attack, so confirm the new fingerprint with the server's administrator, " +
           `then run \`keybroker endpoint update NAME --fingerprint ${pin}\``);
@@ -129,7 +129,7 @@ describe('upstream TLS details', () => {
   it('refuses plain http naming the target, with the port or 443', async () => {
     for (const [url, target] of [['http://127.0.0.1:9/', '127.0.0.1:9'], ['http://127.0.0.1/', '127.0.0.1:443']]) {
       await assert.rejects(get(url!, {}), (e: unknown) => {
-        assert.ok(isConnectorError(e) && e.code === 'CONN_INVALID_REQUEST');
+        assert.ok(isConnectorError(e) && e.code === 'CONN_INVALID_REQUEST', 'plain http is refused as CONN_INVALID_REQUEST');
         assert.equal(e.message, `refusing a plain-text connection to ${target}; use an https:// URL`);
         return true;
       });

@@ -50,8 +50,8 @@ describe('installCliTool()', () => {
 
   it('the Windows launcher runs the CLI with node and passes every argument', () => {
     const text = windowsLauncher('C:\\Program Files\\KeyBroker\\resources\\app.asar.unpacked\\dist\\cli\\index.js');
-    assert.ok(text.includes(CLI_TOOL_MARKER));
-    assert.ok(text.includes('@node "C:\\Program Files\\KeyBroker\\resources\\app.asar.unpacked\\dist\\cli\\index.js" %*'));
+    assert.ok(text.includes(CLI_TOOL_MARKER), 'the Windows launcher carries the marker that says it is ours');
+    assert.ok(text.includes('@node "C:\\Program Files\\KeyBroker\\resources\\app.asar.unpacked\\dist\\cli\\index.js" %*'), 'the Windows launcher runs the CLI with node and passes every argument (%*)');
   });
 
   it('on Windows writes %LOCALAPPDATA%\\KeyBroker\\bin\\keybroker.cmd', { skip: process.platform === 'win32' ? false : 'Windows paths: runs on Windows' }, () => {
@@ -59,8 +59,8 @@ describe('installCliTool()', () => {
     const r = installCliTool({ platform: 'win32', homedir: dir, localAppData: local, pathEnv: '', cliPath: cli });
     assert.equal(r.file, path.win32.join(local, 'KeyBroker', 'bin', 'keybroker.cmd'));
     const text = fs.readFileSync(r.file, 'utf8');
-    assert.ok(text.includes(CLI_TOOL_MARKER));
-    assert.ok(text.includes(`@node "${cli}" %*`));
+    assert.ok(text.includes(CLI_TOOL_MARKER), 'the installed keybroker.cmd carries the marker that says it is ours');
+    assert.ok(text.includes(`@node "${cli}" %*`), 'the installed keybroker.cmd runs the CLI with node and passes every argument');
     assert.match(r.message, /is not on your PATH: add .* to your user PATH/);
   });
 

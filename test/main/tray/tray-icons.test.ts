@@ -84,6 +84,6 @@ describe('tray icons', () => {
       }
     }
     // A template icon would not pass this: black on a dark taskbar.
-    assert.ok(visibleShare(load(trayIconFile('locked', 'darwin')), [32, 32, 32]) < 0.2);
+    assert.ok(visibleShare(load(trayIconFile('locked', 'darwin')), [32, 32, 32]) < 0.2, 'the locked icon is not black on a dark taskbar (under 20 % dark pixels visible)');
   });
 });

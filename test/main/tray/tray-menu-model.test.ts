@@ -33,7 +33,7 @@ describe('buildTrayMenu()', () => {
     const s = status({ endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1', credential: 'endpoint:vc1', readOnly: false, lock: 'unlocked', unlockedUntil: T_1432 }] });
     const menu = buildTrayMenu(s, [], { ...opts, startAtLogin: true });
     const ep = find(menu, 'vc1: unlocked until 14:32');
-    assert.ok(ep);
+    assert.ok(ep, 'the menu has the entry "vc1: unlocked until 14:32"');
     assert.deepEqual((ep.submenu?.[0] as { action?: unknown }).action, { kind: 'lock', target: 'vc1' });
     assert.equal(find(menu, 'Lock all')?.enabled, true);
     assert.equal(find(menu, 'Start at login')?.checked, true);
@@ -41,7 +41,7 @@ describe('buildTrayMenu()', () => {
 
   it('allow-once session: "unlocked once"', () => {
     const s = status({ endpoints: [{ id: 'p6a', kind: 'p6', url: 'https://p6', credential: 'endpoint:p6a', readOnly: true, lock: 'once' }] });
-    assert.ok(find(buildTrayMenu(s, [], opts), 'p6a: unlocked once'));
+    assert.ok(find(buildTrayMenu(s, [], opts), 'p6a: unlocked once'), 'the menu has the entry "p6a: unlocked once"');
   });
 
   it('pending approvals come first', () => {
@@ -64,8 +64,8 @@ describe('buildTrayMenu()', () => {
 
   it('no endpoints or servers: says so', () => {
     const menu = buildTrayMenu(status({ endpoints: [], children: [] }), [], opts);
-    assert.ok(find(menu, 'No endpoints: add one in Settings…'));
-    assert.ok(find(menu, 'No servers'));
+    assert.ok(find(menu, 'No endpoints: add one in Settings…'), 'an empty config says there are no endpoints and where to add one');
+    assert.ok(find(menu, 'No servers'), 'an empty config says there are no servers');
   });
 });
 

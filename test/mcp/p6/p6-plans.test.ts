@@ -71,7 +71,7 @@ describe('P6 plan step', () => {
     const post = await okPlan('p6_call', { method: 'POST', path: 'calendar', body: [{ Name: 'Night shift' }] });
     assert.equal(post.summary, 'Create 1 calendar object(s) in P6 (POST calendar: 1 object(s) with Name)');
     const del = await plan('p6_call', { method: 'DELETE', path: 'activity' });
-    assert.ok(!del.ok && /DELETE needs query.ObjectId/.test(del.error));
+    assert.ok(!del.ok && /DELETE needs query.ObjectId/.test(del.error), 'a DELETE without query.ObjectId is refused before planning');
     // h13 review: ids hidden in a DELETE body (P6 versions that read them there) are named in
     // the plan, and a GET body, which no plan line shows, is refused.
     const hidden = await okPlan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101' }, body: [{ ObjectId: 5000 }, { ObjectId: 5001 }] });
@@ -80,13 +80,13 @@ describe('P6 plan step', () => {
     const bodyOnly = await okPlan('p6_call', { method: 'DELETE', path: 'activity', body: [{ ObjectId: 5000 }] });
     assert.deepEqual(bodyOnly.objects, ['activity 5000']);
     const odd = await plan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101' }, body: [{ ObjectId: 5000, Name: 'x' }] });
-    assert.ok(!odd.ok && /a DELETE body may only list objects/.test(odd.error));
+    assert.ok(!odd.ok && /a DELETE body may only list objects/.test(odd.error), 'a DELETE body with fields besides ObjectId is refused');
     const putQuery = await plan('p6_call', { method: 'PUT', path: 'activity', query: { Mode: 'x' }, body: [{ ObjectId: id, PercentComplete: 1 }] });
-    assert.ok(!putQuery.ok && /PUT takes no query parameters \(got Mode\)/.test(putQuery.error));
+    assert.ok(!putQuery.ok && /PUT takes no query parameters \(got Mode\)/.test(putQuery.error), 'a PUT with a query parameter is refused, naming it');
     const delQuery = await plan('p6_call', { method: 'DELETE', path: 'activity', query: { ObjectId: '101', Cascade: 'true' } });
-    assert.ok(!delQuery.ok && /DELETE takes no query parameters but ObjectId \(got Cascade\)/.test(delQuery.error));
+    assert.ok(!delQuery.ok && /DELETE takes no query parameters but ObjectId \(got Cascade\)/.test(delQuery.error), 'a DELETE with a query parameter besides ObjectId is refused, naming it');
     const getBody = await plan('p6_call', { method: 'GET', path: 'project', body: [{ ObjectId: 1 }] });
-    assert.ok(!getBody.ok && /GET takes no body/.test(getBody.error));
+    assert.ok(!getBody.ok && /GET takes no body/.test(getBody.error), 'a GET with a body is refused');
     fake.resetCounts();
     const escape = await plan('p6_call', { method: 'GET', path: '../../admin' });
     assert.ok(!escape.ok, 'refused');

@@ -102,7 +102,7 @@ describe('P6 MCP tools against the fake', () => {
     assert.deepEqual(critical.map((r) => r['ObjectId']), all.filter((a) => a['Status'] === 'In Progress' && (a['TotalFloat'] as number) <= 0).map((a) => a['ObjectId']));
     const window = await walk('p6_list_activities', { projectId: 'BIG-0001', from: '2024-02-01', to: '2024-02-10', limit: 1000, fields: ['ObjectId'] });
     const want = all.filter((a) => String(a['FinishDate']) >= '2024-02-01T00:00:00' && String(a['StartDate']) <= '2024-02-10T00:00:00');
-    assert.ok(want.length > 0);
+    assert.ok(want.length > 0, 'the fixture has activities in the date window');
     assert.deepEqual(window.map((r) => r['ObjectId']), want.map((a) => a['ObjectId']));
   });
 
@@ -110,7 +110,7 @@ describe('P6 MCP tools against the fake', () => {
     // Activities of the big project in pages of 50: the cursor after its first page points far
     // into ObjectId order, past every activity of the next project.
     const first = await s.ok<Page>('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID, limit: 50, fields: ['ObjectId'] });
-    assert.ok(first.nextCursor);
+    assert.ok(first.nextCursor, 'the first page of the big project has a next cursor');
     const other = await s.call('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID + 1, limit: 50, fields: ['ObjectId'], cursor: first.nextCursor });
     assert.equal(other.isError, true);
     assert.match((other.content as { text: string }[])[0]!.text, /belongs to another list .*start again without a cursor/);
@@ -118,7 +118,7 @@ describe('P6 MCP tools against the fake', () => {
     assert.equal(wbs.isError, true);
     // The same list with other fields or another limit goes on where it was.
     const next = await s.ok<Page>('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID, limit: 20, fields: ['ObjectId', 'Name'], cursor: first.nextCursor });
-    assert.ok((next.rows[0]!['ObjectId'] as number) > (first.rows.at(-1)!['ObjectId'] as number));
+    assert.ok((next.rows[0]!['ObjectId'] as number) > (first.rows.at(-1)!['ObjectId'] as number), 'the next page goes on after the first page\'s last ObjectId');
     // A cursor of an older build (no binding) is refused the same way as one not made here.
     const unbound = Buffer.from(JSON.stringify({ after: first.rows.at(-1)!['ObjectId'] })).toString('base64url');
     const old = await s.call('p6_list_activities', { projectObjectId: BIG_PROJECT_OBJECT_ID, cursor: unbound });
@@ -145,8 +145,8 @@ describe('P6 MCP tools against the fake', () => {
     assert.equal(info['endpoint'], 'pm');
     assert.equal(info['user'], 'planner');
     assert.equal(info['database'], 'PMDB');
-    assert.ok((info['expiresInSeconds'] as number) > 0);
-    assert.ok(!JSON.stringify(r).includes('JSESSIONID'));
+    assert.ok((info['expiresInSeconds'] as number) > 0, 'the session has time left');
+    assert.ok(!JSON.stringify(r).includes('JSESSIONID'), 'the session info never shows the session cookie');
   });
 
   it('renews an expired session transparently, with one login', async () => {

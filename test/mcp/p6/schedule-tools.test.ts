@@ -95,7 +95,7 @@ describe('P6 schedule and reference-data tools against the fake', () => {
     const pcodes = await s.ok<Page>('p6_list_codes', { kind: 'project' });
     assert.deepEqual(pcodes.rows.map((r) => r['CodeValue']), ['NORTH', 'SOUTH']);
     const eps = await s.ok<Page>('p6_list_eps', { parentObjectId: 101 });
-    assert.ok(eps.total > 0 && eps.rows.every((r) => r['ParentObjectId'] === 101));
+    assert.ok(eps.total > 0 && eps.rows.every((r) => r['ParentObjectId'] === 101), 'the EPS list holds only children of 101, at least one');
     const udf = await s.ok<Page>('p6_list_udf_values', { projectId: 'DCMA-01', limit: 2 });
     assert.equal(udf.total, 3);
     assert.equal(udf.rows.length, 2);

@@ -30,7 +30,7 @@ describe('p6 server --stdio (development mode)', () => {
       assert.equal((r.structuredContent as { total: number }).total, 3);
       const info = (await client.callTool({ name: 'p6_session_info', arguments: {} })) as CallToolResult;
       assert.equal((info.structuredContent as { user: string }).user, 'dev');
-      assert.ok(!JSON.stringify(info).includes('JSESSIONID'));
+      assert.ok(!JSON.stringify(info).includes('JSESSIONID'), 'the session info never shows the session cookie');
     } finally {
       await client.close();
     }

@@ -22,7 +22,7 @@ describe('vsphere_list_vms paging over 5,000 VMs', () => {
     do {
       const r = (await ctx.s.ok('vsphere_list_vms', { limit: 500, ...(cursor ? { cursor } : {}) })) as { vms: { name: string; moref: string }[]; total: number; nextCursor?: string };
       assert.equal(r.total, expected.length);
-      assert.ok(r.vms.length <= 500);
+      assert.ok(r.vms.length <= 500, 'a page holds at most the 500 VMs asked for');
       for (const v of r.vms) {
         seen.push(v.name);
         morefs.add(v.moref);

@@ -124,7 +124,7 @@ describe('vsphere_list_tags and vsphere_list_library_items in pages, on vcsim', 
     }
     const want = expectedTags.filter((t) => t.category === 'beta' && t.name.startsWith('t'));
     assert.equal(pages.length, Math.ceil(want.length / 20));
-    assert.ok(pages.every((p) => p.total === want.length && p.categories.length === 1));
+    assert.ok(pages.every((p) => p.total === want.length && p.categories.length === 1), 'every page has the filtered total and one category');
     assert.deepEqual(pages.flatMap((p) => p.tags.map((t) => ({ category: t.category, name: t.name, objects: t.objects }))), want.map((t) => ({ ...t, objects: undefined })));
     assert.equal(spy.calls.filter((c) => c.method === 'POST').length, 0);
     // The summary counts the page against the total, and says how to go on.
@@ -148,7 +148,7 @@ describe('vsphere_list_tags and vsphere_list_library_items in pages, on vcsim', 
   it('refuses a cursor of another filter, endpoint or tool, or one it did not make, in one line saying what to do', async () => {
     const tags = await ctx.s.ok<Tags>('vsphere_list_tags', { name: 't1*', limit: 5 });
     const items = await ctx.s.ok<Items>('vsphere_list_library_items', { limit: 5 });
-    assert.ok(tags.nextCursor && items.nextCursor);
+    assert.ok(tags.nextCursor && items.nextCursor, 'both first pages have a next cursor');
     const refused = async (tool: string, args: Record<string, unknown>, pattern: RegExp) => {
       const r = await ctx.s.call(tool, args);
       assert.equal(r.isError, true, JSON.stringify(r));
@@ -168,7 +168,7 @@ describe('vsphere_list_tags and vsphere_list_library_items in pages, on vcsim', 
     // The same cursor with withObjects changed is the same tags: it goes on.
     const next = await ctx.s.ok<Tags>('vsphere_list_tags', { name: 't1*', limit: 5, withObjects: false, cursor: tags.nextCursor });
     assert.equal(next.total, tags.total);
-    assert.ok(next.tags.every((t) => !tags.tags.some((u) => u.id === t.id)));
+    assert.ok(next.tags.every((t) => !tags.tags.some((u) => u.id === t.id)), 'the next page repeats no tag of the first');
   });
 });
 

@@ -34,8 +34,8 @@ describe('vSphere inventory tools against vcsim', () => {
     assert.deepEqual(r.datastores.map((d) => d.name), ['LocalDS_0']);
     const ds = r.datastores[0]!;
     assert.equal(ds.accessible, true);
-    assert.ok((ds.capacityGB ?? 0) > 0 && (ds.freeGB ?? -1) >= 0);
-    assert.ok((ds.usedPercent ?? -1) >= 0 && (ds.usedPercent ?? 101) <= 100);
+    assert.ok((ds.capacityGB ?? 0) > 0 && (ds.freeGB ?? -1) >= 0, 'the datastore has a capacity and a free size');
+    assert.ok((ds.usedPercent ?? -1) >= 0 && (ds.usedPercent ?? 101) <= 100, 'the datastore\'s used percent is between 0 and 100');
     const one = await ctx.s.ok<{ vms: string[] }>('vsphere_get_datastore', { datastore: 'LocalDS_0' });
     assert.deepEqual(one.vms, ALL_VMS);
   });
@@ -58,9 +58,9 @@ describe('vSphere inventory tools against vcsim', () => {
     assert.equal(byName.get('VM Network')?.kind, 'standard');
     assert.equal(byName.get('DC0_DVPG0')?.kind, 'distributed');
     assert.equal(byName.get('DC0_DVPG0')?.switch, 'DVS0');
-    assert.ok(r.networks.some((n) => /^DVS0-DVUplinks-/.test(n.name)));
+    assert.ok(r.networks.some((n) => /^DVS0-DVUplinks-/.test(n.name)), 'the DVS uplink port group is listed');
     const distributed = await ctx.s.ok<{ networks: { name: string }[] }>('vsphere_list_networks', { kind: 'distributed' });
-    assert.ok(distributed.networks.every((n) => n.name !== 'VM Network'));
+    assert.ok(distributed.networks.every((n) => n.name !== 'VM Network'), 'kind distributed leaves the standard VM Network out');
     const pg = await ctx.s.ok<{ hosts: string[]; vlan?: string }>('vsphere_get_network', { network: 'DC0_DVPG0' });
     assert.deepEqual(pg.hosts, ['DC0_C0_H0', 'DC0_C0_H1', 'DC0_H0']);
     const vlans = await ctx.s.ok<{ vlans: { vlan: string; portgroups: { name: string }[] }[] }>('vsphere_list_vlans');

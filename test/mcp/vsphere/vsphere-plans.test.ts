@@ -26,14 +26,14 @@ describe('vSphere plan step against vcsim', () => {
     assert.match(p.summary, /^Power off VM DC0_H0_VM0 \(now poweredOn, \d+ vCPU, on DC0_H0, .*0 snapshots\)$/);
     assert.deepEqual(p.changes, [{ object: p.objects[0], field: 'power state', before: 'poweredOn', after: 'poweredOff' }]);
     assert.equal(p.precondition[0]!.values['runtime.powerState'], 'poweredOn');
-    assert.ok('config.changeVersion' in p.precondition[0]!.values);
+    assert.ok('config.changeVersion' in p.precondition[0]!.values, 'the precondition pins the VM\'s config.changeVersion');
     const after = await ctx.vcsim.counts();
     assert.equal(after['PowerOffVM_Task'] ?? 0, before['PowerOffVM_Task'] ?? 0);
   });
 
   it('refuses power actions that cannot apply, before anyone is asked', async () => {
     const on = await plan('vsphere_power', { vm: 'DC0_H0_VM0', action: 'on' });
-    assert.ok(!on.ok && on.error === 'VSPHERE_TOOL_INVALID: VM DC0_H0_VM0 is already poweredOn; nothing to do');
+    assert.ok(!on.ok && on.error === 'VSPHERE_TOOL_INVALID: VM DC0_H0_VM0 is already poweredOn; nothing to do', 'powering on a VM that is on is refused as nothing to do');
     const bad = await plan('vsphere_power', { vm: 'DC0_H0_VM0', action: 'of' });
     assert.ok(!bad.ok && /^Input validation error: Invalid arguments for tool vsphere_power: .* at action$/s.test(bad.error), JSON.stringify(bad));
   });
@@ -48,7 +48,7 @@ describe('vSphere plan step against vcsim', () => {
     assert.match(textOf(r), /^VM DC0_H0_VM1 changed since you approved: it was powered off by someone else \(power state poweredOn → poweredOff\)\. Nothing was run/);
     assert.equal((await ctx.vcsim.counts())['PowerOffVM_Task'], count);
     const reset = await plan('vsphere_power', { vm: 'DC0_H0_VM1', action: 'reset' });
-    assert.ok(!reset.ok && /cannot reset VM DC0_H0_VM1: it is poweredOff/.test(reset.error));
+    assert.ok(!reset.ok && /cannot reset VM DC0_H0_VM1: it is poweredOff/.test(reset.error), 'resetting a VM that is off is refused');
     await ctx.s.ok('vsphere_power', { vm: 'DC0_H0_VM1', action: 'on' });
   });
 
@@ -66,7 +66,7 @@ describe('vSphere plan step against vcsim', () => {
     assert.deepEqual(del.changes.map((c) => [c.field, c.after]), [['snapshot', undefined]]);
     assert.notEqual((await approvedCall('vsphere_snapshot_delete', { vm: 'DC0_H0_VM0', snapshot: 'pre-patch' }, del)).isError, true);
     const missing = await plan('vsphere_snapshot_revert', { vm: 'DC0_H0_VM0', snapshot: 'pre-patch' });
-    assert.ok(!missing.ok && /has no snapshot "pre-patch"/.test(missing.error));
+    assert.ok(!missing.ok && /has no snapshot "pre-patch"/.test(missing.error), 'reverting to a deleted snapshot is refused, naming it');
   });
 
   it('an approved call acts only on the VM the plan read, even if the name now means another VM (Security)', async () => {

@@ -25,7 +25,7 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
     assert.ok(clusterRoot.vmCount >= 2, JSON.stringify(clusterRoot));
     assert.equal(typeof clusterRoot.cpu?.limit, 'number');
     const only = await ctx.s.ok<{ pools: Pool[] }>('vsphere_list_resource_pools', { owner: 'DC0_H0' });
-    assert.ok(only.pools.length >= 1 && only.pools.every((p) => p.owner === 'DC0_H0'));
+    assert.ok(only.pools.length >= 1 && only.pools.every((p) => p.owner === 'DC0_H0'), 'the owner filter lists only DC0_H0\'s pools, at least one');
   });
 
   it('vsphere_list_tasks shows a task the test just ran, newest first', async () => {
@@ -40,7 +40,7 @@ describe('vSphere read tools (issue 16) against vcsim', () => {
     assert.ok(r.tasks.every((t) => t.entity === vm && t.state === 'success'), JSON.stringify(r.tasks));
     assert.ok(r.tasks.some((t) => /powerOn|PowerOn/.test(t.operation ?? '')), JSON.stringify(r.tasks));
     const errors = await ctx.s.ok<{ tasks: Task[] }>('vsphere_list_tasks', { state: 'error' });
-    assert.ok(errors.tasks.every((t) => t.state === 'error'));
+    assert.ok(errors.tasks.every((t) => t.state === 'error'), 'the state filter lists only failed tasks');
   });
 
   it('vsphere_list_alarms answers with the triggered alarm states (none in vcsim)', async () => {

@@ -70,7 +70,7 @@ describe('vSphere tools against vcsim', () => {
     const first = await ctx.s.ok<VmList>('vsphere_list_vms', { limit: 4 });
     assert.equal(first.vms.length, 4);
     assert.equal(first.total, ALL_VMS.length);
-    assert.ok(first.nextCursor);
+    assert.ok(first.nextCursor, 'the first page of four has a next cursor');
     const second = await ctx.s.ok<VmList>('vsphere_list_vms', { limit: 4, cursor: first.nextCursor });
     assert.deepEqual([...first.vms, ...second.vms].map((v) => v.name), ALL_VMS);
     assert.equal(second.nextCursor, undefined);

@@ -61,7 +61,7 @@ describe('vSphere write tools against vcsim (issue 16)', () => {
     assert.deepEqual(p.changes.map((c) => [c.field, c.after]).slice(1, 3), [['folder', 'Lab'], ['datastore', p.changes[2]!.after]]);
     assert.ok(p.objects.some((o) => /^folder Lab \(group-v?\d+|folder-\d+\)/.test(o) || /^folder Lab \(/.test(o)), JSON.stringify(p.objects));
     assert.deepEqual(p.precondition.map((o) => o.type), ['VirtualMachine', 'Folder', 'Datastore', 'ResourcePool']);
-    assert.ok('config.changeVersion' in p.precondition[0]!.values);
+    assert.ok('config.changeVersion' in p.precondition[0]!.values, 'the precondition pins the VM\'s config.changeVersion');
     assert.equal(await count('CloneVM_Task'), before, 'planning clones nothing');
     const r = await approvedCall('vsphere_clone_vm', args, p);
     assert.notEqual(r.isError, true, textOf(r));
@@ -121,7 +121,7 @@ describe('vSphere write tools against vcsim (issue 16)', () => {
     assert.equal(p.summary, `Migrate VM ${vm} from host ${fromHost} to ${toHost}, datastore LocalDS_0 → ds1 (now poweredOn: a live migration of its memory and disks)`);
     assert.deepEqual(p.changes.map((c) => [c.field, c.before, c.after]), [['host', fromHost, toHost], ['datastore', 'LocalDS_0', 'ds1']]);
     assert.deepEqual(p.precondition.map((o) => o.type), ['VirtualMachine', 'HostSystem', 'Datastore']);
-    assert.ok('runtime.host' in p.precondition[0]!.values);
+    assert.ok('runtime.host' in p.precondition[0]!.values, 'the precondition pins the VM\'s runtime.host');
     const r = await approvedCall('vsphere_migrate_vm', args, p);
     assert.notEqual(r.isError, true, textOf(r));
     const out = r.structuredContent as { host: string; datastores: string[] };

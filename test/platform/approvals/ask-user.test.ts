@@ -130,6 +130,6 @@ describe('askUser withdrawal', () => {
     const answer = askUser(deps, { ...ASK, signal });
     pending.decide('abcdef01', 'deny');
     await answer;
-    assert.ok(removed.mock.calls.some((c) => c.arguments[0] === 'abort'));
+    assert.ok(removed.mock.calls.some((c) => c.arguments[0] === 'abort'), 'the abort listener is removed once the user answered');
   });
 });

@@ -60,7 +60,7 @@ describe('the audit hash chain (issue 14 item 4)', () => {
     log.append({ event: 'host.started' });
     log.append({ event: 'token.granted', endpoint: 'vc1' });
     // appendBounded writes the deferred lines first, then itself.
-    assert.ok(log.appendBounded({ event: 'gateway.rejected', code: 'no_key', count: 3 }));
+    assert.ok(log.appendBounded({ event: 'gateway.rejected', code: 'no_key', count: 3 }), 'the bounded record is written');
     log.append({ event: 'tool.called', tool: 't' });
     // Over the coalesced budget (a tenth of 4096): refused, nothing written, chain unchanged.
     assert.equal(log.appendBounded({ event: 'gateway.rejected', code: 'no_key', count: 4, reason: 'r'.repeat(500) }), undefined);
@@ -84,7 +84,7 @@ describe('the audit hash chain (issue 14 item 4)', () => {
     assert.equal(prevOf(all[0]!), GENESIS);
     for (let i = 1; i < all.length; i++) assert.equal(prevOf(all[i]!), sha(all[i - 1]!), `record ${i + 1}`);
     const result = verifyAuditChain(log.file);
-    assert.ok(result.ok);
+    assert.ok(result.ok, 'the chain verifies');
     assert.equal(result.records, 30);
     assert.deepEqual(result.start, { kind: 'genesis' });
     assert.match(describeAuditVerify(result), /^audit chain ok: 30 record\(s\) in \d+ file\(s\), .* to .*; chain starts at genesis/);
@@ -95,8 +95,8 @@ describe('the audit hash chain (issue 14 item 4)', () => {
     for (let i = 1; i <= 30; i++) log.append({ event: 'tool.called', pid: i, tool: 'list-vms' });
     log.dispose();
     const result = verifyAuditChain(log.file);
-    assert.ok(result.ok);
-    assert.ok(result.records < 30);
+    assert.ok(result.ok, 'the rotated chain verifies');
+    assert.ok(result.records < 30, 'rotation dropped the oldest records: fewer than the 30 remain');
     assert.equal(result.files, 3);
     assert.equal(result.start.kind, 'retained');
     assert.match(describeAuditVerify(result), /chain starts at \S+ \(audit\.log\.2 line 1; older records were rotated out, so its prev cannot be checked\)/);
@@ -180,7 +180,7 @@ describe('the audit hash chain (issue 14 item 4)', () => {
     third.append({ event: 'host.started' });
     third.dispose();
     const result = verifyAuditChain(third.file);
-    assert.ok(result.ok);
+    assert.ok(result.ok, 'the chain verifies across the three logs');
     assert.equal(result.records, 10);
   });
 
@@ -212,7 +212,7 @@ describe('the audit hash chain (issue 14 item 4)', () => {
     log.dispose();
     assert.equal(prevOf(rawLines(file)[2]!), sha(legacy[1]!));
     const result = verifyAuditChain(file);
-    assert.ok(result.ok);
+    assert.ok(result.ok, 'a chain that starts after legacy lines verifies');
     assert.equal(result.unchained, 2);
     assert.match(describeAuditVerify(result), /2 record\(s\) from before chaining are not covered/);
   });
@@ -220,7 +220,7 @@ describe('the audit hash chain (issue 14 item 4)', () => {
   it('reports an empty or missing log as ok with no records', () => {
     const home = freshHome();
     const result = verifyAuditChain(path.join(home, 'audit.log'));
-    assert.ok(result.ok);
+    assert.ok(result.ok, 'a missing log verifies as ok');
     assert.equal(describeAuditVerify(result), 'audit chain ok: no records yet (0 file(s))');
   });
 });

@@ -55,7 +55,7 @@ describe('AuditLog.appendBounded(): the budget to the byte', () => {
   it('takes coalesced records up to exactly a tenth of maxBytes, and not one byte more', () => {
     const exact = makeLog();
     const half = sized(refusal, BUDGET / 2);
-    assert.ok(exact.appendBounded(half));
+    assert.ok(exact.appendBounded(half), 'half the budget is taken');
     assert.ok(exact.appendBounded(half), 'the two fill the budget exactly');
     assert.equal(exact.appendBounded(sized(refusal, bytesOf(refusal(0)))), undefined, 'then even the smallest is refused');
     assert.equal(size(exact.file), BUDGET);
@@ -65,7 +65,7 @@ describe('AuditLog.appendBounded(): the budget to the byte', () => {
     assert.equal(verifyAuditChain(exact.file).ok, true);
 
     const over = makeLog();
-    assert.ok(over.appendBounded(half));
+    assert.ok(over.appendBounded(half), 'half the budget is taken');
     const seen: AuditRecord[] = [];
     over.onDidAppend((r) => seen.push(r));
     assert.equal(over.appendBounded(sized(refusal, BUDGET / 2 + 1)), undefined, 'one byte over the budget');
@@ -94,7 +94,7 @@ describe('AuditLog.appendBounded(): the budget to the byte', () => {
     const home = freshHome();
     const first = makeLog({ home });
     first.append(real(10));
-    assert.ok(first.appendBounded(sized(refusal, 200)));
+    assert.ok(first.appendBounded(sized(refusal, 200)), 'a 200-byte refusal is taken');
     first.append(real(20));
     // A coalesced record that reached the log through append() counts too.
     first.append(sized(refusal, 180));
@@ -113,14 +113,14 @@ describe('AuditLog.appendBounded(): the budget to the byte', () => {
     const home = freshHome();
     const first = makeLog({ home });
     first.append(real(10));
-    assert.ok(first.appendBounded(sized(refusal, 400)));
+    assert.ok(first.appendBounded(sized(refusal, 400)), 'a 400-byte refusal is taken');
     first.dispose();
     fs.truncateSync(first.file, size(first.file) - 1); // the crash lost only the newline
     const tooMuch = makeLog({ home });
     assert.equal(tooMuch.appendBounded(sized(refusal, BUDGET - 400 + 1)), undefined);
     tooMuch.dispose();
     const exact = makeLog({ home });
-    assert.ok(exact.appendBounded(sized(refusal, BUDGET - 400)));
+    assert.ok(exact.appendBounded(sized(refusal, BUDGET - 400)), 'exactly what is left of the budget is taken');
     exact.dispose();
     assert.equal(verifyAuditChain(first.file).ok, true);
   });
@@ -132,7 +132,7 @@ describe('AuditLog.appendBounded(): the budget to the byte', () => {
     log.append(real(10));
     await new Promise((r) => setImmediate(r));
     assert.equal(log.appendBounded(sized(refusal, BUDGET - 400 + 1)), undefined);
-    assert.ok(log.appendBounded(sized(refusal, BUDGET - 400)));
+    assert.ok(log.appendBounded(sized(refusal, BUDGET - 400)), 'exactly what is left of the budget is taken');
     log.dispose();
   });
 });

@@ -193,8 +193,8 @@ describe('AuditLog with deferWrites', () => {
     const all = [log.file, `${log.file}.1`, `${log.file}.2`].filter((f) => fs.existsSync(f));
     assert.equal(all.length, 3);
     for (const f of all) {
-      assert.ok(fs.statSync(f).size <= 64 * 1024);
-      assert.ok(lines(f).every((l) => (l as AuditRecord).event === 'tool.called'));
+      assert.ok(fs.statSync(f).size <= 64 * 1024, 'no audit file grows past 64 KiB');
+      assert.ok(lines(f).every((l) => (l as AuditRecord).event === 'tool.called'), 'every line of every file is a tool.called record');
     }
     log.dispose();
   });

@@ -50,7 +50,7 @@ describe('AuditOtlpExporter (issue 14 item 5)', () => {
       assert.deepEqual(call.attributes?.find((a) => a.key === 'keybroker.audit.argNames')?.value.arrayValue?.values.map((v) => v.stringValue), ['vm', 'force']);
       assert.match(call.body?.stringValue ?? '', /tool\.called {2}server=vsphere tool=vm_power_off/);
       // The chain link is the file's, not the record's: it never leaves.
-      assert.ok(!receiver.bodies.join('').includes('"prev"'));
+      assert.ok(!receiver.bodies.join('').includes('"prev"'), 'the chain link (prev) is never exported');
 
       // Security: no password, session token or API key in anything that reached the collector.
       assert.deepEqual(findSecrets([PASSWORD, SESSION_TOKEN, API_KEY], { texts: { 'OTLP requests': receiver.bodies.join('\n') }, dirs: [home] }), []);
@@ -127,7 +127,7 @@ describe('AuditOtlpExporter (issue 14 item 5)', () => {
       receiver.failWith = undefined;
       audit.append({ event: 'tool.called', pid: 2 });
       await exporter.flush();
-      assert.ok(receiver.records.some((r) => r.attributes?.some((a) => a.key === 'keybroker.audit.pid')));
+      assert.ok(receiver.records.some((r) => r.attributes?.some((a) => a.key === 'keybroker.audit.pid')), 'the record appended after the receiver recovered is exported');
       assert.ok(receiver.records.some((r) => otlpAttribute(r, 'event.name') === 'export.dropped'), 'the drop report itself is exported');
     } finally {
       exporter.dispose();
@@ -145,10 +145,10 @@ describe('audit.otlp in the config contract', () => {
   });
 
   it('takes https anywhere and plain http only to a loopback host (the endpoints rule)', () => {
-    assert.ok(parse({ url: 'https://otel.corp.example:4318/v1/logs' }).success);
-    assert.ok(parse({ url: 'http://127.0.0.1:4318' }).success);
-    assert.ok(parse({ url: 'http://localhost:4318/v1/logs' }).success);
-    assert.ok(parse({ url: 'http://[::1]:4318' }).success);
+    assert.ok(parse({ url: 'https://otel.corp.example:4318/v1/logs' }).success, 'an https URL is taken');
+    assert.ok(parse({ url: 'http://127.0.0.1:4318' }).success, 'plain http to 127.0.0.1 is taken');
+    assert.ok(parse({ url: 'http://localhost:4318/v1/logs' }).success, 'plain http to localhost is taken');
+    assert.ok(parse({ url: 'http://[::1]:4318' }).success, 'plain http to [::1] is taken');
     const plain = parse({ url: 'http://otel.corp.example:4318/v1/logs' });
     assert.equal(plain.success, false);
     assert.match(plain.error!.issues[0]!.message, /must use https \(http is allowed only for localhost/);
@@ -157,7 +157,7 @@ describe('audit.otlp in the config contract', () => {
   });
 
   it('refuses credential headers (config.json holds no secret) and takes plain ones', () => {
-    assert.ok(parse({ url: 'https://otel.example', headers: { 'x-scope-orgid': 'tenant-1' } }).success);
+    assert.ok(parse({ url: 'https://otel.example', headers: { 'x-scope-orgid': 'tenant-1' } }).success, 'a plain header is taken');
     for (const name of ['Authorization', 'x-api-key', 'x-auth-token', 'cookie', 'x-secret']) {
       assert.equal(parse({ url: 'https://otel.example', headers: { [name]: 'v' } }).success, false, name);
     }

@@ -157,7 +157,7 @@ describe('checkAuditRecord (issue 17)', () => {
   it('copies arrays, as the schema does, so a caller changing its array later cannot change the record', () => {
     const argNames = ['a'];
     const r = checkAuditRecord({ ts: '2026-12-06T13:00:00.000Z', event: 'tool.called', argNames });
-    assert.ok(r);
+    assert.ok(r, 'the record is accepted');
     assert.notEqual(r.argNames, argNames);
     assert.deepStrictEqual(r.argNames, ['a']);
   });

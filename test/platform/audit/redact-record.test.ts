@@ -60,7 +60,7 @@ describe('redactRecord()', () => {
   it(`truncates strings longer than ${AUDIT_MAX_STRING} characters`, () => {
     const out = redactRecord({ ts: TS, event: 'tool.failed', reason: 'x'.repeat(5000) }, []);
     assert.equal(out.reason?.length, AUDIT_MAX_STRING);
-    assert.ok(out.reason?.endsWith('…'));
+    assert.ok(out.reason?.endsWith('…'), 'a cut string ends with an ellipsis');
   });
 
   it(`keeps at most ${AUDIT_MAX_ARG_NAMES} argument names and marks the cut`, () => {
@@ -86,9 +86,9 @@ describe('truncateAuditString()', () => {
   it('never splits a surrogate pair', () => {
     const s = `${'z'.repeat(AUDIT_MAX_STRING - 2)}😀😀😀`;
     const out = truncateAuditString(s);
-    assert.ok(out.length <= AUDIT_MAX_STRING);
+    assert.ok(out.length <= AUDIT_MAX_STRING, 'the cut string fits AUDIT_MAX_STRING');
     // A lone surrogate does not survive a UTF-8 round trip.
     assert.equal(Buffer.from(out, 'utf8').toString('utf8'), out);
-    assert.ok(out.endsWith('z…'));
+    assert.ok(out.endsWith('z…'), 'the cut falls before the pair, not inside it');
   });
 });

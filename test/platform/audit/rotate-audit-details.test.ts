@@ -52,7 +52,7 @@ describe('rotateAuditFiles(): edges', () => {
     const log = new AuditLog({ home, settings: { maxBytes: 300, keep: 1000 }, secrets: () => [] });
     for (let i = 1; i <= 60; i++) log.append({ event: 'tool.called', pid: i });
     log.dispose();
-    assert.ok(listRotatedAuditFiles(log.file).length >= 20);
+    assert.ok(listRotatedAuditFiles(log.file).length >= 20, 'at least 20 rotated files are kept');
     assert.deepEqual(readAudit(home, { fromRotated: true }).records.map((r) => r.pid), Array.from({ length: 60 }, (_, i) => i + 1));
   });
 });

@@ -109,7 +109,7 @@ describe('verifyAuditChain(): what it names', () => {
     const legacy = [rec(1), rec(2)];
     const good = chain(2, sha(legacy[1]!), 3);
     const r = verifyAuditChain(trail({ 'audit.log': [...legacy, ...good] }));
-    assert.ok(r.ok);
+    assert.ok(r.ok, 'a chain that starts after legacy lines verifies');
     assert.deepEqual(r.start, { kind: 'upgrade', ts: TS(3) });
     assert.equal(r.unchained, 2);
     assert.equal(describeAuditVerify(r), `audit chain ok: 4 record(s) in 1 file(s), ${TS(1)} to ${TS(4)}; chain starts at ${TS(3)}, where chaining began; 2 record(s) from before chaining are not covered`);
@@ -124,12 +124,12 @@ describe('verifyAuditChain(): what it names', () => {
     const rotatedOut = chain(4);
     const file = trail({ 'audit.log.1': rotatedOut.slice(2), 'audit.log': chain(1, hashAuditLine(rotatedOut[3]!), 9) });
     const r = verifyAuditChain(file);
-    assert.ok(r.ok);
+    assert.ok(r.ok, 'a chain whose first file was rotated out verifies');
     assert.deepEqual(r.start, { kind: 'retained', file: `${file}.1`, line: 1, ts: TS(2) });
     assert.deepEqual([r.records, r.files, r.firstTs, r.lastTs], [3, 2, TS(2), TS(9)]);
 
     const legacy = verifyAuditChain(trail({ 'audit.log': [rec(1), rec(2)] }));
-    assert.ok(legacy.ok);
+    assert.ok(legacy.ok, 'a log of legacy lines only verifies');
     assert.deepEqual(legacy.start, { kind: 'none' });
     assert.equal(describeAuditVerify(legacy), `audit chain ok: 2 record(s) in 1 file(s), ${TS(1)} to ${TS(2)}; no chained record; 2 record(s) from before chaining are not covered`);
   });

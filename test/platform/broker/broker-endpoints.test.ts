@@ -23,7 +23,7 @@ describe('Broker endpoints.request', () => {
     ]);
     assert.equal(approver.prompts.length, 0);
     // Security: no user name, credential id or URL path in the frame.
-    assert.ok(!/svc|domain:|\/sdk|planner|pm/.test(JSON.stringify(endpoints)));
+    assert.ok(!/svc|domain:|\/sdk|planner|pm/.test(JSON.stringify(endpoints)), 'no user name, credential id or URL path is in the frame');
   });
 
   it('answers a P6 child with the P6 endpoints only, and shows an unlock', async () => {

@@ -48,7 +48,7 @@ describe('Broker lock()', () => {
     const { broker, vsphere, audit } = await unlockedBroker();
     vsphere.failLogouts = true;
     assert.deepEqual((await broker.lock('vc1')).notLoggedOut, ['vc1']);
-    assert.ok(audit.some((a) => a.event === 'session.logout' && a.endpoint === 'vc1' && a.outcome === 'failed'));
+    assert.ok(audit.some((a) => a.event === 'session.logout' && a.endpoint === 'vc1' && a.outcome === 'failed'), 'the failed logout of vc1 is audited');
   });
 
   it('waits for the logout of a login that was still under way', async () => {
@@ -96,8 +96,8 @@ describe('Broker reload()', () => {
     setConfig(Config.parse({ ...c, endpoints: c.endpoints.filter((e) => e.id === 'pm'), credentials: c.credentials.filter((x) => x.id === 'endpoint:pm') }));
     await broker.reload(['domain:corp.example']);
     assert.deepEqual(vsphere.logouts, [token]);
-    assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'));
-    assert.ok(audit.some((a) => a.event === 'session.logout' && a.endpoint === 'vc1' && a.outcome === 'ok'));
+    assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'), 'the child is told vc1\'s token is revoked');
+    assert.ok(audit.some((a) => a.event === 'session.logout' && a.endpoint === 'vc1' && a.outcome === 'ok'), 'vc1\'s logout is audited');
   });
 
   it('ends the session of a removed endpoint whose shared credential stays, and keeps the credential unlocked', async () => {
@@ -120,7 +120,7 @@ describe('Broker reload()', () => {
       setConfig(Config.parse({ ...c, endpoints: c.endpoints.map((e) => (e.id === 'vc1' ? { ...e, ...change } : e)) }));
       await broker.reload([]);
       assert.deepEqual(vsphere.logouts, [token]);
-      assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'));
+      assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'), 'the child is told vc1\'s token is revoked');
     });
   }
 
@@ -130,6 +130,6 @@ describe('Broker reload()', () => {
     setConfig(Config.parse({ ...c, endpoints: c.endpoints.map((e) => (e.id === 'vc1' ? { ...e, readOnly: true } : e)) }));
     await broker.reload([]);
     assert.deepEqual(vsphere.logouts, []);
-    assert.ok(broker.endpointStatus().find((e) => e.id === 'vc1')?.session);
+    assert.ok(broker.endpointStatus().find((e) => e.id === 'vc1')?.session, 'vc1 keeps its session when it only became read-only');
   });
 });

@@ -13,7 +13,7 @@ describe('Broker token requests', () => {
     const all = await Promise.all(replies);
     assert.equal(approver.prompts.length, 1);
     assert.equal(vsphere.logins, 1);
-    assert.ok(all.every((f) => f.t === 'token.grant' && f.token === 'tok-vc1-1'));
+    assert.ok(all.every((f) => f.t === 'token.grant' && f.token === 'tok-vc1-1'), 'every waiting request gets the one token of one login');
     assert.equal(audit.filter((a) => a.event === 'token.granted').length, 100);
     assert.equal(audit.filter((a) => a.event === 'unlock.requested').length, 1);
   });
@@ -28,7 +28,7 @@ describe('Broker token requests', () => {
     const all = await Promise.all(replies);
     assert.equal(approver.prompts.length, 1);
     assert.equal(vsphere.logins, 0);
-    assert.ok(all.every((f) => f.t === 'token.deny' && f.code === 'denied'));
+    assert.ok(all.every((f) => f.t === 'token.deny' && f.code === 'denied'), 'every waiting request is denied');
   });
 
   it('shows who asks, for which endpoint and credential, and for how long', async () => {
@@ -63,8 +63,8 @@ describe('Broker token requests', () => {
     clock.advance(4 * 3600 * 1000);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1']);
-    assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'));
-    assert.ok(audit.some((a) => a.event === 'unlock.expired' && a.credential === 'domain:corp.example'));
+    assert.ok(link.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'), 'the child is told vc1\'s token is revoked');
+    assert.ok(audit.some((a) => a.event === 'unlock.expired' && a.credential === 'domain:corp.example'), 'the expiry of the unlock is audited');
 
     // it waits for a new approval instead of failing
     assert.equal((await askAnswered(broker, approver, link, 'vc1', 'b', 'allow-ttl')).t, 'token.grant');
@@ -93,7 +93,7 @@ describe('Broker token requests', () => {
     clock.advance(60_000);
     const f = await reply;
     assert.equal(f.t === 'token.deny' && f.code, 'denied');
-    assert.ok(audit.some((a) => a.event === 'unlock.denied' && a.outcome === 'timeout'));
+    assert.ok(audit.some((a) => a.event === 'unlock.denied' && a.outcome === 'timeout'), 'the unanswered unlock is audited as timed out');
   });
 
   it('refuses a p6 child asking for a vSphere endpoint as not_allowed, audited, without a prompt', async () => {
@@ -101,7 +101,7 @@ describe('Broker token requests', () => {
     const f = await ask(broker, recordingLink('p6'), 'vc1', 'x');
     assert.equal(f.t === 'token.deny' && f.code, 'not_allowed');
     assert.equal(approver.prompts.length, 0);
-    assert.ok(audit.some((a) => a.event === 'token.denied' && a.code === 'not_allowed' && a.server === 'p6' && a.endpoint === 'vc1'));
+    assert.ok(audit.some((a) => a.event === 'token.denied' && a.code === 'not_allowed' && a.server === 'p6' && a.endpoint === 'vc1'), 'the refusal of vc1 to p6 is audited as not_allowed');
   });
 
   it('answers an unknown endpoint with invalid', async () => {
@@ -116,7 +116,7 @@ describe('Broker token requests', () => {
     const f = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     assert.equal(f.t === 'token.deny' && f.code, 'login_failed');
     assert.equal(vsphere.logins, 1);
-    assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'login_failed'));
+    assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'login_failed'), 'the failed login is audited');
     // no silent second attempt with the same bad password
     await askAnswered(broker, approver, link, 'vc1', 'b', 'deny');
     assert.equal(vsphere.logins, 1);
@@ -126,12 +126,12 @@ describe('Broker token requests', () => {
     const { broker, approver, vsphere } = makeBroker();
     const link = recordingLink('vsphere');
     const g = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
-    assert.ok(g.t === 'token.grant');
+    assert.ok(g.t === 'token.grant', 'the first request gets a token');
     const renewed = await ask(broker, link, 'vc1', 'b', g.token);
-    assert.ok(renewed.t === 'token.grant' && renewed.token !== g.token);
+    assert.ok(renewed.t === 'token.grant' && renewed.token !== g.token, 'the renewal gets a new token');
     // A renew naming an already-replaced token gets the current one, not a third login.
     const late = await ask(broker, link, 'vc1', 'c', g.token);
-    assert.ok(late.t === 'token.grant' && late.token === (renewed.t === 'token.grant' ? renewed.token : ''));
+    assert.ok(late.t === 'token.grant' && late.token === (renewed.t === 'token.grant' ? renewed.token : ''), 'a renewal naming the replaced token gets the current one');
     assert.equal(vsphere.logins, 2);
     assert.equal(approver.prompts.length, 1);
   });
@@ -146,7 +146,7 @@ describe('Broker token requests', () => {
     broker.attachChild(p6);
     assert.deepEqual(await broker.lock('vc1'), { locked: ['domain:corp.example'], notLoggedOut: [] });
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1']);
-    for (const l of [a, b]) assert.ok(l.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'));
+    for (const l of [a, b]) assert.ok(l.frames.some((f) => f.t === 'token.revoke' && f.endpoint === 'vc1'), 'each child is told vc1\'s token is revoked');
     assert.equal(p6.frames.length, 0);
     assert.equal(broker.endpointStatus().find((e) => e.id === 'vc1')?.lock, 'locked');
 
@@ -177,7 +177,7 @@ describe('Broker token requests', () => {
     const link = recordingLink('vsphere');
     await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     const everything = JSON.stringify({ frames: link.frames, prompts: approver.prompts, audit, status: broker.endpointStatus() });
-    assert.ok(!everything.includes(PASSWORD));
+    assert.ok(!everything.includes(PASSWORD), 'no frame, prompt, audit record or status holds the password');
     assert.ok(!JSON.stringify(audit).includes('tok-vc1-1'), 'tokens are not audited');
   });
 });

@@ -36,7 +36,7 @@ function setup(answer?: (r: ApprovalRequest, signal: AbortSignal) => Promise<App
 }
 
 const denied = (code: string, message: string) => (e: unknown) => {
-  assert.ok(e instanceof TokenDenied);
+  assert.ok(e instanceof TokenDenied, 'the refusal is a TokenDenied');
   assert.deepEqual([e.code, e.message], [code, message]);
   return true;
 };
@@ -137,7 +137,7 @@ describe('Consent outcomes', () => {
     await tick();
     assert.equal(t.requests.length, 2, 'allow-once is not cached: the next use asks again');
     t.decide('deny');
-    await assert.rejects(c);
+    await assert.rejects(c, 'the denied request is refused');
   });
 
   it('forget() drops the unlock so the next use asks again', async () => {
@@ -149,6 +149,6 @@ describe('Consent outcomes', () => {
     await tick();
     assert.equal(t.requests.length, 1);
     t.decide('deny');
-    await assert.rejects(p);
+    await assert.rejects(p, 'the denied request is refused');
   });
 });

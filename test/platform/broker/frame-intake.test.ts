@@ -55,7 +55,7 @@ describe('acceptBrokerFrame()', () => {
     const secret = 'hunter2-session-cookie-value';
     const { audit } = intake({ ch: 'broker', t: 'token.renew', id: 'x', endpoint: 'vc1', stale: secret, extra: secret });
     assert.equal(audit.length, 1);
-    assert.ok(!JSON.stringify(audit).includes(secret));
+    assert.ok(!JSON.stringify(audit).includes(secret), 'the audit of a bad frame never holds its values');
   });
 
   it('through the broker, answers every valid frame that needs no prompt', async () => {

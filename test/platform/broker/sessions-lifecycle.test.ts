@@ -125,7 +125,7 @@ describe('Sessions', () => {
     const t = setup({ login: async () => { throw new TypeError('secret-ish internals'); } });
     await assert.rejects(t.sessions.login(VC1, 'ttl', 1e15), denied('unreachable', 'login to vc1 failed unexpectedly; check the URL and try again'));
     assert.equal(t.audit[0]?.code, 'unreachable');
-    assert.ok(!JSON.stringify(t.audit).includes('secret-ish'));
+    assert.ok(!JSON.stringify(t.audit).includes('secret-ish'), 'the audit never holds the thrown error\'s text');
   });
 
   it('a stale session ends, audited as rejected, and is logged out anyway (a child\'s word is no proof, R10-attack); only the current token invalidates', async () => {

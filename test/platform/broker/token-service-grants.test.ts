@@ -59,7 +59,7 @@ describe('TokenService grants', () => {
     await shown;
     t.approver.answer('allow-once');
     const g = await r;
-    assert.ok(g.t === 'token.grant');
+    assert.ok(g.t === 'token.grant', 'allow-once gives a token');
     assert.deepEqual(g.upstream, { url: 'https://p6.other.example/p6ws/restapi', fingerprintSha256: undefined, ca: undefined, database: 'PMDB', username: 'planner' });
   });
 

@@ -51,7 +51,7 @@ describe('ConfigStore atomic replace', () => {
       store.save(withEndpoints(2));
       const oldText = fs.readFileSync(store.paths.config, 'utf8');
       const ino = fs.statSync(store.paths.config).ino;
-      assert.throws(() => store.save({ ...withEndpoints(1), endpoints: [{ ...withEndpoints(1).endpoints[0]!, url: 'not a url' }] }));
+      assert.throws(() => store.save({ ...withEndpoints(1), endpoints: [{ ...withEndpoints(1).endpoints[0]!, url: 'not a url' }] }), 'a config with a bad URL is not saved');
       assert.equal(fs.readFileSync(store.paths.config, 'utf8'), oldText);
       assert.equal(fs.statSync(store.paths.config).ino, ino);
     } finally {

@@ -32,7 +32,7 @@ describe('ConfigStore file mode and URL rule', () => {
       assert.equal(fs.readFileSync(store.paths.config, 'utf8'), before, 'the content is not rewritten');
       assert.equal(notes.length, 1);
       assert.match(notes[0]!, new RegExp(`config\\.json was open to other users \\(mode 0${mode.toString(8)}\\); tightened it to 0600`));
-      assert.ok(!notes[0]!.includes('\n'));
+      assert.ok(!notes[0]!.includes('\n'), 'the note is one line');
       store.load();
       assert.equal(notes.length, 1, 'no note once the mode is right');
     });

@@ -48,7 +48,7 @@ describe('ConfigStore', () => {
     fs.writeFileSync(store.paths.config, bad, { mode: 0o600 });
     const before = fs.statSync(store.paths.config);
     assert.throws(() => store.load(), (e: unknown) => {
-      assert.ok(e instanceof ConfigInvalidError);
+      assert.ok(e instanceof ConfigInvalidError, 'a bad config is refused with ConfigInvalidError');
       assert.equal(e.fieldPath, 'endpoints[0].tls.verify');
       assert.match(e.message, /endpoints\[0\]\.tls\.verify/);
       assert.doesNotMatch(e.message, /\n/);

@@ -56,7 +56,7 @@ describe('ControlClient', () => {
 
   it('throws HostNotRunningError when no socket file exists', async () => {
     await assert.rejects(ControlClient.connect(home, { env: {} }), (e: unknown) => {
-      assert.ok(e instanceof HostNotRunningError);
+      assert.ok(e instanceof HostNotRunningError, 'no socket gives HostNotRunningError');
       assert.equal(e.code, 'CORE_HOST_NOT_RUNNING');
       assert.equal(e.message, 'KeyBroker is not running; start it with `keybroker serve` (or the menu-bar app)');
       return true;
@@ -74,7 +74,7 @@ describe('ControlClient', () => {
     await serve();
     const c = await connect();
     await assert.rejects(c.call('approvals.decide', { approval: '12345678', decision: 'allow-ttl' }), (e: unknown) => {
-      assert.ok(e instanceof ControlRemoteError);
+      assert.ok(e instanceof ControlRemoteError, 'the host\'s refusal arrives as ControlRemoteError');
       assert.equal(e.remoteCode, 'CORE_APPROVAL_UNKNOWN');
       assert.match(e.message, /no pending approval 12345678/);
       return true;

@@ -49,7 +49,7 @@ describe('the control socket under attack (R9-attack)', () => {
       await until('the host to stop reading or to pass the bound', () => hostSocket.isPaused() || hostSocket.writableLength >= bound);
       assert.ok(hostSocket.isPaused(), `the host kept reading: ${handler.calls.length} requests served, ${hostSocket.writableLength} bytes of answers buffered for a client that reads nothing`);
       assert.ok(handler.calls.length < total / 4, `${handler.calls.length} requests served while the client read nothing`);
-      assert.ok(hostSocket.writableLength < bound);
+      assert.ok(hostSocket.writableLength < bound, 'the answers buffered for the client stay under the bound');
       client.resume();
       await until('every request answered', () => answers.size === total);
       for (const [id, a] of answers) assert.ok(a.ok || a.error?.code === 'CORE_CONTROL_BUSY', `request ${id}: ${JSON.stringify(a)}`);

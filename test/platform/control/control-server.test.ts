@@ -107,7 +107,7 @@ describe('ControlServer', () => {
     try {
       const s = await listen();
       assert.equal(fs.statSync(s.socketPath).mode & 0o777, 0o600);
-      assert.ok(fs.lstatSync(s.socketPath).isSocket());
+      assert.ok(fs.lstatSync(s.socketPath).isSocket(), 'the control socket is a socket');
       assert.equal(fs.statSync(home).mode & 0o777, 0o700);
     } finally {
       process.umask(old);
@@ -119,7 +119,7 @@ describe('ControlServer', () => {
     // A host killed with SIGKILL leaves its socket file behind, with nobody accepting on it.
     const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(p)}, () => process.kill(process.pid, 'SIGKILL'))`]);
     await new Promise((r) => child.once('exit', r));
-    assert.ok(fs.lstatSync(p).isSocket());
+    assert.ok(fs.lstatSync(p).isSocket(), 'the dead host left its socket file behind');
     await assert.rejects(RawClient.connect(p), { code: 'ECONNREFUSED' });
     const s = await listen();
     const c = await RawClient.connect(s.socketPath);

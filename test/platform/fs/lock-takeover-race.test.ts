@@ -62,7 +62,7 @@ async function race(mode: 'config' | 'host', lostCode: string): Promise<void> {
 }
 
 describe('the takeover of a stale lock by racing processes', () => {
-  before(() => assert.ok(ROUNDS > 0));
+  before(() => assert.ok(ROUNDS > 0, 'at least one round is run'));
   it(`config.json.lock: exactly one of ${RACERS} racers enters, in each of ${ROUNDS} rounds`, async () => {
     await race('config', 'CORE_CONFIG_LOCKED');
   });

@@ -70,7 +70,7 @@ describe('ensurePrivateDir()', { skip: !posix && 'modes and owners are POSIX' },
     const link = path.join(base, 'home');
     fs.symlinkSync(target, link);
     refused(link, `${link} is a symbolic link, not a folder; remove the link, ${ELSEWHERE}`);
-    assert.ok(fs.lstatSync(link).isSymbolicLink());
+    assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the symbolic link is left as it was');
     assert.equal(modeOf(target), 0o755, 'the link was followed');
   });
 

@@ -1,40 +1,24 @@
 // R9-attack: approvals under attack, through the real control socket (what `keybroker
 // approve` uses) in front of the real Gateway and a real plan-making child
-// (test/fixtures/plan-test-server.ts). A guessed or short id, a second answer, a late answer
-// and an answer reused for another call must each run nothing. (A plan that changed after it
+// (test/fixtures/plan-test-server.ts; the world is test/support/garden-world.ts). A guessed or
+// short id, a second answer, a late answer and an answer reused for another call must each
+// run nothing. (A plan that changed after it
 // was shown: gateway-plans.test.ts; another user's shell: gateway-socket-attacks.test.ts.)
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import type { ControlResult } from '../../../src/base/contracts/control-protocol.js';
-import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
-import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
+import type { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
 import { ControlClient } from '../../../src/platform/control/control-client.js';
 import { ControlServer } from '../../../src/platform/control/control-server.js';
 import { controlSocketPath } from '../../../src/platform/control/control-socket-path.js';
-import { Gateway } from '../../../src/platform/gateway/gateway.js';
-import { buildChildEnv } from '../../../src/platform/supervisor/child-env.js';
-import { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
-import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
-import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 import { FakeControlHandler } from '../../mocks/fake-control-handler.js';
-import { ManualClock } from '../../mocks/manual-clock.js';
-import { until } from '../../support/wait.js';
-
-const SPEC: ServerSpec = { name: 'garden', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/plan-test-server.ts'), execArgv: ['--import', 'tsx'] };
-const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
-
-const CONFIG = Config.parse({
-  ...emptyConfig(),
-  endpoints: [{ id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' }],
-  credentials: [{ id: 'endpoint:vc1' }],
-});
+import type { ManualClock } from '../../mocks/manual-clock.js';
+import { gardenConfig, textOf, withGardenWorld } from '../../support/garden-world.js';
 
 /** The host's approval ops over the real queue, as Host implements them. */
 class QueueHandler extends FakeControlHandler {
@@ -61,48 +45,26 @@ interface Bench {
 }
 
 async function withBench(test: (b: Bench) => Promise<void>): Promise<void> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-apa-'));
-  const pending = new PendingApprovals();
-  const clock = new ManualClock();
-  const gateway = new Gateway({ config: () => CONFIG, approver: pending, newApprovalId: () => pending.newId(), audit: { append: () => undefined }, clock });
-  gateway.addServer(SPEC);
-  const handle = new ChildProcessHandle(new NodeLauncher(), { ...SPEC, env: buildChildEnv(process.env) }, () => undefined);
-  const sink = gateway.attachChild(SPEC, handle);
-  handle.onDidMessage((m) => { if ((m as { ch?: string }).ch === 'mcp') sink(m); });
-  handle.start();
-  const control = await ControlServer.listen({ socketPath: controlSocketPath(home, {}), handler: new QueueHandler(pending) });
-  const cli = await ControlClient.connect(home);
-  const connect = async () => {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await gateway.openSession({ server: 'garden', clientLabel: 'test', via: 'cli', transport: serverSide });
-    const c = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await c.connect(clientSide);
-    return c;
-  };
-  const client = await connect();
-  const decide = async (approval: string, decision: ApprovalDecision) => {
+  await withGardenWorld(gardenConfig(), async ({ pending, client, connect, clock, nextApproval, garden }) => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-apa-'));
+    const control = await ControlServer.listen({ socketPath: controlSocketPath(home, {}), handler: new QueueHandler(pending) });
+    const cli = await ControlClient.connect(home);
+    const decide = async (approval: string, decision: ApprovalDecision) => {
+      try {
+        await cli.call('approvals.decide', { approval, decision });
+        return 'ok';
+      } catch (e) {
+        return String((e as { remoteCode?: string; code?: string }).remoteCode ?? (e as { code?: string }).code);
+      }
+    };
     try {
-      await cli.call('approvals.decide', { approval, decision });
-      return 'ok';
-    } catch (e) {
-      return String((e as { remoteCode?: string; code?: string }).remoteCode ?? (e as { code?: string }).code);
+      await test({ client, connect, clock, decide, nextApproval, garden });
+    } finally {
+      cli.close();
+      await control.close();
+      fs.rmSync(home, { recursive: true, force: true });
     }
-  };
-  const nextApproval = async (n = 1) => {
-    await until(`${n} pending approval(s)`, () => pending.list().length >= n);
-    return pending.list()[n - 1]!;
-  };
-  const garden = async () => JSON.parse(textOf(await client.callTool({ name: 'garden', arguments: {} }))) as { grown: number };
-  try {
-    await test({ client, connect, clock, decide, nextApproval, garden });
-  } finally {
-    cli.close();
-    await control.close();
-    gateway.dispose();
-    pending.dispose();
-    await handle.stop({ graceMs: 1000 });
-    fs.rmSync(home, { recursive: true, force: true });
-  }
+  });
 }
 
 describe('approvals under attack (R9-attack)', () => {

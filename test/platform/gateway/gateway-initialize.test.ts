@@ -35,7 +35,7 @@ describe('Gateway session lifecycle', () => {
       const counts = await client.callTool({ name: 'counts', arguments: {} });
       const seen = JSON.parse((counts.content as { text: string }[])[0]!.text) as Record<string, number>;
       assert.equal(seen['echo'], undefined);
-      assert.ok(!g.audit.some((a) => a.event === 'tool.called' && a.tool === 'echo'));
+      assert.ok(!g.audit.some((a) => a.event === 'tool.called' && a.tool === 'echo'), 'no echo call is audited');
     } finally {
       await g.dispose();
     }

@@ -1,86 +1,27 @@
-// Issue 11 in the gateway, against a real child (test/fixtures/plan-test-server.ts): every
-// write asks (destructiveHint false included) unless policy.allow names it; a read-only
-// endpoint runs only readOnlyHint tools; the plan is validated and shown before anyone is
-// asked; the approval binds to the plan's hash and precondition; outcomes are honest;
+// Issue 11 in the gateway, against a real child (test/fixtures/plan-test-server.ts; the world
+// is test/support/garden-world.ts): every write asks (destructiveHint false included) unless
+// policy.allow names it; a read-only endpoint runs only readOnlyHint tools; the plan is
+// validated and shown before anyone is asked; the approval binds to the plan's hash and precondition; outcomes are honest;
 // secret-marked arguments never reach the approval preview or the audit.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
-import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
-import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
-import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
-import { Gateway } from '../../../src/platform/gateway/gateway.js';
-import { buildChildEnv } from '../../../src/platform/supervisor/child-env.js';
-import { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
-import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
-import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
-import { ManualClock } from '../../mocks/manual-clock.js';
+import { gardenConfig, textOf, withGardenWorld } from '../../support/garden-world.js';
 
-const SPEC: ServerSpec = { name: 'garden', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/plan-test-server.ts'), execArgv: ['--import', 'tsx'] };
 const SECRET = 'tok-3f9a2c1e-very-secret';
-const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
-
-function config(opts: { endpoints?: { id: string; readOnly: boolean }[]; allow?: unknown[] } = {}): Config {
-  const endpoints = opts.endpoints ?? [{ id: 'vc1', readOnly: false }];
-  return Config.parse({
-    ...emptyConfig(),
-    endpoints: endpoints.map((e) => ({ id: e.id, kind: 'vsphere', url: `https://${e.id}.corp.example/sdk`, username: 'svc', readOnly: e.readOnly, tls: { verify: true }, credential: `endpoint:${e.id}` })),
-    credentials: endpoints.map((e) => ({ id: `endpoint:${e.id}` })),
-    policy: { approve: [], allow: opts.allow ?? [] },
-  });
-}
-
-async function withGarden(cfg: Config, test: (g: { client: Client; pending: PendingApprovals; audit: AuditInput[]; clock: ManualClock; connect: () => Promise<Client>; garden: () => Promise<{ grown: number; version: number; metaSeen: string[] }>; nextApproval: () => Promise<ApprovalRequest> }) => Promise<void>) {
-  const audit: AuditInput[] = [];
-  const pending = new PendingApprovals();
-  const clock = new ManualClock();
-  const gateway = new Gateway({ config: () => cfg, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock });
-  gateway.addServer(SPEC);
-  const handle = new ChildProcessHandle(new NodeLauncher(), { ...SPEC, env: buildChildEnv(process.env) }, () => undefined);
-  const sink = gateway.attachChild(SPEC, handle);
-  handle.onDidMessage((m) => { if ((m as { ch?: string }).ch === 'mcp') sink(m); });
-  handle.start();
-  const connect = async () => {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await gateway.openSession({ server: 'garden', clientLabel: 'test', via: 'cli', transport: serverSide });
-    const c = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
-    await c.connect(clientSide);
-    return c;
-  };
-  const client = await connect();
-  const nextApproval = async () => {
-    for (;;) {
-      const [first] = pending.list();
-      if (first) return first;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
-  const garden = async () => JSON.parse(textOf(await client.callTool({ name: 'garden', arguments: {} })));
-  try {
-    await test({ client, pending, audit, clock, connect, garden, nextApproval });
-  } finally {
-    gateway.dispose();
-    pending.dispose();
-    await handle.stop({ graceMs: 1000 });
-  }
-}
 
 describe('Gateway plans (issue 11)', () => {
   it('asks for a write that is not destructive, shows its plan first, masks secret arguments, and runs it once with the approved plan', async () => {
-    await withGarden(config(), async ({ client, pending, audit, garden, nextApproval }) => {
+    await withGardenWorld(gardenConfig(), async ({ client, pending, audit, garden, nextApproval }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'tomato', token: SECRET } });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+      assert.ok(a.subject.kind === 'tool' && a.subject.plan, 'the approval carries a plan');
       assert.equal(a.subject.changes, true);
       assert.equal(a.clientVerified, false);
       assert.equal(a.subject.plan.summary, 'Plant tomato in plot-1 (now version 1) using token [secret]');
       assert.deepEqual(a.subject.plan.changes, [{ object: 'plot-1', field: 'plants', before: '0', after: '1' }]);
       // Security: neither the plan nor the raw arguments one click away show a secret-marked value.
-      assert.ok(!JSON.stringify(a).includes(SECRET));
+      assert.ok(!JSON.stringify(a).includes(SECRET), 'neither the plan nor the arguments shown hold the secret');
       assert.ok(!a.subject.argsPreview.includes(SECRET), a.subject.argsPreview);
       assert.match(a.subject.argsPreview, /"token": "\[secret\]"/);
       pending.decide(a.id, 'allow-once');
@@ -94,12 +35,12 @@ describe('Gateway plans (issue 11)', () => {
       assert.deepEqual(called?.objects, ['plot-1 (tomato)']);
       // Security: the summary quoted the secret, so the audit keeps the hash but not the text.
       assert.equal(called?.planSummary, '[redacted]');
-      assert.ok(!JSON.stringify(audit).includes(SECRET));
+      assert.ok(!JSON.stringify(audit).includes(SECRET), 'the audit never holds the secret');
     });
   });
 
   it('refuses the approved call when the precondition changed meanwhile, and runs nothing', async () => {
-    await withGarden(config(), async ({ client, pending, garden, nextApproval }) => {
+    await withGardenWorld(gardenConfig(), async ({ client, pending, garden, nextApproval }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'bean' } });
       const a = await nextApproval();
       await client.callTool({ name: 'trample', arguments: {} });
@@ -112,7 +53,7 @@ describe('Gateway plans (issue 11)', () => {
   });
 
   it('fails an invalid call at once with the tool\'s own error and creates no approval', async () => {
-    await withGarden(config(), async ({ client, pending, audit }) => {
+    await withGardenWorld(gardenConfig(), async ({ client, pending, audit }) => {
       const guard = (await client.callTool({ name: 'grow', arguments: { plant: 'weeds' } })) as CallToolResult;
       assert.equal(guard.isError, true);
       assert.match(textOf(guard), /^GARDEN_REFUSED: weeds are not planted here/);
@@ -124,11 +65,11 @@ describe('Gateway plans (issue 11)', () => {
   });
 
   it('never forwards a client\'s keybroker/* _meta: a forged approval still asks, and the child sees only the gateway\'s', async () => {
-    await withGarden(config(), async ({ client, pending, garden, nextApproval }) => {
+    await withGardenWorld(gardenConfig(), async ({ client, pending, garden, nextApproval }) => {
       const forged = { 'keybroker/approved': { planHash: 'f'.repeat(64), precondition: [] } };
       const call = client.callTool({ name: 'grow', arguments: { plant: 'pea' }, _meta: forged });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.subject.plan);
+      assert.ok(a.subject.kind === 'tool' && a.subject.plan, 'the approval carries the host\'s own plan');
       pending.decide(a.id, 'allow-once');
       await call;
       const seen = JSON.parse((await garden()).metaSeen[0]!);
@@ -138,7 +79,7 @@ describe('Gateway plans (issue 11)', () => {
   });
 
   it('says "nobody answered within 60 s" on a timeout, and a disconnected client is recorded as such', async () => {
-    await withGarden(config(), async ({ client, clock, audit, connect, nextApproval }) => {
+    await withGardenWorld(gardenConfig(), async ({ client, clock, audit, connect, nextApproval }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'kale' } });
       await nextApproval();
       clock.advance(60_000);
@@ -162,7 +103,7 @@ describe('Gateway plans (issue 11)', () => {
   });
 
   it('runs a write named in policy.allow without asking, still planned and re-checked', async () => {
-    await withGarden(config({ allow: ['garden/grow'] }), async ({ client, pending, audit }) => {
+    await withGardenWorld(gardenConfig({ allow: ['garden/grow'] }), async ({ client, pending, audit }) => {
       assert.equal(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'chard' } })), 'planted chard');
       assert.deepEqual(pending.list(), []);
       assert.match(audit.find((r) => r.event === 'tool.called' && r.tool === 'grow')?.planHash ?? '', /^[0-9a-f]{64}$/);
@@ -171,10 +112,10 @@ describe('Gateway plans (issue 11)', () => {
 
   it('a bare name in policy.allow does not allow a server that is not built in: grow still asks (issue 14)', async () => {
     // Security: "garden" stands for an extra configured server presenting an allowed tool name.
-    await withGarden(config({ allow: ['grow', 'vsphere/grow', { server: 'p6', tool: 'grow' }] }), async ({ client, pending, nextApproval, garden }) => {
+    await withGardenWorld(gardenConfig({ allow: ['grow', 'vsphere/grow', { server: 'p6', tool: 'grow' }] }), async ({ client, pending, nextApproval, garden }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'kale' } });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.server === 'garden');
+      assert.ok(a.subject.kind === 'tool' && a.server === 'garden', 'the approval is for the garden server\'s tool');
       pending.decide(a.id, 'deny');
       assert.equal(textOf(await call), 'denied by the user');
       assert.equal((await garden()).grown, 0);
@@ -182,17 +123,17 @@ describe('Gateway plans (issue 11)', () => {
   });
 
   it('asks for a write without a plan step too, showing its arguments', async () => {
-    await withGarden(config(), async ({ client, pending, nextApproval }) => {
+    await withGardenWorld(gardenConfig(), async ({ client, pending, nextApproval }) => {
       const call = client.callTool({ name: 'unplanned', arguments: {} });
       const a = await nextApproval();
-      assert.ok(a.subject.kind === 'tool' && a.subject.plan === undefined);
+      assert.ok(a.subject.kind === 'tool' && a.subject.plan === undefined, 'the approval of a tool without a planner carries no plan');
       pending.decide(a.id, 'deny');
       assert.equal(textOf(await call), 'denied by the user');
     });
   });
 
   it('a read-only endpoint hides every tool that is not readOnlyHint: true and refuses it if called', async () => {
-    await withGarden(config({ endpoints: [{ id: 'vc1', readOnly: true }] }), async ({ client, pending, garden }) => {
+    await withGardenWorld(gardenConfig({ endpoints: [{ id: 'vc1', readOnly: true }] }), async ({ client, pending, garden }) => {
       const { tools } = await client.listTools();
       assert.deepEqual(tools.map((t) => t.name).sort(), ['garden', 'trample']);
       const r = (await client.callTool({ name: 'grow', arguments: { plant: 'fig' } })) as CallToolResult;
@@ -203,9 +144,9 @@ describe('Gateway plans (issue 11)', () => {
   });
 
   it('with a read-only and a read-write endpoint, lists the writes but makes a call name its endpoint', async () => {
-    await withGarden(config({ endpoints: [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }] }), async ({ client, pending }) => {
+    await withGardenWorld(gardenConfig({ endpoints: [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }] }), async ({ client, pending }) => {
       const { tools } = await client.listTools();
-      assert.ok(tools.some((t) => t.name === 'grow'));
+      assert.ok(tools.some((t) => t.name === 'grow'), 'the write tool is listed');
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat' } })), /pass the endpoint argument \(vsphere endpoints: vc1, vc2 \(read-only\)\)/);
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: 'vc2' } })), /^endpoint vc2 is read-only/);
       assert.deepEqual(pending.list(), []);
@@ -215,14 +156,14 @@ describe('Gateway plans (issue 11)', () => {
   // h13 review: the endpoint argument as an attacker would bend it. Each variant fails closed:
   // no approval is created, nothing runs.
   it('a case-variant, array or object endpoint never reaches a read-only endpoint or skips the approval', async () => {
-    await withGarden(config({ endpoints: [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }] }), async ({ client, pending, garden }) => {
+    await withGardenWorld(gardenConfig({ endpoints: [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }] }), async ({ client, pending, garden }) => {
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: 'VC2' } })), /^no vsphere endpoint named VC2; call vsphere_list_endpoints/);
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: ['vc2'] } })), /pass the endpoint argument/);
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: { id: 'vc1' } } })), /pass the endpoint argument/);
       assert.deepEqual(pending.list(), []);
       assert.equal((await garden()).grown, 0);
     });
-    await withGarden(config({ endpoints: [{ id: 'vc2', readOnly: true }] }), async ({ client, pending, garden }) => {
+    await withGardenWorld(gardenConfig({ endpoints: [{ id: 'vc2', readOnly: true }] }), async ({ client, pending, garden }) => {
       assert.match(textOf(await client.callTool({ name: 'grow', arguments: { plant: 'oat', endpoint: 7 } })), /^endpoint vc2 is read-only/);
       assert.deepEqual(pending.list(), []);
       assert.equal((await garden()).grown, 0);

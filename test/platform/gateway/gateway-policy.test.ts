@@ -22,7 +22,7 @@ describe('Gateway policy (issue 14)', () => {
       const third = client.callTool({ name: 'destroy', arguments: { target: 'c' } });
       await until('an approval', () => g.pending.list().length > 0);
       const a = g.pending.list()[0]!;
-      assert.ok(a.subject.kind === 'tool');
+      assert.ok(a.subject.kind === 'tool', 'the approval is for a tool call');
       assert.deepEqual(a.subject.reasons, ["limit 'destroys' reached: 2 per 10 min on endpoint vc1 (2 already)"]);
       g.pending.decide(a.id, 'allow-once');
       assert.equal(textOf(await third), 'destroyed c');
@@ -58,7 +58,7 @@ describe('Gateway policy (issue 14)', () => {
       const call = client.callTool({ name: 'echo', arguments: { text: 'x' } });
       await until('an approval', () => g.pending.list().length > 0);
       const a = g.pending.list()[0]!;
-      assert.ok(a.subject.kind === 'tool');
+      assert.ok(a.subject.kind === 'tool', 'the approval is for a tool call');
       assert.deepEqual(a.subject.reasons, ['policy.rules[0]: echo needs a look']);
       g.pending.decide(a.id, 'deny');
       assert.equal((await call as CallToolResult).isError, true);
@@ -77,7 +77,7 @@ describe('Gateway policy (issue 14)', () => {
       const held = client.callTool({ name: 'echo', arguments: { text: 'ok' } });
       await until('an approval', () => g.pending.list().length > 0);
       const a = g.pending.list()[0]!;
-      assert.ok(a.subject.kind === 'tool');
+      assert.ok(a.subject.kind === 'tool', 'the approval is for a tool call');
       assert.match(a.subject.reasons?.[0] ?? '', /^breaker open on endpoint vc1: 2 upstream failures in a row; it closes in \d+ s$/);
       g.pending.decide(a.id, 'allow-once');
       assert.equal(textOf(await held), 'ok');

@@ -76,7 +76,7 @@ describe('GatewaySocketServer', () => {
     try {
       const s = await listen();
       assert.equal(s.socketPath, path.join(home, 'gateway.sock'));
-      assert.ok(fs.lstatSync(s.socketPath).isSocket());
+      assert.ok(fs.lstatSync(s.socketPath).isSocket(), 'the gateway socket is a socket');
       assert.equal(fs.statSync(s.socketPath).mode & 0o777, 0o600);
       assert.equal(fs.statSync(home).mode & 0o777, 0o700);
     } finally {
@@ -89,7 +89,7 @@ describe('GatewaySocketServer', () => {
     const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-rt-'));
     try {
       const socketPath = gatewaySocketPath(longHome, { XDG_RUNTIME_DIR: runtime });
-      assert.ok(Buffer.byteLength(path.join(longHome, 'gateway.sock')) > 100);
+      assert.ok(Buffer.byteLength(path.join(longHome, 'gateway.sock')) > 100, 'the home is long enough that its socket path passes 100 bytes');
       assert.equal(path.dirname(path.dirname(socketPath)), runtime);
       assert.equal(path.basename(socketPath), 'gateway.sock');
       const s = await listen({ socketPath });
@@ -108,7 +108,7 @@ describe('GatewaySocketServer', () => {
     const p = gatewaySocketPath(home, {});
     const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(p)}, () => process.kill(process.pid, 'SIGKILL'))`]);
     await new Promise((r) => child.once('exit', r));
-    assert.ok(fs.lstatSync(p).isSocket());
+    assert.ok(fs.lstatSync(p).isSocket(), 'the dead host left its socket file behind');
     const s = await listen();
     const c = await rawConnect(s.socketPath);
     c.socket.write(hello());

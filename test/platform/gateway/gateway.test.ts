@@ -23,7 +23,7 @@ describe('Gateway', () => {
       assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'top-secret-value' } })), 'top-secret-value');
       const line = g.audit.find((a) => a.event === 'tool.called' && a.tool === 'echo');
       assert.deepEqual([line?.outcome, line?.argNames, line?.client, line?.server, line?.endpoint], ['ok', ['text'], 'test-client', 'test', 'vc1']);
-      assert.ok(!JSON.stringify(g.audit).includes('top-secret-value'));
+      assert.ok(!JSON.stringify(g.audit).includes('top-secret-value'), 'the audit never holds the argument\'s value');
     } finally {
       await g.dispose();
     }
@@ -53,7 +53,7 @@ describe('Gateway', () => {
 
       const abort = new AbortController();
       const call = client.callTool({ name: 'slow', arguments: { steps: 200, delayMs: 20 } }, undefined, { signal: abort.signal, onprogress: () => abort.abort() });
-      await assert.rejects(call);
+      await assert.rejects(call, 'the aborted call rejects');
       await until('the child to see the cancellation', async () => (await counts(client))['slow.cancelled'] !== undefined, 20);
       const c = await counts(client);
       assert.equal(c['slow.cancelled'], 1, 'the child saw the cancellation');
@@ -73,7 +73,7 @@ describe('Gateway', () => {
       assert.equal(approval.client, 'claude-ai');
       assert.equal(approval.server, 'test');
       assert.equal(approval.endpoint, 'vc1');
-      assert.ok(approval.subject.kind === 'tool' && approval.subject.tool === 'destroy' && approval.subject.argsPreview.includes('vm-42'));
+      assert.ok(approval.subject.kind === 'tool' && approval.subject.tool === 'destroy' && approval.subject.argsPreview.includes('vm-42'), 'the approval is for destroy and shows its argument vm-42');
       g.pending.decide(approval.id, 'allow-once');
       assert.equal(textOf(await held), 'destroyed vm-42');
 
@@ -83,7 +83,7 @@ describe('Gateway', () => {
       assert.equal(r.isError, true);
       assert.equal(textOf(r), 'denied by the user');
       assert.equal((await counts(client))['destroy'], 1);
-      assert.ok(g.audit.some((a) => a.event === 'tool.denied' && a.tool === 'destroy'));
+      assert.ok(g.audit.some((a) => a.event === 'tool.denied' && a.tool === 'destroy'), 'the denied call is audited as tool.denied');
     } finally {
       await g.dispose();
     }
@@ -96,7 +96,7 @@ describe('Gateway', () => {
       const client = await g.connect();
       const call = client.callTool({ name: 'sneaky', arguments: {} });
       const approval = await waitForPending(g.pending);
-      assert.ok(approval.subject.kind === 'tool' && approval.subject.tool === 'sneaky');
+      assert.ok(approval.subject.kind === 'tool' && approval.subject.tool === 'sneaky', 'the approval is for the sneaky tool');
       g.pending.decide(approval.id, 'deny');
       assert.equal((await call as CallToolResult).isError, true);
       assert.equal((await counts(client))['sneaky'], undefined);
@@ -111,8 +111,8 @@ describe('Gateway', () => {
     try {
       const client = await g.connect();
       const names = (await client.listTools()).tools.map((t) => t.name);
-      assert.ok(!names.includes('destroy'));
-      assert.ok(names.includes('echo'));
+      assert.ok(!names.includes('destroy'), 'the hidden tool destroy is not listed');
+      assert.ok(names.includes('echo'), 'echo is listed');
       const r = (await client.callTool({ name: 'destroy', arguments: { target: 'x' } })) as CallToolResult;
       assert.equal(r.isError, true);
       assert.match(textOf(r), /read-only/);

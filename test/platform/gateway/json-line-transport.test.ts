@@ -192,11 +192,11 @@ describe('JsonLineTransport', () => {
         for (const c of chunks) {
           duplex.push(c);
           await tick();
-          assert.ok(seen.transport.bufferedBytes <= CAP);
+          assert.ok(seen.transport.bufferedBytes <= CAP, 'the transport never buffers more than CAP bytes');
         }
         duplex.push(null);
         await tick();
-        for (const m of seen.messages) assert.ok(JSONRPCMessageSchema.safeParse(m).success);
+        for (const m of seen.messages) assert.ok(JSONRPCMessageSchema.safeParse(m).success, 'every message delivered is valid JSON-RPC');
         assert.deepEqual(seen.errors, []);
         duplex.destroy();
       }),

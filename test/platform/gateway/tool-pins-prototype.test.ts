@@ -33,8 +33,8 @@ describe('tool pins and manifests keyed by a prototype member', () => {
 
   it('ServerName refuses a prototype member with one line', () => {
     const r = ServerName.safeParse('constructor');
-    assert.ok(!r.success);
+    assert.ok(!r.success, 'the server name constructor is refused');
     assert.equal(r.error.issues[0]?.message, 'server name "constructor" is reserved; choose another name');
-    assert.ok(ServerName.safeParse('vsphere').success);
+    assert.ok(ServerName.safeParse('vsphere').success, 'an ordinary server name is taken');
   });
 });

@@ -74,7 +74,7 @@ describe('children on demand (issue 17)', () => {
   it('the first tools/list starts it (no manifest yet), and its answer is saved as the manifest', async () => {
     const client = await connect();
     const { tools } = await client.listTools();
-    assert.ok(tools.some((t) => t.name === 'echo'));
+    assert.ok(tools.some((t) => t.name === 'echo'), 'echo is listed');
     assert.equal(child().state, 'running');
     assert.equal(starts(), 1);
     const file = path.join(base, 'tool-manifest.json');
@@ -98,7 +98,7 @@ describe('children on demand (issue 17)', () => {
   it('a new session lists the tools from the manifest without starting the child', async () => {
     const client = await connect();
     const { tools } = await client.listTools();
-    assert.ok(tools.some((t) => t.name === 'echo'));
+    assert.ok(tools.some((t) => t.name === 'echo'), 'echo is listed from the manifest');
     assert.equal(child().state, 'idle');
     assert.equal(starts(), 1, 'tools/list started no child');
   });
@@ -225,7 +225,7 @@ describe('children on demand is the default; idleStopSeconds 0 keeps them always
       const client = new Client({ name: 'always-on-test', version: '1' }, { capabilities: {} });
       await client.connect(clientSide);
       try {
-        assert.ok((await client.listTools()).tools.some((t) => t.name === 'echo'));
+        assert.ok((await client.listTools()).tools.some((t) => t.name === 'echo'), 'the always-on child lists echo');
       } finally {
         await client.close();
       }

@@ -61,6 +61,6 @@ describe('Host: an audit write that fails after its append returned (D175)', () 
     const again = await startHost(home, []);
     await again.host.stop();
     again.pending.dispose();
-    assert.ok(readAudit(home).some((r) => r.event === 'host.started'));
+    assert.ok(readAudit(home).some((r) => r.event === 'host.started'), 'the second host audited its start');
   });
 });

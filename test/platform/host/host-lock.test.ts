@@ -25,7 +25,7 @@ describe('HostLock', () => {
   });
   const left = () => fs.readdirSync(dir).sort();
   const refusal = (pid: number) => (e: unknown) => {
-    assert.ok(e instanceof HostAlreadyRunningError);
+    assert.ok(e instanceof HostAlreadyRunningError, 'the second host is refused with HostAlreadyRunningError');
     assert.equal(e.code, 'CORE_HOST_RUNNING');
     assert.equal(e.pid, pid);
     assert.equal(e.message, `KeyBroker is already running for this home (pid ${pid}, lock ${lockFile}); stop it first or use that instance`);

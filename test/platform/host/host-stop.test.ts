@@ -60,7 +60,7 @@ describe('Host.stop() during a child start', () => {
     const pid = host.supervisor.get(SERVER)?.pid;
     assert.ok(pid, 'the always-on child was started by Host.start()');
     await guard('Host.stop() of a host whose child is loading', host.stop('test'));
-    assert.ok(isGone(pid));
+    assert.ok(isGone(pid), 'the loading child is gone after Host.stop()');
     // Stopped this early, bwrap used to die before its child armed --die-with-parent: an orphan.
     await until(`end of every process of ${SERVER}`, () => childProcessesNamed(SERVER).length === 0);
     assert.deepEqual(host.supervisor.status().map((c) => c.state), ['stopped']);

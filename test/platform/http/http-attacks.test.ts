@@ -166,7 +166,7 @@ describe('HTTP front door under attack (R9-attack): the rate limit', () => {
     const post = (body: string) => rawRequest(d.port, { headers: mcpHeaders({ 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' }), body });
     const big = await post(batch(20, 100));
     assert.equal(big.status, 429);
-    assert.ok(Number(big.headers['retry-after']) >= 1);
+    assert.ok(Number(big.headers['retry-after']) >= 1, 'the 429 says when to retry (at least 1 s)');
     assert.equal(sessions.echoCalls.vsphere ?? 0, 0, 'calls of the refused batch ran');
     const small = await post(batch(5, 200));
     assert.equal(small.status, 200);

@@ -87,7 +87,7 @@ describe('HttpFrontDoor details', () => {
   it('says where it listens', async () => {
     const { door: d } = await door();
     assert.equal(d.url, `http://127.0.0.1:${d.port}`);
-    assert.ok(d.port > 0);
+    assert.ok(d.port > 0, 'the door listens on a real port');
     assert.equal(d.sessionCount, 0);
   });
 });

@@ -246,7 +246,7 @@ describe('HttpFrontDoor: session isolation', () => {
     const res = await rawRequest(d.port, { path: '/mcp/p6', headers, body: call });
     assert.equal(res.status, 404);
     assert.deepEqual(sessions.echoCalls, {}, 'neither server saw the call');
-    assert.ok(audit.rejections().includes('session_mismatch'));
+    assert.ok(audit.rejections().includes('session_mismatch'), 'the session used on another server is audited as session_mismatch');
     // Both real sessions still work, each on its own server.
     assert.equal(echoText(await client.callTool({ name: 'echo', arguments: { text: 'v' } })), 'vsphere: v');
     assert.equal(echoText(await p6.client.callTool({ name: 'echo', arguments: { text: 'p' } })), 'p6: p');
@@ -297,7 +297,7 @@ describe('HttpFrontDoor: listening and closing', () => {
     await d.close();
     assert.equal(d.sessionCount, 0);
     assert.equal(sessions.liveCount, 0);
-    await assert.rejects(a.client.callTool({ name: 'echo', arguments: { text: 'late' } }));
+    await assert.rejects(a.client.callTool({ name: 'echo', arguments: { text: 'late' } }), 'a call after the door closed fails');
   });
 });
 
@@ -307,7 +307,7 @@ describe('HttpFrontDoor: limits and settings', () => {
     const first = await connectClient(d);
     const second = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
     assert.equal(second.status, 503);
-    assert.ok(audit.rejections().includes('too_many_sessions'));
+    assert.ok(audit.rejections().includes('too_many_sessions'), 'the refused session is audited as too_many_sessions');
     await first.transport.terminateSession();
     assert.equal((await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() })).status, 200);
   });
@@ -333,8 +333,8 @@ describe('HttpFrontDoor: limits and settings', () => {
     const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
     const res = await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key, 'mcp-session-id': sessionId }), body: list });
     assert.equal(res.status, 404);
-    assert.ok(audit.rejections().includes('session_mismatch'));
-    assert.ok(!audit.text().includes(key) && !audit.text().includes(TEST_KEY));
+    assert.ok(audit.rejections().includes('session_mismatch'), 'the session of another key is audited as session_mismatch');
+    assert.ok(!audit.text().includes(key) && !audit.text().includes(TEST_KEY), 'the audit never holds either API key');
   });
 
   it('applies new CORS settings at once through reconfigure()', async () => {
@@ -379,7 +379,7 @@ describe('HttpFrontDoor: session expiry (issue 10 item 5)', () => {
     assert.equal((await use(d, ids[0]!)).status, 404, 'the least recently used session was closed');
     assert.equal((await use(d, ids[1]!)).status, 200, 'a recently used session stays');
     assert.equal(sessions.liveCount, 64, 'the evicted gateway session was closed too');
-    assert.ok(!audit.rejections().includes('too_many_sessions'));
+    assert.ok(!audit.rejections().includes('too_many_sessions'), 'evicting an idle session refused nobody');
   });
 
   it('never evicts a session with a request open: when all are busy a new one gets 503', async () => {
@@ -395,7 +395,7 @@ describe('HttpFrontDoor: session expiry (issue 10 item 5)', () => {
       assert.equal(d.sessionCount, 1, 'a session with an open stream is not idle');
       const res = await rawRequest(d.port, { headers: mcpHeaders(), body: initializeBody() });
       assert.equal(res.status, 503);
-      assert.ok(audit.rejections().includes('too_many_sessions'));
+      assert.ok(audit.rejections().includes('too_many_sessions'), 'the refused session is audited as too_many_sessions');
     } finally {
       controller.abort();
     }

@@ -53,7 +53,7 @@ describe('readBody() details', () => {
     exact.emit('data', Buffer.from('abcd'));
     exact.emit('end');
     const r = await p;
-    assert.ok(r.ok && r.bytes.toString() === 'abcd');
+    assert.ok(r.ok && r.bytes.toString() === 'abcd', 'a body of exactly the limit is read whole');
     assert.deepEqual(listeners(exact), [0, 0, 0], 'listeners removed after the end');
     const over = fakeRequest({ 'content-length': '5' });
     assert.deepEqual(await readBody(over, 4), { ok: false, reason: 'too_large' });
@@ -142,7 +142,7 @@ describe('front door session opening details', () => {
     assert.equal((await rawRequest(door.port, { headers: mcpHeaders(), body: initializeBody() })).status, 503);
     release();
     assert.equal((await first).status, 200);
-    assert.ok(audit.rejections().includes('too_many_sessions'));
+    assert.ok(audit.rejections().includes('too_many_sessions'), 'the refused session is audited as too_many_sessions');
   });
 });
 

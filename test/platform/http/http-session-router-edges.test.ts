@@ -134,7 +134,7 @@ describe('HttpSessionRouter edges (mutation gaps)', () => {
     assert.equal(nel, 'claude');
     assert.equal(tampered, 'claude\ufffd[31m evil\ufffd');
     assert.equal([...long!].length, 128);
-    assert.ok(long!.endsWith('\u2026'));
+    assert.ok(long!.endsWith('\u2026'), 'a cut client name ends with an ellipsis');
     assert.equal(blank, '\ufffd', 'an invisible name is shown as tampered, not dropped');
     await openRaw(d, '   ');
     assert.equal(sessions.opened.at(-1)?.clientLabel, 'http-client');

@@ -41,7 +41,7 @@ describe('readBody()', () => {
     const body = Buffer.from('{"jsonrpc":"2.0","id":1,"method":"ping"}');
     const { read, status } = await post(1024, body, body.length);
     assert.equal(status, 200);
-    assert.ok(read.ok);
+    assert.ok(read.ok, 'a body under the limit is read');
     assert.deepEqual(read.bytes, body);
   });
 

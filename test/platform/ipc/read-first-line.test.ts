@@ -10,7 +10,7 @@ describe('readFirstLine()', () => {
     s.write('{"hel');
     s.write('lo":1}\n{"next":');
     const r = await result;
-    assert.ok(r.ok);
+    assert.ok(r.ok, 'a line split over writes is read');
     assert.equal(r.line.toString(), '{"hello":1}');
     assert.equal(r.rest.toString(), '{"next":');
     assert.equal(s.isPaused(), true);

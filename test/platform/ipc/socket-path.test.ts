@@ -25,10 +25,10 @@ describe('resolveSocketPath()', () => {
     const runtime = path.join(base, 'run');
     fs.mkdirSync(runtime, { mode: 0o700 });
     const preferred = path.join(longHome, 'control.sock');
-    assert.ok(Buffer.byteLength(preferred) > MAX_SOCKET_PATH_BYTES);
+    assert.ok(Buffer.byteLength(preferred) > MAX_SOCKET_PATH_BYTES, 'the preferred path is too long for a socket');
     const got = resolveSocketPath(preferred, 'control.sock', { home: longHome, env: { XDG_RUNTIME_DIR: runtime } });
     assert.match(got, new RegExp(`^${runtime}/keybroker-[0-9a-f]{10}/control\\.sock$`));
-    assert.ok(Buffer.byteLength(got) <= MAX_SOCKET_PATH_BYTES);
+    assert.ok(Buffer.byteLength(got) <= MAX_SOCKET_PATH_BYTES, 'the path used instead fits a socket');
     const dir = path.dirname(got);
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
     assert.equal(fs.statSync(dir).uid, process.getuid!());

@@ -122,7 +122,7 @@ describe('loadKeychainNamespace()', () => {
     // Dangling: reading finds nothing, and creating finds the name taken.
     assert.throws(() => loadKeychainNamespace(home), invalid(file, 'vanished while it was being created'));
     assert.equal(fs.existsSync(target), false, 'written through the link');
-    assert.ok(fs.lstatSync(file).isSymbolicLink());
+    assert.ok(fs.lstatSync(file).isSymbolicLink(), 'the symbolic link is left as it was');
     assert.deepEqual(fs.readdirSync(home), ['keychain.json']);
   });
 

@@ -13,7 +13,7 @@ describe('KeychainUnavailableError', () => {
     ];
     for (const [platform, expected] of cases) {
       const err = new KeychainUnavailableError('unreachable', 'detail', { platform });
-      assert.ok(isCoreError(err));
+      assert.ok(isCoreError(err), 'the error is a CoreError');
       assert.equal(err.code, 'CORE_KEYCHAIN_UNAVAILABLE');
       assert.equal(err.name, 'KeychainUnavailableError');
       assert.match(err.message, expected, platform);

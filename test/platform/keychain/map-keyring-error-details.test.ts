@@ -20,7 +20,7 @@ const chain = (inner: string, depth: number): Error => {
 describe('mapKeyringError() details', () => {
   it('collapses whitespace into one trimmed line', () => {
     const err = mapKeyringError(new Error('  Item\n  is   ambiguous\t\n'), ctx);
-    assert.ok(err instanceof KeychainError);
+    assert.ok(err instanceof KeychainError, 'the error is a KeychainError');
     assert.equal(err.detail, 'Item is ambiguous');
   });
 
@@ -40,7 +40,7 @@ describe('mapKeyringError() details', () => {
       const raw = chain(`Platform failure: echoed ${SECRET}`, depth);
       const err = mapKeyringError(raw, { ...ctx, secret: SECRET });
       assert.notEqual(err.cause, raw, `depth ${depth}`);
-      assert.ok(!JSON.stringify({ m: err.message, d: (err as KeychainUnavailableError).detail, c: String((err.cause as Error).message) }).includes(SECRET));
+      assert.ok(!JSON.stringify({ m: err.message, d: (err as KeychainUnavailableError).detail, c: String((err.cause as Error).message) }).includes(SECRET), 'neither message, detail nor cause holds the secret');
     }
     // Only the outermost message said it: the cause still goes.
     const outer = new Error(`Platform failure: ${SECRET}`, { cause: new Error('clean') });
@@ -52,7 +52,7 @@ describe('mapKeyringError() details', () => {
 
   it('gives the advice of the platform it is told, not of this machine', () => {
     const err = mapKeyringError(new Error('Platform failure: no store'), { ...ctx, platform: 'darwin' });
-    assert.ok(err instanceof KeychainUnavailableError);
+    assert.ok(err instanceof KeychainUnavailableError, 'a missing store is KeychainUnavailableError');
     assert.equal(err.message, `Keychain unavailable: ${keychainUnavailableHint('darwin', 'unreachable')}`);
     const locked = mapKeyringError(new Error("Couldn't access platform storage: prompt dismissed"), { ...ctx, platform: 'win32' });
     assert.equal(locked.message, `Keychain unavailable: ${keychainUnavailableHint('win32', 'locked')}`);
@@ -62,8 +62,8 @@ describe('mapKeyringError() details', () => {
   it('treats "No default store" as unavailable only at the start of the message', () => {
     const raw = new Error('No default store');
     const err = mapKeyringError(raw, ctx);
-    assert.ok(err instanceof KeychainUnavailableError && err.reason === 'unreachable');
+    assert.ok(err instanceof KeychainUnavailableError && err.reason === 'unreachable', 'No default store at the start is unavailable (unreachable)');
     assert.equal(err.cause, raw);
-    assert.ok(mapKeyringError(new Error('weird: No default store'), ctx) instanceof KeychainError);
+    assert.ok(mapKeyringError(new Error('weird: No default store'), ctx) instanceof KeychainError, 'No default store inside the message is a plain KeychainError');
   });
 });

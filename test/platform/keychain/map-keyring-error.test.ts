@@ -14,7 +14,7 @@ const ctx = { operation: 'store', account: 'vc-prod', platform: 'linux' } as con
 describe('mapKeyringError()', () => {
   it('maps a session bus that cannot be reached to CORE_KEYCHAIN_UNAVAILABLE (unreachable)', () => {
     const err = mapKeyringError(nativeError('Platform failure: DBus error: Failed to connect to socket /run/user/1000/bus: No such file or directory'), ctx);
-    assert.ok(err instanceof KeychainUnavailableError);
+    assert.ok(err instanceof KeychainUnavailableError, 'an unreachable bus is KeychainUnavailableError');
     assert.equal(err.code, 'CORE_KEYCHAIN_UNAVAILABLE');
     assert.equal(err.reason, 'unreachable');
     assert.match(err.message, /apt-get install gnome-keyring/);
@@ -41,7 +41,7 @@ describe('mapKeyringError()', () => {
 
   it('maps anything else to CORE_KEYCHAIN_FAILED naming the operation and credential', () => {
     const err = mapKeyringError(nativeError('Entry is matched by 2 credentials: [...]'), ctx);
-    assert.ok(err instanceof KeychainError);
+    assert.ok(err instanceof KeychainError, 'any other failure is a KeychainError');
     assert.equal(err.code, 'CORE_KEYCHAIN_FAILED');
     assert.match(err.message, /^Keychain store failed for credential "vc-prod" \(Entry is matched by 2 credentials/);
   });

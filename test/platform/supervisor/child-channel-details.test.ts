@@ -51,7 +51,7 @@ describe('readChildFrames(): one violation closes the channel', () => {
     feed(r.input, `not json\n{"a":1}\n${'x'.repeat(MAX_CHANNEL_LINE_BYTES + 1)}`);
     assert.deepEqual(r.violations, ['invalid-json']);
     assert.deepEqual(r.frames, []);
-    assert.ok(r.input.destroyed);
+    assert.ok(r.input.destroyed, 'the input is destroyed after the violation');
     assert.equal(r.input.listenerCount('data'), 0, 'nothing more is read from the child');
   });
 
@@ -65,7 +65,7 @@ describe('readChildFrames(): one violation closes the channel', () => {
   it('a frame of exactly the most values is delivered', () => {
     // An array of MAX - 1 items counts MAX values; the padding makes the line long enough to be counted.
     const line = `[${'0,'.repeat(MAX - 2)}"${'p'.repeat(16)}"]`;
-    assert.ok(line.length >= 2 * MAX);
+    assert.ok(line.length >= 2 * MAX, 'the line is long enough to be counted');
     assert.equal(countJsonValues(Buffer.from(line), MAX), MAX);
     const r = reader();
     feed(r.input, `${line}\n`);

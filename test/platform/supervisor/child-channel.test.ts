@@ -33,8 +33,8 @@ describe('readChildFrames()', () => {
       await r.tick();
     }
     assert.deepEqual(r.violations, ['oversized']);
-    assert.ok(r.input.destroyed);
-    assert.ok(written <= MAX_CHANNEL_LINE_BYTES + chunk.length);
+    assert.ok(r.input.destroyed, 'the input is destroyed after the oversized line');
+    assert.ok(written <= MAX_CHANNEL_LINE_BYTES + chunk.length, 'the stream was destroyed within one chunk past the line cap');
   });
 
   it('a line that is not JSON is a violation, and nothing after it is delivered', async () => {

@@ -28,7 +28,7 @@ describe('buildChildEnv()', () => {
   it('a variable that is not a string (unset) is left out, not passed as "undefined"', () => {
     const env = buildChildEnv({ PATH: undefined, LANG: 'C' });
     assert.deepEqual(env, { LANG: 'C' });
-    assert.ok(!('PATH' in env));
+    assert.ok(!('PATH' in env), 'an unset variable is left out');
     assert.deepEqual(buildChildEnv({ PATH: '' }), { PATH: '' });
   });
 

@@ -147,7 +147,7 @@ for (const [label, launcher] of launchers) {
       const exited = next(t.sup.onDidExit, 'exit of the restarted alpha');
       await guardedStop(t, 'alpha', handle, 'stop of a restarted child that has not spoken');
       assert.equal((await exited).willRestart, false);
-      assert.ok(isGone(handle.pid ?? 0));
+      assert.ok(isGone(handle.pid ?? 0), 'the restarted child is gone');
       assert.equal(t.clock.pendingTimers, 0);
     });
 

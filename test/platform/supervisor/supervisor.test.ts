@@ -15,7 +15,7 @@ describe('Supervisor add()', () => {
     const t = makeSupervisor();
     const handle = await t.add(serverSpec('alpha'));
     const pid = handle.pid;
-    assert.ok(pid);
+    assert.ok(pid, 'the child has a pid');
     assert.deepEqual(t.sup.status(), [{ name: 'alpha', kind: 'vsphere', pid, state: 'running', restarts: 0 }]);
     ChildStatus.array().parse(t.sup.status());
     assert.equal(t.sup.get('alpha'), handle);
@@ -56,14 +56,14 @@ describe('Supervisor crash restart', () => {
 
     const second = await t.advanceToRestart(250);
     assert.notEqual(second.pid, first.pid);
-    assert.ok(isGone(first.pid ?? 0));
+    assert.ok(isGone(first.pid ?? 0), 'the crashed child is gone');
     assert.deepEqual(t.sup.status(), [{ name: 'alpha', kind: 'vsphere', pid: second.pid, state: 'running', restarts: 1 }]);
     assert.deepEqual(t.audit.items, [
       { event: 'child.started', outcome: 'ok', pid: first.pid, server: 'alpha' },
       { event: 'child.exited', outcome: 'failed', pid: first.pid, code: 'crashed', reason: 'exit code 3; restarting in 250 ms', server: 'alpha' },
       { event: 'child.restarted', outcome: 'ok', pid: second.pid, server: 'alpha' },
     ]);
-    assert.ok(t.logs.items.includes(`[alpha ${first.pid}] exit code 3; restarting in 250 ms`));
+    assert.ok(t.logs.items.includes(`[alpha ${first.pid}] exit code 3; restarting in 250 ms`), 'the restart is logged with its delay');
   });
 
   it('grows the backoff with consecutive crashes, capped at maxDelayMs', async () => {
@@ -213,7 +213,7 @@ describe('Supervisor stop', () => {
     assert.equal(t.sup.get('alpha'), undefined);
     assert.deepEqual(t.sup.status(), [{ name: 'alpha', kind: 'vsphere', state: 'stopped', restarts: 0 }]);
     assert.deepEqual(t.audit.items.at(-1), { event: 'child.exited', outcome: 'ok', pid: handle.pid, reason: 'stopped (killed by SIGTERM)', server: 'alpha' });
-    assert.ok(isGone(handle.pid ?? 0));
+    assert.ok(isGone(handle.pid ?? 0), 'the stopped child is gone');
   });
 
   it('stop(name) cancels a pending restart', async () => {
@@ -237,7 +237,7 @@ describe('Supervisor stop', () => {
     assert.equal(exit.willRestart, true);
     const { handle } = await started;
     await t.ready(handle);
-    assert.ok(isGone(first.pid ?? 0));
+    assert.ok(isGone(first.pid ?? 0), 'the first child is gone');
     assert.deepEqual(t.clock.delays, []);
     assert.deepEqual(t.sup.status(), [{ name: 'alpha', kind: 'vsphere', pid: handle.pid, state: 'running', restarts: 1 }]);
   });
@@ -255,7 +255,7 @@ describe('Supervisor stop', () => {
     const gone = new Promise<void>((resolve) => handle.onDidExit(() => resolve()));
     t.sup.dispose();
     await gone;
-    assert.ok(isGone(pid));
+    assert.ok(isGone(pid), 'the child is gone after dispose');
     assert.equal(t.clock.pendingTimers, 0);
     assert.throws(() => t.sup.add(serverSpec('beta')), BugError);
   });

@@ -75,7 +75,7 @@ describe('resolveP6CallPath()', () => {
     } finally {
       await dispatcher.close();
     }
-    assert.ok(VECTORS.length >= 15);
+    assert.ok(VECTORS.length >= 15, 'the table holds at least 15 attack vectors');
     assert.deepEqual(fake.counts(), {});
     assert.equal(sessionAsked, 0);
   });
@@ -86,7 +86,7 @@ describe('resolveP6CallPath()', () => {
 
   it('checks query names and values', () => {
     assert.deepEqual(checkP6CallQuery({ Fields: 'Id,Name', Filter: "Name:like:'a%'" }), { Fields: 'Id,Name', Filter: "Name:like:'a%'" });
-    assert.throws(() => checkP6CallQuery({ 'a b': 'x' }));
-    assert.throws(() => checkP6CallQuery({ Fields: 'Id\r\nX: y' }));
+    assert.throws(() => checkP6CallQuery({ 'a b': 'x' }), 'a query name with a space is refused');
+    assert.throws(() => checkP6CallQuery({ Fields: 'Id\r\nX: y' }), 'a query value with CR LF is refused');
   });
 });

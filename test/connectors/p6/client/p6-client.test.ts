@@ -52,7 +52,7 @@ describe('P6Client', () => {
     for (;;) {
       const page = await c.readPage('activity', { fields: ['ObjectId', 'Id'], filter, after, limit: 700 });
       assert.equal(page.total, want.length);
-      assert.ok(page.rows.length <= 700);
+      assert.ok(page.rows.length <= 700, 'a page holds at most the 700 rows asked for');
       seen.push(...page.rows.map((r) => r['ObjectId']));
       pages++;
       if (page.next === undefined) break;

@@ -18,8 +18,8 @@ function rejectsWith(code: string, message?: RegExp) {
     assert.equal(e.code, code, e.message);
     if (message) assert.match(e.message, message);
     // Security: not in the message, the wire form, nor anywhere in the cause chain.
-    assert.ok(!inspect(e, { depth: 10 }).includes(PASSWORD));
-    assert.ok(!JSON.stringify(e.toWire()).includes(PASSWORD));
+    assert.ok(!inspect(e, { depth: 10 }).includes(PASSWORD), 'the error and its cause chain never hold the password');
+    assert.ok(!JSON.stringify(e.toWire()).includes(PASSWORD), 'the error\'s wire form never holds the password');
     return true;
   };
 }
@@ -44,7 +44,7 @@ describe('p6Login()', () => {
       const session = await p6Login(opts({ variant }));
       assert.deepEqual(session.cookies.map((c) => c.split('=')[0]), ['JSESSIONID', 'X-Oracle-BMC-LBS-Route']);
       assert.equal(session.cookieHeader, session.cookies.join('; '));
-      assert.ok(session.cookies.every((c) => !/Path|HttpOnly/i.test(c)));
+      assert.ok(session.cookies.every((c) => !/Path|HttpOnly/i.test(c)), 'the session keeps each cookie\'s name=value only, without Path or HttpOnly');
       const read = await fakeHttp(`${fake.url}/project?Fields=Id`, { headers: { cookie: session.cookieHeader } });
       assert.equal(read.status, 200);
       assert.deepEqual(fake.counts(), { [LOGIN]: 1, 'GET /p6ws/restapi/project': 1 });

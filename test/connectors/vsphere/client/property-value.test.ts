@@ -12,7 +12,7 @@ describe('parsePropertyValue()', () => {
   it('keeps the two type attributes of a MoRef apart (vcsim prefix)', () => {
     const v = parsePropertyValue(val('host-22', 'XMLSchema-instance:type="ManagedObjectReference" type="HostSystem"'));
     assert.deepEqual(v, { type: 'HostSystem', value: 'host-22' });
-    assert.ok(isMoRef(v));
+    assert.ok(isMoRef(v), 'the value is read as a MoRef');
   });
 
   it('matches the type attribute by namespace, not by prefix', () => {

@@ -63,7 +63,7 @@ describe('VsphereClient.retrievePages() with server-side paging', () => {
     assert.deepEqual(calls.map((c) => c.method), ['RetrieveServiceContent', 'CreateContainerView', 'RetrievePropertiesEx', 'ContinueRetrievePropertiesEx', 'ContinueRetrievePropertiesEx', 'DestroyView']);
     assert.match(calls[2]!.body, /<maxObjects>2<\/maxObjects>/);
     assert.match(calls[2]!.body, /<selectSet xsi:type="TraversalSpec">/);
-    assert.ok(calls.slice(1).every((c) => c.cookie === 'vmware_soap_session=c1'));
+    assert.ok(calls.slice(1).every((c) => c.cookie === 'vmware_soap_session=c1'), 'every call after the first sends the session cookie');
   });
 
   it('cancels the unread rest and destroys the view when the caller stops early', async () => {

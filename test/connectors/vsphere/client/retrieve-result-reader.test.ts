@@ -74,7 +74,7 @@ function responseOf(envelopeElement: XmlElement | undefined): XmlElement {
 function viaEvents(xml: string, cutsRaw: readonly number[]) {
   const reader = retrieveResultReader();
   const scanner = new XmlStreamScanner({ capture: reader.capture });
-  for (const piece of xmlPieces(xml, cutsRaw)) assert.ok(scanner.write(piece));
+  for (const piece of xmlPieces(xml, cutsRaw)) assert.ok(scanner.write(piece), 'the scanner takes each piece of a well-formed answer');
   const root = scanner.end();
   return reader.result(responseOf(root));
 }
@@ -108,7 +108,7 @@ describe('retrieveResultReader()', () => {
       const xml = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">${first}<soapenv:Body>${rows}</soapenv:Body></soapenv:Envelope>`;
       const reader = retrieveResultReader();
       const scanner = new XmlStreamScanner({ capture: reader.capture });
-      assert.ok(scanner.write(xml));
+      assert.ok(scanner.write(xml), 'the scanner takes the well-formed answer');
       const root = scanner.end();
       assert.equal(childElement(root!, 'Body', 'http://schemas.xmlsoap.org/soap/envelope/')?.children.length, 0);
       assert.deepEqual(reader.result({ ns: 'urn:vim25', local: 'R', attributes: [], children: [], text: '' }).objects, [], first);
@@ -146,7 +146,7 @@ describe('retrieveResultReader()', () => {
     const xml = envelope(`<returnval><token>t-2</token><objects><obj type="VirtualMachine">vm-57</obj>${vals}</objects></returnval>`);
     const reader = retrieveResultReader();
     const scanner = new XmlStreamScanner({ capture: reader.capture });
-    assert.ok(scanner.write(xml));
+    assert.ok(scanner.write(xml), 'the scanner takes the well-formed answer');
     const response = responseOf(scanner.end());
     assert.deepEqual(childElement(response, 'returnval')?.children.map((c) => c.local), ['token']);
     assert.deepEqual(reader.result(response), {

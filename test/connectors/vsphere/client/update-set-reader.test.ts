@@ -87,7 +87,7 @@ function viaTree(xml: string): UpdateSetPage {
 function viaEvents(xml: string, cutsRaw: readonly number[]): UpdateSetPage {
   const reader = updateSetReader();
   const scanner = new XmlStreamScanner({ capture: reader.capture });
-  for (const piece of xmlPieces(xml, cutsRaw)) assert.ok(scanner.write(piece));
+  for (const piece of xmlPieces(xml, cutsRaw)) assert.ok(scanner.write(piece), 'the scanner takes each piece of a well-formed answer');
   return reader.result(responseOf(scanner.end()));
 }
 

@@ -67,7 +67,7 @@ describe('VsphereClient against vcsim', () => {
     it('destroys the view when the caller stops early', async () => {
       const before = (await vcsim.counts())['DestroyView'] ?? 0;
       for await (const page of client.retrievePages({ type: 'VirtualMachine', paths: ['name'] })) {
-        assert.ok(page.length > 0);
+        assert.ok(page.length > 0, 'the first page is not empty');
         break;
       }
       assert.equal(((await vcsim.counts())['DestroyView'] ?? 0) - before, 1);
@@ -76,7 +76,7 @@ describe('VsphereClient against vcsim', () => {
     it('converts values by xsi:type: strings, enums, numbers, booleans, MoRefs and one-element arrays', async () => {
       const [vm] = (await all('VirtualMachine', ['name', 'runtime.powerState', 'summary.config.numCpu', 'summary.config.memorySizeMB', 'runtime.host', 'datastore', 'config.template', 'guest.ipAddress']))
         .filter((v) => v.props['name'] === 'DC0_H0_VM0');
-      assert.ok(vm);
+      assert.ok(vm, 'vcsim has the VM DC0_H0_VM0');
       assert.equal(vm.props['runtime.powerState'], 'poweredOn');
       assert.equal(vm.props['summary.config.numCpu'], 1);
       assert.equal(vm.props['summary.config.memorySizeMB'], 32);
@@ -118,7 +118,7 @@ describe('VsphereClient against vcsim', () => {
       await client.waitForTask(task, { deadlineMs: 30_000 });
       const again = await client.invoke('PowerOffVM_Task', vm!.ref);
       await assert.rejects(client.waitForTask({ type: 'Task', value: again.children[0]!.text }, { deadlineMs: 30_000 }), (e: unknown) => {
-        assert.ok(isVsphereFault(e, 'InvalidPowerState'));
+        assert.ok(isVsphereFault(e, 'InvalidPowerState'), 'powering off a VM that is off fails with the InvalidPowerState fault');
         assert.match((e as Error).message, /poweredOff/);
         return true;
       });
@@ -164,7 +164,7 @@ describe('VsphereClient against vcsim', () => {
       try {
         const c = new VsphereClient({ url: vcsim.url, dispatcher: wrong, session: { token: async () => cookie, renew: async () => cookie } });
         await assert.rejects(c.serviceContent(), (e: unknown) => {
-          assert.ok(isConnectorError(e) && e.code === 'CONN_TLS_FINGERPRINT');
+          assert.ok(isConnectorError(e) && e.code === 'CONN_TLS_FINGERPRINT', 'a wrong pin is refused as CONN_TLS_FINGERPRINT');
           assert.ok((e as Error).message.includes(vcsim.fingerprintSha256), (e as Error).message);
           return true;
         });

@@ -20,7 +20,7 @@ describe('vsphereCurrentSession()', () => {
     const current = await vsphereCurrentSession({ url: vcsim.url, cookie: session.cookie, dispatcher, serviceContent: session.serviceContent });
     assert.equal(current.userName, vcsim.username);
     assert.equal(current.key, session.key);
-    assert.ok(current.loginTime && !Number.isNaN(Date.parse(current.loginTime)));
+    assert.ok(current.loginTime && !Number.isNaN(Date.parse(current.loginTime)), 'the session\'s login time is a date');
     const after = await vcsim.counts();
     assert.equal(after['RetrievePropertiesEx'], (before['RetrievePropertiesEx'] ?? 0) + 1);
     assert.equal(after['SessionIsActive'], undefined);

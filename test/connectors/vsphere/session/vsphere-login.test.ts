@@ -32,7 +32,7 @@ describe('vsphereLogin()', () => {
     const session = await vsphereLogin({ url: vcsim.url, username: USER, password: PASSWORD, dispatcher });
     assert.match(session.cookie, /^[0-9a-f-]{36}$/, 'vcsim sends the cookie unquoted; it is kept as received');
     assert.equal(session.userName, USER);
-    assert.ok(session.key.length > 0);
+    assert.ok(session.key.length > 0, 'the session has a key');
     assert.equal(session.serviceContent.about.apiType, 'VirtualCenter');
     const current = await vsphereCurrentSession({ url: vcsim.url, cookie: session.cookie, dispatcher });
     assert.equal(current.userName, USER);
@@ -50,7 +50,7 @@ describe('vsphereLogin()', () => {
     const serviceContent = await retrieveServiceContent(vcsim.url, dispatcher);
     const before = (await vcsim.counts())['Login'] ?? 0;
     await assert.rejects(vsphereLogin({ url: vcsim.url, username: USER, password: WRONG, dispatcher, serviceContent }), (error: unknown) => {
-      assert.ok(isConnectorError(error));
+      assert.ok(isConnectorError(error), 'a wrong password is refused with a ConnectorError');
       assert.equal(error.code, 'CONN_LOGIN_FAILED');
       assert.match(error.message, /rejected the username or password; check them/);
       assert.ok(!allText(error).includes(WRONG), 'the password must not appear in the error');

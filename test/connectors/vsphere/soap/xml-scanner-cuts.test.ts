@@ -196,7 +196,7 @@ describe('XmlStreamScanner: refusals as soon as a piece shows them (V1-xmlsurv)'
     const xml = '\uFEFF<a>\uFEFFx\uFEFF</a>';
     for (let cut = 0; cut <= xml.length; cut++) {
       const scanner = new XmlStreamScanner();
-      assert.ok(scanner.write(xml.slice(0, cut)) && scanner.write(xml.slice(cut)));
+      assert.ok(scanner.write(xml.slice(0, cut)) && scanner.write(xml.slice(cut)), 'a document with byte order marks is taken cut at any point');
       assert.equal(scanner.end()?.text, '\uFEFFx\uFEFF', `cut at ${cut}`);
     }
     // Outside the root it is not whitespace, in whichever piece it comes; an empty first piece starts nothing.
@@ -213,7 +213,7 @@ describe('XmlStreamScanner: text that ends a piece (V1-xmlsurv)', () => {
   const texts = (...pieces: string[]) => {
     const got: string[] = [];
     const scanner = new XmlStreamScanner({ capture: (_ns, local) => (local === 'c' ? { open: () => undefined, text: (t: string) => void got.push(t), close: () => undefined } : undefined) });
-    for (const p of pieces) assert.ok(scanner.write(p));
+    for (const p of pieces) assert.ok(scanner.write(p), 'the scanner takes each piece');
     return got.join('');
   };
   it('is taken at once, except what may begin a reference or a `]]>` cut by the piece', () => {
@@ -229,7 +229,7 @@ describe('XmlStreamScanner: the 1 MiB waiting limit, exactly (V1-xmlsurv)', () =
   it('reads a piece of more than 1 MiB that ends nothing cut', () => {
     const xml = `<r>${'<e t="1">x</e>'.repeat(Math.ceil((2 * MiB) / 15))}</r>`;
     const scanner = new XmlStreamScanner();
-    assert.ok(scanner.write(xml));
+    assert.ok(scanner.write(xml), 'the scanner takes a piece of more than 1 MiB');
     assert.equal(scanner.end()?.children.length, Math.ceil((2 * MiB) / 15));
   });
 

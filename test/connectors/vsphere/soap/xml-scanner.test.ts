@@ -227,29 +227,29 @@ describe('scanXml()', () => {
     const short = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `<e k="${from + k}"/>`).join('');
     const sized = (k: string, length: number) => `<e k="${k}" t="${'v'.repeat(length - `e k="${k}" t=""/`.length)}"/>`;
     assert.equal(sized('a', 512).length, 514);
-    assert.ok(scanner.write(`<r>${short(0, 254)}${sized('a', 513)}${sized('b', 512)}${short(254, 300)}`));
+    assert.ok(scanner.write(`<r>${short(0, 254)}${sized('a', 513)}${sized('b', 512)}${short(254, 300)}`), 'the scanner takes the 300 elements');
     // The last tag read and not kept is the scanner's scratch: one more, so that is not tag 299.
-    assert.ok(scanner.write('<e k="last"/>'));
+    assert.ok(scanner.write('<e k="last"/>'), 'the scanner takes one more element');
     await new Promise(setImmediate);
     fullGc();
     const alive = (from: number, to: number) => held.slice(from, to).filter((r) => r.deref() !== undefined).length;
     assert.deepEqual([alive(0, 254), alive(254, 255), alive(255, 256), alive(256, 302)], [254, 0, 1, 0]);
-    assert.ok(scanner.write('</r>'));
-    assert.ok(scanner.end());
+    assert.ok(scanner.write('</r>'), 'the scanner takes the closing tag');
+    assert.ok(scanner.end(), 'the document ends well-formed');
   });
 
   it('Security: keeps at most 4,096 names per document (a streamed answer of unique names does not grow its heap; D131)', async () => {
     // Every element is consumed as it closes: what stays is the scanner's own state. 4 MB of
     // unique element and attribute names held ~37 MB of heap until the answer ended.
     const scanner = new XmlStreamScanner({ onClose: () => true });
-    assert.ok(scanner.write('<r>'));
+    assert.ok(scanner.write('<r>'), 'the scanner takes the root tag');
     fullGc();
     const before = process.memoryUsage().heapUsed;
     let fed = 0;
     for (let k = 0; fed < 4 * 1024 * 1024; ) {
       let piece = '';
       for (; piece.length < 64 * 1024; k++) piece += `<e${k} a${k}="1"/>`;
-      assert.ok(scanner.write(piece));
+      assert.ok(scanner.write(piece), 'the scanner takes each piece of unique names');
       fed += piece.length;
     }
     await new Promise(setImmediate);
@@ -257,8 +257,8 @@ describe('scanXml()', () => {
     const grown = process.memoryUsage().heapUsed - before;
     assert.ok(grown < fed, `the heap grew by ${grown} bytes for ${fed} fed`);
     // Names past the cache's limit are read as the first ones were.
-    assert.ok(scanner.write('<e1 a1="1"/><e999999 a999999="2"/></r>'));
-    assert.ok(scanner.end());
+    assert.ok(scanner.write('<e1 a1="1"/><e999999 a999999="2"/></r>'), 'names past the cache\'s limit are read as the first ones were');
+    assert.ok(scanner.end(), 'the document ends well-formed');
   });
 
   it('gives the elements of one tag one frozen attribute list: a consumer that writes to it throws instead of changing its siblings', () => {
@@ -267,7 +267,7 @@ describe('scanXml()', () => {
     const [first, second, third, other] = el.children.map((c) => c.attributes);
     assert.ok(first === second && second === third, 'one list for the tag');
     assert.notEqual(other, first);
-    assert.ok(Object.isFrozen(first) && first!.every((a) => Object.isFrozen(a)));
+    assert.ok(Object.isFrozen(first) && first!.every((a) => Object.isFrozen(a)), 'the shared attribute list and each attribute are frozen');
     assert.throws(() => (first as XmlAttribute[]).push({ ns: '', local: 'x', value: 'y' }), TypeError);
     assert.throws(() => { (first![0] as { value: string }).value = 'changed'; }, TypeError);
     assert.deepEqual(third, [{ ns: '', local: 't', value: '1' }, { ns: 'urn:p', local: 'u', value: '2' }]);
@@ -332,10 +332,10 @@ describe('scanXml()', () => {
     const events: string[] = [];
     const sink = { open: (_ns: string, local: string) => void events.push(local), text: () => undefined, close: () => void events.push('/') };
     const scanner = new XmlStreamScanner({ onClose: (el) => (closed.push(el.local), false), capture: (_ns, local, _a, depth) => (offered.push(depth), local === 'c' ? sink : undefined) });
-    assert.ok(scanner.write('<r><!-- c --><x/><c><d/></c>'));
+    assert.ok(scanner.write('<r><!-- c --><x/><c><d/></c>'), 'the scanner takes the first piece');
     assert.deepEqual([closed, offered, events], [['x'], [1, 1], ['c', 'd', '/', '/']]);
-    assert.ok(scanner.write('<b t=">'));
-    assert.ok(scanner.write('">text</b></r>'));
+    assert.ok(scanner.write('<b t=">'), 'an attribute value cut after its > waits for the next piece');
+    assert.ok(scanner.write('">text</b></r>'), 'the cut attribute value ends in the next piece');
     const root = scanner.end();
     assert.deepEqual(root?.children.map((c) => [c.local, c.text, c.attributes[0]?.value]), [['x', '', undefined], ['b', 'text', '>']]);
     // Whole too: a tag not kept (its first `>` is quoted) ends after its value.
@@ -357,19 +357,19 @@ describe('scanXml()', () => {
   it('hands each closed element to onClose with its depth, and leaves consumed ones out of the tree', () => {
     const seen: string[] = [];
     const scanner = new XmlStreamScanner({ onClose: (el, depth) => (seen.push(`${el.local}@${depth}`), el.local === 'objects') });
-    for (const piece of ['<r><returnval><obj', 'ects><x/></objects><objects/><token>t</to', 'ken></returnval></r>']) assert.ok(scanner.write(piece));
+    for (const piece of ['<r><returnval><obj', 'ects><x/></objects><objects/><token>t</to', 'ken></returnval></r>']) assert.ok(scanner.write(piece), 'the scanner takes each piece');
     const root = scanner.end();
     assert.deepEqual(seen, ['x@3', 'objects@2', 'objects@2', 'token@2', 'returnval@1']);
     assert.deepEqual(root?.children[0]?.children.map((c) => c.local), ['token']);
   });
   it('takes long text as it comes (entities cut between pieces included) and refuses a construct that never ends', () => {
     const scanner = new XmlStreamScanner();
-    assert.ok(scanner.write('<a>'));
-    for (let k = 1; k <= 2000; k++) assert.ok(scanner.write(k % 2 ? 'x'.repeat(1000) + '&a' : 'mp;'));
-    assert.ok(scanner.write('</a>'));
+    assert.ok(scanner.write('<a>'), 'the scanner takes the opening tag');
+    for (let k = 1; k <= 2000; k++) assert.ok(scanner.write(k % 2 ? 'x'.repeat(1000) + '&a' : 'mp;'), 'long text with an entity cut between pieces is taken');
+    assert.ok(scanner.write('</a>'), 'the scanner takes the closing tag');
     assert.equal(scanner.end()?.text, ('x'.repeat(1000) + '&').repeat(1000));
     const endless = new XmlStreamScanner();
-    assert.ok(endless.write('<a><!-- '));
+    assert.ok(endless.write('<a><!-- '), 'a comment not yet ended is taken while it waits');
     let ok = true;
     for (let k = 0; k < 2000 && ok; k++) ok = endless.write('y'.repeat(1000));
     assert.equal(ok, false);

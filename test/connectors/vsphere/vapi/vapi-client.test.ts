@@ -172,7 +172,7 @@ describe('VapiClient', () => {
     const results = await settled!;
     const notSent = results.filter((r) => r.status === 'rejected' && isConnectorError(r.reason) && r.reason.code === 'CONN_FAULT' && /^the vAPI call GET \/b5\/hang\/\d+ was not sent: the work it belonged to had already ended$/.test(r.reason.message));
     assert.ok(notSent.length >= paths.length - VAPI_MAX_IN_FLIGHT, `${notSent.length} refused unsent`);
-    assert.ok(sent('/rest/b5/hang/') < VAPI_MAX_IN_FLIGHT);
+    assert.ok(sent('/rest/b5/hang/') < VAPI_MAX_IN_FLIGHT, 'fewer than VAPI_MAX_IN_FLIGHT calls of the batch reached the server');
   });
 
   it('ends a batch started inside a batch (with or without its own signal) when the outer one ends', { timeout: 30_000 }, async () => {
@@ -192,7 +192,7 @@ describe('VapiClient', () => {
       /HTTP 500/,
     );
     assert.equal(await client.call('GET', '/after-nested'), '/rest/after-nested');
-    assert.ok(sent('/rest/b6/hang/') <= VAPI_MAX_IN_FLIGHT);
+    assert.ok(sent('/rest/b6/hang/') <= VAPI_MAX_IN_FLIGHT, 'at most VAPI_MAX_IN_FLIGHT calls of the batch reached the server');
   });
 
   it("ends a batch when its signal aborts (a cancelled tool call), and the client's next call runs", { timeout: 30_000 }, async () => {
@@ -203,7 +203,7 @@ describe('VapiClient', () => {
       const work = client.batch((v) => Promise.all(Array.from({ length: 40 }, (_, i) => v.call('GET', `/b2/hang/${i}`))), cancel.signal);
       await assert.rejects(work, (e: unknown) => (e as Error).name === 'AbortError');
       assert.equal(await client.call('GET', '/after-cancel'), '/rest/after-cancel');
-      assert.ok(sent('/rest/b2/hang/') <= VAPI_MAX_IN_FLIGHT);
+      assert.ok(sent('/rest/b2/hang/') <= VAPI_MAX_IN_FLIGHT, 'at most VAPI_MAX_IN_FLIGHT calls of the cancelled batch reached the server');
     } finally {
       hung.delete('/rest/b2/hang');
     }
@@ -213,7 +213,7 @@ describe('VapiClient', () => {
     const client = new VapiClient({ url: fake.url, dispatcher: fake.dispatcher, session, timeoutMs: 300 });
     const calls = Array.from({ length: 40 }, (_, i) => client.call('GET', i % 2 === 0 ? '/status/503' : `/b3/hang/${i}`));
     const settled = await Promise.allSettled(calls);
-    assert.ok(settled.every((r) => r.status === 'rejected'));
+    assert.ok(settled.every((r) => r.status === 'rejected'), 'every call fails (503 or timeout)');
     // A timeout is an expected failure (CONN_TIMEOUT), not a bare DOMException the tools' error policy takes for a bug.
     const timedOut = settled.filter((_, i) => i % 2 === 1).map((r) => (r as PromiseRejectedResult).reason as unknown);
     assert.ok(timedOut.every((e) => isConnectorError(e) && e.code === 'CONN_TIMEOUT' && /did not answer GET \/b3\/hang\/\d+ within 300 ms/.test(e.message)), String(timedOut[0]));

@@ -71,7 +71,7 @@ describe('ToolPlanner: the plan step', () => {
     const c = await connect({});
     try {
       const r = await c.plan('fixture_power', { vm: 'web-01', ignored: 'x' });
-      assert.ok(r.ok);
+      assert.ok(r.ok, 'the plan is made, the unknown argument dropped');
       // The schema's parse is what the plan and the hash see: the default filled in, the unknown key gone.
       assert.deepEqual(c.seen.planned, [{ vm: 'web-01', action: 'off' }]);
       const { hash, ...plan } = r.plan;
@@ -79,7 +79,7 @@ describe('ToolPlanner: the plan step', () => {
       assert.equal(hash, planHash({ tool: 'fixture_power', args: { vm: 'web-01', action: 'off' }, summary: plan.summary, changes: plan.changes, objects: plan.objects, precondition: vm }));
       assert.equal('facts' in r.plan, false, 'no facts when the tool gives none');
       const other = await c.plan('fixture_power', { vm: 'web-02' });
-      assert.ok(other.ok);
+      assert.ok(other.ok, 'the plan for web-02 is made');
       assert.notEqual(other.plan.hash, hash, 'other arguments, another hash');
       assert.deepEqual(c.planner.names(), ['fixture_power']);
     } finally {
@@ -91,7 +91,7 @@ describe('ToolPlanner: the plan step', () => {
     const c = await connect({});
     try {
       const r = await c.plan('fixture_power', { vm: 'web-01' });
-      assert.ok(r.ok);
+      assert.ok(r.ok, 'the plan is made');
       const { hash, ...plan } = r.plan;
       assert.notEqual(hash, planHash({ tool: 'other_tool', args: { vm: 'web-01', action: 'off' }, ...plan }));
     } finally {
@@ -103,7 +103,7 @@ describe('ToolPlanner: the plan step', () => {
     const c = await connect({ draft: { summary: 'S', changes: [], objects: [], precondition: [], facts: [{ folder: 'Lab/Web' }] } });
     try {
       const r = await c.plan('fixture_power', { vm: 'web-01' });
-      assert.ok(r.ok);
+      assert.ok(r.ok, 'the plan with facts is made');
       assert.deepEqual(r.plan.facts, [{ folder: 'Lab/Web' }]);
       // Facts inform the policy, not what the person approves (D59): not in the hash.
       assert.equal(r.plan.hash, planHash({ tool: 'fixture_power', args: { vm: 'web-01', action: 'off' }, summary: 'S', changes: [], objects: [], precondition: [] }));
@@ -116,13 +116,13 @@ describe('ToolPlanner: the plan step', () => {
     const c = await connect({});
     try {
       const r = await c.plan('fixture_power', { vm: '', action: 'reboot' });
-      assert.ok(!r.ok);
+      assert.ok(!r.ok, 'invalid arguments are refused');
       assert.match(r.error, /^Input validation error: Invalid arguments for tool fixture_power: .+ at vm\n.+ at action$/);
       const nested = await c.plan('fixture_power', { vm: 'web-01', spec: { cpus: 1.5 } });
-      assert.ok(!nested.ok);
+      assert.ok(!nested.ok, 'an invalid nested argument is refused');
       assert.match(nested.error, /^Input validation error: Invalid arguments for tool fixture_power: .+ at spec\.cpus$/);
       const none = await c.plan('fixture_power');
-      assert.ok(!none.ok);
+      assert.ok(!none.ok, 'a plan without arguments is refused');
       assert.match(none.error, /^Input validation error: Invalid arguments for tool fixture_power: .+ at vm$/);
       assert.deepEqual(c.seen.planned, []);
     } finally {
@@ -143,7 +143,7 @@ describe('ToolPlanner: the plan step', () => {
     const long = await connect({ planError: new Error('x'.repeat(5000)) });
     try {
       const r = await long.plan('fixture_power', { vm: 'web-01' });
-      assert.ok(!r.ok);
+      assert.ok(!r.ok, 'a planner that throws gives a refusal');
       assert.equal(r.error, `fixture_power: ${'x'.repeat(5000)}`.slice(0, 4096));
     } finally {
       await long.close();

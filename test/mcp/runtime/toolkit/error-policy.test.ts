@@ -147,7 +147,7 @@ describe('the toolkit error policy', () => {
       assert.equal(run.isError, true);
       assertGeneric(textOf(run), 'fixture_write', 'fixture', 'reading \'run\'');
       const plan = await c.client.request({ method: PLAN_METHOD, params: { name: 'fixture_write', arguments: { where: 'plan' } } } as never, PlanResult);
-      assert.ok(!plan.ok);
+      assert.ok(!plan.ok, 'a bug in the planner gives a refusal');
       assertGeneric(plan.error, 'fixture_write', 'fixture', 'JSON');
       assert.equal(log.length, 2, JSON.stringify(log));
       assert.match(log[1]!, /SyntaxError/);
@@ -204,7 +204,7 @@ describe('the toolkit error policy', () => {
       await started;
       const callId = sent.length; // initialize answered; the call is the client's next request id
       cancel.abort('the user stopped it');
-      await assert.rejects(call);
+      await assert.rejects(call, 'the cancelled call rejects');
       // The handler has seen the abort once it logged a line (either way); a ping round trip
       // then proves the server finished with the call and sent nothing for it.
       while (log.length === 0) await new Promise((r) => setImmediate(r));

@@ -107,13 +107,13 @@ describe('KeptInventory on vcsim, every kind of change between listings', () => 
   it('a datacenter renamed', async () => {
     await vcsimChange(vcsim, 'rename', 'Datacenter', 'DC0', 'review-dc');
     const rows = await assertKeptIsFresh('rename a datacenter');
-    assert.ok(rows.every((r) => r.datacenter === 'review-dc'));
+    assert.ok(rows.every((r) => r.datacenter === 'review-dc'), 'every row names the renamed datacenter');
   });
 
   it('a VM cloned', async () => {
     await vcsimChange(vcsim, 'clone', 'DC0_H0_VM0', 'review-clone');
     const rows = await assertKeptIsFresh('clone');
-    assert.ok(row(rows, 'review-clone'));
+    assert.ok(row(rows, 'review-clone'), 'the clone is listed');
   });
 
   it('a VM suspended', async () => {

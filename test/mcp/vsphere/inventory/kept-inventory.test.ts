@@ -90,7 +90,7 @@ describe('KeptInventory on vcsim', () => {
     const rows = byMoref(await currentVmRows(kept, () => true, (e) => fallbacks.push(e)));
     const after = await vcsim.counts();
     assert.deepEqual(rows, await fullRead());
-    assert.ok(rows.length >= 6);
+    assert.ok(rows.length >= 6, 'at least the six VMs of vcsim are read');
     assert.equal(after['CreatePropertyCollector']! - (before['CreatePropertyCollector'] ?? 0), 1);
     assert.equal(after['RetrievePropertiesEx'] ?? 0, before['RetrievePropertiesEx'] ?? 0, 'the first call reads through the collector, not a full read');
     assert.deepEqual(fallbacks, []);
@@ -122,7 +122,7 @@ describe('KeptInventory on vcsim', () => {
     const { moref } = await vcsimChange(vcsim, 'rename', 'VirtualMachine', 'kept-new', 'kept-renamed');
     const rows = await assertKeptIsFresh();
     assert.equal(rows.find((r) => r.moref === moref)?.name, 'kept-renamed');
-    assert.ok(!rows.some((r) => r.name === 'kept-new'));
+    assert.ok(!rows.some((r) => r.name === 'kept-new'), 'the old name is gone');
   });
 
   it('shows a VM powered on between calls', async () => {
@@ -134,16 +134,16 @@ describe('KeptInventory on vcsim', () => {
     await vcsimChange(vcsim, 'rename', 'ClusterComputeResource', 'DC0_C0', 'kept-cluster');
     await vcsimChange(vcsim, 'rename', 'Folder', 'vm', 'kept-folder');
     const rows = await assertKeptIsFresh();
-    assert.ok(rows.some((r) => r.cluster === 'kept-cluster'));
-    assert.ok(!rows.some((r) => r.cluster === 'DC0_C0'));
-    assert.ok(rows.every((r) => r.folder === 'kept-folder'));
+    assert.ok(rows.some((r) => r.cluster === 'kept-cluster'), 'the renamed cluster is listed');
+    assert.ok(!rows.some((r) => r.cluster === 'DC0_C0'), 'the cluster\'s old name is gone');
+    assert.ok(rows.every((r) => r.folder === 'kept-folder'), 'every row names the renamed folder');
   });
 
   it('drops a VM destroyed between calls', async () => {
     await vcsimChange(vcsim, 'poweroff', 'kept-renamed');
     const { moref } = await vcsimChange(vcsim, 'destroy', 'kept-renamed');
     const rows = await assertKeptIsFresh();
-    assert.ok(!rows.some((r) => r.moref === moref));
+    assert.ok(!rows.some((r) => r.moref === moref), 'the destroyed VM is gone');
   });
 
   it('never changes rows a caller already holds (rows are replaced, not mutated)', async () => {
@@ -178,7 +178,7 @@ describe('KeptInventory on vcsim', () => {
   it('falls back when the session ends between calls (the collector died with it), on the renewed session', async () => {
     const renewalsBefore = tokens.renewals.length;
     const { ended } = await vcsimChange(vcsim, 'terminate');
-    assert.ok(ended! >= 1);
+    assert.ok(ended! >= 1, 'vcsim ended at least one session');
     const { rows } = await keptRead();
     assert.ok(tokens.renewals.length > renewalsBefore, 'the session was renewed');
     assert.equal(fallbacks.length, 1, 'the old collector faulted: one fallback');
@@ -289,7 +289,7 @@ describe('applyChange()', () => {
     applyChange(props as never, { name: 'guest.ipAddress', op: 'assign' }, paths);
     applyChange(props as never, { name: 'name', op: 'remove' }, paths);
     assert.deepEqual(props, {});
-    assert.throws(() => applyChange(props as never, { name: 'name', op: 'add', val: 'b' }, paths));
+    assert.throws(() => applyChange(props as never, { name: 'name', op: 'add', val: 'b' }, paths), 'an add to a property that is not a list throws');
   });
 });
 

@@ -23,7 +23,7 @@ function walk(rows: Row[], limit: number, query: ListQuery = q('q')): { seen: st
   let guard = 0;
   do {
     const page = keysetWindow(rows, ORDER, query, limit, cursor);
-    assert.ok(page.items.length <= limit);
+    assert.ok(page.items.length <= limit, 'a page holds at most limit items');
     totals.push(page.total);
     seen.push(...ids(page.items));
     cursor = page.nextCursor;
@@ -74,7 +74,7 @@ describe('keysetWindow()', () => {
     assert.deepEqual(walk(rows, 1).seen, ['i1', 'i2', 'i3']);
     // Short keys ride in the cursor; a cursor without one is only as good as its row's id.
     const short = keysetWindow(rows.slice(2).concat(row('a', 'a', 'i0')), ORDER, q('tags'), 1, undefined);
-    assert.ok(short.nextCursor!.length < 200);
+    assert.ok(short.nextCursor!.length < 200, 'a cursor with short keys stays under 200 characters');
     assert.throws(() => keysetWindow(rows.slice(1), ORDER, q('tags'), 1, first.nextCursor), /continues after a tag that is no longer there.*start again without a cursor/);
   });
 

@@ -17,7 +17,7 @@ describe('listWindow()', () => {
         do {
           const page = listWindow([...all], query({ q: 1 }), limit, cursor);
           assert.equal(page.total, all.length);
-          assert.ok(page.items.length <= limit);
+          assert.ok(page.items.length <= limit, 'a page holds at most limit items');
           seen.push(...page.items.map((r) => r.moref));
           cursor = page.nextCursor;
         } while (cursor !== undefined && ++guard < 100);

@@ -46,7 +46,7 @@ describe('RowSnapshots', () => {
     await snaps.rows('other', false, async () => [{ vm: 'vm-3' }]);
     await new Promise(setImmediate);
     fullGc();
-    assert.ok(kept.deref() !== undefined);
+    assert.ok(kept.deref() !== undefined, 'the snapshot still in use survives a full GC');
     let loads = 0;
     await snaps.rows('q', true, async () => [++loads]);
     assert.equal(loads, 0, 'still served to a walk that continues');

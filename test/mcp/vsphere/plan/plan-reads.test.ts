@@ -357,7 +357,7 @@ describe('what the vSphere plans read (vcsim)', () => {
       await waitTask('Destroy_Task', s.ref);
       assert.equal(await recheck([{ object: 'datastore LocalDS_0', type: 'Datastore', id: await value('Datastore', 'LocalDS_0'), values: {} }, pre]).sentence, `VM ${vm} changed since you approved: it no longer exists. ${TAIL}`);
       assert.equal(isMoRef(s.ref), true);
-      await assert.rejects(findEntity(sim.client, 'VirtualMachine', vm, 'VM'));
+      await assert.rejects(findEntity(sim.client, 'VirtualMachine', vm, 'VM'), 'the destroyed VM is not found');
     });
   });
 });

@@ -90,6 +90,6 @@ describe('readVmTags() on answers vcsim never gives', () => {
 
   it('a tag that cannot be read fails the read (the plan then leaves the fact out)', async () => {
     ATTACHED['vm-gone'] = ['t-a', 't-gone'];
-    await assert.rejects(tags('vm-gone'));
+    await assert.rejects(tags('vm-gone'), 'a tag that cannot be read fails the read');
   });
 });

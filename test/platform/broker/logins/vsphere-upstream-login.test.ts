@@ -126,7 +126,7 @@ describe('VsphereUpstreamLogin: one budget for the whole login', () => {
       assert.ok(e instanceof UpstreamLoginError, String(e));
       assert.equal(e.reason, 'unreachable');
       assert.match(e.message, /^vCenter at https:\/\/127\.0\.0\.1:\d+ did not answer the login within 300 ms; check that it is healthy, then retry$/);
-      assert.ok(!e.message.includes(PASSWORD));
+      assert.ok(!e.message.includes(PASSWORD), 'the error never holds the password');
       return true;
     });
   });
@@ -156,7 +156,7 @@ describe('VsphereUpstreamLogin: one budget for the whole login', () => {
     const before = upstream.received.filter((r) => r === VAPI_LOGOUT).length;
     // The default budget: nothing is held, and the vim25 logout must succeed however loaded the machine.
     await new VsphereUpstreamLogin().logout(endpoint, { token: '"52c4-budget"' });
-    assert.ok(soapSeen.includes('Logout'));
+    assert.ok(soapSeen.includes('Logout'), 'the vim25 Logout was sent');
     assert.equal(upstream.received.filter((r) => r === VAPI_LOGOUT).length - before, 0);
   });
 

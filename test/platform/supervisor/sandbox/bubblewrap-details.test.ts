@@ -42,7 +42,7 @@ describe('bubblewrapArgs(): namespaces and fresh mounts', () => {
   it('Security: a fresh /proc, /dev and /tmp, the app as the working folder, bwrap reporting on fd 5 and the seccomp program on fd 4, last', () => {
     assert.deepEqual(args.slice(-10), ['--proc', '/proc', '--dev', '/dev', '--chdir', '/opt/kb', '--info-fd', '5', '--seccomp', '4']);
     assert.deepEqual(bubblewrapArgs(base, '/opt/kb', false).slice(-8), ['--proc', '/proc', '--dev', '/dev', '--chdir', '/opt/kb', '--info-fd', '5']);
-    assert.ok(!bubblewrapArgs(base, '/opt/kb', false).includes('--seccomp'));
+    assert.ok(!bubblewrapArgs(base, '/opt/kb', false).includes('--seccomp'), 'without seccomp no --seccomp is passed');
   });
 
   it('Security: the system trees read-only (symlinks as symlinks), the app read-only, and of /etc only TLS and name resolution', () => {
@@ -53,7 +53,7 @@ describe('bubblewrapArgs(): namespaces and fresh mounts', () => {
     assert.deepEqual(pairsOf(withAll, '--ro-bind-try').map((p) => p.split(' ')).filter(([a, b]) => a !== b), [], 'each /etc file at its own place');
     // A symlink without a target is not followed into a bind.
     const noTarget = bubblewrapArgs({ ...base, stat: (p) => (p === '/usr' ? { kind: 'dir' } : p === '/bin' ? { kind: 'symlink' } : undefined) }, '/opt/kb', true);
-    assert.ok(!noTarget.includes('--symlink'));
+    assert.ok(!noTarget.includes('--symlink'), 'a symlink without a target is not bound');
     assert.deepEqual(pairsOf(noTarget, '--ro-bind'), ['/usr /usr', '/bin /bin', '/opt/kb /opt/kb']);
   });
 
@@ -117,7 +117,7 @@ describe('bubblewrapArgs(): what else is bound', () => {
     assert.deepEqual(pairsOf(nvm, '--ro-bind'), ['/usr /usr', '/opt/kb /opt/kb', '/opt/node /opt/node']);
     // "/usrx" is not inside "/usr".
     const lookalike = bubblewrapArgs({ ...base, nodePath: '/usrx/bin/node' }, '/opt/kb', true);
-    assert.ok(pairsOf(lookalike, '--ro-bind').includes('/usrx /usrx'));
+    assert.ok(pairsOf(lookalike, '--ro-bind').includes('/usrx /usrx'), '/usrx is bound on its own: it is not inside /usr');
     // node reached through a symlink is bound where it really is.
     const linked = bubblewrapArgs({ ...base, nodePath: '/home/u/.local/bin/node', ...machine({ real: { '/home/u/.local/bin/node': '/usr/lib/node/bin/node' } }) }, '/opt/kb', true);
     assert.deepEqual(pairsOf(linked, '--ro-bind'), ['/usr /usr', '/opt/kb /opt/kb']);
@@ -130,7 +130,7 @@ describe('bubblewrapArgs(): what else is bound', () => {
     assert.deepEqual(pairsOf(homeBin, '--ro-bind'), ['/usr /usr', '/home/u/bin/node /home/u/bin/node', '/opt/kb /opt/kb']);
     // A hidden folder next to the prefix, not in it, leaves the prefix bound: "/opt/node-home" is not in "/opt/node".
     const beside = bubblewrapArgs({ ...base, nodePath: '/opt/node/bin/node', ...machine({ dirs: ['/opt/node-home'] }) }, '/opt/kb', true, ['/opt/node-home']);
-    assert.ok(pairsOf(beside, '--ro-bind').includes('/opt/node /opt/node'));
+    assert.ok(pairsOf(beside, '--ro-bind').includes('/opt/node /opt/node'), '/opt/node stays bound: /opt/node-home is beside it, not in it');
     // A prefix of / is never bound, hidden folders or not.
     assert.deepEqual(pairsOf(bubblewrapArgs({ ...base, nodePath: '/node' }, '/opt/kb', true), '--ro-bind'), ['/usr /usr', '/node /node', '/opt/kb /opt/kb']);
   });
@@ -145,7 +145,7 @@ describe('bubblewrapArgs(): what else is bound', () => {
     assert.deepEqual(pairsOf(equal, '--ro-bind'), ['/usr /usr', '/opt/kb /opt/kb', '/opt/node/bin/node /opt/node/bin/node']);
     // "/home/u2/..." is not inside "/home/u".
     const other = bubblewrapArgs({ ...base, ...m, nodePath: '/home/u2/node/bin/node' }, '/opt/kb', true, ['/home/u']);
-    assert.ok(pairsOf(other, '--ro-bind').includes('/home/u2/node /home/u2/node'));
+    assert.ok(pairsOf(other, '--ro-bind').includes('/home/u2/node /home/u2/node'), '/home/u2/node is bound: it is not inside the hidden /home/u');
   });
 
   it('the app by its real path, an enclosing node_modules, and a symlinked node_modules by its target; nothing twice, in order', () => {
@@ -290,8 +290,8 @@ describe('BubblewrapSandbox', () => {
     const s = new BubblewrapSandbox({ ...base, arch: 'riscv64' });
     const w = s.wrap({ file: 'n', args: [], env: {}, modulePath: '/opt/kb/x.cjs' });
     assert.equal(w.fd4, undefined);
-    assert.ok(!('fd4' in w));
-    assert.ok(!w.args.includes('--seccomp'));
+    assert.ok(!('fd4' in w), 'no seccomp program on riscv64');
+    assert.ok(!w.args.includes('--seccomp'), 'no --seccomp on riscv64');
     assert.equal(s.note, 'isolation: bubblewrap (own PID namespace, no session bus or home; no seccomp program for riscv64, so abstract unix sockets stay reachable)');
   });
 });

@@ -131,7 +131,7 @@ describe('sandboxExecProfile(): what a child reads of node\'s install (D162)', (
     assert.equal(r.reads, '  (literal "/opt/gone/bin/node") (subpath "/opt/kb"))');
     // Without an injected realpath, the file system's (nothing under /opt/homebrew on this machine).
     const { realpath: _unused, ...noRealpath } = layout;
-    assert.ok(sandboxExecProfile(noRealpath, APP_ROOT).includes('(allow process-exec (literal "/opt/homebrew/bin/node"))'));
+    assert.ok(sandboxExecProfile(noRealpath, APP_ROOT).includes('(allow process-exec (literal "/opt/homebrew/bin/node"))'), 'without an injected realpath the node path is allowed as given');
   });
 
   it('Security: an app package that is the home or holds it (a module directly in the home) has the home denied after it; one inside the home does not', () => {

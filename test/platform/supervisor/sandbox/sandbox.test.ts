@@ -33,19 +33,19 @@ describe('bubblewrapArgs()', () => {
 
   it('binds read-only only the system trees, the app package and name-resolution/TLS files: no home, /run or host /tmp', () => {
     assert.deepEqual(pairs('--ro-bind'), ['/usr', '/opt/keybroker']);
-    assert.ok(pairs('--symlink').includes('usr/bin'));
+    assert.ok(pairs('--symlink').includes('usr/bin'), '/bin is a symlink to usr/bin');
     const everything = args.join(' ');
     for (const never of ['/home', '/root', '/run', os.homedir(), '--bind ', '--dev-bind']) assert.ok(!everything.includes(` ${never}`), never);
-    assert.ok(pairs('--ro-bind-try').includes('/etc/resolv.conf'));
-    assert.ok(pairs('--ro-bind-try').every((p) => p!.startsWith('/etc/')));
+    assert.ok(pairs('--ro-bind-try').includes('/etc/resolv.conf'), '/etc/resolv.conf is bound when present');
+    assert.ok(pairs('--ro-bind-try').every((p) => p!.startsWith('/etc/')), 'only files under /etc are bound when present');
   });
 
   it('adds the prefix of a node installed outside the system trees (/opt/node) and an enclosing node_modules', () => {
     const a = bubblewrapArgs({ ...layout, nodePath: '/opt/node/bin/node' }, '/srv/app/node_modules/keybroker', false);
     const ro = a.flatMap((x, i) => (x === '--ro-bind' ? [a[i + 1]] : []));
-    assert.ok(ro.includes('/opt/node'));
-    assert.ok(ro.includes('/srv/app/node_modules'));
-    assert.ok(!a.includes('--seccomp'));
+    assert.ok(ro.includes('/opt/node'), 'node\'s prefix /opt/node is bound');
+    assert.ok(ro.includes('/srv/app/node_modules'), 'the enclosing node_modules is bound');
+    assert.ok(!a.includes('--seccomp'), 'no --seccomp when it is off');
   });
 
   it('Security: of a node under nvm (in the hidden home), the binary alone, not its version folder (D162)', () => {
@@ -95,7 +95,7 @@ describe('unixSocketFilter()', () => {
     for (const arch of ['x64', 'arm64']) {
       const f = unixSocketFilter(arch)!;
       assert.equal(f.length % 8, 0);
-      assert.ok(f.length / 8 >= 10);
+      assert.ok(f.length / 8 >= 10, 'the program has at least 10 instructions');
     }
     assert.equal(unixSocketFilter('ia32'), undefined);
   });
@@ -165,7 +165,7 @@ describe('sandboxExecProfile() (macOS)', () => {
     assert.match(profile, /\(literal "\/opt\/homebrew\/bin\/node"\) \(subpath "\/Applications\/KeyBroker\.app\/Contents\/Resources\/app"\)\)/);
     assert.match(profile, /\(allow file-write\* \(literal "\/dev\/null"\) \(subpath \(param "TMP"\)\)\)/);
     // The keychain denial comes after every allow: SBPL applies the last matching rule.
-    assert.ok(profile.indexOf('Library/Keychains') > profile.lastIndexOf('(allow file-read*'));
+    assert.ok(profile.indexOf('Library/Keychains') > profile.lastIndexOf('(allow file-read*'), 'the keychain denial comes after every allow');
   });
 
   it('denies the KeyBroker home by name, after the allows (h13 review; a node in ~/bin no longer makes the home readable: D162)', () => {
@@ -173,7 +173,7 @@ describe('sandboxExecProfile() (macOS)', () => {
     const deny = p.split('\n').find((l) => l.startsWith('(deny file-read* file-write*'))!;
     assert.ok(deny.includes('(subpath "/Users/ann/Library/Application Support/KeyBroker")'), deny);
     assert.ok(deny.includes('(subpath "/Users/ann/kb-dev-home")'), deny);
-    assert.ok(p.indexOf(deny) > p.lastIndexOf('(allow file-read*'));
+    assert.ok(p.indexOf(deny) > p.lastIndexOf('(allow file-read*'), 'the home denial comes after every allow');
   });
 
   it('escapes quotes in paths', () => {

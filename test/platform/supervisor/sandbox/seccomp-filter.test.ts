@@ -141,7 +141,7 @@ describe('unixSocketFilter(): the program, run as classic BPF', () => {
   it('has a program for x64 and arm64 only (seccompSupported says the same)', () => {
     for (const arch of ['x64', 'arm64']) {
       assert.equal(seccompSupported(arch), true);
-      assert.ok(unixSocketFilter(arch) instanceof Uint8Array);
+      assert.ok(unixSocketFilter(arch) instanceof Uint8Array, 'the architecture has a program');
     }
     for (const arch of ['ia32', 'riscv64', 'ppc64', 's390x', 'arm', 'loong64', 'toString', '__proto__', '']) {
       assert.equal(seccompSupported(arch), false, arch);

@@ -242,8 +242,11 @@ export const AREAS = {
       'src/platform/ipc/read-window.ts',
       'src/platform/gateway/json-line-transport.ts',
       'src/platform/control/control-server.ts',
+      // Y5-redteam: a repeated request id refused on every session's transport (D-Y5-redteam-1).
+      'src/platform/gateway/unique-request-ids.ts',
     ],
     tests: [
+      'test/platform/gateway/unique-request-ids.test.ts',
       'test/platform/ipc/read-window.test.ts',
       'test/platform/gateway/json-line-transport.test.ts',
       'test/platform/gateway/json-line-transport-attacks.test.ts',

@@ -54,4 +54,37 @@ describe('HTTP front door and the Gateway under attack (Y5-redteam): request ids
       await g.dispose();
     }
   });
+
+  it('held: an id is free again once answered or cancelled, and two sessions may use the same id at once', async () => {
+    const g = makeGateway(gatewayConfig());
+    g.startChild();
+    try {
+      const { door: d } = await door({ sessions: g.gateway as unknown as FakeGatewaySessions });
+      const path = '/mcp/test';
+      const open = async (name: string) => {
+        const init = await rawRequest(d.port, { path, headers: mcpHeaders(), body: initializeBody(name) });
+        const headers = mcpHeaders({ 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' });
+        const post = (body: unknown) => rawRequest(d.port, { path, headers, body: JSON.stringify(body) });
+        assert.equal((await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).status, 202, 'initialized accepted');
+        return post;
+      };
+      const a = await open('a');
+      const b = await open('b');
+      const echo = (id: number, text: string) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text } } });
+      const [fromA, fromB] = await Promise.all([a(echo(5, 'from a')), b(echo(5, 'from b'))]);
+      assert.match(fromA.body, /"text":"from a"/, `A's own answer: ${fromA.body}`);
+      assert.match(fromB.body, /"text":"from b"/, `B's own answer: ${fromB.body}`);
+      assert.match((await a(echo(5, 'again'))).body, /"text":"again"/, 'an answered id may be used again');
+      // A slow call cancelled: its id is free at once (the SDK never answers a cancelled request).
+      const slow = a({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'slow', arguments: { steps: 1000, delayMs: 20 } } });
+      const observer = await g.connect('observer');
+      await until('the slow call at the child', async () => (JSON.parse(textOf(await observer.callTool({ name: 'counts', arguments: {} }))) as Record<string, number>)['slow'] === 1);
+      assert.equal((await a({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 6 } })).status, 202, 'cancel accepted');
+      assert.match((await a(echo(6, 'after cancel'))).body, /"text":"after cancel"/, 'a cancelled id may be used again');
+      void slow.catch(() => undefined);
+      await observer.close();
+    } finally {
+      await g.dispose();
+    }
+  });
 });

@@ -118,6 +118,7 @@ export const AREAS = {
       'test/platform/broker/broker-lock-reload.test.ts',
       'test/platform/broker/broker-endpoints.test.ts',
       'test/platform/broker/token-cancel.test.ts',
+      'test/platform/broker/token-cancel-attacks.test.ts',
     ],
   },
   'p6-call': {
@@ -242,8 +243,11 @@ export const AREAS = {
       'src/platform/ipc/read-window.ts',
       'src/platform/gateway/json-line-transport.ts',
       'src/platform/control/control-server.ts',
+      // Y5-redteam: a repeated request id refused on every session's transport (D194).
+      'src/platform/gateway/unique-request-ids.ts',
     ],
     tests: [
+      'test/platform/gateway/unique-request-ids.test.ts',
       'test/platform/ipc/read-window.test.ts',
       'test/platform/gateway/json-line-transport.test.ts',
       'test/platform/gateway/json-line-transport-attacks.test.ts',

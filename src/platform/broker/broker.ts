@@ -25,6 +25,18 @@ import crypto from 'node:crypto';
  */
 export const LOGOUT_WAIT_MS = 5_000;
 
+/**
+ * Requests a child may withdraw with `token.cancel` in a minute (D186); a cancel past them is
+ * ignored, and the request waits on as before there was a cancel (a prompt stays up until it
+ * is answered or times out). Security: each withdrawn prompt is a popup shown and hidden and
+ * three audit records, and a new request raises a new prompt at once, so a compromised child
+ * (or a client cancelling in a loop) could flash prompts and flood the audit without bound:
+ * 200 cycles were 200 prompts and 600 records (Y5-redteam). Our runtime cancels a request
+ * only when every tool call waiting on it was cancelled, which a person does a few times a
+ * minute at most.
+ */
+export const CHILD_CANCELS_PER_MINUTE = 4;
+
 /** What a lock did: the credentials locked, and the endpoints whose upstream logout failed or did not finish within LOGOUT_WAIT_MS. */
 export interface LockOutcome {
   readonly locked: string[];
@@ -94,6 +106,17 @@ export class Broker extends DisposableBase {
     this.links.add(link);
     /** This child's requests in progress, by the id the child chose: what `token.cancel` may name. */
     const waits = new Map<string, AbortController>();
+    let cancelWindow = -Infinity;
+    let cancelsUsed = 0;
+    const mayCancel = (): boolean => {
+      const now = this.deps.clock.now();
+      if (now - cancelWindow >= 60_000) {
+        cancelWindow = now;
+        cancelsUsed = 0;
+      }
+      cancelsUsed += 1;
+      return cancelsUsed <= CHILD_CANCELS_PER_MINUTE;
+    };
     const detach = toDisposable(() => {
       this.links.delete(link);
       for (const w of waits.values()) w.abort();
@@ -104,7 +127,11 @@ export class Broker extends DisposableBase {
         if (frame.t === 'endpoints.request') link.send({ ch: 'broker', t: 'endpoints.list', id: frame.id, endpoints: this.endpointSummaries(link.kind) });
         // Security: looked up in this child's own requests only, so no child can cancel
         // another child's request (ids are the child's choice and collide across children).
-        else if (frame.t === 'token.cancel') waits.get(frame.id)?.abort();
+        // Security: and at most CHILD_CANCELS_PER_MINUTE a minute, so prompts cannot be flashed in a loop.
+        else if (frame.t === 'token.cancel') {
+          const wait = waits.get(frame.id);
+          if (wait && mayCancel()) wait.abort();
+        }
         else {
           const wait = new AbortController();
           // A repeated id replaces the older entry: only this child's own requests are affected.

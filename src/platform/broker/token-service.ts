@@ -9,7 +9,7 @@ import type { LiveSession, Sessions } from './sessions.js';
 import { TokenDenied } from './token-denied.js';
 import { grantExtrasOf } from '../../base/kinds/registry.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
-import { readCaText } from '../config/read-ca-file.js';
+import { readCaCertificates } from '../config/read-ca-file.js';
 
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
@@ -142,8 +142,8 @@ export class TokenService {
   private readCa(file: string): string | undefined {
     let pem = this.caCache.get(file);
     if (pem === undefined) {
-      // Checked as at `--ca` (a regular file of at most 1 MiB) and never blocking: see readCaText.
-      const read = readCaText(file);
+      // Checked as at `--ca` (a regular file of at most 1 MiB) and never blocking: see readCaCertificates.
+      const read = readCaCertificates(file);
       if (!read.ok) return undefined; // The child's TLS check then fails closed against system CAs.
       pem = read.text;
       this.caCache.set(file, pem);

@@ -37,10 +37,37 @@ export function readCaFile(file: string, cwd: string = process.cwd()): CaFileChe
   return { ok: true, path: abs };
 }
 
+/**
+ * The certificates of a CA file as the host uses it (login, grant): its PEM certificate
+ * blocks, each on its own line, and nothing else of the file; `no-certificate` when it has
+ * none any more.
+ *
+ * Security: the grant carries the CA to the server child. A file that `--ca` accepted for
+ * its certificate may hold more beside it (a combined PEM with the private key, as
+ * `openssl req -x509 -keyout f -out f` or a proxy's certificate file makes it), and none of
+ * that is the child's to read (Y5-redteam).
+ */
+export function readCaCertificates(file: string): CaText {
+  const read = readCaText(file);
+  if (!read.ok) return read;
+  const blocks = (read.text.match(PEM_CERT) ?? []).filter(parsesAsCertificate);
+  if (blocks.length === 0) return { ok: false, why: 'no-certificate', code: 'EINVAL' };
+  return { ok: true, text: `${blocks.join('\n')}\n` };
+}
+
+function parsesAsCertificate(pem: string): boolean {
+  try {
+    new crypto.X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A CA file's text, or why it was not read. */
 export type CaText =
   | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly why: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; readonly code: string };
+  | { readonly ok: false; readonly why: 'missing' | 'not-a-file' | 'too-large' | 'unreadable' | 'no-certificate'; readonly code: string };
 
 /**
  * Read a CA file whole if it is a regular file of at most MAX_CA_BYTES, checked on the open

@@ -23,6 +23,7 @@ import { ChildConnection } from './child-connection.js';
 import { setForwardingCallHandler } from './forward.js';
 import { FairShare, type FairShareOptions, type Release } from './fair-share.js';
 import { QueuedCallsAudit } from './queued-calls-audit.js';
+import { refuseRepeatedRequestIds } from './unique-request-ids.js';
 import type { ChildDemand } from './children-on-demand.js';
 import { ServerNotFoundError } from '../supervisor/server-not-found-error.js';
 import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessions.js';
@@ -213,6 +214,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); resolve(); }; });
     entry.sessions.add(session);
     await server.connect(options.transport);
+    // Security: a repeated request id would take over the first request's cancellation (Y5-redteam).
+    refuseRepeatedRequestIds(options.transport);
     return { server: options.server, closed, close: () => server.close() };
   }
 

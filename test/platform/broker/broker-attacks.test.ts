@@ -120,6 +120,25 @@ describe('Broker attacks: the CA file at the time of use', () => {
     assert.ok(parsed.success, `the child drops the grant: ${parsed.success ? '' : parsed.error.issues[0]?.message}`);
   });
 
+  it('a CA file that also holds a private key gives the child its certificates only (Y5-redteam)', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-y5-ca-'));
+    const pki = createTestPki();
+    t.after(() => { pki.remove(); fs.rmSync(dir, { recursive: true, force: true }); });
+    // A combined PEM as `openssl req -x509 -keyout same.pem -out same.pem` or a proxy's
+    // certificate file makes it: the certificate `--ca` checks, and the key beside it.
+    const combined = path.join(dir, 'vcenter.pem');
+    fs.writeFileSync(combined, `# exported for vc1 by ops\n${pki.ca.key.trim()}\n${pki.ca.cert.trim()}\n`);
+    assert.equal(readCaFile(combined).ok, true, 'readCaFile refused the combined file');
+    const { broker, approver, setConfig } = makeBroker();
+    setConfig(withCa(combined));
+    const grant = await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
+    assert.ok(grant.t === 'token.grant', `no grant: ${JSON.stringify(grant)}`);
+    const ca = grant.upstream.ca ?? '';
+    assert.ok(!ca.includes('PRIVATE KEY') && !ca.includes(pki.ca.key.trim().split('\n')[1]!), 'the grant handed the CA file\'s private key to the child');
+    assert.ok(!ca.includes('exported for vc1'), 'the grant carried the file\'s text around its certificates');
+    assert.equal(ca, `${pki.ca.cert.trim()}\n`, 'the grant does not carry exactly the certificate');
+  });
+
   it('a CA path that became a FIFO or a folder is refused at use, without blocking the host (grant and login)', { timeout: 120_000 }, async (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-r10-fifo-'));
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));

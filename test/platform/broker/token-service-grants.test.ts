@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Config } from '../../../src/base/contracts/config.js';
 import { ask, makeBroker, recordingLink, testConfig } from './broker-harness.js';
+import { createTestPki } from '../../support/openssl-pki.js';
 
 const PIN = 'AB:'.repeat(31) + 'AB';
 
@@ -22,9 +23,13 @@ function withTls(caFile: string): Config {
 describe('TokenService grants', () => {
   it('hands the child the upstream settings it needs, with the CA as text, and audits the grant', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-grant-'));
+    const pki = createTestPki();
+    // The grant carries the file's certificates (D195), one per line.
+    const ONE = `${pki.ca.cert.trim()}\n`;
+    const TWO = `${pki.selfSigned('DNS:two.example').cert.trim()}\n`;
     try {
       const caFile = path.join(dir, 'ca.pem');
-      fs.writeFileSync(caFile, 'CA-ONE');
+      fs.writeFileSync(caFile, ONE);
       const t = makeBroker();
       t.setConfig(withTls(caFile));
       const shown = t.approver.nextPrompt();
@@ -34,19 +39,20 @@ describe('TokenService grants', () => {
       const g = await r;
       assert.deepEqual(g, {
         ch: 'broker', t: 'token.grant', id: 'a', endpoint: 'vc1', token: 'tok-vc1-1', expiresAt: t.clock.now() + 4 * 3600_000,
-        upstream: { url: 'https://vc1.corp.example/sdk', fingerprintSha256: PIN, ca: 'CA-ONE', database: undefined, username: 'svc' },
+        upstream: { url: 'https://vc1.corp.example/sdk', fingerprintSha256: PIN, ca: ONE, database: undefined, username: 'svc' },
       });
       const granted = t.audit.filter((a) => a.event === 'token.granted');
       assert.deepEqual(granted, [{ event: 'token.granted', endpoint: 'vc1', server: 'vsphere', outcome: 'ok', durationMs: 0, expiresAt: new Date(t.clock.now() + 4 * 3600_000).toISOString() }]);
 
       // The CA text is cached: a changed file is only read again after a config reload.
-      fs.writeFileSync(caFile, 'CA-TWO');
+      fs.writeFileSync(caFile, TWO);
       const again = await ask(t.broker, recordingLink('vsphere'), 'vc1', 'b');
-      assert.equal(again.t === 'token.grant' && again.upstream.ca, 'CA-ONE');
+      assert.equal(again.t === 'token.grant' && again.upstream.ca, ONE, 'the cached CA');
       t.broker.reload([]);
       const reloaded = await ask(t.broker, recordingLink('vsphere'), 'vc1', 'c');
-      assert.equal(reloaded.t === 'token.grant' && reloaded.upstream.ca, 'CA-TWO');
+      assert.equal(reloaded.t === 'token.grant' && reloaded.upstream.ca, TWO, 'the CA read again after a reload');
     } finally {
+      pki.remove();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readCaFile } from '../../../src/platform/config/read-ca-file.js';
+import { readCaCertificates, readCaFile } from '../../../src/platform/config/read-ca-file.js';
 import { createTestPki, type TestPki } from '../../support/openssl-pki.js';
 
 const MiB = 1024 * 1024;
@@ -90,5 +90,34 @@ describe('readCaFile()', () => {
     const file = write('locked.pem', cert);
     fs.chmodSync(file, 0o000);
     assert.equal(refusal(file), `${file} cannot be read (EACCES); check its permissions`);
+  });
+});
+
+describe('readCaCertificates() (Y5-redteam)', () => {
+  let pki: TestPki;
+  let dir: string;
+  before(() => {
+    pki = createTestPki();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-ca-certs-'));
+  });
+  after(() => {
+    pki.remove();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the parseable certificates, one per line, and drops a private key, text around them and a block that is no certificate', () => {
+    const other = pki.selfSigned('DNS:other.example').cert;
+    const file = path.join(dir, 'combined.pem');
+    const broken = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----';
+    fs.writeFileSync(file, `comment: ops export\n${pki.ca.key}${pki.ca.cert}\n\n${broken}\n${other.trim()}`);
+    const read = readCaCertificates(file);
+    assert.deepEqual(read, { ok: true, text: `${pki.ca.cert.trim()}\n${other.trim()}\n` }, 'not exactly the two certificates');
+  });
+
+  it('refuses a file with no certificate left, and passes on why a file was not read', () => {
+    const keyOnly = path.join(dir, 'key.pem');
+    fs.writeFileSync(keyOnly, pki.ca.key);
+    assert.deepEqual(readCaCertificates(keyOnly), { ok: false, why: 'no-certificate', code: 'EINVAL' }, 'a key-only file was used as a CA');
+    assert.equal(readCaCertificates(path.join(dir, 'missing.pem')).ok, false, 'a missing file was read');
   });
 });

@@ -1,0 +1,43 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+/** The answer to a request whose id one of the session's requests still holds (Y5-redteam). */
+export const REPEATED_ID_MESSAGE = 'this request id is already being served in this session; send each request with an id of its own';
+
+const idKey = (id: string | number): string => `${typeof id}:${String(id)}`;
+
+/**
+ * Refuse a request that reuses the id of one the session is still serving, on a transport
+ * the SDK `Server` is already connected to: the request is answered with an error and never
+ * reaches the Server. An id is served from its request until its answer is sent or the client
+ * cancels it (the SDK sends no answer for a cancelled request).
+ *
+ * Security: the SDK keeps each request's AbortController by id, so a repeated id replaced the
+ * first request's: that request could no longer be cancelled, and closing the session (HTTP
+ * DELETE) did not abort it. A call waiting for its place at the child (D183) then ran at the
+ * child after its session was gone. The gateway socket drops such a line already
+ * (`json-line-transport.ts`); this holds for every door, the HTTP one included.
+ */
+export function refuseRepeatedRequestIds(transport: Transport): void {
+  const serving = new Set<string>();
+  const deliver = transport.onmessage;
+  const send = transport.send.bind(transport);
+  transport.send = (message: JSONRPCMessage, options) => {
+    if (!('method' in message) && 'id' in message && message.id !== undefined) serving.delete(idKey(message.id));
+    return send(message, options);
+  };
+  transport.onmessage = (message, extra) => {
+    if ('method' in message && 'id' in message) {
+      const key = idKey(message.id);
+      if (serving.has(key)) {
+        send({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.InvalidRequest, message: REPEATED_ID_MESSAGE } }, { relatedRequestId: message.id }).catch(() => undefined);
+        return;
+      }
+      serving.add(key);
+    } else if ('method' in message && message.method === 'notifications/cancelled') {
+      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') serving.delete(idKey(id));
+    }
+    deliver?.(message, extra);
+  };
+}

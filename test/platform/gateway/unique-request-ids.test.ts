@@ -1,0 +1,85 @@
+// refuseRepeatedRequestIds (D194) on a real SDK Server over an in-memory pair: a
+// request reusing the id of one still served is answered -32600 and never reaches the
+// Server; an id is free again once answered or cancelled.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { refuseRepeatedRequestIds, REPEATED_ID_MESSAGE } from '../../../src/platform/gateway/unique-request-ids.js';
+import { until } from '../../support/wait.js';
+
+const HoldRequest = z.object({ method: z.literal('test/hold'), params: z.object({ tag: z.string() }) });
+
+async function world() {
+  const server = new Server({ name: 't', version: '1' }, { capabilities: {} });
+  const started: string[] = [];
+  const aborted: string[] = [];
+  const gates = new Map<string, () => void>();
+  server.setRequestHandler(HoldRequest, async (request, extra) => {
+    const tag = request.params.tag;
+    started.push(tag);
+    extra.signal.addEventListener('abort', () => aborted.push(tag));
+    await new Promise<void>((resolve) => gates.set(tag, resolve));
+    return { tag } as never;
+  });
+  const [peer, side] = InMemoryTransport.createLinkedPair();
+  await server.connect(side);
+  refuseRepeatedRequestIds(side);
+  const seen: JSONRPCMessage[] = [];
+  peer.onmessage = (m) => void seen.push(m);
+  await peer.start();
+  const send = (m: unknown) => peer.send(m as JSONRPCMessage);
+  const hold = (id: string | number, tag: string) => send({ jsonrpc: '2.0', id, method: 'test/hold', params: { tag } });
+  const answers = (id: string | number) => seen.filter((m) => 'id' in m && m.id === id && !('method' in m));
+  return { server, started, aborted, gates, seen, send, hold, answers };
+}
+
+describe('refuseRepeatedRequestIds()', () => {
+  it('answers a request that reuses a served id with -32600 and never hands it on; the first stays cancellable', async () => {
+    const w = await world();
+    await w.hold(1, 'first');
+    await until('the first request served', () => w.started.length === 1);
+    await w.hold(1, 'second');
+    await until('the repeated id answered', () => w.answers(1).length === 1);
+    assert.deepEqual(w.answers(1)[0], { jsonrpc: '2.0', id: 1, error: { code: ErrorCode.InvalidRequest, message: REPEATED_ID_MESSAGE } }, 'not the refusal');
+    assert.deepEqual(w.started, ['first'], 'the repeated request reached the Server');
+    await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } });
+    await until('the first aborted', () => w.aborted.length === 1);
+    assert.deepEqual(w.aborted, ['first'], 'the cancel reached another request');
+    await w.server.close();
+  });
+
+  it('frees an id when its answer is sent, and after a cancel; a number and a string id are different ids', async () => {
+    const w = await world();
+    await w.hold(7, 'a');
+    await w.hold('7', 'b');
+    await until('both served', () => w.started.length === 2);
+    w.gates.get('a')!();
+    await until('a answered', () => w.answers(7).length === 1);
+    assert.deepEqual(w.answers(7)[0], { jsonrpc: '2.0', id: 7, result: { tag: 'a' } }, 'a\'s answer');
+    await w.hold(7, 'c');
+    await until('c served', () => w.started.includes('c'));
+    await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: '7' } });
+    await w.hold('7', 'd');
+    await until('d served', () => w.started.includes('d'));
+    assert.deepEqual(w.started, ['a', 'b', 'c', 'd'], 'a freed id was refused');
+    assert.equal(w.seen.filter((m) => 'error' in m).length, 0, `refused: ${JSON.stringify(w.seen)}`);
+    await w.server.close();
+  });
+
+  it('keeps an id taken through other notifications and a cancel that names no usable id', async () => {
+    const w = await world();
+    await w.hold(3, 'a');
+    await until('served', () => w.started.length === 1);
+    await w.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 3, progress: 1 } });
+    await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: null } });
+    await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled' });
+    await w.hold(3, 'again');
+    await until('the repeated id answered', () => w.answers(3).length === 1);
+    assert.ok('error' in w.answers(3)[0]!, 'the id was freed by a notification that is no cancel of it');
+    assert.deepEqual(w.started, ['a'], 'the repeated request reached the Server');
+    await w.server.close();
+  });
+});

@@ -84,7 +84,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     const approval = await answer('approve');
     assert.equal(approval.endpoint, 'vc1');
     assert.equal(approval.server, 'vsphere');
-    assert.deepEqual(approval.subject, { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600 });
+    assert.deepEqual(approval.subject, { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600, hosts: [new URL(vcsim.url).host] });
     const grant = await asked;
     assert.ok(grant.ok, JSON.stringify(grant));
     tokens.push(grant.token);

@@ -64,4 +64,23 @@ describe('a config pointed at another server (Y7-bindpw)', () => {
     assert.deepEqual(requested.map((a) => a.hosts), [[evilHost]], 'the audit names evil');
     await child.stop();
   });
+
+  it('refuses to send the password there even when the person approves (D-Y7-bindpw-2)', async () => {
+    const child = await startTokenChild(world.host, 'p6');
+    const asked = child.token('pm');
+    const approval = await waitFor('the unlock approval', async () => (JSON.parse((await runKeybroker(['approvals', '--json'], { env: world.env })).stdout) as ApprovalRequest[])[0]);
+    assert.equal((await runKeybroker(['approve', approval.id], { env: world.env })).code, 0);
+    const r = await asked;
+    assert.equal(!r.ok && r.code, 'not_allowed', JSON.stringify(r));
+    assert.match(!r.ok ? r.message : '', /^pm now points at https:\/\/127\.0\.0\.1:\d+; its password was stored for https:\/\/127\.0\.0\.1:\d+: type it again in Settings or 'keybroker endpoint update pm --password-stdin'$/);
+    assert.deepEqual(seen, [], 'evil received nothing');
+    // The CLI's login test with the stored password refuses the same way.
+    const update = await runKeybroker(['endpoint', 'update', 'pm', '--user', 'planner2'], { env: world.env });
+    assert.equal(update.code, 1, update.stderr);
+    assert.match(update.stderr, /its password was stored for/);
+    assert.deepEqual(seen, [], 'evil received nothing from the CLI either');
+    world.host.audit.flush();
+    assert.ok(!JSON.stringify(readAudit(world.home)).includes(PASSWORD), 'no password in the audit');
+    await child.stop();
+  });
 });

@@ -76,7 +76,7 @@ export function makeBroker(opts: { password?: string; unreachable?: boolean; log
     config: () => config, keychain, logins: { vsphere, p6 }, approver, clock,
     audit: { append: (r) => void audit.push(r) }, logoutWaitMs: opts.logoutWaitMs,
   });
-  return { broker, clock, approver, audit, vsphere, p6, setConfig: (c: Config) => { config = c; } };
+  return { broker, clock, approver, audit, vsphere, p6, store, setConfig: (c: Config) => { config = c; } };
 }
 
 /** Send one request and wait until the link receives the answer to it. */

@@ -11,7 +11,9 @@ import type { Host } from '../platform/host/host.js';
 import { generateApiKey, readApiKey, storeApiKey } from '../platform/http/api-key.js';
 import { checkHttpPort, normalizeCorsOrigin } from '../platform/http/http-settings.js';
 import type { Keychain } from '../platform/keychain/keychain.js';
+import { bindStoredPassword } from '../platform/keychain/password-envelope.js';
 import type { Endpoint } from '../base/contracts/endpoint.js';
+import type { Config } from '../base/contracts/config.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
 import { SettingsInputError } from './settings-input-error.js';
 
@@ -78,8 +80,9 @@ export class AppServices {
     }
     const previous = form.password ? await this.deps.keychain.get(credential) : undefined;
     if (form.password) await this.deps.keychain.set(credential, form.password);
+    let saved: Config;
     try {
-      this.store.update((config) => {
+      saved = this.store.update((config) => {
         // Security: a domain password without typing it only with a trust it was typed for: the
         // system's store or another endpoint's pin or CA file, never one the page brings along
         // (D180). Checked on the file as it is under the lock, so an endpoint removed
@@ -94,6 +97,9 @@ export class AppServices {
       if (form.password) await (previous === undefined ? this.deps.keychain.delete(credential) : this.deps.keychain.set(credential, previous)).catch(() => undefined);
       throw e;
     }
+    // D198: a typed password is bound to every endpoint that uses it now; an untyped
+    // domain endpoint D180 allowed adds its binding.
+    if (form.password || domain !== undefined) await bindStoredPassword(this.deps.keychain, saved, credential, form.password || undefined);
     await this.deps.host.reloadConfig(form.password ? [credential] : []);
     return { id: form.id };
   }

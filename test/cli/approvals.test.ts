@@ -14,7 +14,7 @@ const NOW = 1_900_000_000_000;
 
 const unlockRequest = (): ApprovalRequest => ({
   id: '3f9a2c1e', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
-  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 14_400 }, createdAt: NOW - 12_000, expiresAt: NOW + 48_000,
+  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 14_400, hosts: ['vcenter-prod-01.corp.example.com'] }, createdAt: NOW - 12_000, expiresAt: NOW + 48_000,
 });
 const toolRequest = (argsPreview: string, client = 'claude-code'): ApprovalRequest => ({
   id: 'a1b2c3d4', client, clientVerified: false, server: 'vsphere', endpoint: 'vc1',
@@ -52,10 +52,12 @@ describe('approvals, approve, deny and lock', () => {
       assert.equal(r.code, 0, r.stderr);
       const lines = r.stdout.trimEnd().split('\n');
       assert.match(lines[0]!, /^ID +AGE +EXPIRES IN +CLIENT +SERVER +ENDPOINT +WHAT$/);
-      assert.match(lines[1]!, /^3f9a2c1e +12s +48s +claims to be claude-ai +vsphere +vc1 +unlock endpoint:vc1 for 4h$/);
+      assert.match(lines[1]!, /^3f9a2c1e +12s +48s +claims to be claude-ai +vsphere +vc1 +unlock endpoint:vc1 at vcenter-prod-01\.corp\.example\.com for 4h$/);
       assert.match(lines[2]!, /^a1b2c3d4 +1m30s +expired +claims to be claude-code +vsphere +vc1 +tool vsphere_power \{"vm":"vm-42","action":"off"\}$/);
-      assert.match(lines[3]!, /keybroker approve ID/);
-      assert.equal(lines.length, 4);
+      // Y7-bindpw: where the unlock sends the password, in full under the table.
+      assert.equal(lines[5], '3f9a2c1e  the password of endpoint:vc1 goes to: vcenter-prod-01.corp.example.com', r.stdout);
+      assert.match(lines[6]!, /keybroker approve ID/);
+      assert.equal(lines.length, 7, r.stdout);
     });
 
     it('approvals cannot be made to forge rows or send terminal escapes (Security)', async () => {

@@ -12,6 +12,7 @@ import { controlSocketPath } from '../../src/platform/control/control-socket-pat
 import { FakeControlHandler } from '../mocks/fake-control-handler.js';
 import { MemoryKeychain } from '../mocks/memory-keychain.js';
 import { runIn } from './harness.js';
+import { passwordOf } from '../support/password-of.js';
 
 describe('keybroker endpoint update', () => {
   let base: string;
@@ -40,14 +41,14 @@ describe('keybroker endpoint update', () => {
     const pm = after.endpoints.find((e) => e.id === 'pm')!;
     assert.deepEqual(pm, { ...before.endpoints.find((e) => e.id === 'pm')!, url: 'https://p6b.other.example:8443/p6ws/restapi', username: 'planner2', database: 'PROD' } as typeof pm);
     assert.deepEqual(after.endpoints.map((e) => e.id), ['vc1', 'vc2', 'pm']); // order kept
-    assert.equal(keychain.items.get('endpoint:pm'), 'pw');
+    assert.equal(passwordOf(keychain.items.get('endpoint:pm')), 'pw');
   });
 
   it('replaces a shared domain password for every endpoint of the domain, and says so', async () => {
     const r = await cli(['endpoint', 'update', 'vc1', '--password-stdin', '--no-verify'], 'new-pw\n');
     assert.deepEqual([r.code, r.stderr], [0, '']);
     assert.equal(r.stdout, 'updated vsphere endpoint vc1 (password replaced (also used by vc2); login not tested; any old session ended)\n');
-    assert.equal(keychain.items.get('domain:corp.example'), 'new-pw');
+    assert.equal(passwordOf(keychain.items.get('domain:corp.example')), 'new-pw');
   });
 
   it('refuses, with exit 2 and nothing changed: a URL outside the domain, a password in argv, both --read-only and --read-write', async () => {
@@ -64,7 +65,8 @@ describe('keybroker endpoint update', () => {
     r = await cli(['endpoint', 'update', 'vc1', '--read-only', '--read-write']);
     assert.equal(r.code, 2);
     assert.deepEqual(fs.readFileSync(path.join(home, 'config.json')), before);
-    assert.equal(keychain.calls.filter((c) => c.startsWith('set:')).length, 3); // the three adds only
+    // The three adds only, each writing the password and then binding it (D198).
+    assert.equal(keychain.calls.filter((c) => c.startsWith('set:')).length, 6);
   });
 
   it('tells a running host: the credential for a changed password or upstream, none for read-only or TTL', async () => {

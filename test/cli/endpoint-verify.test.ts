@@ -17,6 +17,7 @@ import { MemoryKeychain } from '../mocks/memory-keychain.js';
 import { waitFor } from '../support/keybroker-cli.js';
 import { startTokenChild } from '../support/token-child.js';
 import { runIn } from './harness.js';
+import { passwordOf } from '../support/password-of.js';
 
 const OLD = 'old-P6-pass';
 const NEW = 'new-P6-pass';
@@ -94,7 +95,7 @@ describe('endpoint add/update login test (P6 fake, real login adapter)', () => {
     const r = await add(['--ca', fake.caFile!], OLD);
     assert.deepEqual([r.code, r.stderr], [0, '']);
     assert.equal(r.stdout, 'added p6 endpoint pm (credential endpoint:pm, TTL 4h; login tested)\n');
-    assert.equal(keychain.items.get('endpoint:pm'), OLD);
+    assert.equal(passwordOf(keychain.items.get('endpoint:pm')), OLD);
     assert.equal(fake.counts()['POST /p6ws/restapi/login'], 1);
     assert.equal(fake.counts()['POST /p6ws/restapi/logout'], 1);
   });
@@ -103,7 +104,7 @@ describe('endpoint add/update login test (P6 fake, real login adapter)', () => {
     const r = await add(['--ca', fake.caFile!, '--no-verify'], 'anything');
     assert.deepEqual([r.code, r.stderr], [0, '']);
     assert.deepEqual(fake.counts(), {});
-    assert.equal(keychain.items.get('endpoint:pm'), 'anything');
+    assert.equal(passwordOf(keychain.items.get('endpoint:pm')), 'anything');
   });
 
   it('update changes settings that need no login without testing one, and refuses contradictions and unknown names', async () => {
@@ -151,14 +152,14 @@ describe('endpoint add/update login test (P6 fake, real login adapter)', () => {
         let r = await update(['pm', '--password-stdin'], 'typo-pass\n');
         assert.equal(r.code, 1);
         assert.match(r.stderr, /login test of pm failed, nothing was saved/);
-        assert.equal(keychain.items.get('endpoint:pm'), OLD);
+        assert.equal(passwordOf(keychain.items.get('endpoint:pm')), OLD);
         assert.equal(child.revokedAt('pm'), undefined);
         assert.equal(await status(grant.token), 200);
 
         r = await update(['pm', '--password-stdin'], `${NEW}\n`);
         assert.deepEqual([r.code, r.stderr], [0, '']);
         assert.equal(r.stdout, 'updated p6 endpoint pm (password replaced; login tested; any old session ended)\n');
-        assert.equal(keychain.items.get('endpoint:pm'), NEW);
+        assert.equal(passwordOf(keychain.items.get('endpoint:pm')), NEW);
         // Security: the old session is withdrawn from the child and logged out at P6.
         await waitFor('token.revoke', () => child.revokedAt('pm'));
         await waitFor('old session logged out', async () => ((await status(grant.token)) === 401 ? true : undefined));

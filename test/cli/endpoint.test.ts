@@ -9,6 +9,7 @@ import { controlSocketPath } from '../../src/platform/control/control-socket-pat
 import { FakeControlHandler } from '../mocks/fake-control-handler.js';
 import { MemoryKeychain } from '../mocks/memory-keychain.js';
 import { readAllFiles, runIn } from './harness.js';
+import { passwordOf } from '../support/password-of.js';
 
 const PASSWORD = 'S3cr3t-pässwörd!';
 const TEST_CA = `-----BEGIN CERTIFICATE-----
@@ -45,7 +46,7 @@ describe('keybroker endpoint', () => {
     it('stores the password in the keychain only and the endpoint in config.json, with /sdk by default', async () => {
       const r = await add(['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'administrator@vsphere.local', '--password-stdin']);
       assert.deepEqual(r, { code: 0, stdout: 'added vsphere endpoint vc1 (credential endpoint:vc1, TTL 4h)\n', stderr: '' });
-      assert.equal(keychain.items.get('endpoint:vc1'), PASSWORD); // one trailing newline stripped
+      assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), PASSWORD); // one trailing newline stripped
       const cfg = readConfig();
       assert.deepEqual(cfg.endpoints, [{
         id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'administrator@vsphere.local',
@@ -69,7 +70,7 @@ describe('keybroker endpoint', () => {
       ], 'pw\r\n');
       assert.equal(r.stderr, '');
       assert.equal(r.stdout, 'added p6 endpoint p6prod (credential endpoint:p6prod, TTL 1h30m)\n');
-      assert.equal(keychain.items.get('endpoint:p6prod'), 'pw');
+      assert.equal(passwordOf(keychain.items.get('endpoint:p6prod')), 'pw');
       const cfg = readConfig();
       assert.deepEqual(cfg.endpoints[0], {
         id: 'p6prod', kind: 'p6', url: 'https://p6.corp.example:8443/p6ws/restapi', username: 'admin', database: 'PMDB', loginVariant: 'both',
@@ -144,7 +145,7 @@ describe('keybroker endpoint', () => {
       const r = await add(['vsphere', 'VC1', '--url', 'https://vc9.corp.example', '--user', 'u', '--password-stdin'], 'other\n');
       assert.equal(r.code, 1);
       assert.equal(r.stderr, "keybroker endpoint: endpoint vc1 already exists; change it with 'keybroker endpoint update vc1 ...' (see 'keybroker help')\n");
-      assert.equal(keychain.items.get('endpoint:vc1'), PASSWORD);
+      assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), PASSWORD);
       assert.equal(fs.readFileSync(path.join(home, 'config.json'), 'utf8'), before);
     });
 
@@ -182,7 +183,7 @@ describe('keybroker endpoint', () => {
       const r = await add(['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'u', '--password-stdin']);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /already exists/);
-      assert.equal(keychain.items.get('endpoint:vc1'), 'the-other-add');
+      assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'the-other-add');
       assert.deepEqual(keychain.calls, ['get:endpoint:vc1', 'set:endpoint:vc1']);
     });
 
@@ -192,7 +193,7 @@ describe('keybroker endpoint', () => {
       const r = await add(['vsphere', 'vc2', '--url', 'https://vc2.corp.example', '--user', 'u', '--domain', 'corp.example', '--password-stdin'], 'new-password\n');
       assert.equal(r.code, 1);
       assert.match(r.stderr, /is not valid JSON/);
-      assert.equal(keychain.items.get('domain:corp.example'), PASSWORD);
+      assert.equal(passwordOf(keychain.items.get('domain:corp.example')), PASSWORD);
     });
 
     it('fails with exit 1 and writes no secret when config.json is invalid', async () => {
@@ -229,7 +230,7 @@ describe('keybroker endpoint', () => {
       r = await runIn(home, ['endpoint', 'remove', 'vc1'], { keychain });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'removed vsphere endpoint vc1 (credential domain:corp.example kept: other endpoints use it)\n');
-      assert.equal(keychain.items.get('domain:corp.example'), PASSWORD);
+      assert.equal(passwordOf(keychain.items.get('domain:corp.example')), PASSWORD);
       assert.equal(readConfig().credentials.length, 1);
 
       r = await runIn(home, ['endpoint', 'remove', 'p6a'], { keychain });
@@ -243,7 +244,7 @@ describe('keybroker endpoint', () => {
       await add(['vsphere', 'vc1', '--url', 'https://vc1.corp.example', '--user', 'svc', '--domain', 'corp.example', '--password-stdin']);
       const r = await add(['vsphere', 'vc2', '--url', 'https://corp.example', '--user', 'svc', '--domain', 'corp.example', '--password-stdin'], 'rotated\n');
       assert.equal(r.stdout, 'added vsphere endpoint vc2 (credential domain:corp.example, TTL 4h; shared password replaced)\n');
-      assert.equal(keychain.items.get('domain:corp.example'), 'rotated');
+      assert.equal(passwordOf(keychain.items.get('domain:corp.example')), 'rotated');
     });
   });
 

@@ -99,7 +99,7 @@ describe('a test-only kind (cookie-rest) through serve, bridge, approval and aud
     const loginsBefore = fake.counts()['POST /api/login'] ?? 0;
     const pending = call('cookie-rest_list_items', { endpoint: 'items1' });
     const unlock = await nextApproval();
-    assert.deepEqual(unlock.subject, { kind: 'unlock', credential: 'endpoint:items1', ttlSeconds: unlock.subject.kind === 'unlock' ? unlock.subject.ttlSeconds : 0 });
+    assert.deepEqual(unlock.subject, { kind: 'unlock', credential: 'endpoint:items1', ttlSeconds: unlock.subject.kind === 'unlock' ? unlock.subject.ttlSeconds : 0, hosts: [new URL(fake.url).host] });
     assert.equal((await bin(['approve', unlock.id])).code, 0);
     const r = await pending;
     results.push(JSON.stringify(r));

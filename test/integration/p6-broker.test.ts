@@ -72,7 +72,7 @@ describe('broker with the P6 fake, Secret Service and the real CLI', () => {
     const child = await startTokenChild(host, 'p6');
     const asked = child.token('pm');
     const approval = await approveNext();
-    assert.deepEqual(approval.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 4 * 3600 });
+    assert.deepEqual(approval.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 4 * 3600, hosts: [new URL(fake.url).host] });
     const grant = await asked;
     assert.ok(grant.ok, JSON.stringify(grant));
     assert.match(grant.token, /JSESSIONID=/);

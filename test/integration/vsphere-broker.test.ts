@@ -19,6 +19,7 @@ import { readAudit } from '../../src/platform/audit/read-audit.js';
 import { createUpstreamDispatcher } from '../../src/connectors/tls/index.js';
 import { vsphereCurrentSession } from '../../src/connectors/vsphere/index.js';
 import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
+import { passwordOf } from '../support/password-of.js';
 
 const PASSWORD = 'Vc pass "with" spaces & <xml>!';
 const WRONG = 'not-the-password-123';
@@ -72,7 +73,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
   });
 
   it('keeps the password in the Secret Service and nowhere under KEYBROKER_HOME', async () => {
-    assert.equal(await (await openHomeKeychain(home)).keychain.get('endpoint:vc1'), PASSWORD);
+    assert.equal(passwordOf(await (await openHomeKeychain(home)).keychain.get('endpoint:vc1')), PASSWORD);
     assert.deepEqual(findSecrets([PASSWORD, WRONG], { dirs: [home] }), []);
     const list = await cli(['endpoint', 'list', '--json']);
     assert.deepEqual((JSON.parse(list.stdout) as { id: string }[]).map((e) => e.id).sort(), ['vc1', 'vcbad']);
@@ -84,7 +85,7 @@ describe('broker with vcsim, Secret Service and the real CLI', () => {
     const approval = await answer('approve');
     assert.equal(approval.endpoint, 'vc1');
     assert.equal(approval.server, 'vsphere');
-    assert.deepEqual(approval.subject, { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600 });
+    assert.deepEqual(approval.subject, { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600, hosts: [new URL(vcsim.url).host] });
     const grant = await asked;
     assert.ok(grant.ok, JSON.stringify(grant));
     tokens.push(grant.token);

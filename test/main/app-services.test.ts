@@ -7,6 +7,7 @@ import { ConfigStore } from '../../src/platform/config/config-store.js';
 import { AppServices } from '../../src/main/app-services.js';
 import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
 import { MemoryKeychain } from '../mocks/memory-keychain.js';
+import { passwordOf } from '../support/password-of.js';
 
 const form = { id: 'vc1', kind: 'vsphere' as const, url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200 };
 
@@ -31,7 +32,7 @@ describe('AppServices (settings window operations)', () => {
 
   it('add: password to the keychain, never to config.json; host reloads the credential', async () => {
     await services.saveEndpoint({ ...form, password: 'pw-123' }, 'add');
-    assert.equal(keychain.items.get('endpoint:vc1'), 'pw-123');
+    assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'pw-123');
     assert.doesNotMatch(fs.readFileSync(new ConfigStore(home).paths.config, 'utf8'), /pw-123/);
     assert.deepEqual(reloads, [['endpoint:vc1']]);
     assert.deepEqual(services.listEndpoints().map((e) => [e.id, e.ttlSeconds]), [['vc1', 7200]]);
@@ -42,7 +43,7 @@ describe('AppServices (settings window operations)', () => {
     await assert.rejects(services.saveEndpoint(form, 'add'), { code: 'CORE_SETTINGS_INVALID' });
     await services.saveEndpoint({ ...form, password: 'first' }, 'add');
     await assert.rejects(services.saveEndpoint({ ...form, password: 'second' }, 'add'), /already exists/);
-    assert.equal(keychain.items.get('endpoint:vc1'), 'first');
+    assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'first');
   });
 
   it('a second endpoint of a domain shares its password without typing it again; the first needs one', async () => {
@@ -58,7 +59,7 @@ describe('AppServices (settings window operations)', () => {
   it('edit without a password keeps the stored one; remove deletes it', async () => {
     await services.saveEndpoint({ ...form, password: 'pw' }, 'add');
     await services.saveEndpoint({ ...form, readOnly: true }, 'edit');
-    assert.equal(keychain.items.get('endpoint:vc1'), 'pw');
+    assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'pw');
     assert.equal(services.listEndpoints()[0]?.readOnly, true);
     await services.removeEndpoint('vc1');
     assert.equal(keychain.items.has('endpoint:vc1'), false);

@@ -31,7 +31,7 @@ const readTool: ApprovalRequest = {
 };
 const unlock: ApprovalRequest = {
   id: '0b7d44aa', client: 'claude-ai', clientVerified: false, server: 'p6', endpoint: 'p6-prod',
-  subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 4 * 3600 }, createdAt: now, expiresAt: now + 60_000,
+  subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 4 * 3600, hosts: ['p6-prod.corp.example.com'] }, createdAt: now, expiresAt: now + 60_000,
 };
 
 /** Decisions the page sent, as [id, decision]. */
@@ -301,6 +301,32 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.getByText('No approvals waiting.').waitFor();
     assert.deepEqual(await decisions(page), [['0b7d44aa', 'allow-ttl']]);
     await screenshot(page, 'approval-popup-empty');
+    await page.context().close();
+  });
+
+  it('names the servers an unlock sends the password to, each made safe, with the count beyond the cap (Y7-bindpw)', async () => {
+    const domain: ApprovalRequest = {
+      ...unlock, id: '0c0c0c0c', endpoint: 'vc1', server: 'vsphere',
+      subject: { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 4 * 3600, hosts: ['vcenter-prod-01.corp.example.com', 'vcenter-prod-02.corp.example.com', 'vc3.corp.example:8443'], moreHosts: 2 },
+    };
+    const page = await openPage(browser, 'popup', { listApprovals: [domain], decideApproval: { decided: domain.id } }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0c0c0c0c"]').waitFor();
+    assert.equal(await page.locator('[data-field="hosts"]').textContent(), 'vcenter-prod-01.corp.example.com, vcenter-prod-02.corp.example.com, vc3.corp.example:8443 and 2 more');
+    assert.equal(await page.locator('.row', { has: page.locator('[data-field="hosts"]') }).locator('dt').textContent(), 'Password goes to');
+    await applyFit(page);
+    await page.clock.runFor(ARM_MS);
+    assert.equal(await page.locator('.approval.has-more').count(), 0, 'an unlock with its hosts fits without scrolling');
+    saveToDocs(await screenshot(page, 'approval-popup-unlock'), 'approval-popup-unlock');
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
+  it('shows a hostile host as inert text with its bidi override made visible', async () => {
+    const hostile: ApprovalRequest = { ...unlock, id: '0d0d0d0d', subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 3600, hosts: ['<b>evil.example</b>\u202emoc'] } };
+    const page = await openPage(browser, 'popup', { listApprovals: [hostile] }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0d0d0d0d"]').waitFor();
+    assert.equal(await page.locator('[data-field="hosts"]').textContent(), '<b>evil.example</b>\uFFFDmoc');
+    assert.equal(await page.locator('[data-field="hosts"] b').count(), 0, 'markup stays text');
     await page.context().close();
   });
 

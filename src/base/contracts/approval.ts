@@ -35,6 +35,15 @@ export const ToolPlan = z.strictObject({
 });
 export type ToolPlan = z.infer<typeof ToolPlan>;
 
+/** Most upstream hosts an unlock request lists; `moreHosts` counts the rest. */
+export const MAX_UNLOCK_HOSTS = 8;
+
+/**
+ * One upstream host as a person reads it: the URL's host, with the port when it is not the
+ * scheme's default (`vcenter-prod-01.corp.example.com`, `127.0.0.1:8443`), IDNs in punycode.
+ */
+export const UpstreamHost = z.string().min(1).max(300);
+
 /** What the user is asked to allow. */
 export const ApprovalSubject = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -43,6 +52,14 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
     credential: z.string(),
     /** How long "allow" keeps it unlocked. */
     ttlSeconds: z.int().positive(),
+    /**
+     * Where the password goes during this unlock: the host of every endpoint that uses the
+     * credential (a domain credential has several), the requesting one first. Every approver
+     * shows them, so a config pointed at another server is seen before the password goes there.
+     */
+    hosts: z.array(UpstreamHost).min(1).max(MAX_UNLOCK_HOSTS),
+    /** How many hosts beyond `hosts` also use it (shown as "and N more"). */
+    moreHosts: z.int().positive().optional(),
   }),
   z.strictObject({
     kind: z.literal('tool'),

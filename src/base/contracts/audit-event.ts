@@ -97,6 +97,8 @@ export const AuditRecord = z.strictObject({
   limits: z.array(z.string()).optional(),
   /** The tools whose pinned definition changed (issue 14). */
   tools: z.array(z.string()).optional(),
+  /** The upstream hosts an unlock sends the credential's password to, as the prompt named them (Y7-bindpw). */
+  hosts: z.array(z.string()).optional(),
   pid: z.int().positive().optional(),
   approvalId: z.string().optional(),
   ttlSeconds: z.int().nonnegative().optional(),

@@ -37,7 +37,7 @@ export const approvalsCommand: Command = {
     ]);
     ctx.stdout.write(formatTable(['ID', 'AGE', 'EXPIRES IN', 'CLIENT', 'SERVER', 'ENDPOINT', 'WHAT'], rows));
     const plans = approvals.flatMap(describePlan);
-    if (plans.length > 0) ctx.stdout.write(`\nplans (what each write will change, as read just now):\n${plans.join('\n')}\n`);
+    if (plans.length > 0) ctx.stdout.write(`\ndetails (where each unlock sends its password; what each write will change, as read just now):\n${plans.join('\n')}\n`);
     ctx.stdout.write("answer with 'keybroker approve ID [--once]' or 'keybroker deny ID'\n");
     return 0;
   },

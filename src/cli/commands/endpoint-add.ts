@@ -11,6 +11,8 @@ import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
+import { bindStoredPassword } from '../../platform/keychain/password-envelope.js';
+import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
 /**
@@ -54,7 +56,7 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   if (!values['no-verify']) {
     const testWith = password ?? (await keychain.get(credentialId));
     if (testWith === undefined) throw new CliError(`no password in the keychain for ${credentialId}; pipe it in with --password-stdin`);
-    await verifyLogin(ctx, draft.endpoint, testWith);
+    await verifyLogin(ctx, draft.endpoint, password ?? storedPasswordFor(draft.endpoint, testWith));
   }
   let rollback: (() => Promise<unknown>) | undefined;
   if (password !== undefined) {
@@ -80,6 +82,8 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
     }
     throw e;
   }
+  // D198: the item says where the password may go (every endpoint that uses it now).
+  await bindStoredPassword(keychain, saved, credentialId, password);
   await notifyConfigChanged(ctx, [credentialId]);
 
   const ttl = saved.credentials.find((c) => c.id === credentialId)?.ttlSeconds ?? DEFAULT_TTL_SECONDS;

@@ -14,6 +14,8 @@ import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
+import { bindStoredPassword } from '../../platform/keychain/password-envelope.js';
+import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
 /** The kind fields `update` may change, over every registered kind, each flag once. */
@@ -94,7 +96,7 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   if (!values['no-verify'] && (sessionChanged || values['password-stdin'])) {
     const testWith = password ?? (await keychain.get(next.credential));
     if (testWith === undefined) throw new CliError(`no password in the keychain for ${next.credential}; pipe it in with --password-stdin`);
-    await verifyLogin(ctx, next, testWith);
+    await verifyLogin(ctx, next, password ?? storedPasswordFor(next, testWith));
   }
 
   let rollback: (() => Promise<unknown>) | undefined;
@@ -112,6 +114,9 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
     });
     throw e;
   }
+  // D198: a typed password is bound to every endpoint that uses it now; an untyped
+  // move D180 allowed (a domain's known trust) adds its binding.
+  if (password !== undefined || domain !== undefined) await bindStoredPassword(keychain, saved, next.credential, password);
   // Security: a changed password or upstream must not keep serving the old session.
   await notifyConfigChanged(ctx, sessionChanged ? [next.credential] : []);
 

@@ -15,7 +15,9 @@ function compactArgs(preview: string): string {
 }
 
 /**
- * One line saying what an approval would allow: `unlock endpoint:vc1 for 4h`, a write's plan
+ * One line saying what an approval would allow: `unlock endpoint:vc1 at vc1.corp.example for 4h`
+ * (` +` after the host when the credential goes to more servers: the line under the table
+ * names them all, see {@link describePlan}), a write's plan
  * summary (issue 11: the summary first), or `tool vsphere_power {"action":"off",...` for a
  * tool without a plan. Security: tool arguments and plans come from the MCP client and the
  * server, so the line is stripped of newlines, control and bidi characters before it is cut,
@@ -23,7 +25,7 @@ function compactArgs(preview: string): string {
  */
 export function describeApproval(a: ApprovalRequest): string {
   const text = a.subject.kind === 'unlock'
-    ? `unlock ${a.subject.credential} for ${formatDuration(a.subject.ttlSeconds)}`
+    ? `unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
     : a.subject.kind === 'definition'
       ? `changed tool definitions of ${a.server}: ${a.subject.tools.join(', ')}`
       : a.subject.plan
@@ -46,10 +48,15 @@ export const MAX_CHANGE_LINES = 10;
 
 /**
  * The plan of a tool approval in full, for the lines under the table: the summary, then one
- * line per change ("VM web-01 (vm-42): power state poweredOn → poweredOff"). Empty for an
- * unlock or a tool without a plan. Each line is made safe like {@link describeApproval}.
+ * line per change ("VM web-01 (vm-42): power state poweredOn → poweredOff"). For an unlock,
+ * the servers its password goes to (Y7-bindpw). Empty for a tool without a plan or reasons.
+ * Each line is made safe like {@link describeApproval}.
  */
 export function describePlan(a: ApprovalRequest): string[] {
+  if (a.subject.kind === 'unlock') {
+    const more = a.subject.moreHosts ? ` and ${a.subject.moreHosts} more` : '';
+    return [`${a.id}  ${toOneLine(`the password of ${a.subject.credential} goes to: ${a.subject.hosts.join(', ')}${more}`, 2400)}`];
+  }
   if (a.subject.kind === 'definition') {
     const diff = a.subject.diff.split('\n').filter(Boolean);
     const lines = [`${a.id}  ${toOneLine(`the ${a.server} server's tool definitions differ from the pinned ones; approving pins these`, 400)}`];
@@ -57,8 +64,6 @@ export function describePlan(a: ApprovalRequest): string[] {
     if (diff.length > MAX_CHANGE_LINES * 2) lines.push(`          … ${diff.length - MAX_CHANGE_LINES * 2} more lines (see --json)`);
     return lines;
   }
-  // Stryker disable next-line ConditionalExpression: an unlock has no plan and no reasons, so the tool lines below are [] for it too
-  if (a.subject.kind !== 'tool') return [];
   const why = (a.subject.reasons ?? []).map((r) => `          ${toOneLine(`asks because: ${r}`, 200)}`);
   if (!a.subject.plan) return why.length ? [`${a.id}  ${toOneLine(`tool ${a.subject.tool}`, 400)}`, ...why] : [];
   const { plan, tool } = a.subject;

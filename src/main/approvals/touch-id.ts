@@ -10,12 +10,22 @@ export type TouchIdPort = Pick<SystemPreferences, 'canPromptTouchID' | 'promptTo
 export type ApprovalMethod = 'touch-id' | 'popup';
 
 /**
+ * Longest Touch ID reason: macOS shows it in the sheet under "KeyBroker is trying to", on a
+ * few lines of a narrow sheet, and cuts what does not fit; past this the popup asks instead.
+ */
+export const MAX_TOUCH_ID_REASON_CHARS = 200;
+
+/**
  * Touch ID only for unlocks on macOS when the hardware can prompt (issue 7). Destructive
- * tool calls always get the popup: a fingerprint cannot show what the arguments are.
+ * tool calls always get the popup: a fingerprint cannot show what the arguments are. So does
+ * an unlock whose servers do not all fit the Touch ID reason (Y7-bindpw): the person must see
+ * every host the password goes to before a fingerprint sends it there.
  */
 export function chooseApprovalMethod(request: ApprovalRequest, platform: NodeJS.Platform, touchId: TouchIdPort | undefined): ApprovalMethod {
   if (request.subject.kind !== 'unlock') return 'popup';
   if (platform !== 'darwin' || !touchId) return 'popup';
+  // Security: a reason that cannot name every host would let a fingerprint allow servers unseen.
+  if (request.subject.moreHosts !== undefined || touchIdReason(request).length > MAX_TOUCH_ID_REASON_CHARS) return 'popup';
   try {
     return touchId.canPromptTouchID() ? 'touch-id' : 'popup';
   } catch {
@@ -25,14 +35,22 @@ export function chooseApprovalMethod(request: ApprovalRequest, platform: NodeJS.
 }
 
 /**
- * The sentence macOS shows after "KeyBroker is trying to …": names the client, the
- * endpoint and how long the unlock lasts, so the user knows what a fingerprint allows.
+ * The sentence macOS shows after "KeyBroker is trying to …": names the endpoint, the server(s)
+ * its password goes to, the client and how long the unlock lasts, so the user knows what a
+ * fingerprint allows: `unlock "vc1" at vcenter-prod-01.corp.example.com for … (vsphere) for 4h`.
  */
 export function touchIdReason(request: ApprovalRequest): string {
   const duration = request.subject.kind === 'unlock' ? formatDuration(request.subject.ttlSeconds) : 'one call';
   const client = oneLine(request.client || 'an unknown client');
   const claims = request.clientVerified ? client : `a client that calls itself "${client}"`;
-  return `unlock "${oneLine(request.endpoint)}" for ${claims} (${oneLine(request.server)}) for ${duration}`;
+  const at = request.subject.kind === 'unlock' ? ` at ${hostList(request.subject.hosts)}` : '';
+  return `unlock "${oneLine(request.endpoint)}"${at} for ${claims} (${oneLine(request.server)}) for ${duration}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+function hostList(hosts: readonly string[]): string {
+  const safe = hosts.map((h) => sanitizeText(h, { maxChars: 260 }));
+  return safe.length > 1 ? `${safe.slice(0, -1).join(', ')} and ${safe[safe.length - 1]}` : (safe[0] ?? '');
 }
 
 function oneLine(s: string): string {

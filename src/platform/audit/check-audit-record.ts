@@ -49,6 +49,7 @@ const CHECKS: Record<keyof AuditRecord, FieldCheck> = {
   ruleReason: isString,
   limits: isArray,
   tools: isArray,
+  hosts: isArray,
   pid: isPositiveInt,
   approvalId: isString,
   ttlSeconds: isNonNegativeInt,

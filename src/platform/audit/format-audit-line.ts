@@ -7,6 +7,7 @@ const FIELD_ORDER = [
   'planSummary',
   'endpoint',
   'credential',
+  'hosts',
   'client',
   'server',
   'tool',

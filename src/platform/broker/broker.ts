@@ -9,6 +9,7 @@ import type { AuditSink } from '../ports/audit-sink.js';
 import { LockTargetNotFoundError } from './broker-errors.js';
 import type { ChildLink } from './child-link.js';
 import type { Clock } from '../ports/clock.js';
+import { upstreamHost } from '../../base/upstream-hosts.js';
 import { Consent } from './consent.js';
 import { boundedWait } from './bounded-wait.js';
 import { acceptBrokerFrame } from './frame-intake.js';
@@ -150,7 +151,8 @@ export class Broker extends DisposableBase {
   /** Endpoint lock states and sessions, for `keybroker status` and the tray. Never a secret. */
   endpointStatus(): EndpointStatus[] {
     return this.deps.config().endpoints.map((e) => {
-      const until = this.cache.unlockedUntil(e.credential);
+      // An unlock that did not name this endpoint's host (it moved since) does not serve it: locked.
+      const until = this.cache.covers(e.credential, upstreamHost(e.url)) ? this.cache.unlockedUntil(e.credential) : undefined;
       const s = this.sessions.current(e.id);
       const lock = until !== undefined ? 'unlocked' : s?.mode === 'once' ? 'once' : 'locked';
       return {

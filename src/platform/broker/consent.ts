@@ -3,6 +3,7 @@ import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 import { TokenDenied } from './token-denied.js';
 import type { UnlockCache } from './unlock-cache.js';
+import type { UnlockHosts } from '../../base/upstream-hosts.js';
 
 /** Who is asking, for the prompt and the audit trail. */
 export interface Requester {
@@ -10,6 +11,19 @@ export interface Requester {
   readonly client: string;
   /** The child (server) that asked: `vsphere`, `p6`. */
   readonly server: string;
+}
+
+/**
+ * Which endpoint asks and where the credential's password goes during the unlock (Y7-bindpw):
+ * the prompt names the hosts, and a cached unlock serves only an endpoint whose host it named.
+ */
+export interface UnlockTarget {
+  /** The endpoint that asks (`vc1`). */
+  readonly endpoint: string;
+  /** Its upstream host now (`upstreamHost(endpoint.url)`). */
+  readonly host: string;
+  /** Every host the credential logs in to (unlockHosts): shown, and what an allow covers. */
+  readonly hosts: UnlockHosts;
 }
 
 /** How the user let a credential be used. */
@@ -27,6 +41,7 @@ interface Outcome {
 }
 
 interface Prompt {
+  readonly credential: string;
   /** The askers wait here, each with its own cancellation; the last one gone withdraws the prompt. */
   readonly outcome: SharedRead<Outcome>;
   /** Withdraws the prompt for everyone (lock, shutdown). */
@@ -52,16 +67,19 @@ export class Consent {
   ) {}
 
   /**
-   * Resolve when the user allows `credential` for `endpoint`; throw TokenDenied otherwise.
+   * Resolve when the user allows `credential` for `target`; throw TokenDenied otherwise.
    * When `signal` aborts (the child cancelled its request) this asker stops waiting at once,
    * rejecting with the signal's reason; the prompt is withdrawn only when no other asker
    * still waits for it (an asker without a signal never goes).
    */
-  async ensureUnlocked(credential: string, ttlSeconds: number, endpoint: string, who: Requester, signal?: AbortSignal): Promise<UnlockMode> {
-    if (this.deps.cache.unlockedUntil(credential) !== undefined) return 'ttl';
+  async ensureUnlocked(credential: string, ttlSeconds: number, target: UnlockTarget, who: Requester, signal?: AbortSignal): Promise<UnlockMode> {
+    // Security: an unlock the user allowed for other hosts (the config was pointed elsewhere
+    // since) does not send the password to this one; the user is asked, and sees the host.
+    if (this.deps.cache.covers(credential, target.host)) return 'ttl';
     // A request cancelled before it got here shows no prompt at all.
     signal?.throwIfAborted();
-    const { decision, withdrawn, timeoutSeconds } = await this.prompt(credential, ttlSeconds, endpoint, who).outcome.join(signal);
+    const endpoint = target.endpoint;
+    const { decision, withdrawn, timeoutSeconds } = await this.prompt(credential, ttlSeconds, target, who).outcome.join(signal);
     // Issue 11: say what happened. Only a real "deny" is "denied by the user".
     // Only a signal-less asker could still be here, and it never leaves; kept for a clear denial.
     if (withdrawn === 'abandoned') throw new TokenDenied('denied', `the unlock prompt for ${endpoint} was withdrawn because its requests were cancelled; ask again`);
@@ -82,9 +100,9 @@ export class Consent {
     this.deps.cache.lock(credential);
   }
 
-  /** Withdraw a pending prompt for `credential` (lock while asking): its askers are denied. */
+  /** Withdraw the pending prompts for `credential` (lock while asking): their askers are denied. */
   cancel(credential: string): void {
-    this.prompts.get(credential)?.abort.abort();
+    for (const p of this.prompts.values()) if (p.credential === credential) p.abort.abort();
   }
 
   /** Withdraw every pending prompt (shutdown, lock all). */
@@ -92,24 +110,30 @@ export class Consent {
     for (const p of this.prompts.values()) p.abort.abort();
   }
 
-  private prompt(credential: string, ttlSeconds: number, endpoint: string, who: Requester): Prompt {
-    const existing = this.prompts.get(credential);
+  private prompt(credential: string, ttlSeconds: number, target: UnlockTarget, who: Requester): Prompt {
+    const { endpoint } = target;
+    const all = [...target.hosts.all];
+    // Security: askers share a prompt only when it names the same hosts: one whose config now
+    // points elsewhere is not let in on an answer given for other servers.
+    const key = `${credential}\n${[...all].sort().join('\n')}`;
+    const existing = this.prompts.get(key);
     // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.
     if (existing && !existing.outcome.abandoned) return existing;
 
+    const { hosts, moreHosts } = target.hosts;
     const abort = new AbortController();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
-      client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds },
+      client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
-      fields: { credential, endpoint, client: who.client, server: who.server },
+      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all },
       requested: { ttlSeconds },
       answered: ({ decision, outcome: how }) => {
-        if (this.prompts.get(credential) === prompt) this.prompts.delete(credential);
+        if (this.prompts.get(key) === prompt) this.prompts.delete(key);
         if (how === 'cancelled' && !abort.signal.aborted) return { reason: ABANDONED };
         if (decision === 'deny') return {};
         // Before the record is written: 'unlock.approved' never precedes the unlock it reports.
-        if (decision === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000);
+        if (decision === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000, all);
         return { ttlSeconds: decision === 'allow-ttl' ? ttlSeconds : 0, reason: decision === 'allow-once' ? 'allow once' : undefined };
       },
     }).then(({ outcome: how, decision, timeoutMs }): Outcome => {
@@ -118,12 +142,12 @@ export class Consent {
           : how === 'failed' ? 'failed' : undefined;
       return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
     }));
-    const prompt: Prompt = { outcome, abort };
+    const prompt: Prompt = { credential, outcome, abort };
     // An ask that failed outright (its audit threw) must not leave a prompt every later asker shares.
     outcome.done.catch(() => {
-      if (this.prompts.get(credential) === prompt) this.prompts.delete(credential);
+      if (this.prompts.get(key) === prompt) this.prompts.delete(key);
     });
-    this.prompts.set(credential, prompt);
+    this.prompts.set(key, prompt);
     return prompt;
   }
 }

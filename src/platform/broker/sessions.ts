@@ -9,6 +9,7 @@ import type { UnlockMode } from './consent.js';
 import { secretEquals } from './secret-equals.js';
 import { TokenDenied } from './token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from './upstream-login.js';
+import { decodePassword, encodePassword, routePassword } from '../keychain/password-envelope.js';
 
 /** A logged-in upstream session held by the broker on behalf of the children. */
 export interface LiveSession {
@@ -183,6 +184,15 @@ export class Sessions extends DisposableBase {
     if (password === undefined) {
       throw new TokenDenied('invalid', `no password in the keychain for ${endpoint.credential}; set it with 'keybroker endpoint update ${endpoint.id} --password-stdin'`);
     }
+    // Security (D198): the password goes only where it was bound; a legacy item binds here.
+    const item = password;
+    const stored = decodePassword(item);
+    password = stored.password;
+    const route = routePassword(endpoint, stored);
+    if (!route.ok) {
+      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: route.message, durationMs: clock.now() - started });
+      throw new TokenDenied('not_allowed', route.message);
+    }
     let token: string;
     let restToken: string | undefined;
     try {
@@ -193,6 +203,17 @@ export class Sessions extends DisposableBase {
       const message = e instanceof UpstreamLoginError ? e.message : `login to ${endpoint.id} failed unexpectedly; check the URL and try again`;
       audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'failed', code: reason, reason: message, durationMs: clock.now() - started });
       throw new TokenDenied(reason, message);
+    }
+    try {
+      // Bound after it worked: a legacy item to this server, a domain's to this in-domain host.
+      // Only over the item this login read: a password typed meanwhile is never overwritten.
+      const now = route.bind ? await keychain.get(endpoint.credential) : undefined;
+      if (route.bind && now !== undefined && secretEquals(now, item)) {
+        await keychain.set(endpoint.credential, encodePassword(password, [...(stored.bindings ?? []), route.bind]));
+        audit.append({ event: 'config.changed', endpoint: endpoint.id, credential: endpoint.credential, reason: `stored password bound to ${route.bind.origin}` });
+      }
+    } catch {
+      // The session stands; the item stays as it was and binds at the next login.
     } finally {
       // eslint-disable-next-line no-useless-assignment -- drop the last reference to the password early
       password = undefined;

@@ -10,6 +10,7 @@ import { TokenDenied } from './token-denied.js';
 import { grantExtrasOf } from '../../base/kinds/registry.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
 import { readCaCertificates } from '../config/read-ca-file.js';
+import { unlockHosts, upstreamHost } from '../../base/upstream-hosts.js';
 
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
@@ -89,7 +90,9 @@ export class TokenService {
     // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
     const who = { client: this.deps.attribution(link) ?? `${link.server} server`, server: link.server };
-    const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, endpoint.id, who, signal);
+    // Y7-bindpw: the prompt names where the password goes; `endpoint` is the one the login uses.
+    const target = { endpoint: endpoint.id, host: upstreamHost(endpoint.url), hosts: unlockHosts(config, endpoint) };
+    const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, target, who, signal);
     const now = this.deps.clock.now();
     // A TTL session ends exactly with its unlock; an allow-once session lasts one task.
     const until = mode === 'ttl'

@@ -6,6 +6,8 @@ import type { Clock } from '../ports/clock.js';
 interface Unlock {
   readonly until: number;
   readonly timer: Disposable;
+  /** The upstream hosts the user saw when allowing it: the only ones it lets the password go to. */
+  readonly hosts: ReadonlySet<string>;
 }
 
 /**
@@ -35,12 +37,20 @@ export class UnlockCache extends DisposableBase {
     return u.until;
   }
 
-  /** Unlock `credential` for `ttlMs` from now, replacing any earlier unlock. */
-  unlock(credential: string, ttlMs: number): number {
+  /**
+   * True when `credential` is unlocked and the user allowed it for `host` (Y7-bindpw).
+   * Security: an unlock covers the hosts its prompt named, not whatever the config says later.
+   */
+  covers(credential: string, host: string): boolean {
+    return this.unlockedUntil(credential) !== undefined && this.unlocks.get(credential)?.hosts.has(host) === true;
+  }
+
+  /** Unlock `credential` for `ttlMs` from now for `hosts`, replacing any earlier unlock. */
+  unlock(credential: string, ttlMs: number, hosts: Iterable<string> = []): number {
     this.drop(credential);
     const until = this.clock.now() + ttlMs;
     const timer = this.clock.setTimer(ttlMs, () => this.expire(credential));
-    this.unlocks.set(credential, { until, timer });
+    this.unlocks.set(credential, { until, timer, hosts: new Set(hosts) });
     return until;
   }
 

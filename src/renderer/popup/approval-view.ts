@@ -68,7 +68,11 @@ export function approvalView(request: ApprovalRequest, position: { index: number
   if (subject.kind === 'definition') rows.push(row('Changed', oneLine(subject.tools.join(', '), 300), 'tools'));
   rows.push(row('Server', oneLine(request.server, 64), 'server'), row('Endpoint', endpoint, 'endpoint'));
   if (subject.kind === 'unlock') {
-    rows.push(row('Credential', oneLine(subject.credential, 200), 'credential'), row('Unlock for', durationLabel(subject.ttlSeconds), 'duration'));
+    // Y7-bindpw: where the password goes, so a config pointed at another server is seen.
+    const more = subject.moreHosts ? ` and ${subject.moreHosts} more` : '';
+    rows.push(
+      row('Password goes to', oneLine(subject.hosts.join(', ') + more, 600), 'hosts'),
+      row('Credential', oneLine(subject.credential, 200), 'credential'), row('Unlock for', durationLabel(subject.ttlSeconds), 'duration'));
   }
 
   let args: HTMLElement | null = null;

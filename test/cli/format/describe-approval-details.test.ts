@@ -50,7 +50,6 @@ describe('describePlan(): a write\'s plan, line by line', () => {
     const bare: ApprovalRequest = { ...base, subject: { kind: 'tool', tool: 'fixture_write', argsPreview: '{}', changes: true } };
     assert.deepEqual(describePlan(bare), []);
     assert.deepEqual(describePlan({ ...bare, subject: { ...bare.subject, reasons: [why[1]!] } as ApprovalRequest['subject'] }), ['3f9a2c1e  tool fixture_write', `${INDENT}asks because: ${why[1]}`]);
-    assert.deepEqual(describePlan({ ...base, subject: { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 60 } }), []);
   });
 
   it('cuts a long summary at 400 characters and a long change at 200, each on one line', () => {

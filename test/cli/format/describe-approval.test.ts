@@ -6,9 +6,20 @@ import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
 const base = { id: '3f9a2c1e', client: 'c', clientVerified: false, server: 'vsphere', endpoint: 'vc1', createdAt: 0, expiresAt: 1 } as const;
 
 describe('describeApproval()', () => {
-  it('describes an unlock with its TTL', () => {
-    const a: ApprovalRequest = { ...base, subject: { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 5_400 } };
-    assert.equal(describeApproval(a), 'unlock domain:corp.example for 1h30m');
+  it('describes an unlock with its first host (+ when there are more) and its TTL', () => {
+    const a: ApprovalRequest = { ...base, subject: { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 5_400, hosts: ['vc1.corp.example', 'vc2.corp.example'] } };
+    assert.equal(describeApproval(a), 'unlock domain:corp.example at vc1.corp.example + for 1h30m');
+    const one: ApprovalRequest = { ...base, subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 60, hosts: ['127.0.0.1:8443'] } };
+    assert.equal(describeApproval(one), 'unlock endpoint:vc1 at 127.0.0.1:8443 for 1m');
+    const capped: ApprovalRequest = { ...base, subject: { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 60, hosts: ['a.example'], moreHosts: 3 } };
+    assert.equal(describeApproval(capped), 'unlock domain:corp.example at a.example + for 1m');
+  });
+
+  it('names every host of an unlock on the line under the table, with the count beyond the cap (Y7-bindpw)', () => {
+    const a: ApprovalRequest = { ...base, subject: { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 60, hosts: ['vc1.corp.example', 'evil.example\u202e'], moreHosts: 2 } };
+    assert.deepEqual(describePlan(a), ['3f9a2c1e  the password of domain:corp.example goes to: vc1.corp.example, evil.example\uFFFD and 2 more']);
+    const one: ApprovalRequest = { ...base, subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 60, hosts: ['vc1.corp.example'] } };
+    assert.deepEqual(describePlan(one), ['3f9a2c1e  the password of endpoint:vc1 goes to: vc1.corp.example']);
   });
 
   it('compacts pretty-printed tool arguments and cuts long ones to one safe line', () => {

@@ -3,12 +3,12 @@ import { describe, it } from 'node:test';
 import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
 import { ElectronApprover } from '../../../src/main/approvals/electron-approver.js';
-import { chooseApprovalMethod, touchIdReason } from '../../../src/main/approvals/touch-id.js';
+import { chooseApprovalMethod, MAX_TOUCH_ID_REASON_CHARS, touchIdReason } from '../../../src/main/approvals/touch-id.js';
 import { FakeSystemPreferences } from '../../mocks/electron.js';
 
 const unlock: ApprovalRequest = {
   id: '0000000a', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
-  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600 }, createdAt: 0, expiresAt: 60_000,
+  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 4 * 3600, hosts: ['vcenter-prod-01.corp.example.com'] }, createdAt: 0, expiresAt: 60_000,
 };
 const tool: ApprovalRequest = { ...unlock, id: '0000000b', subject: { kind: 'tool', tool: 'power-off-vm', argsPreview: '{"vm":"web-01"}', changes: true } };
 
@@ -33,6 +33,17 @@ describe('chooseApprovalMethod()', () => {
   it('always uses the popup for tool calls', () => {
     assert.equal(chooseApprovalMethod(tool, 'darwin', new FakeSystemPreferences(true)), 'popup');
   });
+  it('uses the popup for an unlock whose hosts do not all fit the Touch ID reason (Y7-bindpw)', () => {
+    const prefs = new FakeSystemPreferences(true);
+    const subject = unlock.subject as Extract<ApprovalRequest['subject'], { kind: 'unlock' }>;
+    const two = { ...unlock, subject: { ...subject, hosts: ['vc1.corp.example', 'vc2.corp.example'] } };
+    assert.equal(chooseApprovalMethod(two, 'darwin', prefs), 'touch-id', 'two short hosts fit the reason');
+    assert.equal(chooseApprovalMethod({ ...two, subject: { ...two.subject, moreHosts: 1 } }, 'darwin', prefs), 'popup', 'a host the reason cannot name means the popup');
+    const long = { ...unlock, subject: { ...subject, hosts: ['a'.repeat(60), 'b'.repeat(60), 'c'.repeat(60)] } };
+    assert.ok(touchIdReason(long).length > MAX_TOUCH_ID_REASON_CHARS, 'the test reason is over the limit');
+    assert.equal(chooseApprovalMethod(long, 'darwin', prefs), 'popup', 'a reason over the limit means the popup');
+    assert.ok(touchIdReason(two).length <= MAX_TOUCH_ID_REASON_CHARS, touchIdReason(two));
+  });
   it('falls back to the popup when canPromptTouchID throws', () => {
     const prefs = new FakeSystemPreferences(true);
     prefs.canPromptTouchID = () => {
@@ -43,11 +54,12 @@ describe('chooseApprovalMethod()', () => {
 });
 
 describe('touchIdReason()', () => {
-  it('names the client, the endpoint and the duration', () => {
-    const reason = touchIdReason(unlock);
-    assert.match(reason, /claude-ai/);
-    assert.match(reason, /vc1/);
-    assert.match(reason, /4h/);
+  it('names the endpoint, the host its password goes to, the client and the duration, on one line', () => {
+    assert.equal(touchIdReason(unlock), 'unlock "vc1" at vcenter-prod-01.corp.example.com for a client that calls itself "claude-ai" (vsphere) for 4h');
+  });
+  it('names every host of a shared credential, each made safe (Y7-bindpw)', () => {
+    const subject = { ...unlock.subject, hosts: ['vc1.corp.example', 'evil.example\u202e', 'vc3.corp.example'] } as ApprovalRequest['subject'];
+    assert.match(touchIdReason({ ...unlock, subject }), /^unlock "vc1" at vc1\.corp\.example, evil\.example\uFFFD and vc3\.corp\.example for /);
   });
   it('keeps control characters from a client name out of the prompt', () => {
     assert.doesNotMatch(touchIdReason({ ...unlock, client: 'evil\nclient' }), /\n/);

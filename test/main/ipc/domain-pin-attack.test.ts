@@ -21,6 +21,7 @@ import type { MemoryKeychain } from '../../mocks/memory-keychain.js';
 import { startSettingsWorld, type SettingsWorld } from './settings-world.js';
 import { SERVICE_CONTENT_RESPONSE, soapEnvelope, soapMethodOf } from '../../support/fake-vcenter.js';
 import { createTestPki, type TestPki } from '../../support/openssl-pki.js';
+import { passwordOf } from '../../support/password-of.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CHILD = path.join(ROOT, 'test/fixtures/vsphere-login-child.ts');
@@ -91,7 +92,7 @@ describe('the settings page cannot pair an in-domain name with its own certifica
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdin.end(keychain.items.get('domain:corp.example') ?? '');
+    child.stdin.end(passwordOf(keychain.items.get('domain:corp.example')) ?? '');
     const [code] = (await once(child, 'close')) as [number | null];
     assert.equal(code, 0, `the login child failed: ${err}`);
     return JSON.parse(out.trim().split('\n').pop()!) as { ok: boolean; message?: string };
@@ -125,7 +126,7 @@ describe('the settings page cannot pair an in-domain name with its own certifica
     assert.equal(edit.ok, false, 'an edit pinned vc9 to the attacker\'s certificate');
     if (!edit.ok) assert.match(edit.error.message, REFUSED, 'the one line for an edit');
     assert.equal(services.listEndpoints()[0]!.fingerprintSha256, FP_A, 'vc9 keeps its pin');
-    assert.equal(keychain.items.get('domain:corp.example'), 'domain-password', 'the domain password is untouched');
+    assert.equal(passwordOf(keychain.items.get('domain:corp.example')), 'domain-password', 'the domain password is untouched');
   });
 
   it('another host of the domain with the system\'s trust store, or the pin or CA file another endpoint of the domain has, needs no password', async () => {
@@ -140,7 +141,7 @@ describe('the settings page cannot pair an in-domain name with its own certifica
     assert.equal((await invoke('endpoints:add', { ...vc9, id: 'vc12', url: 'https://vc12.corp.example', fingerprintSha256: undefined, caFile, password: 'domain-password' })).ok, true, 'typed for the CA file');
     assert.equal((await invoke('endpoints:add', { ...vc9, id: 'vc13', url: 'https://vc13.corp.example', fingerprintSha256: undefined, caFile })).ok, true, 'the same CA file again');
     assert.deepEqual(services.listEndpoints().map((e) => e.id), ['vc9', 'vc10', 'vc11', 'vc12', 'vc13'], 'all added');
-    assert.equal(keychain.items.get('domain:corp.example'), 'domain-password', 'one domain password throughout');
+    assert.equal(passwordOf(keychain.items.get('domain:corp.example')), 'domain-password', 'one domain password throughout');
   });
 
   it('Security: without a password only a domain credential may be shared, never an endpoint\'s own one', async () => {

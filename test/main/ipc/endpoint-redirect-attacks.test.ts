@@ -10,6 +10,7 @@ import type { AppServices } from '../../../src/main/app-services.js';
 import type { MemoryKeychain } from '../../mocks/memory-keychain.js';
 import { startSettingsWorld, type SettingsWorld } from './settings-world.js';
 import { createTestPki } from '../../support/openssl-pki.js';
+import { passwordOf } from '../../support/password-of.js';
 
 const FP_A = 'AA:'.repeat(31) + 'AA';
 const FP_B = 'BB:'.repeat(31) + 'BB';
@@ -47,7 +48,7 @@ describe('the settings page cannot redirect a stored password (R9-attack)', () =
     }
     assert.equal(stored().url, 'https://vc1.corp.example/sdk');
     assert.equal(stored().fingerprintSha256, FP_A);
-    assert.equal(keychain.items.get('endpoint:vc1'), 'the-password');
+    assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'the-password');
   });
 
   it('Security: an edit without the password may not give the endpoint a CA file of its own', async () => {
@@ -73,10 +74,10 @@ describe('the settings page cannot redirect a stored password (R9-attack)', () =
   it('an edit that keeps the server (a path, read-only, TTL, user) needs no password; a move with the password typed again is fine', async () => {
     assert.equal((await invoke('endpoints:edit', { ...form, url: 'https://VC1.corp.example/sdk', readOnly: true, ttlSeconds: 600, username: 'other' })).ok, true);
     assert.equal(stored().readOnly, true);
-    assert.equal(keychain.items.get('endpoint:vc1'), 'the-password');
+    assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'the-password');
     assert.equal((await invoke('endpoints:edit', { ...form, url: 'https://vc2.corp.example', fingerprintSha256: FP_B, password: 'typed-again' })).ok, true);
     assert.equal(stored().url, 'https://vc2.corp.example/sdk');
-    assert.equal(keychain.items.get('endpoint:vc1'), 'typed-again');
+    assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'typed-again');
   });
 
   it('Security: with a domain password (typed for every host of the domain) an edit may move within the domain, but not change the certificate without it', async () => {
@@ -88,6 +89,6 @@ describe('the settings page cannot redirect a stored password (R9-attack)', () =
     if (!pinned.ok) assert.match(pinned.error.message, /enter the domain password again in the Password field to trust its certificate pin for vc9/);
     // Outside the domain the builder refuses it, password or not.
     assert.equal((await invoke('endpoints:edit', { ...shared, url: 'https://evil.example' })).ok, false);
-    assert.equal(keychain.items.get('domain:corp.example'), 'domain-password');
+    assert.equal(passwordOf(keychain.items.get('domain:corp.example')), 'domain-password');
   });
 });

@@ -12,7 +12,7 @@ import { ManualClock } from '../../mocks/manual-clock.js';
 
 const ASK: AskUserRequest = {
   client: 'claude-ai', server: 'vsphere', endpoint: 'vc1',
-  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 3600 },
+  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 3600, hosts: ['vc1.corp.example'] },
   timeoutMs: 60_000,
   events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
   fields: { credential: 'endpoint:vc1', endpoint: 'vc1', client: 'claude-ai', server: 'vsphere' },

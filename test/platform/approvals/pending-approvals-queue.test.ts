@@ -9,7 +9,7 @@ import { PendingApprovals } from '../../../src/platform/approvals/pending-approv
 
 const req = (id: string): ApprovalRequest => ({
   id, client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
-  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 3600 },
+  subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 3600, hosts: ['vc1.corp.example'] },
   createdAt: 0, expiresAt: 60_000,
 });
 

@@ -54,7 +54,7 @@ function valueFor(key: string): fc.Arbitrary<unknown> {
       case 'keyId': return hex;
       case 'sig': return sig;
       case 'durationMs': case 'rule': case 'pid': case 'ttlSeconds': case 'count': return number;
-      case 'argNames': case 'objects': case 'limits': case 'tools': return strings;
+      case 'argNames': case 'objects': case 'limits': case 'tools': case 'hosts': return strings;
       case 'event': return fc.constantFrom<unknown>(...AUDIT_EVENTS, 'tool.Called', 'nope');
       default: return text;
     }

@@ -20,7 +20,8 @@ async function drain(): Promise<void> {
 
 describe('Broker attacks: an endpoint edited while its login runs', () => {
   for (const [what, change] of [
-    ['url', { url: 'https://vc9.elsewhere.example/sdk' }],
+    // In the domain, with the system's trust: where the domain password may go untyped (D180, D198).
+    ['url', { url: 'https://vc9.corp.example/sdk' }],
     ['user', { username: 'someone-else' }],
     ['TLS pin', { tls: { verify: true, fingerprintSha256: 'AB'.repeat(32) } }],
   ] as const) {
@@ -42,10 +43,17 @@ describe('Broker attacks: an endpoint edited while its login runs', () => {
       assert.equal(answer.t, 'token.deny', `the old login's token was granted for the changed endpoint: ${JSON.stringify(answer.t === 'token.grant' ? answer.upstream : answer)}`);
       assert.equal(broker.endpointStatus().find((e) => e.id === 'vc1')?.session, undefined, 'a session of the old settings is still held for the changed endpoint');
       assert.deepEqual(vsphere.logouts, ['tok-vc1-1'], 'the raced login was not logged out upstream');
-      // The next request logs in afresh, with the new settings.
+      // The next request logs in afresh, with the new settings; at a new host only after the
+      // user allowed that host (Y7-bindpw: the unlock covered the hosts its prompt named).
       vsphere.gate = undefined;
-      const next = await ask(broker, link, 'vc1', 'b');
-      assert.equal(next.t === 'token.grant' && next.token, 'tok-vc1-2', 'the next request did not log in again');
+      const next = await (what === 'url' ? askAnswered(broker, approver, link, 'vc1', 'b', 'allow-ttl') : ask(broker, link, 'vc1', 'b'));
+      if (what === 'TLS pin') {
+        // D198: a pin nobody typed the domain password for gets no password at all.
+        assert.equal(next.t === 'token.deny' && next.code, 'not_allowed', 'the stored password went to a pin it was not typed for');
+        assert.equal(vsphere.logins, 1, 'no login with the new pin');
+      } else assert.equal(next.t === 'token.grant' && next.token, 'tok-vc1-2', 'the next request did not log in again');
+      const hosts = approver.prompts.map((p) => (p.subject.kind === 'unlock' ? p.subject.hosts : []));
+      assert.deepEqual(hosts, what === 'url' ? [['vc1.corp.example', 'vc2.corp.example'], ['vc9.corp.example', 'vc2.corp.example']] : [['vc1.corp.example', 'vc2.corp.example']], 'a prompt for the new host only');
     });
   }
 

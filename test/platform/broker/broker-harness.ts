@@ -1,3 +1,4 @@
+import type { UnlockTarget } from '../../../src/platform/broker/consent.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
 import type { HostToChildBroker } from '../../../src/base/contracts/token-protocol.js';
@@ -75,7 +76,7 @@ export function makeBroker(opts: { password?: string; unreachable?: boolean; log
     config: () => config, keychain, logins: { vsphere, p6 }, approver, clock,
     audit: { append: (r) => void audit.push(r) }, logoutWaitMs: opts.logoutWaitMs,
   });
-  return { broker, clock, approver, audit, vsphere, p6, setConfig: (c: Config) => { config = c; } };
+  return { broker, clock, approver, audit, vsphere, p6, store, setConfig: (c: Config) => { config = c; } };
 }
 
 /** Send one request and wait until the link receives the answer to it. */
@@ -99,4 +100,9 @@ export async function askAnswered(broker: Broker, approver: ScriptedApprover, li
   await shown;
   approver.answer(decision);
   return reply;
+}
+
+/** The unlock target of `endpoint` whose one host is `host` (default `<endpoint>.corp.example`). */
+export function at(endpoint: string, host = `${endpoint}.corp.example`): UnlockTarget {
+  return { endpoint, host, hosts: { hosts: [host], all: new Set([host]) } };
 }

@@ -39,7 +39,7 @@ describe('Broker token requests', () => {
     const [p] = approver.prompts;
     assert.equal(p?.server, 'p6');
     assert.equal(p?.endpoint, 'pm');
-    assert.deepEqual(p?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 3600 });
+    assert.deepEqual(p?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 3600, hosts: ['p6.other.example'] });
     approver.answer('deny');
     await reply;
   });

@@ -7,6 +7,7 @@ import { PendingApprovals } from '../../../src/platform/approvals/pending-approv
 import { Consent } from '../../../src/platform/broker/consent.js';
 import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
+import { at } from './broker-harness.js';
 
 describe('Consent when asking fails', () => {
   it('a failed ask is not shared with the next asker, who gets a prompt of its own', async () => {
@@ -19,9 +20,9 @@ describe('Consent when asking fails', () => {
       audit: { append: (r) => { if (broken) throw new Error('disk full'); audit.push(r); } },
     });
     const who = { client: 'claude-ai', server: 'vsphere' };
-    await assert.rejects(consent.ensureUnlocked('endpoint:vc1', 3600, 'vc1', who), /disk full/);
+    await assert.rejects(consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1'), who), /disk full/);
     broken = false;
-    const second = consent.ensureUnlocked('endpoint:vc1', 3600, 'vc1', who);
+    const second = consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1'), who);
     const [shown] = pending.list();
     assert.ok(shown, 'the second asker got a prompt of its own');
     pending.decide(shown.id, 'allow-ttl');

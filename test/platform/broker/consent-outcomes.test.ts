@@ -8,13 +8,13 @@ import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { Consent } from '../../../src/platform/broker/consent.js';
 import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
-import { ScriptedApprover } from './broker-harness.js';
+import { ScriptedApprover, at } from './broker-harness.js';
 
 function makeConsent(approver: Approver) {
   const clock = new ManualClock();
   const audit: AuditInput[] = [];
   const consent = new Consent({ approver, cache: new UnlockCache(clock), clock, audit: { append: (r) => void audit.push(r) }, newApprovalId: () => 'abcdef01', promptTimeoutMs: () => 60_000 });
-  const unlock = () => consent.ensureUnlocked('endpoint:vc1', 3600, 'vc1', { client: 'claude-ai', server: 'vsphere' });
+  const unlock = () => consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1'), { client: 'claude-ai', server: 'vsphere' });
   return { consent, clock, audit, unlock };
 }
 

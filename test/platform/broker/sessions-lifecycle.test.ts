@@ -10,6 +10,7 @@ import { TokenDenied } from '../../../src/platform/broker/token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from '../../../src/platform/broker/upstream-login.js';
 import { MemoryKeychain } from '../../mocks/memory-keychain.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
+import { encodePassword } from '../../../src/platform/keychain/password-envelope.js';
 
 const VC1: Endpoint = { id: 'vc1', kind: 'vsphere', url: 'https://vc1.corp.example/sdk', username: 'svc', readOnly: false, tls: { verify: true }, credential: 'endpoint:vc1' };
 const VC2: Endpoint = { ...VC1, id: 'vc2', url: 'https://vc2.corp.example/sdk' };
@@ -17,7 +18,8 @@ const VC2: Endpoint = { ...VC1, id: 'vc2', url: 'https://vc2.corp.example/sdk' }
 function setup(login: Partial<UpstreamLogin> = {}) {
   const clock = new ManualClock();
   const keychain = new MemoryKeychain();
-  keychain.items.set('endpoint:vc1', 'pw');
+  // Bound to both endpoints that use it, as a typed password is (D198): no binding record here.
+  keychain.items.set('endpoint:vc1', encodePassword('pw', [{ origin: 'https://vc1.corp.example' }, { origin: 'https://vc2.corp.example' }]));
   const audit: AuditInput[] = [];
   const logouts: string[] = [];
   let n = 0;
@@ -154,7 +156,6 @@ describe('Sessions', () => {
 
   it('lockCredential ends every session of the credential and names them', async () => {
     const t = setup();
-    t.keychain.items.set('endpoint:vc1', 'pw');
     await t.sessions.login(VC1, 'ttl', t.clock.now() + 60_000);
     await t.sessions.login(VC2, 'ttl', t.clock.now() + 60_000);
     assert.deepEqual(await t.sessions.lockCredential('endpoint:other'), []);

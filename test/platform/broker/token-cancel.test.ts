@@ -11,7 +11,7 @@ import { Consent } from '../../../src/platform/broker/consent.js';
 import { TokenDenied } from '../../../src/platform/broker/token-denied.js';
 import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
-import { makeBroker, recordingLink } from './broker-harness.js';
+import { makeBroker, recordingLink, at } from './broker-harness.js';
 
 const WHO = { client: 'claude-ai', server: 'p6' };
 const tick = () => new Promise((r) => setImmediate(r));
@@ -43,21 +43,21 @@ describe('Consent with cancellable askers', () => {
   it('the only asker cancels: it rejects with its reason at once, the prompt is withdrawn and audited as withdrawn', async () => {
     const t = consentSetup();
     const abort = new AbortController();
-    const p = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, abort.signal);
+    const p = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, abort.signal);
     await tick();
     assert.equal(t.shown.length, 1, 'one prompt');
     abort.abort(new Error('the call went'));
     await assert.rejects(p, /the call went/);
     assert.ok(t.shown[0]!.aborted, 'the prompt is withdrawn');
     await tick();
-    assert.deepEqual(t.audit.at(-1), { event: 'unlock.denied', credential: 'endpoint:pm', endpoint: 'pm', client: 'claude-ai', server: 'p6', approvalId: 'id1', outcome: 'cancelled', durationMs: 0, reason: ABANDONED });
+    assert.deepEqual(t.audit.at(-1), { event: 'unlock.denied', credential: 'endpoint:pm', endpoint: 'pm', client: 'claude-ai', server: 'p6', hosts: ['pm.corp.example'], approvalId: 'id1', outcome: 'cancelled', durationMs: 0, reason: ABANDONED });
   });
 
   it('of two askers one cancels: the prompt stays, and the other gets the answer', async () => {
     const t = consentSetup();
     const leaving = new AbortController();
-    const gone = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, leaving.signal);
-    const staying = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, new AbortController().signal);
+    const gone = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, leaving.signal);
+    const staying = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, new AbortController().signal);
     await tick();
     leaving.abort();
     await assert.rejects(gone, { name: 'AbortError' });
@@ -70,8 +70,8 @@ describe('Consent with cancellable askers', () => {
   it('an asker without a signal keeps the prompt up when every other asker cancels', async () => {
     const t = consentSetup();
     const leaving = new AbortController();
-    const gone = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, leaving.signal);
-    const plain = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO);
+    const gone = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, leaving.signal);
+    const plain = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO);
     await tick();
     leaving.abort();
     await assert.rejects(gone, { name: 'AbortError' });
@@ -84,15 +84,15 @@ describe('Consent with cancellable askers', () => {
     const t = consentSetup();
     const before = new AbortController();
     before.abort();
-    await assert.rejects(t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, before.signal), { name: 'AbortError' });
+    await assert.rejects(t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, before.signal), { name: 'AbortError' });
     assert.equal(t.shown.length, 0, 'nothing shown for a request already cancelled');
     const first = new AbortController();
-    const p1 = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, first.signal);
+    const p1 = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, first.signal);
     await tick();
     first.abort();
     await assert.rejects(p1, { name: 'AbortError' });
     // Asked again before the withdrawn prompt's answer arrived: not joined to the abandoned one.
-    const p2 = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, new AbortController().signal);
+    const p2 = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, new AbortController().signal);
     await tick();
     assert.equal(t.shown.length, 2, 'a new prompt');
     assert.equal(t.shown[1]!.aborted, false, 'and it is up');
@@ -102,7 +102,7 @@ describe('Consent with cancellable askers', () => {
 
   it('a lock while asking still says locked, not withdrawn', async () => {
     const t = consentSetup();
-    const p = t.consent.ensureUnlocked('endpoint:pm', 3600, 'pm', WHO, new AbortController().signal);
+    const p = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO, new AbortController().signal);
     await tick();
     t.consent.cancel('endpoint:pm');
     await assert.rejects(p, (e: unknown) => e instanceof TokenDenied && e.code === 'locked');

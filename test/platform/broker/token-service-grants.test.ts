@@ -116,7 +116,7 @@ describe('TokenService grants', () => {
     const shown = t.approver.nextPrompt();
     const r = ask(t.broker, recordingLink('p6'), 'pm', 'a');
     await shown;
-    assert.deepEqual(t.approver.prompts[0]?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 4 * 3600 });
+    assert.deepEqual(t.approver.prompts[0]?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 4 * 3600, hosts: ['p6.other.example'] });
     t.approver.answer('deny');
     await r;
   });

@@ -75,7 +75,7 @@ describe('ControlServer', () => {
 
   it('serves every op and answers with the request id', async () => {
     const s = await listen();
-    handler.approvals = [{ id: '3f9a2c1e', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1', subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 3600 }, createdAt: 1, expiresAt: 2 }];
+    handler.approvals = [{ id: '3f9a2c1e', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1', subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 3600, hosts: ['vc1.corp.example'] }, createdAt: 1, expiresAt: 2 }];
     handler.unlocked = ['vc1'];
     const c = await RawClient.connect(s.socketPath);
     c.send('{"id":1,"op":"status"}\n');

@@ -15,6 +15,7 @@ import { openHomeKeychain } from '../../../src/platform/keychain/open-home-keych
 import { runKeybroker } from '../../support/keybroker-cli.js';
 import { startServe } from '../../support/serve-process.js';
 import { startSecretService, type SecretService } from '../../support/secret-service.js';
+import { passwordOf } from '../../support/password-of.js';
 
 const FINGERPRINT = 'ab'.repeat(32);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-home-kc-'));
@@ -70,20 +71,20 @@ describe('openHomeKeychain on a real Secret Service', () => {
       const r = await runKeybroker(['endpoint', 'add', 'vsphere', 'vc', '--url', 'https://vc.example.test', '--user', 'u', '--fingerprint', FINGERPRINT, '--no-verify', '--password-stdin'], { env: { ...env, KEYBROKER_HOME: home }, stdin: `${pw}\n` });
       assert.equal(r.code, 0, r.stderr);
     }
-    assert.equal(await (await openHomeKeychain(a)).keychain.get('endpoint:vc'), 'password-of-home-a');
-    assert.equal(await (await openHomeKeychain(b)).keychain.get('endpoint:vc'), 'password-of-home-b');
+    assert.equal(passwordOf(await (await openHomeKeychain(a)).keychain.get('endpoint:vc')), 'password-of-home-a');
+    assert.equal(passwordOf(await (await openHomeKeychain(b)).keychain.get('endpoint:vc')), 'password-of-home-b');
     const [nsA, nsB] = [loadKeychainNamespace(a), loadKeychainNamespace(b)];
     assert.notEqual(nsA.service, nsB.service);
     assert.match(nsA.service, /^KeyBroker\/[0-9a-f]{16}$/);
     // What another program (or a person with secret-tool) sees: one item per home, none shared.
-    assert.equal(await lookup(ss, nsA.service, 'endpoint:vc'), 'password-of-home-a');
-    assert.equal(await lookup(ss, nsB.service, 'endpoint:vc'), 'password-of-home-b');
+    assert.equal(passwordOf(await lookup(ss, nsA.service, 'endpoint:vc')), 'password-of-home-a');
+    assert.equal(passwordOf(await lookup(ss, nsB.service, 'endpoint:vc')), 'password-of-home-b');
     assert.equal(await lookup(ss, KEYCHAIN_SERVICE, 'endpoint:vc'), undefined);
     // Removing the endpoint in one home leaves the other's password alone.
     const rm = await runKeybroker(['endpoint', 'remove', 'vc'], { env: { ...env, KEYBROKER_HOME: a } });
     assert.equal(rm.code, 0, rm.stderr);
     assert.equal(await lookup(ss, nsA.service, 'endpoint:vc'), undefined);
-    assert.equal(await lookup(ss, nsB.service, 'endpoint:vc'), 'password-of-home-b');
+    assert.equal(passwordOf(await lookup(ss, nsB.service, 'endpoint:vc')), 'password-of-home-b');
   });
 
   it('the next open removes the second name a creator killed between its link and its unlink left for keychain.json (D176, X2-domainpin)', async () => {

@@ -1,0 +1,140 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { Config } from '../../base/contracts/config.js';
+import type { Endpoint } from '../../base/contracts/endpoint.js';
+import type { Keychain } from './keychain.js';
+import { readCaText } from '../config/read-ca-file.js';
+
+/**
+ * Where a stored password may go (D198): the origin it was used at and the TLS trust
+ * that proved that server (the pin, or the SHA-256 of the CA file's text), as its first
+ * successful login found them.
+ */
+export const PasswordBinding = z.strictObject({
+  /** `https://vc1.corp.example:443`'s form as `new URL().origin` writes it. */
+  origin: z.string().min(1).max(300),
+  /** The certificate pin, lower-case hex without colons. */
+  pin: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** SHA-256 (hex) of the CA file's text. */
+  ca: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+export type PasswordBinding = z.infer<typeof PasswordBinding>;
+
+const Envelope = z.strictObject({
+  kb: z.literal(1),
+  password: z.string(),
+  for: z.array(PasswordBinding).max(1000),
+});
+
+/** A keychain item as the broker reads it: the password, and where it may go (absent: a legacy, unbound item). */
+export interface StoredPassword {
+  readonly password: string;
+  readonly bindings?: readonly PasswordBinding[];
+}
+
+const MAGIC = '{"kb":1,';
+
+/** The item text for `password` bound to `bindings`. */
+export function encodePassword(password: string, bindings: readonly PasswordBinding[]): string {
+  return JSON.stringify({ kb: 1, password, for: bindings });
+}
+
+/**
+ * Read an item: an envelope, or a legacy bare password (anything that is not one). Security:
+ * never throws with the item's text in a message; an item that starts like an envelope but is
+ * not a valid one is read as a bare password (so it cannot lock its owner out), unbound.
+ */
+export function decodePassword(item: string): StoredPassword {
+  if (!item.startsWith(MAGIC)) return { password: item };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(item);
+  } catch {
+    return { password: item };
+  }
+  const envelope = Envelope.safeParse(parsed);
+  return envelope.success ? { password: envelope.data.password, bindings: envelope.data.for } : { password: item };
+}
+
+/**
+ * The binding `endpoint` asks for now: its URL's origin, its pin and its CA file's hash, or
+ * undefined when its CA file cannot be read (the login then fails on that anyway).
+ */
+export function bindingOf(endpoint: Endpoint): PasswordBinding | undefined {
+  const pin = endpoint.tls.fingerprintSha256?.replaceAll(':', '').toLowerCase();
+  let ca: string | undefined;
+  if (endpoint.tls.caFile) {
+    const read = readCaText(endpoint.tls.caFile);
+    if (!read.ok) return undefined;
+    ca = crypto.createHash('sha256').update(read.text).digest('hex');
+  }
+  return { origin: new URL(endpoint.url).origin, ...(pin && { pin }), ...(ca && { ca }) };
+}
+
+/** True when `bindings` hold exactly `b` (origin, pin and CA all equal). */
+export function isBound(bindings: readonly PasswordBinding[], b: PasswordBinding): boolean {
+  return bindings.some((x) => x.origin === b.origin && x.pin === b.pin && x.ca === b.ca);
+}
+
+/** "https://vc1.corp.example" or "https://a, https://b and 2 more", for the refusal. */
+export function describeBindings(bindings: readonly PasswordBinding[]): string {
+  const origins = [...new Set(bindings.map((b) => b.origin))];
+  const shown = origins.slice(0, 3).join(', ');
+  return origins.length > 3 ? `${shown} and ${origins.length - 3} more` : shown;
+}
+
+/** Whether a stored password may go to `endpoint` now. */
+export type PasswordRoute =
+  | { readonly ok: true; readonly bind?: PasswordBinding }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Where the stored password may go (D198): where it is bound; a legacy item anywhere
+ * (`bind`: bind it there after a successful login); a domain's password also to a host of its
+ * domain proven by the system's CAs or by a pin and CA it is already bound with (what D180
+ * lets it go to untyped; `bind` it there too).
+ * Otherwise the one line that says what to do.
+ */
+export function routePassword(endpoint: Endpoint, stored: StoredPassword): PasswordRoute {
+  const binding = bindingOf(endpoint);
+  if (stored.bindings === undefined) return binding ? { ok: true, bind: binding } : { ok: true };
+  if (binding && isBound(stored.bindings, binding)) return { ok: true };
+  const domain = endpoint.credential.startsWith('domain:') ? endpoint.credential.slice('domain:'.length).toLowerCase() : undefined;
+  const host = new URL(endpoint.url).hostname;
+  // D180: in the domain, with the system's trust or exactly a trust the password is bound to.
+  const knownTrust = (b: PasswordBinding): boolean => (!b.pin && !b.ca) || stored.bindings!.some((x) => x.pin === b.pin && x.ca === b.ca);
+  if (binding && domain && (host === domain || host.endsWith(`.${domain}`)) && knownTrust(binding)) return { ok: true, bind: binding };
+  return {
+    ok: false,
+    message: `${endpoint.id} now points at ${binding?.origin ?? new URL(endpoint.url).origin}; its password was stored for ${describeBindings(stored.bindings)}: type it again in Settings or 'keybroker endpoint update ${endpoint.id} --password-stdin'`,
+  };
+}
+
+/** The item for a password typed now: bound to every endpoint of `config` that uses `credential`. */
+export function boundItem(password: string, config: Pick<Config, 'endpoints'>, credential: string): string {
+  const bindings = config.endpoints.filter((e) => e.credential === credential).map(bindingOf).filter((b): b is PasswordBinding => b !== undefined);
+  return encodePassword(password, bindings);
+}
+
+/**
+ * After a write path stored `credential` (typed: `password` given) or let `endpoint` use it
+ * untyped (D180 allowed the trust): rewrite the item bound to the saved config's endpoints,
+ * or with `endpoint`'s binding added. Best effort: a legacy or unbound item still works and is
+ * bound at its next login; a failure here changes nothing the user sees.
+ */
+export async function bindStoredPassword(keychain: Keychain, config: Pick<Config, 'endpoints'>, credential: string, password: string | undefined): Promise<void> {
+  try {
+    if (password !== undefined) {
+      await keychain.set(credential, boundItem(password, config, credential));
+      return;
+    }
+    const item = await keychain.get(credential);
+    if (item === undefined) return;
+    const stored = decodePassword(item);
+    if (stored.bindings === undefined) return; // legacy: binds at its first login
+    const add = config.endpoints.filter((e) => e.credential === credential).map(bindingOf).filter((b): b is PasswordBinding => b !== undefined && !isBound(stored.bindings!, b));
+    if (add.length > 0) await keychain.set(credential, encodePassword(stored.password, [...stored.bindings, ...add]));
+  } catch {
+    // Best effort, as above.
+  }
+}

@@ -1,0 +1,47 @@
+// D198: the broker sends a stored password only where it is bound; a legacy item is
+// bound at its first successful login.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Config } from '../../../src/base/contracts/config.js';
+import { decodePassword, encodePassword } from '../../../src/platform/keychain/password-envelope.js';
+import { askAnswered, makeBroker, PASSWORD, recordingLink, testConfig } from './broker-harness.js';
+
+/** testConfig() with pm pointed at `url`. */
+function pointPmAt(url: string): Config {
+  const c = testConfig();
+  return Config.parse({ ...c, endpoints: c.endpoints.map((e) => (e.id === 'pm' ? { ...e, url } : e)) });
+}
+
+describe('Broker: a stored password goes only where it is bound (D198)', () => {
+  it('binds a legacy item to the server of its first successful login, audited', async () => {
+    const { broker, approver, store, audit } = makeBroker();
+    assert.equal((await askAnswered(broker, approver, recordingLink('p6'), 'pm', 'a', 'allow-once')).t, 'token.grant');
+    assert.deepEqual(decodePassword(store.get('endpoint:pm')!), { password: PASSWORD, bindings: [{ origin: 'https://p6.other.example' }] });
+    assert.ok(audit.some((a) => a.event === 'config.changed' && a.endpoint === 'pm' && a.reason === 'stored password bound to https://p6.other.example'), 'the binding is audited');
+  });
+
+  it('refuses, after the approval and before any upstream I/O, to send it to a server it is not bound to', async () => {
+    const { broker, approver, store, audit, p6, setConfig } = makeBroker();
+    store.set('endpoint:pm', encodePassword(PASSWORD, [{ origin: 'https://p6.other.example' }]));
+    setConfig(pointPmAt('https://evil.example/p6ws/restapi'));
+    const r = await askAnswered(broker, approver, recordingLink('p6'), 'pm', 'a', 'allow-ttl');
+    const message = "pm now points at https://evil.example; its password was stored for https://p6.other.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'";
+    assert.deepEqual(r.t === 'token.deny' && [r.code, r.message], ['not_allowed', message]);
+    assert.equal(p6.logins, 0, 'no login attempt anywhere');
+    assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'password_not_bound' && a.reason === message), 'audited');
+    assert.ok(!JSON.stringify(audit).includes(PASSWORD), 'no password in the audit');
+    assert.deepEqual(decodePassword(store.get('endpoint:pm')!).bindings, [{ origin: 'https://p6.other.example' }], 'the binding is unchanged');
+  });
+
+  it('does not overwrite a password typed while the login ran', async () => {
+    const { broker, approver, store, vsphere } = makeBroker();
+    let open!: () => void;
+    vsphere.gate = new Promise((r) => { open = r; });
+    const reply = askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-once');
+    while (vsphere.logins === 0) await new Promise((r) => setImmediate(r));
+    store.set('domain:corp.example', 'typed meanwhile');
+    open();
+    assert.equal((await reply).t, 'token.grant');
+    assert.equal(store.get('domain:corp.example'), 'typed meanwhile', 'the new password was kept');
+  });
+});

@@ -1,0 +1,70 @@
+// D198: a stored password carries where it may go, and goes nowhere else.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Config } from '../../../src/base/contracts/config.js';
+import type { Endpoint } from '../../../src/base/contracts/endpoint.js';
+import { bindingOf, bindStoredPassword, decodePassword, encodePassword, routePassword } from '../../../src/platform/keychain/password-envelope.js';
+import { testConfig } from '../broker/broker-harness.js';
+
+const PW = 'pw-"quoted"-{"kb":1,}';
+const vc1 = (change: Partial<Endpoint> = {}): Endpoint => ({ ...testConfig().endpoints.find((e) => e.id === 'vc1')!, ...change } as Endpoint);
+const pm = (change: Partial<Endpoint> = {}): Endpoint => ({ ...testConfig().endpoints.find((e) => e.id === 'pm')!, ...change } as Endpoint);
+const PIN = 'ab'.repeat(32);
+
+describe('password envelope', () => {
+  it('round-trips the password and its bindings; anything else is a legacy bare password', () => {
+    const item = encodePassword(PW, [{ origin: 'https://vc1.corp.example' }]);
+    assert.deepEqual(decodePassword(item), { password: PW, bindings: [{ origin: 'https://vc1.corp.example' }] });
+    assert.deepEqual(decodePassword(PW), { password: PW }, 'a bare password is legacy');
+    assert.deepEqual(decodePassword('{"kb":1,"password":'), { password: '{"kb":1,"password":' }, 'a broken envelope reads as a bare password');
+    assert.deepEqual(decodePassword('{"kb":1,"password":"x","for":[],"extra":1}'), { password: '{"kb":1,"password":"x","for":[],"extra":1}' }, 'an unknown field is not an envelope');
+  });
+
+  it('binds an endpoint to its origin, pin (normalised) and nothing else', () => {
+    assert.deepEqual(bindingOf(vc1()), { origin: 'https://vc1.corp.example' });
+    assert.deepEqual(bindingOf(vc1({ tls: { verify: true, fingerprintSha256: PIN.toUpperCase().match(/../g)!.join(':') } })), { origin: 'https://vc1.corp.example', pin: PIN });
+  });
+});
+
+describe('routePassword()', () => {
+  const boundToPm = decodePassword(encodePassword(PW, [bindingOf(pm())!]));
+
+  it('lets a password go where it is bound, and a legacy one anywhere (bind it there)', () => {
+    assert.deepEqual(routePassword(pm(), boundToPm), { ok: true });
+    assert.deepEqual(routePassword(pm(), { password: PW }), { ok: true, bind: { origin: 'https://p6.other.example' } });
+  });
+
+  it('refuses another origin or another pin with the one line that says what to do, never the password', () => {
+    const moved = routePassword(pm({ url: 'https://evil.example/p6ws/restapi' }), boundToPm);
+    assert.deepEqual(moved, { ok: false, message: "pm now points at https://evil.example; its password was stored for https://p6.other.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'" });
+    const pinned = routePassword(pm({ tls: { verify: true, fingerprintSha256: PIN } }), boundToPm);
+    assert.equal(pinned.ok, false, 'a pin it was not bound to');
+    assert.ok(!JSON.stringify([moved, pinned]).includes(PW), 'no password in a refusal');
+  });
+
+  it("lets a domain's password go to another host of its domain with the system's trust or a pin it is bound with (D180), never outside it or to a new pin", () => {
+    const bound = decodePassword(encodePassword(PW, [bindingOf(vc1())!]));
+    assert.deepEqual(routePassword(vc1({ id: 'vc9', url: 'https://vc9.corp.example/sdk' }), bound), { ok: true, bind: { origin: 'https://vc9.corp.example' } });
+    assert.equal(routePassword(vc1({ url: 'https://corp.example.evil.example/sdk' }), bound).ok, false, 'outside the domain');
+    assert.equal(routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), bound).ok, false, 'a pin of its own');
+    const pinned = decodePassword(encodePassword(PW, [{ origin: 'https://vc1.corp.example', pin: PIN }]));
+    assert.deepEqual(routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), pinned), { ok: true, bind: { origin: 'https://vc9.corp.example', pin: PIN } }, "vc1's pin at another host of the domain");
+    assert.equal(routePassword(vc1({ url: 'https://evil.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), pinned).ok, false, "vc1's pin outside the domain");
+  });
+});
+
+describe('bindStoredPassword()', () => {
+  it('binds a typed password to every endpoint that uses it, and adds an untyped endpoint to an envelope', async () => {
+    const store = new Map<string, string>();
+    const keychain = { get: async (a: string) => store.get(a), set: async (a: string, s: string) => void store.set(a, s), delete: async (a: string) => store.delete(a) };
+    const config = testConfig();
+    await bindStoredPassword(keychain, config, 'domain:corp.example', PW);
+    assert.deepEqual(decodePassword(store.get('domain:corp.example')!), { password: PW, bindings: [{ origin: 'https://vc1.corp.example' }, { origin: 'https://vc2.corp.example' }] });
+    const more = Config.parse({ ...config, endpoints: [...config.endpoints, { ...config.endpoints[0]!, id: 'vc3', url: 'https://vc3.corp.example/sdk' }] });
+    await bindStoredPassword(keychain, more, 'domain:corp.example', undefined);
+    assert.deepEqual(decodePassword(store.get('domain:corp.example')!).bindings?.map((b) => b.origin), ['https://vc1.corp.example', 'https://vc2.corp.example', 'https://vc3.corp.example']);
+    store.set('endpoint:pm', PW);
+    await bindStoredPassword(keychain, config, 'endpoint:pm', undefined);
+    assert.equal(store.get('endpoint:pm'), PW, 'a legacy item is left to bind at its first login');
+  });
+});

@@ -118,6 +118,7 @@ export const AREAS = {
       'test/platform/broker/broker-lock-reload.test.ts',
       'test/platform/broker/broker-endpoints.test.ts',
       'test/platform/broker/token-cancel.test.ts',
+      'test/platform/broker/broker-attacks.test.ts',
     ],
   },
   'p6-call': {

@@ -102,6 +102,8 @@ export const AREAS = {
       'src/platform/broker/unlock-cache.ts',
       // X1-cancel: the per-child map token.cancel is looked up in (D186).
       'src/platform/broker/broker.ts',
+      // The one read Consent's askers share, each with its own cancellation (D186).
+      'src/base/lifecycle/shared-read.ts',
     ],
     tests: [
       'test/platform/broker/broker.test.ts',
@@ -119,6 +121,8 @@ export const AREAS = {
       'test/platform/broker/broker-endpoints.test.ts',
       'test/platform/broker/token-cancel.test.ts',
       'test/platform/broker/token-cancel-attacks.test.ts',
+      'test/platform/broker/broker-attacks.test.ts',
+      'test/base/lifecycle/shared-read.test.ts',
     ],
   },
   'p6-call': {

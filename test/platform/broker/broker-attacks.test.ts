@@ -26,7 +26,7 @@ describe('Broker attacks: an endpoint edited while its login runs', () => {
     ['TLS pin', { tls: { verify: true, fingerprintSha256: 'AB'.repeat(32) } }],
   ] as const) {
     it(`a login started before the ${what} changed never serves the changed endpoint`, async () => {
-      const { broker, approver, vsphere, setConfig } = makeBroker();
+      const { broker, approver, audit, vsphere, setConfig } = makeBroker();
       let openLogin!: () => void;
       vsphere.gate = new Promise((r) => { openLogin = r; });
       const link = recordingLink('vsphere');
@@ -41,6 +41,8 @@ describe('Broker attacks: an endpoint edited while its login runs', () => {
       await drain();
       // The session was made with the old settings: it must not reach the child as the new endpoint's.
       assert.equal(answer.t, 'token.deny', `the old login's token was granted for the changed endpoint: ${JSON.stringify(answer.t === 'token.grant' ? answer.upstream : answer)}`);
+      assert.deepEqual(answer.t === 'token.deny' && [answer.code, answer.message], ['locked', 'vc1 was changed while its session was made; ask again to log in with its new settings'], 'the denial does not say what to do next');
+      assert.deepEqual(audit.filter((r) => r.event === 'token.revoked').map((r) => [r.endpoint, r.reason]), [['vc1', 'changed']], 'the raced session was not ended as changed');
       assert.equal(broker.endpointStatus().find((e) => e.id === 'vc1')?.session, undefined, 'a session of the old settings is still held for the changed endpoint');
       assert.deepEqual(vsphere.logouts, ['tok-vc1-1'], 'the raced login was not logged out upstream');
       // The next request logs in afresh, with the new settings; at a new host only after the
@@ -58,7 +60,7 @@ describe('Broker attacks: an endpoint edited while its login runs', () => {
   }
 
   it('a login started before its endpoint was removed is logged out, not kept', async () => {
-    const { broker, approver, vsphere, setConfig } = makeBroker();
+    const { broker, approver, audit, vsphere, setConfig } = makeBroker();
     let openLogin!: () => void;
     vsphere.gate = new Promise((r) => { openLogin = r; });
     const reply = askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
@@ -68,7 +70,9 @@ describe('Broker attacks: an endpoint edited while its login runs', () => {
     const reloaded = broker.reload([]);
     openLogin();
     await reloaded;
-    assert.equal((await reply).t, 'token.deny', 'a removed endpoint got a token');
+    const answer = await reply;
+    assert.deepEqual(answer.t === 'token.deny' && [answer.code, answer.message], ['locked', 'vc1 was changed while its session was made; ask again to log in with its new settings'], `a removed endpoint got a token: ${JSON.stringify(answer)}`);
+    assert.deepEqual(audit.filter((r) => r.event === 'token.revoked').map((r) => [r.endpoint, r.reason]), [['vc1', 'removed']], 'the raced session was not ended as removed');
     await drain();
     assert.deepEqual(vsphere.logouts, ['tok-vc1-1'], 'the raced login of a removed endpoint was not logged out upstream');
   });

@@ -29,4 +29,40 @@ describe('Consent when asking fails', () => {
     assert.equal(await second, 'ttl');
     assert.deepEqual(audit.map((r) => r.event), ['unlock.requested', 'unlock.approved']);
   });
+
+  it('a withdrawn prompt whose record failed does not take the next prompt with it: later askers share the one shown', async () => {
+    const clock = new ManualClock();
+    const shown: AbortSignal[] = [];
+    let failDenied = true;
+    let n = 0;
+    const consent = new Consent({
+      approver: {
+        request: (_r, signal) => {
+          shown.push(signal);
+          return new Promise((res) => signal.addEventListener('abort', () => res('deny'), { once: true }));
+        },
+      },
+      cache: new UnlockCache(clock), clock, newApprovalId: () => `id${++n}`, promptTimeoutMs: () => 60_000,
+      audit: { append: (r) => { if (failDenied && r.event === 'unlock.denied') throw new Error('disk full'); } },
+    });
+    const who = { client: 'claude-ai', server: 'vsphere' };
+    const gone = new AbortController();
+    const first = consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1'), who, gone.signal);
+    gone.abort(new Error('cancelled'));
+    // A new asker while the first prompt is still being withdrawn gets a prompt of its own...
+    const second = new AbortController();
+    const two = consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1'), who, second.signal);
+    await assert.rejects(first, /cancelled/);
+    assert.equal(shown.length, 2, 'the second asker got no prompt of its own');
+    // ...and the first prompt's failed withdrawal record must not drop it from the shared map.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    failDenied = false;
+    const third = new AbortController();
+    const three = consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1'), who, third.signal);
+    assert.equal(shown.length, 2, 'a third asker got a second prompt for one credential');
+    second.abort(new Error('done'));
+    third.abort(new Error('done'));
+    await assert.rejects(two, /done/);
+    await assert.rejects(three, /done/);
+  });
 });

@@ -140,6 +140,33 @@ describe('Broker: token.cancel', () => {
     b.dispose();
   });
 
+  it('a request cancelled while its login runs gets no grant; the cancel is audited with the time it waited, the session kept for the next request', async () => {
+    const t = makeBroker();
+    let openLogin!: () => void;
+    t.p6.gate = new Promise((r) => { openLogin = r; });
+    const link = recordingLink('p6');
+    const attached = t.broker.attachChild(link);
+    const shown = t.approver.nextPrompt();
+    attached.accept({ ch: 'broker', t: 'token.request', id: 't1', endpoint: 'pm' });
+    await shown;
+    t.approver.answer('allow-ttl');
+    while (t.p6.logins === 0) await tick();
+    t.clock.advance(1234);
+    attached.accept({ ch: 'broker', t: 'token.cancel', id: 't1' });
+    openLogin();
+    while (!t.audit.some((r) => r.event === 'token.denied' || r.event === 'token.granted')) await tick();
+    await tick();
+    assert.equal(link.frames.length, 0, `a request cancelled during its login was answered: ${JSON.stringify(link.frames)}`);
+    assert.ok(!t.audit.some((r) => r.event === 'token.granted'), 'a cancelled request was audited as granted');
+    assert.deepEqual(t.audit.filter((r) => r.event === 'token.denied'), [
+      { event: 'token.denied', endpoint: 'pm', server: 'p6', outcome: 'cancelled', reason: 'the server stopped waiting: its tool call was cancelled or its client went away', durationMs: 1234 },
+    ], 'the cancel is audited once, with the time the request waited');
+    attached.accept({ ch: 'broker', t: 'token.request', id: 't2', endpoint: 'pm' });
+    while (!link.frames.some((f) => f.t === 'token.grant')) await tick();
+    assert.equal(t.p6.logins, 1, 'the session made for the cancelled request was not kept for the next one');
+    attached.dispose();
+  });
+
   it('a child that goes away stops its requests waiting: the prompt is withdrawn', async () => {
     const t = makeBroker();
     const link = recordingLink('p6');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Config } from '../../../src/base/contracts/config.js';
-import { ask, makeBroker, recordingLink, testConfig } from './broker-harness.js';
+import { ask, askAnswered, makeBroker, recordingLink, testConfig } from './broker-harness.js';
 import { createTestPki } from '../../support/openssl-pki.js';
 
 const PIN = 'AB:'.repeat(31) + 'AB';
@@ -128,5 +128,38 @@ describe('TokenService grants', () => {
     const foreign = await ask(t.broker, recordingLink('p6'), 'vc1', 'b');
     assert.deepEqual(foreign.t === 'token.deny' && [foreign.code, foreign.message], ['not_allowed', 'the p6 server may not use vsphere endpoint vc1']);
     assert.equal(t.approver.prompts.length, 0);
+    // Security (R10-attack): a denial of what the child may never have carries its pid, so the
+    // host counts it against that child's refused-frame budget.
+    assert.deepEqual(t.audit.filter((r) => r.event === 'token.denied').map((r) => [r.endpoint, r.code, r.pid]), [['nope', 'invalid', 4242], ['vc1', 'not_allowed', 4242]], 'a refusal the child asked for is not charged to its pid');
+  });
+
+  it('charges no pid for a denial the child did not ask for (the user said no)', async () => {
+    const t = makeBroker();
+    const shown = t.approver.nextPrompt();
+    const r = ask(t.broker, recordingLink('p6'), 'pm', 'a');
+    await shown;
+    t.approver.answer('deny');
+    const denied = await r;
+    assert.equal(denied.t === 'token.deny' && denied.code, 'denied', 'the user\'s no is a denial');
+    const record = t.audit.find((x) => x.event === 'token.denied');
+    assert.ok(record !== undefined && !('pid' in record), `a user's denial was charged to the child's budget: ${JSON.stringify(record)}`);
+  });
+
+  it('a link without a pid is refused all the same, with no pid in the record', async () => {
+    const t = makeBroker();
+    const link = { ...recordingLink('vsphere'), pid: undefined };
+    const frames: unknown[] = [];
+    const handle = t.broker.attachChild({ ...link, send: (f) => void frames.push(f) });
+    handle.accept({ ch: 'broker', t: 'token.request', id: 'a', endpoint: 'nope' });
+    while (frames.length === 0) await new Promise((r) => setImmediate(r));
+    const record = t.audit.find((x) => x.event === 'token.denied');
+    assert.ok(record !== undefined && !('pid' in record), `a record names a pid the link does not have: ${JSON.stringify(record)}`);
+  });
+
+  it('hands a vSphere child the vAPI REST session made with the same login', async () => {
+    const t = makeBroker();
+    t.vsphere.withRestToken = true;
+    const g = await askAnswered(t.broker, t.approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-once');
+    assert.deepEqual(g.t === 'token.grant' && [g.token, g.restToken], ['tok-vc1-1', 'api-vc1-1'], 'the grant lacks the REST session');
   });
 });

@@ -43,8 +43,8 @@ export interface GatewayDeps {
   readonly timeZone?: () => string;
   /** Children on demand (issue 17): absent, every child runs from the start. */
   readonly demand?: ChildDemand;
-  /** Each child's in-flight caps (D183); default CHILD_CALLS_IN_FLIGHT and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
-  readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'sessionCap'>;
+  /** Each child's in-flight caps (D183); default CHILD_, CLIENT_ and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
+  readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap'>;
 }
 
 /** Audit fields of a record, without its event. */
@@ -62,6 +62,8 @@ interface PinState {
 interface Session {
   readonly server: Server;
   readonly label: () => string;
+  /** Who the session's calls count for in the child's share: its client (D-Y3-clientshare-1). */
+  readonly client: unknown;
   /** True once the client's connection closed (a disconnect, not a cancel). */
   readonly closed: () => boolean;
   /** The tool list this session saw first: kept for the session (Claude Desktop ignores list_changed). */
@@ -121,7 +123,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   addServer(spec: ServerSpec): void {
     let resolveReady!: (c: ChildConnection) => void;
     const ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
-    const share = new FairShare<Session>({ ...this.deps.shares, onQueued: (session, reason) => this.queued.record(spec.name, session.label(), reason) });
+    const share = new FairShare<Session>({ ...this.deps.shares, clientOf: (session) => session.client, onQueued: (session, reason) => this.queued.record(spec.name, session.label(), reason) });
     this.entries.set(spec.name, { spec, ready, resolveReady, isReady: false, sessions: new Set(), callers: [], started: 0, share });
   }
 
@@ -163,7 +165,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     return (frame) => connection.transport.receive(frame);
   }
 
-  async openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
+  async openSession(options: { server: string; clientLabel: string; clientKey?: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
     const entry = this.entries.get(options.server);
     if (!entry) throw new ServerNotFoundError(options.server);
     // The child's instructions (issue 16) go out in initialize: wait briefly for a child that
@@ -175,7 +177,10 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const instructions = cached ? cached.instructions : (await readyWithin(entry.ready, INSTRUCTIONS_WAIT_MS))?.instructions();
     const server = new Server({ name: `keybroker-${options.server}`, version: KEYBROKER_VERSION }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
     let isClosed = false;
-    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
+    // Sessions with one key (one API key, one bridge-starting process) share one client's share;
+    // without a key the session is a client of its own.
+    const client = options.clientKey === undefined ? Symbol('client') : `${options.via}\n${options.clientKey}`;
+    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, client, closed: () => isClosed };
     // Security: the MCP lifecycle comes first (issue 10 item 9). A raw socket client that
     // skips `initialize` gets no tool list and runs no tool; the SDK's Server does not check.
     const requireInitialized = (method: string): void => {

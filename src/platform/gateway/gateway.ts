@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CLIENT_META_KEY } from '../../base/contracts/client-meta.js';
 import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ApprovalSubject } from '../../base/contracts/approval.js';
 import type { AuditInput } from '../../base/contracts/audit-event.js';
@@ -112,6 +113,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly limits: BlastRadius;
   private readonly queued: QueuedCallsAudit;
+  /** Each client's opaque number for the children (D-Y3-clientshare-2), never its key, and its open sessions. */
+  private readonly clientNumbers = new Map<unknown, { readonly n: number; sessions: number }>();
+  private lastClientNumber = 0;
 
   constructor(private readonly deps: GatewayDeps) {
     super();
@@ -215,7 +219,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         busy?.dispose();
       }
     });
-    const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); resolve(); }; });
+    const uncount = this.countSession(client);
+    const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); uncount(); resolve(); }; });
     entry.sessions.add(session);
     await server.connect(options.transport);
     return { server: options.server, closed, close: () => server.close() };
@@ -337,7 +342,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       };
       // Security: the approval covers this plan's hash and precondition, for this one call;
       // the child re-reads the precondition and refuses if the world changed meanwhile.
-      const meta = plan ? { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } } : undefined;
+      // The client's number (D-Y3-clientshare-2): the child's connectors take turns between clients by it.
+      // Security: the gateway writes the whole `_meta` itself; a client's own never reaches the child.
+      const meta = { [CLIENT_META_KEY]: this.clientNumber(session.client), ...(plan && { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } }) };
       // A place at the child first: a call that waits for it and is cancelled never ran, so it counts for no limit.
       const release = await this.place(entry, session, extra.signal);
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
@@ -358,6 +365,29 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     } finally {
       entry.callers.splice(entry.callers.lastIndexOf(client), 1);
     }
+  }
+
+  /**
+   * The opaque number a child knows `client` by (`_meta["keybroker/client"]`): the same for
+   * every session of the client, counted from 1, never reused; forgotten with its last session.
+   */
+  private clientNumber(client: unknown): number {
+    return this.clientNumbers.get(client)?.n ?? 0;
+  }
+
+  /** A session of `client` opened: give the client its number if it is new. Returns the undo for its close. */
+  private countSession(client: unknown): () => void {
+    let known = this.clientNumbers.get(client);
+    if (!known) this.clientNumbers.set(client, (known = { n: ++this.lastClientNumber, sessions: 0 }));
+    const entry = known;
+    entry.sessions += 1;
+    let counted = true;
+    return () => {
+      if (!counted) return;
+      counted = false;
+      entry.sessions -= 1;
+      if (entry.sessions === 0 && this.clientNumbers.get(client) === entry) this.clientNumbers.delete(client);
+    };
   }
 
   /**

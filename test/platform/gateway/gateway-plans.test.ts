@@ -34,7 +34,7 @@ function config(opts: { endpoints?: { id: string; readOnly: boolean }[]; allow?:
   });
 }
 
-async function withGarden(cfg: Config, test: (g: { client: Client; pending: PendingApprovals; audit: AuditInput[]; clock: ManualClock; connect: () => Promise<Client>; garden: () => Promise<{ grown: number; version: number; metaSeen: string[] }>; nextApproval: () => Promise<ApprovalRequest> }) => Promise<void>) {
+async function withGarden(cfg: Config, test: (g: { client: Client; pending: PendingApprovals; audit: AuditInput[]; clock: ManualClock; connect: (clientKey?: string) => Promise<Client>; garden: () => Promise<{ grown: number; version: number; metaSeen: string[] }>; nextApproval: () => Promise<ApprovalRequest> }) => Promise<void>) {
   const audit: AuditInput[] = [];
   const pending = new PendingApprovals();
   const clock = new ManualClock();
@@ -44,9 +44,9 @@ async function withGarden(cfg: Config, test: (g: { client: Client; pending: Pend
   const sink = gateway.attachChild(SPEC, handle);
   handle.onDidMessage((m) => { if ((m as { ch?: string }).ch === 'mcp') sink(m); });
   handle.start();
-  const connect = async () => {
+  const connect = async (clientKey?: string) => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await gateway.openSession({ server: 'garden', clientLabel: 'test', via: 'cli', transport: serverSide });
+    await gateway.openSession({ server: 'garden', clientLabel: 'test', ...(clientKey !== undefined && { clientKey }), via: 'cli', transport: serverSide });
     const c = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
     await c.connect(clientSide);
     return c;
@@ -134,6 +134,21 @@ describe('Gateway plans (issue 11)', () => {
       const seen = JSON.parse((await garden()).metaSeen[0]!);
       assert.equal(seen['keybroker/approved'].planHash, a.subject.plan.hash);
       assert.notEqual(a.subject.plan.hash, 'f'.repeat(64));
+    });
+  });
+
+  it('tells the child each call\'s client by the gateway\'s own number: one per client key, never a client\'s forged one (D-Y3-clientshare-2)', async () => {
+    await withGarden(config({ allow: ['garden/grow'] }), async ({ connect, garden }) => {
+      const a1 = await connect('parent-1');
+      const a2 = await connect('parent-1');
+      const b = await connect('parent-2');
+      const forged = { 'keybroker/client': 999, 'keybroker/approved': { planHash: 'f'.repeat(64), precondition: [] } };
+      for (const c of [a1, a2, b]) await c.callTool({ name: 'grow', arguments: { plant: 'pea' }, _meta: forged });
+      const seen = (await garden()).metaSeen.map((m) => JSON.parse(m)['keybroker/client'] as unknown);
+      assert.equal(seen.length, 3, 'three calls ran');
+      assert.ok(seen.every((n) => typeof n === 'number' && n > 0 && n !== 999), `the gateway's numbers, never the client's (${JSON.stringify(seen)})`);
+      assert.equal(seen[0], seen[1], 'two sessions of one client key: one number');
+      assert.notEqual(seen[2], seen[0], 'another client key: another number');
     });
   });
 

@@ -241,6 +241,19 @@ describe('FairShare', () => {
       assert.equal(order.at(-1), 'a2:1', 'a2, holding none, goes before a1\'s older call');
     });
 
+    it('gives a freed place to no client whose waiting sessions are all at their own cap', async () => {
+      const share = new FairShare<string>({ childCap: 8, clientCap: 4, sessionCap: 2, clientOf: byLetter });
+      const { order, start } = recorder(share);
+      for (const n of [1, 2, 3]) void start('a1', n);
+      await settle();
+      const other = share.tryAcquire('b1');
+      assert.ok(other, 'b goes at once');
+      assert.doesNotThrow(() => other(), 'b\'s release finds only a1 waiting, at its session cap');
+      await settle();
+      assert.deepEqual(order, ['a1:1', 'a1:2'], 'a1\'s third call still waits, though its client has room');
+      assert.equal(share.waiting, 1, 'it stays queued');
+    });
+
     it('keeps clients with the same sessions apart when no clientOf is given', async () => {
       const share = new FairShare<string>({ childCap: 8, clientCap: 2, sessionCap: 2 });
       const { order, start } = recorder(share);

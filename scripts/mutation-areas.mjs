@@ -231,14 +231,18 @@ export const AREAS = {
     ],
   },
   fairness: {
-    what: "each server child's calls in flight shared between client sessions at the gateway (X5-fair, D183): the caps, the fewest-in-flight turn, cancellable waits, the coalesced gateway.queued record",
+    what: "each server child's calls in flight shared between clients, then their sessions, at the gateway (X5-fair, D183; Y3-clientshare): the caps, the fewest-in-flight turns, cancellable waits, the coalesced gateway.queued record; the vAPI client's turns between clients and the call's client from its _meta",
     mutate: [
       'src/platform/gateway/fair-share.ts',
       'src/platform/gateway/queued-calls-audit.ts',
+      'src/connectors/client-turns.ts',
+      'src/mcp/runtime/toolkit/client-of-call.ts',
     ],
     tests: [
       'test/platform/gateway/fair-share.test.ts',
       'test/platform/gateway/queued-calls-audit.test.ts',
+      'test/connectors/client-turns.test.ts',
+      'test/mcp/runtime/toolkit/client-of-call.test.ts',
     ],
   },
   sockets: {

@@ -22,7 +22,7 @@ export async function openGatewayClient(ctx: CliContext, server: string, command
   let transport;
   const socketPath = gatewaySocketPath(home, ctx.env);
   try {
-    transport = await connectGateway({ socketPath, server, client: 'keybroker-cli' });
+    transport = await connectGateway({ socketPath, server, client: 'keybroker-cli', ...(process.ppid > 1 && { parent: process.ppid }) });
   } catch (e) {
     // As the control client says it (D153): a host holding the home is not "not running".
     const holder = e instanceof HostNotRunningError && !e.holder ? hostLockHolder(home, socketPath) : undefined;

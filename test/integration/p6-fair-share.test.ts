@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { SESSION_CALLS_IN_FLIGHT } from '../../src/platform/gateway/fair-share.js';
+import { CLIENT_CALLS_IN_FLIGHT, SESSION_CALLS_IN_FLIGHT } from '../../src/platform/gateway/fair-share.js';
 import { startBridgedP6, type BridgedP6 } from '../support/bridged-p6.js';
 import { bridgeClient } from '../support/bridge-client.js';
 import { cliApprovals } from '../support/cli-approvals.js';
@@ -34,7 +34,8 @@ describe('one client cannot starve another on a shared child (X5-fair)', () => {
       endpoints: [{ name: 'pm', user: 'planner', password: PASSWORD, extra: ['--no-verify'] }],
       serve: { toolsListed: true },
     });
-    clientB = await bridgeClient(world.env, 'p6', 'client-b');
+    // B's bridge is started by a process of its own: another client than A's (D200).
+    clientB = await bridgeClient(world.env, 'p6', 'client-b', { ownParent: true });
   });
   after(async () => {
     release?.();
@@ -81,5 +82,41 @@ describe('one client cannot starve another on a shared child (X5-fair)', () => {
     assert.ok(!records.some((r) => r.event === 'gateway.queued' && r.client === 'client-b'), 'B never waited');
     const counted = records.filter((r) => r.event === 'gateway.queued').reduce((n, r) => n + (r.count ?? 0), 0);
     assert.ok(counted <= OVER, `the records count A's waiting calls, each once (${counted})`);
+  });
+
+  it('holds client A to one client\'s share over four sessions, so client B gets its calls to P6 at once (Y3-clientshare)', async () => {
+    const { client: first, fake, env } = world!;
+    // A: four sessions, each through its own bridge started by this process (as several
+    // bridges of one program are); B: one session, its bridge started by another process.
+    const others = await Promise.all([1, 2, 3].map(() => bridgeClient(env, 'p6', 'claude-ai')));
+    try {
+      const sessionsA = [first, ...others];
+      const base = fake.counts()[HELD] ?? 0;
+      const reached = () => (fake.counts()[HELD] ?? 0) - base;
+      gate = new Promise<void>((r) => { release = r; });
+      // Each session of A sends more than a client's share: before clients shared, each got 16
+      // and the four filled the child (64), so nothing of B's could reach P6.
+      const perSession = CLIENT_CALLS_IN_FLIGHT + 1;
+      let answeredA = 0;
+      const callsA = sessionsA.flatMap((c) => Array.from({ length: perSession }, () =>
+        c.callTool({ name: 'p6_list_resources', arguments: { endpoint: 'pm', limit: 5 } }, undefined, { timeout: 600_000 })
+          .then((r) => { answeredA++; return r as CallToolResult; })));
+      await waitFor(`A's share of calls held at P6 (${CLIENT_CALLS_IN_FLIGHT})`, () => (reached() >= CLIENT_CALLS_IN_FLIGHT ? true : undefined));
+      const heldB = 4;
+      const callsB = Array.from({ length: heldB }, () =>
+        clientB!.callTool({ name: 'p6_list_resources', arguments: { endpoint: 'pm', limit: 5 } }, undefined, { timeout: 600_000 }) as Promise<CallToolResult>);
+      await waitFor("B's held calls at P6 beside A's", () => (reached() >= CLIENT_CALLS_IN_FLIGHT + heldB ? true : undefined));
+      const b = await clientB!.callTool({ name: 'p6_list_projects', arguments: { endpoint: 'pm', limit: 1 } }, undefined, { timeout: 120_000 }) as CallToolResult;
+      assert.equal(b.isError, undefined, textOf(b));
+      assert.equal(answeredA, 0, "B's call was answered while every one of A's was still pending");
+      assert.equal(reached(), CLIENT_CALLS_IN_FLIGHT + heldB, `at P6: A's ${CLIENT_CALLS_IN_FLIGHT} over its four sessions and B's ${heldB}, no more of A's`);
+
+      release!();
+      const results = await Promise.all([...callsA, ...callsB]);
+      assert.ok(results.every((r) => r.isError === undefined), 'every call of A and B ran once its turn came');
+      assert.equal(reached(), sessionsA.length * perSession + heldB, 'each call reached P6 once');
+    } finally {
+      await Promise.all(others.map((c) => c.close()));
+    }
   });
 });

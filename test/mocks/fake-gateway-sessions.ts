@@ -10,6 +10,8 @@ const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: t
  */
 export class FakeGatewaySessions implements GatewaySessions {
   readonly opened: Array<{ server: string; clientLabel: string; via: FrontDoor }> = [];
+  /** Each opened session's `clientKey`, in the order of `opened` (undefined: its own client). */
+  readonly clientKeys: Array<string | undefined> = [];
   readonly live = new Set<GatewaySession>();
   /** When set, openSession rejects with it before touching the transport. */
   failWith: Error | undefined;
@@ -30,6 +32,7 @@ export class FakeGatewaySessions implements GatewaySessions {
   async openSession(options: Parameters<GatewaySessions['openSession']>[0]): Promise<GatewaySession> {
     const { server, clientLabel, via, transport } = options;
     this.opened.push({ server, clientLabel, via });
+    this.clientKeys.push(options.clientKey);
     if (this.failWith) throw this.failWith;
     const mcp = new McpServer({ name: `fake-${server}`, version: '1.0.0' });
     mcp.registerTool('echo', { description: 'Echo text back', inputSchema: { text: z.string().describe('what to echo') }, annotations: readOnly }, async ({ text }) => ({

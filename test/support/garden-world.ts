@@ -43,8 +43,8 @@ export interface GardenWorld {
   readonly clock: ManualClock;
   /** A client (`claude-ai`) connected before the test starts. */
   readonly client: Client;
-  /** Another client on a session of its own. */
-  connect(): Promise<Client>;
+  /** Another client on a session of its own; `clientKey` groups sessions into one client (D183's share). */
+  connect(clientKey?: string): Promise<Client>;
   /** The `n`th pending approval (1: the first), once there are `n`. */
   nextApproval(n?: number): Promise<ApprovalRequest>;
   /** The child's own count of what it ran (its `garden` tool, called by `client`). */
@@ -63,9 +63,9 @@ export async function withGardenWorld(cfg: Config, test: (w: GardenWorld) => Pro
   handle.onDidMessage((m) => { if ((m as { ch?: string }).ch === 'mcp') sink(m); });
   handle.start();
   try {
-    const connect = async () => {
+    const connect = async (clientKey?: string) => {
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-      await gateway.openSession({ server: 'garden', clientLabel: 'test', via: 'cli', transport: serverSide });
+      await gateway.openSession({ server: 'garden', clientLabel: 'test', ...(clientKey !== undefined && { clientKey }), via: 'cli', transport: serverSide });
       const c = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
       await c.connect(clientSide);
       return c;

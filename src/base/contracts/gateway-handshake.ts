@@ -24,6 +24,12 @@ export const GatewayHello = z.strictObject({
   server: ServerName,
   /** Who runs the bridge, e.g. `claude-desktop`; refined by the MCP `initialize` clientInfo. */
   client: z.string().min(1).max(128),
+  /**
+   * The pid of the process that started the bridge (Claude Desktop, a shell running a script):
+   * every session it opens counts as one client in a child's share (D200).
+   * Self-declared like `client`; absent, the session is a client of its own.
+   */
+  parent: z.number().int().min(2).max(2 ** 32 - 1).optional(),
 });
 export type GatewayHello = z.infer<typeof GatewayHello>;
 

@@ -36,7 +36,9 @@ export async function connectHost(socketPath: string, hello: BridgeHello): Promi
     return { ok: false, message, diagnostic: message };
   }
   socket.on('error', () => undefined); // The read below reports the failure; 'close' follows.
-  socket.write(JSON.stringify({ protocol: BRIDGE_PROTOCOL, server: hello.server, client: hello.client }) + '\n');
+  // The process that started this bridge: all its bridges to a server share one client's share of it (D200).
+  const parent = process.ppid > 1 ? { parent: process.ppid } : {};
+  socket.write(JSON.stringify({ protocol: BRIDGE_PROTOCOL, server: hello.server, client: hello.client, ...parent }) + '\n');
   const first = await readFirstLine(socket, { maxBytes: BRIDGE_MAX_WELCOME_BYTES, timeoutMs: BRIDGE_WELCOME_TIMEOUT_MS });
   const fail = (message: string): HostLink => {
     socket.destroy();

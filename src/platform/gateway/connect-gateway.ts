@@ -14,6 +14,8 @@ export interface ConnectGatewayOptions {
   readonly server: string;
   /** Shown in approvals and the audit log until the MCP `initialize` names the client. */
   readonly client: string;
+  /** The process this client runs for (`keybroker call`: its parent); see GatewayHello `parent`. */
+  readonly parent?: number;
   /** How long to wait for the welcome; default 5 s. */
   readonly timeoutMs?: number;
   readonly onInvalidLine?: JsonLineTransportOptions['onInvalidLine'];
@@ -26,7 +28,7 @@ export interface ConnectGatewayOptions {
  */
 export async function connectGateway(options: ConnectGatewayOptions): Promise<JsonLineTransport> {
   const socket = await connect(options.socketPath);
-  const hello: GatewayHello = { protocol: GATEWAY_PROTOCOL, server: options.server, client: options.client };
+  const hello: GatewayHello = { protocol: GATEWAY_PROTOCOL, server: options.server, client: options.client, ...(options.parent !== undefined && { parent: options.parent }) };
   socket.write(JSON.stringify(hello) + '\n');
   const first = await readFirstLine(socket, { maxBytes: MAX_HELLO_BYTES, timeoutMs: options.timeoutMs ?? 5000 });
   if (!first.ok) {

@@ -24,5 +24,16 @@ export interface GatewaySessions {
    * Start serving `transport` as a session on `server`. The transport must not be started
    * yet: the gateway's `Server.connect` starts it. Rejects with a CoreError when `server` is unknown.
    */
-  openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession>;
+  openSession(options: {
+    server: string;
+    clientLabel: string;
+    /**
+     * Which client the session belongs to, for sharing a child's calls in flight
+     * (D200): sessions of one front door with the same key share one client's
+     * share. Absent, the session is a client of its own. Never shown, logged or sent anywhere.
+     */
+    clientKey?: string;
+    via: FrontDoor;
+    transport: Transport;
+  }): Promise<GatewaySession>;
 }

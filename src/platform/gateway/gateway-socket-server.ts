@@ -85,7 +85,7 @@ export class GatewaySocketServer extends PrivateSocketServer {
     // to approvals and the audit log are the contract's (ServerName, a client label ≤ 128 chars).
     const parsed = parseGatewayHello(first.line);
     if (!parsed.ok) return this.refuse(socket, 'bad-hello', parsed.error);
-    const { server, client } = parsed.hello;
+    const { server, client, parent } = parsed.hello;
     const names = { server, client };
     if (!this.options.sessions.servers().includes(server)) {
       return this.refuse(socket, 'unknown-server', new ServerNotFoundError(server).toWire(), names);
@@ -97,7 +97,7 @@ export class GatewaySocketServer extends PrivateSocketServer {
       onInvalidLine: (reason) => this.options.onInvalidLine?.(reason, names),
     });
     try {
-      await this.options.sessions.openSession({ server, clientLabel: client, via: 'socket', transport });
+      await this.options.sessions.openSession({ server, clientLabel: client, ...(parent !== undefined && { clientKey: String(parent) }), via: 'socket', transport });
     } catch (e) {
       const error = toControlError(e);
       // Before start() the welcome is not out yet, so the client can still be told why.

@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CLIENT_META_KEY } from '../../base/contracts/client-meta.js';
 import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ApprovalSubject } from '../../base/contracts/approval.js';
 import type { AuditInput } from '../../base/contracts/audit-event.js';
@@ -44,8 +45,8 @@ export interface GatewayDeps {
   readonly timeZone?: () => string;
   /** Children on demand (issue 17): absent, every child runs from the start. */
   readonly demand?: ChildDemand;
-  /** Each child's in-flight caps (D183); default CHILD_CALLS_IN_FLIGHT and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
-  readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'sessionCap'>;
+  /** Each child's in-flight caps (D183); default CHILD_, CLIENT_ and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
+  readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap'>;
 }
 
 /** Audit fields of a record, without its event. */
@@ -63,6 +64,8 @@ interface PinState {
 interface Session {
   readonly server: Server;
   readonly label: () => string;
+  /** Who the session's calls count for in the child's share: its client (D200). */
+  readonly client: unknown;
   /** True once the client's connection closed (a disconnect, not a cancel). */
   readonly closed: () => boolean;
   /** The tool list this session saw first: kept for the session (Claude Desktop ignores list_changed). */
@@ -111,6 +114,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly limits: BlastRadius;
   private readonly queued: QueuedCallsAudit;
+  /** Each client's opaque number for the children (D201), never its key, and its open sessions. */
+  private readonly clientNumbers = new Map<unknown, { readonly n: number; sessions: number }>();
+  private lastClientNumber = 0;
 
   constructor(private readonly deps: GatewayDeps) {
     super();
@@ -122,7 +128,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   addServer(spec: ServerSpec): void {
     let resolveReady!: (c: ChildConnection) => void;
     const ready = new Promise<ChildConnection>((r) => { resolveReady = r; });
-    const share = new FairShare<Session>({ ...this.deps.shares, onQueued: (session, reason) => this.queued.record(spec.name, session.label(), reason) });
+    const share = new FairShare<Session>({ ...this.deps.shares, clientOf: (session) => session.client, onQueued: (session, reason) => this.queued.record(spec.name, session.label(), reason) });
     this.entries.set(spec.name, { spec, ready, resolveReady, isReady: false, sessions: new Set(), callers: [], started: 0, share });
   }
 
@@ -164,7 +170,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     return (frame) => connection.transport.receive(frame);
   }
 
-  async openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
+  async openSession(options: { server: string; clientLabel: string; clientKey?: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
     const entry = this.entries.get(options.server);
     if (!entry) throw new ServerNotFoundError(options.server);
     // The child's instructions (issue 16) go out in initialize: wait briefly for a child that
@@ -176,7 +182,10 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const instructions = cached ? cached.instructions : (await readyWithin(entry.ready, INSTRUCTIONS_WAIT_MS))?.instructions();
     const server = new Server({ name: `keybroker-${options.server}`, version: KEYBROKER_VERSION }, { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) });
     let isClosed = false;
-    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, closed: () => isClosed };
+    // Sessions with one key (one API key, one bridge-starting process) share one client's share;
+    // without a key the session is a client of its own.
+    const client = options.clientKey === undefined ? Symbol('client') : `${options.via}\n${options.clientKey}`;
+    const session: Session = { server, label: () => server.getClientVersion()?.name ?? options.clientLabel, client, closed: () => isClosed };
     // Security: the MCP lifecycle comes first (issue 10 item 9). A raw socket client that
     // skips `initialize` gets no tool list and runs no tool; the SDK's Server does not check.
     const requireInitialized = (method: string): void => {
@@ -211,7 +220,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         busy?.dispose();
       }
     });
-    const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); resolve(); }; });
+    const uncount = this.countSession(client);
+    const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); uncount(); resolve(); }; });
     entry.sessions.add(session);
     await server.connect(options.transport);
     // Security: a repeated request id would take over the first request's cancellation (Y5-redteam).
@@ -335,7 +345,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       };
       // Security: the approval covers this plan's hash and precondition, for this one call;
       // the child re-reads the precondition and refuses if the world changed meanwhile.
-      const meta = plan ? { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } } : undefined;
+      // The client's number (D201): the child's connectors take turns between clients by it.
+      // Security: the gateway writes the whole `_meta` itself; a client's own never reaches the child.
+      const meta = { [CLIENT_META_KEY]: this.clientNumber(session.client), ...(plan && { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } }) };
       // A place at the child first: a call that waits for it and is cancelled never ran, so it counts for no limit.
       const release = await this.place(entry, session, extra.signal);
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
@@ -356,6 +368,29 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     } finally {
       entry.callers.splice(entry.callers.lastIndexOf(client), 1);
     }
+  }
+
+  /**
+   * The opaque number a child knows `client` by (`_meta["keybroker/client"]`): the same for
+   * every session of the client, counted from 1, never reused; forgotten with its last session.
+   */
+  private clientNumber(client: unknown): number {
+    return this.clientNumbers.get(client)?.n ?? 0;
+  }
+
+  /** A session of `client` opened: give the client its number if it is new. Returns the undo for its close. */
+  private countSession(client: unknown): () => void {
+    let known = this.clientNumbers.get(client);
+    if (!known) this.clientNumbers.set(client, (known = { n: ++this.lastClientNumber, sessions: 0 }));
+    const entry = known;
+    entry.sessions += 1;
+    let counted = true;
+    return () => {
+      if (!counted) return;
+      counted = false;
+      entry.sessions -= 1;
+      if (entry.sessions === 0 && this.clientNumbers.get(client) === entry) this.clientNumbers.delete(client);
+    };
   }
 
   /**

@@ -141,7 +141,7 @@ export class HttpSessionRouter implements Disposable {
     });
     try {
       try {
-        gateway = await this.deps.sessions.openSession({ server, clientLabel: clientLabelOf(body), via: 'http', transport });
+        gateway = await this.deps.sessions.openSession({ server, clientLabel: clientLabelOf(body), clientKey: caller, via: 'http', transport });
       } catch (e) {
         await transport.close().catch(this.deps.onInternalError);
         const code = (e as { code?: unknown })?.code;

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHILD_CALLS_IN_FLIGHT, FairShare, SESSION_CALLS_IN_FLIGHT, type QueuedReason, type Release } from '../../../src/platform/gateway/fair-share.js';
+import { CHILD_CALLS_IN_FLIGHT, CLIENT_CALLS_IN_FLIGHT, FairShare, SESSION_CALLS_IN_FLIGHT, type QueuedReason, type Release } from '../../../src/platform/gateway/fair-share.js';
 
 /** Let promise callbacks run (admissions resolve promises). */
 const settle = () => new Promise<void>((r) => setImmediate(r));
@@ -19,8 +19,9 @@ function recorder(share: FairShare<string>) {
 }
 
 describe('FairShare', () => {
-  it('keeps the caps in one place, a session\'s share below the child\'s', () => {
-    assert.ok(SESSION_CALLS_IN_FLIGHT < CHILD_CALLS_IN_FLIGHT, 'a session\'s share is below the child\'s cap');
+  it('keeps the caps in one place, a client\'s share below the child\'s, a session\'s within its client\'s', () => {
+    assert.ok(CLIENT_CALLS_IN_FLIGHT < CHILD_CALLS_IN_FLIGHT, 'a client\'s share is below the child\'s cap');
+    assert.ok(SESSION_CALLS_IN_FLIGHT <= CLIENT_CALLS_IN_FLIGHT, 'a session\'s share is within its client\'s');
     assert.equal(new FairShare<string>().serving, 0);
   });
 
@@ -172,5 +173,108 @@ describe('FairShare', () => {
     first();
     await second;
     assert.equal(getEventListeners(signal, 'abort').length, 0, 'an admitted call no longer does');
+  });
+
+  describe('between clients (D200)', () => {
+    /** Sessions `a1`…`a4` belong to client `a`, `b1` to client `b`: the first letter. */
+    const byLetter = (session: string) => session[0];
+
+    it('holds a client with four sessions to one client\'s share, so another client goes at once', async () => {
+      const queued: [string, QueuedReason][] = [];
+      const share = new FairShare<string>({ childCap: 8, clientCap: 4, sessionCap: 4, clientOf: byLetter, onQueued: (s, r) => queued.push([s, r]) });
+      const { order, start } = recorder(share);
+      for (const s of ['a1', 'a2', 'a3', 'a4']) for (const n of [1, 2, 3, 4]) void start(s, n);
+      await settle();
+      assert.equal(order.length, 4, 'a\'s four sessions together hold one client\'s share, not four');
+      assert.equal(share.waiting, 12, 'the rest of a\'s calls wait');
+      assert.ok(queued.every(([, r]) => r === 'over-share'), 'each wait of a is over its client\'s share, not a full child');
+      for (const n of [1, 2, 3, 4]) void start('b1', n);
+      await settle();
+      assert.deepEqual(order.slice(4), ['b1:1', 'b1:2', 'b1:3', 'b1:4'], 'b, another client, gets its whole share at once');
+      assert.equal(share.tryAcquire('a2'), undefined, 'a\'s other session has no room of its own');
+    });
+
+    it('gives a freed place to the waiting client with the fewest in flight, whatever its number of sessions', async () => {
+      const share = new FairShare<string>({ childCap: 4, clientCap: 4, sessionCap: 4, clientOf: byLetter });
+      const { order, releases, start } = recorder(share);
+      for (const s of ['a1', 'a2', 'a3', 'a4']) void start(s, 1);
+      for (const s of ['a1', 'a2', 'a3', 'a4']) void start(s, 2);
+      await settle();
+      assert.deepEqual(order, ['a1:1', 'a2:1', 'a3:1', 'a4:1'], 'a fills the child');
+      void start('b1', 1);
+      void start('b1', 2);
+      await settle();
+      releases.get('a1:1')!();
+      await settle();
+      assert.equal(order.at(-1), 'b1:1', 'b (none in flight) before a\'s four waiting sessions, each of which holds one too');
+      releases.get('a2:1')!();
+      await settle();
+      assert.equal(order.at(-1), 'b1:2', 'b holds one, a three: b again');
+      releases.get('a3:1')!();
+      await settle();
+      assert.equal(order.at(-1), 'a1:2', 'with b done, a\'s sessions go on');
+    });
+
+    it('takes turns between clients at a tie, and between a client\'s sessions within its turn', async () => {
+      const share = new FairShare<string>({ childCap: 1, clientCap: 1, sessionCap: 1, clientOf: byLetter });
+      const { order, releases, start } = recorder(share);
+      for (const s of ['a1', 'a2']) for (const n of [1, 2]) void start(s, n);
+      for (const n of [1, 2]) void start('b1', n);
+      await settle();
+      for (let i = 0; i < 5; i++) {
+        releases.get(order.at(-1)!)!();
+        await settle();
+      }
+      assert.deepEqual(order, ['a1:1', 'b1:1', 'a2:1', 'b1:2', 'a1:2', 'a2:2'], 'clients in turn (a, b, a, b); a\'s turns go to its sessions in turn (a1, a2, a1)');
+    });
+
+    it('within a client, gives the place to its session with the fewest in flight', async () => {
+      const share = new FairShare<string>({ childCap: 8, clientCap: 3, sessionCap: 3, clientOf: byLetter });
+      const { order, releases, start } = recorder(share);
+      for (const n of [1, 2, 3, 4]) void start('a1', n);
+      await settle();
+      void start('a2', 1);
+      await settle();
+      assert.equal(share.waiting, 2, 'a1\'s fourth and a2\'s first wait: a holds its share');
+      releases.get('a1:1')!();
+      await settle();
+      assert.equal(order.at(-1), 'a2:1', 'a2, holding none, goes before a1\'s older call');
+    });
+
+    it('gives a freed place to no client whose waiting sessions are all at their own cap', async () => {
+      const share = new FairShare<string>({ childCap: 8, clientCap: 4, sessionCap: 2, clientOf: byLetter });
+      const { order, start } = recorder(share);
+      for (const n of [1, 2, 3]) void start('a1', n);
+      await settle();
+      const other = share.tryAcquire('b1');
+      assert.ok(other, 'b goes at once');
+      assert.doesNotThrow(() => other(), 'b\'s release finds only a1 waiting, at its session cap');
+      await settle();
+      assert.deepEqual(order, ['a1:1', 'a1:2'], 'a1\'s third call still waits, though its client has room');
+      assert.equal(share.waiting, 1, 'it stays queued');
+    });
+
+    it('keeps clients with the same sessions apart when no clientOf is given', async () => {
+      const share = new FairShare<string>({ childCap: 8, clientCap: 2, sessionCap: 2 });
+      const { order, start } = recorder(share);
+      for (const s of ['a1', 'a2']) for (const n of [1, 2, 3]) void start(s, n);
+      await settle();
+      assert.equal(order.length, 4, 'each session is its own client: two each');
+    });
+
+    it('forgets a client once its last waiting call is cancelled, and frees its places in full', async () => {
+      const share = new FairShare<string>({ childCap: 2, clientCap: 1, sessionCap: 1, clientOf: byLetter });
+      const { order, releases, start } = recorder(share);
+      await start('a1', 1);
+      const cancel = new AbortController();
+      const cancelled = start('a2', 1, cancel.signal);
+      await settle();
+      cancel.abort(new Error('client cancelled'));
+      await assert.rejects(cancelled, /client cancelled/, 'the waiting call of a fails with the reason');
+      assert.equal(share.waiting, 0, 'nothing waits');
+      releases.get('a1:1')!();
+      await start('a2', 2);
+      assert.deepEqual(order, ['a1:1', 'a2:2'], 'a\'s place came back whole: its other session goes at once');
+    });
   });
 });

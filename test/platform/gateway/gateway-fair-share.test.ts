@@ -40,4 +40,29 @@ describe('Gateway: each session\'s share of a child (D183)', () => {
       await g.dispose();
     }
   });
+
+  it('shares one client\'s share between the sessions of one client key, not another client\'s (D200)', async () => {
+    const g = makeGateway(gatewayConfig(), { shares: { childCap: 4, clientCap: 1 } });
+    g.startChild();
+    try {
+      const a1 = await g.connect('client-a', 'parent-1');
+      const a2 = await g.connect('client-a', 'parent-1');
+      const b = await g.connect('client-b', 'parent-2');
+      const progress: number[] = [];
+      const abort = new AbortController();
+      const slow = a1.callTool({ name: 'slow', arguments: { steps: 1000, delayMs: 20 } }, undefined, { signal: abort.signal, onprogress: (p) => void progress.push(p.progress) });
+      await until('progress of A\'s slow call', () => progress.length > 0);
+      let echoed = false;
+      const echo = a2.callTool({ name: 'echo', arguments: { text: 'a2' } }).then((r) => { echoed = true; return r; });
+      await until('the wait audited', () => g.audit.some((r) => r.event === 'gateway.queued'));
+      assert.deepEqual(g.audit.filter((r) => r.event === 'gateway.queued').map((r) => [r.client, r.code]), [['client-a', 'over-share']], 'A\'s second session waits: its client holds its share');
+      assert.equal(textOf(await b.callTool({ name: 'echo', arguments: { text: 'b' } })), 'b', 'B, another client key, goes at once');
+      assert.equal(echoed, false, 'A\'s second session still waits');
+      abort.abort();
+      await assert.rejects(slow, 'A\'s slow call is cancelled');
+      assert.equal(textOf(await echo), 'a2', 'the freed place went to A\'s other session');
+    } finally {
+      await g.dispose();
+    }
+  });
 });

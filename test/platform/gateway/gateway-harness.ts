@@ -41,9 +41,9 @@ export function makeGateway(config: Config = gatewayConfig(), options: { shares?
     return handle;
   };
   /** A real SDK Client on its own session. */
-  const connect = async (label = 'test-client') => {
+  const connect = async (label = 'test-client', clientKey?: string) => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await gateway.openSession({ server: 'test', clientLabel: label, via: 'cli', transport: serverSide });
+    await gateway.openSession({ server: 'test', clientLabel: label, ...(clientKey !== undefined && { clientKey }), via: 'cli', transport: serverSide });
     const client = new Client({ name: label, version: '1.0.0' }, { capabilities: {} });
     await client.connect(clientSide);
     return client;

@@ -78,6 +78,21 @@ describe('Gateway plans (issue 11)', () => {
     });
   });
 
+  it('tells the child each call\'s client by the gateway\'s own number: one per client key, never a client\'s forged one (D201)', async () => {
+    await withGardenWorld(gardenConfig({ allow: ['garden/grow'] }), async ({ connect, garden }) => {
+      const a1 = await connect('parent-1');
+      const a2 = await connect('parent-1');
+      const b = await connect('parent-2');
+      const forged = { 'keybroker/client': 999, 'keybroker/approved': { planHash: 'f'.repeat(64), precondition: [] } };
+      for (const c of [a1, a2, b]) await c.callTool({ name: 'grow', arguments: { plant: 'pea' }, _meta: forged });
+      const seen = (await garden()).metaSeen.map((m) => JSON.parse(m)['keybroker/client'] as unknown);
+      assert.equal(seen.length, 3, 'three calls ran');
+      assert.ok(seen.every((n) => typeof n === 'number' && n > 0 && n !== 999), `the gateway's numbers, never the client's (${JSON.stringify(seen)})`);
+      assert.equal(seen[0], seen[1], 'two sessions of one client key: one number');
+      assert.notEqual(seen[2], seen[0], 'another client key: another number');
+    });
+  });
+
   it('says "nobody answered within 60 s" on a timeout, and a disconnected client is recorded as such', async () => {
     await withGardenWorld(gardenConfig(), async ({ client, clock, audit, connect, nextApproval }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'kale' } });

@@ -186,6 +186,30 @@ describe('GatewaySocketServer', () => {
     assert.deepEqual(rejected.map(([r]) => r), ['session-failed']);
   });
 
+  it('opens the sessions of one parent process as one client, and a session without a parent as its own (D200)', async () => {
+    const s = await listen();
+    const a = new Client({ name: 'a', version: '1' });
+    const b = new Client({ name: 'b', version: '1' });
+    const c = new Client({ name: 'c', version: '1' });
+    await a.connect(await connectGateway({ socketPath: s.socketPath, server: 'vsphere', client: 'x', parent: 4242 }));
+    await b.connect(await connectGateway({ socketPath: s.socketPath, server: 'vsphere', client: 'y', parent: 4242 }));
+    await c.connect(await connectGateway({ socketPath: s.socketPath, server: 'vsphere', client: 'x' }));
+    assert.deepEqual(sessions.clientKeys, ['4242', '4242', undefined], 'by the hello\'s parent, not its client name');
+    await Promise.all([a.close(), b.close(), c.close()]);
+  });
+
+  it('refuses a hello whose parent is not a process id', async () => {
+    const s = await listen();
+    for (const parent of [0, 1, -5, 1.5, '4242', 2 ** 32]) {
+      const c = await rawConnect(s.socketPath);
+      c.socket.write(JSON.stringify({ protocol: GATEWAY_PROTOCOL, server: 'vsphere', client: 'x', parent }) + '\n');
+      const [welcome] = await c.linesUntilClosed() as Array<{ ok: boolean; error?: { code: string; message: string } }>;
+      assert.equal(welcome?.ok, false, `parent ${JSON.stringify(parent)} refused`);
+      assert.match(welcome?.error?.message ?? '', /invalid hello at parent/, 'the refusal names the field');
+    }
+    assert.deepEqual(sessions.opened, [], 'no session opened');
+  });
+
   it('opens one session per connection with the server and client from the hello, over a working transport', async () => {
     const s = await listen();
     const a = new Client({ name: 'client-a', version: '1' });

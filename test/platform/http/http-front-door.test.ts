@@ -432,6 +432,20 @@ describe('HttpFrontDoor: session expiry (issue 10 item 5)', () => {
     await d.reconfigure(settings());
     assert.equal(d.sessionCount, 1, 'the current key keeps its sessions');
   });
+
+  it('opens every session of one API key as one client, by an opaque key that is not the API key (D200)', async () => {
+    let key = TEST_KEY;
+    const { door: d, sessions } = await door({ apiKey: () => key });
+    await openRaw(d);
+    await openRaw(d);
+    key = 'kb_rotated-key-abcdefghijklmnopqrstuvwxyz0123456789';
+    await rawRequest(d.port, { headers: mcpHeaders({ 'x-api-key': key }), body: initializeBody() });
+    const [first, second, rotated] = sessions.clientKeys;
+    assert.ok(first, 'an HTTP session names its client');
+    assert.equal(second, first, 'two sessions of one key are one client');
+    assert.notEqual(rotated, first, 'a session of another key is another client');
+    assert.ok(!sessions.clientKeys.some((k) => k?.includes(TEST_KEY) || k?.includes(key)), 'the client key never carries the API key');
+  });
 });
 
 /** Poll `cond` on the event loop until it holds (no fixed timeout: the test runner's own bounds the wait). */

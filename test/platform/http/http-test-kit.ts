@@ -4,7 +4,6 @@
 import http from 'node:http';
 import { afterEach } from 'node:test';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
 import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import type { AuditSink } from '../../../src/platform/ports/audit-sink.js';
@@ -17,6 +16,8 @@ export const TEST_KEY = 'kb_test-key-0123456789abcdefghijklmnopqrstuvwxyz';
 /** GatewaySessions over in-process McpServers: `echo` answers `<server>: <text>` and counts calls per server. */
 export class FakeGatewaySessions implements GatewaySessions {
   readonly opened: Array<{ server: string; clientLabel: string; via: FrontDoor }> = [];
+  /** Each opened session's `clientKey`, in the order of `opened`. */
+  readonly clientKeys: Array<string | undefined> = [];
   readonly echoCalls: Record<string, number> = {};
   private readonly live = new Set<McpServer>();
 
@@ -31,10 +32,11 @@ export class FakeGatewaySessions implements GatewaySessions {
     return [...this.names];
   }
 
-  async openSession(options: { server: string; clientLabel: string; via: FrontDoor; transport: Transport }): Promise<GatewaySession> {
+  async openSession(options: Parameters<GatewaySessions['openSession']>[0]): Promise<GatewaySession> {
     const { server, clientLabel, via, transport } = options;
     if (!this.names.includes(server)) throw Object.assign(new Error(`unknown server ${server}`), { code: 'CORE_UNKNOWN_SERVER' });
     this.opened.push({ server, clientLabel, via });
+    this.clientKeys.push(options.clientKey);
     const mcp = new McpServer({ name: server, version: '1.0.0' });
     mcp.registerTool(
       'echo',

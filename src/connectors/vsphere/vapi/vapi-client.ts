@@ -1,6 +1,6 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import { request, type Dispatcher } from 'undici';
 import { ACCEPT_IDENTITY, unaskedContentEncoding } from '../../content-encoding.js';
+import { ClientTurns } from '../../client-turns.js';
 import { ConnectorError } from '../../connector-error.js';
 import { readBoundedBody } from '../../read-bounded-body.js';
 import { withUpstreamDeadline } from '../../upstream-deadline.js';
@@ -18,7 +18,8 @@ export interface VapiSessionSource {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
- * Requests one client has in flight at once; the rest wait their turn, first come first served.
+ * Requests one client has in flight at once; the rest wait their turn, each MCP client's in
+ * order and the MCP clients in turn (ClientTurns, D201).
  * vAPI lists ids and is then read one id at a time (a tag, a category, a library): without a
  * bound, a vCenter with thousands of tags got thousands of requests and TLS connections at once
  * from one tool call. Six, as a browser (the vSphere Client itself) opens to one origin (D129).
@@ -52,7 +53,7 @@ export interface VapiCalls {
  */
 export class VapiClient implements VapiCalls {
   private readonly base: string;
-  private readonly turn: LimitFunction = pLimit(VAPI_MAX_IN_FLIGHT);
+  private readonly turns = new ClientTurns(VAPI_MAX_IN_FLIGHT);
 
   constructor(private readonly opts: { url: string; dispatcher: Dispatcher; session: VapiSessionSource; timeoutMs?: number }) {
     this.base = vapiBase(opts.url);
@@ -78,7 +79,7 @@ export class VapiClient implements VapiCalls {
   }
 
   private callUntil(until: AbortSignal | undefined, method: 'GET' | 'POST', path: string, body: unknown): Promise<unknown> {
-    return this.turn(() => {
+    return this.turns.run(() => {
       // Its batch ended while it waited: not sent, and the turn goes to the next call at once.
       if (until?.aborted) return Promise.reject(new ConnectorError('CONN_FAULT', `the vAPI call ${method} ${path} was not sent: the work it belonged to had already ended`));
       return this.send(method, path, body, until);

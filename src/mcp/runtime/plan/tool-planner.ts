@@ -4,6 +4,8 @@ import { ErrorCode, McpError, type CallToolResult, type ServerNotification, type
 import { z } from 'zod';
 import type { PlanChange } from '../../../base/contracts/approval.js';
 import { APPROVED_META_KEY, ApprovedMeta, PlanRequest, type PlanResult, type Precondition } from '../../../base/contracts/plan-protocol.js';
+import { asClient } from '../../../connectors/client-turns.js';
+import { clientOfCall } from '../toolkit/client-of-call.js';
 import { planHash } from './plan-hash.js';
 import { toolFailure as failed } from '../toolkit/tool-result.js';
 import type { TargetFacts } from '../../../base/contracts/policy.js';
@@ -105,7 +107,7 @@ export class ToolPlanner {
         if (changed !== undefined) return failed(changed);
       }
       try {
-        return await tool.run(args, extra);
+        return await asClient(clientOfCall(extra), () => tool.run(args, extra));
       } catch (e) {
         if (e instanceof McpError) throw e;
         if (this.options.cancelled?.(name, extra.signal)) throw e;

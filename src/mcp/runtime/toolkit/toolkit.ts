@@ -1,9 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError, type CallToolResult, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import { asClient } from '../../../connectors/client-turns.js';
 import { ToolPlanner, type PlannedTool, type ToolExtra } from '../plan/tool-planner.js';
 import { stderrLog, ToolErrorPolicy, type ToolLog } from './error-policy.js';
 import { toolFailure } from './tool-result.js';
+import { clientOfCall } from './client-of-call.js';
 
 /** A tool that reads: name, what the model sees of it, and how it runs. */
 export interface ToolDefinition<Shape extends z.ZodRawShape> {
@@ -53,7 +55,8 @@ export class Toolkit {
     const { name, title, description, inputSchema, outputSchema, annotations } = tool;
     const handler = async (args: z.output<z.ZodObject<Shape>>, extra: ToolExtra): Promise<CallToolResult> => {
       try {
-        return await tool.run(args, extra);
+        // The call's connector requests take turns with other clients' (D201).
+        return await asClient(clientOfCall(extra), () => tool.run(args, extra));
       } catch (e) {
         // Protocol errors (the SDK's own) keep their JSON-RPC form.
         if (e instanceof McpError) throw e;

@@ -15,6 +15,7 @@ import { acceptBrokerFrame } from './frame-intake.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
 import { Sessions, type LogoutOutcome } from './sessions.js';
 import { RepeatGrants } from './repeat-grants.js';
+import { CoolDownRefusals } from './cool-down-refusals.js';
 import { TokenService } from './token-service.js';
 import { UnlockCache } from './unlock-cache.js';
 import type { UpstreamLogin } from './upstream-login.js';
@@ -59,6 +60,7 @@ export class Broker extends DisposableBase {
   private readonly sessions: Sessions;
   private readonly tokens: TokenService;
   private readonly grants: RepeatGrants;
+  private readonly coolDowns: CoolDownRefusals;
   private readonly links = new Set<ChildLink>();
 
   constructor(private readonly deps: BrokerDeps) {
@@ -72,7 +74,8 @@ export class Broker extends DisposableBase {
     });
     this.sessions = this.register(new Sessions({ logins: deps.logins, keychain: deps.keychain, clock, audit }));
     const grants = this.grants = this.register(new RepeatGrants({ audit, clock }));
-    this.tokens = new TokenService({ config: deps.config, consent: this.consent, sessions: this.sessions, clock, audit, grants, attribution: deps.attribution ?? (() => undefined) });
+    const coolDowns = this.coolDowns = this.register(new CoolDownRefusals({ audit, clock }));
+    this.tokens = new TokenService({ config: deps.config, consent: this.consent, sessions: this.sessions, clock, audit, grants, coolDowns, attribution: deps.attribution ?? (() => undefined) });
 
     this.register(this.cache.onDidExpire((credential) => {
       audit.append({ event: 'unlock.expired', credential });
@@ -195,6 +198,7 @@ export class Broker extends DisposableBase {
     this.consent.cancelAll();
     // The repeated grants still counted are written before `host.stopped`.
     this.grants.dispose();
+    this.coolDowns.dispose();
     await boundedWait(this.sessions.endAll(), this.deps.logoutWaitMs ?? LOGOUT_WAIT_MS);
   }
 

@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Consent } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
 import type { RepeatGrants } from './repeat-grants.js';
+import type { CoolDownRefusals } from './cool-down-refusals.js';
 import { TokenDenied } from './token-denied.js';
 import { grantExtrasOf } from '../../base/kinds/registry.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
@@ -34,6 +35,8 @@ export class TokenService {
       readonly audit: AuditSink;
       /** Writes `token.granted`: a grant of the session the child already holds is coalesced. */
       readonly grants: RepeatGrants;
+      /** Writes the refusals without a prompt in a deny's cool-down, coalesced. */
+      readonly coolDowns: CoolDownRefusals;
       /** The MCP client currently driving `link`, when the gateway knows it. */
       readonly attribution: (link: ChildLink) => string | undefined;
     },
@@ -63,6 +66,8 @@ export class TokenService {
       }
       const denied = e instanceof TokenDenied ? e : new TokenDenied('unreachable', `could not get a session for ${frame.endpoint}; see 'keybroker audit'`);
       link.send({ ch: 'broker', t: 'token.deny', id: frame.id, code: denied.code, message: denied.message });
+      // Security: a child asking in a loop after the person said no is counted, not written each time.
+      if (denied.coolingDown) return this.deps.coolDowns.record(link.server, frame.endpoint);
       // Security: a denial the child asked for carries its pid, so the host counts it against the
       // child's refused-frame budget: valid frames for names it may never have cannot flood
       // the audit log and rotate the real history out (R10-attack).

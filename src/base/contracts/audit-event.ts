@@ -111,6 +111,8 @@ export const AuditRecord = z.strictObject({
   count: z.int().positive().optional(),
   /** With `count`: when the first of those events happened, ISO 8601 in UTC. */
   since: z.iso.datetime().optional(),
+  /** With `count`: when the last of those events happened, ISO 8601 in UTC (repeated grants, refusals in a deny's cool-down). */
+  last: z.iso.datetime().optional(),
   /** `audit.checkpoint`: which key signed it (16 hex of the SHA-256 of its public key). */
   keyId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
   /** `audit.checkpoint`: the Ed25519 signature (base64) of the chain head and `ts`. */

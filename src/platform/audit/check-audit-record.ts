@@ -56,6 +56,7 @@ const CHECKS: Record<keyof AuditRecord, FieldCheck> = {
   expiresAt: isDatetime,
   count: isPositiveInt,
   since: isDatetime,
+  last: isDatetime,
   keyId: (v) => typeof v === 'string' && KEY_ID.test(v),
   // Up to 200 UTF-16 units always fits; a longer one may still fit zod's count (code
   // points), so the schema's own field decides that rare case.

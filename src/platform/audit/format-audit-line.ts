@@ -29,6 +29,7 @@ const FIELD_ORDER = [
   'expiresAt',
   'count',
   'since',
+  'last',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 /** Values made only of these print bare; anything else is quoted. */

@@ -15,6 +15,8 @@ import { boundedWait } from './bounded-wait.js';
 import { acceptBrokerFrame } from './frame-intake.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
 import { Sessions, type LogoutOutcome } from './sessions.js';
+import { RepeatGrants } from './repeat-grants.js';
+import { CoolDownRefusals } from './cool-down-refusals.js';
 import { TokenService } from './token-service.js';
 import { UnlockCache } from './unlock-cache.js';
 import type { UpstreamLogin } from './upstream-login.js';
@@ -70,6 +72,8 @@ export class Broker extends DisposableBase {
   private readonly consent: Consent;
   private readonly sessions: Sessions;
   private readonly tokens: TokenService;
+  private readonly grants: RepeatGrants;
+  private readonly coolDowns: CoolDownRefusals;
   private readonly links = new Set<ChildLink>();
 
   constructor(private readonly deps: BrokerDeps) {
@@ -82,7 +86,9 @@ export class Broker extends DisposableBase {
       promptTimeoutMs: () => deps.config().unlock.promptTimeoutSeconds * 1000,
     });
     this.sessions = this.register(new Sessions({ logins: deps.logins, keychain: deps.keychain, clock, audit }));
-    this.tokens = new TokenService({ config: deps.config, consent: this.consent, sessions: this.sessions, clock, audit, attribution: deps.attribution ?? (() => undefined) });
+    const grants = this.grants = this.register(new RepeatGrants({ audit, clock }));
+    const coolDowns = this.coolDowns = this.register(new CoolDownRefusals({ audit, clock }));
+    this.tokens = new TokenService({ config: deps.config, consent: this.consent, sessions: this.sessions, clock, audit, grants, coolDowns, attribution: deps.attribution ?? (() => undefined) });
 
     this.register(this.cache.onDidExpire((credential) => {
       audit.append({ event: 'unlock.expired', credential });
@@ -219,6 +225,9 @@ export class Broker extends DisposableBase {
    */
   async shutdown(): Promise<void> {
     this.consent.cancelAll();
+    // The repeated grants still counted are written before `host.stopped`.
+    this.grants.dispose();
+    this.coolDowns.dispose();
     await boundedWait(this.sessions.endAll(), this.deps.logoutWaitMs ?? LOGOUT_WAIT_MS);
   }
 

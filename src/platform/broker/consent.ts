@@ -48,6 +48,16 @@ interface Prompt {
   readonly abort: AbortController;
 }
 
+/**
+ * After the person denies an unlock, children's requests for that credential are refused
+ * without a prompt this long (Y2-auditflood): a compromised or looping child must not raise
+ * the prompt again the moment the person said no, until they click yes to make it stop
+ * (prompt bombing). Two minutes outlasts a model's retry loop (seconds) many times over,
+ * and is short enough that a person who changed their mind is asked again soon without any
+ * command; `keybroker lock NAME` (or Lock all, or an edit of the credential) ends it at once.
+ */
+export const DENY_COOLDOWN_MS = 2 * 60_000;
+
 /** The reason recorded when the prompt is withdrawn because nobody waits for it any more. */
 const ABANDONED = 'withdrawn: every request waiting for it was cancelled';
 
@@ -58,6 +68,12 @@ const ABANDONED = 'withdrawn: every request waiting for it was cancelled';
  */
 export class Consent {
   private readonly prompts = new Map<string, Prompt>();
+  /**
+   * Until when each denied credential is in its cool-down. Keyed by credential, not by the
+   * child: a restarted child (new pid) or another child on the same credential gets no new
+   * prompt either. In memory: a host restart, a person's act, ends it.
+   */
+  private readonly coolDowns = new Map<string, number>();
 
   constructor(
     private readonly deps: AskUserDeps & {
@@ -79,6 +95,7 @@ export class Consent {
     // A request cancelled before it got here shows no prompt at all.
     signal?.throwIfAborted();
     const endpoint = target.endpoint;
+    this.refuseInCoolDown(credential, endpoint);
     const { decision, withdrawn, timeoutSeconds } = await this.prompt(credential, ttlSeconds, target, who).outcome.join(signal);
     // Issue 11: say what happened. Only a real "deny" is "denied by the user".
     // Only a signal-less asker could still be here, and it never leaves; kept for a clear denial.
@@ -100,9 +117,29 @@ export class Consent {
     this.deps.cache.lock(credential);
   }
 
-  /** Withdraw the pending prompts for `credential` (lock while asking): their askers are denied. */
+  /**
+   * Withdraw the pending prompts for `credential` (lock while asking): their askers are denied.
+   * The person locked or edited it: a deny's cool-down ends too, so the next use asks again.
+   */
   cancel(credential: string): void {
+    this.coolDowns.delete(credential);
     for (const p of this.prompts.values()) if (p.credential === credential) p.abort.abort();
+  }
+
+  /**
+   * Security: in a deny's cool-down a child's request gets no prompt (prompt bombing wears
+   * people down into clicking yes). A prompt already on screen is still joined: the person
+   * may be answering it.
+   */
+  private refuseInCoolDown(credential: string, endpoint: string): void {
+    const until = this.coolDowns.get(credential);
+    if (until === undefined || [...this.prompts.values()].some((p) => p.credential === credential)) return;
+    const left = until - this.deps.clock.now();
+    if (left <= 0) {
+      this.coolDowns.delete(credential);
+      return;
+    }
+    throw new TokenDenied('denied', `access to ${endpoint} was denied by the user; KeyBroker will not ask them again for ${Math.ceil(left / 1000)} s (or until they run 'keybroker lock ${endpoint}')`, false, true);
   }
 
   /** Withdraw every pending prompt (shutdown, lock all). */
@@ -140,6 +177,8 @@ export class Consent {
       const withdrawn = how === 'timeout' ? 'timeout'
         : how === 'cancelled' ? (abort.signal.aborted ? 'lock' : 'abandoned')
           : how === 'failed' ? 'failed' : undefined;
+      // Only the person's own "deny" starts a cool-down; an unanswered or withdrawn prompt does not.
+      if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(credential, this.deps.clock.now() + DENY_COOLDOWN_MS);
       return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
     }));
     const prompt: Prompt = { credential, outcome, abort };

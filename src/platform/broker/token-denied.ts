@@ -8,7 +8,13 @@ export class TokenDenied extends Error {
    *   exist, or one of another kind): our runtime never does, as the gateway refuses such a
    *   name before a call reaches the child. Counted like a refused frame (limitInvalidFrames).
    */
-  constructor(readonly code: DenyCode, message: string, readonly byChild = false) {
+  constructor(
+    readonly code: DenyCode,
+    message: string,
+    readonly byChild = false,
+    /** Refused without a prompt in a deny's cool-down (DENY_COOLDOWN_MS): audited coalesced, as it can come in floods. */
+    readonly coolingDown = false,
+  ) {
     super(message);
   }
 }

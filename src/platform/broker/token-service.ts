@@ -6,6 +6,8 @@ import type { ChildLink } from './child-link.js';
 import type { Clock } from '../ports/clock.js';
 import type { Consent } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
+import type { RepeatGrants } from './repeat-grants.js';
+import type { CoolDownRefusals } from './cool-down-refusals.js';
 import { TokenDenied } from './token-denied.js';
 import { grantExtrasOf } from '../../base/kinds/registry.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
@@ -32,6 +34,10 @@ export class TokenService {
       readonly sessions: Sessions;
       readonly clock: Clock;
       readonly audit: AuditSink;
+      /** Writes `token.granted`: a grant of the session the child already holds is coalesced. */
+      readonly grants: RepeatGrants;
+      /** Writes the refusals without a prompt in a deny's cool-down, coalesced. */
+      readonly coolDowns: CoolDownRefusals;
       /** The MCP client currently driving `link`, when the gateway knows it. */
       readonly attribution: (link: ChildLink) => string | undefined;
     },
@@ -51,14 +57,18 @@ export class TokenService {
       const session = await this.resolve(link, frame, endpoint, signal);
       if (signal.aborted) throw signal.reason;
       link.send(this.grant(frame.id, session));
-      this.deps.audit.append({ event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
+      // Security: a child re-asking for the token it holds is counted, not written each time (Y2-auditflood).
+      this.deps.grants.granted(link.server, session, { event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
     } catch (e) {
+      this.deps.grants.denied(link.server, frame.endpoint);
       if (signal.aborted) {
         this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'cancelled', reason: CANCELLED, durationMs: this.deps.clock.now() - started });
         return;
       }
       const denied = e instanceof TokenDenied ? e : new TokenDenied('unreachable', `could not get a session for ${frame.endpoint}; see 'keybroker audit'`);
       link.send({ ch: 'broker', t: 'token.deny', id: frame.id, code: denied.code, message: denied.message });
+      // Security: a child asking in a loop after the person said no is counted, not written each time.
+      if (denied.coolingDown) return this.deps.coolDowns.record(link.server, frame.endpoint);
       // Security: a denial the child asked for carries its pid, so the host counts it against the
       // child's refused-frame budget: valid frames for names it may never have cannot flood
       // the audit log and rotate the real history out (R10-attack).

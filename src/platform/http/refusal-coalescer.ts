@@ -1,5 +1,6 @@
+import { Coalescer, type CoalescedCount } from '../../base/coalescer.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import type { AuditInput, AuditSink } from '../ports/audit-sink.js';
+import { appendCoalesced, type AuditSink } from '../ports/audit-sink.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpRejectionReason } from './http-rejection.js';
 
@@ -15,17 +16,11 @@ export interface RefusalCoalescerOptions {
   readonly onError: (error: unknown) => void;
 }
 
-interface Tally {
+interface Refusal {
   readonly reason: HttpRejectionReason;
   readonly source: string;
   /** The Host or Origin of the first refusal counted, so the user can tell what to allow. */
-  detail: string | undefined;
-  /** Refusals counted and not yet written. */
-  pending: number;
-  /** Clock time of the first of them. */
-  since: number;
-  /** A record for this pair went out in the current interval; later ones wait for the summary. */
-  reported: boolean;
+  readonly detail: string | undefined;
 }
 
 /** The default interval: one summary per reason and source a minute. */
@@ -39,91 +34,46 @@ const MAX_DETAIL = 200;
  * ones. The first refusal of a (reason, source) pair in an interval is written at once with
  * `count: 1`; the rest are counted and written as one record with `count` and `since` when
  * the interval ends. So a flood costs at most about one record per pair per interval, and
- * the pairs are bounded by `maxKeys`.
+ * the pairs are bounded by `maxKeys` (the one Coalescer, base/coalescer.ts).
  *
  * Records go through `AuditSink.appendBounded` where the sink has it (the AuditLog): when the
  * log's budget for coalesced records is spent, the count is kept and written later instead,
  * and real history is never rotated out to make room.
  */
 export class RefusalCoalescer implements Disposable {
-  private readonly tallies = new Map<string, Tally>();
-  private timer: Disposable | undefined;
-  private readonly intervalMs: number;
-  private readonly maxKeys: number;
-  private disposed = false;
+  private readonly coalescer: Coalescer<Refusal>;
 
-  constructor(private readonly options: RefusalCoalescerOptions) {
-    this.intervalMs = options.intervalMs ?? REFUSAL_INTERVAL_MS;
-    this.maxKeys = options.maxKeys ?? 64;
+  constructor(options: RefusalCoalescerOptions) {
+    this.coalescer = new Coalescer<Refusal>({
+      clock: options.clock,
+      intervalMs: options.intervalMs ?? REFUSAL_INTERVAL_MS,
+      maxKeys: options.maxKeys ?? 64,
+      keyOf: (r) => `${r.reason} ${r.source}`,
+      // Security: many sources (127.0.0.0/8 has millions) must not mean many records.
+      fold: (r) => ({ ...r, source: 'other' }),
+      write: (c) => appendCoalesced(options.audit, recordOf(c)),
+      onError: options.onError,
+    });
   }
 
   /** Count one refusal of `reason` from `source` (a remote address); `detail` is the offending Host or Origin. */
   record(reason: HttpRejectionReason, source: string, detail?: string): void {
-    // After dispose the audit may be closed: the door is answering its last requests.
-    if (this.disposed) return;
-    let key = `${reason} ${source}`;
-    let tally = this.tallies.get(key);
-    if (!tally && this.tallies.size >= this.maxKeys) {
-      // Security: many sources (127.0.0.0/8 has millions) must not mean many records.
-      source = 'other';
-      key = `${reason} ${source}`;
-      tally = this.tallies.get(key);
-    }
-    if (!tally) {
-      tally = { reason, source, detail, pending: 0, since: this.options.clock.now(), reported: false };
-      this.tallies.set(key, tally);
-    }
-    if (tally.pending === 0) {
-      tally.since = this.options.clock.now();
-      tally.detail = detail;
-    }
-    tally.pending += 1;
-    if (!tally.reported) {
-      tally.reported = true;
-      this.write(tally);
-    }
-    this.arm();
+    this.coalescer.record({ reason, source, detail });
   }
 
   /** Write every pending count now (the door is closing). */
   flush(): void {
-    for (const tally of this.tallies.values()) if (tally.pending > 0) this.write(tally);
-    this.tallies.clear();
-    this.timer?.dispose();
-    this.timer = undefined;
+    this.coalescer.flush();
   }
 
   /** Write what is pending; later refusals are no longer audited (the door is closing). */
   dispose(): void {
-    this.flush();
-    this.disposed = true;
+    this.coalescer.dispose();
   }
+}
 
-  private arm(): void {
-    this.timer ??= this.options.clock.setTimer(this.intervalMs, () => this.tick());
-  }
-
-  /** End of an interval: a summary per pair with refusals pending; pairs quiet for a whole interval are forgotten. */
-  private tick(): void {
-    this.timer = undefined;
-    for (const [key, tally] of this.tallies) {
-      if (tally.pending === 0) this.tallies.delete(key);
-      else this.write(tally);
-    }
-    if (this.tallies.size > 0) this.arm();
-  }
-
-  private write(tally: Tally): void {
-    const since = new Date(tally.since).toISOString();
-    const detail = tally.detail === undefined ? '' : `: ${tally.detail.slice(0, MAX_DETAIL)}`;
-    // Security: never a credential; `detail` is a Host or Origin header, never a key.
-    const record: AuditInput = { event: 'gateway.rejected', outcome: 'denied', code: tally.reason, reason: `http from ${tally.source}${detail}`, count: tally.pending, since };
-    try {
-      const { audit } = this.options;
-      const written = audit.appendBounded ? audit.appendBounded(record) !== undefined : (audit.append(record), true);
-      if (written) tally.pending = 0;
-    } catch (e) {
-      this.options.onError(e);
-    }
-  }
+function recordOf({ item, count, since }: CoalescedCount<Refusal>) {
+  const detail = item.detail === undefined ? '' : `: ${item.detail.slice(0, MAX_DETAIL)}`;
+  // Security: never a credential; `detail` is a Host or Origin header, never a key.
+  return { event: 'gateway.rejected', outcome: 'denied', code: item.reason, reason: `http from ${item.source}${detail}`, count, since: new Date(since).toISOString() } as const;
 }

@@ -13,3 +13,14 @@ export interface AuditSink {
    */
   appendBounded?(record: AuditInput): AuditRecord | undefined;
 }
+
+/**
+ * Write a coalesced record (one with `count`): through `appendBounded` where the sink has it,
+ * so it can never rotate real history out (D47). False when the sink had no room: the caller
+ * keeps the count for later.
+ */
+export function appendCoalesced(audit: AuditSink, record: AuditInput): boolean {
+  if (audit.appendBounded) return audit.appendBounded(record) !== undefined;
+  audit.append(record);
+  return true;
+}

@@ -302,9 +302,15 @@ export const AREAS = {
       'src/platform/gateway/forwarded-result-bytes.ts',
       'src/platform/gateway/json-rpc-line.ts',
       'src/cli/bridge/host-line-head.ts',
+      // Round 10: the fast path in front of CallToolRequestSchema, and the SDK's sort skipped
+      // for messages the transports checked.
+      'src/platform/gateway/plain-call-tool.ts',
+      'src/platform/gateway/validated-dispatch.ts',
     ],
     tests: [
       'test/platform/gateway/plain-json-rpc.test.ts',
+      'test/platform/gateway/plain-call-tool.test.ts',
+      'test/platform/gateway/validated-dispatch.test.ts',
       'test/platform/gateway/forward.test.ts',
       'test/platform/gateway/json-rpc-line.test.ts',
       'test/platform/gateway/forwarded-bytes-security.test.ts',

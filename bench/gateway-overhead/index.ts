@@ -15,7 +15,8 @@
 //
 // BENCH_JSON_FLOOR=1 adds a floor whose relays parse every line as well (see relay-*.mjs).
 // BENCH_N (default 5000) echo calls per path; BENCH_SLOW_N (default 200) slow calls per path.
-// BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir>/<ours|before>-<host|bridge>.
+// BENCH_PROF_DIR=<dir>: the host and the bridge run with --cpu-prof into <dir>/<ours|before>-<host|bridge>,
+// sampling every BENCH_PROF_INTERVAL µs (default 200).
 // BENCH_BEFORE_ROOT=<dir>: a second host and bridge from another build (say the branch's base,
 // exported and built there) run in the same rounds as "before", for a same-run A/B.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,7 +43,8 @@ const BEFORE_ROOT = process.env['BENCH_BEFORE_ROOT'] ? path.resolve(process.env[
 // flags: BENCH_BEFORE_ROOT=. with different flags on each side).
 const flagList = (v: string | undefined): string[] => (v ?? '').split(' ').filter(Boolean);
 const nodeFlags = (tag: string): string[] => flagList(tag.startsWith('before') && process.env['BENCH_BEFORE_NODE_FLAGS'] !== undefined ? process.env['BENCH_BEFORE_NODE_FLAGS'] : process.env['BENCH_NODE_FLAGS']);
-const prof = (tag: string): string[] => [...nodeFlags(tag), ...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', path.resolve(PROF_DIR, tag)] : [])];
+const PROF_INTERVAL = process.env['BENCH_PROF_INTERVAL'] ?? '200';
+const prof = (tag: string): string[] => [...nodeFlags(tag), ...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', PROF_INTERVAL, '--cpu-prof-dir', path.resolve(PROF_DIR, tag)] : [])];
 const CHILD = [process.execPath, '--import', 'tsx', FIXTURE, '--stdio'] as const;
 
 const homes: string[] = [];
@@ -50,9 +52,14 @@ const servers: ChildProcess[] = [];
 
 /** CPU time (user + system) of `pid` so far, in ms; NaN where /proc is not there. */
 function cpuMs(pid: number | null | undefined): number {
+  return sysMs(pid, 11) + sysMs(pid, 12);
+}
+
+/** One CPU time of `pid` so far, in ms: field 11 is user time, 12 system time; NaN where /proc is not there. */
+function sysMs(pid: number | null | undefined, field = 12): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+    return (Number(fields[field]) * 1000) / 100; // in USER_HZ (100)
   } catch {
     return NaN;
   }
@@ -115,7 +122,7 @@ interface Path {
   readonly cpuPids: { host?: number; bridge?: number };
   readonly echo: number[];
   readonly slow: number[];
-  readonly cpu: { host: number; bridge: number };
+  readonly cpu: { host: number; bridge: number; hostSys: number; bridgeSys: number };
 }
 
 async function connect(label: string, command: string, args: string[], env: Record<string, string>, host?: number): Promise<Path> {
@@ -127,11 +134,11 @@ async function connect(label: string, command: string, args: string[], env: Reco
     try { await client.listTools(); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
   }
   const cpuPids = host === undefined ? {} : { host, bridge: transport.pid ?? undefined };
-  return { label, client, cpuPids, echo: [], slow: [], cpu: { host: 0, bridge: 0 } };
+  return { label, client, cpuPids, echo: [], slow: [], cpu: { host: 0, bridge: 0, hostSys: 0, bridgeSys: 0 } };
 }
 
 async function run(p: Path, n: number, slow: boolean): Promise<void> {
-  const before = { host: cpuMs(p.cpuPids.host), bridge: cpuMs(p.cpuPids.bridge) };
+  const before = { host: cpuMs(p.cpuPids.host), bridge: cpuMs(p.cpuPids.bridge), hostSys: sysMs(p.cpuPids.host), bridgeSys: sysMs(p.cpuPids.bridge) };
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     if (slow) await p.client.callTool({ name: 'slow', arguments: { steps: 1, delayMs: TOOL_MS } });
@@ -141,6 +148,8 @@ async function run(p: Path, n: number, slow: boolean): Promise<void> {
   if (!slow) {
     p.cpu.host += cpuMs(p.cpuPids.host) - before.host;
     p.cpu.bridge += cpuMs(p.cpuPids.bridge) - before.bridge;
+    p.cpu.hostSys += sysMs(p.cpuPids.host) - before.hostSys;
+    p.cpu.bridgeSys += sysMs(p.cpuPids.bridge) - before.bridgeSys;
   }
 }
 
@@ -202,6 +211,7 @@ for (const [kind, pick] of [['echo', (p: Path) => p.echo], [`${TOOL_MS} ms tool`
 }
 console.log(`  goal: added at p50 ≤ 0.300 ms, ratio ≤ 1.50 (echo)`);
 console.log(`  CPU per echo call (user+sys): ${[...floors, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${us(p.cpu.host)} bridge ${us(p.cpu.bridge)}`).join('; ')}`);
+console.log(`  of it in the kernel (sys): ${[...floors, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${us(p.cpu.hostSys)} bridge ${us(p.cpu.bridgeSys)}`).join('; ')}`);
 const mib = (pid: number | undefined) => `${rssMiB(pid).toFixed(0)} MiB`;
 console.log(`  RSS after the calls: ${[...floors, ...gatewayPaths].map((p) => `${p.label.split(':')[0]} host ${mib(p.cpuPids.host)} bridge ${mib(p.cpuPids.bridge)}`).join('; ')}`);
 for (const p of paths) await p.client.close();

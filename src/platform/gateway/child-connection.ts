@@ -5,6 +5,7 @@ import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ChildMcpTransport } from './child-mcp-transport.js';
 import { ForwardedCallResult } from './forward.js';
 import { jsonDepth } from './json-depth.js';
+import { dispatchValidated } from './validated-dispatch.js';
 
 /** Long operations (a vCenter task, a P6 export) report progress; the timer restarts on each report. */
 const CALL_TIMEOUT_MS = 10 * 60 * 1000;
@@ -27,6 +28,9 @@ export class ChildConnection {
   /** Connect and load the tool list; rejects if the child does not answer `initialize`. */
   async open(): Promise<void> {
     await this.client.connect(this.transport);
+    // The child's frames are JSON-RPC envelopes by the time they reach the SDK (the transport
+    // checked each one): its results skip the SDK's zod sort (issue 17, round 10).
+    dispatchValidated(this.client, this.transport, 'results');
     await this.refreshTools();
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { CallToolRequestSchema, type CallToolRequest, type CallToolResult, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { plainCallToolRequest } from './plain-call-tool.js';
 
 // Issue 17 item 3, "a gateway that forwards": after the policy decision a `tools/call` and its
 // result pass through the gateway without being validated and rebuilt again at each step. What
@@ -66,4 +67,15 @@ export const ForwardedCallResult = z.custom<CallToolResult>(isForwardableResult,
  */
 export function setForwardingCallHandler(server: Server, handler: (request: CallToolRequest, extra: Parameters<Parameters<Server['setRequestHandler']>[1]>[1]) => Promise<CallToolResult>): void {
   Protocol.prototype.setRequestHandler.call(server, CallToolRequestSchema, handler as never);
+  // The common request skips zod's walk (plainCallToolRequest: what the schema would return,
+  // or undefined); anything else goes to the SDK's own wrapper, which parses it with the schema
+  // and fails it as before (issue 17, round 10). Where a future SDK keeps its handlers
+  // elsewhere, the SDK's wrapper stays.
+  const handlers = (server as unknown as { _requestHandlers?: Map<string, (request: unknown, extra: never) => Promise<unknown>> })._requestHandlers;
+  const sdk = handlers instanceof Map ? handlers.get('tools/call') : undefined;
+  if (!handlers || !sdk) return;
+  handlers.set('tools/call', (request, extra) => {
+    const plain = plainCallToolRequest(request);
+    return plain ? Promise.resolve(handler(plain, extra)) : sdk(request, extra);
+  });
 }

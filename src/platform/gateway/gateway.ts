@@ -22,6 +22,8 @@ import type { PinDiff, ToolPins } from './tool-pins.js';
 import type { PinnedServer } from '../../base/contracts/tool-pins.js';
 import { ChildConnection } from './child-connection.js';
 import { setForwardingCallHandler } from './forward.js';
+import { JsonLineTransport } from './json-line-transport.js';
+import { dispatchValidated } from './validated-dispatch.js';
 import { FairShare, type FairShareOptions, type Release } from './fair-share.js';
 import { QueuedCallsAudit } from './queued-calls-audit.js';
 import { refuseRepeatedRequestIds } from './unique-request-ids.js';
@@ -224,7 +226,11 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); uncount(); resolve(); }; });
     entry.sessions.add(session);
     await server.connect(options.transport);
-    // Security: a repeated request id would take over the first request's cancellation (Y5-redteam).
+    // A socket client's lines are JSON-RPC messages by the time they reach the SDK (the
+    // transport checked each one): its requests skip the SDK's zod sort (issue 17, round 10).
+    if (options.transport instanceof JsonLineTransport) dispatchValidated(server, options.transport, 'requests');
+    // Security: a repeated request id would take over the first request's cancellation (D194).
+    // Installed last, so it sees every message before either dispatch path.
     refuseRepeatedRequestIds(options.transport);
     return { server: options.server, closed, close: () => server.close() };
   }

@@ -7,16 +7,17 @@ import { isJsonRpcEnvelope } from './forward.js';
 // unchanged (a differential property test, test/platform/gateway/plain-json-rpc.test.ts,
 // checks both against the schema); everything else still goes through the schema.
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A non-null, non-array object. */
+export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 /** zod copies the objects it parses key by key; an own `__proto__` key would not survive the copy. */
-const hasProtoKey = (o: Record<string, unknown>): boolean => Object.prototype.hasOwnProperty.call(o, '__proto__');
+export const hasProtoKey = (o: Record<string, unknown>): boolean => Object.prototype.hasOwnProperty.call(o, '__proto__');
 
 /**
  * `_meta` as RequestMetaSchema reads it without changing it: absent, or an object whose
  * `progressToken` (if present) is a string or a safe integer, and without the related-task key
  * (the schema parses that one with a stripping object schema, so the slow path keeps it).
  */
-function plainMeta(holder: Record<string, unknown>): boolean {
+export function plainMeta(holder: Record<string, unknown>): boolean {
   if (!('_meta' in holder)) return true;
   const meta = holder['_meta'];
   if (!isRecord(meta) || hasProtoKey(meta) || RELATED_TASK_META_KEY in meta) return false;

@@ -1,0 +1,60 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+// Issue 17 item 3 (round 10): the SDK's `Protocol.connect` sorts every incoming message with
+// four zod type guards in a row (result? error? request? notification?). On the gateway's two
+// hot messages that is three `safeParse` runs for a client's request (two of them failing, each
+// building its issue list) and one for a child's result, on messages our own transports have
+// just checked: a client's line against JSONRPCMessageSchema (JsonLineTransport, or its fast
+// path that accepts only what the schema accepts unchanged) and a child's frame against the
+// same envelope (ChildMcpTransport, isJsonRpcEnvelope). For those two kinds the sort below is
+// exact and costs a property lookup; every other message still goes through the SDK's own sort.
+
+/** The SDK's dispatch entry points on a connected `Protocol` (TypeScript-private, present in 1.x). */
+interface ProtocolDispatch {
+  _onrequest?: (request: JSONRPCMessage, extra?: unknown) => void;
+  _onresponse?: (response: JSONRPCMessage) => void;
+}
+
+/** Which of its incoming messages a transport has already checked as a JSON-RPC message. */
+export type ValidatedKind = 'requests' | 'results';
+
+/**
+ * True when `m`, a message its transport already accepted as a JSON-RPC message (strict
+ * envelope), is one the SDK would sort to `_onrequest`: it has a `method` and an `id`. The four
+ * strict envelopes are told apart by their keys, so no other message has both.
+ */
+export function isValidatedRequest(m: JSONRPCMessage): boolean {
+  return 'method' in m && 'id' in m;
+}
+
+/**
+ * True when `m`, a message its transport already accepted as a JSON-RPC envelope, is one the
+ * SDK's `isJSONRPCResultResponse` accepts: a `result` without `_meta`. The envelope check reads
+ * `_meta` only as an object, the SDK's schema reads its `progressToken` too, so a result with
+ * `_meta` is left to the SDK's own sort (which drops one it refuses, as before).
+ */
+export function isValidatedResult(m: JSONRPCMessage): boolean {
+  return 'result' in m && (m.result as { _meta?: unknown })['_meta'] === undefined;
+}
+
+/**
+ * After `protocol.connect(transport)`: hand `kind` of the transport's messages straight to the
+ * SDK's own handler for them, without its zod sort; everything else goes the SDK's way.
+ * Only for transports that validate every message before `onmessage` and set no `onmessage` of
+ * their own before connect (JsonLineTransport for requests, ChildMcpTransport for results; the
+ * SDK's wrapper would call that first). Returns false, and changes nothing, when the SDK
+ * no longer has the entry point (a future version): the SDK's sort then runs, only slower.
+ */
+export function dispatchValidated(protocol: object, transport: Transport, kind: ValidatedKind): boolean {
+  const sdk = transport.onmessage;
+  const p = protocol as unknown as ProtocolDispatch;
+  const direct = kind === 'requests' ? p._onrequest : p._onresponse;
+  if (!sdk || typeof direct !== 'function') return false;
+  const take = kind === 'requests' ? isValidatedRequest : isValidatedResult;
+  transport.onmessage = (message, extra) => {
+    if (take(message)) direct.call(protocol, message, extra);
+    else sdk(message, extra);
+  };
+  return true;
+}

@@ -35,7 +35,6 @@ export const PURPOSES = {
   '@opentelemetry/resources': 'OpenTelemetry resource (`service.name`) of exported audit records.',
   '@opentelemetry/sdk-logs': 'OpenTelemetry logs SDK: LoggerProvider and processors behind the audit export.',
   'fast-xml-parser': 'Reference XML parser the vSphere XML reader is differentially tested against.',
-  'p-limit': 'Concurrency limit: at most six vAPI requests in flight per vCenter session (D129).',
   undici: 'HTTPS client for upstream logins and API calls, with per-endpoint TLS settings.',
   zod: 'Schemas for every contract: config, child frames, IPC, audit records.',
   '@eslint/js': "ESLint's recommended JavaScript rules.",

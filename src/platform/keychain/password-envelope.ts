@@ -104,10 +104,12 @@ export function routePassword(endpoint: Endpoint, stored: StoredPassword): Passw
   // D180: in the domain, with the system's trust or exactly a trust the password is bound to.
   const knownTrust = (b: PasswordBinding): boolean => (!b.pin && !b.ca) || stored.bindings!.some((x) => x.pin === b.pin && x.ca === b.ca);
   if (binding && domain && (host === domain || host.endsWith(`.${domain}`)) && knownTrust(binding)) return { ok: true, bind: binding };
-  return {
-    ok: false,
-    message: `${endpoint.id} now points at ${binding?.origin ?? new URL(endpoint.url).origin}; its password was stored for ${describeBindings(stored.bindings)}: type it again in Settings or 'keybroker endpoint update ${endpoint.id} --password-stdin'`,
-  };
+  // Bad input gets the line that names its cause: the same server with another trust, or a CA
+  // file that cannot be read, is not "points at another server".
+  const again = `type it again in Settings or 'keybroker endpoint update ${endpoint.id} --password-stdin'`;
+  if (!binding) return { ok: false, message: `the CA file of ${endpoint.id} (${endpoint.tls.caFile ?? ''}) cannot be read, so KeyBroker cannot tell whether it is the server the password was stored for; fix the file, or ${again}` };
+  if (stored.bindings.some((b) => b.origin === binding.origin)) return { ok: false, message: `the certificate trust of ${endpoint.id} (its pin or CA file) changed since its password was stored; if you changed it, ${again}` };
+  return { ok: false, message: `${endpoint.id} now points at ${binding.origin}; its password was stored for ${describeBindings(stored.bindings)}: ${again}` };
 }
 
 /** The item for a password typed now: bound to every endpoint of `config` that uses `credential`. */

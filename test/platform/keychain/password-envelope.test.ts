@@ -38,8 +38,10 @@ describe('routePassword()', () => {
     const moved = routePassword(pm({ url: 'https://evil.example/p6ws/restapi' }), boundToPm);
     assert.deepEqual(moved, { ok: false, message: "pm now points at https://evil.example; its password was stored for https://p6.other.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'" });
     const pinned = routePassword(pm({ tls: { verify: true, fingerprintSha256: PIN } }), boundToPm);
-    assert.equal(pinned.ok, false, 'a pin it was not bound to');
-    assert.ok(!JSON.stringify([moved, pinned]).includes(PW), 'no password in a refusal');
+    assert.deepEqual(pinned, { ok: false, message: "the certificate trust of pm (its pin or CA file) changed since its password was stored; if you changed it, type it again in Settings or 'keybroker endpoint update pm --password-stdin'" }, 'a pin it was not bound to, at the same server: the line names the trust');
+    const unreadable = routePassword(pm({ tls: { verify: true, caFile: '/nonexistent/kb-ca.pem' } }), boundToPm);
+    assert.deepEqual(unreadable, { ok: false, message: "the CA file of pm (/nonexistent/kb-ca.pem) cannot be read, so KeyBroker cannot tell whether it is the server the password was stored for; fix the file, or type it again in Settings or 'keybroker endpoint update pm --password-stdin'" }, 'a CA file that cannot be read is named as the cause');
+    assert.ok(!JSON.stringify([moved, pinned, unreadable]).includes(PW), 'no password in a refusal');
   });
 
   it("lets a domain's password go to another host of its domain with the system's trust or a pin it is bound with (D180), never outside it or to a new pin", () => {

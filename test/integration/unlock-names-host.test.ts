@@ -66,6 +66,9 @@ describe('a config pointed at another server (Y7-bindpw)', () => {
   });
 
   it('refuses to send the password there even when the person approves (D198)', async () => {
+    // The deny above started D203's cool-down for pm; the person's own lock ends it, so this child is asked again.
+    const lock = await runKeybroker(['lock', 'pm'], { env: world.env });
+    assert.equal(lock.code, 0, `keybroker lock pm ends the deny's cool-down: ${lock.stderr}`);
     const child = await startTokenChild(world.host, 'p6');
     const asked = child.token('pm');
     const approval = await waitFor('the unlock approval', async () => (JSON.parse((await runKeybroker(['approvals', '--json'], { env: world.env })).stdout) as ApprovalRequest[])[0]);

@@ -45,8 +45,10 @@ describe('a config pointed at another server (Y7-bindpw)', () => {
     await world?.stop();
   });
 
-  it('names the server the password would go to in the approval, `keybroker approvals` and the audit', async () => {
+  it('names the server the password would go to in the approval, `keybroker approvals` and the audit', async (t) => {
     const child = await startTokenChild(world.host, 'p6');
+    // Stopped also when an assertion fails, so a failure ends the file instead of holding it open.
+    t.after(() => child.stop());
     const asked = child.token('pm');
     const evilHost = new URL(evil.origin).host;
     const approval = await waitFor('the unlock approval', async () => (JSON.parse((await runKeybroker(['approvals', '--json'], { env: world.env })).stdout) as ApprovalRequest[])[0]);
@@ -62,14 +64,14 @@ describe('a config pointed at another server (Y7-bindpw)', () => {
     world.host.audit.flush();
     const requested = readAudit(world.home).filter((a) => a.event === 'unlock.requested' && a.endpoint === 'pm');
     assert.deepEqual(requested.map((a) => a.hosts), [[evilHost]], 'the audit names evil');
-    await child.stop();
   });
 
-  it('refuses to send the password there even when the person approves (D198)', async () => {
+  it('refuses to send the password there even when the person approves (D198)', async (t) => {
     // The deny above started D203's cool-down for pm; the person's own lock ends it, so this child is asked again.
     const lock = await runKeybroker(['lock', 'pm'], { env: world.env });
     assert.equal(lock.code, 0, `keybroker lock pm ends the deny's cool-down: ${lock.stderr}`);
     const child = await startTokenChild(world.host, 'p6');
+    t.after(() => child.stop());
     const asked = child.token('pm');
     const approval = await waitFor('the unlock approval', async () => (JSON.parse((await runKeybroker(['approvals', '--json'], { env: world.env })).stdout) as ApprovalRequest[])[0]);
     assert.equal((await runKeybroker(['approve', approval.id], { env: world.env })).code, 0);
@@ -84,6 +86,5 @@ describe('a config pointed at another server (Y7-bindpw)', () => {
     assert.deepEqual(seen, [], 'evil received nothing from the CLI either');
     world.host.audit.flush();
     assert.ok(!JSON.stringify(readAudit(world.home)).includes(PASSWORD), 'no password in the audit');
-    await child.stop();
   });
 });

@@ -18,7 +18,7 @@ interface Queued {
 }
 
 const TEXT: Record<QueuedReason, string> = {
-  'over-share': 'calls waited: the session already had its share of the server in flight',
+  'over-share': 'calls waited: the client (or this session of it) already had its share of the server in flight',
   'child-busy': 'calls waited: the server had its most calls in flight',
 };
 

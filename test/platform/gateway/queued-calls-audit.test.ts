@@ -30,7 +30,7 @@ describe('QueuedCallsAudit', () => {
     const audit = new QueuedCallsAudit({ audit: sink, clock });
     for (let i = 0; i < 1000; i++) audit.record('p6', 'claude-ai', 'over-share');
     assert.equal(sink.records.length, 1, 'one record for the first wait, not one per call');
-    assert.deepEqual({ ...sink.records[0], since: undefined }, { event: 'gateway.queued', server: 'p6', client: 'claude-ai', code: 'over-share', reason: 'calls waited: the session already had its share of the server in flight', count: 1, since: undefined });
+    assert.deepEqual({ ...sink.records[0], since: undefined }, { event: 'gateway.queued', server: 'p6', client: 'claude-ai', code: 'over-share', reason: 'calls waited: the client (or this session of it) already had its share of the server in flight', count: 1, since: undefined });
     assert.equal(sink.records[0]!.since, new Date(clock.now()).toISOString());
     clock.advance(QUEUED_AUDIT_INTERVAL_MS);
     assert.equal(sink.records.length, 2, 'the summary at the end of the interval');

@@ -104,6 +104,11 @@ export const AREAS = {
       'src/platform/broker/broker.ts',
       // The one read Consent's askers share, each with its own cancellation (D186).
       'src/base/lifecycle/shared-read.ts',
+      // Round 10: a held token's repeats counted (D202), a deny's cool-down audited (D203),
+      // a stored password bound to its servers (D198).
+      'src/platform/broker/repeat-grants.ts',
+      'src/platform/broker/cool-down-refusals.ts',
+      'src/platform/keychain/password-envelope.ts',
     ],
     tests: [
       'test/platform/broker/broker.test.ts',
@@ -123,6 +128,11 @@ export const AREAS = {
       'test/platform/broker/token-cancel-attacks.test.ts',
       'test/platform/broker/broker-attacks.test.ts',
       'test/base/lifecycle/shared-read.test.ts',
+      'test/platform/broker/repeat-grants.test.ts',
+      'test/platform/broker/deny-cool-down.test.ts',
+      'test/platform/broker/unlock-hosts.test.ts',
+      'test/platform/broker/password-binding.test.ts',
+      'test/platform/keychain/password-envelope.test.ts',
     ],
   },
   'p6-call': {

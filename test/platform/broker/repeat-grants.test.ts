@@ -59,4 +59,31 @@ describe('RepeatGrants', () => {
     grants.dispose();
     assert.equal(records.at(-1)!.count, 1, 'the counted repeat is written at dispose');
   });
+  it('keeps counting one pair while other pairs are granted between its repeats', () => {
+    const { clock, records, grants } = world();
+    const pm = session('t1');
+    const vc1: LiveSession = { ...session('t2'), endpoint: 'vc1' };
+    grants.granted('p6', pm, full('pm first'));
+    grants.granted('vsphere', vc1, full('vc1 first'));
+    for (let i = 0; i < 10; i++) {
+      grants.granted('p6', pm, full('pm repeat'));
+      grants.granted('vsphere', vc1, full('vc1 repeat'));
+    }
+    assert.deepEqual(records.map((r) => r.reason), ['pm first', 'vc1 first'], 'interleaved repeats of two pairs are each counted, not written in full again');
+    clock.advance(REPEAT_GRANT_INTERVAL_MS);
+    assert.deepEqual(records.slice(2).map((r) => [r.endpoint, r.count]).sort(), [['pm', 10], ['vc1', 10]], 'one summary per pair');
+    grants.dispose();
+  });
+
+  it('folds the repeats of pairs past the tracked limit into one summary for server and endpoint "other"', () => {
+    const { clock, records, grants } = world();
+    const many = Array.from({ length: 65 }, (_, i): LiveSession => ({ ...session(`t${i}`), endpoint: `e${i}` }));
+    for (const s of many) grants.granted('p6', s, full(`first ${s.endpoint}`));
+    for (const s of many) grants.granted('p6', s, full('repeat'));
+    clock.advance(REPEAT_GRANT_INTERVAL_MS);
+    const summaries = records.filter((r) => r.count !== undefined);
+    assert.equal(summaries.length, 65, `64 tracked pairs and one folded summary (${summaries.length})`);
+    assert.deepEqual(summaries.filter((r) => r.server === 'other').map((r) => [r.endpoint, r.count]), [['other', 1]], 'the 65th pair is counted under "other", never dropped');
+    grants.dispose();
+  });
 });

@@ -65,7 +65,8 @@ describe('the sort of validated messages (issue 17, round 10)', () => {
         assert.ok(isJSONRPCResultResponse(m), `the SDK's guard accepts ${JSON.stringify(m)}`);
       } else if ('result' in m && !sdkSaysResponse) refusedByTheSdk++;
     }), { numRuns: 20_000 });
-    assert.ok(results > 1000, `the property saw results taken directly (${results})`);
+    // About 1,000 of the 20,000 runs are such results (992–1,010 in three runs): the bound is well below, so a seed never fails it.
+    assert.ok(results > 600, `the property saw results taken directly (${results})`);
     assert.ok(refusedByTheSdk > 10, `and results the SDK refuses, left to it (${refusedByTheSdk})`);
   });
 

@@ -129,7 +129,7 @@ describe('children on demand (issue 17)', () => {
     assert.deepEqual(host.stopIdleChildren(), ['test'], 'no call in flight: the idle child is stopped');
     const late = await client.callTool({ name: 'slow', arguments: { steps: 3, delayMs: 20 } });
     assert.notEqual(late.isError, true, `the call that came during the stop was answered, not failed: ${JSON.stringify(late.content)}`);
-    assert.deepEqual(late.content?.at(-1), { type: 'text', text: 'done 3' }, `the slow call ran to its end: ${JSON.stringify(late.content)}`);
+    assert.deepEqual(late.content, [{ type: 'text', text: 'done 3' }], `the slow call ran to its end: ${JSON.stringify(late.content)}`);
     assert.equal(starts(), before + 1, 'a new child served it');
   });
 });

@@ -99,7 +99,7 @@ export class AppServices {
     }
     // D198: a typed password is bound to every endpoint that uses it now; an untyped
     // domain endpoint D180 allowed adds its binding.
-    if (form.password || domain !== undefined) await bindStoredPassword(this.deps.keychain, saved, credential, form.password || undefined);
+    if (form.password || domain !== undefined) await bindStoredPassword(this.deps.keychain, saved, credential, form.password || undefined, endpoint.id);
     await this.deps.host.reloadConfig(form.password ? [credential] : []);
     return { id: form.id };
   }

@@ -83,7 +83,7 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
     throw e;
   }
   // D198: the item says where the password may go (every endpoint that uses it now).
-  await bindStoredPassword(keychain, saved, credentialId, password);
+  await bindStoredPassword(keychain, saved, credentialId, password, draft.endpoint.id);
   await notifyConfigChanged(ctx, [credentialId]);
 
   const ttl = saved.credentials.find((c) => c.id === credentialId)?.ttlSeconds ?? DEFAULT_TTL_SECONDS;

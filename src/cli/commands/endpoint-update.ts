@@ -116,7 +116,7 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   }
   // D198: a typed password is bound to every endpoint that uses it now; an untyped
   // move D180 allowed (a domain's known trust) adds its binding.
-  if (password !== undefined || domain !== undefined) await bindStoredPassword(keychain, saved, next.credential, password);
+  if (password !== undefined || domain !== undefined) await bindStoredPassword(keychain, saved, next.credential, password, next.id);
   // Security: a changed password or upstream must not keep serving the old session.
   await notifyConfigChanged(ctx, sessionChanged ? [next.credential] : []);
 

@@ -1,4 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { Emitter, type Event } from '../../base/events/emitter.js';
 import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import type { Clock } from '../ports/clock.js';
 import { IdleStop } from '../supervisor/idle-stop.js';
@@ -21,6 +22,11 @@ export interface ChildDemand {
    * when they differ from the manifest kept before (or there was none).
    */
   record(server: string, tools: readonly Tool[], instructions: string | undefined): boolean;
+  /**
+   * `server`'s child is about to be stopped as idle (fired before the stop begins): a call
+   * that arrives from now on must wait for the next child, not go to this one (Z6-redteam).
+   */
+  readonly onWillPark?: Event<string>;
 }
 
 /** What ChildrenOnDemand needs. */
@@ -45,6 +51,8 @@ export class ChildrenOnDemand implements ChildDemand, Disposable {
   private readonly keys = new Map<string, string | undefined>();
   private readonly cache = new Map<string, ToolManifest | undefined>();
   private readonly idle: IdleStop;
+  private readonly _onWillPark = new Emitter<string>();
+  readonly onWillPark = this._onWillPark.event;
 
   constructor(private readonly deps: ChildrenOnDemandDeps) {
     this.idle = new IdleStop({ clock: deps.clock, idleMs: deps.idleMs, park: (server) => this.park(server) });
@@ -92,9 +100,14 @@ export class ChildrenOnDemand implements ChildDemand, Disposable {
 
   dispose(): void {
     this.idle.dispose();
+    this._onWillPark.dispose();
   }
 
   private park(server: string): void {
+    // Security (availability), Z6-redteam: the stop takes a while (SIGTERM, the child's exit);
+    // the gateway is told first, so a call made meanwhile waits for the next child instead of
+    // being sent to this one and failing with "Connection closed".
+    this._onWillPark.fire(server);
     this.deps.park(server).catch((e: unknown) => this.deps.log(`[${server}] stopping when idle failed: ${String(e)}`));
   }
 }

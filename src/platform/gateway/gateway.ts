@@ -124,6 +124,13 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     super();
     this.limits = new BlastRadius(deps.clock);
     this.queued = this.register(new QueuedCallsAudit({ audit: deps.audit, clock: deps.clock }));
+    // A child stopped as idle is no longer ready from the moment its stop is decided: calls
+    // made while it exits wait for the next one, which their `busy` wakes (Z6-redteam).
+    const parked = deps.demand?.onWillPark?.((server) => {
+      const entry = this.entries.get(server);
+      if (entry) this.resetReady(entry);
+    });
+    if (parked) this.register(parked);
   }
 
   /** Register a server before its first child starts, so clients can connect and wait. */

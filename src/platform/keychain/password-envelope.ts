@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../base/contracts/config.js';
 import type { Endpoint } from '../../base/contracts/endpoint.js';
+import { endpointCredentialId, isHostInDomain } from '../../base/contracts/endpoint-url.js';
 import type { Keychain } from './keychain.js';
 import { readCaText } from '../config/read-ca-file.js';
 
@@ -112,19 +113,35 @@ export function routePassword(endpoint: Endpoint, stored: StoredPassword): Passw
   return { ok: false, message: `${endpoint.id} now points at ${binding.origin}; its password was stored for ${describeBindings(stored.bindings)}: ${again}` };
 }
 
-/** The item for a password typed now: bound to every endpoint of `config` that uses `credential`. */
+/**
+ * True when `endpoint` holds `credential` as the endpoint builder makes it: its own
+ * (`endpoint:<its id>`), or its domain's with its host in the domain.
+ * Security (Z6-redteam): config.json can be written by any of the user's programs; an endpoint
+ * added there that names another endpoint's credential, or a domain's from outside it, must
+ * not be bound when the user types that password (it would then go there, D198's bypass).
+ */
+export function holdsCredential(endpoint: Endpoint, credential: string): boolean {
+  if (endpoint.credential !== credential) return false;
+  if (credential === endpointCredentialId(endpoint.id)) return true;
+  return credential.startsWith('domain:') && isHostInDomain(new URL(endpoint.url).hostname, credential.slice('domain:'.length));
+}
+
+/** The bindings of the endpoints of `config` that hold `credential`. */
+const bindingsFor = (config: Pick<Config, 'endpoints'>, credential: string): PasswordBinding[] =>
+  config.endpoints.filter((e) => holdsCredential(e, credential)).map(bindingOf).filter((b): b is PasswordBinding => b !== undefined);
+
+/** The item for a password typed now: bound to every endpoint of `config` that holds `credential`. */
 export function boundItem(password: string, config: Pick<Config, 'endpoints'>, credential: string): string {
-  const bindings = config.endpoints.filter((e) => e.credential === credential).map(bindingOf).filter((b): b is PasswordBinding => b !== undefined);
-  return encodePassword(password, bindings);
+  return encodePassword(password, bindingsFor(config, credential));
 }
 
 /**
- * After a write path stored `credential` (typed: `password` given) or let `endpoint` use it
- * untyped (D180 allowed the trust): rewrite the item bound to the saved config's endpoints,
- * or with `endpoint`'s binding added. Best effort: a legacy or unbound item still works and is
+ * After a write path stored `credential` (typed: `password` given) or let endpoint
+ * `endpointId` use it untyped (D180 allowed the trust): rewrite the item bound to the saved
+ * config's endpoints that hold the credential, or with `endpointId`'s binding added. Best effort: a legacy or unbound item still works and is
  * bound at its next login; a failure here changes nothing the user sees.
  */
-export async function bindStoredPassword(keychain: Keychain, config: Pick<Config, 'endpoints'>, credential: string, password: string | undefined): Promise<void> {
+export async function bindStoredPassword(keychain: Keychain, config: Pick<Config, 'endpoints'>, credential: string, password: string | undefined, endpointId?: string): Promise<void> {
   try {
     if (password !== undefined) {
       await keychain.set(credential, boundItem(password, config, credential));
@@ -134,7 +151,10 @@ export async function bindStoredPassword(keychain: Keychain, config: Pick<Config
     if (item === undefined) return;
     const stored = decodePassword(item);
     if (stored.bindings === undefined) return; // legacy: binds at its first login
-    const add = config.endpoints.filter((e) => e.credential === credential).map(bindingOf).filter((b): b is PasswordBinding => b !== undefined && !isBound(stored.bindings!, b));
+    // Security (Z6-redteam): untyped, only the endpoint this save added or edited (D180 checked
+    // its trust); another endpoint written into config.json by hand is not vouched for by it.
+    const saved = endpointId === undefined ? config.endpoints : config.endpoints.filter((e) => e.id === endpointId);
+    const add = bindingsFor({ endpoints: saved }, credential).filter((b) => !isBound(stored.bindings!, b));
     if (add.length > 0) await keychain.set(credential, encodePassword(stored.password, [...stored.bindings, ...add]));
   } catch {
     // Best effort, as above.

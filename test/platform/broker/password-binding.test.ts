@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config } from '../../../src/base/contracts/config.js';
-import { decodePassword, encodePassword } from '../../../src/platform/keychain/password-envelope.js';
+import { boundItem, decodePassword, encodePassword } from '../../../src/platform/keychain/password-envelope.js';
 import { askAnswered, makeBroker, PASSWORD, recordingLink, testConfig } from './broker-harness.js';
 
 /** testConfig() with pm pointed at `url`. */
@@ -31,6 +31,21 @@ describe('Broker: a stored password goes only where it is bound (D198)', () => {
     assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'password_not_bound' && a.reason === message), 'audited');
     assert.ok(!JSON.stringify(audit).includes(PASSWORD), 'no password in the audit');
     assert.deepEqual(decodePassword(store.get('endpoint:pm')!).bindings, [{ origin: 'https://p6.other.example' }], 'the binding is unchanged');
+  });
+
+  // Z6-redteam: config.json (writable by any of the user's programs) gives a planted endpoint
+  // pm's credential; the user then types pm's password (Settings or the CLI write boundItem).
+  it("never sends pm's password to an endpoint config.json gave pm's credential, even after the user typed it again and approved", async () => {
+    const { broker, approver, store, audit, p6, setConfig } = makeBroker();
+    const c = testConfig();
+    const pm = c.endpoints.find((e) => e.id === 'pm')!;
+    const edited = Config.parse({ ...c, endpoints: [...c.endpoints, { ...pm, id: 'evil', url: 'https://evil.example/p6ws/restapi' }] });
+    setConfig(edited);
+    store.set('endpoint:pm', boundItem(PASSWORD, edited, 'endpoint:pm'));
+    const r = await askAnswered(broker, approver, recordingLink('p6'), 'evil', 'a', 'allow-once');
+    assert.deepEqual(r.t === 'token.deny' && r.code, 'not_allowed', `refused: ${JSON.stringify(r)}`);
+    assert.equal(p6.logins, 0, 'no login at the planted server');
+    assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'password_not_bound' && a.endpoint === 'evil'), 'audited');
   });
 
   it('does not overwrite a password typed while the login ran', async () => {

@@ -78,6 +78,29 @@ describe('plainCallToolRequest (issue 17, round 10)', () => {
     for (const text of edges) assert.equal(plainCallToolRequest(JSON.parse(text)), undefined, text);
   });
 
+  // Z6-redteam (held): numbers JSON.parse turns into Infinity or rounds, and prototype-named
+  // keys, from the wire as a hostile client writes them; the fast path takes none the schema refuses.
+  it('takes nothing the schema refuses from huge numbers or prototype-named keys written on the wire', () => {
+    const texts = [
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","_meta":{"progressToken":1e400}}}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","_meta":{"progressToken":-1e400}}}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","_meta":{"progressToken":9007199254740993}}}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","_meta":{"progressToken":1e2}}}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"constructor":{"prototype":{"polluted":1}},"toString":1,"hasOwnProperty":2}}}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"__proto__","arguments":{"endpoint":"vc1"}}}',
+      '{"jsonrpc":"2.0","id":1e400,"method":"tools/call","params":{"name":"x"}}',
+    ];
+    for (const text of texts) {
+      const m: unknown = JSON.parse(text);
+      const fast = plainCallToolRequest(m);
+      if (fast === undefined) continue;
+      const parsed = CallToolRequestSchema.safeParse(m);
+      assert.ok(parsed.success, `the schema accepts what the fast path took: ${text}`);
+      assert.deepStrictEqual(fast, parsed.data, `the same value as the schema's for ${text}`);
+    }
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no prototype was written');
+  });
+
   it('the gateway\'s handler gets the fast path\'s request, and a request it leaves is parsed and refused by the SDK as before', async () => {
     const server = new Server({ name: 's', version: '1' }, { capabilities: { tools: {} } });
     const seen: CallToolRequest[] = [];

@@ -118,6 +118,20 @@ describe('children on demand (issue 17)', () => {
     await waitFor('the child to stop', () => (host.supervisor.get('test') === undefined) || undefined);
     assert.equal(child().state, 'idle');
   });
+
+  // Z6-redteam: the idle timer decides with no call in flight, then a call arrives while the
+  // child is still being stopped. It must wait for the next child, not be sent to the dying one.
+  it('a call that arrives while an idle child is being stopped waits for the next child and is answered', async () => {
+    const client = clients.at(-1)!;
+    const first = await client.callTool({ name: 'echo', arguments: { text: 'wake' } });
+    assert.deepEqual(first.content, [{ type: 'text', text: 'wake' }], 'the child was woken');
+    const before = starts();
+    assert.deepEqual(host.stopIdleChildren(), ['test'], 'no call in flight: the idle child is stopped');
+    const late = await client.callTool({ name: 'slow', arguments: { steps: 3, delayMs: 20 } });
+    assert.notEqual(late.isError, true, `the call that came during the stop was answered, not failed: ${JSON.stringify(late.content)}`);
+    assert.deepEqual(late.content, [{ type: 'text', text: 'done 3' }], `the slow call ran to its end: ${JSON.stringify(late.content)}`);
+    assert.equal(starts(), before + 1, 'a new child served it');
+  });
 });
 
 describe('children on demand and tool pins (issue 17 with issue 14)', () => {

@@ -69,6 +69,22 @@ describe('RefusalCoalescer', () => {
     coalescer.dispose();
   });
 
+  // Z6-redteam: a flood fills the table with one kind from many sources; the first refusal of
+  // another kind (the one that matters: a new attack) must still be written at once, not hidden
+  // in "other"'s count until the summary. Held: the fold keeps the reason in the key.
+  it('writes the first refusal of a new kind at once while a flood of another kind fills the table', () => {
+    const { clock, audit, coalescer } = make();
+    for (let i = 0; i < 5000; i++) coalescer.record('bad_host', `127.0.${i >> 8}.${i & 255}`, 'Host evil.example');
+    const before = audit.written.length;
+    coalescer.record('bad_api_key', '127.9.9.9');
+    assert.deepEqual(audit.counts().slice(before), [['bad_api_key', 'http from other', 1]], 'the new kind is written at once, with count 1');
+    coalescer.record('bad_api_key', '127.9.9.10');
+    assert.equal(audit.written.length, before + 1, 'its repeats wait for the summary');
+    clock.advance(60_000);
+    assert.ok(audit.written.length <= before + 3, `at most a summary per kind after the interval: ${audit.written.length - before}`);
+    coalescer.dispose();
+  });
+
   it('writes what is pending on dispose and audits nothing after it', () => {
     const { clock, audit, coalescer } = make();
     coalescer.record('bad_api_key', '127.0.0.1');

@@ -69,4 +69,39 @@ describe('bindStoredPassword()', () => {
     await bindStoredPassword(keychain, config, 'endpoint:pm', undefined);
     assert.equal(store.get('endpoint:pm'), PW, 'a legacy item is left to bind at its first login');
   });
+
+  // Z6-redteam: config.json is a file any of the user's programs can write (D198's threat). An
+  // endpoint added there by hand may name another endpoint's credential; the builder never
+  // makes one (an endpoint's own credential is `endpoint:<its id>`, a domain's holds only its
+  // hosts), so a password typed for pm must not be bound to it, nor a domain's to a host outside it.
+  it("binds a password only to endpoints that hold its credential: not to one config.json points at another endpoint's or outside its domain", async () => {
+    const store = new Map<string, string>();
+    const keychain = { get: async (a: string) => store.get(a), set: async (a: string, s: string) => void store.set(a, s), delete: async (a: string) => store.delete(a) };
+    const config = testConfig();
+    const evil = { ...pm(), id: 'evil', url: 'https://evil.example/p6ws/restapi' };
+    const outside = { ...vc1(), id: 'out', url: 'https://vc.evil.example/sdk' };
+    const edited = Config.parse({ ...config, endpoints: [...config.endpoints, evil, outside] });
+    await bindStoredPassword(keychain, edited, 'endpoint:pm', PW);
+    const pmItem = decodePassword(store.get('endpoint:pm')!);
+    assert.deepEqual(pmItem.bindings?.map((b) => b.origin), ['https://p6.other.example'], 'pm\'s typed password is bound to pm only');
+    assert.equal(routePassword(evil as Endpoint, pmItem).ok, false, 'the hand-added endpoint gets no password');
+    await bindStoredPassword(keychain, edited, 'domain:corp.example', PW);
+    assert.deepEqual(decodePassword(store.get('domain:corp.example')!).bindings?.map((b) => b.origin), ['https://vc1.corp.example', 'https://vc2.corp.example'], 'a domain password is bound to its hosts only');
+    store.set('endpoint:pm', encodePassword(PW, [bindingOf(pm())!]));
+    await bindStoredPassword(keychain, edited, 'endpoint:pm', undefined);
+    assert.deepEqual(decodePassword(store.get('endpoint:pm')!).bindings?.map((b) => b.origin), ['https://p6.other.example'], 'an untyped save adds no hand-added endpoint');
+  });
+
+  it("an untyped save binds only the endpoint it saved, not an in-domain one config.json pinned to someone else's certificate", async () => {
+    const store = new Map<string, string>();
+    const keychain = { get: async (a: string) => store.get(a), set: async (a: string, s: string) => void store.set(a, s), delete: async (a: string) => store.delete(a) };
+    const config = testConfig();
+    store.set('domain:corp.example', encodePassword(PW, [bindingOf(vc1())!]));
+    const planted = { ...vc1(), id: 'planted', url: 'https://planted.corp.example/sdk', tls: { verify: true, fingerprintSha256: PIN } };
+    const edited = Config.parse({ ...config, endpoints: [...config.endpoints, planted] });
+    await bindStoredPassword(keychain, edited, 'domain:corp.example', undefined, 'vc2');
+    const item = decodePassword(store.get('domain:corp.example')!);
+    assert.deepEqual(item.bindings?.map((b) => b.origin), ['https://vc1.corp.example', 'https://vc2.corp.example'], 'vc2, saved now, is added; the planted endpoint is not');
+    assert.equal(routePassword(planted as Endpoint, item).ok, false, 'the planted pin gets no password');
+  });
 });

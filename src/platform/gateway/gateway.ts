@@ -307,7 +307,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         let release: Release | undefined;
         try {
           release = await this.place(entry, session, extra.signal);
-          planned = await connection.plan(name, forwarded, extra.signal);
+          // The plan's reads take their turns in the child as this client's too (D201).
+          planned = await connection.plan(name, forwarded, extra.signal, { [CLIENT_META_KEY]: this.clientNumber(session.client) });
         } catch (e) {
           if (extra.signal.aborted) throw e;
           const message = e instanceof Error ? e.message : String(e);

@@ -26,6 +26,11 @@ export class ChildMcpTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   private closed = false;
   private delivery: Promise<void> = Promise.resolve();
+  /** Requests sent so far, and the id of the last (the SDK sends a request within `request()`). */
+  private sent = 0;
+  private lastId: string | number | undefined;
+  /** Who waits for the child's answer to a request, by its id (`watchLastRequest`). */
+  private readonly answerWatchers = new Map<string | number, () => void>();
   private readonly exitSub: Disposable;
 
   constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
@@ -74,11 +79,48 @@ export class ChildMcpTransport implements Transport {
   }
 
   private deliver(msg: JSONRPCMessage): void {
-    this.delivery = this.delivery.then(() => this.onmessage?.(msg)).catch((e: unknown) => this.onerror?.(e as Error));
+    this.delivery = this.delivery.then(() => {
+      // Before the SDK sees it: a watcher learns of the answer even when the SDK has given up on the request.
+      if (this.answerWatchers.size > 0 && ('result' in msg || 'error' in msg) && msg.id !== undefined) this.answered(msg.id);
+      this.onmessage?.(msg);
+    }).catch((e: unknown) => this.onerror?.(e as Error));
+  }
+
+  private answered(id: string | number): void {
+    const watcher = this.answerWatchers.get(id);
+    if (!watcher) return;
+    this.answerWatchers.delete(id);
+    watcher();
+  }
+
+  /** How many requests were sent to the child so far (tells whether a call's request went out). */
+  get requestsSent(): number {
+    return this.sent;
+  }
+
+  /**
+   * Call `fn` once, when the child answers the request sent last (a result or an error, also
+   * after the SDK gave up on it: cancelled or timed out) or when this channel closes. Call right
+   * after the request went out (the SDK sends within `request()`). Returns the undo.
+   */
+  watchLastRequest(fn: () => void): () => void {
+    const id = this.lastId;
+    if (id === undefined || this.closed) {
+      queueMicrotask(fn);
+      return () => {};
+    }
+    this.answerWatchers.set(id, fn);
+    return () => {
+      if (this.answerWatchers.get(id) === fn) this.answerWatchers.delete(id);
+    };
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error(`the ${this.handle.spec.name} server is not running`);
+    if ('method' in message && 'id' in message) {
+      this.sent += 1;
+      this.lastId = message.id;
+    }
     this.handle.send({ ch: 'mcp', msg: message });
   }
 
@@ -86,6 +128,10 @@ export class ChildMcpTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.exitSub.dispose();
+    // The child is gone, and with it whatever it still worked on.
+    const watchers = [...this.answerWatchers.values()];
+    this.answerWatchers.clear();
+    for (const watcher of watchers) watcher();
     this.onclose?.();
   }
 }

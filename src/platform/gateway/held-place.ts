@@ -35,15 +35,15 @@ export async function holdPlace<T>(channel: AnswerWatch, start: () => Promise<T>
   if (channel.requestsSent === before) return result.finally(release);
   let held = true;
   let grace: Disposable | undefined;
-  let unwatch: (() => void) | undefined;
-  const free = () => {
+  // The watch never calls back synchronously (watchLastRequest), so `unwatch` is set before `free` runs.
+  const free = (): void => {
     if (!held) return;
     held = false;
-    unwatch?.();
+    unwatch();
     grace?.dispose();
     release();
   };
-  unwatch = channel.watchLastRequest(free);
+  const unwatch = channel.watchLastRequest(free);
   try {
     const value = await result;
     free();

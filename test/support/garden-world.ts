@@ -48,7 +48,7 @@ export interface GardenWorld {
   /** The `n`th pending approval (1: the first), once there are `n`. */
   nextApproval(n?: number): Promise<ApprovalRequest>;
   /** The child's own count of what it ran (its `garden` tool, called by `client`). */
-  garden(): Promise<{ grown: number; version: number; metaSeen: string[] }>;
+  garden(): Promise<{ grown: number; version: number; metaSeen: string[]; planClients: (number | null)[] }>;
 }
 
 /** Run `test` in a garden world on `cfg`; the world is stopped afterwards, whatever happened. */

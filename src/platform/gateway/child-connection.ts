@@ -79,10 +79,11 @@ export class ChildConnection {
   /**
    * Ask the child to plan a call (issue 11): the tool's own validation and a plan of what it
    * would change, nothing changed. Undefined when the child has no plan step for the tool.
+   * `meta` is the gateway's own `_meta` (the client's number, D201), never a client's.
    */
-  async plan(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<PlanResult | undefined> {
+  async plan(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal, meta?: Record<string, unknown>): Promise<PlanResult | undefined> {
     try {
-      return await this.client.request({ method: PLAN_METHOD, params: { name, ...(args && { arguments: args }) } } as never, PlanResult, { signal, timeout: CALL_TIMEOUT_MS });
+      return await this.client.request({ method: PLAN_METHOD, params: { name, ...(args && { arguments: args }), ...(meta && { _meta: meta }) } } as never, PlanResult, { signal, timeout: CALL_TIMEOUT_MS });
     } catch (e) {
       if (e instanceof McpError && e.code === ErrorCode.MethodNotFound) return undefined;
       throw e;

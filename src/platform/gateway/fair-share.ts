@@ -1,3 +1,5 @@
+import { QueueFullError } from './queue-full-error.js';
+
 /**
  * The caps of a server child's calls, in one place (D183, D200).
  *
@@ -26,8 +28,26 @@ export const CLIENT_CALLS_IN_FLIGHT = 16;
 /** A session's share of its client's {@link CLIENT_CALLS_IN_FLIGHT}; see there for why. */
 export const SESSION_CALLS_IN_FLIGHT = 16;
 
-/** Why a call waits: its session or its client holds its whole share, or the child is full. */
-export type QueuedReason = 'over-share' | 'child-busy';
+/**
+ * Calls of one session that may wait at the gateway for a place at one child (D212).
+ * A socket session never gets near it (its ReadWindow, D168, reads at most 64 requests at once,
+ * SESSION_CALLS_IN_FLIGHT of them at the child); an HTTP session had no bound but the rate limit,
+ * so a client could park calls (each an open request and a promise) without end. 64 is what one
+ * socket connection can already park.
+ */
+export const SESSION_CALLS_WAITING = 64;
+/**
+ * Calls of one client (over its sessions) that may wait for one child: four sessions' worth, so
+ * an assistant with a few windows open never meets it, while a client that opens sessions to
+ * get past the session bound does.
+ */
+export const CLIENT_CALLS_WAITING = 4 * SESSION_CALLS_WAITING;
+
+/**
+ * Why a call waits: its session or its client holds its whole share, or the child is full; or
+ * why it was refused: too many of its session's or client's calls already wait (`queue-full`).
+ */
+export type QueuedReason = 'over-share' | 'child-busy' | 'queue-full';
 
 /** Options of a FairShare. */
 export interface FairShareOptions<S> {
@@ -37,9 +57,13 @@ export interface FairShareOptions<S> {
   readonly clientCap?: number;
   /** Calls in flight per session at most; default SESSION_CALLS_IN_FLIGHT. */
   readonly sessionCap?: number;
+  /** Calls per session that may wait at most; default SESSION_CALLS_WAITING. */
+  readonly sessionWaiting?: number;
+  /** Calls per client (over its sessions) that may wait at most; default CLIENT_CALLS_WAITING. */
+  readonly clientWaiting?: number;
   /** The client a session belongs to; absent, every session is its own client. */
   readonly clientOf?: (session: S) => unknown;
-  /** A call of `session` had to wait (audited, coalesced, by the caller). */
+  /** A call of `session` had to wait, or was refused as `queue-full` (audited, coalesced, by the caller). */
   readonly onQueued?: (session: S, reason: QueuedReason) => void;
 }
 
@@ -66,6 +90,8 @@ export class FairShare<S> {
   private readonly childCap: number;
   private readonly clientCap: number;
   private readonly sessionCap: number;
+  private readonly sessionWaiting: number;
+  private readonly clientWaiting: number;
   private readonly clientOf: (session: S) => unknown;
   private inFlight = 0;
   private readonly perSession = new Map<S, number>();
@@ -80,6 +106,8 @@ export class FairShare<S> {
     this.childCap = options.childCap ?? CHILD_CALLS_IN_FLIGHT;
     this.clientCap = Math.min(options.clientCap ?? CLIENT_CALLS_IN_FLIGHT, this.childCap);
     this.sessionCap = Math.min(options.sessionCap ?? SESSION_CALLS_IN_FLIGHT, this.clientCap);
+    this.sessionWaiting = options.sessionWaiting ?? SESSION_CALLS_WAITING;
+    this.clientWaiting = options.clientWaiting ?? CLIENT_CALLS_WAITING;
     this.clientOf = options.clientOf ?? ((session) => session);
   }
 
@@ -104,13 +132,24 @@ export class FairShare<S> {
 
   /**
    * A place for one call of `session`, waiting for it in turn when the child, the client or
-   * the session is full. Rejects with the signal's reason when `signal` aborts while waiting.
+   * the session is full. Rejects with the signal's reason when `signal` aborts while waiting, and
+   * at once with a QueueFullError when the session or its client already has the most calls
+   * waiting (D212).
    */
   acquire(session: S, signal: AbortSignal): Promise<Release> {
     const now = this.tryAcquire(session);
     if (now) return Promise.resolve(now);
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     const client = this.clientOf(session);
+    // Security: waiting calls are bounded per session and per client, not only by the rate limit.
+    const sessions = this.queues.get(client);
+    const sessionWaits = sessions?.get(session)?.length ?? 0;
+    let clientWaits = 0;
+    for (const q of sessions?.values() ?? []) clientWaits += q.length;
+    if (sessionWaits >= this.sessionWaiting || clientWaits >= this.clientWaiting) {
+      this.options.onQueued?.(session, 'queue-full');
+      return Promise.reject(sessionWaits >= this.sessionWaiting ? new QueueFullError(sessionWaits, 'session') : new QueueFullError(clientWaits, 'client'));
+    }
     const reason: QueuedReason = this.full(client, session) ? 'over-share' : 'child-busy';
     return new Promise<Release>((resolve, reject) => {
       const onAbort = () => {
@@ -124,11 +163,11 @@ export class FairShare<S> {
         },
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      let sessions = this.queues.get(client);
-      if (!sessions) this.queues.set(client, (sessions = new Map()));
-      const queue = sessions.get(session);
+      let waiting = sessions;
+      if (!waiting) this.queues.set(client, (waiting = new Map()));
+      const queue = waiting.get(session);
       if (queue) queue.push(waiter);
-      else sessions.set(session, [waiter]);
+      else waiting.set(session, [waiter]);
       this.options.onQueued?.(session, reason);
     });
   }

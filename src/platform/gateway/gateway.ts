@@ -25,6 +25,9 @@ import { setForwardingCallHandler } from './forward.js';
 import { JsonLineTransport } from './json-line-transport.js';
 import { dispatchValidated } from './validated-dispatch.js';
 import { FairShare, type FairShareOptions, type Release } from './fair-share.js';
+import { holdPlace } from './held-place.js';
+import { QueueFullError } from './queue-full-error.js';
+import { MALFORMED_META } from './child-mcp-transport.js';
 import { QueuedCallsAudit } from './queued-calls-audit.js';
 import { refuseRepeatedRequestIds } from './unique-request-ids.js';
 import type { ChildDemand } from './children-on-demand.js';
@@ -48,7 +51,7 @@ export interface GatewayDeps {
   /** Children on demand (issue 17): absent, every child runs from the start. */
   readonly demand?: ChildDemand;
   /** Each child's in-flight caps (D183); default CHILD_, CLIENT_ and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
-  readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap'>;
+  readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap' | 'sessionWaiting' | 'clientWaiting'>;
 }
 
 /** Audit fields of a record, without its event. */
@@ -292,6 +295,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, ...target, ...verdict, outcome, reason, durationMs: clock.now() - started });
       return result;
     };
+    // Security: a call refused for a full queue is audited only by the coalesced `gateway.rejected`
+    // record (FairShare's onQueued), never one `tool.called` line each: that is the flood (D212).
+    const queueFull = (e: QueueFullError): CallToolResult => refusal(`${name} was not run: ${e.message.replace('the server', `the ${entry.spec.name} server`)}`);
     if (typeof args?.['endpoint'] === 'string' && !endpoint) return finish('failed', refusal(`no ${entry.spec.kind} endpoint named ${String(args['endpoint']).slice(0, 64)}; call ${entry.spec.kind}_list_endpoints for the names`));
     const writes = changesUpstream(tool);
     const legacyAsk = needsApproval(entry.spec.name, tool, config);
@@ -311,16 +317,16 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         // Validate and plan before anyone is asked: an invalid call fails with the tool's own
         // error and creates no approval (issue 11). The plan may need an unlock first.
         let planned: PlanResult | undefined;
-        let release: Release | undefined;
         try {
-          release = await this.place(entry, session, extra.signal);
-          planned = await connection.plan(name, forwarded, extra.signal);
+          const release = await this.place(entry, session, extra.signal);
+          // The plan's reads take their turns in the child as this client's too (D201).
+          // A cancelled plan keeps its place until the child is done with it (D211).
+          planned = await holdPlace(connection.transport, () => connection.plan(name, forwarded, extra.signal, { [CLIENT_META_KEY]: this.clientNumber(session.client) }), release, { clock });
         } catch (e) {
           if (extra.signal.aborted) throw e;
+          if (e instanceof QueueFullError) return queueFull(e);
           const message = e instanceof Error ? e.message : String(e);
           return finish('failed', refusal(`the ${entry.spec.name} server could not plan ${name}: ${message.slice(0, 300)}; nothing was run`), message.slice(0, 200));
-        } finally {
-          release?.();
         }
         if (planned && !planned.ok) return finish('failed', refusal(planned.error), 'invalid call');
         plan = planned?.plan;
@@ -364,10 +370,11 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       // A place at the child first: a call that waits for it and is cancelled never ran, so it counts for no limit.
       const release = await this.place(entry, session, extra.signal);
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
-      const result = await connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta }).catch((e: unknown) => {
+      // Security: a cancelled call keeps its place until the child is done with it (D211).
+      const result = await holdPlace(connection.transport, () => connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta }), release, { clock }).catch((e: unknown) => {
         if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
         throw e;
-      }).finally(release);
+      });
       if (endpoint) this.limits.outcome(config.policy.limits, endpoint.id, result.isError === true);
       await progressSent;
       return finish(result.isError ? 'failed' : 'ok', result);
@@ -376,7 +383,12 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         finish('cancelled', refusal('cancelled'));
         throw e;
       }
+      if (e instanceof QueueFullError) return queueFull(e);
       const message = e instanceof McpError ? e.message : String((e as Error)?.message ?? e);
+      // The child is still up and answered: "it restarts on its own" would be untrue (D210).
+      if (e instanceof McpError && e.message.endsWith(MALFORMED_META)) {
+        return finish('failed', refusal(`the ${entry.spec.name} server ${MALFORMED_META}; the fault is the server's, not the call's: \`keybroker audit\` shows it as frame.invalid`), MALFORMED_META);
+      }
       return finish('failed', refusal(`the ${entry.spec.name} server failed during ${name}: ${message.slice(0, 300)}; it restarts on its own, retry in a moment`), message.slice(0, 200));
     } finally {
       entry.callers.splice(entry.callers.lastIndexOf(client), 1);

@@ -20,6 +20,7 @@ interface Queued {
 const TEXT: Record<QueuedReason, string> = {
   'over-share': 'calls waited: the client (or this session of it) already had its share of the server in flight',
   'child-busy': 'calls waited: the server had its most calls in flight',
+  'queue-full': 'calls refused: the client (or this session of it) already had the most calls waiting for the server',
 };
 
 /**
@@ -42,7 +43,7 @@ export class QueuedCallsAudit implements Disposable {
       keyOf: (q) => `${q.server}\n${q.client}\n${q.reason}`,
       // Security: self-declared client names are unbounded in number; the records are not.
       fold: (q) => ({ ...q, client: 'other' }),
-      write: ({ item, count, since }) => appendCoalesced(options.audit, { event: 'gateway.queued', server: item.server, client: item.client, code: item.reason, reason: TEXT[item.reason], count, since: new Date(since).toISOString() }),
+      write: ({ item, count, since }) => appendCoalesced(options.audit, { event: item.reason === 'queue-full' ? 'gateway.rejected' : 'gateway.queued', server: item.server, client: item.client, code: item.reason, reason: TEXT[item.reason], count, since: new Date(since).toISOString() }),
       // A log that cannot be written stops the host on its own (D175); the call waits on regardless.
       onError: () => {},
     });

@@ -1,7 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHILD_CALLS_IN_FLIGHT, CLIENT_CALLS_IN_FLIGHT, FairShare, SESSION_CALLS_IN_FLIGHT, type QueuedReason, type Release } from '../../../src/platform/gateway/fair-share.js';
+import { CHILD_CALLS_IN_FLIGHT, CLIENT_CALLS_IN_FLIGHT, CLIENT_CALLS_WAITING, FairShare, SESSION_CALLS_IN_FLIGHT, SESSION_CALLS_WAITING, type QueuedReason, type Release } from '../../../src/platform/gateway/fair-share.js';
+import { QueueFullError } from '../../../src/platform/gateway/queue-full-error.js';
 
 /** Let promise callbacks run (admissions resolve promises). */
 const settle = () => new Promise<void>((r) => setImmediate(r));
@@ -275,6 +276,41 @@ describe('FairShare', () => {
       releases.get('a1:1')!();
       await start('a2', 2);
       assert.deepEqual(order, ['a1:1', 'a2:2'], 'a\'s place came back whole: its other session goes at once');
+    });
+  });
+
+  describe('waiting calls are bounded (D212)', () => {
+    it('keeps the bounds in one place: a session\'s within its client\'s', () => {
+      assert.ok(SESSION_CALLS_WAITING < CLIENT_CALLS_WAITING, 'a session parks less than its client');
+    });
+
+    it('refuses a session\'s call past its bound at once, reports it as queue-full, and takes calls again once one left', async () => {
+      const queued: [string, QueuedReason][] = [];
+      const share = new FairShare<string>({ sessionCap: 1, sessionWaiting: 2, clientWaiting: 10, onQueued: (s, r) => queued.push([s, r]) });
+      const { order, releases, start } = recorder(share);
+      const held = [1, 2, 3].map((n) => start('a', n));
+      await settle();
+      await assert.rejects(share.acquire('a', new AbortController().signal), (e: unknown) => e instanceof QueueFullError && e.waiting === 2 && e.whose === 'session' && /\(2 of this session's already wait for a place\); retry after some of them end/.test(e.message), 'the third waiting call is refused');
+      assert.deepEqual(queued.at(-1), ['a', 'queue-full'], 'reported as queue-full');
+      assert.equal(share.waiting, 2, 'the refused call is not queued');
+      releases.get('a:1')!();
+      await settle();
+      assert.deepEqual(order, ['a:1', 'a:2'], 'the next in line goes');
+      void start('a', 4);
+      await settle();
+      assert.equal(share.waiting, 2, 'room again: the call waits');
+      void held;
+    });
+
+    it('refuses a call past its client\'s bound, over the client\'s sessions', async () => {
+      const share = new FairShare<string>({ clientCap: 1, sessionWaiting: 5, clientWaiting: 3, clientOf: (s) => s.slice(0, 1) });
+      const { start } = recorder(share);
+      void [1, 2, 3].map((n) => start('a1', n));
+      void start('a2', 1);
+      await settle();
+      assert.equal(share.waiting, 3, 'the client\'s bound');
+      await assert.rejects(share.acquire('a2', new AbortController().signal), (e: unknown) => e instanceof QueueFullError && e.waiting === 3 && e.whose === 'client', 'past the client\'s bound');
+      assert.ok(share.tryAcquire('b1'), 'another client goes at once');
     });
   });
 });

@@ -1,9 +1,12 @@
 // D183 through the real Gateway and a real test-server child, with small caps: a
 // session's calls past its share wait at the gateway while another session's go, a write
-// waiting for its approval holds no place, progress still flows, and a cancel frees a place.
+// waiting for its approval holds no place, progress still flows, and a cancel frees a place once
+// the grace period passed (the SDK's child never answers a cancelled call, D211).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CANCELLED_CALL_GRACE_MS } from '../../../src/platform/gateway/held-place.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
 import { makeGateway, gatewayConfig } from './gateway-harness.js';
 import { until } from '../../support/wait.js';
 
@@ -11,7 +14,8 @@ const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: stri
 
 describe('Gateway: each session\'s share of a child (D183)', () => {
   it('runs a session\'s call while its write waits for approval, queues its next past the share, serves another session meanwhile', async () => {
-    const g = makeGateway(gatewayConfig(), { shares: { childCap: 4, sessionCap: 1 } });
+    const clock = new ManualClock();
+    const g = makeGateway(gatewayConfig(), { clock, shares: { childCap: 4, sessionCap: 1 } });
     g.startChild();
     try {
       const a = await g.connect('client-a');
@@ -31,18 +35,21 @@ describe('Gateway: each session\'s share of a child (D183)', () => {
       const counted = JSON.parse(textOf(await b.callTool({ name: 'counts', arguments: {} }))) as Record<string, number>;
       assert.equal(echoed, false, 'B was answered while A\'s echo still waited');
       assert.equal(counted['echo'], undefined, 'A\'s waiting echo never reached the child');
-      abort.abort();
-      await assert.rejects(slow, 'A\'s slow call is cancelled');
-      assert.equal(textOf(await echo), 'after', 'the freed place went to A\'s waiting echo');
       g.pending.decide(g.pending.list()[0]!.id, 'deny');
       assert.equal((await write as CallToolResult).isError, true, 'the write was denied');
+      abort.abort();
+      await assert.rejects(slow, 'A\'s slow call is cancelled');
+      // The child (the SDK's server) never answers a cancelled call: its place comes back after the grace period.
+      clock.advance(CANCELLED_CALL_GRACE_MS);
+      assert.equal(textOf(await echo), 'after', 'the freed place went to A\'s waiting echo');
     } finally {
       await g.dispose();
     }
   });
 
   it('shares one client\'s share between the sessions of one client key, not another client\'s (D200)', async () => {
-    const g = makeGateway(gatewayConfig(), { shares: { childCap: 4, clientCap: 1 } });
+    const clock = new ManualClock();
+    const g = makeGateway(gatewayConfig(), { clock, shares: { childCap: 4, clientCap: 1 } });
     g.startChild();
     try {
       const a1 = await g.connect('client-a', 'parent-1');
@@ -60,6 +67,8 @@ describe('Gateway: each session\'s share of a child (D183)', () => {
       assert.equal(echoed, false, 'A\'s second session still waits');
       abort.abort();
       await assert.rejects(slow, 'A\'s slow call is cancelled');
+      // The child (the SDK's server) never answers a cancelled call: its place comes back after the grace period.
+      clock.advance(CANCELLED_CALL_GRACE_MS);
       assert.equal(textOf(await echo), 'a2', 'the freed place went to A\'s other session');
     } finally {
       await g.dispose();

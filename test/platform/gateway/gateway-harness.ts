@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
 import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
-import { systemClock } from '../../../src/platform/ports/clock.js';
+import { systemClock, type Clock } from '../../../src/platform/ports/clock.js';
 import { PendingApprovals } from '../../../src/platform/approvals/pending-approvals.js';
 import { Gateway, type GatewayDeps } from '../../../src/platform/gateway/gateway.js';
 import { buildChildEnv } from '../../../src/platform/supervisor/child-env.js';
@@ -23,18 +23,19 @@ export function gatewayConfig(opts: { readOnly?: boolean; approve?: string[] } =
   });
 }
 
-/** A Gateway in front of a real test-server child, with the headless approver. */
-export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares'] } = {}) {
+/** A Gateway in front of a real test-server child (or `options.spec`'s), with the headless approver. */
+export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares']; clock?: Clock; spec?: ServerSpec } = {}) {
+  const spec = options.spec ?? SPEC;
   const audit: AuditInput[] = [];
   const pending = new PendingApprovals();
   let current = config;
-  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: systemClock, ...(options.shares && { shares: options.shares }) });
-  gateway.addServer(SPEC);
+  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: options.clock ?? systemClock, ...(options.shares && { shares: options.shares }) });
+  gateway.addServer(spec);
   const handles: ChildProcessHandle[] = [];
   /** Start (or restart) the child and wire its MCP frames to the gateway. */
   const startChild = () => {
-    const handle = new ChildProcessHandle(new NodeLauncher(), { ...SPEC, env: buildChildEnv(process.env) }, () => undefined);
-    const sink = gateway.attachChild(SPEC, handle);
+    const handle = new ChildProcessHandle(new NodeLauncher(), { ...spec, env: buildChildEnv(process.env) }, () => undefined);
+    const sink = gateway.attachChild(spec, handle);
     handle.onDidMessage((m) => { if ((m as { ch?: string }).ch === 'mcp') sink(m); });
     handle.start();
     handles.push(handle);
@@ -43,7 +44,7 @@ export function makeGateway(config: Config = gatewayConfig(), options: { shares?
   /** A real SDK Client on its own session. */
   const connect = async (label = 'test-client', clientKey?: string) => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await gateway.openSession({ server: 'test', clientLabel: label, ...(clientKey !== undefined && { clientKey }), via: 'cli', transport: serverSide });
+    await gateway.openSession({ server: spec.name, clientLabel: label, ...(clientKey !== undefined && { clientKey }), via: 'cli', transport: serverSide });
     const client = new Client({ name: label, version: '1.0.0' }, { capabilities: {} });
     await client.connect(clientSide);
     return client;

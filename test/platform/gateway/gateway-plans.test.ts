@@ -90,6 +90,8 @@ describe('Gateway plans (issue 11)', () => {
       assert.ok(seen.every((n) => typeof n === 'number' && n > 0 && n !== 999), `the gateway's numbers, never the client's (${JSON.stringify(seen)})`);
       assert.equal(seen[0], seen[1], 'two sessions of one client key: one number');
       assert.notEqual(seen[2], seen[0], 'another client key: another number');
+      // A plan runs as its call's client too (D213): `keybroker/plan` carries the same number.
+      assert.deepEqual((await garden()).planClients, seen, 'each plan ran as the client of the call it planned');
     });
   });
 

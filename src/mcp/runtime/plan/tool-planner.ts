@@ -83,7 +83,9 @@ export class ToolPlanner {
   private readonly tools = new Map<string, { schema: z.ZodObject<z.ZodRawShape>; plan: (args: never) => Promise<PlanDraft> }>();
 
   constructor(private readonly server: McpServer, private readonly options: ToolPlannerOptions) {
-    server.server.setRequestHandler(PlanRequest, async (request, extra): Promise<PlanResult> => this.planCall(request.params.name, request.params.arguments, extra.signal));
+    // A plan runs as the client the gateway numbered (D201's `_meta["keybroker/client"]`), like the
+    // call it plans: its reads take their turns between clients, not first come first served.
+    server.server.setRequestHandler(PlanRequest, async (request, extra): Promise<PlanResult> => asClient(clientOfCall(extra), () => this.planCall(request.params.name, request.params.arguments, extra.signal)));
   }
 
   /** Register `tool` on the server, with its plan step and the approved-precondition check. */

@@ -120,7 +120,7 @@ describe('a shared unlock prompt names a requester still waiting', () => {
     t.pending.decide('id1', 'deny');
     a.abort();
     await assert.rejects(second, /denied by the user/);
-    await assert.rejects(first);
+    await assert.rejects(first, { name: 'AbortError' }, 'the requester that cancelled stopped waiting');
     const denied = t.audit.find((r) => r.event === 'unlock.denied');
     assert.deepEqual([denied?.client, denied?.server, denied?.outcome], ['claude-ai', 'p6-one', 'denied'], 'the person denied what they saw');
   });

@@ -58,6 +58,7 @@ export class ForcedRelogins implements Disposable {
     const key = `${credential}\n${endpoint}`;
     const now = this.deps.clock.now();
     const last = this.last.get(key);
+    // Stryker disable next-line ConditionalExpression: equivalent; without it `now - undefined` is NaN, never below the window.
     if (last !== undefined && now - last < this.windowMs()) return false;
     if (this.last.size >= MAX_KEYS) this.last.clear();
     this.last.set(key, now);

@@ -106,11 +106,28 @@ describe('ForcedRelogins', () => {
     assert.equal(relogins.mayRelogin('c', 'e'), false, 'a second re-login within the window was allowed');
     assert.equal(relogins.mayRelogin('c', 'other'), true, 'another endpoint shares the window');
     assert.equal(relogins.mayRelogin('d', 'e'), true, 'another credential shares the window');
+    assert.equal(relogins.mayRelogin('c', 'e'), false, 'other pairs\' re-logins ended the first pair\'s window');
     clock.advance(1);
     assert.equal(relogins.mayRelogin('c', 'e'), true, 'a re-login right after the window was held back');
     assert.equal(relogins.mayRelogin('c', 'e'), false, 'the window did not start again with it');
     relogins.forget('c', 'e');
     assert.equal(relogins.mayRelogin('c', 'e'), true, 'a forgotten window still held back');
+    relogins.dispose();
+  });
+
+  it('bounds its memory: past 64 pairs it starts afresh (pairs come from the host\'s own config)', () => {
+    const { relogins } = world();
+    for (let i = 0; i < 64; i++) assert.equal(relogins.mayRelogin('c', `e${i}`), true, `pair ${i} was held back`);
+    assert.equal(relogins.mayRelogin('c', 'e0'), false, 'the first of 64 pairs was forgotten');
+    assert.equal(relogins.mayRelogin('c', 'e64'), true, 'the 65th pair was held back');
+    assert.equal(relogins.mayRelogin('c', 'e0'), true, 'the 65th pair did not start afresh');
+    relogins.dispose();
+  });
+
+  it('folds held renews of a 65th (server, endpoint) pair into one "other" count', () => {
+    const { records, relogins } = world();
+    for (let i = 0; i < 65; i++) relogins.held('vsphere', `vc${i}`);
+    assert.deepEqual(records.at(-1) && [records.at(-1)!.server, records.at(-1)!.endpoint, records.at(-1)!.count], ['other', 'other', 1], 'the 65th pair was not folded');
     relogins.dispose();
   });
 

@@ -109,6 +109,9 @@ export const AREAS = {
       'src/platform/broker/repeat-grants.ts',
       'src/platform/broker/cool-down-refusals.ts',
       'src/platform/keychain/password-envelope.ts',
+      // Z3-renew: one forced re-login per window; a shared prompt renamed to a requester still waiting.
+      'src/platform/broker/forced-relogins.ts',
+      'src/platform/approvals/pending-approvals.ts',
     ],
     tests: [
       'test/platform/broker/broker.test.ts',
@@ -133,6 +136,8 @@ export const AREAS = {
       'test/platform/broker/unlock-hosts.test.ts',
       'test/platform/broker/password-binding.test.ts',
       'test/platform/keychain/password-envelope.test.ts',
+      'test/platform/broker/forced-relogins.test.ts',
+      'test/platform/broker/prompt-requester.test.ts',
     ],
   },
   'p6-call': {

@@ -4,3 +4,13 @@
  * that answers early cannot approve. Its own file: the renderer takes it without zod.
  */
 export const ARM_DELAY_MS = 600;
+
+/**
+ * What the popup arms for (both the page's ArmingGate and main's check): the request and
+ * the requester it names. A shared unlock prompt renamed to a requester still waiting
+ * (Approver.retarget, Z3-renew) keeps its id but arms again, so an allow aimed at the old
+ * name cannot land on the new one.
+ */
+export function approvalArmKey(request: { readonly id: string; readonly client: string; readonly server: string }): string {
+  return JSON.stringify([request.id, request.client, request.server]);
+}

@@ -6,7 +6,8 @@
 // queued in PendingApprovals. Orderings are made with round trips (`ping`), never with sleeps.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor } from '../support/keybroker-cli.js';
+import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
 import { startTokenChild } from '../support/token-child.js';
 import type { Host } from '../../src/platform/host/host.js';
 import type { PendingApprovals } from '../../src/platform/approvals/pending-approvals.js';
@@ -83,6 +84,39 @@ describe('a cancelled token request (token.cancel)', () => {
     } finally {
       await one.stop();
       await two.stop();
+    }
+  });
+
+  it('the requester a shared prompt names cancels: `keybroker approvals` names the one still waiting, and approving serves it (Z3-renew)', HANG, async () => {
+    const one = await startTokenChild(host, 'p6', 'p6-first');
+    const two = await startTokenChild(host, 'p6', 'p6-second');
+    const listed = async () => {
+      const r = await runKeybroker(['approvals', '--json'], { env: world!.env });
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as ApprovalRequest[]).map((a) => [a.id, a.server, a.client]);
+    };
+    try {
+      const first = one.ask('pm');
+      const id = await prompt();
+      await two.ping();
+      const second = two.ask('pm');
+      await two.ping(); // two's request now waits on the same prompt
+      assert.deepEqual(await listed(), [[id, 'p6-first', 'p6-first server']], 'the prompt names its first requester');
+      one.cancel(first);
+      assert.equal((await one.answer(first)).ok, false, 'one stopped waiting');
+      await one.ping();
+      // Before: still [id, 'p6-first', …], a requester nobody waits for any more.
+      assert.deepEqual(await listed(), [[id, 'p6-second', 'p6-second server']], 'the prompt names a requester that cancelled');
+      const approve = await runKeybroker(['approve', id, '--once'], { env: world!.env });
+      assert.equal(approve.code, 0, approve.stderr);
+      const grant = await two.answer(second);
+      assert.ok(grant.ok, `the requester still waiting got its session: ${JSON.stringify(grant)}`);
+      const record = await ended(id);
+      assert.deepEqual([record.event, record.server], ['unlock.approved', 'p6-second'], 'the approval is recorded for the requester the person saw');
+    } finally {
+      await one.stop();
+      await two.stop();
+      await host.lock(undefined);
     }
   });
 

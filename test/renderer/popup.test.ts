@@ -167,6 +167,24 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('arms again when the request on screen names another requester (a shared unlock prompt whose requester left, Z3-renew)', async () => {
+    const page = await openPage(browser, 'popup', { listApprovals: [unlock], decideApproval: { decided: unlock.id } }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0b7d44aa"]').waitFor();
+    await page.clock.runFor(ARM_MS);
+    assert.equal(await armed(page), 'true');
+    const renamed: ApprovalRequest = { ...unlock, client: 'cursor', server: 'p6-two' };
+    await page.evaluate((list) => (globalThis as unknown as { __emit: (e: string, p: unknown) => void }).__emit('approvals:changed', list), [renamed]);
+    await page.getByText('cursor').first().waitFor();
+    assert.equal(await armed(page), 'false', 'the renamed request stayed armed: an allow aimed at the old requester lands on the new one');
+    await pointerClick(page, allowOnce(page));
+    assert.deepEqual(await decisions(page), [], 'a click while the renamed request arms answered it');
+    await page.clock.runFor(ARM_MS);
+    await pointerClick(page, allowOnce(page));
+    await page.getByText('No approvals waiting.').waitFor();
+    assert.deepEqual(await decisions(page), [['0b7d44aa', 'allow-once']]);
+    await page.context().close();
+  });
+
   it('keeps an armed request armed when more requests join behind it (a flood cannot hold it unarmed)', async () => {
     const page = await openPage(browser, 'popup', { listApprovals: [toolCall] }, undefined, { clockAt: now });
     await page.locator('[data-approval-id="3f9a2c1e"]').waitFor();

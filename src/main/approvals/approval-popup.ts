@@ -1,4 +1,4 @@
-import { ARM_DELAY_MS } from '../../base/approval-arming.js';
+import { ARM_DELAY_MS, approvalArmKey } from '../../base/approval-arming.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/approval.js';
 import type { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
@@ -41,7 +41,7 @@ export class ApprovalPopup extends DisposableBase {
   /** What the page last asked for; reapplied when the window reopens. */
   private wantedHeight: number | undefined;
   /** The request the page shows (the queue's first, as last given to it) and since when. */
-  private head: { readonly id: string; readonly since: number } | undefined;
+  private head: { readonly id: string; readonly key: string; readonly since: number } | undefined;
   /** Since when the window has been on screen without a break (its own events); undefined while it is not. */
   private visibleSince: number | undefined;
 
@@ -182,11 +182,14 @@ export class ApprovalPopup extends DisposableBase {
     else if (this.current) this.reveal();
   }
 
-  /** A new first request starts its time on screen again; the same one keeps it (as the page's gate). */
+  /**
+   * A new first request starts its time on screen again; the same one keeps it (as the page's
+   * gate). Security: so does the same request naming another requester (approvalArmKey).
+   */
   private noteHead(list: readonly ApprovalRequest[]): void {
-    const id = list[0]?.id;
-    if (id === undefined) this.head = undefined;
-    else if (this.head?.id !== id) this.head = { id, since: this.now() };
+    const first = list[0];
+    if (first === undefined) this.head = undefined;
+    else if (this.head?.key !== approvalArmKey(first)) this.head = { id: first.id, key: approvalArmKey(first), since: this.now() };
   }
 
   private now(): number {

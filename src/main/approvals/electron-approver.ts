@@ -1,5 +1,5 @@
 import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/approval.js';
-import type { Approver } from '../../platform/approvals/approver.js';
+import type { ApprovalRequester, Approver } from '../../platform/approvals/approver.js';
 import type { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import { chooseApprovalMethod, touchIdReason, type TouchIdPort } from './touch-id.js';
 
@@ -29,6 +29,11 @@ export class ElectronApprover implements Approver {
     const decision = this.deps.queue.request(request, signal);
     this.deps.showPopup();
     return decision;
+  }
+
+  /** A popup request names the requester still waiting; a Touch ID prompt cannot change its text. */
+  retarget(id: string, requester: ApprovalRequester): boolean {
+    return this.deps.queue.retarget(id, requester);
   }
 
   private async viaTouchId(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {

@@ -29,6 +29,8 @@ export interface AskAnswer {
 
 /** One question to the user. */
 export interface AskUserRequest {
+  /** The approval id, when the caller needs it before the answer (Consent retargets its prompt); else a new one. */
+  readonly id?: string;
   readonly client: string;
   readonly server: string;
   readonly endpoint: string;
@@ -69,7 +71,7 @@ export async function askUser(deps: AskUserDeps, ask: AskUserRequest): Promise<A
   ask.signal?.addEventListener('abort', onCancel); // An abort fires once; `finally` removes it.
   // A caller that gave up before asking gets no prompt at all, only the record of it.
   if (ask.signal?.aborted) onCancel();
-  const id = deps.newApprovalId();
+  const id = ask.id ?? deps.newApprovalId();
   const createdAt = clock.now();
   audit.append({ event: ask.events.requested, ...ask.fields, approvalId: id, ...ask.requested });
   try {

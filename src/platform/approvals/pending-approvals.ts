@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { ApprovalDecision, ApprovalRequest } from '../../base/contracts/approval.js';
 import { Emitter } from '../../base/events/emitter.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
-import type { Approver } from './approver.js';
+import type { ApprovalRequester, Approver } from './approver.js';
 import { ApprovalNotFoundError } from './approval-not-found-error.js';
 
 interface Pending {
@@ -47,6 +47,19 @@ export class PendingApprovals extends DisposableBase implements Approver {
   /** The pending requests, oldest first. */
   list(): ApprovalRequest[] {
     return [...this.pending.values()].map((p) => p.request);
+  }
+
+  /**
+   * Name another requester on the pending request `id` (its first one stopped waiting): the
+   * list, the popup and `keybroker approvals` show who still waits. Same id, same place in the
+   * queue. False for an id no longer pending (answered meanwhile): nothing changes.
+   */
+  retarget(id: string, requester: ApprovalRequester): boolean {
+    const p = this.pending.get(id);
+    if (!p) return false;
+    this.pending.set(id, { request: { ...p.request, client: requester.client, server: requester.server }, resolve: p.resolve });
+    this._onDidChange.fire();
+    return true;
   }
 
   /** Answer one request. Unknown or already-answered ids are a clear error. */

@@ -17,6 +17,7 @@ import { sameUpstreamLogin } from './same-upstream-login.js';
 import { Sessions, type LogoutOutcome } from './sessions.js';
 import { RepeatGrants } from './repeat-grants.js';
 import { CoolDownRefusals } from './cool-down-refusals.js';
+import { ForcedRelogins } from './forced-relogins.js';
 import { TokenService } from './token-service.js';
 import { UnlockCache } from './unlock-cache.js';
 import type { UpstreamLogin } from './upstream-login.js';
@@ -74,6 +75,7 @@ export class Broker extends DisposableBase {
   private readonly tokens: TokenService;
   private readonly grants: RepeatGrants;
   private readonly coolDowns: CoolDownRefusals;
+  private readonly relogins: ForcedRelogins;
   private readonly links = new Set<ChildLink>();
 
   constructor(private readonly deps: BrokerDeps) {
@@ -88,7 +90,8 @@ export class Broker extends DisposableBase {
     this.sessions = this.register(new Sessions({ logins: deps.logins, keychain: deps.keychain, clock, audit }));
     const grants = this.grants = this.register(new RepeatGrants({ audit, clock }));
     const coolDowns = this.coolDowns = this.register(new CoolDownRefusals({ audit, clock }));
-    this.tokens = new TokenService({ config: deps.config, consent: this.consent, sessions: this.sessions, clock, audit, grants, coolDowns, attribution: deps.attribution ?? (() => undefined) });
+    const relogins = this.relogins = this.register(new ForcedRelogins({ audit, clock }));
+    this.tokens = new TokenService({ config: deps.config, consent: this.consent, sessions: this.sessions, clock, audit, grants, coolDowns, relogins, attribution: deps.attribution ?? (() => undefined) });
 
     this.register(this.cache.onDidExpire((credential) => {
       audit.append({ event: 'unlock.expired', credential });
@@ -97,6 +100,8 @@ export class Broker extends DisposableBase {
     // Security: a token that is logged out upstream is also withdrawn from every child.
     this.register(this.sessions.onDidEnd(({ session, reason }) => {
       if (reason === 'stale') return; // The child reported it dead; it already asked for a new one.
+      // Ended otherwise (lock, expiry, edit): the next session's first renew logs in at once.
+      relogins.forget(session.credential, session.endpoint);
       for (const link of this.links) {
         if (link.kind !== session.kind) continue;
         link.send({ ch: 'broker', t: 'token.revoke', endpoint: session.endpoint });
@@ -228,6 +233,7 @@ export class Broker extends DisposableBase {
     // The repeated grants still counted are written before `host.stopped`.
     this.grants.dispose();
     this.coolDowns.dispose();
+    this.relogins.dispose();
     await boundedWait(this.sessions.endAll(), this.deps.logoutWaitMs ?? LOGOUT_WAIT_MS);
   }
 

@@ -42,6 +42,14 @@ interface Outcome {
 
 interface Prompt {
   readonly credential: string;
+  /** Its key in the prompts map (credential and hosts). */
+  readonly key: string;
+  /** The approval id the person sees (`keybroker approvals`), to name another requester on it. */
+  readonly id: string;
+  /** The requesters still waiting, oldest first, one entry per request (an object each, so equal names stay apart). */
+  readonly askers: Requester[];
+  /** The requester the prompt names now. */
+  named: Requester;
   /** The askers wait here, each with its own cancellation; the last one gone withdraws the prompt. */
   readonly outcome: SharedRead<Outcome>;
   /** Withdraws the prompt for everyone (lock, shutdown). */
@@ -96,7 +104,7 @@ export class Consent {
     signal?.throwIfAborted();
     const endpoint = target.endpoint;
     this.refuseInCoolDown(credential, endpoint);
-    const { decision, withdrawn, timeoutSeconds } = await this.prompt(credential, ttlSeconds, target, who).outcome.join(signal);
+    const { decision, withdrawn, timeoutSeconds } = await this.wait(this.prompt(credential, ttlSeconds, target, who), who, signal);
     // Issue 11: say what happened. Only a real "deny" is "denied by the user".
     // Only a signal-less asker could still be here, and it never leaves; kept for a clear denial.
     if (withdrawn === 'abandoned') throw new TokenDenied('denied', `the unlock prompt for ${endpoint} was withdrawn because its requests were cancelled; ask again`);
@@ -142,6 +150,32 @@ export class Consent {
     throw new TokenDenied('denied', `access to ${endpoint} was denied by the user; KeyBroker will not ask them again for ${Math.ceil(left / 1000)} s (or until they run 'keybroker lock ${endpoint}')`, false, true);
   }
 
+  /**
+   * Wait on `prompt` as `who`. Security: when the requester the prompt names stops waiting
+   * and another still waits, the prompt names the oldest of those (Z3-renew): the person
+   * must not approve for one client while the unlock goes to another. When none waits, the
+   * SharedRead withdraws the prompt.
+   */
+  private async wait(prompt: Prompt, who: Requester, signal: AbortSignal | undefined): Promise<Outcome> {
+    const me: Requester = { client: who.client, server: who.server };
+    prompt.askers.push(me);
+    try {
+      return await prompt.outcome.join(signal);
+    } finally {
+      prompt.askers.splice(prompt.askers.indexOf(me), 1);
+      // Only a prompt still up (answered ones leave the map) and still wanted is renamed.
+      if (signal?.aborted && this.prompts.get(prompt.key) === prompt && !prompt.outcome.abandoned) this.rename(prompt);
+    }
+  }
+
+  /** Name the oldest requester still waiting on `prompt`, if it is not the one named. */
+  private rename(prompt: Prompt): void {
+    const next = prompt.askers[0];
+    if (!next || (next.client === prompt.named.client && next.server === prompt.named.server)) return;
+    // Only a prompt the approver could rename names `next` in its records: what the person saw.
+    if (this.deps.approver.retarget?.(prompt.id, { client: next.client, server: next.server })) prompt.named = next;
+  }
+
   /** Withdraw every pending prompt (shutdown, lock all). */
   cancelAll(): void {
     for (const p of this.prompts.values()) p.abort.abort();
@@ -159,19 +193,22 @@ export class Consent {
 
     const { hosts, moreHosts } = target.hosts;
     const abort = new AbortController();
+    const id = this.deps.newApprovalId();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
-      client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }) },
+      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
       fields: { credential, endpoint, client: who.client, server: who.server, hosts: all },
       requested: { ttlSeconds },
       answered: ({ decision, outcome: how }) => {
         if (this.prompts.get(key) === prompt) this.prompts.delete(key);
-        if (how === 'cancelled' && !abort.signal.aborted) return { reason: ABANDONED };
-        if (decision === 'deny') return {};
+        // The answer's record names the requester the prompt named when it was answered.
+        const named = { client: prompt.named.client, server: prompt.named.server };
+        if (how === 'cancelled' && !abort.signal.aborted) return { ...named, reason: ABANDONED };
+        if (decision === 'deny') return named;
         // Before the record is written: 'unlock.approved' never precedes the unlock it reports.
         if (decision === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000, all);
-        return { ttlSeconds: decision === 'allow-ttl' ? ttlSeconds : 0, reason: decision === 'allow-once' ? 'allow once' : undefined };
+        return { ...named, ttlSeconds: decision === 'allow-ttl' ? ttlSeconds : 0, reason: decision === 'allow-once' ? 'allow once' : undefined };
       },
     }).then(({ outcome: how, decision, timeoutMs }): Outcome => {
       const withdrawn = how === 'timeout' ? 'timeout'
@@ -181,7 +218,7 @@ export class Consent {
       if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(credential, this.deps.clock.now() + DENY_COOLDOWN_MS);
       return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
     }));
-    const prompt: Prompt = { credential, outcome, abort };
+    const prompt: Prompt = { credential, key, id, askers: [], named: who, outcome, abort };
     // An ask that failed outright (its audit threw) must not leave a prompt every later asker shares.
     outcome.done.catch(() => {
       if (this.prompts.get(key) === prompt) this.prompts.delete(key);

@@ -102,11 +102,16 @@ export class Sessions extends DisposableBase {
     return this.held.get(endpoint)?.endpoint;
   }
 
-  /** Drop a session the upstream no longer accepts, if `staleToken` is still the current one. */
-  invalidate(endpoint: string, staleToken: string): void {
+  /** Whether `token` is the token of the session held for `endpoint` (a renew naming it asks for a new login). */
+  holds(endpoint: string, token: string): boolean {
     const held = this.held.get(endpoint)?.session.token;
     // Security: a child names the token; compare it in constant time, never with ===.
-    if (held !== undefined && secretEquals(held, staleToken)) void this.end(endpoint, 'stale');
+    return held !== undefined && secretEquals(held, token);
+  }
+
+  /** Drop a session the upstream no longer accepts, if `staleToken` is still the current one. */
+  invalidate(endpoint: string, staleToken: string): void {
+    if (this.holds(endpoint, staleToken)) void this.end(endpoint, 'stale');
   }
 
   /**

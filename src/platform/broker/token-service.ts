@@ -8,6 +8,7 @@ import type { Consent } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
 import type { RepeatGrants } from './repeat-grants.js';
 import type { CoolDownRefusals } from './cool-down-refusals.js';
+import type { ForcedRelogins } from './forced-relogins.js';
 import { TokenDenied } from './token-denied.js';
 import { grantExtrasOf } from '../../base/kinds/registry.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
@@ -38,6 +39,8 @@ export class TokenService {
       readonly grants: RepeatGrants;
       /** Writes the refusals without a prompt in a deny's cool-down, coalesced. */
       readonly coolDowns: CoolDownRefusals;
+      /** At most one re-login per window for renews of the current token; the rest are served that login's session. */
+      readonly relogins: ForcedRelogins;
       /** The MCP client currently driving `link`, when the gateway knows it. */
       readonly attribution: (link: ChildLink) => string | undefined;
     },
@@ -54,9 +57,11 @@ export class TokenService {
       // Synchronous, before the first await: a refusal of what the child may never have is
       // audited while its frame is taken, so the refused-frame budget stops a flood at once.
       const endpoint = this.endpointFor(link, frame);
-      const session = await this.resolve(link, frame, endpoint, signal);
+      const { session, held } = await this.resolve(link, frame, endpoint, signal);
       if (signal.aborted) throw signal.reason;
       link.send(this.grant(frame.id, session));
+      // Security: a renew storm is counted, not written each time (Z3-renew).
+      if (held) return this.deps.relogins.held(link.server, session.endpoint);
       // Security: a child re-asking for the token it holds is counted, not written each time (Y2-auditflood).
       this.deps.grants.granted(link.server, session, { event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
     } catch (e) {
@@ -90,12 +95,20 @@ export class TokenService {
     return endpoint;
   }
 
-  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew, endpoint: Endpoint, signal: AbortSignal): Promise<LiveSession> {
+  /** The session to grant; `held` when it answers a renew the re-login window held back. */
+  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew, endpoint: Endpoint, signal: AbortSignal): Promise<{ session: LiveSession; held: boolean }> {
     const config = this.deps.config();
     const { sessions } = this.deps;
-    if (frame.t === 'token.renew') sessions.invalidate(endpoint.id, frame.stale);
+    let held = false;
+    if (frame.t === 'token.renew' && sessions.holds(endpoint.id, frame.stale)) {
+      // Security: a renew of the current token logs in again at most once a window per
+      // credential and endpoint; the rest get the session that login made (Z3-renew), so a
+      // child renewing in a loop cannot drive logins against the upstream or flood the audit.
+      if (this.deps.relogins.mayRelogin(endpoint.credential, endpoint.id)) sessions.invalidate(endpoint.id, frame.stale);
+      else held = true;
+    }
     const live = sessions.current(endpoint.id);
-    if (live) return this.stillCurrent(live);
+    if (live) return { session: this.stillCurrent(live), held };
 
     // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
@@ -110,7 +123,7 @@ export class TokenService {
     // Stryker disable next-line ArithmeticOperator: unreachable; a 'ttl' answer has just unlocked the credential for at least 60 s.
     if (mode === 'ttl') until = this.deps.consent.unlockedUntil(endpoint.credential) ?? now + ttlSeconds * 1000;
     try {
-      return this.stillCurrent(await sessions.login(endpoint, mode, until));
+      return { session: this.stillCurrent(await sessions.login(endpoint, mode, until)), held: false };
     } catch (e) {
       // Security: a rejected password is never tried again without the user: the next
       // request prompts anew (P6 locks accounts after a few failures).

@@ -5,6 +5,7 @@ import { byId, h, replaceChildren } from '../dom.js';
 import { approvalView, type ApprovalViewParts } from './approval-view.js';
 import { clientLabel } from './client-label.js';
 import { ArmingGate } from './arming-gate.js';
+import { approvalArmKey } from '../../base/approval-arming.js';
 import { countdownText, URGENT_MS } from './countdown.js';
 import { createFitter, updateScrollHint } from './fit-to-content.js';
 
@@ -26,6 +27,7 @@ export function startPopup(): void {
   let queue: ApprovalRequest[] = [];
   let busy = false;
   let view: ApprovalViewParts | undefined;
+  /** approvalArmKey of the request on screen. */
   let shownId: string | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
   const fitToContent = createFitter();
@@ -66,9 +68,10 @@ export function startPopup(): void {
     // Security: a request that just appeared (or replaced the one answered) starts unarmed.
     // The same request re-rendered (the queue behind it changed) keeps its progress, so a
     // flood of new requests cannot hold the current one disarmed either.
-    if (current.id !== shownId) {
-      shownId = current.id;
-      if (document.visibilityState === 'visible') gate.start(current.id);
+    // The same request naming another requester (a shared prompt whose requester left) is new too.
+    if (approvalArmKey(current) !== shownId) {
+      shownId = approvalArmKey(current);
+      if (document.visibilityState === 'visible') gate.start(shownId);
       else gate.stop();
     } else {
       gate.refresh();
@@ -80,7 +83,8 @@ export function startPopup(): void {
 
   const decide = async (id: string, decision: ApprovalDecision) => {
     // Security: a click, Enter or Esc during the arming delay does nothing (issue 11).
-    if (busy || !gate.isArmed(id) || queue[0]?.id !== id) return;
+    const head = queue[0];
+    if (busy || head?.id !== id || !gate.isArmed(approvalArmKey(head))) return;
     busy = true;
     try {
       await api().decideApproval(id, decision);
@@ -103,7 +107,7 @@ export function startPopup(): void {
   document.addEventListener('visibilitychange', () => {
     const current = queue[0];
     if (!current) return;
-    if (document.visibilityState === 'visible') gate.start(current.id);
+    if (document.visibilityState === 'visible') gate.start(approvalArmKey(current));
     else gate.stop();
   });
   window.addEventListener('resize', () => {

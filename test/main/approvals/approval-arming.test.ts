@@ -47,6 +47,21 @@ describe('ApprovalPopup.answer: main holds an allow the page sent before its req
     s.dispose();
   });
 
+  it('starts the time again when the request shown names another requester (Approver.retarget, Z3-renew)', async () => {
+    const s = setup();
+    s.ask('0000000a');
+    s.popup.show();
+    s.windows[0]!.becomeReady();
+    s.advance(ARM_DELAY_MS);
+    assert.equal(s.queue.retarget('0000000a', { client: 'cursor', server: 'p6-two' }), true, 'the request was not renamed');
+    assert.throws(() => s.popup.answer('0000000a', 'allow-once'), ApprovalNotArmedError, 'an allow right after the rename went through');
+    s.advance(ARM_DELAY_MS);
+    s.popup.answer('0000000a', 'allow-once');
+    await s.settle();
+    assert.equal(s.answers.get('0000000a'), 'allow-once');
+    s.dispose();
+  });
+
   it('takes a deny at once: refusing is always safe', async () => {
     const s = setup();
     s.ask('0000000a');

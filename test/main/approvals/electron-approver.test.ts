@@ -125,3 +125,17 @@ describe('ElectronApprover.request()', () => {
     queue.dispose();
   });
 });
+
+describe('ElectronApprover.retarget (Z3-renew)', () => {
+  it('renames a popup request in the queue, and reports a Touch ID prompt as unchanged (its text cannot change)', async () => {
+    const popup = setup('linux');
+    void popup.approver.request(unlock, new AbortController().signal);
+    assert.equal(popup.approver.retarget('0000000a', { client: 'cursor', server: 'p6' }), true, 'the popup request was not renamed');
+    assert.deepEqual(popup.queue.list().map((r) => [r.client, r.server]), [['cursor', 'p6']]);
+    const touch = setup('darwin', new FakeSystemPreferences(true));
+    void touch.approver.request(unlock, new AbortController().signal);
+    assert.equal(touch.approver.retarget('0000000a', { client: 'cursor', server: 'p6' }), false, 'a Touch ID prompt claims to name the new requester');
+    popup.queue.dispose();
+    touch.queue.dispose();
+  });
+});

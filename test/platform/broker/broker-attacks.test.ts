@@ -11,6 +11,7 @@ import { Config } from '../../../src/base/contracts/config.js';
 import { HostToChildBroker } from '../../../src/base/contracts/token-protocol.js';
 import { readCaFile } from '../../../src/platform/config/read-ca-file.js';
 import { createTestPki } from '../../support/openssl-pki.js';
+import { FORCED_RELOGIN_WINDOW_MS } from '../../../src/platform/broker/forced-relogins.js';
 import { ask, askAnswered, makeBroker, recordingLink, testConfig } from './broker-harness.js';
 
 /** Let queued jobs run (no clock involved). */
@@ -93,11 +94,13 @@ describe('Broker attacks: a child that renews a token it keeps using', () => {
   });
 
   it('a renew flood leaves at most the current session and the ones being logged out live upstream', async () => {
-    const { broker, approver, vsphere } = makeBroker();
+    const { broker, approver, vsphere, clock } = makeBroker();
     const link = recordingLink('vsphere');
     let g = await askAnswered(broker, approver, link, 'vc1', 'a', 'allow-ttl');
     for (let i = 0; i < 50; i++) {
       assert.ok(g.t === 'token.grant', `renew ${i} was not granted`);
+      // One forced re-login per window (forced-relogins.test.ts); a window apart, each renew logs in.
+      clock.advance(FORCED_RELOGIN_WINDOW_MS);
       g = await ask(broker, link, 'vc1', `r${i}`, g.token);
     }
     await drain();

@@ -1,0 +1,96 @@
+// Z3-renew: a child renewing its current token in a loop, against real vcsim. The real Broker
+// with the real vSphere login, the password in a private Secret Service, a ManualClock for the
+// re-login window; vcsim's own SessionManager (read by pyVmomi, its own login) says which
+// sessions exist, so the test does not trust KeyBroker's audit to count the logins.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Config, emptyConfig } from '../../src/base/contracts/config.js';
+import type { AuditInput } from '../../src/platform/ports/audit-sink.js';
+import { Broker } from '../../src/platform/broker/broker.js';
+import { FORCED_RELOGIN_WINDOW_MS } from '../../src/platform/broker/forced-relogins.js';
+import { VsphereUpstreamLogin } from '../../src/platform/broker/logins/vsphere-upstream-login.js';
+import { P6UpstreamLogin } from '../../src/platform/broker/logins/p6-upstream-login.js';
+import { NapiKeychain } from '../../src/platform/keychain/napi-keychain.js';
+import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { startVcsim, type Vcsim } from '../support/vcsim.js';
+import { cookieIsLive, vcsimSessions } from '../support/vcsim-sessions.js';
+import { vcsimChange } from '../support/vcsim-change.js';
+import { waitFor } from '../support/keybroker-cli.js';
+import { ManualClock } from '../mocks/manual-clock.js';
+import { ask, recordingLink } from '../platform/broker/broker-harness.js';
+
+const USER = 'administrator@vsphere.local';
+const PASSWORD = 'renew storm "pw" & <xml>';
+
+describe('renew storms against vcsim', () => {
+  let ss: SecretService;
+  let vcsim: Vcsim;
+  let broker: Broker;
+  const clock = new ManualClock();
+  const audit: AuditInput[] = [];
+
+  before(async () => {
+    ss = await startSecretService();
+    ss.apply();
+    vcsim = await startVcsim({ username: USER, password: PASSWORD });
+    const keychain = new NapiKeychain('KeyBroker-z3-renew');
+    await keychain.set('endpoint:vc1', PASSWORD);
+    const config = Config.parse({
+      ...emptyConfig(),
+      endpoints: [{ id: 'vc1', kind: 'vsphere', url: vcsim.url, username: USER, readOnly: false, tls: { verify: true, fingerprintSha256: vcsim.fingerprintSha256 }, credential: 'endpoint:vc1' }],
+      credentials: [{ id: 'endpoint:vc1', ttlSeconds: 4 * 3600 }],
+    });
+    broker = new Broker({
+      config: () => config, keychain, logins: { vsphere: new VsphereUpstreamLogin(), p6: new P6UpstreamLogin() },
+      approver: { request: async () => 'allow-ttl' }, clock, audit: { append: (r) => void audit.push(r) },
+    });
+  });
+
+  after(async () => {
+    await broker?.shutdown();
+    broker?.dispose();
+    await vcsim?.stop();
+    await ss?.stop();
+  });
+
+  /** The keys of vcsim's sessions for our user, once exactly `n` are left (logouts of replaced sessions run in the background). */
+  const sessionKeys = (n: number) => waitFor(`${n} vcsim session(s)`, async () => {
+    const keys = (await vcsimSessions(vcsim)).filter((s) => s.userName.includes('administrator')).map((s) => s.key);
+    return keys.length === n ? keys : undefined;
+  });
+
+  it('a child renewing its current token in a loop causes one login per window; a session terminated in vcsim is renewed after it', async () => {
+    const link = recordingLink('vsphere');
+    const grant = async (id: string, stale?: string): Promise<string> => {
+      const f = await ask(broker, link, 'vc1', id, stale);
+      assert.ok(f.t === 'token.grant', `${id} was not granted: ${JSON.stringify(f.t === 'token.deny' ? f : f.t)}`);
+      return f.token;
+    };
+    const first = await grant('a');
+    const [firstKey] = await sessionKeys(1);
+    // The first renew of the current token logs in again at once (it may be a real 401).
+    const renewed = await grant('r0', first);
+    assert.notEqual(renewed, first, 'the first renew was not a new session');
+    const [renewedKey] = await sessionKeys(1);
+    assert.notEqual(renewedKey, firstKey, 'vcsim holds no new session after the first renew');
+    // A loop within the window: no new session in vcsim, every renew served the same live one.
+    for (let i = 1; i <= 100; i++) assert.equal(await grant(`r${i}`, renewed), renewed, `renew ${i} got another session`);
+    assert.deepEqual(await sessionKeys(1), [renewedKey], '100 renews within the window made new vcsim sessions');
+    assert.equal(await cookieIsLive(vcsim, renewed), true, 'the session served within the window is not live in vcsim');
+    assert.equal(audit.filter((r) => r.event === 'session.login').length, 2, 'logins: the first and one renew');
+    assert.deepEqual(audit.filter((r) => r.count !== undefined).map((r) => r.count), [1], 'held renews are written coalesced');
+
+    // An admin ends the session in vcsim: a real 401. Within the window the renew is still held
+    // (the window's cost, D214); once it has passed, the renew logs in at once.
+    await vcsimChange(vcsim, 'terminate');
+    assert.equal(await cookieIsLive(vcsim, renewed), false, 'vcsim did not end the session');
+    assert.equal(await grant('held', renewed), renewed, 'a renew within the window logged in again');
+    clock.advance(FORCED_RELOGIN_WINDOW_MS);
+    const after = await grant('real401', renewed);
+    assert.notEqual(after, renewed, 'the terminated session was not renewed after the window');
+    assert.equal(await cookieIsLive(vcsim, after), true, 'the renewed session is not live in vcsim');
+    assert.equal((await sessionKeys(1)).length, 1, 'vcsim holds more than the renewed session');
+    assert.equal(audit.filter((r) => r.event === 'session.login').length, 3, 'logins: the first, one renew per window');
+    assert.deepEqual(audit.filter((r) => r.count !== undefined).map((r) => r.count), [1, 100], 'the held renews are summed up at the end of the window');
+  });
+});

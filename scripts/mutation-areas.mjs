@@ -109,6 +109,8 @@ export const AREAS = {
       'src/platform/broker/repeat-grants.ts',
       'src/platform/broker/cool-down-refusals.ts',
       'src/platform/keychain/password-envelope.ts',
+      // Round 11: the one wiring of the Coalescer to the audit (D-Z1-tidy-1).
+      'src/platform/ports/audit-sink.ts',
     ],
     tests: [
       'test/platform/broker/broker.test.ts',
@@ -133,6 +135,10 @@ export const AREAS = {
       'test/platform/broker/unlock-hosts.test.ts',
       'test/platform/broker/password-binding.test.ts',
       'test/platform/keychain/password-envelope.test.ts',
+      'test/platform/broker/consent-prompts.test.ts',
+      'test/platform/broker/ca-read-once.test.ts',
+      'test/platform/ports/audit-sink.test.ts',
+      'test/platform/gateway/queued-calls-audit.test.ts',
     ],
   },
   'p6-call': {

@@ -24,7 +24,7 @@ export interface UnlockTarget {
   readonly host: string;
   /**
    * Every host the credential logs in to (unlockHosts): shown, and what an allow covers.
-   * Read only when a prompt is raised, so a caller may compute it lazily (a getter).
+   * Read once, only to raise or join a prompt, so a caller may compute it lazily (a getter).
    */
   readonly hosts: UnlockHosts;
 }

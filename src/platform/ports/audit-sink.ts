@@ -63,7 +63,7 @@ export function auditCoalescer<T>(audit: AuditSink, clock: Clock, options: Audit
     maxKeys: options.maxKeys ?? COALESCED_AUDIT_MAX_KEYS,
     keyOf: options.key,
     fold: options.fold,
-    ...(options.leading !== undefined && { leading: options.leading }),
+    leading: options.leading ?? true,
     write: (count) => appendCoalesced(audit, record(count)),
     onError,
   });

@@ -53,7 +53,7 @@ describe('an unlock reads the CA file once (the binding and the login see one fi
     const caFile = path.join(dir, `ca-${seen.length}-${crypto.randomUUID()}.pem`);
     fs.writeFileSync(caFile, boundCa);
     const endpoint: Endpoint = kind === 'p6'
-      ? { id: 'pm', kind, url: `${server.origin}/p6ws/restapi`, username: 'planner', database: 'PMDB', readOnly: false, tls: { verify: true, caFile }, credential: 'endpoint:pm' }
+      ? { id: 'pm', kind, url: `${server.origin}/p6ws/restapi`, username: 'planner', database: 'PMDB', loginVariant: 'headers', readOnly: false, tls: { verify: true, caFile }, credential: 'endpoint:pm' }
       : { id: 'pm', kind, url: `${server.origin}/sdk`, username: 'svc', readOnly: false, tls: { verify: true, caFile }, credential: 'endpoint:pm' };
     const keychain = new MemoryKeychain();
     keychain.items.set('endpoint:pm', encodePassword(PASSWORD, [{ origin: server.origin, ca: sha256(boundCa) }]));

@@ -112,6 +112,8 @@ export const AREAS = {
       // Z3-renew: one forced re-login per window; a shared prompt renamed to a requester still waiting.
       'src/platform/broker/forced-relogins.ts',
       'src/platform/approvals/pending-approvals.ts',
+      // Round 11: the one wiring of the Coalescer to the audit (D216).
+      'src/platform/ports/audit-sink.ts',
     ],
     tests: [
       'test/platform/broker/broker.test.ts',
@@ -138,6 +140,10 @@ export const AREAS = {
       'test/platform/keychain/password-envelope.test.ts',
       'test/platform/broker/forced-relogins.test.ts',
       'test/platform/broker/prompt-requester.test.ts',
+      'test/platform/broker/consent-prompts.test.ts',
+      'test/platform/broker/ca-read-once.test.ts',
+      'test/platform/ports/audit-sink.test.ts',
+      'test/platform/gateway/queued-calls-audit.test.ts',
     ],
   },
   'p6-call': {

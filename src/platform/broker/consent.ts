@@ -22,7 +22,10 @@ export interface UnlockTarget {
   readonly endpoint: string;
   /** Its upstream host now (`upstreamHost(endpoint.url)`). */
   readonly host: string;
-  /** Every host the credential logs in to (unlockHosts): shown, and what an allow covers. */
+  /**
+   * Every host the credential logs in to (unlockHosts): shown, and what an allow covers.
+   * Read once, only to raise or join a prompt, so a caller may compute it lazily (a getter).
+   */
   readonly hosts: UnlockHosts;
 }
 
@@ -131,7 +134,12 @@ export class Consent {
    */
   cancel(credential: string): void {
     this.coolDowns.delete(credential);
-    for (const p of this.prompts.values()) if (p.credential === credential) p.abort.abort();
+    for (const p of this.promptsOf(credential)) p.abort.abort();
+  }
+
+  /** The pending prompts for `credential`: one per set of hosts it was asked for (the map is keyed by both). */
+  private promptsOf(credential: string): Prompt[] {
+    return [...this.prompts.values()].filter((p) => p.credential === credential);
   }
 
   /**
@@ -141,7 +149,7 @@ export class Consent {
    */
   private refuseInCoolDown(credential: string, endpoint: string): void {
     const until = this.coolDowns.get(credential);
-    if (until === undefined || [...this.prompts.values()].some((p) => p.credential === credential)) return;
+    if (until === undefined || this.promptsOf(credential).length > 0) return;
     const left = until - this.deps.clock.now();
     if (left <= 0) {
       this.coolDowns.delete(credential);
@@ -183,7 +191,9 @@ export class Consent {
 
   private prompt(credential: string, ttlSeconds: number, target: UnlockTarget, who: Requester): Prompt {
     const { endpoint } = target;
-    const all = [...target.hosts.all];
+    // Read once, and only here: an allowed or refused request never needs the list (D197).
+    const { hosts, moreHosts, all: allHosts } = target.hosts;
+    const all = [...allHosts];
     // Security: askers share a prompt only when it names the same hosts: one whose config now
     // points elsewhere is not let in on an answer given for other servers.
     const key = `${credential}\n${[...all].sort().join('\n')}`;
@@ -191,7 +201,6 @@ export class Consent {
     // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.
     if (existing && !existing.outcome.abandoned) return existing;
 
-    const { hosts, moreHosts } = target.hosts;
     const abort = new AbortController();
     const id = this.deps.newApprovalId();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {

@@ -1,12 +1,10 @@
-import { Coalescer } from '../../base/coalescer.js';
+import type { Coalescer } from '../../base/coalescer.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import { appendCoalesced, type AuditSink } from '../ports/audit-sink.js';
+import { auditCoalescer, COALESCED_AUDIT_INTERVAL_MS, type AuditSink } from '../ports/audit-sink.js';
 import type { Clock } from '../ports/clock.js';
 
 /** One summary per server and endpoint per interval. */
-export const COOL_DOWN_AUDIT_INTERVAL_MS = 60_000;
-/** (server, endpoint) pairs tracked at once; both come from the host's own config. */
-const MAX_KEYS = 64;
+export const COOL_DOWN_AUDIT_INTERVAL_MS = COALESCED_AUDIT_INTERVAL_MS;
 
 interface Refusal {
   readonly server: string;
@@ -24,19 +22,17 @@ export class CoolDownRefusals implements Disposable {
   private readonly coalescer: Coalescer<Refusal>;
 
   constructor(deps: { readonly audit: AuditSink; readonly clock: Clock; readonly intervalMs?: number }) {
-    this.coalescer = new Coalescer<Refusal>({
-      clock: deps.clock,
-      intervalMs: deps.intervalMs ?? COOL_DOWN_AUDIT_INTERVAL_MS,
-      maxKeys: MAX_KEYS,
-      keyOf: (r) => `${r.server}\n${r.endpoint}`,
+    // A log that cannot be written stops the host on its own (D175); the refusal stands.
+    this.coalescer = auditCoalescer<Refusal>(deps.audit, deps.clock, {
+      intervalMs: deps.intervalMs,
+      // (server, endpoint) pairs tracked at once: COALESCED_AUDIT_MAX_KEYS; both come from the host's own config.
+      key: (r) => `${r.server}\n${r.endpoint}`,
       fold: () => ({ server: 'other', endpoint: 'other' }),
-      write: ({ item, count, since, last }) => appendCoalesced(deps.audit, {
+      record: ({ item, count, since, last }) => ({
         event: 'token.denied', endpoint: item.endpoint, server: item.server, outcome: 'denied', code: 'denied',
         reason: 'refused without a prompt: the user denied this access a moment ago (cool-down)',
         count, since: new Date(since).toISOString(), last: new Date(last).toISOString(),
       }),
-      // A log that cannot be written stops the host on its own (D175); the refusal stands.
-      onError: () => {},
     });
   }
 

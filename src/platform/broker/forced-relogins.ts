@@ -1,6 +1,6 @@
-import { Coalescer } from '../../base/coalescer.js';
+import type { Coalescer } from '../../base/coalescer.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import { appendCoalesced, type AuditSink } from '../ports/audit-sink.js';
+import { auditCoalescer, type AuditSink } from '../ports/audit-sink.js';
 import type { Clock } from '../ports/clock.js';
 
 /**
@@ -34,19 +34,17 @@ export class ForcedRelogins implements Disposable {
   private readonly coalescer: Coalescer<Held>;
 
   constructor(private readonly deps: { readonly audit: AuditSink; readonly clock: Clock; readonly windowMs?: number }) {
-    this.coalescer = new Coalescer<Held>({
-      clock: deps.clock,
+    // A log that cannot be written stops the host on its own (D175); the grant stands.
+    this.coalescer = auditCoalescer<Held>(deps.audit, deps.clock, {
       intervalMs: this.windowMs(),
       maxKeys: MAX_KEYS,
-      keyOf: (r) => `${r.server}\n${r.endpoint}`,
+      key: (r) => `${r.server}\n${r.endpoint}`,
       fold: () => ({ server: 'other', endpoint: 'other' }),
-      write: ({ item, count, since, last }) => appendCoalesced(deps.audit, {
+      record: ({ item, count, since, last }) => ({
         event: 'token.granted', endpoint: item.endpoint, server: item.server, outcome: 'ok',
         reason: `renews of the current token within ${this.windowMs() / 1000} s of its last re-login: served that login's session, no new login`,
         count, since: new Date(since).toISOString(), last: new Date(last).toISOString(),
       }),
-      // A log that cannot be written stops the host on its own (D175); the grant stands.
-      onError: () => {},
     });
   }
 

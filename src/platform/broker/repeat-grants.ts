@@ -1,13 +1,13 @@
-import { Coalescer } from '../../base/coalescer.js';
+import type { Coalescer } from '../../base/coalescer.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import { appendCoalesced, type AuditInput, type AuditSink } from '../ports/audit-sink.js';
+import { auditCoalescer, COALESCED_AUDIT_INTERVAL_MS, COALESCED_AUDIT_MAX_KEYS, type AuditInput, type AuditSink } from '../ports/audit-sink.js';
 import type { Clock } from '../ports/clock.js';
 import type { LiveSession } from './sessions.js';
 
 /** One summary of repeated grants per server and endpoint per interval. */
-export const REPEAT_GRANT_INTERVAL_MS = 60_000;
+export const REPEAT_GRANT_INTERVAL_MS = COALESCED_AUDIT_INTERVAL_MS;
 /** (server, endpoint) pairs tracked at once; both come from the host's own config, so this is never reached in practice. */
-const MAX_KEYS = 64;
+const MAX_KEYS = COALESCED_AUDIT_MAX_KEYS;
 
 interface Repeat {
   readonly server: string;
@@ -33,21 +33,18 @@ export class RepeatGrants implements Disposable {
   private readonly coalescer: Coalescer<Repeat>;
 
   constructor(private readonly deps: { readonly audit: AuditSink; readonly clock: Clock; readonly intervalMs?: number }) {
-    this.coalescer = new Coalescer<Repeat>({
-      clock: deps.clock,
-      intervalMs: deps.intervalMs ?? REPEAT_GRANT_INTERVAL_MS,
-      maxKeys: MAX_KEYS,
+    // A log that cannot be written stops the host on its own (D175); the grant stands.
+    this.coalescer = auditCoalescer<Repeat>(deps.audit, deps.clock, {
+      intervalMs: deps.intervalMs,
       // The first grant of the session was written in full; only the summary is left to write.
       leading: false,
-      keyOf: (r) => keyOf(r.server, r.endpoint),
+      key: (r) => keyOf(r.server, r.endpoint),
       fold: (r) => ({ ...r, server: 'other', endpoint: 'other' }),
-      write: ({ item, count, since, last }) => appendCoalesced(deps.audit, {
+      record: ({ item, count, since, last }) => ({
         event: 'token.granted', endpoint: item.endpoint, server: item.server, outcome: 'ok',
         reason: 'repeated requests served the token already granted', expiresAt: new Date(item.expiresAt).toISOString(),
         count, since: new Date(since).toISOString(), last: new Date(last).toISOString(),
       }),
-      // A log that cannot be written stops the host on its own (D175); the grant stands.
-      onError: () => {},
     });
   }
 

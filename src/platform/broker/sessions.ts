@@ -10,6 +10,7 @@ import { secretEquals } from './secret-equals.js';
 import { TokenDenied } from './token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from './upstream-login.js';
 import { decodePassword, encodePassword, routePassword } from '../keychain/password-envelope.js';
+import { readCaText } from '../config/read-ca-file.js';
 
 /** A logged-in upstream session held by the broker on behalf of the children. */
 export interface LiveSession {
@@ -193,7 +194,11 @@ export class Sessions extends DisposableBase {
     const item = password;
     const stored = decodePassword(item);
     password = stored.password;
-    const route = routePassword(endpoint, stored);
+    // Security: the CA file is read once; the binding is checked against these bytes and the
+    // login trusts their certificates, so a file swapped in between cannot be the trust the
+    // password goes out under while another one was checked (D195, D198).
+    const caFile = endpoint.tls.caFile === undefined ? undefined : readCaText(endpoint.tls.caFile);
+    const route = routePassword(endpoint, stored, caFile);
     if (!route.ok) {
       audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: route.message, durationMs: clock.now() - started });
       throw new TokenDenied('not_allowed', route.message);
@@ -202,7 +207,7 @@ export class Sessions extends DisposableBase {
     let restToken: string | undefined;
     try {
       // The password's only use; the reference is dropped in `finally` (JS cannot wipe strings).
-      ({ token, restToken } = await this.deps.logins[endpoint.kind].login(endpoint, password));
+      ({ token, restToken } = await this.deps.logins[endpoint.kind].login(endpoint, password, caFile));
     } catch (e) {
       const reason = e instanceof UpstreamLoginError ? e.reason : 'unreachable';
       const message = e instanceof UpstreamLoginError ? e.message : `login to ${endpoint.id} failed unexpectedly; check the URL and try again`;

@@ -4,7 +4,7 @@ import type { TokenGrant, TokenRenew, TokenRequest } from '../../base/contracts/
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
 import type { Clock } from '../ports/clock.js';
-import type { Consent } from './consent.js';
+import type { Consent, UnlockTarget } from './consent.js';
 import type { LiveSession, Sessions } from './sessions.js';
 import type { RepeatGrants } from './repeat-grants.js';
 import type { CoolDownRefusals } from './cool-down-refusals.js';
@@ -114,7 +114,9 @@ export class TokenService {
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
     const who = { client: this.deps.attribution(link) ?? `${link.server} server`, server: link.server };
     // Y7-bindpw: the prompt names where the password goes; `endpoint` is the one the login uses.
-    const target = { endpoint: endpoint.id, host: upstreamHost(endpoint.url), hosts: unlockHosts(config, endpoint) };
+    // The hosts of every endpoint of the credential are listed only when a prompt needs them:
+    // an unlocked credential (the allow-check needs `host` alone) or a cool-down does not.
+    const target: UnlockTarget = { endpoint: endpoint.id, host: upstreamHost(endpoint.url), get hosts() { return unlockHosts(config, endpoint); } };
     const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, target, who, signal);
     const now = this.deps.clock.now();
     // A TTL session ends exactly with its unlock; an allow-once session lasts one task.

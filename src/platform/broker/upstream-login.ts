@@ -1,4 +1,5 @@
 import type { Endpoint } from '../../base/contracts/endpoint.js';
+import type { CaText } from '../config/read-ca-file.js';
 
 /** A live upstream session: the only thing a child ever receives. */
 export interface UpstreamSession {
@@ -25,7 +26,13 @@ export class UpstreamLoginError extends Error {
  * Implementations wrap `connectors/<kind>/session` and never retry a failed login.
  */
 export interface UpstreamLogin {
-  login(endpoint: Endpoint, password: string): Promise<UpstreamSession>;
+  /**
+   * `caFile`: the endpoint's CA file as the broker read it to check the password's binding
+   * (D198); a login trusts the certificates of these bytes, never a second read of the file,
+   * so the trust it uses is the trust the password is bound to. Absent: no CA file, or a
+   * caller that did not read it (the login then reads it).
+   */
+  login(endpoint: Endpoint, password: string, caFile?: CaText): Promise<UpstreamSession>;
   /** Best effort: an already-dead session is not an error. */
   logout(endpoint: Endpoint, session: UpstreamSession): Promise<void>;
 }

@@ -48,7 +48,15 @@ export function readCaFile(file: string, cwd: string = process.cwd()): CaFileChe
  * that is the child's to read (Y5-redteam).
  */
 export function readCaCertificates(file: string): CaText {
-  const read = readCaText(file);
+  return caCertificatesOf(readCaText(file));
+}
+
+/**
+ * {@link readCaCertificates} of a file already read (`readCaText`): an unlock reads the CA file
+ * once, hashes those bytes for the password's binding (D198) and takes the login's
+ * certificates from the same bytes, so both see one file.
+ */
+export function caCertificatesOf(read: CaText): CaText {
   if (!read.ok) return read;
   const blocks = (read.text.match(PEM_CERT) ?? []).filter(parsesAsCertificate);
   if (blocks.length === 0) return { ok: false, why: 'no-certificate', code: 'EINVAL' };

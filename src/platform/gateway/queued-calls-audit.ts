@@ -1,13 +1,11 @@
-import { Coalescer } from '../../base/coalescer.js';
+import type { Coalescer } from '../../base/coalescer.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import { appendCoalesced, type AuditSink } from '../ports/audit-sink.js';
+import { auditCoalescer, COALESCED_AUDIT_INTERVAL_MS, type AuditSink } from '../ports/audit-sink.js';
 import type { Clock } from '../ports/clock.js';
 import type { QueuedReason } from './fair-share.js';
 
 /** One summary per server, client and reason per interval. */
-export const QUEUED_AUDIT_INTERVAL_MS = 60_000;
-/** (server, client, reason) triples tracked at once; more are folded into client `other`. */
-const MAX_KEYS = 64;
+export const QUEUED_AUDIT_INTERVAL_MS = COALESCED_AUDIT_INTERVAL_MS;
 /** Longest client name copied into a record (self-declared by the client). */
 const MAX_CLIENT = 128;
 
@@ -36,16 +34,14 @@ export class QueuedCallsAudit implements Disposable {
   private readonly coalescer: Coalescer<Queued>;
 
   constructor(options: { readonly audit: AuditSink; readonly clock: Clock; readonly intervalMs?: number }) {
-    this.coalescer = new Coalescer<Queued>({
-      clock: options.clock,
-      intervalMs: options.intervalMs ?? QUEUED_AUDIT_INTERVAL_MS,
-      maxKeys: MAX_KEYS,
-      keyOf: (q) => `${q.server}\n${q.client}\n${q.reason}`,
+    // A log that cannot be written stops the host on its own (D175); the call waits on regardless.
+    this.coalescer = auditCoalescer<Queued>(options.audit, options.clock, {
+      intervalMs: options.intervalMs,
+      // (server, client, reason) triples tracked at once: COALESCED_AUDIT_MAX_KEYS; more are folded into client `other`.
+      key: (q) => `${q.server}\n${q.client}\n${q.reason}`,
       // Security: self-declared client names are unbounded in number; the records are not.
       fold: (q) => ({ ...q, client: 'other' }),
-      write: ({ item, count, since }) => appendCoalesced(options.audit, { event: item.reason === 'queue-full' ? 'gateway.rejected' : 'gateway.queued', server: item.server, client: item.client, code: item.reason, reason: TEXT[item.reason], count, since: new Date(since).toISOString() }),
-      // A log that cannot be written stops the host on its own (D175); the call waits on regardless.
-      onError: () => {},
+      record: ({ item, count, since }) => ({ event: item.reason === 'queue-full' ? 'gateway.rejected' : 'gateway.queued', server: item.server, client: item.client, code: item.reason, reason: TEXT[item.reason], count, since: new Date(since).toISOString() }),
     });
   }
 

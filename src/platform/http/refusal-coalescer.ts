@@ -1,6 +1,6 @@
-import { Coalescer, type CoalescedCount } from '../../base/coalescer.js';
+import type { Coalescer, CoalescedCount } from '../../base/coalescer.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
-import { appendCoalesced, type AuditSink } from '../ports/audit-sink.js';
+import { auditCoalescer, COALESCED_AUDIT_INTERVAL_MS, type AuditSink } from '../ports/audit-sink.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpRejectionReason } from './http-rejection.js';
 
@@ -24,7 +24,7 @@ interface Refusal {
 }
 
 /** The default interval: one summary per reason and source a minute. */
-export const REFUSAL_INTERVAL_MS = 60_000;
+export const REFUSAL_INTERVAL_MS = COALESCED_AUDIT_INTERVAL_MS;
 /** Longest Host or Origin value copied into an audit reason. */
 const MAX_DETAIL = 200;
 
@@ -44,14 +44,13 @@ export class RefusalCoalescer implements Disposable {
   private readonly coalescer: Coalescer<Refusal>;
 
   constructor(options: RefusalCoalescerOptions) {
-    this.coalescer = new Coalescer<Refusal>({
-      clock: options.clock,
-      intervalMs: options.intervalMs ?? REFUSAL_INTERVAL_MS,
-      maxKeys: options.maxKeys ?? 64,
-      keyOf: (r) => `${r.reason} ${r.source}`,
+    this.coalescer = auditCoalescer<Refusal>(options.audit, options.clock, {
+      intervalMs: options.intervalMs,
+      maxKeys: options.maxKeys,
+      key: (r) => `${r.reason} ${r.source}`,
       // Security: many sources (127.0.0.0/8 has millions) must not mean many records.
       fold: (r) => ({ ...r, source: 'other' }),
-      write: (c) => appendCoalesced(options.audit, recordOf(c)),
+      record: recordOf,
       onError: options.onError,
     });
   }

@@ -4,7 +4,7 @@ import type { Config } from '../../base/contracts/config.js';
 import type { Endpoint } from '../../base/contracts/endpoint.js';
 import { endpointCredentialId, isHostInDomain } from '../../base/contracts/endpoint-url.js';
 import type { Keychain } from './keychain.js';
-import { readCaText } from '../config/read-ca-file.js';
+import { readCaText, type CaText } from '../config/read-ca-file.js';
 
 /**
  * Where a stored password may go (D198): the origin it was used at and the TLS trust
@@ -60,12 +60,14 @@ export function decodePassword(item: string): StoredPassword {
 /**
  * The binding `endpoint` asks for now: its URL's origin, its pin and its CA file's hash, or
  * undefined when its CA file cannot be read (the login then fails on that anyway).
+ * `caFile`: the CA file as the caller read it (the broker: the bytes its login then trusts);
+ * read here when absent.
  */
-export function bindingOf(endpoint: Endpoint): PasswordBinding | undefined {
+export function bindingOf(endpoint: Endpoint, caFile?: CaText): PasswordBinding | undefined {
   const pin = endpoint.tls.fingerprintSha256?.replaceAll(':', '').toLowerCase();
   let ca: string | undefined;
   if (endpoint.tls.caFile) {
-    const read = readCaText(endpoint.tls.caFile);
+    const read = caFile ?? readCaText(endpoint.tls.caFile);
     if (!read.ok) return undefined;
     ca = crypto.createHash('sha256').update(read.text).digest('hex');
   }
@@ -94,10 +96,10 @@ export type PasswordRoute =
  * (`bind`: bind it there after a successful login); a domain's password also to a host of its
  * domain proven by the system's CAs or by a pin and CA it is already bound with (what D180
  * lets it go to untyped; `bind` it there too).
- * Otherwise the one line that says what to do.
+ * Otherwise the one line that says what to do. `caFile`: as in bindingOf.
  */
-export function routePassword(endpoint: Endpoint, stored: StoredPassword): PasswordRoute {
-  const binding = bindingOf(endpoint);
+export function routePassword(endpoint: Endpoint, stored: StoredPassword, caFile?: CaText): PasswordRoute {
+  const binding = bindingOf(endpoint, caFile);
   if (stored.bindings === undefined) return binding ? { ok: true, bind: binding } : { ok: true };
   if (binding && isBound(stored.bindings, binding)) return { ok: true };
   const domain = endpoint.credential.startsWith('domain:') ? endpoint.credential.slice('domain:'.length).toLowerCase() : undefined;
@@ -128,7 +130,7 @@ export function holdsCredential(endpoint: Endpoint, credential: string): boolean
 
 /** The bindings of the endpoints of `config` that hold `credential`. */
 const bindingsFor = (config: Pick<Config, 'endpoints'>, credential: string): PasswordBinding[] =>
-  config.endpoints.filter((e) => holdsCredential(e, credential)).map(bindingOf).filter((b): b is PasswordBinding => b !== undefined);
+  config.endpoints.filter((e) => holdsCredential(e, credential)).map((e) => bindingOf(e)).filter((b): b is PasswordBinding => b !== undefined);
 
 /** The item for a password typed now: bound to every endpoint of `config` that holds `credential`. */
 export function boundItem(password: string, config: Pick<Config, 'endpoints'>, credential: string): string {

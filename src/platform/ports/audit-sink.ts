@@ -1,4 +1,6 @@
+import { Coalescer, type CoalescedCount } from '../../base/coalescer.js';
 import type { AuditRecord } from '../../base/contracts/audit-event.js';
+import type { Clock } from './clock.js';
 
 /** One audit line as the broker writes it; the sink stamps `ts`. */
 export type AuditInput = Omit<AuditRecord, 'ts'>;
@@ -23,4 +25,47 @@ export function appendCoalesced(audit: AuditSink, record: AuditInput): boolean {
   if (audit.appendBounded) return audit.appendBounded(record) !== undefined;
   audit.append(record);
   return true;
+}
+
+/** The default interval of an {@link auditCoalescer}: one summary per key a minute. */
+export const COALESCED_AUDIT_INTERVAL_MS = 60_000;
+/** The default number of keys an {@link auditCoalescer} tracks at once. */
+export const COALESCED_AUDIT_MAX_KEYS = 64;
+
+/** How an {@link auditCoalescer} is built: what to count and the record a count is written as. */
+export interface AuditCoalescerOptions<T> {
+  /** At most one summary per key per interval; default COALESCED_AUDIT_INTERVAL_MS. */
+  readonly intervalMs?: number | undefined;
+  /** Keys tracked at once, default COALESCED_AUDIT_MAX_KEYS; a new key past this many is `fold`ed. */
+  readonly maxKeys?: number | undefined;
+  /** The key an item is counted under. */
+  readonly key: (item: T) => string;
+  /** The item a new key is replaced with once `maxKeys` are tracked (one key shared by all folded items). */
+  readonly fold: (item: T) => T;
+  /** The audit record one count is written as (it carries `count`, and `since`/`last` as it needs). */
+  readonly record: (count: CoalescedCount<T>) => AuditInput;
+  /** As in CoalescerOptions: false when the caller has written the first event in full already. */
+  readonly leading?: boolean;
+  /** A write that threw; default: nothing (a log that cannot be written stops the host on its own, D175; what was counted stands). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The one Coalescer (D204) writing to `audit` with `appendCoalesced`, on `clock`: what every
+ * floodable audit record (HTTP refusals, queued calls, repeated grants, cool-down refusals,
+ * renews held back by the forced re-login window)
+ * is counted with, so each of them says only what it counts and what it writes.
+ */
+export function auditCoalescer<T>(audit: AuditSink, clock: Clock, options: AuditCoalescerOptions<T>): Coalescer<T> {
+  const { record, onError = () => {} } = options;
+  return new Coalescer<T>({
+    clock,
+    intervalMs: options.intervalMs ?? COALESCED_AUDIT_INTERVAL_MS,
+    maxKeys: options.maxKeys ?? COALESCED_AUDIT_MAX_KEYS,
+    keyOf: options.key,
+    fold: options.fold,
+    leading: options.leading ?? true,
+    write: (count) => appendCoalesced(audit, record(count)),
+    onError,
+  });
 }

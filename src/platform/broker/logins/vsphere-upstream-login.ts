@@ -1,5 +1,6 @@
 import type { Endpoint } from '../../../base/contracts/endpoint.js';
 import { SESSION_TIMEOUT_MS, vapiLogin, vapiLogout, vsphereLogin, vsphereLogout } from '../../../connectors/vsphere/session/index.js';
+import type { CaText } from '../../config/read-ca-file.js';
 import type { UpstreamLogin, UpstreamSession } from '../upstream-login.js';
 import { toLoginError } from './to-login-error.js';
 import { withEndpointDispatcher } from './with-endpoint-dispatcher.js';
@@ -29,7 +30,7 @@ export class VsphereUpstreamLogin implements UpstreamLogin {
     this.now = options.now ?? (() => performance.now());
   }
 
-  login(endpoint: Endpoint, password: string): Promise<UpstreamSession> {
+  login(endpoint: Endpoint, password: string, caFile?: CaText): Promise<UpstreamSession> {
     const started = this.now();
     return withEndpointDispatcher(endpoint, async (dispatcher) => {
       try {
@@ -45,7 +46,7 @@ export class VsphereUpstreamLogin implements UpstreamLogin {
       } catch (e) {
         throw toLoginError(e, endpoint.id);
       }
-    });
+    }, caFile);
   }
 
   logout(endpoint: Endpoint, session: UpstreamSession): Promise<void> {

@@ -1,0 +1,93 @@
+// Consent's pending prompts of one credential (one per set of hosts, D197) as cancel() and a
+// deny's cool-down (D203) find them, and when the unlock target's host list is read at all.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ApprovalDecision, ApprovalRequest } from '../../../src/base/contracts/approval.js';
+import { Consent, type UnlockTarget } from '../../../src/platform/broker/consent.js';
+import { TokenDenied } from '../../../src/platform/broker/token-denied.js';
+import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
+import type { UnlockHosts } from '../../../src/base/upstream-hosts.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
+import { at } from './broker-harness.js';
+
+const WHO = { client: 'claude-ai', server: 'vsphere' };
+
+/** A Consent whose approver keeps every prompt open until the test answers it (by its index). */
+function setup() {
+  const clock = new ManualClock();
+  const cache = new UnlockCache(clock);
+  const shown: { request: ApprovalRequest; answer: (d: ApprovalDecision) => void; aborted: () => boolean }[] = [];
+  let n = 0;
+  const consent = new Consent({
+    approver: {
+      request: (request, signal) => new Promise<ApprovalDecision>((answer) => {
+        shown.push({ request, answer, aborted: () => signal.aborted });
+        signal.addEventListener('abort', () => answer('deny'), { once: true }); // As the real approvers do.
+      }),
+    },
+    cache, clock, audit: { append: () => undefined }, newApprovalId: () => `id${++n}`, promptTimeoutMs: () => 60_000,
+  });
+  return { consent, cache, clock, shown };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+/** `at(endpoint, host)` whose host list counts how often it is read. */
+function counted(endpoint: string, host: string): { target: UnlockTarget; reads: () => number } {
+  const hosts: UnlockHosts = at(endpoint, host).hosts;
+  let reads = 0;
+  return { target: { endpoint, host, get hosts() { reads += 1; return hosts; } }, reads: () => reads };
+}
+
+describe('Consent: the prompts of one credential', () => {
+  it('cancel() withdraws every pending prompt of the credential, one per set of hosts, and no other credential\'s', async () => {
+    const t = setup();
+    const a = t.consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1', 'old.corp.example'), WHO);
+    const b = t.consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1', 'new.corp.example'), WHO);
+    const other = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO);
+    await tick();
+    assert.equal(t.shown.length, 3, 'two prompts for vc1 (two sets of hosts) and one for pm');
+    t.consent.cancel('endpoint:vc1');
+    for (const p of [a, b]) await assert.rejects(p, (e: unknown) => e instanceof TokenDenied && e.code === 'locked', 'each vc1 prompt is withdrawn');
+    assert.deepEqual(t.shown.map((s) => s.aborted()), [true, true, false], 'pm\'s prompt stays');
+    t.shown[2]!.answer('allow-once');
+    assert.equal(await other, 'once', 'and is answered');
+  });
+
+  it('in a deny\'s cool-down, a prompt of the credential still on screen (for other hosts) is not refused', async () => {
+    const t = setup();
+    const first = t.consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1', 'a.corp.example'), WHO);
+    const second = t.consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1', 'b.corp.example'), WHO);
+    await tick();
+    t.shown[0]!.answer('deny');
+    await assert.rejects(first, (e: unknown) => e instanceof TokenDenied && e.code === 'denied', 'the person denied the first');
+    // The second prompt is still pending: a request that asks for its hosts joins it.
+    const joined = t.consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1', 'b.corp.example'), WHO);
+    await tick();
+    assert.equal(t.shown.length, 2, 'no new prompt');
+    t.shown[1]!.answer('allow-once');
+    assert.deepEqual(await Promise.all([second, joined]), ['once', 'once'], 'both served by the answer on screen');
+    // None left: the cool-down refuses at once.
+    await assert.rejects(t.consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1', 'b.corp.example'), WHO), (e: unknown) => e instanceof TokenDenied && e.coolingDown, 'refused in the cool-down');
+  });
+
+  it('reads the host list only to raise or join a prompt, once: not for an unlocked credential or in a cool-down', async () => {
+    const t = setup();
+    const asked = counted('vc1', 'vc1.corp.example');
+    const p = t.consent.ensureUnlocked('endpoint:vc1', 3600, asked.target, WHO);
+    await tick();
+    assert.equal(asked.reads(), 1, 'read once to raise the prompt');
+    t.shown[0]!.answer('allow-ttl');
+    assert.equal(await p, 'ttl');
+    const unlocked = counted('vc1', 'vc1.corp.example');
+    assert.equal(await t.consent.ensureUnlocked('endpoint:vc1', 3600, unlocked.target, WHO), 'ttl');
+    assert.equal(unlocked.reads(), 0, 'the allow-check needs the host alone');
+    const d = t.consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), WHO);
+    await tick();
+    t.shown[1]!.answer('deny');
+    await assert.rejects(d, TokenDenied);
+    const refused = counted('pm', 'pm.corp.example');
+    await assert.rejects(t.consent.ensureUnlocked('endpoint:pm', 3600, refused.target, WHO), TokenDenied);
+    assert.equal(refused.reads(), 0, 'a refusal in the cool-down needs no list');
+  });
+});

@@ -82,4 +82,26 @@ describe('refuseRepeatedRequestIds()', () => {
     assert.deepEqual(w.started, ['a'], 'the repeated request reached the Server');
     await w.server.close();
   });
+  it('frees no id through the server\'s own requests, a notification that is no cancel, or twice-sent notifications', async () => {
+    const w = await world();
+    const notified: string[] = [];
+    w.server.fallbackNotificationHandler = async (n) => void notified.push(n.method);
+    await w.hold(0, 'a');
+    await until('served', () => w.started.length === 1);
+    // The Server's own request (a ping) takes its ids from 0 too; its id is the Server's, not the client's.
+    const ping = w.server.request({ method: 'ping' }, z.object({}).loose());
+    await until('the ping reached the client', () => w.seen.some((m) => 'method' in m && m.method === 'ping'));
+    const pingId = (w.seen.find((m) => 'method' in m && m.method === 'ping') as { id: number }).id;
+    assert.equal(pingId, 0, 'the ping reuses the client\'s id 0');
+    await w.send({ jsonrpc: '2.0', id: 0, result: {} });
+    await ping;
+    await w.send({ jsonrpc: '2.0', method: 'notifications/other', params: { requestId: 0 } });
+    await w.send({ jsonrpc: '2.0', method: 'notifications/other', params: { requestId: 0 } });
+    await until('both notifications delivered, or one refused', () => notified.length === 2 || w.seen.some((m) => 'error' in m));
+    assert.deepEqual(notified, ['notifications/other', 'notifications/other'], `a notification is no request: ${JSON.stringify(w.seen)}`);
+    await w.hold(0, 'again');
+    await until('the repeated id answered or served', () => w.answers(0).some((m) => 'error' in m) || w.started.includes('again'));
+    assert.deepEqual(w.started, ['a'], 'the client\'s id 0 was freed by the Server\'s request, its answer or another notification');
+    await w.server.close();
+  });
 });

@@ -44,6 +44,7 @@ describe('refuseRepeatedRequestIds()', () => {
     await w.hold(1, 'second');
     await until('the repeated id answered', () => w.answers(1).length === 1);
     assert.deepEqual(w.answers(1)[0], { jsonrpc: '2.0', id: 1, error: { code: ErrorCode.InvalidRequest, message: REPEATED_ID_MESSAGE } }, 'not the refusal');
+    assert.equal(REPEATED_ID_MESSAGE, 'this request id is already being served in this session; send each request with an id of its own', 'one line that says what to do');
     assert.deepEqual(w.started, ['first'], 'the repeated request reached the Server');
     await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } });
     await until('the first aborted', () => w.aborted.length === 1);
@@ -64,7 +65,10 @@ describe('refuseRepeatedRequestIds()', () => {
     await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: '7' } });
     await w.hold('7', 'd');
     await until('d served', () => w.started.includes('d'));
-    assert.deepEqual(w.started, ['a', 'b', 'c', 'd'], 'a freed id was refused');
+    await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7 } });
+    await w.hold(7, 'e');
+    await until('e served or refused', () => w.started.includes('e') || w.seen.some((m) => 'error' in m));
+    assert.deepEqual(w.started, ['a', 'b', 'c', 'd', 'e'], 'a freed id was refused');
     assert.equal(w.seen.filter((m) => 'error' in m).length, 0, `refused: ${JSON.stringify(w.seen)}`);
     await w.server.close();
   });

@@ -135,6 +135,7 @@ export const AREAS = {
       'test/base/lifecycle/shared-read.test.ts',
       'test/platform/broker/repeat-grants.test.ts',
       'test/platform/broker/deny-cool-down.test.ts',
+      'test/platform/broker/cool-down-refusals.test.ts',
       'test/platform/broker/unlock-hosts.test.ts',
       'test/platform/broker/password-binding.test.ts',
       'test/platform/keychain/password-envelope.test.ts',

@@ -145,6 +145,22 @@ describe('Sessions', () => {
     assert.equal(t.clock.pendingTimers, 0, 'its expiry timer is gone');
   });
 
+  it('a stale session is logged out with its vAPI REST session too, and one without a REST session with its token alone', async () => {
+    // Security (R10-attack): a REST session left logged in would outlive every lock.
+    const seen: unknown[] = [];
+    let n = 0;
+    const t = setup({
+      login: async (e) => (e.id === 'vc1' ? { token: `tok-${++n}`, restToken: `api-${n}` } : { token: `tok-${++n}` }),
+      logout: async (_e, s) => void seen.push(s),
+    });
+    await t.sessions.login(VC1, 'ttl', t.clock.now() + 60_000);
+    await t.sessions.login(VC2, 'ttl', t.clock.now() + 60_000);
+    t.sessions.invalidate('vc1', 'tok-1');
+    t.sessions.invalidate('vc2', 'tok-2');
+    while (seen.length < 2) await tick();
+    assert.deepEqual(seen, [{ token: 'tok-1', restToken: 'api-1' }, { token: 'tok-2' }], 'what each stale session was logged out with');
+  });
+
   it('a new login replaces the held session as stale', async () => {
     const t = setup();
     await t.sessions.login(VC1, 'ttl', t.clock.now() + 60_000);

@@ -73,4 +73,25 @@ describe('Broker attacks: token.cancel naming what is not the child\'s (held)', 
     h.dispose();
     x.dispose();
   });
+  it('cancels of a child\'s own answered requests use none of its cancel budget: a finished request is forgotten', async () => {
+    const { broker, approver, audit } = makeBroker();
+    const link = recordingLink('vsphere');
+    const child = broker.attachChild(link);
+    const shown = approver.nextPrompt();
+    child.accept({ ch: 'broker', t: 'token.request', id: 'done', endpoint: 'vc1' });
+    await shown;
+    approver.answer('allow-once');
+    await drain();
+    assert.ok(link.frames.some((f) => f.t === 'token.grant' && f.id === 'done'), 'the first request was granted');
+    for (let i = 0; i < 50; i++) child.accept({ ch: 'broker', t: 'token.cancel', id: 'done' });
+    await drain();
+    assert.ok(!audit.some((r) => r.outcome === 'cancelled'), 'an answered request was cancelled');
+    const next = approver.nextPrompt();
+    child.accept({ ch: 'broker', t: 'token.request', id: 'own', endpoint: 'vc2' });
+    await next;
+    child.accept({ ch: 'broker', t: 'token.cancel', id: 'own' });
+    await drain();
+    assert.equal(audit.filter((r) => r.event === 'token.denied' && r.outcome === 'cancelled').length, 1, 'its waiting request was cancelled: the cancels of the answered one took no budget');
+    child.dispose();
+  });
 });

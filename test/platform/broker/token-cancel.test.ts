@@ -183,6 +183,37 @@ describe('Broker: token.cancel', () => {
     assert.deepEqual(link.frames, [], 'nothing is sent to a child that went');
   });
 
+  it('an older request that finishes under a repeated id leaves the newer one cancellable', async () => {
+    // Security (D186): a child may reuse an id; the newer request replaces the older in the
+    // child's map. The older one finishing must not forget the newer, or its token.cancel is
+    // lost and its prompt stays up after the call went.
+    const t = makeBroker();
+    let openLogin!: () => void;
+    t.vsphere.gate = new Promise((r) => { openLogin = r; });
+    const link = recordingLink('vsphere');
+    const attached = t.broker.attachChild(link);
+    const first = t.approver.nextPrompt();
+    attached.accept({ ch: 'broker', t: 'token.request', id: 'x', endpoint: 'vc1' });
+    await first;
+    t.approver.answer('allow-once');
+    while (t.vsphere.logins === 0) await tick();
+    // The older request now waits for its login; the newer one, same id, for a prompt of its own.
+    const second = t.approver.nextPrompt();
+    attached.accept({ ch: 'broker', t: 'token.request', id: 'x', endpoint: 'vc2' });
+    await second;
+    openLogin();
+    while (!link.frames.some((f) => f.t === 'token.grant' && f.id === 'x')) await tick();
+    await tick();
+    attached.accept({ ch: 'broker', t: 'token.cancel', id: 'x' });
+    // An allow after the cancel reaches nobody when the cancel took; else it grants the newer request.
+    t.approver.answer('allow-once');
+    while (!t.audit.some((r) => r.endpoint === 'vc2' && (r.event === 'token.denied' || r.event === 'token.granted'))) await tick();
+    assert.deepEqual(t.audit.filter((r) => r.event === 'token.denied').map((r) => [r.endpoint, r.outcome]), [['vc2', 'cancelled']], 'the newer request was cancelled');
+    assert.equal(t.approver.prompts.length, 2, 'two prompts: one per request');
+    assert.equal(link.frames.filter((f) => f.t === 'token.grant').length, 1, 'only the older request was granted');
+    attached.dispose();
+  });
+
   it('a token.cancel for no request, or after the answer, changes nothing', async () => {
     const t = makeBroker();
     const link = recordingLink('p6');

@@ -59,6 +59,19 @@ describe('plainCallToolRequest (issue 17, round 10)', () => {
     assert.ok(refused > 1000, `and the schema refused many (${refused})`);
   });
 
+  it('answers for the common requests itself: with and without arguments or _meta (else each pays for the schema again)', () => {
+    const common = [
+      { name: 'x' },
+      { name: 'x', arguments: { a: 1 } },
+      { name: 'x', _meta: { progressToken: 3 } },
+      { name: 'x', arguments: {}, _meta: { progressToken: 'p' } },
+    ];
+    for (const params of common) {
+      const request = { jsonrpc: '2.0', id: 1, method: 'tools/call', params };
+      assert.deepStrictEqual(plainCallToolRequest(request), { method: 'tools/call', params }, `the fast path left ${JSON.stringify(params)} to the schema`);
+    }
+  });
+
   it('leaves to the schema each edge a client could try', () => {
     const base = { jsonrpc: '2.0', id: 1, method: 'tools/call' };
     const edges = [

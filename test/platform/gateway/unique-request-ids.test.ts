@@ -44,6 +44,7 @@ describe('refuseRepeatedRequestIds()', () => {
     await w.hold(1, 'second');
     await until('the repeated id answered', () => w.answers(1).length === 1);
     assert.deepEqual(w.answers(1)[0], { jsonrpc: '2.0', id: 1, error: { code: ErrorCode.InvalidRequest, message: REPEATED_ID_MESSAGE } }, 'not the refusal');
+    assert.equal(REPEATED_ID_MESSAGE, 'this request id is already being served in this session; send each request with an id of its own', 'one line that says what to do');
     assert.deepEqual(w.started, ['first'], 'the repeated request reached the Server');
     await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } });
     await until('the first aborted', () => w.aborted.length === 1);
@@ -64,7 +65,10 @@ describe('refuseRepeatedRequestIds()', () => {
     await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: '7' } });
     await w.hold('7', 'd');
     await until('d served', () => w.started.includes('d'));
-    assert.deepEqual(w.started, ['a', 'b', 'c', 'd'], 'a freed id was refused');
+    await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7 } });
+    await w.hold(7, 'e');
+    await until('e served or refused', () => w.started.includes('e') || w.seen.some((m) => 'error' in m));
+    assert.deepEqual(w.started, ['a', 'b', 'c', 'd', 'e'], 'a freed id was refused');
     assert.equal(w.seen.filter((m) => 'error' in m).length, 0, `refused: ${JSON.stringify(w.seen)}`);
     await w.server.close();
   });
@@ -80,6 +84,28 @@ describe('refuseRepeatedRequestIds()', () => {
     await until('the repeated id answered', () => w.answers(3).length === 1);
     assert.ok('error' in w.answers(3)[0]!, 'the id was freed by a notification that is no cancel of it');
     assert.deepEqual(w.started, ['a'], 'the repeated request reached the Server');
+    await w.server.close();
+  });
+  it('frees no id through the server\'s own requests, a notification that is no cancel, or twice-sent notifications', async () => {
+    const w = await world();
+    const notified: string[] = [];
+    w.server.fallbackNotificationHandler = async (n) => void notified.push(n.method);
+    await w.hold(0, 'a');
+    await until('served', () => w.started.length === 1);
+    // The Server's own request (a ping) takes its ids from 0 too; its id is the Server's, not the client's.
+    const ping = w.server.request({ method: 'ping' }, z.object({}).loose());
+    await until('the ping reached the client', () => w.seen.some((m) => 'method' in m && m.method === 'ping'));
+    const pingId = (w.seen.find((m) => 'method' in m && m.method === 'ping') as { id: number }).id;
+    assert.equal(pingId, 0, 'the ping reuses the client\'s id 0');
+    await w.send({ jsonrpc: '2.0', id: 0, result: {} });
+    await ping;
+    await w.send({ jsonrpc: '2.0', method: 'notifications/other', params: { requestId: 0 } });
+    await w.send({ jsonrpc: '2.0', method: 'notifications/other', params: { requestId: 0 } });
+    await until('both notifications delivered, or one refused', () => notified.length === 2 || w.seen.some((m) => 'error' in m));
+    assert.deepEqual(notified, ['notifications/other', 'notifications/other'], `a notification is no request: ${JSON.stringify(w.seen)}`);
+    await w.hold(0, 'again');
+    await until('the repeated id answered or served', () => w.answers(0).some((m) => 'error' in m) || w.started.includes('again'));
+    assert.deepEqual(w.started, ['a'], 'the client\'s id 0 was freed by the Server\'s request, its answer or another notification');
     await w.server.close();
   });
 });

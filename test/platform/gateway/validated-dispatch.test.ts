@@ -114,6 +114,35 @@ describe('the sort of validated messages (issue 17, round 10)', () => {
     await server.close();
   });
 
+  it('sends a checked request (server side) and a checked result (client side) past the SDK\'s sort, and every other message through it', async () => {
+    const server = new Server({ name: 's', version: '1' }, { capabilities: { tools: {} } });
+    Protocol.prototype.setRequestHandler.call(server, CallToolRequestSchema, (async () => ({ content: [] })) as never);
+    const client = new Client({ name: 'c', version: '1' }, { capabilities: { roots: { listChanged: true } } });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await server.connect(a);
+    await client.connect(b);
+    // The SDK's own sort, counted: dispatchValidated keeps it for what it does not take.
+    const sorted = { server: [] as JSONRPCMessage[], client: [] as JSONRPCMessage[] };
+    const count = (t: InMemoryTransport, into: JSONRPCMessage[]) => {
+      const sdk = t.onmessage!;
+      t.onmessage = (m, extra) => { into.push(m); sdk(m, extra); };
+    };
+    count(a, sorted.server);
+    count(b, sorted.client);
+    assert.equal(dispatchValidated(server, a, 'requests'), true, 'installed on the server side');
+    assert.equal(dispatchValidated(client, b, 'results'), true, 'installed on the client side');
+    const result = z.looseObject({ content: z.array(z.unknown()) });
+    await client.request({ method: 'tools/call', params: { name: 'one' } }, result);
+    await client.request({ method: 'tools/call', params: { name: 'two' } }, result);
+    assert.deepEqual([sorted.server, sorted.client], [[], []], 'the calls and their results were sorted by the SDK');
+    await client.notification({ method: 'notifications/roots/list_changed' });
+    await server.ping();
+    assert.deepEqual(sorted.server.map((m) => 'method' in m ? m.method : 'answer'), ['notifications/roots/list_changed', 'answer'], 'the server sorted its requests itself, or took a notification or an answer directly');
+    assert.deepEqual(sorted.client.map((m) => 'method' in m ? m.method : 'answer'), ['ping'], 'the client sorted its results itself, or took a request directly');
+    await client.close();
+    await server.close();
+  });
+
   it('changes nothing where the SDK has no such entry point', () => {
     const transport = { onmessage: () => undefined, start: async () => undefined, send: async () => undefined, close: async () => undefined };
     const before = transport.onmessage;

@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Emitter, type Event } from '../../base/events/emitter.js';
-import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
+import type { Disposable } from '../../base/lifecycle/disposable.js';
 import type { Clock } from '../ports/clock.js';
 import { IdleStop } from '../supervisor/idle-stop.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
@@ -77,7 +77,8 @@ export class ChildrenOnDemand implements ChildDemand, Disposable {
   busy(server: string): Disposable {
     const held = this.idle.busy(server);
     this.deps.wake(server).catch((e: unknown) => this.deps.log(`[${server}] starting on demand failed: ${String(e)}`));
-    return toDisposable(() => held.dispose());
+    // IdleStop's own disposable, already once-only: no second wrapper per call (issue 17, round 11).
+    return held;
   }
 
   record(server: string, tools: readonly Tool[], instructions: string | undefined): boolean {

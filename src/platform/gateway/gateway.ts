@@ -277,7 +277,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const { name, arguments: args } = request.params;
     const client = session.label();
     const base = { server: entry.spec.name, tool: name, client, argNames: argNames(args) };
-    const connection = await this.whenReady(entry);
+    // A running child's connection without an await of its own (issue 17, round 11).
+    const connection = entry.isReady && entry.connection ? entry.connection : await this.whenReady(entry);
     const tool = connection.findTool(name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${name}; list the tools first`);
     const config = this.deps.config();
@@ -368,7 +369,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       // Security: the gateway writes the whole `_meta` itself; a client's own never reaches the child.
       const meta = { [CLIENT_META_KEY]: this.clientNumber(session.client), ...(plan && { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } }) };
       // A place at the child first: a call that waits for it and is cancelled never ran, so it counts for no limit.
-      const release = await this.place(entry, session, extra.signal);
+      // Under the caps the place is there at once: no await for it (issue 17, round 11).
+      const placed = this.place(entry, session, extra.signal);
+      const release = typeof placed === 'function' ? placed : await placed;
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
       // Security: a cancelled call keeps its place until the child is done with it (D211).
       const result = await holdPlace(connection.transport, () => connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta }), release, { clock }).catch((e: unknown) => {

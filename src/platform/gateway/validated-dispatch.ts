@@ -16,6 +16,50 @@ interface ProtocolDispatch {
   _onresponse?: (response: JSONRPCMessage) => void;
 }
 
+/** What the SDK's `_onresponse` reads and changes for a result (TypeScript-private, present in 1.x). */
+interface ResponseState {
+  _requestResolvers?: Map<number, (response: JSONRPCMessage) => void>;
+  _responseHandlers?: Map<number, (response: JSONRPCMessage) => void>;
+  _progressHandlers?: Map<number, unknown>;
+  _cleanupTimeout?: (messageId: number) => void;
+}
+
+/**
+ * The SDK's `_onresponse` (1.x) for a result its guard accepts, without the guard (issue 17,
+ * round 11): `_onresponse` runs `isJSONRPCResultResponse`, a zod parse, twice per result, on a
+ * message isValidatedResult has already placed. The same steps in the same order: a queued
+ * request's resolver first; else the response handler is taken out, its timeout cleared, its
+ * progress handler dropped, and it is called with the response. The settler returns false
+ * (nothing done) where the SDK's own method must decide: an id nobody waits for (the SDK
+ * reports it), a result with `task` (the SDK keeps that call's progress handler); undefined, no
+ * settler, for an SDK without these fields. `test/platform/gateway/validated-dispatch.test.ts`
+ * pins the SDK method this copies, so an upgrade that changes it fails there.
+ */
+function resultSettler(protocol: object): ((response: JSONRPCMessage) => boolean) | undefined {
+  const p = protocol as ResponseState;
+  const fields = (): boolean => p._requestResolvers instanceof Map && p._responseHandlers instanceof Map && p._progressHandlers instanceof Map && typeof p._cleanupTimeout === 'function';
+  if (!fields()) return undefined;
+  return (response) => {
+    // Read at each result: the SDK replaces `_responseHandlers` when the connection closes.
+    if (!fields()) return false;
+    const messageId = Number((response as { id: unknown }).id);
+    const resolver = p._requestResolvers!.get(messageId);
+    if (resolver) {
+      p._requestResolvers!.delete(messageId);
+      resolver(response);
+      return true;
+    }
+    const handlers = p._responseHandlers!;
+    const handler = handlers.get(messageId);
+    if (handler === undefined || (response as { result: { task?: unknown } }).result.task !== undefined) return false;
+    handlers.delete(messageId);
+    p._cleanupTimeout!(messageId);
+    p._progressHandlers!.delete(messageId);
+    handler(response);
+    return true;
+  };
+}
+
 /** Which of its incoming messages a transport has already checked as a JSON-RPC message. */
 export type ValidatedKind = 'requests' | 'results';
 
@@ -51,10 +95,18 @@ export function dispatchValidated(protocol: object, transport: Transport, kind: 
   const p = protocol as unknown as ProtocolDispatch;
   const direct = kind === 'requests' ? p._onrequest : p._onresponse;
   if (!sdk || typeof direct !== 'function') return false;
-  const take = kind === 'requests' ? isValidatedRequest : isValidatedResult;
+  if (kind === 'requests') {
+    transport.onmessage = (message, extra) => {
+      if (isValidatedRequest(message)) direct.call(protocol, message, extra);
+      else sdk(message, extra);
+    };
+    return true;
+  }
+  // A result is settled here where it can be; otherwise the SDK's `_onresponse` decides (round 10).
+  const settle = resultSettler(protocol);
   transport.onmessage = (message, extra) => {
-    if (take(message)) direct.call(protocol, message, extra);
-    else sdk(message, extra);
+    if (!isValidatedResult(message)) sdk(message, extra);
+    else if (!settle?.(message)) direct.call(protocol, message, extra);
   };
   return true;
 }

@@ -4,6 +4,7 @@
 // differential property test against the SDK's guards, on messages read from JSON text as the
 // transports read them, and the real Server and Client through it.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -141,6 +142,59 @@ describe('the sort of validated messages (issue 17, round 10)', () => {
     assert.deepEqual(sorted.client.map((m) => 'method' in m ? m.method : 'answer'), ['ping'], 'the client sorted its results itself, or took a request directly');
     await client.close();
     await server.close();
+  });
+
+  it('pins the SDK method the result settler copies (round 11): an upgrade that changes _onresponse or _cleanupTimeout fails here', () => {
+    // On a change, compare the new _onresponse with resultSettler in validated-dispatch.ts, fix it, then the fingerprints.
+    const fingerprint = (name: string): string => crypto.createHash('sha256').update(String((Protocol.prototype as unknown as Record<string, unknown>)[name])).digest('hex').slice(0, 16);
+    assert.equal(fingerprint('_onresponse'), '71acff36110a3e5b', 'the SDK\'s _onresponse is the one resultSettler copies');
+    assert.equal(fingerprint('_cleanupTimeout'), '904a21a03dbe7aad', 'the SDK\'s _cleanupTimeout is the one resultSettler calls');
+  });
+
+  it('a result settled without the SDK\'s guard leaves the client exactly as the SDK\'s own _onresponse does (round 11)', async () => {
+    /** Requests through a client, answered by hand; what the client holds afterwards. */
+    const run = async (direct: boolean) => {
+      const client = new Client({ name: 'c', version: '1' }, { capabilities: {} });
+      const [mine, peer] = InMemoryTransport.createLinkedPair();
+      const asked: Array<{ id: number; method: string }> = [];
+      peer.onmessage = (m) => {
+        const r = m as { id?: number; method: string };
+        if (r.method === 'initialize') void peer.send({ jsonrpc: '2.0', id: r.id!, result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 's', version: '1' } } });
+        else if (r.id !== undefined) asked.push({ id: r.id, method: r.method });
+      };
+      await peer.start();
+      await client.connect(mine);
+      const state = client as unknown as { _responseHandlers: Map<number, unknown>; _progressHandlers: Map<number, unknown>; _timeoutInfo: Map<number, unknown>; _taskProgressTokens: Map<string, number>; _onresponse: (r: JSONRPCMessage) => void };
+      let bySdk = 0;
+      const sdkOnresponse = state._onresponse;
+      state._onresponse = function (this: unknown, r: JSONRPCMessage) { bySdk++; return sdkOnresponse.call(this, r); };
+      if (direct) assert.equal(dispatchValidated(client, mine, 'results'), true, 'installed');
+      const errors: string[] = [];
+      client.onerror = (e) => errors.push(e.message);
+      const result = z.looseObject({ content: z.array(z.unknown()).optional() });
+      const progress: number[] = [];
+      const options = { timeout: 60_000, resetTimeoutOnProgress: true, onprogress: (p: { progress: number }) => progress.push(p.progress) };
+      const calls = ['plain', 'plain', 'task', 'error'].map((name) => client.request({ method: 'tools/call', params: { name } }, result, options).then((r) => r, (e: Error) => `rejected: ${e.message}`));
+      while (asked.length < 4) await new Promise((resolve) => setImmediate(resolve));
+      const reply = (m: unknown) => mine.onmessage!(JSON.parse(JSON.stringify(m)) as JSONRPCMessage);
+      reply({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: asked[0]!.id, progress: 1 } });
+      reply({ jsonrpc: '2.0', id: asked[0]!.id, result: { content: [{ type: 'text', text: 'a' }] } });
+      reply({ jsonrpc: '2.0', id: asked[1]!.id, result: {} });
+      reply({ jsonrpc: '2.0', id: asked[2]!.id, result: { content: [], task: { taskId: 't1' } } });
+      reply({ jsonrpc: '2.0', id: asked[3]!.id, error: { code: -32000, message: 'no' } });
+      reply({ jsonrpc: '2.0', id: 9999, result: {} });
+      const settled = await Promise.all(calls);
+      const held = { responseHandlers: state._responseHandlers.size, progressHandlers: [...state._progressHandlers.keys()].map((k) => asked.findIndex((a) => a.id === k)), timeouts: state._timeoutInfo.size, taskTokens: [...state._taskProgressTokens.keys()] };
+      await client.close();
+      return { settled, progress, errors, held, bySdk };
+    };
+    const sdk = await run(false);
+    const ours = await run(true);
+    assert.equal(sdk.bySdk, 5, 'without the settler every response goes through the SDK\'s _onresponse');
+    assert.equal(ours.bySdk, 3, 'with it the two plain results skip it; the task result, the error and the unknown id do not');
+    assert.deepEqual({ ...ours, bySdk: 0 }, { ...sdk, bySdk: 0 }, 'the same results, progress, errors and bookkeeping left behind');
+    assert.deepEqual(sdk.held, { responseHandlers: 0, progressHandlers: [2], timeouts: 0, taskTokens: ['t1'] }, 'only the task call keeps its progress handler (the SDK\'s rule)');
+    assert.ok(sdk.errors.some((e) => e.includes('unknown message ID')), `the unknown id is reported (${sdk.errors.join('; ')})`);
   });
 
   it('changes nothing where the SDK has no such entry point', () => {

@@ -24,6 +24,11 @@ export interface UnlockTarget {
   readonly host: string;
   /** Every host the credential logs in to (unlockHosts): shown, and what an allow covers. */
   readonly hosts: UnlockHosts;
+  /**
+   * The stored password has no recorded servers yet (D-Z4-envelope-1): the prompt says that
+   * allowing binds it to `hosts`, and a cached unlock does not stand in for that consent.
+   */
+  readonly unbound?: boolean;
 }
 
 /** How the user let a credential be used. */
@@ -91,7 +96,7 @@ export class Consent {
   async ensureUnlocked(credential: string, ttlSeconds: number, target: UnlockTarget, who: Requester, signal?: AbortSignal): Promise<UnlockMode> {
     // Security: an unlock the user allowed for other hosts (the config was pointed elsewhere
     // since) does not send the password to this one; the user is asked, and sees the host.
-    if (this.deps.cache.covers(credential, target.host)) return 'ttl';
+    if (!target.unbound && this.deps.cache.covers(credential, target.host)) return 'ttl';
     // A request cancelled before it got here shows no prompt at all.
     signal?.throwIfAborted();
     const endpoint = target.endpoint;
@@ -152,7 +157,8 @@ export class Consent {
     const all = [...target.hosts.all];
     // Security: askers share a prompt only when it names the same hosts: one whose config now
     // points elsewhere is not let in on an answer given for other servers.
-    const key = `${credential}\n${[...all].sort().join('\n')}`;
+    // A prompt that binds an unbound password is not shared with one that does not say so.
+    const key = `${credential}\n${[...all].sort().join('\n')}${target.unbound ? '\nunbound' : ''}`;
     const existing = this.prompts.get(key);
     // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.
     if (existing && !existing.outcome.abandoned) return existing;
@@ -160,7 +166,7 @@ export class Consent {
     const { hosts, moreHosts } = target.hosts;
     const abort = new AbortController();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
-      client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }) },
+      client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
       fields: { credential, endpoint, client: who.client, server: who.server, hosts: all },

@@ -37,7 +37,7 @@ describe('Broker: a stored password goes only where it is bound (D198)', () => {
     const link = recordingLink('p6');
     const first = await askAnswered(broker, approver, link, 'pm', 'a', 'allow-ttl');
     assert.ok(first.t === 'token.grant', 'granted');
-    assert.equal(approver.prompts.at(-1)?.subject.kind === 'unlock' && approver.prompts.at(-1)?.subject.unbound, undefined, 'a bound item: a plain unlock');
+    assert.deepEqual(approver.prompts.at(-1)?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 3600, hosts: ['p6.other.example'] }, 'a bound item: a plain unlock');
     // The item is rewritten bare while the credential is unlocked (0.1 run again, or a tool),
     // and the session goes stale: the next login would bind it with no word to the person.
     store.set('endpoint:pm', PASSWORD);

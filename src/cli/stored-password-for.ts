@@ -11,5 +11,5 @@ export function storedPasswordFor(endpoint: Endpoint, item: string): string {
   const stored = decodePassword(item);
   const route = routePassword(endpoint, stored);
   if (!route.ok) throw new CliError(route.message);
-  return stored.password;
+  return route.password;
 }

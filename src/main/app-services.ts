@@ -11,7 +11,7 @@ import type { Host } from '../platform/host/host.js';
 import { generateApiKey, readApiKey, storeApiKey } from '../platform/http/api-key.js';
 import { checkHttpPort, normalizeCorsOrigin } from '../platform/http/http-settings.js';
 import type { Keychain } from '../platform/keychain/keychain.js';
-import { bindStoredPassword } from '../platform/keychain/password-envelope.js';
+import { bindStoredPassword, writeTypedPassword } from '../platform/keychain/password-envelope.js';
 import type { Endpoint } from '../base/contracts/endpoint.js';
 import type { Config } from '../base/contracts/config.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
@@ -78,8 +78,10 @@ export class AppServices {
     if (existing && !form.password && domain === undefined && movesPassword(existing, endpoint)) {
       throw new SettingsInputError(`enter the password again to change where ${existing.id} logs in (its server or certificate); the stored password is sent only where it was typed for`);
     }
-    const previous = form.password ? await this.deps.keychain.get(credential) : undefined;
-    if (form.password) await this.deps.keychain.set(credential, form.password);
+    // D223: the item is written bound to where the saved config will point (the
+    // replaced one kept beside it until the config is saved), never bare.
+    const next = [...config.endpoints.filter((e) => e.id.toLowerCase() !== form.id.toLowerCase()), endpoint];
+    const previous = form.password ? await writeTypedPassword(this.deps.keychain, credential, form.password, next) : undefined;
     let saved: Config;
     try {
       saved = this.store.update((config) => {

@@ -339,6 +339,22 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('says that allowing binds a password with no recorded servers yet, naming the servers (D222)', async () => {
+    const legacy: ApprovalRequest = { ...unlock, id: '0e0e0e0e', subject: { ...unlock.subject, unbound: true } as ApprovalRequest['subject'] };
+    const page = await openPage(browser, 'popup', { listApprovals: [legacy], decideApproval: { decided: legacy.id } }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0e0e0e0e"]').waitFor();
+    assert.equal(await page.locator('[data-field="banner"] strong').textContent(), 'This password has no recorded servers yet');
+    assert.equal(await page.locator('[data-field="binds"]').textContent(), 'Allowing binds it to p6-prod.corp.example.com; it goes nowhere else after that. Deny if these are not your servers.');
+    assert.equal(await page.locator('[data-field="hosts"]').textContent(), 'p6-prod.corp.example.com');
+    await applyFit(page);
+    await page.clock.runFor(ARM_MS);
+    assert.equal(await page.locator('.approval.has-more').count(), 0, 'the banner and the hosts fit without scrolling');
+    await page.getByRole('button', { name: 'Deny' }).click();
+    assert.deepEqual(await decisions(page), [['0e0e0e0e', 'deny']], 'a deny is sent as one');
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
   it('shows a hostile host as inert text with its bidi override made visible', async () => {
     const hostile: ApprovalRequest = { ...unlock, id: '0d0d0d0d', subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 3600, hosts: ['<b>evil.example</b>\u202emoc'] } };
     const page = await openPage(browser, 'popup', { listApprovals: [hostile] }, undefined, { clockAt: now });

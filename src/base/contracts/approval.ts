@@ -60,6 +60,12 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
     hosts: z.array(UpstreamHost).min(1).max(MAX_UNLOCK_HOSTS),
     /** How many hosts beyond `hosts` also use it (shown as "and N more"). */
     moreHosts: z.int().positive().optional(),
+    /**
+     * The stored password has no recorded servers yet (an item from KeyBroker 0.1): allowing
+     * binds it to these hosts, and from then on it goes nowhere else (D222). Every
+     * approver says so in plain words.
+     */
+    unbound: z.literal(true).optional(),
   }),
   z.strictObject({
     kind: z.literal('tool'),

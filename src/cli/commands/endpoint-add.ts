@@ -11,7 +11,7 @@ import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
-import { bindStoredPassword } from '../../platform/keychain/password-envelope.js';
+import { bindStoredPassword, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
 import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
@@ -60,10 +60,10 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   }
   let rollback: (() => Promise<unknown>) | undefined;
   if (password !== undefined) {
-    const previous = await keychain.get(credentialId);
     // Keychain first: a config entry without its secret would fail at unlock time, while a
-    // secret without a config entry is rolled back below.
-    await keychain.set(credentialId, password);
+    // secret without a config entry is rolled back below. Bound to where the saved config will
+    // point, the replaced item kept beside it until then (D223): never bare.
+    const previous = await writeTypedPassword(keychain, credentialId, password, [...current.endpoints, draft.endpoint]);
     // A new item is deleted again only while no endpoint uses it: when the config write failed
     // because another `endpoint add` of the same name (or domain) won meanwhile, the item is the
     // winner's now, and deleting it would leave that endpoint without a password (D150).

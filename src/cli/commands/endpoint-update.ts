@@ -14,7 +14,7 @@ import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
-import { bindStoredPassword } from '../../platform/keychain/password-envelope.js';
+import { bindStoredPassword, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
 import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
@@ -101,8 +101,9 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
 
   let rollback: (() => Promise<unknown>) | undefined;
   if (password !== undefined) {
-    const previous = await keychain.get(next.credential);
-    await keychain.set(next.credential, password);
+    // D223: bound to where the saved config will point, the replaced item kept
+    // beside it until then, so a crash between the two writes leaves no bare item.
+    const previous = await writeTypedPassword(keychain, next.credential, password, current.endpoints.map((e) => (e.id === old.id ? next : e)));
     rollback = previous === undefined ? () => keychain.delete(next.credential) : () => keychain.set(next.credential, previous);
   }
   let saved: Config;

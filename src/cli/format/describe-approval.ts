@@ -25,7 +25,7 @@ function compactArgs(preview: string): string {
  */
 export function describeApproval(a: ApprovalRequest): string {
   const text = a.subject.kind === 'unlock'
-    ? `unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
+    ? `${a.subject.unbound ? 'bind and ' : ''}unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
     : a.subject.kind === 'definition'
       ? `changed tool definitions of ${a.server}: ${a.subject.tools.join(', ')}`
       : a.subject.plan
@@ -49,13 +49,17 @@ export const MAX_CHANGE_LINES = 10;
 /**
  * The plan of a tool approval in full, for the lines under the table: the summary, then one
  * line per change ("VM web-01 (vm-42): power state poweredOn → poweredOff"). For an unlock,
- * the servers its password goes to (Y7-bindpw). Empty for a tool without a plan or reasons.
+ * the servers its password goes to (Y7-bindpw), and, for a password with no recorded servers
+ * yet, that approving binds it to them (D222). Empty for a tool without a plan or reasons.
  * Each line is made safe like {@link describeApproval}.
  */
 export function describePlan(a: ApprovalRequest): string[] {
   if (a.subject.kind === 'unlock') {
     const more = a.subject.moreHosts ? ` and ${a.subject.moreHosts} more` : '';
-    return [`${a.id}  ${toOneLine(`the password of ${a.subject.credential} goes to: ${a.subject.hosts.join(', ')}${more}`, 2400)}`];
+    const lines = [`${a.id}  ${toOneLine(`the password of ${a.subject.credential} goes to: ${a.subject.hosts.join(', ')}${more}`, 2400)}`];
+    // D222: approving a password with no recorded servers binds it to these.
+    if (a.subject.unbound) lines.push(`          ${toOneLine(`this password has no recorded servers yet; approving binds it to ${a.subject.hosts.join(', ')}${more}, and it goes nowhere else after that`, 2400)}`);
+    return lines;
   }
   if (a.subject.kind === 'definition') {
     const diff = a.subject.diff.split('\n').filter(Boolean);

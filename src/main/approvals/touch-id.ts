@@ -37,14 +37,19 @@ export function chooseApprovalMethod(request: ApprovalRequest, platform: NodeJS.
 /**
  * The sentence macOS shows after "KeyBroker is trying to …": names the endpoint, the server(s)
  * its password goes to, the client and how long the unlock lasts, so the user knows what a
- * fingerprint allows: `unlock "vc1" at vcenter-prod-01.corp.example.com for … (vsphere) for 4h`.
+ * fingerprint allows: `unlock "vc1" at vcenter-prod-01.corp.example.com for … (vsphere) for 4h`; for a
+ * password with no recorded servers yet, `bind the password of "vc1" (no recorded servers yet) to
+ * HOST and unlock it for …` says the fingerprint binds it there (D222).
  */
 export function touchIdReason(request: ApprovalRequest): string {
   const duration = request.subject.kind === 'unlock' ? formatDuration(request.subject.ttlSeconds) : 'one call';
   const client = oneLine(request.client || 'an unknown client');
   const claims = request.clientVerified ? client : `a client that calls itself "${client}"`;
-  const at = request.subject.kind === 'unlock' ? ` at ${hostList(request.subject.hosts)}` : '';
-  return `unlock "${oneLine(request.endpoint)}"${at} for ${claims} (${oneLine(request.server)}) for ${duration}`;
+  const hosts = request.subject.kind === 'unlock' ? hostList(request.subject.hosts) : '';
+  const rest = `for ${claims} (${oneLine(request.server)}) for ${duration}`;
+  // D222: the fingerprint also binds a password that has no recorded servers yet.
+  if (request.subject.kind === 'unlock' && request.subject.unbound) return `bind the password of "${oneLine(request.endpoint)}" (no recorded servers yet) to ${hosts} and unlock it ${rest}`;
+  return `unlock "${oneLine(request.endpoint)}"${hosts ? ` at ${hosts}` : ''} ${rest}`;
 }
 
 /** "a", "a and b", "a, b and c". */

@@ -27,6 +27,11 @@ export interface UnlockTarget {
    * Read once, only to raise or join a prompt, so a caller may compute it lazily (a getter).
    */
   readonly hosts: UnlockHosts;
+  /**
+   * The stored password has no recorded servers yet (D222): the prompt says that
+   * allowing binds it to `hosts`, and a cached unlock does not stand in for that consent.
+   */
+  readonly unbound?: boolean;
 }
 
 /** How the user let a credential be used. */
@@ -102,7 +107,7 @@ export class Consent {
   async ensureUnlocked(credential: string, ttlSeconds: number, target: UnlockTarget, who: Requester, signal?: AbortSignal): Promise<UnlockMode> {
     // Security: an unlock the user allowed for other hosts (the config was pointed elsewhere
     // since) does not send the password to this one; the user is asked, and sees the host.
-    if (this.deps.cache.covers(credential, target.host)) return 'ttl';
+    if (!target.unbound && this.deps.cache.covers(credential, target.host)) return 'ttl';
     // A request cancelled before it got here shows no prompt at all.
     signal?.throwIfAborted();
     const endpoint = target.endpoint;
@@ -196,7 +201,8 @@ export class Consent {
     const all = [...allHosts];
     // Security: askers share a prompt only when it names the same hosts: one whose config now
     // points elsewhere is not let in on an answer given for other servers.
-    const key = `${credential}\n${[...all].sort().join('\n')}`;
+    // A prompt that binds an unbound password is not shared with one that does not say so.
+    const key = `${credential}\n${[...all].sort().join('\n')}${target.unbound ? '\nunbound' : ''}`;
     const existing = this.prompts.get(key);
     // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.
     if (existing && !existing.outcome.abandoned) return existing;
@@ -204,7 +210,7 @@ export class Consent {
     const abort = new AbortController();
     const id = this.deps.newApprovalId();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
-      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }) },
+      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
       fields: { credential, endpoint, client: who.client, server: who.server, hosts: all },

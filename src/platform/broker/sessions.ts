@@ -9,7 +9,7 @@ import type { UnlockMode } from './consent.js';
 import { secretEquals } from './secret-equals.js';
 import { TokenDenied } from './token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from './upstream-login.js';
-import { decodePassword, encodePassword, routePassword } from '../keychain/password-envelope.js';
+import { decodePassword, encodePassword, isBound, routePassword, type PasswordBinding } from '../keychain/password-envelope.js';
 import { readCaText } from '../config/read-ca-file.js';
 
 /** A logged-in upstream session held by the broker on behalf of the children. */
@@ -89,11 +89,31 @@ export class Sessions extends DisposableBase {
     return [...this.held.values()].flatMap((h) => (h.session.restToken ? [h.session.token, h.session.restToken] : [h.session.token]));
   }
 
-  /** Log in to `endpoint` (or join a login already under way) and keep the session until `expiresAt`. */
-  login(endpoint: Endpoint, mode: UnlockMode, expiresAt: number): Promise<LiveSession> {
+  /**
+   * True when `endpoint`'s stored password has no recorded servers yet (a legacy item,
+   * D222): its unlock prompt must say that allowing binds it. Reads the item only to
+   * tell; false when there is none or it cannot be read (the login then says why).
+   */
+  async unbound(endpoint: Endpoint): Promise<boolean> {
+    try {
+      const item = await this.deps.keychain.get(endpoint.credential);
+      if (item === undefined) return false;
+      const route = routePassword(endpoint, decodePassword(item));
+      return route.ok && route.unbound === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Log in to `endpoint` (or join a login already under way) and keep the session until
+   * `expiresAt`. `firstBinding`: the servers the person allowed an unbound password to be
+   * bound to (the prompt said so); without it an unbound item is refused (D222).
+   */
+  login(endpoint: Endpoint, mode: UnlockMode, expiresAt: number, firstBinding?: readonly PasswordBinding[]): Promise<LiveSession> {
     const running = this.inflight.get(endpoint.id);
     if (running) return running.login;
-    const p = this.doLogin(endpoint, mode, expiresAt).finally(() => this.inflight.delete(endpoint.id));
+    const p = this.doLogin(endpoint, mode, expiresAt, firstBinding).finally(() => this.inflight.delete(endpoint.id));
     this.inflight.set(endpoint.id, { credential: endpoint.credential, login: p });
     return p;
   }
@@ -179,7 +199,7 @@ export class Sessions extends DisposableBase {
     await Promise.all(all.map((h) => this.logout(h)));
   }
 
-  private async doLogin(endpoint: Endpoint, mode: UnlockMode, expiresAt: number): Promise<LiveSession> {
+  private async doLogin(endpoint: Endpoint, mode: UnlockMode, expiresAt: number, firstBinding: readonly PasswordBinding[] | undefined): Promise<LiveSession> {
     const { keychain, clock, audit } = this.deps;
     const epoch = this.epochs.get(endpoint.credential) ?? 0;
     const started = clock.now();
@@ -192,10 +212,10 @@ export class Sessions extends DisposableBase {
     if (password === undefined) {
       throw new TokenDenied('invalid', `no password in the keychain for ${endpoint.credential}; set it with 'keybroker endpoint update ${endpoint.id} --password-stdin'`);
     }
-    // Security (D198): the password goes only where it was bound; a legacy item binds here.
+    // Security (D198): the password goes only where it was bound; a legacy item binds here,
+    // and only after a prompt that said so (D222).
     const item = password;
     const stored = decodePassword(item);
-    password = stored.password;
     // Security: the CA file is read once; the binding is checked against these bytes and the
     // login trusts their certificates, so a file swapped in between cannot be the trust the
     // password goes out under while another one was checked (D195, D198).
@@ -205,6 +225,14 @@ export class Sessions extends DisposableBase {
       audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: route.message, durationMs: clock.now() - started });
       throw new TokenDenied('not_allowed', route.message);
     }
+    if (route.unbound && firstBinding === undefined) {
+      // The item lost its servers after the prompt was shown (rewritten bare meanwhile): the
+      // person did not see that this allow binds it, so it is not sent.
+      const message = `the stored password of ${endpoint.id} has no recorded servers yet; ask again: the prompt will name the servers it is then bound to`;
+      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: message, durationMs: clock.now() - started });
+      throw new TokenDenied('locked', message);
+    }
+    password = route.password;
     let token: string;
     let restToken: string | undefined;
     try {
@@ -217,12 +245,17 @@ export class Sessions extends DisposableBase {
       throw new TokenDenied(reason, message);
     }
     try {
-      // Bound after it worked: a legacy item to this server, a domain's to this in-domain host.
+      // Bound after it worked: a legacy item to the servers the person allowed (this one among
+      // them), a domain's to this in-domain host.
       // Only over the item this login read: a password typed meanwhile is never overwritten.
       const now = route.bind ? await keychain.get(endpoint.credential) : undefined;
       if (route.bind && now !== undefined && secretEquals(now, item)) {
-        await keychain.set(endpoint.credential, encodePassword(password, [...(stored.bindings ?? []), route.bind]));
-        audit.append({ event: 'config.changed', endpoint: endpoint.id, credential: endpoint.credential, reason: `stored password bound to ${route.bind.origin}` });
+        const bind = route.bind;
+        const bindings = route.unbound
+          ? [...(firstBinding ?? []).filter((b, i, all) => !isBound(all.slice(0, i), b) && !isBound([bind], b)), bind]
+          : [...(stored.bindings ?? []), bind];
+        await keychain.set(endpoint.credential, encodePassword(password, bindings));
+        audit.append({ event: 'config.changed', endpoint: endpoint.id, credential: endpoint.credential, reason: `stored password bound to ${[...new Set(bindings.map((b) => b.origin))].join(', ')}` });
       }
     } catch {
       // The session stands; the item stays as it was and binds at the next login.

@@ -14,6 +14,7 @@ import { grantExtrasOf } from '../../base/kinds/registry.js';
 import { sameUpstreamLogin } from './same-upstream-login.js';
 import { readCaCertificates } from '../config/read-ca-file.js';
 import { unlockHosts, upstreamHost } from '../../base/upstream-hosts.js';
+import { credentialBindings } from '../keychain/password-envelope.js';
 
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
@@ -116,7 +117,10 @@ export class TokenService {
     // Y7-bindpw: the prompt names where the password goes; `endpoint` is the one the login uses.
     // The hosts of every endpoint of the credential are listed only when a prompt needs them:
     // an unlocked credential (the allow-check needs `host` alone) or a cool-down does not.
-    const target: UnlockTarget = { endpoint: endpoint.id, host: upstreamHost(endpoint.url), get hosts() { return unlockHosts(config, endpoint); } };
+    // D222: a password with no recorded servers yet is bound by this prompt's
+    // allow, to the servers it names; the prompt says so, and no cached unlock stands in for it.
+    const unbound = await sessions.unbound(endpoint);
+    const target: UnlockTarget = { endpoint: endpoint.id, host: upstreamHost(endpoint.url), get hosts() { return unlockHosts(config, endpoint); }, ...(unbound && { unbound }) };
     const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, target, who, signal);
     const now = this.deps.clock.now();
     // A TTL session ends exactly with its unlock; an allow-once session lasts one task.
@@ -125,7 +129,7 @@ export class TokenService {
     // Stryker disable next-line ArithmeticOperator: unreachable; a 'ttl' answer has just unlocked the credential for at least 60 s.
     if (mode === 'ttl') until = this.deps.consent.unlockedUntil(endpoint.credential) ?? now + ttlSeconds * 1000;
     try {
-      return { session: this.stillCurrent(await sessions.login(endpoint, mode, until)), held: false };
+      return { session: this.stillCurrent(await sessions.login(endpoint, mode, until, unbound ? credentialBindings(config, endpoint.credential) : undefined)), held: false };
     } catch (e) {
       // Security: a rejected password is never tried again without the user: the next
       // request prompts anew (P6 locks accounts after a few failures).

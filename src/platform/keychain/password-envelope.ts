@@ -21,23 +21,33 @@ export const PasswordBinding = z.strictObject({
 });
 export type PasswordBinding = z.infer<typeof PasswordBinding>;
 
+const Bindings = z.array(PasswordBinding).max(1000);
+
 const Envelope = z.strictObject({
   kb: z.literal(1),
   password: z.string(),
-  for: z.array(PasswordBinding).max(1000),
+  for: Bindings,
+  /**
+   * The item this one replaces, kept until config.json is saved (D223): a crash
+   * between the two writes leaves the old password going where it went (`for` absent: it was
+   * a legacy, unbound item), the new one where the new config points.
+   */
+  was: z.strictObject({ password: z.string(), for: Bindings.optional() }).optional(),
 });
 
 /** A keychain item as the broker reads it: the password, and where it may go (absent: a legacy, unbound item). */
 export interface StoredPassword {
   readonly password: string;
   readonly bindings?: readonly PasswordBinding[];
+  /** The item a typed password is replacing while its config.json write is under way. */
+  readonly was?: StoredPassword;
 }
 
 const MAGIC = '{"kb":1,';
 
-/** The item text for `password` bound to `bindings`. */
-export function encodePassword(password: string, bindings: readonly PasswordBinding[]): string {
-  return JSON.stringify({ kb: 1, password, for: bindings });
+/** The item text for `password` bound to `bindings` (and, while config.json is written, the item it replaces). */
+export function encodePassword(password: string, bindings: readonly PasswordBinding[], was?: StoredPassword): string {
+  return JSON.stringify({ kb: 1, password, for: bindings, ...(was && { was: { password: was.password, ...(was.bindings && { for: was.bindings }) } }) });
 }
 
 /**
@@ -54,7 +64,9 @@ export function decodePassword(item: string): StoredPassword {
     return { password: item };
   }
   const envelope = Envelope.safeParse(parsed);
-  return envelope.success ? { password: envelope.data.password, bindings: envelope.data.for } : { password: item };
+  if (!envelope.success) return { password: item };
+  const { password, for: bindings, was } = envelope.data;
+  return { password, bindings, ...(was && { was: { password: was.password, ...(was.for && { bindings: was.for }) } }) };
 }
 
 /**
@@ -86,27 +98,42 @@ export function describeBindings(bindings: readonly PasswordBinding[]): string {
   return origins.length > 3 ? `${shown} and ${origins.length - 3} more` : shown;
 }
 
-/** Whether a stored password may go to `endpoint` now. */
+/**
+ * Whether a stored password may go to `endpoint` now, and which one (an item whose config
+ * write is under way holds two, D223). `unbound`: the item has no recorded servers
+ * yet (a legacy item from 0.1); it goes only after a prompt that said so (D222).
+ */
 export type PasswordRoute =
-  | { readonly ok: true; readonly bind?: PasswordBinding }
+  | { readonly ok: true; readonly password: string; readonly bind?: PasswordBinding; readonly unbound?: true }
   | { readonly ok: false; readonly message: string };
 
 /**
- * Where the stored password may go (D198): where it is bound; a legacy item anywhere
- * (`bind`: bind it there after a successful login); a domain's password also to a host of its
+ * Where the stored password may go (D198): where it is bound; a legacy item anywhere, but
+ * `unbound`: only after the person allowed its first binding (D222; `bind`: bind it
+ * there after a successful login); a domain's password also to a host of its
  * domain proven by the system's CAs or by a pin and CA it is already bound with (what D180
- * lets it go to untyped; `bind` it there too).
+ * lets it go to untyped; `bind` it there too). An item a crash left between a typed password's
+ * two writes (`was`, D223): the new password where it is bound, else the old one
+ * where it went before, never bound from here (the write would drop the new one).
  * Otherwise the one line that says what to do. `caFile`: as in bindingOf.
  */
 export function routePassword(endpoint: Endpoint, stored: StoredPassword, caFile?: CaText): PasswordRoute {
+  const now = routeOne(endpoint, stored, caFile);
+  if (now.ok || stored.was === undefined) return now;
+  const before = routeOne(endpoint, stored.was, caFile);
+  return before.ok ? { ok: true, password: before.password, ...(before.unbound && { unbound: true }) } : now;
+}
+
+function routeOne(endpoint: Endpoint, stored: StoredPassword, caFile?: CaText): PasswordRoute {
   const binding = bindingOf(endpoint, caFile);
-  if (stored.bindings === undefined) return binding ? { ok: true, bind: binding } : { ok: true };
-  if (binding && isBound(stored.bindings, binding)) return { ok: true };
+  const { password } = stored;
+  if (stored.bindings === undefined) return { ok: true, password, unbound: true, ...(binding && { bind: binding }) };
+  if (binding && isBound(stored.bindings, binding)) return { ok: true, password };
   const domain = endpoint.credential.startsWith('domain:') ? endpoint.credential.slice('domain:'.length).toLowerCase() : undefined;
   const host = new URL(endpoint.url).hostname;
   // D180: in the domain, with the system's trust or exactly a trust the password is bound to.
   const knownTrust = (b: PasswordBinding): boolean => (!b.pin && !b.ca) || stored.bindings!.some((x) => x.pin === b.pin && x.ca === b.ca);
-  if (binding && domain && (host === domain || host.endsWith(`.${domain}`)) && knownTrust(binding)) return { ok: true, bind: binding };
+  if (binding && domain && (host === domain || host.endsWith(`.${domain}`)) && knownTrust(binding)) return { ok: true, password, bind: binding };
   // Bad input gets the line that names its cause: the same server with another trust, or a CA
   // file that cannot be read, is not "points at another server".
   const again = `type it again in Settings or 'keybroker endpoint update ${endpoint.id} --password-stdin'`;
@@ -128,20 +155,40 @@ export function holdsCredential(endpoint: Endpoint, credential: string): boolean
   return credential.startsWith('domain:') && isHostInDomain(new URL(endpoint.url).hostname, credential.slice('domain:'.length));
 }
 
-/** The bindings of the endpoints of `config` that hold `credential`. */
-const bindingsFor = (config: Pick<Config, 'endpoints'>, credential: string): PasswordBinding[] =>
-  config.endpoints.filter((e) => holdsCredential(e, credential)).map((e) => bindingOf(e)).filter((b): b is PasswordBinding => b !== undefined);
+/** The bindings of the endpoints that hold `credential` (holdsCredential; those whose CA file reads). */
+export function credentialBindings(config: Pick<Config, 'endpoints'>, credential: string): PasswordBinding[] {
+  return config.endpoints.filter((e) => holdsCredential(e, credential)).map((e) => bindingOf(e)).filter((b): b is PasswordBinding => b !== undefined);
+}
 
 /** The item for a password typed now: bound to every endpoint of `config` that holds `credential`. */
 export function boundItem(password: string, config: Pick<Config, 'endpoints'>, credential: string): string {
-  return encodePassword(password, bindingsFor(config, credential));
+  return encodePassword(password, credentialBindings(config, credential));
+}
+
+/**
+ * The first of a typed password's two writes (D223), before config.json is saved:
+ * the item bound to `next` (the endpoints that hold `credential` once the config is saved),
+ * keeping the item it replaces as `was`. A crash before the config write then leaves the old
+ * password going where it went and the old config unchanged; one after it, the new password
+ * where the new config points: never a bare item that binds at its next login. Returns the
+ * replaced item, for a rollback when the config write fails.
+ */
+export async function writeTypedPassword(keychain: Keychain, credential: string, password: string, next: readonly Endpoint[]): Promise<string | undefined> {
+  const previous = await keychain.get(credential);
+  const replaced = previous === undefined ? undefined : decodePassword(previous);
+  // The replaced item's own `was` is dropped: its config write has finished or never will.
+  const was = replaced && { password: replaced.password, ...(replaced.bindings && { bindings: replaced.bindings }) };
+  await keychain.set(credential, encodePassword(password, credentialBindings({ endpoints: [...next] }, credential), was));
+  return previous;
 }
 
 /**
  * After a write path stored `credential` (typed: `password` given) or let endpoint
  * `endpointId` use it untyped (D180 allowed the trust): rewrite the item bound to the saved
- * config's endpoints that hold the credential, or with `endpointId`'s binding added. Best effort: a legacy or unbound item still works and is
- * bound at its next login; a failure here changes nothing the user sees.
+ * config's endpoints that hold the credential, or with `endpointId`'s binding added, dropping
+ * the `was` of writeTypedPassword. Best effort: a failure leaves the item writeTypedPassword
+ * wrote, which routes both configs right; a legacy item stays unbound until a person allows
+ * its first binding.
  */
 export async function bindStoredPassword(keychain: Keychain, config: Pick<Config, 'endpoints'>, credential: string, password: string | undefined, endpointId?: string): Promise<void> {
   try {
@@ -152,11 +199,11 @@ export async function bindStoredPassword(keychain: Keychain, config: Pick<Config
     const item = await keychain.get(credential);
     if (item === undefined) return;
     const stored = decodePassword(item);
-    if (stored.bindings === undefined) return; // legacy: binds at its first login
+    if (stored.bindings === undefined) return; // legacy: bound when a person allows its first binding (D222)
     // Security (Z6-redteam): untyped, only the endpoint this save added or edited (D180 checked
     // its trust); another endpoint written into config.json by hand is not vouched for by it.
     const saved = endpointId === undefined ? config.endpoints : config.endpoints.filter((e) => e.id === endpointId);
-    const add = bindingsFor({ endpoints: saved }, credential).filter((b) => !isBound(stored.bindings!, b));
+    const add = credentialBindings({ endpoints: saved }, credential).filter((b) => !isBound(stored.bindings!, b));
     if (add.length > 0) await keychain.set(credential, encodePassword(stored.password, [...stored.bindings, ...add]));
   } catch {
     // Best effort, as above.

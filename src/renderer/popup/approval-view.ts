@@ -87,6 +87,12 @@ export function approvalView(request: ApprovalRequest, position: { index: number
       h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
       h('div', {}, h('strong', {}, `This will change ${endpoint}`),
         h('span', {}, plan ? 'Check the changes below before you allow them.' : 'No preview of the changes is available; read the arguments.')))
+    : subject.kind === 'unlock' && subject.unbound
+      // D222: allowing binds a password that has no recorded servers yet.
+      ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
+        h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
+        h('div', {}, h('strong', {}, 'This password has no recorded servers yet'),
+          h('span', { 'data-field': 'binds' }, `Allowing binds it to ${oneLine(subject.hosts.join(', ') + (subject.moreHosts ? ` and ${subject.moreHosts} more` : ''), 600)}; it goes nowhere else after that. Deny if these are not your servers.`)))
     : subject.kind === 'definition'
       ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),

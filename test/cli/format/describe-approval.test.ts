@@ -22,6 +22,15 @@ describe('describeApproval()', () => {
     assert.deepEqual(describePlan(one), ['3f9a2c1e  the password of endpoint:vc1 goes to: vc1.corp.example']);
   });
 
+  it('says an approval binds a password with no recorded servers yet, in the row and under the table (D222)', () => {
+    const a: ApprovalRequest = { ...base, subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 60, hosts: ['vc1.corp.example'], unbound: true } };
+    assert.equal(describeApproval(a), 'bind and unlock endpoint:vc1 at vc1.corp.example for 1m');
+    assert.deepEqual(describePlan(a), [
+      '3f9a2c1e  the password of endpoint:vc1 goes to: vc1.corp.example',
+      '          this password has no recorded servers yet; approving binds it to vc1.corp.example, and it goes nowhere else after that',
+    ]);
+  });
+
   it('compacts pretty-printed tool arguments and cuts long ones to one safe line', () => {
     const short: ApprovalRequest = { ...base, subject: { kind: 'tool', tool: 'vsphere_power', argsPreview: '{\n  "action": "off"\n}', changes: true } };
     assert.equal(describeApproval(short), 'tool vsphere_power {"action":"off"}');

@@ -61,6 +61,12 @@ describe('touchIdReason()', () => {
     const subject = { ...unlock.subject, hosts: ['vc1.corp.example', 'evil.example\u202e', 'vc3.corp.example'] } as ApprovalRequest['subject'];
     assert.match(touchIdReason({ ...unlock, subject }), /^unlock "vc1" at vc1\.corp\.example, evil\.example\uFFFD and vc3\.corp\.example for /);
   });
+  it('says a fingerprint binds a password with no recorded servers yet to the hosts it names (D222)', () => {
+    const subject = { ...unlock.subject, unbound: true } as ApprovalRequest['subject'];
+    const reason = touchIdReason({ ...unlock, subject });
+    assert.equal(reason, 'bind the password of "vc1" (no recorded servers yet) to vcenter-prod-01.corp.example.com and unlock it for a client that calls itself "claude-ai" (vsphere) for 4h');
+    assert.ok(reason.length <= MAX_TOUCH_ID_REASON_CHARS, 'fits, so Touch ID may ask it');
+  });
   it('keeps control characters from a client name out of the prompt', () => {
     assert.doesNotMatch(touchIdReason({ ...unlock, client: 'evil\nclient' }), /\n/);
   });

@@ -125,7 +125,7 @@ describe('Broker attacks: the CA file at the time of use', () => {
     fs.writeFileSync(bundle, `${pki.ca.cert.trim()}\n`.repeat(Math.ceil(200_000 / pki.ca.cert.length)));
     assert.ok(fs.statSync(bundle).size > 64 * 1024, 'the bundle is not over 64 KiB');
     assert.equal(readCaFile(bundle).ok, true, 'readCaFile refused the bundle');
-    const { broker, approver, setConfig } = makeBroker();
+    const { broker, approver, setConfig } = makeBroker({ legacy: true });
     setConfig(withCa(bundle));
     const grant = await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
     assert.equal(grant.t === 'token.grant' && grant.upstream.ca, fs.readFileSync(bundle, 'utf8'), 'the grant does not carry the CA');
@@ -144,7 +144,7 @@ describe('Broker attacks: the CA file at the time of use', () => {
     const combined = path.join(dir, 'vcenter.pem');
     fs.writeFileSync(combined, `# exported for vc1 by ops\n${pki.ca.key.trim()}\n${pki.ca.cert.trim()}\n`);
     assert.equal(readCaFile(combined).ok, true, 'readCaFile refused the combined file');
-    const { broker, approver, setConfig } = makeBroker();
+    const { broker, approver, setConfig } = makeBroker({ legacy: true });
     setConfig(withCa(combined));
     const grant = await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
     assert.ok(grant.t === 'token.grant', `no grant: ${JSON.stringify(grant)}`);

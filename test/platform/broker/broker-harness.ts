@@ -7,6 +7,7 @@ import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { Broker } from '../../../src/platform/broker/broker.js';
 import type { ChildLink } from '../../../src/platform/broker/child-link.js';
 import type { Keychain } from '../../../src/platform/keychain/keychain.js';
+import { boundItem } from '../../../src/platform/keychain/password-envelope.js';
 import { FakeUpstreamLogin } from '../../mocks/fake-upstream-login.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
@@ -58,12 +59,17 @@ export function testConfig(): Config {
   });
 }
 
-/** A broker wired to fakes only where no real part applies (approver, clock, upstream). */
-export function makeBroker(opts: { password?: string; unreachable?: boolean; logoutWaitMs?: number } = {}) {
+/**
+ * A broker wired to fakes only where no real part applies (approver, clock, upstream). The
+ * items are bound to testConfig()'s endpoints, as 0.2 writes them (D198); `legacy`: bare, as
+ * KeyBroker 0.1 left them (D222).
+ */
+export function makeBroker(opts: { password?: string; unreachable?: boolean; logoutWaitMs?: number; legacy?: boolean } = {}) {
   const clock = new ManualClock();
   const approver = new ScriptedApprover();
   const audit: AuditInput[] = [];
-  const store = new Map<string, string>([['domain:corp.example', opts.password ?? PASSWORD], ['endpoint:pm', PASSWORD]]);
+  const item = (password: string, credential: string) => (opts.legacy ? password : boundItem(password, testConfig(), credential));
+  const store = new Map<string, string>([['domain:corp.example', item(opts.password ?? PASSWORD, 'domain:corp.example')], ['endpoint:pm', item(PASSWORD, 'endpoint:pm')]]);
   const keychain: Keychain = {
     get: async (a) => store.get(a),
     set: async (a, s) => void store.set(a, s),

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config } from '../../../src/base/contracts/config.js';
 import { boundItem, decodePassword, encodePassword } from '../../../src/platform/keychain/password-envelope.js';
-import { askAnswered, makeBroker, PASSWORD, recordingLink, testConfig } from './broker-harness.js';
+import { ask, askAnswered, makeBroker, PASSWORD, recordingLink, testConfig } from './broker-harness.js';
 
 /** testConfig() with pm pointed at `url`. */
 function pointPmAt(url: string): Config {
@@ -13,11 +13,42 @@ function pointPmAt(url: string): Config {
 }
 
 describe('Broker: a stored password goes only where it is bound (D198)', () => {
-  it('binds a legacy item to the server of its first successful login, audited', async () => {
-    const { broker, approver, store, audit } = makeBroker();
+  it('binds a legacy item to the server of its first successful login, audited, after a prompt that said so (D222)', async () => {
+    const { broker, approver, store, audit } = makeBroker({ legacy: true });
     assert.equal((await askAnswered(broker, approver, recordingLink('p6'), 'pm', 'a', 'allow-once')).t, 'token.grant');
+    assert.deepEqual(approver.prompts.at(-1)?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 3600, hosts: ['p6.other.example'], unbound: true }, 'the prompt said the password has no recorded servers');
     assert.deepEqual(decodePassword(store.get('endpoint:pm')!), { password: PASSWORD, bindings: [{ origin: 'https://p6.other.example' }] });
     assert.ok(audit.some((a) => a.event === 'config.changed' && a.endpoint === 'pm' && a.reason === 'stored password bound to https://p6.other.example'), 'the binding is audited');
+  });
+
+  it("binds a legacy domain item to every server its prompt named, so each of them gets it (D222)", async () => {
+    const { broker, approver, store, vsphere } = makeBroker({ legacy: true });
+    assert.equal((await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl')).t, 'token.grant');
+    assert.deepEqual(approver.prompts.at(-1)?.subject, { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 4 * 3600, hosts: ['vc1.corp.example', 'vc2.corp.example'], unbound: true });
+    assert.deepEqual(decodePassword(store.get('domain:corp.example')!).bindings, [{ origin: 'https://vc2.corp.example' }, { origin: 'https://vc1.corp.example' }]);
+    // vc2 was named and bound: the unlock covers it with no second prompt.
+    assert.equal((await ask(broker, recordingLink('vsphere', 'vsphere#2'), 'vc2', 'b')).t, 'token.grant');
+    assert.equal(approver.prompts.length, 1, 'one prompt');
+    assert.equal(vsphere.logins, 2);
+  });
+
+  it('asks again, saying so, while a legacy item is unbound: a cached unlock does not stand in for the consent (D222)', async () => {
+    const { broker, approver, store, p6 } = makeBroker();
+    const link = recordingLink('p6');
+    const first = await askAnswered(broker, approver, link, 'pm', 'a', 'allow-ttl');
+    assert.ok(first.t === 'token.grant', 'granted');
+    assert.deepEqual(approver.prompts.at(-1)?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 3600, hosts: ['p6.other.example'] }, 'a bound item: a plain unlock');
+    // The item is rewritten bare while the credential is unlocked (0.1 run again, or a tool),
+    // and the session goes stale: the next login would bind it with no word to the person.
+    store.set('endpoint:pm', PASSWORD);
+    const shown = approver.nextPrompt();
+    const renewed = ask(broker, link, 'pm', 'b', first.token);
+    await shown;
+    assert.deepEqual(approver.prompts.at(-1)?.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 3600, hosts: ['p6.other.example'], unbound: true }, 'asked, saying it would bind it');
+    approver.answer('deny');
+    assert.equal((await renewed).t, 'token.deny');
+    assert.equal(store.get('endpoint:pm'), PASSWORD, 'a deny leaves it unbound');
+    assert.equal(p6.logins, 1, 'no second login');
   });
 
   it('refuses, after the approval and before any upstream I/O, to send it to a server it is not bound to', async () => {
@@ -49,7 +80,7 @@ describe('Broker: a stored password goes only where it is bound (D198)', () => {
   });
 
   it('does not overwrite a password typed while the login ran', async () => {
-    const { broker, approver, store, vsphere } = makeBroker();
+    const { broker, approver, store, vsphere } = makeBroker({ legacy: true });
     let open!: () => void;
     vsphere.gate = new Promise((r) => { open = r; });
     const reply = askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-once');

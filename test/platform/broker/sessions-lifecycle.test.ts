@@ -204,7 +204,7 @@ describe('Sessions', () => {
     const gate = new Promise<void>((r) => (release = r));
     const other: Endpoint = { ...VC1, id: 'p1', credential: 'endpoint:other' };
     const t = setup({ login: async () => { await gate; return { token: 'tok-other' }; } });
-    t.keychain.items.set('endpoint:other', 'pw');
+    t.keychain.items.set('endpoint:other', encodePassword('pw', [{ origin: 'https://vc1.corp.example' }]));
     const login = t.sessions.login(other, 'ttl', t.clock.now() + 60_000);
     await tick();
     let settled = false;

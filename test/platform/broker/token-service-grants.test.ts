@@ -30,7 +30,7 @@ describe('TokenService grants', () => {
     try {
       const caFile = path.join(dir, 'ca.pem');
       fs.writeFileSync(caFile, ONE);
-      const t = makeBroker();
+      const t = makeBroker({ legacy: true });
       t.setConfig(withTls(caFile));
       const shown = t.approver.nextPrompt();
       const r = ask(t.broker, recordingLink('vsphere'), 'vc1', 'a');
@@ -58,7 +58,7 @@ describe('TokenService grants', () => {
   });
 
   it('gives a P6 child its database, and no CA when the file cannot be read (TLS then fails closed)', async () => {
-    const t = makeBroker();
+    const t = makeBroker({ legacy: true });
     t.setConfig(withTls('/nonexistent/ca.pem'));
     const shown = t.approver.nextPrompt();
     const r = ask(t.broker, recordingLink('p6'), 'pm', 'a');

@@ -29,9 +29,26 @@ describe('password envelope', () => {
 describe('routePassword()', () => {
   const boundToPm = decodePassword(encodePassword(PW, [bindingOf(pm())!]));
 
-  it('lets a password go where it is bound, and a legacy one anywhere (bind it there)', () => {
-    assert.deepEqual(routePassword(pm(), boundToPm), { ok: true });
-    assert.deepEqual(routePassword(pm(), { password: PW }), { ok: true, bind: { origin: 'https://p6.other.example' } });
+  it('lets a password go where it is bound, and a legacy one anywhere, unbound (bind it there after a consent)', () => {
+    assert.deepEqual(routePassword(pm(), boundToPm), { ok: true, password: PW });
+    assert.deepEqual(routePassword(pm(), { password: PW }), { ok: true, password: PW, unbound: true, bind: { origin: 'https://p6.other.example' } });
+    assert.deepEqual(routePassword(pm({ tls: { verify: true, caFile: '/nonexistent/kb-ca.pem' } }), { password: PW }), { ok: true, password: PW, unbound: true }, 'a legacy item with an unreadable CA file: nothing to bind to');
+  });
+
+  it('routes an item a crash left between its writes: the new password where it is bound, the old one where it went, never bound from there (D223)', () => {
+    const moved = pm({ url: 'https://p6-new.other.example/p6ws/restapi' });
+    const pending = decodePassword(encodePassword('new-pw', [bindingOf(moved)!], { password: PW, bindings: [bindingOf(pm())!] }));
+    assert.deepEqual(pending, { password: 'new-pw', bindings: [{ origin: 'https://p6-new.other.example' }], was: { password: PW, bindings: [{ origin: 'https://p6.other.example' }] } }, 'the replaced item is kept');
+    assert.deepEqual(routePassword(moved, pending), { ok: true, password: 'new-pw' }, 'the new config: the new password');
+    assert.deepEqual(routePassword(pm(), pending), { ok: true, password: PW }, 'the old config: the old password, where it went');
+    const evil = routePassword(pm({ url: 'https://evil.example/p6ws/restapi' }), pending);
+    assert.equal(evil.ok, false, 'neither goes anywhere else');
+    assert.match(!evil.ok ? evil.message : '', /^pm now points at https:\/\/evil\.example; its password was stored for https:\/\/p6-new\.other\.example:/, 'the refusal names where the new one is bound');
+    const wasLegacy = decodePassword(encodePassword('new-pw', [bindingOf(moved)!], { password: PW }));
+    assert.deepEqual(wasLegacy.was, { password: PW }, 'a replaced legacy item stays unbound');
+    assert.deepEqual(routePassword(pm(), wasLegacy), { ok: true, password: PW, unbound: true }, 'the old legacy password still needs its consent, and is not bound from here');
+    assert.deepEqual(routePassword(moved, wasLegacy), { ok: true, password: 'new-pw' });
+    assert.deepEqual(decodePassword('{"kb":1,"password":"x","for":[],"was":{"password":"y","extra":1}}').bindings, undefined, 'a strange `was` is no envelope');
   });
 
   it('refuses another origin or another pin with the one line that says what to do, never the password', () => {
@@ -46,11 +63,11 @@ describe('routePassword()', () => {
 
   it("lets a domain's password go to another host of its domain with the system's trust or a pin it is bound with (D180), never outside it or to a new pin", () => {
     const bound = decodePassword(encodePassword(PW, [bindingOf(vc1())!]));
-    assert.deepEqual(routePassword(vc1({ id: 'vc9', url: 'https://vc9.corp.example/sdk' }), bound), { ok: true, bind: { origin: 'https://vc9.corp.example' } });
+    assert.deepEqual(routePassword(vc1({ id: 'vc9', url: 'https://vc9.corp.example/sdk' }), bound), { ok: true, password: PW, bind: { origin: 'https://vc9.corp.example' } });
     assert.equal(routePassword(vc1({ url: 'https://corp.example.evil.example/sdk' }), bound).ok, false, 'outside the domain');
     assert.equal(routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), bound).ok, false, 'a pin of its own');
     const pinned = decodePassword(encodePassword(PW, [{ origin: 'https://vc1.corp.example', pin: PIN }]));
-    assert.deepEqual(routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), pinned), { ok: true, bind: { origin: 'https://vc9.corp.example', pin: PIN } }, "vc1's pin at another host of the domain");
+    assert.deepEqual(routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), pinned), { ok: true, password: PW, bind: { origin: 'https://vc9.corp.example', pin: PIN } }, "vc1's pin at another host of the domain");
     assert.equal(routePassword(vc1({ url: 'https://evil.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), pinned).ok, false, "vc1's pin outside the domain");
   });
 });

@@ -1,0 +1,124 @@
+// D223 on a real Secret Service: a typed password is two writes, the keychain item
+// and config.json. Every crash point must leave the old state or the new one: never a bare
+// item that a later login binds wherever config.json then points (D198's TOFU again). The
+// crash is the second write failing (the config write not happening; the final keychain
+// write failing at the port), and the check is what the next unlock does: which password goes
+// to which server, and whether it needs a first-binding consent.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Endpoint } from '../../../src/base/contracts/endpoint.js';
+import { Sessions } from '../../../src/platform/broker/sessions.js';
+import { UpstreamLoginError, type UpstreamLogin } from '../../../src/platform/broker/upstream-login.js';
+import type { Keychain } from '../../../src/platform/keychain/keychain.js';
+import { openHomeKeychain } from '../../../src/platform/keychain/open-home-keychain.js';
+import { bindStoredPassword, boundItem, decodePassword, writeTypedPassword } from '../../../src/platform/keychain/password-envelope.js';
+import { startSecretService, type SecretService } from '../../support/secret-service.js';
+import { testConfig } from '../broker/broker-harness.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
+
+const OLD = 'old-Password-typed-last-year';
+const NEW = 'new-Password-typed-now';
+const CRED = 'endpoint:pm';
+const oldConfig = testConfig();
+const pmOld = oldConfig.endpoints.find((e) => e.id === 'pm')!;
+const pmNew: Endpoint = { ...pmOld, url: 'https://p6-new.other.example/p6ws/restapi' };
+const newConfig = { ...oldConfig, endpoints: oldConfig.endpoints.map((e) => (e.id === 'pm' ? pmNew : e)) };
+
+/** The P6 server part (no real one runs here): records which password reached which origin. */
+class RecordingLogin implements UpstreamLogin {
+  readonly seen: string[] = [];
+  async login(endpoint: Endpoint, password: string) {
+    this.seen.push(`${new URL(endpoint.url).origin} ${password === OLD ? 'OLD' : password === NEW ? 'NEW' : 'OTHER'}`);
+    if (password !== OLD && password !== NEW) throw new UpstreamLoginError('login_failed', `${endpoint.id} rejected the username or password`);
+    return { token: `tok-${this.seen.length}` };
+  }
+  async logout(): Promise<void> {}
+}
+
+/** The next unlock of `endpoint`: whether its prompt must ask for a first binding, and what the login sent where. */
+async function nextUnlock(keychain: Keychain, endpoint: Endpoint, firstBinding?: boolean) {
+  const p6 = new RecordingLogin();
+  const sessions = new Sessions({ logins: { vsphere: p6, p6 }, keychain, clock: new ManualClock(), audit: { append: () => undefined } });
+  try {
+    const unbound = await sessions.unbound(endpoint);
+    await sessions.login(endpoint, 'once', 60_000, firstBinding ? [] : undefined).catch((e: Error) => p6.seen.push(`refused: ${e.message}`));
+    return { unbound, seen: p6.seen };
+  } finally {
+    sessions.dispose();
+  }
+}
+
+/** `inner`, with every `set` failing from the `failFrom`-th on: the process died before it. */
+function failingSets(inner: Keychain, failFrom: number): Keychain {
+  let sets = 0;
+  return {
+    get: (a) => inner.get(a),
+    delete: (a) => inner.delete(a),
+    set: async (a, s) => {
+      if (++sets >= failFrom) throw new Error('the process was killed before this write');
+      return inner.set(a, s);
+    },
+  };
+}
+
+describe('a typed password and config.json: every crash point leaves the old state or the new one (D223)', () => {
+  let ss: SecretService;
+  let home: string;
+  let keychain: Keychain;
+
+  before(async () => {
+    ss = await startSecretService();
+    ss.apply();
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-typed-crash-'));
+    ({ keychain } = await openHomeKeychain(home));
+  });
+
+  after(async () => {
+    await ss?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('killed before config.json was written: the old password still goes to the old server, bound, with no first-binding prompt', async () => {
+    await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
+    // `endpoint update pm --url NEW --password-stdin`: the first write, then the process dies.
+    const previous = await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints);
+    assert.equal(previous, boundItem(OLD, oldConfig, CRED), 'the replaced item, for a rollback');
+    const item = (await keychain.get(CRED))!;
+    assert.notEqual(decodePassword(item).bindings, undefined, 'never a bare item');
+    // config.json is still the old one: the next unlock is the old state.
+    assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] });
+    // Had the config write landed, the new state: the new password to the new server.
+    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
+    // And to neither anywhere else.
+    const evil = await nextUnlock(keychain, { ...pmOld, url: 'https://evil.example/p6ws/restapi' });
+    assert.equal(evil.seen.length, 1, 'one outcome');
+    assert.match(evil.seen[0]!, /^refused: pm now points at https:\/\/evil\.example; its password was stored for https:\/\/p6-new\.other\.example: /);
+  });
+
+  it('killed after config.json was written, before the final keychain write: the new password goes to the new server, bound', async () => {
+    await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
+    const faulty = failingSets(keychain, 2);
+    await writeTypedPassword(faulty, CRED, NEW, newConfig.endpoints);
+    // config.json saved as newConfig; the final write fails at the port (best effort: no throw).
+    await bindStoredPassword(faulty, newConfig, CRED, NEW);
+    assert.ok(decodePassword((await keychain.get(CRED))!).was, 'the final write did not happen');
+    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
+    // When it does happen, the replaced item is gone.
+    await bindStoredPassword(keychain, newConfig, CRED, NEW);
+    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] });
+  });
+
+  it("replacing a legacy item: killed before config.json, the old one still needs its first-binding consent, and that consent keeps the new password", async () => {
+    await keychain.set(CRED, OLD);
+    await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints);
+    const before = await nextUnlock(keychain, pmOld);
+    assert.equal(before.unbound, true, 'the old state: an unbound password asks for its binding');
+    assert.match(before.seen.join(), /^refused: the stored password of pm has no recorded servers yet/, 'not sent without that consent');
+    assert.deepEqual((await nextUnlock(keychain, pmOld, true)).seen, ['https://p6.other.example OLD'], 'with it, the old password to the old server');
+    assert.equal(decodePassword((await keychain.get(CRED))!).password, NEW, 'the typed password was not dropped by a binding of the old one');
+    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
+  });
+});

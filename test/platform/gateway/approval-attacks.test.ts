@@ -72,6 +72,8 @@ describe('approvals under attack (R9-attack)', () => {
   it('Security: a guessed, short, padded or upper-case id answers nothing; the call still waits and runs once on the real answer', async () => {
     await withBench(async ({ client, decide, nextApproval, garden }) => {
       const call = client.callTool({ name: 'grow', arguments: { plant: 'tomato' } });
+      // Awaited below; handled here too, so a failed assertion is reported rather than this call's 'Connection closed' at teardown.
+      call.catch(() => {});
       const a = await nextApproval();
       const neighbour = (parseInt(a.id, 16) ^ 1).toString(16).padStart(8, '0');
       for (const id of [a.id.slice(0, 4), a.id.slice(0, 7), a.id.toUpperCase(), ` ${a.id}`, `${a.id}0`, neighbour, '00000000', '__proto__']) {

@@ -12,7 +12,7 @@ import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
 import { decodePassword } from '../../src/platform/keychain/password-envelope.js';
 import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
 import type { Keychain } from '../../src/platform/keychain/keychain.js';
-import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { firstPendingApproval, runKeybroker } from '../support/keybroker-cli.js';
 import { startP6HomeWorld, type P6HomeWorld } from '../support/p6-home-world.js';
 import { startTokenChild } from '../support/token-child.js';
 import { readAudit } from '../support/audit-file.js';
@@ -43,7 +43,7 @@ describe('a legacy password is bound by consent (D222)', () => {
     await world?.stop();
   });
 
-  const pendingApproval = () => waitFor('the unlock approval', async () => (JSON.parse((await runKeybroker(['approvals', '--json'], { env: world.env })).stdout) as ApprovalRequest[])[0]);
+  const pendingApproval = () => firstPendingApproval<ApprovalRequest>(world.env);
 
   it('says in `keybroker approvals` that approving binds it, and a deny leaves it unbound', async (t) => {
     const child = await startTokenChild(world.host, 'p6');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApprovalRequest } from '../../src/base/contracts/approval.js';
-import { runKeybroker, waitFor } from '../support/keybroker-cli.js';
+import { firstPendingApproval, runKeybroker } from '../support/keybroker-cli.js';
 import { startP6HomeWorld, type P6HomeWorld } from '../support/p6-home-world.js';
 import { startRawUpstream, type RawUpstream } from '../support/raw-upstream.js';
 import { startTokenChild } from '../support/token-child.js';
@@ -51,7 +51,7 @@ describe('a config pointed at another server (Y7-bindpw)', () => {
     t.after(() => child.stop());
     const asked = child.token('pm');
     const evilHost = new URL(evil.origin).host;
-    const approval = await waitFor('the unlock approval', async () => (JSON.parse((await runKeybroker(['approvals', '--json'], { env: world.env })).stdout) as ApprovalRequest[])[0]);
+    const approval = await firstPendingApproval<ApprovalRequest>(world.env);
     assert.deepEqual(approval.subject, { kind: 'unlock', credential: 'endpoint:pm', ttlSeconds: 4 * 3600, hosts: [evilHost] }, 'the approval names evil');
     const listed = await runKeybroker(['approvals'], { env: world.env });
     assert.match(listed.stdout, new RegExp(`unlock endpoint:pm at ${evilHost.replace(/\./g, '\\.')} for 4h`), listed.stdout);
@@ -73,7 +73,7 @@ describe('a config pointed at another server (Y7-bindpw)', () => {
     const child = await startTokenChild(world.host, 'p6');
     t.after(() => child.stop());
     const asked = child.token('pm');
-    const approval = await waitFor('the unlock approval', async () => (JSON.parse((await runKeybroker(['approvals', '--json'], { env: world.env })).stdout) as ApprovalRequest[])[0]);
+    const approval = await firstPendingApproval<ApprovalRequest>(world.env);
     assert.equal((await runKeybroker(['approve', approval.id], { env: world.env })).code, 0);
     const r = await asked;
     assert.equal(!r.ok && r.code, 'not_allowed', JSON.stringify(r));

@@ -57,3 +57,17 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * The first approval `keybroker approvals --json` lists, waited for. A CLI that gave up on a
+ * loaded host ("did not answer … within 3 s", its bound for people, not for tests) is asked
+ * again; any other failure is thrown with what the CLI printed.
+ */
+export function firstPendingApproval<T = unknown>(env: NodeJS.ProcessEnv): Promise<T> {
+  return waitFor('the first pending approval', async () => {
+    const r = await runKeybroker(['approvals', '--json'], { env });
+    if (r.code !== 0 && /did not answer/.test(r.stderr)) return undefined;
+    if (r.code !== 0) throw new Error(`keybroker approvals --json exited ${r.code}: ${r.stderr.trim()}`);
+    return (JSON.parse(r.stdout) as T[])[0];
+  });
+}

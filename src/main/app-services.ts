@@ -11,7 +11,7 @@ import type { Host } from '../platform/host/host.js';
 import { generateApiKey, readApiKey, storeApiKey } from '../platform/http/api-key.js';
 import { checkHttpPort, normalizeCorsOrigin } from '../platform/http/http-settings.js';
 import type { Keychain } from '../platform/keychain/keychain.js';
-import { bindStoredPassword, writeTypedPassword } from '../platform/keychain/password-envelope.js';
+import { bindStoredPassword, settledItem, writeTypedPassword } from '../platform/keychain/password-envelope.js';
 import type { Endpoint } from '../base/contracts/endpoint.js';
 import type { Config } from '../base/contracts/config.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
@@ -81,7 +81,7 @@ export class AppServices {
     // D223: the item is written bound to where the saved config will point (the
     // replaced one kept beside it until the config is saved), never bare.
     const next = [...config.endpoints.filter((e) => e.id.toLowerCase() !== form.id.toLowerCase()), endpoint];
-    const previous = form.password ? await writeTypedPassword(this.deps.keychain, credential, form.password, next) : undefined;
+    const previous = form.password ? await writeTypedPassword(this.deps.keychain, credential, form.password, next, endpoint.id) : undefined;
     let saved: Config;
     try {
       saved = this.store.update((config) => {
@@ -96,7 +96,8 @@ export class AppServices {
       });
     } catch (e) {
       // Roll the keychain back so a refused form leaves nothing behind.
-      if (form.password) await (previous === undefined ? this.deps.keychain.delete(credential) : this.deps.keychain.set(credential, previous)).catch(() => undefined);
+      // Settled against the config that stays (D-A3-envelope-3): never pending again.
+      if (form.password) await (previous === undefined ? this.deps.keychain.delete(credential) : this.deps.keychain.set(credential, settledItem(previous, config.endpoints, credential))).catch(() => undefined);
       throw e;
     }
     // D198: a typed password is bound to every endpoint that uses it now; an untyped

@@ -11,7 +11,8 @@ import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
-import { bindStoredPassword, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
+import { bindStoredPassword, settledItem, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
+import { unfinishedLine } from '../unfinished-password-line.js';
 import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
@@ -63,13 +64,13 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
     // Keychain first: a config entry without its secret would fail at unlock time, while a
     // secret without a config entry is rolled back below. Bound to where the saved config will
     // point, the replaced item kept beside it until then (D223): never bare.
-    const previous = await writeTypedPassword(keychain, credentialId, password, [...current.endpoints, draft.endpoint]);
+    const previous = await writeTypedPassword(keychain, credentialId, password, [...current.endpoints, draft.endpoint], draft.endpoint.id);
     // A new item is deleted again only while no endpoint uses it: when the config write failed
     // because another `endpoint add` of the same name (or domain) won meanwhile, the item is the
     // winner's now, and deleting it would leave that endpoint without a password (D150).
     rollback = previous === undefined
       ? async () => (credentialInUse(store, credentialId) ? false : keychain.delete(credentialId))
-      : () => keychain.set(credentialId, previous);
+      : () => keychain.set(credentialId, settledItem(previous, current.endpoints, credentialId)); // D-A3-envelope-3: never pending again
   }
   let saved: Config;
   try {
@@ -83,7 +84,8 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
     throw e;
   }
   // D198: the item says where the password may go (every endpoint that uses it now).
-  await bindStoredPassword(keychain, saved, credentialId, password, draft.endpoint.id);
+  const failed = await bindStoredPassword(keychain, saved, credentialId, password, draft.endpoint.id);
+  if (failed && password !== undefined) ctx.stderr.write(unfinishedLine(credentialId, draft.endpoint.id, failed));
   await notifyConfigChanged(ctx, [credentialId]);
 
   const ttl = saved.credentials.find((c) => c.id === credentialId)?.ttlSeconds ?? DEFAULT_TTL_SECONDS;

@@ -14,7 +14,8 @@ import { parseCommandArgs, takePositionals } from '../parse-command-args.js';
 import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
-import { bindStoredPassword, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
+import { bindStoredPassword, settledItem, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
+import { unfinishedLine } from '../unfinished-password-line.js';
 import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
@@ -103,8 +104,10 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   if (password !== undefined) {
     // D223: bound to where the saved config will point, the replaced item kept
     // beside it until then, so a crash between the two writes leaves no bare item.
-    const previous = await writeTypedPassword(keychain, next.credential, password, current.endpoints.map((e) => (e.id === old.id ? next : e)));
-    rollback = previous === undefined ? () => keychain.delete(next.credential) : () => keychain.set(next.credential, previous);
+    const previous = await writeTypedPassword(keychain, next.credential, password, current.endpoints.map((e) => (e.id === old.id ? next : e)), next.id);
+    // Restored settled against the config that stays (D-A3-envelope-3): an item an earlier
+    // run left pending must not come back with the replaced password beside the new one.
+    rollback = previous === undefined ? () => keychain.delete(next.credential) : () => keychain.set(next.credential, settledItem(previous, current.endpoints, next.credential));
   }
   let saved: Config;
   try {
@@ -117,7 +120,10 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   }
   // D198: a typed password is bound to every endpoint that uses it now; an untyped
   // move D180 allowed (a domain's known trust) adds its binding.
-  if (password !== undefined || domain !== undefined) await bindStoredPassword(keychain, saved, next.credential, password, next.id);
+  if (password !== undefined || domain !== undefined) {
+    const failed = await bindStoredPassword(keychain, saved, next.credential, password, next.id);
+    if (failed && password !== undefined) ctx.stderr.write(unfinishedLine(next.credential, next.id, failed));
+  }
   // Security: a changed password or upstream must not keep serving the old session.
   await notifyConfigChanged(ctx, sessionChanged ? [next.credential] : []);
 

@@ -9,7 +9,7 @@ import type { UnlockMode } from './consent.js';
 import { secretEquals } from './secret-equals.js';
 import { TokenDenied } from './token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from './upstream-login.js';
-import { decodePassword, encodePassword, isBound, routePassword, type PasswordBinding } from '../keychain/password-envelope.js';
+import { decodePassword, encodePassword, isBound, routePassword, settleAfterLogin, type PasswordBinding } from '../keychain/password-envelope.js';
 import { readCaText } from '../config/read-ca-file.js';
 
 /** A logged-in upstream session held by the broker on behalf of the children. */
@@ -248,8 +248,14 @@ export class Sessions extends DisposableBase {
       // Bound after it worked: a legacy item to the servers the person allowed (this one among
       // them), a domain's to this in-domain host.
       // Only over the item this login read: a password typed meanwhile is never overwritten.
-      const now = route.bind ? await keychain.get(endpoint.credential) : undefined;
-      if (route.bind && now !== undefined && secretEquals(now, item)) {
+      // A pending item (a typed password's config write unfinished, D223) keeps only the
+      // password that just worked, so the replaced one does not stay beside it (D-A3-envelope-3).
+      const settled = settleAfterLogin(stored, route, firstBinding);
+      const now = route.bind || settled !== undefined ? await keychain.get(endpoint.credential) : undefined;
+      if (settled !== undefined && now !== undefined && secretEquals(now, item)) {
+        await keychain.set(endpoint.credential, settled);
+        audit.append({ event: 'config.changed', endpoint: endpoint.id, credential: endpoint.credential, reason: route.replaced ? 'unfinished password change rolled back: the replaced password logged in' : 'unfinished password change finished: the replaced password dropped' });
+      } else if (route.bind && now !== undefined && secretEquals(now, item)) {
         const bind = route.bind;
         const bindings = route.unbound
           ? [...(firstBinding ?? []).filter((b, i, all) => !isBound(all.slice(0, i), b) && !isBound([bind], b)), bind]

@@ -104,7 +104,7 @@ export function describeBindings(bindings: readonly PasswordBinding[]): string {
  * yet (a legacy item from 0.1); it goes only after a prompt that said so (D222).
  */
 export type PasswordRoute =
-  | { readonly ok: true; readonly password: string; readonly bind?: PasswordBinding; readonly unbound?: true }
+  | { readonly ok: true; readonly password: string; readonly bind?: PasswordBinding; readonly unbound?: true; readonly replaced?: true }
   | { readonly ok: false; readonly message: string };
 
 /**
@@ -114,14 +114,15 @@ export type PasswordRoute =
  * domain proven by the system's CAs or by a pin and CA it is already bound with (what D180
  * lets it go to untyped; `bind` it there too). An item a crash left between a typed password's
  * two writes (`was`, D223): the new password where it is bound, else the old one
- * where it went before, never bound from here (the write would drop the new one).
- * Otherwise the one line that says what to do. `caFile`: as in bindingOf.
+ * where it went before (`replaced`; its `bind` is for settleAfterLogin, which keeps the one
+ * that worked, never for a write that keeps both). Otherwise the one line that says what to do.
+ * `caFile`: as in bindingOf.
  */
 export function routePassword(endpoint: Endpoint, stored: StoredPassword, caFile?: CaText): PasswordRoute {
   const now = routeOne(endpoint, stored, caFile);
   if (now.ok || stored.was === undefined) return now;
   const before = routeOne(endpoint, stored.was, caFile);
-  return before.ok ? { ok: true, password: before.password, ...(before.unbound && { unbound: true }) } : now;
+  return before.ok ? { ok: true, password: before.password, replaced: true, ...(before.bind && { bind: before.bind }), ...(before.unbound && { unbound: true }) } : now;
 }
 
 function routeOne(endpoint: Endpoint, stored: StoredPassword, caFile?: CaText): PasswordRoute {
@@ -160,52 +161,112 @@ export function credentialBindings(config: Pick<Config, 'endpoints'>, credential
   return config.endpoints.filter((e) => holdsCredential(e, credential)).map((e) => bindingOf(e)).filter((b): b is PasswordBinding => b !== undefined);
 }
 
-/** The item for a password typed now: bound to every endpoint of `config` that holds `credential`. */
+/** The item bound to every endpoint of `config` that holds `credential` (fixtures; a typed password is bound by typedBindings). */
 export function boundItem(password: string, config: Pick<Config, 'endpoints'>, credential: string): string {
   return encodePassword(password, credentialBindings(config, credential));
 }
 
+/** What an item vouches for: its bindings and, while its config write is under way, those of the item it replaces (D223). */
+function trustedBy(stored: StoredPassword | undefined): PasswordBinding[] {
+  return [...(stored?.bindings ?? []), ...(stored?.was?.bindings ?? [])];
+}
+
+/**
+ * Where a password typed now for endpoint `named` goes (D-A3-envelope-1): of the endpoints that
+ * hold `credential`, `named` and those whose binding `trusted` (the item it replaces) holds.
+ * Security (Z6-redteam): config.json can be written by any of the user's programs; an in-domain
+ * endpoint planted there with its own pin holds the domain's credential, and binding the typed
+ * password to every holder would bind it there too. `named` absent: only where it was bound.
+ */
+export function typedBindings(endpoints: readonly Endpoint[], credential: string, trusted: readonly PasswordBinding[], named?: string): PasswordBinding[] {
+  return endpoints.filter((e) => holdsCredential(e, credential)).flatMap((e) => {
+    const b = bindingOf(e);
+    return b && (e.id === named || isBound(trusted, b)) ? [b] : [];
+  });
+}
+
 /**
  * The first of a typed password's two writes (D223), before config.json is saved:
- * the item bound to `next` (the endpoints that hold `credential` once the config is saved),
- * keeping the item it replaces as `was`. A crash before the config write then leaves the old
- * password going where it went and the old config unchanged; one after it, the new password
- * where the new config points: never a bare item that binds at its next login. Returns the
- * replaced item, for a rollback when the config write fails.
+ * the item bound to `next` (the endpoints that hold `credential` once the config is saved,
+ * those the replaced item was bound to or `named`, typedBindings), keeping the item it replaces
+ * as `was`. A crash before the config write then leaves the old password going where it went
+ * and the old config unchanged; one after it, the new password where the new config points:
+ * never a bare item that binds at its next login. Returns the replaced item, for a rollback
+ * when the config write fails (restore it with settledItem).
  */
-export async function writeTypedPassword(keychain: Keychain, credential: string, password: string, next: readonly Endpoint[]): Promise<string | undefined> {
+export async function writeTypedPassword(keychain: Keychain, credential: string, password: string, next: readonly Endpoint[], named?: string): Promise<string | undefined> {
   const previous = await keychain.get(credential);
   const replaced = previous === undefined ? undefined : decodePassword(previous);
   // The replaced item's own `was` is dropped: its config write has finished or never will.
   const was = replaced && { password: replaced.password, ...(replaced.bindings && { bindings: replaced.bindings }) };
-  await keychain.set(credential, encodePassword(password, credentialBindings({ endpoints: [...next] }, credential), was));
+  await keychain.set(credential, encodePassword(password, typedBindings(next, credential, trustedBy(replaced), named), was));
   return previous;
+}
+
+/**
+ * `item` with a pending change (`was`, D223) settled against `endpoints` (config.json as it
+ * stands; D-A3-envelope-3): when an endpoint that holds `credential` reaches only the replaced
+ * password, the config write never landed, so the replaced item alone; else the new one alone.
+ * An item without `was` is returned as it is. Used to restore an item after a failed config
+ * write, so a write that keeps failing cannot keep the old password beside the new one.
+ */
+export function settledItem(item: string, endpoints: readonly Endpoint[], credential: string): string {
+  const stored = decodePassword(item);
+  if (stored.was === undefined) return item;
+  const typed: StoredPassword = { password: stored.password, bindings: stored.bindings ?? [] };
+  const oldOnly = endpoints.some((e) => holdsCredential(e, credential) && !routeOne(e, typed).ok && routeOne(e, stored.was!).ok);
+  return encodeStored(oldOnly ? stored.was : typed);
+}
+
+/**
+ * After a login with `route` from a pending item (`was`, D223) worked: the item holding only
+ * the password that just logged in, bound where it was bound and here (`route.bind`), so the
+ * other one does not stay beside it (D-A3-envelope-3); a replaced legacy one is bound to
+ * `firstBinding`, the servers the person allowed (D222), and here. Undefined when `stored` is
+ * not pending.
+ */
+export function settleAfterLogin(stored: StoredPassword, route: { readonly replaced?: true; readonly bind?: PasswordBinding }, firstBinding?: readonly PasswordBinding[]): string | undefined {
+  if (stored.was === undefined) return undefined;
+  const kept = route.replaced === true ? stored.was : stored;
+  const all = [...(kept.bindings ?? firstBinding ?? []), ...(route.bind ? [route.bind] : [])];
+  const bindings = all.filter((b, i) => !isBound(all.slice(0, i), b));
+  return encodeStored({ password: kept.password, ...((kept.bindings !== undefined || bindings.length > 0) && { bindings }) });
+}
+
+/** The item text of `stored` without its `was`: an envelope, or the bare password of a legacy item. */
+function encodeStored(stored: StoredPassword): string {
+  return stored.bindings === undefined ? stored.password : encodePassword(stored.password, stored.bindings);
 }
 
 /**
  * After a write path stored `credential` (typed: `password` given) or let endpoint
  * `endpointId` use it untyped (D180 allowed the trust): rewrite the item bound to the saved
- * config's endpoints that hold the credential, or with `endpointId`'s binding added, dropping
- * the `was` of writeTypedPassword. Best effort: a failure leaves the item writeTypedPassword
- * wrote, which routes both configs right; a legacy item stays unbound until a person allows
- * its first binding.
+ * config's endpoints that hold the credential and that the item (or the one it replaces)
+ * was bound to, plus `endpointId` (typedBindings), or with `endpointId`'s binding added,
+ * dropping the `was` of writeTypedPassword. Returns the error when the write failed (the
+ * caller says what to do; the item writeTypedPassword wrote still routes both configs right,
+ * and the next unlock or write path settles it); a legacy item stays unbound until a person
+ * allows its first binding.
  */
-export async function bindStoredPassword(keychain: Keychain, config: Pick<Config, 'endpoints'>, credential: string, password: string | undefined, endpointId?: string): Promise<void> {
+export async function bindStoredPassword(keychain: Keychain, config: Pick<Config, 'endpoints'>, credential: string, password: string | undefined, endpointId?: string): Promise<Error | undefined> {
   try {
     if (password !== undefined) {
-      await keychain.set(credential, boundItem(password, config, credential));
-      return;
+      const item = await keychain.get(credential);
+      const trusted = trustedBy(item === undefined ? undefined : decodePassword(item));
+      await keychain.set(credential, encodePassword(password, typedBindings(config.endpoints, credential, trusted, endpointId)));
+      return undefined;
     }
     const item = await keychain.get(credential);
-    if (item === undefined) return;
+    if (item === undefined) return undefined;
     const stored = decodePassword(item);
-    if (stored.bindings === undefined) return; // legacy: bound when a person allows its first binding (D222)
+    if (stored.bindings === undefined) return undefined; // legacy: bound when a person allows its first binding (D222)
     // Security (Z6-redteam): untyped, only the endpoint this save added or edited (D180 checked
     // its trust); another endpoint written into config.json by hand is not vouched for by it.
     const saved = endpointId === undefined ? config.endpoints : config.endpoints.filter((e) => e.id === endpointId);
     const add = credentialBindings({ endpoints: saved }, credential).filter((b) => !isBound(stored.bindings!, b));
     if (add.length > 0) await keychain.set(credential, encodePassword(stored.password, [...stored.bindings, ...add]));
-  } catch {
-    // Best effort, as above.
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
   }
 }

@@ -40,13 +40,13 @@ describe('routePassword()', () => {
     const pending = decodePassword(encodePassword('new-pw', [bindingOf(moved)!], { password: PW, bindings: [bindingOf(pm())!] }));
     assert.deepEqual(pending, { password: 'new-pw', bindings: [{ origin: 'https://p6-new.other.example' }], was: { password: PW, bindings: [{ origin: 'https://p6.other.example' }] } }, 'the replaced item is kept');
     assert.deepEqual(routePassword(moved, pending), { ok: true, password: 'new-pw' }, 'the new config: the new password');
-    assert.deepEqual(routePassword(pm(), pending), { ok: true, password: PW }, 'the old config: the old password, where it went');
+    assert.deepEqual(routePassword(pm(), pending), { ok: true, password: PW, replaced: true }, 'the old config: the old password, where it went');
     const evil = routePassword(pm({ url: 'https://evil.example/p6ws/restapi' }), pending);
     assert.equal(evil.ok, false, 'neither goes anywhere else');
     assert.match(!evil.ok ? evil.message : '', /^pm now points at https:\/\/evil\.example; its password was stored for https:\/\/p6-new\.other\.example:/, 'the refusal names where the new one is bound');
     const wasLegacy = decodePassword(encodePassword('new-pw', [bindingOf(moved)!], { password: PW }));
     assert.deepEqual(wasLegacy.was, { password: PW }, 'a replaced legacy item stays unbound');
-    assert.deepEqual(routePassword(pm(), wasLegacy), { ok: true, password: PW, unbound: true }, 'the old legacy password still needs its consent, and is not bound from here');
+    assert.deepEqual(routePassword(pm(), wasLegacy), { ok: true, password: PW, replaced: true, bind: { origin: 'https://p6.other.example' }, unbound: true }, 'the old legacy password still needs its consent (its `bind` only for settleAfterLogin, which drops the new one)');
     assert.deepEqual(routePassword(moved, wasLegacy), { ok: true, password: 'new-pw' });
     assert.deepEqual(decodePassword('{"kb":1,"password":"x","for":[],"was":{"password":"y","extra":1}}').bindings, undefined, 'a strange `was` is no envelope');
   });
@@ -73,11 +73,12 @@ describe('routePassword()', () => {
 });
 
 describe('bindStoredPassword()', () => {
-  it('binds a typed password to every endpoint that uses it, and adds an untyped endpoint to an envelope', async () => {
+  it('binds a typed password to the endpoint it was typed for and those its item was bound to, and adds an untyped endpoint to an envelope', async () => {
     const store = new Map<string, string>();
     const keychain = { get: async (a: string) => store.get(a), set: async (a: string, s: string) => void store.set(a, s), delete: async (a: string) => store.delete(a) };
     const config = testConfig();
-    await bindStoredPassword(keychain, config, 'domain:corp.example', PW);
+    store.set('domain:corp.example', encodePassword('old-pw', [{ origin: 'https://vc2.corp.example' }]));
+    await bindStoredPassword(keychain, config, 'domain:corp.example', PW, 'vc1');
     assert.deepEqual(decodePassword(store.get('domain:corp.example')!), { password: PW, bindings: [{ origin: 'https://vc1.corp.example' }, { origin: 'https://vc2.corp.example' }] });
     const more = Config.parse({ ...config, endpoints: [...config.endpoints, { ...config.endpoints[0]!, id: 'vc3', url: 'https://vc3.corp.example/sdk' }] });
     await bindStoredPassword(keychain, more, 'domain:corp.example', undefined);
@@ -98,11 +99,12 @@ describe('bindStoredPassword()', () => {
     const evil = { ...pm(), id: 'evil', url: 'https://evil.example/p6ws/restapi' };
     const outside = { ...vc1(), id: 'out', url: 'https://vc.evil.example/sdk' };
     const edited = Config.parse({ ...config, endpoints: [...config.endpoints, evil, outside] });
-    await bindStoredPassword(keychain, edited, 'endpoint:pm', PW);
+    await bindStoredPassword(keychain, edited, 'endpoint:pm', PW, 'pm');
     const pmItem = decodePassword(store.get('endpoint:pm')!);
     assert.deepEqual(pmItem.bindings?.map((b) => b.origin), ['https://p6.other.example'], 'pm\'s typed password is bound to pm only');
     assert.equal(routePassword(evil as Endpoint, pmItem).ok, false, 'the hand-added endpoint gets no password');
-    await bindStoredPassword(keychain, edited, 'domain:corp.example', PW);
+    store.set('domain:corp.example', encodePassword('old-pw', [{ origin: 'https://vc2.corp.example' }]));
+    await bindStoredPassword(keychain, edited, 'domain:corp.example', PW, 'vc1');
     assert.deepEqual(decodePassword(store.get('domain:corp.example')!).bindings?.map((b) => b.origin), ['https://vc1.corp.example', 'https://vc2.corp.example'], 'a domain password is bound to its hosts only');
     store.set('endpoint:pm', encodePassword(PW, [bindingOf(pm())!]));
     await bindStoredPassword(keychain, edited, 'endpoint:pm', undefined);

@@ -81,44 +81,55 @@ describe('a typed password and config.json: every crash point leaves the old sta
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
+  /** `endpoint update pm --url NEW --password-stdin` over `old`: its first write, then the process dies. */
+  async function killedAfterFirstWrite(old: string): Promise<string | undefined> {
+    await keychain.set(CRED, old);
+    return writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints, 'pm');
+  }
+
   it('killed before config.json was written: the old password still goes to the old server, bound, with no first-binding prompt', async () => {
-    await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
-    // `endpoint update pm --url NEW --password-stdin`: the first write, then the process dies.
-    const previous = await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints);
+    const previous = await killedAfterFirstWrite(boundItem(OLD, oldConfig, CRED));
     assert.equal(previous, boundItem(OLD, oldConfig, CRED), 'the replaced item, for a rollback');
     const item = (await keychain.get(CRED))!;
     assert.notEqual(decodePassword(item).bindings, undefined, 'never a bare item');
     // config.json is still the old one: the next unlock is the old state.
     assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] });
-    // Had the config write landed, the new state: the new password to the new server.
+    // D-A3-envelope-3: that unlock settled the item on the password that worked: the old state, alone.
+    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'the unfinished new password is dropped');
+    // Had the config write landed, the new state: the new password to the new server, and only it kept.
+    await killedAfterFirstWrite(boundItem(OLD, oldConfig, CRED));
     assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
-    // And to neither anywhere else.
+    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] }, 'the replaced password is dropped');
+    // And to neither anywhere else; a refusal settles nothing.
+    await killedAfterFirstWrite(boundItem(OLD, oldConfig, CRED));
     const evil = await nextUnlock(keychain, { ...pmOld, url: 'https://evil.example/p6ws/restapi' });
     assert.equal(evil.seen.length, 1, 'one outcome');
     assert.match(evil.seen[0]!, /^refused: pm now points at https:\/\/evil\.example; its password was stored for https:\/\/p6-new\.other\.example: /);
+    assert.ok(decodePassword((await keychain.get(CRED))!).was, 'still pending after a refusal');
   });
 
-  it('killed after config.json was written, before the final keychain write: the new password goes to the new server, bound', async () => {
+  it('killed after config.json was written, before the final keychain write: the new password goes to the new server, and that unlock drops the replaced one', async () => {
     await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
     const faulty = failingSets(keychain, 2);
-    await writeTypedPassword(faulty, CRED, NEW, newConfig.endpoints);
-    // config.json saved as newConfig; the final write fails at the port (best effort: no throw).
-    await bindStoredPassword(faulty, newConfig, CRED, NEW);
+    await writeTypedPassword(faulty, CRED, NEW, newConfig.endpoints, 'pm');
+    // config.json saved as newConfig; the final write fails at the port (reported, not thrown).
+    const failed = await bindStoredPassword(faulty, newConfig, CRED, NEW, 'pm');
+    assert.match(failed?.message ?? '', /killed before this write/, 'the failure is returned for the caller to report');
     assert.ok(decodePassword((await keychain.get(CRED))!).was, 'the final write did not happen');
     assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
-    // When it does happen, the replaced item is gone.
-    await bindStoredPassword(keychain, newConfig, CRED, NEW);
-    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] });
+    // D-A3-envelope-3: the unlock finished what the final write did not.
+    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] }, 'the old password is no longer in the item');
+    assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ["refused: pm now points at https://p6.other.example; its password was stored for https://p6-new.other.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'"] }, 'so it goes to the old server no more');
   });
 
-  it("replacing a legacy item: killed before config.json, the old one still needs its first-binding consent, and that consent keeps the new password", async () => {
-    await keychain.set(CRED, OLD);
-    await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints);
+  it('replacing a legacy item: killed before config.json, the old one still needs its first-binding consent, and that consent settles on it', async () => {
+    await killedAfterFirstWrite(OLD);
     const before = await nextUnlock(keychain, pmOld);
     assert.equal(before.unbound, true, 'the old state: an unbound password asks for its binding');
     assert.match(before.seen.join(), /^refused: the stored password of pm has no recorded servers yet/, 'not sent without that consent');
     assert.deepEqual((await nextUnlock(keychain, pmOld, true)).seen, ['https://p6.other.example OLD'], 'with it, the old password to the old server');
-    assert.equal(decodePassword((await keychain.get(CRED))!).password, NEW, 'the typed password was not dropped by a binding of the old one');
-    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
+    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'bound where the person allowed, the unfinished new password dropped (D-A3-envelope-3)');
+    await killedAfterFirstWrite(OLD);
+    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] }, 'had config.json been saved: the new password, no consent needed');
   });
 });

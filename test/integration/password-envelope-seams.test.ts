@@ -20,6 +20,7 @@ import { decodePassword, routePassword, writeTypedPassword } from '../../src/pla
 import { startP6Fake, type P6Fake } from '../fixtures/p6/start-p6-fake.js';
 import { KEYBROKER_BIN, runKeybroker } from '../support/keybroker-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { runIn } from '../cli/harness.js';
 
 const OLD = 'old-Domain-password';
 const NEW = 'new-Domain-password';
@@ -111,5 +112,20 @@ describe('where a typed or stored password goes: round 12 seams (real Secret Ser
     assert.match(r.stderr, /^keybroker endpoint: cannot open \S+config\.json\.lock\S* \(EROFS\): the file system is read-only; use a writable KEYBROKER_HOME\n$/, 'one line that says what to do');
     // config.json still points at the old server: the item is the old state, alone.
     assert.deepEqual(decodePassword((await keychain.get('endpoint:pm'))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'neither the new nor the third password is left beside it');
+  });
+
+  it('a final keychain write that fails after config.json was saved gets one line saying what to do, and exit 0', async () => {
+    const h = await newHome('final-write');
+    assert.equal((await h.cli(['endpoint', 'add', 'p6', 'pm', '--url', 'https://p6.other.example', '--user', 'planner', '--database', 'PMDB', '--no-verify', '--password-stdin'], OLD)).code, 0);
+    const real = await h.keychain();
+    let sets = 0;
+    // The real item; its second write (the final one) fails, as a keychain that locked meanwhile would.
+    const keychain: Keychain = { get: (a) => real.get(a), delete: (a) => real.delete(a), set: async (a, v) => { if (++sets === 2) throw new Error('the keychain is locked; unlock it'); return real.set(a, v); } };
+    const r = await runIn(h.home, ['endpoint', 'update', 'pm', '--url', 'https://p6-new.other.example', '--no-verify', '--password-stdin'], { keychain, stdin: NEW });
+    assert.equal(r.code, 0, `the change is saved and works: ${r.stderr}`);
+    assert.equal(r.stderr, "keybroker endpoint: warning: config.json is saved, but keychain item endpoint:pm still holds the replaced password beside the new one (the keychain is locked; unlock it); fix the keychain and run 'keybroker endpoint update pm --password-stdin' again (the next successful unlock also drops it)\n");
+    assert.ok(!r.stderr.includes(NEW) && !r.stderr.includes(OLD), 'no password in the line');
+    const item = decodePassword((await real.get('endpoint:pm'))!);
+    assert.deepEqual({ password: item.password, was: item.was?.password }, { password: NEW, was: OLD }, 'the item the first write left, as the line says');
   });
 });

@@ -8,6 +8,8 @@ import { AppServices } from '../../src/main/app-services.js';
 import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
 import { MemoryKeychain } from '../mocks/memory-keychain.js';
 import { passwordOf } from '../support/password-of.js';
+import type { Endpoint } from '../../src/base/contracts/endpoint.js';
+import { decodePassword, routePassword } from '../../src/platform/keychain/password-envelope.js';
 
 const form = { id: 'vc1', kind: 'vsphere' as const, url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200 };
 
@@ -54,6 +56,21 @@ describe('AppServices (settings window operations)', () => {
     assert.deepEqual([...keychain.items.keys()], ['domain:corp.example']);
     assert.deepEqual(services.listEndpoints().map((e) => [e.id, e.domain]), [['vc1', 'corp.example'], ['vc2', 'corp.example']]);
     assert.deepEqual(reloads, [['domain:corp.example'], []]);
+  });
+
+  // D-A3-envelope-1 (Z6's finding): config.json gains an in-domain endpoint with its own pin.
+  it('Security: a domain password typed in Settings is bound to the endpoint saved and those bound before, not to a planted pin', async () => {
+    const shared = { ...form, domain: 'corp.example' };
+    await services.saveEndpoint({ ...shared, password: 'pw-old' }, 'add');
+    await services.saveEndpoint({ ...shared, id: 'vc2', url: 'https://vc2.corp.example', password: 'pw-old' }, 'add');
+    const file = new ConfigStore(home).paths.config;
+    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { endpoints: Endpoint[] };
+    const evil: Endpoint = { ...config.endpoints[0]!, id: 'evil', url: 'https://evil.corp.example/sdk', tls: { verify: true, fingerprintSha256: 'ee'.repeat(32) } };
+    fs.writeFileSync(file, JSON.stringify({ ...config, endpoints: [...config.endpoints, evil] }), { mode: 0o600 });
+    await services.saveEndpoint({ ...shared, password: 'pw-new' }, 'edit');
+    const item = decodePassword(keychain.items.get('domain:corp.example')!);
+    assert.deepEqual({ password: item.password, origins: item.bindings?.map((b) => b.origin), was: item.was }, { password: 'pw-new', origins: ['https://vc1.corp.example', 'https://vc2.corp.example'], was: undefined }, 'vc1 saved, vc2 bound before; not the planted host');
+    assert.equal(routePassword(evil, item).ok, false, 'the planted pin gets nothing');
   });
 
   it('edit without a password keeps the stored one; remove deletes it', async () => {

@@ -141,7 +141,7 @@ export const AREAS = {
       'test/platform/keychain/password-envelope.test.ts',
       // D223: writeTypedPassword's crash points (its 25 mutants had no test in the area's first run).
       'test/platform/keychain/typed-password-crash.test.ts',
-      // D-A3-envelope-1..3: typedBindings, settledItem, settleAfterLogin by case.
+      // D225..3: typedBindings, settledItem, settleAfterLogin by case.
       'test/platform/keychain/settle-pending.test.ts',
       'test/platform/broker/forced-relogins.test.ts',
       'test/platform/broker/prompt-requester.test.ts',

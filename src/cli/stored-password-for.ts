@@ -6,7 +6,7 @@ import { CliError } from './cli-error.js';
  * The stored password from keychain item `item`, for a login test at `endpoint`; refused
  * (exit 1, the one line that says to type it again) when it is bound to other servers
  * (D198): `endpoint update vc1 --url X` without a password no longer sends it to X.
- * Security (D-A3-envelope-2): a password with no recorded servers yet (0.1's bare item) is
+ * Security (D226): a password with no recorded servers yet (0.1's bare item) is
  * sent only after the unlock prompt that names where it is bound (D222); a login test from
  * the shell is no such consent, so it is refused with what to do instead.
  */

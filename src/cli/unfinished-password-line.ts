@@ -1,6 +1,6 @@
 /**
  * The line `endpoint add/update --password-stdin` prints when config.json was saved but the
- * keychain item's final write failed (D223, D-A3-envelope-3): the item still holds the
+ * keychain item's final write failed (D223, D227): the item still holds the
  * replaced password beside the new one until the next successful unlock settles it, or the
  * command is run again. `error`: the keychain's message (never the password).
  */

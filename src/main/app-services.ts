@@ -96,7 +96,7 @@ export class AppServices {
       });
     } catch (e) {
       // Roll the keychain back so a refused form leaves nothing behind.
-      // Settled against the config that stays (D-A3-envelope-3): never pending again.
+      // Settled against the config that stays (D227): never pending again.
       if (form.password) await (previous === undefined ? this.deps.keychain.delete(credential) : this.deps.keychain.set(credential, settledItem(previous, config.endpoints, credential))).catch(() => undefined);
       throw e;
     }

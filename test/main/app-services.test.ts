@@ -58,7 +58,7 @@ describe('AppServices (settings window operations)', () => {
     assert.deepEqual(reloads, [['domain:corp.example'], []]);
   });
 
-  // D-A3-envelope-1 (Z6's finding): config.json gains an in-domain endpoint with its own pin.
+  // D225 (Z6's finding): config.json gains an in-domain endpoint with its own pin.
   it('Security: a domain password typed in Settings is bound to the endpoint saved and those bound before, not to a planted pin', async () => {
     const shared = { ...form, domain: 'corp.example' };
     await services.saveEndpoint({ ...shared, password: 'pw-old' }, 'add');

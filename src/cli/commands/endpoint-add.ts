@@ -70,7 +70,7 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
     // winner's now, and deleting it would leave that endpoint without a password (D150).
     rollback = previous === undefined
       ? async () => (credentialInUse(store, credentialId) ? false : keychain.delete(credentialId))
-      : () => keychain.set(credentialId, settledItem(previous, current.endpoints, credentialId)); // D-A3-envelope-3: never pending again
+      : () => keychain.set(credentialId, settledItem(previous, current.endpoints, credentialId)); // D227: never pending again
   }
   let saved: Config;
   try {

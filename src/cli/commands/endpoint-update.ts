@@ -105,7 +105,7 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
     // D223: bound to where the saved config will point, the replaced item kept
     // beside it until then, so a crash between the two writes leaves no bare item.
     const previous = await writeTypedPassword(keychain, next.credential, password, current.endpoints.map((e) => (e.id === old.id ? next : e)), next.id);
-    // Restored settled against the config that stays (D-A3-envelope-3): an item an earlier
+    // Restored settled against the config that stays (D227): an item an earlier
     // run left pending must not come back with the replaced password beside the new one.
     rollback = previous === undefined ? () => keychain.delete(next.credential) : () => keychain.set(next.credential, settledItem(previous, current.endpoints, next.credential));
   }

@@ -249,7 +249,7 @@ export class Sessions extends DisposableBase {
       // them), a domain's to this in-domain host.
       // Only over the item this login read: a password typed meanwhile is never overwritten.
       // A pending item (a typed password's config write unfinished, D223) keeps only the
-      // password that just worked, so the replaced one does not stay beside it (D-A3-envelope-3).
+      // password that just worked, so the replaced one does not stay beside it (D227).
       const settled = settleAfterLogin(stored, route, firstBinding);
       const now = route.bind || settled !== undefined ? await keychain.get(endpoint.credential) : undefined;
       if (settled !== undefined && now !== undefined && secretEquals(now, item)) {

@@ -172,7 +172,7 @@ function trustedBy(stored: StoredPassword | undefined): PasswordBinding[] {
 }
 
 /**
- * Where a password typed now for endpoint `named` goes (D-A3-envelope-1): of the endpoints that
+ * Where a password typed now for endpoint `named` goes (D225): of the endpoints that
  * hold `credential`, `named` and those whose binding `trusted` (the item it replaces) holds.
  * Security (Z6-redteam): config.json can be written by any of the user's programs; an in-domain
  * endpoint planted there with its own pin holds the domain's credential, and binding the typed
@@ -205,7 +205,7 @@ export async function writeTypedPassword(keychain: Keychain, credential: string,
 
 /**
  * `item` with a pending change (`was`, D223) settled against `endpoints` (config.json as it
- * stands; D-A3-envelope-3): when an endpoint that holds `credential` reaches only the replaced
+ * stands; D227): when an endpoint that holds `credential` reaches only the replaced
  * password, the config write never landed, so the replaced item alone; else the new one alone.
  * An item without `was` is returned as it is. Used to restore an item after a failed config
  * write, so a write that keeps failing cannot keep the old password beside the new one.
@@ -221,7 +221,7 @@ export function settledItem(item: string, endpoints: readonly Endpoint[], creden
 /**
  * After a login with `route` from a pending item (`was`, D223) worked: the item holding only
  * the password that just logged in, bound where it was bound and here (`route.bind`), so the
- * other one does not stay beside it (D-A3-envelope-3); a replaced legacy one is bound to
+ * other one does not stay beside it (D227); a replaced legacy one is bound to
  * `firstBinding`, the servers the person allowed (D222), and here. Undefined when `stored` is
  * not pending.
  */

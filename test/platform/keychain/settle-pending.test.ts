@@ -1,4 +1,4 @@
-// D-A3-envelope-3: an item a typed password left pending (D223's `was`) is settled to one
+// D227: an item a typed password left pending (D223's `was`) is settled to one
 // password: by config.json as it stands (settledItem, a rollback's restore) or by the password
 // that just logged in (settleAfterLogin, the next unlock).
 import { describe, it } from 'node:test';

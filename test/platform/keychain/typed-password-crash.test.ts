@@ -94,7 +94,7 @@ describe('a typed password and config.json: every crash point leaves the old sta
     assert.notEqual(decodePassword(item).bindings, undefined, 'never a bare item');
     // config.json is still the old one: the next unlock is the old state.
     assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] });
-    // D-A3-envelope-3: that unlock settled the item on the password that worked: the old state, alone.
+    // D227: that unlock settled the item on the password that worked: the old state, alone.
     assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'the unfinished new password is dropped');
     // Had the config write landed, the new state: the new password to the new server, and only it kept.
     await killedAfterFirstWrite(boundItem(OLD, oldConfig, CRED));
@@ -117,7 +117,7 @@ describe('a typed password and config.json: every crash point leaves the old sta
     assert.match(failed?.message ?? '', /killed before this write/, 'the failure is returned for the caller to report');
     assert.ok(decodePassword((await keychain.get(CRED))!).was, 'the final write did not happen');
     assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
-    // D-A3-envelope-3: the unlock finished what the final write did not.
+    // D227: the unlock finished what the final write did not.
     assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] }, 'the old password is no longer in the item');
     assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ["refused: pm now points at https://p6.other.example; its password was stored for https://p6-new.other.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'"] }, 'so it goes to the old server no more');
   });
@@ -128,7 +128,7 @@ describe('a typed password and config.json: every crash point leaves the old sta
     assert.equal(before.unbound, true, 'the old state: an unbound password asks for its binding');
     assert.match(before.seen.join(), /^refused: the stored password of pm has no recorded servers yet/, 'not sent without that consent');
     assert.deepEqual((await nextUnlock(keychain, pmOld, true)).seen, ['https://p6.other.example OLD'], 'with it, the old password to the old server');
-    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'bound where the person allowed, the unfinished new password dropped (D-A3-envelope-3)');
+    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'bound where the person allowed, the unfinished new password dropped (D227)');
     await killedAfterFirstWrite(OLD);
     assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] }, 'had config.json been saved: the new password, no consent needed');
   });

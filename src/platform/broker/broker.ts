@@ -41,17 +41,6 @@ export const LOGOUT_WAIT_MS = 5_000;
  */
 export const CHILD_CANCELS_PER_MINUTE = 4;
 
-/**
- * Token requests (and renews) of one child in progress at once (A7-redteam). Security: each
- * waits for a prompt or a login with a keychain read (D222), an entry among the prompt's
- * requesters (D215) and its promises; without a bound a compromised child could queue
- * requests until the host ran out of memory (40,000 were 400 MB, and the prompt's answer then
- * took seconds of one turn). A request past the bound is refused at once and counts against
- * the child's refused-frame budget. Our runtime asks once per endpoint at a time (TokenClient's
- * single flight), so an honest child stays far below it.
- */
-export const CHILD_TOKEN_REQUESTS_IN_PROGRESS = 64;
-
 /** What a lock did: the credentials locked, and the endpoints whose upstream logout failed or did not finish within LOGOUT_WAIT_MS. */
 export interface LockOutcome {
   readonly locked: string[];
@@ -131,8 +120,6 @@ export class Broker extends DisposableBase {
     const waits = new Map<string, AbortController>();
     let cancelWindow = -Infinity;
     let cancelsUsed = 0;
-    /** Requests of this child being handled now (CHILD_TOKEN_REQUESTS_IN_PROGRESS). */
-    let inProgress = 0;
     const mayCancel = (): boolean => {
       const now = this.deps.clock.now();
       if (now - cancelWindow >= 60_000) {
@@ -157,22 +144,13 @@ export class Broker extends DisposableBase {
           const wait = waits.get(frame.id);
           if (wait && mayCancel()) wait.abort();
         }
-        else if (inProgress >= CHILD_TOKEN_REQUESTS_IN_PROGRESS) {
-          // Security: counted, not keyed by id: a repeated id replaces its entry in `waits` while
-          // the older request still runs.
-          const reason = `too many token requests of the ${link.server} server are in progress (${CHILD_TOKEN_REQUESTS_IN_PROGRESS}); ask again when one has been answered`;
-          link.send({ ch: 'broker', t: 'token.deny', id: frame.id, code: 'invalid', message: reason });
-          this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, ...(link.pid !== undefined && { pid: link.pid }), outcome: 'denied', code: 'invalid', reason });
-        }
         else {
-          inProgress += 1;
           const wait = new AbortController();
           // A repeated id replaces the older entry: only this child's own requests are affected.
           waits.set(frame.id, wait);
           try {
             await this.tokens.handle(link, frame, wait.signal);
           } finally {
-            inProgress -= 1;
             if (waits.get(frame.id) === wait) waits.delete(frame.id);
           }
         }

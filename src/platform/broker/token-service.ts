@@ -19,6 +19,19 @@ import { credentialBindings } from '../keychain/password-envelope.js';
 /** Allow-once sessions live at most this long: one task's worth, then the user is asked again. */
 export const ONCE_SESSION_MS = 15 * 60 * 1000;
 
+/**
+ * Requests (and renews) of one child that may wait at once for an unlock or a login
+ * (A7-redteam). Security: each waits with a keychain read (D222), an entry among a prompt's
+ * requesters (D215) and its promises; without a bound a compromised child could queue requests
+ * until the host ran out of memory (40,000 were 400 MB, and the prompt's answer then took
+ * seconds of one turn). One past the bound is refused at once and counts against the child's
+ * refused-frame budget. A request served from a held session never waits and is not counted.
+ * Our runtime asks once per endpoint at a time (TokenClient's single flight); four times the
+ * calls a child can have at once (CHILD_CALLS_IN_FLIGHT, 64) leaves room for a server of
+ * config.json that asks once per call.
+ */
+export const CHILD_TOKEN_REQUESTS_WAITING = 256;
+
 /** The audit reason of a request its child cancelled (`token.cancel`) or left behind. */
 const CANCELLED = 'the server stopped waiting: its tool call was cancelled or its client went away';
 
@@ -28,6 +41,8 @@ const CANCELLED = 'the server stopped waiting: its tool call was cancelled or it
  */
 export class TokenService {
   private readonly caCache = new Map<string, string>();
+  /** Requests of each child waiting for an unlock or a login (CHILD_TOKEN_REQUESTS_WAITING); counted, not keyed by id. */
+  private readonly waiting = new WeakMap<ChildLink, number>();
 
   constructor(
     private readonly deps: {
@@ -97,7 +112,7 @@ export class TokenService {
   }
 
   /** The session to grant; `held` when it answers a renew the re-login window held back. */
-  private async resolve(link: ChildLink, frame: TokenRequest | TokenRenew, endpoint: Endpoint, signal: AbortSignal): Promise<{ session: LiveSession; held: boolean }> {
+  private resolve(link: ChildLink, frame: TokenRequest | TokenRenew, endpoint: Endpoint, signal: AbortSignal): Promise<{ session: LiveSession; held: boolean }> {
     const config = this.deps.config();
     const { sessions } = this.deps;
     let held = false;
@@ -109,7 +124,20 @@ export class TokenService {
       else held = true;
     }
     const live = sessions.current(endpoint.id);
-    if (live) return { session: this.stillCurrent(live), held };
+    if (live) return Promise.resolve({ session: this.stillCurrent(live), held });
+    const waiting = this.waiting.get(link) ?? 0;
+    // Security (A7-redteam): counted per child, not by id: a repeated id would replace its entry
+    // in the broker's map while the older request still waits. Thrown synchronously (no async
+    // function here), so the refusal is audited while its frame is taken and the refused-frame
+    // budget closes a flooding child's channel before the rest of its batch is read.
+    if (waiting >= CHILD_TOKEN_REQUESTS_WAITING) throw new TokenDenied('invalid', `too many token requests of the ${link.server} server wait for an unlock or a login (${CHILD_TOKEN_REQUESTS_WAITING}); ask again when one has been answered`, true);
+    this.waiting.set(link, waiting + 1);
+    return this.unlockAndLogin(link, endpoint, config, signal).finally(() => this.waiting.set(link, (this.waiting.get(link) ?? 1) - 1));
+  }
+
+  /** Ask consent for `endpoint`'s credential (unless unlocked) and log in. */
+  private async unlockAndLogin(link: ChildLink, endpoint: Endpoint, config: Config, signal: AbortSignal): Promise<{ session: LiveSession; held: boolean }> {
+    const { sessions } = this.deps;
 
     // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;

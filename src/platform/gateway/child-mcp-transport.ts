@@ -15,6 +15,12 @@ const isSdkResult: (m: unknown) => boolean = isJSONRPCResultResponse;
 /** What the call's client is told when its result was dropped for a malformed `_meta`. */
 export const MALFORMED_META = 'answered with a malformed result (_meta.progressToken must be a string or an integer), which was dropped';
 
+/** What the call's client is told when its result claimed to be a task, which the gateway never asks a child for. */
+export const UNASKED_TASK = 'answered with a task the gateway never asked for, which was dropped';
+
+/** The two answers above: a result this transport dropped and replaced with an error (the child is still up). */
+export const DROPPED_RESULTS = [MALFORMED_META, UNASKED_TASK] as const;
+
 /**
  * The host's end of a child's MCP channel: `{ch:'mcp', msg}` frames over the child's
  * message channel. The gateway's SDK `Client` for that child runs on it. Closes (and so
@@ -67,6 +73,14 @@ export class ChildMcpTransport implements Transport {
     if ('result' in msg && (msg.result as { _meta?: unknown })['_meta'] !== undefined && !isSdkResult(msg)) {
       this.onInvalid('mcp result with a malformed _meta (its progressToken must be a string or an integer); dropped');
       return this.deliver({ jsonrpc: '2.0', id: msg.id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } });
+    }
+    // Security (A7-redteam): the gateway never asks a child for a task, but the SDK keeps a call's
+    // progress handler for good when its result carries `task.taskId` (a CreateTaskResult), so a
+    // child could send progress for a call its client already has the answer to, and each such
+    // call's handler stayed in the host. A result with `task` is dropped and audited the same way.
+    if ('result' in msg && (msg.result as { task?: unknown })['task'] !== undefined) {
+      this.onInvalid('mcp result with a task, which the gateway never asks for; dropped');
+      return this.deliver({ jsonrpc: '2.0', id: msg.id, error: { code: ErrorCode.InternalError, message: UNASKED_TASK } });
     }
     // A result keeps the line it was parsed from, so the host can write the child's bytes of it
     // instead of encoding it again (issue 17; forwardedResultBytes decides whether it may).

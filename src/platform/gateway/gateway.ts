@@ -27,7 +27,7 @@ import { dispatchValidated } from './validated-dispatch.js';
 import { FairShare, type FairShareOptions, type Release } from './fair-share.js';
 import { holdPlace } from './held-place.js';
 import { QueueFullError } from './queue-full-error.js';
-import { MALFORMED_META } from './child-mcp-transport.js';
+import { DROPPED_RESULTS } from './child-mcp-transport.js';
 import { QueuedCallsAudit } from './queued-calls-audit.js';
 import { refuseRepeatedRequestIds } from './unique-request-ids.js';
 import type { ChildDemand } from './children-on-demand.js';
@@ -389,8 +389,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       if (e instanceof QueueFullError) return queueFull(e);
       const message = e instanceof McpError ? e.message : String((e as Error)?.message ?? e);
       // The child is still up and answered: "it restarts on its own" would be untrue (D210).
-      if (e instanceof McpError && e.message.endsWith(MALFORMED_META)) {
-        return finish('failed', refusal(`the ${entry.spec.name} server ${MALFORMED_META}; the fault is the server's, not the call's: \`keybroker audit\` shows it as frame.invalid`), MALFORMED_META);
+      const dropped = e instanceof McpError ? DROPPED_RESULTS.find((d) => e.message.endsWith(d)) : undefined;
+      if (dropped) {
+        return finish('failed', refusal(`the ${entry.spec.name} server ${dropped}; the fault is the server's, not the call's: \`keybroker audit\` shows it as frame.invalid`), dropped);
       }
       return finish('failed', refusal(`the ${entry.spec.name} server failed during ${name}: ${message.slice(0, 300)}; it restarts on its own, retry in a moment`), message.slice(0, 200));
     } finally {

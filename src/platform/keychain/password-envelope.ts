@@ -128,7 +128,13 @@ export function routePassword(endpoint: Endpoint, stored: StoredPassword, caFile
 function routeOne(endpoint: Endpoint, stored: StoredPassword, caFile?: CaText): PasswordRoute {
   const binding = bindingOf(endpoint, caFile);
   const { password } = stored;
-  if (stored.bindings === undefined) return { ok: true, password, unbound: true, ...(binding && { bind: binding }) };
+  if (stored.bindings === undefined) {
+    // Security (A7-redteam): a legacy item goes, after its consent (D222), only to an endpoint that
+    // holds its credential as KeyBroker makes them (D209): one config.json gave pm's credential
+    // would otherwise get pm's password, and be bound, on one careless allow of its prompt.
+    if (!holdsCredential(endpoint, endpoint.credential)) return { ok: false, message: borrowedMessage(endpoint) };
+    return { ok: true, password, unbound: true, ...(binding && { bind: binding }) };
+  }
   if (binding && isBound(stored.bindings, binding)) return { ok: true, password };
   const domain = endpoint.credential.startsWith('domain:') ? endpoint.credential.slice('domain:'.length).toLowerCase() : undefined;
   const host = new URL(endpoint.url).hostname;
@@ -141,6 +147,13 @@ function routeOne(endpoint: Endpoint, stored: StoredPassword, caFile?: CaText): 
   if (!binding) return { ok: false, message: `the CA file of ${endpoint.id} (${endpoint.tls.caFile ?? ''}) cannot be read, so KeyBroker cannot tell whether it is the server the password was stored for; fix the file, or ${again}` };
   if (stored.bindings.some((b) => b.origin === binding.origin)) return { ok: false, message: `the certificate trust of ${endpoint.id} (its pin or CA file) changed since its password was stored; if you changed it, ${again}` };
   return { ok: false, message: `${endpoint.id} now points at ${binding.origin}; its password was stored for ${describeBindings(stored.bindings)}: ${again}` };
+}
+
+/** The refusal for an endpoint that names a credential KeyBroker keeps for another endpoint or domain. */
+function borrowedMessage(endpoint: Endpoint): string {
+  const { credential } = endpoint;
+  const owner = credential.startsWith('domain:') ? `hosts in ${credential.slice('domain:'.length)}` : `${credential.slice(credential.indexOf(':') + 1)} alone`;
+  return `${endpoint.id} names the password of ${credential}, which KeyBroker keeps for ${owner}; if ${endpoint.id} is yours, remove it and add it again with 'keybroker endpoint add' (it then gets a password of its own)`;
 }
 
 /**

@@ -79,6 +79,26 @@ describe('Broker: a stored password goes only where it is bound (D198)', () => {
     assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'password_not_bound' && a.endpoint === 'evil'), 'audited');
   });
 
+  // A7-redteam: the same planted endpoint with a legacy item (0.1's bare password). D222's prompt
+  // names evil's host, but a person who allows it (a careless yes) must still not send pm's
+  // password there: evil does not hold pm's credential as KeyBroker makes it (D209).
+  it("never sends a legacy pm password to an endpoint config.json gave pm's credential, even when the person allows it", async () => {
+    const { broker, approver, store, audit, p6, setConfig } = makeBroker({ legacy: true });
+    const c = testConfig();
+    const pm = c.endpoints.find((e) => e.id === 'pm')!;
+    setConfig(Config.parse({ ...c, endpoints: [...c.endpoints, { ...pm, id: 'evil', url: 'https://evil.example/p6ws/restapi' }] }));
+    const r = await askAnswered(broker, approver, recordingLink('p6'), 'evil', 'a', 'allow-once');
+    const message = "evil names the password of endpoint:pm, which KeyBroker keeps for pm alone; if evil is yours, remove it and add it again with 'keybroker endpoint add' (it then gets a password of its own)";
+    assert.deepEqual(r.t === 'token.deny' && [r.code, r.message], ['not_allowed', message], `refused: ${JSON.stringify(r)}`);
+    assert.equal(p6.logins, 0, 'no login at the planted server');
+    assert.ok(audit.some((a) => a.event === 'session.failed' && a.code === 'password_not_bound' && a.endpoint === 'evil' && a.reason === message), 'audited');
+    assert.equal(store.get('endpoint:pm'), PASSWORD, 'the item stays bare: bound to nothing');
+    // pm itself still asks for, and gets, its first binding.
+    const own = await askAnswered(broker, approver, recordingLink('p6', 'p6#2'), 'pm', 'b', 'allow-once');
+    assert.equal(own.t, 'token.grant', `pm is served: ${JSON.stringify(own)}`);
+    assert.deepEqual(decodePassword(store.get('endpoint:pm')!).bindings, [{ origin: 'https://p6.other.example' }], 'bound to pm alone');
+  });
+
   it('does not overwrite a password typed while the login ran', async () => {
     const { broker, approver, store, vsphere } = makeBroker({ legacy: true });
     let open!: () => void;

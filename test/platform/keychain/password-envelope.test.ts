@@ -35,6 +35,14 @@ describe('routePassword()', () => {
     assert.deepEqual(routePassword(pm({ tls: { verify: true, caFile: '/nonexistent/kb-ca.pem' } }), { password: PW }), { ok: true, password: PW, unbound: true }, 'a legacy item with an unreadable CA file: nothing to bind to');
   });
 
+  it("refuses a legacy item to an endpoint that does not hold its credential: another endpoint's, or a domain's from outside it (A7-redteam)", () => {
+    assert.deepEqual(routePassword(pm({ id: 'evil', url: 'https://evil.example/p6ws/restapi' }), { password: PW }), { ok: false, message: "evil names the password of endpoint:pm, which KeyBroker keeps for pm alone; if evil is yours, remove it and add it again with 'keybroker endpoint add' (it then gets a password of its own)" });
+    assert.deepEqual(routePassword(vc1({ id: 'vc9', url: 'https://corp.example.evil.example/sdk' }), { password: PW }), { ok: false, message: "vc9 names the password of domain:corp.example, which KeyBroker keeps for hosts in corp.example; if vc9 is yours, remove it and add it again with 'keybroker endpoint add' (it then gets a password of its own)" });
+    assert.deepEqual(routePassword(vc1({ id: 'vc9', url: 'https://vc9.corp.example/sdk' }), { password: PW }), { ok: true, password: PW, unbound: true, bind: { origin: 'https://vc9.corp.example' } }, 'a host in the domain still asks its consent');
+    const crashed = decodePassword(encodePassword('new-pw', [bindingOf(pm())!], { password: PW }));
+    assert.equal(routePassword(pm({ id: 'evil', url: 'https://evil.example/p6ws/restapi' }), crashed).ok, false, "a replaced legacy item (D223's `was`) is refused there too");
+  });
+
   it('routes an item a crash left between its writes: the new password where it is bound, the old one where it went, never bound from there (D223)', () => {
     const moved = pm({ url: 'https://p6-new.other.example/p6ws/restapi' });
     const pending = decodePassword(encodePassword('new-pw', [bindingOf(moved)!], { password: PW, bindings: [bindingOf(pm())!] }));

@@ -20,7 +20,7 @@ const SHARE = CLIENT_CALLS_IN_FLIGHT;
 const OURS: ServerSpec = { name: 'cancel', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/cancel-test-server.ts'), execArgv: ['--import', 'tsx'] };
 const EVIL: ServerSpec = { name: 'evil', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/compromised-child.mjs'), args: ['--mcp'] };
 
-interface Tally { started: { hold: number; stubborn: number }; ended: { hold: number; stubborn: number } }
+interface Tally { started: { hold: number; stubborn: number }; ended: { hold: number; stubborn: number }; aborted: { stubborn: number } }
 
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
@@ -73,7 +73,10 @@ describe('a cancelled call of our runtime gives its place back when its handler 
       await until("A's 16 stubborn calls at the child", async () => (await tally()).started.stubborn === SHARE);
       await cancelAll(stubborn);
       const next = calls(a, 'cancel_hold', 1);
-      // B's call is answered at once: A's call, made before it, had its chance to reach the child.
+      // The child has the cancels; anything it said at them reached the gateway before the next
+      // answer, and a place freed then sends A's call before the answer after it.
+      await until('the cancels at the child', async () => (await tally()).aborted.stubborn === SHARE);
+      await tally();
       assert.equal((await tally()).started.hold, 0, "A's next call reached the child while its cancelled calls still ran there");
       assert.equal(textOf(await b.callTool({ name: 'cancel_finish', arguments: {} })), `finished ${SHARE}`, 'the stubborn calls were still running');
       await until("A's next call at the child once the stubborn handlers ended", async () => (await tally()).started.hold === 1);

@@ -101,6 +101,7 @@ export class ForcedRelogins implements Disposable {
   async provenDead(credential: string, endpoint: string, liveness: Liveness): Promise<boolean> {
     const key = `${credential}\n${endpoint}`;
     let check = this.checks.get(key);
+    // Stryker disable next-line ConditionalExpression: equivalent; while a check runs `now - undefined` is NaN, never past the reuse time.
     if (!check || check.session !== liveness.session || (check.at !== undefined && this.deps.clock.now() - check.at >= LIVENESS_REUSE_MS)) {
       // The allowance is spent: no check, and the renew is held as before.
       if ((this.provenDeadCount.get(key) ?? 0) >= PROVEN_DEAD_RELOGINS) return false;

@@ -186,6 +186,22 @@ describe('ForcedRelogins', () => {
     relogins.dispose();
   });
 
+  it('keeps a check per pair, and past 64 pairs\' checks starts afresh', async () => {
+    const { relogins } = world();
+    const pairs = Array.from({ length: 65 }, () => upstream(true));
+    assert.equal(await relogins.provenDead('c', 'e0', pairs[0]!.liveness()), false, 'pair 0 was taken for dead');
+    assert.equal(await relogins.provenDead('c', 'e1', pairs[1]!.liveness()), false, 'pair 1 was taken for dead');
+    await relogins.provenDead('c', 'e0', pairs[0]!.liveness());
+    assert.equal(pairs[0]!.checks, 1, 'another pair\'s check ended pair 0\'s standing answer');
+    for (let i = 2; i < 64; i++) await relogins.provenDead('c', `e${i}`, pairs[i]!.liveness());
+    await relogins.provenDead('c', 'e0', pairs[0]!.liveness());
+    assert.equal(pairs[0]!.checks, 1, '64 pairs\' checks were not all kept');
+    await relogins.provenDead('c', 'e64', pairs[64]!.liveness());
+    await relogins.provenDead('c', 'e0', pairs[0]!.liveness());
+    assert.equal(pairs[0]!.checks, 2, 'the 65th pair\'s check did not start afresh');
+    relogins.dispose();
+  });
+
   it('bounds its memory: past 64 pairs it starts afresh (pairs come from the host\'s own config)', () => {
     const { relogins } = world();
     for (let i = 0; i < 64; i++) assert.equal(relogins.mayRelogin('c', `e${i}`), true, `pair ${i} was held back`);

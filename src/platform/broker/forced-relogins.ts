@@ -11,6 +11,29 @@ import type { Clock } from '../ports/clock.js';
 export const FORCED_RELOGIN_WINDOW_MS = 60_000;
 /** (credential, endpoint) pairs remembered at once; both come from the host's own config. */
 const MAX_KEYS = 64;
+/**
+ * Re-logins within a window after its first, each only for a session its upstream says is dead
+ * (vSphere's check; D-A4-lifecycle-2): a session that dies twice or three times a minute is
+ * renewed each time, while a child that ends its own session in a loop (it holds the token, so
+ * it can) drives at most this many more logins a window.
+ */
+export const PROVEN_DEAD_RELOGINS = 2;
+/** How long the upstream's "alive" answer stands for more renews of the same session. */
+export const LIVENESS_REUSE_MS = 10_000;
+
+/** The one liveness check of a session, shared by the renews that ask while it runs or stands. */
+interface Check {
+  readonly session: object;
+  readonly answer: Promise<boolean>;
+  /** When it was answered; undefined while it runs. */
+  at: number | undefined;
+}
+
+/** A held session and how to ask its upstream whether it still lives (Sessions.liveness). */
+export interface Liveness {
+  readonly session: object;
+  alive(): Promise<boolean>;
+}
 
 interface Held {
   readonly server: string;
@@ -31,6 +54,9 @@ interface Held {
 export class ForcedRelogins implements Disposable {
   /** When the last forced re-login of each (credential, endpoint) started. */
   private readonly last = new Map<string, number>();
+  /** Re-logins of proven-dead sessions within the current window, and the last liveness check, by pair. */
+  private readonly provenDeadCount = new Map<string, number>();
+  private readonly checks = new Map<string, Check>();
   private readonly coalescer: Coalescer<Held>;
 
   constructor(private readonly deps: { readonly audit: AuditSink; readonly clock: Clock; readonly windowMs?: number }) {
@@ -60,7 +86,40 @@ export class ForcedRelogins implements Disposable {
     if (last !== undefined && now - last < this.windowMs()) return false;
     if (this.last.size >= MAX_KEYS) this.last.clear();
     this.last.set(key, now);
+    this.provenDeadCount.delete(key);
     return true;
+  }
+
+  /**
+   * A renew of the current session arrived within the window (mayRelogin said no): true when it
+   * may log in again all the same, because the upstream says `liveness.session` is dead and the
+   * window has not had {@link PROVEN_DEAD_RELOGINS} such re-logins yet. The check is coalesced:
+   * renews asking while it runs share it, and an "alive" answer stands {@link LIVENESS_REUSE_MS}
+   * for that session, so a storm of renews is a handful of reads, not one each. A check that
+   * fails (unreachable, timed out) proves nothing: the renew is held as before.
+   */
+  async provenDead(credential: string, endpoint: string, liveness: Liveness): Promise<boolean> {
+    const key = `${credential}\n${endpoint}`;
+    let check = this.checks.get(key);
+    // Stryker disable next-line ConditionalExpression: equivalent; while a check runs `now - undefined` is NaN, never past the reuse time.
+    if (!check || check.session !== liveness.session || (check.at !== undefined && this.deps.clock.now() - check.at >= LIVENESS_REUSE_MS)) {
+      // The allowance is spent: no check, and the renew is held as before.
+      if ((this.provenDeadCount.get(key) ?? 0) >= PROVEN_DEAD_RELOGINS) return false;
+      const fresh: Check = {
+        session: liveness.session,
+        at: undefined,
+        answer: liveness.alive().catch(() => true).then((alive) => {
+          fresh.at = this.deps.clock.now();
+          // Counted once per dead session, however many renews share the answer (they join one login).
+          if (!alive) this.provenDeadCount.set(key, (this.provenDeadCount.get(key) ?? 0) + 1);
+          return alive;
+        }),
+      };
+      if (this.checks.size >= MAX_KEYS) this.checks.clear();
+      this.checks.set(key, fresh);
+      check = fresh;
+    }
+    return !(await check.answer);
   }
 
   /** A renew held back by the window was served the current session: count it for the audit. */
@@ -70,13 +129,18 @@ export class ForcedRelogins implements Disposable {
 
   /** The session of `endpoint` ended for another reason than a renew (lock, expiry, edit): its next renew logs in at once. */
   forget(credential: string, endpoint: string): void {
-    this.last.delete(`${credential}\n${endpoint}`);
+    const key = `${credential}\n${endpoint}`;
+    this.last.delete(key);
+    this.provenDeadCount.delete(key);
+    this.checks.delete(key);
   }
 
   /** Write the counts still pending (the host is stopping). */
   dispose(): void {
     this.coalescer.dispose();
     this.last.clear();
+    this.provenDeadCount.clear();
+    this.checks.clear();
   }
 
   private windowMs(): number {

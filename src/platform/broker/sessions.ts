@@ -130,6 +130,19 @@ export class Sessions extends DisposableBase {
     return held !== undefined && secretEquals(held, token);
   }
 
+  /**
+   * The held session of `endpoint` and how to ask its upstream whether it still lives (the
+   * kind's `isAlive`); undefined when none is held or its kind has no such check (P6).
+   */
+  liveness(endpoint: string): { readonly session: LiveSession; alive(): Promise<boolean> } | undefined {
+    const h = this.held.get(endpoint);
+    const login = h && this.deps.logins[h.endpoint.kind];
+    const check = login?.isAlive;
+    if (!h || !check) return undefined;
+    const upstream = { token: h.session.token, ...(h.session.restToken ? { restToken: h.session.restToken } : {}) };
+    return { session: h.session, alive: () => check.call(login, h.endpoint, upstream) };
+  }
+
   /** Drop a session the upstream no longer accepts, if `staleToken` is still the current one. */
   invalidate(endpoint: string, staleToken: string): void {
     if (this.holds(endpoint, staleToken)) void this.end(endpoint, 'stale');

@@ -120,7 +120,11 @@ export class TokenService {
       // Security: a renew of the current token logs in again at most once a window per
       // credential and endpoint; the rest get the session that login made (Z3-renew), so a
       // child renewing in a loop cannot drive logins against the upstream or flood the audit.
-      if (this.deps.relogins.mayRelogin(endpoint.credential, endpoint.id)) sessions.invalidate(endpoint.id, frame.stale);
+      // Within the window, a session its upstream says is dead (vSphere's check) is logged in
+      // again, a bounded number of times (D-A4-lifecycle-2): a second real 401 is not held.
+      const { relogins } = this.deps;
+      const liveness = sessions.liveness(endpoint.id);
+      if (relogins.mayRelogin(endpoint.credential, endpoint.id) || (liveness !== undefined && (await relogins.provenDead(endpoint.credential, endpoint.id, liveness)))) sessions.invalidate(endpoint.id, frame.stale);
       else held = true;
     }
     const live = sessions.current(endpoint.id);

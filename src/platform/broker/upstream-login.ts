@@ -35,4 +35,10 @@ export interface UpstreamLogin {
   login(endpoint: Endpoint, password: string, caFile?: CaText): Promise<UpstreamSession>;
   /** Best effort: an already-dead session is not an error. */
   logout(endpoint: Endpoint, session: UpstreamSession): Promise<void>;
+  /**
+   * Whether `session` still lives upstream, by one cheap read with no side effect; false only
+   * when the upstream says it is dead (throws when it cannot tell). Absent for kinds without
+   * such a check (P6: D-A4-lifecycle-2).
+   */
+  isAlive?(endpoint: Endpoint, session: UpstreamSession): Promise<boolean>;
 }

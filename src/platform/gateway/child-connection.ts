@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, ListToolsResultSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { PLAN_METHOD, PlanResult } from '../../base/contracts/plan-protocol.js';
+import { CANCELLED_DONE_CAPABILITY } from '../../base/contracts/cancelled-done.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ChildMcpTransport } from './child-mcp-transport.js';
 import { ForwardedCallResult } from './forward.js';
@@ -18,7 +19,8 @@ export const MAX_TOOL_DEPTH = 64;
  */
 export class ChildConnection {
   readonly transport: ChildMcpTransport;
-  private readonly client = new Client({ name: 'keybroker-gateway', version: '1' }, { capabilities: {} });
+  /** Asks our runtime's children to say when a cancelled handler has ended (`keybroker/cancelled-done`), so its place comes back then. */
+  private readonly client = new Client({ name: 'keybroker-gateway', version: '1' }, { capabilities: { experimental: { [CANCELLED_DONE_CAPABILITY]: {} } } });
   private tools: Tool[] = [];
 
   constructor(readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {

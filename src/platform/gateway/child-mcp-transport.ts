@@ -2,6 +2,7 @@ import { ErrorCode, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelc
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
+import { CANCELLED_DONE_METHOD, CancelledDoneParams } from '../../base/contracts/cancelled-done.js';
 import { takeFrameLine } from '../supervisor/child-channel.js';
 import { isJsonRpcEnvelope } from './forward.js';
 import { rememberResultLine } from './forwarded-result-bytes.js';
@@ -11,6 +12,13 @@ export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
 
 /** The SDK's own result guard, as a plain predicate (its type guard would narrow our envelope to `never`). */
 const isSdkResult: (m: unknown) => boolean = isJSONRPCResultResponse;
+
+/**
+ * Ids of requests the gateway cancelled and the child has not ended yet, remembered at once. A
+ * cancelled call holds its place until then (D211), so those of `tools/call` and `keybroker/plan`
+ * are at most the child's cap of places; the rest (a cancelled `tools/list`) are few.
+ */
+const MAX_CANCELLED_REMEMBERED = 1024;
 
 /** What the call's client is told when its result was dropped for a malformed `_meta`. */
 export const MALFORMED_META = 'answered with a malformed result (_meta.progressToken must be a string or an integer), which was dropped';
@@ -37,6 +45,8 @@ export class ChildMcpTransport implements Transport {
   private lastId: string | number | undefined;
   /** Who waits for the child's answer to a request, by its id (`watchLastRequest`). */
   private readonly answerWatchers = new Map<string | number, () => void>();
+  /** Requests the gateway sent `notifications/cancelled` for, until the child answers or ends them. */
+  private readonly cancelled = new Set<string | number>();
   private readonly exitSub: Disposable;
 
   constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
@@ -65,6 +75,7 @@ export class ChildMcpTransport implements Transport {
     // Security: the child is an untrusted producer; only a JSON-RPC message by its envelope
     // reaches the SDK client (its results are then checked for shape, not rebuilt).
     if (!isJsonRpcEnvelope(msg)) return this.onInvalid('mcp frame is not a JSON-RPC message');
+    if ('method' in msg && msg.method === CANCELLED_DONE_METHOD) return this.cancelledDone(msg);
     // Security: the envelope reads a result's `_meta` only as an object; the SDK's own guard also
     // reads its `progressToken` (a string or an integer) and related-task entry, and silently drops
     // a result it refuses, so the call waited out its 10-minute deadline (round 11). A result
@@ -100,7 +111,27 @@ export class ChildMcpTransport implements Transport {
     }).catch((e: unknown) => this.onerror?.(e as Error));
   }
 
+  /**
+   * `keybroker/cancelled-done`: the child's handler of a request the gateway cancelled has ended
+   * (our runtime sends it; D-A4-lifecycle-1), so whoever waits for that request's end (holdPlace)
+   * learns it as from an answer. Never reaches the SDK or a client.
+   * Security: the child is an untrusted producer and may lie. Only a request this gateway
+   * cancelled on this channel and still waits for is ended by it: a running call (another
+   * session's, whose answer gives its place back) or an id never sent is ignored, so a lying
+   * child can free no place but those of calls their clients already abandoned at this child.
+   */
+  private cancelledDone(msg: { params?: unknown }): void {
+    const params = CancelledDoneParams.safeParse(msg.params);
+    if (!params.success) return this.onInvalid(`${CANCELLED_DONE_METHOD} without a valid requestId; dropped`);
+    const id = params.data.requestId;
+    // After the messages before it, as an answer would be.
+    this.delivery = this.delivery.then(() => {
+      if (this.cancelled.delete(id)) this.answered(id);
+    });
+  }
+
   private answered(id: string | number): void {
+    this.cancelled.delete(id);
     const watcher = this.answerWatchers.get(id);
     if (!watcher) return;
     this.answerWatchers.delete(id);
@@ -114,7 +145,8 @@ export class ChildMcpTransport implements Transport {
 
   /**
    * Call `fn` once, when the child answers the request sent last (a result or an error, also
-   * after the SDK gave up on it: cancelled or timed out) or when this channel closes. Call right
+   * after the SDK gave up on it: cancelled or timed out), says it ended that request after the
+   * gateway cancelled it (`keybroker/cancelled-done`), or when this channel closes. Call right
    * after the request went out (the SDK sends within `request()`). Returns the undo.
    */
   watchLastRequest(fn: () => void): () => void {
@@ -125,7 +157,10 @@ export class ChildMcpTransport implements Transport {
     }
     this.answerWatchers.set(id, fn);
     return () => {
-      if (this.answerWatchers.get(id) === fn) this.answerWatchers.delete(id);
+      if (this.answerWatchers.get(id) !== fn) return;
+      this.answerWatchers.delete(id);
+      // Nobody waits for its end any more (the grace passed): a late `cancelled-done` ends nothing.
+      this.cancelled.delete(id);
     };
   }
 
@@ -134,6 +169,13 @@ export class ChildMcpTransport implements Transport {
     if ('method' in message && 'id' in message) {
       this.sent += 1;
       this.lastId = message.id;
+    } else if ('method' in message && message.method === 'notifications/cancelled') {
+      // The child may now end this request without answering it, and say so (cancelledDone).
+      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') {
+        if (this.cancelled.size >= MAX_CANCELLED_REMEMBERED) this.cancelled.delete(this.cancelled.values().next().value as string | number);
+        this.cancelled.add(id);
+      }
     }
     this.handle.send({ ch: 'mcp', msg: message });
   }
@@ -145,6 +187,7 @@ export class ChildMcpTransport implements Transport {
     // The child is gone, and with it whatever it still worked on.
     const watchers = [...this.answerWatchers.values()];
     this.answerWatchers.clear();
+    this.cancelled.clear();
     for (const watcher of watchers) watcher();
     this.onclose?.();
   }

@@ -5,7 +5,7 @@
 // test/integration/renew-storm.test.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FORCED_RELOGIN_WINDOW_MS, ForcedRelogins } from '../../../src/platform/broker/forced-relogins.js';
+import { FORCED_RELOGIN_WINDOW_MS, ForcedRelogins, LIVENESS_REUSE_MS, PROVEN_DEAD_RELOGINS } from '../../../src/platform/broker/forced-relogins.js';
 import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 import { ask, askAnswered, makeBroker, recordingLink } from './broker-harness.js';
@@ -112,6 +112,93 @@ describe('ForcedRelogins', () => {
     assert.equal(relogins.mayRelogin('c', 'e'), false, 'the window did not start again with it');
     relogins.forget('c', 'e');
     assert.equal(relogins.mayRelogin('c', 'e'), true, 'a forgotten window still held back');
+    relogins.dispose();
+  });
+
+  /** A session whose upstream answers `answers` in turn (the last one after that), counting the checks. */
+  function upstream(...answers: (boolean | Error)[]) {
+    const session = {};
+    let checks = 0;
+    const gate: { open?: () => void } = {};
+    return {
+      session,
+      get checks() { return checks; },
+      /** Holds the next check until `gate.open()`. */
+      hold: () => new Promise<void>((r) => { gate.open = r; }),
+      gate,
+      liveness: (waitFor?: Promise<void>) => ({
+        session,
+        alive: async () => {
+          const answer = answers[Math.min(checks++, answers.length - 1)]!;
+          await waitFor;
+          if (answer instanceof Error) throw answer;
+          return answer;
+        },
+      }),
+    };
+  }
+
+  it('within a window, logs in again only for a session its upstream says is dead, at most PROVEN_DEAD_RELOGINS times', async () => {
+    const { clock, relogins } = world();
+    assert.equal(relogins.mayRelogin('c', 'e'), true, 'the first re-login was held back');
+    const live = upstream(true);
+    assert.equal(await relogins.provenDead('c', 'e', live.liveness()), false, 'a live session was taken for dead');
+    for (let i = 1; i <= PROVEN_DEAD_RELOGINS; i++) {
+      const dead = upstream(false);
+      assert.equal(await relogins.provenDead('c', 'e', dead.liveness()), true, `dead session ${i} within the window was held`);
+      assert.equal(await relogins.provenDead('c', 'e', dead.liveness()), true, `a second renew of dead session ${i} was held (it joins the login)`);
+      assert.equal(dead.checks, 1, `dead session ${i} was checked more than once`);
+    }
+    const spent = upstream(false);
+    assert.equal(await relogins.provenDead('c', 'e', spent.liveness()), false, 'a dead session past the allowance logged in again');
+    assert.equal(spent.checks, 0, 'a renew past the allowance checked the session');
+    assert.equal(await relogins.provenDead('c', 'other', upstream(false).liveness()), true, 'another endpoint shares the allowance');
+    clock.advance(FORCED_RELOGIN_WINDOW_MS);
+    assert.equal(relogins.mayRelogin('c', 'e'), true, 'the next window was held back');
+    assert.equal(await relogins.provenDead('c', 'e', upstream(false).liveness()), true, 'the allowance did not start afresh with the window');
+    relogins.mayRelogin('d', 'f');
+    relogins.provenDead('d', 'f', upstream(false).liveness());
+    relogins.forget('d', 'f');
+    assert.equal(relogins.mayRelogin('d', 'f'), true, 'a forgotten pair still held back');
+    relogins.dispose();
+  });
+
+  it('checks a session once while the check runs and while its "alive" stands; a failed check proves nothing', async () => {
+    const { clock, relogins } = world();
+    relogins.mayRelogin('c', 'e');
+    const s = upstream(true, false);
+    const held = s.hold();
+    const racing = Array.from({ length: 20 }, () => relogins.provenDead('c', 'e', s.liveness(held)));
+    s.gate.open?.();
+    assert.deepEqual(new Set(await Promise.all(racing)), new Set([false]), 'racing renews of a live session were not all held');
+    assert.equal(s.checks, 1, '20 racing renews were not one check');
+    clock.advance(LIVENESS_REUSE_MS - 1);
+    assert.equal(await relogins.provenDead('c', 'e', s.liveness()), false, 'the standing "alive" was not used');
+    assert.equal(s.checks, 1, 'a renew while "alive" stands checked again');
+    clock.advance(1);
+    assert.equal(await relogins.provenDead('c', 'e', s.liveness()), true, 'a renew after "alive" stopped standing did not check again');
+    assert.equal(s.checks, 2, 'the second check was not made');
+    const other = upstream(true);
+    assert.equal(await relogins.provenDead('c', 'e', other.liveness()), false, 'another session was answered with the last one\'s check');
+    assert.equal(other.checks, 1, 'another session was not checked');
+    const failing = upstream(new Error('vCenter unreachable'));
+    assert.equal(await relogins.provenDead('c', 'e', failing.liveness()), false, 'a check that failed counted as dead');
+    relogins.dispose();
+  });
+
+  it('keeps a check per pair, and past 64 pairs\' checks starts afresh', async () => {
+    const { relogins } = world();
+    const pairs = Array.from({ length: 65 }, () => upstream(true));
+    assert.equal(await relogins.provenDead('c', 'e0', pairs[0]!.liveness()), false, 'pair 0 was taken for dead');
+    assert.equal(await relogins.provenDead('c', 'e1', pairs[1]!.liveness()), false, 'pair 1 was taken for dead');
+    await relogins.provenDead('c', 'e0', pairs[0]!.liveness());
+    assert.equal(pairs[0]!.checks, 1, 'another pair\'s check ended pair 0\'s standing answer');
+    for (let i = 2; i < 64; i++) await relogins.provenDead('c', `e${i}`, pairs[i]!.liveness());
+    await relogins.provenDead('c', 'e0', pairs[0]!.liveness());
+    assert.equal(pairs[0]!.checks, 1, '64 pairs\' checks were not all kept');
+    await relogins.provenDead('c', 'e64', pairs[64]!.liveness());
+    await relogins.provenDead('c', 'e0', pairs[0]!.liveness());
+    assert.equal(pairs[0]!.checks, 2, 'the 65th pair\'s check did not start afresh');
     relogins.dispose();
   });
 

@@ -6,6 +6,7 @@ import type { PlanChange } from '../../../base/contracts/approval.js';
 import { APPROVED_META_KEY, ApprovedMeta, PlanRequest, type PlanResult, type Precondition } from '../../../base/contracts/plan-protocol.js';
 import { asClient } from '../../../connectors/client-turns.js';
 import { clientOfCall } from '../toolkit/client-of-call.js';
+import { reportCancelledEnd } from '../toolkit/cancelled-end.js';
 import { planHash } from './plan-hash.js';
 import { toolFailure as failed } from '../toolkit/tool-result.js';
 import type { TargetFacts } from '../../../base/contracts/policy.js';
@@ -85,14 +86,16 @@ export class ToolPlanner {
   constructor(private readonly server: McpServer, private readonly options: ToolPlannerOptions) {
     // A plan runs as the client the gateway numbered (D201's `_meta["keybroker/client"]`), like the
     // call it plans: its reads take their turns between clients, not first come first served.
-    server.server.setRequestHandler(PlanRequest, async (request, extra): Promise<PlanResult> => asClient(clientOfCall(extra), () => this.planCall(request.params.name, request.params.arguments, extra.signal)));
+    // A cancelled plan tells the gateway when it has really ended, so its place comes back then.
+    server.server.setRequestHandler(PlanRequest, (request, extra): Promise<PlanResult> => reportCancelledEnd(server.server, extra, () => asClient(clientOfCall(extra), () => this.planCall(request.params.name, request.params.arguments, extra.signal))));
   }
 
   /** Register `tool` on the server, with its plan step and the approved-precondition check. */
   register<Shape extends z.ZodRawShape>(name: string, tool: PlannedTool<Shape>): void {
     const schema = z.object(tool.inputSchema);
     this.tools.set(name, { schema, plan: tool.plan as (args: never) => Promise<PlanDraft> });
-    const handler = async (args: z.output<z.ZodObject<Shape>>, extra: ToolExtra): Promise<CallToolResult> => {
+    // A cancelled call tells the gateway when it has really ended, so its place comes back then.
+    const handler = (args: z.output<z.ZodObject<Shape>>, extra: ToolExtra): Promise<CallToolResult> => reportCancelledEnd(this.server.server, extra, async () => {
       const approved = extra._meta?.[APPROVED_META_KEY];
       if (approved !== undefined) {
         const meta = ApprovedMeta.safeParse(approved);
@@ -115,7 +118,7 @@ export class ToolPlanner {
         if (this.options.cancelled?.(name, extra.signal)) throw e;
         return failed(this.options.errorText(e, name));
       }
-    };
+    });
     const config = { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations };
     // The SDK's generic callback type cannot follow Shape through; the handler gets exactly the parsed Shape.
     this.server.registerTool(name, config, handler as never);

@@ -6,6 +6,7 @@ import { ToolPlanner, type PlannedTool, type ToolExtra } from '../plan/tool-plan
 import { stderrLog, ToolErrorPolicy, type ToolLog } from './error-policy.js';
 import { toolFailure } from './tool-result.js';
 import { clientOfCall } from './client-of-call.js';
+import { reportCancelledEnd } from './cancelled-end.js';
 
 /** A tool that reads: name, what the model sees of it, and how it runs. */
 export interface ToolDefinition<Shape extends z.ZodRawShape> {
@@ -53,7 +54,8 @@ export class Toolkit {
       return;
     }
     const { name, title, description, inputSchema, outputSchema, annotations } = tool;
-    const handler = async (args: z.output<z.ZodObject<Shape>>, extra: ToolExtra): Promise<CallToolResult> => {
+    // A cancelled call tells the gateway when it has really ended, so its place comes back then.
+    const handler = (args: z.output<z.ZodObject<Shape>>, extra: ToolExtra): Promise<CallToolResult> => reportCancelledEnd(this.server.server, extra, async () => {
       try {
         // The call's connector requests take turns with other clients' (D201).
         return await asClient(clientOfCall(extra), () => tool.run(args, extra));
@@ -64,7 +66,7 @@ export class Toolkit {
         if (this.errors.cancelled(name, extra.signal)) throw e;
         return toolFailure(this.errors.text(e, name));
       }
-    };
+    });
     // The SDK's generic callback type cannot follow Shape through; the handler gets exactly the parsed Shape.
     this.server.registerTool(name, { title, description, inputSchema, outputSchema, annotations }, handler as never);
   }

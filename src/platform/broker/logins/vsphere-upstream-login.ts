@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../../base/contracts/endpoint.js';
-import { SESSION_TIMEOUT_MS, vapiLogin, vapiLogout, vsphereLogin, vsphereLogout } from '../../../connectors/vsphere/session/index.js';
+import { SESSION_TIMEOUT_MS, vapiLogin, vapiLogout, vsphereLogin, vsphereLogout, vsphereSessionAlive } from '../../../connectors/vsphere/session/index.js';
 import type { CaText } from '../../config/read-ca-file.js';
 import type { UpstreamLogin, UpstreamSession } from '../upstream-login.js';
 import { toLoginError } from './to-login-error.js';
@@ -47,6 +47,11 @@ export class VsphereUpstreamLogin implements UpstreamLogin {
         throw toLoginError(e, endpoint.id);
       }
     }, caFile);
+  }
+
+  /** SessionManager's `currentSession`, read with the session's own cookie (one request, within the budget). */
+  isAlive(endpoint: Endpoint, session: UpstreamSession): Promise<boolean> {
+    return withEndpointDispatcher(endpoint, (dispatcher) => vsphereSessionAlive({ url: endpoint.url, cookie: session.token, dispatcher, timeoutMs: this.budgetMs }));
   }
 
   logout(endpoint: Endpoint, session: UpstreamSession): Promise<void> {

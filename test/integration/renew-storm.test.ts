@@ -2,7 +2,7 @@
 // with the real vSphere login, the password in a private Secret Service, a ManualClock for the
 // re-login window; vcsim's own SessionManager (read by pyVmomi, its own login) says which
 // sessions exist, so the test does not trust KeyBroker's audit to count the logins. Within the
-// window, a renew checks the session in vcsim (D-A4-lifecycle-2): a dead one is logged in again,
+// window, a renew checks the session in vcsim (D232): a dead one is logged in again,
 // at most PROVEN_DEAD_RELOGINS times a window; the login counts its checks (the real check).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';

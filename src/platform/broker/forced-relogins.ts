@@ -13,7 +13,7 @@ export const FORCED_RELOGIN_WINDOW_MS = 60_000;
 const MAX_KEYS = 64;
 /**
  * Re-logins within a window after its first, each only for a session its upstream says is dead
- * (vSphere's check; D-A4-lifecycle-2): a session that dies twice or three times a minute is
+ * (vSphere's check; D232): a session that dies twice or three times a minute is
  * renewed each time, while a child that ends its own session in a loop (it holds the token, so
  * it can) drives at most this many more logins a window.
  */

@@ -113,21 +113,32 @@ export class TokenService {
 
   /** The session to grant; `held` when it answers a renew the re-login window held back. */
   private resolve(link: ChildLink, frame: TokenRequest | TokenRenew, endpoint: Endpoint, signal: AbortSignal): Promise<{ session: LiveSession; held: boolean }> {
-    const config = this.deps.config();
     const { sessions } = this.deps;
-    let held = false;
     if (frame.t === 'token.renew' && sessions.holds(endpoint.id, frame.stale)) {
       // Security: a renew of the current token logs in again at most once a window per
       // credential and endpoint; the rest get the session that login made (Z3-renew), so a
       // child renewing in a loop cannot drive logins against the upstream or flood the audit.
       // Within the window, a session its upstream says is dead (vSphere's check) is logged in
-      // again, a bounded number of times (D-A4-lifecycle-2): a second real 401 is not held.
+      // again, a bounded number of times (D232): a second real 401 is not held.
       const { relogins } = this.deps;
-      const liveness = sessions.liveness(endpoint.id);
-      if (relogins.mayRelogin(endpoint.credential, endpoint.id) || (liveness !== undefined && (await relogins.provenDead(endpoint.credential, endpoint.id, liveness)))) sessions.invalidate(endpoint.id, frame.stale);
-      else held = true;
+      if (relogins.mayRelogin(endpoint.credential, endpoint.id)) sessions.invalidate(endpoint.id, frame.stale);
+      else {
+        const liveness = sessions.liveness(endpoint.id);
+        if (liveness === undefined) return this.sessionFor(link, endpoint, signal, true);
+        // Only this path awaits before the waiting bound below: the check is shared by every
+        // renew in flight and bounded per window (D232), so it cannot be flooded.
+        return relogins.provenDead(endpoint.credential, endpoint.id, liveness).then((dead) => {
+          if (dead) sessions.invalidate(endpoint.id, frame.stale);
+          return this.sessionFor(link, endpoint, signal, !dead);
+        });
+      }
     }
-    const live = sessions.current(endpoint.id);
+    return this.sessionFor(link, endpoint, signal, false);
+  }
+
+  /** The current session of `endpoint`, or an unlock and login bounded per child; `held` as in resolve(). */
+  private sessionFor(link: ChildLink, endpoint: Endpoint, signal: AbortSignal, held: boolean): Promise<{ session: LiveSession; held: boolean }> {
+    const live = this.deps.sessions.current(endpoint.id);
     if (live) return Promise.resolve({ session: this.stillCurrent(live), held });
     const waiting = this.waiting.get(link) ?? 0;
     // Security (A7-redteam): counted per child, not by id: a repeated id would replace its entry
@@ -136,7 +147,7 @@ export class TokenService {
     // budget closes a flooding child's channel before the rest of its batch is read.
     if (waiting >= CHILD_TOKEN_REQUESTS_WAITING) throw new TokenDenied('invalid', `too many token requests of the ${link.server} server wait for an unlock or a login (${CHILD_TOKEN_REQUESTS_WAITING}); ask again when one has been answered`, true);
     this.waiting.set(link, waiting + 1);
-    return this.unlockAndLogin(link, endpoint, config, signal).finally(() => this.waiting.set(link, (this.waiting.get(link) ?? 1) - 1));
+    return this.unlockAndLogin(link, endpoint, this.deps.config(), signal).finally(() => this.waiting.set(link, (this.waiting.get(link) ?? 1) - 1));
   }
 
   /** Ask consent for `endpoint`'s credential (unless unlocked) and log in. */

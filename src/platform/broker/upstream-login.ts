@@ -38,7 +38,7 @@ export interface UpstreamLogin {
   /**
    * Whether `session` still lives upstream, by one cheap read with no side effect; false only
    * when the upstream says it is dead (throws when it cannot tell). Absent for kinds without
-   * such a check (P6: D-A4-lifecycle-2).
+   * such a check (P6: D232).
    */
   isAlive?(endpoint: Endpoint, session: UpstreamSession): Promise<boolean>;
 }

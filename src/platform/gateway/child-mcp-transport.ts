@@ -113,7 +113,7 @@ export class ChildMcpTransport implements Transport {
 
   /**
    * `keybroker/cancelled-done`: the child's handler of a request the gateway cancelled has ended
-   * (our runtime sends it; D-A4-lifecycle-1), so whoever waits for that request's end (holdPlace)
+   * (our runtime sends it; D231), so whoever waits for that request's end (holdPlace)
    * learns it as from an answer. Never reaches the SDK or a client.
    * Security: the child is an untrusted producer and may lie. Only a request this gateway
    * cancelled on this channel and still waits for is ended by it: a running call (another

@@ -1,4 +1,4 @@
-// D-A4-lifecycle-1: a child of our runtime says when the handler of a call the gateway cancelled
+// D231: a child of our runtime says when the handler of a call the gateway cancelled
 // has really ended (`keybroker/cancelled-done`), and the call's place comes back then, not after
 // D211's 60 s grace. Before, every honest cancel held one of the client's 16 places for 60 s.
 // A child can lie: the notification ends only a request this gateway cancelled at that child, so a
@@ -38,7 +38,7 @@ async function cancelAll(batch: ReturnType<typeof calls>): Promise<void> {
   assert.deepEqual(new Set(await Promise.all(batch.map((c) => c.done))), new Set(['rejected']), 'the client has its cancels');
 }
 
-describe('a cancelled call of our runtime gives its place back when its handler ended (D-A4-lifecycle-1)', () => {
+describe('a cancelled call of our runtime gives its place back when its handler ended (D231)', () => {
   it('an honest cancel frees the place at once, without the grace period', async () => {
     const clock = new ManualClock();
     const g = makeGateway(gatewayConfig(), { clock, spec: OURS });

@@ -2,7 +2,7 @@
  * vSphere login and logout: the only part of the vSphere connector that platform (the
  * broker) may import, and all it exports (issue 13). A login is two: the vim25 session
  * (`SessionManager.Login`) and the vAPI session for tags, made from the same password while
- * the broker still holds it; and the check whether a session still lives (one read, D-A4-lifecycle-2).
+ * the broker still holds it; and the check whether a session still lives (one read, D232).
  * Every other call (the SOAP transport in `soap/`, the client) is for the vSphere MCP server,
  * through `connectors/vsphere`.
  */

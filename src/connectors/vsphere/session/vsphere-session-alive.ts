@@ -16,7 +16,7 @@ export interface VsphereSessionAliveOptions {
 /**
  * Whether the session of `cookie` still lives in vCenter: one read of SessionManager's
  * `currentSession` (no login, no change upstream), for the broker to tell a second real 401
- * within the re-login window from a renew storm (D-A4-lifecycle-2).
+ * within the re-login window from a renew storm (D232).
  *
  * @throws ConnectorError when vCenter cannot tell (transport codes, CONN_FAULT, CONN_TIMEOUT):
  * the caller must then not assume the session is dead.

@@ -4,7 +4,7 @@ import type { ToolExtra } from '../plan/tool-planner.js';
 
 /**
  * Run a request's handler (`work`) and, when the request was cancelled, tell the gateway once
- * the handler has really ended (`keybroker/cancelled-done` with the request's id, D-A4-lifecycle-1):
+ * the handler has really ended (`keybroker/cancelled-done` with the request's id, D231):
  * the SDK answers nothing to a cancelled request (MCP: a receiver SHOULD NOT), so without this the
  * gateway keeps the call's place at this child for its grace period (D211). Sent after `work`
  * settles, however long it goes on after the cancel, so the place stays taken while the work

@@ -5,6 +5,7 @@ import type { Disposable } from '../../base/lifecycle/disposable.js';
 import { takeFrameLine } from '../supervisor/child-channel.js';
 import { isJsonRpcEnvelope } from './forward.js';
 import { rememberResultLine } from './forwarded-result-bytes.js';
+import { needsSdkResultGuard } from './validated-dispatch.js';
 
 /** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
 export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
@@ -64,9 +65,10 @@ export class ChildMcpTransport implements Transport {
     // a result it refuses, so the call waited out its 10-minute deadline (round 11). A result
     // with `_meta` (rare: our children send none) is checked by that same guard; one it refuses
     // is audited and dropped, and its call ends now with an error instead.
-    if ('result' in msg && (msg.result as { _meta?: unknown })['_meta'] !== undefined && !isSdkResult(msg)) {
+    if (needsSdkResultGuard(msg) && !isSdkResult(msg)) {
       this.onInvalid('mcp result with a malformed _meta (its progressToken must be a string or an integer); dropped');
-      return this.deliver({ jsonrpc: '2.0', id: msg.id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } });
+      // A result's envelope has an id (needsSdkResultGuard is true only for a result).
+      return this.deliver({ jsonrpc: '2.0', id: (msg as { id: string | number }).id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } });
     }
     // A result keeps the line it was parsed from, so the host can write the child's bytes of it
     // instead of encoding it again (issue 17; forwardedResultBytes decides whether it may).

@@ -38,6 +38,12 @@ class RecordingLogin implements UpstreamLogin {
   async logout(): Promise<void> {}
 }
 
+/** The `unbound` flag of the last unlock prompt shown. */
+function unboundOf(approver: ScriptedApprover): boolean | undefined | 'not an unlock' {
+  const subject = approver.prompts.at(-1)?.subject;
+  return subject?.kind === 'unlock' ? subject.unbound : 'not an unlock';
+}
+
 describe('an unlock reads the keychain item and the CA file once: its prompt and its login see the same bytes', () => {
   let ss: SecretService;
   let dir: string;
@@ -90,7 +96,7 @@ describe('an unlock reads the keychain item and the CA file once: its prompt and
     await keychain.set(CRED, PASSWORD);
     const r = await askAnswered(w.broker, w.approver, recordingLink('p6'), 'pm', 'a', 'allow-once');
     assert.equal(r.t, 'token.grant', JSON.stringify(r));
-    assert.equal(w.approver.prompts.at(-1)?.subject.kind === 'unlock' && w.approver.prompts.at(-1)?.subject.unbound, true, 'the prompt said it binds the password');
+    assert.equal(unboundOf(w.approver), true, 'the prompt said it binds the password');
     assert.equal(w.pmReads(), 2, 'the check and the login share one read; the bind compares with the item now (a password typed meanwhile is never overwritten)');
   });
 
@@ -118,7 +124,7 @@ describe('an unlock reads the keychain item and the CA file once: its prompt and
     const shown = w.approver.nextPrompt();
     const reply = ask(w.broker, recordingLink('p6'), 'pm', 'a');
     await shown;
-    assert.equal(w.approver.prompts.at(-1)?.subject.kind === 'unlock' && w.approver.prompts.at(-1)?.subject.unbound, undefined, 'a plain unlock prompt');
+    assert.equal(unboundOf(w.approver), undefined, 'a plain unlock prompt');
     await keychain.set(CRED, PASSWORD);
     w.approver.answer('allow-once');
     const r = await reply;

@@ -46,7 +46,7 @@ describe('needsSdkResultGuard: a result with _meta goes to the SDK\'s own guard 
   });
 
   it('reads the _meta of the result only, not of a request\'s or a notification\'s params', () => {
-    const request = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { _meta: { progressToken: true } } } as JSONRPCMessage;
+    const request = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { _meta: { progressToken: true } } } as unknown as JSONRPCMessage;
     assert.equal(needsSdkResultGuard(request), false, 'a request is not a result');
     const malformed = { jsonrpc: '2.0', id: 1, result: { content: [], _meta: { progressToken: 1.5 } } } as unknown as JSONRPCMessage;
     assert.equal(needsSdkResultGuard(malformed), true, 'a result with _meta goes to the guard');

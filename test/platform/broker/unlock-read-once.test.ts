@@ -14,10 +14,13 @@ import { Config } from '../../../src/base/contracts/config.js';
 import type { Endpoint } from '../../../src/base/contracts/endpoint.js';
 import type { CaText } from '../../../src/platform/config/read-ca-file.js';
 import { Broker } from '../../../src/platform/broker/broker.js';
+import { Sessions } from '../../../src/platform/broker/sessions.js';
+import { TokenDenied } from '../../../src/platform/broker/token-denied.js';
+import type { AuditInput } from '../../../src/platform/ports/audit-sink.js';
 import { UpstreamLoginError, type UpstreamLogin } from '../../../src/platform/broker/upstream-login.js';
 import type { Keychain } from '../../../src/platform/keychain/keychain.js';
 import { openHomeKeychain } from '../../../src/platform/keychain/open-home-keychain.js';
-import { boundItem, decodePassword } from '../../../src/platform/keychain/password-envelope.js';
+import { boundItem, decodePassword, encodePassword } from '../../../src/platform/keychain/password-envelope.js';
 import { startSecretService, type SecretService } from '../../support/secret-service.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 import { ask, askAnswered, recordingLink, ScriptedApprover, testConfig, PASSWORD } from './broker-harness.js';
@@ -131,5 +134,43 @@ describe('an unlock reads the keychain item and the CA file once: its prompt and
     assert.equal(r.t, 'token.grant', `the login used the item the check read: ${JSON.stringify(r)}`);
     assert.deepEqual(w.p6.seen, [{ password: 'PASSWORD', ca: CA_A }], 'one login, under the bound item\'s trust');
     assert.equal(await keychain.get(CRED), PASSWORD, 'the item written meanwhile is left as it is (no binding without its prompt)');
+  });
+
+  /** A login through Sessions alone (no prompt, no read handed in): what it threw, what it audited, what the upstream saw. */
+  async function loginAlone(endpoint: Endpoint, item: string) {
+    await keychain.set(endpoint.credential, item);
+    const p6 = new RecordingLogin();
+    const audit: AuditInput[] = [];
+    const sessions = new Sessions({ logins: { vsphere: p6, p6 }, keychain, clock: new ManualClock(), audit: { append: (r) => void audit.push(r) } });
+    try {
+      const error = await sessions.login(endpoint, 'once', Date.UTC(2027, 0, 1)).then(() => undefined, (e: unknown) => e);
+      return { error, audit, seen: p6.seen };
+    } finally {
+      sessions.dispose();
+    }
+  }
+
+  const pm = testConfig().endpoints.find((e) => e.id === 'pm')!;
+
+  it('a login with no read handed in reads for itself; an endpoint without a CA file reads none and hands the login none', async () => {
+    const { error, seen } = await loginAlone(pm, boundItem(PASSWORD, testConfig(), CRED));
+    assert.equal(error, undefined, `logged in: ${String(error)}`);
+    assert.deepEqual(seen, [{ password: 'PASSWORD', ca: undefined }], 'no CA file, no CA');
+  });
+
+  it('refuses an unbound item no prompt asked to bind: locked, one password_not_bound record, nothing sent', async () => {
+    const { error, audit, seen } = await loginAlone(pm, PASSWORD);
+    const message = 'the stored password of pm has no recorded servers yet; ask again: the prompt will name the servers it is then bound to';
+    assert.ok(error instanceof TokenDenied && error.code === 'locked' && error.message === message, `refused: ${String(error)}`);
+    assert.deepEqual(audit, [{ event: 'session.failed', endpoint: 'pm', credential: CRED, outcome: 'denied', code: 'password_not_bound', reason: message, durationMs: 0 }]);
+    assert.deepEqual(seen, [], 'nothing sent');
+  });
+
+  it('refuses a password bound to another server: not_allowed, the same one record, nothing sent', async () => {
+    const { error, audit, seen } = await loginAlone(pm, encodePassword(PASSWORD, [{ origin: 'https://elsewhere.example' }]));
+    const message = "pm now points at https://p6.other.example; its password was stored for https://elsewhere.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'";
+    assert.ok(error instanceof TokenDenied && error.code === 'not_allowed' && error.message === message, `refused: ${String(error)}`);
+    assert.deepEqual(audit, [{ event: 'session.failed', endpoint: 'pm', credential: CRED, outcome: 'denied', code: 'password_not_bound', reason: message, durationMs: 0 }]);
+    assert.deepEqual(seen, [], 'nothing sent');
   });
 });

@@ -136,6 +136,16 @@ describe('an unlock reads the keychain item and the CA file once: its prompt and
     assert.equal(await keychain.get(CRED), PASSWORD, 'the item written meanwhile is left as it is (no binding without its prompt)');
   });
 
+  it('an unlock with no item in the keychain: the read finds nothing, the login reads again and says what to do', async (t) => {
+    const w = world();
+    t.after(() => w.broker.dispose());
+    await keychain.delete(CRED);
+    const r = await askAnswered(w.broker, w.approver, recordingLink('p6'), 'pm', 'a', 'allow-once');
+    assert.deepEqual(r.t === 'token.deny' && [r.code, r.message], ['invalid', "no password in the keychain for endpoint:pm; set it with 'keybroker endpoint update pm --password-stdin'"], JSON.stringify(r));
+    assert.equal(w.pmReads(), 2, 'nothing to share: the login reads for itself');
+    assert.deepEqual(w.p6.seen, [], 'nothing sent');
+  });
+
   /** A login through Sessions alone (no prompt, no read handed in): what it threw, what it audited, what the upstream saw. */
   async function loginAlone(endpoint: Endpoint, item: string) {
     await keychain.set(endpoint.credential, item);

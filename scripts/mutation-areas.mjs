@@ -147,6 +147,8 @@ export const AREAS = {
       'test/platform/broker/prompt-requester.test.ts',
       'test/platform/broker/consent-prompts.test.ts',
       'test/platform/broker/ca-read-once.test.ts',
+      // A2-tidy: an unlock's one read of the item and CA file, shared by its prompt's check and its login.
+      'test/platform/broker/unlock-read-once.test.ts',
       'test/platform/ports/audit-sink.test.ts',
       'test/platform/gateway/queued-calls-audit.test.ts',
     ],

@@ -90,4 +90,17 @@ describe('a legacy password is bound by consent (D222)', () => {
     assert.equal((await runKeybroker(['approve', approval.id], { env: world.env })).code, 0);
     assert.equal((await asked).ok, true);
   });
+
+  it('`keybroker audit` says of each unlock request whether it asked to bind the password', async () => {
+    world.host.audit.flush();
+    const printed = await runKeybroker(['audit', '--event', 'unlock.requested', '--endpoint', 'pm'], { env: world.env });
+    assert.equal(printed.code, 0, printed.stderr);
+    const lines = printed.stdout.trim().split('\n');
+    // The three unlocks above: the denied binding prompt, the approved one, then a plain unlock.
+    assert.equal(lines.length, 3, printed.stdout);
+    assert.deepEqual(lines.map((l) => l.includes(` hosts=${host} unbound=true `)), [true, true, false], printed.stdout);
+    assert.ok(!lines[2]!.includes('unbound'), `the plain unlock says nothing of it: ${lines[2]}`);
+    const json = await runKeybroker(['audit', '--json', '--event', 'unlock.requested', '--endpoint', 'pm'], { env: world.env });
+    assert.deepEqual(json.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { unbound?: boolean }).unbound), [true, true, undefined], json.stdout);
+  });
 });

@@ -99,6 +99,11 @@ export const AuditRecord = z.strictObject({
   tools: z.array(z.string()).optional(),
   /** The upstream hosts an unlock sends the credential's password to, as the prompt named them (Y7-bindpw). */
   hosts: z.array(z.string()).optional(),
+  /**
+   * An unlock request whose stored password has no recorded servers yet (D222): the person was
+   * asked to bind it to `hosts`, not only to unlock it.
+   */
+  unbound: z.literal(true).optional(),
   pid: z.int().positive().optional(),
   approvalId: z.string().optional(),
   ttlSeconds: z.int().nonnegative().optional(),

@@ -50,6 +50,7 @@ const CHECKS: Record<keyof AuditRecord, FieldCheck> = {
   limits: isArray,
   tools: isArray,
   hosts: isArray,
+  unbound: (v) => v === true,
   pid: isPositiveInt,
   approvalId: isString,
   ttlSeconds: isNonNegativeInt,

@@ -8,6 +8,7 @@ const FIELD_ORDER = [
   'endpoint',
   'credential',
   'hosts',
+  'unbound',
   'client',
   'server',
   'tool',

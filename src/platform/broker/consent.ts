@@ -214,7 +214,8 @@ export class Consent {
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
       fields: { credential, endpoint, client: who.client, server: who.server, hosts: all },
-      requested: { ttlSeconds },
+      // D222: the request's record says the person was asked to bind the password, not only to unlock it.
+      requested: { ttlSeconds, ...(target.unbound && { unbound: true }) },
       answered: ({ decision, outcome: how }) => {
         if (this.prompts.get(key) === prompt) this.prompts.delete(key);
         // The answer's record names the requester the prompt named when it was answered.

@@ -10,7 +10,7 @@ import { secretEquals } from './secret-equals.js';
 import { TokenDenied } from './token-denied.js';
 import { UpstreamLoginError, type UpstreamLogin } from './upstream-login.js';
 import { decodePassword, encodePassword, isBound, routePassword, settleAfterLogin, type PasswordBinding } from '../keychain/password-envelope.js';
-import { readCaText } from '../config/read-ca-file.js';
+import { readCaText, type CaText } from '../config/read-ca-file.js';
 
 /** A logged-in upstream session held by the broker on behalf of the children. */
 export interface LiveSession {
@@ -35,6 +35,32 @@ export interface SessionEnd {
 export interface LogoutOutcome {
   readonly endpoint: string;
   readonly ok: boolean;
+}
+
+/**
+ * A credential's keychain item and its endpoint's CA file as one unlock read them (D218): the
+ * check before the prompt and the login use these bytes, not a second read. Holds the stored
+ * password: it never leaves the broker.
+ */
+export interface StoredRead {
+  /** The keychain item's text (an envelope, or a legacy bare password). */
+  readonly item: string;
+  /** The endpoint's CA file, when it names one. */
+  readonly caFile: CaText | undefined;
+}
+
+/**
+ * D222: the stored password `read` has no recorded servers yet (false without an item). A bare
+ * item has none wherever it goes; only an item whose typed replacement is still being saved
+ * (`was`, D223) depends on where the endpoint points and its trust, so only that one is routed.
+ */
+export function isUnbound(endpoint: Endpoint, read: StoredRead | undefined): boolean {
+  if (read === undefined) return false;
+  const stored = decodePassword(read.item);
+  if (stored.bindings === undefined) return true;
+  if (stored.was === undefined) return false;
+  const route = routePassword(endpoint, stored, read.caFile);
+  return route.ok && route.unbound === true;
 }
 
 interface Held {
@@ -90,30 +116,38 @@ export class Sessions extends DisposableBase {
   }
 
   /**
+   * Read `endpoint`'s keychain item and its CA file once, for one unlock: the check before its
+   * prompt (`unbound`) and its login then see the same bytes (D218). Undefined when there is no
+   * item or it cannot be read: the login then reads again and says why.
+   */
+  async read(endpoint: Endpoint): Promise<StoredRead | undefined> {
+    try {
+      return await this.readForLogin(endpoint);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * True when `endpoint`'s stored password has no recorded servers yet (a legacy item,
-   * D222): its unlock prompt must say that allowing binds it. Reads the item only to
-   * tell; false when there is none or it cannot be read (the login then says why).
+   * D222): its unlock prompt must say that allowing binds it. Reads the item (and CA file)
+   * only to tell; false when there is none or it cannot be read (the login then says why).
    */
   async unbound(endpoint: Endpoint): Promise<boolean> {
-    try {
-      const item = await this.deps.keychain.get(endpoint.credential);
-      if (item === undefined) return false;
-      const route = routePassword(endpoint, decodePassword(item));
-      return route.ok && route.unbound === true;
-    } catch {
-      return false;
-    }
+    return isUnbound(endpoint, await this.read(endpoint));
   }
 
   /**
    * Log in to `endpoint` (or join a login already under way) and keep the session until
    * `expiresAt`. `firstBinding`: the servers the person allowed an unbound password to be
-   * bound to (the prompt said so); without it an unbound item is refused (D222).
+   * bound to (the prompt said so); without it an unbound item is refused (D222). `read`: the
+   * item and CA file as this unlock read them before its prompt (`read`), so the login sends
+   * what the prompt was raised for; read here when absent.
    */
-  login(endpoint: Endpoint, mode: UnlockMode, expiresAt: number, firstBinding?: readonly PasswordBinding[]): Promise<LiveSession> {
+  login(endpoint: Endpoint, mode: UnlockMode, expiresAt: number, firstBinding?: readonly PasswordBinding[], read?: StoredRead): Promise<LiveSession> {
     const running = this.inflight.get(endpoint.id);
     if (running) return running.login;
-    const p = this.doLogin(endpoint, mode, expiresAt, firstBinding).finally(() => this.inflight.delete(endpoint.id));
+    const p = this.doLogin(endpoint, mode, expiresAt, firstBinding, read).finally(() => this.inflight.delete(endpoint.id));
     this.inflight.set(endpoint.id, { credential: endpoint.credential, login: p });
     return p;
   }
@@ -212,40 +246,42 @@ export class Sessions extends DisposableBase {
     await Promise.all(all.map((h) => this.logout(h)));
   }
 
-  private async doLogin(endpoint: Endpoint, mode: UnlockMode, expiresAt: number, firstBinding: readonly PasswordBinding[] | undefined): Promise<LiveSession> {
-    const { keychain, clock, audit } = this.deps;
-    const epoch = this.epochs.get(endpoint.credential) ?? 0;
-    const started = clock.now();
-    let password: string | undefined;
+  /** The item and CA file, read now (`read`); a failed or empty keychain read is refused with what to do. */
+  private async readForLogin(endpoint: Endpoint): Promise<StoredRead> {
+    let item: string | undefined;
     try {
-      password = await keychain.get(endpoint.credential);
+      item = await this.deps.keychain.get(endpoint.credential);
     } catch (e) {
       throw new TokenDenied('locked', `cannot read the keychain for ${endpoint.id}: ${(e as Error).message}`);
     }
-    if (password === undefined) {
+    if (item === undefined) {
       throw new TokenDenied('invalid', `no password in the keychain for ${endpoint.credential}; set it with 'keybroker endpoint update ${endpoint.id} --password-stdin'`);
     }
+    return { item, caFile: endpoint.tls.caFile === undefined ? undefined : readCaText(endpoint.tls.caFile) };
+  }
+
+  private async doLogin(endpoint: Endpoint, mode: UnlockMode, expiresAt: number, firstBinding: readonly PasswordBinding[] | undefined, read: StoredRead | undefined): Promise<LiveSession> {
+    const { keychain, clock, audit } = this.deps;
+    const epoch = this.epochs.get(endpoint.credential) ?? 0;
+    const started = clock.now();
+    /** A password that may not go here: audited, and the refusal to throw. */
+    const refuse = (code: 'not_allowed' | 'locked', message: string): TokenDenied => {
+      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: message, durationMs: clock.now() - started });
+      return new TokenDenied(code, message);
+    };
+    // Security: the CA file is read once (with the item, by `read`); the binding is checked
+    // against these bytes and the login trusts their certificates, so a file swapped in between
+    // cannot be the trust the password goes out under while another one was checked (D195, D198).
+    const { item, caFile } = read ?? (await this.readForLogin(endpoint));
     // Security (D198): the password goes only where it was bound; a legacy item binds here,
     // and only after a prompt that said so (D222).
-    const item = password;
     const stored = decodePassword(item);
-    // Security: the CA file is read once; the binding is checked against these bytes and the
-    // login trusts their certificates, so a file swapped in between cannot be the trust the
-    // password goes out under while another one was checked (D195, D198).
-    const caFile = endpoint.tls.caFile === undefined ? undefined : readCaText(endpoint.tls.caFile);
     const route = routePassword(endpoint, stored, caFile);
-    if (!route.ok) {
-      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: route.message, durationMs: clock.now() - started });
-      throw new TokenDenied('not_allowed', route.message);
-    }
-    if (route.unbound && firstBinding === undefined) {
-      // The item lost its servers after the prompt was shown (rewritten bare meanwhile): the
-      // person did not see that this allow binds it, so it is not sent.
-      const message = `the stored password of ${endpoint.id} has no recorded servers yet; ask again: the prompt will name the servers it is then bound to`;
-      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: message, durationMs: clock.now() - started });
-      throw new TokenDenied('locked', message);
-    }
-    password = route.password;
+    if (!route.ok) throw refuse('not_allowed', route.message);
+    // An unbound item the person was not asked to bind (no prompt said so: a caller without
+    // `read` whose item was rewritten bare after the prompt was shown) is not sent.
+    if (route.unbound && firstBinding === undefined) throw refuse('locked', `the stored password of ${endpoint.id} has no recorded servers yet; ask again: the prompt will name the servers it is then bound to`);
+    let password: string | undefined = route.password;
     let token: string;
     let restToken: string | undefined;
     try {

@@ -5,7 +5,7 @@ import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
 import type { Clock } from '../ports/clock.js';
 import type { Consent, UnlockTarget } from './consent.js';
-import type { LiveSession, Sessions } from './sessions.js';
+import { isUnbound, type LiveSession, type Sessions } from './sessions.js';
 import type { RepeatGrants } from './repeat-grants.js';
 import type { CoolDownRefusals } from './cool-down-refusals.js';
 import type { ForcedRelogins } from './forced-relogins.js';
@@ -162,7 +162,10 @@ export class TokenService {
     // an unlocked credential (the allow-check needs `host` alone) or a cool-down does not.
     // D222: a password with no recorded servers yet is bound by this prompt's
     // allow, to the servers it names; the prompt says so, and no cached unlock stands in for it.
-    const unbound = await sessions.unbound(endpoint);
+    // The item and the CA file are read once, here: the check and the login see the same
+    // bytes, so the login sends what the prompt was raised for (D218).
+    const read = await sessions.read(endpoint);
+    const unbound = isUnbound(endpoint, read);
     const target: UnlockTarget = { endpoint: endpoint.id, host: upstreamHost(endpoint.url), get hosts() { return unlockHosts(config, endpoint); }, ...(unbound && { unbound }) };
     const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, target, who, signal);
     const now = this.deps.clock.now();
@@ -172,7 +175,9 @@ export class TokenService {
     // Stryker disable next-line ArithmeticOperator: unreachable; a 'ttl' answer has just unlocked the credential for at least 60 s.
     if (mode === 'ttl') until = this.deps.consent.unlockedUntil(endpoint.credential) ?? now + ttlSeconds * 1000;
     try {
-      return { session: this.stillCurrent(await sessions.login(endpoint, mode, until, unbound ? credentialBindings(config, endpoint.credential) : undefined)), held: false };
+      // The endpoint's own binding comes from `read` in the login, not from a read of its CA file here.
+      const others = unbound ? credentialBindings({ endpoints: config.endpoints.filter((e) => e.id !== endpoint.id) }, endpoint.credential) : undefined;
+      return { session: this.stillCurrent(await sessions.login(endpoint, mode, until, others, read)), held: false };
     } catch (e) {
       // Security: a rejected password is never tried again without the user: the next
       // request prompts anew (P6 locks accounts after a few failures).

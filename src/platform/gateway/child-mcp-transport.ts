@@ -6,6 +6,7 @@ import { CANCELLED_DONE_METHOD, CancelledDoneParams } from '../../base/contracts
 import { takeFrameLine } from '../supervisor/child-channel.js';
 import { isJsonRpcEnvelope } from './forward.js';
 import { rememberResultLine } from './forwarded-result-bytes.js';
+import { needsSdkResultGuard } from './validated-dispatch.js';
 
 /** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
 export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
@@ -81,9 +82,10 @@ export class ChildMcpTransport implements Transport {
     // a result it refuses, so the call waited out its 10-minute deadline (round 11). A result
     // with `_meta` (rare: our children send none) is checked by that same guard; one it refuses
     // is audited and dropped, and its call ends now with an error instead.
-    if ('result' in msg && (msg.result as { _meta?: unknown })['_meta'] !== undefined && !isSdkResult(msg)) {
+    if (needsSdkResultGuard(msg) && !isSdkResult(msg)) {
       this.onInvalid('mcp result with a malformed _meta (its progressToken must be a string or an integer); dropped');
-      return this.deliver({ jsonrpc: '2.0', id: msg.id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } });
+      // A result's envelope has an id (needsSdkResultGuard is true only for a result).
+      return this.deliver({ jsonrpc: '2.0', id: (msg as { id: string | number }).id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } });
     }
     // Security (A7-redteam): the gateway never asks a child for a task, but the SDK keeps a call's
     // progress handler for good when its result carries `task.taskId` (a CreateTaskResult), so a

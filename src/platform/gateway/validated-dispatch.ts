@@ -73,13 +73,24 @@ export function isValidatedRequest(m: JSONRPCMessage): boolean {
 }
 
 /**
+ * True when `m` is a result with `_meta`: one the SDK's own guard (`isJSONRPCResultResponse`)
+ * must judge (D210, D220). The envelope check reads `_meta` only as an object, the SDK's schema
+ * reads its `progressToken` (and related-task entry) too; a result without `_meta` passes both.
+ * The one statement of that rule: ChildMcpTransport checks such a result with the SDK's guard,
+ * and isValidatedResult leaves it to the SDK's own sort.
+ */
+export function needsSdkResultGuard(m: JSONRPCMessage): boolean {
+  return 'result' in m && (m.result as { _meta?: unknown })['_meta'] !== undefined;
+}
+
+/**
  * True when `m`, a message its transport already accepted as a JSON-RPC envelope, is one the
- * SDK's `isJSONRPCResultResponse` accepts: a `result` without `_meta`. The envelope check reads
- * `_meta` only as an object, the SDK's schema reads its `progressToken` too, so a result with
- * `_meta` is left to the SDK's own sort (which drops one it refuses, as before).
+ * SDK's `isJSONRPCResultResponse` accepts: a `result` that does not need the SDK's guard
+ * (needsSdkResultGuard). Any other result is left to the SDK's own sort (which drops one it
+ * refuses, as before).
  */
 export function isValidatedResult(m: JSONRPCMessage): boolean {
-  return 'result' in m && (m.result as { _meta?: unknown })['_meta'] === undefined;
+  return 'result' in m && !needsSdkResultGuard(m);
 }
 
 /**

@@ -48,6 +48,12 @@ describe('formatAuditLine(): every field, in order', () => {
     );
   });
 
+  it('prints an unlock request that binds a password with unbound=true after its hosts (D222)', () => {
+    const record = AuditRecord.parse({ ts: TS, event: 'unlock.requested', endpoint: 'pm', credential: 'endpoint:pm', hosts: ['p6.example'], unbound: true, client: 'claude', server: 'p6', approvalId: 'ap-1', ttlSeconds: 3600 });
+    assert.equal(formatAuditLine(record), `${TS}  unlock.requested  endpoint=pm credential=endpoint:pm hosts=p6.example unbound=true client=claude server=p6 approvalId=ap-1 ttlSeconds=3600`);
+    assert.equal(AuditRecord.safeParse({ ts: TS, event: 'unlock.requested', unbound: false }).success, false, 'only true is recorded; a plain unlock leaves the field out');
+  });
+
   it('prints a value bare only when it is made of letters, digits and . _ : @ / + -; anything else (empty too) is quoted', () => {
     for (const bare of ['a', 'Z9', 'a.b', 'a_b', 'a:b', 'a@b', 'a/b', 'a+b', 'a-b', '._:@/+-']) {
       assert.equal(formatAuditLine({ ts: TS, event: 'lock', client: bare }), `${TS}  lock  client=${bare}`, bare);

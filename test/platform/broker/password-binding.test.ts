@@ -21,6 +21,18 @@ describe('Broker: a stored password goes only where it is bound (D198)', () => {
     assert.ok(audit.some((a) => a.event === 'config.changed' && a.endpoint === 'pm' && a.reason === 'stored password bound to https://p6.other.example'), 'the binding is audited');
   });
 
+  it('says in the unlock request\'s audit record that the person is asked to bind the password (unbound), and only then (D222)', async () => {
+    const legacy = makeBroker({ legacy: true });
+    assert.equal((await askAnswered(legacy.broker, legacy.approver, recordingLink('p6'), 'pm', 'a', 'deny')).t, 'token.deny');
+    const asked = legacy.audit.filter((a) => a.event === 'unlock.requested');
+    assert.deepEqual(asked.map((a) => [a.endpoint, a.hosts, a.unbound]), [['pm', ['p6.other.example'], true]], 'the request record says it binds');
+    assert.ok(legacy.audit.filter((a) => a.event !== 'unlock.requested').every((a) => a.unbound === undefined), 'the request record only');
+    const bound = makeBroker();
+    assert.equal((await askAnswered(bound.broker, bound.approver, recordingLink('p6'), 'pm', 'a', 'deny')).t, 'token.deny');
+    const plain = bound.audit.find((a) => a.event === 'unlock.requested');
+    assert.ok(plain && !('unbound' in plain), `a plain unlock's record has no unbound field: ${JSON.stringify(plain)}`);
+  });
+
   it("binds a legacy domain item to every server its prompt named, so each of them gets it (D222)", async () => {
     const { broker, approver, store, vsphere } = makeBroker({ legacy: true });
     assert.equal((await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl')).t, 'token.grant');

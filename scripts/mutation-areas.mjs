@@ -145,6 +145,8 @@ export const AREAS = {
       'test/platform/keychain/settle-pending.test.ts',
       'test/platform/broker/forced-relogins.test.ts',
       'test/platform/broker/prompt-requester.test.ts',
+      // The queue's own tests (A5-mutation: without them 10 of pending-approvals.ts's 39 mutants survived here).
+      'test/platform/approvals/pending-approvals-queue.test.ts',
       'test/platform/broker/consent-prompts.test.ts',
       'test/platform/broker/ca-read-once.test.ts',
       // A2-tidy: an unlock's one read of the item and CA file, shared by its prompt's check and its login.
@@ -259,18 +261,26 @@ export const AREAS = {
     ],
   },
   fairness: {
-    what: "each server child's calls in flight shared between clients, then their sessions, at the gateway (X5-fair, D183; Y3-clientshare): the caps, the fewest-in-flight turns, cancellable waits, the coalesced gateway.queued record; the vAPI client's turns between clients and the call's client from its _meta",
+    what: "each server child's calls in flight shared between clients, then their sessions, at the gateway (X5-fair, D183; Y3-clientshare): the caps, the fewest-in-flight turns, cancellable waits, the bound on waiting calls (D212), a cancelled call's place held until the child is done with it (D211), the coalesced gateway.queued record; the vAPI client's turns between clients and the call's client from its _meta",
     mutate: [
       'src/platform/gateway/fair-share.ts',
       'src/platform/gateway/queued-calls-audit.ts',
       'src/connectors/client-turns.ts',
       'src/mcp/runtime/toolkit/client-of-call.ts',
+      // A5-mutation: a cancelled call's place held until the child answers it or the grace ends (D211).
+      'src/platform/gateway/held-place.ts',
     ],
     tests: [
       'test/platform/gateway/fair-share.test.ts',
       'test/platform/gateway/queued-calls-audit.test.ts',
       'test/connectors/client-turns.test.ts',
       'test/mcp/runtime/toolkit/client-of-call.test.ts',
+      // holdPlace on the real ChildConnection and the compromised child, a place that counts its
+      // releases (A5-mutation); and the real Gateway in front of the compromised child (about 5 s).
+      // gateway-fair-share.test.ts is left out: its first test failed Stryker's dry run at a load
+      // of 28 (it passes alone; its slow call is 20 s the test must cancel in time; not investigated).
+      'test/platform/gateway/held-place.test.ts',
+      'test/platform/gateway/cancelled-call-place.test.ts',
     ],
   },
   sockets: {

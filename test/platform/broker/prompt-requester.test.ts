@@ -14,20 +14,22 @@ import { at } from './broker-harness.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-function setup() {
+function setup(options: { renames?: boolean } = {}) {
   const clock = new ManualClock();
   const pending = new PendingApprovals();
   const audit: AuditInput[] = [];
   let n = 0;
+  // An approver that cannot rename a shown prompt has no `retarget` (Approver makes it optional).
+  const approver = options.renames === false ? { request: pending.request.bind(pending) } : pending;
   const consent = new Consent({
-    approver: pending, cache: new UnlockCache(clock), clock, audit: { append: (r) => void audit.push(r) },
+    approver, cache: new UnlockCache(clock), clock, audit: { append: (r) => void audit.push(r) },
     newApprovalId: () => `id${++n}`, promptTimeoutMs: () => 60_000,
   });
   let changes = 0;
   pending.onDidChange(() => void changes++);
   /** Ask as `who`; the returned controller cancels this request. */
-  const ask = (who: Requester, signal: AbortSignal | undefined = new AbortController().signal) => {
-    const p = consent.ensureUnlocked('endpoint:pm', 3600, at('pm'), who, signal);
+  const ask = (who: Requester, signal: AbortSignal | undefined = new AbortController().signal, target = at('pm')) => {
+    const p = consent.ensureUnlocked('endpoint:pm', 3600, target, who, signal);
     p.catch(() => undefined);
     return p;
   };
@@ -91,6 +93,55 @@ describe('a shared unlock prompt names a requester still waiting', () => {
     await tick();
     assert.deepEqual(t.shown(), [['id1', 'claude-ai', 'p6-one']]);
     assert.equal(t.changes(), before, 'the queue announced a change that was none');
+  });
+
+  it('the named requester cancels and the next one waiting differs only in client, or only in server: the prompt names it', async () => {
+    for (const next of [{ client: 'cursor', server: A.server }, { client: A.client, server: 'p6-two' }]) {
+      const t = setup();
+      const a = new AbortController();
+      const first = t.ask(A, a.signal);
+      const second = t.ask(next);
+      await tick();
+      a.abort();
+      await assert.rejects(first, { name: 'AbortError' });
+      await tick();
+      assert.deepEqual(t.shown(), [['id1', next.client, next.server]], `the prompt still names ${A.client} through ${A.server}, not ${next.client} through ${next.server}`);
+      t.pending.decide('id1', 'allow-once');
+      assert.equal(await second, 'once', 'the one still waiting is allowed');
+      const answered = t.audit.find((r) => r.event === 'unlock.approved');
+      assert.deepEqual([answered?.client, answered?.server], [next.client, next.server], 'the approval is recorded for the requester the person saw');
+    }
+  });
+
+  it('with an approver that cannot rename its prompt (no retarget), the named requester\'s cancel leaves the prompt and its record as they were', async () => {
+    const t = setup({ renames: false });
+    const a = new AbortController();
+    const first = t.ask(A, a.signal);
+    const second = t.ask(B);
+    await tick();
+    a.abort();
+    await assert.rejects(first, { name: 'AbortError' }, 'the requester that cancelled gets its own abort, not an error of the rename');
+    await tick();
+    assert.deepEqual(t.shown(), [['id1', 'claude-ai', 'p6-one']], 'the prompt is as the person saw it');
+    t.pending.decide('id1', 'allow-once');
+    assert.equal(await second, 'once', 'the one still waiting is allowed');
+    const answered = t.audit.find((r) => r.event === 'unlock.approved');
+    assert.deepEqual([answered?.client, answered?.server], ['claude-ai', 'p6-one'], 'the record names the requester the person saw, which the approver could not change');
+  });
+
+  it('a prompt that binds an unbound password (D222) is shared with no plain unlock of the same hosts, and says it binds', async () => {
+    const t = setup();
+    const plain = t.ask(A);
+    const binding = t.ask(B, undefined, { ...at('pm'), unbound: true });
+    await tick();
+    const listed = t.pending.list();
+    assert.deepEqual(listed.map((r) => [r.id, r.client]), [['id1', 'claude-ai'], ['id2', 'cursor']], 'the asker whose allow binds the password got a prompt of its own');
+    const unbound = listed.map((r) => (r.subject.kind === 'unlock' ? r.subject.unbound : 'not an unlock'));
+    assert.deepEqual(unbound, [undefined, true], 'only the binding prompt says that allowing binds the password');
+    t.pending.decide('id1', 'allow-once');
+    t.pending.decide('id2', 'deny');
+    assert.equal(await plain, 'once', 'the plain unlock is allowed by its own answer');
+    await assert.rejects(binding, /denied by the user/, 'the binding unlock is denied by its own answer');
   });
 
   it('every requester cancels: the prompt is withdrawn, its record names the last one named', async () => {

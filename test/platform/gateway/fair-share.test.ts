@@ -312,5 +312,23 @@ describe('FairShare', () => {
       await assert.rejects(share.acquire('a2', new AbortController().signal), (e: unknown) => e instanceof QueueFullError && e.waiting === 3 && e.whose === 'client', 'past the client\'s bound');
       assert.ok(share.tryAcquire('b1'), 'another client goes at once');
     });
+
+    it('by default lets a session park SESSION_CALLS_WAITING calls and its client CLIENT_CALLS_WAITING over its sessions, then refuses', async () => {
+      const share = new FairShare<string>({ clientOf: (s) => s.slice(0, 1) });
+      const { start } = recorder(share);
+      const signal = new AbortController().signal;
+      // a1 takes the client's whole share: every later call of client a waits.
+      for (let n = 0; n < CLIENT_CALLS_IN_FLIGHT; n++) void start('a1', n);
+      for (let n = 0; n < SESSION_CALLS_WAITING; n++) void start('a1', 100 + n);
+      await settle();
+      assert.equal(share.waiting, SESSION_CALLS_WAITING, 'a session parks its default bound');
+      await assert.rejects(share.acquire('a1', signal), (e: unknown) => e instanceof QueueFullError && e.whose === 'session' && e.waiting === SESSION_CALLS_WAITING, 'the session\'s next call is refused at its default bound');
+      const sessions = CLIENT_CALLS_WAITING / SESSION_CALLS_WAITING;
+      for (let k = 2; k <= sessions; k++) for (let n = 0; n < SESSION_CALLS_WAITING; n++) void start(`a${k}`, n);
+      await settle();
+      assert.equal(share.waiting, CLIENT_CALLS_WAITING, 'the client parks its default bound over its sessions');
+      await assert.rejects(share.acquire(`a${sessions + 1}`, signal), (e: unknown) => e instanceof QueueFullError && e.whose === 'client' && e.waiting === CLIENT_CALLS_WAITING, 'a new session of the client is refused at the client\'s default bound');
+      assert.ok(share.tryAcquire('b1'), 'another client goes at once');
+    });
   });
 });

@@ -5,6 +5,7 @@ import type { Disposable } from '../../base/lifecycle/disposable.js';
 import { takeFrameLine } from '../supervisor/child-channel.js';
 import { isJsonRpcEnvelope } from './forward.js';
 import { rememberResultLine } from './forwarded-result-bytes.js';
+import { ForwardedCalls } from './forwarded-calls.js';
 
 /** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
 export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
@@ -32,6 +33,8 @@ export class ChildMcpTransport implements Transport {
   /** Who waits for the child's answer to a request, by its id (`watchLastRequest`). */
   private readonly answerWatchers = new Map<string | number, () => void>();
   private readonly exitSub: Disposable;
+  /** The forwarded `tools/call`s on this channel (D-A1-gwfwd-1): settled here, before the SDK's `Client`. */
+  readonly calls = new ForwardedCalls((message) => this.sendNow(message));
 
   constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
     this.exitSub = handle.onDidExit(() => void this.close());
@@ -66,11 +69,16 @@ export class ChildMcpTransport implements Transport {
     // is audited and dropped, and its call ends now with an error instead.
     if ('result' in msg && (msg.result as { _meta?: unknown })['_meta'] !== undefined && !isSdkResult(msg)) {
       this.onInvalid('mcp result with a malformed _meta (its progressToken must be a string or an integer); dropped');
-      return this.deliver({ jsonrpc: '2.0', id: msg.id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } });
+      const answer: JSONRPCMessage = { jsonrpc: '2.0', id: msg.id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } };
+      if (!this.calls.take(answer)) this.deliver(answer);
+      return;
     }
     // A result keeps the line it was parsed from, so the host can write the child's bytes of it
     // instead of encoding it again (issue 17; forwardedResultBytes decides whether it may).
     if (line !== undefined && 'result' in msg) rememberResultLine(msg.result as object, line);
+    // A forwarded call's answer or progress is settled now, in the order the child sent them
+    // (D-A1-gwfwd-1); everything else goes to the SDK's Client as before.
+    if (this.calls.take(msg)) return;
     // Deliver each message a microtask after the previous one. Node's IPC can emit several
     // messages in one go; the SDK handles a notification on a microtask but a response at
     // once, so a last progress notification arriving with its response would otherwise be
@@ -116,11 +124,16 @@ export class ChildMcpTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if (this.closed) throw new Error(`the ${this.handle.spec.name} server is not running`);
-    if ('method' in message && 'id' in message) {
+    if ('method' in message && 'id' in message && !this.closed) {
       this.sent += 1;
       this.lastId = message.id;
     }
+    this.sendNow(message);
+  }
+
+  /** Write one message to the child now; throws when the channel is closed. */
+  private sendNow(message: JSONRPCMessage): void {
+    if (this.closed) throw new Error(`the ${this.handle.spec.name} server is not running`);
     this.handle.send({ ch: 'mcp', msg: message });
   }
 
@@ -128,6 +141,7 @@ export class ChildMcpTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.exitSub.dispose();
+    this.calls.close();
     // The child is gone, and with it whatever it still worked on.
     const watchers = [...this.answerWatchers.values()];
     this.answerWatchers.clear();

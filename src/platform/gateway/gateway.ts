@@ -373,8 +373,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       const placed = this.place(entry, session, extra.signal);
       const release = typeof placed === 'function' ? placed : await placed;
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
-      // Security: a cancelled call keeps its place until the child is done with it (D211).
-      const result = await holdPlace(connection.transport, () => connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta }), release, { clock }).catch((e: unknown) => {
+      // Security: a cancelled call keeps its place until the child is done with it (D211); the
+      // channel's own id map holds it, and arms nothing more for a call that is answered (D-A1-gwfwd-2).
+      const result = await connection.forward(name, forwarded, { signal: extra.signal, onprogress, meta, release, clock }).catch((e: unknown) => {
         if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
         throw e;
       });

@@ -1,5 +1,5 @@
 import { ErrorCode, McpError, ProgressNotificationSchema, type CallToolResult, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { Disposable } from '../../base/lifecycle/disposable.js';
+import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import type { Clock } from '../ports/clock.js';
 import type { Release } from './fair-share.js';
 import { ForwardedCallResult, isForwardableResult } from './forward.js';
@@ -38,13 +38,24 @@ interface Pending {
   readonly reject: (e: unknown) => void;
   readonly options: ForwardOptions;
   readonly onabort: () => void;
-  /** When the call times out (`performance.now()`), unless progress moves it on. */
+  /** When the call times out (the deadline clock's time), unless progress moves it on. */
   deadline: number;
   /** The client gave up on it (cancelled, timed out); it keeps its place until the child answers (D211). */
   abandoned?: Disposable;
 }
 
-const now = (): number => performance.now();
+/**
+ * Monotonic time for the deadline, as the SDK's timer was: a wall clock stepped forward must not
+ * time calls out early. Its timer is unref'd: a deadline must not keep a stopping host alive.
+ */
+const monotonicClock: Clock = {
+  now: () => performance.now(),
+  setTimer(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return toDisposable(() => clearTimeout(timer));
+  },
+};
 
 /**
  * The forwarded `tools/call`s of one child channel: our own id map, progress, cancellation and the
@@ -55,12 +66,15 @@ const now = (): number => performance.now();
 export class ForwardedCalls {
   private nextId = FORWARDED_ID_BASE;
   private readonly pending = new Map<number, Pending>();
-  /** One deadline timer for every call of the channel, armed while any call is live. */
-  private timer: NodeJS.Timeout | undefined;
+  /** One deadline timer for every call of the channel (not one per call), armed while any call is live. */
+  private timer: Disposable | undefined;
   private closed = false;
 
-  /** `send` writes one message to the child now, and throws when the channel is closed. */
-  constructor(private readonly send: (message: JSONRPCMessage) => void) {}
+  /**
+   * `send` writes one message to the child now, and throws when the channel is closed; `time`
+   * runs the deadline (monotonic by default; tests pass a ManualClock).
+   */
+  constructor(private readonly send: (message: JSONRPCMessage) => void, private readonly time: Clock = monotonicClock) {}
 
   /** Forward one call; resolves with the child's result, rejects as `Client.request` did. */
   call(name: string, args: Record<string, unknown> | undefined, options: ForwardOptions): Promise<CallToolResult> {
@@ -83,7 +97,7 @@ export class ForwardedCalls {
         return;
       }
       const onabort = (): void => this.abandon(id, signal.reason instanceof McpError ? signal.reason : new McpError(ErrorCode.RequestTimeout, String(signal.reason)), signal.reason);
-      this.pending.set(id, { resolve, reject, options, onabort, deadline: now() + CALL_TIMEOUT_MS });
+      this.pending.set(id, { resolve, reject, options, onabort, deadline: this.time.now() + CALL_TIMEOUT_MS });
       signal.addEventListener('abort', onabort, { once: true });
       this.timer ??= this.arm(CALL_TIMEOUT_MS);
     });
@@ -111,7 +125,7 @@ export class ForwardedCalls {
     const parsed = ProgressNotificationSchema.safeParse(message);
     if (!parsed.success) return false;
     const { progressToken: _token, ...progress } = parsed.data.params;
-    call.deadline = now() + CALL_TIMEOUT_MS;
+    call.deadline = this.time.now() + CALL_TIMEOUT_MS;
     call.options.onprogress(progress);
     return true;
   }
@@ -120,7 +134,7 @@ export class ForwardedCalls {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.timer);
+    this.timer?.dispose();
     this.timer = undefined;
     const calls = [...this.pending.values()];
     this.pending.clear();
@@ -177,16 +191,14 @@ export class ForwardedCalls {
     call.reject(error);
   }
 
-  private arm(ms: number): NodeJS.Timeout {
-    const timer = setTimeout(() => this.sweep(), ms);
-    timer.unref();
-    return timer;
+  private arm(ms: number): Disposable {
+    return this.time.setTimer(ms, () => this.sweep());
   }
 
   /** The deadline timer fired: time out each live call past its deadline, re-arm for the next. */
   private sweep(): void {
     this.timer = undefined;
-    const t = now();
+    const t = this.time.now();
     let next = Infinity;
     for (const [id, call] of [...this.pending]) {
       if (call.abandoned) continue;

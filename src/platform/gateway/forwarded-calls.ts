@@ -19,10 +19,37 @@ export const CALL_TIMEOUT_MS = 10 * 60 * 1000;
 /** Progress as the gateway passes it on (the notification's params without its token). */
 export type Progress = { progress: number; total?: number; message?: string };
 
+/**
+ * The client's cancellation as a forwarded call reads it: an AbortSignal (`cancelOfSignal`), or
+ * the direct dispatch's `LazyAbort`, which builds no AbortSignal unless one is read (D-A1-gwfwd-3).
+ */
+export interface CallCancel {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  /** Call `fn` once when it aborts; returns the undo. */
+  onAbort(fn: () => void): () => void;
+}
+
+/** An AbortSignal as a CallCancel. */
+export function cancelOfSignal(signal: AbortSignal): CallCancel {
+  return {
+    get aborted() {
+      return signal.aborted;
+    },
+    get reason() {
+      return signal.reason as unknown;
+    },
+    onAbort(fn) {
+      signal.addEventListener('abort', fn, { once: true });
+      return () => signal.removeEventListener('abort', fn);
+    },
+  };
+}
+
 /** What a forwarded call needs besides the tool's name and arguments. */
 export interface ForwardOptions {
   /** The client's cancellation: aborting it cancels the call in the child and rejects at once. */
-  readonly signal: AbortSignal;
+  readonly cancel: CallCancel;
   /** The gateway's own `_meta` (D201, the approval); a client's never reaches the child. */
   readonly meta?: Record<string, unknown>;
   readonly onprogress?: (p: Progress) => void;
@@ -37,12 +64,15 @@ interface Pending {
   readonly resolve: (r: CallToolResult) => void;
   readonly reject: (e: unknown) => void;
   readonly options: ForwardOptions;
-  readonly onabort: () => void;
+  /** Stops listening to the client's cancellation. */
+  unlisten: () => void;
   /** When the call times out (the deadline clock's time), unless progress moves it on. */
   deadline: number;
   /** The client gave up on it (cancelled, timed out); it keeps its place until the child answers (D211). */
   abandoned?: Disposable;
 }
+
+const noop = (): void => undefined;
 
 /**
  * Monotonic time for the deadline, as the SDK's timer was: a wall clock stepped forward must not
@@ -78,10 +108,10 @@ export class ForwardedCalls {
 
   /** Forward one call; resolves with the child's result, rejects as `Client.request` did. */
   call(name: string, args: Record<string, unknown> | undefined, options: ForwardOptions): Promise<CallToolResult> {
-    const { signal } = options;
-    if (signal.aborted) {
+    const { cancel } = options;
+    if (cancel.aborted) {
       options.release();
-      return Promise.reject(signal.reason);
+      return Promise.reject(cancel.reason);
     }
     const id = this.nextId++;
     const params: Record<string, unknown> = { name, arguments: args };
@@ -96,9 +126,9 @@ export class ForwardedCalls {
         reject(e);
         return;
       }
-      const onabort = (): void => this.abandon(id, signal.reason instanceof McpError ? signal.reason : new McpError(ErrorCode.RequestTimeout, String(signal.reason)), signal.reason);
-      this.pending.set(id, { resolve, reject, options, onabort, deadline: this.time.now() + CALL_TIMEOUT_MS });
-      signal.addEventListener('abort', onabort, { once: true });
+      const call: Pending = { resolve, reject, options, unlisten: noop, deadline: this.time.now() + CALL_TIMEOUT_MS };
+      this.pending.set(id, call);
+      call.unlisten = cancel.onAbort(() => this.abandon(id, cancel.reason instanceof McpError ? cancel.reason : new McpError(ErrorCode.RequestTimeout, String(cancel.reason)), cancel.reason));
       this.timer ??= this.arm(CALL_TIMEOUT_MS);
     });
   }
@@ -161,7 +191,7 @@ export class ForwardedCalls {
 
   /** Done with the child: listener, grace and place released, then the caller told. */
   private finish(call: Pending, tell: () => void): void {
-    call.options.signal.removeEventListener('abort', call.onabort);
+    call.unlisten();
     call.abandoned?.dispose();
     call.options.release();
     tell();
@@ -177,7 +207,7 @@ export class ForwardedCalls {
     const call = this.pending.get(id);
     if (!call || call.abandoned) return;
     const { options } = call;
-    options.signal.removeEventListener('abort', call.onabort);
+    call.unlisten();
     call.abandoned = options.clock.setTimer(options.graceMs ?? CANCELLED_CALL_GRACE_MS, () => {
       if (this.pending.get(id) !== call) return;
       this.pending.delete(id);

@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CALL_TIMEOUT_MS, FORWARDED_ID_BASE, ForwardedCalls } from '../../../src/platform/gateway/forwarded-calls.js';
+import { CALL_TIMEOUT_MS, FORWARDED_ID_BASE, ForwardedCalls, cancelOfSignal } from '../../../src/platform/gateway/forwarded-calls.js';
 import { ForwardedCallResult } from '../../../src/platform/gateway/forward.js';
 import { CANCELLED_CALL_GRACE_MS } from '../../../src/platform/gateway/held-place.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
@@ -47,11 +47,12 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
     const sdk = new Client({ name: 't', version: '1' });
     // The protocol layer's connect: the transport without the initialize handshake.
     await Protocol.prototype.connect.call(sdk, capture);
-    void sdk.request({ method: 'tools/call', params: { name: 'echo', arguments: { a: 1 }, _meta: { 'keybroker/client': 3 } } }, ForwardedCallResult, { onprogress: () => undefined, timeout: CALL_TIMEOUT_MS, resetTimeoutOnProgress: true }).catch(() => undefined);
+    const stop = new AbortController();
+    void sdk.request({ method: 'tools/call', params: { name: 'echo', arguments: { a: 1 }, _meta: { 'keybroker/client': 3 } } }, ForwardedCallResult, { signal: stop.signal, onprogress: () => undefined, timeout: CALL_TIMEOUT_MS, resetTimeoutOnProgress: true }).catch(() => undefined);
     const theirs = fromSdk.at(-1) as { id: number; params: { _meta: Record<string, unknown> } };
 
     const { sent, calls, places, place, clock } = channel();
-    const answer = calls.call('echo', { a: 1 }, { signal: new AbortController().signal, meta: { 'keybroker/client': 3 }, onprogress: () => undefined, release: place(), clock });
+    const answer = calls.call('echo', { a: 1 }, { cancel: cancelOfSignal(new AbortController().signal), meta: { 'keybroker/client': 3 }, onprogress: () => undefined, release: place(), clock });
     const ours = sent[0] as { id: number };
     assert.equal(ours.id, FORWARDED_ID_BASE, 'the first forwarded id is the base of the range');
     assert.deepEqual(ours, { ...theirs, id: ours.id, params: { ...theirs.params, _meta: { ...theirs.params._meta, progressToken: ours.id } } }, 'the same request as the SDK sent, key for key');
@@ -62,14 +63,15 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
     assert.deepEqual(places, { held: 1, released: 1 }, 'the place is given back with the answer');
     assert.equal(calls.size, 0, 'nothing is left in the map');
     // Without progress, no progress token; without meta, no _meta.
-    void calls.call('plain', undefined, { signal: new AbortController().signal, release: place(), clock });
+    void calls.call('plain', undefined, { cancel: cancelOfSignal(new AbortController().signal), release: place(), clock });
     assert.deepEqual(sent[1], { method: 'tools/call', params: { name: 'plain', arguments: undefined }, jsonrpc: '2.0', id: FORWARDED_ID_BASE + 1 }, 'a call without meta or progress');
+    stop.abort(); // clears the SDK request's 10-minute timer
     await sdk.close();
   });
 
   it('leaves every other message to the SDK: its own ids, requests, notifications, progress of an unknown or SDK token', () => {
     const { calls, place, clock } = channel();
-    void calls.call('echo', {}, { signal: new AbortController().signal, onprogress: () => undefined, release: place(), clock });
+    void calls.call('echo', {}, { cancel: cancelOfSignal(new AbortController().signal), onprogress: () => undefined, release: place(), clock });
     const theirs: JSONRPCMessage[] = [
       { jsonrpc: '2.0', id: 0, result: {} },
       { jsonrpc: '2.0', id: FORWARDED_ID_BASE - 1, result: {} },
@@ -89,7 +91,7 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
   it('passes progress on as the SDK did (its params without the token) and restarts the deadline with it', async () => {
     const { sent, calls, place, clock, time } = channel();
     const seen: unknown[] = [];
-    const answer = settled(calls.call('slow', {}, { signal: new AbortController().signal, onprogress: (p) => seen.push(p), release: place(), clock }));
+    const answer = settled(calls.call('slow', {}, { cancel: cancelOfSignal(new AbortController().signal), onprogress: (p) => seen.push(p), release: place(), clock }));
     const id = (sent[0] as { id: number }).id;
     time.advance(CALL_TIMEOUT_MS - 1);
     assert.ok(calls.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: id, progress: 1, total: 2, message: 'half' } }), 'progress is taken');
@@ -108,23 +110,23 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
     const counting = { now: () => time.now(), setTimer: (ms: number, fn: () => void) => { timers += 1; return time.setTimer(ms, fn); } };
     const { sent, calls, place, clock } = channel(counting as ManualClock);
     for (let i = 0; i < 500; i++) {
-      const answer = calls.call('echo', {}, { signal: new AbortController().signal, release: place(), clock });
+      const answer = calls.call('echo', {}, { cancel: cancelOfSignal(new AbortController().signal), release: place(), clock });
       calls.take({ jsonrpc: '2.0', id: (sent.at(-1) as { id: number }).id, result: { content: [] } });
       await answer;
     }
     assert.equal(timers, 1, `500 calls armed ${timers} timers`);
     time.advance(CALL_TIMEOUT_MS);
-    void calls.call('echo', {}, { signal: new AbortController().signal, release: place(), clock });
+    void calls.call('echo', {}, { cancel: cancelOfSignal(new AbortController().signal), release: place(), clock });
     assert.equal(timers, 2, 'the next call after an idle sweep arms it again');
   });
 
   it('rejects with the child\'s error as an McpError, and a result of the wrong shape with zod\'s error', async () => {
     const { sent, calls, places, place, clock } = channel();
-    const failing = settled(calls.call('bad', {}, { signal: new AbortController().signal, release: place(), clock }));
+    const failing = settled(calls.call('bad', {}, { cancel: cancelOfSignal(new AbortController().signal), release: place(), clock }));
     calls.take({ jsonrpc: '2.0', id: (sent[0] as { id: number }).id, error: { code: -32602, message: 'no such thing', data: { x: 1 } } });
     const { error } = await failing;
     assert.ok(error instanceof McpError && error.code === -32602 && error.message === 'MCP error -32602: no such thing' && (error.data as { x: number }).x === 1, `the child's error: ${String(error)}`);
-    const shapeless = settled(calls.call('odd', {}, { signal: new AbortController().signal, release: place(), clock }));
+    const shapeless = settled(calls.call('odd', {}, { cancel: cancelOfSignal(new AbortController().signal), release: place(), clock }));
     calls.take({ jsonrpc: '2.0', id: (sent[1] as { id: number }).id, result: { content: 'not a list' } });
     const odd = await shapeless;
     assert.match(String((odd.error as Error)?.message), /a tools\/call result must be an object with a content array/, 'zod names the shape');
@@ -134,7 +136,7 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
   it('a cancelled call is rejected at once, the child told, and its place kept until the child answers it (D211)', async () => {
     const { sent, calls, places, place, clock } = channel();
     const controller = new AbortController();
-    const answer = settled(calls.call('slow', {}, { signal: controller.signal, release: place(), clock }));
+    const answer = settled(calls.call('slow', {}, { cancel: cancelOfSignal(controller.signal), release: place(), clock }));
     const id = (sent[0] as { id: number }).id;
     controller.abort('stop');
     const { error } = await answer;
@@ -151,7 +153,7 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
   it('an abandoned call the child never answers frees its place at the grace and not 1 ms before, or when the channel closes', async () => {
     const { calls, places, place, clock, shut } = channel();
     const a = new AbortController();
-    void settled(calls.call('slow', {}, { signal: a.signal, release: place(), clock }));
+    void settled(calls.call('slow', {}, { cancel: cancelOfSignal(a.signal), release: place(), clock }));
     a.abort();
     clock.advance(CANCELLED_CALL_GRACE_MS - 1);
     assert.equal(places.released, 0, 'held 1 ms before the grace');
@@ -159,9 +161,9 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
     assert.equal(places.released, 1, 'freed at the grace');
     assert.equal(calls.size, 0, 'and forgotten');
     const b = new AbortController();
-    void settled(calls.call('slow', {}, { signal: b.signal, release: place(), clock }));
+    void settled(calls.call('slow', {}, { cancel: cancelOfSignal(b.signal), release: place(), clock }));
     b.abort();
-    const live = settled(calls.call('slow', {}, { signal: new AbortController().signal, release: place(), clock }));
+    const live = settled(calls.call('slow', {}, { cancel: cancelOfSignal(new AbortController().signal), release: place(), clock }));
     shut();
     assert.equal(places.released, 3, 'a closed channel frees the abandoned and the live call');
     const { error } = await live;
@@ -173,9 +175,9 @@ describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
   it('a call never sent gives its place back at once: an aborted signal, a closed channel', async () => {
     const { sent, calls, places, place, clock, shut } = channel();
     const aborted = AbortSignal.abort('gone');
-    assert.equal((await settled(calls.call('x', {}, { signal: aborted, release: place(), clock }))).error, 'gone', 'rejected with the reason, as throwIfAborted');
+    assert.equal((await settled(calls.call('x', {}, { cancel: cancelOfSignal(aborted), release: place(), clock }))).error, 'gone', 'rejected with the reason, as throwIfAborted');
     shut();
-    const { error } = await settled(calls.call('x', {}, { signal: new AbortController().signal, release: place(), clock }));
+    const { error } = await settled(calls.call('x', {}, { cancel: cancelOfSignal(new AbortController().signal), release: place(), clock }));
     assert.match(String((error as Error)?.message), /not running/, 'the channel says why');
     assert.deepEqual(places, { held: 2, released: 2 }, 'both places are back');
     assert.equal(sent.length, 0, 'nothing was sent');

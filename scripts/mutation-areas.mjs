@@ -344,8 +344,13 @@ export const AREAS = {
       // for messages the transports checked.
       'src/platform/gateway/plain-call-tool.ts',
       'src/platform/gateway/validated-dispatch.ts',
+      // Round 12: the forwarded tools/call's own id map, and the plain call served without `_onrequest`.
+      'src/platform/gateway/forwarded-calls.ts',
+      'src/platform/gateway/direct-call-dispatch.ts',
     ],
     tests: [
+      'test/platform/gateway/forwarded-calls.test.ts',
+      'test/platform/gateway/direct-call-dispatch.test.ts',
       'test/platform/gateway/plain-json-rpc.test.ts',
       'test/platform/gateway/plain-call-tool.test.ts',
       'test/platform/gateway/validated-dispatch.test.ts',

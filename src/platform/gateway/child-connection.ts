@@ -4,12 +4,10 @@ import { PLAN_METHOD, PlanResult } from '../../base/contracts/plan-protocol.js';
 import { CANCELLED_DONE_CAPABILITY } from '../../base/contracts/cancelled-done.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ChildMcpTransport } from './child-mcp-transport.js';
-import { ForwardedCallResult } from './forward.js';
+import { CALL_TIMEOUT_MS, type ForwardOptions } from './forwarded-calls.js';
 import { jsonDepth } from './json-depth.js';
 import { dispatchValidated } from './validated-dispatch.js';
 
-/** Long operations (a vCenter task, a P6 export) report progress; the timer restarts on each report. */
-const CALL_TIMEOUT_MS = 10 * 60 * 1000;
 /** Deepest nesting a tool definition may have (the vSphere and P6 servers' deepest is 10). */
 export const MAX_TOOL_DEPTH = 64;
 
@@ -95,15 +93,12 @@ export class ChildConnection {
   /**
    * Forward a call (issue 17): the result comes back as the child sent it, checked for its
    * shape (ForwardedCallResult) but not rebuilt through CallToolResultSchema or the tool's
-   * output schema; the client's own SDK validates what it receives.
+   * output schema; the client's own SDK validates what it receives. Sent and settled by the
+   * channel's own id map, not the SDK's `Client.request` (D-A1-gwfwd-1); the place `release`
+   * gives back is held until the child is done with the call (D211).
    */
-  callTool(name: string, args: Record<string, unknown> | undefined, options: { signal: AbortSignal; meta?: Record<string, unknown>; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }): Promise<CallToolResult> {
-    return this.client.request({ method: 'tools/call', params: { name, arguments: args, ...(options.meta && { _meta: options.meta }) } }, ForwardedCallResult, {
-      signal: options.signal,
-      onprogress: options.onprogress,
-      timeout: CALL_TIMEOUT_MS,
-      resetTimeoutOnProgress: true,
-    });
+  forward(name: string, args: Record<string, unknown> | undefined, options: ForwardOptions): Promise<CallToolResult> {
+    return this.transport.calls.call(name, args, options);
   }
 
   async close(): Promise<void> {

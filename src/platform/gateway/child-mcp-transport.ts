@@ -7,6 +7,7 @@ import { takeFrameLine } from '../supervisor/child-channel.js';
 import { isJsonRpcEnvelope } from './forward.js';
 import { rememberResultLine } from './forwarded-result-bytes.js';
 import { needsSdkResultGuard } from './validated-dispatch.js';
+import { ForwardedCalls } from './forwarded-calls.js';
 
 /** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
 export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
@@ -49,6 +50,8 @@ export class ChildMcpTransport implements Transport {
   /** Requests the gateway sent `notifications/cancelled` for, until the child answers or ends them. */
   private readonly cancelled = new Set<string | number>();
   private readonly exitSub: Disposable;
+  /** The forwarded `tools/call`s on this channel (D-A1-gwfwd-1): settled here, before the SDK's `Client`. */
+  readonly calls = new ForwardedCalls((message) => this.sendNow(message));
 
   constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
     this.exitSub = handle.onDidExit(() => void this.close());
@@ -85,7 +88,7 @@ export class ChildMcpTransport implements Transport {
     if (needsSdkResultGuard(msg) && !isSdkResult(msg)) {
       this.onInvalid('mcp result with a malformed _meta (its progressToken must be a string or an integer); dropped');
       // A result's envelope has an id (needsSdkResultGuard is true only for a result).
-      return this.deliver({ jsonrpc: '2.0', id: (msg as { id: string | number }).id, error: { code: ErrorCode.InternalError, message: MALFORMED_META } });
+      return this.dropResult((msg as { id: string | number }).id, MALFORMED_META);
     }
     // Security (A7-redteam): the gateway never asks a child for a task, but the SDK keeps a call's
     // progress handler for good when its result carries `task.taskId` (a CreateTaskResult), so a
@@ -93,16 +96,25 @@ export class ChildMcpTransport implements Transport {
     // call's handler stayed in the host. A result with `task` is dropped and audited the same way.
     if ('result' in msg && (msg.result as { task?: unknown })['task'] !== undefined) {
       this.onInvalid('mcp result with a task, which the gateway never asks for; dropped');
-      return this.deliver({ jsonrpc: '2.0', id: msg.id, error: { code: ErrorCode.InternalError, message: UNASKED_TASK } });
+      return this.dropResult(msg.id, UNASKED_TASK);
     }
     // A result keeps the line it was parsed from, so the host can write the child's bytes of it
     // instead of encoding it again (issue 17; forwardedResultBytes decides whether it may).
     if (line !== undefined && 'result' in msg) rememberResultLine(msg.result as object, line);
+    // A forwarded call's answer or progress is settled now, in the order the child sent them
+    // (D-A1-gwfwd-1); everything else goes to the SDK's Client as before.
+    if (this.calls.take(msg)) return;
     // Deliver each message a microtask after the previous one. Node's IPC can emit several
     // messages in one go; the SDK handles a notification on a microtask but a response at
     // once, so a last progress notification arriving with its response would otherwise be
     // dropped (its progress handler already removed by the response).
     this.deliver(msg);
+  }
+
+  /** A dropped result's call ends now with `message` as its error: a forwarded call here, any other through the SDK. */
+  private dropResult(id: string | number, message: string): void {
+    const answer: JSONRPCMessage = { jsonrpc: '2.0', id, error: { code: ErrorCode.InternalError, message } };
+    if (!this.calls.take(answer)) this.deliver(answer);
   }
 
   private deliver(msg: JSONRPCMessage): void {
@@ -126,6 +138,9 @@ export class ChildMcpTransport implements Transport {
     const params = CancelledDoneParams.safeParse(msg.params);
     if (!params.success) return this.onInvalid(`${CANCELLED_DONE_METHOD} without a valid requestId; dropped`);
     const id = params.data.requestId;
+    // A forwarded call is settled as its answers are, at once (D-A1-gwfwd-1): only one the
+    // gateway abandoned (cancelled or timed out) is ended by it.
+    if (this.calls.ended(id)) return;
     // After the messages before it, as an answer would be.
     this.delivery = this.delivery.then(() => {
       if (this.cancelled.delete(id)) this.answered(id);
@@ -167,8 +182,7 @@ export class ChildMcpTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if (this.closed) throw new Error(`the ${this.handle.spec.name} server is not running`);
-    if ('method' in message && 'id' in message) {
+    if ('method' in message && 'id' in message && !this.closed) {
       this.sent += 1;
       this.lastId = message.id;
     } else if ('method' in message && message.method === 'notifications/cancelled') {
@@ -179,6 +193,12 @@ export class ChildMcpTransport implements Transport {
         this.cancelled.add(id);
       }
     }
+    this.sendNow(message);
+  }
+
+  /** Write one message to the child now; throws when the channel is closed. */
+  private sendNow(message: JSONRPCMessage): void {
+    if (this.closed) throw new Error(`the ${this.handle.spec.name} server is not running`);
     this.handle.send({ ch: 'mcp', msg: message });
   }
 
@@ -186,6 +206,7 @@ export class ChildMcpTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.exitSub.dispose();
+    this.calls.close();
     // The child is gone, and with it whatever it still worked on.
     const watchers = [...this.answerWatchers.values()];
     this.answerWatchers.clear();

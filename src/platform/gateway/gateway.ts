@@ -26,6 +26,8 @@ import { JsonLineTransport } from './json-line-transport.js';
 import { dispatchValidated } from './validated-dispatch.js';
 import { FairShare, type FairShareOptions, type Release } from './fair-share.js';
 import { holdPlace } from './held-place.js';
+import { serveCallsDirectly } from './direct-call-dispatch.js';
+import { cancelOfSignal, type CallCancel } from './forwarded-calls.js';
 import { QueueFullError } from './queue-full-error.js';
 import { DROPPED_RESULTS } from './child-mcp-transport.js';
 import { QueuedCallsAudit } from './queued-calls-audit.js';
@@ -52,6 +54,13 @@ export interface GatewayDeps {
   readonly demand?: ChildDemand;
   /** Each child's in-flight caps (D183); default CHILD_, CLIENT_ and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
   readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap' | 'sessionWaiting' | 'clientWaiting'>;
+}
+
+/** What the gateway's `tools/call` handler reads of the SDK's extra; `cancel` when the direct dispatch served it (D-A1-gwfwd-3). */
+interface CallExtra {
+  readonly signal: AbortSignal;
+  readonly cancel?: CallCancel;
+  readonly sendNotification: (n: never) => Promise<void>;
 }
 
 /** Audit fields of a record, without its event. */
@@ -222,7 +231,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       return { tools: visibleTools(session.tools, this.deps.config(), entry.spec.kind) };
     });
     // Forwarded (issue 17): the request is parsed once, the child's result is not rebuilt.
-    setForwardingCallHandler(server, async (request, extra) => {
+    const onCall = async (request: CallToolRequest, extra: CallExtra): Promise<CallToolResult> => {
       requireInitialized('tools/call');
       // On demand (issue 17): the call starts an idle child and keeps it from idling meanwhile.
       const busy = this.deps.demand?.busy(options.server);
@@ -231,14 +240,19 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       } finally {
         busy?.dispose();
       }
-    });
+    };
+    setForwardingCallHandler(server, onCall);
     const uncount = this.countSession(client);
     const closed = new Promise<void>((resolve) => { server.onclose = () => { isClosed = true; entry.sessions.delete(session); uncount(); resolve(); }; });
     entry.sessions.add(session);
     await server.connect(options.transport);
     // A socket client's lines are JSON-RPC messages by the time they reach the SDK (the
     // transport checked each one): its requests skip the SDK's zod sort (issue 17, round 10).
-    if (options.transport instanceof JsonLineTransport) dispatchValidated(server, options.transport, 'requests');
+    // Its plain `tools/call` skips the SDK's `_onrequest` too: no AbortSignal unless one is read (D-A1-gwfwd-3).
+    if (options.transport instanceof JsonLineTransport) {
+      dispatchValidated(server, options.transport, 'requests');
+      serveCallsDirectly(server, options.transport, onCall);
+    }
     // Security: a repeated request id would take over the first request's cancellation (D194).
     // Installed last, so it sees every message before either dispatch path.
     refuseRepeatedRequestIds(options.transport);
@@ -269,7 +283,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     }
   }
 
-  private async call(entry: Entry, session: Session, request: CallToolRequest, extra: { signal: AbortSignal; sendNotification: (n: never) => Promise<void> }): Promise<CallToolResult> {
+  private async call(entry: Entry, session: Session, request: CallToolRequest, extra: CallExtra): Promise<CallToolResult> {
     const { clock, audit } = this.deps;
     const started = clock.now();
     // Security: only `name` and `arguments` of the client's request are used; its `_meta`
@@ -319,7 +333,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         // error and creates no approval (issue 11). The plan may need an unlock first.
         let planned: PlanResult | undefined;
         try {
-          const release = await this.place(entry, session, extra.signal);
+          const release = await this.place(entry, session, extra);
           // The plan's reads take their turns in the child as this client's too (D201).
           // A cancelled plan keeps its place until the child is done with it (D211).
           planned = await holdPlace(connection.transport, () => connection.plan(name, forwarded, extra.signal, { [CLIENT_META_KEY]: this.clientNumber(session.client) }), release, { clock });
@@ -341,7 +355,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         const which = decision.rule === undefined ? 'policy' : `policy.rules[${decision.rule}]`;
         return finish('denied', refusal(`${name} was not run: ${which} denies it: ${decision.reason}`), 'denied by policy');
       }
-      const held = await this.checkDefinition(entry, session, connection, name, endpoint?.id, extra.signal);
+      // A definition that is not held answers at once: no await for it (D-A1-gwfwd-3).
+      const checked = this.checkDefinition(entry, session, connection, name, endpoint?.id, extra);
+      const held = checked === 'allowed' ? checked : await checked;
       if (held !== 'allowed') {
         return finish(held === 'denied' ? 'denied' : held === 'timeout' ? 'timeout' : 'cancelled', refusal(held === 'denied'
           ? `${name} was not run: the ${entry.spec.name} server's definition of it changed since it was pinned and the change was not accepted; see 'keybroker approvals'`
@@ -370,11 +386,12 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       const meta = { [CLIENT_META_KEY]: this.clientNumber(session.client), ...(plan && { [APPROVED_META_KEY]: { planHash: plan.hash, precondition: plan.precondition } }) };
       // A place at the child first: a call that waits for it and is cancelled never ran, so it counts for no limit.
       // Under the caps the place is there at once: no await for it (issue 17, round 11).
-      const placed = this.place(entry, session, extra.signal);
+      const placed = this.place(entry, session, extra);
       const release = typeof placed === 'function' ? placed : await placed;
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
-      // Security: a cancelled call keeps its place until the child is done with it (D211).
-      const result = await holdPlace(connection.transport, () => connection.callTool(name, forwarded, { signal: extra.signal, onprogress, meta }), release, { clock }).catch((e: unknown) => {
+      // Security: a cancelled call keeps its place until the child is done with it (D211); the
+      // channel's own id map holds it, and arms nothing more for a call that is answered (D-A1-gwfwd-2).
+      const result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock }).catch((e: unknown) => {
         if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
         throw e;
       });
@@ -427,8 +444,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
    * session is under its share and the child under its cap, else in turn with other sessions'
    * waiting calls. Rejects when the client cancels meanwhile; the request then never reaches the child.
    */
-  private place(entry: Entry, session: Session, signal: AbortSignal): Release | Promise<Release> {
-    return entry.share.tryAcquire(session) ?? entry.share.acquire(session, signal);
+  private place(entry: Entry, session: Session, extra: { readonly signal: AbortSignal }): Release | Promise<Release> {
+    // The signal is read only when the call waits (D-A1-gwfwd-3: reading it builds it).
+    return entry.share.tryAcquire(session) ?? entry.share.acquire(session, extra.signal);
   }
 
   /**
@@ -488,9 +506,10 @@ export class Gateway extends DisposableBase implements GatewaySessions {
    * runs only after the person accepted the diff; one approval covers every waiting call and
    * pins the new set. Unchanged tools go on (issue 14).
    */
-  private async checkDefinition(entry: Entry, session: Session, connection: ChildConnection, tool: string, endpoint: string | undefined, signal: AbortSignal): Promise<ApprovalOutcome> {
+  private checkDefinition(entry: Entry, session: Session, connection: ChildConnection, tool: string, endpoint: string | undefined, extra: { readonly signal: AbortSignal }): 'allowed' | Promise<ApprovalOutcome> {
     const pin = entry.pin;
     if (!this.deps.pins || !pin || pin.connection !== connection || !pin.changed || !pin.changed.tools.includes(tool)) return 'allowed';
+    const signal = extra.signal;
     const changed = pin.changed;
     if (!pin.approval) {
       const subject: ApprovalSubject = { kind: 'definition', tools: changed.tools.slice(0, 200), diff: changed.diff.slice(0, 16 * 1024), hash: pin.presented.hash };

@@ -4,7 +4,9 @@
 // gateway tests (cancelled-call-place, gateway-fair-share) see a place only through FairShare,
 // whose release does nothing the second time; here a place is a counter, so each call must give
 // it back exactly once, at the right moment, and leave no grace timer behind (A5-mutation: the
-// survivors of held-place.ts's first mutation run).
+// survivors of held-place.ts's first mutation run). Since round 12 a forwarded `tools/call` holds
+// its place in its own entry (forwarded-calls.ts, tested in forwarded-calls.test.ts); holdPlace
+// holds a `keybroker/plan`'s, so the calls here are plans, answered with the tool's own error text.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -19,7 +21,7 @@ import { until } from '../../support/wait.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/compromised-child.mjs');
 const SPEC: ServerSpec = { name: 'evil', kind: 'vsphere', modulePath: FIXTURE, args: ['--mcp'] };
-const result = (text: string) => `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"${text}"}]}}}\n`;
+const result = (text: string) => `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"ok":false,"error":"${text}"}}}\n`;
 const error = `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"error":{"code":-32603,"message":"it went wrong"}}}\n`;
 
 /** The compromised child behind a real ChildConnection; `place()` is a place that counts its releases. */
@@ -35,9 +37,9 @@ async function world() {
     const p = { released: 0, release: () => void p.released++ };
     return p;
   };
-  /** One `evil_answer` call on `p`, answered with `raw` now and `later` on `answer-held`. */
+  /** One `evil_answer` plan on `p`, answered with `raw` now and `later` on `answer-held`. */
   const call = (p: ReturnType<typeof place>, args: { raw?: string; later?: string }, signal: AbortSignal, graceMs?: number) =>
-    holdPlace(connection.transport, () => connection.callTool('evil_answer', args, { signal }), p.release, { clock, ...(graceMs !== undefined && { graceMs }) });
+    holdPlace(connection.transport, () => connection.plan('evil_answer', args, signal), p.release, { clock, ...(graceMs !== undefined && { graceMs }) });
   const dispose = async () => {
     await connection.close();
     await handle.stop({ graceMs: 1000 });
@@ -52,7 +54,7 @@ describe('holdPlace (D211)', () => {
     try {
       const p = w.place();
       const r = await w.call(p, { raw: result('now') }, new AbortController().signal);
-      assert.equal((r.content[0] as { text: string }).text, 'now', 'the child\'s answer comes back');
+      assert.deepEqual(r, { ok: false, error: 'now' }, 'the child\'s answer comes back');
       assert.equal(p.released, 1, 'the place is given back once (the answer seen by the channel and the settled call are one release)');
       const e = w.place();
       await assert.rejects(w.call(e, { raw: error }, new AbortController().signal), /it went wrong/, 'the child\'s error comes back');

@@ -94,7 +94,7 @@ export class ChildConnection {
    * Forward a call (issue 17): the result comes back as the child sent it, checked for its
    * shape (ForwardedCallResult) but not rebuilt through CallToolResultSchema or the tool's
    * output schema; the client's own SDK validates what it receives. Sent and settled by the
-   * channel's own id map, not the SDK's `Client.request` (D-A1-gwfwd-1); the place `release`
+   * channel's own id map, not the SDK's `Client.request` (D237); the place `release`
    * gives back is held until the child is done with the call (D211).
    */
   forward(name: string, args: Record<string, unknown> | undefined, options: ForwardOptions): Promise<CallToolResult> {

@@ -50,7 +50,7 @@ export class ChildMcpTransport implements Transport {
   /** Requests the gateway sent `notifications/cancelled` for, until the child answers or ends them. */
   private readonly cancelled = new Set<string | number>();
   private readonly exitSub: Disposable;
-  /** The forwarded `tools/call`s on this channel (D-A1-gwfwd-1): settled here, before the SDK's `Client`. */
+  /** The forwarded `tools/call`s on this channel (D237): settled here, before the SDK's `Client`. */
   readonly calls = new ForwardedCalls((message) => this.sendNow(message));
 
   constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
@@ -102,7 +102,7 @@ export class ChildMcpTransport implements Transport {
     // instead of encoding it again (issue 17; forwardedResultBytes decides whether it may).
     if (line !== undefined && 'result' in msg) rememberResultLine(msg.result as object, line);
     // A forwarded call's answer or progress is settled now, in the order the child sent them
-    // (D-A1-gwfwd-1); everything else goes to the SDK's Client as before.
+    // (D237); everything else goes to the SDK's Client as before.
     if (this.calls.take(msg)) return;
     // Deliver each message a microtask after the previous one. Node's IPC can emit several
     // messages in one go; the SDK handles a notification on a microtask but a response at
@@ -138,7 +138,7 @@ export class ChildMcpTransport implements Transport {
     const params = CancelledDoneParams.safeParse(msg.params);
     if (!params.success) return this.onInvalid(`${CANCELLED_DONE_METHOD} without a valid requestId; dropped`);
     const id = params.data.requestId;
-    // A forwarded call is settled as its answers are, at once (D-A1-gwfwd-1): only one the
+    // A forwarded call is settled as its answers are, at once (D237): only one the
     // gateway abandoned (cancelled or timed out) is ended by it.
     if (this.calls.ended(id)) return;
     // After the messages before it, as an answer would be.

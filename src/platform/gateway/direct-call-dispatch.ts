@@ -4,7 +4,7 @@ import { ErrorCode, McpError, type CallToolRequest, type CallToolResult, type JS
 import type { CallCancel } from './forwarded-calls.js';
 import { plainCallToolRequest } from './plain-call-tool.js';
 
-// Issue 17 item 3, round 12 (D-A1-gwfwd-3): the SDK's `Server._onrequest` made, for every client
+// Issue 17 item 3, round 12 (D239): the SDK's `Server._onrequest` made, for every client
 // `tools/call`, an AbortController whose signal it read at once (Node builds the signal on first
 // read: ~10 µs per call), and parsed the params with `isTaskAugmentedRequestParams` (a zod parse).
 // For the plain `tools/call` of a socket client (checked by the transport, then by
@@ -12,7 +12,7 @@ import { plainCallToolRequest } from './plain-call-tool.js';
 // for a request without a task, in the same order, with a cancellation that builds its signal only
 // when someone reads it. The SDK still cancels it (`_oncancel` and `_onclose` find it in its map).
 
-/** The client's cancellation of one request, its AbortSignal made only when read (D-A1-gwfwd-3). */
+/** The client's cancellation of one request, its AbortSignal made only when read (D239). */
 export class LazyAbort implements CallCancel {
   aborted = false;
   reason: unknown;

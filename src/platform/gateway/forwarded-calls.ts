@@ -5,7 +5,7 @@ import type { Release } from './fair-share.js';
 import { ForwardedCallResult, isForwardableResult } from './forward.js';
 import { CANCELLED_CALL_GRACE_MS } from './held-place.js';
 
-// Issue 17 item 3, round 12 (D-A1-gwfwd-1): a forwarded `tools/call` goes to the child without the
+// Issue 17 item 3, round 12 (D237): a forwarded `tools/call` goes to the child without the
 // SDK's `Client.request` (a promise with closures, a 10-minute timer, an abort listener and a zod
 // wrapper per call) and without an answer watcher per call (D211's, now armed only when a call is
 // abandoned). The SDK's `Client` keeps everything else on the channel (initialize, tools/list,
@@ -21,7 +21,7 @@ export type Progress = { progress: number; total?: number; message?: string };
 
 /**
  * The client's cancellation as a forwarded call reads it: an AbortSignal (`cancelOfSignal`), or
- * the direct dispatch's `LazyAbort`, which builds no AbortSignal unless one is read (D-A1-gwfwd-3).
+ * the direct dispatch's `LazyAbort`, which builds no AbortSignal unless one is read (D239).
  */
 export interface CallCancel {
   readonly aborted: boolean;

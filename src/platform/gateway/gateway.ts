@@ -56,7 +56,7 @@ export interface GatewayDeps {
   readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap' | 'sessionWaiting' | 'clientWaiting'>;
 }
 
-/** What the gateway's `tools/call` handler reads of the SDK's extra; `cancel` when the direct dispatch served it (D-A1-gwfwd-3). */
+/** What the gateway's `tools/call` handler reads of the SDK's extra; `cancel` when the direct dispatch served it (D239). */
 interface CallExtra {
   readonly signal: AbortSignal;
   readonly cancel?: CallCancel;
@@ -248,7 +248,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     await server.connect(options.transport);
     // A socket client's lines are JSON-RPC messages by the time they reach the SDK (the
     // transport checked each one): its requests skip the SDK's zod sort (issue 17, round 10).
-    // Its plain `tools/call` skips the SDK's `_onrequest` too: no AbortSignal unless one is read (D-A1-gwfwd-3).
+    // Its plain `tools/call` skips the SDK's `_onrequest` too: no AbortSignal unless one is read (D239).
     if (options.transport instanceof JsonLineTransport) {
       dispatchValidated(server, options.transport, 'requests');
       serveCallsDirectly(server, options.transport, onCall);
@@ -355,7 +355,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         const which = decision.rule === undefined ? 'policy' : `policy.rules[${decision.rule}]`;
         return finish('denied', refusal(`${name} was not run: ${which} denies it: ${decision.reason}`), 'denied by policy');
       }
-      // A definition that is not held answers at once: no await for it (D-A1-gwfwd-3).
+      // A definition that is not held answers at once: no await for it (D239).
       const checked = this.checkDefinition(entry, session, connection, name, endpoint?.id, extra);
       const held = checked === 'allowed' ? checked : await checked;
       if (held !== 'allowed') {
@@ -390,7 +390,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       const release = typeof placed === 'function' ? placed : await placed;
       if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
       // Security: a cancelled call keeps its place until the child is done with it (D211); the
-      // channel's own id map holds it, and arms nothing more for a call that is answered (D-A1-gwfwd-2).
+      // channel's own id map holds it, and arms nothing more for a call that is answered (D238).
       const result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock }).catch((e: unknown) => {
         if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
         throw e;
@@ -445,7 +445,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
    * waiting calls. Rejects when the client cancels meanwhile; the request then never reaches the child.
    */
   private place(entry: Entry, session: Session, extra: { readonly signal: AbortSignal }): Release | Promise<Release> {
-    // The signal is read only when the call waits (D-A1-gwfwd-3: reading it builds it).
+    // The signal is read only when the call waits (D239: reading it builds it).
     return entry.share.tryAcquire(session) ?? entry.share.acquire(session, extra.signal);
   }
 

@@ -1,4 +1,4 @@
-// Issue 17 item 3, round 12 (D-A1-gwfwd-3): a socket client's plain `tools/call` is served
+// Issue 17 item 3, round 12 (D239): a socket client's plain `tools/call` is served
 // without the SDK's `Server._onrequest` (its AbortController per request, its task parse). The
 // client must see exactly what the SDK's own method sends: results, errors, progress, nothing for
 // a cancelled call; the SDK's cancel and close must still reach the handler.
@@ -92,7 +92,7 @@ async function script(direct: boolean) {
   return { got, progress, sent: sent.filter((m) => !('method' in m && m.method === 'notifications/message')), seen, left: controllers.size };
 }
 
-describe('serveCallsDirectly (D-A1-gwfwd-3)', () => {
+describe('serveCallsDirectly (D239)', () => {
   it('the client sees exactly what the SDK\'s _onrequest sends: results, errors, progress, no answer to a cancelled call, the cancel and close reach the handler', async () => {
     const sdk = await script(false);
     const ours = await script(true);

@@ -1,4 +1,4 @@
-// Issue 17 item 3, round 12 (D-A1-gwfwd-1, D-A1-gwfwd-2): the gateway's forwarded `tools/call`
+// Issue 17 item 3, round 12 (D237, D238): the gateway's forwarded `tools/call`
 // goes to the child over the channel's own id map instead of the SDK's `Client.request`. It must
 // send what the SDK sent, settle as the SDK settled (result, error, shape check, progress,
 // cancellation, the 10-minute deadline restarted by progress, a closed channel) and hold a
@@ -39,7 +39,7 @@ function channel(time = new ManualClock()) {
 const settled = async (p: Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
-describe('ForwardedCalls (a forwarded tools/call, D-A1-gwfwd-1)', () => {
+describe('ForwardedCalls (a forwarded tools/call, D237)', () => {
   it('sends the request the SDK Client.request sent, in an id range of its own, and resolves with the very result object', async () => {
     // What the SDK sent for the same call (its id and progress token are its counter).
     const fromSdk: JSONRPCMessage[] = [];

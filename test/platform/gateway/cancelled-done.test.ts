@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CLIENT_CALLS_IN_FLIGHT } from '../../../src/platform/gateway/fair-share.js';
+import { FORWARDED_ID_BASE } from '../../../src/platform/gateway/forwarded-calls.js';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 import { until } from '../../support/wait.js';
@@ -118,8 +119,9 @@ describe('a child that lies with keybroker/cancelled-done', () => {
       const aCancelled = held(a, 'A1');
       await until("B's and A's 16 calls at the child", () => count('B1') === SHARE && count('A1') === SHARE);
       await cancelAll(aCancelled);
-      // The lie: every request id so far "ended", B's running calls' too, and ids never sent.
-      child.send({ ch: 'attack', kind: 'cancelled-done', ids: Array.from({ length: 200 }, (_, i) => i) });
+      // The lie: every request id so far "ended" (the SDK's and the forwarded calls', D237), B's
+      // running calls' too, and ids never sent.
+      child.send({ ch: 'attack', kind: 'cancelled-done', ids: [0, FORWARDED_ID_BASE].flatMap((base) => Array.from({ length: 200 }, (_, i) => base + i)) });
       await until('the lies sent', () => lies === 1);
       const bNext = held(b, 'B2', 1);
       await cCall(1);

@@ -141,6 +141,8 @@ export const AREAS = {
       'test/platform/keychain/password-envelope.test.ts',
       // D223: writeTypedPassword's crash points (its 25 mutants had no test in the area's first run).
       'test/platform/keychain/typed-password-crash.test.ts',
+      // Round 12 (A6-mutation): the envelope's edges its round-11 survivors showed.
+      'test/platform/keychain/password-envelope-details.test.ts',
       'test/platform/broker/forced-relogins.test.ts',
       'test/platform/broker/prompt-requester.test.ts',
       'test/platform/broker/consent-prompts.test.ts',
@@ -335,6 +337,8 @@ export const AREAS = {
       'test/platform/gateway/plain-json-rpc.test.ts',
       'test/platform/gateway/plain-call-tool.test.ts',
       'test/platform/gateway/validated-dispatch.test.ts',
+      // Round 12 (A6-mutation): the settler's task resolver and an SDK without its fields (D220).
+      'test/platform/gateway/validated-dispatch-settler.test.ts',
       'test/platform/gateway/forward.test.ts',
       'test/platform/gateway/json-rpc-line.test.ts',
       'test/platform/gateway/forwarded-bytes-security.test.ts',

@@ -160,6 +160,8 @@ describe('routePassword(): the edges of D180 and D223', () => {
     const viaCa = routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, caFile: '/ca.pem' } }), caOnly, { ok: true, text: 'ca text' });
     assert.deepEqual(viaCa, { ok: true, password: PW, bind: { origin: 'https://vc9.corp.example', ca: crypto.createHash('sha256').update('ca text').digest('hex') } }, 'the CA it is bound with');
     assert.equal(routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, caFile: '/ca.pem' } }), caOnly, { ok: true, text: 'another CA' }).ok, false, 'another CA');
+    const twoTrusts = decodePassword(encodePassword(PW, [{ origin: 'https://vc1.corp.example', pin: PIN }, { origin: 'https://vc2.corp.example' }]));
+    assert.deepEqual(routePassword(vc1({ url: 'https://vc9.corp.example/sdk', tls: { verify: true, fingerprintSha256: PIN } }), twoTrusts), { ok: true, password: PW, bind: { origin: 'https://vc9.corp.example', pin: PIN } }, 'the pin of one of its bindings, though another binding has none');
   });
 
   it('a crash-left item: the new password wherever it routes, the old one only where the new one does not, its refusal the new one\'s', () => {

@@ -143,6 +143,8 @@ export const AREAS = {
       'test/platform/keychain/typed-password-crash.test.ts',
       // D225..3: typedBindings, settledItem, settleAfterLogin by case.
       'test/platform/keychain/settle-pending.test.ts',
+      // Round 12 (A6-mutation): the envelope's edges its round-11 survivors showed.
+      'test/platform/keychain/password-envelope-details.test.ts',
       'test/platform/broker/forced-relogins.test.ts',
       'test/platform/broker/prompt-requester.test.ts',
       // The queue's own tests (A5-mutation: without them 10 of pending-approvals.ts's 39 mutants survived here).
@@ -354,6 +356,8 @@ export const AREAS = {
       'test/platform/gateway/plain-json-rpc.test.ts',
       'test/platform/gateway/plain-call-tool.test.ts',
       'test/platform/gateway/validated-dispatch.test.ts',
+      // Round 12 (A6-mutation): the settler's task resolver and an SDK without its fields (D220).
+      'test/platform/gateway/validated-dispatch-settler.test.ts',
       'test/platform/gateway/forward.test.ts',
       'test/platform/gateway/json-rpc-line.test.ts',
       'test/platform/gateway/forwarded-bytes-security.test.ts',

@@ -132,4 +132,22 @@ describe('a typed password and config.json: every crash point leaves the old sta
     await killedAfterFirstWrite(OLD);
     assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] }, 'had config.json been saved: the new password, no consent needed');
   });
+  // Round 12 (A6-mutation): the two edges the mutation run of password-envelope.ts showed.
+  it('a first password (no item to replace): written bound to the new config, with nothing kept as replaced', async () => {
+    await keychain.delete(CRED);
+    assert.equal(await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints), undefined, 'nothing replaced, nothing to roll back');
+    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] });
+  });
+
+  it('a save without the password that binds nothing new writes nothing: a crash-left item keeps its replaced password', async () => {
+    await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
+    await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints);
+    const pending = (await keychain.get(CRED))!;
+    let sets = 0;
+    const counting: Keychain = { get: (a) => keychain.get(a), delete: (a) => keychain.delete(a), set: async (a, s) => { sets++; return keychain.set(a, s); } };
+    await bindStoredPassword(counting, newConfig, CRED, undefined, 'pm');
+    assert.equal(sets, 0, 'pm is bound already: no write');
+    assert.equal(await keychain.get(CRED), pending, 'the item is as writeTypedPassword left it');
+    assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] }, 'the old config still sends the old password to the old server');
+  });
 });

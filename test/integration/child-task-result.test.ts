@@ -8,21 +8,12 @@
 // the SDK's Client.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { Config, emptyConfig } from '../../src/base/contracts/config.js';
-import { ConfigStore } from '../../src/platform/config/config-store.js';
 import { readAudit } from '../support/audit-file.js';
-import { startBridgedServe } from '../support/bridged-serve.js';
-import { runKeybroker } from '../support/keybroker-cli.js';
-import type { ServeProcess } from '../support/serve-process.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { startEvilServe } from '../support/evil-serve.js';
 import { until } from '../support/wait.js';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/compromised-mcp-child.mjs');
 const textOf = (r: CallToolResult) => (r.content[0] as { text: string }).text;
 /** A frame answering the call (`$ID` is the host's request id, also its progress token) with `result`. */
 const answer = (result: unknown) => `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":${JSON.stringify(result)}}}\n`;
@@ -31,25 +22,14 @@ const progress = (message: string) => `{"ch":"mcp","msg":{"jsonrpc":"2.0","metho
 
 describe('a child result that claims to be a task (A7-redteam)', () => {
   let home: string;
-  let env: NodeJS.ProcessEnv;
-  let ss: SecretService;
-  let serve: ServeProcess;
   let client: Client;
+  let stop: (() => Promise<void>) | undefined;
 
   before(async () => {
-    ss = await startSecretService();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-task-'));
-    env = { ...process.env, ...ss.env, KEYBROKER_HOME: home };
-    new ConfigStore(home).save(Config.parse({ ...emptyConfig(), servers: [{ name: 'evil', kind: 'vsphere', module: FIXTURE }] }));
-    ({ serve, client } = await startBridgedServe(env, (args) => runKeybroker(args, { env }), 'evil'));
+    ({ home, client, stop } = await startEvilServe('kb-task-'));
   });
 
-  after(async () => {
-    await client?.close();
-    await serve?.stop();
-    await ss?.stop();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  after(() => stop?.());
 
   it('ends the call with one clear error, audits the frame, and forwards no progress after it', async () => {
     const late: string[] = [];

@@ -169,10 +169,11 @@ describe('routePassword(): the edges of D180 and D223', () => {
     assert.deepEqual(routePassword(pm(), pending), { ok: true, password: 'new' }, 'both bound here: the new one');
     const legacyPending = decodePassword(encodePassword('new', [], { password: 'old' }));
     const r = routePassword(pm(), legacyPending);
-    assert.deepEqual(r, { ok: true, password: 'old', unbound: true }, 'the old legacy one, unbound, and never to be bound from here');
-    assert.equal(Object.hasOwn(r, 'bind'), false, 'no bind');
+    // D227 (A3-envelope): the replaced password carries `replaced`, and a legacy one its binding
+    // here, which the login uses only after the person's consent to bind it (D222), settling the item on it.
+    assert.deepEqual(r, { ok: true, password: 'old', replaced: true, unbound: true, bind: { origin: 'https://p6.other.example' } }, 'the old legacy one, unbound: bound here only after its consent');
     const boundOld = routePassword(pm(), decodePassword(encodePassword('new', [], { password: 'old', bindings: [bindingOf(pm())!] })));
-    assert.deepEqual(boundOld, { ok: true, password: 'old' }, 'the old bound one');
+    assert.deepEqual(boundOld, { ok: true, password: 'old', replaced: true }, 'the old bound one, marked replaced (D227)');
     assert.equal(Object.hasOwn(boundOld, 'unbound'), false, 'not marked unbound');
     const trust = routePassword(pm({ tls: { verify: true, fingerprintSha256: PIN } }), decodePassword(encodePassword('new', [bindingOf(pm())!], { password: 'old', bindings: [{ origin: 'https://elsewhere.example' }] })));
     assert.match(!trust.ok ? trust.message : '', /^the certificate trust of pm/, "neither: the new item's refusal");

@@ -135,13 +135,13 @@ describe('a typed password and config.json: every crash point leaves the old sta
   // Round 12 (A6-mutation): the two edges the mutation run of password-envelope.ts showed.
   it('a first password (no item to replace): written bound to the new config, with nothing kept as replaced', async () => {
     await keychain.delete(CRED);
-    assert.equal(await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints), undefined, 'nothing replaced, nothing to roll back');
+    assert.equal(await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints, 'pm'), undefined, 'nothing replaced, nothing to roll back');
     assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] });
   });
 
   it('a save without the password that binds nothing new writes nothing: a crash-left item keeps its replaced password', async () => {
     await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
-    await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints);
+    await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints, 'pm');
     const pending = (await keychain.get(CRED))!;
     let sets = 0;
     const counting: Keychain = { get: (a) => keychain.get(a), delete: (a) => keychain.delete(a), set: async (a, s) => { sets++; return keychain.set(a, s); } };

@@ -241,6 +241,8 @@ describe('ForwardedCalls: ended, the deadline sweep, the default clock (B1-fwdmu
     const answer = calls.call('quiet', {}, { cancel: live(), release: place(), clock });
     const id = idOf(sent[0]);
     assert.equal(calls.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: id, progress: 1 } }), false, 'not taken: the call has no progress handler');
+    // Security: the child is untrusted; a progress notification without params is the SDK's to refuse.
+    assert.equal(calls.take({ jsonrpc: '2.0', method: 'notifications/progress' } as JSONRPCMessage), false, 'not taken: no params');
     assert.ok(calls.take({ jsonrpc: '2.0', id, result: { content: [] } }), 'its answer is taken');
     assert.deepEqual(await answer, { content: [] }, 'and settles the call');
   });

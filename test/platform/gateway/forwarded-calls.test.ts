@@ -222,7 +222,7 @@ describe('ForwardedCalls: ended, the deadline sweep, the default clock (B1-fwdmu
     assert.equal(getEventListeners(cancelled.signal, 'abort').length, 1, 'a live call listens to its client\'s signal');
     cancelled.abort(reason);
     assert.equal((await first).error, reason, 'the McpError itself, as the SDK rejected');
-    assert.equal((sent[1] as { params: { reason: string } }).params.reason, String(reason), 'the child is told why');
+    assert.equal((sent[1] as unknown as { params: { reason: string } }).params.reason, String(reason), 'the child is told why');
     const answered = new AbortController();
     void calls.call('b', {}, { cancel: cancelOfSignal(answered.signal), release: place(), clock });
     calls.take({ jsonrpc: '2.0', id: idOf(sent[2]), result: { content: [] } });

@@ -4,7 +4,8 @@
 // cancellation, the 10-minute deadline restarted by progress, a closed channel) and hold a
 // cancelled call's place until the child is done with it (D211).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { getEventListeners } from 'node:events';
+import { describe, it, mock } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -182,5 +183,183 @@ describe('ForwardedCalls (a forwarded tools/call, D237)', () => {
     assert.deepEqual(places, { held: 2, released: 2 }, 'both places are back');
     assert.equal(sent.length, 0, 'nothing was sent');
     await flush();
+  });
+});
+
+// Round 12 (B1-fwdmut): the paths the Stryker run of forwarded-calls.ts found without a test.
+describe('ForwardedCalls: ended, the deadline sweep, the default clock (B1-fwdmut)', () => {
+  const live = () => cancelOfSignal(new AbortController().signal);
+  const idOf = (m: JSONRPCMessage | undefined) => (m as { id: number }).id;
+
+  it('ended() frees the place of an abandoned call only: never a live one, an unknown id or a string id (D231)', async () => {
+    const { sent, calls, places, place, clock } = channel();
+    const a = new AbortController();
+    void settled(calls.call('slow', {}, { cancel: cancelOfSignal(a.signal), release: place(), clock }));
+    const running = settled(calls.call('slow', {}, { cancel: live(), release: place(), clock }));
+    const [abandoned, runningId] = [idOf(sent[0]), idOf(sent[1])];
+    a.abort('stop');
+    assert.equal(calls.ended(runningId), false, 'a running call is not ended by the child\'s word');
+    assert.equal(calls.ended(String(abandoned)), false, 'nor by a string id');
+    assert.equal(calls.ended(FORWARDED_ID_BASE + 99), false, 'nor an id never sent');
+    assert.deepEqual(places, { held: 2, released: 0 }, 'no place came back yet');
+    assert.equal(clock.pendingTimers, 1, 'the abandoned call\'s grace runs');
+    assert.equal(calls.ended(abandoned), true, 'the abandoned call is ended');
+    assert.deepEqual(places, { held: 2, released: 1 }, 'its place is back at once');
+    assert.equal(calls.size, 1, 'and it is forgotten');
+    assert.equal(clock.pendingTimers, 0, 'its grace timer is disposed');
+    assert.equal(calls.ended(abandoned), false, 'ended once');
+    assert.equal(calls.take({ jsonrpc: '2.0', id: abandoned, result: { content: [] } }), false, 'a later answer of it is not ours any more');
+    assert.ok(calls.take({ jsonrpc: '2.0', id: runningId, result: { content: [] } }), 'the running call is answered as before');
+    assert.deepEqual((await running).value, { content: [] }, 'with its result');
+    assert.deepEqual(places, { held: 2, released: 2 }, 'and its place is back');
+  });
+
+  it('a cancel whose reason is an McpError rejects with that very error; the client\'s signal is let go however the call ends', async () => {
+    const { sent, calls, place, clock, time } = channel();
+    const reason = new McpError(ErrorCode.InvalidRequest, 'the client went away');
+    const cancelled = new AbortController();
+    const first = settled(calls.call('a', {}, { cancel: cancelOfSignal(cancelled.signal), release: place(), clock }));
+    assert.equal(getEventListeners(cancelled.signal, 'abort').length, 1, 'a live call listens to its client\'s signal');
+    cancelled.abort(reason);
+    assert.equal((await first).error, reason, 'the McpError itself, as the SDK rejected');
+    assert.equal((sent[1] as unknown as { params: { reason: string } }).params.reason, String(reason), 'the child is told why');
+    const answered = new AbortController();
+    void calls.call('b', {}, { cancel: cancelOfSignal(answered.signal), release: place(), clock });
+    calls.take({ jsonrpc: '2.0', id: idOf(sent[2]), result: { content: [] } });
+    assert.equal(getEventListeners(answered.signal, 'abort').length, 0, 'an answered call no longer listens');
+    const timedOut = new AbortController();
+    const late = settled(calls.call('c', {}, { cancel: cancelOfSignal(timedOut.signal), release: place(), clock }));
+    time.advance(CALL_TIMEOUT_MS);
+    const { error } = await late;
+    assert.ok(error instanceof McpError && error.code === ErrorCode.RequestTimeout, `timed out: ${String(error)}`);
+    assert.deepEqual(error.data, { timeout: CALL_TIMEOUT_MS }, 'with the data the SDK\'s timeout error carried');
+    assert.equal(getEventListeners(timedOut.signal, 'abort').length, 0, 'a timed-out call no longer listens');
+  });
+
+  it('progress for a call that asked for none goes to the SDK, and the call still waits', async () => {
+    const { sent, calls, place, clock } = channel();
+    const answer = calls.call('quiet', {}, { cancel: live(), release: place(), clock });
+    const id = idOf(sent[0]);
+    assert.equal(calls.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: id, progress: 1 } }), false, 'not taken: the call has no progress handler');
+    // Security: the child is untrusted; a progress notification without params is the SDK's to refuse.
+    assert.equal(calls.take({ jsonrpc: '2.0', method: 'notifications/progress' } as JSONRPCMessage), false, 'not taken: no params');
+    assert.ok(calls.take({ jsonrpc: '2.0', id, result: { content: [] } }), 'its answer is taken');
+    assert.deepEqual(await answer, { content: [] }, 'and settles the call');
+  });
+
+  it('each call has its own deadline on the one timer: a later call times out at its own 10 minutes, not before', async () => {
+    const time = new ManualClock();
+    const armed: number[] = [];
+    const recording = { now: () => time.now(), setTimer: (ms: number, fn: () => void) => { armed.push(ms); return time.setTimer(ms, fn); } };
+    const { sent, calls, place, clock } = channel(recording as ManualClock);
+    const first = settled(calls.call('a', {}, { cancel: live(), release: place(), clock }));
+    time.advance(5 * 60_000 + 0.5);
+    const second = settled(calls.call('b', {}, { cancel: live(), release: place(), clock }));
+    time.advance(5 * 60_000 - 0.5);
+    assert.ok((await first).error instanceof McpError, 'the first call timed out at its deadline');
+    assert.equal(sent.length, 3, 'the second call was not cancelled with it');
+    assert.deepEqual(armed, [CALL_TIMEOUT_MS, 5 * 60_000 + 1], 'the timer re-armed for the second call\'s deadline, rounded up');
+    time.advance(5 * 60_000);
+    assert.equal(sent.length, 3, 'not 0.5 ms before its own deadline');
+    time.advance(1);
+    assert.ok((await second).error instanceof McpError, 'the second call timed out at the timer after its own deadline');
+    assert.equal(time.pendingTimers, 0, 'no timer is left with no live call');
+    // After a sweep with nothing left, the next call arms the timer again and times out.
+    time.advance(CALL_TIMEOUT_MS);
+    const third = settled(calls.call('c', {}, { cancel: live(), release: place(), clock }));
+    time.advance(CALL_TIMEOUT_MS);
+    assert.ok((await third).error instanceof McpError, 'a call after an idle sweep times out too');
+  });
+
+  it('the sweep passes over an abandoned call: it arms no timer for it', async () => {
+    const { sent, calls, place, clock, time } = channel();
+    const live1 = calls.call('a', {}, { cancel: live(), release: place(), clock });
+    time.advance(60_000);
+    const a = new AbortController();
+    void settled(calls.call('b', {}, { cancel: cancelOfSignal(a.signal), release: place(), clock }));
+    a.abort();
+    calls.take({ jsonrpc: '2.0', id: idOf(sent[0]), result: { content: [] } });
+    await live1;
+    time.advance(CALL_TIMEOUT_MS - 60_000);
+    assert.equal(time.pendingTimers, 0, 'the abandoned call (deadline still ahead) keeps no deadline timer armed');
+    assert.equal(sent.length, 3, 'and is not cancelled twice');
+  });
+
+  it('close(): the deadline timer disposed, "Connection closed" as the SDK said it, once', async () => {
+    const { calls, place, clock, time, shut } = channel();
+    const call = settled(calls.call('a', {}, { cancel: live(), release: place(), clock }));
+    assert.equal(time.pendingTimers, 1, 'a live call has the deadline timer armed');
+    shut();
+    assert.equal(time.pendingTimers, 0, 'a closed channel has none');
+    const { error } = await call;
+    assert.ok(error instanceof McpError && error.message === 'MCP error -32000: Connection closed', `the SDK's error: ${String(error)}`);
+    calls.close();
+    assert.equal(calls.size, 0, 'a second close finds nothing');
+  });
+
+  it('an abandoned call honours its own grace, and keeps its place when the channel could not be told', async () => {
+    const { sent, calls, places, place, clock, shut } = channel();
+    const a = new AbortController();
+    void settled(calls.call('a', {}, { cancel: cancelOfSignal(a.signal), release: place(), clock, graceMs: 5 }));
+    a.abort();
+    clock.advance(4);
+    assert.equal(places.released, 0, 'held 1 ms before its grace');
+    clock.advance(1);
+    assert.equal(places.released, 1, 'freed at its grace');
+    // The channel fails to write (closing): the cancel still rejects at once; the close frees the place.
+    let broken = false;
+    const fragile = new ForwardedCalls((m) => {
+      if (broken) throw new Error('channel closing');
+      sent.push(m);
+    }, new ManualClock());
+    const b = new AbortController();
+    const cancelled = settled(fragile.call('b', {}, { cancel: cancelOfSignal(b.signal), release: place(), clock }));
+    broken = true;
+    b.abort('stop');
+    assert.ok((await cancelled).error instanceof McpError, 'the caller has its cancel');
+    assert.equal(places.released, 1, 'the place is held while the child may still work');
+    fragile.close();
+    assert.equal(places.released, 2, 'the close gives it back');
+    shut();
+  });
+
+  it('the default clock is monotonic and its timer neither keeps the process alive nor outlives close()', async () => {
+    const setSpy = mock.method(globalThis, 'setTimeout');
+    const clearSpy = mock.method(globalThis, 'clearTimeout');
+    try {
+      const calls = new ForwardedCalls(() => undefined);
+      const call = settled(calls.call('a', {}, { cancel: live(), release: () => undefined, clock: new ManualClock() }));
+      assert.equal(setSpy.mock.callCount(), 1, 'one timer armed');
+      assert.equal(setSpy.mock.calls[0]!.arguments[1], CALL_TIMEOUT_MS, 'for the deadline');
+      const timer = setSpy.mock.calls[0]!.result as unknown as NodeJS.Timeout;
+      assert.equal(timer.hasRef(), false, 'unref\'d: a deadline does not keep a stopping host alive');
+      calls.close();
+      assert.ok(clearSpy.mock.calls.some((c) => c.arguments[0] === timer), 'close() clears it');
+      assert.ok((await call).error instanceof McpError, 'the call failed with the close');
+    } finally {
+      setSpy.mock.restore();
+      clearSpy.mock.restore();
+    }
+    // Timers and the wall clock move 10 minutes, performance.now() does not: no timeout yet.
+    let mono = 1_000;
+    const now = mock.method(performance, 'now', () => mono);
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      const sent: JSONRPCMessage[] = [];
+      const calls = new ForwardedCalls((m) => void sent.push(m));
+      const call = settled(calls.call('a', {}, { cancel: live(), release: () => undefined, clock: new ManualClock() }));
+      mock.timers.tick(CALL_TIMEOUT_MS);
+      assert.equal(sent.length, 1, 'a wall clock (and the timer) moved on, the monotonic clock did not: the call lives');
+      mono += CALL_TIMEOUT_MS - 1;
+      mock.timers.tick(CALL_TIMEOUT_MS);
+      assert.equal(sent.length, 1, '1 ms before its deadline on the monotonic clock the call lives');
+      mono += 1;
+      mock.timers.tick(1);
+      assert.equal(sent.length, 2, 'at its deadline it is cancelled');
+      assert.ok((await call).error instanceof McpError, 'and times out');
+    } finally {
+      mock.timers.reset();
+      now.mock.restore();
+    }
   });
 });

@@ -81,6 +81,9 @@ export interface OpenPageOptions {
 export async function openPage(browser: Browser, page: 'popup' | 'settings', responses: StubResponses, viewport = { width: 420, height: 360 }, options: OpenPageOptions = {}): Promise<Page> {
   const { colorScheme = 'light', hash = '' } = options;
   const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
+  // Playwright's own 30 s default is a wall-clock bound a loaded machine can pass (a first page
+  // once took longer in CI); a hang is named after the suite's usual guard (test/support/wait.ts).
+  context.setDefaultTimeout(150_000);
   if (options.clockAt !== undefined) {
     await context.clock.install({ time: options.clockAt - 60_000 });
     await context.clock.pauseAt(options.clockAt);

@@ -6,6 +6,7 @@ import { LineFramer, type InvalidLineReason } from '../ipc/line-framer.js';
 import { ReadWindow } from '../ipc/read-window.js';
 import { encodeJsonRpcLine } from './json-rpc-line.js';
 import { isPlainJsonRpcMessage } from './plain-json-rpc.js';
+import { cancelledRequestId } from './unique-request-ids.js';
 
 /** Child result bytes shorter than this are copied into one buffer with the envelope (one write); longer ones go corked, uncopied. */
 const SPLICE_COPY_BELOW_BYTES = 64 * 1024;
@@ -238,10 +239,9 @@ export class JsonLineTransport implements Transport {
       this.report(e);
     }
     // A cancelled request is never answered (the SDK drops its result): its place is free now.
-    if ('method' in message && !('id' in message) && message.method === 'notifications/cancelled') {
-      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if ((typeof id === 'string' || typeof id === 'number') && this.serving.delete(idKey(id))) this.window?.settle();
-    }
+    // Only one the SDK really cancels: it ignores a cancel of id 0 or "" (C6-redteam).
+    const cancelled = cancelledRequestId(message);
+    if (cancelled !== undefined && this.serving.delete(idKey(cancelled))) this.window?.settle();
   }
 
   private invalid(reason: JsonLineInvalidReason): void {

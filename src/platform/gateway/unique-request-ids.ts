@@ -7,6 +7,19 @@ export const REPEATED_ID_MESSAGE = 'this request id is already being served in t
 const idKey = (id: string | number): string => `${typeof id}:${String(id)}`;
 
 /**
+ * The request a `notifications/cancelled` really cancels at the SDK's `Server`, or undefined.
+ * Security (C6-redteam): the SDK's `_oncancel` ignores a falsy `requestId` (`0`, `""`): that
+ * request goes on and keeps its place in the SDK's controller map. Taking such a cancel as the
+ * request's end freed its id, and the next request of that id replaced the first one's
+ * AbortController (D194 again): any number of calls open past the window, none aborted at close.
+ */
+export function cancelledRequestId(message: JSONRPCMessage): string | number | undefined {
+  if (!('method' in message) || 'id' in message || message.method !== 'notifications/cancelled') return undefined;
+  const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+  return (typeof id === 'string' || typeof id === 'number') && id ? id : undefined;
+}
+
+/**
  * Refuse a request that reuses the id of one the session is still serving, on a transport
  * the SDK `Server` is already connected to: the request is answered with an error and never
  * reaches the Server. An id is served from its request until its answer is sent or the client
@@ -34,9 +47,9 @@ export function refuseRepeatedRequestIds(transport: Transport): void {
         return;
       }
       serving.add(key);
-    } else if ('method' in message && message.method === 'notifications/cancelled') {
-      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if (typeof id === 'string' || typeof id === 'number') serving.delete(idKey(id));
+    } else {
+      const id = cancelledRequestId(message);
+      if (id !== undefined) serving.delete(idKey(id));
     }
     deliver?.(message, extra);
   };

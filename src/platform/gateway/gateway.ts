@@ -27,7 +27,7 @@ import { dispatchValidated } from './validated-dispatch.js';
 import { FairShare, type FairShareOptions, type Release } from './fair-share.js';
 import { holdPlace } from './held-place.js';
 import { serveCallsDirectly } from './direct-call-dispatch.js';
-import { cancelOfSignal, type CallCancel } from './forwarded-calls.js';
+import { cancelOfSignal, type CallCancel, type Progress } from './forwarded-calls.js';
 import { QueueFullError } from './queue-full-error.js';
 import { DROPPED_RESULTS } from './child-mcp-transport.js';
 import { QueuedCallsAudit } from './queued-calls-audit.js';
@@ -101,6 +101,12 @@ interface Entry {
   /** The child's calls in flight, shared between sessions (D183); kept across restarts. */
   readonly share: FairShare<Session>;
 }
+
+/**
+ * Progress notifications of one call that may wait to be written to its client; past it the
+ * newest replaces the last one waiting (MCP lets a receiver see fewer; the last always arrives).
+ */
+export const PROGRESS_WAITING_PER_CALL = 16;
 
 /** How long a call waits for a restarting child before it fails. */
 const READY_WAIT_MS = 15_000;
@@ -375,9 +381,20 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       const progressToken = request.params._meta?.progressToken;
       // Progress goes out in order, and all of it before the result: a client must never see
       // a progress notification for a call it already has the answer to.
-      let progressSent: Promise<void> = Promise.resolve();
-      const onprogress = progressToken === undefined ? undefined : (p: { progress: number; total?: number; message?: string }) => {
-        progressSent = progressSent.then(() => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } } as never)).catch(() => undefined);
+      // Security (C6-redteam): the child is untrusted and the client may read slowly; at most
+      // PROGRESS_WAITING_PER_CALL wait to be written, and past that the newest replaces the last
+      // waiting one, so a child's progress cannot grow the host while a client does not read.
+      const waitingProgress: Progress[] = [];
+      let progressSent: Promise<void> | undefined;
+      const onprogress = progressToken === undefined ? undefined : (p: Progress) => {
+        if (waitingProgress.length < PROGRESS_WAITING_PER_CALL) waitingProgress.push(p);
+        else waitingProgress[waitingProgress.length - 1] = p;
+        progressSent ??= (async () => {
+          for (let next = waitingProgress.shift(); next; next = waitingProgress.shift()) {
+            await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...next } } as never).catch(() => undefined);
+          }
+          progressSent = undefined;
+        })();
       };
       // Security: the approval covers this plan's hash and precondition, for this one call;
       // the child re-reads the precondition and refuses if the world changed meanwhile.

@@ -39,7 +39,10 @@ async function rawSession(g: ReturnType<typeof makeGateway>) {
   write({ id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
   await until('the initialize answer', () => lines.some((l) => l.id === 'init'));
   write({ method: 'notifications/initialized' });
+  let ended = false;
   const end = async () => {
+    if (ended) return;
+    ended = true;
     socket.destroy();
     listener.close();
     await Promise.all(closed);
@@ -53,28 +56,30 @@ for (const id of [0, ''] as const) {
     it('cannot reuse the id while the first request runs, nor leave approvals behind when it goes', async () => {
       const g = makeGateway(gatewayConfig());
       g.startChild();
+      let c: Awaited<ReturnType<typeof rawSession>> | undefined;
       try {
-        const c = await rawSession(g);
-        const destroy = (target: string) => c.write({ id, method: 'tools/call', params: { name: 'destroy', arguments: { target, endpoint: 'vc1' } } });
+        const s = (c = await rawSession(g));
+        const destroy = (target: string) => s.write({ id, method: 'tools/call', params: { name: 'destroy', arguments: { target, endpoint: 'vc1' } } });
         destroy('first');
         await until('the first approval', () => g.pending.list().length === 1);
-        c.write({ method: 'notifications/cancelled', params: { requestId: id, reason: 'never mind' } });
+        s.write({ method: 'notifications/cancelled', params: { requestId: id, reason: 'never mind' } });
         // The same id again, while the first runs: it must never reach the approver.
         destroy('second');
         // Then a call of a fresh id: the approvals open in the order the calls came.
-        c.write({ id: 'probe', method: 'tools/call', params: { name: 'destroy', arguments: { target: 'third', endpoint: 'vc1' } } });
+        s.write({ id: 'probe', method: 'tools/call', params: { name: 'destroy', arguments: { target: 'third', endpoint: 'vc1' } } });
         const shows = (target: string) => g.pending.list().some((r) => JSON.stringify(r).includes(target));
         await until("the probe's approval", () => shows('third'));
         assert.equal(shows('second'), false, `a second approval opened for the reused id ${JSON.stringify(id)} while its first request still ran`);
         assert.ok(shows('first'), 'the first request still waits for its approval');
-        const refused = c.lines.filter((l) => l.id === id && l.error?.message === REPEATED_ID_MESSAGE);
+        const refused = s.lines.filter((l) => l.id === id && l.error?.message === REPEATED_ID_MESSAGE);
         assert.ok(refused.length <= 1, 'at most one refusal for the repeated id');
         // Gone: the session's close aborts every request it still serves at once (the SDK's
         // _onclose), so once the probe's approval is withdrawn, the first one's is too.
-        await c.end();
+        await s.end();
         await until("the probe's approval withdrawn with the session", () => !shows('third'));
         assert.equal(shows('first'), false, 'the first request outlived its session: its approval is still up');
       } finally {
+        await c?.end();
         await g.dispose();
       }
     });

@@ -1,0 +1,72 @@
+// C6-redteam: a compromised child floods a call's progress while its client does not read (a
+// slow or stalled bridge). Every progress notification waited in the host to be written, so the
+// child grew the host without bound (each one up to the channel's 16 MiB frame); the forwarded
+// call's own id map (D237) reads progress on the child's schedule, not the client's. Now at most
+// PROGRESS_WAITING_PER_CALL wait per call and the newest replaces the last waiting one: the
+// client still gets progress in order, the last one, and all of it before the result.
+// Real parts: the real Gateway, the compromised child (`--mcp`), the real JsonLineTransport on a
+// real Unix socket (the direct dispatch, D239), a raw client that stops reading.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
+import { PROGRESS_WAITING_PER_CALL } from '../../../src/platform/gateway/gateway.js';
+import { JsonLineTransport } from '../../../src/platform/gateway/json-line-transport.js';
+import { until } from '../../support/wait.js';
+import { onJsonLines } from '../../support/json-lines.js';
+import { gatewayConfig, makeGateway } from './gateway-harness.js';
+
+const EVIL: ServerSpec = { name: 'evil', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/compromised-child.mjs'), args: ['--mcp'] };
+const N = 100;
+
+type Line = { id?: string | number; result?: { content?: { text?: string }[] }; method?: string; params?: { progressToken?: unknown; progress?: number } };
+
+describe('a child that floods progress for a client that does not read', () => {
+  it('keeps at most a few notifications waiting; the client gets them in order, the last one, then the result', async () => {
+    const g = makeGateway(gatewayConfig(), { spec: EVIL });
+    const child = g.startChild();
+    const reports: string[] = [];
+    child.onDidMessage((m) => {
+      const r = m as { ch?: string; kind?: string };
+      if (r.ch === 'report' && r.kind) reports.push(r.kind);
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-progress-'));
+    const listener = net.createServer((socket) => void g.gateway.openSession({ server: 'evil', clientLabel: 'raw', via: 'socket', transport: new JsonLineTransport(socket) }));
+    try {
+      await new Promise<void>((resolve) => listener.listen(path.join(dir, 'g.sock'), resolve));
+      const socket = net.connect(path.join(dir, 'g.sock'));
+      const lines: Line[] = [];
+      onJsonLines<Line>(socket, (l) => lines.push(l));
+      const write = (m: object) => socket.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
+      write({ id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+      await until('the initialize answer', () => lines.some((l) => l.id === 'init'));
+      write({ method: 'notifications/initialized' });
+      // The client stops reading; the child got the call, floods its progress, then answers.
+      socket.pause();
+      const answer = '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"done"}]}}}\n';
+      write({ id: 1, method: 'tools/call', params: { name: 'evil_answer', arguments: { raw: '{"ch":"report","kind":"got"}\n', later: answer }, _meta: { progressToken: 'tok' } } });
+      await until('the call at the child', () => reports.includes('got'));
+      child.send({ ch: 'attack', kind: 'progress', n: N, kib: 256 });
+      await until('the progress flood through the host', () => reports.includes('progress-done'));
+      child.send({ ch: 'attack', kind: 'answer-held' });
+      socket.resume();
+      await until('the result', () => lines.some((l) => l.id === 1));
+      const progress = lines.filter((l) => l.method === 'notifications/progress').map((l) => l.params!);
+      const resultAt = lines.findIndex((l) => l.id === 1);
+      assert.equal(lines[resultAt]!.result?.content?.[0]?.text, 'done', 'the child\'s result reached the client');
+      assert.ok(lines.slice(resultAt + 1).every((l) => l.method !== 'notifications/progress'), 'no progress after the result');
+      assert.ok(progress.every((p) => p.progressToken === 'tok'), "the client's own token on each");
+      assert.ok(progress.every((p, i) => i === 0 || p.progress! > progress[i - 1]!.progress!), 'progress in order');
+      assert.equal(progress.at(-1)?.progress, N, 'the last progress arrives');
+      assert.ok(progress.length <= PROGRESS_WAITING_PER_CALL + 4, `the host kept ${progress.length} of the child's ${N} progress notifications waiting for a client that did not read`);
+      socket.destroy();
+    } finally {
+      listener.close();
+      await g.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -10,55 +10,20 @@
 // calls), the headless approver; the client writes its lines by hand.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { JsonLineTransport } from '../../../src/platform/gateway/json-line-transport.js';
 import { REPEATED_ID_MESSAGE } from '../../../src/platform/gateway/unique-request-ids.js';
 import { until } from '../../support/wait.js';
-import { onJsonLines } from '../../support/json-lines.js';
 import { gatewayConfig, makeGateway } from './gateway-harness.js';
+import { rawSocketSession } from './raw-socket-session.js';
 
-type Line = { id?: string | number; result?: unknown; error?: { code: number; message: string }; method?: string };
-
-/** A gateway session over a real Unix socket, and a raw client on its other end. */
-async function rawSession(g: ReturnType<typeof makeGateway>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-cancel-id-'));
-  const socketPath = path.join(dir, 'g.sock');
-  const closed: Promise<void>[] = [];
-  const listener = net.createServer((socket) => {
-    void g.gateway.openSession({ server: 'test', clientLabel: 'raw', via: 'socket', transport: new JsonLineTransport(socket) }).then((s) => closed.push(s.closed));
-  });
-  await new Promise<void>((resolve) => listener.listen(socketPath, resolve));
-  const socket = net.connect(socketPath);
-  await new Promise<void>((resolve) => socket.once('connect', resolve));
-  const lines: Line[] = [];
-  onJsonLines<Line>(socket, (l) => lines.push(l));
-  const write = (m: object) => socket.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
-  write({ id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
-  await until('the initialize answer', () => lines.some((l) => l.id === 'init'));
-  write({ method: 'notifications/initialized' });
-  let ended = false;
-  const end = async () => {
-    if (ended) return;
-    ended = true;
-    socket.destroy();
-    listener.close();
-    await Promise.all(closed);
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  return { lines, write, end, closed };
-}
 
 for (const id of [0, ''] as const) {
   describe(`a client that cancels its request ${JSON.stringify(id)} (an id the SDK's cancel ignores)`, () => {
     it('cannot reuse the id while the first request runs, nor leave approvals behind when it goes', async () => {
       const g = makeGateway(gatewayConfig());
       g.startChild();
-      let c: Awaited<ReturnType<typeof rawSession>> | undefined;
+      let c: Awaited<ReturnType<typeof rawSocketSession>> | undefined;
       try {
-        const s = (c = await rawSession(g));
+        const s = (c = await rawSocketSession(g.gateway, 'test'));
         const destroy = (target: string) => s.write({ id, method: 'tools/call', params: { name: 'destroy', arguments: { target, endpoint: 'vc1' } } });
         destroy('first');
         await until('the first approval', () => g.pending.list().length === 1);

@@ -8,21 +8,15 @@
 // real Unix socket (the direct dispatch, D239), a raw client that stops reading.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 import { PROGRESS_WAITING_PER_CALL } from '../../../src/platform/gateway/gateway.js';
-import { JsonLineTransport } from '../../../src/platform/gateway/json-line-transport.js';
 import { until } from '../../support/wait.js';
-import { onJsonLines } from '../../support/json-lines.js';
 import { gatewayConfig, makeGateway } from './gateway-harness.js';
+import { rawSocketSession } from './raw-socket-session.js';
 
 const EVIL: ServerSpec = { name: 'evil', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/compromised-child.mjs'), args: ['--mcp'] };
 const N = 100;
-
-type Line = { id?: string | number; result?: { content?: { text?: string }[] }; method?: string; params?: { progressToken?: unknown; progress?: number } };
 
 describe('a child that floods progress for a client that does not read', () => {
   it('keeps at most a few notifications waiting; the client gets them in order, the last one, then the result', async () => {
@@ -33,17 +27,9 @@ describe('a child that floods progress for a client that does not read', () => {
       const r = m as { ch?: string; kind?: string };
       if (r.ch === 'report' && r.kind) reports.push(r.kind);
     });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-progress-'));
-    const listener = net.createServer((socket) => void g.gateway.openSession({ server: 'evil', clientLabel: 'raw', via: 'socket', transport: new JsonLineTransport(socket) }));
+    let session: Awaited<ReturnType<typeof rawSocketSession>> | undefined;
     try {
-      await new Promise<void>((resolve) => listener.listen(path.join(dir, 'g.sock'), resolve));
-      const socket = net.connect(path.join(dir, 'g.sock'));
-      const lines: Line[] = [];
-      onJsonLines<Line>(socket, (l) => lines.push(l));
-      const write = (m: object) => socket.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
-      write({ id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
-      await until('the initialize answer', () => lines.some((l) => l.id === 'init'));
-      write({ method: 'notifications/initialized' });
+      const { socket, lines, write } = (session = await rawSocketSession(g.gateway, 'evil'));
       // The client stops reading; the child got the call, floods its progress, then answers.
       socket.pause();
       const answer = '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"done"}]}}}\n';
@@ -62,11 +48,9 @@ describe('a child that floods progress for a client that does not read', () => {
       assert.ok(progress.every((p, i) => i === 0 || p.progress! > progress[i - 1]!.progress!), 'progress in order');
       assert.equal(progress.at(-1)?.progress, N, 'the last progress arrives');
       assert.ok(progress.length <= PROGRESS_WAITING_PER_CALL + 4, `the host kept ${progress.length} of the child's ${N} progress notifications waiting for a client that did not read`);
-      socket.destroy();
     } finally {
-      listener.close();
+      await session?.end();
       await g.dispose();
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -104,6 +104,24 @@ describe('JsonLineTransport against its peer (D168)', () => {
     assert.deepEqual(end.invalid, [], '"1" is not a repeat of 1');
   });
 
+  for (const id of [0, ''] as const) {
+    it(`Security: a cancel of id ${JSON.stringify(id)} (which the SDK ignores) frees neither its place nor the id (C6-redteam)`, async () => {
+      const { host, peer, cleanup } = await socketPair();
+      cleanups.push(cleanup);
+      const end = await hostEnd(host, { maxInFlight: 2 });
+      const client = rawPeer(peer);
+      client.write(call(id));
+      client.write(call('x'));
+      client.write(cancel(id));
+      client.write(call(id));
+      client.write(call('y'));
+      await until('the last request refused or served', () => client.answer('y') !== undefined || end.ids().includes('y'));
+      assert.equal(client.answer('y')?.error?.code, REQUESTS_IN_FLIGHT_ERROR, 'the window is still full');
+      assert.deepEqual(end.ids(), [id, 'x'], 'the cancel freed the id and a place: the reused id reached the session');
+      assert.deepEqual(end.invalid, ['duplicate-id'], 'the reused id is a repeat');
+    });
+  }
+
   it('Security: what the host sends itself (a progress notification, its own request with the id of one of the peer\'s) frees no place; its answer does', async () => {
     const { host, peer, cleanup } = await socketPair();
     cleanups.push(cleanup);

@@ -108,4 +108,19 @@ describe('refuseRepeatedRequestIds()', () => {
     assert.deepEqual(w.started, ['a'], 'the client\'s id 0 was freed by the Server\'s request, its answer or another notification');
     await w.server.close();
   });
+
+  for (const id of [0, ''] as const) {
+    it(`keeps id ${JSON.stringify(id)} after its cancel, which the SDK ignores; the first request stays abortable (C6-redteam)`, async () => {
+      const w = await world();
+      await w.hold(id, 'first');
+      await until('served', () => w.started.length === 1);
+      await w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id } });
+      await w.hold(id, 'second');
+      await until('the repeated id answered or served', () => w.answers(id).length === 1 || w.started.includes('second'));
+      assert.deepEqual(w.started, ['first'], `a request reused id ${JSON.stringify(id)} after a cancel the SDK ignored`);
+      assert.deepEqual(w.aborted, [], 'the SDK cancelled nothing');
+      await w.server.close();
+      assert.deepEqual(w.aborted, ['first'], 'the first request is aborted with the session');
+    });
+  }
 });

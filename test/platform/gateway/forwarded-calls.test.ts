@@ -271,6 +271,35 @@ describe('ForwardedCalls: ended, the deadline sweep, the default clock (B1-fwdmu
     assert.ok((await third).error instanceof McpError, 'a call after an idle sweep times out too');
   });
 
+  it('a child that keeps one call alive with progress delays no other call\'s deadline (C6-redteam)', async () => {
+    const { sent, calls, place, clock, time } = channel();
+    const kept = settled(calls.call('kept', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock }));
+    const keptId = (sent[0] as { id: number }).id;
+    time.advance(60_000);
+    const other = settled(calls.call('other', {}, { cancel: live(), release: place(), clock }));
+    const otherId = (sent[1] as { id: number }).id;
+    const cancelled = () => sent.filter((m) => 'method' in m && m.method === 'notifications/cancelled').map((m) => (m as { params: { requestId: number } }).params.requestId);
+    time.advance(8 * 60_000);
+    assert.ok(calls.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: keptId, progress: 1 } }), 'progress for the kept call');
+    time.advance(60_000);
+    assert.deepEqual(cancelled(), [], 'nothing timed out at the kept call\'s first deadline: its progress moved it');
+    time.advance(60_000 - 1);
+    assert.deepEqual(cancelled(), [], 'the other call not 1 ms before its own deadline');
+    time.advance(1);
+    assert.deepEqual(cancelled(), [otherId], 'the other call timed out at its own deadline, the child\'s progress for another call notwithstanding');
+    assert.ok((await other).error instanceof McpError, 'the other call rejected');
+    // Last progress at 9 min: its deadline is 19 min; from here, progress every 9 minutes.
+    time.advance(7 * 60_000);
+    for (let i = 0; i < 5; i++) {
+      calls.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: keptId, progress: i + 2 } });
+      time.advance(9 * 60_000);
+    }
+    assert.deepEqual(cancelled(), [otherId], 'a call that reports progress lives on (the SDK\'s resetTimeoutOnProgress)');
+    time.advance(CALL_TIMEOUT_MS);
+    assert.deepEqual(cancelled(), [otherId, keptId], 'and times out once it stops');
+    assert.ok((await kept).error instanceof McpError, 'the kept call rejected');
+  });
+
   it('the sweep passes over an abandoned call: it arms no timer for it', async () => {
     const { sent, calls, place, clock, time } = channel();
     const live1 = calls.call('a', {}, { cancel: live(), release: place(), clock });

@@ -278,7 +278,7 @@ describe('ForwardedCalls: ended, the deadline sweep, the default clock (B1-fwdmu
     time.advance(60_000);
     const other = settled(calls.call('other', {}, { cancel: live(), release: place(), clock }));
     const otherId = (sent[1] as { id: number }).id;
-    const cancelled = () => sent.filter((m) => 'method' in m && m.method === 'notifications/cancelled').map((m) => (m as { params: { requestId: number } }).params.requestId);
+    const cancelled = () => sent.filter((m) => 'method' in m && m.method === 'notifications/cancelled').map((m) => (m as unknown as { params: { requestId: number } }).params.requestId);
     time.advance(8 * 60_000);
     assert.ok(calls.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: keptId, progress: 1 } }), 'progress for the kept call');
     time.advance(60_000);

@@ -109,6 +109,27 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
     await page.context().close();
   });
 
+  it('an unlock row names the servers its password goes to, and says when the password was not yet bound (D197, D234)', async () => {
+    const unlocks: AuditRecord[] = [
+      { ts: '2026-11-24T10:00:00.000Z', event: 'unlock.requested', endpoint: 'pm', credential: 'endpoint:pm', hosts: ['p6.corp.example'], unbound: true, client: 'claude-ai', approvalId: 'a1' },
+      { ts: '2026-11-24T10:00:05.000Z', event: 'unlock.approved', endpoint: 'pm', credential: 'endpoint:pm', hosts: ['p6.corp.example'], client: 'claude-ai', approvalId: 'a1' },
+    ];
+    const page = await open(browser, { queryAudit: unlocks });
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    const details = (event: string) => page.getByRole('row', { name: new RegExp(event.replace('.', '\\.')) }).getByRole('cell').nth(6).innerText();
+    await page.getByRole('row', { name: /unlock\.approved/ }).waitFor();
+    assert.equal(await page.getByRole('columnheader').nth(6).innerText(), 'Details', 'the last column holds the details, not only a reason');
+    assert.equal(await details('unlock.requested'), 'for p6.corp.example; password not yet bound to a server', 'the request names the server and that the password was unbound');
+    assert.equal(await details('unlock.approved'), 'for p6.corp.example', 'the answer names the server only: the binding is the request\'s news');
+    // The live tail says the same, with every host, and a reason after them.
+    await page.evaluate((rec) => (globalThis as unknown as { __emit: (e: string, p: unknown) => void }).__emit('audit:appended', rec),
+      { ts: '2026-11-24T10:01:00.000Z', event: 'unlock.denied', endpoint: 'vc1', credential: 'domain:corp.example', hosts: ['vc1.corp.example', 'vc2.corp.example'], reason: 'denied in the approval popup' } satisfies AuditRecord);
+    await page.getByRole('row', { name: /unlock\.denied/ }).waitFor();
+    assert.equal(await details('unlock.denied'), 'for vc1.corp.example, vc2.corp.example; denied in the approval popup', 'a tailed row names every server, then the reason');
+    assert.deepEqual(pageErrors(page), [], 'the page raised no error');
+    await page.context().close();
+  });
+
   it('restarts a server', async () => {
     const page = await open(browser, { restartServer: { name: 'p6' } });
     await page.getByRole('tab', { name: 'Servers' }).click();

@@ -62,6 +62,20 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
     await page.context().close();
   });
 
+  it('a save whose keychain write failed shows the warning it answered, as an error (C2-tidy)', async () => {
+    const warning = "Saved endpoint vc1, but the keychain refused the password's last write (keyring is locked); keychain item endpoint:vc1 still holds the replaced password beside the new one. Unlock or fix the keychain, then type the password again and save (the next successful unlock also finishes it).";
+    const page = await open(browser, { editEndpoint: { id: 'vc1', warning } });
+    await page.getByRole('button', { name: 'Edit vc1' }).click();
+    await page.getByLabel('Password').fill('typed-again');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const status = page.getByRole('status').filter({ hasText: 'the keychain refused' });
+    await status.waitFor();
+    assert.equal(await status.innerText(), warning, 'the page shows the warning as main wrote it');
+    assert.match(await status.getAttribute('class') ?? '', /\berror\b/, 'shown as an error, not as "Saved endpoint vc1."');
+    assert.equal(await page.getByLabel('Password').inputValue(), '', 'the password field is emptied all the same');
+    await page.context().close();
+  });
+
   it('Test connection sends the typed form and shows the result', async () => {
     const page = await open(browser, { testEndpoint: { ok: false, message: 'login rejected' } });
     await page.getByLabel('Name', { exact: true }).fill('vc3');

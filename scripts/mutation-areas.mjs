@@ -315,7 +315,9 @@ export const AREAS = {
       'src/main/approvals/approval-popup.ts',
       'src/base/domain-trust.ts',
       // movesPassword and saveEndpoint only: the rest of AppServices is settings plumbing.
-      'src/main/app-services.ts:18-99',
+      'src/main/app-services.ts:18-115',
+      // C2-tidy: the warning a save answers when the typed password's final keychain write failed.
+      'src/main/unfinished-password-warning.ts',
       // X4-arming: the refused invokes' audit (D185).
       'src/main/ipc/ipc-refusal-audit.ts',
     ],
@@ -330,6 +332,7 @@ export const AREAS = {
       'test/main/ipc/endpoint-redirect-attacks.test.ts',
       'test/main/ipc/domain-pin-attack.test.ts',
       'test/main/app-services.test.ts',
+      'test/main/settings-save-keychain-failure.test.ts',
     ],
   },
   'gateway-intake': {

@@ -16,6 +16,7 @@ import type { Endpoint } from '../base/contracts/endpoint.js';
 import type { Config } from '../base/contracts/config.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
 import { SettingsInputError } from './settings-input-error.js';
+import { unfinishedPasswordWarning } from './unfinished-password-warning.js';
 
 /**
  * True when `after` trusts another certificate than `before`, or sends the password to another
@@ -59,7 +60,11 @@ export class AppServices {
     return endpointSummaries(this.store.load());
   }
 
-  async saveEndpoint(form: EndpointForm, mode: 'add' | 'edit'): Promise<{ id: string }> {
+  /**
+   * Add or edit an endpoint from the form; a typed password goes to the keychain. `warning`: the
+   * save landed but the keychain item's final write failed, in one line that says what to do.
+   */
+  async saveEndpoint(form: EndpointForm, mode: 'add' | 'edit'): Promise<{ id: string; warning?: string }> {
     const endpoint = endpointFromForm(form);
     const credential = endpoint.credential;
     const config = this.store.load();
@@ -102,9 +107,11 @@ export class AppServices {
     }
     // D198: a typed password is bound to every endpoint that uses it now; an untyped
     // domain endpoint D180 allowed adds its binding.
-    if (form.password || domain !== undefined) await bindStoredPassword(this.deps.keychain, saved, credential, form.password || undefined, endpoint.id);
+    const failed = form.password || domain !== undefined ? await bindStoredPassword(this.deps.keychain, saved, credential, form.password || undefined, endpoint.id) : undefined;
     await this.deps.host.reloadConfig(form.password ? [credential] : []);
-    return { id: form.id };
+    // The person is told when the typed password's final write failed (C2-tidy), as the CLI
+    // tells it (D223's unfinishedLine): config.json is saved, the item is not yet settled.
+    return { id: form.id, ...(failed && form.password && { warning: unfinishedPasswordWarning(credential, endpoint.id, failed) }) };
   }
 
   async removeEndpoint(id: string): Promise<{ id: string }> {

@@ -73,6 +73,25 @@ describe('AppServices (settings window operations)', () => {
     assert.equal(routePassword(evil, item).ok, false, 'the planted pin gets nothing');
   });
 
+  // C2-tidy (the ipc area's mutation run over saveEndpoint's keychain lines).
+  it('a refused add whose typed password was the first of its credential leaves no keychain item behind', async () => {
+    await services.saveEndpoint({ ...form, password: 'pw' }, 'add');
+    await assert.rejects(services.saveEndpoint({ ...form, domain: 'corp.example', password: 'pw-dom' }, 'add'), /already exists/, 'the form\'s own refusal, not a rollback error');
+    assert.equal(keychain.items.has('domain:corp.example'), false, 'the new credential\'s item is deleted again');
+    assert.equal(passwordOf(keychain.items.get('endpoint:vc1')), 'pw', 'the other credential is untouched');
+  });
+
+  it('an untyped domain save binds the stored password to the endpoint it saved; an untyped own-credential edit reads no keychain item', async () => {
+    const shared = { ...form, domain: 'corp.example' };
+    await services.saveEndpoint({ ...shared, password: 'pw-dom' }, 'add');
+    await services.saveEndpoint({ ...shared, id: 'vc2', url: 'https://vc2.corp.example' }, 'add');
+    assert.deepEqual(decodePassword(keychain.items.get('domain:corp.example')!).bindings?.map((b) => b.origin), ['https://vc1.corp.example', 'https://vc2.corp.example'], 'vc2 is bound without the password typed again');
+    await services.saveEndpoint({ ...form, id: 'vc3', url: 'https://vc3.corp.example', password: 'pw3' }, 'add');
+    keychain.calls.length = 0;
+    assert.deepEqual(await services.saveEndpoint({ ...form, id: 'vc3', url: 'https://vc3.corp.example', readOnly: true }, 'edit'), { id: 'vc3' }, 'saved, no warning');
+    assert.deepEqual(keychain.calls, [], 'a save without a password of an endpoint\'s own credential never touches the keychain (a locked one may prompt)');
+  });
+
   it('edit without a password keeps the stored one; remove deletes it', async () => {
     await services.saveEndpoint({ ...form, password: 'pw' }, 'add');
     await services.saveEndpoint({ ...form, readOnly: true }, 'edit');

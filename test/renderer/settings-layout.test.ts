@@ -38,7 +38,8 @@ const endpoints = [
   { id: 'p6-prod', kind: 'p6', url: 'https://p6.corp.example/p6ws/restapi', username: 'planner', fields: { database: 'PMDB' }, readOnly: true, ttlSeconds: 5400 },
 ];
 const audit: AuditRecord[] = [
-  { ts: '2026-11-24T10:00:00.000Z', event: 'unlock.approved', endpoint: 'vc-prod', client: 'claude-ai', reason: 'approved with Touch ID for 30 min' },
+  { ts: '2026-11-24T09:59:58.000Z', event: 'unlock.requested', endpoint: 'vc-prod', client: 'claude-ai', hosts: ['vcenter-prod-01.datacenter.corp.example.com'], unbound: true },
+  { ts: '2026-11-24T10:00:00.000Z', event: 'unlock.approved', endpoint: 'vc-prod', client: 'claude-ai', hosts: ['vcenter-prod-01.datacenter.corp.example.com'], reason: 'approved with Touch ID for 30 min' },
   { ts: '2026-11-24T10:00:02.000Z', event: 'session.login', endpoint: 'vc-prod', outcome: 'ok' },
   { ts: '2026-11-24T10:01:00.000Z', event: 'tool.called', endpoint: 'vc-prod', client: 'claude-ai', tool: 'list_vms', outcome: 'ok' },
   { ts: '2026-11-24T10:02:00.000Z', event: 'tool.denied', endpoint: 'vc-prod', client: 'claude-ai', tool: 'power_off_vm', outcome: 'denied', reason: 'denied in the approval popup: web-frontend-07 is a production VM and the change window is closed' },

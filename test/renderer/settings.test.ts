@@ -62,6 +62,20 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
     await page.context().close();
   });
 
+  it('a save whose keychain write failed shows the warning it answered, as an error (C2-tidy)', async () => {
+    const warning = "Saved endpoint vc1, but the keychain refused the password's last write (keyring is locked); keychain item endpoint:vc1 still holds the replaced password beside the new one. Unlock or fix the keychain, then type the password again and save (the next successful unlock also finishes it).";
+    const page = await open(browser, { editEndpoint: { id: 'vc1', warning } });
+    await page.getByRole('button', { name: 'Edit vc1' }).click();
+    await page.getByLabel('Password').fill('typed-again');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const status = page.getByRole('status').filter({ hasText: 'the keychain refused' });
+    await status.waitFor();
+    assert.equal(await status.innerText(), warning, 'the page shows the warning as main wrote it');
+    assert.match(await status.getAttribute('class') ?? '', /\berror\b/, 'shown as an error, not as "Saved endpoint vc1."');
+    assert.equal(await page.getByLabel('Password').inputValue(), '', 'the password field is emptied all the same');
+    await page.context().close();
+  });
+
   it('Test connection sends the typed form and shows the result', async () => {
     const page = await open(browser, { testEndpoint: { ok: false, message: 'login rejected' } });
     await page.getByLabel('Name', { exact: true }).fill('vc3');
@@ -106,6 +120,27 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
     await page.getByRole('row', { name: /power-on-vm<script>/ }).waitFor();
     assert.equal(await page.locator('table.audit tbody tr').count(), before + 1);
     await screenshot(page, 'settings-audit');
+    await page.context().close();
+  });
+
+  it('an unlock row names the servers its password goes to, and says when the password was not yet bound (D197, D234)', async () => {
+    const unlocks: AuditRecord[] = [
+      { ts: '2026-11-24T10:00:00.000Z', event: 'unlock.requested', endpoint: 'pm', credential: 'endpoint:pm', hosts: ['p6.corp.example'], unbound: true, client: 'claude-ai', approvalId: 'a1' },
+      { ts: '2026-11-24T10:00:05.000Z', event: 'unlock.approved', endpoint: 'pm', credential: 'endpoint:pm', hosts: ['p6.corp.example'], client: 'claude-ai', approvalId: 'a1' },
+    ];
+    const page = await open(browser, { queryAudit: unlocks });
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    const details = (event: string) => page.getByRole('row', { name: new RegExp(event.replace('.', '\\.')) }).getByRole('cell').nth(6).innerText();
+    await page.getByRole('row', { name: /unlock\.approved/ }).waitFor();
+    assert.equal(await page.getByRole('columnheader').nth(6).innerText(), 'Details', 'the last column holds the details, not only a reason');
+    assert.equal(await details('unlock.requested'), 'for p6.corp.example; password not yet bound to a server', 'the request names the server and that the password was unbound');
+    assert.equal(await details('unlock.approved'), 'for p6.corp.example', 'the answer names the server only: the binding is the request\'s news');
+    // The live tail says the same, with every host, and a reason after them.
+    await page.evaluate((rec) => (globalThis as unknown as { __emit: (e: string, p: unknown) => void }).__emit('audit:appended', rec),
+      { ts: '2026-11-24T10:01:00.000Z', event: 'unlock.denied', endpoint: 'vc1', credential: 'domain:corp.example', hosts: ['vc1.corp.example', 'vc2.corp.example'], reason: 'denied in the approval popup' } satisfies AuditRecord);
+    await page.getByRole('row', { name: /unlock\.denied/ }).waitFor();
+    assert.equal(await details('unlock.denied'), 'for vc1.corp.example, vc2.corp.example; denied in the approval popup', 'a tailed row names every server, then the reason');
+    assert.deepEqual(pageErrors(page), [], 'the page raised no error');
     await page.context().close();
   });
 

@@ -41,6 +41,13 @@ export type EndpointForm = z.infer<typeof EndpointForm>;
 export const EndpointSummary = EndpointForm.omit({ password: true });
 export type EndpointSummary = z.infer<typeof EndpointSummary>;
 
+/**
+ * What an endpoint save answers: its name, and `warning` when config.json was saved but the
+ * keychain item's final write failed (one line that says what to do next; never the password).
+ */
+export const EndpointSaved = z.strictObject({ id: EndpointName, warning: z.string().max(1000).optional() });
+export type EndpointSaved = z.infer<typeof EndpointSaved>;
+
 /** One kind field as the settings form shows it (from the kind's descriptor, base/kinds/). */
 export const KindFormField = z.strictObject({
   key: z.string().max(64),
@@ -119,8 +126,8 @@ export const ipcChannels = {
   'lock': { req: z.strictObject({ target: z.string().max(300).optional() }), res: z.strictObject({ locked: z.array(z.string()), notLoggedOut: z.array(z.string()).optional() }) },
   'kinds:list': { req: Empty, res: z.array(KindForm) },
   'endpoints:list': { req: Empty, res: z.array(EndpointSummary) },
-  'endpoints:add': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },
-  'endpoints:edit': { req: EndpointForm, res: z.strictObject({ id: EndpointName }) },
+  'endpoints:add': { req: EndpointForm, res: EndpointSaved },
+  'endpoints:edit': { req: EndpointForm, res: EndpointSaved },
   'endpoints:remove': { req: z.strictObject({ id: EndpointName }), res: z.strictObject({ id: EndpointName }) },
   // Tests the form as typed (password required): logs in and straight out, stores nothing.
   'endpoints:test': { req: EndpointForm.required({ password: true }), res: z.strictObject({ ok: z.boolean(), message: z.string().max(1000) }) },

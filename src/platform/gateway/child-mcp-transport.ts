@@ -47,6 +47,8 @@ export class ChildMcpTransport implements Transport {
   private lastId: string | number | undefined;
   /** Who waits for the child's answer to a request, by its id (`watchLastRequest`). */
   private readonly answerWatchers = new Map<string | number, () => void>();
+  /** The SDK's requests sent and not yet answered, cancelled, or ended by the channel's close. */
+  private readonly open = new Set<string | number>();
   /** Requests the gateway sent `notifications/cancelled` for, until the child answers or ends them. */
   private readonly cancelled = new Set<string | number>();
   private readonly exitSub: Disposable;
@@ -119,8 +121,10 @@ export class ChildMcpTransport implements Transport {
 
   private deliver(msg: JSONRPCMessage): void {
     this.delivery = this.delivery.then(() => {
-      // Before the SDK sees it: a watcher learns of the answer even when the SDK has given up on the request.
-      if (this.answerWatchers.size > 0 && ('result' in msg || 'error' in msg) && msg.id !== undefined) this.answered(msg.id);
+      // Before the SDK sees it: a watcher learns of the answer even when the SDK has given up on the
+      // request, and the id leaves `open` and `cancelled` (C2-tidy: it left `cancelled` only while
+      // some request was watched, so a later cancelled-done for that id still ended something).
+      if (('result' in msg || 'error' in msg) && msg.id !== undefined) this.answered(msg.id);
       this.onmessage?.(msg);
     }).catch((e: unknown) => this.onerror?.(e as Error));
   }
@@ -148,11 +152,17 @@ export class ChildMcpTransport implements Transport {
   }
 
   private answered(id: string | number): void {
+    this.open.delete(id);
     this.cancelled.delete(id);
     const watcher = this.answerWatchers.get(id);
     if (!watcher) return;
     this.answerWatchers.delete(id);
     watcher();
+  }
+
+  /** How many cancelled requests are remembered until the child answers or ends them: for tests. */
+  get cancelledWaiting(): number {
+    return this.cancelled.size;
   }
 
   /** How many requests were sent to the child so far (tells whether a call's request went out). */
@@ -185,10 +195,14 @@ export class ChildMcpTransport implements Transport {
     if ('method' in message && 'id' in message && !this.closed) {
       this.sent += 1;
       this.lastId = message.id;
+      this.open.add(message.id);
     } else if ('method' in message && message.method === 'notifications/cancelled') {
       // The child may now end this request without answering it, and say so (cancelledDone).
       const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if (typeof id === 'string' || typeof id === 'number') {
+      // Security: only a request still open is remembered. The SDK cancels a request when its
+      // signal aborts even after the answer came (a plan's, when its call's client leaves during
+      // the approval), and such an id stayed here for good (C2-tidy).
+      if ((typeof id === 'string' || typeof id === 'number') && this.open.delete(id)) {
         if (this.cancelled.size >= MAX_CANCELLED_REMEMBERED) this.cancelled.delete(this.cancelled.values().next().value as string | number);
         this.cancelled.add(id);
       }
@@ -210,6 +224,7 @@ export class ChildMcpTransport implements Transport {
     // The child is gone, and with it whatever it still worked on.
     const watchers = [...this.answerWatchers.values()];
     this.answerWatchers.clear();
+    this.open.clear();
     this.cancelled.clear();
     for (const watcher of watchers) watcher();
     this.onclose?.();

@@ -3,6 +3,7 @@ import type { AuditRecord } from '../../base/contracts/audit-event.js';
 import { sanitizeText } from '../../base/sanitize-text.js';
 import { api, errorText } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
+import { auditDetails } from './audit-details.js';
 import { labelled, say, statusLine, type Section } from './section.js';
 
 /** Events offered in the filter (the common ones; the text box finds the rest). */
@@ -14,9 +15,10 @@ const MAX_ROWS = 1000;
 
 function recordRow(r: AuditRecord): HTMLTableRowElement {
   // Security: client, tool and reason come from peers and upstreams; the shared sanitizer strips bidi and controls.
+  // The last cell also names an unlock's servers and an unbound password (auditDetails).
   const cell = (text: string | undefined) => h('td', {}, sanitizeText(text ?? '', { maxChars: 500 }));
   return h('tr', {}, cell(r.ts.replace('T', ' ').slice(0, 19)), cell(r.event), cell(r.endpoint),
-    cell(r.client), cell(r.tool ?? r.server), cell(r.outcome ?? r.code), cell(r.reason));
+    cell(r.client), cell(r.tool ?? r.server), cell(r.outcome ?? r.code), cell(auditDetails(r)));
 }
 
 /** The audit log with filters and a live tail. */
@@ -56,7 +58,7 @@ export const auditSection: Section = {
         ...labelled('audit-text', 'Contains', text), ...labelled('audit-live', 'Live tail', live)),
       // Seven columns do not fit a narrow window: the table scrolls sideways inside its own box.
       h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Audit records, scrollable' }, h('table', { class: 'audit', 'aria-label': 'Audit records' },
-        h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Event', 'Endpoint', 'Client', 'Tool / server', 'Outcome', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
+        h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Event', 'Endpoint', 'Client', 'Tool / server', 'Outcome', 'Details'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
       status);
     void load();
     return off;

@@ -116,8 +116,10 @@ export const endpointsSection: Section = {
       // Security: the password leaves the page with this call and the field is emptied at once.
       f.password.value = '';
       try {
-        await (mode === 'add' ? api().addEndpoint(value) : api().editEndpoint(value));
-        say(status, `${mode === 'add' ? 'Added' : 'Saved'} endpoint ${value.id}.`);
+        const saved = await (mode === 'add' ? api().addEndpoint(value) : api().editEndpoint(value));
+        // Saved, but the keychain's last write failed: the warning says what to do (C2-tidy).
+        if (saved.warning) say(status, saved.warning, true);
+        else say(status, `${mode === 'add' ? 'Added' : 'Saved'} endpoint ${value.id}.`);
         reset();
         await refresh();
       } catch (e) {

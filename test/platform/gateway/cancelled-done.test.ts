@@ -12,6 +12,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CLIENT_CALLS_IN_FLIGHT } from '../../../src/platform/gateway/fair-share.js';
 import { FORWARDED_ID_BASE } from '../../../src/platform/gateway/forwarded-calls.js';
+import type { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 import { until } from '../../support/wait.js';
@@ -39,15 +40,27 @@ async function cancelAll(batch: ReturnType<typeof calls>): Promise<void> {
   assert.deepEqual(new Set(await Promise.all(batch.map((c) => c.done))), new Set(['rejected']), 'the client has its cancels');
 }
 
+/**
+ * Run `body` on a real Gateway in front of `spec`'s child (a ManualClock that never moves, so the
+ * grace never gives a place back) with two clients, A and B, and `tally`: our test child's counts,
+ * asked by B. Disposes the gateway after.
+ */
+async function withGateway(spec: ServerSpec, body: (w: { g: ReturnType<typeof makeGateway>; child: ChildProcessHandle; a: Client; b: Client; tally: () => Promise<Tally> }) => Promise<void>): Promise<void> {
+  const g = makeGateway(gatewayConfig(), { clock: new ManualClock(), spec });
+  const child = g.startChild();
+  try {
+    const a = await g.connect('client-a', 'key-a');
+    const b = await g.connect('client-b', 'key-b');
+    const tally = async () => JSON.parse(textOf(await b.callTool({ name: 'cancel_tally', arguments: {} }))) as Tally;
+    await body({ g, child, a, b, tally });
+  } finally {
+    await g.dispose();
+  }
+}
+
 describe('a cancelled call of our runtime gives its place back when its handler ended (D231)', () => {
   it('an honest cancel frees the place at once, without the grace period', async () => {
-    const clock = new ManualClock();
-    const g = makeGateway(gatewayConfig(), { clock, spec: OURS });
-    g.startChild();
-    try {
-      const a = await g.connect('client-a', 'key-a');
-      const b = await g.connect('client-b', 'key-b');
-      const tally = async () => JSON.parse(textOf(await b.callTool({ name: 'cancel_tally', arguments: {} }))) as Tally;
+    await withGateway(OURS, async ({ a, tally }) => {
       const first = calls(a, 'cancel_hold');
       await until("A's first 16 calls at the child", async () => (await tally()).started.hold === SHARE);
       await cancelAll(first);
@@ -57,19 +70,11 @@ describe('a cancelled call of our runtime gives its place back when its handler 
       assert.equal((await tally()).ended.hold, SHARE, 'exactly the first 16 handlers ended');
       await cancelAll(second);
       await until('the second handlers ended', async () => (await tally()).ended.hold === 2 * SHARE);
-    } finally {
-      await g.dispose();
-    }
+    });
   });
 
   it('a cancelled handler that goes on keeps its place until it really ends', async () => {
-    const clock = new ManualClock();
-    const g = makeGateway(gatewayConfig(), { clock, spec: OURS });
-    g.startChild();
-    try {
-      const a = await g.connect('client-a', 'key-a');
-      const b = await g.connect('client-b', 'key-b');
-      const tally = async () => JSON.parse(textOf(await b.callTool({ name: 'cancel_tally', arguments: {} }))) as Tally;
+    await withGateway(OURS, async ({ a, b, tally }) => {
       const stubborn = calls(a, 'cancel_stubborn');
       await until("A's 16 stubborn calls at the child", async () => (await tally()).started.stubborn === SHARE);
       await cancelAll(stubborn);
@@ -82,30 +87,23 @@ describe('a cancelled call of our runtime gives its place back when its handler 
       assert.equal(textOf(await b.callTool({ name: 'cancel_finish', arguments: {} })), `finished ${SHARE}`, 'the stubborn calls were still running');
       await until("A's next call at the child once the stubborn handlers ended", async () => (await tally()).started.hold === 1);
       await cancelAll(next);
-    } finally {
-      await g.dispose();
-    }
+    });
   });
 });
 
 describe('a child that lies with keybroker/cancelled-done', () => {
   it('frees only the places of calls cancelled at it, never a running call of another session', async () => {
-    const clock = new ManualClock();
-    const g = makeGateway(gatewayConfig(), { clock, spec: EVIL });
-    const child = g.startChild();
-    const got: string[] = [];
-    let lies = 0;
-    child.onDidMessage((m) => {
-      const r = m as { ch?: string; kind?: string; who?: string };
-      if (r.ch === 'report' && r.kind === 'got') got.push(r.who!);
-      if (r.ch === 'report' && r.kind === 'lied') lies++;
-    });
-    const count = (who: string) => got.filter((w) => w === who).length;
-    const report = (who: string) => `{"ch":"report","kind":"got","who":"${who}"}\n`;
-    const answer = (text: string) => `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"${text}"}]}}}\n`;
-    try {
-      const a = await g.connect('client-a', 'key-a');
-      const b = await g.connect('client-b', 'key-b');
+    await withGateway(EVIL, async ({ g, child, a, b }) => {
+      const got: string[] = [];
+      let lies = 0;
+      child.onDidMessage((m) => {
+        const r = m as { ch?: string; kind?: string; who?: string };
+        if (r.ch === 'report' && r.kind === 'got') got.push(r.who!);
+        if (r.ch === 'report' && r.kind === 'lied') lies++;
+      });
+      const count = (who: string) => got.filter((w) => w === who).length;
+      const report = (who: string) => `{"ch":"report","kind":"got","who":"${who}"}\n`;
+      const answer = (text: string) => `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"${text}"}]}}}\n`;
       const c = await g.connect('client-c', 'key-c');
       const held = (client: Client, who: string, n = SHARE) => Array.from({ length: n }, () => {
         const abort = new AbortController();
@@ -141,8 +139,6 @@ describe('a child that lies with keybroker/cancelled-done', () => {
       await Promise.all(bNext.map((x) => x.done));
       for (const x of aNext) x.abort.abort();
       await Promise.all(aNext.map((x) => x.done));
-    } finally {
-      await g.dispose();
-    }
+    });
   });
 });

@@ -52,3 +52,24 @@ describe('typedBindings()', () => {
     assert.deepEqual(typedBindings(all, 'domain:corp.example', [bindingOf(evil)!], 'vc1').map((b) => b.origin), ['https://vc1.corp.example', 'https://evil.corp.example'], 'trusted before: kept');
   });
 });
+
+// Round 13 (C5-mutation): the edges of D225 and D227 the envelope's mutation run showed no test holding.
+describe('settle and typed bindings: edges', () => {
+  it("keeps the new password when config.json points pm where neither password goes (the replaced one is kept only where it alone goes)", () => {
+    const third: Endpoint = { ...pm, url: 'https://p6-third.other.example/p6ws/restapi' };
+    assert.deepEqual(decodePassword(settledItem(pending, [third], 'endpoint:pm')), { password: 'new', bindings: [NEW_B] }, 'neither goes there: no evidence the config write failed');
+  });
+
+  it("binds a typed password to no endpoint that does not hold its credential, even at an origin the replaced item was bound to (Z6-redteam)", () => {
+    // pm moved to a new server and is typed for there; config.json also gained `evil`, naming pm's
+    // credential at pm's old origin: binding it would send the new password there.
+    const evil: Endpoint = { ...pm, id: 'evil' };
+    assert.deepEqual(typedBindings([moved, evil], 'endpoint:pm', [OLD_B], 'pm'), [NEW_B], 'only the named holder');
+    assert.deepEqual(typedBindings([moved, evil], 'endpoint:pm', [OLD_B], 'evil'), [], 'naming a non-holder binds nothing (pm is then neither named nor trusted)');
+  });
+
+  it('binds nothing for a named endpoint whose CA file cannot be read (its login fails on that anyway)', () => {
+    const unreadable: Endpoint = { ...pm, tls: { verify: true, caFile: '/nonexistent/kb-ca.pem' } };
+    assert.deepEqual(typedBindings([unreadable], 'endpoint:pm', [], 'pm'), [], 'no binding, not an empty one');
+  });
+});

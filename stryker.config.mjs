@@ -7,13 +7,20 @@ import { AREAS } from './scripts/mutation-areas.mjs';
 const name = process.env['KB_MUTATION_AREA'] ?? '';
 const area = AREAS[name];
 if (!area) throw new Error(`unknown mutation area "${name}"; one of: ${Object.keys(AREAS).join(', ')}`);
+// KB_MUTATION_TESTS (comma-separated path substrings): run only the area's test files that match,
+// for a `--mutate` run of one file whose module-level (static) mutants would otherwise run every
+// test file of the area each (round 13: password-envelope.ts). Survivors are then planted back
+// against the whole area's list before they are called survivors.
+const only = process.env['KB_MUTATION_TESTS']?.split(',').filter(Boolean);
+const testFiles = only ? area.tests.filter((t) => only.some((o) => t.includes(o))) : area.tests;
+if (testFiles.length === 0) throw new Error(`KB_MUTATION_TESTS matches none of area ${name}'s test files`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'tap',
   plugins: ['@stryker-mutator/tap-runner'],
   tap: {
-    testFiles: area.tests,
+    testFiles,
     nodeArgs: ['--test-reporter=tap', '--import', 'tsx', '-r', '{{hookFile}}', '{{testFile}}'],
     forceBail: true,
   },

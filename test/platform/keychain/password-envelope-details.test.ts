@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Endpoint } from '../../../src/base/contracts/endpoint.js';
-import { bindingOf, credentialBindings, decodePassword, describeBindings, encodePassword, holdsCredential, isBound, routePassword } from '../../../src/platform/keychain/password-envelope.js';
+import { bindingOf, bindStoredPassword, credentialBindings, decodePassword, describeBindings, encodePassword, holdsCredential, isBound, routePassword } from '../../../src/platform/keychain/password-envelope.js';
 import { testConfig } from '../broker/broker-harness.js';
 
 const PW = 'the-Password';
@@ -195,5 +195,34 @@ describe('holdsCredential() and credentialBindings()', () => {
     const config = testConfig();
     const broken = { ...config.endpoints[1]!, tls: { verify: true, caFile: '/nonexistent/kb-ca.pem' } } as Endpoint;
     assert.deepEqual(credentialBindings({ endpoints: [config.endpoints[0]!, broken] }, 'domain:corp.example'), [{ origin: 'https://vc1.corp.example' }]);
+  });
+});
+
+// Round 13 (C5-mutation): the survivors of the envelope's run after D225..D230.
+describe('the envelope after round 12: edges', () => {
+  it("an endpoint that uses a credential of its own holds no other: not its domain's, nor its own name's when it names the domain's", () => {
+    assert.equal(holdsCredential(vc1({ credential: 'endpoint:vc1' }), 'domain:corp.example'), false, "vc1 with its own password does not hold the domain's");
+    assert.equal(holdsCredential(vc1(), 'endpoint:vc1'), false, "vc1 with the domain's password does not hold an endpoint:vc1 item");
+  });
+
+  it("refuses a domain's password to a host of the domain whose CA file cannot be read, with the line that names the file", () => {
+    const bound = decodePassword(encodePassword(PW, [bindingOf(vc1())!]));
+    const r = routePassword(vc1({ id: 'vc9', url: 'https://vc9.corp.example/sdk', tls: { verify: true, caFile: '/nonexistent/kb-ca.pem' } }), bound);
+    assert.deepEqual(r, { ok: false, message: "the CA file of vc9 (/nonexistent/kb-ca.pem) cannot be read, so KeyBroker cannot tell whether it is the server the password was stored for; fix the file, or type it again in Settings or 'keybroker endpoint update vc9 --password-stdin'" }, 'refused, not thrown');
+  });
+
+  it('names a changed trust when any of the origins the password is bound to is this server', () => {
+    const bound = decodePassword(encodePassword(PW, [bindingOf(vc1())!, { origin: 'https://vc2.corp.example' }]));
+    const r = routePassword(vc1({ credential: 'endpoint:vc1', tls: { verify: true, fingerprintSha256: PIN } }), bound);
+    assert.match(!r.ok ? r.message : '', /^the certificate trust of vc1 \(its pin or CA file\) changed/, 'vc1 is one of two bound origins');
+  });
+
+  it('an untyped save that has nothing to bind answers undefined (no error for its caller to report): no item, or a legacy one', async () => {
+    const store = new Map<string, string>();
+    const keychain = { get: async (a: string) => store.get(a), set: async (a: string, s: string) => void store.set(a, s), delete: async (a: string) => store.delete(a) };
+    assert.equal(await bindStoredPassword(keychain, testConfig(), 'endpoint:pm', undefined, 'pm'), undefined, 'no item');
+    store.set('endpoint:pm', PW);
+    assert.equal(await bindStoredPassword(keychain, testConfig(), 'endpoint:pm', undefined, 'pm'), undefined, 'a legacy item');
+    assert.equal(store.get('endpoint:pm'), PW, 'left bare');
   });
 });

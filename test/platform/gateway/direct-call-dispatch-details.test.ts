@@ -209,7 +209,13 @@ describe('serveCallsDirectly, where it does not install', () => {
 describe('LazyAbort, its edges', () => {
   it('aborts without listeners, removes the first listener on undo, and builds one signal', () => {
     const quiet = new LazyAbort();
-    assert.doesNotThrow(() => quiet.abort('no one listens'), 'an abort with no listener (the SDK\'s cancel of a call that never listened) does not throw');
+    assert.doesNotThrow(() => quiet.abort(), 'an abort with no listener (the SDK\'s cancel of a call that never listened) does not throw');
+    // A client's cancel without a reason: the handler reads the reason an AbortController gives.
+    const native = new AbortController();
+    native.abort();
+    const reason = quiet.reason as DOMException;
+    const nativeReason = native.signal.reason as DOMException;
+    assert.deepEqual([reason.name, reason.message], [nativeReason.name, nativeReason.message], 'the reason an AbortController gives when none is given');
     const abort = new LazyAbort();
     const signal = abort.signal;
     assert.equal(abort.signal, signal, 'the signal is built once');

@@ -5,7 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHILD_TOKEN_REQUESTS_WAITING } from '../../../src/platform/broker/token-service.js';
-import { makeBroker, recordingLink } from './broker-harness.js';
+import { ask, askAnswered, makeBroker, recordingLink } from './broker-harness.js';
+import { LIVENESS_REUSE_MS } from '../../../src/platform/broker/forced-relogins.js';
 import { until } from '../../support/wait.js';
 
 const TOO_MANY = `too many token requests of the vsphere server wait for an unlock or a login (${CHILD_TOKEN_REQUESTS_WAITING}); ask again when one has been answered`;
@@ -62,5 +63,33 @@ describe('TokenService: the requests of a child waiting for an unlock or a login
     assert.equal(Array.from({ length: CHILD_TOKEN_REQUESTS_WAITING }, (_, i) => answerTo(`s${i}`)).filter(Boolean).length, 0, 'the 256 before it wait');
     t.approver.answer('deny');
     await until('the second round to be denied', () => answerTo(`s${CHILD_TOKEN_REQUESTS_WAITING - 1}`)?.t === 'token.deny');
+  });
+});
+
+describe('TokenService: a renew inside the re-login window, its session checked with the upstream (D232)', () => {
+  it('holds the renew while the upstream says the session lives, and logs in again once it says dead', async () => {
+    const t = makeBroker();
+    let alive = true;
+    let checks = 0;
+    // The fake upstream (no real vSphere here; renew-storm.test.ts runs this against vcsim) with a liveness check.
+    (t.vsphere as unknown as { isAlive: () => Promise<boolean> }).isAlive = async () => {
+      checks++;
+      return alive;
+    };
+    const link = recordingLink('vsphere');
+    const first = await askAnswered(t.broker, t.approver, link, 'vc1', 'a', 'allow-ttl');
+    assert.ok(first.t === 'token.grant' && first.token === 'tok-vc1-1', `the first login: ${JSON.stringify(first)}`);
+    const renewed = await ask(t.broker, link, 'vc1', 'b', 'tok-vc1-1');
+    assert.ok(renewed.t === 'token.grant' && renewed.token === 'tok-vc1-2', `the window's one re-login: ${JSON.stringify(renewed)}`);
+    const held = await ask(t.broker, link, 'vc1', 'c', 'tok-vc1-2');
+    assert.ok(held.t === 'token.grant' && held.token === 'tok-vc1-2', `a renew of a live session inside the window is held: ${JSON.stringify(held)}`);
+    assert.equal(checks, 1, 'the upstream was asked once');
+    alive = false;
+    t.clock.advance(LIVENESS_REUSE_MS);
+    const dead = await ask(t.broker, link, 'vc1', 'd', 'tok-vc1-2');
+    assert.ok(dead.t === 'token.grant' && dead.token === 'tok-vc1-3', `a session the upstream says is dead is logged in again: ${JSON.stringify(dead)}`);
+    assert.equal(checks, 2, 'the upstream was asked again after the reuse time');
+    // The new session's grant is written as a grant; the held renew only counted (Z3-renew).
+    assert.deepEqual(t.audit.filter((a) => a.event === 'token.granted' && a.reason === undefined).map((a) => a.durationMs), [0, 0, 0], 'three grants written: the first login, the re-login, the login after the dead session');
   });
 });

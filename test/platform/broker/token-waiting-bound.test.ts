@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHILD_TOKEN_REQUESTS_WAITING } from '../../../src/platform/broker/token-service.js';
 import { ask, askAnswered, makeBroker, recordingLink } from './broker-harness.js';
-import { LIVENESS_REUSE_MS } from '../../../src/platform/broker/forced-relogins.js';
+import { FORCED_RELOGIN_WINDOW_MS, LIVENESS_REUSE_MS } from '../../../src/platform/broker/forced-relogins.js';
 import { until } from '../../support/wait.js';
 
 const TOO_MANY = `too many token requests of the vsphere server wait for an unlock or a login (${CHILD_TOKEN_REQUESTS_WAITING}); ask again when one has been answered`;
@@ -91,5 +91,9 @@ describe('TokenService: a renew inside the re-login window, its session checked 
     assert.equal(checks, 2, 'the upstream was asked again after the reuse time');
     // The new session's grant is written as a grant; the held renew only counted (Z3-renew).
     assert.deepEqual(t.audit.filter((a) => a.event === 'token.granted' && a.reason === undefined).map((a) => a.durationMs), [0, 0, 0], 'three grants written: the first login, the re-login, the login after the dead session');
+    // The held renew is counted as a held renew, not as a repeated request (the `held` flag).
+    t.clock.advance(FORCED_RELOGIN_WINDOW_MS);
+    const counted = t.audit.filter((a) => a.event === 'token.granted' && a.reason !== undefined).map((a) => String(a.reason));
+    assert.ok(counted.length === 1 && counted[0]!.startsWith('renews of the current token'), `the held renew counted as held: ${JSON.stringify(counted)}`);
   });
 });

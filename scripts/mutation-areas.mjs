@@ -155,6 +155,8 @@ export const AREAS = {
       'test/platform/broker/unlock-read-once.test.ts',
       'test/platform/ports/audit-sink.test.ts',
       'test/platform/gateway/queued-calls-audit.test.ts',
+      // Round 13 (C3-mutation): D229's waiting bound (child-token-request-flood.test.ts runs real children).
+      'test/platform/broker/token-waiting-bound.test.ts',
     ],
   },
   'p6-call': {
@@ -356,6 +358,8 @@ export const AREAS = {
     tests: [
       'test/platform/gateway/forwarded-calls.test.ts',
       'test/platform/gateway/direct-call-dispatch.test.ts',
+      // Round 13 (C3-mutation): D239's edges (the handler's extra, a late cancel, a repeated id, a failed send).
+      'test/platform/gateway/direct-call-dispatch-details.test.ts',
       'test/platform/gateway/plain-json-rpc.test.ts',
       'test/platform/gateway/plain-call-tool.test.ts',
       'test/platform/gateway/validated-dispatch.test.ts',

@@ -9,7 +9,7 @@ const CALL_KEYS: ReadonlySet<string> = new Set<keyof ToolCallFields>([
 
 /**
  * The `tool.called` record as AuditLog writes it, built from a template (issue 17 item 3,
- * round 13): what `redactRecord(checkAuditRecord({ event: 'tool.called', ...fields, ts }))`
+ * round 13): what `redactRecord(checkAuditRecord({ event: 'tool.called', ts, ...fields }))`
  * returns, field for field and in the schema's key order (so `JSON.stringify` of it is the
  * same line), or undefined whenever the generic way might decide otherwise: an unknown or
  * inherited key, an object that is not a plain one, a field its schema refuses. The caller

@@ -143,6 +143,21 @@ describe('toolCallRecord (issue 17, round 13)', () => {
   });
 });
 
+describe('toolCallRecord: objects that are not plain literals (issue 17, round 13)', () => {
+  it('leaves an object with a prototype of its own to the generic way: an inherited getter is not a field there', () => {
+    class WithInheritedTool {
+      readonly server = 's';
+      get tool(): string {
+        return 'inherited';
+      }
+    }
+    const f = new WithInheritedTool() as unknown as ToolCallFields;
+    assert.equal(toolCallRecord(TS, f, []), undefined, 'not a plain literal: the generic way decides');
+    const slow = generic(TS, f);
+    assert.equal(slow?.tool, undefined, 'the spread copies own enumerable keys only: no tool');
+  });
+});
+
 describe('AuditLog.appendCall() (issue 17, round 13)', () => {
   for (const deferWrites of [false, true]) {
     it(`writes the same file as append({ event: 'tool.called', ts, ...fields }), chain included, and throws the same errors (deferWrites: ${deferWrites})`, () => {

@@ -66,13 +66,13 @@ const fields = fc.tuple(
 /** The gateway's usual record: the template must take it (else it saves nothing). */
 const gatewayFields = fc.record({
   endpoint: fc.option(fc.string({ maxLength: 4 }), { nil: undefined }),
-  client: fc.string({ maxLength: 8 }),
-  server: fc.string({ maxLength: 8 }),
-  tool: fc.string({ maxLength: 8 }),
-  outcome: fc.constantFrom('ok' as const, 'failed' as const, 'denied' as const, 'cancelled' as const, 'timeout' as const),
+  client: fc.option(fc.string({ maxLength: 8 }), { nil: undefined, freq: 8 }),
+  server: fc.option(fc.string({ maxLength: 8 }), { nil: undefined, freq: 8 }),
+  tool: fc.option(fc.string({ maxLength: 8 }), { nil: undefined, freq: 8 }),
+  outcome: fc.option(fc.constantFrom('ok' as const, 'failed' as const, 'denied' as const, 'cancelled' as const, 'timeout' as const), { nil: undefined, freq: 8 }),
   durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
   reason: fc.option(text, { nil: undefined }),
-  argNames: fc.array(fc.string({ maxLength: 4 }), { maxLength: 4 }),
+  argNames: fc.option(fc.oneof(fc.array(fc.string({ maxLength: 4 }), { maxLength: 4 }), fc.integer({ min: 63, max: 65 }).map((k) => Array.from({ length: k }, (_, i) => `n${i}`))), { nil: undefined, freq: 8 }),
   objects: fc.option(fc.array(text, { maxLength: 2 }), { nil: undefined }),
   planSummary: fc.option(text, { nil: undefined }),
   planHash: fc.option(fc.stringMatching(/^[0-9a-f]{8}$/), { nil: undefined }),

@@ -509,6 +509,8 @@ export const AREAS = {
       'src/platform/audit/audit-checkpoints.ts',
       'src/platform/audit/checkpoint-key.ts',
       'src/platform/audit/check-audit-record.ts',
+      // The tool.called record's template (round 13, C1-gwcpu).
+      'src/platform/audit/tool-call-record.ts',
       'src/platform/audit/verify-audit.ts',
       'src/platform/audit/rotate-audit.ts',
       'src/platform/audit/audit-log.ts',
@@ -523,6 +525,7 @@ export const AREAS = {
       'test/platform/audit/audit-checkpoints.test.ts',
       'test/platform/audit/audit-log.test.ts',
       'test/platform/audit/check-audit-record.test.ts',
+      'test/platform/audit/tool-call-record.test.ts',
       'test/platform/audit/format-audit-line.test.ts',
       'test/platform/audit/parse-audit-line.test.ts',
       'test/platform/audit/read-audit.test.ts',

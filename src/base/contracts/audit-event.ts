@@ -127,3 +127,6 @@ export type AuditRecord = z.infer<typeof AuditRecord>;
 
 /** What a caller hands to the audit log: a record whose `ts` defaults to now. */
 export type AuditInput = Omit<AuditRecord, 'ts'> & { ts?: string };
+
+/** The fields the gateway fills in a `tool.called` record (AuditLog.appendCall stamps `ts` and `event`). */
+export type ToolCallFields = Pick<AuditRecord, 'endpoint' | 'client' | 'server' | 'tool' | 'outcome' | 'durationMs' | 'reason' | 'argNames' | 'objects' | 'planSummary' | 'planHash' | 'decision' | 'rule' | 'ruleReason' | 'limits'>;

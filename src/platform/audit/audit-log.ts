@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AuditRecord, type AuditInput } from '../../base/contracts/audit-event.js';
+import { AuditRecord, type AuditInput, type ToolCallFields } from '../../base/contracts/audit-event.js';
 import type { Config } from '../../base/contracts/config.js';
 import { firstIssue } from '../../base/contracts/format-issue.js';
 import { BugError } from '../../base/errors/core-error.js';
@@ -10,8 +10,9 @@ import { homePaths } from '../config/home.js';
 import { ensurePrivateDir } from '../fs/private-dir.js';
 import { auditChainHead, chainedAuditLine, hashAuditLine } from './audit-chain.js';
 import { checkAuditRecord } from './check-audit-record.js';
-import { redactRecord } from './redact-record.js';
+import { redactRecord, secretNeedles } from './redact-record.js';
 import { rotateAuditFiles } from './rotate-audit.js';
+import { toolCallRecord } from './tool-call-record.js';
 
 /** How an AuditLog is built. */
 export interface AuditLogOptions {
@@ -96,7 +97,25 @@ export class AuditLog extends DisposableBase {
    * @throws the file system's error when the log cannot be written (disk full, permissions).
    */
   append(input: AuditInput): AuditRecord {
-    const record = this.prepare(input);
+    return this.commit(this.prepare(input));
+  }
+
+  /**
+   * Append a `tool.called` record: exactly `append({ event: 'tool.called', ts: now, ...fields })`
+   * (the same record, line and chain), built from a template (tool-call-record.ts) without
+   * the generic record's spread, walk and copies: the gateway audits every call with it
+   * (issue 17 item 3, round 13). Fields the template does not take go the generic way.
+   * @throws BugError when the record breaks the AuditRecord contract (a caller bug).
+   */
+  appendCall(fields: ToolCallFields): AuditRecord {
+    if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
+    const ts = (this.options.now?.() ?? new Date()).toISOString();
+    const record = toolCallRecord(ts, fields, secretNeedles(this.options.secrets()));
+    return record ? this.commit(record) : this.append({ event: 'tool.called', ts, ...fields });
+  }
+
+  /** Queue (deferWrites) or write a checked, redacted record, then tell the listeners. */
+  private commit(record: AuditRecord): AuditRecord {
     const json = JSON.stringify(record);
     if (this.options.deferWrites) {
       // Chained when written (flush), in queue order, which is append order: the hash stays

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AUDIT_EVENTS, AuditRecord } from '../../base/contracts/audit-event.js';
 
 /** One field's check: true exactly when the field's schema in AuditRecord accepts `value` (never undefined here). */
-type FieldCheck = (value: unknown) => boolean;
+export type FieldCheck = (value: unknown) => boolean;
 
 // The same pattern the schema's `z.iso.datetime()` tests (zod's own regex, not a copy, with
 // the same defaults: no offset, not local, any precision):
@@ -27,7 +27,7 @@ const isPositiveInt: FieldCheck = (v) => Number.isSafeInteger(v) && (v as number
  * record's keys, so a field added to (or removed from) the contract does not compile until
  * it is added here; the differential property test holds each check to the schema's.
  */
-const CHECKS: Record<keyof AuditRecord, FieldCheck> = {
+export const AUDIT_FIELD_CHECKS: Readonly<Record<keyof AuditRecord, FieldCheck>> = {
   ts: isDatetime,
   event: (v) => EVENTS.has(v),
   endpoint: isString,
@@ -68,12 +68,12 @@ const CHECKS: Record<keyof AuditRecord, FieldCheck> = {
 const FIELDS: readonly (readonly [string, FieldCheck, boolean])[] = Object.entries(AuditRecord.shape).map(([key, schema]) => {
   // Required: the field's schema refuses `undefined` (`ts`, `event`), read from the schema itself.
   const required = !schema.safeParse(undefined).success;
-  return [key, CHECKS[key as keyof AuditRecord], required] as const;
+  return [key, AUDIT_FIELD_CHECKS[key as keyof AuditRecord], required] as const;
 });
 const KNOWN: ReadonlySet<string> = new Set(FIELDS.map(([key]) => key));
 // A field of the schema without a check here (it cannot compile, but a cast could hide it)
 // would make every record fall back to zod: correct, only slower.
-const COMPLETE = FIELDS.every(([, check]) => typeof check === 'function') && FIELDS.length === Object.keys(CHECKS).length;
+const COMPLETE = FIELDS.every(([, check]) => typeof check === 'function') && FIELDS.length === Object.keys(AUDIT_FIELD_CHECKS).length;
 
 /**
  * The AuditRecord check without zod's generic machinery, for the audit append on every

@@ -20,9 +20,9 @@ const STRUCTURED_FIELDS: ReadonlySet<string> = new Set(['ts', 'event', 'outcome'
 
 /**
  * The forms in which a secret could show up inside a logged string: as is, and
- * URL-encoded (query strings, cookies).
+ * URL-encoded (query strings, cookies). Computed once per record.
  */
-function needlesOf(secrets: Iterable<string>): string[] {
+export function secretNeedles(secrets: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const s of secrets) {
     if (typeof s !== 'string' || s.length < MIN_SECRET_LENGTH) continue;
@@ -41,7 +41,8 @@ export function truncateAuditString(s: string): string {
   return `${s.slice(0, end)}…`;
 }
 
-function clean(value: string, needles: readonly string[]): string {
+/** One free-text string field as written: `[redacted]` when it holds a needle (secretNeedles), else truncated. */
+export function redactAuditString(value: string, needles: readonly string[]): string {
   // Security: the whole field goes, not just the match, so no neighbouring text hints at
   // the secret's length or position. Checked before truncation, so a secret straddling
   // the cut cannot survive half-written.
@@ -55,16 +56,16 @@ function clean(value: string, needles: readonly string[]): string {
  * are truncated. The record must already be valid; a new, equally valid record is returned.
  */
 export function redactRecord(record: AuditRecord, secrets: Iterable<string>): AuditRecord {
-  const needles = needlesOf(secrets);
+  const needles = secretNeedles(secrets);
   const out: Record<string, unknown> = {};
   // Keys, not entries: the same own keys in the same order, without an array per field.
   for (const key of Object.keys(record)) {
     const value: unknown = (record as Record<string, unknown>)[key];
     if (value === undefined) continue;
     if (STRUCTURED_FIELDS.has(key)) out[key] = value;
-    else if (typeof value === 'string') out[key] = clean(value, needles);
+    else if (typeof value === 'string') out[key] = redactAuditString(value, needles);
     else if (Array.isArray(value)) {
-      const names = value.slice(0, AUDIT_MAX_ARG_NAMES).map((v: string) => clean(v, needles));
+      const names = value.slice(0, AUDIT_MAX_ARG_NAMES).map((v: string) => redactAuditString(v, needles));
       if (value.length > AUDIT_MAX_ARG_NAMES) names.push('…');
       out[key] = names;
     } else out[key] = value;

@@ -4,7 +4,7 @@ import { ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type
 import { CLIENT_META_KEY } from '../../base/contracts/client-meta.js';
 import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ApprovalSubject } from '../../base/contracts/approval.js';
-import type { AuditInput } from '../../base/contracts/audit-event.js';
+import type { AuditInput, ToolCallFields } from '../../base/contracts/audit-event.js';
 import type { Config } from '../../base/contracts/config.js';
 import type { PolicyTestResult } from '../../base/contracts/policy.js';
 import { evaluateRules, type PolicyDecision } from '../../base/policy/evaluate-rules.js';
@@ -296,7 +296,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     // (where a client could forge the APPROVED_META_KEY approval) is never forwarded to the child.
     const { name, arguments: args } = request.params;
     const client = session.label();
-    const base = { server: entry.spec.name, tool: name, client, argNames: argNames(args) };
+    const names = argNames(args);
     // A running child's connection without an await of its own (issue 17, round 11).
     const connection = entry.isReady && entry.connection ? entry.connection : await this.whenReady(entry);
     const tool = connection.findTool(name);
@@ -305,15 +305,30 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     const endpoint = targetEndpoint(args, config, entry.spec.kind);
     const secrets = secretArgNames(tool);
     let plan: ChildPlan | undefined;
-    let verdict: AuditFields | undefined;
+    let verdict: Pick<ToolCallFields, 'decision' | 'rule' | 'ruleReason' | 'limits'> | undefined;
     const finish = (outcome: 'ok' | 'failed' | 'denied' | 'cancelled' | 'timeout', result: CallToolResult, reason?: string) => {
-      const values = secretArgValues(args, secrets);
-      const target = plan && {
-        objects: plan.objects.map((o) => withoutSecretValues(o, values)),
-        planSummary: withoutSecretValues(plan.summary, values),
-        planHash: plan.hash,
+      const values = plan && secretArgValues(args, secrets);
+      // One literal of a fixed shape, every call field in place (undefined where absent, which
+      // the log leaves out): the audit log's template for it needs no spread (issue 17, round 13).
+      const fields: ToolCallFields = {
+        endpoint: endpoint?.id,
+        client,
+        server: entry.spec.name,
+        tool: name,
+        outcome,
+        durationMs: clock.now() - started,
+        reason,
+        argNames: names,
+        objects: plan && plan.objects.map((o) => withoutSecretValues(o, values!)),
+        planSummary: plan && withoutSecretValues(plan.summary, values!),
+        planHash: plan?.hash,
+        decision: verdict?.decision,
+        rule: verdict?.rule,
+        ruleReason: verdict?.ruleReason,
+        limits: verdict?.limits,
       };
-      audit.append({ event: 'tool.called', ...base, endpoint: endpoint?.id, ...target, ...verdict, outcome, reason, durationMs: clock.now() - started });
+      if (audit.appendCall) audit.appendCall(fields);
+      else audit.append({ event: 'tool.called', ...fields });
       return result;
     };
     // Security: a call refused for a full queue is audited only by the coalesced `gateway.rejected`

@@ -132,7 +132,7 @@ export class Host extends DisposableBase implements ControlHandler {
     // The redactor masks every secret alive at each write. The broker and the HTTP door hold
     // them but also write to the audit, so they join its sources once built, below.
     const secretSources: (() => Iterable<string>)[] = [];
-    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => secretSources.flatMap((source) => [...source()]), deferWrites: true });
+    const audit = new AuditLog({ home: options.home, settings: config.audit, secrets: () => liveSecrets(secretSources), deferWrites: true });
     // Broker and gateway share one clock, one view of the config and one id space for
     // approvals, so unlocks and tool approvals line up in `keybroker approvals`.
     const clock = options.clock ?? systemClock;
@@ -336,4 +336,11 @@ export class Host extends DisposableBase implements ControlHandler {
     await Promise.all(this.socketServers.map((server) => server.close()));
     this.dispose();
   }
+}
+
+/** Every source's secrets in one array, read at each audit record: a loop, not `flatMap` with a spread per source (issue 17, round 13). */
+function liveSecrets(sources: readonly (() => Iterable<string>)[]): string[] {
+  const all: string[] = [];
+  for (const source of sources) for (const secret of source()) all.push(secret);
+  return all;
 }

@@ -1,5 +1,5 @@
 import { Coalescer, type CoalescedCount } from '../../base/coalescer.js';
-import type { AuditRecord } from '../../base/contracts/audit-event.js';
+import type { AuditRecord, ToolCallFields } from '../../base/contracts/audit-event.js';
 import type { Clock } from './clock.js';
 
 /** One audit line as the broker writes it; the sink stamps `ts`. */
@@ -8,6 +8,12 @@ export type AuditInput = Omit<AuditRecord, 'ts'>;
 /** Where the broker's audit lines go (platform/audit AuditLog in the host, an array in tests). */
 export interface AuditSink {
   append(record: AuditInput): void;
+  /**
+   * Append a `tool.called` record: the same record and line as `append({ event: 'tool.called',
+   * ...fields })`, built from a template without the generic record's walk (issue 17, the
+   * gateway's per-call CPU). Sinks without it (test arrays) leave it out: callers then `append`.
+   */
+  appendCall?(fields: ToolCallFields): void;
   /**
    * Write a coalesced record (one with `count`) only if the log's budget for such records
    * has room, so they can never displace other history; the record as written, undefined

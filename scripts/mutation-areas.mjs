@@ -378,6 +378,8 @@ export const AREAS = {
       'test/platform/gateway/held-place.test.ts',
       'test/platform/gateway/cancelled-call-place.test.ts',
       'test/platform/gateway/cancelled-done.test.ts',
+      // Written for its survivors: the transport alone on the compromised child (about 15 s).
+      'test/platform/gateway/child-mcp-transport.test.ts',
     ],
   },
   'local-safety': {

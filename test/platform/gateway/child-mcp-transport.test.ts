@@ -85,6 +85,8 @@ describe('ChildMcpTransport: what a child sends in answer (D210, D228)', () => {
         { jsonrpc: '2.0', id: 2, error: { code: ErrorCode.InternalError, message: UNASKED_TASK } },
         { jsonrpc: '2.0', id: 3, result: { content: [], _meta: { progressToken: 'p' } } },
       ], 'the two dropped results end their requests with the reason; the sound one is delivered as sent');
+      assert.equal(MALFORMED_META, 'answered with a malformed result (_meta.progressToken must be a string or an integer), which was dropped', 'what the client reads (after the server\'s name)');
+      assert.equal(UNASKED_TASK, 'answered with a task the gateway never asked for, which was dropped', 'what the client reads (after the server\'s name)');
       assert.deepEqual(w.invalid, [
         'mcp result with a malformed _meta (its progressToken must be a string or an integer); dropped',
         'mcp result with a task, which the gateway never asks for; dropped',
@@ -136,6 +138,26 @@ describe('ChildMcpTransport: frames', () => {
   });
 });
 
+describe('ChildMcpTransport: delivery', () => {
+  it('reports an error the SDK throws on a message to onerror, and delivers the next message', async () => {
+    const w = await world();
+    try {
+      const errors: string[] = [];
+      w.transport.onerror = (e) => void errors.push(e.message);
+      w.transport.onmessage = (m) => {
+        if ('method' in m && m.method === 'first') throw new Error('the SDK choked');
+        w.delivered.push(m);
+      };
+      await w.call(1, '{"ch":"mcp","msg":{"jsonrpc":"2.0","method":"first"}}\n{"ch":"mcp","msg":{"jsonrpc":"2.0","method":"second"}}\n');
+      await w.flush();
+      assert.deepEqual(errors, ['the SDK choked'], 'the error reaches onerror');
+      assert.deepEqual(w.delivered.map((m) => 'method' in m && m.method), ['second', false], 'the next message and the flush are delivered');
+    } finally {
+      await w.dispose();
+    }
+  });
+});
+
 describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)', () => {
   it('counts requests sent, not notifications, and none once closed (its send fails, naming the server)', async () => {
     const w = await world();
@@ -160,9 +182,13 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       w.transport.watchLastRequest(() => void fired.push('result'));
       await w.call(2, '');
       w.transport.watchLastRequest(() => void fired.push('error'));
+      // A request of the child's own that happens to carry the same id is no answer.
+      await w.call(6, '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":1,"method":"ping"}}\n');
+      await w.flush();
+      assert.deepEqual(fired, [], 'the child\'s own request with that id answers nothing');
       await w.call(3, answer('{"content":[]}').replace('$ID', '1'));
       await w.call(4, `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"no"}}}\n`);
-      await until('both answers delivered', () => w.delivered.length === 2);
+      await until('both answers delivered', () => w.delivered.length === 4);
       assert.deepEqual(fired, ['result', 'error'], 'each watcher at its own request\'s answer, once');
       await w.call(5, answer('{"content":[]}').replace('$ID', '1'));
       await w.flush();
@@ -223,6 +249,12 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       assert.deepEqual(fired, [7], 'after the cancel, the done ends it');
       await w.done([7]);
       assert.deepEqual(fired, [7], 'once');
+      // A string id (the SDK's are numbers; the transport takes either).
+      await w.transport.send({ jsonrpc: '2.0', id: 's', method: 'evil/ignored', params: {} });
+      w.transport.watchLastRequest(() => void fired.push(0));
+      await w.transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 's' } });
+      await w.done([], { requestId: 's' });
+      assert.deepEqual(fired, [7, 0], 'a string id is cancelled and ended the same way');
       await w.done([], { requestId: { not: 'an id' } });
       assert.deepEqual(w.invalid, [`${CANCELLED_DONE_METHOD} without a valid requestId; dropped`], 'the malformed one refused');
       assert.ok(w.delivered.every((m) => !('method' in m && m.method === CANCELLED_DONE_METHOD)), 'no cancelled-done reaches the SDK');
@@ -274,9 +306,13 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
         w.transport.watchLastRequest(() => void fired.push(id));
       }
       await w.cancel(1);
+      const f = forwardOptions();
+      const forwarded = w.transport.calls.call('evil_answer', { raw: '' }, f.options);
       await w.handle.stop({ graceMs: 1000 });
       await until('the channel closed', () => w.closes() > 0);
       assert.deepEqual(fired.sort(), [1, 2], 'every watcher called at the close');
+      await assert.rejects(forwarded, /Connection closed/, 'a forwarded call still open fails at once');
+      assert.equal(f.place.released, 1, 'and gives its place back');
       await w.transport.close();
       assert.equal(w.closes(), 1, 'closed once');
       await assert.rejects(w.request(3), /the evil server is not running/, 'nothing is sent after the exit');

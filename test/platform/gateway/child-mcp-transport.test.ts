@@ -185,14 +185,14 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       // A request of the child's own that happens to carry the same id is no answer.
       await w.call(6, '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":1,"method":"ping"}}\n');
       await w.flush();
-      assert.deepEqual(fired, [], 'the child\'s own request with that id answers nothing');
+      assert.deepEqual([...fired], [], 'the child\'s own request with that id answers nothing');
       await w.call(3, answer('{"content":[]}').replace('$ID', '1'));
       await w.call(4, `{"ch":"mcp","msg":{"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"no"}}}\n`);
       await until('both answers delivered', () => w.delivered.length === 4);
-      assert.deepEqual(fired, ['result', 'error'], 'each watcher at its own request\'s answer, once');
+      assert.deepEqual([...fired], ['result', 'error'], 'each watcher at its own request\'s answer, once');
       await w.call(5, answer('{"content":[]}').replace('$ID', '1'));
       await w.flush();
-      assert.deepEqual(fired, ['result', 'error'], 'a second answer to the same id calls nothing');
+      assert.deepEqual([...fired], ['result', 'error'], 'a second answer to the same id calls nothing');
     } finally {
       await w.dispose();
     }
@@ -203,15 +203,15 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
     try {
       const fired: string[] = [];
       w.transport.watchLastRequest(() => void fired.push('none sent'));
-      assert.deepEqual(fired, [], 'not synchronously');
+      assert.deepEqual([...fired], [], 'not synchronously');
       await new Promise<void>((r) => queueMicrotask(r));
-      assert.deepEqual(fired, ['none sent'], 'then, with no request to wait for');
+      assert.deepEqual([...fired], ['none sent'], 'then, with no request to wait for');
       await w.request(1);
       await w.transport.close();
       w.transport.watchLastRequest(() => void fired.push('closed'));
-      assert.deepEqual(fired, ['none sent'], 'not synchronously');
+      assert.deepEqual([...fired], ['none sent'], 'not synchronously');
       await new Promise<void>((r) => queueMicrotask(r));
-      assert.deepEqual(fired, ['none sent', 'closed'], 'then, the channel being closed');
+      assert.deepEqual([...fired], ['none sent', 'closed'], 'then, the channel being closed');
     } finally {
       await w.dispose();
     }
@@ -230,7 +230,7 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       older();
       await w.call(3, answer('{"content":[]}').replace('$ID', '1') + answer('{"content":[]}').replace('$ID', '2'));
       await w.flush();
-      assert.deepEqual(fired, ['newer'], 'only the watch still in place is called');
+      assert.deepEqual([...fired], ['newer'], 'only the watch still in place is called');
     } finally {
       await w.dispose();
     }
@@ -243,18 +243,18 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       await w.request(7);
       w.transport.watchLastRequest(() => void fired.push(7));
       await w.done([7]);
-      assert.deepEqual(fired, [], 'a done for a request nobody cancelled ends nothing (it still runs)');
+      assert.deepEqual([...fired], [], 'a done for a request nobody cancelled ends nothing (it still runs)');
       await w.cancel(7);
       await w.done([7]);
-      assert.deepEqual(fired, [7], 'after the cancel, the done ends it');
+      assert.deepEqual([...fired], [7], 'after the cancel, the done ends it');
       await w.done([7]);
-      assert.deepEqual(fired, [7], 'once');
+      assert.deepEqual([...fired], [7], 'once');
       // A string id (the SDK's are numbers; the transport takes either).
       await w.transport.send({ jsonrpc: '2.0', id: 's', method: 'evil/ignored', params: {} });
       w.transport.watchLastRequest(() => void fired.push(0));
       await w.transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 's' } });
       await w.done([], { requestId: 's' });
-      assert.deepEqual(fired, [7, 0], 'a string id is cancelled and ended the same way');
+      assert.deepEqual([...fired], [7, 0], 'a string id is cancelled and ended the same way');
       await w.done([], { requestId: { not: 'an id' } });
       assert.deepEqual(w.invalid, [`${CANCELLED_DONE_METHOD} without a valid requestId; dropped`], 'the malformed one refused');
       assert.ok(w.delivered.every((m) => !('method' in m && m.method === CANCELLED_DONE_METHOD)), 'no cancelled-done reaches the SDK');
@@ -275,7 +275,7 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       await w.request(8);
       w.transport.watchLastRequest(() => void fired.push('second'));
       await w.done([8]);
-      assert.deepEqual(fired, [], 'the late done ends nothing: nobody cancelled the request now watched');
+      assert.deepEqual([...fired], [], 'the late done ends nothing: nobody cancelled the request now watched');
     } finally {
       await w.dispose();
     }
@@ -291,7 +291,7 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       }
       for (let id = 0; id <= 1024; id++) await w.cancel(id);
       await w.done([0, 1]);
-      assert.deepEqual(fired, [1], 'the 1,025th cancel dropped the oldest (0); 1 is still remembered');
+      assert.deepEqual([...fired], [1], 'the 1,025th cancel dropped the oldest (0); 1 is still remembered');
     } finally {
       await w.dispose();
     }
@@ -310,7 +310,7 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
       const forwarded = w.transport.calls.call('evil_answer', { raw: '' }, f.options);
       await w.handle.stop({ graceMs: 1000 });
       await until('the channel closed', () => w.closes() > 0);
-      assert.deepEqual(fired.sort(), [1, 2], 'every watcher called at the close');
+      assert.deepEqual([...fired].sort(), [1, 2], 'every watcher called at the close');
       await assert.rejects(forwarded, /Connection closed/, 'a forwarded call still open fails at once');
       assert.equal(f.place.released, 1, 'and gives its place back');
       await w.transport.close();

@@ -273,6 +273,9 @@ export const AREAS = {
       'src/mcp/runtime/toolkit/client-of-call.ts',
       // A5-mutation: a cancelled call's place held until the child answers it or the grace ends (D211).
       'src/platform/gateway/held-place.ts',
+      // Round 13 (C4-mutation): our runtime's `keybroker/cancelled-done`, which frees that place
+      // when a cancelled handler has really ended (D231).
+      'src/mcp/runtime/toolkit/cancelled-end.ts',
     ],
     tests: [
       'test/platform/gateway/fair-share.test.ts',
@@ -285,6 +288,9 @@ export const AREAS = {
       // of 28 (it passes alone; its slow call is 20 s the test must cancel in time; not investigated).
       'test/platform/gateway/held-place.test.ts',
       'test/platform/gateway/cancelled-call-place.test.ts',
+      // In process (a child started by a test runs without the mutant switch): the Toolkit and
+      // ToolPlanner on the SDK's McpServer, the SDK's Client over InMemoryTransport (about 2 s).
+      'test/mcp/runtime/toolkit/cancelled-end.test.ts',
     ],
   },
   sockets: {
@@ -354,6 +360,10 @@ export const AREAS = {
       // Round 12: the forwarded tools/call's own id map, and the plain call served without `_onrequest`.
       'src/platform/gateway/forwarded-calls.ts',
       'src/platform/gateway/direct-call-dispatch.ts',
+      // Round 13 (C4-mutation): the host's end of a child's channel: the frame limit and envelope
+      // before the SDK, D210's `_meta` and D228's unasked task dropped, D231's cancelled-done,
+      // the answer watch holdPlace relies on (D211).
+      'src/platform/gateway/child-mcp-transport.ts',
     ],
     tests: [
       'test/platform/gateway/forwarded-calls.test.ts',
@@ -369,6 +379,14 @@ export const AREAS = {
       'test/platform/gateway/json-rpc-line.test.ts',
       'test/platform/gateway/forwarded-bytes-security.test.ts',
       'test/cli/bridge/host-line-head.test.ts',
+      // Round 13 (C4-mutation): ChildMcpTransport on the compromised child (`--mcp`) behind the
+      // real ChildConnection (about 1 s a file), and the real Gateway in front of it and of our
+      // runtime's child for D231's cancelled-done (about 5 s each).
+      'test/platform/gateway/held-place.test.ts',
+      'test/platform/gateway/cancelled-call-place.test.ts',
+      'test/platform/gateway/cancelled-done.test.ts',
+      // Written for its survivors: the transport alone on the compromised child (about 15 s).
+      'test/platform/gateway/child-mcp-transport.test.ts',
     ],
   },
   'local-safety': {

@@ -289,6 +289,8 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
         await w.request(id);
         w.transport.watchLastRequest(() => void fired.push(id));
       }
+      // Only a request still open is remembered when cancelled (D243): open the other 1,023 first.
+      for (let id = 2; id <= 1024; id++) await w.request(id);
       for (let id = 0; id <= 1024; id++) await w.cancel(id);
       await w.done([0, 1]);
       assert.deepEqual([...fired], [1], 'the 1,025th cancel dropped the oldest (0); 1 is still remembered');

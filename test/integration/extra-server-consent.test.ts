@@ -76,7 +76,10 @@ describe('a server config.json added asks for a session of an unlocked credentia
     assert.equal(first.subject.kind, 'unlock', 'an unlock prompt');
     assert.equal(first.subject.kind === 'unlock' && first.subject.fromConfig?.command, `node ${EXTRA_MODULE}`, 'with the command config.json runs it with');
     const listed = await cli(['approvals']);
-    assert.match(listed.stdout, new RegExp(`p6-extra \\(from config\\.json, command node ${EXTRA_MODULE.replace(/[.]/g, '\\.')}\\) asks for pm's session`), listed.stdout);
+    const named = new RegExp(`p6-extra \\(from config\\.json, command node ${EXTRA_MODULE.replace(/[.]/g, '\\.')}\\) asks for pm's session`);
+    assert.match(listed.stdout, named, listed.stdout);
+    assert.match(listed.stdout, new RegExp(`${first.id} .*config\\.json server: unlock endpoint:pm at`), 'the row says so too');
+    await waitFor("serve's line about it", () => (named.test(world!.serve.stderr()) ? true : undefined), 30_000);
     assert.equal((await cli(['approve', first.id])).code, 0, 'the person allows it');
     const answer = await asked;
     assert.equal(answer.isError, undefined, 'served once allowed');
@@ -90,5 +93,8 @@ describe('a server config.json added asks for a session of an unlocked credentia
       return servers.length >= 2 ? servers : undefined;
     }, 30_000);
     assert.deepEqual(approved, ['p6', 'p6-extra'], 'each allow is recorded for the server it named');
+    const requested = readAudit(home).find((r) => r.event === 'unlock.requested' && r.server === 'p6-extra');
+    assert.equal(requested?.command, `node ${EXTRA_MODULE}`, 'its request is audited with the command');
+    assert.ok(!JSON.stringify(readAudit(home)).includes(PASSWORD), 'no password in the audit');
   });
 });

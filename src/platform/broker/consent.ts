@@ -17,7 +17,7 @@ export interface Requester {
 }
 
 /** The key an unlock remembers a server config.json added by; undefined for a built-in server. */
-function configServerOf(who: Requester): string | undefined {
+function configServerOf(who: Pick<Requester, 'server' | 'fromConfig'>): string | undefined {
   return who.fromConfig ? configServerKey(who.server, who.fromConfig.command) : undefined;
 }
 
@@ -142,7 +142,7 @@ export class Consent {
    * prompt: always for a built-in server; for a server config.json added, only while the
    * unlock in force was allowed by a prompt that named it (C7-firstuse).
    */
-  serves(credential: string, host: string, who: Requester): boolean {
+  serves(credential: string, host: string, who: Pick<Requester, 'server' | 'fromConfig'>): boolean {
     const server = configServerOf(who);
     return server === undefined || this.deps.cache.covers(credential, host, server);
   }

@@ -141,7 +141,7 @@ export class TokenService {
     const live = this.deps.sessions.current(endpoint.id);
     // Security (C7-firstuse): a server config.json added gets a session only when the unlock in
     // force was allowed by a prompt that named it; else it asks below, like a locked credential.
-    if (live && this.deps.consent.serves(endpoint.credential, upstreamHost(endpoint.url), this.requester(link))) return Promise.resolve({ session: this.stillCurrent(live), held });
+    if (live && this.deps.consent.serves(endpoint.credential, upstreamHost(endpoint.url), link)) return Promise.resolve({ session: this.stillCurrent(live), held });
     const waiting = this.waiting.get(link) ?? 0;
     // Security (A7-redteam): counted per child, not by id: a repeated id would replace its entry
     // in the broker's map while the older request still waits. Thrown synchronously (no async

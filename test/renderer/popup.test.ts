@@ -359,6 +359,17 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('names a server config.json added as the one that gets the session, with its command (C7-firstuse)', async () => {
+    const extra: ApprovalRequest = { ...unlock, id: '0f0f0f0f', server: 'p6-extra', subject: { ...unlock.subject, fromConfig: { command: 'node /home/u/<b>x</b>.js' } } as ApprovalRequest['subject'] };
+    const page = await openPage(browser, 'popup', { listApprovals: [extra], decideApproval: { decided: extra.id } }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0f0f0f0f"]').waitFor();
+    assert.equal(await page.locator('[data-field="summary"]').textContent(), `p6-extra (from config.json) asks for ${unlock.endpoint}'s session`);
+    assert.equal(await page.locator('[data-field="banner"] strong').textContent(), 'A server from config.json, not one KeyBroker ships');
+    assert.equal(await page.locator('[data-field="command"]').textContent(), 'node /home/u/<b>x</b>.js', 'the command, as inert text');
+    assert.equal(await page.locator('[data-field="server"]').textContent(), 'p6-extra');
+    await page.context().close();
+  });
+
   it('shows a hostile host as inert text with its bidi override made visible', async () => {
     const hostile: ApprovalRequest = { ...unlock, id: '0d0d0d0d', subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 3600, hosts: ['<b>evil.example</b>\u202emoc'] } };
     const page = await openPage(browser, 'popup', { listApprovals: [hostile] }, undefined, { clockAt: now });

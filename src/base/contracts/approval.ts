@@ -66,6 +66,12 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
      * approver says so in plain words.
      */
     unbound: z.literal(true).optional(),
+    /**
+     * The requester is a server config.json added, not a built-in one (C7-firstuse): the
+     * command it runs as, so the person sees what gets the credential's session. Such a
+     * server's first session of an unlock asks even while the credential is unlocked.
+     */
+    fromConfig: z.strictObject({ command: z.string().min(1).max(4096) }).optional(),
   }),
   z.strictObject({
     kind: z.literal('tool'),

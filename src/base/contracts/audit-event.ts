@@ -104,6 +104,8 @@ export const AuditRecord = z.strictObject({
    * asked to bind it to `hosts`, not only to unlock it.
    */
   unbound: z.literal(true).optional(),
+  /** The command of a server config.json added, on its unlock prompt's records (C7-firstuse). */
+  command: z.string().optional(),
   pid: z.int().positive().optional(),
   approvalId: z.string().optional(),
   ttlSeconds: z.int().nonnegative().optional(),

@@ -1,5 +1,5 @@
 import type { Command, CliContext } from '../command.js';
-import { describeApproval } from '../format/describe-approval.js';
+import { configServerLine, describeApproval } from '../format/describe-approval.js';
 import { PendingApprovals } from '../../platform/approvals/pending-approvals.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,9 @@ export const serveCommand: Command = {
       for (const a of pending.list()) {
         if (announced.has(a.id)) continue;
         announced.add(a.id);
-        log(`approval ${a.id} waiting: ${describeApproval(a)}; run 'keybroker approve ${a.id}' (or deny)`);
+        // C7-firstuse: a server config.json added is named with its command.
+        const from = a.subject.kind === 'unlock' && a.subject.fromConfig ? `${configServerLine(a.server, a.endpoint, a.subject.fromConfig.command)}: ` : '';
+        log(`approval ${a.id} waiting: ${from}${describeApproval(a)}; run 'keybroker approve ${a.id}' (or deny)`);
       }
     });
     // The host stops by itself when its audit cannot be written (D175): serve ends then too, exit 1.

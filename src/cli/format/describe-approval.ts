@@ -25,7 +25,7 @@ function compactArgs(preview: string): string {
  */
 export function describeApproval(a: ApprovalRequest): string {
   const text = a.subject.kind === 'unlock'
-    ? `${a.subject.unbound ? 'bind and ' : ''}unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
+    ? `${a.subject.fromConfig ? 'config.json server: ' : ''}${a.subject.unbound ? 'bind and ' : ''}unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
     : a.subject.kind === 'definition'
       ? `changed tool definitions of ${a.server}: ${a.subject.tools.join(', ')}`
       : a.subject.plan
@@ -43,6 +43,15 @@ export function describeClient(a: Pick<ApprovalRequest, 'client' | 'clientVerifi
   return toOneLine(a.clientVerified ? a.client : `claims to be ${a.client}`, 64);
 }
 
+/**
+ * The line that names a server config.json added as the requester of an unlock (C7-firstuse):
+ * `p6-extra (from config.json, command node /x/index.cjs) asks for pm's session`. Made safe
+ * like {@link describeApproval}; the command is whoever wrote config.json's choice.
+ */
+export function configServerLine(server: string, endpoint: string, command: string): string {
+  return toOneLine(`${server} (from config.json, command ${command}) asks for ${endpoint}'s session`, 2400);
+}
+
 /** Most plan changes listed under an approval; `--json` has them all. */
 export const MAX_CHANGE_LINES = 10;
 
@@ -50,13 +59,16 @@ export const MAX_CHANGE_LINES = 10;
  * The plan of a tool approval in full, for the lines under the table: the summary, then one
  * line per change ("VM web-01 (vm-42): power state poweredOn → poweredOff"). For an unlock,
  * the servers its password goes to (Y7-bindpw), and, for a password with no recorded servers
- * yet, that approving binds it to them (D222). Empty for a tool without a plan or reasons.
+ * yet, that approving binds it to them (D222); first, for a server config.json added, which
+ * server and command asks (C7-firstuse). Empty for a tool without a plan or reasons.
  * Each line is made safe like {@link describeApproval}.
  */
 export function describePlan(a: ApprovalRequest): string[] {
   if (a.subject.kind === 'unlock') {
     const more = a.subject.moreHosts ? ` and ${a.subject.moreHosts} more` : '';
     const lines = [`${a.id}  ${toOneLine(`the password of ${a.subject.credential} goes to: ${a.subject.hosts.join(', ')}${more}`, 2400)}`];
+    // C7-firstuse: a server config.json added is named as such, with its command, first.
+    if (a.subject.fromConfig) lines.unshift(`${a.id}  ${configServerLine(a.server, a.endpoint, a.subject.fromConfig.command)}`);
     // D222: approving a password with no recorded servers binds it to these.
     if (a.subject.unbound) lines.push(`          ${toOneLine(`this password has no recorded servers yet; approving binds it to ${a.subject.hosts.join(', ')}${more}, and it goes nowhere else after that`, 2400)}`);
     return lines;

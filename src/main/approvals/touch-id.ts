@@ -26,6 +26,9 @@ export function chooseApprovalMethod(request: ApprovalRequest, platform: NodeJS.
   if (platform !== 'darwin' || !touchId) return 'popup';
   // Security: a reason that cannot name every host would let a fingerprint allow servers unseen.
   if (request.subject.moreHosts !== undefined || touchIdReason(request).length > MAX_TOUCH_ID_REASON_CHARS) return 'popup';
+  // Security (C7-firstuse): a server config.json added is shown with its command, which a
+  // fingerprint sheet cannot show whole; and a Touch ID prompt cannot be renamed (D215).
+  if (request.subject.fromConfig) return 'popup';
   try {
     return touchId.canPromptTouchID() ? 'touch-id' : 'popup';
   } catch {

@@ -51,6 +51,7 @@ export const AUDIT_FIELD_CHECKS: Readonly<Record<keyof AuditRecord, FieldCheck>>
   tools: isArray,
   hosts: isArray,
   unbound: (v) => v === true,
+  command: isString,
   pid: isPositiveInt,
   approvalId: isString,
   ttlSeconds: isNonNegativeInt,

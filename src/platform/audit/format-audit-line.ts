@@ -11,6 +11,7 @@ const FIELD_ORDER = [
   'unbound',
   'client',
   'server',
+  'command',
   'tool',
   'outcome',
   'durationMs',

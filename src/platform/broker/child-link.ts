@@ -2,6 +2,15 @@ import type { EndpointKind } from '../../base/contracts/names.js';
 import type { HostToChildBroker } from '../../base/contracts/token-protocol.js';
 
 /**
+ * A server config.json added (not a built-in one), as the person is shown it (C7-firstuse):
+ * whoever can write config.json can add one, so its first session of an unlock asks.
+ */
+export interface ConfigServer {
+  /** The command it runs as: `node [execArgv…] MODULE`. */
+  readonly command: string;
+}
+
+/**
  * One connected MCP server child as the broker sees it: who it is and how to reach it.
  * The host builds it from the child's framed channel (NodeLauncher pipe or utilityProcess).
  */
@@ -13,5 +22,7 @@ export interface ChildLink {
   /** The server name shown in approvals and the audit trail. */
   readonly server: string;
   readonly pid?: number;
+  /** Set when the child is a server config.json added; absent for a built-in server. */
+  readonly fromConfig?: ConfigServer;
   send(frame: HostToChildBroker): void;
 }

@@ -2,8 +2,9 @@ import type { ApprovalDecision } from '../../base/contracts/approval.js';
 import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 import { TokenDenied } from './token-denied.js';
-import type { UnlockCache } from './unlock-cache.js';
+import { configServerKey, type UnlockCache } from './unlock-cache.js';
 import type { UnlockHosts } from '../../base/upstream-hosts.js';
+import type { ConfigServer } from './child-link.js';
 
 /** Who is asking, for the prompt and the audit trail. */
 export interface Requester {
@@ -11,6 +12,13 @@ export interface Requester {
   readonly client: string;
   /** The child (server) that asked: `vsphere`, `p6`. */
   readonly server: string;
+  /** Set when that server is one config.json added (C7-firstuse): the prompt names it as such. */
+  readonly fromConfig?: ConfigServer;
+}
+
+/** The key an unlock remembers a server config.json added by; undefined for a built-in server. */
+function configServerOf(who: Pick<Requester, 'server' | 'fromConfig'>): string | undefined {
+  return who.fromConfig ? configServerKey(who.server, who.fromConfig.command) : undefined;
 }
 
 /**
@@ -54,6 +62,8 @@ interface Prompt {
   readonly key: string;
   /** The approval id the person sees (`keybroker approvals`), to name another requester on it. */
   readonly id: string;
+  /** The server config.json added that the prompt is for ({@link configServerOf}); undefined for built-in servers. */
+  readonly server: string | undefined;
   /** The requesters still waiting, oldest first, one entry per request (an object each, so equal names stay apart). */
   readonly askers: Requester[];
   /** The requester the prompt names now. */
@@ -87,7 +97,9 @@ export class Consent {
   /**
    * Until when each denied credential is in its cool-down. Keyed by credential, not by the
    * child: a restarted child (new pid) or another child on the same credential gets no new
-   * prompt either. In memory: a host restart, a person's act, ends it.
+   * prompt either. In memory: a host restart, a person's act, ends it. A deny of a prompt that
+   * named a server config.json added cools down that server only ({@link coolDownKey}): the
+   * person said no to it, not to the built-in servers.
    */
   private readonly coolDowns = new Map<string, number>();
 
@@ -107,11 +119,13 @@ export class Consent {
   async ensureUnlocked(credential: string, ttlSeconds: number, target: UnlockTarget, who: Requester, signal?: AbortSignal): Promise<UnlockMode> {
     // Security: an unlock the user allowed for other hosts (the config was pointed elsewhere
     // since) does not send the password to this one; the user is asked, and sees the host.
-    if (!target.unbound && this.deps.cache.covers(credential, target.host)) return 'ttl';
+    // Security (C7-firstuse): a server config.json added is served only by an unlock whose
+    // prompt named it: the person's allow for another requester is not consent for it.
+    if (!target.unbound && this.deps.cache.covers(credential, target.host, configServerOf(who))) return 'ttl';
     // A request cancelled before it got here shows no prompt at all.
     signal?.throwIfAborted();
     const endpoint = target.endpoint;
-    this.refuseInCoolDown(credential, endpoint);
+    this.refuseInCoolDown(credential, endpoint, who);
     const { decision, withdrawn, timeoutSeconds } = await this.wait(this.prompt(credential, ttlSeconds, target, who), who, signal);
     // Issue 11: say what happened. Only a real "deny" is "denied by the user".
     // Only a signal-less asker could still be here, and it never leaves; kept for a clear denial.
@@ -121,6 +135,16 @@ export class Consent {
     if (withdrawn === 'timeout') throw new TokenDenied('denied', `nobody answered the unlock prompt for ${endpoint} within ${timeoutSeconds} s; ask again and approve the prompt (or 'keybroker approve ID')`);
     if (decision === 'deny') throw new TokenDenied('denied', `access to ${endpoint} was denied by the user; ask them to approve it, or run 'keybroker approvals'`);
     return decision === 'allow-ttl' ? 'ttl' : 'once';
+  }
+
+  /**
+   * Whether a live session of `credential`'s endpoint at `host` may go to `who` without a
+   * prompt: always for a built-in server; for a server config.json added, only while the
+   * unlock in force was allowed by a prompt that named it (C7-firstuse).
+   */
+  serves(credential: string, host: string, who: Pick<Requester, 'server' | 'fromConfig'>): boolean {
+    const server = configServerOf(who);
+    return server === undefined || this.deps.cache.covers(credential, host, server);
   }
 
   /** Epoch ms until which `credential` stays unlocked, or undefined when locked. */
@@ -138,7 +162,7 @@ export class Consent {
    * The person locked or edited it: a deny's cool-down ends too, so the next use asks again.
    */
   cancel(credential: string): void {
-    this.coolDowns.delete(credential);
+    for (const held of [...this.coolDowns.keys()]) if (held === credential || held.startsWith(`${credential}\n`)) this.coolDowns.delete(held);
     for (const p of this.promptsOf(credential)) p.abort.abort();
   }
 
@@ -152,14 +176,21 @@ export class Consent {
    * people down into clicking yes). A prompt already on screen is still joined: the person
    * may be answering it.
    */
-  private refuseInCoolDown(credential: string, endpoint: string): void {
-    const until = this.coolDowns.get(credential);
-    if (until === undefined || this.promptsOf(credential).length > 0) return;
-    const left = until - this.deps.clock.now();
-    if (left <= 0) {
-      this.coolDowns.delete(credential);
-      return;
+  private refuseInCoolDown(credential: string, endpoint: string, who: Requester): void {
+    const server = configServerOf(who);
+    // A prompt on screen that this asker would join (one for the same server config.json added, or for built-in servers).
+    if (this.promptsOf(credential).some((p) => p.server === server)) return;
+    // A server config.json added is refused in the built-in servers' cool-down and in its own.
+    const keys = server === undefined ? [credential] : [credential, coolDownKey(credential, server)];
+    const now = this.deps.clock.now();
+    let left = 0;
+    for (const key of keys) {
+      const until = this.coolDowns.get(key);
+      if (until === undefined) continue;
+      if (until - now <= 0) this.coolDowns.delete(key);
+      else left = Math.max(left, until - now);
     }
+    if (left <= 0) return;
     throw new TokenDenied('denied', `access to ${endpoint} was denied by the user; KeyBroker will not ask them again for ${Math.ceil(left / 1000)} s (or until they run 'keybroker lock ${endpoint}')`, false, true);
   }
 
@@ -170,7 +201,7 @@ export class Consent {
    * SharedRead withdraws the prompt.
    */
   private async wait(prompt: Prompt, who: Requester, signal: AbortSignal | undefined): Promise<Outcome> {
-    const me: Requester = { client: who.client, server: who.server };
+    const me: Requester = { ...who };
     prompt.askers.push(me);
     try {
       return await prompt.outcome.join(signal);
@@ -196,13 +227,17 @@ export class Consent {
 
   private prompt(credential: string, ttlSeconds: number, target: UnlockTarget, who: Requester): Prompt {
     const { endpoint } = target;
+    const server = configServerOf(who);
+    const fromConfig = who.fromConfig;
     // Read once, and only here: an allowed or refused request never needs the list (D197).
     const { hosts, moreHosts, all: allHosts } = target.hosts;
     const all = [...allHosts];
     // Security: askers share a prompt only when it names the same hosts: one whose config now
     // points elsewhere is not let in on an answer given for other servers.
     // A prompt that binds an unbound password is not shared with one that does not say so.
-    const key = `${credential}\n${[...all].sort().join('\n')}${target.unbound ? '\nunbound' : ''}`;
+    // Security (C7-firstuse): a server config.json added shares a prompt only with requests of
+    // that same server (and command): an answer to a prompt naming another is not its consent.
+    const key = `${credential}\n${[...all].sort().join('\n')}${target.unbound ? '\nunbound' : ''}${server === undefined ? '' : `\nserver ${server}`}`;
     const existing = this.prompts.get(key);
     // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.
     if (existing && !existing.outcome.abandoned) return existing;
@@ -210,10 +245,10 @@ export class Consent {
     const abort = new AbortController();
     const id = this.deps.newApprovalId();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
-      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }) },
+      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }), ...(fromConfig && { fromConfig: { command: fromConfig.command } }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
-      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all },
+      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all, ...(fromConfig && { command: fromConfig.command }) },
       // D222: the request's record says the person was asked to bind the password, not only to unlock it.
       requested: { ttlSeconds, ...(target.unbound && { unbound: true }) },
       answered: ({ decision, outcome: how }) => {
@@ -223,7 +258,8 @@ export class Consent {
         if (how === 'cancelled' && !abort.signal.aborted) return { ...named, reason: ABANDONED };
         if (decision === 'deny') return named;
         // Before the record is written: 'unlock.approved' never precedes the unlock it reports.
-        if (decision === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000, all);
+        // An allow of a prompt naming a server config.json added lets the unlock serve that server too.
+        if (decision === 'allow-ttl') this.deps.cache.unlock(credential, ttlSeconds * 1000, all, server);
         return { ...named, ttlSeconds: decision === 'allow-ttl' ? ttlSeconds : 0, reason: decision === 'allow-once' ? 'allow once' : undefined };
       },
     }).then(({ outcome: how, decision, timeoutMs }): Outcome => {
@@ -231,10 +267,10 @@ export class Consent {
         : how === 'cancelled' ? (abort.signal.aborted ? 'lock' : 'abandoned')
           : how === 'failed' ? 'failed' : undefined;
       // Only the person's own "deny" starts a cool-down; an unanswered or withdrawn prompt does not.
-      if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(credential, this.deps.clock.now() + DENY_COOLDOWN_MS);
+      if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(server === undefined ? credential : coolDownKey(credential, server), this.deps.clock.now() + DENY_COOLDOWN_MS);
       return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
     }));
-    const prompt: Prompt = { credential, key, id, askers: [], named: who, outcome, abort };
+    const prompt: Prompt = { credential, key, id, server, askers: [], named: who, outcome, abort };
     // An ask that failed outright (its audit threw) must not leave a prompt every later asker shares.
     outcome.done.catch(() => {
       if (this.prompts.get(key) === prompt) this.prompts.delete(key);
@@ -242,4 +278,9 @@ export class Consent {
     this.prompts.set(key, prompt);
     return prompt;
   }
+}
+
+/** The cool-down of `credential` for one server config.json added (its {@link configServerOf} key). */
+function coolDownKey(credential: string, server: string): string {
+  return `${credential}\n${server}`;
 }

@@ -4,7 +4,7 @@ import type { TokenGrant, TokenRenew, TokenRequest } from '../../base/contracts/
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
 import type { Clock } from '../ports/clock.js';
-import type { Consent, UnlockTarget } from './consent.js';
+import type { Consent, Requester, UnlockTarget } from './consent.js';
 import { isUnbound, type LiveSession, type Sessions } from './sessions.js';
 import type { RepeatGrants } from './repeat-grants.js';
 import type { CoolDownRefusals } from './cool-down-refusals.js';
@@ -139,7 +139,9 @@ export class TokenService {
   /** The current session of `endpoint`, or an unlock and login bounded per child; `held` as in resolve(). */
   private sessionFor(link: ChildLink, endpoint: Endpoint, signal: AbortSignal, held: boolean): Promise<{ session: LiveSession; held: boolean }> {
     const live = this.deps.sessions.current(endpoint.id);
-    if (live) return Promise.resolve({ session: this.stillCurrent(live), held });
+    // Security (C7-firstuse): a server config.json added gets a session only when the unlock in
+    // force was allowed by a prompt that named it; else it asks below, like a locked credential.
+    if (live && this.deps.consent.serves(endpoint.credential, upstreamHost(endpoint.url), link)) return Promise.resolve({ session: this.stillCurrent(live), held });
     const waiting = this.waiting.get(link) ?? 0;
     // Security (A7-redteam): counted per child, not by id: a repeated id would replace its entry
     // in the broker's map while the older request still waits. Thrown synchronously (no async
@@ -156,7 +158,7 @@ export class TokenService {
 
     // Stryker disable next-line OptionalChaining,ArithmeticOperator: unreachable; Config's schema refuses an endpoint whose credential is not listed and defaults ttlSeconds.
     const ttlSeconds = config.credentials.find((c) => c.id === endpoint.credential)?.ttlSeconds ?? 4 * 3600;
-    const who = { client: this.deps.attribution(link) ?? `${link.server} server`, server: link.server };
+    const who = this.requester(link);
     // Y7-bindpw: the prompt names where the password goes; `endpoint` is the one the login uses.
     // The hosts of every endpoint of the credential are listed only when a prompt needs them:
     // an unlocked credential (the allow-check needs `host` alone) or a cool-down does not.
@@ -168,6 +170,10 @@ export class TokenService {
     const unbound = isUnbound(endpoint, read);
     const target: UnlockTarget = { endpoint: endpoint.id, host: upstreamHost(endpoint.url), get hosts() { return unlockHosts(config, endpoint); }, ...(unbound && { unbound }) };
     const mode = await this.deps.consent.ensureUnlocked(endpoint.credential, ttlSeconds, target, who, signal);
+    // A server config.json added asked for a session a built-in server's login holds: once the
+    // person allowed it, it gets that session; a new login would end the one the others use.
+    const shared = link.fromConfig ? this.deps.sessions.current(endpoint.id) : undefined;
+    if (shared) return { session: this.stillCurrent(shared), held: false };
     const now = this.deps.clock.now();
     // A TTL session ends exactly with its unlock; an allow-once session lasts one task.
     let until = now + Math.min(ONCE_SESSION_MS, ttlSeconds * 1000);
@@ -184,6 +190,11 @@ export class TokenService {
       if (e instanceof TokenDenied && e.code === 'login_failed') this.deps.consent.forget(endpoint.credential);
       throw e;
     }
+  }
+
+  /** Who asks through `link`, for the prompt and the audit: the client driving it, the server, and whether config.json added it. */
+  private requester(link: ChildLink): Requester {
+    return { client: this.deps.attribution(link) ?? `${link.server} server`, server: link.server, ...(link.fromConfig && { fromConfig: link.fromConfig }) };
   }
 
   /**

@@ -8,6 +8,17 @@ interface Unlock {
   readonly timer: Disposable;
   /** The upstream hosts the user saw when allowing it: the only ones it lets the password go to. */
   readonly hosts: ReadonlySet<string>;
+  /**
+   * The servers config.json added that a prompt the person allowed for this unlock named
+   * (C7-firstuse), by {@link configServerKey}: the only ones of them it serves. In memory
+   * only, like the unlock: a config.json writer cannot plant one, and a lock or the TTL ends it.
+   */
+  readonly servers: ReadonlySet<string>;
+}
+
+/** How an unlock remembers a server config.json added: its name and the command it runs as. */
+export function configServerKey(server: string, command: string): string {
+  return `${server}\n${command}`;
 }
 
 /**
@@ -41,16 +52,27 @@ export class UnlockCache extends DisposableBase {
    * True when `credential` is unlocked and the user allowed it for `host` (Y7-bindpw).
    * Security: an unlock covers the hosts its prompt named, not whatever the config says later.
    */
-  covers(credential: string, host: string): boolean {
-    return this.unlockedUntil(credential) !== undefined && this.unlocks.get(credential)?.hosts.has(host) === true;
+  covers(credential: string, host: string, server?: string): boolean {
+    if (this.unlockedUntil(credential) === undefined) return false;
+    const u = this.unlocks.get(credential);
+    // Security (C7-firstuse): a server config.json added is served only by an unlock a prompt naming it allowed.
+    return u?.hosts.has(host) === true && (server === undefined || u.servers.has(server));
   }
 
-  /** Unlock `credential` for `ttlMs` from now for `hosts`, replacing any earlier unlock. */
-  unlock(credential: string, ttlMs: number, hosts: Iterable<string> = []): number {
+  /**
+   * Unlock `credential` for `ttlMs` from now for `hosts`, replacing any earlier unlock; `server`
+   * (a {@link configServerKey}) is the server config.json added that the allowing prompt named.
+   * The servers the replaced unlock named stay named when it named the same hosts.
+   */
+  unlock(credential: string, ttlMs: number, hosts: Iterable<string> = [], server?: string): number {
+    const allowed = new Set(hosts);
+    const before = this.unlockedUntil(credential) === undefined ? undefined : this.unlocks.get(credential);
+    const servers = new Set(before && sameSet(before.hosts, allowed) ? before.servers : []);
+    if (server !== undefined) servers.add(server);
     this.drop(credential);
     const until = this.clock.now() + ttlMs;
     const timer = this.clock.setTimer(ttlMs, () => this.expire(credential));
-    this.unlocks.set(credential, { until, timer, hosts: new Set(hosts) });
+    this.unlocks.set(credential, { until, timer, hosts: allowed, servers });
     return until;
   }
 
@@ -80,4 +102,8 @@ export class UnlockCache extends DisposableBase {
     for (const c of [...this.unlocks.keys()]) this.drop(c);
     super.dispose();
   }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }

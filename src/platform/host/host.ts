@@ -29,7 +29,7 @@ import { GatewaySocketServer } from '../gateway/gateway-socket-server.js';
 import { gatewaySocketPath } from '../gateway/gateway-socket-path.js';
 import type { Launcher } from '../supervisor/launcher.js';
 import { NodeLauncher } from '../supervisor/node-launcher.js';
-import type { ServerSpec } from '../supervisor/server-spec.js';
+import { serverCommand, type ServerSpec } from '../supervisor/server-spec.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { openChildPorts, type ChildPorts } from '../supervisor/child-ports.js';
 import { HttpDoorManager } from './http-door-manager.js';
@@ -64,12 +64,16 @@ interface LiveConfig {
 /**
  * A child's broker port as the broker sees it (a ChildLink), attached: its token requests go
  * to the broker, grants and revocations back. Disposing detaches it (its tokens are withdrawn).
+ * `spec`: the supervised server's, which says whether config.json added it; a child a test
+ * attaches by hand (Host.attachChild) counts as a built-in server.
  */
-function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind): Disposable {
+function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind, spec?: ServerSpec): Disposable {
   const link: ChildLink = {
     id: ports.id,
     kind,
     server: ports.server,
+    // Security (C7-firstuse): a server config.json added is named as such, with its command.
+    ...(spec?.fromConfig && { fromConfig: { command: serverCommand(spec) } }),
     get pid() {
       return ports.pid;
     },
@@ -179,7 +183,7 @@ export class Host extends DisposableBase implements ControlHandler {
     // Every (re)started child: its broker frames to the broker, its MCP frames to the gateway.
     host.register(supervisor.onDidStart(({ spec, handle }) => {
       const ports = openChildPorts(handle, audit);
-      const attached = attachToBroker(broker, ports, spec.kind);
+      const attached = attachToBroker(broker, ports, spec.kind, spec);
       ports.mcp.onFrame(gateway.attachChild(spec, handle));
       const budget = limitInvalidFrames(handle, audit.onDidAppend);
       handle.onDidExit(() => {

@@ -16,6 +16,7 @@ export function serverSpecs(config: Config, distDir: string): ServerSpec[] {
     if (!server || modulePath === undefined) continue;
     specs.push({ name: descriptor.id, kind: descriptor.id as EndpointKind, modulePath, ...(server.reads ? { reads: server.reads(distDir) } : {}), ...(server.execArgv ? { execArgv: server.execArgv } : {}), ...(server.env ? { env: server.env } : {}) });
   }
-  for (const s of config.servers) specs.push({ name: s.name, kind: s.kind, modulePath: path.resolve(s.module), execArgv: s.execArgv });
+  // Security (C7-firstuse): marked, so the broker asks before their first session of an unlock.
+  for (const s of config.servers) specs.push({ name: s.name, kind: s.kind, modulePath: path.resolve(s.module), execArgv: s.execArgv, fromConfig: true });
   return specs;
 }

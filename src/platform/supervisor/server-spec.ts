@@ -16,6 +16,16 @@ export interface ServerSpec {
   readonly reads?: readonly string[];
   readonly args?: readonly string[];
   readonly execArgv?: readonly string[];
+  /**
+   * A server config.json's `servers` added, not a built-in one (C7-firstuse): the broker asks
+   * the person before such a server's first session of an unlock. Set only by serverSpecs.
+   */
+  readonly fromConfig?: boolean;
   /** Fixed variables added to the allow-listed environment (a kind's tunables; never a secret). */
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The command line a person is shown for `spec`: `node [execArgv…] MODULE`. */
+export function serverCommand(spec: Pick<ServerSpec, 'modulePath' | 'execArgv' | 'args'>): string {
+  return ['node', ...(spec.execArgv ?? []), spec.modulePath, ...(spec.args ?? [])].join(' ');
 }

@@ -49,7 +49,8 @@ export function approvalView(request: ApprovalRequest, position: { index: number
 
   const server = oneLine(request.server, 64);
   const title = subject.kind === 'unlock'
-    ? `Unlock ${endpoint}?`
+    // C7-firstuse: a server config.json added is named as the one that gets the session.
+    ? subject.fromConfig ? `${server} (from config.json) asks for ${endpoint}'s session` : `Unlock ${endpoint}?`
     : subject.kind === 'definition'
       ? `Accept the changed tools of ${server}?`
       : plan ? oneLine(plan.summary, 400) : `Run ${tool} on ${endpoint}?`;
@@ -67,6 +68,8 @@ export function approvalView(request: ApprovalRequest, position: { index: number
   if (subject.kind === 'tool') rows.push(row('Tool', tool, 'tool'));
   if (subject.kind === 'definition') rows.push(row('Changed', oneLine(subject.tools.join(', '), 300), 'tools'));
   rows.push(row('Server', oneLine(request.server, 64), 'server'), row('Endpoint', endpoint, 'endpoint'));
+  // C7-firstuse: a server config.json added runs what that file says; the person sees the command.
+  if (subject.kind === 'unlock' && subject.fromConfig) rows.push(row('Command', oneLine(subject.fromConfig.command, 600), 'command'));
   if (subject.kind === 'unlock') {
     // Y7-bindpw: where the password goes, so a config pointed at another server is seen.
     const more = subject.moreHosts ? ` and ${subject.moreHosts} more` : '';
@@ -93,6 +96,12 @@ export function approvalView(request: ApprovalRequest, position: { index: number
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
         h('div', {}, h('strong', {}, 'This password has no recorded servers yet'),
           h('span', { 'data-field': 'binds' }, `Allowing binds it to ${oneLine(subject.hosts.join(', ') + (subject.moreHosts ? ` and ${subject.moreHosts} more` : ''), 600)}; it goes nowhere else after that. Deny if these are not your servers.`)))
+    : subject.kind === 'unlock' && subject.fromConfig
+      // C7-firstuse: not a built-in server; whoever can write config.json can add one.
+      ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
+        h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
+        h('div', {}, h('strong', {}, 'A server from config.json, not one KeyBroker ships'),
+          h('span', {}, 'It runs the command below. Deny if you did not add it.')))
     : subject.kind === 'definition'
       ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),

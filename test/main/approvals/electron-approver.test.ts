@@ -44,6 +44,12 @@ describe('chooseApprovalMethod()', () => {
     assert.equal(chooseApprovalMethod(long, 'darwin', prefs), 'popup', 'a reason over the limit means the popup');
     assert.ok(touchIdReason(two).length <= MAX_TOUCH_ID_REASON_CHARS, touchIdReason(two));
   });
+  it('uses the popup for an unlock a server config.json added asks for: a fingerprint sheet cannot show its command (C7-firstuse)', () => {
+    const subject = unlock.subject as Extract<ApprovalRequest['subject'], { kind: 'unlock' }>;
+    const extra = { ...unlock, server: 'x', subject: { ...subject, fromConfig: { command: 'node /x.js' } } };
+    assert.ok(touchIdReason(extra).length <= MAX_TOUCH_ID_REASON_CHARS, 'a reason that would fit');
+    assert.equal(chooseApprovalMethod(extra, 'darwin', new FakeSystemPreferences(true)), 'popup');
+  });
   it('falls back to the popup when canPromptTouchID throws', () => {
     const prefs = new FakeSystemPreferences(true);
     prefs.canPromptTouchID = () => {

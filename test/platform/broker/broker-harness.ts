@@ -17,6 +17,7 @@ export const PASSWORD = 'correct horse battery staple';
 export class ScriptedApprover implements Approver {
   readonly prompts: ApprovalRequest[] = [];
   private waiting: ((d: ApprovalDecision) => void)[] = [];
+  private readonly byId = new Map<string, (d: ApprovalDecision) => void>();
   private onPrompt: (() => void)[] = [];
 
   request(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
@@ -24,6 +25,7 @@ export class ScriptedApprover implements Approver {
     for (const f of this.onPrompt.splice(0)) f();
     return new Promise((resolve) => {
       this.waiting.push(resolve);
+      this.byId.set(request.id, resolve);
       signal.addEventListener('abort', () => resolve('deny'), { once: true });
     });
   }
@@ -36,12 +38,25 @@ export class ScriptedApprover implements Approver {
   answer(d: ApprovalDecision): void {
     for (const w of this.waiting.splice(0)) w(d);
   }
+
+  /** Answer only the prompt with approval id `id` (the others stay up). */
+  answerOne(id: string, d: ApprovalDecision): void {
+    const w = this.byId.get(id);
+    if (!w) throw new Error(`no prompt ${id} was shown`);
+    this.waiting.splice(this.waiting.indexOf(w), 1);
+    w(d);
+  }
 }
 
 /** A child link that records what the host sent it. */
 export function recordingLink(kind: 'vsphere' | 'p6', id = `${kind}#1`): ChildLink & { frames: HostToChildBroker[] } {
   const frames: HostToChildBroker[] = [];
   return { id, kind, server: kind, pid: 4242, frames, send: (f) => void frames.push(f) };
+}
+
+/** {@link recordingLink} for a server config.json added (C7-firstuse), named `name`, run as `command`. */
+export function configServerLink(kind: 'vsphere' | 'p6', name: string, command = `node /home/u/${name}/index.js`, id = `${name}#1`): ChildLink & { frames: HostToChildBroker[] } {
+  return { ...recordingLink(kind, id), server: name, fromConfig: { command } };
 }
 
 export function testConfig(): Config {

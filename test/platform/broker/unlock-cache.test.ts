@@ -2,7 +2,7 @@
 // read after the clock jumped past the TTL, no timer fired), replacing and locking.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
+import { configServerKey, UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
 describe('UnlockCache', () => {
@@ -67,5 +67,27 @@ describe('UnlockCache', () => {
     assert.equal(clock.pendingTimers, 0);
     assert.deepEqual(cache.unlocked(), []);
     assert.deepEqual(expired, []);
+  });
+
+  it('serves a server config.json added only when an allowing prompt named it; a replacing unlock keeps the names for the same hosts only (C7-firstuse)', () => {
+    const clock = new ManualClock();
+    const cache = new UnlockCache(clock);
+    const x = configServerKey('vs-extra', 'node /x.js');
+    const y = configServerKey('vs-other', 'node /y.js');
+    cache.unlock('a', 1000, ['h1']);
+    assert.equal(cache.covers('a', 'h1'), true, 'built-in servers are served');
+    assert.equal(cache.covers('a', 'h1', x), false, 'a server config.json added is not, unnamed');
+    cache.unlock('a', 1000, ['h1'], x);
+    assert.equal(cache.covers('a', 'h1', x), true, 'named by the allowing prompt');
+    assert.equal(cache.covers('a', 'h1', configServerKey('vs-extra', 'node /other.js')), false, 'the same name with another command is another server');
+    cache.unlock('a', 1000, ['h1'], y);
+    assert.deepEqual([cache.covers('a', 'h1', x), cache.covers('a', 'h1', y)], [true, true], 'an allow for the same hosts keeps the servers named before');
+    cache.unlock('a', 1000, ['h2']);
+    assert.deepEqual([cache.covers('a', 'h2', x), cache.covers('a', 'h2', y), cache.covers('a', 'h2')], [false, false, true], 'an unlock for other hosts names none of them');
+    cache.unlock('a', 1000, ['h2'], x);
+    clock.advance(1000);
+    cache.unlock('a', 1000, ['h2']);
+    assert.equal(cache.covers('a', 'h2', x), false, 'an expired unlock passes nothing on');
+    cache.dispose();
   });
 });

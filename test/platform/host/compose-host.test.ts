@@ -51,7 +51,8 @@ describe('composeHost()', () => {
         // A built-in child reads exactly its three files (D182).
         reads: ['index.cjs', 'server.cjs', 'server.v8cache'].map((f) => path.join(dist, 'mcp', 'vsphere', f)),
       },
-      { name: 'dev', kind: 'p6', modulePath: extra, execArgv: [] },
+      // Marked as config.json's: its first session of an unlock asks (C7-firstuse).
+      { name: 'dev', kind: 'p6', modulePath: extra, execArgv: [], fromConfig: true },
     ]);
   });
 

@@ -26,6 +26,8 @@ describe('serverSpecs()', () => {
           ['extra', ['--import', 'tsx']],
         ],
       );
+      // Security (C7-firstuse): only config.json's servers are marked, so only they ask before their first session.
+      assert.deepEqual(specs.map((s) => [s.name, s.fromConfig]), [['vsphere', undefined], ['p6', undefined], ['extra', true]], 'the config server is marked');
       // The P6 child maps large blocks instead of keeping them in glibc's arena (PERFORMANCE §3).
       assert.deepEqual(
         specs.map((s) => [s.name, s.env]),

@@ -4,39 +4,23 @@
 // and the item kept the replaced password beside the new one without a word. Real parts: a real
 // Secret Service (gnome-keyring on a private bus) whose login collection is locked, as a screen
 // lock does, right after the save's first keychain write; the real AppServices and config.json.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ipcChannels } from '../../src/base/contracts/ipc-channels.js';
 import { AppServices } from '../../src/main/app-services.js';
 import type { Keychain } from '../../src/platform/keychain/keychain.js';
-import { openHomeKeychain } from '../../src/platform/keychain/open-home-keychain.js';
 import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
-import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { useHomeKeychain } from '../support/home-keychain.js';
 
 const FIRST = 'first-Password-typed-last-year';
 const SECOND = 'second-Password-typed-now';
 const form = { id: 'vc1', kind: 'vsphere' as const, url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200 };
 
 describe('a Settings save whose final keychain write fails', () => {
-  let ss: SecretService;
-  let home: string;
-  let keychain: Keychain;
-
-  before(async () => {
-    ss = await startSecretService();
-    ss.apply();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-save-locked-'));
-    ({ keychain } = await openHomeKeychain(home));
-  });
-  after(async () => {
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
-  });
+  const world = useHomeKeychain('kb-save-locked-');
 
   it('answers with one line that says the password is not settled and what to do, never the password', async () => {
+    const { ss, home, keychain } = world;
     // The real keychain; after the save's first write (D223: the new password beside the
     // replaced one) the login collection is locked, so the final write really fails.
     let lockAfterWrite = false;

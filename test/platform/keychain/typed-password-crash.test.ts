@@ -4,18 +4,14 @@
 // crash is the second write failing (the config write not happening; the final keychain
 // write failing at the port), and the check is what the next unlock does: which password goes
 // to which server, and whether it needs a first-binding consent.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Endpoint } from '../../../src/base/contracts/endpoint.js';
 import { Sessions } from '../../../src/platform/broker/sessions.js';
 import { UpstreamLoginError, type UpstreamLogin } from '../../../src/platform/broker/upstream-login.js';
 import type { Keychain } from '../../../src/platform/keychain/keychain.js';
-import { openHomeKeychain } from '../../../src/platform/keychain/open-home-keychain.js';
 import { bindStoredPassword, boundItem, decodePassword, writeTypedPassword } from '../../../src/platform/keychain/password-envelope.js';
-import { startSecretService, type SecretService } from '../../support/secret-service.js';
+import { useHomeKeychain } from '../../support/home-keychain.js';
 import { testConfig } from '../broker/broker-harness.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
@@ -65,89 +61,75 @@ function failingSets(inner: Keychain, failFrom: number): Keychain {
 }
 
 describe('a typed password and config.json: every crash point leaves the old state or the new one (D223)', () => {
-  let ss: SecretService;
-  let home: string;
-  let keychain: Keychain;
-
-  before(async () => {
-    ss = await startSecretService();
-    ss.apply();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-typed-crash-'));
-    ({ keychain } = await openHomeKeychain(home));
-  });
-
-  after(async () => {
-    await ss?.stop();
-    if (home) fs.rmSync(home, { recursive: true, force: true });
-  });
+  const world = useHomeKeychain('kb-typed-crash-');
 
   /** `endpoint update pm --url NEW --password-stdin` over `old`: its first write, then the process dies. */
   async function killedAfterFirstWrite(old: string): Promise<string | undefined> {
-    await keychain.set(CRED, old);
-    return writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints, 'pm');
+    await world.keychain.set(CRED, old);
+    return writeTypedPassword(world.keychain, CRED, NEW, newConfig.endpoints, 'pm');
   }
 
   it('killed before config.json was written: the old password still goes to the old server, bound, with no first-binding prompt', async () => {
     const previous = await killedAfterFirstWrite(boundItem(OLD, oldConfig, CRED));
     assert.equal(previous, boundItem(OLD, oldConfig, CRED), 'the replaced item, for a rollback');
-    const item = (await keychain.get(CRED))!;
+    const item = (await world.keychain.get(CRED))!;
     assert.notEqual(decodePassword(item).bindings, undefined, 'never a bare item');
     // config.json is still the old one: the next unlock is the old state.
-    assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] });
+    assert.deepEqual(await nextUnlock(world.keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] });
     // D227: that unlock settled the item on the password that worked: the old state, alone.
-    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'the unfinished new password is dropped');
+    assert.deepEqual(decodePassword((await world.keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'the unfinished new password is dropped');
     // Had the config write landed, the new state: the new password to the new server, and only it kept.
     await killedAfterFirstWrite(boundItem(OLD, oldConfig, CRED));
-    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
-    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] }, 'the replaced password is dropped');
+    assert.deepEqual(await nextUnlock(world.keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
+    assert.deepEqual(decodePassword((await world.keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] }, 'the replaced password is dropped');
     // And to neither anywhere else; a refusal settles nothing.
     await killedAfterFirstWrite(boundItem(OLD, oldConfig, CRED));
-    const evil = await nextUnlock(keychain, { ...pmOld, url: 'https://evil.example/p6ws/restapi' });
+    const evil = await nextUnlock(world.keychain, { ...pmOld, url: 'https://evil.example/p6ws/restapi' });
     assert.equal(evil.seen.length, 1, 'one outcome');
     assert.match(evil.seen[0]!, /^refused: pm now points at https:\/\/evil\.example; its password was stored for https:\/\/p6-new\.other\.example: /);
-    assert.ok(decodePassword((await keychain.get(CRED))!).was, 'still pending after a refusal');
+    assert.ok(decodePassword((await world.keychain.get(CRED))!).was, 'still pending after a refusal');
   });
 
   it('killed after config.json was written, before the final keychain write: the new password goes to the new server, and that unlock drops the replaced one', async () => {
-    await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
-    const faulty = failingSets(keychain, 2);
+    await world.keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
+    const faulty = failingSets(world.keychain, 2);
     await writeTypedPassword(faulty, CRED, NEW, newConfig.endpoints, 'pm');
     // config.json saved as newConfig; the final write fails at the port (reported, not thrown).
     const failed = await bindStoredPassword(faulty, newConfig, CRED, NEW, 'pm');
     assert.match(failed?.message ?? '', /killed before this write/, 'the failure is returned for the caller to report');
-    assert.ok(decodePassword((await keychain.get(CRED))!).was, 'the final write did not happen');
-    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
+    assert.ok(decodePassword((await world.keychain.get(CRED))!).was, 'the final write did not happen');
+    assert.deepEqual(await nextUnlock(world.keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] });
     // D227: the unlock finished what the final write did not.
-    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] }, 'the old password is no longer in the item');
-    assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ["refused: pm now points at https://p6.other.example; its password was stored for https://p6-new.other.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'"] }, 'so it goes to the old server no more');
+    assert.deepEqual(decodePassword((await world.keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] }, 'the old password is no longer in the item');
+    assert.deepEqual(await nextUnlock(world.keychain, pmOld), { unbound: false, seen: ["refused: pm now points at https://p6.other.example; its password was stored for https://p6-new.other.example: type it again in Settings or 'keybroker endpoint update pm --password-stdin'"] }, 'so it goes to the old server no more');
   });
 
   it('replacing a legacy item: killed before config.json, the old one still needs its first-binding consent, and that consent settles on it', async () => {
     await killedAfterFirstWrite(OLD);
-    const before = await nextUnlock(keychain, pmOld);
+    const before = await nextUnlock(world.keychain, pmOld);
     assert.equal(before.unbound, true, 'the old state: an unbound password asks for its binding');
     assert.match(before.seen.join(), /^refused: the stored password of pm has no recorded servers yet/, 'not sent without that consent');
-    assert.deepEqual((await nextUnlock(keychain, pmOld, true)).seen, ['https://p6.other.example OLD'], 'with it, the old password to the old server');
-    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'bound where the person allowed, the unfinished new password dropped (D227)');
+    assert.deepEqual((await nextUnlock(world.keychain, pmOld, true)).seen, ['https://p6.other.example OLD'], 'with it, the old password to the old server');
+    assert.deepEqual(decodePassword((await world.keychain.get(CRED))!), { password: OLD, bindings: [{ origin: 'https://p6.other.example' }] }, 'bound where the person allowed, the unfinished new password dropped (D227)');
     await killedAfterFirstWrite(OLD);
-    assert.deepEqual(await nextUnlock(keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] }, 'had config.json been saved: the new password, no consent needed');
+    assert.deepEqual(await nextUnlock(world.keychain, pmNew), { unbound: false, seen: ['https://p6-new.other.example NEW'] }, 'had config.json been saved: the new password, no consent needed');
   });
   // Round 12 (A6-mutation): the two edges the mutation run of password-envelope.ts showed.
   it('a first password (no item to replace): written bound to the new config, with nothing kept as replaced', async () => {
-    await keychain.delete(CRED);
-    assert.equal(await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints, 'pm'), undefined, 'nothing replaced, nothing to roll back');
-    assert.deepEqual(decodePassword((await keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] });
+    await world.keychain.delete(CRED);
+    assert.equal(await writeTypedPassword(world.keychain, CRED, NEW, newConfig.endpoints, 'pm'), undefined, 'nothing replaced, nothing to roll back');
+    assert.deepEqual(decodePassword((await world.keychain.get(CRED))!), { password: NEW, bindings: [{ origin: 'https://p6-new.other.example' }] });
   });
 
   it('a save without the password that binds nothing new writes nothing: a crash-left item keeps its replaced password', async () => {
-    await keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
-    await writeTypedPassword(keychain, CRED, NEW, newConfig.endpoints, 'pm');
-    const pending = (await keychain.get(CRED))!;
+    await world.keychain.set(CRED, boundItem(OLD, oldConfig, CRED));
+    await writeTypedPassword(world.keychain, CRED, NEW, newConfig.endpoints, 'pm');
+    const pending = (await world.keychain.get(CRED))!;
     let sets = 0;
-    const counting: Keychain = { get: (a) => keychain.get(a), delete: (a) => keychain.delete(a), set: async (a, s) => { sets++; return keychain.set(a, s); } };
+    const counting: Keychain = { get: (a) => world.keychain.get(a), delete: (a) => world.keychain.delete(a), set: async (a, s) => { sets++; return world.keychain.set(a, s); } };
     await bindStoredPassword(counting, newConfig, CRED, undefined, 'pm');
     assert.equal(sets, 0, 'pm is bound already: no write');
-    assert.equal(await keychain.get(CRED), pending, 'the item is as writeTypedPassword left it');
-    assert.deepEqual(await nextUnlock(keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] }, 'the old config still sends the old password to the old server');
+    assert.equal(await world.keychain.get(CRED), pending, 'the item is as writeTypedPassword left it');
+    assert.deepEqual(await nextUnlock(world.keychain, pmOld), { unbound: false, seen: ['https://p6.other.example OLD'] }, 'the old config still sends the old password to the old server');
   });
 });

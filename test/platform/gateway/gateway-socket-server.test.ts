@@ -166,8 +166,11 @@ describe('GatewaySocketServer', () => {
   });
 
   it('refuses a hello that is too long or that never comes', async () => {
-    const s = await listen({ helloTimeoutMs: 100 });
-    const long = await rawConnect(s.socketPath);
+    // Two servers: the too-long hello is read under the default deadline, so a loaded machine
+    // that reads its bytes late cannot turn it into a timeout; the silent one gets 100 ms.
+    const patient = await listen();
+    const s = await listen({ helloTimeoutMs: 100, socketPath: path.join(home, 'impatient.sock') });
+    const long = await rawConnect(patient.socketPath);
     long.socket.write(Buffer.alloc(5000, 0x7b));
     const silent = await rawConnect(s.socketPath);
     const [a] = (await long.linesUntilClosed()) as Array<{ error: { code: string } }>;

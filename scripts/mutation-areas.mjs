@@ -307,6 +307,8 @@ export const AREAS = {
       'test/platform/ipc/read-window.test.ts',
       'test/platform/gateway/json-line-transport.test.ts',
       'test/platform/gateway/json-line-transport-attacks.test.ts',
+      // Round 13 (E3-smallmut): only a cancel the SDK acts on frees an id (D241).
+      'test/platform/gateway/cancel-ignored-id-attacks.test.ts',
       'test/platform/gateway/gateway-socket-attacks.test.ts',
       'test/platform/gateway/gateway-socket-server.test.ts',
       'test/platform/control/control-server.test.ts',
@@ -387,6 +389,9 @@ export const AREAS = {
       'test/platform/gateway/cancelled-done.test.ts',
       // Written for its survivors: the transport alone on the compromised child (about 15 s).
       'test/platform/gateway/child-mcp-transport.test.ts',
+      // Round 13 (E3-smallmut): the progress bound in the Gateway's onprogress (D242), on the
+      // compromised child behind the real Gateway and a raw socket client (a few seconds).
+      'test/platform/gateway/child-progress-flood.test.ts',
     ],
   },
   'local-safety': {

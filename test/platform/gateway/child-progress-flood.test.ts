@@ -53,4 +53,30 @@ describe('a child that floods progress for a client that does not read', () => {
       await g.dispose();
     }
   });
+
+  it('sends no progress for a call whose client asked for none (no progress token): the child is given no token to report with (E3-smallmut)', async () => {
+    const g = makeGateway(gatewayConfig(), { spec: EVIL });
+    const child = g.startChild();
+    const reports: string[] = [];
+    child.onDidMessage((m) => {
+      const r = m as { ch?: string; kind?: string };
+      if (r.ch === 'report' && r.kind) reports.push(r.kind);
+    });
+    let session: Awaited<ReturnType<typeof rawSocketSession>> | undefined;
+    try {
+      const { lines, write } = (session = await rawSocketSession(g.gateway, 'evil'));
+      const answer = '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"done"}]}}}\n';
+      write({ id: 1, method: 'tools/call', params: { name: 'evil_answer', arguments: { raw: '{"ch":"report","kind":"got"}\n', later: answer } } });
+      await until('the call at the child', () => reports.includes('got'));
+      child.send({ ch: 'attack', kind: 'progress', n: 3, kib: 1 });
+      await until('the progress through the host', () => reports.includes('progress-done'));
+      child.send({ ch: 'attack', kind: 'answer-held' });
+      await until('the result', () => lines.some((l) => l.id === 1));
+      assert.equal(lines.find((l) => l.id === 1)!.result?.content?.[0]?.text, 'done', 'the child\'s result reached the client');
+      assert.deepEqual(lines.filter((l) => l.method === 'notifications/progress'), [], 'progress reached a client that asked for none');
+    } finally {
+      await session?.end();
+      await g.dispose();
+    }
+  });
 });

@@ -122,6 +122,24 @@ describe('JsonLineTransport against its peer (D168)', () => {
     });
   }
 
+  it('Security: a cancel whose requestId is no string or number (the SDK refuses it) frees no place, even one that reads as a served id (E3-smallmut)', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host, { maxInFlight: 2 });
+    const client = rawPeer(peer);
+    client.write(call('a'));
+    client.write(call('true'));
+    // As text each names a served id (`String(['a'])` is "a"); none is an id the SDK would cancel.
+    client.write(cancel(['a']));
+    client.write(cancel(true));
+    client.write(call('a'));
+    client.write(call('y'));
+    await until('the last request refused or served', () => client.answer('y') !== undefined || end.ids().includes('y'));
+    assert.equal(client.answer('y')?.error?.code, REQUESTS_IN_FLIGHT_ERROR, 'the window is still full');
+    assert.deepEqual(end.ids(), ['a', 'true'], 'a cancel of another type freed the id and a place');
+    assert.deepEqual(end.invalid, ['duplicate-id'], 'the reused id is a repeat');
+  });
+
   it('Security: what the host sends itself (a progress notification, its own request with the id of one of the peer\'s) frees no place; its answer does', async () => {
     const { host, peer, cleanup } = await socketPair();
     cleanups.push(cleanup);

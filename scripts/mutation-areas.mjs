@@ -387,6 +387,9 @@ export const AREAS = {
       'test/platform/gateway/cancelled-done.test.ts',
       // Written for its survivors: the transport alone on the compromised child (about 15 s).
       'test/platform/gateway/child-mcp-transport.test.ts',
+      // Round 13 (E2-intakemut): D243's `open` set (a cancel remembered only for an open id, and
+      // forgotten at its answer with no watcher), through the real ChildConnection.
+      'test/platform/gateway/cancelled-ids.test.ts',
     ],
   },
   'local-safety': {

@@ -222,6 +222,22 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
     }
   });
 
+  it('forgets its open requests at close: a cancel sent after it is not remembered (D243)', async () => {
+    const w = await world();
+    try {
+      await w.request(3);
+      await w.cancel(3);
+      assert.equal(w.transport.cancelledWaiting, 1, 'a cancel of an open request is remembered');
+      await w.request(4);
+      await w.transport.close();
+      assert.equal(w.transport.cancelledWaiting, 0, 'the close forgot the cancelled one');
+      await assert.rejects(w.cancel(4), /the evil server is not running/, 'a cancel on a closed channel fails');
+      assert.equal(w.transport.cancelledWaiting, 0, 'and the request open at the close is not remembered as cancelled');
+    } finally {
+      await w.dispose();
+    }
+  });
+
   it('with no request sent, or once closed, calls the watcher on a microtask, not at once', async () => {
     const w = await world();
     try {

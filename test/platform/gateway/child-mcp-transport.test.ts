@@ -198,6 +198,46 @@ describe('ChildMcpTransport: requests, answers and their watchers (D211, D231)',
     }
   });
 
+  it('while one request is watched, an answer to another, unwatched id reaches the SDK and calls no watcher (E2-intakemut)', async () => {
+    const w = await world();
+    const errors: Error[] = [];
+    w.transport.onerror = (e) => void errors.push(e);
+    try {
+      const fired: string[] = [];
+      await w.request(5);
+      await w.request(1);
+      w.transport.watchLastRequest(() => void fired.push('watched'));
+      // The child answers 5 (sent, never watched) while 1 is watched.
+      await w.call(9, answer('{"content":[]}').replace('$ID', '5'));
+      await until('the answer to 5 delivered or failed', () => errors.length > 0 || w.delivered.some((m) => 'id' in m && m.id === 5));
+      assert.deepEqual(errors.map((e) => e.message), [], 'no error delivering an answer nobody watches');
+      assert.ok(w.delivered.some((m) => 'id' in m && m.id === 5 && 'result' in m), 'the unwatched answer reaches the SDK');
+      assert.deepEqual([...fired], [], 'the watch of 1 is not called by the answer to 5');
+      await w.call(10, answer('{"content":[]}').replace('$ID', '1'));
+      await until('the answer to 1 delivered or failed', () => errors.length > 0 || w.delivered.some((m) => 'id' in m && m.id === 1));
+      assert.deepEqual([...fired], ['watched'], 'its own answer calls it');
+      assert.deepEqual(errors.map((e) => e.message), [], 'and no error on the way');
+    } finally {
+      await w.dispose();
+    }
+  });
+
+  it('forgets its open requests at close: a cancel sent after it is not remembered (D243)', async () => {
+    const w = await world();
+    try {
+      await w.request(3);
+      await w.cancel(3);
+      assert.equal(w.transport.cancelledWaiting, 1, 'a cancel of an open request is remembered');
+      await w.request(4);
+      await w.transport.close();
+      assert.equal(w.transport.cancelledWaiting, 0, 'the close forgot the cancelled one');
+      await assert.rejects(w.cancel(4), /the evil server is not running/, 'a cancel on a closed channel fails');
+      assert.equal(w.transport.cancelledWaiting, 0, 'and the request open at the close is not remembered as cancelled');
+    } finally {
+      await w.dispose();
+    }
+  });
+
   it('with no request sent, or once closed, calls the watcher on a microtask, not at once', async () => {
     const w = await world();
     try {

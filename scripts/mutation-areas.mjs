@@ -157,6 +157,8 @@ export const AREAS = {
       'test/platform/gateway/queued-calls-audit.test.ts',
       // Round 13 (C3-mutation): D229's waiting bound (child-token-request-flood.test.ts runs real children).
       'test/platform/broker/token-waiting-bound.test.ts',
+      // Round 13 (E1-consentmut): D250's config.json servers and the unlocks that name them.
+      'test/platform/broker/config-server-consent.test.ts',
     ],
   },
   'p6-call': {

@@ -115,6 +115,47 @@ describe('a server config.json added and the unlock of a credential (C7-firstuse
     broker.dispose();
   });
 
+  it('its cool-down is its own: another server config.json added is still asked, a prompt on screen for a built-in server is not joined, and a lock ends it while it runs and ends no other credential\'s (E1-consentmut)', async () => {
+    const { broker, approver } = makeBroker();
+    const extra = configServerLink('vsphere', 'vs-extra');
+    assert.equal((await askAnswered(broker, approver, extra, 'vc1', 'a', 'deny')).t, 'token.deny', 'denied');
+    // Before (coolDownKey's text dropped): every server config.json added shared one cool-down.
+    assert.equal((await askAnswered(broker, approver, configServerLink('vsphere', 'vs-other'), 'vc1', 'b', 'deny')).t, 'token.deny', 'another server config.json added is asked');
+    assert.equal(approver.prompts.length, 2, 'with a prompt of its own');
+    const shown = approver.nextPrompt();
+    const builtIn = ask(broker, recordingLink('vsphere'), 'vc1', 'c');
+    await shown;
+    const refused = await ask(broker, extra, 'vc1', 'd');
+    assert.ok(refused.t === 'token.deny' && /will not ask them again/.test(refused.message), `a built-in server's prompt on screen is not its way past its cool-down: ${JSON.stringify(refused)}`);
+    approver.answer('deny');
+    assert.equal((await builtIn).t, 'token.deny', 'the built-in server was denied');
+    assert.equal((await askAnswered(broker, approver, recordingLink('p6'), 'pm', 'e', 'deny')).t, 'token.deny', "pm's credential denied");
+    const before = approver.prompts.length;
+    await broker.lock('vc1');
+    assert.equal((await askAnswered(broker, approver, extra, 'vc1', 'f', 'allow-once')).t, 'token.grant', 'the lock ended its cool-down while it ran');
+    assert.equal(approver.prompts.length, before + 1, 'after a prompt');
+    const other = await ask(broker, recordingLink('p6'), 'pm', 'g');
+    assert.ok(other.t === 'token.deny' && /will not ask them again/.test(other.message), `a lock of vc1 ends no cool-down of another credential: ${JSON.stringify(other)}`);
+    broker.dispose();
+  });
+
+  it('two servers config.json added asking at once get a prompt each, and an allow of one does not serve the other (E1-consentmut)', async () => {
+    const { broker, approver } = makeBroker();
+    const first = approver.nextPrompt();
+    const x = ask(broker, configServerLink('vsphere', 'vs-extra'), 'vc1', 'a');
+    await first;
+    const y = ask(broker, configServerLink('vsphere', 'vs-other'), 'vc1', 'b');
+    await drain();
+    // Before (the prompt key without the server): the second joined the first one's prompt.
+    assert.deepEqual(approver.prompts.map((p) => p.server), ['vs-extra', 'vs-other'], 'two prompts, each naming its server');
+    approver.answerOne(approver.prompts[0]!.id, 'allow-ttl');
+    assert.equal((await x).t, 'token.grant', 'the one allowed is served');
+    await drain();
+    approver.answerOne(approver.prompts[1]!.id, 'deny');
+    assert.equal((await y).t, 'token.deny', 'the other waited for its own answer');
+    broker.dispose();
+  });
+
   it('withdraws at most CHILD_CANCELS_PER_MINUTE of its prompts a minute (D196)', async () => {
     const { broker, approver } = makeBroker();
     await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');

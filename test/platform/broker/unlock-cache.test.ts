@@ -90,4 +90,30 @@ describe('UnlockCache', () => {
     assert.equal(cache.covers('a', 'h2', x), false, 'an expired unlock passes nothing on');
     cache.dispose();
   });
+
+  it('keeps the named servers only for exactly the same hosts, in any order; an unlock read past its TTL before its timer fired serves nothing and passes nothing on (E1-consentmut)', () => {
+    const clock = new ManualClock();
+    const cache = new UnlockCache(clock);
+    const x = configServerKey('vs-extra', 'node /x.js');
+    cache.unlock('a', 1000, ['h1', 'h2'], x);
+    cache.unlock('a', 1000, ['h2', 'h1']);
+    assert.equal(cache.covers('a', 'h1', x), true, 'the same hosts in another order are the same hosts');
+    cache.unlock('a', 1000, ['h1', 'h3']);
+    assert.equal(cache.covers('a', 'h1', x), false, 'hosts that share one with the named unlock are other hosts');
+    cache.unlock('a', 1000, ['h1'], x);
+    cache.unlock('a', 1000, ['h1', 'h2']);
+    assert.equal(cache.covers('a', 'h1', x), false, 'more hosts than the named unlock are other hosts');
+    cache.unlock('a', 1000, ['h1'], x);
+    cache.unlock('a', 1000, []);
+    cache.unlock('a', 1000, ['h1']);
+    assert.equal(cache.covers('a', 'h1', x), false, 'fewer hosts in between ended the names');
+    cache.unlock('a', 1000, ['h1'], x);
+    clock.jump(1000); // No timer fired: only the reads see the TTL is over.
+    cache.unlock('a', 1000, ['h1']);
+    assert.equal(cache.covers('a', 'h1', x), false, 'an unlock past its TTL, its timer not yet fired, passes nothing on');
+    cache.unlock('a', 1000, ['h1'], x);
+    clock.jump(1000);
+    assert.deepEqual([cache.covers('a', 'h1', x), cache.covers('a', 'h1')], [false, false], 'an unlock past its TTL, its timer not yet fired, covers nothing');
+    cache.dispose();
+  });
 });

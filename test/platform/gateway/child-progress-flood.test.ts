@@ -17,22 +17,29 @@ import { rawSocketSession } from './raw-socket-session.js';
 
 const EVIL: ServerSpec = { name: 'evil', kind: 'vsphere', modulePath: path.resolve(import.meta.dirname, '../../fixtures/compromised-child.mjs'), args: ['--mcp'] };
 const N = 100;
+/** What the child writes when told `answer-held`: the call's result. */
+const answer = '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"done"}]}}}\n';
+
+/** The real Gateway with the compromised child, and the kinds of the reports the child sends. */
+function world() {
+  const g = makeGateway(gatewayConfig(), { spec: EVIL });
+  const child = g.startChild();
+  const reports: string[] = [];
+  child.onDidMessage((m) => {
+    const r = m as { ch?: string; kind?: string };
+    if (r.ch === 'report' && r.kind) reports.push(r.kind);
+  });
+  return { g, child, reports };
+}
 
 describe('a child that floods progress for a client that does not read', () => {
   it('keeps at most a few notifications waiting; the client gets them in order, the last one, then the result', async () => {
-    const g = makeGateway(gatewayConfig(), { spec: EVIL });
-    const child = g.startChild();
-    const reports: string[] = [];
-    child.onDidMessage((m) => {
-      const r = m as { ch?: string; kind?: string };
-      if (r.ch === 'report' && r.kind) reports.push(r.kind);
-    });
+    const { g, child, reports } = world();
     let session: Awaited<ReturnType<typeof rawSocketSession>> | undefined;
     try {
       const { socket, lines, write } = (session = await rawSocketSession(g.gateway, 'evil'));
       // The client stops reading; the child got the call, floods its progress, then answers.
       socket.pause();
-      const answer = '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"done"}]}}}\n';
       write({ id: 1, method: 'tools/call', params: { name: 'evil_answer', arguments: { raw: '{"ch":"report","kind":"got"}\n', later: answer }, _meta: { progressToken: 'tok' } } });
       await until('the call at the child', () => reports.includes('got'));
       child.send({ ch: 'attack', kind: 'progress', n: N, kib: 256 });
@@ -55,17 +62,10 @@ describe('a child that floods progress for a client that does not read', () => {
   });
 
   it('sends no progress for a call whose client asked for none (no progress token): the child is given no token to report with (E3-smallmut)', async () => {
-    const g = makeGateway(gatewayConfig(), { spec: EVIL });
-    const child = g.startChild();
-    const reports: string[] = [];
-    child.onDidMessage((m) => {
-      const r = m as { ch?: string; kind?: string };
-      if (r.ch === 'report' && r.kind) reports.push(r.kind);
-    });
+    const { g, child, reports } = world();
     let session: Awaited<ReturnType<typeof rawSocketSession>> | undefined;
     try {
       const { lines, write } = (session = await rawSocketSession(g.gateway, 'evil'));
-      const answer = '{"ch":"mcp","msg":{"jsonrpc":"2.0","id":$ID,"result":{"content":[{"type":"text","text":"done"}]}}}\n';
       write({ id: 1, method: 'tools/call', params: { name: 'evil_answer', arguments: { raw: '{"ch":"report","kind":"got"}\n', later: answer } } });
       await until('the call at the child', () => reports.includes('got'));
       child.send({ ch: 'attack', kind: 'progress', n: 3, kib: 1 });

@@ -6,7 +6,7 @@ import { LineFramer, type InvalidLineReason } from '../ipc/line-framer.js';
 import { ReadWindow } from '../ipc/read-window.js';
 import { encodeJsonRpcLine } from './json-rpc-line.js';
 import { isPlainJsonRpcMessage } from './plain-json-rpc.js';
-import { cancelledRequestId } from './unique-request-ids.js';
+import { cancelledRequestId, requestIdKey } from './unique-request-ids.js';
 
 /** Child result bytes shorter than this are copied into one buffer with the envelope (one write); longer ones go corked, uncopied. */
 const SPLICE_COPY_BELOW_BYTES = 64 * 1024;
@@ -57,11 +57,6 @@ export interface JsonLineTransportOptions {
    * own answers wait could wait for each other.
    */
   readonly windowed?: boolean;
-}
-
-/** A request id as a map key: `1` and `"1"` are different ids. */
-function idKey(id: string | number): string {
-  return typeof id === 'number' ? `n${id}` : `s${id}`;
 }
 
 /**
@@ -156,7 +151,7 @@ export class JsonLineTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.socket.destroyed) throw new Error('the gateway connection is closed; reconnect to continue');
     // An answer to one of the peer's requests frees its place in the window (after the write, below).
-    const answered = this.window !== undefined && !('method' in message) && 'id' in message && message.id !== undefined && this.serving.delete(idKey(message.id));
+    const answered = this.window !== undefined && !('method' in message) && 'id' in message && message.id !== undefined && this.serving.delete(requestIdKey(message.id));
     const line = encodeJsonRpcLine(message, this.options.spliceFromBytes ?? SPLICE_FROM_BYTES);
     let ok: boolean;
     if (typeof line === 'string') ok = this.socket.write(line);
@@ -215,7 +210,7 @@ export class JsonLineTransport implements Transport {
     if ('method' in message && 'id' in message) {
       // Security: JSON-RPC ids are unique among a peer's open requests; a repeated one would
       // let a peer keep more requests open than the window counts.
-      const key = idKey(message.id);
+      const key = requestIdKey(message.id);
       if (this.serving.has(key)) return this.invalid('duplicate-id');
       this.serving.add(key);
     }
@@ -225,7 +220,7 @@ export class JsonLineTransport implements Transport {
   /** Answer a request the window has no room for, without the session seeing it. */
   private refuse(message: JSONRPCMessage): void {
     if (!('id' in message) || message.id === undefined) return;
-    this.serving.delete(idKey(message.id));
+    this.serving.delete(requestIdKey(message.id));
     const max = this.options.maxInFlight ?? MAX_REQUESTS_IN_FLIGHT;
     const error = { code: REQUESTS_IN_FLIGHT_ERROR, message: `too many requests at once (${max} are being served); wait for their answers, then retry` };
     this.send({ jsonrpc: '2.0', id: message.id, error }).catch((e: unknown) => this.report(e));
@@ -241,7 +236,7 @@ export class JsonLineTransport implements Transport {
     // A cancelled request is never answered (the SDK drops its result): its place is free now.
     // Only one the SDK really cancels: it ignores a cancel of id 0 or "" (C6-redteam).
     const cancelled = cancelledRequestId(message);
-    if (cancelled !== undefined && this.serving.delete(idKey(cancelled))) this.window?.settle();
+    if (cancelled !== undefined && this.serving.delete(requestIdKey(cancelled))) this.window?.settle();
   }
 
   private invalid(reason: JsonLineInvalidReason): void {

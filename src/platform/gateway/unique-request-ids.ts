@@ -4,7 +4,10 @@ import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.
 /** The answer to a request whose id one of the session's requests still holds (Y5-redteam). */
 export const REPEATED_ID_MESSAGE = 'this request id is already being served in this session; send each request with an id of its own';
 
-const idKey = (id: string | number): string => `${typeof id}:${String(id)}`;
+/** A request id as a map key: `1` and `"1"` are different ids. */
+export function requestIdKey(id: string | number): string {
+  return typeof id === 'number' ? `n${id}` : `s${id}`;
+}
 
 /**
  * The request a `notifications/cancelled` really cancels at the SDK's `Server`, or undefined.
@@ -36,12 +39,12 @@ export function refuseRepeatedRequestIds(transport: Transport): void {
   const deliver = transport.onmessage;
   const send = transport.send.bind(transport);
   transport.send = (message: JSONRPCMessage, options) => {
-    if (!('method' in message) && 'id' in message && message.id !== undefined) serving.delete(idKey(message.id));
+    if (!('method' in message) && 'id' in message && message.id !== undefined) serving.delete(requestIdKey(message.id));
     return send(message, options);
   };
   transport.onmessage = (message, extra) => {
     if ('method' in message && 'id' in message) {
-      const key = idKey(message.id);
+      const key = requestIdKey(message.id);
       if (serving.has(key)) {
         send({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.InvalidRequest, message: REPEATED_ID_MESSAGE } }, { relatedRequestId: message.id }).catch(() => undefined);
         return;
@@ -49,7 +52,7 @@ export function refuseRepeatedRequestIds(transport: Transport): void {
       serving.add(key);
     } else {
       const id = cancelledRequestId(message);
-      if (id !== undefined) serving.delete(idKey(id));
+      if (id !== undefined) serving.delete(requestIdKey(id));
     }
     deliver?.(message, extra);
   };

@@ -6,6 +6,7 @@ export const REPEATED_ID_MESSAGE = 'this request id is already being served in t
 
 /** A request id as a map key: `1` and `"1"` are different ids. */
 export function requestIdKey(id: string | number): string {
+  // Stryker disable next-line EqualityOperator: equivalent; swapping which type gets which prefix keeps 1 and "1" apart.
   return typeof id === 'number' ? `n${id}` : `s${id}`;
 }
 

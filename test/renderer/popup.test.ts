@@ -370,6 +370,18 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('shows a config.json server\'s long command whole, so padded node options cannot push its module out of sight (D7-redteam)', async () => {
+    // What config.json allows: eight node options of 200 characters (here padded with spaces), then the module.
+    const padded = Array.from({ length: 8 }, (_, i) => `--title=${' '.repeat(190)}${i}`).join(' ');
+    const command = `node ${padded} /tmp/kb-attacker/${'d'.repeat(200)}/evil.cjs`;
+    const extra: ApprovalRequest = { ...unlock, id: '0f0f0f0e', server: 'p6-extra', subject: { ...unlock.subject, fromConfig: { command } } as ApprovalRequest['subject'] };
+    const page = await openPage(browser, 'popup', { listApprovals: [extra] }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0f0f0f0e"]').waitFor();
+    // Before: cut at 600 characters, inside the padding: the module was not on the prompt at all.
+    assert.equal(await page.locator('[data-field="command"]').textContent(), command, 'the command whole, its module last');
+    await page.context().close();
+  });
+
   it('shows a hostile host as inert text with its bidi override made visible', async () => {
     const hostile: ApprovalRequest = { ...unlock, id: '0d0d0d0d', subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 3600, hosts: ['<b>evil.example</b>\u202emoc'] } };
     const page = await openPage(browser, 'popup', { listApprovals: [hostile] }, undefined, { clockAt: now });

@@ -44,6 +44,14 @@ export const MAX_UNLOCK_HOSTS = 8;
  */
 export const UpstreamHost = z.string().min(1).max(300);
 
+/**
+ * Longest command of a config.json server an unlock prompt carries (D7-redteam): more than any
+ * command config.json allows (`node`, eight execArgv of 200 characters, a module of at most
+ * MAX_SERVER_MODULE_CHARS, even a relative one resolved against a host directory of 4096),
+ * so such a prompt always fits the contract and `keybroker approvals` can list it.
+ */
+export const MAX_CONFIG_COMMAND_CHARS = 8192;
+
 /** What the user is asked to allow. */
 export const ApprovalSubject = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -71,7 +79,7 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
      * command it runs as, so the person sees what gets the credential's session. Such a
      * server's first session of an unlock asks even while the credential is unlocked.
      */
-    fromConfig: z.strictObject({ command: z.string().min(1).max(4096) }).optional(),
+    fromConfig: z.strictObject({ command: z.string().min(1).max(MAX_CONFIG_COMMAND_CHARS) }).optional(),
   }),
   z.strictObject({
     kind: z.literal('tool'),

@@ -125,11 +125,19 @@ export const AuditSettings = z.strictObject({
  * p6 servers: for developing a server, and for tests. It runs with the same allow-listed
  * environment and gets tokens only for endpoints of its `kind`.
  */
+/** Longest `module` of a server in config.json (D7-redteam); real paths are far shorter. */
+export const MAX_SERVER_MODULE_CHARS = 1024;
+
 export const ExtraServer = z.strictObject({
   name: ServerName,
   kind: EndpointKind,
-  /** Absolute path of the server's entry module. */
-  module: z.string().min(1),
+  /**
+   * Absolute path of the server's entry module. Security (D7-redteam): at most
+   * MAX_SERVER_MODULE_CHARS, so the command an unlock prompt shows for the server (`node
+   * [execArgv…] MODULE`) always fits the approval's contract (MAX_CONFIG_COMMAND_CHARS) and is
+   * shown whole: a longer one made every `keybroker approvals` answer an internal error.
+   */
+  module: z.string().min(1).max(MAX_SERVER_MODULE_CHARS, `a module path of at most ${MAX_SERVER_MODULE_CHARS} characters; move the server somewhere with a shorter path`),
   /** Runtime flags, e.g. `["--import", "tsx"]` for a TypeScript module in development. */
   execArgv: z.array(z.string().max(200)).max(8).default([]),
 });

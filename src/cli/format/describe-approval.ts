@@ -49,7 +49,9 @@ export function describeClient(a: Pick<ApprovalRequest, 'client' | 'clientVerifi
  * like {@link describeApproval}; the command is whoever wrote config.json's choice.
  */
 export function configServerLine(server: string, endpoint: string, command: string): string {
-  return toOneLine(`${server} (from config.json, command ${command}) asks for ${endpoint}'s session`, 2400);
+  // Security (D7-redteam): the command whole, never cut: a cut kept the start a config.json
+  // writer chose (padded node options) and dropped the module; the contract bounds its length.
+  return toOneLine(`${server} (from config.json, command ${command}) asks for ${endpoint}'s session`);
 }
 
 /** Most plan changes listed under an approval; `--json` has them all. */

@@ -1,6 +1,7 @@
 import type { ApprovalDecision } from '../../base/contracts/approval.js';
 import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
+import { auditCommand } from '../audit/audit-command.js';
 import { TokenDenied } from './token-denied.js';
 import { configServerKey, type UnlockCache } from './unlock-cache.js';
 import type { UnlockHosts } from '../../base/upstream-hosts.js';
@@ -248,7 +249,8 @@ export class Consent {
       id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }), ...(fromConfig && { fromConfig: { command: fromConfig.command } }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
-      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all, ...(fromConfig && { command: fromConfig.command }) },
+      // D7-redteam: a long command keeps its module (its end) in the records, not only its start.
+      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all, ...(fromConfig && { command: auditCommand(fromConfig.command) }) },
       // D222: the request's record says the person was asked to bind the password, not only to unlock it.
       requested: { ttlSeconds, ...(target.unbound && { unbound: true }) },
       answered: ({ decision, outcome: how }) => {

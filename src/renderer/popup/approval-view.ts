@@ -69,7 +69,10 @@ export function approvalView(request: ApprovalRequest, position: { index: number
   if (subject.kind === 'definition') rows.push(row('Changed', oneLine(subject.tools.join(', '), 300), 'tools'));
   rows.push(row('Server', oneLine(request.server, 64), 'server'), row('Endpoint', endpoint, 'endpoint'));
   // C7-firstuse: a server config.json added runs what that file says; the person sees the command.
-  if (subject.kind === 'unlock' && subject.fromConfig) rows.push(row('Command', oneLine(subject.fromConfig.command, 600), 'command'));
+  // Whole (D7-redteam): a cut kept the start a config.json writer chose (padded node options)
+  // and dropped the module, the part that says what runs; the contract bounds its length
+  // (MAX_CONFIG_COMMAND_CHARS, not imported: the page carries no zod).
+  if (subject.kind === 'unlock' && subject.fromConfig) rows.push(row('Command', sanitizeText(subject.fromConfig.command), 'command'));
   if (subject.kind === 'unlock') {
     // Y7-bindpw: where the password goes, so a config pointed at another server is seen.
     const more = subject.moreHosts ? ` and ${subject.moreHosts} more` : '';

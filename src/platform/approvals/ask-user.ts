@@ -1,6 +1,6 @@
 import type { ApprovalDecision, ApprovalSubject } from '../../base/contracts/approval.js';
 import type { AuditInput, AuditSink } from '../ports/audit-sink.js';
-import type { Clock } from '../ports/clock.js';
+import { elapsedMs, type Clock } from '../ports/clock.js';
 import type { Approver } from './approver.js';
 
 /** What asking the user needs, shared by unlock consent and tool approval. */
@@ -87,7 +87,7 @@ export async function askUser(deps: AskUserDeps, ask: AskUserRequest): Promise<A
         : decision === 'deny' ? 'denied' : 'allowed';
     const answer: AskAnswer = { outcome, decision: outcome === 'allowed' ? decision : 'deny', timeoutMs: ask.timeoutMs };
     const extra = ask.answered?.(answer);
-    audit.append({ event: outcome === 'allowed' ? ask.events.allowed : ask.events.denied, ...ask.fields, approvalId: id, outcome: AUDIT_OUTCOME[outcome], durationMs: clock.now() - createdAt, ...extra });
+    audit.append({ event: outcome === 'allowed' ? ask.events.allowed : ask.events.denied, ...ask.fields, approvalId: id, outcome: AUDIT_OUTCOME[outcome], durationMs: elapsedMs(clock, createdAt), ...extra });
     return answer;
   } finally {
     timer.dispose();

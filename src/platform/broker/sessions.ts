@@ -4,7 +4,7 @@ import { Emitter } from '../../base/events/emitter.js';
 import { DisposableBase, type Disposable } from '../../base/lifecycle/disposable.js';
 import type { Keychain } from '../keychain/keychain.js';
 import type { AuditSink } from '../ports/audit-sink.js';
-import type { Clock } from '../ports/clock.js';
+import { elapsedMs, type Clock } from '../ports/clock.js';
 import type { UnlockMode } from './consent.js';
 import { secretEquals } from './secret-equals.js';
 import { TokenDenied } from './token-denied.js';
@@ -266,7 +266,7 @@ export class Sessions extends DisposableBase {
     const started = clock.now();
     /** A password that may not go here: audited, and the refusal to throw. */
     const refuse = (code: 'not_allowed' | 'locked', message: string): TokenDenied => {
-      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: message, durationMs: clock.now() - started });
+      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'denied', code: 'password_not_bound', reason: message, durationMs: elapsedMs(clock, started) });
       return new TokenDenied(code, message);
     };
     // Security: the CA file is read once (with the item, by `read`); the binding is checked
@@ -290,7 +290,7 @@ export class Sessions extends DisposableBase {
     } catch (e) {
       const reason = e instanceof UpstreamLoginError ? e.reason : 'unreachable';
       const message = e instanceof UpstreamLoginError ? e.message : `login to ${endpoint.id} failed unexpectedly; check the URL and try again`;
-      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'failed', code: reason, reason: message, durationMs: clock.now() - started });
+      audit.append({ event: 'session.failed', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'failed', code: reason, reason: message, durationMs: elapsedMs(clock, started) });
       throw new TokenDenied(reason, message);
     }
     try {
@@ -320,7 +320,7 @@ export class Sessions extends DisposableBase {
     }
     const session: LiveSession = { endpoint: endpoint.id, kind: endpoint.kind, credential: endpoint.credential, token, ...(restToken ? { restToken } : {}), loggedInAt: clock.now(), expiresAt, mode };
     const h: Held = { session, endpoint, timer: clock.setTimer(Math.max(0, expiresAt - clock.now()), () => void this.end(endpoint.id, 'expired')) };
-    audit.append({ event: 'session.login', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'ok', durationMs: clock.now() - started, expiresAt: new Date(expiresAt).toISOString() });
+    audit.append({ event: 'session.login', endpoint: endpoint.id, credential: endpoint.credential, outcome: 'ok', durationMs: elapsedMs(clock, started), expiresAt: new Date(expiresAt).toISOString() });
     if ((this.epochs.get(endpoint.credential) ?? 0) !== epoch) {
       // Security: the user locked this credential while we were logging in. Log out before
       // settling, so a `lock` waiting on this login answers only after the logout.

@@ -3,7 +3,7 @@ import type { Endpoint } from '../../base/contracts/endpoint.js';
 import type { TokenGrant, TokenRenew, TokenRequest } from '../../base/contracts/token-protocol.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { ChildLink } from './child-link.js';
-import type { Clock } from '../ports/clock.js';
+import { elapsedMs, type Clock } from '../ports/clock.js';
 import type { Consent, Requester, UnlockTarget } from './consent.js';
 import { isUnbound, type LiveSession, type Sessions } from './sessions.js';
 import type { RepeatGrants } from './repeat-grants.js';
@@ -79,11 +79,11 @@ export class TokenService {
       // Security: a renew storm is counted, not written each time (Z3-renew).
       if (held) return this.deps.relogins.held(link.server, session.endpoint);
       // Security: a child re-asking for the token it holds is counted, not written each time (Y2-auditflood).
-      this.deps.grants.granted(link.server, session, { event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: this.deps.clock.now() - started, expiresAt: new Date(session.expiresAt).toISOString() });
+      this.deps.grants.granted(link.server, session, { event: 'token.granted', endpoint: frame.endpoint, server: link.server, outcome: 'ok', durationMs: elapsedMs(this.deps.clock, started), expiresAt: new Date(session.expiresAt).toISOString() });
     } catch (e) {
       this.deps.grants.denied(link.server, frame.endpoint);
       if (signal.aborted) {
-        this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'cancelled', reason: CANCELLED, durationMs: this.deps.clock.now() - started });
+        this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, outcome: 'cancelled', reason: CANCELLED, durationMs: elapsedMs(this.deps.clock, started) });
         return;
       }
       const denied = e instanceof TokenDenied ? e : new TokenDenied('unreachable', `could not get a session for ${frame.endpoint}; see 'keybroker audit'`);
@@ -93,7 +93,7 @@ export class TokenService {
       // Security: a denial the child asked for carries its pid, so the host counts it against the
       // child's refused-frame budget: valid frames for names it may never have cannot flood
       // the audit log and rotate the real history out (R10-attack).
-      this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, ...(denied.byChild && link.pid !== undefined ? { pid: link.pid } : {}), outcome: 'denied', code: denied.code, reason: denied.message, durationMs: this.deps.clock.now() - started });
+      this.deps.audit.append({ event: 'token.denied', endpoint: frame.endpoint, server: link.server, ...(denied.byChild && link.pid !== undefined ? { pid: link.pid } : {}), outcome: 'denied', code: denied.code, reason: denied.message, durationMs: elapsedMs(this.deps.clock, started) });
     }
   }
 

@@ -13,7 +13,7 @@ import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import type { Approver } from '../approvals/approver.js';
 import { askUser, type AskOutcome } from '../approvals/ask-user.js';
 import type { AuditSink } from '../ports/audit-sink.js';
-import type { Clock } from '../ports/clock.js';
+import { elapsedMs, type Clock } from '../ports/clock.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { argsPreview } from './args-preview.js';
@@ -316,7 +316,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         server: entry.spec.name,
         tool: name,
         outcome,
-        durationMs: clock.now() - started,
+        durationMs: elapsedMs(clock, started),
         reason,
         argNames: names,
         objects: plan && plan.objects.map((o) => withoutSecretValues(o, values!)),

@@ -28,3 +28,13 @@ export const systemClock: Clock = {
     return toDisposable(() => clearTimeout(handle));
   },
 };
+
+/**
+ * Milliseconds from `since` (an earlier `clock.now()`) to now, for an audit record's
+ * `durationMs`: never negative. Security (D7-redteam): the clock is the wall clock, which an
+ * NTP correction or a wake from sleep steps back; a negative duration broke the audit contract
+ * and its record was refused, so an allow the broker had acted on went unrecorded.
+ */
+export function elapsedMs(clock: Pick<Clock, 'now'>, since: number): number {
+  return Math.max(0, clock.now() - since);
+}

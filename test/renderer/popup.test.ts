@@ -370,6 +370,16 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('keeps a config.json server\'s warning when the password is also not yet bound: both are said (D7-redteam)', async () => {
+    const both: ApprovalRequest = { ...unlock, id: '0f0f0f0d', server: 'p6-extra', subject: { ...unlock.subject, unbound: true, fromConfig: { command: 'node /home/u/p6-extra/index.js' } } as ApprovalRequest['subject'] };
+    const page = await openPage(browser, 'popup', { listApprovals: [both] }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0f0f0f0d"]').waitFor();
+    // Before: only the binding was said; "not one KeyBroker ships" was dropped.
+    assert.deepEqual(await page.locator('[data-field="banner"] strong').allTextContents(), ['A server from config.json, not one KeyBroker ships', 'This password has no recorded servers yet'], 'both warnings');
+    assert.match(await page.locator('[data-field="binds"]').textContent() ?? '', /^Allowing binds it to p6-prod\.corp\.example\.com;/, 'and what allowing binds');
+    await page.context().close();
+  });
+
   it('shows a config.json server\'s long command whole, so padded node options cannot push its module out of sight (D7-redteam)', async () => {
     // What config.json allows: eight node options of 200 characters (here padded with spaces), then the module.
     const padded = Array.from({ length: 8 }, (_, i) => `--title=${' '.repeat(190)}${i}`).join(' ');

@@ -93,18 +93,17 @@ export function approvalView(request: ApprovalRequest, position: { index: number
       h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
       h('div', {}, h('strong', {}, `This will change ${endpoint}`),
         h('span', {}, plan ? 'Check the changes below before you allow them.' : 'No preview of the changes is available; read the arguments.')))
-    : subject.kind === 'unlock' && subject.unbound
-      // D222: allowing binds a password that has no recorded servers yet.
+    : subject.kind === 'unlock' && (subject.unbound || subject.fromConfig)
       ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
-        h('div', {}, h('strong', {}, 'This password has no recorded servers yet'),
-          h('span', { 'data-field': 'binds' }, `Allowing binds it to ${oneLine(subject.hosts.join(', ') + (subject.moreHosts ? ` and ${subject.moreHosts} more` : ''), 600)}; it goes nowhere else after that. Deny if these are not your servers.`)))
-    : subject.kind === 'unlock' && subject.fromConfig
-      // C7-firstuse: not a built-in server; whoever can write config.json can add one.
-      ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
-        h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
-        h('div', {}, h('strong', {}, 'A server from config.json, not one KeyBroker ships'),
-          h('span', {}, 'It runs the command below. Deny if you did not add it.')))
+        // Both when both hold (D7-redteam): a config.json server's warning was dropped for a password not yet bound.
+        h('div', {},
+          // C7-firstuse: not a built-in server; whoever can write config.json can add one.
+          ...(subject.fromConfig ? [h('strong', {}, 'A server from config.json, not one KeyBroker ships'),
+            h('span', {}, 'It runs the command below. Deny if you did not add it.')] : []),
+          // D222: allowing binds a password that has no recorded servers yet.
+          ...(subject.unbound ? [h('strong', {}, 'This password has no recorded servers yet'),
+            h('span', { 'data-field': 'binds' }, `Allowing binds it to ${oneLine(subject.hosts.join(', ') + (subject.moreHosts ? ` and ${subject.moreHosts} more` : ''), 600)}; it goes nowhere else after that. Deny if these are not your servers.`)] : [])))
     : subject.kind === 'definition'
       ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),

@@ -140,6 +140,11 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
       { ts: '2026-11-24T10:01:00.000Z', event: 'unlock.denied', endpoint: 'vc1', credential: 'domain:corp.example', hosts: ['vc1.corp.example', 'vc2.corp.example'], reason: 'denied in the approval popup' } satisfies AuditRecord);
     await page.getByRole('row', { name: /unlock\.denied/ }).waitFor();
     assert.equal(await details('unlock.denied'), 'for vc1.corp.example, vc2.corp.example; denied in the approval popup', 'a tailed row names every server, then the reason');
+    // D7-redteam: a server config.json added is named with its command, as `keybroker audit` prints it.
+    await page.evaluate((rec) => (globalThis as unknown as { __emit: (e: string, p: unknown) => void }).__emit('audit:appended', rec),
+      { ts: '2026-11-24T10:02:00.000Z', event: 'unlock.approved', endpoint: 'pm', credential: 'endpoint:pm', server: 'p6-extra', command: 'node /home/u/p6-extra/index.js', hosts: ['p6.corp.example'] } satisfies AuditRecord);
+    await page.getByRole('row', { name: /p6-extra/ }).waitFor();
+    assert.equal(await page.getByRole('row', { name: /p6-extra/ }).getByRole('cell').nth(6).innerText(), 'config.json server, runs node /home/u/p6-extra/index.js; for p6.corp.example', 'the command first');
     assert.deepEqual(pageErrors(page), [], 'the page raised no error');
     await page.context().close();
   });

@@ -122,7 +122,9 @@ export class Broker extends DisposableBase {
     let cancelsUsed = 0;
     const mayCancel = (): boolean => {
       const now = this.deps.clock.now();
-      if (now - cancelWindow >= 60_000) {
+      // A clock stepped back (NTP, a wake from sleep) starts a new minute too (D7-redteam): else
+      // the minute lasted until the clock passed its start again, every cancel of it refused.
+      if (now - cancelWindow >= 60_000 || now < cancelWindow) {
         cancelWindow = now;
         cancelsUsed = 0;
       }

@@ -44,6 +44,34 @@ describe('Broker attacks: a child that raises and withdraws unlock prompts in a 
   });
 });
 
+describe('token.cancel\'s minute after the wall clock stepped back (D7-redteam)', () => {
+  it('a cancel withdraws its prompt again a minute after the budget ran out, even when the clock stepped back an hour meanwhile', async () => {
+    const { broker, approver, audit, clock } = makeBroker();
+    const link = recordingLink('vsphere');
+    const child = broker.attachChild(link);
+    const cycle = async (i: number) => {
+      child.accept({ ch: 'broker', t: 'token.request', id: `r${i}`, endpoint: 'vc1' });
+      await drain();
+      child.accept({ ch: 'broker', t: 'token.cancel', id: `r${i}` });
+      await drain();
+    };
+    for (let i = 0; i <= CHILD_CANCELS_PER_MINUTE; i++) await cycle(i);
+    const withdrawn = () => audit.filter((r) => r.event === 'unlock.denied').length;
+    assert.equal(withdrawn(), CHILD_CANCELS_PER_MINUTE, 'the budget ran out');
+    await broker.lock();
+    await drain();
+    clock.jump(-3_600_000); // An NTP step back of an hour (a wake with a wrong clock, then a sync).
+    clock.advance(60_000);
+    const shown = approver.prompts.length;
+    const before = withdrawn();
+    await cycle(1000);
+    assert.equal(approver.prompts.length, shown + 1, 'the next request raised a prompt');
+    // Before: the window only reset once the clock passed its start again: an hour of cancels ignored.
+    assert.equal(withdrawn(), before + 1, 'a minute later the cancel withdrew its prompt');
+    child.dispose();
+  });
+});
+
 describe('Broker attacks: token.cancel naming what is not the child\'s (held)', () => {
   it('cancels of unknown, answered or another child\'s ids withdraw nothing, answer nothing, audit nothing and use none of the cancel budget', async () => {
     const { broker, approver, audit } = makeBroker();

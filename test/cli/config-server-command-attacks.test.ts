@@ -25,7 +25,7 @@ import { serverCommand } from '../../src/platform/supervisor/server-spec.js';
 import { AuditLog } from '../../src/platform/audit/audit-log.js';
 import { readAudit } from '../support/audit-file.js';
 import type { HostToChildBroker } from '../../src/base/contracts/token-protocol.js';
-import { describePlan } from '../../src/cli/format/describe-approval.js';
+import { configServerLine, describePlan } from '../../src/cli/format/describe-approval.js';
 import { FakeControlHandler } from '../mocks/fake-control-handler.js';
 import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
 import { ManualClock } from '../mocks/manual-clock.js';
@@ -133,5 +133,13 @@ describe('a config.json server\'s command and its unlock prompt (D7-redteam)', (
     const requested = readAudit(home).find((r) => r.event === 'unlock.requested');
     assert.equal(requested?.server, 'p6-extra', 'the prompt is audited');
     assert.ok(requested.command?.startsWith('node --title=') && requested.command.endsWith(`${'e'.repeat(100)}/evil.cjs`), `its record keeps the command's start and its module: ${requested.command?.slice(-60)}`);
+  });
+
+  it('a command with newlines, terminal escapes and bidi characters is one inert line in the CLI and serve\'s log', () => {
+    // What a config.json writer can put in execArgv or a module path (any character but NUL).
+    const command = 'node --title=x\n0f0f0f0f  p6  approve me\x1b[2K\x1b[1A\u202egnp.cjs /tmp/a\rb/evil.cjs';
+    const line = configServerLine('p6-extra', 'pm', command);
+    assert.ok(!['\n', '\r', '\x1b', '\u202e'].some((c) => line.includes(c)), `no line break, escape or bidi control survives: ${JSON.stringify(line)}`);
+    assert.ok(line.startsWith('p6-extra (from config.json, command node --title=x 0f0f0f0f') && line.endsWith("/evil.cjs) asks for pm's session"), `one line, the module last: ${line}`);
   });
 });

@@ -539,6 +539,8 @@ export const AREAS = {
       'src/platform/audit/check-audit-record.ts',
       // The tool.called record's template (round 13, C1-gwcpu).
       'src/platform/audit/tool-call-record.ts',
+      // A config.json server's command as its unlock records keep it (D7-redteam).
+      'src/platform/audit/audit-command.ts',
       'src/platform/audit/verify-audit.ts',
       'src/platform/audit/rotate-audit.ts',
       'src/platform/audit/audit-log.ts',
@@ -554,6 +556,7 @@ export const AREAS = {
       'test/platform/audit/audit-log.test.ts',
       'test/platform/audit/check-audit-record.test.ts',
       'test/platform/audit/tool-call-record.test.ts',
+      'test/platform/audit/audit-command.test.ts',
       'test/platform/audit/format-audit-line.test.ts',
       'test/platform/audit/parse-audit-line.test.ts',
       'test/platform/audit/read-audit.test.ts',

@@ -23,13 +23,28 @@ describe('auditCommand() (D7-redteam)', () => {
     assert.equal(kept.split('…').length, 2, 'one mark where it was cut');
   });
 
-  it('never splits a surrogate pair at either cut', () => {
-    for (let shift = 0; shift < 4; shift++) {
-      const command = `${'a'.repeat(shift)}${'😀'.repeat(600)}`;
-      const kept = auditCommand(command);
-      assert.ok(wellFormed(kept), `well-formed with the pairs shifted by ${shift}`);
-      assert.ok(kept.length <= AUDIT_MAX_STRING, `within the audit's length with the pairs shifted by ${shift}`);
-      assert.ok(kept.endsWith('😀'.repeat(169)), `the end kept with the pairs shifted by ${shift}`);
+  it('never splits a surrogate pair at either cut: the longest well-formed start and end that fit', () => {
+    // The lowest and highest surrogates (U+10000, U+10FFFF) and an emoji, the pairs shifted at either end.
+    for (const pair of ['\ud800\udc00', '\udbff\udfff', '😀']) {
+      for (const before of [0, 1]) {
+        for (const after of [0, 1]) {
+          const command = `${'a'.repeat(before)}${pair.repeat(600)}${'b'.repeat(after)}`;
+          const kept = auditCommand(command);
+          // The oracle, by another road: a well-formed start of 171 units or one fewer, an end of 340 or one fewer.
+          const head = wellFormed(command.slice(0, 171)) ? command.slice(0, 171) : command.slice(0, 170);
+          const tail = wellFormed(command.slice(-340)) ? command.slice(-340) : command.slice(-339);
+          const where = `${JSON.stringify(pair)} shifted by ${before} and ${after}`;
+          assert.ok(wellFormed(kept), `well-formed: ${where}`);
+          assert.equal(kept, `${head}…${tail}`, `the longest start and end that fit: ${where}`);
+        }
+      }
     }
+    // One pair at the cut, or just past it, with plain text around; a character above the
+    // surrogates (U+FFFD) where the end starts is no half of anything.
+    const one = (at: number) => `${'x'.repeat(at)}😀${'y'.repeat(1000)}`;
+    assert.equal(auditCommand(one(170)), `${'x'.repeat(170)}…${'y'.repeat(340)}`, 'a pair across the start\'s cut is left out whole');
+    assert.equal(auditCommand(one(171)).slice(0, 171), `${'x'.repeat(171)}`, 'a pair just past the cut leaves the start whole');
+    const above = `${'z'.repeat(1000)}\ufffd${'q'.repeat(339)}`;
+    assert.equal(auditCommand(above), `${'z'.repeat(171)}…\ufffd${'q'.repeat(339)}`, 'the end starts at U+FFFD, which is not a low surrogate');
   });
 });

@@ -120,14 +120,14 @@ export const AuditSettings = z.strictObject({
   checkpoints: AuditCheckpointSettings.optional(),
 });
 
+/** Longest `module` of a server in config.json (D7-redteam); real paths are far shorter. */
+export const MAX_SERVER_MODULE_CHARS = 1024;
+
 /**
  * An extra MCP server module to run as a supervised child, beside the built-in vsphere and
  * p6 servers: for developing a server, and for tests. It runs with the same allow-listed
  * environment and gets tokens only for endpoints of its `kind`.
  */
-/** Longest `module` of a server in config.json (D7-redteam); real paths are far shorter. */
-export const MAX_SERVER_MODULE_CHARS = 1024;
-
 export const ExtraServer = z.strictObject({
   name: ServerName,
   kind: EndpointKind,

@@ -16,7 +16,7 @@ import type { Endpoint } from '../base/contracts/endpoint.js';
 import type { Config } from '../base/contracts/config.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
 import { SettingsInputError } from './settings-input-error.js';
-import { unfinishedPasswordWarning } from './unfinished-password-warning.js';
+import { unboundPasswordWarning, unfinishedPasswordWarning } from './unfinished-password-warning.js';
 
 /**
  * True when `after` trusts another certificate than `before`, or sends the password to another
@@ -109,9 +109,12 @@ export class AppServices {
     // domain endpoint D180 allowed adds its binding.
     const failed = form.password || domain !== undefined ? await bindStoredPassword(this.deps.keychain, saved, credential, form.password || undefined, endpoint.id) : undefined;
     await this.deps.host.reloadConfig(form.password ? [credential] : []);
-    // The person is told when the typed password's final write failed (C2-tidy), as the CLI
-    // tells it (D223's unfinishedLine): config.json is saved, the item is not yet settled.
-    return { id: form.id, ...(failed && form.password && { warning: unfinishedPasswordWarning(credential, endpoint.id, failed) }) };
+    // The person is told when the keychain's last write failed, as the CLI tells it
+    // (unfinished-password-line.ts): config.json is saved, and the item is either not yet
+    // settled (a typed password, C2-tidy) or unchanged, not yet bound here (a domain's, D4-tidy).
+    if (!failed) return { id: form.id };
+    const warn = form.password ? unfinishedPasswordWarning : unboundPasswordWarning;
+    return { id: form.id, warning: warn(credential, endpoint.id, failed) };
   }
 
   async removeEndpoint(id: string): Promise<{ id: string }> {

@@ -62,7 +62,8 @@ export class AppServices {
 
   /**
    * Add or edit an endpoint from the form; a typed password goes to the keychain. `warning`: the
-   * save landed but the keychain item's final write failed, in one line that says what to do.
+   * save landed but the keychain item's last write failed (a typed password's, or the binding of a
+   * domain's stored one), in one line that says what state the item is in and what to do.
    */
   async saveEndpoint(form: EndpointForm, mode: 'add' | 'edit'): Promise<{ id: string; warning?: string }> {
     const endpoint = endpointFromForm(form);

@@ -199,6 +199,6 @@ describe('AuditLog.appendCall() (issue 17, round 13)', () => {
   it('refuses after dispose, as append does', () => {
     const log = new AuditLog({ home: freshHome(), settings: { maxBytes: 1024 * 1024, keep: 3 }, secrets: () => [] });
     log.dispose();
-    assert.throws(() => log.appendCall({ server: 's', tool: 't', outcome: 'ok' }), /after dispose/, 'appendCall after dispose is a bug');
+    assert.throws(() => log.appendCall({ server: 's', tool: 't', outcome: 'ok' }), { name: 'BugError', message: 'AuditLog.appendCall after dispose; audit before disposing the host' }, 'appendCall after dispose is a bug');
   });
 });

@@ -10,11 +10,12 @@ export function unfinishedLine(credential: string, endpointId: string, error: Er
 
 /**
  * The line `endpoint add/update` prints without --password-stdin (a domain's stored password,
- * D180) when config.json was saved but the write binding the item to the endpoint (D198), the
- * command's only keychain write, failed: the item is as it was, not yet bound there. The
- * endpoint's next successful unlock binds it (routePassword lets a domain's password go where
- * D180 let the command point it); typing the password binds it at once.
+ * D180) when config.json was saved but binding the item to the endpoint (D198: a read, then the
+ * command's only keychain write when the endpoint is not yet bound) failed: the item is as it
+ * was, so the endpoint may not be bound yet ("may": a failed read cannot tell). Its next
+ * successful unlock binds it (routePassword lets a domain's password go where D180 let the
+ * command point it); typing the password binds it at once.
  */
 export function unboundLine(credential: string, endpointId: string, error: Error): string {
-  return `keybroker endpoint: warning: config.json is saved, but the keychain refused to bind keychain item ${credential} to ${endpointId} (${error.message}); the item is unchanged and ${endpointId} is not yet among its servers: fix the keychain, and ${endpointId}'s next successful unlock binds it (or run 'keybroker endpoint update ${endpointId} --password-stdin' to type the password)\n`;
+  return `keybroker endpoint: warning: config.json is saved, but the keychain failed while binding keychain item ${credential} to ${endpointId} (${error.message}); the item is unchanged, so ${endpointId} may not be among its servers yet: fix the keychain, and ${endpointId}'s next successful unlock binds it (or run 'keybroker endpoint update ${endpointId} --password-stdin' to type the password)\n`;
 }

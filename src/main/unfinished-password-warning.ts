@@ -19,11 +19,12 @@ export function unfinishedPasswordWarning(credential: string, endpointId: string
 
 /**
  * What the Settings save answers when no password was typed (a domain's stored one, D180) and
- * its only keychain write, binding the item to the saved endpoint (D198), failed after
- * config.json was saved: the item is as it was, not yet bound there; the endpoint's next
- * successful unlock binds it (routePassword lets a domain's password go where D180 let the save
- * point it), or a save once the keychain works. The CLI's words: cli/unfinished-password-line.ts.
+ * binding the item to the saved endpoint (D198: a read, then a write when the endpoint is not
+ * yet bound) failed after config.json was saved: the item is as it was, so the endpoint may not be
+ * bound yet ("may": a failed read cannot tell); its next successful unlock binds it
+ * (routePassword lets a domain's password go where D180 let the save point it), or a save once the
+ * keychain works. The CLI's words: cli/unfinished-password-line.ts.
  */
 export function unboundPasswordWarning(credential: string, endpointId: string, error: Error): string {
-  return `Saved endpoint ${endpointId}, but the keychain refused to bind the stored password of ${credential} to it (${causeOf(error)}); the item is unchanged, and ${endpointId} is not yet among the servers it is bound to. Unlock or fix the keychain, then save ${endpointId} again (its next successful unlock also binds it).`;
+  return `Saved endpoint ${endpointId}, but the keychain failed while binding the stored password of ${credential} to it (${causeOf(error)}); the item is unchanged, so ${endpointId} may not be among the servers it is bound to yet. Unlock or fix the keychain, then save ${endpointId} again (its next successful unlock also binds it).`;
 }

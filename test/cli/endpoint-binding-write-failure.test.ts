@@ -28,11 +28,11 @@ describe('endpoint add/update without a typed password, whose binding write fail
     const added = await cli(['endpoint', 'add', 'vsphere', 'vc2', '--url', 'https://vc2.corp.example', ...domain]);
     assert.equal(added.code, 0, `config.json is saved and routes right: ${added.stderr}`);
     assert.match(added.stdout, /^added vsphere endpoint vc2 \(credential domain:corp\.example, .*shared password kept\)\n$/, 'the usual line');
-    assert.match(added.stderr, /^keybroker endpoint: warning: config\.json is saved, but the keychain refused to bind keychain item domain:corp\.example to vc2 \(.*locked.*\); the item is unchanged and vc2 is not yet among its servers: fix the keychain, and vc2's next successful unlock binds it \(or run 'keybroker endpoint update vc2 --password-stdin' to type the password\)\n$/,
+    assert.match(added.stderr, /^keybroker endpoint: warning: config\.json is saved, but the keychain failed while binding keychain item domain:corp\.example to vc2 \(.*locked.*\); the item is unchanged, so vc2 may not be among its servers yet: fix the keychain, and vc2's next successful unlock binds it \(or run 'keybroker endpoint update vc2 --password-stdin' to type the password\)\n$/,
       'one line: what happened, the item\'s state, what to do next');
     const moved = await cli(['endpoint', 'update', 'vc2', '--url', 'https://vc3.corp.example', '--no-verify']);
     assert.equal(moved.code, 0, `the update is saved: ${moved.stderr}`);
-    assert.match(moved.stderr, /^keybroker endpoint: warning: config\.json is saved, but the keychain refused to bind keychain item domain:corp\.example to vc2 \(.*locked.*\); the item is unchanged/, 'update warns the same way');
+    assert.match(moved.stderr, /^keybroker endpoint: warning: config\.json is saved, but the keychain failed while binding keychain item domain:corp\.example to vc2 \(.*locked.*\); the item is unchanged/, 'update warns the same way');
     for (const r of [added, moved]) assert.ok(!r.stderr.includes(PASSWORD) && !r.stdout.includes(PASSWORD), 'no password in the output');
     // What the line promises: the unchanged item goes to vc2 (and binds there) at its next login.
     const vc2 = new ConfigStore(home).load().endpoints.find((e) => e.id === 'vc2')!;

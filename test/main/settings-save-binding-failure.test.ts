@@ -48,7 +48,7 @@ describe('a Settings save without a typed password whose binding write fails', (
     lockAfterRead = true;
     const saved = await services.saveEndpoint({ ...shared, id: 'vc2', url: 'https://vc2.corp.example' }, 'add');
     assert.equal(saved.id, 'vc2', 'the save itself landed');
-    assert.match(saved.warning ?? '', /^Saved endpoint vc2, but the keychain refused to bind the stored password of domain:corp\.example to it \(.*keyring is locked.*\); the item is unchanged/,
+    assert.match(saved.warning ?? '', /^Saved endpoint vc2, but the keychain failed while binding the stored password of domain:corp\.example to it \(.*keyring is locked.*\); the item is unchanged, so vc2 may not be among the servers it is bound to yet\. Unlock or fix the keychain, then save vc2 again \(its next successful unlock also binds it\)\.$/,
       'the person is told what happened, what state the item is in and what to do next');
     assert.doesNotMatch(saved.warning!, /\n/, 'one line');
     assert.ok(!saved.warning!.includes(FIRST), 'no password in the warning');

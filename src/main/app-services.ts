@@ -16,7 +16,7 @@ import type { Endpoint } from '../base/contracts/endpoint.js';
 import type { Config } from '../base/contracts/config.js';
 import { applyEndpointForm, endpointFromForm, endpointSummaries, removeEndpoint } from './endpoint-config.js';
 import { SettingsInputError } from './settings-input-error.js';
-import { unfinishedPasswordWarning } from './unfinished-password-warning.js';
+import { unboundPasswordWarning, unfinishedPasswordWarning } from './unfinished-password-warning.js';
 
 /**
  * True when `after` trusts another certificate than `before`, or sends the password to another
@@ -62,7 +62,8 @@ export class AppServices {
 
   /**
    * Add or edit an endpoint from the form; a typed password goes to the keychain. `warning`: the
-   * save landed but the keychain item's final write failed, in one line that says what to do.
+   * save landed but the keychain item's last write failed (a typed password's, or the binding of a
+   * domain's stored one), in one line that says what state the item is in and what to do.
    */
   async saveEndpoint(form: EndpointForm, mode: 'add' | 'edit'): Promise<{ id: string; warning?: string }> {
     const endpoint = endpointFromForm(form);
@@ -109,9 +110,12 @@ export class AppServices {
     // domain endpoint D180 allowed adds its binding.
     const failed = form.password || domain !== undefined ? await bindStoredPassword(this.deps.keychain, saved, credential, form.password || undefined, endpoint.id) : undefined;
     await this.deps.host.reloadConfig(form.password ? [credential] : []);
-    // The person is told when the typed password's final write failed (C2-tidy), as the CLI
-    // tells it (D223's unfinishedLine): config.json is saved, the item is not yet settled.
-    return { id: form.id, ...(failed && form.password && { warning: unfinishedPasswordWarning(credential, endpoint.id, failed) }) };
+    // The person is told when the keychain's last write failed, as the CLI tells it
+    // (unfinished-password-line.ts): config.json is saved, and the item is either not yet
+    // settled (a typed password, C2-tidy) or unchanged, not yet bound here (a domain's, D4-tidy).
+    if (!failed) return { id: form.id };
+    const warn = form.password ? unfinishedPasswordWarning : unboundPasswordWarning;
+    return { id: form.id, warning: warn(credential, endpoint.id, failed) };
   }
 
   async removeEndpoint(id: string): Promise<{ id: string }> {

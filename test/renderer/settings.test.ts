@@ -140,11 +140,12 @@ describe('settings window (Chromium)', { skip: hasChromium ? false : 'skipped: n
       { ts: '2026-11-24T10:01:00.000Z', event: 'unlock.denied', endpoint: 'vc1', credential: 'domain:corp.example', hosts: ['vc1.corp.example', 'vc2.corp.example'], reason: 'denied in the approval popup' } satisfies AuditRecord);
     await page.getByRole('row', { name: /unlock\.denied/ }).waitFor();
     assert.equal(await details('unlock.denied'), 'for vc1.corp.example, vc2.corp.example; denied in the approval popup', 'a tailed row names every server, then the reason');
-    // D7-redteam: a server config.json added is named with its command, as `keybroker audit` prints it.
+    // D250: a server config.json added is named as such, with its command, as `keybroker audit` prints `command=` (D4-tidy).
     await page.evaluate((rec) => (globalThis as unknown as { __emit: (e: string, p: unknown) => void }).__emit('audit:appended', rec),
-      { ts: '2026-11-24T10:02:00.000Z', event: 'unlock.approved', endpoint: 'pm', credential: 'endpoint:pm', server: 'p6-extra', command: 'node /home/u/p6-extra/index.js', hosts: ['p6.corp.example'] } satisfies AuditRecord);
-    await page.getByRole('row', { name: /p6-extra/ }).waitFor();
-    assert.equal(await page.getByRole('row', { name: /p6-extra/ }).getByRole('cell').nth(6).innerText(), 'config.json server, runs node /home/u/p6-extra/index.js; for p6.corp.example', 'the command first');
+      { ts: '2026-11-24T10:02:00.000Z', event: 'unlock.requested', endpoint: 'pm', credential: 'endpoint:pm', server: 'p6-extra', command: 'node /opt/extra/index.cjs', hosts: ['p6.corp.example'] } satisfies AuditRecord);
+    const extra = page.getByRole('row', { name: /p6-extra/ });
+    await extra.waitFor();
+    assert.equal(await extra.getByRole('cell').nth(6).innerText(), 'a server from config.json, command node /opt/extra/index.cjs; for p6.corp.example', 'a config.json server\'s row names it and its command first');
     assert.deepEqual(pageErrors(page), [], 'the page raised no error');
     await page.context().close();
   });

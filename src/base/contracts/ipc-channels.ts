@@ -43,7 +43,9 @@ export type EndpointSummary = z.infer<typeof EndpointSummary>;
 
 /**
  * What an endpoint save answers: its name, and `warning` when config.json was saved but the
- * keychain item's final write failed (one line that says what to do next; never the password).
+ * keychain item's last write failed: a typed password's final write (D246), or the binding of a
+ * domain's stored password to the endpoint (D255). One line that says what state the item
+ * is in and what to do next; never the password.
  */
 export const EndpointSaved = z.strictObject({ id: EndpointName, warning: z.string().max(1000).optional() });
 export type EndpointSaved = z.infer<typeof EndpointSaved>;

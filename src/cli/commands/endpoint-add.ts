@@ -12,7 +12,7 @@ import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
 import { bindStoredPassword, settledItem, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
-import { unfinishedLine } from '../unfinished-password-line.js';
+import { unboundLine, unfinishedLine } from '../unfinished-password-line.js';
 import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
@@ -85,7 +85,7 @@ export async function runEndpointAdd(ctx: CliContext, argv: readonly string[]): 
   }
   // D198: the item says where the password may go (every endpoint that uses it now).
   const failed = await bindStoredPassword(keychain, saved, credentialId, password, draft.endpoint.id);
-  if (failed && password !== undefined) ctx.stderr.write(unfinishedLine(credentialId, draft.endpoint.id, failed));
+  if (failed) ctx.stderr.write((password === undefined ? unboundLine : unfinishedLine)(credentialId, draft.endpoint.id, failed));
   await notifyConfigChanged(ctx, [credentialId]);
 
   const ttl = saved.credentials.find((c) => c.id === credentialId)?.ttlSeconds ?? DEFAULT_TTL_SECONDS;

@@ -15,7 +15,7 @@ import { readPasswordFromStdin } from '../read-password.js';
 import { openKeychain } from '../services.js';
 import { verifyLogin } from '../verify-login.js';
 import { bindStoredPassword, settledItem, writeTypedPassword } from '../../platform/keychain/password-envelope.js';
-import { unfinishedLine } from '../unfinished-password-line.js';
+import { unboundLine, unfinishedLine } from '../unfinished-password-line.js';
 import { storedPasswordFor } from '../stored-password-for.js';
 import { notifyConfigChanged } from '../with-host.js';
 
@@ -122,7 +122,7 @@ export async function runEndpointUpdate(ctx: CliContext, argv: readonly string[]
   // move D180 allowed (a domain's known trust) adds its binding.
   if (password !== undefined || domain !== undefined) {
     const failed = await bindStoredPassword(keychain, saved, next.credential, password, next.id);
-    if (failed && password !== undefined) ctx.stderr.write(unfinishedLine(next.credential, next.id, failed));
+    if (failed) ctx.stderr.write((password === undefined ? unboundLine : unfinishedLine)(next.credential, next.id, failed));
   }
   // Security: a changed password or upstream must not keep serving the old session.
   await notifyConfigChanged(ctx, sessionChanged ? [next.credential] : []);

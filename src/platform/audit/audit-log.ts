@@ -108,7 +108,7 @@ export class AuditLog extends DisposableBase {
    * @throws BugError when the record breaks the AuditRecord contract (a caller bug).
    */
   appendCall(fields: ToolCallFields): AuditRecord {
-    if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
+    if (this.isDisposed) throw new BugError('AuditLog.appendCall after dispose; audit before disposing the host');
     const ts = (this.options.now?.() ?? new Date()).toISOString();
     const record = toolCallRecord(ts, fields, secretNeedles(this.options.secrets()));
     return record ? this.commit(record) : this.append({ event: 'tool.called', ts, ...fields });

@@ -1,4 +1,6 @@
 import type { AuditRecord } from '../../base/contracts/audit-event.js';
+import { BugError } from '../../base/errors/core-error.js';
+import { AUDIT_FIELD_CHECKS } from './check-audit-record.js';
 
 /** What replaces a whole string field that contains a live secret. */
 export const REDACTED = '[redacted]';
@@ -13,10 +15,13 @@ export const AUDIT_MAX_ARG_NAMES = 64;
 export const MIN_SECRET_LENGTH = 4;
 
 /**
- * Fields whose format the schema pins down (ISO dates, enums): they cannot carry a secret,
- * and redacting them would only break the record.
+ * The string fields whose values the schema pins down (enums, ISO dates, the checkpoint key's
+ * 16 hex): they cannot carry a secret, and `[redacted]` is none of their values, so a redacted
+ * one would be a line `keybroker audit verify` refuses (a live 4-character secret inside
+ * "allow" did that to `decision`, D4-tidy). Each is checked against its values instead
+ * (AUDIT_FIELD_CHECKS, the schema's); redact-record.test.ts holds the list to the schema.
  */
-const STRUCTURED_FIELDS: ReadonlySet<string> = new Set(['ts', 'event', 'outcome', 'expiresAt']);
+export const PINNED_AUDIT_FIELDS: ReadonlySet<keyof AuditRecord> = new Set<keyof AuditRecord>(['ts', 'event', 'outcome', 'decision', 'expiresAt', 'since', 'last', 'keyId']);
 
 /**
  * The forms in which a secret could show up inside a logged string: as is, and
@@ -53,7 +58,9 @@ export function redactAuditString(value: string, needles: readonly string[]): st
 /**
  * Defence in depth before a record is written: every free-text string field (and each
  * argument name) containing one of `secrets` becomes `[redacted]`, and over-long strings
- * are truncated. The record must already be valid; a new, equally valid record is returned.
+ * are truncated; the pinned fields (PINNED_AUDIT_FIELDS) are kept as they are. The record must
+ * already be valid; a new, equally valid record is returned.
+ * @throws BugError when a pinned field holds a value its schema refuses (an unchecked record).
  */
 export function redactRecord(record: AuditRecord, secrets: Iterable<string>): AuditRecord {
   const needles = secretNeedles(secrets);
@@ -62,8 +69,12 @@ export function redactRecord(record: AuditRecord, secrets: Iterable<string>): Au
   for (const key of Object.keys(record)) {
     const value: unknown = (record as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    if (STRUCTURED_FIELDS.has(key)) out[key] = value;
-    else if (typeof value === 'string') out[key] = redactAuditString(value, needles);
+    if (PINNED_AUDIT_FIELDS.has(key as keyof AuditRecord)) {
+      // Security: passed through unredacted only as one of its schema's values; anything else
+      // in it is a caller's bug, never free text written as it came.
+      if (!AUDIT_FIELD_CHECKS[key as keyof AuditRecord](value)) throw new BugError(`invalid audit record: ${key} is not one of its schema's values; validate the record before redactRecord`);
+      out[key] = value;
+    } else if (typeof value === 'string') out[key] = redactAuditString(value, needles);
     else if (Array.isArray(value)) {
       const names = value.slice(0, AUDIT_MAX_ARG_NAMES).map((v: string) => redactAuditString(v, needles));
       if (value.length > AUDIT_MAX_ARG_NAMES) names.push('…');

@@ -19,8 +19,8 @@ const CALL_KEYS: ReadonlySet<string> = new Set<keyof ToolCallFields>([
  * the schema's fields with an `in` per field, the checked copy and the redacted copy (one
  * object instead of three). Nothing is checked less: every field present goes through the
  * same check as in checkAuditRecord (AUDIT_FIELD_CHECKS, `ts` included) and, as a string,
- * through the same redaction (the free-text fields, the argument names and `decision`, which
- * redactRecord treats as free text too; `outcome` is structured there and here).
+ * through the same redaction (the free-text fields and the argument names; `outcome` and
+ * `decision` are pinned, PINNED_AUDIT_FIELDS: checked, never redacted, there and here).
  *
  * @param ts the record's time, as AuditLog stamps it.
  * @param needles the live secrets' forms (secretNeedles), read once for this record.
@@ -52,7 +52,7 @@ export function toolCallRecord(ts: string, fields: ToolCallFields, needles: read
     out['tool'] = redactAuditString(tool, needles);
   }
   if (outcome !== undefined) {
-    // Structured (an enum): redactRecord leaves it as it is.
+    // Pinned (an enum, PINNED_AUDIT_FIELDS): checked, never redacted, as in redactRecord.
     if (!CHECK.outcome(outcome)) return undefined;
     out['outcome'] = outcome;
   }
@@ -75,9 +75,9 @@ export function toolCallRecord(ts: string, fields: ToolCallFields, needles: read
     out['planHash'] = redactAuditString(planHash, needles);
   }
   if (decision !== undefined) {
+    // Pinned (an enum, PINNED_AUDIT_FIELDS): checked, never redacted, as in redactRecord.
     if (!CHECK.decision(decision)) return undefined;
-    // Not one of redactRecord's structured fields: a string there, so cleaned here too.
-    out['decision'] = redactAuditString(decision, needles);
+    out['decision'] = decision;
   }
   if (rule !== undefined) {
     if (!CHECK.rule(rule)) return undefined;

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuditRecord } from '../../../src/base/contracts/audit-event.js';
+import { AuditRecord } from '../../../src/base/contracts/audit-event.js';
 import {
   AUDIT_MAX_ARG_NAMES,
   AUDIT_MAX_STRING,
+  PINNED_AUDIT_FIELDS,
   REDACTED,
   redactRecord,
   truncateAuditString,
@@ -68,6 +69,26 @@ describe('redactRecord()', () => {
     const out = redactRecord({ ts: TS, event: 'tool.called', argNames: names }, []);
     assert.equal(out.argNames?.length, AUDIT_MAX_ARG_NAMES + 1);
     assert.equal(out.argNames?.at(-1), '…');
+  });
+
+  // D4-tidy (from D247): a live secret of 4-5 characters inside "allow" made `decision` "[redacted]",
+  // which no record may hold, so `keybroker audit verify` refused the line.
+  it('keeps every pinned field (enums, dates, the key id) as it is when a short secret is part of it', () => {
+    const record: AuditRecord = { ts: TS, event: 'audit.checkpoint', outcome: 'denied', decision: 'allow', expiresAt: TS, since: TS, last: TS, keyId: '0123456789abcdef' };
+    assert.deepEqual(redactRecord(record, ['allo', 'deni', 'audit', '11-24', '4567', 'ok']), record, 'nothing redacted');
+    assert.equal(redactRecord({ ts: TS, event: 'tool.called', decision: 'deny', reason: 'deny it' }, ['deny']).reason, REDACTED, 'free text beside it still is');
+  });
+
+  it('holds the pinned fields to the schema: exactly the string fields that refuse "[redacted]"', () => {
+    const samples = [TS, 'allow', 'ok', 'tool.called', '0123456789abcdef', 'x'];
+    const strings = Object.entries(AuditRecord.shape).filter(([, schema]) => samples.some((v) => schema.safeParse(v).success));
+    const pinned = strings.filter(([, schema]) => !schema.safeParse(REDACTED).success).map(([key]) => key);
+    assert.deepEqual([...PINNED_AUDIT_FIELDS].sort(), pinned.sort(), 'a new enum or date field is pinned, a free-text one is not');
+  });
+
+  it('refuses a pinned field its schema refuses instead of writing it unredacted (an unchecked record is a bug)', () => {
+    const record = { ts: TS, event: 'tool.called', decision: `allow ${SECRET}` } as unknown as AuditRecord;
+    assert.throws(() => redactRecord(record, [SECRET]), { name: 'BugError', message: /^invalid audit record: decision is not one of its schema's values; validate/ }, 'no free text passes as a pinned field');
   });
 
   it('does not change the record it was given', () => {

@@ -101,6 +101,19 @@ describe('Consent: the prompts of one credential', () => {
     await assert.rejects(joinedName, (e: unknown) => e instanceof TokenDenied && e.code === 'denied', 'the other waited for its own answer');
   });
 
+  it('Security: a prompt whose credential logs in to more hosts than it lists says how many more (D5-mutation)', async () => {
+    const t = setup();
+    const listed = Array.from({ length: 8 }, (_, i) => `v${i}.corp.example`);
+    const all = new Set([...listed, 'v8.corp.example', 'v9.corp.example', 'v10.corp.example']);
+    const target: UnlockTarget = { endpoint: 'v0', host: listed[0]!, hosts: { hosts: listed, moreHosts: 3, all } };
+    const asked = t.consent.ensureUnlocked('domain:corp.example', 3600, target, WHO);
+    await tick();
+    // Before (the subject's moreHosts left out): the person saw eight hosts of the eleven an allow covers.
+    assert.deepEqual(t.shown[0]!.request.subject, { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 3600, hosts: listed, moreHosts: 3 }, 'the eight it lists and the three more');
+    t.shown[0]!.answer('allow-once');
+    assert.equal(await asked, 'once', 'allowed once');
+  });
+
   it('reads the host list only to raise or join a prompt, once: not for an unlocked credential or in a cool-down', async () => {
     const t = setup();
     const asked = counted('vc1', 'vc1.corp.example');

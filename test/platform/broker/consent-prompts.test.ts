@@ -71,6 +71,49 @@ describe('Consent: the prompts of one credential', () => {
     await assert.rejects(t.consent.ensureUnlocked('endpoint:vc1', 3600, at('vc1', 'b.corp.example'), WHO), (e: unknown) => e instanceof TokenDenied && e.coolingDown, 'refused in the cool-down');
   });
 
+  it('askers for the same hosts share one prompt whatever order their hosts come in (D5-mutation)', async () => {
+    const t = setup();
+    // unlockHosts lists the asking endpoint's host first: vc1 and vc2 of one domain list the same two hosts in turn.
+    const both = (endpoint: string, first: string, second: string): UnlockTarget =>
+      ({ endpoint, host: first, hosts: { hosts: [first, second], all: new Set([first, second]) } });
+    const one = t.consent.ensureUnlocked('domain:corp.example', 3600, both('vc1', 'vc1.corp.example', 'vc2.corp.example'), WHO);
+    const two = t.consent.ensureUnlocked('domain:corp.example', 3600, both('vc2', 'vc2.corp.example', 'vc1.corp.example'), WHO);
+    await tick();
+    // Before (the key's hosts unsorted): a second prompt for the same two hosts.
+    assert.equal(t.shown.length, 1, 'one prompt for the two endpoints of the same hosts');
+    t.shown[0]!.answer('allow-once');
+    assert.deepEqual(await Promise.all([one, two]), ['once', 'once'], 'both served by its answer');
+  });
+
+  it('Security: an asker whose one host is two others\' names run together does not join a prompt that named those two (D5-mutation)', async () => {
+    const t = setup();
+    const pair: UnlockTarget = { endpoint: 'vc1', host: 'a.example', hosts: { hosts: ['a.example', 'b.example'], all: new Set(['a.example', 'b.example']) } };
+    const asked = t.consent.ensureUnlocked('domain:corp.example', 3600, pair, WHO);
+    await tick();
+    const joinedName = t.consent.ensureUnlocked('domain:corp.example', 3600, at('vc3', 'a.exampleb.example'), WHO);
+    await tick();
+    // Before (the hosts joined with no separator): it joined the first prompt and was served by its answer.
+    assert.equal(t.shown.length, 2, 'a prompt of its own, naming its host');
+    assert.deepEqual(t.shown[1]!.request.subject.kind === 'unlock' && t.shown[1]!.request.subject.hosts, ['a.exampleb.example'], 'that names the host its password would go to');
+    t.shown[0]!.answer('allow-ttl');
+    assert.equal(await asked, 'ttl', 'the first is allowed');
+    t.shown[1]!.answer('deny');
+    await assert.rejects(joinedName, (e: unknown) => e instanceof TokenDenied && e.code === 'denied', 'the other waited for its own answer');
+  });
+
+  it('Security: a prompt whose credential logs in to more hosts than it lists says how many more (D5-mutation)', async () => {
+    const t = setup();
+    const listed = Array.from({ length: 8 }, (_, i) => `v${i}.corp.example`);
+    const all = new Set([...listed, 'v8.corp.example', 'v9.corp.example', 'v10.corp.example']);
+    const target: UnlockTarget = { endpoint: 'v0', host: listed[0]!, hosts: { hosts: listed, moreHosts: 3, all } };
+    const asked = t.consent.ensureUnlocked('domain:corp.example', 3600, target, WHO);
+    await tick();
+    // Before (the subject's moreHosts left out): the person saw eight hosts of the eleven an allow covers.
+    assert.deepEqual(t.shown[0]!.request.subject, { kind: 'unlock', credential: 'domain:corp.example', ttlSeconds: 3600, hosts: listed, moreHosts: 3 }, 'the eight it lists and the three more');
+    t.shown[0]!.answer('allow-once');
+    assert.equal(await asked, 'once', 'allowed once');
+  });
+
   it('reads the host list only to raise or join a prompt, once: not for an unlocked credential or in a cool-down', async () => {
     const t = setup();
     const asked = counted('vc1', 'vc1.corp.example');

@@ -65,7 +65,10 @@ describe('a policy config.json loosens while the host runs needs a person (D1-po
 
     // The attacker's power-on: held for a per-call approval, and a policy prompt is up beside it.
     const attack = call({ endpoint: 'vc1', vm: 'DC0_H0_VM0', action: 'on' });
-    const held = await waitFor('the held call', async () => ofKind(await approvals(), 'tool')[0]);
+    // Before the fix it ran unasked: fail at once with what it did, not at the hang guard.
+    const ranUnasked = attack.then((r) => assert.fail(`the power-on ran without asking: ${textOf(r)}`));
+    const held = await Promise.race([waitFor('the held call', async () => ofKind(await approvals(), 'tool')[0]), ranUnasked]);
+    ranUnasked.catch(() => undefined);
     assert.ok(held.subject.kind === 'tool', 'a tool approval');
     assert.deepEqual(held.subject.reasons, ['config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power), but no person has allowed that yet (another prompt asks about it), so this call asks']);
     const policy = await waitFor('the policy prompt', async () => ofKind(await approvals(), 'policy')[0]);

@@ -11,7 +11,7 @@ export function policyView(config: Config): unknown {
   return { policy: config.policy, readOnly: config.endpoints.map((e) => [e.id, e.readOnly]) };
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const same = (x: unknown, y: unknown): boolean => JSON.stringify(x) === JSON.stringify(y);
 
 /** A rule as a person reads it: `vsphere_power_* on any endpoint when {…}`. */
 export function describeRule(rule: PolicyRule): string {
@@ -28,17 +28,20 @@ export function describeRule(rule: PolicyRule): string {
  * changed, a deny or ask rule removed, an order changed) counts as a loosening: conservative.
  */
 export function rulesLoosen(before: readonly PolicyRule[], after: readonly PolicyRule[]): boolean {
-  let i = 0;
-  let j = 0;
-  while (i < before.length && j < after.length) {
-    if (same(before[i], after[j])) {
-      i++;
-      j++;
-    } else if (after[j]!.action !== 'allow') j++;
-    else if (before[i]!.action === 'allow') i++;
-    else return true;
+  const b = before.map((r) => JSON.stringify(r));
+  const a = after.map((r) => JSON.stringify(r));
+  // fits[i][j]: after[j..] is before[i..] with allow rules taken out and other rules put in.
+  // Filled from the ends (at most 501 x 501 cells: rules are capped at 500).
+  const fits: boolean[][] = Array.from({ length: b.length + 1 }, () => new Array<boolean>(a.length + 1).fill(false));
+  for (let i = b.length; i >= 0; i--) {
+    for (let j = a.length; j >= 0; j--) {
+      fits[i]![j] = i === b.length && j === a.length
+        || (i < b.length && j < a.length && b[i] === a[j] && fits[i + 1]![j + 1]!)
+        || (i < b.length && before[i]!.action === 'allow' && fits[i + 1]![j]!)
+        || (j < a.length && after[j]!.action !== 'allow' && fits[i]![j + 1]!);
+    }
   }
-  return after.slice(j).some((r) => r.action === 'allow') || before.slice(i).some((r) => r.action !== 'allow');
+  return !fits[0]![0]!;
 }
 
 /** Whether `after`'s limits let more through than `before`'s: a rate dropped or changed, a cap raised. */

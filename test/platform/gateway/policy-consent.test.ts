@@ -40,7 +40,10 @@ async function withGateway(start: Config, body: (g: World, client: Client) => Pr
 async function heldDestroy(g: World, client: Client, target: string) {
   const before = new Set(g.pending.list().map((a) => a.id));
   const call = client.callTool({ name: 'destroy', arguments: { target } });
-  const approval = await found('a tool approval', () => ofKind(g.pending.list(), 'tool').find((a) => !before.has(a.id)));
+  // A call that runs unasked fails here at once, not at the hang guard.
+  const ranUnasked = call.then((r) => assert.fail(`destroy ${target} ran without asking: ${textOf(r)}`));
+  const approval = await Promise.race([found('a tool approval', () => ofKind(g.pending.list(), 'tool').find((a) => !before.has(a.id))), ranUnasked]);
+  ranUnasked.catch(() => undefined);
   return { call, approval };
 }
 
@@ -156,11 +159,27 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
     });
   });
 
+  it('a rate limit config.json drops still counts the calls that run, and holds the one past the confirmed limit', async () => {
+    const policy = (rates: unknown[]) => ({ rules: [{ tool: 'destroy', action: 'allow', reason: 'ok' }], limits: { rates } });
+    await withGateway(withPolicy(policy([{ name: 'destroys', tools: ['destroy'], max: 2, windowSeconds: 600 }])), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a');
+      g.setConfig(withPolicy(policy([])));
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'b' } })), 'destroyed b', 'within the confirmed limit: runs');
+      const held = await heldDestroy(g, client, 'c');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.match(held.approval.subject.reasons?.[0] ?? '', /policy\.limits were raised past the confirmed ones/);
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+    });
+  });
+
   it('policy.approve emptied by config.json: a read it named still asks', async () => {
     await withGateway(withPolicy({ approve: ['test/echo'] }), async (g, client) => {
       g.setConfig(gatewayConfig());
       const call = client.callTool({ name: 'echo', arguments: { text: 'x' } });
-      const a = await found('a tool approval', () => ofKind(g.pending.list(), 'tool')[0]);
+      const ranUnasked = call.then((r) => assert.fail(`echo ran without asking: ${textOf(r)}`));
+      const a = await Promise.race([found('a tool approval', () => ofKind(g.pending.list(), 'tool')[0]), ranUnasked]);
+      ranUnasked.catch(() => undefined);
       assert.ok(a.subject.kind === 'tool', 'a tool approval');
       assert.match(a.subject.reasons?.[0] ?? '', /^config\.json now lets echo run on vc1 without asking \(policy\.approve no longer names test\/echo\)/);
       g.pending.decide(a.id, 'allow-once');

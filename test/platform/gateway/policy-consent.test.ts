@@ -173,6 +173,15 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
     });
   });
 
+  it('keybroker policy test reports an allow waiting for a person as the ask it is, and raises no prompt', async () => {
+    await withGateway(gatewayConfig(), async (g) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const r = await g.gateway.policyTest('test', 'destroy', { target: 'a' }, AbortSignal.timeout(60_000));
+      assert.deepEqual([r.decision, r.reason], ['ask', 'config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy), but no person has allowed that yet: it asks until someone does']);
+      assert.deepEqual(g.pending.list(), [], 'a test asks nobody');
+    });
+  });
+
   it('policy.approve emptied by config.json: a read it named still asks', async () => {
     await withGateway(withPolicy({ approve: ['test/echo'] }), async (g, client) => {
       g.setConfig(gatewayConfig());

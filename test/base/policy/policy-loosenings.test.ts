@@ -36,6 +36,24 @@ describe('policyLoosenings (D1-policyconsent)', () => {
     assert.deepEqual(policyLoosenings(config({ rules: [rule('x', 'ask', 'look at x')] }), config()), ['config.json no longer has the rule that made x on any endpoint ("look at x") ask']);
   });
 
+  it('names only what changed: entries and rules kept are not listed again (mutation survivors)', () => {
+    const keep = rule('k', 'allow', 'kept');
+    const deny = rule('d', 'deny', 'kept deny');
+    const before = config({ approve: ['p6/p6_call'], rules: [deny, keep, rule('x', 'deny', 'never x')] });
+    const after = config({ approve: ['p6/p6_call'], rules: [deny, keep, rule('y', 'allow', 'new y')] });
+    assert.deepEqual(policyLoosenings(before, after), [
+      'config.json now lets y on any endpoint ("new y") run without asking (policy.rules[2])',
+      'config.json no longer has the rule that made x on any endpoint ("never x") refused',
+    ]);
+  });
+
+  it('an endpoint made read-write counts where only a rule allows something', () => {
+    const rules = { rules: [rule('vsphere_power', 'allow', 'power')] };
+    assert.deepEqual(policyLoosenings(config(rules, [{ id: 'vc1', readOnly: true }]), config(rules, [{ id: 'vc1', readOnly: false }])), ['config.json makes vc1 read-write (it was read-only)']);
+    const asks = { rules: [rule('vsphere_power', 'ask', 'power')] };
+    assert.deepEqual(policyLoosenings(config(asks, [{ id: 'vc1', readOnly: true }]), config(asks, [{ id: 'vc1', readOnly: false }])), [], 'an ask rule allows nothing');
+  });
+
   it('rules reordered so that an allow comes before a deny is a loosening', () => {
     const deny = rule('x', 'deny');
     const allow = rule('*', 'allow');

@@ -74,9 +74,12 @@ export const AREAS = {
       'src/base/policy/time-window.ts',
       'src/platform/gateway/blast-radius.ts',
       'src/platform/gateway/secret-args.ts',
+      // D1-policyconsent: which config.json edits loosen the policy (and wait for a person).
+      'src/base/policy/policy-loosenings.ts',
     ],
     tests: [
       'test/platform/gateway/tool-policy-fail-closed.test.ts',
+      'test/base/policy/policy-loosenings.test.ts',
       'test/platform/approvals/pending-approvals-queue.test.ts',
       'test/platform/gateway/tool-policy.test.ts',
       'test/base/policy/evaluate-rules.test.ts',

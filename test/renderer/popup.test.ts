@@ -270,6 +270,30 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('asks about a policy config.json loosened in plain words, lists every loosening, and its allow says what it allows (D1-policyconsent)', async () => {
+    const one: ApprovalRequest = {
+      id: '3c3c3c3c', client: 'claude-ai', clientVerified: false, server: 'vsphere', endpoint: 'vc1',
+      subject: { kind: 'policy', loosenings: ['config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power)'], hash: powerOffPlan.hash },
+      createdAt: now, expiresAt: now + 60_000,
+    };
+    const page = await openPage(browser, 'popup', { listApprovals: [one] }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="3c3c3c3c"]').waitFor();
+    assert.equal(await page.locator('[data-field="summary"]').textContent(), 'config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power): allow this rule?');
+    assert.equal(await page.locator('p.kicker').textContent(), 'Policy change from config.json');
+    assert.equal(await page.locator('[data-field="banner"] strong').textContent(), 'A rule nobody allowed here yet');
+    assert.equal(await allowOnce(page).textContent(), 'Allow this rule');
+    assert.equal(await page.locator('[data-action="allow-ttl"]').count(), 0, 'one allow: the rule, not a time');
+    saveToDocs(await screenshot(page, 'approval-popup-policy'), 'approval-popup-policy');
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+    const two: ApprovalRequest = { ...one, id: '4d4d4d4d', subject: { kind: 'policy', loosenings: [...(one.subject.kind === 'policy' ? one.subject.loosenings : []), 'config.json makes vc2 read-write (it was read-only)\u202e'], hash: powerOffPlan.hash } };
+    const page2 = await openPage(browser, 'popup', { listApprovals: [two] }, undefined, { clockAt: now });
+    await page2.locator('[data-approval-id="4d4d4d4d"]').waitFor();
+    assert.equal(await page2.locator('[data-field="summary"]').textContent(), 'config.json now lets changes run without asking: allow these rules?');
+    assert.deepEqual(await page2.locator('[data-field="loosenings"] li').allTextContents(), ['config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power)', 'config.json makes vc2 read-write (it was read-only)\uFFFD']);
+    await page2.context().close();
+  });
+
   it('a read-only call has no change banner and a blue Allow; a verified client shows its bare name', async () => {
     const page = await openPage(browser, 'popup', { listApprovals: [readTool] }, undefined, { clockAt: now });
     await page.locator('[data-approval-id="7c7c7c7c"]').waitFor();

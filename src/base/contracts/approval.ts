@@ -35,6 +35,9 @@ export const ToolPlan = z.strictObject({
 });
 export type ToolPlan = z.infer<typeof ToolPlan>;
 
+/** Most lines a policy consent lists (D1-policyconsent); a config with more loosenings says so in its last line. */
+export const MAX_POLICY_LOOSENINGS = 40;
+
 /** Most upstream hosts an unlock request lists; `moreHosts` counts the rest. */
 export const MAX_UNLOCK_HOSTS = 8;
 
@@ -107,6 +110,18 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
     /** Readable diff, one line per change ("~ tool x: description changed", "- tool y removed"). */
     diff: z.string().max(16 * 1024),
     /** SHA-256 (hex) of the new set: what the approval pins. */
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+  z.strictObject({
+    kind: z.literal('policy'),
+    /**
+     * What config.json now lets run without a per-call approval that no person has allowed
+     * (D1-policyconsent), each in plain words: "config.json now lets vsphere_power run on vc1
+     * without asking (policy.allow names vsphere/vsphere_power)". The call that found it is
+     * first; allowing accepts every line (the whole policy of `hash`), so every one is shown.
+     */
+    loosenings: z.array(z.string().max(512)).min(1).max(MAX_POLICY_LOOSENINGS),
+    /** SHA-256 (hex) of the policy the approval accepts: config.json's as the prompt was made. */
     hash: z.string().regex(/^[0-9a-f]{64}$/),
   }),
 ]);

@@ -34,6 +34,9 @@ export const AUDIT_EVENTS = [
   'definition.changed',
   'definition.approved',
   'definition.denied',
+  // A person allowed, or denied, a loosening of the policy config.json brought (D1-policyconsent).
+  'policy.approved',
+  'policy.denied',
   'host.started',
   'host.stopped',
   // Live OTLP export (issue 14 item 5): records that could not be delivered, coalesced per interval.

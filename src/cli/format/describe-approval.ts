@@ -28,6 +28,8 @@ export function describeApproval(a: ApprovalRequest): string {
     ? `${a.subject.fromConfig ? 'config.json server: ' : ''}${a.subject.unbound ? 'bind and ' : ''}unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
     : a.subject.kind === 'definition'
       ? `changed tool definitions of ${a.server}: ${a.subject.tools.join(', ')}`
+      : a.subject.kind === 'policy'
+        ? `policy: ${a.subject.loosenings[0]}`
       : a.subject.plan
         ? a.subject.plan.summary
         : `tool ${a.subject.tool} ${compactArgs(a.subject.argsPreview)}`;
@@ -80,6 +82,13 @@ export function describePlan(a: ApprovalRequest): string[] {
     const lines = [`${a.id}  ${toOneLine(`the ${a.server} server's tool definitions differ from the pinned ones; approving pins these`, 400)}`];
     for (const line of diff.slice(0, MAX_CHANGE_LINES * 2)) lines.push(`          ${toOneLine(line, 200)}`);
     if (diff.length > MAX_CHANGE_LINES * 2) lines.push(`          … ${diff.length - MAX_CHANGE_LINES * 2} more lines (see --json)`);
+    return lines;
+  }
+  if (a.subject.kind === 'policy') {
+    // D1-policyconsent: what config.json now lets run without asking, every line (allowing accepts them all).
+    const lines = [`${a.id}  ${toOneLine('config.json changed the policy so that changes run without asking; allow these rules?', 400)}`];
+    for (const line of a.subject.loosenings) lines.push(`          ${toOneLine(line, 400)}`);
+    lines.push(`          ${toOneLine(`'keybroker approve ${a.id}' allows them; 'keybroker deny ${a.id}' keeps every such call asking`, 200)}`);
     return lines;
   }
   const why = (a.subject.reasons ?? []).map((r) => `          ${toOneLine(`asks because: ${r}`, 200)}`);

@@ -38,6 +38,9 @@ import type { FrontDoor, GatewaySession, GatewaySessions } from './gateway-sessi
 import { maskSecretArgs, maskSecretValues, secretArgNames, secretArgValues, withoutSecretValues } from './secret-args.js';
 import { argNames, outcomeText, refusal, type ApprovalOutcome } from './tool-call.js';
 import { changesUpstream, endpointsOf, needsApproval, targetEndpoint, visibleTools } from './tool-policy.js';
+import type { PolicyConsent } from './policy-consent.js';
+import type { Endpoint } from '../../base/contracts/endpoint.js';
+import { toolListNames } from '../../base/policy/tool-list.js';
 import { KEYBROKER_VERSION } from '../../base/version.js';
 
 export interface GatewayDeps {
@@ -52,6 +55,12 @@ export interface GatewayDeps {
   readonly timeZone?: () => string;
   /** Children on demand (issue 17): absent, every child runs from the start. */
   readonly demand?: ChildDemand;
+  /**
+   * The policy a person confirmed (D1-policyconsent): a call only an unconfirmed loosening of
+   * config.json lets run without asking is held. Absent (unit tests of other parts): the
+   * current config alone decides.
+   */
+  readonly policyConsent?: PolicyConsent;
   /** Each child's in-flight caps (D183); default CHILD_, CLIENT_ and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
   readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap' | 'sessionWaiting' | 'clientWaiting'>;
 }
@@ -369,9 +378,16 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       }
       // Policy (issue 14), in order: rules over what the plan resolved, then blast-radius
       // limits, then the pinned definitions; any of them can make the call ask.
-      const decision = this.decide(entry.spec.name, name, endpoint?.id, plan, legacyAsk, writes);
+      const decision = this.decide(config, entry.spec.name, name, endpoint?.id, plan, legacyAsk, writes);
       const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
+      // Security (D1-policyconsent): a call that would run without asking only by a loosening of
+      // config.json no person allowed asks as if that loosening were absent; the audit names it.
+      const pending = decision.action === 'allow' && hits.length === 0 ? this.unconfirmed(config, entry.spec.name, tool, endpoint, plan, decision, writes) : undefined;
       verdict = { decision: decision.action, ...(decision.rule !== undefined && { rule: decision.rule }), ruleReason: decision.reason, ...(hits.length && { limits: hits.map((h) => h.message) }) };
+      if (pending) {
+        verdict = { ...verdict, decision: 'ask', ruleReason: `waiting for a person to allow it: ${pending}`.slice(0, 512) };
+        this.deps.policyConsent!.ask(config, pending, { client, server: entry.spec.name, endpoint: endpoint?.id ?? entry.spec.name });
+      }
       if (decision.action === 'deny') {
         const which = decision.rule === undefined ? 'policy' : `policy.rules[${decision.rule}]`;
         return finish('denied', refusal(`${name} was not run: ${which} denies it: ${decision.reason}`), 'denied by policy');
@@ -384,9 +400,13 @@ export class Gateway extends DisposableBase implements GatewaySessions {
           ? `${name} was not run: the ${entry.spec.name} server's definition of it changed since it was pinned and the change was not accepted; see 'keybroker approvals'`
           : outcomeText(held, config.unlock.promptTimeoutSeconds)), 'tool definition changed');
       }
-      const ask = decision.action === 'ask' || hits.length > 0;
+      const ask = decision.action === 'ask' || hits.length > 0 || pending !== undefined;
       if (ask) {
-        const reasons = [...(decision.action === 'ask' && decision.rule !== undefined ? [`policy.rules[${decision.rule}]: ${decision.reason}`] : []), ...hits.map((h: LimitHit) => h.message)];
+        const reasons = [
+          ...(decision.action === 'ask' && decision.rule !== undefined ? [`policy.rules[${decision.rule}]: ${decision.reason}`] : []),
+          ...hits.map((h: LimitHit) => h.message),
+          ...(pending ? [`${pending}, but no person has allowed that yet (another prompt asks about it), so this call asks`] : []),
+        ];
         const outcome = await this.approve(entry, session, endpoint?.id ?? entry.spec.name, tool, maskSecretArgs(args, secrets), plan, secretArgValues(args, secrets), extra.signal, reasons, verdict);
         if (outcome !== 'allowed') {
           const auditOutcome = outcome === 'denied' ? 'denied' : outcome === 'timeout' ? 'timeout' : outcome === 'failed' ? 'failed' : 'cancelled';
@@ -420,7 +440,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       // Under the caps the place is there at once: no await for it (issue 17, round 11).
       const placed = this.place(entry, session, extra);
       const release = typeof placed === 'function' ? placed : await placed;
-      if (endpoint) this.limits.record(config.policy.limits, name, endpoint.id);
+      if (endpoint) this.countCall(config, name, endpoint.id);
       // Security: a cancelled call keeps its place until the child is done with it (D211); the
       // channel's own id map holds it, and arms nothing more for a call that is answered (D238).
       const result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock }).catch((e: unknown) => {
@@ -511,13 +531,48 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     return disconnected(outcome) ? 'disconnected' : outcome;
   }
 
-  /** The policy decision of a call: the rules over the plan's facts, else the default (issue 14). */
-  private decide(server: string, tool: string, endpoint: string | undefined, plan: ChildPlan | undefined, legacyAsk: boolean, writes: boolean): PolicyDecision {
-    const { config, clock } = this.deps;
+  /**
+   * Count a call that is about to run against the rate limits: config.json's, and those of the
+   * policy a person confirmed that the file dropped, so that they still count (D1-policyconsent).
+   */
+  private countCall(config: Config, tool: string, endpoint: string): void {
+    this.limits.record(config.policy.limits, tool, endpoint);
+    const base = this.deps.policyConsent?.confirmed();
+    if (!base || base === config) return;
+    const dropped = base.policy.limits.rates.filter((r) => !config.policy.limits.rates.some((c) => c.name === r.name));
+    if (dropped.length) this.limits.record({ ...base.policy.limits, rates: dropped }, tool, endpoint);
+  }
+
+  /**
+   * Security (D1-policyconsent): why a call `config` lets run without asking would ask, or be
+   * refused, under the policy a person confirmed; undefined when that policy lets it run too
+   * (or no consent is kept). One plain line: "config.json now lets vsphere_power run on vc1
+   * without asking (policy.allow names vsphere/vsphere_power)".
+   */
+  private unconfirmed(config: Config, server: string, tool: Tool, endpoint: Endpoint | undefined, plan: ChildPlan | undefined, decision: PolicyDecision, writes: boolean): string | undefined {
+    const base = this.deps.policyConsent?.confirmed();
+    if (!base || base === config) return undefined;
+    const why: string[] = [];
+    if (endpoint && writes) {
+      const was = base.endpoints.find((e) => e.id === endpoint.id);
+      if (!was || was.readOnly) why.push(was ? `${endpoint.id} was made read-write` : `${endpoint.id} was added read-write`);
+    }
+    const then = this.decide(base, server, tool.name, endpoint?.id, plan, needsApproval(server, tool, base), writes);
+    if (then.action !== 'allow') {
+      why.push(decision.rule !== undefined ? `policy.rules[${decision.rule}] allows it: ${decision.reason}`
+        : toolListNames(base.policy.approve, server, tool.name, 'any') ? `policy.approve no longer names ${server}/${tool.name}` : `policy.allow names ${server}/${tool.name}`);
+    }
+    if (endpoint && this.limits.check(base.policy.limits, tool.name, endpoint.id, plan?.objects.length ?? 0).length > 0) why.push('policy.limits were raised past the confirmed ones');
+    return why.length ? `config.json now lets ${tool.name} run${endpoint ? ` on ${endpoint.id}` : ''} without asking (${why.join('; ')})` : undefined;
+  }
+
+  /** The policy decision of a call under `config`: the rules over the plan's facts, else the default (issue 14). */
+  private decide(config: Config, server: string, tool: string, endpoint: string | undefined, plan: ChildPlan | undefined, legacyAsk: boolean, writes: boolean): PolicyDecision {
+    const { clock } = this.deps;
     const fallback = legacyAsk
       ? { action: 'ask' as const, reason: writes ? 'every change asks (no rule allows it)' : 'policy.approve names it' }
       : { action: 'allow' as const, reason: writes ? 'policy.allow names it' : 'it only reads' };
-    const rules = config().policy.rules;
+    const rules = config.policy.rules;
     // The zone only matters to a rule's time window: with no rules, no zone is read (issue 17).
     const timeZone = rules.length === 0 ? 'UTC' : (this.deps.timeZone?.() ?? userTimeZone());
     return evaluateRules(rules, { server, tool, endpoint, facts: plan ? (plan.facts ?? []) : undefined, now: clock.now(), timeZone }, fallback);
@@ -585,14 +640,16 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       if (planned && !planned.ok) return { ...none, endpoint: endpoint?.id, error: planned.error };
       plan = planned?.plan;
     }
-    const decision = this.decide(server, name, endpoint?.id, plan, legacyAsk, writes);
+    const decision = this.decide(config, server, name, endpoint?.id, plan, legacyAsk, writes);
     const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
+    // D1-policyconsent: an allow that waits for a person's consent is reported as the ask it is now.
+    const pending = decision.action === 'allow' && hits.length === 0 ? this.unconfirmed(config, server, tool, endpoint, plan, decision, writes) : undefined;
     const pin = entry.pin;
     const secrets = secretArgValues(args, secretArgNames(tool));
     return {
-      decision: decision.action,
+      decision: pending ? 'ask' : decision.action,
       ...(decision.rule !== undefined && { rule: decision.rule }),
-      reason: decision.reason,
+      reason: pending ? `${pending}, but no person has allowed that yet: it asks until someone does` : decision.reason,
       unevaluated: [...decision.unevaluated],
       limits: hits.map((h) => h.message),
       definitionChanged: Boolean(pin && pin.connection === connection && pin.changed?.tools.includes(name)),

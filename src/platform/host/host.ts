@@ -23,6 +23,7 @@ import type { Keychain } from '../keychain/keychain.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ToolPins } from '../gateway/tool-pins.js';
 import { Gateway } from '../gateway/gateway.js';
+import { PolicyConsent } from '../gateway/policy-consent.js';
 import { ChildrenOnDemand } from '../gateway/children-on-demand.js';
 import { ToolManifests } from '../gateway/tool-manifest.js';
 import { GatewaySocketServer } from '../gateway/gateway-socket-server.js';
@@ -119,6 +120,8 @@ export class Host extends DisposableBase implements ControlHandler {
     private readonly live: LiveConfig,
     /** Children on demand (config `children`), if on. */
     private readonly demand: ChildrenOnDemand | undefined,
+    /** The policy a person confirmed (D1-policyconsent); each reload is shown to it. */
+    private readonly policyConsent: PolicyConsent,
   ) {
     super();
   }
@@ -157,10 +160,13 @@ export class Host extends DisposableBase implements ControlHandler {
       manifests: new ToolManifests(options.home), clock, idleMs: config.children.idleStopSeconds * 1000,
       log: options.log ?? stderrLine,
     }) : undefined;
-    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), ...(demand && { demand }) });
+    // Security (D1-policyconsent): the policy in force at start is the confirmed one; a reload that
+    // loosens it waits for a person's consent before any call runs by it without asking.
+    const policyConsent = new PolicyConsent({ approver: options.approver, newApprovalId, audit, clock, timeoutMs: () => live.current.unlock.promptTimeoutSeconds * 1000 }, config);
+    const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), policyConsent, ...(demand && { demand }) });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     secretSources.push(() => broker.liveSecrets(), () => http.secrets());
-    const host = new Host(options, store, audit, broker, gateway, supervisor, http, live, demand);
+    const host = new Host(options, store, audit, broker, gateway, supervisor, http, live, demand, policyConsent);
     host.register(toDisposable(() => lock.release()));
     host.register(audit);
     // Live OTLP export of the audit trail (issue 14 item 5), off unless configured; read at
@@ -175,6 +181,7 @@ export class Host extends DisposableBase implements ControlHandler {
     host.register(audit.onDidFail((e) => host.auditFailed(e)));
     host.register(broker);
     host.register(gateway);
+    host.register(policyConsent);
     host.register(supervisor);
     if (demand) host.register(demand);
     // Registered before anything can fail: a start that stops at the sockets (a planted
@@ -283,10 +290,13 @@ export class Host extends DisposableBase implements ControlHandler {
 
   async reloadConfig(changedCredentials: readonly string[]): Promise<ControlResult<'config.reload'>> {
     const config = this.configStore.load();
+    // Security (D1-policyconsent): a loosening is not in force until a person allows it; say which wait.
+    const waiting = this.policyConsent.observe(config);
     this.live.current = config;
     await this.broker.reload(changedCredentials);
     await this.http.apply(config);
-    this.audit.append({ event: 'config.changed', reason: `${config.endpoints.length} endpoint(s)` });
+    const pending = waiting.length ? `; waiting for a person to allow: ${waiting.join('; ')}` : '';
+    this.audit.append({ event: 'config.changed', reason: `${config.endpoints.length} endpoint(s)${pending}`.slice(0, 2000) });
     return { endpoints: config.endpoints.length };
   }
 

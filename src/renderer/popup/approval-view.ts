@@ -53,12 +53,18 @@ export function approvalView(request: ApprovalRequest, position: { index: number
     ? subject.fromConfig ? `${server} (from config.json) asks for ${endpoint}'s session` : `Unlock ${endpoint}?`
     : subject.kind === 'definition'
       ? `Accept the changed tools of ${server}?`
+      // D1-policyconsent: what the rule does, in plain words, and the question.
+      : subject.kind === 'policy'
+        ? subject.loosenings.length === 1 ? `${oneLine(subject.loosenings[0]!, 400)}: allow this rule?` : 'config.json now lets changes run without asking: allow these rules?'
       : plan ? oneLine(plan.summary, 400) : `Run ${tool} on ${endpoint}?`;
-  const kicker = subject.kind === 'unlock' ? 'Unlock request' : subject.kind === 'definition' ? 'Tool definitions changed' : changes ? 'Change request' : 'Read request';
+  const kicker = subject.kind === 'unlock' ? 'Unlock request' : subject.kind === 'definition' ? 'Tool definitions changed' : subject.kind === 'policy' ? 'Policy change from config.json' : changes ? 'Change request' : 'Read request';
   // Why this asks (issue 14): the policy rule, or each blast-radius limit the call hit.
   const reasons = subject.kind === 'tool' && subject.reasons?.length
     ? h('ul', { class: 'reasons', 'data-field': 'reasons' }, ...subject.reasons.map((r) => h('li', {}, oneLine(r, 300))))
-    : null;
+    // D1-policyconsent: allowing accepts every loosening, so every one is listed.
+    : subject.kind === 'policy' && subject.loosenings.length > 1
+      ? h('ul', { class: 'reasons', 'data-field': 'loosenings' }, ...subject.loosenings.map((r) => h('li', {}, oneLine(r, 400))))
+      : null;
   // A changed tool set (issue 14): the readable diff, shown as text.
   const diff = subject.kind === 'definition'
     ? h('pre', { class: 'diff', 'data-field': 'diff', tabindex: 0, 'aria-label': 'What changed' }, subject.diff.split('\n').map((l) => oneLine(l, 300)).join('\n'))
@@ -104,6 +110,11 @@ export function approvalView(request: ApprovalRequest, position: { index: number
           // D222: allowing binds a password that has no recorded servers yet.
           ...(subject.unbound ? [h('strong', {}, 'This password has no recorded servers yet'),
             h('span', { 'data-field': 'binds' }, `Allowing binds it to ${oneLine(subject.hosts.join(', ') + (subject.moreHosts ? ` and ${subject.moreHosts} more` : ''), 600)}; it goes nowhere else after that. Deny if these are not your servers.`)] : [])))
+    : subject.kind === 'policy'
+      ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
+        h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
+        h('div', {}, h('strong', {}, 'A rule nobody allowed here yet'),
+          h('span', {}, 'Something wrote config.json so that changes run without asking you. Until you allow it, each such call asks. Deny if you did not make this rule.')))
     : subject.kind === 'definition'
       ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
@@ -114,7 +125,7 @@ export function approvalView(request: ApprovalRequest, position: { index: number
   const allowClass = changes ? 'danger-fill' : subject.kind === 'unlock' ? '' : 'primary';
   const buttons = h('div', { class: 'buttons', 'data-armed': 'false' },
     h('button', { type: 'button', 'data-action': 'deny', onclick: () => decide('deny') }, 'Deny'),
-    h('button', { type: 'button', class: allowClass, 'data-action': 'allow-once', onclick: () => decide('allow-once') }, 'Allow once'),
+    h('button', { type: 'button', class: allowClass, 'data-action': 'allow-once', onclick: () => decide('allow-once') }, subject.kind === 'policy' ? 'Allow this rule' : 'Allow once'),
     subject.kind === 'unlock'
       ? h('button', { type: 'button', class: 'primary', 'data-action': 'allow-ttl', onclick: () => decide('allow-ttl') }, `Allow for ${durationLabel(subject.ttlSeconds)}`)
       : null);

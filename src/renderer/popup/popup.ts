@@ -11,7 +11,7 @@ import { createFitter, updateScrollHint } from './fit-to-content.js';
 
 /** What the queue's later entries look like: "power-off-vm · vc1 · claims to be claude-ai". */
 function laterLine(r: ApprovalRequest): string {
-  const what = r.subject.kind === 'tool' ? sanitizeText(r.subject.tool, { maxChars: 60 }) : r.subject.kind === 'definition' ? 'changed tools' : 'unlock';
+  const what = r.subject.kind === 'tool' ? sanitizeText(r.subject.tool, { maxChars: 60 }) : r.subject.kind === 'definition' ? 'changed tools' : r.subject.kind === 'policy' ? 'policy rule' : 'unlock';
   return `${what} · ${sanitizeText(r.endpoint, { maxChars: 64 })} · ${clientLabel(r)}`;
 }
 

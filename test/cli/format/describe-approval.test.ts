@@ -82,6 +82,17 @@ describe('describeApproval() with a plan (issue 11)', () => {
     assert.equal(describePlan(limited)[1]!.trim(), "asks because: limit 'power or snapshot changes' reached");
   });
 
+  it('shows a policy loosening from config.json in plain words, every line made safe, and how to answer it (D1-policyconsent)', () => {
+    const p: ApprovalRequest = { ...base, subject: { kind: 'policy', loosenings: ['config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power)', 'config.json makes vc2 read-write\u202e\nfake row'], hash: 'ab'.repeat(32) } };
+    assert.equal(describeApproval(p), 'policy: config.json now lets vsphere_power run on vc1 without asking (policy....');
+    assert.deepEqual(describePlan(p).map((l) => l.trim()), [
+      '3f9a2c1e  config.json changed the policy so that changes run without asking; allow these rules?',
+      'config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power)',
+      'config.json makes vc2 read-write\uFFFD fake row',
+      "'keybroker approve 3f9a2c1e' allows them; 'keybroker deny 3f9a2c1e' keeps every such call asking",
+    ]);
+  });
+
   it('marks a client name as self-declared unless the channel proved it', () => {
     assert.equal(describeClient(a), 'claims to be claude-ai');
     assert.equal(describeClient({ ...a, clientVerified: true }), 'claude-ai');

@@ -33,6 +33,10 @@ describe('chooseApprovalMethod()', () => {
   it('always uses the popup for tool calls', () => {
     assert.equal(chooseApprovalMethod(tool, 'darwin', new FakeSystemPreferences(true)), 'popup');
   });
+  it('always uses the popup for a policy consent: a fingerprint sheet cannot list what the rule allows (D1-policyconsent)', () => {
+    const policy: ApprovalRequest = { ...unlock, id: '0000000c', subject: { kind: 'policy', loosenings: ['config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power)'], hash: 'ab'.repeat(32) } };
+    assert.equal(chooseApprovalMethod(policy, 'darwin', new FakeSystemPreferences(true)), 'popup');
+  });
   it('uses the popup for an unlock whose hosts do not all fit the Touch ID reason (Y7-bindpw)', () => {
     const prefs = new FakeSystemPreferences(true);
     const subject = unlock.subject as Extract<ApprovalRequest['subject'], { kind: 'unlock' }>;

@@ -10,6 +10,7 @@ import { buildChildEnv } from '../../../src/platform/supervisor/child-env.js';
 import { ChildProcessHandle } from '../../../src/platform/supervisor/child-process-handle.js';
 import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
+import { PolicyConsent } from '../../../src/platform/gateway/policy-consent.js';
 
 export const TEST_SERVER = path.resolve(import.meta.dirname, '../../fixtures/mcp-test-server.ts');
 export const SPEC: ServerSpec = { name: 'test', kind: 'vsphere', modulePath: TEST_SERVER, execArgv: ['--import', 'tsx'] };
@@ -24,12 +25,16 @@ export function gatewayConfig(opts: { readOnly?: boolean; approve?: string[] } =
 }
 
 /** A Gateway in front of a real test-server child (or `options.spec`'s), with the headless approver. */
-export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares']; clock?: Clock; spec?: ServerSpec } = {}) {
+export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares']; clock?: Clock; spec?: ServerSpec; policyConsent?: boolean } = {}) {
   const spec = options.spec ?? SPEC;
   const audit: AuditInput[] = [];
   const pending = new PendingApprovals();
   let current = config;
-  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: options.clock ?? systemClock, ...(options.shares && { shares: options.shares }) });
+  const sink = { append: (r: AuditInput) => void audit.push(r) };
+  const clock = options.clock ?? systemClock;
+  // D1-policyconsent: the host's consent keeper, started on `config`; setConfig shows it each config as a reload does.
+  const consent = options.policyConsent ? new PolicyConsent({ approver: pending, newApprovalId: () => pending.newId(), audit: sink, clock, timeoutMs: () => current.unlock.promptTimeoutSeconds * 1000 }, config) : undefined;
+  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: sink, clock, ...(options.shares && { shares: options.shares }), ...(consent && { policyConsent: consent }) });
   gateway.addServer(spec);
   const handles: ChildProcessHandle[] = [];
   /** Start (or restart) the child and wire its MCP frames to the gateway. */
@@ -50,9 +55,10 @@ export function makeGateway(config: Config = gatewayConfig(), options: { shares?
     return client;
   };
   const dispose = async () => {
+    consent?.dispose();
     gateway.dispose();
     pending.dispose();
     await Promise.all(handles.map((h) => h.stop({ graceMs: 1000 })));
   };
-  return { gateway, pending, audit, startChild, connect, dispose, setConfig: (c: Config) => { current = c; } };
+  return { gateway, pending, audit, startChild, connect, dispose, consent, setConfig: (c: Config) => { consent?.observe(c); current = c; } };
 }

@@ -1,0 +1,91 @@
+import type { Config } from '../contracts/config.js';
+import type { PolicyRule, RateLimit } from '../contracts/policy.js';
+import { describeToolListEntry } from './tool-list.js';
+
+/**
+ * The parts of config.json that decide whether a change runs without a per-call approval
+ * (D1-policyconsent): `policy.allow`, `policy.approve`, `policy.rules`, `policy.limits` and each
+ * endpoint's `readOnly`. Nothing else in the file lets a write skip its prompt.
+ */
+export function policyView(config: Config): unknown {
+  return { policy: config.policy, readOnly: config.endpoints.map((e) => [e.id, e.readOnly]) };
+}
+
+const same = (x: unknown, y: unknown): boolean => JSON.stringify(x) === JSON.stringify(y);
+
+/** A rule as a person reads it: `vsphere_power_* on any endpoint when {…}`. */
+export function describeRule(rule: PolicyRule): string {
+  const tool = rule.server === '*' ? rule.tool : `${rule.server}/${rule.tool}`;
+  const where = rule.endpoint === '*' ? 'any endpoint' : rule.endpoint;
+  const when = rule.when ? ` when ${JSON.stringify(rule.when)}` : '';
+  return `${tool} on ${where}${when} ("${rule.reason}")`;
+}
+
+/**
+ * Whether `after`'s rules can let a call run without asking that `before`'s would not: false
+ * only when `after` is `before` with allow rules taken out and rules that do not allow put in
+ * (either can only make a first match ask or deny). Anything else (an allow rule added or
+ * changed, a deny or ask rule removed, an order changed) counts as a loosening: conservative.
+ */
+export function rulesLoosen(before: readonly PolicyRule[], after: readonly PolicyRule[]): boolean {
+  const b = before.map((r) => JSON.stringify(r));
+  const a = after.map((r) => JSON.stringify(r));
+  // fits[i][j]: after[j..] is before[i..] with allow rules taken out and other rules put in.
+  // Filled from the ends (at most 501 x 501 cells: rules are capped at 500).
+  const fits: boolean[][] = Array.from({ length: b.length + 1 }, () => new Array<boolean>(a.length + 1).fill(false));
+  for (let i = b.length; i >= 0; i--) {
+    for (let j = a.length; j >= 0; j--) {
+      fits[i]![j] = i === b.length && j === a.length
+        || (i < b.length && j < a.length && b[i] === a[j] && fits[i + 1]![j + 1]!)
+        || (i < b.length && before[i]!.action === 'allow' && fits[i + 1]![j]!)
+        || (j < a.length && after[j]!.action !== 'allow' && fits[i]![j + 1]!);
+    }
+  }
+  return !fits[0]![0]!;
+}
+
+/** Whether `after`'s limits let more through than `before`'s: a rate dropped or changed, a cap raised. */
+function limitsLoosen(before: Config['policy']['limits'], after: Config['policy']['limits']): boolean {
+  if (after.maxObjectsPerCall > before.maxObjectsPerCall) return true;
+  if (after.breaker.failures > before.breaker.failures || after.breaker.coolDownSeconds < before.breaker.coolDownSeconds) return true;
+  return before.rates.some((r: RateLimit) => !after.rates.some((a) => same(a, r)));
+}
+
+/**
+ * What `after` lets run without a per-call approval that `before` did not, one plain line
+ * each ("config.json now lets vsphere/vsphere_power run without asking"); empty when `after`
+ * is as strict as `before` or stricter. Tightenings are not listed: they need no one's consent.
+ */
+export function policyLoosenings(before: Config, after: Config): string[] {
+  const lines: string[] = [];
+  const had = new Set(before.policy.allow.map(describeToolListEntry));
+  for (const e of after.policy.allow) {
+    const name = describeToolListEntry(e);
+    if (!had.has(name)) lines.push(`config.json now lets ${name} run without asking (policy.allow)`);
+  }
+  const approves = new Set(after.policy.approve.map(describeToolListEntry));
+  for (const e of before.policy.approve) {
+    const name = describeToolListEntry(e);
+    if (!approves.has(name)) lines.push(`config.json no longer makes ${name} always ask (removed from policy.approve)`);
+  }
+  if (rulesLoosen(before.policy.rules, after.policy.rules)) {
+    const listed = lines.length;
+    after.policy.rules.forEach((r, i) => {
+      if (r.action === 'allow' && !before.policy.rules.some((b) => same(b, r))) lines.push(`config.json now lets ${describeRule(r)} run without asking (policy.rules[${i}])`);
+    });
+    for (const r of before.policy.rules) {
+      if (r.action !== 'allow' && !after.policy.rules.some((a) => same(a, r))) lines.push(`config.json no longer has the rule that made ${describeRule(r)} ${r.action === 'deny' ? 'refused' : 'ask'}`);
+    }
+    if (lines.length === listed) lines.push('config.json changed the order of policy.rules, so an allow rule now comes first for some calls');
+  }
+  if (limitsLoosen(before.policy.limits, after.policy.limits)) lines.push('config.json raises or removes blast-radius limits (policy.limits), so more changes run without asking');
+  // An endpoint's flag matters only where something is allowed: with no allow, every change asks.
+  const allows = after.policy.allow.length > 0 || after.policy.rules.some((r) => r.action === 'allow');
+  for (const e of allows ? after.endpoints : []) {
+    if (e.readOnly) continue;
+    const old = before.endpoints.find((b) => b.id === e.id);
+    if (!old) lines.push(`config.json adds the read-write endpoint ${e.id}`);
+    else if (old.readOnly) lines.push(`config.json makes ${e.id} read-write (it was read-only)`);
+  }
+  return lines;
+}

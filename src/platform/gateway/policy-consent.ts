@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import { MAX_POLICY_LOOSENINGS, type ApprovalSubject } from '../../base/contracts/approval.js';
+import type { Config } from '../../base/contracts/config.js';
+import { DisposableBase } from '../../base/lifecycle/disposable.js';
+import { policyLoosenings, policyView } from '../../base/policy/policy-loosenings.js';
+import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
+
+/** Who a consent prompt is asked on behalf of: the held call's client, server and endpoint. */
+export interface ConsentAsker {
+  readonly client: string;
+  readonly server: string;
+  readonly endpoint: string;
+}
+
+/**
+ * Security (D1-policyconsent): a policy that lets a change run without a per-call approval
+ * must be one a person made. config.json is a file any program running as the user can write,
+ * and the control socket's `config.reload` any of them can call, so a loosening that arrives
+ * that way (a `policy.allow` entry, an allow rule, a `policy.approve` entry removed, raised
+ * limits, an endpoint made read-write) is not in force until a person allows it at a prompt
+ * (the popup, `keybroker approve`): meanwhile the gateway checks each call that would run
+ * without asking against the policy confirmed here too, and holds it for a per-call approval
+ * when that one would not let it through. A tightening is in force at once (the gateway
+ * always applies the current config as well).
+ *
+ * The confirmed policy lives in this object only (memory): the config the host started with,
+ * replaced by a reload that loosens nothing, or by the config a person allowed at a prompt.
+ * Nothing a config.json writer can write (a file in the home) vouches for it.
+ */
+export class PolicyConsent extends DisposableBase {
+  private confirmedConfig: Config;
+  /** The one prompt up, by the hash of the policy it asks about: held calls share it. */
+  private asking: { readonly hash: string; readonly done: Promise<void> } | undefined;
+  /** The policy the person denied: not asked about again until config.json's policy changes. */
+  private deniedHash: string | undefined;
+  private readonly stop = new AbortController();
+
+  constructor(private readonly deps: AskUserDeps & { readonly timeoutMs: () => number }, start: Config) {
+    super();
+    this.confirmedConfig = start;
+  }
+
+  /** The config whose policy a person confirmed (or the host started with). */
+  confirmed(): Config {
+    return this.confirmedConfig;
+  }
+
+  /**
+   * A reload read `next`: a config that loosens nothing of the confirmed policy becomes the
+   * confirmed one at once (a tightening needs no consent). Returns the loosenings still
+   * waiting for a person, in plain lines (empty when none).
+   */
+  observe(next: Config): string[] {
+    const lines = policyLoosenings(this.confirmedConfig, next);
+    if (lines.length === 0) this.confirmedConfig = next;
+    return lines;
+  }
+
+  /**
+   * A call that only `current`'s unconfirmed loosening would let run without asking:
+   * ask the person whether to allow `current`'s policy, saying `first` (the call's own line)
+   * first. One prompt at a time per policy; none while the person's deny of that same policy
+   * stands. Does not wait for the answer: the call is held for its own approval meanwhile.
+   * Returns the approval the person answers, when one is up or was raised now.
+   */
+  ask(current: Config, first: string, who: ConsentAsker): void {
+    const hash = crypto.createHash('sha256').update(JSON.stringify(policyView(current))).digest('hex');
+    if (this.asking?.hash === hash || this.deniedHash === hash || this.stop.signal.aborted) return;
+    const rest = policyLoosenings(this.confirmedConfig, current).filter((l) => l !== first);
+    const all = [first, ...rest];
+    // Security: allowing accepts every line, so none is hidden; past the cap the last line says how many more.
+    const loosenings = all.length <= MAX_POLICY_LOOSENINGS ? all : [...all.slice(0, MAX_POLICY_LOOSENINGS - 1), `and ${all.length - MAX_POLICY_LOOSENINGS + 1} more changes: see 'keybroker policy list' before you allow them`];
+    const subject: ApprovalSubject = { kind: 'policy', loosenings: loosenings.map((l) => l.slice(0, 512)), hash };
+    const done = askUser(this.deps, {
+      client: who.client, server: who.server, endpoint: who.endpoint, subject,
+      timeoutMs: this.deps.timeoutMs(), signal: this.stop.signal,
+      events: { requested: 'approval.requested', allowed: 'policy.approved', denied: 'policy.denied' },
+      fields: { server: who.server, endpoint: who.endpoint, client: who.client, reason: first.slice(0, 300) },
+      answered: (a) => {
+        // Security: the person allowed exactly the policy the prompt showed; a later edit is judged against it.
+        if (a.outcome === 'allowed') this.confirmedConfig = current;
+        if (a.outcome === 'denied') this.deniedHash = hash;
+        return {};
+      },
+    }).then(() => {
+      if (this.asking?.hash === hash) this.asking = undefined;
+    });
+    this.asking = { hash, done };
+  }
+
+  /** Settles once the prompt now up is answered or withdrawn (tests). */
+  async settled(): Promise<void> {
+    await this.asking?.done;
+  }
+
+  override dispose(): void {
+    this.stop.abort('cancelled');
+    super.dispose();
+  }
+}

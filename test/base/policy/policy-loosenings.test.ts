@@ -1,0 +1,96 @@
+// D1-policyconsent: which config.json edits loosen the policy (and need a person) and which
+// only tighten it (in force at once), in the plain lines every approver shows.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
+import type { PolicyRule } from '../../../src/base/contracts/policy.js';
+import { policyLoosenings, rulesLoosen } from '../../../src/base/policy/policy-loosenings.js';
+
+const endpoint = (id: string, readOnly: boolean) => ({ id, kind: 'vsphere', url: `https://${id}.corp.example/sdk`, username: 'svc', readOnly, tls: { verify: true }, credential: `endpoint:${id}` });
+const config = (policy: Record<string, unknown> = {}, endpoints: { id: string; readOnly: boolean }[] = [{ id: 'vc1', readOnly: false }]) => Config.parse({
+  ...emptyConfig(),
+  endpoints: endpoints.map((e) => endpoint(e.id, e.readOnly)),
+  credentials: endpoints.map((e) => ({ id: `endpoint:${e.id}` })),
+  policy,
+});
+const rule = (tool: string, action: PolicyRule['action'], reason = tool): PolicyRule => ({ server: '*', tool, endpoint: '*', action, reason });
+
+describe('policyLoosenings (D1-policyconsent)', () => {
+  it('an unchanged policy loosens nothing', () => {
+    assert.deepEqual(policyLoosenings(config({ allow: ['vsphere/vsphere_power'] }), config({ allow: ['vsphere/vsphere_power'] })), []);
+  });
+
+  it('an allow entry added is a loosening, named as server/tool; one removed is not', () => {
+    assert.deepEqual(policyLoosenings(config(), config({ allow: [{ server: 'vsphere', tool: 'vsphere_power' }] })), ['config.json now lets vsphere/vsphere_power run without asking (policy.allow)']);
+    assert.deepEqual(policyLoosenings(config({ allow: ['vsphere_power'] }), config()), []);
+  });
+
+  it('an approve entry removed is a loosening; one added is not', () => {
+    assert.deepEqual(policyLoosenings(config({ approve: ['p6/p6_call'] }), config()), ['config.json no longer makes p6/p6_call always ask (removed from policy.approve)']);
+    assert.deepEqual(policyLoosenings(config(), config({ approve: ['p6/p6_call'] })), []);
+  });
+
+  it('an allow rule added, or a deny rule removed, is a loosening, each said in words', () => {
+    assert.deepEqual(policyLoosenings(config(), config({ rules: [{ server: 'vsphere', tool: 'vsphere_power', endpoint: 'lab*', action: 'allow', reason: 'lab power' }] })), ['config.json now lets vsphere/vsphere_power on lab* ("lab power") run without asking (policy.rules[0])']);
+    assert.deepEqual(policyLoosenings(config({ rules: [rule('x', 'deny', 'never x')] }), config()), ['config.json no longer has the rule that made x on any endpoint ("never x") refused']);
+    assert.deepEqual(policyLoosenings(config({ rules: [rule('x', 'ask', 'look at x')] }), config()), ['config.json no longer has the rule that made x on any endpoint ("look at x") ask']);
+  });
+
+  it('names only what changed: entries and rules kept are not listed again (mutation survivors)', () => {
+    const keep = rule('k', 'allow', 'kept');
+    const deny = rule('d', 'deny', 'kept deny');
+    const before = config({ approve: ['p6/p6_call'], rules: [deny, keep, rule('x', 'deny', 'never x')] });
+    const after = config({ approve: ['p6/p6_call'], rules: [deny, keep, rule('y', 'allow', 'new y')] });
+    assert.deepEqual(policyLoosenings(before, after), [
+      'config.json now lets y on any endpoint ("new y") run without asking (policy.rules[2])',
+      'config.json no longer has the rule that made x on any endpoint ("never x") refused',
+    ]);
+  });
+
+  it('an endpoint made read-write counts where only a rule allows something', () => {
+    const rules = { rules: [rule('vsphere_power', 'allow', 'power')] };
+    assert.deepEqual(policyLoosenings(config(rules, [{ id: 'vc1', readOnly: true }]), config(rules, [{ id: 'vc1', readOnly: false }])), ['config.json makes vc1 read-write (it was read-only)']);
+    const asks = { rules: [rule('vsphere_power', 'ask', 'power')] };
+    assert.deepEqual(policyLoosenings(config(asks, [{ id: 'vc1', readOnly: true }]), config(asks, [{ id: 'vc1', readOnly: false }])), [], 'an ask rule allows nothing');
+  });
+
+  it('rules reordered so that an allow comes before a deny is a loosening', () => {
+    const deny = rule('x', 'deny');
+    const allow = rule('*', 'allow');
+    assert.deepEqual(policyLoosenings(config({ rules: [deny, allow] }), config({ rules: [allow, deny] })), ['config.json changed the order of policy.rules, so an allow rule now comes first for some calls']);
+  });
+
+  it('rulesLoosen: taking allow rules out and putting deny or ask rules in anywhere only tightens', () => {
+    const a = rule('a', 'allow');
+    const b = rule('b', 'allow');
+    const d = rule('d', 'deny');
+    const q = rule('q', 'ask');
+    assert.equal(rulesLoosen([a, d, b], [d]), false, 'allows removed');
+    assert.equal(rulesLoosen([a, b], [q, a, d, b, q]), false, 'non-allow rules inserted');
+    assert.equal(rulesLoosen([a], [a, b]), true, 'an allow appended');
+    assert.equal(rulesLoosen([a, d], [a]), true, 'a deny removed at the end');
+    assert.equal(rulesLoosen([d, a], [a]), true, 'a deny removed at the start');
+    assert.equal(rulesLoosen([a], [{ ...a, endpoint: 'vc*' }]), true, 'an allow rule changed');
+    assert.equal(rulesLoosen([], []), false);
+  });
+
+  it('limits raised or a rate dropped is a loosening; limits lowered or a rate added is not', () => {
+    const rates = [{ name: 'power', tools: ['vsphere_power'], max: 5, windowSeconds: 600 }];
+    const line = 'config.json raises or removes blast-radius limits (policy.limits), so more changes run without asking';
+    assert.deepEqual(policyLoosenings(config({ limits: { rates } }), config({ limits: { rates: [] } })), [line]);
+    assert.deepEqual(policyLoosenings(config({ limits: { rates } }), config({ limits: { rates: [{ ...rates[0], max: 6 }] } })), [line]);
+    assert.deepEqual(policyLoosenings(config({ limits: { rates, maxObjectsPerCall: 5 } }), config({ limits: { rates, maxObjectsPerCall: 6 } })), [line]);
+    assert.deepEqual(policyLoosenings(config({ limits: { rates, breaker: { failures: 2, coolDownSeconds: 60 } } }), config({ limits: { rates, breaker: { failures: 3, coolDownSeconds: 60 } } })), [line]);
+    assert.deepEqual(policyLoosenings(config({ limits: { rates, breaker: { failures: 2, coolDownSeconds: 60 } } }), config({ limits: { rates, breaker: { failures: 2, coolDownSeconds: 59 } } })), [line]);
+    assert.deepEqual(policyLoosenings(config({ limits: { rates: [] } }), config({ limits: { rates, maxObjectsPerCall: 1, breaker: { failures: 1, coolDownSeconds: 600 } } })), []);
+  });
+
+  it('an endpoint made read-write, or a read-write one added, loosens only where something is allowed', () => {
+    const allow = { allow: ['vsphere/vsphere_power'] };
+    assert.deepEqual(policyLoosenings(config(allow, [{ id: 'vc1', readOnly: true }]), config(allow, [{ id: 'vc1', readOnly: false }])), ['config.json makes vc1 read-write (it was read-only)']);
+    assert.deepEqual(policyLoosenings(config(allow), config(allow, [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: false }])), ['config.json adds the read-write endpoint vc2']);
+    assert.deepEqual(policyLoosenings(config(allow), config(allow, [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }])), [], 'a read-only endpoint added');
+    assert.deepEqual(policyLoosenings(config({}, [{ id: 'vc1', readOnly: true }]), config({}, [{ id: 'vc1', readOnly: false }])), [], 'nothing allowed: every change on vc1 asks');
+    assert.deepEqual(policyLoosenings(config(allow, [{ id: 'vc1', readOnly: false }]), config(allow, [{ id: 'vc1', readOnly: true }])), [], 'made read-only');
+  });
+});

@@ -1,0 +1,198 @@
+// D1-policyconsent: a policy that config.json loosens while the host runs is in force only once
+// a person allowed it at a prompt; until then each call it would let through asks as before.
+// A real test-server child behind the Gateway, the headless approver answered by hand.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Config } from '../../../src/base/contracts/config.js';
+import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
+import { until } from '../../support/wait.js';
+
+import { gatewayConfig, makeGateway } from './gateway-harness.js';
+
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+const withPolicy = (policy: Record<string, unknown>, opts: { readOnly?: boolean } = {}) => Config.parse({ ...gatewayConfig(opts), policy: { ...gatewayConfig().policy, ...policy } });
+const ALLOW_DESTROY = { allow: ['test/destroy'] };
+const ofKind = (list: ApprovalRequest[], kind: ApprovalRequest['subject']['kind']) => list.filter((a) => a.subject.kind === kind);
+
+type World = ReturnType<typeof makeGateway>;
+
+/** Poll `find` until it gives a value (the hang guard of `until` names `what`). */
+async function found<T>(what: string, find: () => T | undefined): Promise<T> {
+  let value: T | undefined;
+  await until(what, () => (value = find()) !== undefined);
+  return value!;
+}
+
+/** A gateway with consent kept, started on `start`; `body` gets it and a connected client. */
+async function withGateway(start: Config, body: (g: World, client: Client) => Promise<void>): Promise<void> {
+  const g = makeGateway(start, { policyConsent: true });
+  g.startChild();
+  try {
+    await body(g, await g.connect());
+  } finally {
+    await g.dispose();
+  }
+}
+
+/** Call destroy and wait until it is held: returns the call and its tool approval. */
+async function heldDestroy(g: World, client: Client, target: string) {
+  const before = new Set(g.pending.list().map((a) => a.id));
+  const call = client.callTool({ name: 'destroy', arguments: { target } });
+  // A call that runs unasked fails here at once, not at the hang guard.
+  const ranUnasked = call.then((r) => assert.fail(`destroy ${target} ran without asking: ${textOf(r)}`));
+  const approval = await Promise.race([found('a tool approval', () => ofKind(g.pending.list(), 'tool').find((a) => !before.has(a.id))), ranUnasked]);
+  ranUnasked.catch(() => undefined);
+  return { call, approval };
+}
+
+describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
+  it('a policy.allow that config.json adds while the host runs does not let the write run: it asks, a policy prompt says the rule in plain words, the audit names it', async () => {
+    await withGateway(gatewayConfig(), async (g, client) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      assert.ok(approval.subject.kind === 'tool', 'held for a per-call approval');
+      assert.deepEqual(approval.subject.reasons, ['config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy), but no person has allowed that yet (another prompt asks about it), so this call asks']);
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.ok(policy.subject.kind === 'policy', 'a policy prompt');
+      assert.deepEqual(policy.subject.loosenings, ['config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy)', 'config.json now lets test/destroy run without asking (policy.allow)']);
+      assert.deepEqual([policy.server, policy.endpoint], ['test', 'vc1']);
+      g.pending.decide(approval.id, 'allow-once');
+      assert.equal(textOf(await call), 'destroyed a');
+      const record = g.audit.find((r) => r.event === 'tool.called' && r.tool === 'destroy');
+      assert.equal(record?.decision, 'ask', 'audited as the ask it was');
+      assert.match(String(record?.ruleReason), /^waiting for a person to allow it: config\.json now lets destroy run on vc1 without asking \(policy\.allow names test\/destroy\)$/);
+      const requested = g.audit.find((r) => r.event === 'approval.requested' && r.approvalId === policy.id);
+      assert.match(String(requested?.reason), /policy\.allow names test\/destroy/, 'the prompt request is audited with the rule');
+      g.pending.decide(policy.id, 'deny');
+    });
+  });
+
+  it('once a person allows the rule at its prompt, the next call runs without asking; audited policy.approved', async () => {
+    await withGateway(gatewayConfig(), async (g, client) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      g.pending.decide(policy.id, 'allow-once');
+      await g.consent!.settled();
+      g.pending.decide(approval.id, 'allow-once');
+      assert.equal(textOf(await call), 'destroyed a');
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'b' } })), 'destroyed b');
+      assert.deepEqual(g.pending.list(), [], 'nobody was asked for b');
+      const records = g.audit.filter((r) => r.event === 'tool.called' && r.tool === 'destroy');
+      assert.deepEqual(records.map((r) => r.decision), ['ask', 'allow']);
+      assert.equal(g.audit.filter((r) => r.event === 'policy.approved').length, 1, 'the consent is audited');
+    });
+  });
+
+  it('after the person denies the rule, calls keep asking and the same rule is not asked about again; a changed rule is', async () => {
+    await withGateway(gatewayConfig(), async (g, client) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const first = await heldDestroy(g, client, 'a');
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      g.pending.decide(policy.id, 'deny');
+      await g.consent!.settled();
+      g.pending.decide(first.approval.id, 'deny');
+      assert.equal((await first.call as CallToolResult).isError, true);
+      const second = await heldDestroy(g, client, 'b');
+      assert.deepEqual(ofKind(g.pending.list(), 'policy'), [], 'no second prompt for the denied rule');
+      g.pending.decide(second.approval.id, 'allow-once');
+      assert.equal(textOf(await second.call), 'destroyed b');
+      assert.equal(g.audit.filter((r) => r.event === 'policy.denied').length, 1);
+      g.setConfig(withPolicy({ rules: [{ tool: 'destroy', action: 'allow', reason: 'lab writes' }] }));
+      const third = await heldDestroy(g, client, 'c');
+      const again = await found('a prompt for the new rule', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.ok(again.subject.kind === 'policy', 'a policy prompt');
+      assert.equal(again.subject.loosenings[0], 'config.json now lets destroy run on vc1 without asking (policy.rules[0] allows it: lab writes)');
+      assert.ok(again.subject.loosenings.includes('config.json now lets destroy on any endpoint ("lab writes") run without asking (policy.rules[0])'), JSON.stringify(again.subject.loosenings));
+      g.pending.decide(again.id, 'deny');
+      g.pending.decide(third.approval.id, 'deny');
+      await third.call;
+    });
+  });
+
+  it('rules present when the host starts are in force; removing an allow takes effect at once, and putting it back asks again', async () => {
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a');
+      g.setConfig(gatewayConfig());
+      const held = await heldDestroy(g, client, 'b');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.equal(held.approval.subject.reasons, undefined, 'an ordinary write approval: the allow is gone');
+      assert.deepEqual(ofKind(g.pending.list(), 'policy'), [], 'a tightening asks nobody');
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const back = await heldDestroy(g, client, 'c');
+      assert.ok(back.approval.subject.kind === 'tool' && back.approval.subject.reasons?.[0]?.startsWith('config.json now lets destroy run on vc1 without asking'), 'the re-added allow waits for a person');
+      g.pending.decide(back.approval.id, 'deny');
+      await back.call;
+    });
+  });
+
+  it('an endpoint config.json makes read-write is not written to without asking by an allow the person made for it read-only', async () => {
+    await withGateway(withPolicy(ALLOW_DESTROY, { readOnly: true }), async (g, client) => {
+      const refused = (await client.callTool({ name: 'destroy', arguments: { target: 'a' } })) as CallToolResult;
+      assert.match(textOf(refused), /vc1 is read-only/);
+      g.setConfig(withPolicy(ALLOW_DESTROY, { readOnly: false }));
+      const held = await heldDestroy(g, client, 'b');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.deepEqual(held.approval.subject.reasons, ['config.json now lets destroy run on vc1 without asking (vc1 was made read-write), but no person has allowed that yet (another prompt asks about it), so this call asks']);
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.ok(policy.subject.kind === 'policy' && policy.subject.loosenings.includes('config.json makes vc1 read-write (it was read-only)'), 'the prompt says what changed');
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+    });
+  });
+
+  it('raised blast-radius limits do not let more changes through without asking than the confirmed limits', async () => {
+    const limits = (max: number) => ({ rules: [{ tool: 'destroy', action: 'allow', reason: 'ok' }], limits: { rates: [{ name: 'destroys', tools: ['destroy'], max, windowSeconds: 600 }] } });
+    await withGateway(withPolicy(limits(1)), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a');
+      g.setConfig(withPolicy(limits(100)));
+      const held = await heldDestroy(g, client, 'b');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.deepEqual(held.approval.subject.reasons, ['config.json now lets destroy run on vc1 without asking (policy.limits were raised past the confirmed ones), but no person has allowed that yet (another prompt asks about it), so this call asks']);
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+    });
+  });
+
+  it('a rate limit config.json drops still counts the calls that run, and holds the one past the confirmed limit', async () => {
+    const policy = (rates: unknown[]) => ({ rules: [{ tool: 'destroy', action: 'allow', reason: 'ok' }], limits: { rates } });
+    await withGateway(withPolicy(policy([{ name: 'destroys', tools: ['destroy'], max: 2, windowSeconds: 600 }])), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a');
+      g.setConfig(withPolicy(policy([])));
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'b' } })), 'destroyed b', 'within the confirmed limit: runs');
+      const held = await heldDestroy(g, client, 'c');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.match(held.approval.subject.reasons?.[0] ?? '', /policy\.limits were raised past the confirmed ones/);
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+    });
+  });
+
+  it('keybroker policy test reports an allow waiting for a person as the ask it is, and raises no prompt', async () => {
+    await withGateway(gatewayConfig(), async (g) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const r = await g.gateway.policyTest('test', 'destroy', { target: 'a' }, AbortSignal.timeout(60_000));
+      assert.deepEqual([r.decision, r.reason], ['ask', 'config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy), but no person has allowed that yet: it asks until someone does']);
+      assert.deepEqual(g.pending.list(), [], 'a test asks nobody');
+    });
+  });
+
+  it('policy.approve emptied by config.json: a read it named still asks', async () => {
+    await withGateway(withPolicy({ approve: ['test/echo'] }), async (g, client) => {
+      g.setConfig(gatewayConfig());
+      const call = client.callTool({ name: 'echo', arguments: { text: 'x' } });
+      const ranUnasked = call.then((r) => assert.fail(`echo ran without asking: ${textOf(r)}`));
+      const a = await Promise.race([found('a tool approval', () => ofKind(g.pending.list(), 'tool')[0]), ranUnasked]);
+      ranUnasked.catch(() => undefined);
+      assert.ok(a.subject.kind === 'tool', 'a tool approval');
+      assert.match(a.subject.reasons?.[0] ?? '', /^config\.json now lets echo run on vc1 without asking \(policy\.approve no longer names test\/echo\)/);
+      g.pending.decide(a.id, 'allow-once');
+      assert.equal(textOf(await call), 'x');
+    });
+  });
+});

@@ -18,7 +18,7 @@ export interface Requester {
 
 /** The key an unlock remembers a server config.json added by; undefined for a built-in server. */
 function configServerOf(who: Pick<Requester, 'server' | 'fromConfig'>): string | undefined {
-  return who.fromConfig ? configServerKey(who.server, who.fromConfig.command) : undefined;
+  return who.fromConfig ? configServerKey(who.server, who.fromConfig.command, who.fromConfig.codeSha256) : undefined;
 }
 
 /**
@@ -229,6 +229,8 @@ export class Consent {
     const { endpoint } = target;
     const server = configServerOf(who);
     const fromConfig = who.fromConfig;
+    // D2-modulebytes: this unlock allowed the server with other code: the prompt says it changed.
+    const codeChanged = server !== undefined && this.deps.cache.namedOtherCode(credential, server);
     // Read once, and only here: an allowed or refused request never needs the list (D197).
     const { hosts, moreHosts, all: allHosts } = target.hosts;
     const all = [...allHosts];
@@ -245,10 +247,10 @@ export class Consent {
     const abort = new AbortController();
     const id = this.deps.newApprovalId();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
-      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }), ...(fromConfig && { fromConfig: { command: fromConfig.command } }) },
+      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }), ...(fromConfig && { fromConfig: { command: fromConfig.command, codeSha256: fromConfig.codeSha256, ...(codeChanged && { codeChanged }) } }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
-      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all, ...(fromConfig && { command: fromConfig.command }) },
+      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all, ...(fromConfig && { command: fromConfig.command, codeSha256: fromConfig.codeSha256 }) },
       // D222: the request's record says the person was asked to bind the password, not only to unlock it.
       requested: { ttlSeconds, ...(target.unbound && { unbound: true }) },
       answered: ({ decision, outcome: how }) => {

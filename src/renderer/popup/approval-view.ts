@@ -70,6 +70,8 @@ export function approvalView(request: ApprovalRequest, position: { index: number
   rows.push(row('Server', oneLine(request.server, 64), 'server'), row('Endpoint', endpoint, 'endpoint'));
   // C7-firstuse: a server config.json added runs what that file says; the person sees the command.
   if (subject.kind === 'unlock' && subject.fromConfig) rows.push(row('Command', oneLine(subject.fromConfig.command, 600), 'command'));
+  // D2-modulebytes: the allow covers this code (its module and package.json), as the audit names it.
+  if (subject.kind === 'unlock' && subject.fromConfig?.codeSha256) rows.push(row('Code', `sha256 ${subject.fromConfig.codeSha256.slice(0, 16)}…`, 'code'));
   if (subject.kind === 'unlock') {
     // Y7-bindpw: where the password goes, so a config pointed at another server is seen.
     const more = subject.moreHosts ? ` and ${subject.moreHosts} more` : '';
@@ -100,8 +102,11 @@ export function approvalView(request: ApprovalRequest, position: { index: number
       // C7-firstuse: not a built-in server; whoever can write config.json can add one.
       ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
-        h('div', {}, h('strong', {}, 'A server from config.json, not one KeyBroker ships'),
-          h('span', {}, 'It runs the command below. Deny if you did not add it.')))
+        h('div', {}, h('strong', {}, subject.fromConfig.codeChanged ? 'Its code changed since you allowed it' : 'A server from config.json, not one KeyBroker ships'),
+          // D2-modulebytes: the module behind an allowed command was rewritten while the unlock lasted.
+          h('span', { 'data-field': 'from-config' }, subject.fromConfig.codeChanged
+            ? 'A server from config.json you allowed now runs other code. Deny unless you changed it.'
+            : 'It runs the command below. Deny if you did not add it.')))
     : subject.kind === 'definition'
       ? h('div', { class: 'banner', role: 'note', 'data-field': 'banner' },
         h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),

@@ -2,7 +2,7 @@ import type { ApprovalDecision } from '../../base/contracts/approval.js';
 import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 import { TokenDenied } from './token-denied.js';
-import { configServerKey, type UnlockCache } from './unlock-cache.js';
+import { configServerKey, withoutCode, type UnlockCache } from './unlock-cache.js';
 import type { UnlockHosts } from '../../base/upstream-hosts.js';
 import type { ConfigServer } from './child-link.js';
 
@@ -282,7 +282,11 @@ export class Consent {
   }
 }
 
-/** The cool-down of `credential` for one server config.json added (its {@link configServerOf} key). */
+/**
+ * The cool-down of `credential` for one server config.json added (its {@link configServerOf} key).
+ * Security (D2-modulebytes): by its name and command, not its code: a deny holds for whatever
+ * code it runs next, so rewriting the module and restarting it raises no new prompt.
+ */
 function coolDownKey(credential: string, server: string): string {
-  return `${credential}\n${server}`;
+  return `${credential}\n${withoutCode(server)}`;
 }

@@ -25,7 +25,7 @@ export function configServerKey(server: string, command: string, codeSha256: str
 }
 
 /** A {@link configServerKey} without its digest (which holds no newline): the server and its command. */
-function withoutCode(key: string): string {
+export function withoutCode(key: string): string {
   return key.slice(0, key.lastIndexOf('\n'));
 }
 

@@ -103,6 +103,23 @@ describe('a server config.json added and the unlock of a credential (C7-firstuse
     broker.dispose();
   });
 
+  it('a deny of its new code cools down the server, whatever code it runs next; the code allowed before is still served (D2-modulebytes)', async () => {
+    const { broker, approver } = makeBroker();
+    await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
+    await askAnswered(broker, approver, configServerLink('vsphere', 'vs-extra', COMMAND), 'vc1', 'b', 'allow-ttl');
+    const rewritten = configServerLink('vsphere', 'vs-extra', COMMAND, 'vs-extra#2', CODE_B);
+    assert.equal((await askAnswered(broker, approver, rewritten, 'vc1', 'c', 'deny')).t, 'token.deny', 'the new code denied');
+    // The writer rewrites it once more and restarts it: no new prompt in the cool-down.
+    const shown = approver.nextPrompt().then(() => 'a prompt' as const);
+    const asked = ask(broker, configServerLink('vsphere', 'vs-extra', COMMAND, 'vs-extra#3', 'd'.repeat(64)), 'vc1', 'd');
+    const again = await Promise.race([asked, shown]);
+    if (again === 'a prompt') approver.answer('deny'); // Before: a new prompt per rewrite; answered so the test ends.
+    assert.ok(again !== 'a prompt' && again.t === 'token.deny' && /will not ask them again/.test(again.message), `refused without a prompt: ${JSON.stringify(again)}`);
+    assert.equal(approver.prompts.length, 3, 'no prompt for the third code');
+    assert.equal((await ask(broker, configServerLink('vsphere', 'vs-extra', COMMAND), 'vc1', 'e')).t, 'token.grant', 'the code allowed before is served');
+    broker.dispose();
+  });
+
   it('does not share a prompt that names a built-in server: while the credential is locked each has its own, and one allow does not serve the other', async () => {
     const { broker, approver } = makeBroker();
     const first = approver.nextPrompt();

@@ -49,12 +49,28 @@ describe('readModuleSnapshot()', () => {
     assert.notEqual(one, snapshotDigest([{ path: '/n.js', bytes: Buffer.from('ab') }, { path: '/package.json', bytes: Buffer.from('c') }]), 'the path counts');
   });
 
+  it('reads a file of exactly the limit whole and refuses one byte more, for the module and the package.json, closing what it opened', { skip: process.platform !== 'linux' && 'counts /proc/self/fd' }, () => {
+    const pkg = path.join(dir, 'limits');
+    fs.mkdirSync(pkg);
+    const module = path.join(pkg, 'index.js');
+    fs.writeFileSync(path.join(pkg, 'package.json'), '{}');
+    fs.writeFileSync(module, 'x'.repeat(10));
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const open = fds();
+    assert.equal(readModuleSnapshot(module, { module: 10, packageJson: 2 }).files[0]!.bytes.length, 10, 'exactly the limit: read whole');
+    assert.deepEqual(readModuleSnapshot(module, { module: 10, packageJson: 2 }).files.map((f) => f.bytes.length), [10, 2], 'and the package.json too');
+    fs.writeFileSync(module, 'x'.repeat(11));
+    assert.throws(() => readModuleSnapshot(module, { module: 10, packageJson: 2 }), (e: Error) => e.message === `the server module ${module} is larger than 10 bytes; bundle the server smaller or split it`, 'one byte over: refused, saying what to do');
+    assert.throws(() => readModuleSnapshot(module, { module: 11, packageJson: 1 }), (e: Error) => e.message === `the package.json of the server module ${path.join(pkg, 'package.json')} is larger than 1 bytes; bundle the server smaller or split it`, 'a package.json over its limit: refused');
+    assert.equal(fds(), open, 'every descriptor it opened is closed, refused or not');
+  });
+
   it('refuses what is not a regular file, or a missing module, with a line that says what to do', { skip: process.platform === 'win32' && 'no FIFOs' }, () => {
     const fifo = path.join(dir, 'fifo.js');
     execFileSync('mkfifo', [fifo]);
     // Security: opened non-blocking and checked with fstat: a FIFO never blocks the host's start.
     assert.throws(() => readModuleSnapshot(fifo), /is not a regular file; point config\.json's servers at the module file/);
-    assert.throws(() => readModuleSnapshot(path.join(dir, 'nowhere.js')), /cannot read the server module .*nowhere\.js \(ENOENT\); fix the path in config\.json's servers/);
+    assert.throws(() => readModuleSnapshot(path.join(dir, 'nowhere.js')), (e: Error) => /cannot read the server module .*nowhere\.js \(ENOENT\); fix the path in config\.json's servers/.test(e.message) && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT', 'a missing module: the line, and the cause kept');
   });
 });
 

@@ -8,7 +8,7 @@ import { childCommand } from './child-command.js';
 import { readChildLogLines } from './child-log-lines.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from './launcher.js';
 import { detectSandbox } from './sandbox/detect-sandbox.js';
-import type { Sandbox } from './sandbox/sandbox.js';
+import { FIRST_DATA_FD, type Sandbox } from './sandbox/sandbox.js';
 
 /** Options of the NodeLauncher. */
 export interface NodeLauncherOptions {
@@ -61,7 +61,7 @@ export class NodeLauncher implements Launcher {
     const channel = child.stdio[3] as (Readable & Writable) | null;
     if (wrapped.fd4) (child.stdio[4] as Writable | null)?.on('error', () => undefined).end(wrapped.fd4);
     // The snapshot's bytes for bubblewrap's --ro-bind-data (D2-modulebytes), each on its own fd from 6.
-    data.forEach((bytes, i) => ((child.stdio as unknown as ReadonlyArray<Writable | null>)[6 + i])?.on('error', () => undefined).end(bytes));
+    data.forEach((bytes, i) => ((child.stdio as unknown as ReadonlyArray<Writable | null>)[FIRST_DATA_FD + i])?.on('error', () => undefined).end(bytes));
     // With bubblewrap, `child.pid` is bwrap's; the sandboxed node is another pid (it runs as
     // pid 1 of its namespace). SIGTERM must reach node itself to let it shut down cleanly.
     let innerPid: number | undefined;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mayExposeWhole, within } from './node-install.js';
 import { unixSocketFilter } from './seccomp-filter.js';
-import type { ChildCommand, Sandbox, WrappedCommand } from './sandbox.js';
+import { FIRST_DATA_FD, type ChildCommand, type Sandbox, type WrappedCommand } from './sandbox.js';
 
 /** Where the host's files are, for computing what a child may read. */
 export interface BubblewrapLayout {
@@ -169,9 +169,6 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   if (seccomp) args.push('--seccomp', '4');
   return args;
 }
-
-/** The fd of the first `--ro-bind-data` file (0-2 stdio, 3 the channel, 4 seccomp, 5 info). */
-export const FIRST_DATA_FD = 6;
 
 /** Runs each child under bubblewrap (Linux). */
 export class BubblewrapSandbox implements Sandbox {

@@ -25,6 +25,9 @@ export interface ChildCommand {
   readonly snapshot?: readonly SnapshotFile[];
 }
 
+/** The fd of the first of {@link WrappedCommand.dataFds} (0-2 stdio, 3 the channel, 4 seccomp, 5 info). */
+export const FIRST_DATA_FD = 6;
+
 /** The command the launcher really spawns, plus what the sandbox needs on extra fds. */
 export interface WrappedCommand {
   readonly file: string;
@@ -35,7 +38,7 @@ export interface WrappedCommand {
   readonly fd4?: Uint8Array;
   /** True when fd 5 carries bubblewrap's `--info-fd` JSON (the sandboxed process's pid). */
   readonly infoFd5?: boolean;
-  /** Bytes to write (then close) on fd 6, 7, …: bubblewrap's `--ro-bind-data` files, in order. */
+  /** Bytes to write (then close) on fd {@link FIRST_DATA_FD}, 7, …: bubblewrap's `--ro-bind-data` files, in order. */
   readonly dataFds?: readonly Uint8Array[];
 }
 

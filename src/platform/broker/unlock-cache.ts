@@ -95,6 +95,7 @@ export class UnlockCache extends DisposableBase {
    */
   namedOtherCode(credential: string, server: string): boolean {
     if (this.unlockedUntil(credential) === undefined) return false;
+    // Stryker disable next-line OptionalChaining: the unlock is there; unlockedUntil just returned its time.
     const named = this.unlocks.get(credential)?.servers ?? new Set<string>();
     return [...named].some((k) => k !== server && withoutCode(k) === withoutCode(server));
   }

@@ -471,6 +471,8 @@ export const AREAS = {
       'src/platform/supervisor/child-command.ts',
       // The only files a built-in server child may read (D182).
       'src/platform/kinds/built-in-server.ts',
+      // What a config.json server's start reads and hashes, and bubblewrap then runs (D2-modulebytes).
+      'src/platform/supervisor/module-snapshot.ts',
     ],
     tests: [
       // Runs bubblewrap for real (a unix socket refused, the home and the KeyBroker home out of
@@ -487,6 +489,8 @@ export const AREAS = {
       'test/platform/supervisor/sandbox/node-in-home.test.ts',
       'test/platform/supervisor/child-env.test.ts',
       'test/platform/supervisor/child-command.test.ts',
+      // The read and digest of a config.json server's code; its bytes run in the real bwrap (about 3 s).
+      'test/platform/supervisor/module-snapshot.test.ts',
       // Real children without a sandbox: what their environment holds (about 4 s).
       'test/platform/supervisor/supervisor.test.ts',
       // The files each built-in server's spec names.

@@ -10,6 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -21,7 +22,16 @@ import { readAudit } from '../support/audit-file.js';
 import { waitFor } from '../support/keybroker-cli.js';
 
 const PASSWORD = 'Extra-Server:secret';
-const EXTRA_MODULE = path.resolve(import.meta.dirname, '../../dist/mcp/p6/index.cjs');
+const BUILT_P6 = path.resolve(import.meta.dirname, '../../dist/mcp/p6');
+/**
+ * The config.json server's own copy of the built p6 server (its entry, bundle and code cache),
+ * in a package folder of its own: D2-modulebytes rewrites its entry, which must not be the
+ * built-in server's.
+ */
+const EXTRA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-extra-module-'));
+for (const f of ['index.cjs', 'server.cjs', 'server.v8cache']) fs.copyFileSync(path.join(BUILT_P6, f), path.join(EXTRA_DIR, f));
+fs.writeFileSync(path.join(EXTRA_DIR, 'package.json'), JSON.stringify({ name: 'p6-extra', private: true }));
+const EXTRA_MODULE = path.join(EXTRA_DIR, 'index.cjs');
 const HANG = { timeout: 150_000 };
 
 describe('a server config.json added asks for a session of an unlocked credential (C7-firstuse)', () => {
@@ -55,6 +65,7 @@ describe('a server config.json added asks for a session of an unlocked credentia
   after(async () => {
     await extra?.close();
     await world?.stop();
+    fs.rmSync(EXTRA_DIR, { recursive: true, force: true });
   });
 
   it('the built-in server\'s unlock does not serve it: its first session raises a prompt naming it, and its grant is audited with its name', HANG, async () => {
@@ -96,5 +107,40 @@ describe('a server config.json added asks for a session of an unlocked credentia
     const requested = readAudit(home).find((r) => r.event === 'unlock.requested' && r.server === 'p6-extra');
     assert.equal(requested?.command, `node ${EXTRA_MODULE}`, 'its request is audited with the command');
     assert.ok(!JSON.stringify(readAudit(home)).includes(PASSWORD), 'no password in the audit');
+  });
+
+  // D2-modulebytes, the reproduction: the approval above was of the command, not of the code it
+  // runs. The same writer that can edit config.json rewrites the approved module while pm stays
+  // unlocked; the next start of the server (a crash, an idle stop, a restart) ran the new code
+  // under the old allow and got the session with no prompt.
+  it('its allow covers the code it was given for: after its module is rewritten and it restarts, it asks again and the prompt says its code changed', HANG, async () => {
+    const { home } = world!;
+    // The writer's code: the same server, plus a line that shows it runs.
+    fs.appendFileSync(EXTRA_MODULE, `\nprocess.stderr.write('the rewritten p6-extra runs\\n');\n`);
+    const before = (await cli(['status', '--json'])).stdout;
+    const oldPid = (JSON.parse(before) as { children: { name: string; pid?: number }[] }).children.find((c) => c.name === 'p6-extra')?.pid;
+    assert.equal((await cli(['restart', 'p6-extra'])).code, 0, 'restarted');
+    await waitFor('the rewritten module runs', () => (world!.serve.stderr().includes('the rewritten p6-extra runs') ? true : undefined), 60_000);
+    await waitFor('the new process answers', async () => {
+      const children = (JSON.parse((await cli(['status', '--json'])).stdout) as { children: { name: string; pid?: number; state: string }[] }).children;
+      const c = children.find((x) => x.name === 'p6-extra');
+      if (c?.state !== 'running' || c.pid === oldPid) return undefined;
+      return (await extra!.listTools()).tools.length > 0 ? true : undefined;
+    }, 60_000);
+
+    const asked = sessionInfo(extra!);
+    const again = await promptOrAnswer(asked);
+    // Before: 'answered without a prompt': the rewritten code got pm's session under the old allow.
+    assert.ok(again !== 'answered without a prompt', 'the rewritten module got the session under the allow given for the code before it');
+    assert.equal(again.server, 'p6-extra', 'the prompt names the server');
+    assert.ok(again.subject.kind === 'unlock' && again.subject.fromConfig?.codeChanged === true, 'the prompt says its code changed since it was allowed');
+    const listed = await cli(['approvals']);
+    assert.match(listed.stdout, /its code changed since it was allowed/, listed.stdout);
+    assert.equal((await cli(['approve', again.id])).code, 0, 'the person allows the new code');
+    assert.equal((await asked).isError, undefined, 'served once allowed');
+    const requested = readAudit(home).filter((r) => r.event === 'unlock.requested' && r.server === 'p6-extra');
+    assert.equal(requested.length, 2, 'two prompts for it: its first session and its new code');
+    assert.match(String(requested[1]?.codeSha256), /^[0-9a-f]{64}$/, 'the new prompt\'s record names the code it was for');
+    assert.notEqual(requested[1]?.codeSha256, requested[0]?.codeSha256, 'not the code allowed before');
   });
 });

@@ -416,6 +416,16 @@ describe('approval popup (Chromium)', { skip: hasChromium ? false : 'skipped: no
     await page.context().close();
   });
 
+  it('says a config.json server\'s code changed since it was allowed, and shows the digest of the code the allow is for (D2-modulebytes)', async () => {
+    const changed: ApprovalRequest = { ...unlock, id: '0f0f0f0e', server: 'p6-extra', subject: { ...unlock.subject, fromConfig: { command: 'node /home/u/x.js', codeSha256: 'ab'.repeat(32), codeChanged: true } } as ApprovalRequest['subject'] };
+    const page = await openPage(browser, 'popup', { listApprovals: [changed], decideApproval: { decided: changed.id } }, undefined, { clockAt: now });
+    await page.locator('[data-approval-id="0f0f0f0e"]').waitFor();
+    assert.equal(await page.locator('[data-field="banner"] strong').textContent(), 'Its code changed since you allowed it');
+    assert.match(await page.locator('[data-field="from-config"]').textContent() ?? '', /now runs other code/, 'the banner says what happened');
+    assert.equal(await page.locator('[data-field="code"]').textContent(), `sha256 ${'ab'.repeat(8)}…`, 'the code the allow is for');
+    await page.context().close();
+  });
+
   it('shows a hostile host as inert text with its bidi override made visible', async () => {
     const hostile: ApprovalRequest = { ...unlock, id: '0d0d0d0d', subject: { kind: 'unlock', credential: 'endpoint:p6-prod', ttlSeconds: 3600, hosts: ['<b>evil.example</b>\u202emoc'] } };
     const page = await openPage(browser, 'popup', { listApprovals: [hostile] }, undefined, { clockAt: now });

@@ -81,8 +81,15 @@ export const ApprovalSubject = z.discriminatedUnion('kind', [
      * The requester is a server config.json added, not a built-in one (C7-firstuse): the
      * command it runs as, so the person sees what gets the credential's session. Such a
      * server's first session of an unlock asks even while the credential is unlocked.
+     * `codeSha256`: the digest of the code it runs (its module and package.json), which the
+     * allow covers (D2-modulebytes); `codeChanged`: this unlock allowed it before for other
+     * code, so its module was rewritten since (every approver says so).
      */
-    fromConfig: z.strictObject({ command: z.string().min(1).max(MAX_CONFIG_COMMAND_CHARS) }).optional(),
+    fromConfig: z.strictObject({
+      command: z.string().min(1).max(MAX_CONFIG_COMMAND_CHARS),
+      codeSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      codeChanged: z.literal(true).optional(),
+    }).optional(),
   }),
   z.strictObject({
     kind: z.literal('tool'),

@@ -109,6 +109,11 @@ export const AuditRecord = z.strictObject({
   unbound: z.literal(true).optional(),
   /** The command of a server config.json added, on its unlock prompt's records (C7-firstuse). */
   command: z.string().optional(),
+  /**
+   * The SHA-256 of the code a server config.json added was started with (its module and
+   * package.json, D2-modulebytes): on its start and on its unlock prompt's records.
+   */
+  codeSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   pid: z.int().positive().optional(),
   approvalId: z.string().optional(),
   ttlSeconds: z.int().nonnegative().optional(),

@@ -57,7 +57,7 @@ export const serveCommand: Command = {
         if (announced.has(a.id)) continue;
         announced.add(a.id);
         // C7-firstuse: a server config.json added is named with its command.
-        const from = a.subject.kind === 'unlock' && a.subject.fromConfig ? `${configServerLine(a.server, a.endpoint, a.subject.fromConfig.command)}: ` : '';
+        const from = a.subject.kind === 'unlock' && a.subject.fromConfig ? `${configServerLine(a.server, a.endpoint, a.subject.fromConfig.command, a.subject.fromConfig.codeChanged)}: ` : '';
         log(`approval ${a.id} waiting: ${from}${describeApproval(a)}; run 'keybroker approve ${a.id}' (or deny)`);
       }
     });

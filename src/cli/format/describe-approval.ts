@@ -49,11 +49,12 @@ export function describeClient(a: Pick<ApprovalRequest, 'client' | 'clientVerifi
  * The line that names a server config.json added as the requester of an unlock (C7-firstuse):
  * `p6-extra (from config.json, command node /x/index.cjs) asks for pm's session`. Made safe
  * like {@link describeApproval}; the command is whoever wrote config.json's choice.
+ * `codeChanged` (D2-modulebytes): this unlock allowed it before with other code; the line says so.
  */
-export function configServerLine(server: string, endpoint: string, command: string): string {
+export function configServerLine(server: string, endpoint: string, command: string, codeChanged = false): string {
   // Security (D7-redteam): the command whole, never cut: a cut kept the start a config.json
   // writer chose (padded node options) and dropped the module; the contract bounds its length.
-  return toOneLine(`${server} (from config.json, command ${command}) asks for ${endpoint}'s session`);
+  return toOneLine(`${server} (from config.json, command ${command}) asks for ${endpoint}'s session${codeChanged ? '; its code changed since it was allowed' : ''}`);
 }
 
 /** Most plan changes listed under an approval; `--json` has them all. */
@@ -72,7 +73,7 @@ export function describePlan(a: ApprovalRequest): string[] {
     const more = a.subject.moreHosts ? ` and ${a.subject.moreHosts} more` : '';
     const lines = [`${a.id}  ${toOneLine(`the password of ${a.subject.credential} goes to: ${a.subject.hosts.join(', ')}${more}`, 2400)}`];
     // C7-firstuse: a server config.json added is named as such, with its command, first.
-    if (a.subject.fromConfig) lines.unshift(`${a.id}  ${configServerLine(a.server, a.endpoint, a.subject.fromConfig.command)}`);
+    if (a.subject.fromConfig) lines.unshift(`${a.id}  ${configServerLine(a.server, a.endpoint, a.subject.fromConfig.command, a.subject.fromConfig.codeChanged)}`);
     // D222: approving a password with no recorded servers binds it to these.
     if (a.subject.unbound) lines.push(`          ${toOneLine(`this password has no recorded servers yet; approving binds it to ${a.subject.hosts.join(', ')}${more}, and it goes nowhere else after that`, 2400)}`);
     return lines;

@@ -52,6 +52,7 @@ export const AUDIT_FIELD_CHECKS: Readonly<Record<keyof AuditRecord, FieldCheck>>
   hosts: isArray,
   unbound: (v) => v === true,
   command: isString,
+  codeSha256: (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v),
   pid: isPositiveInt,
   approvalId: isString,
   ttlSeconds: isNonNegativeInt,

@@ -8,6 +8,11 @@ import type { HostToChildBroker } from '../../base/contracts/token-protocol.js';
 export interface ConfigServer {
   /** The command it runs as: `node [execArgv…] MODULE`. */
   readonly command: string;
+  /**
+   * The SHA-256 of the code this process was started with (its module and package.json, read
+   * once at its start: ModuleSnapshot, D2-modulebytes). An allow covers this digest only.
+   */
+  readonly codeSha256: string;
 }
 
 /**

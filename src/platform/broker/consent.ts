@@ -3,7 +3,7 @@ import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 import { auditCommand } from '../audit/audit-command.js';
 import { TokenDenied } from './token-denied.js';
-import { configServerKey, type UnlockCache } from './unlock-cache.js';
+import { configServerKey, withoutCode, type UnlockCache } from './unlock-cache.js';
 import type { UnlockHosts } from '../../base/upstream-hosts.js';
 import type { ConfigServer } from './child-link.js';
 
@@ -19,7 +19,7 @@ export interface Requester {
 
 /** The key an unlock remembers a server config.json added by; undefined for a built-in server. */
 function configServerOf(who: Pick<Requester, 'server' | 'fromConfig'>): string | undefined {
-  return who.fromConfig ? configServerKey(who.server, who.fromConfig.command) : undefined;
+  return who.fromConfig ? configServerKey(who.server, who.fromConfig.command, who.fromConfig.codeSha256) : undefined;
 }
 
 /**
@@ -230,6 +230,8 @@ export class Consent {
     const { endpoint } = target;
     const server = configServerOf(who);
     const fromConfig = who.fromConfig;
+    // D2-modulebytes: this unlock allowed the server with other code: the prompt says it changed.
+    const codeChanged = server !== undefined && this.deps.cache.namedOtherCode(credential, server);
     // Read once, and only here: an allowed or refused request never needs the list (D197).
     const { hosts, moreHosts, all: allHosts } = target.hosts;
     const all = [...allHosts];
@@ -246,11 +248,11 @@ export class Consent {
     const abort = new AbortController();
     const id = this.deps.newApprovalId();
     const outcome = new SharedRead<Outcome>((abandoned) => askUser(this.deps, {
-      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }), ...(fromConfig && { fromConfig: { command: fromConfig.command } }) },
+      id, client: who.client, server: who.server, endpoint, subject: { kind: 'unlock', credential, ttlSeconds, hosts, ...(moreHosts && { moreHosts }), ...(target.unbound && { unbound: true }), ...(fromConfig && { fromConfig: { command: fromConfig.command, codeSha256: fromConfig.codeSha256, ...(codeChanged && { codeChanged }) } }) },
       timeoutMs: this.deps.promptTimeoutMs(), signal: AbortSignal.any([abort.signal, abandoned]),
       events: { requested: 'unlock.requested', allowed: 'unlock.approved', denied: 'unlock.denied' },
       // D7-redteam: a long command keeps its module (its end) in the records, not only its start.
-      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all, ...(fromConfig && { command: auditCommand(fromConfig.command) }) },
+      fields: { credential, endpoint, client: who.client, server: who.server, hosts: all, ...(fromConfig && { command: auditCommand(fromConfig.command), codeSha256: fromConfig.codeSha256 }) },
       // D222: the request's record says the person was asked to bind the password, not only to unlock it.
       requested: { ttlSeconds, ...(target.unbound && { unbound: true }) },
       answered: ({ decision, outcome: how }) => {
@@ -282,7 +284,11 @@ export class Consent {
   }
 }
 
-/** The cool-down of `credential` for one server config.json added (its {@link configServerOf} key). */
+/**
+ * The cool-down of `credential` for one server config.json added (its {@link configServerOf} key).
+ * Security (D2-modulebytes): by its name and command, not its code: a deny holds for whatever
+ * code it runs next, so rewriting the module and restarting it raises no new prompt.
+ */
 function coolDownKey(credential: string, server: string): string {
-  return `${credential}\n${server}`;
+  return `${credential}\n${withoutCode(server)}`;
 }

@@ -16,9 +16,17 @@ interface Unlock {
   readonly servers: ReadonlySet<string>;
 }
 
-/** How an unlock remembers a server config.json added: its name and the command it runs as. */
-export function configServerKey(server: string, command: string): string {
-  return `${server}\n${command}`;
+/**
+ * How an unlock remembers a server config.json added: its name, the command it runs as and
+ * the SHA-256 of the code it runs (D2-modulebytes): an allow is for that code, not the command.
+ */
+export function configServerKey(server: string, command: string, codeSha256: string): string {
+  return `${server}\n${command}\n${codeSha256}`;
+}
+
+/** A {@link configServerKey} without its digest (which holds no newline): the server and its command. */
+export function withoutCode(key: string): string {
+  return key.slice(0, key.lastIndexOf('\n'));
 }
 
 /**
@@ -78,6 +86,18 @@ export class UnlockCache extends DisposableBase {
     const timer = this.clock.setTimer(ttlMs, () => this.expire(credential));
     this.unlocks.set(credential, { until, timer, hosts: allowed, servers });
     return until;
+  }
+
+  /**
+   * True when the unlock of `credential` named `server` (a {@link configServerKey}) with other
+   * code: the same server and command, another digest. Its module was rewritten since the
+   * person allowed it (D2-modulebytes), and the prompt says so.
+   */
+  namedOtherCode(credential: string, server: string): boolean {
+    if (this.unlockedUntil(credential) === undefined) return false;
+    // Stryker disable next-line OptionalChaining: the unlock is there; unlockedUntil just returned its time.
+    const named = this.unlocks.get(credential)?.servers ?? new Set<string>();
+    return [...named].some((k) => k !== server && withoutCode(k) === withoutCode(server));
   }
 
   /** Forget the unlock without firing `onDidExpire`; true when one existed. */

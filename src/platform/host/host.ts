@@ -68,13 +68,16 @@ interface LiveConfig {
  * `spec`: the supervised server's, which says whether config.json added it; a child a test
  * attaches by hand (Host.attachChild) counts as a built-in server.
  */
-function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind, spec?: ServerSpec): Disposable {
+function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind, spec?: ServerSpec, codeSha256?: string): Disposable {
+  // Security (D2-modulebytes): a config.json server's start always read its code; one without a digest is a bug, not a server to trust.
+  if (spec?.fromConfig && codeSha256 === undefined) throw new BugError(`the ${spec.name} server from config.json started without the digest of its code; report this bug`);
   const link: ChildLink = {
     id: ports.id,
     kind,
     server: ports.server,
-    // Security (C7-firstuse): a server config.json added is named as such, with its command.
-    ...(spec?.fromConfig && { fromConfig: { command: serverCommand(spec) } }),
+    // Security (C7-firstuse): a server config.json added is named as such, with its command,
+    // and (D2-modulebytes) the digest of the code this process runs.
+    ...(spec?.fromConfig && codeSha256 !== undefined && { fromConfig: { command: serverCommand(spec), codeSha256 } }),
     get pid() {
       return ports.pid;
     },
@@ -188,9 +191,9 @@ export class Host extends DisposableBase implements ControlHandler {
     // socket folder) must not leave the door's timers keeping the process alive.
     host.register(http);
     // Every (re)started child: its broker frames to the broker, its MCP frames to the gateway.
-    host.register(supervisor.onDidStart(({ spec, handle }) => {
+    host.register(supervisor.onDidStart(({ spec, handle, codeSha256 }) => {
       const ports = openChildPorts(handle, audit);
-      const attached = attachToBroker(broker, ports, spec.kind, spec);
+      const attached = attachToBroker(broker, ports, spec.kind, spec, codeSha256);
       ports.mcp.onFrame(gateway.attachChild(spec, handle));
       const budget = limitInvalidFrames(handle, audit.onDidAppend);
       handle.onDidExit(() => {

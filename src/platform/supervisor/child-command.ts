@@ -15,6 +15,7 @@ export function childCommand(spec: LaunchSpec, hide: readonly string[], execPath
     env: { ...spec.env, [CHILD_CHANNEL_ENV]: 'fd3' },
     modulePath: spec.modulePath,
     ...(spec.reads ? { reads: spec.reads } : {}),
+    ...(spec.snapshot ? { snapshot: spec.snapshot.files } : {}),
     hide,
   };
 }

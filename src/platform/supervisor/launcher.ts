@@ -1,6 +1,7 @@
 import type { Isolation } from '../../base/contracts/child-channel.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
 import type { ChannelViolation } from './child-channel.js';
+import type { ModuleSnapshot } from './module-snapshot.js';
 
 /** What to start: one MCP server child. */
 export interface LaunchSpec {
@@ -20,6 +21,12 @@ export interface LaunchSpec {
    * output like stderr. Default true: an MCP server child with a host channel.
    */
   readonly channel?: boolean;
+  /**
+   * The code a server config.json added was approved for, read once at this start
+   * (D2-modulebytes). A launcher whose sandbox can (bubblewrap) runs exactly these bytes at
+   * their paths; one that cannot runs the files on disk, read a moment later.
+   */
+  readonly snapshot?: ModuleSnapshot;
 }
 
 /** A started child as its launcher exposes it. */

@@ -8,7 +8,7 @@ import { childCommand } from './child-command.js';
 import { readChildLogLines } from './child-log-lines.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from './launcher.js';
 import { detectSandbox } from './sandbox/detect-sandbox.js';
-import type { Sandbox } from './sandbox/sandbox.js';
+import { FIRST_DATA_FD, type Sandbox } from './sandbox/sandbox.js';
 
 /** Options of the NodeLauncher. */
 export interface NodeLauncherOptions {
@@ -44,7 +44,8 @@ export class NodeLauncher implements Launcher {
   launch(spec: LaunchSpec): LaunchedChild {
     // Security: exactly the allow-listed env plus the channel's name; nothing inherited implicitly.
     const wrapped = this.sandbox.wrap(childCommand(spec, this.hide));
-    const extra: Array<'pipe' | 'ignore'> = wrapped.fd4 || wrapped.infoFd5 ? [wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore'] : [];
+    const data = wrapped.dataFds ?? [];
+    const extra: Array<'pipe' | 'ignore'> = wrapped.fd4 || wrapped.infoFd5 || data.length > 0 ? [wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore', ...data.map(() => 'pipe' as const)] : [];
     const child = spawn(wrapped.file, [...wrapped.args], {
       env: { ...wrapped.env },
       ...(wrapped.cwd ? { cwd: wrapped.cwd } : {}),
@@ -59,6 +60,8 @@ export class NodeLauncher implements Launcher {
     });
     const channel = child.stdio[3] as (Readable & Writable) | null;
     if (wrapped.fd4) (child.stdio[4] as Writable | null)?.on('error', () => undefined).end(wrapped.fd4);
+    // The snapshot's bytes for bubblewrap's --ro-bind-data (D2-modulebytes), each on its own fd from 6.
+    data.forEach((bytes, i) => ((child.stdio as unknown as ReadonlyArray<Writable | null>)[FIRST_DATA_FD + i])?.on('error', () => undefined).end(bytes));
     // With bubblewrap, `child.pid` is bwrap's; the sandboxed node is another pid (it runs as
     // pid 1 of its namespace). SIGTERM must reach node itself to let it shut down cleanly.
     let innerPid: number | undefined;

@@ -8,6 +8,7 @@ import { buildChildEnv } from './child-env.js';
 import { ChildProcessHandle, type ExitEvent } from './child-process-handle.js';
 import { CrashWindow } from './crash-window.js';
 import type { Launcher } from './launcher.js';
+import { readModuleSnapshot, type ModuleSnapshot } from './module-snapshot.js';
 import { backoffDelay, type RestartPolicy } from './restart-policy.js';
 import type { ServerSpec } from './server-spec.js';
 import type { ChildExitEvent, ChildStartEvent } from './supervisor-events.js';
@@ -138,10 +139,20 @@ export class SupervisedChild extends DisposableBase {
     const restart = this.everStarted;
     this.everStarted = true;
     const { name, modulePath, reads, args, execArgv } = this.spec;
+    // Security (D2-modulebytes): a server config.json added is approved for the code it runs,
+    // not only its command: its module (and package.json) is read once per start, and the
+    // broker serves the digest of these bytes only under an allow given for that digest.
+    let snapshot: ModuleSnapshot | undefined;
+    try {
+      snapshot = this.spec.fromConfig ? readModuleSnapshot(modulePath) : undefined;
+    } catch (e) {
+      this.launchFailed(e);
+      return;
+    }
     // Security: the child gets the allow-listed env, its spec's fixed tunables and its own name;
     // never a secret (DESIGN.md "Processes").
     const env = buildChildEnv(this.deps.env, { ...this.spec.env, KEYBROKER_CHILD: name });
-    const handle = new ChildProcessHandle(this.deps.launcher, { name, modulePath, ...(reads ? { reads } : {}), args, execArgv, env }, this.deps.log);
+    const handle = new ChildProcessHandle(this.deps.launcher, { name, modulePath, ...(reads ? { reads } : {}), args, execArgv, env, ...(snapshot ? { snapshot } : {}) }, this.deps.log);
     this.current = handle;
     this.state = 'starting';
     handle.onDidSpawn(() => {
@@ -155,18 +166,22 @@ export class SupervisedChild extends DisposableBase {
     try {
       handle.start();
     } catch (e) {
-      // The launcher could not even spawn it: count it as a crash so a broken install ends as `failed`.
       this.current = undefined;
       handle.dispose();
-      const next = this.afterCrash();
-      const message = e instanceof Error ? e.message : String(e);
-      this.append({ event: 'child.started', outcome: 'failed', code: 'launch_failed', reason: `${message.slice(0, 160)}; ${next.plan}` });
-      if (next.delayMs === undefined) this._onDidFail.fire(this.spec);
+      this.launchFailed(e);
       return;
     }
     if (restart) this.restarts++;
-    this.append({ event: restart ? 'child.restarted' : 'child.started', outcome: 'ok', pid: handle.pid });
-    this._onDidStart.fire({ spec: this.spec, handle, restart });
+    this.append({ event: restart ? 'child.restarted' : 'child.started', outcome: 'ok', pid: handle.pid, ...(snapshot ? { codeSha256: snapshot.sha256 } : {}) });
+    this._onDidStart.fire({ spec: this.spec, handle, restart, ...(snapshot ? { codeSha256: snapshot.sha256 } : {}) });
+  }
+
+  /** The launcher could not even spawn it (or its module could not be read): count it as a crash so a broken install ends as `failed`. */
+  private launchFailed(e: unknown): void {
+    const next = this.afterCrash();
+    const message = e instanceof Error ? e.message : String(e);
+    this.append({ event: 'child.started', outcome: 'failed', code: 'launch_failed', reason: `${message.slice(0, 160)}; ${next.plan}` });
+    if (next.delayMs === undefined) this._onDidFail.fire(this.spec);
   }
 
   private onExit(handle: ChildProcessHandle, exit: ExitEvent): void {

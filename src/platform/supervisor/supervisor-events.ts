@@ -8,6 +8,11 @@ export interface ChildStartEvent {
   readonly handle: ChildProcessHandle;
   /** False for the first start after `add`, true for every later one (after a crash or `restart`). */
   readonly restart: boolean;
+  /**
+   * A server config.json added: the SHA-256 of the code this lifetime was started with
+   * (ModuleSnapshot, D2-modulebytes), which its approval is bound to. Absent for a built-in server.
+   */
+  readonly codeSha256?: string;
 }
 
 /** A server child exited, intended or not. */

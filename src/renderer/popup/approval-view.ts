@@ -79,6 +79,8 @@ export function approvalView(request: ApprovalRequest, position: { index: number
   // and dropped the module, the part that says what runs; the contract bounds its length
   // (MAX_CONFIG_COMMAND_CHARS, not imported: the page carries no zod).
   if (subject.kind === 'unlock' && subject.fromConfig) rows.push(row('Command', sanitizeText(subject.fromConfig.command), 'command'));
+  // D2-modulebytes: the allow covers this code (its module and package.json), as the audit names it.
+  if (subject.kind === 'unlock' && subject.fromConfig?.codeSha256) rows.push(row('Code', `sha256 ${subject.fromConfig.codeSha256.slice(0, 16)}…`, 'code'));
   if (subject.kind === 'unlock') {
     // Y7-bindpw: where the password goes, so a config pointed at another server is seen.
     const more = subject.moreHosts ? ` and ${subject.moreHosts} more` : '';
@@ -105,8 +107,11 @@ export function approvalView(request: ApprovalRequest, position: { index: number
         // Both when both hold (D7-redteam): a config.json server's warning was dropped for a password not yet bound.
         h('div', {},
           // C7-firstuse: not a built-in server; whoever can write config.json can add one.
-          ...(subject.fromConfig ? [h('strong', {}, 'A server from config.json, not one KeyBroker ships'),
-            h('span', {}, 'It runs the command below. Deny if you did not add it.')] : []),
+          ...(subject.fromConfig ? [h('strong', {}, subject.fromConfig.codeChanged ? 'Its code changed since you allowed it' : 'A server from config.json, not one KeyBroker ships'),
+            // D2-modulebytes: the module behind an allowed command was rewritten while the unlock lasted.
+            h('span', { 'data-field': 'from-config' }, subject.fromConfig.codeChanged
+              ? 'A server from config.json you allowed now runs other code. Deny unless you changed it.'
+              : 'It runs the command below. Deny if you did not add it.')] : []),
           // D222: allowing binds a password that has no recorded servers yet.
           ...(subject.unbound ? [h('strong', {}, 'This password has no recorded servers yet'),
             h('span', { 'data-field': 'binds' }, `Allowing binds it to ${oneLine(subject.hosts.join(', ') + (subject.moreHosts ? ` and ${subject.moreHosts} more` : ''), 600)}; it goes nowhere else after that. Deny if these are not your servers.`)] : [])))

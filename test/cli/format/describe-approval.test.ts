@@ -40,6 +40,11 @@ describe('describeApproval()', () => {
     ]);
   });
 
+  it('says a config.json server\'s code changed since it was allowed (D2-modulebytes)', () => {
+    const a: ApprovalRequest = { ...base, server: 'vs-extra', subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 60, hosts: ['vc1.corp.example'], fromConfig: { command: 'node /home/u/x.js', codeSha256: 'ab'.repeat(32), codeChanged: true } } };
+    assert.equal(describePlan(a)[0], '3f9a2c1e  vs-extra (from config.json, command node /home/u/x.js) asks for vc1\'s session; its code changed since it was allowed');
+  });
+
   it('compacts pretty-printed tool arguments and cuts long ones to one safe line', () => {
     const short: ApprovalRequest = { ...base, subject: { kind: 'tool', tool: 'vsphere_power', argsPreview: '{\n  "action": "off"\n}', changes: true } };
     assert.equal(describeApproval(short), 'tool vsphere_power {"action":"off"}');

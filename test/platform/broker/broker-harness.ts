@@ -54,9 +54,14 @@ export function recordingLink(kind: 'vsphere' | 'p6', id = `${kind}#1`): ChildLi
   return { id, kind, server: kind, pid: 4242, frames, send: (f) => void frames.push(f) };
 }
 
-/** {@link recordingLink} for a server config.json added (C7-firstuse), named `name`, run as `command`. */
-export function configServerLink(kind: 'vsphere' | 'p6', name: string, command = `node /home/u/${name}/index.js`, id = `${name}#1`): ChildLink & { frames: HostToChildBroker[] } {
-  return { ...recordingLink(kind, id), server: name, fromConfig: { command } };
+/** The digest of a config.json server's code in these tests (D2-modulebytes): `CODE_A` unless a test rewrites its module. */
+export const CODE_A = 'a'.repeat(64);
+/** Another digest: the same server's module after a rewrite. */
+export const CODE_B = 'b'.repeat(64);
+
+/** {@link recordingLink} for a server config.json added (C7-firstuse), named `name`, run as `command`, with code `codeSha256`. */
+export function configServerLink(kind: 'vsphere' | 'p6', name: string, command = `node /home/u/${name}/index.js`, id = `${name}#1`, codeSha256 = CODE_A): ChildLink & { frames: HostToChildBroker[] } {
+  return { ...recordingLink(kind, id), server: name, fromConfig: { command, codeSha256 } };
 }
 
 export function testConfig(): Config {

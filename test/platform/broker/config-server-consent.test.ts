@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHILD_CANCELS_PER_MINUTE } from '../../../src/platform/broker/broker.js';
 import { DENY_COOLDOWN_MS } from '../../../src/platform/broker/consent.js';
-import { ask, askAnswered, configServerLink, makeBroker, recordingLink } from './broker-harness.js';
+import { ask, askAnswered, CODE_A, CODE_B, configServerLink, makeBroker, recordingLink } from './broker-harness.js';
 
 const COMMAND = 'node --import tsx /home/u/vs-extra/index.ts';
 
@@ -28,7 +28,7 @@ describe('a server config.json added and the unlock of a credential (C7-firstuse
     await shown; // Before: no prompt; the request was granted the built-in server's session at once.
     const prompt = approver.prompts[1]!;
     assert.deepEqual([prompt.server, prompt.endpoint, prompt.subject.kind], ['vs-extra', 'vc1', 'unlock'], 'the prompt names the server that asks');
-    assert.deepEqual(prompt.subject.kind === 'unlock' && prompt.subject.fromConfig, { command: COMMAND }, 'as one config.json added, with its command');
+    assert.deepEqual(prompt.subject.kind === 'unlock' && prompt.subject.fromConfig, { command: COMMAND, codeSha256: CODE_A }, 'as one config.json added, with its command and the digest of its code');
     approver.answerOne(prompt.id, 'allow-ttl');
     const granted = await asked;
     assert.ok(granted.t === 'token.grant' && builtIn.t === 'token.grant' && granted.token === builtIn.token, 'it got the session the built-in server holds');
@@ -77,6 +77,46 @@ describe('a server config.json added and the unlock of a credential (C7-firstuse
     // The unlock its own prompt allowed also serves the built-in servers (the person allowed the unlock).
     assert.equal((await ask(broker, recordingLink('vsphere'), 'vc1', 'c')).t, 'token.grant', 'the built-in server is served');
     assert.equal(approver.prompts.length, 2, 'without a prompt');
+    broker.dispose();
+  });
+
+  it('is allowed for its code, not its command: started again with a rewritten module it asks again, and the prompt and its record say its code changed (D2-modulebytes)', async () => {
+    const { broker, approver, audit } = makeBroker();
+    await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
+    assert.equal((await askAnswered(broker, approver, configServerLink('vsphere', 'vs-extra', COMMAND), 'vc1', 'b', 'allow-ttl')).t, 'token.grant', 'allowed for the TTL');
+    // The writer rewrote its module; the server was started again (a crash, an idle stop, a restart).
+    const rewritten = configServerLink('vsphere', 'vs-extra', COMMAND, 'vs-extra#2', CODE_B);
+    const shown = approver.nextPrompt();
+    const asked = ask(broker, rewritten, 'vc1', 'c');
+    await shown; // Before: no prompt; the allow of the command served the new code.
+    const prompt = approver.prompts.at(-1)!;
+    assert.equal(prompt.server, 'vs-extra', 'the prompt names the server');
+    assert.deepEqual(prompt.subject.kind === 'unlock' && prompt.subject.fromConfig, { command: COMMAND, codeSha256: CODE_B, codeChanged: true }, 'and says its code changed since it was allowed');
+    const requested = audit.filter((r) => r.event === 'unlock.requested' && r.server === 'vs-extra').map((r) => r.codeSha256);
+    assert.deepEqual(requested, [CODE_A, CODE_B], 'each request is audited with the code it was for');
+    // Meanwhile the code allowed before (the process still running it) is served without a prompt.
+    assert.equal((await ask(broker, configServerLink('vsphere', 'vs-extra', COMMAND), 'vc1', 'd')).t, 'token.grant', 'the code allowed is still served');
+    approver.answerOne(prompt.id, 'allow-ttl');
+    assert.equal((await asked).t, 'token.grant', 'the new code, once allowed');
+    assert.equal((await ask(broker, rewritten, 'vc1', 'e')).t, 'token.grant', 'and again without a prompt');
+    assert.equal(approver.prompts.length, 3, 'one prompt for the new code');
+    broker.dispose();
+  });
+
+  it('a deny of its new code cools down the server, whatever code it runs next; the code allowed before is still served (D2-modulebytes)', async () => {
+    const { broker, approver } = makeBroker();
+    await askAnswered(broker, approver, recordingLink('vsphere'), 'vc1', 'a', 'allow-ttl');
+    await askAnswered(broker, approver, configServerLink('vsphere', 'vs-extra', COMMAND), 'vc1', 'b', 'allow-ttl');
+    const rewritten = configServerLink('vsphere', 'vs-extra', COMMAND, 'vs-extra#2', CODE_B);
+    assert.equal((await askAnswered(broker, approver, rewritten, 'vc1', 'c', 'deny')).t, 'token.deny', 'the new code denied');
+    // The writer rewrites it once more and restarts it: no new prompt in the cool-down.
+    const shown = approver.nextPrompt().then(() => 'a prompt' as const);
+    const asked = ask(broker, configServerLink('vsphere', 'vs-extra', COMMAND, 'vs-extra#3', 'd'.repeat(64)), 'vc1', 'd');
+    const again = await Promise.race([asked, shown]);
+    if (again === 'a prompt') approver.answer('deny'); // Before: a new prompt per rewrite; answered so the test ends.
+    assert.ok(again !== 'a prompt' && again.t === 'token.deny' && /will not ask them again/.test(again.message), `refused without a prompt: ${JSON.stringify(again)}`);
+    assert.equal(approver.prompts.length, 3, 'no prompt for the third code');
+    assert.equal((await ask(broker, configServerLink('vsphere', 'vs-extra', COMMAND), 'vc1', 'e')).t, 'token.grant', 'the code allowed before is served');
     broker.dispose();
   });
 

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { configServerKey, UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
+/** The digest of a config.json server's code in these tests (D2-modulebytes). */
+const CODE = 'c'.repeat(64);
+
 describe('UnlockCache', () => {
   it('unlocks until now + TTL, and expires eagerly at the TTL, firing onDidExpire once', () => {
     const clock = new ManualClock();
@@ -72,14 +75,14 @@ describe('UnlockCache', () => {
   it('serves a server config.json added only when an allowing prompt named it; a replacing unlock keeps the names for the same hosts only (C7-firstuse)', () => {
     const clock = new ManualClock();
     const cache = new UnlockCache(clock);
-    const x = configServerKey('vs-extra', 'node /x.js');
-    const y = configServerKey('vs-other', 'node /y.js');
+    const x = configServerKey('vs-extra', 'node /x.js', CODE);
+    const y = configServerKey('vs-other', 'node /y.js', CODE);
     cache.unlock('a', 1000, ['h1']);
     assert.equal(cache.covers('a', 'h1'), true, 'built-in servers are served');
     assert.equal(cache.covers('a', 'h1', x), false, 'a server config.json added is not, unnamed');
     cache.unlock('a', 1000, ['h1'], x);
     assert.equal(cache.covers('a', 'h1', x), true, 'named by the allowing prompt');
-    assert.equal(cache.covers('a', 'h1', configServerKey('vs-extra', 'node /other.js')), false, 'the same name with another command is another server');
+    assert.equal(cache.covers('a', 'h1', configServerKey('vs-extra', 'node /other.js', CODE)), false, 'the same name with another command is another server');
     cache.unlock('a', 1000, ['h1'], y);
     assert.deepEqual([cache.covers('a', 'h1', x), cache.covers('a', 'h1', y)], [true, true], 'an allow for the same hosts keeps the servers named before');
     cache.unlock('a', 1000, ['h2']);
@@ -94,7 +97,7 @@ describe('UnlockCache', () => {
   it('keeps the named servers only for exactly the same hosts, in any order; an unlock read past its TTL before its timer fired serves nothing and passes nothing on (E1-consentmut)', () => {
     const clock = new ManualClock();
     const cache = new UnlockCache(clock);
-    const x = configServerKey('vs-extra', 'node /x.js');
+    const x = configServerKey('vs-extra', 'node /x.js', CODE);
     cache.unlock('a', 1000, ['h1', 'h2'], x);
     cache.unlock('a', 1000, ['h2', 'h1']);
     assert.equal(cache.covers('a', 'h1', x), true, 'the same hosts in another order are the same hosts');
@@ -114,6 +117,26 @@ describe('UnlockCache', () => {
     cache.unlock('a', 1000, ['h1'], x);
     clock.jump(1000);
     assert.deepEqual([cache.covers('a', 'h1', x), cache.covers('a', 'h1')], [false, false], 'an unlock past its TTL, its timer not yet fired, covers nothing');
+    cache.dispose();
+  });
+
+  it('serves a config.json server\'s named code only: another digest of the same server and command is not covered, and is told apart as changed code (D2-modulebytes)', () => {
+    const clock = new ManualClock();
+    const cache = new UnlockCache(clock);
+    const before = configServerKey('vs-extra', 'node /x.js', 'a'.repeat(64));
+    const after = configServerKey('vs-extra', 'node /x.js', 'b'.repeat(64));
+    assert.equal(cache.namedOtherCode('a', after), false, 'a locked credential names nothing');
+    cache.unlock('a', 1000, ['h1'], before);
+    assert.equal(cache.covers('a', 'h1', before), true, 'the code the prompt named is served');
+    assert.equal(cache.covers('a', 'h1', after), false, 'its module rewritten: not served by the allow of the code before');
+    assert.equal(cache.namedOtherCode('a', after), true, 'the same server and command allowed with other code: its code changed');
+    assert.equal(cache.namedOtherCode('a', before), false, 'the code allowed is not changed code');
+    assert.equal(cache.namedOtherCode('a', configServerKey('vs-extra', 'node /y.js', 'b'.repeat(64))), false, 'another command is another server, not changed code');
+    assert.equal(cache.namedOtherCode('a', configServerKey('vs-other', 'node /x.js', 'b'.repeat(64))), false, 'another name is another server, not changed code');
+    cache.unlock('a', 1000, ['h1'], after);
+    assert.deepEqual([cache.covers('a', 'h1', before), cache.covers('a', 'h1', after)], [true, true], 'an allow of the new code keeps the old one named (both were allowed)');
+    clock.jump(1000); // No timer fired: only the read sees the TTL is over.
+    assert.equal(cache.namedOtherCode('a', after), false, 'an unlock read past its TTL names nothing');
     cache.dispose();
   });
 });

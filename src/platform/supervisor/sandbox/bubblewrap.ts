@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mayExposeWhole, within } from './node-install.js';
 import { unixSocketFilter } from './seccomp-filter.js';
-import type { ChildCommand, Sandbox, WrappedCommand } from './sandbox.js';
+import { FIRST_DATA_FD, type ChildCommand, type Sandbox, type WrappedCommand } from './sandbox.js';
 
 /** Where the host's files are, for computing what a child may read. */
 export interface BubblewrapLayout {
@@ -103,7 +103,7 @@ function readBinds(reads: readonly string[], stat: NonNullable<BubblewrapLayout[
  * (D182).
  */
 // Stryker disable next-line ArrayDeclaration: any default list is equivalent: a relative path is never hidden (hiddenFolders skips it)
-export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean, hide: readonly string[] = [], reads?: readonly string[]): string[] {
+export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccomp: boolean, hide: readonly string[] = [], reads?: readonly string[], data: readonly string[] = []): string[] {
   const stat = layout.stat ?? defaultStat;
   const realpath = layout.realpath ?? ((p: string) => fs.realpathSync(p));
   // Stryker disable next-line ArrayDeclaration: as for `hide` above
@@ -149,6 +149,9 @@ export function bubblewrapArgs(layout: BubblewrapLayout, appRoot: string, seccom
   }
   for (const b of [...binds].sort()) args.push('--ro-bind', b, b);
   for (const [source, dest] of files) args.push('--ro-bind', source, dest);
+  // Security (D2-modulebytes): the files the host read and hashed for the approval, from
+  // fd 6, 7, … over the same paths: node loads those bytes, not what a writer put there since.
+  data.forEach((dest, i) => args.push('--ro-bind-data', String(FIRST_DATA_FD + i), dest));
   for (const f of ETC_FILES) args.push('--ro-bind-try', f, f);
   // Security: a hidden folder inside something bound (a KEYBROKER_HOME inside the app's
   // folder, with its control socket: a child that reached it could approve its own calls), or
@@ -182,10 +185,11 @@ export class BubblewrapSandbox implements Sandbox {
 
   wrap(c: ChildCommand): WrappedCommand {
     const appRoot = c.reads ? path.dirname(path.resolve(c.modulePath)) : packageRoot(c.modulePath);
-    const args = [...bubblewrapArgs(this.layout, appRoot, this.seccomp !== undefined, c.hide, c.reads), '--', c.file, ...c.args];
+    const snapshot = c.snapshot ?? [];
+    const args = [...bubblewrapArgs(this.layout, appRoot, this.seccomp !== undefined, c.hide, c.reads, snapshot.map((f) => f.path)), '--', c.file, ...c.args];
     // The host's TMPDIR does not exist in the sandbox; /tmp is the sandbox's own tmpfs.
     const env: Record<string, string> = { ...c.env };
     for (const k of ['TMPDIR', 'TEMP', 'TMP']) if (env[k] !== undefined) env[k] = '/tmp';
-    return { file: this.layout.bwrap, args, env, cwd: appRoot, infoFd5: true, ...(this.seccomp ? { fd4: this.seccomp } : {}) };
+    return { file: this.layout.bwrap, args, env, cwd: appRoot, infoFd5: true, ...(this.seccomp ? { fd4: this.seccomp } : {}), ...(snapshot.length > 0 ? { dataFds: snapshot.map((f) => f.bytes) } : {}) };
   }
 }

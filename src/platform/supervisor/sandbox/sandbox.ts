@@ -1,4 +1,5 @@
 import type { Isolation } from '../../../base/contracts/child-channel.js';
+import type { SnapshotFile } from '../module-snapshot.js';
 
 /** A command line about to be spawned for a child. */
 export interface ChildCommand {
@@ -16,7 +17,16 @@ export interface ChildCommand {
   readonly reads?: readonly string[];
   /** Folders the child must never see even inside something the sandbox binds (the host's home). */
   readonly hide?: readonly string[];
+  /**
+   * Files as the host read and hashed them (a config.json server's module and package.json,
+   * D2-modulebytes): a sandbox that can mounts these bytes at their paths, so the child runs
+   * what was approved even if the files on disk are rewritten after they were read.
+   */
+  readonly snapshot?: readonly SnapshotFile[];
 }
+
+/** The fd of the first of {@link WrappedCommand.dataFds} (0-2 stdio, 3 the channel, 4 seccomp, 5 info). */
+export const FIRST_DATA_FD = 6;
 
 /** The command the launcher really spawns, plus what the sandbox needs on extra fds. */
 export interface WrappedCommand {
@@ -28,6 +38,8 @@ export interface WrappedCommand {
   readonly fd4?: Uint8Array;
   /** True when fd 5 carries bubblewrap's `--info-fd` JSON (the sandboxed process's pid). */
   readonly infoFd5?: boolean;
+  /** Bytes to write (then close) on fd {@link FIRST_DATA_FD}, 7, …: bubblewrap's `--ro-bind-data` files, in order. */
+  readonly dataFds?: readonly Uint8Array[];
 }
 
 /**

@@ -40,6 +40,15 @@ describe('bubblewrapArgs()', () => {
     assert.ok(pairs('--ro-bind-try').every((p) => p!.startsWith('/etc/')), 'only files under /etc are bound when present');
   });
 
+  it('mounts the files a config.json server\'s start read, from fd 6, 7, …, over their paths after the app package; none unless given (D2-modulebytes)', () => {
+    assert.ok(!args.includes('--ro-bind-data'), 'nothing of the kind for a start that read nothing');
+    const a = bubblewrapArgs(layout, '/opt/extra', true, [], undefined, ['/opt/extra/index.js', '/opt/extra/package.json']);
+    const at = a.indexOf('--ro-bind-data');
+    assert.deepEqual(a.slice(at, at + 6), ['--ro-bind-data', '6', '/opt/extra/index.js', '--ro-bind-data', '7', '/opt/extra/package.json'], 'each file from its fd, over its path');
+    const app = a.findIndex((x, i) => x === '--ro-bind' && a[i + 1] === '/opt/extra');
+    assert.ok(app >= 0 && app < at, 'after the package it lies in, so it lands on top of it');
+  });
+
   it('adds the prefix of a node installed outside the system trees (/opt/node) and an enclosing node_modules', () => {
     const a = bubblewrapArgs({ ...layout, nodePath: '/opt/node/bin/node' }, '/srv/app/node_modules/keybroker', false);
     const ro = a.flatMap((x, i) => (x === '--ro-bind' ? [a[i + 1]] : []));

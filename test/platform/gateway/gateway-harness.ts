@@ -24,12 +24,12 @@ export function gatewayConfig(opts: { readOnly?: boolean; approve?: string[] } =
 }
 
 /** A Gateway in front of a real test-server child (or `options.spec`'s), with the headless approver. */
-export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares']; clock?: Clock; spec?: ServerSpec } = {}) {
+export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares']; clock?: Clock; callClock?: Clock; spec?: ServerSpec } = {}) {
   const spec = options.spec ?? SPEC;
   const audit: AuditInput[] = [];
   const pending = new PendingApprovals();
   let current = config;
-  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: options.clock ?? systemClock, ...(options.shares && { shares: options.shares }) });
+  const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: { append: (r) => void audit.push(r) }, clock: options.clock ?? systemClock, ...(options.shares && { shares: options.shares }), ...(options.callClock && { callClock: options.callClock }) });
   gateway.addServer(spec);
   const handles: ChildProcessHandle[] = [];
   /** Start (or restart) the child and wire its MCP frames to the gateway. */

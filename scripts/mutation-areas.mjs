@@ -45,6 +45,8 @@ export const AREAS = {
       'test/platform/http/rate-limiter-cost.test.ts',
       // D3-bounds: the compromised child's progress flood over the real door and Gateway (about 12 s).
       'test/platform/http/http-progress-flood.test.ts',
+      // and SseBackpressure alone on real sockets whose client stops reading (under a second).
+      'test/platform/http/sse-backpressure.test.ts',
     ],
   },
   tls: {

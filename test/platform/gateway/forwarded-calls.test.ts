@@ -427,6 +427,24 @@ describe('ForwardedCalls: the life cap progress never moves (D-D3-bounds-2)', ()
     assert.equal(places.released, 1, 'the child\'s answer gives it back');
   });
 
+  it('progress exactly 10 minutes before the cap makes the cap the deadline: reaching it is the cap, not silence', async () => {
+    const { sent, calls, place, clock, time } = channel();
+    const call = settled(calls.call('kept', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock }));
+    const id = idOf(sent[0]);
+    for (let n = 1; n <= 5; n++) {
+      time.advance(9 * 60_000);
+      progress(calls, id, n);
+    }
+    time.advance(5 * 60_000);
+    // 50 minutes in: the restarted deadline is exactly the cap.
+    progress(calls, id, 6);
+    time.advance(CALL_TIMEOUT_MS - 1);
+    assert.equal(cancels(sent).length, 0, 'not 1 ms before');
+    time.advance(1);
+    const { error } = await call;
+    assert.ok(error instanceof CallLifetimeError, `the cap ended it: ${String(error)}`);
+  });
+
   it('a call without progress still times out at its 10 minutes; a longer cap is its own; a shorter one is the deadline', async () => {
     const { sent, calls, place, clock, time } = channel();
     const quiet = settled(calls.call('quiet', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock }));

@@ -33,6 +33,11 @@ export class SseBackpressure {
   private readonly responses = new Map<RequestId, ServerResponse>();
   private readonly waiters = new Set<() => void>();
 
+  /** Requests whose response is known (until it closes): for tests. */
+  get tracked(): number {
+    return this.responses.size;
+  }
+
   /** Sends that wait for a stream to drain right now: for tests. */
   get waiting(): number {
     return this.waiters.size;
@@ -67,7 +72,8 @@ export class SseBackpressure {
 
   /** Resolves once the response of request `id` can take a message (or is gone). */
   private async room(id: RequestId): Promise<void> {
-    for (let res = this.responses.get(id); res?.writableNeedDrain && !res.destroyed; res = this.responses.get(id)) {
+    // A closed response has left the map (track's listener), so only a live one is waited on.
+    for (let res = this.responses.get(id); res?.writableNeedDrain; res = this.responses.get(id)) {
       await this.drained(res);
     }
   }

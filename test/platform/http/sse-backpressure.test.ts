@@ -92,19 +92,24 @@ describe('SseBackpressure (D-D3-bounds-1)', () => {
     const sse = new SseBackpressure();
     sse.install(t);
     const r = await response();
-    sse.track([call(1), { jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: 5, result: {} }, { jsonrpc: '2.0', id: 6 }], r.res);
+    sse.track(undefined, r.res);
+    sse.track([call(1), { jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: 5, result: {} }, { jsonrpc: '2.0', id: 6 }, { jsonrpc: '2.0', id: null, method: 'x' }, call('a')], r.res);
+    assert.equal(sse.tracked, 2, 'only the requests (1 and "a") are tracked: not a GET, a notification, a response, an id that is no id');
     await r.fill();
     await t.send(progress(1), { relatedRequestId: '1' });
     await t.send(progress(2));
     await t.send(progress(3), { relatedRequestId: 5 });
     await t.send(progress(4), { relatedRequestId: 6 });
     assert.equal(sent.length, 4, 'none of them waited');
-    const held = t.send(progress(5), { relatedRequestId: 1 });
+    const drains = r.res.listenerCount('drain');
+    const closes = r.res.listenerCount('close');
+    const held = [t.send(progress(5), { relatedRequestId: 1 }), t.send(progress(6), { relatedRequestId: 'a' })];
     await flush();
-    assert.equal(sent.length, 4, 'the tracked request waits');
+    assert.equal(sent.length, 4, 'the tracked requests wait, a number id and a string one');
     r.read();
-    await held;
-    assert.equal(sent.length, 5, 'then goes');
+    await Promise.all(held);
+    assert.equal(sent.length, 6, 'then go');
+    assert.deepEqual([r.res.listenerCount('drain'), r.res.listenerCount('close')], [drains, closes], 'a wait leaves no listener behind');
   });
 
   it('a batch tracks each request; a response that closes ends the wait and lets go of only its own ids', async () => {
@@ -120,15 +125,33 @@ describe('SseBackpressure (D-D3-bounds-1)', () => {
     const one = t.send(progress(1), { relatedRequestId: 1 });
     await flush();
     assert.equal(sse.waiting, 1, 'request 1 waits on the first response');
+    assert.equal(sse.tracked, 2, 'two requests known');
+    const drains = first.res.listenerCount('drain');
     first.drop();
     await one;
     assert.equal(sent.length, 1, 'the close ended the wait');
+    assert.equal(sse.tracked, 1, 'the closed response let go of request 1, not of request 2 (now the second\'s)');
+    assert.equal(first.res.listenerCount('drain'), drains - 1, 'a wait ended by the close leaves no drain listener behind');
     const two = t.send(progress(2), { relatedRequestId: 2 });
     await flush();
     assert.equal(sent.length, 1, 'request 2 (now on the second response) still waits: the first\'s close did not take it');
     second.read();
     await two;
     assert.equal(sent.length, 2, 'and goes when the second drains');
+  });
+
+  it('installed on a transport with no close handler yet, its close still ends the waits', async () => {
+    const { t, close } = transport();
+    const sse = new SseBackpressure();
+    sse.install(t);
+    const r = await response();
+    sse.track(call(1), r.res);
+    await r.fill();
+    const held = t.send(progress(1), { relatedRequestId: 1 });
+    await flush();
+    assert.doesNotThrow(close, 'no handler to chain is no error');
+    await held;
+    assert.equal(sse.tracked, 0, 'every response forgotten');
   });
 
   it('the transport\'s close ends every wait and forgets every response; the close handler it had still runs', async () => {

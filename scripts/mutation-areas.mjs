@@ -20,6 +20,8 @@ export const AREAS = {
       // Issue 10: coalesced refusals and the unauthenticated budget.
       'src/platform/http/refusal-coalescer.ts',
       'src/platform/http/unauth-budget.ts',
+      // D3-bounds (D261): a request's progress waits while its SSE response is full.
+      'src/platform/http/sse-backpressure.ts',
     ],
     tests: [
       'test/platform/http/api-key.test.ts',
@@ -41,6 +43,10 @@ export const AREAS = {
       // R9-attack (D170, D171): connections past the cap, header and request deadlines, a batch's rate tokens.
       'test/platform/http/http-attacks.test.ts',
       'test/platform/http/rate-limiter-cost.test.ts',
+      // D3-bounds: the compromised child's progress flood over the real door and Gateway (about 12 s).
+      'test/platform/http/http-progress-flood.test.ts',
+      // and SseBackpressure alone on real sockets whose client stops reading (under a second).
+      'test/platform/http/sse-backpressure.test.ts',
     ],
   },
   tls: {
@@ -400,6 +406,8 @@ export const AREAS = {
       // Round 13 (E2-intakemut): D243's `open` set (a cancel remembered only for an open id, and
       // forgotten at its answer with no watcher), through the real ChildConnection.
       'test/platform/gateway/cancelled-ids.test.ts',
+      // D3-bounds (D262): the call's life cap behind the real Gateway, on a ManualClock (about 4 s).
+      'test/platform/gateway/call-lifetime.test.ts',
     ],
   },
   'local-safety': {

@@ -90,7 +90,7 @@ describe('a config.json server\'s command and its unlock prompt (D7-redteam)', (
       approver: pending, newApprovalId: () => pending!.newId(), clock: new ManualClock(), audit: { append: (r) => void log.append(r) },
     });
     frames = [];
-    const link: ChildLink = { id: 'p6-extra#1', kind: 'p6', server: spec.name, pid: 4242, fromConfig: { command }, send: (f) => void frames.push(f) };
+    const link: ChildLink = { id: 'p6-extra#1', kind: 'p6', server: spec.name, pid: 4242, fromConfig: { command, codeSha256: 'a'.repeat(64) }, send: (f) => void frames.push(f) };
     const shown = new Promise<void>((resolve) => pending!.onDidChange(() => resolve()));
     broker.attachChild(link).accept({ ch: 'broker', t: 'token.request', id: 'a', endpoint: 'pm' });
     await shown;

@@ -153,8 +153,19 @@ export const DEFAULT_IDLE_STOP_SECONDS = 600;
  * keeps every child running from the host's start (always on).
  */
 const IDLE_STOP_RANGE = 'a whole number of seconds: 0 (always on) or 1 to 604800 (default 600)';
+
+/**
+ * The longest one tool call may run at a child, progress or not (D262): 1 hour. A child's
+ * progress restarts a call's 10-minute deadline; this cap it never moves. An hour is well past the
+ * longest task our tools wait on (a clone or OVF deploy of a large VM reports progress for minutes,
+ * rarely tens of them); a user with longer ones raises `children.maxCallMinutes` up to a day.
+ */
+export const DEFAULT_MAX_CALL_MINUTES = 60;
+const MAX_CALL_RANGE = 'a whole number of minutes from 10 (the deadline a call has without progress) to 1440 (a day); default 60';
 export const ChildrenSettings = z.strictObject({
   idleStopSeconds: z.int(IDLE_STOP_RANGE).min(0, IDLE_STOP_RANGE).max(7 * 24 * 3600, IDLE_STOP_RANGE),
+  /** Absent: DEFAULT_MAX_CALL_MINUTES. */
+  maxCallMinutes: z.int(MAX_CALL_RANGE).min(10, MAX_CALL_RANGE).max(24 * 60, MAX_CALL_RANGE).optional(),
 });
 export type ChildrenSettings = z.infer<typeof ChildrenSettings>;
 

@@ -3,6 +3,7 @@ import { ErrorCode, ListToolsResultSchema, McpError, type CallToolResult, type T
 import { PLAN_METHOD, PlanResult } from '../../base/contracts/plan-protocol.js';
 import { CANCELLED_DONE_CAPABILITY } from '../../base/contracts/cancelled-done.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
+import type { Clock } from '../ports/clock.js';
 import { ChildMcpTransport } from './child-mcp-transport.js';
 import { CALL_TIMEOUT_MS, type ForwardOptions } from './forwarded-calls.js';
 import { jsonDepth } from './json-depth.js';
@@ -21,8 +22,9 @@ export class ChildConnection {
   private readonly client = new Client({ name: 'keybroker-gateway', version: '1' }, { capabilities: { experimental: { [CANCELLED_DONE_CAPABILITY]: {} } } });
   private tools: Tool[] = [];
 
-  constructor(readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
-    this.transport = new ChildMcpTransport(handle, onInvalid);
+  /** `callClock` runs forwarded calls' deadlines and life cap (monotonic by default; tests pass a ManualClock). */
+  constructor(readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void, callClock?: Clock) {
+    this.transport = new ChildMcpTransport(handle, onInvalid, callClock);
   }
 
   /** Connect and load the tool list; rejects if the child does not answer `initialize`. */

@@ -8,6 +8,7 @@ import { isJsonRpcEnvelope } from './forward.js';
 import { rememberResultLine } from './forwarded-result-bytes.js';
 import { needsSdkResultGuard } from './validated-dispatch.js';
 import { ForwardedCalls } from './forwarded-calls.js';
+import type { Clock } from '../ports/clock.js';
 
 /** A child's MCP frame may be large (a page of 500 VMs) but not unbounded. */
 export const MAX_CHILD_MCP_FRAME_BYTES = 16 * 1024 * 1024;
@@ -53,9 +54,11 @@ export class ChildMcpTransport implements Transport {
   private readonly cancelled = new Set<string | number>();
   private readonly exitSub: Disposable;
   /** The forwarded `tools/call`s on this channel (D237): settled here, before the SDK's `Client`. */
-  readonly calls = new ForwardedCalls((message) => this.sendNow(message));
+  readonly calls: ForwardedCalls;
 
-  constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void) {
+  /** `callClock` runs the forwarded calls' deadlines and life cap (ForwardedCalls' monotonic clock when absent). */
+  constructor(private readonly handle: ChildProcessHandle, private readonly onInvalid: (reason: string) => void, callClock?: Clock) {
+    this.calls = new ForwardedCalls((message) => this.sendNow(message), callClock);
     this.exitSub = handle.onDidExit(() => void this.close());
   }
 

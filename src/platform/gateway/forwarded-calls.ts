@@ -2,6 +2,7 @@ import { ErrorCode, McpError, ProgressNotificationSchema, type CallToolResult, t
 import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import type { Clock } from '../ports/clock.js';
 import type { Release } from './fair-share.js';
+import { CallLifetimeError } from './call-lifetime-error.js';
 import { ForwardedCallResult, isForwardableResult } from './forward.js';
 import { CANCELLED_CALL_GRACE_MS } from './held-place.js';
 
@@ -15,6 +16,12 @@ import { CANCELLED_CALL_GRACE_MS } from './held-place.js';
 export const FORWARDED_ID_BASE = 1_000_000_000_000_000;
 /** Long operations (a vCenter task, a P6 export) report progress; the deadline restarts on each report (the SDK's `resetTimeoutOnProgress`). */
 export const CALL_TIMEOUT_MS = 10 * 60 * 1000;
+/**
+ * The longest a forwarded call lives at the child, progress or not (D262): 1 hour, config
+ * `children.maxCallMinutes`. Security: a child's progress restarts the deadline above, so without
+ * this a compromised child kept a call (its place at the child, its client's wait) alive forever.
+ */
+export const DEFAULT_MAX_CALL_MS = 60 * 60 * 1000;
 
 /** Progress as the gateway passes it on (the notification's params without its token). */
 export type Progress = { progress: number; total?: number; message?: string };
@@ -58,6 +65,8 @@ export interface ForwardOptions {
   /** The gateway's Clock, for the grace of an abandoned call (D211). */
   readonly clock: Clock;
   readonly graceMs?: number;
+  /** The call's whole life at the child (default DEFAULT_MAX_CALL_MS; never less than CALL_TIMEOUT_MS, the one timer's assumption). */
+  readonly maxCallMs?: number;
 }
 
 interface Pending {
@@ -68,6 +77,12 @@ interface Pending {
   unlisten: () => void;
   /** When the call times out (the deadline clock's time), unless progress moves it on. */
   deadline: number;
+  /** The end of the call's life: progress never moves the deadline past it (D262). */
+  readonly endsBy: number;
+  /** How long the call may live, as `endsBy` was computed from it. */
+  readonly life: number;
+  /** Progress came so late that the deadline is the end of the call's life: reaching it is the cap, not silence. */
+  capped?: true;
   /** The client gave up on it (cancelled, timed out); it keeps its place until the child answers (D211). */
   abandoned?: Disposable;
 }
@@ -126,7 +141,10 @@ export class ForwardedCalls {
         reject(e);
         return;
       }
-      const call: Pending = { resolve, reject, options, unlisten: noop, deadline: this.time.now() + CALL_TIMEOUT_MS };
+      const now = this.time.now();
+      // Never less than the deadline: a new call's first deadline is then never before the one timer (D237).
+      const life = Math.max(CALL_TIMEOUT_MS, options.maxCallMs ?? DEFAULT_MAX_CALL_MS);
+      const call: Pending = { resolve, reject, options, unlisten: noop, deadline: now + CALL_TIMEOUT_MS, endsBy: now + life, life };
       this.pending.set(id, call);
       call.unlisten = cancel.onAbort(() => this.abandon(id, cancel.reason instanceof McpError ? cancel.reason : new McpError(ErrorCode.RequestTimeout, String(cancel.reason)), cancel.reason));
       this.timer ??= this.arm(CALL_TIMEOUT_MS);
@@ -155,7 +173,10 @@ export class ForwardedCalls {
     const parsed = ProgressNotificationSchema.safeParse(message);
     if (!parsed.success) return false;
     const { progressToken: _token, ...progress } = parsed.data.params;
-    call.deadline = this.time.now() + CALL_TIMEOUT_MS;
+    // Security: progress restarts the deadline, up to the end of the call's life and never past it.
+    const restarted = this.time.now() + CALL_TIMEOUT_MS;
+    if (restarted >= call.endsBy) call.capped = true;
+    call.deadline = Math.min(restarted, call.endsBy);
     call.options.onprogress(progress);
     return true;
   }
@@ -216,7 +237,7 @@ export class ForwardedCalls {
    * grace passes. Security: a child that ignores cancellation must not be given more than its caps
    * by a client that cancels and calls again (D211).
    */
-  private abandon(id: number, error: McpError, reason: unknown): void {
+  private abandon(id: number, error: McpError | CallLifetimeError, reason: unknown): void {
     const call = this.pending.get(id);
     if (!call || call.abandoned) return;
     const { options } = call;
@@ -247,7 +268,7 @@ export class ForwardedCalls {
       if (call.abandoned) continue;
       if (call.deadline > t) next = Math.min(next, call.deadline);
       else {
-        const error = McpError.fromError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: CALL_TIMEOUT_MS });
+        const error = call.capped ? new CallLifetimeError(call.life) : McpError.fromError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: CALL_TIMEOUT_MS });
         this.abandon(id, error, error);
       }
     }

@@ -5,7 +5,7 @@ import { CLIENT_META_KEY } from '../../base/contracts/client-meta.js';
 import { APPROVED_META_KEY, type ChildPlan, type PlanResult } from '../../base/contracts/plan-protocol.js';
 import type { ApprovalSubject } from '../../base/contracts/approval.js';
 import type { AuditInput, ToolCallFields } from '../../base/contracts/audit-event.js';
-import type { Config } from '../../base/contracts/config.js';
+import { DEFAULT_MAX_CALL_MINUTES, type Config } from '../../base/contracts/config.js';
 import type { PolicyTestResult } from '../../base/contracts/policy.js';
 import { evaluateRules, type PolicyDecision } from '../../base/policy/evaluate-rules.js';
 import { userTimeZone } from '../../base/policy/time-window.js';
@@ -29,6 +29,7 @@ import { holdPlace } from './held-place.js';
 import { serveCallsDirectly } from './direct-call-dispatch.js';
 import { cancelOfSignal, type CallCancel, type Progress } from './forwarded-calls.js';
 import { QueueFullError } from './queue-full-error.js';
+import { CallLifetimeError } from './call-lifetime-error.js';
 import { DROPPED_RESULTS } from './child-mcp-transport.js';
 import { QueuedCallsAudit } from './queued-calls-audit.js';
 import { refuseRepeatedRequestIds } from './unique-request-ids.js';
@@ -63,6 +64,8 @@ export interface GatewayDeps {
   readonly policyConsent?: PolicyConsent;
   /** Each child's in-flight caps (D183); default CHILD_, CLIENT_ and SESSION_CALLS_IN_FLIGHT. Tests pass smaller ones. */
   readonly shares?: Pick<FairShareOptions<unknown>, 'childCap' | 'clientCap' | 'sessionCap' | 'sessionWaiting' | 'clientWaiting'>;
+  /** The forwarded calls' deadline and life cap (D237, D262); default monotonic time. Tests pass a ManualClock. */
+  readonly callClock?: Clock;
 }
 
 /** What the gateway's `tools/call` handler reads of the SDK's extra; `cancel` when the direct dispatch served it (D239). */
@@ -184,7 +187,7 @@ export class Gateway extends DisposableBase implements GatewaySessions {
   attachChild(spec: ServerSpec, handle: ChildProcessHandle): (frame: unknown) => void {
     const entry = this.entries.get(spec.name);
     if (!entry) throw new ServerNotFoundError(spec.name);
-    const connection = new ChildConnection(handle, (reason) => this.deps.audit.append({ event: 'frame.invalid', server: spec.name, pid: handle.pid, code: 'invalid', reason }));
+    const connection = new ChildConnection(handle, (reason) => this.deps.audit.append({ event: 'frame.invalid', server: spec.name, pid: handle.pid, code: 'invalid', reason }), this.deps.callClock);
     const restart = entry.started++ > 0;
     if (entry.connection) this.resetReady(entry);
     entry.connection = connection;
@@ -443,7 +446,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       if (endpoint) this.countCall(config, name, endpoint.id);
       // Security: a cancelled call keeps its place until the child is done with it (D211); the
       // channel's own id map holds it, and arms nothing more for a call that is answered (D238).
-      const result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock }).catch((e: unknown) => {
+      // Security: the call's whole life at the child is capped; its progress never moves that (D262).
+      const maxCallMs = (config.children.maxCallMinutes ?? DEFAULT_MAX_CALL_MINUTES) * 60_000;
+      const result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock, maxCallMs }).catch((e: unknown) => {
         if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
         throw e;
       });
@@ -456,6 +461,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
         throw e;
       }
       if (e instanceof QueueFullError) return queueFull(e);
+      // One line the client reads, one record (this finish); the child was sent a cancel and keeps the place until it ends (D211).
+      if (e instanceof CallLifetimeError) return finish('timeout', refusal(`${name} was stopped: ${e.message}; the ${entry.spec.name} server was told to cancel it. Split the work into shorter calls, or raise the limit`), 'ran past children.maxCallMinutes');
       const message = e instanceof McpError ? e.message : String((e as Error)?.message ?? e);
       // The child is still up and answered: "it restarts on its own" would be untrue (D210).
       const dropped = e instanceof McpError ? DROPPED_RESULTS.find((d) => e.message.endsWith(d)) : undefined;

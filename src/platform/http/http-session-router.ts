@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import type { GatewaySession, GatewaySessions } from '../gateway/gateway-sessions.js';
 import type { HttpRejectionReason } from './http-rejection.js';
 import { sanitizeText } from '../../base/sanitize-text.js';
+import { SseBackpressure } from './sse-backpressure.js';
 
 /** How long an HTTP session may sit without a request before it is closed: 30 minutes. */
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
@@ -31,6 +32,8 @@ interface Entry {
   readonly caller: string;
   readonly transport: StreamableHTTPServerTransport;
   readonly gateway: GatewaySession;
+  /** Holds a request's progress while its response cannot take more (D261). */
+  readonly sse: SseBackpressure;
   /** Clock time the last request on this session started or ended. */
   lastUsed: number;
   /** Requests whose response is still open (a long tool call, a GET event stream). */
@@ -85,6 +88,7 @@ export class HttpSessionRouter implements Disposable {
     if (entry.server !== server) return this.deps.reject(res, 'session_mismatch', server, `session opened on ${entry.server}`);
     if (entry.caller !== caller) return this.deps.reject(res, 'session_mismatch', server, 'session opened with another API key');
     this.track(entry, res);
+    entry.sse.track(body, res);
     await entry.transport.handleRequest(req, res, body);
   }
 
@@ -125,6 +129,7 @@ export class HttpSessionRouter implements Disposable {
     }
     this.opening += 1;
     let gateway: GatewaySession | undefined;
+    const sse = new SseBackpressure();
     const transport = new StreamableHTTPServerTransport({
       // Security: unguessable ids (122 random bits); knowing one still needs the API key.
       sessionIdGenerator: () => randomUUID(),
@@ -132,13 +137,17 @@ export class HttpSessionRouter implements Disposable {
       // request always finds the session registered.
       onsessioninitialized: (id) => {
         if (!gateway) return;
-        const entry: Entry = { server, caller, transport, gateway, lastUsed: this.deps.clock.now(), inFlight: 0 };
+        const entry: Entry = { server, caller, transport, gateway, sse, lastUsed: this.deps.clock.now(), inFlight: 0 };
         // The initialize answer counts as a request, so the new session is not idle yet.
         this.track(entry, res);
         this.register(id, entry);
       },
       onsessionclosed: (id) => this.forget(id),
     });
+    // Security: a child's progress for a client that does not read its SSE stream waits in the
+    // gateway under D242's bound, not on the stream without one (D261).
+    sse.install(transport);
+    sse.track(body, res);
     try {
       try {
         gateway = await this.deps.sessions.openSession({ server, clientLabel: clientLabelOf(body), clientKey: caller, via: 'http', transport });

@@ -3,7 +3,7 @@
 // at load with the field's path.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Config, DEFAULT_IDLE_STOP_SECONDS, emptyConfig } from '../../../src/base/contracts/config.js';
+import { Config, DEFAULT_IDLE_STOP_SECONDS, DEFAULT_MAX_CALL_MINUTES, emptyConfig } from '../../../src/base/contracts/config.js';
 
 const withChildren = (children: unknown) => Config.safeParse({ version: 1, children });
 
@@ -23,6 +23,17 @@ describe('config children (issue 17)', () => {
       const r = withChildren(bad);
       assert.equal(r.success, false, JSON.stringify(bad));
       assert.equal(r.error!.issues[0]!.path[0], 'children', JSON.stringify(bad));
+    }
+  });
+
+  it('takes maxCallMinutes from 10 to 1440, absent the 60-minute default (D262); anything else refused with the range', () => {
+    assert.equal(DEFAULT_MAX_CALL_MINUTES, 60, 'an hour');
+    for (const n of [10, 60, 1440]) assert.deepEqual(withChildren({ idleStopSeconds: 600, maxCallMinutes: n }).data?.children, { idleStopSeconds: 600, maxCallMinutes: n }, String(n));
+    for (const bad of [9, 1441, 1.5, '60', 0]) {
+      const r = withChildren({ idleStopSeconds: 600, maxCallMinutes: bad });
+      assert.equal(r.success, false, JSON.stringify(bad));
+      assert.deepEqual(r.error!.issues[0]!.path, ['children', 'maxCallMinutes'], JSON.stringify(bad));
+      assert.match(r.error!.issues[0]!.message, /from 10 .* to 1440/, r.error!.issues[0]!.message);
     }
   });
 });

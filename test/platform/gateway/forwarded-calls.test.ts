@@ -10,7 +10,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CALL_TIMEOUT_MS, FORWARDED_ID_BASE, ForwardedCalls, cancelOfSignal } from '../../../src/platform/gateway/forwarded-calls.js';
+import { CALL_TIMEOUT_MS, DEFAULT_MAX_CALL_MS, FORWARDED_ID_BASE, ForwardedCalls, cancelOfSignal } from '../../../src/platform/gateway/forwarded-calls.js';
+import { CallLifetimeError } from '../../../src/platform/gateway/call-lifetime-error.js';
 import { ForwardedCallResult } from '../../../src/platform/gateway/forward.js';
 import { CANCELLED_CALL_GRACE_MS } from '../../../src/platform/gateway/held-place.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
@@ -273,7 +274,8 @@ describe('ForwardedCalls: ended, the deadline sweep, the default clock (B1-fwdmu
 
   it('a child that keeps one call alive with progress delays no other call\'s deadline (C6-redteam)', async () => {
     const { sent, calls, place, clock, time } = channel();
-    const kept = settled(calls.call('kept', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock }));
+    // Two hours of life: this test is about the deadline; the life cap (D262) is tested below.
+    const kept = settled(calls.call('kept', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock, maxCallMs: 2 * 60 * 60_000 }));
     const keptId = (sent[0] as { id: number }).id;
     time.advance(60_000);
     const other = settled(calls.call('other', {}, { cancel: live(), release: place(), clock }));
@@ -390,5 +392,82 @@ describe('ForwardedCalls: ended, the deadline sweep, the default clock (B1-fwdmu
       mock.timers.reset();
       now.mock.restore();
     }
+  });
+});
+
+describe('ForwardedCalls: the life cap progress never moves (D262)', () => {
+  const live = () => cancelOfSignal(new AbortController().signal);
+  const idOf = (m: JSONRPCMessage | undefined) => (m as { id: number }).id;
+  const cancels = (sent: JSONRPCMessage[]) => sent.filter((m) => 'method' in m && m.method === 'notifications/cancelled');
+  const progress = (calls: ForwardedCalls, id: number, n: number) => calls.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: id, progress: n } });
+
+  it('Security: a call kept alive by progress every 9 minutes ends at 1 hour and not 1 ms before; the child told once, the place kept until it answers (D211)', async () => {
+    const { sent, calls, places, place, clock, time } = channel();
+    assert.equal(DEFAULT_MAX_CALL_MS, 60 * 60_000, 'an hour by default');
+    const call = settled(calls.call('kept', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock }));
+    const id = idOf(sent[0]);
+    for (let n = 1; n <= 6; n++) {
+      time.advance(9 * 60_000);
+      assert.ok(progress(calls, id, n), `progress ${n} taken`);
+    }
+    time.advance(6 * 60_000 - 1);
+    assert.ok(progress(calls, id, 7), 'progress 1 ms before the cap is still the live call\'s');
+    assert.equal(cancels(sent).length, 0, 'nothing cancelled 1 ms before the hour');
+    time.advance(1);
+    const { error } = await call;
+    assert.ok(error instanceof CallLifetimeError, `ended by the cap: ${String(error)}`);
+    assert.equal(error.message, 'it ran for 60 minutes, the longest one call may run (children.maxCallMinutes in config.json)', 'says which limit and where it is set');
+    assert.equal(error.code, 'CORE_CALL_LIFETIME', 'a coded error');
+    assert.deepEqual(cancels(sent), [{ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: String(error) } }], 'the child told, once');
+    assert.equal(progress(calls, id, 8), false, 'the child\'s later progress is not the call\'s any more');
+    time.advance(CALL_TIMEOUT_MS);
+    assert.equal(cancels(sent).length, 1, 'not cancelled again');
+    assert.equal(places.released, 0, 'the place is kept while the child may still work on it');
+    calls.take({ jsonrpc: '2.0', id, result: { content: [] } });
+    assert.equal(places.released, 1, 'the child\'s answer gives it back');
+  });
+
+  it('progress exactly 10 minutes before the cap makes the cap the deadline: reaching it is the cap, not silence', async () => {
+    const { sent, calls, place, clock, time } = channel();
+    const call = settled(calls.call('kept', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock }));
+    const id = idOf(sent[0]);
+    for (let n = 1; n <= 5; n++) {
+      time.advance(9 * 60_000);
+      progress(calls, id, n);
+    }
+    time.advance(5 * 60_000);
+    // 50 minutes in: the restarted deadline is exactly the cap.
+    progress(calls, id, 6);
+    time.advance(CALL_TIMEOUT_MS - 1);
+    assert.equal(cancels(sent).length, 0, 'not 1 ms before');
+    time.advance(1);
+    const { error } = await call;
+    assert.ok(error instanceof CallLifetimeError, `the cap ended it: ${String(error)}`);
+  });
+
+  it('a call without progress still times out at its 10 minutes; a longer cap is its own; a shorter one is the deadline', async () => {
+    const { sent, calls, place, clock, time } = channel();
+    const quiet = settled(calls.call('quiet', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock }));
+    const long = settled(calls.call('long', {}, { cancel: live(), onprogress: () => undefined, release: place(), clock, maxCallMs: 90 * 60_000 }));
+    const short = settled(calls.call('short', {}, { cancel: live(), release: place(), clock, maxCallMs: 60_000 }));
+    const longId = idOf(sent[1]);
+    time.advance(CALL_TIMEOUT_MS - 1);
+    progress(calls, longId, 1);
+    time.advance(1);
+    const q = (await quiet).error;
+    assert.ok(q instanceof McpError && q.code === ErrorCode.RequestTimeout, `the quiet call timed out as before: ${String(q)}`);
+    const s = (await short).error;
+    assert.ok(s instanceof McpError && s.code === ErrorCode.RequestTimeout, `a cap below the deadline is the deadline: ${String(s)}`);
+    for (let n = 2; n <= 9; n++) {
+      time.advance(9 * 60_000);
+      progress(calls, longId, n);
+    }
+    // 10 + 72 = 82 minutes: past the default hour, the long call lives on.
+    assert.equal(cancels(sent).length, 2, 'the long call lives past an hour');
+    time.advance(8 * 60_000 - 1);
+    assert.equal(cancels(sent).length, 2, '1 ms before its 90 minutes');
+    time.advance(1);
+    const l = (await long).error;
+    assert.ok(l instanceof CallLifetimeError && l.maxCallMs === 90 * 60_000 && l.message.startsWith('it ran for 90 minutes'), `its own cap: ${String(l)}`);
   });
 });

@@ -358,6 +358,15 @@ describe('JsonLineTransport: its answers, its callbacks and its close, exactly (
     await until('the last request refused or served', () => client.answer('y') !== undefined || end.ids().includes('y'));
     assert.equal(client.answer('y')?.error?.code, REQUESTS_IN_FLIGHT_ERROR, 'a notification freed the place of request "undefined"');
     assert.deepEqual(end.ids(), ['undefined', 'x']);
+    assert.deepEqual(end.invalid, [], 'a notification was taken for a request (and the second for a repeat)');
+    // Nor does an answer of the host's without an id (an error JSON-RPC allows without one).
+    await end.transport.send({ jsonrpc: '2.0', id: undefined, error: { code: -32700, message: 'Parse error' } });
+    await end.transport.send({ jsonrpc: '2.0', id: 'x', result: {} });
+    client.write(call('z'));
+    client.write(call('w'));
+    await until('the request after them refused or served', () => client.answer('w') !== undefined || end.ids().includes('w'));
+    assert.equal(client.answer('w')?.error?.code, REQUESTS_IN_FLIGHT_ERROR, 'an answer without an id freed the place of request "undefined"');
+    assert.deepEqual(end.ids(), ['undefined', 'x', 'z']);
   });
 
   it('writes a child\'s result spliced from its line as those very bytes, below and above the copy threshold (64 KiB)', async () => {

@@ -429,6 +429,23 @@ describe('JsonLineTransport: its answers, its callbacks and its close, exactly (
     await until('the close heard', () => closes === 1);
   });
 
+  it('sends waiting for the same drain share one wait: one listener however many sends wait', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host);
+    const before = host.listenerCount('drain');
+    peer.pause();
+    const big = { jsonrpc: '2.0' as const, method: 'notifications/message', params: { level: 'info', data: 'x'.repeat(256 * 1024) } };
+    const sends: Promise<void>[] = [];
+    while (!host.writableNeedDrain) sends.push(end.transport.send(big));
+    for (let i = 0; i < 20; i++) sends.push(end.transport.send(big));
+    assert.equal(host.listenerCount('drain'), before + 1, 'each waiting send added a listener of its own');
+    peer.on('data', () => undefined);
+    peer.resume();
+    await Promise.all(sends);
+    assert.equal(host.listenerCount('drain'), before, 'the shared wait left its listener');
+  });
+
   it('a session that heard the close before it started hears it once, not again at start()', async () => {
     const { host, peer, cleanup } = await socketPair();
     cleanups.push(cleanup);

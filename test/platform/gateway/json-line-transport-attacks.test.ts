@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { rememberResultLine } from '../../../src/platform/gateway/forwarded-result-bytes.js';
 import { JsonLineTransport, REQUESTS_IN_FLIGHT_ERROR, type JsonLineInvalidReason, type JsonLineTransportOptions } from '../../../src/platform/gateway/json-line-transport.js';
 import { until } from '../../support/wait.js';
 import { onJsonLines } from '../../support/json-lines.js';
@@ -314,5 +315,148 @@ describe('JsonLineTransport against its peer (D168)', () => {
     await assert.rejects(transport.send(call(1) as JSONRPCMessage), /the gateway connection is closed; reconnect to continue/);
     await transport.close();
     assert.equal(closes, 1, 'onclose fired more than once');
+  });
+});
+
+// Round 14 (D6-mutation): the gaps round 9's Stryker run left in json-line-transport.ts
+// (docs/TESTING.md, `sockets`), and the read window's use of D241's cancelledRequestId.
+describe('JsonLineTransport: its answers, its callbacks and its close, exactly (D6-mutation)', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    cleanups.splice(0).forEach((c) => c());
+  });
+
+  /** Every byte the peer receives, as text. */
+  function rawText(socket: net.Socket): () => string {
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    return () => Buffer.concat(chunks).toString('utf8');
+  }
+
+  it('refuses a request past the window with a whole JSON-RPC 2.0 error of code -32000', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host, { maxInFlight: 1 });
+    const client = rawPeer(peer);
+    client.write(call(1));
+    client.write(call(2));
+    await until('the second request refused or served', () => client.answer(2) !== undefined || end.ids().includes(2));
+    // The literal, not the constant: clients match on -32000.
+    assert.deepEqual(client.answer(2), { jsonrpc: '2.0', id: 2, error: { code: -32000, message: 'too many requests at once (1 are being served); wait for their answers, then retry' } });
+  });
+
+  it('Security: a notification that cancels nothing frees no place, not even that of a request whose id is the text "undefined"', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host, { maxInFlight: 2 });
+    const client = rawPeer(peer);
+    client.write(call('undefined'));
+    client.write(call('x'));
+    client.write({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    client.write(cancel(0));
+    client.write(call('y'));
+    await until('the last request refused or served', () => client.answer('y') !== undefined || end.ids().includes('y'));
+    assert.equal(client.answer('y')?.error?.code, REQUESTS_IN_FLIGHT_ERROR, 'a notification freed the place of request "undefined"');
+    assert.deepEqual(end.ids(), ['undefined', 'x']);
+    assert.deepEqual(end.invalid, [], 'a notification was taken for a request (and the second for a repeat)');
+    // Nor does an answer of the host's without an id (an error JSON-RPC allows without one).
+    await end.transport.send({ jsonrpc: '2.0', id: undefined, error: { code: -32700, message: 'Parse error' } });
+    await end.transport.send({ jsonrpc: '2.0', id: 'x', result: {} });
+    client.write(call('z'));
+    client.write(call('w'));
+    await until('the request after them refused or served', () => client.answer('w') !== undefined || end.ids().includes('w'));
+    assert.equal(client.answer('w')?.error?.code, REQUESTS_IN_FLIGHT_ERROR, 'an answer without an id freed the place of request "undefined"');
+    assert.deepEqual(end.ids(), ['undefined', 'x', 'z']);
+  });
+
+  it('writes a child\'s result spliced from its line as those very bytes, below and above the copy threshold (64 KiB)', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host, { spliceFromBytes: 0 });
+    const text = rawText(peer);
+    // Spaces JSON.stringify would not write: only the child's own bytes have them.
+    const bodies = ['{"a" : [1, 2]}', `{"big" : "${'x'.repeat(70 * 1024)}"}`];
+    for (const [i, body] of bodies.entries()) {
+      const line = Buffer.from(`{"ch":"mcp","msg":{"jsonrpc":"2.0","id":${i + 7},"result":${body}}}`);
+      const result = (JSON.parse(line.toString()) as { msg: { result: object } }).msg.result;
+      rememberResultLine(result, line);
+      await end.transport.send({ jsonrpc: '2.0', id: i + 1, result } as JSONRPCMessage);
+    }
+    // A last line after them, so that answers missing or short fail here instead of waiting.
+    await end.transport.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'end' } });
+    const last = '{"method":"notifications/message","jsonrpc":"2.0","params":{"level":"info","data":"end"}}\n';
+    await until('the last line at the peer', () => text().endsWith(last));
+    assert.equal(text(), bodies.map((body, i) => `{"jsonrpc":"2.0","id":${i + 1},"result":${body}}\n`).join('') + last);
+  });
+
+  it('delivers a message the fast path leaves to the schema as the schema reads it (an error with an extra key)', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host);
+    const client = rawPeer(peer);
+    client.write({ jsonrpc: '2.0', id: 5, error: { code: 1, message: 'm', extra: true } });
+    client.write({ jsonrpc: '2.0', id: 6, error: { code: 'not a number', message: 'm' } });
+    client.write(call(1));
+    await until('the request after them handed on', () => end.ids().length === 1);
+    assert.deepEqual(end.messages, [{ jsonrpc: '2.0', id: 5, error: { code: 1, message: 'm' } }, call(1)]);
+    assert.deepEqual(end.invalid, ['invalid-message']);
+  });
+
+  it('without a session\'s handlers or a line-drop callback, what arrives is dropped quietly and nothing is reported', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const transport = new JsonLineTransport(host, { maxInFlight: 1 });
+    const errors: Error[] = [];
+    transport.onerror = (e) => errors.push(e);
+    await transport.start();
+    const client = rawPeer(peer);
+    peer.write('not json\n');
+    client.write(call(1));
+    client.write(call(2));
+    // The refusal of the second request comes after both lines before it were handled.
+    await until('the second request refused', () => client.answer(2) !== undefined);
+    assert.deepEqual(errors.map((e) => e.message), []);
+  });
+
+  it('without an error handler, a socket error is not thrown: the close still reaches the session', async () => {
+    const { host, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const transport = new JsonLineTransport(host);
+    let closes = 0;
+    transport.onclose = () => closes++;
+    await transport.start();
+    host.destroy(new Error('ECONNRESET from the kernel'));
+    await until('the close heard', () => closes === 1);
+  });
+
+  it('sends waiting for the same drain share one wait: one listener however many sends wait', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const end = await hostEnd(host);
+    const before = host.listenerCount('drain');
+    peer.pause();
+    const big = { jsonrpc: '2.0' as const, method: 'notifications/message', params: { level: 'info', data: 'x'.repeat(256 * 1024) } };
+    const sends: Promise<void>[] = [];
+    while (!host.writableNeedDrain) sends.push(end.transport.send(big));
+    for (let i = 0; i < 20; i++) sends.push(end.transport.send(big));
+    assert.equal(host.listenerCount('drain'), before + 1, 'each waiting send added a listener of its own');
+    peer.on('data', () => undefined);
+    peer.resume();
+    await Promise.all(sends);
+    assert.equal(host.listenerCount('drain'), before, 'the shared wait left its listener');
+  });
+
+  it('a session that heard the close before it started hears it once, not again at start()', async () => {
+    const { host, peer, cleanup } = await socketPair();
+    cleanups.push(cleanup);
+    const transport = new JsonLineTransport(host);
+    let closes = 0;
+    transport.onclose = () => closes++;
+    peer.destroy();
+    await until('the close heard', () => closes === 1);
+    await transport.start();
+    // start() tells a late session of the close on a microtask: let it run.
+    await new Promise((r) => setImmediate(r));
+    assert.equal(closes, 1, 'onclose fired again at start()');
   });
 });

@@ -10,17 +10,23 @@ async function drain(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
+/** A vSphere child on the harness's broker, and one round of its loop: request `r<i>`, then cancel it. */
+function requestAndCancel() {
+  const { broker, approver, audit, clock } = makeBroker();
+  const link = recordingLink('vsphere');
+  const child = broker.attachChild(link);
+  const cycle = async (i: number): Promise<void> => {
+    child.accept({ ch: 'broker', t: 'token.request', id: `r${i}`, endpoint: 'vc1' });
+    await drain();
+    child.accept({ ch: 'broker', t: 'token.cancel', id: `r${i}` });
+    await drain();
+  };
+  return { broker, approver, audit, clock, link, child, cycle };
+}
+
 describe('Broker attacks: a child that raises and withdraws unlock prompts in a loop (Y5-redteam)', () => {
   it('token.cancel withdraws at most CHILD_CANCELS_PER_MINUTE prompts a minute; past it the prompt stays up as before token.cancel, so the popup and the audit are not flooded', async () => {
-    const { broker, approver, audit, clock } = makeBroker();
-    const link = recordingLink('vsphere');
-    const child = broker.attachChild(link);
-    const cycle = async (i: number) => {
-      child.accept({ ch: 'broker', t: 'token.request', id: `r${i}`, endpoint: 'vc1' });
-      await drain();
-      child.accept({ ch: 'broker', t: 'token.cancel', id: `r${i}` });
-      await drain();
-    };
+    const { broker, approver, audit, clock, link, child, cycle } = requestAndCancel();
     for (let i = 0; i < 200; i++) await cycle(i);
     const events = (name: string) => audit.filter((r) => r.event === name).length;
     // Each withdrawn prompt is one more popup and three audit records; before, 200 of each.
@@ -46,15 +52,7 @@ describe('Broker attacks: a child that raises and withdraws unlock prompts in a 
 
 describe('token.cancel\'s minute after the wall clock stepped back (D7-redteam)', () => {
   it('a cancel withdraws its prompt again a minute after the budget ran out, even when the clock stepped back an hour meanwhile', async () => {
-    const { broker, approver, audit, clock } = makeBroker();
-    const link = recordingLink('vsphere');
-    const child = broker.attachChild(link);
-    const cycle = async (i: number) => {
-      child.accept({ ch: 'broker', t: 'token.request', id: `r${i}`, endpoint: 'vc1' });
-      await drain();
-      child.accept({ ch: 'broker', t: 'token.cancel', id: `r${i}` });
-      await drain();
-    };
+    const { broker, approver, audit, clock, child, cycle } = requestAndCancel();
     for (let i = 0; i <= CHILD_CANCELS_PER_MINUTE; i++) await cycle(i);
     const withdrawn = () => audit.filter((r) => r.event === 'unlock.denied').length;
     assert.equal(withdrawn(), CHILD_CANCELS_PER_MINUTE, 'the budget ran out');

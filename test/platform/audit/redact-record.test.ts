@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { z } from 'zod';
 import { AuditRecord } from '../../../src/base/contracts/audit-event.js';
 import {
   AUDIT_MAX_ARG_NAMES,
@@ -74,14 +75,16 @@ describe('redactRecord()', () => {
   // D4-tidy (from D247): a live secret of 4-5 characters inside "allow" made `decision` "[redacted]",
   // which no record may hold, so `keybroker audit verify` refused the line.
   it('keeps every pinned field (enums, dates, the key id) as it is when a short secret is part of it', () => {
-    const record: AuditRecord = { ts: TS, event: 'audit.checkpoint', outcome: 'denied', decision: 'allow', expiresAt: TS, since: TS, last: TS, keyId: '0123456789abcdef' };
-    assert.deepEqual(redactRecord(record, ['allo', 'deni', 'audit', '11-24', '4567', 'ok']), record, 'nothing redacted');
+    const record: AuditRecord = { ts: TS, event: 'audit.checkpoint', outcome: 'denied', decision: 'allow', expiresAt: TS, since: TS, last: TS, keyId: '0123456789abcdef', codeSha256: 'cafe'.repeat(16) };
+    assert.deepEqual(redactRecord(record, ['allo', 'deni', 'audit', '11-24', '4567', 'ok', 'cafecafe']), record, 'nothing redacted');
     assert.equal(redactRecord({ ts: TS, event: 'tool.called', decision: 'deny', reason: 'deny it' }, ['deny']).reason, REDACTED, 'free text beside it still is');
   });
 
   it('holds the pinned fields to the schema: exactly the string fields that refuse "[redacted]"', () => {
-    const samples = [TS, 'allow', 'ok', 'tool.called', '0123456789abcdef', 'x'];
-    const strings = Object.entries(AuditRecord.shape).filter(([, schema]) => samples.some((v) => schema.safeParse(v).success));
+    // Every string field the schema has, read from the schema itself (a sample list missed D260's codeSha256).
+    const json = z.toJSONSchema(AuditRecord, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, { type?: string }> };
+    const strings = Object.entries(AuditRecord.shape).filter(([key]) => json.properties[key]?.type === 'string');
+    assert.ok(strings.length >= 20, `the schema's string fields were found (${strings.length})`);
     const pinned = strings.filter(([, schema]) => !schema.safeParse(REDACTED).success).map(([key]) => key);
     assert.deepEqual([...PINNED_AUDIT_FIELDS].sort(), pinned.sort(), 'a new enum or date field is pinned, a free-text one is not');
   });

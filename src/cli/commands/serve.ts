@@ -58,7 +58,7 @@ export const serveCommand: Command = {
         announced.add(a.id);
         // C7-firstuse: a server config.json added is named with its command.
         const from = a.subject.kind === 'unlock' && a.subject.fromConfig ? `${configServerLine(a.server, a.endpoint, a.subject.fromConfig.command, a.subject.fromConfig.codeChanged)}: ` : '';
-        log(`approval ${a.id} waiting: ${from}${describeApproval(a)}; run 'keybroker approve ${a.id}' (or deny)`);
+        log(`approval ${a.id} waiting: ${from}${describeApproval(a, { serverNamed: from !== '' })}; run 'keybroker approve ${a.id}' (or deny)`);
       }
     });
     // The host stops by itself when its audit cannot be written (D175): serve ends then too, exit 1.

@@ -21,11 +21,14 @@ function compactArgs(preview: string): string {
  * summary (issue 11: the summary first), or `tool vsphere_power {"action":"off",...` for a
  * tool without a plan. Security: tool arguments and plans come from the MCP client and the
  * server, so the line is stripped of newlines, control and bidi characters before it is cut,
- * and a hostile value cannot forge rows or escape sequences.
+ * and a hostile value cannot forge rows or escape sequences. With `serverNamed` (the caller put
+ * {@link configServerLine} before it) an unlock of a server config.json added does not say
+ * `config.json server: ` a second time.
  */
-export function describeApproval(a: ApprovalRequest): string {
+export function describeApproval(a: ApprovalRequest, options: { readonly serverNamed?: boolean } = {}): string {
+  // `serverNamed`: the line already starts with configServerLine (keybroker serve's), which says it.
   const text = a.subject.kind === 'unlock'
-    ? `${a.subject.fromConfig ? 'config.json server: ' : ''}${a.subject.unbound ? 'bind and ' : ''}unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
+    ? `${a.subject.fromConfig && !options.serverNamed ? 'config.json server: ' : ''}${a.subject.unbound ? 'bind and ' : ''}unlock ${a.subject.credential} at ${a.subject.hosts[0] ?? '?'}${a.subject.hosts.length > 1 || a.subject.moreHosts ? ' +' : ''} for ${formatDuration(a.subject.ttlSeconds)}`
     : a.subject.kind === 'definition'
       ? `changed tool definitions of ${a.server}: ${a.subject.tools.join(', ')}`
       : a.subject.kind === 'policy'

@@ -34,6 +34,8 @@ describe('describeApproval()', () => {
   it('names a server config.json added, with its command, in the row and first under the table (C7-firstuse)', () => {
     const a: ApprovalRequest = { ...base, server: 'vs-extra', subject: { kind: 'unlock', credential: 'endpoint:vc1', ttlSeconds: 60, hosts: ['vc1.corp.example'], fromConfig: { command: 'node /home/u/x.js\n\u202eevil' } } };
     assert.equal(describeApproval(a), 'config.json server: unlock endpoint:vc1 at vc1.corp.example for 1m');
+    // keybroker serve's line starts with configServerLine, which says it already: not twice.
+    assert.equal(describeApproval(a, { serverNamed: true }), 'unlock endpoint:vc1 at vc1.corp.example for 1m', 'serve\'s line names it once');
     assert.deepEqual(describePlan(a), [
       '3f9a2c1e  vs-extra (from config.json, command node /home/u/x.js \uFFFDevil) asks for vc1\'s session',
       '3f9a2c1e  the password of endpoint:vc1 goes to: vc1.corp.example',

@@ -1,4 +1,5 @@
 import { ErrorCode, McpError, ProgressNotificationSchema, type CallToolResult, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_MAX_CALL_MINUTES } from '../../base/contracts/config.js';
 import { toDisposable, type Disposable } from '../../base/lifecycle/disposable.js';
 import type { Clock } from '../ports/clock.js';
 import type { Release } from './fair-share.js';
@@ -17,11 +18,12 @@ export const FORWARDED_ID_BASE = 1_000_000_000_000_000;
 /** Long operations (a vCenter task, a P6 export) report progress; the deadline restarts on each report (the SDK's `resetTimeoutOnProgress`). */
 export const CALL_TIMEOUT_MS = 10 * 60 * 1000;
 /**
- * The longest a forwarded call lives at the child, progress or not (D262): 1 hour, config
- * `children.maxCallMinutes`. Security: a child's progress restarts the deadline above, so without
- * this a compromised child kept a call (its place at the child, its client's wait) alive forever.
+ * The longest a forwarded call lives at the child, progress or not (D262): config
+ * `children.maxCallMinutes`' default, one number for both. Security: a child's progress restarts
+ * the deadline above, so without this a compromised child kept a call (its place at the child,
+ * its client's wait) alive forever.
  */
-export const DEFAULT_MAX_CALL_MS = 60 * 60 * 1000;
+export const DEFAULT_MAX_CALL_MS = DEFAULT_MAX_CALL_MINUTES * 60_000;
 
 /** Progress as the gateway passes it on (the notification's params without its token). */
 export type Progress = { progress: number; total?: number; message?: string };

@@ -7,11 +7,13 @@ import type { ChildCommand } from './sandbox/sandbox.js';
  * flags, its module and its arguments. Security: the environment is exactly the spec's
  * (already allow-listed, see buildChildEnv) plus the channel's name, nothing inherited
  * implicitly; `hide` names the folders no child may see, whatever the sandbox binds.
+ * `preload`: node flags after the spec's own, before the module (a config.json server's
+ * snapshot preload, D-E6-codeload-1).
  */
-export function childCommand(spec: LaunchSpec, hide: readonly string[], execPath: string = process.execPath): ChildCommand {
+export function childCommand(spec: LaunchSpec, hide: readonly string[], execPath: string = process.execPath, preload: readonly string[] = []): ChildCommand {
   return {
     file: execPath,
-    args: [...(spec.execArgv ?? []), spec.modulePath, ...(spec.args ?? [])],
+    args: [...(spec.execArgv ?? []), ...preload, spec.modulePath, ...(spec.args ?? [])],
     env: { ...spec.env, [CHILD_CHANNEL_ENV]: 'fd3' },
     modulePath: spec.modulePath,
     ...(spec.reads ? { reads: spec.reads } : {}),

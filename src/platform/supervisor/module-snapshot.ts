@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CoreError } from '../../base/errors/core-error.js';
+import { entryFormat, type EntryFormat } from './code-load/entry-format.js';
 
 /** The largest entry module read for a server config.json added (a bundled server is a few MiB). */
 export const MAX_MODULE_BYTES = 64 * 1024 * 1024;
@@ -25,6 +26,11 @@ export interface ModuleSnapshot {
   readonly files: readonly SnapshotFile[];
   /** SHA-256 (hex) over every file's path, length and bytes. */
   readonly sha256: string;
+  /**
+   * How node runs the entry, decided from these bytes (D-E6-codeload-1); undefined for an
+   * entry only an execArgv loader runs (`.ts`), which is then loaded from the disk.
+   */
+  readonly format?: EntryFormat;
 }
 
 /** A config.json server's module could not be read to hash it: it is not started. */
@@ -101,12 +107,14 @@ function realPath(file: string): string {
  * Read the code a server config.json added is started with (D2-modulebytes): `modulePath` (an
  * absolute path) and its nearest package.json, each once, bounded, by their real paths (node
  * loads a main module by its real path, and that is where a sandbox puts the bytes read).
- * Throws ModuleSnapshotError when one cannot be read; the start then fails as a launch failure.
+ * Throws ModuleSnapshotError when one cannot be read (EntryFormatError when its package.json is
+ * not JSON); the start then fails as a launch failure.
  */
 export function readModuleSnapshot(modulePath: string, limits: { readonly module: number; readonly packageJson: number } = { module: MAX_MODULE_BYTES, packageJson: MAX_PACKAGE_JSON_BYTES }): ModuleSnapshot {
   const entry = realPath(modulePath);
   const files: SnapshotFile[] = [{ path: entry, bytes: readBounded(entry, limits.module, 'the server module') }];
   const pkg = nearestPackageJson(entry);
   if (pkg !== undefined) files.push({ path: pkg, bytes: readBounded(pkg, limits.packageJson, 'the package.json of the server module') });
-  return { files, sha256: snapshotDigest(files) };
+  const format = entryFormat(files);
+  return { files, sha256: snapshotDigest(files), ...(format ? { format } : {}) };
 }

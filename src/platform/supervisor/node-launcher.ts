@@ -6,6 +6,7 @@ import { toDisposable } from '../../base/lifecycle/disposable.js';
 import { readChildFrames, writeChildFrame, type ChannelViolation } from './child-channel.js';
 import { childCommand } from './child-command.js';
 import { readChildLogLines } from './child-log-lines.js';
+import { snapshotCodeLoad } from './code-load/snapshot-preload.js';
 import type { LaunchedChild, LaunchSpec, Launcher } from './launcher.js';
 import { detectSandbox } from './sandbox/detect-sandbox.js';
 import { FIRST_DATA_FD, type Sandbox } from './sandbox/sandbox.js';
@@ -43,13 +44,21 @@ export class NodeLauncher implements Launcher {
 
   launch(spec: LaunchSpec): LaunchedChild {
     // Security: exactly the allow-listed env plus the channel's name; nothing inherited implicitly.
-    const wrapped = this.sandbox.wrap(childCommand(spec, this.hide));
+    // Security (D-E6-codeload-1): a config.json server's node runs its entry from the bytes
+    // the approval was given for, handed over on a pipe, in every sandbox and in none.
+    const load = snapshotCodeLoad(spec.snapshot);
+    const wrapped = this.sandbox.wrap(childCommand(spec, this.hide, process.execPath, load?.args));
     const data = wrapped.dataFds ?? [];
-    const extra: Array<'pipe' | 'ignore'> = wrapped.fd4 || wrapped.infoFd5 || data.length > 0 ? [wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore', ...data.map(() => 'pipe' as const)] : [];
+    const stdio: Array<'pipe' | 'ignore'> = ['ignore', 'pipe', 'pipe', 'pipe', wrapped.fd4 ? 'pipe' : 'ignore', wrapped.infoFd5 ? 'pipe' : 'ignore', ...data.map(() => 'pipe' as const)];
+    if (load) {
+      while (stdio.length < load.fd) stdio.push('ignore');
+      stdio[load.fd] = 'pipe';
+    }
+    while (stdio.length > 4 && stdio.at(-1) === 'ignore') stdio.pop();
     const child = spawn(wrapped.file, [...wrapped.args], {
       env: { ...wrapped.env },
       ...(wrapped.cwd ? { cwd: wrapped.cwd } : {}),
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', ...extra],
+      stdio,
       windowsHide: true,
       // Its own session, out of the terminal's foreground process group: a Ctrl-C or hang-up
       // is for the host, which stops its children itself. Otherwise a child still loading
@@ -62,6 +71,7 @@ export class NodeLauncher implements Launcher {
     if (wrapped.fd4) (child.stdio[4] as Writable | null)?.on('error', () => undefined).end(wrapped.fd4);
     // The snapshot's bytes for bubblewrap's --ro-bind-data (D2-modulebytes), each on its own fd from 6.
     data.forEach((bytes, i) => ((child.stdio as unknown as ReadonlyArray<Writable | null>)[FIRST_DATA_FD + i])?.on('error', () => undefined).end(bytes));
+    if (load) ((child.stdio as unknown as ReadonlyArray<Writable | null>)[load.fd])?.on('error', () => undefined).end(load.payload);
     // With bubblewrap, `child.pid` is bwrap's; the sandboxed node is another pid (it runs as
     // pid 1 of its namespace). SIGTERM must reach node itself to let it shut down cleanly.
     let innerPid: number | undefined;

@@ -481,6 +481,9 @@ export const AREAS = {
       'src/platform/kinds/built-in-server.ts',
       // What a config.json server's start reads and hashes, and bubblewrap then runs (D2-modulebytes).
       'src/platform/supervisor/module-snapshot.ts',
+      // How node runs that entry, decided from its bytes, and the preload that serves them (D-E6-codeload-1).
+      'src/platform/supervisor/code-load/entry-format.ts',
+      'src/platform/supervisor/code-load/snapshot-preload.ts',
     ],
     tests: [
       // Runs bubblewrap for real (a unix socket refused, the home and the KeyBroker home out of
@@ -499,6 +502,9 @@ export const AREAS = {
       'test/platform/supervisor/child-command.test.ts',
       // The read and digest of a config.json server's code; its bytes run in the real bwrap (about 3 s).
       'test/platform/supervisor/module-snapshot.test.ts',
+      // The entry's format, and real children (no sandbox, then bwrap) running the bytes read (about 4 s).
+      'test/platform/supervisor/code-load/entry-format.test.ts',
+      'test/platform/supervisor/code-load/snapshot-preload.test.ts',
       // Real children without a sandbox: what their environment holds (about 4 s).
       'test/platform/supervisor/supervisor.test.ts',
       // The files each built-in server's spec names.

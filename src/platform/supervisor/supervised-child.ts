@@ -149,6 +149,10 @@ export class SupervisedChild extends DisposableBase {
       this.launchFailed(e);
       return;
     }
+    // D-E6-codeload-1: an entry node cannot run by itself (a `.ts` under an execArgv loader) is
+    // loaded by that loader from the disk, so its approval holds for the bytes read, not for
+    // what runs: said at each start, with what to do.
+    if (snapshot && snapshot.format === undefined) this.deps.log(`[${name}] ${modulePath} is loaded from the disk by a loader of its execArgv, so a rewrite after its read at this start is not caught; build it into one .js, .cjs or .mjs file to run exactly what was approved`);
     // Security: the child gets the allow-listed env, its spec's fixed tunables and its own name;
     // never a secret (DESIGN.md "Processes").
     const env = buildChildEnv(this.deps.env, { ...this.spec.env, KEYBROKER_CHILD: name });

@@ -100,7 +100,7 @@ export function snapshotPreloadArgs(p: SnapshotPreloadParams): string[] {
  * then the files' bytes in that order.
  */
 export function snapshotPayload(files: readonly SnapshotFile[]): Uint8Array {
-  const head = Buffer.from(`${JSON.stringify(files.map((f) => ({ path: f.path, length: f.bytes.length })))}\n`, 'utf8');
+  const head = Buffer.from(`${JSON.stringify(files.map((f) => ({ path: f.path, length: f.bytes.length })))}\n`);
   return Buffer.concat([head, ...files.map((f) => f.bytes)]);
 }
 

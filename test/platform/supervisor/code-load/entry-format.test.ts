@@ -25,7 +25,7 @@ describe('entryFormat()', () => {
     assert.equal(entryFormat(js('export const a = 1;', '{"type":"json"}')), 'module', 'an export, and a type node ignores');
     assert.equal(entryFormat(js('console.log(import.meta.url);', 'null')), 'module', 'import.meta, and a package.json that is null');
     assert.equal(entryFormat(js('await Promise.resolve();')), 'module', 'top-level await');
-    assert.equal(entryFormat(js('const require = 1;')), 'module', 'a name CommonJS\'s wrapper declares');
+    for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) assert.equal(entryFormat(js(`const ${name} = 1;`)), 'module', `${name}, a name CommonJS's wrapper declares`);
     assert.equal(entryFormat(js('const x = ;')), 'commonjs', 'a syntax error of any module: CommonJS, as node reports it');
     assert.equal(entryFormat(js('import("node:fs");')), 'commonjs', 'a dynamic import is CommonJS too');
   });

@@ -104,6 +104,15 @@ describe('keybroker status', () => {
       assert.match(r.stdout, /^pending approvals: 2 \(see 'keybroker approvals'\)$/m);
     });
 
+    it('says for each config.json server whether it runs its module as approved (D-E6-codeload-2)', async () => {
+      handler.statusValue.children.push({ name: 'p6-extra', kind: 'p6', pid: 6161, state: 'running', restarts: 0, code: 'approved' }, { name: 'vs-dev', kind: 'vsphere', state: 'idle', restarts: 0, code: 'disk' });
+      const r = await runIn(home, ['status'], { now });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^p6-extra \(config\.json\): runs its module as approved; files it loads are read from disk, so only a one-file bundle runs all as approved$/m, 'approved');
+      assert.match(r.stdout, /^vs-dev \(config\.json\): its module is read from disk when it loads, so a change after the approval's read is not caught \(see SECURITY\.md\)$/m, 'disk');
+      assert.doesNotMatch(r.stdout, /^vsphere \(config\.json\)/m, 'no line for a built-in server');
+    });
+
     it("names the host's version when it reports one (host.version)", async () => {
       handler.statusValue.host.version = '0.2.0';
       const r = await runIn(home, ['status'], { now });

@@ -29,6 +29,13 @@ export const ChildStatus = z.strictObject({
   pid: z.number().int().optional(),
   state: z.enum(['starting', 'running', 'restarting', 'failed', 'stopped', 'idle']),
   restarts: z.number().int().nonnegative(),
+  /**
+   * A server config.json added, since its last start (D-E6-codeload-2): `approved` when node ran
+   * its entry module from the bytes its approval hashed (what that module loads is read from disk
+   * as it loads), `disk` when node read the entry from disk (a `.ts` an execArgv loader runs, or
+   * the desktop app). Absent for a built-in server and before a first start.
+   */
+  code: z.enum(['approved', 'disk']).optional(),
 });
 export type ChildStatus = z.infer<typeof ChildStatus>;
 

@@ -56,5 +56,10 @@ export interface Launcher {
   readonly isolation: Isolation;
   /** One line saying what that containment means (the host logs it once at start). */
   readonly isolationNote: string;
+  /**
+   * True when launch() makes node run a snapshot's entry from its bytes (NodeLauncher's preload,
+   * D-E6-codeload-1); absent where the child reads its files itself (Electron's utility processes).
+   */
+  readonly runsSnapshots?: boolean;
   launch(spec: LaunchSpec): LaunchedChild;
 }

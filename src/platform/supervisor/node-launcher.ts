@@ -28,6 +28,8 @@ export interface NodeLauncherOptions {
 export class NodeLauncher implements Launcher {
   private readonly sandbox: Sandbox;
   private readonly hide: readonly string[];
+  /** Its children run a config.json server's entry from the snapshot's bytes (D-E6-codeload-1). */
+  readonly runsSnapshots = true;
 
   constructor(options: NodeLauncherOptions = {}) {
     this.sandbox = options.sandbox ?? detectSandbox();

@@ -31,6 +31,8 @@ export interface SupervisedChildDeps {
  */
 export class SupervisedChild extends DisposableBase {
   private state: ChildStatus['state'] = 'stopped';
+  /** How a config.json server's last start ran its entry (D-E6-codeload-2). */
+  private code: ChildStatus['code'];
   private current: ChildProcessHandle | undefined;
   /** The last exited lifetime, kept until the next start so its final stderr lines (a stack trace) still reach the log. */
   private previous: ChildProcessHandle | undefined;
@@ -68,7 +70,7 @@ export class SupervisedChild extends DisposableBase {
   /** This child as `keybroker status` shows it. */
   status(): ChildStatus {
     const pid = this.current?.pid;
-    return { name: this.spec.name, kind: this.spec.kind, ...(pid === undefined ? {} : { pid }), state: this.state, restarts: this.restarts };
+    return { name: this.spec.name, kind: this.spec.kind, ...(pid === undefined ? {} : { pid }), state: this.state, restarts: this.restarts, ...(this.code ? { code: this.code } : {}) };
   }
 
   /** Start the first lifetime (Supervisor.add); `idle`: wait for `wake()` instead (issue 17). */
@@ -149,10 +151,13 @@ export class SupervisedChild extends DisposableBase {
       this.launchFailed(e);
       return;
     }
-    // D-E6-codeload-1: an entry node cannot run by itself (a `.ts` under an execArgv loader) is
-    // loaded by that loader from the disk, so its approval holds for the bytes read, not for
-    // what runs: said at each start, with what to do.
+    // D-E6-codeload-1/2: an entry node cannot run by itself (a `.ts` under an execArgv loader) is
+    // loaded by that loader from the disk, as every entry is where the launcher cannot hand node
+    // the bytes (the desktop app): the approval then holds for the bytes read, not for what runs.
+    // Said at each start, with what to do, and by `keybroker status`.
+    if (snapshot) this.code = snapshot.format !== undefined && this.deps.launcher.runsSnapshots === true ? 'approved' : 'disk';
     if (snapshot && snapshot.format === undefined) this.deps.log(`[${name}] ${modulePath} is loaded from the disk by a loader of its execArgv, so a rewrite after its read at this start is not caught; build it into one .js, .cjs or .mjs file to run exactly what was approved`);
+    else if (this.code === 'disk') this.deps.log(`[${name}] ${modulePath} is read from the disk when node loads it (this host's children take no preload), so a rewrite after its read at this start is not caught; run it with keybroker serve to run exactly what was approved`);
     // Security: the child gets the allow-listed env, its spec's fixed tunables and its own name;
     // never a secret (DESIGN.md "Processes").
     const env = buildChildEnv(this.deps.env, { ...this.spec.env, KEYBROKER_CHILD: name });

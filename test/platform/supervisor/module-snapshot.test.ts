@@ -12,6 +12,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { NodeLauncher } from '../../../src/platform/supervisor/node-launcher.js';
 import { readModuleSnapshot, snapshotDigest } from '../../../src/platform/supervisor/module-snapshot.js';
 import { detectSandbox } from '../../../src/platform/supervisor/sandbox/detect-sandbox.js';
+import { noSandbox } from '../../../src/platform/supervisor/sandbox/sandbox.js';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 import { cleanupSupervisors, makeSupervisor, next, SERVER_CHILD } from './supervisor-harness.js';
 
@@ -94,6 +95,7 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     assert.equal(first.codeSha256, expected, 'the start names the digest of the code it runs');
     await h.ready(first.handle);
     assert.equal(h.audit.items.find((r) => r.event === 'child.started')?.codeSha256, expected, 'and its record');
+    assert.equal(h.sup.status().find((c) => c.name === 'vs-extra')?.code, 'approved', 'status: node ran the entry as approved (D-E6-codeload-2)');
     // The writer rewrites the module; the server crashes and is started again.
     fs.appendFileSync(module, '\n// rewritten\n');
     const restarted = next(h.sup.onDidStart, 'the restart');
@@ -114,6 +116,20 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     assert.equal(codeSha256, readModuleSnapshot(module).sha256, 'its digest, as before');
     await h.ready(handle);
     assert.ok(h.logs.items.includes(`[vs-ts] ${module} is loaded from the disk by a loader of its execArgv, so a rewrite after its read at this start is not caught; build it into one .js, .cjs or .mjs file to run exactly what was approved`), `the line: ${h.logs.items.join(' | ')}`);
+    assert.equal(h.sup.status().find((c) => c.name === 'vs-ts')?.code, 'disk', 'status: read from disk');
+  });
+
+  it('a launcher that cannot hand node the bytes (the desktop app\'s) makes the start say so, and status says disk (D-E6-codeload-2)', async () => {
+    const module = path.join(dir, 'desktop-child.mjs');
+    fs.copyFileSync(SERVER_CHILD, module);
+    const node = new NodeLauncher({ sandbox: noSandbox('the test') });
+    // As UtilityLauncher: no runsSnapshots.
+    const h = makeSupervisor({ launcher: { isolation: node.isolation, isolationNote: node.isolationNote, launch: (s) => node.launch(s) } });
+    const started = next(h.sup.onDidStart, 'the start');
+    h.sup.add({ name: 'vs-desk', kind: 'vsphere', modulePath: module, fromConfig: true });
+    await h.ready((await started).handle);
+    assert.equal(h.sup.status().find((c) => c.name === 'vs-desk')?.code, 'disk', 'status: read from disk');
+    assert.ok(h.logs.items.includes(`[vs-desk] ${module} is read from the disk when node loads it (this host's children take no preload), so a rewrite after its read at this start is not caught; run it with keybroker serve to run exactly what was approved`), `the line: ${h.logs.items.join(' | ')}`);
   });
 
   it('a built-in server\'s start reads nothing and names no digest', async () => {
@@ -121,6 +137,7 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     const started = next(h.sup.onDidStart, 'the start');
     h.sup.add({ name: 'vsphere', kind: 'vsphere', modulePath: SERVER_CHILD });
     assert.equal((await started).codeSha256, undefined, 'no digest');
+    assert.equal(h.sup.status().find((c) => c.name === 'vsphere')?.code, undefined, 'and no code line in status');
   });
 
   it('a module that cannot be read is not started: a launch failure with the reason', async () => {

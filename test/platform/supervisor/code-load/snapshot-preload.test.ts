@@ -5,9 +5,11 @@
 // approved digest (isolation none: macOS, Linux without bubblewrap); with it, the child's preload
 // takes the bytes from a pipe, checks their SHA-256 and serves them as the entry.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { NodeLauncher } from '../../../../src/platform/supervisor/node-launcher.js';
 import { readModuleSnapshot, type ModuleSnapshot } from '../../../../src/platform/supervisor/module-snapshot.js';
@@ -121,6 +123,51 @@ describe('and in the real bubblewrap, over its --ro-bind-data (D-E6-codeload-1)'
     return s;
   };
   swapCases(sandbox, () => root);
+});
+
+describe('the preload refuses what did not arrive intact, in one line, before the module runs (D-E6-codeload-1)', () => {
+  let dir = '';
+  let module = '';
+  before(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kb-codeload-broken-')));
+    module = path.join(dir, 'index.cjs');
+    fs.writeFileSync(module, "process.stderr.write('the module ran\\n');");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** node with the preload's flags and `payload` on its fd (none: the fd is not open). */
+  async function preload(payload: Uint8Array | undefined): Promise<{ code: number | null; stderr: string }> {
+    const load = snapshotCodeLoad(readModuleSnapshot(module))!;
+    const stdio: Array<'pipe' | 'ignore'> = Array.from({ length: load.fd + 1 }, (_, i) => (i === 2 || (i === load.fd && payload) ? 'pipe' : 'ignore'));
+    const child = spawn(process.execPath, [...load.args, module], { stdio, env: { PATH: '/usr/bin:/bin' } });
+    if (payload) (child.stdio[load.fd] as Writable).on('error', () => undefined).end(payload);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    return { code, stderr };
+  }
+
+  it('no pipe: the host handed nothing', async () => {
+    const r = await preload(undefined);
+    assert.equal(r.stderr, `keybroker: ${module} was not started: its approved code did not arrive from the host (EBADF); restart the server\n`, 'one line with the reason');
+    assert.equal(r.code, 1, 'a failed start');
+  });
+
+  it('a payload that is not the framing: damaged', async () => {
+    const r = await preload(Buffer.from('not json\nxx'));
+    assert.equal(r.stderr, `keybroker: ${module} was not started: its approved code arrived damaged; restart the server\n`, 'one line');
+    assert.equal(r.code, 1, 'a failed start');
+  });
+
+  it('a payload cut short, or with bytes past its files: not the approved code', async () => {
+    const whole = Buffer.from(snapshotPayload(readModuleSnapshot(module).files));
+    for (const payload of [whole.subarray(0, whole.length - 1), Buffer.concat([whole, Buffer.from('x')])]) {
+      const r = await preload(payload);
+      assert.equal(r.stderr, `keybroker: ${module} was not started: its code is not the code that was approved (sha256 mismatch); restart the server\n`, `one line for ${payload.length} of ${whole.length} bytes`);
+      assert.equal(r.code, 1, 'a failed start');
+    }
+    assert.equal((await preload(whole)).stderr, 'the module ran\n', 'the whole payload runs the module');
+  });
 });
 
 describe('snapshotCodeLoad()', () => {

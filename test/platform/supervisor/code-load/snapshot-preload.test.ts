@@ -10,12 +10,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Launcher } from '../../../../src/platform/supervisor/launcher.js';
 import { NodeLauncher } from '../../../../src/platform/supervisor/node-launcher.js';
 import { readModuleSnapshot, type ModuleSnapshot } from '../../../../src/platform/supervisor/module-snapshot.js';
 import { snapshotCodeLoad, snapshotPayload } from '../../../../src/platform/supervisor/code-load/snapshot-preload.js';
 import { detectSandbox } from '../../../../src/platform/supervisor/sandbox/detect-sandbox.js';
 import { FIRST_DATA_FD, noSandbox, type Sandbox } from '../../../../src/platform/supervisor/sandbox/sandbox.js';
+
+import { cleanupSupervisors, makeSupervisor, next } from '../supervisor-harness.js';
 
 const bwrap = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(p));
 
@@ -123,6 +126,37 @@ describe('and in the real bubblewrap, over its --ro-bind-data (D-E6-codeload-1)'
     return s;
   };
   swapCases(sandbox, () => root);
+});
+
+describe('through the supervisor: the start\'s digest names the code that runs (D-E6-codeload-1)', () => {
+  let root = '';
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-codeload-sup-'));
+  });
+  afterEach(cleanupSupervisors);
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('a module swapped between the start\'s read and node\'s load (a launcher that swaps it first): the digest the start names is of the code that ran', async () => {
+    const dir = pkg(root, 'sup', { 'index.cjs': "process.stderr.write('the allowed code runs\\n'); setInterval(() => undefined, 60_000);" });
+    const module = path.join(dir, 'index.cjs');
+    const approved = readModuleSnapshot(module).sha256;
+    const node = new NodeLauncher({ sandbox: noSandbox('the test') });
+    // The writer's swap lands after SupervisedChild read the module and before node loads it.
+    const swapping: Launcher = {
+      isolation: node.isolation, isolationNote: node.isolationNote, runsSnapshots: node.runsSnapshots,
+      launch: (spec) => {
+        fs.writeFileSync(module, "process.stderr.write('the rewritten code runs\\n'); setInterval(() => undefined, 60_000);");
+        return node.launch(spec);
+      },
+    };
+    const h = makeSupervisor({ launcher: swapping });
+    const started = next(h.sup.onDidStart, 'the start');
+    h.sup.add({ name: 'vs-extra', kind: 'vsphere', modulePath: module, fromConfig: true });
+    assert.equal((await started).codeSha256, approved, 'the start names the digest of the code read (what the approval is bound to)');
+    const ran = await h.logs.wait('the child\'s line', (l) => / the (allowed|rewritten) code runs$/.test(l));
+    // Without the preload: "the rewritten code runs" under the approved digest.
+    assert.match(ran, / the allowed code runs$/, 'and that code is what ran');
+  });
 });
 
 describe('the preload refuses what did not arrive intact, in one line, before the module runs (D-E6-codeload-1)', () => {

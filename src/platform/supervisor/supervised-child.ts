@@ -156,7 +156,7 @@ export class SupervisedChild extends DisposableBase {
     // the bytes (the desktop app): the approval then holds for the bytes read, not for what runs.
     // Said at each start, with what to do, and by `keybroker status`.
     if (snapshot) this.code = snapshot.format !== undefined && this.deps.launcher.runsSnapshots === true ? 'approved' : 'disk';
-    if (snapshot && snapshot.format === undefined) this.deps.log(`[${name}] ${modulePath} is loaded from the disk by a loader of its execArgv, so a rewrite after its read at this start is not caught; build it into one .js, .cjs or .mjs file to run exactly what was approved`);
+    if (snapshot && snapshot.format === undefined) this.deps.log(`[${name}] ${modulePath} is loaded from the disk, not from the bytes approved (node is handed only a .js, .cjs or .mjs entry), so a rewrite after its read at this start is not caught; build it into one .js, .cjs or .mjs file to run exactly what was approved`);
     else if (this.code === 'disk') this.deps.log(`[${name}] ${modulePath} is read from the disk when node loads it (this host's children take no preload), so a rewrite after its read at this start is not caught; run it with keybroker serve to run exactly what was approved`);
     // Security: the child gets the allow-listed env, its spec's fixed tunables and its own name;
     // never a secret (DESIGN.md "Processes").

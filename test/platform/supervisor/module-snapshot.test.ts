@@ -115,7 +115,7 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     const { handle, codeSha256 } = await started;
     assert.equal(codeSha256, readModuleSnapshot(module).sha256, 'its digest, as before');
     await h.ready(handle);
-    assert.ok(h.logs.items.includes(`[vs-ts] ${module} is loaded from the disk by a loader of its execArgv, so a rewrite after its read at this start is not caught; build it into one .js, .cjs or .mjs file to run exactly what was approved`), `the line: ${h.logs.items.join(' | ')}`);
+    assert.ok(h.logs.items.includes(`[vs-ts] ${module} is loaded from the disk, not from the bytes approved (node is handed only a .js, .cjs or .mjs entry), so a rewrite after its read at this start is not caught; build it into one .js, .cjs or .mjs file to run exactly what was approved`), `the line: ${h.logs.items.join(' | ')}`);
     assert.equal(h.sup.status().find((c) => c.name === 'vs-ts')?.code, 'disk', 'status: read from disk');
   });
 

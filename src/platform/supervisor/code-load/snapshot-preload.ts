@@ -52,6 +52,7 @@ const end = payload.indexOf(10);
 let head = [];
 try {
   head = JSON.parse(payload.subarray(0, end < 0 ? 0 : end).toString('utf8'));
+  if (!Array.isArray(head)) throw new TypeError('not a list');
 } catch {
   fail('its approved code arrived damaged; restart the server');
 }

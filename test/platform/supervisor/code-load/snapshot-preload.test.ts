@@ -188,9 +188,11 @@ describe('the preload refuses what did not arrive intact, in one line, before th
   });
 
   it('a payload that is not the framing: damaged', async () => {
-    const r = await preload(Buffer.from('not json\nxx'));
-    assert.equal(r.stderr, `keybroker: ${module} was not started: its approved code arrived damaged; restart the server\n`, 'one line');
-    assert.equal(r.code, 1, 'a failed start');
+    for (const head of ['not json', '{}']) {
+      const r = await preload(Buffer.from(`${head}\nxx`));
+      assert.equal(r.stderr, `keybroker: ${module} was not started: its approved code arrived damaged; restart the server\n`, `one line for a head of ${head}`);
+      assert.equal(r.code, 1, 'a failed start');
+    }
   });
 
   it('a payload cut short, or with bytes past its files: not the approved code', async () => {

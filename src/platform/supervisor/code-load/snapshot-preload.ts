@@ -34,8 +34,8 @@ export async function load(url, context, nextLoad) {
  * exit 1, before a byte of the server runs.
  */
 const PRELOAD = (params: string, hooks: string): string => `import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { register } from 'node:module';
+import net from 'node:net';
 const P = ${params};
 const fail = (why) => {
   process.stderr.write('keybroker: ' + P.entry + ' was not started: ' + why + '\\n');
@@ -43,8 +43,15 @@ const fail = (why) => {
 };
 let payload;
 try {
-  payload = fs.readFileSync(P.fd);
-  fs.closeSync(P.fd);
+  // A socket on the fd, as the runtime opens its channel on fd 3 (a pipe on every OS, Windows too).
+  payload = await new Promise((resolve, reject) => {
+    const chunks = [];
+    const pipe = new net.Socket({ fd: P.fd, readable: true, writable: false });
+    pipe.on('data', (c) => chunks.push(c)).on('error', reject).on('end', () => {
+      pipe.destroy();
+      resolve(Buffer.concat(chunks));
+    });
+  });
 } catch (e) {
   fail('its approved code did not arrive from the host (' + (e.code || e.message) + '); restart the server');
 }

@@ -84,6 +84,16 @@ function swapCases(sandbox: () => Sandbox, root: () => string): void {
     assert.equal(code, 0, 'and exited cleanly');
   });
 
+  it('a module of many pipe chunks (3 MiB) arrives whole and runs', async () => {
+    const dir = pkg(root(), 'big', { 'index.cjs': `process.stderr.write('the allowed code runs\\n');\n//${'x'.repeat(3 * 1024 * 1024)}\n` });
+    const module = path.join(dir, 'index.cjs');
+    const snapshot = readModuleSnapshot(module);
+    fs.writeFileSync(module, "process.stderr.write('the rewritten code runs\\n');");
+    const { code, lines } = await run(sandbox(), module, snapshot);
+    assert.deepEqual(lines, ['the allowed code runs'], 'the whole module, checked and run');
+    assert.equal(code, 0, 'and exited cleanly');
+  });
+
   it('bytes that are not the approved digest: one line, exit 1, and nothing of the module runs', async () => {
     const dir = pkg(root(), 'mismatch', { 'index.cjs': "process.stderr.write('the module ran\\n');" });
     const module = path.join(dir, 'index.cjs');
@@ -183,7 +193,9 @@ describe('the preload refuses what did not arrive intact, in one line, before th
 
   it('no pipe: the host handed nothing', async () => {
     const r = await preload(undefined);
-    assert.equal(r.stderr, `keybroker: ${module} was not started: its approved code did not arrive from the host (EBADF); restart the server\n`, 'one line with the reason');
+    // The error's code is the OS's (ENOTCONN here for a descriptor that is no pipe).
+    assert.match(r.stderr, /^keybroker: .+ was not started: its approved code did not arrive from the host \([A-Z_]+\); restart the server\n$/, `one line with the reason: ${r.stderr}`);
+    assert.ok(r.stderr.startsWith(`keybroker: ${module} `), 'naming the module');
     assert.equal(r.code, 1, 'a failed start');
   });
 

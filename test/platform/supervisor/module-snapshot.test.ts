@@ -148,6 +148,18 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     assert.equal(failed.code, 'launch_failed', 'counted as a launch failure');
     assert.match(String(failed.reason), /cannot read the server module .*gone\.mjs \(ENOENT\)/, 'with the reason');
   });
+
+  it('a .js whose package.json is not JSON is not started either: node could not say how to run it (D-E6-codeload-1)', async () => {
+    const pkg = path.join(dir, 'badpkg');
+    fs.mkdirSync(pkg);
+    fs.writeFileSync(path.join(pkg, 'package.json'), '{"type":');
+    fs.writeFileSync(path.join(pkg, 'index.js'), 'module.exports = 1;');
+    const h = makeSupervisor();
+    h.sup.add({ name: 'vs-badpkg', kind: 'vsphere', modulePath: path.join(pkg, 'index.js'), fromConfig: true });
+    const failed = await h.audit.wait('the failed start', (r) => r.event === 'child.started');
+    assert.equal(failed.code, 'launch_failed', 'a launch failure');
+    assert.match(String(failed.reason), /^the package\.json of the server module .*badpkg\/package\.json is not valid JSON; fix it/, `with the reason: ${String(failed.reason)}`);
+  });
 });
 
 describe('the real bubblewrap runs the bytes that were read, not what is on disk at the spawn (D2-modulebytes)', { skip: (process.platform !== 'linux' || !bwrap) && 'Linux with bubblewrap only' }, () => {

@@ -45,7 +45,7 @@ function packageType(file: SnapshotFile): string | undefined {
   try {
     parsed = JSON.parse(Buffer.from(file.bytes).toString('utf8'));
   } catch (e) {
-    throw new EntryFormatError(`the package.json of the server module ${file.path} is not valid JSON (node would not load the module either); fix it and restart the server`, { cause: e });
+    throw new EntryFormatError(`the package.json of the server module ${file.path} is not valid JSON; fix it and restart the server`, { cause: e });
   }
   const type = (parsed as { type?: unknown } | null)?.type;
   return type === 'module' || type === 'commonjs' ? type : undefined;

@@ -38,7 +38,7 @@ describe('entryFormat()', () => {
   it('refuses a package.json that is not JSON, in one line, keeping the cause', () => {
     assert.throws(
       () => entryFormat(js('x', '{"type":')),
-      (e: Error) => e instanceof EntryFormatError && e.message === 'the package.json of the server module /srv/x/package.json is not valid JSON (node would not load the module either); fix it and restart the server' && e.cause instanceof SyntaxError,
+      (e: Error) => e instanceof EntryFormatError && e.message === 'the package.json of the server module /srv/x/package.json is not valid JSON; fix it and restart the server' && e.cause instanceof SyntaxError,
       'the line and its cause',
     );
   });

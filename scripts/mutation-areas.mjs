@@ -481,7 +481,7 @@ export const AREAS = {
       'src/platform/kinds/built-in-server.ts',
       // What a config.json server's start reads and hashes, and bubblewrap then runs (D2-modulebytes).
       'src/platform/supervisor/module-snapshot.ts',
-      // How node runs that entry, decided from its bytes, and the preload that serves them (D-E6-codeload-1).
+      // How node runs that entry, decided from its bytes, and the preload that serves them (D263).
       'src/platform/supervisor/code-load/entry-format.ts',
       'src/platform/supervisor/code-load/snapshot-preload.ts',
     ],

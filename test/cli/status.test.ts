@@ -104,7 +104,7 @@ describe('keybroker status', () => {
       assert.match(r.stdout, /^pending approvals: 2 \(see 'keybroker approvals'\)$/m);
     });
 
-    it('says for each config.json server whether it runs its module as approved (D-E6-codeload-2)', async () => {
+    it('says for each config.json server whether it runs its module as approved (D264)', async () => {
       handler.statusValue.children.push({ name: 'p6-extra', kind: 'p6', pid: 6161, state: 'running', restarts: 0, code: 'approved' }, { name: 'vs-dev', kind: 'vsphere', state: 'idle', restarts: 0, code: 'disk' });
       const r = await runIn(home, ['status'], { now });
       assert.equal(r.code, 0, r.stderr);

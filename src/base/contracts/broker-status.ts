@@ -30,7 +30,7 @@ export const ChildStatus = z.strictObject({
   state: z.enum(['starting', 'running', 'restarting', 'failed', 'stopped', 'idle']),
   restarts: z.number().int().nonnegative(),
   /**
-   * A server config.json added, since its last start (D-E6-codeload-2): `approved` when node ran
+   * A server config.json added, since its last start (D264): `approved` when node ran
    * its entry module from the bytes its approval hashed (what that module loads is read from disk
    * as it loads), `disk` when node read the entry from disk (a `.ts` an execArgv loader runs, or
    * the desktop app). Absent for a built-in server and before a first start.

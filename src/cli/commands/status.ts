@@ -65,7 +65,7 @@ function renderStatus(s: HostStatus, now: number, unanswered = false): string {
     out.push('');
     if (s.children.length === 0) out.push('no servers running');
     else out.push(formatTable(['SERVER', 'STATE', 'PID', 'RESTARTS'], s.children.map((c) => [c.name, c.state, c.pid === undefined ? '-' : String(c.pid), String(c.restarts)])).trimEnd());
-    // What a config.json server's approval holds for (D-E6-codeload-2).
+    // What a config.json server's approval holds for (D264).
     for (const c of s.children) {
       if (c.code === 'approved') out.push(`${c.name} (config.json): runs its module as approved; files it loads are read from disk, so only a one-file bundle runs all as approved`);
       else if (c.code === 'disk') out.push(`${c.name} (config.json): its module is read from disk when it loads, so a change after the approval's read is not caught (see SECURITY.md)`);

@@ -8,7 +8,7 @@ import type { ChildCommand } from './sandbox/sandbox.js';
  * (already allow-listed, see buildChildEnv) plus the channel's name, nothing inherited
  * implicitly; `hide` names the folders no child may see, whatever the sandbox binds.
  * `preload`: node flags after the spec's own, before the module (a config.json server's
- * snapshot preload, D-E6-codeload-1).
+ * snapshot preload, D263).
  */
 export function childCommand(spec: LaunchSpec, hide: readonly string[], execPath: string = process.execPath, preload: readonly string[] = []): ChildCommand {
   return {

@@ -58,7 +58,7 @@ export interface Launcher {
   readonly isolationNote: string;
   /**
    * True when launch() makes node run a snapshot's entry from its bytes (NodeLauncher's preload,
-   * D-E6-codeload-1); absent where the child reads its files itself (Electron's utility processes).
+   * D263); absent where the child reads its files itself (Electron's utility processes).
    */
   readonly runsSnapshots?: boolean;
   launch(spec: LaunchSpec): LaunchedChild;

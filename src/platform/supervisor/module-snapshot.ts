@@ -27,7 +27,7 @@ export interface ModuleSnapshot {
   /** SHA-256 (hex) over every file's path, length and bytes. */
   readonly sha256: string;
   /**
-   * How node runs the entry, decided from these bytes (D-E6-codeload-1); undefined for an
+   * How node runs the entry, decided from these bytes (D263); undefined for an
    * entry only an execArgv loader runs (`.ts`), which is then loaded from the disk.
    */
   readonly format?: EntryFormat;

@@ -28,7 +28,7 @@ export interface NodeLauncherOptions {
 export class NodeLauncher implements Launcher {
   private readonly sandbox: Sandbox;
   private readonly hide: readonly string[];
-  /** Its children run a config.json server's entry from the snapshot's bytes (D-E6-codeload-1). */
+  /** Its children run a config.json server's entry from the snapshot's bytes (D263). */
   readonly runsSnapshots = true;
 
   constructor(options: NodeLauncherOptions = {}) {
@@ -46,7 +46,7 @@ export class NodeLauncher implements Launcher {
 
   launch(spec: LaunchSpec): LaunchedChild {
     // Security: exactly the allow-listed env plus the channel's name; nothing inherited implicitly.
-    // Security (D-E6-codeload-1): a config.json server's node runs its entry from the bytes
+    // Security (D263): a config.json server's node runs its entry from the bytes
     // the approval was given for, handed over on a pipe, in every sandbox and in none.
     const load = snapshotCodeLoad(spec.snapshot);
     const wrapped = this.sandbox.wrap(childCommand(spec, this.hide, process.execPath, load?.args));

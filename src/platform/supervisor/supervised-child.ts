@@ -31,7 +31,7 @@ export interface SupervisedChildDeps {
  */
 export class SupervisedChild extends DisposableBase {
   private state: ChildStatus['state'] = 'stopped';
-  /** How a config.json server's last start ran its entry (D-E6-codeload-2). */
+  /** How a config.json server's last start ran its entry (D264). */
   private code: ChildStatus['code'];
   private current: ChildProcessHandle | undefined;
   /** The last exited lifetime, kept until the next start so its final stderr lines (a stack trace) still reach the log. */
@@ -151,7 +151,7 @@ export class SupervisedChild extends DisposableBase {
       this.launchFailed(e);
       return;
     }
-    // D-E6-codeload-1/2: an entry node cannot run by itself (a `.ts` under an execArgv loader) is
+    // D263/2: an entry node cannot run by itself (a `.ts` under an execArgv loader) is
     // loaded by that loader from the disk, as every entry is where the launcher cannot hand node
     // the bytes (the desktop app): the approval then holds for the bytes read, not for what runs.
     // Said at each start, with what to do, and by `keybroker status`.

@@ -15,7 +15,7 @@ describe('childCommand()', () => {
     const c = childCommand({ name: 'v', modulePath: '/app/dist/v.cjs', args: ['--a', 'b'], execArgv: ['--import', 'tsx'], env: { PATH: '/usr/bin' } }, ['/home/u'], '/usr/bin/node');
     assert.deepEqual(c, { file: '/usr/bin/node', args: ['--import', 'tsx', '/app/dist/v.cjs', '--a', 'b'], env: { PATH: '/usr/bin', [CHILD_CHANNEL_ENV]: 'fd3' }, modulePath: '/app/dist/v.cjs', hide: ['/home/u'] });
     assert.deepEqual(childCommand({ name: 'v', modulePath: '/m.cjs', env: {} }, []), { file: process.execPath, args: ['/m.cjs'], env: { [CHILD_CHANNEL_ENV]: 'fd3' }, modulePath: '/m.cjs', hide: [] });
-    // A config.json server's snapshot preload (D-E6-codeload-1): after its own flags, so its hooks answer first.
+    // A config.json server's snapshot preload (D263): after its own flags, so its hooks answer first.
     assert.deepEqual(childCommand({ name: 'v', modulePath: '/m.cjs', args: ['a'], execArgv: ['--import', 'tsx'], env: {} }, [], '/usr/bin/node', ['--import', 'data:text/javascript,x']).args, ['--import', 'tsx', '--import', 'data:text/javascript,x', '/m.cjs', 'a'], 'the server\'s flags, the preload, the module, its arguments');
     // The files it names go to the sandbox, not to the command line.
     assert.deepEqual(childCommand({ name: 'v', modulePath: '/m.cjs', reads: ['/m.cjs', '/s.cjs'], env: {} }, []), { file: process.execPath, args: ['/m.cjs'], env: { [CHILD_CHANNEL_ENV]: 'fd3' }, modulePath: '/m.cjs', reads: ['/m.cjs', '/s.cjs'], hide: [] });

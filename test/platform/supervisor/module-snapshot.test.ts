@@ -95,7 +95,7 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     assert.equal(first.codeSha256, expected, 'the start names the digest of the code it runs');
     await h.ready(first.handle);
     assert.equal(h.audit.items.find((r) => r.event === 'child.started')?.codeSha256, expected, 'and its record');
-    assert.equal(h.sup.status().find((c) => c.name === 'vs-extra')?.code, 'approved', 'status: node ran the entry as approved (D-E6-codeload-2)');
+    assert.equal(h.sup.status().find((c) => c.name === 'vs-extra')?.code, 'approved', 'status: node ran the entry as approved (D264)');
     // The writer rewrites the module; the server crashes and is started again.
     fs.appendFileSync(module, '\n// rewritten\n');
     const restarted = next(h.sup.onDidStart, 'the restart');
@@ -106,7 +106,7 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     assert.notEqual(second.codeSha256, expected, 'and its digest is of the new code');
   });
 
-  it('a .ts module (an execArgv loader runs it from the disk) still starts, and its start says its approval does not hold for what runs (D-E6-codeload-1)', async () => {
+  it('a .ts module (an execArgv loader runs it from the disk) still starts, and its start says its approval does not hold for what runs (D263)', async () => {
     const module = path.join(dir, 'server-child.ts');
     fs.copyFileSync(SERVER_CHILD, module);
     const h = makeSupervisor();
@@ -119,7 +119,7 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     assert.equal(h.sup.status().find((c) => c.name === 'vs-ts')?.code, 'disk', 'status: read from disk');
   });
 
-  it('a launcher that cannot hand node the bytes (the desktop app\'s) makes the start say so, and status says disk (D-E6-codeload-2)', async () => {
+  it('a launcher that cannot hand node the bytes (the desktop app\'s) makes the start say so, and status says disk (D264)', async () => {
     const module = path.join(dir, 'desktop-child.mjs');
     fs.copyFileSync(SERVER_CHILD, module);
     const node = new NodeLauncher({ sandbox: noSandbox('the test') });
@@ -149,7 +149,7 @@ describe('a config.json server\'s start and its code (D2-modulebytes)', () => {
     assert.match(String(failed.reason), /cannot read the server module .*gone\.mjs \(ENOENT\)/, 'with the reason');
   });
 
-  it('a .js whose package.json is not JSON is not started either: node could not say how to run it (D-E6-codeload-1)', async () => {
+  it('a .js whose package.json is not JSON is not started either: node could not say how to run it (D263)', async () => {
     const pkg = path.join(dir, 'badpkg');
     fs.mkdirSync(pkg);
     fs.writeFileSync(path.join(pkg, 'package.json'), '{"type":');
@@ -181,7 +181,7 @@ describe('the real bubblewrap runs the bytes that were read, not what is on disk
     // The writer's swap between the read and node's load of the files.
     fs.writeFileSync(path.join(pkg, 'package.json'), '{"type":"module"}');
     fs.writeFileSync(module, "process.stderr.write('the rewritten code runs\\n');");
-    // The bind alone (D-E6-codeload-1's preload, which serves the same bytes, is left out: a
+    // The bind alone (D263's preload, which serves the same bytes, is left out: a
     // snapshot without a format gets none), so this test still fails without the bind.
     const { format: _preloadOff, ...bindOnly } = snapshot;
     const child = new NodeLauncher({ sandbox }).launch({ name: 'vs-extra', modulePath: module, env: { PATH: '/usr/bin:/bin' }, snapshot: bindOnly, channel: false });

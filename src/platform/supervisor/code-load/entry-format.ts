@@ -52,7 +52,7 @@ function packageType(file: SnapshotFile): string | undefined {
 }
 
 /**
- * How node runs `files[0]` (a config.json server's entry, D-E6-codeload-1), decided from the
+ * How node runs `files[0]` (a config.json server's entry, D263), decided from the
  * snapshot's bytes, never from the disk: `.mjs` and `.cjs` by their extension, a `.js` (or a
  * name without one) by the `type` of the snapshot's package.json, and without a type by node's
  * syntax detection over the entry's bytes. Security: the child is told this format with the

@@ -4,7 +4,7 @@ import type { ModuleSnapshot, SnapshotFile } from '../module-snapshot.js';
 import { FIRST_DATA_FD } from '../sandbox/sandbox.js';
 
 /**
- * The module hooks of the child (D-E6-codeload-1), run by node on its hooks thread. The main
+ * The module hooks of the child (D263), run by node on its hooks thread. The main
  * entry's resolve (the only resolve without a parent once the preload is loaded, since the
  * preload is the last `--import`) is the approved entry, whatever path node resolved (a link
  * re-pointed after the read leads nowhere else), and its load is the approved bytes in the
@@ -93,7 +93,7 @@ export interface SnapshotPreloadParams {
 }
 
 /**
- * The node flags that make a child run its entry from the snapshot (D-E6-codeload-1): one
+ * The node flags that make a child run its entry from the snapshot (D263): one
  * `--import` of a `data:` module, so the preload needs no file of its own in any sandbox
  * (bubblewrap's view, macOS's profile). Placed after the server's own flags: its hooks are
  * registered last, so they answer first for the entry.
@@ -120,7 +120,7 @@ export interface SnapshotCodeLoad {
 }
 
 /**
- * The code load of a config.json server's start (D-E6-codeload-1), or undefined when there is
+ * The code load of a config.json server's start (D263), or undefined when there is
  * nothing node could be given (no snapshot, or an entry only an execArgv loader runs). The
  * payload's fd comes after every fd a sandbox may take for the same snapshot (bubblewrap's
  * `--ro-bind-data` files from {@link FIRST_DATA_FD}), so it is the same with every sandbox.

@@ -1,4 +1,4 @@
-// D-E6-codeload-1: how node runs a config.json server's entry, decided from the snapshot's
+// D263: how node runs a config.json server's entry, decided from the snapshot's
 // bytes (never from the disk, which a writer may have rewritten since the read).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

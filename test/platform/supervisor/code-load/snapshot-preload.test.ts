@@ -1,4 +1,4 @@
-// D-E6-codeload-1: a config.json server runs the bytes its approval was given for, with no
+// D263: a config.json server runs the bytes its approval was given for, with no
 // sandbox too. The host reads the entry and package.json once (readModuleSnapshot); a writer
 // then swaps the files on disk before node loads them (here: between the read and the launch,
 // the window a real race has). Without the preload node ran the rewritten files under the
@@ -104,7 +104,7 @@ function swapCases(sandbox: () => Sandbox, root: () => string): void {
   });
 }
 
-describe('a config.json server runs the bytes approved, with no sandbox (D-E6-codeload-1)', () => {
+describe('a config.json server runs the bytes approved, with no sandbox (D263)', () => {
   let root = '';
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-codeload-none-'));
@@ -124,7 +124,7 @@ describe('a config.json server runs the bytes approved, with no sandbox (D-E6-co
   });
 });
 
-describe('and in the real bubblewrap, over its --ro-bind-data (D-E6-codeload-1)', { skip: (process.platform !== 'linux' || !bwrap) && 'Linux with bubblewrap only' }, () => {
+describe('and in the real bubblewrap, over its --ro-bind-data (D263)', { skip: (process.platform !== 'linux' || !bwrap) && 'Linux with bubblewrap only' }, () => {
   let root = '';
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-codeload-bwrap-'));
@@ -138,7 +138,7 @@ describe('and in the real bubblewrap, over its --ro-bind-data (D-E6-codeload-1)'
   swapCases(sandbox, () => root);
 });
 
-describe('through the supervisor: the start\'s digest names the code that runs (D-E6-codeload-1)', () => {
+describe('through the supervisor: the start\'s digest names the code that runs (D263)', () => {
   let root = '';
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-codeload-sup-'));
@@ -169,7 +169,7 @@ describe('through the supervisor: the start\'s digest names the code that runs (
   });
 });
 
-describe('the preload refuses what did not arrive intact, in one line, before the module runs (D-E6-codeload-1)', () => {
+describe('the preload refuses what did not arrive intact, in one line, before the module runs (D263)', () => {
   let dir = '';
   let module = '';
   before(() => {

@@ -7,6 +7,7 @@ import type { UnlockCache } from './unlock-cache.js';
 import { configServerKey, coolDownCredential, coolDownKey, promptKey } from './asker-keys.js';
 import type { UnlockHosts } from '../../base/upstream-hosts.js';
 import type { ConfigServer } from './child-link.js';
+import { monotonicNow } from '../ports/clock.js';
 
 /** Who is asking, for the prompt and the audit trail. */
 export interface Requester {
@@ -97,7 +98,7 @@ const ABANDONED = 'withdrawn: every request waiting for it was cancelled';
 export class Consent {
   private readonly prompts = new Map<string, Prompt>();
   /**
-   * Until when each denied credential is in its cool-down. Keyed by credential, not by the
+   * Until when (monotonic time, monotonicNow) each denied credential is in its cool-down. Keyed by credential, not by the
    * child: a restarted child (new pid) or another child on the same credential gets no new
    * prompt either. In memory: a host restart, a person's act, ends it. A deny of a prompt that
    * named a server config.json added cools down that server only ({@link coolDownKey}): the
@@ -184,7 +185,8 @@ export class Consent {
     if (this.promptsOf(credential).some((p) => p.server === server)) return;
     // A server config.json added is refused in the built-in servers' cool-down and in its own.
     const keys = server === undefined ? [coolDownKey(credential)] : [coolDownKey(credential), coolDownKey(credential, server)];
-    const now = this.deps.clock.now();
+    // Security (E3-tidy): monotonic time: a step of the wall clock neither ends nor lengthens the cool-down.
+    const now = monotonicNow(this.deps.clock);
     let left = 0;
     for (const key of keys) {
       const until = this.coolDowns.get(key);
@@ -272,7 +274,7 @@ export class Consent {
         : how === 'cancelled' ? (abort.signal.aborted ? 'lock' : 'abandoned')
           : how === 'failed' ? 'failed' : undefined;
       // Only the person's own "deny" starts a cool-down; an unanswered or withdrawn prompt does not.
-      if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(coolDownKey(credential, server), this.deps.clock.now() + DENY_COOLDOWN_MS);
+      if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(coolDownKey(credential, server), monotonicNow(this.deps.clock) + DENY_COOLDOWN_MS);
       return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
     }));
     const prompt: Prompt = { credential, key, id, server, askers: [], named: who, outcome, abort };

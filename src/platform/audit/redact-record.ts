@@ -16,12 +16,13 @@ export const MIN_SECRET_LENGTH = 4;
 
 /**
  * The string fields whose values the schema pins down (enums, ISO dates, the checkpoint key's
- * 16 hex, a config.json server's code digest, D260): they cannot carry a secret, and `[redacted]` is none of their values, so a redacted
+ * 16 hex, a config.json server's code digest, D260, a checkpoint's base64 signature, E3-tidy):
+ * they cannot carry a secret, and `[redacted]` is none of their values, so a redacted
  * one would be a line `keybroker audit verify` refuses (a live 4-character secret inside
  * "allow" did that to `decision`, D4-tidy). Each is checked against its values instead
  * (AUDIT_FIELD_CHECKS, the schema's); redact-record.test.ts holds the list to the schema.
  */
-export const PINNED_AUDIT_FIELDS: ReadonlySet<keyof AuditRecord> = new Set<keyof AuditRecord>(['ts', 'event', 'outcome', 'decision', 'expiresAt', 'since', 'last', 'keyId', 'codeSha256']);
+export const PINNED_AUDIT_FIELDS: ReadonlySet<keyof AuditRecord> = new Set<keyof AuditRecord>(['ts', 'event', 'outcome', 'decision', 'expiresAt', 'since', 'last', 'keyId', 'codeSha256', 'sig']);
 
 /**
  * The forms in which a secret could show up inside a logged string: as is, and

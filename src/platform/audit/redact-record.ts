@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../base/contracts/audit-event.js';
 import { BugError } from '../../base/errors/core-error.js';
+import { cutBefore } from '../../base/surrogate-safe-cut.js';
 import { AUDIT_FIELD_CHECKS } from './check-audit-record.js';
 
 /** What replaces a whole string field that contains a live secret. */
@@ -41,10 +42,7 @@ export function secretNeedles(secrets: Iterable<string>): string[] {
 /** Cut `s` to AUDIT_MAX_STRING characters, never splitting a surrogate pair. */
 export function truncateAuditString(s: string): string {
   if (s.length <= AUDIT_MAX_STRING) return s;
-  let end = AUDIT_MAX_STRING - 1;
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1; // high surrogate: its pair would be cut off.
-  return `${s.slice(0, end)}…`;
+  return `${s.slice(0, cutBefore(s, AUDIT_MAX_STRING - 1))}…`;
 }
 
 /** One free-text string field as written: `[redacted]` when it holds a needle (secretNeedles), else truncated. */

@@ -98,11 +98,11 @@ const ABANDONED = 'withdrawn: every request waiting for it was cancelled';
 export class Consent {
   private readonly prompts = new Map<string, Prompt>();
   /**
-   * Until when (monotonic time, monotonicNow) each denied credential is in its cool-down. Keyed by credential, not by the
-   * child: a restarted child (new pid) or another child on the same credential gets no new
-   * prompt either. In memory: a host restart, a person's act, ends it. A deny of a prompt that
-   * named a server config.json added cools down that server only ({@link coolDownKey}): the
-   * person said no to it, not to the built-in servers.
+   * Until when (monotonicNow's time) each denied credential is in its cool-down. Keyed by
+   * credential, not by the child: a restarted child (new pid) or another child on the same
+   * credential gets no new prompt either. In memory: a host restart, a person's act, ends it. A
+   * deny of a prompt that named a server config.json added cools down that server only
+   * ({@link coolDownKey}): the person said no to it, not to the built-in servers.
    */
   private readonly coolDowns = new Map<string, number>();
 

@@ -26,8 +26,9 @@ function parsed(key: string): unknown {
   try {
     return JSON.parse(key);
   } catch {
-    return undefined;
+    // Not JSON: the readers below refuse it as a key they did not make.
   }
+  return undefined;
 }
 
 /** A {@link configServerKey} read back: its name, command and digest. */

@@ -184,7 +184,8 @@ export class Consent {
     // A prompt on screen that this asker would join (one for the same server config.json added, or for built-in servers).
     if (this.promptsOf(credential).some((p) => p.server === server)) return;
     // A server config.json added is refused in the built-in servers' cool-down and in its own.
-    const keys = server === undefined ? [coolDownKey(credential)] : [coolDownKey(credential), coolDownKey(credential, server)];
+    // (For a built-in server both are the credential's own key.)
+    const keys = [coolDownKey(credential), coolDownKey(credential, server)];
     // Security (E3-tidy): monotonic time: a step of the wall clock neither ends nor lengthens the cool-down.
     const now = monotonicNow(this.deps.clock);
     let left = 0;

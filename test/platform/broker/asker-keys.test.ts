@@ -98,5 +98,14 @@ describe('Consent with a host named like the old markers (E3-tidy)', () => {
     answers[1]!('deny');
     assert.equal(await bound, 'once', 'the first asker got its own answer');
     await assert.rejects(binding, /denied by the user/, 'the binding asker got the answer to the prompt that asked to bind');
+    // And with the very same hosts: whether the prompt binds the password is part of what it asks.
+    const plain = consent.ensureUnlocked('domain:y', 3600, target(['a.x'], false), who);
+    const binds = consent.ensureUnlocked('domain:y', 3600, target(['a.x'], true), who);
+    const plainAgain = consent.ensureUnlocked('domain:y', 3600, target(['a.x'], false), who);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(shown.slice(2).map((r) => subject(r).unbound), [undefined, true], 'the same hosts bound and unbound are two prompts; a second bound asker joins the first');
+    answers[2]!('allow-once');
+    answers[3]!('allow-once');
+    assert.deepEqual(await Promise.all([plain, binds, plainAgain]), ['once', 'once', 'once'], 'each answered by its own prompt');
   });
 });

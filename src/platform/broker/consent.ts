@@ -244,6 +244,7 @@ export class Consent {
     // A prompt that binds an unbound password is not shared with one that does not say so.
     // Security (C7-firstuse): a server config.json added shares a prompt only with requests of
     // that same server (and command): an answer to a prompt naming another is not its consent.
+    // Stryker disable next-line EqualityOperator: equivalent; `!==` flips the flag for every asker alike, and keys are only compared.
     const key = promptKey(credential, all, target.unbound === true, server);
     const existing = this.prompts.get(key);
     // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.

@@ -32,13 +32,18 @@ const isResponse = (m: JSONRPCMessage): boolean => 'result' in m || 'error' in m
  */
 export class SseBackpressure {
   private readonly responses = new Map<RequestId, ServerResponse>();
-  /** One shared wait per response that sends wait on (E3-tidy): one listener pair, not one per send. */
+  /** One shared wait per response sends waited on (E3-tidy): one listener pair, not one per send; kept until it closes. */
   private readonly waits = new Map<ServerResponse, DrainWait>();
   private waiters = 0;
 
   /** Requests whose response is known (until it closes): for tests. */
   get tracked(): number {
     return this.responses.size;
+  }
+
+  /** Responses whose one wait object is kept (until they close): for tests. */
+  get held(): number {
+    return this.waits.size;
   }
 
   /** Sends that wait for a stream to drain right now: for tests. */
@@ -70,6 +75,8 @@ export class SseBackpressure {
     for (const id of ids) this.responses.set(id, res);
     res.once('close', () => {
       for (const id of ids) if (this.responses.get(id) === res) this.responses.delete(id);
+      // Its wait ended with the close; the response's one wait object goes with it.
+      this.waits.delete(res);
     });
   }
 
@@ -89,13 +96,12 @@ export class SseBackpressure {
       await wait.wait();
     } finally {
       this.waiters -= 1;
-      // A wait that ended is forgotten (its listeners are gone), unless another send armed it again.
-      if (!wait.waiting && this.waits.get(res) === wait) this.waits.delete(res);
     }
   }
 
   private releaseAll(): void {
     for (const wait of this.waits.values()) wait.release();
+    this.waits.clear();
     this.responses.clear();
   }
 }

@@ -190,5 +190,25 @@ describe('SseBackpressure (D261)', () => {
     assert.equal(sent.length, 16, 'all went on the drain');
     assert.deepEqual([r.res.listenerCount('drain'), r.res.listenerCount('close')], before, 'and left no listener behind');
     assert.equal(sse.waiting, 0, 'nothing waits');
+    assert.equal(sse.held, 1, 'the response keeps its one wait object while it is open');
+    const closed = new Promise((resolve) => r.res.once('close', resolve));
+    r.drop();
+    await closed;
+    assert.equal(sse.held, 0, 'and lets go of it when it closes');
+  });
+
+  it('the transport\'s close lets go of every response\'s wait object (E3-tidy)', async () => {
+    const { t, close } = transport();
+    const sse = new SseBackpressure();
+    sse.install(t);
+    const r = await response();
+    sse.track(call(1), r.res);
+    await r.fill();
+    const held = t.send(progress(1), { relatedRequestId: 1 });
+    await flush();
+    assert.equal(sse.held, 1, 'one wait object for the full response');
+    close();
+    await held;
+    assert.equal(sse.held, 0, 'none kept after the transport closed, the response still open');
   });
 });

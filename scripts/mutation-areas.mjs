@@ -123,6 +123,8 @@ export const AREAS = {
       'src/platform/approvals/pending-approvals.ts',
       // Round 11: the one wiring of the Coalescer to the audit (D216).
       'src/platform/ports/audit-sink.ts',
+      // E3-tidy: the prompt, cool-down and config.json server keys.
+      'src/platform/broker/asker-keys.ts',
     ],
     tests: [
       'test/platform/broker/broker.test.ts',
@@ -168,6 +170,9 @@ export const AREAS = {
       'test/platform/broker/token-waiting-bound.test.ts',
       // Round 13 (E1-consentmut): D250's config.json servers and the unlocks that name them.
       'test/platform/broker/config-server-consent.test.ts',
+      // E3-tidy: the keys no host or command collides in; the windows' monotonic time.
+      'test/platform/broker/asker-keys.test.ts',
+      'test/platform/ports/clock.test.ts',
     ],
   },
   'p6-call': {
@@ -182,6 +187,8 @@ export const AREAS = {
     what: 'audit record redaction and keychain error redaction',
     mutate: [
       'src/platform/audit/redact-record.ts',
+      // E3-tidy: the cut that never splits a surrogate pair (also auditCommand's).
+      'src/base/surrogate-safe-cut.ts',
       'src/platform/keychain/map-keyring-error.ts',
     ],
     tests: [
@@ -191,6 +198,7 @@ export const AREAS = {
       'test/platform/keychain/map-keyring-error.test.ts',
       'test/platform/keychain/map-keyring-error-details.test.ts',
       'test/platform/host/host-audit-redaction.test.ts',
+      'test/base/surrogate-safe-cut.test.ts',
     ],
   },
   channel: {
@@ -309,6 +317,8 @@ export const AREAS = {
     mutate: [
       'src/platform/ipc/read-window.ts',
       'src/platform/gateway/json-line-transport.ts',
+      // E3-tidy: the one drain-or-close wait per stream (also SseBackpressure's).
+      'src/platform/ipc/drain-wait.ts',
       'src/platform/control/control-server.ts',
       // Y5-redteam: a repeated request id refused on every session's transport (D194).
       'src/platform/gateway/unique-request-ids.ts',
@@ -318,6 +328,7 @@ export const AREAS = {
       'test/platform/ipc/read-window.test.ts',
       'test/platform/gateway/json-line-transport.test.ts',
       'test/platform/gateway/json-line-transport-attacks.test.ts',
+      'test/platform/ipc/drain-wait.test.ts',
       // Round 13 (E3-smallmut): only a cancel the SDK acts on frees an id (D241).
       'test/platform/gateway/cancel-ignored-id-attacks.test.ts',
       'test/platform/gateway/gateway-socket-attacks.test.ts',

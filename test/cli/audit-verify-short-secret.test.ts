@@ -42,4 +42,30 @@ describe('keybroker audit verify with a short live secret inside an enum or a da
     assert.equal(run.code, 0, `the trail verifies: ${run.stderr}`);
     assert.match(run.stdout, /^audit chain ok: 4 record\(s\).*1 signed checkpoint\(s\) verified/, 'the whole chain, its checkpoint checked');
   });
+
+  it('keeps a checkpoint\'s sig as it is when a live secret occurs inside its base64, and the checkpoint verifies (E3-tidy)', async () => {
+    const { home, keychain } = world;
+    const key = await loadOrCreateCheckpointKey(keychain);
+    const secrets: string[] = [];
+    const log = new AuditLog({ home, settings: { maxBytes: 1024 * 1024, keep: 3 }, secrets: () => secrets, now: () => NOW });
+    let sig = '';
+    try {
+      log.append({ event: 'lock', endpoint: 'vc1', outcome: 'ok' });
+      // The secret is picked from the very signature the checkpoint carries: signed, then the record redacted.
+      log.appendCheckpoint({ keyId: key.keyId, sign: (prev, ts) => {
+        sig = key.sign(prev, ts);
+        secrets.push(sig.slice(40, 44));
+        return sig;
+      } });
+    } finally {
+      log.dispose();
+    }
+    assert.equal(secrets[0]?.length, 4, 'a 4-character live secret taken from inside the signature');
+    const records = fs.readFileSync(path.join(home, 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(records.at(-1)!['sig'], sig, `sig kept as it is, not redacted: ${JSON.stringify(records)}`);
+    const run = await runIn(home, ['audit', 'verify'], { keychain });
+    assert.equal(run.code, 0, `the trail verifies: ${run.stderr}`);
+    // The home is the describe's: the first case's records come first. Every checkpoint verified, this one the last.
+    assert.match(run.stdout, /^audit chain ok: \d+ record\(s\) .*; \d+ signed checkpoint\(s\) verified, the last at 2026-12-07T19:43:29\.123Z$/m, `its checkpoint checked with the key: ${run.stdout}`);
+  });
 });

@@ -5,11 +5,18 @@ import { toDisposable } from '../../src/base/lifecycle/disposable.js';
 export class ManualClock implements Clock {
   private timers: { due: number; fn: () => void; seq: number }[] = [];
   private seq = 0;
+  /** How far `jump` has stepped the wall clock in all: what monotonic time leaves out. */
+  private stepped = 0;
 
   constructor(private t = Date.UTC(2026, 10, 24, 10, 0, 0)) {}
 
   now(): number {
     return this.t;
+  }
+
+  /** Monotonic time: moved by `advance`, never by `jump` (a step of the wall clock only). */
+  monotonicNow(): number {
+    return this.t - this.stepped;
   }
 
   setTimer(ms: number, fn: () => void) {
@@ -40,6 +47,7 @@ export class ManualClock implements Clock {
    */
   jump(ms: number): void {
     this.t += ms;
+    this.stepped += ms;
   }
 
   /** Timers still armed; tests use it to prove nothing leaked. */

@@ -130,8 +130,12 @@ export const AuditRecord = z.strictObject({
   last: z.iso.datetime().optional(),
   /** `audit.checkpoint`: which key signed it (16 hex of the SHA-256 of its public key). */
   keyId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
-  /** `audit.checkpoint`: the Ed25519 signature (base64) of the chain head and `ts`. */
-  sig: z.string().max(200).optional(),
+  /**
+   * `audit.checkpoint`: the Ed25519 signature (64 bytes, so 88 base64 characters) of the chain
+   * head and `ts`. Exactly that form (E3-tidy), so it is a pinned field: free text up to 200
+   * characters had a short live secret inside the base64 redacted, and verify refused the checkpoint.
+   */
+  sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/).optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 

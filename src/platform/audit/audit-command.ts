@@ -1,3 +1,4 @@
+import { cutAfter, cutBefore } from '../../base/surrogate-safe-cut.js';
 import { AUDIT_MAX_STRING } from './redact-record.js';
 
 /** How much of a cut command's end is kept: the module's path, which says what runs. */
@@ -12,13 +13,7 @@ const TAIL_CHARS = 340;
  */
 export function auditCommand(command: string): string {
   if (command.length <= AUDIT_MAX_STRING) return command;
-  let head = AUDIT_MAX_STRING - TAIL_CHARS - 1;
-  let tail = command.length - TAIL_CHARS;
-  // A high surrogate ending the head, or a low one starting the tail, would be half a pair.
-  if (isHigh(command.charCodeAt(head - 1))) head -= 1;
-  if (isLow(command.charCodeAt(tail))) tail += 1;
+  const head = cutBefore(command, AUDIT_MAX_STRING - TAIL_CHARS - 1);
+  const tail = cutAfter(command, command.length - TAIL_CHARS);
   return `${command.slice(0, head)}…${command.slice(tail)}`;
 }
-
-const isHigh = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
-const isLow = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;

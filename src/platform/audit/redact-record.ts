@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../base/contracts/audit-event.js';
 import { BugError } from '../../base/errors/core-error.js';
+import { cutBefore } from '../../base/surrogate-safe-cut.js';
 import { AUDIT_FIELD_CHECKS } from './check-audit-record.js';
 
 /** What replaces a whole string field that contains a live secret. */
@@ -16,12 +17,13 @@ export const MIN_SECRET_LENGTH = 4;
 
 /**
  * The string fields whose values the schema pins down (enums, ISO dates, the checkpoint key's
- * 16 hex, a config.json server's code digest, D260): they cannot carry a secret, and `[redacted]` is none of their values, so a redacted
+ * 16 hex, a config.json server's code digest, D260, a checkpoint's base64 signature, E3-tidy):
+ * they cannot carry a secret, and `[redacted]` is none of their values, so a redacted
  * one would be a line `keybroker audit verify` refuses (a live 4-character secret inside
  * "allow" did that to `decision`, D4-tidy). Each is checked against its values instead
  * (AUDIT_FIELD_CHECKS, the schema's); redact-record.test.ts holds the list to the schema.
  */
-export const PINNED_AUDIT_FIELDS: ReadonlySet<keyof AuditRecord> = new Set<keyof AuditRecord>(['ts', 'event', 'outcome', 'decision', 'expiresAt', 'since', 'last', 'keyId', 'codeSha256']);
+export const PINNED_AUDIT_FIELDS: ReadonlySet<keyof AuditRecord> = new Set<keyof AuditRecord>(['ts', 'event', 'outcome', 'decision', 'expiresAt', 'since', 'last', 'keyId', 'codeSha256', 'sig']);
 
 /**
  * The forms in which a secret could show up inside a logged string: as is, and
@@ -40,10 +42,7 @@ export function secretNeedles(secrets: Iterable<string>): string[] {
 /** Cut `s` to AUDIT_MAX_STRING characters, never splitting a surrogate pair. */
 export function truncateAuditString(s: string): string {
   if (s.length <= AUDIT_MAX_STRING) return s;
-  let end = AUDIT_MAX_STRING - 1;
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1; // high surrogate: its pair would be cut off.
-  return `${s.slice(0, end)}…`;
+  return `${s.slice(0, cutBefore(s, AUDIT_MAX_STRING - 1))}…`;
 }
 
 /** One free-text string field as written: `[redacted]` when it holds a needle (secretNeedles), else truncated. */

@@ -3,9 +3,11 @@ import { SharedRead } from '../../base/lifecycle/shared-read.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 import { auditCommand } from '../audit/audit-command.js';
 import { TokenDenied } from './token-denied.js';
-import { configServerKey, withoutCode, type UnlockCache } from './unlock-cache.js';
+import type { UnlockCache } from './unlock-cache.js';
+import { configServerKey, coolDownCredential, coolDownKey, promptKey } from './asker-keys.js';
 import type { UnlockHosts } from '../../base/upstream-hosts.js';
 import type { ConfigServer } from './child-link.js';
+import { monotonicNow } from '../ports/clock.js';
 
 /** Who is asking, for the prompt and the audit trail. */
 export interface Requester {
@@ -96,11 +98,11 @@ const ABANDONED = 'withdrawn: every request waiting for it was cancelled';
 export class Consent {
   private readonly prompts = new Map<string, Prompt>();
   /**
-   * Until when each denied credential is in its cool-down. Keyed by credential, not by the
-   * child: a restarted child (new pid) or another child on the same credential gets no new
-   * prompt either. In memory: a host restart, a person's act, ends it. A deny of a prompt that
-   * named a server config.json added cools down that server only ({@link coolDownKey}): the
-   * person said no to it, not to the built-in servers.
+   * Until when (monotonicNow's time) each denied credential is in its cool-down. Keyed by
+   * credential, not by the child: a restarted child (new pid) or another child on the same
+   * credential gets no new prompt either. In memory: a host restart, a person's act, ends it. A
+   * deny of a prompt that named a server config.json added cools down that server only
+   * ({@link coolDownKey}): the person said no to it, not to the built-in servers.
    */
   private readonly coolDowns = new Map<string, number>();
 
@@ -163,7 +165,7 @@ export class Consent {
    * The person locked or edited it: a deny's cool-down ends too, so the next use asks again.
    */
   cancel(credential: string): void {
-    for (const held of [...this.coolDowns.keys()]) if (held === credential || held.startsWith(`${credential}\n`)) this.coolDowns.delete(held);
+    for (const held of [...this.coolDowns.keys()]) if (coolDownCredential(held) === credential) this.coolDowns.delete(held);
     for (const p of this.promptsOf(credential)) p.abort.abort();
   }
 
@@ -182,8 +184,10 @@ export class Consent {
     // A prompt on screen that this asker would join (one for the same server config.json added, or for built-in servers).
     if (this.promptsOf(credential).some((p) => p.server === server)) return;
     // A server config.json added is refused in the built-in servers' cool-down and in its own.
-    const keys = server === undefined ? [credential] : [credential, coolDownKey(credential, server)];
-    const now = this.deps.clock.now();
+    // (For a built-in server both are the credential's own key.)
+    const keys = [coolDownKey(credential), coolDownKey(credential, server)];
+    // Security (E3-tidy): monotonic time: a step of the wall clock neither ends nor lengthens the cool-down.
+    const now = monotonicNow(this.deps.clock);
     let left = 0;
     for (const key of keys) {
       const until = this.coolDowns.get(key);
@@ -240,7 +244,8 @@ export class Consent {
     // A prompt that binds an unbound password is not shared with one that does not say so.
     // Security (C7-firstuse): a server config.json added shares a prompt only with requests of
     // that same server (and command): an answer to a prompt naming another is not its consent.
-    const key = `${credential}\n${[...all].sort().join('\n')}${target.unbound ? '\nunbound' : ''}${server === undefined ? '' : `\nserver ${server}`}`;
+    // Stryker disable next-line EqualityOperator: equivalent; `!==` flips the flag for every asker alike, and keys are only compared.
+    const key = promptKey(credential, all, target.unbound === true, server);
     const existing = this.prompts.get(key);
     // An abandoned prompt is being withdrawn; a new asker gets a prompt of its own.
     if (existing && !existing.outcome.abandoned) return existing;
@@ -271,7 +276,7 @@ export class Consent {
         : how === 'cancelled' ? (abort.signal.aborted ? 'lock' : 'abandoned')
           : how === 'failed' ? 'failed' : undefined;
       // Only the person's own "deny" starts a cool-down; an unanswered or withdrawn prompt does not.
-      if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(server === undefined ? credential : coolDownKey(credential, server), this.deps.clock.now() + DENY_COOLDOWN_MS);
+      if (withdrawn === undefined && decision === 'deny') this.coolDowns.set(coolDownKey(credential, server), monotonicNow(this.deps.clock) + DENY_COOLDOWN_MS);
       return { decision, withdrawn, timeoutSeconds: Math.round(timeoutMs / 1000) };
     }));
     const prompt: Prompt = { credential, key, id, server, askers: [], named: who, outcome, abort };
@@ -284,11 +289,3 @@ export class Consent {
   }
 }
 
-/**
- * The cool-down of `credential` for one server config.json added (its {@link configServerOf} key).
- * Security (D2-modulebytes): by its name and command, not its code: a deny holds for whatever
- * code it runs next, so rewriting the module and restarting it raises no new prompt.
- */
-function coolDownKey(credential: string, server: string): string {
-  return `${credential}\n${withoutCode(server)}`;
-}

@@ -1,7 +1,7 @@
 import type { Coalescer } from '../../base/coalescer.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
 import { auditCoalescer, type AuditSink } from '../ports/audit-sink.js';
-import type { Clock } from '../ports/clock.js';
+import { monotonicNow, type Clock } from '../ports/clock.js';
 
 /**
  * A renew of the current token logs in again at most once per credential and endpoint in
@@ -25,7 +25,7 @@ export const LIVENESS_REUSE_MS = 10_000;
 interface Check {
   readonly session: object;
   readonly answer: Promise<boolean>;
-  /** When it was answered; undefined while it runs. */
+  /** When it was answered, in monotonic time; undefined while it runs. */
   at: number | undefined;
 }
 
@@ -52,7 +52,7 @@ interface Held {
  * (lock, expiry, edit) forgets the window: the next session's first renew logs in at once.
  */
 export class ForcedRelogins implements Disposable {
-  /** When the last forced re-login of each (credential, endpoint) started. */
+  /** When the last forced re-login of each (credential, endpoint) started, in monotonic time (monotonicNow). */
   private readonly last = new Map<string, number>();
   /** Re-logins of proven-dead sessions within the current window, and the last liveness check, by pair. */
   private readonly provenDeadCount = new Map<string, number>();
@@ -80,7 +80,8 @@ export class ForcedRelogins implements Disposable {
    */
   mayRelogin(credential: string, endpoint: string): boolean {
     const key = `${credential}\n${endpoint}`;
-    const now = this.deps.clock.now();
+    // Security (E3-tidy): monotonic time: a step of the wall clock neither ends the window early nor lengthens it.
+    const now = monotonicNow(this.deps.clock);
     const last = this.last.get(key);
     // Stryker disable next-line ConditionalExpression: equivalent; without it `now - undefined` is NaN, never below the window.
     if (last !== undefined && now - last < this.windowMs()) return false;
@@ -102,14 +103,14 @@ export class ForcedRelogins implements Disposable {
     const key = `${credential}\n${endpoint}`;
     let check = this.checks.get(key);
     // Stryker disable next-line ConditionalExpression: equivalent; while a check runs `now - undefined` is NaN, never past the reuse time.
-    if (!check || check.session !== liveness.session || (check.at !== undefined && this.deps.clock.now() - check.at >= LIVENESS_REUSE_MS)) {
+    if (!check || check.session !== liveness.session || (check.at !== undefined && monotonicNow(this.deps.clock) - check.at >= LIVENESS_REUSE_MS)) {
       // The allowance is spent: no check, and the renew is held as before.
       if ((this.provenDeadCount.get(key) ?? 0) >= PROVEN_DEAD_RELOGINS) return false;
       const fresh: Check = {
         session: liveness.session,
         at: undefined,
         answer: liveness.alive().catch(() => true).then((alive) => {
-          fresh.at = this.deps.clock.now();
+          fresh.at = monotonicNow(this.deps.clock);
           // Counted once per dead session, however many renews share the answer (they join one login).
           if (!alive) this.provenDeadCount.set(key, (this.provenDeadCount.get(key) ?? 0) + 1);
           return alive;

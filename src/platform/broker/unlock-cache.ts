@@ -2,6 +2,7 @@ import type { Disposable } from '../../base/lifecycle/disposable.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import { Emitter } from '../../base/events/emitter.js';
 import type { Clock } from '../ports/clock.js';
+import { withoutCode } from './asker-keys.js';
 
 interface Unlock {
   readonly until: number;
@@ -14,19 +15,6 @@ interface Unlock {
    * only, like the unlock: a config.json writer cannot plant one, and a lock or the TTL ends it.
    */
   readonly servers: ReadonlySet<string>;
-}
-
-/**
- * How an unlock remembers a server config.json added: its name, the command it runs as and
- * the SHA-256 of the code it runs (D2-modulebytes): an allow is for that code, not the command.
- */
-export function configServerKey(server: string, command: string, codeSha256: string): string {
-  return `${server}\n${command}\n${codeSha256}`;
-}
-
-/** A {@link configServerKey} without its digest (which holds no newline): the server and its command. */
-export function withoutCode(key: string): string {
-  return key.slice(0, key.lastIndexOf('\n'));
 }
 
 /**
@@ -77,7 +65,7 @@ export class UnlockCache extends DisposableBase {
   unlock(credential: string, ttlMs: number, hosts: Iterable<string> = [], server?: string): number {
     const allowed = new Set(hosts);
     const before = this.unlockedUntil(credential) === undefined ? undefined : this.unlocks.get(credential);
-    // Stryker disable next-line ArrayDeclaration: a configServerKey always holds a newline; an entry without one is never asked for.
+    // Stryker disable next-line ArrayDeclaration: a configServerKey is a JSON array; an entry that is none is never asked for.
     const servers = new Set(before && sameSet(before.hosts, allowed) ? before.servers : []);
     // Stryker disable next-line ConditionalExpression: an undefined entry is never asked for (covers serves `undefined` before reading the set).
     if (server !== undefined) servers.add(server);

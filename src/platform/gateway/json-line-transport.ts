@@ -3,6 +3,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_MCP_LINE_BYTES } from '../../base/contracts/gateway-handshake.js';
 import { LineFramer, type InvalidLineReason } from '../ipc/line-framer.js';
+import { DrainWait } from '../ipc/drain-wait.js';
 import { ReadWindow } from '../ipc/read-window.js';
 import { encodeJsonRpcLine } from './json-rpc-line.js';
 import { isPlainJsonRpcMessage } from './plain-json-rpc.js';
@@ -82,13 +83,15 @@ export class JsonLineTransport implements Transport {
   private started = false;
   private closed = false;
   private closeNotified = false;
-  private drain: Promise<void> | undefined;
+  /** One shared wait per full buffer, released by 'drain' or by the end of the connection. */
+  private readonly drain: DrainWait;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly socket: Duplex,
     private readonly options: JsonLineTransportOptions = {},
   ) {
+    this.drain = new DrainWait(socket);
     this.framer = new LineFramer({
       maxLineBytes: options.maxLineBytes ?? MAX_MCP_LINE_BYTES,
       onValue: (value) => this.deliver(value),
@@ -167,7 +170,7 @@ export class JsonLineTransport implements Transport {
       this.socket.uncork();
     }
     if (answered) this.window?.settle();
-    if (!ok) await this.drained();
+    if (!ok) await this.drain.wait();
   }
 
   /** Flush what was written, close the connection, and resolve once it is closed. */
@@ -179,21 +182,6 @@ export class JsonLineTransport implements Transport {
       this.socket.end(() => this.socket.destroy());
     });
     return this.closing;
-  }
-
-  /** One shared wait per full buffer, released by 'drain' or by the end of the connection. */
-  private drained(): Promise<void> {
-    this.drain ??= new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        this.drain = undefined;
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
-    return this.drain;
   }
 
   private deliver(value: unknown): void {

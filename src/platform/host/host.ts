@@ -65,10 +65,11 @@ interface LiveConfig {
 /**
  * A child's broker port as the broker sees it (a ChildLink), attached: its token requests go
  * to the broker, grants and revocations back. Disposing detaches it (its tokens are withdrawn).
- * `spec`: the supervised server's, which says whether config.json added it; a child a test
- * attaches by hand (Host.attachChild) counts as a built-in server.
+ * `server`: the supervised server's spec (its kind, and whether config.json added it), or only the
+ * kind of a child a test attaches by hand (Host.attachChild), which counts as a built-in server.
  */
-function attachToBroker(broker: Broker, ports: ChildPorts, kind: EndpointKind, spec?: ServerSpec, codeSha256?: string): Disposable {
+function attachToBroker(broker: Broker, ports: ChildPorts, server: ServerSpec | EndpointKind, codeSha256?: string): Disposable {
+  const [kind, spec] = typeof server === 'string' ? [server, undefined] : [server.kind, server];
   // Security (D2-modulebytes): a config.json server's start always read its code; one without a digest is a bug, not a server to trust.
   if (spec?.fromConfig && codeSha256 === undefined) throw new BugError(`the ${spec.name} server from config.json started without the digest of its code; report this bug`);
   const link: ChildLink = {
@@ -193,7 +194,7 @@ export class Host extends DisposableBase implements ControlHandler {
     // Every (re)started child: its broker frames to the broker, its MCP frames to the gateway.
     host.register(supervisor.onDidStart(({ spec, handle, codeSha256 }) => {
       const ports = openChildPorts(handle, audit);
-      const attached = attachToBroker(broker, ports, spec.kind, spec, codeSha256);
+      const attached = attachToBroker(broker, ports, spec, codeSha256);
       ports.mcp.onFrame(gateway.attachChild(spec, handle));
       const budget = limitInvalidFrames(handle, audit.onDidAppend);
       handle.onDidExit(() => {

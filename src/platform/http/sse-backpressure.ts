@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { DrainWait } from '../ipc/drain-wait.js';
 
 /** A message on its way to the client, and its send options as the SDK's Protocol passes them. */
 type Send = StreamableHTTPServerTransport['send'];
@@ -31,16 +32,23 @@ const isResponse = (m: JSONRPCMessage): boolean => 'result' in m || 'error' in m
  */
 export class SseBackpressure {
   private readonly responses = new Map<RequestId, ServerResponse>();
-  private readonly waiters = new Set<() => void>();
+  /** One shared wait per response sends waited on (E3-tidy): one listener pair, not one per send; kept until it closes. */
+  private readonly waits = new Map<ServerResponse, DrainWait>();
+  private waiters = 0;
 
   /** Requests whose response is known (until it closes): for tests. */
   get tracked(): number {
     return this.responses.size;
   }
 
+  /** Responses whose one wait object is kept (until they close): for tests. */
+  get held(): number {
+    return this.waits.size;
+  }
+
   /** Sends that wait for a stream to drain right now: for tests. */
   get waiting(): number {
-    return this.waiters.size;
+    return this.waiters;
   }
 
   /** Make `transport`'s sends for a request wait for its response; call before the gateway connects to it. */
@@ -67,6 +75,8 @@ export class SseBackpressure {
     for (const id of ids) this.responses.set(id, res);
     res.once('close', () => {
       for (const id of ids) if (this.responses.get(id) === res) this.responses.delete(id);
+      // Its wait ended with the close; the response's one wait object goes with it.
+      this.waits.delete(res);
     });
   }
 
@@ -78,22 +88,20 @@ export class SseBackpressure {
     }
   }
 
-  private drained(res: ServerResponse): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      this.waiters.add(done);
-      res.once('drain', done);
-      res.once('close', done);
-    });
+  private async drained(res: ServerResponse): Promise<void> {
+    let wait = this.waits.get(res);
+    if (!wait) this.waits.set(res, wait = new DrainWait(res));
+    this.waiters += 1;
+    try {
+      await wait.wait();
+    } finally {
+      this.waiters -= 1;
+    }
   }
 
   private releaseAll(): void {
-    for (const done of [...this.waiters]) done();
+    for (const wait of this.waits.values()) wait.release();
+    this.waits.clear();
     this.responses.clear();
   }
 }

@@ -67,4 +67,23 @@ describe('a deny\'s cool-down', () => {
     assert.equal((await ask(broker, link, 'vc1', 'd')).t, 'token.grant', 'a deny of pm does not touch vc1');
     broker.dispose();
   });
+
+  it('Security: lasts DENY_COOLDOWN_MS of monotonic time whatever the wall clock does: a step forward ends it no earlier, a step back makes it no longer (E3-tidy)', async () => {
+    const { broker, approver, clock } = makeBroker();
+    const link = recordingLink('vsphere');
+    await askAnswered(broker, approver, link, 'vc1', 'a', 'deny');
+    clock.jump(DENY_COOLDOWN_MS + 60 * 60_000); // A wake or an NTP correction an hour and two minutes ahead.
+    const forward = await askExpectingNoPrompt(broker, approver, link, 'b');
+    assert.equal(approver.prompts.length, 1, 'a step of the wall clock forward ended the cool-down: a prompt again');
+    assert.match(forward.t === 'token.deny' ? forward.message : '', /will not ask them again for 120 s/, 'still the whole cool-down left');
+    clock.jump(-2 * 60 * 60_000); // And two hours back.
+    clock.advance(DENY_COOLDOWN_MS - 1_000);
+    const back = await askExpectingNoPrompt(broker, approver, link, 'c');
+    assert.match(back.t === 'token.deny' ? back.message : '', /will not ask them again for 1 s /, 'a step back did not lengthen it: one second left');
+    clock.advance(1_000);
+    // The prompt this raises is denied by the waits askExpectingNoPrompt left armed.
+    await ask(broker, link, 'vc1', 'd');
+    assert.equal(approver.prompts.length, 2, 'asked again once DENY_COOLDOWN_MS had passed, though the wall clock says an hour earlier');
+    broker.dispose();
+  });
 });

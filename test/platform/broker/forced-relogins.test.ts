@@ -115,6 +115,23 @@ describe('ForcedRelogins', () => {
     relogins.dispose();
   });
 
+  it('Security: measures the window and a standing "alive" in monotonic time: steps of the wall clock neither end nor lengthen them (E3-tidy)', async () => {
+    const { clock, relogins } = world();
+    assert.equal(relogins.mayRelogin('c', 'e'), true, 'the first re-login was held back');
+    clock.jump(FORCED_RELOGIN_WINDOW_MS * 60); // The wall clock an hour ahead.
+    assert.equal(relogins.mayRelogin('c', 'e'), false, 'a step of the wall clock forward ended the window: a second login');
+    const s = upstream(true, false);
+    assert.equal(await relogins.provenDead('c', 'e', s.liveness()), false, 'a live session was taken for dead');
+    clock.jump(-FORCED_RELOGIN_WINDOW_MS * 120); // Two hours back.
+    clock.advance(LIVENESS_REUSE_MS);
+    assert.equal(await relogins.provenDead('c', 'e', s.liveness()), true, 'a step back kept the "alive" standing past LIVENESS_REUSE_MS');
+    clock.advance(FORCED_RELOGIN_WINDOW_MS - LIVENESS_REUSE_MS - 1);
+    assert.equal(relogins.mayRelogin('c', 'e'), false, 'still within the window 1 ms before its end');
+    clock.advance(1);
+    assert.equal(relogins.mayRelogin('c', 'e'), true, 'a step back lengthened the window: no login after FORCED_RELOGIN_WINDOW_MS');
+    relogins.dispose();
+  });
+
   /** A session whose upstream answers `answers` in turn (the last one after that), counting the checks. */
   function upstream(...answers: (boolean | Error)[]) {
     const session = {};

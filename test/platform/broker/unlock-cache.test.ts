@@ -2,7 +2,8 @@
 // read after the clock jumped past the TTL, no timer fired), replacing and locking.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { configServerKey, UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
+import { configServerKey } from '../../../src/platform/broker/asker-keys.js';
+import { UnlockCache } from '../../../src/platform/broker/unlock-cache.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
 /** The digest of a config.json server's code in these tests (D2-modulebytes). */

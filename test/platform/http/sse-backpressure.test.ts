@@ -172,4 +172,43 @@ describe('SseBackpressure (D261)', () => {
     await t.send(progress(2), { relatedRequestId: 1 });
     assert.equal(sent.length, 2, 'after the close nothing waits, the full response notwithstanding');
   });
+
+  it('Security: 16 sends waiting on one response add one drain/close listener pair, not 16, and all go on its drain (E3-tidy)', async () => {
+    const { t, sent } = transport();
+    const sse = new SseBackpressure();
+    sse.install(t);
+    const r = await response();
+    sse.track([call(1), call(2)], r.res);
+    await r.fill();
+    const before = [r.res.listenerCount('drain'), r.res.listenerCount('close')];
+    const held = Array.from({ length: 16 }, (_, i) => t.send(progress(i), { relatedRequestId: 1 + (i % 2) }));
+    await flush();
+    assert.equal(sse.waiting, 16, 'sixteen sends wait');
+    assert.deepEqual([r.res.listenerCount('drain'), r.res.listenerCount('close')], [before[0]! + 1, before[1]! + 1], 'one listener pair for all of them');
+    r.read();
+    await Promise.all(held);
+    assert.equal(sent.length, 16, 'all went on the drain');
+    assert.deepEqual([r.res.listenerCount('drain'), r.res.listenerCount('close')], before, 'and left no listener behind');
+    assert.equal(sse.waiting, 0, 'nothing waits');
+    assert.equal(sse.held, 1, 'the response keeps its one wait object while it is open');
+    const closed = new Promise((resolve) => r.res.once('close', resolve));
+    r.drop();
+    await closed;
+    assert.equal(sse.held, 0, 'and lets go of it when it closes');
+  });
+
+  it('the transport\'s close lets go of every response\'s wait object (E3-tidy)', async () => {
+    const { t, close } = transport();
+    const sse = new SseBackpressure();
+    sse.install(t);
+    const r = await response();
+    sse.track(call(1), r.res);
+    await r.fill();
+    const held = t.send(progress(1), { relatedRequestId: 1 });
+    await flush();
+    assert.equal(sse.held, 1, 'one wait object for the full response');
+    close();
+    await held;
+    assert.equal(sse.held, 0, 'none kept after the transport closed, the response still open');
+  });
 });

@@ -17,7 +17,7 @@ import { elapsedMs, type Clock } from '../ports/clock.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { argsPreview } from './args-preview.js';
-import { BlastRadius, type LimitHit } from './blast-radius.js';
+import { BlastRadius, rateKey, type LimitHit } from './blast-radius.js';
 import type { PinDiff, ToolPins } from './tool-pins.js';
 import type { PinnedServer } from '../../base/contracts/tool-pins.js';
 import { ChildConnection } from './child-connection.js';
@@ -546,7 +546,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     this.limits.record(config.policy.limits, tool, endpoint);
     const base = this.deps.policyConsent?.confirmed();
     if (!base || base === config) return;
-    const dropped = base.policy.limits.rates.filter((r) => !config.policy.limits.rates.some((c) => c.name === r.name));
+    // Security (E7-redteam): by what a rate counts, not its name, which a writer keeps on other tools.
+    const counting = new Set(config.policy.limits.rates.map(rateKey));
+    const dropped = base.policy.limits.rates.filter((r) => !counting.has(rateKey(r)));
     if (dropped.length) this.limits.record({ ...base.policy.limits, rates: dropped }, tool, endpoint);
   }
 

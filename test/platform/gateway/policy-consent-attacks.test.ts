@@ -1,0 +1,83 @@
+// E7-redteam: a config.json writer (malware running as the user, who cannot click a prompt)
+// against D259's confirmed policy. A real test-server child behind the Gateway, the headless
+// approver answered by hand, the host's PolicyConsent shown each config as a reload does.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Config } from '../../../src/base/contracts/config.js';
+import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
+import { until } from '../../support/wait.js';
+import { gatewayConfig, makeGateway } from './gateway-harness.js';
+
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+const withPolicy = (policy: Record<string, unknown>) => Config.parse({ ...gatewayConfig(), policy: { ...gatewayConfig().policy, ...policy } });
+const ofKind = (list: ApprovalRequest[], kind: ApprovalRequest['subject']['kind']) => list.filter((a) => a.subject.kind === kind);
+type World = ReturnType<typeof makeGateway>;
+
+/** The person's rate: two destroys per 10 minutes on an endpoint, then each asks. */
+const RATE = { name: 'destroys', tools: ['destroy'], max: 2, windowSeconds: 600 };
+const limitsWith = (rates: unknown[]) => ({ rates, maxObjectsPerCall: 20, breaker: { failures: 5, coolDownSeconds: 60 } });
+
+async function withGateway(start: Config, clock: ManualClock | undefined, body: (g: World, client: Client) => Promise<void>): Promise<void> {
+  const g = makeGateway(start, { policyConsent: true, ...(clock && { clock }) });
+  g.startChild();
+  try {
+    await body(g, await g.connect());
+  } finally {
+    await g.dispose();
+  }
+}
+
+/**
+ * Call destroy on `target`: 'ran' when it ran without anyone asked, else the approval it is held
+ * for (left pending), or 'refused' with the refusal's text when it was not run and nobody was asked.
+ */
+async function destroy(g: World, client: Client, target: string): Promise<{ ran: true } | { held: ApprovalRequest; call: Promise<unknown> } | { refused: string }> {
+  const before = new Set(g.pending.list().map((a) => a.id));
+  let settled: CallToolResult | undefined;
+  const call = client.callTool({ name: 'destroy', arguments: { target } }).then((r) => (settled = r as CallToolResult));
+  // A held call left pending ends with the session; the test has its answer by then.
+  call.catch(() => undefined);
+  let held: ApprovalRequest | undefined;
+  await until(`destroy ${target} ran, was refused or was held`, () => settled !== undefined || (held = ofKind(g.pending.list(), 'tool').find((a) => !before.has(a.id))) !== undefined);
+  if (held) return { held, call };
+  if (settled!.isError) return { refused: textOf(settled) };
+  assert.equal(textOf(settled), `destroyed ${target}`, 'the call ran');
+  return { ran: true };
+}
+
+describe('PolicyConsent against a config.json writer (E7-redteam)', () => {
+  it('a confirmed rate config.json keeps by name but points at other tools still counts: the third destroy in the window asks', async () => {
+    await withGateway(withPolicy({ allow: ['test/destroy'], limits: limitsWith([RATE]) }), undefined, async (g, client) => {
+      // The writer keeps the limit's name and moves its tools elsewhere (a loosening that waits).
+      g.setConfig(withPolicy({ allow: ['test/destroy'], limits: limitsWith([{ ...RATE, tools: ['nothing'] }]) }));
+      assert.deepEqual(await destroy(g, client, 'a'), { ran: true }, 'the first is within the confirmed rate');
+      assert.deepEqual(await destroy(g, client, 'b'), { ran: true }, 'the second is within the confirmed rate');
+      const third = await destroy(g, client, 'c');
+      assert.ok('held' in third, `the third destroy in 10 minutes ran without asking: the confirmed rate of 2 stopped counting once config.json renamed its tools (${JSON.stringify(third)})`);
+      assert.ok(third.held.subject.kind === 'tool' && third.held.subject.reasons.some((r) => r.includes('policy.limits were raised past the confirmed ones')), `the approval names the confirmed limit: ${JSON.stringify(third.held.subject)}`);
+      g.pending.decide(third.held.id, 'deny');
+      await third.call;
+    });
+  });
+
+  it('a rate config.json adds beside the confirmed one, under its name with a one-second window, does not empty its count: the third destroy asks', async () => {
+    const clock = new ManualClock();
+    await withGateway(withPolicy({ allow: ['test/destroy'], limits: limitsWith([RATE]) }), clock, async (g, client) => {
+      // Looks like a tightening (the confirmed rate is still there), so it is confirmed at once;
+      // put first, its check forgets every count of the name older than a second.
+      g.setConfig(withPolicy({ allow: ['test/destroy'], limits: limitsWith([{ ...RATE, max: 100_000, windowSeconds: 1 }, RATE]) }));
+      assert.deepEqual(await destroy(g, client, 'a'), { ran: true }, 'the first is within the rate');
+      clock.advance(2_000);
+      assert.deepEqual(await destroy(g, client, 'b'), { ran: true }, 'the second is within the rate');
+      clock.advance(2_000);
+      const third = await destroy(g, client, 'c');
+      assert.ok('held' in third, `the third destroy in 10 minutes ran without asking: the one-second rate of the same name emptied the 10-minute count (${JSON.stringify(third)})`);
+      assert.ok(third.held.subject.kind === 'tool' && third.held.subject.reasons.some((r) => r.startsWith("limit 'destroys' reached: 2 per 10 min")), `the approval names the limit: ${JSON.stringify(third.held.subject)}`);
+      g.pending.decide(third.held.id, 'deny');
+      await third.call;
+    });
+  });
+});

@@ -22,15 +22,21 @@ export function describeRule(rule: PolicyRule): string {
 }
 
 /**
- * Whether `after`'s rules can let a call run without asking that `before`'s would not: false
- * only when `after` is `before` with allow rules taken out and rules that do not allow put in
- * (either can only make a first match ask or deny). Anything else (an allow rule added or
- * changed, a deny or ask rule removed, an order changed) counts as a loosening: conservative.
+ * Whether `after`'s rules can let a call through that `before`'s would not: false only when
+ * `after` is `before` with allow rules taken out, deny rules put in, and ask rules put in where
+ * no deny rule of `before` comes after them (each can only make a first match ask or deny).
+ * Anything else (an allow rule added or changed, a deny or ask rule removed, an order changed,
+ * an ask put ahead of a deny) counts as a loosening: conservative.
  */
 export function rulesLoosen(before: readonly PolicyRule[], after: readonly PolicyRule[]): boolean {
   const b = before.map((r) => JSON.stringify(r));
   const a = after.map((r) => JSON.stringify(r));
-  // fits[i][j]: after[j..] is before[i..] with allow rules taken out and other rules put in.
+  // Security (E7-redteam): an ask rule put ahead of a kept deny turns a refusal into a prompt
+  // a careless person can allow; denyFrom[i]: a deny rule is among before[i..].
+  const denyFrom = before.map((r) => r.action === 'deny');
+  denyFrom.push(false);
+  for (let i = before.length - 1; i >= 0; i--) denyFrom[i] = denyFrom[i]! || denyFrom[i + 1]!;
+  // fits[i][j]: after[j..] is before[i..] with allow rules taken out and such rules put in.
   // Filled from the ends (at most 501 x 501 cells: rules are capped at 500).
   const fits: boolean[][] = Array.from({ length: b.length + 1 }, () => new Array<boolean>(a.length + 1).fill(false));
   for (let i = b.length; i >= 0; i--) {
@@ -38,7 +44,7 @@ export function rulesLoosen(before: readonly PolicyRule[], after: readonly Polic
       fits[i]![j] = i === b.length && j === a.length
         || (i < b.length && j < a.length && b[i] === a[j] && fits[i + 1]![j + 1]!)
         || (i < b.length && before[i]!.action === 'allow' && fits[i + 1]![j]!)
-        || (j < a.length && after[j]!.action !== 'allow' && fits[i]![j + 1]!);
+        || (j < a.length && (after[j]!.action === 'deny' || (after[j]!.action === 'ask' && !denyFrom[i])) && fits[i]![j + 1]!);
     }
   }
   return !fits[0]![0]!;
@@ -76,6 +82,14 @@ export function policyLoosenings(before: Config, after: Config): string[] {
     for (const r of before.policy.rules) {
       if (r.action !== 'allow' && !after.policy.rules.some((a) => same(a, r))) lines.push(`config.json no longer has the rule that made ${describeRule(r)} ${r.action === 'deny' ? 'refused' : 'ask'}`);
     }
+    // An ask rule, new or moved, now ahead of a deny rule it was not ahead of: those calls ask instead of being refused.
+    const deniesAfter = (rules: readonly PolicyRule[], k: number) => (k < 0 ? [] : rules.slice(k + 1).filter((r) => r.action === 'deny'));
+    after.policy.rules.forEach((r, i) => {
+      if (r.action !== 'ask') return;
+      const was = deniesAfter(before.policy.rules, before.policy.rules.findIndex((b) => same(b, r)));
+      const overtaken = deniesAfter(after.policy.rules, i).filter((d) => before.policy.rules.some((b) => same(b, d)) && !was.some((w) => same(w, d)));
+      if (overtaken.length) lines.push(`config.json now makes ${describeRule(r)} ask ahead of the rule that makes ${describeRule(overtaken[0]!)} refused, so some of those calls ask instead (policy.rules[${i}])`);
+    });
     if (lines.length === listed) lines.push('config.json changed the order of policy.rules, so an allow rule now comes first for some calls');
   }
   if (limitsLoosen(before.policy.limits, after.policy.limits)) lines.push('config.json raises or removes blast-radius limits (policy.limits), so more changes run without asking');

@@ -381,7 +381,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       }
       // Policy (issue 14), in order: rules over what the plan resolved, then blast-radius
       // limits, then the pinned definitions; any of them can make the call ask.
-      const decision = this.decide(config, entry.spec.name, name, endpoint?.id, plan, legacyAsk, writes);
+      const decision = this.confirmedDeny(config, entry.spec.name, tool, endpoint, plan, writes, (line) => this.deps.policyConsent!.ask(config, line, { client, server: entry.spec.name, endpoint: endpoint?.id ?? entry.spec.name }))
+        ?? this.decide(config, entry.spec.name, name, endpoint?.id, plan, legacyAsk, writes);
       const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
       // Security (D1-policyconsent): a call that would run without asking only by a loosening of
       // config.json no person allowed asks as if that loosening were absent; the audit names it.
@@ -575,6 +576,22 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     return why.length ? `config.json now lets ${tool.name} run${endpoint ? ` on ${endpoint.id}` : ''} without asking (${why.join('; ')})` : undefined;
   }
 
+  /**
+   * Security (E7-redteam): a call the policy a person confirmed refuses by a deny rule stays
+   * refused while config.json's change that would let it ask (or run) waits for a person's
+   * consent; `ask` raises that consent's prompt with the call's own line. Undefined when the
+   * confirmed policy does not refuse it (or no consent is kept, or config.json refuses it too).
+   */
+  private confirmedDeny(config: Config, server: string, tool: Tool, endpoint: Endpoint | undefined, plan: ChildPlan | undefined, writes: boolean, ask: (line: string) => void): PolicyDecision | undefined {
+    const base = this.deps.policyConsent?.confirmed();
+    if (!base || base === config) return undefined;
+    const then = this.decide(base, server, tool.name, endpoint?.id, plan, needsApproval(server, tool, base), writes);
+    if (then.action !== 'deny' || this.decide(config, server, tool.name, endpoint?.id, plan, needsApproval(server, tool, config), writes).action === 'deny') return undefined;
+    const line = `config.json no longer refuses ${tool.name}${endpoint ? ` on ${endpoint.id}` : ''} (policy.rules[${then.rule}] refused it: ${then.reason})`;
+    ask(line);
+    return { ...then, reason: `${then.reason} (the rule a person confirmed; ${line}, but no person has allowed that yet: another prompt asks about it)` };
+  }
+
   /** The policy decision of a call under `config`: the rules over the plan's facts, else the default (issue 14). */
   private decide(config: Config, server: string, tool: string, endpoint: string | undefined, plan: ChildPlan | undefined, legacyAsk: boolean, writes: boolean): PolicyDecision {
     const { clock } = this.deps;
@@ -649,7 +666,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       if (planned && !planned.ok) return { ...none, endpoint: endpoint?.id, error: planned.error };
       plan = planned?.plan;
     }
-    const decision = this.decide(config, server, name, endpoint?.id, plan, legacyAsk, writes);
+    // E7-redteam: a deny a person confirmed holds while its removal waits (nothing is asked here).
+    const decision = this.confirmedDeny(config, server, tool, endpoint, plan, writes, () => undefined) ?? this.decide(config, server, name, endpoint?.id, plan, legacyAsk, writes);
     const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
     // D1-policyconsent: an allow that waits for a person's consent is reported as the ask it is now.
     const pending = decision.action === 'allow' && hits.length === 0 ? this.unconfirmed(config, server, tool, endpoint, plan, decision, writes) : undefined;

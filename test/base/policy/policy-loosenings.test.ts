@@ -74,6 +74,28 @@ describe('policyLoosenings (D1-policyconsent)', () => {
     assert.equal(rulesLoosen([], []), false);
   });
 
+  // E7-redteam: an ask ahead of a deny a person made turns a refusal into a prompt a careless person can allow.
+  it('rulesLoosen: an ask rule put in ahead of a kept deny rule is a loosening; after it, or with no deny, it is not', () => {
+    const a = rule('a', 'allow');
+    const d = rule('d', 'deny');
+    const q = rule('q', 'ask');
+    assert.equal(rulesLoosen([d], [q, d]), true, 'an ask ahead of the deny');
+    assert.equal(rulesLoosen([a, d], [a, q, d]), true, 'an ask between an allow and the deny');
+    assert.equal(rulesLoosen([d], [d, q]), false, 'an ask after the deny');
+    assert.equal(rulesLoosen([a], [q, d, a]), false, 'an ask ahead of a deny that is itself new');
+    assert.equal(rulesLoosen([d, q], [q, d]), true, 'an ask moved ahead of the deny');
+    assert.equal(rulesLoosen([d], [rule('x', 'deny'), d]), false, 'a deny put in anywhere');
+  });
+
+  it('an ask rule put in, or moved, ahead of a deny rule is said in words; one that was already ahead of it is not', () => {
+    const deny = rule('x', 'deny', 'never x');
+    const ask = rule('*', 'ask', 'look first');
+    const line = 'config.json now makes * on any endpoint ("look first") ask ahead of the rule that makes x on any endpoint ("never x") refused, so some of those calls ask instead (policy.rules[0])';
+    assert.deepEqual(policyLoosenings(config({ rules: [deny] }), config({ rules: [ask, deny] })), [line], 'put in');
+    assert.deepEqual(policyLoosenings(config({ rules: [deny, ask] }), config({ rules: [ask, deny] })), [line], 'moved');
+    assert.deepEqual(policyLoosenings(config({ rules: [ask, deny] }), config({ rules: [ask, deny, rule('y', 'allow', 'y')] })), ['config.json now lets y on any endpoint ("y") run without asking (policy.rules[2])'], 'already ahead: only the new allow is listed');
+  });
+
   it('limits raised or a rate dropped is a loosening; limits lowered or a rate added is not', () => {
     const rates = [{ name: 'power', tools: ['vsphere_power'], max: 5, windowSeconds: 600 }];
     const line = 'config.json raises or removes blast-radius limits (policy.limits), so more changes run without asking';

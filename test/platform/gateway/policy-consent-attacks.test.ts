@@ -57,7 +57,7 @@ describe('PolicyConsent against a config.json writer (E7-redteam)', () => {
       assert.deepEqual(await destroy(g, client, 'b'), { ran: true }, 'the second is within the confirmed rate');
       const third = await destroy(g, client, 'c');
       assert.ok('held' in third, `the third destroy in 10 minutes ran without asking: the confirmed rate of 2 stopped counting once config.json renamed its tools (${JSON.stringify(third)})`);
-      assert.ok(third.held.subject.kind === 'tool' && third.held.subject.reasons.some((r) => r.includes('policy.limits were raised past the confirmed ones')), `the approval names the confirmed limit: ${JSON.stringify(third.held.subject)}`);
+      assert.ok(third.held.subject.kind === 'tool' && third.held.subject.reasons?.some((r) => r.includes('policy.limits were raised past the confirmed ones')), `the approval names the confirmed limit: ${JSON.stringify(third.held.subject)}`);
       g.pending.decide(third.held.id, 'deny');
       await third.call;
     });
@@ -75,9 +75,47 @@ describe('PolicyConsent against a config.json writer (E7-redteam)', () => {
       clock.advance(2_000);
       const third = await destroy(g, client, 'c');
       assert.ok('held' in third, `the third destroy in 10 minutes ran without asking: the one-second rate of the same name emptied the 10-minute count (${JSON.stringify(third)})`);
-      assert.ok(third.held.subject.kind === 'tool' && third.held.subject.reasons.some((r) => r.startsWith("limit 'destroys' reached: 2 per 10 min")), `the approval names the limit: ${JSON.stringify(third.held.subject)}`);
+      assert.ok(third.held.subject.kind === 'tool' && third.held.subject.reasons?.some((r) => r.startsWith("limit 'destroys' reached: 2 per 10 min")), `the approval names the limit: ${JSON.stringify(third.held.subject)}`);
       g.pending.decide(third.held.id, 'deny');
       await third.call;
+    });
+  });
+
+  /** The person's guard: destroy on vc1 is refused, whoever approves it. */
+  const NEVER = { tool: 'destroy', endpoint: 'vc1', action: 'deny', reason: 'never on vc1' };
+
+  it('a deny rule config.json removes still refuses until a person allows the removal at its prompt; then the call asks', async () => {
+    await withGateway(withPolicy({ rules: [NEVER] }), undefined, async (g, client) => {
+      g.setConfig(gatewayConfig());
+      const first = await destroy(g, client, 'a');
+      assert.ok('refused' in first, `a destroy the confirmed deny refuses was held for an approval a person could click instead: ${JSON.stringify('held' in first ? first.held.subject : first)}`);
+      assert.match(first.refused, /^destroy was not run: policy\.rules\[0\] denies it: never on vc1 \(the rule a person confirmed; config\.json no longer refuses destroy on vc1/, 'the refusal names the confirmed rule and the waiting change');
+      const policy = await until('the policy prompt', () => ofKind(g.pending.list(), 'policy').length === 1).then(() => ofKind(g.pending.list(), 'policy')[0]!);
+      assert.ok(policy.subject.kind === 'policy', 'a policy prompt');
+      assert.deepEqual(policy.subject.loosenings, ['config.json no longer refuses destroy on vc1 (policy.rules[0] refused it: never on vc1)', 'config.json no longer has the rule that made destroy on vc1 ("never on vc1") refused'], 'the prompt says the refusal goes');
+      const record = g.audit.find((r) => r.event === 'tool.called' && r.tool === 'destroy');
+      assert.deepEqual([record?.outcome, record?.decision, record?.rule], ['denied', 'deny', 0], 'audited as the confirmed deny');
+      g.pending.decide(policy.id, 'allow-once');
+      await g.consent!.settled();
+      const second = await destroy(g, client, 'b');
+      assert.ok('held' in second, `once allowed, config.json's policy is in force: every change asks (${JSON.stringify(second)})`);
+      g.pending.decide(second.held.id, 'allow-once');
+      assert.equal(textOf(await second.call), 'destroyed b');
+    });
+  });
+
+  it('an ask rule config.json puts ahead of a confirmed deny is a loosening: the call is still refused, and the prompt says the ask now comes first', async () => {
+    await withGateway(withPolicy({ rules: [NEVER] }), undefined, async (g, client) => {
+      g.setConfig(withPolicy({ rules: [{ tool: 'destroy', action: 'ask', reason: 'look first' }, NEVER] }));
+      const first = await destroy(g, client, 'a');
+      assert.ok('refused' in first, `an ask rule put ahead of the confirmed deny made its destroy an approval a person could click: ${JSON.stringify('held' in first ? first.held.subject : first)}`);
+      const policy = await until('the policy prompt', () => ofKind(g.pending.list(), 'policy').length === 1).then(() => ofKind(g.pending.list(), 'policy')[0]!);
+      assert.ok(policy.subject.kind === 'policy', 'a policy prompt');
+      assert.deepEqual(policy.subject.loosenings, [
+        'config.json no longer refuses destroy on vc1 (policy.rules[0] refused it: never on vc1)',
+        'config.json now makes destroy on any endpoint ("look first") ask ahead of the rule that makes destroy on vc1 ("never on vc1") refused, so some of those calls ask instead (policy.rules[0])',
+      ], 'the prompt says what the ask rule does to the deny');
+      g.pending.decide(policy.id, 'deny');
     });
   });
 });

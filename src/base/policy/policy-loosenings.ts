@@ -103,3 +103,22 @@ export function policyLoosenings(before: Config, after: Config): string[] {
   }
   return lines;
 }
+
+/**
+ * The config to confirm for a reload `next` that loosens nothing of `confirmed`: `next`, but
+ * with each endpoint `confirmed` had read-only still read-only and each endpoint it lacked left
+ * out (counted as read-only). Security (E7-redteam): a read-write flag matters only once
+ * something is allowed, so it loosens nothing while nothing is; confirmed as it was, it was
+ * laundered: a writer who took the allows out and made vc1 read-write in one edit, then put the
+ * person's own allows back, got a prompt that named only those allows, not that they now reach vc1.
+ */
+export function confirmable(confirmed: Config, next: Config): Config {
+  const endpoints = next.endpoints.flatMap((e) => {
+    const was = confirmed.endpoints.find((c) => c.id === e.id);
+    if (!was) return [];
+    return [was.readOnly && !e.readOnly ? { ...e, readOnly: true } : e];
+  });
+  const same = endpoints.length === next.endpoints.length && endpoints.every((e, i) => e === next.endpoints[i]);
+  return same ? next : { ...next, endpoints };
+}
+

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { MAX_POLICY_LOOSENINGS, type ApprovalSubject } from '../../base/contracts/approval.js';
 import type { Config } from '../../base/contracts/config.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
-import { policyLoosenings, policyView } from '../../base/policy/policy-loosenings.js';
+import { confirmable, policyLoosenings, policyView } from '../../base/policy/policy-loosenings.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 
 /** Who a consent prompt is asked on behalf of: the held call's client, server and endpoint. */
@@ -52,7 +52,8 @@ export class PolicyConsent extends DisposableBase {
    */
   observe(next: Config): string[] {
     const lines = policyLoosenings(this.confirmedConfig, next);
-    if (lines.length === 0) this.confirmedConfig = next;
+    // E7-redteam: read-only flags (and endpoints) it turned off unasked stay as confirmed.
+    if (lines.length === 0) this.confirmedConfig = confirmable(this.confirmedConfig, next);
     return lines;
   }
 

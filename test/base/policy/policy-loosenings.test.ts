@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
 import type { PolicyRule } from '../../../src/base/contracts/policy.js';
-import { policyLoosenings, rulesLoosen } from '../../../src/base/policy/policy-loosenings.js';
+import { confirmable, policyLoosenings, rulesLoosen } from '../../../src/base/policy/policy-loosenings.js';
 
 const endpoint = (id: string, readOnly: boolean) => ({ id, kind: 'vsphere', url: `https://${id}.corp.example/sdk`, username: 'svc', readOnly, tls: { verify: true }, credential: `endpoint:${id}` });
 const config = (policy: Record<string, unknown> = {}, endpoints: { id: string; readOnly: boolean }[] = [{ id: 'vc1', readOnly: false }]) => Config.parse({
@@ -115,4 +115,21 @@ describe('policyLoosenings (D1-policyconsent)', () => {
     assert.deepEqual(policyLoosenings(config({}, [{ id: 'vc1', readOnly: true }]), config({}, [{ id: 'vc1', readOnly: false }])), [], 'nothing allowed: every change on vc1 asks');
     assert.deepEqual(policyLoosenings(config(allow, [{ id: 'vc1', readOnly: false }]), config(allow, [{ id: 'vc1', readOnly: true }])), [], 'made read-only');
   });
+
+  // E7-redteam: what a reload that loosens nothing confirms.
+  it('confirmable: the reload as it is, but an endpoint made read-write stays read-only and one added stays out', () => {
+    const before = config({}, [{ id: 'vc1', readOnly: true }, { id: 'vc2', readOnly: false }]);
+    const same = config({ approve: ['x'] }, [{ id: 'vc1', readOnly: true }, { id: 'vc2', readOnly: false }]);
+    assert.equal(confirmable(before, same), same, 'nothing turned off: the reload itself');
+    const next = config({}, [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }, { id: 'vc3', readOnly: false }]);
+    const kept = confirmable(before, next);
+    assert.deepEqual(kept.endpoints.map((e) => [e.id, e.readOnly]), [['vc1', true], ['vc2', true]], 'vc1 still read-only, vc2 read-only as the reload made it, vc3 left out');
+    assert.deepEqual(kept.policy, next.policy, 'the policy is the reload\'s');
+    assert.deepEqual(policyLoosenings(kept, config({ allow: ['x'] }, [{ id: 'vc1', readOnly: false }, { id: 'vc3', readOnly: false }])), [
+      'config.json now lets x run without asking (policy.allow)',
+      'config.json makes vc1 read-write (it was read-only)',
+      'config.json adds the read-write endpoint vc3',
+    ], 'an allow that comes back names both');
+  });
 });
+

@@ -118,4 +118,22 @@ describe('PolicyConsent against a config.json writer (E7-redteam)', () => {
       g.pending.decide(policy.id, 'deny');
     });
   });
+
+  it('an endpoint made read-write while nothing was allowed is still named when an allow comes back: the prompt says it was read-only', async () => {
+    const readOnly = (ro: boolean, policy: Record<string, unknown>) => Config.parse({ ...gatewayConfig({ readOnly: ro }), policy: { ...gatewayConfig().policy, ...policy } });
+    await withGateway(readOnly(true, { allow: ['test/destroy'] }), undefined, async (g, client) => {
+      // Step 1: the person's allow taken out (a tightening) and vc1 made read-write: nothing is allowed, so nothing waits.
+      g.setConfig(readOnly(false, {}));
+      // Step 2: the person's own allow put back: a prompt the person knows, for a rule that now reaches vc1.
+      g.setConfig(readOnly(false, { allow: ['test/destroy'] }));
+      const held = await destroy(g, client, 'a');
+      assert.ok('held' in held, `destroy ran on vc1 without asking: ${JSON.stringify(held)}`);
+      const policy = await until('the policy prompt', () => ofKind(g.pending.list(), 'policy').length === 1).then(() => ofKind(g.pending.list(), 'policy')[0]!);
+      assert.ok(policy.subject.kind === 'policy' && policy.subject.loosenings.includes('config.json makes vc1 read-write (it was read-only)'), `the prompt for the allow put back does not say that vc1, read-only when the person allowed it, is now read-write: ${JSON.stringify(policy.subject)}`);
+      assert.ok(held.held.subject.kind === 'tool' && held.held.subject.reasons?.[0]?.includes('vc1 was made read-write'), `the held call says why: ${JSON.stringify(held.held.subject)}`);
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(held.held.id, 'deny');
+      await held.call;
+    });
+  });
 });

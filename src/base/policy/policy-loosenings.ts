@@ -122,3 +122,21 @@ export function confirmable(confirmed: Config, next: Config): Config {
   return same ? next : { ...next, endpoints };
 }
 
+/** How a loosening cut to fit its prompt ends: said, so the part not shown is not read as absent. */
+export const LOOSENING_CUT = "… (cut here: 'keybroker policy list --json' shows the whole rule)";
+
+/** The most of one loosening the popup and `keybroker approvals` show (their cut, which says nothing of where to read the rest). */
+export const LOOSENING_SHOWN_CHARS = 400;
+
+/**
+ * `line` as the policy prompt carries it: whole when the approvers show it whole, else cut with
+ * LOOSENING_CUT at its end, never inside a surrogate pair. Security (E7-redteam): a rule's `when`
+ * runs to thousands of characters; cut with a bare "…", the end a person allowing the rule did
+ * not see (a production folder after forty lab ones) read as if the rule ended there.
+ */
+export function fitLoosening(line: string, max = LOOSENING_SHOWN_CHARS): string {
+  if (line.length <= max) return line;
+  let end = max - LOOSENING_CUT.length;
+  if (/[\uD800-\uDBFF]/.test(line[end - 1] ?? '')) end -= 1;
+  return line.slice(0, end) + LOOSENING_CUT;
+}

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
 import type { PolicyRule } from '../../../src/base/contracts/policy.js';
-import { confirmable, policyLoosenings, rulesLoosen } from '../../../src/base/policy/policy-loosenings.js';
+import { LOOSENING_CUT, confirmable, fitLoosening, policyLoosenings, rulesLoosen } from '../../../src/base/policy/policy-loosenings.js';
 
 const endpoint = (id: string, readOnly: boolean) => ({ id, kind: 'vsphere', url: `https://${id}.corp.example/sdk`, username: 'svc', readOnly, tls: { verify: true }, credential: `endpoint:${id}` });
 const config = (policy: Record<string, unknown> = {}, endpoints: { id: string; readOnly: boolean }[] = [{ id: 'vc1', readOnly: false }]) => Config.parse({
@@ -130,6 +130,16 @@ describe('policyLoosenings (D1-policyconsent)', () => {
       'config.json makes vc1 read-write (it was read-only)',
       'config.json adds the read-write endpoint vc3',
     ], 'an allow that comes back names both');
+  });
+
+  it('fitLoosening: whole up to 400 characters; longer, cut to 400 with a note that says it was cut and where the rest is, never inside a surrogate pair', () => {
+    assert.equal(fitLoosening('x'.repeat(400)), 'x'.repeat(400), 'exactly 400: whole');
+    const cut = fitLoosening('x'.repeat(401));
+    assert.equal(cut.length, 400, 'cut to 400');
+    assert.ok(cut.endsWith(LOOSENING_CUT), 'the note ends it');
+    const at = 400 - LOOSENING_CUT.length;
+    const pair = fitLoosening(`${'x'.repeat(at - 1)}😀${'y'.repeat(100)}`);
+    assert.equal(pair, `${'x'.repeat(at - 1)}${LOOSENING_CUT}`, 'the pair that would be split is left out whole');
   });
 });
 

@@ -7,6 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Config } from '../../../src/base/contracts/config.js';
 import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
+import { LOOSENING_CUT } from '../../../src/base/policy/policy-loosenings.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 import { until } from '../../support/wait.js';
 import { gatewayConfig, makeGateway } from './gateway-harness.js';
@@ -136,4 +137,24 @@ describe('PolicyConsent against a config.json writer (E7-redteam)', () => {
       await held.call;
     });
   });
+
+  it('a loosening too long for the prompt\'s line says it was cut, so the part a person does not see is not taken as absent', async () => {
+    // 40 lab folders first, the production one last: cut silently at 512 characters, the line reads as lab only.
+    const folders = [...Array.from({ length: 40 }, (_, i) => `Lab/team-${String(i).padStart(2, '0')}-sandbox`), 'Prod/*'];
+    await withGateway(gatewayConfig(), undefined, async (g, client) => {
+      g.setConfig(withPolicy({ allow: ['test/destroy'], rules: [{ tool: 'vsphere_power', when: { folder: folders }, action: 'allow', reason: 'lab power' }] }));
+      const held = await destroy(g, client, 'a');
+      assert.ok('held' in held, 'the destroy waits');
+      const policy = await until('the policy prompt', () => ofKind(g.pending.list(), 'policy').length === 1).then(() => ofKind(g.pending.list(), 'policy')[0]!);
+      assert.ok(policy.subject.kind === 'policy', 'a policy prompt');
+      const line = policy.subject.loosenings.find((l) => l.startsWith('config.json now lets vsphere_power on any endpoint when'));
+      assert.ok(line, `the rule is listed: ${JSON.stringify(policy.subject.loosenings)}`);
+      assert.ok(line.includes('Prod/*') || line.endsWith(LOOSENING_CUT), `the line was cut where nobody can tell, before the production folder: ${line}`);
+      assert.ok(line.length <= 400, 'it fits what the popup and keybroker approvals show of a line, so the note is seen');
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(held.held.id, 'deny');
+      await held.call;
+    });
+  });
 });
+

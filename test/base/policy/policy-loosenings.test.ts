@@ -85,6 +85,7 @@ describe('policyLoosenings (D1-policyconsent)', () => {
     assert.equal(rulesLoosen([a], [q, d, a]), false, 'an ask ahead of a deny that is itself new');
     assert.equal(rulesLoosen([d, q], [q, d]), true, 'an ask moved ahead of the deny');
     assert.equal(rulesLoosen([d], [rule('x', 'deny'), d]), false, 'a deny put in anywhere');
+    assert.equal(rulesLoosen([q, d], [rule('q2', 'ask'), q, d]), true, 'an ask ahead of a kept ask that a kept deny follows (mutation survivor: the deny further on counts)');
   });
 
   it('an ask rule put in, or moved, ahead of a deny rule is said in words; one that was already ahead of it is not', () => {
@@ -94,6 +95,8 @@ describe('policyLoosenings (D1-policyconsent)', () => {
     assert.deepEqual(policyLoosenings(config({ rules: [deny] }), config({ rules: [ask, deny] })), [line], 'put in');
     assert.deepEqual(policyLoosenings(config({ rules: [deny, ask] }), config({ rules: [ask, deny] })), [line], 'moved');
     assert.deepEqual(policyLoosenings(config({ rules: [ask, deny] }), config({ rules: [ask, deny, rule('y', 'allow', 'y')] })), ['config.json now lets y on any endpoint ("y") run without asking (policy.rules[2])'], 'already ahead: only the new allow is listed');
+    const kept = rule('k', 'allow', 'kept');
+    assert.deepEqual(policyLoosenings(config({ rules: [kept] }), config({ rules: [ask, kept, rule('y', 'allow', 'y')] })), ['config.json now lets y on any endpoint ("y") run without asking (policy.rules[2])'], 'an ask ahead of an allow or another ask is no refusal turned into a prompt (mutation survivors)');
   });
 
   it('limits raised or a rate dropped is a loosening; limits lowered or a rate added is not', () => {
@@ -130,6 +133,10 @@ describe('policyLoosenings (D1-policyconsent)', () => {
       'config.json makes vc1 read-write (it was read-only)',
       'config.json adds the read-write endpoint vc3',
     ], 'an allow that comes back names both');
+    // Mutation survivors: an endpoint only added, or one flipped beside one left as it was.
+    assert.deepEqual(confirmable(config({}, [{ id: 'vc1', readOnly: false }]), config({}, [{ id: 'vc1', readOnly: false }, { id: 'vc3', readOnly: false }])).endpoints.map((e) => e.id), ['vc1'], 'an endpoint only added is left out');
+    const flipped = confirmable(config({}, [{ id: 'vc1', readOnly: true }, { id: 'vc2', readOnly: true }]), config({}, [{ id: 'vc1', readOnly: false }, { id: 'vc2', readOnly: true }]));
+    assert.deepEqual(flipped.endpoints.map((e) => [e.id, e.readOnly]), [['vc1', true], ['vc2', true]], 'vc1 kept read-only beside an unchanged vc2');
   });
 
   it('fitLoosening: whole up to 400 characters; longer, cut to 400 with a note that says it was cut and where the rest is, never inside a surrogate pair', () => {
@@ -137,6 +144,7 @@ describe('policyLoosenings (D1-policyconsent)', () => {
     const cut = fitLoosening('x'.repeat(401));
     assert.equal(cut.length, 400, 'cut to 400');
     assert.ok(cut.endsWith(LOOSENING_CUT), 'the note ends it');
+    assert.match(LOOSENING_CUT, /^… \(cut here: 'keybroker policy list --json' shows the whole rule\)$/, 'the note says it was cut and where the whole rule is');
     const at = 400 - LOOSENING_CUT.length;
     const pair = fitLoosening(`${'x'.repeat(at - 1)}😀${'y'.repeat(100)}`);
     assert.equal(pair, `${'x'.repeat(at - 1)}${LOOSENING_CUT}`, 'the pair that would be split is left out whole');

@@ -105,6 +105,16 @@ describe('PolicyConsent against a config.json writer (E7-redteam)', () => {
     });
   });
 
+  it('a call config.json still refuses (its own deny first, beside a loosening elsewhere) is refused as config.json says, with no policy prompt about it', async () => {
+    await withGateway(withPolicy({ rules: [NEVER] }), undefined, async (g, client) => {
+      // The allow entry is a loosening that waits, so the confirmed policy is not config.json's.
+      g.setConfig(withPolicy({ allow: ['test/echo'], rules: [{ tool: 'destroy', action: 'deny', reason: 'not today' }, NEVER] }));
+      const first = await destroy(g, client, 'a');
+      assert.deepEqual(first, { refused: 'destroy was not run: policy.rules[0] denies it: not today' }, 'refused by config.json\'s own first deny, nothing said of a waiting change');
+      assert.deepEqual(ofKind(g.pending.list(), 'policy'), [], 'no policy prompt: nothing waits for a person');
+    });
+  });
+
   it('an ask rule config.json puts ahead of a confirmed deny is a loosening: the call is still refused, and the prompt says the ask now comes first', async () => {
     await withGateway(withPolicy({ rules: [NEVER] }), undefined, async (g, client) => {
       g.setConfig(withPolicy({ rules: [{ tool: 'destroy', action: 'ask', reason: 'look first' }, NEVER] }));

@@ -166,5 +166,32 @@ describe('PolicyConsent against a config.json writer (E7-redteam)', () => {
       await held.call;
     });
   });
+
+  // Mutation survivors of gateway.ts's ranged run (countCall, confirmedDeny).
+  it('a rate both the confirmed policy and config.json keep counts each call once while a loosening elsewhere waits', async () => {
+    await withGateway(withPolicy({ allow: ['test/destroy'], limits: limitsWith([RATE]) }), undefined, async (g, client) => {
+      g.setConfig(withPolicy({ allow: ['test/destroy', 'test/echo'], limits: limitsWith([RATE]) }));
+      assert.deepEqual(await destroy(g, client, 'a'), { ran: true }, 'the first is within the rate');
+      assert.deepEqual(await destroy(g, client, 'b'), { ran: true }, 'the second is within the rate of 2: the first was counted once, not twice');
+      const third = await destroy(g, client, 'c');
+      assert.ok('held' in third, `the third asks: ${JSON.stringify(third)}`);
+      g.pending.decide(third.held.id, 'deny');
+      await third.call;
+    });
+  });
+
+  it('a call with no endpoint: a read runs beside a waiting loosening, and one a dropped deny refuses says so without an endpoint', async () => {
+    const none = (policy: Record<string, unknown>) => Config.parse({ version: 1, policy });
+    await withGateway(none({ rules: [{ tool: 'target', action: 'deny', reason: 'no target' }] }), undefined, async (g, client) => {
+      g.setConfig(none({ allow: ['test/destroy'] }));
+      const echoed = await client.callTool({ name: 'echo', arguments: { text: 'hi' } }) as CallToolResult;
+      assert.equal(textOf(echoed), 'hi', 'a read with no endpoint runs');
+      const refused = await client.callTool({ name: 'target', arguments: {} }) as CallToolResult;
+      assert.equal(textOf(refused), 'target was not run: policy.rules[0] denies it: no target (the rule a person confirmed; config.json no longer refuses target (policy.rules[0] refused it: no target), but no person has allowed that yet: another prompt asks about it)', 'refused by the confirmed deny, naming no endpoint');
+      const policy = await until('the policy prompt', () => ofKind(g.pending.list(), 'policy').length === 1).then(() => ofKind(g.pending.list(), 'policy')[0]!);
+      assert.ok(policy.subject.kind === 'policy' && policy.subject.loosenings[0] === 'config.json no longer refuses target (policy.rules[0] refused it: no target)', JSON.stringify(policy.subject));
+      g.pending.decide(policy.id, 'deny');
+    });
+  });
 });
 

@@ -419,6 +419,9 @@ export const AREAS = {
       'test/platform/gateway/cancelled-ids.test.ts',
       // D3-bounds (D262): the call's life cap behind the real Gateway, on a ManualClock (about 4 s).
       'test/platform/gateway/call-lifetime.test.ts',
+      // E7-redteam: the Gateway's confirmed deny and its count of confirmed rates (D272, -3),
+      // on the test-server child with the host's PolicyConsent (about 15 s); for ranged runs of gateway.ts.
+      'test/platform/gateway/policy-consent-attacks.test.ts',
     ],
   },
   'local-safety': {

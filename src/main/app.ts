@@ -83,7 +83,8 @@ export async function runApp(): Promise<void> {
   const settings = owned.add(new SettingsWindow((section) => createAppWindow(factory, 'settings', web, SETTINGS_WINDOW_OPTIONS, section)));
   // Handlers go in before anything can open a window (STYLE.md §5): a client may connect and
   // ask for an approval while the host is still starting, so they wait for it.
-  const hostReady = Host.start({ home, keychain, logins, approver, pending, servers, launcher });
+  // windowOnlyConsent: a policy consent or a config.json server's unlock only from the popup (E7-redteam).
+  const hostReady = Host.start({ home, keychain, logins, approver, pending, windowOnlyConsent: true, servers, launcher });
   const services = new AppServices({
     home, keychain, logins,
     host: { reloadConfig: async (changed) => (await hostReady).reloadConfig(changed) },

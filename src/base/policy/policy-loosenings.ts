@@ -22,15 +22,22 @@ export function describeRule(rule: PolicyRule): string {
 }
 
 /**
- * Whether `after`'s rules can let a call run without asking that `before`'s would not: false
- * only when `after` is `before` with allow rules taken out and rules that do not allow put in
- * (either can only make a first match ask or deny). Anything else (an allow rule added or
- * changed, a deny or ask rule removed, an order changed) counts as a loosening: conservative.
+ * Whether `after`'s rules can let a call through that `before`'s would not: false only when
+ * `after` is `before` with allow rules taken out, deny rules put in, and ask rules put in where
+ * no deny rule of `before` comes after them (each can only make a first match ask or deny).
+ * Anything else (an allow rule added or changed, a deny or ask rule removed, an order changed,
+ * an ask put ahead of a deny) counts as a loosening: conservative.
  */
 export function rulesLoosen(before: readonly PolicyRule[], after: readonly PolicyRule[]): boolean {
   const b = before.map((r) => JSON.stringify(r));
   const a = after.map((r) => JSON.stringify(r));
-  // fits[i][j]: after[j..] is before[i..] with allow rules taken out and other rules put in.
+  // Security (E7-redteam): an ask rule put ahead of a kept deny turns a refusal into a prompt
+  // a careless person can allow; denyFrom[i]: a deny rule is among before[i..].
+  const denyFrom = before.map((r) => r.action === 'deny');
+  denyFrom.push(false);
+  // Stryker disable next-line ArithmeticOperator: starting at length + 1 only reads undefined past the end, as falsy as false.
+  for (let i = before.length - 1; i >= 0; i--) denyFrom[i] = denyFrom[i]! || denyFrom[i + 1]!;
+  // fits[i][j]: after[j..] is before[i..] with allow rules taken out and such rules put in.
   // Filled from the ends (at most 501 x 501 cells: rules are capped at 500).
   const fits: boolean[][] = Array.from({ length: b.length + 1 }, () => new Array<boolean>(a.length + 1).fill(false));
   for (let i = b.length; i >= 0; i--) {
@@ -38,7 +45,7 @@ export function rulesLoosen(before: readonly PolicyRule[], after: readonly Polic
       fits[i]![j] = i === b.length && j === a.length
         || (i < b.length && j < a.length && b[i] === a[j] && fits[i + 1]![j + 1]!)
         || (i < b.length && before[i]!.action === 'allow' && fits[i + 1]![j]!)
-        || (j < a.length && after[j]!.action !== 'allow' && fits[i]![j + 1]!);
+        || (j < a.length && (after[j]!.action === 'deny' || (after[j]!.action === 'ask' && !denyFrom[i])) && fits[i]![j + 1]!);
     }
   }
   return !fits[0]![0]!;
@@ -76,6 +83,15 @@ export function policyLoosenings(before: Config, after: Config): string[] {
     for (const r of before.policy.rules) {
       if (r.action !== 'allow' && !after.policy.rules.some((a) => same(a, r))) lines.push(`config.json no longer has the rule that made ${describeRule(r)} ${r.action === 'deny' ? 'refused' : 'ask'}`);
     }
+    // An ask rule, new or moved, now ahead of a deny rule it was not ahead of: those calls ask instead of being refused.
+    // Stryker disable next-line ArrayDeclaration: a rule absent from `before` has no denies after it; a non-rule element equals no deny either.
+    const deniesAfter = (rules: readonly PolicyRule[], k: number) => (k < 0 ? [] : rules.slice(k + 1).filter((r) => r.action === 'deny'));
+    after.policy.rules.forEach((r, i) => {
+      if (r.action !== 'ask') return;
+      const was = deniesAfter(before.policy.rules, before.policy.rules.findIndex((b) => same(b, r)));
+      const overtaken = deniesAfter(after.policy.rules, i).filter((d) => before.policy.rules.some((b) => same(b, d)) && !was.some((w) => same(w, d)));
+      if (overtaken.length) lines.push(`config.json now makes ${describeRule(r)} ask ahead of the rule that makes ${describeRule(overtaken[0]!)} refused, so some of those calls ask instead (policy.rules[${i}])`);
+    });
     if (lines.length === listed) lines.push('config.json changed the order of policy.rules, so an allow rule now comes first for some calls');
   }
   if (limitsLoosen(before.policy.limits, after.policy.limits)) lines.push('config.json raises or removes blast-radius limits (policy.limits), so more changes run without asking');
@@ -88,4 +104,42 @@ export function policyLoosenings(before: Config, after: Config): string[] {
     else if (old.readOnly) lines.push(`config.json makes ${e.id} read-write (it was read-only)`);
   }
   return lines;
+}
+
+/**
+ * The config to confirm for a reload `next` that loosens nothing of `confirmed`: `next`, but
+ * with each endpoint `confirmed` had read-only still read-only and each endpoint it lacked left
+ * out (counted as read-only). Security (E7-redteam): a read-write flag matters only once
+ * something is allowed, so it loosens nothing while nothing is; confirmed as it was, it was
+ * laundered: a writer who took the allows out and made vc1 read-write in one edit, then put the
+ * person's own allows back, got a prompt that named only those allows, not that they now reach vc1.
+ */
+export function confirmable(confirmed: Config, next: Config): Config {
+  const endpoints = next.endpoints.flatMap((e) => {
+    const was = confirmed.endpoints.find((c) => c.id === e.id);
+    if (!was) return [];
+    return [was.readOnly && !e.readOnly ? { ...e, readOnly: true } : e];
+  });
+  const same = endpoints.length === next.endpoints.length && endpoints.every((e, i) => e === next.endpoints[i]);
+  return same ? next : { ...next, endpoints };
+}
+
+/** How a loosening cut to fit its prompt ends: said, so the part not shown is not read as absent. */
+export const LOOSENING_CUT = "… (cut here: 'keybroker policy list --json' shows the whole rule)";
+
+/** The most of one loosening the popup and `keybroker approvals` show (their cut, which says nothing of where to read the rest). */
+export const LOOSENING_SHOWN_CHARS = 400;
+
+/**
+ * `line` as the policy prompt carries it: whole when the approvers show it whole, else cut with
+ * LOOSENING_CUT at its end, never inside a surrogate pair. Security (E7-redteam): a rule's `when`
+ * runs to thousands of characters; cut with a bare "…", the end a person allowing the rule did
+ * not see (a production folder after forty lab ones) read as if the rule ended there.
+ */
+export function fitLoosening(line: string, max = LOOSENING_SHOWN_CHARS): string {
+  if (line.length <= max) return line;
+  let end = max - LOOSENING_CUT.length;
+  // Stryker disable next-line StringLiteral: end - 1 is always inside a line longer than max, so the default is never read.
+  if (/[\uD800-\uDBFF]/.test(line[end - 1] ?? '')) end -= 1;
+  return line.slice(0, end) + LOOSENING_CUT;
 }

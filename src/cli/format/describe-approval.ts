@@ -92,7 +92,7 @@ export function describePlan(a: ApprovalRequest): string[] {
     // D1-policyconsent: what config.json now lets run without asking, every line (allowing accepts them all).
     const lines = [`${a.id}  ${toOneLine('config.json changed the policy so that changes run without asking; allow these rules?', 400)}`];
     for (const line of a.subject.loosenings) lines.push(`          ${toOneLine(line, 400)}`);
-    lines.push(`          ${toOneLine(`'keybroker approve ${a.id}' allows them; 'keybroker deny ${a.id}' keeps every such call asking`, 200)}`);
+    lines.push(`          ${toOneLine(`'keybroker approve ${a.id}' allows them (with the desktop app running, only its window does); 'keybroker deny ${a.id}' keeps every such call asking`, 200)}`);
     return lines;
   }
   const why = (a.subject.reasons ?? []).map((r) => `          ${toOneLine(`asks because: ${r}`, 200)}`);

@@ -1,4 +1,4 @@
-import type { PolicyLimits } from '../../base/contracts/policy.js';
+import type { PolicyLimits, RateLimit } from '../../base/contracts/policy.js';
 import { globMatch } from '../../base/policy/glob.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -10,6 +10,18 @@ export interface LimitHit {
   readonly message: string;
 }
 
+/**
+ * What a rate counts, as one key: its tools and its window, not its name or its maximum.
+ * Security (E7-redteam): counts keyed by the name let a config.json writer empty a confirmed
+ * rate's count without a prompt: a rate of the same name with a one-second window, put first,
+ * pruned the shared list to the last second at every check; one of the same name with other
+ * tools kept the confirmed rate from being counted at all. Calls of the same tools in the same
+ * window are the same count, whatever the rate is called or allows.
+ */
+export function rateKey(rate: RateLimit): string {
+  return JSON.stringify([[...rate.tools].sort(), rate.windowSeconds]);
+}
+
 const span = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`);
 
 /**
@@ -19,7 +31,7 @@ const span = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} min` : 
  * memory: a host restart starts the windows afresh (DECISIONS).
  */
 export class BlastRadius {
-  /** `${limit name}\0${endpoint}` → times of the counted calls, oldest first. */
+  /** `${rateKey}\0${endpoint}` → times of the counted calls, oldest first. */
   private readonly calls = new Map<string, number[]>();
   private readonly failures = new Map<string, { inRow: number; openUntil: number }>();
 
@@ -31,7 +43,7 @@ export class BlastRadius {
     const hits: LimitHit[] = [];
     for (const rate of limits.rates) {
       if (!rate.tools.some((g) => globMatch(g, tool))) continue;
-      const recent = this.recent(`${rate.name}\0${endpoint}`, now, rate.windowSeconds);
+      const recent = this.recent(`${rateKey(rate)}\0${endpoint}`, now, rate.windowSeconds);
       if (recent.length >= rate.max) hits.push({ kind: 'rate', message: `limit '${rate.name}' reached: ${rate.max} per ${span(rate.windowSeconds)} on endpoint ${endpoint} (${recent.length} already)` });
     }
     if (objects > limits.maxObjectsPerCall) hits.push({ kind: 'objects', message: `limit 'objects per call' reached: this call targets ${objects} objects, more than ${limits.maxObjectsPerCall}` });
@@ -42,12 +54,15 @@ export class BlastRadius {
     return hits;
   }
 
-  /** Count a call that is about to run against the rate limits it falls under. */
+  /** Count a call that is about to run against the rate limits it falls under, once per count. */
   record(limits: PolicyLimits, tool: string, endpoint: string): void {
     const now = this.clock.now();
+    const counted = new Set<string>();
     for (const rate of limits.rates) {
       if (!rate.tools.some((g) => globMatch(g, tool))) continue;
-      const key = `${rate.name}\0${endpoint}`;
+      const key = `${rateKey(rate)}\0${endpoint}`;
+      if (counted.has(key)) continue;
+      counted.add(key);
       this.calls.set(key, [...this.recent(key, now, rate.windowSeconds), now]);
     }
   }

@@ -17,7 +17,7 @@ import { elapsedMs, type Clock } from '../ports/clock.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { argsPreview } from './args-preview.js';
-import { BlastRadius, type LimitHit } from './blast-radius.js';
+import { BlastRadius, rateKey, type LimitHit } from './blast-radius.js';
 import type { PinDiff, ToolPins } from './tool-pins.js';
 import type { PinnedServer } from '../../base/contracts/tool-pins.js';
 import { ChildConnection } from './child-connection.js';
@@ -381,7 +381,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       }
       // Policy (issue 14), in order: rules over what the plan resolved, then blast-radius
       // limits, then the pinned definitions; any of them can make the call ask.
-      const decision = this.decide(config, entry.spec.name, name, endpoint?.id, plan, legacyAsk, writes);
+      const decision = this.confirmedDeny(config, entry.spec.name, tool, endpoint, plan, writes, (line) => this.deps.policyConsent!.ask(config, line, { client, server: entry.spec.name, endpoint: endpoint?.id ?? entry.spec.name }))
+        ?? this.decide(config, entry.spec.name, name, endpoint?.id, plan, legacyAsk, writes);
       const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
       // Security (D1-policyconsent): a call that would run without asking only by a loosening of
       // config.json no person allowed asks as if that loosening were absent; the audit names it.
@@ -546,7 +547,9 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     this.limits.record(config.policy.limits, tool, endpoint);
     const base = this.deps.policyConsent?.confirmed();
     if (!base || base === config) return;
-    const dropped = base.policy.limits.rates.filter((r) => !config.policy.limits.rates.some((c) => c.name === r.name));
+    // Security (E7-redteam): by what a rate counts, not its name, which a writer keeps on other tools.
+    const counting = new Set(config.policy.limits.rates.map(rateKey));
+    const dropped = base.policy.limits.rates.filter((r) => !counting.has(rateKey(r)));
     if (dropped.length) this.limits.record({ ...base.policy.limits, rates: dropped }, tool, endpoint);
   }
 
@@ -571,6 +574,22 @@ export class Gateway extends DisposableBase implements GatewaySessions {
     }
     if (endpoint && this.limits.check(base.policy.limits, tool.name, endpoint.id, plan?.objects.length ?? 0).length > 0) why.push('policy.limits were raised past the confirmed ones');
     return why.length ? `config.json now lets ${tool.name} run${endpoint ? ` on ${endpoint.id}` : ''} without asking (${why.join('; ')})` : undefined;
+  }
+
+  /**
+   * Security (E7-redteam): a call the policy a person confirmed refuses by a deny rule stays
+   * refused while config.json's change that would let it ask (or run) waits for a person's
+   * consent; `ask` raises that consent's prompt with the call's own line. Undefined when the
+   * confirmed policy does not refuse it (or no consent is kept, or config.json refuses it too).
+   */
+  private confirmedDeny(config: Config, server: string, tool: Tool, endpoint: Endpoint | undefined, plan: ChildPlan | undefined, writes: boolean, ask: (line: string) => void): PolicyDecision | undefined {
+    const base = this.deps.policyConsent?.confirmed();
+    if (!base || base === config) return undefined;
+    const then = this.decide(base, server, tool.name, endpoint?.id, plan, needsApproval(server, tool, base), writes);
+    if (then.action !== 'deny' || this.decide(config, server, tool.name, endpoint?.id, plan, needsApproval(server, tool, config), writes).action === 'deny') return undefined;
+    const line = `config.json no longer refuses ${tool.name}${endpoint ? ` on ${endpoint.id}` : ''} (policy.rules[${then.rule}] refused it: ${then.reason})`;
+    ask(line);
+    return { ...then, reason: `${then.reason} (the rule a person confirmed; ${line}, but no person has allowed that yet: another prompt asks about it)` };
   }
 
   /** The policy decision of a call under `config`: the rules over the plan's facts, else the default (issue 14). */
@@ -647,7 +666,8 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       if (planned && !planned.ok) return { ...none, endpoint: endpoint?.id, error: planned.error };
       plan = planned?.plan;
     }
-    const decision = this.decide(config, server, name, endpoint?.id, plan, legacyAsk, writes);
+    // E7-redteam: a deny a person confirmed holds while its removal waits (nothing is asked here).
+    const decision = this.confirmedDeny(config, server, tool, endpoint, plan, writes, () => undefined) ?? this.decide(config, server, name, endpoint?.id, plan, legacyAsk, writes);
     const hits = endpoint ? this.limits.check(config.policy.limits, name, endpoint.id, plan?.objects.length ?? 0) : [];
     // D1-policyconsent: an allow that waits for a person's consent is reported as the ask it is now.
     const pending = decision.action === 'allow' && hits.length === 0 ? this.unconfirmed(config, server, tool, endpoint, plan, decision, writes) : undefined;

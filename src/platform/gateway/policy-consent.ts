@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { MAX_POLICY_LOOSENINGS, type ApprovalSubject } from '../../base/contracts/approval.js';
 import type { Config } from '../../base/contracts/config.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
-import { policyLoosenings, policyView } from '../../base/policy/policy-loosenings.js';
+import { confirmable, fitLoosening, policyLoosenings, policyView } from '../../base/policy/policy-loosenings.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
 
 /** Who a consent prompt is asked on behalf of: the held call's client, server and endpoint. */
@@ -52,7 +52,8 @@ export class PolicyConsent extends DisposableBase {
    */
   observe(next: Config): string[] {
     const lines = policyLoosenings(this.confirmedConfig, next);
-    if (lines.length === 0) this.confirmedConfig = next;
+    // E7-redteam: read-only flags (and endpoints) it turned off unasked stay as confirmed.
+    if (lines.length === 0) this.confirmedConfig = confirmable(this.confirmedConfig, next);
     return lines;
   }
 
@@ -70,7 +71,7 @@ export class PolicyConsent extends DisposableBase {
     const all = [first, ...rest];
     // Security: allowing accepts every line, so none is hidden; past the cap the last line says how many more.
     const loosenings = all.length <= MAX_POLICY_LOOSENINGS ? all : [...all.slice(0, MAX_POLICY_LOOSENINGS - 1), `and ${all.length - MAX_POLICY_LOOSENINGS + 1} more changes: see 'keybroker policy list' before you allow them`];
-    const subject: ApprovalSubject = { kind: 'policy', loosenings: loosenings.map((l) => l.slice(0, 512)), hash };
+    const subject: ApprovalSubject = { kind: 'policy', loosenings: loosenings.map((l) => fitLoosening(l)), hash };
     const done = askUser(this.deps, {
       client: who.client, server: who.server, endpoint: who.endpoint, subject,
       timeoutMs: this.deps.timeoutMs(), signal: this.stop.signal,

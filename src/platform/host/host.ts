@@ -13,6 +13,7 @@ import type { Approver } from '../approvals/approver.js';
 import { Broker } from '../broker/broker.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { PendingApprovals } from '../approvals/pending-approvals.js';
+import { AnsweredInWindowError, answeredInWindowOnly } from '../approvals/answered-in-window.js';
 import type { UpstreamLogin } from '../broker/upstream-login.js';
 import type { ChildLink } from '../broker/child-link.js';
 import { ConfigStore } from '../config/config-store.js';
@@ -46,6 +47,11 @@ export interface HostOptions {
   readonly approver: Approver;
   /** The queue `keybroker approvals/approve/deny` answer; absent where no CLI approval is offered. */
   readonly pending?: PendingApprovals;
+  /**
+   * The desktop app: a prompt that guards against a config.json writer (answeredInWindowOnly)
+   * is answered only in its popup; `keybroker approve` of it is refused (E7-redteam).
+   */
+  readonly windowOnlyConsent?: boolean;
   readonly clock?: Clock;
   /** The MCP servers to run as supervised children (built-ins plus config `servers`). */
   readonly servers?: readonly ServerSpec[];
@@ -282,6 +288,9 @@ export class Host extends DisposableBase implements ControlHandler {
 
   async decideApproval(id: string, decision: ApprovalDecision): Promise<ControlResult<'approvals.decide'>> {
     if (!this.options.pending) throw new Error('approvals are answered in the KeyBroker window here');
+    // Security (E7-redteam): the process that wrote config.json can reach this socket too.
+    const request = this.options.windowOnlyConsent ? this.options.pending.list().find((r) => r.id === id) : undefined;
+    if (request && answeredInWindowOnly(request)) throw new AnsweredInWindowError(request);
     this.options.pending.decide(id, decision);
     return { decided: id };
   }

@@ -96,7 +96,7 @@ describe('describeApproval() with a plan (issue 11)', () => {
       '3f9a2c1e  config.json changed the policy so that changes run without asking; allow these rules?',
       'config.json now lets vsphere_power run on vc1 without asking (policy.allow names vsphere/vsphere_power)',
       'config.json makes vc2 read-write\uFFFD fake row',
-      "'keybroker approve 3f9a2c1e' allows them; 'keybroker deny 3f9a2c1e' keeps every such call asking",
+      "'keybroker approve 3f9a2c1e' allows them (with the desktop app running, only its window does); 'keybroker deny 3f9a2c1e' keeps every such call asking",
     ]);
   });
 

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../../../src/base/contracts/policy.js';
-import { BlastRadius } from '../../../src/platform/gateway/blast-radius.js';
+import { BlastRadius, rateKey } from '../../../src/platform/gateway/blast-radius.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
 const ONE_DELETE_PER_90S: PolicyLimits = { ...DEFAULT_POLICY_LIMITS, rates: [{ name: 'deletes', tools: ['*_delete'], max: 1, windowSeconds: 90 }] };
@@ -42,5 +42,35 @@ describe('BlastRadius details', () => {
     for (let i = 0; i < ONE_DELETE_PER_90S.breaker.failures; i++) b.outcome(ONE_DELETE_PER_90S, 'vc1', true);
     const hits = b.check(ONE_DELETE_PER_90S, 'vsphere_snapshot_delete', 'vc1', ONE_DELETE_PER_90S.maxObjectsPerCall + 1);
     assert.deepEqual(hits.map((h) => h.kind), ['rate', 'objects', 'breaker']);
+  });
+
+  // E7-redteam: counts are by what a rate counts (its tools and window), never by its name.
+  it('a rate of the same name with a one-second window does not empty another\'s count', () => {
+    const clock = new ManualClock();
+    const b = new BlastRadius(clock);
+    const tenMinutes = { name: 'destroys', tools: ['destroy'], max: 2, windowSeconds: 600 };
+    const limits = { ...ONE_DELETE_PER_90S, rates: [{ ...tenMinutes, max: 100_000, windowSeconds: 1 }, tenMinutes] };
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(b.check(limits, 'destroy', 'vc1', 1), [], `call ${i + 1} is within both rates`);
+      b.record(limits, 'destroy', 'vc1');
+      clock.advance(2_000);
+    }
+    assert.deepEqual(b.check(limits, 'destroy', 'vc1', 1).map((h) => h.message), ["limit 'destroys' reached: 2 per 10 min on endpoint vc1 (2 already)"], 'the 10-minute count kept both calls');
+  });
+
+  it('counts a call once for two rates that count the same tools in the same window, whatever their names', () => {
+    const b = new BlastRadius(new ManualClock());
+    const limits = { ...ONE_DELETE_PER_90S, rates: [{ name: 'a', tools: ['destroy', 'wipe'], max: 2, windowSeconds: 60 }, { name: 'b', tools: ['wipe', 'destroy'], max: 5, windowSeconds: 60 }] };
+    b.record(limits, 'destroy', 'vc1');
+    assert.deepEqual(b.check(limits, 'destroy', 'vc1', 1), [], 'one call counted once, not twice');
+    b.record(limits, 'wipe', 'vc1');
+    assert.deepEqual(b.check(limits, 'destroy', 'vc1', 1).map((h) => h.message), ["limit 'a' reached: 2 per 1 min on endpoint vc1 (2 already)"], 'both rates read the one count');
+  });
+
+  it('rateKey: the same for a renamed or re-capped rate and for its tools in another order; another for other tools or another window', () => {
+    const r = { name: 'x', tools: ['a', 'b'], max: 1, windowSeconds: 60 };
+    assert.equal(rateKey({ ...r, name: 'y', max: 9, tools: ['b', 'a'] }), rateKey(r), 'name, max and order do not change what is counted');
+    assert.notEqual(rateKey({ ...r, tools: ['a'] }), rateKey(r), 'other tools are another count');
+    assert.notEqual(rateKey({ ...r, windowSeconds: 61 }), rateKey(r), 'another window is another count');
   });
 });

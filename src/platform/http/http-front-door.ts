@@ -5,6 +5,7 @@ import type { Config } from '../../base/contracts/config.js';
 import type { Disposable } from '../../base/lifecycle/disposable.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import { monotonicClock } from '../ports/monotonic-clock.js';
 import type { GatewaySessions } from '../gateway/gateway-sessions.js';
 import { apiKeyDigest, apiKeyMatches } from './api-key.js';
 import { applyCorsHeaders, applyPreflightHeaders, MCP_HTTP_METHODS } from './cors-headers.js';
@@ -14,6 +15,7 @@ import { DEFAULT_SESSION_IDLE_MS, HttpSessionRouter } from './http-session-route
 import { RateLimiter } from './rate-limiter.js';
 import { readBody } from './read-body.js';
 import { RefusalCoalescer } from './refusal-coalescer.js';
+import { auditStall } from './stalled-responses.js';
 import { UnauthBudget } from './unauth-budget.js';
 import { checkOrigin, isAllowedHost, presentedApiKey, serverFromPath } from './request-checks.js';
 
@@ -37,7 +39,10 @@ export interface HttpFrontDoorOptions {
   readonly maxSessions?: number;
   /** A session with no open request for this long is closed; default 30 minutes. */
   readonly sessionIdleMs?: number;
-  /** Time for session idleness and refusal coalescing; tests pass a ManualClock. */
+  /**
+   * Time for session idleness and refusal coalescing; tests pass a ManualClock, which then also
+   * times stalled responses and keep-alives (monotonic time otherwise, D-E5-httpstall-1).
+   */
   readonly clock?: Clock;
   /** Refusals before authentication a minute, per remote address and overall; then a bare 429. */
   readonly unauthPerMinute?: { readonly perSource: number; readonly overall: number };
@@ -97,6 +102,14 @@ export class HttpFrontDoor implements Disposable {
       maxSessions: options.maxSessions ?? 64,
       idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
       clock,
+      streamClock: options.clock ?? monotonicClock,
+      onStalled: (server, client) => {
+        try {
+          auditStall(options.audit, server, client);
+        } catch (e) {
+          this.internalError(e);
+        }
+      },
       reject: (res, reason, server, detail) => this.reject(res, reason, server, detail),
       onInternalError: (e) => this.internalError(e),
     });

@@ -20,6 +20,7 @@ import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.j
 import { PROGRESS_WAITING_PER_CALL } from '../../../src/platform/gateway/gateway.js';
 import { SSE_KEEP_ALIVE_MS, STALLED_RESPONSE_MS } from '../../../src/platform/http/stalled-responses.js';
 import type { GatewaySessions } from '../../../src/platform/gateway/gateway-sessions.js';
+import type { AuditInput, AuditSink } from '../../../src/platform/ports/audit-sink.js';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 import { until } from '../../support/wait.js';
@@ -48,7 +49,7 @@ function queuedOnStreams(transports: StreamableHTTPServerTransport[]): number {
 }
 
 /** The real Gateway and door with the compromised child; `transports` are the door's session transports, for the hook. */
-async function world(clock?: ManualClock) {
+async function world(clock?: ManualClock, audit?: AuditSink) {
   const g = makeGateway(gatewayConfig(), { spec: EVIL });
   const child = g.startChild();
   cleanups.push(() => g.dispose());
@@ -65,8 +66,8 @@ async function world(clock?: ManualClock) {
       return g.gateway.openSession(o);
     },
   };
-  const { door: d, audit } = await door({ sessions: sessions as unknown as FakeGatewaySessions, ...(clock && { clock }) });
-  return { g, child, reports, d, transports, audit };
+  const started = await door({ sessions: sessions as unknown as FakeGatewaySessions, ...(clock && { clock }), ...(audit && { audit }) });
+  return { g, child, reports, d: started.door, transports, audit: started.audit, errors: started.errors };
 }
 
 /** A raw POST whose SSE answer is not read until `read()`; `messages` are its events once read. */
@@ -179,33 +180,58 @@ async function rawSession(port: number, name: string): Promise<Record<string, st
 const heldCall = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'evil_answer', arguments: { raw: '{"ch":"report","kind":"got"}\n', later: answer, tellCancel: true }, _meta: { progressToken: 'tok' } } });
 
 describe('an HTTP client that never reads and never closes (D-E5-httpstall-1)', () => {
-  it('Security: once its response has been full for the bound, its connection is closed, its session ended, its call cancelled at the child, and one record says so', async () => {
-    const clock = new ManualClock();
-    const { g, reports, child, d, transports, audit } = await world(clock);
-    const headers = await rawSession(d.port, 'stalled');
-    const stream = openStream(d.port, headers, heldCall(7));
-    cleanups.push(async () => stream.destroy());
-    assert.equal((await stream.opened).statusCode, 200, 'the SSE stream opened');
-    await until('the call at the child', () => reports.includes('got'));
-    child.send({ ch: 'attack', kind: 'progress', n: N, kib: 256 });
-    await until('the progress flood through the host', () => reports.includes('progress-done'));
-    // The first tick sees the response full; the bound counts from there.
+  /** Two calls of one session whose client reads neither stream, each flooded with progress, on `clock`; then the first tick. */
+  async function stalledSession(clock: ManualClock, audit?: AuditSink) {
+    const w = await world(clock, audit);
+    const headers = await rawSession(w.d.port, 'stalled');
+    const streams: Array<ReturnType<typeof openStream>> = [];
+    for (const [i, id] of [7, 8].entries()) {
+      const stream = openStream(w.d.port, headers, heldCall(id));
+      streams.push(stream);
+      cleanups.push(async () => stream.destroy());
+      assert.equal((await stream.opened).statusCode, 200, 'the SSE stream opened');
+      await until(`call ${i + 1} at the child`, () => w.reports.filter((r) => r === 'got').length === i + 1);
+      // The child's progress goes to its latest call.
+      w.child.send({ ch: 'attack', kind: 'progress', n: N, kib: 256 });
+      await until(`flood ${i + 1} through the host`, () => w.reports.filter((r) => r === 'progress-done').length === i + 1);
+    }
+    // The first tick sees both responses full; the bound counts from there.
     clock.advance(SSE_KEEP_ALIVE_MS);
+    return { ...w, headers, streams };
+  }
+
+  it('Security: once its responses have been full for the bound, its connection is closed, its session ended, its calls cancelled at the child, and one record says so', async () => {
+    const clock = new ManualClock();
+    const { g, reports, d, transports, audit, headers, streams } = await stalledSession(clock);
     clock.advance(STALLED_RESPONSE_MS - SSE_KEEP_ALIVE_MS);
     assert.equal(d.sessionCount, 1, 'one tick before the bound the session is open');
-    assert.ok(queuedOnStreams(transports) <= 2, 'and nothing more was queued on its stream meanwhile (no keep-alive onto a full stream)');
+    assert.ok(queuedOnStreams(transports) <= 4, 'and nothing more was queued on its streams meanwhile (no keep-alive onto a full stream)');
     clock.advance(SSE_KEEP_ALIVE_MS);
     assert.equal(d.sessionCount, 0, `the session of a client that read nothing of its full response for ${STALLED_RESPONSE_MS / 60_000} minutes is still open`);
-    await until('the call cancelled at the child', () => reports.includes('cancel-seen'));
+    await until('both calls cancelled at the child', () => reports.filter((r) => r === 'cancel-seen').length === 2);
+    await until('both calls audited', () => g.audit.filter((r) => r.event === 'tool.called').length === 2);
+    assert.deepEqual(g.audit.filter((r) => r.event === 'tool.called').map((r) => [r.client, r.outcome]), [['stalled', 'cancelled'], ['stalled', 'cancelled']], 'one record per call: cancelled');
+    assert.deepEqual(audit.records.filter((r) => r.code === 'stalled_client').map((r) => [r.event, r.server, r.client, r.outcome]), [['gateway.rejected', 'evil', 'stalled', 'cancelled']], 'one record says why the session ended, not one per stalled response');
     // The client, reading at last, finds what the kernel still held, then the end of the connection.
-    stream.read();
-    await until('the connection closed by the host', () => stream.closed());
-    assert.ok(!stream.messages.some((m) => m.id === 7), 'no answer: the call was cancelled');
-    await until('the call audited', () => g.audit.some((r) => r.event === 'tool.called'));
-    assert.deepEqual(g.audit.filter((r) => r.event === 'tool.called').map((r) => [r.client, r.outcome]), [['stalled', 'cancelled']], 'one record of the call: cancelled');
-    assert.deepEqual(audit.records.filter((r) => r.code === 'stalled_client').map((r) => [r.event, r.server, r.client, r.outcome]), [['gateway.rejected', 'evil', 'stalled', 'cancelled']], 'one record says why the session ended');
-    const again = await rawRequest(d.port, { path: '/mcp/evil', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }) });
+    for (const stream of streams) stream.read();
+    await until('the connections closed by the host', () => streams.every((st) => st.closed()));
+    assert.ok(!streams.some((st) => st.messages.some((m) => m.id === 7 || m.id === 8)), 'no answer: the calls were cancelled');
+    const again = await rawRequest(d.port, { path: '/mcp/evil', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }) });
     assert.equal(again.status, 404, 'its id opens nothing any more: the client starts a new session');
+  });
+
+  it('a failed audit write of the stall is reported, and the session is closed all the same', async () => {
+    const clock = new ManualClock();
+    const broken: AuditSink = {
+      append(record: AuditInput) {
+        if (record.code === 'stalled_client') throw new Error('audit disk full');
+      },
+    };
+    const { d, errors, reports } = await stalledSession(clock, broken);
+    clock.advance(STALLED_RESPONSE_MS);
+    assert.equal(d.sessionCount, 0, 'the session closed though its record could not be written');
+    assert.deepEqual(errors.map((e) => (e as Error).message), ['audit disk full'], 'the failed write reported as an internal error');
+    await until('the calls cancelled at the child', () => reports.filter((r) => r === 'cancel-seen').length === 2);
   });
 
   it("the SDK's keep-alive is off; the door's reaches a client that reads, one a tick, until its answer", async () => {

@@ -92,6 +92,7 @@ describe('StalledResponses (D-E5-httpstall-1)', () => {
     clock.advance(TICK);
     assert.equal(r.res.destroyed, true, 'full for the whole bound, no drain: destroyed');
     assert.equal(stalled, 1, 'reported once');
+    assert.equal(clock.pendingTimers, 0, 'no tick re-armed once the last response watched was cut');
     await r.closed;
     clock.advance(10 * TICK);
     assert.equal(stalled, 1, 'never reported again');
@@ -122,7 +123,8 @@ describe('StalledResponses (D-E5-httpstall-1)', () => {
 
   it('Security: a keep-alive goes onto an open event stream that can take it, never onto a full one', async () => {
     const { clock, stalls } = watcher();
-    const reading = await response();
+    // A charset after the type is still an event stream.
+    const reading = await response({ 'content-type': 'text/event-stream; charset=utf-8' });
     const full = await response();
     stalls.watch(reading.res, () => undefined);
     stalls.watch(full.res, () => undefined);
@@ -168,11 +170,29 @@ describe('StalledResponses (D-E5-httpstall-1)', () => {
     gone.res.destroy();
     stalls.watch(gone.res, () => undefined);
     assert.equal(stalls.size, 1, 'a destroyed response is not watched');
+    const other = await response();
+    stalls.watch(other.res, () => undefined);
     r.res.destroy();
     await r.closed;
-    assert.equal(stalls.size, 0, 'let go at its close');
+    assert.equal(stalls.size, 1, 'let go at its close');
+    assert.equal(clock.pendingTimers, 1, 'the timer stays for the response still watched');
+    other.res.destroy();
+    await other.closed;
+    assert.equal(stalls.size, 0, 'none watched');
     assert.equal(r.res.listenerCount('drain'), drains, 'no drain listener left');
     assert.equal(clock.pendingTimers, 0, 'no timer');
+  });
+
+  it('dispose() stops the timer and forgets every response', async () => {
+    const { clock, stalls } = watcher();
+    const r = await response();
+    let stalled = 0;
+    stalls.watch(r.res, () => void (stalled += 1));
+    await r.fill();
+    stalls.dispose();
+    assert.deepEqual([clock.pendingTimers, stalls.size], [0, 0], 'no timer, nothing watched');
+    clock.advance(2 * STALL);
+    assert.equal(stalled, 0, 'nothing cut after dispose');
   });
 
   it('auditStall writes one gateway.rejected record naming the server, the client and what happened', () => {

@@ -203,7 +203,7 @@ export class HttpSessionRouter implements Disposable {
    *
    * Security (D-E5-httpstall-1): the whole session, not the one request: a cancel of id 0 or ""
    * is ignored by the SDK (D241), and a client that reads nothing of one response for minutes is
-   * no longer a client, as a socket peer that reads nothing is not.
+   * broken; the session is this door's unit, as the connection is the gateway socket's.
    */
   private stalled(id: string, entry: Entry): void {
     if (this.entries.get(id) !== entry) return;

@@ -22,6 +22,8 @@ export const AREAS = {
       'src/platform/http/unauth-budget.ts',
       // D3-bounds (D261): a request's progress waits while its SSE response is full.
       'src/platform/http/sse-backpressure.ts',
+      // E5-httpstall: a response full for 5 minutes ends its session; keep-alives skip a full stream.
+      'src/platform/http/stalled-responses.ts',
     ],
     tests: [
       'test/platform/http/api-key.test.ts',
@@ -47,6 +49,8 @@ export const AREAS = {
       'test/platform/http/http-progress-flood.test.ts',
       // and SseBackpressure alone on real sockets whose client stops reading (under a second).
       'test/platform/http/sse-backpressure.test.ts',
+      // E5-httpstall: StalledResponses alone on real sockets and a ManualClock (under a second).
+      'test/platform/http/stalled-responses.test.ts',
     ],
   },
   tls: {

@@ -14,6 +14,7 @@ import { DEFAULT_SESSION_IDLE_MS, HttpSessionRouter } from './http-session-route
 import { RateLimiter } from './rate-limiter.js';
 import { readBody } from './read-body.js';
 import { RefusalCoalescer } from './refusal-coalescer.js';
+import { auditStall } from './stalled-responses.js';
 import { UnauthBudget } from './unauth-budget.js';
 import { checkOrigin, isAllowedHost, presentedApiKey, serverFromPath } from './request-checks.js';
 
@@ -37,7 +38,10 @@ export interface HttpFrontDoorOptions {
   readonly maxSessions?: number;
   /** A session with no open request for this long is closed; default 30 minutes. */
   readonly sessionIdleMs?: number;
-  /** Time for session idleness and refusal coalescing; tests pass a ManualClock. */
+  /**
+   * Time for session idleness and refusal coalescing; tests pass a ManualClock, which then also
+   * times stalled responses and keep-alives (monotonic time otherwise, D277).
+   */
   readonly clock?: Clock;
   /** Refusals before authentication a minute, per remote address and overall; then a bare 429. */
   readonly unauthPerMinute?: { readonly perSource: number; readonly overall: number };
@@ -97,6 +101,13 @@ export class HttpFrontDoor implements Disposable {
       maxSessions: options.maxSessions ?? 64,
       idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
       clock,
+      onStalled: (server, client) => {
+        try {
+          auditStall(options.audit, server, client);
+        } catch (e) {
+          this.internalError(e);
+        }
+      },
       reject: (res, reason, server, detail) => this.reject(res, reason, server, detail),
       onInternalError: (e) => this.internalError(e),
     });

@@ -8,6 +8,7 @@ import type { GatewaySession, GatewaySessions } from '../gateway/gateway-session
 import type { HttpRejectionReason } from './http-rejection.js';
 import { sanitizeText } from '../../base/sanitize-text.js';
 import { SseBackpressure } from './sse-backpressure.js';
+import { StalledResponses } from './stalled-responses.js';
 
 /** How long an HTTP session may sit without a request before it is closed: 30 minutes. */
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
@@ -21,6 +22,8 @@ export interface HttpSessionRouterDeps {
   readonly idleMs: number;
   /** Time for idleness; tests pass test/mocks/manual-clock.ts. */
   readonly clock: Clock;
+  /** A session was closed because its client read nothing of a full response (D277): audit it. */
+  readonly onStalled: (server: string, client: string) => void;
   /** Answer and audit a refusal. */
   readonly reject: (res: ServerResponse, reason: HttpRejectionReason, server?: string, detail?: string) => void;
   readonly onInternalError: (error: unknown) => void;
@@ -30,6 +33,8 @@ interface Entry {
   readonly server: string;
   /** Hex SHA-256 of the API key that opened the session: the session belongs to that caller. */
   readonly caller: string;
+  /** The client as its initialize named it, for the audit. */
+  readonly client: string;
   readonly transport: StreamableHTTPServerTransport;
   readonly gateway: GatewaySession;
   /** Holds a request's progress while its response cannot take more (D261). */
@@ -64,8 +69,12 @@ export class HttpSessionRouter implements Disposable {
   private opening = 0;
   private sweepTimer: Disposable | undefined;
   private sweepDue = Infinity;
+  /** Keep-alives on streams that can take them, and the end of responses nobody reads (D277). */
+  private readonly stalls: StalledResponses;
 
-  constructor(private readonly deps: HttpSessionRouterDeps) {}
+  constructor(private readonly deps: HttpSessionRouterDeps) {
+    this.stalls = new StalledResponses({ clock: deps.clock });
+  }
 
   /** Sessions with an id right now; tests use it to check that nothing leaked. */
   get size(): number {
@@ -89,6 +98,7 @@ export class HttpSessionRouter implements Disposable {
     if (entry.caller !== caller) return this.deps.reject(res, 'session_mismatch', server, 'session opened with another API key');
     this.track(entry, res);
     entry.sse.track(body, res);
+    this.stalls.watch(res, () => this.stalled(sessionId, entry));
     await entry.transport.handleRequest(req, res, body);
   }
 
@@ -109,13 +119,16 @@ export class HttpSessionRouter implements Disposable {
     await Promise.all([...this.entries.keys()].map((id) => this.forget(id)));
     this.sweepTimer?.dispose();
     this.sweepTimer = undefined;
+    this.stalls.dispose();
   }
 
   /** Stop the idle timer; closeAll() is what ends the sessions. */
+  // Stryker disable next-line BlockStatement: equivalent; the door's close() runs closeAll() first, which stops both timers, and its sessions' responses close with it (E5-httpstall)
   dispose(): void {
     this.sweepTimer?.dispose();
     this.sweepTimer = undefined;
     this.sweepDue = Infinity;
+    this.stalls.dispose();
   }
 
   private async open(req: IncomingMessage, res: ServerResponse, server: string, caller: string, body: unknown): Promise<void> {
@@ -130,14 +143,18 @@ export class HttpSessionRouter implements Disposable {
     this.opening += 1;
     let gateway: GatewaySession | undefined;
     const sse = new SseBackpressure();
+    const client = clientLabelOf(body);
     const transport = new StreamableHTTPServerTransport({
       // Security: unguessable ids (122 random bits); knowing one still needs the API key.
       sessionIdGenerator: () => randomUUID(),
+      // Security: the SDK's keep-alive enqueues onto a stream whose client does not read; ours
+      // (StalledResponses) skips a full one (D277).
+      keepAliveMs: 0,
       // Runs while initialize is handled, before its answer is sent, so the client's next
       // request always finds the session registered.
       onsessioninitialized: (id) => {
         if (!gateway) return;
-        const entry: Entry = { server, caller, transport, gateway, sse, lastUsed: this.deps.clock.now(), inFlight: 0 };
+        const entry: Entry = { server, caller, client, transport, gateway, sse, lastUsed: this.deps.clock.now(), inFlight: 0 };
         // The initialize answer counts as a request, so the new session is not idle yet.
         this.track(entry, res);
         this.register(id, entry);
@@ -150,7 +167,7 @@ export class HttpSessionRouter implements Disposable {
     sse.track(body, res);
     try {
       try {
-        gateway = await this.deps.sessions.openSession({ server, clientLabel: clientLabelOf(body), clientKey: caller, via: 'http', transport });
+        gateway = await this.deps.sessions.openSession({ server, clientLabel: client, clientKey: caller, via: 'http', transport });
       } catch (e) {
         await transport.close().catch(this.deps.onInternalError);
         const code = (e as { code?: unknown })?.code;
@@ -176,6 +193,20 @@ export class HttpSessionRouter implements Disposable {
       entry.lastUsed = this.deps.clock.now();
       if (entry.inFlight === 0) this.schedule();
     });
+  }
+
+  /**
+   * A response of the session at `id` stayed full for the bound and was destroyed: close the
+   * session as if its client had gone away (its calls are cancelled at their child), once.
+   *
+   * Security (D277): the whole session, not the one request: a cancel of id 0 or ""
+   * is ignored by the SDK (D241), and a client that reads nothing of one response for minutes is
+   * broken; the session is this door's unit, as the connection is the gateway socket's.
+   */
+  private stalled(id: string, entry: Entry): void {
+    if (this.entries.get(id) !== entry) return;
+    this.deps.onStalled(entry.server, entry.client);
+    void this.forget(id);
   }
 
   private leastRecentlyUsedIdle(): string | undefined {

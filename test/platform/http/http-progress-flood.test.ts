@@ -18,8 +18,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { PROGRESS_WAITING_PER_CALL } from '../../../src/platform/gateway/gateway.js';
+import { SSE_KEEP_ALIVE_MS, STALLED_RESPONSE_MS } from '../../../src/platform/http/stalled-responses.js';
 import type { GatewaySessions } from '../../../src/platform/gateway/gateway-sessions.js';
+import type { AuditInput, AuditSink } from '../../../src/platform/ports/audit-sink.js';
 import type { ServerSpec } from '../../../src/platform/supervisor/server-spec.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
 import { until } from '../../support/wait.js';
 import { gatewayConfig, makeGateway } from '../gateway/gateway-harness.js';
 import { doorsPerTest, initializeBody, mcpHeaders, rawRequest, TEST_KEY, type FakeGatewaySessions } from './http-test-kit.js';
@@ -46,7 +49,7 @@ function queuedOnStreams(transports: StreamableHTTPServerTransport[]): number {
 }
 
 /** The real Gateway and door with the compromised child; `transports` are the door's session transports, for the hook. */
-async function world() {
+async function world(clock?: ManualClock, audit?: AuditSink) {
   const g = makeGateway(gatewayConfig(), { spec: EVIL });
   const child = g.startChild();
   cleanups.push(() => g.dispose());
@@ -63,8 +66,8 @@ async function world() {
       return g.gateway.openSession(o);
     },
   };
-  const { door: d } = await door({ sessions: sessions as unknown as FakeGatewaySessions });
-  return { g, child, reports, d, transports };
+  const started = await door({ sessions: sessions as unknown as FakeGatewaySessions, ...(clock && { clock }), ...(audit && { audit }) });
+  return { g, child, reports, d: started.door, transports, audit: started.audit, errors: started.errors };
 }
 
 /** A raw POST whose SSE answer is not read until `read()`; `messages` are its events once read. */
@@ -72,14 +75,19 @@ function openStream(port: number, headers: Record<string, string>, body: unknown
   const messages: SseMessage[] = [];
   let res: http.IncomingMessage | undefined;
   let buf = '';
+  /** Everything read, comments included. */
+  let text = '';
+  let closed = false;
   const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/mcp/evil', headers: { host: `127.0.0.1:${port}`, ...headers }, agent: false });
   const opened = new Promise<http.IncomingMessage>((resolve, reject) => {
     req.on('response', (r) => resolve((res = r)));
     req.on('error', reject);
   });
+  req.on('close', () => void (closed = true));
   req.end(JSON.stringify(body));
   const read = () => {
     res!.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
       buf += chunk;
       for (let end = buf.indexOf('\n\n'); end !== -1; end = buf.indexOf('\n\n')) {
         const data = buf.slice(0, end).split('\n').find((l) => l.startsWith('data: '));
@@ -88,7 +96,7 @@ function openStream(port: number, headers: Record<string, string>, body: unknown
       }
     });
   };
-  return { opened, read, messages, destroy: () => req.destroy() };
+  return { opened, read, messages, text: () => text, closed: () => closed, destroy: () => req.destroy() };
 }
 
 describe('a child that floods progress for an HTTP client that does not read its SSE stream (D242 at the HTTP door)', () => {
@@ -156,5 +164,93 @@ describe('a child that floods progress for an HTTP client that does not read its
     const r = (await result) as CallToolResult;
     assert.equal((r.content[0] as { text: string }).text, 'done', "the child's result");
     assert.deepEqual(seen, Array.from({ length: rounds * each }, (_, i) => i + 1), 'every progress notification, in order, before the result');
+  });
+});
+
+/** An initialized raw session on `/mcp/evil`: the headers of its later requests. */
+async function rawSession(port: number, name: string): Promise<Record<string, string>> {
+  const init = await rawRequest(port, { path: '/mcp/evil', headers: mcpHeaders(), body: initializeBody(name) });
+  assert.equal(init.status, 200, `initialize answered: ${init.body}`);
+  const headers = mcpHeaders({ 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' });
+  assert.equal((await rawRequest(port, { path: '/mcp/evil', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).status, 202, 'initialized accepted');
+  return headers;
+}
+
+/** `evil_answer` that reports its arrival and its cancel, answered only on `answer-held`. */
+const heldCall = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'evil_answer', arguments: { raw: '{"ch":"report","kind":"got"}\n', later: answer, tellCancel: true }, _meta: { progressToken: 'tok' } } });
+
+describe('an HTTP client that never reads and never closes (D277)', () => {
+  /** Two calls of one session whose client reads neither stream, each flooded with progress, on `clock`; then the first tick. */
+  async function stalledSession(clock: ManualClock, audit?: AuditSink) {
+    const w = await world(clock, audit);
+    const headers = await rawSession(w.d.port, 'stalled');
+    const streams: Array<ReturnType<typeof openStream>> = [];
+    for (const [i, id] of [7, 8].entries()) {
+      const stream = openStream(w.d.port, headers, heldCall(id));
+      streams.push(stream);
+      cleanups.push(async () => stream.destroy());
+      assert.equal((await stream.opened).statusCode, 200, 'the SSE stream opened');
+      await until(`call ${i + 1} at the child`, () => w.reports.filter((r) => r === 'got').length === i + 1);
+      // The child's progress goes to its latest call.
+      w.child.send({ ch: 'attack', kind: 'progress', n: N, kib: 256 });
+      await until(`flood ${i + 1} through the host`, () => w.reports.filter((r) => r === 'progress-done').length === i + 1);
+    }
+    // The first tick sees both responses full; the bound counts from there.
+    clock.advance(SSE_KEEP_ALIVE_MS);
+    return { ...w, headers, streams };
+  }
+
+  it('Security: once its responses have been full for the bound, its connection is closed, its session ended, its calls cancelled at the child, and one record says so', async () => {
+    const clock = new ManualClock();
+    const { g, reports, d, transports, audit, headers, streams } = await stalledSession(clock);
+    clock.advance(STALLED_RESPONSE_MS - SSE_KEEP_ALIVE_MS);
+    assert.equal(d.sessionCount, 1, 'one tick before the bound the session is open');
+    assert.ok(queuedOnStreams(transports) <= 4, 'and nothing more was queued on its streams meanwhile (no keep-alive onto a full stream)');
+    clock.advance(SSE_KEEP_ALIVE_MS);
+    assert.equal(d.sessionCount, 0, `the session of a client that read nothing of its full response for ${STALLED_RESPONSE_MS / 60_000} minutes is still open`);
+    await until('both calls cancelled at the child', () => reports.filter((r) => r === 'cancel-seen').length === 2);
+    await until('both calls audited', () => g.audit.filter((r) => r.event === 'tool.called').length === 2);
+    assert.deepEqual(g.audit.filter((r) => r.event === 'tool.called').map((r) => [r.client, r.outcome]), [['stalled', 'cancelled'], ['stalled', 'cancelled']], 'one record per call: cancelled');
+    assert.deepEqual(audit.records.filter((r) => r.code === 'stalled_client').map((r) => [r.event, r.server, r.client, r.outcome]), [['gateway.rejected', 'evil', 'stalled', 'cancelled']], 'one record says why the session ended, not one per stalled response');
+    // The client, reading at last, finds what the kernel still held, then the end of the connection.
+    for (const stream of streams) stream.read();
+    await until('the connections closed by the host', () => streams.every((st) => st.closed()));
+    assert.ok(!streams.some((st) => st.messages.some((m) => m.id === 7 || m.id === 8)), 'no answer: the calls were cancelled');
+    const again = await rawRequest(d.port, { path: '/mcp/evil', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }) });
+    assert.equal(again.status, 404, 'its id opens nothing any more: the client starts a new session');
+  });
+
+  it('a failed audit write of the stall is reported, and the session is closed all the same', async () => {
+    const clock = new ManualClock();
+    const broken: AuditSink = {
+      append(record: AuditInput) {
+        if (record.code === 'stalled_client') throw new Error('audit disk full');
+      },
+    };
+    const { d, errors, reports } = await stalledSession(clock, broken);
+    clock.advance(STALLED_RESPONSE_MS);
+    assert.equal(d.sessionCount, 0, 'the session closed though its record could not be written');
+    assert.deepEqual(errors.map((e) => (e as Error).message), ['audit disk full'], 'the failed write reported as an internal error');
+    await until('the calls cancelled at the child', () => reports.filter((r) => r === 'cancel-seen').length === 2);
+  });
+
+  it("the SDK's keep-alive is off; the door's reaches a client that reads, one a tick, until its answer", async () => {
+    const clock = new ManualClock();
+    const { reports, child, d, transports } = await world(clock);
+    const headers = await rawSession(d.port, 'reader');
+    const stream = openStream(d.port, headers, heldCall(7));
+    cleanups.push(async () => stream.destroy());
+    await stream.opened;
+    stream.read();
+    await until('the call at the child', () => reports.includes('got'));
+    const sdkKeepAlive = transports.map((t) => (t as unknown as { _webStandardTransport: { _keepAliveMs: number } })._webStandardTransport._keepAliveMs);
+    assert.deepEqual(sdkKeepAlive, [0], "the SDK's own keep-alive, which enqueued onto full streams too, is off");
+    for (let tick = 1; tick <= 3; tick++) {
+      clock.advance(SSE_KEEP_ALIVE_MS);
+      await until(`keep-alive ${tick}`, () => stream.text().split(': keepalive\n\n').length - 1 === tick);
+    }
+    child.send({ ch: 'attack', kind: 'answer-held' });
+    await until('the result', () => stream.messages.some((m) => m.id === 7));
+    assert.equal(d.sessionCount, 1, 'a client that reads keeps its session, however long its call');
   });
 });

@@ -333,6 +333,9 @@ export const AREAS = {
       'test/platform/gateway/json-line-transport.test.ts',
       'test/platform/gateway/json-line-transport-attacks.test.ts',
       'test/platform/ipc/drain-wait.test.ts',
+      // Round 15 (E4-mutation): the edges its first whole run since round 9 showed (the default
+      // splice threshold, a refusal whose write fails).
+      'test/platform/gateway/json-line-transport-edges.test.ts',
       // Round 13 (E3-smallmut): only a cancel the SDK acts on frees an id (D241).
       'test/platform/gateway/cancel-ignored-id-attacks.test.ts',
       'test/platform/gateway/gateway-socket-attacks.test.ts',

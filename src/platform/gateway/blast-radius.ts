@@ -17,11 +17,16 @@ const span = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} min` : 
  * most M objects per plan, and a breaker that opens after repeated upstream failures on an
  * endpoint and stays open for a cool-down. Time comes from the injectable Clock. State is in
  * memory: a host restart starts the windows afresh (DECISIONS).
+ *
+ * The state is the facts (when each counted call ran, failures in a row and when the last one
+ * was), never a verdict under one config's numbers: so any limits can be checked against it,
+ * config.json's and the confirmed ones a loosening of it has not replaced yet (D-E2-policyrestart-2).
  */
 export class BlastRadius {
-  /** `${limit name}\0${endpoint}` → times of the counted calls, oldest first. */
-  private readonly calls = new Map<string, number[]>();
-  private readonly failures = new Map<string, { inRow: number; openUntil: number }>();
+  /** endpoint → tool → times of its counted calls, oldest first. */
+  private readonly calls = new Map<string, Map<string, number[]>>();
+  /** endpoint → upstream failures in a row since its last success, and when the last one was. */
+  private readonly failures = new Map<string, { inRow: number; lastAt: number }>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -29,47 +34,50 @@ export class BlastRadius {
   check(limits: PolicyLimits, tool: string, endpoint: string, objects: number): LimitHit[] {
     const now = this.clock.now();
     const hits: LimitHit[] = [];
+    const counted = this.calls.get(endpoint);
     for (const rate of limits.rates) {
       if (!rate.tools.some((g) => globMatch(g, tool))) continue;
-      const recent = this.recent(`${rate.name}\0${endpoint}`, now, rate.windowSeconds);
-      if (recent.length >= rate.max) hits.push({ kind: 'rate', message: `limit '${rate.name}' reached: ${rate.max} per ${span(rate.windowSeconds)} on endpoint ${endpoint} (${recent.length} already)` });
+      const since = now - rate.windowSeconds * 1000;
+      let recent = 0;
+      for (const [name, times] of counted ?? []) {
+        if (rate.tools.some((g) => globMatch(g, name))) recent += times.filter((t) => t > since).length;
+      }
+      if (recent >= rate.max) hits.push({ kind: 'rate', message: `limit '${rate.name}' reached: ${rate.max} per ${span(rate.windowSeconds)} on endpoint ${endpoint} (${recent} already)` });
     }
     if (objects > limits.maxObjectsPerCall) hits.push({ kind: 'objects', message: `limit 'objects per call' reached: this call targets ${objects} objects, more than ${limits.maxObjectsPerCall}` });
     const breaker = this.failures.get(endpoint);
-    if (breaker && breaker.openUntil > now) {
-      hits.push({ kind: 'breaker', message: `breaker open on endpoint ${endpoint}: ${breaker.inRow} upstream failures in a row; it closes in ${Math.ceil((breaker.openUntil - now) / 1000)} s` });
+    const openUntil = breaker && breaker.inRow >= limits.breaker.failures ? breaker.lastAt + limits.breaker.coolDownSeconds * 1000 : 0;
+    if (openUntil > now) {
+      hits.push({ kind: 'breaker', message: `breaker open on endpoint ${endpoint}: ${breaker!.inRow} upstream failures in a row; it closes in ${Math.ceil((openUntil - now) / 1000)} s` });
     }
     return hits;
   }
 
-  /** Count a call that is about to run against the rate limits it falls under. */
-  record(limits: PolicyLimits, tool: string, endpoint: string): void {
+  /**
+   * Count a call that is about to run, if a rate of `limits` names its tool. Given several
+   * limits (config.json's and the confirmed ones), its time is kept for the longest window
+   * of any of them that counts it.
+   */
+  record(limits: PolicyLimits | readonly PolicyLimits[], tool: string, endpoint: string): void {
+    const windows = (Array.isArray(limits) ? limits as readonly PolicyLimits[] : [limits as PolicyLimits])
+      .flatMap((l) => l.rates).filter((r) => r.tools.some((g) => globMatch(g, tool))).map((r) => r.windowSeconds);
+    if (windows.length === 0) return;
     const now = this.clock.now();
-    for (const rate of limits.rates) {
-      if (!rate.tools.some((g) => globMatch(g, tool))) continue;
-      const key = `${rate.name}\0${endpoint}`;
-      this.calls.set(key, [...this.recent(key, now, rate.windowSeconds), now]);
-    }
+    const keepSince = now - Math.max(...windows) * 1000;
+    const counted = this.calls.get(endpoint) ?? new Map<string, number[]>();
+    counted.set(tool, [...(counted.get(tool) ?? []).filter((t) => t > keepSince), now]);
+    this.calls.set(endpoint, counted);
   }
 
-  /** The upstream outcome of a call that ran: failures in a row open the breaker. */
-  outcome(limits: PolicyLimits, endpoint: string, failed: boolean): void {
+  /** The upstream outcome of a call that ran: failures in a row open the breaker (under whichever limits are checked). */
+  outcome(endpoint: string, failed: boolean): void {
     if (!failed) {
       this.failures.delete(endpoint);
       return;
     }
-    const state = this.failures.get(endpoint) ?? { inRow: 0, openUntil: 0 };
+    const state = this.failures.get(endpoint) ?? { inRow: 0, lastAt: 0 };
     state.inRow += 1;
-    if (state.inRow >= limits.breaker.failures) state.openUntil = this.clock.now() + limits.breaker.coolDownSeconds * 1000;
+    state.lastAt = this.clock.now();
     this.failures.set(endpoint, state);
-  }
-
-  private recent(key: string, now: number, windowSeconds: number): number[] {
-    // Stryker disable next-line ArrayDeclaration: a non-empty default holds no time, and no text passes the time filter.
-    const kept = (this.calls.get(key) ?? []).filter((t) => t > now - windowSeconds * 1000);
-    // Stryker disable next-line ConditionalExpression: an empty list and no entry count the same; deleting only frees the memory.
-    if (kept.length) this.calls.set(key, kept);
-    else this.calls.delete(key);
-    return kept;
   }
 }

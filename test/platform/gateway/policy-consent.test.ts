@@ -8,6 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Config } from '../../../src/base/contracts/config.js';
 import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import { until } from '../../support/wait.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
 
 import { gatewayConfig, makeGateway } from './gateway-harness.js';
 
@@ -26,8 +27,8 @@ async function found<T>(what: string, find: () => T | undefined): Promise<T> {
 }
 
 /** A gateway with consent kept, started on `start`; `body` gets it and a connected client. */
-async function withGateway(start: Config, body: (g: World, client: Client) => Promise<void>): Promise<void> {
-  const g = makeGateway(start, { policyConsent: true });
+async function withGateway(start: Config, body: (g: World, client: Client) => Promise<void>, clock?: ManualClock): Promise<void> {
+  const g = makeGateway(start, { policyConsent: true, ...(clock && { clock }) });
   g.startChild();
   try {
     await body(g, await g.connect());
@@ -170,6 +171,46 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
       assert.match(held.approval.subject.reasons?.[0] ?? '', /policy\.limits were raised past the confirmed ones/);
       g.pending.decide(held.approval.id, 'deny');
       await held.call;
+    });
+  });
+
+  it('a rate window config.json shortens still holds the call past the confirmed window until the person allows the change (D-E2-policyrestart-2)', async () => {
+    const policy = (windowSeconds: number) => ({ rules: [{ tool: 'destroy', action: 'allow', reason: 'ok' }], limits: { rates: [{ name: 'destroys', tools: ['destroy'], max: 1, windowSeconds }] } });
+    const clock = new ManualClock();
+    await withGateway(withPolicy(policy(600)), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a');
+      g.setConfig(withPolicy(policy(1)));
+      clock.advance(2_000); // past config.json's 1 s window, well within the confirmed 10 min
+      const held = await heldDestroy(g, client, 'b');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.match(held.approval.subject.reasons?.[0] ?? '', /policy\.limits were raised past the confirmed ones/, 'the confirmed window still counts a');
+      const prompt = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      g.pending.decide(prompt.id, 'allow-once');
+      await g.consent!.settled();
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'c' } })), 'destroyed c', 'allowed: the 1 s window is in force');
+    }, clock);
+  });
+
+  it('a breaker config.json loosens still opens at the confirmed failures, and holds the next call until the person allows the change (D-E2-policyrestart-2)', async () => {
+    const policy = (failures: number) => ({ rules: [{ tool: 'destroy', action: 'allow', reason: 'ok' }], limits: { breaker: { failures, coolDownSeconds: 600 } } });
+    await withGateway(withPolicy(policy(2)), async (g, client) => {
+      g.setConfig(withPolicy(policy(1000)));
+      for (const target of ['upstream-fails-1', 'upstream-fails-2']) {
+        const failed = (await client.callTool({ name: 'destroy', arguments: { target } })) as CallToolResult;
+        assert.equal(failed.isError, true, `${target} ran and failed upstream`);
+      }
+      const held = await heldDestroy(g, client, 'c');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.match(held.approval.subject.reasons?.[0] ?? '', /policy\.limits were raised past the confirmed ones/, 'the confirmed breaker (2 failures) is open');
+      const prompt = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.ok(prompt.subject.kind === 'policy' && prompt.subject.loosenings.some((l) => /policy\.limits/.test(l)), 'the prompt names the limits');
+      g.pending.decide(prompt.id, 'allow-once');
+      await g.consent!.settled();
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'd' } })), 'destroyed d', 'allowed: the breaker of 1000 failures is in force');
     });
   });
 

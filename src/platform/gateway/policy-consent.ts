@@ -13,6 +13,12 @@ export interface ConsentAsker {
 }
 
 /**
+ * Policy prompts a newer config.json may withdraw in a minute (D-E2-policyrestart-3, as D196 for
+ * unlock prompts); past them the prompt up stays until it is answered or times out.
+ */
+export const POLICY_PROMPTS_WITHDRAWN_PER_MINUTE = 4;
+
+/**
  * Security (D1-policyconsent): a policy that lets a change run without a per-call approval
  * must be one a person made. config.json is a file any program running as the user can write,
  * and the control socket's `config.reload` any of them can call, so a loosening that arrives
@@ -29,8 +35,10 @@ export interface ConsentAsker {
  */
 export class PolicyConsent extends DisposableBase {
   private confirmedConfig: Config;
-  /** The one prompt up, by the hash of the policy it asks about: held calls share it. */
-  private asking: { readonly hash: string; readonly done: Promise<void> } | undefined;
+  /** The one prompt up, by the hash of the policy it asks about: held calls share it; `withdraw` takes it down. */
+  private asking: { readonly hash: string; readonly done: Promise<void>; readonly withdraw: AbortController } | undefined;
+  /** When prompts a newer policy superseded were withdrawn, in the last minute (D-E2-policyrestart-3). */
+  private withdrawnAt: number[] = [];
   /** The policy the person denied: not asked about again until config.json's policy changes. */
   private deniedHash: string | undefined;
   private readonly stop = new AbortController();
@@ -66,26 +74,43 @@ export class PolicyConsent extends DisposableBase {
   ask(current: Config, first: string, who: ConsentAsker): void {
     const hash = crypto.createHash('sha256').update(JSON.stringify(policyView(current))).digest('hex');
     if (this.asking?.hash === hash || this.deniedHash === hash || this.stop.signal.aborted) return;
+    // Security (D-E2-policyrestart-3): one policy prompt at a time, about the newest policy. A
+    // prompt config.json has since superseded is withdrawn, at most POLICY_PROMPTS_WITHDRAWN_PER_MINUTE
+    // a minute; past that it stays up until answered or timed out, so a writer that keeps editing
+    // cannot flash prompts or fill the audit. Allowing it still accepts only the policy it showed.
+    if (this.asking && !this.supersede()) return;
+    this.asking?.withdraw.abort('cancelled');
     const rest = policyLoosenings(this.confirmedConfig, current).filter((l) => l !== first);
     const all = [first, ...rest];
     // Security: allowing accepts every line, so none is hidden; past the cap the last line says how many more.
     const loosenings = all.length <= MAX_POLICY_LOOSENINGS ? all : [...all.slice(0, MAX_POLICY_LOOSENINGS - 1), `and ${all.length - MAX_POLICY_LOOSENINGS + 1} more changes: see 'keybroker policy list' before you allow them`];
     const subject: ApprovalSubject = { kind: 'policy', loosenings: loosenings.map((l) => l.slice(0, 512)), hash };
+    const withdraw = new AbortController();
     const done = askUser(this.deps, {
       client: who.client, server: who.server, endpoint: who.endpoint, subject,
-      timeoutMs: this.deps.timeoutMs(), signal: this.stop.signal,
+      timeoutMs: this.deps.timeoutMs(), signal: AbortSignal.any([this.stop.signal, withdraw.signal]),
       events: { requested: 'approval.requested', allowed: 'policy.approved', denied: 'policy.denied' },
       fields: { server: who.server, endpoint: who.endpoint, client: who.client, reason: first.slice(0, 300) },
       answered: (a) => {
         // Security: the person allowed exactly the policy the prompt showed; a later edit is judged against it.
         if (a.outcome === 'allowed') this.confirmedConfig = current;
         if (a.outcome === 'denied') this.deniedHash = hash;
-        return {};
+        return withdraw.signal.aborted ? { reason: 'config.json changed again: a prompt about its newer policy replaced this one' } : {};
       },
     }).then(() => {
-      if (this.asking?.hash === hash) this.asking = undefined;
+      if (this.asking === asking) this.asking = undefined;
     });
-    this.asking = { hash, done };
+    const asking = { hash, done, withdraw };
+    this.asking = asking;
+  }
+
+  /** Whether the prompt up may be withdrawn for a newer policy now: true at most POLICY_PROMPTS_WITHDRAWN_PER_MINUTE times a minute. */
+  private supersede(): boolean {
+    const now = this.deps.clock.now();
+    this.withdrawnAt = this.withdrawnAt.filter((t) => t > now - 60_000);
+    if (this.withdrawnAt.length >= POLICY_PROMPTS_WITHDRAWN_PER_MINUTE) return false;
+    this.withdrawnAt.push(now);
+    return true;
   }
 
   /** Settles once the prompt now up is answered or withdrawn (tests). */

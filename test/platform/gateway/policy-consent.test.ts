@@ -11,6 +11,7 @@ import { until } from '../../support/wait.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
 import { gatewayConfig, makeGateway } from './gateway-harness.js';
+import { POLICY_PROMPTS_WITHDRAWN_PER_MINUTE } from '../../../src/platform/gateway/policy-consent.js';
 
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const withPolicy = (policy: Record<string, unknown>, opts: { readOnly?: boolean } = {}) => Config.parse({ ...gatewayConfig(opts), policy: { ...gatewayConfig().policy, ...policy } });
@@ -212,6 +213,41 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
       await held.call;
       assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'd' } })), 'destroyed d', 'allowed: the breaker of 1000 failures is in force');
     });
+  });
+
+  it('a writer that keeps editing config.json gets one policy prompt at a time, about its newest policy; superseded ones are withdrawn, at most POLICY_PROMPTS_WITHDRAWN_PER_MINUTE a minute (D-E2-policyrestart-3)', async () => {
+    const clock = new ManualClock();
+    // Prompts outlast the test's minutes: only the withdrawals end them.
+    const edit = (i: number) => Config.parse({ ...withPolicy({ rules: [{ tool: 'destroy', action: 'allow', reason: `edit ${i}` }] }), unlock: { promptTimeoutSeconds: 600 } });
+    await withGateway(Config.parse({ ...gatewayConfig(), unlock: { promptTimeoutSeconds: 600 } }), async (g, client) => {
+      const held: Awaited<ReturnType<typeof heldDestroy>>[] = [];
+      const policyPrompts = () => ofKind(g.pending.list(), 'policy');
+      const shows = (i: number) => {
+        const up = policyPrompts();
+        assert.equal(up.length, 1, `one policy prompt at a time after edit ${i}: ${up.length} up`);
+        return up[0]!.subject.kind === 'policy' ? up[0]!.subject.loosenings[0] : '';
+      };
+      for (let i = 0; i < 12; i++) {
+        g.setConfig(edit(i));
+        held.push(await heldDestroy(g, client, `t${i}`));
+        // Within the budget the prompt shows the newest edit; past it the last one shown stays.
+        assert.match(shows(i) ?? '', new RegExp(`edit ${Math.min(i, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE)}\\)$`), `the prompt after edit ${i}`);
+      }
+      const requested = () => g.audit.filter((r) => r.event === 'approval.requested' && r.tool === undefined);
+      const withdrawn = () => g.audit.filter((r) => r.event === 'policy.denied' && r.outcome === 'cancelled');
+      assert.equal(requested().length, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE + 1, 'twelve edits in a minute raised five policy prompts');
+      assert.equal(withdrawn().length, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE, 'four withdrawn');
+      assert.equal(new Set(withdrawn().map((r) => r.approvalId)).size, withdrawn().length, 'each withdrawn prompt audited once');
+      assert.equal(withdrawn()[0]?.reason, 'config.json changed again: a prompt about its newer policy replaced this one');
+      clock.advance(61_000); // a minute later the budget is back: the newest edit replaces the prompt
+      g.setConfig(edit(12));
+      held.push(await heldDestroy(g, client, 't12'));
+      assert.match(shows(12) ?? '', /edit 12\)$/, 'the newest edit is shown');
+      assert.equal(requested().length, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE + 2);
+      for (const h of held) g.pending.decide(h.approval.id, 'deny');
+      await Promise.all(held.map((h) => h.call));
+      g.pending.decide(policyPrompts()[0]!.id, 'deny');
+    }, clock);
   });
 
   it('keybroker policy test reports an allow waiting for a person as the ask it is, and raises no prompt', async () => {

@@ -4,6 +4,7 @@ import type { Config } from '../../base/contracts/config.js';
 import { DisposableBase } from '../../base/lifecycle/disposable.js';
 import { policyLoosenings, policyView } from '../../base/policy/policy-loosenings.js';
 import { askUser, type AskUserDeps } from '../approvals/ask-user.js';
+import type { ConfirmedPolicyRecord } from './confirmed-policy-record.js';
 
 /** Who a consent prompt is asked on behalf of: the held call's client, server and endpoint. */
 export interface ConsentAsker {
@@ -29,9 +30,12 @@ export const POLICY_PROMPTS_WITHDRAWN_PER_MINUTE = 4;
  * when that one would not let it through. A tightening is in force at once (the gateway
  * always applies the current config as well).
  *
- * The confirmed policy lives in this object only (memory): the config the host started with,
+ * The confirmed policy lives in this object (memory): the config the host started with,
  * replaced by a reload that loosens nothing, or by the config a person allowed at a prompt.
- * Nothing a config.json writer can write (a file in the home) vouches for it.
+ * Each one is also remembered across restarts (`record`, D-E2-policyrestart-1): a start whose
+ * config.json loosens the remembered policy starts on the remembered one, and the loosening
+ * waits for a person as a live edit does, its lines saying it was made while KeyBroker was not
+ * running. Nothing a config.json writer alone can write vouches for it.
  */
 export class PolicyConsent extends DisposableBase {
   private confirmedConfig: Config;
@@ -42,10 +46,26 @@ export class PolicyConsent extends DisposableBase {
   /** The policy the person denied: not asked about again until config.json's policy changes. */
   private deniedHash: string | undefined;
   private readonly stop = new AbortController();
+  /** Loosenings config.json had at start against the remembered policy: made while KeyBroker was not running. */
+  private offline: ReadonlySet<string>;
 
-  constructor(private readonly deps: AskUserDeps & { readonly timeoutMs: () => number }, start: Config) {
+  /**
+   * `remembered`: the confirmed config of the last run (rememberedConfig), or undefined when
+   * there is none to compare with (a first start), when `start` is taken as confirmed.
+   */
+  constructor(private readonly deps: AskUserDeps & { readonly timeoutMs: () => number; readonly record?: Pick<ConfirmedPolicyRecord, 'save' | 'saved'> }, start: Config, remembered?: Config) {
     super();
-    this.confirmedConfig = start;
+    // Security (D-E2-policyrestart-1): rules written while the host was not running are not
+    // trusted for having been there at start; only what loosens nothing of the remembered policy is.
+    const waiting = remembered ? policyLoosenings(remembered, start) : [];
+    this.offline = new Set(waiting);
+    this.confirmedConfig = waiting.length ? remembered! : start;
+    if (!waiting.length) this.deps.record?.save(start);
+  }
+
+  /** The loosenings a start found against the remembered policy, waiting for a person (empty when none). */
+  waitingAtStart(): string[] {
+    return [...this.offline];
   }
 
   /** The config whose policy a person confirmed (or the host started with). */
@@ -60,7 +80,7 @@ export class PolicyConsent extends DisposableBase {
    */
   observe(next: Config): string[] {
     const lines = policyLoosenings(this.confirmedConfig, next);
-    if (lines.length === 0) this.confirmedConfig = next;
+    if (lines.length === 0) this.confirm(next);
     return lines;
   }
 
@@ -81,7 +101,9 @@ export class PolicyConsent extends DisposableBase {
     if (this.asking && !this.supersede()) return;
     this.asking?.withdraw.abort('cancelled');
     const rest = policyLoosenings(this.confirmedConfig, current).filter((l) => l !== first);
-    const all = [first, ...rest];
+    // D-E2-policyrestart-1: a loosening made while KeyBroker was not running says so; the call's own line too when every one was.
+    const offline = (l: string) => l.replace(/^config\.json /, 'config.json, changed while KeyBroker was not running, ');
+    const all = [this.offline.size > 0 && rest.every((l) => this.offline.has(l)) ? offline(first) : first, ...rest.map((l) => (this.offline.has(l) ? offline(l) : l))];
     // Security: allowing accepts every line, so none is hidden; past the cap the last line says how many more.
     const loosenings = all.length <= MAX_POLICY_LOOSENINGS ? all : [...all.slice(0, MAX_POLICY_LOOSENINGS - 1), `and ${all.length - MAX_POLICY_LOOSENINGS + 1} more changes: see 'keybroker policy list' before you allow them`];
     const subject: ApprovalSubject = { kind: 'policy', loosenings: loosenings.map((l) => l.slice(0, 512)), hash };
@@ -90,10 +112,10 @@ export class PolicyConsent extends DisposableBase {
       client: who.client, server: who.server, endpoint: who.endpoint, subject,
       timeoutMs: this.deps.timeoutMs(), signal: AbortSignal.any([this.stop.signal, withdraw.signal]),
       events: { requested: 'approval.requested', allowed: 'policy.approved', denied: 'policy.denied' },
-      fields: { server: who.server, endpoint: who.endpoint, client: who.client, reason: first.slice(0, 300) },
+      fields: { server: who.server, endpoint: who.endpoint, client: who.client, reason: all[0]!.slice(0, 300) },
       answered: (a) => {
         // Security: the person allowed exactly the policy the prompt showed; a later edit is judged against it.
-        if (a.outcome === 'allowed') this.confirmedConfig = current;
+        if (a.outcome === 'allowed') this.confirm(current);
         if (a.outcome === 'denied') this.deniedHash = hash;
         return withdraw.signal.aborted ? { reason: 'config.json changed again: a prompt about its newer policy replaced this one' } : {};
       },
@@ -104,6 +126,13 @@ export class PolicyConsent extends DisposableBase {
     this.asking = asking;
   }
 
+  /** `config` is the confirmed policy now: in memory, and remembered for the next start. */
+  private confirm(config: Config): void {
+    this.confirmedConfig = config;
+    this.offline = new Set();
+    this.deps.record?.save(config);
+  }
+
   /** Whether the prompt up may be withdrawn for a newer policy now: true at most POLICY_PROMPTS_WITHDRAWN_PER_MINUTE times a minute. */
   private supersede(): boolean {
     const now = this.deps.clock.now();
@@ -111,6 +140,11 @@ export class PolicyConsent extends DisposableBase {
     if (this.withdrawnAt.length >= POLICY_PROMPTS_WITHDRAWN_PER_MINUTE) return false;
     this.withdrawnAt.push(now);
     return true;
+  }
+
+  /** Settles once the confirmed policy is written where the next start reads it (a stopping host, tests). */
+  async recorded(): Promise<void> {
+    await this.deps.record?.saved();
   }
 
   /** Settles once the prompt now up is answered or withdrawn (tests). */

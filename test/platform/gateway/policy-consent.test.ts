@@ -28,8 +28,8 @@ async function found<T>(what: string, find: () => T | undefined): Promise<T> {
 }
 
 /** A gateway with consent kept, started on `start`; `body` gets it and a connected client. */
-async function withGateway(start: Config, body: (g: World, client: Client) => Promise<void>, clock?: ManualClock): Promise<void> {
-  const g = makeGateway(start, { policyConsent: true, ...(clock && { clock }) });
+async function withGateway(start: Config, body: (g: World, client: Client) => Promise<void>, clock?: ManualClock, restart?: { remembered?: Config; record?: { save(c: Config): void; saved(): Promise<void> } }): Promise<void> {
+  const g = makeGateway(start, { policyConsent: true, ...(clock && { clock }), ...restart });
   g.startChild();
   try {
     await body(g, await g.connect());
@@ -271,5 +271,82 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
       g.pending.decide(a.id, 'allow-once');
       assert.equal(textOf(await call), 'x');
     });
+  });
+});
+
+// D-E2-policyrestart-1: a start compares config.json with the policy confirmed before it (the
+// host remembers it across restarts; here handed in as a restarted host reads it).
+describe('PolicyConsent at a start after a restart (D-E2-policyrestart-1)', () => {
+  /** What the record is asked to remember, in order. */
+  const recorder = () => {
+    const saved: Config[] = [];
+    return { saved, record: { save: (c: Config) => void saved.push(c), saved: async () => undefined } };
+  };
+
+  it('an allow written while KeyBroker was not running is not in force at the start: the call asks, the prompt says when the change was made; allowing it is remembered', async () => {
+    const { saved, record } = recorder();
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      assert.deepEqual(g.consent!.waitingAtStart(), ['config.json now lets test/destroy run without asking (policy.allow)']);
+      assert.equal(saved.length, 0, 'the remembered policy stays the record until a person allows the new one');
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      assert.deepEqual(approval.subject.kind === 'tool' && approval.subject.reasons, ['config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy), but no person has allowed that yet (another prompt asks about it), so this call asks']);
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.deepEqual(policy.subject.kind === 'policy' && policy.subject.loosenings, [
+        'config.json, changed while KeyBroker was not running, now lets destroy run on vc1 without asking (policy.allow names test/destroy)',
+        'config.json, changed while KeyBroker was not running, now lets test/destroy run without asking (policy.allow)',
+      ]);
+      const requested = g.audit.find((r) => r.event === 'approval.requested' && r.approvalId === policy.id);
+      assert.match(String(requested?.reason), /^config\.json, changed while KeyBroker was not running, now lets destroy/, 'the audit says it too');
+      g.pending.decide(policy.id, 'allow-once');
+      await g.consent!.settled();
+      assert.deepEqual(saved.map((c) => c.policy.allow), [['test/destroy']], 'the allowed policy is remembered for the next start');
+      assert.deepEqual(g.consent!.waitingAtStart(), [], 'nothing waits any more');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'b' } })), 'destroyed b', 'allowed: it runs unasked');
+    }, undefined, { remembered: gatewayConfig(), record });
+  });
+
+  it('a start whose config.json loosens nothing of the remembered policy takes it as confirmed and remembers it; so does a first start', async () => {
+    const tighter = recorder();
+    await withGateway(gatewayConfig(), async (g) => {
+      assert.deepEqual(g.consent!.waitingAtStart(), []);
+      assert.equal(g.consent!.confirmed(), tighter.saved[0], 'the start config is the confirmed one');
+      assert.deepEqual(tighter.saved.map((c) => c.policy.allow), [[]], 'remembered at once');
+    }, undefined, { remembered: withPolicy(ALLOW_DESTROY), record: tighter.record });
+    const first = recorder();
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a', 'nothing to compare with: config.json is trusted');
+      assert.deepEqual(first.saved.map((c) => c.policy.allow), [['test/destroy']], 'and remembered');
+    }, undefined, { record: first.record });
+  });
+
+  it('a loosening made after the start is not said to be made while KeyBroker was not running; one made before still is', async () => {
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      g.setConfig(withPolicy({ ...ALLOW_DESTROY, rules: [{ tool: 'echo', action: 'allow', reason: 'live' }] }));
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.deepEqual(policy.subject.kind === 'policy' && policy.subject.loosenings, [
+        'config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy)',
+        'config.json, changed while KeyBroker was not running, now lets test/destroy run without asking (policy.allow)',
+        'config.json now lets echo on any endpoint ("live") run without asking (policy.rules[0])',
+      ]);
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    }, undefined, { remembered: gatewayConfig() });
+  });
+
+  it('an endpoint the remembered policy lacks counts as read-only: an allow that covers it asks at the start', async () => {
+    const before = Config.parse({ ...withPolicy(ALLOW_DESTROY), endpoints: [] });
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      assert.deepEqual(g.consent!.waitingAtStart(), ['config.json adds the read-write endpoint vc1']);
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      assert.deepEqual(approval.subject.kind === 'tool' && approval.subject.reasons, ['config.json now lets destroy run on vc1 without asking (vc1 was added read-write), but no person has allowed that yet (another prompt asks about it), so this call asks']);
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    }, undefined, { remembered: before });
   });
 });

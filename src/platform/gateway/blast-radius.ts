@@ -59,11 +59,14 @@ export class BlastRadius {
    * of any of them that counts it.
    */
   record(limits: PolicyLimits | readonly PolicyLimits[], tool: string, endpoint: string): void {
-    const windows = (Array.isArray(limits) ? limits as readonly PolicyLimits[] : [limits as PolicyLimits])
-      .flatMap((l) => l.rates).filter((r) => r.tools.some((g) => globMatch(g, tool))).map((r) => r.windowSeconds);
-    if (windows.length === 0) return;
+    // A loop, not flatMap/filter: this runs for every call that has an endpoint (issue 17).
+    let longest = 0;
+    for (const l of Array.isArray(limits) ? limits as readonly PolicyLimits[] : [limits as PolicyLimits]) {
+      for (const r of l.rates) if (r.windowSeconds > longest && r.tools.some((g) => globMatch(g, tool))) longest = r.windowSeconds;
+    }
+    if (longest === 0) return;
     const now = this.clock.now();
-    const keepSince = now - Math.max(...windows) * 1000;
+    const keepSince = now - longest * 1000;
     const counted = this.calls.get(endpoint) ?? new Map<string, number[]>();
     counted.set(tool, [...(counted.get(tool) ?? []).filter((t) => t > keepSince), now]);
     this.calls.set(endpoint, counted);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Config } from '../../../src/base/contracts/config.js';
-import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
+import { MAX_POLICY_LOOSENINGS, type ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import { until } from '../../support/wait.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
@@ -248,6 +248,42 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
       await Promise.all(held.map((h) => h.call));
       g.pending.decide(policyPrompts()[0]!.id, 'deny');
     }, clock);
+  });
+
+  it('a prompt lists at most MAX_POLICY_LOOSENINGS lines, the last saying how many more; each line and the audit reason are cut, never dropped (D-E2-policyrestart-4)', async () => {
+    const allow = Array.from({ length: 30 }, (_, i) => `test/tool_${i}`);
+    const more = Array.from({ length: 14 }, (_, i) => ({ tool: `other_${i}`, action: 'allow', reason: 'more' }));
+    const reason = 'r'.repeat(300);
+    const total = 1 + allow.length + 1 + more.length; // the call's line, the allows, the long rule, the other rules
+    await withGateway(gatewayConfig(), async (g, client) => {
+      g.setConfig(withPolicy({ allow, rules: [{ tool: `destroy${'*'.repeat(240)}`, action: 'allow', reason }, ...more] }));
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.ok(policy.subject.kind === 'policy', 'a policy prompt');
+      const lines = policy.subject.loosenings;
+      assert.equal(lines.length, MAX_POLICY_LOOSENINGS, 'capped');
+      assert.equal(lines.at(-1), `and ${total - MAX_POLICY_LOOSENINGS + 1} more changes: see 'keybroker policy list' before you allow them`, 'the last line counts the rest');
+      assert.equal(lines[0], `config.json now lets destroy run on vc1 without asking (policy.rules[0] allows it: ${reason})`, 'the call\'s line is whole (384 characters)');
+      const requested = g.audit.find((r) => r.event === 'approval.requested' && r.approvalId === policy.id);
+      assert.equal(String(requested?.reason).length, 300, 'the audit reason is cut at 300');
+      const ruleLine = lines.find((l) => l.startsWith('config.json now lets destroy*'));
+      assert.equal(ruleLine?.length, 512, 'a long line is cut at 512');
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    });
+  });
+
+  it('a disposed consent keeper raises no prompt and writes no record for a held call (D-E2-policyrestart-4)', async () => {
+    await withGateway(gatewayConfig(), async (g, client) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      g.consent!.dispose();
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      assert.deepEqual(ofKind(g.pending.list(), 'policy'), [], 'no policy prompt');
+      assert.deepEqual(g.audit.filter((r) => r.event === 'approval.requested' && r.tool === undefined), [], 'no record of one');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    });
   });
 
   it('keybroker policy test reports an allow waiting for a person as the ask it is, and raises no prompt', async () => {

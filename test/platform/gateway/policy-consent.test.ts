@@ -239,7 +239,7 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
       assert.equal(withdrawn().length, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE, 'four withdrawn');
       assert.equal(new Set(withdrawn().map((r) => r.approvalId)).size, withdrawn().length, 'each withdrawn prompt audited once');
       assert.equal(withdrawn()[0]?.reason, 'config.json changed again: a prompt about its newer policy replaced this one');
-      clock.advance(61_000); // a minute later the budget is back: the newest edit replaces the prompt
+      clock.advance(60_000); // exactly a minute later the budget is back: the newest edit replaces the prompt
       g.setConfig(edit(12));
       held.push(await heldDestroy(g, client, 't12'));
       assert.match(shows(12) ?? '', /edit 12\)$/, 'the newest edit is shown');
@@ -286,6 +286,29 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
     });
   });
 
+  it('held calls share one prompt; one that timed out unanswered is asked again by the next held call, and settled() resolves with none up (D-E2-policyrestart-4)', async () => {
+    const clock = new ManualClock();
+    await withGateway(gatewayConfig(), async (g, client) => {
+      await g.consent!.settled();
+      await g.consent!.recorded();
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const first = await heldDestroy(g, client, 'a');
+      const second = await heldDestroy(g, client, 'b');
+      const requested = () => g.audit.filter((r) => r.event === 'approval.requested' && r.tool === undefined);
+      assert.equal(requested().length, 1, 'two held calls, one policy prompt');
+      clock.advance(gatewayConfig().unlock.promptTimeoutSeconds * 1000); // every prompt times out unanswered
+      await Promise.all([first.call, second.call]);
+      await g.consent!.settled();
+      assert.deepEqual(ofKind(g.pending.list(), 'policy'), [], 'the timed-out prompt is gone');
+      const third = await heldDestroy(g, client, 'c');
+      const again = await found('the policy prompt asked again', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.equal(requested().length, 2, 'an unanswered prompt is asked again, not taken as a deny');
+      g.pending.decide(again.id, 'deny');
+      g.pending.decide(third.approval.id, 'deny');
+      await third.call;
+    }, clock);
+  });
+
   it('keybroker policy test reports an allow waiting for a person as the ask it is, and raises no prompt', async () => {
     await withGateway(gatewayConfig(), async (g) => {
       g.setConfig(withPolicy(ALLOW_DESTROY));
@@ -316,7 +339,8 @@ describe('PolicyConsent at a start after a restart (D-E2-policyrestart-1)', () =
   /** What the record is asked to remember, in order. */
   const recorder = () => {
     const saved: Config[] = [];
-    return { saved, record: { save: (c: Config) => void saved.push(c), saved: async () => undefined } };
+    let waited = 0;
+    return { saved, written: () => waited, record: { save: (c: Config) => void saved.push(c), saved: async () => void (waited += 1) } };
   };
 
   it('an allow written while KeyBroker was not running is not in force at the start: the call asks, the prompt says when the change was made; allowing it is remembered', async () => {
@@ -346,6 +370,8 @@ describe('PolicyConsent at a start after a restart (D-E2-policyrestart-1)', () =
   it('a start whose config.json loosens nothing of the remembered policy takes it as confirmed and remembers it; so does a first start', async () => {
     const tighter = recorder();
     await withGateway(gatewayConfig(), async (g) => {
+      await g.consent!.recorded();
+      assert.equal(tighter.written(), 1, 'recorded() waits for the record');
       assert.deepEqual(g.consent!.waitingAtStart(), []);
       assert.equal(g.consent!.confirmed(), tighter.saved[0], 'the start config is the confirmed one');
       assert.deepEqual(tighter.saved.map((c) => c.policy.allow), [[]], 'remembered at once');

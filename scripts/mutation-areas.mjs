@@ -103,6 +103,22 @@ export const AREAS = {
       // gateway.test.ts (real child processes) also reaches these files, but is too slow per mutant.
     ],
   },
+  // D-E2-policyrestart: its own area, since its tests start a real child per file (about half a
+  // minute under load): in `policy` they would run for every mutant of blast-radius.ts and the rules.
+  'policy-consent': {
+    what: "config.json loosenings wait for a person (D259): the consent keeper and its one prompt at a time, the confirmed policy remembered across restarts (file and keychain digest), and the gateway's check of each call against the confirmed policy",
+    mutate: [
+      'src/platform/gateway/policy-consent.ts',
+      'src/platform/gateway/confirmed-policy-record.ts',
+      // Gateway.countCall and Gateway.unconfirmed only: the rest of gateway.ts is other areas' (move the range with them).
+      'src/platform/gateway/gateway.ts:542-572',
+    ],
+    tests: [
+      'test/platform/gateway/policy-consent.test.ts',
+      // The real Secret Service (gnome-keyring on a private bus; starts in about a second).
+      'test/platform/gateway/confirmed-policy-record.test.ts',
+    ],
+  },
   broker: {
     what: 'unlock cache, consent, upstream sessions, token service, constant-time token compare',
     mutate: [

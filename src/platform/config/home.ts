@@ -36,6 +36,8 @@ export function homePaths(home: string) {
     run: path.join(home, 'run'),
     /** Pinned tool definitions (issue 14). */
     toolPins: path.join(home, 'tool-pins.json'),
+    /** The policy a person last confirmed; counts only with its digest in the keychain (D281). */
+    confirmedPolicy: path.join(home, 'policy-confirmed.json'),
   } as const;
 }
 export type HomePaths = ReturnType<typeof homePaths>;

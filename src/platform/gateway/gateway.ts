@@ -17,7 +17,7 @@ import { elapsedMs, type Clock } from '../ports/clock.js';
 import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import type { ServerSpec } from '../supervisor/server-spec.js';
 import { argsPreview } from './args-preview.js';
-import { BlastRadius, rateKey, type LimitHit } from './blast-radius.js';
+import { BlastRadius, type LimitHit } from './blast-radius.js';
 import type { PinDiff, ToolPins } from './tool-pins.js';
 import type { PinnedServer } from '../../base/contracts/tool-pins.js';
 import { ChildConnection } from './child-connection.js';
@@ -450,10 +450,10 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       // Security: the call's whole life at the child is capped; its progress never moves that (D262).
       const maxCallMs = (config.children.maxCallMinutes ?? DEFAULT_MAX_CALL_MINUTES) * 60_000;
       const result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock, maxCallMs }).catch((e: unknown) => {
-        if (endpoint && !extra.signal.aborted) this.limits.outcome(config.policy.limits, endpoint.id, true);
+        if (endpoint && !extra.signal.aborted) this.limits.outcome(endpoint.id, true);
         throw e;
       });
-      if (endpoint) this.limits.outcome(config.policy.limits, endpoint.id, result.isError === true);
+      if (endpoint) this.limits.outcome(endpoint.id, result.isError === true);
       await progressSent;
       return finish(result.isError ? 'failed' : 'ok', result);
     } catch (e) {
@@ -541,16 +541,12 @@ export class Gateway extends DisposableBase implements GatewaySessions {
 
   /**
    * Count a call that is about to run against the rate limits: config.json's, and those of the
-   * policy a person confirmed that the file dropped, so that they still count (D1-policyconsent).
+   * policy a person confirmed, so that a rate the file dropped, renamed, narrowed or shortened
+   * still counts it for as long as the confirmed one says (D1-policyconsent, D282).
    */
   private countCall(config: Config, tool: string, endpoint: string): void {
-    this.limits.record(config.policy.limits, tool, endpoint);
     const base = this.deps.policyConsent?.confirmed();
-    if (!base || base === config) return;
-    // Security (E7-redteam): by what a rate counts, not its name, which a writer keeps on other tools.
-    const counting = new Set(config.policy.limits.rates.map(rateKey));
-    const dropped = base.policy.limits.rates.filter((r) => !counting.has(rateKey(r)));
-    if (dropped.length) this.limits.record({ ...base.policy.limits, rates: dropped }, tool, endpoint);
+    this.limits.record(!base || base === config ? config.policy.limits : [config.policy.limits, base.policy.limits], tool, endpoint);
   }
 
   /**

@@ -25,6 +25,7 @@ import type { ChildProcessHandle } from '../supervisor/child-process-handle.js';
 import { ToolPins } from '../gateway/tool-pins.js';
 import { Gateway } from '../gateway/gateway.js';
 import { PolicyConsent } from '../gateway/policy-consent.js';
+import { ConfirmedPolicyRecord, rememberedConfig } from '../gateway/confirmed-policy-record.js';
 import { ChildrenOnDemand } from '../gateway/children-on-demand.js';
 import { ToolManifests } from '../gateway/tool-manifest.js';
 import { GatewaySocketServer } from '../gateway/gateway-socket-server.js';
@@ -170,9 +171,25 @@ export class Host extends DisposableBase implements ControlHandler {
       manifests: new ToolManifests(options.home), clock, idleMs: config.children.idleStopSeconds * 1000,
       log: options.log ?? stderrLine,
     }) : undefined;
-    // Security (D1-policyconsent): the policy in force at start is the confirmed one; a reload that
-    // loosens it waits for a person's consent before any call runs by it without asking.
-    const policyConsent = new PolicyConsent({ approver: options.approver, newApprovalId, audit, clock, timeoutMs: () => live.current.unlock.promptTimeoutSeconds * 1000 }, config);
+    // Security (D1-policyconsent): a reload that loosens the confirmed policy waits for a person's
+    // consent before any call runs by it without asking. D281: so does a start
+    // whose config.json loosens the policy confirmed before it (remembered in the keychain);
+    // a first start, with nothing remembered, takes config.json's policy as confirmed.
+    const log = options.log ?? stderrLine;
+    const record = new ConfirmedPolicyRecord(options.keychain, store.paths.confirmedPolicy, (line) => {
+      log(line);
+      audit.append({ event: 'config.changed', outcome: 'failed', reason: line });
+    });
+    const remembered = await record.load();
+    const policyConsent = new PolicyConsent({ approver: options.approver, newApprovalId, audit, clock, timeoutMs: () => live.current.unlock.promptTimeoutSeconds * 1000, record },
+      config, remembered.kind === 'none' ? undefined : rememberedConfig(config, remembered));
+    const waitingAtStart = policyConsent.waitingAtStart();
+    if (remembered.kind === 'unreadable' || waitingAtStart.length) {
+      const why = remembered.kind === 'unreadable' ? `the policy last confirmed here could not be read (${remembered.why}), so every loosening in config.json waits for a person` : 'config.json was changed while KeyBroker was not running';
+      const line = `at start: ${why}${waitingAtStart.length ? `; waiting for a person to allow: ${waitingAtStart.join('; ')}` : ''}`;
+      log(`${line.slice(0, 600)}${line.length > 600 ? '…' : ''}. The first call it would let through asks; see 'keybroker approvals'`);
+      audit.append({ event: 'config.changed', reason: line.slice(0, 2000) });
+    }
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), policyConsent, ...(demand && { demand }) });
     const http = new HttpDoorManager({ keychain: options.keychain, sessions: gateway, audit, clock });
     secretSources.push(() => broker.liveSecrets(), () => http.secrets());
@@ -356,6 +373,8 @@ export class Host extends DisposableBase implements ControlHandler {
   private async stopOnce(reason: string | undefined): Promise<void> {
     await this.supervisor.stopAll();
     await this.broker.shutdown();
+    // D281: the last confirmed policy is written before the host says it stopped.
+    await this.policyConsent.recorded();
     this.audit.append({ event: 'host.stopped', pid: process.pid, ...(reason === undefined ? {} : { reason }) });
     // Closed and their files removed before stop() resolves: a socket server still closing
     // removed the socket file of a host started right after in the same process (the inode

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config, emptyConfig } from '../../../src/base/contracts/config.js';
 import type { PolicyRule } from '../../../src/base/contracts/policy.js';
-import { LOOSENING_CUT, confirmable, fitLoosening, policyLoosenings, rulesLoosen } from '../../../src/base/policy/policy-loosenings.js';
+import { LOOSENING_CUT, confirmable, describeRule, fitLoosening, policyLoosenings, policyView, rulesLoosen } from '../../../src/base/policy/policy-loosenings.js';
 
 const endpoint = (id: string, readOnly: boolean) => ({ id, kind: 'vsphere', url: `https://${id}.corp.example/sdk`, username: 'svc', readOnly, tls: { verify: true }, credential: `endpoint:${id}` });
 const config = (policy: Record<string, unknown> = {}, endpoints: { id: string; readOnly: boolean }[] = [{ id: 'vc1', readOnly: false }]) => Config.parse({
@@ -148,6 +148,25 @@ describe('policyLoosenings (D1-policyconsent)', () => {
     const at = 400 - LOOSENING_CUT.length;
     const pair = fitLoosening(`${'x'.repeat(at - 1)}😀${'y'.repeat(100)}`);
     assert.equal(pair, `${'x'.repeat(at - 1)}${LOOSENING_CUT}`, 'the pair that would be split is left out whole');
+  });
+
+  // D284: the survivors and uncovered mutants of the run after D259's merge.
+  it('lists only the new allow rules and the removed deny or ask rules, not new deny rules or removed allow rules beside them', () => {
+    const before = config({ rules: [rule('a', 'allow', 'old a'), rule('x', 'deny', 'never x')] });
+    const after = config({ rules: [rule('n', 'deny', 'new deny'), rule('y', 'allow', 'new y')] });
+    assert.deepEqual(policyLoosenings(before, after), [
+      'config.json now lets y on any endpoint ("new y") run without asking (policy.rules[1])',
+      'config.json no longer has the rule that made x on any endpoint ("never x") refused',
+    ]);
+  });
+
+  it('policyView is the policy and each endpoint\'s read-only flag, all a loosening is judged on', () => {
+    const c = config({ allow: ['vsphere/vsphere_power'] }, [{ id: 'vc1', readOnly: true }, { id: 'vc2', readOnly: false }]);
+    assert.deepEqual(policyView(c), { policy: c.policy, readOnly: [['vc1', true], ['vc2', false]] });
+  });
+
+  it('describeRule names a rule\'s condition', () => {
+    assert.equal(describeRule({ ...rule('vsphere_power', 'allow', 'lab'), server: 'vsphere', when: { folder: 'Lab/*' } }), 'vsphere/vsphere_power on any endpoint when {"folder":"Lab/*"} ("lab")');
   });
 });
 

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../../../src/base/contracts/policy.js';
-import { BlastRadius, rateKey } from '../../../src/platform/gateway/blast-radius.js';
+import { BlastRadius } from '../../../src/platform/gateway/blast-radius.js';
 import { ManualClock } from '../../mocks/manual-clock.js';
 
 const ONE_DELETE_PER_90S: PolicyLimits = { ...DEFAULT_POLICY_LIMITS, rates: [{ name: 'deletes', tools: ['*_delete'], max: 1, windowSeconds: 90 }] };
@@ -39,7 +39,7 @@ describe('BlastRadius details', () => {
     const clock = new ManualClock();
     const b = new BlastRadius(clock);
     b.record(ONE_DELETE_PER_90S, 'vsphere_snapshot_delete', 'vc1');
-    for (let i = 0; i < ONE_DELETE_PER_90S.breaker.failures; i++) b.outcome(ONE_DELETE_PER_90S, 'vc1', true);
+    for (let i = 0; i < ONE_DELETE_PER_90S.breaker.failures; i++) b.outcome('vc1', true);
     const hits = b.check(ONE_DELETE_PER_90S, 'vsphere_snapshot_delete', 'vc1', ONE_DELETE_PER_90S.maxObjectsPerCall + 1);
     assert.deepEqual(hits.map((h) => h.kind), ['rate', 'objects', 'breaker']);
   });
@@ -66,11 +66,52 @@ describe('BlastRadius details', () => {
     b.record(limits, 'wipe', 'vc1');
     assert.deepEqual(b.check(limits, 'destroy', 'vc1', 1).map((h) => h.message), ["limit 'a' reached: 2 per 1 min on endpoint vc1 (2 already)"], 'both rates read the one count');
   });
+});
 
-  it('rateKey: the same for a renamed or re-capped rate and for its tools in another order; another for other tools or another window', () => {
-    const r = { name: 'x', tools: ['a', 'b'], max: 1, windowSeconds: 60 };
-    assert.equal(rateKey({ ...r, name: 'y', max: 9, tools: ['b', 'a'] }), rateKey(r), 'name, max and order do not change what is counted');
-    assert.notEqual(rateKey({ ...r, tools: ['a'] }), rateKey(r), 'other tools are another count');
-    assert.notEqual(rateKey({ ...r, windowSeconds: 61 }), rateKey(r), 'another window is another count');
+// D282: the state is facts, so the limits a person confirmed are checked right
+// while config.json's looser ones are also in use.
+describe('BlastRadius with two sets of limits (D282)', () => {
+  const rate = (windowSeconds: number, tools = ['*_delete']): PolicyLimits => ({ ...DEFAULT_POLICY_LIMITS, rates: [{ name: 'deletes', tools, max: 1, windowSeconds }] });
+
+  it('a call recorded under a short window and a long one is still counted by the long one after the short one ends', () => {
+    const clock = new ManualClock();
+    const b = new BlastRadius(clock);
+    b.record([rate(1), rate(600)], 'vsphere_snapshot_delete', 'vc1');
+    clock.advance(2_000);
+    b.record([rate(1), rate(600)], 'other_tool', 'vc1');
+    assert.deepEqual(b.check(rate(1), 'vsphere_snapshot_delete', 'vc1', 1), [], 'past the short window');
+    assert.equal(b.check(rate(600), 'vsphere_snapshot_delete', 'vc1', 1).length, 1, 'the long window still counts it');
+    assert.equal(b.check(rate(1), 'vsphere_snapshot_delete', 'vc1', 1).length + b.check(rate(600), 'vsphere_snapshot_delete', 'vc1', 1).length, 1, 'checking the short one forgot nothing');
+  });
+
+  it('a call recorded only under the short window is forgotten once that window ends, at its next record', () => {
+    const clock = new ManualClock();
+    const b = new BlastRadius(clock);
+    b.record(rate(1), 'vsphere_snapshot_delete', 'vc1');
+    clock.advance(1_000);
+    b.record(rate(1), 'vsphere_snapshot_delete', 'vc1');
+    assert.match(b.check(rate(600), 'vsphere_snapshot_delete', 'vc1', 1)[0]?.message ?? '', /\(1 already\)/, 'only the second call is kept');
+  });
+
+  it('a rate counts the calls of every tool it names now, whichever rate recorded them', () => {
+    const b = new BlastRadius(new ManualClock());
+    b.record(rate(600, ['vsphere_power']), 'vsphere_power', 'vc1');
+    assert.equal(b.check(rate(600, ['vsphere_power', '*_delete']), 'vsphere_snapshot_delete', 'vc1', 1).length, 1, 'the power call counts for the widened rate');
+    assert.deepEqual(b.check(rate(600), 'vsphere_snapshot_delete', 'vc1', 1), [], 'not for a rate that does not name it');
+    assert.deepEqual(b.check(rate(600), 'vsphere_snapshot_delete', 'vc2', 1), [], 'nor on another endpoint');
+  });
+
+  it('the breaker opens at the failures and for the cool-down of the limits checked, not of those in force when the failures happened', () => {
+    const clock = new ManualClock();
+    const b = new BlastRadius(clock);
+    const breaker = (failures: number, coolDownSeconds: number): PolicyLimits => ({ ...DEFAULT_POLICY_LIMITS, breaker: { failures, coolDownSeconds } });
+    b.outcome('vc1', true);
+    b.outcome('vc1', true);
+    assert.deepEqual(b.check(breaker(1000, 60), 'x', 'vc1', 0), [], 'closed under 1000 failures');
+    assert.deepEqual(b.check(breaker(2, 600), 'x', 'vc1', 0).map((h) => h.message), ['breaker open on endpoint vc1: 2 upstream failures in a row; it closes in 600 s']);
+    assert.deepEqual(b.check(breaker(3, 600), 'x', 'vc1', 0), [], 'closed under 3 failures');
+    clock.advance(60_000);
+    assert.deepEqual(b.check(breaker(2, 60), 'x', 'vc1', 0), [], 'a 60 s cool-down from the last failure is over');
+    assert.equal(b.check(breaker(2, 600), 'x', 'vc1', 0).length, 1, 'a 600 s one is not');
   });
 });

@@ -32,11 +32,11 @@ describe('BlastRadius', () => {
   it('opens the breaker after repeated upstream failures on an endpoint, for the cool-down; a success resets the count', () => {
     const clock = new ManualClock();
     const b = new BlastRadius(clock);
-    for (let i = 0; i < 4; i++) b.outcome(LIMITS, 'vc1', true);
-    b.outcome(LIMITS, 'vc1', false);
-    for (let i = 0; i < 4; i++) b.outcome(LIMITS, 'vc1', true);
+    for (let i = 0; i < 4; i++) b.outcome('vc1', true);
+    b.outcome('vc1', false);
+    for (let i = 0; i < 4; i++) b.outcome('vc1', true);
     assert.deepEqual(b.check(LIMITS, 'vsphere_list_vms', 'vc1', 0), [], 'four in a row since the last success');
-    b.outcome(LIMITS, 'vc1', true);
+    b.outcome('vc1', true);
     assert.deepEqual(b.check(LIMITS, 'vsphere_list_vms', 'vc1', 0).map((h) => h.message), ['breaker open on endpoint vc1: 5 upstream failures in a row; it closes in 60 s']);
     assert.deepEqual(b.check(LIMITS, 'vsphere_list_vms', 'vc2', 0), []);
     clock.advance(60_000);

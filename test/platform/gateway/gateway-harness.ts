@@ -25,7 +25,7 @@ export function gatewayConfig(opts: { readOnly?: boolean; approve?: string[] } =
 }
 
 /** A Gateway in front of a real test-server child (or `options.spec`'s), with the headless approver. */
-export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares']; clock?: Clock; callClock?: Clock; spec?: ServerSpec; policyConsent?: boolean } = {}) {
+export function makeGateway(config: Config = gatewayConfig(), options: { shares?: GatewayDeps['shares']; clock?: Clock; callClock?: Clock; spec?: ServerSpec; policyConsent?: boolean; remembered?: Config; record?: { save(c: Config): void; saved(): Promise<void> } } = {}) {
   const spec = options.spec ?? SPEC;
   const audit: AuditInput[] = [];
   const pending = new PendingApprovals();
@@ -33,7 +33,8 @@ export function makeGateway(config: Config = gatewayConfig(), options: { shares?
   const sink = { append: (r: AuditInput) => void audit.push(r) };
   const clock = options.clock ?? systemClock;
   // D1-policyconsent: the host's consent keeper, started on `config`; setConfig shows it each config as a reload does.
-  const consent = options.policyConsent ? new PolicyConsent({ approver: pending, newApprovalId: () => pending.newId(), audit: sink, clock, timeoutMs: () => current.unlock.promptTimeoutSeconds * 1000 }, config) : undefined;
+  // D281: `remembered` is the confirmed config of a run before this start; `record` sees each confirmed one.
+  const consent = options.policyConsent ? new PolicyConsent({ approver: pending, newApprovalId: () => pending.newId(), audit: sink, clock, timeoutMs: () => current.unlock.promptTimeoutSeconds * 1000, ...(options.record && { record: options.record }) }, config, options.remembered) : undefined;
   const gateway = new Gateway({ config: () => current, approver: pending, newApprovalId: () => pending.newId(), audit: sink, clock, ...(options.shares && { shares: options.shares }), ...(options.callClock && { callClock: options.callClock }), ...(consent && { policyConsent: consent }) });
   gateway.addServer(spec);
   const handles: ChildProcessHandle[] = [];

@@ -6,10 +6,13 @@ import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Config } from '../../../src/base/contracts/config.js';
-import type { ApprovalRequest } from '../../../src/base/contracts/approval.js';
+import { MAX_POLICY_LOOSENINGS, type ApprovalRequest } from '../../../src/base/contracts/approval.js';
 import { until } from '../../support/wait.js';
+import { ManualClock } from '../../mocks/manual-clock.js';
 
 import { gatewayConfig, makeGateway } from './gateway-harness.js';
+import { POLICY_PROMPTS_WITHDRAWN_PER_MINUTE } from '../../../src/platform/gateway/policy-consent.js';
+import { LOOSENING_CUT, LOOSENING_SHOWN_CHARS } from '../../../src/base/policy/policy-loosenings.js';
 
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const withPolicy = (policy: Record<string, unknown>, opts: { readOnly?: boolean } = {}) => Config.parse({ ...gatewayConfig(opts), policy: { ...gatewayConfig().policy, ...policy } });
@@ -26,8 +29,8 @@ async function found<T>(what: string, find: () => T | undefined): Promise<T> {
 }
 
 /** A gateway with consent kept, started on `start`; `body` gets it and a connected client. */
-async function withGateway(start: Config, body: (g: World, client: Client) => Promise<void>): Promise<void> {
-  const g = makeGateway(start, { policyConsent: true });
+async function withGateway(start: Config, body: (g: World, client: Client) => Promise<void>, clock?: ManualClock, restart?: { remembered?: Config; record?: { save(c: Config): void; saved(): Promise<void> } }): Promise<void> {
+  const g = makeGateway(start, { policyConsent: true, ...(clock && { clock }), ...restart });
   g.startChild();
   try {
     await body(g, await g.connect());
@@ -173,6 +176,142 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
     });
   });
 
+  it('a rate window config.json shortens still holds the call past the confirmed window until the person allows the change (D282)', async () => {
+    const policy = (windowSeconds: number) => ({ rules: [{ tool: 'destroy', action: 'allow', reason: 'ok' }], limits: { rates: [{ name: 'destroys', tools: ['destroy'], max: 1, windowSeconds }] } });
+    const clock = new ManualClock();
+    await withGateway(withPolicy(policy(600)), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a');
+      g.setConfig(withPolicy(policy(1)));
+      clock.advance(2_000); // past config.json's 1 s window, well within the confirmed 10 min
+      const held = await heldDestroy(g, client, 'b');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.match(held.approval.subject.reasons?.[0] ?? '', /policy\.limits were raised past the confirmed ones/, 'the confirmed window still counts a');
+      const prompt = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      g.pending.decide(prompt.id, 'allow-once');
+      await g.consent!.settled();
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'c' } })), 'destroyed c', 'allowed: the 1 s window is in force');
+    }, clock);
+  });
+
+  it('a breaker config.json loosens still opens at the confirmed failures, and holds the next call until the person allows the change (D282)', async () => {
+    const policy = (failures: number) => ({ rules: [{ tool: 'destroy', action: 'allow', reason: 'ok' }], limits: { breaker: { failures, coolDownSeconds: 600 } } });
+    await withGateway(withPolicy(policy(2)), async (g, client) => {
+      g.setConfig(withPolicy(policy(1000)));
+      for (const target of ['upstream-fails-1', 'upstream-fails-2']) {
+        const failed = (await client.callTool({ name: 'destroy', arguments: { target } })) as CallToolResult;
+        assert.equal(failed.isError, true, `${target} ran and failed upstream`);
+      }
+      const held = await heldDestroy(g, client, 'c');
+      assert.ok(held.approval.subject.kind === 'tool', 'a tool approval');
+      assert.match(held.approval.subject.reasons?.[0] ?? '', /policy\.limits were raised past the confirmed ones/, 'the confirmed breaker (2 failures) is open');
+      const prompt = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.ok(prompt.subject.kind === 'policy' && prompt.subject.loosenings.some((l) => /policy\.limits/.test(l)), 'the prompt names the limits');
+      g.pending.decide(prompt.id, 'allow-once');
+      await g.consent!.settled();
+      g.pending.decide(held.approval.id, 'deny');
+      await held.call;
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'd' } })), 'destroyed d', 'allowed: the breaker of 1000 failures is in force');
+    });
+  });
+
+  it('a writer that keeps editing config.json gets one policy prompt at a time, about its newest policy; superseded ones are withdrawn, at most POLICY_PROMPTS_WITHDRAWN_PER_MINUTE a minute (D283)', async () => {
+    const clock = new ManualClock();
+    // Prompts outlast the test's minutes: only the withdrawals end them.
+    const edit = (i: number) => Config.parse({ ...withPolicy({ rules: [{ tool: 'destroy', action: 'allow', reason: `edit ${i}` }] }), unlock: { promptTimeoutSeconds: 600 } });
+    await withGateway(Config.parse({ ...gatewayConfig(), unlock: { promptTimeoutSeconds: 600 } }), async (g, client) => {
+      const held: Awaited<ReturnType<typeof heldDestroy>>[] = [];
+      const policyPrompts = () => ofKind(g.pending.list(), 'policy');
+      const shows = (i: number) => {
+        const up = policyPrompts();
+        assert.equal(up.length, 1, `one policy prompt at a time after edit ${i}: ${up.length} up`);
+        return up[0]!.subject.kind === 'policy' ? up[0]!.subject.loosenings[0] : '';
+      };
+      for (let i = 0; i < 12; i++) {
+        g.setConfig(edit(i));
+        held.push(await heldDestroy(g, client, `t${i}`));
+        // Within the budget the prompt shows the newest edit; past it the last one shown stays.
+        assert.match(shows(i) ?? '', new RegExp(`edit ${Math.min(i, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE)}\\)$`), `the prompt after edit ${i}`);
+      }
+      const requested = () => g.audit.filter((r) => r.event === 'approval.requested' && r.tool === undefined);
+      const withdrawn = () => g.audit.filter((r) => r.event === 'policy.denied' && r.outcome === 'cancelled');
+      assert.equal(requested().length, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE + 1, 'twelve edits in a minute raised five policy prompts');
+      assert.equal(withdrawn().length, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE, 'four withdrawn');
+      assert.equal(new Set(withdrawn().map((r) => r.approvalId)).size, withdrawn().length, 'each withdrawn prompt audited once');
+      assert.equal(withdrawn()[0]?.reason, 'config.json changed again: a prompt about its newer policy replaced this one');
+      clock.advance(60_000); // exactly a minute later the budget is back: the newest edit replaces the prompt
+      g.setConfig(edit(12));
+      held.push(await heldDestroy(g, client, 't12'));
+      assert.match(shows(12) ?? '', /edit 12\)$/, 'the newest edit is shown');
+      assert.equal(requested().length, POLICY_PROMPTS_WITHDRAWN_PER_MINUTE + 2);
+      for (const h of held) g.pending.decide(h.approval.id, 'deny');
+      await Promise.all(held.map((h) => h.call));
+      g.pending.decide(policyPrompts()[0]!.id, 'deny');
+    }, clock);
+  });
+
+  it('a prompt lists at most MAX_POLICY_LOOSENINGS lines, the last saying how many more; each line and the audit reason are cut, never dropped (D284)', async () => {
+    const allow = Array.from({ length: 30 }, (_, i) => `test/tool_${i}`);
+    const more = Array.from({ length: 14 }, (_, i) => ({ tool: `other_${i}`, action: 'allow', reason: 'more' }));
+    const reason = 'r'.repeat(300);
+    const total = 1 + allow.length + 1 + more.length; // the call's line, the allows, the long rule, the other rules
+    await withGateway(gatewayConfig(), async (g, client) => {
+      g.setConfig(withPolicy({ allow, rules: [{ tool: `destroy${'*'.repeat(240)}`, action: 'allow', reason }, ...more] }));
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.ok(policy.subject.kind === 'policy', 'a policy prompt');
+      const lines = policy.subject.loosenings;
+      assert.equal(lines.length, MAX_POLICY_LOOSENINGS, 'capped');
+      assert.equal(lines.at(-1), `and ${total - MAX_POLICY_LOOSENINGS + 1} more changes: see 'keybroker policy list' before you allow them`, 'the last line counts the rest');
+      assert.equal(lines[0], `config.json now lets destroy run on vc1 without asking (policy.rules[0] allows it: ${reason})`, 'the call\'s line is whole (384 characters)');
+      const requested = g.audit.find((r) => r.event === 'approval.requested' && r.approvalId === policy.id);
+      assert.equal(String(requested?.reason).length, 300, 'the audit reason is cut at 300');
+      const ruleLine = lines.find((l) => l.startsWith('config.json now lets destroy*'));
+      // At the merge: D275's fitLoosening cuts a line the approvers would cut at 400, and says where the rest is.
+      assert.equal(ruleLine?.length, LOOSENING_SHOWN_CHARS, 'a long line is cut at what the approvers show');
+      assert.ok(ruleLine?.endsWith(LOOSENING_CUT), 'the cut says where to read the whole rule');
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    });
+  });
+
+  it('a disposed consent keeper raises no prompt and writes no record for a held call (D284)', async () => {
+    await withGateway(gatewayConfig(), async (g, client) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      g.consent!.dispose();
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      assert.deepEqual(ofKind(g.pending.list(), 'policy'), [], 'no policy prompt');
+      assert.deepEqual(g.audit.filter((r) => r.event === 'approval.requested' && r.tool === undefined), [], 'no record of one');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    });
+  });
+
+  it('held calls share one prompt; one that timed out unanswered is asked again by the next held call, and settled() resolves with none up (D284)', async () => {
+    const clock = new ManualClock();
+    await withGateway(gatewayConfig(), async (g, client) => {
+      await g.consent!.settled();
+      await g.consent!.recorded();
+      g.setConfig(withPolicy(ALLOW_DESTROY));
+      const first = await heldDestroy(g, client, 'a');
+      const second = await heldDestroy(g, client, 'b');
+      const requested = () => g.audit.filter((r) => r.event === 'approval.requested' && r.tool === undefined);
+      assert.equal(requested().length, 1, 'two held calls, one policy prompt');
+      clock.advance(gatewayConfig().unlock.promptTimeoutSeconds * 1000); // every prompt times out unanswered
+      await Promise.all([first.call, second.call]);
+      await g.consent!.settled();
+      assert.deepEqual(ofKind(g.pending.list(), 'policy'), [], 'the timed-out prompt is gone');
+      const third = await heldDestroy(g, client, 'c');
+      const again = await found('the policy prompt asked again', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.equal(requested().length, 2, 'an unanswered prompt is asked again, not taken as a deny');
+      g.pending.decide(again.id, 'deny');
+      g.pending.decide(third.approval.id, 'deny');
+      await third.call;
+    }, clock);
+  });
+
   it('keybroker policy test reports an allow waiting for a person as the ask it is, and raises no prompt', async () => {
     await withGateway(gatewayConfig(), async (g) => {
       g.setConfig(withPolicy(ALLOW_DESTROY));
@@ -194,5 +333,85 @@ describe('PolicyConsent in the gateway (D1-policyconsent)', () => {
       g.pending.decide(a.id, 'allow-once');
       assert.equal(textOf(await call), 'x');
     });
+  });
+});
+
+// D281: a start compares config.json with the policy confirmed before it (the
+// host remembers it across restarts; here handed in as a restarted host reads it).
+describe('PolicyConsent at a start after a restart (D281)', () => {
+  /** What the record is asked to remember, in order. */
+  const recorder = () => {
+    const saved: Config[] = [];
+    let waited = 0;
+    return { saved, written: () => waited, record: { save: (c: Config) => void saved.push(c), saved: async () => void (waited += 1) } };
+  };
+
+  it('an allow written while KeyBroker was not running is not in force at the start: the call asks, the prompt says when the change was made; allowing it is remembered', async () => {
+    const { saved, record } = recorder();
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      assert.deepEqual(g.consent!.waitingAtStart(), ['config.json now lets test/destroy run without asking (policy.allow)']);
+      assert.equal(saved.length, 0, 'the remembered policy stays the record until a person allows the new one');
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      assert.deepEqual(approval.subject.kind === 'tool' && approval.subject.reasons, ['config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy), but no person has allowed that yet (another prompt asks about it), so this call asks']);
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.deepEqual(policy.subject.kind === 'policy' && policy.subject.loosenings, [
+        'config.json, changed while KeyBroker was not running, now lets destroy run on vc1 without asking (policy.allow names test/destroy)',
+        'config.json, changed while KeyBroker was not running, now lets test/destroy run without asking (policy.allow)',
+      ]);
+      const requested = g.audit.find((r) => r.event === 'approval.requested' && r.approvalId === policy.id);
+      assert.match(String(requested?.reason), /^config\.json, changed while KeyBroker was not running, now lets destroy/, 'the audit says it too');
+      g.pending.decide(policy.id, 'allow-once');
+      await g.consent!.settled();
+      assert.deepEqual(saved.map((c) => c.policy.allow), [['test/destroy']], 'the allowed policy is remembered for the next start');
+      assert.deepEqual(g.consent!.waitingAtStart(), [], 'nothing waits any more');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'b' } })), 'destroyed b', 'allowed: it runs unasked');
+    }, undefined, { remembered: gatewayConfig(), record });
+  });
+
+  it('a start whose config.json loosens nothing of the remembered policy takes it as confirmed and remembers it; so does a first start', async () => {
+    const tighter = recorder();
+    await withGateway(gatewayConfig(), async (g) => {
+      await g.consent!.recorded();
+      assert.equal(tighter.written(), 1, 'recorded() waits for the record');
+      assert.deepEqual(g.consent!.waitingAtStart(), []);
+      assert.equal(g.consent!.confirmed(), tighter.saved[0], 'the start config is the confirmed one');
+      assert.deepEqual(tighter.saved.map((c) => c.policy.allow), [[]], 'remembered at once');
+    }, undefined, { remembered: withPolicy(ALLOW_DESTROY), record: tighter.record });
+    const first = recorder();
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a', 'nothing to compare with: config.json is trusted');
+      assert.deepEqual(first.saved.map((c) => c.policy.allow), [['test/destroy']], 'and remembered');
+    }, undefined, { record: first.record });
+  });
+
+  it('a loosening made after the start is not said to be made while KeyBroker was not running; one made before still is', async () => {
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      g.setConfig(withPolicy({ ...ALLOW_DESTROY, rules: [{ tool: 'echo', action: 'allow', reason: 'live' }] }));
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      assert.deepEqual(policy.subject.kind === 'policy' && policy.subject.loosenings, [
+        'config.json now lets destroy run on vc1 without asking (policy.allow names test/destroy)',
+        'config.json, changed while KeyBroker was not running, now lets test/destroy run without asking (policy.allow)',
+        'config.json now lets echo on any endpoint ("live") run without asking (policy.rules[0])',
+      ]);
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    }, undefined, { remembered: gatewayConfig() });
+  });
+
+  it('an endpoint the remembered policy lacks counts as read-only: an allow that covers it asks at the start', async () => {
+    const before = Config.parse({ ...withPolicy(ALLOW_DESTROY), endpoints: [] });
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      assert.deepEqual(g.consent!.waitingAtStart(), ['config.json adds the read-write endpoint vc1']);
+      const { call, approval } = await heldDestroy(g, client, 'a');
+      assert.deepEqual(approval.subject.kind === 'tool' && approval.subject.reasons, ['config.json now lets destroy run on vc1 without asking (vc1 was added read-write), but no person has allowed that yet (another prompt asks about it), so this call asks']);
+      const policy = await found('the policy prompt', () => ofKind(g.pending.list(), 'policy')[0]);
+      g.pending.decide(policy.id, 'deny');
+      g.pending.decide(approval.id, 'deny');
+      await call;
+    }, undefined, { remembered: before });
   });
 });

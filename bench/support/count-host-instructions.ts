@@ -3,9 +3,11 @@
 //   node --import tsx bench/support/count-host-instructions.ts [ROOT ...]
 // ROOT (default this checkout): a built tree whose `keybroker serve` runs under callgrind; several
 // ROOTs run one after another, each on a fresh home. The bench client talks to it through the
-// root's own bridge (not counted). COUNT_N (default 500) echo calls are counted after COUNT_WARM
-// (default 1500) uncounted ones, which let V8 compile the path first. Prints the host's
-// instructions per echo (Ir, every thread of the process: JIT'd code, the GC, the compiler).
+// root's own bridge (not counted). COUNT_N (default 1000) echo calls are counted after COUNT_WARM
+// (default 6000) uncounted ones, which let V8 compile the path first (after 2000, a third of the
+// count was still TurboFan's). Prints the host's
+// instructions per echo (Ir, every thread of the process), and of them the garbage collector's and
+// the compilers' (bursts that land in one window and not another) and the rest, the calls' own.
 // COUNT_OUT=<dir> keeps the callgrind files for callgrind_annotate. COUNT_NODE_FLAGS: node flags
 // for the host (default --single-threaded: no concurrent compiler or GC threads, whose share of
 // the work varies with scheduling; the count then repeats to about a per cent).
@@ -20,23 +22,42 @@ import { ConfigStore } from '../../src/platform/config/config-store.js';
 
 const HERE = path.resolve(import.meta.dirname, '../..');
 const FIXTURE = path.join(HERE, 'test/fixtures/mcp-test-server.ts');
-const N = Number(process.env['COUNT_N'] ?? 500);
-const WARM = Number(process.env['COUNT_WARM'] ?? 1500);
+const N = Number(process.env['COUNT_N'] ?? 1000);
+const WARM = Number(process.env['COUNT_WARM'] ?? 6000);
 const NODE_FLAGS = (process.env['COUNT_NODE_FLAGS'] ?? '--single-threaded').split(' ').filter(Boolean);
 const roots = process.argv.slice(2).map((r) => path.resolve(r));
 if (roots.length === 0) roots.push(HERE);
 
 /** callgrind_control's "totals" of `pid` after a dump: the Ir since the last zeroing. */
-function dumpTotal(pid: number, file: string): number {
+function dumpTotal(pid: number, file: string): { total: number; gc: number; compile: number } {
   const r = spawnSync('callgrind_control', ['-d', String(pid)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`callgrind_control -d failed: ${r.stderr}`);
   // The dump lands in `file.N`; its `totals:` (or `summary:`) line is the count.
   const dir = path.dirname(file);
   const dumps = fs.readdirSync(dir).filter((f) => f.startsWith(path.basename(file) + '.')).sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()));
-  const text = fs.readFileSync(path.join(dir, dumps.at(-1)!), 'utf8');
-  const m = /^(?:totals|summary): (\d+)/m.exec(text);
+  const dump = path.join(dir, dumps.at(-1)!);
+  const m = /^(?:totals|summary): (\d+)/m.exec(fs.readFileSync(dump, 'utf8'));
   if (!m) throw new Error(`no totals in ${dumps.at(-1)}`);
-  return Number(m[1]);
+  return { total: Number(m[1]), ...split(dump) };
+}
+
+/**
+ * The dump's inclusive Ir under the garbage collector's and the compilers' entry points: both
+ * come in bursts (a mark-compact, a re-optimisation) that land in one window and not the next,
+ * so the rest, the calls' own work, is the figure that repeats.
+ */
+function split(dump: string): { gc: number; compile: number } {
+  const r = spawnSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', dump], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  let gc = 0;
+  let compile = 0;
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*([\d,]+) \(.*?\)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const n = Number(m[1]!.replaceAll(',', ''));
+    if (/Heap::CollectGarbage\(|IncrementalMarking::(Step|AdvanceOnAllocation|AdvanceAndFinalizeIfComplete|Start)\(/.test(m[2]!)) gc += n;
+    else if (/Runtime_(CompileOptimized|CompileLazy|CompileBaseline|CompileMaglev|CompileTurbofan|InstallBaselineCode|OptimizeMaglev)|OptimizingCompileDispatcher::/.test(m[2]!)) compile += n;
+  }
+  return { gc, compile };
 }
 
 async function echo(client: Client, n: number): Promise<void> {
@@ -80,7 +101,8 @@ for (const root of roots) {
   spawnSync('callgrind_control', ['-z', String(serve.pid)]);
   await echo(client, N);
   const ir = dumpTotal(serve.pid!, file);
-  console.log(`${root}: host ${(ir / N).toFixed(0)} Ir per echo call (${N} counted after ${WARM} + 50 warm; load ${os.loadavg()[0]!.toFixed(1)})`);
+  const per = (n: number) => (n / N).toFixed(0);
+  console.log(`${root}: host ${per(ir.total)} Ir per echo call: calls ${per(ir.total - ir.gc - ir.compile)}, GC ${per(ir.gc)}, compilers ${per(ir.compile)} (${N} counted after ${WARM} + 50 warm; load ${os.loadavg()[0]!.toFixed(1)})`);
   await client.close();
   serve.kill('SIGINT');
   await new Promise((r) => serve.once('exit', r));

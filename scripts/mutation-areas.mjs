@@ -549,6 +549,8 @@ export const AREAS = {
     what: 'the audit trail: the hash chain and its head, signed checkpoints and their key, the record check on every append, `audit verify`, rotation, the coalesced records\' budget, the line format and parse, the readers, the audit view\'s filter, and the per-child budget of refused frames (the flood that could rotate history out)',
     mutate: [
       'src/platform/audit/audit-chain.ts',
+      // A record's ts, formatted in full once a second (E1-gwspeed).
+      'src/platform/audit/iso-timestamps.ts',
       'src/platform/audit/audit-checkpoints.ts',
       'src/platform/audit/checkpoint-key.ts',
       'src/platform/audit/check-audit-record.ts',
@@ -567,6 +569,7 @@ export const AREAS = {
     ],
     tests: [
       'test/platform/audit/audit-chain.test.ts',
+      'test/platform/audit/iso-timestamps.test.ts',
       'test/platform/audit/audit-checkpoints.test.ts',
       'test/platform/audit/audit-log.test.ts',
       'test/platform/audit/check-audit-record.test.ts',

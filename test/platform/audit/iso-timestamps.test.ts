@@ -61,4 +61,28 @@ describe('IsoTimestamps.format (E1-gwspeed)', () => {
     assert.throws(() => t.format(Number.NaN), RangeError, 'an invalid time throws as toISOString does');
     assert.equal(t.format(base + 2), iso(base + 2), 'the second after it is written from its own prefix');
   });
+
+  it('formats in full once per second: the next records of that second reuse it, up to the last valid time', () => {
+    const original = Date.prototype.toISOString;
+    let full = 0;
+    Date.prototype.toISOString = function (this: Date) {
+      full += 1;
+      return original.call(this);
+    };
+    try {
+      const t = new IsoTimestamps();
+      const base = Date.UTC(2026, 11, 7, 22, 52, 38);
+      for (let ms = base; ms < base + 1000; ms += 7) t.format(ms);
+      assert.equal(full, 1, 'one toISOString for 143 records of one second');
+      t.format(base + 1000);
+      assert.equal(full, 2, 'a new second is formatted in full once');
+      const last = 8.64e15;
+      t.format(last);
+      t.format(last);
+      assert.equal(full, 3, 'the last valid time is a second like any other: formatted once');
+      assert.equal(t.format(last), original.call(new Date(last)), 'and written as toISOString writes it');
+    } finally {
+      Date.prototype.toISOString = original;
+    }
+  });
 });

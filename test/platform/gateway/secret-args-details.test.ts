@@ -66,6 +66,7 @@ describe('secretArgNames, read once per schema', () => {
     assert.ok(Object.isFrozen(names), 'the shared list is frozen');
     assert.throws(() => (names as string[]).push('user'), TypeError, 'pushing a name onto the shared list throws');
     assert.deepEqual(secretArgNames(schema(undefined)), [], 'no properties: no names');
+    assert.deepEqual(secretArgNames(schema(null)), [], 'properties null: no names (the walk read null as none)');
     assert.deepEqual(secretArgNames(schema('password')), [], 'properties that are not an object: no names (as Object.entries read them)');
   });
 });

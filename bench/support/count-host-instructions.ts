@@ -106,5 +106,6 @@ for (const root of roots) {
   await client.close();
   serve.kill('SIGINT');
   await new Promise((r) => serve.once('exit', r));
-  if (!process.env['COUNT_OUT']) fs.rmSync(home, { recursive: true, force: true });
+  // COUNT_OUT's files are outside the home; the home (config, audit log) goes either way.
+  fs.rmSync(home, { recursive: true, force: true });
 }

@@ -110,13 +110,16 @@ export const AREAS = {
     mutate: [
       'src/platform/gateway/policy-consent.ts',
       'src/platform/gateway/confirmed-policy-record.ts',
-      // Gateway.countCall and Gateway.unconfirmed only: the rest of gateway.ts is other areas' (move the range with them).
-      'src/platform/gateway/gateway.ts:542-572',
+      // Gateway.countCall, Gateway.unconfirmed and Gateway.confirmedDeny (D273) only: the rest of
+      // gateway.ts is other areas' (move the range with them).
+      'src/platform/gateway/gateway.ts:546-593',
     ],
     tests: [
       'test/platform/gateway/policy-consent.test.ts',
       // The real Secret Service (gnome-keyring on a private bus; starts in about a second).
       'test/platform/gateway/confirmed-policy-record.test.ts',
+      // D271-D275's attacks on the confirmed policy (confirmedDeny, rates, read-write flags).
+      'test/platform/gateway/policy-consent-attacks.test.ts',
     ],
   },
   broker: {
@@ -592,6 +595,8 @@ export const AREAS = {
     what: 'the audit trail: the hash chain and its head, signed checkpoints and their key, the record check on every append, `audit verify`, rotation, the coalesced records\' budget, the line format and parse, the readers, the audit view\'s filter, and the per-child budget of refused frames (the flood that could rotate history out)',
     mutate: [
       'src/platform/audit/audit-chain.ts',
+      // A record's ts, formatted in full once a second (E1-gwspeed).
+      'src/platform/audit/iso-timestamps.ts',
       'src/platform/audit/audit-checkpoints.ts',
       'src/platform/audit/checkpoint-key.ts',
       'src/platform/audit/check-audit-record.ts',
@@ -610,6 +615,7 @@ export const AREAS = {
     ],
     tests: [
       'test/platform/audit/audit-chain.test.ts',
+      'test/platform/audit/iso-timestamps.test.ts',
       'test/platform/audit/audit-checkpoints.test.ts',
       'test/platform/audit/audit-log.test.ts',
       'test/platform/audit/check-audit-record.test.ts',

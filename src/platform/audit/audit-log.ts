@@ -13,6 +13,7 @@ import { checkAuditRecord } from './check-audit-record.js';
 import { redactRecord, secretNeedles } from './redact-record.js';
 import { rotateAuditFiles } from './rotate-audit.js';
 import { toolCallRecord } from './tool-call-record.js';
+import { IsoTimestamps } from './iso-timestamps.js';
 
 /** How an AuditLog is built. */
 export interface AuditLogOptions {
@@ -82,6 +83,8 @@ export class AuditLog extends DisposableBase {
   private checkedAt = 0;
   /** Deferred records as JSON, not yet chained: the chain is computed when they are written. */
   private readonly queued: string[] = [];
+  /** Records' `ts`, toISOString's string formatted in full once a second (E1-gwspeed). */
+  private readonly timestamps = new IsoTimestamps();
   private flushTimer: NodeJS.Immediate | undefined;
   /** Hash of the last line handed to the file, in write order; read from disk when unknown. */
   private head: string | undefined;
@@ -109,9 +112,15 @@ export class AuditLog extends DisposableBase {
    */
   appendCall(fields: ToolCallFields): AuditRecord {
     if (this.isDisposed) throw new BugError('AuditLog.appendCall after dispose; audit before disposing the host');
-    const ts = (this.options.now?.() ?? new Date()).toISOString();
+    // The same `ts` as toISOString, formatted in full once a second (E1-gwspeed).
+    const ts = this.now();
     const record = toolCallRecord(ts, fields, secretNeedles(this.options.secrets()));
     return record ? this.commit(record) : this.append({ event: 'tool.called', ts, ...fields });
+  }
+
+  /** Now as a record's `ts` (toISOString's form). */
+  private now(): string {
+    return this.timestamps.format(this.options.now ? this.options.now().getTime() : Date.now());
   }
 
   /** Queue (deferWrites) or write a checked, redacted record, then tell the listeners. */
@@ -173,7 +182,7 @@ export class AuditLog extends DisposableBase {
 
   private prepare(input: AuditInput): AuditRecord {
     if (this.isDisposed) throw new BugError('AuditLog.append after dispose; audit before disposing the host');
-    const candidate = { ...input, ts: input.ts ?? (this.options.now?.() ?? new Date()).toISOString() };
+    const candidate = { ...input, ts: input.ts ?? this.now() };
     // The same acceptance as the schema, without zod's generic parse on every tool call
     // (check-audit-record.ts); anything it does not take goes to zod, which decides and says why.
     const checked = checkAuditRecord(candidate);

@@ -57,6 +57,46 @@ export interface DirectCallExtra {
   readonly sendNotification: (notification: never) => Promise<void>;
 }
 
+/**
+ * The extra of one directly served call, with the keys the SDK's `_onrequest` gives a handler.
+ * A class, not an object literal with a getter (E1-gwspeed): V8 builds a literal with an
+ * accessor through the runtime and leaves it in dictionary mode, ~5,000 instructions per call
+ * (callgrind, bench:gateway's echo). `signal` is read from the prototype; the functions stay
+ * own closures, so a handler may still take them off the object.
+ */
+class DirectExtra implements DirectCallExtra {
+  readonly cancel: LazyAbort;
+  readonly sessionId: string | undefined;
+  readonly _meta: CallToolRequest['params']['_meta'];
+  readonly sendNotification: (notification: never) => Promise<void>;
+  readonly sendRequest: (r: never, schema: never, options?: object) => Promise<unknown>;
+  readonly authInfo: unknown;
+  readonly requestId: string | number;
+  readonly requestInfo: unknown;
+
+  constructor(server: Server, abort: LazyAbort, id: string | number, request: CallToolRequest, sessionId: string | undefined, extra: unknown) {
+    this.cancel = abort;
+    this.sessionId = sessionId;
+    this._meta = request.params._meta;
+    this.sendNotification = async (notification: never) => {
+      if (abort.aborted) return;
+      await server.notification(notification, { relatedRequestId: id });
+    };
+    this.sendRequest = async (r: never, schema: never, options?: object) => {
+      if (abort.aborted) throw new McpError(ErrorCode.ConnectionClosed, 'Request was cancelled');
+      return server.request(r, schema, { ...options, relatedRequestId: id });
+    };
+    this.authInfo = (extra as { authInfo?: unknown } | undefined)?.authInfo;
+    this.requestId = id;
+    this.requestInfo = (extra as { requestInfo?: unknown } | undefined)?.requestInfo;
+  }
+
+  /** Built only when read (D239). */
+  get signal(): AbortSignal {
+    return this.cancel.signal;
+  }
+}
+
 /** What `_onrequest` reads and changes on the `Server` (TypeScript-private, present in 1.x). */
 interface RequestState {
   _requestHandlerAbortControllers?: Map<string | number, { abort(reason?: unknown): void }>;
@@ -84,24 +124,9 @@ export function serveCallsDirectly(server: Server, transport: Transport, handler
     const id = (message as { id: string | number }).id;
     const abort = new LazyAbort();
     controllers.set(id, abort);
-    const fullExtra: DirectCallExtra & Record<string, unknown> = {
-      get signal() {
-        return abort.signal;
-      },
-      cancel: abort,
-      sessionId: transport.sessionId,
-      _meta: request.params._meta,
-      sendNotification: async (notification: never) => {
-        if (abort.aborted) return;
-        await server.notification(notification, { relatedRequestId: id });
-      },
-      sendRequest: async (r: never, schema: never, options?: object) => {
-        if (abort.aborted) throw new McpError(ErrorCode.ConnectionClosed, 'Request was cancelled');
-        return server.request(r, schema, { ...options, relatedRequestId: id });
-      },
-      authInfo: (extra as { authInfo?: unknown } | undefined)?.authInfo,
-      requestId: id,
-      requestInfo: (extra as { requestInfo?: unknown } | undefined)?.requestInfo,
+    const fullExtra = new DirectExtra(server, abort, id, request, transport.sessionId, extra);
+    const done = (): void => {
+      if (controllers.get(id) === abort) controllers.delete(id);
     };
     handler(request, fullExtra)
       .then((result) => {
@@ -111,9 +136,13 @@ export function serveCallsDirectly(server: Server, transport: Transport, handler
         if (abort.aborted) return;
         return transport.send({ jsonrpc: '2.0', id, error: { code: Number.isSafeInteger(error['code']) ? error['code'] as number : ErrorCode.InternalError, message: error.message ?? 'Internal error', ...(error['data'] !== undefined && { data: error['data'] }) } });
       })
-      .catch((error: unknown) => onerror(new Error(`Failed to send response: ${String(error)}`)))
-      .finally(() => {
-        if (controllers.get(id) === abort) controllers.delete(id);
+      // The SDK's `.finally`, as the two ends of one `then` (E1-gwspeed: no third promise per call).
+      .then(done, (error: unknown) => {
+        try {
+          onerror(new Error(`Failed to send response: ${String(error)}`));
+        } finally {
+          done();
+        }
       });
   };
   return true;

@@ -449,10 +449,14 @@ export class Gateway extends DisposableBase implements GatewaySessions {
       // channel's own id map holds it, and arms nothing more for a call that is answered (D238).
       // Security: the call's whole life at the child is capped; its progress never moves that (D262).
       const maxCallMs = (config.children.maxCallMinutes ?? DEFAULT_MAX_CALL_MINUTES) * 60_000;
-      const result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock, maxCallMs }).catch((e: unknown) => {
+      let result: CallToolResult;
+      // A try around the await, not a `.catch`: one promise and one closure per call fewer (E1-gwspeed).
+      try {
+        result = await connection.forward(name, forwarded, { cancel: extra.cancel ?? cancelOfSignal(extra.signal), onprogress, meta, release, clock, maxCallMs });
+      } catch (e) {
         if (endpoint && !extra.signal.aborted) this.limits.outcome(endpoint.id, true);
         throw e;
-      });
+      }
       if (endpoint) this.limits.outcome(endpoint.id, result.isError === true);
       await progressSent;
       return finish(result.isError ? 'failed' : 'ok', result);

@@ -4,7 +4,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GENESIS, auditChainHead } from '../../../src/platform/audit/audit-chain.js';
+import fc from 'fast-check';
+import { GENESIS, auditChainHead, chainedAuditLine } from '../../../src/platform/audit/audit-chain.js';
 import { AuditLog, type AuditLogOptions } from '../../../src/platform/audit/audit-log.js';
 import { readAudit } from '../../../src/platform/audit/read-audit.js';
 import { describeAuditVerify, verifyAuditChain } from '../../../src/platform/audit/verify-audit.js';
@@ -228,3 +229,17 @@ describe('the audit hash chain (issue 14 item 4)', () => {
 function pick(r: ReturnType<typeof verifyAuditChain>): { file: string; line: number } | 'ok' {
   return r.ok ? 'ok' : { file: r.file, line: r.line };
 }
+
+// E1-gwspeed: a chain hash is written without JSON.stringify; the line is still exactly
+// JSON.stringify({...record, prev}) for every prev, hash-shaped or not.
+describe('chainedAuditLine, the bytes of the line', () => {
+  it('is JSON.stringify of the record with prev last, for hashes and for any other prev', () => {
+    const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
+    const nearHex = fc.oneof(fc.stringMatching(/^[0-9a-fA-F]{63,65}$/), hex.map((h) => `${h.slice(0, 63)}"`), hex.map((h) => `${h}\n`), hex.map((h) => `\\${h.slice(1)}`));
+    const prev = fc.oneof(hex, nearHex, fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom(GENESIS, '', '"', '\\', '\u2028', '\ud800'));
+    const record = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== 'prev'), fc.oneof(fc.string(), fc.integer()), { minKeys: 1, maxKeys: 4 });
+    fc.assert(fc.property(record, prev, (r, p) => {
+      assert.equal(chainedAuditLine(JSON.stringify(r), p), JSON.stringify({ ...r, prev: p }), `prev ${JSON.stringify(p)}: the line is the record's JSON with prev added last, encoded as JSON.stringify encodes it`);
+    }), { numRuns: 500 });
+  });
+});

@@ -40,3 +40,33 @@ describe('secret arguments: details', () => {
     assert.equal(withoutSecretValues('log in with other-secret', ['hunter2', 'other-secret']), '[redacted]');
   });
 });
+
+// E1-gwspeed: the names are read once per tool schema and shared by that tool's calls.
+describe('secretArgNames, read once per schema', () => {
+  const schema = (properties: unknown) => ({ inputSchema: { type: 'object', properties } }) as unknown as Pick<Tool, 'inputSchema'>;
+
+  it('gives each schema its own names, however the calls of two tools interleave', () => {
+    const login = schema({ user: { type: 'string' }, password: { type: 'string', 'x-keybroker-secret': true } });
+    const token = schema({ apiToken: { type: 'string', 'x-keybroker-secret': true }, pin: { type: 'number', 'x-keybroker-secret': true } });
+    const plain = schema({ text: { type: 'string' } });
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(secretArgNames(login), ['password'], 'the login tool\'s secret is its password, whichever tool was asked about before');
+      assert.deepEqual(secretArgNames(token), ['apiToken', 'pin'], 'the token tool\'s secrets are its own two, not the login tool\'s');
+      assert.deepEqual(secretArgNames(plain), [], 'a tool without secrets has none, after tools with secrets');
+    }
+    // Security: a second tool with an equal-looking but separate schema is read on its own.
+    const other = schema({ user: { type: 'string' }, password: { type: 'string' } });
+    assert.deepEqual(secretArgNames(other), [], 'a schema object never seen is read, not matched to a similar one');
+  });
+
+  it('shares one frozen list per schema, so no caller can change another call\'s names', () => {
+    const login = schema({ password: { type: 'string', 'x-keybroker-secret': true } });
+    const names = secretArgNames(login);
+    assert.equal(secretArgNames(login), names, 'the same list for every call of one schema');
+    assert.ok(Object.isFrozen(names), 'the shared list is frozen');
+    assert.throws(() => (names as string[]).push('user'), TypeError, 'pushing a name onto the shared list throws');
+    assert.deepEqual(secretArgNames(schema(undefined)), [], 'no properties: no names');
+    assert.deepEqual(secretArgNames(schema(null)), [], 'properties null: no names (the walk read null as none)');
+    assert.deepEqual(secretArgNames(schema('password')), [], 'properties that are not an object: no names (as Object.entries read them)');
+  });
+});

@@ -5,12 +5,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipcChannels } from '../../src/base/contracts/ipc-channels.js';
-import { AppServices } from '../../src/main/app-services.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
-import type { Keychain } from '../../src/platform/keychain/keychain.js';
 import { decodePassword, routePassword } from '../../src/platform/keychain/password-envelope.js';
-import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
 import { useHomeKeychain } from '../support/home-keychain.js';
+import { servicesLockingAfterRead } from './services-locking-after-read.js';
 
 const FIRST = 'first-Domain-password-typed';
 const form = { id: 'vc1', kind: 'vsphere' as const, url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200 };
@@ -19,32 +17,14 @@ describe('a Settings edit without a typed password whose binding write fails', (
   const world = useHomeKeychain('kb-edit-bind-locked-');
 
   it('warns in one line that the item is unchanged and what to do when an edit moves a domain endpoint (E3-tidy)', async () => {
-    const { ss, home, keychain } = world;
-    let lockAfterRead = false;
-    const locking: Keychain = {
-      get: async (a) => {
-        const item = await keychain.get(a);
-        if (lockAfterRead) {
-          lockAfterRead = false;
-          await ss.lock();
-        }
-        return item;
-      },
-      delete: (a) => keychain.delete(a),
-      set: (a, s) => keychain.set(a, s),
-    };
-    const login = new FakeUpstreamLogin(FIRST);
-    const services = new AppServices({
-      home, keychain: locking, logins: { vsphere: login, p6: login },
-      host: { reloadConfig: async () => ({ endpoints: 0 }) },
-      installInClaude: async () => ({ configPath: '/c.json', changes: [] }),
-    });
+    const { home, keychain } = world;
+    const { services, lockAfterNextRead } = servicesLockingAfterRead(world, FIRST);
     const shared = { ...form, id: 'vc3', url: 'https://vc3.corp.example', domain: 'corp.example' };
     assert.deepEqual(await services.saveEndpoint({ ...shared, password: FIRST }, 'add'), { id: 'vc3' }, 'the domain password is typed for vc3');
     const before = await keychain.get('domain:corp.example');
 
     // D180: within its domain, with the system's trust, an edit may move vc3 without the password; its binding is the save's only write.
-    lockAfterRead = true;
+    lockAfterNextRead();
     const saved = await services.saveEndpoint({ ...shared, url: 'https://vc4.corp.example' }, 'edit');
     assert.equal(saved.id, 'vc3', 'the edit itself landed');
     assert.match(saved.warning ?? '', /^Saved endpoint vc3, but the keychain failed while binding the stored password of domain:corp\.example to it \(.*keyring is locked.*\); the item is unchanged, so vc3 may not be among the servers it is bound to yet\. Unlock or fix the keychain, then save vc3 again \(its next successful unlock also binds it\)\.$/,

@@ -1,12 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipcChannels } from '../../src/base/contracts/ipc-channels.js';
-import { AppServices } from '../../src/main/app-services.js';
 import { ConfigStore } from '../../src/platform/config/config-store.js';
-import type { Keychain } from '../../src/platform/keychain/keychain.js';
 import { decodePassword, routePassword } from '../../src/platform/keychain/password-envelope.js';
-import { FakeUpstreamLogin } from '../mocks/fake-upstream-login.js';
 import { useHomeKeychain } from '../support/home-keychain.js';
+import { servicesLockingAfterRead } from './services-locking-after-read.js';
 
 const FIRST = 'first-Domain-password-typed';
 const form = { id: 'vc1', kind: 'vsphere' as const, url: 'https://vc1.corp.example', username: 'admin', readOnly: false, ttlSeconds: 7200 };
@@ -20,32 +18,14 @@ describe('a Settings save without a typed password whose binding write fails', (
   const world = useHomeKeychain('kb-save-bind-locked-');
 
   it('answers with one line that says the item is unchanged and what to do, never the password', async () => {
-    const { ss, home, keychain } = world;
-    let lockAfterRead = false;
-    const locking: Keychain = {
-      get: async (a) => {
-        const item = await keychain.get(a);
-        if (lockAfterRead) {
-          lockAfterRead = false;
-          await ss.lock();
-        }
-        return item;
-      },
-      delete: (a) => keychain.delete(a),
-      set: (a, s) => keychain.set(a, s),
-    };
-    const login = new FakeUpstreamLogin(FIRST);
-    const services = new AppServices({
-      home, keychain: locking, logins: { vsphere: login, p6: login },
-      host: { reloadConfig: async () => ({ endpoints: 0 }) },
-      installInClaude: async () => ({ configPath: '/c.json', changes: [] }),
-    });
+    const { home, keychain } = world;
+    const { services, lockAfterNextRead } = servicesLockingAfterRead(world, FIRST);
     const shared = { ...form, domain: 'corp.example' };
     assert.deepEqual(await services.saveEndpoint({ ...shared, password: FIRST }, 'add'), { id: 'vc1' }, 'the domain password is typed for vc1');
     const before = await keychain.get('domain:corp.example');
     assert.deepEqual(decodePassword(before!).bindings, [{ origin: 'https://vc1.corp.example' }], 'bound to vc1 alone');
 
-    lockAfterRead = true;
+    lockAfterNextRead();
     const saved = await services.saveEndpoint({ ...shared, id: 'vc2', url: 'https://vc2.corp.example' }, 'add');
     assert.equal(saved.id, 'vc2', 'the save itself landed');
     assert.match(saved.warning ?? '', /^Saved endpoint vc2, but the keychain failed while binding the stored password of domain:corp\.example to it \(.*keyring is locked.*\); the item is unchanged, so vc2 may not be among the servers it is bound to yet\. Unlock or fix the keychain, then save vc2 again \(its next successful unlock also binds it\)\.$/,

@@ -103,7 +103,7 @@ export const AREAS = {
       // gateway.test.ts (real child processes) also reaches these files, but is too slow per mutant.
     ],
   },
-  // D-E2-policyrestart: its own area, since its tests start a real child per file (about half a
+  // D284: its own area, since its tests start a real child per file (about half a
   // minute under load): in `policy` they would run for every mutant of blast-radius.ts and the rules.
   'policy-consent': {
     what: "config.json loosenings wait for a person (D259): the consent keeper and its one prompt at a time, the confirmed policy remembered across restarts (file and keychain digest), and the gateway's check of each call against the confirmed policy",
@@ -120,6 +120,8 @@ export const AREAS = {
       'test/platform/gateway/confirmed-policy-record.test.ts',
       // D271-D275's attacks on the confirmed policy (confirmedDeny, rates, read-write flags).
       'test/platform/gateway/policy-consent-attacks.test.ts',
+      // A gateway with no consent keeper (the `?.` and `!base` of the gateway's checks).
+      'test/platform/gateway/gateway-policy.test.ts',
     ],
   },
   broker: {

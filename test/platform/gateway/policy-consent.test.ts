@@ -415,3 +415,28 @@ describe('PolicyConsent at a start after a restart (D281)', () => {
     }, undefined, { remembered: before });
   });
 });
+
+// Round 15's first `policy-consent` run on Gateway.unconfirmed (the lead): the reasons of a held
+// call were joined by nothing, and a write to an endpoint read-write in the confirmed policy too
+// was said to be "made read-write", and no test saw either.
+describe('the held call names exactly why it asks (Gateway.unconfirmed, D259)', () => {
+  it('an endpoint made read-write and an allow added are both named, "; " between them', async () => {
+    await withGateway(withPolicy({}, { readOnly: true }), async (g, client) => {
+      g.setConfig(withPolicy(ALLOW_DESTROY, { readOnly: false }));
+      const held = await heldDestroy(g, client, 'a');
+      const line = held.approval.subject.kind === 'tool' ? held.approval.subject.reasons?.[0] : undefined;
+      assert.equal(line?.split(', but no person')[0], 'config.json now lets destroy run on vc1 without asking (vc1 was made read-write; policy.allow names test/destroy)', `both reasons, readable: ${line}`);
+      for (const a of g.pending.list()) g.pending.decide(a.id, 'deny');
+      await held.call;
+    });
+  });
+
+  it('a write to an endpoint read-write in the confirmed policy too runs without asking while another loosening waits', async () => {
+    await withGateway(withPolicy(ALLOW_DESTROY), async (g, client) => {
+      g.setConfig(withPolicy({ allow: ['test/destroy', 'test/echo'] }));
+      assert.equal(textOf(await client.callTool({ name: 'destroy', arguments: { target: 'a' } })), 'destroyed a', 'the confirmed policy lets it run: nothing of it was loosened');
+      assert.deepEqual(ofKind(g.pending.list(), 'tool'), [], 'no tool approval was raised for it');
+      for (const a of g.pending.list()) g.pending.decide(a.id, 'deny');
+    });
+  });
+});

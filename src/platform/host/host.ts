@@ -176,8 +176,12 @@ export class Host extends DisposableBase implements ControlHandler {
     // whose config.json loosens the policy confirmed before it (remembered in the keychain);
     // a first start, with nothing remembered, takes config.json's policy as confirmed.
     const log = options.log ?? stderrLine;
+    // The start's policy lines wait until the sockets are up, so a start refused at its socket
+    // folder says one line (runtime-folders.test.ts); they are audited at once either way.
+    const heldLines: string[] = [];
+    let startLog: (line: string) => void = (line) => heldLines.push(line);
     const record = new ConfirmedPolicyRecord(options.keychain, store.paths.confirmedPolicy, (line) => {
-      log(line);
+      startLog(line);
       audit.append({ event: 'config.changed', outcome: 'failed', reason: line });
     });
     const remembered = await record.load();
@@ -187,7 +191,7 @@ export class Host extends DisposableBase implements ControlHandler {
     if (remembered.kind === 'unreadable' || waitingAtStart.length) {
       const why = remembered.kind === 'unreadable' ? `the policy last confirmed here could not be read (${remembered.why}), so every loosening in config.json waits for a person` : 'config.json was changed while KeyBroker was not running';
       const line = `at start: ${why}${waitingAtStart.length ? `; waiting for a person to allow: ${waitingAtStart.join('; ')}` : ''}`;
-      log(`${line.slice(0, 600)}${line.length > 600 ? '…' : ''}. The first call it would let through asks; see 'keybroker approvals'`);
+      startLog(`${line.slice(0, 600)}${line.length > 600 ? '…' : ''}. The first call it would let through asks; see 'keybroker approvals'`);
       audit.append({ event: 'config.changed', reason: line.slice(0, 2000) });
     }
     const gateway = new Gateway({ config: currentConfig, approver: options.approver, newApprovalId, audit, clock, pins: new ToolPins(store.paths.toolPins), policyConsent, ...(demand && { demand }) });
@@ -253,6 +257,8 @@ export class Host extends DisposableBase implements ControlHandler {
       host.dispose();
       throw e;
     }
+    startLog = log;
+    for (const line of heldLines.splice(0)) log(line);
     // Said once, at start: whether a compromised child could reach the keychain (issue 10).
     (options.log ?? stderrLine)(launcher.isolationNote);
     audit.append({ event: 'host.started', pid: process.pid, reason: `isolation: ${launcher.isolation}` });

@@ -1,4 +1,5 @@
 import { sanitizeText } from '../base/sanitize-text.js';
+import { cutBefore } from '../base/surrogate-safe-cut.js';
 
 /** At most this many characters of arguments are shown; the rest is summarised. */
 export const MAX_PREVIEW_CHARS = 4000;
@@ -30,10 +31,8 @@ export function previewArgs(text: string, maxChars = MAX_PREVIEW_CHARS, maxLines
     truncated = true;
   }
   if (out.length > maxChars) {
-    let cut = maxChars;
-    const code = out.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut--;
-    out = out.slice(0, cut);
+    // The project's one surrogate-safe cut (D268), not a check of its own.
+    out = out.slice(0, cutBefore(out, maxChars));
     truncated = true;
   }
   if (truncated) out += `\n… (${pretty.length - out.length} more characters not shown)`;
